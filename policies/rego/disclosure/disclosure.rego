@@ -1,0 +1,484 @@
+# METADATA
+# title: Disclosure of an information item to a recipient
+# description: >-
+#   May this item be shown to (or released to) this recipient, for this purpose, now?
+#   Encodes art. 16.2 (the provider decides), art. 8.4c and Bijlage 3 (need to know),
+#   art. 12.2f (pre-reading), art. 9.2 (third parties), art. 15.2 and the consent and
+#   safety-override rules of Bijlage 3 (MO Den Bosch privacy policy).
+#   Input contract: schemas/disclosure.input.schema.json. Query: data.zorgtafel.disclosure.decision
+# custom:
+#   articles: ["art. 8.4c", "art. 9.2", "art. 12.2f", "art. 15.2", "art. 16.1", "art. 16.2", "art. 21.3", "art. 23.2", "Bijlage 3"]
+package zorgtafel.disclosure
+
+import rego.v1
+
+import data.zorgtafel.lib
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+
+# The four ways an item can leave its provider (art. 16.2, 12.2f, 9.2).
+party_actions := {"read", "pre_read", "onward_share"}
+
+actions := party_actions | {"third_party_release"}
+
+# Legal bases of art. 15.2 / the privacy protocol (GDPR art. 6 plus the Wet politiegegevens).
+legal_bases := {"consent", "legal_obligation", "vital_interest", "public_task", "legitimate_interest", "wpg"}
+
+# Bijlage 3: front-desk and night staff see who is in care, never the dossier.
+dossier_blind_roles := {"front_desk"}
+
+# ---------------------------------------------------------------------------------------------
+# Facts taken from the input (missing facts are empty, so every check below fails closed)
+# ---------------------------------------------------------------------------------------------
+
+item := object.get(input, "item", {})
+
+terms := object.get(item, "terms", {})
+
+recipient := object.get(input, "recipient", {})
+
+party := object.get(recipient, "party", "")
+
+involvement := object.get(object.get(object.get(input, "case", {}), "involved", {}), party, null)
+
+now_ns := lib.ns(input.now)
+
+# ---------------------------------------------------------------------------------------------
+# Checks. Each is a boolean with default false, so a missing fact is a failed check.
+# ---------------------------------------------------------------------------------------------
+
+# art. 16.2: a retracted item is never shown.
+default not_retracted := false
+
+not_retracted if item.retracted == false
+
+# art. 16.2: the provider names the purposes; any other purpose is refused.
+default purpose_permitted := false
+
+purpose_permitted if input.purpose in object.get(terms, "purposes", [])
+
+# art. 16.2: "until when" - no expiry, or now is before it.
+default within_expiry := false
+
+within_expiry if {
+	now_ns
+	object.get(terms, "expires_at", null) == null
+}
+
+within_expiry if now_ns < lib.ns(terms.expires_at)
+
+# art. 15.2: every processing has a recorded legal basis.
+default legal_basis_known := false
+
+legal_basis_known if item.legal_basis in legal_bases
+
+default action_known := false
+
+action_known if input.action in actions
+
+# art. 8.4c, 21.3, 23.2: only active parties receive case information; an applicant, a
+# withdrawn or an excluded party receives nothing.
+default recipient_active_party := false
+
+recipient_active_party if {
+	recipient.is_party == true
+	recipient.party_status == "active"
+}
+
+# art. 16.1: a party keeps its own information; reading what it provided itself is not a
+# disclosure to another party.
+default own_item := false
+
+own_item if {
+	party != ""
+	party == item.provider
+}
+
+# art. 8.4c and Bijlage 3: the party is involved in the case and the item's category is in the
+# information need recorded for its role.
+default need_to_know := false
+
+need_to_know if own_item
+
+need_to_know if {
+	involvement != null
+	item.category in object.get(involvement, "information_need", [])
+}
+
+# Bijlage 3: front-desk and night staff never see dossier items.
+default role_may_see_dossier := false
+
+role_may_see_dossier if {
+	is_string(recipient.role)
+	not recipient.role in dossier_blind_roles
+}
+
+# art. 16.2: the provider's list of recipient parties (empty list: any party with need to know).
+default terms_party_permitted := false
+
+terms_party_permitted if own_item
+
+terms_party_permitted if count(object.get(terms, "recipient_parties", [])) == 0
+
+terms_party_permitted if party in terms.recipient_parties
+
+# art. 16.2: the provider's list of recipient roles, matched against the person's role or the
+# party's role in the case (empty list: no restriction by role).
+default terms_role_permitted := false
+
+terms_role_permitted if own_item
+
+terms_role_permitted if count(object.get(terms, "recipient_roles", [])) == 0
+
+terms_role_permitted if recipient.role in terms.recipient_roles
+
+terms_role_permitted if involvement.role in terms.recipient_roles
+
+# art. 12.2f: pre-reading before a case meeting only when the provider agreed.
+default pre_read_agreed := false
+
+pre_read_agreed if input.action != "pre_read"
+
+pre_read_agreed if terms.pre_read_allowed == true
+
+# art. 16.2: passing an item on only when the provider allows it.
+default onward_sharing_agreed := false
+
+onward_sharing_agreed if input.action != "onward_share"
+
+onward_sharing_agreed if terms.onward_sharing_allowed == true
+
+# art. 9.2: a third party (art. 1.8) is neither the subject nor a party.
+default recipient_third_party := false
+
+recipient_third_party if recipient.is_party == false
+
+# art. 9.2: prior written consent of the controller that originally provided the item.
+default provider_written_consent := false
+
+provider_written_consent if {
+	some c in object.get(object.get(input, "consents", {}), "provider_written", [])
+	c.item_id == item.id
+	c.given_by == item.provider
+	c.recipient == party
+}
+
+# ---------------------------------------------------------------------------------------------
+# Consent of the data subject (Bijlage 3, MO Den Bosch): under 12 the parent with authority or
+# guardian; 12 up to 16 both the parent/guardian and the child; 16 and over the person.
+# ---------------------------------------------------------------------------------------------
+
+default consent_required := false
+
+consent_required if item.legal_basis == "consent"
+
+age := input.subject.age if is_number(input.subject.age)
+
+# Who gave a consent that covers this item's category.
+consented_by contains c.given_by if {
+	some c in object.get(object.get(input, "consents", {}), "subject", [])
+	item.category in c.scope
+}
+
+default guardian_consent := false
+
+guardian_consent if "parent" in consented_by
+
+guardian_consent if "guardian" in consented_by
+
+default subject_consent := false
+
+subject_consent if {
+	age < 12
+	guardian_consent
+}
+
+subject_consent if {
+	age >= 12
+	age < 16
+	guardian_consent
+	"subject" in consented_by
+}
+
+subject_consent if {
+	age >= 16
+	"subject" in consented_by
+}
+
+# Safety override (Bijlage 3): without consent only after consulting a colleague, with the
+# reason recorded. The colleague must be someone other than the requester.
+default break_glass_valid := false
+
+break_glass_valid if {
+	bg := input.break_glass
+	trim_space(bg.justification) != ""
+	trim_space(bg.consulted_colleague) != ""
+	bg.consulted_colleague != recipient.person
+}
+
+default consent_satisfied := false
+
+consent_satisfied if not consent_required
+
+consent_satisfied if subject_consent
+
+consent_satisfied if break_glass_valid
+
+default break_glass_used := false
+
+break_glass_used if {
+	consent_required
+	not subject_consent
+	break_glass_valid
+}
+
+# ---------------------------------------------------------------------------------------------
+# The two routes to an allow
+# ---------------------------------------------------------------------------------------------
+
+default route_permitted := false
+
+route_permitted if {
+	input.action in party_actions
+	recipient_active_party
+	need_to_know
+	role_may_see_dossier
+	terms_party_permitted
+	terms_role_permitted
+	pre_read_agreed
+	onward_sharing_agreed
+}
+
+route_permitted if {
+	input.action == "third_party_release"
+	recipient_third_party
+	provider_written_consent
+}
+
+default permitted := false
+
+permitted if {
+	action_known
+	not_retracted
+	legal_basis_known
+	purpose_permitted
+	within_expiry
+	consent_satisfied
+	route_permitted
+	count(denials) == 0
+}
+
+# ---------------------------------------------------------------------------------------------
+# Reasons for a deny (plain language, citing the article)
+# ---------------------------------------------------------------------------------------------
+
+denials contains sprintf("The action %v is not known; only read, pre_read, onward_share and third_party_release are decided (art. 16.2).", [object.get(input, "action", null)]) if not action_known
+
+denials contains "The provider has retracted this item; a retracted item is never shown (art. 16.2)." if item.retracted == true
+
+denials contains "It is not recorded whether the item was retracted; denied because a fact is missing (art. 16.2)." if not is_boolean(item.retracted)
+
+denials contains sprintf("The item has no recognised legal basis (%v); every processing needs one (art. 15.2).", [object.get(item, "legal_basis", null)]) if not legal_basis_known
+
+denials contains sprintf("The provider allows use only for the purposes %v; the purpose %v is not one of them (art. 16.2).", [object.get(terms, "purposes", []), object.get(input, "purpose", null)]) if not purpose_permitted
+
+denials contains sprintf("The provider allowed use of this item only until %v (art. 16.2).", [terms.expires_at]) if {
+	now_ns
+	not within_expiry
+}
+
+denials contains "The time of the request is missing or not a valid RFC 3339 time; denied because a fact is missing." if not now_ns
+
+denials contains sprintf("Party %v is not a party to the covenant (a third party, art. 1.8); information goes to third parties only as a third-party release with the provider's prior written consent (art. 9.2).", [party]) if {
+	input.action in party_actions
+	not recipient.is_party == true
+}
+
+denials contains sprintf("Party %v has status %v; only active parties receive case information (art. 8.4c; withdrawal art. 21.3; exclusion art. 23.2).", [party, object.get(recipient, "party_status", "unknown")]) if {
+	input.action in party_actions
+	recipient.is_party == true
+	not recipient.party_status == "active"
+}
+
+denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party, object.get(object.get(input, "case", {}), "id", null)]) if {
+	input.action in party_actions
+	not own_item
+	involvement == null
+}
+
+denials contains sprintf("Information of category %v is not in the information need recorded for party %v in its role %v (art. 8.4c, need to know per Bijlage 3).", [object.get(item, "category", null), party, object.get(involvement, "role", null)]) if {
+	input.action in party_actions
+	involvement != null
+	not need_to_know
+}
+
+denials contains sprintf("The role %v sees who is in care, never the dossier (Bijlage 3, authorisation model).", [object.get(recipient, "role", null)]) if {
+	input.action in party_actions
+	not role_may_see_dossier
+}
+
+denials contains sprintf("The provider allows this item only for the parties %v (art. 16.2).", [terms.recipient_parties]) if {
+	input.action in party_actions
+	not terms_party_permitted
+}
+
+denials contains sprintf("The provider allows this item only for the roles %v (art. 16.2).", [terms.recipient_roles]) if {
+	input.action in party_actions
+	not terms_role_permitted
+}
+
+denials contains "The provider has not agreed that this item may be read before the case meeting (art. 12.2f)." if not pre_read_agreed
+
+denials contains "The provider does not allow this item to be passed on (art. 16.2)." if not onward_sharing_agreed
+
+denials contains sprintf("%v is a party to the covenant, not a third party; use read or onward_share (art. 1.8, art. 9.2).", [party]) if {
+	input.action == "third_party_release"
+	not recipient.is_party == false
+}
+
+denials contains sprintf("Release of item %v to third party %v needs the prior written consent of the controller that provided it (%v); none is recorded (art. 9.2).", [object.get(item, "id", null), party, object.get(item, "provider", null)]) if {
+	input.action == "third_party_release"
+	not provider_written_consent
+}
+
+denials contains "The age of the data subject is unknown, so it cannot be established who must consent; the item rests on consent (Bijlage 3, consent rules)." if {
+	consent_required
+	not age
+	not break_glass_valid
+}
+
+denials contains sprintf("The data subject is %v (under 12): consent of the parent with authority or the guardian for category %v is needed and not recorded (Bijlage 3, consent rules).", [age, item.category]) if {
+	consent_required
+	age < 12
+	not subject_consent
+	not break_glass_valid
+}
+
+denials contains sprintf("The data subject is %v (12 up to 16): consent of both the parent/guardian and the child for category %v is needed and not recorded (Bijlage 3, consent rules).", [age, item.category]) if {
+	consent_required
+	age >= 12
+	age < 16
+	not subject_consent
+	not break_glass_valid
+}
+
+denials contains sprintf("The data subject is %v (16 or over): the person's own consent for category %v is needed and not recorded (Bijlage 3, consent rules).", [age, item.category]) if {
+	consent_required
+	age >= 16
+	not subject_consent
+	not break_glass_valid
+}
+
+denials contains "A safety override needs a justification and a consulted colleague other than the requester (Bijlage 3, safety override)." if {
+	input.break_glass != null
+	is_object(input.break_glass)
+	not break_glass_valid
+}
+
+# ---------------------------------------------------------------------------------------------
+# Reasons for an allow, and obligations
+# ---------------------------------------------------------------------------------------------
+
+grants contains sprintf("The provider's usage terms permit the purpose %v at this time (art. 16.2).", [input.purpose]) if permitted
+
+grants contains sprintf("Party %v provided this item itself and keeps its own powers (art. 16.1).", [party]) if {
+	permitted
+	own_item
+}
+
+grants contains sprintf("Party %v is involved in case %v as %v and category %v is in its information need (art. 8.4c).", [party, input.case.id, involvement.role, item.category]) if {
+	permitted
+	input.action in party_actions
+	not own_item
+}
+
+grants contains "The provider agreed that this item may be read before the case meeting (art. 12.2f)." if {
+	permitted
+	input.action == "pre_read"
+}
+
+grants contains "The provider allows this item to be passed on (art. 16.2)." if {
+	permitted
+	input.action == "onward_share"
+}
+
+grants contains sprintf("The provider %v gave prior written consent to release item %v to %v (art. 9.2).", [item.provider, item.id, party]) if {
+	permitted
+	input.action == "third_party_release"
+}
+
+grants contains sprintf("The legal basis is %v; no consent of the data subject is needed (art. 15.2).", [item.legal_basis]) if {
+	permitted
+	not consent_required
+}
+
+grants contains "The required consent of the data subject (or parent/guardian) is recorded (Bijlage 3, consent rules)." if {
+	permitted
+	subject_consent
+}
+
+grants contains sprintf("Safety override without consent, after consulting %v; reason: %v. This access is logged as break-glass, the provider is notified and it will be reviewed (Bijlage 3, safety override).", [input.break_glass.consulted_colleague, input.break_glass.justification]) if {
+	permitted
+	break_glass_used
+}
+
+obligations contains {"type": "redact", "fields": sort(terms.summary_only_fields), "reason": "The provider allows only a summary of these fields (art. 16.2)."} if {
+	permitted
+	count(object.get(terms, "summary_only_fields", [])) > 0
+}
+
+obligations contains {"type": "log_break_glass", "justification": input.break_glass.justification, "consulted_colleague": input.break_glass.consulted_colleague, "reason": "Safety override: record the reason and who was consulted (Bijlage 3)."} if break_glass_used
+
+obligations contains {"type": "notify_provider", "provider": item.provider, "reason": "The provider decides on the use of its information and must learn of an override (art. 16.2)."} if break_glass_used
+
+obligations contains {"type": "review", "reason": "Every safety override is reviewed afterwards (Bijlage 3)."} if break_glass_used
+
+obligations contains {"type": "inform_subject", "reason": "The client is always told why the worker acted without consent (Bijlage 3, safety override)."} if break_glass_used
+
+# ---------------------------------------------------------------------------------------------
+# The decision
+# ---------------------------------------------------------------------------------------------
+
+default decision := {
+	"allow": false,
+	"reasons": ["No rule permitted this disclosure; denied by default (art. 16.2: the provider decides)."],
+	"obligations": [],
+}
+
+decision := {
+	"allow": true,
+	"reasons": sort([r | some r in grants]),
+	"obligations": [o | some o in obligations],
+} if permitted
+
+decision := {
+	"allow": false,
+	"reasons": sort([r | some r in denials]),
+	"obligations": [],
+} if {
+	not permitted
+	count(denials) > 0
+}
+
+# The facts that mattered, for the decision explainer (zorgtafel policy explain).
+checks := {
+	"action is known": action_known,
+	"item not retracted (art. 16.2)": not_retracted,
+	"legal basis recorded (art. 15.2)": legal_basis_known,
+	"purpose permitted by the provider (art. 16.2)": purpose_permitted,
+	"within the provider's expiry (art. 16.2)": within_expiry,
+	"recipient is an active party (art. 8.4c, 23.2)": recipient_active_party,
+	"recipient is a third party (art. 1.8)": recipient_third_party,
+	"need to know (art. 8.4c)": need_to_know,
+	"role may see the dossier (Bijlage 3)": role_may_see_dossier,
+	"provider's recipient parties (art. 16.2)": terms_party_permitted,
+	"provider's recipient roles (art. 16.2)": terms_role_permitted,
+	"pre-read agreed when needed (art. 12.2f)": pre_read_agreed,
+	"onward sharing agreed when needed (art. 16.2)": onward_sharing_agreed,
+	"provider's written consent for a third party (art. 9.2)": provider_written_consent,
+	"consent needed (legal basis consent)": consent_required,
+	"consent of subject/guardian recorded (Bijlage 3)": subject_consent,
+	"valid safety override (Bijlage 3)": break_glass_valid,
+}

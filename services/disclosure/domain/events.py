@@ -1,0 +1,7 @@
+"""Facts disclosure publishes on ``zorgtafel.disclosure.v1`` (explicit registry)."""
+
+from __future__ import annotations
+
+from zorgtafel.kernel.events import EventRegistry
+
+REGISTRY = EventRegistry([])

@@ -1,0 +1,60 @@
+"""Parties of the covenant and their membership status (art. 20 accession, 21.3 withdrawal,
+23.2 exclusion). Pure Python: no framework imports."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+
+OIN_RE = re.compile(r"^[0-9]{20}$")
+
+
+class PartyKind(str, enum.Enum):
+    MUNICIPALITY = "municipality"
+    POLICE = "police"
+    MILITARY_POLICE = "military_police"
+    CARE_PROVIDER = "care_provider"
+    SHELTER = "shelter"
+    COA = "coa"
+    GGD = "ggd"
+    GGZ = "ggz"
+    VEILIG_THUIS = "veilig_thuis"
+    YOUTH_CARE = "youth_care"
+    ADDICTION_CARE = "addiction_care"
+    PUBLIC_PROSECUTOR = "public_prosecutor"
+    OTHER = "other"
+
+
+class PartyStatus(str, enum.Enum):
+    APPLICANT = "applicant"
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    EXCLUDED = "excluded"
+
+
+def check_oin(value: str, field_name: str = "party_id") -> str:
+    if not OIN_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be a 20-digit OIN")
+    return value
+
+
+@dataclass
+class Party:
+    party_id: str
+    name: str
+    kind: PartyKind
+    status: PartyStatus
+    status_since: datetime
+    history: list = field(default_factory=list)
+
+    def change_status(self, new: PartyStatus, at: datetime, allowed_from: set[PartyStatus]) -> None:
+        if self.status not in allowed_from:
+            raise FailedPrecondition(self.status.value,
+                                     f"party cannot become {new.value} from {self.status.value}",
+                                     subject="party.status")
+        self.status = new
+        self.status_since = at

@@ -1,0 +1,7 @@
+"""Facts intake publishes on ``zorgtafel.intake.v1`` (explicit registry)."""
+
+from __future__ import annotations
+
+from zorgtafel.kernel.events import EventRegistry
+
+REGISTRY = EventRegistry([])

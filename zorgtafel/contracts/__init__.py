@@ -1,0 +1,1 @@
+"""The published language between services: event type names and their data fields."""

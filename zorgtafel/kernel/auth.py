@@ -1,0 +1,114 @@
+"""Who is calling: the party (mTLS client certificate, or a signed development token) and the
+person and role (a JWT signed by the identity provider). No call is served without both.
+
+Certificates are parsed with ``cryptography``, never by splitting the subject string: a crafted
+subject can carry two serialNumber attributes or an OIN hidden in another field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import jwt
+from cryptography import x509
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from zorgtafel.kernel.errors import Unauthenticated
+
+OIN_RE = re.compile(r"^[0-9]{20}$")
+ROLE_RE = re.compile(r"^[a-z_]{1,40}$")
+ALGORITHMS = ("ES256",)  # one family (ECDSA P-256); "none" and HMAC are never accepted
+
+
+@dataclass(frozen=True)
+class Principal:
+    party: str
+    person: str
+    role: str
+    authenticated_by: str  # "mtls" or "dev_token"
+
+    def as_input(self, party_status: str) -> dict:
+        return {"party": self.party, "person": self.person, "role": self.role,
+                "authenticated_by": self.authenticated_by, "party_status": party_status}
+
+
+def oin_from_certificate(pem: bytes) -> str:
+    """The party's OIN from a PKIoverheid-style certificate: exactly one subject serialNumber
+    of exactly 20 digits, and (when the extension is present) clientAuth usage."""
+    try:
+        cert = x509.load_pem_x509_certificate(pem)
+    except ValueError as exc:
+        raise Unauthenticated("client certificate unreadable") from exc
+    serials = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    if len(serials) != 1:
+        raise Unauthenticated("client certificate must carry exactly one subject serialNumber")
+    oin = str(serials[0].value)
+    if not OIN_RE.match(oin):
+        raise Unauthenticated("client certificate serialNumber is not a 20-digit OIN")
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        if ExtendedKeyUsageOID.CLIENT_AUTH not in eku:
+            raise Unauthenticated("client certificate is not for client authentication")
+    except x509.ExtensionNotFound:
+        pass
+    return oin
+
+
+class TokenVerifier:
+    def __init__(self, public_key_pem: bytes, issuer: str, audience: str,
+                 algorithms: Sequence[str] = ALGORITHMS, leeway_s: int = 30) -> None:
+        self._key = public_key_pem
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = list(algorithms)
+        self._leeway = leeway_s
+
+    @classmethod
+    def from_file(cls, path: Path, issuer: str, audience: str) -> "TokenVerifier":
+        return cls(path.read_bytes(), issuer, audience)
+
+    def verify(self, token: str) -> Mapping:
+        try:
+            claims = jwt.decode(
+                token, self._key, algorithms=self._algorithms, issuer=self._issuer,
+                audience=self._audience, leeway=self._leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "role", "party"]})
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"token rejected: {type(exc).__name__}") from exc
+        if not OIN_RE.match(str(claims["party"])):
+            raise Unauthenticated("token party is not a 20-digit OIN")
+        if not ROLE_RE.match(str(claims["role"])):
+            raise Unauthenticated("token role is malformed")
+        if not isinstance(claims["sub"], str) or not 0 < len(claims["sub"]) <= 128:
+            raise Unauthenticated("token subject is malformed")
+        return claims
+
+
+class Authenticator:
+    """Builds the principal of a call from its transport and metadata."""
+
+    def __init__(self, verifier: TokenVerifier, mode: str) -> None:
+        if mode not in ("mtls", "dev"):
+            raise ValueError("auth mode must be 'mtls' or 'dev'")
+        self._verifier = verifier
+        self._mode = mode
+
+    def authenticate(self, metadata: Mapping[str, str], peer_cert_pem: bytes | None) -> Principal:
+        header = metadata.get("authorization", "")
+        if not header.startswith("Bearer ") or len(header) > 8192:
+            raise Unauthenticated("missing bearer token (authorization metadata)")
+        claims = self._verifier.verify(header[len("Bearer "):].strip())
+        if self._mode == "mtls":
+            if not peer_cert_pem:
+                raise Unauthenticated("client certificate required")
+            party = oin_from_certificate(peer_cert_pem)
+            if party != claims["party"]:
+                raise Unauthenticated("token party does not match the client certificate")
+            how = "mtls"
+        else:
+            party, how = str(claims["party"]), "dev_token"
+        return Principal(party=party, person=str(claims["sub"]), role=str(claims["role"]),
+                         authenticated_by=how)

@@ -1,0 +1,39 @@
+"""The principal and authorisation decision of the call being served.
+
+Set by the interceptor inside the handler's own thread (a ``ContextVar``), so no per-request
+state ever sits on a shared object of the threaded gRPC server.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from zorgtafel.kernel.auth import Principal
+
+
+@dataclass(frozen=True)
+class CallContext:
+    method: str
+    principal: Principal
+    party_status: str
+    authz_decision_id: str
+    policy_revision: str
+
+
+_current: ContextVar[CallContext | None] = ContextVar("zorgtafel_call", default=None)
+
+
+def current() -> CallContext:
+    ctx = _current.get()
+    if ctx is None:
+        raise RuntimeError("no call context: handler invoked outside the interceptor chain")
+    return ctx
+
+
+def set_current(ctx: CallContext | None):
+    return _current.set(ctx)
+
+
+def reset(token) -> None:
+    _current.reset(token)

@@ -1,0 +1,134 @@
+"""Settings from ``ZORGTAFEL_*`` environment variables, with documented defaults.
+
+``Settings.from_env(service)`` is the only place that reads the environment; everything else
+receives a ``Settings``. The table in README.md lists the same variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+import zorgtafel
+
+SERVICES = ("intake", "casework", "governance", "disclosure")
+DEFAULT_GRPC_PORTS = {"intake": 50051, "casework": 50052, "governance": 50053, "disclosure": 50054}
+DEFAULT_HTTP_PORTS = {"intake": 8081, "casework": 8082, "governance": 8083, "disclosure": 8084}
+DEFAULT_POLICY_DIR = Path(zorgtafel.__file__).resolve().parent.parent / "policies" / "rego"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    database_schema: str = ""
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_ssl_cafile: str = ""
+    kafka_ssl_certfile: str = ""
+    kafka_ssl_keyfile: str = ""
+    kafka_session_timeout_ms: int = 6000
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 0
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
+    grpc_max_workers: int = 16
+    grpc_max_message_bytes: int = 4 * 1024 * 1024
+    policy_engine: str = "embedded"
+    policy_dir: Path = DEFAULT_POLICY_DIR
+    opa_url: str = "http://127.0.0.1:8181"
+    policy_timeout_ms: int = 500
+    production: bool = False
+    auth_mode: str = "dev"
+    tls_cert_file: str = ""
+    tls_key_file: str = ""
+    tls_client_ca_file: str = ""
+    jwt_public_key_file: str = ""
+    jwt_issuer: str = "zorgtafel-dev-idp"
+    jwt_audience: str = "zorgtafel"
+    encryption_keys_file: str = ""
+    log_level: str = "INFO"
+    relay_interval_s: float = 0.2
+    health_interval_s: float = 2.0
+    shutdown_grace_s: float = 5.0
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def topic(self) -> str:
+        return f"zorgtafel.{self.service}.v1"
+
+    @property
+    def consumer_group(self) -> str:
+        return f"zorgtafel-{self.service}"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / f'{self.service}.db').resolve()}"
+
+    @property
+    def effective_schema(self) -> str | None:
+        """PostgreSQL schema owned by this service; SQLite files need none (one file each)."""
+        if self.effective_database_url.startswith("sqlite"):
+            return None
+        return self.database_schema or self.service
+
+    @property
+    def effective_jwt_public_key_file(self) -> Path:
+        return Path(self.jwt_public_key_file) if self.jwt_public_key_file else \
+            self.data_dir / "dev-keys" / "jwt-public.pem"
+
+    @property
+    def effective_encryption_keys_file(self) -> Path:
+        return Path(self.encryption_keys_file) if self.encryption_keys_file else \
+            self.data_dir / "dev-keys" / f"{self.service}-encryption.keys"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, service: str, environ: Mapping[str, str] | None = None) -> "Settings":
+        if service not in SERVICES:
+            raise ValueError(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(f"ZORGTAFEL_{name}", default)
+
+        return cls(
+            service=service,
+            data_dir=Path(get("DATA_DIR", "var")),
+            database_url=get("DATABASE_URL"),
+            database_schema=get("DATABASE_SCHEMA"),
+            kafka_bootstrap=get("KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+            kafka_security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
+            kafka_ssl_cafile=get("KAFKA_SSL_CAFILE"),
+            kafka_ssl_certfile=get("KAFKA_SSL_CERTFILE"),
+            kafka_ssl_keyfile=get("KAFKA_SSL_KEYFILE"),
+            kafka_session_timeout_ms=int(get("KAFKA_SESSION_TIMEOUT_MS", "6000")),
+            grpc_host=get("GRPC_HOST", "127.0.0.1"),
+            grpc_port=int(get("GRPC_PORT", str(DEFAULT_GRPC_PORTS[service]))),
+            http_host=get("HTTP_HOST", "127.0.0.1"),
+            http_port=int(get("HTTP_PORT", str(DEFAULT_HTTP_PORTS[service]))),
+            grpc_max_workers=int(get("GRPC_MAX_WORKERS", "16")),
+            policy_engine=get("POLICY_ENGINE", "embedded"),
+            policy_dir=Path(get("POLICY_DIR", str(DEFAULT_POLICY_DIR))),
+            opa_url=get("OPA_URL", "http://127.0.0.1:8181"),
+            policy_timeout_ms=int(get("POLICY_TIMEOUT_MS", "500")),
+            production=_bool(get("PRODUCTION", "false")),
+            auth_mode=get("AUTH_MODE", "dev"),
+            tls_cert_file=get("TLS_CERT_FILE"),
+            tls_key_file=get("TLS_KEY_FILE"),
+            tls_client_ca_file=get("TLS_CLIENT_CA_FILE"),
+            jwt_public_key_file=get("JWT_PUBLIC_KEY_FILE"),
+            jwt_issuer=get("JWT_ISSUER", "zorgtafel-dev-idp"),
+            jwt_audience=get("JWT_AUDIENCE", "zorgtafel"),
+            encryption_keys_file=get("ENCRYPTION_KEYS_FILE"),
+            log_level=get("LOG_LEVEL", "INFO"),
+        )

@@ -1,0 +1,158 @@
+"""Idempotent event consumer.
+
+For every record: decode the CloudEvent, then in ONE database transaction record its id in
+``processed_events`` (primary key) and apply the handler; commit; only then commit the Kafka
+offset. A redelivered event hits the primary key and changes nothing. A handler that keeps
+failing is parked in ``dead_letters`` (kept, never dropped) after ``max_attempts`` so one bad
+event does not stop the stream.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from kafka import TopicPartition
+from kafka.structs import OffsetAndMetadata
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from zorgtafel.kernel.events import InboundEvent, MalformedEvent, from_kafka
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+log = get_logger(__name__)
+
+Handler = Callable[[UnitOfWork, InboundEvent], None]
+
+
+@dataclass
+class ConsumerStats:
+    applied: int = 0
+    duplicates: int = 0
+    ignored: int = 0
+    dead_lettered: int = 0
+    retries: int = 0
+
+
+class EventConsumer:
+    def __init__(self, topics: list[str], handlers: Mapping[str, Handler],
+                 uow_factory: Callable[[], UnitOfWork], consumer_factory: Callable, *,
+                 max_attempts: int = 5, metrics=None) -> None:
+        self.topics = topics
+        self.handlers = dict(handlers)
+        self._uow_factory = uow_factory
+        self._consumer_factory = consumer_factory
+        self._max_attempts = max_attempts
+        self._metrics = metrics
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._consumer = None
+        self.stats = ConsumerStats()
+        self.assigned = threading.Event()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="event-consumer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._consumer = self._consumer_factory(self.topics)
+                self._loop(self._consumer)
+            except Exception as exc:  # noqa: BLE001 - reconnect after broker outages
+                log.warning("consumer_failed", error=type(exc).__name__)
+                time.sleep(1.0)
+            finally:
+                if self._consumer is not None:
+                    try:
+                        self._consumer.close(autocommit=False)
+                    except Exception:  # noqa: BLE001
+                        pass
+                    self._consumer = None
+
+    def _loop(self, consumer) -> None:
+        attempts: dict[tuple[str, int, int], int] = {}
+        while not self._stop.is_set():
+            batch = consumer.poll(timeout_ms=300)
+            if consumer.assignment():
+                self.assigned.set()
+            for tp, records in batch.items():
+                for record in records:
+                    ident = (record.topic, record.partition, record.offset)
+                    try:
+                        self.handle_record(record)
+                        attempts.pop(ident, None)
+                    except Exception as exc:  # noqa: BLE001
+                        n = attempts.get(ident, 0) + 1
+                        attempts[ident] = n
+                        self.stats.retries += 1
+                        if n < self._max_attempts:
+                            log.warning("event_apply_failed", topic=record.topic,
+                                        offset=record.offset, attempt=n,
+                                        error=type(exc).__name__)
+                            consumer.seek(tp, record.offset)  # redeliver, in order
+                            time.sleep(min(0.2 * n, 2.0))
+                            break
+                        self._dead_letter(record, exc)
+                        attempts.pop(ident, None)
+                    # The effect is stored: only now is the offset committed.
+                    consumer.commit({tp: OffsetAndMetadata(record.offset + 1, None, -1)})
+
+    def handle_record(self, record) -> str:
+        """Apply one record exactly once; return what happened (for tests and metrics)."""
+        try:
+            event = from_kafka(record.headers, record.key, record.value)
+        except MalformedEvent as exc:
+            self._dead_letter(record, exc)
+            return "dead_letter"
+        handler = self.handlers.get(event.type)
+        outcome = "applied" if handler else "ignored"
+        with self._uow_factory() as uow:
+            table = uow.tables["processed_events"]
+            if uow.session.execute(select(table.c.event_id)
+                                   .where(table.c.event_id == event.id)).first():
+                outcome = "duplicate"
+            else:
+                uow.session.execute(insert(table).values(
+                    event_id=event.id, type=event.type, source=event.source,
+                    case_id=str(event.data.get("case_id") or "") or None, processed_at=utcnow()))
+                if handler:
+                    handler(uow, event)
+                try:
+                    uow.commit()
+                except IntegrityError:
+                    # Another replica applied it between our check and our insert.
+                    uow.rollback()
+                    outcome = "duplicate"
+        attr = {"applied": "applied", "ignored": "ignored", "duplicate": "duplicates"}[outcome]
+        setattr(self.stats, attr, getattr(self.stats, attr) + 1)
+        if self._metrics is not None:
+            self._metrics.events_consumed.labels(outcome=outcome).inc()
+        return outcome
+
+    def _dead_letter(self, record, exc: Exception) -> None:
+        self.stats.dead_lettered += 1
+        log.error("event_dead_lettered", topic=record.topic, offset=record.offset,
+                  error=type(exc).__name__)
+        with self._uow_factory() as uow:
+            table = uow.tables["dead_letters"]
+            headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or [])}
+            try:
+                uow.session.execute(insert(table).values(
+                    event_id=headers.get("ce_id") or f"{record.topic}:{record.partition}:{record.offset}",
+                    topic=record.topic, partition=record.partition, offset=record.offset,
+                    type=headers.get("ce_type", "unknown"), error=type(exc).__name__,
+                    headers=json.dumps(headers), value=record.value or b"",
+                    created_at=utcnow()))
+                uow.commit()
+            except IntegrityError:
+                uow.rollback()

@@ -1,0 +1,48 @@
+"""Database engine and sessions: a SQLite file by default, PostgreSQL when a URL is given.
+
+Each service owns its data: its own SQLite file, or its own schema in PostgreSQL (tables are
+declared without a schema and mapped onto the service's schema with ``schema_translate_map``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from zorgtafel.kernel.config import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.effective_database_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            # WAL lets the relay and the consumer read while a handler writes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                           connect_args={"connect_timeout": 5})
+    schema = settings.effective_schema
+    return engine.execution_options(schema_translate_map={None: schema})
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def ping(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False

@@ -1,0 +1,65 @@
+"""Errors a caller can act on, in plain Python so that domain code may raise them.
+
+The gRPC error interceptor maps each to its status code with ``google.rpc`` rich details.
+Messages never carry personal data or item content: they name fields and states only.
+"""
+
+from __future__ import annotations
+
+
+class ZorgtafelError(Exception):
+    """Base of every error that is the caller's to fix (never INTERNAL)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidArgument(ZorgtafelError):
+    """A field of the request is malformed; ``violations`` maps field path to what is wrong."""
+
+    def __init__(self, field: str, description: str, *more: tuple[str, str]) -> None:
+        self.violations: tuple[tuple[str, str], ...] = ((field, description), *more)
+        super().__init__("; ".join(f"{f}: {d}" for f, d in self.violations))
+
+
+class FailedPrecondition(ZorgtafelError):
+    """The request is well-formed but the resource is in a state that forbids it."""
+
+    def __init__(self, state: str, description: str, subject: str = "") -> None:
+        self.state = state
+        self.subject = subject
+        super().__init__(f"{description} (state: {state})")
+
+
+class NotFound(ZorgtafelError):
+    def __init__(self, resource_type: str, resource_name: str) -> None:
+        self.resource_type = resource_type
+        self.resource_name = resource_name
+        super().__init__(f"{resource_type} {resource_name} not found")
+
+
+class AlreadyExists(ZorgtafelError):
+    def __init__(self, resource_type: str, resource_name: str) -> None:
+        self.resource_type = resource_type
+        self.resource_name = resource_name
+        super().__init__(f"{resource_type} {resource_name} already exists")
+
+
+class Unauthenticated(ZorgtafelError):
+    pass
+
+
+class PermissionDenied(ZorgtafelError):
+    """Denied by policy; ``reasons`` are the policy's plain-language reasons."""
+
+    def __init__(self, reasons: tuple[str, ...] | list[str], decision_id: str = "",
+                 revision: str = "") -> None:
+        self.reasons = tuple(reasons) or ("denied by default",)
+        self.decision_id = decision_id
+        self.revision = revision
+        super().__init__("; ".join(self.reasons))
+
+
+class Unavailable(ZorgtafelError):
+    """A dependency (database, policy engine, access log) is not there: fail closed."""

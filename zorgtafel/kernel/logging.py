@@ -1,0 +1,51 @@
+"""JSON structured logs (structlog).
+
+Log lines carry identifiers (party OIN, method, decision id, case id, pseudonyms) and never
+personal data or item content: request bodies are never logged, and ``redact_sensitive`` drops
+any key that names a sensitive field should a caller pass one by mistake.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import structlog
+
+SENSITIVE_KEYS = frozenset({
+    "content", "name", "subject_name", "date_of_birth", "birth_date", "bsn", "address",
+    "identity", "justification", "notes", "minutes", "request", "body", "password", "token",
+})
+
+
+def redact_sensitive(_logger, _method, event_dict):
+    for key in list(event_dict):
+        if key in SENSITIVE_KEYS:
+            event_dict[key] = "[redacted]"
+    return event_dict
+
+
+def configure_logging(level: str = "INFO", stream=None) -> None:
+    """Configure structlog once per process (called by the composition root, not at import)."""
+    logging.basicConfig(format="%(message)s", stream=stream or sys.stderr,
+                        level=getattr(logging, level.upper(), logging.INFO), force=True)
+    # kafka-python is chatty at INFO and logs broker addresses only; keep its warnings.
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            redact_sensitive,
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            getattr(logging, level.upper(), logging.INFO)),
+        logger_factory=structlog.WriteLoggerFactory(file=stream or sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(name: str):
+    return structlog.get_logger(name)

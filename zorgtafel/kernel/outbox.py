@@ -1,0 +1,127 @@
+"""The relay that publishes outbox rows to Kafka and marks them sent only after the broker
+acknowledged them. Rows are sent in id order; a failure stops the batch so that the order of
+events for a key is kept on retry. A crash between the ack and the mark re-sends a row: the
+consumers' processed-event table makes that harmless."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from zorgtafel.kernel.events import to_kafka
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import utcnow
+
+log = get_logger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, outbox_table, producer_factory: Callable, *,
+                 interval_s: float = 0.2, batch_size: int = 200, metrics=None) -> None:
+        self._engine = engine
+        self._outbox = outbox_table
+        self._producer_factory = producer_factory
+        self._producer = None
+        self._interval = interval_s
+        self._batch = batch_size
+        self._metrics = metrics
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.published_total = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout)
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=2)
+            except Exception:  # noqa: BLE001
+                pass
+
+    def wake(self) -> None:
+        """Called after a commit that wrote events, so they leave without waiting a tick."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        backoff = self._interval
+        while not self._stop.is_set():
+            try:
+                sent = self.publish_pending()
+                backoff = self._interval
+                if sent:
+                    continue
+            except Exception as exc:  # noqa: BLE001 - the relay must outlive broker outages
+                log.warning("outbox_publish_failed", error=type(exc).__name__)
+                self._reset_producer()
+                backoff = min(max(backoff * 2, 0.5), 5.0)
+            self._wake.wait(backoff)
+            self._wake.clear()
+
+    def _reset_producer(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=0)
+            except Exception:  # noqa: BLE001
+                pass
+        self._producer = None
+
+    def pending_count(self) -> int:
+        from sqlalchemy import func
+        with self._engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(self._outbox)
+                                .where(self._outbox.c.sent_at.is_(None))).scalar_one()
+
+    def publish_pending(self) -> int:
+        """Publish one batch; return how many rows were marked sent."""
+        o = self._outbox
+        with self._engine.begin() as conn:
+            query = select(o).where(o.c.sent_at.is_(None)).order_by(o.c.id).limit(self._batch)
+            if conn.dialect.name == "postgresql":
+                # A second replica's relay waits here instead of interleaving the order.
+                query = query.with_for_update()
+            rows = conn.execute(query).mappings().all()
+            if not rows:
+                return 0
+            if self._producer is None:
+                self._producer = self._producer_factory()
+            futures = []
+            for row in rows:
+                msg = to_kafka(row["event_id"], row["type"], row["source"], row["time"],
+                               row["key"], json.loads(row["data"]), row["subject"])
+                headers = [(k, v) for k, v in msg.headers.items()]
+                futures.append((row["id"], self._producer.send(
+                    row["topic"], key=row["key"].encode(), value=msg.value, headers=headers)))
+            self._producer.flush(timeout=10)
+            acked: list[int] = []
+            failure = None
+            for row_id, fut in futures:
+                try:
+                    fut.get(timeout=10)
+                    acked.append(row_id)
+                except Exception as exc:  # noqa: BLE001
+                    failure = exc
+                    break  # keep per-key order: nothing after a failed row is marked
+            if acked:
+                conn.execute(update(o).where(o.c.id.in_(acked)).values(sent_at=utcnow()))
+            failed_ids = [r for r, _ in futures if r not in set(acked)]
+            if failed_ids:
+                conn.execute(update(o).where(o.c.id.in_(failed_ids))
+                             .values(attempts=o.c.attempts + 1))
+        self.published_total += len(acked)
+        if self._metrics is not None and acked:
+            self._metrics.events_published.inc(len(acked))
+        if failure is not None:
+            raise failure
+        return len(acked)

@@ -1,0 +1,23 @@
+"""The tables every service starts from: the kernel's (outbox, inbox, command results, dead
+letters) and the party-status projection. A service adds its own tables to the same MetaData."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.parties import PARTY_EVENT_HANDLERS, add_party_directory_table
+from zorgtafel.kernel.tables import add_kernel_tables
+
+
+def service_metadata(*, party_directory: bool = True) -> tuple[MetaData, dict]:
+    metadata = MetaData()
+    tables: dict = dict(add_kernel_tables(metadata))
+    if party_directory:
+        tables["party_directory"] = add_party_directory_table(metadata)
+    return metadata, tables
+
+
+def party_status_consumption() -> dict:
+    """Subscribe to governance's party events into the party-status projection."""
+    return {ev.TOPIC["governance"]: dict(PARTY_EVENT_HANDLERS)}

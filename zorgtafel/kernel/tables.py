@@ -1,0 +1,64 @@
+"""Tables every service has: the transactional outbox, the processed-event inbox, stored
+command results (idempotent commands) and dead letters. ``add_kernel_tables`` puts them on a
+service's ``MetaData`` so its Alembic migrations create them with its own tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text)
+
+KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters")
+
+
+def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
+    outbox = Table(
+        "outbox", metadata,
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+               autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("topic", String(128), nullable=False),
+        Column("key", String(128), nullable=False),
+        Column("type", String(200), nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("subject", String(200), nullable=True),
+        Column("time", DateTime(timezone=True), nullable=False),
+        Column("data", Text, nullable=False),
+        Column("case_id", String(64), nullable=True, index=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+    )
+    Index("ix_outbox_unsent", outbox.c.sent_at, outbox.c.id)
+    processed = Table(
+        "processed_events", metadata,
+        Column("event_id", String(64), primary_key=True),
+        Column("type", String(200), nullable=False),
+        Column("source", String(200), nullable=False),
+        Column("case_id", String(64), nullable=True, index=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False),
+    )
+    commands = Table(
+        "command_results", metadata,
+        # Scoped by party: one party can never read another's stored response by guessing ids.
+        Column("party_id", String(32), primary_key=True),
+        Column("request_id", String(128), primary_key=True),
+        Column("method", String(200), nullable=False),
+        Column("request_digest", String(64), nullable=False),
+        Column("response", LargeBinary, nullable=False),
+        Column("case_id", String(64), nullable=True, index=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    dead = Table(
+        "dead_letters", metadata,
+        Column("event_id", String(64), primary_key=True),
+        Column("topic", String(128), nullable=False),
+        Column("partition", Integer, nullable=False),
+        Column("offset", BigInteger, nullable=False),
+        Column("type", String(200), nullable=False),
+        Column("error", String(500), nullable=False),
+        Column("headers", Text, nullable=False),
+        Column("value", LargeBinary, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    return {"outbox": outbox, "processed_events": processed, "command_results": commands,
+            "dead_letters": dead}

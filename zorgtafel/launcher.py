@@ -1,0 +1,128 @@
+"""``zorgtafel up``: the whole suite on one machine, no Docker. A Kafka-protocol broker, the
+four services as separate processes (SQLite files under one data directory, embedded policy),
+readiness awaited, endpoints printed. Ctrl-C (or SIGTERM) stops everything and leaves no
+process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from zorgtafel.kernel.broker import LocalBroker
+from zorgtafel.kernel.config import DEFAULT_GRPC_PORTS, DEFAULT_HTTP_PORTS, SERVICES
+from zorgtafel.kernel.devkeys import ensure_dev_keys
+
+
+def service_env(service: str, data_dir: Path, bootstrap: str, base: dict | None = None) -> dict:
+    env = dict(os.environ if base is None else base)
+    up = service.upper()
+    env.update({
+        "ZORGTAFEL_DATA_DIR": str(data_dir),
+        "ZORGTAFEL_KAFKA_BOOTSTRAP": bootstrap,
+        "ZORGTAFEL_GRPC_PORT": env.get(f"ZORGTAFEL_{up}_GRPC_PORT", str(DEFAULT_GRPC_PORTS[service])),
+        "ZORGTAFEL_HTTP_PORT": env.get(f"ZORGTAFEL_{up}_HTTP_PORT", str(DEFAULT_HTTP_PORTS[service])),
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.pop("ZORGTAFEL_DATABASE_URL", None)  # the embedded default: a SQLite file each
+    return env
+
+
+def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen | None = None) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/readyz", timeout=1) as r:
+                if r.status == 200 and json.loads(r.read()).get("ready"):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+class Suite:
+    def __init__(self, data_dir: Path, broker_port: int = 9092) -> None:
+        self.data_dir = data_dir.resolve()
+        self.broker = LocalBroker(broker_port, log_file=self.data_dir / "broker.log")
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.envs: dict[str, dict] = {}
+
+    def start(self, timeout: float = 90.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_dev_keys(self.data_dir)
+        self.broker.start()
+        for service in SERVICES:
+            env = service_env(service, self.data_dir, self.broker.bootstrap)
+            self.envs[service] = env
+            log = open(self.data_dir / f"{service}.log", "ab")
+            self.procs[service] = subprocess.Popen(
+                [sys.executable, "-m", "zorgtafel.cli", "serve", service], env=env,
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for service in SERVICES:
+            port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
+            if not wait_ready(port, timeout, self.procs[service]):
+                raise RuntimeError(f"{service} did not become ready; see "
+                                   f"{self.data_dir / (service + '.log')}")
+
+    def stop(self, timeout: float = 15.0) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self.broker.stop()
+
+    def describe(self) -> str:
+        rows = [f"{'service':<11} {'gRPC':<17} ops (HTTP)"]
+        for s in SERVICES:
+            e = self.envs[s]
+            rows.append(f"{s:<11} 127.0.0.1:{e['ZORGTAFEL_GRPC_PORT']:<7} "
+                        f"http://127.0.0.1:{e['ZORGTAFEL_HTTP_PORT']}/readyz")
+        rows.append(f"{'broker':<11} {self.broker.bootstrap:<17} (tansu, memory storage)")
+        rows.append(f"data: {self.data_dir}   tokens: zorgtafel token --party OIN --role ROLE "
+                    f"--person ID --data-dir {self.data_dir}")
+        return "\n".join(rows)
+
+
+def run_suite(data_dir: Path, broker_port: int = 9092) -> int:
+    suite = Suite(data_dir, broker_port)
+    stop = threading.Event()
+
+    def on_signal(_signum, _frame):
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print("starting the broker and the four services ...", flush=True)
+        suite.start()
+        print(suite.describe(), flush=True)
+        print("ready. Ctrl-C stops everything.", flush=True)
+        while not stop.wait(0.5):
+            for name, proc in suite.procs.items():
+                if proc.poll() is not None:
+                    print(f"{name} exited with code {proc.returncode}; stopping the suite",
+                          flush=True)
+                    return 1
+        return 0
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        print("stopping ...", flush=True)
+        suite.stop()
+        print("stopped.", flush=True)

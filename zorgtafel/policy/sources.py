@@ -1,0 +1,95 @@
+"""Where the policy sources are, and which of them are rules, tests and data.
+
+One place decides this so that the engines, the bundle builder, the test runner and the linter
+agree on what "the policy" is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_POLICY_DIR = "ZORGTAFEL_POLICY_DIR"
+
+_PACKAGE = re.compile(r"^\s*package\s+([A-Za-z_][\w.]*)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Module:
+    """One Rego file: its path relative to the policy dir, its package and its text."""
+
+    name: str
+    package: str
+    text: str
+
+    @property
+    def is_test(self) -> bool:
+        return is_test_file(self.name)
+
+
+def default_policy_dir() -> Path:
+    """``policies/rego`` next to the package, unless ``ZORGTAFEL_POLICY_DIR`` says otherwise."""
+    override = os.environ.get(ENV_POLICY_DIR)
+    if override:
+        return Path(override)
+    import zorgtafel
+
+    return Path(zorgtafel.__file__).resolve().parent.parent / "policies" / "rego"
+
+
+def is_test_file(name: str) -> bool:
+    return name.endswith("_test.rego")
+
+
+def package_of(text: str) -> str:
+    match = _PACKAGE.search(text)
+    return match.group(1) if match else ""
+
+
+def _rego_paths(policy_dir: Path) -> list[Path]:
+    # Sorted by relative POSIX path: the order is part of the bundle revision.
+    return sorted(policy_dir.rglob("*.rego"), key=lambda p: p.relative_to(policy_dir).as_posix())
+
+
+def modules(policy_dir: Path, *, tests: bool = False) -> list[Module]:
+    """The rule modules (and, with ``tests=True``, the test modules too)."""
+    found = []
+    for path in _rego_paths(policy_dir):
+        name = path.relative_to(policy_dir).as_posix()
+        if is_test_file(name) and not tests:
+            continue
+        text = path.read_text(encoding="utf-8")
+        found.append(Module(name=name, package=package_of(text), text=text))
+    return found
+
+
+def data_files(policy_dir: Path) -> list[Path]:
+    """``data.json`` files; as in an OPA bundle, ``a/b/data.json`` becomes ``data.a.b``."""
+    paths = [p for p in policy_dir.rglob("data.json") if "schemas" not in p.relative_to(policy_dir).parts]
+    return sorted(paths, key=lambda p: p.relative_to(policy_dir).as_posix())
+
+
+def data_document(policy_dir: Path) -> dict[str, Any]:
+    """All data files merged into one base document, keyed by their directory path."""
+    document: dict[str, Any] = {}
+    for path in data_files(policy_dir):
+        node = document
+        for part in path.relative_to(policy_dir).parent.parts:
+            node = node.setdefault(part, {})
+        node.update(json.loads(path.read_text(encoding="utf-8")))
+    return document
+
+
+def merge(base: Mapping[str, Any], extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Deep-merge ``extra`` into a copy of ``base`` (runtime data beside the bundle's data)."""
+    merged = dict(base)
+    for key, value in (extra or {}).items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

@@ -1,0 +1,104 @@
+"""The Rego test runner: every ``test_`` rule in every ``*_test.rego``, via regopy.
+
+Run it as ``python -m zorgtafel.policy.testing [POLICY_DIR]`` or ``zorgtafel policy test``.
+It prints one line per test and a last line exactly ``N passed, M failed``; the exit status is
+non-zero when a test fails or no test was found.
+
+A test passes only when its rule evaluates to exactly ``true``: regopy reports a rule whose
+value is ``false`` as undefined, so "not true" is the only safe reading of a failure.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from zorgtafel.policy import sources
+
+_TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TestResult:
+    file: str
+    package: str
+    name: str
+    passed: bool
+    detail: str = ""
+
+    def line(self) -> str:
+        status = "PASS" if self.passed else "FAIL"
+        suffix = f"  ({self.detail})" if self.detail else ""
+        return f"{status}  {self.file}: {self.package}.{self.name}{suffix}"
+
+
+def test_rules(module: sources.Module) -> list[str]:
+    """The test rule names of a module, in file order, each once (a rule may have many bodies)."""
+    return list(dict.fromkeys(_TEST_RULE.findall(module.text)))
+
+
+def _interpreter(mods: Iterable[sources.Module], data: dict):
+    from regopy import Interpreter
+
+    interpreter = Interpreter()
+    for module in mods:
+        interpreter.add_module(module.name, module.text)
+    interpreter.add_data_json(_json(data))
+    # Tests supply their own input with `with`; an empty document keeps them independent.
+    interpreter.set_input_term("{}")
+    return interpreter
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, sort_keys=True)
+
+
+def run_tests(policy_dir: Path) -> list[TestResult]:
+    mods = sources.modules(policy_dir, tests=True)
+    interpreter = _interpreter(mods, sources.data_document(policy_dir))
+    results = []
+    for module in (m for m in mods if m.is_test):
+        for name in test_rules(module):
+            results.append(_run_one(interpreter, module, name))
+    return results
+
+
+def _run_one(interpreter, module: sources.Module, name: str) -> TestResult:
+    output = interpreter.query(f"data.{module.package}.{name}")
+    if not output.ok():
+        return TestResult(module.name, module.package, name, False, f"error: {str(output).strip()[:300]}")
+    values = [result.expressions[0] for result in output.results if result.expressions]
+    if values == [True]:
+        return TestResult(module.name, module.package, name, True)
+    return TestResult(module.name, module.package, name, False, "undefined or not true")
+
+
+def summary(results: list[TestResult]) -> str:
+    passed = sum(1 for r in results if r.passed)
+    return f"{passed} passed, {len(results) - passed} failed"
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    policy_dir = Path(args[0]) if args else sources.default_policy_dir()
+    from zorgtafel.policy.errors import rego_error_text
+
+    try:
+        results = run_tests(policy_dir)
+    except Exception as exc:  # a module that does not compile: report it, do not trace back
+        out(f"ERROR  policies in {policy_dir} do not compile: {rego_error_text(exc)}")
+        out("0 passed, 1 failed")
+        return 1
+    for result in results:
+        out(result.line())
+    out(summary(results))
+    return 0 if results and all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
