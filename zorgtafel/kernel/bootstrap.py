@@ -108,8 +108,6 @@ def _server_credentials(settings: Settings):
 
 def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
               run_migrations: bool = True) -> App:
-    from zorgtafel.policy.factory import engine_from_settings
-
     metrics = Metrics(settings.service)
     engine = db.make_engine(settings)
     if run_migrations:
@@ -121,6 +119,8 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
                           source=f"/zorgtafel/{settings.service}",
                           registry=definition.registry)
     if policy is None:
+        from zorgtafel.policy.factory import engine_from_settings
+
         policy = engine_from_settings(settings.policy_engine, settings.policy_dir,
                                       settings.opa_url, settings.policy_timeout_ms / 1000)
     keys_file = settings.effective_encryption_keys_file

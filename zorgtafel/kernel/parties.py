@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, select
+from sqlalchemy import Column, MetaData, String, Table, select
+
+from zorgtafel.kernel.types import UtcDateTime
 from sqlalchemy.engine import Engine
 
 from zorgtafel.contracts import events as ev
@@ -24,8 +26,8 @@ def add_party_directory_table(metadata: MetaData) -> Table:
         Column("name", String(200), nullable=False),
         Column("kind", String(40), nullable=False),
         Column("status", String(20), nullable=False),
-        Column("status_since", DateTime(timezone=True), nullable=True),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("status_since", UtcDateTime(), nullable=True),
+        Column("updated_at", UtcDateTime(), nullable=False),
     )
 
 

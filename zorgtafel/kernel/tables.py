@@ -4,8 +4,10 @@ service's ``MetaData`` so its Alembic migrations create them with its own tables
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, DateTime, Index, Integer, LargeBinary, MetaData,
+from sqlalchemy import (BigInteger, Column, Index, Integer, LargeBinary, MetaData,
                         String, Table, Text)
+
+from zorgtafel.kernel.types import UtcDateTime
 
 KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters")
 
@@ -21,11 +23,11 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("type", String(200), nullable=False),
         Column("source", String(200), nullable=False),
         Column("subject", String(200), nullable=True),
-        Column("time", DateTime(timezone=True), nullable=False),
+        Column("time", UtcDateTime(), nullable=False),
         Column("data", Text, nullable=False),
         Column("case_id", String(64), nullable=True, index=True),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("sent_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
     )
     Index("ix_outbox_unsent", outbox.c.sent_at, outbox.c.id)
@@ -35,7 +37,7 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("type", String(200), nullable=False),
         Column("source", String(200), nullable=False),
         Column("case_id", String(64), nullable=True, index=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
     commands = Table(
         "command_results", metadata,
@@ -46,7 +48,7 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("request_digest", String(64), nullable=False),
         Column("response", LargeBinary, nullable=False),
         Column("case_id", String(64), nullable=True, index=True),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
     )
     dead = Table(
         "dead_letters", metadata,
@@ -58,7 +60,7 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("error", String(500), nullable=False),
         Column("headers", Text, nullable=False),
         Column("value", LargeBinary, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
     )
     return {"outbox": outbox, "processed_events": processed, "command_results": commands,
             "dead_letters": dead}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Enum, String, Table
+from sqlalchemy import Column, Enum, String, Table
 from sqlalchemy.orm import registry
 
 from services.governance.domain.parties import Party, PartyKind, PartyStatus
 from zorgtafel.kernel.schema import service_metadata
+from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata(party_directory=False)
 mapper_registry = registry(metadata=metadata)
@@ -19,7 +20,7 @@ parties = Table(
                         values_callable=lambda e: [m.value for m in e]), nullable=False),
     Column("status", Enum(PartyStatus, native_enum=False, length=20,
                           values_callable=lambda e: [m.value for m in e]), nullable=False),
-    Column("status_since", DateTime(timezone=True), nullable=False),
+    Column("status_since", UtcDateTime(), nullable=False),
 )
 tables["parties"] = parties
 

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 7ae1aa3579c1
+Revision ID: ad62f1e8d21a
 Revises: 
-Create Date: 2026-11-24 14:24:15.916056
+Create Date: 2026-11-24 14:27:15.199557
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '7ae1aa3579c1'
+revision = 'ad62f1e8d21a'
 down_revision = None
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 356d57a7e748
+Revision ID: a6c635215859
 Revises: 
-Create Date: 2026-11-24 14:24:15.893935
+Create Date: 2026-11-24 14:27:15.159057
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '356d57a7e748'
+revision = 'a6c635215859'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -62,13 +62,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
-    op.create_table('party_directory',
-    sa.Column('party_id', sa.String(length=32), nullable=False),
+    op.create_table('parties',
+    sa.Column('party_id', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('status_since', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.Enum('municipality', 'police', 'military_police', 'care_provider', 'shelter', 'coa', 'ggd', 'ggz', 'veilig_thuis', 'youth_care', 'addiction_care', 'public_prosecutor', 'other', name='partykind', native_enum=False, length=40), nullable=False),
+    sa.Column('status', sa.Enum('applicant', 'active', 'withdrawn', 'excluded', name='partystatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status_since', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('party_id')
     )
     op.create_table('processed_events',
@@ -91,7 +90,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_processed_events_case_id'))
 
     op.drop_table('processed_events')
-    op.drop_table('party_directory')
+    op.drop_table('parties')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.drop_index(batch_op.f('ix_outbox_case_id'))

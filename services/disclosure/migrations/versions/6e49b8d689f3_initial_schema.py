@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: b689c1eb29b3
+Revision ID: 6e49b8d689f3
 Revises: 
-Create Date: 2026-11-24 14:24:15.935449
+Create Date: 2026-11-24 14:27:15.218230
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'b689c1eb29b3'
+revision = '6e49b8d689f3'
 down_revision = None
 branch_labels = None
 depends_on = None
