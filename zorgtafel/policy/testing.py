@@ -60,11 +60,14 @@ def _json(value) -> str:
 
 def run_tests(policy_dir: Path) -> list[TestResult]:
     mods = sources.modules(policy_dir, tests=True)
-    interpreter = _interpreter(mods, sources.data_document(policy_dir))
+    data = sources.data_document(policy_dir)
+    _interpreter(mods, data)  # compile once up front so a syntax error is one clear failure
     results = []
     for module in (m for m in mods if m.is_test):
         for name in test_rules(module):
-            results.append(_run_one(interpreter, module, name))
+            # A fresh interpreter per test: regopy 1.5.2 carries state between queries that use
+            # `with`, and a later test can then hang or exhaust memory. Isolation costs ~ms.
+            results.append(_run_one(_interpreter(mods, data), module, name))
     return results
 
 
