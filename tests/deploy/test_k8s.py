@@ -48,13 +48,12 @@ KAFKA_READS = {
 }
 
 KUBECTL = shutil.which("kubectl")
-pytestmark = pytest.mark.skipif(
-    KUBECTL is None, reason="kubectl (with kustomize) is not installed: cannot render deploy/k8s"
-)
 
 
 @lru_cache(maxsize=None)
 def render(overlay: str) -> tuple[dict, ...]:
+    if KUBECTL is None:
+        pytest.skip("kubectl (with kustomize) is not installed: cannot render deploy/k8s")
     out = subprocess.run(
         [KUBECTL, "kustomize", str(K8S / "overlays" / overlay)],
         check=True, capture_output=True, text=True, timeout=60,

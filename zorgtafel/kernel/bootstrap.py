@@ -161,6 +161,7 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     )
     app.server = server
     names = definition.register_grpc(server, app)
+    app.extras["grpc_service_names"] = list(names)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(
         [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,

@@ -54,10 +54,11 @@ class PermissionDenied(ZorgtafelError):
     """Denied by policy; ``reasons`` are the policy's plain-language reasons."""
 
     def __init__(self, reasons: tuple[str, ...] | list[str], decision_id: str = "",
-                 revision: str = "") -> None:
+                 revision: str = "", policy: str = "") -> None:
         self.reasons = tuple(reasons) or ("denied by default",)
         self.decision_id = decision_id
         self.revision = revision
+        self.policy = policy
         super().__init__("; ".join(self.reasons))
 
 

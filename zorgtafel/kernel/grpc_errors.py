@@ -44,6 +44,7 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
         info = error_details_pb2.ErrorInfo(
             reason="POLICY_DENIED", domain="zorgtafel",
             metadata={"decision_id": exc.decision_id, "policy_revision": exc.revision,
+                      "policy": exc.policy,
                       **{f"reason_{i + 1}": r[:500] for i, r in enumerate(exc.reasons)}})
         return _status(code_pb2.PERMISSION_DENIED, exc.message, info), None
     if isinstance(exc, e.NotFound):

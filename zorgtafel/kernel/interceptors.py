@@ -78,7 +78,8 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             log.warning("policy_unavailable", method=method, error_type=type(exc).__name__)
             raise Unavailable("policy engine unavailable: denied (fail closed)") from exc
         if decision.allow is not True:
-            raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision)
+            raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision,
+                                   policy="zorgtafel.authz")
         return callcontext.CallContext(method=method, principal=principal, party_status=status,
                                        authz_decision_id=decision.decision_id,
                                        policy_revision=decision.revision)
