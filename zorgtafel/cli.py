@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run one service")
     p.add_argument("service", choices=SERVICES)
     p.add_argument("--no-migrate", action="store_true",
-                   help="do not migrate at start (Kubernetes runs a migration Job)")
+                   help="do not migrate at start (Kubernetes runs `zorgtafel migrate` in an init container)")
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("migrate", help="migrate one service's database to head")

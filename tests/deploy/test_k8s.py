@@ -242,7 +242,7 @@ def test_services_run_migrations_first_and_serve_their_own_name(overlay):
         name = d["metadata"]["name"]
         spec = pod_spec(d)
         app = next(c for c in spec["containers"] if c["name"] == "app")
-        assert app["args"] == ["serve", name]
+        assert app["args"] == ["serve", name, "--no-migrate"]  # migrations: init container only
         migrate = [c for c in spec.get("initContainers", []) if c["name"] == "migrate"]
         assert migrate and migrate[0]["args"] == ["migrate", name], name
         assert migrate[0]["image"] == app["image"]

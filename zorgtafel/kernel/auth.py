@@ -60,7 +60,11 @@ def oin_from_certificate(pem: bytes) -> str:
 class TokenVerifier:
     def __init__(self, public_key_pem: bytes, issuer: str, audience: str,
                  algorithms: Sequence[str] = ALGORITHMS, leeway_s: int = 30) -> None:
-        self._key = public_key_pem
+        # Several PEM blocks = several accepted keys: the identity provider's keys rotate by
+        # publishing the new key beside the old one for a while.
+        blocks = re.findall(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----",
+                            public_key_pem, re.S)
+        self._keys = blocks or [public_key_pem]
         self._issuer = issuer
         self._audience = audience
         self._algorithms = list(algorithms)
@@ -71,13 +75,20 @@ class TokenVerifier:
         return cls(path.read_bytes(), issuer, audience)
 
     def verify(self, token: str) -> Mapping:
-        try:
-            claims = jwt.decode(
-                token, self._key, algorithms=self._algorithms, issuer=self._issuer,
-                audience=self._audience, leeway=self._leeway,
-                options={"require": ["exp", "iat", "iss", "aud", "sub", "role", "party"]})
-        except jwt.PyJWTError as exc:
-            raise Unauthenticated(f"token rejected: {type(exc).__name__}") from exc
+        claims = None
+        for i, key in enumerate(self._keys):
+            try:
+                claims = jwt.decode(
+                    token, key, algorithms=self._algorithms, issuer=self._issuer,
+                    audience=self._audience, leeway=self._leeway,
+                    options={"require": ["exp", "iat", "iss", "aud", "sub", "role", "party"]})
+                break
+            except jwt.InvalidSignatureError as exc:
+                if i == len(self._keys) - 1:
+                    raise Unauthenticated("token rejected: InvalidSignatureError") from exc
+            except jwt.PyJWTError as exc:
+                raise Unauthenticated(f"token rejected: {type(exc).__name__}") from exc
+        assert claims is not None
         if not OIN_RE.match(str(claims["party"])):
             raise Unauthenticated("token party is not a 20-digit OIN")
         if not ROLE_RE.match(str(claims["role"])):

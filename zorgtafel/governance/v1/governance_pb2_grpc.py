@@ -44,6 +44,126 @@ class GovernanceServiceStub:
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyResponse.FromString,
                 _registered_method=True)
+        self.GetPartyHistory = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetPartyHistory',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryResponse.FromString,
+                _registered_method=True)
+        self.ListBodies = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ListBodies',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.FromString,
+                _registered_method=True)
+        self.AssignSeat = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/AssignSeat',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
+                _registered_method=True)
+        self.Propose = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/Propose',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeResponse.FromString,
+                _registered_method=True)
+        self.GetProposal = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetProposal',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalResponse.FromString,
+                _registered_method=True)
+        self.CastVote = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/CastVote',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteResponse.FromString,
+                _registered_method=True)
+        self.RecordWrittenInput = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RecordWrittenInput',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputResponse.FromString,
+                _registered_method=True)
+        self.Decide = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/Decide',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideResponse.FromString,
+                _registered_method=True)
+        self.ApplyAccession = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ApplyAccession',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionResponse.FromString,
+                _registered_method=True)
+        self.ApproveAccession = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ApproveAccession',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionResponse.FromString,
+                _registered_method=True)
+        self.RecordAccessionSignature = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RecordAccessionSignature',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureResponse.FromString,
+                _registered_method=True)
+        self.GetAccession = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetAccession',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionResponse.FromString,
+                _registered_method=True)
+        self.SignAmendment = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/SignAmendment',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentResponse.FromString,
+                _registered_method=True)
+        self.Withdraw = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/Withdraw',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawResponse.FromString,
+                _registered_method=True)
+        self.RecordNoticeOfDefault = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RecordNoticeOfDefault',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultResponse.FromString,
+                _registered_method=True)
+        self.Exclude = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/Exclude',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeResponse.FromString,
+                _registered_method=True)
+        self.RegisterDispute = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RegisterDispute',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeResponse.FromString,
+                _registered_method=True)
+        self.EscalateDispute = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/EscalateDispute',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeResponse.FromString,
+                _registered_method=True)
+        self.ResolveDispute = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ResolveDispute',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeResponse.FromString,
+                _registered_method=True)
+        self.GetDispute = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetDispute',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeResponse.FromString,
+                _registered_method=True)
+        self.AdoptPolicyRevision = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/AdoptPolicyRevision',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionResponse.FromString,
+                _registered_method=True)
+        self.GetAdoptedPolicyRevision = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetAdoptedPolicyRevision',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.FromString,
+                _registered_method=True)
+        self.AnnualReport = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/AnnualReport',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportResponse.FromString,
+                _registered_method=True)
+        self.ExportAnnualReport = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ExportAnnualReport',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportResponse.FromString,
+                _registered_method=True)
 
 
 class GovernanceServiceServicer:
@@ -63,6 +183,165 @@ class GovernanceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPartyHistory(self, request, context):
+        """A party's membership history (art. 20, 21.3, 23.1, 23.2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBodies(self, request, context):
+        """The bodies of art. 3-7 and 11 with their seats and who holds them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignSeat(self, request, context):
+        """The caller (person from the token) takes a seat on behalf of the caller's party.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Propose(self, request, context):
+        """Put a matter to a body (art. 5, 6.6b, 7).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProposal(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CastVote(self, request, context):
+        """A seat holder of the body votes (one vote per seat).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordWrittenInput(self, request, context):
+        """An absent member's written input, or that its party has been heard (art. 5.3, 7.2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Decide(self, request, context):
+        """Count the votes by the covenant's rules (art. 5, 7, 20.4, 21, 23.2) and take the decision.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyAccession(self, request, context):
+        """Accession (art. 20): application via the managers, approval of every party, board
+        decision, signed Annex 1.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApproveAccession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordAccessionSignature(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAccession(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SignAmendment(self, request, context):
+        """Amendments (art. 21.2): each party signs the amended covenant again.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Withdraw(self, request, context):
+        """Withdrawal in writing (art. 21.3, 23.1), effective when the amendment takes effect.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordNoticeOfDefault(self, request, context):
+        """Exclusion (art. 23.2): a notice of default first, then a board proposal decided by majority.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Exclude(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RegisterDispute(self, request, context):
+        """Disputes (art. 11.4, 12.4, 13.4).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EscalateDispute(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveDispute(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDispute(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AdoptPolicyRevision(self, request, context):
+        """Work process and policy bundle revisions (art. 6.6c, 11.3a).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAdoptedPolicyRevision(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AnnualReport(self, request, context):
+        """The managers' annual report to the board (art. 11.3d): counts only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportAnnualReport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_GovernanceServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +354,126 @@ def add_GovernanceServiceServicer_to_server(servicer, server):
                     servicer.GetParty,
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyRequest.FromString,
                     response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyResponse.SerializeToString,
+            ),
+            'GetPartyHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPartyHistory,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryResponse.SerializeToString,
+            ),
+            'ListBodies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBodies,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.SerializeToString,
+            ),
+            'AssignSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignSeat,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.SerializeToString,
+            ),
+            'Propose': grpc.unary_unary_rpc_method_handler(
+                    servicer.Propose,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeResponse.SerializeToString,
+            ),
+            'GetProposal': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProposal,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalResponse.SerializeToString,
+            ),
+            'CastVote': grpc.unary_unary_rpc_method_handler(
+                    servicer.CastVote,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteResponse.SerializeToString,
+            ),
+            'RecordWrittenInput': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordWrittenInput,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputResponse.SerializeToString,
+            ),
+            'Decide': grpc.unary_unary_rpc_method_handler(
+                    servicer.Decide,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideResponse.SerializeToString,
+            ),
+            'ApplyAccession': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyAccession,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionResponse.SerializeToString,
+            ),
+            'ApproveAccession': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApproveAccession,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionResponse.SerializeToString,
+            ),
+            'RecordAccessionSignature': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAccessionSignature,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureResponse.SerializeToString,
+            ),
+            'GetAccession': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAccession,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionResponse.SerializeToString,
+            ),
+            'SignAmendment': grpc.unary_unary_rpc_method_handler(
+                    servicer.SignAmendment,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentResponse.SerializeToString,
+            ),
+            'Withdraw': grpc.unary_unary_rpc_method_handler(
+                    servicer.Withdraw,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawResponse.SerializeToString,
+            ),
+            'RecordNoticeOfDefault': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordNoticeOfDefault,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultResponse.SerializeToString,
+            ),
+            'Exclude': grpc.unary_unary_rpc_method_handler(
+                    servicer.Exclude,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeResponse.SerializeToString,
+            ),
+            'RegisterDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterDispute,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeResponse.SerializeToString,
+            ),
+            'EscalateDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.EscalateDispute,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeResponse.SerializeToString,
+            ),
+            'ResolveDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveDispute,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeResponse.SerializeToString,
+            ),
+            'GetDispute': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDispute,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeResponse.SerializeToString,
+            ),
+            'AdoptPolicyRevision': grpc.unary_unary_rpc_method_handler(
+                    servicer.AdoptPolicyRevision,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionResponse.SerializeToString,
+            ),
+            'GetAdoptedPolicyRevision': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAdoptedPolicyRevision,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.SerializeToString,
+            ),
+            'AnnualReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnnualReport,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportResponse.SerializeToString,
+            ),
+            'ExportAnnualReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportAnnualReport,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +530,654 @@ class GovernanceService:
             '/zorgtafel.governance.v1.GovernanceService/GetParty',
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyRequest.SerializeToString,
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPartyHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetPartyHistory',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetPartyHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBodies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ListBodies',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/AssignSeat',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Propose(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/Propose',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetProposal(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetProposal',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetProposalResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CastVote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/CastVote',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.CastVoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordWrittenInput(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RecordWrittenInput',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordWrittenInputResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Decide(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/Decide',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DecideResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyAccession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ApplyAccession',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApplyAccessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApproveAccession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ApproveAccession',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ApproveAccessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAccessionSignature(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RecordAccessionSignature',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAccessionSignatureResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAccession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetAccession',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAccessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SignAmendment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/SignAmendment',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.SignAmendmentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Withdraw(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/Withdraw',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.WithdrawResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordNoticeOfDefault(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RecordNoticeOfDefault',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordNoticeOfDefaultResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Exclude(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/Exclude',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExcludeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RegisterDispute',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RegisterDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EscalateDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/EscalateDispute',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.EscalateDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ResolveDispute',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ResolveDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDispute(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetDispute',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetDisputeResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AdoptPolicyRevision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/AdoptPolicyRevision',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AdoptPolicyRevisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAdoptedPolicyRevision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetAdoptedPolicyRevision',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnnualReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/AnnualReport',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportAnnualReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ExportAnnualReport',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ExportAnnualReportResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -21,7 +21,12 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+MIGRATION_LOCK = 0x7A7467  # any constant: serialises concurrent migrators (replicas' init containers)
+
 with engine.connect() as connection:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        connection.commit()
     if schema:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         connection.commit()
@@ -35,3 +40,6 @@ with engine.connect() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+        connection.commit()

@@ -1,0 +1,687 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from zorgtafel.common.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class LegalBasis(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    LEGAL_BASIS_UNSPECIFIED: _ClassVar[LegalBasis]
+    LEGAL_BASIS_CONSENT: _ClassVar[LegalBasis]
+    LEGAL_BASIS_LEGAL_OBLIGATION: _ClassVar[LegalBasis]
+    LEGAL_BASIS_VITAL_INTEREST: _ClassVar[LegalBasis]
+    LEGAL_BASIS_PUBLIC_TASK: _ClassVar[LegalBasis]
+    LEGAL_BASIS_LEGITIMATE_INTEREST: _ClassVar[LegalBasis]
+    LEGAL_BASIS_WPG: _ClassVar[LegalBasis]
+
+class Classification(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLASSIFICATION_UNSPECIFIED: _ClassVar[Classification]
+    CLASSIFICATION_INTERNAL: _ClassVar[Classification]
+    CLASSIFICATION_CONFIDENTIAL: _ClassVar[Classification]
+    CLASSIFICATION_SECRET: _ClassVar[Classification]
+
+class DisclosureAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DISCLOSURE_ACTION_UNSPECIFIED: _ClassVar[DisclosureAction]
+    DISCLOSURE_ACTION_READ: _ClassVar[DisclosureAction]
+    DISCLOSURE_ACTION_PRE_READ: _ClassVar[DisclosureAction]
+    DISCLOSURE_ACTION_THIRD_PARTY_RELEASE: _ClassVar[DisclosureAction]
+    DISCLOSURE_ACTION_ONWARD_SHARE: _ClassVar[DisclosureAction]
+
+class ConsentGiver(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_GIVER_UNSPECIFIED: _ClassVar[ConsentGiver]
+    CONSENT_GIVER_SUBJECT: _ClassVar[ConsentGiver]
+    CONSENT_GIVER_PARENT: _ClassVar[ConsentGiver]
+    CONSENT_GIVER_GUARDIAN: _ClassVar[ConsentGiver]
+
+class SubjectRequestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBJECT_REQUEST_KIND_UNSPECIFIED: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_CORRECTION: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_ERASURE: _ClassVar[SubjectRequestKind]
+
+class SubjectRequestOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBJECT_REQUEST_OUTCOME_UNSPECIFIED: _ClassVar[SubjectRequestOutcome]
+    SUBJECT_REQUEST_OUTCOME_GRANTED: _ClassVar[SubjectRequestOutcome]
+    SUBJECT_REQUEST_OUTCOME_REFUSED: _ClassVar[SubjectRequestOutcome]
+
+class RefusalGround(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REFUSAL_GROUND_UNSPECIFIED: _ClassVar[RefusalGround]
+    REFUSAL_GROUND_REQUIRED_BY_LAW: _ClassVar[RefusalGround]
+    REFUSAL_GROUND_PROTECTION_OF_CLIENT: _ClassVar[RefusalGround]
+    REFUSAL_GROUND_PENDING_COMPLAINT: _ClassVar[RefusalGround]
+
+class Register(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REGISTER_UNSPECIFIED: _ClassVar[Register]
+    REGISTER_PROCESSING: _ClassVar[Register]
+    REGISTER_BREACHES: _ClassVar[Register]
+LEGAL_BASIS_UNSPECIFIED: LegalBasis
+LEGAL_BASIS_CONSENT: LegalBasis
+LEGAL_BASIS_LEGAL_OBLIGATION: LegalBasis
+LEGAL_BASIS_VITAL_INTEREST: LegalBasis
+LEGAL_BASIS_PUBLIC_TASK: LegalBasis
+LEGAL_BASIS_LEGITIMATE_INTEREST: LegalBasis
+LEGAL_BASIS_WPG: LegalBasis
+CLASSIFICATION_UNSPECIFIED: Classification
+CLASSIFICATION_INTERNAL: Classification
+CLASSIFICATION_CONFIDENTIAL: Classification
+CLASSIFICATION_SECRET: Classification
+DISCLOSURE_ACTION_UNSPECIFIED: DisclosureAction
+DISCLOSURE_ACTION_READ: DisclosureAction
+DISCLOSURE_ACTION_PRE_READ: DisclosureAction
+DISCLOSURE_ACTION_THIRD_PARTY_RELEASE: DisclosureAction
+DISCLOSURE_ACTION_ONWARD_SHARE: DisclosureAction
+CONSENT_GIVER_UNSPECIFIED: ConsentGiver
+CONSENT_GIVER_SUBJECT: ConsentGiver
+CONSENT_GIVER_PARENT: ConsentGiver
+CONSENT_GIVER_GUARDIAN: ConsentGiver
+SUBJECT_REQUEST_KIND_UNSPECIFIED: SubjectRequestKind
+SUBJECT_REQUEST_KIND_CORRECTION: SubjectRequestKind
+SUBJECT_REQUEST_KIND_ERASURE: SubjectRequestKind
+SUBJECT_REQUEST_OUTCOME_UNSPECIFIED: SubjectRequestOutcome
+SUBJECT_REQUEST_OUTCOME_GRANTED: SubjectRequestOutcome
+SUBJECT_REQUEST_OUTCOME_REFUSED: SubjectRequestOutcome
+REFUSAL_GROUND_UNSPECIFIED: RefusalGround
+REFUSAL_GROUND_REQUIRED_BY_LAW: RefusalGround
+REFUSAL_GROUND_PROTECTION_OF_CLIENT: RefusalGround
+REFUSAL_GROUND_PENDING_COMPLAINT: RefusalGround
+REGISTER_UNSPECIFIED: Register
+REGISTER_PROCESSING: Register
+REGISTER_BREACHES: Register
+
+class ItemRef(_message.Message):
+    __slots__ = ("item_id", "case_id", "provider", "category", "classification", "legal_basis", "content_type", "retracted", "provided_at", "terms")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CLASSIFICATION_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RETRACTED_FIELD_NUMBER: _ClassVar[int]
+    PROVIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    case_id: str
+    provider: str
+    category: str
+    classification: Classification
+    legal_basis: LegalBasis
+    content_type: str
+    retracted: bool
+    provided_at: _timestamp_pb2.Timestamp
+    terms: _common_pb2.UsageTerms
+    def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., category: _Optional[str] = ..., classification: _Optional[_Union[Classification, str]] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., content_type: _Optional[str] = ..., retracted: _Optional[bool] = ..., provided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ...) -> None: ...
+
+class ProvideRequest(_message.Message):
+    __slots__ = ("request_id", "case_id", "category", "classification", "legal_basis", "content_type", "content", "terms", "field_summaries")
+    class FieldSummariesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CLASSIFICATION_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    FIELD_SUMMARIES_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    case_id: str
+    category: str
+    classification: Classification
+    legal_basis: LegalBasis
+    content_type: str
+    content: bytes
+    terms: _common_pb2.UsageTerms
+    field_summaries: _containers.ScalarMap[str, str]
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., classification: _Optional[_Union[Classification, str]] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., field_summaries: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ProvideResponse(_message.Message):
+    __slots__ = ("item_id",)
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    def __init__(self, item_id: _Optional[str] = ...) -> None: ...
+
+class SetUsageTermsRequest(_message.Message):
+    __slots__ = ("request_id", "item_id", "terms")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    item_id: str
+    terms: _common_pb2.UsageTerms
+    def __init__(self, request_id: _Optional[str] = ..., item_id: _Optional[str] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ...) -> None: ...
+
+class SetUsageTermsResponse(_message.Message):
+    __slots__ = ("item",)
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    item: ItemRef
+    def __init__(self, item: _Optional[_Union[ItemRef, _Mapping]] = ...) -> None: ...
+
+class RetractRequest(_message.Message):
+    __slots__ = ("request_id", "item_id")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    item_id: str
+    def __init__(self, request_id: _Optional[str] = ..., item_id: _Optional[str] = ...) -> None: ...
+
+class RetractResponse(_message.Message):
+    __slots__ = ("item",)
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    item: ItemRef
+    def __init__(self, item: _Optional[_Union[ItemRef, _Mapping]] = ...) -> None: ...
+
+class RequestDisclosureRequest(_message.Message):
+    __slots__ = ("item_ids", "case_id", "category", "purpose", "action", "third_party")
+    ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    THIRD_PARTY_FIELD_NUMBER: _ClassVar[int]
+    item_ids: _containers.RepeatedScalarFieldContainer[str]
+    case_id: str
+    category: str
+    purpose: str
+    action: DisclosureAction
+    third_party: str
+    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., action: _Optional[_Union[DisclosureAction, str]] = ..., third_party: _Optional[str] = ...) -> None: ...
+
+class DisclosedItem(_message.Message):
+    __slots__ = ("item_id", "case_id", "category", "provider", "content_type", "content", "redacted_fields", "decision_id", "reasons", "obligations")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REDACTED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    OBLIGATIONS_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    case_id: str
+    category: str
+    provider: str
+    content_type: str
+    content: bytes
+    redacted_fields: _containers.RepeatedScalarFieldContainer[str]
+    decision_id: str
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    obligations: _containers.RepeatedCompositeFieldContainer[_common_pb2.Obligation]
+    def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., provider: _Optional[str] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ..., redacted_fields: _Optional[_Iterable[str]] = ..., decision_id: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., obligations: _Optional[_Iterable[_Union[_common_pb2.Obligation, _Mapping]]] = ...) -> None: ...
+
+class DeniedItem(_message.Message):
+    __slots__ = ("item_id", "decision_id", "reasons")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    decision_id: str
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, item_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RequestDisclosureResponse(_message.Message):
+    __slots__ = ("items", "denied", "policy_revision")
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    DENIED_FIELD_NUMBER: _ClassVar[int]
+    POLICY_REVISION_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[DisclosedItem]
+    denied: _containers.RepeatedCompositeFieldContainer[DeniedItem]
+    policy_revision: str
+    def __init__(self, items: _Optional[_Iterable[_Union[DisclosedItem, _Mapping]]] = ..., denied: _Optional[_Iterable[_Union[DeniedItem, _Mapping]]] = ..., policy_revision: _Optional[str] = ...) -> None: ...
+
+class BreakGlassRequest(_message.Message):
+    __slots__ = ("item_ids", "case_id", "category", "purpose", "justification", "consulted_colleague", "client_informed")
+    ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    JUSTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    CONSULTED_COLLEAGUE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    item_ids: _containers.RepeatedScalarFieldContainer[str]
+    case_id: str
+    category: str
+    purpose: str
+    justification: str
+    consulted_colleague: str
+    client_informed: str
+    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., justification: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., client_informed: _Optional[str] = ...) -> None: ...
+
+class BreakGlassResponse(_message.Message):
+    __slots__ = ("items", "denied", "policy_revision")
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    DENIED_FIELD_NUMBER: _ClassVar[int]
+    POLICY_REVISION_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[DisclosedItem]
+    denied: _containers.RepeatedCompositeFieldContainer[DeniedItem]
+    policy_revision: str
+    def __init__(self, items: _Optional[_Iterable[_Union[DisclosedItem, _Mapping]]] = ..., denied: _Optional[_Iterable[_Union[DeniedItem, _Mapping]]] = ..., policy_revision: _Optional[str] = ...) -> None: ...
+
+class RecordConsentRequest(_message.Message):
+    __slots__ = ("request_id", "subject", "provider_written")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_WRITTEN_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    subject: SubjectConsent
+    provider_written: ProviderWrittenConsent
+    def __init__(self, request_id: _Optional[str] = ..., subject: _Optional[_Union[SubjectConsent, _Mapping]] = ..., provider_written: _Optional[_Union[ProviderWrittenConsent, _Mapping]] = ...) -> None: ...
+
+class SubjectConsent(_message.Message):
+    __slots__ = ("case_id", "given_by", "scope_categories", "document_ref", "given_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_BY_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    given_by: ConsentGiver
+    scope_categories: _containers.RepeatedScalarFieldContainer[str]
+    document_ref: str
+    given_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., given_by: _Optional[_Union[ConsentGiver, str]] = ..., scope_categories: _Optional[_Iterable[str]] = ..., document_ref: _Optional[str] = ..., given_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ProviderWrittenConsent(_message.Message):
+    __slots__ = ("item_id", "third_party", "document_ref", "given_at")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    THIRD_PARTY_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_AT_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    third_party: str
+    document_ref: str
+    given_at: _timestamp_pb2.Timestamp
+    def __init__(self, item_id: _Optional[str] = ..., third_party: _Optional[str] = ..., document_ref: _Optional[str] = ..., given_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordConsentResponse(_message.Message):
+    __slots__ = ("consent_id",)
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    consent_id: str
+    def __init__(self, consent_id: _Optional[str] = ...) -> None: ...
+
+class Review(_message.Message):
+    __slots__ = ("review_id", "decision_id", "case_id", "item_id", "provider", "party", "person", "consulted_colleague", "justification", "client_informed", "created_at")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    CONSULTED_COLLEAGUE_FIELD_NUMBER: _ClassVar[int]
+    JUSTIFICATION_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    decision_id: str
+    case_id: str
+    item_id: str
+    provider: str
+    party: str
+    person: str
+    consulted_colleague: str
+    justification: str
+    client_informed: str
+    created_at: _timestamp_pb2.Timestamp
+    def __init__(self, review_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., justification: _Optional[str] = ..., client_informed: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListReviewsRequest(_message.Message):
+    __slots__ = ("case_id",)
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+
+class ListReviewsResponse(_message.Message):
+    __slots__ = ("reviews",)
+    REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    reviews: _containers.RepeatedCompositeFieldContainer[Review]
+    def __init__(self, reviews: _Optional[_Iterable[_Union[Review, _Mapping]]] = ...) -> None: ...
+
+class AccessLogEntry(_message.Message):
+    __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    RESOURCE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    POLICY_REVISION_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    SPAN_ID_FIELD_NUMBER: _ClassVar[int]
+    PROCESSING_ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    EMERGENCY_FIELD_NUMBER: _ClassVar[int]
+    PREV_HASH_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    decision_id: str
+    time: _timestamp_pb2.Timestamp
+    party: str
+    person: str
+    role: str
+    action: str
+    purpose: str
+    resource: str
+    subject_pseudonym: str
+    case_id: str
+    provider: str
+    result: str
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    policy_revision: str
+    trace_id: str
+    span_id: str
+    processing_activity: str
+    emergency: bool
+    prev_hash: str
+    hash: str
+    def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
+
+class QueryAccessLogRequest(_message.Message):
+    __slots__ = ("subject_pseudonym", "provider", "party", "limit")
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    subject_pseudonym: str
+    provider: str
+    party: str
+    limit: int
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class QueryAccessLogResponse(_message.Message):
+    __slots__ = ("entries",)
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AccessLogEntry]
+    def __init__(self, entries: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ...) -> None: ...
+
+class VerifyLogRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class VerifyLogResponse(_message.Message):
+    __slots__ = ("intact", "records", "first_bad_seq", "problems")
+    INTACT_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    FIRST_BAD_SEQ_FIELD_NUMBER: _ClassVar[int]
+    PROBLEMS_FIELD_NUMBER: _ClassVar[int]
+    intact: bool
+    records: int
+    first_bad_seq: int
+    problems: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, intact: _Optional[bool] = ..., records: _Optional[int] = ..., first_bad_seq: _Optional[int] = ..., problems: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SubjectAccessReportRequest(_message.Message):
+    __slots__ = ("subject_pseudonym",)
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    subject_pseudonym: str
+    def __init__(self, subject_pseudonym: _Optional[str] = ...) -> None: ...
+
+class SubjectItem(_message.Message):
+    __slots__ = ("item_id", "case_id", "provider", "category", "legal_basis", "retracted", "provided_at")
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    RETRACTED_FIELD_NUMBER: _ClassVar[int]
+    PROVIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    case_id: str
+    provider: str
+    category: str
+    legal_basis: LegalBasis
+    retracted: bool
+    provided_at: _timestamp_pb2.Timestamp
+    def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., category: _Optional[str] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., retracted: _Optional[bool] = ..., provided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ConsentRecord(_message.Message):
+    __slots__ = ("consent_id", "kind", "case_id", "item_id", "given_by", "scope_categories", "recipient", "document_ref", "recorded_by_party", "recorded_by_person", "recorded_at")
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    GIVEN_BY_FIELD_NUMBER: _ClassVar[int]
+    SCOPE_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_PERSON_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    consent_id: str
+    kind: str
+    case_id: str
+    item_id: str
+    given_by: str
+    scope_categories: _containers.RepeatedScalarFieldContainer[str]
+    recipient: str
+    document_ref: str
+    recorded_by_party: str
+    recorded_by_person: str
+    recorded_at: _timestamp_pb2.Timestamp
+    def __init__(self, consent_id: _Optional[str] = ..., kind: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., given_by: _Optional[str] = ..., scope_categories: _Optional[_Iterable[str]] = ..., recipient: _Optional[str] = ..., document_ref: _Optional[str] = ..., recorded_by_party: _Optional[str] = ..., recorded_by_person: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubjectAccessReportResponse(_message.Message):
+    __slots__ = ("subject_pseudonym", "items", "consents", "accesses", "requests")
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    CONSENTS_FIELD_NUMBER: _ClassVar[int]
+    ACCESSES_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    subject_pseudonym: str
+    items: _containers.RepeatedCompositeFieldContainer[SubjectItem]
+    consents: _containers.RepeatedCompositeFieldContainer[ConsentRecord]
+    accesses: _containers.RepeatedCompositeFieldContainer[AccessLogEntry]
+    requests: _containers.RepeatedCompositeFieldContainer[SubjectRequestRecord]
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., items: _Optional[_Iterable[_Union[SubjectItem, _Mapping]]] = ..., consents: _Optional[_Iterable[_Union[ConsentRecord, _Mapping]]] = ..., accesses: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ...) -> None: ...
+
+class SubjectRequestRecord(_message.Message):
+    __slots__ = ("subject_request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "outcome", "refusal_ground", "reason", "submitted_at", "decided_at")
+    SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_GROUND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    subject_request_id: str
+    kind: SubjectRequestKind
+    subject_pseudonym: str
+    case_id: str
+    item_id: str
+    document_ref: str
+    outcome: SubjectRequestOutcome
+    refusal_ground: RefusalGround
+    reason: str
+    submitted_at: _timestamp_pb2.Timestamp
+    decided_at: _timestamp_pb2.Timestamp
+    def __init__(self, subject_request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubmitSubjectRequestRequest(_message.Message):
+    __slots__ = ("request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    kind: SubjectRequestKind
+    subject_pseudonym: str
+    case_id: str
+    item_id: str
+    document_ref: str
+    def __init__(self, request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ...) -> None: ...
+
+class SubmitSubjectRequestResponse(_message.Message):
+    __slots__ = ("subject_request_id",)
+    SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    subject_request_id: str
+    def __init__(self, subject_request_id: _Optional[str] = ...) -> None: ...
+
+class DecideSubjectRequestRequest(_message.Message):
+    __slots__ = ("request_id", "subject_request_id", "outcome", "refusal_ground", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_GROUND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    subject_request_id: str
+    outcome: SubjectRequestOutcome
+    refusal_ground: RefusalGround
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., subject_request_id: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DecideSubjectRequestResponse(_message.Message):
+    __slots__ = ("request",)
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    request: SubjectRequestRecord
+    def __init__(self, request: _Optional[_Union[SubjectRequestRecord, _Mapping]] = ...) -> None: ...
+
+class ListSubjectRequestsRequest(_message.Message):
+    __slots__ = ("subject_pseudonym",)
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    subject_pseudonym: str
+    def __init__(self, subject_pseudonym: _Optional[str] = ...) -> None: ...
+
+class ListSubjectRequestsResponse(_message.Message):
+    __slots__ = ("requests",)
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    requests: _containers.RepeatedCompositeFieldContainer[SubjectRequestRecord]
+    def __init__(self, requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ...) -> None: ...
+
+class ProcessingActivity(_message.Message):
+    __slots__ = ("id", "version", "name", "controller", "purpose", "subject_categories", "data_categories", "recipients", "legal_basis", "transfers_outside_eea", "retention")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CONTROLLER_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    DATA_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENTS_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    TRANSFERS_OUTSIDE_EEA_FIELD_NUMBER: _ClassVar[int]
+    RETENTION_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    version: str
+    name: str
+    controller: str
+    purpose: str
+    subject_categories: _containers.RepeatedScalarFieldContainer[str]
+    data_categories: _containers.RepeatedScalarFieldContainer[str]
+    recipients: _containers.RepeatedScalarFieldContainer[str]
+    legal_basis: str
+    transfers_outside_eea: str
+    retention: str
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., name: _Optional[str] = ..., controller: _Optional[str] = ..., purpose: _Optional[str] = ..., subject_categories: _Optional[_Iterable[str]] = ..., data_categories: _Optional[_Iterable[str]] = ..., recipients: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., transfers_outside_eea: _Optional[str] = ..., retention: _Optional[str] = ...) -> None: ...
+
+class ListProcessingActivitiesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListProcessingActivitiesResponse(_message.Message):
+    __slots__ = ("activities",)
+    ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
+    activities: _containers.RepeatedCompositeFieldContainer[ProcessingActivity]
+    def __init__(self, activities: _Optional[_Iterable[_Union[ProcessingActivity, _Mapping]]] = ...) -> None: ...
+
+class Breach(_message.Message):
+    __slots__ = ("breach_id", "detected_at", "recorded_at", "recorded_by_party", "nature", "data_categories", "subjects_affected", "case_ids", "consequences", "measures", "reported_to_authority", "reported_at", "subjects_informed")
+    BREACH_ID_FIELD_NUMBER: _ClassVar[int]
+    DETECTED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    NATURE_FIELD_NUMBER: _ClassVar[int]
+    DATA_CATEGORIES_FIELD_NUMBER: _ClassVar[int]
+    SUBJECTS_AFFECTED_FIELD_NUMBER: _ClassVar[int]
+    CASE_IDS_FIELD_NUMBER: _ClassVar[int]
+    CONSEQUENCES_FIELD_NUMBER: _ClassVar[int]
+    MEASURES_FIELD_NUMBER: _ClassVar[int]
+    REPORTED_TO_AUTHORITY_FIELD_NUMBER: _ClassVar[int]
+    REPORTED_AT_FIELD_NUMBER: _ClassVar[int]
+    SUBJECTS_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    breach_id: str
+    detected_at: _timestamp_pb2.Timestamp
+    recorded_at: _timestamp_pb2.Timestamp
+    recorded_by_party: str
+    nature: str
+    data_categories: _containers.RepeatedScalarFieldContainer[str]
+    subjects_affected: int
+    case_ids: _containers.RepeatedScalarFieldContainer[str]
+    consequences: str
+    measures: str
+    reported_to_authority: bool
+    reported_at: _timestamp_pb2.Timestamp
+    subjects_informed: bool
+    def __init__(self, breach_id: _Optional[str] = ..., detected_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., recorded_by_party: _Optional[str] = ..., nature: _Optional[str] = ..., data_categories: _Optional[_Iterable[str]] = ..., subjects_affected: _Optional[int] = ..., case_ids: _Optional[_Iterable[str]] = ..., consequences: _Optional[str] = ..., measures: _Optional[str] = ..., reported_to_authority: _Optional[bool] = ..., reported_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., subjects_informed: _Optional[bool] = ...) -> None: ...
+
+class RecordBreachRequest(_message.Message):
+    __slots__ = ("request_id", "breach")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    BREACH_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    breach: Breach
+    def __init__(self, request_id: _Optional[str] = ..., breach: _Optional[_Union[Breach, _Mapping]] = ...) -> None: ...
+
+class RecordBreachResponse(_message.Message):
+    __slots__ = ("breach_id",)
+    BREACH_ID_FIELD_NUMBER: _ClassVar[int]
+    breach_id: str
+    def __init__(self, breach_id: _Optional[str] = ...) -> None: ...
+
+class ListBreachesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListBreachesResponse(_message.Message):
+    __slots__ = ("breaches",)
+    BREACHES_FIELD_NUMBER: _ClassVar[int]
+    breaches: _containers.RepeatedCompositeFieldContainer[Breach]
+    def __init__(self, breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ...) -> None: ...
+
+class ExportRegisterRequest(_message.Message):
+    __slots__ = ("register",)
+    REGISTER_FIELD_NUMBER: _ClassVar[int]
+    register: Register
+    def __init__(self, register: _Optional[_Union[Register, str]] = ...) -> None: ...
+
+class ExportRegisterResponse(_message.Message):
+    __slots__ = ("media_type", "document")
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    media_type: str
+    document: bytes
+    def __init__(self, media_type: _Optional[str] = ..., document: _Optional[bytes] = ...) -> None: ...
