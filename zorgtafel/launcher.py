@@ -50,28 +50,60 @@ def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen | None = N
 
 
 class Suite:
-    def __init__(self, data_dir: Path, broker_port: int = 9092) -> None:
+    """The services as separate processes beside one broker. Tests and benchmarks use it with
+    other ports, a subset of the services, or PostgreSQL (a schema per service)."""
+
+    def __init__(self, data_dir: Path, broker_port: int = 9092, *,
+                 services: tuple[str, ...] = SERVICES, database_url: str = "",
+                 schema_prefix: str = "", ports: dict[str, tuple[int, int]] | None = None,
+                 broker: LocalBroker | None = None) -> None:
         self.data_dir = data_dir.resolve()
-        self.broker = LocalBroker(broker_port, log_file=self.data_dir / "broker.log")
+        self.own_broker = broker is None
+        self.broker = broker or LocalBroker(broker_port, log_file=self.data_dir / "broker.log")
+        self.services = services
+        self.database_url = database_url
+        self.schema_prefix = schema_prefix
+        self.ports = ports or {}
         self.procs: dict[str, subprocess.Popen] = {}
         self.envs: dict[str, dict] = {}
+
+    def _env(self, service: str) -> dict:
+        env = service_env(service, self.data_dir, self.broker.bootstrap)
+        if service in self.ports:
+            env["ZORGTAFEL_GRPC_PORT"], env["ZORGTAFEL_HTTP_PORT"] = map(str, self.ports[service])
+        if self.database_url:
+            env["ZORGTAFEL_DATABASE_URL"] = self.database_url
+            env["ZORGTAFEL_DATABASE_SCHEMA"] = f"{self.schema_prefix}{service}"
+        return env
+
+    def spawn(self, service: str) -> subprocess.Popen:
+        env = self.envs.setdefault(service, self._env(service))
+        log = open(self.data_dir / f"{service}.log", "ab")
+        self.procs[service] = subprocess.Popen(
+            [sys.executable, "-m", "zorgtafel.cli", "serve", service], env=env,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        return self.procs[service]
+
+    def wait_ready(self, service: str, timeout: float = 90.0) -> None:
+        port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
+        if not wait_ready(port, timeout, self.procs[service]):
+            raise RuntimeError(f"{service} did not become ready; see "
+                               f"{self.data_dir / (service + '.log')}")
+
+    def kill(self, service: str) -> None:
+        proc = self.procs[service]
+        proc.kill()
+        proc.wait()
 
     def start(self, timeout: float = 90.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         ensure_dev_keys(self.data_dir)
-        self.broker.start()
-        for service in SERVICES:
-            env = service_env(service, self.data_dir, self.broker.bootstrap)
-            self.envs[service] = env
-            log = open(self.data_dir / f"{service}.log", "ab")
-            self.procs[service] = subprocess.Popen(
-                [sys.executable, "-m", "zorgtafel.cli", "serve", service], env=env,
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        for service in SERVICES:
-            port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
-            if not wait_ready(port, timeout, self.procs[service]):
-                raise RuntimeError(f"{service} did not become ready; see "
-                                   f"{self.data_dir / (service + '.log')}")
+        if self.own_broker:
+            self.broker.start()
+        for service in self.services:
+            self.spawn(service)
+        for service in self.services:
+            self.wait_ready(service, timeout)
 
     def stop(self, timeout: float = 15.0) -> None:
         for proc in self.procs.values():
@@ -84,11 +116,12 @@ class Suite:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        self.broker.stop()
+        if self.own_broker:
+            self.broker.stop()
 
     def describe(self) -> str:
         rows = [f"{'service':<11} {'gRPC':<17} ops (HTTP)"]
-        for s in SERVICES:
+        for s in self.services:
             e = self.envs[s]
             rows.append(f"{s:<11} 127.0.0.1:{e['ZORGTAFEL_GRPC_PORT']:<7} "
                         f"http://127.0.0.1:{e['ZORGTAFEL_HTTP_PORT']}/readyz")

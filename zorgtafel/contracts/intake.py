@@ -1,17 +1,29 @@
 """Events on ``zorgtafel.intake.v1`` (key: case_id). ``age_band`` is one of ``under_12``,
-``12_to_16``, ``16_plus``, ``unknown``: the only age fact the consent rules need."""
+``12_to_16``, ``16_plus``, ``unknown``: the only age fact the consent rules need.
+
+Never a name, date of birth, BSN or free text: the subject appears only as
+``subject_pseudonym`` (a keyed HMAC of the normalised identity, stable per subject)."""
 
 _NS = "nl.zorgtafel.intake"
 
-# data: case_id, subject_pseudonym, nominating_party, age_band, nominated_at
+# data: case_id, subject_pseudonym, nominating_party, age_band, nominated_at,
+#       linked_to_case_id ("" or the open nomination of the same subject this one is linked to)
 CASE_NOMINATED = f"{_NS}.case.nominated.v1"
-# data: case_id, qualifies (bool), advice ("qualifies"|"does_not_qualify"), criteria_held [..]
+# data: case_id, qualifies (bool, the process director's decision), advice
+#       ("qualifies"|"does_not_qualify", the criteria policy's), criteria_held [..],
+#       nominating_party, policy_revision
 CASE_ASSESSED = f"{_NS}.case.assessed.v1"
 # data: case_id, subject_pseudonym, nominating_party, age_band, routing
 #       ("case_meeting"|"regular_care"|"zvh_brabant_zuidoost"|"zvh_brabant_noordoost"),
-#       goal_code, themes [..], decision_types [..], invitees [OIN..], process_director_party
+#       goal_code, themes [..], decision_types [..], invitees [OIN..], process_director_party,
+#       reason_code, linked_case_ids [..] (duplicate nominations of the same subject)
 CASE_TRIAGED = f"{_NS}.case.triaged.v1"
-# data: case_id, nominating_party, reason_code
+# data: case_id, nominating_party, reason_code ("criteria_not_met"|"regular_care_suffices"|
+#       "insufficient_information"|"other")
 CASE_REJECTED = f"{_NS}.case.rejected.v1"
-# data: case_id, nominating_party
+# data: case_id, nominating_party, reason_code
 NOMINATION_WITHDRAWN = f"{_NS}.nomination.withdrawn.v1"
+
+ROUTINGS = ("case_meeting", "regular_care", "zvh_brabant_zuidoost", "zvh_brabant_noordoost")
+REJECTION_REASONS = ("criteria_not_met", "regular_care_suffices", "insufficient_information",
+                     "other")

@@ -5,6 +5,7 @@ developer machine and tests; production uses Strimzi (deploy/k8s)."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -75,6 +76,16 @@ class LocalBroker:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): clients time out as in a network partition or a long
+        pause, and the broker's in-memory data survives, unlike a restart."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -133,6 +133,9 @@ class EventConsumer:
                     # Another replica applied it between our check and our insert.
                     uow.rollback()
                     outcome = "duplicate"
+        # One line per outcome with the event id (an identifier, never data): fault tests count
+        # these across restarts to prove nothing was applied twice.
+        log.info("event_" + outcome, event_id=event.id, event_type=event.type)
         attr = {"applied": "applied", "ignored": "ignored", "duplicate": "duplicates"}[outcome]
         setattr(self.stats, attr, getattr(self.stats, attr) + 1)
         if self._metrics is not None:

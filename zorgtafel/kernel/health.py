@@ -19,10 +19,12 @@ log = get_logger(__name__)
 class Readiness:
     database: bool
     broker: bool
+    # Names of the service's own checks (``HealthMonitor.add_check``) that fail.
+    failing: tuple[str, ...] = ()
 
     @property
     def ready(self) -> bool:
-        return self.database and self.broker
+        return self.database and self.broker and not self.failing
 
 
 class HealthMonitor:
@@ -42,6 +44,11 @@ class HealthMonitor:
     def state(self) -> Readiness:
         return self._state
 
+    def add_check(self, name: str, check: Callable[[], bool]) -> None:
+        """A service's own readiness condition (e.g. governance: the enforced policy revision
+        is the adopted one); ready only while every check passes."""
+        self._checks[name] = check
+
     def check_now(self) -> Readiness:
         results = {}
         for name, check in self._checks.items():
@@ -50,7 +57,9 @@ class HealthMonitor:
             except Exception:  # noqa: BLE001
                 results[name] = False
         state = Readiness(database=results.get("database", False),
-                          broker=results.get("broker", False))
+                          broker=results.get("broker", False),
+                          failing=tuple(sorted(n for n, ok in results.items()
+                                               if n not in ("database", "broker") and not ok)))
         if state != self._state:
             log.info("readiness_changed", database=state.database, broker=state.broker)
         self._state = state

@@ -26,7 +26,7 @@ def create_ops_app(service: str, monitor: HealthMonitor, metrics,
     def readyz():
         state = monitor.state
         body = {"service": service, "ready": state.ready, "database": state.database,
-                "broker": state.broker}
+                "broker": state.broker, "failing": list(state.failing)}
         return jsonify(body), (200 if state.ready else 503)
 
     @app.get("/metrics")

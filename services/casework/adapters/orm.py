@@ -1,11 +1,126 @@
-"""Casework tables: the kernel's and the party-status projection (its own tables follow)."""
+"""Casework tables: the kernel's, the party-status projection and its own.
+
+Sensitive columns (the subject's pseudonym, minutes, action texts, progress notes) hold AES-GCM
+ciphertexts under the case's own data key (``case_keys``, wrapped by the service key ring):
+destroying that key at the purge makes every copy unreadable, backups included.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Integer, LargeBinary, String,
+                        Table)
+
 from zorgtafel.kernel.schema import service_metadata
+from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata()
 
+cases = Table(
+    "cases", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("state", String(20), nullable=False),
+    Column("process_director_party", String(20), nullable=False),
+    Column("nominating_party", String(20), nullable=False),
+    Column("subject_pseudonym_sealed", LargeBinary, nullable=False),
+    Column("age_band", String(20), nullable=False),
+    Column("goal_code", String(64), nullable=False),
+    Column("themes", JSON, nullable=False),
+    Column("decision_types", JSON, nullable=False),
+    Column("triage_invitees", JSON, nullable=False),
+    Column("case_director_party", String(20), nullable=True),
+    Column("case_director_person", String(128), nullable=True),
+    Column("plan_version", Integer, nullable=False),
+    Column("criteria", JSON, nullable=False),
+    Column("escalated_zvh", String(40), nullable=True),
+    Column("escalation_reason", String(40), nullable=True),
+    Column("escalated_at", UtcDateTime(), nullable=True),
+    Column("deescalated_at", UtcDateTime(), nullable=True),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("outcome", String(20), nullable=True),
+)
+
+case_keys = Table(
+    "case_keys", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+meetings = Table(
+    "meetings", metadata,
+    Column("meeting_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("scheduled_for", UtcDateTime(), nullable=False),
+    Column("goal_code", String(64), nullable=False),
+    Column("decision_types", JSON, nullable=False),
+    Column("themes", JSON, nullable=False),
+    Column("invitees", JSON, nullable=False),
+    Column("pre_read_item_ids", JSON, nullable=False),
+    Column("attendees", JSON, nullable=False),
+    Column("held_at", UtcDateTime(), nullable=True),
+    Column("minutes_sealed", LargeBinary, nullable=True),
+)
+
+case_roles = Table(
+    "case_roles", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("party", String(20), primary_key=True),
+    Column("role", String(64), nullable=False),
+    Column("information_need", JSON, nullable=False),
+)
+
+plan_actions = Table(
+    "plan_actions", metadata,
+    Column("action_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("plan_version", Integer, nullable=False),
+    Column("party", String(20), nullable=False),
+    Column("what_sealed", LargeBinary, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("progress_sealed", LargeBinary, nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=True),
+)
+
+# The case's own event log, written in the same transaction as each state change: WatchCase
+# polls it (ids and codes only, never content).
+case_timeline = Table(
+    "case_timeline", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("parties", JSON, nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("occurred_at", UtcDateTime(), nullable=False),
+)
+
+# What survives a purge: that the case id is gone for good (so no redelivered event revives it).
+purged_cases = Table(
+    "purged_cases", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("purged_at", UtcDateTime(), nullable=False),
+)
+
+# The minimal, non-identifying statistic for the annual report (11.3d): no case id.
+case_statistics = Table(
+    "case_statistics", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("escalated", Boolean, nullable=False),
+)
+
+tables.update({t.name: t for t in (cases, case_keys, meetings, case_roles, plan_actions,
+                                   case_timeline, purged_cases, case_statistics)})
+
+# Tables holding a case's data, by column: what a purge deletes (the outbox and command
+# results are the kernel's and are deleted by case_id as well).
+CASE_TABLES = (cases, case_keys, meetings, case_roles, plan_actions, case_timeline)
+
 
 def start_mappers() -> None:
-    """Map the domain classes once per process (none yet)."""
+    """Casework uses SQLAlchemy Core through its repository (no imperative mapping)."""

@@ -1,11 +1,173 @@
-"""Disclosure tables: the kernel's and the party-status projection (its own tables follow)."""
+"""Disclosure tables: the kernel's, the party-status projection, and its own.
+
+Sensitive columns (item content, field summaries, break-glass justifications) hold AES-GCM
+ciphertexts under the case's data key (``case_keys``, wrapped by the service key ring);
+destroying that key on a purge erases them, backups included.
+
+The access log keeps pseudonyms and identifiers only and survives a purge (NEN 7513: at least
+five years). Its rows are hash-chained; ``access_log_head`` is the chain head that writers lock
+so that two concurrent decisions never fork the chain.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import (BigInteger, Boolean, Column, Index, Integer, LargeBinary, String,
+                        Table, Text)
+
 from zorgtafel.kernel.schema import service_metadata
+from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata()
 
+case_keys = Table(
+    "case_keys", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Projection of intake's and casework's facts about a case (no personal data: a pseudonym and
+# an age band, and the role and information need of every involved party, art. 8.4c).
+case_facts = Table(
+    "case_facts", metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("subject_pseudonym", String(128), nullable=True),
+    Column("age_band", String(20), nullable=False, default="unknown"),
+    Column("nominating_party", String(32), nullable=True),
+    Column("opened", Boolean, nullable=False, default=False),
+    Column("roles", Text, nullable=False, default="{}"),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+items = Table(
+    "items", metadata,
+    Column("item_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("provider", String(32), nullable=False, index=True),
+    Column("provided_by_person", String(128), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("classification", String(20), nullable=False),
+    Column("legal_basis", String(40), nullable=False),
+    Column("content_type", String(120), nullable=False),
+    Column("content_sealed", LargeBinary, nullable=True),
+    Column("summaries_sealed", LargeBinary, nullable=True),
+    Column("terms", Text, nullable=False),
+    Column("retracted", Boolean, nullable=False, default=False),
+    Column("retracted_at", UtcDateTime(), nullable=True),
+    Column("erased", Boolean, nullable=False, default=False),
+    Column("provided_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+consents = Table(
+    "consents", metadata,
+    Column("consent_id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),  # "subject" | "provider_written"
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("item_id", String(64), nullable=True, index=True),
+    Column("given_by", String(32), nullable=False),
+    Column("scope", Text, nullable=False, default="[]"),
+    Column("recipient", String(64), nullable=True),
+    Column("document_ref", String(200), nullable=False),
+    Column("given_at", UtcDateTime(), nullable=True),
+    Column("recorded_by_party", String(32), nullable=False),
+    Column("recorded_by_person", String(128), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+access_log = Table(
+    "access_log", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("decision_id", String(64), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("party", String(64), nullable=False),
+    Column("person", String(128), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("purpose", String(64), nullable=False),
+    Column("resource", String(64), nullable=False),
+    # The receiving party (the caller's party, or the third party of a release, art. 9.2).
+    Column("recipient", String(64), nullable=False),
+    Column("subject_pseudonym", String(128), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("result", String(20), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("policy_revision", String(128), nullable=False),
+    Column("trace_id", String(32), nullable=False),
+    Column("span_id", String(16), nullable=False),
+    Column("processing_activity", String(128), nullable=False),
+    Column("emergency", Boolean, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+Index("ix_access_log_subject", access_log.c.subject_pseudonym, access_log.c.seq)
+Index("ix_access_log_provider", access_log.c.provider, access_log.c.seq)
+Index("ix_access_log_party", access_log.c.party, access_log.c.seq)
+
+access_log_head = Table(
+    "access_log_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+reviews = Table(
+    "reviews", metadata,
+    Column("review_id", String(64), primary_key=True),
+    Column("decision_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False, index=True),
+    Column("item_id", String(64), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("party", String(32), nullable=False),
+    Column("person", String(128), nullable=False),
+    Column("consulted_colleague", String(128), nullable=False),
+    Column("justification_sealed", LargeBinary, nullable=True),
+    Column("client_informed_sealed", LargeBinary, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+subject_requests = Table(
+    "subject_requests", metadata,
+    Column("subject_request_id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("subject_pseudonym", String(128), nullable=False, index=True),
+    Column("case_id", String(64), nullable=True),
+    Column("item_id", String(64), nullable=True),
+    Column("document_ref", String(200), nullable=False),
+    Column("submitted_by_party", String(32), nullable=False),
+    Column("submitted_at", UtcDateTime(), nullable=False),
+    Column("outcome", String(20), nullable=True),
+    Column("refusal_ground", String(40), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("decided_by_party", String(32), nullable=True),
+    Column("decided_by_person", String(128), nullable=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+breaches = Table(
+    "breaches", metadata,
+    Column("breach_id", String(64), primary_key=True),
+    Column("detected_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by_party", String(32), nullable=False),
+    Column("recorded_by_person", String(128), nullable=False),
+    Column("nature", String(64), nullable=False),
+    Column("data_categories", Text, nullable=False),
+    Column("subjects_affected", Integer, nullable=False),
+    Column("case_ids", Text, nullable=False),
+    Column("consequences", Text, nullable=False),
+    Column("measures", Text, nullable=False),
+    Column("reported_to_authority", Boolean, nullable=False),
+    Column("reported_at", UtcDateTime(), nullable=True),
+    Column("subjects_informed", Boolean, nullable=False),
+)
+
+tables.update(case_keys=case_keys, case_facts=case_facts, items=items, consents=consents,
+              access_log=access_log, access_log_head=access_log_head, reviews=reviews,
+              subject_requests=subject_requests, breaches=breaches)
+
 
 def start_mappers() -> None:
-    """Map the domain classes once per process (none yet)."""
+    """Disclosure uses SQLAlchemy Core tables (no mapped classes): nothing to map."""

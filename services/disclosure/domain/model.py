@@ -246,6 +246,15 @@ def parse_time(s: str) -> datetime:
 
 
 @dataclass(frozen=True)
+class Caller:
+    """Who calls (from the authenticated principal) and the party's projected status."""
+    party: str
+    person: str
+    role: str
+    party_status: str
+
+
+@dataclass(frozen=True)
 class ItemFacts:
     item_id: str
     case_id: str
@@ -311,7 +320,7 @@ def parse_traceparent(value: str | None) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------
 
 HASHED_FIELDS = ("seq", "decision_id", "recorded_at", "party", "person", "role", "action",
-                 "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result",
+                 "purpose", "resource", "recipient", "subject_pseudonym", "case_id", "provider", "result",
                  "reasons", "policy_revision", "trace_id", "span_id", "processing_activity",
                  "emergency", "prev_hash")
 

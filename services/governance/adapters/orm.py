@@ -1,28 +1,198 @@
-"""Governance tables and the imperative mapping of its domain classes."""
+"""Governance tables and the imperative mapping of its domain classes.
+
+Governance keeps no personal data: parties are organisations, people appear only as the
+pseudonymous subject of their token, disputes carry a case id only, and the annual report is
+counters. Nothing here needs encryption at rest.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Enum, String, Table
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Enum, Integer, LargeBinary, String,
+                        Table, UniqueConstraint)
 from sqlalchemy.orm import registry
 
-from services.governance.domain.parties import Party, PartyKind, PartyStatus
+from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.decisions import (InputKind, Proposal, ProposalKind,
+                                                  ProposalStatus, Vote, VoteChoice, WrittenInput)
+from services.governance.domain.disputes import Dispute, DisputeAbout, DisputeStatus
+from services.governance.domain.membership import (Accession, AccessionStatus, NoticeOfDefault,
+                                                   Withdrawal)
+from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
+from services.governance.domain.policy import PolicyRevision
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata(party_directory=False)
 mapper_registry = registry(metadata=metadata)
 
+
+def _enum(cls, length=40):
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])
+
+
+OIN = String(20)
+ID = String(64)
+
 parties = Table(
     "parties", metadata,
-    Column("party_id", String(20), primary_key=True),
+    Column("party_id", OIN, primary_key=True),
     Column("name", String(200), nullable=False),
-    Column("kind", Enum(PartyKind, native_enum=False, length=40,
-                        values_callable=lambda e: [m.value for m in e]), nullable=False),
-    Column("status", Enum(PartyStatus, native_enum=False, length=20,
-                          values_callable=lambda e: [m.value for m in e]), nullable=False),
+    Column("kind", _enum(PartyKind), nullable=False),
+    Column("status", _enum(PartyStatus, 20), nullable=False),
     Column("status_since", UtcDateTime(), nullable=False),
 )
-tables["parties"] = parties
+
+party_history = Table(
+    "party_history", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("party_id", OIN, nullable=False, index=True),
+    Column("status", _enum(PartyStatus, 20), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("cause", String(20), nullable=False),
+    Column("reference", String(64), nullable=False),
+)
+
+seats = Table(
+    "seats", metadata,
+    Column("seat_id", String(64), primary_key=True),
+    Column("body", _enum(Body, 20), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    Column("held_by_party", OIN, nullable=True),
+    Column("holder_person", String(128), nullable=True),
+    Column("holder_party", OIN, nullable=True),
+    Column("assigned_at", UtcDateTime(), nullable=True),
+)
+
+proposals = Table(
+    "proposals", metadata,
+    Column("proposal_id", ID, primary_key=True),
+    Column("body", _enum(Body, 20), nullable=False),
+    Column("kind", _enum(ProposalKind, 20), nullable=False),
+    Column("subject_code", String(64), nullable=False),
+    Column("significantly_affects", JSON, nullable=False),
+    Column("proposed_by_party", OIN, nullable=False),
+    Column("proposed_at", UtcDateTime(), nullable=False),
+    Column("target_party", OIN, nullable=True),
+    Column("accession_id", ID, nullable=True),
+    Column("effective_at", UtcDateTime(), nullable=True),
+    Column("work_process_version", String(64), nullable=True),
+    Column("policy_revision", String(128), nullable=True),
+    Column("referred_from", ID, nullable=True),
+    Column("referred_to", ID, nullable=True),
+    Column("status", _enum(ProposalStatus, 20), nullable=False),
+    Column("votes_for", Integer, nullable=False),
+    Column("votes_against", Integer, nullable=False),
+    Column("votes_abstain", Integer, nullable=False),
+    Column("consensus", Boolean, nullable=False),
+    Column("binding", Boolean, nullable=False),
+    Column("decision_id", ID, nullable=True, unique=True),
+    Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+votes = Table(
+    "votes", metadata,
+    Column("proposal_id", ID, primary_key=True),
+    Column("seat_id", String(64), primary_key=True),
+    Column("party_id", OIN, nullable=False),
+    Column("person", String(128), nullable=False),
+    Column("choice", _enum(VoteChoice, 10), nullable=False),
+    Column("cast_at", UtcDateTime(), nullable=False),
+)
+
+written_inputs = Table(
+    "written_inputs", metadata,
+    Column("proposal_id", ID, primary_key=True),
+    Column("party_id", OIN, primary_key=True),
+    Column("kind", _enum(InputKind, 10), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+accessions = Table(
+    "accessions", metadata,
+    Column("accession_id", ID, primary_key=True),
+    Column("party_id", OIN, nullable=False, index=True),
+    Column("status", _enum(AccessionStatus, 20), nullable=False),
+    Column("applied_at", UtcDateTime(), nullable=False),
+    Column("decision_id", ID, nullable=True),
+    Column("form_reference", String(128), nullable=True),
+    Column("joined_at", UtcDateTime(), nullable=True),
+)
+
+accession_approvals = Table(
+    "accession_approvals", metadata,
+    Column("accession_id", ID, primary_key=True),
+    Column("party_id", OIN, primary_key=True),
+    Column("person", String(128), nullable=False),
+    Column("approved_at", UtcDateTime(), nullable=False),
+)
+
+amendment_signatures = Table(
+    "amendment_signatures", metadata,
+    Column("amendment_id", ID, primary_key=True),
+    Column("party_id", OIN, primary_key=True),
+    Column("person", String(128), nullable=False),
+    Column("signed_at", UtcDateTime(), nullable=False),
+)
+
+notices = Table(
+    "notices_of_default", metadata,
+    Column("notice_id", ID, primary_key=True),
+    Column("party_id", OIN, nullable=False, index=True),
+    Column("reason_code", String(64), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("recorded_by_party", OIN, nullable=False),
+)
+
+withdrawals = Table(
+    "withdrawals", metadata,
+    Column("withdrawal_id", ID, primary_key=True),
+    Column("party_id", OIN, nullable=False, index=True),
+    Column("amendment_id", ID, nullable=True),
+    Column("letter_reference", String(128), nullable=False),
+    Column("effective_at", UtcDateTime(), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    Column("effective", Boolean, nullable=False),
+)
+
+disputes = Table(
+    "disputes", metadata,
+    Column("dispute_id", ID, primary_key=True),
+    Column("about", _enum(DisputeAbout, 20), nullable=False),
+    Column("case_id", ID, nullable=True),
+    Column("level", Integer, nullable=False),
+    Column("status", _enum(DisputeStatus, 10), nullable=False),
+    Column("registered_by_party", OIN, nullable=False),
+    Column("registered_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("resolution_code", String(64), nullable=True),
+)
+
+policy_revisions = Table(
+    "policy_revisions", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("revision", String(128), nullable=False, unique=True),
+    Column("work_process_version", String(64), nullable=False),
+    Column("proposal_id", ID, nullable=False),
+    Column("decision_id", ID, nullable=False),
+    Column("bundle", LargeBinary, nullable=False),
+    Column("adopted_at", UtcDateTime(), nullable=False),
+    Column("adopted_by_party", OIN, nullable=False),
+)
+
+annual_counters = Table(
+    "annual_counters", metadata,
+    Column("year", Integer, primary_key=True),
+    Column("metric", String(40), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+    UniqueConstraint("year", "metric", name="uq_annual_counter"),
+)
+
+for _t in (parties, party_history, seats, proposals, votes, written_inputs, accessions,
+           accession_approvals, amendment_signatures, notices, withdrawals, disputes,
+           policy_revisions, annual_counters):
+    tables[_t.name] = _t
 
 _mapped = False
 
@@ -31,5 +201,10 @@ def start_mappers() -> None:
     """Map the domain classes once per process (idempotent; called by the composition root)."""
     global _mapped
     if not _mapped:
-        mapper_registry.map_imperatively(Party, parties)
+        for cls, table in ((Party, parties), (StatusChange, party_history), (Seat, seats),
+                           (Proposal, proposals), (Vote, votes), (WrittenInput, written_inputs),
+                           (Accession, accessions), (NoticeOfDefault, notices),
+                           (Withdrawal, withdrawals), (Dispute, disputes),
+                           (PolicyRevision, policy_revisions)):
+            mapper_registry.map_imperatively(cls, table)
         _mapped = True

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.governance.domain.parties import Party, PartyKind, PartyStatus
+from services.governance.adapters import orm
+from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.decisions import Proposal, Vote, WrittenInput
+from services.governance.domain.disputes import Dispute
+from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
+from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
+from services.governance.domain.policy import PolicyRevision
 
 
 class PartyRepository:
@@ -18,6 +24,9 @@ class PartyRepository:
     def get(self, party_id: str) -> Party | None:
         return self._session.get(Party, party_id)
 
+    def get_for_update(self, party_id: str) -> Party | None:
+        return self._session.get(Party, party_id, with_for_update=True)
+
     def list(self, kind: PartyKind | None = None, status: PartyStatus | None = None) -> list[Party]:
         q = select(Party).order_by(Party.party_id)
         if kind is not None:
@@ -25,3 +34,171 @@ class PartyRepository:
         if status is not None:
             q = q.where(Party.status == status)
         return list(self._session.scalars(q))
+
+    def active_ids(self) -> list[str]:
+        return list(self._session.scalars(select(Party.party_id).where(
+            Party.status == PartyStatus.ACTIVE).order_by(Party.party_id)))
+
+    def add_history(self, change: StatusChange) -> None:
+        self._session.add(change)
+
+    def history(self, party_id: str) -> list[StatusChange]:
+        return list(self._session.scalars(select(StatusChange).where(
+            StatusChange.party_id == party_id).order_by(StatusChange.seq)))
+
+
+class SeatRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, seat: Seat) -> None:
+        self._session.add(seat)
+
+    def get(self, seat_id: str) -> Seat | None:
+        return self._session.get(Seat, seat_id)
+
+    def ids(self) -> set[str]:
+        return set(self._session.scalars(select(Seat.seat_id)))
+
+    def list(self, body: Body | None = None) -> list[Seat]:
+        q = select(Seat).order_by(Seat.body, Seat.seat_id)
+        if body is not None:
+            q = q.where(Seat.body == body)
+        return list(self._session.scalars(q))
+
+    def held_by(self, person: str, party: str) -> list[Seat]:
+        return list(self._session.scalars(select(Seat).where(
+            Seat.holder_person == person, Seat.holder_party == party).order_by(Seat.seat_id)))
+
+
+class ProposalRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, proposal: Proposal) -> None:
+        self._session.add(proposal)
+
+    def get(self, proposal_id: str, *, for_update: bool = False) -> Proposal | None:
+        return self._session.get(Proposal, proposal_id, with_for_update=for_update)
+
+    def votes(self, proposal_id: str) -> list[Vote]:
+        return list(self._session.scalars(select(Vote).where(
+            Vote.proposal_id == proposal_id).order_by(Vote.seat_id)))
+
+    def vote(self, proposal_id: str, seat_id: str) -> Vote | None:
+        return self._session.get(Vote, (proposal_id, seat_id))
+
+    def add_vote(self, vote: Vote) -> None:
+        self._session.add(vote)
+
+    def inputs(self, proposal_id: str) -> list[WrittenInput]:
+        return list(self._session.scalars(select(WrittenInput).where(
+            WrittenInput.proposal_id == proposal_id).order_by(WrittenInput.party_id)))
+
+    def add_input(self, written: WrittenInput) -> None:
+        if self._session.get(WrittenInput, (written.proposal_id, written.party_id)) is None:
+            self._session.add(written)
+
+
+class MembershipRepository:
+    """Accessions and their approvals, amendment signatures, notices, withdrawals."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, obj) -> None:
+        self._session.add(obj)
+
+    def accession(self, accession_id: str) -> Accession | None:
+        return self._session.get(Accession, accession_id)
+
+    def open_accession_of(self, party_id: str) -> Accession | None:
+        return self._session.scalars(select(Accession).where(
+            Accession.party_id == party_id)).first()
+
+    def approvals(self, accession_id: str) -> list[str]:
+        t = orm.accession_approvals
+        return list(self._session.scalars(select(t.c.party_id).where(
+            t.c.accession_id == accession_id).order_by(t.c.party_id)))
+
+    def add_approval(self, accession_id: str, party_id: str, person: str, at) -> bool:
+        if party_id in self.approvals(accession_id):
+            return False
+        self._session.execute(insert(orm.accession_approvals).values(
+            accession_id=accession_id, party_id=party_id, person=person, approved_at=at))
+        return True
+
+    def signatures(self, amendment_id: str) -> list[str]:
+        t = orm.amendment_signatures
+        return list(self._session.scalars(select(t.c.party_id).where(
+            t.c.amendment_id == amendment_id).order_by(t.c.party_id)))
+
+    def add_signature(self, amendment_id: str, party_id: str, person: str, at) -> None:
+        if party_id not in self.signatures(amendment_id):
+            self._session.execute(insert(orm.amendment_signatures).values(
+                amendment_id=amendment_id, party_id=party_id, person=person, signed_at=at))
+
+    def notices(self, party_id: str, before=None) -> list[NoticeOfDefault]:
+        q = select(NoticeOfDefault).where(NoticeOfDefault.party_id == party_id)
+        if before is not None:
+            q = q.where(NoticeOfDefault.recorded_at <= before)
+        return list(self._session.scalars(q.order_by(NoticeOfDefault.recorded_at)))
+
+    def pending_withdrawals(self) -> list[Withdrawal]:
+        return list(self._session.scalars(select(Withdrawal).where(
+            Withdrawal.effective.is_(False)).order_by(Withdrawal.effective_at)))
+
+    def withdrawal_of(self, party_id: str) -> Withdrawal | None:
+        return self._session.scalars(select(Withdrawal).where(
+            Withdrawal.party_id == party_id, Withdrawal.effective.is_(False))).first()
+
+
+class DisputeRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, dispute: Dispute) -> None:
+        self._session.add(dispute)
+
+    def get(self, dispute_id: str) -> Dispute | None:
+        return self._session.get(Dispute, dispute_id, with_for_update=True)
+
+
+class PolicyRevisionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, revision: PolicyRevision) -> None:
+        self._session.add(revision)
+
+    def get(self, revision: str) -> PolicyRevision | None:
+        return self._session.scalars(select(PolicyRevision).where(
+            PolicyRevision.revision == revision)).first()
+
+    def latest(self) -> PolicyRevision | None:
+        return self._session.scalars(select(PolicyRevision).order_by(
+            PolicyRevision.seq.desc()).limit(1)).first()
+
+
+class CounterRepository:
+    """The annual report's counters (art. 11.3d): (year, metric) -> count."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def increment(self, year: int, metric: str) -> None:
+        t = orm.annual_counters
+        done = self._session.execute(update(t).where(t.c.year == year, t.c.metric == metric)
+                                     .values(count=t.c.count + 1))
+        if done.rowcount == 0:
+            self._session.execute(insert(t).values(year=year, metric=metric, count=1))
+
+    def for_year(self, year: int) -> dict[str, int]:
+        t = orm.annual_counters
+        return {m: int(c) for m, c in self._session.execute(
+            select(t.c.metric, t.c.count).where(t.c.year == year))}
+
+    def total(self) -> int:
+        t = orm.annual_counters
+        return int(self._session.execute(select(func.coalesce(func.sum(t.c.count), 0)))
+                   .scalar_one())

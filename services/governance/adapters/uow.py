@@ -1,11 +1,26 @@
 from __future__ import annotations
 
-from services.governance.adapters.repository import PartyRepository
+from services.governance.adapters.repository import (CounterRepository, DisputeRepository,
+                                                     MembershipRepository, PartyRepository,
+                                                     PolicyRevisionRepository,
+                                                     ProposalRepository, SeatRepository)
 from zorgtafel.kernel.uow import UnitOfWork
 
 
 class GovernanceUnitOfWork(UnitOfWork):
     parties: PartyRepository
+    seats: SeatRepository
+    proposals: ProposalRepository
+    membership: MembershipRepository
+    disputes: DisputeRepository
+    policies: PolicyRevisionRepository
+    counters: CounterRepository
 
     def _attach(self, session) -> None:
         self.parties = PartyRepository(session)
+        self.seats = SeatRepository(session)
+        self.proposals = ProposalRepository(session)
+        self.membership = MembershipRepository(session)
+        self.disputes = DisputeRepository(session)
+        self.policies = PolicyRevisionRepository(session)
+        self.counters = CounterRepository(session)

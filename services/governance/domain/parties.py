@@ -58,3 +58,20 @@ class Party:
                                      subject="party.status")
         self.status = new
         self.status_since = at
+
+
+@dataclass
+class StatusChange:
+    """One entry of a party's membership history."""
+    party_id: str
+    status: PartyStatus
+    at: datetime
+    cause: str          # covenant | accession | withdrawal | exclusion
+    reference: str      # decision, accession or withdrawal id (empty for the covenant)
+    seq: int | None = None
+
+
+# The allowed transitions (art. 20.4 accession, 21.3/23.1 withdrawal, 23.2 exclusion).
+JOIN_FROM = {PartyStatus.APPLICANT}
+WITHDRAW_FROM = {PartyStatus.ACTIVE}
+EXCLUDE_FROM = {PartyStatus.ACTIVE}

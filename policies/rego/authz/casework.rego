@@ -1,0 +1,31 @@
+# METADATA
+# title: Authorisation table of the CaseworkService
+# description: Case meetings are organised by the process director (art. 12.2c-e); the case director monitors the plan (art. 13).
+# custom:
+#   articles: ["art. 8.4", "art. 12.2c", "art. 12.2e", "art. 13.2", "Bijlage 2", "Bijlage 3"]
+package zorgtafel.authz
+
+import rego.v1
+
+# art. 12.2e: the process director organises case meetings.
+method_roles["/zorgtafel.casework.v1.CaseworkService/ScheduleMeeting"] := {"process_director"}
+
+# art. 8.4a, 13.1: the meeting appoints a case director; the process director records it.
+method_roles["/zorgtafel.casework.v1.CaseworkService/AppointDirector"] := {"process_director"}
+
+# art. 8.4b, 13.2: the plan of approach, recorded by the process or case director.
+method_roles["/zorgtafel.casework.v1.CaseworkService/AdoptPlan"] := {"process_director", "case_director"}
+
+# art. 8.4c: roles and information needs, recorded by the process director.
+method_roles["/zorgtafel.casework.v1.CaseworkService/SetRoles"] := {"process_director"}
+
+# art. 8.4d, 1.2: de-escalation decided in the meeting, recorded by the process director.
+method_roles["/zorgtafel.casework.v1.CaseworkService/Deescalate"] := {"process_director"}
+
+# Bijlage 2 (Opschaling): the care coordinators may escalate at any time.
+method_roles["/zorgtafel.casework.v1.CaseworkService/Escalate"] := {"process_director"}
+
+# art. 8.4c, Bijlage 3: front desk may see who is in care (the service returns no dossier).
+method_roles["/zorgtafel.casework.v1.CaseworkService/GetCase"] := {"process_director", "case_director", "caseworker", "front_desk"}
+
+method_roles["/zorgtafel.casework.v1.CaseworkService/WatchCase"] := {"process_director", "case_director", "caseworker"}

@@ -1,0 +1,50 @@
+package zorgtafel.authz_test
+
+import rego.v1
+
+gov(rpc) := concat("", ["/zorgtafel.governance.v1.GovernanceService/", rpc])
+
+governance_cases := {
+	gov("ListParties"): {"allow": "front_desk", "deny": "nobody"},
+	gov("GetParty"): {"allow": "auditor", "deny": "nobody"},
+	gov("Propose"): {"allow": "council_delegate", "deny": "caseworker"},
+	gov("CastVote"): {"allow": "board_member", "deny": "manager"},
+	gov("RecordWrittenInput"): {"allow": "board_secretary", "deny": "caseworker"},
+	gov("Decide"): {"allow": "board_chair", "deny": "board_member"},
+	gov("ApplyAccession"): {"allow": "manager", "deny": "board_chair"},
+	gov("ApproveAccession"): {"allow": "council_delegate", "deny": "manager"},
+	gov("Exclude"): {"allow": "board_chair", "deny": "council_delegate"},
+	gov("AdoptPolicyRevision"): {"allow": "council_secretary", "deny": "caseworker"},
+	gov("AnnualReport"): {"allow": "manager", "deny": "caseworker"},
+}
+
+test_governance_table if {
+	table_failures(governance_cases) == []
+}
+
+test_only_board_and_council_members_vote if {
+	may(gov("CastVote"), "board_chair")
+	may(gov("CastVote"), "council_delegate")
+	may_not(gov("CastVote"), "process_director")
+	may_not(gov("CastVote"), "board_secretary")
+}
+
+test_only_managers_apply_for_accession if {
+	may(gov("ApplyAccession"), "manager")
+	may_not(gov("ApplyAccession"), "process_director")
+}
+
+test_applicant_reads_own_application if {
+	d := decide(gov("GetParty"), who("manager", "applicant"), {"party": "00000099000000000001"})
+	d.allow == true
+	some r in d.reasons
+	contains(r, "art. 20")
+}
+
+test_applicant_cannot_read_other_party if {
+	decide(gov("GetParty"), who("manager", "applicant"), {"party": "00000099000000000002"}).allow == false
+}
+
+test_applicant_cannot_list_parties if {
+	decide(gov("ListParties"), who("manager", "applicant"), {"party": "00000099000000000001"}).allow == false
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: Authorisation table of the IntakeService
+# description: Nomination by any party's workers; assessment and triage by the process director (art. 12.2a-b).
+# custom:
+#   articles: ["art. 1.1", "art. 1.15", "art. 12.2a", "art. 12.2b"]
+package zorgtafel.authz
+
+import rego.v1
+
+# art. 1.1: a party nominates a case.
+method_roles["/zorgtafel.intake.v1.IntakeService/Nominate"] := {"caseworker", "case_director", "process_director"}
+
+# art. 12.2a: only the process director assesses suitability.
+method_roles["/zorgtafel.intake.v1.IntakeService/Assess"] := {"process_director"}
+
+# art. 12.2b: the process director facilitates the triage.
+method_roles["/zorgtafel.intake.v1.IntakeService/StartTriage"] := {"process_director"}
+
+# art. 1.15: relevant parties answer the triage questions.
+method_roles["/zorgtafel.intake.v1.IntakeService/AnswerTriage"] := {"caseworker", "case_director", "process_director"}
+
+# art. 1.15, 12.2b: the routing decision is the process director's.
+method_roles["/zorgtafel.intake.v1.IntakeService/DecideRouting"] := {"process_director"}
+
+# art. 8.4c: the service filters what each reader sees.
+method_roles["/zorgtafel.intake.v1.IntakeService/GetNomination"] := {"caseworker", "case_director", "process_director"}
+
+# art. 1.1: the nominating worker or the process director withdraws a nomination.
+method_roles["/zorgtafel.intake.v1.IntakeService/WithdrawNomination"] := {"caseworker", "process_director"}

@@ -1,0 +1,25 @@
+package zorgtafel.authz_test
+
+import rego.v1
+
+intake(rpc) := concat("", ["/zorgtafel.intake.v1.IntakeService/", rpc])
+
+intake_cases := {
+	intake("Nominate"): {"allow": "caseworker", "deny": "auditor"},
+	intake("Assess"): {"allow": "process_director", "deny": "caseworker"},
+	intake("StartTriage"): {"allow": "process_director", "deny": "case_director"},
+	intake("AnswerTriage"): {"allow": "caseworker", "deny": "front_desk"},
+	intake("DecideRouting"): {"allow": "process_director", "deny": "caseworker"},
+	intake("GetNomination"): {"allow": "case_director", "deny": "front_desk"},
+	intake("WithdrawNomination"): {"allow": "caseworker", "deny": "manager"},
+}
+
+test_intake_table if {
+	table_failures(intake_cases) == []
+}
+
+test_only_process_director_assesses_and_triages if {
+	may(intake("Assess"), "process_director")
+	may_not(intake("Assess"), "case_director")
+	may_not(intake("StartTriage"), "manager")
+}

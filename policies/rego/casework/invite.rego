@@ -1,0 +1,80 @@
+# METADATA
+# title: Which parties may lawfully be invited to a case meeting (art. 12.2e)
+# description: >-
+#   The process director invites only parties that may lawfully attend (art. 12.2e): active
+#   parties (art. 21.3, 23.2), relevant to the case - asked in the triage (art. 1.15) or named by
+#   the process director (art. 8.2), or the nominating party - and with a legal basis for at least
+#   one of the meeting's themes (art. 15.2, privacy protocol). Meetings are not public (art. 9.2).
+#   Input contract: schemas/casework.invite.input.schema.json. Query: data.zorgtafel.casework.invite.result
+# custom:
+#   articles: ["art. 1.15", "art. 8.2", "art. 9.2", "art. 12.2e", "art. 15.2", "art. 23.2"]
+package zorgtafel.casework.invite
+
+import rego.v1
+
+themes := {t | some t in object.get(object.get(input, "case", {}), "themes", [])}
+
+nominating_party := object.get(object.get(input, "case", {}), "nominating_party", "")
+
+candidates := object.get(input, "candidates", [])
+
+relevant_by := {"asked_in_triage", "named_by_process_director"}
+
+# art. 1.15, 8.2: the party was asked in the triage, named by the process director, or nominated the case.
+relevant(c) if c.relevance in relevant_by
+
+relevant(c) if c.party == nominating_party
+
+# art. 15.2: the themes of this meeting for which the party has a legal basis.
+lawful_themes(c) := themes & {t | some t in object.get(c, "lawful_themes", [])}
+
+lawful(c) if {
+	c.is_party == true
+	c.status == "active"
+	relevant(c)
+	count(lawful_themes(c)) > 0
+}
+
+refusal_reasons(c) := {r |
+	some r in [
+		not_party_reason(c),
+		status_reason(c),
+		relevance_reason(c),
+		basis_reason(c),
+	]
+	r != ""
+}
+
+not_party_reason(c) := sprintf("%v is not a party to the covenant; case meetings are not public (art. 9.2).", [c.party]) if not c.is_party == true
+
+else := ""
+
+status_reason(c) := sprintf("%v has status %v; only active parties attend (art. 21.3, art. 23.2).", [c.party, object.get(c, "status", "unknown")]) if not c.status == "active"
+
+else := ""
+
+relevance_reason(c) := sprintf("%v was not asked in the triage, not named by the process director and did not nominate the case (art. 1.15, art. 8.2, art. 12.2e).", [c.party]) if not relevant(c)
+
+else := ""
+
+basis_reason(c) := sprintf("%v has no legal basis for any theme of this meeting %v (art. 12.2e, art. 15.2).", [c.party, sort([t | some t in themes])]) if count(lawful_themes(c)) == 0
+
+else := ""
+
+invited contains c.party if {
+	some c in candidates
+	lawful(c)
+}
+
+result := {
+	"invite": sort([p | some p in invited]),
+	"themes_by_party": {c.party: sort([t | some t in lawful_themes(c)]) |
+		some c in candidates
+		lawful(c)
+	},
+	"refused": sort([{"party": c.party, "reasons": sort([r | some r in refusal_reasons(c)])} |
+		some c in candidates
+		not lawful(c)
+	]),
+	"reasons": ["Only parties that may lawfully attend are invited (art. 12.2e)."],
+}

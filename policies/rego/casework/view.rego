@@ -1,0 +1,194 @@
+# METADATA
+# title: What of a case a caller may see (need to know, art. 8.4c)
+# description: >-
+#   Parties not involved in a case see nothing of it; each involved party sees only what the
+#   role and information need the case meeting recorded for it cover (art. 8.4c, Bijlage 3
+#   need-to-know). The process director (art. 12) and the case director (art. 13) see the whole
+#   case. Front-desk staff see who is in care, never the dossier (Bijlage 3). Withdrawn and
+#   excluded parties see nothing (art. 21.3, 23.2).
+#   Used by GetCase (which sections) and WatchCase (which timeline entries).
+#   Input contract: schemas/casework.view.input.schema.json. Query: data.zorgtafel.casework.view.result
+# custom:
+#   articles: ["art. 8.4c", "art. 12", "art. 13", "art. 21.3", "art. 23.2", "Bijlage 3"]
+package zorgtafel.casework.view
+
+import rego.v1
+
+principal := object.get(input, "principal", {})
+
+case := object.get(input, "case", {})
+
+party := object.get(principal, "party", "")
+
+involvement := object.get(object.get(case, "roles", {}), party, null)
+
+need := {c | some c in object.get(involvement, "information_need", [])}
+
+# The sections of a case and the information category (art. 8.4c) each needs.
+section_category := {
+	"subject": "identity",
+	"meetings": "case_meetings",
+	"roles": "coordination",
+	"plan": "plan_of_approach",
+	"escalation": "safety",
+}
+
+all_sections := {"status", "subject", "meetings", "roles", "plan", "escalation"}
+
+# Which section a timeline entry belongs to.
+kind_section := {
+	"case.opened": "status",
+	"director.appointed": "status",
+	"criteria.set": "status",
+	"case.deescalated": "status",
+	"case.closed": "status",
+	"meeting.scheduled": "meetings",
+	"meeting.held": "meetings",
+	"roles.set": "roles",
+	"plan.adopted": "plan",
+	"action.updated": "plan",
+	"case.escalated": "escalation",
+}
+
+# Bijlage 3: front-desk and night staff see who is in care, not the dossier.
+dossier_blind_roles := {"front_desk"}
+
+default active := false
+
+active if principal.party_status == "active"
+
+# art. 12: the process director of this case.
+default process_director := false
+
+process_director if {
+	party != ""
+	party == case.process_director_party
+	principal.role == "process_director"
+}
+
+# art. 13: the case director of this case.
+default case_director := false
+
+case_director if {
+	party != ""
+	party == case.case_director_party
+	principal.role == "case_director"
+}
+
+default director := false
+
+director if process_director
+
+director if case_director
+
+default involved := false
+
+involved if involvement != null
+
+default visible := false
+
+visible if {
+	active
+	director
+}
+
+visible if {
+	active
+	involved
+}
+
+default dossier_blind := false
+
+dossier_blind if principal.role in dossier_blind_roles
+
+# Whole sections.
+sections contains s if {
+	visible
+	director
+	some s in all_sections
+}
+
+sections contains "status" if visible
+
+sections contains "subject" if {
+	visible
+	dossier_blind
+}
+
+sections contains s if {
+	visible
+	not director
+	not dossier_blind
+	some s, category in section_category
+	category in need
+}
+
+# Partial sections: an involved party always sees its own role, the meetings it was invited
+# to and the plan actions it carries out (art. 8.4c, 8.5).
+partial contains p if {
+	visible
+	not dossier_blind
+	some s, p in {"roles": "roles_own", "meetings": "meetings_invited", "plan": "plan_own"}
+	not s in sections
+}
+
+entry := object.get(input, "entry", {})
+
+entry_section := kind_section[entry.kind]
+
+entry_parties := {p | some p in object.get(entry, "parties", [])}
+
+default entry_visible := false
+
+entry_visible if entry_section in sections
+
+entry_visible if {
+	entry_section == "meetings"
+	"meetings_invited" in partial
+	party in entry_parties
+}
+
+entry_visible if {
+	entry.kind == "action.updated"
+	"plan_own" in partial
+	party in entry_parties
+}
+
+reasons contains sprintf("Party %v has status %v; withdrawn and excluded parties see nothing of a case (art. 21.3, art. 23.2).", [party, object.get(principal, "party_status", "unknown")]) if not active
+
+reasons contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of it (art. 8.4c).", [party, object.get(case, "id", null)]) if {
+	active
+	not director
+	not involved
+}
+
+reasons contains sprintf("Party %v is the process director of case %v and sees the whole case (art. 12).", [party, case.id]) if {
+	visible
+	process_director
+}
+
+reasons contains sprintf("Party %v is the case director of case %v and sees the whole case (art. 13).", [party, case.id]) if {
+	visible
+	case_director
+}
+
+reasons contains sprintf("Party %v is involved in case %v as %v and sees what its information need %v covers (art. 8.4c).", [party, case.id, involvement.role, sort([c | some c in need])]) if {
+	visible
+	not director
+	involved
+	not dossier_blind
+}
+
+reasons contains "Front-desk staff see who is in care, never the dossier (Bijlage 3)." if {
+	visible
+	not director
+	dossier_blind
+}
+
+result := {
+	"visible": visible,
+	"sections": sort([s | some s in sections]),
+	"partial": sort([p | some p in partial]),
+	"entry_visible": entry_visible,
+	"reasons": sort([r | some r in reasons]),
+}

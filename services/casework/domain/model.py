@@ -1,0 +1,301 @@
+"""The case and its life cycle (DOMAIN.md "Case life cycle"; covenant 1.2, 8.4, 12.2, 13,
+Bijlage 2). Pure Python: no framework imports.
+
+State machine::
+
+    open -> meeting_planned -> plan_active -> deescalating -> closed -> purged
+    (escalation to a ZVH at any time before closed: a fact on the case, not a state)
+
+Every refused transition raises ``FailedPrecondition`` naming the case's current state.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+
+OIN_RE = re.compile(r"^[0-9]{20}$")
+ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+PERSON_RE = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
+MAX_TEXT = 20_000          # minutes, action descriptions, progress notes (characters)
+MAX_LIST = 100             # invitees, themes, actions, roles, items per request
+
+
+class CaseState(str, enum.Enum):
+    OPEN = "open"
+    MEETING_PLANNED = "meeting_planned"
+    PLAN_ACTIVE = "plan_active"
+    DEESCALATING = "deescalating"
+    CLOSED = "closed"
+    PURGED = "purged"
+
+
+class MeetingStatus(str, enum.Enum):
+    SCHEDULED = "scheduled"
+    HELD = "held"
+
+
+class ActionStatus(str, enum.Enum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+FINISHED_ACTION = {ActionStatus.DONE, ActionStatus.CANCELLED}
+
+ZVHS = ("zvh_brabant_zuidoost", "zvh_brabant_noordoost")                 # Bijlage 2
+ESCALATION_REASONS = ("breakthrough_needed", "care_and_safety_edge")      # Bijlage 2
+
+# The record kinds of a dossier that cleansing (1.2) may remove when a case closes.
+RECORD_KINDS = ("minutes", "attendance", "pre_read", "plan", "roles", "criteria", "timeline")
+
+# What may happen in which state.
+SCHEDULABLE = {CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE}
+MEETING_STATES = {CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE}
+ESCALATABLE = {CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE,
+               CaseState.DEESCALATING}
+ACTION_STATES = {CaseState.PLAN_ACTIVE, CaseState.DEESCALATING}
+
+
+# -- validation helpers (INVALID_ARGUMENT naming the field) --------------------------------
+def check_oin(value: str, field_name: str) -> str:
+    if not OIN_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be a 20-digit OIN")
+    return value
+
+
+def check_id(value: str, field_name: str) -> str:
+    if not ID_RE.match(value or ""):
+        raise InvalidArgument(field_name, "required: 1-64 characters of [A-Za-z0-9._:-]")
+    return value
+
+
+def check_code(value: str, field_name: str) -> str:
+    if not CODE_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be a code: lower case letters, digits and _ "
+                              "(1-64, starting with a letter)")
+    return value
+
+
+def check_codes(values, field_name: str, *, required: bool = False) -> tuple[str, ...]:
+    values = tuple(values)
+    if required and not values:
+        raise InvalidArgument(field_name, "at least one is required")
+    if len(values) > MAX_LIST:
+        raise InvalidArgument(field_name, f"at most {MAX_LIST} entries")
+    for i, v in enumerate(values):
+        check_code(v, f"{field_name}[{i}]")
+    if len(set(values)) != len(values):
+        raise InvalidArgument(field_name, "entries must be unique")
+    return values
+
+
+def check_oins(values, field_name: str, *, required: bool = False) -> tuple[str, ...]:
+    values = tuple(values)
+    if required and not values:
+        raise InvalidArgument(field_name, "at least one is required")
+    if len(values) > MAX_LIST:
+        raise InvalidArgument(field_name, f"at most {MAX_LIST} entries")
+    for i, v in enumerate(values):
+        check_oin(v, f"{field_name}[{i}]")
+    if len(set(values)) != len(values):
+        raise InvalidArgument(field_name, "entries must be unique")
+    return values
+
+
+def check_text(value: str, field_name: str, *, required: bool = True) -> str:
+    if required and not (value or "").strip():
+        raise InvalidArgument(field_name, "required")
+    if len(value or "") > MAX_TEXT:
+        raise InvalidArgument(field_name, f"at most {MAX_TEXT} characters")
+    if "\x00" in (value or ""):
+        raise InvalidArgument(field_name, "must not contain NUL characters")
+    return value or ""
+
+
+def check_date(value: str, field_name: str) -> date:
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value or ""):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidArgument(field_name, "must be a date YYYY-MM-DD") from exc
+
+
+# -- the parts of a case --------------------------------------------------------------------
+@dataclass
+class Meeting:
+    meeting_id: str
+    case_id: str
+    status: MeetingStatus
+    scheduled_for: datetime
+    goal_code: str
+    decision_types: tuple[str, ...]
+    themes: tuple[str, ...]
+    invitees: tuple[str, ...]
+    pre_read_item_ids: tuple[str, ...]
+    attendees: tuple[str, ...] = ()
+    held_at: datetime | None = None
+
+
+@dataclass
+class PlanAction:
+    action_id: str
+    case_id: str
+    plan_version: int
+    party: str
+    what: str
+    due_date: date
+    status: ActionStatus = ActionStatus.OPEN
+    progress_note: str = ""
+    updated_at: datetime | None = None
+
+    def overdue_on(self, today: date) -> bool:
+        return self.status not in FINISHED_ACTION and self.due_date < today
+
+    def days_overdue(self, today: date) -> int:
+        return max(0, (today - self.due_date).days)
+
+
+@dataclass(frozen=True)
+class PartyRole:
+    party: str
+    role: str
+    information_need: tuple[str, ...]
+
+
+@dataclass
+class Case:
+    case_id: str
+    state: CaseState
+    process_director_party: str
+    nominating_party: str
+    subject_pseudonym: str
+    age_band: str
+    opened_at: datetime
+    goal_code: str = ""
+    themes: tuple[str, ...] = ()
+    decision_types: tuple[str, ...] = ()
+    triage_invitees: tuple[str, ...] = ()
+    case_director_party: str | None = None
+    case_director_person: str | None = None
+    plan_version: int = 0
+    criteria: dict[str, bool] = field(default_factory=dict)
+    escalated_zvh: str | None = None
+    escalation_reason: str | None = None
+    escalated_at: datetime | None = None
+    deescalated_at: datetime | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+
+    # -- guards ---------------------------------------------------------------------------
+    def require(self, allowed: set[CaseState], doing: str) -> None:
+        if self.state not in allowed:
+            raise FailedPrecondition(self.state.value, f"cannot {doing} a case that is "
+                                     f"{self.state.value}", subject="case.state")
+
+    def require_held(self, meeting: Meeting | None, meeting_id: str) -> Meeting:
+        """Decisions of 8.4 are taken in a case meeting of this case that was held."""
+        if meeting is None or meeting.case_id != self.case_id:
+            raise InvalidArgument("meeting_id", "no meeting with this id in this case")
+        if meeting.status is not MeetingStatus.HELD:
+            raise FailedPrecondition(meeting.status.value, "a decision needs a meeting that "
+                                     "was held (8.4)", subject="meeting.status")
+        return meeting
+
+    # -- transitions ----------------------------------------------------------------------
+    def schedule_meeting(self) -> None:
+        self.require(SCHEDULABLE, "schedule a meeting for")
+        if self.state is CaseState.OPEN:
+            self.state = CaseState.MEETING_PLANNED
+
+    def record_meeting(self, meeting: Meeting, attendees: tuple[str, ...], at: datetime) -> None:
+        self.require(MEETING_STATES, "record a meeting of")
+        if meeting.status is not MeetingStatus.SCHEDULED:
+            raise FailedPrecondition(meeting.status.value, "the meeting was already recorded",
+                                     subject="meeting.status")
+        meeting.status = MeetingStatus.HELD
+        meeting.attendees = attendees
+        meeting.held_at = at
+
+    def appoint_director(self, party: str, person: str) -> None:
+        self.require(MEETING_STATES, "appoint a case director for")
+        self.case_director_party = party
+        self.case_director_person = person
+
+    def set_roles(self) -> None:
+        self.require(MEETING_STATES, "set roles in")
+
+    def set_criteria(self, codes: tuple[str, ...]) -> None:
+        self.require(MEETING_STATES, "set de-escalation criteria for")
+        self.criteria = {c: False for c in codes}
+
+    def adopt_plan(self) -> int:
+        self.require(MEETING_STATES, "adopt a plan for")
+        if not self.case_director_party:
+            raise FailedPrecondition(self.state.value, "a plan needs a case director to monitor "
+                                     "it: appoint one first (8.4a, 13.2)",
+                                     subject="case.case_director")
+        self.plan_version += 1
+        self.state = CaseState.PLAN_ACTIVE
+        return self.plan_version
+
+    def update_action(self) -> None:
+        self.require(ACTION_STATES, "update an action of")
+
+    def deescalate(self, criteria_met: tuple[str, ...], at: datetime) -> None:
+        """The meeting decides against the criteria it set (8.4d)."""
+        self.require({CaseState.PLAN_ACTIVE}, "de-escalate")
+        if not self.criteria:
+            raise FailedPrecondition(self.state.value, "no de-escalation criteria were set "
+                                     "(8.4d)", subject="case.criteria")
+        unknown = sorted(set(criteria_met) - set(self.criteria))
+        if unknown:
+            raise InvalidArgument("criteria_met", "not a criterion set for this case")
+        missing = sorted(set(self.criteria) - set(criteria_met))
+        if missing:
+            raise FailedPrecondition(self.state.value, "de-escalation criteria not met: "
+                                     + ", ".join(missing), subject="case.criteria")
+        self.criteria = {c: True for c in self.criteria}
+        self.state = CaseState.DEESCALATING
+        self.deescalated_at = at
+
+    def close(self, at: datetime) -> str:
+        self.require({CaseState.DEESCALATING}, "close")
+        self.state = CaseState.CLOSED
+        self.closed_at = at
+        self.outcome = "escalated" if self.escalated_zvh else "successful"
+        return self.outcome
+
+    def escalate(self, zvh: str, reason: str, at: datetime) -> None:
+        self.require(ESCALATABLE, "escalate")
+        if self.escalated_zvh:
+            raise FailedPrecondition("escalated", f"the case was already escalated to "
+                                     f"{self.escalated_zvh}", subject="case.escalation")
+        if zvh not in ZVHS:
+            raise InvalidArgument("zvh", "must be ZVH Brabant Zuidoost or Noordoost")
+        if reason not in ESCALATION_REASONS:
+            raise InvalidArgument("reason", "unknown escalation reason")
+        self.escalated_zvh = zvh
+        self.escalation_reason = reason
+        self.escalated_at = at
+
+    def purge(self, now: datetime, retention: timedelta) -> None:
+        self.require({CaseState.CLOSED}, "purge")
+        assert self.closed_at is not None
+        if now < self.closed_at + retention:
+            raise FailedPrecondition(self.state.value, "the retention period has not ended",
+                                     subject="case.retention")
+        self.state = CaseState.PURGED
+
+
+def cleansing_plan(keep: set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which record kinds cleansing removes and which it keeps until the purge (1.2)."""
+    kept = tuple(k for k in RECORD_KINDS if k in keep)
+    return tuple(k for k in RECORD_KINDS if k not in keep), kept

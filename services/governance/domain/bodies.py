@@ -1,0 +1,74 @@
+"""Bodies of the covenant and their seats (art. 3-7, 11). Pure Python: no framework imports.
+
+Seats come from ``seed/bodies.json`` (extracted from the covenant): the regional board's seats
+of art. 4.3 (chair: the mayor of Grave; secretary: the chain director; several seats belong to
+non-signatories), the partner council of art. 6.3 (one delegate per party, the managers, a
+secretary) and the managers of art. 11.2 (under Helmond, Lumens and MO Den Bosch). A person
+holds a seat on behalf of a party.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class Body(str, enum.Enum):
+    REGIONAL_BOARD = "regional_board"
+    PARTNER_COUNCIL = "partner_council"
+    MANAGERS = "managers"
+
+
+BODY_ARTICLES = {
+    Body.REGIONAL_BOARD: ("4", "5"),
+    Body.PARTNER_COUNCIL: ("6", "7"),
+    Body.MANAGERS: ("11",),
+}
+
+
+@dataclass
+class Seat:
+    seat_id: str
+    body: Body
+    role: str
+    # The party the seat belongs to; None for a non-signatory's seat (art. 4.3) or a function.
+    held_by_party: str | None
+    holder_person: str | None = None
+    holder_party: str | None = None
+    assigned_at: datetime | None = None
+
+    def assign(self, person: str, party: str, at: datetime) -> None:
+        self.holder_person = person
+        self.holder_party = party
+        self.assigned_at = at
+
+
+def delegate_seat_id(party_id: str) -> str:
+    return f"partner_council.delegate.{party_id}"
+
+
+def delegate_seat(party_id: str) -> Seat:
+    """One delegate of every party in the partner council (art. 6.3a)."""
+    return Seat(delegate_seat_id(party_id), Body.PARTNER_COUNCIL, "delegate", party_id)
+
+
+def seats_from_covenant(bodies: dict, party_ids: list[str]) -> list[Seat]:
+    """Every seat of the covenant's bodies, with stable ids, from the extracted bodies data."""
+    seats: list[Seat] = []
+    by_name = {b["body"]: b for b in bodies["bodies"]}
+    for i, s in enumerate(by_name["regional_board"]["seats"], start=1):  # art. 4.3
+        seats.append(Seat(f"regional_board.{i:02d}", Body.REGIONAL_BOARD, s["role"],
+                          s.get("held_by_party")))
+    council = by_name["partner_council"]
+    seats.extend(delegate_seat(p) for p in sorted(party_ids))  # art. 6.3a
+    for extra in council["extra_seats"]:
+        if extra["role"] == "managers":  # art. 6.3b
+            seats.extend(Seat(f"partner_council.manager.{p}", Body.PARTNER_COUNCIL, "manager", p)
+                         for p in extra["held_by_parties"])
+        else:  # art. 6.3c: the secretary, appointed by the board (6.4)
+            seats.append(Seat("partner_council.secretary", Body.PARTNER_COUNCIL,
+                              extra["role"], extra.get("held_by_party")))
+    for p in by_name["managers"]["under_responsibility_of"]["parties"]:  # art. 11.2
+        seats.append(Seat(f"managers.{p['party_id']}", Body.MANAGERS, "manager", p["party_id"]))
+    return seats

@@ -1,0 +1,193 @@
+"""Proposals, votes and the covenant's counting rules. Pure Python: no framework imports.
+
+- art. 7.1: the partner council decides by a majority of the votes cast and strives for
+  consensus; consensus is recorded when every vote cast is in favour.
+- art. 5.3 / 7.2: an absent member is asked for written input; a decision that may
+  significantly affect that party is not taken until its written input is recorded or it has
+  been heard. A party counts as present when a seat holder voted on its behalf.
+- art. 7.3: when the partner council cannot reach a decision (no majority either way), the
+  matter goes to the regional board.
+- art. 5.2 / 7.1: decisions bind all parties (within their statutory tasks).
+- art. 23.2: the board decides on exclusion by majority; a tie is no majority.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.governance.domain.bodies import Body
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def check_code(value: str, field_name: str) -> str:
+    if not CODE_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be a code of [a-z0-9._-], 1-64 characters "
+                              "(no free text)")
+    return value
+
+
+def check_reference(value: str, field_name: str) -> str:
+    if not REFERENCE_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be a reference of [A-Za-z0-9._:-], 1-128 "
+                              "characters")
+    return value
+
+
+class ProposalKind(str, enum.Enum):
+    GENERAL = "general"
+    ACCESSION = "accession"          # art. 20.4
+    EXCLUSION = "exclusion"          # art. 23.2
+    AMENDMENT = "amendment"          # art. 21.1
+    WORK_PROCESS = "work_process"    # art. 6.6c, 11.3a
+
+
+class ProposalStatus(str, enum.Enum):
+    OPEN = "open"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    REFERRED = "referred"            # art. 7.3
+
+
+class VoteChoice(str, enum.Enum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+
+
+class InputKind(str, enum.Enum):
+    WRITTEN = "written"              # art. 5.3 / 7.2: written input
+    HEARD = "heard"                  # art. 5.3 / 7.2: "tot die Partij gehoord is"
+
+
+# Which body decides which kind of matter.
+KIND_BODIES = {
+    ProposalKind.GENERAL: {Body.REGIONAL_BOARD, Body.PARTNER_COUNCIL, Body.MANAGERS},
+    ProposalKind.ACCESSION: {Body.REGIONAL_BOARD},       # art. 20.4
+    ProposalKind.EXCLUSION: {Body.REGIONAL_BOARD},       # art. 23.2
+    ProposalKind.AMENDMENT: {Body.REGIONAL_BOARD},       # art. 21.1
+    ProposalKind.WORK_PROCESS: {Body.PARTNER_COUNCIL, Body.MANAGERS, Body.REGIONAL_BOARD},
+}
+
+
+@dataclass(frozen=True)
+class Tally:
+    votes_for: int = 0
+    votes_against: int = 0
+    votes_abstain: int = 0
+
+    @classmethod
+    def of(cls, choices) -> "Tally":
+        choices = list(choices)
+        return cls(sum(c == VoteChoice.FOR for c in choices),
+                   sum(c == VoteChoice.AGAINST for c in choices),
+                   sum(c == VoteChoice.ABSTAIN for c in choices))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: ProposalStatus
+    consensus: bool
+    binding: bool
+    tally: Tally
+
+
+def count_votes(body: Body, tally: Tally) -> Outcome:
+    """The covenant's counting rule for one proposal (art. 5, 7.1, 7.3, 23.2).
+
+    A majority is more votes for than against among the votes cast (abstentions are not
+    votes for or against). More against than for is a decision too: rejected. No majority
+    either way (a tie, or no votes): the partner council cannot decide and refers the matter to
+    the regional board (7.3); elsewhere the proposal is not adopted.
+    """
+    if tally.votes_for > tally.votes_against:
+        consensus = tally.votes_against == 0 and tally.votes_abstain == 0
+        return Outcome(ProposalStatus.ADOPTED, consensus, True, tally)  # 5.2, 7.1: binding
+    if tally.votes_against > tally.votes_for:
+        return Outcome(ProposalStatus.REJECTED, False, True, tally)
+    if body is Body.PARTNER_COUNCIL:
+        return Outcome(ProposalStatus.REFERRED, False, False, tally)   # 7.3
+    return Outcome(ProposalStatus.REJECTED, False, False, tally)
+
+
+def missing_input(significantly_affects, present_parties, input_parties) -> list[str]:
+    """Parties a proposal may significantly affect that neither took part (voted) nor gave
+    written input nor were heard (art. 5.3, 7.2)."""
+    return sorted(set(significantly_affects) - set(present_parties) - set(input_parties))
+
+
+@dataclass
+class Proposal:
+    proposal_id: str
+    body: Body
+    kind: ProposalKind
+    subject_code: str
+    significantly_affects: list = field(default_factory=list)
+    proposed_by_party: str = ""
+    proposed_at: datetime | None = None
+    target_party: str | None = None
+    accession_id: str | None = None
+    effective_at: datetime | None = None
+    work_process_version: str | None = None
+    policy_revision: str | None = None
+    referred_from: str | None = None
+    referred_to: str | None = None
+    status: ProposalStatus = ProposalStatus.OPEN
+    votes_for: int = 0
+    votes_against: int = 0
+    votes_abstain: int = 0
+    consensus: bool = False
+    binding: bool = False
+    decision_id: str | None = None
+    decided_at: datetime | None = None
+
+    def require_open(self) -> None:
+        if self.status is not ProposalStatus.OPEN:
+            raise FailedPrecondition(self.status.value, "the proposal is no longer open",
+                                     subject="proposal.status")
+
+    def record(self, outcome: Outcome, decision_id: str, at: datetime) -> None:
+        self.require_open()
+        self.status = outcome.status
+        self.consensus = outcome.consensus
+        self.binding = outcome.binding
+        self.votes_for = outcome.tally.votes_for
+        self.votes_against = outcome.tally.votes_against
+        self.votes_abstain = outcome.tally.votes_abstain
+        self.decision_id = decision_id
+        self.decided_at = at
+
+    def referral(self, proposal_id: str, at: datetime) -> "Proposal":
+        """The same matter put to the regional board (art. 7.3)."""
+        return Proposal(proposal_id=proposal_id, body=Body.REGIONAL_BOARD, kind=self.kind,
+                        subject_code=self.subject_code,
+                        significantly_affects=list(self.significantly_affects),
+                        proposed_by_party=self.proposed_by_party, proposed_at=at,
+                        target_party=self.target_party, accession_id=self.accession_id,
+                        effective_at=self.effective_at,
+                        work_process_version=self.work_process_version,
+                        policy_revision=self.policy_revision, referred_from=self.proposal_id)
+
+
+@dataclass
+class Vote:
+    proposal_id: str
+    seat_id: str
+    party_id: str
+    person: str
+    choice: VoteChoice
+    cast_at: datetime
+
+
+@dataclass
+class WrittenInput:
+    proposal_id: str
+    party_id: str
+    kind: InputKind
+    recorded_by: str
+    recorded_at: datetime

@@ -1,0 +1,70 @@
+"""Commands intake handles (servicers translate proto to these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.intake.domain.model import (AgeBand, Chain, ConsentStatus, MeetingPlan, Problem,
+                                          RejectionReason, Routing, Safety, TriageAnswerKind)
+
+
+@dataclass(frozen=True)
+class Caller:
+    party: str
+    person: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Nominate:
+    given_names: str
+    family_name: str
+    date_of_birth: str
+    bsn: str
+    v_number: str
+    age_band: AgeBand | None
+    problems: tuple[Problem, ...]
+    safety: Safety
+    chains: tuple[Chain, ...]
+    consent: ConsentStatus
+    usage_terms: dict
+
+
+@dataclass(frozen=True)
+class Assess:
+    case_id: str
+    qualifies: bool
+    rejection_reason: RejectionReason | None
+    reasons: str
+    nominating_party_consulted: bool
+
+
+@dataclass(frozen=True)
+class StartTriage:
+    case_id: str
+    asked_parties: tuple[str, ...]
+    deadline: datetime
+    themes: tuple[str, ...]
+    question: str
+
+
+@dataclass(frozen=True)
+class AnswerTriage:
+    case_id: str
+    answer: TriageAnswerKind
+    contribution: str
+
+
+@dataclass(frozen=True)
+class DecideRouting:
+    case_id: str
+    routing: Routing
+    meeting: MeetingPlan | None
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    case_id: str
+    reason_code: str
