@@ -28,6 +28,7 @@ from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import PartyDirectory
 from zorgtafel.kernel.service import ServiceDefinition
+from zorgtafel.kernel.tracing import instrument_sqlalchemy, make_tracer_provider
 
 log = get_logger(__name__)
 
@@ -79,6 +80,7 @@ class App:
         if checker is not None:
             checker.close()
         self.engine.dispose()
+        self.extras["tracer_provider"].shutdown()
         log.info("service_stopped", service=self.settings.service)
 
     def wait(self) -> None:
@@ -109,10 +111,13 @@ def _server_credentials(settings: Settings):
 def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
               run_migrations: bool = True) -> App:
     metrics = Metrics(settings.service)
+    tracer_provider = make_tracer_provider(settings.service, settings.otlp_endpoint)
+    tracer = tracer_provider.get_tracer("zorgtafel.kernel")
     engine = db.make_engine(settings)
     if run_migrations:
         migrate.upgrade(engine, definition.metadata, definition.versions_dir,
                         settings.effective_schema)
+    instrument_sqlalchemy(engine, tracer)
     session_factory = db.make_session_factory(engine)
     tables = dict(definition.tables)
     uow_factory = partial(definition.uow_class, session_factory, tables, topic=settings.topic,
@@ -132,7 +137,8 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     if definition.consumes:
         handlers = {t: h for per_topic in definition.consumes.values() for t, h in per_topic.items()}
         consumer = EventConsumer(sorted(definition.consumes), handlers, uow_factory,
-                                 partial(kafka.make_subscribed_consumer, settings), metrics=metrics)
+                                 partial(kafka.make_subscribed_consumer, settings), metrics=metrics,
+                                 tracer=tracer)
 
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     broker_check = BrokerCheck(partial(kafka.make_admin, settings))
@@ -140,6 +146,7 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
               policy=policy, keyring=keyring, metrics=metrics, relay=relay, consumer=consumer,
               monitor=None, health_servicer=health_servicer)  # type: ignore[arg-type]
     app.extras["broker_check"] = broker_check
+    app.extras["tracer_provider"] = tracer_provider
 
     verifier = TokenVerifier.from_file(settings.effective_jwt_public_key_file,
                                        settings.jwt_issuer, settings.jwt_audience)
@@ -148,7 +155,7 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
         party_status = definition.party_status(app)
     else:
         party_status = PartyDirectory(engine, tables["party_directory"]).status
-    interceptor = ZorgtafelInterceptor(authenticator, policy, party_status, metrics)
+    interceptor = ZorgtafelInterceptor(authenticator, policy, party_status, metrics, tracer)
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_max_workers,

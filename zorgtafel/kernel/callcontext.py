@@ -19,6 +19,8 @@ class CallContext:
     party_status: str
     authz_decision_id: str
     policy_revision: str
+    trace_id: str = ""
+    span_id: str = ""
 
 
 _current: ContextVar[CallContext | None] = ContextVar("zorgtafel_call", default=None)

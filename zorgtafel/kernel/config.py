@@ -55,9 +55,17 @@ class Settings:
     jwt_audience: str = "zorgtafel"
     encryption_keys_file: str = ""
     log_level: str = "INFO"
+    otlp_endpoint: str = ""
     relay_interval_s: float = 0.2
     health_interval_s: float = 2.0
     shutdown_grace_s: float = 5.0
+    # gRPC address (host:port) of the disclosure service, for services that ask it for a
+    # decision (casework's pre-read set, 12.2f); empty: not configured (callers fail closed).
+    disclosure_address: str = ""
+    # Casework: days a closed case is kept before it may be purged (1.2), and the record kinds
+    # cleansing keeps until the purge (comma-separated; see services/casework/domain/model.py).
+    casework_retention_days: float = 365.0
+    casework_keep_until_purge: str = "criteria,timeline"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -131,4 +139,8 @@ class Settings:
             jwt_audience=get("JWT_AUDIENCE", "zorgtafel"),
             encryption_keys_file=get("ENCRYPTION_KEYS_FILE"),
             log_level=get("LOG_LEVEL", "INFO"),
+            otlp_endpoint=get("OTLP_ENDPOINT"),
+            disclosure_address=get("DISCLOSURE_ADDRESS"),
+            casework_retention_days=float(get("CASEWORK_RETENTION_DAYS", "365")),
+            casework_keep_until_purge=get("CASEWORK_KEEP_UNTIL_PURGE", "criteria,timeline"),
         )

@@ -21,7 +21,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from zorgtafel.kernel.events import InboundEvent, MalformedEvent, from_kafka
+from opentelemetry.trace import SpanKind
+
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.tracing import extract, span
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 log = get_logger(__name__)
@@ -41,7 +44,8 @@ class ConsumerStats:
 class EventConsumer:
     def __init__(self, topics: list[str], handlers: Mapping[str, Handler],
                  uow_factory: Callable[[], UnitOfWork], consumer_factory: Callable, *,
-                 max_attempts: int = 5, metrics=None) -> None:
+                 max_attempts: int = 5, metrics=None, tracer=None) -> None:
+        self._tracer = tracer
         self.topics = topics
         self.handlers = dict(handlers)
         self._uow_factory = uow_factory
@@ -114,6 +118,21 @@ class EventConsumer:
         except MalformedEvent as exc:
             self._dead_letter(record, exc)
             return "dead_letter"
+        parent = extract({"traceparent": event.traceparent}) if event.traceparent else None
+        with span(self._tracer, f"consume {event.type}", parent=parent,
+                  kind=SpanKind.CONSUMER, attributes={"messaging.system": "kafka",
+                                                      "messaging.message.id": event.id}):
+            outcome = self._apply_once(event)
+        # One line per outcome with the event id (an identifier, never data): fault tests count
+        # these across restarts to prove nothing was applied twice.
+        log.info("event_" + outcome, event_id=event.id, event_type=event.type)
+        attr = {"applied": "applied", "ignored": "ignored", "duplicate": "duplicates"}[outcome]
+        setattr(self.stats, attr, getattr(self.stats, attr) + 1)
+        if self._metrics is not None:
+            self._metrics.events_consumed.labels(outcome=outcome).inc()
+        return outcome
+
+    def _apply_once(self, event: InboundEvent) -> str:
         handler = self.handlers.get(event.type)
         outcome = "applied" if handler else "ignored"
         with self._uow_factory() as uow:
@@ -133,13 +152,6 @@ class EventConsumer:
                     # Another replica applied it between our check and our insert.
                     uow.rollback()
                     outcome = "duplicate"
-        # One line per outcome with the event id (an identifier, never data): fault tests count
-        # these across restarts to prove nothing was applied twice.
-        log.info("event_" + outcome, event_id=event.id, event_type=event.type)
-        attr = {"applied": "applied", "ignored": "ignored", "duplicate": "duplicates"}[outcome]
-        setattr(self.stats, attr, getattr(self.stats, attr) + 1)
-        if self._metrics is not None:
-            self._metrics.events_consumed.labels(outcome=outcome).inc()
         return outcome
 
     def _dead_letter(self, record, exc: Exception) -> None:

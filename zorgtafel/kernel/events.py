@@ -79,16 +79,20 @@ class InboundEvent:
     subject: str | None
     data: Mapping[str, Any]
     key: str | None = None
+    traceparent: str | None = None
 
 
 def to_kafka(event_id: str, event_type: str, source: str, time: datetime, key: str,
-             data: Mapping[str, Any], subject: str | None = None) -> ce_kafka.KafkaMessage:
+             data: Mapping[str, Any], subject: str | None = None,
+             traceparent: str | None = None) -> ce_kafka.KafkaMessage:
     attributes: dict[str, Any] = {
         "id": event_id, "type": event_type, "source": source, "time": time,
         "datacontenttype": "application/json", "partitionkey": key,
     }
     if subject:
         attributes["subject"] = subject
+    if traceparent:
+        attributes["traceparent"] = traceparent  # CloudEvents distributed-tracing extension
     return ce_kafka.to_binary_event(CloudEvent(attributes, dict(data)))
 
 
@@ -109,7 +113,8 @@ def from_kafka(headers: list[tuple[str, bytes]] | None, key: bytes | None,
             raise MalformedEvent("event data is not an object")
         return InboundEvent(id=ce.get_id(), type=ce.get_type(), source=ce.get_source(),
                             time=ce.get_time(), subject=ce.get_subject(), data=data,
-                            key=key.decode() if isinstance(key, bytes) else key)
+                            key=key.decode() if isinstance(key, bytes) else key,
+                            traceparent=ce.get_extension("traceparent"))
     except MalformedEvent:
         raise
     except Exception as exc:  # noqa: BLE001 - any decoding failure is a malformed event

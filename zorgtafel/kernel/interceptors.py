@@ -15,7 +15,10 @@ from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.auth import Authenticator
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable, ZorgtafelError
 from zorgtafel.kernel.grpc_errors import to_status
+from opentelemetry.trace import SpanKind
+
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.tracing import current_ids, extract, span
 
 log = get_logger("zorgtafel.grpc")
 
@@ -39,9 +42,14 @@ def _safe(deserializer):
     return decode
 
 
+def _metadata(context) -> dict[str, str]:
+    return {k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+
+
 class ZorgtafelInterceptor(grpc.ServerInterceptor):
     def __init__(self, authenticator: Authenticator, policy, party_status: Callable[[str], str],
-                 metrics=None) -> None:
+                 metrics=None, tracer=None) -> None:
+        self._tracer = tracer
         self._auth = authenticator
         self._policy = policy
         self._party_status = party_status
@@ -65,9 +73,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         return handler  # client/bidi streaming are not used by this suite
 
     # -- the call ----------------------------------------------------------------------
-    def _authorise(self, method: str, context) -> callcontext.CallContext:
-        metadata = {k.lower(): v for k, v in (context.invocation_metadata() or ())
-                    if isinstance(v, str)}
+    def _authorise(self, method: str, context, metadata) -> callcontext.CallContext:
         certs = (context.auth_context() or {}).get("x509_pem_cert") or []
         principal = self._auth.authenticate(metadata, certs[0] if certs else None)
         status = self._party_status(principal.party)
@@ -80,21 +86,26 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         if decision.allow is not True:
             raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision,
                                    policy="zorgtafel.authz")
+        trace_id, span_id = current_ids()
         return callcontext.CallContext(method=method, principal=principal, party_status=status,
                                        authz_decision_id=decision.decision_id,
-                                       policy_revision=decision.revision)
+                                       policy_revision=decision.revision, trace_id=trace_id,
+                                       span_id=span_id)
 
     def _wrap(self, method: str, behavior, *, streaming: bool):
         def unary(request, context):
             start = time.perf_counter()
             code = "OK"
             token = None
+            metadata = _metadata(context)
             try:
-                if isinstance(request, _Undecodable):
-                    raise InvalidArgument("request", "request body is not a valid message")
-                ctx = self._authorise(method, context)
-                token = callcontext.set_current(ctx)
-                return behavior(request, context)
+                with span(self._tracer, method, parent=extract(metadata), kind=SpanKind.SERVER,
+                          attributes={"rpc.system": "grpc", "rpc.method": method}):
+                    if isinstance(request, _Undecodable):
+                        raise InvalidArgument("request", "request body is not a valid message")
+                    ctx = self._authorise(method, context, metadata)
+                    token = callcontext.set_current(ctx)
+                    return behavior(request, context)
             except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
                 status = self._status_for(method, exc, context)
                 code = status.code.name
@@ -108,13 +119,16 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             start = time.perf_counter()
             code = "OK"
             token = None
+            metadata = _metadata(context)
             try:
-                if isinstance(request, _Undecodable):
-                    raise InvalidArgument("request", "request body is not a valid message")
-                ctx = self._authorise(method, context)
-                token = callcontext.set_current(ctx)
-                for item in behavior(request, context):
-                    yield item
+                with span(self._tracer, method, parent=extract(metadata), kind=SpanKind.SERVER,
+                          attributes={"rpc.system": "grpc", "rpc.method": method}):
+                    if isinstance(request, _Undecodable):
+                        raise InvalidArgument("request", "request body is not a valid message")
+                    ctx = self._authorise(method, context, metadata)
+                    token = callcontext.set_current(ctx)
+                    for item in behavior(request, context):
+                        yield item
             except Exception as exc:  # noqa: BLE001
                 status = self._status_for(method, exc, context)
                 code = status.code.name

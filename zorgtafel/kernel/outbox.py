@@ -99,7 +99,8 @@ class OutboxRelay:
             futures = []
             for row in rows:
                 msg = to_kafka(row["event_id"], row["type"], row["source"], row["time"],
-                               row["key"], json.loads(row["data"]), row["subject"])
+                               row["key"], json.loads(row["data"]), row["subject"],
+                               row["traceparent"])
                 headers = [(k, v) for k, v in msg.headers.items()]
                 futures.append((row["id"], self._producer.send(
                     row["topic"], key=row["key"].encode(), value=msg.value, headers=headers)))

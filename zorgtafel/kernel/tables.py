@@ -26,6 +26,8 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("time", UtcDateTime(), nullable=False),
         Column("data", Text, nullable=False),
         Column("case_id", String(64), nullable=True, index=True),
+        # W3C trace context of the command that raised the event (continued by consumers).
+        Column("traceparent", String(64), nullable=True),
         Column("created_at", UtcDateTime(), nullable=False),
         Column("sent_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),

@@ -16,6 +16,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel.kernel.events import DomainEvent, EventRegistry
+from zorgtafel.kernel.tracing import current_traceparent
 
 
 def utcnow() -> datetime:
@@ -59,13 +60,15 @@ class UnitOfWork:
     def commit(self) -> None:
         assert self.session is not None
         now = utcnow()
+        traceparent = current_traceparent() or None
         if self._events:
             self.session.execute(insert(self.tables["outbox"]), [
                 {
                     "event_id": str(uuid.uuid4()), "topic": self.topic, "key": e.key,
                     "type": e.TYPE, "source": self.source, "subject": None, "time": now,
                     "data": json.dumps(e.to_data(), sort_keys=True), "case_id": e.case_ref(),
-                    "created_at": now, "sent_at": None, "attempts": 0,
+                    "traceparent": traceparent, "created_at": now, "sent_at": None,
+                    "attempts": 0,
                 }
                 for e in self._events
             ])

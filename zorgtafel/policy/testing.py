@@ -10,9 +10,12 @@ value is ``false`` as undefined, so "not true" is the only safe reading of a fai
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -58,15 +61,53 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def run_tests(policy_dir: Path) -> list[TestResult]:
+def run_tests(policy_dir: Path, isolate: bool = True) -> list[TestResult]:
+    """Run every test package; each in its own process unless ``isolate`` is False.
+
+    Why processes: rego-cpp can crash the interpreter (segfault) on some `with` patterns; a
+    crash must fail that package's tests, not take the runner and every other result with it.
+    Each package is compiled with all rule modules but only its own test modules.
+    """
     mods = sources.modules(policy_dir, tests=True)
-    data = sources.data_document(policy_dir)
-    _interpreter(mods, data)  # compile once up front so a syntax error is one clear failure
+    packages = list(dict.fromkeys(m.package for m in mods if m.is_test))
+    if not isolate:
+        data = sources.data_document(policy_dir)
+        return [r for p in packages for r in _run_package(_package_modules(mods, p), data, p, _tests_of(mods, p))]
+    return [r for p in packages for r in _run_isolated(policy_dir, p, _tests_of(mods, p))]
+
+
+def _tests_of(mods: list[sources.Module], package: str) -> list[sources.Module]:
+    return [m for m in mods if m.is_test and m.package == package]
+
+
+def _package_modules(mods: list[sources.Module], package: str) -> list[sources.Module]:
+    return [m for m in mods if not m.is_test or m.package == package]
+
+
+def _run_isolated(policy_dir: Path, package: str, in_package: list[sources.Module]) -> list[TestResult]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    command = [sys.executable, "-m", "zorgtafel.policy.testing", "--package", package, str(policy_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     results = []
-    for package in dict.fromkeys(m.package for m in mods if m.is_test):
-        in_package = [m for m in mods if m.is_test and m.package == package]
-        results.extend(_run_package(mods, data, package, in_package))
+    for line in done.stdout.splitlines():
+        if line.startswith("{"):
+            results.append(TestResult(**json.loads(line)))
+    if done.returncode not in (0, 1) or not results:
+        why = f"the evaluator crashed (exit {done.returncode})" if done.returncode not in (0, 1) else "no result"
+        tail = done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else []
+        return [TestResult(m.name, package, n, False, " ".join([why] + tail)[:300]) for m in in_package for n in test_rules(m)]
     return results
+
+
+def _child(policy_dir: Path, package: str) -> int:
+    mods = sources.modules(policy_dir, tests=True)
+    try:
+        results = _run_package(_package_modules(mods, package), sources.data_document(policy_dir), package, _tests_of(mods, package))
+    except Exception as exc:  # does not compile: every test of the package fails with the error
+        results = [TestResult(m.name, package, n, False, f"error: {str(exc)[:300]}") for m in _tests_of(mods, package) for n in test_rules(m)]
+    for result in results:
+        print(json.dumps(asdict(result)), flush=True)
+    return 0 if all(r.passed for r in results) else 1
 
 
 def _run_package(mods, data, package: str, in_package: list[sources.Module]) -> list[TestResult]:
@@ -103,14 +144,16 @@ def summary(results: list[TestResult]) -> str:
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--package"]:
+        return _child(Path(args[2]) if len(args) > 2 else sources.default_policy_dir(), args[1])
     policy_dir = Path(args[0]) if args else sources.default_policy_dir()
     from zorgtafel.policy.errors import rego_error_text
 
     try:
         results = run_tests(policy_dir)
-    except Exception as exc:  # a module that does not compile: report it, do not trace back
-        out(f"ERROR  policies in {policy_dir} do not compile: {rego_error_text(exc)}")
+    except Exception as exc:  # unreadable policy dir and the like: report it, do not trace back
+        out(f"ERROR  cannot run the policy tests in {policy_dir}: {rego_error_text(exc)}")
         out("0 passed, 1 failed")
         return 1
     for result in results:

@@ -11,8 +11,17 @@ disclosure_cases := {
 	disclosure("RequestDisclosure"): {"allow": "caseworker", "deny": "board_chair"},
 	disclosure("RecordConsent"): {"allow": "caseworker", "deny": "front_desk"},
 	disclosure("BreakGlass"): {"allow": "process_director", "deny": "auditor"},
-	disclosure("AccessLog"): {"allow": "privacy_officer", "deny": "caseworker"},
+	disclosure("AccessLog"): {"allow": "privacy_officer", "deny": "front_desk"},
 	disclosure("VerifyLog"): {"allow": "auditor", "deny": "process_director"},
+	disclosure("ListReviews"): {"allow": "privacy_officer", "deny": "caseworker"},
+	disclosure("SubjectAccessReport"): {"allow": "privacy_officer", "deny": "caseworker"},
+	disclosure("SubmitSubjectRequest"): {"allow": "caseworker", "deny": "front_desk"},
+	disclosure("DecideSubjectRequest"): {"allow": "privacy_officer", "deny": "case_director"},
+	disclosure("ListSubjectRequests"): {"allow": "auditor", "deny": "caseworker"},
+	disclosure("ListProcessingActivities"): {"allow": "manager", "deny": "front_desk"},
+	disclosure("RecordBreach"): {"allow": "privacy_officer", "deny": "auditor"},
+	disclosure("ListBreaches"): {"allow": "auditor", "deny": "caseworker"},
+	disclosure("ExportRegister"): {"allow": "privacy_officer", "deny": "process_director"},
 }
 
 test_disclosure_table if {
@@ -22,5 +31,12 @@ test_disclosure_table if {
 test_privacy_officers_and_auditors_read_the_access_log if {
 	may(disclosure("AccessLog"), "privacy_officer")
 	may(disclosure("AccessLog"), "auditor")
-	may_not(disclosure("AccessLog"), "process_director")
+	may_not(disclosure("AccessLog"), "front_desk")
+}
+
+# art. 16.2: a worker may ask who used its own party's information; which provider or party it
+# may ask about is decided per query by zorgtafel.disclosure.control.
+test_workers_reach_the_access_log_for_their_own_information if {
+	may(disclosure("AccessLog"), "caseworker")
+	may_not(disclosure("VerifyLog"), "caseworker")
 }

@@ -46,3 +46,57 @@ method_roles["/zorgtafel.governance.v1.GovernanceService/AnnualReport"] := {"man
 
 # art. 20: an applicant may read its own party record (its application status).
 applicant_methods["/zorgtafel.governance.v1.GovernanceService/GetParty"] := true
+
+# -- added by the governance service (the seat-based checks are in zorgtafel.governance) -------
+
+# Members of the bodies: who may read proposals, accessions and seat assignments.
+governance_members := {
+	"board_chair", "board_member", "board_secretary", "council_delegate", "council_secretary",
+	"manager",
+}
+
+# art. 20, 21.3, 23.2: every party may know a party's membership history.
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetPartyHistory"] := everyone
+
+# art. 3-7, 11: the bodies and who holds their seats.
+method_roles["/zorgtafel.governance.v1.GovernanceService/ListBodies"] := everyone
+
+# art. 4.3, 6.3, 11.2: a person takes a seat on behalf of its party.
+method_roles["/zorgtafel.governance.v1.GovernanceService/AssignSeat"] := governance_members
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetProposal"] := governance_members
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetAccession"] := governance_members
+
+# art. 20.4: Annex 1 is signed by the organisation and the board chair; chair or secretary records.
+method_roles["/zorgtafel.governance.v1.GovernanceService/RecordAccessionSignature"] := {"board_chair", "board_secretary"}
+
+# art. 21.2: the parties sign the amended covenant again.
+method_roles["/zorgtafel.governance.v1.GovernanceService/SignAmendment"] := {"board_chair", "board_member", "council_delegate"}
+
+# art. 21.3, 23.1: a party withdraws in writing.
+method_roles["/zorgtafel.governance.v1.GovernanceService/Withdraw"] := {"board_chair", "board_member", "council_delegate"}
+
+# art. 23.2: the notice of default precedes an exclusion.
+method_roles["/zorgtafel.governance.v1.GovernanceService/RecordNoticeOfDefault"] := {"board_chair", "board_secretary"}
+
+# art. 11.4, 12.4, 13.4: disputes about the case director, the process director, the managers.
+dispute_parties := {
+	"process_director", "case_director", "caseworker", "board_chair", "board_member",
+	"board_secretary", "council_delegate", "council_secretary", "manager",
+}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/RegisterDispute"] := dispute_parties
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetDispute"] := dispute_parties
+
+# art. 13.4 (process director), 12.4 (managers) take a dispute further.
+method_roles["/zorgtafel.governance.v1.GovernanceService/EscalateDispute"] := {"process_director", "manager"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/ResolveDispute"] := {"process_director", "manager", "council_secretary", "board_chair", "board_secretary"}
+
+# art. 6.6c: a copy of the adopted work process goes to all parties.
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetAdoptedPolicyRevision"] := everyone
+
+# art. 11.3d: the annual report as CSV or JSON.
+method_roles["/zorgtafel.governance.v1.GovernanceService/ExportAnnualReport"] := {"manager", "board_chair", "board_member", "board_secretary"}

@@ -16,6 +16,21 @@ governance_cases := {
 	gov("Exclude"): {"allow": "board_chair", "deny": "council_delegate"},
 	gov("AdoptPolicyRevision"): {"allow": "council_secretary", "deny": "caseworker"},
 	gov("AnnualReport"): {"allow": "manager", "deny": "caseworker"},
+	gov("GetPartyHistory"): {"allow": "auditor", "deny": "nobody"},
+	gov("ListBodies"): {"allow": "council_delegate", "deny": "nobody"},
+	gov("AssignSeat"): {"allow": "council_delegate", "deny": "caseworker"},
+	gov("GetProposal"): {"allow": "board_member", "deny": "front_desk"},
+	gov("GetAccession"): {"allow": "council_delegate", "deny": "caseworker"},
+	gov("RecordAccessionSignature"): {"allow": "board_chair", "deny": "manager"},
+	gov("SignAmendment"): {"allow": "council_delegate", "deny": "caseworker"},
+	gov("Withdraw"): {"allow": "council_delegate", "deny": "manager"},
+	gov("RecordNoticeOfDefault"): {"allow": "board_secretary", "deny": "council_delegate"},
+	gov("RegisterDispute"): {"allow": "case_director", "deny": "front_desk"},
+	gov("GetDispute"): {"allow": "process_director", "deny": "auditor"},
+	gov("EscalateDispute"): {"allow": "process_director", "deny": "case_director"},
+	gov("ResolveDispute"): {"allow": "manager", "deny": "caseworker"},
+	gov("GetAdoptedPolicyRevision"): {"allow": "privacy_officer", "deny": "nobody"},
+	gov("ExportAnnualReport"): {"allow": "manager", "deny": "council_delegate"},
 }
 
 test_governance_table if {

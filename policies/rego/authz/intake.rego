@@ -19,6 +19,10 @@ method_roles["/zorgtafel.intake.v1.IntakeService/StartTriage"] := {"process_dire
 # art. 1.15: relevant parties answer the triage questions.
 method_roles["/zorgtafel.intake.v1.IntakeService/AnswerTriage"] := {"caseworker", "case_director", "process_director"}
 
+# art. 1.15, 8.4c: an asked party reads what it needs to answer (zorgtafel.intake.access
+# decides whether this party was asked).
+method_roles["/zorgtafel.intake.v1.IntakeService/GetTriageQuestion"] := {"caseworker", "case_director", "process_director"}
+
 # art. 1.15, 12.2b: the routing decision is the process director's.
 method_roles["/zorgtafel.intake.v1.IntakeService/DecideRouting"] := {"process_director"}
 

@@ -9,6 +9,7 @@ intake_cases := {
 	intake("Assess"): {"allow": "process_director", "deny": "caseworker"},
 	intake("StartTriage"): {"allow": "process_director", "deny": "case_director"},
 	intake("AnswerTriage"): {"allow": "caseworker", "deny": "front_desk"},
+	intake("GetTriageQuestion"): {"allow": "case_director", "deny": "auditor"},
 	intake("DecideRouting"): {"allow": "process_director", "deny": "caseworker"},
 	intake("GetNomination"): {"allow": "case_director", "deny": "front_desk"},
 	intake("WithdrawNomination"): {"allow": "caseworker", "deny": "manager"},
@@ -22,4 +23,11 @@ test_only_process_director_assesses_and_triages if {
 	may(intake("Assess"), "process_director")
 	may_not(intake("Assess"), "case_director")
 	may_not(intake("StartTriage"), "manager")
+}
+
+test_triage_question_readers if {
+	may(intake("GetTriageQuestion"), "caseworker")
+	may(intake("GetTriageQuestion"), "process_director")
+	may_not(intake("GetTriageQuestion"), "front_desk")
+	may_not(intake("GetTriageQuestion"), "manager")
 }

@@ -390,3 +390,20 @@ test_empty_input_denied if {
 	d.allow == false
 	count(d.reasons) > 0
 }
+
+# --- the explainer's facts --------------------------------------------------------------------
+
+test_checks_show_failed_need_to_know if {
+	inp := with_recipient(base, {"party": shelter})
+	r := inp.recipient
+	i := inp.item
+	c := inp.case
+	checks := data.zorgtafel.disclosure.checks with input.action as "read"
+		with input.purpose as "care_coordination"
+		with input.now as "2025-06-01T12:00:00Z"
+		with input.recipient as r
+		with input.item as i
+		with input.case as c
+	checks["need to know (art. 8.4c)"] == false
+	checks["item not retracted (art. 16.2)"] == true
+}

@@ -58,6 +58,14 @@ allowed if {
 	is_asked
 }
 
+# art. 1.15, 21.3, 23.2: only an active party of the covenant is asked in a triage round (it
+# learns the pseudonym, the themes and the question).
+allowed if {
+	input.action == "ask_in_triage"
+	is_process_director
+	input.candidate.status == "active"
+}
+
 # The process director who runs the triage reads the question it asked.
 allowed if {
 	input.action == "read_triage_question"
@@ -102,8 +110,18 @@ denials contains "Only parties asked in the triage round see its question or ans
 	not allowed
 }
 
+denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(object.get(input, "candidate", {}), "party", null), object.get(object.get(input, "candidate", {}), "status", null)]) if {
+	input.action == "ask_in_triage"
+	not allowed
+}
+
+grants contains "An active party of the covenant may be asked in a triage round (art. 1.15)." if {
+	allowed
+	input.action == "ask_in_triage"
+}
+
 denials contains sprintf("Unknown action %v; denied by default.", [object.get(input, "action", null)]) if {
-	not input.action in {"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage"}
+	not input.action in {"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage", "ask_in_triage"}
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default (Bijlage 3)."], "obligations": []}

@@ -5,12 +5,18 @@ package zorgtafel.intake.access_test
 import rego.v1
 
 decide(action, principal, nomination) := d if {
+	d := decide_for(action, principal, nomination, null)
+}
+
+decide_for(action, principal, nomination, candidate) := d if {
 	a := action
 	p := principal
 	n := nomination
+	c := candidate
 	d := data.zorgtafel.intake.access.decision with input.action as a
 		with input.principal as p
 		with input.nomination as n
+		with input.candidate as c
 }
 
 nominator := "00000099000000000001"
@@ -82,4 +88,24 @@ test_unknown_action_denied if {
 
 test_missing_principal_denied if {
 	decide("read_nomination", null, nom).allow == false
+}
+
+test_active_party_may_be_asked_in_triage if {
+	d := decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "active"})
+	d.allow == true
+}
+
+test_excluded_party_is_not_asked_in_triage if {
+	d := decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "excluded"})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 23.2")
+}
+
+test_unknown_party_is_not_asked_in_triage if {
+	decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "unknown"}).allow == false
+}
+
+test_only_the_process_director_asks if {
+	decide_for("ask_in_triage", who(nominator, "caseworker"), nom, {"party": asked, "status": "active"}).allow == false
 }

@@ -152,9 +152,13 @@ def _count(uow, event) -> None:
     handlers.count_event(uow, event)
 
 
+def _purge(uow, event) -> None:
+    handlers.forget_case(uow, str(event.data.get("case_id") or ""))
+
+
 REPORT_EVENTS = {
     ev.TOPIC["casework"]: {ev.CASE_OPENED: _count, ev.CASE_CLOSED: _count,
-                           ev.CASE_ESCALATED: _count},
+                           ev.CASE_ESCALATED: _count, ev.CASE_PURGED: _purge},
     ev.TOPIC["disclosure"]: {ev.DISCLOSURE_DECIDED: _count},
 }
 

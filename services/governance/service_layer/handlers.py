@@ -643,3 +643,15 @@ def annual_report(uow: GovernanceUnitOfWork, year: int) -> AnnualReport:
     if not 2000 <= year <= 2200:
         raise InvalidArgument("year", "required: a year between 2000 and 2200")
     return AnnualReport.from_counters(year, uow.counters.for_year(year))
+
+
+def forget_case(uow: GovernanceUnitOfWork, case_id: str) -> None:
+    """A purged case (casework CASE_PURGED): governance drops every reference to its id (the
+    inbox rows and disputes' case reference); the annual counters never held it."""
+    if not case_id:
+        return
+    from sqlalchemy import delete, update
+    inbox = uow.tables["processed_events"]
+    uow.session.execute(delete(inbox).where(inbox.c.case_id == case_id))
+    t = uow.tables["disputes"]
+    uow.session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))

@@ -92,6 +92,7 @@ triage_answers = Table(
     Column("party", String(20), primary_key=True),
     Column("answer", String(20), nullable=True),
     Column("sealed_contribution", LargeBinary, nullable=True),
+    Column("themes", Text, nullable=True),             # JSON list of codes it can contribute to
     Column("answered_at", UtcDateTime(), nullable=True),
 )
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 
 from services.intake.adapters.vault import Vault
 from services.intake.domain.model import (
-    OPEN_STATUSES, Advice, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination,
+    OPEN_STATUSES, Advice, Answer, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination,
     Problem, RejectionReason, Routing, Safety, Status, SubjectIdentity, TriageAnswerKind,
     TriageRound)
 from zorgtafel.kernel.errors import FailedPrecondition
@@ -143,11 +143,11 @@ class NominationRepository:
             if ans["answer"] is None:
                 round_.answers[ans["party"]] = None
             else:
-                round_.answers[ans["party"]] = (
+                round_.answers[ans["party"]] = Answer(
                     TriageAnswerKind(ans["answer"]),
                     self._vault.open(key, case_id, f"contribution:{ans['party']}",
                                      ans["sealed_contribution"]),
-                    ans["answered_at"])
+                    tuple(json.loads(ans["themes"] or "[]")), ans["answered_at"])
         return round_
 
     # -- save ----------------------------------------------------------------------------
@@ -195,15 +195,15 @@ class NominationRepository:
                 sealed_question=v.seal(key, c, "question", t.question), started_at=t.started_at))
             self._uow.session.execute(insert(self._t["triage_answers"]), [
                 {"case_id": c, "party": p, "answer": None, "sealed_contribution": None,
-                 "answered_at": None} for p in t.asked])
+                 "themes": None, "answered_at": None} for p in t.asked])
         if answered_party is not None and nom.triage is not None:
-            kind, contribution, at = nom.triage.answers[answered_party]
+            ans = nom.triage.answers[answered_party]
             a = self._t["triage_answers"]
             self._uow.session.execute(update(a).where(
                 a.c.case_id == c, a.c.party == answered_party).values(
-                answer=kind.value, answered_at=at,
+                answer=ans.kind.value, answered_at=ans.at, themes=_j(list(ans.themes)),
                 sealed_contribution=v.seal(key, c, f"contribution:{answered_party}",
-                                           contribution)))
+                                           ans.contribution)))
 
     # -- purge (CASE_PURGED) ----------------------------------------------------------------
     def purge(self, case_id: str) -> list[str]:

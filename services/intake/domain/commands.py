@@ -54,6 +54,7 @@ class AnswerTriage:
     case_id: str
     answer: TriageAnswerKind
     contribution: str
+    themes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class DecideRouting:
     routing: Routing
     meeting: MeetingPlan | None
     reason_code: str
+    # invitee -> themes it has a legal basis for, as the process director states (15.2)
+    lawful_themes: dict
 
 
 @dataclass(frozen=True)

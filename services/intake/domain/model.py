@@ -327,6 +327,14 @@ class MeetingPlan:
     invitees: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Answer:
+    kind: TriageAnswerKind
+    contribution: str
+    themes: tuple[str, ...]
+    at: datetime
+
+
 @dataclass
 class TriageRound:
     round_id: str
@@ -334,8 +342,8 @@ class TriageRound:
     themes: tuple[str, ...]
     question: str
     started_at: datetime
-    # party -> (answer, contribution, answered_at) or None when not answered yet
-    answers: dict[str, tuple[TriageAnswerKind, str, datetime] | None] = field(default_factory=dict)
+    # party -> its answer, or None when not answered yet
+    answers: dict[str, Answer | None] = field(default_factory=dict)
 
     @property
     def asked(self) -> tuple[str, ...]:
@@ -420,7 +428,7 @@ class Nomination:
         self.status = Status.TRIAGE
 
     def answer_triage(self, party: str, answer: TriageAnswerKind, contribution: str,
-                      now: datetime) -> bool:
+                      themes: tuple[str, ...], now: datetime) -> bool:
         """Record an asked party's answer; return whether the round is now closed."""
         self.require_status({Status.TRIAGE}, "answer triage for")
         assert self.triage is not None
@@ -434,7 +442,7 @@ class Nomination:
         if self.triage.answers[party] is not None:
             raise FailedPrecondition("triage_answered", "this party has already answered",
                                      subject="triage.answers")
-        self.triage.answers[party] = (answer, contribution, now)
+        self.triage.answers[party] = Answer(answer, contribution, themes, now)
         return self.triage.all_answered()
 
     def decide_routing(self, routing: Routing, meeting: MeetingPlan | None, reason_code: str,
@@ -466,6 +474,16 @@ class Nomination:
         self.require_status({Status.NOMINATED, Status.QUALIFIED, Status.TRIAGE, Status.LINKED},
                       "withdraw")
         self.status = Status.WITHDRAWN
+
+    def lawful_themes(self, stated: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        """Per invitee: the themes the process director stated it has a legal basis for, and
+        those the party itself named in its triage answer (15.1: each answers for its own)."""
+        out = {p: set(t) for p, t in stated.items()}
+        if self.triage is not None:
+            for party, ans in self.triage.answers.items():
+                if ans is not None:
+                    out.setdefault(party, set()).update(ans.themes)
+        return {p: tuple(sorted(t)) for p, t in out.items()}
 
     def close(self) -> None:
         if self.status == Status.ROUTED:

@@ -121,7 +121,7 @@ def start_triage(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: StartTriage) 
                          question=cmd.question, started_at=now,
                          answers={p: None for p in cmd.asked_parties})
     nom.start_triage(round_, now)
-    policy_facts.check_asked_parties(deps.policy, uow, nom, cmd.asked_parties)
+    policy_facts.check_asked_parties(deps.policy, uow, nom, cmd.asked_parties, caller)
     repo.save(nom, new_round=True)
     log.info("triage_started", case_id=nom.case_id, round_id=round_.round_id,
              asked_parties=list(round_.asked), deadline=cmd.deadline.isoformat())
@@ -143,7 +143,8 @@ def answer_triage(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: AnswerTriage
     repo = _repo(uow, deps)
     nom = _load(repo, cmd.case_id)
     policy_facts.check_access(deps.policy, "answer_triage", caller, nom)
-    closed = nom.answer_triage(caller.party, cmd.answer, cmd.contribution, deps.clock())
+    closed = nom.answer_triage(caller.party, cmd.answer, cmd.contribution, cmd.themes,
+                               deps.clock())
     repo.save(nom, answered_party=caller.party)
     log.info("triage_answered", case_id=nom.case_id, party=caller.party,
              answer=cmd.answer.value, round_closed=closed)
@@ -156,7 +157,8 @@ def decide_routing(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: DecideRouti
     nom.decide_routing(cmd.routing, cmd.meeting, cmd.reason_code, caller.party, deps.clock())
     if cmd.meeting is not None:
         # 12.2e: only parties that may lawfully attend are invited; the policy decides each.
-        policy_facts.check_invitees(deps.policy, uow, nom, cmd.meeting, caller)
+        policy_facts.check_invitees(deps.policy, uow, nom, cmd.meeting,
+                                    nom.lawful_themes(cmd.lawful_themes))
     repo.save(nom)
     linked = repo.linked_case_ids(nom.case_id)
     m = cmd.meeting

@@ -192,6 +192,14 @@ class GetCaseResponse(_message.Message):
     case: Case
     def __init__(self, case: _Optional[_Union[Case, _Mapping]] = ...) -> None: ...
 
+class Invitee(_message.Message):
+    __slots__ = ("party", "lawful_themes")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    LAWFUL_THEMES_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    lawful_themes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, party: _Optional[str] = ..., lawful_themes: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class ScheduleMeetingRequest(_message.Message):
     __slots__ = ("request_id", "case_id", "scheduled_for", "goal_code", "decision_types", "themes", "invitees", "pre_read_item_ids")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
@@ -208,9 +216,9 @@ class ScheduleMeetingRequest(_message.Message):
     goal_code: str
     decision_types: _containers.RepeatedScalarFieldContainer[str]
     themes: _containers.RepeatedScalarFieldContainer[str]
-    invitees: _containers.RepeatedScalarFieldContainer[str]
+    invitees: _containers.RepeatedCompositeFieldContainer[Invitee]
     pre_read_item_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., goal_code: _Optional[str] = ..., decision_types: _Optional[_Iterable[str]] = ..., themes: _Optional[_Iterable[str]] = ..., invitees: _Optional[_Iterable[str]] = ..., pre_read_item_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., goal_code: _Optional[str] = ..., decision_types: _Optional[_Iterable[str]] = ..., themes: _Optional[_Iterable[str]] = ..., invitees: _Optional[_Iterable[_Union[Invitee, _Mapping]]] = ..., pre_read_item_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ScheduleMeetingResponse(_message.Message):
     __slots__ = ("meeting",)

@@ -404,7 +404,7 @@ class AccessLogEntry(_message.Message):
     hash: str
     def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
 
-class QueryAccessLogRequest(_message.Message):
+class AccessLogRequest(_message.Message):
     __slots__ = ("subject_pseudonym", "provider", "party", "limit")
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
@@ -416,7 +416,7 @@ class QueryAccessLogRequest(_message.Message):
     limit: int
     def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
 
-class QueryAccessLogResponse(_message.Message):
+class AccessLogResponse(_message.Message):
     __slots__ = ("entries",)
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[AccessLogEntry]

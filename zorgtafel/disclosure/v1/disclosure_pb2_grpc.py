@@ -69,10 +69,10 @@ class DisclosureServiceStub:
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListReviewsRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListReviewsResponse.FromString,
                 _registered_method=True)
-        self.QueryAccessLog = channel.unary_unary(
-                '/zorgtafel.disclosure.v1.DisclosureService/QueryAccessLog',
-                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogRequest.SerializeToString,
-                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogResponse.FromString,
+        self.AccessLog = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/AccessLog',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogResponse.FromString,
                 _registered_method=True)
         self.VerifyLog = channel.unary_unary(
                 '/zorgtafel.disclosure.v1.DisclosureService/VerifyLog',
@@ -176,7 +176,7 @@ class DisclosureServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def QueryAccessLog(self, request, context):
+    def AccessLog(self, request, context):
         """Access log entries per subject, per provider or per party (Bijlage 3, NEN 7513).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -284,10 +284,10 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
                     request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListReviewsRequest.FromString,
                     response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListReviewsResponse.SerializeToString,
             ),
-            'QueryAccessLog': grpc.unary_unary_rpc_method_handler(
-                    servicer.QueryAccessLog,
-                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogRequest.FromString,
-                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogResponse.SerializeToString,
+            'AccessLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.AccessLog,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogResponse.SerializeToString,
             ),
             'VerifyLog': grpc.unary_unary_rpc_method_handler(
                     servicer.VerifyLog,
@@ -535,7 +535,7 @@ class DisclosureService:
             _registered_method=True)
 
     @staticmethod
-    def QueryAccessLog(request,
+    def AccessLog(request,
             target,
             options=(),
             channel_credentials=None,
@@ -548,9 +548,9 @@ class DisclosureService:
         return grpc.experimental.unary_unary(
             request,
             target,
-            '/zorgtafel.disclosure.v1.DisclosureService/QueryAccessLog',
-            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogRequest.SerializeToString,
-            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.QueryAccessLogResponse.FromString,
+            '/zorgtafel.disclosure.v1.DisclosureService/AccessLog',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AccessLogResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -304,16 +304,18 @@ class GetTriageQuestionResponse(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., round_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., themes: _Optional[_Iterable[str]] = ..., question: _Optional[str] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answered: _Optional[bool] = ..., closed: _Optional[bool] = ...) -> None: ...
 
 class AnswerTriageRequest(_message.Message):
-    __slots__ = ("request_id", "case_id", "answer", "contribution")
+    __slots__ = ("request_id", "case_id", "answer", "contribution", "themes")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
+    THEMES_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     case_id: str
     answer: TriageAnswerKind
     contribution: str
-    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ...) -> None: ...
+    themes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ..., themes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class AnswerTriageResponse(_message.Message):
     __slots__ = ("case_id", "round_id", "round_closed")
@@ -336,8 +338,16 @@ class CaseMeetingPlan(_message.Message):
     goal: str
     themes: _containers.RepeatedScalarFieldContainer[str]
     decision_types: _containers.RepeatedScalarFieldContainer[str]
-    invitees: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, goal_code: _Optional[str] = ..., goal: _Optional[str] = ..., themes: _Optional[_Iterable[str]] = ..., decision_types: _Optional[_Iterable[str]] = ..., invitees: _Optional[_Iterable[str]] = ...) -> None: ...
+    invitees: _containers.RepeatedCompositeFieldContainer[Invitee]
+    def __init__(self, goal_code: _Optional[str] = ..., goal: _Optional[str] = ..., themes: _Optional[_Iterable[str]] = ..., decision_types: _Optional[_Iterable[str]] = ..., invitees: _Optional[_Iterable[_Union[Invitee, _Mapping]]] = ...) -> None: ...
+
+class Invitee(_message.Message):
+    __slots__ = ("party", "lawful_themes")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    LAWFUL_THEMES_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    lawful_themes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, party: _Optional[str] = ..., lawful_themes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DecideRoutingRequest(_message.Message):
     __slots__ = ("request_id", "case_id", "routing", "meeting", "reason_code")
@@ -370,16 +380,18 @@ class GetNominationRequest(_message.Message):
     def __init__(self, case_id: _Optional[str] = ...) -> None: ...
 
 class TriageAnswer(_message.Message):
-    __slots__ = ("party", "answer", "contribution", "answered_at")
+    __slots__ = ("party", "answer", "contribution", "answered_at", "themes")
     PARTY_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
     CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
     ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
+    THEMES_FIELD_NUMBER: _ClassVar[int]
     party: str
     answer: TriageAnswerKind
     contribution: str
     answered_at: _timestamp_pb2.Timestamp
-    def __init__(self, party: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    themes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, party: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., themes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Nomination(_message.Message):
     __slots__ = ("case_id", "subject_pseudonym", "nominating_party", "status", "subject", "age_band", "problems", "safety", "chains_involved", "consent_status", "usage_terms", "nominated_at", "linked_to_case_id", "linked_case_ids", "advice", "qualifies", "rejection_reason", "assessment_reasons", "asked_parties", "triage_answers", "triage_deadline", "routing", "meeting")

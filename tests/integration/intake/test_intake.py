@@ -1,0 +1,598 @@
+"""Intake over real gRPC, the real broker, SQLite and PostgreSQL and the real Rego policies:
+nomination (1.1), assessment against Bijlage 2 (12.2a), triage and routing (1.15, 12.2b-e),
+withdrawal, purge, every refused transition and the absence of personal data outside the
+service."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import grpc
+import pytest
+
+from services.intake.domain.model import normalise_name
+from tests.integration.intake.conftest import (ASTEN, EXCLUDED, FARENT, GGZ, HELMOND, LUMENS,
+                                               POLICE, bad_field, nominate_request, rid,
+                                               unique_subject, wait_for)
+from zorgtafel.contracts import events as ev
+from zorgtafel.intake.v1 import intake_pb2 as pb
+
+pytestmark = pytest.mark.integration
+
+
+def refused(call, *args, **kw) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as err:
+        call(*args, **kw)
+    return err.value
+
+
+def meeting(invitees, themes=("safety",)) -> pb.CaseMeetingPlan:
+    return pb.CaseMeetingPlan(goal_code="safe_housing", goal="veilig wonen binnen drie maanden",
+                              themes=list(themes), decision_types=["plan_of_approach"],
+                              invitees=list(invitees))
+
+
+def route(env, case_id, routing=pb.ROUTING_CASE_MEETING, plan=None, reason_code=""):
+    req = pb.DecideRoutingRequest(request_id=rid(), case_id=case_id, routing=routing,
+                                  reason_code=reason_code)
+    if plan is not None:
+        req.meeting.CopyFrom(plan)
+    return env.stub.DecideRouting(req, metadata=env.director())
+
+
+def get(env, case_id, md):
+    return env.stub.GetNomination(pb.GetNominationRequest(case_id=case_id), metadata=md)
+
+
+# -- 1.1 nomination ------------------------------------------------------------------------
+def test_nomination_gives_a_keyed_pseudonym_and_the_age_band_from_the_date_of_birth(env):
+    dob = date.today().replace(year=date.today().year - 14)
+    reply = env.nominate(subject=unique_subject(date_of_birth=dob.isoformat()))
+    assert len(reply.case_id) == 32
+    assert len(reply.subject_pseudonym) == 64
+    assert reply.age_band == pb.AGE_BAND_12_TO_16
+    assert reply.status == pb.NOMINATION_STATUS_NOMINATED
+    assert reply.linked_to_case_id == ""
+    [nominated] = env.events(reply.case_id, ev.CASE_NOMINATED)
+    assert nominated["subject_pseudonym"] == reply.subject_pseudonym
+    assert nominated["age_band"] == "12_to_16"
+    assert nominated["nominating_party"] == ASTEN
+
+
+def test_age_band_without_date_of_birth_is_unknown_or_as_stated(env):
+    s = unique_subject(date_of_birth="")
+    assert env.nominate(subject=s).age_band == pb.AGE_BAND_UNKNOWN
+    s = unique_subject(date_of_birth="")
+    assert env.nominate(subject=s, age_band=pb.AGE_BAND_UNDER_12).age_band == pb.AGE_BAND_UNDER_12
+
+
+def test_duplicate_nomination_of_the_same_subject_is_linked_not_doubled(env):
+    subject = unique_subject()
+    first = env.nominate(ASTEN, subject=subject)
+    # Another party spells the name differently (case, accents, spacing): the same person.
+    variant = pb.SubjectIdentity(given_names=subject.given_names.upper(),
+                                 family_name="  " + subject.family_name.replace("ś", "s") + " ",
+                                 date_of_birth=subject.date_of_birth)
+    second = env.nominate(GGZ, subject=variant)
+    assert second.linked_to_case_id == first.case_id
+    assert second.status == pb.NOMINATION_STATUS_LINKED
+    assert second.subject_pseudonym == first.subject_pseudonym
+    [event] = env.events(second.case_id, ev.CASE_NOMINATED)
+    assert event["linked_to_case_id"] == first.case_id
+    # The process director sees the link on the open nomination.
+    nom = get(env, first.case_id, env.director()).nomination
+    assert list(nom.linked_case_ids) == [second.case_id]
+
+
+def test_a_bsn_links_nominations_that_name_the_subject_differently(env):
+    first = env.nominate(subject=unique_subject(bsn="111222333"))
+    second = env.nominate(GGZ, subject=pb.SubjectIdentity(bsn="111222333"))
+    assert second.linked_to_case_id == first.case_id
+    assert second.subject_pseudonym == first.subject_pseudonym
+
+
+def test_different_subjects_get_different_pseudonyms(env):
+    a, b = env.nominate(), env.nominate()
+    assert a.subject_pseudonym != b.subject_pseudonym
+    assert b.linked_to_case_id == ""
+
+
+def test_subject_identity_is_encrypted_at_rest(env):
+    subject = unique_subject(bsn="123456782")
+    reply = env.nominate(subject=subject)
+    [row] = env.rows("nominations", case_id=reply.case_id)
+    blob = repr(row).encode()
+    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, "123456782",
+                   "dakloos", "uitbuiting"):
+        assert secret.encode() not in blob
+        assert secret.encode("utf-8") not in row["sealed_identity"]
+    assert env.count("case_keys", case_id=reply.case_id) == 1
+    # The pseudonym is keyed: not a plain hash of the normalised identity.
+    import hashlib
+    plain = [hashlib.sha256(k.encode()).hexdigest() for k in
+             (f"bsn:123456782", normalise_name(subject.family_name))]
+    assert reply.subject_pseudonym not in plain
+
+
+def test_nominating_party_and_process_director_read_the_nomination(env):
+    subject = unique_subject(bsn="123456782")
+    case_id = env.nominate(ASTEN, subject=subject).case_id
+    mine = get(env, case_id, env.md(ASTEN)).nomination
+    assert mine.subject.family_name == subject.family_name
+    assert mine.subject.bsn == "123456782"
+    assert mine.nominating_party == ASTEN
+    assert list(mine.usage_terms.purposes) == ["care_coordination"]
+    assert [p.description for p in mine.problems] == ["dakloos", "bedreigd"]
+    director = get(env, case_id, env.director()).nomination
+    assert director.subject.date_of_birth == subject.date_of_birth
+
+
+def test_other_parties_see_nothing_of_a_nomination(env):
+    case_id = env.nominate(ASTEN).case_id
+    err = refused(get, env, case_id, env.md(FARENT))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "art. 8.4c" in err.details()
+    # A role the authorisation table does not name is refused before the service is reached.
+    err = refused(get, env, case_id, env.md(ASTEN, "front_desk"))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_excluded_party_cannot_nominate(env):
+    err = refused(env.nominate, EXCLUDED)
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "art. 23.2" in err.details()
+
+
+def test_repeated_nomination_request_returns_the_same_answer_and_changes_nothing(env):
+    req = nominate_request()
+    first = env.stub.Nominate(req, metadata=env.md(ASTEN))
+    again = env.stub.Nominate(req, metadata=env.md(ASTEN))
+    assert again == first
+    assert env.count("nominations", case_id=first.case_id) == 1
+    assert len(env.events(first.case_id)) == 1
+    other = nominate_request()
+    other.request_id = req.request_id
+    err = refused(env.stub.Nominate, other, metadata=env.md(ASTEN))
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+
+
+# -- Bijlage 2 criteria, through the real Rego -------------------------------------------------
+# (A, B, C, D) -> qualifies iff (A or B) and C and D.
+COMBINATIONS = list(itertools.product([True, False], repeat=4))
+
+
+@pytest.mark.parametrize("a,b,c,d", COMBINATIONS,
+                         ids=["".join(n if v else "-" for n, v in zip("ABCD", combo))
+                              for combo in COMBINATIONS])
+def test_criteria_advise_on_every_annex_2_combination(env, a, b, c, d):
+    case_id = env.nominate(a=a, b=b, c=c, d=d).case_id
+    reply = env.stub.Assess(pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=True, reasons="besproken",
+        nominating_party_consulted=True), metadata=env.director())
+    expected = (a or b) and c and d
+    assert reply.advice.qualifies is expected
+    assert list(reply.advice.criteria_held) == [n for n, v in zip("ABCD", (a, b, c, d)) if v]
+    assert reply.advice.policy_revision.startswith("sha256:")
+    assert any("Bijlage 2" in r for r in reply.advice.reasons)
+
+
+def test_criterion_c_needs_coercion_and_pressure_among_the_chains(env):
+    case_id = env.nominate(a=True, c=True, d=True, coercion=False).case_id
+    reply = env.stub.Assess(pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=False,
+        rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET, reasons="geen dwang en drang",
+        nominating_party_consulted=True), metadata=env.director())
+    assert reply.advice.qualifies is False
+    assert "C" not in reply.advice.criteria_held
+
+
+def test_the_person_decides_and_both_advice_and_decision_are_recorded(env):
+    case_id = env.nominate(a=False, b=False).case_id  # the criteria advise against
+    reply = env.stub.Assess(pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=True, reasons="toch nodig: broertje",
+        nominating_party_consulted=True), metadata=env.director())
+    assert reply.advice.qualifies is False and reply.qualifies is True
+    assert reply.status == pb.NOMINATION_STATUS_QUALIFIED
+    nom = get(env, case_id, env.director()).nomination
+    assert nom.advice.qualifies is False and nom.qualifies is True
+    assert nom.assessment_reasons == "toch nodig: broertje"
+    [assessed] = env.events(case_id, ev.CASE_ASSESSED)
+    assert assessed["advice"] == "does_not_qualify" and assessed["qualifies"] is True
+
+
+def test_rejection_tells_the_nominating_party_why(env):
+    subject = unique_subject()
+    case_id = env.nominate(ASTEN, subject=subject, d=False).case_id
+    linked = env.nominate(GGZ, subject=subject).case_id
+    reply = env.stub.Assess(pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=False,
+        rejection_reason=pb.REJECTION_REASON_REGULAR_CARE_SUFFICES, reasons="regulier",
+        nominating_party_consulted=True), metadata=env.director())
+    assert reply.status == pb.NOMINATION_STATUS_REJECTED
+    [rejected] = env.events(case_id, ev.CASE_REJECTED)
+    assert rejected == {"case_id": case_id, "nominating_party": ASTEN,
+                        "reason_code": "regular_care_suffices", "_type": ev.CASE_REJECTED}
+    # The party whose nomination was linked to it learns the outcome too.
+    [linked_rejected] = env.events(linked, ev.CASE_REJECTED)
+    assert linked_rejected["nominating_party"] == GGZ
+    # The nominating party can read the decision and its reasons.
+    nom = get(env, case_id, env.md(ASTEN)).nomination
+    assert nom.rejection_reason == pb.REJECTION_REASON_REGULAR_CARE_SUFFICES
+    # The relay published the events to the broker.
+    wait_for(lambda: all(r["sent_at"] is not None for r in env.rows("outbox", case_id=case_id)))
+
+
+def test_assessing_twice_is_refused_naming_the_state(env):
+    case_id = env.qualified()
+    err = refused(env.stub.Assess, pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=True, reasons="nogmaals",
+        nominating_party_consulted=True), metadata=env.director())
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: qualified" in err.details()
+
+
+def test_only_the_process_director_assesses(env):
+    case_id = env.nominate().case_id
+    err = refused(env.stub.Assess, pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=True, reasons="x",
+        nominating_party_consulted=True), metadata=env.md(ASTEN))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_rejection_without_reason_code_is_invalid(env):
+    case_id = env.nominate().case_id
+    err = refused(env.stub.Assess, pb.AssessRequest(
+        request_id=rid(), case_id=case_id, qualifies=False, reasons="nee",
+        nominating_party_consulted=True), metadata=env.director())
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_field(err) == ["rejection_reason"]
+
+
+# -- 1.15 / 12.2b triage -------------------------------------------------------------------
+def test_triage_before_assessment_is_refused_naming_the_state(env):
+    case_id = env.nominate().case_id
+    err = refused(env.start_triage, case_id)
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: nominated" in err.details()
+
+
+def test_triage_of_a_rejected_case_is_refused(env):
+    case_id = env.nominate().case_id
+    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=False,
+                                     rejection_reason=pb.REJECTION_REASON_OTHER, reasons="nee",
+                                     nominating_party_consulted=True), metadata=env.director())
+    err = refused(env.start_triage, case_id)
+    assert "state: rejected" in err.details()
+
+
+def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
+    subject = unique_subject(bsn="123456782")
+    nominated = env.nominate(subject=subject)
+    case_id = nominated.case_id
+    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
+                                     reasons="ja", nominating_party_consulted=True),
+                    metadata=env.director())
+    env.start_triage(case_id)
+    q = env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
+                                   metadata=env.md(POLICE))
+    assert q.subject_pseudonym == nominated.subject_pseudonym
+    assert list(q.themes) == ["safety", "housing"]
+    assert q.question == "Is deze persoon bij u bekend?"
+    assert not q.answered and not q.closed
+    wire = q.SerializeToString()
+    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, "123456782",
+                   "dakloos"):
+        assert secret.encode() not in wire
+    # An asked party does not read the nomination itself.
+    assert refused(get, env, case_id, env.md(POLICE)).code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_party_not_asked_neither_reads_the_question_nor_answers(env):
+    case_id = env.in_triage()
+    err = refused(env.stub.GetTriageQuestion, pb.GetTriageQuestionRequest(case_id=case_id),
+                  metadata=env.md(FARENT))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    err = refused(env.answer, case_id, FARENT)
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "art. 1.15" in err.details()
+
+
+def test_excluded_party_is_not_asked_in_triage(env):
+    case_id = env.qualified()
+    err = refused(env.start_triage, case_id, (POLICE, EXCLUDED))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "art. 23.2" in err.details()
+    # Nothing changed: the round can still be started with parties that may be asked.
+    env.start_triage(case_id, (POLICE,))
+
+
+def test_answering_twice_is_refused(env):
+    case_id = env.in_triage()
+    env.answer(case_id, POLICE)
+    err = refused(env.answer, case_id, POLICE, pb.TRIAGE_ANSWER_KIND_NOT_KNOWN)
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: triage_answered" in err.details()
+
+
+def test_routing_without_a_closed_round_is_refused(env):
+    case_id = env.in_triage()
+    env.answer(case_id, POLICE)  # Lumens has not answered; the deadline is an hour away
+    err = refused(route, env, case_id, pb.ROUTING_REGULAR_CARE, reason_code="regular")
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: triage_open" in err.details()
+
+
+def test_routing_before_triage_is_refused(env):
+    case_id = env.qualified()
+    err = refused(route, env, case_id, pb.ROUTING_REGULAR_CARE)
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: qualified" in err.details()
+
+
+def test_answers_after_the_deadline_are_refused_and_the_round_is_closed(env):
+    case_id = env.in_triage(seconds=1.5)
+    env.answer(case_id, POLICE)
+    time.sleep(1.6)
+    err = refused(env.answer, case_id, LUMENS)
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: triage_deadline_passed" in err.details()
+    q = env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
+                                   metadata=env.md(LUMENS))
+    assert q.closed and not q.answered
+    reply = route(env, case_id, pb.ROUTING_REGULAR_CARE, reason_code="regular_care_fits")
+    assert reply.routing == pb.ROUTING_REGULAR_CARE
+
+
+def test_case_meeting_routing_publishes_triaged_with_the_invitees(env):
+    case_id = env.in_triage()
+    assert env.answer(case_id, POLICE, themes=("safety",)).round_closed is False
+    assert env.answer(case_id, LUMENS, pb.TRIAGE_ANSWER_KIND_NOT_KNOWN, ()).round_closed is True
+    plan = meeting([pb.Invitee(party=POLICE),
+                    pb.Invitee(party=ASTEN, lawful_themes=["safety"])])
+    reply = route(env, case_id, plan=plan)
+    assert list(reply.invitees) == [POLICE, ASTEN]
+    [triaged] = env.events(case_id, ev.CASE_TRIAGED)
+    assert triaged["routing"] == "case_meeting"
+    assert triaged["invitees"] == [POLICE, ASTEN]
+    assert triaged["goal_code"] == "safe_housing"
+    assert triaged["process_director_party"] == HELMOND
+    assert triaged["nominating_party"] == ASTEN
+    nom = get(env, case_id, env.director()).nomination
+    assert nom.status == pb.NOMINATION_STATUS_ROUTED
+    assert nom.meeting.goal == "veilig wonen binnen drie maanden"
+    # Routing is decided once.
+    err = refused(route, env, case_id, pb.ROUTING_REGULAR_CARE)
+    assert "state: routed" in err.details()
+
+
+def test_invitee_without_a_legal_basis_is_refused_by_the_invite_policy(env):
+    case_id = env.in_triage()
+    env.answer(case_id, POLICE, themes=("housing",))
+    env.answer(case_id, LUMENS, themes=("safety",))
+    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party=POLICE),
+                                                     pb.Invitee(party=LUMENS)]))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "no legal basis" in err.details() and "art. 12.2e" in err.details()
+    # Nothing was routed; with lawful invitees it is.
+    assert get(env, case_id, env.director()).nomination.status == pb.NOMINATION_STATUS_TRIAGE
+    route(env, case_id, plan=meeting([pb.Invitee(party=LUMENS)]))
+
+
+def test_party_that_is_not_relevant_or_not_active_is_not_invited(env):
+    case_id = env.in_triage()
+    env.answer(case_id, POLICE)
+    env.answer(case_id, LUMENS)
+    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party=EXCLUDED,
+                                                                lawful_themes=["safety"])]))
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "art. 23.2" in err.details()
+    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party="00000099999999999999",
+                                                                lawful_themes=["safety"])]))
+    assert "art. 9.2" in err.details()
+
+
+def test_escalation_to_a_zvh_is_possible_at_any_time(env):
+    case_id = env.nominate().case_id  # not even assessed yet (Bijlage 2: "ten alle tijden")
+    reply = route(env, case_id, pb.ROUTING_ZVH_BRABANT_NOORDOOST, reason_code="breakthrough")
+    assert reply.routing == pb.ROUTING_ZVH_BRABANT_NOORDOOST
+    [triaged] = env.events(case_id, ev.CASE_TRIAGED)
+    assert triaged["routing"] == "zvh_brabant_noordoost"
+    assert triaged["invitees"] == []
+    case_id = env.in_triage()
+    assert route(env, case_id, pb.ROUTING_ZVH_BRABANT_ZUIDOOST).routing == \
+        pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+
+
+def test_case_meeting_needs_a_meeting_plan(env):
+    case_id = env.in_triage()
+    env.answer(case_id, POLICE)
+    env.answer(case_id, LUMENS)
+    err = refused(route, env, case_id, pb.ROUTING_CASE_MEETING)
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_field(err) == ["meeting"]
+
+
+# -- withdrawal -------------------------------------------------------------------------------
+def test_nominating_party_withdraws_its_nomination(env):
+    case_id = env.qualified()
+    err = refused(env.stub.WithdrawNomination, pb.WithdrawNominationRequest(
+        request_id=rid(), case_id=case_id), metadata=env.director())
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    reply = env.stub.WithdrawNomination(pb.WithdrawNominationRequest(
+        request_id=rid(), case_id=case_id, reason_code="subject_moved"), metadata=env.md(ASTEN))
+    assert reply.status == pb.NOMINATION_STATUS_WITHDRAWN
+    [withdrawn] = env.events(case_id, ev.NOMINATION_WITHDRAWN)
+    assert withdrawn["reason_code"] == "subject_moved"
+    err = refused(env.start_triage, case_id)
+    assert "state: withdrawn" in err.details()
+
+
+def test_withdrawal_after_routing_is_refused(env):
+    case_id = env.nominate().case_id
+    route(env, case_id, pb.ROUTING_ZVH_BRABANT_ZUIDOOST)
+    err = refused(env.stub.WithdrawNomination, pb.WithdrawNominationRequest(
+        request_id=rid(), case_id=case_id), metadata=env.md(ASTEN))
+    assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "state: routed" in err.details()
+
+
+def test_withdrawn_nomination_passes_the_case_to_the_linked_one(env):
+    subject = unique_subject()
+    first = env.nominate(ASTEN, subject=subject).case_id
+    second = env.nominate(GGZ, subject=subject).case_id
+    env.stub.WithdrawNomination(pb.WithdrawNominationRequest(request_id=rid(), case_id=first),
+                                metadata=env.md(ASTEN))
+    nom = get(env, second, env.md(GGZ)).nomination
+    assert nom.status == pb.NOMINATION_STATUS_NOMINATED and nom.linked_to_case_id == ""
+    third = env.nominate(FARENT, subject=subject)
+    assert third.linked_to_case_id == second
+
+
+# -- bad fields -------------------------------------------------------------------------------
+def _with(**changes):
+    req = nominate_request()
+    for path, value in changes.items():
+        target = req
+        *parents, leaf = path.split("__")
+        for p in parents:
+            target = getattr(target, p)
+        if isinstance(value, list):
+            del getattr(target, leaf)[:]
+            getattr(target, leaf).extend(value)
+        else:
+            setattr(target, leaf, value)
+    return req
+
+
+BAD_NOMINATIONS = {
+    "request_id": _with(request_id="x"),
+    "subject": _with(subject__family_name="", subject__given_names="Anna"),
+    "subject.family_name": _with(subject__family_name="x" * 201),
+    "subject.given_names": _with(subject__given_names="a\x00b"),
+    "subject.date_of_birth": _with(subject__date_of_birth="31-12-2001"),
+    "subject.bsn": _with(subject__bsn="123456789"),
+    "subject.v_number": _with(subject__v_number="12ab"),
+    "age_band": _with(age_band=pb.AGE_BAND_UNDER_12),  # contradicts a 24-year-old's birth date
+    "problems[0].domain": _with(problems=[pb.LifeDomainProblem(domain=99)]),
+    "problems[0].description": _with(problems=[pb.LifeDomainProblem(
+        domain=pb.LIFE_DOMAIN_HOUSING, description="x" * 2001)]),
+    "problems": _with(problems=[pb.LifeDomainProblem(domain=pb.LIFE_DOMAIN_HOUSING)] * 21),
+    "chains_involved": _with(chains_involved=[pb.CHAIN_CARE, pb.CHAIN_CARE]),
+    "safety.description": _with(safety__description="x" * 2001),
+    "consent_status": _with(consent_status=pb.CONSENT_STATUS_UNSPECIFIED),
+    "usage_terms.purposes": _with(usage_terms__purposes=[]),
+    "usage_terms.recipient_parties[0]": _with(usage_terms__recipient_parties=["police"]),
+}
+
+
+@pytest.mark.parametrize("field", list(BAD_NOMINATIONS))
+def test_bad_nomination_field_is_invalid_argument_naming_it(env, field):
+    err = refused(env.stub.Nominate, BAD_NOMINATIONS[field], metadata=env.md(ASTEN))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_field(err) == [field]
+
+
+def test_missing_usage_terms_is_invalid_argument(env):
+    req = nominate_request()
+    req.ClearField("usage_terms")
+    err = refused(env.stub.Nominate, req, metadata=env.md(ASTEN))
+    assert bad_field(err) == ["usage_terms"]
+
+
+def test_bad_triage_and_routing_fields_are_invalid_argument_naming_them(env):
+    case_id = env.qualified()
+    base = dict(request_id=rid(), case_id=case_id, asked_parties=[POLICE], themes=["safety"],
+                question="bekend?")
+    past = pb.StartTriageRequest(**base)
+    past.deadline.FromDatetime(datetime.now(timezone.utc) - timedelta(minutes=1))
+    far = pb.StartTriageRequest(**base)
+    far.deadline.FromDatetime(datetime.now(timezone.utc) + timedelta(days=365))
+    cases = {
+        "deadline": past,
+        "case_id": pb.StartTriageRequest(**{**base, "case_id": "../../etc"}),
+        "asked_parties": pb.StartTriageRequest(**{**base, "asked_parties": []}),
+        "asked_parties[0]": pb.StartTriageRequest(**{**base, "asked_parties": ["1"]}),
+        "themes[0]": pb.StartTriageRequest(**{**base, "themes": ["Not A Code"]}),
+        "themes": pb.StartTriageRequest(**{**base, "themes": [f"t{i}" for i in range(21)]}),
+        "question": pb.StartTriageRequest(**{**base, "question": "x" * 2001}),
+    }
+    for field, req in cases.items():
+        if field != "deadline" and not req.HasField("deadline"):
+            req.deadline.FromDatetime(datetime.now(timezone.utc) + timedelta(days=1))
+        err = refused(env.stub.StartTriage, req, metadata=env.director())
+        assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, field
+        assert bad_field(err) == [field], field
+    err = refused(env.stub.StartTriage, far, metadata=env.director())
+    assert bad_field(err) == ["deadline"]
+    err = refused(env.stub.DecideRouting, pb.DecideRoutingRequest(
+        request_id=rid(), case_id=case_id), metadata=env.director())
+    assert bad_field(err) == ["routing"]
+    err = refused(env.stub.DecideRouting, pb.DecideRoutingRequest(
+        request_id=rid(), case_id=case_id, routing=pb.ROUTING_CASE_MEETING,
+        meeting=meeting([pb.Invitee(party=POLICE)], themes=[])), metadata=env.director())
+    assert bad_field(err) == ["meeting.themes"]
+    err = refused(env.stub.AnswerTriage, pb.AnswerTriageRequest(
+        request_id=rid(), case_id=case_id), metadata=env.md(POLICE))
+    assert bad_field(err) == ["answer"]
+
+
+def test_unknown_case_is_not_found(env):
+    err = refused(get, env, "0" * 32, env.director())
+    assert err.code() == grpc.StatusCode.NOT_FOUND
+
+
+# -- purge (CASE_PURGED from casework) ------------------------------------------------------
+def test_case_purged_in_casework_erases_the_nomination_and_its_key(env):
+    subject = unique_subject()
+    case_id = env.in_triage(subject=subject)
+    env.answer(case_id, POLICE)
+    linked = env.nominate(GGZ, subject=subject).case_id
+    assert env.count("case_keys", case_id=case_id) == 1
+    env.pub.publish("casework", ev.CASE_PURGED, case_id, {"case_id": case_id})
+    wait_for(lambda: env.count("nominations", case_id=case_id) == 0)
+    for table in ("case_keys", "triage_answers", "triage_rounds", "match_tokens", "outbox",
+                  "command_results"):
+        assert env.count(table, case_id=case_id) == 0, table
+        assert env.count(table, case_id=linked) == 0, table
+    assert env.count("nominations", case_id=linked) == 0
+    assert refused(get, env, case_id, env.director()).code() == grpc.StatusCode.NOT_FOUND
+    # The subject can be nominated afresh: no open nomination is left to link to.
+    assert env.nominate(subject=subject).linked_to_case_id == ""
+
+
+# -- no personal data outside the service ------------------------------------------------------
+def test_no_personal_data_in_logs_or_events(env):
+    subject = unique_subject(bsn="123456782", v_number="1234567890")
+    secrets = [subject.family_name, subject.given_names, subject.date_of_birth,
+               subject.bsn, subject.v_number, normalise_name(subject.family_name),
+               "dakloos", "uitbuiting", "wij kennen haar", "Is deze persoon bij u bekend?",
+               "veilig wonen binnen drie maanden", "besproken door"]
+    # The whole life cycle, a duplicate, reads and refusals that echo fields back.
+    case_id = env.nominate(subject=subject).case_id
+    env.nominate(GGZ, subject=subject)
+    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
+                                     reasons="besproken door", nominating_party_consulted=True),
+                    metadata=env.director())
+    env.start_triage(case_id)
+    env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
+                               metadata=env.md(POLICE))
+    env.answer(case_id, POLICE)
+    env.answer(case_id, LUMENS)
+    route(env, case_id, plan=meeting([pb.Invitee(party=POLICE)]))
+    get(env, case_id, env.director())
+    refused(get, env, case_id, env.md(FARENT))
+    bad = nominate_request(subject=pb.SubjectIdentity(family_name=subject.family_name,
+                                                      bsn="123456789"))
+    refused(env.stub.Nominate, bad, metadata=env.md(ASTEN))
+    wait_for(lambda: all(r["sent_at"] for r in env.rows("outbox", case_id=case_id)))
+
+    logs = env.logs.text()
+    assert '"event": "case_nominated"' in logs and case_id in logs  # the capture works
+    events = repr(env.rows("outbox")).encode()
+    stored = repr(env.rows("command_results")).encode()
+    for secret in secrets:
+        assert secret not in logs, secret
+        assert secret.encode() not in events, secret
+        assert secret.encode() not in stored, secret

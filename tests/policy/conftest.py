@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the OPA test double lives beside the tests
+
+from zorgtafel.policy import sources  # noqa: E402
+from zorgtafel.policy.embedded import EmbeddedEngine  # noqa: E402
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "rego"
+
+
+@pytest.fixture(scope="session")
+def policy_dir() -> Path:
+    return POLICY_DIR
+
+
+@pytest.fixture(scope="session")
+def embedded() -> EmbeddedEngine:
+    engine = EmbeddedEngine(POLICY_DIR, timeout_s=5.0)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def opa_double(embedded):
+    from opa_double import OpaDouble
+
+    with OpaDouble(embedded) as double:
+        yield double
+
+
+@pytest.fixture()
+def opa(opa_double):
+    from zorgtafel.policy.opa import OpaEngine
+
+    opa_double.mode = "ok"
+    engine = OpaEngine(opa_double.url, timeout_s=2.0)
+    yield engine
+    opa_double.mode = "ok"
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "opa"])
+def engine(request, embedded, opa):
+    """Every decision test runs through both engines."""
+    return embedded if request.param == "embedded" else opa

@@ -1,0 +1,153 @@
+"""Bundle reproducibility, input schemas, the linter, the test runner and the CLI subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tarfile
+
+import jsonschema
+import pytest
+
+import cases
+from zorgtafel.policy import bundle, cli, lint, schemas, testing
+
+
+def _copy(policy_dir, tmp_path):
+    target = tmp_path / "rego"
+    shutil.copytree(policy_dir, target)
+    return target
+
+
+# --- bundle -----------------------------------------------------------------------------------
+
+def test_bundle_is_reproducible(policy_dir, tmp_path):
+    first, second = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    revision = bundle.build_bundle(policy_dir, first)
+    assert bundle.build_bundle(policy_dir, second) == revision == bundle.revision_of(policy_dir)
+    assert first.read_bytes() == second.read_bytes()
+    with tarfile.open(first) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile(".manifest"))
+    assert manifest == {"revision": revision, "roots": ["zorgtafel"]}
+    assert "disclosure/disclosure.rego" in names
+    assert not any(n.endswith("_test.rego") for n in names)
+
+
+def test_revision_ignores_tests_but_not_rules(policy_dir, tmp_path):
+    copy = _copy(policy_dir, tmp_path)
+    before = bundle.revision_of(copy)
+    (copy / "lib" / "time_test.rego").write_text((copy / "lib" / "time_test.rego").read_text() + "\n# note\n")
+    assert bundle.revision_of(copy) == before
+    (copy / "lib" / "time.rego").write_text((copy / "lib" / "time.rego").read_text() + "\n# note\n")
+    assert bundle.revision_of(copy) != before
+
+
+def test_engine_revision_is_bundle_revision(embedded, policy_dir):
+    assert embedded.revision == bundle.revision_of(policy_dir)
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("policy,example", [
+    ("zorgtafel.disclosure", cases.disclosure()),
+    ("disclosure", cases.disclosure(break_glass={"justification": "x", "consulted_colleague": "y"})),
+    ("zorgtafel.authz", cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director")),
+    ("zorgtafel.intake.criteria", cases.CRITERIA),
+    ("zorgtafel.casework.invite", cases.INVITE),
+])
+def test_examples_match_schema(policy, example):
+    schemas.validate_input(policy, example)
+
+
+@pytest.mark.parametrize("policy,example", [
+    ("zorgtafel.disclosure", cases.disclosure(action="delete")),
+    ("zorgtafel.disclosure", {k: v for k, v in cases.disclosure().items() if k != "item"}),
+    ("zorgtafel.authz", {"method": "x", "principal": {}}),
+    ("zorgtafel.intake.criteria", dict(cases.CRITERIA, life_domains="housing")),
+])
+def test_bad_examples_fail_schema(policy, example):
+    with pytest.raises(jsonschema.ValidationError):
+        schemas.validate_input(policy, example)
+
+
+def test_unknown_schema():
+    with pytest.raises(KeyError):
+        schemas.validate_input("zorgtafel.nope", {})
+
+
+# --- linter and runner ------------------------------------------------------------------------
+
+def test_lint_clean_on_shipped_rules(policy_dir):
+    assert lint.lint(policy_dir) == []
+
+
+def test_lint_finds_problems(tmp_path):
+    (tmp_path / "x.rego").write_text("package zorgtafel.x\nimport rego.v1\nunused := 1\ndecision := {}\n")
+    (tmp_path / "y.rego").write_text("package zorgtafel.y\n decision := {")
+    kinds = {(f.kind, f.file) for f in lint.lint(tmp_path)}
+    assert ("missing-test", "x.rego") in kinds
+    assert ("missing-citation", "x.rego") in kinds
+    assert ("unused-rule", "x.rego") in kinds
+    assert ("untested-rule", "x.rego") in kinds
+    assert ("syntax", "y.rego") in kinds
+
+
+def test_runner_reports_failures(tmp_path):
+    (tmp_path / "p.rego").write_text("package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n")
+    (tmp_path / "p_test.rego").write_text(
+        "package zorgtafel.p_test\nimport rego.v1\n"
+        "test_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n"
+        "test_bad if {\n  data.zorgtafel.p.allow with input.x as 2\n}\n")
+    lines = []
+    assert testing.main([str(tmp_path)], out=lines.append) == 1
+    assert lines[-1] == "1 passed, 1 failed"
+    assert any(line.startswith("FAIL") and "test_bad" in line for line in lines)
+
+
+def test_runner_passes_on_shipped_rules(policy_dir):
+    lines = []
+    assert testing.main([str(policy_dir)], out=lines.append) == 0, "\n".join(l for l in lines if not l.startswith("PASS"))
+    passed = int(lines[-1].split()[0])
+    assert passed >= 100 and lines[-1] == f"{passed} passed, 0 failed"
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+def _run(argv, capsys):
+    parser = argparse.ArgumentParser(prog="zorgtafel")
+    cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    code = args.func(args)
+    return code, capsys.readouterr().out
+
+
+def test_cli_revision_and_bundle(policy_dir, tmp_path, capsys):
+    code, out = _run(["policy", "--policy-dir", str(policy_dir), "revision"], capsys)
+    assert code == 0 and out.strip() == bundle.revision_of(policy_dir)
+    code, out = _run(["policy", "--policy-dir", str(policy_dir), "bundle", "--out", str(tmp_path / "b.tar.gz")], capsys)
+    assert code == 0 and (tmp_path / "b.tar.gz").exists()
+
+
+def test_cli_lint(policy_dir, capsys):
+    code, out = _run(["policy", "--policy-dir", str(policy_dir), "lint"], capsys)
+    assert code == 0 and out.strip().endswith("0 finding(s)")
+
+
+def test_cli_explain(policy_dir, tmp_path, capsys):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"input": cases.disclosure(recipient__party=cases.SHELTER)}))
+    code, out = _run(["policy", "--policy-dir", str(policy_dir), "explain", "--input", str(path)], capsys)
+    assert code == 0
+    assert "DENIED" in out and "art. 8.4c" in out and "[ ] need to know (art. 8.4c)" in out
+    path.write_text(json.dumps(cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director")))
+    code, out = _run(["policy", "--policy-dir", str(policy_dir), "explain", "--input", str(path), "--policy", "authz"], capsys)
+    assert code == 0 and "ALLOWED" in out
+
+
+def test_cli_test_subcommand(tmp_path, capsys):
+    (tmp_path / "p.rego").write_text("package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n")
+    (tmp_path / "p_test.rego").write_text("package zorgtafel.p_test\nimport rego.v1\ntest_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n")
+    code, out = _run(["policy", "--policy-dir", str(tmp_path), "test"], capsys)
+    assert code == 0 and out.strip().endswith("1 passed, 0 failed")

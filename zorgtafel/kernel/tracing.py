@@ -1,0 +1,92 @@
+"""OpenTelemetry traces across gRPC, Kafka and SQL.
+
+One ``TracerProvider`` per service instance (no global provider, so several services can share
+a test process). The W3C ``traceparent`` of a call is taken from gRPC metadata, stored with
+each outbox row, sent as the CloudEvents distributed-tracing extension (``ce_traceparent``) and
+continued by the consumer, so a command and its effects in other services are one trace. The
+ids also go into the access log (Logboek Dataverwerkingen: trace and span ids). Spans are
+exported over OTLP only when ``ZORGTAFEL_OTLP_ENDPOINT`` is set.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Mapping
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from sqlalchemy import event
+
+_propagator = TraceContextTextMapPropagator()
+
+
+def make_tracer_provider(service: str, otlp_endpoint: str = "") -> TracerProvider:
+    provider = TracerProvider(resource=Resource.create({"service.name": f"zorgtafel-{service}",
+                                                        "service.namespace": "zorgtafel"}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+    return provider
+
+
+def extract(carrier: Mapping[str, str]) -> otel_context.Context:
+    return _propagator.extract(carrier=dict(carrier))
+
+
+def current_traceparent() -> str:
+    carrier: dict[str, str] = {}
+    _propagator.inject(carrier)
+    return carrier.get("traceparent", "")
+
+
+def current_ids() -> tuple[str, str]:
+    """(trace id, span id) of the current span as hex, or empty strings."""
+    ctx = trace.get_current_span().get_span_context()
+    if not ctx.is_valid:
+        return "", ""
+    return f"{ctx.trace_id:032x}", f"{ctx.span_id:016x}"
+
+
+@contextmanager
+def span(tracer: trace.Tracer | None, name: str, *, parent: otel_context.Context | None = None,
+         kind: trace.SpanKind = trace.SpanKind.INTERNAL, attributes: Mapping | None = None):
+    if tracer is None:
+        yield None
+        return
+    with tracer.start_as_current_span(name, context=parent, kind=kind,
+                                      attributes=dict(attributes or {})) as s:
+        yield s
+
+
+def instrument_sqlalchemy(engine, tracer: trace.Tracer) -> None:
+    """A span per statement (the statement's verb only: SQL text may hold values)."""
+    sync_engine = getattr(engine, "sync_engine", engine)
+
+    @event.listens_for(sync_engine, "before_cursor_execute")
+    def _start(conn, cursor, statement, parameters, context, executemany):
+        verb = statement.lstrip().split(" ", 1)[0].upper()[:16]
+        s = tracer.start_span(f"sql {verb}", kind=trace.SpanKind.CLIENT,
+                              attributes={"db.system": conn.dialect.name})
+        conn.info.setdefault("_zt_spans", []).append((s, time.perf_counter()))
+
+    @event.listens_for(sync_engine, "after_cursor_execute")
+    def _end(conn, cursor, statement, parameters, context, executemany):
+        spans = conn.info.get("_zt_spans")
+        if spans:
+            s, _ = spans.pop()
+            s.end()
+
+    @event.listens_for(sync_engine, "handle_error")
+    def _error(exception_context):
+        conn = exception_context.connection
+        spans = conn.info.get("_zt_spans") if conn is not None else None
+        if spans:
+            s, _ = spans.pop()
+            s.set_status(trace.Status(trace.StatusCode.ERROR))
+            s.end()
