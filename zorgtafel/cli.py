@@ -79,6 +79,27 @@ def _demo(args) -> int:
     return run_demo(Path(args.data_dir))
 
 
+def _verify_log(args) -> int:
+    """Recompute the disclosure access log's hash chain (tamper evidence, NEN 7513)."""
+    import json as _json
+
+    from sqlalchemy import create_engine
+
+    from services.disclosure.adapters.accesslog import verify
+
+    engine = create_engine(args.service_db)
+    if engine.dialect.name != "sqlite":
+        engine = engine.execution_options(schema_translate_map={None: args.schema})
+    try:
+        with engine.connect() as conn:
+            report = verify(conn)
+    finally:
+        engine.dispose()
+    print(_json.dumps({"intact": report.intact, "records": report.records,
+                       "first_bad_seq": report.first_bad_seq, "problems": report.problems}))
+    return 0 if report.intact else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zorgtafel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -111,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", default="var")
     p.add_argument("--broker-port", type=int, default=9092)
     p.set_defaults(func=_up)
+
+    p = sub.add_parser("verify-log", help="verify the disclosure access log's hash chain "
+                       "(exit 1 when a record was altered or removed)")
+    p.add_argument("--service-db", required=True,
+                   help="the disclosure database URL (sqlite:///... or postgresql+psycopg://...)")
+    p.add_argument("--schema", default="disclosure",
+                   help="PostgreSQL schema of the disclosure service (default: disclosure)")
+    p.set_defaults(func=_verify_log)
 
     p = sub.add_parser("demo", help="play one whole case against a running suite")
     p.add_argument("--data-dir", default="var")

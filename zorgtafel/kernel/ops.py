@@ -42,7 +42,7 @@ class OpsServer:
     def __init__(self, app: Flask, host: str, port: int) -> None:
         self._server = make_server(host, port, app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="ops-http",
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="ops-http",
                                         daemon=True)
 
     def start(self) -> None:

@@ -29,3 +29,27 @@ method_roles["/zorgtafel.casework.v1.CaseworkService/Escalate"] := {"process_dir
 method_roles["/zorgtafel.casework.v1.CaseworkService/GetCase"] := {"process_director", "case_director", "caseworker", "front_desk"}
 
 method_roles["/zorgtafel.casework.v1.CaseworkService/WatchCase"] := {"process_director", "case_director", "caseworker"}
+
+# art. 12.2f: invitees read the pre-read set before the meeting (disclosure decides per item).
+method_roles["/zorgtafel.casework.v1.CaseworkService/GetPreReadSet"] := {"process_director", "case_director", "caseworker"}
+
+# art. 8.4, 9.2: the process director records the meeting (attendance, minutes).
+method_roles["/zorgtafel.casework.v1.CaseworkService/RecordMeeting"] := {"process_director"}
+
+# art. 9.2: minutes are not public; casework.act lets only the process director and attendees read them.
+method_roles["/zorgtafel.casework.v1.CaseworkService/GetMinutes"] := {"process_director", "case_director", "caseworker"}
+
+# art. 8.4d: the de-escalation criteria, set in the meeting and recorded by the process director.
+method_roles["/zorgtafel.casework.v1.CaseworkService/SetDeescalationCriteria"] := {"process_director"}
+
+# art. 13.2, 8.5: the case director monitors; a party reports progress on its own actions.
+method_roles["/zorgtafel.casework.v1.CaseworkService/UpdateAction"] := {"process_director", "case_director", "caseworker"}
+
+# art. 12.2g-h, 13.2-13.3: overdue actions are flagged to the case and process directors.
+method_roles["/zorgtafel.casework.v1.CaseworkService/ListOverdueActions"] := {"process_director", "case_director"}
+
+# art. 1.2: after de-escalation the process director cleanses the dossier and closes the case.
+method_roles["/zorgtafel.casework.v1.CaseworkService/CloseCase"] := {"process_director"}
+
+# art. 1.2: after the retention period the process director purges the case.
+method_roles["/zorgtafel.casework.v1.CaseworkService/Purge"] := {"process_director"}

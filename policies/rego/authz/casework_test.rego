@@ -13,6 +13,14 @@ casework_cases := {
 	casework("Escalate"): {"allow": "process_director", "deny": "manager"},
 	casework("GetCase"): {"allow": "front_desk", "deny": "auditor"},
 	casework("WatchCase"): {"allow": "caseworker", "deny": "front_desk"},
+	casework("GetPreReadSet"): {"allow": "caseworker", "deny": "front_desk"},
+	casework("RecordMeeting"): {"allow": "process_director", "deny": "case_director"},
+	casework("GetMinutes"): {"allow": "caseworker", "deny": "front_desk"},
+	casework("SetDeescalationCriteria"): {"allow": "process_director", "deny": "caseworker"},
+	casework("UpdateAction"): {"allow": "caseworker", "deny": "front_desk"},
+	casework("ListOverdueActions"): {"allow": "case_director", "deny": "caseworker"},
+	casework("CloseCase"): {"allow": "process_director", "deny": "case_director"},
+	casework("Purge"): {"allow": "process_director", "deny": "manager"},
 }
 
 test_casework_table if {

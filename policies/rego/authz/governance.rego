@@ -90,8 +90,9 @@ method_roles["/zorgtafel.governance.v1.GovernanceService/RegisterDispute"] := di
 
 method_roles["/zorgtafel.governance.v1.GovernanceService/GetDispute"] := dispute_parties
 
-# art. 13.4 (process director), 12.4 (managers) take a dispute further.
-method_roles["/zorgtafel.governance.v1.GovernanceService/EscalateDispute"] := {"process_director", "manager"}
+# art. 13.4 (process director), 12.4 (managers) take a dispute further; the partner council
+# and the board are ends of their chains (the service refuses going beyond them).
+method_roles["/zorgtafel.governance.v1.GovernanceService/EscalateDispute"] := {"process_director", "manager", "council_secretary", "board_chair", "board_secretary"}
 
 method_roles["/zorgtafel.governance.v1.GovernanceService/ResolveDispute"] := {"process_director", "manager", "council_secretary", "board_chair", "board_secretary"}
 

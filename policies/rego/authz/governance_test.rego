@@ -63,3 +63,18 @@ test_applicant_cannot_read_other_party if {
 test_applicant_cannot_list_parties if {
 	decide(gov("ListParties"), who("manager", "applicant"), {"party": "00000099000000000001"}).allow == false
 }
+
+test_dispute_forums_may_try_escalating if {
+	may(gov("EscalateDispute"), "manager")
+	may(gov("EscalateDispute"), "council_secretary")
+	may(gov("EscalateDispute"), "board_secretary")
+	may_not(gov("EscalateDispute"), "caseworker")
+	may_not(gov("EscalateDispute"), "council_delegate")
+}
+
+test_only_board_chair_or_secretary_record_notice_of_default_and_annex_1 if {
+	may(gov("RecordNoticeOfDefault"), "board_chair")
+	may_not(gov("RecordNoticeOfDefault"), "board_member")
+	may(gov("RecordAccessionSignature"), "board_secretary")
+	may_not(gov("RecordAccessionSignature"), "council_delegate")
+}

@@ -132,27 +132,29 @@ partial contains p if {
 	not s in sections
 }
 
-entry := object.get(input, "entry", {})
+# Whether one timeline entry {kind, parties} may be shown to the caller.
+shows(e) if kind_section[e.kind] in sections
 
-entry_section := kind_section[entry.kind]
+shows(e) if {
+	kind_section[e.kind] == "meetings"
+	"meetings_invited" in partial
+	party in object.get(e, "parties", [])
+}
 
-entry_parties := {p | some p in object.get(entry, "parties", [])}
+shows(e) if {
+	e.kind == "action.updated"
+	"plan_own" in partial
+	party in object.get(e, "parties", [])
+}
 
 default entry_visible := false
 
-entry_visible if entry_section in sections
+entry_visible if shows(input.entry)
 
-entry_visible if {
-	entry_section == "meetings"
-	"meetings_invited" in partial
-	party in entry_parties
-}
+# WatchCase checks a batch at once: the positions (0-based) of the entries that may be shown.
+entries := object.get(input, "entries", [])
 
-entry_visible if {
-	entry.kind == "action.updated"
-	"plan_own" in partial
-	party in entry_parties
-}
+entries_visible := [i | some i; e := entries[i]; shows(e)]
 
 reasons contains sprintf("Party %v has status %v; withdrawn and excluded parties see nothing of a case (art. 21.3, art. 23.2).", [party, object.get(principal, "party_status", "unknown")]) if not active
 
@@ -190,5 +192,6 @@ result := {
 	"sections": sort([s | some s in sections]),
 	"partial": sort([p | some p in partial]),
 	"entry_visible": entry_visible,
+	"entries_visible": entries_visible,
 	"reasons": sort([r | some r in reasons]),
 }

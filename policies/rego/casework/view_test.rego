@@ -119,3 +119,19 @@ test_status_entry_for_every_involved_party_but_not_outsiders if {
 test_unknown_entry_kind_is_not_shown if {
 	view(who(pd, "process_director", "active"), entry("minutes.text", [])).entry_visible == false
 }
+
+test_batch_of_entries_filtered_by_need if {
+	p := who(police, "caseworker", "active")
+	c := case
+	es := [entry("case.escalated", []), entry("plan.adopted", []), entry("meeting.held", [police]), entry("roles.set", [])]
+	r := data.zorgtafel.casework.view.result with input.principal as p with input.case as c with input.entries as es
+	r.entries_visible == [0, 2]
+}
+
+test_batch_of_entries_empty_for_outsider if {
+	p := who(outsider, "caseworker", "active")
+	c := case
+	es := [entry("case.escalated", []), entry("case.closed", [])]
+	r := data.zorgtafel.casework.view.result with input.principal as p with input.case as c with input.entries as es
+	r.entries_visible == []
+}

@@ -59,11 +59,12 @@ def authorise(rt: Runtime, uow: CaseworkUnitOfWork, action: str, caller: c.Calle
 
 
 def view(rt: Runtime, uow: CaseworkUnitOfWork, caller: c.Caller, case: Case,
-         roles: list[PartyRole], entry: dict | None = None) -> dict:
-    """``zorgtafel.casework.view``: what of this case the caller may see (8.4c)."""
+         roles: list[PartyRole], entries: list[dict] | None = None) -> dict:
+    """``zorgtafel.casework.view``: what of this case the caller may see (8.4c); with
+    ``entries``, also which of those timeline entries (positions in ``entries_visible``)."""
     facts = {"principal": caller.as_input(), "case": _policy_facts(case, roles)}
-    if entry is not None:
-        facts["entry"] = entry
+    if entries is not None:
+        facts["entries"] = entries
     try:
         return dict(rt.policy.evaluate("zorgtafel.casework.view", facts))
     except Exception as exc:  # noqa: BLE001
@@ -78,7 +79,7 @@ def load_case(uow: CaseworkUnitOfWork, case_id: str, *, for_update: bool = False
         if uow.cases.was_purged(case_id):
             raise FailedPrecondition(CaseState.PURGED.value, "the case was purged: nothing of "
                                      "it is kept (1.2)", subject="case.state")
-        raise NotFound("case", case_id)
+        raise NotFound("case", "with this case_id")
     return case
 
 
@@ -86,7 +87,7 @@ def _meeting(uow: CaseworkUnitOfWork, case: Case, meeting_id: str) -> Meeting:
     check_id(meeting_id, "meeting_id")
     m = uow.cases.meeting(case.case_id, meeting_id)
     if m is None:
-        raise NotFound("meeting", meeting_id)
+        raise NotFound("meeting", "with this meeting_id in this case")
     return m
 
 
@@ -352,7 +353,7 @@ def update_action(uow: CaseworkUnitOfWork, rt: Runtime, caller: c.Caller,
     check_id(cmd.action_id, "action_id")
     action = uow.cases.action(case.case_id, cmd.action_id)
     if action is None:
-        raise NotFound("action", cmd.action_id)
+        raise NotFound("action", "with this action_id in this case")
     authorise(rt, uow, "update_action", caller, case, action_party=action.party)
     case.update_action()
     if action.status in (ActionStatus.DONE, ActionStatus.CANCELLED):
@@ -509,17 +510,13 @@ def timeline_for(uow: CaseworkUnitOfWork, rt: Runtime, caller: c.Caller, case_id
     of the case (not involved, or its party no longer active)."""
     case = load_case(uow, case_id)
     roles = uow.cases.roles(case.case_id)
-    seen = view(rt, uow, caller, case, roles)
+    rows = uow.cases.timeline_after(case.case_id, after_seq)
+    seen = view(rt, uow, caller, case, roles,
+                [{"kind": r.kind, "parties": list(r.parties)} for r in rows])
     if seen.get("visible") is not True:
         raise PermissionDenied(seen.get("reasons") or ["denied by default"],
                                policy="zorgtafel.casework.view")
-    rows = uow.cases.timeline_after(case.case_id, after_seq)
-    shown = []
-    last = after_seq
-    for row in rows:
-        last = row.seq
-        verdict = view(rt, uow, caller, case, roles,
-                       {"kind": row.kind, "parties": list(row.parties)})
-        if verdict.get("entry_visible") is True:
-            shown.append(row)
+    positions = {i for i in seen.get("entries_visible") or [] if isinstance(i, int)}
+    shown = [row for i, row in enumerate(rows) if i in positions]
+    last = rows[-1].seq if rows else after_seq
     return shown, last, case.state

@@ -111,7 +111,13 @@ def _outcome_items(outcome: h.DisclosureOutcome):
 
 
 def _trace(context) -> tuple[str, str]:
+    """Trace and span ids for the access log (Logboek Dataverwerkingen): the call context's
+    (the kernel's server span) when tracing is on, else the caller's ``traceparent``."""
     from services.disclosure.domain.model import parse_traceparent
+    ctx = current()
+    trace_id, span_id = getattr(ctx, "trace_id", ""), getattr(ctx, "span_id", "")
+    if trace_id and span_id:
+        return trace_id, span_id
     md = {k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
     return parse_traceparent(md.get("traceparent"))
 

@@ -74,6 +74,15 @@ match_tokens = Table(
 )
 Index("ix_match_tokens_case_id", match_tokens.c.case_id)
 
+# The identity tokens of subjects with an open nomination, one row per token: the primary key
+# makes two concurrent nominations of the same subject collide instead of both becoming
+# primary (the second is retried and linked). Released when the nomination ends.
+open_subject_tokens = Table(
+    "open_subject_tokens", metadata,
+    Column("token", String(64), primary_key=True),
+    Column("case_id", String(32), nullable=False, index=True),
+)
+
 triage_rounds = Table(
     "triage_rounds", metadata,
     Column("round_id", String(32), primary_key=True),
@@ -97,7 +106,8 @@ triage_answers = Table(
 )
 
 tables.update({"case_keys": case_keys, "service_secrets": secrets, "nominations": nominations,
-               "match_tokens": match_tokens, "triage_rounds": triage_rounds,
+               "match_tokens": match_tokens, "open_subject_tokens": open_subject_tokens,
+               "triage_rounds": triage_rounds,
                "triage_answers": triage_answers})
 
 

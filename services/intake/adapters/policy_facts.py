@@ -105,9 +105,10 @@ def check_asked_parties(policy, uow, nom: Nomination, parties, caller: Caller) -
 
 
 # -- art. 12.2e -------------------------------------------------------------------------------
-def invite_input(uow, nom: Nomination, meeting: MeetingPlan,
-                 lawful_themes: Mapping[str, tuple[str, ...]]) -> dict:
-    statuses = party_statuses(uow, meeting.invitees)
+def invite_input(nom: Nomination, meeting: MeetingPlan,
+                 lawful_themes: Mapping[str, tuple[str, ...]], statuses: Mapping[str, str]) -> dict:
+    """Candidates for ``zorgtafel.casework.invite``: a party unknown to the party projection
+    is not a party of the covenant (9.2: meetings are not public)."""
     asked = set(nom.triage.asked) if nom.triage else set()
     candidates = []
     for party in meeting.invitees:
@@ -126,7 +127,8 @@ def invite_input(uow, nom: Nomination, meeting: MeetingPlan,
 
 def check_invitees(policy, uow, nom: Nomination, meeting: MeetingPlan,
                    lawful_themes: Mapping[str, tuple[str, ...]]) -> None:
-    result = _evaluate(policy, INVITE, invite_input(uow, nom, meeting, lawful_themes))
+    statuses = party_statuses(uow, meeting.invitees)
+    result = _evaluate(policy, INVITE, invite_input(nom, meeting, lawful_themes, statuses))
     invited = set(result.get("invite", ()))
     refused = [r for r in result.get("refused", ())]
     missing = [p for p in meeting.invitees if p not in invited]

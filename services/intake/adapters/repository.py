@@ -12,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 
 from services.intake.adapters.vault import Vault
 from services.intake.domain.model import (
-    OPEN_STATUSES, Advice, Answer, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination,
+    Advice, Answer, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination,
     Problem, RejectionReason, Routing, Safety, Status, SubjectIdentity, TriageAnswerKind,
     TriageRound)
 from zorgtafel.kernel.errors import FailedPrecondition
@@ -34,15 +34,37 @@ class NominationRepository:
 
     # -- duplicates ------------------------------------------------------------------------
     def open_case_matching(self, tokens: list[str]) -> tuple[str, str] | None:
-        """(case_id, pseudonym) of the open, unlinked nomination sharing an identity token."""
-        n, m = self._t["nominations"], self._t["match_tokens"]
+        """(case_id, pseudonym) of the open nomination that shares an identity token."""
+        n, o = self._t["nominations"], self._t["open_subject_tokens"]
         row = self._uow.session.execute(
             select(n.c.case_id, n.c.subject_pseudonym)
-            .join(m, m.c.case_id == n.c.case_id)
-            .where(m.c.token.in_(tokens), n.c.linked_to_case_id.is_(None),
-                   n.c.status.in_([s.value for s in OPEN_STATUSES]))
+            .join(o, o.c.case_id == n.c.case_id)
+            .where(o.c.token.in_(tokens))
             .order_by(n.c.nominated_at, n.c.case_id).limit(1)).first()
         return (row.case_id, row.subject_pseudonym) if row else None
+
+    def claim_tokens(self, case_id: str, tokens: list[str], *, primary: bool) -> None:
+        """Mark the tokens as belonging to the open nomination ``case_id``. A new primary
+        claims them all: should another nomination of the subject have claimed one meanwhile,
+        the primary key refuses (IntegrityError) and the nomination is retried and linked. A
+        linked nomination adds only the tokens its primary did not know yet."""
+        o = self._t["open_subject_tokens"]
+        tokens = list(dict.fromkeys(tokens))
+        if not primary:
+            taken = set(self._uow.session.scalars(select(o.c.token).where(o.c.token.in_(tokens))))
+            tokens = [t for t in tokens if t not in taken]
+        if tokens:
+            self._uow.session.execute(insert(o), [{"token": t, "case_id": case_id}
+                                                  for t in tokens])
+
+    def release_tokens(self, case_id: str, to_case: str | None = None) -> None:
+        """The nomination is no longer open: its subject is free (or passes to ``to_case``)."""
+        o = self._t["open_subject_tokens"]
+        if to_case is None:
+            self._uow.session.execute(delete(o).where(o.c.case_id == case_id))
+        else:
+            self._uow.session.execute(update(o).where(o.c.case_id == case_id)
+                                      .values(case_id=to_case))
 
     def linked_case_ids(self, case_id: str, *, status: Status | None = Status.LINKED) -> list[str]:
         n = self._t["nominations"]
@@ -212,7 +234,7 @@ class NominationRepository:
         n = self._t["nominations"]
         ids = [case_id, *self._uow.session.scalars(
             select(n.c.case_id).where(n.c.linked_to_case_id == case_id))]
-        for table in ("triage_answers", "triage_rounds", "match_tokens"):
+        for table in ("triage_answers", "triage_rounds", "match_tokens", "open_subject_tokens"):
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id.in_(ids)))
         self._uow.session.execute(delete(n).where(n.c.case_id.in_(ids)))

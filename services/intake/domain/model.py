@@ -94,8 +94,9 @@ class Status(str, enum.Enum):
     CLOSED = "closed"
 
 
-# A subject with a nomination in one of these is "open": a new nomination is linked to it.
-OPEN_STATUSES = frozenset({Status.NOMINATED, Status.QUALIFIED, Status.TRIAGE, Status.ROUTED})
+# A subject is "open" (a new nomination is linked to it) while its nomination is nominated,
+# qualified or in triage, or routed to a case meeting until casework closes the case. Regular
+# care, a ZVH, rejection and withdrawal end it (``open_subject_tokens`` in the adapters).
 
 
 class RejectionReason(str, enum.Enum):

@@ -7,6 +7,7 @@ from datetime import timezone
 
 from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy.exc import IntegrityError
 
 from services.intake.domain import model as m
 from services.intake.domain.commands import (Assess, AnswerTriage, Caller, DecideRouting,
@@ -17,9 +18,10 @@ from zorgtafel.intake.v1 import intake_pb2 as pb
 from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current
 from zorgtafel.kernel.commands import execute_once
-from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, Unavailable
 
 SERVICE = "/zorgtafel.intake.v1.IntakeService/"
+NOMINATE_ATTEMPTS = 4
 
 
 # -- enums ------------------------------------------------------------------------------------
@@ -254,7 +256,20 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
             return pb.NominateResponse(case_id=n.case_id, subject_pseudonym=n.subject_pseudonym,
                                        age_band=age_out(n.age_band), status=status_out(n.status),
                                        linked_to_case_id=n.linked_to_case_id)
-        return self._once("Nominate", request, pb.NominateResponse, effect)
+        # Two nominations of the same new subject at the same moment collide on the subject's
+        # open tokens; the loser is retried and then finds the winner and links to it.
+        for _ in range(NOMINATE_ATTEMPTS - 1):
+            try:
+                return self._once("Nominate", request, pb.NominateResponse, effect)
+            except IntegrityError:
+                continue
+            except FailedPrecondition as exc:
+                if exc.state != "conflict":
+                    raise
+        try:
+            return self._once("Nominate", request, pb.NominateResponse, effect)
+        except IntegrityError as exc:
+            raise Unavailable("concurrent nominations of the same subject: retry") from exc
 
     def Assess(self, request, context):
         cmd = assess_in(request)

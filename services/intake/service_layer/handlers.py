@@ -1,6 +1,7 @@
 """Intake use cases: f(uow, deps, caller, command) -> result. They gather facts, ask the policy
 (criteria, invitations, access), apply the domain transition, emit events; they never commit
-(``execute_once`` commits the effect together with the stored response) except where noted.
+(``execute_once`` commits the effect together with the stored response; the kernel
+commits consumed events).
 
 Log lines carry ids, codes and pseudonyms only."""
 
@@ -17,10 +18,10 @@ from services.intake.adapters.vault import Vault
 from services.intake.domain import events
 from services.intake.domain.commands import (Assess, AnswerTriage, Caller, DecideRouting,
                                              Nominate, StartTriage, Withdraw)
-from services.intake.domain.model import (
-    Nomination, RejectionReason, Routing, Status, TriageRound, check_case_id, match_keys,
-    parse_identity, resolve_age_band)
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.intake.domain.model import (Nomination, Routing, Status, TriageRound,
+                                          check_case_id, match_keys, parse_identity,
+                                          resolve_age_band)
+from zorgtafel.kernel.errors import FailedPrecondition, NotFound
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
@@ -67,6 +68,7 @@ def nominate(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: Nominate) -> Nomi
         problems=cmd.problems, safety=cmd.safety, chains=cmd.chains, consent=cmd.consent,
         usage_terms=cmd.usage_terms, nominated_at=now, linked_to_case_id=linked_to)
     repo.add(nom, tokens)
+    repo.claim_tokens(linked_to or case_id, tokens, primary=not linked_to)
     uow.emit(events.CaseNominated(case_id=case_id, subject_pseudonym=pseudonym,
                                   nominating_party=caller.party, age_band=age_band.value,
                                   nominated_at=now.isoformat(), linked_to_case_id=linked_to))
@@ -102,6 +104,7 @@ def assess(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: Assess) -> Nominati
             linked.rejection_reason = cmd.rejection_reason
             repo.save(linked)
             rejected.append(linked)
+        repo.release_tokens(nom.case_id)
         for r in rejected:
             uow.emit(events.CaseRejected(case_id=r.case_id, nominating_party=r.nominating_party,
                                          reason_code=cmd.rejection_reason.value))
@@ -160,6 +163,9 @@ def decide_routing(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: DecideRouti
         policy_facts.check_invitees(deps.policy, uow, nom, cmd.meeting,
                                     nom.lawful_themes(cmd.lawful_themes))
     repo.save(nom)
+    if cmd.routing != Routing.CASE_MEETING:
+        # Back to regular care or on to a ZVH: intake's part ends, casework opens no case.
+        repo.release_tokens(nom.case_id)
     linked = repo.linked_case_ids(nom.case_id)
     m = cmd.meeting
     uow.emit(events.CaseTriaged(
@@ -202,6 +208,11 @@ def withdraw(uow: UnitOfWork, deps: Deps, caller: Caller, cmd: Withdraw) -> Nomi
                 n = uow.tables["nominations"]
                 uow.session.execute(n.update().where(n.c.case_id == successor.case_id)
                                     .values(linked_to_case_id=None))
+                repo.release_tokens(nom.case_id, to_case=successor.case_id)
+            else:
+                repo.release_tokens(nom.case_id)
+        else:
+            repo.release_tokens(nom.case_id)
     uow.emit(events.NominationWithdrawn(case_id=nom.case_id,
                                         nominating_party=nom.nominating_party,
                                         reason_code=cmd.reason_code))
@@ -218,6 +229,7 @@ def purge_case(uow: UnitOfWork, case_id: str) -> list[str]:
 
 
 def close_case(uow: UnitOfWork, case_id: str) -> None:
+    NominationRepository(uow, Vault(None)).release_tokens(case_id)
     n = uow.tables["nominations"]
     uow.session.execute(n.update().where(n.c.case_id == case_id,
                                          n.c.status == Status.ROUTED.value)
@@ -226,5 +238,4 @@ def close_case(uow: UnitOfWork, case_id: str) -> None:
 
 
 __all__ = ["Deps", "nominate", "assess", "start_triage", "triage_question", "answer_triage",
-           "decide_routing", "get_nomination", "withdraw", "purge_case", "close_case",
-           "RejectionReason", "Routing"]
+           "decide_routing", "get_nomination", "withdraw", "purge_case", "close_case"]

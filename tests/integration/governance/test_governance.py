@@ -299,49 +299,40 @@ def test_disputes_escalate_along_their_chain_and_no_further(gov_env):
     app, keys, board, council, *_ = gov_env
     case_director = Person(app, keys, ASTEN, "case_director")
     director = Person(app, keys, "00000099000000000002", "process_director")
+    # art. 13.4: about a case director -> the process director -> the partner council.
     d = case_director.RegisterDispute(about=pb.DISPUTE_ABOUT_CASE_DIRECTOR,
                                       case_id="case-123").dispute
     assert d.forum == pb.FORUM_PROCESS_DIRECTOR and list(d.remaining) == [pb.FORUM_PARTNER_COUNCIL]
-    denied(lambda: case_director.EscalateDispute(dispute_id=d.dispute_id))
-    denied(lambda: board.manager.EscalateDispute(dispute_id=d.dispute_id))
+    denied(lambda: case_director.EscalateDispute(dispute_id=d.dispute_id))  # authz: role
+    denied(lambda: board.manager.EscalateDispute(dispute_id=d.dispute_id))  # not the forum
     up = director.EscalateDispute(dispute_id=d.dispute_id).dispute
-    assert up.forum == pb.FORUM_PARTNER_COUNCIL and not up.remaining  # 13.4
-    refused(lambda: director.EscalateDispute(dispute_id=d.dispute_id)
-            if False else board.manager.EscalateDispute(dispute_id=d.dispute_id),
-            grpc.StatusCode.PERMISSION_DENIED)
+    assert up.forum == pb.FORUM_PARTNER_COUNCIL and not up.remaining
+    denied(lambda: director.EscalateDispute(dispute_id=d.dispute_id))  # no longer his
+    err = refused(lambda: board.council_secretary.EscalateDispute(dispute_id=d.dispute_id))
+    assert "13.4" in precondition_text(err)  # the end of the chain
     settled = board.council_secretary.ResolveDispute(dispute_id=d.dispute_id,
                                                      resolution_code="mediated").dispute
     assert settled.status == pb.DISPUTE_STATUS_RESOLVED
+    refused(lambda: board.council_secretary.ResolveDispute(dispute_id=d.dispute_id,
+                                                           resolution_code="again"))
 
+    # art. 12.4: about the process director -> the managers -> the board.
     d2 = director.RegisterDispute(about=pb.DISPUTE_ABOUT_PROCESS_DIRECTOR).dispute
-    assert d2.forum == pb.FORUM_MANAGERS                                       # 12.4
+    assert d2.forum == pb.FORUM_MANAGERS
     denied(lambda: director.EscalateDispute(dispute_id=d2.dispute_id))
     assert board.manager.EscalateDispute(dispute_id=d2.dispute_id).dispute.forum == \
         pb.FORUM_REGIONAL_BOARD
+    err = refused(lambda: board.chair.EscalateDispute(dispute_id=d2.dispute_id))
+    assert "12.4" in precondition_text(err)
+
+    # art. 11.4: about the managers -> the board, and no further.
     d3 = director.RegisterDispute(about=pb.DISPUTE_ABOUT_MANAGERS).dispute
-    assert d3.forum == pb.FORUM_REGIONAL_BOARD and not d3.remaining           # 11.4
-    err = refused(lambda: board.manager.EscalateDispute(dispute_id=d2.dispute_id)
-                  if False else Person(app, keys, HELMOND, "manager").EscalateDispute(
-                      dispute_id=d3.dispute_id), grpc.StatusCode.PERMISSION_DENIED)
-    assert err
-
-
-def test_escalating_beyond_the_end_of_the_chain_is_refused(gov_env):
-    app, keys, board, council, *_ = gov_env
-    director = Person(app, keys, "00000099000000000002", "process_director")
-    d = director.RegisterDispute(about=pb.DISPUTE_ABOUT_PROCESS_DIRECTOR).dispute
-    board.manager.EscalateDispute(dispute_id=d.dispute_id)  # managers -> board (12.4)
-    # Now the board holds it; even its own chair cannot take it beyond the board.
-    err = refused(lambda: Person(app, keys, GRAVE, "manager").EscalateDispute(
-        dispute_id=d.dispute_id), grpc.StatusCode.PERMISSION_DENIED)
-    assert err
-    manager_d = director.RegisterDispute(about=pb.DISPUTE_ABOUT_CASE_DIRECTOR).dispute
-    director.EscalateDispute(dispute_id=manager_d.dispute_id)
-    err = refused(lambda: director.EscalateDispute(dispute_id=manager_d.dispute_id),
-                  grpc.StatusCode.PERMISSION_DENIED)  # the council holds it now, not him
-    # The process director's own chain end: a case-director dispute at the process director
-    # cannot skip; at the partner council nothing remains.
-    assert err
+    assert d3.forum == pb.FORUM_REGIONAL_BOARD and not d3.remaining
+    denied(lambda: board.manager.EscalateDispute(dispute_id=d3.dispute_id))
+    err = refused(lambda: board.secretary.EscalateDispute(dispute_id=d3.dispute_id))
+    assert "11.4" in precondition_text(err)
+    assert board.chair.GetDispute(dispute_id=d3.dispute_id).dispute.forum == \
+        pb.FORUM_REGIONAL_BOARD
 
 
 # -- work process and policy revisions (art. 6.6c, 11.3a) -------------------------------------

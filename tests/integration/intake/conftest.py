@@ -85,6 +85,16 @@ class LogTee(io.TextIOBase):
 _counter = iter(range(1, 10_000))
 
 
+def unique_bsn() -> str:
+    """A fresh BSN passing the eleven test (each test its own subject)."""
+    while True:
+        head = f"{700000000 + next(_counter) * 7919:09d}"[:8]
+        total = sum(int(d) * w for d, w in zip(head, range(9, 1, -1)))
+        last = total % 11
+        if last < 10:
+            return head + str(last)
+
+
 def unique_subject(**overrides) -> pb.SubjectIdentity:
     n = next(_counter)
     fields = dict(given_names=f"Zofia{n}", family_name=f"Wiśniewska-Testvrouw{n}",
@@ -127,10 +137,6 @@ def bad_field(err: grpc.RpcError) -> list[str]:
     bad = error_details_pb2.BadRequest()
     assert status.details and status.details[0].Unpack(bad), "no BadRequest details"
     return [v.field for v in bad.field_violations]
-
-
-def failed_state(err: grpc.RpcError) -> str:
-    return err.details()
 
 
 class Env:

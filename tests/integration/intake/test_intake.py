@@ -15,11 +15,13 @@ import pytest
 from services.intake.domain.model import normalise_name
 from tests.integration.intake.conftest import (ASTEN, EXCLUDED, FARENT, GGZ, HELMOND, LUMENS,
                                                POLICE, bad_field, nominate_request, rid,
-                                               unique_subject, wait_for)
+                                               unique_bsn, unique_subject, wait_for)
 from zorgtafel.contracts import events as ev
 from zorgtafel.intake.v1 import intake_pb2 as pb
 
 pytestmark = pytest.mark.integration
+
+_v = itertools.count(1_000_000_000 + int(time.time()) % 1_000_000 * 1000)
 
 
 def refused(call, *args, **kw) -> grpc.RpcError:
@@ -87,8 +89,9 @@ def test_duplicate_nomination_of_the_same_subject_is_linked_not_doubled(env):
 
 
 def test_a_bsn_links_nominations_that_name_the_subject_differently(env):
-    first = env.nominate(subject=unique_subject(bsn="111222333"))
-    second = env.nominate(GGZ, subject=pb.SubjectIdentity(bsn="111222333"))
+    bsn = unique_bsn()
+    first = env.nominate(subject=unique_subject(bsn=bsn))
+    second = env.nominate(GGZ, subject=pb.SubjectIdentity(bsn=bsn))
     assert second.linked_to_case_id == first.case_id
     assert second.subject_pseudonym == first.subject_pseudonym
 
@@ -100,11 +103,12 @@ def test_different_subjects_get_different_pseudonyms(env):
 
 
 def test_subject_identity_is_encrypted_at_rest(env):
-    subject = unique_subject(bsn="123456782")
+    bsn = unique_bsn()
+    subject = unique_subject(bsn=bsn)
     reply = env.nominate(subject=subject)
     [row] = env.rows("nominations", case_id=reply.case_id)
     blob = repr(row).encode()
-    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, "123456782",
+    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, bsn,
                    "dakloos", "uitbuiting"):
         assert secret.encode() not in blob
         assert secret.encode("utf-8") not in row["sealed_identity"]
@@ -112,16 +116,16 @@ def test_subject_identity_is_encrypted_at_rest(env):
     # The pseudonym is keyed: not a plain hash of the normalised identity.
     import hashlib
     plain = [hashlib.sha256(k.encode()).hexdigest() for k in
-             (f"bsn:123456782", normalise_name(subject.family_name))]
+             (f"bsn:{bsn}", bsn, normalise_name(subject.family_name))]
     assert reply.subject_pseudonym not in plain
 
 
 def test_nominating_party_and_process_director_read_the_nomination(env):
-    subject = unique_subject(bsn="123456782")
+    subject = unique_subject(bsn=unique_bsn())
     case_id = env.nominate(ASTEN, subject=subject).case_id
     mine = get(env, case_id, env.md(ASTEN)).nomination
     assert mine.subject.family_name == subject.family_name
-    assert mine.subject.bsn == "123456782"
+    assert mine.subject.bsn == subject.bsn
     assert mine.nominating_party == ASTEN
     assert list(mine.usage_terms.purposes) == ["care_coordination"]
     assert [p.description for p in mine.problems] == ["dakloos", "bedreigd"]
@@ -268,7 +272,7 @@ def test_triage_of_a_rejected_case_is_refused(env):
 
 
 def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
-    subject = unique_subject(bsn="123456782")
+    subject = unique_subject(bsn=unique_bsn())
     nominated = env.nominate(subject=subject)
     case_id = nominated.case_id
     env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
@@ -282,7 +286,7 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
     assert q.question == "Is deze persoon bij u bekend?"
     assert not q.answered and not q.closed
     wire = q.SerializeToString()
-    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, "123456782",
+    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, subject.bsn,
                    "dakloos"):
         assert secret.encode() not in wire
     # An asked party does not read the nomination itself.
@@ -562,13 +566,63 @@ def test_case_purged_in_casework_erases_the_nomination_and_its_key(env):
     assert env.nominate(subject=subject).linked_to_case_id == ""
 
 
+def test_case_closed_in_casework_ends_the_open_nomination(env):
+    subject = unique_subject()
+    case_id = env.in_triage(subject=subject)
+    env.answer(case_id, POLICE)
+    env.answer(case_id, LUMENS)
+    route(env, case_id, plan=meeting([pb.Invitee(party=POLICE)]))
+    # While the case is open a new nomination of the subject is linked to it ...
+    assert env.nominate(GGZ, subject=subject).linked_to_case_id == case_id
+    env.pub.publish("casework", ev.CASE_CLOSED, case_id, {"case_id": case_id,
+                                                          "outcome": "successful"})
+    wait_for(lambda: get(env, case_id, env.director()).nomination.status ==
+             pb.NOMINATION_STATUS_CLOSED)
+    # ... once it is closed, a new nomination starts afresh.
+    assert env.nominate(subject=subject).linked_to_case_id == ""
+
+
+@pytest.mark.parametrize("routing,reason", [(pb.ROUTING_REGULAR_CARE, "rejection"),
+                                            (pb.ROUTING_ZVH_BRABANT_ZUIDOOST, "escalation")])
+def test_subject_is_free_again_once_intake_hands_the_case_elsewhere(env, routing, reason):
+    subject = unique_subject()
+    case_id = env.in_triage(subject=subject, seconds=3600)
+    env.answer(case_id, POLICE)
+    env.answer(case_id, LUMENS)
+    route(env, case_id, routing)
+    assert env.nominate(subject=subject).linked_to_case_id == ""
+
+
+def test_rejected_subject_is_nominated_afresh(env):
+    subject = unique_subject()
+    case_id = env.nominate(subject=subject).case_id
+    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=False,
+                                     rejection_reason=pb.REJECTION_REASON_OTHER, reasons="nee",
+                                     nominating_party_consulted=True), metadata=env.director())
+    assert env.nominate(subject=subject).linked_to_case_id == ""
+
+
+def test_simultaneous_nominations_of_a_new_subject_make_one_case_and_links(env):
+    from concurrent.futures import ThreadPoolExecutor
+
+    subject = unique_subject(bsn=unique_bsn())
+    parties = [ASTEN, GGZ, FARENT, POLICE, LUMENS, HELMOND]
+    with ThreadPoolExecutor(len(parties)) as pool:
+        replies = list(pool.map(lambda p: env.nominate(p, subject=subject), parties))
+    primaries = [r for r in replies if r.linked_to_case_id == ""]
+    assert len(primaries) == 1
+    assert {r.linked_to_case_id for r in replies if r.linked_to_case_id} == \
+        {primaries[0].case_id}
+    assert {r.subject_pseudonym for r in replies} == {primaries[0].subject_pseudonym}
+
+
 # -- no personal data outside the service ------------------------------------------------------
 def test_no_personal_data_in_logs_or_events(env):
-    subject = unique_subject(bsn="123456782", v_number="1234567890")
+    subject = unique_subject(bsn=unique_bsn(), v_number=f"{next(_v):010d}")
     secrets = [subject.family_name, subject.given_names, subject.date_of_birth,
                subject.bsn, subject.v_number, normalise_name(subject.family_name),
                "dakloos", "uitbuiting", "wij kennen haar", "Is deze persoon bij u bekend?",
-               "veilig wonen binnen drie maanden", "besproken door"]
+               "veilig wonen binnen drie maanden", "besproken door", "123456789"]
     # The whole life cycle, a duplicate, reads and refusals that echo fields back.
     case_id = env.nominate(subject=subject).case_id
     env.nominate(GGZ, subject=subject)

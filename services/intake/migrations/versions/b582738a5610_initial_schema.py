@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 93038ebbbaee
+Revision ID: b582738a5610
 Revises: 
-Create Date: 2026-11-24 14:41:20.812616
+Create Date: 2026-11-24 14:47:59.822021
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '93038ebbbaee'
+revision = 'b582738a5610'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -83,6 +83,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_nominations_linked_to_case_id'), ['linked_to_case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_nominations_nominating_party'), ['nominating_party'], unique=False)
         batch_op.create_index(batch_op.f('ix_nominations_subject_pseudonym'), ['subject_pseudonym'], unique=False)
+
+    op.create_table('open_subject_tokens',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('token')
+    )
+    with op.batch_alter_table('open_subject_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_open_subject_tokens_case_id'), ['case_id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -184,6 +192,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('open_subject_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_open_subject_tokens_case_id'))
+
+    op.drop_table('open_subject_tokens')
     with op.batch_alter_table('nominations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nominations_subject_pseudonym'))
         batch_op.drop_index(batch_op.f('ix_nominations_nominating_party'))

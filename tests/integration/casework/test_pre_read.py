@@ -1,0 +1,106 @@
+"""The pre-read set (12.2f) end to end: casework asks the real disclosure service over gRPC,
+on behalf of the calling invitee, whether each item of a meeting's pre-read set may be read
+before the meeting; only what disclosure releases is shown (the provider's agreement, 16.2)."""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+import pytest
+
+from tests.integration.casework.conftest import (ACTIVE, FARENT, POLICE, SHELTER, Env, LogTee,
+                                                 Publisher, rid, wait_for)
+from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.common.v1 import common_pb2
+from zorgtafel.disclosure.v1 import disclosure_pb2 as dpb
+from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
+from zorgtafel.testing import Keys, channel, running_service
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def both(broker, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("preread")
+    keys = Keys(data_dir)
+    publisher = Publisher(broker.bootstrap)
+    try:
+        with running_service("disclosure", data_dir, broker.bootstrap) as dis, \
+                running_service("casework", data_dir, broker.bootstrap,
+                                disclosure_address=f"127.0.0.1:{dis.grpc_port}") as cw:
+            e = Env(cw, keys, publisher, LogTee())
+            for party in ACTIVE:
+                e.register_party(party)
+            wait_for(lambda: all(e.party_status(p) == "active" for p in ACTIVE), timeout=60)
+            yield e, dis
+    finally:
+        publisher.close()
+
+
+def provide(env, dis, case_id, party, content: bytes, *, pre_read: bool) -> str:
+    stub = dpb_grpc.DisclosureServiceStub(channel(dis))
+    terms = common_pb2.UsageTerms(purposes=["care_coordination"], pre_read_allowed=pre_read)
+    return stub.Provide(dpb.ProvideRequest(
+        request_id=rid(), case_id=case_id, category="safety",
+        classification=dpb.CLASSIFICATION_CONFIDENTIAL, legal_basis=dpb.LEGAL_BASIS_PUBLIC_TASK,
+        content_type="text/plain", content=content, terms=terms),
+        metadata=env.md(party)).item_id
+
+
+def test_invitee_reads_only_the_items_whose_provider_agreed_to_pre_reading(both):
+    env, dis = both
+    case_id = env.open_case()
+    # Disclosure learns of the case from intake's and casework's events.
+    stub = dpb_grpc.DisclosureServiceStub(channel(dis))
+    agreed = wait_for(lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico: hoog",
+                                                   pre_read=True)), timeout=30)
+    refused = provide(env, dis, case_id, POLICE, b"bron: informant", pre_read=False)
+    # The first meeting sets the roles (8.4c); the follow-up meeting has a pre-read set.
+    first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
+    env.roles(case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])})
+    wait_for(lambda: _involved(stub, env, case_id), timeout=30)
+    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[agreed, refused])
+
+    reply = env.stub.GetPreReadSet(pb.GetPreReadSetRequest(case_id=case_id,
+                                                           meeting_id=meeting.meeting_id),
+                                   metadata=env.md(SHELTER))
+    assert [i.item_id for i in reply.items] == [agreed]
+    assert reply.items[0].content == b"risico: hoog" and reply.items[0].decision_id
+    assert [w.item_id for w in reply.withheld] == [refused]
+    assert any("12.2f" in r for r in reply.withheld[0].reasons)
+    # The content passed through casework but is stored nowhere in it.
+    for name, table in env.tables.items():
+        with env.app.engine.connect() as conn:
+            for row in conn.execute(table.select()).mappings():
+                assert "risico: hoog" not in " ".join(str(v) for v in row.values()), name
+
+
+def _try(fn):
+    try:
+        return fn()
+    except grpc.RpcError as err:
+        if err.code() == grpc.StatusCode.FAILED_PRECONDITION:   # case not known there yet
+            return None
+        raise
+
+
+def _involved(stub, env, case_id) -> bool:
+    """Disclosure has applied the roles: the shelter may read the police's safety items."""
+    try:
+        stub.RequestDisclosure(dpb.RequestDisclosureRequest(
+            case_id=case_id, purpose="care_coordination", action=dpb.DISCLOSURE_ACTION_READ),
+            metadata=env.md(SHELTER))
+        return True
+    except grpc.RpcError:
+        return False
+
+
+def test_pre_read_request_for_an_unknown_meeting_is_not_found(both):
+    env, _dis = both
+    case_id = env.open_case()
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.GetPreReadSet(pb.GetPreReadSetRequest(case_id=case_id,
+                                                       meeting_id=f"m-{uuid.uuid4()}"),
+                               metadata=env.md(SHELTER))
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND

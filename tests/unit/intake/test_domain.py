@@ -1,0 +1,285 @@
+"""Intake's domain rules without I/O: identity normalisation and validation, age bands (the
+consent rules of Bijlage 3 need them), the nomination's state machine (1.1, 12.2a, 1.15,
+Bijlage 2) and the facts handed to the policies (checked against their JSON Schemas)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from services.intake.adapters import policy_facts
+from services.intake.domain.commands import Caller
+from services.intake.domain.model import (
+    Advice, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination, Problem,
+    RejectionReason, Routing, Safety, Status, SubjectIdentity, TriageAnswerKind, TriageRound,
+    age_band_for, bsn_valid, check_codes, check_oins, check_text, match_keys, normalise_name,
+    parse_identity, resolve_age_band)
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.policy.schemas import validate_input
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+TODAY = NOW.date()
+ASTEN, POLICE, LUMENS, HELMOND = ("00000099000000000001", "00000099000000000061",
+                                  "00000099000000000053", "00000099000000000018")
+ADVICE = Advice(True, ("A", "C", "D"), ("A holds",), "rev")
+
+
+def nomination(status=Status.NOMINATED, **kw) -> Nomination:
+    fields = dict(
+        case_id="a" * 32, subject_pseudonym="p" * 64, nominating_party=ASTEN,
+        nominated_by="worker-1", status=status,
+        identity=SubjectIdentity("Anna", "Jansen", date(2000, 1, 1)), age_band=AgeBand.PLUS_16,
+        problems=(Problem(LifeDomain.HOUSING, "x"), Problem(LifeDomain.SAFETY, "y")),
+        safety=Safety(serious_local_safety_problem=True, multiple_chains_needed=True),
+        chains=(Chain.CARE, Chain.COERCION_AND_PRESSURE), consent=ConsentStatus.GIVEN,
+        usage_terms={"purposes": ["care_coordination"]}, nominated_at=NOW)
+    fields.update(kw)
+    return Nomination(**fields)
+
+
+def in_triage(deadline=NOW + timedelta(days=1), asked=(POLICE, LUMENS)) -> Nomination:
+    nom = nomination()
+    nom.assess(ADVICE, True, None, "ok", HELMOND)
+    nom.start_triage(TriageRound("r" * 32, deadline, ("safety",), "bekend?", NOW,
+                                 {p: None for p in asked}), NOW)
+    return nom
+
+
+# -- identity -------------------------------------------------------------------------------
+def test_names_are_normalised_for_case_accents_punctuation_and_spacing():
+    assert normalise_name("  Wiśniewska-KOWALSKA ") == normalise_name("wisniewska kowalska")
+    assert normalise_name("Çelik") == "celik"
+    assert normalise_name("Jansen") != normalise_name("Janssen")
+
+
+def test_match_keys_strongest_first_and_without_raw_spelling():
+    ident = SubjectIdentity("Anna", "JANSEN", date(2000, 1, 1), "111222333", "1234567890")
+    assert match_keys(ident) == ["bsn:111222333", "vnr:1234567890",
+                                 "name:anna|jansen|2000-01-01"]
+    assert match_keys(SubjectIdentity(family_name="Jansen")) == ["name:|jansen|?"]
+
+
+def test_bsn_eleven_test():
+    assert bsn_valid("111222333")
+    assert bsn_valid("123456782")
+    assert not bsn_valid("123456789")
+    assert not bsn_valid("12345678")
+    assert not bsn_valid("000000000")
+
+
+@pytest.mark.parametrize("kwargs,field", [
+    (dict(family_name="", bsn="", v_number=""), "subject"),
+    (dict(bsn="123456789"), "subject.bsn"),
+    (dict(v_number="123"), "subject.v_number"),
+    (dict(date_of_birth="2000-13-01"), "subject.date_of_birth"),
+    (dict(date_of_birth="2000-1-1"), "subject.date_of_birth"),
+    (dict(date_of_birth="2030-01-01"), "subject.date_of_birth"),
+    (dict(date_of_birth="1850-01-01"), "subject.date_of_birth"),
+    (dict(family_name="x" * 201), "subject.family_name"),
+    (dict(given_names="a\x07"), "subject.given_names"),
+])
+def test_bad_identity_names_the_field(kwargs, field):
+    args = dict(given_names="Anna", family_name="Jansen", date_of_birth="2000-01-01", bsn="",
+                v_number="")
+    args.update(kwargs)
+    with pytest.raises(InvalidArgument) as err:
+        parse_identity(today=TODAY, **args)
+    assert err.value.violations[0][0] == field
+
+
+def test_a_bsn_alone_identifies_the_subject():
+    ident = parse_identity("", "", "", "111222333", "", TODAY)
+    assert ident.bsn == "111222333" and ident.date_of_birth is None
+
+
+# -- age bands (Bijlage 3 consent: under 12, 12-16, 16+) --------------------------------------
+@pytest.mark.parametrize("born,band", [
+    (date(2015, 6, 2), AgeBand.UNDER_12),     # 10, eleven tomorrow
+    (date(2014, 6, 2), AgeBand.UNDER_12),     # turns 12 tomorrow
+    (date(2014, 6, 1), AgeBand.AGE_12_TO_16),  # 12 today
+    (date(2010, 6, 2), AgeBand.AGE_12_TO_16),  # turns 16 tomorrow
+    (date(2010, 6, 1), AgeBand.PLUS_16),       # 16 today
+    (date(1990, 1, 1), AgeBand.PLUS_16),
+    (None, AgeBand.UNKNOWN),
+])
+def test_age_band_follows_the_birthday(born, band):
+    assert age_band_for(born, TODAY) == band
+
+
+def test_stated_age_band_must_agree_with_the_date_of_birth():
+    assert resolve_age_band(AgeBand.UNDER_12, None, TODAY) == AgeBand.UNDER_12
+    assert resolve_age_band(None, date(2000, 1, 1), TODAY) == AgeBand.PLUS_16
+    with pytest.raises(InvalidArgument) as err:
+        resolve_age_band(AgeBand.UNDER_12, date(2000, 1, 1), TODAY)
+    assert err.value.violations[0][0] == "age_band"
+
+
+# -- field limits --------------------------------------------------------------------------------
+def test_limits_on_codes_parties_and_text():
+    with pytest.raises(InvalidArgument):
+        check_codes(["a"] * 3, "themes", 20)                   # duplicates
+    with pytest.raises(InvalidArgument):
+        check_codes([f"t{i}" for i in range(21)], "themes", 20)
+    with pytest.raises(InvalidArgument):
+        check_oins(["12345"], "asked_parties")
+    with pytest.raises(InvalidArgument):
+        check_text("x" * 11, "question", 10)
+    assert check_text("regel 1\nregel 2", "question", 100)
+
+
+# -- the state machine -------------------------------------------------------------------------
+def test_assessment_records_advice_and_decision_and_is_done_once():
+    nom = nomination()
+    nom.assess(Advice(False, ("A",), (), "rev"), True, None, "toch", HELMOND)
+    assert nom.status == Status.QUALIFIED
+    assert nom.advice.qualifies is False and nom.qualifies is True
+    with pytest.raises(FailedPrecondition) as err:
+        nom.assess(ADVICE, True, None, "again", HELMOND)
+    assert err.value.state == "qualified"
+
+
+def test_rejection_needs_a_reason_code_and_ends_the_nomination():
+    with pytest.raises(InvalidArgument):
+        nomination().assess(ADVICE, False, None, "nee", HELMOND)
+    with pytest.raises(InvalidArgument):
+        nomination().assess(ADVICE, True, RejectionReason.OTHER, "ja", HELMOND)
+    nom = nomination()
+    nom.assess(ADVICE, False, RejectionReason.CRITERIA_NOT_MET, "nee", HELMOND)
+    assert nom.status == Status.REJECTED
+    with pytest.raises(FailedPrecondition) as err:
+        nom.start_triage(TriageRound("r", NOW + timedelta(days=1), (), "q", NOW, {}), NOW)
+    assert err.value.state == "rejected"
+
+
+def test_triage_before_assessment_is_refused():
+    with pytest.raises(FailedPrecondition) as err:
+        nomination().start_triage(TriageRound("r", NOW + timedelta(days=1), (), "q", NOW,
+                                              {POLICE: None}), NOW)
+    assert err.value.state == "nominated"
+
+
+def test_triage_deadline_in_the_future_and_not_too_far():
+    for deadline in (NOW, NOW - timedelta(seconds=1), NOW + timedelta(days=61)):
+        nom = nomination()
+        nom.assess(ADVICE, True, None, "ok", HELMOND)
+        with pytest.raises(InvalidArgument) as err:
+            nom.start_triage(TriageRound("r", deadline, (), "q", NOW, {POLICE: None}), NOW)
+        assert err.value.violations[0][0] == "deadline"
+
+
+def test_round_closes_when_all_answered():
+    nom = in_triage()
+    assert not nom.triage.closed(NOW)
+    assert nom.answer_triage(POLICE, TriageAnswerKind.KNOWN, "", ("safety",), NOW) is False
+    assert nom.answer_triage(LUMENS, TriageAnswerKind.NOT_KNOWN, "", (), NOW) is True
+    assert nom.triage.closed(NOW)
+
+
+def test_round_closes_at_the_deadline_and_refuses_late_answers():
+    nom = in_triage(deadline=NOW + timedelta(hours=1))
+    later = NOW + timedelta(hours=1)
+    assert nom.triage.closed(later)
+    with pytest.raises(FailedPrecondition) as err:
+        nom.answer_triage(POLICE, TriageAnswerKind.KNOWN, "", (), later)
+    assert err.value.state == "triage_deadline_passed"
+
+
+def test_only_asked_parties_answer_and_only_once():
+    nom = in_triage()
+    with pytest.raises(FailedPrecondition) as err:
+        nom.answer_triage(ASTEN, TriageAnswerKind.KNOWN, "", (), NOW)
+    assert err.value.state == "not_asked"
+    nom.answer_triage(POLICE, TriageAnswerKind.INVOLVED, "", (), NOW)
+    with pytest.raises(FailedPrecondition) as err:
+        nom.answer_triage(POLICE, TriageAnswerKind.KNOWN, "", (), NOW)
+    assert err.value.state == "triage_answered"
+
+
+PLAN = MeetingPlan("goal", "veilig wonen", ("safety",), ("plan",), (POLICE,))
+
+
+def test_routing_needs_a_closed_round():
+    nom = in_triage()
+    with pytest.raises(FailedPrecondition) as err:
+        nom.decide_routing(Routing.CASE_MEETING, PLAN, "", HELMOND, NOW)
+    assert err.value.state == "triage_open"
+    for status in (Status.NOMINATED, Status.QUALIFIED):
+        with pytest.raises(FailedPrecondition) as err:
+            nomination(status=status).decide_routing(Routing.REGULAR_CARE, None, "", HELMOND, NOW)
+        assert err.value.state == status.value
+    nom.decide_routing(Routing.CASE_MEETING, PLAN, "", HELMOND, NOW + timedelta(days=2))
+    assert nom.status == Status.ROUTED and nom.meeting == PLAN
+
+
+def test_case_meeting_and_only_a_case_meeting_has_a_plan():
+    nom = in_triage(deadline=NOW + timedelta(seconds=1))
+    later = NOW + timedelta(seconds=2)
+    with pytest.raises(InvalidArgument):
+        nom.decide_routing(Routing.CASE_MEETING, None, "", HELMOND, later)
+    with pytest.raises(InvalidArgument):
+        nom.decide_routing(Routing.REGULAR_CARE, PLAN, "", HELMOND, later)
+
+
+@pytest.mark.parametrize("status", [Status.NOMINATED, Status.QUALIFIED])
+def test_escalation_to_a_zvh_at_any_time_before_routing(status):
+    nom = nomination(status=status)
+    nom.decide_routing(Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", HELMOND, NOW)
+    assert nom.status == Status.ROUTED
+    with pytest.raises(FailedPrecondition) as err:
+        nom.decide_routing(Routing.ZVH_BRABANT_NOORDOOST, None, "", HELMOND, NOW)
+    assert err.value.state == "routed"
+
+
+@pytest.mark.parametrize("status", [Status.ROUTED, Status.REJECTED, Status.WITHDRAWN,
+                                    Status.CLOSED])
+def test_withdrawal_only_before_the_end(status):
+    with pytest.raises(FailedPrecondition) as err:
+        nomination(status=status).withdraw()
+    assert err.value.state == status.value
+
+
+def test_lawful_themes_combine_the_directors_statement_and_the_partys_own_answer():
+    nom = in_triage()
+    nom.answer_triage(POLICE, TriageAnswerKind.INVOLVED, "", ("safety",), NOW)
+    assert nom.lawful_themes({ASTEN: ("housing",), POLICE: ("housing",)}) == {
+        ASTEN: ("housing",), POLICE: ("housing", "safety")}
+
+
+# -- facts for the policies match their schemas ---------------------------------------------
+def test_criteria_facts_follow_bijlage_2_and_the_schema():
+    facts = policy_facts.criteria_input(nomination())
+    validate_input("zorgtafel.intake.criteria", facts)
+    assert facts == {"local_safety_problems": True, "family_system_affected": False,
+                     "multiple_chains_needed": True, "coercion_and_pressure_needed": True,
+                     "life_domains": ["housing", "safety"]}
+    no_coercion = nomination(chains=(Chain.CARE, Chain.SAFETY))
+    assert policy_facts.criteria_input(no_coercion)["coercion_and_pressure_needed"] is False
+
+
+def test_access_input_matches_its_schema():
+    nom = in_triage()
+    for action in ("read_nomination", "withdraw_nomination", "read_triage_question",
+                   "answer_triage"):
+        validate_input("zorgtafel.intake.access",
+                       policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom))
+    inp = policy_facts.access_input("ask_in_triage", Caller(HELMOND, "p", "process_director"),
+                                    nom)
+    inp["candidate"] = {"party": POLICE, "status": "active"}
+    validate_input("zorgtafel.intake.access", inp)
+    assert inp["nomination"]["asked_parties"] == [LUMENS, POLICE]
+
+
+
+def test_invite_input_matches_its_schema_and_marks_who_was_asked():
+    nom = in_triage()
+    plan = MeetingPlan("goal", "g", ("safety",), ("plan",), (POLICE, ASTEN, "00000099999999999999"))
+    inp = policy_facts.invite_input(nom, plan, {POLICE: ("safety",)},
+                                    {POLICE: "active", ASTEN: "active",
+                                     "00000099999999999999": "unknown"})
+    validate_input("zorgtafel.casework.invite", inp)
+    by_party = {c["party"]: c for c in inp["candidates"]}
+    assert by_party[POLICE]["relevance"] == "asked_in_triage"
+    assert by_party[ASTEN]["relevance"] == "named_by_process_director"
+    assert by_party["00000099999999999999"]["is_party"] is False
+    assert inp["case"]["nominating_party"] == ASTEN
