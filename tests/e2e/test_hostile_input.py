@@ -135,7 +135,24 @@ def suite(tmp_path_factory, broker):
         apps[s] = cm.__enter__()
         stack.append(cm)
     # Party status facts: one active organisation, one excluded (written where each service
-    # keeps them; the exclusion flow itself is tested through governance elsewhere).
+    # keeps them; the exclusion flow itself is tested through governance elsewhere). First let
+    # governance's seeded "registered" events arrive, or they would overwrite the exclusion.
+    import time as _time
+
+    from sqlalchemy import func, select
+
+    from services.governance.adapters.seed import covenant_parties
+    deadline = _time.monotonic() + 90
+    for s, app in apps.items():
+        if s == "governance":
+            continue
+        table = app.definition.tables["party_directory"]
+        while _time.monotonic() < deadline:
+            with app.engine.connect() as conn:
+                if conn.execute(select(func.count()).select_from(table)).scalar_one() >= len(
+                        covenant_parties()):
+                    break
+            _time.sleep(0.3)
     for s, app in apps.items():
         if s == "governance":
             table = app.definition.tables["parties"]

@@ -101,3 +101,10 @@ method_roles["/zorgtafel.governance.v1.GovernanceService/GetAdoptedPolicyRevisio
 
 # art. 11.3d: the annual report as CSV or JSON.
 method_roles["/zorgtafel.governance.v1.GovernanceService/ExportAnnualReport"] := {"manager", "board_chair", "board_member", "board_secretary"}
+
+# art. 4.2, 4.5, 6.2, 6.7: the chair and the secretaries organise meetings and record attendance.
+method_roles["/zorgtafel.governance.v1.GovernanceService/ScheduleMeeting"] := {"board_chair", "board_secretary", "council_secretary"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/RecordAttendance"] := {"board_chair", "board_secretary", "council_secretary"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/GetMeeting"] := governance_members

@@ -31,6 +31,9 @@ governance_cases := {
 	gov("ResolveDispute"): {"allow": "manager", "deny": "caseworker"},
 	gov("GetAdoptedPolicyRevision"): {"allow": "privacy_officer", "deny": "nobody"},
 	gov("ExportAnnualReport"): {"allow": "manager", "deny": "council_delegate"},
+	gov("ScheduleMeeting"): {"allow": "council_secretary", "deny": "council_delegate"},
+	gov("RecordAttendance"): {"allow": "board_secretary", "deny": "board_member"},
+	gov("GetMeeting"): {"allow": "council_delegate", "deny": "caseworker"},
 }
 
 test_governance_table if {

@@ -75,7 +75,7 @@ denials contains sprintf("Only the party that provided item %v (%v) may change o
 
 denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, 23.2).", [object.get(caller, "party", null), object.get(caller, "party_status", null)]) if not active_caller
 
-denials contains sprintf("The access log by %v %v is read by privacy officers and auditors; a party may only see who used its own information or what its own people looked at (Bijlage 3, NEN 7513).", [object.get(resource, "filter", null), object.get(resource, "value", null)]) if {
+denials contains sprintf("The access log by %v is read by privacy officers and auditors; a party may only see who used its own information or what its own people looked at (Bijlage 3, NEN 7513).", [object.get(resource, "filter", null)]) if {
 	input.operation == "query_access_log"
 	not log_reader
 	not own_filter

@@ -11,7 +11,7 @@
 #   The service gathers the facts (the caller's seats, the seat, the body); this decides.
 #   Input contract: schemas/governance.input.schema.json. Query: data.zorgtafel.governance.decision
 # custom:
-#   articles: ["art. 4.3", "art. 4.5", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2"]
+#   articles: ["art. 4.2", "art. 4.3", "art. 4.5", "art. 6.2", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2"]
 package zorgtafel.governance
 
 import rego.v1
@@ -140,7 +140,14 @@ permitted if {
 	holds(input.body, recording_roles[input.body])
 }
 
-# art. 4.5, 6.7: the chair or the secretary records the body's decision.
+# art. 4.5, 6.7: the chair or the secretary organises the body's meetings, records who
+# attended and records the body's decision.
+permitted if {
+	action in {"schedule_meeting", "record_attendance"}
+	active
+	holds(input.body, recording_roles[input.body])
+}
+
 permitted if {
 	action == "decide"
 	active
@@ -204,6 +211,8 @@ explanations := {
 	"cast_vote": "only the holder of a voting seat of this body votes, from its own seat (art. 5, 7.1)",
 	"record_written_input": "a party gives its own written input; the chair or secretary records input and hearings (art. 5.3, 7.2)",
 	"decide": "the chair or the secretary of the body records its decision (art. 4.5, 6.7)",
+	"schedule_meeting": "the chair or the secretary of the body organises its meetings (art. 4.5, 6.7)",
+	"record_attendance": "the chair or the secretary of the body records who attended (art. 4.5, 6.7)",
 	"apply_accession": "an accession application reaches the board via the managers (art. 20.2)",
 	"approve_accession": "each party's own delegate approves an accession (art. 20.4)",
 	"sign_amendment": "each party's own representative signs the amended covenant (art. 21.2)",

@@ -139,6 +139,16 @@ test_council_secretary_does_not_record_board_decision if {
 	decide({"action": "decide", "principal": who(asten, "council_secretary"), "seats_held": [council_secretary], "body": "regional_board"}).allow == false
 }
 
+test_secretary_schedules_meetings_and_records_attendance if {
+	decide({"action": "schedule_meeting", "principal": who(asten, "council_secretary"), "seats_held": [council_secretary], "body": "partner_council"}).allow == true
+	decide({"action": "record_attendance", "principal": who(asten, "council_secretary"), "seats_held": [council_secretary], "body": "partner_council"}).allow == true
+}
+
+test_delegate_neither_schedules_nor_records_attendance if {
+	decide({"action": "schedule_meeting", "principal": who(asten, "council_delegate"), "seats_held": [asten_delegate], "body": "partner_council"}).allow == false
+	decide({"action": "record_attendance", "principal": who(asten, "council_delegate"), "seats_held": [asten_delegate], "body": "partner_council"}).allow == false
+}
+
 # -- accession, amendment, withdrawal ---------------------------------------------------------
 
 test_managers_record_accession_application if {

@@ -78,49 +78,64 @@ class DisclosureClient:
 
     def pre_read(self, case_id: str, item_ids: list[str], purpose: str,
                  caller_metadata: dict[str, str]) -> PreReadOutcome:
-        if not item_ids:
-            return PreReadOutcome()
+        """One decision per item (a missing or refused item never hides the others); an item
+        of another case is withheld whatever disclosure says."""
         metadata = tuple((k, v) for k, v in caller_metadata.items() if k in RELAYED_METADATA)
-        request = dpb.RequestDisclosureRequest(
-            item_ids=item_ids, case_id=case_id, purpose=purpose,
-            action=dpb.DISCLOSURE_ACTION_PRE_READ)
-        try:
-            reply = self._stub().RequestDisclosure(request, metadata=metadata,
-                                                   timeout=self._timeout)
-        except grpc.RpcError as err:
-            code = err.code() if hasattr(err, "code") else None
-            if code == grpc.StatusCode.PERMISSION_DENIED:
-                # Every item was denied: the reasons travel in the status message.
-                reasons = tuple(r for r in (err.details() or "").split("; ") if r) or \
-                    ("denied by the disclosure service",)
-                return PreReadOutcome(withheld=[Withheld(i, _decision_id(err), reasons)
-                                                for i in item_ids])
-            log.warning("disclosure_unavailable", code=getattr(code, "name", "unknown"))
-            raise Unavailable("the disclosure service did not decide the pre-read: nothing is "
-                              "shown (fail closed)") from err
-        released = [Released(i.item_id, i.category, i.provider, i.content_type, i.content,
-                             tuple(i.redacted_fields), i.decision_id) for i in reply.items]
-        got = {r.item_id for r in released}
-        withheld = [Withheld(d.item_id, d.decision_id, tuple(d.reasons)) for d in reply.denied]
-        seen = got | {w.item_id for w in withheld}
-        # Anything the reply does not account for is withheld (fail closed).
-        withheld += [Withheld(i, "", ("no decision from the disclosure service",))
-                     for i in item_ids if i not in seen]
-        released = [r for r in released if r.item_id in set(item_ids)]
-        return PreReadOutcome(released=released, withheld=withheld)
+        outcome = PreReadOutcome()
+        for item_id in item_ids:
+            request = dpb.RequestDisclosureRequest(item_ids=[item_id], purpose=purpose,
+                                                   action=dpb.DISCLOSURE_ACTION_PRE_READ)
+            try:
+                reply = self._stub().RequestDisclosure(request, metadata=metadata,
+                                                       timeout=self._timeout)
+            except grpc.RpcError as err:
+                code = err.code() if hasattr(err, "code") else None
+                if code == grpc.StatusCode.PERMISSION_DENIED:
+                    decision_id, reasons = _denial(err)
+                    outcome.withheld.append(Withheld(item_id, decision_id, reasons))
+                    continue
+                if code == grpc.StatusCode.NOT_FOUND:
+                    outcome.withheld.append(Withheld(item_id, "", (
+                        "The disclosure service holds no such item (it may have been "
+                        "erased).",)))
+                    continue
+                name = getattr(code, "name", "UNKNOWN")
+                log.warning("disclosure_unavailable", code=name)
+                raise Unavailable(f"the disclosure service did not decide the pre-read ({name}): "
+                                  "nothing is shown (fail closed)") from err
+            released = [i for i in reply.items if i.item_id == item_id]
+            if released and released[0].case_id == case_id:
+                i = released[0]
+                outcome.released.append(Released(i.item_id, i.category, i.provider,
+                                                  i.content_type, i.content,
+                                                  tuple(i.redacted_fields), i.decision_id))
+            elif released:
+                outcome.withheld.append(Withheld(item_id, released[0].decision_id, (
+                    "The item belongs to another case; a pre-read set holds only items of "
+                    "its own case (art. 8.4c).",)))
+            else:
+                denied = [d for d in reply.denied if d.item_id == item_id]
+                outcome.withheld.append(Withheld(
+                    item_id, denied[0].decision_id if denied else "",
+                    tuple(denied[0].reasons) if denied else
+                    ("No decision from the disclosure service: withheld (fail closed).",)))
+        return outcome
 
 
-def _decision_id(err: grpc.RpcError) -> str:
+def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:
+    """The decision id and the policy's reasons from a PERMISSION_DENIED's ErrorInfo."""
     try:
         status = rpc_status.from_call(err)
     except Exception:  # noqa: BLE001 - details are optional
-        return ""
-    if status is None:
-        return ""
+        status = None
     from google.rpc import error_details_pb2
 
-    for detail in status.details:
+    for detail in (status.details if status else []):
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info):
-            return info.metadata.get("decision_id", "")
-    return ""
+            numbered = [(int(k[7:]), v) for k, v in info.metadata.items()
+                        if k.startswith("reason_") and k[7:].isdigit()]
+            reasons = tuple(v for _, v in sorted(numbered))
+            return info.metadata.get("decision_id", ""), reasons or (
+                "Denied by the disclosure service.",)
+    return "", ("Denied by the disclosure service.",)

@@ -47,6 +47,23 @@ REDACTED = "[summary only]"
 # Validation
 # ------------------------------------------------------------------------------------------
 
+ITEM_ID_RE = re.compile(r"^itm-[0-9a-f]{32}$")
+SUBJECT_REQUEST_ID_RE = re.compile(r"^sr-[0-9a-f]{32}$")
+
+
+def check_item_id(value: str, field_name: str = "item_id") -> str:
+    if not ITEM_ID_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be an item id as returned by Provide "
+                              "(itm- and 32 hex digits)")
+    return value
+
+
+def check_subject_request_id(value: str, field_name: str = "subject_request_id") -> str:
+    if not SUBJECT_REQUEST_ID_RE.match(value or ""):
+        raise InvalidArgument(field_name, "must be an id as returned by SubmitSubjectRequest")
+    return value
+
+
 def check_id(value: str, field_name: str) -> str:
     if not ID_RE.match(value or ""):
         raise InvalidArgument(field_name, "required: 1-64 characters of [A-Za-z0-9._:-]")

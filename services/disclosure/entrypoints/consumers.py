@@ -9,6 +9,7 @@ import json
 from services.disclosure.domain.model import AGE_BANDS
 from services.disclosure.service_layer import handlers as h
 from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.schema import party_status_consumption
@@ -30,23 +31,6 @@ def _case_id(event: InboundEvent) -> str | None:
     return case_id
 
 
-def on_case_nominated(uow: UnitOfWork, event: InboundEvent) -> None:
-    case_id = _case_id(event)
-    if case_id:
-        d = event.data
-        h.upsert_case(uow, case_id, subject_pseudonym=d.get("subject_pseudonym"),
-                      nominating_party=d.get("nominating_party"), age_band=_age_band(d))
-
-
-def on_case_opened(uow: UnitOfWork, event: InboundEvent) -> None:
-    case_id = _case_id(event)
-    if case_id:
-        d = event.data
-        h.upsert_case(uow, case_id, subject_pseudonym=d.get("subject_pseudonym"),
-                      nominating_party=d.get("nominating_party"), age_band=_age_band(d),
-                      opened=True)
-
-
 def on_roles_set(uow: UnitOfWork, event: InboundEvent) -> None:
     """Casework's roles replace the previous ones (8.4c): {OIN: {role, information_need}}."""
     case_id = _case_id(event)
@@ -64,6 +48,34 @@ def on_roles_set(uow: UnitOfWork, event: InboundEvent) -> None:
 
 
 def make_consumption(deps_ref: dict) -> dict:
+    """The handlers, bound to the service's dependencies once the composition root built them.
+    The case's data key is created here, on the single consumer thread, so two concurrent
+    first Provides of a case never race to create it."""
+
+    def _ensure_key(uow: UnitOfWork, case_id: str) -> None:
+        try:
+            deps_ref["deps"].keys.key_for(uow.session, case_id, create=True)
+        except Unavailable:
+            # No key ring configured: the projection is still kept; Provide fails closed.
+            log.warning("case_key_not_created", case_id=case_id)
+
+    def on_case_nominated(uow: UnitOfWork, event: InboundEvent) -> None:
+        case_id = _case_id(event)
+        if case_id:
+            d = event.data
+            h.upsert_case(uow, case_id, subject_pseudonym=d.get("subject_pseudonym"),
+                          nominating_party=d.get("nominating_party"), age_band=_age_band(d))
+            _ensure_key(uow, case_id)
+
+    def on_case_opened(uow: UnitOfWork, event: InboundEvent) -> None:
+        case_id = _case_id(event)
+        if case_id:
+            d = event.data
+            h.upsert_case(uow, case_id, subject_pseudonym=d.get("subject_pseudonym"),
+                          nominating_party=d.get("nominating_party"), age_band=_age_band(d),
+                          opened=True)
+            _ensure_key(uow, case_id)
+
     def on_case_purged(uow: UnitOfWork, event: InboundEvent) -> None:
         case_id = _case_id(event)
         if case_id:

@@ -98,8 +98,8 @@ def _case_row(session, case_id: str):
     return session.execute(select(case_facts).where(case_facts.c.case_id == case_id)).first()
 
 
-def _item_row(session, item_id: str):
-    model.check_id(item_id, "item_id")
+def _item_row(session, item_id: str, field_name: str = "item_id"):
+    model.check_item_id(item_id, field_name)
     row = session.execute(select(items).where(items.c.item_id == item_id)).first()
     if row is None:
         raise NotFound("item", item_id)
@@ -199,8 +199,8 @@ def record_provider_consent(uow: UnitOfWork, caller: Caller, *, item_id: str, th
                             document_ref: str, given_at: datetime | None) -> str:
     """Art. 9.2: the consent is recorded as given by the caller's party; the policy accepts it
     only when that party is the item's provider."""
-    row = _item_row(uow.session, item_id)
-    model.check_id(third_party, "provider_written.third_party")
+    row = _item_row(uow.session, item_id, "provider_written.item_id")
+    model.check_oin(third_party, "provider_written.third_party")
     model.check_ref(document_ref, "provider_written.document_ref")
     consent_id = f"cns-{uuid.uuid4().hex}"
     uow.session.execute(insert(consents).values(
@@ -265,7 +265,7 @@ def _validate_request(req: DisclosureRequest) -> None:
         if len(req.item_ids) > MAX_ITEMS_PER_REQUEST:
             raise InvalidArgument("item_ids", f"at most {MAX_ITEMS_PER_REQUEST} items")
         for i, item_id in enumerate(req.item_ids):
-            model.check_id(item_id, f"item_ids[{i}]")
+            model.check_item_id(item_id, f"item_ids[{i}]")
         if req.case_id or req.category:
             raise InvalidArgument("item_ids", "give either item_ids or case_id (and category)")
     else:
@@ -273,7 +273,8 @@ def _validate_request(req: DisclosureRequest) -> None:
         if req.category:
             model.check_code(req.category, "category")
     if req.action == "third_party_release":
-        model.check_id(req.third_party, "third_party")
+        # A third party (art. 1.8) is an organisation identified by its OIN.
+        model.check_oin(req.third_party, "third_party")
     elif req.third_party:
         raise InvalidArgument("third_party", "only for action third_party_release")
 
@@ -318,7 +319,7 @@ def request_disclosure(deps: Deps, caller: Caller, req: DisclosureRequest) -> Di
             rows = s.execute(q.order_by(items.c.provided_at, items.c.item_id)
                              .limit(MAX_ITEMS_PER_REQUEST)).all()
             if not rows:
-                raise NotFound("items of case", req.case_id)
+                raise NotFound("items", "of the requested case and category")
         recipient_party = req.third_party if req.action == "third_party_release" else caller.party
         prow = _party_row(s, recipient_party)
         recipient = Recipient(party=recipient_party, is_party=prow is not None,
@@ -489,7 +490,7 @@ def query_access_log(uow: UnitOfWork, deps: Deps, caller: Caller, *, by: str, va
     if by == "subject_pseudonym":
         model.check_pseudonym(value, "subject_pseudonym")
     elif by in ("provider", "party"):
-        model.check_id(value, by)
+        model.check_oin(value, by)
     else:
         raise InvalidArgument("filter", "required: subject_pseudonym, provider or party")
     _require(deps.policy, CONTROL_POLICY, _control_input(
@@ -552,12 +553,12 @@ def submit_subject_request(uow: UnitOfWork, caller: Caller, *, kind: str,
 
 def decide_subject_request(uow: UnitOfWork, deps: Deps, caller: Caller, *, ref: str,
                            outcome: str, refusal_ground: str, reason: str):
-    model.check_id(ref, "subject_request_id")
+    model.check_subject_request_id(ref)
     s = uow.session
     row = s.execute(select(subject_requests).where(
         subject_requests.c.subject_request_id == ref)).first()
     if row is None:
-        raise NotFound("subject request", ref)
+        raise NotFound("subject request", ref)  # a well-formed id, never free input
     if row.outcome:
         raise FailedPrecondition("decided", "the request was already decided",
                                  subject="subject_request_id")

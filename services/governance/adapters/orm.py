@@ -12,7 +12,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, Column, Enum, Integer, LargeB
 from sqlalchemy.orm import registry
 
 from services.governance.domain.bodies import Body, Seat
-from services.governance.domain.decisions import (InputKind, Proposal, ProposalKind,
+from services.governance.domain.decisions import (InputKind, Meeting, Proposal, ProposalKind,
                                                   ProposalStatus, Vote, VoteChoice, WrittenInput)
 from services.governance.domain.disputes import Dispute, DisputeAbout, DisputeStatus
 from services.governance.domain.membership import (Accession, AccessionStatus, NoticeOfDefault,
@@ -80,6 +80,7 @@ proposals = Table(
     Column("policy_revision", String(128), nullable=True),
     Column("referred_from", ID, nullable=True),
     Column("referred_to", ID, nullable=True),
+    Column("meeting_id", ID, nullable=True, index=True),
     Column("status", _enum(ProposalStatus, 20), nullable=False),
     Column("votes_for", Integer, nullable=False),
     Column("votes_against", Integer, nullable=False),
@@ -88,6 +89,21 @@ proposals = Table(
     Column("binding", Boolean, nullable=False),
     Column("decision_id", ID, nullable=True, unique=True),
     Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+meetings = Table(
+    "meetings", metadata,
+    Column("meeting_id", ID, primary_key=True),
+    Column("body", _enum(Body, 20), nullable=False),
+    Column("scheduled_for", UtcDateTime(), nullable=False),
+    Column("scheduled_by_party", OIN, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+meeting_attendance = Table(
+    "meeting_attendance", metadata,
+    Column("meeting_id", ID, primary_key=True),
+    Column("party_id", OIN, primary_key=True),
 )
 
 votes = Table(
@@ -189,7 +205,7 @@ annual_counters = Table(
     UniqueConstraint("year", "metric", name="uq_annual_counter"),
 )
 
-for _t in (parties, party_history, seats, proposals, votes, written_inputs, accessions,
+for _t in (parties, party_history, seats, proposals, meetings, meeting_attendance, votes, written_inputs, accessions,
            accession_approvals, amendment_signatures, notices, withdrawals, disputes,
            policy_revisions, annual_counters):
     tables[_t.name] = _t
@@ -202,7 +218,7 @@ def start_mappers() -> None:
     global _mapped
     if not _mapped:
         for cls, table in ((Party, parties), (StatusChange, party_history), (Seat, seats),
-                           (Proposal, proposals), (Vote, votes), (WrittenInput, written_inputs),
+                           (Proposal, proposals), (Meeting, meetings), (Vote, votes), (WrittenInput, written_inputs),
                            (Accession, accessions), (NoticeOfDefault, notices),
                            (Withdrawal, withdrawals), (Dispute, disputes),
                            (PolicyRevision, policy_revisions)):

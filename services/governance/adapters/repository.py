@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from services.governance.adapters import orm
 from services.governance.domain.bodies import Body, Seat
-from services.governance.domain.decisions import Proposal, Vote, WrittenInput
+from services.governance.domain.decisions import Meeting, Proposal, Vote, WrittenInput
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
@@ -66,6 +66,9 @@ class SeatRepository:
             q = q.where(Seat.body == body)
         return list(self._session.scalars(q))
 
+    def held_on_behalf_of(self, party: str) -> list[Seat]:
+        return list(self._session.scalars(select(Seat).where(Seat.holder_party == party)))
+
     def held_by(self, person: str, party: str) -> list[Seat]:
         return list(self._session.scalars(select(Seat).where(
             Seat.holder_person == person, Seat.holder_party == party).order_by(Seat.seat_id)))
@@ -94,6 +97,20 @@ class ProposalRepository:
     def inputs(self, proposal_id: str) -> list[WrittenInput]:
         return list(self._session.scalars(select(WrittenInput).where(
             WrittenInput.proposal_id == proposal_id).order_by(WrittenInput.party_id)))
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        return self._session.get(Meeting, meeting_id)
+
+    def attendance(self, meeting_id: str) -> list[str]:
+        t = orm.meeting_attendance
+        return list(self._session.scalars(select(t.c.party_id).where(
+            t.c.meeting_id == meeting_id).order_by(t.c.party_id)))
+
+    def add_attendance(self, meeting_id: str, party_ids) -> None:
+        known = set(self.attendance(meeting_id))
+        for p in sorted(set(party_ids) - known):
+            self._session.execute(insert(orm.meeting_attendance).values(meeting_id=meeting_id,
+                                                                        party_id=p))
 
     def add_input(self, written: WrittenInput) -> None:
         if self._session.get(WrittenInput, (written.proposal_id, written.party_id)) is None:

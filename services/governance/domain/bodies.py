@@ -43,6 +43,9 @@ class Seat:
         self.holder_party = party
         self.assigned_at = at
 
+    def vacate(self) -> None:
+        self.holder_person = self.holder_party = self.assigned_at = None
+
 
 def delegate_seat_id(party_id: str) -> str:
     return f"partner_council.delegate.{party_id}"

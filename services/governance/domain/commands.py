@@ -38,6 +38,7 @@ class Propose:
     effective_at: object = None  # datetime | None
     work_process_version: str = ""
     policy_revision: str = ""
+    meeting_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,15 @@ class ResolveDispute:
 class AdoptPolicyRevision:
     proposal_id: str
     bundle: bytes
+
+
+@dataclass(frozen=True)
+class ScheduleMeeting:
+    body: str
+    scheduled_for: object  # datetime | None
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    meeting_id: str
+    present: tuple = ()

@@ -23,6 +23,23 @@ from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Ids governance hands out: "<prefix>-<32 hex>" (prop, acc, dsp, wd, nod, dec).
+ID_RE = re.compile(r"^[a-z]{2,4}-[0-9a-f]{32}$")
+SEAT_ID_RE = re.compile(r"^[a-z_]{1,20}(\.[a-z_0-9]{1,24}){1,2}$")
+
+
+def check_id(value: str, field_name: str) -> str:
+    """A malformed id is INVALID_ARGUMENT without echoing it (only well-formed ids reach a
+    NOT_FOUND that names them)."""
+    if not ID_RE.match(value or ""):
+        raise InvalidArgument(field_name, "required: an id this service issued")
+    return value
+
+
+def check_seat_id(value: str, field_name: str = "seat_id") -> str:
+    if not SEAT_ID_RE.match(value or ""):
+        raise InvalidArgument(field_name, "required: a seat id as listed by ListBodies")
+    return value
 
 
 def check_code(value: str, field_name: str) -> str:
@@ -137,6 +154,7 @@ class Proposal:
     policy_revision: str | None = None
     referred_from: str | None = None
     referred_to: str | None = None
+    meeting_id: str | None = None
     status: ProposalStatus = ProposalStatus.OPEN
     votes_for: int = 0
     votes_against: int = 0
@@ -172,6 +190,16 @@ class Proposal:
                         effective_at=self.effective_at,
                         work_process_version=self.work_process_version,
                         policy_revision=self.policy_revision, referred_from=self.proposal_id)
+
+
+@dataclass
+class Meeting:
+    """A meeting of a body (art. 4.2, 6.2), organised by its secretary (4.5, 6.7)."""
+    meeting_id: str
+    body: Body
+    scheduled_for: datetime
+    scheduled_by_party: str
+    created_at: datetime
 
 
 @dataclass

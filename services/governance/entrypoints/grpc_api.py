@@ -90,7 +90,13 @@ def proposal_to_proto(p: Proposal, inputs: list[str] = ()) -> pb.Proposal:
         tally=pb.Tally(votes_for=p.votes_for, votes_against=p.votes_against,
                        votes_abstain=p.votes_abstain),
         consensus=p.consensus, binding=p.binding, decision_id=p.decision_id or "",
-        decided_at=_ts(p.decided_at), input_from=list(inputs), proposed_at=_ts(p.proposed_at))
+        decided_at=_ts(p.decided_at), input_from=list(inputs), proposed_at=_ts(p.proposed_at),
+        meeting_id=p.meeting_id or "")
+
+
+def meeting_to_proto(m, present: list[str]) -> pb.Meeting:
+    return pb.Meeting(meeting_id=m.meeting_id, body=_to_proto_enum(pb.Body, "BODY_", m.body),
+                      scheduled_for=_ts(m.scheduled_for), present=present)
 
 
 def accession_to_proto(v: handlers.AccessionView) -> pb.Accession:
@@ -178,6 +184,32 @@ class GovernanceServicer(pb_grpc.GovernanceServiceServicer):
             return pb.AssignSeatResponse(seat=seat_to_proto(seat))
         return self._once("AssignSeat", request, pb.AssignSeatResponse, effect)
 
+    # -- meetings --------------------------------------------------------------------------
+    def ScheduleMeeting(self, request, context):
+        cmd = c.ScheduleMeeting(_enum_value(pb.Body, request.body, "body", "BODY_"),
+                                _from_ts(request, "scheduled_for"))
+
+        def effect(uow, actor):
+            m = handlers.schedule_meeting(uow, self._ports, actor, cmd)
+            return pb.ScheduleMeetingResponse(meeting=meeting_to_proto(m, []))
+        return self._once("ScheduleMeeting", request, pb.ScheduleMeetingResponse, effect)
+
+    def RecordAttendance(self, request, context):
+        cmd = c.RecordAttendance(request.meeting_id, tuple(request.present))
+
+        def effect(uow, actor):
+            m = handlers.record_attendance(uow, self._ports, actor, cmd)
+            uow.session.flush()
+            return pb.RecordAttendanceResponse(meeting=meeting_to_proto(
+                m, uow.proposals.attendance(m.meeting_id)))
+        return self._once("RecordAttendance", request, pb.RecordAttendanceResponse, effect)
+
+    def GetMeeting(self, request, context):
+        with self._uow() as uow:
+            m = handlers.get_meeting(uow, request.meeting_id)
+            return pb.GetMeetingResponse(meeting=meeting_to_proto(
+                m, uow.proposals.attendance(m.meeting_id)))
+
     # -- proposals, votes, decisions -------------------------------------------------------
     def Propose(self, request, context):
         cmd = c.Propose(
@@ -188,7 +220,7 @@ class GovernanceServicer(pb_grpc.GovernanceServiceServicer):
             target_party=request.target_party, accession_id=request.accession_id,
             effective_at=_from_ts(request, "effective_at"),
             work_process_version=request.work_process_version,
-            policy_revision=request.policy_revision)
+            policy_revision=request.policy_revision, meeting_id=request.meeting_id)
         if len(cmd.significantly_affects) > 200:
             raise InvalidArgument("significantly_affects", "at most 200 parties")
 

@@ -15,9 +15,9 @@ from services.governance.adapters.seed import covenant_bodies, covenant_parties
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.commands import RegisterParty
 from services.governance.domain.events import REGISTRY
+from services.governance.entrypoints.consumers import CONSUMES
 from services.governance.entrypoints.grpc_api import GovernanceServicer
 from services.governance.service_layer import handlers
-from zorgtafel.contracts import events as ev
 from zorgtafel.governance.v1 import governance_pb2, governance_pb2_grpc
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
@@ -148,25 +148,10 @@ def on_start(app) -> None:
         app.monitor.add_check("policy_revision", policy_revision_check(app))
 
 
-def _count(uow, event) -> None:
-    handlers.count_event(uow, event)
-
-
-def _purge(uow, event) -> None:
-    handlers.forget_case(uow, str(event.data.get("case_id") or ""))
-
-
-REPORT_EVENTS = {
-    ev.TOPIC["casework"]: {ev.CASE_OPENED: _count, ev.CASE_CLOSED: _count,
-                           ev.CASE_ESCALATED: _count, ev.CASE_PURGED: _purge},
-    ev.TOPIC["disclosure"]: {ev.DISCLOSURE_DECIDED: _count},
-}
-
-
 def definition() -> ServiceDefinition:
     orm.start_mappers()
     return ServiceDefinition(
         name="governance", metadata=orm.metadata, tables=orm.tables, versions_dir=VERSIONS,
         registry=REGISTRY, uow_class=GovernanceUnitOfWork, register_grpc=_register_grpc,
-        consumes=REPORT_EVENTS, ops_routes=_ops_routes, party_status=_party_status,
+        consumes=CONSUMES, ops_routes=_ops_routes, party_status=_party_status,
         on_start=on_start)

@@ -18,10 +18,12 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.bodies import Body, Seat, delegate_seat, seats_from_covenant
-from services.governance.domain.decisions import (KIND_BODIES, InputKind, Proposal, ProposalKind,
+from services.governance.domain.decisions import (KIND_BODIES, InputKind, Meeting, Proposal,
+                                                  ProposalKind,
                                                   ProposalStatus, Tally, Vote, VoteChoice,
-                                                  WrittenInput, check_code, check_reference,
-                                                  count_votes, missing_input)
+                                                  WrittenInput, check_code, check_id,
+                                                  check_reference, check_seat_id, count_votes,
+                                                  missing_input)
 from services.governance.domain.disputes import Dispute, DisputeAbout, DisputeStatus
 from services.governance.domain.membership import (Accession, AccessionStatus, NoticeOfDefault,
                                                    Withdrawal, missing_approvals,
@@ -107,6 +109,9 @@ def _change_status(uow, party: Party, new: PartyStatus, allowed_from, at: dateti
     (an excluded or withdrawn party loses access everywhere, art. 21.3, 23.2)."""
     party.change_status(new, at, allowed_from)
     uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
+    if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
+        for seat in uow.seats.held_on_behalf_of(party.party_id):  # its people leave the bodies
+            seat.vacate()
     uow.emit(_STATUS_EVENTS[new](party_id=party.party_id, name=party.name,
                                  kind=party.kind.value, status=new.value,
                                  status_since=_iso(at)))
@@ -149,8 +154,7 @@ def _facts(uow, actor: c.Actor, **more) -> dict:
 
 def assign_seat(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor,
                 cmd: c.AssignSeat) -> Seat:
-    if not cmd.seat_id or len(cmd.seat_id) > 64:
-        raise InvalidArgument("seat_id", "required, at most 64 characters")
+    check_seat_id(cmd.seat_id)
     seat = uow.seats.get(cmd.seat_id)
     if seat is None:
         raise NotFound("seat", cmd.seat_id)
@@ -192,6 +196,7 @@ def propose(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor, cmd: c.Prop
         check_oin(p, f"significantly_affects[{i}]")
         if uow.parties.get(p) is None:
             raise NotFound("party", p)
+    ports.authorise("propose", _facts(uow, actor, body=body.value, kind=kind.value))
     now = ports.now()
     proposal = Proposal(proposal_id=new_id("prop"), body=body, kind=kind,
                         subject_code=cmd.subject_code, proposed_by_party=actor.party,
@@ -202,9 +207,9 @@ def propose(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor, cmd: c.Prop
         proposal.target_party = target.party_id
         affects = sorted(set(affects) | {target.party_id})  # it is affected (5.3)
     elif kind is ProposalKind.ACCESSION:
-        accession = uow.membership.accession(cmd.accession_id)
+        accession = uow.membership.accession(check_id(cmd.accession_id, "accession_id"))
         if accession is None:
-            raise NotFound("accession", cmd.accession_id or "(empty)")
+            raise NotFound("accession", cmd.accession_id)
         accession.require(AccessionStatus.APPLIED, "the accession is not awaiting a decision")
         proposal.accession_id = accession.accession_id
     elif kind is ProposalKind.AMENDMENT:
@@ -217,16 +222,56 @@ def propose(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor, cmd: c.Prop
         check_reference(cmd.policy_revision, "policy_revision")
         proposal.work_process_version = cmd.work_process_version
         proposal.policy_revision = cmd.policy_revision
+    if cmd.meeting_id:
+        meeting = get_meeting(uow, cmd.meeting_id)
+        if meeting.body is not body:
+            raise InvalidArgument("meeting_id", "the meeting is of another body")
+        proposal.meeting_id = meeting.meeting_id
     proposal.significantly_affects = affects
-    ports.authorise("propose", _facts(uow, actor, body=body.value, kind=kind.value))
     uow.proposals.add(proposal)
     return proposal
 
 
-def get_proposal(uow: GovernanceUnitOfWork, proposal_id: str, *,
-                 for_update: bool = False) -> Proposal:
-    if not proposal_id or len(proposal_id) > 64:
-        raise InvalidArgument("proposal_id", "required, at most 64 characters")
+def get_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> Meeting:
+    check_id(meeting_id, "meeting_id")
+    meeting = uow.proposals.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound("meeting", meeting_id)
+    return meeting
+
+
+def schedule_meeting(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor,
+                     cmd: c.ScheduleMeeting) -> Meeting:
+    body = _enum(Body, cmd.body, "body")
+    if body is Body.MANAGERS:
+        raise InvalidArgument("body", "meetings are held by the regional board (4.2) and the "
+                              "partner council (6.2)")
+    if cmd.scheduled_for is None:
+        raise InvalidArgument("scheduled_for", "required")
+    ports.authorise("schedule_meeting", _facts(uow, actor, body=body.value))
+    now = ports.now()
+    meeting = Meeting(new_id("mtg"), body, cmd.scheduled_for, actor.party, now)
+    uow.proposals.add(meeting)
+    return meeting
+
+
+def record_attendance(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor,
+                      cmd: c.RecordAttendance) -> Meeting:
+    meeting = get_meeting(uow, cmd.meeting_id)
+    if len(cmd.present) > 200:
+        raise InvalidArgument("present", "at most 200 parties")
+    for i, p in enumerate(cmd.present):
+        check_oin(p, f"present[{i}]")
+        if uow.parties.get(p) is None:
+            raise NotFound("party", p)
+    ports.authorise("record_attendance", _facts(uow, actor, body=meeting.body.value))
+    uow.proposals.add_attendance(meeting.meeting_id, cmd.present)
+    return meeting
+
+
+def get_proposal(uow: GovernanceUnitOfWork, proposal_id: str, *, for_update: bool = False,
+                 field_name: str = "proposal_id") -> Proposal:
+    check_id(proposal_id, field_name)
     proposal = uow.proposals.get(proposal_id, for_update=for_update)
     if proposal is None:
         raise NotFound("proposal", proposal_id)
@@ -244,9 +289,9 @@ def tally(uow: GovernanceUnitOfWork, proposal_id: str) -> Tally:
 def cast_vote(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor, cmd: c.CastVote) -> Tally:
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     choice = _enum(VoteChoice, cmd.choice, "choice")
-    seat = uow.seats.get(cmd.seat_id) if cmd.seat_id else None
+    seat = uow.seats.get(check_seat_id(cmd.seat_id))
     if seat is None:
-        raise NotFound("seat", cmd.seat_id or "(empty)")
+        raise NotFound("seat", cmd.seat_id)
     # Only a holder of a voting seat of this body votes, from that seat (Rego decides).
     ports.authorise("cast_vote", _facts(uow, actor, body=proposal.body.value,
                                         seat=_seat_facts(seat)))
@@ -294,8 +339,11 @@ def decide(uow: GovernanceUnitOfWork, ports: Ports, actor: c.Actor, cmd: c.Decid
     proposal.require_open()
     votes = uow.proposals.votes(proposal.proposal_id)
     # art. 5.3 / 7.2: no decision that may significantly affect an absent party without its
-    # written input or a hearing.
-    missing = missing_input(proposal.significantly_affects, {v.party_id for v in votes},
+    # written input or a hearing. Present: attended the proposal's meeting, or voted.
+    present = {v.party_id for v in votes}
+    if proposal.meeting_id:
+        present |= set(uow.proposals.attendance(proposal.meeting_id))
+    missing = missing_input(proposal.significantly_affects, present,
                             proposal_inputs(uow, proposal.proposal_id))
     if missing:
         article = "5.3" if proposal.body is Body.REGIONAL_BOARD else "7.2"
@@ -363,8 +411,7 @@ def accession_view(uow: GovernanceUnitOfWork, accession: Accession) -> Accession
 
 
 def get_accession(uow: GovernanceUnitOfWork, accession_id: str) -> AccessionView:
-    if not accession_id or len(accession_id) > 64:
-        raise InvalidArgument("accession_id", "required, at most 64 characters")
+    check_id(accession_id, "accession_id")
     accession = uow.membership.accession(accession_id)
     if accession is None:
         raise NotFound("accession", accession_id)
@@ -431,7 +478,7 @@ def record_accession_signature(uow: GovernanceUnitOfWork, ports: Ports, actor: c
 # -- amendments and withdrawal (art. 21, 23.1) -------------------------------------------------
 
 def _adopted_amendment(uow, amendment_id: str) -> Proposal:
-    proposal = get_proposal(uow, amendment_id)
+    proposal = get_proposal(uow, amendment_id, field_name="amendment_id")
     if proposal.kind is not ProposalKind.AMENDMENT:
         raise InvalidArgument("amendment_id", "not an amendment proposal")
     if proposal.status is not ProposalStatus.ADOPTED:
@@ -537,8 +584,7 @@ def _dispute_event(d: Dispute) -> events.DisputeChanged:
 
 
 def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
-    if not dispute_id or len(dispute_id) > 64:
-        raise InvalidArgument("dispute_id", "required, at most 64 characters")
+    check_id(dispute_id, "dispute_id")
     dispute = uow.disputes.get(dispute_id)
     if dispute is None:
         raise NotFound("dispute", dispute_id)

@@ -227,7 +227,7 @@ def parse_identity(given_names: str, family_name: str, date_of_birth: str, bsn: 
             dob = date.fromisoformat(date_of_birth)
         except ValueError as exc:
             raise InvalidArgument("subject.date_of_birth", "an ISO date YYYY-MM-DD") from exc
-        if dob > today or dob < today.replace(year=today.year - 120):
+        if dob > today or dob < today - timedelta(days=120 * 366):
             raise InvalidArgument("subject.date_of_birth", "not a plausible date of birth")
     if bsn and not bsn_valid(bsn):
         raise InvalidArgument("subject.bsn", "9 digits passing the eleven test")

@@ -182,6 +182,7 @@ def test_content_never_appears_in_logs_events_errors_or_the_database(env, broker
     finally:
         consumer.close()
     captured = capfd.readouterr()
+    assert "RequestDisclosure" in captured.out + captured.err  # the service's logs were captured
     haystacks += [captured.out, captured.err]
     assert len(haystacks) > 10
     for text_ in haystacks:

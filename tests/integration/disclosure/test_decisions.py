@@ -44,6 +44,13 @@ def test_involved_party_with_need_reads_the_item_the_provider_allowed(env):
         "allowed", CELLO, item, pseudonym, case_id, GGZ, "read", "care_coordination", False)
     assert row.policy_revision == reply.policy_revision != ""
     assert row.processing_activity == "ZT-VA-03@1"
+    facts = {(r.type, json.loads(r.data).get("item_id")): json.loads(r.data) for r in env.outbox()}
+    assert facts[(ev.ITEM_PROVIDED, item)] == {"item_id": item, "case_id": case_id,
+                                               "provider": GGZ, "category": "health"}
+    decided = [json.loads(r.data) for r in env.outbox() if r.type == ev.DISCLOSURE_DECIDED
+               and json.loads(r.data)["decision_id"] == reply.items[0].decision_id]
+    assert [(d["result"], d["recipient_party"], d["provider"]) for d in decided] == [
+        ("allowed", CELLO, GGZ)]
 
 
 def test_purpose_the_provider_did_not_permit_is_denied_with_its_reasons(env):
@@ -165,7 +172,7 @@ def test_onward_sharing_needs_the_providers_permission(env):
 def test_third_party_release_needs_the_providers_prior_written_consent(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
-    release = lambda: request(env, CELLO, [item], third_party="huisarts-eindhoven-12",  # noqa: E731
+    release = lambda: request(env, CELLO, [item], third_party="00000099900000000012",  # noqa: E731
                               action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE)
     code, info = denial(release)
     assert code == grpc.StatusCode.PERMISSION_DENIED
@@ -173,18 +180,18 @@ def test_third_party_release_needs_the_providers_prior_written_consent(env):
     # A consent recorded by another party than the provider does not count.
     env.stub.RecordConsent(pb.RecordConsentRequest(
         request_id=f"req-{uuid.uuid4()}", provider_written=pb.ProviderWrittenConsent(
-            item_id=item, third_party="huisarts-eindhoven-12", document_ref="doc:cello/1")),
+            item_id=item, third_party="00000099900000000012", document_ref="doc:cello/1")),
         metadata=env.md(CELLO))
     assert denial(release)[0] == grpc.StatusCode.PERMISSION_DENIED
     env.stub.RecordConsent(pb.RecordConsentRequest(
         request_id=f"req-{uuid.uuid4()}", provider_written=pb.ProviderWrittenConsent(
-            item_id=item, third_party="huisarts-eindhoven-12", document_ref="doc:ggz/77")),
+            item_id=item, third_party="00000099900000000012", document_ref="doc:ggz/77")),
         metadata=env.md(GGZ))
     reply = release()
     assert reply.items[0].item_id == item
     row = log_for(env, reply.items[0].decision_id)
     assert (row.action, row.recipient, row.party) == ("third_party_release",
-                                                      "huisarts-eindhoven-12", CELLO)
+                                                      "00000099900000000012", CELLO)
 
 
 def test_a_party_is_never_a_third_party(env):
@@ -303,3 +310,28 @@ def test_the_provider_reads_its_own_item_without_being_in_the_roles(env):
                                               "information_need": ["health"]}})
     item = provide(env, case_id)
     assert request(env, GGZ, [item]).items[0].item_id == item
+
+
+def test_concurrent_provides_for_a_new_case_all_succeed_under_one_case_key(env):
+    import threading
+
+    case_id, _ = env.open_case()
+    ids, errors = [], []
+
+    def worker():
+        try:
+            ids.append(provide(env, case_id))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and len(set(ids)) == 6
+    reply = request(env, CELLO, ids)
+    assert sorted(i.item_id for i in reply.items) == sorted(ids)
+    keys_table = env.tables["case_keys"]
+    with env.app.engine.connect() as conn:
+        assert len(conn.execute(keys_table.select().where(
+            keys_table.c.case_id == case_id)).all()) == 1

@@ -153,6 +153,39 @@ def test_absent_affected_party_blocks_the_decision_until_its_input_5_3_7_2(gov_e
     assert sorted(d.input_from) == sorted([absent, heard])
 
 
+def test_meeting_attendance_decides_who_is_absent_5_3_7_2(gov_env):
+    app, keys, board, council, *_ = gov_env
+    attended, absent, voter = ("00000099000000000014", "00000099000000000015",
+                               "00000099000000000017")
+    when = ts(datetime(2026, 6, 1, 14, tzinfo=timezone.utc))
+    denied(lambda: council.delegate(voter).ScheduleMeeting(body=COUNCIL, scheduled_for=when))
+    meeting = board.council_secretary.ScheduleMeeting(body=COUNCIL, scheduled_for=when).meeting
+    board_meeting = board.secretary.ScheduleMeeting(body=BOARD, scheduled_for=when).meeting
+    err = refused(lambda: council.delegate(voter).Propose(
+        body=COUNCIL, kind=pb.PROPOSAL_KIND_GENERAL, subject_code="x",
+        meeting_id=board_meeting.meeting_id), grpc.StatusCode.INVALID_ARGUMENT)
+    assert error_field(err) == "meeting_id"
+    p = council.delegate(voter).Propose(
+        body=COUNCIL, kind=pb.PROPOSAL_KIND_GENERAL, subject_code="training-plan",
+        significantly_affects=[attended, absent], meeting_id=meeting.meeting_id).proposal
+    assert p.meeting_id == meeting.meeting_id
+    denied(lambda: council.delegate(voter).RecordAttendance(meeting_id=meeting.meeting_id,
+                                                            present=[voter]))
+    present = board.council_secretary.RecordAttendance(
+        meeting_id=meeting.meeting_id, present=[voter, attended]).meeting.present
+    assert sorted(present) == sorted([voter, attended])
+    council.vote(p.proposal_id, {voter: FOR})
+    err = refused(lambda: board.council_secretary.Decide(proposal_id=p.proposal_id))
+    text = precondition_text(err)
+    assert absent in text and attended not in text  # present without voting is not absent
+    council.delegate(absent).RecordWrittenInput(proposal_id=p.proposal_id,
+                                                kind=pb.INPUT_KIND_WRITTEN)
+    assert board.council_secretary.Decide(proposal_id=p.proposal_id).proposal.status == \
+        pb.PROPOSAL_STATUS_ADOPTED
+    assert sorted(council.delegate(voter).GetMeeting(meeting_id=meeting.meeting_id)
+                  .meeting.present) == sorted([voter, attended])
+
+
 def test_council_without_majority_refers_the_matter_to_the_board_7_3(gov_env):
     app, keys, board, council, *_ = gov_env
     a, b = "00000099000000000009", "00000099000000000010"
@@ -223,6 +256,7 @@ def test_exclusion_needs_a_notice_of_default_and_a_board_majority_23_2(gov_env):
     target = "00000099000000000040"
     member = Person(app, keys, target, "caseworker")
     assert member.ListParties().parties  # served while active
+    council.delegate(target)  # its delegate holds its council seat
     err = refused(lambda: board.chair.Exclude(party_id=target, subject_code="breach"))
     assert "notice of default" in precondition_text(err)
     denied(lambda: council.delegate(ASTEN).RecordNoticeOfDefault(party_id=target,
@@ -243,6 +277,8 @@ def test_exclusion_needs_a_notice_of_default_and_a_board_majority_23_2(gov_env):
         ["excluded"]
     # Immediate effect: the excluded party is refused at once.
     denied(lambda: member.ListParties())
+    seats = [st for b in board.chair.ListBodies().bodies for st in b.seats]
+    assert not [st for st in seats if st.holder_party == target]
 
 
 def test_exclusion_without_majority_does_not_exclude(gov_env):

@@ -95,12 +95,18 @@ def unique_bsn() -> str:
             return head + str(last)
 
 
+# Every subject the tests nominate, so the personal-data scan can look for all of them.
+SUBJECTS: list[pb.SubjectIdentity] = []
+
+
 def unique_subject(**overrides) -> pb.SubjectIdentity:
     n = next(_counter)
     fields = dict(given_names=f"Zofia{n}", family_name=f"Wiśniewska-Testvrouw{n}",
                   date_of_birth=(date.today() - timedelta(days=365 * 24 + n)).isoformat())
     fields.update(overrides)
-    return pb.SubjectIdentity(**fields)
+    subject = pb.SubjectIdentity(**fields)
+    SUBJECTS.append(subject)
+    return subject
 
 
 def terms() -> common_pb2.UsageTerms:
@@ -231,7 +237,10 @@ def env(request, broker, tmp_path_factory):
     configure_logging("DEBUG", stream=logs)
     publisher = Publisher(broker.bootstrap)
     try:
-        with running_service("intake", data_dir, broker.bootstrap, url) as app:
+        # The embedded engine answers within 0.5 s by default; the concurrency test sends six
+        # calls at once through four policy workers, so allow it more time here.
+        with running_service("intake", data_dir, broker.bootstrap, url,
+                             policy_timeout_ms=3000) as app:
             e = Env(app, keys, publisher, logs)
             for party in ACTIVE:
                 e.register_party(party)

@@ -6,6 +6,7 @@ service."""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -14,8 +15,8 @@ import pytest
 
 from services.intake.domain.model import normalise_name
 from tests.integration.intake.conftest import (ASTEN, EXCLUDED, FARENT, GGZ, HELMOND, LUMENS,
-                                               POLICE, bad_field, nominate_request, rid,
-                                               unique_bsn, unique_subject, wait_for)
+                                               POLICE, SUBJECTS, bad_field, nominate_request,
+                                               rid, unique_bsn, unique_subject, wait_for)
 from zorgtafel.contracts import events as ev
 from zorgtafel.intake.v1 import intake_pb2 as pb
 
@@ -110,8 +111,10 @@ def test_subject_identity_is_encrypted_at_rest(env):
     blob = repr(row).encode()
     for secret in (subject.family_name, subject.given_names, subject.date_of_birth, bsn,
                    "dakloos", "uitbuiting"):
-        assert secret.encode() not in blob
-        assert secret.encode("utf-8") not in row["sealed_identity"]
+        for form in (secret, json.dumps(secret)[1:-1]):
+            assert form.encode() not in blob
+            assert form.encode() not in row["sealed_identity"]
+            assert form.encode() not in row["sealed_details"]
     assert env.count("case_keys", case_id=reply.case_id) == 1
     # The pseudonym is keyed: not a plain hash of the normalised identity.
     import hashlib
@@ -617,12 +620,27 @@ def test_simultaneous_nominations_of_a_new_subject_make_one_case_and_links(env):
 
 
 # -- no personal data outside the service ------------------------------------------------------
-def test_no_personal_data_in_logs_or_events(env):
+def _published_on_the_broker(bootstrap: str) -> bytes:
+    """Every record on the intake topic, headers and values, as the broker holds them."""
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(ev.TOPIC["intake"], bootstrap_servers=bootstrap.split(","),
+                             group_id=None, auto_offset_reset="earliest",
+                             consumer_timeout_ms=3000)
+    try:
+        parts = []
+        for record in consumer:
+            parts.append(record.value or b"")
+            parts.extend(v for _, v in (record.headers or []))
+        return b"\n".join(parts)
+    finally:
+        consumer.close()
+
+
+def test_no_personal_data_in_logs_or_events(env, broker):
     subject = unique_subject(bsn=unique_bsn(), v_number=f"{next(_v):010d}")
-    secrets = [subject.family_name, subject.given_names, subject.date_of_birth,
-               subject.bsn, subject.v_number, normalise_name(subject.family_name),
-               "dakloos", "uitbuiting", "wij kennen haar", "Is deze persoon bij u bekend?",
-               "veilig wonen binnen drie maanden", "besproken door", "123456789"]
+    texts = ["dakloos", "uitbuiting", "wij kennen haar", "Is deze persoon bij u bekend?",
+             "veilig wonen binnen drie maanden", "besproken door", "123456789"]
     # The whole life cycle, a duplicate, reads and refusals that echo fields back.
     case_id = env.nominate(subject=subject).case_id
     env.nominate(GGZ, subject=subject)
@@ -642,11 +660,22 @@ def test_no_personal_data_in_logs_or_events(env):
     refused(env.stub.Nominate, bad, metadata=env.md(ASTEN))
     wait_for(lambda: all(r["sent_at"] for r in env.rows("outbox", case_id=case_id)))
 
+    # Every subject nominated in this module so far (this test's and the earlier tests').
+    secrets = list(texts)
+    for s in SUBJECTS:
+        secrets += [v for v in (s.family_name, s.given_names, s.date_of_birth, s.bsn,
+                                s.v_number, normalise_name(s.family_name)) if v]
     logs = env.logs.text()
     assert '"event": "case_nominated"' in logs and case_id in logs  # the capture works
-    events = repr(env.rows("outbox")).encode()
-    stored = repr(env.rows("command_results")).encode()
+    outbox = repr(env.rows("outbox")).encode("utf-8")
+    stored = repr(env.rows("command_results")).encode("utf-8")
+    wire = _published_on_the_broker(broker.bootstrap)
+    assert case_id.encode() in wire  # the broker scan sees intake's events
     for secret in secrets:
-        assert secret not in logs, secret
-        assert secret.encode() not in events, secret
-        assert secret.encode() not in stored, secret
+        # Raw, and as JSON writes it (logs and event data escape non-ASCII: "\u015b").
+        forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+        for form in forms:
+            assert form not in logs, secret
+            for where, blob in (("outbox", outbox), ("command_results", stored),
+                                ("broker", wire)):
+                assert form.encode("utf-8") not in blob, (where, secret)

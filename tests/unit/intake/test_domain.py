@@ -283,3 +283,28 @@ def test_invite_input_matches_its_schema_and_marks_who_was_asked():
     assert by_party[ASTEN]["relevance"] == "named_by_process_director"
     assert by_party["00000099999999999999"]["is_party"] is False
     assert inp["case"]["nominating_party"] == ASTEN
+
+
+@pytest.mark.parametrize("status", [Status.LINKED, Status.REJECTED, Status.TRIAGE,
+                                    Status.WITHDRAWN, Status.ROUTED])
+def test_assessment_only_of_a_fresh_nomination(status):
+    with pytest.raises(FailedPrecondition) as err:
+        nomination(status=status).assess(ADVICE, True, None, "x", HELMOND)
+    assert err.value.state == status.value
+
+
+def test_a_second_triage_round_is_refused():
+    nom = in_triage()
+    with pytest.raises(FailedPrecondition) as err:
+        nom.start_triage(TriageRound("s" * 32, NOW + timedelta(days=1), (), "q", NOW,
+                                     {POLICE: None}), NOW)
+    assert err.value.state == "triage"
+
+
+def test_linked_nomination_may_be_withdrawn_but_not_triaged():
+    nom = nomination(status=Status.LINKED, linked_to_case_id="b" * 32)
+    with pytest.raises(FailedPrecondition) as err:
+        nom.decide_routing(Routing.REGULAR_CARE, None, "", HELMOND, NOW)
+    assert err.value.state == "linked"
+    nom.withdraw()
+    assert nom.status == Status.WITHDRAWN

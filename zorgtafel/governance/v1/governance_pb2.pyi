@@ -286,6 +286,62 @@ class AssignSeatResponse(_message.Message):
     seat: Seat
     def __init__(self, seat: _Optional[_Union[Seat, _Mapping]] = ...) -> None: ...
 
+class Meeting(_message.Message):
+    __slots__ = ("meeting_id", "body", "scheduled_for", "present")
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
+    PRESENT_FIELD_NUMBER: _ClassVar[int]
+    meeting_id: str
+    body: Body
+    scheduled_for: _timestamp_pb2.Timestamp
+    present: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, meeting_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., present: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ScheduleMeetingRequest(_message.Message):
+    __slots__ = ("request_id", "body", "scheduled_for")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULED_FOR_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    body: Body
+    scheduled_for: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., scheduled_for: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ScheduleMeetingResponse(_message.Message):
+    __slots__ = ("meeting",)
+    MEETING_FIELD_NUMBER: _ClassVar[int]
+    meeting: Meeting
+    def __init__(self, meeting: _Optional[_Union[Meeting, _Mapping]] = ...) -> None: ...
+
+class RecordAttendanceRequest(_message.Message):
+    __slots__ = ("request_id", "meeting_id", "present")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
+    PRESENT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    meeting_id: str
+    present: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., meeting_id: _Optional[str] = ..., present: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RecordAttendanceResponse(_message.Message):
+    __slots__ = ("meeting",)
+    MEETING_FIELD_NUMBER: _ClassVar[int]
+    meeting: Meeting
+    def __init__(self, meeting: _Optional[_Union[Meeting, _Mapping]] = ...) -> None: ...
+
+class GetMeetingRequest(_message.Message):
+    __slots__ = ("meeting_id",)
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
+    meeting_id: str
+    def __init__(self, meeting_id: _Optional[str] = ...) -> None: ...
+
+class GetMeetingResponse(_message.Message):
+    __slots__ = ("meeting",)
+    MEETING_FIELD_NUMBER: _ClassVar[int]
+    meeting: Meeting
+    def __init__(self, meeting: _Optional[_Union[Meeting, _Mapping]] = ...) -> None: ...
+
 class Tally(_message.Message):
     __slots__ = ("votes_for", "votes_against", "votes_abstain")
     VOTES_FOR_FIELD_NUMBER: _ClassVar[int]
@@ -297,7 +353,7 @@ class Tally(_message.Message):
     def __init__(self, votes_for: _Optional[int] = ..., votes_against: _Optional[int] = ..., votes_abstain: _Optional[int] = ...) -> None: ...
 
 class Proposal(_message.Message):
-    __slots__ = ("proposal_id", "body", "kind", "subject_code", "significantly_affects", "target_party", "accession_id", "effective_at", "work_process_version", "policy_revision", "referred_from", "status", "tally", "consensus", "binding", "decision_id", "decided_at", "referred_to", "input_from", "proposed_at")
+    __slots__ = ("proposal_id", "body", "kind", "subject_code", "significantly_affects", "target_party", "accession_id", "effective_at", "work_process_version", "policy_revision", "referred_from", "status", "tally", "consensus", "binding", "decision_id", "decided_at", "referred_to", "input_from", "proposed_at", "meeting_id")
     PROPOSAL_ID_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -318,6 +374,7 @@ class Proposal(_message.Message):
     REFERRED_TO_FIELD_NUMBER: _ClassVar[int]
     INPUT_FROM_FIELD_NUMBER: _ClassVar[int]
     PROPOSED_AT_FIELD_NUMBER: _ClassVar[int]
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
     proposal_id: str
     body: Body
     kind: ProposalKind
@@ -338,10 +395,11 @@ class Proposal(_message.Message):
     referred_to: str
     input_from: _containers.RepeatedScalarFieldContainer[str]
     proposed_at: _timestamp_pb2.Timestamp
-    def __init__(self, proposal_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., kind: _Optional[_Union[ProposalKind, str]] = ..., subject_code: _Optional[str] = ..., significantly_affects: _Optional[_Iterable[str]] = ..., target_party: _Optional[str] = ..., accession_id: _Optional[str] = ..., effective_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., work_process_version: _Optional[str] = ..., policy_revision: _Optional[str] = ..., referred_from: _Optional[str] = ..., status: _Optional[_Union[ProposalStatus, str]] = ..., tally: _Optional[_Union[Tally, _Mapping]] = ..., consensus: _Optional[bool] = ..., binding: _Optional[bool] = ..., decision_id: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., referred_to: _Optional[str] = ..., input_from: _Optional[_Iterable[str]] = ..., proposed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    meeting_id: str
+    def __init__(self, proposal_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., kind: _Optional[_Union[ProposalKind, str]] = ..., subject_code: _Optional[str] = ..., significantly_affects: _Optional[_Iterable[str]] = ..., target_party: _Optional[str] = ..., accession_id: _Optional[str] = ..., effective_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., work_process_version: _Optional[str] = ..., policy_revision: _Optional[str] = ..., referred_from: _Optional[str] = ..., status: _Optional[_Union[ProposalStatus, str]] = ..., tally: _Optional[_Union[Tally, _Mapping]] = ..., consensus: _Optional[bool] = ..., binding: _Optional[bool] = ..., decision_id: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., referred_to: _Optional[str] = ..., input_from: _Optional[_Iterable[str]] = ..., proposed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., meeting_id: _Optional[str] = ...) -> None: ...
 
 class ProposeRequest(_message.Message):
-    __slots__ = ("request_id", "body", "kind", "subject_code", "significantly_affects", "target_party", "accession_id", "effective_at", "work_process_version", "policy_revision")
+    __slots__ = ("request_id", "body", "kind", "subject_code", "significantly_affects", "target_party", "accession_id", "effective_at", "work_process_version", "policy_revision", "meeting_id")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -352,6 +410,7 @@ class ProposeRequest(_message.Message):
     EFFECTIVE_AT_FIELD_NUMBER: _ClassVar[int]
     WORK_PROCESS_VERSION_FIELD_NUMBER: _ClassVar[int]
     POLICY_REVISION_FIELD_NUMBER: _ClassVar[int]
+    MEETING_ID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     body: Body
     kind: ProposalKind
@@ -362,7 +421,8 @@ class ProposeRequest(_message.Message):
     effective_at: _timestamp_pb2.Timestamp
     work_process_version: str
     policy_revision: str
-    def __init__(self, request_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., kind: _Optional[_Union[ProposalKind, str]] = ..., subject_code: _Optional[str] = ..., significantly_affects: _Optional[_Iterable[str]] = ..., target_party: _Optional[str] = ..., accession_id: _Optional[str] = ..., effective_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., work_process_version: _Optional[str] = ..., policy_revision: _Optional[str] = ...) -> None: ...
+    meeting_id: str
+    def __init__(self, request_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., kind: _Optional[_Union[ProposalKind, str]] = ..., subject_code: _Optional[str] = ..., significantly_affects: _Optional[_Iterable[str]] = ..., target_party: _Optional[str] = ..., accession_id: _Optional[str] = ..., effective_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., work_process_version: _Optional[str] = ..., policy_revision: _Optional[str] = ..., meeting_id: _Optional[str] = ...) -> None: ...
 
 class ProposeResponse(_message.Message):
     __slots__ = ("proposal",)

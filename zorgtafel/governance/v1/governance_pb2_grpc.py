@@ -59,6 +59,21 @@ class GovernanceServiceStub:
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
                 _registered_method=True)
+        self.ScheduleMeeting = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ScheduleMeeting',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingResponse.FromString,
+                _registered_method=True)
+        self.RecordAttendance = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RecordAttendance',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceResponse.FromString,
+                _registered_method=True)
+        self.GetMeeting = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/GetMeeting',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingResponse.FromString,
+                _registered_method=True)
         self.Propose = channel.unary_unary(
                 '/zorgtafel.governance.v1.GovernanceService/Propose',
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ProposeRequest.SerializeToString,
@@ -200,6 +215,26 @@ class GovernanceServiceServicer:
     def AssignSeat(self, request, context):
         """The caller (person from the token) takes a seat on behalf of the caller's party.
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ScheduleMeeting(self, request, context):
+        """The chair or secretary schedules a meeting of a body and records who attended
+        (art. 4.2, 4.5, 6.2, 6.7); presence matters for the absent-member rule (5.3, 7.2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordAttendance(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMeeting(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -369,6 +404,21 @@ def add_GovernanceServiceServicer_to_server(servicer, server):
                     servicer.AssignSeat,
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.FromString,
                     response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.SerializeToString,
+            ),
+            'ScheduleMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.ScheduleMeeting,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingResponse.SerializeToString,
+            ),
+            'RecordAttendance': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordAttendance,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceResponse.SerializeToString,
+            ),
+            'GetMeeting': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMeeting,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingResponse.SerializeToString,
             ),
             'Propose': grpc.unary_unary_rpc_method_handler(
                     servicer.Propose,
@@ -611,6 +661,87 @@ class GovernanceService:
             '/zorgtafel.governance.v1.GovernanceService/AssignSeat',
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ScheduleMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ScheduleMeeting',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordAttendance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RecordAttendance',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RecordAttendanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMeeting(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/GetMeeting',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetMeetingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 4694b4c7046b
+Revision ID: 0b8531539284
 Revises: 
-Create Date: 2026-11-24 14:41:24.217937
+Create Date: 2026-11-24 14:53:51.280229
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '4694b4c7046b'
+revision = '0b8531539284'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,19 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolution_code', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('dispute_id')
+    )
+    op.create_table('meeting_attendance',
+    sa.Column('meeting_id', sa.String(length=64), nullable=False),
+    sa.Column('party_id', sa.String(length=20), nullable=False),
+    sa.PrimaryKeyConstraint('meeting_id', 'party_id')
+    )
+    op.create_table('meetings',
+    sa.Column('meeting_id', sa.String(length=64), nullable=False),
+    sa.Column('body', sa.Enum('regional_board', 'partner_council', 'managers', name='body', native_enum=False, length=20), nullable=False),
+    sa.Column('scheduled_for', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('scheduled_by_party', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('meeting_id')
     )
     op.create_table('notices_of_default',
     sa.Column('notice_id', sa.String(length=64), nullable=False),
@@ -178,6 +191,7 @@ def upgrade() -> None:
     sa.Column('policy_revision', sa.String(length=128), nullable=True),
     sa.Column('referred_from', sa.String(length=64), nullable=True),
     sa.Column('referred_to', sa.String(length=64), nullable=True),
+    sa.Column('meeting_id', sa.String(length=64), nullable=True),
     sa.Column('status', sa.Enum('open', 'adopted', 'rejected', 'referred', name='proposalstatus', native_enum=False, length=20), nullable=False),
     sa.Column('votes_for', sa.Integer(), nullable=False),
     sa.Column('votes_against', sa.Integer(), nullable=False),
@@ -189,6 +203,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('proposal_id'),
     sa.UniqueConstraint('decision_id')
     )
+    with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proposals_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('seats',
     sa.Column('seat_id', sa.String(length=64), nullable=False),
     sa.Column('body', sa.Enum('regional_board', 'partner_council', 'managers', name='body', native_enum=False, length=20), nullable=False),
@@ -247,6 +264,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_seats_body'))
 
     op.drop_table('seats')
+    with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proposals_meeting_id'))
+
     op.drop_table('proposals')
     with op.batch_alter_table('processed_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_processed_events_case_id'))
@@ -267,6 +287,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notices_of_default_party_id'))
 
     op.drop_table('notices_of_default')
+    op.drop_table('meetings')
+    op.drop_table('meeting_attendance')
     op.drop_table('disputes')
     op.drop_table('dead_letters')
     with op.batch_alter_table('command_results', schema=None) as batch_op:
