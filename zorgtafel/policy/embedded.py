@@ -35,13 +35,17 @@ class _Slot:
         self.interpreter.add_data_json(json.dumps(data))
         self.bundles: dict[str, Any] = {}
 
-    def run(self, query: str, input_json: str) -> tuple[bool, Any]:
+    def compile(self, query: str):
         compiled = self.bundles.get(query)
         if compiled is None:
             compiled = self.interpreter.build(query)
             if not compiled.ok():
                 raise PolicyUnavailable(f"query {query} does not compile")
             self.bundles[query] = compiled
+        return compiled
+
+    def run(self, query: str, input_json: str) -> tuple[bool, Any]:
+        compiled = self.compile(query)
         self.interpreter.set_input_term(input_json)
         output = self.interpreter.query_bundle(compiled)
         if not output.ok():
@@ -55,6 +59,8 @@ class _Slot:
 
 
 class EmbeddedEngine(BaseEngine):
+    WARM_QUERIES = ("data.zorgtafel.authz.decision",)
+
     def __init__(self, policy_dir: Path, data: Mapping | None = None, timeout_s: float = 0.5, workers: int = 4):
         self.policy_dir = Path(policy_dir)
         self.timeout_s = timeout_s
@@ -65,7 +71,12 @@ class EmbeddedEngine(BaseEngine):
         try:
             # Compile every slot now: a syntax error is a startup failure, not a first-call one.
             for _ in range(workers):
-                self._slots.put(_Slot(self._modules, self._data))
+                slot = _Slot(self._modules, self._data)
+                # Every RPC asks authz: compile it now on every slot, so a burst of first calls
+                # does not queue behind compilations and trip the fail-closed timeout.
+                for query in self.WARM_QUERIES:
+                    slot.compile(query)
+                self._slots.put(slot)
         except Exception as exc:
             raise PolicyError(f"policies in {self.policy_dir} do not compile: {rego_error_text(exc)}") from exc
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rego")
