@@ -31,6 +31,9 @@ def service_env(service: str, data_dir: Path, bootstrap: str, base: dict | None 
         "PYTHONUNBUFFERED": "1",
     })
     env.pop("ZORGTAFEL_DATABASE_URL", None)  # the embedded default: a SQLite file each
+    # A development suite keeps closed cases for 0 days so that purge can be tried at once
+    # (the demo does); production sets the work process's retention period.
+    env.setdefault("ZORGTAFEL_CASEWORK_RETENTION_DAYS", "0")
     return env
 
 
@@ -128,6 +131,9 @@ class Suite:
         rows.append(f"{'broker':<11} {self.broker.bootstrap:<17} (tansu, memory storage)")
         rows.append(f"data: {self.data_dir}   tokens: zorgtafel token --party OIN --role ROLE "
                     f"--person ID --data-dir {self.data_dir}")
+        days = self.envs[self.services[0]].get("ZORGTAFEL_CASEWORK_RETENTION_DAYS")
+        rows.append(f"closed cases are kept {days} day(s) before purge "
+                    "(ZORGTAFEL_CASEWORK_RETENTION_DAYS)")
         return "\n".join(rows)
 
 

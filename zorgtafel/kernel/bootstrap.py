@@ -151,10 +151,12 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     verifier = TokenVerifier.from_file(settings.effective_jwt_public_key_file,
                                        settings.jwt_issuer, settings.jwt_audience)
     authenticator = Authenticator(verifier, settings.auth_mode)
+    directory = None
     if definition.party_status is not None:
         party_status = definition.party_status(app)
     else:
-        party_status = PartyDirectory(engine, tables["party_directory"]).status
+        directory = PartyDirectory(engine, tables["party_directory"])
+        party_status = directory.status
     interceptor = ZorgtafelInterceptor(authenticator, policy, party_status, metrics, tracer)
 
     server = grpc.server(
@@ -182,6 +184,8 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
 
     app.monitor = HealthMonitor({"database": partial(db.ping, engine), "broker": broker_check},
                                 health_servicer, names, settings.health_interval_s, metrics)
+    if directory is not None:
+        app.monitor.add_check("parties_known", directory.known)
     ops_app = create_ops_app(settings.service, app.monitor, metrics,
                              (partial(definition.ops_routes, app=app)
                               if definition.ops_routes else None))

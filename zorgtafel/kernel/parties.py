@@ -66,3 +66,9 @@ class PartyDirectory:
             row = conn.execute(select(self._table.c.status).where(
                 self._table.c.party_id == party_id)).first()
         return row.status if row else "unknown"
+
+    def known(self) -> bool:
+        """Readiness: until governance's party events have arrived, this service would refuse
+        every caller as an unknown party, so it is not ready to serve."""
+        with self._engine.connect() as conn:
+            return conn.execute(select(self._table.c.party_id).limit(1)).first() is not None
