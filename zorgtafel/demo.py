@@ -150,11 +150,12 @@ class Story:
     def _nominate_and_assess(self, f: dict) -> None:
         self.say("1. Nomination and intake (1.1, 12.2a): the shelter is the provider")
         terms = common.UsageTerms(purposes=["care_coordination"], pre_read_allowed=True)
+        family_name = f"Ionescu-{uuid.uuid4().hex[:6]}"
         reply = self.ok(SHELTER, "nominates a case", self.intake.Nominate, ik.NominateRequest(
             request_id=self.rid(),
             # A new subject each run: nominating the same person again is linked, not doubled.
             subject=ik.SubjectIdentity(given_names="Maria",
-                                       family_name=f"Ionescu-{uuid.uuid4().hex[:6]}",
+                                       family_name=family_name,
                                        date_of_birth="2001-04-17"),
             age_band=ik.AGE_BAND_16_PLUS,
             problems=[ik.LifeDomainProblem(domain=ik.LIFE_DOMAIN_HOUSING),
@@ -165,6 +166,7 @@ class Story:
             chains_involved=[ik.CHAIN_CARE, ik.CHAIN_SAFETY, ik.CHAIN_COERCION_AND_PRESSURE],
             consent_status=ik.CONSENT_STATUS_GIVEN, usage_terms=terms))
         f["case_id"], f["pseudonym"] = reply.case_id, reply.subject_pseudonym
+        f["family_name"] = family_name
         self.say(f"          case {reply.case_id}, subject pseudonym {reply.subject_pseudonym}")
         self.refused(SHELTER, "a shelter worker tries to assess (only the process director may)",
                      self.intake.Assess, ik.AssessRequest(

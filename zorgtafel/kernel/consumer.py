@@ -20,10 +20,12 @@ from kafka.structs import OffsetAndMetadata
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from zorgtafel.contracts.casework import CASE_PURGED
 from zorgtafel.kernel.events import InboundEvent, MalformedEvent, from_kafka
 from opentelemetry.trace import SpanKind
 
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import forget_case, is_forgotten
 from zorgtafel.kernel.tracing import extract, span
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
@@ -141,9 +143,17 @@ class EventConsumer:
                                    .where(table.c.event_id == event.id)).first():
                 outcome = "duplicate"
             else:
+                # The case id lets a purge find the inbox rows of its case; the purge event's
+                # own row keeps none, so nothing of the case outlives it.
+                case_id = None if event.type == CASE_PURGED else (
+                    str(event.data.get("case_id") or "") or None)
+                if case_id and is_forgotten(uow.session, uow.tables, case_id):
+                    case_id = None
                 uow.session.execute(insert(table).values(
                     event_id=event.id, type=event.type, source=event.source,
-                    case_id=str(event.data.get("case_id") or "") or None, processed_at=utcnow()))
+                    case_id=case_id, processed_at=utcnow()))
+                if event.type == CASE_PURGED and event.data.get("case_id"):
+                    forget_case(uow.session, uow.tables, str(event.data["case_id"]))
                 if handler:
                     handler(uow, event)
                 try:

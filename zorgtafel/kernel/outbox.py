@@ -10,7 +10,9 @@ import threading
 import time
 from typing import Callable
 
-from sqlalchemy import select, update
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
 from zorgtafel.kernel.events import to_kafka
@@ -22,7 +24,10 @@ log = get_logger(__name__)
 
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox_table, producer_factory: Callable, *,
-                 interval_s: float = 0.2, batch_size: int = 200, metrics=None) -> None:
+                 interval_s: float = 0.2, batch_size: int = 200, metrics=None,
+                 keep_sent_s: float = 7 * 24 * 3600) -> None:
+        self._keep_sent_s = keep_sent_s
+        self._next_housekeeping = 0.0
         self._engine = engine
         self._outbox = outbox_table
         self._producer_factory = producer_factory
@@ -59,6 +64,7 @@ class OutboxRelay:
         while not self._stop.is_set():
             try:
                 sent = self.publish_pending()
+                self._housekeeping()
                 backoff = self._interval
                 if sent:
                     continue
@@ -76,6 +82,18 @@ class OutboxRelay:
             except Exception:  # noqa: BLE001
                 pass
         self._producer = None
+
+    def _housekeeping(self) -> None:
+        """Sent rows are kept a while (for audits of what left, and re-publishing after a
+        broker loses data), then deleted: the outbox is not an archive of case facts."""
+        now = time.monotonic()
+        if now < self._next_housekeeping:
+            return
+        self._next_housekeeping = now + 60
+        cutoff = utcnow() - timedelta(seconds=self._keep_sent_s)
+        with self._engine.begin() as conn:
+            conn.execute(delete(self._outbox).where(self._outbox.c.sent_at.is_not(None),
+                                                   self._outbox.c.sent_at < cutoff))
 
     def pending_count(self) -> int:
         from sqlalchemy import func

@@ -9,7 +9,8 @@ from sqlalchemy import (BigInteger, Column, Index, Integer, LargeBinary, MetaDat
 
 from zorgtafel.kernel.types import UtcDateTime
 
-KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters")
+KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters",
+                 "forgotten_cases")
 
 
 def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
@@ -64,5 +65,12 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("value", LargeBinary, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
     )
+    forgotten = Table(
+        "forgotten_cases", metadata,
+        # Cases this service has purged: events about them that arrive later on another topic
+        # (no order across topics) are applied without recording the case id again.
+        Column("case_id", String(64), primary_key=True),
+        Column("forgotten_at", UtcDateTime(), nullable=False),
+    )
     return {"outbox": outbox, "processed_events": processed, "command_results": commands,
-            "dead_letters": dead}
+            "dead_letters": dead, "forgotten_cases": forgotten}

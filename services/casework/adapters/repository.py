@@ -12,6 +12,7 @@ from services.casework.adapters import orm
 from services.casework.domain.model import (ActionStatus, Case, CaseState, Meeting,
                                             MeetingStatus, PartyRole, PlanAction)
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.uow import utcnow
 
@@ -256,13 +257,11 @@ class CaseRepository:
 
     def purge(self, case_id: str, at: datetime, year: int, outcome: str, escalated: bool) -> None:
         """Delete every row of the case and its data key; keep only the statistic and the
-        fact that the id was purged. The kernel's outbox rows and stored command responses
-        of the case go too (the purge event itself is written after this, at commit)."""
+        fact that the id was purged. The kernel's rows of the case go too (``forget_case``;
+        the purge event itself is written after this, at commit)."""
         for table in orm.CASE_TABLES:
             self._s.execute(delete(table).where(table.c.case_id == case_id))
-        for name in ("outbox", "command_results"):
-            table = orm.tables[name]
-            self._s.execute(delete(table).where(table.c.case_id == case_id))
+        forget_case(self._s, orm.tables, case_id)
         self._s.execute(insert(orm.purged_cases).values(case_id=case_id, purged_at=at))
         self._s.execute(insert(orm.case_statistics).values(year=year, outcome=outcome,
                                                            escalated=escalated))

@@ -15,6 +15,7 @@ from services.intake.domain.model import (
     Advice, Answer, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination,
     Problem, RejectionReason, Routing, Safety, Status, SubjectIdentity, TriageAnswerKind,
     TriageRound)
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.uow import utcnow
 
@@ -238,10 +239,8 @@ class NominationRepository:
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id.in_(ids)))
         self._uow.session.execute(delete(n).where(n.c.case_id.in_(ids)))
-        for table in ("command_results", "outbox"):
-            t = self._t[table]
-            self._uow.session.execute(delete(t).where(t.c.case_id.in_(ids)))
         for c in ids:
+            forget_case(self._uow.session, self._t, c)
             self._vault.destroy_case_key(self._uow, c)
         return ids
 

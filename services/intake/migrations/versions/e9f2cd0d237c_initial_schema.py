@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: b582738a5610
+Revision ID: e9f2cd0d237c
 Revises: 
-Create Date: 2026-11-24 14:47:59.822021
+Create Date: 2026-11-24 15:05:30.286258
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'b582738a5610'
+revision = 'e9f2cd0d237c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -46,6 +46,11 @@ def upgrade() -> None:
     sa.Column('value', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id')
+    )
+    op.create_table('forgotten_cases',
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
     )
     op.create_table('nominations',
     sa.Column('case_id', sa.String(length=32), nullable=False),
@@ -202,6 +207,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_nominations_linked_to_case_id'))
 
     op.drop_table('nominations')
+    op.drop_table('forgotten_cases')
     op.drop_table('dead_letters')
     with op.batch_alter_table('command_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_command_results_case_id'))

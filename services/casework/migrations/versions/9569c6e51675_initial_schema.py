@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 46f743fb0274
+Revision ID: 9569c6e51675
 Revises: 
-Create Date: 2026-11-24 14:41:22.370352
+Create Date: 2026-11-24 15:05:31.249845
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '46f743fb0274'
+revision = '9569c6e51675'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -96,6 +96,11 @@ def upgrade() -> None:
     sa.Column('value', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id')
+    )
+    op.create_table('forgotten_cases',
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
     )
     op.create_table('meetings',
     sa.Column('meeting_id', sa.String(length=64), nullable=False),
@@ -201,6 +206,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_meetings_case_id'))
 
     op.drop_table('meetings')
+    op.drop_table('forgotten_cases')
     op.drop_table('dead_letters')
     with op.batch_alter_table('command_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_command_results_case_id'))

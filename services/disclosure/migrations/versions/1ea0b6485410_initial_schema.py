@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 366d6b702a78
+Revision ID: 1ea0b6485410
 Revises: 
-Create Date: 2026-11-24 14:41:23.248205
+Create Date: 2026-11-24 15:05:32.412620
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '366d6b702a78'
+revision = '1ea0b6485410'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -129,6 +129,11 @@ def upgrade() -> None:
     sa.Column('value', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('event_id')
+    )
+    op.create_table('forgotten_cases',
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
     )
     op.create_table('items',
     sa.Column('item_id', sa.String(length=64), nullable=False),
@@ -260,6 +265,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_items_case_id'))
 
     op.drop_table('items')
+    op.drop_table('forgotten_cases')
     op.drop_table('dead_letters')
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consents_item_id'))

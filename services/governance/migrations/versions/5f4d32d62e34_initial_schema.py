@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 0b8531539284
+Revision ID: 5f4d32d62e34
 Revises: 
-Create Date: 2026-11-24 14:53:51.280229
+Create Date: 2026-11-24 15:05:33.461332
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0b8531539284'
+revision = '5f4d32d62e34'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -86,6 +86,11 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolution_code', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('dispute_id')
+    )
+    op.create_table('forgotten_cases',
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
     )
     op.create_table('meeting_attendance',
     sa.Column('meeting_id', sa.String(length=64), nullable=False),
@@ -289,6 +294,7 @@ def downgrade() -> None:
     op.drop_table('notices_of_default')
     op.drop_table('meetings')
     op.drop_table('meeting_attendance')
+    op.drop_table('forgotten_cases')
     op.drop_table('disputes')
     op.drop_table('dead_letters')
     with op.batch_alter_table('command_results', schema=None) as batch_op:
