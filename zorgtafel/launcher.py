@@ -77,6 +77,11 @@ class Suite:
         if self.database_url:
             env["ZORGTAFEL_DATABASE_URL"] = self.database_url
             env["ZORGTAFEL_DATABASE_SCHEMA"] = f"{self.schema_prefix}{service}"
+        if service == "casework":
+            # Casework asks disclosure whether pre-read items may be shown (12.2f).
+            port = (self.ports["disclosure"][0] if "disclosure" in self.ports else
+                    env.get("ZORGTAFEL_DISCLOSURE_GRPC_PORT", DEFAULT_GRPC_PORTS["disclosure"]))
+            env.setdefault("ZORGTAFEL_DISCLOSURE_ADDRESS", f"127.0.0.1:{port}")
         return env
 
     def spawn(self, service: str) -> subprocess.Popen:

@@ -50,9 +50,14 @@ def test_governance_lists_every_party_of_the_covenant(broker, data_dir, database
         assert len(municipalities.parties) == 36
 
 
-def test_party_events_reach_disclosure_once_even_when_delivered_twice(broker, data_dir,
-                                                                      database_url):
-    with running_service("disclosure", data_dir, broker.bootstrap, database_url) as dis, \
+def test_party_events_reach_disclosure_once_even_when_delivered_twice(tmp_path_factory,
+                                                                      data_dir, database_url):
+    from zorgtafel.kernel.broker import LocalBroker, free_port
+
+    # A broker of its own: the consumer's counters then speak of this test's events only.
+    broker = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("twice") / "b.log")
+    with broker, \
+            running_service("disclosure", data_dir, broker.bootstrap, database_url) as dis, \
             running_service("governance", data_dir, broker.bootstrap, database_url) as gov:
         expected = len(covenant_parties())
         wait_for(lambda: projection_count(dis) == expected)

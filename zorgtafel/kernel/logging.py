@@ -27,7 +27,7 @@ def redact_sensitive(_logger, _method, event_dict):
 
 def configure_logging(level: str = "INFO", stream=None) -> None:
     """Configure structlog once per process (called by the composition root, not at import)."""
-    logging.basicConfig(format="%(message)s", stream=stream or sys.stderr,
+    logging.basicConfig(format="%(message)s", stream=stream,
                         level=getattr(logging, level.upper(), logging.INFO), force=True)
     # kafka-python is chatty at INFO and logs broker addresses only; keep its warnings.
     logging.getLogger("kafka").setLevel(logging.WARNING)
@@ -42,7 +42,10 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
             getattr(logging, level.upper(), logging.INFO)),
-        logger_factory=structlog.WriteLoggerFactory(file=stream or sys.stderr),
+        # Without an explicit stream, look sys.stderr up for every logger: a test runner (or a
+        # daemon manager) may have replaced it since the configuration.
+        logger_factory=(structlog.WriteLoggerFactory(file=stream) if stream is not None
+                        else lambda *args: structlog.WriteLogger(sys.stderr)),
         cache_logger_on_first_use=False,
     )
 

@@ -35,9 +35,16 @@ def both(broker, tmp_path_factory):
             for party in ACTIVE:
                 e.register_party(party)
             wait_for(lambda: all(e.party_status(p) == "active" for p in ACTIVE), timeout=60)
+            wait_for(lambda: all(_status(dis, p) == "active" for p in ACTIVE), timeout=60)
             yield e, dis
     finally:
         publisher.close()
+
+
+def _status(dis, party: str) -> str | None:
+    t = dis.definition.tables["party_directory"]
+    with dis.engine.connect() as conn:
+        return conn.execute(select(t.c.status).where(t.c.party_id == party)).scalar()
 
 
 def provide(env, dis, case_id, party, content: bytes, *, pre_read: bool) -> str:
