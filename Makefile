@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: install up test test-fast policy-test proto lint-proto bench demo clean
+.PHONY: install up test test-fast policy-test proto lint-proto bench demo audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ bench: install
 
 demo: install
 	$(BIN)/zorgtafel demo
+
+## Code audit (also a test) and dependency audit (pip-audit needs PyPI's vulnerability API).
+audit: install
+	$(BIN)/bandit -q -c pyproject.toml -r zorgtafel services
+	$(PY) -m pip install --quiet pip-audit && $(BIN)/pip-audit --skip-editable
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -43,7 +43,8 @@ def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen | None = N
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/readyz", timeout=1) as r:
+            readyz = f"http://127.0.0.1:{http_port}/readyz"  # fixed loopback http URL
+            with urllib.request.urlopen(readyz, timeout=1) as r:  # nosec B310
                 if r.status == 200 and json.loads(r.read()).get("ready"):
                     return True
         except OSError:

@@ -7,6 +7,8 @@
   escalation, all capabilities dropped, seccomp) and wired (env file paths are mounted, every
   ConfigMap exists, every Secret is one the operations guide tells the operators to create);
 * every namespace is default-deny; no Secret with literal data is rendered;
+* only casework may call another service's gRPC port: disclosure's (pre-reads, 12.2f), at the
+  address in its ZORGTAFEL_DISCLOSURE_ADDRESS;
 * production: replicas >= 2, an HPA and a PDB per service, partner mTLS, adopted policies only;
 * Kafka ACLs follow the who-writes/who-reads table of the architecture;
 * the Dockerfile is multi-stage, pinned, non-root and without compilers in the final stage.
@@ -370,15 +372,143 @@ def allowed_ports(overlay: str, direction: str, labels: dict) -> set[int]:
     return ports
 
 
+# Egress ports every service pod needs: DNS, Kafka, PostgreSQL, governance's bundle endpoint.
+# Casework also calls disclosure's gRPC port (pre-reads, covenant 12.2f); no other service does.
+SERVICE_EGRESS_PORTS = {53, 9093, 5432, 8080}
+EXTRA_EGRESS_PORTS = {"casework": {50051}}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_service_pods_reach_only_what_they_need(overlay):
     for d in objects(overlay, "Deployment"):
+        name = d["metadata"]["name"]
         labels = d["spec"]["template"]["metadata"]["labels"]
         ingress = allowed_ports(overlay, "ingress", labels)
         egress = allowed_ports(overlay, "egress", labels)
-        assert 50051 in ingress and 8080 in ingress, (d["metadata"]["name"], ingress)
-        assert {53, 9093, 5432, 8080} <= egress, (d["metadata"]["name"], egress)
-        assert egress <= {53, 9093, 5432, 8080}, f"unexpected egress ports {egress}"
+        expected = SERVICE_EGRESS_PORTS | EXTRA_EGRESS_PORTS.get(name, set())
+        assert 50051 in ingress and 8080 in ingress, (name, ingress)
+        assert expected <= egress, (name, egress)
+        assert egress <= expected, f"{name}: unexpected egress ports {egress - expected}"
+
+
+def selector_matches(selector: dict, labels: dict) -> bool:
+    """A label selector (matchLabels and matchExpressions); {} selects everything."""
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for e in selector.get("matchExpressions", []):
+        key, op, values = e["key"], e["operator"], e.get("values", [])
+        if ((op == "In" and labels.get(key) not in values)
+                or (op == "NotIn" and key in labels and labels[key] in values)
+                or (op == "Exists" and key not in labels)
+                or (op == "DoesNotExist" and key in labels)):
+            return False
+    return True
+
+
+def namespace_labels(overlay: str, namespace: str) -> dict:
+    found = [n for n in objects(overlay, "Namespace") if n["metadata"]["name"] == namespace]
+    labels = dict(found[0]["metadata"].get("labels", {})) if found else {}
+    labels["kubernetes.io/metadata.name"] = namespace  # set by the API server
+    return labels
+
+
+def rule_admits(overlay: str, policy: dict, rule: dict, peer_key: str, peer_labels: dict,
+                peer_namespace: str, port: int, *, ip_blocks: bool) -> bool:
+    """Whether one ingress ("from") or egress ("to") rule admits TCP `port` to/from the peer pod.
+    An ipBlock counts as admitting the pod only when `ip_blocks` (pod IPs may fall in a CIDR)."""
+    ports = rule.get("ports")
+    if ports and not any(p.get("protocol", "TCP") == "TCP" and (
+            "port" not in p or isinstance(p["port"], str)  # a named port: assume it may match
+            or p["port"] <= port <= p.get("endPort", p["port"]))
+            for p in ports):
+        return False
+    peers = rule.get(peer_key)
+    if not peers:
+        return True  # no peers listed: every source / destination
+    for peer in peers:
+        if "ipBlock" in peer:
+            if ip_blocks:
+                return True
+            continue
+        if "namespaceSelector" in peer:
+            ns_ok = selector_matches(peer["namespaceSelector"], namespace_labels(overlay, peer_namespace))
+        else:
+            ns_ok = peer_namespace == policy["metadata"].get("namespace")
+        if ns_ok and selector_matches(peer.get("podSelector", {}), peer_labels):
+            return True
+    return False
+
+
+def policy_types(policy: dict) -> set[str]:
+    spec = policy["spec"]
+    return set(spec.get("policyTypes") or (["Ingress"] + (["Egress"] if "egress" in spec else [])))
+
+
+def admits(overlay: str, direction: str, pod_labels: dict, peer_labels: dict, port: int, *,
+           pod_namespace: str = "zorgtafel", peer_namespace: str = "zorgtafel",
+           ip_blocks: bool) -> bool:
+    """Whether the NetworkPolicies let the pod (in pod_namespace) receive ("ingress") from, or send
+    ("egress") to, the peer pod on TCP `port`. A pod no policy isolates admits everything."""
+    kind, key, peer_key = {"ingress": ("Ingress", "ingress", "from"),
+                           "egress": ("Egress", "egress", "to")}[direction]
+    isolating = [np for np in objects(overlay, "NetworkPolicy")
+                 if np["metadata"].get("namespace") == pod_namespace and kind in policy_types(np)
+                 and selector_matches(np["spec"]["podSelector"], pod_labels)]
+    if not isolating:
+        return True
+    return any(rule_admits(overlay, np, rule, peer_key, peer_labels, peer_namespace, port,
+                           ip_blocks=ip_blocks)
+               for np in isolating for rule in np["spec"].get(key, []))
+
+
+def service_pod_labels(overlay: str) -> dict[str, dict]:
+    return {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+            for d in objects(overlay, "Deployment")}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_casework_is_told_where_disclosure_is(overlay):
+    """casework's ZORGTAFEL_DISCLOSURE_ADDRESS is the disclosure Service's gRPC port, which leads
+    to the port the disclosure app serves gRPC on; no other service gets the setting."""
+    deployments = {d["metadata"]["name"]: d for d in objects(overlay, "Deployment")}
+    for name, d in deployments.items():
+        for c in pod_spec(d)["containers"] + pod_spec(d).get("initContainers", []):
+            if name != "casework":
+                assert "ZORGTAFEL_DISCLOSURE_ADDRESS" not in container_env(overlay, c), (name, c["name"])
+    app = next(c for c in pod_spec(deployments["casework"])["containers"] if c["name"] == "app")
+    host, _, port = container_env(overlay, app).get("ZORGTAFEL_DISCLOSURE_ADDRESS", "").rpartition(":")
+    services = {s["metadata"]["name"]: s for s in objects(overlay, "Service")}
+    assert host in services and services[host]["spec"]["selector"] == {
+        "app.kubernetes.io/name": "disclosure", "app.kubernetes.io/component": "service"}, host
+    svc_port = next(p for p in services[host]["spec"]["ports"] if p["name"] == "grpc")
+    assert port == str(svc_port["port"]), (port, svc_port)
+    disclosure_app = next(c for c in pod_spec(deployments["disclosure"])["containers"] if c["name"] == "app")
+    container_port = next(p["containerPort"] for p in disclosure_app["ports"]
+                          if p.get("name") == svc_port["targetPort"] or p["containerPort"] == svc_port["targetPort"])
+    assert str(container_port) == container_env(overlay, disclosure_app)["ZORGTAFEL_GRPC_PORT"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_casework_reaches_disclosure_grpc(overlay):
+    pods = service_pod_labels(overlay)
+    casework, disclosure = pods["casework"], pods["disclosure"]
+    # casework -> disclosure:50051 is allowed on both ends (by pod selectors, not by some ipBlock).
+    assert admits(overlay, "egress", casework, disclosure, 50051, ip_blocks=False)
+    assert admits(overlay, "ingress", disclosure, casework, 50051, ip_blocks=False)
+    # No other pod of the namespace may call disclosure's gRPC port (counting ipBlocks as open).
+    others = {n: labels for n, labels in pods.items() if n != "casework"}
+    others["unlabelled pod"] = {}
+    others["other zorgtafel pod"] = {"app.kubernetes.io/part-of": "zorgtafel"}
+    for name, labels in others.items():
+        assert not admits(overlay, "ingress", disclosure, labels, 50051, ip_blocks=True), name
+    for name, labels in pods.items():
+        if name != "casework":
+            assert not admits(overlay, "egress", labels, disclosure, 50051, ip_blocks=True), name
+    # casework gets no other service's gRPC port, and partners still reach disclosure.
+    for name in ("intake", "governance"):
+        assert not admits(overlay, "egress", casework, pods[name], 50051, ip_blocks=True), name
+    assert admits(overlay, "ingress", disclosure, {}, 50051, peer_namespace="ingress-nginx",
+                  ip_blocks=False)
 
 
 # ---- production ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from zorgtafel.kernel.crypto import KeyRing
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.uow import utcnow
 
-PSEUDONYM_SECRET = "subject_pseudonym_key.v1"
+PSEUDONYM_SECRET = "subject_pseudonym_key.v1"  # nosec B105 - the stored secret's name, not a secret
 _DOMAIN = b"zorgtafel.intake.subject_pseudonym.v1\x00"
 
 
