@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import baseline, event_latency
+from bench import baseline, event_latency, suite_rss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -56,6 +56,7 @@ def main() -> int:
     except ImportError:
         pass
     parts["event_latency"] = lambda: event_latency.run(database_url=pg)
+    parts["suite_under_load"] = lambda: suite_rss.run(database_url=pg)
     for name, fn in parts.items():
         t0 = time.perf_counter()
         try:

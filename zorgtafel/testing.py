@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import grpc
@@ -60,6 +61,17 @@ def settings_for(service: str, data_dir: Path, bootstrap: str, database_url: str
                     **overrides)
 
 
+@lru_cache(maxsize=4)
+def shared_policy_engine(policy_dir: Path | None = None):
+    """One embedded engine for every service a test process starts: decisions are stateless,
+    and each engine holds several compiled interpreters (native memory). Its timeout is looser
+    than production's so that a loaded test machine does not turn into fail-closed denials."""
+    from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
+    from zorgtafel.policy.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(policy_dir or DEFAULT_POLICY_DIR, timeout_s=3.0)
+
+
 @contextmanager
 def running_service(service: str, data_dir: Path, bootstrap: str, database_url: str = "",
                     policy=None, **overrides):
@@ -71,6 +83,8 @@ def running_service(service: str, data_dir: Path, bootstrap: str, database_url: 
     if database_url:
         schema = f"t_{uuid.uuid4().hex[:10]}_{service}"
     settings = settings_for(service, data_dir, bootstrap, database_url, schema, **overrides)
+    if policy is None and settings.policy_engine == "embedded":
+        policy = shared_policy_engine(settings.policy_dir)
     app = build(settings, definition(service), policy=policy)
     app.start()
     try:

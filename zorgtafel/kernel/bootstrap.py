@@ -81,6 +81,8 @@ class App:
             checker.close()
         self.engine.dispose()
         self.extras["tracer_provider"].shutdown()
+        if self.extras.get("owns_policy") and hasattr(self.policy, "close"):
+            self.policy.close()
         log.info("service_stopped", service=self.settings.service)
 
     def wait(self) -> None:
@@ -123,6 +125,7 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     uow_factory = partial(definition.uow_class, session_factory, tables, topic=settings.topic,
                           source=f"/zorgtafel/{settings.service}",
                           registry=definition.registry)
+    owns_policy = policy is None
     if policy is None:
         from zorgtafel.policy.factory import engine_from_settings
 
@@ -147,6 +150,7 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
               monitor=None, health_servicer=health_servicer)  # type: ignore[arg-type]
     app.extras["broker_check"] = broker_check
     app.extras["tracer_provider"] = tracer_provider
+    app.extras["owns_policy"] = owns_policy
 
     verifier = TokenVerifier.from_file(settings.effective_jwt_public_key_file,
                                        settings.jwt_issuer, settings.jwt_audience)
