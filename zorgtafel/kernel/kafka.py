@@ -48,6 +48,9 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 3),
         max_poll_records=100,
+        # tansu answers a fetch only when fetch_max_wait_ms has passed or data came: keep the
+        # wait short, so an event reaches its consumer in milliseconds, not half a second.
+        fetch_max_wait_ms=50,
         reconnect_backoff_max_ms=2000,
         request_timeout_ms=max(30000, settings.kafka_session_timeout_ms + 5000),
         **_security(settings),
