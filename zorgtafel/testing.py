@@ -97,3 +97,65 @@ def running_service(service: str, data_dir: Path, bootstrap: str, database_url: 
 
 def channel(app) -> grpc.Channel:
     return grpc.insecure_channel(f"127.0.0.1:{app.grpc_port}")
+
+
+def wait_for(predicate, timeout: float = 40.0, interval: float = 0.1):
+    """Facts travel as events: poll until ``predicate`` returns something truthy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+class Publisher:
+    """Publishes other services' facts to the real broker, as their relays would (contract
+    CloudEvents), so one service can be tested against the facts it consumes."""
+
+    def __init__(self, bootstrap: str) -> None:
+        from kafka import KafkaProducer
+
+        self._producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all")
+
+    def publish(self, service: str, event_type: str, key: str, data: dict,
+                event_id: str | None = None) -> str:
+        from datetime import datetime, timezone
+
+        from zorgtafel.contracts import events as ev
+        from zorgtafel.kernel.events import to_kafka
+
+        event_id = event_id or str(uuid.uuid4())
+        msg = to_kafka(event_id, event_type, f"/zorgtafel/{service}",
+                       datetime.now(timezone.utc), key, data)
+        self._producer.send(ev.TOPIC[service], key=key.encode(), value=msg.value,
+                            headers=list(msg.headers.items())).get(timeout=10)
+        return event_id
+
+    def close(self) -> None:
+        self._producer.close(timeout=2)
+
+
+class LogTee:
+    """A text stream that keeps everything a service logs, for scanning (thread-safe)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._parts: list[str] = []
+
+    def write(self, s: str) -> int:
+        with self._lock:
+            self._parts.append(s)
+        return len(s)
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        with self._lock:
+            return "".join(self._parts)

@@ -15,21 +15,11 @@ from sqlalchemy import func, select, update
 from services.governance.adapters.seed import covenant_parties
 from zorgtafel.governance.v1 import governance_pb2 as pb
 from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
-from zorgtafel.testing import channel, running_service
+from zorgtafel.testing import channel, running_service, wait_for
 
 pytestmark = pytest.mark.integration
 
 DELEGATE = ("00000099000000000001", "council_delegate")  # Gemeente Asten's delegate
-
-
-def wait_for(predicate, timeout=40.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def projection_count(app) -> int:

@@ -6,10 +6,7 @@ as those services' relays would."""
 
 from __future__ import annotations
 
-import io
 import json
-import threading
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -17,14 +14,13 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from kafka import KafkaProducer
 from sqlalchemy import func, select
 
 from zorgtafel.casework.v1 import casework_pb2 as pb
 from zorgtafel.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.contracts import events as ev
-from zorgtafel.kernel.events import to_kafka
-from zorgtafel.testing import Keys, channel, running_service
+from zorgtafel.testing import (Keys, LogTee, Publisher, channel, running_service,
+                               wait_for)
 
 # Parties of the covenant (services/governance/seed/parties.json).
 VEILIG_THUIS = "00000099000000000066"   # nominates the case
@@ -39,16 +35,6 @@ ACTIVE = (VEILIG_THUIS, LUMENS, FARENT, SHELTER, POLICE, KMAR, GGD)
 
 SUBJECT_MARKER = "ps-SUBJECTMARKER"
 MINUTES_MARKER = "MINUTESMARKER"
-
-
-def wait_for(predicate, timeout=40.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def rid() -> str:
@@ -76,42 +62,6 @@ def denial_reasons(err: grpc.RpcError) -> list[str]:
     info = error_details_pb2.ErrorInfo()
     assert status.details and status.details[0].Unpack(info)
     return [v for k, v in sorted(info.metadata.items()) if k.startswith("reason_")]
-
-
-class Publisher:
-    """Publishes other services' facts to the real broker, as their relays would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self._producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all")
-
-    def publish(self, service: str, event_type: str, key: str, data: dict,
-                event_id: str | None = None) -> str:
-        event_id = event_id or str(uuid.uuid4())
-        msg = to_kafka(event_id, event_type, f"/zorgtafel/{service}",
-                       datetime.now(timezone.utc), key, data)
-        self._producer.send(ev.TOPIC[service], key=key.encode(), value=msg.value,
-                            headers=list(msg.headers.items())).get(timeout=10)
-        return event_id
-
-    def close(self) -> None:
-        self._producer.close(timeout=2)
-
-
-class LogTee(io.TextIOBase):
-    """Everything the service logs, kept for scanning."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._parts: list[str] = []
-
-    def write(self, s: str) -> int:
-        with self._lock:
-            self._parts.append(s)
-        return len(s)
-
-    def text(self) -> str:
-        with self._lock:
-            return "".join(self._parts)
 
 
 class Env:

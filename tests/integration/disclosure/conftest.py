@@ -5,7 +5,6 @@ governance's facts published to that broker as contract-conformant CloudEvents."
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from datetime import datetime, timezone
 
@@ -13,15 +12,14 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import select
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.common.v1 import common_pb2
 from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
-from zorgtafel.kernel.events import to_kafka
-from zorgtafel.testing import Keys, channel, running_service
+from zorgtafel.testing import Keys, Publisher, channel, running_service, wait_for
 
 # Parties of the covenant (services/governance/seed/parties.json).
 GGZ = "00000099000000000045"       # provider in most tests
@@ -29,34 +27,6 @@ CELLO = "00000099000000000038"     # involved care provider
 FARENT = "00000099000000000042"    # a party not involved in the case
 ASTEN = "00000099000000000001"     # involved municipality, information need without "health"
 ALL_PARTIES = (GGZ, CELLO, FARENT, ASTEN)
-
-
-def wait_for(predicate, timeout=40.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-class Publisher:
-    """Publishes other services' facts to the real broker, as their relays would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self._producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all")
-
-    def publish(self, service: str, event_type: str, key: str, data: dict) -> str:
-        event_id = str(uuid.uuid4())
-        msg = to_kafka(event_id, event_type, f"/zorgtafel/{service}",
-                       datetime.now(timezone.utc), key, data)
-        self._producer.send(ev.TOPIC[service], key=key.encode(), value=msg.value,
-                            headers=list(msg.headers.items())).get(timeout=10)
-        return event_id
-
-    def close(self) -> None:
-        self._producer.close(timeout=2)
 
 
 class Env:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import grpc
@@ -11,7 +10,7 @@ from google.rpc import error_details_pb2
 
 from zorgtafel.governance.v1 import governance_pb2 as pb
 from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
-from zorgtafel.testing import channel
+from zorgtafel.testing import channel, wait_for  # noqa: F401 - wait_for re-exported to the tests
 
 GRAVE = "00000099000000000016"        # board chair's party (art. 4.3)
 BEST = "00000099000000000004"
@@ -25,16 +24,6 @@ ASTEN = "00000099000000000001"
 
 def rid() -> str:
     return uuid.uuid4().hex
-
-
-def wait_for(predicate, timeout=40.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def precondition_text(err: grpc.RpcError) -> str:

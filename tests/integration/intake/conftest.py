@@ -5,10 +5,7 @@ relay would."""
 
 from __future__ import annotations
 
-import io
 import json
-import threading
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -16,15 +13,14 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from kafka import KafkaProducer
 from sqlalchemy import func, select
 
 from zorgtafel.common.v1 import common_pb2
 from zorgtafel.contracts import events as ev
 from zorgtafel.intake.v1 import intake_pb2 as pb
 from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
-from zorgtafel.kernel.events import to_kafka
-from zorgtafel.testing import Keys, channel, running_service
+from zorgtafel.testing import (Keys, LogTee, Publisher, channel, running_service,
+                               wait_for)
 
 # Parties of the covenant (services/governance/seed/parties.json).
 ASTEN = "00000099000000000001"      # nominating municipality
@@ -35,51 +31,6 @@ GGZ = "00000099000000000045"        # a second nominating party
 FARENT = "00000099000000000042"     # not involved at all
 EXCLUDED = "00000099000000000063"   # Sociom, excluded in these tests (art. 23.2)
 ACTIVE = (ASTEN, HELMOND, POLICE, LUMENS, GGZ, FARENT)
-
-
-def wait_for(predicate, timeout=40.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
-
-
-class Publisher:
-    """Publishes other services' facts to the real broker, as their relays would."""
-
-    def __init__(self, bootstrap: str) -> None:
-        self._producer = KafkaProducer(bootstrap_servers=bootstrap.split(","), acks="all")
-
-    def publish(self, service: str, event_type: str, key: str, data: dict) -> str:
-        event_id = str(uuid.uuid4())
-        msg = to_kafka(event_id, event_type, f"/zorgtafel/{service}",
-                       datetime.now(timezone.utc), key, data)
-        self._producer.send(ev.TOPIC[service], key=key.encode(), value=msg.value,
-                            headers=list(msg.headers.items())).get(timeout=10)
-        return event_id
-
-    def close(self) -> None:
-        self._producer.close(timeout=2)
-
-
-class LogTee(io.TextIOBase):
-    """Everything the service logs, kept for scanning (and still shown on failure)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._parts: list[str] = []
-
-    def write(self, s: str) -> int:
-        with self._lock:
-            self._parts.append(s)
-        return len(s)
-
-    def text(self) -> str:
-        with self._lock:
-            return "".join(self._parts)
 
 
 _counter = iter(range(1, 10_000))
