@@ -117,6 +117,13 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     newcomer = "00000099000000000077"
     acc = board.manager.ApplyAccession(party_id=newcomer, name="Stichting Nieuwkomer",
                                        kind=pb.PARTY_KIND_CARE_PROVIDER).accession
+    # The applicant reads its own application, nothing else (art. 20).
+    from tests.integration.governance.harness import Person
+    applicant = Person(gov, keys, newcomer, "manager")
+    assert applicant.GetParty(party_id=newcomer).party.status == pb.PARTY_STATUS_APPLICANT
+    with pytest.raises(grpc.RpcError) as err:
+        applicant.GetParty(party_id="00000099000000000001")
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     active = [p.party_id for p in board.chair.ListParties(status=pb.PARTY_STATUS_ACTIVE).parties]
     for party in active[:-1]:
         council.delegate(party).ApproveAccession(accession_id=acc.accession_id)

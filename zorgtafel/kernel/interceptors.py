@@ -42,6 +42,13 @@ def _safe(deserializer):
     return decode
 
 
+def _resource(request) -> dict[str, str]:
+    """The party a call is about, when its request names one (``party_id``): lets the policy
+    answer "an applicant may read its own application" (art. 20) without a handler."""
+    party = getattr(request, "party_id", "")
+    return {"party": party} if isinstance(party, str) and party else {}
+
+
 def _metadata(context) -> dict[str, str]:
     return {k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
@@ -73,13 +80,14 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         return handler  # client/bidi streaming are not used by this suite
 
     # -- the call ----------------------------------------------------------------------
-    def _authorise(self, method: str, context, metadata) -> callcontext.CallContext:
+    def _authorise(self, method: str, context, metadata, request) -> callcontext.CallContext:
         certs = (context.auth_context() or {}).get("x509_pem_cert") or []
         principal = self._auth.authenticate(metadata, certs[0] if certs else None)
         status = self._party_status(principal.party)
         try:
-            decision = self._policy.decide(
-                "zorgtafel.authz", {"method": method, "principal": principal.as_input(status)})
+            decision = self._policy.decide("zorgtafel.authz", {
+                "method": method, "principal": principal.as_input(status),
+                "resource": _resource(request)})
         except Exception as exc:  # noqa: BLE001 - any engine failure is a deny (fail closed)
             log.warning("policy_unavailable", method=method, error_type=type(exc).__name__)
             raise Unavailable("policy engine unavailable: denied (fail closed)") from exc
@@ -103,7 +111,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                           attributes={"rpc.system": "grpc", "rpc.method": method}):
                     if isinstance(request, _Undecodable):
                         raise InvalidArgument("request", "request body is not a valid message")
-                    ctx = self._authorise(method, context, metadata)
+                    ctx = self._authorise(method, context, metadata, request)
                     token = callcontext.set_current(ctx)
                     return behavior(request, context)
             except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
@@ -125,7 +133,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                           attributes={"rpc.system": "grpc", "rpc.method": method}):
                     if isinstance(request, _Undecodable):
                         raise InvalidArgument("request", "request body is not a valid message")
-                    ctx = self._authorise(method, context, metadata)
+                    ctx = self._authorise(method, context, metadata, request)
                     token = callcontext.set_current(ctx)
                     for item in behavior(request, context):
                         yield item
