@@ -1,6 +1,7 @@
-"""Faults while commands stream in: the broker frozen and resumed, PostgreSQL connections
-dropped, services killed with SIGKILL mid-flight and restarted, consumers redelivering. Over at
-least 100 injected faults: every accepted command's event is applied exactly once.
+"""Faults while commands stream in: the broker frozen and resumed, the broker killed and
+restarted empty (it keeps records in memory only), PostgreSQL connections dropped, services
+killed with SIGKILL mid-flight and restarted, consumers redelivering. Over at least 100 injected
+faults: every accepted command's event is applied exactly once.
 
 Services run as separate processes (``zorgtafel serve``). Commands are governance registering
 parties (handler, unit of work, outbox, in the same database the governance process relays
@@ -84,11 +85,18 @@ def test_no_event_lost_none_applied_twice_under_injected_faults(tmp_path, pg_url
                     "WHERE pid <> pg_backend_pid() AND application_name LIKE :mine"),
                     {"mine": f"zorgtafel:{prefix}%"}).scalar_one()
             faults["database connections dropped"] += 1
-            if i % 20 == 5:
+            if i % 20 == 5 and (i // 20) % 2 == 0:
                 broker.pause()
                 time.sleep(2.0)
                 broker.resume()
                 faults["broker frozen and resumed"] += 1
+            elif i % 20 == 5:
+                # A real restart: the in-memory broker comes back empty, so records it had
+                # acknowledged are gone; the relays notice and publish them again.
+                broker.kill()
+                time.sleep(1.0)
+                broker.start()
+                faults["broker killed and restarted (records lost)"] += 1
             elif i % 20 == 10:
                 suite.kill("disclosure")
                 suite.spawn("disclosure")

@@ -145,3 +145,23 @@ def test_health_follows_the_broker(tmp_path_factory, data_dir):
             assert err.value.code == 503
     finally:
         b.stop()
+
+
+def test_a_restarted_broker_that_lost_acknowledged_events_gets_them_again(tmp_path_factory,
+                                                                         data_dir):
+    """The local broker keeps records in memory only: a restart loses what it had already
+    acknowledged. The relay notices (end offsets below what was acknowledged) and publishes
+    those outbox rows again; the consumer applies each once."""
+    from zorgtafel.kernel.broker import LocalBroker, free_port
+
+    b = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("restart") / "b.log").start()
+    try:
+        with running_service("governance", data_dir, b.bootstrap) as gov:
+            wait_for(lambda: gov.relay.pending_count() == 0, timeout=60)  # all acknowledged
+            b.kill()
+            b.start()  # same port, empty memory: the acknowledged events are gone
+            with running_service("disclosure", data_dir, b.bootstrap) as dis:
+                wait_for(lambda: projection_count(dis) == len(covenant_parties()), timeout=90)
+                assert dis.consumer.stats.applied == len(covenant_parties())
+    finally:
+        b.stop()

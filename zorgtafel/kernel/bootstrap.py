@@ -135,7 +135,8 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     keyring = KeyRing.from_file(keys_file) if keys_file.exists() else None
 
     relay = OutboxRelay(engine, tables["outbox"], partial(kafka.make_producer, settings),
-                        interval_s=settings.relay_interval_s, metrics=metrics)
+                        interval_s=settings.relay_interval_s, metrics=metrics,
+                        end_offsets=kafka.EndOffsets(settings))
     consumer = None
     if definition.consumes:
         handlers = {t: h for per_topic in definition.consumes.values() for t, h in per_topic.items()}

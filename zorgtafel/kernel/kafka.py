@@ -86,3 +86,30 @@ def ensure_topics(settings: Settings, topics: list[str], partitions: int = 3) ->
 def make_subscribed_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
     ensure_topics(settings, topics)
     return make_consumer(settings, topics)
+
+
+class EndOffsets:
+    """Asks the broker how far each partition reaches (a fresh group-less client per check, so
+    the answer never comes from metadata cached before a broker restart). A partition the
+    broker does not know reaches 0."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def __call__(self, partitions: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        from kafka import TopicPartition
+
+        client = KafkaConsumer(bootstrap_servers=self._settings.kafka_bootstrap.split(","),
+                               client_id=f"zorgtafel-{self._settings.service}-relay-check",
+                               group_id=None, enable_auto_commit=False,
+                               request_timeout_ms=5000, **_security(self._settings))
+        try:
+            known = []
+            for topic in {t for t, _ in partitions}:
+                for p in client.partitions_for_topic(topic) or ():
+                    known.append(TopicPartition(topic, p))
+            ends = client.end_offsets(known) if known else {}
+            return {(tp.topic, tp.partition): ends.get(tp, 0)
+                    for tp in (TopicPartition(t, p) for t, p in partitions)}
+        finally:
+            client.close()

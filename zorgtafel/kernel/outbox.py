@@ -12,7 +12,7 @@ from typing import Callable
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Engine
 
 from zorgtafel.kernel.events import to_kafka
@@ -25,7 +25,11 @@ log = get_logger(__name__)
 class OutboxRelay:
     def __init__(self, engine: Engine, outbox_table, producer_factory: Callable, *,
                  interval_s: float = 0.2, batch_size: int = 200, metrics=None,
-                 keep_sent_s: float = 7 * 24 * 3600) -> None:
+                 keep_sent_s: float = 7 * 24 * 3600, end_offsets: Callable | None = None,
+                 check_every_s: float = 5.0) -> None:
+        self._end_offsets = end_offsets
+        self._check_every = check_every_s
+        self._next_check = 0.0
         self._keep_sent_s = keep_sent_s
         self._next_housekeeping = 0.0
         self._engine = engine
@@ -65,6 +69,7 @@ class OutboxRelay:
             try:
                 sent = self.publish_pending()
                 self._housekeeping()
+                self._check_broker()
                 backoff = self._interval
                 if sent:
                     continue
@@ -82,6 +87,40 @@ class OutboxRelay:
             except Exception:  # noqa: BLE001
                 pass
         self._producer = None
+
+    def republish_if_broker_lost_records(self, end_offsets: Callable) -> int:
+        """Compare what the broker holds with what it acknowledged to us. A partition whose
+        end offset is at or below an offset it once acknowledged has lost records (an
+        in-memory broker restarted, a topic recreated): mark that partition's sent rows unsent,
+        so they are published again in order; consumers skip the ones they already applied.
+        Returns how many rows were marked."""
+        o = self._outbox
+        with self._engine.connect() as conn:
+            acked = conn.execute(
+                select(o.c.topic, o.c.partition, func.max(o.c.offset))
+                .where(o.c.sent_at.is_not(None), o.c.offset.is_not(None))
+                .group_by(o.c.topic, o.c.partition)).all()
+        if not acked:
+            return 0
+        ends = end_offsets({(t, p) for t, p, _ in acked})
+        lost = [(t, p) for t, p, highest in acked if ends.get((t, p), 0) <= highest]
+        marked = 0
+        for topic, partition in lost:
+            with self._engine.begin() as conn:
+                marked += conn.execute(update(o).where(
+                    o.c.topic == topic, o.c.partition == partition, o.c.sent_at.is_not(None))
+                    .values(sent_at=None, partition=None, offset=None)).rowcount
+        if marked:
+            log.warning("broker_lost_acknowledged_events", partitions=len(lost),
+                        republishing=marked)
+            self.wake()
+        return marked
+
+    def _check_broker(self) -> None:
+        if self._end_offsets is None or time.monotonic() < self._next_check:
+            return
+        self._next_check = time.monotonic() + self._check_every
+        self.republish_if_broker_lost_records(self._end_offsets)
 
     def _housekeeping(self) -> None:
         """Sent rows are kept a while (for audits of what left, and re-publishing after a
@@ -124,16 +163,20 @@ class OutboxRelay:
                     row["topic"], key=row["key"].encode(), value=msg.value, headers=headers)))
             self._producer.flush(timeout=10)
             acked: list[int] = []
+            placed: list[dict] = []
             failure = None
             for row_id, fut in futures:
                 try:
-                    fut.get(timeout=10)
+                    meta = fut.get(timeout=10)
                     acked.append(row_id)
+                    placed.append({"row_id": row_id, "p": meta.partition, "o": meta.offset})
                 except Exception as exc:  # noqa: BLE001
                     failure = exc
                     break  # keep per-key order: nothing after a failed row is marked
             if acked:
-                conn.execute(update(o).where(o.c.id.in_(acked)).values(sent_at=utcnow()))
+                now = utcnow()
+                conn.execute(update(o).where(o.c.id == bindparam("row_id")).values(
+                    sent_at=now, partition=bindparam("p"), offset=bindparam("o")), placed)
             failed_ids = [r for r, _ in futures if r not in set(acked)]
             if failed_ids:
                 conn.execute(update(o).where(o.c.id.in_(failed_ids))

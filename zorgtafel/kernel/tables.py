@@ -31,6 +31,10 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("traceparent", String(64), nullable=True),
         Column("created_at", UtcDateTime(), nullable=False),
         Column("sent_at", UtcDateTime(), nullable=True),
+        # Where the broker stored it: lets the relay notice a broker that lost acknowledged
+        # records (a restarted in-memory broker) and publish them again.
+        Column("partition", Integer, nullable=True),
+        Column("offset", BigInteger, nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
     )
     Index("ix_outbox_unsent", outbox.c.sent_at, outbox.c.id)

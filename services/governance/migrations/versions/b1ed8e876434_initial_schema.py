@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 5f4d32d62e34
+Revision ID: b1ed8e876434
 Revises: 
-Create Date: 2026-11-24 15:05:33.461332
+Create Date: 2026-11-24 15:57:53.694934
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '5f4d32d62e34'
+revision = 'b1ed8e876434'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -130,6 +130,8 @@ def upgrade() -> None:
     sa.Column('traceparent', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('partition', sa.Integer(), nullable=True),
+    sa.Column('offset', sa.BigInteger(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')

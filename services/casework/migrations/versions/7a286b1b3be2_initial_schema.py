@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 9569c6e51675
+Revision ID: 7a286b1b3be2
 Revises: 
-Create Date: 2026-11-24 15:05:31.249845
+Create Date: 2026-11-24 15:57:51.199345
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '9569c6e51675'
+revision = '7a286b1b3be2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -134,6 +134,8 @@ def upgrade() -> None:
     sa.Column('traceparent', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('partition', sa.Integer(), nullable=True),
+    sa.Column('offset', sa.BigInteger(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')

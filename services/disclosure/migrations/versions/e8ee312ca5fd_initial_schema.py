@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: 1ea0b6485410
+Revision ID: e8ee312ca5fd
 Revises: 
-Create Date: 2026-11-24 15:05:32.412620
+Create Date: 2026-11-24 15:57:52.396047
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '1ea0b6485410'
+revision = 'e8ee312ca5fd'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -172,6 +172,8 @@ def upgrade() -> None:
     sa.Column('traceparent', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('partition', sa.Integer(), nullable=True),
+    sa.Column('offset', sa.BigInteger(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')

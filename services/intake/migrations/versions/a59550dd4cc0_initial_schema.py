@@ -1,14 +1,14 @@
 """initial schema
 
-Revision ID: e9f2cd0d237c
+Revision ID: a59550dd4cc0
 Revises: 
-Create Date: 2026-11-24 15:05:30.286258
+Create Date: 2026-11-24 15:57:50.213184
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'e9f2cd0d237c'
+revision = 'a59550dd4cc0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -111,6 +111,8 @@ def upgrade() -> None:
     sa.Column('traceparent', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('partition', sa.Integer(), nullable=True),
+    sa.Column('offset', sa.BigInteger(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
