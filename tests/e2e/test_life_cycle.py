@@ -161,6 +161,22 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     print(f"\nexclusion effective in every service after {took:.1f}s")
     assert took < 30
 
+    # The excluded party's attempt to read is refused before any handler and still logged.
+    from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
+    from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+    dis = ds_grpc.DisclosureServiceStub(grpc.insecure_channel(endpoint(s, "disclosure")))
+    attempt = "itm-" + "ab" * 16
+    with pytest.raises(grpc.RpcError) as err:
+        dis.RequestDisclosure(ds.RequestDisclosureRequest(
+            item_ids=[attempt], purpose="care_coordination", action=ds.DISCLOSURE_ACTION_READ),
+            metadata=keys.metadata(target, "caseworker", "excluded-worker"), timeout=10)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    log = dis.AccessLog(ds.AccessLogRequest(party=target), timeout=10,
+                        metadata=keys.metadata("00000099000000000053", "privacy_officer", "fg"))
+    assert any(e.resource == attempt and e.result == "denied" for e in log.entries)
+    assert dis.VerifyLog(ds.VerifyLogRequest(), timeout=10, metadata=keys.metadata(
+        "00000099000000000053", "privacy_officer", "fg")).intact
+
 
 # One read-only method per service that a caseworker of an active party may call.
 PROBES = {

@@ -162,7 +162,10 @@ def bootstrap(settings: Settings, definition: ServiceDefinition, *, policy=None,
     else:
         directory = PartyDirectory(engine, tables["party_directory"])
         party_status = directory.status
-    interceptor = ZorgtafelInterceptor(authenticator, policy, party_status, metrics, tracer)
+    on_refused = (partial(definition.on_refused, app) if definition.on_refused is not None
+                  else None)
+    interceptor = ZorgtafelInterceptor(authenticator, policy, party_status, metrics, tracer,
+                                       on_refused)
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc_max_workers,

@@ -23,6 +23,20 @@ class CallContext:
     span_id: str = ""
 
 
+@dataclass(frozen=True)
+class RefusedCall:
+    """A call the authz policy refused, as a service's access log needs it."""
+    method: str
+    principal: Principal
+    party_status: str
+    decision_id: str
+    policy_revision: str
+    reasons: tuple[str, ...]
+    request: object
+    trace_id: str = ""
+    span_id: str = ""
+
+
 _current: ContextVar[CallContext | None] = ContextVar("zorgtafel_call", default=None)
 
 

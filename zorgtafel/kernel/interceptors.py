@@ -55,8 +55,9 @@ def _metadata(context) -> dict[str, str]:
 
 class ZorgtafelInterceptor(grpc.ServerInterceptor):
     def __init__(self, authenticator: Authenticator, policy, party_status: Callable[[str], str],
-                 metrics=None, tracer=None) -> None:
+                 metrics=None, tracer=None, on_refused: Callable | None = None) -> None:
         self._tracer = tracer
+        self._on_refused = on_refused
         self._auth = authenticator
         self._policy = policy
         self._party_status = party_status
@@ -92,6 +93,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             log.warning("policy_unavailable", method=method, error_type=type(exc).__name__)
             raise Unavailable("policy engine unavailable: denied (fail closed)") from exc
         if decision.allow is not True:
+            self._record_refusal(method, principal, status, decision, request)
             raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision,
                                    policy="zorgtafel.authz")
         trace_id, span_id = current_ids()
@@ -99,6 +101,19 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                                        authz_decision_id=decision.decision_id,
                                        policy_revision=decision.revision, trace_id=trace_id,
                                        span_id=span_id)
+
+    def _record_refusal(self, method, principal, status, decision, request) -> None:
+        if self._on_refused is None:
+            return
+        trace_id, span_id = current_ids()
+        try:
+            self._on_refused(callcontext.RefusedCall(
+                method=method, principal=principal, party_status=status,
+                decision_id=decision.decision_id, policy_revision=decision.revision,
+                reasons=tuple(decision.reasons), request=request, trace_id=trace_id,
+                span_id=span_id))
+        except Exception as exc:  # noqa: BLE001 - the refusal stands; say the log missed it
+            log.error("refusal_not_recorded", method=method, error_type=type(exc).__name__)
 
     def _wrap(self, method: str, behavior, *, streaming: bool):
         def unary(request, context):

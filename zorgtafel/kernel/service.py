@@ -34,3 +34,6 @@ class ServiceDefinition:
     party_status: Callable[["App"], Callable[[str], str]] | None = None
     # Run once the database is migrated (e.g. governance seeds the covenant's parties).
     on_start: Callable[["App"], None] | None = None
+    # Told of every call the authz policy refused (a RefusedCall), so a service whose methods
+    # touch personal data can put the attempt in its access log (NEN 7513: attempts count).
+    on_refused: Callable[["App", object], None] | None = None

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.disclosure.adapters import accesslog, orm
 from services.disclosure.adapters.casekeys import CaseKeys
+from services.disclosure.adapters.refusals import record_refusal
 from services.disclosure.adapters.registers import ProcessingRegister
 from services.disclosure.domain.events import REGISTRY
 from services.disclosure.entrypoints.consumers import make_consumption
@@ -46,7 +47,11 @@ def definition() -> ServiceDefinition:
         except IntegrityError:
             pass  # another replica created the chain head first
 
+    def on_refused(app, refused) -> None:
+        deps = _deps(app, ref)
+        record_refusal(app.uow_factory, deps.register.activity_ref_for(""), refused)
+
     return ServiceDefinition(
         name="disclosure", metadata=orm.metadata, tables=orm.tables, versions_dir=VERSIONS,
         registry=REGISTRY, uow_class=UnitOfWork, register_grpc=register_grpc,
-        consumes=make_consumption(ref), on_start=on_start)
+        consumes=make_consumption(ref), on_start=on_start, on_refused=on_refused)
