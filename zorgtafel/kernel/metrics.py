@@ -9,7 +9,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 class Metrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        labels = {"service": service}
         self.rpc_total = Counter("zorgtafel_rpcs", "RPCs by method and status code",
                                  ["method", "code"], registry=self.registry)
         self.rpc_seconds = Histogram("zorgtafel_rpc_seconds", "RPC latency", ["method"],
@@ -26,4 +25,3 @@ class Metrics:
                            registry=self.registry)
         self.policy_decisions = Counter("zorgtafel_policy_decisions", "Policy decisions",
                                         ["policy", "result"], registry=self.registry)
-        self.service = labels

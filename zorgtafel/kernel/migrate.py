@@ -4,6 +4,7 @@ revision into the service's own ``versions/`` folder by comparing against its me
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -12,12 +13,16 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "alembic"
+# The kernel's own tables (outbox, inbox, command results, dead letters, forgotten cases) are
+# created once, by the kernel's revisions; each service's first revision builds on them.
+KERNEL_VERSIONS = SCRIPT_LOCATION / "versions"
 
 
 def _config(engine: Engine, metadata, versions_dir: Path, schema: str | None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
-    cfg.set_main_option("version_locations", str(versions_dir))
+    cfg.set_main_option("version_locations",
+                        os.pathsep.join(str(p) for p in (KERNEL_VERSIONS, versions_dir)))
     cfg.set_main_option("path_separator", "os")
     cfg.attributes.update(metadata=metadata, engine=engine, schema=schema)
     return cfg
@@ -36,4 +41,5 @@ def make_revision(metadata, versions_dir: Path, message: str) -> None:
         engine = create_engine(f"sqlite:///{tmp}/scratch.db")
         cfg = _config(engine, metadata, versions_dir, None)
         command.upgrade(cfg, "head")
-        command.revision(cfg, message=message, autogenerate=True)
+        command.revision(cfg, message=message, autogenerate=True,
+                         version_path=str(versions_dir))

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: b1ed8e876434
-Revises: 
-Create Date: 2026-11-24 15:57:53.694934
+Revision ID: f4573b197d37
+Revises: kernel_0001
+Create Date: 2026-11-24 16:23:26.166502
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'b1ed8e876434'
-down_revision = None
+revision = 'f4573b197d37'
+down_revision = 'kernel_0001'
 branch_labels = None
 depends_on = None
 
@@ -50,31 +50,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('year', 'metric'),
     sa.UniqueConstraint('year', 'metric', name='uq_annual_counter')
     )
-    op.create_table('command_results',
-    sa.Column('party_id', sa.String(length=32), nullable=False),
-    sa.Column('request_id', sa.String(length=128), nullable=False),
-    sa.Column('method', sa.String(length=200), nullable=False),
-    sa.Column('request_digest', sa.String(length=64), nullable=False),
-    sa.Column('response', sa.LargeBinary(), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('party_id', 'request_id')
-    )
-    with op.batch_alter_table('command_results', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_command_results_case_id'), ['case_id'], unique=False)
-
-    op.create_table('dead_letters',
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('topic', sa.String(length=128), nullable=False),
-    sa.Column('partition', sa.Integer(), nullable=False),
-    sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('error', sa.String(length=500), nullable=False),
-    sa.Column('headers', sa.Text(), nullable=False),
-    sa.Column('value', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
     op.create_table('disputes',
     sa.Column('dispute_id', sa.String(length=64), nullable=False),
     sa.Column('about', sa.Enum('case_director', 'process_director', 'managers', name='disputeabout', native_enum=False, length=20), nullable=False),
@@ -86,11 +61,6 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('resolution_code', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('dispute_id')
-    )
-    op.create_table('forgotten_cases',
-    sa.Column('case_id', sa.String(length=64), nullable=False),
-    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('case_id')
     )
     op.create_table('meeting_attendance',
     sa.Column('meeting_id', sa.String(length=64), nullable=False),
@@ -115,30 +85,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('notices_of_default', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notices_of_default_party_id'), ['party_id'], unique=False)
-
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('topic', sa.String(length=128), nullable=False),
-    sa.Column('key', sa.String(length=128), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('source', sa.String(length=200), nullable=False),
-    sa.Column('subject', sa.String(length=200), nullable=True),
-    sa.Column('time', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('data', sa.Text(), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('traceparent', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('partition', sa.Integer(), nullable=True),
-    sa.Column('offset', sa.BigInteger(), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
 
     op.create_table('parties',
     sa.Column('party_id', sa.String(length=20), nullable=False),
@@ -172,17 +118,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('seq'),
     sa.UniqueConstraint('revision')
     )
-    op.create_table('processed_events',
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('source', sa.String(length=200), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
-    with op.batch_alter_table('processed_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_processed_events_case_id'), ['case_id'], unique=False)
-
     op.create_table('proposals',
     sa.Column('proposal_id', sa.String(length=64), nullable=False),
     sa.Column('body', sa.Enum('regional_board', 'partner_council', 'managers', name='body', native_enum=False, length=20), nullable=False),
@@ -275,34 +210,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_proposals_meeting_id'))
 
     op.drop_table('proposals')
-    with op.batch_alter_table('processed_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_processed_events_case_id'))
-
-    op.drop_table('processed_events')
     op.drop_table('policy_revisions')
     with op.batch_alter_table('party_history', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_party_history_party_id'))
 
     op.drop_table('party_history')
     op.drop_table('parties')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent')
-        batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('notices_of_default', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notices_of_default_party_id'))
 
     op.drop_table('notices_of_default')
     op.drop_table('meetings')
     op.drop_table('meeting_attendance')
-    op.drop_table('forgotten_cases')
     op.drop_table('disputes')
-    op.drop_table('dead_letters')
-    with op.batch_alter_table('command_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_command_results_case_id'))
-
-    op.drop_table('command_results')
     op.drop_table('annual_counters')
     op.drop_table('amendment_signatures')
     with op.batch_alter_table('accessions', schema=None) as batch_op:

@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: e8ee312ca5fd
-Revises: 
-Create Date: 2026-11-24 15:57:52.396047
+Revision ID: 0b65080cffae
+Revises: kernel_0001
+Create Date: 2026-11-24 16:23:25.058403
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'e8ee312ca5fd'
-down_revision = None
+revision = '0b65080cffae'
+down_revision = 'kernel_0001'
 branch_labels = None
 depends_on = None
 
@@ -86,19 +86,6 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('case_id')
     )
-    op.create_table('command_results',
-    sa.Column('party_id', sa.String(length=32), nullable=False),
-    sa.Column('request_id', sa.String(length=128), nullable=False),
-    sa.Column('method', sa.String(length=200), nullable=False),
-    sa.Column('request_digest', sa.String(length=64), nullable=False),
-    sa.Column('response', sa.LargeBinary(), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('party_id', 'request_id')
-    )
-    with op.batch_alter_table('command_results', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_command_results_case_id'), ['case_id'], unique=False)
-
     op.create_table('consents',
     sa.Column('consent_id', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -118,23 +105,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_consents_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_consents_item_id'), ['item_id'], unique=False)
 
-    op.create_table('dead_letters',
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('topic', sa.String(length=128), nullable=False),
-    sa.Column('partition', sa.Integer(), nullable=False),
-    sa.Column('offset', sa.BigInteger(), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('error', sa.String(length=500), nullable=False),
-    sa.Column('headers', sa.Text(), nullable=False),
-    sa.Column('value', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
-    op.create_table('forgotten_cases',
-    sa.Column('case_id', sa.String(length=64), nullable=False),
-    sa.Column('forgotten_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('case_id')
-    )
     op.create_table('items',
     sa.Column('item_id', sa.String(length=64), nullable=False),
     sa.Column('case_id', sa.String(length=64), nullable=False),
@@ -158,30 +128,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_items_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_items_provider'), ['provider'], unique=False)
 
-    op.create_table('outbox',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('topic', sa.String(length=128), nullable=False),
-    sa.Column('key', sa.String(length=128), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('source', sa.String(length=200), nullable=False),
-    sa.Column('subject', sa.String(length=200), nullable=True),
-    sa.Column('time', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('data', sa.Text(), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('traceparent', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('partition', sa.Integer(), nullable=True),
-    sa.Column('offset', sa.BigInteger(), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
-
     op.create_table('party_directory',
     sa.Column('party_id', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -191,17 +137,6 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('party_id')
     )
-    op.create_table('processed_events',
-    sa.Column('event_id', sa.String(length=64), nullable=False),
-    sa.Column('type', sa.String(length=200), nullable=False),
-    sa.Column('source', sa.String(length=200), nullable=False),
-    sa.Column('case_id', sa.String(length=64), nullable=True),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
-    with op.batch_alter_table('processed_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_processed_events_case_id'), ['case_id'], unique=False)
-
     op.create_table('reviews',
     sa.Column('review_id', sa.String(length=64), nullable=False),
     sa.Column('decision_id', sa.String(length=64), nullable=False),
@@ -252,32 +187,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reviews_case_id'))
 
     op.drop_table('reviews')
-    with op.batch_alter_table('processed_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_processed_events_case_id'))
-
-    op.drop_table('processed_events')
     op.drop_table('party_directory')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unsent')
-        batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_items_provider'))
         batch_op.drop_index(batch_op.f('ix_items_case_id'))
 
     op.drop_table('items')
-    op.drop_table('forgotten_cases')
-    op.drop_table('dead_letters')
     with op.batch_alter_table('consents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consents_item_id'))
         batch_op.drop_index(batch_op.f('ix_consents_case_id'))
 
     op.drop_table('consents')
-    with op.batch_alter_table('command_results', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_command_results_case_id'))
-
-    op.drop_table('command_results')
     op.drop_table('case_keys')
     op.drop_table('case_facts')
     op.drop_table('breaches')
