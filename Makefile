@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: install up test test-fast policy-test proto lint-proto bench demo audit clean
+.PHONY: install up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +18,27 @@ install: $(VENV)/.installed
 up: install
 	$(BIN)/zorgtafel up
 
-## Every test: proto lint and freshness, Rego policy tests, unit, integration, e2e, deployment.
-test: install
-	$(BIN)/buf lint
-	$(BIN)/zorgtafel policy test
+## Every test: the house rules (format, lint, import contracts, types), proto lint and
+## compatibility, then pytest: Rego policy tests (once), unit, handler, integration, e2e, deployment.
+test: install rules
 	$(PY) -m pytest -q -p no:cacheprovider
 
-## Unit tests only (no broker, no PostgreSQL): the quick loop while editing.
+## The house rules as tools (each exception is reasoned in pyproject.toml).
+rules: install
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
+	$(BIN)/buf lint
+	$(BIN)/buf breaking --against proto/released.binpb
+
+## Unit and handler tests only (no broker, no PostgreSQL): the quick loop while editing.
 test-fast: install
-	$(PY) -m pytest -q -m "not integration and not e2e"
+	$(PY) -m pytest -q -p no:cacheprovider -m "not integration and not e2e"
+
+## After a release: what clients may rely on from now on (buf breaking compares with it).
+release-protos: install
+	$(BIN)/buf build -o proto/released.binpb
 
 policy-test: install
 	$(BIN)/zorgtafel policy test

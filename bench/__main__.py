@@ -26,32 +26,46 @@ def machine() -> dict:
     except OSError:
         pass
     import os
-    return {"python": platform.python_version(), "cpu": cpu, "cores": os.cpu_count(),
-            "system": platform.platform()}
+
+    return {
+        "python": platform.python_version(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "system": platform.platform(),
+    }
 
 
 def main() -> int:
     from zorgtafel.testing import postgres_url
 
     pg = postgres_url() or ""
-    report: dict = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "machine": machine(), "database": "postgresql" if pg else "sqlite"}
-    print(f"zorgtafel benchmarks on {report['machine']['cpu']} ({report['machine']['cores']} "
-          f"cores), database {report['database']}")
+    report: dict = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "database": "postgresql" if pg else "sqlite",
+    }
+    print(
+        f"zorgtafel benchmarks on {report['machine']['cpu']} ({report['machine']['cores']} "
+        f"cores), database {report['database']}"
+    )
     report["bare_call"] = baseline.bare_function_call()
     report["grpc_echo"] = baseline.grpc_echo()
     echo = report["grpc_echo"]
-    print(f"baseline gRPC echo: {echo['per_second']:.0f}/s p50 {echo['p50_ms']:.2f} ms "
-          f"p99 {echo['p99_ms']:.2f} ms")
+    print(
+        f"baseline gRPC echo: {echo['per_second']:.0f}/s p50 {echo['p50_ms']:.2f} ms "
+        f"p99 {echo['p99_ms']:.2f} ms"
+    )
 
     parts = {}
     try:
         from bench import bench_policy
+
         parts["policy"] = bench_policy.run
     except ImportError:
         pass
     try:
         from bench import bench_disclosure
+
         parts["disclosure"] = lambda: bench_disclosure.run(database_url=pg)
     except ImportError:
         pass
@@ -70,11 +84,19 @@ def main() -> int:
             result["p99_ratio_to_echo"] = result["p99_ms"] / echo["p99_ms"]
         if "per_second" in result:
             result["throughput_ratio_to_echo"] = result["per_second"] / echo["per_second"]
-        print(f"{name}: " + ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-                                      for k, v in result.items() if not isinstance(v, dict)))
+        print(
+            f"{name}: "
+            + ", ".join(
+                f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in result.items()
+                if not isinstance(v, dict)
+            )
+        )
     report["peak_rss_mb_bench_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS of the benchmark process (services in-process): "
-          f"{report['peak_rss_mb_bench_process']:.0f} MB")
+    print(
+        f"peak RSS of the benchmark process (services in-process): "
+        f"{report['peak_rss_mb_bench_process']:.0f} MB"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, default=str))
     print(f"written: {RESULTS / 'latest.json'}")

@@ -13,9 +13,12 @@ import grpc
 def percentiles(samples_s: list[float]) -> dict:
     ordered = sorted(samples_s)
     n = len(ordered)
-    return {"n": n, "p50_ms": ordered[n // 2] * 1000,
-            "p99_ms": ordered[min(n - 1, int(n * 0.99))] * 1000,
-            "mean_ms": statistics.fmean(ordered) * 1000}
+    return {
+        "n": n,
+        "p50_ms": ordered[n // 2] * 1000,
+        "p99_ms": ordered[min(n - 1, int(n * 0.99))] * 1000,
+        "mean_ms": statistics.fmean(ordered) * 1000,
+    }
 
 
 def timed_loop(call, *, seconds: float = 3.0, max_calls: int = 20000) -> dict:
@@ -40,8 +43,10 @@ def bare_function_call(seconds: float = 1.0) -> dict:
 def grpc_echo(seconds: float = 3.0) -> dict:
     """A unary echo server with no interceptors, policy or database."""
     identity = lambda b: b  # noqa: E731
-    handler = grpc.method_handlers_generic_handler("bench.Echo", {
-        "Echo": grpc.unary_unary_rpc_method_handler(lambda req, ctx: req, identity, identity)})
+    handler = grpc.method_handlers_generic_handler(
+        "bench.Echo",
+        {"Echo": grpc.unary_unary_rpc_method_handler(lambda req, ctx: req, identity, identity)},
+    )
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     server.add_generic_rpc_handlers((handler,))
     port = server.add_insecure_port("127.0.0.1:0")

@@ -29,18 +29,30 @@ def _seed(app) -> str:
     directory = app.definition.tables["party_directory"]
     with app.uow_factory() as uow:
         for party in (CARE, GGZ):
-            uow.session.execute(directory.insert().values(
-                party_id=party, name="bench", kind="care_provider", status="active",
-                updated_at=utcnow()))
-        h.upsert_case(uow, case_id, subject_pseudonym=f"psn-{uuid.uuid4().hex[:8]}",
-                      age_band="16_plus", opened=True, roles=json.dumps(
-                          {CARE: {"role": "care_provider", "information_need": ["health"]}}))
+            uow.session.execute(
+                directory.insert().values(
+                    party_id=party,
+                    name="bench",
+                    kind="care_provider",
+                    status="active",
+                    updated_at=utcnow(),
+                )
+            )
+        h.upsert_case(
+            uow,
+            case_id,
+            subject_pseudonym=f"psn-{uuid.uuid4().hex[:8]}",
+            age_band="16_plus",
+            opened=True,
+            roles=json.dumps({CARE: {"role": "care_provider", "information_need": ["health"]}}),
+        )
         uow.commit()
     return case_id
 
 
-def run(database_url: str = "", seconds: float = 8.0, threads: int = 4,
-        echo_seconds: float = 3.0) -> dict:
+def run(
+    database_url: str = "", seconds: float = 8.0, threads: int = 4, echo_seconds: float = 3.0
+) -> dict:
     from zorgtafel.common.v1 import common_pb2
     from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
     from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
@@ -56,17 +68,25 @@ def run(database_url: str = "", seconds: float = 8.0, threads: int = 4,
         with running_service("disclosure", data_dir, broker.bootstrap, database_url) as app:
             case_id = _seed(app)
             stub = pb_grpc.DisclosureServiceStub(channel(app))
-            item = stub.Provide(pb.ProvideRequest(
-                request_id=str(uuid.uuid4()), case_id=case_id, category="health",
-                classification=pb.CLASSIFICATION_CONFIDENTIAL,
-                legal_basis=pb.LEGAL_BASIS_PUBLIC_TASK, content_type="application/json",
-                content=json.dumps({"note": "bench", "diag": "x" * 200}).encode(),
-                terms=common_pb2.UsageTerms(purposes=["care_coordination"],
-                                            summary_only_fields=["diag"])),
-                metadata=keys.metadata(GGZ, "caseworker")).item_id
+            item = stub.Provide(
+                pb.ProvideRequest(
+                    request_id=str(uuid.uuid4()),
+                    case_id=case_id,
+                    category="health",
+                    classification=pb.CLASSIFICATION_CONFIDENTIAL,
+                    legal_basis=pb.LEGAL_BASIS_PUBLIC_TASK,
+                    content_type="application/json",
+                    content=json.dumps({"note": "bench", "diag": "x" * 200}).encode(),
+                    terms=common_pb2.UsageTerms(
+                        purposes=["care_coordination"], summary_only_fields=["diag"]
+                    ),
+                ),
+                metadata=keys.metadata(GGZ, "caseworker"),
+            ).item_id
             md = keys.metadata(CARE, "caseworker", "bench-person")
-            req = pb.RequestDisclosureRequest(item_ids=[item], purpose="care_coordination",
-                                              action=pb.DISCLOSURE_ACTION_READ)
+            req = pb.RequestDisclosureRequest(
+                item_ids=[item], purpose="care_coordination", action=pb.DISCLOSURE_ACTION_READ
+            )
 
             def call():
                 reply = stub.RequestDisclosure(req, metadata=md)
@@ -89,17 +109,19 @@ def run(database_url: str = "", seconds: float = 8.0, threads: int = 4,
                     local.append(time.perf_counter() - t0)
                 with lock:
                     samples.extend(local)
+
             t0 = time.perf_counter()
             pool = [threading.Thread(target=worker) for _ in range(threads)]
             for t in pool:
                 t.start()
             for t in pool:
                 t.join(60)
-            concurrent = {"threads": threads,
-                          "per_second": len(samples) / (time.perf_counter() - t0),
-                          **percentiles(samples)}
-            verified = stub.VerifyLog(pb.VerifyLogRequest(),
-                                      metadata=keys.metadata(GGZ, "auditor"))
+            concurrent = {
+                "threads": threads,
+                "per_second": len(samples) / (time.perf_counter() - t0),
+                **percentiles(samples),
+            }
+            verified = stub.VerifyLog(pb.VerifyLogRequest(), metadata=keys.metadata(GGZ, "auditor"))
             result.update(sequential)
             result["concurrent"] = concurrent
             result["log_records"] = verified.records

@@ -28,8 +28,13 @@ def run(database_url: str = "", cases: int = 4) -> dict:
     keys = Keys(data_dir)
     prefix = f"b{uuid.uuid4().hex[:8]}_"
     broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
-    suite = Suite(data_dir, database_url=database_url, schema_prefix=prefix, broker=broker,
-                  ports={s: (free_port(), free_port()) for s in SERVICES})
+    suite = Suite(
+        data_dir,
+        database_url=database_url,
+        schema_prefix=prefix,
+        broker=broker,
+        ports={s: (free_port(), free_port()) for s in SERVICES},
+    )
     result: dict = {}
     try:
         suite.start(timeout=120)
@@ -42,10 +47,13 @@ def run(database_url: str = "", cases: int = 4) -> dict:
             steps += story.steps
             failures += len(story.failures)
         took = time.perf_counter() - started
-        result = {"cases": cases, "steps": steps, "failed_steps": failures,
-                  "steps_per_second": steps / took,
-                  **{f"peak_rss_mb_{s}": round(_peak_rss_mb(suite.procs[s].pid), 1)
-                     for s in SERVICES}}
+        result = {
+            "cases": cases,
+            "steps": steps,
+            "failed_steps": failures,
+            "steps_per_second": steps / took,
+            **{f"peak_rss_mb_{s}": round(_peak_rss_mb(suite.procs[s].pid), 1) for s in SERVICES},
+        }
     finally:
         suite.stop()
         broker.stop()

@@ -20,8 +20,10 @@ def broker(tmp_path_factory):
 def pg_url():
     url = postgres_url()
     if url is None:
-        pytest.skip("PostgreSQL not reachable at ZORGTAFEL_TEST_DATABASE_URL "
-                    "(default 127.0.0.1:5432/test): PostgreSQL variant skipped; SQLite runs")
+        pytest.skip(
+            "PostgreSQL not reachable at ZORGTAFEL_TEST_DATABASE_URL "
+            "(default 127.0.0.1:5432/test): PostgreSQL variant skipped; SQLite runs"
+        )
     return url
 
 

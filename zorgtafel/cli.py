@@ -1,12 +1,12 @@
 """The one console entry point: ``zorgtafel <command>``.
 
-  up                 the whole suite on this machine (broker, four services, SQLite, embedded policy)
-  serve SERVICE      one service (the Kubernetes entry point)
-  migrate SERVICE    run that service's database migrations and exit
-  makemigration SERVICE -m MSG   write a new Alembic revision for a service (developers)
-  token              mint a development token (dev auth mode only)
-  policy ...         policy owners' tools: test, lint, explain, bundle, revision
-  demo               play partner systems through one whole case against a running suite
+up                 the whole suite on this machine (broker, four services, SQLite, embedded policy)
+serve SERVICE      one service (the Kubernetes entry point)
+migrate SERVICE    run that service's database migrations and exit
+makemigration SERVICE -m MSG   write a new Alembic revision for a service (developers)
+token              mint a development token (dev auth mode only)
+policy ...         policy owners' tools: test, lint, explain, bundle, revision
+demo               play partner systems through one whole case against a running suite
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from zorgtafel.kernel.config import SERVICES
 
 
-def _serve(args) -> int:
+def _serve(args: argparse.Namespace) -> int:
     from zorgtafel.kernel.bootstrap import bootstrap
     from zorgtafel.kernel.config import Settings
     from zorgtafel.kernel.logging import configure_logging
@@ -29,13 +29,16 @@ def _serve(args) -> int:
     app = bootstrap(settings, definition(args.service), run_migrations=not args.no_migrate)
     app.install_signal_handlers()
     app.start()
-    print(f"{args.service}: gRPC {settings.grpc_host}:{app.grpc_port}  "
-          f"ops http://{settings.http_host}:{app.ops.port}", flush=True)
+    print(
+        f"{args.service}: gRPC {settings.grpc_host}:{app.grpc_port}  "
+        f"ops http://{settings.http_host}:{app.ops.port}",
+        flush=True,
+    )
     app.wait()
     return 0
 
 
-def _migrate(args) -> int:
+def _migrate(args: argparse.Namespace) -> int:
     from zorgtafel.kernel import db, migrate
     from zorgtafel.kernel.config import Settings
     from zorgtafel.kernel.registry import definition
@@ -49,7 +52,7 @@ def _migrate(args) -> int:
     return 0
 
 
-def _makemigration(args) -> int:
+def _makemigration(args: argparse.Namespace) -> int:
     from zorgtafel.kernel import migrate
     from zorgtafel.kernel.registry import definition
 
@@ -58,28 +61,35 @@ def _makemigration(args) -> int:
     return 0
 
 
-def _token(args) -> int:
+def _token(args: argparse.Namespace) -> int:
     from zorgtafel.kernel.devkeys import ensure_dev_keys, mint_token
 
     keys = ensure_dev_keys(Path(args.data_dir))
-    print(mint_token((keys / "jwt-private.pem").read_bytes(), party=args.party, role=args.role,
-                     person=args.person, ttl_s=args.ttl))
+    print(
+        mint_token(
+            (keys / "jwt-private.pem").read_bytes(),
+            party=args.party,
+            role=args.role,
+            person=args.person,
+            ttl_s=args.ttl,
+        )
+    )
     return 0
 
 
-def _up(args) -> int:
+def _up(args: argparse.Namespace) -> int:
     from zorgtafel.launcher import run_suite
 
     return run_suite(Path(args.data_dir), broker_port=args.broker_port)
 
 
-def _demo(args) -> int:
+def _demo(args: argparse.Namespace) -> int:
     from zorgtafel.demo import run_demo
 
     return run_demo(Path(args.data_dir))
 
 
-def _verify_log(args) -> int:
+def _verify_log(args: argparse.Namespace) -> int:
     """Recompute the disclosure access log's hash chain (tamper evidence, NEN 7513)."""
     import json as _json
 
@@ -95,20 +105,32 @@ def _verify_log(args) -> int:
             report = verify(conn)
     finally:
         engine.dispose()
-    print(_json.dumps({"intact": report.intact, "records": report.records,
-                       "first_bad_seq": report.first_bad_seq, "problems": report.problems}))
+    print(
+        _json.dumps(
+            {
+                "intact": report.intact,
+                "records": report.records,
+                "first_bad_seq": report.first_bad_seq,
+                "problems": report.problems,
+            }
+        )
+    )
     return 0 if report.intact else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zorgtafel", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="zorgtafel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="run one service")
     p.add_argument("service", choices=SERVICES)
-    p.add_argument("--no-migrate", action="store_true",
-                   help="do not migrate at start (Kubernetes runs `zorgtafel migrate` in an init container)")
+    p.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not migrate at start (Kubernetes runs `zorgtafel migrate` in an init container)",
+    )
     p.set_defaults(func=_serve)
 
     p = sub.add_parser("migrate", help="migrate one service's database to head")
@@ -133,12 +155,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--broker-port", type=int, default=9092)
     p.set_defaults(func=_up)
 
-    p = sub.add_parser("verify-log", help="verify the disclosure access log's hash chain "
-                       "(exit 1 when a record was altered or removed)")
-    p.add_argument("--service-db", required=True,
-                   help="the disclosure database URL (sqlite:///... or postgresql+psycopg://...)")
-    p.add_argument("--schema", default="disclosure",
-                   help="PostgreSQL schema of the disclosure service (default: disclosure)")
+    p = sub.add_parser(
+        "verify-log",
+        help="verify the disclosure access log's hash chain "
+        "(exit 1 when a record was altered or removed)",
+    )
+    p.add_argument(
+        "--service-db",
+        required=True,
+        help="the disclosure database URL (sqlite:///... or postgresql+psycopg://...)",
+    )
+    p.add_argument(
+        "--schema",
+        default="disclosure",
+        help="PostgreSQL schema of the disclosure service (default: disclosure)",
+    )
     p.set_defaults(func=_verify_log)
 
     p = sub.add_parser("demo", help="play one whole case against a running suite")
@@ -148,8 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     try:
         from zorgtafel.policy.cli import register
     except ImportError:  # the policy tools are optional only while they are being built
-        register = None
-    if register is not None:
+        pass
+    else:
         register(sub)
     return parser
 

@@ -13,23 +13,33 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType
 
 from zorgtafel.kernel.broker import LocalBroker
 from zorgtafel.kernel.config import DEFAULT_GRPC_PORTS, DEFAULT_HTTP_PORTS, SERVICES
 from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 
-def service_env(service: str, data_dir: Path, bootstrap: str, base: dict | None = None) -> dict:
+def service_env(
+    service: str, data_dir: Path, bootstrap: str, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
     env = dict(os.environ if base is None else base)
     up = service.upper()
-    env.update({
-        "ZORGTAFEL_DATA_DIR": str(data_dir),
-        "ZORGTAFEL_KAFKA_BOOTSTRAP": bootstrap,
-        "ZORGTAFEL_GRPC_PORT": env.get(f"ZORGTAFEL_{up}_GRPC_PORT", str(DEFAULT_GRPC_PORTS[service])),
-        "ZORGTAFEL_HTTP_PORT": env.get(f"ZORGTAFEL_{up}_HTTP_PORT", str(DEFAULT_HTTP_PORTS[service])),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "ZORGTAFEL_DATA_DIR": str(data_dir),
+            "ZORGTAFEL_KAFKA_BOOTSTRAP": bootstrap,
+            "ZORGTAFEL_GRPC_PORT": env.get(
+                f"ZORGTAFEL_{up}_GRPC_PORT", str(DEFAULT_GRPC_PORTS[service])
+            ),
+            "ZORGTAFEL_HTTP_PORT": env.get(
+                f"ZORGTAFEL_{up}_HTTP_PORT", str(DEFAULT_HTTP_PORTS[service])
+            ),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("ZORGTAFEL_DATABASE_URL", None)  # the embedded default: a SQLite file each
     # A development suite keeps closed cases for 0 days so that purge can be tried at once
     # (the demo does); production sets the work process's retention period.
@@ -37,7 +47,7 @@ def service_env(service: str, data_dir: Path, bootstrap: str, base: dict | None 
     return env
 
 
-def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen | None = None) -> bool:
+def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -57,10 +67,17 @@ class Suite:
     """The services as separate processes beside one broker. Tests and benchmarks use it with
     other ports, a subset of the services, or PostgreSQL (a schema per service)."""
 
-    def __init__(self, data_dir: Path, broker_port: int = 9092, *,
-                 services: tuple[str, ...] = SERVICES, database_url: str = "",
-                 schema_prefix: str = "", ports: dict[str, tuple[int, int]] | None = None,
-                 broker: LocalBroker | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        broker_port: int = 9092,
+        *,
+        services: tuple[str, ...] = SERVICES,
+        database_url: str = "",
+        schema_prefix: str = "",
+        ports: dict[str, tuple[int, int]] | None = None,
+        broker: LocalBroker | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.own_broker = broker is None
         self.broker = broker or LocalBroker(broker_port, log_file=self.data_dir / "broker.log")
@@ -68,10 +85,10 @@ class Suite:
         self.database_url = database_url
         self.schema_prefix = schema_prefix
         self.ports = ports or {}
-        self.procs: dict[str, subprocess.Popen] = {}
-        self.envs: dict[str, dict] = {}
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.envs: dict[str, dict[str, str]] = {}
 
-    def _env(self, service: str) -> dict:
+    def _env(self, service: str) -> dict[str, str]:
         env = service_env(service, self.data_dir, self.broker.bootstrap)
         if service in self.ports:
             env["ZORGTAFEL_GRPC_PORT"], env["ZORGTAFEL_HTTP_PORT"] = map(str, self.ports[service])
@@ -80,24 +97,32 @@ class Suite:
             env["ZORGTAFEL_DATABASE_SCHEMA"] = f"{self.schema_prefix}{service}"
         if service == "casework":
             # Casework asks disclosure whether pre-read items may be shown (12.2f).
-            port = (self.ports["disclosure"][0] if "disclosure" in self.ports else
-                    env.get("ZORGTAFEL_DISCLOSURE_GRPC_PORT", DEFAULT_GRPC_PORTS["disclosure"]))
+            port = (
+                self.ports["disclosure"][0]
+                if "disclosure" in self.ports
+                else env.get("ZORGTAFEL_DISCLOSURE_GRPC_PORT", DEFAULT_GRPC_PORTS["disclosure"])
+            )
             env.setdefault("ZORGTAFEL_DISCLOSURE_ADDRESS", f"127.0.0.1:{port}")
         return env
 
-    def spawn(self, service: str) -> subprocess.Popen:
+    def spawn(self, service: str) -> subprocess.Popen[bytes]:
         env = self.envs.setdefault(service, self._env(service))
         log = open(self.data_dir / f"{service}.log", "ab")
         self.procs[service] = subprocess.Popen(
-            [sys.executable, "-m", "zorgtafel.cli", "serve", service], env=env,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            [sys.executable, "-m", "zorgtafel.cli", "serve", service],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         return self.procs[service]
 
     def wait_ready(self, service: str, timeout: float = 90.0) -> None:
         port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
         if not wait_ready(port, timeout, self.procs[service]):
-            raise RuntimeError(f"{service} did not become ready; see "
-                               f"{self.data_dir / (service + '.log')}")
+            raise RuntimeError(
+                f"{service} did not become ready; see {self.data_dir / (service + '.log')}"
+            )
 
     def kill(self, service: str) -> None:
         proc = self.procs[service]
@@ -132,14 +157,19 @@ class Suite:
         rows = [f"{'service':<11} {'gRPC':<17} ops (HTTP)"]
         for s in self.services:
             e = self.envs[s]
-            rows.append(f"{s:<11} 127.0.0.1:{e['ZORGTAFEL_GRPC_PORT']:<7} "
-                        f"http://127.0.0.1:{e['ZORGTAFEL_HTTP_PORT']}/readyz")
+            rows.append(
+                f"{s:<11} 127.0.0.1:{e['ZORGTAFEL_GRPC_PORT']:<7} "
+                f"http://127.0.0.1:{e['ZORGTAFEL_HTTP_PORT']}/readyz"
+            )
         rows.append(f"{'broker':<11} {self.broker.bootstrap:<17} (tansu, memory storage)")
-        rows.append(f"data: {self.data_dir}   tokens: zorgtafel token --party OIN --role ROLE "
-                    f"--person ID --data-dir {self.data_dir}")
+        rows.append(
+            f"data: {self.data_dir}   tokens: zorgtafel token --party OIN --role ROLE "
+            f"--person ID --data-dir {self.data_dir}"
+        )
         days = self.envs[self.services[0]].get("ZORGTAFEL_CASEWORK_RETENTION_DAYS")
-        rows.append(f"closed cases are kept {days} day(s) before purge "
-                    "(ZORGTAFEL_CASEWORK_RETENTION_DAYS)")
+        rows.append(
+            f"closed cases are kept {days} day(s) before purge (ZORGTAFEL_CASEWORK_RETENTION_DAYS)"
+        )
         return "\n".join(rows)
 
 
@@ -147,7 +177,7 @@ def run_suite(data_dir: Path, broker_port: int = 9092) -> int:
     suite = Suite(data_dir, broker_port)
     stop = threading.Event()
 
-    def on_signal(_signum, _frame):
+    def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
@@ -160,8 +190,9 @@ def run_suite(data_dir: Path, broker_port: int = 9092) -> int:
         while not stop.wait(0.5):
             for name, proc in suite.procs.items():
                 if proc.poll() is not None:
-                    print(f"{name} exited with code {proc.returncode}; stopping the suite",
-                          flush=True)
+                    print(
+                        f"{name} exited with code {proc.returncode}; stopping the suite", flush=True
+                    )
                     return 1
         return 0
     except RuntimeError as exc:

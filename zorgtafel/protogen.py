@@ -49,8 +49,11 @@ def generate(out: Path, root: Path = PROTO_ROOT) -> list[Path]:
                 init.write_text("")
             d = d.parent
         stem = Path(proto).stem
-        generated += [package_dir / f"{stem}_pb2.py", package_dir / f"{stem}_pb2.pyi",
-                      package_dir / f"{stem}_pb2_grpc.py"]
+        generated += [
+            package_dir / f"{stem}_pb2.py",
+            package_dir / f"{stem}_pb2.pyi",
+            package_dir / f"{stem}_pb2_grpc.py",
+        ]
     return generated
 
 

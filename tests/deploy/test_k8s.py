@@ -15,6 +15,7 @@
 
 Needs kubectl (with its built-in kustomize); skipped with a reason when it is absent.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ jsonschema = pytest.importorskip("jsonschema")
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
-OVERLAYS = sorted(p.name for p in (K8S / "overlays").iterdir() if (p / "kustomization.yaml").exists())
+OVERLAYS = sorted(
+    p.name for p in (K8S / "overlays").iterdir() if (p / "kustomization.yaml").exists()
+)
 PRODUCTION_OVERLAYS = [o for o in OVERLAYS if o.startswith("production")]
 CRD_SCHEMAS = Path(__file__).parent / "crd_schemas"
 KUBERNETES_VERSION = "1.32"  # the oldest minor the guide supports; kubernetes-validate ships it
@@ -58,7 +61,10 @@ def render(overlay: str) -> tuple[dict, ...]:
         pytest.skip("kubectl (with kustomize) is not installed: cannot render deploy/k8s")
     out = subprocess.run(
         [KUBECTL, "kustomize", str(K8S / "overlays" / overlay)],
-        check=True, capture_output=True, text=True, timeout=60,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     ).stdout
     return tuple(d for d in yaml.safe_load_all(out) if d)
 
@@ -115,6 +121,7 @@ def test_renders_the_four_services(overlay):
 
 
 # ---- schemas -------------------------------------------------------------------------------------
+
 
 def crd_schema_file(obj: dict) -> Path:
     group, _, version = obj["apiVersion"].rpartition("/")
@@ -175,6 +182,7 @@ def test_crd_subsets_reject_unknown_fields():
 
 # ---- workload hardening --------------------------------------------------------------------------
 
+
 def check_container(owner: str, c: dict, pod_sc: dict, *, needs_probes: bool) -> list[str]:
     where = f"{owner} container {c['name']}"
     problems = []
@@ -206,7 +214,9 @@ def check_container(owner: str, c: dict, pod_sc: dict, *, needs_probes: bool) ->
             if probe not in c:
                 problems.append(f"{where}: no {probe}")
     image = c.get("image", "")
-    if "@sha256:" not in image and (":" not in image.rsplit("/", 1)[-1] or image.endswith(":latest")):
+    if "@sha256:" not in image and (
+        ":" not in image.rsplit("/", 1)[-1] or image.endswith(":latest")
+    ):
         problems.append(f"{where}: image {image!r} is not pinned to a version")
     return problems
 
@@ -273,11 +283,17 @@ def test_file_settings_point_into_mounted_volumes(overlay):
             if c["name"] != "app":
                 continue
             env = container_env(overlay, c)
-            paths = {k: v for k, v in env.items() if re.search(r"_(FILE|CAFILE|CERTFILE|KEYFILE|DIR)$", k)}
+            paths = {
+                k: v
+                for k, v in env.items()
+                if re.search(r"_(FILE|CAFILE|CERTFILE|KEYFILE|DIR)$", k)
+            }
             paths.pop("ZORGTAFEL_POLICY_DIR", None)  # baked into the image
             for key, path in paths.items():
-                if not any(path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")
-                           for m in mounts):
+                if not any(
+                    path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")
+                    for m in mounts
+                ):
                     problems.append(f"{ident(d)}: {key}={path} is not under a volume mount")
     assert not problems, "\n".join(problems)
 
@@ -299,7 +315,11 @@ def referenced(overlay: str) -> tuple[set[str], set[str]]:
         if isinstance(node, dict):
             if "secretKeyRef" in node:
                 secrets.add(node["secretKeyRef"]["name"])
-            if "secret" in node and isinstance(node["secret"], dict) and "secretName" in node["secret"]:
+            if (
+                "secret" in node
+                and isinstance(node["secret"], dict)
+                and "secretName" in node["secret"]
+            ):
                 secrets.add(node["secret"]["secretName"])
             if "passwordSecret" in node:
                 secrets.add(node["passwordSecret"]["name"])
@@ -324,13 +344,21 @@ def referenced(overlay: str) -> tuple[set[str], set[str]]:
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_references_resolve_to_rendered_or_documented_objects(overlay):
     secrets, cms = referenced(overlay)
-    assert secrets <= OPERATOR_SECRETS | GENERATED_SECRETS, secrets - OPERATOR_SECRETS - GENERATED_SECRETS
+    assert secrets <= OPERATOR_SECRETS | GENERATED_SECRETS, (
+        secrets - OPERATOR_SECRETS - GENERATED_SECRETS
+    )
     missing = cms - set(config_maps(overlay)) - OPERATOR_CONFIGMAPS
     assert not missing, f"ConfigMaps referenced but neither rendered nor documented: {missing}"
     guide = (K8S / "README.md").read_text()
-    undocumented = {s for s in (secrets & OPERATOR_SECRETS) | (cms & OPERATOR_CONFIGMAPS)
-                    if s.replace("intake", "<service>").replace("casework", "<service>")
-                    .replace("governance", "<service>").replace("disclosure", "<service>") not in guide}
+    undocumented = {
+        s
+        for s in (secrets & OPERATOR_SECRETS) | (cms & OPERATOR_CONFIGMAPS)
+        if s.replace("intake", "<service>")
+        .replace("casework", "<service>")
+        .replace("governance", "<service>")
+        .replace("disclosure", "<service>")
+        not in guide
+    }
     assert not undocumented, f"not described in deploy/k8s/README.md: {undocumented}"
 
 
@@ -346,20 +374,30 @@ def test_no_secret_material_in_rendered_output(overlay):
 
 # ---- network -------------------------------------------------------------------------------------
 
+
 def is_default_deny(np: dict) -> bool:
     spec = np["spec"]
-    return (spec.get("podSelector") == {} and {"Ingress", "Egress"} <= set(spec.get("policyTypes", []))
-            and not spec.get("ingress") and not spec.get("egress"))
+    return (
+        spec.get("podSelector") == {}
+        and {"Ingress", "Egress"} <= set(spec.get("policyTypes", []))
+        and not spec.get("ingress")
+        and not spec.get("egress")
+    )
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_namespace_denies_by_default(overlay):
     namespaces = {o["metadata"]["name"] for o in objects(overlay, "Namespace")}
-    namespaces |= {o["metadata"]["namespace"] for o in render(overlay) if "namespace" in o["metadata"]}
+    namespaces |= {
+        o["metadata"]["namespace"] for o in render(overlay) if "namespace" in o["metadata"]
+    }
     assert namespaces
     for ns in namespaces:
-        assert any(is_default_deny(np) for np in objects(overlay, "NetworkPolicy")
-                   if np["metadata"].get("namespace") == ns), f"no default-deny NetworkPolicy in {ns}"
+        assert any(
+            is_default_deny(np)
+            for np in objects(overlay, "NetworkPolicy")
+            if np["metadata"].get("namespace") == ns
+        ), f"no default-deny NetworkPolicy in {ns}"
 
 
 def allowed_ports(overlay: str, direction: str, labels: dict) -> set[int]:
@@ -397,10 +435,12 @@ def selector_matches(selector: dict, labels: dict) -> bool:
         return False
     for e in selector.get("matchExpressions", []):
         key, op, values = e["key"], e["operator"], e.get("values", [])
-        if ((op == "In" and labels.get(key) not in values)
-                or (op == "NotIn" and key in labels and labels[key] in values)
-                or (op == "Exists" and key not in labels)
-                or (op == "DoesNotExist" and key in labels)):
+        if (
+            (op == "In" and labels.get(key) not in values)
+            or (op == "NotIn" and key in labels and labels[key] in values)
+            or (op == "Exists" and key not in labels)
+            or (op == "DoesNotExist" and key in labels)
+        ):
             return False
     return True
 
@@ -412,15 +452,29 @@ def namespace_labels(overlay: str, namespace: str) -> dict:
     return labels
 
 
-def rule_admits(overlay: str, policy: dict, rule: dict, peer_key: str, peer_labels: dict,
-                peer_namespace: str, port: int, *, ip_blocks: bool) -> bool:
+def rule_admits(
+    overlay: str,
+    policy: dict,
+    rule: dict,
+    peer_key: str,
+    peer_labels: dict,
+    peer_namespace: str,
+    port: int,
+    *,
+    ip_blocks: bool,
+) -> bool:
     """Whether one ingress ("from") or egress ("to") rule admits TCP `port` to/from the peer pod.
     An ipBlock counts as admitting the pod only when `ip_blocks` (pod IPs may fall in a CIDR)."""
     ports = rule.get("ports")
-    if ports and not any(p.get("protocol", "TCP") == "TCP" and (
-            "port" not in p or isinstance(p["port"], str)  # a named port: assume it may match
-            or p["port"] <= port <= p.get("endPort", p["port"]))
-            for p in ports):
+    if ports and not any(
+        p.get("protocol", "TCP") == "TCP"
+        and (
+            "port" not in p
+            or isinstance(p["port"], str)  # a named port: assume it may match
+            or p["port"] <= port <= p.get("endPort", p["port"])
+        )
+        for p in ports
+    ):
         return False
     peers = rule.get(peer_key)
     if not peers:
@@ -431,7 +485,9 @@ def rule_admits(overlay: str, policy: dict, rule: dict, peer_key: str, peer_labe
                 return True
             continue
         if "namespaceSelector" in peer:
-            ns_ok = selector_matches(peer["namespaceSelector"], namespace_labels(overlay, peer_namespace))
+            ns_ok = selector_matches(
+                peer["namespaceSelector"], namespace_labels(overlay, peer_namespace)
+            )
         else:
             ns_ok = peer_namespace == policy["metadata"].get("namespace")
         if ns_ok and selector_matches(peer.get("podSelector", {}), peer_labels):
@@ -444,26 +500,46 @@ def policy_types(policy: dict) -> set[str]:
     return set(spec.get("policyTypes") or (["Ingress"] + (["Egress"] if "egress" in spec else [])))
 
 
-def admits(overlay: str, direction: str, pod_labels: dict, peer_labels: dict, port: int, *,
-           pod_namespace: str = "zorgtafel", peer_namespace: str = "zorgtafel",
-           ip_blocks: bool) -> bool:
+def admits(
+    overlay: str,
+    direction: str,
+    pod_labels: dict,
+    peer_labels: dict,
+    port: int,
+    *,
+    pod_namespace: str = "zorgtafel",
+    peer_namespace: str = "zorgtafel",
+    ip_blocks: bool,
+) -> bool:
     """Whether the NetworkPolicies let the pod (in pod_namespace) receive ("ingress") from, or send
     ("egress") to, the peer pod on TCP `port`. A pod no policy isolates admits everything."""
-    kind, key, peer_key = {"ingress": ("Ingress", "ingress", "from"),
-                           "egress": ("Egress", "egress", "to")}[direction]
-    isolating = [np for np in objects(overlay, "NetworkPolicy")
-                 if np["metadata"].get("namespace") == pod_namespace and kind in policy_types(np)
-                 and selector_matches(np["spec"]["podSelector"], pod_labels)]
+    kind, key, peer_key = {
+        "ingress": ("Ingress", "ingress", "from"),
+        "egress": ("Egress", "egress", "to"),
+    }[direction]
+    isolating = [
+        np
+        for np in objects(overlay, "NetworkPolicy")
+        if np["metadata"].get("namespace") == pod_namespace
+        and kind in policy_types(np)
+        and selector_matches(np["spec"]["podSelector"], pod_labels)
+    ]
     if not isolating:
         return True
-    return any(rule_admits(overlay, np, rule, peer_key, peer_labels, peer_namespace, port,
-                           ip_blocks=ip_blocks)
-               for np in isolating for rule in np["spec"].get(key, []))
+    return any(
+        rule_admits(
+            overlay, np, rule, peer_key, peer_labels, peer_namespace, port, ip_blocks=ip_blocks
+        )
+        for np in isolating
+        for rule in np["spec"].get(key, [])
+    )
 
 
 def service_pod_labels(overlay: str) -> dict[str, dict]:
-    return {d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
-            for d in objects(overlay, "Deployment")}
+    return {
+        d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
+        for d in objects(overlay, "Deployment")
+    }
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -474,17 +550,29 @@ def test_only_casework_is_told_where_disclosure_is(overlay):
     for name, d in deployments.items():
         for c in pod_spec(d)["containers"] + pod_spec(d).get("initContainers", []):
             if name != "casework":
-                assert "ZORGTAFEL_DISCLOSURE_ADDRESS" not in container_env(overlay, c), (name, c["name"])
+                assert "ZORGTAFEL_DISCLOSURE_ADDRESS" not in container_env(overlay, c), (
+                    name,
+                    c["name"],
+                )
     app = next(c for c in pod_spec(deployments["casework"])["containers"] if c["name"] == "app")
-    host, _, port = container_env(overlay, app).get("ZORGTAFEL_DISCLOSURE_ADDRESS", "").rpartition(":")
+    host, _, port = (
+        container_env(overlay, app).get("ZORGTAFEL_DISCLOSURE_ADDRESS", "").rpartition(":")
+    )
     services = {s["metadata"]["name"]: s for s in objects(overlay, "Service")}
     assert host in services and services[host]["spec"]["selector"] == {
-        "app.kubernetes.io/name": "disclosure", "app.kubernetes.io/component": "service"}, host
+        "app.kubernetes.io/name": "disclosure",
+        "app.kubernetes.io/component": "service",
+    }, host
     svc_port = next(p for p in services[host]["spec"]["ports"] if p["name"] == "grpc")
     assert port == str(svc_port["port"]), (port, svc_port)
-    disclosure_app = next(c for c in pod_spec(deployments["disclosure"])["containers"] if c["name"] == "app")
-    container_port = next(p["containerPort"] for p in disclosure_app["ports"]
-                          if p.get("name") == svc_port["targetPort"] or p["containerPort"] == svc_port["targetPort"])
+    disclosure_app = next(
+        c for c in pod_spec(deployments["disclosure"])["containers"] if c["name"] == "app"
+    )
+    container_port = next(
+        p["containerPort"]
+        for p in disclosure_app["ports"]
+        if p.get("name") == svc_port["targetPort"] or p["containerPort"] == svc_port["targetPort"]
+    )
     assert str(container_port) == container_env(overlay, disclosure_app)["ZORGTAFEL_GRPC_PORT"]
 
 
@@ -507,27 +595,36 @@ def test_only_casework_reaches_disclosure_grpc(overlay):
     # casework gets no other service's gRPC port, and partners still reach disclosure.
     for name in ("intake", "governance"):
         assert not admits(overlay, "egress", casework, pods[name], 50051, ip_blocks=True), name
-    assert admits(overlay, "ingress", disclosure, {}, 50051, peer_namespace="ingress-nginx",
-                  ip_blocks=False)
+    assert admits(
+        overlay, "ingress", disclosure, {}, 50051, peer_namespace="ingress-nginx", ip_blocks=False
+    )
 
 
 # ---- production ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("overlay", PRODUCTION_OVERLAYS)
 def test_production_is_redundant_and_autoscaled(overlay):
     deployments = objects(overlay, "Deployment")
-    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in objects(overlay, "HorizontalPodAutoscaler")}
+    hpas = {
+        h["spec"]["scaleTargetRef"]["name"]: h for h in objects(overlay, "HorizontalPodAutoscaler")
+    }
     pdbs = objects(overlay, "PodDisruptionBudget")
     for d in deployments:
         name = d["metadata"]["name"]
         assert d["spec"].get("replicas", 1) >= 2, name
         assert name in hpas and hpas[name]["spec"]["minReplicas"] >= 2, name
         pod_labels = d["spec"]["template"]["metadata"]["labels"]
-        covering = [p for p in pdbs
-                    if all(pod_labels.get(k) == v for k, v in p["spec"]["selector"]["matchLabels"].items())]
+        covering = [
+            p
+            for p in pdbs
+            if all(pod_labels.get(k) == v for k, v in p["spec"]["selector"]["matchLabels"].items())
+        ]
         assert covering, f"no PodDisruptionBudget for {name}"
-        assert all(p["spec"].get("minAvailable", 0) >= 1 or p["spec"].get("maxUnavailable") == 1
-                   for p in covering)
+        assert all(
+            p["spec"].get("minAvailable", 0) >= 1 or p["spec"].get("maxUnavailable") == 1
+            for p in covering
+        )
 
 
 @pytest.mark.parametrize("overlay", PRODUCTION_OVERLAYS)
@@ -538,22 +635,39 @@ def test_production_uses_mtls_and_adopted_policies_via_opa(overlay):
         env = container_env(overlay, app)
         assert env["ZORGTAFEL_AUTH_MODE"] == "mtls"
         assert env["ZORGTAFEL_PRODUCTION"] == "true"
-        for key in ("ZORGTAFEL_TLS_CERT_FILE", "ZORGTAFEL_TLS_KEY_FILE", "ZORGTAFEL_TLS_CLIENT_CA_FILE",
-                    "ZORGTAFEL_JWT_PUBLIC_KEY_FILE", "ZORGTAFEL_ENCRYPTION_KEYS_FILE"):
+        for key in (
+            "ZORGTAFEL_TLS_CERT_FILE",
+            "ZORGTAFEL_TLS_KEY_FILE",
+            "ZORGTAFEL_TLS_CLIENT_CA_FILE",
+            "ZORGTAFEL_JWT_PUBLIC_KEY_FILE",
+            "ZORGTAFEL_ENCRYPTION_KEYS_FILE",
+        ):
             assert env.get(key, "").startswith("/"), (d["metadata"]["name"], key)
         assert env["ZORGTAFEL_KAFKA_SECURITY_PROTOCOL"] == "SSL"
         assert env["ZORGTAFEL_POLICY_ENGINE"] == "opa"
         assert env["ZORGTAFEL_OPA_URL"] == "http://127.0.0.1:8181"
         opa = next(c for c in spec["containers"] if c["name"] == "opa")
-        assert re.match(r"^openpolicyagent/opa:1\.\d+\.\d+(-static)?(@sha256:[0-9a-f]{64})?$", opa["image"])
-        assert "--addr=127.0.0.1:8181" in opa["args"], "OPA's policy API must not listen on the pod network"
+        assert re.match(
+            r"^openpolicyagent/opa:1\.\d+\.\d+(-static)?(@sha256:[0-9a-f]{64})?$", opa["image"]
+        )
+        assert "--addr=127.0.0.1:8181" in opa["args"], (
+            "OPA's policy API must not listen on the pod network"
+        )
         assert "bundles" in opa["readinessProbe"]["httpGet"]["path"]
         config_volume = next(v for v in spec["volumes"] if v["name"] == "opa-config")
-        config = yaml.safe_load(config_maps(overlay)[config_volume["configMap"]["name"]]["config.yaml"])
+        config = yaml.safe_load(
+            config_maps(overlay)[config_volume["configMap"]["name"]]["config.yaml"]
+        )
         bundle = config["bundles"]["zorgtafel"]
-        assert bundle["service"] == "governance" and bundle["resource"] == "/bundles/zorgtafel.tar.gz"
+        assert (
+            bundle["service"] == "governance" and bundle["resource"] == "/bundles/zorgtafel.tar.gz"
+        )
         url = next(e["value"] for e in opa["env"] if e["name"] == "BUNDLE_SERVICE_URL")
-        expected = "http://127.0.0.1:8080" if d["metadata"]["name"] == "governance" else "http://governance:8080"
+        expected = (
+            "http://127.0.0.1:8080"
+            if d["metadata"]["name"] == "governance"
+            else "http://governance:8080"
+        )
         assert url == expected
 
 
@@ -567,6 +681,7 @@ def test_dev_uses_development_tokens_and_one_replica():
 
 
 # ---- Kafka and PostgreSQL ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
@@ -583,8 +698,10 @@ def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
             assert acl["resource"].get("patternType", "literal") == "literal"
             key = (acl["resource"]["type"], acl["resource"]["name"])
             grants.setdefault(key, set()).update(acl["operations"])
-        expected = {("topic", f"zorgtafel.{service}.v1"): {"Write", "Describe"},
-                    ("group", f"zorgtafel-{service}"): {"Read"}}
+        expected = {
+            ("topic", f"zorgtafel.{service}.v1"): {"Write", "Describe"},
+            ("group", f"zorgtafel-{service}"): {"Read"},
+        }
         expected.update({("topic", f"zorgtafel.{r}.v1"): {"Read", "Describe"} for r in reads})
         assert grants == expected, service
     kafka = objects(overlay, "Kafka")[0]
@@ -598,7 +715,10 @@ def test_cloudnativepg_has_a_database_and_role_per_service(overlay):
     cluster = objects(overlay, "Cluster")[0]
     roles = {r["name"]: r for r in cluster["spec"]["managed"]["roles"]}
     assert set(roles) == set(SERVICES)
-    assert all(r["passwordSecret"]["name"] == f"{n}-db" and not r.get("superuser") for n, r in roles.items())
+    assert all(
+        r["passwordSecret"]["name"] == f"{n}-db" and not r.get("superuser")
+        for n, r in roles.items()
+    )
     dbs = {d["spec"]["name"]: d["spec"] for d in objects(overlay, "Database")}
     assert set(dbs) == set(SERVICES)
     assert all(d["owner"] == n and d["databaseReclaimPolicy"] == "retain" for n, d in dbs.items())
@@ -610,6 +730,7 @@ def test_cloudnativepg_has_a_database_and_role_per_service(overlay):
 
 
 # ---- image ---------------------------------------------------------------------------------------
+
 
 def dockerfile_stages() -> list[list[str]]:
     lines, current = [], ""
@@ -643,7 +764,8 @@ def test_dockerfile_is_multistage_pinned_and_non_root():
         if image in {s[0].split()[-1] for s in stages if " AS " in s[0].upper()}:
             continue  # FROM an earlier stage
         assert re.match(r"^[\w./-]+:\d+\.\d+\.\d+[\w.-]*(@sha256:[0-9a-f]{64})?$", image), (
-            f"base image {image!r} must be pinned to a full version (not latest)")
+            f"base image {image!r} must be pinned to a full version (not latest)"
+        )
         assert ":latest" not in image
     final = stages[-1]
     users = [line.split()[1] for line in final if line.upper().startswith("USER ")]
@@ -653,7 +775,9 @@ def test_dockerfile_is_multistage_pinned_and_non_root():
     final_text = "\n".join(final).lower()
     for tool in ("gcc", "g++", "build-essential", "clang", "make ", "cargo", "rustc", "-dev "):
         assert tool not in final_text, f"build tool {tool.strip()!r} in the final stage"
-    assert any(line.upper().startswith("COPY --FROM=") for line in final), "final stage should copy the build"
+    assert any(line.upper().startswith("COPY --FROM=") for line in final), (
+        "final stage should copy the build"
+    )
     assert "ZORGTAFEL_POLICY_DIR=/app/policies/rego" in "\n".join(final)
     entry = " ".join(line for line in final if line.upper().startswith("ENTRYPOINT"))
     assert "zorgtafel" in entry

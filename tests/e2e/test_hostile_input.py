@@ -6,6 +6,7 @@ party, wrong role, excluded party, right role): only the right role reaches the 
 
 from __future__ import annotations
 
+import grpc
 import pytest
 from google.protobuf import descriptor as d
 from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -13,34 +14,66 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-import grpc
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.testing import channel, running_service
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
-ROLES = ["process_director", "case_director", "caseworker", "front_desk", "board_member",
-         "board_chair", "board_secretary", "council_delegate", "council_secretary", "manager",
-         "privacy_officer", "auditor"]
-ACTIVE = "00000099000000000037"     # an organisation of the covenant (seeded by governance)
+ROLES = [
+    "process_director",
+    "case_director",
+    "caseworker",
+    "front_desk",
+    "board_member",
+    "board_chair",
+    "board_secretary",
+    "council_delegate",
+    "council_secretary",
+    "manager",
+    "privacy_officer",
+    "auditor",
+]
+ACTIVE = "00000099000000000037"  # an organisation of the covenant (seeded by governance)
 EXCLUDED = "00000099000000000038"
 UNKNOWN = "00000099999999999999"
-CLEAR = {grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.FAILED_PRECONDITION,
-         grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND,
-         grpc.StatusCode.ALREADY_EXISTS, grpc.StatusCode.UNAUTHENTICATED,
-         grpc.StatusCode.OUT_OF_RANGE, grpc.StatusCode.RESOURCE_EXHAUSTED,
-         grpc.StatusCode.DEADLINE_EXCEEDED}
+CLEAR = {
+    grpc.StatusCode.OK,
+    grpc.StatusCode.INVALID_ARGUMENT,
+    grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.PERMISSION_DENIED,
+    grpc.StatusCode.NOT_FOUND,
+    grpc.StatusCode.ALREADY_EXISTS,
+    grpc.StatusCode.UNAUTHENTICATED,
+    grpc.StatusCode.OUT_OF_RANGE,
+    grpc.StatusCode.RESOURCE_EXHAUSTED,
+    grpc.StatusCode.DEADLINE_EXCEEDED,
+}
 MARKER = "ZZHOSTILEZZ"
 
 hostile_text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", " ", "'; DROP TABLE cases; --", "\" OR 1=1 --", "{{7*7}}", "${jndi:x}",
-                     "../../etc/passwd", "\u202e\u0000\ud7ff\U0010ffff", "<script>x</script>",
-                     "A" * 100_000, MARKER, "00000099000000000001", "-1", "null"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "'; DROP TABLE cases; --",
+            '" OR 1=1 --',
+            "{{7*7}}",
+            "${jndi:x}",
+            "../../etc/passwd",
+            "\u202e\u0000\ud7ff\U0010ffff",
+            "<script>x</script>",
+            "A" * 100_000,
+            MARKER,
+            "00000099000000000001",
+            "-1",
+            "null",
+        ]
+    ),
     st.text(alphabet=st.characters(min_codepoint=0x80, max_codepoint=0x2FFF), max_size=30),
 ).map(lambda s: s.encode("utf-8", "surrogatepass").decode("utf-8", "ignore"))
 
-INTS = st.one_of(st.integers(-(2 ** 31), 2 ** 31 - 1), st.sampled_from([0, -1, 2 ** 31 - 1]))
+INTS = st.one_of(st.integers(-(2**31), 2**31 - 1), st.sampled_from([0, -1, 2**31 - 1]))
 
 
 def value_strategy(field: d.FieldDescriptor, depth: int):
@@ -59,9 +92,13 @@ def value_strategy(field: d.FieldDescriptor, depth: int):
         if depth > 2:
             return st.none()
         return message_strategy(field.message_type, depth + 1)
-    if t in (d.FieldDescriptor.TYPE_UINT32, d.FieldDescriptor.TYPE_UINT64,
-             d.FieldDescriptor.TYPE_FIXED32, d.FieldDescriptor.TYPE_FIXED64):
-        return st.integers(0, 2 ** 32 - 1)
+    if t in (
+        d.FieldDescriptor.TYPE_UINT32,
+        d.FieldDescriptor.TYPE_UINT64,
+        d.FieldDescriptor.TYPE_FIXED32,
+        d.FieldDescriptor.TYPE_FIXED64,
+    ):
+        return st.integers(0, 2**32 - 1)
     return INTS
 
 
@@ -113,12 +150,19 @@ def service_methods(app):
     from google.protobuf import message_factory
 
     out = []
-    for name in app.extras.get("grpc_service_names", []):
+    for name in app.grpc_service_names:
         from google.protobuf import descriptor_pool
+
         sd = descriptor_pool.Default().FindServiceByName(name)
         for m in sd.methods:
-            out.append((f"/{sd.full_name}/{m.name}", message_factory.GetMessageClass(m.input_type),
-                        message_factory.GetMessageClass(m.output_type), m.server_streaming))
+            out.append(
+                (
+                    f"/{sd.full_name}/{m.name}",
+                    message_factory.GetMessageClass(m.input_type),
+                    message_factory.GetMessageClass(m.output_type),
+                    m.server_streaming,
+                )
+            )
     return out
 
 
@@ -142,6 +186,7 @@ def suite(tmp_path_factory, broker):
     from sqlalchemy import func, select
 
     from services.governance.adapters.seed import covenant_parties
+
     deadline = _time.monotonic() + 90
     for s, app in apps.items():
         if s == "governance":
@@ -150,23 +195,29 @@ def suite(tmp_path_factory, broker):
         while _time.monotonic() < deadline:
             with app.engine.connect() as conn:
                 if conn.execute(select(func.count()).select_from(table)).scalar_one() >= len(
-                        covenant_parties()):
+                    covenant_parties()
+                ):
                     break
             _time.sleep(0.3)
     for s, app in apps.items():
         if s == "governance":
             table = app.definition.tables["parties"]
             with app.engine.begin() as conn:
-                conn.execute(update(table).where(table.c.party_id == EXCLUDED)
-                             .values(status="excluded"))
+                conn.execute(
+                    update(table).where(table.c.party_id == EXCLUDED).values(status="excluded")
+                )
             continue
         table = app.definition.tables["party_directory"]
         from zorgtafel.kernel.uow import utcnow
+
         with app.engine.begin() as conn:
             for oin, status in ((ACTIVE, "active"), (EXCLUDED, "excluded")):
                 conn.execute(table.delete().where(table.c.party_id == oin))
-                conn.execute(table.insert().values(party_id=oin, name="x", kind="other",
-                                                   status=status, updated_at=utcnow()))
+                conn.execute(
+                    table.insert().values(
+                        party_id=oin, name="x", kind="other", status=status, updated_at=utcnow()
+                    )
+                )
     yield apps, keys
     for cm in reversed(stack):
         cm.__exit__(None, None, None)
@@ -175,9 +226,19 @@ def suite(tmp_path_factory, broker):
 def allowed_roles(app, method: str) -> list[str]:
     roles = []
     for role in ROLES:
-        decision = app.policy.decide("zorgtafel.authz", {"method": method, "principal": {
-            "party": ACTIVE, "party_status": "active", "role": role, "person": "p",
-            "authenticated_by": "dev_token"}})
+        decision = app.policy.decide(
+            "zorgtafel.authz",
+            {
+                "method": method,
+                "principal": {
+                    "party": ACTIVE,
+                    "party_status": "active",
+                    "role": role,
+                    "person": "p",
+                    "authenticated_by": "dev_token",
+                },
+            },
+        )
         if decision.allow is True:
             roles.append(role)
     return roles
@@ -225,11 +286,13 @@ def test_every_rpc_answers_hostile_input_with_a_clear_status(suite, service):
         roles = allowed_roles(app, method) or ["process_director"]
         md = keys.metadata(ACTIVE, roles[0], "hostile-tester")
 
-        @settings(max_examples=12, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(message_strategy(req_cls.DESCRIPTOR))
         def fuzz(msg):
-            assert_clear(call(app, method, req_cls, resp_cls, streaming, msg, md))
+            # Called at once, inside this iteration: the loop variables are the current ones.
+            assert_clear(call(app, method, req_cls, resp_cls, streaming, msg, md))  # noqa: B023
 
         fuzz()
         # Bytes that are not a message at all, and a replayed request.
@@ -247,24 +310,34 @@ def test_only_the_right_role_of_an_active_party_is_served(suite, service):
         wrong = next(r for r in ROLES if r not in roles) if len(roles) < len(ROLES) else None
         refused = {
             "no principal": (None, {grpc.StatusCode.UNAUTHENTICATED}),
-            "unknown party": (keys.metadata(UNKNOWN, roles[0]), {grpc.StatusCode.PERMISSION_DENIED}),
-            "excluded party": (keys.metadata(EXCLUDED, roles[0]),
-                               {grpc.StatusCode.PERMISSION_DENIED}),
+            "unknown party": (
+                keys.metadata(UNKNOWN, roles[0]),
+                {grpc.StatusCode.PERMISSION_DENIED},
+            ),
+            "excluded party": (
+                keys.metadata(EXCLUDED, roles[0]),
+                {grpc.StatusCode.PERMISSION_DENIED},
+            ),
         }
         if wrong:
-            refused["wrong role"] = (keys.metadata(ACTIVE, wrong),
-                                     {grpc.StatusCode.PERMISSION_DENIED})
+            refused["wrong role"] = (
+                keys.metadata(ACTIVE, wrong),
+                {grpc.StatusCode.PERMISSION_DENIED},
+            )
         for label, (md, codes) in refused.items():
             err = call(app, method, req_cls, resp_cls, streaming, req_cls(), md)
             assert err is not None and err.code() in codes, (method, label, err)
             if err.code() == grpc.StatusCode.PERMISSION_DENIED:
                 # refused by the authz policy itself, before any handler ran
                 assert denying_policy(err) == "zorgtafel.authz", (method, label)
-        err = call(app, method, req_cls, resp_cls, streaming, req_cls(),
-                   keys.metadata(ACTIVE, roles[0]))
-        assert err is None or err.code() not in {grpc.StatusCode.UNAUTHENTICATED,
-                                                  grpc.StatusCode.INTERNAL,
-                                                  grpc.StatusCode.UNKNOWN}, (method, err)
+        err = call(
+            app, method, req_cls, resp_cls, streaming, req_cls(), keys.metadata(ACTIVE, roles[0])
+        )
+        assert err is None or err.code() not in {
+            grpc.StatusCode.UNAUTHENTICATED,
+            grpc.StatusCode.INTERNAL,
+            grpc.StatusCode.UNKNOWN,
+        }, (method, err)
         assert err is None or denying_policy(err) != "zorgtafel.authz", (method, err)
 
 
@@ -273,7 +346,7 @@ def denying_policy(err) -> str | None:
     from grpc_status import rpc_status
 
     status = rpc_status.from_call(err)
-    for detail in (status.details if status else []):
+    for detail in status.details if status else []:
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info):
             return info.metadata.get("policy")

@@ -14,15 +14,15 @@ from types import SimpleNamespace
 
 import grpc
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 
-from tests.integration.governance.harness import Board, Council, precondition_text
+from tests.integration.governance.harness import Board, Council
 from zorgtafel.demo import Story
 from zorgtafel.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.launcher import Suite
-from zorgtafel.testing import Keys, drop_schema
+from zorgtafel.testing import Keys, drop_schema, precondition
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -65,10 +65,13 @@ def rows_containing(pg_url: str, schema: str, needles: list[str]) -> dict[str, s
             for table in inspect(conn).get_table_names(schema=schema):
                 for row in conn.execute(text(f'SELECT * FROM "{schema}"."{table}"')):
                     blob = " ".join(
-                        v.decode("utf-8", "replace") if isinstance(v, (bytes, memoryview))
-                        and not isinstance(v, memoryview) else
-                        bytes(v).decode("utf-8", "replace") if isinstance(v, memoryview)
-                        else str(v) for v in row)
+                        v.decode("utf-8", "replace")
+                        if isinstance(v, (bytes, memoryview)) and not isinstance(v, memoryview)
+                        else bytes(v).decode("utf-8", "replace")
+                        if isinstance(v, memoryview)
+                        else str(v)
+                        for v in row
+                    )
                     for needle in needles:
                         if needle in blob:
                             found.setdefault(needle, set()).add(table)
@@ -86,8 +89,14 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
     assert facts.get("access_log_records", 0) >= 7
 
     identity = [facts["family_name"], "2001-04-17"]
-    content = ["shelter stay since March", "Demo-street", "health note", "police record summary",
-               "agreed: shelter leads", "acute threat reported tonight"]
+    content = [
+        "shelter stay since March",
+        "Demo-street",
+        "health note",
+        "police record summary",
+        "agreed: shelter leads",
+        "acute threat reported tonight",
+    ]
     time.sleep(2)  # the last purge events are applied (the story waited for disclosure's)
     for service in SERVICES:
         found = rows_containing(pg_url, f"{prefix}{service}", identity + content)
@@ -100,7 +109,8 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
         allowed = {"forgotten_cases"} | {
             # the access log and the break-glass review list (its justification erased)
             "disclosure": {"access_log", "reviews"},
-            "casework": {"outbox", "command_results", "purged_cases"}}.get(service, set())
+            "casework": {"outbox", "command_results", "purged_cases"},
+        }.get(service, set())
         assert case_rows.get(facts["case_id"], set()) <= allowed, (service, case_rows)
         log = (s.data_dir / f"{service}.log").read_text(errors="replace")
         leaked = [n for n in identity + content if n in log]
@@ -115,10 +125,12 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     # Accession (art. 20): via the managers, every active party approves, the board decides,
     # Annex 1 is signed by the organisation and the chair.
     newcomer = "00000099000000000077"
-    acc = board.manager.ApplyAccession(party_id=newcomer, name="Stichting Nieuwkomer",
-                                       kind=pb.PARTY_KIND_CARE_PROVIDER).accession
+    acc = board.manager.ApplyAccession(
+        party_id=newcomer, name="Stichting Nieuwkomer", kind=pb.PARTY_KIND_CARE_PROVIDER
+    ).accession
     # The applicant reads its own application, nothing else (art. 20).
     from tests.integration.governance.harness import Person
+
     applicant = Person(gov, keys, newcomer, "manager")
     assert applicant.GetParty(party_id=newcomer).party.status == pb.PARTY_STATUS_APPLICANT
     with pytest.raises(grpc.RpcError) as err:
@@ -127,19 +139,25 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     active = [p.party_id for p in board.chair.ListParties(status=pb.PARTY_STATUS_ACTIVE).parties]
     for party in active[:-1]:
         council.delegate(party).ApproveAccession(accession_id=acc.accession_id)
-    proposal = board.chair.Propose(body=pb.BODY_REGIONAL_BOARD, kind=pb.PROPOSAL_KIND_ACCESSION,
-                                   subject_code="accession",
-                                   accession_id=acc.accession_id).proposal
+    proposal = board.chair.Propose(
+        body=pb.BODY_REGIONAL_BOARD,
+        kind=pb.PROPOSAL_KIND_ACCESSION,
+        subject_code="accession",
+        accession_id=acc.accession_id,
+    ).proposal
     board.vote(proposal.proposal_id, [FOR, FOR, FOR])
     with pytest.raises(grpc.RpcError) as err:
         board.chair.Decide(proposal_id=proposal.proposal_id)
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert active[-1] in precondition_text(err.value)  # the reason names whose approval
+    assert active[-1] in precondition(err.value).description  # the reason names whose approval
     council.delegate(active[-1]).ApproveAccession(accession_id=acc.accession_id)
     board.chair.Decide(proposal_id=proposal.proposal_id)
-    board.chair.RecordAccessionSignature(accession_id=acc.accession_id,
-                                         signed_by_organisation=True, signed_by_board_chair=True,
-                                         form_reference="annex1-e2e")
+    board.chair.RecordAccessionSignature(
+        accession_id=acc.accession_id,
+        signed_by_organisation=True,
+        signed_by_board_chair=True,
+        form_reference="annex1-e2e",
+    )
     # The new party is served by the other services once the event reaches them.
     wait_served(s, keys, newcomer, expect_served=True)
 
@@ -148,11 +166,12 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     wait_served(s, keys, target, expect_served=True)
     with pytest.raises(grpc.RpcError) as err:
         board.chair.Exclude(party_id=target, subject_code="breach")
-    assert "notice of default" in precondition_text(err.value)
+    assert "notice of default" in precondition(err.value).description
     board.secretary.RecordNoticeOfDefault(party_id=target, reason_code="art_17_breach")
     p = board.chair.Exclude(party_id=target, subject_code="breach").proposal
-    board.secretary.RecordWrittenInput(proposal_id=p.proposal_id, party_id=target,
-                                       kind=pb.INPUT_KIND_HEARD)
+    board.secretary.RecordWrittenInput(
+        proposal_id=p.proposal_id, party_id=target, kind=pb.INPUT_KIND_HEARD
+    )
     board.vote(p.proposal_id, [FOR, FOR, FOR, AGAINST])
     decided_at = time.monotonic()
     board.chair.Decide(proposal_id=p.proposal_id)
@@ -164,18 +183,29 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     # The excluded party's attempt to read is refused before any handler and still logged.
     from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
     from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+
     dis = ds_grpc.DisclosureServiceStub(grpc.insecure_channel(endpoint(s, "disclosure")))
     attempt = "itm-" + "ab" * 16
     with pytest.raises(grpc.RpcError) as err:
-        dis.RequestDisclosure(ds.RequestDisclosureRequest(
-            item_ids=[attempt], purpose="care_coordination", action=ds.DISCLOSURE_ACTION_READ),
-            metadata=keys.metadata(target, "caseworker", "excluded-worker"), timeout=10)
+        dis.RequestDisclosure(
+            ds.RequestDisclosureRequest(
+                item_ids=[attempt], purpose="care_coordination", action=ds.DISCLOSURE_ACTION_READ
+            ),
+            metadata=keys.metadata(target, "caseworker", "excluded-worker"),
+            timeout=10,
+        )
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    log = dis.AccessLog(ds.AccessLogRequest(party=target), timeout=10,
-                        metadata=keys.metadata("00000099000000000053", "privacy_officer", "fg"))
+    log = dis.AccessLog(
+        ds.AccessLogRequest(party=target),
+        timeout=10,
+        metadata=keys.metadata("00000099000000000053", "privacy_officer", "fg"),
+    )
     assert any(e.resource == attempt and e.result == "denied" for e in log.entries)
-    assert dis.VerifyLog(ds.VerifyLogRequest(), timeout=10, metadata=keys.metadata(
-        "00000099000000000053", "privacy_officer", "fg")).intact
+    assert dis.VerifyLog(
+        ds.VerifyLogRequest(),
+        timeout=10,
+        metadata=keys.metadata("00000099000000000053", "privacy_officer", "fg"),
+    ).intact
 
 
 # One read-only method per service that a caseworker of an active party may call.
@@ -188,13 +218,13 @@ PROBES = {
 
 def served(suite, keys, party: str, service: str) -> bool:
     call = grpc.insecure_channel(endpoint(suite, service)).unary_unary(
-        PROBES[service], request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        PROBES[service], request_serializer=lambda b: b, response_deserializer=lambda b: b
+    )
     try:
         call(b"", metadata=keys.metadata(party, "caseworker", "probe"), timeout=10)
         return True
     except grpc.RpcError as err:
-        return err.code() != grpc.StatusCode.PERMISSION_DENIED or \
-            "authz" not in _policy_of(err)
+        return err.code() != grpc.StatusCode.PERMISSION_DENIED or "authz" not in _policy_of(err)
 
 
 def _policy_of(err) -> str:
@@ -202,7 +232,7 @@ def _policy_of(err) -> str:
     from grpc_status import rpc_status
 
     status = rpc_status.from_call(err)
-    for d in (status.details if status else []):
+    for d in status.details if status else []:
         info = error_details_pb2.ErrorInfo()
         if d.Unpack(info):
             return info.metadata.get("policy", "")

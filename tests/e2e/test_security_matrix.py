@@ -31,8 +31,9 @@ def secured(tmp_path_factory, broker):
     keys = Keys(data_dir)
     ca = TestCA()
     files = ca.write_server_files(data_dir / "tls")
-    with running_service("governance", data_dir, broker.bootstrap, auth_mode="mtls",
-                         **files) as app:
+    with running_service(
+        "governance", data_dir, broker.bootstrap, auth_mode="mtls", **files
+    ) as app:
         yield app, ca, keys
 
 
@@ -40,9 +41,13 @@ def stub_for(app, ca, client=None, root=None):
     creds = grpc.ssl_channel_credentials(
         root_certificates=root or ca.cert_pem,
         private_key=client.key_pem if client else None,
-        certificate_chain=client.cert_pem if client else None)
-    ch = grpc.secure_channel(f"127.0.0.1:{app.grpc_port}", creds,
-                             options=[("grpc.ssl_target_name_override", "localhost")])
+        certificate_chain=client.cert_pem if client else None,
+    )
+    ch = grpc.secure_channel(
+        f"127.0.0.1:{app.grpc_port}",
+        creds,
+        options=[("grpc.ssl_target_name_override", "localhost")],
+    )
     return pb_grpc.GovernanceServiceStub(ch)
 
 
@@ -65,8 +70,9 @@ def test_a_partner_with_its_certificate_and_token_is_served(secured):
     assert len(reply.parties) > 30
 
 
-@pytest.mark.parametrize("case", ["no client certificate", "foreign CA", "expired",
-                                  "server-only key usage"])
+@pytest.mark.parametrize(
+    "case", ["no client certificate", "foreign CA", "expired", "server-only key usage"]
+)
 def test_bad_client_certificates_fail_the_handshake(secured, case):
     app, ca, keys = secured
     if case == "no client certificate":
@@ -84,12 +90,16 @@ def test_bad_client_certificates_fail_the_handshake(secured, case):
     assert handler_calls(app) == before
 
 
-@pytest.mark.parametrize("subject", [
-    [(NameOID.COMMON_NAME, f"serialNumber={OIN}")],
-    [(NameOID.SERIAL_NUMBER, OIN), (NameOID.SERIAL_NUMBER, "00000099000000000001")],
-    [(NameOID.SERIAL_NUMBER, "123456789")],
-    [(NameOID.ORGANIZATION_NAME, f"Party+serialNumber={OIN}")],
-], ids=["oin in common name", "two serial numbers", "not 20 digits", "oin in organisation"])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        [(NameOID.COMMON_NAME, f"serialNumber={OIN}")],
+        [(NameOID.SERIAL_NUMBER, OIN), (NameOID.SERIAL_NUMBER, "00000099000000000001")],
+        [(NameOID.SERIAL_NUMBER, "123456789")],
+        [(NameOID.ORGANIZATION_NAME, f"Party+serialNumber={OIN}")],
+    ],
+    ids=["oin in common name", "two serial numbers", "not 20 digits", "oin in organisation"],
+)
 def test_certificates_without_exactly_one_proper_oin_are_refused(secured, subject):
     app, ca, keys = secured
     before = handler_calls(app)
@@ -102,18 +112,28 @@ def test_certificates_without_exactly_one_proper_oin_are_refused(secured, subjec
 def test_a_token_for_another_party_than_the_certificate_is_refused(secured):
     app, ca, keys = secured
     with pytest.raises(grpc.RpcError) as err:
-        list_parties(stub_for(app, ca, ca.client(OIN)),
-                     keys.metadata("00000099000000000001", "council_delegate"))
+        list_parties(
+            stub_for(app, ca, ca.client(OIN)),
+            keys.metadata("00000099000000000001", "council_delegate"),
+        )
     assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
-@pytest.mark.parametrize("case", ["expired", "wrong issuer", "wrong audience", "alg none",
-                                  "other algorithm family"])
+@pytest.mark.parametrize(
+    "case", ["expired", "wrong issuer", "wrong audience", "alg none", "other algorithm family"]
+)
 def test_bad_tokens_are_refused_over_mtls(secured, case):
     app, ca, keys = secured
     now = int(time.time())
-    claims = {"iss": "zorgtafel-dev-idp", "aud": "zorgtafel", "iat": now, "exp": now + 60,
-              "sub": "p", "role": "council_delegate", "party": OIN}
+    claims = {
+        "iss": "zorgtafel-dev-idp",
+        "aud": "zorgtafel",
+        "iat": now,
+        "exp": now + 60,
+        "sub": "p",
+        "role": "council_delegate",
+        "party": OIN,
+    }
     if case == "expired":
         claims["exp"] = now - 3600
     elif case == "wrong issuer":

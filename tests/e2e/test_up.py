@@ -55,9 +55,22 @@ def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
         ports[s] = (free_port(), free_port())
         env[f"ZORGTAFEL_{s.upper()}_GRPC_PORT"] = str(ports[s][0])
         env[f"ZORGTAFEL_{s.upper()}_HTTP_PORT"] = str(ports[s][1])
-    proc = subprocess.Popen([sys.executable, "-m", "zorgtafel.cli", "up", "--data-dir",
-                             str(tmp_path), "--broker-port", str(free_port())],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "zorgtafel.cli",
+            "up",
+            "--data-dir",
+            str(tmp_path),
+            "--broker-port",
+            str(free_port()),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         output = []
         deadline = time.monotonic() + 150
@@ -68,7 +81,7 @@ def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
             output.append(line)
             if line.startswith("ready."):
                 break
-        assert any(l.startswith("ready.") for l in output), "".join(output)
+        assert any(line.startswith("ready.") for line in output), "".join(output)
         children = descendants(proc.pid)
         assert len(children) >= 5, f"expected broker + 4 services, got {children}"
 
@@ -77,11 +90,16 @@ def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
                 assert r.status == 200 and json.loads(r.read())["ready"] is True
 
         import grpc
+
         keys = Keys(tmp_path)
         stub = pb_grpc.GovernanceServiceStub(
-            grpc.insecure_channel(f"127.0.0.1:{ports['governance'][0]}"))
-        reply = stub.ListParties(pb.ListPartiesRequest(), metadata=keys.metadata(
-            "00000099000000000001", "council_delegate"), timeout=10)
+            grpc.insecure_channel(f"127.0.0.1:{ports['governance'][0]}")
+        )
+        reply = stub.ListParties(
+            pb.ListPartiesRequest(),
+            metadata=keys.metadata("00000099000000000001", "council_delegate"),
+            timeout=10,
+        )
         assert {p.party_id for p in reply.parties} == {p["party_id"] for p in covenant_parties()}
 
         proc.send_signal(signal.SIGINT)

@@ -8,8 +8,8 @@ import time
 
 import grpc
 import pytest
-from grpc_status import rpc_status
 from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 from sqlalchemy import func, select, update
 
 from services.governance.adapters.seed import covenant_parties
@@ -35,20 +35,25 @@ def test_governance_lists_every_party_of_the_covenant(broker, data_dir, database
         seeded = {p["party_id"]: p["name"] for p in covenant_parties()}
         assert {p.party_id: p.name for p in reply.parties} == seeded
         assert all(p.status == pb.PARTY_STATUS_ACTIVE for p in reply.parties)
-        municipalities = stub.ListParties(pb.ListPartiesRequest(kind=pb.PARTY_KIND_MUNICIPALITY),
-                                          metadata=keys.metadata(*DELEGATE))
+        municipalities = stub.ListParties(
+            pb.ListPartiesRequest(kind=pb.PARTY_KIND_MUNICIPALITY),
+            metadata=keys.metadata(*DELEGATE),
+        )
         assert len(municipalities.parties) == 36
 
 
-def test_party_events_reach_disclosure_once_even_when_delivered_twice(tmp_path_factory,
-                                                                      data_dir, database_url):
+def test_party_events_reach_disclosure_once_even_when_delivered_twice(
+    tmp_path_factory, data_dir, database_url
+):
     from zorgtafel.kernel.broker import LocalBroker, free_port
 
     # A broker of its own: the consumer's counters then speak of this test's events only.
     broker = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("twice") / "b.log")
-    with broker, \
-            running_service("disclosure", data_dir, broker.bootstrap, database_url) as dis, \
-            running_service("governance", data_dir, broker.bootstrap, database_url) as gov:
+    with (
+        broker,
+        running_service("disclosure", data_dir, broker.bootstrap, database_url) as dis,
+        running_service("governance", data_dir, broker.bootstrap, database_url) as gov,
+    ):
         expected = len(covenant_parties())
         wait_for(lambda: projection_count(dis) == expected)
         applied_before = dis.consumer.stats.applied
@@ -62,8 +67,9 @@ def test_party_events_reach_disclosure_once_even_when_delivered_twice(tmp_path_f
         assert dis.consumer.stats.applied == applied_before
 
 
-def test_broker_outage_while_governance_writes_loses_no_event(tmp_path_factory, data_dir,
-                                                             database_url):
+def test_broker_outage_while_governance_writes_loses_no_event(
+    tmp_path_factory, data_dir, database_url
+):
     from zorgtafel.kernel.broker import LocalBroker, free_port
 
     port = free_port()
@@ -97,8 +103,10 @@ def test_malformed_party_id_is_invalid_argument_naming_the_field(broker, data_di
     with running_service("governance", data_dir, broker.bootstrap) as gov:
         stub = pb_grpc.GovernanceServiceStub(channel(gov))
         with pytest.raises(grpc.RpcError) as err:
-            stub.GetParty(pb.GetPartyRequest(party_id="12'; DROP TABLE parties;--"),
-                          metadata=keys.metadata(*DELEGATE))
+            stub.GetParty(
+                pb.GetPartyRequest(party_id="12'; DROP TABLE parties;--"),
+                metadata=keys.metadata(*DELEGATE),
+            )
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         status = rpc_status.from_call(err.value)
         bad = error_details_pb2.BadRequest()
@@ -110,7 +118,9 @@ def test_undecodable_request_bytes_are_invalid_argument_not_internal(broker, dat
     with running_service("governance", data_dir, broker.bootstrap) as gov:
         call = channel(gov).unary_unary(
             "/zorgtafel.governance.v1.GovernanceService/GetParty",
-            request_serializer=lambda b: b, response_deserializer=lambda b: b)
+            request_serializer=lambda b: b,
+            response_deserializer=lambda b: b,
+        )
         with pytest.raises(grpc.RpcError) as err:
             call(b"\xff\xff\xff\xff\x0f garbage", metadata=keys.metadata(*DELEGATE))
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -120,8 +130,10 @@ def test_unknown_party_is_refused_by_policy(broker, data_dir, keys):
     with running_service("governance", data_dir, broker.bootstrap) as gov:
         stub = pb_grpc.GovernanceServiceStub(channel(gov))
         with pytest.raises(grpc.RpcError) as err:
-            stub.ListParties(pb.ListPartiesRequest(),
-                             metadata=keys.metadata("00000099999999999999", "council_delegate"))
+            stub.ListParties(
+                pb.ListPartiesRequest(),
+                metadata=keys.metadata("00000099999999999999", "council_delegate"),
+            )
         assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
@@ -140,6 +152,7 @@ def test_health_follows_the_broker(tmp_path_factory, data_dir):
             wait_for(lambda: health.Check(health_pb2.HealthCheckRequest()).status != serving)
             import urllib.error
             import urllib.request
+
             with pytest.raises(urllib.error.HTTPError) as err:
                 urllib.request.urlopen(f"http://127.0.0.1:{gov.ops.port}/readyz", timeout=2)
             assert err.value.code == 503
@@ -147,8 +160,9 @@ def test_health_follows_the_broker(tmp_path_factory, data_dir):
         b.stop()
 
 
-def test_a_restarted_broker_that_lost_acknowledged_events_gets_them_again(tmp_path_factory,
-                                                                         data_dir):
+def test_a_restarted_broker_that_lost_acknowledged_events_gets_them_again(
+    tmp_path_factory, data_dir
+):
     """The local broker keeps records in memory only: a restart loses what it had already
     acknowledged. The relay notices (end offsets below what was acknowledged) and publishes
     those outbox rows again; the consumer applies each once."""

@@ -22,7 +22,7 @@ TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 def exporter_for(app) -> InMemorySpanExporter:
     exporter = InMemorySpanExporter()
-    app.extras["tracer_provider"].add_span_processor(SimpleSpanProcessor(exporter))
+    app.tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
     return exporter
 
 
@@ -30,9 +30,13 @@ def test_a_call_continues_the_partners_trace(broker, data_dir, keys):
     with running_service("governance", data_dir, broker.bootstrap) as gov:
         spans = exporter_for(gov)
         stub = pb_grpc.GovernanceServiceStub(channel(gov))
-        stub.ListParties(pb.ListPartiesRequest(), metadata=(
-            *keys.metadata("00000099000000000001", "council_delegate"),
-            ("traceparent", f"00-{TRACE}-00f067aa0ba902b7-01")))
+        stub.ListParties(
+            pb.ListPartiesRequest(),
+            metadata=(
+                *keys.metadata("00000099000000000001", "council_delegate"),
+                ("traceparent", f"00-{TRACE}-00f067aa0ba902b7-01"),
+            ),
+        )
         server = [s for s in spans.get_finished_spans() if s.name.endswith("/ListParties")]
         assert server and f"{server[0].context.trace_id:032x}" == TRACE
         sql = [s for s in spans.get_finished_spans() if s.name.startswith("sql ")]
@@ -40,20 +44,25 @@ def test_a_call_continues_the_partners_trace(broker, data_dir, keys):
 
 
 def test_an_event_is_consumed_in_the_trace_of_the_command_that_raised_it(broker, data_dir):
-    with running_service("disclosure", data_dir, broker.bootstrap) as dis, \
-            running_service("governance", data_dir, broker.bootstrap) as gov:
+    with (
+        running_service("disclosure", data_dir, broker.bootstrap) as dis,
+        running_service("governance", data_dir, broker.bootstrap) as gov,
+    ):
         consumed = exporter_for(dis)
-        tracer = gov.extras["tracer_provider"].get_tracer("test")
+        tracer = gov.tracer_provider.get_tracer("test")
         with tracer.start_as_current_span("partner command") as command:
             with gov.uow_factory() as uow:
-                handlers.register_party(uow, RegisterParty("00000099100000000001", "Trace test",
-                                                           "other"))
+                handlers.register_party(
+                    uow, RegisterParty("00000099100000000001", "Trace test", "other")
+                )
         gov.relay.wake()
         want = command.get_span_context().trace_id
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
-            if any(s.name.startswith("consume ") and s.context.trace_id == want
-                   for s in consumed.get_finished_spans()):
+            if any(
+                s.name.startswith("consume ") and s.context.trace_id == want
+                for s in consumed.get_finished_spans()
+            ):
                 return
             time.sleep(0.2)
         pytest.fail("the consumer's span is not in the command's trace")

@@ -10,7 +10,13 @@ SHELTER = "00000099000000000003"
 
 
 def principal(role: str, status: str = "active", party: str = CARE) -> dict:
-    return {"party": party, "party_status": status, "role": role, "person": "anna", "authenticated_by": "mtls"}
+    return {
+        "party": party,
+        "party_status": status,
+        "role": role,
+        "person": "anna",
+        "authenticated_by": "mtls",
+    }
 
 
 def authz(method: str, role: str, status: str = "active") -> dict:
@@ -22,15 +28,35 @@ def disclosure(**changes) -> dict:
         "action": "read",
         "purpose": "care_coordination",
         "now": "2025-06-01T12:00:00Z",
-        "recipient": {"party": CARE, "is_party": True, "party_status": "active", "role": "caseworker", "person": "anna"},
-        "item": {
-            "id": "item-1", "case_id": "case-1", "provider": POLICE, "category": "safety",
-            "classification": "confidential", "legal_basis": "public_task", "retracted": False,
-            "terms": {"recipient_parties": [], "recipient_roles": [], "purposes": ["care_coordination"],
-                      "onward_sharing_allowed": False, "summary_only_fields": [],
-                      "expires_at": "2030-01-01T00:00:00Z", "pre_read_allowed": False},
+        "recipient": {
+            "party": CARE,
+            "is_party": True,
+            "party_status": "active",
+            "role": "caseworker",
+            "person": "anna",
         },
-        "case": {"id": "case-1", "involved": {CARE: {"role": "care_provider", "information_need": ["safety"]}}},
+        "item": {
+            "id": "item-1",
+            "case_id": "case-1",
+            "provider": POLICE,
+            "category": "safety",
+            "classification": "confidential",
+            "legal_basis": "public_task",
+            "retracted": False,
+            "terms": {
+                "recipient_parties": [],
+                "recipient_roles": [],
+                "purposes": ["care_coordination"],
+                "onward_sharing_allowed": False,
+                "summary_only_fields": [],
+                "expires_at": "2030-01-01T00:00:00Z",
+                "pre_read_allowed": False,
+            },
+        },
+        "case": {
+            "id": "case-1",
+            "involved": {CARE: {"role": "care_provider", "information_need": ["safety"]}},
+        },
         "subject": {"age": 30},
         "consents": {"subject": [], "provider_written": []},
         "break_glass": None,
@@ -46,14 +72,29 @@ def disclosure(**changes) -> dict:
 
 
 CRITERIA = {
-    "local_safety_problems": True, "family_system_affected": False, "multiple_chains_needed": True,
-    "coercion_and_pressure_needed": True, "life_domains": ["housing", "safety"],
+    "local_safety_problems": True,
+    "family_system_affected": False,
+    "multiple_chains_needed": True,
+    "coercion_and_pressure_needed": True,
+    "life_domains": ["housing", "safety"],
 }
 
 INVITE = {
     "case": {"id": "case-1", "themes": ["safety"], "nominating_party": POLICE},
     "candidates": [
-        {"party": CARE, "is_party": True, "status": "active", "relevance": "asked_in_triage", "lawful_themes": ["safety"]},
-        {"party": SHELTER, "is_party": True, "status": "excluded", "relevance": "asked_in_triage", "lawful_themes": ["safety"]},
+        {
+            "party": CARE,
+            "is_party": True,
+            "status": "active",
+            "relevance": "asked_in_triage",
+            "lawful_themes": ["safety"],
+        },
+        {
+            "party": SHELTER,
+            "is_party": True,
+            "status": "excluded",
+            "relevance": "asked_in_triage",
+            "lawful_themes": ["safety"],
+        },
     ],
 }

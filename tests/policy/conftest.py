@@ -7,7 +7,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # the OPA test double lives beside the tests
 
-from zorgtafel.policy import sources  # noqa: E402
 from zorgtafel.policy.embedded import EmbeddedEngine  # noqa: E402
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "rego"

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit, parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from zorgtafel.policy.embedded import EmbeddedEngine
 
@@ -37,7 +37,11 @@ class OpaDouble:
             def do_GET(self):
                 double.requests.append(f"GET {self.path}")
                 if urlsplit(self.path).path == "/v1/data/system/bundles":
-                    manifest = {"zorgtafel": {"manifest": {"revision": double.engine.revision, "roots": ["zorgtafel"]}}}
+                    manifest = {
+                        "zorgtafel": {
+                            "manifest": {"revision": double.engine.revision, "roots": ["zorgtafel"]}
+                        }
+                    }
                     return self._send(200, json.dumps({"result": manifest}).encode())
                 return self._send(404, b'{"code":"not_found"}')
 
@@ -60,7 +64,10 @@ class OpaDouble:
                     if defined:
                         body["result"] = value
                 if "provenance" in parse_qs(parts.query, keep_blank_values=True):
-                    body["provenance"] = {"version": "double", "bundles": {"zorgtafel": {"revision": double.engine.revision}}}
+                    body["provenance"] = {
+                        "version": "double",
+                        "bundles": {"zorgtafel": {"revision": double.engine.revision}},
+                    }
                 return self._send(200, json.dumps(body).encode())
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import cases
 import pytest
 
-import cases
 from zorgtafel.policy.decision import Decision
 
 GOV = "/zorgtafel.governance.v1.GovernanceService/"
@@ -30,7 +30,12 @@ DISCLOSURE_CASES = [
     (cases.disclosure(purpose="research"), False),
     (cases.disclosure(recipient__party=cases.SHELTER), False),
     (cases.disclosure(action="pre_read"), False),
-    (cases.disclosure(action="third_party_release", recipient__is_party=False, recipient__party="Stichting X"), False),
+    (
+        cases.disclosure(
+            action="third_party_release", recipient__is_party=False, recipient__party="Stichting X"
+        ),
+        False,
+    ),
     (cases.disclosure(item__legal_basis="consent"), False),
 ]
 
@@ -52,23 +57,36 @@ def test_disclosure(engine, inp, allowed):
 
 
 def test_break_glass_obligations(engine):
-    inp = cases.disclosure(item__legal_basis="consent", break_glass={"justification": "acute threat", "consulted_colleague": "bram"})
+    inp = cases.disclosure(
+        item__legal_basis="consent",
+        break_glass={"justification": "acute threat", "consulted_colleague": "bram"},
+    )
     decision = engine.decide("zorgtafel.disclosure", inp)
     assert decision.allow is True
-    assert {o["type"] for o in decision.obligations} >= {"log_break_glass", "notify_provider", "review"}
+    assert {o["type"] for o in decision.obligations} >= {
+        "log_break_glass",
+        "notify_provider",
+        "review",
+    }
 
 
 def test_redact_obligation(engine):
-    decision = engine.decide("zorgtafel.disclosure", cases.disclosure(item__terms__summary_only_fields=["statement"]))
+    decision = engine.decide(
+        "zorgtafel.disclosure", cases.disclosure(item__terms__summary_only_fields=["statement"])
+    )
     assert decision.allow is True
-    assert [dict(o) for o in decision.obligations if o["type"] == "redact"][0]["fields"] == ("statement",)
+    assert [dict(o) for o in decision.obligations if o["type"] == "redact"][0]["fields"] == (
+        "statement",
+    )
 
 
 def test_criteria_advice(engine):
     result = engine.evaluate("zorgtafel.intake.criteria", cases.CRITERIA)
     assert result["advice"] == "qualifies"
     assert result["held"] == ["A", "C", "D"]
-    result = engine.evaluate("zorgtafel.intake.criteria", dict(cases.CRITERIA, life_domains=["housing"]))
+    result = engine.evaluate(
+        "zorgtafel.intake.criteria", dict(cases.CRITERIA, life_domains=["housing"])
+    )
     assert result["advice"] == "does_not_qualify"
 
 
@@ -79,9 +97,13 @@ def test_invite(engine):
 
 
 def test_decision_carries_audit_fields(embedded):
-    decision = embedded.decide("zorgtafel.authz", cases.authz(INTAKE + "Assess", "process_director"))
+    decision = embedded.decide(
+        "zorgtafel.authz", cases.authz(INTAKE + "Assess", "process_director")
+    )
     again = embedded.decide("zorgtafel.authz", cases.authz(INTAKE + "Assess", "process_director"))
-    assert decision.input_digest == again.input_digest and decision.input_digest.startswith("sha256:")
+    assert decision.input_digest == again.input_digest and decision.input_digest.startswith(
+        "sha256:"
+    )
     assert decision.decision_id != again.decision_id
     assert decision.decided_at.tzinfo is not None
     assert decision.result["allow"] is True

@@ -7,9 +7,9 @@ import shutil
 import socket
 from pathlib import Path
 
+import cases
 import pytest
 
-import cases
 from zorgtafel.policy.decision import Decision
 from zorgtafel.policy.embedded import EmbeddedEngine
 from zorgtafel.policy.engine import FAIL_CLOSED_REASON
@@ -67,8 +67,11 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_embedded_timeout(tmp_path):
     # A deliberately expensive rule: the caller must get an answer within the budget.
-    policy = _write(tmp_path, "package zorgtafel.slow\nimport rego.v1\n"
-                    "decision := {\"allow\": true, \"reasons\": [sprintf(\"%d\", [count([x | some x in numbers.range(1, 3000000); x % 7 == 0])])], \"obligations\": []}\n")
+    policy = _write(
+        tmp_path,
+        "package zorgtafel.slow\nimport rego.v1\n"
+        'decision := {"allow": true, "reasons": [sprintf("%d", [count([x | some x in numbers.range(1, 3000000); x % 7 == 0])])], "obligations": []}\n',
+    )
     engine = EmbeddedEngine(policy, timeout_s=0.05, workers=1)
     try:
         with pytest.raises(PolicyUnavailable):
@@ -78,14 +81,19 @@ def test_embedded_timeout(tmp_path):
         engine.close()
 
 
-@pytest.mark.parametrize("body,reason", [
-    ('decision := {"allow": "yes", "reasons": [], "obligations": []}', "undefined"),
-    ('decision := {"allow": true, "reasons": "ok", "obligations": []}', "malformed"),
-    ('decision := 42', "malformed"),
-    ('other := true', "undefined"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        ('decision := {"allow": "yes", "reasons": [], "obligations": []}', "undefined"),
+        ('decision := {"allow": true, "reasons": "ok", "obligations": []}', "malformed"),
+        ("decision := 42", "malformed"),
+        ("other := true", "undefined"),
+    ],
+)
 def test_embedded_malformed_or_undefined_is_deny(tmp_path, body, reason):
-    engine = EmbeddedEngine(_write(tmp_path, f"package zorgtafel.odd\nimport rego.v1\n{body}\n"), timeout_s=2)
+    engine = EmbeddedEngine(
+        _write(tmp_path, f"package zorgtafel.odd\nimport rego.v1\n{body}\n"), timeout_s=2
+    )
     try:
         decision = engine.decide("zorgtafel.odd", {})
         assert decision.allow is False
@@ -95,8 +103,14 @@ def test_embedded_malformed_or_undefined_is_deny(tmp_path, body, reason):
 
 
 def test_embedded_evaluation_error_is_unavailable(tmp_path):
-    engine = EmbeddedEngine(_write(tmp_path, "package zorgtafel.conflict\nimport rego.v1\n"
-                                   "decision := {\"allow\": true} if input.a\ndecision := {\"allow\": false} if input.a\n"), timeout_s=2)
+    engine = EmbeddedEngine(
+        _write(
+            tmp_path,
+            "package zorgtafel.conflict\nimport rego.v1\n"
+            'decision := {"allow": true} if input.a\ndecision := {"allow": false} if input.a\n',
+        ),
+        timeout_s=2,
+    )
     try:
         with pytest.raises(PolicyUnavailable):
             engine.decide("zorgtafel.conflict", {"a": True})
@@ -116,8 +130,10 @@ def test_non_json_input_is_an_error(embedded):
 
 
 def test_concurrent_decisions_are_correct(embedded):
-    inputs = [(cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", role), role == "process_director")
-              for role in ["process_director", "caseworker", "manager", "auditor"] * 50]
+    inputs = [
+        (cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", role), role == "process_director")
+        for role in ["process_director", "caseworker", "manager", "auditor"] * 50
+    ]
 
     def one(item):
         inp, expected = item
@@ -132,7 +148,10 @@ def test_decision_deny_helper():
     assert decision.allow is False and decision.reasons == ("no",) and decision.obligations == ()
 
 
-@pytest.mark.skipif(shutil.which("opa") is None, reason="no `opa` binary on PATH (it cannot be installed here); the REST test double covers the protocol")
+@pytest.mark.skipif(
+    shutil.which("opa") is None,
+    reason="no `opa` binary on PATH (it cannot be installed here); the REST test double covers the protocol",
+)
 def test_against_real_opa(tmp_path, policy_dir):
     import subprocess
     import time
@@ -142,7 +161,9 @@ def test_against_real_opa(tmp_path, policy_dir):
     bundle = tmp_path / "bundle.tar.gz"
     revision = build_bundle(policy_dir, bundle)
     port = _free_port()
-    proc = subprocess.Popen(["opa", "run", "--server", f"--addr=127.0.0.1:{port}", "--bundle", str(bundle)])
+    proc = subprocess.Popen(
+        ["opa", "run", "--server", f"--addr=127.0.0.1:{port}", "--bundle", str(bundle)]
+    )
     try:
         engine = OpaEngine(f"http://127.0.0.1:{port}", timeout_s=2)
         for _ in range(50):

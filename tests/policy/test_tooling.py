@@ -7,10 +7,10 @@ import json
 import shutil
 import tarfile
 
+import cases
 import jsonschema
 import pytest
 
-import cases
 from zorgtafel.policy import bundle, cli, lint, schemas, testing
 
 
@@ -21,6 +21,7 @@ def _copy(policy_dir, tmp_path):
 
 
 # --- bundle -----------------------------------------------------------------------------------
+
 
 def test_bundle_is_reproducible(policy_dir, tmp_path):
     first, second = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
@@ -38,7 +39,9 @@ def test_bundle_is_reproducible(policy_dir, tmp_path):
 def test_revision_ignores_tests_but_not_rules(policy_dir, tmp_path):
     copy = _copy(policy_dir, tmp_path)
     before = bundle.revision_of(copy)
-    (copy / "lib" / "time_test.rego").write_text((copy / "lib" / "time_test.rego").read_text() + "\n# note\n")
+    (copy / "lib" / "time_test.rego").write_text(
+        (copy / "lib" / "time_test.rego").read_text() + "\n# note\n"
+    )
     assert bundle.revision_of(copy) == before
     (copy / "lib" / "time.rego").write_text((copy / "lib" / "time.rego").read_text() + "\n# note\n")
     assert bundle.revision_of(copy) != before
@@ -50,23 +53,36 @@ def test_engine_revision_is_bundle_revision(embedded, policy_dir):
 
 # --- schemas ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("policy,example", [
-    ("zorgtafel.disclosure", cases.disclosure()),
-    ("disclosure", cases.disclosure(break_glass={"justification": "x", "consulted_colleague": "y"})),
-    ("zorgtafel.authz", cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director")),
-    ("zorgtafel.intake.criteria", cases.CRITERIA),
-    ("zorgtafel.casework.invite", cases.INVITE),
-])
+
+@pytest.mark.parametrize(
+    "policy,example",
+    [
+        ("zorgtafel.disclosure", cases.disclosure()),
+        (
+            "disclosure",
+            cases.disclosure(break_glass={"justification": "x", "consulted_colleague": "y"}),
+        ),
+        (
+            "zorgtafel.authz",
+            cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
+        ),
+        ("zorgtafel.intake.criteria", cases.CRITERIA),
+        ("zorgtafel.casework.invite", cases.INVITE),
+    ],
+)
 def test_examples_match_schema(policy, example):
     schemas.validate_input(policy, example)
 
 
-@pytest.mark.parametrize("policy,example", [
-    ("zorgtafel.disclosure", cases.disclosure(action="delete")),
-    ("zorgtafel.disclosure", {k: v for k, v in cases.disclosure().items() if k != "item"}),
-    ("zorgtafel.authz", {"method": "x", "principal": {}}),
-    ("zorgtafel.intake.criteria", dict(cases.CRITERIA, life_domains="housing")),
-])
+@pytest.mark.parametrize(
+    "policy,example",
+    [
+        ("zorgtafel.disclosure", cases.disclosure(action="delete")),
+        ("zorgtafel.disclosure", {k: v for k, v in cases.disclosure().items() if k != "item"}),
+        ("zorgtafel.authz", {"method": "x", "principal": {}}),
+        ("zorgtafel.intake.criteria", dict(cases.CRITERIA, life_domains="housing")),
+    ],
+)
 def test_bad_examples_fail_schema(policy, example):
     with pytest.raises(jsonschema.ValidationError):
         schemas.validate_input(policy, example)
@@ -79,12 +95,15 @@ def test_unknown_schema():
 
 # --- linter and runner ------------------------------------------------------------------------
 
+
 def test_lint_clean_on_shipped_rules(policy_dir):
     assert lint.lint(policy_dir) == []
 
 
 def test_lint_finds_problems(tmp_path):
-    (tmp_path / "x.rego").write_text("package zorgtafel.x\nimport rego.v1\nunused := 1\ndecision := {}\n")
+    (tmp_path / "x.rego").write_text(
+        "package zorgtafel.x\nimport rego.v1\nunused := 1\ndecision := {}\n"
+    )
     (tmp_path / "y.rego").write_text("package zorgtafel.y\n decision := {")
     kinds = {(f.kind, f.file) for f in lint.lint(tmp_path)}
     assert ("missing-test", "x.rego") in kinds
@@ -95,11 +114,14 @@ def test_lint_finds_problems(tmp_path):
 
 
 def test_runner_reports_failures(tmp_path):
-    (tmp_path / "p.rego").write_text("package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n")
+    (tmp_path / "p.rego").write_text(
+        "package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n"
+    )
     (tmp_path / "p_test.rego").write_text(
         "package zorgtafel.p_test\nimport rego.v1\n"
         "test_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n"
-        "test_bad if {\n  data.zorgtafel.p.allow with input.x as 2\n}\n")
+        "test_bad if {\n  data.zorgtafel.p.allow with input.x as 2\n}\n"
+    )
     lines = []
     assert testing.main([str(tmp_path)], out=lines.append) == 1
     assert lines[-1] == "1 passed, 1 failed"
@@ -108,12 +130,15 @@ def test_runner_reports_failures(tmp_path):
 
 def test_runner_passes_on_shipped_rules(policy_dir):
     lines = []
-    assert testing.main([str(policy_dir)], out=lines.append) == 0, "\n".join(l for l in lines if not l.startswith("PASS"))
+    assert testing.main([str(policy_dir)], out=lines.append) == 0, "\n".join(
+        line for line in lines if not line.startswith("PASS")
+    )
     passed = int(lines[-1].split()[0])
     assert passed >= 100 and lines[-1] == f"{passed} passed, 0 failed"
 
 
 # --- CLI ----------------------------------------------------------------------------------------
+
 
 def _run(argv, capsys):
     parser = argparse.ArgumentParser(prog="zorgtafel")
@@ -126,7 +151,10 @@ def _run(argv, capsys):
 def test_cli_revision_and_bundle(policy_dir, tmp_path, capsys):
     code, out = _run(["policy", "--policy-dir", str(policy_dir), "revision"], capsys)
     assert code == 0 and out.strip() == bundle.revision_of(policy_dir)
-    code, out = _run(["policy", "--policy-dir", str(policy_dir), "bundle", "--out", str(tmp_path / "b.tar.gz")], capsys)
+    code, out = _run(
+        ["policy", "--policy-dir", str(policy_dir), "bundle", "--out", str(tmp_path / "b.tar.gz")],
+        capsys,
+    )
     assert code == 0 and (tmp_path / "b.tar.gz").exists()
 
 
@@ -138,16 +166,36 @@ def test_cli_lint(policy_dir, capsys):
 def test_cli_explain(policy_dir, tmp_path, capsys):
     path = tmp_path / "in.json"
     path.write_text(json.dumps({"input": cases.disclosure(recipient__party=cases.SHELTER)}))
-    code, out = _run(["policy", "--policy-dir", str(policy_dir), "explain", "--input", str(path)], capsys)
+    code, out = _run(
+        ["policy", "--policy-dir", str(policy_dir), "explain", "--input", str(path)], capsys
+    )
     assert code == 0
     assert "DENIED" in out and "art. 8.4c" in out and "[ ] need to know (art. 8.4c)" in out
-    path.write_text(json.dumps(cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director")))
-    code, out = _run(["policy", "--policy-dir", str(policy_dir), "explain", "--input", str(path), "--policy", "authz"], capsys)
+    path.write_text(
+        json.dumps(cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"))
+    )
+    code, out = _run(
+        [
+            "policy",
+            "--policy-dir",
+            str(policy_dir),
+            "explain",
+            "--input",
+            str(path),
+            "--policy",
+            "authz",
+        ],
+        capsys,
+    )
     assert code == 0 and "ALLOWED" in out
 
 
 def test_cli_test_subcommand(tmp_path, capsys):
-    (tmp_path / "p.rego").write_text("package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n")
-    (tmp_path / "p_test.rego").write_text("package zorgtafel.p_test\nimport rego.v1\ntest_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n")
+    (tmp_path / "p.rego").write_text(
+        "package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n"
+    )
+    (tmp_path / "p_test.rego").write_text(
+        "package zorgtafel.p_test\nimport rego.v1\ntest_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n"
+    )
     code, out = _run(["policy", "--policy-dir", str(tmp_path), "test"], capsys)
     assert code == 0 and out.strip().endswith("1 passed, 0 failed")

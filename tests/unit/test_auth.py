@@ -22,9 +22,15 @@ def make_cert(subject_attrs, eku=(ExtendedKeyUsageOID.CLIENT_AUTH,)) -> bytes:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(oid, value) for oid, value in subject_attrs])
     now = dt.datetime.now(dt.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1)))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+    )
     if eku is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
     return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
@@ -35,12 +41,15 @@ def test_oin_is_read_from_the_single_serial_number():
     assert oin_from_certificate(pem) == OIN
 
 
-@pytest.mark.parametrize("attrs", [
-    [(NameOID.SERIAL_NUMBER, OIN), (NameOID.SERIAL_NUMBER, "00000099000000000001")],
-    [(NameOID.SERIAL_NUMBER, "1234")],
-    [(NameOID.COMMON_NAME, f"serialNumber={OIN}")],  # an OIN smuggled into another field
-    [(NameOID.ORGANIZATION_NAME, f"x/serialNumber={OIN}"), (NameOID.SERIAL_NUMBER, "abc")],
-])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        [(NameOID.SERIAL_NUMBER, OIN), (NameOID.SERIAL_NUMBER, "00000099000000000001")],
+        [(NameOID.SERIAL_NUMBER, "1234")],
+        [(NameOID.COMMON_NAME, f"serialNumber={OIN}")],  # an OIN smuggled into another field
+        [(NameOID.ORGANIZATION_NAME, f"x/serialNumber={OIN}"), (NameOID.SERIAL_NUMBER, "abc")],
+    ],
+)
 def test_crafted_subjects_are_refused(attrs):
     with pytest.raises(Unauthenticated):
         oin_from_certificate(make_cert(attrs))
@@ -55,17 +64,26 @@ def test_certificate_without_client_auth_usage_is_refused():
 @pytest.fixture(scope="module")
 def idp():
     key = ec.generate_private_key(ec.SECP256R1())
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return private, TokenVerifier(public, "idp", "zorgtafel")
 
 
 def claims(**over):
     now = int(time.time())
-    base = {"iss": "idp", "aud": "zorgtafel", "iat": now, "exp": now + 60, "sub": "p1",
-            "role": "process_director", "party": OIN}
+    base = {
+        "iss": "idp",
+        "aud": "zorgtafel",
+        "iat": now,
+        "exp": now + 60,
+        "sub": "p1",
+        "role": "process_director",
+        "party": OIN,
+    }
     base.update(over)
     return base
 
@@ -74,12 +92,17 @@ def test_valid_token_gives_a_principal(idp):
     private, verifier = idp
     token = jwt.encode(claims(), private, algorithm="ES256")
     p = Authenticator(verifier, "dev").authenticate({"authorization": f"Bearer {token}"}, None)
-    assert (p.party, p.role, p.person, p.authenticated_by) == (OIN, "process_director", "p1",
-                                                               "dev_token")
+    assert (p.party, p.role, p.person, p.authenticated_by) == (
+        OIN,
+        "process_director",
+        "p1",
+        "dev_token",
+    )
 
 
-@pytest.mark.parametrize("case", ["expired", "issuer", "audience", "none", "hmac", "rsa",
-                                  "party", "missing_role"])
+@pytest.mark.parametrize(
+    "case", ["expired", "issuer", "audience", "none", "hmac", "rsa", "party", "missing_role"]
+)
 def test_bad_tokens_are_rejected(idp, case):
     private, verifier = idp
     if case == "expired":

@@ -17,6 +17,18 @@ def test_bandit_finds_no_unreasoned_issue():
     if shutil.which("bandit", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("bandit is not installed in this environment (it is in the [test] extra)")
     done = subprocess.run(  # nosec B603
-        [str(Path(sys.executable).parent / "bandit"), "-q", "-c", "pyproject.toml", "-r",
-         "zorgtafel", "services"], cwd=REPO, capture_output=True, text=True, timeout=300)
+        [
+            str(Path(sys.executable).parent / "bandit"),
+            "-q",
+            "-c",
+            "pyproject.toml",
+            "-r",
+            "zorgtafel",
+            "services",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from services.governance.adapters import orm
 from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.bootstrap import VERSIONS
 from services.governance.domain.events import REGISTRY
-from services.governance.entrypoints.service import VERSIONS
 from zorgtafel.contracts import events as ev
 from zorgtafel.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel import db, migrate
@@ -20,9 +20,9 @@ from zorgtafel.kernel.commands import execute_once
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-from zorgtafel.kernel.events import to_kafka
 from zorgtafel.kernel.schema import party_status_consumption, service_metadata
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+from zorgtafel.kernel.wire import to_kafka
 
 Record = namedtuple("Record", "topic partition offset key value headers")
 
@@ -32,8 +32,14 @@ def governance_uow(tmp_path):
     orm.start_mappers()
     engine = db.make_engine(Settings(service="governance", data_dir=tmp_path))
     migrate.upgrade(engine, orm.metadata, VERSIONS, None)
-    factory = partial(GovernanceUnitOfWork, db.make_session_factory(engine), orm.tables,
-                      topic="zorgtafel.governance.v1", source="/t", registry=REGISTRY)
+    factory = partial(
+        GovernanceUnitOfWork,
+        db.make_session_factory(engine),
+        orm.tables,
+        topic="zorgtafel.governance.v1",
+        source="/t",
+        registry=REGISTRY,
+    )
     yield factory, engine
     engine.dispose()
 
@@ -49,17 +55,42 @@ def test_a_repeated_request_returns_the_stored_response_and_changes_nothing(gove
 
     def effect(uow):
         calls.append(1)
-        uow.session.execute(orm.tables["outbox"].insert().values(
-            event_id=f"e{len(calls)}", topic="t", key="k", type="x", source="s", time=utcnow(),
-            data="{}", created_at=utcnow(), attempts=0))
-        return pb.GetPartyResponse(party=pb.Party(party_id="00000099000000000001",
-                                                  name=f"call {len(calls)}"))
+        uow.session.execute(
+            orm.tables["outbox"]
+            .insert()
+            .values(
+                event_id=f"e{len(calls)}",
+                topic="t",
+                key="k",
+                type="x",
+                source="s",
+                time=utcnow(),
+                data="{}",
+                created_at=utcnow(),
+                attempts=0,
+            )
+        )
+        return pb.GetPartyResponse(
+            party=pb.Party(party_id="00000099000000000001", name=f"call {len(calls)}")
+        )
 
     request = _Req("req-0001-abcdef", b"same body")
-    first = execute_once(factory, party="00000099000000000001", method="/m", request=request,
-                         response_type=pb.GetPartyResponse, effect=effect)
-    again = execute_once(factory, party="00000099000000000001", method="/m", request=request,
-                         response_type=pb.GetPartyResponse, effect=effect)
+    first = execute_once(
+        factory,
+        party="00000099000000000001",
+        method="/m",
+        request=request,
+        response_type=pb.GetPartyResponse,
+        effect=effect,
+    )
+    again = execute_once(
+        factory,
+        party="00000099000000000001",
+        method="/m",
+        request=request,
+        response_type=pb.GetPartyResponse,
+        effect=effect,
+    )
     assert first == again and len(calls) == 1
     assert count(engine, orm.tables["outbox"]) == 1
 
@@ -78,11 +109,23 @@ class _Req:
 def test_the_same_request_id_for_another_request_is_refused(governance_uow):
     factory, _ = governance_uow
     ok = lambda uow: pb.GetPartyResponse()  # noqa: E731
-    execute_once(factory, party="p", method="/m", request=_Req("req-12345678", b"a"),
-                 response_type=pb.GetPartyResponse, effect=ok)
+    execute_once(
+        factory,
+        party="p",
+        method="/m",
+        request=_Req("req-12345678", b"a"),
+        response_type=pb.GetPartyResponse,
+        effect=ok,
+    )
     with pytest.raises(FailedPrecondition) as err:
-        execute_once(factory, party="p", method="/m", request=_Req("req-12345678", b"b"),
-                     response_type=pb.GetPartyResponse, effect=ok)
+        execute_once(
+            factory,
+            party="p",
+            method="/m",
+            request=_Req("req-12345678", b"b"),
+            response_type=pb.GetPartyResponse,
+            effect=ok,
+        )
     assert err.value.state == "request_id_used"
 
 
@@ -90,10 +133,22 @@ def test_another_party_never_sees_a_stored_response(governance_uow):
     factory, _ = governance_uow
     secret = lambda uow: pb.GetPartyResponse(party=pb.Party(name="first"))  # noqa: E731
     other = lambda uow: pb.GetPartyResponse(party=pb.Party(name="second"))  # noqa: E731
-    execute_once(factory, party="p1", method="/m", request=_Req("req-12345678", b"a"),
-                 response_type=pb.GetPartyResponse, effect=secret)
-    reply = execute_once(factory, party="p2", method="/m", request=_Req("req-12345678", b"a"),
-                         response_type=pb.GetPartyResponse, effect=other)
+    execute_once(
+        factory,
+        party="p1",
+        method="/m",
+        request=_Req("req-12345678", b"a"),
+        response_type=pb.GetPartyResponse,
+        effect=secret,
+    )
+    reply = execute_once(
+        factory,
+        party="p2",
+        method="/m",
+        request=_Req("req-12345678", b"a"),
+        response_type=pb.GetPartyResponse,
+        effect=other,
+    )
     assert reply.party.name == "second"
 
 
@@ -101,8 +156,14 @@ def test_another_party_never_sees_a_stored_response(governance_uow):
 def test_a_missing_or_malformed_request_id_is_invalid_argument(governance_uow, bad):
     factory, _ = governance_uow
     with pytest.raises(InvalidArgument) as err:
-        execute_once(factory, party="p", method="/m", request=_Req(bad, b""),
-                     response_type=pb.GetPartyResponse, effect=lambda uow: pb.GetPartyResponse())
+        execute_once(
+            factory,
+            party="p",
+            method="/m",
+            request=_Req(bad, b""),
+            response_type=pb.GetPartyResponse,
+            effect=lambda uow: pb.GetPartyResponse(),
+        )
     assert err.value.violations[0][0] == "request_id"
 
 
@@ -111,8 +172,14 @@ def projection(tmp_path):
     metadata, tables = service_metadata()
     engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
     metadata.create_all(engine)
-    factory = partial(UnitOfWork, db.make_session_factory(engine), tables, topic="t",
-                      source="/t", registry=REGISTRY)
+    factory = partial(
+        UnitOfWork,
+        db.make_session_factory(engine),
+        tables,
+        topic="t",
+        source="/t",
+        registry=REGISTRY,
+    )
     handlers = party_status_consumption()[ev.TOPIC["governance"]]
     consumer = EventConsumer(["zorgtafel.governance.v1"], handlers, factory, lambda t: None)
     yield consumer, engine, tables
@@ -120,13 +187,23 @@ def projection(tmp_path):
 
 
 def party_record(event_id: str, status: str, offset: int = 0) -> Record:
-    msg = to_kafka(event_id, ev.PARTY_REGISTERED if status == "active" else ev.PARTY_EXCLUDED,
-                   "/zorgtafel/governance", utcnow(), "00000099000000000001",
-                   {"party_id": "00000099000000000001", "name": "Gemeente Asten",
-                    "kind": "municipality", "status": status,
-                    "status_since": utcnow().isoformat()})
-    return Record("zorgtafel.governance.v1", 0, offset, msg.key.encode(), msg.value,
-                  list(msg.headers.items()))
+    msg = to_kafka(
+        event_id,
+        ev.PARTY_REGISTERED if status == "active" else ev.PARTY_EXCLUDED,
+        "/zorgtafel/governance",
+        utcnow(),
+        "00000099000000000001",
+        {
+            "party_id": "00000099000000000001",
+            "name": "Gemeente Asten",
+            "kind": "municipality",
+            "status": status,
+            "status_since": utcnow().isoformat(),
+        },
+    )
+    return Record(
+        "zorgtafel.governance.v1", 0, offset, msg.key.encode(), msg.value, list(msg.headers.items())
+    )
 
 
 def test_a_redelivered_event_is_applied_once(projection):

@@ -18,7 +18,9 @@ def test_every_folder_with_code_or_data_is_a_package(top):
     for folder in [REPO / top, *(p for p in (REPO / top).rglob("*") if p.is_dir())]:
         if folder.name == "__pycache__":
             continue
-        if any(any(folder.glob(pattern)) for pattern in SHIPPED) and \
-                not (folder / "__init__.py").exists():
+        if (
+            any(any(folder.glob(pattern)) for pattern in SHIPPED)
+            and not (folder / "__init__.py").exists()
+        ):
             missing.append(str(folder.relative_to(REPO)))
     assert not missing, f"not shipped by a wheel (no __init__.py): {missing}"

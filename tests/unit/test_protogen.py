@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from zorgtafel import protogen
 
 
 def test_generated_code_is_fresh(tmp_path):
     generated = protogen.generate(tmp_path)
     assert generated, "no proto files found"
-    stale = [p.relative_to(tmp_path) for p in generated
-             if not (protogen.REPO / p.relative_to(tmp_path)).exists()
-             or (protogen.REPO / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()]
+    stale = [
+        p.relative_to(tmp_path)
+        for p in generated
+        if not (protogen.REPO / p.relative_to(tmp_path)).exists()
+        or (protogen.REPO / p.relative_to(tmp_path)).read_bytes() != p.read_bytes()
+    ]
     assert not stale, f"run `make proto`: stale generated files {stale}"
 
 

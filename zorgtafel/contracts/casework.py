@@ -1,5 +1,12 @@
 """Events on ``zorgtafel.casework.v1`` (key: case_id)."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from zorgtafel.kernel.events import DomainEvent
+
 _NS = "nl.zorgtafel.casework"
 
 # data: case_id, subject_pseudonym, nominating_party, age_band, invitees [OIN..],
@@ -28,3 +35,117 @@ CASE_ESCALATED = f"{_NS}.case.escalated.v1"
 CASE_CLOSED = f"{_NS}.case.closed.v1"
 # data: case_id -- every service deletes its copies and projections of the case
 CASE_PURGED = f"{_NS}.case.purged.v1"
+
+
+# -- the events as typed data: producers emit these, consumers receive them (checked on the way
+# in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.
+@dataclass(frozen=True)
+class CaseOpened(DomainEvent):
+    TYPE: ClassVar[str] = CASE_OPENED
+    case_id: str
+    subject_pseudonym: str
+    nominating_party: str
+    age_band: str
+    invitees: tuple[str, ...]
+    process_director_party: str
+
+
+@dataclass(frozen=True)
+class MeetingScheduled(DomainEvent):
+    TYPE: ClassVar[str] = MEETING_SCHEDULED
+    case_id: str
+    meeting_id: str
+    scheduled_for: str
+    invitees: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MeetingHeld(DomainEvent):
+    TYPE: ClassVar[str] = MEETING_HELD
+    case_id: str
+    meeting_id: str
+    attendees: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DirectorAppointed(DomainEvent):
+    TYPE: ClassVar[str] = DIRECTOR_APPOINTED
+    case_id: str
+    party: str
+    person: str
+
+
+@dataclass(frozen=True)
+class RolesSet(DomainEvent):
+    TYPE: ClassVar[str] = ROLES_SET
+    case_id: str
+    roles: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PlanAdopted(DomainEvent):
+    TYPE: ClassVar[str] = PLAN_ADOPTED
+    case_id: str
+    plan_version: int
+    actions: int
+
+
+@dataclass(frozen=True)
+class CriteriaSet(DomainEvent):
+    TYPE: ClassVar[str] = CRITERIA_SET
+    case_id: str
+    meeting_id: str
+    criteria: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionUpdated(DomainEvent):
+    TYPE: ClassVar[str] = ACTION_UPDATED
+    case_id: str
+    action_id: str
+    party: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CaseDeescalated(DomainEvent):
+    TYPE: ClassVar[str] = CASE_DEESCALATED
+    case_id: str
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class CaseEscalated(DomainEvent):
+    TYPE: ClassVar[str] = CASE_ESCALATED
+    case_id: str
+    zvh: str
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class CaseClosed(DomainEvent):
+    TYPE: ClassVar[str] = CASE_CLOSED
+    case_id: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class CasePurged(DomainEvent):
+    TYPE: ClassVar[str] = CASE_PURGED
+    case_id: str
+
+
+PUBLISHED: tuple[type[DomainEvent], ...] = (
+    CaseOpened,
+    MeetingScheduled,
+    MeetingHeld,
+    DirectorAppointed,
+    RolesSet,
+    PlanAdopted,
+    CriteriaSet,
+    ActionUpdated,
+    CaseDeescalated,
+    CaseEscalated,
+    CaseClosed,
+    CasePurged,
+)

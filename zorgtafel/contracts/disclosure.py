@@ -1,5 +1,12 @@
 """Events on ``zorgtafel.disclosure.v1`` (key: case_id). Never item content."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from zorgtafel.kernel.events import DomainEvent
+
 _NS = "nl.zorgtafel.disclosure"
 
 # data: item_id, case_id, provider, category
@@ -11,3 +18,56 @@ ITEM_RETRACTED = f"{_NS}.item.retracted.v1"
 DISCLOSURE_DECIDED = f"{_NS}.disclosure.decided.v1"
 # data: decision_id, case_id, item_id, provider, recipient_party (the provider is notified)
 BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
+
+
+# -- the events as typed data: producers emit these, consumers receive them (checked on the way
+# in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.
+@dataclass(frozen=True)
+class ItemProvided(DomainEvent):
+    TYPE: ClassVar[str] = ITEM_PROVIDED
+    item_id: str
+    case_id: str
+    provider: str
+    category: str
+
+
+@dataclass(frozen=True)
+class ItemRetracted(DomainEvent):
+    TYPE: ClassVar[str] = ITEM_RETRACTED
+    item_id: str
+    case_id: str
+    provider: str
+
+
+@dataclass(frozen=True)
+class DisclosureDecided(DomainEvent):
+    TYPE: ClassVar[str] = DISCLOSURE_DECIDED
+    decision_id: str
+    case_id: str
+    item_id: str
+    provider: str
+    recipient_party: str
+    purpose: str
+    result: str  # "allowed" | "denied" | "break_glass"
+    policy_revision: str
+    decided_at: str
+
+
+@dataclass(frozen=True)
+class BreakGlassUsed(DomainEvent):
+    """The provider is notified of a safety override on its item (art. 16.2, Bijlage 3)."""
+
+    TYPE: ClassVar[str] = BREAK_GLASS_USED
+    decision_id: str
+    case_id: str
+    item_id: str
+    provider: str
+    recipient_party: str
+
+
+PUBLISHED: tuple[type[DomainEvent], ...] = (
+    ItemProvided,
+    ItemRetracted,
+    DisclosureDecided,
+    BreakGlassUsed,
+)

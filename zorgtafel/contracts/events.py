@@ -8,9 +8,35 @@ free text about a person, or item content.
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from zorgtafel.contracts.casework import *  # noqa: F401,F403 - re-exported names
 from zorgtafel.contracts.disclosure import *  # noqa: F401,F403
 from zorgtafel.contracts.governance import *  # noqa: F401,F403
 from zorgtafel.contracts.intake import *  # noqa: F401,F403
+from zorgtafel.kernel.events import ContractViolation, DomainEvent  # noqa: E402
 
 TOPIC = {s: f"zorgtafel.{s}.v1" for s in ("intake", "casework", "governance", "disclosure")}
+
+
+def _published() -> dict[str, type[DomainEvent]]:
+    from zorgtafel.contracts import casework, disclosure, governance, intake
+
+    return {
+        cls.TYPE: cls
+        for module in (intake, casework, governance, disclosure)
+        for cls in module.PUBLISHED
+    }
+
+
+# Every published event type to its typed data class (the whole published language).
+EVENTS: dict[str, type[DomainEvent]] = _published()
+
+
+def parse(event_type: str, data: Mapping[str, Any]) -> DomainEvent:
+    """An inbound event's data as its published type; ``ContractViolation`` when the type is
+    unknown or the data does not fit it."""
+    cls = EVENTS.get(event_type)
+    if cls is None:
+        raise ContractViolation(f"{event_type}: not a published event type")
+    return cls.from_data(data)

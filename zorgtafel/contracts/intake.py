@@ -4,6 +4,13 @@
 Never a name, date of birth, BSN or free text: the subject appears only as
 ``subject_pseudonym`` (a keyed HMAC of the normalised identity, stable per subject)."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from zorgtafel.kernel.events import DomainEvent
+
 _NS = "nl.zorgtafel.intake"
 
 # data: case_id, subject_pseudonym, nominating_party, age_band, nominated_at,
@@ -25,5 +32,75 @@ CASE_REJECTED = f"{_NS}.case.rejected.v1"
 NOMINATION_WITHDRAWN = f"{_NS}.nomination.withdrawn.v1"
 
 ROUTINGS = ("case_meeting", "regular_care", "zvh_brabant_zuidoost", "zvh_brabant_noordoost")
-REJECTION_REASONS = ("criteria_not_met", "regular_care_suffices", "insufficient_information",
-                     "other")
+REJECTION_REASONS = (
+    "criteria_not_met",
+    "regular_care_suffices",
+    "insufficient_information",
+    "other",
+)
+
+
+# -- the events as typed data: producers emit these, consumers receive them (checked on the way
+# in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.
+@dataclass(frozen=True)
+class CaseNominated(DomainEvent):
+    TYPE: ClassVar[str] = CASE_NOMINATED
+    case_id: str
+    subject_pseudonym: str
+    nominating_party: str
+    age_band: str
+    nominated_at: str
+    linked_to_case_id: str = ""
+
+
+@dataclass(frozen=True)
+class CaseAssessed(DomainEvent):
+    TYPE: ClassVar[str] = CASE_ASSESSED
+    case_id: str
+    qualifies: bool
+    advice: str
+    criteria_held: tuple[str, ...]
+    nominating_party: str
+    policy_revision: str
+
+
+@dataclass(frozen=True)
+class CaseRejected(DomainEvent):
+    TYPE: ClassVar[str] = CASE_REJECTED
+    case_id: str
+    nominating_party: str
+    reason_code: str
+
+
+@dataclass(frozen=True)
+class CaseTriaged(DomainEvent):
+    TYPE: ClassVar[str] = CASE_TRIAGED
+    case_id: str
+    subject_pseudonym: str
+    nominating_party: str
+    age_band: str
+    routing: str
+    goal_code: str
+    themes: tuple[str, ...]
+    decision_types: tuple[str, ...]
+    invitees: tuple[str, ...]
+    process_director_party: str
+    reason_code: str = ""
+    linked_case_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NominationWithdrawn(DomainEvent):
+    TYPE: ClassVar[str] = NOMINATION_WITHDRAWN
+    case_id: str
+    nominating_party: str
+    reason_code: str = ""
+
+
+PUBLISHED: tuple[type[DomainEvent], ...] = (
+    CaseNominated,
+    CaseAssessed,
+    CaseRejected,
+    CaseTriaged,
+    NominationWithdrawn,
+)

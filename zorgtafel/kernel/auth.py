@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import jwt
 from cryptography import x509
@@ -30,9 +30,14 @@ class Principal:
     role: str
     authenticated_by: str  # "mtls" or "dev_token"
 
-    def as_input(self, party_status: str) -> dict:
-        return {"party": self.party, "person": self.person, "role": self.role,
-                "authenticated_by": self.authenticated_by, "party_status": party_status}
+    def as_input(self, party_status: str) -> dict[str, str]:
+        return {
+            "party": self.party,
+            "person": self.person,
+            "role": self.role,
+            "authenticated_by": self.authenticated_by,
+            "party_status": party_status,
+        }
 
 
 def oin_from_certificate(pem: bytes) -> str:
@@ -58,12 +63,19 @@ def oin_from_certificate(pem: bytes) -> str:
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes, issuer: str, audience: str,
-                 algorithms: Sequence[str] = ALGORITHMS, leeway_s: int = 30) -> None:
+    def __init__(
+        self,
+        public_key_pem: bytes,
+        issuer: str,
+        audience: str,
+        algorithms: Sequence[str] = ALGORITHMS,
+        leeway_s: int = 30,
+    ) -> None:
         # Several PEM blocks = several accepted keys: the identity provider's keys rotate by
         # publishing the new key beside the old one for a while.
-        blocks = re.findall(rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----",
-                            public_key_pem, re.S)
+        blocks = re.findall(
+            rb"-----BEGIN PUBLIC KEY-----.+?-----END PUBLIC KEY-----", public_key_pem, re.S
+        )
         self._keys = blocks or [public_key_pem]
         self._issuer = issuer
         self._audience = audience
@@ -74,14 +86,19 @@ class TokenVerifier:
     def from_file(cls, path: Path, issuer: str, audience: str) -> "TokenVerifier":
         return cls(path.read_bytes(), issuer, audience)
 
-    def verify(self, token: str) -> Mapping:
+    def verify(self, token: str) -> Mapping[str, Any]:
         claims = None
         for i, key in enumerate(self._keys):
             try:
                 claims = jwt.decode(
-                    token, key, algorithms=self._algorithms, issuer=self._issuer,
-                    audience=self._audience, leeway=self._leeway,
-                    options={"require": ["exp", "iat", "iss", "aud", "sub", "role", "party"]})
+                    token,
+                    key,
+                    algorithms=self._algorithms,
+                    issuer=self._issuer,
+                    audience=self._audience,
+                    leeway=self._leeway,
+                    options={"require": ["exp", "iat", "iss", "aud", "sub", "role", "party"]},
+                )
                 break
             except jwt.InvalidSignatureError as exc:
                 if i == len(self._keys) - 1:
@@ -111,7 +128,7 @@ class Authenticator:
         header = metadata.get("authorization", "")
         if not header.startswith("Bearer ") or len(header) > 8192:
             raise Unauthenticated("missing bearer token (authorization metadata)")
-        claims = self._verifier.verify(header[len("Bearer "):].strip())
+        claims = self._verifier.verify(header[len("Bearer ") :].strip())
         if self._mode == "mtls":
             if not peer_cert_pem:
                 raise Unauthenticated("client certificate required")
@@ -121,5 +138,6 @@ class Authenticator:
             how = "mtls"
         else:
             party, how = str(claims["party"]), "dev_token"
-        return Principal(party=party, person=str(claims["sub"]), role=str(claims["role"]),
-                         authenticated_by=how)
+        return Principal(
+            party=party, person=str(claims["sub"]), role=str(claims["role"]), authenticated_by=how
+        )

@@ -6,10 +6,11 @@ state ever sits on a shared object of the threaded gRPC server.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 from zorgtafel.kernel.auth import Principal
+from zorgtafel.kernel.caller import Caller
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class CallContext:
 @dataclass(frozen=True)
 class RefusedCall:
     """A call the authz policy refused, as a service's access log needs it."""
+
     method: str
     principal: Principal
     party_status: str
@@ -47,9 +49,22 @@ def current() -> CallContext:
     return ctx
 
 
-def set_current(ctx: CallContext | None):
+def set_current(ctx: CallContext | None) -> Token[CallContext | None]:
     return _current.set(ctx)
 
 
-def reset(token) -> None:
+def reset(token: Token[CallContext | None]) -> None:
     _current.reset(token)
+
+
+def current_caller() -> Caller:
+    """The caller of the call being served, as handlers take it."""
+    ctx = current()
+    p = ctx.principal
+    return Caller(
+        party=p.party,
+        person=p.person,
+        role=p.role,
+        party_status=ctx.party_status,
+        authenticated_by=p.authenticated_by,
+    )

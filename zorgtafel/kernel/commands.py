@@ -4,24 +4,28 @@ the stored response and changes nothing.
 The guard is the primary key (party, request_id) of ``command_results``, inserted in the same
 transaction as the effect; the read before it is only a fast path. Two concurrent copies: the
 second's insert fails, its transaction (effect included) rolls back, and it returns the first's
-stored response.
+stored response. The unit of work wakes the outbox relay on commit, so events leave at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from google.protobuf.message import Message
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from zorgtafel.kernel.callcontext import current_caller
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
-REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 R = TypeVar("R", bound=Message)
+U = TypeVar("U", bound=UnitOfWork)
 
 
 def _digest(method: str, request: Message) -> str:
@@ -30,46 +34,111 @@ def _digest(method: str, request: Message) -> str:
 
 
 def validate_request_id(request_id: str) -> None:
-    if not REQUEST_ID_RE.match(request_id or ""):
-        raise InvalidArgument("request_id", "required: 8-128 characters of [A-Za-z0-9._:-] "
-                              "(a UUID is a good choice)")
+    if not REQUEST_ID_RE.fullmatch(request_id or ""):
+        raise InvalidArgument(
+            "request_id", "required: 8-128 characters of [A-Za-z0-9._:-] (a UUID is a good choice)"
+        )
 
 
-def execute_once(uow_factory: Callable[[], UnitOfWork], *, party: str, method: str,
-                 request: Message, response_type: type[R],
-                 effect: Callable[[UnitOfWork], R], case_id_of: Callable[[R], str | None] = lambda r: None) -> R:
-    request_id = getattr(request, "request_id")
+def _stored(
+    uow: UnitOfWork, party: str, request_id: str, digest: str, response_type: type[R]
+) -> R | None:
+    t = uow.tables["command_results"]
+    row = uow.session.execute(
+        select(t.c.request_digest, t.c.response).where(
+            t.c.party_id == party, t.c.request_id == request_id
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.request_digest != digest:
+        raise FailedPrecondition(
+            "request_id_used",
+            "request_id was already used for a different request",
+            subject="request_id",
+        )
+    stored: R = response_type.FromString(row.response)
+    return stored
+
+
+def execute_once(
+    uow_factory: Callable[[], U],
+    *,
+    party: str,
+    method: str,
+    request: Message,
+    response_type: type[R],
+    effect: Callable[[U], R],
+    case_id_of: Callable[[R], str | None] = lambda r: None,
+) -> R:
+    # Every command message has the field; ``Message`` does not declare it.
+    request_id = str(getattr(request, "request_id"))  # noqa: B009
     validate_request_id(request_id)
     digest = _digest(method, request)
 
-    def stored(uow: UnitOfWork) -> R | None:
-        t = uow.tables["command_results"]
-        row = uow.session.execute(select(t.c.request_digest, t.c.response).where(
-            t.c.party_id == party, t.c.request_id == request_id)).first()
-        if row is None:
-            return None
-        if row.request_digest != digest:
-            raise FailedPrecondition("request_id_used", "request_id was already used for a "
-                                     "different request", subject="request_id")
-        return response_type.FromString(row.response)
-
     with uow_factory() as uow:
-        previous = stored(uow)
+        previous = _stored(uow, party, request_id, digest, response_type)
         if previous is not None:
             return previous
-        response = effect(uow)
-        t = uow.tables["command_results"]
-        uow.session.execute(insert(t).values(
-            party_id=party, request_id=request_id, method=method, request_digest=digest,
-            response=response.SerializeToString(deterministic=True),
-            case_id=case_id_of(response), created_at=utcnow()))
         try:
+            response = effect(uow)
+            t = uow.tables["command_results"]
+            uow.session.execute(
+                insert(t).values(
+                    party_id=party,
+                    request_id=request_id,
+                    method=method,
+                    request_digest=digest,
+                    response=response.SerializeToString(deterministic=True),
+                    case_id=case_id_of(response),
+                    created_at=utcnow(),
+                )
+            )
             uow.commit()
             return response
-        except IntegrityError:
+        except (IntegrityError, OperationalError):
+            # A concurrent copy of this request got there first: its rows collide with ours
+            # (IntegrityError, raised at the insert on PostgreSQL, at commit on SQLite) or the
+            # database is locked (SQLite). Answer with its stored result, or say the request
+            # conflicts; never INTERNAL.
             uow.rollback()
     with uow_factory() as uow:
-        previous = stored(uow)
+        previous = _stored(uow, party, request_id, digest, response_type)
         if previous is None:  # the conflict was on another constraint: report it as such
-            raise FailedPrecondition("conflict", "the request conflicts with stored data")
+            raise FailedPrecondition(
+                "conflict",
+                "the request conflicts with stored data; retry with the same request_id",
+                subject="request_id",
+            )
         return previous
+
+
+class Commands(Generic[U]):
+    """A service's idempotent command runner: ``run(rpc, request, ResponseType, effect)``
+    with the caller taken from the call being served and the method named once per service.
+    Generic in the unit of work its factory makes, which every ``effect`` receives."""
+
+    def __init__(self, uow_factory: Callable[[], U], service: str) -> None:
+        self._uow_factory = uow_factory
+        self._prefix = f"/{service}/"
+
+    def run(
+        self,
+        rpc: str,
+        request: Message,
+        response_type: type[R],
+        effect: Callable[[U, Caller], R],
+        *,
+        case_id_of: Callable[[R], str | None] | None = None,
+    ) -> R:
+        caller = current_caller()
+        case_id = getattr(request, "case_id", "") or None
+        return execute_once(
+            self._uow_factory,
+            party=caller.party,
+            method=self._prefix + rpc,
+            request=request,
+            response_type=response_type,
+            effect=lambda uow: effect(uow, caller),
+            case_id_of=case_id_of or (lambda _r: case_id),
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 import zorgtafel
 
@@ -17,6 +17,42 @@ SERVICES = ("intake", "casework", "governance", "disclosure")
 DEFAULT_GRPC_PORTS = {"intake": 50051, "casework": 50052, "governance": 50053, "disclosure": 50054}
 DEFAULT_HTTP_PORTS = {"intake": 8081, "casework": 8082, "governance": 8083, "disclosure": 8084}
 DEFAULT_POLICY_DIR = Path(zorgtafel.__file__).resolve().parent.parent / "policies" / "rego"
+
+
+_KERNEL_VARIABLES = frozenset(
+    f"ZORGTAFEL_{n}"
+    for n in (
+        "DATA_DIR",
+        "DATABASE_URL",
+        "DATABASE_SCHEMA",
+        "KAFKA_BOOTSTRAP",
+        "KAFKA_SECURITY_PROTOCOL",
+        "KAFKA_SSL_CAFILE",
+        "KAFKA_SSL_CERTFILE",
+        "KAFKA_SSL_KEYFILE",
+        "KAFKA_SESSION_TIMEOUT_MS",
+        "GRPC_HOST",
+        "GRPC_PORT",
+        "HTTP_HOST",
+        "HTTP_PORT",
+        "GRPC_MAX_WORKERS",
+        "POLICY_ENGINE",
+        "POLICY_DIR",
+        "OPA_URL",
+        "POLICY_TIMEOUT_MS",
+        "PRODUCTION",
+        "AUTH_MODE",
+        "TLS_CERT_FILE",
+        "TLS_KEY_FILE",
+        "TLS_CLIENT_CA_FILE",
+        "JWT_PUBLIC_KEY_FILE",
+        "JWT_ISSUER",
+        "JWT_AUDIENCE",
+        "ENCRYPTION_KEYS_FILE",
+        "LOG_LEVEL",
+        "OTLP_ENDPOINT",
+    )
+)
 
 
 def _bool(value: str) -> bool:
@@ -59,13 +95,8 @@ class Settings:
     relay_interval_s: float = 0.2
     health_interval_s: float = 2.0
     shutdown_grace_s: float = 5.0
-    # gRPC address (host:port) of the disclosure service, for services that ask it for a
-    # decision (casework's pre-read set, 12.2f); empty: not configured (callers fail closed).
-    disclosure_address: str = ""
-    # Casework: days a closed case is kept before it may be purged (1.2), and the record kinds
-    # cleansing keeps until the purge (comma-separated; see services/casework/domain/model.py).
-    casework_retention_days: float = 365.0
-    casework_keep_until_purge: str = "criteria,timeline"
+    # Every other ZORGTAFEL_* variable, by its name without the prefix in lower case: what a
+    # service's own settings class reads (services/<name>/settings.py).
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -89,15 +120,25 @@ class Settings:
 
     @property
     def effective_jwt_public_key_file(self) -> Path:
-        return Path(self.jwt_public_key_file) if self.jwt_public_key_file else \
-            self.data_dir / "dev-keys" / "jwt-public.pem"
+        return (
+            Path(self.jwt_public_key_file)
+            if self.jwt_public_key_file
+            else self.data_dir / "dev-keys" / "jwt-public.pem"
+        )
 
     @property
     def effective_encryption_keys_file(self) -> Path:
-        return Path(self.encryption_keys_file) if self.encryption_keys_file else \
-            self.data_dir / "dev-keys" / f"{self.service}-encryption.keys"
+        return (
+            Path(self.encryption_keys_file)
+            if self.encryption_keys_file
+            else self.data_dir / "dev-keys" / f"{self.service}-encryption.keys"
+        )
 
-    def with_(self, **changes) -> "Settings":
+    def setting(self, name: str, default: str = "") -> str:
+        """A service's own variable (``ZORGTAFEL_<NAME>``), for its settings class."""
+        return str(self.extra.get(name, default))
+
+    def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
 
     @classmethod
@@ -140,7 +181,9 @@ class Settings:
             encryption_keys_file=get("ENCRYPTION_KEYS_FILE"),
             log_level=get("LOG_LEVEL", "INFO"),
             otlp_endpoint=get("OTLP_ENDPOINT"),
-            disclosure_address=get("DISCLOSURE_ADDRESS"),
-            casework_retention_days=float(get("CASEWORK_RETENTION_DAYS", "365")),
-            casework_keep_until_purge=get("CASEWORK_KEEP_UNTIL_PURGE", "criteria,timeline"),
+            extra={
+                k.removeprefix("ZORGTAFEL_").lower(): v
+                for k, v in env.items()
+                if k.startswith("ZORGTAFEL_") and k not in _KERNEL_VARIABLES
+            },
         )

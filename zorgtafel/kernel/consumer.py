@@ -12,22 +12,28 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass
-from typing import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from kafka import TopicPartition
 from kafka.structs import OffsetAndMetadata
+from opentelemetry.trace import SpanKind, Tracer
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED
-from zorgtafel.kernel.events import InboundEvent, MalformedEvent, from_kafka
-from opentelemetry.trace import SpanKind
-
+from zorgtafel.kernel.events import ContractViolation, InboundEvent
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.purge import forget_case, is_forgotten
 from zorgtafel.kernel.tracing import extract, span
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+from zorgtafel.kernel.wire import MalformedEvent, from_kafka
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from kafka import KafkaConsumer
+    from kafka.consumer.fetcher import ConsumerRecord
+
+    from zorgtafel.kernel.metrics import Metrics
 
 log = get_logger(__name__)
 
@@ -44,9 +50,17 @@ class ConsumerStats:
 
 
 class EventConsumer:
-    def __init__(self, topics: list[str], handlers: Mapping[str, Handler],
-                 uow_factory: Callable[[], UnitOfWork], consumer_factory: Callable, *,
-                 max_attempts: int = 5, metrics=None, tracer=None) -> None:
+    def __init__(
+        self,
+        topics: list[str],
+        handlers: Mapping[str, Handler],
+        uow_factory: Callable[[], UnitOfWork],
+        consumer_factory: Callable[[list[str]], KafkaConsumer],
+        *,
+        max_attempts: int = 5,
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
         self._tracer = tracer
         self.topics = topics
         self.handlers = dict(handlers)
@@ -56,7 +70,7 @@ class EventConsumer:
         self._metrics = metrics
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._consumer = None
+        self._consumer: KafkaConsumer | None = None
         self.stats = ConsumerStats()
         self.assigned = threading.Event()
 
@@ -85,7 +99,7 @@ class EventConsumer:
                         pass
                     self._consumer = None
 
-    def _loop(self, consumer) -> None:
+    def _loop(self, consumer: KafkaConsumer) -> None:
         attempts: dict[tuple[str, int, int], int] = {}
         while not self._stop.is_set():
             batch = consumer.poll(timeout_ms=300)
@@ -102,9 +116,13 @@ class EventConsumer:
                         attempts[ident] = n
                         self.stats.retries += 1
                         if n < self._max_attempts:
-                            log.warning("event_apply_failed", topic=record.topic,
-                                        offset=record.offset, attempt=n,
-                                        error=type(exc).__name__)
+                            log.warning(
+                                "event_apply_failed",
+                                topic=record.topic,
+                                offset=record.offset,
+                                attempt=n,
+                                error=type(exc).__name__,
+                            )
                             consumer.seek(tp, record.offset)  # redeliver, in order
                             time.sleep(min(0.2 * n, 2.0))
                             break
@@ -113,17 +131,24 @@ class EventConsumer:
                     # The effect is stored: only now is the offset committed.
                     consumer.commit({tp: OffsetAndMetadata(record.offset + 1, None, -1)})
 
-    def handle_record(self, record) -> str:
+    def handle_record(self, record: ConsumerRecord) -> str:
         """Apply one record exactly once; return what happened (for tests and metrics)."""
         try:
             event = from_kafka(record.headers, record.key, record.value)
-        except MalformedEvent as exc:
+            if event.type in self.handlers:
+                # Data that does not fit its published type never reaches a handler.
+                event = replace(event, payload=contract_events.parse(event.type, event.data))
+        except (MalformedEvent, ContractViolation) as exc:
             self._dead_letter(record, exc)
             return "dead_letter"
         parent = extract({"traceparent": event.traceparent}) if event.traceparent else None
-        with span(self._tracer, f"consume {event.type}", parent=parent,
-                  kind=SpanKind.CONSUMER, attributes={"messaging.system": "kafka",
-                                                      "messaging.message.id": event.id}):
+        with span(
+            self._tracer,
+            f"consume {event.type}",
+            parent=parent,
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.system": "kafka", "messaging.message.id": event.id},
+        ):
             outcome = self._apply_once(event)
         # One line per outcome with the event id (an identifier, never data): fault tests count
         # these across restarts to prove nothing was applied twice.
@@ -139,19 +164,29 @@ class EventConsumer:
         outcome = "applied" if handler else "ignored"
         with self._uow_factory() as uow:
             table = uow.tables["processed_events"]
-            if uow.session.execute(select(table.c.event_id)
-                                   .where(table.c.event_id == event.id)).first():
+            if uow.session.execute(
+                select(table.c.event_id).where(table.c.event_id == event.id)
+            ).first():
                 outcome = "duplicate"
             else:
                 # The case id lets a purge find the inbox rows of its case; the purge event's
                 # own row keeps none, so nothing of the case outlives it.
-                case_id = None if event.type == CASE_PURGED else (
-                    str(event.data.get("case_id") or "") or None)
+                case_id = (
+                    None
+                    if event.type == CASE_PURGED
+                    else (str(event.data.get("case_id") or "") or None)
+                )
                 if case_id and is_forgotten(uow.session, uow.tables, case_id):
                     case_id = None
-                uow.session.execute(insert(table).values(
-                    event_id=event.id, type=event.type, source=event.source,
-                    case_id=case_id, processed_at=utcnow()))
+                uow.session.execute(
+                    insert(table).values(
+                        event_id=event.id,
+                        type=event.type,
+                        source=event.source,
+                        case_id=case_id,
+                        processed_at=utcnow(),
+                    )
+                )
                 if event.type == CASE_PURGED and event.data.get("case_id"):
                     forget_case(uow.session, uow.tables, str(event.data["case_id"]))
                 if handler:
@@ -164,20 +199,32 @@ class EventConsumer:
                     outcome = "duplicate"
         return outcome
 
-    def _dead_letter(self, record, exc: Exception) -> None:
+    def _dead_letter(self, record: ConsumerRecord, exc: Exception) -> None:
         self.stats.dead_lettered += 1
-        log.error("event_dead_lettered", topic=record.topic, offset=record.offset,
-                  error=type(exc).__name__)
+        log.error(
+            "event_dead_lettered",
+            topic=record.topic,
+            offset=record.offset,
+            error=type(exc).__name__,
+        )
         with self._uow_factory() as uow:
             table = uow.tables["dead_letters"]
             headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or [])}
             try:
-                uow.session.execute(insert(table).values(
-                    event_id=headers.get("ce_id") or f"{record.topic}:{record.partition}:{record.offset}",
-                    topic=record.topic, partition=record.partition, offset=record.offset,
-                    type=headers.get("ce_type", "unknown"), error=type(exc).__name__,
-                    headers=json.dumps(headers), value=record.value or b"",
-                    created_at=utcnow()))
+                uow.session.execute(
+                    insert(table).values(
+                        event_id=headers.get("ce_id")
+                        or f"{record.topic}:{record.partition}:{record.offset}",
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        type=headers.get("ce_type", "unknown"),
+                        error=type(exc).__name__,
+                        headers=json.dumps(headers),
+                        value=record.value or b"",
+                        created_at=utcnow(),
+                    )
+                )
                 uow.commit()
             except IntegrityError:
                 uow.rollback()

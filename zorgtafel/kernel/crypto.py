@@ -29,8 +29,11 @@ class KeyRing:
 
     @classmethod
     def from_file(cls, path: Path) -> "KeyRing":
-        lines = [ln.strip() for ln in path.read_text().splitlines() if ln.strip()
-                 and not ln.startswith("#")]
+        lines = [
+            ln.strip()
+            for ln in path.read_text().splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]
         return cls([base64.b64decode(ln) for ln in lines])
 
     def wrap(self, data_key: bytes) -> bytes:

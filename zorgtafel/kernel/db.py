@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from zorgtafel.kernel.config import Settings
 
@@ -20,7 +22,9 @@ def make_engine(settings: Settings) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+        def _sqlite_pragmas(
+            dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry
+        ) -> None:  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             # WAL lets the relay and the consumer read while a handler writes.
             cur.execute("PRAGMA journal_mode=WAL")
@@ -32,13 +36,17 @@ def make_engine(settings: Settings) -> Engine:
     schema = settings.effective_schema
     # application_name shows which service (and schema) a connection belongs to in
     # pg_stat_activity: for operators, and for fault tests that drop exactly those.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                           connect_args={"connect_timeout": 5,
-                                         "application_name": f"zorgtafel:{schema}"[:63]})
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"connect_timeout": 5, "application_name": f"zorgtafel:{schema}"[:63]},
+    )
     return engine.execution_options(schema_translate_map={None: schema})
 
 
-def make_session_factory(engine: Engine) -> sessionmaker:
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
 
 

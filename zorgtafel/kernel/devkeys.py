@@ -21,12 +21,19 @@ def ensure_dev_keys(data_dir: Path) -> Path:
     private, public = keys / "jwt-private.pem", keys / "jwt-public.pem"
     if not private.exists():
         key = ec.generate_private_key(ec.SECP256R1())
-        private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                              serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption()))
+        private.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
         os.chmod(private, 0o600)
-        public.write_bytes(key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+        public.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
     for service in SERVICES:
         enc = keys / f"{service}-encryption.keys"
         if not enc.exists():
@@ -35,10 +42,26 @@ def ensure_dev_keys(data_dir: Path) -> Path:
     return keys
 
 
-def mint_token(private_key_pem: bytes, *, party: str, role: str, person: str,
-               issuer: str = "zorgtafel-dev-idp", audience: str = "zorgtafel",
-               ttl_s: int = 3600, **extra) -> str:
+def mint_token(
+    private_key_pem: bytes,
+    *,
+    party: str,
+    role: str,
+    person: str,
+    issuer: str = "zorgtafel-dev-idp",
+    audience: str = "zorgtafel",
+    ttl_s: int = 3600,
+    **extra: object,
+) -> str:
     now = int(time.time())
-    claims = {"iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_s, "sub": person,
-              "role": role, "party": party, **extra}
+    claims = {
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_s,
+        "sub": person,
+        "role": role,
+        "party": party,
+        **extra,
+    }
     return jwt.encode(claims, private_key_pem, algorithm="ES256")

@@ -53,8 +53,13 @@ class Unauthenticated(ZorgtafelError):
 class PermissionDenied(ZorgtafelError):
     """Denied by policy; ``reasons`` are the policy's plain-language reasons."""
 
-    def __init__(self, reasons: tuple[str, ...] | list[str], decision_id: str = "",
-                 revision: str = "", policy: str = "") -> None:
+    def __init__(
+        self,
+        reasons: tuple[str, ...] | list[str],
+        decision_id: str = "",
+        revision: str = "",
+        policy: str = "",
+    ) -> None:
         self.reasons = tuple(reasons) or ("denied by default",)
         self.decision_id = decision_id
         self.revision = revision

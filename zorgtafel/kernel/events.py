@@ -1,4 +1,5 @@
-"""Events: frozen dataclasses in the domain, CloudEvents on the wire (Kafka binary mode).
+"""Events as the domain sees them: frozen dataclasses out, ``InboundEvent`` in. Pure Python,
+so domain code may import it; the CloudEvents/Kafka binding is in ``zorgtafel.kernel.wire``.
 
 Each producing service lists its event classes in an explicit ``EventRegistry`` (no discovery by
 reflection). An event carries identifiers and pseudonyms only, never personal data or content.
@@ -8,14 +9,11 @@ classes: the published language is the type name and the data fields.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, ClassVar, Iterable, Mapping
-
-from cloudevents.core.bindings import kafka as ce_kafka
-from cloudevents.core.v1.event import CloudEvent
+from typing import Any, ClassVar, Iterable, Mapping, TypeVar, get_origin, get_type_hints
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,59 @@ class DomainEvent:
 
     def to_data(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_data(cls: type[E], data: Mapping[str, Any]) -> E:
+        """The event from its wire data, checked field by field against the dataclass's types
+        (str, bool, int, tuple[str, ...], dict). Fields the type does not know are ignored (a
+        newer producer may add some); a missing or mistyped field raises ``ContractViolation``,
+        and the consumer sets the event aside as a dead letter."""
+        hints = _hints(cls)
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ContractViolation(f"{cls.TYPE}: {f.name} is missing")
+                continue
+            values[f.name] = _typed(cls.TYPE, f.name, hints[f.name], data[f.name])
+        return cls(**values)
+
+
+class ContractViolation(ValueError):
+    """Event data that does not fit its published type (never carries the data itself)."""
+
+
+E = TypeVar("E", bound=DomainEvent)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    cached = _HINTS.get(cls)
+    if cached is None:
+        cached = _HINTS[cls] = get_type_hints(cls)
+    return cached
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _typed(event_type: str, name: str, hint: Any, value: Any) -> Any:
+    origin = get_origin(hint)
+    if hint is bool:
+        ok = isinstance(value, bool)
+    elif hint is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif hint is str:
+        ok = isinstance(value, str)
+    elif origin is tuple:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        value = tuple(value) if ok else value
+    elif hint is dict or origin is dict:
+        ok = isinstance(value, dict)
+    else:  # pragma: no cover - a contract field of a type this check does not know
+        raise TypeError(f"{event_type}: field {name} has an unsupported type {hint!r}")
+    if not ok:
+        raise ContractViolation(f"{event_type}: {name} is not a {getattr(hint, '__name__', hint)}")
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -65,6 +116,9 @@ class EventRegistry:
     def types(self) -> list[str]:
         return sorted(self._by_type)
 
+    def classes(self) -> list[type[DomainEvent]]:
+        return [self._by_type[t] for t in sorted(self._by_type)]
+
     def check(self, event: DomainEvent) -> None:
         if self._by_type.get(event.TYPE) is not type(event):
             raise ValueError(f"event {type(event).__name__} is not registered")
@@ -80,42 +134,12 @@ class InboundEvent:
     data: Mapping[str, Any]
     key: str | None = None
     traceparent: str | None = None
+    # The data as its published type (``zorgtafel.contracts``), checked on the way in by the
+    # consumer for every event a service handles; handlers take it with ``typed``.
+    payload: DomainEvent | None = None
 
-
-def to_kafka(event_id: str, event_type: str, source: str, time: datetime, key: str,
-             data: Mapping[str, Any], subject: str | None = None,
-             traceparent: str | None = None) -> ce_kafka.KafkaMessage:
-    attributes: dict[str, Any] = {
-        "id": event_id, "type": event_type, "source": source, "time": time,
-        "datacontenttype": "application/json", "partitionkey": key,
-    }
-    if subject:
-        attributes["subject"] = subject
-    if traceparent:
-        attributes["traceparent"] = traceparent  # CloudEvents distributed-tracing extension
-    return ce_kafka.to_binary_event(CloudEvent(attributes, dict(data)))
-
-
-class MalformedEvent(ValueError):
-    pass
-
-
-def from_kafka(headers: list[tuple[str, bytes]] | None, key: bytes | None,
-               value: bytes | None) -> InboundEvent:
-    try:
-        msg = ce_kafka.KafkaMessage(headers={k: v for k, v in (headers or [])}, key=key,
-                                    value=value or b"")
-        ce = ce_kafka.from_binary_event(msg)
-        data = ce.get_data()
-        if isinstance(data, (bytes, str)):
-            data = json.loads(data)
-        if not isinstance(data, dict):
-            raise MalformedEvent("event data is not an object")
-        return InboundEvent(id=ce.get_id(), type=ce.get_type(), source=ce.get_source(),
-                            time=ce.get_time(), subject=ce.get_subject(), data=data,
-                            key=key.decode() if isinstance(key, bytes) else key,
-                            traceparent=ce.get_extension("traceparent"))
-    except MalformedEvent:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any decoding failure is a malformed event
-        raise MalformedEvent(type(exc).__name__) from exc
+    def typed(self, cls: builtins.type[E]) -> E:  # ``type`` is a field here
+        """The event's data as ``cls`` (``event.typed(CaseTriaged).routing``)."""
+        if not isinstance(self.payload, cls):
+            raise ContractViolation(f"{self.type}: not a {cls.__name__}")
+        return self.payload

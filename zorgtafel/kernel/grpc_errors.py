@@ -12,48 +12,64 @@ import uuid
 
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from zorgtafel.kernel import errors as e
 
 
-def _status(code: int, message: str, *details) -> grpc.Status:
+def _status(code: int, message: str, *details: Message) -> grpc.Status:
     packed = []
     for d in details:
         a = any_pb2.Any()
         a.Pack(d)
         packed.append(a)
-    return rpc_status.to_status(status_pb2.Status(code=code, message=message[:1000],
-                                                  details=packed))
+    return rpc_status.to_status(
+        status_pb2.Status(code=code, message=message[:1000], details=packed)
+    )
 
 
 def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
     """Return the status for ``exc`` and, for unexpected errors, a reference to log."""
     if isinstance(exc, e.InvalidArgument):
-        br = error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
-            for f, d in exc.violations])
+        br = error_details_pb2.BadRequest(
+            field_violations=[
+                error_details_pb2.BadRequest.FieldViolation(field=f, description=d)
+                for f, d in exc.violations
+            ]
+        )
         return _status(code_pb2.INVALID_ARGUMENT, exc.message, br), None
     if isinstance(exc, e.FailedPrecondition):
-        pf = error_details_pb2.PreconditionFailure(violations=[
-            error_details_pb2.PreconditionFailure.Violation(
-                type="STATE", subject=exc.subject or exc.state, description=exc.message)])
+        pf = error_details_pb2.PreconditionFailure(
+            violations=[
+                error_details_pb2.PreconditionFailure.Violation(
+                    type="STATE", subject=exc.subject or exc.state, description=exc.message
+                )
+            ]
+        )
         return _status(code_pb2.FAILED_PRECONDITION, exc.message, pf), None
     if isinstance(exc, e.PermissionDenied):
         info = error_details_pb2.ErrorInfo(
-            reason="POLICY_DENIED", domain="zorgtafel",
-            metadata={"decision_id": exc.decision_id, "policy_revision": exc.revision,
-                      "policy": exc.policy,
-                      **{f"reason_{i + 1}": r[:500] for i, r in enumerate(exc.reasons)}})
+            reason="POLICY_DENIED",
+            domain="zorgtafel",
+            metadata={
+                "decision_id": exc.decision_id,
+                "policy_revision": exc.revision,
+                "policy": exc.policy,
+                **{f"reason_{i + 1}": r[:500] for i, r in enumerate(exc.reasons)},
+            },
+        )
         return _status(code_pb2.PERMISSION_DENIED, exc.message, info), None
     if isinstance(exc, e.NotFound):
-        ri = error_details_pb2.ResourceInfo(resource_type=exc.resource_type,
-                                            resource_name=exc.resource_name)
+        ri = error_details_pb2.ResourceInfo(
+            resource_type=exc.resource_type, resource_name=exc.resource_name
+        )
         return _status(code_pb2.NOT_FOUND, exc.message, ri), None
     if isinstance(exc, e.AlreadyExists):
-        ri = error_details_pb2.ResourceInfo(resource_type=exc.resource_type,
-                                            resource_name=exc.resource_name)
+        ri = error_details_pb2.ResourceInfo(
+            resource_type=exc.resource_type, resource_name=exc.resource_name
+        )
         return _status(code_pb2.ALREADY_EXISTS, exc.message, ri), None
     if isinstance(exc, e.Unauthenticated):
         return _status(code_pb2.UNAUTHENTICATED, exc.message), None

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from grpc_health.v1 import health, health_pb2
 
 from zorgtafel.kernel.logging import get_logger
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from kafka import KafkaAdminClient
+
+    from zorgtafel.kernel.metrics import Metrics
 
 log = get_logger(__name__)
 
@@ -28,8 +33,14 @@ class Readiness:
 
 
 class HealthMonitor:
-    def __init__(self, checks: dict[str, Callable[[], bool]], servicer: health.HealthServicer,
-                 service_names: list[str], interval_s: float = 2.0, metrics=None) -> None:
+    def __init__(
+        self,
+        checks: dict[str, Callable[[], bool]],
+        servicer: health.HealthServicer,
+        service_names: list[str],
+        interval_s: float = 2.0,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._checks = checks
         self._servicer = servicer
         self._names = ["", *service_names]
@@ -44,22 +55,30 @@ class HealthMonitor:
     def state(self) -> Readiness:
         return self._state
 
+    def serve_names(self, service_names: tuple[str, ...] | list[str]) -> None:
+        """The gRPC services whose health this monitor reports (known once they are built)."""
+        self._names = ["", *service_names]
+        self._set(self._state.ready)
+
     def add_check(self, name: str, check: Callable[[], bool]) -> None:
         """A service's own readiness condition (e.g. governance: the enforced policy revision
         is the adopted one); ready only while every check passes."""
         self._checks[name] = check
 
     def check_now(self) -> Readiness:
-        results = {}
+        results: dict[str, bool] = {}
         for name, check in self._checks.items():
             try:
                 results[name] = bool(check())
             except Exception:  # noqa: BLE001
                 results[name] = False
-        state = Readiness(database=results.get("database", False),
-                          broker=results.get("broker", False),
-                          failing=tuple(sorted(n for n, ok in results.items()
-                                               if n not in ("database", "broker") and not ok)))
+        state = Readiness(
+            database=results.get("database", False),
+            broker=results.get("broker", False),
+            failing=tuple(
+                sorted(n for n, ok in results.items() if n not in ("database", "broker") and not ok)
+            ),
+        )
         if state != self._state:
             log.info("readiness_changed", database=state.database, broker=state.broker)
         self._state = state
@@ -67,8 +86,11 @@ class HealthMonitor:
         return state
 
     def _set(self, serving: bool) -> None:
-        status = (health_pb2.HealthCheckResponse.SERVING if serving
-                  else health_pb2.HealthCheckResponse.NOT_SERVING)
+        status = (
+            health_pb2.HealthCheckResponse.SERVING
+            if serving
+            else health_pb2.HealthCheckResponse.NOT_SERVING
+        )
         for name in self._names:
             self._servicer.set(name, status)
         if self._metrics is not None:
@@ -94,9 +116,9 @@ class HealthMonitor:
 class BrokerCheck:
     """Asks the broker for cluster metadata with a short timeout, reusing one admin client."""
 
-    def __init__(self, admin_factory: Callable) -> None:
+    def __init__(self, admin_factory: Callable[[], KafkaAdminClient]) -> None:
         self._factory = admin_factory
-        self._admin = None
+        self._admin: KafkaAdminClient | None = None
         self._lock = threading.Lock()
 
     def __call__(self) -> bool:

@@ -6,21 +6,31 @@ tooling must reach them, and they reveal nothing about cases."""
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import Token
+from typing import TYPE_CHECKING, Callable, TypeVar, cast
 
 import grpc
 from google.protobuf.message import DecodeError
+from opentelemetry.trace import SpanKind, Tracer
 
 from zorgtafel.kernel import callcontext
-from zorgtafel.kernel.auth import Authenticator
-from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable, ZorgtafelError
+from zorgtafel.kernel.auth import Authenticator, Principal
+from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, ZorgtafelError
+from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.grpc_errors import to_status
-from opentelemetry.trace import SpanKind
-
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.tracing import current_ids, extract, span
 
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from zorgtafel.kernel.metrics import Metrics
+    from zorgtafel.policy.decision import Decision
+
 log = get_logger("zorgtafel.grpc")
+
+_Req = TypeVar("_Req")
+_Resp = TypeVar("_Resp")
 
 EXEMPT_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
@@ -30,161 +40,224 @@ class _Undecodable:
     INVALID_ARGUMENT instead of gRPC's own INTERNAL 'Exception deserializing request'."""
 
 
-def _safe(deserializer):
+def _safe(
+    deserializer: Callable[[bytes], _Req] | None,
+) -> Callable[[bytes], _Req | _Undecodable] | None:
     if deserializer is None:
         return None
 
-    def decode(data: bytes):
+    def decode(data: bytes) -> _Req | _Undecodable:
         try:
             return deserializer(data)
         except (DecodeError, ValueError, TypeError, RuntimeError):
             return _Undecodable()
+
     return decode
 
 
-def _resource(request) -> dict[str, str]:
+def _resource(request: object) -> dict[str, str]:
     """The party a call is about, when its request names one (``party_id``): lets the policy
     answer "an applicant may read its own application" (art. 20) without a handler."""
     party = getattr(request, "party_id", "")
     return {"party": party} if isinstance(party, str) and party else {}
 
 
-def _metadata(context) -> dict[str, str]:
+def _metadata(context: grpc.ServicerContext) -> dict[str, str]:
     return {k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
 class ZorgtafelInterceptor(grpc.ServerInterceptor):
-    def __init__(self, authenticator: Authenticator, policy, party_status: Callable[[str], str],
-                 metrics=None, tracer=None, on_refused: Callable | None = None) -> None:
+    def __init__(
+        self,
+        authenticator: Authenticator,
+        gate: PolicyGate,
+        party_status: Callable[[str], str],
+        metrics: Metrics | None = None,
+        tracer: Tracer | None = None,
+        on_refused: Callable[[callcontext.RefusedCall], None] | None = None,
+    ) -> None:
         self._tracer = tracer
         self._on_refused = on_refused
         self._auth = authenticator
-        self._policy = policy
+        self._gate = gate
         self._party_status = party_status
         self._metrics = metrics
 
-    def intercept_service(self, continuation, handler_call_details):
+    def intercept_service(
+        self,
+        continuation: Callable[
+            [grpc.HandlerCallDetails], grpc.RpcMethodHandler[_Req, _Resp] | None
+        ],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[_Req, _Resp] | None:
         handler = continuation(handler_call_details)
         method = handler_call_details.method
         if handler is None or method.startswith(EXEMPT_PREFIXES):
             return handler
+        # The wrapped handlers also take the ``_Undecodable`` stand-in, and answer it
+        # INVALID_ARGUMENT before the service's behaviour sees a request: to gRPC they are
+        # handlers of the same request type.
         if handler.unary_unary:
-            return grpc.unary_unary_rpc_method_handler(
-                self._wrap(method, handler.unary_unary, streaming=False),
+            wrapped = grpc.unary_unary_rpc_method_handler(
+                self._wrap_unary(method, handler.unary_unary),
                 request_deserializer=_safe(handler.request_deserializer),
-                response_serializer=handler.response_serializer)
+                response_serializer=handler.response_serializer,
+            )
+            return cast("grpc.RpcMethodHandler[_Req, _Resp]", wrapped)
         if handler.unary_stream:
-            return grpc.unary_stream_rpc_method_handler(
-                self._wrap(method, handler.unary_stream, streaming=True),
+            wrapped = grpc.unary_stream_rpc_method_handler(
+                self._wrap_stream(method, handler.unary_stream),
                 request_deserializer=_safe(handler.request_deserializer),
-                response_serializer=handler.response_serializer)
+                response_serializer=handler.response_serializer,
+            )
+            return cast("grpc.RpcMethodHandler[_Req, _Resp]", wrapped)
         return handler  # client/bidi streaming are not used by this suite
 
     # -- the call ----------------------------------------------------------------------
-    def _authorise(self, method: str, context, metadata, request) -> callcontext.CallContext:
-        certs = (context.auth_context() or {}).get("x509_pem_cert") or []
+    def _authorise(
+        self,
+        method: str,
+        context: grpc.ServicerContext,
+        metadata: Mapping[str, str],
+        request: object,
+    ) -> callcontext.CallContext:
+        # One list of PEM certificates per property (the stubs say one ``bytes``).
+        auth = cast("Mapping[str, list[bytes]]", context.auth_context() or {})
+        certs = auth.get("x509_pem_cert") or []
         principal = self._auth.authenticate(metadata, certs[0] if certs else None)
         status = self._party_status(principal.party)
-        try:
-            decision = self._policy.decide("zorgtafel.authz", {
-                "method": method, "principal": principal.as_input(status),
-                "resource": _resource(request)})
-        except Exception as exc:  # noqa: BLE001 - any engine failure is a deny (fail closed)
-            log.warning("policy_unavailable", method=method, error_type=type(exc).__name__)
-            raise Unavailable("policy engine unavailable: denied (fail closed)") from exc
+        decision = self._gate.decide(
+            "zorgtafel.authz",
+            {
+                "method": method,
+                "principal": principal.as_input(status),
+                "resource": _resource(request),
+            },
+        )
         if decision.allow is not True:
             self._record_refusal(method, principal, status, decision, request)
-            raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision,
-                                   policy="zorgtafel.authz")
+            raise PermissionDenied(
+                decision.reasons, decision.decision_id, decision.revision, policy="zorgtafel.authz"
+            )
         trace_id, span_id = current_ids()
-        return callcontext.CallContext(method=method, principal=principal, party_status=status,
-                                       authz_decision_id=decision.decision_id,
-                                       policy_revision=decision.revision, trace_id=trace_id,
-                                       span_id=span_id)
+        return callcontext.CallContext(
+            method=method,
+            principal=principal,
+            party_status=status,
+            authz_decision_id=decision.decision_id,
+            policy_revision=decision.revision,
+            trace_id=trace_id,
+            span_id=span_id,
+        )
 
-    def _record_refusal(self, method, principal, status, decision, request) -> None:
+    def _record_refusal(
+        self, method: str, principal: Principal, status: str, decision: Decision, request: object
+    ) -> None:
         if self._on_refused is None:
             return
         trace_id, span_id = current_ids()
         try:
-            self._on_refused(callcontext.RefusedCall(
-                method=method, principal=principal, party_status=status,
-                decision_id=decision.decision_id, policy_revision=decision.revision,
-                reasons=tuple(decision.reasons), request=request, trace_id=trace_id,
-                span_id=span_id))
+            self._on_refused(
+                callcontext.RefusedCall(
+                    method=method,
+                    principal=principal,
+                    party_status=status,
+                    decision_id=decision.decision_id,
+                    policy_revision=decision.revision,
+                    reasons=tuple(decision.reasons),
+                    request=request,
+                    trace_id=trace_id,
+                    span_id=span_id,
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - the refusal stands; say the log missed it
             log.error("refusal_not_recorded", method=method, error_type=type(exc).__name__)
 
-    def _wrap(self, method: str, behavior, *, streaming: bool):
-        def unary(request, context):
-            start = time.perf_counter()
-            code = "OK"
-            token = None
-            ctx = None
-            metadata = _metadata(context)
-            try:
-                with span(self._tracer, method, parent=extract(metadata), kind=SpanKind.SERVER,
-                          attributes={"rpc.system": "grpc", "rpc.method": method}):
-                    if isinstance(request, _Undecodable):
-                        raise InvalidArgument("request", "request body is not a valid message")
-                    ctx = self._authorise(method, context, metadata, request)
-                    token = callcontext.set_current(ctx)
-                    return behavior(request, context)
-            except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
-                status = self._status_for(method, exc, context)
-                code = status.code.name
-                context.abort_with_status(status)
-            finally:
-                if token is not None:
-                    callcontext.reset(token)
-                self._observe(method, code, start, ctx)
+    @contextmanager
+    def _serving(
+        self, method: str, request: object, context: grpc.ServicerContext
+    ) -> Iterator[None]:
+        """One call around its handler: traced, decoded, authenticated and authorised, the call
+        context set for the handler's thread, every error a clear status, metrics observed."""
+        start = time.perf_counter()
+        code = "OK"
+        token: Token[callcontext.CallContext | None] | None = None
+        ctx: callcontext.CallContext | None = None
+        metadata = _metadata(context)
+        try:
+            with span(
+                self._tracer,
+                method,
+                parent=extract(metadata),
+                kind=SpanKind.SERVER,
+                attributes={"rpc.system": "grpc", "rpc.method": method},
+            ):
+                if isinstance(request, _Undecodable):
+                    raise InvalidArgument("request", "request body is not a valid message")
+                ctx = self._authorise(method, context, metadata, request)
+                token = callcontext.set_current(ctx)
+                yield
+        except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
+            status = self._status_for(method, exc, context)
+            code = status.code.name
+            context.abort_with_status(status)
+        finally:
+            if token is not None:
+                callcontext.reset(token)
+            self._observe(method, code, start, ctx)
 
-        def stream(request, context):
-            start = time.perf_counter()
-            code = "OK"
-            token = None
-            ctx = None
-            metadata = _metadata(context)
-            try:
-                with span(self._tracer, method, parent=extract(metadata), kind=SpanKind.SERVER,
-                          attributes={"rpc.system": "grpc", "rpc.method": method}):
-                    if isinstance(request, _Undecodable):
-                        raise InvalidArgument("request", "request body is not a valid message")
-                    ctx = self._authorise(method, context, metadata, request)
-                    token = callcontext.set_current(ctx)
-                    for item in behavior(request, context):
-                        yield item
-            except Exception as exc:  # noqa: BLE001
-                status = self._status_for(method, exc, context)
-                code = status.code.name
-                context.abort_with_status(status)
-            finally:
-                if token is not None:
-                    callcontext.reset(token)
-                self._observe(method, code, start, ctx)
+    def _wrap_unary(
+        self, method: str, behavior: Callable[[_Req, grpc.ServicerContext], _Resp]
+    ) -> Callable[[_Req | _Undecodable, grpc.ServicerContext], _Resp]:
+        def unary(request: _Req | _Undecodable, context: grpc.ServicerContext) -> _Resp:
+            with self._serving(method, request, context):
+                return behavior(cast(_Req, request), context)
+            raise AssertionError("unreachable: a failed call was aborted")  # pragma: no cover
 
-        return stream if streaming else unary
+        return unary
 
-    def _status_for(self, method: str, exc: Exception, context) -> grpc.Status:
+    def _wrap_stream(
+        self, method: str, behavior: Callable[[_Req, grpc.ServicerContext], Iterator[_Resp]]
+    ) -> Callable[[_Req | _Undecodable, grpc.ServicerContext], Iterator[_Resp]]:
+        def stream(request: _Req | _Undecodable, context: grpc.ServicerContext) -> Iterator[_Resp]:
+            with self._serving(method, request, context):
+                yield from behavior(cast(_Req, request), context)
+
+        return stream
+
+    def _status_for(
+        self, method: str, exc: Exception, context: grpc.ServicerContext
+    ) -> grpc.Status:
         already = context.code() if hasattr(context, "code") else None
         if already not in (None, grpc.StatusCode.OK):
             raise exc  # the handler called context.abort(): the status is already set
         status, ref = to_status(exc)
         if ref:
-            log.error("rpc_internal_error", method=method, error_type=type(exc).__name__,
-                      reference=ref)
+            log.error(
+                "rpc_internal_error", method=method, error_type=type(exc).__name__, reference=ref
+            )
         elif isinstance(exc, ZorgtafelError):
-            log.info("rpc_refused", method=method, code=status.code.name,
-                     error_type=type(exc).__name__)
+            log.info(
+                "rpc_refused", method=method, code=status.code.name, error_type=type(exc).__name__
+            )
         return status
 
-    def _observe(self, method: str, code: str, start: float, ctx=None) -> None:
+    def _observe(
+        self, method: str, code: str, start: float, ctx: callcontext.CallContext | None = None
+    ) -> None:
         elapsed = time.perf_counter() - start
         # Who called (party, pseudonymous person id, role): which employee looked at what, per
         # call, beside disclosure's hash-chained access log. Never request content.
-        who = ({"party": ctx.principal.party, "person": ctx.principal.person,
-                "role": ctx.principal.role, "decision_id": ctx.authz_decision_id}
-               if ctx is not None else {})
+        who = (
+            {
+                "party": ctx.principal.party,
+                "person": ctx.principal.person,
+                "role": ctx.principal.role,
+                "decision_id": ctx.authz_decision_id,
+            }
+            if ctx is not None
+            else {}
+        )
         log.info("rpc", method=method, code=code, ms=round(elapsed * 1000, 2), **who)
         if self._metrics is not None:
             self._metrics.rpc_seconds.labels(method=method).observe(elapsed)

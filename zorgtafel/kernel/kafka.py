@@ -12,11 +12,14 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from zorgtafel.kernel.config import Settings
 
 
-def _security(settings: Settings) -> dict:
+def _security(settings: Settings) -> dict[str, str | None]:
     if settings.kafka_security_protocol.upper() == "SSL":
-        return {"security_protocol": "SSL", "ssl_cafile": settings.kafka_ssl_cafile or None,
-                "ssl_certfile": settings.kafka_ssl_certfile or None,
-                "ssl_keyfile": settings.kafka_ssl_keyfile or None}
+        return {
+            "security_protocol": "SSL",
+            "ssl_cafile": settings.kafka_ssl_cafile or None,
+            "ssl_certfile": settings.kafka_ssl_certfile or None,
+            "ssl_keyfile": settings.kafka_ssl_keyfile or None,
+        }
     return {"security_protocol": "PLAINTEXT"}
 
 
@@ -58,10 +61,13 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
 
 
 def make_admin(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap.split(","),
-                            client_id=f"zorgtafel-{settings.service}-health",
-                            request_timeout_ms=3000, reconnect_backoff_max_ms=2000,
-                            **_security(settings))
+    return KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap.split(","),
+        client_id=f"zorgtafel-{settings.service}-health",
+        request_timeout_ms=3000,
+        reconnect_backoff_max_ms=2000,
+        **_security(settings),
+    )
 
 
 def ensure_topics(settings: Settings, topics: list[str], partitions: int = 3) -> None:
@@ -99,17 +105,23 @@ class EndOffsets:
     def __call__(self, partitions: set[tuple[str, int]]) -> dict[tuple[str, int], int]:
         from kafka import TopicPartition
 
-        client = KafkaConsumer(bootstrap_servers=self._settings.kafka_bootstrap.split(","),
-                               client_id=f"zorgtafel-{self._settings.service}-relay-check",
-                               group_id=None, enable_auto_commit=False,
-                               request_timeout_ms=5000, **_security(self._settings))
+        client = KafkaConsumer(
+            bootstrap_servers=self._settings.kafka_bootstrap.split(","),
+            client_id=f"zorgtafel-{self._settings.service}-relay-check",
+            group_id=None,
+            enable_auto_commit=False,
+            request_timeout_ms=5000,
+            **_security(self._settings),
+        )
         try:
             known = []
             for topic in {t for t, _ in partitions}:
                 for p in client.partitions_for_topic(topic) or ():
                     known.append(TopicPartition(topic, p))
             ends = client.end_offsets(known) if known else {}
-            return {(tp.topic, tp.partition): ends.get(tp, 0)
-                    for tp in (TopicPartition(t, p) for t, p in partitions)}
+            return {
+                (tp.topic, tp.partition): ends.get(tp, 0)
+                for tp in (TopicPartition(t, p) for t, p in partitions)
+            }
         finally:
             client.close()

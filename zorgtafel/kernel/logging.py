@@ -9,26 +9,55 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Protocol, TextIO, cast
 
 import structlog
+from structlog.typing import EventDict, FilteringBoundLogger, WrappedLogger
 
-SENSITIVE_KEYS = frozenset({
-    "content", "name", "subject_name", "date_of_birth", "birth_date", "bsn", "address",
-    "identity", "justification", "notes", "minutes", "request", "body", "password", "token",
-})
+SENSITIVE_KEYS = frozenset(
+    {
+        "content",
+        "name",
+        "subject_name",
+        "date_of_birth",
+        "birth_date",
+        "bsn",
+        "address",
+        "identity",
+        "justification",
+        "notes",
+        "minutes",
+        "request",
+        "body",
+        "password",
+        "token",
+    }
+)
 
 
-def redact_sensitive(_logger, _method, event_dict):
+class TextSink(Protocol):
+    """Where log lines go: a text stream, or anything that writes and flushes text."""
+
+    def write(self, s: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+def redact_sensitive(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
     for key in list(event_dict):
         if key in SENSITIVE_KEYS:
             event_dict[key] = "[redacted]"
     return event_dict
 
 
-def configure_logging(level: str = "INFO", stream=None) -> None:
+def configure_logging(level: str = "INFO", stream: TextSink | None = None) -> None:
     """Configure structlog once per process (called by the composition root, not at import)."""
-    logging.basicConfig(format="%(message)s", stream=stream,
-                        level=getattr(logging, level.upper(), logging.INFO), force=True)
+    logging.basicConfig(
+        format="%(message)s",
+        stream=stream,
+        level=getattr(logging, level.upper(), logging.INFO),
+        force=True,
+    )
     # kafka-python is chatty at INFO and logs broker addresses only; keep its warnings.
     logging.getLogger("kafka").setLevel(logging.WARNING)
     structlog.configure(
@@ -41,14 +70,20 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
-            getattr(logging, level.upper(), logging.INFO)),
+            getattr(logging, level.upper(), logging.INFO)
+        ),
         # Without an explicit stream, look sys.stderr up for every logger: a test runner (or a
         # daemon manager) may have replaced it since the configuration.
-        logger_factory=(structlog.WriteLoggerFactory(file=stream) if stream is not None
-                        else lambda *args: structlog.WriteLogger(sys.stderr)),
+        # (WriteLogger only writes and flushes: any TextSink serves as its file.)
+        logger_factory=(
+            structlog.WriteLoggerFactory(file=cast(TextIO, stream))
+            if stream is not None
+            else lambda *args: structlog.WriteLogger(sys.stderr)
+        ),
         cache_logger_on_first_use=False,
     )
 
 
-def get_logger(name: str):
-    return structlog.get_logger(name)
+def get_logger(name: str) -> FilteringBoundLogger:
+    logger: FilteringBoundLogger = structlog.get_logger(name)
+    return logger

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "alembic"
@@ -18,21 +19,22 @@ SCRIPT_LOCATION = Path(__file__).resolve().parent / "alembic"
 KERNEL_VERSIONS = SCRIPT_LOCATION / "versions"
 
 
-def _config(engine: Engine, metadata, versions_dir: Path, schema: str | None) -> Config:
+def _config(engine: Engine, metadata: MetaData, versions_dir: Path, schema: str | None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(SCRIPT_LOCATION))
-    cfg.set_main_option("version_locations",
-                        os.pathsep.join(str(p) for p in (KERNEL_VERSIONS, versions_dir)))
+    cfg.set_main_option(
+        "version_locations", os.pathsep.join(str(p) for p in (KERNEL_VERSIONS, versions_dir))
+    )
     cfg.set_main_option("path_separator", "os")
     cfg.attributes.update(metadata=metadata, engine=engine, schema=schema)
     return cfg
 
 
-def upgrade(engine: Engine, metadata, versions_dir: Path, schema: str | None) -> None:
+def upgrade(engine: Engine, metadata: MetaData, versions_dir: Path, schema: str | None) -> None:
     command.upgrade(_config(engine, metadata, versions_dir, schema), "head")
 
 
-def make_revision(metadata, versions_dir: Path, message: str) -> None:
+def make_revision(metadata: MetaData, versions_dir: Path, message: str) -> None:
     """Autogenerate a revision against a scratch SQLite database at head."""
     from sqlalchemy import create_engine
 
@@ -41,5 +43,4 @@ def make_revision(metadata, versions_dir: Path, message: str) -> None:
         engine = create_engine(f"sqlite:///{tmp}/scratch.db")
         cfg = _config(engine, metadata, versions_dir, None)
         command.upgrade(cfg, "head")
-        command.revision(cfg, message=message, autogenerate=True,
-                         version_path=str(versions_dir))
+        command.revision(cfg, message=message, autogenerate=True, version_path=str(versions_dir))

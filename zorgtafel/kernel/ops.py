@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import Flask, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -13,24 +13,36 @@ from werkzeug.serving import make_server
 
 from zorgtafel.kernel.health import HealthMonitor
 
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from zorgtafel.kernel.metrics import Metrics
 
-def create_ops_app(service: str, monitor: HealthMonitor, metrics,
-                   extra_routes: Callable[[Flask], None] | None = None) -> Flask:
+
+def create_ops_app(
+    service: str,
+    monitor: HealthMonitor,
+    metrics: Metrics,
+    extra_routes: Callable[[Flask], None] | None = None,
+) -> Flask:
     app = Flask(f"zorgtafel-{service}-ops")
 
     @app.get("/healthz")
-    def healthz():
+    def healthz() -> Response:
         return jsonify(status="alive", service=service)
 
     @app.get("/readyz")
-    def readyz():
+    def readyz() -> tuple[Response, int]:
         state = monitor.state
-        body = {"service": service, "ready": state.ready, "database": state.database,
-                "broker": state.broker, "failing": list(state.failing)}
+        body = {
+            "service": service,
+            "ready": state.ready,
+            "database": state.database,
+            "broker": state.broker,
+            "failing": list(state.failing),
+        }
         return jsonify(body), (200 if state.ready else 503)
 
     @app.get("/metrics")
-    def metrics_endpoint():
+    def metrics_endpoint() -> Response:
         return Response(generate_latest(metrics.registry), mimetype=CONTENT_TYPE_LATEST)
 
     if extra_routes is not None:
@@ -42,8 +54,9 @@ class OpsServer:
     def __init__(self, app: Flask, host: str, port: int) -> None:
         self._server = make_server(host, port, app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,), name="ops-http",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.1,), name="ops-http", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()

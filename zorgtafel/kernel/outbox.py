@@ -8,25 +8,42 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Callable
-
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from zorgtafel.kernel.events import to_kafka
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import utcnow
+from zorgtafel.kernel.wire import to_kafka
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from kafka import KafkaProducer
+
+    from zorgtafel.kernel.metrics import Metrics
 
 log = get_logger(__name__)
 
+# (topic, partition) pairs -> how far the broker says each reaches (``kafka.EndOffsets``)
+EndOffsetsFn = Callable[[set[tuple[str, int]]], Mapping[tuple[str, int], int]]
+
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, outbox_table, producer_factory: Callable, *,
-                 interval_s: float = 0.2, batch_size: int = 200, metrics=None,
-                 keep_sent_s: float = 7 * 24 * 3600, end_offsets: Callable | None = None,
-                 check_every_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        outbox_table: Table,
+        producer_factory: Callable[[], KafkaProducer],
+        *,
+        interval_s: float = 0.2,
+        batch_size: int = 200,
+        metrics: Metrics | None = None,
+        keep_sent_s: float = 7 * 24 * 3600,
+        end_offsets: EndOffsetsFn | None = None,
+        check_every_s: float = 5.0,
+    ) -> None:
         self._end_offsets = end_offsets
         self._check_every = check_every_s
         self._next_check = 0.0
@@ -35,7 +52,7 @@ class OutboxRelay:
         self._engine = engine
         self._outbox = outbox_table
         self._producer_factory = producer_factory
-        self._producer = None
+        self._producer: KafkaProducer | None = None
         self._interval = interval_s
         self._batch = batch_size
         self._metrics = metrics
@@ -88,7 +105,7 @@ class OutboxRelay:
                 pass
         self._producer = None
 
-    def republish_if_broker_lost_records(self, end_offsets: Callable) -> int:
+    def republish_if_broker_lost_records(self, end_offsets: EndOffsetsFn) -> int:
         """Compare what the broker holds with what it acknowledged to us. A partition whose
         end offset is at or below an offset it once acknowledged has lost records (an
         in-memory broker restarted, a topic recreated): mark that partition's sent rows unsent,
@@ -99,7 +116,8 @@ class OutboxRelay:
             acked = conn.execute(
                 select(o.c.topic, o.c.partition, func.max(o.c.offset))
                 .where(o.c.sent_at.is_not(None), o.c.offset.is_not(None))
-                .group_by(o.c.topic, o.c.partition)).all()
+                .group_by(o.c.topic, o.c.partition)
+            ).all()
         if not acked:
             return 0
         ends = end_offsets({(t, p) for t, p, _ in acked})
@@ -107,12 +125,15 @@ class OutboxRelay:
         marked = 0
         for topic, partition in lost:
             with self._engine.begin() as conn:
-                marked += conn.execute(update(o).where(
-                    o.c.topic == topic, o.c.partition == partition, o.c.sent_at.is_not(None))
-                    .values(sent_at=None, partition=None, offset=None)).rowcount
+                marked += conn.execute(
+                    update(o)
+                    .where(o.c.topic == topic, o.c.partition == partition, o.c.sent_at.is_not(None))
+                    .values(sent_at=None, partition=None, offset=None)
+                ).rowcount
         if marked:
-            log.warning("broker_lost_acknowledged_events", partitions=len(lost),
-                        republishing=marked)
+            log.warning(
+                "broker_lost_acknowledged_events", partitions=len(lost), republishing=marked
+            )
             self.wake()
         return marked
 
@@ -131,14 +152,21 @@ class OutboxRelay:
         self._next_housekeeping = now + 60
         cutoff = utcnow() - timedelta(seconds=self._keep_sent_s)
         with self._engine.begin() as conn:
-            conn.execute(delete(self._outbox).where(self._outbox.c.sent_at.is_not(None),
-                                                   self._outbox.c.sent_at < cutoff))
+            conn.execute(
+                delete(self._outbox).where(
+                    self._outbox.c.sent_at.is_not(None), self._outbox.c.sent_at < cutoff
+                )
+            )
 
     def pending_count(self) -> int:
         from sqlalchemy import func
+
         with self._engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(self._outbox)
-                                .where(self._outbox.c.sent_at.is_(None))).scalar_one()
+            return conn.execute(
+                select(func.count())
+                .select_from(self._outbox)
+                .where(self._outbox.c.sent_at.is_(None))
+            ).scalar_one()
 
     def publish_pending(self) -> int:
         """Publish one batch; return how many rows were marked sent."""
@@ -155,16 +183,29 @@ class OutboxRelay:
                 self._producer = self._producer_factory()
             futures = []
             for row in rows:
-                msg = to_kafka(row["event_id"], row["type"], row["source"], row["time"],
-                               row["key"], json.loads(row["data"]), row["subject"],
-                               row["traceparent"])
+                msg = to_kafka(
+                    row["event_id"],
+                    row["type"],
+                    row["source"],
+                    row["time"],
+                    row["key"],
+                    json.loads(row["data"]),
+                    row["subject"],
+                    row["traceparent"],
+                )
                 headers = [(k, v) for k, v in msg.headers.items()]
-                futures.append((row["id"], self._producer.send(
-                    row["topic"], key=row["key"].encode(), value=msg.value, headers=headers)))
+                futures.append(
+                    (
+                        row["id"],
+                        self._producer.send(
+                            row["topic"], key=row["key"].encode(), value=msg.value, headers=headers
+                        ),
+                    )
+                )
             self._producer.flush(timeout=10)
             acked: list[int] = []
-            placed: list[dict] = []
-            failure = None
+            placed: list[dict[str, int]] = []
+            failure: Exception | None = None
             for row_id, fut in futures:
                 try:
                     meta = fut.get(timeout=10)
@@ -175,12 +216,17 @@ class OutboxRelay:
                     break  # keep per-key order: nothing after a failed row is marked
             if acked:
                 now = utcnow()
-                conn.execute(update(o).where(o.c.id == bindparam("row_id")).values(
-                    sent_at=now, partition=bindparam("p"), offset=bindparam("o")), placed)
+                conn.execute(
+                    update(o)
+                    .where(o.c.id == bindparam("row_id"))
+                    .values(sent_at=now, partition=bindparam("p"), offset=bindparam("o")),
+                    placed,
+                )
             failed_ids = [r for r, _ in futures if r not in set(acked)]
             if failed_ids:
-                conn.execute(update(o).where(o.c.id.in_(failed_ids))
-                             .values(attempts=o.c.attempts + 1))
+                conn.execute(
+                    update(o).where(o.c.id.in_(failed_ids)).values(attempts=o.c.attempts + 1)
+                )
         self.published_total += len(acked)
         if self._metrics is not None and acked:
             self._metrics.events_published.inc(len(acked))

@@ -7,21 +7,23 @@ everywhere at once, art. 23.2 and 21); services other than governance learn it o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, MetaData, String, Table, select
-
-from zorgtafel.kernel.types import UtcDateTime
 from sqlalchemy.engine import Engine
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 
 def add_party_directory_table(metadata: MetaData) -> Table:
     return Table(
-        "party_directory", metadata,
+        "party_directory",
+        metadata,
         Column("party_id", String(32), primary_key=True),
         Column("name", String(200), nullable=False),
         Column("kind", String(40), nullable=False),
@@ -31,15 +33,19 @@ def add_party_directory_table(metadata: MetaData) -> Table:
     )
 
 
-def _upsert(uow: UnitOfWork, data) -> None:
+def _upsert(uow: UnitOfWork, data: Mapping[str, Any]) -> None:
     t = uow.tables["party_directory"]
     since = data.get("status_since")
-    values = {"name": data.get("name", ""), "kind": data.get("kind", "other"),
-              "status": data["status"],
-              "status_since": datetime.fromisoformat(since) if since else None,
-              "updated_at": utcnow()}
-    exists = uow.session.execute(select(t.c.party_id).where(
-        t.c.party_id == data["party_id"])).first()
+    values = {
+        "name": data.get("name", ""),
+        "kind": data.get("kind", "other"),
+        "status": data["status"],
+        "status_since": datetime.fromisoformat(since) if since else None,
+        "updated_at": utcnow(),
+    }
+    exists = uow.session.execute(
+        select(t.c.party_id).where(t.c.party_id == data["party_id"])
+    ).first()
     if exists:
         values = {k: v for k, v in values.items() if v not in ("", None) or k == "status"}
         uow.session.execute(t.update().where(t.c.party_id == data["party_id"]).values(**values))
@@ -63,8 +69,9 @@ class PartyDirectory:
 
     def status(self, party_id: str) -> str:
         with self._engine.connect() as conn:
-            row = conn.execute(select(self._table.c.status).where(
-                self._table.c.party_id == party_id)).first()
+            row = conn.execute(
+                select(self._table.c.status).where(self._table.c.party_id == party_id)
+            ).first()
         return row.status if row else "unknown"
 
     def known(self) -> bool:

@@ -11,21 +11,25 @@ another topic are not linked to it again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 
-def is_forgotten(session: Session, tables: dict, case_id: str) -> bool:
+def is_forgotten(session: Session, tables: Mapping[str, Table], case_id: str) -> bool:
     t = tables["forgotten_cases"]
     return session.execute(select(t.c.case_id).where(t.c.case_id == case_id)).first() is not None
 
 
-def forget_case(session: Session, tables: dict, case_id: str) -> None:
+def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
     if not is_forgotten(session, tables, case_id):
-        session.execute(insert(tables["forgotten_cases"]).values(
-            case_id=case_id, forgotten_at=datetime.now(timezone.utc)))
+        session.execute(
+            insert(tables["forgotten_cases"]).values(
+                case_id=case_id, forgotten_at=datetime.now(timezone.utc)
+            )
+        )
     commands = tables["command_results"]
     session.execute(delete(commands).where(commands.c.case_id == case_id))
     # Processed-event rows stay (a redelivered event must still be recognised, or it could
@@ -33,5 +37,6 @@ def forget_case(session: Session, tables: dict, case_id: str) -> None:
     inbox = tables["processed_events"]
     session.execute(update(inbox).where(inbox.c.case_id == case_id).values(case_id=None))
     outbox = tables["outbox"]
-    session.execute(delete(outbox).where(outbox.c.case_id == case_id,
-                                         outbox.c.sent_at.is_not(None)))
+    session.execute(
+        delete(outbox).where(outbox.c.case_id == case_id, outbox.c.sent_at.is_not(None))
+    )

@@ -7,14 +7,15 @@ from importlib import import_module
 from zorgtafel.kernel.service import ServiceDefinition
 
 DEFINITIONS = {
-    "intake": "services.intake.entrypoints.service",
-    "casework": "services.casework.entrypoints.service",
-    "governance": "services.governance.entrypoints.service",
-    "disclosure": "services.disclosure.entrypoints.service",
+    "intake": "services.intake.bootstrap",
+    "casework": "services.casework.bootstrap",
+    "governance": "services.governance.bootstrap",
+    "disclosure": "services.disclosure.bootstrap",
 }
 
 
 def definition(name: str) -> ServiceDefinition:
     if name not in DEFINITIONS:
         raise ValueError(f"unknown service {name!r}")
-    return import_module(DEFINITIONS[name]).definition()
+    found: ServiceDefinition = import_module(DEFINITIONS[name]).definition()
+    return found

@@ -3,21 +3,26 @@ letters) and the party-status projection. A service adds its own tables to the s
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from typing import TYPE_CHECKING
+
+from sqlalchemy import MetaData, Table
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.parties import PARTY_EVENT_HANDLERS, add_party_directory_table
 from zorgtafel.kernel.tables import add_kernel_tables
 
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from zorgtafel.kernel.consumer import Handler
 
-def service_metadata(*, party_directory: bool = True) -> tuple[MetaData, dict]:
+
+def service_metadata(*, party_directory: bool = True) -> tuple[MetaData, dict[str, Table]]:
     metadata = MetaData()
-    tables: dict = dict(add_kernel_tables(metadata))
+    tables: dict[str, Table] = dict(add_kernel_tables(metadata))
     if party_directory:
         tables["party_directory"] = add_party_directory_table(metadata)
     return metadata, tables
 
 
-def party_status_consumption() -> dict:
+def party_status_consumption() -> dict[str, dict[str, Handler]]:
     """Subscribe to governance's party events into the party-status projection."""
     return {ev.TOPIC["governance"]: dict(PARTY_EVENT_HANDLERS)}

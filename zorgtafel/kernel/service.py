@@ -1,39 +1,90 @@
-"""What a service tells the kernel about itself. Each service builds one ``ServiceDefinition``
-in ``services/<name>/entrypoints/service.py``; the kernel does the rest in ``bootstrap``."""
+"""The one seam between the kernel and a service.
+
+A service declares itself with a ``ServiceDefinition`` (name, tables, migrations, events, unit
+of work) and one ``build(platform) -> ServiceParts``. The kernel hands ``build`` a typed,
+read-only ``Platform`` (what every service may use) and runs whatever ``ServiceParts`` it gets
+back (servicers, consumed events, periodic tasks, ops routes, hooks). Nothing else passes
+between them: no mutable runtime objects, no dicts of extras, no private attributes.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 
+from zorgtafel.kernel.callcontext import RefusedCall
+from zorgtafel.kernel.casekeys import CaseKeys
+from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import Handler
+from zorgtafel.kernel.crypto import KeyRing
 from zorgtafel.kernel.events import EventRegistry
+from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.uow import UnitOfWork
 
-if TYPE_CHECKING:  # pragma: no cover
-    from zorgtafel.kernel.bootstrap import App
+
+@dataclass(frozen=True)
+class Platform:
+    """What the kernel gives a service, built once per running service."""
+
+    settings: Settings
+    uow_factory: Callable[[], UnitOfWork]
+    policy: PolicyGate
+    keyring: KeyRing | None
+    case_keys: CaseKeys | None  # when the service has a ``case_keys`` table
+    party_status: Callable[[str], str]  # the kernel's party projection (or the service's)
+    wake_relay: Callable[[], None]
+    add_health_check: Callable[[str, Callable[[], bool]], None]
+    stopped: threading.Event  # set when the service stops; wait on it, never set it
+
+
+@dataclass(frozen=True)
+class GrpcService:
+    """One gRPC service of a service: the generated ``add_..._to_server`` and its servicer."""
+
+    name: str  # full name, for health and reflection
+    add_to_server: Callable[[Any, Any], None]  # (servicer, server)
+    servicer: object
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Work the kernel runs every ``interval_s`` on its own thread until the service stops;
+    a failure is logged and retried on the next tick."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ServiceParts:
+    grpc: tuple[GrpcService, ...]
+    # topic -> {event type -> handler(uow, event)}; the party-status projection is added by the
+    # kernel for every service with a ``party_directory`` table.
+    consumes: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
+    tasks: tuple[Periodic, ...] = ()
+    # Run once the database is migrated, before the service serves (seeding, key creation).
+    on_start: tuple[Callable[[], None], ...] = ()
+    ops_routes: Callable[[Any], None] | None = None  # (flask_app) -> None
+    # Told of every call the authz policy refused, so a service whose methods touch personal
+    # data can put the attempt in its access log (NEN 7513: attempts count).
+    on_refused: Callable[[RefusedCall], None] | None = None
+    # Replaces the kernel's party projection for authorisation (governance owns the facts).
+    party_status: Callable[[str], str] | None = None
+    health_checks: Mapping[str, Callable[[], bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class ServiceDefinition:
     name: str
     metadata: MetaData
-    tables: Mapping[str, object]
+    tables: Mapping[str, Table]
     versions_dir: Path
     registry: EventRegistry
-    uow_class: type[UnitOfWork]
-    # Adds the servicers to the server; returns the full gRPC service names (for health).
-    register_grpc: Callable[[object, "App"], list[str]]
-    # topic -> {event type -> handler}
-    consumes: Mapping[str, Mapping[str, Handler]] = field(default_factory=dict)
-    ops_routes: Callable[[object, "App"], None] | None = None
-    # Party status lookup for authorisation; default: the kernel's party projection.
-    party_status: Callable[["App"], Callable[[str], str]] | None = None
-    # Run once the database is migrated (e.g. governance seeds the covenant's parties).
-    on_start: Callable[["App"], None] | None = None
-    # Told of every call the authz policy refused (a RefusedCall), so a service whose methods
-    # touch personal data can put the attempt in its access log (NEN 7513: attempts count).
-    on_refused: Callable[["App", object], None] | None = None
+    build: Callable[[Platform], ServiceParts]
+    uow_class: type[UnitOfWork] = UnitOfWork

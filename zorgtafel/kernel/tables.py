@@ -4,20 +4,30 @@ service's ``MetaData`` so its Alembic migrations create them with its own tables
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Index, Integer, LargeBinary, MetaData,
-                        String, Table, Text)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from zorgtafel.kernel.types import UtcDateTime
 
-KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters",
-                 "forgotten_cases")
+KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters", "forgotten_cases")
 
 
 def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
     outbox = Table(
-        "outbox", metadata,
-        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-               autoincrement=True),
+        "outbox",
+        metadata,
+        Column(
+            "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
         Column("event_id", String(64), nullable=False, unique=True),
         Column("topic", String(128), nullable=False),
         Column("key", String(128), nullable=False),
@@ -39,7 +49,8 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
     )
     Index("ix_outbox_unsent", outbox.c.sent_at, outbox.c.id)
     processed = Table(
-        "processed_events", metadata,
+        "processed_events",
+        metadata,
         Column("event_id", String(64), primary_key=True),
         Column("type", String(200), nullable=False),
         Column("source", String(200), nullable=False),
@@ -47,7 +58,8 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("processed_at", UtcDateTime(), nullable=False),
     )
     commands = Table(
-        "command_results", metadata,
+        "command_results",
+        metadata,
         # Scoped by party: one party can never read another's stored response by guessing ids.
         Column("party_id", String(32), primary_key=True),
         Column("request_id", String(128), primary_key=True),
@@ -58,7 +70,8 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("created_at", UtcDateTime(), nullable=False),
     )
     dead = Table(
-        "dead_letters", metadata,
+        "dead_letters",
+        metadata,
         Column("event_id", String(64), primary_key=True),
         Column("topic", String(128), nullable=False),
         Column("partition", Integer, nullable=False),
@@ -70,11 +83,17 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("created_at", UtcDateTime(), nullable=False),
     )
     forgotten = Table(
-        "forgotten_cases", metadata,
+        "forgotten_cases",
+        metadata,
         # Cases this service has purged: events about them that arrive later on another topic
         # (no order across topics) are applied without recording the case id again.
         Column("case_id", String(64), primary_key=True),
         Column("forgotten_at", UtcDateTime(), nullable=False),
     )
-    return {"outbox": outbox, "processed_events": processed, "command_results": commands,
-            "dead_letters": dead, "forgotten_cases": forgotten}
+    return {
+        "outbox": outbox,
+        "processed_events": processed,
+        "command_results": commands,
+        "dead_letters": dead,
+        "forgotten_cases": forgotten,
+    }

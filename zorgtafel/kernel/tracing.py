@@ -11,8 +11,9 @@ exported over OTLP only when ``ZORGTAFEL_OTLP_ENDPOINT`` is set.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -20,14 +21,23 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import AttributeValue
 from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from sqlalchemy.engine import ExceptionContext, ExecutionContext
+    from sqlalchemy.engine.interfaces import DBAPICursor
 
 _propagator = TraceContextTextMapPropagator()
 
 
 def make_tracer_provider(service: str, otlp_endpoint: str = "") -> TracerProvider:
-    provider = TracerProvider(resource=Resource.create({"service.name": f"zorgtafel-{service}",
-                                                        "service.namespace": "zorgtafel"}))
+    provider = TracerProvider(
+        resource=Resource.create(
+            {"service.name": f"zorgtafel-{service}", "service.namespace": "zorgtafel"}
+        )
+    )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
 
@@ -54,36 +64,58 @@ def current_ids() -> tuple[str, str]:
 
 
 @contextmanager
-def span(tracer: trace.Tracer | None, name: str, *, parent: otel_context.Context | None = None,
-         kind: trace.SpanKind = trace.SpanKind.INTERNAL, attributes: Mapping | None = None):
+def span(
+    tracer: trace.Tracer | None,
+    name: str,
+    *,
+    parent: otel_context.Context | None = None,
+    kind: trace.SpanKind = trace.SpanKind.INTERNAL,
+    attributes: Mapping[str, AttributeValue] | None = None,
+) -> Iterator[trace.Span | None]:
     if tracer is None:
         yield None
         return
-    with tracer.start_as_current_span(name, context=parent, kind=kind,
-                                      attributes=dict(attributes or {})) as s:
+    with tracer.start_as_current_span(
+        name, context=parent, kind=kind, attributes=dict(attributes or {})
+    ) as s:
         yield s
 
 
-def instrument_sqlalchemy(engine, tracer: trace.Tracer) -> None:
+def instrument_sqlalchemy(engine: Engine, tracer: trace.Tracer) -> None:
     """A span per statement (the statement's verb only: SQL text may hold values)."""
     sync_engine = getattr(engine, "sync_engine", engine)
 
     @event.listens_for(sync_engine, "before_cursor_execute")
-    def _start(conn, cursor, statement, parameters, context, executemany):
+    def _start(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         verb = statement.lstrip().split(" ", 1)[0].upper()[:16]
-        s = tracer.start_span(f"sql {verb}", kind=trace.SpanKind.CLIENT,
-                              attributes={"db.system": conn.dialect.name})
+        s = tracer.start_span(
+            f"sql {verb}", kind=trace.SpanKind.CLIENT, attributes={"db.system": conn.dialect.name}
+        )
         conn.info.setdefault("_zt_spans", []).append((s, time.perf_counter()))
 
     @event.listens_for(sync_engine, "after_cursor_execute")
-    def _end(conn, cursor, statement, parameters, context, executemany):
+    def _end(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: object,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
         spans = conn.info.get("_zt_spans")
         if spans:
             s, _ = spans.pop()
             s.end()
 
     @event.listens_for(sync_engine, "handle_error")
-    def _error(exception_context):
+    def _error(exception_context: ExceptionContext) -> None:
         conn = exception_context.connection
         spans = conn.info.get("_zt_spans") if conn is not None else None
         if spans:

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Self
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel.kernel.events import DomainEvent, EventRegistry
+
+if TYPE_CHECKING:  # pragma: no cover - casekeys imports this module
+    from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.tracing import current_traceparent
 
 
@@ -24,29 +28,48 @@ def utcnow() -> datetime:
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker, tables: dict, *, topic: str, source: str,
-                 registry: EventRegistry) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        tables: Mapping[str, Table],
+        *,
+        topic: str,
+        source: str,
+        registry: EventRegistry,
+        wake: Callable[[], None] | None = None,
+        keys: CaseKeys | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        # Called after every commit that wrote outbox rows, whoever committed (a command, a
+        # consumer, a background task), so the relay publishes at once instead of next poll.
+        self._wake = wake
+        self.keys = keys  # the per-case data keys, for services with a case_keys table
         self.tables = tables
         self.topic = topic
         self.source = source
         self.registry = registry
-        self.session: Session | None = None
+        self._session: Session | None = None
         self._events: list[DomainEvent] = []
         self.published: list[DomainEvent] = []
 
+    @property
+    def session(self) -> Session:
+        """The open session; only inside ``with uow:``."""
+        assert self._session is not None, "unit of work used outside its with-block"
+        return self._session
+
     # -- context management -------------------------------------------------------------
-    def __enter__(self) -> "UnitOfWork":
-        self.session = self._session_factory()
+    def __enter__(self) -> Self:
+        self._session = self._session_factory()
         self._events = []
-        self._attach(self.session)
+        self._attach(self._session)
         return self
 
-    def __exit__(self, *exc) -> None:
-        assert self.session is not None
-        self.session.rollback()  # a no-op after commit; the safety net otherwise
-        self.session.close()
-        self.session = None
+    def __exit__(self, *exc: object) -> None:
+        assert self._session is not None
+        self._session.rollback()  # a no-op after commit; the safety net otherwise
+        self._session.close()
+        self._session = None
 
     def _attach(self, session: Session) -> None:
         """Subclasses create their repositories on ``session`` here."""
@@ -58,26 +81,38 @@ class UnitOfWork:
             self._events.append(event)
 
     def commit(self) -> None:
-        assert self.session is not None
         now = utcnow()
         traceparent = current_traceparent() or None
         if self._events:
-            self.session.execute(insert(self.tables["outbox"]), [
-                {
-                    "event_id": str(uuid.uuid4()), "topic": self.topic, "key": e.key,
-                    "type": e.TYPE, "source": self.source, "subject": None, "time": now,
-                    "data": json.dumps(e.to_data(), sort_keys=True), "case_id": e.case_ref(),
-                    "traceparent": traceparent, "created_at": now, "sent_at": None,
-                    "attempts": 0,
-                }
-                for e in self._events
-            ])
+            self.session.execute(
+                insert(self.tables["outbox"]),
+                [
+                    {
+                        "event_id": str(uuid.uuid4()),
+                        "topic": self.topic,
+                        "key": e.key,
+                        "type": e.TYPE,
+                        "source": self.source,
+                        "subject": None,
+                        "time": now,
+                        "data": json.dumps(e.to_data(), sort_keys=True),
+                        "case_id": e.case_ref(),
+                        "traceparent": traceparent,
+                        "created_at": now,
+                        "sent_at": None,
+                        "attempts": 0,
+                    }
+                    for e in self._events
+                ],
+            )
         self.session.commit()
+        wrote = bool(self._events)
         self.published.extend(self._events)
         self._events = []
+        if wrote and self._wake is not None:
+            self._wake()
 
     def rollback(self) -> None:
-        assert self.session is not None
         self.session.rollback()
         self._events = []
 

@@ -24,7 +24,10 @@ _MTIME = 0
 
 def _bundle_files(policy_dir: Path) -> list[tuple[str, bytes]]:
     files = [(m.name, m.text.encode("utf-8")) for m in sources.modules(policy_dir)]
-    files += [(p.relative_to(policy_dir).as_posix(), p.read_bytes()) for p in sources.data_files(policy_dir)]
+    files += [
+        (p.relative_to(policy_dir).as_posix(), p.read_bytes())
+        for p in sources.data_files(policy_dir)
+    ]
     return sorted(files)
 
 
@@ -43,7 +46,9 @@ def build_bundle(policy_dir: Path, out_path: Path) -> str:
     policy_dir = Path(policy_dir)
     revision = revision_of(policy_dir)
     manifest = json.dumps({"revision": revision, "roots": ROOTS}, sort_keys=True).encode("utf-8")
-    entries = [(".manifest", manifest)] + [("/" + name, content) for name, content in _bundle_files(policy_dir)]
+    entries = [(".manifest", manifest)] + [
+        ("/" + name, content) for name, content in _bundle_files(policy_dir)
+    ]
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
         for name, content in entries:
@@ -57,6 +62,9 @@ def build_bundle(policy_dir: Path, out_path: Path) -> str:
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     # gzip with mtime=0 and no file name: the header is the same on every build.
-    with open(out_path, "wb") as handle, gzip.GzipFile(fileobj=handle, mode="wb", mtime=_MTIME, filename="") as gz:
+    with (
+        open(out_path, "wb") as handle,
+        gzip.GzipFile(fileobj=handle, mode="wb", mtime=_MTIME, filename="") as gz,
+    ):
         gz.write(raw.getvalue())
     return revision

@@ -12,23 +12,23 @@ from pathlib import Path
 from zorgtafel.policy import sources
 
 
-def _policy_dir(args) -> Path:
+def _policy_dir(args: argparse.Namespace) -> Path:
     return Path(args.policy_dir) if args.policy_dir else sources.default_policy_dir()
 
 
-def _test(args) -> int:
+def _test(args: argparse.Namespace) -> int:
     from zorgtafel.policy import testing
 
     return testing.main([str(_policy_dir(args))])
 
 
-def _lint(args) -> int:
+def _lint(args: argparse.Namespace) -> int:
     from zorgtafel.policy import lint
 
     return lint.main([str(_policy_dir(args))])
 
 
-def _explain(args) -> int:
+def _explain(args: argparse.Namespace) -> int:
     from zorgtafel.policy.embedded import EmbeddedEngine
     from zorgtafel.policy.explain import explain
 
@@ -48,7 +48,7 @@ def _explain(args) -> int:
     return 0
 
 
-def _bundle(args) -> int:
+def _bundle(args: argparse.Namespace) -> int:
     from zorgtafel.policy.bundle import build_bundle
 
     revision = build_bundle(_policy_dir(args), Path(args.out))
@@ -56,16 +56,22 @@ def _bundle(args) -> int:
     return 0
 
 
-def _revision(args) -> int:
+def _revision(args: argparse.Namespace) -> int:
     from zorgtafel.policy.bundle import revision_of
 
     print(revision_of(_policy_dir(args)))
     return 0
 
 
-def register(subparsers) -> None:
-    policy = subparsers.add_parser("policy", help="policy tools: test, lint, explain, bundle, revision")
-    policy.add_argument("--policy-dir", default=None, help="Rego directory (default: policies/rego or $ZORGTAFEL_POLICY_DIR)")
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    policy = subparsers.add_parser(
+        "policy", help="policy tools: test, lint, explain, bundle, revision"
+    )
+    policy.add_argument(
+        "--policy-dir",
+        default=None,
+        help="Rego directory (default: policies/rego or $ZORGTAFEL_POLICY_DIR)",
+    )
     commands = policy.add_subparsers(dest="policy_command", required=True)
 
     commands.add_parser("test", help="run every test_ rule in *_test.rego").set_defaults(func=_test)
@@ -73,7 +79,11 @@ def register(subparsers) -> None:
 
     explain = commands.add_parser("explain", help="explain one decision for a privacy officer")
     explain.add_argument("--input", required=True, help="JSON file with the policy input")
-    explain.add_argument("--policy", default="disclosure", help="policy package, e.g. disclosure, authz (default: disclosure)")
+    explain.add_argument(
+        "--policy",
+        default="disclosure",
+        help="policy package, e.g. disclosure, authz (default: disclosure)",
+    )
     explain.add_argument("--timeout", type=float, default=5.0, help=argparse.SUPPRESS)
     explain.set_defaults(func=_explain)
 
@@ -81,4 +91,6 @@ def register(subparsers) -> None:
     bundle.add_argument("--out", default="var/policy/bundle.tar.gz")
     bundle.set_defaults(func=_bundle)
 
-    commands.add_parser("revision", help="print the bundle revision (content hash)").set_defaults(func=_revision)
+    commands.add_parser("revision", help="print the bundle revision (content hash)").set_defaults(
+        func=_revision
+    )

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 UNDEFINED_REASON = "The policy gave no decision (undefined result): denied by default."
 MALFORMED_REASON = "The policy returned a malformed decision: denied (fail closed)."
@@ -16,7 +16,9 @@ MALFORMED_REASON = "The policy returned a malformed decision: denied (fail close
 
 def input_digest(value: Any) -> str:
     """sha256 over canonical JSON, so the access log can prove which facts were decided on."""
-    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -35,17 +37,27 @@ class Decision:
     revision: str
     allow: bool
     reasons: tuple[str, ...]
-    obligations: tuple[Mapping, ...]
+    obligations: tuple[Mapping[str, Any], ...]
     input_digest: str
     decided_at: datetime
-    result: Mapping = field(default_factory=dict)
+    result: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def deny(cls, policy: str, revision: str, input: Any, reason: str) -> "Decision":
-        return cls._make(policy, revision, input, False, (reason,), (), {"allow": False, "reasons": [reason], "obligations": []})
+        return cls._make(
+            policy,
+            revision,
+            input,
+            False,
+            (reason,),
+            (),
+            {"allow": False, "reasons": [reason], "obligations": []},
+        )
 
     @classmethod
-    def from_result(cls, policy: str, revision: str, input: Any, result: Any, defined: bool = True) -> "Decision":
+    def from_result(
+        cls, policy: str, revision: str, input: Any, result: Any, defined: bool = True
+    ) -> "Decision":
         """Turn a raw policy result into a Decision; only an explicit ``allow: true`` allows.
 
         regopy reports a ``false`` rule as undefined, so absence and malformation are denies.
@@ -63,10 +75,27 @@ class Decision:
         allow = result.get("allow") is True
         if not allow and not reasons:
             reasons = [UNDEFINED_REASON]
-        return cls._make(policy, revision, input, allow, tuple(reasons), tuple(obligations) if allow else (), result)
+        return cls._make(
+            policy,
+            revision,
+            input,
+            allow,
+            tuple(reasons),
+            tuple(obligations) if allow else (),
+            result,
+        )
 
     @classmethod
-    def _make(cls, policy, revision, input, allow, reasons, obligations, result) -> "Decision":
+    def _make(
+        cls,
+        policy: str,
+        revision: str,
+        input: Any,
+        allow: bool,
+        reasons: Iterable[str],
+        obligations: Iterable[Mapping[str, Any]],
+        result: Mapping[str, Any],
+    ) -> "Decision":
         return cls(
             decision_id=str(uuid.uuid4()),
             policy=policy,

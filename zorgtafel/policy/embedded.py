@@ -35,7 +35,7 @@ class _Slot:
         self.interpreter.add_data_json(json.dumps(data))
         self.bundles: dict[str, Any] = {}
 
-    def compile(self, query: str):
+    def compile(self, query: str) -> Any:
         compiled = self.bundles.get(query)
         if compiled is None:
             compiled = self.interpreter.build(query)
@@ -60,8 +60,15 @@ class _Slot:
 
 class EmbeddedEngine(BaseEngine):
     WARM_QUERIES = ("data.zorgtafel.authz.decision",)
+    revision: str  # the content hash of the policy directory, set once at start
 
-    def __init__(self, policy_dir: Path, data: Mapping | None = None, timeout_s: float = 0.5, workers: int = 4):
+    def __init__(
+        self,
+        policy_dir: Path,
+        data: Mapping[str, Any] | None = None,
+        timeout_s: float = 0.5,
+        workers: int = 4,
+    ):
         self.policy_dir = Path(policy_dir)
         self.timeout_s = timeout_s
         self.revision = bundle.revision_of(self.policy_dir)
@@ -78,10 +85,14 @@ class EmbeddedEngine(BaseEngine):
                     slot.compile(query)
                 self._slots.put(slot)
         except Exception as exc:
-            raise PolicyError(f"policies in {self.policy_dir} do not compile: {rego_error_text(exc)}") from exc
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rego")
+            raise PolicyError(
+                f"policies in {self.policy_dir} do not compile: {rego_error_text(exc)}"
+            ) from exc
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="rego"
+        )
 
-    def _query(self, policy: str, rule: str, input: Mapping) -> tuple[bool, Any, str]:
+    def _query(self, policy: str, rule: str, input: Mapping[str, Any]) -> tuple[bool, Any, str]:
         query = f"data.{policy_path(policy).replace('/', '.')}.{rule}"
         try:
             input_json = json.dumps(input, allow_nan=False)

@@ -8,25 +8,33 @@ uses ``decide`` so that callers can tell "not allowed" from "try again".
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, runtime_checkable
 
 from zorgtafel.policy.decision import Decision
 from zorgtafel.policy.errors import PolicyError, PolicyUnavailable
 
-__all__ = ["PolicyEngine", "PolicyError", "PolicyUnavailable", "BaseEngine", "FAIL_CLOSED_REASON", "policy_path"]
+__all__ = [
+    "PolicyEngine",
+    "PolicyError",
+    "PolicyUnavailable",
+    "BaseEngine",
+    "FAIL_CLOSED_REASON",
+    "policy_path",
+]
 
 FAIL_CLOSED_REASON = "policy engine unavailable: denied (fail closed)"
 
 
 @runtime_checkable
 class PolicyEngine(Protocol):
-    revision: str
+    @property
+    def revision(self) -> str: ...
 
-    def decide(self, policy: str, input: Mapping) -> Decision: ...
+    def decide(self, policy: str, input: Mapping[str, Any]) -> Decision: ...
 
-    def decide_fail_closed(self, policy: str, input: Mapping) -> Decision: ...
+    def decide_fail_closed(self, policy: str, input: Mapping[str, Any]) -> Decision: ...
 
-    def evaluate(self, policy: str, input: Mapping) -> Mapping: ...
+    def evaluate(self, policy: str, input: Mapping[str, Any]) -> Mapping[str, Any]: ...
 
 
 def policy_path(policy: str) -> str:
@@ -44,23 +52,30 @@ class BaseEngine:
     revision that actually evaluated it) and raise ``PolicyUnavailable`` on any engine failure.
     """
 
-    revision: str = "unknown"
+    if TYPE_CHECKING:  # read-only to users: an engine keeps it in an attribute or works it out
 
-    def _query(self, policy: str, rule: str, input: Mapping) -> tuple[bool, Any, str]:  # pragma: no cover
+        @property
+        def revision(self) -> str: ...
+    else:
+        revision: str = "unknown"
+
+    def _query(
+        self, policy: str, rule: str, input: Mapping[str, Any]
+    ) -> tuple[bool, Any, str]:  # pragma: no cover
         raise NotImplementedError
 
-    def decide(self, policy: str, input: Mapping) -> Decision:
+    def decide(self, policy: str, input: Mapping[str, Any]) -> Decision:
         policy_path(policy)
         defined, value, revision = self._query(policy, "decision", input)
         return Decision.from_result(policy, revision, input, value, defined)
 
-    def decide_fail_closed(self, policy: str, input: Mapping) -> Decision:
+    def decide_fail_closed(self, policy: str, input: Mapping[str, Any]) -> Decision:
         try:
             return self.decide(policy, input)
         except PolicyError:
             return Decision.deny(policy, self.revision, input, FAIL_CLOSED_REASON)
 
-    def evaluate(self, policy: str, input: Mapping) -> Mapping:
+    def evaluate(self, policy: str, input: Mapping[str, Any]) -> Mapping[str, Any]:
         """The raw ``result`` of a non-decision policy (criteria, invite); {} when undefined."""
         policy_path(policy)
         defined, value, _ = self._query(policy, "result", input)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from zorgtafel.policy.engine import PolicyEngine
 from zorgtafel.policy.embedded import EmbeddedEngine
+from zorgtafel.policy.engine import PolicyEngine
 
 
 def full_policy_name(policy: str) -> str:
     return policy if policy.startswith("zorgtafel.") else f"zorgtafel.{policy}"
 
 
-def _checks(engine: PolicyEngine, policy: str, input: Mapping) -> Mapping[str, Any]:
+def _checks(engine: PolicyEngine, policy: str, input: Mapping[str, Any]) -> Mapping[str, Any]:
     # `checks` is an optional rule: the named facts a policy wants shown beside its decision.
     if isinstance(engine, EmbeddedEngine):
         defined, value, _ = engine._query(policy, "checks", input)
@@ -21,7 +21,7 @@ def _checks(engine: PolicyEngine, policy: str, input: Mapping) -> Mapping[str, A
     return {}
 
 
-def explain(engine: PolicyEngine, policy: str, input: Mapping) -> str:
+def explain(engine: PolicyEngine, policy: str, input: Mapping[str, Any]) -> str:
     policy = full_policy_name(policy)
     decision = engine.decide(policy, input)
     lines = [
@@ -34,9 +34,13 @@ def explain(engine: PolicyEngine, policy: str, input: Mapping) -> str:
     if decision.obligations:
         lines.append("Conditions the service must meet before release:")
         for obligation in decision.obligations:
-            extra = ", ".join(f"{k}={v}" for k, v in obligation.items() if k not in ("type", "reason"))
+            extra = ", ".join(
+                f"{k}={v}" for k, v in obligation.items() if k not in ("type", "reason")
+            )
             reason = obligation.get("reason", "")
-            lines.append(f"  - {obligation.get('type')}{f' ({extra})' if extra else ''}{f': {reason}' if reason else ''}")
+            lines.append(
+                f"  - {obligation.get('type')}{f' ({extra})' if extra else ''}{f': {reason}' if reason else ''}"
+            )
     checks = _checks(engine, policy, input)
     if checks:
         lines.append("Facts checked:")

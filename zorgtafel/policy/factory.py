@@ -7,7 +7,9 @@ from pathlib import Path
 from zorgtafel.policy.engine import PolicyEngine
 
 
-def engine_from_settings(kind: str, policy_dir: Path, opa_url: str, timeout_s: float) -> PolicyEngine:
+def engine_from_settings(
+    kind: str, policy_dir: Path, opa_url: str, timeout_s: float
+) -> PolicyEngine:
     if kind == "embedded":
         from zorgtafel.policy.embedded import EmbeddedEngine
 

@@ -21,10 +21,27 @@ from typing import Callable
 from zorgtafel.policy import sources
 from zorgtafel.policy.errors import rego_error_text
 
-CITATION = re.compile(r"\b(art\.?\s*\d+(\.\d+)?[a-z]?|artikel\s+\d+|\d+\.\d+[a-h]?\b|Bijlage\s+\d)", re.IGNORECASE)
-_RULE_HEAD = re.compile(r"^(?:default\s+)?([a-z_][A-Za-z0-9_]*)\s*(?:\(|\[|:=|=|\bif\b|\bcontains\b|\{)", re.MULTILINE)
+CITATION = re.compile(
+    r"\b(art\.?\s*\d+(\.\d+)?[a-z]?|artikel\s+\d+|\d+\.\d+[a-h]?\b|Bijlage\s+\d)", re.IGNORECASE
+)
+_RULE_HEAD = re.compile(
+    r"^(?:default\s+)?([a-z_][A-Za-z0-9_]*)\s*(?:\(|\[|:=|=|\bif\b|\bcontains\b|\{)", re.MULTILINE
+)
 ENTRY_POINTS = {"decision", "result", "checks"}
-_KEYWORDS = {"package", "import", "default", "else", "not", "some", "every", "with", "as", "in", "if", "contains"}
+_KEYWORDS = {
+    "package",
+    "import",
+    "default",
+    "else",
+    "not",
+    "some",
+    "every",
+    "with",
+    "as",
+    "in",
+    "if",
+    "contains",
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +55,10 @@ class Finding:
 
 
 def _strip_comments(text: str) -> str:
-    return "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines())
+    return "\n".join(
+        line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+        for line in text.splitlines()
+    )
 
 
 def rule_names(module: sources.Module) -> list[str]:
@@ -54,7 +74,7 @@ def _syntax(policy_dir: Path) -> list[Finding]:
     for module in sources.modules(policy_dir, tests=True):
         try:
             interpreter.add_module(module.name, module.text)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - rego-cpp raises bare errors: each is a finding
             findings.append(Finding("syntax", module.name, rego_error_text(exc, 500)))
     return findings
 
@@ -70,17 +90,35 @@ def lint(policy_dir: Path) -> list[Finding]:
         if module.name.removesuffix(".rego") + "_test.rego" not in names:
             findings.append(Finding("missing-test", module.name, "no matching _test.rego"))
         if not CITATION.search(module.text):
-            findings.append(Finding("missing-citation", module.name, "cites no covenant article (e.g. art. 16.2, 12.2f, Bijlage 2)"))
-        own_tests = " ".join(all_text[t.name] for t in tests if t.package.startswith(module.package))
+            findings.append(
+                Finding(
+                    "missing-citation",
+                    module.name,
+                    "cites no covenant article (e.g. art. 16.2, 12.2f, Bijlage 2)",
+                )
+            )
+        own_tests = " ".join(
+            all_text[t.name] for t in tests if t.package.startswith(module.package)
+        )
         for rule in rule_names(module):
             pattern = re.compile(rf"\b{re.escape(rule)}\b")
             used_elsewhere = sum(len(pattern.findall(text)) for text in all_text.values())
             if rule not in ENTRY_POINTS and used_elsewhere <= 1:
-                findings.append(Finding("unused-rule", module.name, f"rule {rule} is never referenced"))
+                findings.append(
+                    Finding("unused-rule", module.name, f"rule {rule} is never referenced")
+                )
             if rule in ENTRY_POINTS and not pattern.search(own_tests):
-                findings.append(Finding("untested-rule", module.name, f"entry point {rule} is not exercised by any test"))
+                findings.append(
+                    Finding(
+                        "untested-rule",
+                        module.name,
+                        f"entry point {rule} is not exercised by any test",
+                    )
+                )
         if not any(t.package.startswith(module.package) for t in tests):
-            findings.append(Finding("untested-rule", module.name, f"package {module.package} has no tests"))
+            findings.append(
+                Finding("untested-rule", module.name, f"package {module.package} has no tests")
+            )
     return findings
 
 

@@ -9,14 +9,17 @@ Down, timeout, non-JSON or non-object answers raise ``PolicyUnavailable``; undef
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 from urllib.parse import urlsplit
 
 from zorgtafel.policy.engine import BaseEngine, policy_path
 from zorgtafel.policy.errors import PolicyUnavailable
 
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from opa_client.opa import OpaClient
 
-def _client(url: str, timeout_s: float):
+
+def _client(url: str, timeout_s: float) -> OpaClient:
     from opa_client.opa import OpaClient
 
     parts = urlsplit(url)
@@ -24,12 +27,16 @@ def _client(url: str, timeout_s: float):
         raise ValueError(f"not an OPA URL: {url!r}")
     port = parts.port or (443 if parts.scheme == "https" else 80)
     # retries=0: the client's default retries would multiply the time budget.
-    return OpaClient(host=parts.hostname, port=port, ssl=parts.scheme == "https", retries=0, timeout=timeout_s)
+    return OpaClient(
+        host=parts.hostname, port=port, ssl=parts.scheme == "https", retries=0, timeout=timeout_s
+    )
 
 
-def _bundle_revision(body: Mapping) -> str | None:
+def _bundle_revision(body: Mapping[str, Any]) -> str | None:
     bundles = (body.get("provenance") or {}).get("bundles") or {}
-    revisions = sorted({b.get("revision") for b in bundles.values() if isinstance(b, Mapping) and b.get("revision")})
+    revisions = sorted(
+        {b["revision"] for b in bundles.values() if isinstance(b, Mapping) and b.get("revision")}
+    )
     return ",".join(revisions) or None
 
 
@@ -47,17 +54,28 @@ class OpaEngine(BaseEngine):
             try:
                 body = self._client.get_data("system/bundles")
                 manifests = (body or {}).get("result") or {}
-                revisions = sorted({m.get("manifest", {}).get("revision") for m in manifests.values() if isinstance(m, Mapping)} - {None})
+                revisions = sorted(
+                    {
+                        m.get("manifest", {}).get("revision")
+                        for m in manifests.values()
+                        if isinstance(m, Mapping)
+                    }
+                    - {None}
+                )
                 self._revision = ",".join(revisions) or None
-            except Exception:
+            except Exception:  # noqa: BLE001 - a sidecar that cannot say its revision: unknown
                 return "unknown"
         return self._revision or "unknown"
 
-    def _query(self, policy: str, rule: str, input: Mapping) -> tuple[bool, Any, str]:
+    def _query(self, policy: str, rule: str, input: Mapping[str, Any]) -> tuple[bool, Any, str]:
         try:
-            body = self._client.query_rule(dict(input), policy_path(policy), rule, query_params={"provenance": "true"})
+            body = self._client.query_rule(
+                dict(input), policy_path(policy), rule, query_params={"provenance": "true"}
+            )
         except Exception as exc:  # connection refused, timeout, HTTP error, invalid JSON
-            raise PolicyUnavailable(f"OPA at {self.url} did not answer: {type(exc).__name__}: {exc}") from exc
+            raise PolicyUnavailable(
+                f"OPA at {self.url} did not answer: {type(exc).__name__}: {exc}"
+            ) from exc
         if not isinstance(body, Mapping):
             raise PolicyUnavailable(f"OPA at {self.url} answered something that is not an object")
         revision = _bundle_revision(body)

@@ -20,11 +20,12 @@ def schema_name(policy: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _load(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _load(path: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return schema
 
 
-def load_schema(policy: str, policy_dir: Path | None = None) -> dict:
+def load_schema(policy: str, policy_dir: Path | None = None) -> dict[str, Any]:
     directory = Path(policy_dir) if policy_dir else sources.default_policy_dir()
     path = directory / "schemas" / f"{schema_name(policy)}.input.schema.json"
     if not path.is_file():

@@ -69,7 +69,9 @@ def modules(policy_dir: Path, *, tests: bool = False) -> list[Module]:
 
 def data_files(policy_dir: Path) -> list[Path]:
     """``data.json`` files; as in an OPA bundle, ``a/b/data.json`` becomes ``data.a.b``."""
-    paths = [p for p in policy_dir.rglob("data.json") if "schemas" not in p.relative_to(policy_dir).parts]
+    paths = [
+        p for p in policy_dir.rglob("data.json") if "schemas" not in p.relative_to(policy_dir).parts
+    ]
     return sorted(paths, key=lambda p: p.relative_to(policy_dir).as_posix())
 
 

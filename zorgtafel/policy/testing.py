@@ -17,9 +17,12 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from zorgtafel.policy import sources
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from regopy import Interpreter
 
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
 
@@ -43,7 +46,7 @@ def test_rules(module: sources.Module) -> list[str]:
     return list(dict.fromkeys(_TEST_RULE.findall(module.text)))
 
 
-def _interpreter(mods: Iterable[sources.Module], data: dict):
+def _interpreter(mods: Iterable[sources.Module], data: dict[str, Any]) -> Interpreter:
     from regopy import Interpreter
 
     interpreter = Interpreter()
@@ -55,7 +58,7 @@ def _interpreter(mods: Iterable[sources.Module], data: dict):
     return interpreter
 
 
-def _json(value) -> str:
+def _json(value: Any) -> str:
     import json
 
     return json.dumps(value, sort_keys=True)
@@ -72,7 +75,11 @@ def run_tests(policy_dir: Path, isolate: bool = True) -> list[TestResult]:
     packages = list(dict.fromkeys(m.package for m in mods if m.is_test))
     if not isolate:
         data = sources.data_document(policy_dir)
-        return [r for p in packages for r in _run_package(_package_modules(mods, p), data, p, _tests_of(mods, p))]
+        return [
+            r
+            for p in packages
+            for r in _run_package(_package_modules(mods, p), data, p, _tests_of(mods, p))
+        ]
     return [r for p in packages for r in _run_isolated(policy_dir, p, _tests_of(mods, p))]
 
 
@@ -84,33 +91,64 @@ def _package_modules(mods: list[sources.Module], package: str) -> list[sources.M
     return [m for m in mods if not m.is_test or m.package == package]
 
 
-def _run_isolated(policy_dir: Path, package: str, in_package: list[sources.Module]) -> list[TestResult]:
+def _run_isolated(
+    policy_dir: Path, package: str, in_package: list[sources.Module]
+) -> list[TestResult]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    command = [sys.executable, "-m", "zorgtafel.policy.testing", "--package", package, str(policy_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "zorgtafel.policy.testing",
+        "--package",
+        package,
+        str(policy_dir),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     results = []
     for line in done.stdout.splitlines():
         if line.startswith("{"):
             results.append(TestResult(**json.loads(line)))
     if done.returncode not in (0, 1) or not results:
-        why = f"the evaluator crashed (exit {done.returncode})" if done.returncode not in (0, 1) else "no result"
+        why = (
+            f"the evaluator crashed (exit {done.returncode})"
+            if done.returncode not in (0, 1)
+            else "no result"
+        )
         tail = done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else []
-        return [TestResult(m.name, package, n, False, " ".join([why] + tail)[:300]) for m in in_package for n in test_rules(m)]
+        return [
+            TestResult(m.name, package, n, False, " ".join([why] + tail)[:300])
+            for m in in_package
+            for n in test_rules(m)
+        ]
     return results
 
 
 def _child(policy_dir: Path, package: str) -> int:
     mods = sources.modules(policy_dir, tests=True)
     try:
-        results = _run_package(_package_modules(mods, package), sources.data_document(policy_dir), package, _tests_of(mods, package))
-    except Exception as exc:  # does not compile: every test of the package fails with the error
-        results = [TestResult(m.name, package, n, False, f"error: {str(exc)[:300]}") for m in _tests_of(mods, package) for n in test_rules(m)]
+        results = _run_package(
+            _package_modules(mods, package),
+            sources.data_document(policy_dir),
+            package,
+            _tests_of(mods, package),
+        )
+    except Exception as exc:  # noqa: BLE001 - does not compile: every test of the package fails with the error
+        results = [
+            TestResult(m.name, package, n, False, f"error: {str(exc)[:300]}")
+            for m in _tests_of(mods, package)
+            for n in test_rules(m)
+        ]
     for result in results:
         print(json.dumps(asdict(result)), flush=True)
     return 0 if all(r.passed for r in results) else 1
 
 
-def _run_package(mods, data, package: str, in_package: list[sources.Module]) -> list[TestResult]:
+def _run_package(
+    mods: Iterable[sources.Module],
+    data: dict[str, Any],
+    package: str,
+    in_package: list[sources.Module],
+) -> list[TestResult]:
     # One query per test package. Why: regopy 1.5.2 compiles per query (seconds for a package
     # full of `with`), and sequential queries on one interpreter that use `with` accumulate state
     # until they hang. Evaluating the package document once avoids both.
@@ -121,17 +159,27 @@ def _run_package(mods, data, package: str, in_package: list[sources.Module]) -> 
         for name in test_rules(module):
             if isinstance(document, dict):
                 passed = document.get(name) is True
-                results.append(TestResult(module.name, package, name, passed, "" if passed else "undefined or not true"))
+                results.append(
+                    TestResult(
+                        module.name,
+                        package,
+                        name,
+                        passed,
+                        "" if passed else "undefined or not true",
+                    )
+                )
             else:
                 # The package as a whole failed (e.g. one rule raised): isolate each test.
                 results.append(_run_one(_interpreter(mods, data), module, name))
     return results
 
 
-def _run_one(interpreter, module: sources.Module, name: str) -> TestResult:
+def _run_one(interpreter: Interpreter, module: sources.Module, name: str) -> TestResult:
     output = interpreter.query(f"data.{module.package}.{name}")
     if not output.ok():
-        return TestResult(module.name, module.package, name, False, f"error: {str(output).strip()[:300]}")
+        return TestResult(
+            module.name, module.package, name, False, f"error: {str(output).strip()[:300]}"
+        )
     values = [result.expressions[0] for result in output.results if result.expressions]
     if values == [True]:
         return TestResult(module.name, module.package, name, True)
@@ -152,7 +200,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
 
     try:
         results = run_tests(policy_dir)
-    except Exception as exc:  # unreadable policy dir and the like: report it, do not trace back
+    except Exception as exc:  # noqa: BLE001 - unreadable policy dir and the like: report it, do not trace back
         out(f"ERROR  cannot run the policy tests in {policy_dir}: {rego_error_text(exc)}")
         out("0 passed, 1 failed")
         return 1

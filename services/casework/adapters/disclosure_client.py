@@ -63,8 +63,10 @@ class DisclosureClient:
 
     def _stub(self) -> dpb_grpc.DisclosureServiceStub:
         if not self._address:
-            raise Unavailable("the disclosure service is not configured "
-                              "(ZORGTAFEL_DISCLOSURE_ADDRESS): nothing is shown (fail closed)")
+            raise Unavailable(
+                "the disclosure service is not configured "
+                "(ZORGTAFEL_DISCLOSURE_ADDRESS): nothing is shown (fail closed)"
+            )
         with self._lock:
             if self._channel is None:
                 self._channel = grpc.insecure_channel(self._address)
@@ -76,18 +78,21 @@ class DisclosureClient:
                 self._channel.close()
                 self._channel = None
 
-    def pre_read(self, case_id: str, item_ids: list[str], purpose: str,
-                 caller_metadata: dict[str, str]) -> PreReadOutcome:
+    def pre_read(
+        self, case_id: str, item_ids: list[str], purpose: str, caller_metadata: dict[str, str]
+    ) -> PreReadOutcome:
         """One decision per item (a missing or refused item never hides the others); an item
         of another case is withheld whatever disclosure says."""
         metadata = tuple((k, v) for k, v in caller_metadata.items() if k in RELAYED_METADATA)
         outcome = PreReadOutcome()
         for item_id in item_ids:
-            request = dpb.RequestDisclosureRequest(item_ids=[item_id], purpose=purpose,
-                                                   action=dpb.DISCLOSURE_ACTION_PRE_READ)
+            request = dpb.RequestDisclosureRequest(
+                item_ids=[item_id], purpose=purpose, action=dpb.DISCLOSURE_ACTION_PRE_READ
+            )
             try:
-                reply = self._stub().RequestDisclosure(request, metadata=metadata,
-                                                       timeout=self._timeout)
+                reply = self._stub().RequestDisclosure(
+                    request, metadata=metadata, timeout=self._timeout
+                )
             except grpc.RpcError as err:
                 code = err.code() if hasattr(err, "code") else None
                 if code == grpc.StatusCode.PERMISSION_DENIED:
@@ -95,30 +100,59 @@ class DisclosureClient:
                     outcome.withheld.append(Withheld(item_id, decision_id, reasons))
                     continue
                 if code == grpc.StatusCode.NOT_FOUND:
-                    outcome.withheld.append(Withheld(item_id, "", (
-                        "The disclosure service holds no such item (it may have been "
-                        "erased).",)))
+                    outcome.withheld.append(
+                        Withheld(
+                            item_id,
+                            "",
+                            (
+                                "The disclosure service holds no such item (it may have been "
+                                "erased).",
+                            ),
+                        )
+                    )
                     continue
                 name = getattr(code, "name", "UNKNOWN")
                 log.warning("disclosure_unavailable", code=name)
-                raise Unavailable(f"the disclosure service did not decide the pre-read ({name}): "
-                                  "nothing is shown (fail closed)") from err
+                raise Unavailable(
+                    f"the disclosure service did not decide the pre-read ({name}): "
+                    "nothing is shown (fail closed)"
+                ) from err
             released = [i for i in reply.items if i.item_id == item_id]
             if released and released[0].case_id == case_id:
                 i = released[0]
-                outcome.released.append(Released(i.item_id, i.category, i.provider,
-                                                  i.content_type, i.content,
-                                                  tuple(i.redacted_fields), i.decision_id))
+                outcome.released.append(
+                    Released(
+                        i.item_id,
+                        i.category,
+                        i.provider,
+                        i.content_type,
+                        i.content,
+                        tuple(i.redacted_fields),
+                        i.decision_id,
+                    )
+                )
             elif released:
-                outcome.withheld.append(Withheld(item_id, released[0].decision_id, (
-                    "The item belongs to another case; a pre-read set holds only items of "
-                    "its own case (art. 8.4c).",)))
+                outcome.withheld.append(
+                    Withheld(
+                        item_id,
+                        released[0].decision_id,
+                        (
+                            "The item belongs to another case; a pre-read set holds only items of "
+                            "its own case (art. 8.4c).",
+                        ),
+                    )
+                )
             else:
                 denied = [d for d in reply.denied if d.item_id == item_id]
-                outcome.withheld.append(Withheld(
-                    item_id, denied[0].decision_id if denied else "",
-                    tuple(denied[0].reasons) if denied else
-                    ("No decision from the disclosure service: withheld (fail closed).",)))
+                outcome.withheld.append(
+                    Withheld(
+                        item_id,
+                        denied[0].decision_id if denied else "",
+                        tuple(denied[0].reasons)
+                        if denied
+                        else ("No decision from the disclosure service: withheld (fail closed).",),
+                    )
+                )
         return outcome
 
 
@@ -130,12 +164,16 @@ def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:
         status = None
     from google.rpc import error_details_pb2
 
-    for detail in (status.details if status else []):
+    for detail in status.details if status else []:
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info):
-            numbered = [(int(k[7:]), v) for k, v in info.metadata.items()
-                        if k.startswith("reason_") and k[7:].isdigit()]
+            numbered = [
+                (int(k[7:]), v)
+                for k, v in info.metadata.items()
+                if k.startswith("reason_") and k[7:].isdigit()
+            ]
             reasons = tuple(v for _, v in sorted(numbered))
             return info.metadata.get("decision_id", ""), reasons or (
-                "Denied by the disclosure service.",)
+                "Denied by the disclosure service.",
+            )
     return "", ("Denied by the disclosure service.",)

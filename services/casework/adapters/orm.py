@@ -7,16 +7,17 @@ destroying that key at the purge makes every copy unreadable, backups included.
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, Integer, LargeBinary, String,
-                        Table)
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Integer, LargeBinary, String, Table
 
+from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata()
 
 cases = Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     Column("case_id", String(64), primary_key=True),
     Column("state", String(20), nullable=False),
     Column("process_director_party", String(20), nullable=False),
@@ -40,15 +41,11 @@ cases = Table(
     Column("outcome", String(20), nullable=True),
 )
 
-case_keys = Table(
-    "case_keys", metadata,
-    Column("case_id", String(64), primary_key=True),
-    Column("wrapped_key", LargeBinary, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-)
+case_keys = add_case_keys_table(metadata)
 
 meetings = Table(
-    "meetings", metadata,
+    "meetings",
+    metadata,
     Column("meeting_id", String(64), primary_key=True),
     Column("case_id", String(64), nullable=False, index=True),
     Column("status", String(20), nullable=False),
@@ -64,7 +61,8 @@ meetings = Table(
 )
 
 case_roles = Table(
-    "case_roles", metadata,
+    "case_roles",
+    metadata,
     Column("case_id", String(64), primary_key=True),
     Column("party", String(20), primary_key=True),
     Column("role", String(64), nullable=False),
@@ -72,7 +70,8 @@ case_roles = Table(
 )
 
 plan_actions = Table(
-    "plan_actions", metadata,
+    "plan_actions",
+    metadata,
     Column("action_id", String(64), primary_key=True),
     Column("case_id", String(64), nullable=False, index=True),
     Column("plan_version", Integer, nullable=False),
@@ -87,9 +86,11 @@ plan_actions = Table(
 # The case's own event log, written in the same transaction as each state change: WatchCase
 # polls it (ids and codes only, never content).
 case_timeline = Table(
-    "case_timeline", metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    "case_timeline",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("case_id", String(64), nullable=False, index=True),
     Column("kind", String(40), nullable=False),
     Column("parties", JSON, nullable=False),
@@ -99,23 +100,39 @@ case_timeline = Table(
 
 # What survives a purge: that the case id is gone for good (so no redelivered event revives it).
 purged_cases = Table(
-    "purged_cases", metadata,
+    "purged_cases",
+    metadata,
     Column("case_id", String(64), primary_key=True),
     Column("purged_at", UtcDateTime(), nullable=False),
 )
 
 # The minimal, non-identifying statistic for the annual report (11.3d): no case id.
 case_statistics = Table(
-    "case_statistics", metadata,
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
+    "case_statistics",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
     Column("year", Integer, nullable=False),
     Column("outcome", String(20), nullable=False),
     Column("escalated", Boolean, nullable=False),
 )
 
-tables.update({t.name: t for t in (cases, case_keys, meetings, case_roles, plan_actions,
-                                   case_timeline, purged_cases, case_statistics)})
+tables.update(
+    {
+        t.name: t
+        for t in (
+            cases,
+            case_keys,
+            meetings,
+            case_roles,
+            plan_actions,
+            case_timeline,
+            purged_cases,
+            case_statistics,
+        )
+    }
+)
 
 # Tables holding a case's data, by column: what a purge deletes (the outbox and command
 # results are the kernel's and are deleted by case_id as well).

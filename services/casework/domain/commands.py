@@ -1,23 +1,12 @@
-"""Commands casework handles, as frozen dataclasses (the servicer translates proto to these)."""
+"""Commands and queries casework handles, as frozen dataclasses (the servicer translates proto
+to these; the consumer translates intake's triage outcome to ``OpenCase``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-
-@dataclass(frozen=True)
-class Caller:
-    """Who asks (from the call context): the facts policies need about the principal."""
-    party: str
-    person: str
-    role: str
-    party_status: str
-    authenticated_by: str = "dev_token"
-
-    def as_input(self) -> dict:
-        return {"party": self.party, "person": self.person, "role": self.role,
-                "party_status": self.party_status, "authenticated_by": self.authenticated_by}
+from services.casework.domain.model import ActionStatus
 
 
 @dataclass(frozen=True)
@@ -105,7 +94,7 @@ class SetCriteria:
 class UpdateAction:
     case_id: str
     action_id: str
-    status: str | None
+    status: ActionStatus | None
     progress_note: str
 
 
@@ -121,3 +110,47 @@ class Escalate:
     case_id: str
     zvh: str
     reason: str
+
+
+@dataclass(frozen=True)
+class CloseCase:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class Purge:
+    case_id: str
+
+
+# -- queries ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GetCase:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class GetMinutes:
+    case_id: str
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class GetPreReadSet:
+    case_id: str
+    meeting_id: str
+    purpose: str
+    # The caller's own credentials, relayed so that disclosure decides and logs for the person
+    # who will read (never stored).
+    relayed_metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ListOverdueActions:
+    case_id: str  # "" for every case the caller's party directs
+    today: date | None = None  # None: today (UTC)
+
+
+@dataclass(frozen=True)
+class ReadTimeline:
+    case_id: str
+    after_sequence: int

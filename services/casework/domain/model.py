@@ -12,18 +12,10 @@ Every refused transition raises ``FailedPrecondition`` naming the case's current
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-
-OIN_RE = re.compile(r"^[0-9]{20}$")
-ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
-PERSON_RE = re.compile(r"^[A-Za-z0-9._:@-]{1,128}$")
-MAX_TEXT = 20_000          # minutes, action descriptions, progress notes (characters)
-MAX_LIST = 100             # invitees, themes, actions, roles, items per request
 
 
 class CaseState(str, enum.Enum):
@@ -49,8 +41,8 @@ class ActionStatus(str, enum.Enum):
 
 FINISHED_ACTION = {ActionStatus.DONE, ActionStatus.CANCELLED}
 
-ZVHS = ("zvh_brabant_zuidoost", "zvh_brabant_noordoost")                 # Bijlage 2
-ESCALATION_REASONS = ("breakthrough_needed", "care_and_safety_edge")      # Bijlage 2
+ZVHS = ("zvh_brabant_zuidoost", "zvh_brabant_noordoost")  # Bijlage 2
+ESCALATION_REASONS = ("breakthrough_needed", "care_and_safety_edge")  # Bijlage 2
 
 # The record kinds of a dossier that cleansing (1.2) may remove when a case closes.
 RECORD_KINDS = ("minutes", "attendance", "pre_read", "plan", "roles", "criteria", "timeline")
@@ -58,74 +50,13 @@ RECORD_KINDS = ("minutes", "attendance", "pre_read", "plan", "roles", "criteria"
 # What may happen in which state.
 SCHEDULABLE = {CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE}
 MEETING_STATES = {CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE}
-ESCALATABLE = {CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE,
-               CaseState.DEESCALATING}
+ESCALATABLE = {
+    CaseState.OPEN,
+    CaseState.MEETING_PLANNED,
+    CaseState.PLAN_ACTIVE,
+    CaseState.DEESCALATING,
+}
 ACTION_STATES = {CaseState.PLAN_ACTIVE, CaseState.DEESCALATING}
-
-
-# -- validation helpers (INVALID_ARGUMENT naming the field) --------------------------------
-def check_oin(value: str, field_name: str) -> str:
-    if not OIN_RE.match(value or ""):
-        raise InvalidArgument(field_name, "must be a 20-digit OIN")
-    return value
-
-
-def check_id(value: str, field_name: str) -> str:
-    if not ID_RE.match(value or ""):
-        raise InvalidArgument(field_name, "required: 1-64 characters of [A-Za-z0-9._:-]")
-    return value
-
-
-def check_code(value: str, field_name: str) -> str:
-    if not CODE_RE.match(value or ""):
-        raise InvalidArgument(field_name, "must be a code: lower case letters, digits and _ "
-                              "(1-64, starting with a letter)")
-    return value
-
-
-def check_codes(values, field_name: str, *, required: bool = False) -> tuple[str, ...]:
-    values = tuple(values)
-    if required and not values:
-        raise InvalidArgument(field_name, "at least one is required")
-    if len(values) > MAX_LIST:
-        raise InvalidArgument(field_name, f"at most {MAX_LIST} entries")
-    for i, v in enumerate(values):
-        check_code(v, f"{field_name}[{i}]")
-    if len(set(values)) != len(values):
-        raise InvalidArgument(field_name, "entries must be unique")
-    return values
-
-
-def check_oins(values, field_name: str, *, required: bool = False) -> tuple[str, ...]:
-    values = tuple(values)
-    if required and not values:
-        raise InvalidArgument(field_name, "at least one is required")
-    if len(values) > MAX_LIST:
-        raise InvalidArgument(field_name, f"at most {MAX_LIST} entries")
-    for i, v in enumerate(values):
-        check_oin(v, f"{field_name}[{i}]")
-    if len(set(values)) != len(values):
-        raise InvalidArgument(field_name, "entries must be unique")
-    return values
-
-
-def check_text(value: str, field_name: str, *, required: bool = True) -> str:
-    if required and not (value or "").strip():
-        raise InvalidArgument(field_name, "required")
-    if len(value or "") > MAX_TEXT:
-        raise InvalidArgument(field_name, f"at most {MAX_TEXT} characters")
-    if "\x00" in (value or ""):
-        raise InvalidArgument(field_name, "must not contain NUL characters")
-    return value or ""
-
-
-def check_date(value: str, field_name: str) -> date:
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value or ""):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidArgument(field_name, "must be a date YYYY-MM-DD") from exc
 
 
 # -- the parts of a case --------------------------------------------------------------------
@@ -197,16 +128,22 @@ class Case:
     # -- guards ---------------------------------------------------------------------------
     def require(self, allowed: set[CaseState], doing: str) -> None:
         if self.state not in allowed:
-            raise FailedPrecondition(self.state.value, f"cannot {doing} a case that is "
-                                     f"{self.state.value}", subject="case.state")
+            raise FailedPrecondition(
+                self.state.value,
+                f"cannot {doing} a case that is {self.state.value}",
+                subject="case.state",
+            )
 
     def require_held(self, meeting: Meeting | None, meeting_id: str) -> Meeting:
         """Decisions of 8.4 are taken in a case meeting of this case that was held."""
         if meeting is None or meeting.case_id != self.case_id:
             raise InvalidArgument("meeting_id", "no meeting with this id in this case")
         if meeting.status is not MeetingStatus.HELD:
-            raise FailedPrecondition(meeting.status.value, "a decision needs a meeting that "
-                                     "was held (8.4)", subject="meeting.status")
+            raise FailedPrecondition(
+                meeting.status.value,
+                "a decision needs a meeting that was held (8.4)",
+                subject="meeting.status",
+            )
         return meeting
 
     # -- transitions ----------------------------------------------------------------------
@@ -218,8 +155,9 @@ class Case:
     def record_meeting(self, meeting: Meeting, attendees: tuple[str, ...], at: datetime) -> None:
         self.require(MEETING_STATES, "record a meeting of")
         if meeting.status is not MeetingStatus.SCHEDULED:
-            raise FailedPrecondition(meeting.status.value, "the meeting was already recorded",
-                                     subject="meeting.status")
+            raise FailedPrecondition(
+                meeting.status.value, "the meeting was already recorded", subject="meeting.status"
+            )
         meeting.status = MeetingStatus.HELD
         meeting.attendees = attendees
         meeting.held_at = at
@@ -239,9 +177,11 @@ class Case:
     def adopt_plan(self) -> int:
         self.require(MEETING_STATES, "adopt a plan for")
         if not self.case_director_party:
-            raise FailedPrecondition(self.state.value, "a plan needs a case director to monitor "
-                                     "it: appoint one first (8.4a, 13.2)",
-                                     subject="case.case_director")
+            raise FailedPrecondition(
+                self.state.value,
+                "a plan needs a case director to monitor it: appoint one first (8.4a, 13.2)",
+                subject="case.case_director",
+            )
         self.plan_version += 1
         self.state = CaseState.PLAN_ACTIVE
         return self.plan_version
@@ -253,15 +193,21 @@ class Case:
         """The meeting decides against the criteria it set (8.4d)."""
         self.require({CaseState.PLAN_ACTIVE}, "de-escalate")
         if not self.criteria:
-            raise FailedPrecondition(self.state.value, "no de-escalation criteria were set "
-                                     "(8.4d)", subject="case.criteria")
+            raise FailedPrecondition(
+                self.state.value,
+                "no de-escalation criteria were set (8.4d)",
+                subject="case.criteria",
+            )
         unknown = sorted(set(criteria_met) - set(self.criteria))
         if unknown:
             raise InvalidArgument("criteria_met", "not a criterion set for this case")
         missing = sorted(set(self.criteria) - set(criteria_met))
         if missing:
-            raise FailedPrecondition(self.state.value, "de-escalation criteria not met: "
-                                     + ", ".join(missing), subject="case.criteria")
+            raise FailedPrecondition(
+                self.state.value,
+                "de-escalation criteria not met: " + ", ".join(missing),
+                subject="case.criteria",
+            )
         self.criteria = {c: True for c in self.criteria}
         self.state = CaseState.DEESCALATING
         self.deescalated_at = at
@@ -276,8 +222,11 @@ class Case:
     def escalate(self, zvh: str, reason: str, at: datetime) -> None:
         self.require(ESCALATABLE, "escalate")
         if self.escalated_zvh:
-            raise FailedPrecondition("escalated", f"the case was already escalated to "
-                                     f"{self.escalated_zvh}", subject="case.escalation")
+            raise FailedPrecondition(
+                "escalated",
+                f"the case was already escalated to {self.escalated_zvh}",
+                subject="case.escalation",
+            )
         if zvh not in ZVHS:
             raise InvalidArgument("zvh", "must be ZVH Brabant Zuidoost or Noordoost")
         if reason not in ESCALATION_REASONS:
@@ -290,8 +239,9 @@ class Case:
         self.require({CaseState.CLOSED}, "purge")
         assert self.closed_at is not None
         if now < self.closed_at + retention:
-            raise FailedPrecondition(self.state.value, "the retention period has not ended",
-                                     subject="case.retention")
+            raise FailedPrecondition(
+                self.state.value, "the retention period has not ended", subject="case.retention"
+            )
         self.state = CaseState.PURGED
 
 

@@ -11,25 +11,21 @@ so that two concurrent decisions never fork the chain.
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Boolean, Column, Index, Integer, LargeBinary, String,
-                        Table, Text)
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, LargeBinary, String, Table, Text
 
+from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata()
 
-case_keys = Table(
-    "case_keys", metadata,
-    Column("case_id", String(64), primary_key=True),
-    Column("wrapped_key", LargeBinary, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-)
+case_keys = add_case_keys_table(metadata)
 
 # Projection of intake's and casework's facts about a case (no personal data: a pseudonym and
 # an age band, and the role and information need of every involved party, art. 8.4c).
 case_facts = Table(
-    "case_facts", metadata,
+    "case_facts",
+    metadata,
     Column("case_id", String(64), primary_key=True),
     Column("subject_pseudonym", String(128), nullable=True),
     Column("age_band", String(20), nullable=False, default="unknown"),
@@ -40,7 +36,8 @@ case_facts = Table(
 )
 
 items = Table(
-    "items", metadata,
+    "items",
+    metadata,
     Column("item_id", String(64), primary_key=True),
     Column("case_id", String(64), nullable=False, index=True),
     Column("provider", String(32), nullable=False, index=True),
@@ -60,7 +57,8 @@ items = Table(
 )
 
 consents = Table(
-    "consents", metadata,
+    "consents",
+    metadata,
     Column("consent_id", String(64), primary_key=True),
     Column("kind", String(20), nullable=False),  # "subject" | "provider_written"
     Column("case_id", String(64), nullable=False, index=True),
@@ -76,9 +74,11 @@ consents = Table(
 )
 
 access_log = Table(
-    "access_log", metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=False),
+    "access_log",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
     Column("decision_id", String(64), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
     Column("party", String(64), nullable=False),
@@ -107,14 +107,16 @@ Index("ix_access_log_provider", access_log.c.provider, access_log.c.seq)
 Index("ix_access_log_party", access_log.c.party, access_log.c.seq)
 
 access_log_head = Table(
-    "access_log_head", metadata,
+    "access_log_head",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
 )
 
 reviews = Table(
-    "reviews", metadata,
+    "reviews",
+    metadata,
     Column("review_id", String(64), primary_key=True),
     Column("decision_id", String(64), nullable=False),
     Column("case_id", String(64), nullable=False, index=True),
@@ -129,7 +131,8 @@ reviews = Table(
 )
 
 subject_requests = Table(
-    "subject_requests", metadata,
+    "subject_requests",
+    metadata,
     Column("subject_request_id", String(64), primary_key=True),
     Column("kind", String(20), nullable=False),
     Column("subject_pseudonym", String(128), nullable=False, index=True),
@@ -147,7 +150,8 @@ subject_requests = Table(
 )
 
 breaches = Table(
-    "breaches", metadata,
+    "breaches",
+    metadata,
     Column("breach_id", String(64), primary_key=True),
     Column("detected_at", UtcDateTime(), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
@@ -164,9 +168,17 @@ breaches = Table(
     Column("subjects_informed", Boolean, nullable=False),
 )
 
-tables.update(case_keys=case_keys, case_facts=case_facts, items=items, consents=consents,
-              access_log=access_log, access_log_head=access_log_head, reviews=reviews,
-              subject_requests=subject_requests, breaches=breaches)
+tables.update(
+    case_keys=case_keys,
+    case_facts=case_facts,
+    items=items,
+    consents=consents,
+    access_log=access_log,
+    access_log_head=access_log_head,
+    reviews=reviews,
+    subject_requests=subject_requests,
+    breaches=breaches,
+)
 
 
 def start_mappers() -> None:

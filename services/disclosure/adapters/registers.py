@@ -8,8 +8,17 @@ import json
 from pathlib import Path
 
 SEED = Path(__file__).resolve().parent.parent / "seed" / "processing_register.json"
-NINE_FIELDS = ("name", "controller", "purpose", "subject_categories", "data_categories",
-               "recipients", "legal_basis", "transfers_outside_eea", "retention")
+NINE_FIELDS = (
+    "name",
+    "controller",
+    "purpose",
+    "subject_categories",
+    "data_categories",
+    "recipients",
+    "legal_basis",
+    "transfers_outside_eea",
+    "retention",
+)
 
 
 class ProcessingRegister:

@@ -39,8 +39,9 @@ def bundle_revision(bundle: bytes) -> str:
             members = tar.getmembers()
             if len(members) > MAX_MEMBERS:
                 raise InvalidArgument("bundle", "too many files")
-            manifest = next((m for m in members
-                             if m.name in (".manifest", "/.manifest", "./.manifest")), None)
+            manifest = next(
+                (m for m in members if m.name in (".manifest", "/.manifest", "./.manifest")), None
+            )
             if manifest is None or not manifest.isfile() or manifest.size > 64 * 1024:
                 raise InvalidArgument("bundle", "no .manifest in the bundle")
             data = json.loads(tar.extractfile(manifest).read().decode("utf-8"))
@@ -62,8 +63,9 @@ def bundle_revision(bundle: bytes) -> str:
     if not isinstance(revision, str) or not 0 < len(revision) <= 128:
         raise InvalidArgument("bundle", "the .manifest has no revision")
     if revision.startswith("sha256:") and content_revision(files) != revision:
-        raise InvalidArgument("bundle", "the files do not hash to the revision the .manifest "
-                              "declares")
+        raise InvalidArgument(
+            "bundle", "the files do not hash to the revision the .manifest declares"
+        )
     if not revision.startswith("sha256:"):
         raise InvalidArgument("bundle", "the revision is not a sha256 content hash")
     return revision

@@ -7,16 +7,38 @@ counters. Nothing here needs encryption at rest.
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Enum, Integer, LargeBinary, String,
-                        Table, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Enum,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import registry
 
 from services.governance.domain.bodies import Body, Seat
-from services.governance.domain.decisions import (InputKind, Meeting, Proposal, ProposalKind,
-                                                  ProposalStatus, Vote, VoteChoice, WrittenInput)
+from services.governance.domain.decisions import (
+    InputKind,
+    Meeting,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    Vote,
+    VoteChoice,
+    WrittenInput,
+)
 from services.governance.domain.disputes import Dispute, DisputeAbout, DisputeStatus
-from services.governance.domain.membership import (Accession, AccessionStatus, NoticeOfDefault,
-                                                   Withdrawal)
+from services.governance.domain.membership import (
+    Accession,
+    AccessionStatus,
+    NoticeOfDefault,
+    Withdrawal,
+)
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.domain.policy import PolicyRevision
 from zorgtafel.kernel.schema import service_metadata
@@ -27,15 +49,17 @@ mapper_registry = registry(metadata=metadata)
 
 
 def _enum(cls, length=40):
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
 
 
 OIN = String(20)
 ID = String(64)
 
 parties = Table(
-    "parties", metadata,
+    "parties",
+    metadata,
     Column("party_id", OIN, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("kind", _enum(PartyKind), nullable=False),
@@ -44,7 +68,8 @@ parties = Table(
 )
 
 party_history = Table(
-    "party_history", metadata,
+    "party_history",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("party_id", OIN, nullable=False, index=True),
     Column("status", _enum(PartyStatus, 20), nullable=False),
@@ -54,7 +79,8 @@ party_history = Table(
 )
 
 seats = Table(
-    "seats", metadata,
+    "seats",
+    metadata,
     Column("seat_id", String(64), primary_key=True),
     Column("body", _enum(Body, 20), nullable=False, index=True),
     Column("role", String(40), nullable=False),
@@ -65,7 +91,8 @@ seats = Table(
 )
 
 proposals = Table(
-    "proposals", metadata,
+    "proposals",
+    metadata,
     Column("proposal_id", ID, primary_key=True),
     Column("body", _enum(Body, 20), nullable=False),
     Column("kind", _enum(ProposalKind, 20), nullable=False),
@@ -92,7 +119,8 @@ proposals = Table(
 )
 
 meetings = Table(
-    "meetings", metadata,
+    "meetings",
+    metadata,
     Column("meeting_id", ID, primary_key=True),
     Column("body", _enum(Body, 20), nullable=False),
     Column("scheduled_for", UtcDateTime(), nullable=False),
@@ -101,13 +129,15 @@ meetings = Table(
 )
 
 meeting_attendance = Table(
-    "meeting_attendance", metadata,
+    "meeting_attendance",
+    metadata,
     Column("meeting_id", ID, primary_key=True),
     Column("party_id", OIN, primary_key=True),
 )
 
 votes = Table(
-    "votes", metadata,
+    "votes",
+    metadata,
     Column("proposal_id", ID, primary_key=True),
     Column("seat_id", String(64), primary_key=True),
     Column("party_id", OIN, nullable=False),
@@ -117,7 +147,8 @@ votes = Table(
 )
 
 written_inputs = Table(
-    "written_inputs", metadata,
+    "written_inputs",
+    metadata,
     Column("proposal_id", ID, primary_key=True),
     Column("party_id", OIN, primary_key=True),
     Column("kind", _enum(InputKind, 10), nullable=False),
@@ -126,7 +157,8 @@ written_inputs = Table(
 )
 
 accessions = Table(
-    "accessions", metadata,
+    "accessions",
+    metadata,
     Column("accession_id", ID, primary_key=True),
     Column("party_id", OIN, nullable=False, index=True),
     Column("status", _enum(AccessionStatus, 20), nullable=False),
@@ -137,7 +169,8 @@ accessions = Table(
 )
 
 accession_approvals = Table(
-    "accession_approvals", metadata,
+    "accession_approvals",
+    metadata,
     Column("accession_id", ID, primary_key=True),
     Column("party_id", OIN, primary_key=True),
     Column("person", String(128), nullable=False),
@@ -145,7 +178,8 @@ accession_approvals = Table(
 )
 
 amendment_signatures = Table(
-    "amendment_signatures", metadata,
+    "amendment_signatures",
+    metadata,
     Column("amendment_id", ID, primary_key=True),
     Column("party_id", OIN, primary_key=True),
     Column("person", String(128), nullable=False),
@@ -153,7 +187,8 @@ amendment_signatures = Table(
 )
 
 notices = Table(
-    "notices_of_default", metadata,
+    "notices_of_default",
+    metadata,
     Column("notice_id", ID, primary_key=True),
     Column("party_id", OIN, nullable=False, index=True),
     Column("reason_code", String(64), nullable=False),
@@ -162,7 +197,8 @@ notices = Table(
 )
 
 withdrawals = Table(
-    "withdrawals", metadata,
+    "withdrawals",
+    metadata,
     Column("withdrawal_id", ID, primary_key=True),
     Column("party_id", OIN, nullable=False, index=True),
     Column("amendment_id", ID, nullable=True),
@@ -173,7 +209,8 @@ withdrawals = Table(
 )
 
 disputes = Table(
-    "disputes", metadata,
+    "disputes",
+    metadata,
     Column("dispute_id", ID, primary_key=True),
     Column("about", _enum(DisputeAbout, 20), nullable=False),
     Column("case_id", ID, nullable=True),
@@ -186,7 +223,8 @@ disputes = Table(
 )
 
 policy_revisions = Table(
-    "policy_revisions", metadata,
+    "policy_revisions",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("revision", String(128), nullable=False, unique=True),
     Column("work_process_version", String(64), nullable=False),
@@ -198,16 +236,32 @@ policy_revisions = Table(
 )
 
 annual_counters = Table(
-    "annual_counters", metadata,
+    "annual_counters",
+    metadata,
     Column("year", Integer, primary_key=True),
     Column("metric", String(40), primary_key=True),
     Column("count", BigInteger, nullable=False),
     UniqueConstraint("year", "metric", name="uq_annual_counter"),
 )
 
-for _t in (parties, party_history, seats, proposals, meetings, meeting_attendance, votes, written_inputs, accessions,
-           accession_approvals, amendment_signatures, notices, withdrawals, disputes,
-           policy_revisions, annual_counters):
+for _t in (
+    parties,
+    party_history,
+    seats,
+    proposals,
+    meetings,
+    meeting_attendance,
+    votes,
+    written_inputs,
+    accessions,
+    accession_approvals,
+    amendment_signatures,
+    notices,
+    withdrawals,
+    disputes,
+    policy_revisions,
+    annual_counters,
+):
     tables[_t.name] = _t
 
 _mapped = False
@@ -217,10 +271,19 @@ def start_mappers() -> None:
     """Map the domain classes once per process (idempotent; called by the composition root)."""
     global _mapped
     if not _mapped:
-        for cls, table in ((Party, parties), (StatusChange, party_history), (Seat, seats),
-                           (Proposal, proposals), (Meeting, meetings), (Vote, votes), (WrittenInput, written_inputs),
-                           (Accession, accessions), (NoticeOfDefault, notices),
-                           (Withdrawal, withdrawals), (Dispute, disputes),
-                           (PolicyRevision, policy_revisions)):
+        for cls, table in (
+            (Party, parties),
+            (StatusChange, party_history),
+            (Seat, seats),
+            (Proposal, proposals),
+            (Meeting, meetings),
+            (Vote, votes),
+            (WrittenInput, written_inputs),
+            (Accession, accessions),
+            (NoticeOfDefault, notices),
+            (Withdrawal, withdrawals),
+            (Dispute, disputes),
+            (PolicyRevision, policy_revisions),
+        ):
             mapper_registry.map_imperatively(cls, table)
         _mapped = True

@@ -36,15 +36,25 @@ class PartyRepository:
         return list(self._session.scalars(q))
 
     def active_ids(self) -> list[str]:
-        return list(self._session.scalars(select(Party.party_id).where(
-            Party.status == PartyStatus.ACTIVE).order_by(Party.party_id)))
+        return list(
+            self._session.scalars(
+                select(Party.party_id)
+                .where(Party.status == PartyStatus.ACTIVE)
+                .order_by(Party.party_id)
+            )
+        )
 
     def add_history(self, change: StatusChange) -> None:
         self._session.add(change)
 
     def history(self, party_id: str) -> list[StatusChange]:
-        return list(self._session.scalars(select(StatusChange).where(
-            StatusChange.party_id == party_id).order_by(StatusChange.seq)))
+        return list(
+            self._session.scalars(
+                select(StatusChange)
+                .where(StatusChange.party_id == party_id)
+                .order_by(StatusChange.seq)
+            )
+        )
 
 
 class SeatRepository:
@@ -70,8 +80,13 @@ class SeatRepository:
         return list(self._session.scalars(select(Seat).where(Seat.holder_party == party)))
 
     def held_by(self, person: str, party: str) -> list[Seat]:
-        return list(self._session.scalars(select(Seat).where(
-            Seat.holder_person == person, Seat.holder_party == party).order_by(Seat.seat_id)))
+        return list(
+            self._session.scalars(
+                select(Seat)
+                .where(Seat.holder_person == person, Seat.holder_party == party)
+                .order_by(Seat.seat_id)
+            )
+        )
 
 
 class ProposalRepository:
@@ -85,8 +100,11 @@ class ProposalRepository:
         return self._session.get(Proposal, proposal_id, with_for_update=for_update)
 
     def votes(self, proposal_id: str) -> list[Vote]:
-        return list(self._session.scalars(select(Vote).where(
-            Vote.proposal_id == proposal_id).order_by(Vote.seat_id)))
+        return list(
+            self._session.scalars(
+                select(Vote).where(Vote.proposal_id == proposal_id).order_by(Vote.seat_id)
+            )
+        )
 
     def vote(self, proposal_id: str, seat_id: str) -> Vote | None:
         return self._session.get(Vote, (proposal_id, seat_id))
@@ -95,22 +113,31 @@ class ProposalRepository:
         self._session.add(vote)
 
     def inputs(self, proposal_id: str) -> list[WrittenInput]:
-        return list(self._session.scalars(select(WrittenInput).where(
-            WrittenInput.proposal_id == proposal_id).order_by(WrittenInput.party_id)))
+        return list(
+            self._session.scalars(
+                select(WrittenInput)
+                .where(WrittenInput.proposal_id == proposal_id)
+                .order_by(WrittenInput.party_id)
+            )
+        )
 
     def meeting(self, meeting_id: str) -> Meeting | None:
         return self._session.get(Meeting, meeting_id)
 
     def attendance(self, meeting_id: str) -> list[str]:
         t = orm.meeting_attendance
-        return list(self._session.scalars(select(t.c.party_id).where(
-            t.c.meeting_id == meeting_id).order_by(t.c.party_id)))
+        return list(
+            self._session.scalars(
+                select(t.c.party_id).where(t.c.meeting_id == meeting_id).order_by(t.c.party_id)
+            )
+        )
 
     def add_attendance(self, meeting_id: str, party_ids) -> None:
         known = set(self.attendance(meeting_id))
         for p in sorted(set(party_ids) - known):
-            self._session.execute(insert(orm.meeting_attendance).values(meeting_id=meeting_id,
-                                                                        party_id=p))
+            self._session.execute(
+                insert(orm.meeting_attendance).values(meeting_id=meeting_id, party_id=p)
+            )
 
     def add_input(self, written: WrittenInput) -> None:
         if self._session.get(WrittenInput, (written.proposal_id, written.party_id)) is None:
@@ -130,30 +157,43 @@ class MembershipRepository:
         return self._session.get(Accession, accession_id)
 
     def open_accession_of(self, party_id: str) -> Accession | None:
-        return self._session.scalars(select(Accession).where(
-            Accession.party_id == party_id)).first()
+        return self._session.scalars(
+            select(Accession).where(Accession.party_id == party_id)
+        ).first()
 
     def approvals(self, accession_id: str) -> list[str]:
         t = orm.accession_approvals
-        return list(self._session.scalars(select(t.c.party_id).where(
-            t.c.accession_id == accession_id).order_by(t.c.party_id)))
+        return list(
+            self._session.scalars(
+                select(t.c.party_id).where(t.c.accession_id == accession_id).order_by(t.c.party_id)
+            )
+        )
 
     def add_approval(self, accession_id: str, party_id: str, person: str, at) -> bool:
         if party_id in self.approvals(accession_id):
             return False
-        self._session.execute(insert(orm.accession_approvals).values(
-            accession_id=accession_id, party_id=party_id, person=person, approved_at=at))
+        self._session.execute(
+            insert(orm.accession_approvals).values(
+                accession_id=accession_id, party_id=party_id, person=person, approved_at=at
+            )
+        )
         return True
 
     def signatures(self, amendment_id: str) -> list[str]:
         t = orm.amendment_signatures
-        return list(self._session.scalars(select(t.c.party_id).where(
-            t.c.amendment_id == amendment_id).order_by(t.c.party_id)))
+        return list(
+            self._session.scalars(
+                select(t.c.party_id).where(t.c.amendment_id == amendment_id).order_by(t.c.party_id)
+            )
+        )
 
     def add_signature(self, amendment_id: str, party_id: str, person: str, at) -> None:
         if party_id not in self.signatures(amendment_id):
-            self._session.execute(insert(orm.amendment_signatures).values(
-                amendment_id=amendment_id, party_id=party_id, person=person, signed_at=at))
+            self._session.execute(
+                insert(orm.amendment_signatures).values(
+                    amendment_id=amendment_id, party_id=party_id, person=person, signed_at=at
+                )
+            )
 
     def notices(self, party_id: str, before=None) -> list[NoticeOfDefault]:
         q = select(NoticeOfDefault).where(NoticeOfDefault.party_id == party_id)
@@ -162,12 +202,20 @@ class MembershipRepository:
         return list(self._session.scalars(q.order_by(NoticeOfDefault.recorded_at)))
 
     def pending_withdrawals(self) -> list[Withdrawal]:
-        return list(self._session.scalars(select(Withdrawal).where(
-            Withdrawal.effective.is_(False)).order_by(Withdrawal.effective_at)))
+        return list(
+            self._session.scalars(
+                select(Withdrawal)
+                .where(Withdrawal.effective.is_(False))
+                .order_by(Withdrawal.effective_at)
+            )
+        )
 
     def withdrawal_of(self, party_id: str) -> Withdrawal | None:
-        return self._session.scalars(select(Withdrawal).where(
-            Withdrawal.party_id == party_id, Withdrawal.effective.is_(False))).first()
+        return self._session.scalars(
+            select(Withdrawal).where(
+                Withdrawal.party_id == party_id, Withdrawal.effective.is_(False)
+            )
+        ).first()
 
 
 class DisputeRepository:
@@ -189,12 +237,14 @@ class PolicyRevisionRepository:
         self._session.add(revision)
 
     def get(self, revision: str) -> PolicyRevision | None:
-        return self._session.scalars(select(PolicyRevision).where(
-            PolicyRevision.revision == revision)).first()
+        return self._session.scalars(
+            select(PolicyRevision).where(PolicyRevision.revision == revision)
+        ).first()
 
     def latest(self) -> PolicyRevision | None:
-        return self._session.scalars(select(PolicyRevision).order_by(
-            PolicyRevision.seq.desc()).limit(1)).first()
+        return self._session.scalars(
+            select(PolicyRevision).order_by(PolicyRevision.seq.desc()).limit(1)
+        ).first()
 
 
 class CounterRepository:
@@ -205,17 +255,21 @@ class CounterRepository:
 
     def increment(self, year: int, metric: str) -> None:
         t = orm.annual_counters
-        done = self._session.execute(update(t).where(t.c.year == year, t.c.metric == metric)
-                                     .values(count=t.c.count + 1))
+        done = self._session.execute(
+            update(t).where(t.c.year == year, t.c.metric == metric).values(count=t.c.count + 1)
+        )
         if done.rowcount == 0:
             self._session.execute(insert(t).values(year=year, metric=metric, count=1))
 
     def for_year(self, year: int) -> dict[str, int]:
         t = orm.annual_counters
-        return {m: int(c) for m, c in self._session.execute(
-            select(t.c.metric, t.c.count).where(t.c.year == year))}
+        return {
+            m: int(c)
+            for m, c in self._session.execute(select(t.c.metric, t.c.count).where(t.c.year == year))
+        }
 
     def total(self) -> int:
         t = orm.annual_counters
-        return int(self._session.execute(select(func.coalesce(func.sum(t.c.count), 0)))
-                   .scalar_one())
+        return int(
+            self._session.execute(select(func.coalesce(func.sum(t.c.count), 0))).scalar_one()
+        )

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from services.governance.adapters.repository import (CounterRepository, DisputeRepository,
-                                                     MembershipRepository, PartyRepository,
-                                                     PolicyRevisionRepository,
-                                                     ProposalRepository, SeatRepository)
+from services.governance.adapters.repository import (
+    CounterRepository,
+    DisputeRepository,
+    MembershipRepository,
+    PartyRepository,
+    PolicyRevisionRepository,
+    ProposalRepository,
+    SeatRepository,
+)
 from zorgtafel.kernel.uow import UnitOfWork
 
 

@@ -61,17 +61,26 @@ def seats_from_covenant(bodies: dict, party_ids: list[str]) -> list[Seat]:
     seats: list[Seat] = []
     by_name = {b["body"]: b for b in bodies["bodies"]}
     for i, s in enumerate(by_name["regional_board"]["seats"], start=1):  # art. 4.3
-        seats.append(Seat(f"regional_board.{i:02d}", Body.REGIONAL_BOARD, s["role"],
-                          s.get("held_by_party")))
+        seats.append(
+            Seat(f"regional_board.{i:02d}", Body.REGIONAL_BOARD, s["role"], s.get("held_by_party"))
+        )
     council = by_name["partner_council"]
     seats.extend(delegate_seat(p) for p in sorted(party_ids))  # art. 6.3a
     for extra in council["extra_seats"]:
         if extra["role"] == "managers":  # art. 6.3b
-            seats.extend(Seat(f"partner_council.manager.{p}", Body.PARTNER_COUNCIL, "manager", p)
-                         for p in extra["held_by_parties"])
+            seats.extend(
+                Seat(f"partner_council.manager.{p}", Body.PARTNER_COUNCIL, "manager", p)
+                for p in extra["held_by_parties"]
+            )
         else:  # art. 6.3c: the secretary, appointed by the board (6.4)
-            seats.append(Seat("partner_council.secretary", Body.PARTNER_COUNCIL,
-                              extra["role"], extra.get("held_by_party")))
+            seats.append(
+                Seat(
+                    "partner_council.secretary",
+                    Body.PARTNER_COUNCIL,
+                    extra["role"],
+                    extra.get("held_by_party"),
+                )
+            )
     for p in by_name["managers"]["under_responsibility_of"]["parties"]:  # art. 11.2
         seats.append(Seat(f"managers.{p['party_id']}", Body.MANAGERS, "manager", p["party_id"]))
     return seats

@@ -1,25 +1,25 @@
-"""Commands governance handles, as frozen dataclasses (servicers translate proto to these)."""
+"""Commands governance handles, as frozen dataclasses: the servicer translates each request to
+one (enums to the domain's, timestamps to aware datetimes); the handler checks the rest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from services.governance.domain.bodies import Body
+from services.governance.domain.decisions import InputKind, ProposalKind, VoteChoice
+from services.governance.domain.disputes import DisputeAbout
+from services.governance.domain.parties import PartyKind
 
 
 @dataclass(frozen=True)
 class RegisterParty:
+    """A party of the covenant as shipped (seeding); kind and status as the seed names them."""
+
     party_id: str
     name: str
     kind: str
     status: str = "active"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the authenticated party, the pseudonymous person and the token role."""
-    party: str
-    person: str
-    role: str
-    party_status: str = "active"
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,26 @@ class AssignSeat:
 
 
 @dataclass(frozen=True)
+class ScheduleMeeting:
+    body: Body
+    scheduled_for: datetime | None
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    meeting_id: str
+    present: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Propose:
-    body: str
-    kind: str
+    body: Body
+    kind: ProposalKind
     subject_code: str
-    significantly_affects: tuple = ()
+    significantly_affects: tuple[str, ...] = ()
     target_party: str = ""
     accession_id: str = ""
-    effective_at: object = None  # datetime | None
+    effective_at: datetime | None = None
     work_process_version: str = ""
     policy_revision: str = ""
     meeting_id: str = ""
@@ -45,14 +57,14 @@ class Propose:
 class CastVote:
     proposal_id: str
     seat_id: str
-    choice: str
+    choice: VoteChoice
 
 
 @dataclass(frozen=True)
 class RecordWrittenInput:
     proposal_id: str
     party_id: str
-    kind: str
+    kind: InputKind
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class Decide:
 class ApplyAccession:
     party_id: str
     name: str
-    kind: str
+    kind: PartyKind
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ class SignAmendment:
 @dataclass(frozen=True)
 class Withdraw:
     amendment_id: str
-    effective_at: object  # datetime | None
+    effective_at: datetime | None
     letter_reference: str
 
 
@@ -99,8 +111,14 @@ class RecordNoticeOfDefault:
 
 
 @dataclass(frozen=True)
+class Exclude:
+    party_id: str
+    subject_code: str = ""
+
+
+@dataclass(frozen=True)
 class RegisterDispute:
-    about: str
+    about: DisputeAbout
     case_id: str = ""
 
 
@@ -119,15 +137,3 @@ class ResolveDispute:
 class AdoptPolicyRevision:
     proposal_id: str
     bundle: bytes
-
-
-@dataclass(frozen=True)
-class ScheduleMeeting:
-    body: str
-    scheduled_for: object  # datetime | None
-
-
-@dataclass(frozen=True)
-class RecordAttendance:
-    meeting_id: str
-    present: tuple = ()

@@ -14,61 +14,26 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.governance.domain.bodies import Body
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-
-CODE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-REFERENCE_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-# Ids governance hands out: "<prefix>-<32 hex>" (prop, acc, dsp, wd, nod, dec).
-ID_RE = re.compile(r"^[a-z]{2,4}-[0-9a-f]{32}$")
-SEAT_ID_RE = re.compile(r"^[a-z_]{1,20}(\.[a-z_0-9]{1,24}){1,2}$")
-
-
-def check_id(value: str, field_name: str) -> str:
-    """A malformed id is INVALID_ARGUMENT without echoing it (only well-formed ids reach a
-    NOT_FOUND that names them)."""
-    if not ID_RE.match(value or ""):
-        raise InvalidArgument(field_name, "required: an id this service issued")
-    return value
-
-
-def check_seat_id(value: str, field_name: str = "seat_id") -> str:
-    if not SEAT_ID_RE.match(value or ""):
-        raise InvalidArgument(field_name, "required: a seat id as listed by ListBodies")
-    return value
-
-
-def check_code(value: str, field_name: str) -> str:
-    if not CODE_RE.match(value or ""):
-        raise InvalidArgument(field_name, "must be a code of [a-z0-9._-], 1-64 characters "
-                              "(no free text)")
-    return value
-
-
-def check_reference(value: str, field_name: str) -> str:
-    if not REFERENCE_RE.match(value or ""):
-        raise InvalidArgument(field_name, "must be a reference of [A-Za-z0-9._:-], 1-128 "
-                              "characters")
-    return value
+from zorgtafel.kernel.errors import FailedPrecondition
 
 
 class ProposalKind(str, enum.Enum):
     GENERAL = "general"
-    ACCESSION = "accession"          # art. 20.4
-    EXCLUSION = "exclusion"          # art. 23.2
-    AMENDMENT = "amendment"          # art. 21.1
-    WORK_PROCESS = "work_process"    # art. 6.6c, 11.3a
+    ACCESSION = "accession"  # art. 20.4
+    EXCLUSION = "exclusion"  # art. 23.2
+    AMENDMENT = "amendment"  # art. 21.1
+    WORK_PROCESS = "work_process"  # art. 6.6c, 11.3a
 
 
 class ProposalStatus(str, enum.Enum):
     OPEN = "open"
     ADOPTED = "adopted"
     REJECTED = "rejected"
-    REFERRED = "referred"            # art. 7.3
+    REFERRED = "referred"  # art. 7.3
 
 
 class VoteChoice(str, enum.Enum):
@@ -78,16 +43,16 @@ class VoteChoice(str, enum.Enum):
 
 
 class InputKind(str, enum.Enum):
-    WRITTEN = "written"              # art. 5.3 / 7.2: written input
-    HEARD = "heard"                  # art. 5.3 / 7.2: "tot die Partij gehoord is"
+    WRITTEN = "written"  # art. 5.3 / 7.2: written input
+    HEARD = "heard"  # art. 5.3 / 7.2: "tot die Partij gehoord is"
 
 
 # Which body decides which kind of matter.
 KIND_BODIES = {
     ProposalKind.GENERAL: {Body.REGIONAL_BOARD, Body.PARTNER_COUNCIL, Body.MANAGERS},
-    ProposalKind.ACCESSION: {Body.REGIONAL_BOARD},       # art. 20.4
-    ProposalKind.EXCLUSION: {Body.REGIONAL_BOARD},       # art. 23.2
-    ProposalKind.AMENDMENT: {Body.REGIONAL_BOARD},       # art. 21.1
+    ProposalKind.ACCESSION: {Body.REGIONAL_BOARD},  # art. 20.4
+    ProposalKind.EXCLUSION: {Body.REGIONAL_BOARD},  # art. 23.2
+    ProposalKind.AMENDMENT: {Body.REGIONAL_BOARD},  # art. 21.1
     ProposalKind.WORK_PROCESS: {Body.PARTNER_COUNCIL, Body.MANAGERS, Body.REGIONAL_BOARD},
 }
 
@@ -101,9 +66,11 @@ class Tally:
     @classmethod
     def of(cls, choices) -> "Tally":
         choices = list(choices)
-        return cls(sum(c == VoteChoice.FOR for c in choices),
-                   sum(c == VoteChoice.AGAINST for c in choices),
-                   sum(c == VoteChoice.ABSTAIN for c in choices))
+        return cls(
+            sum(c == VoteChoice.FOR for c in choices),
+            sum(c == VoteChoice.AGAINST for c in choices),
+            sum(c == VoteChoice.ABSTAIN for c in choices),
+        )
 
 
 @dataclass(frozen=True)
@@ -128,7 +95,7 @@ def count_votes(body: Body, tally: Tally) -> Outcome:
     if tally.votes_against > tally.votes_for:
         return Outcome(ProposalStatus.REJECTED, False, True, tally)
     if body is Body.PARTNER_COUNCIL:
-        return Outcome(ProposalStatus.REFERRED, False, False, tally)   # 7.3
+        return Outcome(ProposalStatus.REFERRED, False, False, tally)  # 7.3
     return Outcome(ProposalStatus.REJECTED, False, False, tally)
 
 
@@ -166,8 +133,9 @@ class Proposal:
 
     def require_open(self) -> None:
         if self.status is not ProposalStatus.OPEN:
-            raise FailedPrecondition(self.status.value, "the proposal is no longer open",
-                                     subject="proposal.status")
+            raise FailedPrecondition(
+                self.status.value, "the proposal is no longer open", subject="proposal.status"
+            )
 
     def record(self, outcome: Outcome, decision_id: str, at: datetime) -> None:
         self.require_open()
@@ -182,19 +150,27 @@ class Proposal:
 
     def referral(self, proposal_id: str, at: datetime) -> "Proposal":
         """The same matter put to the regional board (art. 7.3)."""
-        return Proposal(proposal_id=proposal_id, body=Body.REGIONAL_BOARD, kind=self.kind,
-                        subject_code=self.subject_code,
-                        significantly_affects=list(self.significantly_affects),
-                        proposed_by_party=self.proposed_by_party, proposed_at=at,
-                        target_party=self.target_party, accession_id=self.accession_id,
-                        effective_at=self.effective_at,
-                        work_process_version=self.work_process_version,
-                        policy_revision=self.policy_revision, referred_from=self.proposal_id)
+        return Proposal(
+            proposal_id=proposal_id,
+            body=Body.REGIONAL_BOARD,
+            kind=self.kind,
+            subject_code=self.subject_code,
+            significantly_affects=list(self.significantly_affects),
+            proposed_by_party=self.proposed_by_party,
+            proposed_at=at,
+            target_party=self.target_party,
+            accession_id=self.accession_id,
+            effective_at=self.effective_at,
+            work_process_version=self.work_process_version,
+            policy_revision=self.policy_revision,
+            referred_from=self.proposal_id,
+        )
 
 
 @dataclass
 class Meeting:
     """A meeting of a body (art. 4.2, 6.2), organised by its secretary (4.5, 6.7)."""
+
     meeting_id: str
     body: Body
     scheduled_for: datetime

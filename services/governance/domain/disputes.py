@@ -34,13 +34,16 @@ class DisputeStatus(str, enum.Enum):
 
 
 CHAINS: dict[DisputeAbout, tuple[Forum, ...]] = {
-    DisputeAbout.CASE_DIRECTOR: (Forum.PROCESS_DIRECTOR, Forum.PARTNER_COUNCIL),   # 13.4
-    DisputeAbout.PROCESS_DIRECTOR: (Forum.MANAGERS, Forum.REGIONAL_BOARD),        # 12.4
-    DisputeAbout.MANAGERS: (Forum.REGIONAL_BOARD,),                               # 11.4
+    DisputeAbout.CASE_DIRECTOR: (Forum.PROCESS_DIRECTOR, Forum.PARTNER_COUNCIL),  # 13.4
+    DisputeAbout.PROCESS_DIRECTOR: (Forum.MANAGERS, Forum.REGIONAL_BOARD),  # 12.4
+    DisputeAbout.MANAGERS: (Forum.REGIONAL_BOARD,),  # 11.4
 }
 
-ARTICLES = {DisputeAbout.CASE_DIRECTOR: "13.4", DisputeAbout.PROCESS_DIRECTOR: "12.4",
-            DisputeAbout.MANAGERS: "11.4"}
+ARTICLES = {
+    DisputeAbout.CASE_DIRECTOR: "13.4",
+    DisputeAbout.PROCESS_DIRECTOR: "12.4",
+    DisputeAbout.MANAGERS: "11.4",
+}
 
 
 @dataclass
@@ -65,20 +68,24 @@ class Dispute:
 
     @property
     def remaining(self) -> tuple[Forum, ...]:
-        return self.chain[self.level + 1:]
+        return self.chain[self.level + 1 :]
 
     def _require_open(self) -> None:
         if self.status is not DisputeStatus.OPEN:
-            raise FailedPrecondition(self.status.value, "the dispute is resolved",
-                                     subject="dispute.status")
+            raise FailedPrecondition(
+                self.status.value, "the dispute is resolved", subject="dispute.status"
+            )
 
     def escalate(self, at: datetime) -> Forum:
         self._require_open()
         if not self.remaining:
             raise FailedPrecondition(
-                "end_of_chain", f"art. {ARTICLES[self.about]}: a dispute about the "
+                "end_of_chain",
+                f"art. {ARTICLES[self.about]}: a dispute about the "
                 f"{self.about.value.replace('_', ' ')} cannot go beyond the "
-                f"{self.forum.value.replace('_', ' ')}", subject="dispute.forum")
+                f"{self.forum.value.replace('_', ' ')}",
+                subject="dispute.forum",
+            )
         self.level += 1
         self.updated_at = at
         return self.forum

@@ -44,17 +44,28 @@ def require_all_approvals(active_parties, approved_by) -> None:
             "approvals_missing",
             f"art. 20.4: the board decides on accession only after every party approved; "
             f"approvals missing from {len(missing)} parties: {', '.join(missing)}",
-            subject="accession.approvals")
+            subject="accession.approvals",
+        )
 
 
 def require_signed_form(signed_by_organisation: bool, signed_by_board_chair: bool) -> None:
     """Art. 20.4: accession happens by signing Annex 1, by the organisation and the chair."""
-    missing = [who for who, ok in (("organisation", signed_by_organisation),
-                                   ("board_chair", signed_by_board_chair)) if not ok]
+    missing = [
+        who
+        for who, ok in (
+            ("organisation", signed_by_organisation),
+            ("board_chair", signed_by_board_chair),
+        )
+        if not ok
+    ]
     if missing:
-        raise FailedPrecondition("annex_1_unsigned", "art. 20.4: Annex 1 must be signed by "
-                                 f"the organisation and the board chair; missing: "
-                                 f"{', '.join(missing)}", subject="accession.signature")
+        raise FailedPrecondition(
+            "annex_1_unsigned",
+            "art. 20.4: Annex 1 must be signed by "
+            f"the organisation and the board chair; missing: "
+            f"{', '.join(missing)}",
+            subject="accession.signature",
+        )
 
 
 @dataclass
@@ -69,9 +80,11 @@ class NoticeOfDefault:
 def require_notice_of_default(notices_before: list) -> None:
     """Art. 23.2: exclusion only after a notice of default (ingebrekestelling)."""
     if not notices_before:
-        raise FailedPrecondition("no_notice_of_default", "art. 23.2: a party can be excluded "
-                                 "only after a recorded notice of default",
-                                 subject="party.notice_of_default")
+        raise FailedPrecondition(
+            "no_notice_of_default",
+            "art. 23.2: a party can be excluded only after a recorded notice of default",
+            subject="party.notice_of_default",
+        )
 
 
 @dataclass

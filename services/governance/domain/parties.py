@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-
-OIN_RE = re.compile(r"^[0-9]{20}$")
+from zorgtafel.kernel.errors import FailedPrecondition
 
 
 class PartyKind(str, enum.Enum):
@@ -36,12 +33,6 @@ class PartyStatus(str, enum.Enum):
     EXCLUDED = "excluded"
 
 
-def check_oin(value: str, field_name: str = "party_id") -> str:
-    if not OIN_RE.match(value or ""):
-        raise InvalidArgument(field_name, "must be a 20-digit OIN")
-    return value
-
-
 @dataclass
 class Party:
     party_id: str
@@ -53,9 +44,11 @@ class Party:
 
     def change_status(self, new: PartyStatus, at: datetime, allowed_from: set[PartyStatus]) -> None:
         if self.status not in allowed_from:
-            raise FailedPrecondition(self.status.value,
-                                     f"party cannot become {new.value} from {self.status.value}",
-                                     subject="party.status")
+            raise FailedPrecondition(
+                self.status.value,
+                f"party cannot become {new.value} from {self.status.value}",
+                subject="party.status",
+            )
         self.status = new
         self.status_since = at
 
@@ -63,11 +56,12 @@ class Party:
 @dataclass
 class StatusChange:
     """One entry of a party's membership history."""
+
     party_id: str
     status: PartyStatus
     at: datetime
-    cause: str          # covenant | accession | withdrawal | exclusion
-    reference: str      # decision, accession or withdrawal id (empty for the covenant)
+    cause: str  # covenant | accession | withdrawal | exclusion
+    reference: str  # decision, accession or withdrawal id (empty for the covenant)
     seq: int | None = None
 
 

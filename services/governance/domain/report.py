@@ -11,11 +11,20 @@ from dataclasses import dataclass, fields
 
 from zorgtafel.contracts import events as ev
 
-METRICS = ("cases_handled", "cases_closed_successfully", "escalations", "disclosures_allowed",
-           "disclosures_denied", "disclosures_break_glass")
+METRICS = (
+    "cases_handled",
+    "cases_closed_successfully",
+    "escalations",
+    "disclosures_allowed",
+    "disclosures_denied",
+    "disclosures_break_glass",
+)
 
-_DISCLOSURE_RESULTS = {"allowed": "disclosures_allowed", "denied": "disclosures_denied",
-                       "break_glass": "disclosures_break_glass"}
+_DISCLOSURE_RESULTS = {
+    "allowed": "disclosures_allowed",
+    "denied": "disclosures_denied",
+    "break_glass": "disclosures_break_glass",
+}
 
 
 def metric_of(event_type: str, data) -> str | None:

@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
-from services.governance.service_layer import handlers
+from collections.abc import Mapping
+from functools import partial
+
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers import report
 from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.consumer import Handler
 
 
-def count(uow, event) -> None:
-    handlers.count_event(uow, event)
-
-
-def purge(uow, event) -> None:
-    handlers.forget_case(uow, str(event.data.get("case_id") or ""))
-
-
-CONSUMES = {
-    ev.TOPIC["casework"]: {ev.CASE_OPENED: count, ev.CASE_CLOSED: count,
-                           ev.CASE_ESCALATED: count, ev.CASE_PURGED: purge},
-    ev.TOPIC["disclosure"]: {ev.DISCLOSURE_DECIDED: count},
-}
+def consumes(deps: Deps) -> Mapping[str, Mapping[str, Handler]]:
+    """topic -> {event type -> handler(uow, event)}, the handlers bound to ``deps``."""
+    count = partial(report.count_event, deps)
+    return {
+        ev.TOPIC["casework"]: {
+            ev.CASE_OPENED: count,
+            ev.CASE_CLOSED: count,
+            ev.CASE_ESCALATED: count,
+            ev.CASE_PURGED: partial(report.case_purged, deps),
+        },
+        ev.TOPIC["disclosure"]: {ev.DISCLOSURE_DECIDED: count},
+    }

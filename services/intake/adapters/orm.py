@@ -8,31 +8,29 @@ backups included. The rest are ids, codes, flags, times and the keyed pseudonym.
 
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, ForeignKey, Index, Integer, LargeBinary, String, Table,
-                        Text)
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, LargeBinary, String, Table, Text
 
+from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
 
 metadata, tables = service_metadata()
 
-case_keys = Table(
-    "case_keys", metadata,
-    Column("case_id", String(32), primary_key=True),
-    Column("wrapped_key", LargeBinary, nullable=False),
-    Column("created_at", UtcDateTime(), nullable=False),
-)
+# Per-case data keys: the kernel's table (``uow.keys`` seals and opens with them).
+case_keys = add_case_keys_table(metadata)
 
 # Service secrets, wrapped by the key ring (the pseudonym key).
 secrets = Table(
-    "service_secrets", metadata,
+    "service_secrets",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("wrapped", LargeBinary, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
 )
 
 nominations = Table(
-    "nominations", metadata,
+    "nominations",
+    metadata,
     Column("case_id", String(32), primary_key=True),
     Column("subject_pseudonym", String(64), nullable=False, index=True),
     Column("nominating_party", String(20), nullable=False, index=True),
@@ -40,15 +38,15 @@ nominations = Table(
     Column("status", String(20), nullable=False),
     Column("age_band", String(20), nullable=False),
     Column("consent_status", String(20), nullable=False),
-    Column("chains", Text, nullable=False),            # JSON list of codes
-    Column("life_domains", Text, nullable=False),      # JSON list of codes
-    Column("safety_flags", Text, nullable=False),      # JSON object of booleans
-    Column("usage_terms", Text, nullable=False),       # JSON (the provider's terms, 16.2)
+    Column("chains", Text, nullable=False),  # JSON list of codes
+    Column("life_domains", Text, nullable=False),  # JSON list of codes
+    Column("safety_flags", Text, nullable=False),  # JSON object of booleans
+    Column("usage_terms", Text, nullable=False),  # JSON (the provider's terms, 16.2)
     Column("sealed_identity", LargeBinary, nullable=False),
     Column("sealed_details", LargeBinary, nullable=False),  # descriptions of problems/safety
     Column("nominated_at", UtcDateTime(), nullable=False),
     Column("linked_to_case_id", String(32), nullable=True, index=True),
-    Column("advice", Text, nullable=True),             # JSON: the criteria policy's advice
+    Column("advice", Text, nullable=True),  # JSON: the criteria policy's advice
     Column("qualifies", Boolean, nullable=True),
     Column("rejection_reason", String(40), nullable=True),
     Column("sealed_assessment_reasons", LargeBinary, nullable=True),
@@ -56,7 +54,7 @@ nominations = Table(
     Column("assessed_at", UtcDateTime(), nullable=True),
     Column("routing", String(40), nullable=True),
     Column("routing_reason_code", String(64), nullable=True),
-    Column("meeting", Text, nullable=True),            # JSON: codes and invitees
+    Column("meeting", Text, nullable=True),  # JSON: codes and invitees
     Column("sealed_goal", LargeBinary, nullable=True),
     Column("process_director_party", String(20), nullable=True),
     Column("routed_at", UtcDateTime(), nullable=True),
@@ -67,10 +65,15 @@ nominations = Table(
 # Keyed pseudonyms of every identifying fact (BSN, V-number, name + date of birth), so that a
 # nomination that names the subject differently is still found as a duplicate.
 match_tokens = Table(
-    "match_tokens", metadata,
+    "match_tokens",
+    metadata,
     Column("token", String(64), primary_key=True),
-    Column("case_id", String(32), ForeignKey("nominations.case_id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "case_id",
+        String(32),
+        ForeignKey("nominations.case_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
 )
 Index("ix_match_tokens_case_id", match_tokens.c.case_id)
 
@@ -78,37 +81,56 @@ Index("ix_match_tokens_case_id", match_tokens.c.case_id)
 # makes two concurrent nominations of the same subject collide instead of both becoming
 # primary (the second is retried and linked). Released when the nomination ends.
 open_subject_tokens = Table(
-    "open_subject_tokens", metadata,
+    "open_subject_tokens",
+    metadata,
     Column("token", String(64), primary_key=True),
     Column("case_id", String(32), nullable=False, index=True),
 )
 
 triage_rounds = Table(
-    "triage_rounds", metadata,
+    "triage_rounds",
+    metadata,
     Column("round_id", String(32), primary_key=True),
-    Column("case_id", String(32), ForeignKey("nominations.case_id", ondelete="CASCADE"),
-           nullable=False, unique=True),
+    Column(
+        "case_id",
+        String(32),
+        ForeignKey("nominations.case_id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
     Column("deadline", UtcDateTime(), nullable=False),
-    Column("themes", Text, nullable=False),            # JSON list of codes
+    Column("themes", Text, nullable=False),  # JSON list of codes
     Column("sealed_question", LargeBinary, nullable=False),
     Column("started_at", UtcDateTime(), nullable=False),
 )
 
 triage_answers = Table(
-    "triage_answers", metadata,
-    Column("case_id", String(32), ForeignKey("nominations.case_id", ondelete="CASCADE"),
-           primary_key=True),
+    "triage_answers",
+    metadata,
+    Column(
+        "case_id",
+        String(32),
+        ForeignKey("nominations.case_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("party", String(20), primary_key=True),
     Column("answer", String(20), nullable=True),
     Column("sealed_contribution", LargeBinary, nullable=True),
-    Column("themes", Text, nullable=True),             # JSON list of codes it can contribute to
+    Column("themes", Text, nullable=True),  # JSON list of codes it can contribute to
     Column("answered_at", UtcDateTime(), nullable=True),
 )
 
-tables.update({"case_keys": case_keys, "service_secrets": secrets, "nominations": nominations,
-               "match_tokens": match_tokens, "open_subject_tokens": open_subject_tokens,
-               "triage_rounds": triage_rounds,
-               "triage_answers": triage_answers})
+tables.update(
+    {
+        "case_keys": case_keys,
+        "service_secrets": secrets,
+        "nominations": nominations,
+        "match_tokens": match_tokens,
+        "open_subject_tokens": open_subject_tokens,
+        "triage_rounds": triage_rounds,
+        "triage_answers": triage_answers,
+    }
+)
 
 
 def start_mappers() -> None:

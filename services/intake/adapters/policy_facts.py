@@ -6,9 +6,9 @@
 * ``zorgtafel.casework.invite`` decides which parties may lawfully be invited (art. 12.2e).
 
 Inputs are checked against the policies' JSON Schemas in the tests
-(``zorgtafel.policy.schemas.validate_input``). Any engine failure is a deny answered
-UNAVAILABLE (fail closed); anything but ``allow is True`` is PERMISSION_DENIED with the
-policy's reasons.
+(``zorgtafel.policy.schemas.validate_input``). The kernel's ``PolicyGate`` asks: any engine
+failure is a deny answered UNAVAILABLE (fail closed); anything but ``allow is True`` is
+PERMISSION_DENIED with the policy's reasons.
 """
 
 from __future__ import annotations
@@ -17,32 +17,15 @@ from typing import Mapping
 
 from sqlalchemy import select
 
-from services.intake.domain.commands import Caller
 from services.intake.domain.model import Advice, MeetingPlan, Nomination
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
-from zorgtafel.kernel.logging import get_logger
-
-log = get_logger("zorgtafel.intake.policy")
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.uow import UnitOfWork
 
 CRITERIA = "zorgtafel.intake.criteria"
 ACCESS = "zorgtafel.intake.access"
 INVITE = "zorgtafel.casework.invite"
-
-
-def _evaluate(policy, name: str, input: Mapping) -> Mapping:
-    try:
-        return policy.evaluate(name, input)
-    except Exception as exc:  # noqa: BLE001 - any engine failure is a deny (fail closed)
-        log.warning("policy_unavailable", policy=name, error_type=type(exc).__name__)
-        raise Unavailable(f"policy {name} unavailable: denied (fail closed)") from exc
-
-
-def _decide(policy, name: str, input: Mapping):
-    try:
-        return policy.decide(name, input)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("policy_unavailable", policy=name, error_type=type(exc).__name__)
-        raise Unavailable(f"policy {name} unavailable: denied (fail closed)") from exc
 
 
 # -- Bijlage 2 --------------------------------------------------------------------------------
@@ -50,89 +33,110 @@ def criteria_input(nom: Nomination) -> dict:
     return nom.criteria_facts()
 
 
-def advise(policy, nom: Nomination) -> Advice:
-    result = _evaluate(policy, CRITERIA, criteria_input(nom))
+def advise(gate: PolicyGate, nom: Nomination) -> Advice:
+    result = gate.evaluate(CRITERIA, criteria_input(nom))
     advice = result.get("advice")
     if advice not in ("qualifies", "does_not_qualify"):
         raise Unavailable("the criteria policy gave no advice: not assessed (fail closed)")
-    return Advice(qualifies=advice == "qualifies",
-                  criteria_held=tuple(str(x) for x in result.get("held", ())),
-                  reasons=tuple(str(x) for x in result.get("reasons", ())),
-                  revision=str(getattr(policy, "revision", "unknown")))
+    return Advice(
+        qualifies=advice == "qualifies",
+        criteria_held=tuple(str(x) for x in result.get("held", ())),
+        reasons=tuple(str(x) for x in result.get("reasons", ())),
+        revision=gate.revision or "unknown",
+    )
 
 
 # -- access ---------------------------------------------------------------------------------
 def access_input(action: str, caller: Caller, nom: Nomination) -> dict:
     return {
         "action": action,
-        "principal": {"party": caller.party, "role": caller.role, "person": caller.person},
-        "nomination": {"case_id": nom.case_id, "nominating_party": nom.nominating_party,
-                       "status": nom.status.value,
-                       "asked_parties": list(nom.triage.asked) if nom.triage else []},
+        "principal": caller.as_input(),
+        "nomination": {
+            "case_id": nom.case_id,
+            "nominating_party": nom.nominating_party,
+            "status": nom.status.value,
+            "asked_parties": list(nom.triage.asked) if nom.triage else [],
+        },
     }
 
 
-def _obey(decision) -> None:
-    if decision.allow is not True:
-        raise PermissionDenied(decision.reasons, decision.decision_id, decision.revision)
+def check_access(gate: PolicyGate, action: str, caller: Caller, nom: Nomination) -> None:
+    gate.require(ACCESS, access_input(action, caller, nom))
 
 
-def check_access(policy, action: str, caller: Caller, nom: Nomination) -> None:
-    _obey(_decide(policy, ACCESS, access_input(action, caller, nom)))
-
-
-def party_statuses(uow, parties) -> dict[str, str]:
+def party_statuses(uow: UnitOfWork, parties) -> dict[str, str]:
     t = uow.tables["party_directory"]
-    rows = uow.session.execute(select(t.c.party_id, t.c.status).where(
-        t.c.party_id.in_(list(parties)))).all()
+    rows = uow.session.execute(
+        select(t.c.party_id, t.c.status).where(t.c.party_id.in_(list(parties)))
+    ).all()
     known = {r.party_id: r.status for r in rows}
     return {p: known.get(p, "unknown") for p in parties}
 
 
-def check_asked_parties(policy, uow, nom: Nomination, parties, caller: Caller) -> None:
+def check_asked_parties(
+    gate: PolicyGate, uow: UnitOfWork, nom: Nomination, parties, caller: Caller
+) -> None:
+    """Each candidate is decided on its own; the refusal names every refused one's reasons."""
     statuses = party_statuses(uow, parties)
     reasons: list[str] = []
     last = None
     for party in parties:
         inp = access_input("ask_in_triage", caller, nom)
         inp["candidate"] = {"party": party, "status": statuses[party]}
-        decision = _decide(policy, ACCESS, inp)
+        decision = gate.decide(ACCESS, inp)
         if decision.allow is not True:
             reasons.extend(decision.reasons)
             last = decision
     if last is not None:
-        raise PermissionDenied(reasons, last.decision_id, last.revision)
+        raise PermissionDenied(reasons, last.decision_id, last.revision, policy=ACCESS)
 
 
 # -- art. 12.2e -------------------------------------------------------------------------------
-def invite_input(nom: Nomination, meeting: MeetingPlan,
-                 lawful_themes: Mapping[str, tuple[str, ...]], statuses: Mapping[str, str]) -> dict:
+def invite_input(
+    nom: Nomination,
+    meeting: MeetingPlan,
+    lawful_themes: Mapping[str, tuple[str, ...]],
+    statuses: Mapping[str, str],
+) -> dict:
     """Candidates for ``zorgtafel.casework.invite``: a party unknown to the party projection
     is not a party of the covenant (9.2: meetings are not public)."""
     asked = set(nom.triage.asked) if nom.triage else set()
     candidates = []
     for party in meeting.invitees:
         status = statuses[party]
-        candidates.append({
-            "party": party,
-            "is_party": status != "unknown",
-            "status": status,
-            "relevance": "asked_in_triage" if party in asked else "named_by_process_director",
-            "lawful_themes": sorted(lawful_themes.get(party, ())),
-        })
-    return {"case": {"id": nom.case_id, "themes": list(meeting.themes),
-                     "nominating_party": nom.nominating_party},
-            "candidates": candidates}
+        candidates.append(
+            {
+                "party": party,
+                "is_party": status != "unknown",
+                "status": status,
+                "relevance": "asked_in_triage" if party in asked else "named_by_process_director",
+                "lawful_themes": sorted(lawful_themes.get(party, ())),
+            }
+        )
+    return {
+        "case": {
+            "id": nom.case_id,
+            "themes": list(meeting.themes),
+            "nominating_party": nom.nominating_party,
+        },
+        "candidates": candidates,
+    }
 
 
-def check_invitees(policy, uow, nom: Nomination, meeting: MeetingPlan,
-                   lawful_themes: Mapping[str, tuple[str, ...]]) -> None:
+def check_invitees(
+    gate: PolicyGate,
+    uow: UnitOfWork,
+    nom: Nomination,
+    meeting: MeetingPlan,
+    lawful_themes: Mapping[str, tuple[str, ...]],
+) -> None:
     statuses = party_statuses(uow, meeting.invitees)
-    result = _evaluate(policy, INVITE, invite_input(nom, meeting, lawful_themes, statuses))
+    result = gate.evaluate(INVITE, invite_input(nom, meeting, lawful_themes, statuses))
     invited = set(result.get("invite", ()))
     refused = [r for r in result.get("refused", ())]
     missing = [p for p in meeting.invitees if p not in invited]
     if refused or missing:
-        reasons = [reason for r in refused for reason in r.get("reasons", ())] or \
-            [f"{p} may not be invited (art. 12.2e)." for p in missing]
-        raise PermissionDenied(reasons, "", str(getattr(policy, "revision", "")))
+        reasons = [reason for r in refused for reason in r.get("reasons", ())] or [
+            f"{p} may not be invited (art. 12.2e)." for p in missing
+        ]
+        raise PermissionDenied(reasons, "", gate.revision, policy=INVITE)

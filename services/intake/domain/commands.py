@@ -1,19 +1,20 @@
-"""Commands intake handles (servicers translate proto to these)."""
+"""Commands and queries intake handles (servicers translate proto to these). Who calls is the
+kernel's ``Caller``, passed beside them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.intake.domain.model import (AgeBand, Chain, ConsentStatus, MeetingPlan, Problem,
-                                          RejectionReason, Routing, Safety, TriageAnswerKind)
-
-
-@dataclass(frozen=True)
-class Caller:
-    party: str
-    person: str
-    role: str
+from services.intake.domain.model import MeetingPlan, Problem, Safety
+from services.intake.domain.vocabulary import (
+    AgeBand,
+    Chain,
+    ConsentStatus,
+    RejectionReason,
+    Routing,
+    TriageAnswerKind,
+)
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,14 @@ class DecideRouting:
 class Withdraw:
     case_id: str
     reason_code: str
+
+
+# -- queries ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GetNomination:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class GetTriageQuestion:
+    case_id: str

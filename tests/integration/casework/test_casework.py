@@ -12,11 +12,19 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from tests.integration.casework.conftest import (FARENT, GGD, LUMENS, MINUTES_MARKER, POLICE,
-                                                 SHELTER, SOCIOM, SUBJECT_MARKER, bad_fields,
-                                                 denial_reasons, precondition, rid, wait_for)
+from tests.integration.casework.conftest import (
+    FARENT,
+    GGD,
+    LUMENS,
+    MINUTES_MARKER,
+    POLICE,
+    SHELTER,
+    SOCIOM,
+    SUBJECT_MARKER,
+)
 from zorgtafel.casework.v1 import casework_pb2 as pb
 from zorgtafel.contracts import events as ev
+from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -26,8 +34,8 @@ def test_case_routed_to_a_case_meeting_opens_once_even_when_the_event_comes_twic
     case_id = f"case-{uuid.uuid4()}"
     event_id = env.triage(case_id)
     wait_for(lambda: env.count("cases", case_id=case_id) == 1, timeout=30)
-    env.triage(case_id, event_id=event_id)           # the same event redelivered
-    env.triage(case_id)                                # a second event about the same case
+    env.triage(case_id, event_id=event_id)  # the same event redelivered
+    env.triage(case_id)  # a second event about the same case
     wait_for(lambda: env.count("processed_events", case_id=case_id) == 2, timeout=30)
     assert env.count("cases", case_id=case_id) == 1
     opened = env.events(case_id, ev.CASE_OPENED)
@@ -60,72 +68,128 @@ def test_case_walks_from_open_to_purged_through_meetings_plan_and_deescalation(e
     meeting = env.schedule(case_id)
     assert meeting.status == pb.MEETING_STATUS_SCHEDULED
     assert set(meeting.invitees) == {SHELTER, POLICE, FARENT}
-    state = lambda: env.stub.GetCase(pb.GetCaseRequest(case_id=case_id),  # noqa: E731
-                                     metadata=env.director()).case.state
+
+    def state() -> int:
+        return env.stub.GetCase(
+            pb.GetCaseRequest(case_id=case_id), metadata=env.director()
+        ).case.state
+
     assert state() == pb.CASE_STATE_MEETING_PLANNED
 
     held = env.hold(case_id, meeting.meeting_id)
-    assert held.status == pb.MEETING_STATUS_HELD and set(held.attendees) == {SHELTER, POLICE, FARENT}
+    assert held.status == pb.MEETING_STATUS_HELD and set(held.attendees) == {
+        SHELTER,
+        POLICE,
+        FARENT,
+    }
     # 9.2: the minutes are not public: sealed at rest, never in an event, read by attendees.
     (row,) = env.rows("meetings", meeting_id=meeting.meeting_id)
     assert MINUTES_MARKER.encode() not in row["minutes_sealed"]
     assert all(MINUTES_MARKER not in r["data"] for r in env.rows("outbox"))
-    minutes = env.stub.GetMinutes(pb.GetMinutesRequest(case_id=case_id,
-                                                       meeting_id=meeting.meeting_id),
-                                  metadata=env.md(SHELTER))
+    minutes = env.stub.GetMinutes(
+        pb.GetMinutesRequest(case_id=case_id, meeting_id=meeting.meeting_id),
+        metadata=env.md(SHELTER),
+    )
     assert minutes.minutes.startswith(MINUTES_MARKER)
 
-    env.stub.AppointDirector(pb.AppointDirectorRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id, party=FARENT,
-        person="casusregisseur-1"), metadata=env.director())
-    roles = env.roles(case_id, meeting.meeting_id, {
-        SHELTER: ("shelter", ["identity", "case_meetings"]),
-        POLICE: ("safety", ["safety"]),
-        FARENT: ("care", ["plan_of_approach"])})
+    env.stub.AppointDirector(
+        pb.AppointDirectorRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            party=FARENT,
+            person="casusregisseur-1",
+        ),
+        metadata=env.director(),
+    )
+    roles = env.roles(
+        case_id,
+        meeting.meeting_id,
+        {
+            SHELTER: ("shelter", ["identity", "case_meetings"]),
+            POLICE: ("safety", ["safety"]),
+            FARENT: ("care", ["plan_of_approach"]),
+        },
+    )
     assert [r.party for r in roles.roles] == sorted([SHELTER, POLICE, FARENT])
     (roles_event,) = env.events(case_id, ev.ROLES_SET)
     assert roles_event["roles"][POLICE] == {"role": "safety", "information_need": ["safety"]}
-    env.stub.SetDeescalationCriteria(pb.SetDeescalationCriteriaRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id,
-        criteria=["safe_housing", "care_in_regular_system"]), metadata=env.director())
-    due = (date.today() - timedelta(days=3)).isoformat()          # already overdue
-    plan = env.stub.AdoptPlan(pb.AdoptPlanRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id, actions=[
-            pb.NewAction(party=SHELTER, what="Opvangplek regelen", due_date=due),
-            pb.NewAction(party=POLICE, what="Risicotaxatie", due_date=due)]),
-        metadata=env.case_director())
+    env.stub.SetDeescalationCriteria(
+        pb.SetDeescalationCriteriaRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            criteria=["safe_housing", "care_in_regular_system"],
+        ),
+        metadata=env.director(),
+    )
+    due = (date.today() - timedelta(days=3)).isoformat()  # already overdue
+    plan = env.stub.AdoptPlan(
+        pb.AdoptPlanRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            actions=[
+                pb.NewAction(party=SHELTER, what="Opvangplek regelen", due_date=due),
+                pb.NewAction(party=POLICE, what="Risicotaxatie", due_date=due),
+            ],
+        ),
+        metadata=env.case_director(),
+    )
     assert plan.plan_version == 1 and len(plan.actions) == 2
     assert state() == pb.CASE_STATE_PLAN_ACTIVE
 
     # 13.2-13.3, 12.2g: overdue actions flagged to the case and process directors.
-    overdue = env.stub.ListOverdueActions(pb.ListOverdueActionsRequest(case_id=case_id),
-                                          metadata=env.case_director()).actions
+    overdue = env.stub.ListOverdueActions(
+        pb.ListOverdueActionsRequest(case_id=case_id), metadata=env.case_director()
+    ).actions
     assert {o.party for o in overdue} == {SHELTER, POLICE}
     assert all(o.days_overdue == 3 and set(o.flagged_to) == {FARENT, LUMENS} for o in overdue)
     shelter_action = next(a for a in plan.actions if a.party == SHELTER)
-    done = env.stub.UpdateAction(pb.UpdateActionRequest(
-        request_id=rid(), case_id=case_id, action_id=shelter_action.action_id,
-        status=pb.ACTION_STATUS_DONE, progress_note="Plek gevonden"), metadata=env.md(SHELTER))
+    done = env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case_id,
+            action_id=shelter_action.action_id,
+            status=pb.ACTION_STATUS_DONE,
+            progress_note="Plek gevonden",
+        ),
+        metadata=env.md(SHELTER),
+    )
     assert done.action.status == pb.ACTION_STATUS_DONE
-    overdue = env.stub.ListOverdueActions(pb.ListOverdueActionsRequest(),
-                                          metadata=env.director()).actions
+    overdue = env.stub.ListOverdueActions(
+        pb.ListOverdueActionsRequest(), metadata=env.director()
+    ).actions
     assert [o.party for o in overdue if o.case_id == case_id] == [POLICE]
 
     # 8.4d: de-escalation only once every criterion is met.
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.Deescalate(pb.DeescalateRequest(
-            request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id,
-            criteria_met=["safe_housing"]), metadata=env.director())
+        env.stub.Deescalate(
+            pb.DeescalateRequest(
+                request_id=rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                criteria_met=["safe_housing"],
+            ),
+            metadata=env.director(),
+        )
     v = precondition(err.value)
     assert "plan_active" in v.description and "care_in_regular_system" in v.description
-    reply = env.stub.Deescalate(pb.DeescalateRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id,
-        criteria_met=["safe_housing", "care_in_regular_system"]), metadata=env.director())
+    reply = env.stub.Deescalate(
+        pb.DeescalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            criteria_met=["safe_housing", "care_in_regular_system"],
+        ),
+        metadata=env.director(),
+    )
     assert reply.state == pb.CASE_STATE_DEESCALATING
 
     # 1.2: cleansing of everything no longer necessary, then closed.
-    closed = env.stub.CloseCase(pb.CloseCaseRequest(request_id=rid(), case_id=case_id),
-                                metadata=env.director())
+    closed = env.stub.CloseCase(
+        pb.CloseCaseRequest(request_id=rid(), case_id=case_id), metadata=env.director()
+    )
     assert closed.state == pb.CASE_STATE_CLOSED and closed.outcome == "successful"
     assert set(closed.kept) == {"criteria", "timeline"}
     assert {"minutes", "plan", "roles", "attendance", "pre_read"} <= set(closed.cleansed)
@@ -134,29 +198,52 @@ def test_case_walks_from_open_to_purged_through_meetings_plan_and_deescalation(e
     (row,) = env.rows("meetings", meeting_id=meeting.meeting_id)
     assert row["minutes_sealed"] is None and row["attendees"] == []
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.GetMinutes(pb.GetMinutesRequest(case_id=case_id, meeting_id=meeting.meeting_id),
-                            metadata=env.director())
+        env.stub.GetMinutes(
+            pb.GetMinutesRequest(case_id=case_id, meeting_id=meeting.meeting_id),
+            metadata=env.director(),
+        )
     assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
     types = [e["_type"] for e in env.events(case_id)]
-    for t in (ev.CASE_OPENED, ev.MEETING_SCHEDULED, ev.MEETING_HELD, ev.DIRECTOR_APPOINTED,
-              ev.ROLES_SET, ev.CRITERIA_SET, ev.PLAN_ADOPTED, ev.ACTION_UPDATED,
-              ev.CASE_DEESCALATED, ev.CASE_CLOSED):
+    for t in (
+        ev.CASE_OPENED,
+        ev.MEETING_SCHEDULED,
+        ev.MEETING_HELD,
+        ev.DIRECTOR_APPOINTED,
+        ev.ROLES_SET,
+        ev.CRITERIA_SET,
+        ev.PLAN_ADOPTED,
+        ev.ACTION_UPDATED,
+        ev.CASE_DEESCALATED,
+        ev.CASE_CLOSED,
+    ):
         assert t in types, t
 
 
 def test_purge_leaves_no_row_of_the_case_and_tells_every_service(env):
     case_id = env.open_case()
     meeting_id, _plan = env.plan_active(case_id)
-    env.stub.Escalate(pb.EscalateRequest(request_id=rid(), case_id=case_id,
-                                         zvh=pb.ZVH_BRABANT_ZUIDOOST,
-                                         reason=pb.ESCALATION_REASON_CARE_AND_SAFETY_EDGE),
-                      metadata=env.director())
-    env.stub.Deescalate(pb.DeescalateRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting_id,
-        criteria_met=["safe_housing", "care_in_regular_system"]), metadata=env.director())
-    env.stub.CloseCase(pb.CloseCaseRequest(request_id=rid(), case_id=case_id),
-                       metadata=env.director())
+    env.stub.Escalate(
+        pb.EscalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            zvh=pb.ZVH_BRABANT_ZUIDOOST,
+            reason=pb.ESCALATION_REASON_CARE_AND_SAFETY_EDGE,
+        ),
+        metadata=env.director(),
+    )
+    env.stub.Deescalate(
+        pb.DeescalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting_id,
+            criteria_met=["safe_housing", "care_in_regular_system"],
+        ),
+        metadata=env.director(),
+    )
+    env.stub.CloseCase(
+        pb.CloseCaseRequest(request_id=rid(), case_id=case_id), metadata=env.director()
+    )
     stats_before = env.count("case_statistics")
     wait_for(lambda: env.app.relay.pending_count() == 0, timeout=30)
 
@@ -187,8 +274,11 @@ def test_purge_leaves_no_row_of_the_case_and_tells_every_service(env):
     # Only the minimal, non-identifying statistic survives (11.3d).
     assert env.count("case_statistics") == stats_before + 1
     stat = max(env.rows("case_statistics"), key=lambda r: r["id"])
-    assert (stat["outcome"], stat["escalated"], stat["year"]) == ("escalated", True,
-                                                                  date.today().year)
+    assert (stat["outcome"], stat["escalated"], stat["year"]) == (
+        "escalated",
+        True,
+        date.today().year,
+    )
     assert subject not in env.logs.text() and MINUTES_MARKER not in env.logs.text()
     # Nothing of it can be read or revived.
     with pytest.raises(grpc.RpcError) as err:
@@ -214,58 +304,117 @@ def test_every_refused_transition_names_the_state(env):
         assert v.description.endswith(f"(state: {state})"), v.description
         return v
 
-    refused("Deescalate", pb.DeescalateRequest(request_id=rid(), case_id=case_id,
-                                               meeting_id="m-1", criteria_met=["x"]), "open")
+    refused(
+        "Deescalate",
+        pb.DeescalateRequest(
+            request_id=rid(), case_id=case_id, meeting_id="m-1", criteria_met=["x"]
+        ),
+        "open",
+    )
     refused("CloseCase", pb.CloseCaseRequest(request_id=rid(), case_id=case_id), "open")
     refused("Purge", pb.PurgeRequest(request_id=rid(), case_id=case_id), "open")
-    refused("AppointDirector", pb.AppointDirectorRequest(
-        request_id=rid(), case_id=case_id, meeting_id="m-1", party=FARENT, person="x"), "open")
+    refused(
+        "AppointDirector",
+        pb.AppointDirectorRequest(
+            request_id=rid(), case_id=case_id, meeting_id="m-1", party=FARENT, person="x"
+        ),
+        "open",
+    )
     meeting = env.schedule(case_id)
     # A decision needs a held meeting (8.4).
-    refused("AppointDirector", pb.AppointDirectorRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id, party=FARENT,
-        person="x"), "scheduled")
+    refused(
+        "AppointDirector",
+        pb.AppointDirectorRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            party=FARENT,
+            person="x",
+        ),
+        "scheduled",
+    )
     env.hold(case_id, meeting.meeting_id)
     with pytest.raises(grpc.RpcError) as err:
         env.hold(case_id, meeting.meeting_id)
     assert precondition(err.value).description.endswith("(state: held)")
     # A plan needs a case director (8.4a before 8.4b).
-    v = refused("AdoptPlan", pb.AdoptPlanRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id,
-        actions=[pb.NewAction(party=SHELTER, what="x", due_date="2030-01-01")]),
-        "meeting_planned")
+    v = refused(
+        "AdoptPlan",
+        pb.AdoptPlanRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            actions=[pb.NewAction(party=SHELTER, what="x", due_date="2030-01-01")],
+        ),
+        "meeting_planned",
+    )
     assert "case director" in v.description
-    refused("Deescalate", pb.DeescalateRequest(request_id=rid(), case_id=case_id,
-                                               meeting_id=meeting.meeting_id,
-                                               criteria_met=["x"]), "meeting_planned")
-    env.stub.Escalate(pb.EscalateRequest(request_id=rid(), case_id=case_id,
-                                         zvh=pb.ZVH_BRABANT_NOORDOOST,
-                                         reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED),
-                      metadata=d)
-    refused("Escalate", pb.EscalateRequest(request_id=rid(), case_id=case_id,
-                                           zvh=pb.ZVH_BRABANT_ZUIDOOST,
-                                           reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED),
-            "escalated")
+    refused(
+        "Deescalate",
+        pb.DeescalateRequest(
+            request_id=rid(), case_id=case_id, meeting_id=meeting.meeting_id, criteria_met=["x"]
+        ),
+        "meeting_planned",
+    )
+    env.stub.Escalate(
+        pb.EscalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            zvh=pb.ZVH_BRABANT_NOORDOOST,
+            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+        ),
+        metadata=d,
+    )
+    refused(
+        "Escalate",
+        pb.EscalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            zvh=pb.ZVH_BRABANT_ZUIDOOST,
+            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+        ),
+        "escalated",
+    )
 
 
 def test_closed_case_refuses_meetings_decisions_and_escalation(env):
     case_id = env.open_case()
     meeting_id, plan = env.plan_active(case_id)
-    env.stub.Deescalate(pb.DeescalateRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting_id,
-        criteria_met=["safe_housing", "care_in_regular_system"]), metadata=env.director())
+    env.stub.Deescalate(
+        pb.DeescalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting_id,
+            criteria_met=["safe_housing", "care_in_regular_system"],
+        ),
+        metadata=env.director(),
+    )
     with pytest.raises(grpc.RpcError) as err:
         env.schedule(case_id)
     assert precondition(err.value).description.endswith("(state: deescalating)")
-    env.stub.CloseCase(pb.CloseCaseRequest(request_id=rid(), case_id=case_id),
-                       metadata=env.director())
+    env.stub.CloseCase(
+        pb.CloseCaseRequest(request_id=rid(), case_id=case_id), metadata=env.director()
+    )
     for rpc, req in [
         ("ScheduleMeeting", None),
-        ("Escalate", pb.EscalateRequest(request_id=rid(), case_id=case_id,
-                                        zvh=pb.ZVH_BRABANT_ZUIDOOST,
-                                        reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED)),
-        ("SetRoles", pb.SetRolesRequest(request_id=rid(), case_id=case_id, meeting_id=meeting_id,
-                                        roles=[pb.PartyRole(party=SHELTER, role="shelter")])),
+        (
+            "Escalate",
+            pb.EscalateRequest(
+                request_id=rid(),
+                case_id=case_id,
+                zvh=pb.ZVH_BRABANT_ZUIDOOST,
+                reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+            ),
+        ),
+        (
+            "SetRoles",
+            pb.SetRolesRequest(
+                request_id=rid(),
+                case_id=case_id,
+                meeting_id=meeting_id,
+                roles=[pb.PartyRole(party=SHELTER, role="shelter")],
+            ),
+        ),
         ("CloseCase", pb.CloseCaseRequest(request_id=rid(), case_id=case_id)),
     ]:
         with pytest.raises(grpc.RpcError) as err:
@@ -279,10 +428,17 @@ def test_closed_case_refuses_meetings_decisions_and_escalation(env):
 def test_invitee_the_invite_policy_refuses_is_not_invited(env):
     case_id = env.open_case()
     req = pb.ScheduleMeetingRequest(
-        request_id=rid(), case_id=case_id, goal_code="stabilise", decision_types=["plan"],
-        themes=["safety"], invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"]),
-                                     pb.Invitee(party=SOCIOM, lawful_themes=["safety"]),
-                                     pb.Invitee(party=GGD, lawful_themes=["health"])])
+        request_id=rid(),
+        case_id=case_id,
+        goal_code="stabilise",
+        decision_types=["plan"],
+        themes=["safety"],
+        invitees=[
+            pb.Invitee(party=SHELTER, lawful_themes=["safety"]),
+            pb.Invitee(party=SOCIOM, lawful_themes=["safety"]),
+            pb.Invitee(party=GGD, lawful_themes=["health"]),
+        ],
+    )
     req.scheduled_for.GetCurrentTime()
     with pytest.raises(grpc.RpcError) as err:
         env.stub.ScheduleMeeting(req, metadata=env.director())
@@ -309,13 +465,25 @@ def test_party_may_not_update_another_partys_action(env):
     _meeting_id, plan = env.plan_active(case_id)
     police_action = next(a for a in plan.actions if a.party == POLICE)
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.UpdateAction(pb.UpdateActionRequest(
-            request_id=rid(), case_id=case_id, action_id=police_action.action_id,
-            status=pb.ACTION_STATUS_DONE), metadata=env.md(SHELTER))
+        env.stub.UpdateAction(
+            pb.UpdateActionRequest(
+                request_id=rid(),
+                case_id=case_id,
+                action_id=police_action.action_id,
+                status=pb.ACTION_STATUS_DONE,
+            ),
+            metadata=env.md(SHELTER),
+        )
     assert any("art. 8.5" in r for r in denial_reasons(err.value))
-    ok = env.stub.UpdateAction(pb.UpdateActionRequest(
-        request_id=rid(), case_id=case_id, action_id=police_action.action_id,
-        status=pb.ACTION_STATUS_IN_PROGRESS), metadata=env.case_director())
+    ok = env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case_id,
+            action_id=police_action.action_id,
+            status=pb.ACTION_STATUS_IN_PROGRESS,
+        ),
+        metadata=env.case_director(),
+    )
     assert ok.action.status == pb.ACTION_STATUS_IN_PROGRESS
 
 
@@ -326,15 +494,20 @@ def test_minutes_are_read_only_by_attendees_and_the_process_director(env):
     req = pb.GetMinutesRequest(case_id=case_id, meeting_id=meeting.meeting_id)
     assert env.stub.GetMinutes(req, metadata=env.director()).minutes.startswith(MINUTES_MARKER)
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.GetMinutes(req, metadata=env.md(POLICE))       # invited, did not attend
+        env.stub.GetMinutes(req, metadata=env.md(POLICE))  # invited, did not attend
     assert any("art. 9.2" in r for r in denial_reasons(err.value))
 
 
 def test_repeated_request_id_applies_once_and_returns_the_same_answer(env):
     case_id = env.open_case()
     req = pb.ScheduleMeetingRequest(
-        request_id=rid(), case_id=case_id, goal_code="stabilise", decision_types=["plan"],
-        themes=["safety"], invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"])])
+        request_id=rid(),
+        case_id=case_id,
+        goal_code="stabilise",
+        decision_types=["plan"],
+        themes=["safety"],
+        invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"])],
+    )
     req.scheduled_for.GetCurrentTime()
     first = env.stub.ScheduleMeeting(req, metadata=env.director())
     again = env.stub.ScheduleMeeting(req, metadata=env.director())
@@ -345,22 +518,34 @@ def test_repeated_request_id_applies_once_and_returns_the_same_answer(env):
 
 def test_malformed_requests_are_invalid_argument_naming_the_field(env):
     case_id = env.open_case()
-    req = pb.ScheduleMeetingRequest(request_id=rid(), case_id=case_id, goal_code="Not a code!",
-                                    decision_types=["plan"], themes=["safety"],
-                                    invitees=[pb.Invitee(party=SHELTER)])
+    req = pb.ScheduleMeetingRequest(
+        request_id=rid(),
+        case_id=case_id,
+        goal_code="Not a code!",
+        decision_types=["plan"],
+        themes=["safety"],
+        invitees=[pb.Invitee(party=SHELTER)],
+    )
     req.scheduled_for.GetCurrentTime()
     with pytest.raises(grpc.RpcError) as err:
         env.stub.ScheduleMeeting(req, metadata=env.director())
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert bad_fields(err.value) == ["goal_code"]
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.Escalate(pb.EscalateRequest(request_id=rid(), case_id=case_id, zvh=99,
-                                             reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED),
-                          metadata=env.director())
+        env.stub.Escalate(
+            pb.EscalateRequest(
+                request_id=rid(),
+                case_id=case_id,
+                zvh=99,
+                reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+            ),
+            metadata=env.director(),
+        )
     assert bad_fields(err.value) == ["zvh"]
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.GetCase(pb.GetCaseRequest(case_id="'; DROP TABLE cases; --"),
-                         metadata=env.director())
+        env.stub.GetCase(
+            pb.GetCaseRequest(case_id="'; DROP TABLE cases; --"), metadata=env.director()
+        )
     assert bad_fields(err.value) == ["case_id"]
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetCase(pb.GetCaseRequest(case_id="no-such-case"), metadata=env.director())

@@ -10,16 +10,26 @@ import threading
 import grpc
 import pytest
 
-from tests.integration.casework.conftest import (FARENT, GGD, KMAR, POLICE, SHELTER, SOCIOM,
-                                                 SUBJECT_MARKER, denial_reasons, rid, wait_for)
+from tests.integration.casework.conftest import (
+    FARENT,
+    GGD,
+    KMAR,
+    POLICE,
+    SHELTER,
+    SOCIOM,
+    SUBJECT_MARKER,
+)
 from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.testing import denial_reasons, rid, wait_for
 
 pytestmark = pytest.mark.integration
 
-ROLES = {SHELTER: ("shelter", ["identity", "case_meetings"]),
-         POLICE: ("safety", ["safety"]),
-         FARENT: ("care", ["plan_of_approach"]),
-         KMAR: ("safety", ["safety"])}
+ROLES = {
+    SHELTER: ("shelter", ["identity", "case_meetings"]),
+    POLICE: ("safety", ["safety"]),
+    FARENT: ("care", ["plan_of_approach"]),
+    KMAR: ("safety", ["safety"]),
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,29 +37,55 @@ def case(env):
     """A case with a held meeting, roles, a plan, one action update and an escalation."""
     case_id = env.open_case()
     meeting_id = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT, KMAR))
-    env.stub.AppointDirector(pb.AppointDirectorRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting_id, party=FARENT,
-        person="casusregisseur-1"), metadata=env.director())
+    env.stub.AppointDirector(
+        pb.AppointDirectorRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting_id,
+            party=FARENT,
+            person="casusregisseur-1",
+        ),
+        metadata=env.director(),
+    )
     env.roles(case_id, meeting_id, ROLES)
-    plan = env.stub.AdoptPlan(pb.AdoptPlanRequest(
-        request_id=rid(), case_id=case_id, meeting_id=meeting_id, actions=[
-            pb.NewAction(party=SHELTER, what="Opvangplek regelen", due_date="2030-01-01"),
-            pb.NewAction(party=POLICE, what="Risicotaxatie", due_date="2030-01-01")]),
-        metadata=env.director())
+    plan = env.stub.AdoptPlan(
+        pb.AdoptPlanRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting_id,
+            actions=[
+                pb.NewAction(party=SHELTER, what="Opvangplek regelen", due_date="2030-01-01"),
+                pb.NewAction(party=POLICE, what="Risicotaxatie", due_date="2030-01-01"),
+            ],
+        ),
+        metadata=env.director(),
+    )
     shelter_action = next(a for a in plan.actions if a.party == SHELTER)
-    env.stub.UpdateAction(pb.UpdateActionRequest(
-        request_id=rid(), case_id=case_id, action_id=shelter_action.action_id,
-        status=pb.ACTION_STATUS_IN_PROGRESS), metadata=env.md(SHELTER))
-    env.stub.Escalate(pb.EscalateRequest(request_id=rid(), case_id=case_id,
-                                         zvh=pb.ZVH_BRABANT_ZUIDOOST,
-                                         reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED),
-                      metadata=env.director())
+    env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case_id,
+            action_id=shelter_action.action_id,
+            status=pb.ACTION_STATUS_IN_PROGRESS,
+        ),
+        metadata=env.md(SHELTER),
+    )
+    env.stub.Escalate(
+        pb.EscalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            zvh=pb.ZVH_BRABANT_ZUIDOOST,
+            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+        ),
+        metadata=env.director(),
+    )
     return case_id
 
 
 def watched(env, case_id, md, follow=False, after=0):
-    stream = env.stub.WatchCase(pb.WatchCaseRequest(case_id=case_id, follow=follow,
-                                                    after_sequence=after), metadata=md)
+    stream = env.stub.WatchCase(
+        pb.WatchCaseRequest(case_id=case_id, follow=follow, after_sequence=after), metadata=md
+    )
     return [(m.kind, dict(m.details)) for m in stream]
 
 
@@ -57,8 +93,16 @@ def kinds(events) -> list[str]:
     return [k for k, _ in events]
 
 
-EVERYTHING = ["case.opened", "meeting.scheduled", "meeting.held", "director.appointed",
-              "roles.set", "plan.adopted", "action.updated", "case.escalated"]
+EVERYTHING = [
+    "case.opened",
+    "meeting.scheduled",
+    "meeting.held",
+    "director.appointed",
+    "roles.set",
+    "plan.adopted",
+    "action.updated",
+    "case.escalated",
+]
 
 
 def test_process_and_case_directors_follow_everything(env, case):
@@ -68,21 +112,35 @@ def test_process_and_case_directors_follow_everything(env, case):
 
 def test_shelter_sees_meetings_and_its_own_action_not_the_plan_roles_or_escalation(env, case):
     events = watched(env, case, env.md(SHELTER))
-    assert kinds(events) == ["case.opened", "meeting.scheduled", "meeting.held",
-                             "director.appointed", "action.updated"]
+    assert kinds(events) == [
+        "case.opened",
+        "meeting.scheduled",
+        "meeting.held",
+        "director.appointed",
+        "action.updated",
+    ]
     assert dict(events[-1][1])["party"] == SHELTER
 
 
 def test_police_sees_the_escalation_and_its_meetings_not_the_plan_or_others_actions(env, case):
     assert kinds(watched(env, case, env.md(POLICE))) == [
-        "case.opened", "meeting.scheduled", "meeting.held", "director.appointed",
-        "case.escalated"]
+        "case.opened",
+        "meeting.scheduled",
+        "meeting.held",
+        "director.appointed",
+        "case.escalated",
+    ]
 
 
 def test_care_party_sees_the_plan_and_its_progress_not_the_escalation(env, case):
     assert kinds(watched(env, case, env.md(FARENT))) == [
-        "case.opened", "meeting.scheduled", "meeting.held", "director.appointed",
-        "plan.adopted", "action.updated"]
+        "case.opened",
+        "meeting.scheduled",
+        "meeting.held",
+        "director.appointed",
+        "plan.adopted",
+        "action.updated",
+    ]
 
 
 def test_uninvolved_party_sees_nothing(env, case):
@@ -104,9 +162,12 @@ def test_follower_receives_new_events_its_need_covers_and_only_those(env, case):
     got: queue.Queue = queue.Queue()
     last = env.stub.WatchCase(pb.WatchCaseRequest(case_id=case), metadata=env.director())
     after = max(m.sequence for m in last)
-    streams = {p: env.stub.WatchCase(pb.WatchCaseRequest(case_id=case, follow=True,
-                                                         after_sequence=after),
-                                     metadata=env.md(p)) for p in (POLICE, SHELTER)}
+    streams = {
+        p: env.stub.WatchCase(
+            pb.WatchCaseRequest(case_id=case, follow=True, after_sequence=after), metadata=env.md(p)
+        )
+        for p in (POLICE, SHELTER)
+    }
 
     def pump(party, stream):
         try:
@@ -114,14 +175,21 @@ def test_follower_receives_new_events_its_need_covers_and_only_those(env, case):
                 got.put((party, m.kind))
         except grpc.RpcError as e:
             got.put((party, e.code()))
+
     threads = [threading.Thread(target=pump, args=item, daemon=True) for item in streams.items()]
     for t in threads:
         t.start()
-    env.stub.SetRoles(pb.SetRolesRequest(request_id=rid(), case_id=case,
-                                         meeting_id=_held_meeting(env, case),
-                                         roles=[pb.PartyRole(party=p, role=r, information_need=n)
-                                                for p, (r, n) in ROLES.items()]),
-                      metadata=env.director())
+    env.stub.SetRoles(
+        pb.SetRolesRequest(
+            request_id=rid(),
+            case_id=case,
+            meeting_id=_held_meeting(env, case),
+            roles=[
+                pb.PartyRole(party=p, role=r, information_need=n) for p, (r, n) in ROLES.items()
+            ],
+        ),
+        metadata=env.director(),
+    )
     schedule = env.schedule(case, invitees=(POLICE,))
     seen = {got.get(timeout=10), got.get(timeout=10)}
     # Police was invited; the shelter's information need covers case meetings (8.4c).
@@ -129,12 +197,18 @@ def test_follower_receives_new_events_its_need_covers_and_only_those(env, case):
     # Police reports progress on its own action: it sees that, the shelter does not.
     full = env.stub.GetCase(pb.GetCaseRequest(case_id=case), metadata=env.director()).case
     police_action = next(a for a in full.actions if a.party == POLICE)
-    env.stub.UpdateAction(pb.UpdateActionRequest(
-        request_id=rid(), case_id=case, action_id=police_action.action_id,
-        progress_note="afspraak gemaakt"), metadata=env.md(POLICE))
+    env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case,
+            action_id=police_action.action_id,
+            progress_note="afspraak gemaakt",
+        ),
+        metadata=env.md(POLICE),
+    )
     assert got.get(timeout=10) == (POLICE, "action.updated")
     streams[POLICE].cancel()
-    threading.Event().wait(1.0)   # the shelter's stream stays open a few more polls
+    threading.Event().wait(1.0)  # the shelter's stream stays open a few more polls
     for s in streams.values():
         s.cancel()
     for t in threads:
@@ -154,8 +228,9 @@ def _held_meeting(env, case_id) -> str:
 
 def test_party_excluded_while_watching_is_cut_off(env, case):
     got: queue.Queue = queue.Queue()
-    stream = env.stub.WatchCase(pb.WatchCaseRequest(case_id=case, follow=True),
-                                metadata=env.md(KMAR))
+    stream = env.stub.WatchCase(
+        pb.WatchCaseRequest(case_id=case, follow=True), metadata=env.md(KMAR)
+    )
 
     def pump():
         try:
@@ -163,11 +238,12 @@ def test_party_excluded_while_watching_is_cut_off(env, case):
                 got.put(m.kind)
         except grpc.RpcError as e:
             got.put(e)
+
     t = threading.Thread(target=pump, daemon=True)
     t.start()
     assert got.get(timeout=10) == "case.opened"
     wait_for(lambda: "case.escalated" in list(got.queue), timeout=10)
-    env.register_party(KMAR, "excluded")                # governance: art. 23.2, immediate effect
+    env.register_party(KMAR, "excluded")  # governance: art. 23.2, immediate effect
     wait_for(lambda: env.party_status(KMAR) == "excluded", timeout=30)
     t.join(timeout=10)
     assert not t.is_alive(), "the stream of an excluded party must end"
@@ -181,7 +257,7 @@ def test_party_excluded_while_watching_is_cut_off(env, case):
     with pytest.raises(grpc.RpcError) as err:
         watched(env, case, env.md(KMAR))
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    env.register_party(KMAR, "active")   # restore for other tests of this module
+    env.register_party(KMAR, "active")  # restore for other tests of this module
     wait_for(lambda: env.party_status(KMAR) == "active", timeout=30)
 
 
@@ -204,6 +280,6 @@ def test_get_case_shows_each_party_only_its_sections(env, case):
     assert [a.party for a in police.actions] == [POLICE]
     assert {m.meeting_id for m in police.meetings} <= {m.meeting_id for m in full.meetings}
 
-    desk = get(env.md(SHELTER, "front_desk"))       # Bijlage 3: who is in care, no dossier
+    desk = get(env.md(SHELTER, "front_desk"))  # Bijlage 3: who is in care, no dossier
     assert desk.subject_pseudonym == full.subject_pseudonym
     assert not desk.meetings and not desk.roles and not desk.actions

@@ -11,13 +11,12 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from tests.integration.casework.conftest import (ACTIVE, FARENT, POLICE, SHELTER, Env, LogTee,
-                                                 Publisher, rid, wait_for)
+from tests.integration.casework.conftest import ACTIVE, FARENT, POLICE, SHELTER, Env
 from zorgtafel.casework.v1 import casework_pb2 as pb
 from zorgtafel.common.v1 import common_pb2
 from zorgtafel.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
-from zorgtafel.testing import Keys, channel, running_service
+from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -28,13 +27,17 @@ def both(broker, tmp_path_factory):
     keys = Keys(data_dir)
     publisher = Publisher(broker.bootstrap)
     try:
-        with running_service("disclosure", data_dir, broker.bootstrap) as dis, \
-                running_service("casework", data_dir, broker.bootstrap,
-                                disclosure_address=f"127.0.0.1:{dis.grpc_port}") as cw:
-            e = Env(cw, keys, publisher, LogTee())
-            for party in ACTIVE:
-                e.register_party(party)
-            wait_for(lambda: all(e.party_status(p) == "active" for p in ACTIVE), timeout=60)
+        with (
+            running_service("disclosure", data_dir, broker.bootstrap) as dis,
+            running_service(
+                "casework",
+                data_dir,
+                broker.bootstrap,
+                disclosure_address=f"127.0.0.1:{dis.grpc_port}",
+            ) as cw,
+        ):
+            e = Env(cw, keys, publisher)
+            e.register_parties(ACTIVE)
             wait_for(lambda: all(_status(dis, p) == "active" for p in ACTIVE), timeout=60)
             yield e, dis
     finally:
@@ -50,19 +53,29 @@ def _status(dis, party: str) -> str | None:
 def provide(env, dis, case_id, party, content: bytes, *, pre_read: bool) -> str:
     stub = dpb_grpc.DisclosureServiceStub(channel(dis))
     terms = common_pb2.UsageTerms(purposes=["care_coordination"], pre_read_allowed=pre_read)
-    return stub.Provide(dpb.ProvideRequest(
-        request_id=rid(), case_id=case_id, category="safety",
-        classification=dpb.CLASSIFICATION_CONFIDENTIAL, legal_basis=dpb.LEGAL_BASIS_PUBLIC_TASK,
-        content_type="text/plain", content=content, terms=terms),
-        metadata=env.md(party)).item_id
+    return stub.Provide(
+        dpb.ProvideRequest(
+            request_id=rid(),
+            case_id=case_id,
+            category="safety",
+            classification=dpb.CLASSIFICATION_CONFIDENTIAL,
+            legal_basis=dpb.LEGAL_BASIS_PUBLIC_TASK,
+            content_type="text/plain",
+            content=content,
+            terms=terms,
+        ),
+        metadata=env.md(party),
+    ).item_id
 
 
 def test_invitee_reads_only_the_items_whose_provider_agreed_to_pre_reading(both):
     env, dis = both
     case_id = env.open_case()
     # Disclosure learns of the case from intake's and casework's events.
-    agreed = wait_for(lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico: hoog",
-                                                   pre_read=True)), timeout=30)
+    agreed = wait_for(
+        lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico: hoog", pre_read=True)),
+        timeout=30,
+    )
     refused = provide(env, dis, case_id, POLICE, b"bron: informant", pre_read=False)
     # The first meeting sets the roles (8.4c); the follow-up meeting has a pre-read set.
     first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
@@ -70,9 +83,10 @@ def test_invitee_reads_only_the_items_whose_provider_agreed_to_pre_reading(both)
     wait_for(lambda: _involved(dis, case_id, SHELTER), timeout=30)
     meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[agreed, refused])
 
-    reply = env.stub.GetPreReadSet(pb.GetPreReadSetRequest(case_id=case_id,
-                                                           meeting_id=meeting.meeting_id),
-                                   metadata=env.md(SHELTER))
+    reply = env.stub.GetPreReadSet(
+        pb.GetPreReadSetRequest(case_id=case_id, meeting_id=meeting.meeting_id),
+        metadata=env.md(SHELTER),
+    )
     assert [i.item_id for i in reply.items] == [agreed]
     assert reply.items[0].content == b"risico: hoog" and reply.items[0].decision_id
     assert [w.item_id for w in reply.withheld] == [refused]
@@ -88,7 +102,7 @@ def _try(fn):
     try:
         return fn()
     except grpc.RpcError as err:
-        if err.code() == grpc.StatusCode.FAILED_PRECONDITION:   # case not known there yet
+        if err.code() == grpc.StatusCode.FAILED_PRECONDITION:  # case not known there yet
             return None
         raise
 
@@ -105,7 +119,8 @@ def test_pre_read_request_for_an_unknown_meeting_is_not_found(both):
     env, _dis = both
     case_id = env.open_case()
     with pytest.raises(grpc.RpcError) as err:
-        env.stub.GetPreReadSet(pb.GetPreReadSetRequest(case_id=case_id,
-                                                       meeting_id=f"m-{uuid.uuid4()}"),
-                               metadata=env.md(SHELTER))
+        env.stub.GetPreReadSet(
+            pb.GetPreReadSetRequest(case_id=case_id, meeting_id=f"m-{uuid.uuid4()}"),
+            metadata=env.md(SHELTER),
+        )
     assert err.value.code() == grpc.StatusCode.NOT_FOUND

@@ -14,8 +14,18 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import delete, insert, select, text, update
 
-from tests.integration.disclosure.conftest import (ASTEN, CELLO, FARENT, GGZ, denial, provide,
-                                                   reasons_of, request, terms, wait_for)
+from tests.integration.disclosure.conftest import (
+    ASTEN,
+    CELLO,
+    FARENT,
+    GGZ,
+    denial,
+    provide,
+    reasons_of,
+    request,
+    terms,
+    wait_for,
+)
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
 from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
@@ -47,14 +57,16 @@ def _some_decisions(env, n: int = 3) -> list[str]:
 
 # --- tamper evidence ------------------------------------------------------------------------------
 
+
 def test_an_altered_log_record_is_detected_by_verify_log_and_the_cli(env, capsys):
     _some_decisions(env)
     assert verify(env).intact
     log = env.tables["access_log"]
     victim = env.log_rows()[-2]
     with env.app.engine.begin() as conn:
-        conn.execute(update(log).where(log.c.seq == victim.seq).values(result="allowed",
-                                                                        party=FARENT))
+        conn.execute(
+            update(log).where(log.c.seq == victim.seq).values(result="allowed", party=FARENT)
+        )
     try:
         report = verify(env)
         assert not report.intact and report.first_bad_seq == victim.seq
@@ -63,11 +75,16 @@ def test_an_altered_log_record_is_detected_by_verify_log_and_the_cli(env, capsys
         assert code == 1 and out["first_bad_seq"] == victim.seq
     finally:
         with env.app.engine.begin() as conn:
-            conn.execute(update(log).where(log.c.seq == victim.seq).values(
-                result=victim.result, party=victim.party))
+            conn.execute(
+                update(log)
+                .where(log.c.seq == victim.seq)
+                .values(result=victim.result, party=victim.party)
+            )
     assert verify(env).intact
-    assert verify_cli(env, capsys) == (0, {"intact": True, "records": len(env.log_rows()),
-                                           "first_bad_seq": 0, "problems": []})
+    assert verify_cli(env, capsys) == (
+        0,
+        {"intact": True, "records": len(env.log_rows()), "first_bad_seq": 0, "problems": []},
+    )
 
 
 def test_a_removed_log_record_is_detected_in_the_middle_and_at_the_end(env, capsys):
@@ -100,6 +117,7 @@ def test_concurrent_decisions_never_fork_the_chain(env):
                 request(env, CELLO, [item])
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
+
     threads = [threading.Thread(target=worker) for _ in range(8)]
     for t in threads:
         t.start()
@@ -114,6 +132,7 @@ def test_concurrent_decisions_never_fork_the_chain(env):
 
 
 # --- log before release ---------------------------------------------------------------------------
+
 
 def test_when_the_log_cannot_be_written_nothing_is_released(env):
     marker = f"MARKER-{uuid.uuid4().hex}"
@@ -141,22 +160,38 @@ def test_when_the_log_cannot_be_written_nothing_is_released(env):
 
 # --- never content --------------------------------------------------------------------------------
 
+
 def test_content_never_appears_in_logs_events_errors_or_the_database(env, broker, capfd):
     marker = f"MARKER-{uuid.uuid4().hex}"
     secret_reason = f"JUSTIFY-{uuid.uuid4().hex}"
     case_id, _ = env.open_case(age_band="16_plus")
-    item = provide(env, case_id, content=json.dumps({"note": marker, "diag": marker}).encode(),
-                   usage=terms(summary_only_fields=["diag"]), summaries={"diag": "summary"})
-    consent_item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT,
-                           content=json.dumps({"note": marker}).encode())
+    item = provide(
+        env,
+        case_id,
+        content=json.dumps({"note": marker, "diag": marker}).encode(),
+        usage=terms(summary_only_fields=["diag"]),
+        summaries={"diag": "summary"},
+    )
+    consent_item = provide(
+        env,
+        case_id,
+        legal_basis=pb.LEGAL_BASIS_CONSENT,
+        content=json.dumps({"note": marker}).encode(),
+    )
     assert marker in request(env, CELLO, [item]).items[0].content.decode()
     code, info = denial(lambda: request(env, FARENT, [item]))
     assert code == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as err:
         request(env, CELLO, [item], purpose="research")
-    env.stub.BreakGlass(pb.BreakGlassRequest(
-        item_ids=[consent_item], purpose="care_coordination", justification=secret_reason,
-        consulted_colleague="person-9"), metadata=env.md(CELLO))
+    env.stub.BreakGlass(
+        pb.BreakGlassRequest(
+            item_ids=[consent_item],
+            purpose="care_coordination",
+            justification=secret_reason,
+            consulted_colleague="person-9",
+        ),
+        metadata=env.md(CELLO),
+    )
     with pytest.raises(grpc.RpcError) as bad:
         provide(env, case_id, content=marker.encode(), content_type="application/json")
     assert bad.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -192,17 +227,24 @@ def test_content_never_appears_in_logs_events_errors_or_the_database(env, broker
 
 # --- queries ----------------------------------------------------------------------------------------
 
+
 def test_subject_sees_who_saw_what_through_the_privacy_officer(env):
     case_id, pseudonym = env.open_case()
     item = provide(env, case_id)
     seen = request(env, CELLO, [item]).items[0].decision_id
     _, info = denial(lambda: request(env, FARENT, [item]))
-    entries = env.stub.AccessLog(pb.AccessLogRequest(subject_pseudonym=pseudonym),
-                                 metadata=env.md(ASTEN, "privacy_officer")).entries
+    entries = env.stub.AccessLog(
+        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(ASTEN, "privacy_officer")
+    ).entries
     assert {(e.decision_id, e.party, e.result) for e in entries} == {
-        (seen, CELLO, "allowed"), (info["decision_id"], FARENT, "denied")}
-    code, info = denial(lambda: env.stub.AccessLog(
-        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(CELLO)))
+        (seen, CELLO, "allowed"),
+        (info["decision_id"], FARENT, "denied"),
+    }
+    code, info = denial(
+        lambda: env.stub.AccessLog(
+            pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(CELLO)
+        )
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "privacy officers" in reasons_of(info)
 
 
@@ -210,13 +252,17 @@ def test_provider_sees_who_used_its_information_and_no_one_elses(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id, provider=CELLO)
     decision = request(env, GGZ, [item]).items[0].decision_id
-    entries = env.stub.AccessLog(pb.AccessLogRequest(provider=CELLO),
-                                 metadata=env.md(CELLO)).entries
+    entries = env.stub.AccessLog(
+        pb.AccessLogRequest(provider=CELLO), metadata=env.md(CELLO)
+    ).entries
     assert decision in {e.decision_id for e in entries}
     assert all(e.provider == CELLO for e in entries)
-    assert denial(lambda: env.stub.AccessLog(pb.AccessLogRequest(provider=GGZ),
-                                             metadata=env.md(CELLO)))[0] == \
-        grpc.StatusCode.PERMISSION_DENIED
+    assert (
+        denial(
+            lambda: env.stub.AccessLog(pb.AccessLogRequest(provider=GGZ), metadata=env.md(CELLO))
+        )[0]
+        == grpc.StatusCode.PERMISSION_DENIED
+    )
     own = env.stub.AccessLog(pb.AccessLogRequest(party=GGZ), metadata=env.md(GGZ)).entries
     assert decision in {e.decision_id for e in own} and all(e.party == GGZ for e in own)
 
@@ -232,12 +278,19 @@ def test_log_records_carry_the_callers_trace_ids(env):
 
 # --- purge (art. 1.2) -------------------------------------------------------------------------------
 
+
 def test_purge_erases_items_consents_and_the_case_key_but_keeps_the_access_log(env):
     case_id, pseudonym = env.open_case(age_band="16_plus")
     item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT)
-    env.stub.BreakGlass(pb.BreakGlassRequest(
-        item_ids=[item], purpose="care_coordination", justification="acute danger",
-        consulted_colleague="person-9"), metadata=env.md(CELLO))
+    env.stub.BreakGlass(
+        pb.BreakGlassRequest(
+            item_ids=[item],
+            purpose="care_coordination",
+            justification="acute danger",
+            consulted_colleague="person-9",
+        ),
+        metadata=env.md(CELLO),
+    )
     logged = [r.seq for r in env.log_rows() if r.case_id == case_id]
     assert logged
     env.pub.publish("casework", ev.CASE_PURGED, case_id, {"case_id": case_id})
@@ -245,14 +298,17 @@ def test_purge_erases_items_consents_and_the_case_key_but_keeps_the_access_log(e
 
     def purged():
         with env.app.engine.connect() as conn:
-            return all(conn.execute(select(t[name]).where(t[name].c.case_id == case_id))
-                       .first() is None
-                       for name in ("items", "consents", "case_facts", "case_keys"))
+            return all(
+                conn.execute(select(t[name]).where(t[name].c.case_id == case_id)).first() is None
+                for name in ("items", "consents", "case_facts", "case_keys")
+            )
+
     wait_for(purged)
     assert [r.seq for r in env.log_rows() if r.case_id == case_id] == logged
     assert verify(env).intact
     code, _ = denial(lambda: request(env, CELLO, [item]))
     assert code == grpc.StatusCode.NOT_FOUND
-    reviews = env.stub.ListReviews(pb.ListReviewsRequest(case_id=case_id),
-                                   metadata=env.md(GGZ, "privacy_officer")).reviews
+    reviews = env.stub.ListReviews(
+        pb.ListReviewsRequest(case_id=case_id), metadata=env.md(GGZ, "privacy_officer")
+    ).reviews
     assert [r.justification for r in reviews] == ["[erased]"]

@@ -12,9 +12,20 @@ from datetime import datetime, timedelta, timezone
 import grpc
 import pytest
 
-from tests.integration.disclosure.conftest import (ASTEN, CELLO, FARENT, GGZ, denial,
-                                                   field_violations, provide, published,
-                                                   reasons_of, request, terms, wait_for)
+from tests.integration.disclosure.conftest import (
+    ASTEN,
+    CELLO,
+    FARENT,
+    GGZ,
+    denial,
+    field_violations,
+    provide,
+    published,
+    reasons_of,
+    request,
+    terms,
+    wait_for,
+)
 from zorgtafel.contracts import events as ev
 from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
 
@@ -31,6 +42,7 @@ def log_for(env, decision_id: str):
 
 # --- art. 16.2 the provider decides ----------------------------------------------------------
 
+
 def test_involved_party_with_need_reads_the_item_the_provider_allowed(env):
     case_id, pseudonym = env.open_case()
     item = provide(env, case_id)
@@ -39,18 +51,35 @@ def test_involved_party_with_need_reads_the_item_the_provider_allowed(env):
     assert json.loads(reply.items[0].content) == CONTENT
     assert any("art. 8.4c" in r for r in reply.items[0].reasons)
     row = log_for(env, reply.items[0].decision_id)
-    assert (row.result, row.party, row.resource, row.subject_pseudonym, row.case_id,
-            row.provider, row.action, row.purpose, row.emergency) == (
-        "allowed", CELLO, item, pseudonym, case_id, GGZ, "read", "care_coordination", False)
+    assert (
+        row.result,
+        row.party,
+        row.resource,
+        row.subject_pseudonym,
+        row.case_id,
+        row.provider,
+        row.action,
+        row.purpose,
+        row.emergency,
+    ) == ("allowed", CELLO, item, pseudonym, case_id, GGZ, "read", "care_coordination", False)
     assert row.policy_revision == reply.policy_revision != ""
     assert row.processing_activity == "ZT-VA-03@1"
     facts = {(r.type, json.loads(r.data).get("item_id")): json.loads(r.data) for r in env.outbox()}
-    assert facts[(ev.ITEM_PROVIDED, item)] == {"item_id": item, "case_id": case_id,
-                                               "provider": GGZ, "category": "health"}
-    decided = [json.loads(r.data) for r in env.outbox() if r.type == ev.DISCLOSURE_DECIDED
-               and json.loads(r.data)["decision_id"] == reply.items[0].decision_id]
+    assert facts[(ev.ITEM_PROVIDED, item)] == {
+        "item_id": item,
+        "case_id": case_id,
+        "provider": GGZ,
+        "category": "health",
+    }
+    decided = [
+        json.loads(r.data)
+        for r in env.outbox()
+        if r.type == ev.DISCLOSURE_DECIDED
+        and json.loads(r.data)["decision_id"] == reply.items[0].decision_id
+    ]
     assert [(d["result"], d["recipient_party"], d["provider"]) for d in decided] == [
-        ("allowed", CELLO, GGZ)]
+        ("allowed", CELLO, GGZ)
+    ]
 
 
 def test_purpose_the_provider_did_not_permit_is_denied_with_its_reasons(env):
@@ -74,21 +103,36 @@ def test_party_outside_the_providers_recipient_list_is_denied(env):
 def test_only_the_provider_changes_or_retracts_its_terms(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
-    code, info = denial(lambda: env.stub.SetUsageTerms(pb.SetUsageTermsRequest(
-        request_id=f"req-{uuid.uuid4()}", item_id=item, terms=terms(purposes=["research"])),
-        metadata=env.md(CELLO)))
+    code, info = denial(
+        lambda: env.stub.SetUsageTerms(
+            pb.SetUsageTermsRequest(
+                request_id=f"req-{uuid.uuid4()}", item_id=item, terms=terms(purposes=["research"])
+            ),
+            metadata=env.md(CELLO),
+        )
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "art. 16.2" in reasons_of(info)
-    code, _ = denial(lambda: env.stub.Retract(pb.RetractRequest(
-        request_id=f"req-{uuid.uuid4()}", item_id=item), metadata=env.md(CELLO)))
+    code, _ = denial(
+        lambda: env.stub.Retract(
+            pb.RetractRequest(request_id=f"req-{uuid.uuid4()}", item_id=item),
+            metadata=env.md(CELLO),
+        )
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED
-    changed = env.stub.SetUsageTerms(pb.SetUsageTermsRequest(
-        request_id=f"req-{uuid.uuid4()}", item_id=item,
-        terms=terms(purposes=["care_coordination", "safety"])), metadata=env.md(GGZ))
+    changed = env.stub.SetUsageTerms(
+        pb.SetUsageTermsRequest(
+            request_id=f"req-{uuid.uuid4()}",
+            item_id=item,
+            terms=terms(purposes=["care_coordination", "safety"]),
+        ),
+        metadata=env.md(GGZ),
+    )
     assert list(changed.item.terms.purposes) == ["care_coordination", "safety"]
     assert request(env, CELLO, [item], purpose="safety").items
 
 
 # --- art. 8.4c need to know -----------------------------------------------------------------------
+
 
 def test_role_without_that_category_in_its_information_need_is_denied(env):
     case_id, _ = env.open_case()
@@ -113,9 +157,12 @@ def test_request_by_case_returns_only_the_items_the_role_needs(env):
     case_id, _ = env.open_case()
     health = provide(env, case_id, category="health")
     housing = provide(env, case_id, category="housing")
-    reply = env.stub.RequestDisclosure(pb.RequestDisclosureRequest(
-        case_id=case_id, purpose="care_coordination", action=pb.DISCLOSURE_ACTION_READ),
-        metadata=env.md(ASTEN))
+    reply = env.stub.RequestDisclosure(
+        pb.RequestDisclosureRequest(
+            case_id=case_id, purpose="care_coordination", action=pb.DISCLOSURE_ACTION_READ
+        ),
+        metadata=env.md(ASTEN),
+    )
     assert [i.item_id for i in reply.items] == [housing]
     assert [d.item_id for d in reply.denied] == [health]
     assert not any(d.item_id == health for d in reply.items)
@@ -123,17 +170,20 @@ def test_request_by_case_returns_only_the_items_the_role_needs(env):
 
 # --- art. 16.2 retraction and expiry --------------------------------------------------------------
 
+
 def test_retracted_item_is_never_shown_again(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
     assert request(env, CELLO, [item]).items
-    retracted = env.stub.Retract(pb.RetractRequest(request_id=f"req-{uuid.uuid4()}",
-                                                   item_id=item), metadata=env.md(GGZ))
+    retracted = env.stub.Retract(
+        pb.RetractRequest(request_id=f"req-{uuid.uuid4()}", item_id=item), metadata=env.md(GGZ)
+    )
     assert retracted.item.retracted
     code, info = denial(lambda: request(env, CELLO, [item]))
     assert code == grpc.StatusCode.PERMISSION_DENIED and "retracted" in reasons_of(info)
-    assert any(r.type == ev.ITEM_RETRACTED and json.loads(r.data)["item_id"] == item
-               for r in env.outbox())
+    assert any(
+        r.type == ev.ITEM_RETRACTED and json.loads(r.data)["item_id"] == item for r in env.outbox()
+    )
 
 
 def test_expired_terms_deny_the_item(env):
@@ -142,12 +192,14 @@ def test_expired_terms_deny_the_item(env):
     item = provide(env, case_id, usage=terms(expires_at=past))
     code, info = denial(lambda: request(env, CELLO, [item]))
     assert code == grpc.StatusCode.PERMISSION_DENIED and "only until" in reasons_of(info)
-    future = provide(env, case_id, usage=terms(
-        expires_at=datetime.now(timezone.utc) + timedelta(days=30)))
+    future = provide(
+        env, case_id, usage=terms(expires_at=datetime.now(timezone.utc) + timedelta(days=30))
+    )
     assert request(env, CELLO, [future]).items
 
 
 # --- art. 12.2f pre-reading -----------------------------------------------------------------------
+
 
 def test_pre_read_without_the_providers_agreement_is_denied(env):
     case_id, _ = env.open_case()
@@ -162,53 +214,85 @@ def test_pre_read_without_the_providers_agreement_is_denied(env):
 def test_onward_sharing_needs_the_providers_permission(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id, usage=terms(onward_sharing_allowed=False))
-    code, info = denial(lambda: request(env, CELLO, [item],
-                                        action=pb.DISCLOSURE_ACTION_ONWARD_SHARE))
+    code, info = denial(
+        lambda: request(env, CELLO, [item], action=pb.DISCLOSURE_ACTION_ONWARD_SHARE)
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "passed on" in reasons_of(info)
 
 
 # --- art. 9.2 third parties -----------------------------------------------------------------------
 
+
 def test_third_party_release_needs_the_providers_prior_written_consent(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
-    release = lambda: request(env, CELLO, [item], third_party="00000099900000000012",  # noqa: E731
-                              action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE)
+    release = lambda: request(  # noqa: E731 - a repeated call, read as a name
+        env,
+        CELLO,
+        [item],
+        third_party="00000099900000000012",
+        action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+    )
     code, info = denial(release)
     assert code == grpc.StatusCode.PERMISSION_DENIED
     assert "written consent" in reasons_of(info) and "art. 9.2" in reasons_of(info)
     # A consent recorded by another party than the provider does not count.
-    env.stub.RecordConsent(pb.RecordConsentRequest(
-        request_id=f"req-{uuid.uuid4()}", provider_written=pb.ProviderWrittenConsent(
-            item_id=item, third_party="00000099900000000012", document_ref="doc:cello/1")),
-        metadata=env.md(CELLO))
+    env.stub.RecordConsent(
+        pb.RecordConsentRequest(
+            request_id=f"req-{uuid.uuid4()}",
+            provider_written=pb.ProviderWrittenConsent(
+                item_id=item, third_party="00000099900000000012", document_ref="doc:cello/1"
+            ),
+        ),
+        metadata=env.md(CELLO),
+    )
     assert denial(release)[0] == grpc.StatusCode.PERMISSION_DENIED
-    env.stub.RecordConsent(pb.RecordConsentRequest(
-        request_id=f"req-{uuid.uuid4()}", provider_written=pb.ProviderWrittenConsent(
-            item_id=item, third_party="00000099900000000012", document_ref="doc:ggz/77")),
-        metadata=env.md(GGZ))
+    env.stub.RecordConsent(
+        pb.RecordConsentRequest(
+            request_id=f"req-{uuid.uuid4()}",
+            provider_written=pb.ProviderWrittenConsent(
+                item_id=item, third_party="00000099900000000012", document_ref="doc:ggz/77"
+            ),
+        ),
+        metadata=env.md(GGZ),
+    )
     reply = release()
     assert reply.items[0].item_id == item
     row = log_for(env, reply.items[0].decision_id)
-    assert (row.action, row.recipient, row.party) == ("third_party_release",
-                                                      "00000099900000000012", CELLO)
+    assert (row.action, row.recipient, row.party) == (
+        "third_party_release",
+        "00000099900000000012",
+        CELLO,
+    )
 
 
 def test_a_party_is_never_a_third_party(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
-    code, info = denial(lambda: request(env, CELLO, [item], third_party=FARENT,
-                                        action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE))
+    code, info = denial(
+        lambda: request(
+            env, CELLO, [item], third_party=FARENT, action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE
+        )
+    )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "not a third party" in reasons_of(info)
 
 
 # --- Bijlage 3 consent rules ----------------------------------------------------------------------
 
+
 def _consent(env, case_id, giver, categories=("health",)):
-    env.stub.RecordConsent(pb.RecordConsentRequest(
-        request_id=f"req-{uuid.uuid4()}", subject=pb.SubjectConsent(
-            case_id=case_id, given_by=giver, scope_categories=list(categories),
-            document_ref=f"doc:consent/{uuid.uuid4().hex[:8]}")), metadata=env.md(CELLO))
+    env.stub.RecordConsent(
+        pb.RecordConsentRequest(
+            request_id=f"req-{uuid.uuid4()}",
+            subject=pb.SubjectConsent(
+                case_id=case_id,
+                given_by=giver,
+                scope_categories=list(categories),
+                document_ref=f"doc:consent/{uuid.uuid4().hex[:8]}",
+            ),
+        ),
+        metadata=env.md(CELLO),
+    )
 
 
 def test_minor_of_twelve_to_sixteen_needs_both_child_and_parent_consent(env):
@@ -237,23 +321,41 @@ def test_child_under_twelve_needs_the_parent_or_guardian_not_the_child(env):
 
 def test_consent_without_a_document_reference_is_invalid(env):
     case_id, _ = env.open_case()
-    assert field_violations(lambda: env.stub.RecordConsent(pb.RecordConsentRequest(
-        request_id=f"req-{uuid.uuid4()}", subject=pb.SubjectConsent(
-            case_id=case_id, given_by=pb.CONSENT_GIVER_SUBJECT, scope_categories=["health"])),
-        metadata=env.md(CELLO))) == ["subject.document_ref"]
+    assert field_violations(
+        lambda: env.stub.RecordConsent(
+            pb.RecordConsentRequest(
+                request_id=f"req-{uuid.uuid4()}",
+                subject=pb.SubjectConsent(
+                    case_id=case_id, given_by=pb.CONSENT_GIVER_SUBJECT, scope_categories=["health"]
+                ),
+            ),
+            metadata=env.md(CELLO),
+        )
+    ) == ["subject.document_ref"]
 
 
 # --- Bijlage 3 safety override --------------------------------------------------------------------
 
+
 def test_break_glass_without_justification_or_colleague_is_invalid(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
-    assert field_violations(lambda: env.stub.BreakGlass(pb.BreakGlassRequest(
-        item_ids=[item], purpose="care_coordination", consulted_colleague="person-9"),
-        metadata=env.md(CELLO))) == ["justification"]
-    assert field_violations(lambda: env.stub.BreakGlass(pb.BreakGlassRequest(
-        item_ids=[item], purpose="care_coordination", justification="acute danger"),
-        metadata=env.md(CELLO))) == ["consulted_colleague"]
+    assert field_violations(
+        lambda: env.stub.BreakGlass(
+            pb.BreakGlassRequest(
+                item_ids=[item], purpose="care_coordination", consulted_colleague="person-9"
+            ),
+            metadata=env.md(CELLO),
+        )
+    ) == ["justification"]
+    assert field_violations(
+        lambda: env.stub.BreakGlass(
+            pb.BreakGlassRequest(
+                item_ids=[item], purpose="care_coordination", justification="acute danger"
+            ),
+            metadata=env.md(CELLO),
+        )
+    ) == ["consulted_colleague"]
 
 
 def test_break_glass_releases_with_its_obligations_logged_notified_and_reviewed(env, broker):
@@ -261,53 +363,80 @@ def test_break_glass_releases_with_its_obligations_logged_notified_and_reviewed(
     item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT)
     assert denial(lambda: request(env, CELLO, [item]))[0] == grpc.StatusCode.PERMISSION_DENIED
     justification = f"threat of violence tonight {uuid.uuid4().hex[:6]}"
-    reply = env.stub.BreakGlass(pb.BreakGlassRequest(
-        item_ids=[item], purpose="care_coordination", justification=justification,
-        consulted_colleague="person-9", client_informed="told in person"),
-        metadata=env.md(CELLO, person="person-3"))
+    reply = env.stub.BreakGlass(
+        pb.BreakGlassRequest(
+            item_ids=[item],
+            purpose="care_coordination",
+            justification=justification,
+            consulted_colleague="person-9",
+            client_informed="told in person",
+        ),
+        metadata=env.md(CELLO, person="person-3"),
+    )
     released = reply.items[0]
     assert json.loads(released.content) == CONTENT
-    assert {o.kind for o in released.obligations} >= {"log_break_glass", "notify_provider",
-                                                       "review"}
+    assert {o.kind for o in released.obligations} >= {
+        "log_break_glass",
+        "notify_provider",
+        "review",
+    }
     row = log_for(env, released.decision_id)
     assert row.emergency is True and row.result == "break_glass"
     assert justification not in row.reasons  # the log keeps a reference, not the free text
     # The provider is notified: BREAK_GLASS_USED reaches the broker.
-    data = wait_for(lambda: published(broker, ev.BREAK_GLASS_USED, released.decision_id),
-                    timeout=30)
+    data = wait_for(
+        lambda: published(broker, ev.BREAK_GLASS_USED, released.decision_id), timeout=30
+    )
     assert (data["provider"], data["item_id"], data["recipient_party"]) == (GGZ, item, CELLO)
     # The privacy officer's review list has it, with the justification readable only there.
-    reviews = env.stub.ListReviews(pb.ListReviewsRequest(case_id=case_id),
-                                   metadata=env.md(GGZ, "privacy_officer")).reviews
+    reviews = env.stub.ListReviews(
+        pb.ListReviewsRequest(case_id=case_id), metadata=env.md(GGZ, "privacy_officer")
+    ).reviews
     assert [(r.decision_id, r.consulted_colleague, r.justification, r.person) for r in reviews] == [
-        (released.decision_id, "person-9", justification, "person-3")]
+        (released.decision_id, "person-9", justification, "person-3")
+    ]
 
 
 # --- art. 16.2 summary-only fields -----------------------------------------------------------------
 
+
 def test_summary_only_fields_are_redacted_to_the_providers_summary(env):
     case_id, _ = env.open_case()
-    item = provide(env, case_id, content=json.dumps(
-        {"diagnosis": "complex PTSD, medication X", "advice": "quiet shelter"}).encode(),
+    item = provide(
+        env,
+        case_id,
+        content=json.dumps(
+            {"diagnosis": "complex PTSD, medication X", "advice": "quiet shelter"}
+        ).encode(),
         usage=terms(summary_only_fields=["diagnosis"]),
-        summaries={"diagnosis": "trauma-related care ongoing"})
+        summaries={"diagnosis": "trauma-related care ongoing"},
+    )
     released = request(env, CELLO, [item]).items[0]
-    assert json.loads(released.content) == {"diagnosis": "trauma-related care ongoing",
-                                            "advice": "quiet shelter"}
+    assert json.loads(released.content) == {
+        "diagnosis": "trauma-related care ongoing",
+        "advice": "quiet shelter",
+    }
     assert list(released.redacted_fields) == ["diagnosis"]
     assert "redact" in {o.kind for o in released.obligations}
 
 
 def test_summary_only_fields_need_json_content(env):
     case_id, _ = env.open_case()
-    assert field_violations(lambda: provide(
-        env, case_id, content=b"plain text", content_type="text/plain",
-        usage=terms(summary_only_fields=["diagnosis"]))) == ["content_type"]
+    assert field_violations(
+        lambda: provide(
+            env,
+            case_id,
+            content=b"plain text",
+            content_type="text/plain",
+            usage=terms(summary_only_fields=["diagnosis"]),
+        )
+    ) == ["content_type"]
 
 
 def test_the_provider_reads_its_own_item_without_being_in_the_roles(env):
-    case_id, _ = env.open_case(roles={CELLO: {"role": "care_provider",
-                                              "information_need": ["health"]}})
+    case_id, _ = env.open_case(
+        roles={CELLO: {"role": "care_provider", "information_need": ["health"]}}
+    )
     item = provide(env, case_id)
     assert request(env, GGZ, [item]).items[0].item_id == item
 
@@ -323,6 +452,7 @@ def test_concurrent_provides_for_a_new_case_all_succeed_under_one_case_key(env):
             ids.append(provide(env, case_id))
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
+
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for t in threads:
         t.start()
@@ -333,5 +463,6 @@ def test_concurrent_provides_for_a_new_case_all_succeed_under_one_case_key(env):
     assert sorted(i.item_id for i in reply.items) == sorted(ids)
     keys_table = env.tables["case_keys"]
     with env.app.engine.connect() as conn:
-        assert len(conn.execute(keys_table.select().where(
-            keys_table.c.case_id == case_id)).all()) == 1
+        assert (
+            len(conn.execute(keys_table.select().where(keys_table.c.case_id == case_id)).all()) == 1
+        )

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.governance.harness import Board, Council
+from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
 from zorgtafel.policy.factory import engine_from_settings
 from zorgtafel.policy.schemas import validate_input
-from zorgtafel.testing import Keys, running_service
+from zorgtafel.testing import ServiceEnv, service_env
 
 
 class SchemaCheckedEngine:
@@ -42,6 +43,15 @@ class SchemaCheckedEngine:
         return getattr(self._engine, name)
 
 
+class GovernanceEnv(ServiceEnv):
+    """The running service with the board's seat holders and the council's delegates."""
+
+    def __init__(self, app, keys, publisher, logs=None) -> None:
+        super().__init__(app, keys, publisher, logs, stub_class=pb_grpc.GovernanceServiceStub)
+        self.board = Board(app, keys)
+        self.council = Council(app, keys)
+
+
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory):
     """A broker of this module's own (shadows the session broker): these tests accede, exclude
@@ -57,10 +67,16 @@ def broker(tmp_path_factory):
 def gov_env(request, broker, tmp_path_factory):
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     data_dir = tmp_path_factory.mktemp(f"gov-{request.param}")
-    keys = Keys(data_dir)
     policy = SchemaCheckedEngine(engine_from_settings("embedded", DEFAULT_POLICY_DIR, "", 2.0))
-    with running_service("governance", data_dir, broker.bootstrap, url, policy=policy,
-                         extra={"withdrawal_tick_s": "0.3"}) as app:
-        yield app, keys, Board(app, keys), Council(app, keys), data_dir, url
+    with service_env(
+        "governance",
+        GovernanceEnv,
+        broker.bootstrap,
+        data_dir,
+        url,
+        policy=policy,
+        extra={"withdrawal_tick_s": "0.3"},
+    ) as env:
+        yield env
     assert policy.checked > 0
     assert policy.invalid == []

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-import grpc
-from grpc_status import rpc_status
-from google.rpc import error_details_pb2
-
 from zorgtafel.governance.v1 import governance_pb2 as pb
 from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
-from zorgtafel.testing import channel, wait_for  # noqa: F401 - wait_for re-exported to the tests
+from zorgtafel.testing import channel, rid
 
-GRAVE = "00000099000000000016"        # board chair's party (art. 4.3)
+GRAVE = "00000099000000000016"  # board chair's party (art. 4.3)
 BEST = "00000099000000000004"
 POLICE = "00000099000000000061"
 EINDHOVEN = "00000099000000000013"
 VALKENSWAARD = "00000099000000000033"
-HELMOND = "00000099000000000018"      # managers (art. 11.2)
+HELMOND = "00000099000000000018"  # managers (art. 11.2)
 LUMENS = "00000099000000000053"
 ASTEN = "00000099000000000001"
-
-
-def rid() -> str:
-    return uuid.uuid4().hex
-
-
-def precondition_text(err: grpc.RpcError) -> str:
-    status = rpc_status.from_call(err)
-    pf = error_details_pb2.PreconditionFailure()
-    assert status.details and status.details[0].Unpack(pf)
-    return " ".join(v.description for v in pf.violations)
-
-
-def error_field(err: grpc.RpcError) -> str:
-    status = rpc_status.from_call(err)
-    br = error_details_pb2.BadRequest()
-    assert status.details[0].Unpack(br)
-    return br.field_violations[0].field
 
 
 class Person:
@@ -54,9 +32,13 @@ class Person:
         request_type = getattr(pb, f"{rpc}Request")
 
         def call(**fields):
-            if "request_id" in request_type.DESCRIPTOR.fields_by_name and "request_id" not in fields:
+            if (
+                "request_id" in request_type.DESCRIPTOR.fields_by_name
+                and "request_id" not in fields
+            ):
                 fields["request_id"] = rid()
             return method(request_type(**fields), metadata=self.metadata)
+
         return call
 
     def sit(self, seat_id: str) -> "Person":
@@ -74,15 +56,21 @@ class Board:
         self.secretary = Person(app, keys, HELMOND, "board_secretary").sit("regional_board.05")
         self.eindhoven = Person(app, keys, EINDHOVEN, "board_member").sit("regional_board.10")
         self.valkenswaard = Person(app, keys, VALKENSWAARD, "board_member").sit("regional_board.11")
-        self.voters = [(self.chair, "regional_board.01"), (self.best, "regional_board.02"),
-                       (self.police, "regional_board.03"), (self.eindhoven, "regional_board.10"),
-                       (self.valkenswaard, "regional_board.11")]
+        self.voters = [
+            (self.chair, "regional_board.01"),
+            (self.best, "regional_board.02"),
+            (self.police, "regional_board.03"),
+            (self.eindhoven, "regional_board.10"),
+            (self.valkenswaard, "regional_board.11"),
+        ]
         self.council_secretary = Person(app, keys, LUMENS, "council_secretary").sit(
-            "partner_council.secretary")
+            "partner_council.secretary"
+        )
         self.manager = Person(app, keys, HELMOND, "manager").sit(f"managers.{HELMOND}")
 
     def vote(self, proposal_id: str, choices: list[int]) -> None:
-        for (person, seat), choice in zip(self.voters, choices):
+        """The first ``len(choices)`` seat holders vote, in order."""
+        for (person, seat), choice in zip(self.voters[: len(choices)], choices, strict=True):
             person.CastVote(proposal_id=proposal_id, seat_id=seat, choice=choice)
 
 
@@ -96,11 +84,12 @@ class Council:
     def delegate(self, party: str) -> Person:
         if party not in self._delegates:
             self._delegates[party] = Person(self._app, self._keys, party, "council_delegate").sit(
-                f"partner_council.delegate.{party}")
+                f"partner_council.delegate.{party}"
+            )
         return self._delegates[party]
 
     def vote(self, proposal_id: str, votes: dict[str, int]) -> None:
         for party, choice in votes.items():
-            self.delegate(party).CastVote(proposal_id=proposal_id,
-                                          seat_id=f"partner_council.delegate.{party}",
-                                          choice=choice)
+            self.delegate(party).CastVote(
+                proposal_id=proposal_id, seat_id=f"partner_council.delegate.{party}", choice=choice
+            )

@@ -13,12 +13,23 @@ from datetime import date, datetime, timedelta, timezone
 import grpc
 import pytest
 
-from services.intake.domain.model import normalise_name
-from tests.integration.intake.conftest import (ASTEN, EXCLUDED, FARENT, GGZ, HELMOND, LUMENS,
-                                               POLICE, SUBJECTS, bad_field, nominate_request,
-                                               rid, unique_bsn, unique_subject, wait_for)
+from services.intake.domain.subject import normalise_name
+from tests.integration.intake.conftest import (
+    ASTEN,
+    EXCLUDED,
+    FARENT,
+    GGZ,
+    HELMOND,
+    LUMENS,
+    POLICE,
+    SUBJECTS,
+    nominate_request,
+    unique_bsn,
+    unique_subject,
+)
 from zorgtafel.contracts import events as ev
 from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.testing import bad_fields, rid, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -32,14 +43,19 @@ def refused(call, *args, **kw) -> grpc.RpcError:
 
 
 def meeting(invitees, themes=("safety",)) -> pb.CaseMeetingPlan:
-    return pb.CaseMeetingPlan(goal_code="safe_housing", goal="veilig wonen binnen drie maanden",
-                              themes=list(themes), decision_types=["plan_of_approach"],
-                              invitees=list(invitees))
+    return pb.CaseMeetingPlan(
+        goal_code="safe_housing",
+        goal="veilig wonen binnen drie maanden",
+        themes=list(themes),
+        decision_types=["plan_of_approach"],
+        invitees=list(invitees),
+    )
 
 
 def route(env, case_id, routing=pb.ROUTING_CASE_MEETING, plan=None, reason_code=""):
-    req = pb.DecideRoutingRequest(request_id=rid(), case_id=case_id, routing=routing,
-                                  reason_code=reason_code)
+    req = pb.DecideRoutingRequest(
+        request_id=rid(), case_id=case_id, routing=routing, reason_code=reason_code
+    )
     if plan is not None:
         req.meeting.CopyFrom(plan)
     return env.stub.DecideRouting(req, metadata=env.director())
@@ -75,9 +91,11 @@ def test_duplicate_nomination_of_the_same_subject_is_linked_not_doubled(env):
     subject = unique_subject()
     first = env.nominate(ASTEN, subject=subject)
     # Another party spells the name differently (case, accents, spacing): the same person.
-    variant = pb.SubjectIdentity(given_names=subject.given_names.upper(),
-                                 family_name="  " + subject.family_name.replace("ś", "s") + " ",
-                                 date_of_birth=subject.date_of_birth)
+    variant = pb.SubjectIdentity(
+        given_names=subject.given_names.upper(),
+        family_name="  " + subject.family_name.replace("ś", "s") + " ",
+        date_of_birth=subject.date_of_birth,
+    )
     second = env.nominate(GGZ, subject=variant)
     assert second.linked_to_case_id == first.case_id
     assert second.status == pb.NOMINATION_STATUS_LINKED
@@ -109,8 +127,14 @@ def test_subject_identity_is_encrypted_at_rest(env):
     reply = env.nominate(subject=subject)
     [row] = env.rows("nominations", case_id=reply.case_id)
     blob = repr(row).encode()
-    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, bsn,
-                   "dakloos", "uitbuiting"):
+    for secret in (
+        subject.family_name,
+        subject.given_names,
+        subject.date_of_birth,
+        bsn,
+        "dakloos",
+        "uitbuiting",
+    ):
         for form in (secret, json.dumps(secret)[1:-1]):
             assert form.encode() not in blob
             assert form.encode() not in row["sealed_identity"]
@@ -118,8 +142,11 @@ def test_subject_identity_is_encrypted_at_rest(env):
     assert env.count("case_keys", case_id=reply.case_id) == 1
     # The pseudonym is keyed: not a plain hash of the normalised identity.
     import hashlib
-    plain = [hashlib.sha256(k.encode()).hexdigest() for k in
-             (f"bsn:{bsn}", bsn, normalise_name(subject.family_name))]
+
+    plain = [
+        hashlib.sha256(k.encode()).hexdigest()
+        for k in (f"bsn:{bsn}", bsn, normalise_name(subject.family_name))
+    ]
     assert reply.subject_pseudonym not in plain
 
 
@@ -170,36 +197,64 @@ def test_repeated_nomination_request_returns_the_same_answer_and_changes_nothing
 COMBINATIONS = list(itertools.product([True, False], repeat=4))
 
 
-@pytest.mark.parametrize("a,b,c,d", COMBINATIONS,
-                         ids=["".join(n if v else "-" for n, v in zip("ABCD", combo))
-                              for combo in COMBINATIONS])
+@pytest.mark.parametrize(
+    "a,b,c,d",
+    COMBINATIONS,
+    ids=[
+        "".join(n if v else "-" for n, v in zip("ABCD", combo, strict=True))
+        for combo in COMBINATIONS
+    ],
+)
 def test_criteria_advise_on_every_annex_2_combination(env, a, b, c, d):
     case_id = env.nominate(a=a, b=b, c=c, d=d).case_id
-    reply = env.stub.Assess(pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=True, reasons="besproken",
-        nominating_party_consulted=True), metadata=env.director())
+    reply = env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="besproken",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     expected = (a or b) and c and d
     assert reply.advice.qualifies is expected
-    assert list(reply.advice.criteria_held) == [n for n, v in zip("ABCD", (a, b, c, d)) if v]
+    assert list(reply.advice.criteria_held) == [
+        n for n, v in zip("ABCD", (a, b, c, d), strict=True) if v
+    ]
     assert reply.advice.policy_revision.startswith("sha256:")
     assert any("Bijlage 2" in r for r in reply.advice.reasons)
 
 
 def test_criterion_c_needs_coercion_and_pressure_among_the_chains(env):
     case_id = env.nominate(a=True, c=True, d=True, coercion=False).case_id
-    reply = env.stub.Assess(pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=False,
-        rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET, reasons="geen dwang en drang",
-        nominating_party_consulted=True), metadata=env.director())
+    reply = env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=False,
+            rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET,
+            reasons="geen dwang en drang",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert reply.advice.qualifies is False
     assert "C" not in reply.advice.criteria_held
 
 
 def test_the_person_decides_and_both_advice_and_decision_are_recorded(env):
     case_id = env.nominate(a=False, b=False).case_id  # the criteria advise against
-    reply = env.stub.Assess(pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=True, reasons="toch nodig: broertje",
-        nominating_party_consulted=True), metadata=env.director())
+    reply = env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="toch nodig: broertje",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert reply.advice.qualifies is False and reply.qualifies is True
     assert reply.status == pb.NOMINATION_STATUS_QUALIFIED
     nom = get(env, case_id, env.director()).nomination
@@ -213,14 +268,25 @@ def test_rejection_tells_the_nominating_party_why(env):
     subject = unique_subject()
     case_id = env.nominate(ASTEN, subject=subject, d=False).case_id
     linked = env.nominate(GGZ, subject=subject).case_id
-    reply = env.stub.Assess(pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=False,
-        rejection_reason=pb.REJECTION_REASON_REGULAR_CARE_SUFFICES, reasons="regulier",
-        nominating_party_consulted=True), metadata=env.director())
+    reply = env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=False,
+            rejection_reason=pb.REJECTION_REASON_REGULAR_CARE_SUFFICES,
+            reasons="regulier",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert reply.status == pb.NOMINATION_STATUS_REJECTED
     [rejected] = env.events(case_id, ev.CASE_REJECTED)
-    assert rejected == {"case_id": case_id, "nominating_party": ASTEN,
-                        "reason_code": "regular_care_suffices", "_type": ev.CASE_REJECTED}
+    assert rejected == {
+        "case_id": case_id,
+        "nominating_party": ASTEN,
+        "reason_code": "regular_care_suffices",
+        "_type": ev.CASE_REJECTED,
+    }
     # The party whose nomination was linked to it learns the outcome too.
     [linked_rejected] = env.events(linked, ev.CASE_REJECTED)
     assert linked_rejected["nominating_party"] == GGZ
@@ -233,28 +299,52 @@ def test_rejection_tells_the_nominating_party_why(env):
 
 def test_assessing_twice_is_refused_naming_the_state(env):
     case_id = env.qualified()
-    err = refused(env.stub.Assess, pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=True, reasons="nogmaals",
-        nominating_party_consulted=True), metadata=env.director())
+    err = refused(
+        env.stub.Assess,
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="nogmaals",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "state: qualified" in err.details()
 
 
 def test_only_the_process_director_assesses(env):
     case_id = env.nominate().case_id
-    err = refused(env.stub.Assess, pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=True, reasons="x",
-        nominating_party_consulted=True), metadata=env.md(ASTEN))
+    err = refused(
+        env.stub.Assess,
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="x",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.md(ASTEN),
+    )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_rejection_without_reason_code_is_invalid(env):
     case_id = env.nominate().case_id
-    err = refused(env.stub.Assess, pb.AssessRequest(
-        request_id=rid(), case_id=case_id, qualifies=False, reasons="nee",
-        nominating_party_consulted=True), metadata=env.director())
+    err = refused(
+        env.stub.Assess,
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=False,
+            reasons="nee",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert bad_field(err) == ["rejection_reason"]
+    assert bad_fields(err) == ["rejection_reason"]
 
 
 # -- 1.15 / 12.2b triage -------------------------------------------------------------------
@@ -267,9 +357,17 @@ def test_triage_before_assessment_is_refused_naming_the_state(env):
 
 def test_triage_of_a_rejected_case_is_refused(env):
     case_id = env.nominate().case_id
-    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=False,
-                                     rejection_reason=pb.REJECTION_REASON_OTHER, reasons="nee",
-                                     nominating_party_consulted=True), metadata=env.director())
+    env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=False,
+            rejection_reason=pb.REJECTION_REASON_OTHER,
+            reasons="nee",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     err = refused(env.start_triage, case_id)
     assert "state: rejected" in err.details()
 
@@ -278,19 +376,32 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
     subject = unique_subject(bsn=unique_bsn())
     nominated = env.nominate(subject=subject)
     case_id = nominated.case_id
-    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
-                                     reasons="ja", nominating_party_consulted=True),
-                    metadata=env.director())
+    env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="ja",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     env.start_triage(case_id)
-    q = env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
-                                   metadata=env.md(POLICE))
+    q = env.stub.GetTriageQuestion(
+        pb.GetTriageQuestionRequest(case_id=case_id), metadata=env.md(POLICE)
+    )
     assert q.subject_pseudonym == nominated.subject_pseudonym
     assert list(q.themes) == ["safety", "housing"]
     assert q.question == "Is deze persoon bij u bekend?"
     assert not q.answered and not q.closed
     wire = q.SerializeToString()
-    for secret in (subject.family_name, subject.given_names, subject.date_of_birth, subject.bsn,
-                   "dakloos"):
+    for secret in (
+        subject.family_name,
+        subject.given_names,
+        subject.date_of_birth,
+        subject.bsn,
+        "dakloos",
+    ):
         assert secret.encode() not in wire
     # An asked party does not read the nomination itself.
     assert refused(get, env, case_id, env.md(POLICE)).code() == grpc.StatusCode.PERMISSION_DENIED
@@ -298,8 +409,11 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
 
 def test_party_not_asked_neither_reads_the_question_nor_answers(env):
     case_id = env.in_triage()
-    err = refused(env.stub.GetTriageQuestion, pb.GetTriageQuestionRequest(case_id=case_id),
-                  metadata=env.md(FARENT))
+    err = refused(
+        env.stub.GetTriageQuestion,
+        pb.GetTriageQuestionRequest(case_id=case_id),
+        metadata=env.md(FARENT),
+    )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
     err = refused(env.answer, case_id, FARENT)
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -345,8 +459,9 @@ def test_answers_after_the_deadline_are_refused_and_the_round_is_closed(env):
     err = refused(env.answer, case_id, LUMENS)
     assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "state: triage_deadline_passed" in err.details()
-    q = env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
-                                   metadata=env.md(LUMENS))
+    q = env.stub.GetTriageQuestion(
+        pb.GetTriageQuestionRequest(case_id=case_id), metadata=env.md(LUMENS)
+    )
     assert q.closed and not q.answered
     reply = route(env, case_id, pb.ROUTING_REGULAR_CARE, reason_code="regular_care_fits")
     assert reply.routing == pb.ROUTING_REGULAR_CARE
@@ -356,8 +471,7 @@ def test_case_meeting_routing_publishes_triaged_with_the_invitees(env):
     case_id = env.in_triage()
     assert env.answer(case_id, POLICE, themes=("safety",)).round_closed is False
     assert env.answer(case_id, LUMENS, pb.TRIAGE_ANSWER_KIND_NOT_KNOWN, ()).round_closed is True
-    plan = meeting([pb.Invitee(party=POLICE),
-                    pb.Invitee(party=ASTEN, lawful_themes=["safety"])])
+    plan = meeting([pb.Invitee(party=POLICE), pb.Invitee(party=ASTEN, lawful_themes=["safety"])])
     reply = route(env, case_id, plan=plan)
     assert list(reply.invitees) == [POLICE, ASTEN]
     [triaged] = env.events(case_id, ev.CASE_TRIAGED)
@@ -378,8 +492,9 @@ def test_invitee_without_a_legal_basis_is_refused_by_the_invite_policy(env):
     case_id = env.in_triage()
     env.answer(case_id, POLICE, themes=("housing",))
     env.answer(case_id, LUMENS, themes=("safety",))
-    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party=POLICE),
-                                                     pb.Invitee(party=LUMENS)]))
+    err = refused(
+        route, env, case_id, plan=meeting([pb.Invitee(party=POLICE), pb.Invitee(party=LUMENS)])
+    )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
     assert "no legal basis" in err.details() and "art. 12.2e" in err.details()
     # Nothing was routed; with lawful invitees it is.
@@ -391,12 +506,17 @@ def test_party_that_is_not_relevant_or_not_active_is_not_invited(env):
     case_id = env.in_triage()
     env.answer(case_id, POLICE)
     env.answer(case_id, LUMENS)
-    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party=EXCLUDED,
-                                                                lawful_themes=["safety"])]))
+    err = refused(
+        route, env, case_id, plan=meeting([pb.Invitee(party=EXCLUDED, lawful_themes=["safety"])])
+    )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
     assert "art. 23.2" in err.details()
-    err = refused(route, env, case_id, plan=meeting([pb.Invitee(party="00000099999999999999",
-                                                                lawful_themes=["safety"])]))
+    err = refused(
+        route,
+        env,
+        case_id,
+        plan=meeting([pb.Invitee(party="00000099999999999999", lawful_themes=["safety"])]),
+    )
     assert "art. 9.2" in err.details()
 
 
@@ -408,8 +528,10 @@ def test_escalation_to_a_zvh_is_possible_at_any_time(env):
     assert triaged["routing"] == "zvh_brabant_noordoost"
     assert triaged["invitees"] == []
     case_id = env.in_triage()
-    assert route(env, case_id, pb.ROUTING_ZVH_BRABANT_ZUIDOOST).routing == \
-        pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+    assert (
+        route(env, case_id, pb.ROUTING_ZVH_BRABANT_ZUIDOOST).routing
+        == pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+    )
 
 
 def test_case_meeting_needs_a_meeting_plan(env):
@@ -418,17 +540,24 @@ def test_case_meeting_needs_a_meeting_plan(env):
     env.answer(case_id, LUMENS)
     err = refused(route, env, case_id, pb.ROUTING_CASE_MEETING)
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert bad_field(err) == ["meeting"]
+    assert bad_fields(err) == ["meeting"]
 
 
 # -- withdrawal -------------------------------------------------------------------------------
 def test_nominating_party_withdraws_its_nomination(env):
     case_id = env.qualified()
-    err = refused(env.stub.WithdrawNomination, pb.WithdrawNominationRequest(
-        request_id=rid(), case_id=case_id), metadata=env.director())
+    err = refused(
+        env.stub.WithdrawNomination,
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=case_id),
+        metadata=env.director(),
+    )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
-    reply = env.stub.WithdrawNomination(pb.WithdrawNominationRequest(
-        request_id=rid(), case_id=case_id, reason_code="subject_moved"), metadata=env.md(ASTEN))
+    reply = env.stub.WithdrawNomination(
+        pb.WithdrawNominationRequest(
+            request_id=rid(), case_id=case_id, reason_code="subject_moved"
+        ),
+        metadata=env.md(ASTEN),
+    )
     assert reply.status == pb.NOMINATION_STATUS_WITHDRAWN
     [withdrawn] = env.events(case_id, ev.NOMINATION_WITHDRAWN)
     assert withdrawn["reason_code"] == "subject_moved"
@@ -439,8 +568,11 @@ def test_nominating_party_withdraws_its_nomination(env):
 def test_withdrawal_after_routing_is_refused(env):
     case_id = env.nominate().case_id
     route(env, case_id, pb.ROUTING_ZVH_BRABANT_ZUIDOOST)
-    err = refused(env.stub.WithdrawNomination, pb.WithdrawNominationRequest(
-        request_id=rid(), case_id=case_id), metadata=env.md(ASTEN))
+    err = refused(
+        env.stub.WithdrawNomination,
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=case_id),
+        metadata=env.md(ASTEN),
+    )
     assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "state: routed" in err.details()
 
@@ -449,8 +581,9 @@ def test_withdrawn_nomination_passes_the_case_to_the_linked_one(env):
     subject = unique_subject()
     first = env.nominate(ASTEN, subject=subject).case_id
     second = env.nominate(GGZ, subject=subject).case_id
-    env.stub.WithdrawNomination(pb.WithdrawNominationRequest(request_id=rid(), case_id=first),
-                                metadata=env.md(ASTEN))
+    env.stub.WithdrawNomination(
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=first), metadata=env.md(ASTEN)
+    )
     nom = get(env, second, env.md(GGZ)).nomination
     assert nom.status == pb.NOMINATION_STATUS_NOMINATED and nom.linked_to_case_id == ""
     third = env.nominate(FARENT, subject=subject)
@@ -483,8 +616,9 @@ BAD_NOMINATIONS = {
     "subject.v_number": _with(subject__v_number="12ab"),
     "age_band": _with(age_band=pb.AGE_BAND_UNDER_12),  # contradicts a 24-year-old's birth date
     "problems[0].domain": _with(problems=[pb.LifeDomainProblem(domain=99)]),
-    "problems[0].description": _with(problems=[pb.LifeDomainProblem(
-        domain=pb.LIFE_DOMAIN_HOUSING, description="x" * 2001)]),
+    "problems[0].description": _with(
+        problems=[pb.LifeDomainProblem(domain=pb.LIFE_DOMAIN_HOUSING, description="x" * 2001)]
+    ),
     "problems": _with(problems=[pb.LifeDomainProblem(domain=pb.LIFE_DOMAIN_HOUSING)] * 21),
     "chains_involved": _with(chains_involved=[pb.CHAIN_CARE, pb.CHAIN_CARE]),
     "safety.description": _with(safety__description="x" * 2001),
@@ -498,20 +632,25 @@ BAD_NOMINATIONS = {
 def test_bad_nomination_field_is_invalid_argument_naming_it(env, field):
     err = refused(env.stub.Nominate, BAD_NOMINATIONS[field], metadata=env.md(ASTEN))
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert bad_field(err) == [field]
+    assert bad_fields(err) == [field]
 
 
 def test_missing_usage_terms_is_invalid_argument(env):
     req = nominate_request()
     req.ClearField("usage_terms")
     err = refused(env.stub.Nominate, req, metadata=env.md(ASTEN))
-    assert bad_field(err) == ["usage_terms"]
+    assert bad_fields(err) == ["usage_terms"]
 
 
 def test_bad_triage_and_routing_fields_are_invalid_argument_naming_them(env):
     case_id = env.qualified()
-    base = dict(request_id=rid(), case_id=case_id, asked_parties=[POLICE], themes=["safety"],
-                question="bekend?")
+    base = dict(
+        request_id=rid(),
+        case_id=case_id,
+        asked_parties=[POLICE],
+        themes=["safety"],
+        question="bekend?",
+    )
     past = pb.StartTriageRequest(**base)
     past.deadline.FromDatetime(datetime.now(timezone.utc) - timedelta(minutes=1))
     far = pb.StartTriageRequest(**base)
@@ -530,19 +669,32 @@ def test_bad_triage_and_routing_fields_are_invalid_argument_naming_them(env):
             req.deadline.FromDatetime(datetime.now(timezone.utc) + timedelta(days=1))
         err = refused(env.stub.StartTriage, req, metadata=env.director())
         assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, field
-        assert bad_field(err) == [field], field
+        assert bad_fields(err) == [field], field
     err = refused(env.stub.StartTriage, far, metadata=env.director())
-    assert bad_field(err) == ["deadline"]
-    err = refused(env.stub.DecideRouting, pb.DecideRoutingRequest(
-        request_id=rid(), case_id=case_id), metadata=env.director())
-    assert bad_field(err) == ["routing"]
-    err = refused(env.stub.DecideRouting, pb.DecideRoutingRequest(
-        request_id=rid(), case_id=case_id, routing=pb.ROUTING_CASE_MEETING,
-        meeting=meeting([pb.Invitee(party=POLICE)], themes=[])), metadata=env.director())
-    assert bad_field(err) == ["meeting.themes"]
-    err = refused(env.stub.AnswerTriage, pb.AnswerTriageRequest(
-        request_id=rid(), case_id=case_id), metadata=env.md(POLICE))
-    assert bad_field(err) == ["answer"]
+    assert bad_fields(err) == ["deadline"]
+    err = refused(
+        env.stub.DecideRouting,
+        pb.DecideRoutingRequest(request_id=rid(), case_id=case_id),
+        metadata=env.director(),
+    )
+    assert bad_fields(err) == ["routing"]
+    err = refused(
+        env.stub.DecideRouting,
+        pb.DecideRoutingRequest(
+            request_id=rid(),
+            case_id=case_id,
+            routing=pb.ROUTING_CASE_MEETING,
+            meeting=meeting([pb.Invitee(party=POLICE)], themes=[]),
+        ),
+        metadata=env.director(),
+    )
+    assert bad_fields(err) == ["meeting.themes"]
+    err = refused(
+        env.stub.AnswerTriage,
+        pb.AnswerTriageRequest(request_id=rid(), case_id=case_id),
+        metadata=env.md(POLICE),
+    )
+    assert bad_fields(err) == ["answer"]
 
 
 def test_unknown_case_is_not_found(env):
@@ -559,8 +711,14 @@ def test_case_purged_in_casework_erases_the_nomination_and_its_key(env):
     assert env.count("case_keys", case_id=case_id) == 1
     env.pub.publish("casework", ev.CASE_PURGED, case_id, {"case_id": case_id})
     wait_for(lambda: env.count("nominations", case_id=case_id) == 0)
-    for table in ("case_keys", "triage_answers", "triage_rounds", "match_tokens", "outbox",
-                  "command_results"):
+    for table in (
+        "case_keys",
+        "triage_answers",
+        "triage_rounds",
+        "match_tokens",
+        "outbox",
+        "command_results",
+    ):
         assert env.count(table, case_id=case_id) == 0, table
         assert env.count(table, case_id=linked) == 0, table
     assert env.count("nominations", case_id=linked) == 0
@@ -577,16 +735,20 @@ def test_case_closed_in_casework_ends_the_open_nomination(env):
     route(env, case_id, plan=meeting([pb.Invitee(party=POLICE)]))
     # While the case is open a new nomination of the subject is linked to it ...
     assert env.nominate(GGZ, subject=subject).linked_to_case_id == case_id
-    env.pub.publish("casework", ev.CASE_CLOSED, case_id, {"case_id": case_id,
-                                                          "outcome": "successful"})
-    wait_for(lambda: get(env, case_id, env.director()).nomination.status ==
-             pb.NOMINATION_STATUS_CLOSED)
+    env.pub.publish(
+        "casework", ev.CASE_CLOSED, case_id, {"case_id": case_id, "outcome": "successful"}
+    )
+    wait_for(
+        lambda: get(env, case_id, env.director()).nomination.status == pb.NOMINATION_STATUS_CLOSED
+    )
     # ... once it is closed, a new nomination starts afresh.
     assert env.nominate(subject=subject).linked_to_case_id == ""
 
 
-@pytest.mark.parametrize("routing,reason", [(pb.ROUTING_REGULAR_CARE, "rejection"),
-                                            (pb.ROUTING_ZVH_BRABANT_ZUIDOOST, "escalation")])
+@pytest.mark.parametrize(
+    "routing,reason",
+    [(pb.ROUTING_REGULAR_CARE, "rejection"), (pb.ROUTING_ZVH_BRABANT_ZUIDOOST, "escalation")],
+)
 def test_subject_is_free_again_once_intake_hands_the_case_elsewhere(env, routing, reason):
     subject = unique_subject()
     case_id = env.in_triage(subject=subject, seconds=3600)
@@ -599,9 +761,17 @@ def test_subject_is_free_again_once_intake_hands_the_case_elsewhere(env, routing
 def test_rejected_subject_is_nominated_afresh(env):
     subject = unique_subject()
     case_id = env.nominate(subject=subject).case_id
-    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=False,
-                                     rejection_reason=pb.REJECTION_REASON_OTHER, reasons="nee",
-                                     nominating_party_consulted=True), metadata=env.director())
+    env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=False,
+            rejection_reason=pb.REJECTION_REASON_OTHER,
+            reasons="nee",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     assert env.nominate(subject=subject).linked_to_case_id == ""
 
 
@@ -614,8 +784,7 @@ def test_simultaneous_nominations_of_a_new_subject_make_one_case_and_links(env):
         replies = list(pool.map(lambda p: env.nominate(p, subject=subject), parties))
     primaries = [r for r in replies if r.linked_to_case_id == ""]
     assert len(primaries) == 1
-    assert {r.linked_to_case_id for r in replies if r.linked_to_case_id} == \
-        {primaries[0].case_id}
+    assert {r.linked_to_case_id for r in replies if r.linked_to_case_id} == {primaries[0].case_id}
     assert {r.subject_pseudonym for r in replies} == {primaries[0].subject_pseudonym}
 
 
@@ -624,9 +793,13 @@ def _published_on_the_broker(bootstrap: str) -> bytes:
     """Every record on the intake topic, headers and values, as the broker holds them."""
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(ev.TOPIC["intake"], bootstrap_servers=bootstrap.split(","),
-                             group_id=None, auto_offset_reset="earliest",
-                             consumer_timeout_ms=3000)
+    consumer = KafkaConsumer(
+        ev.TOPIC["intake"],
+        bootstrap_servers=bootstrap.split(","),
+        group_id=None,
+        auto_offset_reset="earliest",
+        consumer_timeout_ms=3000,
+    )
     try:
         parts = []
         for record in consumer:
@@ -639,32 +812,58 @@ def _published_on_the_broker(bootstrap: str) -> bytes:
 
 def test_no_personal_data_in_logs_or_events(env, broker):
     subject = unique_subject(bsn=unique_bsn(), v_number=f"{next(_v):010d}")
-    texts = ["dakloos", "uitbuiting", "wij kennen haar", "Is deze persoon bij u bekend?",
-             "veilig wonen binnen drie maanden", "besproken door", "123456789"]
+    texts = [
+        "dakloos",
+        "uitbuiting",
+        "wij kennen haar",
+        "Is deze persoon bij u bekend?",
+        "veilig wonen binnen drie maanden",
+        "besproken door",
+        "123456789",
+    ]
     # The whole life cycle, a duplicate, reads and refusals that echo fields back.
     case_id = env.nominate(subject=subject).case_id
     env.nominate(GGZ, subject=subject)
-    env.stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
-                                     reasons="besproken door", nominating_party_consulted=True),
-                    metadata=env.director())
+    env.stub.Assess(
+        pb.AssessRequest(
+            request_id=rid(),
+            case_id=case_id,
+            qualifies=True,
+            reasons="besproken door",
+            nominating_party_consulted=True,
+        ),
+        metadata=env.director(),
+    )
     env.start_triage(case_id)
-    env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=case_id),
-                               metadata=env.md(POLICE))
+    env.stub.GetTriageQuestion(
+        pb.GetTriageQuestionRequest(case_id=case_id), metadata=env.md(POLICE)
+    )
     env.answer(case_id, POLICE)
     env.answer(case_id, LUMENS)
     route(env, case_id, plan=meeting([pb.Invitee(party=POLICE)]))
     get(env, case_id, env.director())
     refused(get, env, case_id, env.md(FARENT))
-    bad = nominate_request(subject=pb.SubjectIdentity(family_name=subject.family_name,
-                                                      bsn="123456789"))
+    bad = nominate_request(
+        subject=pb.SubjectIdentity(family_name=subject.family_name, bsn="123456789")
+    )
     refused(env.stub.Nominate, bad, metadata=env.md(ASTEN))
     wait_for(lambda: all(r["sent_at"] for r in env.rows("outbox", case_id=case_id)))
 
     # Every subject nominated in this module so far (this test's and the earlier tests').
     secrets = list(texts)
     for s in SUBJECTS:
-        secrets += [v for v in (s.family_name, s.given_names, s.date_of_birth, s.bsn,
-                                s.v_number, normalise_name(s.family_name)) if v]
+        secrets += [
+            v
+            for v in (
+                s.family_name,
+                s.given_names,
+                s.date_of_birth,
+                s.bsn,
+                s.v_number,
+                normalise_name(s.family_name),
+            )
+            if v
+        ]
     logs = env.logs.text()
     assert '"event": "case_nominated"' in logs and case_id in logs  # the capture works
     outbox = repr(env.rows("outbox")).encode("utf-8")
@@ -676,6 +875,5 @@ def test_no_personal_data_in_logs_or_events(env, broker):
         forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
         for form in forms:
             assert form not in logs, secret
-            for where, blob in (("outbox", outbox), ("command_results", stored),
-                                ("broker", wire)):
+            for where, blob in (("outbox", outbox), ("command_results", stored), ("broker", wire)):
                 assert form.encode("utf-8") not in blob, (where, secret)

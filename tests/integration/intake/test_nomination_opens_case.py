@@ -9,76 +9,121 @@ from datetime import datetime, timedelta, timezone
 import grpc
 import pytest
 
-from tests.integration.intake.conftest import (ACTIVE, ASTEN, HELMOND, LUMENS, POLICE,
-                                               Publisher, nominate_request, rid, unique_bsn,
-                                               unique_subject, wait_for)
+from tests.integration.intake.conftest import (
+    ACTIVE,
+    ASTEN,
+    HELMOND,
+    LUMENS,
+    POLICE,
+    nominate_request,
+    unique_bsn,
+    unique_subject,
+)
 from zorgtafel.casework.v1 import casework_pb2 as cw
 from zorgtafel.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.contracts import events as ev
 from zorgtafel.intake.v1 import intake_pb2 as pb
 from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
-from zorgtafel.testing import Keys, channel, running_service
+from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def _projected(app, parties) -> bool:
     from sqlalchemy import select
+
     t = app.definition.tables["party_directory"]
     with app.engine.connect() as conn:
         known = {r.party_id for r in conn.execute(select(t.c.party_id))}
     return set(parties) <= known
 
 
-def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_dir,
-                                                                  database_url):
+def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_dir, database_url):
     keys = Keys(data_dir)
     director = keys.metadata(HELMOND, "process_director", "zorgcoordinator-1")
     publisher = Publisher(broker.bootstrap)
     try:
-        with running_service("casework", data_dir, broker.bootstrap, database_url) as case_app, \
-                running_service("intake", data_dir, broker.bootstrap, database_url) as intake:
+        with (
+            running_service("casework", data_dir, broker.bootstrap, database_url) as case_app,
+            running_service("intake", data_dir, broker.bootstrap, database_url) as intake,
+        ):
             for party in ACTIVE:
-                publisher.publish("governance", ev.PARTY_REGISTERED, party, {
-                    "party_id": party, "name": f"party {party[-2:]}", "kind": "care_provider",
-                    "status": "active", "status_since": "2026-01-01T00:00:00+00:00"})
-            wait_for(lambda: _projected(intake, ACTIVE) and _projected(case_app, ACTIVE),
-                     timeout=60)
+                publisher.publish(
+                    "governance",
+                    ev.PARTY_REGISTERED,
+                    party,
+                    {
+                        "party_id": party,
+                        "name": f"party {party[-2:]}",
+                        "kind": "care_provider",
+                        "status": "active",
+                        "status_since": "2026-01-01T00:00:00+00:00",
+                    },
+                )
+            wait_for(
+                lambda: _projected(intake, ACTIVE) and _projected(case_app, ACTIVE), timeout=60
+            )
             stub = pb_grpc.IntakeServiceStub(channel(intake))
             subject = unique_subject(bsn=unique_bsn())
-            nominated = stub.Nominate(nominate_request(subject),
-                                      metadata=keys.metadata(ASTEN, "caseworker"))
+            nominated = stub.Nominate(
+                nominate_request(subject), metadata=keys.metadata(ASTEN, "caseworker")
+            )
             case_id = nominated.case_id
-            stub.Assess(pb.AssessRequest(request_id=rid(), case_id=case_id, qualifies=True,
-                                         reasons="voldoet aan A, C en D",
-                                         nominating_party_consulted=True), metadata=director)
-            start = pb.StartTriageRequest(request_id=rid(), case_id=case_id,
-                                          asked_parties=[POLICE, LUMENS], themes=["safety"],
-                                          question="Bekend?")
+            stub.Assess(
+                pb.AssessRequest(
+                    request_id=rid(),
+                    case_id=case_id,
+                    qualifies=True,
+                    reasons="voldoet aan A, C en D",
+                    nominating_party_consulted=True,
+                ),
+                metadata=director,
+            )
+            start = pb.StartTriageRequest(
+                request_id=rid(),
+                case_id=case_id,
+                asked_parties=[POLICE, LUMENS],
+                themes=["safety"],
+                question="Bekend?",
+            )
             start.deadline.FromDatetime(datetime.now(timezone.utc) + timedelta(days=2))
             stub.StartTriage(start, metadata=director)
             for party in (POLICE, LUMENS):
-                stub.AnswerTriage(pb.AnswerTriageRequest(
-                    request_id=rid(), case_id=case_id, answer=pb.TRIAGE_ANSWER_KIND_INVOLVED,
-                    themes=["safety"]), metadata=keys.metadata(party, "caseworker"))
-            stub.DecideRouting(pb.DecideRoutingRequest(
-                request_id=rid(), case_id=case_id, routing=pb.ROUTING_CASE_MEETING,
-                meeting=pb.CaseMeetingPlan(
-                    goal_code="safe_housing", goal="veilig wonen", themes=["safety"],
-                    decision_types=["plan_of_approach"],
-                    invitees=[pb.Invitee(party=POLICE), pb.Invitee(party=LUMENS)])),
-                metadata=director)
+                stub.AnswerTriage(
+                    pb.AnswerTriageRequest(
+                        request_id=rid(),
+                        case_id=case_id,
+                        answer=pb.TRIAGE_ANSWER_KIND_INVOLVED,
+                        themes=["safety"],
+                    ),
+                    metadata=keys.metadata(party, "caseworker"),
+                )
+            stub.DecideRouting(
+                pb.DecideRoutingRequest(
+                    request_id=rid(),
+                    case_id=case_id,
+                    routing=pb.ROUTING_CASE_MEETING,
+                    meeting=pb.CaseMeetingPlan(
+                        goal_code="safe_housing",
+                        goal="veilig wonen",
+                        themes=["safety"],
+                        decision_types=["plan_of_approach"],
+                        invitees=[pb.Invitee(party=POLICE), pb.Invitee(party=LUMENS)],
+                    ),
+                ),
+                metadata=director,
+            )
 
             cases = cw_grpc.CaseworkServiceStub(channel(case_app))
 
             def opened():
                 try:
-                    return cases.GetCase(cw.GetCaseRequest(case_id=case_id),
-                                         metadata=director).case
+                    return cases.GetCase(cw.GetCaseRequest(case_id=case_id), metadata=director).case
                 except grpc.RpcError as err:
                     if err.code() == grpc.StatusCode.NOT_FOUND:
                         return None
                     raise
+
             case = wait_for(opened, timeout=60)
             assert case.state == cw.CASE_STATE_OPEN
             assert case.subject_pseudonym == nominated.subject_pseudonym
@@ -86,8 +131,12 @@ def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_d
             assert case.process_director_party == HELMOND
             assert case.age_band == "16_plus"
             wire = case.SerializeToString()
-            for secret in (subject.family_name, subject.given_names, subject.date_of_birth,
-                           subject.bsn):
+            for secret in (
+                subject.family_name,
+                subject.given_names,
+                subject.date_of_birth,
+                subject.bsn,
+            ):
                 assert secret.encode() not in wire
     finally:
         publisher.close()

@@ -8,25 +8,41 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.casework.domain import events as ev
-from services.casework.domain.model import (RECORD_KINDS, ActionStatus, Case, CaseState,
-                                            Meeting, MeetingStatus, PlanAction, check_codes,
-                                            check_date, check_oin, check_text, cleansing_plan)
+from services.casework.domain.model import (
+    RECORD_KINDS,
+    ActionStatus,
+    Case,
+    CaseState,
+    Meeting,
+    MeetingStatus,
+    PlanAction,
+    cleansing_plan,
+)
 from services.casework.domain.timeline import entry_for
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.validate import check_codes, check_date, check_oin, check_text
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
 PD, CD, SHELTER = "00000099000000000053", "00000099000000000042", "00000099000000000051"
 
 
 def new_case() -> Case:
-    return Case(case_id="case-1", state=CaseState.OPEN, process_director_party=PD,
-                nominating_party="00000099000000000066", subject_pseudonym="ps-1",
-                age_band="16_plus", opened_at=NOW, themes=("safety",))
+    return Case(
+        case_id="case-1",
+        state=CaseState.OPEN,
+        process_director_party=PD,
+        nominating_party="00000099000000000066",
+        subject_pseudonym="ps-1",
+        age_band="16_plus",
+        opened_at=NOW,
+        themes=("safety",),
+    )
 
 
 def meeting(status=MeetingStatus.SCHEDULED, case_id="case-1") -> Meeting:
-    return Meeting("m-1", case_id, status, NOW, "stabilise", ("plan",), ("safety",),
-                   (CD, SHELTER), ())
+    return Meeting(
+        "m-1", case_id, status, NOW, "stabilise", ("plan",), ("safety",), (CD, SHELTER), ()
+    )
 
 
 def case_in(state: CaseState) -> Case:
@@ -119,14 +135,21 @@ def test_plan_needs_a_case_director_first():
     assert "case director" in err.message
 
 
-@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED,
-                                   CaseState.CLOSED])
+@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.CLOSED])
 def test_action_updates_refused_without_an_active_plan(state):
     refused(case_in(state).update_action, state.value)
 
 
-@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED,
-                                   CaseState.DEESCALATING, CaseState.CLOSED, CaseState.PURGED])
+@pytest.mark.parametrize(
+    "state",
+    [
+        CaseState.OPEN,
+        CaseState.MEETING_PLANNED,
+        CaseState.DEESCALATING,
+        CaseState.CLOSED,
+        CaseState.PURGED,
+    ],
+)
 def test_deescalation_only_from_an_active_plan(state):
     refused(lambda: case_in(state).deescalate(("safe_housing",), NOW), state.value)
 
@@ -153,27 +176,31 @@ def test_deescalation_refused_when_no_criteria_were_set():
     assert "no de-escalation criteria" in err.message
 
 
-@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED,
-                                   CaseState.PLAN_ACTIVE, CaseState.PURGED])
+@pytest.mark.parametrize(
+    "state", [CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE, CaseState.PURGED]
+)
 def test_close_only_while_deescalating(state):
     refused(lambda: case_in(state).close(NOW), state.value)
 
 
-@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED,
-                                   CaseState.PLAN_ACTIVE, CaseState.DEESCALATING])
+@pytest.mark.parametrize(
+    "state",
+    [CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.PLAN_ACTIVE, CaseState.DEESCALATING],
+)
 def test_escalation_at_any_time_before_closing(state):
     case = case_in(state)
     case.escalate("zvh_brabant_noordoost", "breakthrough_needed", NOW)
     assert case.escalated_zvh == "zvh_brabant_noordoost"
     assert case.state is state
-    refused(lambda: case.escalate("zvh_brabant_zuidoost", "care_and_safety_edge", NOW),
-            "escalated")
+    refused(lambda: case.escalate("zvh_brabant_zuidoost", "care_and_safety_edge", NOW), "escalated")
 
 
 @pytest.mark.parametrize("state", [CaseState.CLOSED, CaseState.PURGED])
 def test_escalation_refused_after_closing(state):
-    refused(lambda: case_in(state).escalate("zvh_brabant_zuidoost", "breakthrough_needed", NOW),
-            state.value)
+    refused(
+        lambda: case_in(state).escalate("zvh_brabant_zuidoost", "breakthrough_needed", NOW),
+        state.value,
+    )
 
 
 def test_escalation_to_an_unknown_zvh_or_reason_is_invalid():
@@ -200,8 +227,9 @@ def test_purge_waits_for_the_retention_period():
     assert case.state is CaseState.PURGED
 
 
-@pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.PLAN_ACTIVE, CaseState.DEESCALATING,
-                                   CaseState.PURGED])
+@pytest.mark.parametrize(
+    "state", [CaseState.OPEN, CaseState.PLAN_ACTIVE, CaseState.DEESCALATING, CaseState.PURGED]
+)
 def test_purge_only_a_closed_case(state):
     refused(lambda: case_in(state).purge(NOW, timedelta(0)), state.value)
 
@@ -223,25 +251,34 @@ def test_cleansing_keeps_only_the_configured_record_kinds():
 
 
 def test_timeline_entries_hold_ids_and_codes_never_the_subject():
-    opened = ev.CaseOpened(case_id="case-1", subject_pseudonym="ps-secret",
-                           nominating_party=PD, age_band="16_plus", invitees=(CD,),
-                           process_director_party=PD)
+    opened = ev.CaseOpened(
+        case_id="case-1",
+        subject_pseudonym="ps-secret",
+        nominating_party=PD,
+        age_band="16_plus",
+        invitees=(CD,),
+        process_director_party=PD,
+    )
     kind, parties, details = entry_for(opened)
     assert kind == "case.opened" and "ps-secret" not in repr(details)
-    kind, parties, details = entry_for(ev.ActionUpdated(case_id="case-1", action_id="a-1",
-                                                        party=SHELTER, status="done"))
+    kind, parties, details = entry_for(
+        ev.ActionUpdated(case_id="case-1", action_id="a-1", party=SHELTER, status="done")
+    )
     assert (kind, parties) == ("action.updated", [SHELTER])
     assert entry_for(ev.CasePurged(case_id="case-1")) is None
 
 
-@pytest.mark.parametrize("fn,value,field", [
-    (check_oin, "123", "party"),
-    (lambda v, f: check_codes([v], f), "Not A Code", "themes"),
-    (check_date, "2026-13-01", "due_date"),
-    (check_date, "tomorrow", "due_date"),
-    (check_text, "", "what"),
-    (check_text, "x" * 20_001, "what"),
-])
+@pytest.mark.parametrize(
+    "fn,value,field",
+    [
+        (check_oin, "123", "party"),
+        (lambda v, f: check_codes([v], f), "Not A Code", "themes"),
+        (check_date, "2026-13-01", "due_date"),
+        (check_date, "tomorrow", "due_date"),
+        (check_text, "", "what"),
+        (check_text, "x" * 20_001, "what"),
+    ],
+)
 def test_malformed_fields_are_invalid_argument_naming_the_field(fn, value, field):
     with pytest.raises(InvalidArgument) as err:
         fn(value, field)

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.disclosure.adapters.registers import NINE_FIELDS, ProcessingRegister
-from services.disclosure.domain import model
-from services.disclosure.domain.model import (GENESIS_HASH, CaseFacts, ItemFacts, Recipient,
-                                              Terms, record_hash, verify_chain)
+from services.disclosure.domain import decisions, items
+from services.disclosure.domain.chain import GENESIS_HASH, record_hash, verify_chain
+from services.disclosure.domain.decisions import CaseFacts, Recipient
+from services.disclosure.domain.items import ItemFacts, Terms
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.policy.schemas import validate_input
 
@@ -26,110 +27,174 @@ def fields_of(exc: pytest.ExceptionInfo) -> list[str]:
 
 # --- terms and content ---------------------------------------------------------------------------
 
+
 def test_terms_without_a_purpose_are_refused_naming_the_field():
     with pytest.raises(InvalidArgument) as err:
-        model.validate_terms(Terms(purposes=()))
+        items.validate_terms(Terms(purposes=()))
     assert fields_of(err) == ["terms.purposes"]
 
 
 def test_terms_with_a_malformed_recipient_party_name_the_entry():
     with pytest.raises(InvalidArgument) as err:
-        model.validate_terms(Terms(purposes=("care",), recipient_parties=(OIN, "police")))
+        items.validate_terms(Terms(purposes=("care",), recipient_parties=(OIN, "police")))
     assert fields_of(err) == ["terms.recipient_parties[1]"]
 
 
 def test_terms_are_normalised_sorted_and_deduplicated():
-    t = model.validate_terms(Terms(purposes=("safety", "care", "care"),
-                                   summary_only_fields=("b", "a")))
+    t = items.validate_terms(
+        Terms(purposes=("safety", "care", "care"), summary_only_fields=("b", "a"))
+    )
     assert (t.purposes, t.summary_only_fields) == (("care", "safety"), ("a", "b"))
 
 
 def test_terms_round_trip_through_json_with_expiry():
-    t = Terms(recipient_parties=(OIN,), purposes=("care",), expires_at=NOW,
-              pre_read_allowed=True)
+    t = Terms(recipient_parties=(OIN,), purposes=("care",), expires_at=NOW, pre_read_allowed=True)
     assert Terms.from_json(json.loads(json.dumps(t.to_json()))) == t
+
+
+@pytest.mark.parametrize("year", [1, 1900, 2999, 9999])
+def test_terms_round_trip_through_json_at_the_edges_of_time(year):
+    # strftime("%Y") wrote year 1 as "1", which nothing parsed back: every later read failed.
+    edge = datetime(year, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)
+    t = Terms(purposes=("care",), expires_at=edge)
+    assert Terms.from_json(json.loads(json.dumps(t.to_json()))) == t
+
+
+def test_an_expiry_beyond_the_policy_engines_time_range_is_refused_naming_the_field():
+    with pytest.raises(InvalidArgument) as err:
+        items.validate_terms(
+            Terms(purposes=("care",), expires_at=datetime(2500, 1, 1, tzinfo=timezone.utc))
+        )
+    assert fields_of(err) == ["terms.expires_at"]
+    later = datetime(2261, 12, 31, tzinfo=timezone.utc)
+    assert items.validate_terms(Terms(purposes=("care",), expires_at=later)).expires_at == later
+
+
+@pytest.mark.parametrize(
+    "content", [b"[" * 100_000, b"[" * 40 + b"]" * 40, b'{"a":' * 50 + b"1" + b"}" * 50]
+)
+def test_deeply_nested_json_content_is_refused_naming_the_field(content):
+    with pytest.raises(InvalidArgument) as err:
+        items.validate_content(content, items.JSON_TYPE, Terms(purposes=("c",)), {})
+    assert fields_of(err) == ["content"]
+
+
+def test_redacting_deeply_nested_content_fails_closed_without_recursing():
+    with pytest.raises(InvalidArgument):
+        decisions.redact(b'{"a":' * 5000 + b"1" + b"}" * 5000, items.JSON_TYPE, ["a"], {})
 
 
 def test_summary_only_fields_need_a_json_object():
     terms = Terms(purposes=("care",), summary_only_fields=("diag",))
     with pytest.raises(InvalidArgument) as err:
-        model.validate_content(b"secret words", "text/plain", terms, {})
+        items.validate_content(b"secret words", "text/plain", terms, {})
     assert fields_of(err) == ["content_type"]
     with pytest.raises(InvalidArgument) as err:
-        model.validate_content(b"[1, 2]", model.JSON_TYPE, terms, {})
+        items.validate_content(b"[1, 2]", items.JSON_TYPE, terms, {})
     assert fields_of(err) == ["content"]
 
 
 def test_invalid_json_content_is_refused_without_echoing_it():
     with pytest.raises(InvalidArgument) as err:
-        model.validate_content(b"{SECRET-CONTENT", model.JSON_TYPE, Terms(purposes=("c",)), {})
+        items.validate_content(b"{SECRET-CONTENT", items.JSON_TYPE, Terms(purposes=("c",)), {})
     assert "SECRET-CONTENT" not in err.value.message
 
 
 def test_a_summary_for_a_field_that_is_not_summary_only_is_refused():
     with pytest.raises(InvalidArgument) as err:
-        model.validate_content(b'{"a": 1}', model.JSON_TYPE, Terms(purposes=("c",)),
-                               {"a": "short"})
+        items.validate_content(b'{"a": 1}', items.JSON_TYPE, Terms(purposes=("c",)), {"a": "short"})
     assert fields_of(err) == ["field_summaries"]
 
 
 # --- redaction -----------------------------------------------------------------------------------
 
+
 def test_redaction_replaces_summary_only_fields_by_the_providers_summary_or_a_marker():
     content = json.dumps({"diag": "PTSD", "meds": "X", "advice": "rest"}).encode()
-    out, done = model.redact(content, model.JSON_TYPE, ["meds", "diag", "absent"],
-                             {"diag": "trauma care"})
-    assert json.loads(out) == {"diag": "trauma care", "meds": model.REDACTED, "advice": "rest"}
+    out, done = decisions.redact(
+        content, items.JSON_TYPE, ["meds", "diag", "absent"], {"diag": "trauma care"}
+    )
+    assert json.loads(out) == {"diag": "trauma care", "meds": decisions.REDACTED, "advice": "rest"}
     assert done == ["diag", "meds"]
 
 
 def test_redaction_of_non_json_content_fails_closed():
     with pytest.raises(ValueError):
-        model.redact(b"PTSD", "text/plain", ["diag"], {})
+        decisions.redact(b"PTSD", "text/plain", ["diag"], {})
 
 
 def test_no_redaction_obligation_leaves_content_untouched():
-    assert model.redact(b"opaque", "text/plain", [], {}) == (b"opaque", [])
+    assert decisions.redact(b"opaque", "text/plain", [], {}) == (b"opaque", [])
 
 
 def test_obligation_fields_collects_every_redact_obligation():
-    obligations = [{"type": "redact", "fields": ("a",)}, {"type": "review"},
-                   {"type": "redact", "fields": ["b"]}]
-    assert model.obligation_fields(obligations, "redact") == ["a", "b"]
-    assert model.has_obligation(obligations, "review")
-    assert not model.has_obligation(obligations, "notify_provider")
+    obligations = [
+        {"type": "redact", "fields": ("a",)},
+        {"type": "review"},
+        {"type": "redact", "fields": ["b"]},
+    ]
+    assert decisions.obligation_fields(obligations, "redact") == ["a", "b"]
+    assert decisions.has_obligation(obligations, "review")
+    assert not decisions.has_obligation(obligations, "notify_provider")
 
 
 def test_scrub_replaces_the_justification_in_a_policy_reason():
     reason = "Safety override after consulting p-9; reason: threat tonight. Logged."
-    assert model.scrub(reason, ["threat tonight"], "[ref]") == \
-        "Safety override after consulting p-9; reason: [ref]. Logged."
+    assert (
+        decisions.scrub(reason, ["threat tonight"], "[ref]")
+        == "Safety override after consulting p-9; reason: [ref]. Logged."
+    )
 
 
 # --- facts for the policy ------------------------------------------------------------------------
 
+
 def _input(age_band="16_plus", break_glass=None, expires=None):
-    item = ItemFacts("itm-" + "0" * 32, "case-1", OIN, "health", "confidential", "consent",
-                     False, Terms(purposes=("care",), expires_at=expires))
-    case = CaseFacts("case-1", "psn-1", age_band,
-                     {"00000099000000000038": {"role": "care", "information_need": ["health"]}})
-    return model.disclosure_input(
-        action="read", purpose="care", now=NOW,
+    item = ItemFacts(
+        "itm-" + "0" * 32,
+        "case-1",
+        OIN,
+        "health",
+        "confidential",
+        "consent",
+        False,
+        Terms(purposes=("care",), expires_at=expires),
+    )
+    case = CaseFacts(
+        "case-1",
+        "psn-1",
+        age_band,
+        {"00000099000000000038": {"role": "care", "information_need": ["health"]}},
+    )
+    return decisions.disclosure_input(
+        action="read",
+        purpose="care",
+        now=NOW,
         recipient=Recipient("00000099000000000038", True, "active", "caseworker", "p-1"),
-        item=item, case=case, subject_consents=[{"given_by": "parent", "scope": ["health"]}],
-        provider_consents=[], break_glass=break_glass)
+        item=item,
+        case=case,
+        subject_consents=[{"given_by": "parent", "scope": ["health"]}],
+        provider_consents=[],
+        break_glass=break_glass,
+    )
 
 
 @pytest.mark.parametrize("band", ["under_12", "12_to_16", "16_plus", "unknown"])
 def test_the_input_matches_the_policy_schema_for_every_age_band(band):
     validate_input("zorgtafel.disclosure", _input(band))
-    validate_input("zorgtafel.disclosure", _input(
-        band, break_glass={"justification": "x", "consulted_colleague": "p-2"},
-        expires=NOW + timedelta(days=1)))
+    validate_input(
+        "zorgtafel.disclosure",
+        _input(
+            band,
+            break_glass={"justification": "x", "consulted_colleague": "p-2"},
+            expires=NOW + timedelta(days=1),
+        ),
+    )
 
 
-@pytest.mark.parametrize("band,lo,hi", [("under_12", 0, 12), ("12_to_16", 12, 16),
-                                        ("16_plus", 16, 200)])
+@pytest.mark.parametrize(
+    "band,lo,hi", [("under_12", 0, 12), ("12_to_16", 12, 16), ("16_plus", 16, 200)]
+)
 def test_each_age_band_lands_in_its_own_consent_rule(band, lo, hi):
     age = _input(band)["subject"]["age"]
     assert lo <= age < hi
@@ -144,23 +209,43 @@ def test_time_is_rfc3339_in_utc_with_z():
 
 
 def test_traceparent_gives_trace_and_span_ids_or_nothing():
-    assert model.parse_traceparent("00-" + "a" * 32 + "-" + "b" * 16 + "-01") == ("a" * 32,
-                                                                                   "b" * 16)
-    assert model.parse_traceparent("garbage") == ("", "")
-    assert model.parse_traceparent(None) == ("", "")
+    assert decisions.parse_traceparent("00-" + "a" * 32 + "-" + "b" * 16 + "-01") == (
+        "a" * 32,
+        "b" * 16,
+    )
+    assert decisions.parse_traceparent("garbage") == ("", "")
+    assert decisions.parse_traceparent(None) == ("", "")
 
 
 # --- the hash chain ------------------------------------------------------------------------------
 
+
 def _chain(n: int) -> list[dict]:
     prev, out = GENESIS_HASH, []
     for seq in range(1, n + 1):
-        rec = {"seq": seq, "decision_id": f"d{seq}", "recorded_at": NOW, "party": OIN,
-               "person": "p", "role": "caseworker", "action": "read", "purpose": "care",
-               "resource": f"itm-{seq}", "recipient": OIN, "subject_pseudonym": "psn",
-               "case_id": "c", "provider": OIN, "result": "allowed", "reasons": ["r"],
-               "policy_revision": "rev", "trace_id": "", "span_id": "",
-               "processing_activity": "ZT-VA-03@1", "emergency": False, "prev_hash": prev}
+        rec = {
+            "seq": seq,
+            "decision_id": f"d{seq}",
+            "recorded_at": NOW,
+            "party": OIN,
+            "person": "p",
+            "role": "caseworker",
+            "action": "read",
+            "purpose": "care",
+            "resource": f"itm-{seq}",
+            "recipient": OIN,
+            "subject_pseudonym": "psn",
+            "case_id": "c",
+            "provider": OIN,
+            "result": "allowed",
+            "reasons": ["r"],
+            "policy_revision": "rev",
+            "trace_id": "",
+            "span_id": "",
+            "processing_activity": "ZT-VA-03@1",
+            "emergency": False,
+            "prev_hash": prev,
+        }
         rec["hash"] = record_hash(rec)
         prev = rec["hash"]
         out.append(rec)
@@ -177,9 +262,16 @@ def test_an_empty_log_verifies():
     assert verify_chain([], 0, GENESIS_HASH).intact
 
 
-@pytest.mark.parametrize("field,value", [("result", "denied"), ("party", "x"),
-                                         ("reasons", ["other"]), ("emergency", True),
-                                         ("recorded_at", NOW + timedelta(seconds=1))])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("result", "denied"),
+        ("party", "x"),
+        ("reasons", ["other"]),
+        ("emergency", True),
+        ("recorded_at", NOW + timedelta(seconds=1)),
+    ],
+)
 def test_altering_any_field_of_a_record_is_detected(field, value):
     chain = _chain(5)
     chain[2][field] = value
@@ -210,6 +302,7 @@ def test_removing_the_last_record_is_detected_by_the_chain_head():
 
 
 # --- the processing register ---------------------------------------------------------------------
+
 
 def test_the_shipped_processing_register_has_the_nine_fields_of_bijlage_3():
     register = ProcessingRegister()

@@ -11,8 +11,12 @@ from services.governance.domain.bodies import Body, seats_from_covenant
 from services.governance.domain.report import AnnualReport, metric_of
 from zorgtafel.contracts import events as ev
 
-GRAVE, HELMOND, LUMENS, MO = ("00000099000000000016", "00000099000000000018",
-                              "00000099000000000053", "00000099000000000054")
+GRAVE, HELMOND, LUMENS, MO = (
+    "00000099000000000016",
+    "00000099000000000018",
+    "00000099000000000053",
+    "00000099000000000054",
+)
 
 
 def seats():

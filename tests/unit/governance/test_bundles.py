@@ -30,9 +30,16 @@ def _tgz(files: dict[str, bytes]) -> bytes:
     return gzip.compress(raw.getvalue())
 
 
-@pytest.mark.parametrize("data", [b"", b"not a tarball", _tgz({"x.rego": b"package x"}),
-                                  _tgz({".manifest": b"{not json"}),
-                                  _tgz({".manifest": b'{"roots": []}'})])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a tarball",
+        _tgz({"x.rego": b"package x"}),
+        _tgz({".manifest": b"{not json"}),
+        _tgz({".manifest": b'{"roots": []}'}),
+    ],
+)
 def test_something_that_is_not_a_bundle_is_invalid_argument(data):
     with pytest.raises(InvalidArgument) as err:
         bundle_revision(data)
@@ -42,8 +49,12 @@ def test_something_that_is_not_a_bundle_is_invalid_argument(data):
 def test_bundle_whose_files_do_not_match_its_revision_is_refused(tmp_path):
     out = tmp_path / "b.tar.gz"
     rev = build_bundle(DEFAULT_POLICY_DIR, out)
-    forged = _tgz({".manifest": ('{"revision": "%s", "roots": ["zorgtafel"]}' % rev).encode(),
-                   "authz/authz.rego": b"package zorgtafel.authz\ndecision := {\"allow\": true}"})
+    forged = _tgz(
+        {
+            ".manifest": ('{"revision": "%s", "roots": ["zorgtafel"]}' % rev).encode(),
+            "authz/authz.rego": b'package zorgtafel.authz\ndecision := {"allow": true}',
+        }
+    )
     with pytest.raises(InvalidArgument) as err:
         bundle_revision(forged)
     assert "hash" in err.value.message

@@ -7,9 +7,16 @@ from datetime import datetime, timezone
 import pytest
 
 from services.governance.domain.bodies import Body
-from services.governance.domain.decisions import (Proposal, ProposalKind, ProposalStatus, Tally,
-                                                  VoteChoice, check_code, count_votes,
-                                                  missing_input)
+from services.governance.domain.decisions import (
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    Tally,
+    VoteChoice,
+    count_votes,
+    missing_input,
+)
+from services.governance.domain.formats import check_code
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -61,12 +68,24 @@ def test_affected_party_that_voted_or_gave_input_does_not_block():
 
 
 def test_referral_puts_the_same_matter_to_the_board_7_3():
-    p = Proposal("p1", Body.PARTNER_COUNCIL, ProposalKind.WORK_PROCESS, "wp-2",
-                 significantly_affects=[A], proposed_by_party=B, proposed_at=NOW,
-                 work_process_version="2", policy_revision="sha256:x")
+    p = Proposal(
+        "p1",
+        Body.PARTNER_COUNCIL,
+        ProposalKind.WORK_PROCESS,
+        "wp-2",
+        significantly_affects=[A],
+        proposed_by_party=B,
+        proposed_at=NOW,
+        work_process_version="2",
+        policy_revision="sha256:x",
+    )
     r = p.referral("p2", NOW)
     assert (r.body, r.kind, r.subject_code, r.referred_from) == (
-        Body.REGIONAL_BOARD, ProposalKind.WORK_PROCESS, "wp-2", "p1")
+        Body.REGIONAL_BOARD,
+        ProposalKind.WORK_PROCESS,
+        "wp-2",
+        "p1",
+    )
     assert r.significantly_affects == [A] and r.policy_revision == "sha256:x"
     assert r.status is ProposalStatus.OPEN
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.governance.domain.disputes import (Dispute, DisputeAbout, DisputeStatus, Forum)
+from services.governance.domain.disputes import Dispute, DisputeAbout, DisputeStatus, Forum
 from zorgtafel.kernel.errors import FailedPrecondition
 
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -16,11 +16,14 @@ def dispute(about):
     return Dispute("d1", about, None, 0, DisputeStatus.OPEN, "00000099000000000001", NOW, NOW)
 
 
-@pytest.mark.parametrize("about,chain", [
-    (DisputeAbout.CASE_DIRECTOR, [Forum.PROCESS_DIRECTOR, Forum.PARTNER_COUNCIL]),    # 13.4
-    (DisputeAbout.PROCESS_DIRECTOR, [Forum.MANAGERS, Forum.REGIONAL_BOARD]),         # 12.4
-    (DisputeAbout.MANAGERS, [Forum.REGIONAL_BOARD]),                                 # 11.4
-])
+@pytest.mark.parametrize(
+    "about,chain",
+    [
+        (DisputeAbout.CASE_DIRECTOR, [Forum.PROCESS_DIRECTOR, Forum.PARTNER_COUNCIL]),  # 13.4
+        (DisputeAbout.PROCESS_DIRECTOR, [Forum.MANAGERS, Forum.REGIONAL_BOARD]),  # 12.4
+        (DisputeAbout.MANAGERS, [Forum.REGIONAL_BOARD]),  # 11.4
+    ],
+)
 def test_dispute_follows_its_chain_and_stops_at_the_end(about, chain):
     d = dispute(about)
     seen = [d.forum]

@@ -6,12 +6,20 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.governance.domain.membership import (Withdrawal, missing_approvals,
-                                                   require_all_approvals,
-                                                   require_notice_of_default,
-                                                   require_signed_form)
-from services.governance.domain.parties import (EXCLUDE_FROM, JOIN_FROM, Party, PartyKind,
-                                                PartyStatus)
+from services.governance.domain.membership import (
+    Withdrawal,
+    missing_approvals,
+    require_all_approvals,
+    require_notice_of_default,
+    require_signed_form,
+)
+from services.governance.domain.parties import (
+    EXCLUDE_FROM,
+    JOIN_FROM,
+    Party,
+    PartyKind,
+    PartyStatus,
+)
 from zorgtafel.kernel.errors import FailedPrecondition
 
 NOW = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -30,8 +38,9 @@ def test_missing_approval_names_whose_20_4():
     assert B in err.value.message and C in err.value.message and A not in err.value.message
 
 
-@pytest.mark.parametrize("org,chair,missing", [(False, True, "organisation"),
-                                               (True, False, "board_chair")])
+@pytest.mark.parametrize(
+    "org,chair,missing", [(False, True, "organisation"), (True, False, "board_chair")]
+)
 def test_annex_1_needs_both_signatures_20_4(org, chair, missing):
     with pytest.raises(FailedPrecondition) as err:
         require_signed_form(org, chair)

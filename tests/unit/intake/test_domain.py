@@ -9,31 +9,59 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.intake.adapters import policy_facts
-from services.intake.domain.commands import Caller
-from services.intake.domain.model import (
-    Advice, AgeBand, Chain, ConsentStatus, LifeDomain, MeetingPlan, Nomination, Problem,
-    RejectionReason, Routing, Safety, Status, SubjectIdentity, TriageAnswerKind, TriageRound,
-    age_band_for, bsn_valid, check_codes, check_oins, check_text, match_keys, normalise_name,
-    parse_identity, resolve_age_band)
+from services.intake.domain.model import Advice, MeetingPlan, Nomination, Problem, Safety
+from services.intake.domain.subject import (
+    SubjectIdentity,
+    age_band_for,
+    bsn_valid,
+    match_keys,
+    normalise_name,
+    parse_identity,
+    resolve_age_band,
+)
+from services.intake.domain.triage import TriageRound
+from services.intake.domain.vocabulary import (
+    AgeBand,
+    Chain,
+    ConsentStatus,
+    LifeDomain,
+    RejectionReason,
+    Routing,
+    Status,
+    TriageAnswerKind,
+)
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.validate import check_codes, check_oins, check_text
 from zorgtafel.policy.schemas import validate_input
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 TODAY = NOW.date()
-ASTEN, POLICE, LUMENS, HELMOND = ("00000099000000000001", "00000099000000000061",
-                                  "00000099000000000053", "00000099000000000018")
+ASTEN, POLICE, LUMENS, HELMOND = (
+    "00000099000000000001",
+    "00000099000000000061",
+    "00000099000000000053",
+    "00000099000000000018",
+)
 ADVICE = Advice(True, ("A", "C", "D"), ("A holds",), "rev")
 
 
 def nomination(status=Status.NOMINATED, **kw) -> Nomination:
     fields = dict(
-        case_id="a" * 32, subject_pseudonym="p" * 64, nominating_party=ASTEN,
-        nominated_by="worker-1", status=status,
-        identity=SubjectIdentity("Anna", "Jansen", date(2000, 1, 1)), age_band=AgeBand.PLUS_16,
+        case_id="a" * 32,
+        subject_pseudonym="p" * 64,
+        nominating_party=ASTEN,
+        nominated_by="worker-1",
+        status=status,
+        identity=SubjectIdentity("Anna", "Jansen", date(2000, 1, 1)),
+        age_band=AgeBand.PLUS_16,
         problems=(Problem(LifeDomain.HOUSING, "x"), Problem(LifeDomain.SAFETY, "y")),
         safety=Safety(serious_local_safety_problem=True, multiple_chains_needed=True),
-        chains=(Chain.CARE, Chain.COERCION_AND_PRESSURE), consent=ConsentStatus.GIVEN,
-        usage_terms={"purposes": ["care_coordination"]}, nominated_at=NOW)
+        chains=(Chain.CARE, Chain.COERCION_AND_PRESSURE),
+        consent=ConsentStatus.GIVEN,
+        usage_terms={"purposes": ["care_coordination"]},
+        nominated_at=NOW,
+    )
     fields.update(kw)
     return Nomination(**fields)
 
@@ -41,8 +69,9 @@ def nomination(status=Status.NOMINATED, **kw) -> Nomination:
 def in_triage(deadline=NOW + timedelta(days=1), asked=(POLICE, LUMENS)) -> Nomination:
     nom = nomination()
     nom.assess(ADVICE, True, None, "ok", HELMOND)
-    nom.start_triage(TriageRound("r" * 32, deadline, ("safety",), "bekend?", NOW,
-                                 {p: None for p in asked}), NOW)
+    nom.start_triage(
+        TriageRound("r" * 32, deadline, ("safety",), "bekend?", NOW, {p: None for p in asked}), NOW
+    )
     return nom
 
 
@@ -55,8 +84,7 @@ def test_names_are_normalised_for_case_accents_punctuation_and_spacing():
 
 def test_match_keys_strongest_first_and_without_raw_spelling():
     ident = SubjectIdentity("Anna", "JANSEN", date(2000, 1, 1), "111222333", "1234567890")
-    assert match_keys(ident) == ["bsn:111222333", "vnr:1234567890",
-                                 "name:anna|jansen|2000-01-01"]
+    assert match_keys(ident) == ["bsn:111222333", "vnr:1234567890", "name:anna|jansen|2000-01-01"]
     assert match_keys(SubjectIdentity(family_name="Jansen")) == ["name:|jansen|?"]
 
 
@@ -68,20 +96,24 @@ def test_bsn_eleven_test():
     assert not bsn_valid("000000000")
 
 
-@pytest.mark.parametrize("kwargs,field", [
-    (dict(family_name="", bsn="", v_number=""), "subject"),
-    (dict(bsn="123456789"), "subject.bsn"),
-    (dict(v_number="123"), "subject.v_number"),
-    (dict(date_of_birth="2000-13-01"), "subject.date_of_birth"),
-    (dict(date_of_birth="2000-1-1"), "subject.date_of_birth"),
-    (dict(date_of_birth="2030-01-01"), "subject.date_of_birth"),
-    (dict(date_of_birth="1850-01-01"), "subject.date_of_birth"),
-    (dict(family_name="x" * 201), "subject.family_name"),
-    (dict(given_names="a\x07"), "subject.given_names"),
-])
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        (dict(family_name="", bsn="", v_number=""), "subject"),
+        (dict(bsn="123456789"), "subject.bsn"),
+        (dict(v_number="123"), "subject.v_number"),
+        (dict(date_of_birth="2000-13-01"), "subject.date_of_birth"),
+        (dict(date_of_birth="2000-1-1"), "subject.date_of_birth"),
+        (dict(date_of_birth="2030-01-01"), "subject.date_of_birth"),
+        (dict(date_of_birth="1850-01-01"), "subject.date_of_birth"),
+        (dict(family_name="x" * 201), "subject.family_name"),
+        (dict(given_names="a\x07"), "subject.given_names"),
+    ],
+)
 def test_bad_identity_names_the_field(kwargs, field):
-    args = dict(given_names="Anna", family_name="Jansen", date_of_birth="2000-01-01", bsn="",
-                v_number="")
+    args = dict(
+        given_names="Anna", family_name="Jansen", date_of_birth="2000-01-01", bsn="", v_number=""
+    )
     args.update(kwargs)
     with pytest.raises(InvalidArgument) as err:
         parse_identity(today=TODAY, **args)
@@ -94,15 +126,18 @@ def test_a_bsn_alone_identifies_the_subject():
 
 
 # -- age bands (Bijlage 3 consent: under 12, 12-16, 16+) --------------------------------------
-@pytest.mark.parametrize("born,band", [
-    (date(2015, 6, 2), AgeBand.UNDER_12),     # 10, eleven tomorrow
-    (date(2014, 6, 2), AgeBand.UNDER_12),     # turns 12 tomorrow
-    (date(2014, 6, 1), AgeBand.AGE_12_TO_16),  # 12 today
-    (date(2010, 6, 2), AgeBand.AGE_12_TO_16),  # turns 16 tomorrow
-    (date(2010, 6, 1), AgeBand.PLUS_16),       # 16 today
-    (date(1990, 1, 1), AgeBand.PLUS_16),
-    (None, AgeBand.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "born,band",
+    [
+        (date(2015, 6, 2), AgeBand.UNDER_12),  # 10, eleven tomorrow
+        (date(2014, 6, 2), AgeBand.UNDER_12),  # turns 12 tomorrow
+        (date(2014, 6, 1), AgeBand.AGE_12_TO_16),  # 12 today
+        (date(2010, 6, 2), AgeBand.AGE_12_TO_16),  # turns 16 tomorrow
+        (date(2010, 6, 1), AgeBand.PLUS_16),  # 16 today
+        (date(1990, 1, 1), AgeBand.PLUS_16),
+        (None, AgeBand.UNKNOWN),
+    ],
+)
 def test_age_band_follows_the_birthday(born, band):
     assert age_band_for(born, TODAY) == band
 
@@ -118,14 +153,14 @@ def test_stated_age_band_must_agree_with_the_date_of_birth():
 # -- field limits --------------------------------------------------------------------------------
 def test_limits_on_codes_parties_and_text():
     with pytest.raises(InvalidArgument):
-        check_codes(["a"] * 3, "themes", 20)                   # duplicates
+        check_codes(["a"] * 3, "themes", limit=20)  # duplicates
     with pytest.raises(InvalidArgument):
-        check_codes([f"t{i}" for i in range(21)], "themes", 20)
+        check_codes([f"t{i}" for i in range(21)], "themes", limit=20)
     with pytest.raises(InvalidArgument):
         check_oins(["12345"], "asked_parties")
     with pytest.raises(InvalidArgument):
-        check_text("x" * 11, "question", 10)
-    assert check_text("regel 1\nregel 2", "question", 100)
+        check_text("x" * 11, "question", limit=10)
+    assert check_text("regel 1\nregel 2", "question", limit=100)
 
 
 # -- the state machine -------------------------------------------------------------------------
@@ -154,8 +189,9 @@ def test_rejection_needs_a_reason_code_and_ends_the_nomination():
 
 def test_triage_before_assessment_is_refused():
     with pytest.raises(FailedPrecondition) as err:
-        nomination().start_triage(TriageRound("r", NOW + timedelta(days=1), (), "q", NOW,
-                                              {POLICE: None}), NOW)
+        nomination().start_triage(
+            TriageRound("r", NOW + timedelta(days=1), (), "q", NOW, {POLICE: None}), NOW
+        )
     assert err.value.state == "nominated"
 
 
@@ -231,8 +267,9 @@ def test_escalation_to_a_zvh_at_any_time_before_routing(status):
     assert err.value.state == "routed"
 
 
-@pytest.mark.parametrize("status", [Status.ROUTED, Status.REJECTED, Status.WITHDRAWN,
-                                    Status.CLOSED])
+@pytest.mark.parametrize(
+    "status", [Status.ROUTED, Status.REJECTED, Status.WITHDRAWN, Status.CLOSED]
+)
 def test_withdrawal_only_before_the_end(status):
     with pytest.raises(FailedPrecondition) as err:
         nomination(status=status).withdraw()
@@ -243,40 +280,53 @@ def test_lawful_themes_combine_the_directors_statement_and_the_partys_own_answer
     nom = in_triage()
     nom.answer_triage(POLICE, TriageAnswerKind.INVOLVED, "", ("safety",), NOW)
     assert nom.lawful_themes({ASTEN: ("housing",), POLICE: ("housing",)}) == {
-        ASTEN: ("housing",), POLICE: ("housing", "safety")}
+        ASTEN: ("housing",),
+        POLICE: ("housing", "safety"),
+    }
 
 
 # -- facts for the policies match their schemas ---------------------------------------------
 def test_criteria_facts_follow_bijlage_2_and_the_schema():
     facts = policy_facts.criteria_input(nomination())
     validate_input("zorgtafel.intake.criteria", facts)
-    assert facts == {"local_safety_problems": True, "family_system_affected": False,
-                     "multiple_chains_needed": True, "coercion_and_pressure_needed": True,
-                     "life_domains": ["housing", "safety"]}
+    assert facts == {
+        "local_safety_problems": True,
+        "family_system_affected": False,
+        "multiple_chains_needed": True,
+        "coercion_and_pressure_needed": True,
+        "life_domains": ["housing", "safety"],
+    }
     no_coercion = nomination(chains=(Chain.CARE, Chain.SAFETY))
     assert policy_facts.criteria_input(no_coercion)["coercion_and_pressure_needed"] is False
 
 
 def test_access_input_matches_its_schema():
     nom = in_triage()
-    for action in ("read_nomination", "withdraw_nomination", "read_triage_question",
-                   "answer_triage"):
-        validate_input("zorgtafel.intake.access",
-                       policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom))
-    inp = policy_facts.access_input("ask_in_triage", Caller(HELMOND, "p", "process_director"),
-                                    nom)
+    for action in (
+        "read_nomination",
+        "withdraw_nomination",
+        "read_triage_question",
+        "answer_triage",
+    ):
+        validate_input(
+            "zorgtafel.intake.access",
+            policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom),
+        )
+    inp = policy_facts.access_input("ask_in_triage", Caller(HELMOND, "p", "process_director"), nom)
     inp["candidate"] = {"party": POLICE, "status": "active"}
     validate_input("zorgtafel.intake.access", inp)
     assert inp["nomination"]["asked_parties"] == [LUMENS, POLICE]
 
 
-
 def test_invite_input_matches_its_schema_and_marks_who_was_asked():
     nom = in_triage()
     plan = MeetingPlan("goal", "g", ("safety",), ("plan",), (POLICE, ASTEN, "00000099999999999999"))
-    inp = policy_facts.invite_input(nom, plan, {POLICE: ("safety",)},
-                                    {POLICE: "active", ASTEN: "active",
-                                     "00000099999999999999": "unknown"})
+    inp = policy_facts.invite_input(
+        nom,
+        plan,
+        {POLICE: ("safety",)},
+        {POLICE: "active", ASTEN: "active", "00000099999999999999": "unknown"},
+    )
     validate_input("zorgtafel.casework.invite", inp)
     by_party = {c["party"]: c for c in inp["candidates"]}
     assert by_party[POLICE]["relevance"] == "asked_in_triage"
@@ -285,8 +335,9 @@ def test_invite_input_matches_its_schema_and_marks_who_was_asked():
     assert inp["case"]["nominating_party"] == ASTEN
 
 
-@pytest.mark.parametrize("status", [Status.LINKED, Status.REJECTED, Status.TRIAGE,
-                                    Status.WITHDRAWN, Status.ROUTED])
+@pytest.mark.parametrize(
+    "status", [Status.LINKED, Status.REJECTED, Status.TRIAGE, Status.WITHDRAWN, Status.ROUTED]
+)
 def test_assessment_only_of_a_fresh_nomination(status):
     with pytest.raises(FailedPrecondition) as err:
         nomination(status=status).assess(ADVICE, True, None, "x", HELMOND)
@@ -296,8 +347,9 @@ def test_assessment_only_of_a_fresh_nomination(status):
 def test_a_second_triage_round_is_refused():
     nom = in_triage()
     with pytest.raises(FailedPrecondition) as err:
-        nom.start_triage(TriageRound("s" * 32, NOW + timedelta(days=1), (), "q", NOW,
-                                     {POLICE: None}), NOW)
+        nom.start_triage(
+            TriageRound("s" * 32, NOW + timedelta(days=1), (), "q", NOW, {POLICE: None}), NOW
+        )
     assert err.value.state == "triage"
 
 

@@ -419,10 +419,14 @@ class UpdateActionResponse(_message.Message):
     def __init__(self, action: _Optional[_Union[PlanAction, _Mapping]] = ...) -> None: ...
 
 class ListOverdueActionsRequest(_message.Message):
-    __slots__ = ("case_id",)
+    __slots__ = ("case_id", "page_size", "page_token")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     case_id: str
-    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, case_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class OverdueAction(_message.Message):
     __slots__ = ("case_id", "action_id", "party", "due_date", "status", "days_overdue", "flagged_to")
@@ -443,10 +447,12 @@ class OverdueAction(_message.Message):
     def __init__(self, case_id: _Optional[str] = ..., action_id: _Optional[str] = ..., party: _Optional[str] = ..., due_date: _Optional[str] = ..., status: _Optional[_Union[ActionStatus, str]] = ..., days_overdue: _Optional[int] = ..., flagged_to: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListOverdueActionsResponse(_message.Message):
-    __slots__ = ("actions",)
+    __slots__ = ("actions", "next_page_token")
     ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     actions: _containers.RepeatedCompositeFieldContainer[OverdueAction]
-    def __init__(self, actions: _Optional[_Iterable[_Union[OverdueAction, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, actions: _Optional[_Iterable[_Union[OverdueAction, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class DeescalateRequest(_message.Message):
     __slots__ = ("request_id", "case_id", "meeting_id", "criteria_met")

@@ -347,16 +347,22 @@ class Review(_message.Message):
     def __init__(self, review_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., justification: _Optional[str] = ..., client_informed: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListReviewsRequest(_message.Message):
-    __slots__ = ("case_id",)
+    __slots__ = ("case_id", "page_size", "page_token")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     case_id: str
-    def __init__(self, case_id: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, case_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListReviewsResponse(_message.Message):
-    __slots__ = ("reviews",)
+    __slots__ = ("reviews", "next_page_token")
     REVIEWS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     reviews: _containers.RepeatedCompositeFieldContainer[Review]
-    def __init__(self, reviews: _Optional[_Iterable[_Union[Review, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, reviews: _Optional[_Iterable[_Union[Review, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AccessLogEntry(_message.Message):
     __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash")
@@ -405,22 +411,28 @@ class AccessLogEntry(_message.Message):
     def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
 
 class AccessLogRequest(_message.Message):
-    __slots__ = ("subject_pseudonym", "provider", "party", "limit")
+    __slots__ = ("subject_pseudonym", "provider", "party", "limit", "page_size", "page_token")
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     PARTY_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     subject_pseudonym: str
     provider: str
     party: str
     limit: int
-    def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class AccessLogResponse(_message.Message):
-    __slots__ = ("entries",)
+    __slots__ = ("entries", "next_page_token")
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     entries: _containers.RepeatedCompositeFieldContainer[AccessLogEntry]
-    def __init__(self, entries: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, entries: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class VerifyLogRequest(_message.Message):
     __slots__ = ()
@@ -571,16 +583,22 @@ class DecideSubjectRequestResponse(_message.Message):
     def __init__(self, request: _Optional[_Union[SubjectRequestRecord, _Mapping]] = ...) -> None: ...
 
 class ListSubjectRequestsRequest(_message.Message):
-    __slots__ = ("subject_pseudonym",)
+    __slots__ = ("subject_pseudonym", "page_size", "page_token")
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     subject_pseudonym: str
-    def __init__(self, subject_pseudonym: _Optional[str] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListSubjectRequestsResponse(_message.Message):
-    __slots__ = ("requests",)
+    __slots__ = ("requests", "next_page_token")
     REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     requests: _containers.RepeatedCompositeFieldContainer[SubjectRequestRecord]
-    def __init__(self, requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ProcessingActivity(_message.Message):
     __slots__ = ("id", "version", "name", "controller", "purpose", "subject_categories", "data_categories", "recipients", "legal_basis", "transfers_outside_eea", "retention")
@@ -609,14 +627,20 @@ class ProcessingActivity(_message.Message):
     def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., name: _Optional[str] = ..., controller: _Optional[str] = ..., purpose: _Optional[str] = ..., subject_categories: _Optional[_Iterable[str]] = ..., data_categories: _Optional[_Iterable[str]] = ..., recipients: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., transfers_outside_eea: _Optional[str] = ..., retention: _Optional[str] = ...) -> None: ...
 
 class ListProcessingActivitiesRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListProcessingActivitiesResponse(_message.Message):
-    __slots__ = ("activities",)
+    __slots__ = ("activities", "next_page_token")
     ACTIVITIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     activities: _containers.RepeatedCompositeFieldContainer[ProcessingActivity]
-    def __init__(self, activities: _Optional[_Iterable[_Union[ProcessingActivity, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, activities: _Optional[_Iterable[_Union[ProcessingActivity, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class Breach(_message.Message):
     __slots__ = ("breach_id", "detected_at", "recorded_at", "recorded_by_party", "nature", "data_categories", "subjects_affected", "case_ids", "consequences", "measures", "reported_to_authority", "reported_at", "subjects_informed")
@@ -663,14 +687,20 @@ class RecordBreachResponse(_message.Message):
     def __init__(self, breach_id: _Optional[str] = ...) -> None: ...
 
 class ListBreachesRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListBreachesResponse(_message.Message):
-    __slots__ = ("breaches",)
+    __slots__ = ("breaches", "next_page_token")
     BREACHES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     breaches: _containers.RepeatedCompositeFieldContainer[Breach]
-    def __init__(self, breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, breaches: _Optional[_Iterable[_Union[Breach, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ExportRegisterRequest(_message.Message):
     __slots__ = ("register",)

@@ -183,18 +183,24 @@ class Party(_message.Message):
     def __init__(self, party_id: _Optional[str] = ..., name: _Optional[str] = ..., kind: _Optional[_Union[PartyKind, str]] = ..., status: _Optional[_Union[PartyStatus, str]] = ..., status_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ListPartiesRequest(_message.Message):
-    __slots__ = ("kind", "status")
+    __slots__ = ("kind", "status", "page_size", "page_token")
     KIND_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     kind: PartyKind
     status: PartyStatus
-    def __init__(self, kind: _Optional[_Union[PartyKind, str]] = ..., status: _Optional[_Union[PartyStatus, str]] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, kind: _Optional[_Union[PartyKind, str]] = ..., status: _Optional[_Union[PartyStatus, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListPartiesResponse(_message.Message):
-    __slots__ = ("parties",)
+    __slots__ = ("parties", "next_page_token")
     PARTIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     parties: _containers.RepeatedCompositeFieldContainer[Party]
-    def __init__(self, parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, parties: _Optional[_Iterable[_Union[Party, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetPartyRequest(_message.Message):
     __slots__ = ("party_id",)
@@ -261,16 +267,22 @@ class BodyInfo(_message.Message):
     def __init__(self, body: _Optional[_Union[Body, str]] = ..., articles: _Optional[_Iterable[str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ...) -> None: ...
 
 class ListBodiesRequest(_message.Message):
-    __slots__ = ("body",)
+    __slots__ = ("body", "page_size", "page_token")
     BODY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     body: Body
-    def __init__(self, body: _Optional[_Union[Body, str]] = ...) -> None: ...
+    page_size: int
+    page_token: str
+    def __init__(self, body: _Optional[_Union[Body, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListBodiesResponse(_message.Message):
-    __slots__ = ("bodies",)
+    __slots__ = ("bodies", "next_page_token")
     BODIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     bodies: _containers.RepeatedCompositeFieldContainer[BodyInfo]
-    def __init__(self, bodies: _Optional[_Iterable[_Union[BodyInfo, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, bodies: _Optional[_Iterable[_Union[BodyInfo, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AssignSeatRequest(_message.Message):
     __slots__ = ("request_id", "seat_id")

@@ -2,7 +2,10 @@
 arrive through ``config.attributes`` (see ``zorgtafel.kernel.migrate``), so each service keeps
 only its own ``versions/`` folder."""
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import text
 
 from zorgtafel.kernel.types import UtcDateTime
@@ -13,15 +16,16 @@ engine = config.attributes["engine"]
 schema = config.attributes.get("schema")
 
 
-
-def render_item(type_, obj, autogen_context):
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     # Our TypeDecorators are plain columns in DDL: render them so revisions need no import.
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
     return False
 
 
-MIGRATION_LOCK = 0x7A7467  # any constant: serialises concurrent migrators (replicas' init containers)
+MIGRATION_LOCK = (
+    0x7A7467  # any constant: serialises concurrent migrators (replicas' init containers)
+)
 
 with engine.connect() as connection:
     if connection.dialect.name == "postgresql":

@@ -1,0 +1,59 @@
+"""Casework's composition: its ``Deps`` (the policy gate, its own settings, the disclosure
+client), built once per running service, and the parts the kernel runs (the servicer and the
+consumed triage outcome)."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from services.casework.adapters import orm
+from services.casework.adapters.disclosure_client import DisclosureClient
+from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain.events import REGISTRY
+from services.casework.entrypoints.consumers import on_case_triaged
+from services.casework.entrypoints.grpc_api import SERVICE, CaseworkServicer
+from services.casework.service_layer.deps import Deps
+from services.casework.settings import CaseworkSettings
+from zorgtafel.casework.v1 import casework_pb2_grpc
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+
+__all__ = ["Deps", "build", "make_deps"]
+
+
+def make_deps(platform: Platform) -> Deps:
+    settings = CaseworkSettings.from_settings(platform.settings)
+    return Deps(
+        policy=platform.policy,
+        settings=settings,
+        disclosure=DisclosureClient(settings.disclosure_address),
+    )
+
+
+def build(platform: Platform) -> ServiceParts:
+    deps = make_deps(platform)
+    servicer = CaseworkServicer(deps, platform.uow_factory)
+    return ServiceParts(
+        grpc=(
+            GrpcService(SERVICE, casework_pb2_grpc.add_CaseworkServiceServicer_to_server, servicer),
+        ),
+        consumes={ev.TOPIC["intake"]: {ev.CASE_TRIAGED: partial(on_case_triaged, deps)}},
+    )
+
+
+# -- what the kernel runs -----------------------------------------------------------------------
+VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def definition() -> ServiceDefinition:
+    orm.start_mappers()
+    return ServiceDefinition(
+        name="casework",
+        metadata=orm.metadata,
+        tables=orm.tables,
+        versions_dir=VERSIONS,
+        registry=REGISTRY,
+        build=build,
+        uow_class=CaseworkUnitOfWork,
+    )

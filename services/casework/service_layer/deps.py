@@ -1,0 +1,18 @@
+"""What casework's handlers need beyond a unit of work, built once per running service by
+``services/casework/bootstrap.py``. Defined here, below the bootstrap, so that handlers and
+entrypoints can name it while every import still points inward (import-linter's layers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.casework.adapters.disclosure_client import DisclosureClient
+from services.casework.settings import CaseworkSettings
+from zorgtafel.kernel.gate import PolicyGate
+
+
+@dataclass(frozen=True)
+class Deps:
+    policy: PolicyGate
+    settings: CaseworkSettings
+    disclosure: DisclosureClient  # asked for the pre-read set (12.2f)

@@ -1,0 +1,122 @@
+"""What every casework use case shares: loading the case and its meetings, and the three
+policies it obeys (``zorgtafel.casework.act``, ``.view`` and ``.invite``) through the gate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain.model import Case, CaseState, Meeting, PartyRole
+from services.casework.service_layer.deps import Deps
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, NotFound
+from zorgtafel.kernel.validate import check_id
+
+ACT = "zorgtafel.casework.act"
+VIEW = "zorgtafel.casework.view"
+INVITE = "zorgtafel.casework.invite"
+
+
+# -- policy --------------------------------------------------------------------------------
+def _case_facts(case: Case, roles: list[PartyRole]) -> dict:
+    return {
+        "id": case.case_id,
+        "state": case.state.value,
+        "process_director_party": case.process_director_party,
+        "case_director_party": case.case_director_party,
+        "roles": {
+            r.party: {"role": r.role, "information_need": list(r.information_need)} for r in roles
+        },
+    }
+
+
+def authorise(
+    deps: Deps,
+    action: str,
+    caller: Caller,
+    case: Case,
+    *,
+    meeting: Meeting | None = None,
+    action_party: str | None = None,
+) -> None:
+    """``zorgtafel.casework.act`` decides whether this caller may do this to this case."""
+    facts: dict[str, Any] = {
+        "action": action,
+        "principal": caller.as_input(),
+        "case": _case_facts(case, []),
+    }
+    if meeting is not None:
+        facts["meeting"] = {
+            "invitees": list(meeting.invitees),
+            "attendees": list(meeting.attendees),
+        }
+    if action_party is not None:
+        facts["action_party"] = action_party
+    deps.policy.require(ACT, facts)
+
+
+def view(
+    deps: Deps,
+    caller: Caller,
+    case: Case,
+    roles: list[PartyRole],
+    entries: list[dict] | None = None,
+) -> dict:
+    """``zorgtafel.casework.view``: what of this case the caller may see (8.4c); with
+    ``entries``, also which of those timeline entries (positions in ``entries_visible``)."""
+    facts: dict[str, Any] = {"principal": caller.as_input(), "case": _case_facts(case, roles)}
+    if entries is not None:
+        facts["entries"] = entries
+    return dict(deps.policy.evaluate(VIEW, facts))
+
+
+def invite(
+    deps: Deps, case: Case, themes: tuple[str, ...], candidates: list[dict]
+) -> Mapping[str, Any]:
+    """``zorgtafel.casework.invite``: which candidates may lawfully attend (12.2e)."""
+    return deps.policy.evaluate(
+        INVITE,
+        {
+            "case": {
+                "id": case.case_id,
+                "themes": list(themes),
+                "nominating_party": case.nominating_party,
+            },
+            "candidates": candidates,
+        },
+    )
+
+
+# -- loading -------------------------------------------------------------------------------
+def load_case(uow: CaseworkUnitOfWork, case_id: str, *, for_update: bool = False) -> Case:
+    check_id(case_id, "case_id")
+    case = uow.cases.get(case_id, for_update=for_update)
+    if case is None:
+        if uow.cases.was_purged(case_id):
+            raise FailedPrecondition(
+                CaseState.PURGED.value,
+                "the case was purged: nothing of it is kept (1.2)",
+                subject="case.state",
+            )
+        raise NotFound("case", "with this case_id")
+    return case
+
+
+def meeting_of(uow: CaseworkUnitOfWork, case: Case, meeting_id: str) -> Meeting:
+    check_id(meeting_id, "meeting_id")
+    m = uow.cases.meeting(case.case_id, meeting_id)
+    if m is None:
+        raise NotFound("meeting", "with this meeting_id in this case")
+    return m
+
+
+def held_meeting(uow: CaseworkUnitOfWork, case: Case, meeting_id: str) -> Meeting:
+    check_id(meeting_id, "meeting_id")
+    return case.require_held(uow.cases.meeting(case.case_id, meeting_id), meeting_id)
+
+
+def party_facts(uow: CaseworkUnitOfWork, party: str) -> tuple[bool, str]:
+    """(is a party of the covenant, its status) from the party-status projection."""
+    status = uow.cases.party_status(party)
+    return (True, status) if status is not None else (False, "unknown")

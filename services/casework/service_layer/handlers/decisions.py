@@ -1,0 +1,129 @@
+"""3. The decisions of a held case meeting (8.4): the case director, the plan of approach, the
+parties' roles and information needs, the de-escalation criteria."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain import commands as c
+from services.casework.domain import events as ev
+from services.casework.domain.model import MEETING_STATES, ActionStatus, Case, PartyRole, PlanAction
+from services.casework.service_layer.deps import Deps
+from services.casework.service_layer.handlers.common import authorise, held_meeting, load_case
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.uow import utcnow
+from zorgtafel.kernel.validate import (
+    MAX_LIST,
+    check_code,
+    check_codes,
+    check_date,
+    check_oin,
+    check_oins,
+    check_person,
+    check_text,
+)
+
+
+def appoint_director(
+    deps: Deps, uow: CaseworkUnitOfWork, cmd: c.AppointDirector, caller: Caller
+) -> Case:
+    case = load_case(uow, cmd.case_id, for_update=True)
+    authorise(deps, "decide", caller, case)
+    case.require(MEETING_STATES, "appoint a case director for")
+    held_meeting(uow, case, cmd.meeting_id)
+    check_oin(cmd.party, "party")
+    check_person(cmd.person, "person")
+    case.appoint_director(cmd.party, cmd.person)
+    uow.cases.save(case)
+    uow.emit(ev.DirectorAppointed(case_id=case.case_id, party=cmd.party, person=cmd.person))
+    return case
+
+
+def adopt_plan(
+    deps: Deps, uow: CaseworkUnitOfWork, cmd: c.AdoptPlan, caller: Caller
+) -> tuple[int, list[PlanAction]]:
+    case = load_case(uow, cmd.case_id, for_update=True)
+    authorise(deps, "adopt_plan", caller, case)
+    case.require(MEETING_STATES, "adopt a plan for")
+    held_meeting(uow, case, cmd.meeting_id)
+    if not cmd.actions:
+        raise InvalidArgument("actions", "a plan has at least one action")
+    if len(cmd.actions) > MAX_LIST:
+        raise InvalidArgument("actions", f"at most {MAX_LIST} actions")
+    parsed = []
+    for n, a in enumerate(cmd.actions):
+        check_oin(a.party, f"actions[{n}].party")
+        check_text(a.what, f"actions[{n}].what")
+        parsed.append((a, check_date(a.due_date, f"actions[{n}].due_date")))
+    version = case.adopt_plan()
+    now = utcnow()
+    actions = []
+    for a, due in parsed:
+        action = PlanAction(
+            action_id=str(uuid.uuid4()),
+            case_id=case.case_id,
+            plan_version=version,
+            party=a.party,
+            what=a.what,
+            due_date=due,
+            updated_at=now,
+        )
+        uow.cases.add_action(action)
+        actions.append(action)
+    # A new plan replaces the previous one: its unfinished actions are cancelled.
+    for old in uow.cases.actions(case.case_id):
+        if old.plan_version < version and old.status in (
+            ActionStatus.OPEN,
+            ActionStatus.IN_PROGRESS,
+        ):
+            old.status = ActionStatus.CANCELLED
+            old.updated_at = now
+            uow.cases.save_action(old)
+    uow.cases.save(case)
+    uow.emit(ev.PlanAdopted(case_id=case.case_id, plan_version=version, actions=len(actions)))
+    return version, actions
+
+
+def set_roles(
+    deps: Deps, uow: CaseworkUnitOfWork, cmd: c.SetRoles, caller: Caller
+) -> list[PartyRole]:
+    case = load_case(uow, cmd.case_id, for_update=True)
+    authorise(deps, "decide", caller, case)
+    case.set_roles()
+    held_meeting(uow, case, cmd.meeting_id)
+    if not cmd.roles:
+        raise InvalidArgument("roles", "at least one involved party")
+    if len(cmd.roles) > MAX_LIST:
+        raise InvalidArgument("roles", f"at most {MAX_LIST} parties")
+    check_oins([r.party for r in cmd.roles], "roles.party")
+    roles = []
+    for n, r in enumerate(cmd.roles):
+        check_code(r.role, f"roles[{n}].role")
+        need = check_codes(r.information_need, f"roles[{n}].information_need")
+        roles.append(PartyRole(r.party, r.role, need))
+    roles.sort(key=lambda r: r.party)
+    uow.cases.replace_roles(case.case_id, roles)
+    uow.emit(
+        ev.RolesSet(
+            case_id=case.case_id,
+            roles={
+                r.party: {"role": r.role, "information_need": list(r.information_need)}
+                for r in roles
+            },
+        )
+    )
+    return roles
+
+
+def set_criteria(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.SetCriteria, caller: Caller) -> Case:
+    case = load_case(uow, cmd.case_id, for_update=True)
+    authorise(deps, "decide", caller, case)
+    case.require(MEETING_STATES, "set de-escalation criteria for")
+    held_meeting(uow, case, cmd.meeting_id)
+    codes = check_codes(cmd.criteria, "criteria", required=True)
+    case.set_criteria(codes)
+    uow.cases.save(case)
+    uow.emit(ev.CriteriaSet(case_id=case.case_id, meeting_id=cmd.meeting_id, criteria=codes))
+    return case

@@ -1,0 +1,69 @@
+"""1. A case opens from intake's triage outcome (routing ``case_meeting``)."""
+
+from __future__ import annotations
+
+from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain import commands as c
+from services.casework.domain import events as ev
+from services.casework.domain.model import Case, CaseState
+from zorgtafel.contracts.intake import CaseTriaged
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.uow import utcnow
+from zorgtafel.kernel.validate import check_id, check_oin, check_oins, check_pseudonym
+
+AGE_BANDS = {"under_12", "12_to_16", "16_plus", "unknown"}
+
+
+def open_case_command(triaged: CaseTriaged) -> c.OpenCase:
+    """The case to open from intake's triage outcome; its types are the contract's, its
+    formats (ids, codes, pseudonyms) are checked here."""
+    cmd = c.OpenCase(
+        case_id=triaged.case_id,
+        subject_pseudonym=triaged.subject_pseudonym,
+        nominating_party=triaged.nominating_party,
+        age_band=triaged.age_band or "unknown",
+        process_director_party=triaged.process_director_party,
+        goal_code=triaged.goal_code,
+        themes=triaged.themes,
+        decision_types=triaged.decision_types,
+        invitees=triaged.invitees,
+    )
+    check_id(cmd.case_id, "case_id")
+    check_pseudonym(cmd.subject_pseudonym, "subject_pseudonym")
+    check_oin(cmd.nominating_party, "nominating_party")
+    check_oin(cmd.process_director_party, "process_director_party")
+    check_oins(cmd.invitees, "invitees")
+    if cmd.age_band not in AGE_BANDS:
+        raise InvalidArgument("age_band", "unknown age band")
+    return cmd
+
+
+def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
+    """Open the case once; False when it exists or was purged (a redelivered or late event)."""
+    if uow.cases.exists(cmd.case_id) or uow.cases.was_purged(cmd.case_id):
+        return False
+    case = Case(
+        case_id=cmd.case_id,
+        state=CaseState.OPEN,
+        process_director_party=cmd.process_director_party,
+        nominating_party=cmd.nominating_party,
+        subject_pseudonym=cmd.subject_pseudonym,
+        age_band=cmd.age_band,
+        opened_at=utcnow(),
+        goal_code=cmd.goal_code,
+        themes=cmd.themes,
+        decision_types=cmd.decision_types,
+        triage_invitees=cmd.invitees,
+    )
+    uow.cases.add(case)
+    uow.emit(
+        ev.CaseOpened(
+            case_id=case.case_id,
+            subject_pseudonym=case.subject_pseudonym,
+            nominating_party=case.nominating_party,
+            age_band=case.age_band,
+            invitees=case.triage_invitees,
+            process_director_party=case.process_director_party,
+        )
+    )
+    return True

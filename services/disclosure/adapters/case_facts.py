@@ -1,0 +1,86 @@
+"""Disclosure's projections of other services' facts: the case (intake's and casework's: a
+pseudonym, an age band, the involved parties' roles and information needs, art. 8.4c) and the
+status of parties (governance's, kept by the kernel in ``party_directory``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from services.disclosure.adapters.orm import case_facts, tables
+from services.disclosure.domain.decisions import CaseFacts
+from zorgtafel.kernel.uow import utcnow
+
+
+class CaseFactsRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def find(self, case_id: str) -> CaseFacts | None:
+        row = self._s.execute(select(case_facts).where(case_facts.c.case_id == case_id)).first()
+        if row is None:
+            return None
+        return CaseFacts(
+            row.case_id, row.subject_pseudonym or "", row.age_band, json.loads(row.roles or "{}")
+        )
+
+    def known(self, case_id: str) -> bool:
+        return (
+            self._s.execute(
+                select(case_facts.c.case_id).where(case_facts.c.case_id == case_id)
+            ).first()
+            is not None
+        )
+
+    def of_subject(self, subject_pseudonym: str) -> list[str]:
+        return [
+            r.case_id
+            for r in self._s.execute(
+                select(case_facts.c.case_id).where(
+                    case_facts.c.subject_pseudonym == subject_pseudonym
+                )
+            ).all()
+        ]
+
+    def upsert(self, case_id: str, **values: Any) -> None:
+        """Record what an event says about the case; absent values leave the facts as they
+        are (events of one case arrive from two topics, in any order)."""
+        values = {k: v for k, v in values.items() if v not in (None, "")}
+        now = utcnow()
+        if not self.known(case_id):
+            self._s.execute(
+                insert(case_facts).values(
+                    case_id=case_id,
+                    subject_pseudonym=None,
+                    age_band="unknown",
+                    nominating_party=None,
+                    opened=False,
+                    roles="{}",
+                    updated_at=now,
+                )
+            )
+        if values:
+            self._s.execute(
+                update(case_facts)
+                .where(case_facts.c.case_id == case_id)
+                .values(updated_at=now, **values)
+            )
+
+    def delete(self, case_id: str) -> None:
+        self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))
+
+
+class PartyRepository:
+    """The party-status projection, read in the handler's own transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def status(self, party_id: str) -> str | None:
+        """The party's covenant status, or None when it is not a party (a third party)."""
+        t = tables["party_directory"]
+        row = self._s.execute(select(t.c.status).where(t.c.party_id == party_id)).first()
+        return row.status if row else None

@@ -1,0 +1,37 @@
+"""The disclosure unit of work: its repositories on one session, sealing under the kernel's
+per-case data keys (``self.keys``)."""
+
+from __future__ import annotations
+
+from services.disclosure.adapters.accesslog import AccessLogRepository
+from services.disclosure.adapters.case_facts import CaseFactsRepository, PartyRepository
+from services.disclosure.adapters.repository import (
+    ConsentRepository,
+    ItemRepository,
+    ReviewRepository,
+)
+from services.disclosure.adapters.subject_rights import BreachRepository, SubjectRequestRepository
+from zorgtafel.kernel.casekeys import CaseKeys
+from zorgtafel.kernel.uow import UnitOfWork
+
+
+class DisclosureUnitOfWork(UnitOfWork):
+    keys: CaseKeys
+    items: ItemRepository
+    consents: ConsentRepository
+    reviews: ReviewRepository
+    cases: CaseFactsRepository
+    parties: PartyRepository
+    subject_requests: SubjectRequestRepository
+    breaches: BreachRepository
+    access_log: AccessLogRepository
+
+    def _attach(self, session) -> None:
+        self.items = ItemRepository(session, self.keys)
+        self.consents = ConsentRepository(session)
+        self.reviews = ReviewRepository(session, self.keys)
+        self.cases = CaseFactsRepository(session)
+        self.parties = PartyRepository(session)
+        self.subject_requests = SubjectRequestRepository(session)
+        self.breaches = BreachRepository(session)
+        self.access_log = AccessLogRepository(session)

@@ -1,0 +1,92 @@
+"""Disclosure's composition root: ``build(platform)`` makes the dependencies once and the
+parts the kernel runs (the servicer, consumed facts, the access log's chain head, the hook
+that logs refused attempts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy.exc import IntegrityError
+
+from services.disclosure.adapters import orm
+from services.disclosure.adapters.registers import ProcessingRegister
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain.events import REGISTRY
+from services.disclosure.entrypoints import proto_mapping
+from services.disclosure.entrypoints.consumers import consumption
+from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from services.disclosure.service_layer.deps import Deps
+from services.disclosure.service_layer.handlers import audit
+from zorgtafel.disclosure.v1 import disclosure_pb2_grpc
+from zorgtafel.kernel.callcontext import RefusedCall
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.commands import Commands
+from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+
+__all__ = ["Deps", "build", "make_deps"]
+
+
+def make_deps(platform: Platform) -> Deps:
+    return Deps(policy=platform.policy, register=ProcessingRegister())
+
+
+def build(platform: Platform) -> ServiceParts:
+    deps = make_deps(platform)
+    # The kernel makes the definition's unit of work (``DisclosureUnitOfWork``).
+    uow_factory = cast(Callable[[], DisclosureUnitOfWork], platform.uow_factory)
+    servicer = DisclosureServicer(deps, uow_factory, Commands(uow_factory, proto_mapping.SERVICE))
+
+    def start_access_log() -> None:
+        try:
+            with uow_factory() as uow:
+                uow.access_log.ensure_head()
+                uow.commit()
+        except IntegrityError:
+            pass  # another replica created the chain head first
+
+    def on_refused(refused: RefusedCall) -> None:
+        cmd = proto_mapping.refusal_in(refused)
+        if cmd is None:
+            return
+        p = refused.principal
+        caller = Caller(
+            party=p.party,
+            person=p.person,
+            role=p.role,
+            party_status=refused.party_status,
+            authenticated_by=p.authenticated_by,
+        )
+        with uow_factory() as uow:
+            audit.record_refusal(deps, uow, cmd, caller)
+
+    return ServiceParts(
+        grpc=(
+            GrpcService(
+                proto_mapping.SERVICE,
+                disclosure_pb2_grpc.add_DisclosureServiceServicer_to_server,
+                servicer,
+            ),
+        ),
+        consumes=consumption(deps),
+        on_start=(start_access_log,),
+        on_refused=on_refused,
+    )
+
+
+# -- what the kernel runs -----------------------------------------------------------------------
+VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def definition() -> ServiceDefinition:
+    orm.start_mappers()
+    return ServiceDefinition(
+        name="disclosure",
+        metadata=orm.metadata,
+        tables=orm.tables,
+        versions_dir=VERSIONS,
+        registry=REGISTRY,
+        build=build,
+        uow_class=DisclosureUnitOfWork,
+    )

@@ -1,0 +1,180 @@
+"""What callers ask of disclosure, as plain data (the servicer builds these from protos; the
+handlers validate and carry them out). Enum values are the domain's lower-case names, ""
+when the caller left them unspecified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+from services.disclosure.domain.items import Terms
+
+
+# -- items (art. 16.2) -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Provide:
+    case_id: str
+    category: str
+    classification: str
+    legal_basis: str
+    content_type: str
+    content: bytes
+    terms: Terms
+    field_summaries: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetUsageTerms:
+    item_id: str
+    terms: Terms
+
+
+@dataclass(frozen=True)
+class Retract:
+    item_id: str
+
+
+# -- consents ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordSubjectConsent:
+    case_id: str
+    given_by: str
+    scope: tuple[str, ...]
+    document_ref: str
+    given_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordProviderConsent:
+    """Art. 9.2: the provider's prior written consent to release an item to a third party."""
+
+    item_id: str
+    third_party: str
+    document_ref: str
+    given_at: datetime | None = None
+
+
+# -- disclosure ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BreakGlass:
+    """The safety override's account (Bijlage 3): why, who was consulted, what the client
+    was told. Free text: kept sealed for the review, never in logs or events."""
+
+    justification: str
+    consulted_colleague: str
+    client_informed: str = ""
+
+    def as_facts(self) -> dict[str, str]:
+        return {
+            "justification": self.justification,
+            "consulted_colleague": self.consulted_colleague,
+            "client_informed": self.client_informed,
+        }
+
+
+@dataclass(frozen=True)
+class RequestDisclosure:
+    """Items by id, or every item of a case (optionally of one category)."""
+
+    action: str
+    purpose: str
+    item_ids: tuple[str, ...] = ()
+    case_id: str = ""
+    category: str = ""
+    third_party: str = ""
+    break_glass: BreakGlass | None = None
+    trace_id: str = ""
+    span_id: str = ""
+
+
+# -- reviews and the access log ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ListReviews:
+    case_id: str = ""
+
+
+@dataclass(frozen=True)
+class QueryAccessLog:
+    by: str  # subject_pseudonym | provider | party
+    value: str
+    limit: int = 0  # 0: the maximum
+
+
+@dataclass(frozen=True)
+class VerifyLog:
+    pass
+
+
+# -- subject rights ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SubjectAccessReport:
+    subject_pseudonym: str
+
+
+@dataclass(frozen=True)
+class SubmitSubjectRequest:
+    kind: str
+    subject_pseudonym: str
+    document_ref: str
+    case_id: str = ""
+    item_id: str = ""
+
+
+@dataclass(frozen=True)
+class DecideSubjectRequest:
+    subject_request_id: str
+    outcome: str
+    refusal_ground: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ListSubjectRequests:
+    subject_pseudonym: str = ""
+
+
+# -- registers -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RecordBreach:
+    detected_at: datetime | None
+    nature: str
+    data_categories: tuple[str, ...] = ()
+    subjects_affected: int = 0
+    case_ids: tuple[str, ...] = ()
+    consequences: str = ""
+    measures: str = ""
+    reported_to_authority: bool = False
+    reported_at: datetime | None = None
+    subjects_informed: bool = False
+
+
+@dataclass(frozen=True)
+class ListBreaches:
+    pass
+
+
+@dataclass(frozen=True)
+class ListProcessingActivities:
+    pass
+
+
+@dataclass(frozen=True)
+class ExportRegister:
+    register: str  # processing | breaches ("" when unspecified)
+
+
+# -- attempts the authz policy refused (NEN 7513: attempts count) --------------------------------
+@dataclass(frozen=True)
+class RecordRefusal:
+    """A call refused before any handler ran, as the access log keeps it. The request's ids
+    are the caller's, unchecked: the handler keeps only well-formed ones."""
+
+    action: str  # read | break_glass
+    purpose: str
+    item_ids: tuple[str, ...]
+    decision_id: str
+    reasons: tuple[str, ...]
+    policy_revision: str
+    trace_id: str = ""
+    span_id: str = ""

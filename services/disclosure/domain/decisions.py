@@ -1,0 +1,222 @@
+"""Disclosure decisions: the facts handed to the ``zorgtafel.disclosure`` policy, the
+obligations a decision carries (redaction of summary-only fields, break-glass logging,
+notification and review) and what a request releases or withholds.
+
+Nothing here decides "may this happen?": that is Rego's (ARCHITECTURE.md). This module only
+shapes facts and obeys obligations.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from services.disclosure.domain.items import JSON_TYPE, ItemFacts
+from services.disclosure.domain.times import rfc3339
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.caller import Caller
+
+DISCLOSURE_POLICY = "zorgtafel.disclosure"
+CONTROL_POLICY = "zorgtafel.disclosure.control"
+ACTIONS = ("read", "pre_read", "third_party_release", "onward_share")
+AGE_BANDS = ("under_12", "12_to_16", "16_plus", "unknown")
+# The consent rules of Bijlage 3 need only the band. The policy compares an age in years; each
+# band is handed over as the youngest age inside it, which lands in the same rule.
+AGE_OF_BAND = {"under_12": 0, "12_to_16": 12, "16_plus": 16}
+MAX_ITEMS_PER_REQUEST = 200
+MAX_BREAK_GLASS_TEXT = 2000
+
+REDACTED = "[summary only]"
+KNOWN_OBLIGATIONS = frozenset(
+    {"redact", "log_break_glass", "notify_provider", "review", "inform_subject"}
+)
+TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}")
+
+
+# ------------------------------------------------------------------------------------------
+# Facts for the policy
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    party: str
+    is_party: bool
+    party_status: str
+    role: str
+    person: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    case_id: str
+    subject_pseudonym: str
+    age_band: str
+    involved: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def disclosure_input(
+    *,
+    action: str,
+    purpose: str,
+    now: datetime,
+    recipient: Recipient,
+    item: ItemFacts,
+    case: CaseFacts | None,
+    subject_consents: list[dict],
+    provider_consents: list[dict],
+    break_glass: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    """The ``zorgtafel.disclosure`` input (schemas/disclosure.input.schema.json)."""
+    age = AGE_OF_BAND.get(case.age_band) if case else None
+    return {
+        "action": action,
+        "purpose": purpose,
+        "now": rfc3339(now),
+        "recipient": {
+            "party": recipient.party,
+            "is_party": recipient.is_party,
+            "party_status": recipient.party_status,
+            "role": recipient.role,
+            "person": recipient.person,
+        },
+        "item": {
+            "id": item.item_id,
+            "case_id": item.case_id,
+            "provider": item.provider,
+            "category": item.category,
+            "classification": item.classification,
+            "legal_basis": item.legal_basis,
+            "retracted": item.retracted,
+            "terms": item.terms.to_json(),
+        },
+        "case": {
+            "id": item.case_id,
+            "involved": {
+                p: {
+                    "role": v.get("role", ""),
+                    "information_need": list(v.get("information_need", [])),
+                }
+                for p, v in (case.involved if case else {}).items()
+            },
+        },
+        "subject": {"age": age},
+        "consents": {"subject": subject_consents, "provider_written": provider_consents},
+        "break_glass": dict(break_glass) if break_glass else None,
+    }
+
+
+def control_input(operation: str, caller: Caller, **resource: str) -> dict[str, Any]:
+    """The ``zorgtafel.disclosure.control`` input: may this caller change or retract an item's
+    terms (art. 16.2), or run this access-log query (Bijlage 3, NEN 7513)?"""
+    return {"operation": operation, "caller": caller.as_input(), "resource": resource}
+
+
+def parse_traceparent(value: str | None) -> tuple[str, str]:
+    m = TRACEPARENT.fullmatch((value or "").strip().lower())
+    return (m.group(1), m.group(2)) if m else ("", "")
+
+
+# ------------------------------------------------------------------------------------------
+# Obligations
+# ------------------------------------------------------------------------------------------
+
+
+def obligations_of(raw: Iterable[Any] | None) -> list[dict]:
+    """A decision's obligations as dicts (a bare string is an obligation of that type)."""
+    return [dict(ob) if isinstance(ob, Mapping) else {"type": str(ob)} for ob in raw or ()]
+
+
+def redact(
+    content: bytes, content_type: str, fields: Iterable[str], summaries: Mapping[str, str]
+) -> tuple[bytes, list[str]]:
+    """Apply a ``redact`` obligation: each summary-only field is replaced by the provider's
+    summary (or a marker). Fails closed: content that cannot be redacted is not released."""
+    fields = sorted(set(fields))
+    if not fields:
+        return content, []
+    if content_type != JSON_TYPE:
+        raise ValueError("cannot redact non-JSON content")
+    doc = validate.parse_json(content, "content")
+    if not isinstance(doc, dict):
+        raise ValueError("cannot redact a JSON value that is not an object")
+    done = []
+    for name in fields:
+        if name in doc:
+            doc[name] = summaries.get(name, REDACTED)
+            done.append(name)
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode(), done
+
+
+def obligation_fields(obligations: Iterable[Mapping[str, Any]], kind: str) -> list[str]:
+    out: list[str] = []
+    for ob in obligations:
+        if ob.get("type") == kind:
+            out.extend(ob.get("fields", []) or [])
+    return out
+
+
+def has_obligation(obligations: Iterable[Mapping[str, Any]], kind: str) -> bool:
+    return any(ob.get("type") == kind for ob in obligations)
+
+
+def scrub(text: str, secrets: Iterable[str], marker: str) -> str:
+    """Replace free text the requester typed (a justification) in a policy reason, so that
+    the access log and events keep references only."""
+    for s in secrets:
+        if s:
+            text = text.replace(s, marker)
+    return text
+
+
+# ------------------------------------------------------------------------------------------
+# What a request releases and withholds
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Released:
+    item_id: str
+    case_id: str
+    category: str
+    provider: str
+    content_type: str
+    content: bytes
+    redacted_fields: tuple[str, ...]
+    decision_id: str
+    reasons: tuple[str, ...]
+    obligations: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Denied:
+    item_id: str
+    decision_id: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DisclosureOutcome:
+    released: tuple[Released, ...]
+    denied: tuple[Denied, ...]
+    revision: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """A safety override under review (Bijlage 3), as the privacy officer reads it."""
+
+    review_id: str
+    decision_id: str
+    case_id: str
+    item_id: str
+    provider: str
+    party: str
+    person: str
+    consulted_colleague: str
+    justification: str
+    client_informed: str
+    created_at: datetime

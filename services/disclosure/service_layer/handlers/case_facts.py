@@ -1,0 +1,102 @@
+"""Consumed facts, applied exactly once by the kernel: the case's subject pseudonym and age
+band (intake, casework), roles and information needs (casework, art. 8.4c) and the purge
+(casework, art. 1.2). Party status (governance) is the kernel's own projection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain.decisions import AGE_BANDS
+from services.disclosure.service_layer.deps import Deps
+from zorgtafel.contracts.casework import CaseOpened, CasePurged, RolesSet
+from zorgtafel.contracts.intake import CaseNominated, CaseTriaged
+from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.events import ContractViolation, InboundEvent
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import is_forgotten
+
+log = get_logger(__name__)
+
+
+def upsert_case(uow: DisclosureUnitOfWork, case_id: str, **values: Any) -> None:
+    uow.cases.upsert(case_id, **values)
+
+
+def _known_case(uow: DisclosureUnitOfWork, event: InboundEvent, case_id: str) -> str | None:
+    """The event's case, or None when the id is unusable or the case was purged (a late event
+    must not bring a purged case's facts back, art. 1.2)."""
+    if not case_id or len(case_id) > 64:
+        log.warning("event_without_case_id", type=event.type, event_id=event.id)
+        return None
+    if is_forgotten(uow.session, uow.tables, case_id):
+        return None
+    return case_id
+
+
+def _ensure_key(uow: DisclosureUnitOfWork, case_id: str) -> None:
+    """The case's data key is created here, on the single consumer thread, so two concurrent
+    first Provides of a case never race to create it."""
+    try:
+        uow.keys.get_or_create(uow.session, case_id)
+    except Unavailable:
+        # No key ring configured: the projection is still kept; Provide fails closed.
+        log.warning("case_key_not_created", case_id=case_id)
+
+
+def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: bool) -> None:
+    fact = event.payload
+    if not isinstance(fact, CaseNominated | CaseTriaged | CaseOpened):
+        raise ContractViolation(f"{event.type}: not a fact about a case's subject")
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id:
+        upsert_case(
+            uow,
+            case_id,
+            subject_pseudonym=fact.subject_pseudonym,
+            nominating_party=fact.nominating_party,
+            age_band=fact.age_band if fact.age_band in AGE_BANDS else None,
+            opened=opened or None,
+        )
+        _ensure_key(uow, case_id)
+
+
+def on_case_nominated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """Intake's nomination or triage: the subject's pseudonym and age band."""
+    _on_case_fact(uow, event, opened=False)
+
+
+def on_case_opened(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    _on_case_fact(uow, event, opened=True)
+
+
+def on_roles_set(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """Casework's roles replace the previous ones (8.4c): {OIN: {role, information_need}}."""
+    roles_set = event.typed(RolesSet)
+    case_id = _known_case(uow, event, roles_set.case_id)
+    if not case_id:
+        return
+    clean = {}
+    for party, v in roles_set.roles.items():
+        if isinstance(v, dict):
+            need = v.get("information_need") or []
+            clean[str(party)] = {
+                "role": str(v.get("role", "")),
+                "information_need": sorted({str(c) for c in need}),
+            }
+    upsert_case(uow, case_id, roles=json.dumps(clean, sort_keys=True))
+
+
+def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """Casework purged the case (art. 1.2): delete the items, consents and projections and
+    destroy the case key (which also makes review justifications unreadable). The access log
+    stays: it holds pseudonyms only (NEN 7513). The kernel's rows of the case (stored command
+    responses, sent outbox rows) are the kernel consumer's to forget."""
+    # Not _known_case: the kernel has already marked the purged case as forgotten.
+    case_id = event.typed(CasePurged).case_id
+    uow.items.delete_case(case_id)
+    uow.consents.delete_case(case_id)
+    uow.cases.delete(case_id)
+    uow.reviews.erase_case(case_id)
+    uow.keys.destroy(uow.session, case_id)

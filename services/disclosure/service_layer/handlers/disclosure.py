@@ -1,0 +1,188 @@
+"""Disclosure: gather the facts, let ``zorgtafel.disclosure`` decide every item, log every
+decision (same transaction as its events), then release (art. 16.2, 8.4c, 9.2, 12.2f and the
+safety override of Bijlage 3).
+
+Log before release: facts are gathered and decided in a read transaction; then all access-log
+records (hash-chained) and their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows are
+written in ONE transaction; only after it commits is content decrypted, redacted per the
+obligations and returned. A failed log write answers UNAVAILABLE and releases nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain import commands
+from services.disclosure.domain.consents import provider_consent_facts, subject_consent_facts
+from services.disclosure.domain.decisions import (
+    DISCLOSURE_POLICY,
+    KNOWN_OBLIGATIONS,
+    CaseFacts,
+    Denied,
+    DisclosureOutcome,
+    Recipient,
+    Released,
+    disclosure_input,
+    has_obligation,
+    obligation_fields,
+    obligations_of,
+    redact,
+    scrub,
+)
+from services.disclosure.service_layer.deps import Deps
+from services.disclosure.service_layer.handlers.decision_log import (
+    JUSTIFICATION_MARKER,
+    Decided,
+    log_decisions,
+)
+from services.disclosure.service_layer.handlers.requests import checked_request
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import NotFound, PermissionDenied, Unavailable
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import utcnow
+
+log = get_logger(__name__)
+
+
+def _decide_all(
+    deps: Deps,
+    uow: DisclosureUnitOfWork,
+    cmd: commands.RequestDisclosure,
+    recipient: Recipient,
+    now: datetime,
+) -> list[Decided]:
+    """Gather the facts (one read transaction) and ask the policy about every item."""
+    if cmd.item_ids:
+        found = uow.items.get_many(cmd.item_ids)
+    else:
+        found = uow.items.of_case(cmd.case_id, cmd.category)
+        if not found:
+            raise NotFound("items", "of the requested case and category")
+    cases: dict[str, CaseFacts | None] = {}
+    for item in found:
+        if item.case_id not in cases:
+            cases[item.case_id] = uow.cases.find(item.case_id)
+    consents = uow.consents.of_cases(list(cases))
+    break_glass = cmd.break_glass.as_facts() if cmd.break_glass else None
+    secrets = [cmd.break_glass.justification] if cmd.break_glass else []
+    decided = []
+    for item in found:
+        case = cases[item.case_id]
+        decision = deps.policy.decide(
+            DISCLOSURE_POLICY,
+            disclosure_input(
+                action=cmd.action,
+                purpose=cmd.purpose,
+                now=now,
+                recipient=recipient,
+                item=item.facts(),
+                case=case,
+                subject_consents=subject_consent_facts(consents, item.case_id),
+                provider_consents=provider_consent_facts(consents, item.item_id),
+                break_glass=break_glass,
+            ),
+        )
+        obligations = obligations_of(decision.obligations)
+        allowed = decision.allow is True
+        reasons = [scrub(r, secrets, JUSTIFICATION_MARKER) for r in decision.reasons]
+        unknown = (
+            sorted({o.get("type", "?") for o in obligations} - KNOWN_OBLIGATIONS) if allowed else []
+        )
+        if allowed and not item.readable:
+            allowed, reasons = (
+                False,
+                reasons
+                + [
+                    "The item's content was erased on the subject's request (Bijlage 3); "
+                    "nothing to release."
+                ],
+            )
+        if unknown:
+            allowed, reasons = (
+                False,
+                reasons
+                + [
+                    f"The decision carries obligations this service cannot fulfil "
+                    f"({', '.join(unknown)}); withheld (fail closed)."
+                ],
+            )
+        emergency = allowed and has_obligation(obligations, "log_break_glass")
+        result = "break_glass" if emergency else ("allowed" if allowed else "denied")
+        key = uow.keys.get(uow.session, item.case_id) if allowed else None
+        decided.append(
+            Decided(item, case, decision, obligations, allowed, result, tuple(reasons), key)
+        )
+    return decided
+
+
+def _release(uow: DisclosureUnitOfWork, decided: list[Decided]) -> DisclosureOutcome:
+    """Decrypt and apply the obligations (redaction) for the allowed items only."""
+    released, denied = [], []
+    revision = decided[0].decision.revision if decided else ""
+    for d in decided:
+        item = d.item
+        if not d.allowed or d.key is None:
+            denied.append(Denied(item.item_id, d.decision.decision_id, d.reasons))
+            continue
+        try:
+            content, summaries = uow.items.open(item, d.key)
+            content, redacted = redact(
+                content, item.content_type, obligation_fields(d.obligations, "redact"), summaries
+            )
+        except Exception as exc:  # noqa: BLE001 - fail closed, say nothing about content
+            log.error("release_failed", item_id=item.item_id, error_type=type(exc).__name__)
+            raise Unavailable(
+                "the item could not be prepared for release: nothing is released"
+            ) from None
+        released.append(
+            Released(
+                item.item_id,
+                item.case_id,
+                item.category,
+                item.provider,
+                item.content_type,
+                content,
+                tuple(redacted),
+                d.decision.decision_id,
+                d.reasons,
+                tuple(d.obligations),
+            )
+        )
+    if not released:
+        reasons: list[str] = []
+        for den in denied:
+            reasons.extend(r for r in den.reasons if r not in reasons)
+        raise PermissionDenied(
+            reasons, denied[0].decision_id if denied else "", revision, policy=DISCLOSURE_POLICY
+        )
+    return DisclosureOutcome(tuple(released), tuple(denied), revision)
+
+
+def request_disclosure(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
+) -> DisclosureOutcome:
+    cmd = checked_request(cmd)
+    now = utcnow()
+    recipient_party = cmd.third_party if cmd.action == "third_party_release" else caller.party
+    status = uow.parties.status(recipient_party)
+    recipient = Recipient(
+        party=recipient_party,
+        is_party=status is not None,
+        party_status=status or "unknown",
+        role=caller.role,
+        person=caller.person,
+    )
+    decided = _decide_all(deps, uow, cmd, recipient, now)
+    # End the read transaction: on SQLite (WAL) a transaction whose snapshot predates another
+    # writer's commit cannot write, so the log is written in a fresh one.
+    uow.rollback()
+    try:
+        log_decisions(deps, uow, cmd, caller, recipient, now, decided)
+        uow.commit()
+    except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
+        log.error("access_log_write_failed", error_type=type(exc).__name__, decisions=len(decided))
+        raise Unavailable(
+            "the access log could not be written: nothing is released (log before release)"
+        ) from exc
+    return _release(uow, decided)

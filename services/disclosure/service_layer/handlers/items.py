@@ -1,0 +1,99 @@
+"""Items and their usage terms (art. 16.2): the provider provides, changes its terms and
+retracts; only the provider may (decided by ``zorgtafel.disclosure.control``)."""
+
+from __future__ import annotations
+
+import uuid
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain import commands, events
+from services.disclosure.domain.decisions import CONTROL_POLICY, control_input
+from services.disclosure.domain.items import (
+    CLASSIFICATIONS,
+    LEGAL_BASES,
+    Item,
+    check_item_id,
+    check_summary_fields_fit,
+    validate_content,
+    validate_terms,
+)
+from services.disclosure.service_layer.deps import Deps
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.uow import utcnow
+
+
+def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller: Caller) -> str:
+    validate.check_id(cmd.case_id, "case_id")
+    validate.check_code(cmd.category, "category")
+    if cmd.classification not in CLASSIFICATIONS:
+        raise InvalidArgument("classification", "required: internal, confidential or secret")
+    if cmd.legal_basis not in LEGAL_BASES:
+        raise InvalidArgument("legal_basis", "required: one of " + ", ".join(LEGAL_BASES))
+    terms = validate_terms(cmd.terms)
+    validate_content(cmd.content, cmd.content_type, terms, cmd.field_summaries)
+    if not uow.cases.known(cmd.case_id):
+        raise FailedPrecondition(
+            "case_not_known",
+            "the case is not known to disclosure (no nomination or opening received yet)",
+            subject="case_id",
+        )
+    # Normally created when the nomination arrived (on the consumer's single thread); a
+    # concurrent first creation here collides and is answered by the command runner.
+    key = uow.keys.get_or_create(uow.session, cmd.case_id)
+    item = Item(
+        item_id=f"itm-{uuid.uuid4().hex}",
+        case_id=cmd.case_id,
+        provider=caller.party,
+        provided_by_person=caller.person,
+        category=cmd.category,
+        classification=cmd.classification,
+        legal_basis=cmd.legal_basis,
+        content_type=cmd.content_type,
+        terms=terms,
+        retracted=False,
+        erased=False,
+        provided_at=utcnow(),
+    )
+    uow.items.add(item, key, cmd.content, cmd.field_summaries)
+    uow.emit(
+        events.ItemProvided(
+            item_id=item.item_id,
+            case_id=item.case_id,
+            provider=item.provider,
+            category=item.category,
+        )
+    )
+    return item.item_id
+
+
+def set_usage_terms(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.SetUsageTerms, caller: Caller
+) -> Item:
+    """Art. 16.2: only the provider changes its terms (decided by policy)."""
+    item = uow.items.get(check_item_id(cmd.item_id))
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("set_usage_terms", caller, item_id=item.item_id, provider=item.provider),
+    )
+    terms = validate_terms(cmd.terms)
+    check_summary_fields_fit(item.content_type, terms)
+    uow.items.set_terms(item.item_id, terms, utcnow())
+    return uow.items.get(item.item_id)
+
+
+def retract(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Retract, caller: Caller) -> Item:
+    """Art. 16.2: only the provider retracts (decided by policy); a retracted item is never
+    shown again. Retracting twice is a no-op."""
+    item = uow.items.get(check_item_id(cmd.item_id))
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("retract", caller, item_id=item.item_id, provider=item.provider),
+    )
+    if not item.retracted:
+        uow.items.retract(item.item_id, utcnow())
+        uow.emit(
+            events.ItemRetracted(item_id=item.item_id, case_id=item.case_id, provider=item.provider)
+        )
+    return uow.items.get(item.item_id)

@@ -1,0 +1,74 @@
+"""The checks of a disclosure or break-glass request before anything is decided: items, purpose,
+recipient, and the safety override's justification (Bijlage 3)."""
+
+from __future__ import annotations
+
+from services.disclosure.domain import commands
+from services.disclosure.domain.decisions import (
+    ACTIONS,
+    MAX_BREAK_GLASS_TEXT,
+    MAX_ITEMS_PER_REQUEST,
+)
+from services.disclosure.domain.items import check_item_id
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.logging import get_logger
+
+log = get_logger(__name__)
+
+
+def checked_break_glass(bg: commands.BreakGlass) -> commands.BreakGlass:
+    justification = validate.check_text(
+        bg.justification, "justification", limit=MAX_BREAK_GLASS_TEXT, strip=True
+    )
+    colleague = (bg.consulted_colleague or "").strip()
+    if not colleague:
+        raise InvalidArgument(
+            "consulted_colleague",
+            "required: the colleague consulted before the safety override (Bijlage 3)",
+        )
+    validate.check_person(colleague, "consulted_colleague")
+    informed = validate.check_text(
+        bg.client_informed,
+        "client_informed",
+        limit=MAX_BREAK_GLASS_TEXT,
+        required=False,
+        strip=True,
+    )
+    return commands.BreakGlass(justification, colleague, informed)
+
+
+def checked_request(cmd: commands.RequestDisclosure) -> commands.RequestDisclosure:
+    break_glass = checked_break_glass(cmd.break_glass) if cmd.break_glass else None
+    if cmd.action not in ACTIONS:
+        raise InvalidArgument(
+            "action", "required: read, pre_read, third_party_release or onward_share"
+        )
+    validate.check_code(cmd.purpose, "purpose")
+    if cmd.item_ids:
+        if len(cmd.item_ids) > MAX_ITEMS_PER_REQUEST:
+            raise InvalidArgument("item_ids", f"at most {MAX_ITEMS_PER_REQUEST} items")
+        for i, item_id in enumerate(cmd.item_ids):
+            check_item_id(item_id, f"item_ids[{i}]")
+        if cmd.case_id or cmd.category:
+            raise InvalidArgument("item_ids", "give either item_ids or case_id (and category)")
+    else:
+        validate.check_id(cmd.case_id, "case_id")
+        if cmd.category:
+            validate.check_code(cmd.category, "category")
+    if cmd.action == "third_party_release":
+        # A third party (art. 1.8) is an organisation identified by its OIN.
+        validate.check_oin(cmd.third_party, "third_party")
+    elif cmd.third_party:
+        raise InvalidArgument("third_party", "only for action third_party_release")
+    return commands.RequestDisclosure(
+        action=cmd.action,
+        purpose=cmd.purpose,
+        item_ids=cmd.item_ids,
+        case_id=cmd.case_id,
+        category=cmd.category,
+        third_party=cmd.third_party,
+        break_glass=break_glass,
+        trace_id=cmd.trace_id,
+        span_id=cmd.span_id,
+    )

@@ -1,0 +1,92 @@
+"""Governance's composition: what its handlers depend on (``Deps``, built once here) and the parts
+the kernel runs (``build``): the servicer, consumed events, the withdrawal timer, seeding, the
+OPA bundle route, the production policy-revision check and governance's own party status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.governance.adapters import orm
+from services.governance.adapters.bundles import bundle_revision
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain.events import REGISTRY
+from services.governance.service_layer.deps import Deps
+from services.governance.settings import GovernanceSettings
+from zorgtafel.kernel.service import Platform, ServiceDefinition, ServiceParts
+
+__all__ = ["Deps", "build", "make_deps"]
+
+
+def make_deps(platform: Platform) -> Deps:
+    return Deps(
+        policy=platform.policy,
+        settings=GovernanceSettings.from_settings(platform.settings),
+        bundle_revision=bundle_revision,
+    )
+
+
+def build(platform: Platform) -> ServiceParts:
+    from services.governance.adapters.seed import covenant_bodies, covenant_parties
+    from services.governance.entrypoints.consumers import consumes
+    from services.governance.entrypoints.grpc_api import SERVICE, GovernanceServicer
+    from services.governance.entrypoints.ops import bundle_routes, policy_revision_check
+    from services.governance.service_layer import seeding
+    from services.governance.service_layer.handlers import membership, parties
+    from zorgtafel.governance.v1 import governance_pb2_grpc
+    from zorgtafel.kernel.service import GrpcService, Periodic
+
+    deps = make_deps(platform)
+    uow_factory = platform.uow_factory
+
+    def seed() -> None:
+        seeding.seed_parties(uow_factory, covenant_parties())
+        seeding.seed_seats(uow_factory, covenant_bodies())
+
+    def apply_due_withdrawals() -> None:
+        """Withdrawals take effect when the amendment does (art. 21.3): at start-up and on a
+        timer."""
+        with uow_factory() as uow:
+            membership.apply_due_withdrawals(uow, deps.now())
+
+    def party_status(party_id: str) -> str:
+        # Governance reads its own parties table: an exclusion is effective here at once (23.2).
+        with uow_factory() as uow:
+            return parties.party_status(uow, party_id)
+
+    health_checks = (
+        {"policy_revision": policy_revision_check(uow_factory, platform.policy)}
+        if deps.settings.production
+        else {}
+    )
+    return ServiceParts(
+        grpc=(
+            GrpcService(
+                SERVICE,
+                governance_pb2_grpc.add_GovernanceServiceServicer_to_server,
+                GovernanceServicer(uow_factory, deps),
+            ),
+        ),
+        consumes=consumes(deps),
+        tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
+        on_start=(seed, apply_due_withdrawals),
+        ops_routes=bundle_routes(uow_factory),
+        party_status=party_status,
+        health_checks=health_checks,
+    )
+
+
+# -- what the kernel runs -----------------------------------------------------------------------
+VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def definition() -> ServiceDefinition:
+    orm.start_mappers()
+    return ServiceDefinition(
+        name="governance",
+        metadata=orm.metadata,
+        tables=orm.tables,
+        versions_dir=VERSIONS,
+        registry=REGISTRY,
+        build=build,
+        uow_class=GovernanceUnitOfWork,
+    )

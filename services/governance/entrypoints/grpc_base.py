@@ -1,0 +1,54 @@
+"""What the governance servicer's RPCs share: a command run once per request_id, a query read
+in its own unit of work, and the ``Body`` enum in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain.bodies import Body
+from services.governance.service_layer.deps import Deps
+from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.kernel.commands import Commands
+from zorgtafel.kernel.convert import enum_in
+
+
+def body_in(value: int, required: bool = True) -> Body | None:
+    return enum_in(pb.Body, Body, value, "BODY_", "body", required=required)
+
+
+class RpcBase(pb_grpc.GovernanceServiceServicer):
+    """The base of the servicer's parts (``grpc_parties``, ``grpc_decisions``,
+    ``grpc_membership``, ``grpc_disputes``); ``GovernanceServicer`` sets the attributes."""
+
+    _uow: Callable[[], GovernanceUnitOfWork]
+    _deps: Deps
+    _commands: Commands
+
+    def _run(
+        self,
+        rpc: str,
+        request: Any,
+        response_type: type,
+        handler: Callable,
+        cmd: object,
+        reply: Callable[[Any], Any],
+    ) -> Any:
+        """``handler(deps, uow, cmd, caller)`` applied once per request_id, its result
+        answered as ``reply(result)``."""
+        return self._commands.run(
+            rpc,
+            request,
+            response_type,
+            lambda uow, caller: reply(handler(self._deps, uow, cmd, caller)),
+        )
+
+    def _read(
+        self, query: Callable[[GovernanceUnitOfWork], Any], reply: Callable[[Any], Any]
+    ) -> Any:
+        """A query and its answer, mapped while its unit of work is open (the domain objects
+        expire when it closes)."""
+        with self._uow() as uow:
+            return reply(query(uow))

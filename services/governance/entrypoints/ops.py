@@ -1,0 +1,56 @@
+"""Governance's ops routes and readiness check: the OPA bundle service API (art. 6.6c, 11.3a:
+only adopted revisions are served) and, in production, "the enforced policy revision is the
+latest adopted one"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from flask import Flask, Response, request
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.service_layer.handlers.policy_revisions import latest_adopted
+
+BUNDLE_PATH = "/bundles/zorgtafel.tar.gz"
+
+
+class Enforcing(Protocol):
+    """Whatever enforces a policy revision (the kernel's policy gate, or an engine)."""
+
+    @property
+    def revision(self) -> str: ...
+
+
+def _latest(uow_factory: Callable[[], GovernanceUnitOfWork]) -> tuple[str, bytes] | None:
+    with uow_factory() as uow:
+        return latest_adopted(uow)
+
+
+def bundle_routes(uow_factory: Callable[[], GovernanceUnitOfWork]) -> Callable[[Flask], None]:
+    def add(flask_app: Flask) -> None:
+        @flask_app.get(BUNDLE_PATH)
+        def policy_bundle() -> Any:
+            adopted = _latest(uow_factory)
+            if adopted is None:
+                return Response("no adopted policy revision\n", status=404, mimetype="text/plain")
+            revision, data = adopted
+            headers = {"ETag": f'"{revision}"', "Cache-Control": "no-cache"}
+            if request.if_none_match and request.if_none_match.contains(revision):
+                return Response(status=304, headers=headers)
+            return Response(data, mimetype="application/gzip", headers=headers)
+
+    return add
+
+
+def policy_revision_check(
+    uow_factory: Callable[[], GovernanceUnitOfWork], policy: Enforcing
+) -> Callable[[], bool]:
+    """Production: the revision this service enforces must be the latest adopted one; until it
+    is, readiness fails (so no traffic reaches a pod enforcing an unadopted policy)."""
+
+    def check() -> bool:
+        adopted = _latest(uow_factory)
+        return adopted is not None and adopted[0] == policy.revision
+
+    return check

@@ -1,0 +1,23 @@
+"""What governance's handlers depend on beyond the unit of work, built once per running
+service by ``services.governance.bootstrap.make_deps``. It lives in the service layer so that
+the handlers' signatures name it without importing the composition root (arrows point
+inward)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.governance.settings import GovernanceSettings
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.uow import utcnow
+
+
+@dataclass(frozen=True)
+class Deps:
+    policy: PolicyGate  # asks zorgtafel.governance, obeys
+    settings: GovernanceSettings
+    # bundle bytes -> its revision; INVALID_ARGUMENT when it is not a well-formed bundle.
+    bundle_revision: Callable[[bytes], str]
+    now: Callable[[], datetime] = utcnow

@@ -1,0 +1,135 @@
+"""What several governance use cases share: ids, the policy question and its facts, finding a
+proposal or an active party, and a party's change of membership status."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import events
+from services.governance.domain.bodies import Seat
+from services.governance.domain.decisions import Proposal
+from services.governance.domain.formats import check_issued_id
+from services.governance.domain.parties import Party, PartyStatus, StatusChange
+from services.governance.service_layer.deps import Deps
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, NotFound
+from zorgtafel.kernel.validate import check_oin
+
+POLICY = "zorgtafel.governance"
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex}"
+
+
+def iso(at: datetime) -> str:
+    return at.astimezone(timezone.utc).isoformat()
+
+
+# -- the policy question -------------------------------------------------------------------------
+
+
+def seat_facts(seat: Seat) -> dict[str, Any]:
+    return {
+        "seat_id": seat.seat_id,
+        "body": seat.body.value,
+        "role": seat.role,
+        "held_by_party": seat.held_by_party,
+        "holder_party": seat.holder_party,
+        "holder_person": seat.holder_person,
+    }
+
+
+def authorise(
+    deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
+) -> None:
+    """Ask ``zorgtafel.governance`` whether this person, acting from the seats it holds, may do
+    this; PERMISSION_DENIED with the policy's reasons, UNAVAILABLE when it cannot answer."""
+    # The policy's input schema has exactly these four principal fields (no authenticated_by).
+    principal = {
+        "party": caller.party,
+        "person": caller.person,
+        "role": caller.role,
+        "party_status": caller.party_status,
+    }
+    held = [seat_facts(s) for s in uow.seats.held_by(caller.person, caller.party)]
+    deps.policy.require(
+        POLICY, {"action": action, "principal": principal, "seats_held": held, **facts}
+    )
+
+
+# -- lookups -----------------------------------------------------------------------------------
+
+
+def get_proposal(
+    uow: GovernanceUnitOfWork,
+    proposal_id: str,
+    *,
+    for_update: bool = False,
+    field: str = "proposal_id",
+) -> Proposal:
+    check_issued_id(proposal_id, field)
+    proposal = uow.proposals.get(proposal_id, for_update=for_update)
+    if proposal is None:
+        raise NotFound("proposal", proposal_id)
+    return proposal
+
+
+def proposal_inputs(uow: GovernanceUnitOfWork, proposal_id: str) -> list[str]:
+    return [w.party_id for w in uow.proposals.inputs(proposal_id)]
+
+
+def known_party(uow: GovernanceUnitOfWork, party_id: str, field: str = "party_id") -> Party:
+    check_oin(party_id, field)
+    party = uow.parties.get(party_id)
+    if party is None:
+        raise NotFound("party", party_id)
+    return party
+
+
+def active_party(uow: GovernanceUnitOfWork, party_id: str, field: str) -> Party:
+    party = known_party(uow, party_id, field)
+    if party.status is not PartyStatus.ACTIVE:
+        raise FailedPrecondition(
+            party.status.value, "the party is not active", subject=f"{field}.status"
+        )
+    return party
+
+
+# -- membership status -------------------------------------------------------------------------
+
+_STATUS_EVENTS = {
+    PartyStatus.ACTIVE: events.PartyJoined,
+    PartyStatus.WITHDRAWN: events.PartyWithdrew,
+    PartyStatus.EXCLUDED: events.PartyExcluded,
+}
+
+
+def change_status(
+    uow: GovernanceUnitOfWork,
+    party: Party,
+    new: PartyStatus,
+    allowed_from: set[PartyStatus],
+    at: datetime,
+    cause: str,
+    reference: str,
+) -> None:
+    """A membership change: the party row, its history and the event every service projects
+    (an excluded or withdrawn party loses access everywhere, art. 21.3, 23.2)."""
+    party.change_status(new, at, allowed_from)
+    uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
+    if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
+        for seat in uow.seats.held_on_behalf_of(party.party_id):  # its people leave the bodies
+            seat.vacate()
+    uow.emit(
+        _STATUS_EVENTS[new](
+            party_id=party.party_id,
+            name=party.name,
+            kind=party.kind.value,
+            status=new.value,
+            status_since=iso(at),
+        )
+    )

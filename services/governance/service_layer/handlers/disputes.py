@@ -1,0 +1,65 @@
+"""Disputes and their escalation chains (art. 11.4, 12.4, 13.4)."""
+
+from __future__ import annotations
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import commands as c
+from services.governance.domain import events
+from services.governance.domain.disputes import Dispute, DisputeStatus
+from services.governance.domain.formats import check_code, check_issued_id
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import authorise, new_id
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.validate import check_id
+
+
+def _changed(d: Dispute) -> events.DisputeChanged:
+    return events.DisputeChanged(
+        dispute_id=d.dispute_id, about=d.about.value, forum=d.forum.value, status=d.status.value
+    )
+
+
+def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
+    check_issued_id(dispute_id, "dispute_id")
+    dispute = uow.disputes.get(dispute_id)
+    if dispute is None:
+        raise NotFound("dispute", dispute_id)
+    return dispute
+
+
+def register_dispute(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RegisterDispute, caller: Caller
+) -> Dispute:
+    if cmd.case_id:
+        check_id(cmd.case_id, "case_id")  # the suite's case id (the column is 64 wide)
+    now = deps.now()
+    dispute = Dispute(
+        new_id("dsp"), cmd.about, cmd.case_id or None, 0, DisputeStatus.OPEN, caller.party, now, now
+    )
+    uow.disputes.add(dispute)
+    uow.emit(_changed(dispute))
+    return dispute
+
+
+def escalate_dispute(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.EscalateDispute, caller: Caller
+) -> Dispute:
+    dispute = get_dispute(uow, cmd.dispute_id)
+    # The forum holding the dispute takes it further (13.4: the process director; 12.4: the
+    # managers).
+    authorise(deps, uow, caller, "escalate_dispute", forum=dispute.forum.value)
+    dispute.escalate(deps.now())
+    uow.emit(_changed(dispute))
+    return dispute
+
+
+def resolve_dispute(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ResolveDispute, caller: Caller
+) -> Dispute:
+    dispute = get_dispute(uow, cmd.dispute_id)
+    check_code(cmd.resolution_code, "resolution_code")
+    authorise(deps, uow, caller, "resolve_dispute", forum=dispute.forum.value)
+    dispute.resolve(cmd.resolution_code, deps.now())
+    uow.emit(_changed(dispute))
+    return dispute

@@ -1,0 +1,66 @@
+"""Meetings of the regional board and the partner council and who attended them (art. 4.2,
+4.5, 6.2, 6.7): attendance decides who counts as present on a proposal (5.3, 7.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import commands as c
+from services.governance.domain.bodies import Body
+from services.governance.domain.decisions import Meeting
+from services.governance.domain.formats import check_issued_id
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import authorise, known_party, new_id
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument, NotFound
+from zorgtafel.kernel.validate import check_oins
+
+MAX_PRESENT = 200
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting: Meeting
+    present: list[str]
+
+
+def find_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> Meeting:
+    check_issued_id(meeting_id, "meeting_id")
+    meeting = uow.proposals.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound("meeting", meeting_id)
+    return meeting
+
+
+def get_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> MeetingView:
+    meeting = find_meeting(uow, meeting_id)
+    return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))
+
+
+def schedule_meeting(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ScheduleMeeting, caller: Caller
+) -> MeetingView:
+    if cmd.body is Body.MANAGERS:
+        raise InvalidArgument(
+            "body", "meetings are held by the regional board (4.2) and the partner council (6.2)"
+        )
+    if cmd.scheduled_for is None:
+        raise InvalidArgument("scheduled_for", "required")
+    authorise(deps, uow, caller, "schedule_meeting", body=cmd.body.value)
+    meeting = Meeting(new_id("mtg"), cmd.body, cmd.scheduled_for, caller.party, deps.now())
+    uow.proposals.add(meeting)
+    return MeetingView(meeting, [])
+
+
+def record_attendance(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RecordAttendance, caller: Caller
+) -> MeetingView:
+    meeting = find_meeting(uow, cmd.meeting_id)
+    present = check_oins(cmd.present, "present", limit=MAX_PRESENT, duplicates="merge")
+    for party_id in present:
+        known_party(uow, party_id, "present")
+    authorise(deps, uow, caller, "record_attendance", body=meeting.body.value)
+    uow.proposals.add_attendance(meeting.meeting_id, present)
+    uow.session.flush()
+    return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))

@@ -1,0 +1,111 @@
+"""Parties of the covenant, its bodies and their seats (art. 3-7, 11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import commands as c
+from services.governance.domain import events
+from services.governance.domain.bodies import BODY_ARTICLES, Body, Seat, seats_from_covenant
+from services.governance.domain.formats import check_seat_id
+from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import authorise, known_party, seat_facts
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument, NotFound
+from zorgtafel.kernel.uow import utcnow
+from zorgtafel.kernel.validate import check_oin, check_text
+
+# -- parties -----------------------------------------------------------------------------------
+
+
+def register_party(uow: GovernanceUnitOfWork, cmd: c.RegisterParty) -> bool:
+    """Register a covenant party once; False when it was already known. Commits (seeding)."""
+    check_oin(cmd.party_id)
+    check_text(cmd.name, "name", limit=200)
+    try:
+        kind, status = PartyKind(cmd.kind), PartyStatus(cmd.status)
+    except ValueError as exc:
+        raise InvalidArgument("kind", "unknown party kind or status") from exc
+    if uow.parties.get(cmd.party_id) is not None:
+        return False
+    now = utcnow()
+    uow.parties.add(Party(cmd.party_id, cmd.name, kind, status, now))
+    uow.parties.add_history(StatusChange(cmd.party_id, status, now, "covenant", ""))
+    uow.emit(
+        events.PartyRegistered(
+            party_id=cmd.party_id,
+            name=cmd.name,
+            kind=kind.value,
+            status=status.value,
+            status_since=now.isoformat(),
+        )
+    )
+    uow.commit()
+    return True
+
+
+def list_parties(
+    uow: GovernanceUnitOfWork, kind: PartyKind | None, status: PartyStatus | None
+) -> list[Party]:
+    return uow.parties.list(kind, status)
+
+
+def get_party(uow: GovernanceUnitOfWork, party_id: str) -> Party:
+    return known_party(uow, party_id)
+
+
+def party_history(uow: GovernanceUnitOfWork, party_id: str) -> list[StatusChange]:
+    known_party(uow, party_id)
+    return uow.parties.history(party_id)
+
+
+def party_status(uow: GovernanceUnitOfWork, party_id: str) -> str:
+    """The party's status as governance knows it, for authorising calls to governance itself
+    (an exclusion is effective here at once, art. 23.2)."""
+    party = uow.parties.get(party_id)
+    return party.status.value if party else "unknown"
+
+
+# -- bodies and seats --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodySeats:
+    body: Body
+    articles: tuple[str, ...]
+    seats: list[Seat]
+
+
+def seed_seats(uow: GovernanceUnitOfWork, bodies: dict) -> int:
+    """Create the covenant's seats that do not exist yet (safe to repeat); commits."""
+    existing = uow.seats.ids()
+    parties = [p.party_id for p in uow.parties.list()]
+    added = 0
+    for seat in seats_from_covenant(bodies, parties):
+        if seat.seat_id not in existing:
+            uow.seats.add(seat)
+            added += 1
+    uow.commit()
+    return added
+
+
+def list_bodies(uow: GovernanceUnitOfWork, body: Body | None) -> list[BodySeats]:
+    """Each body (or the one asked for) with the articles that found it and its seats."""
+    seats = uow.seats.list(body)
+    return [
+        BodySeats(b, BODY_ARTICLES[b], [s for s in seats if s.body is b])
+        for b in Body
+        if body is None or b is body
+    ]
+
+
+def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller: Caller) -> Seat:
+    check_seat_id(cmd.seat_id)
+    seat = uow.seats.get(cmd.seat_id)
+    if seat is None:
+        raise NotFound("seat", cmd.seat_id)
+    authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat))
+    seat.assign(caller.person, caller.party, deps.now())
+    return seat

@@ -1,0 +1,64 @@
+"""The managers' annual report (art. 11.3d) from casework's and disclosure's facts, and
+forgetting a purged case (covenant 1.2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import update
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain.report import AnnualReport, metric_of
+from services.governance.service_layer.deps import Deps
+from zorgtafel.contracts.casework import CasePurged
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.events import InboundEvent
+
+
+def _year_of(deps: Deps, event: InboundEvent) -> int:
+    for key in ("decided_at", "closed_at", "opened_at"):
+        value = event.data.get(key) if hasattr(event.data, "get") else None
+        if isinstance(value, str):
+            try:
+                return datetime.fromisoformat(value).astimezone(timezone.utc).year
+            except ValueError:
+                pass
+    if event.time is not None:
+        return event.time.astimezone(timezone.utc).year
+    return deps.now().year
+
+
+def count_event(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """Consumer: add the event to its year's counters; nothing identifying is kept."""
+    metric = metric_of(event.type, event.data)
+    if metric is not None:
+        uow.counters.increment(_year_of(deps, event), metric)
+
+
+def case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """Consumer of casework's CASE_PURGED: the kernel has already forgotten the case id in its
+    own tables (stored responses, the inbox rows' link); governance drops the disputes' case
+    reference. The annual counters never held it."""
+    case_id = event.typed(CasePurged).case_id
+    t = uow.tables["disputes"]
+    uow.session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))
+
+
+def annual_report(uow: GovernanceUnitOfWork, year: int) -> AnnualReport:
+    if not 2000 <= year <= 2200:
+        raise InvalidArgument("year", "required: a year between 2000 and 2200")
+    return AnnualReport.from_counters(year, uow.counters.for_year(year))
+
+
+_EXPORTS = {
+    "csv": ("text/csv", AnnualReport.to_csv),
+    "json": ("application/json", AnnualReport.to_json),
+}
+
+
+def export_annual_report(uow: GovernanceUnitOfWork, year: int, fmt: str) -> tuple[str, bytes]:
+    """The report as a file: (content type, bytes), CSV or JSON (no unauthenticated export)."""
+    if fmt not in _EXPORTS:
+        raise InvalidArgument("format", "required: REPORT_FORMAT_CSV or REPORT_FORMAT_JSON")
+    content_type, render = _EXPORTS[fmt]
+    return content_type, render(annual_report(uow, year))

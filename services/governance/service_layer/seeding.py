@@ -1,0 +1,34 @@
+"""Start-up: the covenant's parties and seats as shipped, registered once (safe to repeat and
+to run on several replicas at once). Each commit wakes the outbox relay itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from sqlalchemy.exc import IntegrityError
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain.commands import RegisterParty
+from services.governance.service_layer.handlers import parties
+
+
+def seed_parties(uow_factory: Callable[[], GovernanceUnitOfWork], covenant: Iterable[dict]) -> int:
+    """Register every party of the covenant that is not known yet."""
+    added = 0
+    for p in covenant:
+        try:
+            with uow_factory() as uow:
+                added += parties.register_party(
+                    uow, RegisterParty(p["party_id"], p["name"], p["kind"])
+                )
+        except IntegrityError:
+            pass  # another replica registered it first
+    return added
+
+
+def seed_seats(uow_factory: Callable[[], GovernanceUnitOfWork], bodies: dict) -> int:
+    try:
+        with uow_factory() as uow:
+            return parties.seed_seats(uow, bodies)
+    except IntegrityError:
+        return 0  # another replica seeded them first

@@ -1,0 +1,78 @@
+"""One subject, one open nomination: the identity tokens an open nomination claims, and the
+nominations linked to it (a second nomination of the subject is linked, not opened)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert, select, update
+
+from services.intake.domain.vocabulary import Status
+from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+
+class SubjectLinks:
+    """Duplicate detection and linking over the nominations' tables; the base of
+    ``NominationRepository``."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _t(self):
+        return self._uow.tables
+
+    def open_case_matching(self, tokens: list[str]) -> tuple[str, str] | None:
+        """(case_id, pseudonym) of the open nomination that shares an identity token."""
+        n, o = self._t["nominations"], self._t["open_subject_tokens"]
+        row = self._uow.session.execute(
+            select(n.c.case_id, n.c.subject_pseudonym)
+            .join(o, o.c.case_id == n.c.case_id)
+            .where(o.c.token.in_(tokens))
+            .order_by(n.c.nominated_at, n.c.case_id)
+            .limit(1)
+        ).first()
+        return (row.case_id, row.subject_pseudonym) if row else None
+
+    def claim_tokens(self, case_id: str, tokens: list[str], *, primary: bool) -> None:
+        """Mark the tokens as belonging to the open nomination ``case_id``. A new primary
+        claims them all: should another nomination of the subject have claimed one meanwhile,
+        the primary key refuses (IntegrityError) and the nomination is retried and linked. A
+        linked nomination adds only the tokens its primary did not know yet."""
+        o = self._t["open_subject_tokens"]
+        tokens = list(dict.fromkeys(tokens))
+        if not primary:
+            taken = set(self._uow.session.scalars(select(o.c.token).where(o.c.token.in_(tokens))))
+            tokens = [t for t in tokens if t not in taken]
+        if tokens:
+            self._uow.session.execute(insert(o), [{"token": t, "case_id": case_id} for t in tokens])
+
+    def release_tokens(self, case_id: str, to_case: str | None = None) -> None:
+        """The nomination is no longer open: its subject is free (or passes to ``to_case``)."""
+        o = self._t["open_subject_tokens"]
+        if to_case is None:
+            self._uow.session.execute(delete(o).where(o.c.case_id == case_id))
+        else:
+            self._uow.session.execute(
+                update(o).where(o.c.case_id == case_id).values(case_id=to_case)
+            )
+
+    def linked_case_ids(self, case_id: str, *, status: Status | None = Status.LINKED) -> list[str]:
+        n = self._t["nominations"]
+        q = select(n.c.case_id).where(n.c.linked_to_case_id == case_id)
+        if status is not None:
+            q = q.where(n.c.status == status.value)
+        return list(self._uow.session.scalars(q.order_by(n.c.nominated_at, n.c.case_id)))
+
+    def relink(self, from_case: str, to_case: str) -> None:
+        n = self._t["nominations"]
+        self._uow.session.execute(
+            update(n)
+            .where(n.c.linked_to_case_id == from_case)
+            .values(linked_to_case_id=to_case, updated_at=utcnow(), version=n.c.version + 1)
+        )
+
+    def unlink(self, case_id: str) -> None:
+        """``case_id`` carries its subject's case on itself: it is linked to none."""
+        n = self._t["nominations"]
+        self._uow.session.execute(
+            update(n).where(n.c.case_id == case_id).values(linked_to_case_id=None)
+        )

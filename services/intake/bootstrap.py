@@ -1,0 +1,66 @@
+"""Intake's composition: ``build(platform)`` makes the handlers' dependencies once and wires
+the servicer, the consumed casework facts and the start-up hook that creates the pseudonym key.
+Intake has no settings of its own."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from services.intake.adapters import orm
+from services.intake.adapters.pseudonyms import PseudonymKey
+from services.intake.domain.events import REGISTRY
+from services.intake.service_layer.deps import Deps
+from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+
+SERVICE_NAME = "zorgtafel.intake.v1.IntakeService"
+
+__all__ = ["Deps", "SERVICE_NAME", "build", "make_deps"]
+
+
+def make_deps(platform: Platform) -> Deps:
+    """The handlers' dependencies (the handler tests build them from a test platform)."""
+    return Deps(policy=platform.policy, pseudonyms=PseudonymKey(platform.keyring))
+
+
+def build(platform: Platform) -> ServiceParts:
+    from services.intake.entrypoints.grpc_api import IntakeServicer
+    from services.intake.service_layer.handlers import casework_facts
+    from zorgtafel.contracts import events as ev
+    from zorgtafel.intake.v1 import intake_pb2_grpc
+    from zorgtafel.kernel.commands import Commands
+
+    deps = make_deps(platform)
+    servicer = IntakeServicer(
+        deps, platform.uow_factory, Commands(platform.uow_factory, SERVICE_NAME)
+    )
+    return ServiceParts(
+        grpc=(
+            GrpcService(
+                SERVICE_NAME, intake_pb2_grpc.add_IntakeServiceServicer_to_server, servicer
+            ),
+        ),
+        consumes={
+            ev.TOPIC["casework"]: {
+                ev.CASE_PURGED: partial(casework_facts.on_case_purged, deps),
+                ev.CASE_CLOSED: partial(casework_facts.on_case_closed, deps),
+            }
+        },
+        on_start=(partial(deps.pseudonyms.ensure, platform.uow_factory),),
+    )
+
+
+# -- what the kernel runs -----------------------------------------------------------------------
+VERSIONS = Path(__file__).resolve().parent / "migrations" / "versions"
+
+
+def definition() -> ServiceDefinition:
+    orm.start_mappers()
+    return ServiceDefinition(
+        name="intake",
+        metadata=orm.metadata,
+        tables=orm.tables,
+        versions_dir=VERSIONS,
+        registry=REGISTRY,
+        build=build,
+    )

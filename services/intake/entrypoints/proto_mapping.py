@@ -1,0 +1,180 @@
+"""Proto -> intake's commands (and usage terms both ways): every field checked and named when it
+is wrong (INVALID_ARGUMENT), with the kernel's conversions and validators. Results go back to
+proto in ``proto_results``."""
+
+from __future__ import annotations
+
+from google.protobuf import json_format
+
+from services.intake.domain import vocabulary as v
+from services.intake.domain.commands import (
+    AnswerTriage,
+    Assess,
+    DecideRouting,
+    Nominate,
+    StartTriage,
+    Withdraw,
+)
+from services.intake.domain.model import MeetingPlan, Problem, Safety, check_case_id
+from zorgtafel.common.v1 import common_pb2
+from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.kernel.convert import enum_in, message_to_dict, optional_timestamp
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.validate import check_code, check_codes, check_oins, check_text
+
+
+# -- usage terms (16.2) -----------------------------------------------------------------------
+def terms_in(terms: common_pb2.UsageTerms, present: bool) -> dict:
+    if not present:
+        raise InvalidArgument(
+            "usage_terms",
+            "required: the nominating party states how its information may be used (art. 16.2)",
+        )
+    check_oins(terms.recipient_parties, "usage_terms.recipient_parties", limit=v.MAX_TERMS_ITEMS)
+    check_codes(terms.recipient_roles, "usage_terms.recipient_roles", limit=v.MAX_TERMS_ITEMS)
+    check_codes(terms.purposes, "usage_terms.purposes", limit=v.MAX_TERMS_ITEMS, required=True)
+    check_codes(
+        terms.summary_only_fields, "usage_terms.summary_only_fields", limit=v.MAX_TERMS_ITEMS
+    )
+    optional_timestamp(terms, "expires_at", "usage_terms.expires_at")
+    return message_to_dict(terms, "usage_terms")
+
+
+def terms_out(terms: dict) -> common_pb2.UsageTerms:
+    return json_format.ParseDict(terms, common_pb2.UsageTerms())
+
+
+# -- commands ---------------------------------------------------------------------------------
+def nominate_in(req: pb.NominateRequest) -> Nominate:
+    s = req.subject
+    if len(req.problems) > v.MAX_PROBLEMS:
+        raise InvalidArgument("problems", f"at most {v.MAX_PROBLEMS} entries")
+    problems = []
+    for i, p in enumerate(req.problems):
+        domain = enum_in(
+            pb.LifeDomain,
+            v.LifeDomain,
+            p.domain,
+            "LIFE_DOMAIN_",
+            f"problems[{i}].domain",
+            required=True,
+        )
+        check_text(
+            p.description, f"problems[{i}].description", limit=v.MAX_DESCRIPTION, required=False
+        )
+        problems.append(Problem(domain, p.description))
+    if len(req.chains_involved) > v.MAX_CHAINS:
+        raise InvalidArgument("chains_involved", f"at most {v.MAX_CHAINS} entries")
+    chains = tuple(
+        enum_in(pb.Chain, v.Chain, c, "CHAIN_", f"chains_involved[{i}]", required=True)
+        for i, c in enumerate(req.chains_involved)
+    )
+    if len(set(chains)) != len(chains):
+        raise InvalidArgument("chains_involved", "entries must be unique")
+    sf = req.safety
+    check_text(sf.description, "safety.description", limit=v.MAX_DESCRIPTION, required=False)
+    safety = Safety(
+        sf.serious_local_safety_problem,
+        sf.affects_family_or_social_environment,
+        sf.multiple_chains_needed,
+        sf.acute_danger,
+        sf.description,
+    )
+    consent = enum_in(
+        pb.ConsentStatus,
+        v.ConsentStatus,
+        req.consent_status,
+        "CONSENT_STATUS_",
+        "consent_status",
+        required=True,
+    )
+    if not req.HasField("subject"):
+        raise InvalidArgument("subject", "required")
+    age_band = enum_in(pb.AgeBand, v.AgeBand, req.age_band, "AGE_BAND_", "age_band")
+    return Nominate(
+        s.given_names,
+        s.family_name,
+        s.date_of_birth,
+        s.bsn,
+        s.v_number,
+        age_band,
+        tuple(problems),
+        safety,
+        chains,
+        consent,
+        terms_in(req.usage_terms, req.HasField("usage_terms")),
+    )
+
+
+def assess_in(req: pb.AssessRequest) -> Assess:
+    check_case_id(req.case_id)
+    reason = enum_in(
+        pb.RejectionReason,
+        v.RejectionReason,
+        req.rejection_reason,
+        "REJECTION_REASON_",
+        "rejection_reason",
+    )
+    check_text(req.reasons, "reasons", limit=v.MAX_REASONS, required=True)
+    if not req.nominating_party_consulted:
+        raise InvalidArgument(
+            "nominating_party_consulted",
+            "the assessment is made in consultation with the nominating party (art. 12.2a)",
+        )
+    return Assess(req.case_id, req.qualifies, reason, req.reasons, True)
+
+
+def start_triage_in(req: pb.StartTriageRequest) -> StartTriage:
+    check_case_id(req.case_id)
+    parties = check_oins(req.asked_parties, "asked_parties", limit=v.MAX_PARTIES, required=True)
+    deadline = optional_timestamp(req, "deadline")
+    if deadline is None:
+        raise InvalidArgument("deadline", "required")
+    themes = check_codes(req.themes, "themes", limit=v.MAX_THEMES, required=True)
+    check_text(req.question, "question", limit=v.MAX_QUESTION, required=True)
+    return StartTriage(req.case_id, parties, deadline, themes, req.question)
+
+
+def answer_in(req: pb.AnswerTriageRequest) -> AnswerTriage:
+    check_case_id(req.case_id)
+    kind = enum_in(
+        pb.TriageAnswerKind,
+        v.TriageAnswerKind,
+        req.answer,
+        "TRIAGE_ANSWER_KIND_",
+        "answer",
+        required=True,
+    )
+    check_text(req.contribution, "contribution", limit=v.MAX_CONTRIBUTION, required=False)
+    themes = check_codes(req.themes, "themes", limit=v.MAX_THEMES)
+    return AnswerTriage(req.case_id, kind, req.contribution, themes)
+
+
+def routing_in(req: pb.DecideRoutingRequest) -> DecideRouting:
+    check_case_id(req.case_id)
+    routing = enum_in(pb.Routing, v.Routing, req.routing, "ROUTING_", "routing", required=True)
+    check_code(req.reason_code, "reason_code", required=False)
+    meeting, lawful = None, {}
+    if req.HasField("meeting"):
+        mt = req.meeting
+        check_code(mt.goal_code, "meeting.goal_code")
+        check_text(mt.goal, "meeting.goal", limit=v.MAX_GOAL, required=True)
+        themes = check_codes(mt.themes, "meeting.themes", limit=v.MAX_THEMES, required=True)
+        kinds = check_codes(
+            mt.decision_types, "meeting.decision_types", limit=v.MAX_DECISION_TYPES, required=True
+        )
+        invitees = check_oins(
+            [i.party for i in mt.invitees], "meeting.invitees", limit=v.MAX_PARTIES, required=True
+        )
+        for i, inv in enumerate(mt.invitees):
+            lawful[inv.party] = check_codes(
+                inv.lawful_themes, f"meeting.invitees[{i}].lawful_themes", limit=v.MAX_THEMES
+            )
+        meeting = MeetingPlan(mt.goal_code, mt.goal, themes, kinds, invitees)
+    return DecideRouting(req.case_id, routing, meeting, req.reason_code, lawful)
+
+
+def withdraw_in(req: pb.WithdrawNominationRequest) -> Withdraw:
+    check_case_id(req.case_id)
+    check_code(req.reason_code, "reason_code", required=False)
+    return Withdraw(req.case_id, req.reason_code)

@@ -1,0 +1,147 @@
+"""Intake's results -> proto responses: the nomination as its parties see it, and what each
+command answers."""
+
+from __future__ import annotations
+
+from services.intake.domain import vocabulary as v
+from services.intake.domain.model import Advice, Nomination
+from services.intake.domain.triage import TriageQuestion
+from services.intake.entrypoints.proto_mapping import terms_out
+from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.kernel.convert import enum_out
+from zorgtafel.kernel.convert import to_timestamp as ts
+
+
+def status_out(s: v.Status) -> int:
+    return enum_out(pb.NominationStatus, "NOMINATION_STATUS_", s)
+
+
+def advice_out(a: Advice | None) -> pb.CriteriaAdvice | None:
+    if a is None:
+        return None
+    return pb.CriteriaAdvice(
+        qualifies=a.qualifies,
+        criteria_held=list(a.criteria_held),
+        reasons=list(a.reasons),
+        policy_revision=a.revision,
+    )
+
+
+def nominated_out(n: Nomination) -> pb.NominateResponse:
+    return pb.NominateResponse(
+        case_id=n.case_id,
+        subject_pseudonym=n.subject_pseudonym,
+        age_band=enum_out(pb.AgeBand, "AGE_BAND_", n.age_band),
+        status=status_out(n.status),
+        linked_to_case_id=n.linked_to_case_id,
+    )
+
+
+def assessed_out(n: Nomination) -> pb.AssessResponse:
+    return pb.AssessResponse(
+        case_id=n.case_id,
+        advice=advice_out(n.advice),
+        qualifies=bool(n.qualifies),
+        status=status_out(n.status),
+    )
+
+
+def triage_started_out(n: Nomination) -> pb.StartTriageResponse:
+    return pb.StartTriageResponse(
+        case_id=n.case_id, round_id=n.triage.round_id, deadline=ts(n.triage.deadline)
+    )
+
+
+def answered_out(n: Nomination, round_closed: bool) -> pb.AnswerTriageResponse:
+    return pb.AnswerTriageResponse(
+        case_id=n.case_id, round_id=n.triage.round_id, round_closed=round_closed
+    )
+
+
+def routed_out(n: Nomination) -> pb.DecideRoutingResponse:
+    return pb.DecideRoutingResponse(
+        case_id=n.case_id,
+        routing=enum_out(pb.Routing, "ROUTING_", n.routing),
+        invitees=list(n.meeting.invitees) if n.meeting else [],
+    )
+
+
+def withdrawn_out(n: Nomination) -> pb.WithdrawNominationResponse:
+    return pb.WithdrawNominationResponse(case_id=n.case_id, status=status_out(n.status))
+
+
+def triage_question_out(q: TriageQuestion) -> pb.GetTriageQuestionResponse:
+    return pb.GetTriageQuestionResponse(
+        case_id=q.case_id,
+        round_id=q.round_id,
+        subject_pseudonym=q.subject_pseudonym,
+        age_band=enum_out(pb.AgeBand, "AGE_BAND_", q.age_band),
+        themes=list(q.themes),
+        question=q.question,
+        deadline=ts(q.deadline),
+        answered=q.answered,
+        closed=q.closed,
+    )
+
+
+def nomination_out(n: Nomination, linked: list[str]) -> pb.Nomination:
+    i = n.identity
+    out = pb.Nomination(
+        case_id=n.case_id,
+        subject_pseudonym=n.subject_pseudonym,
+        nominating_party=n.nominating_party,
+        status=status_out(n.status),
+        subject=pb.SubjectIdentity(
+            given_names=i.given_names,
+            family_name=i.family_name,
+            date_of_birth=i.date_of_birth.isoformat() if i.date_of_birth else "",
+            bsn=i.bsn,
+            v_number=i.v_number,
+        ),
+        age_band=enum_out(pb.AgeBand, "AGE_BAND_", n.age_band),
+        problems=[
+            pb.LifeDomainProblem(
+                domain=enum_out(pb.LifeDomain, "LIFE_DOMAIN_", p.domain), description=p.description
+            )
+            for p in n.problems
+        ],
+        safety=pb.SafetyConcerns(description=n.safety.description, **n.safety.flags()),
+        chains_involved=[enum_out(pb.Chain, "CHAIN_", c) for c in n.chains],
+        consent_status=enum_out(pb.ConsentStatus, "CONSENT_STATUS_", n.consent),
+        usage_terms=terms_out(n.usage_terms),
+        nominated_at=ts(n.nominated_at),
+        linked_to_case_id=n.linked_to_case_id,
+        linked_case_ids=linked,
+        advice=advice_out(n.advice),
+        qualifies=bool(n.qualifies),
+        rejection_reason=enum_out(pb.RejectionReason, "REJECTION_REASON_", n.rejection_reason),
+        assessment_reasons=n.assessment_reasons,
+        routing=enum_out(pb.Routing, "ROUTING_", n.routing),
+    )
+    if n.triage is not None:
+        out.asked_parties.extend(n.triage.asked)
+        out.triage_deadline.CopyFrom(ts(n.triage.deadline))
+        for party in n.triage.asked:
+            a = n.triage.answers[party]
+            if a is not None:
+                out.triage_answers.append(
+                    pb.TriageAnswer(
+                        party=party,
+                        answer=enum_out(pb.TriageAnswerKind, "TRIAGE_ANSWER_KIND_", a.kind),
+                        contribution=a.contribution,
+                        answered_at=ts(a.at),
+                        themes=list(a.themes),
+                    )
+                )
+    if n.meeting is not None:
+        mt = n.meeting
+        out.meeting.CopyFrom(
+            pb.CaseMeetingPlan(
+                goal_code=mt.goal_code,
+                goal=mt.goal,
+                themes=list(mt.themes),
+                decision_types=list(mt.decision_types),
+                invitees=[pb.Invitee(party=p) for p in mt.invitees],
+            )
+        )
+    return out

@@ -1,0 +1,67 @@
+"""12.2a assessment: the criteria policy advises (Bijlage 2), the process director decides."""
+
+from __future__ import annotations
+
+from services.intake.adapters import policy_facts
+from services.intake.domain import events
+from services.intake.domain.commands import Assess
+from services.intake.domain.model import Nomination
+from services.intake.domain.vocabulary import Status
+from services.intake.service_layer.deps import Deps
+from services.intake.service_layer.handlers.lookup import load
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import UnitOfWork
+
+log = get_logger("zorgtafel.intake")
+
+
+def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nomination:
+    repo, nom = load(uow, cmd.case_id)
+    nom.require_status({Status.NOMINATED}, "assess")  # before asking the policy
+    advice = policy_facts.advise(deps.policy, nom)
+    nom.assess(advice, cmd.qualifies, cmd.rejection_reason, cmd.reasons, caller.party)
+    repo.save(nom)
+    uow.emit(
+        events.CaseAssessed(
+            case_id=nom.case_id,
+            qualifies=cmd.qualifies,
+            advice="qualifies" if advice.qualifies else "does_not_qualify",
+            criteria_held=advice.criteria_held,
+            nominating_party=nom.nominating_party,
+            policy_revision=advice.revision,
+        )
+    )
+    rejected = []
+    if not cmd.qualifies:
+        rejected.append(nom)
+        # Duplicate nominations of the same subject share the outcome; each nominating party
+        # learns why (12.2a).
+        for linked_id in repo.linked_case_ids(nom.case_id):
+            linked = repo.get(linked_id)
+            if linked is None:
+                continue
+            linked.status = Status.REJECTED
+            linked.rejection_reason = cmd.rejection_reason
+            repo.save(linked)
+            rejected.append(linked)
+        repo.release_tokens(nom.case_id)
+        for r in rejected:
+            uow.emit(
+                events.CaseRejected(
+                    case_id=r.case_id,
+                    nominating_party=r.nominating_party,
+                    reason_code=cmd.rejection_reason.value,
+                )
+            )
+    log.info(
+        "case_assessed",
+        case_id=nom.case_id,
+        subject_pseudonym=nom.subject_pseudonym,
+        qualifies=cmd.qualifies,
+        advice_qualifies=advice.qualifies,
+        criteria_held=list(advice.criteria_held),
+        policy_revision=advice.revision,
+        deviates_from_advice=cmd.qualifies != advice.qualifies,
+    )
+    return nom

@@ -1,0 +1,218 @@
+"""Disclosure's use cases called directly (no gRPC, no broker): a migrated database, the
+embedded policy engine and the case keys, as ``zorgtafel.testing.handler_platform`` builds
+them. The case becomes known the way it does in production: through the consumed-event
+handlers for intake's nomination and casework's opening and roles."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from services.disclosure.bootstrap import Deps, make_deps
+from services.disclosure.domain import commands as c
+from services.disclosure.domain.items import Terms
+from services.disclosure.service_layer.handlers import audit, disclosure, items, subject_rights
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.testing import deliver, handler_platform, set_party_status
+
+GGZ = "00000099000000000045"  # the provider
+CELLO = "00000099000000000038"  # involved, needs "health"
+FARENT = "00000099000000000042"  # a party, not involved in the case
+
+PROVIDER = Caller(GGZ, "behandelaar-1", "caseworker", party_status="active")
+CARER = Caller(CELLO, "zorgcoordinator-2", "caseworker", party_status="active")
+OFFICER = Caller(CELLO, "fg-1", "privacy_officer", party_status="active")
+CONTENT = {"note": "sees a counsellor weekly", "risk": "low"}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def disclosure_platform(request, tmp_path_factory):
+    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with handler_platform("disclosure", tmp_path_factory.mktemp("disclosure"), url) as built:
+        platform, _parts = built
+        for party in (GGZ, CELLO, FARENT):
+            set_party_status(platform, party)
+        yield built
+
+
+@pytest.fixture(scope="module")
+def deps(disclosure_platform) -> Deps:
+    return make_deps(disclosure_platform[0])
+
+
+def open_case(disclosure_platform) -> str:
+    """Intake's nomination, casework's opening and roles, through the consumed handlers."""
+    platform, parts = disclosure_platform
+    case_id = f"case-{uuid.uuid4().hex[:12]}"
+    facts = {
+        "case_id": case_id,
+        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+    }
+    nominated = {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
+    opened = {**facts, "invitees": [CELLO], "process_director_party": GGZ}
+    roles = {
+        CELLO: {"role": "care_provider", "information_need": ["health"]},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+    }
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated)
+    deliver(platform, parts, ev.CASE_OPENED, opened)
+    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
+    return case_id
+
+
+def provide_cmd(case_id: str, content: bytes | None = None, **terms) -> c.Provide:
+    terms.setdefault("purposes", ("care_coordination",))
+    return c.Provide(
+        case_id=case_id,
+        category="health",
+        classification="confidential",
+        legal_basis="public_task",
+        content_type="application/json",
+        content=content if content is not None else json.dumps(CONTENT).encode(),
+        terms=Terms(**terms),
+    )
+
+
+def provide(disclosure_platform, deps, case_id: str) -> str:
+    with disclosure_platform[0].uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+        uow.commit()
+    return item_id
+
+
+def test_an_involved_party_with_need_to_know_reads_the_item_and_the_read_is_logged(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    with platform.uow_factory() as uow:
+        outcome = disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(action="read", purpose="care_coordination", item_ids=(item_id,)),
+            CARER,
+        )
+    assert [json.loads(r.content) for r in outcome.released] == [CONTENT]
+    with platform.uow_factory() as uow:
+        logged = audit.query_access_log(deps, uow, c.QueryAccessLog("provider", GGZ), PROVIDER)
+        assert audit.verify_log(deps, uow, c.VerifyLog(), OFFICER).intact
+    assert [
+        (r["decision_id"], r["party"], r["result"]) for r in logged if r["resource"] == item_id
+    ] == [(outcome.released[0].decision_id, CELLO, "allowed")]
+
+
+def test_a_party_outside_the_case_is_denied_with_the_policys_reasons_and_logged(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    outsider = Caller(FARENT, "p-7", "caseworker", party_status="active")
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(action="read", purpose="care_coordination", item_ids=(item_id,)),
+            outsider,
+        )
+    assert any("not involved" in r for r in err.value.reasons)
+    assert err.value.policy == "zorgtafel.disclosure" and err.value.decision_id
+    with platform.uow_factory() as uow:
+        logged = uow.access_log.latest("party", FARENT)
+    assert [(r["decision_id"], r["result"]) for r in logged] == [(err.value.decision_id, "denied")]
+
+
+def test_only_the_provider_changes_the_usage_terms(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    change = c.SetUsageTerms(item_id, Terms(purposes=("research",)))
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        items.set_usage_terms(deps, uow, change, CARER)
+    assert any("art. 16.2" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        assert items.set_usage_terms(deps, uow, change, PROVIDER).terms.purposes == ("research",)
+
+
+def test_an_item_for_a_case_disclosure_never_heard_of_is_a_failed_precondition(
+    disclosure_platform, deps
+):
+    with disclosure_platform[0].uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        items.provide(deps, uow, provide_cmd("case-never-nominated"), PROVIDER)
+    assert (err.value.state, err.value.subject) == ("case_not_known", "case_id")
+
+
+def test_a_subject_request_is_decided_once(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    with platform.uow_factory() as uow:
+        ref = subject_rights.submit_subject_request(
+            deps,
+            uow,
+            c.SubmitSubjectRequest(
+                kind="correction",
+                subject_pseudonym="psn-x",
+                document_ref="doc:r/1",
+                item_id=item_id,
+            ),
+            OFFICER,
+        )
+        subject_rights.decide_subject_request(
+            deps, uow, c.DecideSubjectRequest(ref, "granted"), OFFICER
+        )
+        uow.commit()
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        subject_rights.decide_subject_request(
+            deps,
+            uow,
+            c.DecideSubjectRequest(ref, "refused", "pending_complaint", "a complaint is pending"),
+            OFFICER,
+        )
+    assert err.value.state == "decided"
+
+
+@pytest.mark.parametrize(
+    "content,field",
+    [
+        (b"[" * 100_000, "content"),  # nests far too deep: not INTERNAL
+        (b"{not json", "content"),
+    ],
+)
+def test_content_that_is_not_acceptable_json_is_an_invalid_argument(
+    disclosure_platform, deps, content, field
+):
+    case_id = open_case(disclosure_platform)
+    with disclosure_platform[0].uow_factory() as uow, pytest.raises(InvalidArgument) as err:
+        items.provide(deps, uow, provide_cmd(case_id, content), PROVIDER)
+    assert [f for f, _ in err.value.violations] == [field]
+
+
+def test_a_refused_attempt_to_read_lands_in_the_access_log(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    excluded = Caller("00000099000000000063", "p-9", "caseworker", party_status="excluded")
+    with platform.uow_factory() as uow:
+        audit.record_refusal(
+            deps,
+            uow,
+            c.RecordRefusal(
+                action="read",
+                purpose="care_coordination",
+                item_ids=(item_id, "not-an-id"),
+                decision_id="dec-1",
+                reasons=("excluded (art. 23.2)",),
+                policy_revision="r1",
+            ),
+            excluded,
+        )
+    with platform.uow_factory() as uow:
+        logged = uow.access_log.latest("party", excluded.party)
+        assert uow.access_log.verify().intact
+    assert [(r["resource"], r["provider"], r["result"]) for r in logged] == [
+        (item_id, GGZ, "denied")
+    ]

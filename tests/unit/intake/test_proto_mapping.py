@@ -1,0 +1,81 @@
+"""Intake's proto mapping refuses what cannot describe anything in this domain as
+INVALID_ARGUMENT naming the field, never INTERNAL: timestamps outside 1900-2999, unknown enum
+numbers, missing required values."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.intake.entrypoints import proto_mapping as mapping
+from zorgtafel.common.v1 import common_pb2
+from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.kernel.errors import InvalidArgument
+
+CASE = "a" * 32
+YEAR_9999 = 253402300799  # the last second datetime can hold
+YEAR_1 = -62135596800
+
+
+def fields(err: pytest.ExceptionInfo[InvalidArgument]) -> list[str]:
+    return [f for f, _ in err.value.violations]
+
+
+def nomination(**terms: list[str]) -> pb.NominateRequest:
+    return pb.NominateRequest(
+        request_id="req-00000001",
+        subject=pb.SubjectIdentity(family_name="Jansen"),
+        consent_status=pb.CONSENT_STATUS_GIVEN,
+        usage_terms=common_pb2.UsageTerms(purposes=["care_coordination"], **terms),
+    )
+
+
+@pytest.mark.parametrize("seconds", [YEAR_9999, YEAR_1, -1 - 2208988800])
+def test_a_triage_deadline_outside_the_years_1900_to_2999_names_the_deadline(seconds):
+    req = pb.StartTriageRequest(
+        case_id=CASE, asked_parties=["00000099000000000061"], themes=["safety"], question="bekend?"
+    )
+    req.deadline.seconds = seconds
+    with pytest.raises(InvalidArgument) as err:
+        mapping.start_triage_in(req)
+    assert fields(err) == ["deadline"]
+
+
+def test_usage_terms_expiring_beyond_the_year_2999_name_the_field():
+    req = nomination()
+    req.usage_terms.expires_at.seconds = YEAR_9999
+    with pytest.raises(InvalidArgument) as err:
+        mapping.nominate_in(req)
+    assert fields(err) == ["usage_terms.expires_at"]
+
+
+def test_usage_terms_in_range_are_kept_as_stated():
+    req = nomination(recipient_roles=["process_director"])
+    req.usage_terms.expires_at.FromJsonString("2030-01-01T00:00:00Z")
+    cmd = mapping.nominate_in(req)
+    assert cmd.usage_terms == {
+        "purposes": ["care_coordination"],
+        "recipient_roles": ["process_director"],
+        "expires_at": "2030-01-01T00:00:00Z",
+    }
+    assert mapping.terms_out(cmd.usage_terms) == req.usage_terms
+
+
+@pytest.mark.parametrize(
+    "field,request_",
+    [
+        ("consent_status", pb.NominateRequest(subject=pb.SubjectIdentity(family_name="J"))),
+        ("chains_involved[0]", pb.NominateRequest(chains_involved=[99])),
+        (
+            "age_band",
+            pb.NominateRequest(
+                age_band=-3,
+                consent_status=pb.CONSENT_STATUS_GIVEN,
+                subject=pb.SubjectIdentity(family_name="J"),
+            ),
+        ),
+    ],
+)
+def test_unknown_or_missing_enum_values_name_the_field(field, request_):
+    with pytest.raises(InvalidArgument) as err:
+        mapping.nominate_in(request_)
+    assert fields(err) == [field]

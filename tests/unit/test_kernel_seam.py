@@ -1,0 +1,246 @@
+"""The seam code every service shares, once, in the kernel: field checks, proto conversions,
+the policy gate and the unit of work's wake-up of the outbox relay."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from functools import partial
+
+import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
+from sqlalchemy import MetaData
+
+from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.kernel import convert, db, validate
+from zorgtafel.kernel.config import Settings
+from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable
+from zorgtafel.kernel.events import DomainEvent, EventRegistry
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.tables import add_kernel_tables
+from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.policy.decision import Decision
+
+
+def field_of(exc: pytest.ExceptionInfo[InvalidArgument]) -> str:
+    return exc.value.violations[0][0]
+
+
+# -- validators -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0000009900000000000",
+        "000000990000000000011",
+        "",
+        "00000099000000000001\n",
+        " 00000099000000000001",
+        None,
+        7,
+    ],
+)
+def test_an_oin_is_twenty_digits_and_nothing_else(value):
+    with pytest.raises(InvalidArgument) as exc:
+        validate.check_oin(value, "invitees[2]")
+    assert field_of(exc) == "invitees[2]"
+
+
+def test_a_trailing_newline_does_not_pass_a_pattern():
+    assert validate.check_code("safety", "themes[0]") == "safety"
+    for bad in ("safety\n", "Safety", "1safety", "s" * 65):
+        with pytest.raises(InvalidArgument):
+            validate.check_code(bad, "themes[0]")
+
+
+def test_lists_are_bounded_checked_per_entry_and_refuse_or_merge_duplicates():
+    assert validate.check_codes(["b", "a"], "themes") == ("b", "a")
+    assert validate.check_codes(["b", "a", "b"], "themes", duplicates="merge") == ("a", "b")
+    with pytest.raises(InvalidArgument) as exc:
+        validate.check_codes(["a", "a"], "themes")
+    assert field_of(exc) == "themes"
+    with pytest.raises(InvalidArgument) as exc:
+        validate.check_codes(["a", "B"], "themes")
+    assert field_of(exc) == "themes[1]"
+    with pytest.raises(InvalidArgument):
+        validate.check_codes(["a"] * 101, "themes", duplicates="merge")
+    with pytest.raises(InvalidArgument):
+        validate.check_oins([], "invitees", required=True)
+
+
+def test_text_is_bounded_and_free_of_control_characters():
+    assert validate.check_text("regel 1\nregel 2\t!", "minutes") == "regel 1\nregel 2\t!"
+    for bad, kw in (
+        ("", {}),
+        ("  ", {}),
+        ("x" * 11, {"limit": 10}),
+        ("a\x00b", {}),
+        ("a\x1bb", {}),
+    ):
+        with pytest.raises(InvalidArgument):
+            validate.check_text(bad, "minutes", **kw)
+    assert validate.check_text("", "notes", required=False) == ""
+
+
+def test_dates_are_calendar_dates_in_iso_form():
+    assert validate.check_date("2026-02-28", "due_date") == date(2026, 2, 28)
+    for bad in ("2026-02-30", "26-02-28", "2026-2-28", "2026-02-28\n", ""):
+        with pytest.raises(InvalidArgument):
+            validate.check_date(bad, "due_date")
+
+
+def test_over_deep_or_broken_json_is_the_callers_mistake_not_a_crash():
+    assert validate.parse_json(b'{"a": [1, {"b": "[[[["}]}', "content") == {"a": [1, {"b": "[[[["}]}
+    for bad in (b"[" * 100_000, b'{"a":' * 40 + b"1" + b"}" * 40, b"\xff\xfe", b"{", b""):
+        with pytest.raises(InvalidArgument) as exc:
+            validate.parse_json(bad, "content")
+        assert field_of(exc) == "content"
+
+
+def test_prefixed_ids_are_checked_whole():
+    assert validate.check_prefixed_id("itm-" + "a" * 32, "item_id", "itm-", "an item id")
+    for bad in ("itm-" + "a" * 31, "itm-" + "A" * 32, "sr-" + "a" * 32, "itm-" + "a" * 32 + "\n"):
+        with pytest.raises(InvalidArgument):
+            validate.check_prefixed_id(bad, "item_id", "itm-", "an item id")
+
+
+# -- conversions ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("seconds", [-62135596800, -2208988801, 32503680000, 253402300799])
+def test_timestamps_outside_the_years_1900_to_2999_are_refused_naming_the_field(seconds):
+    request = pb.ScheduleMeetingRequest()
+    request.scheduled_for.CopyFrom(Timestamp(seconds=seconds))
+    with pytest.raises(InvalidArgument) as exc:
+        convert.optional_timestamp(request, "scheduled_for")
+    assert field_of(exc) == "scheduled_for"
+
+
+def test_a_timestamp_round_trips_and_an_absent_one_is_none():
+    at = datetime(2026, 12, 1, 21, 15, tzinfo=timezone.utc)
+    request = pb.ScheduleMeetingRequest()
+    assert convert.optional_timestamp(request, "scheduled_for") is None
+    request.scheduled_for.CopyFrom(convert.to_timestamp(at))
+    assert convert.optional_timestamp(request, "scheduled_for") == at
+    assert convert.to_timestamp(None) is None
+
+
+def test_enums_map_to_domain_names_both_ways():
+    value = pb.CaseState.Value("CASE_STATE_PLAN_ACTIVE")
+    assert convert.enum_name(pb.CaseState, value, "CASE_STATE_", "state") == "plan_active"
+    assert convert.enum_out(pb.CaseState, "CASE_STATE_", "plan_active") == value
+    assert convert.enum_out(pb.CaseState, "CASE_STATE_", None) == 0
+    assert convert.enum_name(pb.CaseState, 0, "CASE_STATE_", "state") == ""
+    with pytest.raises(InvalidArgument):
+        convert.enum_name(pb.CaseState, 0, "CASE_STATE_", "state", required=True)
+    with pytest.raises(InvalidArgument) as exc:
+        convert.enum_name(pb.CaseState, 999, "CASE_STATE_", "state")
+    assert field_of(exc) == "state"
+
+
+# -- the policy gate -----------------------------------------------------------------------------
+class Engine:
+    revision = "rev-1"
+
+    def __init__(self, result=None, error: Exception | None = None) -> None:
+        self.result, self.error = result, error
+
+    def decide(self, policy, input):  # noqa: A002 - the engine protocol's name
+        if self.error:
+            raise self.error
+        return Decision.from_result(policy, self.revision, input, self.result)
+
+    def evaluate(self, policy, input):  # noqa: A002
+        if self.error:
+            raise self.error
+        return self.result
+
+
+def test_the_gate_obeys_an_allow_and_reports_a_deny_with_the_policys_reasons():
+    allow = PolicyGate(Engine({"allow": True, "reasons": ["8.4c: need to know"]}))
+    assert allow.require("zorgtafel.casework.act", {}).allow is True
+    deny = PolicyGate(Engine({"allow": False, "reasons": ["13.1: not the case director"]}))
+    with pytest.raises(PermissionDenied) as exc:
+        deny.require("zorgtafel.casework.act", {})
+    assert exc.value.reasons == ("13.1: not the case director",)
+    assert exc.value.policy == "zorgtafel.casework.act"
+
+
+def test_the_gate_fails_closed_when_the_engine_fails_or_answers_nonsense():
+    with pytest.raises(Unavailable):
+        PolicyGate(Engine(error=TimeoutError())).require("p", {})
+    with pytest.raises(Unavailable):
+        PolicyGate(Engine(error=RuntimeError())).evaluate("p", {})
+    with pytest.raises(PermissionDenied):
+        PolicyGate(Engine({"allow": "yes"})).require("p", {})
+    with pytest.raises(PermissionDenied):
+        PolicyGate(Engine(None)).require("p", {})
+
+
+# -- the unit of work wakes the relay after a commit that wrote outbox rows ---------------------
+
+
+def test_a_commit_with_events_wakes_the_relay_and_one_without_does_not(tmp_path):
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Noted(DomainEvent):
+        TYPE = "nl.zorgtafel.test.noted.v1"
+        case_id: str = "c-1"
+
+    metadata = MetaData()
+    tables = dict(add_kernel_tables(metadata))
+    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
+    metadata.create_all(engine)
+    woken: list[int] = []
+    factory = partial(
+        UnitOfWork,
+        db.make_session_factory(engine),
+        tables,
+        topic="t",
+        source="/t",
+        registry=EventRegistry([Noted]),
+        wake=lambda: woken.append(1),
+    )
+    with factory() as uow:
+        uow.commit()
+    assert woken == []
+    with factory() as uow:
+        uow.emit(Noted())
+        uow.commit()
+    assert woken == [1]
+    with factory() as uow:
+        uow.emit(Noted())
+        uow.rollback()
+    assert woken == [1]
+    engine.dispose()
+
+
+# -- paging -----------------------------------------------------------------------------------
+def test_a_list_pages_through_every_result_once_in_order():
+    from zorgtafel.governance.v1 import governance_pb2 as gpb
+    from zorgtafel.kernel.paging import page
+
+    items = list(range(250))
+    seen, token = [], ""
+    while True:
+        request = gpb.ListPartiesRequest(page_size=100, page_token=token)
+        chunk, token = page(items, request)
+        seen.extend(chunk)
+        if not token:
+            break
+    assert seen == items
+    assert page(items, gpb.ListPartiesRequest())[1] != ""  # the default is 100 of 250
+
+
+def test_a_page_token_continues_only_its_own_query():
+    from zorgtafel.governance.v1 import governance_pb2 as gpb
+    from zorgtafel.kernel.paging import page
+
+    _, token = page(list(range(10)), gpb.ListPartiesRequest(page_size=3, kind=1))
+    with pytest.raises(InvalidArgument) as exc:
+        page(list(range(10)), gpb.ListPartiesRequest(page_size=3, kind=2, page_token=token))
+    assert field_of(exc) == "page_token"
+    for bad in ("x", "!!!", "eyJvIjotMSwicSI6IiJ9", "\u00e9"):
+        with pytest.raises(InvalidArgument):
+            page([1], gpb.ListPartiesRequest(page_token=bad))
+    for size in (-1, 501):
+        with pytest.raises(InvalidArgument) as exc:
+            page([1], gpb.ListPartiesRequest(page_size=size))
+        assert field_of(exc) == "page_size"

@@ -1,0 +1,213 @@
+"""Chapters 4-5: the information exchange under the provider's terms, then closure and purge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+
+from zorgtafel.casework.v1 import casework_pb2 as cw
+from zorgtafel.demo.actors import (
+    MUNICIPALITY,
+    OUTSIDER,
+    POLICE_OFFICER,
+    PRIVACY_OFFICER,
+    PROCESS_DIRECTOR,
+    SHELTER,
+    THIRD_PARTY,
+    Actor,
+)
+from zorgtafel.demo.plumbing import StoryBase
+from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
+
+
+class ExchangeSteps(StoryBase):
+    def _disclosures(self, f: dict[str, Any]) -> None:
+        self.say(
+            "4. Information exchange (art. 15-16, 9.2, 12.2f): the provider decides, need to know"
+        )
+
+        def read(
+            actor: Actor,
+            item: str,
+            purpose: str = "care_coordination",
+            action: ds.DisclosureAction = ds.DISCLOSURE_ACTION_READ,
+            **kw: Any,
+        ) -> Any:  # the generated stub is untyped
+            return self.disclosure.RequestDisclosure(
+                ds.RequestDisclosureRequest(item_ids=[item], purpose=purpose, action=action, **kw),
+                metadata=self.md(actor),
+                timeout=20,
+            )
+
+        released = self.eventually(
+            "the municipality's information need reaches disclosure",
+            lambda: read(MUNICIPALITY, f["care_item"]).items,
+        )
+        item = released[0]
+        self.steps += 1
+        self.say(
+            f"  ok    {MUNICIPALITY.label}: reads the care history for care coordination "
+            f"(redacted: {', '.join(item.redacted_fields) or 'nothing'})"
+        )
+        for r in list(item.reasons)[:2]:
+            self.say(f"          because: {r}")
+        if "Demo-street" in item.content.decode("utf-8", "replace"):
+            self.fail("a summary-only field was released in full")
+        req = ds.RequestDisclosureRequest
+        self.refused(
+            OUTSIDER,
+            "a party not involved in the case asks for the care history",
+            self.disclosure.RequestDisclosure,
+            req(
+                item_ids=[f["care_item"]],
+                purpose="care_coordination",
+                action=ds.DISCLOSURE_ACTION_READ,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            POLICE_OFFICER,
+            "the police ask for the care history (outside its need)",
+            self.disclosure.RequestDisclosure,
+            req(item_ids=[f["care_item"]], purpose="safety", action=ds.DISCLOSURE_ACTION_READ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            MUNICIPALITY,
+            "the municipality asks for it for enforcement (a purpose the provider did not allow)",
+            self.disclosure.RequestDisclosure,
+            req(item_ids=[f["care_item"]], purpose="enforcement", action=ds.DISCLOSURE_ACTION_READ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            SHELTER,
+            "the police record before the meeting (pre-read without the "
+            "provider's agreement, 12.2f)",
+            self.disclosure.RequestDisclosure,
+            req(
+                item_ids=[f["police_item"]], purpose="safety", action=ds.DISCLOSURE_ACTION_PRE_READ
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            MUNICIPALITY,
+            "a release to a third party without the provider's written consent (9.2)",
+            self.disclosure.RequestDisclosure,
+            req(
+                item_ids=[f["care_item"]],
+                purpose="care_coordination",
+                action=ds.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+                third_party=THIRD_PARTY,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            MUNICIPALITY,
+            "the consent-based health note without the subject's consent",
+            self.disclosure.RequestDisclosure,
+            req(item_ids=[f["consent_item"]], purpose="safety", action=ds.DISCLOSURE_ACTION_READ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        reply = self.ok(
+            MUNICIPALITY,
+            "breaks the glass for the health note: safety at stake, a colleague consulted",
+            self.disclosure.BreakGlass,
+            ds.BreakGlassRequest(
+                item_ids=[f["consent_item"]],
+                purpose="safety",
+                justification="acute threat reported tonight",
+                consulted_colleague="ehv-colleague-7",
+                client_informed="will be informed tomorrow",
+            ),
+        )
+        kinds = sorted({o.kind for i in reply.items for o in i.obligations})
+        self.say(f"          obligations: {', '.join(kinds)}")
+        if not {"log_break_glass", "notify_provider", "review"} <= set(kinds):
+            self.fail(f"break-glass obligations missing: {kinds}")
+        log = self.ok(
+            PRIVACY_OFFICER,
+            "reads who saw what about the subject (NEN 7513)",
+            self.disclosure.AccessLog,
+            ds.AccessLogRequest(subject_pseudonym=f["pseudonym"]),
+        )
+        results = sorted({e.result for e in log.entries})
+        self.say(
+            f"          {len(log.entries)} access-log records: {', '.join(results)}; "
+            f"break-glass flagged: {any(e.emergency for e in log.entries)}"
+        )
+        if len(log.entries) < 7:
+            self.fail("the access log misses decisions")
+        verify = self.ok(
+            PRIVACY_OFFICER,
+            "verifies the access log's hash chain",
+            self.disclosure.VerifyLog,
+            ds.VerifyLogRequest(),
+        )
+        if not verify.intact:
+            self.fail(f"the access log is not intact: {list(verify.problems)}")
+        f["access_log_records"] = len(log.entries)
+
+    def _close_and_purge(self, f: dict[str, Any]) -> None:
+        self.say("5. De-escalation (1.2, 8.4d): cleansed, then removed from the system")
+        case_id = f["case_id"]
+        self.refused(
+            PROCESS_DIRECTOR,
+            "purge before the case is closed",
+            self.casework.Purge,
+            cw.PurgeRequest(request_id=self.rid(), case_id=case_id),
+            grpc.StatusCode.FAILED_PRECONDITION,
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "the meeting decides to de-escalate: criteria met",
+            self.casework.Deescalate,
+            cw.DeescalateRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=f["meeting_id"],
+                criteria_met=["housing_stable", "safety_restored"],
+            ),
+        )
+        closed = self.ok(
+            PROCESS_DIRECTOR,
+            "closes the case: the dossier is cleansed",
+            self.casework.CloseCase,
+            cw.CloseCaseRequest(request_id=self.rid(), case_id=case_id),
+        )
+        self.say(
+            f"          cleansed: {', '.join(closed.cleansed) or '-'}; "
+            f"kept until purge: {', '.join(closed.kept) or '-'}"
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "purges the case after the retention period",
+            self.casework.Purge,
+            cw.PurgeRequest(request_id=self.rid(), case_id=case_id),
+        )
+
+        def gone() -> bool:
+            try:
+                self.disclosure.RequestDisclosure(
+                    ds.RequestDisclosureRequest(
+                        item_ids=[f["care_item"]],
+                        purpose="care_coordination",
+                        action=ds.DISCLOSURE_ACTION_READ,
+                    ),
+                    metadata=self.md(MUNICIPALITY),
+                    timeout=5,
+                )
+                return False
+            except grpc.RpcError as err:
+                return err.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
+
+        self.eventually("disclosure deletes the case's items after the purge event", gone)
+        self.say(
+            "  ok    the items are gone everywhere; the access log keeps its pseudonymous "
+            "records (NEN 7513)"
+        )
+        verify = self.disclosure.VerifyLog(
+            ds.VerifyLogRequest(), metadata=self.md(PRIVACY_OFFICER), timeout=20
+        )
+        if not verify.intact:
+            self.fail("the access log broke during the purge")

@@ -1,0 +1,177 @@
+"""Chapters 1-2: a shelter nominates, the process director assesses and triages."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import grpc
+
+from zorgtafel.common.v1 import common_pb2 as common
+from zorgtafel.demo.actors import (
+    EINDHOVEN,
+    LEGER_DES_HEILS,
+    MUNICIPALITY,
+    OUTSIDER,
+    POLICE,
+    POLICE_OFFICER,
+    PROCESS_DIRECTOR,
+    SHELTER,
+)
+from zorgtafel.demo.plumbing import StoryBase, _ts
+from zorgtafel.intake.v1 import intake_pb2 as ik
+
+
+class IntakeSteps(StoryBase):
+    def _nominate_and_assess(self, f: dict[str, Any]) -> None:
+        self.say("1. Nomination and intake (1.1, 12.2a): the shelter is the provider")
+        terms = common.UsageTerms(purposes=["care_coordination"], pre_read_allowed=True)
+        family_name = f"Ionescu-{uuid.uuid4().hex[:6]}"
+        reply = self.ok(
+            SHELTER,
+            "nominates a case",
+            self.intake.Nominate,
+            ik.NominateRequest(
+                request_id=self.rid(),
+                # A new subject each run: nominating the same person again is linked, not doubled.
+                subject=ik.SubjectIdentity(
+                    given_names="Maria", family_name=family_name, date_of_birth="2001-04-17"
+                ),
+                age_band=ik.AGE_BAND_16_PLUS,
+                problems=[
+                    ik.LifeDomainProblem(domain=ik.LIFE_DOMAIN_HOUSING),
+                    ik.LifeDomainProblem(domain=ik.LIFE_DOMAIN_INCOME_AND_DEBT),
+                    ik.LifeDomainProblem(domain=ik.LIFE_DOMAIN_SAFETY),
+                ],
+                safety=ik.SafetyConcerns(
+                    serious_local_safety_problem=True, multiple_chains_needed=True
+                ),
+                chains_involved=[ik.CHAIN_CARE, ik.CHAIN_SAFETY, ik.CHAIN_COERCION_AND_PRESSURE],
+                consent_status=ik.CONSENT_STATUS_GIVEN,
+                usage_terms=terms,
+            ),
+        )
+        f["case_id"], f["pseudonym"] = reply.case_id, reply.subject_pseudonym
+        f["family_name"] = family_name
+        self.say(f"          case {reply.case_id}, subject pseudonym {reply.subject_pseudonym}")
+        self.refused(
+            SHELTER,
+            "a shelter worker tries to assess (only the process director may)",
+            self.intake.Assess,
+            ik.AssessRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                qualifies=True,
+                nominating_party_consulted=True,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            PROCESS_DIRECTOR,
+            "triage before assessment",
+            self.intake.StartTriage,
+            ik.StartTriageRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                asked_parties=[POLICE],
+                deadline=_ts(hours=1),
+                themes=["safety"],
+                question="known?",
+            ),
+            grpc.StatusCode.FAILED_PRECONDITION,
+        )
+        reply = self.ok(
+            PROCESS_DIRECTOR,
+            "assesses with the nominating party (criteria advise)",
+            self.intake.Assess,
+            ik.AssessRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                qualifies=True,
+                reasons="multiple life domains, coercion needed",
+                nominating_party_consulted=True,
+            ),
+        )
+        self.say(
+            f"          criteria advice: qualifies={reply.advice.qualifies} "
+            f"(held: {', '.join(reply.advice.criteria_held)})"
+        )
+
+    def _triage(self, f: dict[str, Any]) -> None:
+        self.say("2. Triage (1.15, 12.2b): police and municipality are consulted")
+        self.ok(
+            PROCESS_DIRECTOR,
+            "opens a triage round asking police and Eindhoven",
+            self.intake.StartTriage,
+            ik.StartTriageRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                asked_parties=[POLICE, EINDHOVEN],
+                deadline=_ts(hours=2),
+                themes=["safety", "housing"],
+                question="Is this person known to you, and what can you contribute?",
+            ),
+        )
+        q = self.ok(
+            POLICE_OFFICER,
+            "reads the triage question (pseudonym and themes only)",
+            self.intake.GetTriageQuestion,
+            ik.GetTriageQuestionRequest(case_id=f["case_id"]),
+        )
+        if q.subject_pseudonym != f["pseudonym"]:
+            self.fail("the triage question does not carry the subject's pseudonym")
+        self.refused(
+            OUTSIDER,
+            "a party that was not asked tries to answer",
+            self.intake.AnswerTriage,
+            ik.AnswerTriageRequest(
+                request_id=self.rid(), case_id=f["case_id"], answer=ik.TRIAGE_ANSWER_KIND_KNOWN
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.ok(
+            POLICE_OFFICER,
+            "answers: involved (safety)",
+            self.intake.AnswerTriage,
+            ik.AnswerTriageRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                answer=ik.TRIAGE_ANSWER_KIND_INVOLVED,
+                contribution="safety assessment",
+                themes=["safety"],
+            ),
+        )
+        self.ok(
+            MUNICIPALITY,
+            "answers: known (housing)",
+            self.intake.AnswerTriage,
+            ik.AnswerTriageRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                answer=ik.TRIAGE_ANSWER_KIND_KNOWN,
+                contribution="housing and income",
+                themes=["housing"],
+            ),
+        )
+        reply = self.ok(
+            PROCESS_DIRECTOR,
+            "routes the case to a case meeting (12.2c-e)",
+            self.intake.DecideRouting,
+            ik.DecideRoutingRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                routing=ik.ROUTING_CASE_MEETING,
+                meeting=ik.CaseMeetingPlan(
+                    goal_code="safe_housing",
+                    goal="safe housing and income",
+                    themes=["safety", "housing"],
+                    decision_types=["case_director", "plan", "roles"],
+                    invitees=[
+                        ik.Invitee(party=LEGER_DES_HEILS, lawful_themes=["housing", "safety"]),
+                        ik.Invitee(party=POLICE, lawful_themes=["safety"]),
+                        ik.Invitee(party=EINDHOVEN, lawful_themes=["housing"]),
+                    ],
+                ),
+            ),
+        )
+        self.say(f"          invitees: {', '.join(reply.invitees)}")

@@ -1,0 +1,186 @@
+"""Chapter 3: the case meeting: invitees, case director, plan, roles and information needs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from zorgtafel.casework.v1 import casework_pb2 as cw
+from zorgtafel.common.v1 import common_pb2 as common
+from zorgtafel.demo.actors import (
+    EINDHOVEN,
+    LEGER_DES_HEILS,
+    POLICE,
+    POLICE_OFFICER,
+    PROCESS_DIRECTOR,
+    SHELTER,
+)
+from zorgtafel.demo.plumbing import StoryBase, _ts
+from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
+
+
+class MeetingSteps(StoryBase):
+    def _meeting(self, f: dict[str, Any]) -> None:
+        self.say("3. Case meeting (art. 8): case director, plan, roles and information needs")
+        case_id = f["case_id"]
+        self.eventually(
+            "casework opens the case from intake's event",
+            lambda: self.casework.GetCase(
+                cw.GetCaseRequest(case_id=case_id), metadata=self.md(PROCESS_DIRECTOR), timeout=5
+            ),
+        )
+        self.say("  ok    casework opened the case from intake's 'triaged' event")
+        f["care_item"] = self.ok(
+            SHELTER,
+            "provides its care history (usage terms: care coordination, address only summarised)",
+            self.disclosure.Provide,
+            ds.ProvideRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                category="care_history",
+                classification=ds.CLASSIFICATION_CONFIDENTIAL,
+                legal_basis=ds.LEGAL_BASIS_PUBLIC_TASK,
+                content_type="application/json",
+                content=json.dumps(
+                    {"history": "shelter stay since March", "address": "Demo-street 1"}
+                ).encode(),
+                terms=common.UsageTerms(
+                    purposes=["care_coordination"],
+                    pre_read_allowed=True,
+                    summary_only_fields=["address"],
+                ),
+                field_summaries={"address": "lives in Eindhoven"},
+            ),
+        ).item_id
+        f["consent_item"] = self.ok(
+            SHELTER,
+            "provides a health note that rests on consent",
+            self.disclosure.Provide,
+            ds.ProvideRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                category="care_history",
+                classification=ds.CLASSIFICATION_SECRET,
+                legal_basis=ds.LEGAL_BASIS_CONSENT,
+                content_type="text/plain",
+                content=b"health note",
+                terms=common.UsageTerms(purposes=["care_coordination", "safety"]),
+            ),
+        ).item_id
+        f["police_item"] = self.ok(
+            POLICE_OFFICER,
+            "provides a police record (no pre-reading)",
+            self.disclosure.Provide,
+            ds.ProvideRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                category="police_record",
+                classification=ds.CLASSIFICATION_SECRET,
+                legal_basis=ds.LEGAL_BASIS_WPG,
+                content_type="text/plain",
+                content=b"police record summary",
+                terms=common.UsageTerms(purposes=["safety"], pre_read_allowed=False),
+            ),
+        ).item_id
+        meeting = self.ok(
+            PROCESS_DIRECTOR,
+            "schedules the meeting with the lawful invitees",
+            self.casework.ScheduleMeeting,
+            cw.ScheduleMeetingRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                scheduled_for=_ts(hours=24),
+                goal_code="safe_housing",
+                decision_types=["case_director", "plan", "roles"],
+                themes=["safety", "housing"],
+                invitees=[
+                    cw.Invitee(party=LEGER_DES_HEILS, lawful_themes=["housing", "safety"]),
+                    cw.Invitee(party=POLICE, lawful_themes=["safety"]),
+                    cw.Invitee(party=EINDHOVEN, lawful_themes=["housing"]),
+                ],
+            ),
+        ).meeting
+        f["meeting_id"] = meeting.meeting_id
+        self.ok(
+            PROCESS_DIRECTOR,
+            "records the meeting (minutes are not public, 9.2)",
+            self.casework.RecordMeeting,
+            cw.RecordMeetingRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                attendees=[LEGER_DES_HEILS, POLICE, EINDHOVEN],
+                minutes="agreed: shelter leads, police assesses safety",
+            ),
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "appoints the shelter as case director (8.4a, 13.1)",
+            self.casework.AppointDirector,
+            cw.AppointDirectorRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                party=LEGER_DES_HEILS,
+                person=SHELTER.person,
+            ),
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "adopts the plan of approach (8.4b)",
+            self.casework.AdoptPlan,
+            cw.AdoptPlanRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                actions=[
+                    cw.NewAction(
+                        party=EINDHOVEN,
+                        what="arrange housing",
+                        due_date=(datetime.now(timezone.utc) + timedelta(days=30))
+                        .date()
+                        .isoformat(),
+                    ),
+                    cw.NewAction(
+                        party=POLICE,
+                        what="safety assessment",
+                        due_date=(datetime.now(timezone.utc) + timedelta(days=14))
+                        .date()
+                        .isoformat(),
+                    ),
+                ],
+            ),
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "sets each party's role and information need (8.4c)",
+            self.casework.SetRoles,
+            cw.SetRolesRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                roles=[
+                    cw.PartyRole(
+                        party=LEGER_DES_HEILS,
+                        role="case_director",
+                        information_need=["care_history", "police_record"],
+                    ),
+                    cw.PartyRole(party=POLICE, role="safety", information_need=["police_record"]),
+                    cw.PartyRole(
+                        party=EINDHOVEN, role="housing", information_need=["care_history"]
+                    ),
+                ],
+            ),
+        )
+        self.ok(
+            PROCESS_DIRECTOR,
+            "sets the de-escalation criteria (8.4d)",
+            self.casework.SetDeescalationCriteria,
+            cw.SetDeescalationCriteriaRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                criteria=["housing_stable", "safety_restored"],
+            ),
+        )

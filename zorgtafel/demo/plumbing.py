@@ -1,0 +1,118 @@
+"""How the demo plays partner systems: calls with a person's token, checked outcomes."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, TypeVar
+
+import grpc
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from zorgtafel.casework.v1 import casework_pb2_grpc as cw_grpc
+from zorgtafel.demo.actors import (
+    Actor,
+)
+from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+from zorgtafel.intake.v1 import intake_pb2_grpc as ik_grpc
+from zorgtafel.kernel.devkeys import mint_token
+
+T = TypeVar("T")
+
+
+class StoryFailed(Exception):
+    pass
+
+
+@dataclass
+class StoryBase:
+    endpoints: dict[str, str]
+    private_key: bytes
+    out: Callable[[str], None] = print
+    failures: list[str] = field(default_factory=list)
+    steps: int = 0
+
+    def __post_init__(self) -> None:
+        ch = {s: grpc.insecure_channel(a) for s, a in self.endpoints.items()}
+        self.intake = ik_grpc.IntakeServiceStub(ch["intake"])
+        self.casework = cw_grpc.CaseworkServiceStub(ch["casework"])
+        self.disclosure = ds_grpc.DisclosureServiceStub(ch["disclosure"])
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def md(self, actor: Actor) -> tuple[tuple[str, str], ...]:
+        token = mint_token(
+            self.private_key, party=actor.party, role=actor.role, person=actor.person
+        )
+        return (("authorization", f"Bearer {token}"),)
+
+    def say(self, text: str) -> None:
+        self.out(text)
+
+    def ok(self, actor: Actor, what: str, call: Callable[..., T], request: Message, **kw: Any) -> T:
+        """A step the covenant allows: it must succeed."""
+        self.steps += 1
+        try:
+            reply = call(request, metadata=self.md(actor), timeout=20, **kw)
+        except grpc.RpcError as err:
+            self.fail(f"{what}: expected success, got {err.code().name}: {err.details()}")
+            raise StoryFailed(what) from None
+        self.say(f"  ok    {actor.label}: {what}")
+        return reply
+
+    def refused(
+        self,
+        actor: Actor,
+        what: str,
+        call: Callable[..., object],
+        request: Message,
+        code: grpc.StatusCode,
+    ) -> list[str]:
+        """A step the covenant forbids: it must be refused with ``code``; returns reasons."""
+        self.steps += 1
+        try:
+            call(request, metadata=self.md(actor), timeout=20)
+        except grpc.RpcError as err:
+            if err.code() != code:
+                self.fail(f"{what}: expected {code.name}, got {err.code().name}: {err.details()}")
+                return []
+            reasons = [r.strip() for r in (err.details() or "").split(";") if r.strip()]
+            self.say(f"  no    {actor.label}: {what} -> {code.name}")
+            for r in reasons[:3]:
+                self.say(f"          because: {r}")
+            return reasons
+        self.fail(f"{what}: expected {code.name}, but it was allowed")
+        return []
+
+    def fail(self, message: str) -> None:
+        self.failures.append(message)
+        self.say(f"  FAIL  {message}")
+
+    def eventually(self, what: str, attempt: Callable[[], T], timeout: float = 60.0) -> T:
+        """Facts travel between services as events: wait until ``attempt`` succeeds."""
+        deadline = time.monotonic() + timeout
+        last: str | None = None
+        while time.monotonic() < deadline:
+            try:
+                result = attempt()
+                if result:
+                    return result
+            except grpc.RpcError as err:
+                last = f"{err.code().name}: {err.details()}"
+            time.sleep(0.5)
+        self.fail(f"{what}: not reached within {timeout:.0f}s ({last})")
+        raise StoryFailed(what)
+
+    @staticmethod
+    def rid() -> str:
+        return str(uuid.uuid4())
+
+    # -- the case ---------------------------------------------------------------------------
+
+
+def _ts(hours: float) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(datetime.now(timezone.utc) + timedelta(hours=hours))
+    return ts

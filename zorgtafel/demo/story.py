@@ -1,0 +1,24 @@
+"""The whole story, chapter by chapter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zorgtafel.demo.exchange_steps import ExchangeSteps
+from zorgtafel.demo.intake_steps import IntakeSteps
+from zorgtafel.demo.meeting_steps import MeetingSteps
+from zorgtafel.demo.plumbing import StoryFailed
+
+
+class Story(IntakeSteps, MeetingSteps, ExchangeSteps):
+    def run(self) -> dict[str, Any]:
+        facts: dict[str, Any] = {}
+        try:
+            self._nominate_and_assess(facts)
+            self._triage(facts)
+            self._meeting(facts)
+            self._disclosures(facts)
+            self._close_and_purge(facts)
+        except StoryFailed:
+            pass
+        return facts

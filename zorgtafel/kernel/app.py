@@ -1,0 +1,119 @@
+"""A running service: its parts, started and stopped in order (built by ``bootstrap``)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import grpc
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.engine import Engine
+
+from zorgtafel.kernel.config import Settings
+from zorgtafel.kernel.consumer import EventConsumer
+from zorgtafel.kernel.crypto import KeyRing
+from zorgtafel.kernel.health import BrokerCheck, HealthMonitor
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.metrics import Metrics
+from zorgtafel.kernel.ops import OpsServer
+from zorgtafel.kernel.outbox import OutboxRelay
+from zorgtafel.kernel.service import Periodic, ServiceDefinition
+from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.policy.engine import PolicyEngine
+
+log = get_logger(__name__)
+
+
+@dataclass
+class App:
+    """A running service: its parts, started and stopped in order. Tests and the launcher read
+    its public attributes (ports, unit-of-work factory, relay); services never see it."""
+
+    settings: Settings
+    definition: ServiceDefinition
+    engine: Engine
+    uow_factory: Callable[[], UnitOfWork]
+    policy: PolicyEngine
+    keyring: KeyRing | None
+    metrics: Metrics
+    relay: OutboxRelay
+    consumer: EventConsumer | None
+    monitor: HealthMonitor
+    server: grpc.Server
+    grpc_port: int
+    ops: OpsServer
+    grpc_service_names: tuple[str, ...]
+    tracer_provider: TracerProvider
+    broker_check: BrokerCheck
+    tasks: tuple[Periodic, ...] = ()
+    owns_policy: bool = False
+    stopped: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> "App":
+        self.monitor.start()
+        self.relay.start()
+        if self.consumer is not None:
+            self.consumer.start()
+        for task in self.tasks:
+            thread = threading.Thread(
+                target=_run_periodic,
+                args=(task, self.stopped),
+                name=f"{self.settings.service}-{task.name}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        self.server.start()
+        self.ops.start()
+        log.info(
+            "service_started",
+            service=self.settings.service,
+            grpc_port=self.grpc_port,
+            http_port=self.ops.port,
+            policy_revision=self.policy.revision,
+        )
+        return self
+
+    def stop(self, grace: float | None = None) -> None:
+        """Graceful: report NOT_SERVING, drain in-flight calls, then stop the workers."""
+        if self.stopped.is_set():
+            return
+        self.stopped.set()
+        grace = self.settings.shutdown_grace_s if grace is None else grace
+        self.monitor.stop()
+        self.server.stop(grace).wait(grace + 1)
+        for thread in self._threads:
+            thread.join(timeout=grace + 1)
+        if self.consumer is not None:
+            self.consumer.stop()
+        self.relay.stop()
+        self.ops.stop()
+        self.broker_check.close()
+        self.engine.dispose()
+        self.tracer_provider.shutdown()
+        if self.owns_policy and hasattr(self.policy, "close"):
+            self.policy.close()
+        log.info("service_stopped", service=self.settings.service)
+
+    def wait(self) -> None:
+        self.stopped.wait()
+
+    def install_signal_handlers(self) -> None:
+        def handle(signum: int, _frame: object) -> None:
+            log.info("signal_received", signal=signal.Signals(signum).name)
+            threading.Thread(target=self.stop, daemon=True).start()
+
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+
+
+def _run_periodic(task: Periodic, stopped: threading.Event) -> None:
+    while not stopped.wait(task.interval_s):
+        try:
+            task.run()
+        except Exception as exc:  # noqa: BLE001 - retried on the next tick
+            log.warning("periodic_task_failed", task=task.name, error_type=type(exc).__name__)

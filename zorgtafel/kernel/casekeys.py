@@ -1,0 +1,81 @@
+"""Per-case data keys (AES-256-GCM), one table definition and one store for every service.
+
+Each key is stored wrapped by the service key ring. Sealed values are bound to their case and
+column (associated data), so a ciphertext cannot be moved to another row. Destroying a case's
+key (purge, erasure) makes every ciphertext of the case unreadable, backups included. Without a
+key ring nothing is stored or shown: UNAVAILABLE (fail closed).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
+from sqlalchemy.orm import Session
+
+from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
+from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.types import UtcDateTime
+from zorgtafel.kernel.uow import utcnow
+
+
+def add_case_keys_table(metadata: MetaData) -> Table:
+    return Table(
+        "case_keys",
+        metadata,
+        Column("case_id", String(64), primary_key=True),
+        Column("wrapped_key", LargeBinary, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+    )
+
+
+class CaseKeys:
+    def __init__(self, keyring: KeyRing | None, table: Table) -> None:
+        self._keyring = keyring
+        self._table = table
+
+    @property
+    def configured(self) -> bool:
+        return self._keyring is not None
+
+    def _ring(self) -> KeyRing:
+        if self._keyring is None:
+            raise Unavailable(
+                "encryption keys are not configured: nothing is stored or shown (fail closed)"
+            )
+        return self._keyring
+
+    def create(self, session: Session, case_id: str) -> bytes:
+        key = new_data_key()
+        session.execute(
+            insert(self._table).values(
+                case_id=case_id, wrapped_key=self._ring().wrap(key), created_at=utcnow()
+            )
+        )
+        return key
+
+    def find(self, session: Session, case_id: str) -> bytes | None:
+        t = self._table
+        wrapped = session.execute(
+            select(t.c.wrapped_key).where(t.c.case_id == case_id)
+        ).scalar_one_or_none()
+        return None if wrapped is None else self._ring().unwrap(wrapped)
+
+    def get(self, session: Session, case_id: str) -> bytes:
+        key = self.find(session, case_id)
+        if key is None:
+            raise Unavailable("the case's data key is gone: its data cannot be read")
+        return key
+
+    def get_or_create(self, session: Session, case_id: str) -> bytes:
+        key = self.find(session, case_id)
+        return key if key is not None else self.create(session, case_id)
+
+    def destroy(self, session: Session, case_id: str) -> None:
+        session.execute(delete(self._table).where(self._table.c.case_id == case_id))
+
+    @staticmethod
+    def seal(key: bytes, plaintext: bytes, associated: str) -> bytes:
+        return seal(key, plaintext, associated.encode())
+
+    @staticmethod
+    def open(key: bytes, sealed: bytes, associated: str) -> bytes:
+        return open_sealed(key, sealed, associated.encode())

@@ -1,0 +1,105 @@
+"""The handler tier: a service's use cases without gRPC or a broker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from google.protobuf.message import Message
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from zorgtafel.kernel.service import Platform, ServiceParts
+
+from zorgtafel.testing.services import Keys, drop_schema, settings_for, shared_policy_engine
+
+T = TypeVar("T")
+E = TypeVar("E")
+M = TypeVar("M", bound=Message)
+
+
+@contextmanager
+def handler_platform(
+    service: str, data_dir: Path, database_url: str = "", **overrides: Any
+) -> Iterator[tuple[Platform, ServiceParts]]:
+    """Build ``service`` as the kernel would (migrated database, unit of work, embedded policy
+    gate, key ring, case keys) but with no gRPC server, relay or consumer: yields
+    ``(platform, parts)`` so tests call handlers and consumed-event handlers directly."""
+    from zorgtafel.kernel.bootstrap import make_platform
+    from zorgtafel.kernel.registry import definition
+
+    Keys(data_dir)
+    schema = f"h_{uuid.uuid4().hex[:10]}_{service}" if database_url else ""
+    settings = settings_for(service, data_dir, "127.0.0.1:1", database_url, schema, **overrides)
+    built = make_platform(settings, definition(service), shared_policy_engine(settings.policy_dir))
+    try:
+        parts = built.definition.build(built.platform)
+        for hook in parts.on_start:
+            hook()
+        yield built.platform, parts
+    finally:
+        built.platform.stopped.set()
+        built.engine.dispose()
+        if database_url:
+            drop_schema(database_url, schema)
+
+
+def set_party_status(platform: Platform, party: str, status: str = "active") -> None:
+    """Put a party's status in the party projection, as governance's events would."""
+    from datetime import datetime, timezone
+
+    from zorgtafel.kernel.events import InboundEvent
+    from zorgtafel.kernel.parties import on_party_event
+
+    with platform.uow_factory() as uow:
+        on_party_event(
+            uow,
+            InboundEvent(
+                id=str(uuid.uuid4()),
+                type="",
+                source="",
+                time=None,
+                subject=None,
+                data={
+                    "party_id": party,
+                    "name": f"party {party[-2:]}",
+                    "kind": "care_provider",
+                    "status": status,
+                    "status_since": datetime.now(timezone.utc).isoformat(),
+                },
+            ),
+        )
+        uow.commit()
+
+
+def deliver(
+    platform: Platform,
+    parts: ServiceParts,
+    event_type: str,
+    data: Mapping[str, Any],
+    *,
+    time: datetime | None = None,
+) -> None:
+    """Apply one event to a service as the kernel's consumer would: the data checked against
+    its contract type (``ContractViolation`` when it does not fit), the handler run in one unit
+    of work, committed."""
+    from zorgtafel.contracts import events as ev
+    from zorgtafel.kernel.events import InboundEvent
+
+    topic = ev.TOPIC[event_type.split(".")[2]]
+    handler = parts.consumes[topic][event_type]
+    event = InboundEvent(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        source="/test",
+        time=time,
+        subject=None,
+        data=dict(data),
+        payload=ev.parse(event_type, data),
+    )
+    with platform.uow_factory() as uow:
+        handler(uow, event)
+        uow.commit()
