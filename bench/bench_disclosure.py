@@ -53,9 +53,9 @@ def _seed(app) -> str:
 def run(
     database_url: str = "", seconds: float = 8.0, threads: int = 4, echo_seconds: float = 3.0
 ) -> dict:
-    from zorgtafel.common.v1 import common_pb2
-    from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
-    from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+    from zorgtafel.generated.common.v1 import common_pb2
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
     from zorgtafel.kernel.broker import LocalBroker, free_port
     from zorgtafel.testing import Keys, channel, running_service
 

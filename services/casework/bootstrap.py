@@ -15,8 +15,8 @@ from services.casework.entrypoints.consumers import on_case_triaged
 from services.casework.entrypoints.grpc_api import SERVICE, CaseworkServicer
 from services.casework.service_layer.deps import Deps
 from services.casework.settings import CaseworkSettings
-from zorgtafel.casework.v1 import casework_pb2_grpc
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc
 from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
 
 __all__ = ["Deps", "build", "make_deps"]

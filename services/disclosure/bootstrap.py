@@ -19,7 +19,7 @@ from services.disclosure.entrypoints.consumers import consumption
 from services.disclosure.entrypoints.grpc_api import DisclosureServicer
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers import audit
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands

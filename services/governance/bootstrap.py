@@ -32,7 +32,7 @@ def build(platform: Platform) -> ServiceParts:
     from services.governance.entrypoints.ops import bundle_routes, policy_revision_check
     from services.governance.service_layer import seeding
     from services.governance.service_layer.handlers import membership, parties
-    from zorgtafel.governance.v1 import governance_pb2_grpc
+    from zorgtafel.generated.governance.v1 import governance_pb2_grpc
     from zorgtafel.kernel.service import GrpcService, Periodic
 
     deps = make_deps(platform)

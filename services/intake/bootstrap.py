@@ -27,7 +27,7 @@ def build(platform: Platform) -> ServiceParts:
     from services.intake.entrypoints.grpc_api import IntakeServicer
     from services.intake.service_layer.handlers import casework_facts
     from zorgtafel.contracts import events as ev
-    from zorgtafel.intake.v1 import intake_pb2_grpc
+    from zorgtafel.generated.intake.v1 import intake_pb2_grpc
     from zorgtafel.kernel.commands import Commands
 
     deps = make_deps(platform)

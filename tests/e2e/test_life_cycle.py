@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from tests.integration.governance.harness import Board, Council
 from zorgtafel.demo import Story
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.launcher import Suite
@@ -181,8 +181,8 @@ def test_accession_needs_every_party_and_exclusion_cuts_a_party_off_everywhere(s
     assert took < 30
 
     # The excluded party's attempt to read is refused before any handler and still logged.
-    from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
-    from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
 
     dis = ds_grpc.DisclosureServiceStub(grpc.insecure_channel(endpoint(s, "disclosure")))
     attempt = "itm-" + "ab" * 16

@@ -96,9 +96,9 @@ class RecordingStory(Story):
     recorder: Recorder
 
     def __post_init__(self) -> None:
-        from zorgtafel.casework.v1 import casework_pb2_grpc as cw
-        from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds
-        from zorgtafel.intake.v1 import intake_pb2_grpc as ik
+        from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw
+        from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds
+        from zorgtafel.generated.intake.v1 import intake_pb2_grpc as ik
 
         self.recorder = Recorder()
         ch = {

@@ -13,8 +13,8 @@ import jwt
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.testing import running_service
 from zorgtafel.testing_pki import TestCA
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from services.governance.adapters.seed import covenant_parties
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.kernel.broker import free_port
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.testing import Keys

@@ -16,8 +16,8 @@ from services.casework.domain.model import CaseState, MeetingStatus
 from services.casework.entrypoints import proto_mapping
 from services.casework.service_layer.handlers import closing, meetings
 from services.casework.service_layer.handlers.common import load_case
-from zorgtafel.casework.v1 import casework_pb2 as pb
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.testing import deliver, handler_platform, set_party_status

@@ -13,8 +13,8 @@ from grpc_status import rpc_status
 from sqlalchemy import func, select, update
 
 from services.governance.adapters.seed import covenant_parties
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.testing import channel, running_service, wait_for
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from services.governance.domain.commands import RegisterParty
 from services.governance.service_layer import handlers
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.testing import channel, running_service
 
 pytestmark = pytest.mark.integration

@@ -14,7 +14,7 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.bootstrap import VERSIONS
 from services.governance.domain.events import REGISTRY
 from zorgtafel.contracts import events as ev
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel import db, migrate
 from zorgtafel.kernel.commands import execute_once
 from zorgtafel.kernel.config import Settings

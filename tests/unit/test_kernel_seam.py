@@ -10,7 +10,7 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import MetaData
 
-from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel import convert, db, validate
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable
@@ -214,7 +214,7 @@ def test_a_commit_with_events_wakes_the_relay_and_one_without_does_not(tmp_path)
 
 # -- paging -----------------------------------------------------------------------------------
 def test_a_list_pages_through_every_result_once_in_order():
-    from zorgtafel.governance.v1 import governance_pb2 as gpb
+    from zorgtafel.generated.governance.v1 import governance_pb2 as gpb
     from zorgtafel.kernel.paging import page
 
     items = list(range(250))
@@ -230,7 +230,7 @@ def test_a_list_pages_through_every_result_once_in_order():
 
 
 def test_a_page_token_continues_only_its_own_query():
-    from zorgtafel.governance.v1 import governance_pb2 as gpb
+    from zorgtafel.generated.governance.v1 import governance_pb2 as gpb
     from zorgtafel.kernel.paging import page
 
     _, token = page(list(range(10)), gpb.ListPartiesRequest(page_size=3, kind=1))

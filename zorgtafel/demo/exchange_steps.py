@@ -6,7 +6,6 @@ from typing import Any
 
 import grpc
 
-from zorgtafel.casework.v1 import casework_pb2 as cw
 from zorgtafel.demo.actors import (
     MUNICIPALITY,
     OUTSIDER,
@@ -18,7 +17,8 @@ from zorgtafel.demo.actors import (
     Actor,
 )
 from zorgtafel.demo.plumbing import StoryBase
-from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
+from zorgtafel.generated.casework.v1 import casework_pb2 as cw
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
 
 
 class ExchangeSteps(StoryBase):

@@ -7,7 +7,6 @@ from typing import Any
 
 import grpc
 
-from zorgtafel.common.v1 import common_pb2 as common
 from zorgtafel.demo.actors import (
     EINDHOVEN,
     LEGER_DES_HEILS,
@@ -19,7 +18,8 @@ from zorgtafel.demo.actors import (
     SHELTER,
 )
 from zorgtafel.demo.plumbing import StoryBase, _ts
-from zorgtafel.intake.v1 import intake_pb2 as ik
+from zorgtafel.generated.common.v1 import common_pb2 as common
+from zorgtafel.generated.intake.v1 import intake_pb2 as ik
 
 
 class IntakeSteps(StoryBase):

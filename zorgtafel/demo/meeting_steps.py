@@ -6,8 +6,6 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from zorgtafel.casework.v1 import casework_pb2 as cw
-from zorgtafel.common.v1 import common_pb2 as common
 from zorgtafel.demo.actors import (
     EINDHOVEN,
     LEGER_DES_HEILS,
@@ -17,7 +15,9 @@ from zorgtafel.demo.actors import (
     SHELTER,
 )
 from zorgtafel.demo.plumbing import StoryBase, _ts
-from zorgtafel.disclosure.v1 import disclosure_pb2 as ds
+from zorgtafel.generated.casework.v1 import casework_pb2 as cw
+from zorgtafel.generated.common.v1 import common_pb2 as common
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
 
 
 class MeetingSteps(StoryBase):

@@ -12,12 +12,12 @@ import grpc
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from zorgtafel.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.demo.actors import (
     Actor,
 )
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
-from zorgtafel.intake.v1 import intake_pb2_grpc as ik_grpc
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+from zorgtafel.generated.intake.v1 import intake_pb2_grpc as ik_grpc
 from zorgtafel.kernel.devkeys import mint_token
 
 T = TypeVar("T")

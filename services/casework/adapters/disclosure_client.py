@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import grpc
 from grpc_status import rpc_status
 
-from zorgtafel.disclosure.v1 import disclosure_pb2 as dpb
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.logging import get_logger
 

@@ -19,8 +19,8 @@ from services.casework.service_layer.handlers import (
     monitoring,
     reading,
 )
-from zorgtafel.casework.v1 import casework_pb2 as pb
-from zorgtafel.casework.v1 import casework_pb2_grpc as pb_grpc
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import page

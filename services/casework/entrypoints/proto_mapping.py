@@ -11,7 +11,7 @@ from services.casework.domain import commands as c
 from services.casework.domain.model import ActionStatus, Case, Meeting, PartyRole, PlanAction
 from services.casework.service_layer.handlers.monitoring import Overdue
 from services.casework.service_layer.handlers.reading import CaseView
-from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.convert import (
     enum_in,
     enum_name,

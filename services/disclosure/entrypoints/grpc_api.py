@@ -22,8 +22,8 @@ from services.disclosure.service_layer.handlers import (
     registers,
     subject_rights,
 )
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import page

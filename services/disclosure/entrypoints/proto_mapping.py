@@ -7,7 +7,7 @@ from typing import Any
 
 from services.disclosure.domain import commands
 from services.disclosure.domain.items import Terms
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.convert import enum_name, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument

@@ -10,8 +10,8 @@ from services.disclosure.domain.consents import Consent
 from services.disclosure.domain.decisions import DisclosureOutcome, Review
 from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.subject_rights import Breach, SubjectRequest
-from zorgtafel.common.v1 import common_pb2
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 

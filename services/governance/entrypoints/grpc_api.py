@@ -14,7 +14,7 @@ from services.governance.entrypoints.grpc_disputes import DisputeRpcs
 from services.governance.entrypoints.grpc_membership import MembershipRpcs
 from services.governance.entrypoints.grpc_parties import PartyRpcs
 from services.governance.service_layer.deps import Deps
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.commands import Commands
 
 SERVICE = pb.DESCRIPTOR.services_by_name["GovernanceService"].full_name

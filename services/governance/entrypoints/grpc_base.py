@@ -9,8 +9,8 @@ from typing import Any
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.bodies import Body
 from services.governance.service_layer.deps import Deps
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.convert import enum_in
 

@@ -8,7 +8,7 @@ from services.governance.domain.decisions import InputKind, ProposalKind, VoteCh
 from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase, body_in
 from services.governance.service_layer.handlers import decisions, meetings, proposals
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in, optional_timestamp
 
 

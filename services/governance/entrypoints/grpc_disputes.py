@@ -8,7 +8,7 @@ from services.governance.domain.disputes import DisputeAbout
 from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase
 from services.governance.service_layer.handlers import disputes, policy_revisions, report
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in, enum_name
 
 

@@ -13,7 +13,7 @@ from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase, body_in
 from services.governance.service_layer.handlers import parties
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in
 from zorgtafel.kernel.paging import page
 

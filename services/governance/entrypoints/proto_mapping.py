@@ -13,7 +13,7 @@ from services.governance.service_layer.handlers.meetings import MeetingView
 from services.governance.service_layer.handlers.membership import AccessionView
 from services.governance.service_layer.handlers.parties import BodySeats
 from services.governance.service_layer.handlers.proposals import ProposalView
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 

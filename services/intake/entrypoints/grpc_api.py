@@ -15,8 +15,8 @@ from services.intake.entrypoints import proto_mapping as mapping
 from services.intake.entrypoints import proto_results as results
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers import assessment, nominations, routing, triage
-from zorgtafel.intake.v1 import intake_pb2 as pb
-from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands

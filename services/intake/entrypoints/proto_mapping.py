@@ -16,8 +16,8 @@ from services.intake.domain.commands import (
     Withdraw,
 )
 from services.intake.domain.model import MeetingPlan, Problem, Safety, check_case_id
-from zorgtafel.common.v1 import common_pb2
-from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.convert import enum_in, message_to_dict, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.validate import check_code, check_codes, check_oins, check_text

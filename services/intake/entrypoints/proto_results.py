@@ -7,7 +7,7 @@ from services.intake.domain import vocabulary as v
 from services.intake.domain.model import Advice, Nomination
 from services.intake.domain.triage import TriageQuestion
 from services.intake.entrypoints.proto_mapping import terms_out
-from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.convert import enum_out
 from zorgtafel.kernel.convert import to_timestamp as ts
 

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from zorgtafel.casework.v1 import casework_pb2 as pb
-from zorgtafel.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.testing import Keys, LogTee, Publisher, ServiceEnv, rid, service_env, wait_for
 
 # Parties of the covenant (services/governance/seed/parties.json).

@@ -22,8 +22,8 @@ from tests.integration.casework.conftest import (
     SOCIOM,
     SUBJECT_MARKER,
 )
-from zorgtafel.casework.v1 import casework_pb2 as pb
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid, wait_for
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ from tests.integration.casework.conftest import (
     SOCIOM,
     SUBJECT_MARKER,
 )
-from zorgtafel.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.testing import denial_reasons, rid, wait_for
 
 pytestmark = pytest.mark.integration

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.casework.conftest import ACTIVE, FARENT, POLICE, SHELTER, Env
-from zorgtafel.casework.v1 import casework_pb2 as pb
-from zorgtafel.common.v1 import common_pb2
-from zorgtafel.disclosure.v1 import disclosure_pb2 as dpb
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration

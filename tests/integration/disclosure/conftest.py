@@ -15,10 +15,10 @@ from grpc_status import rpc_status
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import select
 
-from zorgtafel.common.v1 import common_pb2
 from zorgtafel.contracts import events as ev
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
 from zorgtafel.testing import ServiceEnv, bad_fields, rid, service_env, wait_for
 
 # Parties of the covenant (services/governance/seed/parties.json).

@@ -28,7 +28,7 @@ from tests.integration.disclosure.conftest import (
 )
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 
 pytestmark = pytest.mark.integration
 

@@ -27,7 +27,7 @@ from tests.integration.disclosure.conftest import (
     wait_for,
 )
 from zorgtafel.contracts import events as ev
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 
 pytestmark = pytest.mark.integration
 

@@ -18,8 +18,8 @@ from tests.integration.disclosure.conftest import (
     wait_for,
 )
 from tests.integration.governance.harness import Board
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2 as gpb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as gpb
 from zorgtafel.testing import running_service
 
 pytestmark = pytest.mark.integration

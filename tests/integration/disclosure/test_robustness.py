@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from tests.integration.disclosure.conftest import CELLO, GGZ, field_violations, provide, terms
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.testing import rid
 
 pytestmark = pytest.mark.integration

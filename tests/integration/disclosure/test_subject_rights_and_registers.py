@@ -20,7 +20,7 @@ from tests.integration.disclosure.conftest import (
     provide,
     request,
 )
-from zorgtafel.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 
 pytestmark = pytest.mark.integration
 

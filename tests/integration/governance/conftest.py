@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.governance.harness import Board, Council
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
 from zorgtafel.policy.factory import engine_from_settings

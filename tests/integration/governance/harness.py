@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from zorgtafel.governance.v1 import governance_pb2 as pb
-from zorgtafel.governance.v1 import governance_pb2_grpc as pb_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.testing import channel, rid
 
 GRAVE = "00000099000000000016"  # board chair's party (art. 4.3)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.governance.harness import Board
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.testing import channel, precondition, running_service, wait_for
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from services.governance.entrypoints.ops import policy_revision_check
 from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person
 from zorgtafel.contracts import events as ev
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.policy.bundle import build_bundle
 from zorgtafel.testing import bad_fields, precondition, wait_for
 

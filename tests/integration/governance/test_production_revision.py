@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.integration.governance.harness import Board, Council
-from zorgtafel.governance.v1 import governance_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.policy.bundle import build_bundle
 from zorgtafel.testing import running_service, wait_for
 

@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from zorgtafel.common.v1 import common_pb2
-from zorgtafel.intake.v1 import intake_pb2 as pb
-from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.testing import Keys, LogTee, Publisher, ServiceEnv, rid, service_env
 
 # Parties of the covenant (services/governance/seed/parties.json).
@@ -159,14 +159,31 @@ class Env(ServiceEnv):
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def env(request, broker, tmp_path_factory):
-    """One intake per module and database; log output captured for the personal-data scan."""
+def env(request, tmp_path_factory):
+    """One intake per module and database; log output captured for the personal-data scan.
+
+    On a broker of its own: a governance started by another module on the shared broker seeds
+    every party as registered, and such a stale event can arrive after this module's exclusion
+    (another partition) and undo it."""
+    from zorgtafel.kernel.broker import LocalBroker, free_port
+
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     data_dir = tmp_path_factory.mktemp("intake")
-    # The embedded engine answers within 0.5 s by default; the concurrency test sends six
-    # calls at once through four policy workers, so allow it more time here.
-    with service_env(
-        "intake", Env, broker.bootstrap, data_dir, url, capture_logs=True, policy_timeout_ms=3000
-    ) as e:
-        e.register_parties(ACTIVE, [EXCLUDED])
-        yield e
+    broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
+    try:
+        # The embedded engine answers within 0.5 s by default; the concurrency test sends six
+        # calls at once through four policy workers, so allow it more time here.
+        with service_env(
+            "intake",
+            Env,
+            broker.bootstrap,
+            data_dir,
+            url,
+            capture_logs=True,
+            policy_timeout_ms=3000,
+        ) as e:
+            e.broker = broker
+            e.register_parties(ACTIVE, [EXCLUDED])
+            yield e
+    finally:
+        broker.stop()

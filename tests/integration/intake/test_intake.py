@@ -28,7 +28,7 @@ from tests.integration.intake.conftest import (
     unique_subject,
 )
 from zorgtafel.contracts import events as ev
-from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.testing import bad_fields, rid, wait_for
 
 pytestmark = pytest.mark.integration
@@ -810,7 +810,7 @@ def _published_on_the_broker(bootstrap: str) -> bytes:
         consumer.close()
 
 
-def test_no_personal_data_in_logs_or_events(env, broker):
+def test_no_personal_data_in_logs_or_events(env):
     subject = unique_subject(bsn=unique_bsn(), v_number=f"{next(_v):010d}")
     texts = [
         "dakloos",
@@ -868,7 +868,7 @@ def test_no_personal_data_in_logs_or_events(env, broker):
     assert '"event": "case_nominated"' in logs and case_id in logs  # the capture works
     outbox = repr(env.rows("outbox")).encode("utf-8")
     stored = repr(env.rows("command_results")).encode("utf-8")
-    wire = _published_on_the_broker(broker.bootstrap)
+    wire = _published_on_the_broker(env.broker.bootstrap)
     assert case_id.encode() in wire  # the broker scan sees intake's events
     for secret in secrets:
         # Raw, and as JSON writes it (logs and event data escape non-ASCII: "\u015b").

@@ -19,11 +19,11 @@ from tests.integration.intake.conftest import (
     unique_bsn,
     unique_subject,
 )
-from zorgtafel.casework.v1 import casework_pb2 as cw
-from zorgtafel.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.contracts import events as ev
-from zorgtafel.intake.v1 import intake_pb2 as pb
-from zorgtafel.intake.v1 import intake_pb2_grpc as pb_grpc
+from zorgtafel.generated.casework.v1 import casework_pb2 as cw
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration

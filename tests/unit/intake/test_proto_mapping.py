@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from services.intake.entrypoints import proto_mapping as mapping
-from zorgtafel.common.v1 import common_pb2
-from zorgtafel.intake.v1 import intake_pb2 as pb
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.errors import InvalidArgument
 
 CASE = "a" * 32

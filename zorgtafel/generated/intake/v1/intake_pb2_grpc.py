@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from zorgtafel.intake.v1 import intake_pb2 as zorgtafel_dot_intake_dot_v1_dot_intake__pb2
+from zorgtafel.generated.intake.v1 import intake_pb2 as zorgtafel_dot_intake_dot_v1_dot_intake__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__

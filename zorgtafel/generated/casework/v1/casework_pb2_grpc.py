@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from zorgtafel.casework.v1 import casework_pb2 as zorgtafel_dot_casework_dot_v1_dot_casework__pb2
+from zorgtafel.generated.casework.v1 import casework_pb2 as zorgtafel_dot_casework_dot_v1_dot_casework__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__

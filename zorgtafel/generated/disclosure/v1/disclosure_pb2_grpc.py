@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from zorgtafel.disclosure.v1 import disclosure_pb2 as zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__

@@ -3,7 +3,7 @@
 import grpc
 import warnings
 
-from zorgtafel.governance.v1 import governance_pb2 as zorgtafel_dot_governance_dot_v1_dot_governance__pb2
+from zorgtafel.generated.governance.v1 import governance_pb2 as zorgtafel_dot_governance_dot_v1_dot_governance__pb2
 
 GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
