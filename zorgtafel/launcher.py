@@ -77,8 +77,10 @@ class Suite:
         schema_prefix: str = "",
         ports: dict[str, tuple[int, int]] | None = None,
         broker: LocalBroker | None = None,
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.data_dir = data_dir.resolve()
+        self.extra_env = dict(extra_env or {})  # e.g. a test's looser policy timeout
         self.own_broker = broker is None
         self.broker = broker or LocalBroker(broker_port, log_file=self.data_dir / "broker.log")
         self.services = services
@@ -90,6 +92,7 @@ class Suite:
 
     def _env(self, service: str) -> dict[str, str]:
         env = service_env(service, self.data_dir, self.broker.bootstrap)
+        env.update(self.extra_env)
         if service in self.ports:
             env["ZORGTAFEL_GRPC_PORT"], env["ZORGTAFEL_HTTP_PORT"] = map(str, self.ports[service])
         if self.database_url:
