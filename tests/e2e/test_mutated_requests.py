@@ -12,84 +12,16 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 
 import grpc
 import pytest
-from google.protobuf import descriptor as d
-from google.protobuf.message import Message
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
+from tests.mutants import BAD, Recorder, field_paths, replayer, send
 from zorgtafel.demo import Story
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.testing import Keys, running_service, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-BAD = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN}
-MARKER = "ZZMUTANTZZ"
-EXAMPLES_PER_REQUEST = 12
-
-TIMESTAMP_EDGES = [-62135596800, -1, 0, 253402300799, 2**40]  # year 1 .. 9999 .. beyond
-DEEP_JSON = [
-    b"[" * 5000 + b"]" * 5000,
-    b'{"a":' * 3000 + b"1" + b"}" * 3000,
-    b"[" * 100_000,
-    b"\xff\xfe\x00",
-    b'{"Address": {"nested": [' + MARKER.encode() + b"]}}",
-]
-TEXT = st.one_of(
-    st.sampled_from(
-        [
-            "",
-            " ",
-            "\n",
-            "x\n",
-            MARKER,
-            "A" * 70_000,
-            "\x00",
-            "\u202e",
-            "00000099000000000001",
-            "../../etc/passwd",
-            "'; --",
-            "\ud7ff\U0010ffff",
-            "null",
-            "-1",
-        ]
-    ),
-    st.text(max_size=30),
-)
-
-
-@dataclass
-class Recorded:
-    method: str
-    request: Message
-    metadata: tuple
-    response_type: type
-
-
-@dataclass
-class Recorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
-    calls: list[Recorded] = field(default_factory=list)
-
-    def _keep(self, details, request, continuation, response_type):  # noqa: ANN001
-        self.calls.append(
-            Recorded(
-                details.method,
-                type(request).FromString(request.SerializeToString()),
-                tuple(details.metadata or ()),
-                response_type,
-            )
-        )
-        return continuation(details, request)
-
-    def intercept_unary_unary(self, continuation, details, request):  # noqa: ANN001
-        return self._keep(details, request, continuation, None)
-
-    def intercept_unary_stream(self, continuation, details, request):  # noqa: ANN001
-        return self._keep(details, request, continuation, "stream")
 
 
 class RecordingStory(Story):
@@ -151,133 +83,6 @@ def suite(tmp_path_factory):
         broker.stop()
 
 
-def _field_paths(desc: d.Descriptor, prefix: tuple = (), depth: int = 0) -> list[tuple]:
-    """Every field reachable in a message (nested messages to depth 3), as name paths."""
-    out = []
-    for f in desc.fields:
-        if f.name == "request_id":
-            continue
-        path = (*prefix, f)
-        out.append(path)
-        if (
-            f.type == d.FieldDescriptor.TYPE_MESSAGE
-            and not f.is_repeated
-            and depth < 3
-            and f.message_type.full_name != "google.protobuf.Timestamp"
-        ):
-            out.extend(_field_paths(f.message_type, path, depth + 1))
-    return out
-
-
-def _value(f: d.FieldDescriptor):
-    t = f.type
-    if f.message_type is not None and f.message_type.full_name == "google.protobuf.Timestamp":
-        return st.sampled_from(TIMESTAMP_EDGES).map(lambda s: ("timestamp", s))
-    if t == d.FieldDescriptor.TYPE_STRING:
-        return TEXT.map(lambda v: ("set", v))
-    if t == d.FieldDescriptor.TYPE_BYTES:
-        return st.sampled_from(DEEP_JSON).map(lambda v: ("set", v))
-    if t == d.FieldDescriptor.TYPE_ENUM:
-        return st.integers(-3, 60).map(lambda v: ("set", v))
-    if t == d.FieldDescriptor.TYPE_BOOL:
-        return st.booleans().map(lambda v: ("set", v))
-    if t in (d.FieldDescriptor.TYPE_DOUBLE, d.FieldDescriptor.TYPE_FLOAT):
-        return st.sampled_from([float("nan"), float("inf"), -1e308, 0.0]).map(lambda v: ("set", v))
-    if t == d.FieldDescriptor.TYPE_MESSAGE:
-        return st.just(("clear", None))
-    return st.sampled_from([-(2**31), -1, 0, 2**31 - 1]).map(lambda v: ("set", v))
-
-
-@st.composite
-def mutation(draw, desc: d.Descriptor):
-    paths = _field_paths(desc)
-    path = draw(st.sampled_from(paths))
-    leaf = path[-1]
-    if leaf.is_repeated:
-        return path, draw(st.sampled_from([("empty", None), ("flood", None)]))
-    return path, draw(_value(leaf))
-
-
-def mutate(request: Message, path: tuple, change: tuple) -> Message:
-    msg = type(request).FromString(request.SerializeToString())
-    if "request_id" in msg.DESCRIPTOR.fields_by_name:
-        msg.request_id = f"mut-{uuid.uuid4()}"
-    target = msg
-    for f in path[:-1]:
-        target = getattr(target, f.name)
-    leaf = path[-1]
-    kind, value = change
-    try:
-        if kind == "timestamp":
-            ts = getattr(target, leaf.name)
-            ts.seconds = value
-            ts.nanos = 0
-        elif kind == "clear":
-            target.ClearField(leaf.name)
-        elif kind == "empty":
-            target.ClearField(leaf.name)
-        elif kind == "flood":
-            values = getattr(target, leaf.name)
-            if len(values):
-                first = values[0]
-                for _ in range(150):
-                    if leaf.type == d.FieldDescriptor.TYPE_MESSAGE:
-                        values.add().CopyFrom(first)
-                    else:
-                        values.append(first)
-        else:
-            setattr(target, leaf.name, value)
-    except (ValueError, TypeError, OverflowError):
-        pass  # a value the field's Python type refuses cannot be sent at all
-    return msg
-
-
-def send(apps, rec: Recorded, request: Message) -> grpc.RpcError | None:
-    service = rec.method.split(".")[1]
-    channel = grpc.insecure_channel(f"127.0.0.1:{apps[service].grpc_port}")
-    try:
-        if rec.response_type == "stream":
-            stub = channel.unary_stream(rec.method, type(request).SerializeToString, lambda b: b)
-            try:
-                for _ in stub(request, metadata=rec.metadata, timeout=1.5):
-                    pass
-            except grpc.RpcError as err:
-                if err.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
-                    return err
-            return None
-        stub = channel.unary_unary(rec.method, type(request).SerializeToString, lambda b: b)
-        try:
-            stub(request, metadata=rec.metadata, timeout=20)
-            return None
-        except grpc.RpcError as err:
-            return err
-    finally:
-        channel.close()
-
-
-def replayer(apps, rec: Recorded, outcomes: Counter, internal: list[str]):  # noqa: ANN001
-    """A hypothesis test that sends ``rec``'s request mutated, and notes what came back."""
-
-    @settings(
-        max_examples=EXAMPLES_PER_REQUEST,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(mutation(rec.request.DESCRIPTOR))
-    def replay(m) -> None:  # noqa: ANN001
-        path, change = m
-        err = send(apps, rec, mutate(rec.request, path, change))
-        code = err.code() if err is not None else grpc.StatusCode.OK
-        outcomes[code.name] += 1
-        if code in BAD or (err is not None and MARKER in (err.details() or "")):
-            field = ".".join(f.name for f in path)
-            details = err.details() if err is not None else ""
-            internal.append(f"{rec.method} {field} {change[0]}: {code.name} {details}")
-
-    return replay
-
-
 def test_mutated_valid_requests_of_one_whole_case_never_answer_internal(suite):
     apps, data_dir = suite
     endpoints = {s: f"127.0.0.1:{apps[s].grpc_port}" for s in SERVICES}
@@ -293,7 +98,7 @@ def test_mutated_valid_requests_of_one_whole_case_never_answer_internal(suite):
     outcomes: Counter = Counter()
     internal: list[str] = []
     for rec in {r.method: r for r in recorded}.values():  # one request of each RPC
-        if not _field_paths(rec.request.DESCRIPTOR):
+        if not field_paths(rec.request.DESCRIPTOR):
             continue
 
         replayer(apps, rec, outcomes, internal)()
