@@ -4,8 +4,12 @@ as partner systems send them, then each is sent again with one field at or past 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.integration.casework import test_casework, test_need_to_know
 from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
+
+pytestmark = [pytest.mark.integration]
 
 
 def test_mutated_valid_casework_requests_never_answer_internal(env):

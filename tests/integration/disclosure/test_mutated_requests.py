@@ -4,12 +4,16 @@ as partner systems send them, then each is sent again with one field at or past 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.integration.disclosure import (
     test_access_log,
     test_decisions,
     test_subject_rights_and_registers,
 )
 from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
+
+pytestmark = [pytest.mark.integration]
 
 
 def test_mutated_valid_disclosure_requests_never_answer_internal(env):

@@ -28,6 +28,8 @@ FLOWS = [
     flows.test_annual_report_counts_casework_and_disclosure_events,
 ]
 
+pytestmark = [pytest.mark.integration]
+
 
 @pytest.fixture(scope="module", autouse=True)
 def recorder():
