@@ -10,7 +10,7 @@ from zorgtafel.kernel.events import DomainEvent
 _NS = "nl.zorgtafel.casework"
 
 # data: case_id, subject_pseudonym, nominating_party, age_band, invitees [OIN..],
-#       process_director_party
+#       process_director_party, process_director_person (12.3: the person who directs it)
 CASE_OPENED = f"{_NS}.case.opened.v1"
 # data: case_id, meeting_id, scheduled_for, invitees [OIN..]
 MEETING_SCHEDULED = f"{_NS}.meeting.scheduled.v1"
@@ -18,6 +18,11 @@ MEETING_SCHEDULED = f"{_NS}.meeting.scheduled.v1"
 MEETING_HELD = f"{_NS}.meeting.held.v1"
 # data: case_id, party, person
 DIRECTOR_APPOINTED = f"{_NS}.director.appointed.v1"
+# data: case_id, party, person -- an involved party named a person as its delegate in the case
+#       (8.4c, 10.1); only such persons of the party reach the case (Bijlage 3)
+DELEGATE_NAMED = f"{_NS}.delegate.named.v1"
+# data: case_id, party, person -- the person no longer represents the party in the case
+DELEGATE_RELEASED = f"{_NS}.delegate.released.v1"
 # data: case_id, roles {OIN: {"role": str, "information_need": [category..]}} (8.4c)
 #       -- the complete set: a party missing from it is no longer involved
 ROLES_SET = f"{_NS}.roles.set.v1"
@@ -48,6 +53,7 @@ class CaseOpened(DomainEvent):
     age_band: str
     invitees: tuple[str, ...]
     process_director_party: str
+    process_director_person: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,22 @@ class MeetingHeld(DomainEvent):
 @dataclass(frozen=True)
 class DirectorAppointed(DomainEvent):
     TYPE: ClassVar[str] = DIRECTOR_APPOINTED
+    case_id: str
+    party: str
+    person: str
+
+
+@dataclass(frozen=True)
+class DelegateNamed(DomainEvent):
+    TYPE: ClassVar[str] = DELEGATE_NAMED
+    case_id: str
+    party: str
+    person: str
+
+
+@dataclass(frozen=True)
+class DelegateReleased(DomainEvent):
+    TYPE: ClassVar[str] = DELEGATE_RELEASED
     case_id: str
     party: str
     person: str
@@ -140,6 +162,8 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     MeetingScheduled,
     MeetingHeld,
     DirectorAppointed,
+    DelegateNamed,
+    DelegateReleased,
     RolesSet,
     PlanAdopted,
     CriteriaSet,

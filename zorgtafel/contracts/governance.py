@@ -32,6 +32,12 @@ NOTICE_OF_DEFAULT_RECORDED = f"{_NS}.notice_of_default.recorded.v1"
 WITHDRAWAL_ANNOUNCED = f"{_NS}.withdrawal.announced.v1"
 # data: dispute_id, about, forum, status -- art. 11.4, 12.4, 13.4
 DISPUTE_CHANGED = f"{_NS}.dispute.changed.v1"
+# data: function ("process_director"|"manager"), party, person, held (bool), changed_at --
+# who holds a function of the Zorgtafel, as appointed (art. 11.2, 12.1, 12.3): the managers
+# designate the process directors; a manager holds a managers seat. Every service keeps this
+# roster (the kernel's projection) so that a token's role claim alone never grants a function.
+ROSTER_CHANGED = f"{_NS}.roster.changed.v1"
+ROSTER_FUNCTIONS = ("process_director", "manager")
 
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
@@ -147,6 +153,16 @@ class DisputeChanged(DomainEvent):
     status: str
 
 
+@dataclass(frozen=True)
+class RosterChanged(DomainEvent):
+    TYPE: ClassVar[str] = ROSTER_CHANGED
+    function: str
+    party: str
+    person: str
+    held: bool
+    changed_at: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     PartyRegistered,
     PartyJoined,
@@ -159,4 +175,5 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     NoticeOfDefaultRecorded,
     WithdrawalAnnounced,
     DisputeChanged,
+    RosterChanged,
 )

@@ -23,6 +23,7 @@ CASE_ASSESSED = f"{_NS}.case.assessed.v1"
 # data: case_id, subject_pseudonym, nominating_party, age_band, routing
 #       ("case_meeting"|"regular_care"|"zvh_brabant_zuidoost"|"zvh_brabant_noordoost"),
 #       goal_code, themes [..], decision_types [..], invitees [OIN..], process_director_party,
+#       process_director_person,
 #       reason_code, linked_case_ids [..] (duplicate nominations of the same subject)
 CASE_TRIAGED = f"{_NS}.case.triaged.v1"
 # data: case_id, nominating_party, reason_code ("criteria_not_met"|"regular_care_suffices"|
@@ -86,6 +87,7 @@ class CaseTriaged(DomainEvent):
     invitees: tuple[str, ...]
     process_director_party: str
     reason_code: str = ""
+    process_director_person: str = ""  # 12.3: the designated person who directs it
     linked_case_ids: tuple[str, ...] = ()
 
 

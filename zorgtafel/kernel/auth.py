@@ -8,6 +8,7 @@ subject can carry two serialNumber attributes or an OIN hidden in another field.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -18,8 +19,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from zorgtafel.kernel.errors import Unauthenticated
 
-OIN_RE = re.compile(r"^[0-9]{20}$")
-ROLE_RE = re.compile(r"^[a-z_]{1,40}$")
+OIN_RE = re.compile(r"[0-9]{20}")  # always matched whole (fullmatch): "$" admits a trailing newline
+ROLE_RE = re.compile(r"[a-z_]{1,40}")
+DEFAULT_MAX_LIFETIME_S = 3600  # a token lives at most an hour (ZORGTAFEL_JWT_MAX_LIFETIME_S)
 ALGORITHMS = ("ES256",)  # one family (ECDSA P-256); "none" and HMAC are never accepted
 
 
@@ -51,7 +53,7 @@ def oin_from_certificate(pem: bytes) -> str:
     if len(serials) != 1:
         raise Unauthenticated("client certificate must carry exactly one subject serialNumber")
     oin = str(serials[0].value)
-    if not OIN_RE.match(oin):
+    if not OIN_RE.fullmatch(oin):
         raise Unauthenticated("client certificate serialNumber is not a 20-digit OIN")
     try:
         eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
@@ -70,6 +72,7 @@ class TokenVerifier:
         audience: str,
         algorithms: Sequence[str] = ALGORITHMS,
         leeway_s: int = 30,
+        max_lifetime_s: int = DEFAULT_MAX_LIFETIME_S,
     ) -> None:
         # Several PEM blocks = several accepted keys: the identity provider's keys rotate by
         # publishing the new key beside the old one for a while.
@@ -81,10 +84,17 @@ class TokenVerifier:
         self._audience = audience
         self._algorithms = list(algorithms)
         self._leeway = leeway_s
+        self._max_lifetime = max_lifetime_s
 
     @classmethod
-    def from_file(cls, path: Path, issuer: str, audience: str) -> "TokenVerifier":
-        return cls(path.read_bytes(), issuer, audience)
+    def from_file(
+        cls,
+        path: Path,
+        issuer: str,
+        audience: str,
+        max_lifetime_s: int = DEFAULT_MAX_LIFETIME_S,
+    ) -> "TokenVerifier":
+        return cls(path.read_bytes(), issuer, audience, max_lifetime_s=max_lifetime_s)
 
     def verify(self, token: str) -> Mapping[str, Any]:
         claims = None
@@ -106,9 +116,20 @@ class TokenVerifier:
             except jwt.PyJWTError as exc:
                 raise Unauthenticated(f"token rejected: {type(exc).__name__}") from exc
         assert claims is not None
-        if not OIN_RE.match(str(claims["party"])):
+        # A stolen long-lived token is a standing key to victims' files: the identity provider
+        # must issue short ones, and a token issued in the future is refused too.
+        iat, exp = claims["iat"], claims["exp"]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (iat, exp)):
+            raise Unauthenticated("token iat/exp are not numeric dates")
+        if iat > time.time() + self._leeway:
+            raise Unauthenticated("token issued in the future (iat)")
+        if exp - iat > self._max_lifetime:
+            raise Unauthenticated(
+                f"token lifetime exceeds the maximum of {self._max_lifetime} s (exp - iat)"
+            )
+        if not OIN_RE.fullmatch(str(claims["party"])):
             raise Unauthenticated("token party is not a 20-digit OIN")
-        if not ROLE_RE.match(str(claims["role"])):
+        if not ROLE_RE.fullmatch(str(claims["role"])):
             raise Unauthenticated("token role is malformed")
         if not isinstance(claims["sub"], str) or not 0 < len(claims["sub"]) <= 128:
             raise Unauthenticated("token subject is malformed")
@@ -124,7 +145,15 @@ class Authenticator:
         self._verifier = verifier
         self._mode = mode
 
-    def authenticate(self, metadata: Mapping[str, str], peer_cert_pem: bytes | None) -> Principal:
+    def authenticate(
+        self,
+        metadata: Mapping[str, str],
+        peer_cert_pem: bytes | None,
+        *,
+        authorization_headers: int = 1,
+    ) -> Principal:
+        if authorization_headers > 1:
+            raise Unauthenticated("more than one authorization header; exactly one is accepted")
         header = metadata.get("authorization", "")
         if not header.startswith("Bearer ") or len(header) > 8192:
             raise Unauthenticated("missing bearer token (authorization metadata)")

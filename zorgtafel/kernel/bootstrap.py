@@ -31,6 +31,7 @@ from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import PartyDirectory
+from zorgtafel.kernel.roster import NoRoster, Roster
 from zorgtafel.kernel.schema import party_status_consumption
 from zorgtafel.kernel.service import Platform, ServiceDefinition
 from zorgtafel.kernel.tracing import instrument_sqlalchemy, make_tracer_provider
@@ -108,6 +109,7 @@ def make_platform(
         keyring=keyring,
         case_keys=case_keys,
         party_status=directory.status if directory is not None else _unknown_party,
+        roster=Roster(engine, tables["roster"]) if "roster" in tables else NoRoster(),
         wake_relay=wake,
         add_health_check=monitor.add_check if monitor is not None else _no_check,
         stopped=threading.Event(),
@@ -186,7 +188,10 @@ def bootstrap(
         )
 
     verifier = TokenVerifier.from_file(
-        settings.effective_jwt_public_key_file, settings.jwt_issuer, settings.jwt_audience
+        settings.effective_jwt_public_key_file,
+        settings.jwt_issuer,
+        settings.jwt_audience,
+        max_lifetime_s=settings.jwt_max_lifetime_s,
     )
     authenticator = Authenticator(verifier, settings.auth_mode)
     party_status = parts.party_status or platform.party_status

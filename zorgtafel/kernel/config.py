@@ -89,6 +89,7 @@ class Settings:
     jwt_public_key_file: str = ""
     jwt_issuer: str = "zorgtafel-dev-idp"
     jwt_audience: str = "zorgtafel"
+    jwt_max_lifetime_s: int = 3600  # the longest token lifetime (exp - iat) accepted
     encryption_keys_file: str = ""
     log_level: str = "INFO"
     otlp_endpoint: str = ""
@@ -178,6 +179,7 @@ class Settings:
             jwt_public_key_file=get("JWT_PUBLIC_KEY_FILE"),
             jwt_issuer=get("JWT_ISSUER", "zorgtafel-dev-idp"),
             jwt_audience=get("JWT_AUDIENCE", "zorgtafel"),
+            jwt_max_lifetime_s=int(get("JWT_MAX_LIFETIME_S", "3600")),
             encryption_keys_file=get("ENCRYPTION_KEYS_FILE"),
             log_level=get("LOG_LEVEL", "INFO"),
             otlp_endpoint=get("OTLP_ENDPOINT"),

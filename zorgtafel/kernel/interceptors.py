@@ -66,6 +66,12 @@ def _metadata(context: grpc.ServicerContext) -> dict[str, str]:
     return {k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
 
 
+def _authorization_headers(context: grpc.ServicerContext) -> int:
+    """How many ``authorization`` entries the call carries: the dict above keeps one of them,
+    so which token counts would depend on the order a proxy wrote them (refused when > 1)."""
+    return sum(1 for k, _ in (context.invocation_metadata() or ()) if k.lower() == "authorization")
+
+
 class ZorgtafelInterceptor(grpc.ServerInterceptor):
     def __init__(
         self,
@@ -124,7 +130,11 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         # One list of PEM certificates per property (the stubs say one ``bytes``).
         auth = cast("Mapping[str, list[bytes]]", context.auth_context() or {})
         certs = auth.get("x509_pem_cert") or []
-        principal = self._auth.authenticate(metadata, certs[0] if certs else None)
+        principal = self._auth.authenticate(
+            metadata,
+            certs[0] if certs else None,
+            authorization_headers=_authorization_headers(context),
+        )
         status = self._party_status(principal.party)
         decision = self._gate.decide(
             "zorgtafel.authz",

@@ -9,6 +9,7 @@ from sqlalchemy import MetaData, Table
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.parties import PARTY_EVENT_HANDLERS, add_party_directory_table
+from zorgtafel.kernel.roster import ROSTER_EVENT_HANDLERS, add_roster_table
 from zorgtafel.kernel.tables import add_kernel_tables
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
@@ -20,9 +21,10 @@ def service_metadata(*, party_directory: bool = True) -> tuple[MetaData, dict[st
     tables: dict[str, Table] = dict(add_kernel_tables(metadata))
     if party_directory:
         tables["party_directory"] = add_party_directory_table(metadata)
+        tables["roster"] = add_roster_table(metadata)
     return metadata, tables
 
 
 def party_status_consumption() -> dict[str, dict[str, Handler]]:
-    """Subscribe to governance's party events into the party-status projection."""
-    return {ev.TOPIC["governance"]: dict(PARTY_EVENT_HANDLERS)}
+    """Subscribe to governance's party and roster events into the kernel's projections."""
+    return {ev.TOPIC["governance"]: {**PARTY_EVENT_HANDLERS, **ROSTER_EVENT_HANDLERS}}

@@ -24,6 +24,7 @@ from zorgtafel.kernel.consumer import Handler
 from zorgtafel.kernel.crypto import KeyRing
 from zorgtafel.kernel.events import EventRegistry
 from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.roster import RosterView
 from zorgtafel.kernel.uow import UnitOfWork
 
 
@@ -37,6 +38,7 @@ class Platform:
     keyring: KeyRing | None
     case_keys: CaseKeys | None  # when the service has a ``case_keys`` table
     party_status: Callable[[str], str]  # the kernel's party projection (or the service's)
+    roster: RosterView  # who holds a Zorgtafel function (process director, manager), by appointment
     wake_relay: Callable[[], None]
     add_health_check: Callable[[str, Callable[[], bool]], None]
     stopped: threading.Event  # set when the service stops; wait on it, never set it

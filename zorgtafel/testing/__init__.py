@@ -11,7 +11,7 @@ from zorgtafel.testing.env import (
     rid,
     service_env,
 )
-from zorgtafel.testing.handlers import deliver, handler_platform, set_party_status
+from zorgtafel.testing.handlers import deliver, handler_platform, set_party_status, set_roster
 from zorgtafel.testing.services import (
     DEFAULT_PG,
     Keys,
@@ -36,6 +36,7 @@ __all__ = [
     "denial_reasons",
     "drop_schema",
     "handler_platform",
+    "set_roster",
     "postgres_url",
     "precondition",
     "rid",

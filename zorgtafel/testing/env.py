@@ -128,6 +128,40 @@ class ServiceEnv:
             timeout=timeout,
         )
 
+    def appoint(
+        self,
+        party: str,
+        person: str,
+        function: str = "process_director",
+        held: bool = True,
+        timeout: float = 60,
+    ) -> None:
+        """Publish governance's ``RosterChanged`` (the managers designated a process director,
+        or a manager took a managers seat) and wait until this service's roster holds it."""
+        from datetime import datetime, timezone
+
+        from zorgtafel.contracts import events as ev
+
+        self.pub.publish(
+            "governance",
+            ev.ROSTER_CHANGED,
+            party,
+            {
+                "function": function,
+                "party": party,
+                "person": person,
+                "held": held,
+                "changed_at": datetime.now(timezone.utc).isoformat(),
+            },
+        )
+        wait_for(
+            lambda: self.holds(function, party, person) == held,
+            timeout=timeout,
+        )
+
+    def holds(self, function: str, party: str, person: str) -> bool:
+        return bool(self.rows("roster", function=function, party=party, person=person, held=True))
+
     def party_status(self, party: str) -> str | None:
         from sqlalchemy import select
 

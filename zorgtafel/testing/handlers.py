@@ -75,6 +75,40 @@ def set_party_status(platform: Platform, party: str, status: str = "active") -> 
         uow.commit()
 
 
+def set_roster(
+    platform: Platform, function: str, party: str, person: str, held: bool = True
+) -> None:
+    """Put an appointment (a designated process director, a seated manager) in the kernel's
+    roster projection, as governance's ``RosterChanged`` would."""
+    from datetime import datetime, timezone
+
+    from zorgtafel.contracts import events as ev
+    from zorgtafel.kernel.events import InboundEvent
+    from zorgtafel.kernel.roster import on_roster_changed
+
+    data = {
+        "function": function,
+        "party": party,
+        "person": person,
+        "held": held,
+        "changed_at": datetime.now(timezone.utc).isoformat(),
+    }
+    with platform.uow_factory() as uow:
+        on_roster_changed(
+            uow,
+            InboundEvent(
+                id=str(uuid.uuid4()),
+                type=ev.ROSTER_CHANGED,
+                source="",
+                time=None,
+                subject=None,
+                data=data,
+                payload=ev.parse(ev.ROSTER_CHANGED, data),
+            ),
+        )
+        uow.commit()
+
+
 def deliver(
     platform: Platform,
     parts: ServiceParts,

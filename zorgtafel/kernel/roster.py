@@ -1,0 +1,98 @@
+"""Every service's projection of who holds a function of the Zorgtafel, fed by governance.
+
+A token says what job a person has (``role``); it never says that the person *is* a process
+director or a manager of the Zorgtafel. The managers designate the process directors (art.
+11.2, 12.1) and a manager holds a managers seat (art. 11): governance owns those facts and
+publishes ``RosterChanged``. Services keep this projection and put ``holds(function, party,
+person)`` into their policy inputs, so the Rego decides on the appointment, not on the claim.
+An unknown person holds nothing (fail closed).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import Boolean, Column, MetaData, String, Table, select
+from sqlalchemy.engine import Engine
+
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.types import UtcDateTime
+from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+
+def add_roster_table(metadata: MetaData) -> Table:
+    return Table(
+        "roster",
+        metadata,
+        Column("function", String(32), primary_key=True),
+        Column("party", String(32), primary_key=True),
+        Column("person", String(128), primary_key=True),
+        Column("held", Boolean, nullable=False),
+        Column("updated_at", UtcDateTime(), nullable=False),
+    )
+
+
+def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
+    fact = event.typed(ev.RosterChanged)
+    t = uow.tables["roster"]
+    key = (t.c.function == fact.function) & (t.c.party == fact.party)
+    key &= t.c.person == fact.person
+    values = {"held": fact.held, "updated_at": utcnow()}
+    if uow.session.execute(select(t.c.held).where(key)).first():
+        uow.session.execute(t.update().where(key).values(**values))
+    else:
+        uow.session.execute(
+            t.insert().values(
+                function=fact.function, party=fact.party, person=fact.person, **values
+            )
+        )
+
+
+ROSTER_EVENT_HANDLERS = {ev.ROSTER_CHANGED: on_roster_changed}
+
+
+class Roster:
+    """Reads the roster projection: does this person of this party hold this function now?"""
+
+    def __init__(self, engine: Engine, table: Table) -> None:
+        self._engine = engine
+        self._table = table
+
+    def holds(self, function: str, party: str, person: str) -> bool:
+        t = self._table
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(t.c.held).where(
+                    (t.c.function == function) & (t.c.party == party) & (t.c.person == person)
+                )
+            ).first()
+        return bool(row and row.held)
+
+    def functions(self, party: str, person: str) -> list[str]:
+        """The functions this person holds, sorted: the ``functions`` fact of policy inputs."""
+        t = self._table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(t.c.function).where(
+                    (t.c.party == party) & (t.c.person == person) & t.c.held.is_(True)
+                )
+            ).all()
+        return sorted(r.function for r in rows)
+
+
+class NoRoster:
+    """For a service without the projection (governance owns the facts itself): nobody holds
+    anything through it."""
+
+    def holds(self, function: str, party: str, person: str) -> bool:
+        return False
+
+    def functions(self, party: str, person: str) -> list[str]:
+        return []
+
+
+class RosterView(Protocol):
+    def holds(self, function: str, party: str, person: str) -> bool: ...
+
+    def functions(self, party: str, person: str) -> list[str]: ...
