@@ -28,6 +28,7 @@ def make_deps(platform: Platform) -> Deps:
         policy=platform.policy,
         settings=settings,
         disclosure=DisclosureClient(settings.disclosure_address),
+        roster=platform.roster,
     )
 
 

@@ -29,7 +29,7 @@ __all__ = ["Deps", "build", "make_deps"]
 
 
 def make_deps(platform: Platform) -> Deps:
-    return Deps(policy=platform.policy, register=ProcessingRegister())
+    return Deps(policy=platform.policy, register=ProcessingRegister(), roster=platform.roster)
 
 
 def build(platform: Platform) -> ServiceParts:

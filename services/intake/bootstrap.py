@@ -1,6 +1,6 @@
 """Intake's composition: ``build(platform)`` makes the handlers' dependencies once and wires
 the servicer, the consumed casework facts and the start-up hook that creates the pseudonym key.
-Intake has no settings of its own."""
+Its own settings (the probing limit and window) are in ``settings``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from services.intake.adapters import orm
 from services.intake.adapters.pseudonyms import PseudonymKey
 from services.intake.domain.events import REGISTRY
 from services.intake.service_layer.deps import Deps
+from services.intake.settings import IntakeSettings
 from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
 
 SERVICE_NAME = "zorgtafel.intake.v1.IntakeService"
@@ -20,7 +21,12 @@ __all__ = ["Deps", "SERVICE_NAME", "build", "make_deps"]
 
 def make_deps(platform: Platform) -> Deps:
     """The handlers' dependencies (the handler tests build them from a test platform)."""
-    return Deps(policy=platform.policy, pseudonyms=PseudonymKey(platform.keyring))
+    return Deps(
+        policy=platform.policy,
+        pseudonyms=PseudonymKey(platform.keyring),
+        roster=platform.roster,
+        settings=IntakeSettings.from_settings(platform.settings),
+    )
 
 
 def build(platform: Platform) -> ServiceParts:

@@ -5,22 +5,32 @@ the consumed-event handler."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from services.casework.bootstrap import Deps, make_deps
 from services.casework.domain import commands as c
 from services.casework.domain.model import CaseState, MeetingStatus
 from services.casework.entrypoints import proto_mapping
-from services.casework.service_layer.handlers import closing, meetings
-from services.casework.service_layer.handlers.common import load_case
+from services.casework.service_layer.handlers import (
+    closing,
+    common,
+    decisions,
+    delegates,
+    meetings,
+    reading,
+)
+from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from zorgtafel.testing import deliver, handler_platform, set_party_status
+from zorgtafel.policy import schemas
+from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 
 VEILIG_THUIS = "00000099000000000066"
 LUMENS = "00000099000000000053"  # the process director's organisation
@@ -30,6 +40,13 @@ GGD = "00000099000000000043"  # active, not this case's process director
 SOCIOM = "00000099000000000063"  # excluded (art. 23.2)
 
 DIRECTOR = Caller(LUMENS, "zorgcoordinator-1", "process_director", party_status="active")
+# Designated too, at the same party, but directing other cases (12.3).
+OTHER_DIRECTOR = Caller(LUMENS, "zorgcoordinator-2", "process_director", party_status="active")
+NOT_A_PARTY = "00000099000000000777"
+
+
+def who(party: str, person: str, role: str = "caseworker") -> Caller:
+    return Caller(party, person, role, party_status="active")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -40,6 +57,8 @@ def casework(request, tmp_path_factory):
         for party in (VEILIG_THUIS, LUMENS, SHELTER, POLICE, GGD):
             set_party_status(platform, party)
         set_party_status(platform, SOCIOM, "excluded")
+        for person in (DIRECTOR.person, OTHER_DIRECTOR.person):
+            set_roster(platform, "process_director", LUMENS, person)
         yield built
 
 
@@ -67,6 +86,7 @@ def open_case(casework) -> str:
             "decision_types": ["plan"],
             "invitees": [SHELTER, POLICE],
             "process_director_party": LUMENS,
+            "process_director_person": DIRECTOR.person,
         },
     )
     return case_id
@@ -110,6 +130,196 @@ def test_another_process_director_is_denied_with_the_policys_reasons(casework, d
     assert any("Only the process director" in r for r in err.value.reasons)
 
 
+def test_designated_process_director_of_another_case_is_denied_citing_12_3(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), OTHER_DIRECTOR)
+    assert any("art. 12.3" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        reading.get_case(deps, uow, c.GetCase(case_id), OTHER_DIRECTOR)
+    assert any("art. 12.3" in r for r in err.value.reasons)
+
+
+def test_process_director_no_longer_designated_is_denied(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    set_roster(platform, "process_director", LUMENS, "zorgcoordinator-3")
+    former = who(LUMENS, "zorgcoordinator-3", "process_director")
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id, for_update=True)
+        case.process_director_person = former.person  # as if intake had named this person
+        uow.cases.save(case)
+        uow.commit()
+    set_roster(platform, "process_director", LUMENS, former.person, held=False)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), former)
+    assert any("art. 12.3" in r for r in err.value.reasons)
+
+
+def test_case_opened_names_its_process_director_person(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).process_director_person == DIRECTOR.person
+    (opened,) = outbox(platform, case_id, ev.CASE_OPENED)
+    assert opened["process_director_person"] == DIRECTOR.person
+
+
+def held_meeting(casework, deps, case_id: str, invitees=(SHELTER, POLICE)) -> str:
+    platform, _ = casework
+    with platform.uow_factory() as uow:
+        m = meetings.schedule_meeting(deps, uow, schedule(case_id, invitees=invitees), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        meetings.record_meeting(
+            deps, uow, c.RecordMeeting(case_id, m.meeting_id, invitees, "notes"), DIRECTOR
+        )
+        uow.commit()
+    return m.meeting_id
+
+
+def outbox(platform, case_id: str, event_type: str) -> list[dict]:
+    with platform.uow_factory() as uow:
+        t = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(t.c.data).where(t.c.case_id == case_id, t.c.type == event_type)
+        )
+        return [json.loads(r.data) for r in rows]
+
+
+def appoint(casework, deps, case_id, meeting_id, party, person="casusregisseur-1", by=DIRECTOR):
+    platform, _ = casework
+    with platform.uow_factory() as uow:
+        case = decisions.appoint_director(
+            deps, uow, c.AppointDirector(case_id, meeting_id, party, person), by
+        )
+        uow.commit()
+    return case
+
+
+def test_case_director_from_a_party_never_invited_is_denied_citing_13_1(casework, deps):
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    with pytest.raises(PermissionDenied) as err:
+        appoint(casework, deps, case_id, meeting_id, GGD)
+    assert any("art. 13.1" in r and "not involved" in r for r in err.value.reasons)
+
+
+def test_case_director_from_an_oin_that_is_not_a_party_is_denied_citing_13_1(casework, deps):
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    with pytest.raises(PermissionDenied) as err:
+        appoint(casework, deps, case_id, meeting_id, NOT_A_PARTY)
+    assert any("art. 13.1" in r and "not a party" in r for r in err.value.reasons)
+
+
+def test_case_director_without_a_person_is_invalid_argument(casework, deps):
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    with pytest.raises(InvalidArgument) as err:
+        appoint(casework, deps, case_id, meeting_id, SHELTER, person="")
+    assert [f for f, _ in err.value.violations] == ["person"]
+
+
+def test_only_the_named_case_director_acts_as_case_director(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    appoint(casework, deps, case_id, meeting_id, SHELTER, "casusregisseur-1")
+    plan = c.AdoptPlan(case_id, meeting_id, (c.NewActionIn(POLICE, "x", "2030-01-01"),))
+    colleague = who(SHELTER, "casusregisseur-2", "case_director")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        decisions.adopt_plan(deps, uow, plan, colleague)
+    assert any("art. 13.1" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        reading.get_case(deps, uow, c.GetCase(case_id), colleague)
+    named = who(SHELTER, "casusregisseur-1", "case_director")
+    with platform.uow_factory() as uow:
+        version, _ = decisions.adopt_plan(deps, uow, plan, named)
+        uow.commit()
+    assert version == 1
+
+
+def test_a_plan_needs_no_case_director(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    plan = c.AdoptPlan(case_id, meeting_id, (c.NewActionIn(POLICE, "x", "2030-01-01"),))
+    with platform.uow_factory() as uow:
+        version, actions = decisions.adopt_plan(deps, uow, plan, DIRECTOR)
+        uow.commit()
+    assert version == 1 and len(actions) == 1
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).state is CaseState.PLAN_ACTIVE
+
+
+def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_party(
+    casework, deps
+):
+    platform, _ = casework
+    case_id = open_case(casework)  # SHELTER was invited in triage
+    with platform.uow_factory() as uow:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).delegates == {SHELTER: ("sh-1",)}
+    assert outbox(platform, case_id, ev.DELEGATE_NAMED) == [
+        {"case_id": case_id, "party": SHELTER, "person": "sh-1"}
+    ]
+    with platform.uow_factory() as uow:
+        delegates.release_delegate(
+            deps, uow, c.ReleaseDelegate(case_id, "sh-1"), who(SHELTER, "sh-1")
+        )
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).delegates == {}
+    assert len(outbox(platform, case_id, ev.DELEGATE_RELEASED)) == 1
+
+
+def test_a_colleague_without_a_part_cannot_name_itself_a_delegate(casework, deps):
+    """Else any worker of an involved party could make itself part of the case (Bijlage 3)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-9"), who(SHELTER, "sh-9"))
+    assert any("cannot name itself" in r and "Bijlage 3" in r for r in err.value.reasons)
+
+
+def test_uninvolved_party_may_not_name_a_delegate(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "ggd-1"), who(GGD, "ggd-1"))
+    assert any("not involved" in r and "art. 16.1" in r for r in err.value.reasons)
+
+
+def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("identity",)),)),
+            DIRECTOR,
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "sh-1"))
+    assert "subject" in seen.sections
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "sh-2"))
+    assert any("no part in case" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), who(SHELTER, "sh-2"))
+    with platform.uow_factory() as uow:
+        desk = reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "desk", "front_desk"))
+    assert desk.sections == frozenset({"status", "subject"}) and not desk.meetings
+
+
 def test_excluded_party_is_not_invited_and_the_invite_policy_says_why(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)
@@ -145,3 +355,32 @@ def test_meeting_time_out_of_range_is_invalid_argument_naming_the_field():
     with pytest.raises(InvalidArgument) as err:
         proto_mapping.schedule_meeting(request)
     assert [f for f, _ in err.value.violations] == ["scheduled_for"]
+
+
+def test_policy_inputs_carry_every_fact_the_schemas_describe(casework, deps):
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    appoint(casework, deps, case_id, meeting_id, SHELTER)
+    with platform.uow_factory() as uow:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+        facts = common.case_facts(uow, case)
+        principal = common.principal(deps, DIRECTOR)
+    assert facts["process_director"] == {"party": LUMENS, "person": DIRECTOR.person}
+    assert facts["case_director"] == {"party": SHELTER, "person": "casusregisseur-1"}
+    assert facts["delegates"] == {SHELTER: ["sh-1"]}
+    assert facts["involved_parties"] == sorted([SHELTER, POLICE])
+    assert principal["functions"] == ["process_director"]
+    schemas.validate_input(VIEW, {"principal": principal, "case": facts})
+    schemas.validate_input(
+        ACT,
+        {
+            "action": "appoint_director",
+            "principal": principal,
+            "case": facts,
+            "appointee": {"party": GGD, "person": "x", "is_party": True, "party_status": "active"},
+        },
+    )

@@ -1,7 +1,8 @@
 """Disclosure's use cases called directly (no gRPC, no broker): a migrated database, the
 embedded policy engine and the case keys, as ``zorgtafel.testing.handler_platform`` builds
 them. The case becomes known the way it does in production: through the consumed-event
-handlers for intake's nomination and casework's opening and roles."""
+handlers for intake's nomination and casework's opening, roles and delegates; the process
+director is on the roster as governance would have designated them."""
 
 from __future__ import annotations
 
@@ -13,19 +14,28 @@ import pytest
 from services.disclosure.bootstrap import Deps, make_deps
 from services.disclosure.domain import commands as c
 from services.disclosure.domain.items import Terms
-from services.disclosure.service_layer.handlers import audit, disclosure, items, subject_rights
+from services.disclosure.service_layer.handlers import (
+    audit,
+    consents,
+    disclosure,
+    items,
+    subject_rights,
+)
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from zorgtafel.testing import deliver, handler_platform, set_party_status
+from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 
 GGZ = "00000099000000000045"  # the provider
 CELLO = "00000099000000000038"  # involved, needs "health"
 FARENT = "00000099000000000042"  # a party, not involved in the case
+ASTEN = "00000099000000000001"  # a party with nothing to do with any of these cases
 
 PROVIDER = Caller(GGZ, "behandelaar-1", "caseworker", party_status="active")
 CARER = Caller(CELLO, "zorgcoordinator-2", "caseworker", party_status="active")
 OFFICER = Caller(CELLO, "fg-1", "privacy_officer", party_status="active")
+GGZ_OFFICER = Caller(GGZ, "fg-2", "privacy_officer", party_status="active")
+DIRECTOR = Caller(GGZ, "pd-1", "process_director", party_status="active")
 CONTENT = {"note": "sees a counsellor weekly", "risk": "low"}
 
 
@@ -34,8 +44,9 @@ def disclosure_platform(request, tmp_path_factory):
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     with handler_platform("disclosure", tmp_path_factory.mktemp("disclosure"), url) as built:
         platform, _parts = built
-        for party in (GGZ, CELLO, FARENT):
+        for party in (GGZ, CELLO, FARENT, ASTEN):
             set_party_status(platform, party)
+        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
         yield built
 
 
@@ -55,7 +66,12 @@ def open_case(disclosure_platform) -> str:
         "age_band": "16_plus",
     }
     nominated = {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
-    opened = {**facts, "invitees": [CELLO], "process_director_party": GGZ}
+    opened = {
+        **facts,
+        "invitees": [CELLO],
+        "process_director_party": GGZ,
+        "process_director_person": DIRECTOR.person,
+    }
     roles = {
         CELLO: {"role": "care_provider", "information_need": ["health"]},
         GGZ: {"role": "mental_health", "information_need": ["health"]},
@@ -63,16 +79,28 @@ def open_case(disclosure_platform) -> str:
     deliver(platform, parts, ev.CASE_NOMINATED, nominated)
     deliver(platform, parts, ev.CASE_OPENED, opened)
     deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
+    for delegate in (PROVIDER, CARER):  # each party names who represents it (Bijlage 3)
+        name_delegate(disclosure_platform, case_id, delegate)
     return case_id
 
 
-def provide_cmd(case_id: str, content: bytes | None = None, **terms) -> c.Provide:
+def name_delegate(disclosure_platform, case_id: str, caller: Caller, named: bool = True) -> None:
+    platform, parts = disclosure_platform
+    event = ev.DELEGATE_NAMED if named else ev.DELEGATE_RELEASED
+    deliver(
+        platform, parts, event, {"case_id": case_id, "party": caller.party, "person": caller.person}
+    )
+
+
+def provide_cmd(
+    case_id: str, content: bytes | None = None, legal_basis: str = "public_task", **terms
+) -> c.Provide:
     terms.setdefault("purposes", ("care_coordination",))
     return c.Provide(
         case_id=case_id,
         category="health",
         classification="confidential",
-        legal_basis="public_task",
+        legal_basis=legal_basis,
         content_type="application/json",
         content=content if content is not None else json.dumps(CONTENT).encode(),
         terms=Terms(**terms),
@@ -163,7 +191,7 @@ def test_a_subject_request_is_decided_once(disclosure_platform, deps):
             OFFICER,
         )
         subject_rights.decide_subject_request(
-            deps, uow, c.DecideSubjectRequest(ref, "granted"), OFFICER
+            deps, uow, c.DecideSubjectRequest(ref, "granted"), GGZ_OFFICER
         )
         uow.commit()
     with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
@@ -171,7 +199,7 @@ def test_a_subject_request_is_decided_once(disclosure_platform, deps):
             deps,
             uow,
             c.DecideSubjectRequest(ref, "refused", "pending_complaint", "a complaint is pending"),
-            OFFICER,
+            GGZ_OFFICER,
         )
     assert err.value.state == "decided"
 
@@ -216,3 +244,136 @@ def test_a_refused_attempt_to_read_lands_in_the_access_log(disclosure_platform, 
     assert [(r["resource"], r["provider"], r["result"]) for r in logged] == [
         (item_id, GGZ, "denied")
     ]
+
+
+# -- need to know by relationship (ADR 0005, issue #13) ---------------------------------------
+
+
+def read(deps, uow, item_id: str, caller: Caller, **kw):
+    return disclosure.request_disclosure(
+        deps,
+        uow,
+        c.RequestDisclosure(
+            action=kw.pop("action", "read"), purpose="care_coordination", item_ids=(item_id,), **kw
+        ),
+        caller,
+    )
+
+
+def test_a_colleague_of_an_involved_party_without_a_part_in_the_case_reads_nothing(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    colleague = Caller(CELLO, "collega-3", "caseworker", party_status="active")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, item_id, colleague)
+    assert any("no part in case" in r and "Bijlage 3" in r for r in err.value.reasons)
+    name_delegate(disclosure_platform, case_id, CARER, named=False)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, CARER)  # a released delegate no longer reaches the case
+
+
+def test_the_process_director_reads_only_while_designated(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, DIRECTOR).released
+    set_roster(platform, "process_director", GGZ, DIRECTOR.person, held=False)
+    try:
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            read(deps, uow, item_id, DIRECTOR)
+        assert any("art. 12.1" in r for r in err.value.reasons)
+    finally:
+        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
+
+
+def test_an_uninvolved_party_cannot_release_to_a_third_party_despite_written_consent(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    third = "00000099000000000099"
+    with platform.uow_factory() as uow:
+        consents.record_provider_consent(
+            deps, uow, c.RecordProviderConsent(item_id, third, "doc:9.2/1"), PROVIDER
+        )
+        uow.commit()
+    outsider = Caller(FARENT, "p-7", "caseworker", party_status="active")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, item_id, outsider, action="third_party_release", third_party=third)
+    assert any("art. 9.2" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        released = read(deps, uow, item_id, CARER, action="third_party_release", third_party=third)
+        assert released.released
+        logged = uow.access_log.latest("party", CELLO)
+    assert (logged[0]["party"], logged[0]["person"], logged[0]["recipient"]) == (
+        CELLO,
+        CARER.person,
+        third,
+    )
+
+
+def test_consent_is_recorded_only_by_a_person_with_a_part_and_a_withdrawal_stops_releases(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    given = c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1")
+    outsider = Caller(FARENT, "p-7", "caseworker", party_status="active")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        consents.record_subject_consent(deps, uow, given, outsider)
+    assert any("Bijlage 3" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        consent_id = consents.record_subject_consent(deps, uow, given, CARER)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+    with platform.uow_factory() as uow:
+        withdrawn = consents.withdraw_consent(
+            deps, uow, c.WithdrawConsent(consent_id, "doc:withdrawal/1"), DIRECTOR
+        )
+        uow.commit()
+    assert (withdrawn.withdrawn_by_party, withdrawn.withdrawal_document_ref) == (
+        GGZ,
+        "doc:withdrawal/1",
+    )
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, item_id, CARER)
+    assert any("withdrawn" in r for r in err.value.reasons)
+
+
+def test_oversight_sees_only_what_concerns_its_own_party(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    with platform.uow_factory() as uow:
+        read(deps, uow, item_id, CARER)
+        ref = subject_rights.submit_subject_request(
+            deps,
+            uow,
+            c.SubmitSubjectRequest("erasure", "psn-y", "doc:r/2", item_id=item_id),
+            CARER,
+        )
+        uow.commit()
+    other = Caller(ASTEN, "fg-9", "privacy_officer", party_status="active")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        audit.query_access_log(deps, uow, c.QueryAccessLog("provider", GGZ), other)
+    assert any("own party as controller" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        subject_rights.decide_subject_request(
+            deps, uow, c.DecideSubjectRequest(ref, "granted"), OFFICER
+        )
+    assert any("only that party's privacy officer" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        assert subject_rights.list_subject_requests(deps, uow, c.ListSubjectRequests(), other) == []
+        assert [
+            r.subject_request_id
+            for r in subject_rights.list_subject_requests(
+                deps, uow, c.ListSubjectRequests(), GGZ_OFFICER
+            )
+            if r.subject_request_id == ref
+        ] == [ref]

@@ -18,9 +18,10 @@ from services.governance.domain.parties import PartyStatus
 from services.governance.service_layer.handlers import (
     disputes,
     membership,
-    parties,
     proposals,
     report,
+    roster,
+    seats,
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
@@ -32,7 +33,14 @@ ASTEN = "00000099000000000001"
 TARGET = "00000099000000000047"
 LEAVER = "00000099000000000044"
 
+HELMOND = "00000099000000000018"  # a managers' party (art. 11.2)
+
 CHAIR = Caller(GRAVE, "chair-1", "board_chair", party_status="active")
+
+
+def representative(party: str) -> Caller:
+    """The person of a party who appoints the holders of the party's own seats."""
+    return Caller(party, f"rep-{party[-4:]}", "party_representative", party_status="active")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -49,9 +57,31 @@ def deps(governance) -> Deps:
 
 @pytest.fixture(scope="module")
 def chair(governance, deps) -> Caller:
-    """The mayor of Grave in the board's chair (art. 4.3)."""
-    run(governance, deps, parties.assign_seat, c.AssignSeat("regional_board.01"), CHAIR)
+    """The mayor of Grave in the board's chair (art. 4.3), appointed by Grave."""
+    appoint = c.AssignSeat("regional_board.01", CHAIR.person)
+    run(governance, deps, seats.assign_seat, appoint, representative(GRAVE))
     return CHAIR
+
+
+@pytest.fixture(scope="module")
+def manager(governance, deps) -> Caller:
+    """A manager in Helmond's managers seat (art. 11.2), appointed by Helmond."""
+    who = Caller(HELMOND, "manager-1", "manager", party_status="active")
+    appoint = c.AssignSeat(f"managers.{HELMOND}", who.person)
+    run(governance, deps, seats.assign_seat, appoint, representative(HELMOND))
+    return who
+
+
+def outbox(governance, event_type: str) -> list[dict]:
+    import json
+
+    from sqlalchemy import select
+
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        t = uow.tables["outbox"]
+        rows = uow.session.execute(select(t.c.data).where(t.c.type == event_type)).all()
+    return [json.loads(r.data) for r in rows]
 
 
 def run(governance, deps: Deps, handler, cmd, caller: Caller):  # noqa: ANN001, ANN201
@@ -87,10 +117,13 @@ def test_the_board_chair_puts_a_matter_to_the_board_from_the_chair(governance, d
         assert (stored.body, stored.subject_code) == (Body.REGIONAL_BOARD, "strategy-2026")
 
 
-def test_a_person_of_another_party_cannot_take_the_chair_and_the_policy_says_why(governance, deps):
+def test_a_person_of_another_party_cannot_take_the_chair_and_the_policy_says_why(
+    governance, deps, chair
+):
     intruder = Caller(ASTEN, "intruder-1", "board_chair", party_status="active")
+    take = c.AssignSeat("regional_board.01", intruder.person, ASTEN)
     with pytest.raises(PermissionDenied) as err:
-        run(governance, deps, parties.assign_seat, c.AssignSeat("regional_board.01"), intruder)
+        run(governance, deps, seats.assign_seat, take, intruder)
     assert err.value.policy == "zorgtafel.governance"
     assert any("art. 4.3" in reason for reason in err.value.reasons)
     platform, _ = governance
@@ -151,9 +184,9 @@ def test_a_withdrawal_takes_effect_when_the_timer_finds_it_due_21_3(governance, 
     run(
         governance,
         deps,
-        parties.assign_seat,
-        c.AssignSeat(f"partner_council.delegate.{LEAVER}"),
-        delegate,
+        seats.assign_seat,
+        c.AssignSeat(f"partner_council.delegate.{LEAVER}", delegate.person),
+        representative(LEAVER),
     )
     effective_at = datetime.now(timezone.utc) - timedelta(minutes=1)
     # Announced an hour earlier, for a date that has passed since.
@@ -226,7 +259,166 @@ def test_a_purged_case_leaves_no_reference_in_disputes(governance, deps):
         assert disputes.get_dispute(uow, dispute.dispute_id).case_id is None
 
 
+def test_a_dispute_is_read_by_the_person_who_registered_it_not_by_a_colleague(governance, deps):
+    platform, _ = governance
+    registrant = Caller(ASTEN, "registrant-1", "caseworker", party_status="active")
+    colleague = replace(registrant, person="colleague-1")
+    dispute = run(
+        governance,
+        deps,
+        disputes.register_dispute,
+        c.RegisterDispute(DisputeAbout.PROCESS_DIRECTOR, ""),
+        registrant,
+    )
+    with platform.uow_factory() as uow:
+        found = disputes.read_dispute(deps, uow, dispute.dispute_id, registrant)
+        assert found.registered_by_person == "registrant-1"
+        with pytest.raises(PermissionDenied) as err:
+            disputes.read_dispute(deps, uow, dispute.dispute_id, colleague)
+    assert "art. 11.4, 12.4, 13.4" in str(err.value.reasons)
+
+
 def test_governance_answers_party_status_from_its_own_parties(governance):
     _, parts = governance
     assert parts.party_status(GRAVE) == "active"
     assert parts.party_status("00000000000000000000") == "unknown"
+
+
+# -- seats are appointed, not taken (art. 4.3, 6.3, 6.4, 11.2) ---------------------------------
+
+
+def test_an_appointment_without_a_holder_is_invalid_argument_naming_the_field(governance, deps):
+    with pytest.raises(InvalidArgument) as err:
+        run(
+            governance,
+            deps,
+            seats.assign_seat,
+            c.AssignSeat(f"partner_council.delegate.{ASTEN}"),
+            representative(ASTEN),
+        )
+    assert [field for field, _ in err.value.violations] == ["holder_person"]
+
+
+def test_a_seat_of_no_signatory_needs_the_holders_party(governance, deps, chair):
+    with pytest.raises(InvalidArgument) as err:
+        run(governance, deps, seats.assign_seat, c.AssignSeat("regional_board.05", "sec-1"), chair)
+    assert [field for field, _ in err.value.violations] == ["holder_party"]
+
+
+def test_the_holder_or_the_party_releases_a_seat_and_nobody_else(governance, deps):
+    seat_id = f"partner_council.delegate.{ASTEN}"
+    holder = Caller(ASTEN, "delegate-asten", "council_delegate", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat(seat_id, holder.person),
+        representative(ASTEN),
+    )
+    other = Caller(ASTEN, "colleague", "council_delegate", party_status="active")
+    with pytest.raises(PermissionDenied):
+        run(governance, deps, seats.release_seat, c.ReleaseSeat(seat_id), other)
+    assert run(governance, deps, seats.release_seat, c.ReleaseSeat(seat_id), holder).holder is None
+    with pytest.raises(FailedPrecondition):
+        run(governance, deps, seats.release_seat, c.ReleaseSeat(seat_id), representative(ASTEN))
+
+
+def test_a_managers_seat_holder_is_on_the_roster_every_service_keeps(governance, deps, manager):
+    assert {
+        "function": "manager",
+        "party": HELMOND,
+        "person": manager.person,
+        "held": True,
+    }.items() <= next(
+        e for e in outbox(governance, ev.ROSTER_CHANGED) if e["person"] == manager.person
+    ).items()
+
+
+# -- process directors, designated by the managers (art. 11.2, 12.1) --------------------------
+
+
+def test_a_manager_designates_a_process_director_and_the_roster_is_published(
+    governance, deps, manager
+):
+    designate = c.DesignateProcessDirector(ASTEN, "pd-designated-1")
+    director = run(governance, deps, roster.designate_process_director, designate, manager)
+    assert (director.party, director.person) == (ASTEN, "pd-designated-1")
+    published = [
+        e for e in outbox(governance, ev.ROSTER_CHANGED) if e["person"] == "pd-designated-1"
+    ]
+    assert [(e["function"], e["party"], e["held"]) for e in published] == [
+        ("process_director", ASTEN, True)
+    ]
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        listed = [d.person for d in roster.list_process_directors(uow, ASTEN)]
+    assert "pd-designated-1" in listed
+
+
+def test_only_a_managers_seat_holder_designates(governance, deps):
+    claimed = Caller(HELMOND, "manager-unseated", "manager", party_status="active")
+    with pytest.raises(PermissionDenied) as err:
+        run(
+            governance,
+            deps,
+            roster.designate_process_director,
+            c.DesignateProcessDirector(ASTEN, "pd-x"),
+            claimed,
+        )
+    assert any("art. 12.1" in r for r in err.value.reasons)
+
+
+def test_the_process_director_forum_needs_a_designated_process_director_13_4(
+    governance, deps, manager
+):
+    case_director = Caller(ASTEN, "cd-1", "case_director", party_status="active")
+    dispute = run(
+        governance,
+        deps,
+        disputes.register_dispute,
+        c.RegisterDispute(DisputeAbout.CASE_DIRECTOR, "case-forum-1"),
+        case_director,
+    )
+    claimed = Caller(ASTEN, "pd-undesignated", "process_director", party_status="active")
+    with pytest.raises(PermissionDenied):
+        run(
+            governance,
+            deps,
+            disputes.escalate_dispute,
+            c.EscalateDispute(dispute.dispute_id),
+            claimed,
+        )
+    run(
+        governance,
+        deps,
+        roster.designate_process_director,
+        c.DesignateProcessDirector(ASTEN, "pd-forum-1"),
+        manager,
+    )
+    director = Caller(ASTEN, "pd-forum-1", "process_director", party_status="active")
+    up = run(
+        governance, deps, disputes.escalate_dispute, c.EscalateDispute(dispute.dispute_id), director
+    )
+    assert up.forum.value == "partner_council"
+    run(
+        governance,
+        deps,
+        roster.revoke_process_director,
+        c.RevokeProcessDirector(ASTEN, "pd-forum-1"),
+        manager,
+    )
+    second = run(
+        governance,
+        deps,
+        disputes.register_dispute,
+        c.RegisterDispute(DisputeAbout.CASE_DIRECTOR, "case-forum-2"),
+        case_director,
+    )
+    with pytest.raises(PermissionDenied):  # revoked: the forum is no longer his
+        run(
+            governance,
+            deps,
+            disputes.resolve_dispute,
+            c.ResolveDispute(second.dispute_id, "x"),
+            director,
+        )

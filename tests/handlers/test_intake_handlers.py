@@ -1,7 +1,10 @@
 """Intake's use cases through its handlers, as the kernel builds them (migrated database, the
 embedded policy engine, the key ring and case keys) but without gRPC or a broker: a nomination
 is stored and announced, the access policy refuses with its reasons, a refused transition names
-its state, a bad field is named, and casework's purge erases the case with its key."""
+its state, a bad field is named, and casework's purge erases the case with its key. A process
+director is one by the roster and directs only what it took up (12.3); the judged criteria
+decide (1.4); a refused consent shares nothing without a safety override (Bijlage 3); a
+nominator learns nothing of links and is rate-limited when probing (issue 13 point 7)."""
 
 from __future__ import annotations
 
@@ -13,24 +16,40 @@ from typing import TypeVar
 import pytest
 
 from services.intake.bootstrap import Deps, make_deps
-from services.intake.domain.commands import Assess, GetNomination, Nominate, StartTriage
-from services.intake.domain.events import CaseAssessed, CaseNominated
+from services.intake.domain.assessment import Judged, JudgedCriteria
+from services.intake.domain.commands import (
+    Assess,
+    DecideRouting,
+    GetNomination,
+    ListProbingFlags,
+    Nominate,
+    RecordSafetyOverride,
+    StartTriage,
+)
+from services.intake.domain.events import CaseAssessed, CaseNominated, ProbingFlagged
 from services.intake.domain.model import Problem, Safety
 from services.intake.domain.vocabulary import (
     Chain,
     ConsentStatus,
     LifeDomain,
     RejectionReason,
+    Routing,
     Status,
 )
-from services.intake.service_layer.handlers import assessment, nominations, triage
+from services.intake.service_layer.handlers import (
+    assessment,
+    nominations,
+    oversight,
+    routing,
+    triage,
+)
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.kernel.uow import utcnow
-from zorgtafel.testing import deliver, handler_platform, set_party_status
+from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 
 ASTEN = "00000099000000000001"  # nominates
 HELMOND = "00000099000000000018"  # the process director's party
@@ -41,7 +60,20 @@ EXCLUDED = "00000099000000000063"  # excluded from the covenant (art. 23.2)
 T = TypeVar("T")
 NOMINATING = Caller(ASTEN, "worker-1", "caseworker", party_status="active")
 DIRECTOR = Caller(HELMOND, "zorgcoordinator-1", "process_director", party_status="active")
+# Designated too, but directs other nominations and cases.
+OTHER_DIRECTOR = Caller(HELMOND, "zorgcoordinator-2", "process_director", party_status="active")
+# The token says process_director; the roster does not.
+CLAIMED_DIRECTOR = Caller(FARENT, "worker-7", "process_director", party_status="active")
+MANAGER = Caller(HELMOND, "manager-1", "manager", party_status="active")
 OUTSIDER = Caller(FARENT, "worker-9", "caseworker", party_status="active")
+
+
+def judged(a=True, b=False, c=True, d=True) -> JudgedCriteria:
+    return JudgedCriteria(*(Judged(x, f"onderbouwing {x}") for x in (a, b, c, d)))
+
+
+def qualify(case_id: str, criteria: JudgedCriteria | None = None) -> Assess:
+    return Assess(case_id, True, None, "voldoet", True, criteria or judged())
 
 
 @pytest.fixture
@@ -50,6 +82,9 @@ def intake(data_dir, database_url):
         for party in (ASTEN, HELMOND, POLICE, FARENT):
             set_party_status(platform, party, "active")
         set_party_status(platform, EXCLUDED, "excluded")
+        for director in (DIRECTOR, OTHER_DIRECTOR):
+            set_roster(platform, "process_director", director.party, director.person)
+        set_roster(platform, "manager", MANAGER.party, MANAGER.person)
         yield platform, parts, make_deps(platform)
 
 
@@ -63,7 +98,7 @@ def run(
         return result, list(uow.published)
 
 
-def nomination(bsn: str = "111222333") -> Nominate:
+def nomination(bsn: str = "111222333", consent: ConsentStatus = ConsentStatus.GIVEN) -> Nominate:
     return Nominate(
         given_names="Anna",
         family_name=f"Jansen-{uuid.uuid4().hex[:6]}",
@@ -74,38 +109,36 @@ def nomination(bsn: str = "111222333") -> Nominate:
         problems=(Problem(LifeDomain.HOUSING, "dakloos"), Problem(LifeDomain.SAFETY, "bedreigd")),
         safety=Safety(serious_local_safety_problem=True, multiple_chains_needed=True),
         chains=(Chain.CARE, Chain.COERCION_AND_PRESSURE),
-        consent=ConsentStatus.GIVEN,
+        consent=consent,
         usage_terms={"purposes": ["care_coordination"]},
     )
 
 
-def nominated(intake: tuple[Platform, ServiceParts, Deps]) -> str:
+def nominated(intake: tuple[Platform, ServiceParts, Deps], **kw) -> str:
     platform, _parts, deps = intake
-    nom, _ = run(platform, nominations.nominate, deps, nomination(), NOMINATING)
+    nom, _ = run(platform, nominations.nominate, deps, nomination(**kw), NOMINATING)
     return nom.case_id
 
 
-def test_the_process_director_assesses_a_nomination_with_the_criteria_policys_advice(intake):
+def test_the_process_director_assesses_a_nomination_with_the_judged_criteria(intake):
     platform, _parts, deps = intake
     nom, emitted = run(platform, nominations.nominate, deps, nomination(), NOMINATING)
     assert nom.status == Status.NOMINATED and len(nom.subject_pseudonym) == 64
     [announced] = emitted
     assert isinstance(announced, CaseNominated) and announced.nominating_party == ASTEN
 
-    assessed, emitted = run(
-        platform,
-        assessment.assess,
-        deps,
-        Assess(nom.case_id, True, None, "voldoet", True),
-        DIRECTOR,
-    )
+    assessed, emitted = run(platform, assessment.assess, deps, qualify(nom.case_id), DIRECTOR)
     assert assessed.status == Status.QUALIFIED
     assert assessed.advice.qualifies is True  # A, C and D hold (Bijlage 2)
     assert assessed.advice.criteria_held == ("A", "C", "D")
     assert [type(e) for e in emitted] == [CaseAssessed]
+    assert emitted[0].judged_held == ("A", "C", "D")
+    # 12.3: the process director who assessed it took it up.
+    assert assessed.process_director == (HELMOND, "zorgcoordinator-1")
     with platform.uow_factory() as uow:
-        read, linked = nominations.get_nomination(deps, uow, GetNomination(nom.case_id), NOMINATING)
-    assert read.identity.bsn == "111222333" and linked == []
+        view = nominations.get_nomination(deps, uow, GetNomination(nom.case_id), NOMINATING)
+    assert view.nomination.identity.bsn == "111222333" and view.linked == []
+    assert view.nomination.criteria == judged() and view.full is False
 
 
 def test_a_party_that_neither_nominated_nor_directs_is_refused_with_the_policys_reasons(intake):
@@ -120,7 +153,7 @@ def test_a_party_that_neither_nominated_nor_directs_is_refused_with_the_policys_
 def test_an_excluded_party_is_not_asked_in_triage_and_the_refusal_says_why(intake):
     platform, _parts, deps = intake
     case_id = nominated(intake)
-    run(platform, assessment.assess, deps, Assess(case_id, True, None, "ja", True), DIRECTOR)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
     start = StartTriage(
         case_id, (POLICE, EXCLUDED), utcnow() + timedelta(days=1), ("safety",), "bekend?"
     )
@@ -149,13 +182,19 @@ def test_a_rejection_without_a_reason_code_is_invalid_argument(intake):
     platform, _parts, deps = intake
     case_id = nominated(intake)
     with pytest.raises(InvalidArgument) as invalid:
-        run(platform, assessment.assess, deps, Assess(case_id, False, None, "nee", True), DIRECTOR)
+        run(
+            platform,
+            assessment.assess,
+            deps,
+            Assess(case_id, False, None, "nee", True, judged()),
+            DIRECTOR,
+        )
     assert invalid.value.violations[0][0] == "rejection_reason"
     rejected, _ = run(
         platform,
         assessment.assess,
         deps,
-        Assess(case_id, False, RejectionReason.OTHER, "nee", True),
+        Assess(case_id, False, RejectionReason.OTHER, "nee", True, judged(a=False)),
         DIRECTOR,
     )
     assert rejected.status == Status.REJECTED
@@ -169,3 +208,119 @@ def test_casework_purging_the_case_erases_the_nomination_and_destroys_its_key(in
         assert platform.case_keys.find(uow.session, case_id) is None
         with pytest.raises(NotFound):
             nominations.get_nomination(deps, uow, GetNomination(case_id), NOMINATING)
+
+
+# -- 12.3: the process director by relationship ----------------------------------------------
+def test_a_token_role_process_director_without_the_roster_assesses_nothing(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, assessment.assess, deps, qualify(case_id), CLAIMED_DIRECTOR)
+    assert any("token role alone grants nothing" in r for r in denied.value.reasons)
+
+
+def test_a_process_director_of_another_nomination_is_refused_citing_12_3(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    with platform.uow_factory() as uow:  # in the queue, any designated one reads it
+        nominations.get_nomination(deps, uow, GetNomination(case_id), OTHER_DIRECTOR)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+        nominations.get_nomination(deps, uow, GetNomination(case_id), OTHER_DIRECTOR)
+    assert any("art. 12.3" in r for r in denied.value.reasons)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, triage.start_triage, deps, start, OTHER_DIRECTOR)
+    assert any("art. 12.3" in r for r in denied.value.reasons)
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+
+
+def test_a_caller_without_a_part_learns_no_state_only_a_refusal(intake):
+    """Else FAILED_PRECONDITION naming the state would tell anyone with a case id how far a
+    nomination got (8.4c): the policy answers before the state does."""
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)  # now qualified
+    for caller in (CLAIMED_DIRECTOR, OTHER_DIRECTOR, OUTSIDER):
+        with pytest.raises(PermissionDenied):
+            run(platform, assessment.assess, deps, qualify(case_id), caller)
+    with pytest.raises(FailedPrecondition):  # its own process director is told the state
+        run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+
+
+# -- 1.4, Bijlage 2: the judged criteria decide -----------------------------------------------
+def test_qualifying_against_the_judged_criteria_is_a_failed_precondition(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    none_hold = judged(a=False, b=False, c=False, d=False)
+    with pytest.raises(FailedPrecondition) as refused:
+        run(platform, assessment.assess, deps, qualify(case_id, none_hold), DIRECTOR)
+    assert refused.value.state == "criteria_not_met"
+    assert "art. 1.4" in str(refused.value)
+
+
+# -- Bijlage 3: consent refused --------------------------------------------------------------
+def test_refused_consent_is_not_shared_until_a_safety_override_is_recorded(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake, consent=ConsentStatus.REFUSED)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, triage.start_triage, deps, start, DIRECTOR)
+    assert any("refused consent" in r and "Bijlage 3" in r for r in denied.value.reasons)
+    override = RecordSafetyOverride(case_id, "acuut gevaar", "collega-7", False, "nog niet: vlucht")
+    with pytest.raises(PermissionDenied):
+        run(platform, oversight.record_safety_override, deps, override, OTHER_DIRECTOR)
+    run(platform, oversight.record_safety_override, deps, override, DIRECTOR)
+    nom, _ = run(platform, triage.start_triage, deps, start, DIRECTOR)
+    assert nom.status == Status.TRIAGE and nom.safety_override.consulted_colleague == "collega-7"
+
+
+def test_escalation_stays_possible_without_consent(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake, consent=ConsentStatus.REFUSED)
+    escalate = DecideRouting(case_id, Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", {})
+    nom, [triaged] = run(platform, routing.decide_routing, deps, escalate, DIRECTOR)
+    assert nom.status == Status.ROUTED
+    assert triaged.process_director_person == "zorgcoordinator-1"
+
+
+# -- point 7: no oracle, rate-limited, flagged -------------------------------------------------
+def test_a_nominator_learns_nothing_of_a_link_and_probing_is_refused_and_flagged(intake):
+    platform, _parts, deps = intake
+    first = nominated(intake)
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
+    identity = known.identity
+    probe = Nominate(
+        identity.given_names,
+        identity.family_name,
+        identity.date_of_birth.isoformat(),
+        "",
+        "",
+        None,
+        (Problem(LifeDomain.HOUSING),),
+        Safety(),
+        (),
+        ConsentStatus.GIVEN,
+        {"purposes": ["care_coordination"]},
+    )
+    prober = Caller(POLICE, "prober-1", "caseworker", party_status="active")
+    flagged = []
+    for _ in range(deps.settings.probe_limit):
+        nom, emitted = run(platform, nominations.nominate, deps, probe, prober)
+        assert nom.status == Status.LINKED
+        flagged += [e for e in emitted if isinstance(e, ProbingFlagged)]
+        with platform.uow_factory() as uow:
+            view = nominations.get_nomination(deps, uow, GetNomination(nom.case_id), prober)
+        assert view.full is False and view.linked == []
+    [flag] = flagged
+    assert (flag.nominating_party, flag.nominated_by) == (POLICE, "prober-1")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, nominations.nominate, deps, nomination(bsn=""), prober)
+    assert any("GDPR art. 32" in r for r in denied.value.reasons)
+    with platform.uow_factory() as uow:
+        [listed] = oversight.probing_flags(deps, uow, ListProbingFlags(), MANAGER)
+        assert listed.flag_id == flag.flag_id
+        with pytest.raises(PermissionDenied):
+            oversight.probing_flags(deps, uow, ListProbingFlags(), DIRECTOR)

@@ -99,6 +99,19 @@ def test_call_without_principal_is_unauthenticated(broker, data_dir):
         assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
+def test_a_call_with_two_authorization_headers_is_unauthenticated(broker, data_dir, keys):
+    """Which of two tokens counts would depend on the order a proxy wrote them: neither does."""
+    with running_service("governance", data_dir, broker.bootstrap) as gov:
+        stub = pb_grpc.GovernanceServiceStub(channel(gov))
+        one = keys.metadata(*DELEGATE)
+        other = keys.metadata("00000099000000000002", "council_delegate")
+        assert stub.ListParties(pb.ListPartiesRequest(), metadata=one).parties
+        with pytest.raises(grpc.RpcError) as err:
+            stub.ListParties(pb.ListPartiesRequest(), metadata=one + other)
+        assert err.value.code() == grpc.StatusCode.UNAUTHENTICATED
+        assert "more than one authorization" in (err.value.details() or "")
+
+
 def test_malformed_party_id_is_invalid_argument_naming_the_field(broker, data_dir, keys):
     with running_service("governance", data_dir, broker.bootstrap) as gov:
         stub = pb_grpc.GovernanceServiceStub(channel(gov))

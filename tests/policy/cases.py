@@ -34,6 +34,16 @@ def disclosure(**changes) -> dict:
             "party_status": "active",
             "role": "caseworker",
             "person": "anna",
+            "functions": [],
+        },
+        # Who asks (ADR 0005): for read, pre_read and onward_share the recipient itself.
+        "requester": {
+            "party": CARE,
+            "is_party": True,
+            "party_status": "active",
+            "role": "caseworker",
+            "person": "anna",
+            "functions": [],
         },
         "item": {
             "id": "item-1",
@@ -56,6 +66,10 @@ def disclosure(**changes) -> dict:
         "case": {
             "id": "case-1",
             "involved": {CARE: {"role": "care_provider", "information_need": ["safety"]}},
+            "nominating_party": CARE,
+            "process_director": None,
+            "case_director": None,
+            "delegates": {CARE: ["anna"]},
         },
         "subject": {"age": 30},
         "consents": {"subject": [], "provider_written": []},

@@ -145,3 +145,51 @@ def test_mtls_mode_requires_the_certificate_party_to_match_the_token(idp):
 def test_missing_bearer_is_unauthenticated(idp):
     with pytest.raises(Unauthenticated):
         Authenticator(idp[1], "dev").authenticate({}, None)
+
+
+# -- token hygiene (issue #13) ----------------------------------------------------------------
+def test_a_token_living_longer_than_the_maximum_is_refused(idp):
+    private, verifier = idp
+    now = int(time.time())
+    token = jwt.encode(claims(iat=now, exp=now + 3601), private, algorithm="ES256")
+    with pytest.raises(Unauthenticated, match="lifetime"):
+        verifier.verify(token)
+
+
+def test_the_maximum_lifetime_is_configurable(idp):
+    private, _ = idp
+    public = (
+        serialization.load_pem_private_key(private, None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    strict = TokenVerifier(public, "idp", "zorgtafel", max_lifetime_s=300)
+    now = int(time.time())
+    assert strict.verify(jwt.encode(claims(iat=now, exp=now + 300), private, algorithm="ES256"))
+    with pytest.raises(Unauthenticated, match="lifetime"):
+        strict.verify(jwt.encode(claims(iat=now, exp=now + 301), private, algorithm="ES256"))
+
+
+def test_a_token_issued_in_the_future_is_refused(idp):
+    private, verifier = idp
+    now = int(time.time())
+    token = jwt.encode(claims(iat=now + 600, exp=now + 900), private, algorithm="ES256")
+    with pytest.raises(Unauthenticated):
+        verifier.verify(token)
+
+
+def test_more_than_one_authorization_header_is_refused(idp):
+    private, verifier = idp
+    token = jwt.encode(claims(), private, algorithm="ES256")
+    auth = Authenticator(verifier, "dev")
+    with pytest.raises(Unauthenticated, match="more than one authorization"):
+        auth.authenticate({"authorization": f"Bearer {token}"}, None, authorization_headers=2)
+
+
+@pytest.mark.parametrize("field", ["party", "role"])
+def test_claims_are_matched_whole_a_trailing_newline_does_not_pass(idp, field):
+    private, verifier = idp
+    value = {"party": OIN, "role": "caseworker"}[field] + "\n"
+    token = jwt.encode(claims(**{field: value}), private, algorithm="ES256")
+    with pytest.raises(Unauthenticated):
+        verifier.verify(token)

@@ -244,3 +244,60 @@ def test_a_page_token_continues_only_its_own_query():
         with pytest.raises(InvalidArgument) as exc:
             page([1], gpb.ListPartiesRequest(page_size=size))
         assert field_of(exc) == "page_size"
+
+
+# -- the roster: appointments, not claims (issue #13) -----------------------------------------
+def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocation(tmp_path):
+    from zorgtafel.contracts import events as ev
+    from zorgtafel.kernel.events import InboundEvent
+    from zorgtafel.kernel.roster import Roster, on_roster_changed
+    from zorgtafel.kernel.schema import party_status_consumption, service_metadata
+
+    metadata, tables = service_metadata()
+    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
+    metadata.create_all(engine)
+    factory = partial(
+        UnitOfWork,
+        db.make_session_factory(engine),
+        tables,
+        topic="t",
+        source="/t",
+        registry=EventRegistry([]),
+    )
+    consumed = party_status_consumption()[ev.TOPIC["governance"]]
+    assert consumed[ev.ROSTER_CHANGED] is on_roster_changed  # every service subscribes
+
+    def change(person: str, held: bool, function: str = "process_director") -> None:
+        data = {
+            "function": function,
+            "party": "00000099000000000002",
+            "person": person,
+            "held": held,
+            "changed_at": "2026-12-01T10:00:00+00:00",
+        }
+        event = InboundEvent(
+            id="e",
+            type=ev.ROSTER_CHANGED,
+            source="/g",
+            time=None,
+            subject=None,
+            data=data,
+            payload=ev.parse(ev.ROSTER_CHANGED, data),
+        )
+        with factory() as uow:
+            on_roster_changed(uow, event)
+            uow.commit()
+
+    roster = Roster(engine, tables["roster"])
+    party = "00000099000000000002"
+    assert not roster.holds("process_director", party, "pd-1")  # unknown: holds nothing
+    change("pd-1", True)
+    change("pd-1", True)  # delivered twice: still one appointment
+    change("pd-1", True, function="manager")
+    assert roster.holds("process_director", party, "pd-1")
+    assert roster.functions(party, "pd-1") == ["manager", "process_director"]
+    assert not roster.holds("process_director", "00000099000000000001", "pd-1")  # other party
+    change("pd-1", False)
+    assert not roster.holds("process_director", party, "pd-1")
+    assert roster.functions(party, "pd-1") == ["manager"]
+    engine.dispose()

@@ -156,6 +156,8 @@ class DisputeChanged(DomainEvent):
 @dataclass(frozen=True)
 class RosterChanged(DomainEvent):
     TYPE: ClassVar[str] = ROSTER_CHANGED
+    # Keyed by the party the function is held for: one party's roster changes stay in order.
+    KEY_FIELD: ClassVar[str] = "party"
     function: str
     party: str
     person: str

@@ -31,6 +31,15 @@ CASE_TRIAGED = f"{_NS}.case.triaged.v1"
 CASE_REJECTED = f"{_NS}.case.rejected.v1"
 # data: case_id, nominating_party, reason_code
 NOMINATION_WITHDRAWN = f"{_NS}.nomination.withdrawn.v1"
+# data: case_id, nominating_party, process_director_party, process_director_person,
+#       client_informed (bool), recorded_at: a safety override (Bijlage 3) was recorded; its
+#       reason, the colleague and how the client was informed stay sealed in intake
+SAFETY_OVERRIDE_RECORDED = f"{_NS}.safety_override.recorded.v1"
+# data: flag_id, nominating_party, nominated_by (employee id), matches, window_s, flagged_at:
+#       a person nominated known persons as often as the limit allows within the window
+#       (Bijlage 3, GDPR art. 32: no probing for "is this person known?"); for the managers.
+#       Key: the flag_id. Never subject data.
+PROBING_FLAGGED = f"{_NS}.probing.flagged.v1"
 
 ROUTINGS = ("case_meeting", "regular_care", "zvh_brabant_zuidoost", "zvh_brabant_noordoost")
 REJECTION_REASONS = (
@@ -63,6 +72,8 @@ class CaseAssessed(DomainEvent):
     criteria_held: tuple[str, ...]
     nominating_party: str
     policy_revision: str
+    # The criteria the process director judged to hold (12.2a); the policy decided on them.
+    judged_held: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,10 +110,35 @@ class NominationWithdrawn(DomainEvent):
     reason_code: str = ""
 
 
+@dataclass(frozen=True)
+class SafetyOverrideRecorded(DomainEvent):
+    TYPE: ClassVar[str] = SAFETY_OVERRIDE_RECORDED
+    case_id: str
+    nominating_party: str
+    process_director_party: str
+    process_director_person: str
+    client_informed: bool
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class ProbingFlagged(DomainEvent):
+    TYPE: ClassVar[str] = PROBING_FLAGGED
+    KEY_FIELD: ClassVar[str] = "flag_id"
+    flag_id: str
+    nominating_party: str
+    nominated_by: str
+    matches: int
+    window_s: int
+    flagged_at: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     CaseNominated,
     CaseAssessed,
     CaseRejected,
     CaseTriaged,
     NominationWithdrawn,
+    SafetyOverrideRecorded,
+    ProbingFlagged,
 )

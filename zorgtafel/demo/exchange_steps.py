@@ -8,6 +8,7 @@ import grpc
 
 from zorgtafel.demo.actors import (
     MUNICIPALITY,
+    OTHER_PRIVACY_OFFICER,
     OUTSIDER,
     POLICE_OFFICER,
     PRIVACY_OFFICER,
@@ -102,6 +103,42 @@ class ExchangeSteps(StoryBase):
             ),
             grpc.StatusCode.PERMISSION_DENIED,
         )
+        self.ok(
+            SHELTER,
+            "records its prior written consent to release the care history to a named third "
+            "party (9.2)",
+            self.disclosure.RecordConsent,
+            ds.RecordConsentRequest(
+                request_id=self.rid(),
+                provider_written=ds.ProviderWrittenConsent(
+                    item_id=f["care_item"], third_party=THIRD_PARTY, document_ref="LH-2026-117"
+                ),
+            ),
+        )
+        self.refused(
+            OUTSIDER,
+            "a party not involved in the case asks a third-party release the provider "
+            "consented to (9.2, 8.4c: the requester must have a part)",
+            self.disclosure.RequestDisclosure,
+            req(
+                item_ids=[f["care_item"]],
+                purpose="care_coordination",
+                action=ds.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+                third_party=THIRD_PARTY,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.ok(
+            MUNICIPALITY,
+            "the municipality's delegate releases it to that third party (9.2)",
+            self.disclosure.RequestDisclosure,
+            req(
+                item_ids=[f["care_item"]],
+                purpose="care_coordination",
+                action=ds.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+                third_party=THIRD_PARTY,
+            ),
+        )
         self.refused(
             MUNICIPALITY,
             "the consent-based health note without the subject's consent",
@@ -125,9 +162,17 @@ class ExchangeSteps(StoryBase):
         self.say(f"          obligations: {', '.join(kinds)}")
         if not {"log_break_glass", "notify_provider", "review"} <= set(kinds):
             self.fail(f"break-glass obligations missing: {kinds}")
+        self.refused(
+            OTHER_PRIVACY_OFFICER,
+            "another party's privacy officer reads the access log about this subject "
+            "(oversight is scoped to its own party as controller)",
+            self.disclosure.AccessLog,
+            ds.AccessLogRequest(subject_pseudonym=f["pseudonym"]),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
         log = self.ok(
             PRIVACY_OFFICER,
-            "reads who saw what about the subject (NEN 7513)",
+            "reads who saw what of its party's items about the subject (NEN 7513)",
             self.disclosure.AccessLog,
             ds.AccessLogRequest(subject_pseudonym=f["pseudonym"]),
         )

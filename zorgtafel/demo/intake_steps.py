@@ -8,9 +8,11 @@ from typing import Any
 import grpc
 
 from zorgtafel.demo.actors import (
+    CLAIMANT,
     EINDHOVEN,
     LEGER_DES_HEILS,
     MUNICIPALITY,
+    OTHER_DIRECTOR,
     OUTSIDER,
     POLICE,
     POLICE_OFFICER,
@@ -20,6 +22,14 @@ from zorgtafel.demo.actors import (
 from zorgtafel.demo.plumbing import StoryBase, _ts
 from zorgtafel.generated.common.v1 import common_pb2 as common
 from zorgtafel.generated.intake.v1 import intake_pb2 as ik
+
+# 12.2a: the process director judges each criterion with the nominating party; the rule decides.
+JUDGED = ik.JudgedCriteria(
+    a=ik.JudgedCriterion(holds=True, grounds="serious area-bound safety problems"),
+    b=ik.JudgedCriterion(holds=False, grounds="no family system affected"),
+    c=ik.JudgedCriterion(holds=True, grounds="care, safety and coercion chains needed"),
+    d=ik.JudgedCriterion(holds=True, grounds="housing, income and safety"),
+)
 
 
 class IntakeSteps(StoryBase):
@@ -51,9 +61,22 @@ class IntakeSteps(StoryBase):
                 usage_terms=terms,
             ),
         )
-        f["case_id"], f["pseudonym"] = reply.case_id, reply.subject_pseudonym
+        f["case_id"] = reply.case_id
         f["family_name"] = family_name
-        self.say(f"          case {reply.case_id}, subject pseudonym {reply.subject_pseudonym}")
+        if reply.subject_pseudonym or reply.linked_to_case_id:
+            self.fail("Nominate told the nominator a pseudonym or a linked case (an oracle)")
+        self.say(
+            f"          case {reply.case_id}: received (no pseudonym, no link to the nominator)"
+        )
+        self.eventually(
+            "intake learns of the designated process director from governance",
+            lambda: self.intake.GetNomination(
+                ik.GetNominationRequest(case_id=f["case_id"]),
+                metadata=self.md(PROCESS_DIRECTOR),
+                timeout=5,
+            ),
+        )
+        self.say("  ok    the designated process director sees the nomination in the intake queue")
         self.refused(
             SHELTER,
             "a shelter worker tries to assess (only the process director may)",
@@ -62,9 +85,44 @@ class IntakeSteps(StoryBase):
                 request_id=self.rid(),
                 case_id=f["case_id"],
                 qualifies=True,
+                reasons="multiple life domains",
                 nominating_party_consulted=True,
+                criteria=JUDGED,
             ),
             grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            CLAIMANT,
+            "a worker whose token says process_director but who was never designated assesses",
+            self.intake.Assess,
+            ik.AssessRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                qualifies=True,
+                reasons="multiple life domains",
+                nominating_party_consulted=True,
+                criteria=JUDGED,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            PROCESS_DIRECTOR,
+            "qualifies a case whose judged criteria do not hold (art. 1.4: criteria decide)",
+            self.intake.Assess,
+            ik.AssessRequest(
+                request_id=self.rid(),
+                case_id=f["case_id"],
+                qualifies=True,
+                reasons="the worker insists",
+                nominating_party_consulted=True,
+                criteria=ik.JudgedCriteria(
+                    a=ik.JudgedCriterion(holds=False, grounds="no area-bound safety problem"),
+                    b=ik.JudgedCriterion(holds=False, grounds="no family system affected"),
+                    c=ik.JudgedCriterion(holds=True, grounds="coercion and care needed"),
+                    d=ik.JudgedCriterion(holds=True, grounds="housing, income, safety"),
+                ),
+            ),
+            grpc.StatusCode.FAILED_PRECONDITION,
         )
         self.refused(
             PROCESS_DIRECTOR,
@@ -82,7 +140,7 @@ class IntakeSteps(StoryBase):
         )
         reply = self.ok(
             PROCESS_DIRECTOR,
-            "assesses with the nominating party (criteria advise)",
+            "assesses with the nominating party and takes the nomination up (12.2a, 12.3)",
             self.intake.Assess,
             ik.AssessRequest(
                 request_id=self.rid(),
@@ -90,11 +148,26 @@ class IntakeSteps(StoryBase):
                 qualifies=True,
                 reasons="multiple life domains, coercion needed",
                 nominating_party_consulted=True,
+                criteria=JUDGED,
             ),
         )
         self.say(
-            f"          criteria advice: qualifies={reply.advice.qualifies} "
-            f"(held: {', '.join(reply.advice.criteria_held)})"
+            f"          judged to hold: {', '.join(reply.criteria_judged_held)}; the facts' "
+            f"advice: qualifies={reply.advice.qualifies}"
+        )
+        nomination = self.ok(
+            PROCESS_DIRECTOR,
+            "reads the nomination it directs (with the subject's pseudonym)",
+            self.intake.GetNomination,
+            ik.GetNominationRequest(case_id=f["case_id"]),
+        )
+        f["pseudonym"] = nomination.nomination.subject_pseudonym
+        self.refused(
+            OTHER_DIRECTOR,
+            "a process director of another case reads this nomination (12.3)",
+            self.intake.GetNomination,
+            ik.GetNominationRequest(case_id=f["case_id"]),
+            grpc.StatusCode.PERMISSION_DENIED,
         )
 
     def _triage(self, f: dict[str, Any]) -> None:

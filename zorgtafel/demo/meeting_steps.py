@@ -6,10 +6,16 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import grpc
+
 from zorgtafel.demo.actors import (
     EINDHOVEN,
     LEGER_DES_HEILS,
+    MUNICIPALITY,
+    OTHER_DIRECTOR,
+    OUTSIDER,
     POLICE,
+    POLICE_COLLEAGUE,
     POLICE_OFFICER,
     PROCESS_DIRECTOR,
     SHELTER,
@@ -31,6 +37,55 @@ class MeetingSteps(StoryBase):
             ),
         )
         self.say("  ok    casework opened the case from intake's 'triaged' event")
+        # 8.4c, 10.1, Bijlage 3: the process director names who represents each involved party
+        # in the case; only those persons (and the process and case director) reach the case.
+        for actor in (SHELTER, POLICE_OFFICER, MUNICIPALITY):
+            self.ok(
+                PROCESS_DIRECTOR,
+                f"names {actor.person} the delegate of {actor.label} in the case (10.1, 12.2e)",
+                self.casework.NameDelegate,
+                cw.NameDelegateRequest(
+                    request_id=self.rid(), case_id=case_id, person=actor.person, party=actor.party
+                ),
+            )
+        self.refused(
+            POLICE_COLLEAGUE,
+            "a police colleague without a part names itself a delegate (Bijlage 3)",
+            self.casework.NameDelegate,
+            cw.NameDelegateRequest(
+                request_id=self.rid(), case_id=case_id, person=POLICE_COLLEAGUE.person
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            OUTSIDER,
+            "a party not involved in the case names a delegate for it",
+            self.casework.NameDelegate,
+            cw.NameDelegateRequest(request_id=self.rid(), case_id=case_id, person=OUTSIDER.person),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            POLICE_COLLEAGUE,
+            "a police colleague without a part in the case reads it (Bijlage 3)",
+            self.casework.GetCase,
+            cw.GetCaseRequest(case_id=case_id),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        self.refused(
+            OTHER_DIRECTOR,
+            "a process director of another case schedules a meeting for it (12.3)",
+            self.casework.ScheduleMeeting,
+            cw.ScheduleMeetingRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                scheduled_for=_ts(hours=24),
+                goal_code="safe_housing",
+                decision_types=["plan"],
+                themes=["safety"],
+                invitees=[cw.Invitee(party=POLICE, lawful_themes=["safety"])],
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
         f["care_item"] = self.ok(
             SHELTER,
             "provides its care history (usage terms: care coordination, address only summarised)",
@@ -114,9 +169,22 @@ class MeetingSteps(StoryBase):
                 minutes="agreed: shelter leads, police assesses safety",
             ),
         )
+        self.refused(
+            PROCESS_DIRECTOR,
+            "appoints a party never invited to the case as case director (13.1)",
+            self.casework.AppointDirector,
+            cw.AppointDirectorRequest(
+                request_id=self.rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                party=OUTSIDER.party,
+                person=OUTSIDER.person,
+            ),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
         self.ok(
             PROCESS_DIRECTOR,
-            "appoints the shelter as case director (8.4a, 13.1)",
+            "appoints the shelter worker as case director, a named person (8.4a, 13.1)",
             self.casework.AppointDirector,
             cw.AppointDirectorRequest(
                 request_id=self.rid(),

@@ -17,6 +17,7 @@ from zorgtafel.demo.actors import (
 )
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc as gv_grpc
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc as ik_grpc
 from zorgtafel.kernel.devkeys import mint_token
 
@@ -40,6 +41,7 @@ class StoryBase:
         self.intake = ik_grpc.IntakeServiceStub(ch["intake"])
         self.casework = cw_grpc.CaseworkServiceStub(ch["casework"])
         self.disclosure = ds_grpc.DisclosureServiceStub(ch["disclosure"])
+        self.governance = gv_grpc.GovernanceServiceStub(ch["governance"])
 
     # -- plumbing ---------------------------------------------------------------------------
     def md(self, actor: Actor) -> tuple[tuple[str, str], ...]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from zorgtafel.demo.appointment_steps import AppointmentSteps
 from zorgtafel.demo.exchange_steps import ExchangeSteps
 from zorgtafel.demo.intake_steps import IntakeSteps
 from zorgtafel.demo.meeting_steps import MeetingSteps
 from zorgtafel.demo.plumbing import StoryFailed
 
 
-class Story(IntakeSteps, MeetingSteps, ExchangeSteps):
+class Story(AppointmentSteps, IntakeSteps, MeetingSteps, ExchangeSteps):
     def run(self) -> dict[str, Any]:
         facts: dict[str, Any] = {}
         try:
+            self._appoint(facts)
             self._nominate_and_assess(facts)
             self._triage(facts)
             self._meeting(facts)

@@ -12,6 +12,7 @@ from zorgtafel.testing.env import (
     service_env,
 )
 from zorgtafel.testing.handlers import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing.inprocess import served
 from zorgtafel.testing.services import (
     DEFAULT_PG,
     Keys,
@@ -41,6 +42,7 @@ __all__ = [
     "precondition",
     "rid",
     "running_service",
+    "served",
     "service_env",
     "set_party_status",
     "settings_for",

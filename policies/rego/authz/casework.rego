@@ -2,7 +2,7 @@
 # title: Authorisation table of the CaseworkService
 # description: Case meetings are organised by the process director (art. 12.2c-e); the case director monitors the plan (art. 13).
 # custom:
-#   articles: ["art. 8.4", "art. 12.2c", "art. 12.2e", "art. 13.2", "Bijlage 2", "Bijlage 3"]
+#   articles: ["art. 8.4", "art. 10.1", "art. 16.1", "art. 12.2c", "art. 12.2e", "art. 13.2", "Bijlage 2", "Bijlage 3"]
 package zorgtafel.authz
 
 import rego.v1
@@ -10,7 +10,8 @@ import rego.v1
 # art. 12.2e: the process director organises case meetings.
 method_roles["/zorgtafel.casework.v1.CaseworkService/ScheduleMeeting"] := {"process_director"}
 
-# art. 8.4a, 13.1: the meeting appoints a case director; the process director records it.
+# art. 8.4a, 13.1: the meeting may appoint a case director; the process director records it
+# (casework.act: only the case's process director, a person of an involved, active party).
 method_roles["/zorgtafel.casework.v1.CaseworkService/AppointDirector"] := {"process_director"}
 
 # art. 8.4b, 13.2: the plan of approach, recorded by the process or case director.
@@ -53,3 +54,9 @@ method_roles["/zorgtafel.casework.v1.CaseworkService/CloseCase"] := {"process_di
 
 # art. 1.2: after the retention period the process director purges the case.
 method_roles["/zorgtafel.casework.v1.CaseworkService/Purge"] := {"process_director"}
+
+# art. 12.2e, 16.1, 10.1: the case's process director, or a delegate of an involved party for a
+# colleague of its own party, names or releases delegates (casework.act decides on the persons).
+method_roles["/zorgtafel.casework.v1.CaseworkService/NameDelegate"] := {"caseworker", "case_director", "process_director"}
+
+method_roles["/zorgtafel.casework.v1.CaseworkService/ReleaseDelegate"] := {"caseworker", "case_director", "process_director"}

@@ -21,6 +21,8 @@ casework_cases := {
 	casework("ListOverdueActions"): {"allow": "case_director", "deny": "caseworker"},
 	casework("CloseCase"): {"allow": "process_director", "deny": "case_director"},
 	casework("Purge"): {"allow": "process_director", "deny": "manager"},
+	casework("NameDelegate"): {"allow": "caseworker", "deny": "front_desk"},
+	casework("ReleaseDelegate"): {"allow": "process_director", "deny": "front_desk"},
 }
 
 test_casework_table if {

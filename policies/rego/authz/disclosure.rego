@@ -28,6 +28,10 @@ method_roles["/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure"] := 
 # Bijlage 3: consent of the client (or parent/guardian) is recorded by the worker.
 method_roles["/zorgtafel.disclosure.v1.DisclosureService/RecordConsent"] := workers
 
+# Bijlage 3: the subject's withdrawal of a consent is recorded by the worker (who may, per case,
+# is decided by zorgtafel.disclosure.control).
+method_roles["/zorgtafel.disclosure.v1.DisclosureService/WithdrawConsent"] := workers
+
 # Bijlage 3: the safety override is a worker's act after consulting a colleague.
 method_roles["/zorgtafel.disclosure.v1.DisclosureService/BreakGlass"] := workers
 

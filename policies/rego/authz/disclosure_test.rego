@@ -10,6 +10,7 @@ disclosure_cases := {
 	disclosure("Retract"): {"allow": "case_director", "deny": "manager"},
 	disclosure("RequestDisclosure"): {"allow": "caseworker", "deny": "board_chair"},
 	disclosure("RecordConsent"): {"allow": "caseworker", "deny": "front_desk"},
+	disclosure("WithdrawConsent"): {"allow": "process_director", "deny": "auditor"},
 	disclosure("BreakGlass"): {"allow": "process_director", "deny": "auditor"},
 	disclosure("AccessLog"): {"allow": "privacy_officer", "deny": "front_desk"},
 	disclosure("VerifyLog"): {"allow": "auditor", "deny": "process_director"},

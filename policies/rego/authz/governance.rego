@@ -10,6 +10,7 @@ import rego.v1
 everyone := {
 	"process_director", "case_director", "caseworker", "front_desk", "board_member", "board_chair",
 	"board_secretary", "council_delegate", "council_secretary", "manager", "privacy_officer", "auditor",
+	"party_representative",
 }
 
 # art. 3, 20.3: every party knows who the parties are.
@@ -61,8 +62,23 @@ method_roles["/zorgtafel.governance.v1.GovernanceService/GetPartyHistory"] := ev
 # art. 3-7, 11: the bodies and who holds their seats.
 method_roles["/zorgtafel.governance.v1.GovernanceService/ListBodies"] := everyone
 
-# art. 4.3, 6.3, 11.2: a person takes a seat on behalf of its party.
-method_roles["/zorgtafel.governance.v1.GovernanceService/AssignSeat"] := governance_members
+# art. 4.3, 6.3, 6.4, 11.2: a seat's appointing authority appoints its holder: a party's
+# representative for the party's own seats, the board chair for the board secretary, the board
+# secretary for the council secretary and the non-signatories' seats (zorgtafel.governance
+# decides who is which). The holder, or the authority, releases it.
+seat_appointers := governance_members | {"party_representative"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/AssignSeat"] := seat_appointers
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/ReleaseSeat"] := seat_appointers
+
+# art. 11.2, 12.1: the managers designate the process directors (a managers seat decides, in
+# zorgtafel.governance); every party may know who they are (employees, not subjects).
+method_roles["/zorgtafel.governance.v1.GovernanceService/DesignateProcessDirector"] := {"manager"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/RevokeProcessDirector"] := {"manager"}
+
+method_roles["/zorgtafel.governance.v1.GovernanceService/ListProcessDirectors"] := everyone
 
 method_roles["/zorgtafel.governance.v1.GovernanceService/GetProposal"] := governance_members
 

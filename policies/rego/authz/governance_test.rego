@@ -18,7 +18,11 @@ governance_cases := {
 	gov("AnnualReport"): {"allow": "manager", "deny": "caseworker"},
 	gov("GetPartyHistory"): {"allow": "auditor", "deny": "nobody"},
 	gov("ListBodies"): {"allow": "council_delegate", "deny": "nobody"},
-	gov("AssignSeat"): {"allow": "council_delegate", "deny": "caseworker"},
+	gov("AssignSeat"): {"allow": "party_representative", "deny": "caseworker"},
+	gov("ReleaseSeat"): {"allow": "council_delegate", "deny": "front_desk"},
+	gov("DesignateProcessDirector"): {"allow": "manager", "deny": "process_director"},
+	gov("RevokeProcessDirector"): {"allow": "manager", "deny": "party_representative"},
+	gov("ListProcessDirectors"): {"allow": "caseworker", "deny": "nobody"},
 	gov("GetProposal"): {"allow": "board_member", "deny": "front_desk"},
 	gov("GetAccession"): {"allow": "council_delegate", "deny": "caseworker"},
 	gov("RecordAccessionSignature"): {"allow": "board_chair", "deny": "manager"},
@@ -80,4 +84,17 @@ test_only_board_chair_or_secretary_record_notice_of_default_and_annex_1 if {
 	may_not(gov("RecordNoticeOfDefault"), "board_member")
 	may(gov("RecordAccessionSignature"), "board_secretary")
 	may_not(gov("RecordAccessionSignature"), "council_delegate")
+}
+
+test_party_representatives_appoint_seats_and_read_the_parties if {
+	may(gov("AssignSeat"), "party_representative")
+	may(gov("ReleaseSeat"), "party_representative")
+	may(gov("ListParties"), "party_representative")
+	may_not(gov("CastVote"), "party_representative")
+}
+
+test_only_managers_designate_process_directors if {
+	may(gov("DesignateProcessDirector"), "manager")
+	may_not(gov("DesignateProcessDirector"), "process_director")
+	may_not(gov("RevokeProcessDirector"), "board_chair")
 }

@@ -1,8 +1,12 @@
 # METADATA
 # title: Authorisation table of the IntakeService
-# description: Nomination by any party's workers; assessment and triage by the process director (art. 12.2a-b).
+# description: >-
+#   Nomination by any party's workers; assessment and triage by the process director (art. 12.2a-b).
+#   A role here is necessary for a method, never sufficient for a nomination: zorgtafel.intake.access
+#   decides on the roster (designated process directors, seated managers) and the nomination's
+#   own process director (art. 12.3, ADR 0005).
 # custom:
-#   articles: ["art. 1.1", "art. 1.15", "art. 12.2a", "art. 12.2b"]
+#   articles: ["art. 1.1", "art. 1.15", "art. 11", "art. 12.2a", "art. 12.2b", "art. 12.3", "Bijlage 3"]
 package zorgtafel.authz
 
 import rego.v1
@@ -31,3 +35,9 @@ method_roles["/zorgtafel.intake.v1.IntakeService/GetNomination"] := {"caseworker
 
 # art. 1.1: the nominating worker or the process director withdraws a nomination.
 method_roles["/zorgtafel.intake.v1.IntakeService/WithdrawNomination"] := {"caseworker", "process_director"}
+
+# Bijlage 3: the nomination's process director records a safety override.
+method_roles["/zorgtafel.intake.v1.IntakeService/RecordSafetyOverride"] := {"process_director"}
+
+# art. 11, Bijlage 3: the managers follow up probing (zorgtafel.intake.access checks the seat).
+method_roles["/zorgtafel.intake.v1.IntakeService/ListProbingFlags"] := {"manager"}

@@ -13,6 +13,8 @@ intake_cases := {
 	intake("DecideRouting"): {"allow": "process_director", "deny": "caseworker"},
 	intake("GetNomination"): {"allow": "case_director", "deny": "front_desk"},
 	intake("WithdrawNomination"): {"allow": "caseworker", "deny": "manager"},
+	intake("RecordSafetyOverride"): {"allow": "process_director", "deny": "caseworker"},
+	intake("ListProbingFlags"): {"allow": "manager", "deny": "process_director"},
 }
 
 test_intake_table if {
@@ -30,4 +32,10 @@ test_triage_question_readers if {
 	may(intake("GetTriageQuestion"), "process_director")
 	may_not(intake("GetTriageQuestion"), "front_desk")
 	may_not(intake("GetTriageQuestion"), "manager")
+}
+
+test_only_managers_list_probing_flags if {
+	may(intake("ListProbingFlags"), "manager")
+	may_not(intake("ListProbingFlags"), "caseworker")
+	may_not(intake("ListProbingFlags"), "privacy_officer")
 }

@@ -2,96 +2,125 @@
 # title: Who may act on this case (beyond the method table of zorgtafel.authz)
 # description: >-
 #   zorgtafel.authz decides which roles may call a method at all; this policy decides whether
-#   the caller may do it to THIS case. The process director of the case organises its meetings
-#   and records their decisions (art. 12.2c-f, 8.4), closes and purges it (1.2) and escalates it
-#   (Bijlage 2). The case director monitors the plan (art. 13.2); a party updates the actions it
-#   carries out under its own powers (art. 8.5, 16.1). Only invitees pre-read (art. 12.2f, the
-#   disclosure service then decides per item); minutes are not public (art. 9.2): only the
-#   process director and the meeting's attendees read them. Only active parties act (art. 23.2).
+#   the calling PERSON may do it to THIS case, on the facts of the case (ADR 0005). The process
+#   director of the case - the designated person who directs it (art. 12.1, 12.3) - organises
+#   its meetings and records their decisions (art. 12.2c-f, 8.4), closes and purges it (1.2)
+#   and escalates it (Bijlage 2); the case director it records must be a named person of an
+#   involved, active party (art. 13.1, optional). The appointed case director monitors the plan
+#   (art. 13.2). Within an involved party only its delegates (and the case director) act for
+#   it: they update its actions (art. 8.5, 16.1), pre-read when it is invited (art. 12.2f) and
+#   read the minutes when it attended (art. 9.2). A person of an involved party names and
+#   releases its own party's delegates (art. 16.1, 10.1). Only active parties act (art. 23.2).
 #   Input contract: schemas/casework.act.input.schema.json. Query: data.zorgtafel.casework.act.decision
 # custom:
-#   articles: ["art. 1.2", "art. 8.4", "art. 8.5", "art. 9.2", "art. 12.2", "art. 13.2", "art. 16.1", "art. 23.2", "Bijlage 2"]
+#   articles: ["art. 1.2", "art. 8.4", "art. 8.4c", "art. 8.5", "art. 9.2", "art. 10.1", "art. 12.2", "art. 12.3", "art. 13.1", "art. 13.2", "art. 16.1", "art. 23.2", "Bijlage 2", "Bijlage 3"]
 package zorgtafel.casework.act
 
 import rego.v1
+
+import data.zorgtafel.casework.persons
 
 principal := object.get(input, "principal", {})
 
 case := object.get(input, "case", {})
 
+case_id := object.get(case, "id", null)
+
 party := object.get(principal, "party", "")
 
 meeting := object.get(input, "meeting", {})
 
-process_director_acts := {"schedule_meeting", "record_meeting", "decide", "close", "purge", "escalate"}
+appointee := object.get(input, "appointee", {})
 
-actions := process_director_acts | {"adopt_plan", "update_action", "list_overdue", "pre_read", "read_minutes"}
+delegate_fact := object.get(input, "delegate", {})
+
+process_director_acts := {"schedule_meeting", "record_meeting", "decide", "appoint_director", "close", "purge", "escalate"}
+
+delegate_acts := {"name_delegate", "release_delegate"}
+
+actions := (process_director_acts | delegate_acts) | {"adopt_plan", "update_action", "list_overdue", "pre_read", "read_minutes"}
 
 default active := false
 
 active if principal.party_status == "active"
 
-default process_director := false
+default involved_party := false
 
-process_director if {
+involved_party if {
 	party != ""
-	party == case.process_director_party
-	principal.role == "process_director"
+	party in object.get(case, "involved_parties", [])
 }
 
-default case_director := false
+# art. 8.5, 16.1: the caller's party carries out the action and the person acts for it.
+default acts_for_action_party := false
 
-case_director if {
-	party != ""
-	party == case.case_director_party
-	principal.role == "case_director"
-}
-
-default acts_for_party := false
-
-acts_for_party if {
+acts_for_action_party if {
 	party != ""
 	party == input.action_party
+	persons.acts_for_own_party
 }
 
+# art. 9.2: the caller's party attended, and the person acts for it in the case.
 default attendee := false
 
-attendee if party in object.get(meeting, "attendees", [])
+attendee if {
+	party in object.get(meeting, "attendees", [])
+	persons.acts_for_own_party
+}
 
+# art. 12.2e-f: the caller's party is invited, and the person acts for it in the case.
 default invitee := false
 
-invitee if party in object.get(meeting, "invitees", [])
+invitee if {
+	party in object.get(meeting, "invitees", [])
+	persons.acts_for_own_party
+}
+
+# art. 13.1: a case director comes from a party involved in the case and active in the
+# covenant, and is a named person.
+default appointee_fits := false
+
+appointee_fits if {
+	object.get(appointee, "is_party", false) == true
+	object.get(appointee, "party_status", "") == "active"
+	object.get(appointee, "party", "") in object.get(case, "involved_parties", [])
+	object.get(appointee, "person", "") != ""
+}
+
+# art. 16.1: a party names only its own persons as its delegates.
+default own_delegate := false
+
+own_delegate if {
+	party != ""
+	object.get(delegate_fact, "party", "") == party
+}
+
+default represented_party_involved := false
+
+represented_party_involved if object.get(delegate_fact, "party", "") in object.get(case, "involved_parties", [])
 
 default role_fits := false
 
 role_fits if {
 	input.action in process_director_acts
-	process_director
+	input.action != "appoint_director"
+	persons.process_director
 }
 
 role_fits if {
-	input.action in {"adopt_plan", "list_overdue"}
-	process_director
+	input.action == "appoint_director"
+	persons.process_director
+	appointee_fits
 }
 
 role_fits if {
-	input.action in {"adopt_plan", "list_overdue"}
-	case_director
-}
-
-role_fits if {
-	input.action == "update_action"
-	process_director
-}
-
-role_fits if {
-	input.action == "update_action"
-	case_director
+	input.action in {"adopt_plan", "list_overdue", "update_action"}
+	persons.director
 }
 
 role_fits if {
 	input.action == "update_action"
-	acts_for_party
+	acts_for_action_party
 }
 
 role_fits if {
@@ -101,12 +130,29 @@ role_fits if {
 
 role_fits if {
 	input.action == "read_minutes"
-	process_director
+	persons.process_director
 }
 
 role_fits if {
 	input.action == "read_minutes"
 	attendee
+}
+
+# art. 12.2e, 10.1: the case's process director names and releases the delegates of the
+# involved parties (they are its contact persons).
+role_fits if {
+	input.action in delegate_acts
+	persons.process_director
+	represented_party_involved
+}
+
+# art. 16.1: a delegate (or the case director) of a party names or releases a colleague of
+# its own party; a colleague without a part cannot name itself (Bijlage 3).
+role_fits if {
+	input.action in delegate_acts
+	involved_party
+	own_delegate
+	persons.acts_for_own_party
 }
 
 default permitted := false
@@ -121,47 +167,112 @@ denials contains sprintf("The action %v is not known to this policy; denied by d
 
 denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, object.get(principal, "party_status", "unknown")]) if not active
 
-denials contains sprintf("Only the process director of case %v may %v it (art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [object.get(case, "id", null), input.action]) if {
+denials contains sprintf("Only the process director of case %v - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [case_id, input.action]) if {
 	input.action in process_director_acts
-	not process_director
+	not persons.process_director
 }
 
-denials contains sprintf("Only the process director or the case director of case %v may do this (art. 8.4b, art. 13.2-13.3).", [object.get(case, "id", null)]) if {
+denials contains sprintf("Party %v is not a party of the covenant: a case director comes from a party involved in case %v (art. 13.1).", [object.get(appointee, "party", null), case_id]) if {
+	input.action == "appoint_director"
+	object.get(appointee, "is_party", false) != true
+}
+
+denials contains sprintf("Party %v has status %v: a case director comes from an active party (art. 13.1, art. 23.2).", [object.get(appointee, "party", null), object.get(appointee, "party_status", "unknown")]) if {
+	input.action == "appoint_director"
+	object.get(appointee, "is_party", false) == true
+	object.get(appointee, "party_status", "") != "active"
+}
+
+denials contains sprintf("Party %v is not involved in case %v (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null), case_id]) if {
+	input.action == "appoint_director"
+	not object.get(appointee, "party", "") in object.get(case, "involved_parties", [])
+}
+
+denials contains "A case director is a named person: give the person appointed (art. 13.1)." if {
+	input.action == "appoint_director"
+	object.get(appointee, "person", "") == ""
+}
+
+denials contains sprintf("Only the process director or the appointed case director of case %v may do this, as the persons they are (art. 8.4b, art. 12.3, art. 13.1-13.3).", [case_id]) if {
 	input.action in {"adopt_plan", "list_overdue"}
-	not process_director
-	not case_director
+	not persons.director
 }
 
-denials contains sprintf("Party %v does not carry out this action and does not direct case %v (art. 8.5, art. 13.2).", [party, object.get(case, "id", null)]) if {
+denials contains sprintf("Party %v does not carry out this action and does not direct case %v (art. 8.5, art. 13.2).", [party, case_id]) if {
 	input.action == "update_action"
-	not role_fits
+	not persons.director
+	party != input.action_party
+}
+
+denials contains sprintf("This person of party %v is not one of its delegates in case %v: within a party only its delegates report on its actions (art. 8.4c, art. 16.1, Bijlage 3).", [party, case_id]) if {
+	input.action == "update_action"
+	not persons.director
+	party == input.action_party
+	not persons.acts_for_own_party
 }
 
 denials contains sprintf("Party %v was not invited to this meeting; only invitees read before it (art. 12.2e-f).", [party]) if {
 	input.action == "pre_read"
-	not invitee
+	not party in object.get(meeting, "invitees", [])
+}
+
+denials contains sprintf("This person of party %v is not one of its delegates in case %v: within an invited party only its delegates read before the meeting (art. 12.2f, art. 8.4c, Bijlage 3).", [party, case_id]) if {
+	input.action == "pre_read"
+	party in object.get(meeting, "invitees", [])
+	not persons.acts_for_own_party
 }
 
 denials contains sprintf("Minutes are not public: only the process director and the meeting's attendees read them; party %v did not attend (art. 9.2).", [party]) if {
 	input.action == "read_minutes"
+	not persons.process_director
+	not party in object.get(meeting, "attendees", [])
+}
+
+denials contains sprintf("Minutes are not public: this person of party %v is not one of its delegates in case %v (art. 9.2, art. 8.4c, Bijlage 3).", [party, case_id]) if {
+	input.action == "read_minutes"
+	not persons.process_director
+	party in object.get(meeting, "attendees", [])
+	not persons.acts_for_own_party
+}
+
+denials contains sprintf("Party %v is not involved in case %v; only an involved party is represented by delegates in it (art. 8.4c, art. 16.1, art. 10.1).", [object.get(delegate_fact, "party", null), case_id]) if {
+	input.action in delegate_acts
+	not represented_party_involved
+}
+
+denials contains sprintf("Delegates of party %v in case %v are named by the case's process director or by a delegate of that party; a person without a part in the case cannot name itself or others (art. 12.2e, art. 16.1, art. 10.1, Bijlage 3).", [object.get(delegate_fact, "party", null), case_id]) if {
+	input.action in delegate_acts
+	represented_party_involved
 	not role_fits
 }
 
-grants contains sprintf("Party %v may %v case %v as its process director (art. 12.2).", [party, input.action, case.id]) if {
+grants contains sprintf("This person may %v case %v as its process director (art. 12.3).", [input.action, case_id]) if {
 	permitted
-	process_director
+	persons.process_director
+	not input.action in delegate_acts
 }
 
-grants contains sprintf("Party %v may %v case %v as its case director (art. 13.2).", [party, input.action, case.id]) if {
+grants contains sprintf("This person of party %v may %v case %v as its case director (art. 13.1-13.2).", [party, input.action, case_id]) if {
 	permitted
-	not process_director
-	case_director
+	not persons.process_director
+	persons.case_director
+	not input.action in delegate_acts
 }
 
-grants contains sprintf("Party %v may %v as the party concerned (art. 8.5, art. 12.2f, art. 9.2).", [party, input.action]) if {
+grants contains sprintf("This person may %v for party %v as its delegate in case %v (art. 8.5, art. 12.2f, art. 9.2, art. 16.1).", [input.action, party, case_id]) if {
 	permitted
-	not process_director
-	not case_director
+	not persons.director
+	not input.action in delegate_acts
+}
+
+grants contains sprintf("Party %v, involved in case %v, decides who represents it there (art. 16.1, art. 10.1).", [party, case_id]) if {
+	permitted
+	input.action in delegate_acts
+}
+
+grants contains sprintf("The case director of case %v comes from party %v, involved and active (art. 13.1).", [case_id, object.get(appointee, "party", null)]) if {
+	permitted
+	input.action == "appoint_director"
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default."], "obligations": []}

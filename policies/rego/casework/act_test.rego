@@ -1,5 +1,5 @@
-# Tests for zorgtafel.casework.act. Every action has an allow and a deny case. Input keys are
-# replaced one by one (see disclosure_test.rego for why).
+# Tests for zorgtafel.casework.act (by person: ADR 0005). Every action has an allow and a deny
+# case. Input keys are replaced one by one (see disclosure_test.rego for why).
 package zorgtafel.casework.act_test
 
 import rego.v1
@@ -7,10 +7,12 @@ import rego.v1
 decide(action, principal, extra) := d if {
 	a := action
 	p := principal
-	c := case
+	c := object.get(extra, "case", case)
 	m := object.get(extra, "meeting", null)
 	ap := object.get(extra, "action_party", null)
-	d := data.zorgtafel.casework.act.decision with input.action as a with input.principal as p with input.case as c with input.meeting as m with input.action_party as ap
+	app := object.get(extra, "appointee", null)
+	del := object.get(extra, "delegate", null)
+	d := data.zorgtafel.casework.act.decision with input.action as a with input.principal as p with input.case as c with input.meeting as m with input.action_party as ap with input.appointee as app with input.delegate as del
 }
 
 pd := "00000099000000000001"
@@ -19,11 +21,28 @@ cd := "00000099000000000002"
 
 shelter := "00000099000000000003"
 
-case := {"id": "case-1", "process_director_party": pd, "case_director_party": cd, "roles": {}}
+outsider := "00000099000000000005"
 
-who(party, role, status) := {"party": party, "role": role, "person": "p1", "party_status": status}
+case := {
+	"id": "case-1",
+	"process_director_party": pd,
+	"case_director_party": cd,
+	"process_director": {"party": pd, "person": "pd-1"},
+	"case_director": {"party": cd, "person": "cd-1"},
+	"delegates": {shelter: ["p1"]},
+	"involved_parties": [cd, shelter],
+	"roles": {},
+}
 
-director := who(pd, "process_director", "active")
+who(party, role, status) := {"party": party, "role": role, "person": "p1", "party_status": status, "functions": []}
+
+person(party, id, role) := {"party": party, "role": role, "person": id, "party_status": "active", "functions": []}
+
+director := {"party": pd, "role": "process_director", "person": "pd-1", "party_status": "active", "functions": ["process_director"]}
+
+case_director := person(cd, "cd-1", "case_director")
+
+appointee(party, status) := {"party": party, "person": "cd-1", "is_party": true, "party_status": status}
 
 test_process_director_acts_on_own_case if {
 	every a in ["schedule_meeting", "record_meeting", "decide", "close", "purge", "escalate", "adopt_plan", "list_overdue", "update_action", "read_minutes"] {
@@ -36,27 +55,101 @@ test_process_director_of_another_party_refused if {
 	d.allow == false
 	some r in d.reasons
 	contains(r, "Only the process director")
+	contains(r, "art. 12.3")
+}
+
+test_designated_process_director_of_another_case_refused if {
+	other := object.union(director, {"person": "pd-2"})
+	d := decide("decide", other, {})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
+test_process_director_no_longer_designated_refused if {
+	d := decide("close", object.union(director, {"functions": []}), {})
+	d.allow == false
 }
 
 test_excluded_process_director_refused if {
-	d := decide("purge", who(pd, "process_director", "excluded"), {})
+	d := decide("purge", object.union(director, {"party_status": "excluded"}), {})
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 23.2")
 }
 
 test_case_director_adopts_plan_and_lists_overdue_but_does_not_purge if {
-	decide("adopt_plan", who(cd, "case_director", "active"), {}).allow == true
-	decide("list_overdue", who(cd, "case_director", "active"), {}).allow == true
-	decide("purge", who(cd, "case_director", "active"), {}).allow == false
+	decide("adopt_plan", case_director, {}).allow == true
+	decide("list_overdue", case_director, {}).allow == true
+	decide("purge", case_director, {}).allow == false
+}
+
+test_colleague_of_the_case_director_may_not_adopt_plan if {
+	d := decide("adopt_plan", person(cd, "cd-2", "case_director"), {})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 13.1")
 }
 
 test_caseworker_may_not_adopt_plan if {
 	decide("adopt_plan", who(cd, "caseworker", "active"), {}).allow == false
 }
 
-test_party_updates_its_own_action if {
+test_process_director_appoints_a_person_of_an_involved_active_party if {
+	d := decide("appoint_director", director, {"appointee": appointee(cd, "active")})
+	d.allow == true
+	some r in d.reasons
+	contains(r, "art. 13.1")
+}
+
+test_case_director_of_a_party_never_invited_refused if {
+	d := decide("appoint_director", director, {"appointee": appointee(outsider, "active")})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "not involved")
+	contains(r, "art. 13.1")
+}
+
+test_case_director_from_an_oin_that_is_not_a_party_refused if {
+	a := {"party": "00000099000000000777", "person": "x", "is_party": false, "party_status": "unknown"}
+	c := object.union(case, {"involved_parties": [cd, shelter, "00000099000000000777"]})
+	d := decide("appoint_director", director, {"appointee": a, "case": c})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "not a party of the covenant")
+}
+
+test_case_director_from_an_excluded_party_refused if {
+	d := decide("appoint_director", director, {"appointee": appointee(cd, "excluded")})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 13.1")
+}
+
+test_case_director_without_a_person_refused if {
+	a := object.union(appointee(cd, "active"), {"person": ""})
+	d := decide("appoint_director", director, {"appointee": a})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "named person")
+}
+
+test_only_the_process_director_appoints if {
+	d := decide("appoint_director", case_director, {"appointee": appointee(cd, "active")})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
+test_delegate_updates_its_partys_action if {
 	decide("update_action", who(shelter, "caseworker", "active"), {"action_party": shelter}).allow == true
+}
+
+test_colleague_without_a_part_may_not_update_its_partys_action if {
+	d := decide("update_action", person(shelter, "p2", "caseworker"), {"action_party": shelter})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "Bijlage 3")
 }
 
 test_party_may_not_update_another_partys_action if {
@@ -66,8 +159,15 @@ test_party_may_not_update_another_partys_action if {
 	contains(r, "art. 8.5")
 }
 
-test_invitee_pre_reads if {
+test_delegate_of_invitee_pre_reads if {
 	decide("pre_read", who(shelter, "caseworker", "active"), {"meeting": {"invitees": [shelter], "attendees": []}}).allow == true
+}
+
+test_colleague_of_invitee_without_a_part_may_not_pre_read if {
+	d := decide("pre_read", person(shelter, "p2", "caseworker"), {"meeting": {"invitees": [shelter], "attendees": []}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.2f")
 }
 
 test_non_invitee_may_not_pre_read if {
@@ -77,8 +177,16 @@ test_non_invitee_may_not_pre_read if {
 	contains(r, "art. 12.2e-f")
 }
 
-test_attendee_reads_minutes if {
+test_delegate_of_attendee_reads_minutes if {
 	decide("read_minutes", who(shelter, "caseworker", "active"), {"meeting": {"invitees": [shelter], "attendees": [shelter]}}).allow == true
+}
+
+test_colleague_of_attendee_without_a_part_may_not_read_minutes if {
+	d := decide("read_minutes", person(shelter, "p2", "caseworker"), {"meeting": {"invitees": [shelter], "attendees": [shelter]}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 9.2")
+	contains(r, "delegates")
 }
 
 test_invitee_who_did_not_attend_may_not_read_minutes if {
@@ -86,6 +194,45 @@ test_invitee_who_did_not_attend_may_not_read_minutes if {
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 9.2")
+}
+
+test_a_delegate_names_and_releases_a_colleague_of_its_own_party if {
+	p := person(shelter, "p1", "caseworker")
+	decide("name_delegate", p, {"delegate": {"party": shelter, "person": "p3"}}).allow == true
+	decide("release_delegate", p, {"delegate": {"party": shelter, "person": "p3"}}).allow == true
+}
+
+test_the_process_director_names_and_releases_an_involved_partys_delegate if {
+	decide("name_delegate", director, {"delegate": {"party": shelter, "person": "p3"}}).allow == true
+	decide("release_delegate", director, {"delegate": {"party": shelter, "person": "p1"}}).allow == true
+}
+
+test_a_colleague_without_a_part_cannot_name_itself_a_delegate if {
+	d := decide("name_delegate", person(shelter, "p2", "caseworker"), {"delegate": {"party": shelter, "person": "p2"}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "Bijlage 3")
+	contains(r, "cannot name itself")
+}
+
+test_uninvolved_party_may_not_name_a_delegate if {
+	d := decide("name_delegate", who(outsider, "caseworker", "active"), {"delegate": {"party": outsider, "person": "p1"}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "not involved")
+	contains(r, "art. 16.1")
+}
+
+test_party_may_not_name_a_delegate_for_another_party if {
+	d := decide("name_delegate", who(shelter, "caseworker", "active"), {"delegate": {"party": cd, "person": "p1"}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "by a delegate of that party")
+}
+
+test_excluded_party_may_not_name_a_delegate if {
+	p := who(shelter, "caseworker", "excluded")
+	decide("name_delegate", p, {"delegate": {"party": shelter, "person": "p1"}}).allow == false
 }
 
 test_unknown_action_denied if {

@@ -3,16 +3,21 @@
 # description: >-
 #   Parties not involved in a case see nothing of it; each involved party sees only what the
 #   role and information need the case meeting recorded for it cover (art. 8.4c, Bijlage 3
-#   need-to-know). The process director (art. 12) and the case director (art. 13) see the whole
-#   case. Front-desk staff see who is in care, never the dossier (Bijlage 3). Withdrawn and
-#   excluded parties see nothing (art. 21.3, 23.2).
+#   need-to-know), and within that party only the persons with a part in the case: the
+#   delegates it named (art. 16.1, 10.1). The process director of the case (the designated
+#   person who directs it, art. 12.3) and the appointed case director (the named person, art.
+#   13.1) see the whole case; a token's role alone makes nobody either. Front-desk staff of an
+#   involved party see who is in care, never the dossier (Bijlage 3). Withdrawn and excluded
+#   parties see nothing (art. 21.3, 23.2).
 #   Used by GetCase (which sections) and WatchCase (which timeline entries).
 #   Input contract: schemas/casework.view.input.schema.json. Query: data.zorgtafel.casework.view.result
 # custom:
-#   articles: ["art. 8.4c", "art. 12", "art. 13", "art. 21.3", "art. 23.2", "Bijlage 3"]
+#   articles: ["art. 8.4c", "art. 10.1", "art. 12.3", "art. 13.1", "art. 16.1", "art. 21.3", "art. 23.2", "Bijlage 3"]
 package zorgtafel.casework.view
 
 import rego.v1
+
+import data.zorgtafel.casework.persons
 
 principal := object.get(input, "principal", {})
 
@@ -45,6 +50,8 @@ kind_section := {
 	"meeting.scheduled": "meetings",
 	"meeting.held": "meetings",
 	"roles.set": "roles",
+	"delegate.named": "roles",
+	"delegate.released": "roles",
 	"plan.adopted": "plan",
 	"action.updated": "plan",
 	"case.escalated": "escalation",
@@ -57,33 +64,23 @@ default active := false
 
 active if principal.party_status == "active"
 
-# art. 12: the process director of this case.
-default process_director := false
-
-process_director if {
-	party != ""
-	party == case.process_director_party
-	principal.role == "process_director"
-}
-
-# art. 13: the case director of this case.
-default case_director := false
-
-case_director if {
-	party != ""
-	party == case.case_director_party
-	principal.role == "case_director"
-}
-
+# art. 12.3, 13.1: the process director and the case director of this case, as persons.
 default director := false
 
-director if process_director
-
-director if case_director
+director if persons.director
 
 default involved := false
 
 involved if involvement != null
+
+default dossier_blind := false
+
+dossier_blind if principal.role in dossier_blind_roles
+
+# Bijlage 3: within an involved party only its delegates reach the dossier.
+default has_part := false
+
+has_part if persons.delegate
 
 default visible := false
 
@@ -95,11 +92,15 @@ visible if {
 visible if {
 	active
 	involved
+	has_part
 }
 
-default dossier_blind := false
-
-dossier_blind if principal.role in dossier_blind_roles
+# Bijlage 3: the front desk of an involved party sees who is in care (no dossier).
+visible if {
+	active
+	involved
+	dossier_blind
+}
 
 # Whole sections.
 sections contains s if {
@@ -141,6 +142,14 @@ shows(e) if {
 	party in object.get(e, "parties", [])
 }
 
+# A party sees who it named or released as its own delegates (art. 16.1).
+shows(e) if {
+	kind_section[e.kind] == "roles"
+	e.kind != "roles.set"
+	"roles_own" in partial
+	party in object.get(e, "parties", [])
+}
+
 shows(e) if {
 	e.kind == "action.updated"
 	"plan_own" in partial
@@ -164,17 +173,35 @@ reasons contains sprintf("Party %v is not involved in case %v; parties not invol
 	not involved
 }
 
-reasons contains sprintf("Party %v is the process director of case %v and sees the whole case (art. 12).", [party, case.id]) if {
-	visible
-	process_director
+reasons contains sprintf("This person of party %v is not the process director of case %v: a process director sees only the cases it directs, as the designated person (art. 12.3).", [party, object.get(case, "id", null)]) if {
+	not visible
+	not persons.process_director
+	persons.claims_process_director
 }
 
-reasons contains sprintf("Party %v is the case director of case %v and sees the whole case (art. 13).", [party, case.id]) if {
-	visible
-	case_director
+reasons contains sprintf("This person of party %v is not the case director appointed for case %v: only the named person is (art. 13.1).", [party, object.get(case, "id", null)]) if {
+	not visible
+	principal.role == "case_director"
+	not persons.case_director
 }
 
-reasons contains sprintf("Party %v is involved in case %v as %v and sees what its information need %v covers (art. 8.4c).", [party, case.id, involvement.role, sort([c | some c in need])]) if {
+reasons contains sprintf("This person of party %v has no part in case %v: within an involved party only its delegates, the case director and the process director of the case see it (art. 8.4c, Bijlage 3).", [party, object.get(case, "id", null)]) if {
+	active
+	involved
+	not visible
+}
+
+reasons contains sprintf("This person is the process director of case %v and sees the whole case (art. 12.3).", [case.id]) if {
+	visible
+	persons.process_director
+}
+
+reasons contains sprintf("This person of party %v is the case director of case %v and sees the whole case (art. 13.1).", [party, case.id]) if {
+	visible
+	persons.case_director
+}
+
+reasons contains sprintf("Party %v is involved in case %v as %v and this person, its delegate, sees what its information need %v covers (art. 8.4c, art. 16.1).", [party, case.id, involvement.role, sort([c | some c in need])]) if {
 	visible
 	not director
 	involved

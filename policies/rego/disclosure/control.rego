@@ -2,13 +2,17 @@
 # title: Control over items and the access log
 # description: >-
 #   Who may change or retract an item's usage terms (art. 16.2: only the party that provided
-#   it), and which access-log queries a caller may run (Bijlage 3 / NEN 7513: privacy officers
-#   and auditors read the whole log; a party may see who used its own information and what its
-#   own people looked at; the subject's log is read through the privacy officer).
+#   it); who records or withdraws a consent (Bijlage 3: the nominating party, the case's
+#   process director or a delegate of an involved party; the provider for its written consent,
+#   art. 9.2); what oversight sees (Bijlage 3 / NEN 7513: a privacy officer or auditor sees
+#   what concerns its own party as controller - the log, reviews, reports and subject requests
+#   about items it provided or received; a party may see who used its own information and what
+#   its own people looked at); and who decides a subject request (only the privacy officer of
+#   the controller it is addressed to).
 #   Input contract: schemas/disclosure.control.input.schema.json.
 #   Query: data.zorgtafel.disclosure.control.decision
 # custom:
-#   articles: ["art. 16.2", "Bijlage 3"]
+#   articles: ["art. 8.4c", "art. 9.2", "art. 12.3", "art. 16.2", "Bijlage 3"]
 package zorgtafel.disclosure.control
 
 import rego.v1
@@ -18,6 +22,24 @@ log_readers := {"privacy_officer", "auditor"}
 caller := object.get(input, "caller", {})
 
 resource := object.get(input, "resource", {})
+
+# The case's facts; absent or not an object: none (every check on them fails closed).
+default case_facts := {}
+
+case_facts := c if {
+	c := input.case
+	is_object(c)
+}
+
+caller_person := object.get(caller, "person", "")
+
+# Operations on what oversight reads: the caller's party must be concerned (it provided or
+# received what is asked about) and then sees only what concerns it.
+oversight_ops := {"query_access_log", "list_reviews", "subject_access_report", "list_subject_requests"}
+
+consent_ops := {"record_consent", "withdraw_consent"}
+
+known_ops := {"set_usage_terms", "retract", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops
 
 default active_caller := false
 
@@ -51,16 +73,98 @@ own_filter if {
 	resource.value == caller.party
 }
 
+# ---------------------------------------------------------------------------------------------
+# Consents (Bijlage 3, ADR 0005): who may record or withdraw the subject's consent for a case.
+# ---------------------------------------------------------------------------------------------
+
+consent_recorders contains "the nominating party" if {
+	active_caller
+	caller.party == case_facts.nominating_party
+}
+
+# art. 12.3: the case's process director, still designated on the roster (art. 12.1).
+consent_recorders contains "the case's process director" if {
+	active_caller
+	caller_person != ""
+	case_facts.process_director.party == caller.party
+	case_facts.process_director.person == caller_person
+	"process_director" in object.get(caller, "functions", [])
+}
+
+# Bijlage 3: a person the involved party named as its delegate in the case.
+consent_recorders contains "a delegate of an involved party" if {
+	active_caller
+	caller_person != ""
+	caller.party in object.get(case_facts, "involved", [])
+	caller_person in object.get(object.get(case_facts, "delegates", {}), caller.party, [])
+}
+
+default may_record_consent := false
+
+may_record_consent if count(consent_recorders) > 0
+
+# A withdrawal of the provider's own written consent (art. 9.2) is the provider's.
+default subject_consent_resource := false
+
+subject_consent_resource if object.get(resource, "kind", "subject") == "subject"
+
+# ---------------------------------------------------------------------------------------------
+# Oversight scoped to the controller (Bijlage 3, NEN 7513, issue #13)
+# ---------------------------------------------------------------------------------------------
+
+default concerns_own_party := false
+
+concerns_own_party if {
+	active_caller
+	caller.party in object.get(resource, "concerned", [])
+}
+
+# A listing not narrowed to a case or subject shows only the caller's party's part of it.
+concerns_own_party if {
+	active_caller
+	resource.scoped == false
+}
+
+# ---------------------------------------------------------------------------------------------
+# Subject requests: addressed to a controller; only its privacy officer decides.
+# ---------------------------------------------------------------------------------------------
+
+default controllers_privacy_officer := false
+
+controllers_privacy_officer if {
+	active_caller
+	caller.role == "privacy_officer"
+	caller.party == resource.controller
+}
+
 default permitted := false
 
 permitted if {
-	input.operation in {"set_usage_terms", "retract"}
+	input.operation in {"set_usage_terms", "retract", "record_provider_consent"}
 	is_provider
 }
 
 permitted if {
-	input.operation == "query_access_log"
+	input.operation in consent_ops
+	subject_consent_resource
+	may_record_consent
+}
+
+permitted if {
+	input.operation == "withdraw_consent"
+	not subject_consent_resource
+	is_provider
+}
+
+permitted if {
+	input.operation in oversight_ops
 	log_reader
+	concerns_own_party
+}
+
+permitted if {
+	input.operation == "decide_subject_request"
+	controllers_privacy_officer
 }
 
 permitted if {
@@ -73,6 +177,40 @@ denials contains sprintf("Only the party that provided item %v (%v) may change o
 	not is_provider
 }
 
+denials contains sprintf("Only the party that provided item %v (%v) gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+	input.operation == "record_provider_consent"
+	not is_provider
+}
+
+denials contains sprintf("Only the party that provided item %v (%v) gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+	input.operation == "withdraw_consent"
+	not subject_consent_resource
+	not is_provider
+}
+
+denials contains sprintf("A consent for case %v is recorded or withdrawn only by the nominating party, the case's process director or a delegate of an involved party; party %v has no such part in the case (Bijlage 3, art. 8.4c, 12.3).", [object.get(case_facts, "id", null), object.get(caller, "party", null)]) if {
+	input.operation in consent_ops
+	subject_consent_resource
+	not may_record_consent
+}
+
+denials contains sprintf("The %v of party %v sees only what concerns its own party as controller (items it provided or received); nothing asked for here concerns party %v (Bijlage 3, NEN 7513, art. 8.4c).", [object.get(caller, "role", null), object.get(caller, "party", null), object.get(caller, "party", null)]) if {
+	input.operation in oversight_ops
+	log_reader
+	not concerns_own_party
+}
+
+denials contains sprintf("Only privacy officers and auditors oversee; the role %v does not (Bijlage 3, NEN 7513).", [object.get(caller, "role", null)]) if {
+	input.operation in oversight_ops
+	input.operation != "query_access_log"
+	not log_reader
+}
+
+denials contains sprintf("Subject request %v is addressed to controller %v; only that party's privacy officer decides it, not the %v of party %v (Bijlage 3, GDPR art. 12).", [object.get(resource, "subject_request_id", null), object.get(resource, "controller", null), object.get(caller, "role", null), object.get(caller, "party", null)]) if {
+	input.operation == "decide_subject_request"
+	not controllers_privacy_officer
+}
+
 denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, 23.2).", [object.get(caller, "party", null), object.get(caller, "party_status", null)]) if not active_caller
 
 denials contains sprintf("The access log by %v is read by privacy officers and auditors; a party may only see who used its own information or what its own people looked at (Bijlage 3, NEN 7513).", [object.get(resource, "filter", null)]) if {
@@ -82,7 +220,7 @@ denials contains sprintf("The access log by %v is read by privacy officers and a
 }
 
 denials contains sprintf("The operation %v is not known; denied by default.", [object.get(input, "operation", null)]) if {
-	not input.operation in {"set_usage_terms", "retract", "query_access_log"}
+	not input.operation in known_ops
 }
 
 grants contains sprintf("Party %v provided item %v and decides on its use (art. 16.2).", [caller.party, resource.item_id]) if {
@@ -90,20 +228,41 @@ grants contains sprintf("Party %v provided item %v and decides on its use (art. 
 	is_provider
 }
 
-grants contains sprintf("The role %v reads the access log (Bijlage 3, NEN 7513).", [caller.role]) if {
+grants contains sprintf("The %v of party %v sees what concerns its own party as controller (Bijlage 3, NEN 7513).", [caller.role, caller.party]) if {
 	permitted
+	input.operation in oversight_ops
 	log_reader
+	concerns_own_party
 }
 
 grants contains sprintf("Party %v may see the access log about its own information or people (art. 16.2, Bijlage 3).", [caller.party]) if {
 	permitted
+	input.operation == "query_access_log"
 	own_filter
-	not log_reader
+}
+
+grants contains sprintf("The caller records the consent as %v (Bijlage 3, art. 8.4c, 12.3).", [r]) if {
+	permitted
+	input.operation in consent_ops
+	some r in consent_recorders
+}
+
+grants contains sprintf("The privacy officer of controller %v decides the subject requests addressed to it (Bijlage 3).", [caller.party]) if {
+	permitted
+	input.operation == "decide_subject_request"
+}
+
+# Oversight shows only the rows that concern the caller's party (items it provided or
+# received); a query for its own party's records needs no narrowing.
+obligations contains {"type": "restrict_to_party", "party": caller.party, "reason": "Oversight sees what concerns its own party as controller (Bijlage 3, NEN 7513)."} if {
+	permitted
+	input.operation in oversight_ops
+	not own_filter
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default (art. 16.2)."], "obligations": []}
 
-decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": []} if permitted
+decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": [o | some o in obligations]} if permitted
 
 decision := {"allow": false, "reasons": sort([r | some r in denials]), "obligations": []} if {
 	not permitted

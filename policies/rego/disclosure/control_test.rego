@@ -8,9 +8,11 @@ decide(inp) := d if {
 	o := object.get(inp, "operation", null)
 	c := object.get(inp, "caller", null)
 	r := object.get(inp, "resource", null)
+	k := object.get(inp, "case", null)
 	d := data.zorgtafel.disclosure.control.decision with input.operation as o
 		with input.caller as c
 		with input.resource as r
+		with input.case as k
 }
 
 police := "00000099000000000001"
@@ -55,9 +57,140 @@ test_excluded_provider_may_not_retract if {
 
 # --- Bijlage 3 / NEN 7513: who reads which part of the log --------------------------------------
 
-test_privacy_officer_reads_log_per_subject if {
-	officer := object.union(worker(care), {"role": "privacy_officer"})
-	decide(log_query(officer, "subject_pseudonym", "psn-1")).allow == true
+shelter := "00000099000000000003"
+
+officer(party) := object.union(worker(party), {"role": "privacy_officer"})
+
+concerned(inp, parties) := object.union(inp, {"resource": object.union(inp.resource, {"concerned": parties})})
+
+test_privacy_officer_reads_log_per_subject_restricted_to_its_party if {
+	d := decide(concerned(log_query(officer(care), "subject_pseudonym", "psn-1"), [care, police]))
+	d.allow == true
+	some o in d.obligations
+	o.type == "restrict_to_party"
+	o.party == care
+}
+
+# Issue #13 point 2: an oversight role of a party not concerned is refused.
+test_privacy_officer_of_another_party_may_not_read_the_subjects_log if {
+	denied_with(concerned(log_query(officer(shelter), "subject_pseudonym", "psn-1"), [care, police]), "own party as controller")
+}
+
+test_privacy_officer_reads_its_own_partys_log_without_narrowing if {
+	d := decide(log_query(officer(care), "party", care))
+	d.allow == true
+	d.obligations == []
+}
+
+oversight(op, caller, resource) := {"operation": op, "caller": caller, "resource": resource}
+
+test_auditor_lists_reviews_of_a_case_its_party_is_concerned_in if {
+	auditor := object.union(worker(police), {"role": "auditor"})
+	decide(oversight("list_reviews", auditor, {"scoped": true, "concerned": [police]})).allow == true
+}
+
+test_privacy_officer_of_another_party_may_not_list_a_cases_reviews if {
+	denied_with(oversight("list_reviews", officer(shelter), {"scoped": true, "concerned": [police, care]}), "Bijlage 3")
+}
+
+test_unscoped_review_list_is_narrowed_to_the_own_party if {
+	d := decide(oversight("list_reviews", officer(shelter), {"scoped": false, "concerned": []}))
+	d.allow == true
+	some o in d.obligations
+	o.party == shelter
+}
+
+test_worker_may_not_list_reviews if {
+	denied_with(oversight("list_reviews", worker(care), {"scoped": false}), "Only privacy officers")
+}
+
+test_privacy_officer_of_another_party_may_not_read_the_subject_access_report if {
+	denied_with(oversight("subject_access_report", officer(shelter), {"scoped": true, "concerned": [police]}), "own party as controller")
+}
+
+test_privacy_officer_lists_subject_requests_addressed_to_its_party if {
+	decide(oversight("list_subject_requests", officer(police), {"scoped": true, "concerned": [police]})).allow == true
+}
+
+# --- Bijlage 3: subject requests are decided by the controller's privacy officer ----------------
+
+decide_request(caller, controller) := {"operation": "decide_subject_request", "caller": caller, "resource": {"subject_request_id": "sr-1", "controller": controller}}
+
+test_controllers_privacy_officer_decides_its_subject_request if {
+	decide(decide_request(officer(police), police)).allow == true
+}
+
+test_another_partys_privacy_officer_may_not_decide_a_subject_request if {
+	denied_with(decide_request(officer(care), police), "only that party's privacy officer")
+}
+
+test_controllers_worker_may_not_decide_a_subject_request if {
+	denied_with(decide_request(worker(police), police), "only that party's privacy officer")
+}
+
+# --- Bijlage 3 / issue #13 point 5: who records or withdraws a consent -------------------------
+
+case_1 := {
+	"id": "case-1",
+	"involved": [care, police],
+	"nominating_party": police,
+	"process_director": {"party": police, "person": "pd-1"},
+	"case_director": null,
+	"delegates": {care: ["p-1"]},
+}
+
+consent_by(op, caller) := {"operation": op, "caller": caller, "resource": {"case_id": "case-1", "kind": "subject"}, "case": case_1}
+
+test_nominating_party_records_a_consent if {
+	decide(consent_by("record_consent", object.union(worker(police), {"person": "p-9"}))).allow == true
+}
+
+test_process_director_on_the_roster_records_a_consent if {
+	pd := object.union(worker(police), {"person": "pd-1", "functions": ["process_director"]})
+	inp := object.union(consent_by("record_consent", pd), {"case": object.union(case_1, {"nominating_party": care})})
+	decide(inp).allow == true
+}
+
+test_process_director_off_the_roster_may_not_record_a_consent if {
+	pd := object.union(worker(police), {"person": "pd-1"})
+	inp := object.union(consent_by("record_consent", pd), {"case": object.union(case_1, {"nominating_party": care})})
+	denied_with(inp, "no such part")
+}
+
+test_delegate_of_an_involved_party_records_a_consent if {
+	decide(consent_by("record_consent", worker(care))).allow == true
+}
+
+test_uninvolved_party_may_not_record_a_consent if {
+	denied_with(consent_by("record_consent", worker(shelter)), "Bijlage 3")
+}
+
+test_colleague_without_a_part_may_not_record_a_consent if {
+	denied_with(consent_by("record_consent", object.union(worker(care), {"person": "p-2"})), "no such part")
+}
+
+test_consent_without_case_facts_denied if {
+	denied_with(object.remove(consent_by("record_consent", worker(care)), ["case"]), "no such part")
+}
+
+test_delegate_withdraws_a_subject_consent if {
+	decide(consent_by("withdraw_consent", worker(care))).allow == true
+}
+
+test_uninvolved_party_may_not_withdraw_a_subject_consent if {
+	denied_with(consent_by("withdraw_consent", worker(shelter)), "no such part")
+}
+
+provider_consent(op, party) := {"operation": op, "caller": worker(party), "resource": {"kind": "provider_written", "item_id": "itm-1", "provider": police}}
+
+test_provider_records_and_withdraws_its_written_consent if {
+	decide(provider_consent("record_provider_consent", police)).allow == true
+	decide(provider_consent("withdraw_consent", police)).allow == true
+}
+
+test_other_party_may_not_give_or_withdraw_the_providers_written_consent if {
+	denied_with(provider_consent("record_provider_consent", care), "art. 9.2")
+	denied_with(provider_consent("withdraw_consent", care), "art. 9.2")
 }
 
 test_worker_may_not_read_log_per_subject if {

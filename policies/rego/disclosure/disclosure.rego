@@ -4,7 +4,9 @@
 #   May this item be shown to (or released to) this recipient, for this purpose, now?
 #   Encodes art. 16.2 (the provider decides), art. 8.4c and Bijlage 3 (need to know),
 #   art. 12.2f (pre-reading), art. 9.2 (third parties), art. 15.2 and the consent and
-#   safety-override rules of Bijlage 3 (MO Den Bosch privacy policy).
+#   safety-override rules of Bijlage 3 (MO Den Bosch privacy policy). Need to know is decided
+#   per person (ADR 0005): only a person with a part in the case (its process director still
+#   on the roster, its case director, a delegate of an involved party) asks or receives.
 #   Input contract: schemas/disclosure.input.schema.json. Query: data.zorgtafel.disclosure.decision
 # custom:
 #   articles: ["art. 8.4c", "art. 9.2", "art. 12.2f", "art. 15.2", "art. 16.1", "art. 16.2", "art. 21.3", "art. 23.2", "Bijlage 3"]
@@ -41,9 +43,83 @@ recipient := object.get(input, "recipient", {})
 
 party := object.get(recipient, "party", "")
 
-involvement := object.get(object.get(object.get(input, "case", {}), "involved", {}), party, null)
+case_facts := object.get(input, "case", {})
+
+involvement := object.get(object.get(case_facts, "involved", {}), party, null)
+
+# The caller: for read, pre_read and onward_share the same person as the recipient; for a
+# third-party release the person of a party who asks to release (art. 9.2).
+requester := object.get(input, "requester", {})
+
+requester_party := object.get(requester, "party", "")
+
+requester_person := object.get(requester, "person", "")
+
+# As named in reasons (regopy 1.5.2 emits an empty string in sprintf as invalid JSON).
+default requester_shown := "(unknown)"
+
+requester_shown := requester_person if requester_person != ""
+
+default requester_party_shown := "(unknown)"
+
+requester_party_shown := requester_party if requester_party != ""
+
+default requester_status_shown := "unknown"
+
+requester_status_shown := requester.party_status if {
+	is_string(requester.party_status)
+	requester.party_status != ""
+}
+
+requester_involvement := object.get(object.get(case_facts, "involved", {}), requester_party, null)
 
 now_ns := lib.ns(input.now)
+
+# ---------------------------------------------------------------------------------------------
+# Who the requester is in this case (ADR 0005, art. 8.4c, 12.3, 13.1, Bijlage 3). A token role
+# never grants a case; only these facts do. Absent facts give no part (fail closed).
+# ---------------------------------------------------------------------------------------------
+
+# art. 12.3: the case's process director, still designated on the roster (art. 12.1).
+requester_parts contains "process_director" if {
+	requester_named_process_director
+	"process_director" in object.get(requester, "functions", [])
+}
+
+default requester_named_process_director := false
+
+requester_named_process_director if {
+	requester_person != ""
+	pd := case_facts.process_director
+	pd.party == requester_party
+	pd.person == requester_person
+}
+
+# art. 13.1: the case director, a named person of an involved party.
+requester_parts contains "case_director" if {
+	requester_person != ""
+	cd := case_facts.case_director
+	cd.party == requester_party
+	cd.person == requester_person
+}
+
+# Bijlage 3: a delegate the requester's party named in the case.
+requester_parts contains "delegate" if {
+	requester_person != ""
+	requester_person in object.get(object.get(case_facts, "delegates", {}), requester_party, [])
+}
+
+default requester_has_part := false
+
+requester_has_part if count(requester_parts) > 0
+
+# For read, pre_read and onward_share the requester receives: both slots name one person.
+default recipient_is_requester := false
+
+recipient_is_requester if {
+	requester_party == party
+	requester_person == object.get(recipient, "person", null)
+}
 
 # ---------------------------------------------------------------------------------------------
 # Checks. Each is a boolean with default false, so a missing fact is a failed check.
@@ -155,14 +231,73 @@ default recipient_third_party := false
 
 recipient_third_party if recipient.is_party == false
 
-# art. 9.2: prior written consent of the controller that originally provided the item.
+# art. 9.2: prior written consent of the controller that originally provided the item, not
+# withdrawn at the time of the request.
 default provider_written_consent := false
 
 provider_written_consent if {
-	some c in object.get(object.get(input, "consents", {}), "provider_written", [])
+	some i, c in provider_consents
+	provider_consent_for_recipient(c)
+	i in provider_consents_in_force
+}
+
+provider_consent_for_recipient(c) if {
 	c.item_id == item.id
 	c.given_by == item.provider
 	c.recipient == party
+}
+
+provider_consents := object.get(object.get(input, "consents", {}), "provider_written", [])
+
+subject_consents := object.get(object.get(input, "consents", {}), "subject", [])
+
+# Bijlage 3, GDPR art. 7(3): a withdrawn consent carries no release from its withdrawal on
+# (the service records a withdrawal when it happened, never ahead). By index, not by a
+# function over the consent: regopy 1.5.2 compiles that under `with` very slowly.
+provider_consents_in_force contains i if {
+	some i, c in provider_consents
+	object.get(c, "withdrawn_at", null) == null
+}
+
+subject_consents_in_force contains i if {
+	some i, c in subject_consents
+	object.get(c, "withdrawn_at", null) == null
+}
+
+default provider_consent_withdrawn := false
+
+provider_consent_withdrawn if {
+	some i, c in provider_consents
+	provider_consent_for_recipient(c)
+	not i in provider_consents_in_force
+}
+
+# art. 9.2 with 8.4c: who asks for a third-party release is an active party's person with a
+# part in the case, whose party has the need for the item (or provided it).
+default requester_active_party := false
+
+requester_active_party if {
+	requester.is_party == true
+	requester.party_status == "active"
+}
+
+default requester_need_to_know := false
+
+requester_need_to_know if {
+	requester_party != ""
+	requester_party == item.provider
+}
+
+requester_need_to_know if {
+	requester_involvement != null
+	item.category in object.get(requester_involvement, "information_need", [])
+}
+
+default requester_may_see_dossier := false
+
+requester_may_see_dossier if {
+	is_string(requester.role)
+	not requester.role in dossier_blind_roles
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -176,10 +311,18 @@ consent_required if item.legal_basis == "consent"
 
 age := input.subject.age if is_number(input.subject.age)
 
-# Who gave a consent that covers this item's category.
+# Who gave a consent that covers this item's category and has not withdrawn it.
 consented_by contains c.given_by if {
-	some c in object.get(object.get(input, "consents", {}), "subject", [])
+	some i, c in subject_consents
 	item.category in c.scope
+	i in subject_consents_in_force
+}
+
+# Who withdrew a consent that covered this item's category (for the reason of a deny).
+withdrawn_by contains c.given_by if {
+	some i, c in subject_consents
+	item.category in c.scope
+	not i in subject_consents_in_force
 }
 
 default guardian_consent := false
@@ -215,7 +358,7 @@ break_glass_valid if {
 	bg := input.break_glass
 	trim_space(bg.justification) != ""
 	trim_space(bg.consulted_colleague) != ""
-	bg.consulted_colleague != recipient.person
+	bg.consulted_colleague != requester_person
 }
 
 default consent_satisfied := false
@@ -242,6 +385,8 @@ default route_permitted := false
 
 route_permitted if {
 	input.action in party_actions
+	recipient_is_requester
+	requester_has_part
 	recipient_active_party
 	need_to_know
 	role_may_see_dossier
@@ -255,6 +400,10 @@ route_permitted if {
 	input.action == "third_party_release"
 	recipient_third_party
 	provider_written_consent
+	requester_active_party
+	requester_has_part
+	requester_need_to_know
+	requester_may_see_dossier
 }
 
 default permitted := false
@@ -290,6 +439,49 @@ denials contains sprintf("The provider allowed use of this item only until %v (a
 }
 
 denials contains "The time of the request is missing or not a valid RFC 3339 time; denied because a fact is missing." if not now_ns
+
+denials contains sprintf("Person %v of party %v has no part in case %v: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown, object.get(case_facts, "id", null)]) if {
+	not requester_has_part
+	not requester_named_process_director
+}
+
+denials contains sprintf("Person %v was named as the process director of case %v but is no longer designated as a process director (art. 12.1, 12.3).", [requester_shown, object.get(case_facts, "id", null)]) if {
+	not requester_has_part
+	requester_named_process_director
+}
+
+denials contains "The recipient of a read, pre-read or onward share is the person who asks; the facts name another (art. 8.4c)." if {
+	input.action in party_actions
+	not recipient_is_requester
+}
+
+denials contains sprintf("The requester's party %v has status %v; only an active party's person with a part in the case may ask for a third-party release (art. 9.2, 8.4c; art. 21.3, 23.2).", [requester_party_shown, requester_status_shown]) if {
+	input.action == "third_party_release"
+	not requester_active_party
+}
+
+denials contains sprintf("Category %v is not in the information need of the requesting party %v in case %v; a party that does not need the item cannot release it to a third party, whatever consent exists (art. 9.2, 8.4c).", [object.get(item, "category", null), requester_party_shown, object.get(case_facts, "id", null)]) if {
+	input.action == "third_party_release"
+	not requester_need_to_know
+}
+
+denials contains sprintf("The role %v sees who is in care, never the dossier; it cannot release an item (Bijlage 3, art. 9.2).", [object.get(requester, "role", null)]) if {
+	input.action == "third_party_release"
+	not requester_may_see_dossier
+}
+
+denials contains sprintf("The provider's written consent to release item %v to %v was withdrawn; no release rests on it from that moment (art. 9.2, Bijlage 3).", [object.get(item, "id", null), party]) if {
+	input.action == "third_party_release"
+	provider_consent_withdrawn
+	not provider_written_consent
+}
+
+denials contains sprintf("Consent for category %v was withdrawn by %v; no release rests on it from the moment of withdrawal (Bijlage 3, consent rules; GDPR art. 7(3)).", [object.get(item, "category", null), sort([g | some g in withdrawn_by])]) if {
+	consent_required
+	count(withdrawn_by) > 0
+	not subject_consent
+	not break_glass_valid
+}
 
 denials contains sprintf("Party %v is not a party to the covenant (a third party, art. 1.8); information goes to third parties only as a third-party release with the provider's prior written consent (art. 9.2).", [party]) if {
 	input.action in party_actions
@@ -409,6 +601,11 @@ grants contains sprintf("The provider %v gave prior written consent to release i
 	input.action == "third_party_release"
 }
 
+grants contains sprintf("Person %v of party %v has a part in case %v as its %v (art. 8.4c, 12.3, 13.1, Bijlage 3).", [requester_person, requester_party, input.case.id, part]) if {
+	permitted
+	some part in requester_parts
+}
+
 grants contains sprintf("The legal basis is %v; no consent of the data subject is needed (art. 15.2).", [item.legal_basis]) if {
 	permitted
 	not consent_required
@@ -478,6 +675,10 @@ checks := {
 	"pre-read agreed when needed (art. 12.2f)": pre_read_agreed,
 	"onward sharing agreed when needed (art. 16.2)": onward_sharing_agreed,
 	"provider's written consent for a third party (art. 9.2)": provider_written_consent,
+	"requester has a part in the case (art. 8.4c, Bijlage 3)": requester_has_part,
+	"requester is the recipient (read, pre_read, onward_share)": recipient_is_requester,
+	"requester is an active party (art. 9.2)": requester_active_party,
+	"requester's party needs the item (art. 8.4c, 9.2)": requester_need_to_know,
 	"consent needed (legal basis consent)": consent_required,
 	"consent of subject/guardian recorded (Bijlage 3)": subject_consent,
 	"valid safety override (Bijlage 3)": break_glass_valid,

@@ -13,6 +13,7 @@ decide(inp) := d if {
 	p := object.get(inp, "purpose", null)
 	n := object.get(inp, "now", null)
 	r := object.get(inp, "recipient", null)
+	q := object.get(inp, "requester", null)
 	i := object.get(inp, "item", null)
 	c := object.get(inp, "case", null)
 	s := object.get(inp, "subject", null)
@@ -22,6 +23,7 @@ decide(inp) := d if {
 		with input.purpose as p
 		with input.now as n
 		with input.recipient as r
+		with input.requester as q
 		with input.item as i
 		with input.case as c
 		with input.subject as s
@@ -56,16 +58,27 @@ item := {
 	"terms": terms,
 }
 
+anna := {"party": care, "is_party": true, "party_status": "active", "role": "caseworker", "person": "anna", "functions": []}
+
 base := {
 	"action": "read",
 	"purpose": "care_coordination",
 	"now": "2025-06-01T12:00:00Z",
-	"recipient": {"party": care, "is_party": true, "party_status": "active", "role": "caseworker", "person": "anna"},
+	"recipient": anna,
+	"requester": anna,
 	"item": item,
-	"case": {"id": "case-1", "involved": {
-		care: {"role": "care_provider", "information_need": ["safety", "housing"]},
-		police: {"role": "investigation", "information_need": ["safety"]},
-	}},
+	"case": {
+		"id": "case-1",
+		"involved": {
+			care: {"role": "care_provider", "information_need": ["safety", "housing"]},
+			police: {"role": "investigation", "information_need": ["safety"]},
+		},
+		"nominating_party": care,
+		"process_director": {"party": care, "person": "pd-1"},
+		"case_director": {"party": police, "person": "cd-1"},
+		# anna is a delegate of both parties so that the own-item tests can move her party
+		"delegates": {care: ["anna"], police: ["anna"]},
+	},
 	"subject": {"age": 30},
 	"consents": {"subject": [], "provider_written": []},
 	"break_glass": null,
@@ -77,7 +90,12 @@ with_item(inp, changes) := with_key(inp, "item", object.union(inp.item, changes)
 
 with_terms(inp, changes) := with_item(inp, {"terms": object.union(inp.item.terms, changes)})
 
-with_recipient(inp, changes) := with_key(inp, "recipient", object.union(inp.recipient, changes))
+# For read, pre_read and onward_share the requester is the recipient: change both.
+with_recipient(inp, changes) := with_key(with_key(inp, "recipient", object.union(inp.recipient, changes)), "requester", object.union(inp.requester, changes))
+
+with_requester(inp, changes) := with_key(inp, "requester", object.union(inp.requester, changes))
+
+with_case(inp, changes) := with_key(inp, "case", object.union(inp.case, changes))
 
 allowed(inp) if decide(inp).allow == true
 
@@ -159,6 +177,55 @@ test_recipient_role_not_listed_denied if {
 	denied_with(with_terms(base, {"recipient_roles": ["case_director"]}), "only for the roles")
 }
 
+# --- ADR 0005: persons with a part in the case -------------------------------------------------
+
+test_colleague_of_an_involved_party_without_a_part_denied if {
+	denied_with(with_recipient(base, {"person": "bert"}), "no part in case")
+}
+
+test_delegate_released_sees_nothing if {
+	denied_with(with_case(base, {"delegates": {police: ["anna"]}}), "no part in case")
+}
+
+test_missing_delegates_fact_denied if {
+	denied_with(with_key(base, "case", object.remove(base.case, ["delegates"])), "no part in case")
+}
+
+test_process_director_on_the_roster_reads if {
+	allowed(with_recipient(base, {"person": "pd-1", "functions": ["process_director"]}))
+}
+
+test_process_director_no_longer_on_the_roster_denied if {
+	denied_with(with_recipient(base, {"person": "pd-1"}), "no longer designated")
+}
+
+test_process_director_of_another_party_denied if {
+	inp := with_recipient(base, {"party": police, "person": "pd-1", "functions": ["process_director"]})
+	denied_with(inp, "no part in case")
+}
+
+test_case_director_reads if {
+	allowed(with_recipient(base, {"party": police, "person": "cd-1"}))
+}
+
+test_token_role_case_director_alone_grants_nothing if {
+	denied_with(with_recipient(base, {"person": "bert", "role": "case_director"}), "no part in case")
+}
+
+test_recipient_other_than_requester_denied if {
+	denied_with(with_requester(base, {"person": "pd-1"}), "the person who asks")
+}
+
+test_pre_read_by_colleague_without_a_part_denied if {
+	inp := with_terms(with_key(base, "action", "pre_read"), {"pre_read_allowed": true})
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+}
+
+test_onward_share_by_colleague_without_a_part_denied if {
+	inp := with_terms(with_key(base, "action", "onward_share"), {"onward_sharing_allowed": true})
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+}
+
 # --- art. 16.1 own item -----------------------------------------------------------------------
 
 test_provider_reads_own_item if {
@@ -231,7 +298,9 @@ test_onward_share_allowed if {
 
 # --- art. 9.2 third parties -------------------------------------------------------------------
 
-third := with_recipient(with_key(base, "action", "third_party_release"), {"party": "Stichting X", "is_party": false, "party_status": "unknown"})
+third := with_key(with_key(base, "action", "third_party_release"), "recipient", {"party": "Stichting X", "is_party": false, "party_status": "unknown", "role": "", "person": "", "functions": []})
+
+third_consented := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-1", "given_by": police}]})
 
 test_third_party_without_written_consent_denied if {
 	denied_with(third, "prior written consent")
@@ -253,6 +322,38 @@ test_third_party_consent_by_other_party_denied if {
 test_third_party_consent_for_other_item_denied if {
 	inp := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-2", "given_by": police}]})
 	denied_with(inp, "prior written consent")
+}
+
+# Issue #13 point 1: the requester of a release must be involved with the need for the item.
+test_third_party_release_by_uninvolved_party_denied_despite_consent if {
+	inp := with_requester(third_consented, {"party": shelter})
+	denied_with(inp, "art. 9.2, 8.4c")
+}
+
+test_third_party_release_by_colleague_without_a_part_denied if {
+	denied_with(with_requester(third_consented, {"person": "bert"}), "no part in case")
+}
+
+test_third_party_release_by_inactive_requester_denied if {
+	denied_with(with_requester(third_consented, {"party_status": "excluded"}), "only an active party")
+}
+
+test_third_party_release_by_front_desk_denied if {
+	denied_with(with_requester(third_consented, {"role": "front_desk"}), "cannot release")
+}
+
+test_third_party_release_without_requester_denied if {
+	d := decide(object.remove(third_consented, ["requester"]))
+	d.allow == false
+}
+
+test_third_party_release_by_provider_delegate_allowed if {
+	allowed(with_requester(third_consented, {"party": police}))
+}
+
+test_withdrawn_provider_consent_refuses_the_release if {
+	inp := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-1", "given_by": police, "withdrawn_at": "2025-05-01T00:00:00Z"}]})
+	denied_with(inp, "was withdrawn")
 }
 
 test_party_as_third_party_release_denied if {
@@ -278,6 +379,17 @@ with_age_and_consent(age, givers) := with_key(
 	"consents",
 	{"subject": [{"given_by": g, "scope": ["safety"]} | some g in givers], "provider_written": []},
 )
+
+# Issue #13 point 5: from the moment of withdrawal no release rests on a consent.
+withdrawn_consent(at) := with_key(consent_item, "consents", {"subject": [{"given_by": "subject", "scope": ["safety"], "withdrawn_at": at}], "provider_written": []})
+
+test_withdrawn_consent_refuses_the_item if {
+	denied_with(withdrawn_consent("2025-05-31T00:00:00Z"), "was withdrawn")
+}
+
+test_not_withdrawn_consent_with_null_counts if {
+	allowed(withdrawn_consent(null))
+}
 
 test_adult_without_consent_denied if {
 	denied_with(with_age_and_consent(30, []), "16 or over")
@@ -359,6 +471,11 @@ test_break_glass_does_not_override_need_to_know if {
 	denied_with(with_recipient(inp, {"party": shelter}), "not involved")
 }
 
+test_break_glass_does_not_override_a_missing_part if {
+	inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": "acute threat", "consulted_colleague": "bram"})
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+}
+
 test_break_glass_not_used_when_consent_present if {
 	inp := with_key(with_age_and_consent(30, ["subject"]), "break_glass", {"justification": "acute threat", "consulted_colleague": "bram"})
 	d := decide(inp)
@@ -396,12 +513,14 @@ test_empty_input_denied if {
 test_checks_show_failed_need_to_know if {
 	inp := with_recipient(base, {"party": shelter})
 	r := inp.recipient
+	q := inp.requester
 	i := inp.item
 	c := inp.case
 	checks := data.zorgtafel.disclosure.checks with input.action as "read"
 		with input.purpose as "care_coordination"
 		with input.now as "2025-06-01T12:00:00Z"
 		with input.recipient as r
+		with input.requester as q
 		with input.item as i
 		with input.case as c
 	checks["need to know (art. 8.4c)"] == false

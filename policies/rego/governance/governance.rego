@@ -5,13 +5,19 @@
 #   a person holds a seat on behalf of a party (art. 4.3, 6.3, 11.2) and acts only from the
 #   seats it holds. Only holders of a voting seat of a body vote in it (art. 5, 7.1); the chair
 #   and the secretaries record decisions and hearings (art. 4.5, 6.7); the managers record an
-#   accession application (art. 20.2) and adopt the work process (art. 11.3a); each party's own
+#   accession application (art. 20.2) and adopt the work process (art. 11.3a) and designate the
+#   process directors (art. 11.2, 12.1); seats are appointed by the authority the covenant names
+#   (art. 4.3, 6.3, 6.4, 11.2), a held seat changes only by it or the holder's release; each party's own
 #   representative approves an accession (art. 20.4), signs an amendment (art. 21.2) or
 #   withdraws (art. 21.3); the forum holding a dispute takes it further (art. 12.4, 13.4).
+#   The bodies' matters are read from a seat too: proposals and meetings by the body's seat
+#   holders (art. 5.5, 7.5), accessions by the bodies' seat holders and the applicant (art. 20),
+#   a dispute by its registrant and its forum (art. 11.4, 12.4, 13.4), the annual report by the
+#   managers and the board (art. 11.3d).
 #   The service gathers the facts (the caller's seats, the seat, the body); this decides.
 #   Input contract: schemas/governance.input.schema.json. Query: data.zorgtafel.governance.decision
 # custom:
-#   articles: ["art. 4.2", "art. 4.3", "art. 4.5", "art. 6.2", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2"]
+#   articles: ["art. 4.2", "art. 4.3", "art. 6.4", "art. 12.1", "art. 12.3", "art. 4.5", "art. 6.2", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2", "art. 5.5", "art. 7.5", "art. 11.3d", "art. 11.4", "art. 20"]
 package zorgtafel.governance
 
 import rego.v1
@@ -23,16 +29,6 @@ held := object.get(input, "seats_held", [])
 seat := object.get(input, "seat", {})
 
 action := object.get(input, "action", "")
-
-# The token role a person needs to take a seat of this kind (art. 4.3, 6.3, 11.2).
-seat_token_role := {
-	"board_chair": "board_chair",
-	"board_member": "board_member",
-	"board_secretary": "board_secretary",
-	"delegate": "council_delegate",
-	"manager": "manager",
-	"council_secretary": "council_secretary",
-}
 
 # Members vote; the secretaries do not (art. 4.3, 5, 6.3, 7.1).
 voting_roles := {
@@ -80,6 +76,10 @@ holds_for_own_party if {
 	s.held_by_party == principal.party
 }
 
+# The functions the caller holds by appointment, from governance's own tables: "manager"
+# (holds a managers seat, art. 11.2), "process_director" (designated by the managers, 12.1).
+functions := object.get(principal, "functions", [])
+
 default active := false
 
 active if principal.party_status == "active"
@@ -90,20 +90,135 @@ active if principal.party_status == "active"
 
 default permitted := false
 
-# art. 4.3, 6.3, 11.2: a person takes a seat of its own party, or a seat that belongs to no
-# signatory, when its role is the seat's role.
-permitted if {
-	action == "assign_seat"
-	active
-	principal.role == seat_token_role[seat.role]
-	seat.held_by_party == principal.party
+# ---------------------------------------------------------------------------------------------
+# Seats are appointed, not taken (art. 4.3, 6.3, 6.4, 11.2; ADR 0005)
+# ---------------------------------------------------------------------------------------------
+
+holder := object.get(input, "holder", {})
+
+# Who appoints the holder of this seat:
+# - "party": a seat that belongs to a party (its council delegate, its managers seats, its
+#   board seat) is the party's to fill (art. 4.3, 6.3a-b, 11.2);
+# - "board_chair": the board's secretary seat (art. 4.3: the chain director as secretary);
+# - "board_secretary": the partner council's secretary, appointed by the board (6.4), and the
+#   board seats of non-signatory bodies (OM, RIEC, Inspectie SZW, ... art. 4.3), on the board's
+#   behalf by its secretary.
+default authority := "none"
+
+authority := "party" if is_string(seat.held_by_party)
+
+authority := "board_chair" if {
+	seat.held_by_party == null
+	seat.body == "regional_board"
+	seat.role == "board_secretary"
 }
+
+authority := "board_secretary" if {
+	seat.held_by_party == null
+	seat.body == "regional_board"
+	seat.role != "board_secretary"
+}
+
+authority := "board_secretary" if {
+	seat.held_by_party == null
+	seat.body == "partner_council"
+	seat.role == "council_secretary"
+}
+
+default appointing_authority := false
+
+appointing_authority if {
+	authority == "party"
+	principal.role == "party_representative"
+	principal.party == seat.held_by_party
+}
+
+appointing_authority if {
+	authority == "board_chair"
+	holds("regional_board", {"board_chair"})
+}
+
+appointing_authority if {
+	authority == "board_secretary"
+	holds("regional_board", {"board_secretary"})
+}
+
+# The appointed holder: a person of the seat's party (or, for a seat of no signatory, of the
+# active party on whose behalf it will sit and whose token it will carry).
+default holder_fits := false
+
+holder_fits if {
+	authority == "party"
+	holder.party == seat.held_by_party
+	holder.party_status == "active"
+}
+
+holder_fits if {
+	authority in {"board_chair", "board_secretary"}
+	holder.party_status == "active"
+}
+
+default seat_held := false
+
+seat_held if is_string(seat.holder_person)
 
 permitted if {
 	action == "assign_seat"
 	active
-	principal.role == seat_token_role[seat.role]
-	seat.held_by_party == null
+	appointing_authority
+	holder_fits
+}
+
+# The holder leaves its seat, or the appointing authority ends the appointment.
+permitted if {
+	action == "release_seat"
+	active
+	own(seat)
+}
+
+permitted if {
+	action == "release_seat"
+	active
+	appointing_authority
+}
+
+authority_reasons := {
+	"party": "a seat that belongs to a party is appointed by a person of that party with role party_representative, and held by a person of that party (art. 4.3, art. 6.3, art. 11.2)",
+	"board_chair": "the regional board's secretary seat is appointed by the holder of the board chair seat (art. 4.2, art. 4.3)",
+	"board_secretary": "the seats of non-signatory bodies on the regional board and the partner council's secretary are appointed on the board's behalf by the holder of the board secretary seat (art. 4.3, art. 6.4)",
+	"none": "this seat has no appointing authority in the covenant (art. 4.3, art. 6.3, art. 11.2)",
+}
+
+seat_denials contains sprintf("Denied: %v.", [authority_reasons[authority]]) if {
+	action in {"assign_seat", "release_seat"}
+	not appointing_authority
+}
+
+seat_denials contains sprintf("Denied: seat %v is held; a held seat changes only by its appointing authority (re-appointment) or by the holder's release, never by someone else taking it (art. 4.3, art. 6.3, art. 6.4).", [seat.seat_id]) if {
+	action == "assign_seat"
+	seat_held
+	not appointing_authority
+}
+
+seat_denials contains "Denied: the appointed holder must be a person of the seat's own party, and of an active party (art. 4.3, art. 6.3a, art. 21.3, art. 23.2)." if {
+	action == "assign_seat"
+	appointing_authority
+	not holder_fits
+}
+
+seat_denials contains "Denied: only active parties appoint or release seats (art. 21.3, art. 23.2)." if {
+	action in {"assign_seat", "release_seat"}
+	not active
+}
+
+# ---------------------------------------------------------------------------------------------
+# The process directors, designated by the managers (art. 11.2, 12.1, 12.3)
+# ---------------------------------------------------------------------------------------------
+
+permitted if {
+	action in {"designate_process_director", "revoke_process_director"}
+	active
+	holds("managers", {"manager"})
 }
 
 # art. 5, 6.6b: members put matters to their body; partner council members also to the board.
@@ -177,21 +292,27 @@ permitted if {
 	holds("regional_board", {"board_chair", "board_secretary"})
 }
 
-# art. 13.4: the process director holds a dispute about a case director (a function, not a
-# seat: the role decides).
-permitted if {
-	action in {"escalate_dispute", "resolve_dispute"}
-	active
+# The caller is (a person of) the forum holding the dispute now.
+default holds_forum := false
+
+# art. 13.4: the process director holds a dispute about a case director: a person the
+# managers designated (12.1, governance's own roster), not any holder of the token role.
+holds_forum if {
 	input.forum == "process_director"
 	principal.role == "process_director"
+	"process_director" in functions
 }
 
 # art. 12.4, 11.4, 13.4: the managers, the partner council or the board holding a dispute.
+holds_forum if {
+	some body, roles in forum_seats[input.forum]
+	holds(body, roles)
+}
+
 permitted if {
 	action in {"escalate_dispute", "resolve_dispute"}
 	active
-	some body, roles in forum_seats[input.forum]
-	holds(body, roles)
+	holds_forum
 }
 
 # art. 6.6c, 11.3a: the managers adopt the work process the partner council established.
@@ -202,11 +323,87 @@ permitted if {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Reading the bodies' matters: by a seat, never by the token role alone (ADR 0005)
+# ---------------------------------------------------------------------------------------------
+
+# A seat the caller holds itself in this body, whatever its role there.
+seated_in(body) if {
+	some s in held
+	own(s)
+	s.body == body
+}
+
+# art. 5.5, 7.5: the board's and the partner council's meetings are not public; their
+# proposals and meetings are read by the holders of a seat in the body concerned.
+permitted if {
+	action in {"read_proposal", "read_meeting"}
+	active
+	seated_in(input.body)
+}
+
+# art. 20.2, 20.4: an application reaches the board via the managers, and all parties approve
+# it through their delegates: the seat holders of the board, the council and the managers read it.
+permitted if {
+	action == "read_accession"
+	active
+	some body in {"regional_board", "partner_council", "managers"}
+	seated_in(body)
+}
+
+# art. 20: the applicant organisation reads its own application.
+permitted if {
+	action == "read_accession"
+	principal.party_status in {"active", "applicant"}
+	principal.party == input.party
+}
+
+# art. 11.4, 12.4, 13.4: a dispute is read by the person who registered it for its party and
+# by the forum holding it now; not by colleagues of either with the same role claim.
+registrant := object.get(input, "registered_by", {})
+
+default registered_it := false
+
+registered_it if {
+	is_string(registrant.person)
+	registrant.person == principal.person
+	registrant.party == principal.party
+}
+
+permitted if {
+	action == "read_dispute"
+	active
+	registered_it
+}
+
+permitted if {
+	action == "read_dispute"
+	active
+	holds_forum
+}
+
+# art. 11.3d: the managers report yearly to the regional board: the holders of a managers seat
+# and of a board seat read the report.
+permitted if {
+	action == "read_annual_report"
+	active
+	holds("managers", {"manager"})
+}
+
+permitted if {
+	action == "read_annual_report"
+	active
+	seated_in("regional_board")
+}
+
+# ---------------------------------------------------------------------------------------------
 # Reasons
 # ---------------------------------------------------------------------------------------------
 
 explanations := {
-	"assign_seat": "a person takes a seat of its own party, or of no signatory, with the seat's role (art. 4.3, 6.3, 11.2)",
+	"assign_seat": "a seat's holder is appointed by its appointing authority (art. 4.3, art. 6.3, art. 6.4, art. 11.2)",
+	"release_seat": "a seat is released by its holder or by its appointing authority (art. 4.3, art. 6.3, art. 6.4, art. 11.2)",
+	"designate_process_director": "the managers (a holder of a managers seat) designate the process directors (art. 11.2, art. 12.1)",
+	"revoke_process_director": "the managers (a holder of a managers seat) revoke a process director's designation (art. 11.2, art. 12.1)",
 	"propose": "only members of a body put matters to it; partner council members also to the board (art. 5, 6.6b)",
 	"cast_vote": "only the holder of a voting seat of this body votes, from its own seat (art. 5, 7.1)",
 	"record_written_input": "a party gives its own written input; the chair or secretary records input and hearings (art. 5.3, 7.2)",
@@ -222,6 +419,11 @@ explanations := {
 	"escalate_dispute": "only the forum holding the dispute takes it further (art. 11.4, 12.4, 13.4)",
 	"resolve_dispute": "only the forum holding the dispute settles it (art. 11.4, 12.4, 13.4)",
 	"adopt_policy_revision": "the managers adopt the work process (art. 6.6c, 11.3a)",
+	"read_proposal": "the body's matters are not public: only a holder of a seat in the body concerned reads its proposals (art. 5.5, 7.5)",
+	"read_meeting": "the body's meetings are not public: only a holder of a seat in the body concerned reads them (art. 5.5, 7.5)",
+	"read_accession": "an accession application is read by the holders of a seat in the regional board, the partner council or the managers, and by the applicant itself (art. 20.2, 20.4)",
+	"read_dispute": "a dispute is read only by the person who registered it for its party and by the forum holding it: the designated process director, the managers, the partner council's secretary or the board's chair and secretary (art. 11.4, 12.4, 13.4)",
+	"read_annual_report": "the managers' annual report is read by the holders of a managers seat and of a regional board seat (art. 11.3d)",
 }
 
 default decision := {"allow": false, "reasons": ["No governance rule permitted this; denied by default."], "obligations": []}
@@ -231,4 +433,12 @@ decision := {"allow": true, "reasons": [sprintf("Permitted: %v.", [explanations[
 decision := {"allow": false, "reasons": [sprintf("Denied: %v.", [explanations[action]])], "obligations": []} if {
 	not permitted
 	explanations[action]
+	count(seat_denials) == 0
+}
+
+# Seats: the specific reason (who appoints this seat; a held seat is not taken over).
+decision := {"allow": false, "reasons": sort([r | some r in seat_denials]), "obligations": []} if {
+	not permitted
+	explanations[action]
+	count(seat_denials) > 0
 }

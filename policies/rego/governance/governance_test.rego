@@ -13,6 +13,8 @@ decide(inp) := d if {
 	k := object.get(inp, "kind", null)
 	y := object.get(inp, "party", null)
 	f := object.get(inp, "forum", null)
+	o := object.get(inp, "holder", null)
+	r := object.get(inp, "registered_by", null)
 	d := data.zorgtafel.governance.decision with input.action as a
 		with input.principal as p
 		with input.seats_held as h
@@ -21,6 +23,8 @@ decide(inp) := d if {
 		with input.kind as k
 		with input.party as y
 		with input.forum as f
+		with input.holder as o
+		with input.registered_by as r
 }
 
 grave := "00000099000000000016"
@@ -46,33 +50,145 @@ council_secretary := seat_of("partner_council.secretary", "partner_council", "co
 
 manager_seat := seat_of("managers.h", "managers", "manager", helmond, helmond)
 
-# -- assign_seat ------------------------------------------------------------------------------
+# -- assign_seat and release_seat: appointed, not taken (art. 4.3, 6.3, 6.4, 11.2) -----------
 
-test_person_takes_own_partys_seat_with_its_role if {
-	seat := object.union(asten_delegate, {"holder_party": null, "holder_person": null})
-	decide({"action": "assign_seat", "principal": who(asten, "council_delegate"), "seat": seat}).allow == true
-}
+vacant(seat) := object.union(seat, {"holder_party": null, "holder_person": null})
 
-test_person_takes_non_signatory_seat_with_its_role if {
-	seat := object.union(secretary_seat, {"holder_party": null, "holder_person": null})
-	decide({"action": "assign_seat", "principal": who(asten, "board_secretary"), "seat": seat}).allow == true
-}
+appointee(party) := {"party": party, "person": "p-2", "party_status": "active"}
 
-test_person_cannot_take_another_partys_seat if {
-	d := decide({"action": "assign_seat", "principal": who(asten, "board_chair"), "seat": chair_seat})
-	d.allow == false
+rep(party) := who(party, "party_representative")
+
+assign(principal, seats, seat, holder) := decide({"action": "assign_seat", "principal": principal, "seats_held": seats, "seat": seat, "holder": holder})
+
+cites(d, text) if {
 	some r in d.reasons
-	contains(r, "art. 4.3")
+	contains(r, text)
 }
 
-test_person_cannot_take_seat_with_another_role if {
-	seat := object.union(secretary_seat, {"holder_party": null, "holder_person": null})
-	decide({"action": "assign_seat", "principal": who(asten, "board_member"), "seat": seat}).allow == false
+riec_seat := seat_of("regional_board.07", "regional_board", "board_member", null, null)
+
+test_party_representative_appoints_its_partys_delegate if {
+	assign(rep(asten), [], vacant(asten_delegate), appointee(asten)).allow == true
 }
 
-test_excluded_party_takes_no_seat if {
-	p := object.union(who(asten, "council_delegate"), {"party_status": "excluded"})
-	decide({"action": "assign_seat", "principal": p, "seat": asten_delegate}).allow == false
+test_party_representative_appoints_its_partys_board_and_managers_seats if {
+	assign(rep(grave), [], vacant(chair_seat), appointee(grave)).allow == true
+	assign(rep(helmond), [], vacant(manager_seat), appointee(helmond)).allow == true
+}
+
+test_a_person_of_the_party_without_the_representative_role_appoints_nothing if {
+	d := assign(who(asten, "council_delegate"), [], vacant(asten_delegate), appointee(asten))
+	d.allow == false
+	cites(d, "party_representative")
+	cites(d, "art. 6.3")
+}
+
+test_another_partys_representative_cannot_appoint_to_a_partys_seat if {
+	d := assign(rep(asten), [], vacant(chair_seat), appointee(asten))
+	d.allow == false
+	cites(d, "art. 4.3")
+}
+
+test_a_partys_seat_is_held_by_a_person_of_that_party if {
+	d := assign(rep(grave), [], vacant(chair_seat), appointee(asten))
+	d.allow == false
+	cites(d, "seat's own party")
+}
+
+test_the_holder_must_be_of_an_active_party if {
+	h := object.union(appointee(asten), {"party_status": "excluded"})
+	assign(rep(asten), [], vacant(asten_delegate), h).allow == false
+}
+
+test_the_chair_appoints_the_board_secretary if {
+	assign(who(grave, "board_chair"), [chair_seat], vacant(secretary_seat), appointee(helmond)).allow == true
+}
+
+test_nobody_else_appoints_the_board_secretary if {
+	d := assign(who(helmond, "board_secretary"), [], vacant(secretary_seat), appointee(helmond))
+	d.allow == false
+	cites(d, "board chair seat")
+	assign(rep(helmond), [], vacant(secretary_seat), appointee(helmond)).allow == false
+	assign(who(grave, "board_chair"), [], vacant(secretary_seat), appointee(helmond)).allow == false
+}
+
+test_the_board_secretary_appoints_the_council_secretary_6_4 if {
+	assign(who(asten, "board_secretary"), [secretary_seat], vacant(council_secretary), appointee(helmond)).allow == true
+}
+
+test_nobody_else_appoints_the_council_secretary_6_4 if {
+	d := assign(who(asten, "council_secretary"), [], vacant(council_secretary), appointee(asten))
+	d.allow == false
+	cites(d, "art. 6.4")
+	assign(who(grave, "board_chair"), [chair_seat], vacant(council_secretary), appointee(asten)).allow == false
+}
+
+test_the_board_secretary_appoints_a_non_signatorys_board_seat_4_3 if {
+	assign(who(asten, "board_secretary"), [secretary_seat], riec_seat, appointee(helmond)).allow == true
+}
+
+test_a_partys_person_cannot_take_a_non_signatorys_board_seat_4_3 if {
+	d := assign(who(asten, "board_member"), [], riec_seat, appointee(asten))
+	d.allow == false
+	cites(d, "non-signatory")
+	cites(d, "art. 4.3")
+	assign(rep(asten), [asten_delegate], riec_seat, appointee(asten)).allow == false
+}
+
+test_a_held_seat_is_not_taken_over if {
+	d := assign(who(asten, "board_chair"), [], chair_seat, appointee(asten))
+	d.allow == false
+	cites(d, "is held")
+	held_secretary := object.union(secretary_seat, {"holder_person": "someone"})
+	d2 := assign(who(asten, "board_secretary"), [], held_secretary, appointee(asten))
+	d2.allow == false
+	cites(d2, "is held")
+}
+
+test_the_appointing_authority_re_appoints_a_held_seat if {
+	assign(rep(grave), [], chair_seat, appointee(grave)).allow == true
+	held_secretary := object.union(secretary_seat, {"holder_person": "someone"})
+	assign(who(grave, "board_chair"), [chair_seat], held_secretary, appointee(asten)).allow == true
+}
+
+test_excluded_party_appoints_no_seat if {
+	p := object.union(rep(asten), {"party_status": "excluded"})
+	d := assign(p, [], vacant(asten_delegate), appointee(asten))
+	d.allow == false
+	cites(d, "art. 23.2")
+}
+
+release(principal, seats, seat) := decide({"action": "release_seat", "principal": principal, "seats_held": seats, "seat": seat})
+
+test_the_holder_releases_its_seat if {
+	release(who(asten, "council_delegate"), [asten_delegate], asten_delegate).allow == true
+}
+
+test_the_appointing_authority_releases_a_seat if {
+	release(rep(asten), [], asten_delegate).allow == true
+	release(who(grave, "board_chair"), [chair_seat], secretary_seat).allow == true
+}
+
+test_someone_else_does_not_release_a_seat if {
+	held := object.union(asten_delegate, {"holder_person": "someone"})
+	d := release(who(asten, "council_delegate"), [], held)
+	d.allow == false
+	cites(d, "art. 6.3")
+	release(rep(grave), [], held).allow == false
+}
+
+# -- process directors, designated by the managers (art. 11.2, 12.1) -------------------------
+
+test_a_manager_designates_and_revokes_process_directors if {
+	decide({"action": "designate_process_director", "principal": who(helmond, "manager"), "seats_held": [manager_seat], "party": asten}).allow == true
+	decide({"action": "revoke_process_director", "principal": who(helmond, "manager"), "seats_held": [manager_seat], "party": asten}).allow == true
+}
+
+test_a_manager_without_a_managers_seat_designates_nobody if {
+	d := decide({"action": "designate_process_director", "principal": who(helmond, "manager"), "seats_held": [], "party": asten})
+	d.allow == false
+	cites(d, "art. 12.1")
+	decide({"action": "revoke_process_director", "principal": who(asten, "process_director"), "seats_held": [asten_delegate], "party": asten}).allow == false
 }
 
 # -- propose ----------------------------------------------------------------------------------
@@ -181,8 +297,16 @@ test_delegate_records_no_notice_of_default if {
 
 # -- disputes ---------------------------------------------------------------------------------
 
+designated(party) := object.union(who(party, "process_director"), {"functions": ["process_director"]})
+
 test_process_director_escalates_case_director_dispute if {
-	decide({"action": "escalate_dispute", "principal": who(asten, "process_director"), "forum": "process_director"}).allow == true
+	decide({"action": "escalate_dispute", "principal": designated(asten), "forum": "process_director"}).allow == true
+	decide({"action": "resolve_dispute", "principal": designated(asten), "forum": "process_director"}).allow == true
+}
+
+test_the_token_role_alone_does_not_hold_the_process_directors_forum if {
+	decide({"action": "escalate_dispute", "principal": who(asten, "process_director"), "forum": "process_director"}).allow == false
+	decide({"action": "resolve_dispute", "principal": who(asten, "process_director"), "forum": "process_director"}).allow == false
 }
 
 test_manager_cannot_escalate_from_process_director if {
@@ -214,4 +338,105 @@ test_delegate_does_not_adopt_work_process if {
 
 test_unknown_action_is_denied if {
 	decide({"action": "seize_power", "principal": who(grave, "board_chair"), "seats_held": [chair_seat]}).allow == false
+}
+
+# -- reading the bodies' matters: from a seat, not from the token role (art. 5.5, 7.5, 11.3d,
+# 11.4, 12.4, 13.4, 20) ------------------------------------------------------------------------
+
+read(action, principal, seats, facts) := decide(object.union({"action": action, "principal": principal, "seats_held": seats}, facts))
+
+test_a_seat_holder_reads_its_bodys_proposals_and_meetings if {
+	read("read_proposal", who(asten, "council_delegate"), [asten_delegate], {"body": "partner_council"}).allow == true
+	read("read_meeting", who(grave, "board_chair"), [chair_seat], {"body": "regional_board"}).allow == true
+	read("read_meeting", who(asten, "board_secretary"), [secretary_seat], {"body": "regional_board"}).allow == true
+}
+
+test_a_member_role_without_a_seat_reads_no_proposal_or_meeting if {
+	d := read("read_proposal", who(asten, "council_delegate"), [], {"body": "partner_council"})
+	d.allow == false
+	cites(d, "art. 5.5, 7.5")
+	read("read_meeting", who(grave, "board_chair"), [], {"body": "regional_board"}).allow == false
+}
+
+test_a_seat_in_another_body_reads_nothing_of_this_one if {
+	read("read_proposal", who(asten, "council_delegate"), [asten_delegate], {"body": "regional_board"}).allow == false
+	read("read_meeting", who(helmond, "manager"), [manager_seat], {"body": "partner_council"}).allow == false
+}
+
+test_a_seat_held_for_another_party_does_not_count if {
+	# the same person id, authenticated as another party, holds no seat there
+	read("read_proposal", who(helmond, "council_delegate"), [asten_delegate], {"body": "partner_council"}).allow == false
+}
+
+applicant := "77000000000000000001"
+
+test_the_bodies_seat_holders_read_an_accession if {
+	read("read_accession", who(asten, "council_delegate"), [asten_delegate], {"party": applicant}).allow == true
+	read("read_accession", who(grave, "board_chair"), [chair_seat], {"party": applicant}).allow == true
+	read("read_accession", who(helmond, "manager"), [manager_seat], {"party": applicant}).allow == true
+}
+
+test_the_applicant_reads_its_own_accession if {
+	p := object.union(who(applicant, "manager"), {"party_status": "applicant"})
+	read("read_accession", p, [], {"party": applicant}).allow == true
+	read("read_accession", p, [], {"party": asten}).allow == false
+}
+
+test_a_member_role_without_a_seat_reads_no_accession if {
+	d := read("read_accession", who(asten, "council_delegate"), [], {"party": applicant})
+	d.allow == false
+	cites(d, "art. 20.2, 20.4")
+}
+
+test_the_registrant_reads_its_dispute if {
+	by := {"party": asten, "person": "p-1"}
+	read("read_dispute", who(asten, "caseworker"), [], {"forum": "managers", "registered_by": by}).allow == true
+}
+
+test_a_colleague_of_the_registrant_reads_no_dispute if {
+	by := {"party": asten, "person": "p-9"}
+	d := read("read_dispute", who(asten, "caseworker"), [], {"forum": "managers", "registered_by": by})
+	d.allow == false
+	cites(d, "art. 11.4, 12.4, 13.4")
+	# the same person id at another party is not the registrant
+	other := {"party": helmond, "person": "p-1"}
+	read("read_dispute", who(asten, "caseworker"), [], {"forum": "managers", "registered_by": other}).allow == false
+}
+
+test_a_dispute_without_a_known_registrant_is_read_by_its_forum_only if {
+	by := {"party": asten, "person": null}
+	read("read_dispute", who(asten, "caseworker"), [], {"forum": "managers", "registered_by": by}).allow == false
+	read("read_dispute", who(helmond, "manager"), [manager_seat], {"forum": "managers", "registered_by": by}).allow == true
+}
+
+test_the_forum_holding_a_dispute_reads_it if {
+	by := {"party": asten, "person": "p-9"}
+	read("read_dispute", designated(asten), [], {"forum": "process_director", "registered_by": by}).allow == true
+	read("read_dispute", who(asten, "council_secretary"), [council_secretary], {"forum": "partner_council", "registered_by": by}).allow == true
+	read("read_dispute", who(grave, "board_chair"), [chair_seat], {"forum": "regional_board", "registered_by": by}).allow == true
+}
+
+test_a_forum_that_does_not_hold_the_dispute_reads_it_not if {
+	by := {"party": asten, "person": "p-9"}
+	read("read_dispute", who(helmond, "manager"), [manager_seat], {"forum": "regional_board", "registered_by": by}).allow == false
+	read("read_dispute", who(asten, "process_director"), [], {"forum": "process_director", "registered_by": by}).allow == false
+}
+
+test_the_managers_and_the_board_read_the_annual_report if {
+	read("read_annual_report", who(helmond, "manager"), [manager_seat], {}).allow == true
+	read("read_annual_report", who(grave, "board_chair"), [chair_seat], {}).allow == true
+	read("read_annual_report", who(asten, "board_secretary"), [secretary_seat], {}).allow == true
+}
+
+test_a_report_role_without_a_seat_reads_no_annual_report if {
+	d := read("read_annual_report", who(helmond, "manager"), [], {})
+	d.allow == false
+	cites(d, "art. 11.3d")
+	read("read_annual_report", who(asten, "council_delegate"), [asten_delegate], {}).allow == false
+}
+
+test_an_inactive_party_reads_no_body_matter if {
+	p := object.union(who(grave, "board_chair"), {"party_status": "excluded"})
+	read("read_meeting", p, [chair_seat], {"body": "regional_board"}).allow == false
+	read("read_annual_report", p, [chair_seat], {}).allow == false
 }

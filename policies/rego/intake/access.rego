@@ -1,15 +1,24 @@
 # METADATA
-# title: Who may read or act on a nomination (art. 1.1, 1.15, 8.4c, 12.2a, 16.2)
+# title: Who may read or act on a nomination (art. 1.1, 1.15, 8.4c, 12.2a, 12.3, 16.2, Bijlage 3)
 # description: >-
 #   The nomination holds the subject's identity, provided by the nominating party (art. 12.2a:
 #   information is exchanged between the process director and the nominating party; the
-#   nominating party is its provider, art. 16.2). Only they read it. A party asked in a triage
-#   round learns only what it needs to answer: the pseudonym, the themes and the question
-#   (art. 1.15, need to know 8.4c). Only the nominating party withdraws its own nomination
-#   (art. 16.1: it keeps its own powers). Anyone else sees nothing (art. 8.4c, Bijlage 3).
+#   nominating party is its provider, art. 16.2). A token role says what job a person has, never
+#   that they direct this nomination (ADR 0005): a person is a process director only when the
+#   roster holds them as one (principal.functions, art. 11.2, 12.1). Until a process director
+#   takes a nomination up (the first assessment, or an escalation from the queue) any designated
+#   process director may read and take it up (the intake queue); afterwards only THAT person
+#   acts on it, on behalf of the nominating party (art. 12.3). A party asked in a triage round
+#   learns only what it needs to answer (art. 1.15, 8.4c). Only the nominating party withdraws
+#   its own nomination (art. 16.1). With the subject's consent refused and no safety override
+#   recorded, nothing is shared beyond the nominating party and its process director (Bijlage 3,
+#   MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2). A person who nominated
+#   known persons as often as the limit allows within the window nominates no more until it has
+#   passed (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
+#   the roster read the probing flags (art. 11).
 #   Input contract: schemas/intake.access.input.schema.json. Query: data.zorgtafel.intake.access.decision
 # custom:
-#   articles: ["art. 1.1", "art. 1.15", "art. 8.4c", "art. 12.2a", "art. 16.1", "art. 16.2", "Bijlage 3"]
+#   articles: ["art. 1.1", "art. 1.15", "art. 8.4c", "art. 11", "art. 12.2a", "art. 12.3", "art. 16.1", "art. 16.2", "Bijlage 2", "Bijlage 3"]
 package zorgtafel.intake.access
 
 import rego.v1
@@ -20,36 +29,112 @@ nomination := object.get(input, "nomination", {})
 
 party := object.get(principal, "party", "")
 
+person := object.get(principal, "person", "")
+
+functions := {f | some f in object.get(principal, "functions", [])}
+
+director := object.get(nomination, "process_director", {})
+
+known_actions := {
+	"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage",
+	"ask_in_triage", "assess", "start_triage", "decide_routing", "record_safety_override",
+	"nominate", "list_probing_flags",
+}
+
 is_nominating_party if {
 	party != ""
 	party == nomination.nominating_party
 }
 
-# art. 1.12, 12.2a: the process director (Zorgcoördinator Mensenhandel) handles every nomination.
-is_process_director if principal.role == "process_director"
+# Bijlage 3, 8.4c: of the nominating party, the person who nominated has the part in it (the
+# provider's worker of art. 12.2a); a colleague whose token carries the same role does not.
+is_nominator if {
+	is_nominating_party
+	person != ""
+	person == nomination.nominated_by
+}
+
+# art. 11.2, 12.1: designated by the managers, as the roster holds it; the token role alone
+# grants nothing.
+is_designated if {
+	party != ""
+	person != ""
+	"process_director" in functions
+}
+
+has_director if object.get(director, "person", "") != ""
+
+# art. 12.3: the designated person who took this nomination up directs it.
+is_its_director if {
+	is_designated
+	has_director
+	object.get(director, "party", "") == party
+	object.get(director, "person", "") == person
+}
+
+# The intake queue: nobody has taken the nomination (or the one it is linked to) up yet.
+in_queue if {
+	object.get(nomination, "status", "") in {"nominated", "linked"}
+	not has_director
+}
+
+default may_direct := false
+
+may_direct if is_its_director
+
+may_direct if {
+	is_designated
+	in_queue
+}
 
 is_asked if {
 	party != ""
 	party in object.get(nomination, "asked_parties", [])
 }
 
+# Bijlage 3: consent given or not asked allows sharing; refused (or an override stated but not
+# recorded) needs a recorded safety override.
+default consent_allows_sharing := false
+
+consent_allows_sharing if not object.get(nomination, "consent", "") in {"refused", "safety_override"}
+
+consent_allows_sharing if nomination.safety_override == true
+
+escalations := {"zvh_brabant_zuidoost", "zvh_brabant_noordoost"}
+
+routing := object.get(input, "routing", "")
+
+probing := object.get(input, "probing", {})
+
+default within_probe_limit := false
+
+within_probe_limit if probing.matches < probing.limit
+
 default allowed := false
 
-# art. 12.2a, 16.2: the provider and the process director read the nomination.
+# art. 1.1: a party nominates, unless this person is rate-limited for probing.
 allowed if {
-	input.action == "read_nomination"
-	is_nominating_party
+	input.action == "nominate"
+	party != ""
+	within_probe_limit
 }
 
+# art. 12.2a, 16.2: the provider reads its nomination, through the person who nominated.
 allowed if {
 	input.action == "read_nomination"
-	is_process_director
+	is_nominator
 }
 
-# art. 16.1: the nominating party withdraws what it nominated.
+# art. 12.2a, 12.3: its process director, or any designated one while it is in the queue.
+allowed if {
+	input.action in {"read_nomination", "assess"}
+	may_direct
+}
+
+# art. 16.1: the nominating party withdraws what it nominated (by the person who nominated).
 allowed if {
 	input.action == "withdraw_nomination"
-	is_nominating_party
+	is_nominator
 }
 
 # art. 1.15, 8.4c: asked parties read the question and answer it.
@@ -58,33 +143,92 @@ allowed if {
 	is_asked
 }
 
+# The process director who runs the triage reads the question it asked.
+allowed if {
+	input.action == "read_triage_question"
+	is_its_director
+}
+
+# art. 1.15, 12.2b, 12.3: its process director asks other parties, with consent or a recorded
+# safety override (Bijlage 3).
+allowed if {
+	input.action == "start_triage"
+	is_its_director
+	consent_allows_sharing
+}
+
 # art. 1.15, 21.3, 23.2: only an active party of the covenant is asked in a triage round (it
 # learns the pseudonym, the themes and the question).
 allowed if {
 	input.action == "ask_in_triage"
-	is_process_director
+	is_its_director
+	consent_allows_sharing
 	input.candidate.status == "active"
 }
 
-# The process director who runs the triage reads the question it asked.
+# Bijlage 2: escalation to a ZVH at any time, also from the queue (taking it up).
 allowed if {
-	input.action == "read_triage_question"
-	is_process_director
+	input.action == "decide_routing"
+	routing in escalations
+	may_direct
+}
+
+allowed if {
+	input.action == "decide_routing"
+	routing == "regular_care"
+	is_its_director
+}
+
+# 12.2e, Bijlage 3: a case meeting shares the subject's data with the invitees.
+allowed if {
+	input.action == "decide_routing"
+	routing == "case_meeting"
+	is_its_director
+	consent_allows_sharing
+}
+
+# Bijlage 3: the safety override is recorded by the nomination's process director.
+allowed if {
+	input.action == "record_safety_override"
+	is_its_director
+}
+
+# art. 11: the managers follow up probing.
+allowed if {
+	input.action == "list_probing_flags"
+	party != ""
+	person != ""
+	"manager" in functions
+}
+
+# The nominating party that is not also its process director sees its nomination without the
+# pseudonym or the links (issue 13 point 7: the nominator learns nothing of other nominations).
+obligations contains {"type": "nominator_view", "reason": "The nominating party is not told whether the person is known to the Zorgtafel (Bijlage 3, GDPR art. 32)."} if {
+	input.action == "read_nomination"
+	allowed
+	not may_direct
 }
 
 grants contains "The nominating party provided this information and may read it (art. 12.2a, art. 16.2)." if {
 	allowed
 	input.action == "read_nomination"
-	is_nominating_party
+	is_nominator
 }
 
-grants contains "The process director assesses and directs the case (art. 12.2a)." if {
+grants contains "The nomination's process director acts on it on behalf of the nominating party (art. 12.2a, art. 12.3)." if {
 	allowed
-	is_process_director
-	not is_nominating_party
+	is_its_director
 }
 
-grants contains "Only the nominating party withdraws its nomination (art. 16.1)." if {
+grants contains "A designated process director may take up a nomination from the intake queue (art. 12.2a, art. 12.3)." if {
+	allowed
+	not is_its_director
+	is_designated
+	in_queue
+	input.action in {"read_nomination", "assess", "decide_routing"}
+}
+
+grants contains "The person who nominated withdraws the nomination for the nominating party (art. 16.1)." if {
 	allowed
 	input.action == "withdraw_nomination"
 }
@@ -95,12 +239,56 @@ grants contains "The party was asked in the triage round and learns what it need
 	is_asked
 }
 
-denials contains "Only the nominating party and the process director read a nomination; other parties see nothing of it (art. 8.4c, art. 12.2a)." if {
+grants contains "An active party of the covenant may be asked in a triage round (art. 1.15)." if {
+	allowed
+	input.action == "ask_in_triage"
+}
+
+grants contains "A party nominates a case (art. 1.1)." if {
+	allowed
+	input.action == "nominate"
+}
+
+grants contains "A manager of the Zorgtafel follows up probing flags (art. 11, Bijlage 3)." if {
+	allowed
+	input.action == "list_probing_flags"
+}
+
+# -- denials -------------------------------------------------------------------------------------
+directed_actions := {
+	"assess", "start_triage", "ask_in_triage", "decide_routing", "record_safety_override",
+	"read_nomination", "read_triage_question",
+}
+
+denials contains "Only the person who nominated and the nomination's process director read a nomination; other parties, and colleagues without a part in it, see nothing of it (art. 8.4c, art. 12.2a, art. 12.3, Bijlage 3)." if {
 	input.action == "read_nomination"
 	not allowed
 }
 
-denials contains "Only the nominating party withdraws its nomination (art. 16.1)." if {
+denials contains "The caller is not designated as a process director: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1)." if {
+	input.action in directed_actions
+	not allowed
+	not is_designated
+	not is_nominating_party
+	not is_asked
+}
+
+denials contains "Only the nomination's own process director acts on it, on behalf of the nominating party; a process director of another nomination or case has no part in it (art. 12.3, art. 8.4c)." if {
+	input.action in directed_actions
+	not allowed
+	is_designated
+	not may_direct
+	not is_asked
+}
+
+denials contains "The subject refused consent and no safety override is recorded: nothing is shared beyond the nominating party and its process director (Bijlage 3, consent, MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2)." if {
+	input.action in {"start_triage", "ask_in_triage", "decide_routing"}
+	not allowed
+	is_its_director
+	not consent_allows_sharing
+}
+
+denials contains "Only the person who nominated withdraws the nomination for the nominating party; a colleague without a part in it does not (art. 16.1, Bijlage 3)." if {
 	input.action == "withdraw_nomination"
 	not allowed
 }
@@ -112,21 +300,28 @@ denials contains "Only parties asked in the triage round see its question or ans
 
 denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(object.get(input, "candidate", {}), "party", null), object.get(object.get(input, "candidate", {}), "status", null)]) if {
 	input.action == "ask_in_triage"
+	is_its_director
+	consent_allows_sharing
 	not allowed
 }
 
-grants contains "An active party of the covenant may be asked in a triage round (art. 1.15)." if {
-	allowed
-	input.action == "ask_in_triage"
+denials contains sprintf("Repeated nominations of persons already known are rate-limited to prevent identification: %v in %v s reached the limit of %v; the managers are informed (Bijlage 3, GDPR art. 32).", [object.get(probing, "matches", null), object.get(probing, "window_s", null), object.get(probing, "limit", null)]) if {
+	input.action == "nominate"
+	not allowed
+}
+
+denials contains "Only a manager of the Zorgtafel, seated on the roster, reads the probing flags (art. 11, Bijlage 3)." if {
+	input.action == "list_probing_flags"
+	not allowed
 }
 
 denials contains sprintf("Unknown action %v; denied by default.", [object.get(input, "action", null)]) if {
-	not input.action in {"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage", "ask_in_triage"}
+	not input.action in known_actions
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default (Bijlage 3)."], "obligations": []}
 
-decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": []} if allowed
+decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": [o | some o in obligations]} if allowed
 
 decision := {"allow": false, "reasons": sort([r | some r in denials]), "obligations": []} if {
 	not allowed

@@ -9,35 +9,112 @@ decide(action, principal, nomination) := d if {
 }
 
 decide_for(action, principal, nomination, candidate) := d if {
+	d := decide_all(action, principal, nomination, candidate, null, null)
+}
+
+decide_all(action, principal, nomination, candidate, routing, probing) := d if {
 	a := action
 	p := principal
 	n := nomination
 	c := candidate
+	r := routing
+	pr := probing
 	d := data.zorgtafel.intake.access.decision with input.action as a
 		with input.principal as p
 		with input.nomination as n
 		with input.candidate as c
+		with input.routing as r
+		with input.probing as pr
 }
 
 nominator := "00000099000000000001"
+
+helmond := "00000099000000000018"
 
 asked := "00000099000000000040"
 
 outsider := "00000099000000000050"
 
-nom := {"case_id": "c1", "nominating_party": nominator, "status": "triage", "asked_parties": [asked]}
+pd := {"party": helmond, "person": "pd-1"}
 
-who(party, role) := {"party": party, "role": role}
+nom := {
+	"case_id": "c1", "nominating_party": nominator, "nominated_by": "worker-1", "status": "triage", "asked_parties": [asked],
+	"consent": "given", "safety_override": false, "process_director": pd,
+}
 
-test_nominating_party_reads_its_nomination if {
+queued := object.union(object.remove(nom, ["process_director"]), {"status": "nominated", "asked_parties": []})
+
+refused_consent := object.union(nom, {"status": "qualified", "consent": "refused", "asked_parties": []})
+
+who(party, role) := {"party": party, "person": "worker-1", "role": role, "functions": []}
+
+# The designated process director who directs the nomination.
+its_director := {"party": helmond, "person": "pd-1", "role": "process_director", "functions": ["process_director"]}
+
+# Designated, but directing other nominations and cases.
+other_director := {"party": helmond, "person": "pd-2", "role": "process_director", "functions": ["process_director"]}
+
+# A token role without the designation on the roster.
+claimed_director := {"party": helmond, "person": "pd-1", "role": "process_director", "functions": []}
+
+manager := {"party": helmond, "person": "mgr-1", "role": "manager", "functions": ["manager"]}
+
+test_nominating_party_reads_its_nomination_in_the_nominators_view if {
 	d := decide("read_nomination", who(nominator, "caseworker"), nom)
 	d.allow == true
 	some r in d.reasons
 	contains(r, "art. 16.2")
+	some o in d.obligations
+	o.type == "nominator_view"
 }
 
-test_process_director_reads_nomination if {
-	decide("read_nomination", who(outsider, "process_director"), nom).allow == true
+test_its_process_director_reads_the_whole_nomination if {
+	d := decide("read_nomination", its_director, nom)
+	d.allow == true
+	d.obligations == []
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
+test_a_process_director_of_another_nomination_reads_nothing if {
+	d := decide("read_nomination", other_director, nom)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "a process director of another nomination or case has no part in it (art. 12.3")
+}
+
+test_a_token_role_alone_reads_nothing if {
+	d := decide("read_nomination", claimed_director, nom)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "a token role alone grants nothing")
+}
+
+test_any_designated_process_director_reads_and_assesses_from_the_queue if {
+	d := decide("read_nomination", other_director, queued)
+	d.allow == true
+	d.obligations == []
+	some r in d.reasons
+	contains(r, "intake queue")
+	decide("assess", other_director, queued).allow == true
+	decide("assess", claimed_director, queued).allow == false
+}
+
+test_a_linked_nomination_waiting_in_the_queue_is_in_the_queue if {
+	decide("read_nomination", other_director, object.union(queued, {"status": "linked"})).allow == true
+}
+
+test_the_queue_holds_only_nominations_not_taken_up if {
+	decide("read_nomination", other_director, object.union(queued, {"status": "qualified"})).allow == false
+}
+
+test_only_its_process_director_assesses_once_taken_up if {
+	taken := object.union(queued, {"process_director": pd})
+	decide("assess", its_director, taken).allow == true
+	d := decide("assess", other_director, taken)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
 }
 
 test_other_party_reads_nothing if {
@@ -45,6 +122,15 @@ test_other_party_reads_nothing if {
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 8.4c")
+}
+
+test_a_colleague_of_the_nominator_without_a_part_reads_and_withdraws_nothing if {
+	colleague := {"party": nominator, "person": "worker-2", "role": "caseworker", "functions": []}
+	d := decide("read_nomination", colleague, nom)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "Bijlage 3")
+	decide("withdraw_nomination", colleague, nom).allow == false
 }
 
 test_asked_party_does_not_read_the_nomination if {
@@ -55,8 +141,8 @@ test_nominating_party_withdraws if {
 	decide("withdraw_nomination", who(nominator, "caseworker"), nom).allow == true
 }
 
-test_process_director_of_another_party_does_not_withdraw if {
-	d := decide("withdraw_nomination", who(outsider, "process_director"), nom)
+test_process_director_does_not_withdraw if {
+	d := decide("withdraw_nomination", its_director, nom)
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 16.1")
@@ -74,13 +160,14 @@ test_party_not_asked_may_not_answer if {
 	contains(r, "art. 1.15")
 }
 
-test_process_director_reads_question_but_does_not_answer if {
-	decide("read_triage_question", who(outsider, "process_director"), nom).allow == true
-	decide("answer_triage", who(outsider, "process_director"), nom).allow == false
+test_its_process_director_reads_question_but_does_not_answer if {
+	decide("read_triage_question", its_director, nom).allow == true
+	decide("read_triage_question", other_director, nom).allow == false
+	decide("answer_triage", its_director, nom).allow == false
 }
 
 test_unknown_action_denied if {
-	d := decide("delete_everything", who(nominator, "process_director"), nom)
+	d := decide("delete_everything", its_director, nom)
 	d.allow == false
 	some r in d.reasons
 	contains(r, "Unknown action")
@@ -90,22 +177,98 @@ test_missing_principal_denied if {
 	decide("read_nomination", null, nom).allow == false
 }
 
+test_its_process_director_starts_the_triage if {
+	decide("start_triage", its_director, object.union(nom, {"status": "qualified"})).allow == true
+	d := decide("start_triage", other_director, object.union(nom, {"status": "qualified"}))
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
 test_active_party_may_be_asked_in_triage if {
-	d := decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "active"})
+	d := decide_for("ask_in_triage", its_director, nom, {"party": asked, "status": "active"})
 	d.allow == true
 }
 
 test_excluded_party_is_not_asked_in_triage if {
-	d := decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "excluded"})
+	d := decide_for("ask_in_triage", its_director, nom, {"party": asked, "status": "excluded"})
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 23.2")
 }
 
 test_unknown_party_is_not_asked_in_triage if {
-	decide_for("ask_in_triage", who(outsider, "process_director"), nom, {"party": asked, "status": "unknown"}).allow == false
+	decide_for("ask_in_triage", its_director, nom, {"party": asked, "status": "unknown"}).allow == false
 }
 
-test_only_the_process_director_asks if {
+test_only_its_process_director_asks if {
 	decide_for("ask_in_triage", who(nominator, "caseworker"), nom, {"party": asked, "status": "active"}).allow == false
+	decide_for("ask_in_triage", other_director, nom, {"party": asked, "status": "active"}).allow == false
+}
+
+test_refused_consent_without_override_shares_nothing if {
+	d := decide("start_triage", its_director, refused_consent)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "refused consent")
+	decide_for("ask_in_triage", its_director, refused_consent, {"party": asked, "status": "active"}).allow == false
+	decide_all("decide_routing", its_director, refused_consent, null, "case_meeting", null).allow == false
+	decide("start_triage", its_director, object.union(refused_consent, {"consent": "safety_override"})).allow == false
+}
+
+test_a_recorded_safety_override_allows_sharing if {
+	overridden := object.union(refused_consent, {"safety_override": true})
+	decide("start_triage", its_director, overridden).allow == true
+	decide_all("decide_routing", its_director, overridden, null, "case_meeting", null).allow == true
+}
+
+test_escalation_stays_possible_without_consent if {
+	decide_all("decide_routing", its_director, refused_consent, null, "zvh_brabant_zuidoost", null).allow == true
+	decide_all("decide_routing", its_director, refused_consent, null, "regular_care", null).allow == true
+}
+
+test_escalation_from_the_queue_by_any_designated_process_director if {
+	decide_all("decide_routing", other_director, queued, null, "zvh_brabant_noordoost", null).allow == true
+	decide_all("decide_routing", claimed_director, queued, null, "zvh_brabant_noordoost", null).allow == false
+	decide_all("decide_routing", other_director, queued, null, "case_meeting", null).allow == false
+}
+
+test_only_its_process_director_routes if {
+	decide_all("decide_routing", its_director, nom, null, "case_meeting", null).allow == true
+	d := decide_all("decide_routing", other_director, nom, null, "case_meeting", null)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
+test_its_process_director_records_a_safety_override if {
+	decide("record_safety_override", its_director, refused_consent).allow == true
+	decide("record_safety_override", other_director, refused_consent).allow == false
+	decide("record_safety_override", who(nominator, "caseworker"), refused_consent).allow == false
+}
+
+test_a_party_nominates_within_the_probing_limit if {
+	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 2, "limit": 3, "window_s": 86400})
+	d.allow == true
+}
+
+test_nominating_beyond_the_probing_limit_is_refused if {
+	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 3, "limit": 3, "window_s": 86400})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "rate-limited to prevent identification")
+	contains(r, "GDPR art. 32")
+	decide_all("nominate", who(nominator, "caseworker"), null, null, null, null).allow == false
+}
+
+test_a_seated_manager_lists_probing_flags if {
+	decide("list_probing_flags", manager, null).allow == true
+}
+
+test_a_manager_token_alone_lists_nothing if {
+	d := decide("list_probing_flags", object.union(manager, {"functions": []}), null)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 11")
+	decide("list_probing_flags", its_director, null).allow == false
 }

@@ -1,8 +1,12 @@
 # METADATA
-# title: Criteria for a Zorgtafel case (Bijlage 2)
+# title: Criteria for a Zorgtafel case (art. 1.4, Bijlage 2)
 # description: >-
-#   Advice, not a decision (art. 12.2a: the process director judges suitability with the
-#   nominating party). A case qualifies when (A or B) and C and D, Bijlage 2:
+#   A casus is by definition a situation that meets these criteria (art. 1.4): the process
+#   director judges, with the nominating party, whether each criterion holds and records the
+#   grounds (art. 12.2a); this rule decides on that judgement (input.judged): a nomination
+#   qualifies only when (A or B) and C and D hold for it (result.decision). On the facts the
+#   nominating party stated it gives advice (result.advice) that helps the judgement.
+#   A case qualifies when (A or B) and C and D, Bijlage 2:
 #   A serious local or area-bound safety problems need a cross-chain approach;
 #   B the problems affect (or are expected to affect) the family system or direct social environment;
 #   C cooperation between several chains (at least "dwang en drang") is needed because one chain cannot handle it;
@@ -10,6 +14,7 @@
 #   Input contract: schemas/intake.criteria.input.schema.json. Query: data.zorgtafel.intake.criteria.result
 # custom:
 #   articles: ["Bijlage 2", "art. 1.4", "art. 12.2a"]
+#   input: the stated facts (below) and, at the assessment, judged = {A, B, C, D: bool}
 package zorgtafel.intake.criteria
 
 import rego.v1
@@ -83,10 +88,66 @@ advice := "qualifies" if qualifies
 
 advice := "does_not_qualify" if not qualifies
 
-result := {
-	"advice": advice,
-	"criteria": {"A": a, "B": b, "C": c, "D": d},
-	"held": sort([x | some x in held]),
-	"reasons": sort([r | some r in reasons]),
-	"note": "Advice only: the process director decides with the nominating party and records the decision (art. 12.2a).",
+# -- the decision on the criteria as judged (art. 1.4) -------------------------------------------
+judged := object.get(input, "judged", {})
+
+has_judgement if is_object(input.judged)
+
+# Only an explicit true holds: a missing or non-boolean judgement does not (fail closed).
+judged_held contains k if {
+	some k in ["A", "B", "C", "D"]
+	judged[k] == true
 }
+
+default judged_qualifies := false
+
+judged_qualifies if {
+	count({"A", "B"} & judged_held) > 0
+	"C" in judged_held
+	"D" in judged_held
+}
+
+decision := "qualifies" if {
+	has_judgement
+	judged_qualifies
+}
+
+decision := "does_not_qualify" if {
+	has_judgement
+	not judged_qualifies
+}
+
+decision_reasons contains "Neither A nor B is judged to hold (art. 1.4, Bijlage 2)." if {
+	has_judgement
+	count({"A", "B"} & judged_held) == 0
+}
+
+decision_reasons contains sprintf("%v is not judged to hold (art. 1.4, Bijlage 2).", [k]) if {
+	has_judgement
+	some k in ["C", "D"]
+	not k in judged_held
+}
+
+decision_reasons contains "(A or B) and C and D hold as judged: a Zorgtafel case (art. 1.4, Bijlage 2)." if {
+	has_judgement
+	judged_qualifies
+}
+
+result := object.union(
+	{
+		"advice": advice,
+		"criteria": {"A": a, "B": b, "C": c, "D": d},
+		"held": sort([x | some x in held]),
+		"reasons": sort([r | some r in reasons]),
+		"note": "advice reads the stated facts; decision (when judged is given) decides on the criteria as judged (art. 1.4, art. 12.2a).",
+	},
+	judgement,
+)
+
+default judgement := {}
+
+judgement := {
+	"decision": decision,
+	"judged_held": sort([x | some x in judged_held]),
+	"decision_reasons": sort([r | some r in decision_reasons]),
+} if has_judgement

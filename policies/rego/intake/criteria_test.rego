@@ -67,3 +67,50 @@ test_missing_facts_do_not_qualify if {
 	r.advice == "does_not_qualify"
 	r.held == []
 }
+
+# -- the decision on the criteria as judged (art. 1.4) -------------------------------------------
+decide_judged(j) := r if {
+	r := data.zorgtafel.intake.criteria.result with input.local_safety_problems as false
+		with input.family_system_affected as false
+		with input.multiple_chains_needed as false
+		with input.coercion_and_pressure_needed as false
+		with input.life_domains as []
+		with input.judged as j
+}
+
+test_judged_a_c_d_qualifies_whatever_the_advice if {
+	r := decide_judged({"A": true, "B": false, "C": true, "D": true})
+	r.decision == "qualifies"
+	r.judged_held == ["A", "C", "D"]
+	r.advice == "does_not_qualify"
+}
+
+test_judged_b_instead_of_a_qualifies if {
+	decide_judged({"A": false, "B": true, "C": true, "D": true}).decision == "qualifies"
+}
+
+test_judged_all_false_does_not_qualify_citing_art_1_4 if {
+	r := decide_judged({"A": false, "B": false, "C": false, "D": false})
+	r.decision == "does_not_qualify"
+	r.judged_held == []
+	some reason in r.decision_reasons
+	contains(reason, "art. 1.4")
+}
+
+test_judged_without_c_or_d_does_not_qualify if {
+	r := decide_judged({"A": true, "B": true, "C": false, "D": true})
+	r.decision == "does_not_qualify"
+	some reason in r.decision_reasons
+	contains(reason, "C is not judged")
+	decide_judged({"A": true, "B": true, "C": true, "D": false}).decision == "does_not_qualify"
+}
+
+test_a_judgement_that_is_not_true_does_not_hold if {
+	decide_judged({"A": "yes", "C": true, "D": true}).decision == "does_not_qualify"
+}
+
+test_without_a_judgement_there_is_advice_but_no_decision if {
+	r := advise(full)
+	not r.decision
+	r.advice == "qualifies"
+}

@@ -21,6 +21,9 @@ cases = Table(
     Column("case_id", String(64), primary_key=True),
     Column("state", String(20), nullable=False),
     Column("process_director_party", String(20), nullable=False),
+    # 12.3: the designated person who directs the case ("" for cases opened before intake
+    # named the person: nobody directs those, fail closed).
+    Column("process_director_person", String(128), nullable=False, server_default=""),
     Column("nominating_party", String(20), nullable=False),
     Column("subject_pseudonym_sealed", LargeBinary, nullable=False),
     Column("age_band", String(20), nullable=False),
@@ -67,6 +70,17 @@ case_roles = Table(
     Column("party", String(20), primary_key=True),
     Column("role", String(64), nullable=False),
     Column("information_need", JSON, nullable=False),
+)
+
+# 16.1, 10.1: the persons each involved party named to represent it in the case (8.4c: only
+# they, the case director and the process director reach the case within a party).
+case_delegates = Table(
+    "case_delegates",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("party", String(20), primary_key=True),
+    Column("person", String(128), primary_key=True),
+    Column("named_at", UtcDateTime(), nullable=False),
 )
 
 plan_actions = Table(
@@ -126,6 +140,7 @@ tables.update(
             case_keys,
             meetings,
             case_roles,
+            case_delegates,
             plan_actions,
             case_timeline,
             purged_cases,
@@ -136,7 +151,15 @@ tables.update(
 
 # Tables holding a case's data, by column: what a purge deletes (the outbox and command
 # results are the kernel's and are deleted by case_id as well).
-CASE_TABLES = (cases, case_keys, meetings, case_roles, plan_actions, case_timeline)
+CASE_TABLES = (
+    cases,
+    case_keys,
+    meetings,
+    case_roles,
+    case_delegates,
+    plan_actions,
+    case_timeline,
+)
 
 
 def start_mappers() -> None:

@@ -16,9 +16,10 @@ from services.casework.adapters.sealing import seal, unseal
 from services.casework.adapters.timeline import TimelineRepository
 from services.casework.domain.model import Case, CaseState
 from zorgtafel.kernel.purge import forget_case
+from zorgtafel.kernel.uow import utcnow
 
 
-def _case_from_row(row, pseudonym: str) -> Case:
+def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -> Case:
     return Case(
         case_id=row.case_id,
         state=CaseState(row.state),
@@ -31,6 +32,8 @@ def _case_from_row(row, pseudonym: str) -> Case:
         themes=tuple(row.themes),
         decision_types=tuple(row.decision_types),
         triage_invitees=tuple(row.triage_invitees),
+        process_director_person=row.process_director_person or "",
+        delegates=delegates,
         case_director_party=row.case_director_party,
         case_director_person=row.case_director_person,
         plan_version=row.plan_version,
@@ -84,6 +87,7 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
                 case_id=case.case_id,
                 state=case.state.value,
                 process_director_party=case.process_director_party,
+                process_director_person=case.process_director_person,
                 nominating_party=case.nominating_party,
                 subject_pseudonym_sealed=seal(
                     key, case.subject_pseudonym, f"case:{case.case_id}:subject"
@@ -110,7 +114,9 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             return None
         key = self.keys.get(self._s, case_id)
         return _case_from_row(
-            row, unseal(key, row.subject_pseudonym_sealed, f"case:{case_id}:subject")
+            row,
+            unseal(key, row.subject_pseudonym_sealed, f"case:{case_id}:subject"),
+            self._delegates(case_id),
         )
 
     def save(self, case: Case) -> None:
@@ -119,16 +125,51 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
         self._s.execute(
             update(orm.cases).where(orm.cases.c.case_id == case.case_id).values(**values)
         )
+        self._save_delegates(case)
 
-    def directed_by(self, party: str) -> list[str]:
-        """Ids of the open cases the party directs, as process or case director."""
+    def directed_by(self, party: str, person: str) -> list[str]:
+        """Ids of the cases this person of this party directs, as process or case director
+        (a colleague at the same party directs none of them)."""
         c = orm.cases.c
         rows = self._s.execute(
-            select(c.case_id).where(
-                (c.process_director_party == party) | (c.case_director_party == party)
+            select(c.case_id)
+            .where(
+                ((c.process_director_party == party) & (c.process_director_person == person))
+                | ((c.case_director_party == party) & (c.case_director_person == person))
             )
+            .order_by(c.case_id)
         )
         return [r.case_id for r in rows]
+
+    # -- delegates (16.1) -----------------------------------------------------------------
+    def _delegates(self, case_id: str) -> dict[str, tuple[str, ...]]:
+        t = orm.case_delegates
+        rows = self._s.execute(
+            select(t.c.party, t.c.person)
+            .where(t.c.case_id == case_id)
+            .order_by(t.c.named_at, t.c.person)
+        )
+        out: dict[str, tuple[str, ...]] = {}
+        for r in rows:
+            out[r.party] = (*out.get(r.party, ()), r.person)
+        return out
+
+    def _save_delegates(self, case: Case) -> None:
+        """Bring the table to the case's delegates: new ones in, released ones out."""
+        t = orm.case_delegates
+        stored = {(p, x) for p, xs in self._delegates(case.case_id).items() for x in xs}
+        wanted = {(p, x) for p, xs in case.delegates.items() for x in xs}
+        for party, person in stored - wanted:
+            self._s.execute(
+                delete(t).where(
+                    (t.c.case_id == case.case_id) & (t.c.party == party) & (t.c.person == person)
+                )
+            )
+        now = utcnow()
+        for party, person in sorted(wanted - stored):
+            self._s.execute(
+                insert(t).values(case_id=case.case_id, party=party, person=person, named_at=now)
+            )
 
     def party_status(self, party: str) -> str | None:
         """The party's status in the party-status projection (None: not a party we know)."""

@@ -16,6 +16,7 @@ class OpenCase:
     nominating_party: str
     age_band: str
     process_director_party: str
+    process_director_person: str
     goal_code: str
     themes: tuple[str, ...]
     decision_types: tuple[str, ...]
@@ -53,6 +54,23 @@ class AppointDirector:
     meeting_id: str
     party: str
     person: str
+
+
+@dataclass(frozen=True)
+class NameDelegate:
+    """A person of an involved party is named its delegate in the case (16.1, 10.1): by the
+    case's process director or by a delegate of that party; ``party`` empty: the caller's."""
+
+    case_id: str
+    person: str
+    party: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseDelegate:
+    case_id: str
+    person: str
+    party: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +164,7 @@ class GetPreReadSet:
 
 @dataclass(frozen=True)
 class ListOverdueActions:
-    case_id: str  # "" for every case the caller's party directs
+    case_id: str  # "" for every case the caller directs (as process or case director)
     today: date | None = None  # None: today (UTC)
 
 

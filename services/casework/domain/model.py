@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 
 
 class CaseState(str, enum.Enum):
@@ -57,6 +57,8 @@ ESCALATABLE = {
     CaseState.DEESCALATING,
 }
 ACTION_STATES = {CaseState.PLAN_ACTIVE, CaseState.DEESCALATING}
+# A party names or releases its delegates while the case is worked on (not once closed).
+DELEGABLE = ESCALATABLE
 
 
 # -- the parts of a case --------------------------------------------------------------------
@@ -114,6 +116,11 @@ class Case:
     themes: tuple[str, ...] = ()
     decision_types: tuple[str, ...] = ()
     triage_invitees: tuple[str, ...] = ()
+    # 12.3: the designated person who directs the case on behalf of a party ("" on cases opened
+    # before intake named the person: then nobody directs it, fail closed).
+    process_director_person: str = ""
+    # 16.1, 10.1: the persons each involved party named to represent it in the case.
+    delegates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     case_director_party: str | None = None
     case_director_person: str | None = None
     plan_version: int = 0
@@ -167,6 +174,26 @@ class Case:
         self.case_director_party = party
         self.case_director_person = person
 
+    def name_delegate(self, party: str, person: str) -> bool:
+        """Name a delegate of ``party``; False when the person already is one."""
+        self.require(DELEGABLE, "name a delegate in")
+        named = self.delegates.get(party, ())
+        if person in named:
+            return False
+        self.delegates[party] = (*named, person)
+        return True
+
+    def release_delegate(self, party: str, person: str) -> None:
+        self.require(DELEGABLE, "release a delegate of")
+        named = self.delegates.get(party, ())
+        if person not in named:
+            raise NotFound("delegate", "of the caller's party in this case")
+        rest = tuple(p for p in named if p != person)
+        if rest:
+            self.delegates[party] = rest
+        else:
+            del self.delegates[party]
+
     def set_roles(self) -> None:
         self.require(MEETING_STATES, "set roles in")
 
@@ -175,13 +202,9 @@ class Case:
         self.criteria = {c: False for c in codes}
 
     def adopt_plan(self) -> int:
+        # A case director is optional (13.1: "kan ... worden aangewezen"): without one the
+        # process director monitors the plan (12.2g-h).
         self.require(MEETING_STATES, "adopt a plan for")
-        if not self.case_director_party:
-            raise FailedPrecondition(
-                self.state.value,
-                "a plan needs a case director to monitor it: appoint one first (8.4a, 13.2)",
-                subject="case.case_director",
-            )
         self.plan_version += 1
         self.state = CaseState.PLAN_ACTIVE
         return self.plan_version

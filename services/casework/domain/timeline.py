@@ -38,6 +38,10 @@ def entry_for(event: DomainEvent) -> tuple[str, list[str], dict] | None:
         )
     if isinstance(event, e.DirectorAppointed):
         return "director.appointed", [event.party], {"party": event.party}
+    if isinstance(event, e.DelegateNamed):
+        return "delegate.named", [event.party], {"party": event.party}
+    if isinstance(event, e.DelegateReleased):
+        return "delegate.released", [event.party], {"party": event.party}
     if isinstance(event, e.RolesSet):
         return (
             "roles.set",

@@ -15,6 +15,7 @@ from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers import (
     closing,
     decisions,
+    delegates,
     meetings,
     monitoring,
     reading,
@@ -128,6 +129,34 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
             )
 
         return self._commands.run("AppointDirector", request, pb.AppointDirectorResponse, effect)
+
+    def NameDelegate(self, request, context):
+        cmd = c.NameDelegate(request.case_id, request.person, request.party)
+        return self._commands.run(
+            "NameDelegate",
+            request,
+            pb.NameDelegateResponse,
+            lambda uow, who: m.delegate_pb(
+                pb.NameDelegateResponse,
+                delegates.name_delegate(self._deps, uow, cmd, who),
+                cmd.party or who.party,
+                cmd.person,
+            ),
+        )
+
+    def ReleaseDelegate(self, request, context):
+        cmd = c.ReleaseDelegate(request.case_id, request.person, request.party)
+        return self._commands.run(
+            "ReleaseDelegate",
+            request,
+            pb.ReleaseDelegateResponse,
+            lambda uow, who: m.delegate_pb(
+                pb.ReleaseDelegateResponse,
+                delegates.release_delegate(self._deps, uow, cmd, who),
+                cmd.party or who.party,
+                cmd.person,
+            ),
+        )
 
     def AdoptPlan(self, request, context):
         cmd = m.adopt_plan(request)

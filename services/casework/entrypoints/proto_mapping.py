@@ -5,6 +5,7 @@ INVALID_ARGUMENT naming the field; everything else is checked by the handlers.""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from services.casework.adapters.disclosure_client import PreReadOutcome
 from services.casework.domain import commands as c
@@ -12,6 +13,7 @@ from services.casework.domain.model import ActionStatus, Case, Meeting, PartyRol
 from services.casework.service_layer.handlers.monitoring import Overdue
 from services.casework.service_layer.handlers.reading import CaseView
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.convert import (
     enum_in,
     enum_name,
@@ -133,6 +135,8 @@ def case_pb(v: CaseView) -> pb.Case:
         outcome=case.outcome or "",
         withheld_sections=[x for x in ALL_SECTIONS if x not in s],
     )
+    out.process_director_person = case.process_director_person
+    out.delegates.extend(pb.Delegate(party=p, person=x) for p, x in v.delegates)
     out.case_director_party = case.case_director_party or ""
     out.case_director_person = case.case_director_person or ""
     out.criteria.extend(criteria_pb(case))
@@ -149,6 +153,11 @@ def case_pb(v: CaseView) -> pb.Case:
     today = datetime.now(timezone.utc).date()
     out.actions.extend(action_pb(a, with_text=True, overdue=a.overdue_on(today)) for a in v.actions)
     return out
+
+
+def delegate_pb(response_type: Any, case: Case, party: str, person: str) -> Any:
+    """NameDelegate/ReleaseDelegate's answer: the case, the represented party, the person."""
+    return response_type(case_id=case.case_id, party=party, person=person)
 
 
 def overdue_pb(o: Overdue) -> pb.OverdueAction:

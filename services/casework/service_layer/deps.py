@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from services.casework.adapters.disclosure_client import DisclosureClient
 from services.casework.settings import CaseworkSettings
 from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.roster import RosterView
 
 
 @dataclass(frozen=True)
@@ -16,3 +17,4 @@ class Deps:
     policy: PolicyGate
     settings: CaseworkSettings
     disclosure: DisclosureClient  # asked for the pre-read set (12.2f)
+    roster: RosterView  # who is a designated process director now (11.2, 12.1), from governance

@@ -1,6 +1,7 @@
 """Disclosure's projections of other services' facts: the case (intake's and casework's: a
-pseudonym, an age band, the involved parties' roles and information needs, art. 8.4c) and the
-status of parties (governance's, kept by the kernel in ``party_directory``)."""
+pseudonym, an age band, the involved parties' roles and information needs, art. 8.4c, and the
+persons with a part in it: process director, case director, delegates) and the status of
+parties (governance's, kept by the kernel in ``party_directory``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, tables
-from services.disclosure.domain.decisions import CaseFacts
+from services.disclosure.domain.decisions import CaseFacts, CasePerson
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -24,8 +25,34 @@ class CaseFactsRepository:
         if row is None:
             return None
         return CaseFacts(
-            row.case_id, row.subject_pseudonym or "", row.age_band, json.loads(row.roles or "{}")
+            row.case_id,
+            row.subject_pseudonym or "",
+            row.age_band,
+            json.loads(row.roles or "{}"),
+            nominating_party=row.nominating_party or "",
+            process_director=_person(row.process_director_party, row.process_director_person),
+            case_director=_person(row.case_director_party, row.case_director_person),
+            delegates={p: tuple(v) for p, v in _delegates(row.delegates).items()},
         )
+
+    def set_delegate(self, case_id: str, party: str, person: str, named: bool) -> None:
+        """A party named (or released) a person as its delegate in the case. Read and written
+        on the consumer's single thread, so the read-modify-write does not race."""
+        self.upsert(case_id)
+        row = self._s.execute(
+            select(case_facts.c.delegates).where(case_facts.c.case_id == case_id)
+        ).first()
+        delegates = _delegates(row.delegates if row else None)
+        persons = set(delegates.get(party, []))
+        if named:
+            persons.add(person)
+        else:
+            persons.discard(person)
+        if persons:
+            delegates[party] = sorted(persons)
+        else:
+            delegates.pop(party, None)
+        self.upsert(case_id, delegates=json.dumps(delegates, sort_keys=True))
 
     def known(self, case_id: str) -> bool:
         return (
@@ -71,6 +98,15 @@ class CaseFactsRepository:
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))
+
+
+def _person(party: str | None, person: str | None) -> CasePerson | None:
+    return CasePerson(party, person) if party and person else None
+
+
+def _delegates(raw: str | None) -> dict[str, list[str]]:
+    value = json.loads(raw) if raw else {}
+    return value if isinstance(value, dict) else {}
 
 
 class PartyRepository:

@@ -22,7 +22,9 @@ metadata, tables = service_metadata()
 case_keys = add_case_keys_table(metadata)
 
 # Projection of intake's and casework's facts about a case (no personal data: a pseudonym and
-# an age band, and the role and information need of every involved party, art. 8.4c).
+# an age band, the role and information need of every involved party, art. 8.4c, and the
+# persons with a part in the case: its process director (12.3), its case director (13.1) and
+# each involved party's delegates (Bijlage 3), as pseudonymous person ids).
 case_facts = Table(
     "case_facts",
     metadata,
@@ -33,6 +35,12 @@ case_facts = Table(
     Column("opened", Boolean, nullable=False, default=False),
     Column("roles", Text, nullable=False, default="{}"),
     Column("updated_at", UtcDateTime(), nullable=False),
+    Column("process_director_party", String(32), nullable=True),
+    Column("process_director_person", String(128), nullable=True),
+    Column("case_director_party", String(32), nullable=True),
+    Column("case_director_person", String(128), nullable=True),
+    # {party OIN: [person, ...]}
+    Column("delegates", Text, nullable=True),
 )
 
 items = Table(
@@ -71,6 +79,11 @@ consents = Table(
     Column("recorded_by_party", String(32), nullable=False),
     Column("recorded_by_person", String(128), nullable=False),
     Column("recorded_at", UtcDateTime(), nullable=False),
+    # A withdrawal (Bijlage 3): from then on no release rests on the consent.
+    Column("withdrawn_at", UtcDateTime(), nullable=True),
+    Column("withdrawn_by_party", String(32), nullable=True),
+    Column("withdrawn_by_person", String(128), nullable=True),
+    Column("withdrawal_document_ref", String(200), nullable=True),
 )
 
 access_log = Table(
@@ -147,6 +160,8 @@ subject_requests = Table(
     Column("decided_by_party", String(32), nullable=True),
     Column("decided_by_person", String(128), nullable=True),
     Column("decided_at", UtcDateTime(), nullable=True),
+    # The controller party the request is addressed to (Bijlage 3); its privacy officer decides.
+    Column("controller", String(32), nullable=True, index=True),
 )
 
 breaches = Table(

@@ -1,4 +1,5 @@
-"""The case's information in disclosure: items, consents and safety-override reviews.
+"""The case's information in disclosure: items and safety-override reviews (consents:
+``adapters/consents.py``).
 
 Item content, field summaries and review texts are sealed here under the case's data key
 (``uow.keys``, the kernel's per-case keys) with the row's id as associated data, so a
@@ -14,8 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import consents, items, reviews
-from services.disclosure.domain.consents import Consent
+from services.disclosure.adapters.orm import items, reviews
 from services.disclosure.domain.decisions import MAX_ITEMS_PER_REQUEST, Review
 from services.disclosure.domain.items import Item, Terms
 from zorgtafel.kernel.casekeys import CaseKeys
@@ -159,61 +159,6 @@ class ItemRepository:
 
     def delete_case(self, case_id: str) -> None:
         self._s.execute(delete(items).where(items.c.case_id == case_id))
-
-
-def _consent(row) -> Consent:
-    return Consent(
-        consent_id=row.consent_id,
-        kind=row.kind,
-        case_id=row.case_id,
-        item_id=row.item_id,
-        given_by=row.given_by,
-        scope=tuple(json.loads(row.scope or "[]")),
-        recipient=row.recipient,
-        document_ref=row.document_ref,
-        given_at=row.given_at,
-        recorded_by_party=row.recorded_by_party,
-        recorded_by_person=row.recorded_by_person,
-        recorded_at=row.recorded_at,
-    )
-
-
-class ConsentRepository:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
-    def add(self, consent: Consent) -> None:
-        self._s.execute(
-            insert(consents).values(
-                consent_id=consent.consent_id,
-                kind=consent.kind,
-                case_id=consent.case_id,
-                item_id=consent.item_id,
-                given_by=consent.given_by,
-                scope=json.dumps(list(consent.scope)),
-                recipient=consent.recipient,
-                document_ref=consent.document_ref,
-                given_at=consent.given_at,
-                recorded_by_party=consent.recorded_by_party,
-                recorded_by_person=consent.recorded_by_person,
-                recorded_at=consent.recorded_at,
-            )
-        )
-
-    def of_cases(self, case_ids: list[str]) -> list[Consent]:
-        if not case_ids:
-            return []
-        return [
-            _consent(r)
-            for r in self._s.execute(
-                select(consents)
-                .where(consents.c.case_id.in_(case_ids))
-                .order_by(consents.c.recorded_at)
-            ).all()
-        ]
-
-    def delete_case(self, case_id: str) -> None:
-        self._s.execute(delete(consents).where(consents.c.case_id == case_id))
 
 
 class ReviewRepository:

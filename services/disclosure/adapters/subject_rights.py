@@ -30,6 +30,7 @@ def _request(row) -> SubjectRequest:
         decided_by_party=row.decided_by_party,
         decided_by_person=row.decided_by_person,
         decided_at=row.decided_at,
+        controller=row.controller,
     )
 
 
@@ -48,6 +49,7 @@ class SubjectRequestRepository:
                 document_ref=request.document_ref,
                 submitted_by_party=request.submitted_by_party,
                 submitted_at=request.submitted_at,
+                controller=request.controller,
             )
         )
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from services.disclosure.adapters.accesslog import AccessLogRepository
 from services.disclosure.adapters.case_facts import CaseFactsRepository, PartyRepository
-from services.disclosure.adapters.repository import (
-    ConsentRepository,
-    ItemRepository,
-    ReviewRepository,
-)
+from services.disclosure.adapters.consents import ConsentRepository
+from services.disclosure.adapters.repository import ItemRepository, ReviewRepository
 from services.disclosure.adapters.subject_rights import BreachRepository, SubjectRequestRepository
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.uow import UnitOfWork

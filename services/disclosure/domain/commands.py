@@ -55,6 +55,15 @@ class RecordProviderConsent:
     given_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class WithdrawConsent:
+    """Bijlage 3 (GDPR art. 7(3)): a consent is withdrawn; from then on no release rests on it."""
+
+    consent_id: str
+    document_ref: str
+    withdrawn_at: datetime | None = None  # when it was withdrawn; default: now
+
+
 # -- disclosure ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class BreakGlass:
@@ -119,6 +128,7 @@ class SubmitSubjectRequest:
     document_ref: str
     case_id: str = ""
     item_id: str = ""
+    controller: str = ""  # the party addressed (Bijlage 3); default: item provider or submitter
 
 
 @dataclass(frozen=True)

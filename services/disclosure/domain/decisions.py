@@ -43,11 +43,36 @@ TRACEPARENT = re.compile(r"[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who receives (or, as the requester, asks for) an item: the party, its status, and the
+    person with the job their token names and the functions the roster says they hold."""
+
     party: str
     is_party: bool
     party_status: str
     role: str
     person: str
+    functions: tuple[str, ...] = ()
+
+    def as_input(self) -> dict[str, Any]:
+        return {
+            "party": self.party,
+            "is_party": self.is_party,
+            "party_status": self.party_status,
+            "role": self.role,
+            "person": self.person,
+            "functions": list(self.functions),
+        }
+
+
+@dataclass(frozen=True)
+class CasePerson:
+    """A named person of a party in a case (the process director, the case director)."""
+
+    party: str
+    person: str
+
+    def as_input(self) -> dict[str, str]:
+        return {"party": self.party, "person": self.person}
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,23 @@ class CaseFacts:
     subject_pseudonym: str
     age_band: str
     involved: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    nominating_party: str = ""
+    process_director: CasePerson | None = None
+    case_director: CasePerson | None = None
+    # {party: (person, ...)}: the persons each party named as its delegates (Bijlage 3)
+    delegates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def persons_input(self) -> dict[str, Any]:
+        """The persons with a part in the case, as policy inputs carry them (ADR 0005); an
+        absent fact is null, so the policy denies (fail closed)."""
+        return {
+            "nominating_party": self.nominating_party or None,
+            "process_director": (
+                self.process_director.as_input() if self.process_director else None
+            ),
+            "case_director": self.case_director.as_input() if self.case_director else None,
+            "delegates": {p: sorted(persons) for p, persons in self.delegates.items()},
+        }
 
 
 def disclosure_input(
@@ -64,25 +106,23 @@ def disclosure_input(
     purpose: str,
     now: datetime,
     recipient: Recipient,
+    requester: Recipient,
     item: ItemFacts,
     case: CaseFacts | None,
     subject_consents: list[dict],
     provider_consents: list[dict],
     break_glass: Mapping[str, str] | None,
 ) -> dict[str, Any]:
-    """The ``zorgtafel.disclosure`` input (schemas/disclosure.input.schema.json)."""
+    """The ``zorgtafel.disclosure`` input (schemas/disclosure.input.schema.json). The requester
+    is the caller; the recipient is the caller too, except for a third-party release (9.2)."""
     age = AGE_OF_BAND.get(case.age_band) if case else None
+    persons = (case or CaseFacts(item.case_id, "", "unknown")).persons_input()
     return {
         "action": action,
         "purpose": purpose,
         "now": rfc3339(now),
-        "recipient": {
-            "party": recipient.party,
-            "is_party": recipient.is_party,
-            "party_status": recipient.party_status,
-            "role": recipient.role,
-            "person": recipient.person,
-        },
+        "recipient": recipient.as_input(),
+        "requester": requester.as_input(),
         "item": {
             "id": item.item_id,
             "case_id": item.case_id,
@@ -102,6 +142,7 @@ def disclosure_input(
                 }
                 for p, v in (case.involved if case else {}).items()
             },
+            **persons,
         },
         "subject": {"age": age},
         "consents": {"subject": subject_consents, "provider_written": provider_consents},
@@ -109,10 +150,30 @@ def disclosure_input(
     }
 
 
-def control_input(operation: str, caller: Caller, **resource: str) -> dict[str, Any]:
+def control_input(
+    operation: str,
+    caller: Caller,
+    *,
+    functions: Iterable[str] = (),
+    case: CaseFacts | None = None,
+    **resource: Any,
+) -> dict[str, Any]:
     """The ``zorgtafel.disclosure.control`` input: may this caller change or retract an item's
-    terms (art. 16.2), or run this access-log query (Bijlage 3, NEN 7513)?"""
-    return {"operation": operation, "caller": caller.as_input(), "resource": resource}
+    terms (art. 16.2), record or withdraw a consent (Bijlage 3), run this oversight query or
+    decide this subject request (Bijlage 3, NEN 7513)? ``case`` carries the persons with a part
+    in the case (ADR 0005) when the operation is about a case."""
+    out: dict[str, Any] = {
+        "operation": operation,
+        "caller": {**caller.as_input(), "functions": sorted(functions)},
+        "resource": resource,
+    }
+    if case is not None:
+        out["case"] = {
+            "id": case.case_id,
+            "involved": sorted(case.involved),
+            **case.persons_input(),
+        }
+    return out
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str]:

@@ -46,6 +46,8 @@ class SubjectRequest:
     decided_by_party: str | None = None
     decided_by_person: str | None = None
     decided_at: datetime | None = None
+    # The controller party the request is addressed to (Bijlage 3): its privacy officer decides.
+    controller: str | None = None
 
 
 @dataclass(frozen=True)

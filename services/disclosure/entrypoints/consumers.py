@@ -20,6 +20,9 @@ def consumption(deps: Deps) -> dict[str, dict[str, Handler]]:
         ev.TOPIC["casework"]: {
             ev.CASE_OPENED: partial(h.on_case_opened, deps),
             ev.ROLES_SET: partial(h.on_roles_set, deps),
+            ev.DIRECTOR_APPOINTED: partial(h.on_director_appointed, deps),
+            ev.DELEGATE_NAMED: partial(h.on_delegate_named, deps),
+            ev.DELEGATE_RELEASED: partial(h.on_delegate_released, deps),
             ev.CASE_PURGED: partial(h.on_case_purged, deps),
         },
     }

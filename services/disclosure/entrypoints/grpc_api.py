@@ -121,6 +121,17 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
             lambda consent_id: pb.RecordConsentResponse(consent_id=consent_id),
         )
 
+    def WithdrawConsent(self, request, context):
+        return self._run(
+            "WithdrawConsent",
+            request,
+            pb.WithdrawConsentResponse,
+            consents.withdraw_consent,
+            m.withdraw_consent_in(request),
+            lambda consent: pb.WithdrawConsentResponse(consent=results.consent_out(consent)),
+            case_id_of=lambda r: r.consent.case_id or None,
+        )
+
     # -- disclosure ------------------------------------------------------------------------
     def RequestDisclosure(self, request, context):
         outcome = self._query(

@@ -77,6 +77,14 @@ def consent_in(
     raise InvalidArgument("consent", "required: subject or provider_written")
 
 
+def withdraw_consent_in(request: pb.WithdrawConsentRequest) -> commands.WithdrawConsent:
+    return commands.WithdrawConsent(
+        consent_id=request.consent_id,
+        document_ref=request.document_ref,
+        withdrawn_at=optional_timestamp(request, "withdrawn_at", "withdrawn_at"),
+    )
+
+
 def disclosure_in(
     request: pb.RequestDisclosureRequest, trace: tuple[str, str]
 ) -> commands.RequestDisclosure:
@@ -125,6 +133,7 @@ def subject_request_in(request: pb.SubmitSubjectRequestRequest) -> commands.Subm
         document_ref=request.document_ref,
         case_id=request.case_id,
         item_id=request.item_id,
+        controller=request.controller,
     )
 
 

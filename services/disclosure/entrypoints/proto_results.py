@@ -77,6 +77,7 @@ def log_entry_out(r: Mapping[str, Any]) -> pb.AccessLogEntry:
         emergency=bool(r["emergency"]),
         prev_hash=r["prev_hash"],
         hash=r["hash"],
+        recipient=r.get("recipient") or "",
     )
 
 
@@ -143,6 +144,10 @@ def consent_out(c: Consent) -> pb.ConsentRecord:
         recorded_by_party=c.recorded_by_party,
         recorded_by_person=c.recorded_by_person,
         recorded_at=to_timestamp(c.recorded_at),
+        withdrawn_at=to_timestamp(c.withdrawn_at),
+        withdrawn_by_party=c.withdrawn_by_party or "",
+        withdrawn_by_person=c.withdrawn_by_person or "",
+        withdrawal_document_ref=c.withdrawal_document_ref or "",
     )
 
 
@@ -159,6 +164,7 @@ def subject_request_out(r: SubjectRequest) -> pb.SubjectRequestRecord:
         reason=r.reason or "",
         submitted_at=to_timestamp(r.submitted_at),
         decided_at=to_timestamp(r.decided_at),
+        controller=r.controller or r.submitted_by_party,
     )
 
 

@@ -41,6 +41,7 @@ from services.governance.domain.membership import (
 )
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.roster import ProcessDirector
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
 
@@ -88,6 +89,17 @@ seats = Table(
     Column("holder_person", String(128), nullable=True),
     Column("holder_party", OIN, nullable=True),
     Column("assigned_at", UtcDateTime(), nullable=True),
+)
+
+# art. 11.2, 12.1: the process directors the managers designated; a row while designated.
+process_directors = Table(
+    "process_directors",
+    metadata,
+    Column("party", OIN, primary_key=True),
+    Column("person", String(128), primary_key=True),
+    Column("designated_at", UtcDateTime(), nullable=False),
+    Column("designated_by_party", OIN, nullable=False),
+    Column("designated_by_person", String(128), nullable=False),
 )
 
 proposals = Table(
@@ -220,6 +232,7 @@ disputes = Table(
     Column("registered_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("resolution_code", String(64), nullable=True),
+    Column("registered_by_person", String(128), nullable=True),
 )
 
 policy_revisions = Table(
@@ -248,6 +261,7 @@ for _t in (
     parties,
     party_history,
     seats,
+    process_directors,
     proposals,
     meetings,
     meeting_attendance,
@@ -275,6 +289,7 @@ def start_mappers() -> None:
             (Party, parties),
             (StatusChange, party_history),
             (Seat, seats),
+            (ProcessDirector, process_directors),
             (Proposal, proposals),
             (Meeting, meetings),
             (Vote, votes),

@@ -12,6 +12,7 @@ from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.roster import ProcessDirector
 
 
 class PartyRepository:
@@ -87,6 +88,28 @@ class SeatRepository:
                 .order_by(Seat.seat_id)
             )
         )
+
+
+class RosterRepository:
+    """The process directors the managers designated (art. 11.2, 12.1)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, director: ProcessDirector) -> None:
+        self._session.add(director)
+
+    def remove(self, director: ProcessDirector) -> None:
+        self._session.delete(director)
+
+    def get(self, party: str, person: str) -> ProcessDirector | None:
+        return self._session.get(ProcessDirector, (party, person))
+
+    def list(self, party: str | None = None) -> list[ProcessDirector]:
+        q = select(ProcessDirector).order_by(ProcessDirector.party, ProcessDirector.person)
+        if party:
+            q = q.where(ProcessDirector.party == party)
+        return list(self._session.scalars(q))
 
 
 class ProposalRepository:

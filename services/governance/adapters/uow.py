@@ -7,6 +7,7 @@ from services.governance.adapters.repository import (
     PartyRepository,
     PolicyRevisionRepository,
     ProposalRepository,
+    RosterRepository,
     SeatRepository,
 )
 from zorgtafel.kernel.uow import UnitOfWork
@@ -15,6 +16,7 @@ from zorgtafel.kernel.uow import UnitOfWork
 class GovernanceUnitOfWork(UnitOfWork):
     parties: PartyRepository
     seats: SeatRepository
+    roster: RosterRepository
     proposals: ProposalRepository
     membership: MembershipRepository
     disputes: DisputeRepository
@@ -24,6 +26,7 @@ class GovernanceUnitOfWork(UnitOfWork):
     def _attach(self, session) -> None:
         self.parties = PartyRepository(session)
         self.seats = SeatRepository(session)
+        self.roster = RosterRepository(session)
         self.proposals = ProposalRepository(session)
         self.membership = MembershipRepository(session)
         self.disputes = DisputeRepository(session)

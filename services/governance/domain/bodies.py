@@ -4,7 +4,10 @@ Seats come from ``seed/bodies.json`` (extracted from the covenant): the regional
 of art. 4.3 (chair: the mayor of Grave; secretary: the chain director; several seats belong to
 non-signatories), the partner council of art. 6.3 (one delegate per party, the managers, a
 secretary) and the managers of art. 11.2 (under Helmond, Lumens and MO Den Bosch). A person
-holds a seat on behalf of a party.
+holds a seat on behalf of a party, appointed by the seat's appointing authority (the party for
+its own seats, the board chair for the board secretary, the board secretary on the board's
+behalf for the council secretary and the non-signatories' seats: art. 4.3, 6.3, 6.4, 11.2);
+``policies/rego/governance`` decides who that is.
 """
 
 from __future__ import annotations
@@ -38,7 +41,22 @@ class Seat:
     holder_party: str | None = None
     assigned_at: datetime | None = None
 
+    @property
+    def holder(self) -> tuple[str, str] | None:
+        """(party, person) of the current holder; None when the seat is vacant."""
+        if self.holder_person is None or self.holder_party is None:
+            return None
+        return (self.holder_party, self.holder_person)
+
+    @property
+    def function(self) -> str | None:
+        """The Zorgtafel function a holder of this seat has: a managers seat makes its holder a
+        manager (art. 11.2), published on every service's roster."""
+        return "manager" if self.body is Body.MANAGERS else None
+
     def assign(self, person: str, party: str, at: datetime) -> None:
+        """The appointing authority named ``person`` of ``party`` as the holder (the policy
+        decided who may); a previous holder is replaced."""
         self.holder_person = person
         self.holder_party = party
         self.assigned_at = at

@@ -24,7 +24,30 @@ class RegisterParty:
 
 @dataclass(frozen=True)
 class AssignSeat:
+    """The seat's appointing authority names its holder (art. 4.3, 6.3, 6.4, 11.2)."""
+
     seat_id: str
+    holder_person: str = ""
+    holder_party: str = ""  # empty: the party the seat belongs to
+
+
+@dataclass(frozen=True)
+class ReleaseSeat:
+    seat_id: str
+
+
+@dataclass(frozen=True)
+class DesignateProcessDirector:
+    """The managers designate a process director acting for ``party`` (art. 11.2, 12.1)."""
+
+    party: str
+    person: str
+
+
+@dataclass(frozen=True)
+class RevokeProcessDirector:
+    party: str
+    person: str
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,9 @@ class Dispute:
     registered_at: datetime
     updated_at: datetime
     resolution_code: str | None = None
+    # The person who registered it for its party (reads it, with the forum holding it; a
+    # dispute registered before this was kept has none).
+    registered_by_person: str | None = None
 
     @property
     def chain(self) -> tuple[Forum, ...]:

@@ -14,6 +14,7 @@ from zorgtafel.contracts.governance import (  # the published language: one clas
     PartyStatusEvent,
     PartyWithdrew,
     PolicyRevisionAdopted,
+    RosterChanged,
     WithdrawalAnnounced,
 )
 from zorgtafel.kernel.events import EventRegistry
@@ -30,6 +31,7 @@ __all__ = [
     "PartyStatusEvent",
     "PartyWithdrew",
     "PolicyRevisionAdopted",
+    "RosterChanged",
     "WithdrawalAnnounced",
     "REGISTRY",
 ]
@@ -47,5 +49,6 @@ REGISTRY = EventRegistry(
         NoticeOfDefaultRecorded,
         WithdrawalAnnounced,
         DisputeChanged,
+        RosterChanged,
     ]
 )

@@ -9,6 +9,7 @@ from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase, body_in
 from services.governance.service_layer.handlers import decisions, meetings, proposals
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.convert import enum_in, optional_timestamp
 
 
@@ -37,7 +38,9 @@ class DecisionRpcs(RpcBase):
 
     def GetMeeting(self, request, context):
         return self._read(
-            lambda uow: meetings.get_meeting(uow, request.meeting_id),
+            lambda uow: meetings.read_meeting(
+                self._deps, uow, request.meeting_id, current_caller()
+            ),
             lambda m: pb.GetMeetingResponse(meeting=out.meeting_out(m)),
         )
 
@@ -67,7 +70,7 @@ class DecisionRpcs(RpcBase):
 
     def GetProposal(self, request, context):
         return self._read(
-            lambda uow: proposals.get(uow, request.proposal_id),
+            lambda uow: proposals.read(self._deps, uow, request.proposal_id, current_caller()),
             lambda v: pb.GetProposalResponse(proposal=out.proposal_view_out(v)),
         )
 

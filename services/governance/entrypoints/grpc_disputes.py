@@ -9,6 +9,7 @@ from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase
 from services.governance.service_layer.handlers import disputes, policy_revisions, report
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.convert import enum_in, enum_name
 
 
@@ -57,7 +58,9 @@ class DisputeRpcs(RpcBase):
 
     def GetDispute(self, request, context):
         return self._read(
-            lambda uow: disputes.get_dispute(uow, request.dispute_id),
+            lambda uow: disputes.read_dispute(
+                self._deps, uow, request.dispute_id, current_caller()
+            ),
             lambda d: pb.GetDisputeResponse(dispute=out.dispute_out(d)),
         )
 
@@ -82,13 +85,15 @@ class DisputeRpcs(RpcBase):
 
     def AnnualReport(self, request, context):
         return self._read(
-            lambda uow: report.annual_report(uow, request.year),
+            lambda uow: report.read_annual_report(self._deps, uow, request.year, current_caller()),
             lambda r: pb.AnnualReportResponse(**r.as_dict()),
         )
 
     def ExportAnnualReport(self, request, context):
         fmt = enum_name(pb.ReportFormat, request.format, "REPORT_FORMAT_", "format", required=True)
         return self._read(
-            lambda uow: report.export_annual_report(uow, request.year, fmt),
+            lambda uow: report.export_annual_report(
+                self._deps, uow, request.year, fmt, current_caller()
+            ),
             lambda file: pb.ExportAnnualReportResponse(content_type=file[0], content=file[1]),
         )

@@ -9,6 +9,7 @@ from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase
 from services.governance.service_layer.handlers import membership
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.convert import enum_in, optional_timestamp, to_timestamp
 
 
@@ -56,7 +57,9 @@ class MembershipRpcs(RpcBase):
 
     def GetAccession(self, request, context):
         return self._read(
-            lambda uow: membership.get_accession(uow, request.accession_id),
+            lambda uow: membership.read_accession(
+                self._deps, uow, request.accession_id, current_caller()
+            ),
             lambda v: pb.GetAccessionResponse(accession=out.accession_out(v)),
         )
 

@@ -1,5 +1,5 @@
-"""The governance servicer's RPCs for parties, bodies and seats; a part of
-``GovernanceServicer`` (``grpc_api``)."""
+"""The governance servicer's RPCs for parties, bodies and seats, and the process directors'
+roster; a part of ``GovernanceServicer`` (``grpc_api``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from services.governance.domain import commands as c
 from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import RpcBase, body_in
-from services.governance.service_layer.handlers import parties
+from services.governance.service_layer.handlers import parties, roster, seats
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in
 from zorgtafel.kernel.paging import page
@@ -65,7 +65,49 @@ class PartyRpcs(RpcBase):
             "AssignSeat",
             request,
             pb.AssignSeatResponse,
-            parties.assign_seat,
-            c.AssignSeat(request.seat_id),
+            seats.assign_seat,
+            c.AssignSeat(request.seat_id, request.holder_person, request.holder_party),
             lambda seat: pb.AssignSeatResponse(seat=out.seat_out(seat)),
+        )
+
+    def ReleaseSeat(self, request, context):
+        return self._run(
+            "ReleaseSeat",
+            request,
+            pb.ReleaseSeatResponse,
+            seats.release_seat,
+            c.ReleaseSeat(request.seat_id),
+            lambda seat: pb.ReleaseSeatResponse(seat=out.seat_out(seat)),
+        )
+
+    def DesignateProcessDirector(self, request, context):
+        return self._run(
+            "DesignateProcessDirector",
+            request,
+            pb.DesignateProcessDirectorResponse,
+            roster.designate_process_director,
+            c.DesignateProcessDirector(request.party, request.person),
+            lambda d: pb.DesignateProcessDirectorResponse(
+                process_director=out.process_director_out(d, designated=True)
+            ),
+        )
+
+    def RevokeProcessDirector(self, request, context):
+        return self._run(
+            "RevokeProcessDirector",
+            request,
+            pb.RevokeProcessDirectorResponse,
+            roster.revoke_process_director,
+            c.RevokeProcessDirector(request.party, request.person),
+            lambda d: pb.RevokeProcessDirectorResponse(
+                process_director=out.process_director_out(d, designated=False)
+            ),
+        )
+
+    def ListProcessDirectors(self, request, context):
+        return self._read(
+            lambda uow: roster.list_process_directors(uow, request.party),
+            lambda found: pb.ListProcessDirectorsResponse(
+                **listed("process_directors", found, request, out.process_director_out)
+            ),
         )

@@ -8,6 +8,7 @@ from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
 from services.governance.domain.parties import Party, StatusChange
 from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.roster import ProcessDirector
 from services.governance.service_layer.handlers.decisions import DecideResult
 from services.governance.service_layer.handlers.meetings import MeetingView
 from services.governance.service_layer.handlers.membership import AccessionView
@@ -45,6 +46,15 @@ def seat_out(s: Seat) -> pb.Seat:
         holder_person=s.holder_person or "",
         holder_party=s.holder_party or "",
         assigned_at=to_timestamp(s.assigned_at),
+    )
+
+
+def process_director_out(d: ProcessDirector, designated: bool = True) -> pb.ProcessDirector:
+    return pb.ProcessDirector(
+        party=d.party,
+        person=d.person,
+        designated_at=to_timestamp(d.designated_at),
+        designated=designated,
     )
 
 

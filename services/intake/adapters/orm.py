@@ -57,6 +57,14 @@ nominations = Table(
     Column("meeting", Text, nullable=True),  # JSON: codes and invitees
     Column("sealed_goal", LargeBinary, nullable=True),
     Column("process_director_party", String(20), nullable=True),
+    # 12.3: the designated process director (an employee id) who took the nomination up.
+    Column("process_director_person", String(128), nullable=True, index=True),
+    Column("judged_criteria", Text, nullable=True),  # JSON {"A": bool, ...} as judged (12.2a)
+    Column("sealed_criteria_grounds", LargeBinary, nullable=True),
+    # Bijlage 3: who recorded a safety override, when, whether the client was informed (JSON);
+    # the reason, the colleague and how the client was informed are sealed.
+    Column("safety_override", Text, nullable=True),
+    Column("sealed_safety_override", LargeBinary, nullable=True),
     Column("routed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
@@ -120,6 +128,36 @@ triage_answers = Table(
     Column("answered_at", UtcDateTime(), nullable=True),
 )
 
+# Nominations that matched a person already known, per nominating person (issue 13 point 7):
+# employee ids and times only, never the subject or the case. Rows older than the probing
+# window are deleted as the next match is counted.
+probe_matches = Table(
+    "probe_matches",
+    metadata,
+    Column("match_id", String(32), primary_key=True),
+    Column("nominating_party", String(20), nullable=False),
+    Column("nominated_by", String(128), nullable=False),
+    Column("matched_at", UtcDateTime(), nullable=False),
+)
+Index(
+    "ix_probe_matches_person",
+    probe_matches.c.nominating_party,
+    probe_matches.c.nominated_by,
+    probe_matches.c.matched_at,
+)
+
+# Flags for the managers: a person reached the probing limit (employee ids, no subject data).
+probing_flags = Table(
+    "probing_flags",
+    metadata,
+    Column("flag_id", String(32), primary_key=True),
+    Column("nominating_party", String(20), nullable=False),
+    Column("nominated_by", String(128), nullable=False),
+    Column("matches", Integer, nullable=False),
+    Column("window_s", Integer, nullable=False),
+    Column("flagged_at", UtcDateTime(), nullable=False, index=True),
+)
+
 tables.update(
     {
         "case_keys": case_keys,
@@ -129,6 +167,8 @@ tables.update(
         "open_subject_tokens": open_subject_tokens,
         "triage_rounds": triage_rounds,
         "triage_answers": triage_answers,
+        "probe_matches": probe_matches,
+        "probing_flags": probing_flags,
     }
 )
 

@@ -1,8 +1,12 @@
 """The facts intake gives the policy engine, and obeying its answers.
 
-* ``zorgtafel.intake.criteria`` (Bijlage 2) advises on a nomination; the person decides.
+* ``zorgtafel.intake.criteria`` (art. 1.4, Bijlage 2) decides whether the criteria as the
+  process director judged them make a Zorgtafel case, and advises on the stated facts.
 * ``zorgtafel.intake.access`` decides who reads or acts on a nomination and who is asked in a
-  triage round (art. 1.15, 8.4c, 12.2a, 16.1, 16.2).
+  triage round (art. 1.15, 8.4c, 12.2a, 12.3, 16.1, 16.2, Bijlage 3), on the facts: the
+  caller's functions on the roster (a token role alone grants nothing), the nomination's
+  process director, the subject's consent and a recorded safety override; and whether a
+  person who matched known persons too often may nominate.
 * ``zorgtafel.casework.invite`` decides which parties may lawfully be invited (art. 12.2e).
 
 Inputs are checked against the policies' JSON Schemas in the tests
@@ -17,11 +21,14 @@ from typing import Mapping
 
 from sqlalchemy import select
 
+from services.intake.domain.assessment import JudgedCriteria
 from services.intake.domain.model import Advice, MeetingPlan, Nomination
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.roster import RosterView
 from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.policy.decision import Decision
 
 CRITERIA = "zorgtafel.intake.criteria"
 ACCESS = "zorgtafel.intake.access"
@@ -29,8 +36,23 @@ INVITE = "zorgtafel.casework.invite"
 
 
 # -- Bijlage 2 --------------------------------------------------------------------------------
-def criteria_input(nom: Nomination) -> dict:
-    return nom.criteria_facts()
+def criteria_input(nom: Nomination, judged: JudgedCriteria | None = None) -> dict:
+    """The stated facts (for the advice) and, at the assessment, the criteria as judged:
+    booleans only, the grounds stay sealed in intake."""
+    facts = nom.criteria_facts()
+    if judged is not None:
+        facts["judged"] = judged.holds()
+    return facts
+
+
+def judge(gate: PolicyGate, nom: Nomination, judged: JudgedCriteria) -> tuple[bool, str]:
+    """Whether the judged criteria make a Zorgtafel case (art. 1.4), and why not."""
+    result = gate.evaluate(CRITERIA, criteria_input(nom, judged))
+    decision = result.get("decision")
+    if decision not in ("qualifies", "does_not_qualify"):
+        raise Unavailable("the criteria policy gave no decision: not assessed (fail closed)")
+    why = " ".join(str(r) for r in result.get("decision_reasons", ()))
+    return decision == "qualifies", why
 
 
 def advise(gate: PolicyGate, nom: Nomination) -> Advice:
@@ -47,21 +69,59 @@ def advise(gate: PolicyGate, nom: Nomination) -> Advice:
 
 
 # -- access ---------------------------------------------------------------------------------
-def access_input(action: str, caller: Caller, nom: Nomination) -> dict:
+def principal(roster: RosterView, caller: Caller) -> dict:
+    """The caller and the functions the roster says they hold (ADR 0005)."""
+    return caller.as_input() | {"functions": roster.functions(caller.party, caller.person)}
+
+
+def nomination_facts(nom: Nomination) -> dict:
+    facts = {
+        "case_id": nom.case_id,
+        "nominating_party": nom.nominating_party,
+        "nominated_by": nom.nominated_by,
+        "status": nom.status.value,
+        "asked_parties": list(nom.triage.asked) if nom.triage else [],
+        "consent": nom.consent.value,
+        "safety_override": nom.safety_override is not None,
+    }
+    if nom.process_director is not None:
+        party, person = nom.process_director
+        facts["process_director"] = {"party": party, "person": person}
+    return facts
+
+
+def access_input(action: str, caller: Caller, nom: Nomination, roster: RosterView, **extra) -> dict:
     return {
         "action": action,
-        "principal": caller.as_input(),
-        "nomination": {
-            "case_id": nom.case_id,
-            "nominating_party": nom.nominating_party,
-            "status": nom.status.value,
-            "asked_parties": list(nom.triage.asked) if nom.triage else [],
-        },
+        "principal": principal(roster, caller),
+        "nomination": nomination_facts(nom),
+        **extra,
     }
 
 
-def check_access(gate: PolicyGate, action: str, caller: Caller, nom: Nomination) -> None:
-    gate.require(ACCESS, access_input(action, caller, nom))
+def check_access(
+    gate: PolicyGate, roster: RosterView, action: str, caller: Caller, nom: Nomination, **extra
+) -> Decision:
+    return gate.require(ACCESS, access_input(action, caller, nom, roster, **extra))
+
+
+def check_may_know(gate: PolicyGate, roster: RosterView, caller: Caller, nom: Nomination) -> None:
+    """Before a state check answers FAILED_PRECONDITION naming the nomination's state: only a
+    caller who may read the nomination learns its state; anyone else is refused by the policy
+    first (8.4c: a process director's token claim or another case's director learns nothing)."""
+    gate.require(ACCESS, access_input("read_nomination", caller, nom, roster))
+
+
+def check_may_nominate(gate: PolicyGate, roster: RosterView, caller: Caller, probing: dict) -> None:
+    """``probing``: {matches, limit, window_s} of this person (issue 13 point 7)."""
+    gate.require(
+        ACCESS,
+        {"action": "nominate", "principal": principal(roster, caller), "probing": probing},
+    )
+
+
+def check_manager(gate: PolicyGate, roster: RosterView, action: str, caller: Caller) -> None:
+    gate.require(ACCESS, {"action": action, "principal": principal(roster, caller)})
 
 
 def party_statuses(uow: UnitOfWork, parties) -> dict[str, str]:
@@ -74,18 +134,23 @@ def party_statuses(uow: UnitOfWork, parties) -> dict[str, str]:
 
 
 def check_asked_parties(
-    gate: PolicyGate, uow: UnitOfWork, nom: Nomination, parties, caller: Caller
+    gate: PolicyGate,
+    roster: RosterView,
+    uow: UnitOfWork,
+    nom: Nomination,
+    parties,
+    caller: Caller,
 ) -> None:
     """Each candidate is decided on its own; the refusal names every refused one's reasons."""
     statuses = party_statuses(uow, parties)
     reasons: list[str] = []
     last = None
     for party in parties:
-        inp = access_input("ask_in_triage", caller, nom)
+        inp = access_input("ask_in_triage", caller, nom, roster)
         inp["candidate"] = {"party": party, "status": statuses[party]}
         decision = gate.decide(ACCESS, inp)
         if decision.allow is not True:
-            reasons.extend(decision.reasons)
+            reasons.extend(r for r in decision.reasons if r not in reasons)
             last = decision
     if last is not None:
         raise PermissionDenied(reasons, last.decision_id, last.revision, policy=ACCESS)

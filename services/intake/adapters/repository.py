@@ -10,12 +10,14 @@ so two concurrent transitions of one nomination cannot both win. Duplicates and 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
 
 from services.intake.adapters.sealing import dumps, seal, unseal
 from services.intake.adapters.subject_links import SubjectLinks
 from services.intake.adapters.triage_rounds import TriageRoundRepository
+from services.intake.domain.assessment import JudgedCriteria, SafetyOverride
 from services.intake.domain.model import Advice, MeetingPlan, Nomination, Problem, Safety
 from services.intake.domain.subject import SubjectIdentity
 from services.intake.domain.vocabulary import (
@@ -149,6 +151,9 @@ class NominationRepository(SubjectLinks):
             routing_reason_code=row["routing_reason_code"] or "",
             meeting=meeting,
             process_director_party=row["process_director_party"] or "",
+            process_director_person=row["process_director_person"] or "",
+            criteria=_criteria(key, case_id, row),
+            safety_override=_override(key, case_id, row),
             version=row["version"],
         )
         return nom
@@ -163,6 +168,38 @@ class NominationRepository(SubjectLinks):
         c = nom.case_id
         now = utcnow()
         values = dict(status=nom.status.value, updated_at=now, version=nom.version + 1)
+        if nom.process_director is not None:
+            values.update(
+                process_director_party=nom.process_director_party,
+                process_director_person=nom.process_director_person,
+            )
+        if nom.criteria is not None:
+            values.update(
+                judged_criteria=dumps(nom.criteria.holds()),
+                sealed_criteria_grounds=seal(key, c, "criteria", nom.criteria.grounds()),
+            )
+        if nom.safety_override is not None:
+            o = nom.safety_override
+            values.update(
+                safety_override=dumps(
+                    {
+                        "recorded_by_party": o.recorded_by_party,
+                        "recorded_by": o.recorded_by,
+                        "recorded_at": o.recorded_at.isoformat(),
+                        "client_informed": o.client_informed,
+                    }
+                ),
+                sealed_safety_override=seal(
+                    key,
+                    c,
+                    "safety_override",
+                    {
+                        "reason": o.reason,
+                        "consulted_colleague": o.consulted_colleague,
+                        "client_information": o.client_information,
+                    },
+                ),
+            )
         if nom.advice is not None:
             values.update(
                 advice=dumps(
@@ -184,7 +221,6 @@ class NominationRepository(SubjectLinks):
             values.update(
                 routing=nom.routing.value,
                 routing_reason_code=nom.routing_reason_code or None,
-                process_director_party=nom.process_director_party or None,
                 routed_at=now,
             )
             if nom.meeting is not None:
@@ -232,3 +268,26 @@ class NominationRepository(SubjectLinks):
             forget_case(self._uow.session, self._t, c)
             self._keys.destroy(self._uow.session, c)
         return ids
+
+
+def _criteria(key, case_id: str, row) -> JudgedCriteria | None:
+    if not row["judged_criteria"]:
+        return None
+    grounds = unseal(key, case_id, "criteria", row["sealed_criteria_grounds"]) or {}
+    return JudgedCriteria.from_parts(json.loads(row["judged_criteria"]), grounds)
+
+
+def _override(key, case_id: str, row) -> SafetyOverride | None:
+    if not row["safety_override"]:
+        return None
+    meta = json.loads(row["safety_override"])
+    sealed = unseal(key, case_id, "safety_override", row["sealed_safety_override"]) or {}
+    return SafetyOverride(
+        reason=sealed.get("reason", ""),
+        consulted_colleague=sealed.get("consulted_colleague", ""),
+        client_informed=bool(meta["client_informed"]),
+        client_information=sealed.get("client_information", ""),
+        recorded_by_party=meta["recorded_by_party"],
+        recorded_by=meta["recorded_by"],
+        recorded_at=datetime.fromisoformat(meta["recorded_at"]),
+    )

@@ -62,6 +62,19 @@ class SubjectLinks:
             q = q.where(n.c.status == status.value)
         return list(self._uow.session.scalars(q.order_by(n.c.nominated_at, n.c.case_id)))
 
+    def director_of(self, case_id: str) -> tuple[str, str] | None:
+        """(party, person) of the process director who took ``case_id`` up, if any: a linked
+        nomination is directed by the process director of the nomination it is linked to."""
+        n = self._t["nominations"]
+        row = self._uow.session.execute(
+            select(n.c.process_director_party, n.c.process_director_person).where(
+                n.c.case_id == case_id
+            )
+        ).first()
+        if row is None or not row.process_director_person:
+            return None
+        return (row.process_director_party or "", row.process_director_person)
+
     def relink(self, from_case: str, to_case: str) -> None:
         n = self._t["nominations"]
         self._uow.session.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.intake.domain.assessment import JudgedCriteria
 from services.intake.domain.model import MeetingPlan, Problem, Safety
 from services.intake.domain.vocabulary import (
     AgeBand,
@@ -39,6 +40,8 @@ class Assess:
     rejection_reason: RejectionReason | None
     reasons: str
     nominating_party_consulted: bool
+    # Each criterion of Bijlage 2 as the process director judges it, with its grounds.
+    criteria: JudgedCriteria
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,15 @@ class Withdraw:
     reason_code: str
 
 
+@dataclass(frozen=True)
+class RecordSafetyOverride:
+    case_id: str
+    reason: str
+    consulted_colleague: str
+    client_informed: bool
+    client_information: str
+
+
 # -- queries ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class GetNomination:
@@ -83,3 +95,8 @@ class GetNomination:
 @dataclass(frozen=True)
 class GetTriageQuestion:
     case_id: str
+
+
+@dataclass(frozen=True)
+class ListProbingFlags:
+    """The managers' list of probing flags (no filter: paging is the servicer's)."""

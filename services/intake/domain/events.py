@@ -11,6 +11,8 @@ from zorgtafel.contracts.intake import (  # the published language: one class pe
     CaseRejected,
     CaseTriaged,
     NominationWithdrawn,
+    ProbingFlagged,
+    SafetyOverrideRecorded,
 )
 from zorgtafel.kernel.events import EventRegistry
 
@@ -20,9 +22,19 @@ __all__ = [
     "CaseRejected",
     "CaseTriaged",
     "NominationWithdrawn",
+    "ProbingFlagged",
     "REGISTRY",
+    "SafetyOverrideRecorded",
 ]
 
 REGISTRY = EventRegistry(
-    [CaseNominated, CaseAssessed, CaseRejected, CaseTriaged, NominationWithdrawn]
+    [
+        CaseNominated,
+        CaseAssessed,
+        CaseRejected,
+        CaseTriaged,
+        NominationWithdrawn,
+        SafetyOverrideRecorded,
+        ProbingFlagged,
+    ]
 )

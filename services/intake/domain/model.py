@@ -1,6 +1,10 @@
 """Intake's domain: a nomination (1.1) and its life cycle through assessment (12.2a), triage
 (1.15, 12.2b) and routing (Bijlage 2). Pure Python: no framework imports.
 
+Who directs it: the designated process director who first assesses a nomination (or escalates
+it from the intake queue) takes it up, on behalf of the nominating party (12.3); the policy
+decides who that may be, the model records it (``take_up``).
+
 State machine of a nomination::
 
     nominated --assess(qualifies)--> qualified --start_triage--> triage --decide_routing--> routed
@@ -20,6 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.intake.domain.assessment import (
+    CONSENT_NEEDS_OVERRIDE,
+    JudgedCriteria,
+    SafetyOverride,
+)
 from services.intake.domain.subject import SubjectIdentity
 from services.intake.domain.triage import Answer, TriageRound
 from services.intake.domain.vocabulary import (
@@ -111,7 +120,28 @@ class Nomination:
     routing_reason_code: str = ""
     meeting: MeetingPlan | None = None
     process_director_party: str = ""
+    process_director_person: str = ""
+    criteria: JudgedCriteria | None = None
+    safety_override: SafetyOverride | None = None
     version: int = 0
+
+    # -- who directs it (12.3) --------------------------------------------------------
+    @property
+    def process_director(self) -> tuple[str, str] | None:
+        if not self.process_director_person:
+            return None
+        return (self.process_director_party, self.process_director_person)
+
+    def take_up(self, party: str, person: str) -> None:
+        """The designated process director who first acts on it directs it from now on."""
+        if not self.process_director_person:
+            self.process_director_party, self.process_director_person = party, person
+
+    @property
+    def shares_without_override(self) -> bool:
+        """Whether the subject's consent lets it be shared beyond the nominating party and
+        its process director without a recorded safety override (Bijlage 3)."""
+        return self.consent not in CONSENT_NEEDS_OVERRIDE
 
     # -- facts for the criteria policy (Bijlage 2) -------------------------------------
     def criteria_facts(self) -> dict:
@@ -137,16 +167,24 @@ class Nomination:
     def assess(
         self,
         advice: Advice,
+        criteria: JudgedCriteria,
+        criteria_met: tuple[bool, str],
         qualifies: bool,
         reason: RejectionReason | None,
         reasons: str,
         by_party: str,
     ) -> None:
+        """``criteria_met`` is the criteria policy's answer on the judged criteria (whether
+        they hold, and why not): a case that does not meet them is no Zorgtafel case (1.4)."""
         self.require_status({Status.NOMINATED}, "assess")
         if not qualifies and reason is None:
             raise InvalidArgument("rejection_reason", "required when the case does not qualify")
         if qualifies and reason is not None:
             raise InvalidArgument("rejection_reason", "only for a case that does not qualify")
+        met, why_not = criteria_met
+        if qualifies and not met:
+            raise FailedPrecondition("criteria_not_met", why_not, subject="criteria")
+        self.criteria = criteria
         self.advice = advice
         self.qualifies = qualifies
         self.rejection_reason = reason
@@ -199,7 +237,6 @@ class Nomination:
         routing: Routing,
         meeting: MeetingPlan | None,
         reason_code: str,
-        process_director_party: str,
         now: datetime,
     ) -> None:
         if routing.is_escalation:
@@ -229,8 +266,25 @@ class Nomination:
         self.routing = routing
         self.meeting = meeting
         self.routing_reason_code = reason_code
-        self.process_director_party = process_director_party
         self.status = Status.ROUTED
+
+    def record_safety_override(self, override: SafetyOverride) -> None:
+        """Bijlage 3: recorded once, by the nomination's process director, only where the
+        subject's consent is missing."""
+        self.require_status({Status.QUALIFIED, Status.TRIAGE}, "record a safety override for")
+        if self.shares_without_override:
+            raise FailedPrecondition(
+                "consent_given",
+                "the subject's consent allows sharing: no safety override is needed",
+                subject="nomination.consent_status",
+            )
+        if self.safety_override is not None:
+            raise FailedPrecondition(
+                "safety_override_recorded",
+                "a safety override is already recorded",
+                subject="nomination.safety_override",
+            )
+        self.safety_override = override
 
     def withdraw(self) -> None:
         self.require_status(

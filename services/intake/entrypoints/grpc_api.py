@@ -9,18 +9,25 @@ from typing import Any, TypeVar
 from google.protobuf.message import Message
 from sqlalchemy.exc import IntegrityError
 
-from services.intake.domain.commands import GetNomination, GetTriageQuestion
+from services.intake.domain.commands import GetNomination, GetTriageQuestion, ListProbingFlags
 from services.intake.domain.model import check_case_id
 from services.intake.entrypoints import proto_mapping as mapping
 from services.intake.entrypoints import proto_results as results
 from services.intake.service_layer.deps import Deps
-from services.intake.service_layer.handlers import assessment, nominations, routing, triage
+from services.intake.service_layer.handlers import (
+    assessment,
+    nominations,
+    oversight,
+    routing,
+    triage,
+)
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import FailedPrecondition, Unavailable
+from zorgtafel.kernel.paging import page
 from zorgtafel.kernel.uow import UnitOfWork
 
 NOMINATE_ATTEMPTS = 4
@@ -111,8 +118,10 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
     def GetNomination(self, request, context):
         query = GetNomination(check_case_id(request.case_id))
         with self._uow() as uow:
-            n, linked = nominations.get_nomination(self._deps, uow, query, current_caller())
-            return pb.GetNominationResponse(nomination=results.nomination_out(n, linked))
+            view = nominations.get_nomination(self._deps, uow, query, current_caller())
+            return pb.GetNominationResponse(
+                nomination=results.nomination_out(view.nomination, view.linked, view.full)
+            )
 
     def WithdrawNomination(self, request, context):
         cmd = mapping.withdraw_in(request)
@@ -121,3 +130,21 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
             return results.withdrawn_out(nominations.withdraw(self._deps, uow, cmd, caller))
 
         return self._run("WithdrawNomination", request, pb.WithdrawNominationResponse, effect)
+
+    def RecordSafetyOverride(self, request, context):
+        cmd = mapping.safety_override_in(request)
+
+        def effect(uow, caller):
+            return results.override_recorded_out(
+                oversight.record_safety_override(self._deps, uow, cmd, caller)
+            )
+
+        return self._run("RecordSafetyOverride", request, pb.RecordSafetyOverrideResponse, effect)
+
+    def ListProbingFlags(self, request, context):
+        with self._uow() as uow:
+            found = oversight.probing_flags(self._deps, uow, ListProbingFlags(), current_caller())
+        shown, token = page(found, request)
+        return pb.ListProbingFlagsResponse(
+            flags=[results.flag_out(f) for f in shown], next_page_token=token
+        )

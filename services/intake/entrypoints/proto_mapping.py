@@ -7,11 +7,13 @@ from __future__ import annotations
 from google.protobuf import json_format
 
 from services.intake.domain import vocabulary as v
+from services.intake.domain.assessment import Judged, JudgedCriteria
 from services.intake.domain.commands import (
     AnswerTriage,
     Assess,
     DecideRouting,
     Nominate,
+    RecordSafetyOverride,
     StartTriage,
     Withdraw,
 )
@@ -20,7 +22,13 @@ from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.convert import enum_in, message_to_dict, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
-from zorgtafel.kernel.validate import check_code, check_codes, check_oins, check_text
+from zorgtafel.kernel.validate import (
+    check_code,
+    check_codes,
+    check_oins,
+    check_person,
+    check_text,
+)
 
 
 # -- usage terms (16.2) -----------------------------------------------------------------------
@@ -121,7 +129,38 @@ def assess_in(req: pb.AssessRequest) -> Assess:
             "nominating_party_consulted",
             "the assessment is made in consultation with the nominating party (art. 12.2a)",
         )
-    return Assess(req.case_id, req.qualifies, reason, req.reasons, True)
+    return Assess(req.case_id, req.qualifies, reason, req.reasons, True, criteria_in(req))
+
+
+def criteria_in(req: pb.AssessRequest) -> JudgedCriteria:
+    """12.2a: every criterion of Bijlage 2 judged, each with its grounds."""
+    if not req.HasField("criteria"):
+        raise InvalidArgument(
+            "criteria", "required: each criterion of Bijlage 2 judged with its grounds (12.2a)"
+        )
+    judged = []
+    for name in ("a", "b", "c", "d"):
+        field = f"criteria.{name}"
+        if not req.criteria.HasField(name):
+            raise InvalidArgument(field, "required: the judgement and its grounds (12.2a)")
+        one = getattr(req.criteria, name)
+        check_text(one.grounds, f"{field}.grounds", limit=v.MAX_REASONS, required=True)
+        judged.append(Judged(one.holds, one.grounds))
+    return JudgedCriteria(*judged)
+
+
+def safety_override_in(req: pb.RecordSafetyOverrideRequest) -> RecordSafetyOverride:
+    check_case_id(req.case_id)
+    check_text(req.reason, "reason", limit=v.MAX_REASONS, required=True)
+    check_person(req.consulted_colleague, "consulted_colleague")
+    check_text(req.client_information, "client_information", limit=v.MAX_REASONS, required=True)
+    return RecordSafetyOverride(
+        req.case_id,
+        req.reason,
+        req.consulted_colleague,
+        req.client_informed,
+        req.client_information,
+    )
 
 
 def start_triage_in(req: pb.StartTriageRequest) -> StartTriage:

@@ -1,9 +1,12 @@
-"""Intake's results -> proto responses: the nomination as its parties see it, and what each
-command answers."""
+"""Intake's results -> proto responses: the nomination as its readers may see it (its process
+director all of it; the nominating party without the pseudonym, the links or whether it was
+linked), and what each command answers."""
 
 from __future__ import annotations
 
+from services.intake.adapters.probing import ProbingFlag
 from services.intake.domain import vocabulary as v
+from services.intake.domain.assessment import JudgedCriteria, SafetyOverride
 from services.intake.domain.model import Advice, Nomination
 from services.intake.domain.triage import TriageQuestion
 from services.intake.entrypoints.proto_mapping import terms_out
@@ -27,22 +30,70 @@ def advice_out(a: Advice | None) -> pb.CriteriaAdvice | None:
     )
 
 
+# What the nominating party sees of a nomination the process director has not assessed yet,
+# linked or not: "received" (issue 13 point 7: no oracle for "is this person known?").
+NOT_YET_ASSESSED = (v.Status.NOMINATED, v.Status.LINKED)
+
+
 def nominated_out(n: Nomination) -> pb.NominateResponse:
+    """Only "received": never the pseudonym nor the case id of a nomination it is linked to
+    (those response fields stay unset)."""
     return pb.NominateResponse(
         case_id=n.case_id,
-        subject_pseudonym=n.subject_pseudonym,
         age_band=enum_out(pb.AgeBand, "AGE_BAND_", n.age_band),
-        status=status_out(n.status),
-        linked_to_case_id=n.linked_to_case_id,
+        status=pb.NOMINATION_STATUS_RECEIVED,
+    )
+
+
+def criteria_out(c: JudgedCriteria | None) -> pb.JudgedCriteria | None:
+    if c is None:
+        return None
+    j = c.by_letter()
+    return pb.JudgedCriteria(
+        **{k.lower(): pb.JudgedCriterion(holds=x.holds, grounds=x.grounds) for k, x in j.items()}
     )
 
 
 def assessed_out(n: Nomination) -> pb.AssessResponse:
+    held = [k for k, x in n.criteria.holds().items() if x] if n.criteria else []
     return pb.AssessResponse(
         case_id=n.case_id,
         advice=advice_out(n.advice),
         qualifies=bool(n.qualifies),
         status=status_out(n.status),
+        criteria_judged_held=held,
+    )
+
+
+def override_out(o: SafetyOverride | None) -> pb.SafetyOverride | None:
+    if o is None:
+        return None
+    return pb.SafetyOverride(
+        reason=o.reason,
+        consulted_colleague=o.consulted_colleague,
+        client_informed=o.client_informed,
+        client_information=o.client_information,
+        recorded_by_party=o.recorded_by_party,
+        recorded_by=o.recorded_by,
+        recorded_at=ts(o.recorded_at),
+    )
+
+
+def override_recorded_out(n: Nomination) -> pb.RecordSafetyOverrideResponse:
+    assert n.safety_override is not None
+    return pb.RecordSafetyOverrideResponse(
+        case_id=n.case_id, recorded_at=ts(n.safety_override.recorded_at)
+    )
+
+
+def flag_out(f: ProbingFlag) -> pb.ProbingFlag:
+    return pb.ProbingFlag(
+        flag_id=f.flag_id,
+        nominating_party=f.nominating_party,
+        nominated_by=f.nominated_by,
+        matches=f.matches,
+        window_s=f.window_s,
+        flagged_at=ts(f.flagged_at),
     )
 
 
@@ -84,13 +135,18 @@ def triage_question_out(q: TriageQuestion) -> pb.GetTriageQuestionResponse:
     )
 
 
-def nomination_out(n: Nomination, linked: list[str]) -> pb.Nomination:
+def nomination_out(n: Nomination, linked: list[str], full: bool = True) -> pb.Nomination:
+    """``full`` for its process director; otherwise the nominating party's view."""
     i = n.identity
+    status, director = status_out(n.status), n.process_director or ("", "")
+    if not full and n.status in NOT_YET_ASSESSED:
+        # A linked nomination is directed by its primary's process director: not told.
+        status, director = pb.NOMINATION_STATUS_RECEIVED, ("", "")
     out = pb.Nomination(
         case_id=n.case_id,
-        subject_pseudonym=n.subject_pseudonym,
+        subject_pseudonym=n.subject_pseudonym if full else "",
         nominating_party=n.nominating_party,
-        status=status_out(n.status),
+        status=status,
         subject=pb.SubjectIdentity(
             given_names=i.given_names,
             family_name=i.family_name,
@@ -110,13 +166,17 @@ def nomination_out(n: Nomination, linked: list[str]) -> pb.Nomination:
         consent_status=enum_out(pb.ConsentStatus, "CONSENT_STATUS_", n.consent),
         usage_terms=terms_out(n.usage_terms),
         nominated_at=ts(n.nominated_at),
-        linked_to_case_id=n.linked_to_case_id,
-        linked_case_ids=linked,
+        linked_to_case_id=n.linked_to_case_id if full else "",
+        linked_case_ids=linked if full else [],
         advice=advice_out(n.advice),
         qualifies=bool(n.qualifies),
         rejection_reason=enum_out(pb.RejectionReason, "REJECTION_REASON_", n.rejection_reason),
         assessment_reasons=n.assessment_reasons,
         routing=enum_out(pb.Routing, "ROUTING_", n.routing),
+        criteria=criteria_out(n.criteria),
+        process_director_party=director[0],
+        process_director_person=director[1],
+        safety_override=override_out(n.safety_override),
     )
     if n.triage is not None:
         out.asked_parties.extend(n.triage.asked)

@@ -27,6 +27,10 @@ GGD = "00000099000000000043"  # active, never involved
 SOCIOM = "00000099000000000063"  # excluded from the start (art. 23.2)
 ACTIVE = (VEILIG_THUIS, LUMENS, FARENT, SHELTER, POLICE, KMAR, GGD)
 
+DIRECTOR_PERSON = "zorgcoordinator-1"  # designated by the managers (12.1), directs the cases
+OTHER_DIRECTOR_PERSON = "zorgcoordinator-2"  # designated too, directs none of these (12.3)
+DELEGATE = "person-1"  # each involved party's delegate in the case (16.1; env.md's default)
+
 SUBJECT_MARKER = "ps-SUBJECTMARKER"
 MINUTES_MARKER = "MINUTESMARKER"
 
@@ -36,7 +40,7 @@ class Env(ServiceEnv):
         super().__init__(app, keys, publisher, logs, stub_class=pb_grpc.CaseworkServiceStub)
 
     def director(self) -> tuple:
-        return self.md(LUMENS, "process_director", "zorgcoordinator-1")
+        return self.md(LUMENS, "process_director", DIRECTOR_PERSON)
 
     def case_director(self) -> tuple:
         return self.md(FARENT, "case_director", "casusregisseur-1")
@@ -56,6 +60,7 @@ class Env(ServiceEnv):
             "decision_types": ["plan_of_approach"],
             "invitees": [SHELTER, POLICE],
             "process_director_party": LUMENS,
+            "process_director_person": DIRECTOR_PERSON,
             "reason_code": "",
             "linked_case_ids": [],
         }
@@ -63,11 +68,23 @@ class Env(ServiceEnv):
         return self.pub.publish("intake", ev.CASE_TRIAGED, case_id, data, event_id)
 
     # -- flows -------------------------------------------------------------------------------
-    def open_case(self) -> str:
+    def open_case(self, delegates=(SHELTER, POLICE)) -> str:
+        """A case from triage (SHELTER and POLICE invited), each of ``delegates`` naming its
+        person ``DELEGATE`` (within a party only delegates see the case, Bijlage 3)."""
         case_id = f"case-{uuid.uuid4()}"
         self.triage(case_id)
         wait_for(lambda: self.count("cases", case_id=case_id) == 1, timeout=30)
+        for party in delegates:
+            self.delegate(case_id, party)
         return case_id
+
+    def delegate(self, case_id: str, party: str, person: str = DELEGATE) -> pb.NameDelegateResponse:
+        """The case's process director names ``person`` the delegate of ``party`` (12.2e,
+        10.1); a person without a part cannot name itself (Bijlage 3)."""
+        return self.stub.NameDelegate(
+            pb.NameDelegateRequest(request_id=rid(), case_id=case_id, person=person, party=party),
+            metadata=self.md(LUMENS, "process_director", DIRECTOR_PERSON),
+        )
 
     def schedule(
         self, case_id: str, invitees=(SHELTER, POLICE, FARENT), pre_read=(), md=None
@@ -82,7 +99,11 @@ class Env(ServiceEnv):
             pre_read_item_ids=list(pre_read),
         )
         req.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
-        return self.stub.ScheduleMeeting(req, metadata=md or self.director()).meeting
+        meeting = self.stub.ScheduleMeeting(req, metadata=md or self.director()).meeting
+        # Invited, each party names its delegate (a party that already did: no change).
+        for party in invitees:
+            self.delegate(case_id, party)
+        return meeting
 
     def hold(
         self,
@@ -176,4 +197,6 @@ def env(request, broker, tmp_path_factory):
         casework_retention_days=0.0,
     ) as e:
         e.register_parties(ACTIVE, (SOCIOM,))
+        for person in (DIRECTOR_PERSON, OTHER_DIRECTOR_PERSON):
+            e.appoint(LUMENS, person)  # the managers designated them (12.1)
         yield e

@@ -13,10 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.casework.conftest import (
+    DELEGATE,
+    DIRECTOR_PERSON,
     FARENT,
     GGD,
     LUMENS,
     MINUTES_MARKER,
+    OTHER_DIRECTOR_PERSON,
     POLICE,
     SHELTER,
     SOCIOM,
@@ -41,10 +44,12 @@ def test_case_routed_to_a_case_meeting_opens_once_even_when_the_event_comes_twic
     opened = env.events(case_id, ev.CASE_OPENED)
     assert len(opened) == 1
     assert opened[0]["process_director_party"] == LUMENS
+    assert opened[0]["process_director_person"] == DIRECTOR_PERSON
     assert opened[0]["invitees"] == [SHELTER, POLICE]
     case = env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=env.director()).case
     assert case.state == pb.CASE_STATE_OPEN
     assert case.subject_pseudonym.startswith(SUBJECT_MARKER)
+    assert case.process_director_person == DIRECTOR_PERSON
 
 
 def test_case_routed_to_regular_care_is_not_a_zorgtafel_case(env):
@@ -337,18 +342,6 @@ def test_every_refused_transition_names_the_state(env):
     with pytest.raises(grpc.RpcError) as err:
         env.hold(case_id, meeting.meeting_id)
     assert precondition(err.value).description.endswith("(state: held)")
-    # A plan needs a case director (8.4a before 8.4b).
-    v = refused(
-        "AdoptPlan",
-        pb.AdoptPlanRequest(
-            request_id=rid(),
-            case_id=case_id,
-            meeting_id=meeting.meeting_id,
-            actions=[pb.NewAction(party=SHELTER, what="x", due_date="2030-01-01")],
-        ),
-        "meeting_planned",
-    )
-    assert "case director" in v.description
     refused(
         "Deescalate",
         pb.DeescalateRequest(
@@ -454,6 +447,10 @@ def test_only_the_process_director_of_the_case_acts_on_it(env):
     with pytest.raises(grpc.RpcError) as err:
         env.schedule(case_id, md=other_director)
     assert any("Only the process director" in r for r in denial_reasons(err.value))
+    # 12.3: a designated process director of the same party directs other cases, not this one.
+    with pytest.raises(grpc.RpcError) as err:
+        env.schedule(case_id, md=env.md(LUMENS, "process_director", OTHER_DIRECTOR_PERSON))
+    assert any("art. 12.3" in r for r in denial_reasons(err.value))
     # The method table refuses a caseworker before the case is even looked at.
     with pytest.raises(grpc.RpcError) as err:
         env.schedule(case_id, md=env.md(LUMENS, "caseworker"))
@@ -565,3 +562,166 @@ def test_pre_read_fails_closed_when_the_disclosure_service_is_not_reachable(env)
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetPreReadSet(req, metadata=env.md(GGD))
     assert any("art. 12.2e-f" in r for r in denial_reasons(err.value))
+
+
+# -- the case director (8.4a, 13.1): optional, a named person of an involved, active party ----
+def _appoint(env, case_id: str, meeting_id: str, party: str, person: str = "casusregisseur-1"):
+    return env.stub.AppointDirector(
+        pb.AppointDirectorRequest(
+            request_id=rid(), case_id=case_id, meeting_id=meeting_id, party=party, person=person
+        ),
+        metadata=env.director(),
+    )
+
+
+def test_case_director_from_a_party_never_invited_is_refused_citing_13_1(env):
+    case_id = env.open_case()
+    meeting_id = env.meeting_held(case_id)
+    with pytest.raises(grpc.RpcError) as err:
+        _appoint(env, case_id, meeting_id, GGD)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert any("art. 13.1" in r and "not involved" in r for r in denial_reasons(err.value))
+    assert env.events(case_id, ev.DIRECTOR_APPOINTED) == []
+
+
+def test_case_director_from_an_oin_that_is_not_a_party_is_refused_citing_13_1(env):
+    case_id = env.open_case()
+    meeting_id = env.meeting_held(case_id)
+    with pytest.raises(grpc.RpcError) as err:
+        _appoint(env, case_id, meeting_id, "00000099000000000777")
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert any("art. 13.1" in r and "not a party" in r for r in denial_reasons(err.value))
+
+
+def test_case_director_needs_a_named_person(env):
+    case_id = env.open_case()
+    meeting_id = env.meeting_held(case_id)
+    with pytest.raises(grpc.RpcError) as err:
+        _appoint(env, case_id, meeting_id, FARENT, person="")
+    assert bad_fields(err.value) == ["person"]
+
+
+def test_plan_is_adopted_without_a_case_director(env):
+    case_id = env.open_case()
+    meeting_id = env.meeting_held(case_id)
+    plan = env.stub.AdoptPlan(
+        pb.AdoptPlanRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting_id,
+            actions=[pb.NewAction(party=SHELTER, what="Opvangplek", due_date="2030-01-01")],
+        ),
+        metadata=env.director(),
+    )
+    assert plan.plan_version == 1
+    case = env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=env.director()).case
+    assert case.state == pb.CASE_STATE_PLAN_ACTIVE and case.case_director_person == ""
+
+
+def test_only_the_named_case_director_acts_as_case_director(env):
+    case_id = env.open_case()
+    env.plan_active(case_id)  # FARENT's casusregisseur-1 appointed
+    colleague = env.md(FARENT, "case_director", "casusregisseur-2")
+    req = pb.ListOverdueActionsRequest(case_id=case_id)
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.ListOverdueActions(req, metadata=colleague)
+    assert any("art. 13.1" in r for r in denial_reasons(err.value))
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=colleague)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert env.stub.ListOverdueActions(req, metadata=env.case_director()).actions == []
+    # Without a case id: only the cases the caller directs in person (none for the colleague).
+    everything = pb.ListOverdueActionsRequest()
+    assert env.stub.ListOverdueActions(everything, metadata=colleague).actions == []
+
+
+# -- delegates (16.1, 10.1) ------------------------------------------------------------------
+def test_party_names_and_releases_its_delegate_who_then_sees_nothing(env):
+    case_id = env.open_case(delegates=())
+    env.delegate(case_id, SHELTER, "opvang-1")  # the process director names the first
+    first = env.md(SHELTER, "caseworker", "opvang-1")
+    # A delegate of the party names a colleague (party empty: its own).
+    named = env.stub.NameDelegate(
+        pb.NameDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-7"),
+        metadata=first,
+    )
+    assert (named.party, named.person) == (SHELTER, "opvang-7")
+    assert env.events(case_id, ev.DELEGATE_NAMED) == [
+        {"case_id": case_id, "party": SHELTER, "person": p, "_type": ev.DELEGATE_NAMED}
+        for p in ("opvang-1", "opvang-7")
+    ]
+    md = env.md(SHELTER, "caseworker", "opvang-7")
+    status = env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=env.director()).case
+    assert sorted((d.party, d.person) for d in status.delegates) == [
+        (SHELTER, "opvang-1"),
+        (SHELTER, "opvang-7"),
+    ]
+    released = env.stub.ReleaseDelegate(
+        pb.ReleaseDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-7"),
+        metadata=first,
+    )
+    assert released.person == "opvang-7"
+    assert len(env.events(case_id, ev.DELEGATE_RELEASED)) == 1
+    env.roles(
+        case_id,
+        env.meeting_held(case_id, invitees=(SHELTER,)),
+        {SHELTER: ("shelter", ["identity"])},
+    )
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=md)
+    assert any("no part in case" in r for r in denial_reasons(err.value))
+    with pytest.raises(grpc.RpcError) as err:  # released already: nothing to release
+        env.stub.ReleaseDelegate(
+            pb.ReleaseDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-7"),
+            metadata=first,
+        )
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_colleague_without_a_part_cannot_name_itself_a_delegate(env):
+    case_id = env.open_case()  # SHELTER and POLICE named DELEGATE by the process director
+    colleague = env.md(SHELTER, "caseworker", "opvang-9")
+    for req in (
+        pb.NameDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-9"),
+        pb.NameDelegateRequest(
+            request_id=rid(), case_id=case_id, person="opvang-9", party=SHELTER
+        ),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            env.stub.NameDelegate(req, metadata=colleague)
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        reasons = denial_reasons(err.value)
+        assert any("cannot name itself" in r and "Bijlage 3" in r for r in reasons)
+    # Nor does it release the party's delegate, nor a delegate of another party name for it.
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.ReleaseDelegate(
+            pb.ReleaseDelegateRequest(request_id=rid(), case_id=case_id, person=DELEGATE),
+            metadata=colleague,
+        )
+    assert any("Bijlage 3" in r for r in denial_reasons(err.value))
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.NameDelegate(
+            pb.NameDelegateRequest(
+                request_id=rid(), case_id=case_id, person="opvang-9", party=SHELTER
+            ),
+            metadata=env.md(POLICE, "caseworker", DELEGATE),
+        )
+    assert any("Bijlage 3" in r for r in denial_reasons(err.value))
+    # Nothing changed, and the colleague still sees nothing of the case.
+    status = env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=env.director()).case
+    assert sorted((d.party, d.person) for d in status.delegates) == sorted(
+        [(SHELTER, DELEGATE), (POLICE, DELEGATE)]
+    )
+    assert "opvang-9" not in {e["person"] for e in env.events(case_id, ev.DELEGATE_NAMED)}
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=colleague)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_uninvolved_party_may_not_name_a_delegate(env):
+    case_id = env.open_case()
+    with pytest.raises(grpc.RpcError) as err:
+        env.delegate(case_id, GGD)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert any("not involved" in r and "art. 16.1" in r for r in denial_reasons(err.value))
+    assert GGD not in {e["party"] for e in env.events(case_id, ev.DELEGATE_NAMED)}

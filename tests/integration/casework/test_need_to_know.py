@@ -90,7 +90,8 @@ def watched(env, case_id, md, follow=False, after=0):
 
 
 def kinds(events) -> list[str]:
-    return [k for k, _ in events]
+    """The kinds of the entries, leaving out who named which delegate (its own test)."""
+    return [k for k, _ in events if not k.startswith("delegate.")]
 
 
 EVERYTHING = [
@@ -141,6 +142,42 @@ def test_care_party_sees_the_plan_and_its_progress_not_the_escalation(env, case)
         "plan.adopted",
         "action.updated",
     ]
+
+
+def test_a_party_sees_only_its_own_delegates_being_named(env, case):
+    named = [d for k, d in watched(env, case, env.md(SHELTER)) if k == "delegate.named"]
+    assert named == [{"party": SHELTER}]
+    everyone = [d["party"] for k, d in watched(env, case, env.director()) if k == "delegate.named"]
+    assert sorted(everyone) == sorted([SHELTER, POLICE, FARENT, KMAR])
+
+
+def test_colleague_of_a_delegate_without_a_part_sees_and_does_nothing(env, case):
+    colleague = env.md(SHELTER, "caseworker", "person-2")
+    for call in (
+        lambda: env.stub.GetCase(pb.GetCaseRequest(case_id=case), metadata=colleague),
+        lambda: watched(env, case, colleague),
+        lambda: env.stub.GetMinutes(
+            pb.GetMinutesRequest(case_id=case, meeting_id=_held_meeting(env, case)),
+            metadata=colleague,
+        ),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            call()
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert any("Bijlage 3" in r for r in denial_reasons(err.value))
+    full = env.stub.GetCase(pb.GetCaseRequest(case_id=case), metadata=env.director()).case
+    shelter_action = next(a for a in full.actions if a.party == SHELTER)
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.UpdateAction(
+            pb.UpdateActionRequest(
+                request_id=rid(),
+                case_id=case,
+                action_id=shelter_action.action_id,
+                progress_note="x",
+            ),
+            metadata=colleague,
+        )
+    assert any("Bijlage 3" in r for r in denial_reasons(err.value))
 
 
 def test_uninvolved_party_sees_nothing(env, case):

@@ -11,7 +11,15 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from tests.integration.casework.conftest import ACTIVE, FARENT, POLICE, SHELTER, Env
+from tests.integration.casework.conftest import (
+    ACTIVE,
+    DIRECTOR_PERSON,
+    FARENT,
+    LUMENS,
+    POLICE,
+    SHELTER,
+    Env,
+)
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
@@ -38,6 +46,7 @@ def both(broker, tmp_path_factory):
         ):
             e = Env(cw, keys, publisher)
             e.register_parties(ACTIVE)
+            e.appoint(LUMENS, DIRECTOR_PERSON)  # the managers designated the process director
             wait_for(lambda: all(_status(dis, p) == "active" for p in ACTIVE), timeout=60)
             yield e, dis
     finally:

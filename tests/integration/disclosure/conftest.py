@@ -27,6 +27,8 @@ CELLO = "00000099000000000038"  # involved care provider
 FARENT = "00000099000000000042"  # a party not involved in the case
 ASTEN = "00000099000000000001"  # involved municipality, information need without "health"
 ALL_PARTIES = (GGZ, CELLO, FARENT, ASTEN)
+PERSON = "person-1"  # the person of ``env.md``: named as the delegate of each invitee
+DIRECTOR = "pd-1"  # the process director of every case opened here (12.3), on the roster
 
 
 class Env(ServiceEnv):
@@ -34,10 +36,17 @@ class Env(ServiceEnv):
         super().__init__(app, keys, publisher, logs, stub_class=pb_grpc.DisclosureServiceStub)
 
     def open_case(
-        self, *, age_band: str = "16_plus", roles: dict | None = None, nominated_by: str = GGZ
+        self,
+        *,
+        age_band: str = "16_plus",
+        roles: dict | None = None,
+        nominated_by: str = GGZ,
+        delegates: tuple[str, ...] = (GGZ, CELLO, ASTEN),
     ) -> tuple[str, str]:
-        """Intake nominates, casework opens the case and sets roles (8.4c); returns
-        (case_id, subject pseudonym) once disclosure's projection has them."""
+        """Intake nominates, casework opens the case (its process director ``DIRECTOR`` of the
+        nominating party), sets roles (8.4c) and each of ``delegates`` names ``PERSON`` as its
+        delegate (Bijlage 3); returns (case_id, subject pseudonym) once disclosure's projection
+        has them."""
         case_id = f"case-{uuid.uuid4().hex[:12]}"
         pseudonym = f"psn-{uuid.uuid4().hex[:12]}"
         self.pub.publish(
@@ -63,6 +72,7 @@ class Env(ServiceEnv):
                 "age_band": age_band,
                 "invitees": [GGZ, CELLO, ASTEN],
                 "process_director_party": nominated_by,
+                "process_director_person": DIRECTOR,
             },
         )
         roles = (
@@ -75,6 +85,8 @@ class Env(ServiceEnv):
             }
         )
         self.pub.publish("casework", ev.ROLES_SET, case_id, {"case_id": case_id, "roles": roles})
+        for party in delegates:
+            self.name_delegate(case_id, party, PERSON)
         t = self.tables["case_facts"]
 
         def ready():
@@ -85,10 +97,28 @@ class Env(ServiceEnv):
                 and row.opened
                 and json.loads(row.roles) == json.loads(json.dumps(roles))
                 and row.subject_pseudonym == pseudonym
+                and row.process_director_person == DIRECTOR
+                and all(PERSON in self.delegates_of(row, p) for p in delegates)
             )
 
         wait_for(ready)
         return case_id, pseudonym
+
+    @staticmethod
+    def delegates_of(row, party: str) -> list[str]:
+        return json.loads(row.delegates or "{}").get(party, [])
+
+    def name_delegate(self, case_id: str, party: str, person: str, named: bool = True) -> None:
+        """Casework's DelegateNamed (or DelegateReleased); the caller waits for the fact."""
+        event = ev.DELEGATE_NAMED if named else ev.DELEGATE_RELEASED
+        data = {"case_id": case_id, "party": party, "person": person}
+        self.pub.publish("casework", event, case_id, data)
+
+    def delegates(self, case_id: str, party: str) -> list[str]:
+        t = self.tables["case_facts"]
+        with self.app.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.case_id == case_id)).first()
+        return self.delegates_of(row, party) if row else []
 
     def outbox(self) -> list:
         t = self.tables["outbox"]
@@ -114,6 +144,7 @@ def env(broker, module_db, tmp_path_factory):
     with service_env("disclosure", Env, broker.bootstrap, data_dir, module_db) as e:
         wait_for(lambda: e.app.consumer.assigned.is_set(), timeout=40)
         e.register_parties(ALL_PARTIES)
+        e.appoint(GGZ, DIRECTOR)  # governance designated the process director (art. 12.1)
         yield e
 
 

@@ -234,18 +234,38 @@ def test_subject_sees_who_saw_what_through_the_privacy_officer(env):
     seen = request(env, CELLO, [item]).items[0].decision_id
     _, info = denial(lambda: request(env, FARENT, [item]))
     entries = env.stub.AccessLog(
-        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(ASTEN, "privacy_officer")
+        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(GGZ, "privacy_officer")
     ).entries
     assert {(e.decision_id, e.party, e.result) for e in entries} == {
         (seen, CELLO, "allowed"),
         (info["decision_id"], FARENT, "denied"),
     }
+    # Oversight sees what concerns its own party: FARENT's officer its own people's attempt.
+    farent = env.stub.AccessLog(
+        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(FARENT, "auditor")
+    ).entries
+    assert [(e.decision_id, e.party) for e in farent] == [(info["decision_id"], FARENT)]
     code, info = denial(
         lambda: env.stub.AccessLog(
             pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(CELLO)
         )
     )
     assert code == grpc.StatusCode.PERMISSION_DENIED and "privacy officers" in reasons_of(info)
+
+
+def test_the_privacy_officer_of_a_party_not_concerned_reads_nothing_of_the_subjects_log(env):
+    """Issue #13 point 2: ASTEN is involved in the case but neither provided nor received any
+    of the subject's items; its privacy officer sees nothing of the log (Bijlage 3)."""
+    case_id, pseudonym = env.open_case()
+    request(env, CELLO, [provide(env, case_id)])
+    code, info = denial(
+        lambda: env.stub.AccessLog(
+            pb.AccessLogRequest(subject_pseudonym=pseudonym),
+            metadata=env.md(ASTEN, "privacy_officer"),
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    assert "own party as controller" in reasons_of(info) and "Bijlage 3" in reasons_of(info)
 
 
 def test_provider_sees_who_used_its_information_and_no_one_elses(env):

@@ -236,16 +236,19 @@ def test_third_party_release_needs_the_providers_prior_written_consent(env):
     code, info = denial(release)
     assert code == grpc.StatusCode.PERMISSION_DENIED
     assert "written consent" in reasons_of(info) and "art. 9.2" in reasons_of(info)
-    # A consent recorded by another party than the provider does not count.
-    env.stub.RecordConsent(
-        pb.RecordConsentRequest(
-            request_id=f"req-{uuid.uuid4()}",
-            provider_written=pb.ProviderWrittenConsent(
-                item_id=item, third_party="00000099900000000012", document_ref="doc:cello/1"
+    # Only the provider gives its written consent (art. 9.2).
+    code, info = denial(
+        lambda: env.stub.RecordConsent(
+            pb.RecordConsentRequest(
+                request_id=f"req-{uuid.uuid4()}",
+                provider_written=pb.ProviderWrittenConsent(
+                    item_id=item, third_party="00000099900000000012", document_ref="doc:cello/1"
+                ),
             ),
-        ),
-        metadata=env.md(CELLO),
+            metadata=env.md(CELLO),
+        )
     )
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "art. 9.2" in reasons_of(info)
     assert denial(release)[0] == grpc.StatusCode.PERMISSION_DENIED
     env.stub.RecordConsent(
         pb.RecordConsentRequest(
@@ -266,6 +269,86 @@ def test_third_party_release_needs_the_providers_prior_written_consent(env):
     )
 
 
+def _provider_consent(env, item: str, third: str, provider: str = GGZ) -> str:
+    return env.stub.RecordConsent(
+        pb.RecordConsentRequest(
+            request_id=f"req-{uuid.uuid4()}",
+            provider_written=pb.ProviderWrittenConsent(
+                item_id=item, third_party=third, document_ref="doc:ggz/9.2"
+            ),
+        ),
+        metadata=env.md(provider),
+    ).consent_id
+
+
+def test_an_uninvolved_party_cannot_release_to_a_third_party_even_with_written_consent(env):
+    """Issue #13 point 1: the provider's written consent for a third party exists, but the
+    requester's party has no part in the case (FARENT) or no need for the item (ASTEN)."""
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    third = "00000099900000000013"
+    _provider_consent(env, item, third)
+    for party in (FARENT, ASTEN):
+        code, info = denial(
+            lambda party=party: request(
+                env,
+                party,
+                [item],
+                third_party=third,
+                action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+            )
+        )
+        assert code == grpc.StatusCode.PERMISSION_DENIED
+        assert "art. 9.2" in reasons_of(info) and "8.4c" in reasons_of(info)
+        row = log_for(env, info["decision_id"])
+        assert (row.party, row.person, row.recipient, row.result) == (
+            party,
+            "person-1",
+            third,
+            "denied",
+        )
+
+
+def test_a_colleague_without_a_part_in_the_case_cannot_release_to_a_third_party(env):
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    third = "00000099900000000014"
+    _provider_consent(env, item, third)
+    code, info = denial(
+        lambda: env.stub.RequestDisclosure(
+            pb.RequestDisclosureRequest(
+                item_ids=[item],
+                purpose="care_coordination",
+                action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE,
+                third_party=third,
+            ),
+            metadata=env.md(CELLO, person="collega-2"),
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "no part in case" in reasons_of(info)
+
+
+def test_a_withdrawn_provider_consent_stops_the_release(env):
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    third = "00000099900000000015"
+    consent_id = _provider_consent(env, item, third)
+    release = lambda: request(  # noqa: E731 - a repeated call, read as a name
+        env, CELLO, [item], third_party=third, action=pb.DISCLOSURE_ACTION_THIRD_PARTY_RELEASE
+    )
+    assert release().items[0].item_id == item
+    withdraw = pb.WithdrawConsentRequest(
+        request_id=f"req-{uuid.uuid4()}", consent_id=consent_id, document_ref="doc:ggz/9.2-w"
+    )
+    code, _ = denial(lambda: env.stub.WithdrawConsent(withdraw, metadata=env.md(CELLO)))
+    assert code == grpc.StatusCode.PERMISSION_DENIED  # only the provider withdraws it
+    assert (
+        env.stub.WithdrawConsent(withdraw, metadata=env.md(GGZ)).consent.withdrawn_by_party == GGZ
+    )
+    code, info = denial(release)
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "was withdrawn" in reasons_of(info)
+
+
 def test_a_party_is_never_a_third_party(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
@@ -280,8 +363,8 @@ def test_a_party_is_never_a_third_party(env):
 # --- Bijlage 3 consent rules ----------------------------------------------------------------------
 
 
-def _consent(env, case_id, giver, categories=("health",)):
-    env.stub.RecordConsent(
+def _consent(env, case_id, giver, categories=("health",), md=None) -> str:
+    return env.stub.RecordConsent(
         pb.RecordConsentRequest(
             request_id=f"req-{uuid.uuid4()}",
             subject=pb.SubjectConsent(
@@ -291,8 +374,38 @@ def _consent(env, case_id, giver, categories=("health",)):
                 document_ref=f"doc:consent/{uuid.uuid4().hex[:8]}",
             ),
         ),
-        metadata=env.md(CELLO),
+        metadata=md or env.md(CELLO),
+    ).consent_id
+
+
+def test_a_party_without_a_part_in_the_case_cannot_record_a_consent(env):
+    """Issue #13 point 5: FARENT is an active party but not involved; CELLO's colleague is not
+    its delegate. Neither's consent may unlock GGZ's consent-based item."""
+    case_id, _ = env.open_case()
+    for md in (env.md(FARENT), env.md(CELLO, person="collega-5")):
+        code, info = denial(lambda md=md: _consent(env, case_id, pb.CONSENT_GIVER_SUBJECT, md=md))
+        assert code == grpc.StatusCode.PERMISSION_DENIED and "Bijlage 3" in reasons_of(info)
+
+
+def test_a_withdrawn_consent_stops_the_releases_based_on_it(env):
+    """Issue #13 point 5: readable before the withdrawal, refused after it."""
+    case_id, _ = env.open_case()
+    item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT)
+    consent_id = _consent(env, case_id, pb.CONSENT_GIVER_SUBJECT, md=env.md(GGZ))  # nominator
+    assert request(env, CELLO, [item]).items
+    withdraw = pb.WithdrawConsentRequest(
+        request_id=f"req-{uuid.uuid4()}", consent_id=consent_id, document_ref="doc:withdrawal/1"
     )
+    code, _ = denial(lambda: env.stub.WithdrawConsent(withdraw, metadata=env.md(FARENT)))
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    withdrawn = env.stub.WithdrawConsent(withdraw, metadata=env.md(CELLO)).consent
+    assert (withdrawn.withdrawn_by_party, withdrawn.withdrawal_document_ref) == (
+        CELLO,
+        "doc:withdrawal/1",
+    )
+    assert withdrawn.HasField("withdrawn_at")
+    code, info = denial(lambda: request(env, CELLO, [item]))
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "withdrawn" in reasons_of(info)
 
 
 def test_minor_of_twelve_to_sixteen_needs_both_child_and_parent_consent(env):
@@ -362,6 +475,8 @@ def test_break_glass_releases_with_its_obligations_logged_notified_and_reviewed(
     case_id, pseudonym = env.open_case(age_band="16_plus")
     item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT)
     assert denial(lambda: request(env, CELLO, [item]))[0] == grpc.StatusCode.PERMISSION_DENIED
+    env.name_delegate(case_id, CELLO, "person-3")
+    wait_for(lambda: "person-3" in env.delegates(case_id, CELLO))
     justification = f"threat of violence tonight {uuid.uuid4().hex[:6]}"
     reply = env.stub.BreakGlass(
         pb.BreakGlassRequest(
@@ -395,6 +510,19 @@ def test_break_glass_releases_with_its_obligations_logged_notified_and_reviewed(
     assert [(r.decision_id, r.consulted_colleague, r.justification, r.person) for r in reviews] == [
         (released.decision_id, "person-9", justification, "person-3")
     ]
+    # Issue #13 point 2: another party's privacy officer reads no justification of this case.
+    code, info = denial(
+        lambda: env.stub.ListReviews(
+            pb.ListReviewsRequest(case_id=case_id), metadata=env.md(ASTEN, "privacy_officer")
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "own party as controller" in reasons_of(
+        info
+    )
+    unscoped = env.stub.ListReviews(
+        pb.ListReviewsRequest(), metadata=env.md(ASTEN, "privacy_officer")
+    ).reviews
+    assert all(ASTEN in (r.provider, r.party) for r in unscoped)
 
 
 # --- art. 16.2 summary-only fields -----------------------------------------------------------------

@@ -35,7 +35,8 @@ def test_party_excluded_by_the_board_is_refused_every_disclosure(env, broker, mo
             roles={
                 TARGET: {"role": "shelter", "information_need": ["health", "housing"]},
                 CELLO: {"role": "care_provider", "information_need": ["health"]},
-            }
+            },
+            delegates=(TARGET, CELLO, GGZ),
         )
         item = provide(env, case_id)
         assert request(env, TARGET, [item]).items[0].item_id == item  # served while active

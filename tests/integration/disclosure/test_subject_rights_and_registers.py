@@ -18,13 +18,16 @@ from tests.integration.disclosure.conftest import (
     denial,
     field_violations,
     provide,
+    reasons_of,
     request,
 )
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 
 pytestmark = pytest.mark.integration
 
-OFFICER = (ASTEN, "privacy_officer", "fg-1")
+# The privacy officer of the controller: GGZ provides the items of these tests.
+OFFICER = (GGZ, "privacy_officer", "fg-1")
+OTHER_OFFICER = (ASTEN, "privacy_officer", "fg-2")  # involved, but provided or received nothing
 NINE_FIELDS = (
     "name",
     "controller",
@@ -77,6 +80,64 @@ def test_subject_access_report_lists_items_consents_and_who_saw_what(env):
         )[0]
         == grpc.StatusCode.PERMISSION_DENIED
     )
+
+
+def test_another_partys_privacy_officer_gets_no_subject_access_report(env):
+    """Issue #13 point 2: the report is about items ASTEN neither provided nor received."""
+    case_id, pseudonym = env.open_case()
+    request(env, CELLO, [provide(env, case_id)])
+    code, info = denial(
+        lambda: env.stub.SubjectAccessReport(
+            pb.SubjectAccessReportRequest(subject_pseudonym=pseudonym),
+            metadata=env.md(*OTHER_OFFICER),
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "own party as controller" in reasons_of(
+        info
+    )
+    # The recipient's officer sees its own part: the item CELLO received and its access.
+    report = env.stub.SubjectAccessReport(
+        pb.SubjectAccessReportRequest(subject_pseudonym=pseudonym),
+        metadata=env.md(CELLO, "privacy_officer"),
+    )
+    assert {a.party for a in report.accesses} == {CELLO} and len(report.items) == 1
+
+
+def test_only_the_controllers_privacy_officer_decides_a_subject_request(env):
+    """Issue #13 point 2: the request about GGZ's item is addressed to GGZ."""
+    case_id, pseudonym = env.open_case()
+    item = provide(env, case_id)
+    ref = env.stub.SubmitSubjectRequest(
+        pb.SubmitSubjectRequestRequest(
+            request_id=rid(),
+            kind=pb.SUBJECT_REQUEST_KIND_CORRECTION,
+            subject_pseudonym=pseudonym,
+            item_id=item,
+            document_ref="doc:request/11",
+        ),
+        metadata=env.md(CELLO),
+    ).subject_request_id
+    code, info = denial(
+        lambda: env.stub.DecideSubjectRequest(
+            pb.DecideSubjectRequestRequest(
+                request_id=rid(),
+                subject_request_id=ref,
+                outcome=pb.SUBJECT_REQUEST_OUTCOME_GRANTED,
+            ),
+            metadata=env.md(*OTHER_OFFICER),
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    assert "only that party's privacy officer" in reasons_of(info)
+    listed = env.stub.ListSubjectRequests(
+        pb.ListSubjectRequestsRequest(subject_pseudonym=pseudonym),
+        metadata=env.md(*OTHER_OFFICER),
+    ).requests
+    assert listed == []  # not addressed to ASTEN
+    mine = env.stub.ListSubjectRequests(
+        pb.ListSubjectRequestsRequest(subject_pseudonym=pseudonym), metadata=env.md(*OFFICER)
+    ).requests
+    assert [(r.subject_request_id, r.controller) for r in mine] == [(ref, GGZ)]
 
 
 def test_erasure_refusal_needs_a_covenant_ground_and_a_reason(env):

@@ -1,4 +1,9 @@
-"""A partner system's view of governance in tests: people of parties calling over real gRPC."""
+"""A partner system's view of governance in tests: people of parties calling over real gRPC.
+
+Seats are appointed, not taken (art. 4.3, 6.3, 6.4, 11.2): each party's representative
+(role ``party_representative``) appoints the holders of the party's own seats; the board chair
+appoints the board secretary; the board secretary appoints the council secretary and the
+non-signatories' board seats. The managers designate process directors (art. 12.1)."""
 
 from __future__ import annotations
 
@@ -23,11 +28,14 @@ class Person:
 
     def __init__(self, app, keys, party: str, role: str, person: str | None = None) -> None:
         self.party, self.role = party, role
+        self._app, self._keys = app, keys
         self.person = person or f"{role}-{party[-4:]}-{uuid.uuid4().hex[:6]}"
         self.stub = pb_grpc.GovernanceServiceStub(channel(app))
         self.metadata = keys.metadata(party, role, self.person)
 
     def __getattr__(self, rpc):
+        if rpc.startswith("_"):
+            raise AttributeError(rpc)
         method = getattr(self.stub, rpc)
         request_type = getattr(pb, f"{rpc}Request")
 
@@ -41,21 +49,40 @@ class Person:
 
         return call
 
-    def sit(self, seat_id: str) -> "Person":
-        self.AssignSeat(seat_id=seat_id)
-        return self
+    def appoint(self, seat_id: str, holder: "Person") -> "Person":
+        """As the seat's appointing authority, appoint ``holder`` (for the party it acts for)."""
+        self.AssignSeat(seat_id=seat_id, holder_person=holder.person, holder_party=holder.party)
+        return holder
+
+    def designate(self, party: str, role: str = "process_director") -> "Person":
+        """As a manager (a managers seat holder), designate a process director of ``party``."""
+        director = Person(self._app, self._keys, party, role)
+        self.DesignateProcessDirector(party=party, person=director.person)
+        return director
+
+
+def representative(app, keys, party: str) -> Person:
+    """A person of ``party`` who appoints the holders of its own seats."""
+    return Person(app, keys, party, "party_representative")
 
 
 class Board:
     """The regional board's seat holders (art. 4.3) and the council's secretary and a manager."""
 
     def __init__(self, app, keys) -> None:
-        self.chair = Person(app, keys, GRAVE, "board_chair").sit("regional_board.01")
-        self.best = Person(app, keys, BEST, "board_member").sit("regional_board.02")
-        self.police = Person(app, keys, POLICE, "board_member").sit("regional_board.03")
-        self.secretary = Person(app, keys, HELMOND, "board_secretary").sit("regional_board.05")
-        self.eindhoven = Person(app, keys, EINDHOVEN, "board_member").sit("regional_board.10")
-        self.valkenswaard = Person(app, keys, VALKENSWAARD, "board_member").sit("regional_board.11")
+        def seated(party: str, role: str, seat_id: str) -> Person:
+            holder = Person(app, keys, party, role)
+            return representative(app, keys, party).appoint(seat_id, holder)
+
+        self.chair = seated(GRAVE, "board_chair", "regional_board.01")
+        self.best = seated(BEST, "board_member", "regional_board.02")
+        self.police = seated(POLICE, "board_member", "regional_board.03")
+        # art. 4.3: the secretary seat belongs to no party; the chair appoints its holder.
+        self.secretary = self.chair.appoint(
+            "regional_board.05", Person(app, keys, HELMOND, "board_secretary")
+        )
+        self.eindhoven = seated(EINDHOVEN, "board_member", "regional_board.10")
+        self.valkenswaard = seated(VALKENSWAARD, "board_member", "regional_board.11")
         self.voters = [
             (self.chair, "regional_board.01"),
             (self.best, "regional_board.02"),
@@ -63,10 +90,11 @@ class Board:
             (self.eindhoven, "regional_board.10"),
             (self.valkenswaard, "regional_board.11"),
         ]
-        self.council_secretary = Person(app, keys, LUMENS, "council_secretary").sit(
-            "partner_council.secretary"
+        # art. 6.4: the board (its secretary, on its behalf) appoints the council secretary.
+        self.council_secretary = self.secretary.appoint(
+            "partner_council.secretary", Person(app, keys, LUMENS, "council_secretary")
         )
-        self.manager = Person(app, keys, HELMOND, "manager").sit(f"managers.{HELMOND}")
+        self.manager = seated(HELMOND, "manager", f"managers.{HELMOND}")
 
     def vote(self, proposal_id: str, choices: list[int]) -> None:
         """The first ``len(choices)`` seat holders vote, in order."""
@@ -82,9 +110,10 @@ class Council:
         self._delegates: dict[str, Person] = {}
 
     def delegate(self, party: str) -> Person:
-        if party not in self._delegates:
-            self._delegates[party] = Person(self._app, self._keys, party, "council_delegate").sit(
-                f"partner_council.delegate.{party}"
+        if party not in self._delegates:  # art. 6.3a: the party appoints its own delegate
+            delegate = Person(self._app, self._keys, party, "council_delegate")
+            self._delegates[party] = representative(self._app, self._keys, party).appoint(
+                f"partner_council.delegate.{party}", delegate
             )
         return self._delegates[party]
 

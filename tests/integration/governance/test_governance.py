@@ -94,8 +94,17 @@ def test_the_party_list_pages_through_every_party_once_and_tokens_fit_only_their
 def test_a_person_cannot_take_another_partys_seat(gov_env):
     app, keys = gov_env.app, gov_env.keys
     intruder = Person(app, keys, ASTEN, "board_chair")
-    err = denied(lambda: intruder.AssignSeat(seat_id="regional_board.01"))
+    err = denied(
+        lambda: intruder.AssignSeat(
+            seat_id="regional_board.01", holder_person=intruder.person, holder_party=ASTEN
+        )
+    )
     assert "4.3" in err.details()
+    # An appointment names its holder (the appointing authority decides who).
+    err = refused(
+        lambda: intruder.AssignSeat(seat_id="regional_board.01"), grpc.StatusCode.INVALID_ARGUMENT
+    )
+    assert bad_fields(err) == ["holder_person"]
 
 
 def test_only_board_seat_holders_vote_in_the_board(gov_env):
@@ -475,7 +484,9 @@ def test_withdrawal_without_amendment_needs_an_effective_date_23_1(gov_env):
 def test_disputes_escalate_along_their_chain_and_no_further(gov_env):
     app, keys, board = gov_env.app, gov_env.keys, gov_env.board
     case_director = Person(app, keys, ASTEN, "case_director")
-    director = Person(app, keys, "00000099000000000002", "process_director")
+    # art. 12.1: a process director the managers designated, not any holder of the token role.
+    director = board.manager.designate("00000099000000000002")
+    claimed = Person(app, keys, "00000099000000000002", "process_director")
     # art. 13.4: about a case director -> the process director -> the partner council.
     d = case_director.RegisterDispute(
         about=pb.DISPUTE_ABOUT_CASE_DIRECTOR, case_id="case-123"
@@ -483,6 +494,8 @@ def test_disputes_escalate_along_their_chain_and_no_further(gov_env):
     assert d.forum == pb.FORUM_PROCESS_DIRECTOR and list(d.remaining) == [pb.FORUM_PARTNER_COUNCIL]
     denied(lambda: case_director.EscalateDispute(dispute_id=d.dispute_id))  # authz: role
     denied(lambda: board.manager.EscalateDispute(dispute_id=d.dispute_id))  # not the forum
+    err = denied(lambda: claimed.EscalateDispute(dispute_id=d.dispute_id))  # not designated
+    assert "13.4" in err.details()
     up = director.EscalateDispute(dispute_id=d.dispute_id).dispute
     assert up.forum == pb.FORUM_PARTNER_COUNCIL and not up.remaining
     denied(lambda: director.EscalateDispute(dispute_id=d.dispute_id))  # no longer his

@@ -1,4 +1,5 @@
-"""Valid governance requests, mutated: the requests of the governance flows (seats, meetings,
+"""Valid governance requests, mutated: the requests of the governance flows (seats and their
+appointment and release, the process directors' roster, meetings,
 proposals and votes, accession, exclusion, amendment and withdrawal, disputes, policy revisions,
 the annual report) are recorded as the board's and council's people send them, then each is sent
 again with one field at or past its edge (tests/mutants.py). Never INTERNAL or UNKNOWN."""
@@ -8,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.governance import harness
+from tests.integration.governance import test_appointments as appointments
 from tests.integration.governance import test_governance as flows
 from tests.mutants import recording, replay_mutated, unrecorded
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
@@ -26,6 +28,7 @@ FLOWS = [
     flows.test_amendment_requires_resigning_and_withdrawal_takes_effect_with_it_21,
     flows.test_disputes_escalate_along_their_chain_and_no_further,
     flows.test_annual_report_counts_casework_and_disclosure_events,
+    appointments.test_appointing_authorities_reappoint_and_holders_release_and_the_roster_follows,
 ]
 
 pytestmark = [pytest.mark.integration]

@@ -1,7 +1,7 @@
 """Fixtures for the intake integration tests: one real intake service per database (SQLite
 file, PostgreSQL schema) on the real broker, with the real embedded policy engine; governance's
-party facts are published to that broker as contract-conformant CloudEvents, as governance's
-relay would."""
+party facts and appointments (the designated process directors, a seated manager) are published
+to that broker as contract-conformant CloudEvents, as governance's relay would."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ GGZ = "00000099000000000045"  # a second nominating party
 FARENT = "00000099000000000042"  # not involved at all
 EXCLUDED = "00000099000000000063"  # Sociom, excluded in these tests (art. 23.2)
 ACTIVE = (ASTEN, HELMOND, POLICE, LUMENS, GGZ, FARENT)
+# Designated process directors of Helmond (art. 11.2, 12.1) and a seated manager (art. 11).
+DIRECTOR = "zorgcoordinator-1"
+OTHER_DIRECTOR = "zorgcoordinator-2"
+MANAGER = "manager-1"
 
 
 _counter = iter(range(1, 10_000))
@@ -59,6 +63,30 @@ def terms() -> common_pb2.UsageTerms:
     return common_pb2.UsageTerms(
         purposes=["care_coordination"], recipient_roles=["process_director"], pre_read_allowed=False
     )
+
+
+def judged(a=True, b=False, c=True, d=True) -> pb.JudgedCriteria:
+    """The criteria of Bijlage 2 as the process director judges them, each with grounds."""
+
+    def one(holds: bool) -> pb.JudgedCriterion:
+        return pb.JudgedCriterion(holds=holds, grounds="besproken met de aanmelder")
+
+    return pb.JudgedCriteria(a=one(a), b=one(b), c=one(c), d=one(d))
+
+
+def assess_request(case_id: str, qualifies: bool = True, criteria=None, **kw) -> pb.AssessRequest:
+    return pb.AssessRequest(
+        request_id=rid(),
+        case_id=case_id,
+        qualifies=qualifies,
+        reasons=kw.pop("reasons", "voldoet"),
+        nominating_party_consulted=True,
+        criteria=criteria if criteria is not None else judged(),
+        **kw,
+    )
+
+
+_people = iter(range(1, 1_000_000))
 
 
 def nominate_request(
@@ -104,26 +132,55 @@ def nominate_request(
 class Env(ServiceEnv):
     def __init__(self, app, keys: Keys, publisher: Publisher, logs: LogTee | None = None) -> None:
         super().__init__(app, keys, publisher, logs, stub_class=pb_grpc.IntakeServiceStub)
+        # case id -> (party, person) that nominated it: of the nominating party only that person
+        # reads and withdraws the nomination (Bijlage 3).
+        self.nominators: dict[str, tuple[str, str]] = {}
 
     def director(self) -> tuple:
-        return self.md(HELMOND, "process_director", "zorgcoordinator-1")
+        return self.md(HELMOND, "process_director", DIRECTOR)
+
+    def other_director(self) -> tuple:
+        """Designated too, but directs other nominations and cases (12.3)."""
+        return self.md(HELMOND, "process_director", OTHER_DIRECTOR)
+
+    def manager(self) -> tuple:
+        return self.md(HELMOND, "manager", MANAGER)
 
     # -- flows -------------------------------------------------------------------------
-    def nominate(self, party: str = ASTEN, **kw) -> pb.NominateResponse:
-        return self.stub.Nominate(nominate_request(**kw), metadata=self.md(party))
+    def nominate(self, party: str = ASTEN, person: str = "", **kw) -> pb.NominateResponse:
+        """Each nomination by a worker of its own, unless named: the probing count is per
+        nominating person (issue 13 point 7), and these flows link often."""
+        person = person or f"worker-{next(_people)}"
+        reply = self.stub.Nominate(nominate_request(**kw), metadata=self.md(party, person=person))
+        self.nominators[reply.case_id] = (party, person)
+        return reply
+
+    def nominator(self, case_id: str) -> tuple:
+        """The person who nominated ``case_id`` (the token's ``sub`` at Nominate)."""
+        party, person = self.nominators[case_id]
+        return self.md(party, person=person)
+
+    def colleague(self, case_id: str) -> tuple:
+        """A colleague of the nominating person: same party, same role, no part in it."""
+        party, person = self.nominators[case_id]
+        return self.md(party, person=f"colleague-of-{person}")
+
+    def pseudonym(self, case_id: str) -> str:
+        """What only the process director sees: the subject's pseudonym."""
+        req = pb.GetNominationRequest(case_id=case_id)
+        return self.stub.GetNomination(req, metadata=self.director()).nomination.subject_pseudonym
+
+    def linked_to(self, case_id: str) -> str:
+        """The nomination ``case_id`` is linked to, as the process director sees it."""
+        req = pb.GetNominationRequest(case_id=case_id)
+        return self.stub.GetNomination(req, metadata=self.director()).nomination.linked_to_case_id
+
+    def assess(self, case_id: str, **kw) -> pb.AssessResponse:
+        return self.stub.Assess(assess_request(case_id, **kw), metadata=self.director())
 
     def qualified(self, party: str = ASTEN, **kw) -> str:
         case_id = self.nominate(party, **kw).case_id
-        self.stub.Assess(
-            pb.AssessRequest(
-                request_id=rid(),
-                case_id=case_id,
-                qualifies=True,
-                reasons="voldoet",
-                nominating_party_consulted=True,
-            ),
-            metadata=self.director(),
-        )
+        self.assess(case_id)
         return case_id
 
     def in_triage(self, asked=(POLICE, LUMENS), seconds: float = 3600, **kw) -> str:
@@ -184,6 +241,9 @@ def env(request, tmp_path_factory):
         ) as e:
             e.broker = broker
             e.register_parties(ACTIVE, [EXCLUDED])
+            for person in (DIRECTOR, OTHER_DIRECTOR):
+                e.appoint(HELMOND, person)
+            e.appoint(HELMOND, MANAGER, "manager")
             yield e
     finally:
         broker.stop()

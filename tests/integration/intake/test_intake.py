@@ -1,7 +1,9 @@
 """Intake over real gRPC, the real broker, SQLite and PostgreSQL and the real Rego policies:
-nomination (1.1), assessment against Bijlage 2 (12.2a), triage and routing (1.15, 12.2b-e),
-withdrawal, purge, every refused transition and the absence of personal data outside the
-service."""
+nomination (1.1), assessment against Bijlage 2 (12.2a, 1.4), triage and routing (1.15,
+12.2b-e), withdrawal, purge, every refused transition and the absence of personal data outside
+the service. The refusals of issue 13 (the process director by relationship, 12.3; the judged
+criteria, 1.4; refused consent, Bijlage 3; no oracle and no probing, point 7) are in
+``test_need_to_know``."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from tests.integration.intake.conftest import (
     LUMENS,
     POLICE,
     SUBJECTS,
+    judged,
     nominate_request,
     unique_bsn,
     unique_subject,
@@ -70,12 +73,14 @@ def test_nomination_gives_a_keyed_pseudonym_and_the_age_band_from_the_date_of_bi
     dob = date.today().replace(year=date.today().year - 14)
     reply = env.nominate(subject=unique_subject(date_of_birth=dob.isoformat()))
     assert len(reply.case_id) == 32
-    assert len(reply.subject_pseudonym) == 64
     assert reply.age_band == pb.AGE_BAND_12_TO_16
-    assert reply.status == pb.NOMINATION_STATUS_NOMINATED
-    assert reply.linked_to_case_id == ""
+    # The nominator is told "received" only: no pseudonym, no link (issue 13 point 7).
+    assert reply.status == pb.NOMINATION_STATUS_RECEIVED
+    assert reply.subject_pseudonym == "" and reply.linked_to_case_id == ""
+    pseudonym = env.pseudonym(reply.case_id)
+    assert len(pseudonym) == 64
     [nominated] = env.events(reply.case_id, ev.CASE_NOMINATED)
-    assert nominated["subject_pseudonym"] == reply.subject_pseudonym
+    assert nominated["subject_pseudonym"] == pseudonym
     assert nominated["age_band"] == "12_to_16"
     assert nominated["nominating_party"] == ASTEN
 
@@ -97,9 +102,11 @@ def test_duplicate_nomination_of_the_same_subject_is_linked_not_doubled(env):
         date_of_birth=subject.date_of_birth,
     )
     second = env.nominate(GGZ, subject=variant)
-    assert second.linked_to_case_id == first.case_id
-    assert second.status == pb.NOMINATION_STATUS_LINKED
-    assert second.subject_pseudonym == first.subject_pseudonym
+    assert env.linked_to(second.case_id) == first.case_id
+    assert env.pseudonym(second.case_id) == env.pseudonym(first.case_id)
+    assert get(env, second.case_id, env.director()).nomination.status == (
+        pb.NOMINATION_STATUS_LINKED
+    )
     [event] = env.events(second.case_id, ev.CASE_NOMINATED)
     assert event["linked_to_case_id"] == first.case_id
     # The process director sees the link on the open nomination.
@@ -111,14 +118,14 @@ def test_a_bsn_links_nominations_that_name_the_subject_differently(env):
     bsn = unique_bsn()
     first = env.nominate(subject=unique_subject(bsn=bsn))
     second = env.nominate(GGZ, subject=pb.SubjectIdentity(bsn=bsn))
-    assert second.linked_to_case_id == first.case_id
-    assert second.subject_pseudonym == first.subject_pseudonym
+    assert env.linked_to(second.case_id) == first.case_id
+    assert env.pseudonym(second.case_id) == env.pseudonym(first.case_id)
 
 
 def test_different_subjects_get_different_pseudonyms(env):
     a, b = env.nominate(), env.nominate()
-    assert a.subject_pseudonym != b.subject_pseudonym
-    assert b.linked_to_case_id == ""
+    assert env.pseudonym(a.case_id) != env.pseudonym(b.case_id)
+    assert env.linked_to(b.case_id) == ""
 
 
 def test_subject_identity_is_encrypted_at_rest(env):
@@ -147,13 +154,13 @@ def test_subject_identity_is_encrypted_at_rest(env):
         hashlib.sha256(k.encode()).hexdigest()
         for k in (f"bsn:{bsn}", bsn, normalise_name(subject.family_name))
     ]
-    assert reply.subject_pseudonym not in plain
+    assert env.pseudonym(reply.case_id) not in plain
 
 
 def test_nominating_party_and_process_director_read_the_nomination(env):
     subject = unique_subject(bsn=unique_bsn())
     case_id = env.nominate(ASTEN, subject=subject).case_id
-    mine = get(env, case_id, env.md(ASTEN)).nomination
+    mine = get(env, case_id, env.nominator(case_id)).nomination
     assert mine.subject.family_name == subject.family_name
     assert mine.subject.bsn == subject.bsn
     assert mine.nominating_party == ASTEN
@@ -207,21 +214,19 @@ COMBINATIONS = list(itertools.product([True, False], repeat=4))
 )
 def test_criteria_advise_on_every_annex_2_combination(env, a, b, c, d):
     case_id = env.nominate(a=a, b=b, c=c, d=d).case_id
-    reply = env.stub.Assess(
-        pb.AssessRequest(
-            request_id=rid(),
-            case_id=case_id,
-            qualifies=True,
-            reasons="besproken",
-            nominating_party_consulted=True,
-        ),
-        metadata=env.director(),
+    # The process director judges the facts as stated; the rule decides (art. 1.4).
+    reply = env.assess(
+        case_id,
+        criteria=judged(a, b, c, d),
+        qualifies=False,
+        rejection_reason=pb.REJECTION_REASON_OTHER,
     )
     expected = (a or b) and c and d
     assert reply.advice.qualifies is expected
     assert list(reply.advice.criteria_held) == [
         n for n, v in zip("ABCD", (a, b, c, d), strict=True) if v
     ]
+    assert list(reply.criteria_judged_held) == list(reply.advice.criteria_held)
     assert reply.advice.policy_revision.startswith("sha256:")
     assert any("Bijlage 2" in r for r in reply.advice.reasons)
 
@@ -236,6 +241,7 @@ def test_criterion_c_needs_coercion_and_pressure_among_the_chains(env):
             rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET,
             reasons="geen dwang en drang",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -243,8 +249,8 @@ def test_criterion_c_needs_coercion_and_pressure_among_the_chains(env):
     assert "C" not in reply.advice.criteria_held
 
 
-def test_the_person_decides_and_both_advice_and_decision_are_recorded(env):
-    case_id = env.nominate(a=False, b=False).case_id  # the criteria advise against
+def test_the_judged_criteria_decide_and_advice_judgement_and_grounds_are_recorded(env):
+    case_id = env.nominate(a=False, b=False).case_id  # the stated facts advise against
     reply = env.stub.Assess(
         pb.AssessRequest(
             request_id=rid(),
@@ -252,14 +258,21 @@ def test_the_person_decides_and_both_advice_and_decision_are_recorded(env):
             qualifies=True,
             reasons="toch nodig: broertje",
             nominating_party_consulted=True,
+            criteria=judged(a=True),  # the process director judges A to hold after all
         ),
         metadata=env.director(),
     )
     assert reply.advice.qualifies is False and reply.qualifies is True
     assert reply.status == pb.NOMINATION_STATUS_QUALIFIED
+    assert list(reply.criteria_judged_held) == ["A", "C", "D"]
     nom = get(env, case_id, env.director()).nomination
     assert nom.advice.qualifies is False and nom.qualifies is True
     assert nom.assessment_reasons == "toch nodig: broertje"
+    # The judged criteria and their grounds: for the process director and the nominator.
+    assert nom.criteria.a.holds and nom.criteria.a.grounds == "besproken met de aanmelder"
+    assert nom.process_director_person == "zorgcoordinator-1"
+    mine = get(env, case_id, env.nominator(case_id)).nomination
+    assert mine.criteria == nom.criteria and mine.process_director_party == HELMOND
     [assessed] = env.events(case_id, ev.CASE_ASSESSED)
     assert assessed["advice"] == "does_not_qualify" and assessed["qualifies"] is True
 
@@ -276,6 +289,7 @@ def test_rejection_tells_the_nominating_party_why(env):
             rejection_reason=pb.REJECTION_REASON_REGULAR_CARE_SUFFICES,
             reasons="regulier",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -291,7 +305,7 @@ def test_rejection_tells_the_nominating_party_why(env):
     [linked_rejected] = env.events(linked, ev.CASE_REJECTED)
     assert linked_rejected["nominating_party"] == GGZ
     # The nominating party can read the decision and its reasons.
-    nom = get(env, case_id, env.md(ASTEN)).nomination
+    nom = get(env, case_id, env.nominator(case_id)).nomination
     assert nom.rejection_reason == pb.REJECTION_REASON_REGULAR_CARE_SUFFICES
     # The relay published the events to the broker.
     wait_for(lambda: all(r["sent_at"] is not None for r in env.rows("outbox", case_id=case_id)))
@@ -307,6 +321,7 @@ def test_assessing_twice_is_refused_naming_the_state(env):
             qualifies=True,
             reasons="nogmaals",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -324,8 +339,9 @@ def test_only_the_process_director_assesses(env):
             qualifies=True,
             reasons="x",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
-        metadata=env.md(ASTEN),
+        metadata=env.nominator(case_id),  # even the person who nominated it
     )
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
 
@@ -340,6 +356,7 @@ def test_rejection_without_reason_code_is_invalid(env):
             qualifies=False,
             reasons="nee",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -365,6 +382,7 @@ def test_triage_of_a_rejected_case_is_refused(env):
             rejection_reason=pb.REJECTION_REASON_OTHER,
             reasons="nee",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -383,6 +401,7 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
             qualifies=True,
             reasons="ja",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
@@ -390,7 +409,7 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
     q = env.stub.GetTriageQuestion(
         pb.GetTriageQuestionRequest(case_id=case_id), metadata=env.md(POLICE)
     )
-    assert q.subject_pseudonym == nominated.subject_pseudonym
+    assert q.subject_pseudonym == env.pseudonym(case_id)
     assert list(q.themes) == ["safety", "housing"]
     assert q.question == "Is deze persoon bij u bekend?"
     assert not q.answered and not q.closed
@@ -556,7 +575,7 @@ def test_nominating_party_withdraws_its_nomination(env):
         pb.WithdrawNominationRequest(
             request_id=rid(), case_id=case_id, reason_code="subject_moved"
         ),
-        metadata=env.md(ASTEN),
+        metadata=env.nominator(case_id),
     )
     assert reply.status == pb.NOMINATION_STATUS_WITHDRAWN
     [withdrawn] = env.events(case_id, ev.NOMINATION_WITHDRAWN)
@@ -571,7 +590,7 @@ def test_withdrawal_after_routing_is_refused(env):
     err = refused(
         env.stub.WithdrawNomination,
         pb.WithdrawNominationRequest(request_id=rid(), case_id=case_id),
-        metadata=env.md(ASTEN),
+        metadata=env.nominator(case_id),
     )
     assert err.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "state: routed" in err.details()
@@ -582,12 +601,13 @@ def test_withdrawn_nomination_passes_the_case_to_the_linked_one(env):
     first = env.nominate(ASTEN, subject=subject).case_id
     second = env.nominate(GGZ, subject=subject).case_id
     env.stub.WithdrawNomination(
-        pb.WithdrawNominationRequest(request_id=rid(), case_id=first), metadata=env.md(ASTEN)
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=first),
+        metadata=env.nominator(first),
     )
-    nom = get(env, second, env.md(GGZ)).nomination
+    nom = get(env, second, env.director()).nomination
     assert nom.status == pb.NOMINATION_STATUS_NOMINATED and nom.linked_to_case_id == ""
     third = env.nominate(FARENT, subject=subject)
-    assert third.linked_to_case_id == second
+    assert env.linked_to(third.case_id) == second
 
 
 # -- bad fields -------------------------------------------------------------------------------
@@ -724,7 +744,7 @@ def test_case_purged_in_casework_erases_the_nomination_and_its_key(env):
     assert env.count("nominations", case_id=linked) == 0
     assert refused(get, env, case_id, env.director()).code() == grpc.StatusCode.NOT_FOUND
     # The subject can be nominated afresh: no open nomination is left to link to.
-    assert env.nominate(subject=subject).linked_to_case_id == ""
+    assert env.linked_to(env.nominate(subject=subject).case_id) == ""
 
 
 def test_case_closed_in_casework_ends_the_open_nomination(env):
@@ -734,7 +754,7 @@ def test_case_closed_in_casework_ends_the_open_nomination(env):
     env.answer(case_id, LUMENS)
     route(env, case_id, plan=meeting([pb.Invitee(party=POLICE)]))
     # While the case is open a new nomination of the subject is linked to it ...
-    assert env.nominate(GGZ, subject=subject).linked_to_case_id == case_id
+    assert env.linked_to(env.nominate(GGZ, subject=subject).case_id) == case_id
     env.pub.publish(
         "casework", ev.CASE_CLOSED, case_id, {"case_id": case_id, "outcome": "successful"}
     )
@@ -742,7 +762,7 @@ def test_case_closed_in_casework_ends_the_open_nomination(env):
         lambda: get(env, case_id, env.director()).nomination.status == pb.NOMINATION_STATUS_CLOSED
     )
     # ... once it is closed, a new nomination starts afresh.
-    assert env.nominate(subject=subject).linked_to_case_id == ""
+    assert env.linked_to(env.nominate(subject=subject).case_id) == ""
 
 
 @pytest.mark.parametrize(
@@ -755,7 +775,7 @@ def test_subject_is_free_again_once_intake_hands_the_case_elsewhere(env, routing
     env.answer(case_id, POLICE)
     env.answer(case_id, LUMENS)
     route(env, case_id, routing)
-    assert env.nominate(subject=subject).linked_to_case_id == ""
+    assert env.linked_to(env.nominate(subject=subject).case_id) == ""
 
 
 def test_rejected_subject_is_nominated_afresh(env):
@@ -769,10 +789,11 @@ def test_rejected_subject_is_nominated_afresh(env):
             rejection_reason=pb.REJECTION_REASON_OTHER,
             reasons="nee",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )
-    assert env.nominate(subject=subject).linked_to_case_id == ""
+    assert env.linked_to(env.nominate(subject=subject).case_id) == ""
 
 
 def test_simultaneous_nominations_of_a_new_subject_make_one_case_and_links(env):
@@ -782,10 +803,11 @@ def test_simultaneous_nominations_of_a_new_subject_make_one_case_and_links(env):
     parties = [ASTEN, GGZ, FARENT, POLICE, LUMENS, HELMOND]
     with ThreadPoolExecutor(len(parties)) as pool:
         replies = list(pool.map(lambda p: env.nominate(p, subject=subject), parties))
-    primaries = [r for r in replies if r.linked_to_case_id == ""]
+    links = {r.case_id: env.linked_to(r.case_id) for r in replies}
+    primaries = [c for c, linked in links.items() if linked == ""]
     assert len(primaries) == 1
-    assert {r.linked_to_case_id for r in replies if r.linked_to_case_id} == {primaries[0].case_id}
-    assert {r.subject_pseudonym for r in replies} == {primaries[0].subject_pseudonym}
+    assert {linked for linked in links.values() if linked} == {primaries[0]}
+    assert {env.pseudonym(c) for c in links} == {env.pseudonym(primaries[0])}
 
 
 # -- no personal data outside the service ------------------------------------------------------
@@ -831,6 +853,7 @@ def test_no_personal_data_in_logs_or_events(env):
             qualifies=True,
             reasons="besproken door",
             nominating_party_consulted=True,
+            criteria=judged(),
         ),
         metadata=env.director(),
     )

@@ -15,6 +15,7 @@ from tests.integration.intake.conftest import (
     HELMOND,
     LUMENS,
     POLICE,
+    judged,
     nominate_request,
     unique_bsn,
     unique_subject,
@@ -27,6 +28,19 @@ from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
 from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration
+
+
+def _appointed(app, party: str, person: str) -> bool:
+    from sqlalchemy import select
+
+    t = app.definition.tables["roster"]
+    with app.engine.connect() as conn:
+        row = conn.execute(
+            select(t.c.held).where(
+                t.c.function == "process_director", t.c.party == party, t.c.person == person
+            )
+        ).first()
+    return bool(row and row.held)
 
 
 def _projected(app, parties) -> bool:
@@ -60,8 +74,27 @@ def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_d
                         "status_since": "2026-01-01T00:00:00+00:00",
                     },
                 )
+            # The managers designated the process director (art. 11.2, 12.1; ADR 0005).
+            publisher.publish(
+                "governance",
+                ev.ROSTER_CHANGED,
+                HELMOND,
+                {
+                    "function": "process_director",
+                    "party": HELMOND,
+                    "person": "zorgcoordinator-1",
+                    "held": True,
+                    "changed_at": "2026-01-01T00:00:00+00:00",
+                },
+            )
             wait_for(
-                lambda: _projected(intake, ACTIVE) and _projected(case_app, ACTIVE), timeout=60
+                lambda: (
+                    _projected(intake, ACTIVE)
+                    and _projected(case_app, ACTIVE)
+                    and _appointed(intake, HELMOND, "zorgcoordinator-1")
+                    and _appointed(case_app, HELMOND, "zorgcoordinator-1")
+                ),
+                timeout=60,
             )
             stub = pb_grpc.IntakeServiceStub(channel(intake))
             subject = unique_subject(bsn=unique_bsn())
@@ -76,6 +109,7 @@ def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_d
                     qualifies=True,
                     reasons="voldoet aan A, C en D",
                     nominating_party_consulted=True,
+                    criteria=judged(),
                 ),
                 metadata=director,
             )
@@ -126,7 +160,11 @@ def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_d
 
             case = wait_for(opened, timeout=60)
             assert case.state == cw.CASE_STATE_OPEN
-            assert case.subject_pseudonym == nominated.subject_pseudonym
+            pseudonym = stub.GetNomination(
+                pb.GetNominationRequest(case_id=case_id), metadata=director
+            ).nomination.subject_pseudonym
+            assert nominated.subject_pseudonym == ""  # never told to the nominator
+            assert case.subject_pseudonym == pseudonym
             assert case.nominating_party == ASTEN
             assert case.process_director_party == HELMOND
             assert case.age_band == "16_plus"

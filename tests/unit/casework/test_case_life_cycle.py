@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.casework.domain import events as ev
+from services.casework.domain.involvement import involved_parties
 from services.casework.domain.model import (
     RECORD_KINDS,
     ActionStatus,
@@ -15,11 +16,12 @@ from services.casework.domain.model import (
     CaseState,
     Meeting,
     MeetingStatus,
+    PartyRole,
     PlanAction,
     cleansing_plan,
 )
 from services.casework.domain.timeline import entry_for
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.validate import check_codes, check_date, check_oin, check_text
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
@@ -36,6 +38,7 @@ def new_case() -> Case:
         age_band="16_plus",
         opened_at=NOW,
         themes=("safety",),
+        triage_invitees=(SHELTER,),
     )
 
 
@@ -129,10 +132,40 @@ def test_decision_needs_a_held_meeting_of_this_case():
     assert case.require_held(meeting(MeetingStatus.HELD), "m-1").meeting_id == "m-1"
 
 
-def test_plan_needs_a_case_director_first():
+def test_plan_needs_no_case_director():
+    # 13.1: a case director "kan ... worden aangewezen" (optional).
     case = case_in(CaseState.MEETING_PLANNED)
-    err = refused(case.adopt_plan, "meeting_planned")
-    assert "case director" in err.message
+    assert case.case_director_person is None
+    assert case.adopt_plan() == 1
+    assert case.state is CaseState.PLAN_ACTIVE
+
+
+def test_party_names_a_delegate_once_and_releases_it():
+    case = case_in(CaseState.MEETING_PLANNED)
+    assert case.name_delegate(CD, "p-1") is True
+    assert case.name_delegate(CD, "p-1") is False
+    assert case.name_delegate(CD, "p-2") is True
+    assert case.delegates == {CD: ("p-1", "p-2")}
+    case.release_delegate(CD, "p-1")
+    case.release_delegate(CD, "p-2")
+    assert case.delegates == {}
+    with pytest.raises(NotFound):
+        case.release_delegate(CD, "p-1")
+
+
+def test_no_delegates_are_named_in_a_closed_case():
+    refused(lambda: case_in(CaseState.CLOSED).name_delegate(CD, "p-1"), "closed")
+
+
+def test_involved_parties_are_the_invitees_attendees_and_parties_with_a_role():
+    case = new_case()
+    held = meeting(MeetingStatus.HELD)
+    held.invitees, held.attendees = ("00000099000000000071",), ("00000099000000000072",)
+    roles = [PartyRole("00000099000000000073", "care", ())]
+    parties = involved_parties(case, [held], roles)
+    assert set(case.triage_invitees) <= set(parties)
+    assert {"00000099000000000071", "00000099000000000072", "00000099000000000073"} <= set(parties)
+    assert parties == sorted(set(parties))
 
 
 @pytest.mark.parametrize("state", [CaseState.OPEN, CaseState.MEETING_PLANNED, CaseState.CLOSED])

@@ -12,7 +12,7 @@ import pytest
 from services.disclosure.adapters.registers import NINE_FIELDS, ProcessingRegister
 from services.disclosure.domain import decisions, items
 from services.disclosure.domain.chain import GENESIS_HASH, record_hash, verify_chain
-from services.disclosure.domain.decisions import CaseFacts, Recipient
+from services.disclosure.domain.decisions import CaseFacts, CasePerson, Recipient
 from services.disclosure.domain.items import ItemFacts, Terms
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.policy.schemas import validate_input
@@ -165,12 +165,19 @@ def _input(age_band="16_plus", break_glass=None, expires=None):
         "psn-1",
         age_band,
         {"00000099000000000038": {"role": "care", "information_need": ["health"]}},
+        nominating_party=OIN,
+        process_director=CasePerson(OIN, "pd-1"),
+        delegates={"00000099000000000038": ("p-1",)},
+    )
+    caller = Recipient(
+        "00000099000000000038", True, "active", "caseworker", "p-1", ("process_director",)
     )
     return decisions.disclosure_input(
         action="read",
         purpose="care",
         now=NOW,
-        recipient=Recipient("00000099000000000038", True, "active", "caseworker", "p-1"),
+        recipient=caller,
+        requester=caller,
         item=item,
         case=case,
         subject_consents=[{"given_by": "parent", "scope": ["health"]}],
@@ -190,6 +197,14 @@ def test_the_input_matches_the_policy_schema_for_every_age_band(band):
             expires=NOW + timedelta(days=1),
         ),
     )
+
+
+def test_the_input_names_the_persons_with_a_part_in_the_case():
+    case = _input()["case"]
+    assert case["process_director"] == {"party": OIN, "person": "pd-1"}
+    assert case["case_director"] is None  # optional (13.1): absent, so no one is it
+    assert case["delegates"] == {"00000099000000000038": ["p-1"]}
+    assert _input()["requester"]["functions"] == ["process_director"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.intake.adapters import policy_facts
+from services.intake.domain.assessment import Judged, JudgedCriteria, SafetyOverride
 from services.intake.domain.model import Advice, MeetingPlan, Nomination, Problem, Safety
 from services.intake.domain.subject import (
     SubjectIdentity,
@@ -32,6 +33,7 @@ from services.intake.domain.vocabulary import (
 )
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.roster import NoRoster
 from zorgtafel.kernel.validate import check_codes, check_oins, check_text
 from zorgtafel.policy.schemas import validate_input
 
@@ -44,6 +46,8 @@ ASTEN, POLICE, LUMENS, HELMOND = (
     "00000099000000000018",
 )
 ADVICE = Advice(True, ("A", "C", "D"), ("A holds",), "rev")
+JUDGED = JudgedCriteria(*(Judged(x, "grond") for x in (True, False, True, True)))
+MET = (True, "")  # the criteria policy's answer on JUDGED
 
 
 def nomination(status=Status.NOMINATED, **kw) -> Nomination:
@@ -68,7 +72,7 @@ def nomination(status=Status.NOMINATED, **kw) -> Nomination:
 
 def in_triage(deadline=NOW + timedelta(days=1), asked=(POLICE, LUMENS)) -> Nomination:
     nom = nomination()
-    nom.assess(ADVICE, True, None, "ok", HELMOND)
+    nom.assess(ADVICE, JUDGED, MET, True, None, "ok", HELMOND)
     nom.start_triage(
         TriageRound("r" * 32, deadline, ("safety",), "bekend?", NOW, {p: None for p in asked}), NOW
     )
@@ -166,21 +170,21 @@ def test_limits_on_codes_parties_and_text():
 # -- the state machine -------------------------------------------------------------------------
 def test_assessment_records_advice_and_decision_and_is_done_once():
     nom = nomination()
-    nom.assess(Advice(False, ("A",), (), "rev"), True, None, "toch", HELMOND)
+    nom.assess(Advice(False, ("A",), (), "rev"), JUDGED, MET, True, None, "toch", HELMOND)
     assert nom.status == Status.QUALIFIED
     assert nom.advice.qualifies is False and nom.qualifies is True
     with pytest.raises(FailedPrecondition) as err:
-        nom.assess(ADVICE, True, None, "again", HELMOND)
+        nom.assess(ADVICE, JUDGED, MET, True, None, "again", HELMOND)
     assert err.value.state == "qualified"
 
 
 def test_rejection_needs_a_reason_code_and_ends_the_nomination():
     with pytest.raises(InvalidArgument):
-        nomination().assess(ADVICE, False, None, "nee", HELMOND)
+        nomination().assess(ADVICE, JUDGED, MET, False, None, "nee", HELMOND)
     with pytest.raises(InvalidArgument):
-        nomination().assess(ADVICE, True, RejectionReason.OTHER, "ja", HELMOND)
+        nomination().assess(ADVICE, JUDGED, MET, True, RejectionReason.OTHER, "ja", HELMOND)
     nom = nomination()
-    nom.assess(ADVICE, False, RejectionReason.CRITERIA_NOT_MET, "nee", HELMOND)
+    nom.assess(ADVICE, JUDGED, MET, False, RejectionReason.CRITERIA_NOT_MET, "nee", HELMOND)
     assert nom.status == Status.REJECTED
     with pytest.raises(FailedPrecondition) as err:
         nom.start_triage(TriageRound("r", NOW + timedelta(days=1), (), "q", NOW, {}), NOW)
@@ -198,7 +202,7 @@ def test_triage_before_assessment_is_refused():
 def test_triage_deadline_in_the_future_and_not_too_far():
     for deadline in (NOW, NOW - timedelta(seconds=1), NOW + timedelta(days=61)):
         nom = nomination()
-        nom.assess(ADVICE, True, None, "ok", HELMOND)
+        nom.assess(ADVICE, JUDGED, MET, True, None, "ok", HELMOND)
         with pytest.raises(InvalidArgument) as err:
             nom.start_triage(TriageRound("r", deadline, (), "q", NOW, {POLICE: None}), NOW)
         assert err.value.violations[0][0] == "deadline"
@@ -238,13 +242,13 @@ PLAN = MeetingPlan("goal", "veilig wonen", ("safety",), ("plan",), (POLICE,))
 def test_routing_needs_a_closed_round():
     nom = in_triage()
     with pytest.raises(FailedPrecondition) as err:
-        nom.decide_routing(Routing.CASE_MEETING, PLAN, "", HELMOND, NOW)
+        nom.decide_routing(Routing.CASE_MEETING, PLAN, "", NOW)
     assert err.value.state == "triage_open"
     for status in (Status.NOMINATED, Status.QUALIFIED):
         with pytest.raises(FailedPrecondition) as err:
-            nomination(status=status).decide_routing(Routing.REGULAR_CARE, None, "", HELMOND, NOW)
+            nomination(status=status).decide_routing(Routing.REGULAR_CARE, None, "", NOW)
         assert err.value.state == status.value
-    nom.decide_routing(Routing.CASE_MEETING, PLAN, "", HELMOND, NOW + timedelta(days=2))
+    nom.decide_routing(Routing.CASE_MEETING, PLAN, "", NOW + timedelta(days=2))
     assert nom.status == Status.ROUTED and nom.meeting == PLAN
 
 
@@ -252,18 +256,18 @@ def test_case_meeting_and_only_a_case_meeting_has_a_plan():
     nom = in_triage(deadline=NOW + timedelta(seconds=1))
     later = NOW + timedelta(seconds=2)
     with pytest.raises(InvalidArgument):
-        nom.decide_routing(Routing.CASE_MEETING, None, "", HELMOND, later)
+        nom.decide_routing(Routing.CASE_MEETING, None, "", later)
     with pytest.raises(InvalidArgument):
-        nom.decide_routing(Routing.REGULAR_CARE, PLAN, "", HELMOND, later)
+        nom.decide_routing(Routing.REGULAR_CARE, PLAN, "", later)
 
 
 @pytest.mark.parametrize("status", [Status.NOMINATED, Status.QUALIFIED])
 def test_escalation_to_a_zvh_at_any_time_before_routing(status):
     nom = nomination(status=status)
-    nom.decide_routing(Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", HELMOND, NOW)
+    nom.decide_routing(Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", NOW)
     assert nom.status == Status.ROUTED
     with pytest.raises(FailedPrecondition) as err:
-        nom.decide_routing(Routing.ZVH_BRABANT_NOORDOOST, None, "", HELMOND, NOW)
+        nom.decide_routing(Routing.ZVH_BRABANT_NOORDOOST, None, "", NOW)
     assert err.value.state == "routed"
 
 
@@ -310,12 +314,20 @@ def test_access_input_matches_its_schema():
     ):
         validate_input(
             "zorgtafel.intake.access",
-            policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom),
+            policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom, NoRoster()),
         )
-    inp = policy_facts.access_input("ask_in_triage", Caller(HELMOND, "p", "process_director"), nom)
+    nom.take_up(HELMOND, "pd-1")
+    inp = policy_facts.access_input(
+        "ask_in_triage", Caller(HELMOND, "pd-1", "process_director"), nom, NoRoster()
+    )
     inp["candidate"] = {"party": POLICE, "status": "active"}
     validate_input("zorgtafel.intake.access", inp)
     assert inp["nomination"]["asked_parties"] == [LUMENS, POLICE]
+    assert inp["nomination"]["process_director"] == {"party": HELMOND, "person": "pd-1"}
+    assert inp["principal"]["functions"] == []  # a token role alone holds nothing
+    judged = policy_facts.criteria_input(nom, JUDGED)
+    validate_input("zorgtafel.intake.criteria", judged)
+    assert judged["judged"] == {"A": True, "B": False, "C": True, "D": True}
 
 
 def test_invite_input_matches_its_schema_and_marks_who_was_asked():
@@ -340,7 +352,7 @@ def test_invite_input_matches_its_schema_and_marks_who_was_asked():
 )
 def test_assessment_only_of_a_fresh_nomination(status):
     with pytest.raises(FailedPrecondition) as err:
-        nomination(status=status).assess(ADVICE, True, None, "x", HELMOND)
+        nomination(status=status).assess(ADVICE, JUDGED, MET, True, None, "x", HELMOND)
     assert err.value.state == status.value
 
 
@@ -356,7 +368,46 @@ def test_a_second_triage_round_is_refused():
 def test_linked_nomination_may_be_withdrawn_but_not_triaged():
     nom = nomination(status=Status.LINKED, linked_to_case_id="b" * 32)
     with pytest.raises(FailedPrecondition) as err:
-        nom.decide_routing(Routing.REGULAR_CARE, None, "", HELMOND, NOW)
+        nom.decide_routing(Routing.REGULAR_CARE, None, "", NOW)
     assert err.value.state == "linked"
     nom.withdraw()
     assert nom.status == Status.WITHDRAWN
+
+
+# -- issue 13: who directs it, the judged criteria, the safety override ------------------------
+def test_the_first_process_director_takes_the_nomination_up_and_keeps_it():
+    nom = nomination()
+    assert nom.process_director is None
+    nom.take_up(HELMOND, "pd-1")
+    nom.take_up(HELMOND, "pd-2")
+    assert nom.process_director == (HELMOND, "pd-1")
+
+
+def test_qualifying_needs_the_criteria_policys_yes_on_the_judged_criteria():
+    nom = nomination()
+    with pytest.raises(FailedPrecondition) as err:
+        nom.assess(ADVICE, JUDGED, (False, "C is not judged (art. 1.4)"), True, None, "x", HELMOND)
+    assert err.value.state == "criteria_not_met" and "art. 1.4" in str(err.value)
+    assert nom.status == Status.NOMINATED
+    nom.assess(ADVICE, JUDGED, (False, "no"), False, RejectionReason.CRITERIA_NOT_MET, "x", HELMOND)
+    assert nom.status == Status.REJECTED and nom.criteria == JUDGED
+
+
+def override() -> SafetyOverride:
+    return SafetyOverride("gevaar", "collega-1", False, "nog niet", HELMOND, "pd-1", NOW)
+
+
+def test_a_safety_override_only_without_consent_and_once():
+    given = in_triage()
+    with pytest.raises(FailedPrecondition) as err:
+        given.record_safety_override(override())
+    assert err.value.state == "consent_given"
+    refused = nomination(consent=ConsentStatus.REFUSED)
+    assert refused.shares_without_override is False
+    with pytest.raises(FailedPrecondition):
+        refused.record_safety_override(override())  # not assessed yet: nobody directs it
+    refused.assess(ADVICE, JUDGED, MET, True, None, "ok", HELMOND)
+    refused.record_safety_override(override())
+    with pytest.raises(FailedPrecondition) as err:
+        refused.record_safety_override(override())
+    assert err.value.state == "safety_override_recorded"

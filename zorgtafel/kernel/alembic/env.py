@@ -2,6 +2,7 @@
 arrive through ``config.attributes`` (see ``zorgtafel.kernel.migrate``), so each service keeps
 only its own ``versions/`` folder."""
 
+import zlib
 from typing import Any, Literal
 
 from alembic import context
@@ -23,27 +24,33 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
-MIGRATION_LOCK = (
-    0x7A7467  # any constant: serialises concurrent migrators (replicas' init containers)
-)
+# Serialises concurrent migrators of one schema (replicas' init containers). Per schema, so
+# that one service's migration never waits for another's sharing the database server.
+MIGRATION_LOCK = 0x7A7467_00000000 | zlib.crc32((schema or "").encode())
 
 with engine.connect() as connection:
-    if connection.dialect.name == "postgresql":
+    locked = connection.dialect.name == "postgresql"
+    if locked:
         connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
         connection.commit()
-    if schema:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        connection.commit()
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        version_table_schema=schema,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-        render_item=render_item,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
-        connection.commit()
+    try:
+        if schema:
+            connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            connection.commit()
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+            render_item=render_item,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        # A session-level lock outlives a failed migration on a pooled connection: without
+        # this, one failed migrator would block every later one until its process exits.
+        if locked:
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            connection.commit()

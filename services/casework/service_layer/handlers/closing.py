@@ -16,7 +16,7 @@ from zorgtafel.kernel.validate import check_codes
 
 def deescalate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Deescalate, caller: Caller) -> Case:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "decide", caller, case)
+    authorise(deps, uow, "decide", caller, case)
     case.require({CaseState.PLAN_ACTIVE}, "de-escalate")
     held_meeting(uow, case, cmd.meeting_id)
     met = check_codes(cmd.criteria_met, "criteria_met")
@@ -31,7 +31,7 @@ def close_case(
 ) -> tuple[Case, tuple[str, ...], tuple[str, ...]]:
     """Close the case and cleanse what is no longer necessary (1.2): (case, cleansed, kept)."""
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "close", caller, case)
+    authorise(deps, uow, "close", caller, case)
     outcome = case.close(utcnow())
     cleansed, kept = cleansing_plan(set(deps.settings.keep_until_purge))
     uow.cases.save(case)
@@ -43,7 +43,7 @@ def close_case(
 
 def purge(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Purge, caller: Caller) -> None:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "purge", caller, case)
+    authorise(deps, uow, "purge", caller, case)
     now = utcnow()
     case.purge(now, deps.settings.retention)
     assert case.closed_at is not None
@@ -55,7 +55,7 @@ def purge(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Purge, caller: Caller) -> 
 
 def escalate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Escalate, caller: Caller) -> Case:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "escalate", caller, case)
+    authorise(deps, uow, "escalate", caller, case)
     case.escalate(cmd.zvh, cmd.reason, utcnow())
     uow.cases.save(case)
     uow.emit(ev.CaseEscalated(case_id=case.case_id, zvh=cmd.zvh, reason_code=cmd.reason))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain.involvement import involved_parties, person_facts
 from services.casework.domain.model import Case, CaseState, Meeting, PartyRole
 from services.casework.service_layer.deps import Deps
 from zorgtafel.kernel.caller import Caller
@@ -19,12 +20,24 @@ INVITE = "zorgtafel.casework.invite"
 
 
 # -- policy --------------------------------------------------------------------------------
-def _case_facts(case: Case, roles: list[PartyRole]) -> dict:
+def principal(deps: Deps, caller: Caller) -> dict[str, Any]:
+    """The caller as the policies see it: who the token says it is, and the Zorgtafel
+    functions the person holds by appointment (the roster, from governance; never the claim)."""
+    return {**caller.as_input(), "functions": deps.roster.functions(caller.party, caller.person)}
+
+
+def case_facts(uow: CaseworkUnitOfWork, case: Case, roles: list[PartyRole] | None = None) -> dict:
+    """Who is who in this case (ADR 0005): its process director and case director as persons,
+    each party's delegates, the involved parties and their roles (8.4c)."""
+    if roles is None:
+        roles = uow.cases.roles(case.case_id)
     return {
         "id": case.case_id,
         "state": case.state.value,
         "process_director_party": case.process_director_party,
         "case_director_party": case.case_director_party,
+        **person_facts(case),
+        "involved_parties": involved_parties(case, uow.cases.meetings(case.case_id), roles),
         "roles": {
             r.party: {"role": r.role, "information_need": list(r.information_need)} for r in roles
         },
@@ -33,18 +46,21 @@ def _case_facts(case: Case, roles: list[PartyRole]) -> dict:
 
 def authorise(
     deps: Deps,
+    uow: CaseworkUnitOfWork,
     action: str,
     caller: Caller,
     case: Case,
     *,
     meeting: Meeting | None = None,
     action_party: str | None = None,
+    appointee: dict[str, Any] | None = None,
+    delegate: dict[str, Any] | None = None,
 ) -> None:
-    """``zorgtafel.casework.act`` decides whether this caller may do this to this case."""
+    """``zorgtafel.casework.act`` decides whether this person may do this to this case."""
     facts: dict[str, Any] = {
         "action": action,
-        "principal": caller.as_input(),
-        "case": _case_facts(case, []),
+        "principal": principal(deps, caller),
+        "case": case_facts(uow, case),
     }
     if meeting is not None:
         facts["meeting"] = {
@@ -53,11 +69,16 @@ def authorise(
         }
     if action_party is not None:
         facts["action_party"] = action_party
+    if appointee is not None:
+        facts["appointee"] = appointee
+    if delegate is not None:
+        facts["delegate"] = delegate
     deps.policy.require(ACT, facts)
 
 
 def view(
     deps: Deps,
+    uow: CaseworkUnitOfWork,
     caller: Caller,
     case: Case,
     roles: list[PartyRole],
@@ -65,7 +86,10 @@ def view(
 ) -> dict:
     """``zorgtafel.casework.view``: what of this case the caller may see (8.4c); with
     ``entries``, also which of those timeline entries (positions in ``entries_visible``)."""
-    facts: dict[str, Any] = {"principal": caller.as_input(), "case": _case_facts(case, roles)}
+    facts: dict[str, Any] = {
+        "principal": principal(deps, caller),
+        "case": case_facts(uow, case, roles),
+    }
     if entries is not None:
         facts["entries"] = entries
     return dict(deps.policy.evaluate(VIEW, facts))

@@ -10,7 +10,12 @@ from services.casework.domain import commands as c
 from services.casework.domain import events as ev
 from services.casework.domain.model import MEETING_STATES, ActionStatus, Case, PartyRole, PlanAction
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers.common import authorise, held_meeting, load_case
+from services.casework.service_layer.handlers.common import (
+    authorise,
+    held_meeting,
+    load_case,
+    party_facts,
+)
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.uow import utcnow
@@ -29,12 +34,31 @@ from zorgtafel.kernel.validate import (
 def appoint_director(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.AppointDirector, caller: Caller
 ) -> Case:
+    """The case meeting may appoint a case director (8.4a, 13.1: optional): a named person of
+    a party involved in the case and active in the covenant. Only that person then acts as
+    case director, not every employee of the party."""
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "decide", caller, case)
+    authorise(deps, uow, "decide", caller, case)
     case.require(MEETING_STATES, "appoint a case director for")
     held_meeting(uow, case, cmd.meeting_id)
     check_oin(cmd.party, "party")
+    if not cmd.person:
+        raise InvalidArgument("person", "required: the person appointed as case director (13.1)")
     check_person(cmd.person, "person")
+    is_party, status = party_facts(uow, cmd.party)
+    authorise(
+        deps,
+        uow,
+        "appoint_director",
+        caller,
+        case,
+        appointee={
+            "party": cmd.party,
+            "person": cmd.person,
+            "is_party": is_party,
+            "party_status": status,
+        },
+    )
     case.appoint_director(cmd.party, cmd.person)
     uow.cases.save(case)
     uow.emit(ev.DirectorAppointed(case_id=case.case_id, party=cmd.party, person=cmd.person))
@@ -45,7 +69,7 @@ def adopt_plan(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.AdoptPlan, caller: Caller
 ) -> tuple[int, list[PlanAction]]:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "adopt_plan", caller, case)
+    authorise(deps, uow, "adopt_plan", caller, case)
     case.require(MEETING_STATES, "adopt a plan for")
     held_meeting(uow, case, cmd.meeting_id)
     if not cmd.actions:
@@ -90,7 +114,7 @@ def set_roles(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.SetRoles, caller: Caller
 ) -> list[PartyRole]:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "decide", caller, case)
+    authorise(deps, uow, "decide", caller, case)
     case.set_roles()
     held_meeting(uow, case, cmd.meeting_id)
     if not cmd.roles:
@@ -119,7 +143,7 @@ def set_roles(
 
 def set_criteria(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.SetCriteria, caller: Caller) -> Case:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "decide", caller, case)
+    authorise(deps, uow, "decide", caller, case)
     case.require(MEETING_STATES, "set de-escalation criteria for")
     held_meeting(uow, case, cmd.meeting_id)
     codes = check_codes(cmd.criteria, "criteria", required=True)

@@ -37,7 +37,7 @@ def schedule_meeting(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.ScheduleMeeting, caller: Caller
 ) -> Meeting:
     case = load_case(uow, cmd.case_id, for_update=True)
-    authorise(deps, "schedule_meeting", caller, case)
+    authorise(deps, uow, "schedule_meeting", caller, case)
     case.schedule_meeting()
     if cmd.scheduled_for is None:
         raise InvalidArgument("scheduled_for", "required")
@@ -109,7 +109,7 @@ def pre_read_set(
     purpose = q.purpose or DEFAULT_PURPOSE
     case = load_case(uow, q.case_id)
     meeting = meeting_of(uow, case, q.meeting_id)
-    authorise(deps, "pre_read", caller, case, meeting=meeting)
+    authorise(deps, uow, "pre_read", caller, case, meeting=meeting)
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise FailedPrecondition(
             meeting.status.value,
@@ -128,7 +128,7 @@ def record_meeting(
 ) -> Meeting:
     case = load_case(uow, cmd.case_id, for_update=True)
     meeting = meeting_of(uow, case, cmd.meeting_id)
-    authorise(deps, "record_meeting", caller, case, meeting=meeting)
+    authorise(deps, uow, "record_meeting", caller, case, meeting=meeting)
     attendees = check_oins(cmd.attendees, "attendees", required=True)
     stranger = [a for a in attendees if a not in meeting.invitees]
     if stranger:
@@ -145,7 +145,7 @@ def record_meeting(
 def read_minutes(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetMinutes, caller: Caller) -> str:
     case = load_case(uow, q.case_id)
     meeting = meeting_of(uow, case, q.meeting_id)
-    authorise(deps, "read_minutes", caller, case, meeting=meeting)
+    authorise(deps, uow, "read_minutes", caller, case, meeting=meeting)
     if meeting.status is not MeetingStatus.HELD:
         raise FailedPrecondition(
             meeting.status.value, "the meeting was not held yet", subject="meeting.status"

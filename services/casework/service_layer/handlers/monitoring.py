@@ -25,7 +25,7 @@ def update_action(
     action = uow.cases.action(case.case_id, cmd.action_id)
     if action is None:
         raise NotFound("action", "with this action_id in this case")
-    authorise(deps, "update_action", caller, case, action_party=action.party)
+    authorise(deps, uow, "update_action", caller, case, action_party=action.party)
     case.update_action()
     if action.status in FINISHED_ACTION:
         raise FailedPrecondition(
@@ -61,20 +61,21 @@ class Overdue:
 def overdue_actions(
     deps: Deps, uow: CaseworkUnitOfWork, q: c.ListOverdueActions, caller: Caller
 ) -> list[Overdue]:
-    """Overdue actions of one case, or of every case the caller's party directs; each one is
-    flagged to the case director's and the process director's parties (12.2g, 13.2-13.3)."""
+    """Overdue actions of one case, or of every case the caller directs in person (as process
+    or case director: a colleague at the same party directs none); each one is flagged to the
+    case director's and the process director's parties (12.2g, 13.2-13.3)."""
     today = q.today or utcnow().date()
-    case_ids = [q.case_id] if q.case_id else uow.cases.directed_by(caller.party)
+    case_ids = [q.case_id] if q.case_id else uow.cases.directed_by(caller.party, caller.person)
     found = []
     for cid in case_ids:
         case = load_case(uow, cid)
         if not q.case_id:
             try:
-                authorise(deps, "list_overdue", caller, case)
+                authorise(deps, uow, "list_overdue", caller, case)
             except PermissionDenied:
-                continue  # a case the caller's party directs in another role
+                continue  # e.g. a process director no longer designated (12.1)
         else:
-            authorise(deps, "list_overdue", caller, case)
+            authorise(deps, uow, "list_overdue", caller, case)
         if case.state not in ACTION_STATES:
             continue
         flagged = tuple(

@@ -9,7 +9,13 @@ from services.casework.domain.model import Case, CaseState
 from zorgtafel.contracts.intake import CaseTriaged
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.uow import utcnow
-from zorgtafel.kernel.validate import check_id, check_oin, check_oins, check_pseudonym
+from zorgtafel.kernel.validate import (
+    check_id,
+    check_oin,
+    check_oins,
+    check_person,
+    check_pseudonym,
+)
 
 AGE_BANDS = {"under_12", "12_to_16", "16_plus", "unknown"}
 
@@ -23,6 +29,7 @@ def open_case_command(triaged: CaseTriaged) -> c.OpenCase:
         nominating_party=triaged.nominating_party,
         age_band=triaged.age_band or "unknown",
         process_director_party=triaged.process_director_party,
+        process_director_person=triaged.process_director_person,
         goal_code=triaged.goal_code,
         themes=triaged.themes,
         decision_types=triaged.decision_types,
@@ -32,6 +39,8 @@ def open_case_command(triaged: CaseTriaged) -> c.OpenCase:
     check_pseudonym(cmd.subject_pseudonym, "subject_pseudonym")
     check_oin(cmd.nominating_party, "nominating_party")
     check_oin(cmd.process_director_party, "process_director_party")
+    if cmd.process_director_person:  # absent in older events: then nobody directs (fail closed)
+        check_person(cmd.process_director_person, "process_director_person")
     check_oins(cmd.invitees, "invitees")
     if cmd.age_band not in AGE_BANDS:
         raise InvalidArgument("age_band", "unknown age band")
@@ -46,6 +55,7 @@ def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
         case_id=cmd.case_id,
         state=CaseState.OPEN,
         process_director_party=cmd.process_director_party,
+        process_director_person=cmd.process_director_person,
         nominating_party=cmd.nominating_party,
         subject_pseudonym=cmd.subject_pseudonym,
         age_band=cmd.age_band,
@@ -64,6 +74,7 @@ def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
             age_band=case.age_band,
             invitees=case.triage_invitees,
             process_director_party=case.process_director_party,
+            process_director_person=case.process_director_person,
         )
     )
     return True

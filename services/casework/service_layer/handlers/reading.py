@@ -1,5 +1,7 @@
 """7. Reading a case: GetCase and WatchCase show each party only what its role's information
-need covers (8.4c, Bijlage 3), as ``zorgtafel.casework.view`` decides."""
+need covers, and within a party only to the persons with a part in the case (its delegates,
+the case director, the process director: 8.4c, Bijlage 3), as ``zorgtafel.casework.view``
+decides."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ class CaseView:
     meetings: list[Meeting]
     roles: list[PartyRole]
     actions: list[PlanAction]
+    delegates: list[tuple[str, str]]  # (party, person) the caller may see
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ def _visible(seen: dict) -> None:
 def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) -> CaseView:
     case = load_case(uow, q.case_id)
     roles = uow.cases.roles(case.case_id)
-    seen = view(deps, caller, case, roles)
+    seen = view(deps, uow, caller, case, roles)
     _visible(seen)
     sections = frozenset(seen.get("sections") or [])
     partial = frozenset(seen.get("partial") or [])
@@ -64,7 +67,15 @@ def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) 
             for a in uow.cases.actions(case.case_id)
             if "plan" in sections or a.party == caller.party
         ]
-    return CaseView(case, sections, partial, caller.party, meetings, shown_roles, actions)
+    delegates = [
+        (p, person)
+        for p, persons in sorted(case.delegates.items())
+        if "roles" in sections or ("roles_own" in partial and p == caller.party)
+        for person in persons
+    ]
+    return CaseView(
+        case, sections, partial, caller.party, meetings, shown_roles, actions, delegates
+    )
 
 
 def timeline_for(
@@ -80,7 +91,12 @@ def timeline_for(
     roles = uow.cases.roles(case.case_id)
     rows = uow.cases.timeline_after(case.case_id, q.after_sequence)
     seen = view(
-        deps, caller, case, roles, [{"kind": r.kind, "parties": list(r.parties)} for r in rows]
+        deps,
+        uow,
+        caller,
+        case,
+        roles,
+        [{"kind": r.kind, "parties": list(r.parties)} for r in rows],
     )
     _visible(seen)
     positions = {i for i in seen.get("entries_visible") or [] if isinstance(i, int)}

@@ -6,8 +6,14 @@ from __future__ import annotations
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
 from services.disclosure.domain.chain import ChainReport
-from services.disclosure.domain.decisions import CONTROL_POLICY, Review, control_input
+from services.disclosure.domain.decisions import (
+    CONTROL_POLICY,
+    Review,
+    control_input,
+    obligations_of,
+)
 from services.disclosure.domain.items import is_item_id
+from services.disclosure.domain.oversight import record_parties, restricted_to, review_parties
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
@@ -20,11 +26,25 @@ MAX_REFUSED_ITEMS = 100
 def list_reviews(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListReviews, caller: Caller
 ) -> list[Review]:
-    """The break-glass review list; justifications readable while the case key exists
-    (who may see it is the authz policy's: privacy officers and auditors)."""
+    """The break-glass review list; justifications readable while the case key exists. A
+    privacy officer or auditor sees the reviews of items its party provided or whose override
+    its people used (Bijlage 3; decided by ``zorgtafel.disclosure.control``)."""
     if cmd.case_id:
         validate.check_id(cmd.case_id, "case_id")
-    return uow.reviews.under_review(cmd.case_id)
+    reviews = uow.reviews.under_review(cmd.case_id)
+    concerned = sorted(set().union(*(review_parties(r) for r in reviews)))
+    decision = deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "list_reviews",
+            caller,
+            case_id=cmd.case_id,
+            scoped=bool(cmd.case_id),
+            concerned=concerned,
+        ),
+    )
+    party = restricted_to(obligations_of(decision.obligations))
+    return [r for r in reviews if party is None or party in review_parties(r)]
 
 
 def query_access_log(
@@ -36,10 +56,22 @@ def query_access_log(
         validate.check_oin(cmd.value, cmd.by)
     else:
         raise InvalidArgument("filter", "required: subject_pseudonym, provider or party")
-    deps.policy.require(
-        CONTROL_POLICY, control_input("query_access_log", caller, filter=cmd.by, value=cmd.value)
+    records = uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
+    concerned = sorted(set().union(*(record_parties(r) for r in records)))
+    decision = deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "query_access_log",
+            caller,
+            filter=cmd.by,
+            value=cmd.value,
+            scoped=True,
+            concerned=concerned,
+        ),
     )
-    return uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
+    # Oversight of another party's records sees only the records naming its own party.
+    party = restricted_to(obligations_of(decision.obligations))
+    return [r for r in records if party is None or party in record_parties(r)]
 
 
 def verify_log(

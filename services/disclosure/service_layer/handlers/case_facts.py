@@ -1,6 +1,8 @@
 """Consumed facts, applied exactly once by the kernel: the case's subject pseudonym and age
-band (intake, casework), roles and information needs (casework, art. 8.4c) and the purge
-(casework, art. 1.2). Party status (governance) is the kernel's own projection."""
+band (intake, casework), roles and information needs (casework, art. 8.4c), the persons with a
+part in the case (casework: its process director 12.3, case director 13.1 and the parties'
+delegates, Bijlage 3) and the purge (casework, art. 1.2). Party status and the roster
+(governance) are the kernel's own projections."""
 
 from __future__ import annotations
 
@@ -10,7 +12,14 @@ from typing import Any
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain.decisions import AGE_BANDS
 from services.disclosure.service_layer.deps import Deps
-from zorgtafel.contracts.casework import CaseOpened, CasePurged, RolesSet
+from zorgtafel.contracts.casework import (
+    CaseOpened,
+    CasePurged,
+    DelegateNamed,
+    DelegateReleased,
+    DirectorAppointed,
+    RolesSet,
+)
 from zorgtafel.contracts.intake import CaseNominated, CaseTriaged
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.events import ContractViolation, InboundEvent
@@ -51,6 +60,13 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
         raise ContractViolation(f"{event.type}: not a fact about a case's subject")
     case_id = _known_case(uow, event, fact.case_id)
     if case_id:
+        director: dict[str, Any] = {}
+        if isinstance(fact, CaseOpened) and fact.process_director_person:
+            # 12.3: the person who directs the case on behalf of the party (casework's fact).
+            director = {
+                "process_director_party": fact.process_director_party,
+                "process_director_person": fact.process_director_person,
+            }
         upsert_case(
             uow,
             case_id,
@@ -58,6 +74,7 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
             nominating_party=fact.nominating_party,
             age_band=fact.age_band if fact.age_band in AGE_BANDS else None,
             opened=opened or None,
+            **director,
         )
         _ensure_key(uow, case_id)
 
@@ -86,6 +103,30 @@ def on_roles_set(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> 
                 "information_need": sorted({str(c) for c in need}),
             }
     upsert_case(uow, case_id, roles=json.dumps(clean, sort_keys=True))
+
+
+def on_director_appointed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """13.1: the case director, a named person of an involved party (replaces an earlier one)."""
+    fact = event.typed(DirectorAppointed)
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id and fact.party and fact.person:
+        upsert_case(uow, case_id, case_director_party=fact.party, case_director_person=fact.person)
+
+
+def on_delegate_named(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """An involved party named a person as its delegate: only such persons of the party reach
+    the case (8.4c, Bijlage 3)."""
+    fact = event.typed(DelegateNamed)
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id and fact.party and fact.person:
+        uow.cases.set_delegate(case_id, fact.party, fact.person, named=True)
+
+
+def on_delegate_released(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    fact = event.typed(DelegateReleased)
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id and fact.party and fact.person:
+        uow.cases.set_delegate(case_id, fact.party, fact.person, named=False)
 
 
 def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:

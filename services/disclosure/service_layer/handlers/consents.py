@@ -1,20 +1,52 @@
 """Consents: the subject's (or a parent's or guardian's, Bijlage 3 consent rules) for
 categories of a case, and the provider's prior written consent to release an item to a third
-party (art. 9.2). Recorded here; whether they suffice is the policy's to decide."""
+party (art. 9.2). Recorded and withdrawn here, each with its document reference and who
+recorded it; who may is ``zorgtafel.disclosure.control``'s to decide (the nominating party,
+the case's process director or a delegate of an involved party; the provider for its own
+written consent), whether they suffice for a release is ``zorgtafel.disclosure``'s."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
-from services.disclosure.domain.consents import CONSENT_GIVERS, PROVIDER_WRITTEN, SUBJECT, Consent
+from services.disclosure.domain.consents import (
+    CONSENT_GIVERS,
+    CONSENT_PREFIX,
+    PROVIDER_WRITTEN,
+    SUBJECT,
+    Consent,
+)
+from services.disclosure.domain.decisions import CONTROL_POLICY, CaseFacts, control_input
 from services.disclosure.domain.items import check_item_id
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.uow import utcnow
+
+
+def _require_part(
+    deps: Deps,
+    operation: str,
+    caller: Caller,
+    case: CaseFacts | None,
+    case_id: str,
+) -> None:
+    """May this person record (or withdraw) the subject's consent for this case?"""
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            operation,
+            caller,
+            functions=deps.roster.functions(caller.party, caller.person),
+            case=case,
+            case_id=case_id,
+            kind=SUBJECT,
+        ),
+    )
 
 
 def record_subject_consent(
@@ -27,12 +59,14 @@ def record_subject_consent(
         cmd.scope, "subject.scope_categories", required=True, duplicates="merge"
     )
     validate.check_reference(cmd.document_ref, "subject.document_ref")
-    if not uow.cases.known(cmd.case_id):
+    case = uow.cases.find(cmd.case_id)
+    if case is None:
         raise FailedPrecondition(
             "case_not_known", "the case is not known to disclosure", subject="subject.case_id"
         )
+    _require_part(deps, "record_consent", caller, case, cmd.case_id)
     consent = Consent(
-        consent_id=f"cns-{uuid.uuid4().hex}",
+        consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",
         kind=SUBJECT,
         case_id=cmd.case_id,
         item_id=None,
@@ -52,13 +86,23 @@ def record_subject_consent(
 def record_provider_consent(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RecordProviderConsent, caller: Caller
 ) -> str:
-    """Art. 9.2: the consent is recorded as given by the caller's party; the policy accepts it
-    only when that party is the item's provider."""
+    """Art. 9.2: the consent is given by the caller's party, which must be the item's provider
+    (decided by policy)."""
     item = uow.items.get(check_item_id(cmd.item_id, "provider_written.item_id"))
     validate.check_oin(cmd.third_party, "provider_written.third_party")
     validate.check_reference(cmd.document_ref, "provider_written.document_ref")
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "record_provider_consent",
+            caller,
+            item_id=item.item_id,
+            provider=item.provider,
+            kind=PROVIDER_WRITTEN,
+        ),
+    )
     consent = Consent(
-        consent_id=f"cns-{uuid.uuid4().hex}",
+        consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",
         kind=PROVIDER_WRITTEN,
         case_id=item.case_id,
         item_id=item.item_id,
@@ -73,3 +117,55 @@ def record_provider_consent(
     )
     uow.consents.add(consent)
     return consent.consent_id
+
+
+def _withdrawn_at(value: datetime | None, now: datetime) -> datetime:
+    # A withdrawal counts from when it happened; one dated ahead would let releases rest on a
+    # consent the subject already took back, or record a withdrawal that did not happen yet.
+    if value is None:
+        return now
+    if value > now:
+        raise InvalidArgument("withdrawn_at", "must not be in the future")
+    return value
+
+
+def withdraw_consent(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.WithdrawConsent, caller: Caller
+) -> Consent:
+    """Bijlage 3, GDPR art. 7(3): recorded by the persons who may record the consent (the
+    subject's withdrawal), or by the provider (its written consent, art. 9.2)."""
+    consent_id = validate.check_prefixed_id(
+        cmd.consent_id, "consent_id", CONSENT_PREFIX, "must be an id as returned by RecordConsent"
+    )
+    validate.check_reference(cmd.document_ref, "document_ref")
+    now = utcnow()
+    at = _withdrawn_at(cmd.withdrawn_at, now)
+    consent = uow.consents.find(consent_id)
+    if consent is None:
+        raise NotFound("consent", consent_id)  # a well-formed id, never free input
+    if consent.kind == SUBJECT:
+        _require_part(
+            deps, "withdraw_consent", caller, uow.cases.find(consent.case_id), consent.case_id
+        )
+    else:
+        item = uow.items.find(consent.item_id) if consent.item_id else None
+        deps.policy.require(
+            CONTROL_POLICY,
+            control_input(
+                "withdraw_consent",
+                caller,
+                item_id=consent.item_id or "",
+                provider=item.provider if item else consent.given_by,
+                kind=PROVIDER_WRITTEN,
+            ),
+        )
+    if consent.withdrawn_at is not None:
+        raise FailedPrecondition(
+            "withdrawn", "the consent was already withdrawn", subject="consent_id"
+        )
+    uow.consents.withdraw(
+        consent_id, at=at, party=caller.party, person=caller.person, document_ref=cmd.document_ref
+    )
+    withdrawn = uow.consents.find(consent_id)
+    assert withdrawn is not None
+    return withdrawn

@@ -50,6 +50,7 @@ def _decide_all(
     uow: DisclosureUnitOfWork,
     cmd: commands.RequestDisclosure,
     recipient: Recipient,
+    requester: Recipient,
     now: datetime,
 ) -> list[Decided]:
     """Gather the facts (one read transaction) and ask the policy about every item."""
@@ -76,6 +77,7 @@ def _decide_all(
                 purpose=cmd.purpose,
                 now=now,
                 recipient=recipient,
+                requester=requester,
                 item=item.facts(),
                 case=case,
                 subject_consents=subject_consent_facts(consents, item.case_id),
@@ -164,16 +166,28 @@ def request_disclosure(
 ) -> DisclosureOutcome:
     cmd = checked_request(cmd)
     now = utcnow()
-    recipient_party = cmd.third_party if cmd.action == "third_party_release" else caller.party
-    status = uow.parties.status(recipient_party)
-    recipient = Recipient(
-        party=recipient_party,
-        is_party=status is not None,
-        party_status=status or "unknown",
+    # The requester is the caller as the party projection and the roster know them (ADR 0005);
+    # the recipient is the requester, except for a third-party release (art. 9.2).
+    caller_status = uow.parties.status(caller.party)
+    requester = Recipient(
+        party=caller.party,
+        is_party=caller_status is not None,
+        party_status=caller_status or "unknown",
         role=caller.role,
         person=caller.person,
+        functions=tuple(deps.roster.functions(caller.party, caller.person)),
     )
-    decided = _decide_all(deps, uow, cmd, recipient, now)
+    recipient = requester
+    if cmd.action == "third_party_release":
+        status = uow.parties.status(cmd.third_party)
+        recipient = Recipient(
+            party=cmd.third_party,
+            is_party=status is not None,
+            party_status=status or "unknown",
+            role="",
+            person="",
+        )
+    decided = _decide_all(deps, uow, cmd, recipient, requester, now)
     # End the read transaction: on SQLite (WAL) a transaction whose snapshot predates another
     # writer's commit cannot write, so the log is written in a fresh one.
     uow.rollback()

@@ -7,7 +7,14 @@ import uuid
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
+from services.disclosure.domain.decisions import CONTROL_POLICY, control_input, obligations_of
 from services.disclosure.domain.items import check_item_id
+from services.disclosure.domain.oversight import (
+    narrow_report,
+    report_parties,
+    request_controller,
+    restricted_to,
+)
 from services.disclosure.domain.subject_rights import (
     MAX_REASON,
     REFUSAL_GROUNDS,
@@ -26,14 +33,27 @@ from zorgtafel.kernel.uow import utcnow
 def subject_access_report(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.SubjectAccessReport, caller: Caller
 ) -> AccessReport:
+    """The report as the privacy officer's party may see it: what concerns its own party as
+    controller (Bijlage 3; decided by ``zorgtafel.disclosure.control``)."""
     validate.check_pseudonym(cmd.subject_pseudonym)
     case_ids = uow.cases.of_subject(cmd.subject_pseudonym)
-    return AccessReport(
+    report = AccessReport(
         items=tuple(uow.items.of_cases(case_ids)),
         consents=tuple(uow.consents.of_cases(case_ids)),
         accesses=tuple(uow.access_log.of_subject(cmd.subject_pseudonym)),
         requests=tuple(uow.subject_requests.of_subject(cmd.subject_pseudonym)),
     )
+    decision = deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "subject_access_report",
+            caller,
+            scoped=True,
+            concerned=sorted(report_parties(report)),
+        ),
+    )
+    party = restricted_to(obligations_of(decision.obligations))
+    return report if party is None else narrow_report(report, party)
 
 
 def submit_subject_request(
@@ -46,9 +66,15 @@ def submit_subject_request(
     case_id = cmd.case_id
     if case_id:
         validate.check_id(case_id, "case_id")
+    provider = ""
     if cmd.item_id:
         item = uow.items.get(check_item_id(cmd.item_id))
         case_id = case_id or item.case_id
+        provider = item.provider
+    if cmd.controller:
+        validate.check_oin(cmd.controller, "controller")
+    # Bijlage 3: the request is addressed to a controller; about an item, its provider.
+    controller = cmd.controller or provider or caller.party
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
         kind=cmd.kind,
@@ -58,6 +84,7 @@ def submit_subject_request(
         document_ref=cmd.document_ref,
         submitted_by_party=caller.party,
         submitted_at=utcnow(),
+        controller=controller,
     )
     uow.subject_requests.add(request)
     return request.subject_request_id
@@ -70,6 +97,15 @@ def decide_subject_request(
     request = uow.subject_requests.find(ref)
     if request is None:
         raise NotFound("subject request", ref)  # a well-formed id, never free input
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "decide_subject_request",
+            caller,
+            subject_request_id=ref,
+            controller=request_controller(request),
+        ),
+    )
     if request.outcome:
         raise FailedPrecondition(
             "decided", "the request was already decided", subject="subject_request_id"
@@ -111,6 +147,20 @@ def decide_subject_request(
 def list_subject_requests(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListSubjectRequests, caller: Caller
 ) -> list[SubjectRequest]:
+    """The requests addressed to the caller's party (Bijlage 3; decided by
+    ``zorgtafel.disclosure.control``)."""
     if cmd.subject_pseudonym:
         validate.check_pseudonym(cmd.subject_pseudonym)
-    return uow.subject_requests.of_subject(cmd.subject_pseudonym)
+    requests = uow.subject_requests.of_subject(cmd.subject_pseudonym)
+    decision = deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "list_subject_requests",
+            caller,
+            # Never refused, only narrowed: the requests addressed to the caller's own party.
+            scoped=False,
+            concerned=sorted({request_controller(r) for r in requests}),
+        ),
+    )
+    party = restricted_to(obligations_of(decision.obligations))
+    return [r for r in requests if party is None or request_controller(r) == party]

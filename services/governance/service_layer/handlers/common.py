@@ -13,6 +13,7 @@ from services.governance.domain.bodies import Seat
 from services.governance.domain.decisions import Proposal
 from services.governance.domain.formats import check_issued_id
 from services.governance.domain.parties import Party, PartyStatus, StatusChange
+from services.governance.domain.roster import PROCESS_DIRECTOR
 from services.governance.service_layer.deps import Deps
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound
@@ -43,17 +44,49 @@ def seat_facts(seat: Seat) -> dict[str, Any]:
     }
 
 
+def functions_of(uow: GovernanceUnitOfWork, party: str, person: str) -> list[str]:
+    """The Zorgtafel functions this person holds by appointment, from governance's own tables
+    (not the token's role): a managers seat (art. 11.2), a designation by the managers (12.1)."""
+    held: set[str] = {f for s in uow.seats.held_by(person, party) if (f := s.function) is not None}
+    if uow.roster.get(party, person) is not None:
+        held.add(PROCESS_DIRECTOR)
+    return sorted(held)
+
+
+def roster_changed(
+    function: str, holder: tuple[str, str], held: bool, at: datetime
+) -> events.RosterChanged:
+    party, person = holder
+    return events.RosterChanged(
+        function=function, party=party, person=person, held=held, changed_at=iso(at)
+    )
+
+
+def seat_holder_changed(
+    uow: GovernanceUnitOfWork, seat: Seat, before: tuple[str, str] | None, at: datetime
+) -> None:
+    """A managers seat that got or lost a holder changes the roster every service keeps."""
+    after = seat.holder
+    if seat.function is None or before == after:
+        return
+    if before is not None:
+        uow.emit(roster_changed(seat.function, before, False, at))
+    if after is not None:
+        uow.emit(roster_changed(seat.function, after, True, at))
+
+
 def authorise(
     deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
 ) -> None:
     """Ask ``zorgtafel.governance`` whether this person, acting from the seats it holds, may do
     this; PERMISSION_DENIED with the policy's reasons, UNAVAILABLE when it cannot answer."""
-    # The policy's input schema has exactly these four principal fields (no authenticated_by).
+    # The policy's input schema has exactly these principal fields (no authenticated_by).
     principal = {
         "party": caller.party,
         "person": caller.person,
         "role": caller.role,
         "party_status": caller.party_status,
+        "functions": functions_of(uow, caller.party, caller.person),
     }
     held = [seat_facts(s) for s in uow.seats.held_by(caller.person, caller.party)]
     deps.policy.require(
@@ -123,7 +156,12 @@ def change_status(
     uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
     if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
         for seat in uow.seats.held_on_behalf_of(party.party_id):  # its people leave the bodies
+            before = seat.holder
             seat.vacate()
+            seat_holder_changed(uow, seat, before, at)
+        for director in uow.roster.list(party.party_id):  # and act for it no longer (12.3)
+            uow.roster.remove(director)
+            uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
     uow.emit(
         _STATUS_EVENTS[new](
             party_id=party.party_id,

@@ -28,14 +28,35 @@ def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
     return dispute
 
 
+def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller: Caller) -> Dispute:
+    """A dispute, to the person who registered it for its party and to the forum holding it
+    now (art. 11.4, 12.4, 13.4); not to their colleagues with the same role claim."""
+    dispute = get_dispute(uow, dispute_id)
+    registrant = {"party": dispute.registered_by_party, "person": dispute.registered_by_person}
+    authorise(
+        deps, uow, caller, "read_dispute", forum=dispute.forum.value, registered_by=registrant
+    )
+    return dispute
+
+
 def register_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RegisterDispute, caller: Caller
 ) -> Dispute:
     if cmd.case_id:
         check_id(cmd.case_id, "case_id")  # the suite's case id (the column is 64 wide)
     now = deps.now()
+    # Governance keeps no case facts: it cannot tell whether the registrant's party is
+    # involved in the case named (ADR 0005); it keeps who registered it, who may read it.
     dispute = Dispute(
-        new_id("dsp"), cmd.about, cmd.case_id or None, 0, DisputeStatus.OPEN, caller.party, now, now
+        new_id("dsp"),
+        cmd.about,
+        cmd.case_id or None,
+        0,
+        DisputeStatus.OPEN,
+        caller.party,
+        now,
+        now,
+        registered_by_person=caller.person,
     )
     uow.disputes.add(dispute)
     uow.emit(_changed(dispute))

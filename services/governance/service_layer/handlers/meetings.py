@@ -38,6 +38,15 @@ def get_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> MeetingView:
     return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))
 
 
+def read_meeting(
+    deps: Deps, uow: GovernanceUnitOfWork, meeting_id: str, caller: Caller
+) -> MeetingView:
+    """A meeting, to the holders of a seat in its body (art. 5.5, 7.5: not public)."""
+    meeting = find_meeting(uow, meeting_id)
+    authorise(deps, uow, caller, "read_meeting", body=meeting.body.value)
+    return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))
+
+
 def schedule_meeting(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ScheduleMeeting, caller: Caller
 ) -> MeetingView:

@@ -69,6 +69,16 @@ def get_accession(uow: GovernanceUnitOfWork, accession_id: str) -> AccessionView
     return accession_view(uow, accession)
 
 
+def read_accession(
+    deps: Deps, uow: GovernanceUnitOfWork, accession_id: str, caller: Caller
+) -> AccessionView:
+    """An application, to the seat holders of the board, the council and the managers, and
+    to the applicant itself (art. 20.2, 20.4)."""
+    found = get_accession(uow, accession_id)
+    authorise(deps, uow, caller, "read_accession", party=found.accession.party_id)
+    return found
+
+
 def apply_accession(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ApplyAccession, caller: Caller
 ) -> AccessionView:

@@ -8,12 +8,9 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.bodies import BODY_ARTICLES, Body, Seat, seats_from_covenant
-from services.governance.domain.formats import check_seat_id
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
-from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise, known_party, seat_facts
-from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import InvalidArgument, NotFound
+from services.governance.service_layer.handlers.common import known_party
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_oin, check_text
 
@@ -99,13 +96,3 @@ def list_bodies(uow: GovernanceUnitOfWork, body: Body | None) -> list[BodySeats]
         for b in Body
         if body is None or b is body
     ]
-
-
-def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller: Caller) -> Seat:
-    check_seat_id(cmd.seat_id)
-    seat = uow.seats.get(cmd.seat_id)
-    if seat is None:
-        raise NotFound("seat", cmd.seat_id)
-    authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat))
-    seat.assign(caller.person, caller.party, deps.now())
-    return seat

@@ -54,6 +54,14 @@ def get(uow: GovernanceUnitOfWork, proposal_id: str) -> ProposalView:
     return view(uow, get_proposal(uow, proposal_id))
 
 
+def read(deps: Deps, uow: GovernanceUnitOfWork, proposal_id: str, caller: Caller) -> ProposalView:
+    """A proposal, to the holders of a seat in its body: the bodies' matters are not public
+    (art. 5.5, 7.5)."""
+    proposal = get_proposal(uow, proposal_id)
+    authorise(deps, uow, caller, "read_proposal", body=proposal.body.value)
+    return view(uow, proposal)
+
+
 def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Caller) -> ProposalView:
     body, kind = cmd.body, cmd.kind
     check_code(cmd.subject_code, "subject_code")

@@ -10,7 +10,9 @@ from sqlalchemy import update
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.report import AnnualReport, metric_of
 from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import authorise
 from zorgtafel.contracts.casework import CasePurged
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.events import InboundEvent
 
@@ -50,15 +52,27 @@ def annual_report(uow: GovernanceUnitOfWork, year: int) -> AnnualReport:
     return AnnualReport.from_counters(year, uow.counters.for_year(year))
 
 
+def read_annual_report(
+    deps: Deps, uow: GovernanceUnitOfWork, year: int, caller: Caller
+) -> AnnualReport:
+    """The report, to the holders of a managers seat or a regional board seat (art. 11.3d:
+    the managers report to the board), not to every token with such a role."""
+    found = annual_report(uow, year)
+    authorise(deps, uow, caller, "read_annual_report")
+    return found
+
+
 _EXPORTS = {
     "csv": ("text/csv", AnnualReport.to_csv),
     "json": ("application/json", AnnualReport.to_json),
 }
 
 
-def export_annual_report(uow: GovernanceUnitOfWork, year: int, fmt: str) -> tuple[str, bytes]:
-    """The report as a file: (content type, bytes), CSV or JSON (no unauthenticated export)."""
+def export_annual_report(
+    deps: Deps, uow: GovernanceUnitOfWork, year: int, fmt: str, caller: Caller
+) -> tuple[str, bytes]:
+    """The report as a file: (content type, bytes), CSV or JSON, to whom it is read by."""
     if fmt not in _EXPORTS:
         raise InvalidArgument("format", "required: REPORT_FORMAT_CSV or REPORT_FORMAT_JSON")
     content_type, render = _EXPORTS[fmt]
-    return content_type, render(annual_report(uow, year))
+    return content_type, render(read_annual_report(deps, uow, year, caller))

@@ -1,4 +1,7 @@
-"""12.2a assessment: the criteria policy advises (Bijlage 2), the process director decides."""
+"""12.2a assessment: a designated process director judges each criterion of Bijlage 2 with its
+grounds; the criteria policy decides whether the judged criteria make a Zorgtafel case (art.
+1.4) and advises on the facts the nominating party stated. The process director who assesses a
+nomination from the intake queue takes it up, on behalf of the nominating party (12.3)."""
 
 from __future__ import annotations
 
@@ -18,10 +21,23 @@ log = get_logger("zorgtafel.intake")
 
 def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    nom.require_status({Status.NOMINATED}, "assess")  # before asking the policy
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    nom.require_status({Status.NOMINATED}, "assess")  # before the action's policy
+    policy_facts.check_access(deps.policy, deps.roster, "assess", caller, nom)
     advice = policy_facts.advise(deps.policy, nom)
-    nom.assess(advice, cmd.qualifies, cmd.rejection_reason, cmd.reasons, caller.party)
+    met = policy_facts.judge(deps.policy, nom, cmd.criteria)
+    nom.assess(
+        advice,
+        cmd.criteria,
+        met,
+        cmd.qualifies,
+        cmd.rejection_reason,
+        cmd.reasons,
+        caller.party,
+    )
+    nom.take_up(caller.party, caller.person)
     repo.save(nom)
+    judged_held = tuple(k for k, v in cmd.criteria.holds().items() if v)
     uow.emit(
         events.CaseAssessed(
             case_id=nom.case_id,
@@ -30,6 +46,7 @@ def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nominati
             criteria_held=advice.criteria_held,
             nominating_party=nom.nominating_party,
             policy_revision=advice.revision,
+            judged_held=judged_held,
         )
     )
     rejected = []
@@ -59,9 +76,10 @@ def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nominati
         case_id=nom.case_id,
         subject_pseudonym=nom.subject_pseudonym,
         qualifies=cmd.qualifies,
+        judged_held=list(judged_held),
         advice_qualifies=advice.qualifies,
         criteria_held=list(advice.criteria_held),
         policy_revision=advice.revision,
-        deviates_from_advice=cmd.qualifies != advice.qualifies,
+        process_director_party=nom.process_director_party,
     )
     return nom

@@ -1,10 +1,18 @@
-"""1.1 nomination, reading a nomination, and its withdrawal by the nominating party (16.1)."""
+"""1.1 nomination, reading a nomination, and its withdrawal by the nominating party (16.1).
+
+A nomination of a person already known is linked for the process director; the nominator is
+told only "received", as for any new nomination, never the existing case id nor the subject's
+pseudonym (issue 13 point 7). Matches are counted per nominating person: at the limit the
+managers are flagged (``ProbingFlagged``) and the access policy refuses further nominations by
+that person until the window has passed (Bijlage 3, GDPR art. 32)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from services.intake.adapters import policy_facts
+from services.intake.adapters.probing import ProbeLog
 from services.intake.adapters.repository import NominationRepository
 from services.intake.domain import events
 from services.intake.domain.commands import GetNomination, Nominate, Withdraw
@@ -20,12 +28,36 @@ from zorgtafel.kernel.uow import UnitOfWork
 log = get_logger("zorgtafel.intake")
 
 
+@dataclass(frozen=True)
+class NominationView:
+    """A nomination as one reader may see it: ``full`` for its process director (and the
+    queue); the nominating party's view leaves out the pseudonym, the links and whether it
+    was linked (the policy's ``nominator_view`` obligation)."""
+
+    nomination: Nomination
+    linked: list[str]
+    full: bool
+
+
 def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomination:
     now = deps.clock()
     identity = parse_identity(
         cmd.given_names, cmd.family_name, cmd.date_of_birth, cmd.bsn, cmd.v_number, now.date()
     )
     age_band = resolve_age_band(cmd.age_band, identity.date_of_birth, now.date())
+    probes, limits = ProbeLog(uow), deps.settings
+    matched_before = probes.matches(caller.party, caller.person, now - limits.probe_window)
+    # Asked before matching, so a refusal tells nothing about this subject.
+    policy_facts.check_may_nominate(
+        deps.policy,
+        deps.roster,
+        caller,
+        {
+            "matches": matched_before,
+            "limit": limits.probe_limit,
+            "window_s": limits.probe_window_s,
+        },
+    )
     repo = NominationRepository(uow)
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity))
     existing = repo.open_case_matching(tokens)
@@ -63,6 +95,8 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             linked_to_case_id=linked_to,
         )
     )
+    if linked_to:
+        _count_match(deps, uow, probes, caller, matched_before + 1)
     log.info(
         "case_nominated",
         case_id=case_id,
@@ -74,19 +108,51 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
     return nom
 
 
+def _count_match(
+    deps: Deps, uow: UnitOfWork, probes: ProbeLog, caller: Caller, matches: int
+) -> None:
+    """One more match by this person; reaching the limit raises the managers' flag."""
+    now = deps.clock()
+    probes.record_match(caller.party, caller.person, now)
+    if matches != deps.settings.probe_limit:
+        return
+    flag = probes.flag(caller.party, caller.person, matches, deps.settings.probe_window, now)
+    uow.emit(
+        events.ProbingFlagged(
+            flag_id=flag.flag_id,
+            nominating_party=flag.nominating_party,
+            nominated_by=flag.nominated_by,
+            matches=flag.matches,
+            window_s=flag.window_s,
+            flagged_at=now.isoformat(),
+        )
+    )
+    log.warning(
+        "probing_flagged",
+        flag_id=flag.flag_id,
+        nominating_party=caller.party,
+        nominated_by=caller.person,
+        matches=matches,
+        window_s=flag.window_s,
+    )
+
+
 def get_nomination(
     deps: Deps, uow: UnitOfWork, query: GetNomination, caller: Caller
-) -> tuple[Nomination, list[str]]:
-    """The nomination and the ids of every nomination linked to it."""
+) -> NominationView:
+    """The nomination as this reader may see it, with the ids of the nominations linked to it
+    (for its process director only)."""
     repo, nom = load(uow, query.case_id)
-    policy_facts.check_access(deps.policy, "read_nomination", caller, nom)
+    decision = policy_facts.check_access(deps.policy, deps.roster, "read_nomination", caller, nom)
+    full = not any(o.get("type") == "nominator_view" for o in decision.obligations)
     log.info("nomination_read", case_id=nom.case_id, party=caller.party, role=caller.role)
-    return nom, repo.linked_case_ids(nom.case_id, status=None)
+    linked = repo.linked_case_ids(nom.case_id, status=None) if full else []
+    return NominationView(nom, linked, full)
 
 
 def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_access(deps.policy, "withdraw_nomination", caller, nom)
+    policy_facts.check_access(deps.policy, deps.roster, "withdraw_nomination", caller, nom)
     was_primary = nom.status != Status.LINKED
     nom.withdraw()
     repo.save(nom)
@@ -102,7 +168,8 @@ def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomi
 
 
 def _pass_on(repo: NominationRepository, withdrawn: Nomination) -> None:
-    """The next duplicate nomination of the subject, if any, carries the case on."""
+    """The next duplicate nomination of the subject, if any, carries the case on (back in the
+    intake queue: the process director who assesses it takes it up)."""
     linked = repo.linked_case_ids(withdrawn.case_id)
     successor = repo.get(linked[0]) if linked else None
     if successor is None:

@@ -1,5 +1,8 @@
 """Routing after triage (12.2b-e, Bijlage 2): a case meeting with lawfully invited parties,
-regular care, or escalation to a ZVH at any time."""
+regular care, or escalation to a ZVH at any time. Decided by the nomination's own process
+director (12.3); an escalation straight from the intake queue takes the nomination up. A case
+meeting shares the subject's data with other parties: refused while consent is refused and no
+safety override is recorded (Bijlage 3); escalation stays possible."""
 
 from __future__ import annotations
 
@@ -19,7 +22,14 @@ log = get_logger("zorgtafel.intake")
 
 def decide_routing(deps: Deps, uow: UnitOfWork, cmd: DecideRouting, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    nom.decide_routing(cmd.routing, cmd.meeting, cmd.reason_code, caller.party, deps.clock())
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    # The facts as they were before the transition; the state is checked first.
+    facts = policy_facts.access_input(
+        "decide_routing", caller, nom, deps.roster, routing=cmd.routing.value
+    )
+    nom.decide_routing(cmd.routing, cmd.meeting, cmd.reason_code, deps.clock())
+    deps.policy.require(policy_facts.ACCESS, facts)
+    nom.take_up(caller.party, caller.person)
     if cmd.meeting is not None:
         # 12.2e: only parties that may lawfully attend are invited; the policy decides each.
         policy_facts.check_invitees(
@@ -42,7 +52,8 @@ def decide_routing(deps: Deps, uow: UnitOfWork, cmd: DecideRouting, caller: Call
             themes=m.themes if m else (),
             decision_types=m.decision_types if m else (),
             invitees=m.invitees if m else (),
-            process_director_party=caller.party,
+            process_director_party=nom.process_director_party,
+            process_director_person=nom.process_director_person,
             reason_code=cmd.reason_code,
             linked_case_ids=tuple(linked),
         )

@@ -1,5 +1,7 @@
-"""1.15 / 12.2b triage: the process director asks parties (the access policy decides who may
-be asked); asked parties read the question and answer once, before the deadline."""
+"""1.15 / 12.2b triage: the nomination's own process director (12.3) asks parties (the access
+policy decides who may be asked, and refuses any asking while the subject refused consent and
+no safety override is recorded, Bijlage 3); asked parties read the question and answer once,
+before the deadline."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from services.intake.adapters import policy_facts
 from services.intake.domain.commands import AnswerTriage, GetTriageQuestion, StartTriage
 from services.intake.domain.model import Nomination
 from services.intake.domain.triage import TriageQuestion, TriageRound
+from services.intake.domain.vocabulary import Status
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
 from zorgtafel.kernel.caller import Caller
@@ -21,6 +24,9 @@ log = get_logger("zorgtafel.intake")
 
 def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    nom.require_status({Status.QUALIFIED}, "start triage on")  # before the action's policy
+    policy_facts.check_access(deps.policy, deps.roster, "start_triage", caller, nom)
     now = deps.clock()
     round_ = TriageRound(
         round_id=uuid.uuid4().hex,
@@ -31,7 +37,7 @@ def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) 
         answers={p: None for p in cmd.asked_parties},
     )
     nom.start_triage(round_, now)
-    policy_facts.check_asked_parties(deps.policy, uow, nom, cmd.asked_parties, caller)
+    policy_facts.check_asked_parties(deps.policy, deps.roster, uow, nom, cmd.asked_parties, caller)
     repo.save(nom, new_round=True)
     log.info(
         "triage_started",
@@ -47,7 +53,7 @@ def triage_question(
     deps: Deps, uow: UnitOfWork, query: GetTriageQuestion, caller: Caller
 ) -> TriageQuestion:
     _repo, nom = load(uow, query.case_id)
-    policy_facts.check_access(deps.policy, "read_triage_question", caller, nom)
+    policy_facts.check_access(deps.policy, deps.roster, "read_triage_question", caller, nom)
     t = nom.triage
     if t is None:
         raise FailedPrecondition(
@@ -72,7 +78,7 @@ def answer_triage(
 ) -> tuple[Nomination, bool]:
     """Record the caller's party's answer; return the nomination and whether the round closed."""
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_access(deps.policy, "answer_triage", caller, nom)
+    policy_facts.check_access(deps.policy, deps.roster, "answer_triage", caller, nom)
     closed = nom.answer_triage(caller.party, cmd.answer, cmd.contribution, cmd.themes, deps.clock())
     repo.save(nom, answered_party=caller.party)
     log.info(

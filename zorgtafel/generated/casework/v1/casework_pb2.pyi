@@ -141,7 +141,7 @@ class Escalation(_message.Message):
     def __init__(self, zvh: _Optional[_Union[Zvh, str]] = ..., reason: _Optional[_Union[EscalationReason, str]] = ..., escalated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Case(_message.Message):
-    __slots__ = ("case_id", "state", "process_director_party", "nominating_party", "subject_pseudonym", "age_band", "case_director_party", "case_director_person", "meetings", "roles", "plan_version", "actions", "criteria", "escalation", "opened_at", "closed_at", "outcome", "withheld_sections")
+    __slots__ = ("case_id", "state", "process_director_party", "nominating_party", "subject_pseudonym", "age_band", "case_director_party", "case_director_person", "meetings", "roles", "plan_version", "actions", "criteria", "escalation", "opened_at", "closed_at", "outcome", "withheld_sections", "process_director_person", "delegates")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     PROCESS_DIRECTOR_PARTY_FIELD_NUMBER: _ClassVar[int]
@@ -160,6 +160,8 @@ class Case(_message.Message):
     CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     WITHHELD_SECTIONS_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_DIRECTOR_PERSON_FIELD_NUMBER: _ClassVar[int]
+    DELEGATES_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     state: CaseState
     process_director_party: str
@@ -178,7 +180,17 @@ class Case(_message.Message):
     closed_at: _timestamp_pb2.Timestamp
     outcome: str
     withheld_sections: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, case_id: _Optional[str] = ..., state: _Optional[_Union[CaseState, str]] = ..., process_director_party: _Optional[str] = ..., nominating_party: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., age_band: _Optional[str] = ..., case_director_party: _Optional[str] = ..., case_director_person: _Optional[str] = ..., meetings: _Optional[_Iterable[_Union[Meeting, _Mapping]]] = ..., roles: _Optional[_Iterable[_Union[PartyRole, _Mapping]]] = ..., plan_version: _Optional[int] = ..., actions: _Optional[_Iterable[_Union[PlanAction, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[DeescalationCriterion, _Mapping]]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ..., withheld_sections: _Optional[_Iterable[str]] = ...) -> None: ...
+    process_director_person: str
+    delegates: _containers.RepeatedCompositeFieldContainer[Delegate]
+    def __init__(self, case_id: _Optional[str] = ..., state: _Optional[_Union[CaseState, str]] = ..., process_director_party: _Optional[str] = ..., nominating_party: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., age_band: _Optional[str] = ..., case_director_party: _Optional[str] = ..., case_director_person: _Optional[str] = ..., meetings: _Optional[_Iterable[_Union[Meeting, _Mapping]]] = ..., roles: _Optional[_Iterable[_Union[PartyRole, _Mapping]]] = ..., plan_version: _Optional[int] = ..., actions: _Optional[_Iterable[_Union[PlanAction, _Mapping]]] = ..., criteria: _Optional[_Iterable[_Union[DeescalationCriterion, _Mapping]]] = ..., escalation: _Optional[_Union[Escalation, _Mapping]] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[str] = ..., withheld_sections: _Optional[_Iterable[str]] = ..., process_director_person: _Optional[str] = ..., delegates: _Optional[_Iterable[_Union[Delegate, _Mapping]]] = ...) -> None: ...
+
+class Delegate(_message.Message):
+    __slots__ = ("party", "person")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    person: str
+    def __init__(self, party: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...
 
 class GetCaseRequest(_message.Message):
     __slots__ = ("case_id",)
@@ -547,3 +559,47 @@ class WatchCaseResponse(_message.Message):
     occurred_at: _timestamp_pb2.Timestamp
     details: _struct_pb2.Struct
     def __init__(self, sequence: _Optional[int] = ..., case_id: _Optional[str] = ..., kind: _Optional[str] = ..., occurred_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., details: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class NameDelegateRequest(_message.Message):
+    __slots__ = ("request_id", "case_id", "person", "party")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    case_id: str
+    person: str
+    party: str
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., person: _Optional[str] = ..., party: _Optional[str] = ...) -> None: ...
+
+class NameDelegateResponse(_message.Message):
+    __slots__ = ("case_id", "party", "person")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    party: str
+    person: str
+    def __init__(self, case_id: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...
+
+class ReleaseDelegateRequest(_message.Message):
+    __slots__ = ("request_id", "case_id", "person", "party")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    case_id: str
+    person: str
+    party: str
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., person: _Optional[str] = ..., party: _Optional[str] = ...) -> None: ...
+
+class ReleaseDelegateResponse(_message.Message):
+    __slots__ = ("case_id", "party", "person")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    party: str
+    person: str
+    def __init__(self, case_id: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...

@@ -114,6 +114,16 @@ class CaseworkServiceStub:
                 request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseResponse.FromString,
                 _registered_method=True)
+        self.NameDelegate = channel.unary_unary(
+                '/zorgtafel.casework.v1.CaseworkService/NameDelegate',
+                request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateResponse.FromString,
+                _registered_method=True)
+        self.ReleaseDelegate = channel.unary_unary(
+                '/zorgtafel.casework.v1.CaseworkService/ReleaseDelegate',
+                request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateResponse.FromString,
+                _registered_method=True)
 
 
 class CaseworkServiceServicer:
@@ -158,7 +168,8 @@ class CaseworkServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AppointDirector(self, request, context):
-        """The case meeting appoints the case director (8.4a, 13.1).
+        """The case meeting may appoint a case director (8.4a, 13.1: optional): a named person of an
+        involved, active party, recorded by the case's process director.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -232,6 +243,22 @@ class CaseworkServiceServicer:
     def WatchCase(self, request, context):
         """Follow a case: the case's events that the calling party's role and information need cover,
         and nothing once the party is excluded or withdrawn (8.4c, 23.2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def NameDelegate(self, request, context):
+        """A person of an involved party names a person of its own party as its delegate in the case
+        (16.1, 10.1): within a party only its delegates, the case director and the case's process
+        director reach the case (8.4c, Bijlage 3).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseDelegate(self, request, context):
+        """The person no longer represents its party in the case; from then on it sees nothing of it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -319,6 +346,16 @@ def add_CaseworkServiceServicer_to_server(servicer, server):
                     servicer.WatchCase,
                     request_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseRequest.FromString,
                     response_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseResponse.SerializeToString,
+            ),
+            'NameDelegate': grpc.unary_unary_rpc_method_handler(
+                    servicer.NameDelegate,
+                    request_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateRequest.FromString,
+                    response_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateResponse.SerializeToString,
+            ),
+            'ReleaseDelegate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseDelegate,
+                    request_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateRequest.FromString,
+                    response_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -753,6 +790,60 @@ class CaseworkService:
             '/zorgtafel.casework.v1.CaseworkService/WatchCase',
             zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseRequest.SerializeToString,
             zorgtafel_dot_casework_dot_v1_dot_casework__pb2.WatchCaseResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def NameDelegate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.casework.v1.CaseworkService/NameDelegate',
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateRequest.SerializeToString,
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.NameDelegateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseDelegate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.casework.v1.CaseworkService/ReleaseDelegate',
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateRequest.SerializeToString,
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ReleaseDelegateResponse.FromString,
             options,
             channel_credentials,
             insecure,

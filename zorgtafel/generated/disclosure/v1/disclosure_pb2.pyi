@@ -320,6 +320,24 @@ class RecordConsentResponse(_message.Message):
     consent_id: str
     def __init__(self, consent_id: _Optional[str] = ...) -> None: ...
 
+class WithdrawConsentRequest(_message.Message):
+    __slots__ = ("request_id", "consent_id", "document_ref", "withdrawn_at")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_AT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    consent_id: str
+    document_ref: str
+    withdrawn_at: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., consent_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class WithdrawConsentResponse(_message.Message):
+    __slots__ = ("consent",)
+    CONSENT_FIELD_NUMBER: _ClassVar[int]
+    consent: ConsentRecord
+    def __init__(self, consent: _Optional[_Union[ConsentRecord, _Mapping]] = ...) -> None: ...
+
 class Review(_message.Message):
     __slots__ = ("review_id", "decision_id", "case_id", "item_id", "provider", "party", "person", "consulted_colleague", "justification", "client_informed", "created_at")
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
@@ -365,7 +383,7 @@ class ListReviewsResponse(_message.Message):
     def __init__(self, reviews: _Optional[_Iterable[_Union[Review, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AccessLogEntry(_message.Message):
-    __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash")
+    __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash", "recipient")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -387,6 +405,7 @@ class AccessLogEntry(_message.Message):
     EMERGENCY_FIELD_NUMBER: _ClassVar[int]
     PREV_HASH_FIELD_NUMBER: _ClassVar[int]
     HASH_FIELD_NUMBER: _ClassVar[int]
+    RECIPIENT_FIELD_NUMBER: _ClassVar[int]
     seq: int
     decision_id: str
     time: _timestamp_pb2.Timestamp
@@ -408,7 +427,8 @@ class AccessLogEntry(_message.Message):
     emergency: bool
     prev_hash: str
     hash: str
-    def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ...) -> None: ...
+    recipient: str
+    def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ..., recipient: _Optional[str] = ...) -> None: ...
 
 class AccessLogRequest(_message.Message):
     __slots__ = ("subject_pseudonym", "provider", "party", "limit", "page_size", "page_token")
@@ -475,7 +495,7 @@ class SubjectItem(_message.Message):
     def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., category: _Optional[str] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., retracted: _Optional[bool] = ..., provided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ConsentRecord(_message.Message):
-    __slots__ = ("consent_id", "kind", "case_id", "item_id", "given_by", "scope_categories", "recipient", "document_ref", "recorded_by_party", "recorded_by_person", "recorded_at")
+    __slots__ = ("consent_id", "kind", "case_id", "item_id", "given_by", "scope_categories", "recipient", "document_ref", "recorded_by_party", "recorded_by_person", "recorded_at", "withdrawn_at", "withdrawn_by_party", "withdrawn_by_person", "withdrawal_document_ref")
     CONSENT_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -487,6 +507,10 @@ class ConsentRecord(_message.Message):
     RECORDED_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
     RECORDED_BY_PERSON_FIELD_NUMBER: _ClassVar[int]
     RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_AT_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_BY_PERSON_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWAL_DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
     consent_id: str
     kind: str
     case_id: str
@@ -498,7 +522,11 @@ class ConsentRecord(_message.Message):
     recorded_by_party: str
     recorded_by_person: str
     recorded_at: _timestamp_pb2.Timestamp
-    def __init__(self, consent_id: _Optional[str] = ..., kind: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., given_by: _Optional[str] = ..., scope_categories: _Optional[_Iterable[str]] = ..., recipient: _Optional[str] = ..., document_ref: _Optional[str] = ..., recorded_by_party: _Optional[str] = ..., recorded_by_person: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    withdrawn_at: _timestamp_pb2.Timestamp
+    withdrawn_by_party: str
+    withdrawn_by_person: str
+    withdrawal_document_ref: str
+    def __init__(self, consent_id: _Optional[str] = ..., kind: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., given_by: _Optional[str] = ..., scope_categories: _Optional[_Iterable[str]] = ..., recipient: _Optional[str] = ..., document_ref: _Optional[str] = ..., recorded_by_party: _Optional[str] = ..., recorded_by_person: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawn_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., withdrawn_by_party: _Optional[str] = ..., withdrawn_by_person: _Optional[str] = ..., withdrawal_document_ref: _Optional[str] = ...) -> None: ...
 
 class SubjectAccessReportResponse(_message.Message):
     __slots__ = ("subject_pseudonym", "items", "consents", "accesses", "requests")
@@ -515,7 +543,7 @@ class SubjectAccessReportResponse(_message.Message):
     def __init__(self, subject_pseudonym: _Optional[str] = ..., items: _Optional[_Iterable[_Union[SubjectItem, _Mapping]]] = ..., consents: _Optional[_Iterable[_Union[ConsentRecord, _Mapping]]] = ..., accesses: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ...) -> None: ...
 
 class SubjectRequestRecord(_message.Message):
-    __slots__ = ("subject_request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "outcome", "refusal_ground", "reason", "submitted_at", "decided_at")
+    __slots__ = ("subject_request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "outcome", "refusal_ground", "reason", "submitted_at", "decided_at", "controller")
     SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
@@ -527,6 +555,7 @@ class SubjectRequestRecord(_message.Message):
     REASON_FIELD_NUMBER: _ClassVar[int]
     SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    CONTROLLER_FIELD_NUMBER: _ClassVar[int]
     subject_request_id: str
     kind: SubjectRequestKind
     subject_pseudonym: str
@@ -538,23 +567,26 @@ class SubjectRequestRecord(_message.Message):
     reason: str
     submitted_at: _timestamp_pb2.Timestamp
     decided_at: _timestamp_pb2.Timestamp
-    def __init__(self, subject_request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    controller: str
+    def __init__(self, subject_request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., controller: _Optional[str] = ...) -> None: ...
 
 class SubmitSubjectRequestRequest(_message.Message):
-    __slots__ = ("request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref")
+    __slots__ = ("request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "controller")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_REF_FIELD_NUMBER: _ClassVar[int]
+    CONTROLLER_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     kind: SubjectRequestKind
     subject_pseudonym: str
     case_id: str
     item_id: str
     document_ref: str
-    def __init__(self, request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ...) -> None: ...
+    controller: str
+    def __init__(self, request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., controller: _Optional[str] = ...) -> None: ...
 
 class SubmitSubjectRequestResponse(_message.Message):
     __slots__ = ("subject_request_id",)

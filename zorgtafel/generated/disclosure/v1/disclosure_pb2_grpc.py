@@ -64,6 +64,11 @@ class DisclosureServiceStub:
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentResponse.FromString,
                 _registered_method=True)
+        self.WithdrawConsent = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/WithdrawConsent',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentResponse.FromString,
+                _registered_method=True)
         self.ListReviews = channel.unary_unary(
                 '/zorgtafel.disclosure.v1.DisclosureService/ListReviews',
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListReviewsRequest.SerializeToString,
@@ -164,6 +169,14 @@ class DisclosureServiceServicer:
     def RecordConsent(self, request, context):
         """The subject's consent (Bijlage 3 age rules) or the provider's written consent for a
         third-party release (art. 9.2).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawConsent(self, request, context):
+        """A consent is withdrawn (the subject's withdrawal recorded by a person with a part in the
+        case; the provider's by the provider): from that moment no release rests on it (Bijlage 3).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -278,6 +291,11 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
                     servicer.RecordConsent,
                     request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentRequest.FromString,
                     response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentResponse.SerializeToString,
+            ),
+            'WithdrawConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawConsent,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentResponse.SerializeToString,
             ),
             'ListReviews': grpc.unary_unary_rpc_method_handler(
                     servicer.ListReviews,
@@ -497,6 +515,33 @@ class DisclosureService:
             '/zorgtafel.disclosure.v1.DisclosureService/RecordConsent',
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentRequest.SerializeToString,
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordConsentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/WithdrawConsent',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.WithdrawConsentResponse.FromString,
             options,
             channel_credentials,
             insecure,

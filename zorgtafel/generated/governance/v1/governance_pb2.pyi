@@ -285,12 +285,92 @@ class ListBodiesResponse(_message.Message):
     def __init__(self, bodies: _Optional[_Iterable[_Union[BodyInfo, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AssignSeatRequest(_message.Message):
+    __slots__ = ("request_id", "seat_id", "holder_person", "holder_party")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    SEAT_ID_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_PERSON_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_PARTY_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    seat_id: str
+    holder_person: str
+    holder_party: str
+    def __init__(self, request_id: _Optional[str] = ..., seat_id: _Optional[str] = ..., holder_person: _Optional[str] = ..., holder_party: _Optional[str] = ...) -> None: ...
+
+class ReleaseSeatRequest(_message.Message):
     __slots__ = ("request_id", "seat_id")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     SEAT_ID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     seat_id: str
     def __init__(self, request_id: _Optional[str] = ..., seat_id: _Optional[str] = ...) -> None: ...
+
+class ReleaseSeatResponse(_message.Message):
+    __slots__ = ("seat",)
+    SEAT_FIELD_NUMBER: _ClassVar[int]
+    seat: Seat
+    def __init__(self, seat: _Optional[_Union[Seat, _Mapping]] = ...) -> None: ...
+
+class ProcessDirector(_message.Message):
+    __slots__ = ("party", "person", "designated_at", "designated")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    DESIGNATED_AT_FIELD_NUMBER: _ClassVar[int]
+    DESIGNATED_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    person: str
+    designated_at: _timestamp_pb2.Timestamp
+    designated: bool
+    def __init__(self, party: _Optional[str] = ..., person: _Optional[str] = ..., designated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., designated: _Optional[bool] = ...) -> None: ...
+
+class DesignateProcessDirectorRequest(_message.Message):
+    __slots__ = ("request_id", "party", "person")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    party: str
+    person: str
+    def __init__(self, request_id: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...
+
+class DesignateProcessDirectorResponse(_message.Message):
+    __slots__ = ("process_director",)
+    PROCESS_DIRECTOR_FIELD_NUMBER: _ClassVar[int]
+    process_director: ProcessDirector
+    def __init__(self, process_director: _Optional[_Union[ProcessDirector, _Mapping]] = ...) -> None: ...
+
+class RevokeProcessDirectorRequest(_message.Message):
+    __slots__ = ("request_id", "party", "person")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    party: str
+    person: str
+    def __init__(self, request_id: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ...) -> None: ...
+
+class RevokeProcessDirectorResponse(_message.Message):
+    __slots__ = ("process_director",)
+    PROCESS_DIRECTOR_FIELD_NUMBER: _ClassVar[int]
+    process_director: ProcessDirector
+    def __init__(self, process_director: _Optional[_Union[ProcessDirector, _Mapping]] = ...) -> None: ...
+
+class ListProcessDirectorsRequest(_message.Message):
+    __slots__ = ("party", "page_size", "page_token")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    page_size: int
+    page_token: str
+    def __init__(self, party: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListProcessDirectorsResponse(_message.Message):
+    __slots__ = ("process_directors", "next_page_token")
+    PROCESS_DIRECTORS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    process_directors: _containers.RepeatedCompositeFieldContainer[ProcessDirector]
+    next_page_token: str
+    def __init__(self, process_directors: _Optional[_Iterable[_Union[ProcessDirector, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AssignSeatResponse(_message.Message):
     __slots__ = ("seat",)

@@ -59,6 +59,26 @@ class GovernanceServiceStub:
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
                 _registered_method=True)
+        self.ReleaseSeat = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ReleaseSeat',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatResponse.FromString,
+                _registered_method=True)
+        self.DesignateProcessDirector = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/DesignateProcessDirector',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorResponse.FromString,
+                _registered_method=True)
+        self.RevokeProcessDirector = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/RevokeProcessDirector',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorResponse.FromString,
+                _registered_method=True)
+        self.ListProcessDirectors = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ListProcessDirectors',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsResponse.FromString,
+                _registered_method=True)
         self.ScheduleMeeting = channel.unary_unary(
                 '/zorgtafel.governance.v1.GovernanceService/ScheduleMeeting',
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ScheduleMeetingRequest.SerializeToString,
@@ -213,7 +233,39 @@ class GovernanceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AssignSeat(self, request, context):
-        """The caller (person from the token) takes a seat on behalf of the caller's party.
+        """The seat's appointing authority appoints a named holder (art. 4.3, 6.3, 6.4, 11.2): a
+        person of the party with role party_representative for the party's own seats; the holder
+        of the board chair seat for the board secretary seat; the holder of the board secretary
+        seat, on the board's behalf, for the council secretary seat (6.4) and the board seats of
+        non-signatory bodies (4.3). A held seat changes only by re-appointment by that authority.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseSeat(self, request, context):
+        """The holder leaves a seat, or its appointing authority withdraws the appointment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DesignateProcessDirector(self, request, context):
+        """The managers designate the process directors, each acting on behalf of one active party
+        (art. 11.2, 12.1, 12.3); the roster is published as RosterChanged to every service.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeProcessDirector(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProcessDirectors(self, request, context):
+        """Who is designated (employees of the Zorgtafel, not subjects).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -404,6 +456,26 @@ def add_GovernanceServiceServicer_to_server(servicer, server):
                     servicer.AssignSeat,
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.FromString,
                     response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.SerializeToString,
+            ),
+            'ReleaseSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseSeat,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatResponse.SerializeToString,
+            ),
+            'DesignateProcessDirector': grpc.unary_unary_rpc_method_handler(
+                    servicer.DesignateProcessDirector,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorResponse.SerializeToString,
+            ),
+            'RevokeProcessDirector': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeProcessDirector,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorResponse.SerializeToString,
+            ),
+            'ListProcessDirectors': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProcessDirectors,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsResponse.SerializeToString,
             ),
             'ScheduleMeeting': grpc.unary_unary_rpc_method_handler(
                     servicer.ScheduleMeeting,
@@ -661,6 +733,114 @@ class GovernanceService:
             '/zorgtafel.governance.v1.GovernanceService/AssignSeat',
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ReleaseSeat',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ReleaseSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DesignateProcessDirector(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/DesignateProcessDirector',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.DesignateProcessDirectorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeProcessDirector(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/RevokeProcessDirector',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.RevokeProcessDirectorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProcessDirectors(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ListProcessDirectors',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListProcessDirectorsResponse.FromString,
             options,
             channel_credentials,
             insecure,

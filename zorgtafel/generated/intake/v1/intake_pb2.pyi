@@ -63,6 +63,7 @@ class NominationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NOMINATION_STATUS_WITHDRAWN: _ClassVar[NominationStatus]
     NOMINATION_STATUS_LINKED: _ClassVar[NominationStatus]
     NOMINATION_STATUS_CLOSED: _ClassVar[NominationStatus]
+    NOMINATION_STATUS_RECEIVED: _ClassVar[NominationStatus]
 
 class RejectionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -124,6 +125,7 @@ NOMINATION_STATUS_ROUTED: NominationStatus
 NOMINATION_STATUS_WITHDRAWN: NominationStatus
 NOMINATION_STATUS_LINKED: NominationStatus
 NOMINATION_STATUS_CLOSED: NominationStatus
+NOMINATION_STATUS_RECEIVED: NominationStatus
 REJECTION_REASON_UNSPECIFIED: RejectionReason
 REJECTION_REASON_CRITERIA_NOT_MET: RejectionReason
 REJECTION_REASON_REGULAR_CARE_SUFFICES: RejectionReason
@@ -209,21 +211,43 @@ class NominateResponse(_message.Message):
     linked_to_case_id: str
     def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., linked_to_case_id: _Optional[str] = ...) -> None: ...
 
+class JudgedCriterion(_message.Message):
+    __slots__ = ("holds", "grounds")
+    HOLDS_FIELD_NUMBER: _ClassVar[int]
+    GROUNDS_FIELD_NUMBER: _ClassVar[int]
+    holds: bool
+    grounds: str
+    def __init__(self, holds: _Optional[bool] = ..., grounds: _Optional[str] = ...) -> None: ...
+
+class JudgedCriteria(_message.Message):
+    __slots__ = ("a", "b", "c", "d")
+    A_FIELD_NUMBER: _ClassVar[int]
+    B_FIELD_NUMBER: _ClassVar[int]
+    C_FIELD_NUMBER: _ClassVar[int]
+    D_FIELD_NUMBER: _ClassVar[int]
+    a: JudgedCriterion
+    b: JudgedCriterion
+    c: JudgedCriterion
+    d: JudgedCriterion
+    def __init__(self, a: _Optional[_Union[JudgedCriterion, _Mapping]] = ..., b: _Optional[_Union[JudgedCriterion, _Mapping]] = ..., c: _Optional[_Union[JudgedCriterion, _Mapping]] = ..., d: _Optional[_Union[JudgedCriterion, _Mapping]] = ...) -> None: ...
+
 class AssessRequest(_message.Message):
-    __slots__ = ("request_id", "case_id", "qualifies", "rejection_reason", "reasons", "nominating_party_consulted")
+    __slots__ = ("request_id", "case_id", "qualifies", "rejection_reason", "reasons", "nominating_party_consulted", "criteria")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     QUALIFIES_FIELD_NUMBER: _ClassVar[int]
     REJECTION_REASON_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     NOMINATING_PARTY_CONSULTED_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     case_id: str
     qualifies: bool
     rejection_reason: RejectionReason
     reasons: str
     nominating_party_consulted: bool
-    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., reasons: _Optional[str] = ..., nominating_party_consulted: _Optional[bool] = ...) -> None: ...
+    criteria: JudgedCriteria
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., reasons: _Optional[str] = ..., nominating_party_consulted: _Optional[bool] = ..., criteria: _Optional[_Union[JudgedCriteria, _Mapping]] = ...) -> None: ...
 
 class CriteriaAdvice(_message.Message):
     __slots__ = ("qualifies", "criteria_held", "reasons", "policy_revision")
@@ -238,16 +262,18 @@ class CriteriaAdvice(_message.Message):
     def __init__(self, qualifies: _Optional[bool] = ..., criteria_held: _Optional[_Iterable[str]] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ...) -> None: ...
 
 class AssessResponse(_message.Message):
-    __slots__ = ("case_id", "advice", "qualifies", "status")
+    __slots__ = ("case_id", "advice", "qualifies", "status", "criteria_judged_held")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     ADVICE_FIELD_NUMBER: _ClassVar[int]
     QUALIFIES_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_JUDGED_HELD_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     advice: CriteriaAdvice
     qualifies: bool
     status: NominationStatus
-    def __init__(self, case_id: _Optional[str] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., status: _Optional[_Union[NominationStatus, str]] = ...) -> None: ...
+    criteria_judged_held: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, case_id: _Optional[str] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., criteria_judged_held: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class StartTriageRequest(_message.Message):
     __slots__ = ("request_id", "case_id", "asked_parties", "deadline", "themes", "question")
@@ -394,7 +420,7 @@ class TriageAnswer(_message.Message):
     def __init__(self, party: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., themes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Nomination(_message.Message):
-    __slots__ = ("case_id", "subject_pseudonym", "nominating_party", "status", "subject", "age_band", "problems", "safety", "chains_involved", "consent_status", "usage_terms", "nominated_at", "linked_to_case_id", "linked_case_ids", "advice", "qualifies", "rejection_reason", "assessment_reasons", "asked_parties", "triage_answers", "triage_deadline", "routing", "meeting")
+    __slots__ = ("case_id", "subject_pseudonym", "nominating_party", "status", "subject", "age_band", "problems", "safety", "chains_involved", "consent_status", "usage_terms", "nominated_at", "linked_to_case_id", "linked_case_ids", "advice", "qualifies", "rejection_reason", "assessment_reasons", "asked_parties", "triage_answers", "triage_deadline", "routing", "meeting", "criteria", "process_director_party", "process_director_person", "safety_override")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     NOMINATING_PARTY_FIELD_NUMBER: _ClassVar[int]
@@ -418,6 +444,10 @@ class Nomination(_message.Message):
     TRIAGE_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     ROUTING_FIELD_NUMBER: _ClassVar[int]
     MEETING_FIELD_NUMBER: _ClassVar[int]
+    CRITERIA_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_DIRECTOR_PARTY_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_DIRECTOR_PERSON_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_OVERRIDE_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     subject_pseudonym: str
     nominating_party: str
@@ -441,7 +471,85 @@ class Nomination(_message.Message):
     triage_deadline: _timestamp_pb2.Timestamp
     routing: Routing
     meeting: CaseMeetingPlan
-    def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., nominating_party: _Optional[str] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., subject: _Optional[_Union[SubjectIdentity, _Mapping]] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., problems: _Optional[_Iterable[_Union[LifeDomainProblem, _Mapping]]] = ..., safety: _Optional[_Union[SafetyConcerns, _Mapping]] = ..., chains_involved: _Optional[_Iterable[_Union[Chain, str]]] = ..., consent_status: _Optional[_Union[ConsentStatus, str]] = ..., usage_terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., nominated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., linked_to_case_id: _Optional[str] = ..., linked_case_ids: _Optional[_Iterable[str]] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., assessment_reasons: _Optional[str] = ..., asked_parties: _Optional[_Iterable[str]] = ..., triage_answers: _Optional[_Iterable[_Union[TriageAnswer, _Mapping]]] = ..., triage_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing: _Optional[_Union[Routing, str]] = ..., meeting: _Optional[_Union[CaseMeetingPlan, _Mapping]] = ...) -> None: ...
+    criteria: JudgedCriteria
+    process_director_party: str
+    process_director_person: str
+    safety_override: SafetyOverride
+    def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., nominating_party: _Optional[str] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., subject: _Optional[_Union[SubjectIdentity, _Mapping]] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., problems: _Optional[_Iterable[_Union[LifeDomainProblem, _Mapping]]] = ..., safety: _Optional[_Union[SafetyConcerns, _Mapping]] = ..., chains_involved: _Optional[_Iterable[_Union[Chain, str]]] = ..., consent_status: _Optional[_Union[ConsentStatus, str]] = ..., usage_terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., nominated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., linked_to_case_id: _Optional[str] = ..., linked_case_ids: _Optional[_Iterable[str]] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., assessment_reasons: _Optional[str] = ..., asked_parties: _Optional[_Iterable[str]] = ..., triage_answers: _Optional[_Iterable[_Union[TriageAnswer, _Mapping]]] = ..., triage_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing: _Optional[_Union[Routing, str]] = ..., meeting: _Optional[_Union[CaseMeetingPlan, _Mapping]] = ..., criteria: _Optional[_Union[JudgedCriteria, _Mapping]] = ..., process_director_party: _Optional[str] = ..., process_director_person: _Optional[str] = ..., safety_override: _Optional[_Union[SafetyOverride, _Mapping]] = ...) -> None: ...
+
+class SafetyOverride(_message.Message):
+    __slots__ = ("reason", "consulted_colleague", "client_informed", "client_information", "recorded_by_party", "recorded_by", "recorded_at")
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CONSULTED_COLLEAGUE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMATION_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_BY_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    consulted_colleague: str
+    client_informed: bool
+    client_information: str
+    recorded_by_party: str
+    recorded_by: str
+    recorded_at: _timestamp_pb2.Timestamp
+    def __init__(self, reason: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., client_informed: _Optional[bool] = ..., client_information: _Optional[str] = ..., recorded_by_party: _Optional[str] = ..., recorded_by: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordSafetyOverrideRequest(_message.Message):
+    __slots__ = ("request_id", "case_id", "reason", "consulted_colleague", "client_informed", "client_information")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CONSULTED_COLLEAGUE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMATION_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    case_id: str
+    reason: str
+    consulted_colleague: str
+    client_informed: bool
+    client_information: str
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., reason: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., client_informed: _Optional[bool] = ..., client_information: _Optional[str] = ...) -> None: ...
+
+class RecordSafetyOverrideResponse(_message.Message):
+    __slots__ = ("case_id", "recorded_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    recorded_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., recorded_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListProbingFlagsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ProbingFlag(_message.Message):
+    __slots__ = ("flag_id", "nominating_party", "nominated_by", "matches", "window_s", "flagged_at")
+    FLAG_ID_FIELD_NUMBER: _ClassVar[int]
+    NOMINATING_PARTY_FIELD_NUMBER: _ClassVar[int]
+    NOMINATED_BY_FIELD_NUMBER: _ClassVar[int]
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_S_FIELD_NUMBER: _ClassVar[int]
+    FLAGGED_AT_FIELD_NUMBER: _ClassVar[int]
+    flag_id: str
+    nominating_party: str
+    nominated_by: str
+    matches: int
+    window_s: int
+    flagged_at: _timestamp_pb2.Timestamp
+    def __init__(self, flag_id: _Optional[str] = ..., nominating_party: _Optional[str] = ..., nominated_by: _Optional[str] = ..., matches: _Optional[int] = ..., window_s: _Optional[int] = ..., flagged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListProbingFlagsResponse(_message.Message):
+    __slots__ = ("flags", "next_page_token")
+    FLAGS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    flags: _containers.RepeatedCompositeFieldContainer[ProbingFlag]
+    next_page_token: str
+    def __init__(self, flags: _Optional[_Iterable[_Union[ProbingFlag, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class GetNominationResponse(_message.Message):
     __slots__ = ("nomination",)

@@ -74,6 +74,16 @@ class IntakeServiceStub:
                 request_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationResponse.FromString,
                 _registered_method=True)
+        self.RecordSafetyOverride = channel.unary_unary(
+                '/zorgtafel.intake.v1.IntakeService/RecordSafetyOverride',
+                request_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideResponse.FromString,
+                _registered_method=True)
+        self.ListProbingFlags = channel.unary_unary(
+                '/zorgtafel.intake.v1.IntakeService/ListProbingFlags',
+                request_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -82,15 +92,20 @@ class IntakeServiceServicer:
     def Nominate(self, request, context):
         """A party nominates a case (1.1); the nominating party is the provider of what it gives
         (12.2a, 16.2). A nomination of a subject that already has an open nomination is linked to
-        it (linked_to_case_id), never silently doubled.
+        it for the process director, never silently doubled; the nominator is told only
+        "received", as for any new nomination (no oracle for "is this person known?"). Repeated
+        nominations of known persons by one person are rate-limited and flagged to the managers
+        (Bijlage 3, GDPR art. 32).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Assess(self, request, context):
-        """The process director decides whether the case qualifies (12.2a); the criteria of
-        Bijlage 2 advise, the person decides; both are recorded.
+        """A designated process director judges each criterion of Bijlage 2 with its grounds
+        (12.2a); the criteria policy decides: a case qualifies only when (A or B) and C and D
+        hold for the judged criteria (art. 1.4). The process director who first assesses a
+        nomination takes it up, on behalf of the nominating party (12.3).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -126,7 +141,9 @@ class IntakeServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetNomination(self, request, context):
-        """The nomination with the subject's identity: the nominating party and process director only.
+        """The nomination with the subject's identity: the nominating party (without the pseudonym,
+        the links or whether it was linked: "received" until assessed) and its process director
+        (12.3; while nobody took it up, any designated process director: the intake queue).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -134,6 +151,24 @@ class IntakeServiceServicer:
 
     def WithdrawNomination(self, request, context):
         """The nominating party withdraws its nomination (before routing).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordSafetyOverride(self, request, context):
+        """The nomination's process director records a safety override (Bijlage 3, MO Den Bosch
+        policy): with the subject's consent refused, nothing is shared with other parties
+        (triage, a case meeting) unless safety is at stake, a colleague was consulted, and how
+        the client was informed (or why not yet) is recorded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProbingFlags(self, request, context):
+        """The flags raised for repeated nominations of known persons: for the managers (art. 11,
+        designated on the roster), who follow them up.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -181,6 +216,16 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.WithdrawNomination,
                     request_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationRequest.FromString,
                     response_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationResponse.SerializeToString,
+            ),
+            'RecordSafetyOverride': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordSafetyOverride,
+                    request_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideRequest.FromString,
+                    response_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideResponse.SerializeToString,
+            ),
+            'ListProbingFlags': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProbingFlags,
+                    request_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.FromString,
+                    response_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -399,6 +444,60 @@ class IntakeService:
             '/zorgtafel.intake.v1.IntakeService/WithdrawNomination',
             zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationRequest.SerializeToString,
             zorgtafel_dot_intake_dot_v1_dot_intake__pb2.WithdrawNominationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordSafetyOverride(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.intake.v1.IntakeService/RecordSafetyOverride',
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideRequest.SerializeToString,
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.RecordSafetyOverrideResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProbingFlags(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.intake.v1.IntakeService/ListProbingFlags',
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.SerializeToString,
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,91 @@
+"""Consents as stored: the subject's (Bijlage 3) and the provider's written consent for a
+third party (art. 9.2), each with its document reference, its recorder and its withdrawal."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from services.disclosure.adapters.orm import consents
+from services.disclosure.domain.consents import Consent
+
+
+def _consent(row) -> Consent:
+    return Consent(
+        consent_id=row.consent_id,
+        kind=row.kind,
+        case_id=row.case_id,
+        item_id=row.item_id,
+        given_by=row.given_by,
+        scope=tuple(json.loads(row.scope or "[]")),
+        recipient=row.recipient,
+        document_ref=row.document_ref,
+        given_at=row.given_at,
+        recorded_by_party=row.recorded_by_party,
+        recorded_by_person=row.recorded_by_person,
+        recorded_at=row.recorded_at,
+        withdrawn_at=row.withdrawn_at,
+        withdrawn_by_party=row.withdrawn_by_party,
+        withdrawn_by_person=row.withdrawn_by_person,
+        withdrawal_document_ref=row.withdrawal_document_ref,
+    )
+
+
+class ConsentRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, consent: Consent) -> None:
+        self._s.execute(
+            insert(consents).values(
+                consent_id=consent.consent_id,
+                kind=consent.kind,
+                case_id=consent.case_id,
+                item_id=consent.item_id,
+                given_by=consent.given_by,
+                scope=json.dumps(list(consent.scope)),
+                recipient=consent.recipient,
+                document_ref=consent.document_ref,
+                given_at=consent.given_at,
+                recorded_by_party=consent.recorded_by_party,
+                recorded_by_person=consent.recorded_by_person,
+                recorded_at=consent.recorded_at,
+            )
+        )
+
+    def find(self, consent_id: str) -> Consent | None:
+        row = self._s.execute(select(consents).where(consents.c.consent_id == consent_id)).first()
+        return _consent(row) if row else None
+
+    def withdraw(
+        self, consent_id: str, *, at: datetime, party: str, person: str, document_ref: str
+    ) -> None:
+        """Record the withdrawal once: a withdrawn consent stays withdrawn as first recorded."""
+        self._s.execute(
+            update(consents)
+            .where((consents.c.consent_id == consent_id) & consents.c.withdrawn_at.is_(None))
+            .values(
+                withdrawn_at=at,
+                withdrawn_by_party=party,
+                withdrawn_by_person=person,
+                withdrawal_document_ref=document_ref,
+            )
+        )
+
+    def of_cases(self, case_ids: list[str]) -> list[Consent]:
+        if not case_ids:
+            return []
+        return [
+            _consent(r)
+            for r in self._s.execute(
+                select(consents)
+                .where(consents.c.case_id.in_(case_ids))
+                .order_by(consents.c.recorded_at)
+            ).all()
+        ]
+
+    def delete_case(self, case_id: str) -> None:
+        self._s.execute(delete(consents).where(consents.c.case_id == case_id))

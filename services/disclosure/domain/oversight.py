@@ -1,0 +1,85 @@
+"""Oversight scoped to the controller (Bijlage 3, NEN 7513; issue #13): a privacy officer or
+auditor sees what concerns its own party - items it provided or received, the log records,
+reviews and consents about them, and the subject requests addressed to it.
+
+The ``zorgtafel.disclosure.control`` policy decides whether the caller's party is concerned at
+all and hands a ``restrict_to_party`` obligation; this module only names the parties a row
+concerns and obeys that obligation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from services.disclosure.domain.consents import Consent
+from services.disclosure.domain.decisions import Review
+from services.disclosure.domain.items import Item
+from services.disclosure.domain.subject_rights import AccessReport, SubjectRequest
+
+RESTRICT = "restrict_to_party"
+# Results of the access log through which an item reached a party.
+RECEIVED = ("allowed", "break_glass")
+
+
+def restricted_to(obligations: Iterable[Mapping[str, Any]]) -> str | None:
+    """The party a decision narrows oversight to, or None when it does not narrow."""
+    for ob in obligations:
+        if ob.get("type") == RESTRICT:
+            return str(ob.get("party") or "\0")  # an empty party matches nothing
+    return None
+
+
+def record_parties(record: Mapping[str, Any]) -> set[str]:
+    """Who an access-log record concerns: the requester's party, the recipient, the provider."""
+    return {p for p in (record.get("party"), record.get("recipient"), record.get("provider")) if p}
+
+
+def review_parties(review: Review) -> set[str]:
+    return {review.provider, review.party}
+
+
+def request_controller(request: SubjectRequest) -> str:
+    """The controller a subject request is addressed to (older requests: their submitter)."""
+    return request.controller or request.submitted_by_party
+
+
+def report_parties(report: AccessReport) -> set[str]:
+    parties = {i.provider for i in report.items}
+    for record in report.accesses:
+        parties |= record_parties(record)
+    return parties | {request_controller(r) for r in report.requests}
+
+
+def _received(records: Iterable[Mapping[str, Any]], party: str) -> set[str]:
+    return {
+        str(r.get("resource"))
+        for r in records
+        if r.get("result") in RECEIVED and party in (r.get("party"), r.get("recipient"))
+    }
+
+
+def narrow_report(report: AccessReport, party: str) -> AccessReport:
+    """The part of a subject access report that concerns ``party`` as controller: the items it
+    provided or received, the consents it recorded or gave or that cover those items' cases,
+    the log records naming it, and the requests addressed to it."""
+    received = _received(report.accesses, party)
+    items: tuple[Item, ...] = tuple(
+        i for i in report.items if i.provider == party or i.item_id in received
+    )
+    item_ids = {i.item_id for i in items}
+    case_ids = {i.case_id for i in items}
+
+    def concerns(c: Consent) -> bool:
+        return (
+            party in (c.recorded_by_party, c.given_by)
+            or (c.item_id is not None and c.item_id in item_ids)
+            or (c.item_id is None and c.case_id in case_ids)
+        )
+
+    return AccessReport(
+        items=items,
+        consents=tuple(c for c in report.consents if concerns(c)),
+        accesses=tuple(r for r in report.accesses if party in record_parties(r)),
+        requests=tuple(r for r in report.requests if request_controller(r) == party),
+    )

@@ -1,0 +1,64 @@
+"""The process directors, designated by the managers (art. 11.2, 12.1, 12.3; ADR 0005).
+
+Only a holder of a managers seat designates or revokes (Rego decides); the person then acts on
+behalf of that party. Every change is published as ``RosterChanged`` so the kernel's roster in
+every service follows governance's, and a token's ``process_director`` role alone grants
+nothing anywhere."""
+
+from __future__ import annotations
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import commands as c
+from services.governance.domain.roster import PROCESS_DIRECTOR, ProcessDirector
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import (
+    active_party,
+    authorise,
+    known_party,
+    roster_changed,
+)
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition
+from zorgtafel.kernel.validate import check_oin, check_person
+
+
+def designate_process_director(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.DesignateProcessDirector, caller: Caller
+) -> ProcessDirector:
+    check_person(cmd.person, "person")
+    party = active_party(uow, cmd.party, "party")  # 12.3: acting for an active party
+    authorise(deps, uow, caller, "designate_process_director", party=party.party_id)
+    existing = uow.roster.get(party.party_id, cmd.person)
+    if existing is not None:  # designated already: nothing changes
+        return existing
+    now = deps.now()
+    director = ProcessDirector(party.party_id, cmd.person, now, caller.party, caller.person)
+    uow.roster.add(director)
+    uow.emit(roster_changed(PROCESS_DIRECTOR, (party.party_id, cmd.person), True, now))
+    return director
+
+
+def revoke_process_director(
+    deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RevokeProcessDirector, caller: Caller
+) -> ProcessDirector:
+    check_person(cmd.person, "person")
+    party = known_party(uow, cmd.party, "party")
+    authorise(deps, uow, caller, "revoke_process_director", party=party.party_id)
+    director = uow.roster.get(party.party_id, cmd.person)
+    if director is None:
+        raise FailedPrecondition(
+            "not_designated",
+            "the person is not a designated process director of this party (art. 12.1)",
+            subject="process_director",
+        )
+    uow.roster.remove(director)
+    uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, deps.now()))
+    return director
+
+
+def list_process_directors(uow: GovernanceUnitOfWork, party: str) -> list[ProcessDirector]:
+    """Who is designated, for one party or all: employees, not subjects (any active party's
+    person may read it; authz)."""
+    if party:
+        check_oin(party, "party")
+    return uow.roster.list(party or None)

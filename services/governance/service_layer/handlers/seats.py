@@ -1,0 +1,75 @@
+"""Seats are appointed, not taken (art. 4.3, 6.3, 6.4, 11.2; ADR 0005): the seat's appointing
+authority names a holder, and a held seat changes only by that authority or the holder's
+release. Who the authority is, is decided in Rego (``zorgtafel.governance``) from the facts
+gathered here: the seat with its current holder, the appointer's seats and the appointee."""
+
+from __future__ import annotations
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain import commands as c
+from services.governance.domain.bodies import Seat
+from services.governance.domain.formats import check_seat_id
+from services.governance.service_layer.deps import Deps
+from services.governance.service_layer.handlers.common import (
+    authorise,
+    seat_facts,
+    seat_holder_changed,
+)
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.validate import check_oin, check_person
+
+
+def _seat(uow: GovernanceUnitOfWork, seat_id: str) -> Seat:
+    check_seat_id(seat_id)
+    seat = uow.seats.get(seat_id)
+    if seat is None:
+        raise NotFound("seat", seat_id)
+    return seat
+
+
+def _holder_party(seat: Seat, cmd: c.AssignSeat) -> str:
+    """The party the holder sits for: the seat's own party, or (a seat of no signatory) the
+    one named, whose token the holder will carry."""
+    if cmd.holder_party:
+        return check_oin(cmd.holder_party, "holder_party")
+    if seat.held_by_party is None:
+        raise InvalidArgument(
+            "holder_party",
+            "required for a seat that belongs to no signatory: the active party on whose "
+            "behalf the holder sits (art. 4.3, 6.4)",
+        )
+    return seat.held_by_party
+
+
+def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller: Caller) -> Seat:
+    if not cmd.holder_person:
+        raise InvalidArgument(
+            "holder_person", "required: the person the appointing authority appoints"
+        )
+    check_person(cmd.holder_person, "holder_person")
+    seat = _seat(uow, cmd.seat_id)
+    party_id = _holder_party(seat, cmd)
+    holder_party = uow.parties.get(party_id)
+    holder = {
+        "party": party_id,
+        "person": cmd.holder_person,
+        "party_status": holder_party.status.value if holder_party else "unknown",
+    }
+    authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat), holder=holder)
+    before, now = seat.holder, deps.now()
+    seat.assign(cmd.holder_person, party_id, now)
+    seat_holder_changed(uow, seat, before, now)
+    return seat
+
+
+def release_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ReleaseSeat, caller: Caller) -> Seat:
+    seat = _seat(uow, cmd.seat_id)
+    authorise(deps, uow, caller, "release_seat", seat=seat_facts(seat))
+    before = seat.holder
+    if before is None:
+        raise FailedPrecondition("vacant", "the seat has no holder", subject="seat.holder")
+    now = deps.now()
+    seat.vacate()
+    seat_holder_changed(uow, seat, before, now)
+    return seat

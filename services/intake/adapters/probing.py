@@ -1,0 +1,87 @@
+"""Counting nominations that matched a person already known, per nominating person, and the
+flags raised for the managers (issue 13 point 7; Bijlage 3, GDPR art. 32). Employee ids and
+times only: which subject matched is never stored here."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
+
+from zorgtafel.kernel.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ProbingFlag:
+    flag_id: str
+    nominating_party: str
+    nominated_by: str
+    matches: int
+    window_s: int
+    flagged_at: datetime
+
+
+class ProbeLog:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._matches = uow.tables["probe_matches"]
+        self._flags = uow.tables["probing_flags"]
+
+    def matches(self, party: str, person: str, since: datetime) -> int:
+        """Matches of this person in the window; older ones are forgotten here."""
+        t = self._matches
+        self._uow.session.execute(delete(t).where(t.c.matched_at < since))
+        return int(
+            self._uow.session.scalar(
+                select(func.count())
+                .select_from(t)
+                .where(t.c.nominating_party == party, t.c.nominated_by == person)
+            )
+            or 0
+        )
+
+    def record_match(self, party: str, person: str, at: datetime) -> None:
+        self._uow.session.execute(
+            insert(self._matches).values(
+                match_id=uuid.uuid4().hex,
+                nominating_party=party,
+                nominated_by=person,
+                matched_at=at,
+            )
+        )
+
+    def flag(self, party: str, person: str, matches: int, window: timedelta, at: datetime):
+        flag = ProbingFlag(
+            uuid.uuid4().hex, party, person, matches, int(window.total_seconds()), at
+        )
+        self._uow.session.execute(
+            insert(self._flags).values(
+                flag_id=flag.flag_id,
+                nominating_party=party,
+                nominated_by=person,
+                matches=matches,
+                window_s=flag.window_s,
+                flagged_at=at,
+            )
+        )
+        return flag
+
+    def flags(self) -> list[ProbingFlag]:
+        """Every flag, newest first."""
+        t = self._flags
+        rows = self._uow.session.execute(
+            select(t).order_by(t.c.flagged_at.desc(), t.c.flag_id)
+        ).mappings()
+        return [
+            ProbingFlag(
+                r["flag_id"],
+                r["nominating_party"],
+                r["nominated_by"],
+                r["matches"],
+                r["window_s"],
+                r["flagged_at"],
+            )
+            for r in rows
+        ]

@@ -1,0 +1,292 @@
+"""Issue 13 in intake, over real gRPC on SQLite and PostgreSQL: the process director is one by
+the roster and directs only the nominations it took up (12.3); the judged criteria decide
+(art. 1.4, Bijlage 2); a refused consent shares nothing beyond the nominating party and its
+process director until a safety override is recorded (Bijlage 3); a nominator learns nothing
+of a known person, and repeated nominations of known persons are refused and flagged to the
+managers (point 7; Bijlage 3, GDPR art. 32)."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from tests.integration.intake.conftest import (
+    ASTEN,
+    GGZ,
+    HELMOND,
+    POLICE,
+    assess_request,
+    judged,
+    nominate_request,
+    unique_subject,
+)
+from zorgtafel.contracts import events as ev
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
+from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid
+
+pytestmark = pytest.mark.integration
+
+
+def refused(call, *args, **kw) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as err:
+        call(*args, **kw)
+    return err.value
+
+
+def get(env, case_id, md):
+    return env.stub.GetNomination(pb.GetNominationRequest(case_id=case_id), metadata=md)
+
+
+def override_request(case_id: str) -> pb.RecordSafetyOverrideRequest:
+    return pb.RecordSafetyOverrideRequest(
+        request_id=rid(),
+        case_id=case_id,
+        reason="acuut gevaar voor de zus",
+        consulted_colleague="zorgcoordinator-2",
+        client_informed=False,
+        client_information="nog niet: zij is op de vlucht",
+    )
+
+
+# -- 12.3: the process director by relationship -------------------------------------------------
+def test_a_process_director_of_another_nomination_is_refused_citing_12_3(env):
+    case_id = env.nominate().case_id
+    # In the intake queue any designated process director reads it ...
+    get(env, case_id, env.other_director())
+    env.assess(case_id)  # ... the first to assess takes it up
+    other = env.other_director()
+    for call in (
+        lambda: get(env, case_id, other),
+        lambda: env.stub.StartTriage(
+            pb.StartTriageRequest(
+                request_id=rid(),
+                case_id=case_id,
+                asked_parties=[POLICE],
+                themes=["safety"],
+                question="bekend?",
+                deadline={"seconds": 4_000_000_000},
+            ),
+            metadata=other,
+        ),
+        lambda: env.stub.DecideRouting(
+            pb.DecideRoutingRequest(
+                request_id=rid(), case_id=case_id, routing=pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+            ),
+            metadata=other,
+        ),
+    ):
+        reasons = denial_reasons(refused(call))
+        assert any("another nomination or case" in r and "art. 12.3" in r for r in reasons)
+    nom = get(env, case_id, env.director()).nomination
+    assert (nom.process_director_party, nom.process_director_person) == (
+        HELMOND,
+        "zorgcoordinator-1",
+    )
+
+
+def test_a_token_role_alone_makes_no_process_director(env):
+    case_id = env.nominate().case_id
+    claimed = env.md(GGZ, "process_director", "not-designated-1")
+    for call in (
+        lambda: get(env, case_id, claimed),
+        lambda: env.stub.Assess(assess_request(case_id), metadata=claimed),
+    ):
+        reasons = denial_reasons(refused(call))
+        assert any("token role alone grants nothing" in r for r in reasons)
+
+
+def test_case_triaged_names_the_process_director_person(env):
+    case_id = env.nominate().case_id
+    env.stub.DecideRouting(
+        pb.DecideRoutingRequest(
+            request_id=rid(), case_id=case_id, routing=pb.ROUTING_ZVH_BRABANT_NOORDOOST
+        ),
+        metadata=env.director(),
+    )
+    [triaged] = env.events(case_id, ev.CASE_TRIAGED)
+    assert triaged["process_director_party"] == HELMOND
+    assert triaged["process_director_person"] == "zorgcoordinator-1"
+
+
+# -- Bijlage 3: of the nominating party, only the person who nominated -----------------------------
+def withdraw_request(case_id: str) -> pb.WithdrawNominationRequest:
+    return pb.WithdrawNominationRequest(request_id=rid(), case_id=case_id, reason_code="moved")
+
+
+def test_a_colleague_of_the_nominating_person_reads_and_withdraws_nothing(env):
+    case_id = env.nominate(ASTEN).case_id
+    colleague = env.colleague(case_id)
+    reasons = denial_reasons(refused(get, env, case_id, colleague))
+    assert any("colleagues without a part" in r and "Bijlage 3" in r for r in reasons)
+    err = refused(env.stub.WithdrawNomination, withdraw_request(case_id), metadata=colleague)
+    reasons = denial_reasons(err)
+    assert any("art. 16.1" in r and "Bijlage 3" in r for r in reasons)
+    # Nothing changed: the nomination stands, and the person who nominated withdraws it.
+    assert [r["status"] for r in env.rows("nominations", case_id=case_id)] == ["nominated"]
+    assert env.events(case_id, ev.NOMINATION_WITHDRAWN) == []
+    assert get(env, case_id, env.nominator(case_id)).nomination.nominating_party == ASTEN
+    reply = env.stub.WithdrawNomination(
+        withdraw_request(case_id), metadata=env.nominator(case_id)
+    )
+    assert reply.status == pb.NOMINATION_STATUS_WITHDRAWN
+
+
+def test_a_caller_without_a_part_learns_no_state_of_a_nomination(env):
+    case_id = env.qualified()  # taken up by its process director
+    env.stub.WithdrawNomination(withdraw_request(case_id), metadata=env.nominator(case_id))
+    # Its own process director is told the state ...
+    assert "state: withdrawn" in refused(env.start_triage, case_id).details()
+    # ... a colleague of the nominator with a process director's token, another designated
+    # process director and another party's are refused before any state is named.
+    party, person = env.nominators[case_id]
+    for md in (
+        env.md(party, "process_director", f"colleague-of-{person}"),
+        env.other_director(),
+        env.md(GGZ, "process_director", "not-designated-1"),
+    ):
+        for call, req in (
+            (env.stub.Assess, assess_request(case_id)),
+            (
+                env.stub.StartTriage,
+                pb.StartTriageRequest(
+                    request_id=rid(),
+                    case_id=case_id,
+                    asked_parties=[POLICE],
+                    themes=["safety"],
+                    question="bekend?",
+                    deadline={"seconds": 4_000_000_000},
+                ),
+            ),
+            (
+                env.stub.DecideRouting,
+                pb.DecideRoutingRequest(
+                    request_id=rid(), case_id=case_id, routing=pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+                ),
+            ),
+        ):
+            err = refused(call, req, metadata=md)
+            assert err.code() == grpc.StatusCode.PERMISSION_DENIED, err.details()
+            assert "withdrawn" not in err.details()
+            assert denial_reasons(err)
+
+
+# -- art. 1.4, Bijlage 2: the judged criteria decide ------------------------------------------------
+def test_qualifying_against_the_judged_criteria_is_refused_citing_art_1_4(env):
+    case_id = env.nominate().case_id  # the stated facts advise "qualifies"
+    none_hold = judged(a=False, b=False, c=False, d=False)
+    err = refused(env.assess, case_id, criteria=none_hold)
+    assert precondition(err).subject == "criteria"
+    assert "state: criteria_not_met" in err.details()
+    assert "art. 1.4" in err.details() and "Bijlage 2" in err.details()
+    # Nothing changed: it can still be rejected.
+    reply = env.assess(
+        case_id,
+        criteria=none_hold,
+        qualifies=False,
+        rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET,
+    )
+    assert reply.status == pb.NOMINATION_STATUS_REJECTED
+
+
+def test_every_criterion_must_be_judged_with_grounds(env):
+    case_id = env.nominate().case_id
+    without_c = judged()
+    without_c.ClearField("c")
+    assert bad_fields(refused(env.assess, case_id, criteria=without_c)) == ["criteria.c"]
+    no_grounds = judged()
+    no_grounds.d.grounds = ""
+    assert bad_fields(refused(env.assess, case_id, criteria=no_grounds)) == ["criteria.d.grounds"]
+    req = assess_request(case_id)
+    req.ClearField("criteria")
+    err = refused(env.stub.Assess, req, metadata=env.director())
+    assert bad_fields(err) == ["criteria"]
+
+
+# -- Bijlage 3: consent refused ------------------------------------------------------------------
+def test_refused_consent_shares_nothing_until_a_safety_override_is_recorded(env):
+    req = nominate_request(consent_status=pb.CONSENT_STATUS_REFUSED)
+    case_id = env.stub.Nominate(req, metadata=env.md(ASTEN)).case_id
+    env.assess(case_id)
+    reasons = denial_reasons(refused(env.start_triage, case_id))
+    assert any("refused consent" in r and "Bijlage 3" in r for r in reasons)
+    # Only the nomination's process director records the override.
+    err = refused(
+        env.stub.RecordSafetyOverride, override_request(case_id), metadata=env.other_director()
+    )
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED
+    reply = env.stub.RecordSafetyOverride(override_request(case_id), metadata=env.director())
+    assert reply.case_id == case_id and reply.recorded_at.seconds > 0
+    [recorded] = env.events(case_id, ev.SAFETY_OVERRIDE_RECORDED)
+    assert recorded["client_informed"] is False and "vlucht" not in str(recorded)
+    env.start_triage(case_id, (POLICE,))
+    mine = get(env, case_id, env.md(ASTEN)).nomination
+    assert mine.safety_override.consulted_colleague == "zorgcoordinator-2"
+    assert mine.safety_override.client_information == "nog niet: zij is op de vlucht"
+    # Recorded once.
+    again = refused(
+        env.stub.RecordSafetyOverride, override_request(case_id), metadata=env.director()
+    )
+    assert precondition(again).subject == "nomination.safety_override"
+
+
+def test_escalation_to_a_zvh_stays_possible_without_consent(env):
+    req = nominate_request(consent_status=pb.CONSENT_STATUS_REFUSED)
+    case_id = env.stub.Nominate(req, metadata=env.md(ASTEN)).case_id
+    reply = env.stub.DecideRouting(
+        pb.DecideRoutingRequest(
+            request_id=rid(), case_id=case_id, routing=pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+        ),
+        metadata=env.director(),
+    )
+    assert reply.routing == pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+
+
+# -- point 7: no oracle, rate-limited, flagged ----------------------------------------------------
+def test_a_nominator_learns_nothing_of_a_known_person(env):
+    subject = unique_subject()
+    first = env.nominate(ASTEN, subject=subject)
+    unknown = env.nominate(GGZ)
+    known = env.nominate(GGZ, subject=subject)
+    for reply in (unknown, known):
+        assert reply.status == pb.NOMINATION_STATUS_RECEIVED
+        assert reply.subject_pseudonym == "" and reply.linked_to_case_id == ""
+        assert first.case_id not in str(reply)
+        mine = get(env, reply.case_id, env.nominator(reply.case_id)).nomination
+        assert mine.status == pb.NOMINATION_STATUS_RECEIVED
+        assert (mine.subject_pseudonym, mine.linked_to_case_id, list(mine.linked_case_ids)) == (
+            "",
+            "",
+            [],
+        )
+    # The first nominator does not learn of the second either; the process director does.
+    assert list(get(env, first.case_id, env.nominator(first.case_id)).nomination.linked_case_ids) == []
+    assert list(get(env, first.case_id, env.director()).nomination.linked_case_ids) == [
+        known.case_id
+    ]
+
+
+def test_repeated_nominations_of_known_persons_are_refused_and_flagged(env):
+    subject = unique_subject()
+    env.nominate(ASTEN, subject=subject)
+    prober = f"prober-{rid()[-8:]}"
+    for _ in range(3):  # ZORGTAFEL_INTAKE_PROBE_LIMIT, default 3 per day
+        assert env.nominate(POLICE, prober, subject=subject).status == (
+            pb.NOMINATION_STATUS_RECEIVED
+        )
+    # Beyond the limit any nomination by this person is refused, known person or not.
+    reasons = denial_reasons(refused(env.nominate, POLICE, prober))
+    assert any("rate-limited to prevent identification" in r for r in reasons)
+    assert any("GDPR art. 32" in r for r in reasons)
+    flagged = [r for r in env.rows("outbox", type=ev.PROBING_FLAGGED) if prober in r["data"]]
+    [flag] = flagged
+    assert subject.family_name not in flag["data"]
+    listed = env.stub.ListProbingFlags(pb.ListProbingFlagsRequest(), metadata=env.manager())
+    mine = [f for f in listed.flags if f.nominated_by == prober]
+    assert [(f.nominating_party, f.matches, f.window_s) for f in mine] == [(POLICE, 3, 86400)]
+    # Only a manager seated on the roster reads them.
+    err = refused(
+        env.stub.ListProbingFlags,
+        pb.ListProbingFlagsRequest(),
+        metadata=env.md(GGZ, "manager", "not-seated-1"),
+    )
+    assert any("art. 11" in r for r in denial_reasons(err))
