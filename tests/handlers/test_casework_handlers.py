@@ -254,9 +254,7 @@ def test_a_plan_needs_no_case_director(casework, deps):
         assert load_case(uow, case_id).state is CaseState.PLAN_ACTIVE
 
 
-def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_party(
-    casework, deps
-):
+def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_party(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)  # SHELTER was invited in triage
     with platform.uow_factory() as uow:

@@ -3,7 +3,8 @@ embedded policy engine, the key ring and case keys) but without gRPC or a broker
 is stored and announced, the access policy refuses with its reasons, a refused transition names
 its state, a bad field is named, and casework's purge erases the case with its key. A process
 director is one by the roster and directs only what it took up (12.3); the judged criteria
-decide (1.4); a refused consent shares nothing without a safety override (Bijlage 3); a
+decide (1.4); a refused consent shares nothing without a safety override (Bijlage 3); of the
+nominating party only the person who nominated reads and withdraws (Bijlage 3); a
 nominator learns nothing of links and is rate-limited when probing (issue 13 point 7)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from services.intake.domain.commands import (
     Nominate,
     RecordSafetyOverride,
     StartTriage,
+    Withdraw,
 )
 from services.intake.domain.events import CaseAssessed, CaseNominated, ProbingFlagged
 from services.intake.domain.model import Problem, Safety
@@ -66,6 +68,8 @@ OTHER_DIRECTOR = Caller(HELMOND, "zorgcoordinator-2", "process_director", party_
 CLAIMED_DIRECTOR = Caller(FARENT, "worker-7", "process_director", party_status="active")
 MANAGER = Caller(HELMOND, "manager-1", "manager", party_status="active")
 OUTSIDER = Caller(FARENT, "worker-9", "caseworker", party_status="active")
+# Of the nominating party, but not the person who nominated (Bijlage 3).
+COLLEAGUE = Caller(ASTEN, "worker-2", "caseworker", party_status="active")
 
 
 def judged(a=True, b=False, c=True, d=True) -> JudgedCriteria:
@@ -233,6 +237,19 @@ def test_a_process_director_of_another_nomination_is_refused_citing_12_3(intake)
         run(platform, triage.start_triage, deps, start, OTHER_DIRECTOR)
     assert any("art. 12.3" in r for r in denied.value.reasons)
     run(platform, triage.start_triage, deps, start, DIRECTOR)
+
+
+def test_a_colleague_of_the_nominating_person_reads_and_withdraws_nothing(intake):
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+        nominations.get_nomination(deps, uow, GetNomination(case_id), COLLEAGUE)
+    assert any("Bijlage 3" in reason for reason in denied.value.reasons)
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, nominations.withdraw, deps, Withdraw(case_id, ""), COLLEAGUE)
+    assert any("art. 16.1" in r and "Bijlage 3" in r for r in denied.value.reasons)
+    withdrawn, _ = run(platform, nominations.withdraw, deps, Withdraw(case_id, ""), NOMINATING)
+    assert withdrawn.status == Status.WITHDRAWN
 
 
 def test_a_caller_without_a_part_learns_no_state_only_a_refusal(intake):

@@ -38,7 +38,7 @@ method_roles["/zorgtafel.disclosure.v1.DisclosureService/BreakGlass"] := workers
 # Bijlage 3: a log of which employee looked into which dossier, read by privacy officers and
 # auditors; a worker may ask who used its own party's information (art. 16.2), which
 # zorgtafel.disclosure.control decides per query.
-method_roles["/zorgtafel.disclosure.v1.DisclosureService/AccessLog"] := log_readers | workers
+method_roles["/zorgtafel.disclosure.v1.DisclosureService/AccessLog"] := log_readers
 
 method_roles["/zorgtafel.disclosure.v1.DisclosureService/VerifyLog"] := log_readers
 

@@ -35,9 +35,9 @@ test_privacy_officers_and_auditors_read_the_access_log if {
 	may_not(disclosure("AccessLog"), "front_desk")
 }
 
-# art. 16.2: a worker may ask who used its own party's information; which provider or party it
-# may ask about is decided per query by zorgtafel.disclosure.control.
-test_workers_reach_the_access_log_for_their_own_information if {
-	may(disclosure("AccessLog"), "caseworker")
+# Bijlage 3, NEN 7513: only the oversight roles read the access log (scoped to their own party
+# as controller by zorgtafel.disclosure.control); a worker does not.
+test_workers_do_not_reach_the_access_log if {
+	may_not(disclosure("AccessLog"), "caseworker")
 	may_not(disclosure("VerifyLog"), "caseworker")
 }

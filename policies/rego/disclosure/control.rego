@@ -6,8 +6,8 @@
 #   process director or a delegate of an involved party; the provider for its written consent,
 #   art. 9.2); what oversight sees (Bijlage 3 / NEN 7513: a privacy officer or auditor sees
 #   what concerns its own party as controller - the log, reviews, reports and subject requests
-#   about items it provided or received; a party may see who used its own information and what
-#   its own people looked at); and who decides a subject request (only the privacy officer of
+#   about items it provided or received; a worker reads no log); and who decides a subject
+#   request (only the privacy officer of
 #   the controller it is addressed to).
 #   Input contract: schemas/disclosure.control.input.schema.json.
 #   Query: data.zorgtafel.disclosure.control.decision
@@ -65,13 +65,9 @@ log_reader if {
 	caller.role in log_readers
 }
 
-default own_filter := false
-
-own_filter if {
-	active_caller
-	resource.filter in {"provider", "party"}
-	resource.value == caller.party
-}
+# (A worker of a provider no longer reads its party's log: the log names who read what of
+# every case the party provided into, and within a party only its oversight roles see that;
+# a worker's need is the case it has a part in, not the log. Bijlage 3, ADR 0005.)
 
 # ---------------------------------------------------------------------------------------------
 # Consents (Bijlage 3, ADR 0005): who may record or withdraw the subject's consent for a case.
@@ -167,10 +163,6 @@ permitted if {
 	controllers_privacy_officer
 }
 
-permitted if {
-	input.operation == "query_access_log"
-	own_filter
-}
 
 denials contains sprintf("Only the party that provided item %v (%v) may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
 	input.operation in {"set_usage_terms", "retract"}
@@ -213,10 +205,9 @@ denials contains sprintf("Subject request %v is addressed to controller %v; only
 
 denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, 23.2).", [object.get(caller, "party", null), object.get(caller, "party_status", null)]) if not active_caller
 
-denials contains sprintf("The access log by %v is read by privacy officers and auditors; a party may only see who used its own information or what its own people looked at (Bijlage 3, NEN 7513).", [object.get(resource, "filter", null)]) if {
+denials contains "The access log is read by the privacy officers and auditors of the controller it concerns; a worker, also of the providing party, does not read it (Bijlage 3, NEN 7513)." if {
 	input.operation == "query_access_log"
 	not log_reader
-	not own_filter
 }
 
 denials contains sprintf("The operation %v is not known; denied by default.", [object.get(input, "operation", null)]) if {
@@ -235,11 +226,6 @@ grants contains sprintf("The %v of party %v sees what concerns its own party as 
 	concerns_own_party
 }
 
-grants contains sprintf("Party %v may see the access log about its own information or people (art. 16.2, Bijlage 3).", [caller.party]) if {
-	permitted
-	input.operation == "query_access_log"
-	own_filter
-}
 
 grants contains sprintf("The caller records the consent as %v (Bijlage 3, art. 8.4c, 12.3).", [r]) if {
 	permitted

@@ -13,7 +13,6 @@ from services.casework.domain.model import ActionStatus, Case, Meeting, PartyRol
 from services.casework.service_layer.handlers.monitoring import Overdue
 from services.casework.service_layer.handlers.reading import CaseView
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
-from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.convert import (
     enum_in,
     enum_name,

@@ -683,9 +683,7 @@ def test_colleague_without_a_part_cannot_name_itself_a_delegate(env):
     colleague = env.md(SHELTER, "caseworker", "opvang-9")
     for req in (
         pb.NameDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-9"),
-        pb.NameDelegateRequest(
-            request_id=rid(), case_id=case_id, person="opvang-9", party=SHELTER
-        ),
+        pb.NameDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-9", party=SHELTER),
     ):
         with pytest.raises(grpc.RpcError) as err:
             env.stub.NameDelegate(req, metadata=colleague)

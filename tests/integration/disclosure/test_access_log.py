@@ -250,7 +250,7 @@ def test_subject_sees_who_saw_what_through_the_privacy_officer(env):
             pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(CELLO)
         )
     )
-    assert code == grpc.StatusCode.PERMISSION_DENIED and "privacy officers" in reasons_of(info)
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "privacy_officer" in reasons_of(info)
 
 
 def test_the_privacy_officer_of_a_party_not_concerned_reads_nothing_of_the_subjects_log(env):
@@ -268,22 +268,27 @@ def test_the_privacy_officer_of_a_party_not_concerned_reads_nothing_of_the_subje
     assert "own party as controller" in reasons_of(info) and "Bijlage 3" in reasons_of(info)
 
 
-def test_provider_sees_who_used_its_information_and_no_one_elses(env):
+def test_the_providers_privacy_officer_sees_who_used_its_information_and_its_workers_do_not(env):
+    """Oversight is scoped to the controller (ADR 0005): the provider's privacy officer reads
+    who used its items; a worker of the provider, with no part in the case, reads no log."""
     case_id, _ = env.open_case()
     item = provide(env, case_id, provider=CELLO)
     decision = request(env, GGZ, [item]).items[0].decision_id
     entries = env.stub.AccessLog(
-        pb.AccessLogRequest(provider=CELLO), metadata=env.md(CELLO)
+        pb.AccessLogRequest(provider=CELLO), metadata=env.md(CELLO, "privacy_officer")
     ).entries
     assert decision in {e.decision_id for e in entries}
     assert all(e.provider == CELLO for e in entries)
-    assert (
-        denial(
-            lambda: env.stub.AccessLog(pb.AccessLogRequest(provider=GGZ), metadata=env.md(CELLO))
-        )[0]
-        == grpc.StatusCode.PERMISSION_DENIED
-    )
-    own = env.stub.AccessLog(pb.AccessLogRequest(party=GGZ), metadata=env.md(GGZ)).entries
+    for md in (env.md(CELLO), env.md(GGZ)):  # workers: the provider's and the recipient's
+        assert (
+            denial(
+                lambda md=md: env.stub.AccessLog(pb.AccessLogRequest(provider=CELLO), metadata=md)
+            )[0]
+            == grpc.StatusCode.PERMISSION_DENIED
+        )
+    own = env.stub.AccessLog(
+        pb.AccessLogRequest(party=GGZ), metadata=env.md(GGZ, "privacy_officer")
+    ).entries
     assert decision in {e.decision_id for e in own} and all(e.party == GGZ for e in own)
 
 

@@ -14,6 +14,7 @@ import pytest
 from tests.integration.disclosure.conftest import (
     ASTEN,
     CELLO,
+    FARENT,
     GGZ,
     denial,
     field_violations,
@@ -252,6 +253,18 @@ def test_breach_register_records_lists_and_exports(env):
     )
     entry = [b for b in exported["breaches"] if b["breach_id"] == ref][0]
     assert entry["nature"] == "misdirected_email" and entry["subjects_affected"] == 1
+    # Each controller keeps its own register: another party's officer sees none of GGZ's.
+    other = env.md(FARENT, "privacy_officer", "fg-2")
+    assert ref not in {
+        b.breach_id
+        for b in env.stub.ListBreaches(pb.ListBreachesRequest(), metadata=other).breaches
+    }
+    assert (
+        ref
+        not in env.stub.ExportRegister(
+            pb.ExportRegisterRequest(register=pb.REGISTER_BREACHES), metadata=other
+        ).document.decode()
+    )
     no_measures = pb.Breach(nature="lost_device")
     no_measures.detected_at.FromDatetime(detected)
     assert field_violations(

@@ -1,9 +1,11 @@
 """Issue 13 in intake, over real gRPC on SQLite and PostgreSQL: the process director is one by
 the roster and directs only the nominations it took up (12.3); the judged criteria decide
 (art. 1.4, Bijlage 2); a refused consent shares nothing beyond the nominating party and its
-process director until a safety override is recorded (Bijlage 3); a nominator learns nothing
-of a known person, and repeated nominations of known persons are refused and flagged to the
-managers (point 7; Bijlage 3, GDPR art. 32)."""
+process director until a safety override is recorded (Bijlage 3); of the nominating party only
+the person who nominated reads and withdraws the nomination, and a caller without a part learns
+not even its state (Bijlage 3, 8.4c); a nominator learns nothing of a known person, and
+repeated nominations of known persons are refused and flagged to the managers (point 7;
+Bijlage 3, GDPR art. 32)."""
 
 from __future__ import annotations
 
@@ -125,9 +127,7 @@ def test_a_colleague_of_the_nominating_person_reads_and_withdraws_nothing(env):
     assert [r["status"] for r in env.rows("nominations", case_id=case_id)] == ["nominated"]
     assert env.events(case_id, ev.NOMINATION_WITHDRAWN) == []
     assert get(env, case_id, env.nominator(case_id)).nomination.nominating_party == ASTEN
-    reply = env.stub.WithdrawNomination(
-        withdraw_request(case_id), metadata=env.nominator(case_id)
-    )
+    reply = env.stub.WithdrawNomination(withdraw_request(case_id), metadata=env.nominator(case_id))
     assert reply.status == pb.NOMINATION_STATUS_WITHDRAWN
 
 
@@ -259,7 +259,9 @@ def test_a_nominator_learns_nothing_of_a_known_person(env):
             [],
         )
     # The first nominator does not learn of the second either; the process director does.
-    assert list(get(env, first.case_id, env.nominator(first.case_id)).nomination.linked_case_ids) == []
+    assert (
+        list(get(env, first.case_id, env.nominator(first.case_id)).nomination.linked_case_ids) == []
+    )
     assert list(get(env, first.case_id, env.director()).nomination.linked_case_ids) == [
         known.case_id
     ]

@@ -59,11 +59,9 @@ def record_subject_consent(
         cmd.scope, "subject.scope_categories", required=True, duplicates="merge"
     )
     validate.check_reference(cmd.document_ref, "subject.document_ref")
+    # The policy first: for an unknown case nobody has a part, so nobody learns whether it
+    # exists (8.4c).
     case = uow.cases.find(cmd.case_id)
-    if case is None:
-        raise FailedPrecondition(
-            "case_not_known", "the case is not known to disclosure", subject="subject.case_id"
-        )
     _require_part(deps, "record_consent", caller, case, cmd.case_id)
     consent = Consent(
         consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",

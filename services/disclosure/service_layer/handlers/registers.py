@@ -58,10 +58,17 @@ def record_breach(
     return breach.breach_id
 
 
+def own_breaches(uow: DisclosureUnitOfWork, caller: Caller) -> list[Breach]:
+    """Each controller keeps the register of its own breaches (Bijlage 3: "wij houden van alle
+    datalekken een registratie bij"); another party's breaches, with their case ids, are not
+    its oversight's business (ADR 0005: oversight is scoped to the controller)."""
+    return [b for b in uow.breaches.all() if b.recorded_by_party == caller.party]
+
+
 def list_breaches(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListBreaches, caller: Caller
 ) -> list[Breach]:
-    return uow.breaches.all()
+    return own_breaches(uow, caller)
 
 
 def list_processing_activities(
@@ -80,7 +87,7 @@ def export_register(
         return json.dumps(
             {
                 "register": "data breaches (GDPR art. 33(5), Bijlage 3)",
-                "breaches": [b.to_json() for b in uow.breaches.all()],
+                "breaches": [b.to_json() for b in own_breaches(uow, caller)],
             },
             indent=2,
             sort_keys=True,

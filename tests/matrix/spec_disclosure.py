@@ -1,0 +1,361 @@
+"""Disclosure's side of the authorisation matrix (issue #13, ADR 0005): every DisclosureService
+RPC on a fresh case whose persons with a part are the delegates its involved parties named
+(Bijlage 3, 16.1), whose items are provided by one of those parties, and whose controller's
+oversight is that provider's privacy officer.
+
+A fresh case is made as in production, from casework's facts (``CaseOpened`` with its process
+director, who is on the roster; ``RolesSet``, 8.4c; ``DelegateNamed``); the items, consents, log
+records, reviews and subject requests an RPC needs are made through the real RPCs when a target
+first reads their key (``_Case.__missing__``), so each RPC costs only what it needs.
+
+The persons:
+* ``delegate``: CELLO's delegate, an involved party whose information need covers the items'
+  category: reads, overrides, records and withdraws consents (8.4c, Bijlage 3). Its colleague at
+  CELLO, and a person with the same id at the uninvolved party, have no part in the case;
+* ``provider``: GGZ's person who provided the items. GGZ is the controller of its items (16.2),
+  so its privacy officer is the oversight that the log, reviews, reports and subject requests
+  about them concern (Bijlage 3, NEN 7513). For the oversight targets the framework's oversight
+  cell is GGZ's privacy officer; the ``part`` and ``colleague`` cells are GGZ's workers (the
+  person with a part in the case does not oversee it, ADR 0005).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import grpc
+
+from tests.matrix.framework import CASE, CREATE, OVERSIGHT, PARTY, PUBLIC, ServiceSpec, Target, rid
+from zorgtafel.contracts import events as ev
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+from zorgtafel.kernel.service import Platform, ServiceParts
+from zorgtafel.testing import Keys, deliver, set_party_status, set_roster
+
+# Parties of the covenant (services/governance/seed/parties.json).
+ASTEN = "00000099000000000001"  # nominates every case; its process director directs it (12.3)
+GGZ = "00000099000000000045"  # involved, provides the items (15.1) and controls them (16.2)
+CELLO = "00000099000000000038"  # involved, needs "health" (8.4c)
+FARENT = "00000099000000000042"  # active, involved in no case
+SOCIOM = "00000099000000000063"  # excluded (art. 23.2)
+
+PD = (ASTEN, "pd-1")  # the case's process director, designated on the roster (12.1, 12.3)
+PROVIDER = (GGZ, "ggz-1")  # GGZ's delegate, who provides the items
+DELEGATE = (CELLO, "cel-1")  # CELLO's delegate
+ROLES = {
+    GGZ: {"role": "mental_health", "information_need": ["health"]},
+    CELLO: {"role": "care_provider", "information_need": ["health"]},
+}
+PURPOSE = "care_coordination"
+
+
+class _Case(dict[str, Any]):
+    """A fresh case's ids and persons; what a request needs is made when it first asks (each
+    RPC has its own fresh case, so this changes nothing another RPC sees)."""
+
+    def __init__(self, makers: dict[str, Callable[[_Case], Any]], **values: Any) -> None:
+        super().__init__(**values)
+        self._makers = makers
+
+    def __missing__(self, key: str) -> Any:
+        if key not in self._makers:
+            raise KeyError(key)
+        value = self._makers[key](self)
+        self[key] = value
+        return value
+
+
+def _terms() -> common_pb2.UsageTerms:
+    return common_pb2.UsageTerms(purposes=[PURPOSE])
+
+
+def _provide(case_id: str, legal_basis: Any = pb.LEGAL_BASIS_PUBLIC_TASK) -> pb.ProvideRequest:
+    return pb.ProvideRequest(
+        request_id=rid(),
+        case_id=case_id,
+        category="health",
+        classification=pb.CLASSIFICATION_CONFIDENTIAL,
+        legal_basis=legal_basis,
+        content_type="application/json",
+        content=json.dumps({"note": "ziet wekelijks een begeleider"}).encode(),
+        terms=_terms(),
+    )
+
+
+def _subject_consent(case_id: str) -> pb.RecordConsentRequest:
+    return pb.RecordConsentRequest(
+        request_id=rid(),
+        subject=pb.SubjectConsent(
+            case_id=case_id,
+            given_by=pb.CONSENT_GIVER_SUBJECT,
+            scope_categories=["health"],
+            document_ref=f"doc:consent/{uuid.uuid4().hex[:8]}",
+        ),
+    )
+
+
+def _break_glass(case_id: str, item_id: str) -> pb.BreakGlassRequest:
+    return pb.BreakGlassRequest(
+        item_ids=[item_id],
+        purpose=PURPOSE,
+        justification="acuut gevaar voor de client",
+        consulted_colleague="cel-2",
+        client_informed="na afloop, door de begeleider",
+    )
+
+
+def _subject_request(pseudonym: str, item_id: str = "") -> pb.SubmitSubjectRequestRequest:
+    return pb.SubmitSubjectRequestRequest(
+        request_id=rid(),
+        kind=pb.SUBJECT_REQUEST_KIND_CORRECTION,
+        subject_pseudonym=pseudonym,
+        item_id=item_id,
+        document_ref=f"doc:request/{uuid.uuid4().hex[:8]}",
+    )
+
+
+def _breach() -> pb.RecordBreachRequest:
+    breach = pb.Breach(
+        nature="misdirected_email",
+        data_categories=["health"],
+        subjects_affected=1,
+        measures="ontvanger gevraagd de mail te verwijderen",
+    )
+    breach.detected_at.FromDatetime(datetime.now(timezone.utc) - timedelta(hours=2))
+    return pb.RecordBreachRequest(request_id=rid(), breach=breach)
+
+
+def setup(
+    platform: Platform, parts: ServiceParts, chan: grpc.Channel, keys: Keys
+) -> Callable[[], dict[str, Any]]:
+    for party in (ASTEN, GGZ, CELLO, FARENT):
+        set_party_status(platform, party)
+    set_party_status(platform, SOCIOM, "excluded")
+    set_roster(platform, "process_director", *PD)
+    stub = pb_grpc.DisclosureServiceStub(chan)
+
+    def md(who: tuple[str, str], role: str = "caseworker") -> Any:
+        return keys.metadata(who[0], role, who[1])
+
+    def item(r: _Case) -> str:
+        return str(stub.Provide(_provide(r["case_id"]), metadata=md(PROVIDER)).item_id)
+
+    def consent_item(r: _Case) -> str:
+        """An item resting on consent, none recorded: the safety override's ground."""
+        req = _provide(r["case_id"], pb.LEGAL_BASIS_CONSENT)
+        return str(stub.Provide(req, metadata=md(PROVIDER)).item_id)
+
+    def consent(r: _Case) -> str:
+        reply = stub.RecordConsent(_subject_consent(r["case_id"]), metadata=md(DELEGATE))
+        return str(reply.consent_id)
+
+    def read(r: _Case) -> str:
+        """CELLO's delegate read GGZ's item: a log record about the subject naming GGZ."""
+        stub.RequestDisclosure(
+            pb.RequestDisclosureRequest(
+                item_ids=[r["item"]], purpose=PURPOSE, action=pb.DISCLOSURE_ACTION_READ
+            ),
+            metadata=md(DELEGATE),
+        )
+        return str(r["pseudonym"])
+
+    def overridden(r: _Case) -> str:
+        """CELLO's delegate used the safety override on GGZ's item: a review to do."""
+        stub.BreakGlass(_break_glass(r["case_id"], r["consent_item"]), metadata=md(DELEGATE))
+        return str(r["case_id"])
+
+    def subject_request(r: _Case) -> str:
+        """A correction of GGZ's item, passed on by CELLO's delegate: addressed to GGZ."""
+        req = _subject_request(r["pseudonym"], r["item"])
+        return str(stub.SubmitSubjectRequest(req, metadata=md(DELEGATE)).subject_request_id)
+
+    makers: dict[str, Callable[[_Case], Any]] = {
+        "item": item,
+        "consent_item": consent_item,
+        "consent": consent,
+        "read": read,
+        "overridden": overridden,
+        "subject_request": subject_request,
+    }
+
+    def fresh() -> dict[str, Any]:
+        case_id = f"case-{uuid.uuid4()}"
+        pseudonym = f"psn-{uuid.uuid4().hex[:12]}"
+        deliver(
+            platform,
+            parts,
+            ev.CASE_OPENED,
+            {
+                "case_id": case_id,
+                "subject_pseudonym": pseudonym,
+                "nominating_party": ASTEN,
+                "age_band": "16_plus",
+                "invitees": [GGZ, CELLO],
+                "process_director_party": PD[0],
+                "process_director_person": PD[1],
+            },
+        )
+        deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": ROLES})
+        for party, person in (PROVIDER, DELEGATE):  # each party names its delegate (16.1)
+            deliver(
+                platform,
+                parts,
+                ev.DELEGATE_NAMED,
+                {"case_id": case_id, "party": party, "person": person},
+            )
+        return _Case(
+            makers,
+            case_id=case_id,
+            pseudonym=pseudonym,
+            pd=PD,
+            provider=PROVIDER,
+            delegate=DELEGATE,
+        )
+
+    return fresh
+
+
+TARGETS = {
+    # Art. 15.1: each party provides its own information; the item is the caller's party's own
+    # (16.2), so any active party's worker may provide it for a case disclosure knows. Providing
+    # shows nothing of the case (its other items, facts, persons) to the provider.
+    "Provide": Target(CREATE, lambda r: _provide(r["case_id"]), "caseworker", "delegate"),
+    # Art. 16.2: the provider - a party - decides over its item's use; any of its workers
+    # changes or retracts its terms, no other party (zorgtafel.disclosure.control, is_provider).
+    "SetUsageTerms": Target(
+        PARTY,
+        lambda r: pb.SetUsageTermsRequest(request_id=rid(), item_id=r["item"], terms=_terms()),
+        "caseworker",
+        "provider",
+    ),
+    "Retract": Target(
+        PARTY,
+        lambda r: pb.RetractRequest(request_id=rid(), item_id=r["item"]),
+        "caseworker",
+        "provider",
+    ),
+    # Art. 8.4c, Bijlage 3: only a person with a part in the case (here CELLO's delegate, its
+    # party needing "health") reads; its colleague and its namesake elsewhere do not.
+    "RequestDisclosure": Target(
+        CASE,
+        lambda r: pb.RequestDisclosureRequest(
+            item_ids=[r["item"]], purpose=PURPOSE, action=pb.DISCLOSURE_ACTION_READ
+        ),
+        "caseworker",
+        "delegate",
+    ),
+    # Bijlage 3: the safety override on an item resting on consent, none recorded.
+    "BreakGlass": Target(
+        CASE,
+        lambda r: _break_glass(r["case_id"], r["consent_item"]),
+        "caseworker",
+        "delegate",
+    ),
+    # Bijlage 3, ADR 0005: the subject's consent is recorded (and withdrawn) by the nominating
+    # party, the case's process director or an involved party's delegate. The delegate's party
+    # here is not the nominating party, so its colleague has no route.
+    "RecordConsent": Target(
+        CASE, lambda r: _subject_consent(r["case_id"]), "caseworker", "delegate"
+    ),
+    "WithdrawConsent": Target(
+        CASE,
+        lambda r: pb.WithdrawConsentRequest(
+            request_id=rid(), consent_id=r["consent"], document_ref="doc:withdrawal/1"
+        ),
+        "caseworker",
+        "delegate",
+    ),
+    # Oversight (ADR 0005, Bijlage 3, NEN 7513): what concerns GGZ as controller - the reviews
+    # of overrides of its items, the log records and the report about the subject it provided
+    # items of, the subject requests addressed to it - is for GGZ's privacy officer. GGZ's
+    # workers (the provider with a part, its colleague) do not oversee; the uninvolved party's
+    # privacy officer is concerned by none of it.
+    "ListReviews": Target(
+        OVERSIGHT,
+        lambda r: pb.ListReviewsRequest(case_id=r["overridden"]),
+        "caseworker",
+        "provider",
+    ),
+    # By subject: a worker may only ask for its own party's records (by provider or party).
+    "AccessLog": Target(
+        OVERSIGHT,
+        lambda r: pb.AccessLogRequest(subject_pseudonym=r["read"]),
+        "caseworker",
+        "provider",
+    ),
+    "SubjectAccessReport": Target(
+        OVERSIGHT,
+        lambda r: pb.SubjectAccessReportRequest(subject_pseudonym=r["read"]),
+        "caseworker",
+        "provider",
+    ),
+    "DecideSubjectRequest": Target(
+        OVERSIGHT,
+        lambda r: pb.DecideSubjectRequestRequest(
+            request_id=rid(),
+            subject_request_id=r["subject_request"],
+            outcome=pb.SUBJECT_REQUEST_OUTCOME_GRANTED,
+            reason="gecorrigeerd",
+        ),
+        "caseworker",
+        "provider",
+    ),
+    # PUBLIC, not OVERSIGHT: the listing is never refused, only narrowed to the requests
+    # addressed to the caller's own party (zorgtafel.disclosure.control, scoped=False), so
+    # every active party's privacy officer or auditor is served its own (here: the uninvolved
+    # party's is empty). An OK cannot tell narrowing from a leak; the narrowing is tested in
+    # the handler and integration tiers. The auditor is the role all three cells claim.
+    "ListSubjectRequests": Target(
+        PUBLIC,
+        lambda r: pb.ListSubjectRequestsRequest(subject_pseudonym=r["pseudonym"]),
+        "auditor",
+        "provider",
+        oversight_role="privacy_officer",
+    ),
+    # Any active party may pass on a subject's request (Bijlage 3: a worker or the privacy
+    # officer); it is addressed to a controller and only that one's privacy officer decides it
+    # (DecideSubjectRequest). Submitting discloses nothing.
+    "SubmitSubjectRequest": Target(
+        PUBLIC,
+        lambda r: _subject_request(r["pseudonym"]),
+        "caseworker",
+        "provider",
+        oversight_role="privacy_officer",
+    ),
+    # The registers (Bijlage 3). The policy (zorgtafel.authz, no control rule) opens them to the
+    # roles of every active party, whatever case: the processing register to everyone who works
+    # with the data; the breach register, its export and the chain check to every party's
+    # privacy officer and auditor. So PUBLIC, with a role each method admits. (The breach
+    # register lists every party's breaches; see the report on whether it should be the
+    # recording controller's own - the privacy protocol has each controller keep its own.)
+    "ListProcessingActivities": Target(
+        PUBLIC, lambda r: pb.ListProcessingActivitiesRequest(), "caseworker", "provider"
+    ),
+    "VerifyLog": Target(PUBLIC, lambda r: pb.VerifyLogRequest(), "auditor", "provider"),
+    "ListBreaches": Target(PUBLIC, lambda r: pb.ListBreachesRequest(), "auditor", "provider"),
+    "ExportRegister": Target(
+        PUBLIC,
+        lambda r: pb.ExportRegisterRequest(register=pb.REGISTER_BREACHES),
+        "auditor",
+        "provider",
+    ),
+    # A breach is recorded in the register by the recording party's privacy officer, as its own
+    # record (recorded_by_party): CREATE. An auditor (the oversight cell) does not record one.
+    "RecordBreach": Target(
+        CREATE, lambda r: _breach(), "privacy_officer", "provider", oversight_role="auditor"
+    ),
+}
+
+SPEC = ServiceSpec(
+    service="disclosure",
+    pb2=pb,
+    uninvolved=FARENT,
+    excluded=SOCIOM,
+    setup=setup,
+    targets=TARGETS,
+)
