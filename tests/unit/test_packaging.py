@@ -24,3 +24,20 @@ def test_every_folder_with_code_or_data_is_a_package(top):
         ):
             missing.append(str(folder.relative_to(REPO)))
     assert not missing, f"not shipped by a wheel (no __init__.py): {missing}"
+
+
+def test_importing_zorgtafel_loads_regopy_before_grpc_can_be_loaded():
+    """regopy's bundled allocator must come before libstdc++ users such as grpc, or every
+    policy query leaks (~1.4 MB a decision: the matrix alone grew a test process to 5 GB)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import zorgtafel.kernel.bootstrap\n"
+        "names = list(sys.modules)\n"
+        "assert 'regopy' in names and 'grpc' in names\n"
+        "assert names.index('regopy') < names.index('grpc'), 'grpc was loaded before regopy'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -239,11 +239,10 @@ grants contains sprintf("The privacy officer of controller %v decides the subjec
 }
 
 # Oversight shows only the rows that concern the caller's party (items it provided or
-# received); a query for its own party's records needs no narrowing.
+# received).
 obligations contains {"type": "restrict_to_party", "party": caller.party, "reason": "Oversight sees what concerns its own party as controller (Bijlage 3, NEN 7513)."} if {
 	permitted
 	input.operation in oversight_ops
-	not own_filter
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default (art. 16.2)."], "obligations": []}

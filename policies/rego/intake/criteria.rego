@@ -39,7 +39,7 @@ c if {
 }
 
 # Bijlage 2, fourth bullet: problems on more than one life domain (distinct domains count).
-life_domains := {d | some d in object.get(input, "life_domains", [])}
+life_domains := {domain | some domain in object.get(input, "life_domains", [])}
 
 default d := false
 
