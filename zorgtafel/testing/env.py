@@ -189,7 +189,8 @@ class ServiceEnv:
     def events(self, case_id: str, event_type: str | None = None) -> list[dict[str, Any]]:
         import json
 
-        rows = self.rows("outbox", case_id=case_id)
+        # In the order they were written (a table scan has no order on PostgreSQL).
+        rows = sorted(self.rows("outbox", case_id=case_id), key=lambda r: r["id"])
         return [
             json.loads(r["data"]) | {"_type": r["type"]}
             for r in rows
