@@ -152,6 +152,35 @@ def test_another_party_never_sees_a_stored_response(governance_uow):
     assert reply.party.name == "second"
 
 
+def test_a_colleague_replaying_a_request_gets_no_stored_response(governance_uow):
+    """Need to know by person (ADR 0005): the same party, bytes and request_id from another
+    person is refused; the first person's answer is not handed out and nothing runs twice."""
+    factory, _ = governance_uow
+    calls: list[str] = []
+
+    def effect(uow):
+        calls.append("ran")
+        return pb.GetPartyResponse(party=pb.Party(name="the process director's answer"))
+
+    def as_person(person: str) -> pb.GetPartyResponse:
+        return execute_once(
+            factory,
+            party="p",
+            person=person,
+            method="/m",
+            request=_Req("req-replayed-1", b"a"),
+            response_type=pb.GetPartyResponse,
+            effect=effect,
+        )
+
+    assert as_person("pd-1").party.name == "the process director's answer"
+    assert as_person("pd-1").party.name == "the process director's answer"  # a retry
+    with pytest.raises(FailedPrecondition) as err:
+        as_person("colleague-1")
+    assert err.value.state == "request_id_used"
+    assert calls == ["ran"]
+
+
 @pytest.mark.parametrize("bad", ["", "short", "x" * 129, "has space 123", "naïve-12345"])
 def test_a_missing_or_malformed_request_id_is_invalid_argument(governance_uow, bad):
     factory, _ = governance_uow

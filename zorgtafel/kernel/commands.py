@@ -28,9 +28,12 @@ R = TypeVar("R", bound=Message)
 U = TypeVar("U", bound=UnitOfWork)
 
 
-def _digest(method: str, request: Message) -> str:
+def _digest(method: str, person: str, request: Message) -> str:
+    # The person is part of the request: a stored response (a meeting, a consent id) is the
+    # answer to the person who asked. A colleague replaying the same bytes and request_id is
+    # refused (request_id_used), never handed the stored answer (ADR 0005: need to know).
     body = request.SerializeToString(deterministic=True)
-    return hashlib.sha256(method.encode() + b"\0" + body).hexdigest()
+    return hashlib.sha256(method.encode() + b"\0" + person.encode() + b"\0" + body).hexdigest()
 
 
 def validate_request_id(request_id: str) -> None:
@@ -70,11 +73,12 @@ def execute_once(
     response_type: type[R],
     effect: Callable[[U], R],
     case_id_of: Callable[[R], str | None] = lambda r: None,
+    person: str = "",
 ) -> R:
     # Every command message has the field; ``Message`` does not declare it.
     request_id = str(getattr(request, "request_id"))  # noqa: B009
     validate_request_id(request_id)
-    digest = _digest(method, request)
+    digest = _digest(method, person, request)
 
     with uow_factory() as uow:
         previous = _stored(uow, party, request_id, digest, response_type)
@@ -136,6 +140,7 @@ class Commands(Generic[U]):
         return execute_once(
             self._uow_factory,
             party=caller.party,
+            person=caller.person,
             method=self._prefix + rpc,
             request=request,
             response_type=response_type,
