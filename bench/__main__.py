@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import baseline, event_latency, suite_rss
+from bench import baseline, bench_accesslog, event_latency, suite_rss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -69,6 +69,10 @@ def main() -> int:
         parts["disclosure"] = lambda: bench_disclosure.run(database_url=pg)
     except ImportError:
         pass
+    parts["accesslog"] = lambda: bench_accesslog.run(database_url=pg)
+    from bench import bench_lists
+
+    parts["lists"] = lambda: bench_lists.run(database_url=pg)
     parts["event_latency"] = lambda: event_latency.run(database_url=pg)
     parts["suite_under_load"] = lambda: suite_rss.run(database_url=pg)
     for name, fn in parts.items():

@@ -54,7 +54,14 @@ def _measure(
     return samples
 
 
-def run(database_url: str = "", events: int = 60, timeout_s: float = 90.0) -> dict:
+def run(
+    database_url: str = "",
+    events: int = 500,
+    timeout_s: float = 180.0,
+    **overrides: str,
+) -> dict:
+    """``events`` samples per path (p99 needs at least 500). ``overrides`` are service settings
+    (``kafka_fetch_max_wait_ms="50"`` measures the former fetch wait)."""
     from services.governance.domain.events import PartyRegistered
     from services.intake.domain.events import CaseTriaged
     from zorgtafel.kernel.broker import LocalBroker, free_port
@@ -89,10 +96,10 @@ def run(database_url: str = "", events: int = 60, timeout_s: float = 90.0) -> di
 
     with (
         LocalBroker(free_port(), log_file=data_dir / "broker.log") as broker,
-        running_service("disclosure", data_dir, broker.bootstrap, database_url) as dis,
-        running_service("casework", data_dir, broker.bootstrap, database_url) as cw,
-        running_service("governance", data_dir, broker.bootstrap, database_url) as gov,
-        running_service("intake", data_dir, broker.bootstrap, database_url) as intake,
+        running_service("disclosure", data_dir, broker.bootstrap, database_url, **overrides) as dis,
+        running_service("casework", data_dir, broker.bootstrap, database_url, **overrides) as cw,
+        running_service("governance", data_dir, broker.bootstrap, database_url, **overrides) as gov,
+        running_service("intake", data_dir, broker.bootstrap, database_url, **overrides) as intake,
     ):
         _wait_assigned(dis)
         _wait_assigned(cw)

@@ -18,15 +18,53 @@ from pathlib import Path
 from zorgtafel.kernel.config import SERVICES
 
 
+def _migrate_in_child(service: str) -> None:
+    """Run the service's migrations in a forked child and wait for it: Alembic and Mako
+    (~10 MB) then never load in the serving process. Forked before grpc is imported (gRPC's
+    threads do not survive a fork); where that cannot be, in a fresh interpreter."""
+    import os
+    import subprocess
+
+    if "grpc" in sys.modules or not hasattr(os, "fork"):
+        subprocess.run([sys.executable, "-m", "zorgtafel.cli", "migrate", service], check=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's exit code is checked by the parent
+        code = 1
+        try:
+            code = _migrate(argparse.Namespace(service=service, quiet=True))
+        except BaseException as exc:  # noqa: BLE001 - reported, then the child exits
+            print(f"{service}: migration failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{service}: migrations failed; not serving")
+
+
+# Installed beside the suite only by developer tools (bandit, import-linter): structlog loads
+# rich and pygments when it finds them (~12 MB per process) to pretty-print, and a service
+# logs JSON. A serving process does without.
+DEV_ONLY_MODULES = ("rich", "pygments")
+
+
 def _serve(args: argparse.Namespace) -> int:
-    from zorgtafel.kernel.bootstrap import bootstrap
+    for name in DEV_ONLY_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type] # import -> ImportError
     from zorgtafel.kernel.config import Settings
     from zorgtafel.kernel.logging import configure_logging
-    from zorgtafel.kernel.registry import definition
 
     settings = Settings.from_env(args.service)
     configure_logging(settings.log_level)
-    app = bootstrap(settings, definition(args.service), run_migrations=not args.no_migrate)
+    if not args.no_migrate:
+        _migrate_in_child(args.service)
+    # Imported only now: the migration child is forked before grpc exists in this process.
+    from zorgtafel.kernel.bootstrap import bootstrap
+    from zorgtafel.kernel.registry import definition
+
+    app = bootstrap(settings, definition(args.service), run_migrations=False)
     app.install_signal_handlers()
     app.start()
     print(
@@ -48,7 +86,8 @@ def _migrate(args: argparse.Namespace) -> int:
     engine = db.make_engine(settings)
     migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
     engine.dispose()
-    print(f"{args.service}: migrated to head")
+    if not getattr(args, "quiet", False):
+        print(f"{args.service}: migrated to head")
     return 0
 
 
@@ -90,19 +129,37 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _verify_log(args: argparse.Namespace) -> int:
-    """Recompute the disclosure access log's hash chain (tamper evidence, NEN 7513)."""
+    """Verify the disclosure access log against its signed checkpoints (NEN 7513, issue #15)."""
     import json as _json
 
     from sqlalchemy import create_engine
 
     from services.disclosure.adapters.accesslog import verify
+    from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
 
+    key_file = Path(args.public_key or Path(args.data_dir) / "dev-keys/disclosure-log-signing.pub")
+    keys = [PublicKey.from_file(key_file)]
+    trusted = []
+    for path in args.checkpoint or ():
+        # A published ACCESS_LOG_CHECKPOINTED event's data (or a list of them).
+        data = _json.loads(Path(path).read_text())
+        for c in data if isinstance(data, list) else [data]:
+            trusted.append(
+                Checkpoint(
+                    c["log_id"],
+                    int(c["size"]),
+                    bytes.fromhex(c["root"]),
+                    c["signed_at"],
+                    c["key_id"],
+                    bytes.fromhex(c["signature"]),
+                )
+            )
     engine = create_engine(args.service_db)
     if engine.dialect.name != "sqlite":
         engine = engine.execution_options(schema_translate_map={None: args.schema})
     try:
         with engine.connect() as conn:
-            report = verify(conn)
+            report = verify(conn, keys, trusted)
     finally:
         engine.dispose()
     print(
@@ -112,6 +169,8 @@ def _verify_log(args: argparse.Namespace) -> int:
                 "records": report.records,
                 "first_bad_seq": report.first_bad_seq,
                 "problems": report.problems,
+                "signed_size": report.signed_size,
+                "unsigned_records": report.unsigned_records,
             }
         )
     )
@@ -157,8 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "verify-log",
-        help="verify the disclosure access log's hash chain "
-        "(exit 1 when a record was altered or removed)",
+        help="verify the disclosure access log against its signed checkpoints "
+        "(exit 1 when a record was edited, removed, inserted or reordered)",
     )
     p.add_argument(
         "--service-db",
@@ -169,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--schema",
         default="disclosure",
         help="PostgreSQL schema of the disclosure service (default: disclosure)",
+    )
+    p.add_argument(
+        "--public-key",
+        default="",
+        help="the log-signing public key (.pub, base64); default: "
+        "<data-dir>/dev-keys/disclosure-log-signing.pub",
+    )
+    p.add_argument("--data-dir", default="var")
+    p.add_argument(
+        "--checkpoint",
+        action="append",
+        help="a JSON file with published checkpoints (ACCESS_LOG_CHECKPOINTED data) held "
+        "outside the database; repeatable",
     )
     p.set_defaults(func=_verify_log)
 

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from services.casework.adapters import orm
-from services.casework.adapters.disclosure_client import DisclosureClient
+from services.casework.adapters.disclosure_client import ChannelSecurity, DisclosureClient
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain.events import REGISTRY
 from services.casework.entrypoints.consumers import on_case_triaged
@@ -27,7 +27,10 @@ def make_deps(platform: Platform) -> Deps:
     return Deps(
         policy=platform.policy,
         settings=settings,
-        disclosure=DisclosureClient(settings.disclosure_address),
+        disclosure=DisclosureClient(
+            settings.disclosure_address,
+            security=ChannelSecurity.from_settings(platform.settings),
+        ),
         roster=platform.roster,
     )
 

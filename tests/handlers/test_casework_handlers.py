@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from services.casework.bootstrap import Deps, make_deps
 from services.casework.domain import commands as c
-from services.casework.domain.model import CaseState, MeetingStatus
+from services.casework.domain.model import ActionStatus, Case, CaseState, MeetingStatus, PlanAction
 from services.casework.entrypoints import proto_mapping
+from services.casework.entrypoints.grpc_api import CaseworkServicer
 from services.casework.service_layer.handlers import (
     closing,
     common,
@@ -25,8 +26,10 @@ from services.casework.service_layer.handlers import (
     reading,
 )
 from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
+from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.policy import schemas
@@ -382,3 +385,212 @@ def test_policy_inputs_carry_every_fact_the_schemas_describe(casework, deps):
             "appointee": {"party": GGD, "person": "x", "is_party": True, "party_status": "active"},
         },
     )
+
+
+# -- ListOverdueActions over many cases (issue #16) -----------------------------------------
+def directed_cases(
+    platform,
+    n: int,
+    pd_person: str,
+    *,
+    case_director: tuple[str, str] | None = None,
+    state: CaseState = CaseState.PLAN_ACTIVE,
+    actions: tuple[tuple[int, ActionStatus], ...] = ((3, ActionStatus.OPEN),),
+    delegates: dict[str, tuple[str, ...]] | None = None,
+) -> list[str]:
+    """``n`` cases LUMENS' ``pd_person`` directs, stored through the repository, each with
+    ``actions`` as (days past due, status): negative days are not due yet."""
+    today = datetime.now(timezone.utc).date()
+    ids = []
+    with platform.uow_factory() as uow:
+        for _ in range(n):
+            case = Case(
+                f"case-{uuid.uuid4()}",
+                CaseState.OPEN,
+                LUMENS,
+                VEILIG_THUIS,
+                "ps-1",
+                "16_plus",
+                datetime.now(timezone.utc),
+                triage_invitees=(SHELTER, POLICE),
+                process_director_person=pd_person,
+            )
+            uow.cases.add(case)
+            case.state = state
+            case.delegates = dict(delegates or {})
+            if case_director:
+                case.case_director_party, case.case_director_person = case_director
+            uow.cases.save(case)
+            for days, status in actions:
+                uow.cases.add_action(
+                    PlanAction(
+                        f"act-{uuid.uuid4()}",
+                        case.case_id,
+                        1,
+                        SHELTER,
+                        "Opvangplek regelen",
+                        today - timedelta(days=days),
+                        status,
+                    )
+                )
+            ids.append(case.case_id)
+        uow.commit()
+    return ids
+
+
+def designated(platform, person: str, party: str = LUMENS) -> Caller:
+    set_roster(platform, "process_director", party, person)
+    return who(party, person, "process_director")
+
+
+def overdue_rpc(casework, deps, caller: Caller, **fields) -> pb.ListOverdueActionsResponse:
+    servicer = CaseworkServicer(deps, casework[0].uow_factory)
+    return call(servicer.ListOverdueActions, pb.ListOverdueActionsRequest(**fields), caller)
+
+
+@pytest.fixture
+def decisions_made(deps, monkeypatch) -> list[str]:
+    """The policies decided during the test, one entry per decision."""
+    made: list[str] = []
+    decide = deps.policy.decide
+
+    def counted(policy, facts):
+        made.append(policy)
+        return decide(policy, facts)
+
+    monkeypatch.setattr(deps.policy, "decide", counted)
+    return made
+
+
+def test_overdue_actions_of_10_or_200_directed_cases_take_the_same_queries_and_decisions(
+    casework, deps, decisions_made
+):
+    platform, _ = casework
+    counts = []
+    for n in (10, 200):
+        director = designated(platform, f"pd-{n}-{uuid.uuid4().hex[:8]}")
+        directed_cases(platform, n, director.person)
+        decisions_made.clear()
+        with statements() as sent:
+            reply = overdue_rpc(casework, deps, director)
+        counts.append((len(sent), len(decisions_made)))
+        assert len(reply.actions) == min(n, 100)  # the default page
+        assert bool(reply.next_page_token) is (n > 100)
+    assert counts[0] == counts[1] and limited(sent)
+    assert counts[0][1] <= 2  # one decision per relationship, not one per case
+
+
+def test_overdue_actions_of_one_case_with_10_or_200_actions_take_the_same_queries(casework, deps):
+    platform, _ = casework
+    director = designated(platform, f"pd-{uuid.uuid4().hex[:8]}")
+    counts = []
+    for n in (10, 200):
+        (case_id,) = directed_cases(
+            platform, 1, director.person, actions=((3, ActionStatus.OPEN),) * n
+        )
+        with statements() as sent:
+            reply = overdue_rpc(casework, deps, director, case_id=case_id, page_size=500)
+        counts.append(len(sent))
+        assert len(reply.actions) == n and not reply.next_page_token
+    assert counts[0] == counts[1]
+
+
+def test_overdue_list_shows_exactly_what_the_act_policy_allows_case_by_case(casework, deps):
+    """The one query against the old way: the act policy asked for every case with the case's
+    own facts (need to know by relationship, ADR 0005), for every kind of caller."""
+    platform, _ = casework
+    tag = uuid.uuid4().hex[:8]
+    pd, cd, colleague = f"pd-{tag}", f"cd-{tag}", f"pd2-{tag}"
+    revoked, other = f"gone-{tag}", f"other-{tag}"
+    for person in (pd, colleague, revoked, other):
+        set_roster(platform, "process_director", LUMENS, person)
+    population = [
+        *directed_cases(platform, 2, pd),
+        *directed_cases(platform, 1, pd, case_director=(SHELTER, cd)),
+        *directed_cases(platform, 1, other, case_director=(SHELTER, cd)),
+        *directed_cases(platform, 1, other, case_director=(LUMENS, pd)),
+        *directed_cases(platform, 1, pd, state=CaseState.MEETING_PLANNED),
+        *directed_cases(platform, 1, pd, state=CaseState.DEESCALATING),
+        *directed_cases(
+            platform,
+            1,
+            pd,
+            actions=(
+                (5, ActionStatus.DONE),
+                (-2, ActionStatus.OPEN),
+                (1, ActionStatus.IN_PROGRESS),
+            ),
+        ),
+        *directed_cases(platform, 1, other, delegates={LUMENS: (pd,), SHELTER: (cd,)}),
+        *directed_cases(platform, 1, revoked),
+        *directed_cases(platform, 1, other, case_director=(LUMENS, revoked)),
+    ]
+    set_roster(platform, "process_director", LUMENS, revoked, held=False)
+    callers = [
+        who(LUMENS, pd, "process_director"),
+        who(SHELTER, cd, "case_director"),
+        who(LUMENS, colleague, "process_director"),
+        who(LUMENS, revoked, "process_director"),
+        who(SHELTER, "someone", "caseworker"),
+        Caller(LUMENS, pd, "process_director", party_status="excluded"),
+    ]
+    today = datetime.now(timezone.utc).date()
+    for caller in callers:
+        expected = set()
+        with platform.uow_factory() as uow:
+            for case_id in population:
+                case = load_case(uow, case_id)
+                try:
+                    common.authorise(deps, uow, "list_overdue", caller, case)
+                except PermissionDenied:
+                    continue
+                if case.state in (CaseState.PLAN_ACTIVE, CaseState.DEESCALATING):
+                    expected |= {
+                        (case_id, a.action_id)
+                        for a in uow.cases.actions(case_id)
+                        if a.overdue_on(today)
+                    }
+        shown = overdue_rpc(casework, deps, caller, page_size=500).actions
+        assert {(o.case_id, o.action_id) for o in shown} == expected, caller
+    # The process director sees both active cases, the deescalating one, the one it also has
+    # a case director for, the one it directs as case director; one overdue action each.
+    mine = overdue_rpc(casework, deps, callers[0], page_size=500).actions
+    assert len(mine) == 6
+    assert all(o.days_overdue >= 1 and o.flagged_to for o in mine)
+
+
+def test_overdue_list_pages_in_a_stable_order_and_a_token_continues_only_its_own_query(
+    casework, deps
+):
+    platform, _ = casework
+    director = designated(platform, f"pd-{uuid.uuid4().hex[:8]}")
+    directed_cases(
+        platform, 12, director.person, actions=((4, ActionStatus.OPEN), (2, ActionStatus.OPEN))
+    )
+    everything = overdue_rpc(casework, deps, director, page_size=500)
+    assert len(everything.actions) == 24 and everything.next_page_token == ""
+    walked, token, pages = [], "", 0
+    while True:
+        reply = overdue_rpc(casework, deps, director, page_size=5, page_token=token)
+        walked += [(o.case_id, o.action_id) for o in reply.actions]
+        pages += 1
+        token = reply.next_page_token
+        if not token:
+            break
+    assert pages == 5 and len(reply.actions) == 4  # the last page has no token
+    assert walked == [(o.case_id, o.action_id) for o in everything.actions]
+    first = overdue_rpc(casework, deps, director, page_size=5)
+    one_case = everything.actions[0].case_id
+    digest = paging._query_digest(pb.ListOverdueActionsRequest())
+    for bad in (
+        {"case_id": one_case, "page_token": first.next_page_token},  # another query's token
+        {"page_token": "not-a-token"},
+        {"page_token": paging._encode(5, digest, ["case-1", "not-a-date", "act-1"])},
+        {"page_token": paging._encode(5, digest, ["case-1"])},
+        {"page_size": 501},
+    ):
+        with pytest.raises(InvalidArgument) as err:
+            overdue_rpc(casework, deps, director, **bad)
+        assert [f for f, _ in err.value.violations] == [
+            "page_size" if "page_size" in bad else "page_token"
+        ]

@@ -130,7 +130,7 @@ def test_an_involved_party_with_need_to_know_reads_the_item_and_the_read_is_logg
     assert [json.loads(r.content) for r in outcome.released] == [CONTENT]
     with platform.uow_factory() as uow:
         logged = audit.query_access_log(deps, uow, c.QueryAccessLog("provider", GGZ), OFFICER)
-        assert audit.verify_log(deps, uow, c.VerifyLog(), OFFICER).intact
+        assert audit.verify_log(deps, uow, c.VerifyLog(), OFFICER).report.intact
     assert [
         (r["decision_id"], r["party"], r["result"]) for r in logged if r["resource"] == item_id
     ] == [(outcome.released[0].decision_id, CELLO, "allowed")]
@@ -240,7 +240,7 @@ def test_a_refused_attempt_to_read_lands_in_the_access_log(disclosure_platform, 
         )
     with platform.uow_factory() as uow:
         logged = uow.access_log.latest("party", excluded.party)
-        assert uow.access_log.verify().intact
+        assert uow.access_log.verify(deps.log_keys).intact
     assert [(r["resource"], r["provider"], r["result"]) for r in logged] == [
         (item_id, GGZ, "denied")
     ]

@@ -11,10 +11,12 @@ import pytest
 
 from services.governance.bootstrap import Deps, make_deps
 from services.governance.domain import commands as c
-from services.governance.domain.bodies import Body
+from services.governance.domain.bodies import Body, Seat
 from services.governance.domain.decisions import ProposalKind, ProposalStatus
 from services.governance.domain.disputes import DisputeAbout
-from services.governance.domain.parties import PartyStatus
+from services.governance.domain.parties import Party, PartyKind, PartyStatus
+from services.governance.domain.roster import ProcessDirector
+from services.governance.entrypoints.grpc_api import GovernanceServicer
 from services.governance.service_layer.handlers import (
     disputes,
     membership,
@@ -23,7 +25,9 @@ from services.governance.service_layer.handlers import (
     roster,
     seats,
 )
+from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.testing import deliver, handler_platform
@@ -422,3 +426,113 @@ def test_the_process_director_forum_needs_a_designated_process_director_13_4(
             c.ResolveDispute(second.dispute_id, "x"),
             director,
         )
+
+
+# -- lists: paged in SQL, a constant number of queries (issue #16) -----------------------------
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def lists(request, tmp_path_factory):
+    """A governance of its own: the list tests add hundreds of parties, seats and directors."""
+    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with handler_platform("governance", tmp_path_factory.mktemp("lists"), url) as built:
+        platform, _ = built
+        yield platform, GovernanceServicer(platform.uow_factory, make_deps(platform))
+
+
+_added = iter(range(10**6))
+
+
+def add_rows(platform, n: int) -> None:
+    """``n`` more shelters (applicants), managers' seats and Asten process directors."""
+    now = datetime.now(timezone.utc)
+    with platform.uow_factory() as uow:
+        for _ in range(n):
+            i = next(_added)
+            uow.parties.add(
+                Party(
+                    f"{77 * 10**15 + i:020d}",
+                    f"opvang {i}",
+                    PartyKind.SHELTER,
+                    PartyStatus.APPLICANT,
+                    now,
+                )
+            )
+            uow.seats.add(Seat(f"managers.extra-{i:06d}", Body.MANAGERS, "manager", None))
+            uow.roster.add(ProcessDirector(ASTEN, f"pd-{i:06d}", now, HELMOND, "manager-1"))
+        uow.commit()
+
+
+LIST_REQUESTS = {
+    "ListParties": lambda **kw: pb.ListPartiesRequest(kind=pb.PARTY_KIND_SHELTER, **kw),
+    "ListBodies": lambda **kw: pb.ListBodiesRequest(body=pb.BODY_MANAGERS, **kw),
+    "ListProcessDirectors": lambda **kw: pb.ListProcessDirectorsRequest(party=ASTEN, **kw),
+}
+LISTED = {
+    "ListParties": lambda r: list(r.parties),
+    "ListBodies": lambda r: [s for b in r.bodies for s in b.seats],
+    "ListProcessDirectors": lambda r: list(r.process_directors),
+}
+
+
+@pytest.mark.parametrize("rpc", sorted(LIST_REQUESTS))
+def test_a_governance_list_of_10_or_200_rows_takes_the_same_queries(lists, rpc):
+    platform, servicer = lists
+    add_rows(platform, 10)
+    counts, sizes = [], []
+    for more in (0, 190):
+        add_rows(platform, more)
+        with statements() as sent:
+            reply = call(getattr(servicer, rpc), LIST_REQUESTS[rpc](page_size=500), CHAIR)
+        counts.append(len(sent))
+        sizes.append(len(LISTED[rpc](reply)))
+    assert sizes[1] == min(sizes[0] + 190, 500)  # the largest page
+    assert counts[0] == counts[1]
+    if rpc != "ListBodies":  # bodies are the covenant's three: its seats come whole
+        assert limited(sent)
+
+
+@pytest.mark.parametrize("rpc", ["ListParties", "ListProcessDirectors"])
+def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_query(lists, rpc):
+    platform, servicer = lists
+    add_rows(platform, 23)
+    request, listed = LIST_REQUESTS[rpc], LISTED[rpc]
+
+    def walk(size: int) -> tuple[list, int]:
+        walked, token, pages = [], "", 0
+        while True:
+            reply = call(getattr(servicer, rpc), request(page_size=size, page_token=token), CHAIR)
+            walked += listed(reply)
+            pages += 1
+            token = reply.next_page_token  # the last page has none
+            if not token:
+                return walked, pages
+
+    small, pages = walk(7)
+    large, _ = walk(500)
+    assert small == large and pages == -(-len(large) // 7)
+    assert len({x.SerializeToString() for x in small}) == len(small) >= 23
+    first = call(getattr(servicer, rpc), request(page_size=7), CHAIR)
+    other = (
+        pb.ListPartiesRequest(kind=pb.PARTY_KIND_POLICE, page_token=first.next_page_token)
+        if rpc == "ListParties"
+        else pb.ListProcessDirectorsRequest(party=HELMOND, page_token=first.next_page_token)
+    )
+    with pytest.raises(InvalidArgument) as err:
+        call(getattr(servicer, rpc), other, CHAIR)
+    assert [f for f, _ in err.value.violations] == ["page_token"]
+
+
+def test_bodies_are_paged_each_with_all_its_seats(lists):
+    _, servicer = lists
+    pages, token = [], ""
+    while True:
+        reply = call(
+            servicer.ListBodies, pb.ListBodiesRequest(page_size=1, page_token=token), CHAIR
+        )
+        pages.append([b.body for b in reply.bodies])
+        token = reply.next_page_token
+        if not token:
+            break
+    assert pages == [[pb.BODY_REGIONAL_BOARD], [pb.BODY_PARTNER_COUNCIL], [pb.BODY_MANAGERS]]
+    whole = call(servicer.ListBodies, pb.ListBodiesRequest(), CHAIR)
+    managers = call(servicer.ListBodies, pb.ListBodiesRequest(body=pb.BODY_MANAGERS), CHAIR)
+    assert list(managers.bodies) == [whole.bodies[2]] and len(managers.bodies[0].seats) > 0

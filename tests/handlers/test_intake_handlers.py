@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import pytest
 
+from services.intake.adapters.probing import ProbeLog
 from services.intake.bootstrap import Deps, make_deps
 from services.intake.domain.assessment import Judged, JudgedCriteria
 from services.intake.domain.commands import (
@@ -38,6 +39,7 @@ from services.intake.domain.vocabulary import (
     Routing,
     Status,
 )
+from services.intake.entrypoints.grpc_api import IntakeServicer
 from services.intake.service_layer.handlers import (
     assessment,
     nominations,
@@ -45,8 +47,11 @@ from services.intake.service_layer.handlers import (
     routing,
     triage,
 )
+from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
@@ -341,3 +346,46 @@ def test_a_nominator_learns_nothing_of_a_link_and_probing_is_refused_and_flagged
         assert listed.flag_id == flag.flag_id
         with pytest.raises(PermissionDenied):
             oversight.probing_flags(deps, uow, ListProbingFlags(), DIRECTOR)
+
+
+# -- ListProbingFlags: paged in SQL, a constant number of queries (issue #16) -----------------
+def flags_added(platform: Platform, n: int) -> None:
+    at = utcnow()
+    with platform.uow_factory() as uow:
+        log = ProbeLog(uow)
+        for i in range(n):
+            log.flag(POLICE, f"prober-{i}", 5, timedelta(hours=1), at - timedelta(seconds=i % 17))
+        uow.commit()
+
+
+def probing_flags_rpc(intake, caller: Caller, **fields) -> pb.ListProbingFlagsResponse:
+    platform, _parts, deps = intake
+    servicer = IntakeServicer(deps, platform.uow_factory, Commands(platform.uow_factory, "t"))
+    return call(servicer.ListProbingFlags, pb.ListProbingFlagsRequest(**fields), caller)
+
+
+def test_probing_flags_of_10_or_200_take_the_same_queries_and_page_newest_first(intake):
+    platform, _parts, _deps = intake
+    counts = []
+    for n in (10, 190):
+        flags_added(platform, n)
+        with statements() as sent:
+            reply = probing_flags_rpc(intake, MANAGER, page_size=500)
+        counts.append(len(sent))
+    assert len(reply.flags) == 200 and not reply.next_page_token
+    assert counts[0] == counts[1] and limited(sent)
+    walked, token = [], ""
+    while True:
+        page = probing_flags_rpc(intake, MANAGER, page_size=30, page_token=token)
+        walked += [f.flag_id for f in page.flags]
+        token = page.next_page_token
+        if not token:
+            break
+    assert walked == [f.flag_id for f in reply.flags]
+    times = [f.flagged_at.ToDatetime() for f in reply.flags]
+    assert times == sorted(times, reverse=True)
+    with pytest.raises(InvalidArgument) as err:
+        probing_flags_rpc(intake, MANAGER, page_token=page.next_page_token or "x")
+    assert [f for f, _ in err.value.violations] == ["page_token"]
+    with pytest.raises(PermissionDenied):
+        probing_flags_rpc(intake, DIRECTOR)

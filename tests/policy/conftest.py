@@ -25,10 +25,10 @@ def embedded() -> EmbeddedEngine:
 
 
 @pytest.fixture(scope="session")
-def opa_double(embedded):
-    from opa_double import OpaDouble
+def opa_double():
+    from opa_double import OpaDouble, RegorusPolicy
 
-    with OpaDouble(embedded) as double:
+    with OpaDouble(RegorusPolicy(POLICY_DIR)) as double:
         yield double
 
 

@@ -199,3 +199,48 @@ def test_cli_test_subcommand(tmp_path, capsys):
     )
     code, out = _run(["policy", "--policy-dir", str(tmp_path), "test"], capsys)
     assert code == 0 and out.strip().endswith("1 passed, 0 failed")
+
+
+def _two_packages(tmp_path):
+    (tmp_path / "p.rego").write_text(
+        "package zorgtafel.p\nimport rego.v1\n# art. 16.2\nallow if input.x == 1\n"
+    )
+    (tmp_path / "p_test.rego").write_text(
+        "package zorgtafel.p_test\nimport rego.v1\n"
+        "test_ok if {\n  data.zorgtafel.p.allow with input.x as 1\n}\n"
+        'test_error if {\n  object.get(null, "a", 1) == 1\n}\n'
+    )
+    (tmp_path / "q_test.rego").write_text(
+        "package zorgtafel.q_test\nimport rego.v1\ntest_other if {\n  true\n}\n"
+    )
+    return tmp_path
+
+
+def test_runner_filters_by_pattern_and_package(tmp_path):
+    directory = _two_packages(tmp_path)
+    lines = []
+    assert testing.main([str(directory), "--run", "ok$"], out=lines.append) == 0
+    assert lines[-1] == "1 passed, 0 failed" and "test_ok" in lines[0]
+    lines = []
+    assert testing.main([str(directory), "--package", "zorgtafel.q"], out=lines.append) == 0
+    assert lines[-1] == "1 passed, 0 failed" and "test_other" in lines[0]
+
+
+def test_runner_shows_the_error_with_file_and_line(tmp_path):
+    lines = []
+    code = testing.main([str(_two_packages(tmp_path)), "--run", "test_error"], out=lines.append)
+    assert code == 1
+    failure = next(line for line in lines if line.startswith("FAIL"))
+    assert "p_test.rego:7" in failure and "object.get" in failure
+
+
+def test_runner_fails_a_test_the_engines_disagree_on(tmp_path):
+    # object.union merges nested objects (OPA, regorus); regopy 1.5.2 replaces them.
+    (tmp_path / "u_test.rego").write_text(
+        "package zorgtafel.u_test\nimport rego.v1\n"
+        'test_union_is_deep if {\n  object.union({"a": {"b": 1}}, {"a": {"c": 2}}) == {"a": {"b": 1, "c": 2}}\n}\n'
+    )
+    lines = []
+    assert testing.main([str(tmp_path)], out=lines.append) == 1
+    assert "engines disagree: regorus passed, regopy failed" in lines[0]
+    assert lines[-1] == "0 passed, 1 failed"

@@ -193,3 +193,84 @@ def test_claims_are_matched_whole_a_trailing_newline_does_not_pass(idp, field):
     token = jwt.encode(claims(**{field: value}), private, algorithm="ES256")
     with pytest.raises(Unauthenticated):
         verifier.verify(token)
+
+
+# -- the verified-token cache (issue #16) -------------------------------------------------------
+@pytest.fixture
+def counted_decode(monkeypatch):
+    """Counts the signature checks (``jwt.decode``) a verifier really does."""
+    calls = []
+    real = jwt.decode
+
+    def decode(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", decode)
+    return calls
+
+
+def public_of(private: bytes) -> bytes:
+    return (
+        serialization.load_pem_private_key(private, None)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+def test_a_verified_token_is_checked_once_until_it_expires(idp, counted_decode):
+    private, _ = idp
+    clock = [time.time()]
+    verifier = TokenVerifier(public_of(private), "idp", "zorgtafel", clock=lambda: clock[0])
+    token = jwt.encode(claims(exp=int(clock[0]) + 60), private, algorithm="ES256")
+    first = verifier.verify(token)
+    assert verifier.verify(token) == first and verifier.verify(token) == first
+    assert len(counted_decode) == 1
+    clock[0] += 61  # past the token's exp: never answered from the cache again
+    verifier.verify(token)  # (the real clock still accepts it: verified afresh)
+    assert len(counted_decode) == 2
+
+
+def test_a_refused_token_is_refused_every_time(idp, counted_decode):
+    private, _ = idp
+    verifier = TokenVerifier(public_of(private), "idp", "zorgtafel")
+    token = jwt.encode(claims(iss="evil"), private, algorithm="ES256")
+    for _ in range(2):
+        with pytest.raises(Unauthenticated):
+            verifier.verify(token)
+    assert len(counted_decode) == 2
+
+
+def test_the_token_cache_is_bounded_least_recently_used_first(idp, counted_decode):
+    private, _ = idp
+    verifier = TokenVerifier(public_of(private), "idp", "zorgtafel", cache_size=2)
+    tokens = [jwt.encode(claims(sub=f"p{i}"), private, algorithm="ES256") for i in range(3)]
+    for token in tokens:
+        verifier.verify(token)
+    assert len(counted_decode) == 3
+    verifier.verify(tokens[2])  # still cached
+    assert len(counted_decode) == 3
+    verifier.verify(tokens[0])  # pushed out by the third
+    assert len(counted_decode) == 4
+
+
+def test_per_call_checks_stay_outside_the_cache(idp):
+    private, _ = idp
+    verifier = TokenVerifier(public_of(private), "idp", "zorgtafel")
+    auth = Authenticator(verifier, "mtls")
+    token = jwt.encode(claims(), private, algorithm="ES256")
+    md = {"authorization": f"Bearer {token}"}
+    same = make_cert([(NameOID.SERIAL_NUMBER, OIN)])
+    assert auth.authenticate(md, same).party == OIN  # the token is now cached
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(md, make_cert([(NameOID.SERIAL_NUMBER, "00000099000000000001")]))
+    with pytest.raises(Unauthenticated):
+        auth.authenticate(md, same, authorization_headers=2)
+
+
+def test_cached_claims_cannot_be_changed_by_a_caller(idp):
+    private, _ = idp
+    verifier = TokenVerifier(public_of(private), "idp", "zorgtafel")
+    token = jwt.encode(claims(), private, algorithm="ES256")
+    with pytest.raises(TypeError):
+        verifier.verify(token)["party"] = "00000099000000000001"  # type: ignore[index]

@@ -1,12 +1,15 @@
 """Nothing lost, nothing twice, at the kernel's level: idempotent commands and consumers on a
-real (SQLite) database, no broker needed."""
+real (SQLite) database, and the relay's judgement of what a broker lost; no broker needed."""
 
 from __future__ import annotations
 
+import uuid
 from collections import namedtuple
 from functools import partial
 
 import pytest
+from kafka import TopicPartition
+from kafka.partitioner import DefaultPartitioner
 from sqlalchemy import func, select
 
 from services.governance.adapters import orm
@@ -20,6 +23,8 @@ from zorgtafel.kernel.commands import execute_once
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.kafka import StablePartitioner
+from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.schema import party_status_consumption, service_metadata
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 from zorgtafel.kernel.wire import to_kafka
@@ -257,3 +262,174 @@ def test_a_malformed_event_is_kept_as_a_dead_letter_not_dropped(projection):
     rec = Record("zorgtafel.governance.v1", 0, 7, b"k", b"not json", [("ce_id", b"x")])
     assert consumer.handle_record(rec) == "dead_letter"
     assert count(engine, tables["dead_letters"]) == 1
+
+
+def sent_rows(engine, placed: list[tuple[int, int]]) -> list[str]:
+    """Outbox rows the broker acknowledged at (partition, offset); returns their event ids."""
+    table = orm.tables["outbox"]
+    ids = [f"ev-{uuid.uuid4().hex[:12]}" for _ in placed]
+    with engine.begin() as conn:
+        for event_id, (p, o) in zip(ids, placed, strict=True):
+            conn.execute(
+                table.insert().values(
+                    event_id=event_id,
+                    topic="t",
+                    key="k",
+                    type="x",
+                    source="s",
+                    time=utcnow(),
+                    data="{}",
+                    created_at=utcnow(),
+                    sent_at=utcnow(),
+                    partition=p,
+                    offset=o,
+                    attempts=0,
+                )
+            )
+    return ids
+
+
+def unsent(engine) -> set[str]:
+    table = orm.tables["outbox"]
+    with engine.connect() as conn:
+        rows = conn.execute(select(table.c.event_id).where(table.c.sent_at.is_(None)))
+        return set(rows.scalars())
+
+
+class BrokerHolds:
+    """What a broker holds, record by record, as ``kafka.HeldRecords`` reports it."""
+
+    def __init__(self, held: dict[tuple[int, int], str], answers: int = 99) -> None:
+        self.held = held  # (partition, offset) -> event id
+        self.answers = answers  # how many checks it answers before going "unknown"
+        self.asked: list[list] = []
+
+    def __call__(self, samples):
+        self.asked.append(list(samples))
+        if len(self.asked) > self.answers:
+            return {s: "unknown" for s in samples}
+        return {s: "held" if self.held.get(s[1:3]) == s[3] else "lost" for s in samples}
+
+
+def relay_on(engine) -> OutboxRelay:
+    return OutboxRelay(engine, orm.tables["outbox"], lambda: None)  # type: ignore[arg-type]
+
+
+def test_only_the_partition_that_lost_a_record_is_published_again(governance_uow):
+    _, engine = governance_uow
+    p0 = sent_rows(engine, [(0, 0), (0, 1), (0, 2)])
+    p1 = sent_rows(engine, [(1, 0), (1, 1)])
+    broker = BrokerHolds({(0, 0): p0[0], (0, 2): p0[2], (1, 0): p1[0]})  # (1, 1) is gone
+    relay = relay_on(engine)
+    assert relay.republish_if_broker_lost_records(broker) == 2
+    assert unsent(engine) == set(p1)
+    assert relay.republished_total == 2
+
+
+def test_records_that_are_all_held_are_not_published_again(governance_uow):
+    _, engine = governance_uow
+    ids = sent_rows(engine, [(0, 0), (0, 1), (0, 2), (2, 7)])
+    broker = BrokerHolds({(0, 0): ids[0], (0, 1): ids[1], (0, 2): ids[2], (2, 7): ids[3]})
+    relay = relay_on(engine)
+    assert relay.republish_if_broker_lost_records(broker) == 0
+    assert unsent(engine) == set() and relay.checks_total == 1
+    # The sample is bounded: the lowest and the highest offset of each partition.
+    assert {s[1:3] for s in broker.asked[0]} == {(0, 0), (0, 2), (2, 7)}
+
+
+def test_a_partition_emptied_and_refilled_is_noticed_by_its_oldest_row(governance_uow):
+    """A broker restarted on memory storage: a new event took offset 0 again, and the newest
+    acknowledged row is held; the old row that claims offset 0 is not."""
+    _, engine = governance_uow
+    old = sent_rows(engine, [(0, 0), (0, 1)])
+    new = sent_rows(engine, [(0, 0)])
+    broker = BrokerHolds({(0, 0): new[0], (0, 1): "another event"})
+    assert relay_on(engine).republish_if_broker_lost_records(broker) == 3
+    assert unsent(engine) == set(old) | set(new)
+
+
+def test_a_loss_not_confirmed_by_a_second_look_changes_nothing(governance_uow):
+    _, engine = governance_uow
+    sent_rows(engine, [(0, 0), (0, 5)])
+    broker = BrokerHolds({}, answers=1)  # "lost", then no answer in time
+    relay = relay_on(engine)
+    assert relay.republish_if_broker_lost_records(broker) == 0
+    assert len(broker.asked) == 2 and unsent(engine) == set()
+
+
+class _Cluster:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def partitions_for_topic(self, topic):
+        return set(range(self.n))
+
+
+KEYS = [f"case-{i}".encode() for i in range(200)]
+
+
+def placement(partitioner, partitions: int) -> list[int]:
+    return [partitioner.partition("t", None, k, None, None, _Cluster(partitions)) for k in KEYS]
+
+
+def test_a_key_keeps_its_partition_when_the_broker_reports_more_partitions():
+    scope = uuid.uuid4().hex  # a broker of its own
+    before = placement(StablePartitioner(scope), 3)
+    assert placement(StablePartitioner(scope), 4) == before  # a producer made again, too
+    assert set(before) == {0, 1, 2}
+    # Kafka's default partitioner over 3 partitions: the placement the topic always had.
+    assert before == [
+        DefaultPartitioner().partition("t", None, k, None, None, _Meta(3)) for k in KEYS
+    ]
+
+
+def test_keys_are_placed_as_by_kafkas_partitioner_over_the_partitions_a_topic_has():
+    six = placement(StablePartitioner(uuid.uuid4().hex), 6)  # Strimzi's KafkaTopic: 6
+    assert six == [DefaultPartitioner().partition("t", None, k, None, None, _Meta(6)) for k in KEYS]
+
+
+class _Meta:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def topics(self):
+        return {"t"}
+
+    def partitions_for_topic(self, topic):
+        return set(range(self.n))
+
+    def available_partitions_for_topic(self, topic):
+        return set(range(self.n))
+
+
+class _Assigned:
+    """A Kafka consumer's view of its partitions: high watermark and position of each."""
+
+    def __init__(self, seen: dict[int, tuple[int | None, int]]) -> None:
+        self.seen = seen
+
+    def assignment(self):
+        return {TopicPartition("t", p) for p in self.seen}
+
+    def highwater(self, tp):
+        return self.seen[tp.partition][0]
+
+    def position(self, tp, timeout_ms=None):
+        return self.seen[tp.partition][1]
+
+
+def test_consumer_lag_is_reported_per_partition_and_never_negative():
+    from zorgtafel.kernel.metrics import Metrics
+
+    metrics = Metrics("test")
+    consumer = EventConsumer(["t"], {}, None, None, metrics=metrics, lag_alert=500)  # type: ignore[arg-type]
+    # 0: 40 records behind; 1: tansu's batch-counted watermark below the position; 2: no fetch yet
+    consumer._report_lag(_Assigned({0: (100, 60), 1: (11, 14), 2: (None, 0)}))
+    lag = {
+        s.labels["partition"]: s.value
+        for m in metrics.registry.collect()
+        if m.name == "zorgtafel_consumer_lag"
+        for s in m.samples
+    }
+    assert lag == {"0": 40.0, "1": 0.0}
+    assert metrics.registry.get_sample_value("zorgtafel_consumer_lag_alert_threshold") == 500

@@ -19,6 +19,7 @@ from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer
 from zorgtafel.kernel.outbox import OutboxRelay
+from zorgtafel.kernel.parties import PartyDirectory
 from zorgtafel.kernel.service import Periodic, ServiceDefinition
 from zorgtafel.kernel.uow import UnitOfWork
 from zorgtafel.policy.engine import PolicyEngine
@@ -49,6 +50,8 @@ class App:
     broker_check: BrokerCheck
     tasks: tuple[Periodic, ...] = ()
     owns_policy: bool = False
+    # The kernel's party projection in memory (None in governance, which reads its own table).
+    parties: PartyDirectory | None = None
     stopped: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
 

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from concurrent import futures
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy.engine import Engine
 
-from zorgtafel.kernel import db, kafka, migrate
+from zorgtafel.kernel import db, kafka
 from zorgtafel.kernel.app import App
 from zorgtafel.kernel.auth import Authenticator, TokenVerifier
 from zorgtafel.kernel.casekeys import CaseKeys
@@ -30,7 +31,7 @@ from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
-from zorgtafel.kernel.parties import PartyDirectory
+from zorgtafel.kernel.parties import DEFAULT_SEED_PARTIES_FILE, PartyDirectory, seeded_party_ids
 from zorgtafel.kernel.roster import NoRoster, Roster
 from zorgtafel.kernel.schema import party_status_consumption
 from zorgtafel.kernel.service import Platform, ServiceDefinition
@@ -80,6 +81,10 @@ def make_platform(
     monitor (the handler test tier) outbox rows wait and health checks are not watched."""
     engine = engine if engine is not None else db.make_engine(settings)
     if run_migrations:
+        # Alembic (and Mako) only where migrations run: ``zorgtafel serve`` migrates in a
+        # short-lived child process, so the serving process never holds them.
+        from zorgtafel.kernel import migrate
+
         migrate.upgrade(
             engine, definition.metadata, definition.versions_dir, settings.effective_schema
         )
@@ -99,9 +104,10 @@ def make_platform(
         wake=wake,
         keys=case_keys,
     )
-    directory = (
-        PartyDirectory(engine, tables["party_directory"]) if "party_directory" in tables else None
-    )
+    directory = None
+    if "party_directory" in tables:
+        directory = PartyDirectory(engine, tables["party_directory"], _expected_parties(settings))
+        directory.follow(session_factory)
     platform = Platform(
         settings=settings,
         uow_factory=uow_factory,
@@ -145,7 +151,7 @@ def bootstrap(
         partial(kafka.make_producer, settings),
         interval_s=settings.relay_interval_s,
         metrics=metrics,
-        end_offsets=kafka.EndOffsets(settings),
+        **kafka.relay_options(settings),
     )
     health_servicer = health.HealthServicer(experimental_non_blocking=True)
     broker_check = BrokerCheck(partial(kafka.make_admin, settings))
@@ -185,6 +191,7 @@ def bootstrap(
             partial(kafka.make_subscribed_consumer, settings),
             metrics=metrics,
             tracer=tracer,
+            **kafka.consumer_options(settings),
         )
 
     verifier = TokenVerifier.from_file(
@@ -196,7 +203,15 @@ def bootstrap(
     authenticator = Authenticator(verifier, settings.auth_mode)
     party_status = parts.party_status or platform.party_status
     interceptor = ZorgtafelInterceptor(
-        authenticator, gate, party_status, metrics, tracer, parts.on_refused
+        authenticator,
+        gate,
+        party_status,
+        metrics,
+        tracer,
+        parts.on_refused,
+        # The kernel's projection may not have heard of a party yet; governance's own table
+        # is the source, so there "unknown" is the policy's to refuse.
+        unknown_is_unavailable=parts.party_status is None,
     )
     server = grpc.server(
         futures.ThreadPoolExecutor(
@@ -233,6 +248,9 @@ def bootstrap(
     monitor.serve_names(names)
     if directory is not None and parts.party_status is None:
         monitor.add_check("parties_known", directory.known)
+    monitor.add_check("policy", partial(policy_healthy, policy))
+    if consumer is not None:
+        monitor.add_check("consumer_assigned", partial(consumer_assigned, consumer))
     for name, check in parts.health_checks.items():
         monitor.add_check(name, check)
     ops_app = create_ops_app(settings.service, monitor, metrics, parts.ops_routes)
@@ -256,10 +274,54 @@ def bootstrap(
         tasks=parts.tasks,
         owns_policy=owns_policy,
         stopped=platform.stopped,
+        parties=directory if parts.party_status is None else None,
     )
     for hook in parts.on_start:
         hook()
     return app
+
+
+def _expected_parties(settings: Settings) -> frozenset[str]:
+    """The covenant's seeded parties, which this service must know before it is ready."""
+    path = settings.setting("seed_parties_file")
+    if path.lower() == "none":
+        return frozenset()
+    return seeded_party_ids(Path(path) if path else DEFAULT_SEED_PARTIES_FILE)
+
+
+# A harmless authz question: the engine answers it only when it is up and has compiled.
+_PROBE = {
+    "method": "/grpc.health.v1.Health/Check",
+    "principal": {
+        "party": "00000000000000000000",
+        "person": "readiness-probe",
+        "role": "probe",
+        "authenticated_by": "dev_token",
+        "party_status": "unknown",
+    },
+    "resource": {},
+}
+
+
+def policy_healthy(policy: PolicyEngine) -> bool:
+    """Readiness of the policy engine: its own ``healthy()`` (every entrypoint compiled, the
+    OPA sidecar answering) when it has one, else one real decision must come back (an OPA
+    that is down raises, so the service is not ready)."""
+    healthy = getattr(policy, "healthy", None)
+    if callable(healthy):
+        return bool(healthy())
+    policy.decide("zorgtafel.authz", _PROBE)
+    return True
+
+
+def consumer_assigned(consumer: EventConsumer) -> bool:
+    """Readiness: the event consumer has its partitions (before that no fact arrives)."""
+    assigned = getattr(consumer, "assigned", None)
+    if isinstance(assigned, threading.Event):
+        return assigned.is_set()
+    if callable(assigned):
+        return bool(assigned())
+    return bool(assigned)
 
 
 def _unknown_party(_party_id: str) -> str:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -38,10 +39,29 @@ def free_port() -> int:
         return port
 
 
+def service_topics(partitions: int = 3) -> dict[str, int]:
+    """Every service's topic with its partition count."""
+    from zorgtafel.contracts.events import TOPIC
+
+    return {topic: partitions for topic in TOPIC.values()}
+
+
 class LocalBroker:
-    def __init__(self, port: int = 9092, host: str = "127.0.0.1", log_file: Path | None = None):
+    """``topics`` (default: every service's topic, 3 partitions) are created each time the
+    broker starts, right after its port opens: tansu keeps no topic across a restart and
+    auto-creates one with 4 partitions for the first client that asks, and clients still
+    connected from before the restart ask within a second."""
+
+    def __init__(
+        self,
+        port: int = 9092,
+        host: str = "127.0.0.1",
+        log_file: Path | None = None,
+        topics: Mapping[str, int] | None = None,
+    ):
         self.host, self.port = host, port
         self._log_file = log_file
+        self._topics = dict(service_topics() if topics is None else topics)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -74,10 +94,29 @@ class LocalBroker:
             if self.process.poll() is not None:
                 raise RuntimeError(f"broker exited with code {self.process.returncode}")
             if port_open(self.host, self.port):
+                self._create_topics()
                 return self
-            time.sleep(0.1)
+            time.sleep(0.01)  # short: clients from before a restart are reconnecting too
         self.stop()
         raise TimeoutError("broker did not open its port")
+
+    def _create_topics(self) -> None:
+        if not self._topics:
+            return
+        from kafka import KafkaAdminClient
+
+        from zorgtafel.kernel.kafka import create_topics
+
+        admin = KafkaAdminClient(
+            bootstrap_servers=[self.bootstrap], client_id="zorgtafel-local-broker"
+        )
+        try:
+            for partitions in sorted(set(self._topics.values())):
+                names = [t for t, n in self._topics.items() if n == partitions]
+                # A topic a client asked for first was auto-created: its count stays.
+                create_topics(admin, names, partitions)
+        finally:
+            admin.close()
 
     def stop(self, timeout: float = 5.0) -> None:
         if self.process and self.process.poll() is None:

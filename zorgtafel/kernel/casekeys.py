@@ -12,7 +12,7 @@ from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, ins
 from sqlalchemy.orm import Session
 
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
-from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.errors import FailedPrecondition, Unavailable
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import utcnow
 
@@ -62,7 +62,12 @@ class CaseKeys:
     def get(self, session: Session, case_id: str) -> bytes:
         key = self.find(session, case_id)
         if key is None:
-            raise Unavailable("the case's data key is gone: its data cannot be read")
+            # Crypto-shredded (the case was purged or erased): final, so not UNAVAILABLE, which
+            # a client would retry for ever.
+            raise FailedPrecondition(
+                "case_erased",
+                "the case's data was erased (its key destroyed): none of it can be read",
+            )
         return key
 
     def get_or_create(self, session: Session, case_id: str) -> bytes:

@@ -24,6 +24,7 @@ _KERNEL_VARIABLES = frozenset(
     for n in (
         "DATA_DIR",
         "DATABASE_URL",
+        "DATABASE_URL_FILE",
         "DATABASE_SCHEMA",
         "KAFKA_BOOTSTRAP",
         "KAFKA_SECURITY_PROTOCOL",
@@ -154,7 +155,7 @@ class Settings:
         return cls(
             service=service,
             data_dir=Path(get("DATA_DIR", "var")),
-            database_url=get("DATABASE_URL"),
+            database_url=get("DATABASE_URL") or _read_secret_file(get("DATABASE_URL_FILE")),
             database_schema=get("DATABASE_SCHEMA"),
             kafka_bootstrap=get("KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
             kafka_security_protocol=get("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT"),
@@ -189,3 +190,14 @@ class Settings:
                 if k.startswith("ZORGTAFEL_") and k not in _KERNEL_VARIABLES
             },
         )
+
+
+def _read_secret_file(path: str) -> str:
+    """A credential mounted as a file (a Kubernetes Secret volume): kept out of the process
+    environment, where every process of the same user could read it."""
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"ZORGTAFEL_DATABASE_URL_FILE cannot be read: {exc.strerror}") from exc

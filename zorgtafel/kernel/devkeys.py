@@ -1,5 +1,6 @@
-"""Development keys and tokens: an ES256 identity-provider key pair and the services'
-encryption keys under ``<data_dir>/dev-keys``. Production mounts real ones from Secrets."""
+"""Development keys and tokens: an ES256 identity-provider key pair, the services' encryption
+keys and their access-log signing keys (Ed25519, ``<service>-log-signing.key`` with its
+``.pub``) under ``<data_dir>/dev-keys``. Production mounts real ones from Secrets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from zorgtafel.kernel.accesslog.checkpoint import write_key_file
 from zorgtafel.kernel.config import SERVICES
 
 
@@ -39,6 +41,9 @@ def ensure_dev_keys(data_dir: Path) -> Path:
         if not enc.exists():
             enc.write_text(base64.b64encode(os.urandom(32)).decode() + "\n")
             os.chmod(enc, 0o600)
+        signing = keys / f"{service}-log-signing.key"
+        if not signing.exists():
+            write_key_file(signing)
     return keys
 
 

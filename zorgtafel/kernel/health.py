@@ -1,5 +1,7 @@
-"""Readiness that follows the real dependencies: the database answers ``SELECT 1`` and the
-broker answers a metadata request. The gRPC health service, ``/readyz`` and the
+"""Readiness that means ready: the database answers ``SELECT 1``, the broker answers a
+metadata request, and the kernel's own checks pass (``bootstrap``): every party of the
+covenant's seed is known, the policy engine answers with its entrypoints compiled, the event
+consumer has its partitions; services add theirs. The gRPC health service, ``/readyz`` and the
 ``zorgtafel_ready`` gauge all read the same monitor; nothing says SERVING by default."""
 
 from __future__ import annotations
@@ -80,7 +82,13 @@ class HealthMonitor:
             ),
         )
         if state != self._state:
-            log.info("readiness_changed", database=state.database, broker=state.broker)
+            log.info(
+                "readiness_changed",
+                ready=state.ready,
+                database=state.database,
+                broker=state.broker,
+                failing=list(state.failing),
+            )
         self._state = state
         self._set(state.ready)
         return state

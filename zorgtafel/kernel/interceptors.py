@@ -17,7 +17,7 @@ from opentelemetry.trace import SpanKind, Tracer
 
 from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.auth import Authenticator, Principal
-from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, ZorgtafelError
+from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable, ZorgtafelError
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.grpc_errors import to_status
 from zorgtafel.kernel.logging import get_logger
@@ -81,8 +81,11 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         metrics: Metrics | None = None,
         tracer: Tracer | None = None,
         on_refused: Callable[[callcontext.RefusedCall], None] | None = None,
+        *,
+        unknown_is_unavailable: bool = False,
     ) -> None:
         self._tracer = tracer
+        self._unknown_is_unavailable = unknown_is_unavailable
         self._on_refused = on_refused
         self._auth = authenticator
         self._gate = gate
@@ -136,6 +139,14 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             authorization_headers=_authorization_headers(context),
         )
         status = self._party_status(principal.party)
+        if status == "unknown" and self._unknown_is_unavailable:
+            # A projection that has not heard of a party yet is missing a fact, not refusing
+            # one: the party's registration may be on its way (a fresh start, an accession).
+            # Retryable; excluded and withdrawn parties are known and refused by the policy.
+            raise Unavailable(
+                "the calling party is not known to this service yet (its registration may "
+                "still be on its way): retry"
+            )
         decision = self._gate.decide(
             "zorgtafel.authz",
             {

@@ -12,6 +12,7 @@ import sys
 from typing import Protocol, TextIO, cast
 
 import structlog
+import structlog.tracebacks
 from structlog.typing import EventDict, FilteringBoundLogger, WrappedLogger
 
 SENSITIVE_KEYS = frozenset(
@@ -66,7 +67,9 @@ def configure_logging(level: str = "INFO", stream: TextSink | None = None) -> No
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             redact_sensitive,
-            structlog.processors.dict_tracebacks,
+            # Frames without their local variables: structlog's default (dict_tracebacks) writes
+            # every frame's locals, and a handler's locals hold names, dates of birth, content.
+            _EXCEPTION_FRAMES,
             structlog.processors.JSONRenderer(),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
@@ -82,6 +85,11 @@ def configure_logging(level: str = "INFO", stream: TextSink | None = None) -> No
         ),
         cache_logger_on_first_use=False,
     )
+
+
+_EXCEPTION_FRAMES = structlog.processors.ExceptionRenderer(
+    structlog.tracebacks.ExceptionDictTransformer(show_locals=False, use_rich=False)
+)
 
 
 def get_logger(name: str) -> FilteringBoundLogger:

@@ -41,3 +41,28 @@ class Metrics:
             ["policy", "result"],
             registry=self.registry,
         )
+        # Events (issue #16): relay loss checks and consumer lag.
+        self.events_republished = Counter(
+            "zorgtafel_events_republished",
+            "Outbox rows published again because the broker lost acknowledged records",
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "zorgtafel_consumer_lag",
+            "Records in a partition after the consumer's position (high watermark - position;"
+            " on tansu a lower bound: its high watermark counts batches, not records)",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.consumer_lag_alert = Gauge(
+            "zorgtafel_consumer_lag_alert_threshold",
+            "The consumer lag above which an alert fires (ZORGTAFEL_CONSUMER_LAG_ALERT)",
+            registry=self.registry,
+        )
+        self.event_delivery_seconds = Histogram(
+            "zorgtafel_event_delivery_seconds",
+            "From the record's timestamp (the relay's send) to the event's effect committed",
+            ["topic"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+            registry=self.registry,
+        )

@@ -1,6 +1,7 @@
 """The Flask ops app of every service: ``/healthz`` (the process is alive), ``/readyz``
-(database and broker reachable), ``/metrics`` (Prometheus). Services add their own routes
-(governance serves policy bundles) through ``extra_routes``."""
+(database and broker reachable, every seeded party known, policy engine and event consumer
+ready: ``failing`` names what is not), ``/metrics`` (Prometheus). Services add their own
+routes (governance serves policy bundles) through ``extra_routes``."""
 
 from __future__ import annotations
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from zorgtafel.kernel.logging import get_logger
@@ -26,8 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
 
 log = get_logger(__name__)
 
-# (topic, partition) pairs -> how far the broker says each reaches (``kafka.EndOffsets``)
-EndOffsetsFn = Callable[[set[tuple[str, int]]], Mapping[tuple[str, int], int]]
+# An acknowledged record (topic, partition, offset, event id) -> "held", "lost", "expired" or
+# "unknown" (``kafka.HeldRecords``)
+Acked = tuple[str, int, int, str]
+HeldRecordsFn = Callable[[Sequence[Acked]], Mapping[Acked, str]]
 
 
 class OutboxRelay:
@@ -41,12 +43,11 @@ class OutboxRelay:
         batch_size: int = 200,
         metrics: Metrics | None = None,
         keep_sent_s: float = 7 * 24 * 3600,
-        end_offsets: EndOffsetsFn | None = None,
+        held_records: HeldRecordsFn | None = None,
         check_every_s: float = 5.0,
     ) -> None:
-        self._end_offsets = end_offsets
+        self._held_records = held_records
         self._check_every = check_every_s
-        self._next_check = 0.0
         self._keep_sent_s = keep_sent_s
         self._next_housekeeping = 0.0
         self._engine = engine
@@ -59,22 +60,35 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._checker: threading.Thread | None = None
         self.published_total = 0
+        self.republished_total = 0  # rows marked unsent because the broker lost them
+        self.checks_total = 0  # broker checks that reached a verdict for every sample
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
         self._thread.start()
+        if self._held_records is not None:
+            # Its own thread: a check waits on the broker and must never hold up publishing.
+            self._checker = threading.Thread(
+                target=self._check_loop, name="outbox-broker-check", daemon=True
+            )
+            self._checker.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self._wake.set()
-        if self._thread:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._checker):
+            if thread:
+                thread.join(timeout)
         if self._producer is not None:
             try:
                 self._producer.close(timeout=2)
             except Exception:  # noqa: BLE001
                 pass
+        close = getattr(self._held_records, "close", None)
+        if close is not None:
+            close()
 
     def wake(self) -> None:
         """Called after a commit that wrote events, so they leave without waiting a tick."""
@@ -83,10 +97,11 @@ class OutboxRelay:
     def _run(self) -> None:
         backoff = self._interval
         while not self._stop.is_set():
+            # Cleared before looking, so a commit during the publish wakes the next round.
+            self._wake.clear()
             try:
                 sent = self.publish_pending()
                 self._housekeeping()
-                self._check_broker()
                 backoff = self._interval
                 if sent:
                     continue
@@ -95,7 +110,13 @@ class OutboxRelay:
                 self._reset_producer()
                 backoff = min(max(backoff * 2, 0.5), 5.0)
             self._wake.wait(backoff)
-            self._wake.clear()
+
+    def _check_loop(self) -> None:
+        while not self._stop.wait(self._check_every):
+            try:
+                self.republish_if_broker_lost_records()
+            except Exception as exc:  # noqa: BLE001 - a broker outage: try at the next check
+                log.warning("outbox_broker_check_failed", error=type(exc).__name__)
 
     def _reset_producer(self) -> None:
         if self._producer is not None:
@@ -105,23 +126,61 @@ class OutboxRelay:
                 pass
         self._producer = None
 
-    def republish_if_broker_lost_records(self, end_offsets: EndOffsetsFn) -> int:
-        """Compare what the broker holds with what it acknowledged to us. A partition whose
-        end offset is at or below an offset it once acknowledged has lost records (an
-        in-memory broker restarted, a topic recreated): mark that partition's sent rows unsent,
-        so they are published again in order; consumers skip the ones they already applied.
-        Returns how many rows were marked."""
+    def acknowledged_sample(self) -> list[Acked]:
+        """Per partition, the sent rows at the lowest and the highest acknowledged offset.
+        The highest finds a lost tail; the lowest finds a partition emptied and refilled (a
+        broker restarted on memory storage, a topic recreated) even after newer rows were
+        acknowledged at low offsets again: two rows then claim one offset, one of them wrong."""
         o = self._outbox
+        sent = (o.c.sent_at.is_not(None), o.c.offset.is_not(None), o.c.partition.is_not(None))
+        span = (
+            select(
+                o.c.topic.label("t"),
+                o.c.partition.label("p"),
+                func.min(o.c.offset).label("lo"),
+                func.max(o.c.offset).label("hi"),
+            )
+            .where(*sent)
+            .group_by(o.c.topic, o.c.partition)
+            .subquery()
+        )
+        query = (
+            select(o.c.topic, o.c.partition, o.c.offset, o.c.event_id)
+            .join(
+                span,
+                and_(
+                    o.c.topic == span.c.t,
+                    o.c.partition == span.c.p,
+                    or_(o.c.offset == span.c.lo, o.c.offset == span.c.hi),
+                ),
+            )
+            .where(*sent)
+        )
         with self._engine.connect() as conn:
-            acked = conn.execute(
-                select(o.c.topic, o.c.partition, func.max(o.c.offset))
-                .where(o.c.sent_at.is_not(None), o.c.offset.is_not(None))
-                .group_by(o.c.topic, o.c.partition)
-            ).all()
-        if not acked:
+            return [(t, int(p), int(off), e) for t, p, off, e in conn.execute(query).all()]
+
+    def republish_if_broker_lost_records(self, held_records: HeldRecordsFn | None = None) -> int:
+        """Compare what the broker holds with what it acknowledged to us, record by record
+        (``acknowledged_sample``). A partition that lost an acknowledged record (an in-memory
+        broker restarted, a topic recreated, an unclean leader election) has its sent rows
+        marked unsent, so they are published again in order; consumers skip the ones they
+        already applied. A loss is asked twice before acting on it. Returns how many rows were
+        marked."""
+        check = held_records or self._held_records
+        if check is None:
             return 0
-        ends = end_offsets({(t, p) for t, p, _ in acked})
-        lost = [(t, p) for t, p, highest in acked if ends.get((t, p), 0) <= highest]
+        sample = self.acknowledged_sample()
+        if not sample:
+            return 0
+        verdicts = check(sample)
+        suspect = [a for a in sample if verdicts.get(a) == "lost"]
+        if suspect:
+            again = check(suspect)
+            suspect = [a for a in suspect if again.get(a) == "lost"]
+        if all(verdicts.get(a) in ("held", "expired", "lost") for a in sample):
+            self.checks_total += 1
+        lost = sorted({(t, p) for t, p, _, _ in suspect})
+        o = self._outbox
         marked = 0
         for topic, partition in lost:
             with self._engine.begin() as conn:
@@ -134,14 +193,11 @@ class OutboxRelay:
             log.warning(
                 "broker_lost_acknowledged_events", partitions=len(lost), republishing=marked
             )
+            self.republished_total += marked
+            if self._metrics is not None:
+                self._metrics.events_republished.inc(marked)
             self.wake()
         return marked
-
-    def _check_broker(self) -> None:
-        if self._end_offsets is None or time.monotonic() < self._next_check:
-            return
-        self._next_check = time.monotonic() + self._check_every
-        self.republish_if_broker_lost_records(self._end_offsets)
 
     def _housekeeping(self) -> None:
         """Sent rows are kept a while (for audits of what left, and re-publishing after a

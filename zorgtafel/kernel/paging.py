@@ -2,8 +2,9 @@
 ``page_token`` bound to the query it continues, so a token from another query (another filter,
 another caller's view) is refused instead of skipping or repeating results.
 
-The token is the offset into the query's ordered results and a digest of the query; it carries
-no personal data and grants nothing: every page is authorised like the first.
+The token is the offset into the query's ordered results and a digest of the query (for a list
+paged in SQL by key, ``window``, also the sort key of the last row shown: ids and dates); it
+carries no personal data and grants nothing: every page is authorised like the first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from google.protobuf.message import Message
@@ -32,9 +34,24 @@ def _query_digest(request: Message) -> str:
     return hashlib.sha256(query.SerializeToString(deterministic=True)).hexdigest()[:24]
 
 
-def _encode(offset: int, digest: str) -> str:
-    raw = json.dumps({"o": offset, "q": digest}, separators=(",", ":")).encode()
+def _encode(offset: int, digest: str, after: list[str] | None = None) -> str:
+    data: dict[str, object] = {"o": offset, "q": digest}
+    if after is not None:
+        data["k"] = after
+    raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_key(token: str) -> tuple[str, ...] | None:
+    """The sort key a token continues after (None: an offset token); call after ``_decode``
+    accepted the token."""
+    padded = token + "=" * (-len(token) % 4)
+    key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii"))).get("k")
+    if key is None:
+        return None
+    if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+        raise InvalidArgument("page_token", "not a token of this query: start again without one")
+    return tuple(key)
 
 
 def _decode(token: str, digest: str) -> int:
@@ -66,3 +83,49 @@ def page(items: Sequence[T], request: Message) -> tuple[Sequence[T], str]:
     chunk = items[offset : offset + size]
     end = offset + len(chunk)
     return chunk, (_encode(end, digest) if end < len(items) else "")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A page of a list paged in SQL: the query fetches ``limit`` (one row more than it shows,
+    so whether another page follows is known without a count), after the sort key ``after``
+    of the previous page's last row when the list pages by key (keyset: as cheap on the last
+    page as on the first, and no row skipped or repeated when rows come and go), else from
+    ``offset``."""
+
+    offset: int
+    size: int
+    digest: str
+    after: tuple[str, ...] | None = None
+
+    @property
+    def limit(self) -> int:
+        return self.size + 1
+
+    def cut(
+        self, rows: Sequence[T], key: Callable[[T], tuple[str, ...]] | None = None
+    ) -> tuple[Sequence[T], str]:
+        """The rows shown (at most ``size`` of the ``limit`` fetched) and the next page's
+        token ("" when this is the last); with ``key``, the token carries the sort key of the
+        last row shown (ids and dates, never content)."""
+        if len(rows) <= self.size:
+            return rows, ""
+        shown = rows[: self.size]
+        after = list(key(shown[-1])) if key is not None else None
+        return shown, _encode(self.offset + self.size, self.digest, after)
+
+
+def window(request: Message) -> Window:
+    """The page ``request`` asks for, its ``page_size`` and ``page_token`` checked as ``page``
+    checks them (a token of another query is INVALID_ARGUMENT)."""
+    size = getattr(request, "page_size")  # noqa: B009 - declared by each list request
+    if size < 0 or size > MAX_PAGE_SIZE:
+        raise InvalidArgument(
+            "page_size", f"0 (the default, {DEFAULT_PAGE_SIZE}) to {MAX_PAGE_SIZE}"
+        )
+    digest = _query_digest(request)
+    token = getattr(request, "page_token")  # noqa: B009
+    if not token:
+        return Window(0, size or DEFAULT_PAGE_SIZE, digest)
+    offset = _decode(token, digest)
+    return Window(offset, size or DEFAULT_PAGE_SIZE, digest, _decode_key(token))

@@ -19,7 +19,7 @@ def _policy_dir(args: argparse.Namespace) -> Path:
 def _test(args: argparse.Namespace) -> int:
     from zorgtafel.policy import testing
 
-    return testing.main([str(_policy_dir(args))])
+    return testing.run(_policy_dir(args), testing.options_from(args))
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -74,7 +74,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     commands = policy.add_subparsers(dest="policy_command", required=True)
 
-    commands.add_parser("test", help="run every test_ rule in *_test.rego").set_defaults(func=_test)
+    test = commands.add_parser(
+        "test", help="run every test_ rule in *_test.rego on regorus and regopy"
+    )
+    from zorgtafel.policy.testing import add_arguments
+
+    add_arguments(test)
+    test.set_defaults(func=_test)
     commands.add_parser("lint", help="syntax and style checks").set_defaults(func=_lint)
 
     explain = commands.add_parser("explain", help="explain one decision for a privacy officer")

@@ -95,3 +95,33 @@ def merge(base: Mapping[str, Any], extra: Mapping[str, Any] | None) -> dict[str,
         else:
             merged[key] = value
     return merged
+
+
+_DATA_REF = re.compile(r"\bdata\.([A-Za-z_][\w.]*)")
+
+
+def closure(mods: list[Module], packages: list[str]) -> list[Module]:
+    """The modules of ``packages`` and of every package they refer to (``data.<pkg>...``).
+
+    Why: rego-cpp compiles every module of an interpreter on each query build, so an interpreter
+    that holds only what its package needs compiles faster and is smaller.
+    """
+    known = {m.package for m in mods}
+    wanted: set[str] = set()
+    stack = list(packages)
+    while stack:
+        package = stack.pop()
+        if package in wanted:
+            continue
+        wanted.add(package)
+        for module in mods:
+            if module.package != package:
+                continue
+            for ref in _DATA_REF.findall(module.text):
+                parts = ref.split(".")
+                for end in range(len(parts), 0, -1):
+                    candidate = ".".join(parts[:end])
+                    if candidate in known:
+                        stack.append(candidate)
+                        break
+    return [m for m in mods if m.package in wanted]

@@ -1,30 +1,41 @@
-"""The Rego test runner: every ``test_`` rule in every ``*_test.rego``, via regopy.
+"""The Rego test runner: every ``test_`` rule in every ``*_test.rego``, through two engines.
 
-Run it as ``python -m zorgtafel.policy.testing [POLICY_DIR]`` or ``zorgtafel policy test``.
-It prints one line per test and a last line exactly ``N passed, M failed``; the exit status is
-non-zero when a test fails or no test was found.
+Run it as ``zorgtafel policy test [--run PATTERN] [--package PKG]`` (or ``python -m
+zorgtafel.policy.testing``). Each test runs on regorus (the Rust engine: fast, and its errors
+name file:line, so its message is the one shown) and on regopy (rego-cpp, the engine the services
+embed). A test passes only when its rule is exactly ``true`` on both; a test whose outcome differs
+between the engines fails as "engines disagree". The last line is exactly ``N passed, M failed``;
+the exit status is non-zero when a test fails or none was found.
 
-A test passes only when its rule evaluates to exactly ``true``: regopy reports a rule whose
-value is ``false`` as undefined, so "not true" is the only safe reading of a failure.
+The regopy leg is expensive: rego-cpp compiles every ``with`` site of a test package against
+every input-dependent rule it reaches (a package can take a minute and gigabytes). So each test
+package runs in its own process (a crash or a blow-up costs that package only), with only the
+modules it needs (``sources.closure``), ``--jobs`` at a time, each capped at ``--regopy-mem-mb``
+of address space and ``--regopy-timeout`` seconds. A package that exceeds its cap is reported
+("regopy: not evaluated") and counted on a line of its own; its tests are still decided by
+regorus. ``--regopy-mem-mb 0`` removes the cap; ``--no-regopy`` skips the leg.
 """
 
 from __future__ import annotations
 
+import argparse
+import concurrent.futures
 import json
 import os
 import re
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable
 
 from zorgtafel.policy import sources
 
-if TYPE_CHECKING:  # pragma: no cover - annotations only
-    from regopy import Interpreter
-
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
+
+DEFAULT_JOBS = 2
+DEFAULT_MEM_MB = 1800  # polled every 50 ms: stays under 2 GB
+DEFAULT_TIMEOUT_S = 40.0
 
 
 @dataclass(frozen=True)
@@ -41,149 +52,276 @@ class TestResult:
         return f"{status}  {self.file}: {self.package}.{self.name}{suffix}"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One engine's answer for one test: passed, or why not (error text, or the value seen)."""
+
+    passed: bool
+    detail: str = ""
+
+
 def test_rules(module: sources.Module) -> list[str]:
     """The test rule names of a module, in file order, each once (a rule may have many bodies)."""
     return list(dict.fromkeys(_TEST_RULE.findall(module.text)))
 
 
-def _interpreter(mods: Iterable[sources.Module], data: dict[str, Any]) -> Interpreter:
+def _selected(
+    mods: list[sources.Module], run: str | None, package: str | None
+) -> list[tuple[sources.Module, str]]:
+    pattern = re.compile(run) if run else None
+    chosen = []
+    for module in mods:
+        if not module.is_test:
+            continue
+        if package and not (
+            module.package == package
+            or module.package == f"{package}_test"
+            or module.package.startswith(f"{package}.")
+        ):
+            continue
+        for name in test_rules(module):
+            if pattern is None or pattern.search(f"{module.package}.{name}"):
+                chosen.append((module, name))
+    return chosen
+
+
+def _error_text(exc: BaseException, limit: int = 600) -> str:
+    # regorus appends a Rust stack trace; the message before it names file:line:column.
+    text = str(exc).split("Stack backtrace:")[0].strip()
+    text = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+_REGOPY_ERROR = re.compile(r"\(error \d+:([^|\s]+)\|(\d+)\|\d+\s+\(errormsg \d+:([^)]*)\)")
+
+
+def regopy_error_text(text: str, limit: int = 400) -> str:
+    """regopy's S-expression error as ``file@offset: message`` (it gives byte offsets, not lines)."""
+    found = _REGOPY_ERROR.findall(text)
+    if found:
+        text = "; ".join(f"{file} at byte {offset}: {message}" for file, offset, message in found)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _seen(value: Any) -> str:
+    if value is None:
+        return "undefined"
+    shown = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return f"value {shown[:300]}"
+
+
+# --- regorus leg --------------------------------------------------------------------------------
+
+
+def _regorus_leg(
+    policy_dir: Path, mods: list[sources.Module], chosen: list[tuple[sources.Module, str]]
+) -> dict[tuple[str, str], Outcome]:
+    os.environ.setdefault("RUST_BACKTRACE", "0")
+    import regorus
+
+    engine = regorus.Engine()
+    try:
+        for module in mods:
+            engine.add_policy(module.name, module.text)
+        engine.add_data_json(json.dumps(sources.data_document(policy_dir), ensure_ascii=False))
+    except Exception as exc:  # noqa: BLE001 - does not parse: every chosen test fails with why
+        why = Outcome(False, f"error: {_error_text(exc)}")
+        return {(m.package, n): why for m, n in chosen}
+    engine.set_input_json("{}")
+    outcomes = {}
+    for module, name in chosen:
+        try:
+            value = engine.eval_rule(f"data.{module.package}.{name}")
+        except Exception as exc:  # noqa: BLE001 - an evaluation error fails this test only
+            outcomes[(module.package, name)] = Outcome(False, f"error: {_error_text(exc)}")
+            continue
+        passed = value is True
+        outcomes[(module.package, name)] = Outcome(passed, "" if passed else _seen(value))
+    return outcomes
+
+
+# --- regopy leg ---------------------------------------------------------------------------------
+
+
+def _regopy_package(policy_dir: Path, package: str, names: list[str]) -> dict[str, Outcome]:
+    """In the child process: the package's tests on regopy, one query for the package document.
+
+    Why one query: regopy compiles per query (all the package's `with` sites each time), and
+    sequential `with` queries on one interpreter accumulate state until they hang.
+    """
     from regopy import Interpreter
 
-    interpreter = Interpreter()
-    for module in mods:
-        interpreter.add_module(module.name, module.text)
-    interpreter.add_data_json(_json(data))
-    # Tests supply their own input with `with`; an empty document keeps them independent.
-    interpreter.set_input_term("{}")
-    return interpreter
-
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, sort_keys=True)
-
-
-def run_tests(policy_dir: Path, isolate: bool = True) -> list[TestResult]:
-    """Run every test package; each in its own process unless ``isolate`` is False.
-
-    Why processes: rego-cpp can crash the interpreter (segfault) on some `with` patterns; a
-    crash must fail that package's tests, not take the runner and every other result with it.
-    Each package is compiled with all rule modules but only its own test modules.
-    """
     mods = sources.modules(policy_dir, tests=True)
-    packages = list(dict.fromkeys(m.package for m in mods if m.is_test))
-    if not isolate:
-        data = sources.data_document(policy_dir)
-        return [
-            r
-            for p in packages
-            for r in _run_package(_package_modules(mods, p), data, p, _tests_of(mods, p))
-        ]
-    return [r for p in packages for r in _run_isolated(policy_dir, p, _tests_of(mods, p))]
+    needed = sources.closure(mods, [package])
+    interpreter = Interpreter()
+    for module in needed:
+        interpreter.add_module(module.name, module.text)
+    interpreter.add_data_json(json.dumps(sources.data_document(policy_dir), ensure_ascii=False))
+    interpreter.set_input_term("{}")
+    output = interpreter.query(f"data.{package}")
+    if output.ok() and output.results and isinstance(output.results[0].expressions[0], dict):
+        document = output.results[0].expressions[0]
+        return {
+            n: Outcome(
+                document.get(n) is True, "" if document.get(n) is True else _seen(document.get(n))
+            )
+            for n in names
+        }
+    # The document as a whole failed (one rule raised): each test on its own, for its message.
+    outcomes = {}
+    for name in names:
+        single = interpreter.query(f"data.{package}.{name}")
+        if not single.ok():
+            outcomes[name] = Outcome(False, f"error: {regopy_error_text(str(single))}")
+            continue
+        values = [r.expressions[0] for r in single.results if r.expressions]
+        outcomes[name] = Outcome(
+            values == [True], "" if values == [True] else _seen(values[0] if values else None)
+        )
+    return outcomes
 
 
-def _tests_of(mods: list[sources.Module], package: str) -> list[sources.Module]:
-    return [m for m in mods if m.is_test and m.package == package]
+def _rss_mb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
-def _package_modules(mods: list[sources.Module], package: str) -> list[sources.Module]:
-    return [m for m in mods if not m.is_test or m.package == package]
+def _regopy_isolated(
+    policy_dir: Path, package: str, names: list[str], mem_mb: int, timeout_s: float
+) -> dict[str, Outcome] | str:
+    """The package's regopy outcomes, or why there are none (crash, memory cap, timeout).
 
+    The cap is on resident memory, watched from here (an address-space rlimit would count the
+    allocator's reservations, not what the process uses).
+    """
+    import time
 
-def _run_isolated(
-    policy_dir: Path, package: str, in_package: list[sources.Module]
-) -> list[TestResult]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
     command = [
         sys.executable,
         "-m",
         "zorgtafel.policy.testing",
-        "--package",
+        "--child",
         package,
         str(policy_dir),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
-    results = []
-    for line in done.stdout.splitlines():
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as child:
+        assert child.stdin is not None
+        child.stdin.write("\n".join(names))
+        child.stdin.close()
+        deadline = time.monotonic() + timeout_s
+        over = ""
+        while child.poll() is None:
+            if time.monotonic() > deadline:
+                over = f"regopy: not evaluated (over the {timeout_s:g} s budget of its test leg)"
+            elif mem_mb > 0 and _rss_mb(child.pid) > mem_mb:
+                over = f"regopy: not evaluated (over the {mem_mb} MB cap of its test leg)"
+            if over:
+                child.kill()
+                child.wait()
+                return over
+            time.sleep(0.05)
+        stdout = child.stdout.read() if child.stdout else ""
+        stderr = child.stderr.read() if child.stderr else ""
+    outcomes = {}
+    for line in stdout.splitlines():
         if line.startswith("{"):
-            results.append(TestResult(**json.loads(line)))
-    if done.returncode not in (0, 1) or not results:
-        why = (
-            f"the evaluator crashed (exit {done.returncode})"
-            if done.returncode not in (0, 1)
-            else "no result"
-        )
-        tail = done.stderr.strip().splitlines()[-1:] if done.stderr.strip() else []
-        return [
-            TestResult(m.name, package, n, False, " ".join([why] + tail)[:300])
-            for m in in_package
-            for n in test_rules(m)
-        ]
-    return results
+            record = json.loads(line)
+            outcomes[record["name"]] = Outcome(record["passed"], record["detail"])
+    if child.returncode != 0 or set(outcomes) != set(names):
+        tail = stderr.strip().splitlines()[-1:] if stderr.strip() else []
+        return " ".join([f"regopy: the evaluator failed (exit {child.returncode})"] + tail)[:300]
+    return outcomes
 
 
 def _child(policy_dir: Path, package: str) -> int:
-    mods = sources.modules(policy_dir, tests=True)
+    names = [n for n in sys.stdin.read().split() if n]
     try:
-        results = _run_package(
-            _package_modules(mods, package),
-            sources.data_document(policy_dir),
-            package,
-            _tests_of(mods, package),
-        )
+        outcomes = _regopy_package(policy_dir, package, names)
     except Exception as exc:  # noqa: BLE001 - does not compile: every test of the package fails with the error
-        results = [
-            TestResult(m.name, package, n, False, f"error: {str(exc)[:300]}")
-            for m in _tests_of(mods, package)
-            for n in test_rules(m)
-        ]
-    for result in results:
-        print(json.dumps(asdict(result)), flush=True)
-    return 0 if all(r.passed for r in results) else 1
+        outcomes = {n: Outcome(False, f"error: {regopy_error_text(str(exc))}") for n in names}
+    for name, outcome in outcomes.items():
+        print(json.dumps({"name": name, **asdict(outcome)}, ensure_ascii=False), flush=True)
+    return 0
 
 
-def _run_package(
-    mods: Iterable[sources.Module],
-    data: dict[str, Any],
-    package: str,
-    in_package: list[sources.Module],
-) -> list[TestResult]:
-    # One query per test package. Why: regopy 1.5.2 compiles per query (seconds for a package
-    # full of `with`), and sequential queries on one interpreter that use `with` accumulate state
-    # until they hang. Evaluating the package document once avoids both.
-    output = _interpreter(mods, data).query(f"data.{package}")
-    document = output.results[0].expressions[0] if output.ok() and output.results else None
-    results = []
-    for module in in_package:
-        for name in test_rules(module):
-            if isinstance(document, dict):
-                passed = document.get(name) is True
-                results.append(
-                    TestResult(
-                        module.name,
-                        package,
-                        name,
-                        passed,
-                        "" if passed else "undefined or not true",
-                    )
+# --- both ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    run: str | None = None
+    package: str | None = None
+    regopy: bool = True
+    jobs: int = DEFAULT_JOBS
+    regopy_mem_mb: int = DEFAULT_MEM_MB
+    regopy_timeout_s: float = DEFAULT_TIMEOUT_S
+
+
+def run_tests(
+    policy_dir: Path, options: Options | None = None
+) -> tuple[list[TestResult], list[str]]:
+    """Every chosen test's result, and notes (regopy packages that could not be evaluated)."""
+    options = options or Options()
+    mods = sources.modules(policy_dir, tests=True)
+    chosen = _selected(mods, options.run, options.package)
+    primary = _regorus_leg(policy_dir, mods, chosen)
+    by_package: dict[str, list[str]] = {}
+    for module, name in chosen:
+        by_package.setdefault(module.package, []).append(name)
+    secondary: dict[str, dict[str, Outcome] | str] = {}
+    if options.regopy and by_package:
+        # The most expensive packages first, so the slowest one does not start last.
+        order = sorted(by_package, key=lambda p: -len(by_package[p]))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            futures = {
+                p: pool.submit(
+                    _regopy_isolated,
+                    policy_dir,
+                    p,
+                    by_package[p],
+                    options.regopy_mem_mb,
+                    options.regopy_timeout_s,
                 )
-            else:
-                # The package as a whole failed (e.g. one rule raised): isolate each test.
-                results.append(_run_one(_interpreter(mods, data), module, name))
-    return results
-
-
-def _run_one(interpreter: Interpreter, module: sources.Module, name: str) -> TestResult:
-    output = interpreter.query(f"data.{module.package}.{name}")
-    if not output.ok():
-        return TestResult(
-            module.name, module.package, name, False, f"error: {str(output).strip()[:300]}"
-        )
-    values = [result.expressions[0] for result in output.results if result.expressions]
-    if values == [True]:
-        return TestResult(module.name, module.package, name, True)
-    return TestResult(module.name, module.package, name, False, "undefined or not true")
+                for p in order
+            }
+            secondary = {p: f.result() for p, f in futures.items()}
+    results, notes = [], []
+    for package, leg in secondary.items():
+        if isinstance(leg, str):
+            notes.append(f"NOTE  {package}: {leg}; its tests are decided by regorus alone")
+    for module, name in chosen:
+        first = primary[(module.package, name)]
+        answers = secondary.get(module.package)
+        second = answers.get(name) if isinstance(answers, dict) else None
+        result = TestResult(module.name, module.package, name, first.passed, first.detail)
+        if second is not None and second.passed != first.passed:
+            result = replace(
+                result,
+                passed=False,
+                detail=(
+                    "engines disagree: regorus "
+                    + ("passed" if first.passed else f"failed ({first.detail})")
+                    + ", regopy "
+                    + ("passed" if second.passed else f"failed ({second.detail})")
+                ),
+            )
+        results.append(result)
+    return results, notes
 
 
 def summary(results: list[TestResult]) -> str:
@@ -191,21 +329,73 @@ def summary(results: list[TestResult]) -> str:
     return f"{passed} passed, {len(results) - passed} failed"
 
 
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zorgtafel policy test", description=__doc__.split("\n")[0])
+    add_arguments(p)
+    p.add_argument("policy_dir", nargs="?", default=None)
+    return p
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--run", default=None, help="only tests whose <package>.<name> matches this regex"
+    )
+    p.add_argument("--package", default=None, help="only this test package (or its policy package)")
+    p.add_argument(
+        "--no-regopy", action="store_true", help="regorus only (skip the embedded engine)"
+    )
+    p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help="regopy processes at a time")
+    p.add_argument(
+        "--regopy-mem-mb",
+        type=int,
+        default=DEFAULT_MEM_MB,
+        help="address-space cap per regopy process (0: none)",
+    )
+    p.add_argument(
+        "--regopy-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT_S,
+        help="seconds per regopy test package",
+    )
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    return Options(
+        run=args.run,
+        package=args.package,
+        regopy=not args.no_regopy,
+        jobs=args.jobs,
+        regopy_mem_mb=args.regopy_mem_mb,
+        regopy_timeout_s=args.regopy_timeout,
+    )
+
+
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args[:1] == ["--package"]:
-        return _child(Path(args[2]) if len(args) > 2 else sources.default_policy_dir(), args[1])
-    policy_dir = Path(args[0]) if args else sources.default_policy_dir()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["--child"]:
+        directory = Path(args_list[2]) if len(args_list) > 2 else sources.default_policy_dir()
+        return _child(directory, args_list[1])
+    args = parser().parse_args(args_list)
+    return run(
+        Path(args.policy_dir) if args.policy_dir else sources.default_policy_dir(),
+        options_from(args),
+        out,
+    )
+
+
+def run(policy_dir: Path, options: Options, out: Callable[[str], None] = print) -> int:
     from zorgtafel.policy.errors import rego_error_text
 
     try:
-        results = run_tests(policy_dir)
+        results, notes = run_tests(policy_dir, options)
     except Exception as exc:  # noqa: BLE001 - unreadable policy dir and the like: report it, do not trace back
         out(f"ERROR  cannot run the policy tests in {policy_dir}: {rego_error_text(exc)}")
         out("0 passed, 1 failed")
         return 1
     for result in results:
         out(result.line())
+    for note in notes:
+        out(note)
     out(summary(results))
     return 0 if results and all(r.passed for r in results) else 1
 

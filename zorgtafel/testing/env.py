@@ -163,6 +163,11 @@ class ServiceEnv:
         return bool(self.rows("roster", function=function, party=party, person=person, held=True))
 
     def party_status(self, party: str) -> str | None:
+        """The party's status as the service's calls see it (its in-memory directory, which
+        follows the projection's commits), or None while the service has not heard of it."""
+        if self.app.parties is not None:
+            known = self.app.parties.status(party)
+            return None if known == "unknown" else known
         from sqlalchemy import select
 
         t = self.tables["party_directory"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from google.protobuf.message import Message
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from zorgtafel.kernel.app import App
     from zorgtafel.kernel.service import Platform, ServiceParts
 
 from zorgtafel.testing.services import Keys, drop_schema, settings_for, shared_policy_engine
@@ -47,8 +48,9 @@ def handler_platform(
             drop_schema(database_url, schema)
 
 
-def set_party_status(platform: Platform, party: str, status: str = "active") -> None:
-    """Put a party's status in the party projection, as governance's events would."""
+def set_party_status(platform: Platform | App, party: str, status: str = "active") -> None:
+    """Put a party's status in the party projection, as governance's events would (through
+    the unit of work, so a running service's in-memory directory follows at commit)."""
     from datetime import datetime, timezone
 
     from zorgtafel.kernel.events import InboundEvent

@@ -36,6 +36,7 @@ def served(platform: Platform, parts: ServiceParts) -> Iterator[grpc.Channel]:
         platform.policy,
         parts.party_status or platform.party_status,
         on_refused=parts.on_refused,
+        unknown_is_unavailable=parts.party_status is None,
     )
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=[interceptor])
     for service in parts.grpc:

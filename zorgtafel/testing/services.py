@@ -91,7 +91,12 @@ def settings_for(
         health_interval_s=0.5,
         shutdown_grace_s=1.0,
         extra=extra,
-        **{k: v for k, v in overrides.items() if k in kernel},
+        # tansu answers a consumer's first JoinGroup after half the session timeout: 6 s (the
+        # production default) costs 3 s per service start; 3 s still rides out a busy machine
+        # (the heartbeat thread has a second per beat).
+        **(
+            {"kafka_session_timeout_ms": 3000} | {k: v for k, v in overrides.items() if k in kernel}
+        ),
     )
 
 

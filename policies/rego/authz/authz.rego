@@ -13,7 +13,9 @@ package zorgtafel.authz
 
 import rego.v1
 
-principal := object.get(input, "principal", {})
+import data.zorgtafel.lib
+
+principal := lib.object_at(input, "principal")
 
 # How a caller may be authenticated (ARCHITECTURE: mTLS certificate or a development token).
 authentication_methods := {"mtls", "dev_token"}

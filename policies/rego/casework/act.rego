@@ -18,21 +18,23 @@ package zorgtafel.casework.act
 
 import rego.v1
 
+import data.zorgtafel.lib
+
 import data.zorgtafel.casework.persons
 
-principal := object.get(input, "principal", {})
+principal := lib.object_at(input, "principal")
 
-case := object.get(input, "case", {})
+case := lib.object_at(input, "case")
 
 case_id := object.get(case, "id", null)
 
 party := object.get(principal, "party", "")
 
-meeting := object.get(input, "meeting", {})
+meeting := lib.object_at(input, "meeting")
 
-appointee := object.get(input, "appointee", {})
+appointee := lib.object_at(input, "appointee")
 
-delegate_fact := object.get(input, "delegate", {})
+delegate_fact := lib.object_at(input, "delegate")
 
 process_director_acts := {"schedule_meeting", "record_meeting", "decide", "appoint_director", "close", "purge", "escalate"}
 
@@ -48,7 +50,7 @@ default involved_party := false
 
 involved_party if {
 	party != ""
-	party in object.get(case, "involved_parties", [])
+	party in lib.array_at(case, "involved_parties")
 }
 
 # art. 8.5, 16.1: the caller's party carries out the action and the person acts for it.
@@ -64,7 +66,7 @@ acts_for_action_party if {
 default attendee := false
 
 attendee if {
-	party in object.get(meeting, "attendees", [])
+	party in lib.array_at(meeting, "attendees")
 	persons.acts_for_own_party
 }
 
@@ -72,7 +74,7 @@ attendee if {
 default invitee := false
 
 invitee if {
-	party in object.get(meeting, "invitees", [])
+	party in lib.array_at(meeting, "invitees")
 	persons.acts_for_own_party
 }
 
@@ -83,7 +85,7 @@ default appointee_fits := false
 appointee_fits if {
 	object.get(appointee, "is_party", false) == true
 	object.get(appointee, "party_status", "") == "active"
-	object.get(appointee, "party", "") in object.get(case, "involved_parties", [])
+	object.get(appointee, "party", "") in lib.array_at(case, "involved_parties")
 	object.get(appointee, "person", "") != ""
 }
 
@@ -97,7 +99,7 @@ own_delegate if {
 
 default represented_party_involved := false
 
-represented_party_involved if object.get(delegate_fact, "party", "") in object.get(case, "involved_parties", [])
+represented_party_involved if object.get(delegate_fact, "party", "") in lib.array_at(case, "involved_parties")
 
 default role_fits := false
 
@@ -185,7 +187,7 @@ denials contains sprintf("Party %v has status %v: a case director comes from an 
 
 denials contains sprintf("Party %v is not involved in case %v (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null), case_id]) if {
 	input.action == "appoint_director"
-	not object.get(appointee, "party", "") in object.get(case, "involved_parties", [])
+	not object.get(appointee, "party", "") in lib.array_at(case, "involved_parties")
 }
 
 denials contains "A case director is a named person: give the person appointed (art. 13.1)." if {
@@ -213,25 +215,25 @@ denials contains sprintf("This person of party %v is not one of its delegates in
 
 denials contains sprintf("Party %v was not invited to this meeting; only invitees read before it (art. 12.2e-f).", [party]) if {
 	input.action == "pre_read"
-	not party in object.get(meeting, "invitees", [])
+	not party in lib.array_at(meeting, "invitees")
 }
 
 denials contains sprintf("This person of party %v is not one of its delegates in case %v: within an invited party only its delegates read before the meeting (art. 12.2f, art. 8.4c, Bijlage 3).", [party, case_id]) if {
 	input.action == "pre_read"
-	party in object.get(meeting, "invitees", [])
+	party in lib.array_at(meeting, "invitees")
 	not persons.acts_for_own_party
 }
 
 denials contains sprintf("Minutes are not public: only the process director and the meeting's attendees read them; party %v did not attend (art. 9.2).", [party]) if {
 	input.action == "read_minutes"
 	not persons.process_director
-	not party in object.get(meeting, "attendees", [])
+	not party in lib.array_at(meeting, "attendees")
 }
 
 denials contains sprintf("Minutes are not public: this person of party %v is not one of its delegates in case %v (art. 9.2, art. 8.4c, Bijlage 3).", [party, case_id]) if {
 	input.action == "read_minutes"
 	not persons.process_director
-	party in object.get(meeting, "attendees", [])
+	party in lib.array_at(meeting, "attendees")
 	not persons.acts_for_own_party
 }
 

@@ -12,11 +12,20 @@ package zorgtafel.casework.invite
 
 import rego.v1
 
-themes := {t | some t in object.get(object.get(input, "case", {}), "themes", [])}
+import data.zorgtafel.lib
 
-nominating_party := object.get(object.get(input, "case", {}), "nominating_party", "")
+themes := {t | some t in lib.array_at(lib.object_at(input, "case"), "themes"); is_string(t)}
 
-candidates := object.get(input, "candidates", [])
+# The meeting's themes for reasons, never empty: regopy prints sprintf("%v", [""]) and arrays of
+# strings with quotes left unescaped in its JSON output (an error instead of an answer).
+default themes_shown := "none"
+
+themes_shown := concat(", ", sort([t | some t in themes])) if count(themes) > 0
+
+nominating_party := object.get(lib.object_at(input, "case"), "nominating_party", "")
+
+# art. 12.2e: a candidate is an object of facts; anything else is no candidate.
+candidates := [c | some c in lib.array_at(input, "candidates"); is_object(c)]
 
 relevant_by := {"asked_in_triage", "named_by_process_director"}
 
@@ -26,9 +35,22 @@ relevant(c) if c.relevance in relevant_by
 relevant(c) if c.party == nominating_party
 
 # art. 15.2: the themes of this meeting for which the party has a legal basis.
-lawful_themes(c) := themes & {t | some t in object.get(c, "lawful_themes", [])}
+lawful_themes(c) := themes & {t | some t in lib.array_at(c, "lawful_themes")}
+
+# art. 12.2e: a candidate is named by its party identifier (a non-empty string) or not invited.
+named(c) if {
+	is_string(c.party)
+	c.party != ""
+}
+
+# Shown in reasons instead of a missing or empty party: regopy prints sprintf("%v", [""]) as ""
+# unescaped in its JSON output (an error instead of an answer).
+party_shown(c) := c.party if named(c)
+
+else := "(unknown)"
 
 lawful(c) if {
+	named(c)
 	c.is_party == true
 	c.status == "active"
 	relevant(c)
@@ -37,6 +59,7 @@ lawful(c) if {
 
 refusal_reasons(c) := {r |
 	some r in [
+		name_reason(c),
 		not_party_reason(c),
 		status_reason(c),
 		relevance_reason(c),
@@ -45,19 +68,23 @@ refusal_reasons(c) := {r |
 	r != ""
 }
 
-not_party_reason(c) := sprintf("%v is not a party to the covenant; case meetings are not public (art. 9.2).", [c.party]) if not c.is_party == true
+name_reason(c) := "A candidate without a party identifier is not invited (art. 12.2e)." if not named(c)
 
 else := ""
 
-status_reason(c) := sprintf("%v has status %v; only active parties attend (art. 21.3, art. 23.2).", [c.party, object.get(c, "status", "unknown")]) if not c.status == "active"
+not_party_reason(c) := sprintf("%v is not a party to the covenant; case meetings are not public (art. 9.2).", [party_shown(c)]) if not c.is_party == true
 
 else := ""
 
-relevance_reason(c) := sprintf("%v was not asked in the triage, not named by the process director and did not nominate the case (art. 1.15, art. 8.2, art. 12.2e).", [c.party]) if not relevant(c)
+status_reason(c) := sprintf("%v has status %v; only active parties attend (art. 21.3, art. 23.2).", [party_shown(c), object.get(c, "status", "unknown")]) if not c.status == "active"
 
 else := ""
 
-basis_reason(c) := sprintf("%v has no legal basis for any theme of this meeting %v (art. 12.2e, art. 15.2).", [c.party, sort([t | some t in themes])]) if count(lawful_themes(c)) == 0
+relevance_reason(c) := sprintf("%v was not asked in the triage, not named by the process director and did not nominate the case (art. 1.15, art. 8.2, art. 12.2e).", [party_shown(c)]) if not relevant(c)
+
+else := ""
+
+basis_reason(c) := sprintf("%v has no legal basis for any theme of this meeting (%v) (art. 12.2e, art. 15.2).", [party_shown(c), themes_shown]) if count(lawful_themes(c)) == 0
 
 else := ""
 
@@ -72,7 +99,7 @@ result := {
 		some c in candidates
 		lawful(c)
 	},
-	"refused": sort([{"party": c.party, "reasons": sort([r | some r in refusal_reasons(c)])} |
+	"refused": sort([{"party": party_shown(c), "reasons": sort([r | some r in refusal_reasons(c)])} |
 		some c in candidates
 		not lawful(c)
 	]),

@@ -12,9 +12,11 @@ package zorgtafel.casework.persons
 
 import rego.v1
 
-principal := object.get(input, "principal", {})
+import data.zorgtafel.lib
 
-case := object.get(input, "case", {})
+principal := lib.object_at(input, "principal")
+
+case := lib.object_at(input, "case")
 
 # Why flat: rego-cpp (regopy 1.5.2) re-evaluates a rule's dependencies at every reference under
 # `with`, so each rule here reads the input itself instead of building on other rules.

@@ -17,17 +17,19 @@ package zorgtafel.casework.view
 
 import rego.v1
 
+import data.zorgtafel.lib
+
 import data.zorgtafel.casework.persons
 
-principal := object.get(input, "principal", {})
+principal := lib.object_at(input, "principal")
 
-case := object.get(input, "case", {})
+case := lib.object_at(input, "case")
 
 party := object.get(principal, "party", "")
 
-involvement := object.get(object.get(case, "roles", {}), party, null)
+involvement := object.get(lib.object_at(case, "roles"), party, null)
 
-need := {c | some c in object.get(involvement, "information_need", [])}
+need := {c | some c in lib.array_at(involvement, "information_need")}
 
 # The sections of a case and the information category (art. 8.4c) each needs.
 section_category := {
@@ -139,7 +141,7 @@ shows(e) if kind_section[e.kind] in sections
 shows(e) if {
 	kind_section[e.kind] == "meetings"
 	"meetings_invited" in partial
-	party in object.get(e, "parties", [])
+	party in lib.array_at(e, "parties")
 }
 
 # A party sees who it named or released as its own delegates (art. 16.1).
@@ -147,13 +149,13 @@ shows(e) if {
 	kind_section[e.kind] == "roles"
 	e.kind != "roles.set"
 	"roles_own" in partial
-	party in object.get(e, "parties", [])
+	party in lib.array_at(e, "parties")
 }
 
 shows(e) if {
 	e.kind == "action.updated"
 	"plan_own" in partial
-	party in object.get(e, "parties", [])
+	party in lib.array_at(e, "parties")
 }
 
 default entry_visible := false
@@ -161,7 +163,7 @@ default entry_visible := false
 entry_visible if shows(input.entry)
 
 # WatchCase checks a batch at once: the positions (0-based) of the entries that may be shown.
-entries := object.get(input, "entries", [])
+entries := lib.array_at(input, "entries")
 
 entries_visible := [i | some i; e := entries[i]; shows(e)]
 

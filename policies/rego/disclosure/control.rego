@@ -17,11 +17,13 @@ package zorgtafel.disclosure.control
 
 import rego.v1
 
+import data.zorgtafel.lib
+
 log_readers := {"privacy_officer", "auditor"}
 
-caller := object.get(input, "caller", {})
+caller := lib.object_at(input, "caller")
 
-resource := object.get(input, "resource", {})
+resource := lib.object_at(input, "resource")
 
 # The case's facts; absent or not an object: none (every check on them fails closed).
 default case_facts := {}
@@ -84,15 +86,15 @@ consent_recorders contains "the case's process director" if {
 	caller_person != ""
 	case_facts.process_director.party == caller.party
 	case_facts.process_director.person == caller_person
-	"process_director" in object.get(caller, "functions", [])
+	"process_director" in lib.array_at(caller, "functions")
 }
 
 # Bijlage 3: a person the involved party named as its delegate in the case.
 consent_recorders contains "a delegate of an involved party" if {
 	active_caller
 	caller_person != ""
-	caller.party in object.get(case_facts, "involved", [])
-	caller_person in object.get(object.get(case_facts, "delegates", {}), caller.party, [])
+	caller.party in lib.array_at(case_facts, "involved")
+	caller_person in lib.array_at(lib.object_at(case_facts, "delegates"), caller.party)
 }
 
 default may_record_consent := false
@@ -112,7 +114,7 @@ default concerns_own_party := false
 
 concerns_own_party if {
 	active_caller
-	caller.party in object.get(resource, "concerned", [])
+	caller.party in lib.array_at(resource, "concerned")
 }
 
 # A listing not narrowed to a case or subject shows only the caller's party's part of it.

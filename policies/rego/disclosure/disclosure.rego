@@ -35,27 +35,36 @@ dossier_blind_roles := {"front_desk"}
 # Facts taken from the input (missing facts are empty, so every check below fails closed)
 # ---------------------------------------------------------------------------------------------
 
-item := object.get(input, "item", {})
+item := lib.object_at(input, "item")
 
-terms := object.get(item, "terms", {})
+terms := lib.object_at(item, "terms")
 
-recipient := object.get(input, "recipient", {})
+recipient := lib.object_at(input, "recipient")
 
 party := object.get(recipient, "party", "")
 
-case_facts := object.get(input, "case", {})
+case_facts := lib.object_at(input, "case")
 
-involvement := object.get(object.get(case_facts, "involved", {}), party, null)
+involvement := object.get(lib.object_at(case_facts, "involved"), party, null)
 
 # The caller: for read, pre_read and onward_share the same person as the recipient; for a
 # third-party release the person of a party who asks to release (art. 9.2).
-requester := object.get(input, "requester", {})
+requester := lib.object_at(input, "requester")
 
 requester_party := object.get(requester, "party", "")
 
 requester_person := object.get(requester, "person", "")
 
 # As named in reasons (regopy 1.5.2 emits an empty string in sprintf as invalid JSON).
+# Shown in reasons instead of an empty party: regopy prints sprintf("%v", [""]) as "" unescaped
+# inside its JSON output, which then does not parse (an error instead of a deny).
+default party_shown := "(unknown)"
+
+party_shown := party if {
+	is_string(party)
+	party != ""
+}
+
 default requester_shown := "(unknown)"
 
 requester_shown := requester_person if requester_person != ""
@@ -71,7 +80,7 @@ requester_status_shown := requester.party_status if {
 	requester.party_status != ""
 }
 
-requester_involvement := object.get(object.get(case_facts, "involved", {}), requester_party, null)
+requester_involvement := object.get(lib.object_at(case_facts, "involved"), requester_party, null)
 
 now_ns := lib.ns(input.now)
 
@@ -83,7 +92,7 @@ now_ns := lib.ns(input.now)
 # art. 12.3: the case's process director, still designated on the roster (art. 12.1).
 requester_parts contains "process_director" if {
 	requester_named_process_director
-	"process_director" in object.get(requester, "functions", [])
+	"process_director" in lib.array_at(requester, "functions")
 }
 
 default requester_named_process_director := false
@@ -106,7 +115,7 @@ requester_parts contains "case_director" if {
 # Bijlage 3: a delegate the requester's party named in the case.
 requester_parts contains "delegate" if {
 	requester_person != ""
-	requester_person in object.get(object.get(case_facts, "delegates", {}), requester_party, [])
+	requester_person in lib.array_at(lib.object_at(case_facts, "delegates"), requester_party)
 }
 
 default requester_has_part := false
@@ -133,7 +142,7 @@ not_retracted if item.retracted == false
 # art. 16.2: the provider names the purposes; any other purpose is refused.
 default purpose_permitted := false
 
-purpose_permitted if input.purpose in object.get(terms, "purposes", [])
+purpose_permitted if input.purpose in lib.array_at(terms, "purposes")
 
 # art. 16.2: "until when" - no expiry, or now is before it.
 default within_expiry := false
@@ -180,7 +189,7 @@ need_to_know if own_item
 
 need_to_know if {
 	involvement != null
-	item.category in object.get(involvement, "information_need", [])
+	item.category in lib.array_at(involvement, "information_need")
 }
 
 # Bijlage 3: front-desk and night staff never see dossier items.
@@ -196,7 +205,7 @@ default terms_party_permitted := false
 
 terms_party_permitted if own_item
 
-terms_party_permitted if count(object.get(terms, "recipient_parties", [])) == 0
+terms_party_permitted if count(lib.array_at(terms, "recipient_parties")) == 0
 
 terms_party_permitted if party in terms.recipient_parties
 
@@ -206,7 +215,7 @@ default terms_role_permitted := false
 
 terms_role_permitted if own_item
 
-terms_role_permitted if count(object.get(terms, "recipient_roles", [])) == 0
+terms_role_permitted if count(lib.array_at(terms, "recipient_roles")) == 0
 
 terms_role_permitted if recipient.role in terms.recipient_roles
 
@@ -247,9 +256,9 @@ provider_consent_for_recipient(c) if {
 	c.recipient == party
 }
 
-provider_consents := object.get(object.get(input, "consents", {}), "provider_written", [])
+provider_consents := lib.array_at(lib.object_at(input, "consents"), "provider_written")
 
-subject_consents := object.get(object.get(input, "consents", {}), "subject", [])
+subject_consents := lib.array_at(lib.object_at(input, "consents"), "subject")
 
 # Bijlage 3, GDPR art. 7(3): a withdrawn consent carries no release from its withdrawal on
 # (the service records a withdrawal when it happened, never ahead). By index, not by a
@@ -290,7 +299,7 @@ requester_need_to_know if {
 
 requester_need_to_know if {
 	requester_involvement != null
-	item.category in object.get(requester_involvement, "information_need", [])
+	item.category in lib.array_at(requester_involvement, "information_need")
 }
 
 default requester_may_see_dossier := false
@@ -356,8 +365,11 @@ default break_glass_valid := false
 
 break_glass_valid if {
 	bg := input.break_glass
-	trim_space(bg.justification) != ""
-	trim_space(bg.consulted_colleague) != ""
+	# lib.blank trims Unicode white space: a lone NBSP or ideographic space is no reason.
+	is_string(bg.justification)
+	not lib.blank(bg.justification)
+	is_string(bg.consulted_colleague)
+	not lib.blank(bg.consulted_colleague)
 	bg.consulted_colleague != requester_person
 }
 
@@ -431,7 +443,7 @@ denials contains "It is not recorded whether the item was retracted; denied beca
 
 denials contains sprintf("The item has no recognised legal basis (%v); every processing needs one (art. 15.2).", [object.get(item, "legal_basis", null)]) if not legal_basis_known
 
-denials contains sprintf("The provider allows use only for the purposes %v; the purpose %v is not one of them (art. 16.2).", [object.get(terms, "purposes", []), object.get(input, "purpose", null)]) if not purpose_permitted
+denials contains sprintf("The provider allows use only for the purposes %v; the purpose %v is not one of them (art. 16.2).", [lib.array_at(terms, "purposes"), object.get(input, "purpose", null)]) if not purpose_permitted
 
 denials contains sprintf("The provider allowed use of this item only until %v (art. 16.2).", [terms.expires_at]) if {
 	now_ns
@@ -483,18 +495,18 @@ denials contains sprintf("Consent for category %v was withdrawn by %v; no releas
 	not break_glass_valid
 }
 
-denials contains sprintf("Party %v is not a party to the covenant (a third party, art. 1.8); information goes to third parties only as a third-party release with the provider's prior written consent (art. 9.2).", [party]) if {
+denials contains sprintf("Party %v is not a party to the covenant (a third party, art. 1.8); information goes to third parties only as a third-party release with the provider's prior written consent (art. 9.2).", [party_shown]) if {
 	input.action in party_actions
 	not recipient.is_party == true
 }
 
-denials contains sprintf("Party %v has status %v; only active parties receive case information (art. 8.4c; withdrawal art. 21.3; exclusion art. 23.2).", [party, object.get(recipient, "party_status", "unknown")]) if {
+denials contains sprintf("Party %v has status %v; only active parties receive case information (art. 8.4c; withdrawal art. 21.3; exclusion art. 23.2).", [party_shown, object.get(recipient, "party_status", "unknown")]) if {
 	input.action in party_actions
 	recipient.is_party == true
 	not recipient.party_status == "active"
 }
 
-denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party, object.get(object.get(input, "case", {}), "id", null)]) if {
+denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party_shown, object.get(lib.object_at(input, "case"), "id", null)]) if {
 	input.action in party_actions
 	not own_item
 	involvement == null
@@ -525,7 +537,7 @@ denials contains "The provider has not agreed that this item may be read before 
 
 denials contains "The provider does not allow this item to be passed on (art. 16.2)." if not onward_sharing_agreed
 
-denials contains sprintf("%v is a party to the covenant, not a third party; use read or onward_share (art. 1.8, art. 9.2).", [party]) if {
+denials contains sprintf("%v is a party to the covenant, not a third party; use read or onward_share (art. 1.8, art. 9.2).", [party_shown]) if {
 	input.action == "third_party_release"
 	not recipient.is_party == false
 }
@@ -575,12 +587,12 @@ denials contains "A safety override needs a justification and a consulted collea
 
 grants contains sprintf("The provider's usage terms permit the purpose %v at this time (art. 16.2).", [input.purpose]) if permitted
 
-grants contains sprintf("Party %v provided this item itself and keeps its own powers (art. 16.1).", [party]) if {
+grants contains sprintf("Party %v provided this item itself and keeps its own powers (art. 16.1).", [party_shown]) if {
 	permitted
 	own_item
 }
 
-grants contains sprintf("Party %v is involved in case %v as %v and category %v is in its information need (art. 8.4c).", [party, input.case.id, involvement.role, item.category]) if {
+grants contains sprintf("Party %v is involved in case %v as %v and category %v is in its information need (art. 8.4c).", [party_shown, input.case.id, involvement.role, item.category]) if {
 	permitted
 	input.action in party_actions
 	not own_item
@@ -623,7 +635,7 @@ grants contains sprintf("Safety override without consent, after consulting %v; r
 
 obligations contains {"type": "redact", "fields": sort(terms.summary_only_fields), "reason": "The provider allows only a summary of these fields (art. 16.2)."} if {
 	permitted
-	count(object.get(terms, "summary_only_fields", [])) > 0
+	count(lib.array_at(terms, "summary_only_fields")) > 0
 }
 
 obligations contains {"type": "log_break_glass", "justification": input.break_glass.justification, "consulted_colleague": input.break_glass.consulted_colleague, "reason": "Safety override: record the reason and who was consulted (Bijlage 3)."} if break_glass_used

@@ -84,18 +84,23 @@ base := {
 	"break_glass": null,
 }
 
-with_key(inp, k, v) := object.union(inp, {k: v})
+# Replaces inp[k] whole: object.union merges nested objects (OPA, regorus), so a removed
+# fact would survive a plain union.
+with_key(inp, k, v) := object.union(object.remove(inp, [k]), {k: v})
 
-with_item(inp, changes) := with_key(inp, "item", object.union(inp.item, changes))
+# patch(obj, changes) replaces the changed keys whole (a shallow union).
+patch(obj, changes) := object.union(object.remove(obj, object.keys(changes)), changes)
 
-with_terms(inp, changes) := with_item(inp, {"terms": object.union(inp.item.terms, changes)})
+with_item(inp, changes) := with_key(inp, "item", patch(inp.item, changes))
+
+with_terms(inp, changes) := with_item(inp, {"terms": patch(inp.item.terms, changes)})
 
 # For read, pre_read and onward_share the requester is the recipient: change both.
-with_recipient(inp, changes) := with_key(with_key(inp, "recipient", object.union(inp.recipient, changes)), "requester", object.union(inp.requester, changes))
+with_recipient(inp, changes) := with_key(with_key(inp, "recipient", patch(inp.recipient, changes)), "requester", patch(inp.requester, changes))
 
-with_requester(inp, changes) := with_key(inp, "requester", object.union(inp.requester, changes))
+with_requester(inp, changes) := with_key(inp, "requester", patch(inp.requester, changes))
 
-with_case(inp, changes) := with_key(inp, "case", object.union(inp.case, changes))
+with_case(inp, changes) := with_key(inp, "case", patch(inp.case, changes))
 
 allowed(inp) if decide(inp).allow == true
 
@@ -454,6 +459,14 @@ test_break_glass_allows_without_consent_with_obligations if {
 test_break_glass_without_justification_denied if {
 	inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": " ", "consulted_colleague": "bram"})
 	denied_with(inp, "safety override needs")
+}
+
+# Bijlage 3: a justification of Unicode white space only ( , ideographic space) is none.
+test_break_glass_with_unicode_blank_justification_denied if {
+	every blank in [" ", "　", "  　\t"] {
+		inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": blank, "consulted_colleague": "bram"})
+		denied_with(inp, "safety override needs")
+	}
 }
 
 test_break_glass_without_colleague_denied if {

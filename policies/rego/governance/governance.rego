@@ -22,11 +22,13 @@ package zorgtafel.governance
 
 import rego.v1
 
-principal := object.get(input, "principal", {})
+import data.zorgtafel.lib
 
-held := object.get(input, "seats_held", [])
+principal := lib.object_at(input, "principal")
 
-seat := object.get(input, "seat", {})
+held := lib.array_at(input, "seats_held")
+
+seat := lib.object_at(input, "seat")
 
 action := object.get(input, "action", "")
 
@@ -78,7 +80,7 @@ holds_for_own_party if {
 
 # The functions the caller holds by appointment, from governance's own tables: "manager"
 # (holds a managers seat, art. 11.2), "process_director" (designated by the managers, 12.1).
-functions := object.get(principal, "functions", [])
+functions := lib.array_at(principal, "functions")
 
 default active := false
 
@@ -94,7 +96,7 @@ default permitted := false
 # Seats are appointed, not taken (art. 4.3, 6.3, 6.4, 11.2; ADR 0005)
 # ---------------------------------------------------------------------------------------------
 
-holder := object.get(input, "holder", {})
+holder := lib.object_at(input, "holder")
 
 # Who appoints the holder of this seat:
 # - "party": a seat that belongs to a party (its council delegate, its managers seats, its
@@ -359,7 +361,7 @@ permitted if {
 
 # art. 11.4, 12.4, 13.4: a dispute is read by the person who registered it for its party and
 # by the forum holding it now; not by colleagues of either with the same role claim.
-registrant := object.get(input, "registered_by", {})
+registrant := lib.object_at(input, "registered_by")
 
 default registered_it := false
 

@@ -23,17 +23,19 @@ package zorgtafel.intake.access
 
 import rego.v1
 
-principal := object.get(input, "principal", {})
+import data.zorgtafel.lib
 
-nomination := object.get(input, "nomination", {})
+principal := lib.object_at(input, "principal")
+
+nomination := lib.object_at(input, "nomination")
 
 party := object.get(principal, "party", "")
 
 person := object.get(principal, "person", "")
 
-functions := {f | some f in object.get(principal, "functions", [])}
+functions := {f | some f in lib.array_at(principal, "functions")}
 
-director := object.get(nomination, "process_director", {})
+director := lib.object_at(nomination, "process_director")
 
 known_actions := {
 	"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage",
@@ -89,7 +91,7 @@ may_direct if {
 
 is_asked if {
 	party != ""
-	party in object.get(nomination, "asked_parties", [])
+	party in lib.array_at(nomination, "asked_parties")
 }
 
 # Bijlage 3: consent given or not asked allows sharing; refused (or an override stated but not
@@ -104,7 +106,7 @@ escalations := {"zvh_brabant_zuidoost", "zvh_brabant_noordoost"}
 
 routing := object.get(input, "routing", "")
 
-probing := object.get(input, "probing", {})
+probing := lib.object_at(input, "probing")
 
 default within_probe_limit := false
 
@@ -298,7 +300,7 @@ denials contains "Only parties asked in the triage round see its question or ans
 	not allowed
 }
 
-denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(object.get(input, "candidate", {}), "party", null), object.get(object.get(input, "candidate", {}), "status", null)]) if {
+denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(lib.object_at(input, "candidate"), "party", null), object.get(lib.object_at(input, "candidate"), "status", null)]) if {
 	input.action == "ask_in_triage"
 	is_its_director
 	consent_allows_sharing

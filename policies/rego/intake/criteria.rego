@@ -19,6 +19,8 @@ package zorgtafel.intake.criteria
 
 import rego.v1
 
+import data.zorgtafel.lib
+
 # Bijlage 2, first bullet.
 default a := false
 
@@ -39,7 +41,7 @@ c if {
 }
 
 # Bijlage 2, fourth bullet: problems on more than one life domain (distinct domains count).
-life_domains := {domain | some domain in object.get(input, "life_domains", [])}
+life_domains := {domain | some domain in lib.array_at(input, "life_domains"); is_string(domain)}
 
 default d := false
 
@@ -89,7 +91,7 @@ advice := "qualifies" if qualifies
 advice := "does_not_qualify" if not qualifies
 
 # -- the decision on the criteria as judged (art. 1.4) -------------------------------------------
-judged := object.get(input, "judged", {})
+judged := lib.object_at(input, "judged")
 
 has_judgement if is_object(input.judged)
 

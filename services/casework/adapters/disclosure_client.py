@@ -7,18 +7,27 @@ decides and logs for the person who will read). Whatever is not explicitly relea
 When the disclosure service is not configured, unreachable or too slow, nothing is shown and the
 caller gets UNAVAILABLE (fail closed). Content passes through in memory only: it is never
 stored, logged or put in an event by casework.
+
+Channel security is the suite's: when casework serves TLS (``ZORGTAFEL_TLS_CERT_FILE``), it calls
+disclosure over TLS too, presenting its own certificate and key (the pair it serves with) and
+trusting ``ZORGTAFEL_DISCLOSURE_CA_FILE`` (else ``ZORGTAFEL_TLS_CLIENT_CA_FILE``, the CA its
+partners' certificates come from); ``ZORGTAFEL_DISCLOSURE_TLS_SERVER_NAME`` overrides the name
+checked in disclosure's certificate (default: the host of the address). A plaintext channel is
+used only when casework itself serves plaintext (development): never a downgrade in mTLS mode.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import cast
 
 import grpc
 from grpc_status import rpc_status
 
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
+from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.logging import get_logger
 
@@ -52,14 +61,81 @@ class PreReadOutcome:
     withheld: list[Withheld] = field(default_factory=list)
 
 
-class DisclosureClient:
-    """One channel per running casework (gRPC channels are thread-safe); no per-call state."""
+@dataclass(frozen=True)
+class ChannelSecurity:
+    """TLS for the call to disclosure: the CA that signed disclosure's server certificate, and
+    casework's own certificate chain and key (disclosure requires a client certificate in mTLS
+    mode). ``None`` where a ``ChannelSecurity`` is expected means a plaintext channel."""
 
-    def __init__(self, address: str, timeout_s: float = 5.0) -> None:
+    root_certificates: bytes
+    certificate_chain: bytes | None = None
+    private_key: bytes | None = None
+    server_name: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "ChannelSecurity | None":
+        """The suite's channel security from casework's settings: plaintext only when casework
+        serves plaintext itself; a TLS setting that is incomplete or unreadable fails at start,
+        not at the first pre-read."""
+        if not settings.tls_cert_file:
+            if settings.auth_mode == "mtls":
+                raise ValueError(
+                    "auth mode mtls needs ZORGTAFEL_TLS_CERT_FILE and _KEY_FILE for the call to "
+                    "the disclosure service too"
+                )
+            return None
+        ca_file = settings.setting("disclosure_ca_file") or settings.tls_client_ca_file
+        if not ca_file or not settings.tls_key_file:
+            raise ValueError(
+                "casework serves TLS but cannot call disclosure over TLS: set "
+                "ZORGTAFEL_TLS_KEY_FILE and ZORGTAFEL_DISCLOSURE_CA_FILE (or _TLS_CLIENT_CA_FILE)"
+            )
+        with (
+            open(ca_file, "rb") as ca,
+            open(settings.tls_cert_file, "rb") as cert,
+            open(settings.tls_key_file, "rb") as key,
+        ):
+            return cls(
+                root_certificates=ca.read(),
+                certificate_chain=cert.read(),
+                private_key=key.read(),
+                server_name=settings.setting("disclosure_tls_server_name"),
+            )
+
+    def channel(self, address: str) -> grpc.Channel:
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=self.root_certificates,
+            private_key=self.private_key,
+            certificate_chain=self.certificate_chain,
+        )
+        options = [("grpc.ssl_target_name_override", self.server_name)] if self.server_name else []
+        return grpc.secure_channel(address, creds, options=options)
+
+
+class DisclosureClient:
+    """One channel per running casework (gRPC channels are thread-safe); no per-call state.
+
+    ``security`` is the channel's TLS (``ChannelSecurity.from_settings(platform.settings)``, as
+    the composition root passes it), or ``None`` for plaintext.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        timeout_s: float = 5.0,
+        security: ChannelSecurity | None = None,
+    ) -> None:
         self._address = address
         self._timeout = timeout_s
+        self._security = security
         self._lock = threading.Lock()
         self._channel: grpc.Channel | None = None
+
+    def _open(self) -> grpc.Channel:
+        security = self._security
+        if isinstance(security, ChannelSecurity):
+            return security.channel(self._address)
+        return grpc.insecure_channel(self._address)
 
     def _stub(self) -> dpb_grpc.DisclosureServiceStub:
         if not self._address:
@@ -69,7 +145,7 @@ class DisclosureClient:
             )
         with self._lock:
             if self._channel is None:
-                self._channel = grpc.insecure_channel(self._address)
+                self._channel = self._open()
             return dpb_grpc.DisclosureServiceStub(self._channel)
 
     def close(self) -> None:
@@ -159,7 +235,7 @@ class DisclosureClient:
 def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:
     """The decision id and the policy's reasons from a PERMISSION_DENIED's ErrorInfo."""
     try:
-        status = rpc_status.from_call(err)
+        status = rpc_status.from_call(cast(grpc.Call, err))  # a failed call is both
     except Exception:  # noqa: BLE001 - details are optional
         status = None
     from google.rpc import error_details_pb2

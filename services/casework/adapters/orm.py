@@ -7,7 +7,18 @@ destroying that key at the purge makes every copy unreadable, backups included.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Integer, LargeBinary, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+)
 
 from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
@@ -42,6 +53,21 @@ cases = Table(
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("outcome", String(20), nullable=True),
+)
+# ListOverdueActions without a case id (issue #16): the cases a person directs, found by
+# relationship through these two indexes instead of a scan of every case, in case_id order
+# (the list's) and from a page's key on.
+Index(
+    "ix_cases_process_director",
+    cases.c.process_director_party,
+    cases.c.process_director_person,
+    cases.c.case_id,
+)
+Index(
+    "ix_cases_case_director",
+    cases.c.case_director_party,
+    cases.c.case_director_person,
+    cases.c.case_id,
 )
 
 case_keys = add_case_keys_table(metadata)
@@ -95,6 +121,13 @@ plan_actions = Table(
     Column("status", String(20), nullable=False),
     Column("progress_sealed", LargeBinary, nullable=True),
     Column("updated_at", UtcDateTime(), nullable=True),
+)
+# A case's actions in the order ListOverdueActions pages them (and its due-date filter).
+Index(
+    "ix_plan_actions_case_due",
+    plan_actions.c.case_id,
+    plan_actions.c.due_date,
+    plan_actions.c.action_id,
 )
 
 # The case's own event log, written in the same transaction as each state change: WatchCase

@@ -3,11 +3,20 @@ action asks and its progress note sealed under the case's key."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select, update
+from datetime import date
+
+from sqlalchemy import and_, delete, false, insert, or_, select, tuple_, update
 
 from services.casework.adapters import orm
 from services.casework.adapters.sealing import SealedRows, seal, unseal
-from services.casework.domain.model import ActionStatus, PartyRole, PlanAction
+from services.casework.domain.model import (
+    ACTION_STATES,
+    FINISHED_ACTION,
+    ActionStatus,
+    Overdue,
+    PartyRole,
+    PlanAction,
+)
 
 
 class PlanRepository(SealedRows):
@@ -77,6 +86,76 @@ class PlanRepository(SealedRows):
             return []
         key = self.keys.get(self._s, case_id)
         return [self._action(r, key) for r in rows]
+
+    def overdue(
+        self,
+        today: date,
+        offset: int,
+        limit: int,
+        after: tuple[str, date, str] | None = None,
+        *,
+        case_id: str | None = None,
+        directed_by: tuple[str, str] | None = None,
+        as_process_director: bool = False,
+        as_case_director: bool = False,
+    ) -> list[Overdue]:
+        """One page of the overdue actions (unfinished, due before ``today``) of cases whose
+        plan is being carried out: of one case, or of the cases ``directed_by`` (party,
+        person) directs as process director and/or as case director. One indexed join
+        (ix_cases_process_director, ix_cases_case_director, ix_plan_actions_case_due), in the
+        order (case_id, due_date, action_id), from just after the key ``after`` (keyset) or
+        else from ``offset``; nothing is decrypted."""
+        a, k = orm.plan_actions.c, orm.cases.c
+        q = (
+            select(
+                a.case_id,
+                a.action_id,
+                a.party,
+                a.due_date,
+                a.status,
+                k.case_director_party,
+                k.process_director_party,
+            )
+            .join_from(orm.plan_actions, orm.cases, k.case_id == a.case_id)
+            .where(
+                k.state.in_(sorted(st.value for st in ACTION_STATES)),
+                a.status.not_in(sorted(st.value for st in FINISHED_ACTION)),
+                a.due_date < today,
+            )
+        )
+        if case_id is not None:
+            q = q.where(a.case_id == case_id)
+        if directed_by is not None:
+            party, person = directed_by
+            whose = [false()]
+            if as_process_director:
+                whose.append(
+                    and_(k.process_director_party == party, k.process_director_person == person)
+                )
+            if as_case_director:
+                whose.append(and_(k.case_director_party == party, k.case_director_person == person))
+            q = q.where(or_(*whose))
+        if after is not None:
+            q = q.where(
+                tuple_(a.case_id, a.due_date, a.action_id) > tuple_(*after),
+                # Implied by the key, stated so that the scan of the cases starts there too.
+                k.case_id >= after[0],
+            )
+        else:
+            q = q.offset(offset)
+        rows = self._s.execute(q.order_by(a.case_id, a.due_date, a.action_id).limit(limit))
+        return [
+            Overdue.of(
+                r.case_id,
+                r.action_id,
+                r.party,
+                r.due_date,
+                ActionStatus(r.status),
+                today,
+                (r.case_director_party, r.process_director_party),
+            )
+            for r in rows
+        ]
 
     def action(self, case_id: str, action_id: str) -> PlanAction | None:
         row = self._s.execute(

@@ -127,20 +127,6 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
         )
         self._save_delegates(case)
 
-    def directed_by(self, party: str, person: str) -> list[str]:
-        """Ids of the cases this person of this party directs, as process or case director
-        (a colleague at the same party directs none of them)."""
-        c = orm.cases.c
-        rows = self._s.execute(
-            select(c.case_id)
-            .where(
-                ((c.process_director_party == party) & (c.process_director_person == person))
-                | ((c.case_director_party == party) & (c.case_director_person == person))
-            )
-            .order_by(c.case_id)
-        )
-        return [r.case_id for r in rows]
-
     # -- delegates (16.1) -----------------------------------------------------------------
     def _delegates(self, case_id: str) -> dict[str, tuple[str, ...]]:
         t = orm.case_delegates

@@ -166,6 +166,12 @@ class GetPreReadSet:
 class ListOverdueActions:
     case_id: str  # "" for every case the caller directs (as process or case director)
     today: date | None = None  # None: today (UTC)
+    # The page, in SQL: at most ``limit`` results (the servicer asks one more than it shows,
+    # to know whether a next page exists) after the sort key ``after`` (case_id, due_date,
+    # action_id) of the previous page's last result, or else after ``offset`` results.
+    offset: int = 0
+    limit: int = 101
+    after: tuple[str, date, str] | None = None
 
 
 @dataclass(frozen=True)

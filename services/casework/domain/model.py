@@ -97,6 +97,43 @@ class PlanAction:
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """An unfinished action past its due date, flagged to the case director's and the process
+    director's parties (12.2g, 13.2-13.3). Ids, codes and dates only: what the action asks
+    stays sealed (a list never decrypts)."""
+
+    case_id: str
+    action_id: str
+    party: str
+    due_date: date
+    status: ActionStatus
+    days: int
+    flagged_to: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls,
+        case_id: str,
+        action_id: str,
+        party: str,
+        due_date: date,
+        status: ActionStatus,
+        today: date,
+        directors: tuple[str | None, str | None],
+    ) -> Overdue:
+        """``directors``: the case director's and the process director's parties."""
+        return cls(
+            case_id,
+            action_id,
+            party,
+            due_date,
+            status,
+            max(0, (today - due_date).days),
+            tuple(dict.fromkeys(p for p in directors if p)),
+        )
+
+
+@dataclass(frozen=True)
 class PartyRole:
     party: str
     role: str

@@ -24,7 +24,7 @@ from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.commands import Commands
-from zorgtafel.kernel.paging import page
+from zorgtafel.kernel.paging import window
 
 SERVICE = "zorgtafel.casework.v1.CaseworkService"
 WATCH_POLL_S = 0.25
@@ -62,10 +62,12 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
         return pb.GetMinutesResponse(meeting_id=request.meeting_id, minutes=minutes)
 
     def ListOverdueActions(self, request, context):
-        q = c.ListOverdueActions(request.case_id)
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        after = m.overdue_after(w.after)
+        q = c.ListOverdueActions(request.case_id, offset=w.offset, limit=w.limit, after=after)
         with self._uow() as uow:
             found = monitoring.overdue_actions(self._deps, uow, q, current_caller())
-        shown, token = page(found, request)
+        shown, token = w.cut(found, m.overdue_key)
         return pb.ListOverdueActionsResponse(
             actions=[m.overdue_pb(o) for o in shown], next_page_token=token
         )

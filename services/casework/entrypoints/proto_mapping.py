@@ -4,13 +4,19 @@ INVALID_ARGUMENT naming the field; everything else is checked by the handlers.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from services.casework.adapters.disclosure_client import PreReadOutcome
 from services.casework.domain import commands as c
-from services.casework.domain.model import ActionStatus, Case, Meeting, PartyRole, PlanAction
-from services.casework.service_layer.handlers.monitoring import Overdue
+from services.casework.domain.model import (
+    ActionStatus,
+    Case,
+    Meeting,
+    Overdue,
+    PartyRole,
+    PlanAction,
+)
 from services.casework.service_layer.handlers.reading import CaseView
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.convert import (
@@ -159,13 +165,32 @@ def delegate_pb(response_type: Any, case: Case, party: str, person: str) -> Any:
     return response_type(case_id=case.case_id, party=party, person=person)
 
 
+def overdue_after(after: tuple[str, ...] | None) -> tuple[str, date, str] | None:
+    """The sort key a ListOverdueActions page token continues after (case_id, due_date,
+    action_id); a token that does not hold one is INVALID_ARGUMENT."""
+    if after is None:
+        return None
+    try:
+        case_id, due, action_id = after
+        return case_id, date.fromisoformat(due), action_id
+    except ValueError:
+        raise InvalidArgument(
+            "page_token", "not a token of this query: start again without one"
+        ) from None
+
+
+def overdue_key(o: Overdue) -> tuple[str, str, str]:
+    """What the next page's token continues after (ids and a date: no content)."""
+    return o.case_id, o.due_date.isoformat(), o.action_id
+
+
 def overdue_pb(o: Overdue) -> pb.OverdueAction:
     return pb.OverdueAction(
         case_id=o.case_id,
-        action_id=o.action.action_id,
-        party=o.action.party,
-        due_date=o.action.due_date.isoformat(),
-        status=enum_out(pb.ActionStatus, "ACTION_STATUS_", o.action.status),
+        action_id=o.action_id,
+        party=o.party,
+        due_date=o.due_date.isoformat(),
+        status=enum_out(pb.ActionStatus, "ACTION_STATUS_", o.status),
         days_overdue=o.days,
         flagged_to=o.flagged_to,
     )

@@ -4,15 +4,17 @@ Sensitive columns (item content, field summaries, break-glass justifications) ho
 ciphertexts under the case's data key (``case_keys``, wrapped by the service key ring);
 destroying that key on a purge erases them, backups included.
 
-The access log keeps pseudonyms and identifiers only and survives a purge (NEN 7513: at least
-five years). Its rows are hash-chained; ``access_log_head`` is the chain head that writers lock
-so that two concurrent decisions never fork the chain.
+The access log (the kernel's component) keeps pseudonyms and identifiers only and survives a
+purge (NEN 7513: at least five years). Its records are the leaves of a Merkle tree whose heads
+are signed (``access_log_checkpoints``); ``access_log_head`` is the tree's edge that batches lock
+so that two writers never fork it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text
 
+from zorgtafel.kernel.accesslog.store import add_access_log_tables
 from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
@@ -86,46 +88,11 @@ consents = Table(
     Column("withdrawal_document_ref", String(200), nullable=True),
 )
 
-access_log = Table(
-    "access_log",
-    metadata,
-    Column(
-        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
-    ),
-    Column("decision_id", String(64), nullable=False),
-    Column("recorded_at", UtcDateTime(), nullable=False),
-    Column("party", String(64), nullable=False),
-    Column("person", String(128), nullable=False),
-    Column("role", String(64), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("purpose", String(64), nullable=False),
-    Column("resource", String(64), nullable=False),
-    # The receiving party (the caller's party, or the third party of a release, art. 9.2).
-    Column("recipient", String(64), nullable=False),
-    Column("subject_pseudonym", String(128), nullable=False),
-    Column("case_id", String(64), nullable=False),
-    Column("provider", String(32), nullable=False),
-    Column("result", String(20), nullable=False),
-    Column("reasons", Text, nullable=False),
-    Column("policy_revision", String(128), nullable=False),
-    Column("trace_id", String(32), nullable=False),
-    Column("span_id", String(16), nullable=False),
-    Column("processing_activity", String(128), nullable=False),
-    Column("emergency", Boolean, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False, unique=True),
-)
-Index("ix_access_log_subject", access_log.c.subject_pseudonym, access_log.c.seq)
-Index("ix_access_log_provider", access_log.c.provider, access_log.c.seq)
-Index("ix_access_log_party", access_log.c.party, access_log.c.seq)
-
-access_log_head = Table(
-    "access_log_head",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("seq", BigInteger, nullable=False),
-    Column("hash", String(64), nullable=False),
-)
+# The access log is the kernel's (NEN 7513 fields, Merkle tree, signed checkpoints).
+log_tables = add_access_log_tables(metadata)
+access_log = log_tables["access_log"]
+access_log_head = log_tables["access_log_head"]
+access_log_checkpoints = log_tables["access_log_checkpoints"]
 
 reviews = Table(
     "reviews",
@@ -190,6 +157,7 @@ tables.update(
     consents=consents,
     access_log=access_log,
     access_log_head=access_log_head,
+    access_log_checkpoints=access_log_checkpoints,
     reviews=reviews,
     subject_requests=subject_requests,
     breaches=breaches,

@@ -4,6 +4,7 @@ per-case data keys (``self.keys``)."""
 from __future__ import annotations
 
 from services.disclosure.adapters.accesslog import AccessLogRepository
+from services.disclosure.adapters.answers import AnswerRepository
 from services.disclosure.adapters.case_facts import CaseFactsRepository, PartyRepository
 from services.disclosure.adapters.consents import ConsentRepository
 from services.disclosure.adapters.repository import ItemRepository, ReviewRepository
@@ -22,6 +23,7 @@ class DisclosureUnitOfWork(UnitOfWork):
     subject_requests: SubjectRequestRepository
     breaches: BreachRepository
     access_log: AccessLogRepository
+    answers: AnswerRepository
 
     def _attach(self, session) -> None:
         self.items = ItemRepository(session, self.keys)
@@ -32,3 +34,4 @@ class DisclosureUnitOfWork(UnitOfWork):
         self.subject_requests = SubjectRequestRepository(session)
         self.breaches = BreachRepository(session)
         self.access_log = AccessLogRepository(session)
+        self.answers = AnswerRepository(session, self.tables["command_results"])

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Mapping
 
 from services.disclosure.domain.items import Terms
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 
 
 # -- items (art. 16.2) -------------------------------------------------------------------------
@@ -95,6 +96,10 @@ class RequestDisclosure:
     break_glass: BreakGlass | None = None
     trace_id: str = ""
     span_id: str = ""
+    # Idempotency: the caller's request id and the digest of (method, person, request), so
+    # that a repeat gets the stored answer and a colleague's replay is refused.
+    request_id: str = ""
+    request_digest: str = ""
 
 
 # -- reviews and the access log ------------------------------------------------------------------
@@ -105,14 +110,16 @@ class ListReviews:
 
 @dataclass(frozen=True)
 class QueryAccessLog:
-    by: str  # subject_pseudonym | provider | party
+    by: str  # subject_pseudonym | provider | party | decision_id
     value: str
     limit: int = 0  # 0: the maximum
+    include_proof: bool = False  # each record's inclusion proof
 
 
 @dataclass(frozen=True)
 class VerifyLog:
-    pass
+    # Checkpoints held outside the database (published, kept by governance).
+    trusted: tuple[Checkpoint, ...] = ()
 
 
 # -- subject rights ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ codes and pseudonyms only: never item content, never a justification's text."""
 from __future__ import annotations
 
 from zorgtafel.contracts.disclosure import (  # the published language: one class per event type
+    AccessLogCheckpointed,
     BreakGlassUsed,
     DisclosureDecided,
     ItemProvided,
@@ -11,6 +12,15 @@ from zorgtafel.contracts.disclosure import (  # the published language: one clas
 )
 from zorgtafel.kernel.events import EventRegistry
 
-__all__ = ["BreakGlassUsed", "DisclosureDecided", "ItemProvided", "ItemRetracted", "REGISTRY"]
+__all__ = [
+    "AccessLogCheckpointed",
+    "BreakGlassUsed",
+    "DisclosureDecided",
+    "ItemProvided",
+    "ItemRetracted",
+    "REGISTRY",
+]
 
-REGISTRY = EventRegistry([ItemProvided, ItemRetracted, DisclosureDecided, BreakGlassUsed])
+REGISTRY = EventRegistry(
+    [ItemProvided, ItemRetracted, DisclosureDecided, BreakGlassUsed, AccessLogCheckpointed]
+)

@@ -1,7 +1,7 @@
 """gRPC servicer: proto -> command -> handler -> proto, nothing else. Mutating commands go
-through the kernel's idempotent command runner; disclosures do not: every request is a new
-decision that is logged, and a stored response would keep content outside the encrypted
-columns."""
+through the kernel's idempotent command runner; disclosures do not (a stored response would
+keep content outside the encrypted columns): a request id keeps the decisions only, and the
+handler answers a repeat with them (``handlers/disclosure.py``)."""
 
 from __future__ import annotations
 
@@ -134,9 +134,8 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
 
     # -- disclosure ------------------------------------------------------------------------
     def RequestDisclosure(self, request, context):
-        outcome = self._query(
-            disclosure.request_disclosure, m.disclosure_in(request, _trace(context))
-        )
+        cmd = m.disclosure_in(request, _trace(context), current_caller().person)
+        outcome = self._query(disclosure.request_disclosure, cmd)
         return pb.RequestDisclosureResponse(**results.outcome_out(outcome))
 
     def BreakGlass(self, request, context):
@@ -161,13 +160,8 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def VerifyLog(self, request, context):
-        report = self._query(audit.verify_log, commands.VerifyLog())
-        return pb.VerifyLogResponse(
-            intact=report.intact,
-            records=report.records,
-            first_bad_seq=report.first_bad_seq,
-            problems=report.problems,
-        )
+        verified = self._query(audit.verify_log, m.verify_log_in(request))
+        return results.verify_out(verified.report, verified.latest)
 
     # -- subject rights --------------------------------------------------------------------
     def SubjectAccessReport(self, request, context):

@@ -3,11 +3,15 @@ naming the field, through the kernel's conversions) and domain values into respo
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from google.protobuf.message import Message
 
 from services.disclosure.domain import commands
 from services.disclosure.domain.items import Terms
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.convert import enum_name, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
@@ -86,7 +90,7 @@ def withdraw_consent_in(request: pb.WithdrawConsentRequest) -> commands.Withdraw
 
 
 def disclosure_in(
-    request: pb.RequestDisclosureRequest, trace: tuple[str, str]
+    request: pb.RequestDisclosureRequest, trace: tuple[str, str], person: str = ""
 ) -> commands.RequestDisclosure:
     return commands.RequestDisclosure(
         action=enum_name(pb.DisclosureAction, request.action, "DISCLOSURE_ACTION_", "action"),
@@ -97,6 +101,26 @@ def disclosure_in(
         third_party=request.third_party,
         trace_id=trace[0],
         span_id=trace[1],
+        request_id=request.request_id,
+        request_digest=request_digest(f"/{SERVICE}/RequestDisclosure", person, request)
+        if request.request_id
+        else "",
+    )
+
+
+def request_digest(method: str, person: str, request: Message) -> str:
+    """The request as the kernel's command runner keys it: the method, the person (a stored
+    answer is the asking person's, ADR 0005) and the request's deterministic bytes."""
+    body = request.SerializeToString(deterministic=True)
+    return hashlib.sha256(method.encode() + b"\0" + person.encode() + b"\0" + body).hexdigest()
+
+
+def verify_log_in(request: pb.VerifyLogRequest) -> commands.VerifyLog:
+    return commands.VerifyLog(
+        trusted=tuple(
+            Checkpoint(c.log_id, c.size, c.root, c.signed_at, c.key_id, c.signature)
+            for c in request.trusted
+        )
     )
 
 
@@ -122,7 +146,10 @@ def break_glass_in(
 def access_log_in(request: pb.AccessLogRequest) -> commands.QueryAccessLog:
     by = request.WhichOneof("filter") or ""
     return commands.QueryAccessLog(
-        by=by, value=getattr(request, by) if by else "", limit=request.limit
+        by=by,
+        value=getattr(request, by) if by else "",
+        limit=request.limit,
+        include_proof=request.include_proof,
     )
 
 

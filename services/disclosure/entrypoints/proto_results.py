@@ -12,6 +12,8 @@ from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.subject_rights import Breach, SubjectRequest
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
+from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 
@@ -55,7 +57,7 @@ def subject_item_out(item: Item) -> pb.SubjectItem:
 
 
 def log_entry_out(r: Mapping[str, Any]) -> pb.AccessLogEntry:
-    return pb.AccessLogEntry(
+    entry = pb.AccessLogEntry(
         seq=r["seq"],
         decision_id=r["decision_id"],
         time=to_timestamp(r["recorded_at"]),
@@ -75,10 +77,47 @@ def log_entry_out(r: Mapping[str, Any]) -> pb.AccessLogEntry:
         span_id=r["span_id"],
         processing_activity=r["processing_activity"],
         emergency=bool(r["emergency"]),
-        prev_hash=r["prev_hash"],
-        hash=r["hash"],
         recipient=r.get("recipient") or "",
+        rpc=r.get("rpc") or "",
+        input_digest=r.get("input_digest") or "",
     )
+    proof = r.get("proof")
+    if proof is not None:
+        entry.proof.CopyFrom(
+            pb.RecordProof(
+                leaf=proof.leaf,
+                leaf_index=proof.index,
+                audit_path=list(proof.path),
+                checkpoint=checkpoint_out(proof.checkpoint),
+            )
+        )
+    return entry
+
+
+def checkpoint_out(cp: Checkpoint) -> pb.SignedCheckpoint:
+    return pb.SignedCheckpoint(
+        log_id=cp.log_id,
+        size=cp.size,
+        root=cp.root,
+        signed_at=cp.signed_at,
+        key_id=cp.key_id,
+        signature=cp.signature,
+    )
+
+
+def verify_out(report: VerifyReport, latest: Checkpoint | None) -> pb.VerifyLogResponse:
+    out = pb.VerifyLogResponse(
+        intact=report.intact,
+        records=report.records,
+        first_bad_seq=report.first_bad_seq,
+        problems=report.problems,
+        signed_size=report.signed_size,
+        unsigned_records=report.unsigned_records,
+        checkpoints_checked=report.checkpoints_checked,
+    )
+    if latest is not None:
+        out.latest.CopyFrom(checkpoint_out(latest))
+    return out
 
 
 def _obligation_out(ob: Mapping[str, Any]) -> common_pb2.Obligation:

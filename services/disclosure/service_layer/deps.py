@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.disclosure.adapters.registers import ProcessingRegister
+from zorgtafel.kernel.accesslog.checkpoint import PublicKey
+from zorgtafel.kernel.accesslog.group import GroupCommitLog
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.roster import RosterView
 
@@ -16,3 +18,7 @@ class Deps:
     register: ProcessingRegister  # the processing activities (Bijlage 3, GDPR art. 30)
     # who holds a Zorgtafel function by appointment (governance's roster, ADR 0005)
     roster: RosterView
+    # The access log's group committer (the kernel's): concurrent requests share a commit.
+    access_log: GroupCommitLog
+    # The keys the access log's checkpoints are verified with (the current and retired ones).
+    log_keys: tuple[PublicKey, ...] = ()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Enum,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -67,6 +68,9 @@ parties = Table(
     Column("status", _enum(PartyStatus, 20), nullable=False),
     Column("status_since", UtcDateTime(), nullable=False),
 )
+# ListParties' filters, each in the list's order (party_id), so a page is an index range.
+Index("ix_parties_kind", parties.c.kind, parties.c.party_id)
+Index("ix_parties_status", parties.c.status, parties.c.party_id)
 
 party_history = Table(
     "party_history",
@@ -90,6 +94,8 @@ seats = Table(
     Column("holder_party", OIN, nullable=True),
     Column("assigned_at", UtcDateTime(), nullable=True),
 )
+# ListBodies reads the seats of a page of bodies in (body, seat_id) order.
+Index("ix_seats_body_seat", seats.c.body, seats.c.seat_id)
 
 # art. 11.2, 12.1: the process directors the managers designated; a row while designated.
 process_directors = Table(

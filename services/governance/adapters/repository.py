@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -28,13 +30,22 @@ class PartyRepository:
     def get_for_update(self, party_id: str) -> Party | None:
         return self._session.get(Party, party_id, with_for_update=True)
 
-    def list(self, kind: PartyKind | None = None, status: PartyStatus | None = None) -> list[Party]:
+    def list(
+        self,
+        kind: PartyKind | None = None,
+        status: PartyStatus | None = None,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[Party]:
+        """Parties by id; a page of them in SQL (``offset``, ``limit``: ix_parties_kind,
+        ix_parties_status serve the filters and the order)."""
         q = select(Party).order_by(Party.party_id)
         if kind is not None:
             q = q.where(Party.kind == kind)
         if status is not None:
             q = q.where(Party.status == status)
-        return list(self._session.scalars(q))
+        return list(self._session.scalars(q.offset(offset).limit(limit)))
 
     def active_ids(self) -> list[str]:
         return list(
@@ -71,10 +82,12 @@ class SeatRepository:
     def ids(self) -> set[str]:
         return set(self._session.scalars(select(Seat.seat_id)))
 
-    def list(self, body: Body | None = None) -> list[Seat]:
+    def list(self, bodies: Iterable[Body] | None = None) -> list[Seat]:
+        """The seats of ``bodies`` (all when None) by body and id, in one query
+        (ix_seats_body_seat)."""
         q = select(Seat).order_by(Seat.body, Seat.seat_id)
-        if body is not None:
-            q = q.where(Seat.body == body)
+        if bodies is not None:
+            q = q.where(Seat.body.in_(list(bodies)))
         return list(self._session.scalars(q))
 
     def held_on_behalf_of(self, party: str) -> list[Seat]:
@@ -105,11 +118,15 @@ class RosterRepository:
     def get(self, party: str, person: str) -> ProcessDirector | None:
         return self._session.get(ProcessDirector, (party, person))
 
-    def list(self, party: str | None = None) -> list[ProcessDirector]:
+    def list(
+        self, party: str | None = None, *, offset: int = 0, limit: int | None = None
+    ) -> list[ProcessDirector]:
+        """Designated process directors by party and person (the primary key's order: it
+        serves the filter and the page)."""
         q = select(ProcessDirector).order_by(ProcessDirector.party, ProcessDirector.person)
         if party:
             q = q.where(ProcessDirector.party == party)
-        return list(self._session.scalars(q))
+        return list(self._session.scalars(q.offset(offset).limit(limit)))
 
 
 class ProposalRepository:

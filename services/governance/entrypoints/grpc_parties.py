@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from google.protobuf.message import Message
-
 from services.governance.domain import commands as c
 from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
@@ -15,16 +13,15 @@ from services.governance.entrypoints.grpc_base import RpcBase, body_in
 from services.governance.service_layer.handlers import parties, roster, seats
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in
-from zorgtafel.kernel.paging import page
+from zorgtafel.kernel.paging import Window, window
 
 T = TypeVar("T")
 
 
-def listed(
-    field: str, found: Sequence[T], request: Message, out_fn: Callable[[T], Any]
-) -> dict[str, Any]:
-    """One page of a list response: the entries of ``field`` and the next page's token."""
-    shown, token = page(found, request)
+def listed(field: str, found: Sequence[T], w: Window, out_fn: Callable[[T], Any]) -> dict[str, Any]:
+    """One page of a list response: the entries of ``field`` (the handler fetched one more
+    than shown, ``w.limit``) and the next page's token."""
+    shown, token = w.cut(found)
     return {field: [out_fn(x) for x in shown], "next_page_token": token}
 
 
@@ -32,11 +29,10 @@ class PartyRpcs(RpcBase):
     def ListParties(self, request, context):
         kind = enum_in(pb.PartyKind, PartyKind, request.kind, "PARTY_KIND_", "kind")
         status = enum_in(pb.PartyStatus, PartyStatus, request.status, "PARTY_STATUS_", "status")
+        w = window(request)
         return self._read(
-            lambda uow: parties.list_parties(uow, kind, status),
-            lambda found: pb.ListPartiesResponse(
-                **listed("parties", found, request, out.party_out)
-            ),
+            lambda uow: parties.list_parties(uow, kind, status, w.offset, w.limit),
+            lambda found: pb.ListPartiesResponse(**listed("parties", found, w, out.party_out)),
         )
 
     def GetParty(self, request, context):
@@ -55,9 +51,10 @@ class PartyRpcs(RpcBase):
 
     def ListBodies(self, request, context):
         body = body_in(request.body, required=False)
+        w = window(request)
         return self._read(
-            lambda uow: parties.list_bodies(uow, body),
-            lambda found: pb.ListBodiesResponse(**listed("bodies", found, request, out.body_out)),
+            lambda uow: parties.list_bodies(uow, body, w.offset, w.limit),
+            lambda found: pb.ListBodiesResponse(**listed("bodies", found, w, out.body_out)),
         )
 
     def AssignSeat(self, request, context):
@@ -105,9 +102,10 @@ class PartyRpcs(RpcBase):
         )
 
     def ListProcessDirectors(self, request, context):
+        w = window(request)
         return self._read(
-            lambda uow: roster.list_process_directors(uow, request.party),
+            lambda uow: roster.list_process_directors(uow, request.party, w.offset, w.limit),
             lambda found: pb.ListProcessDirectorsResponse(
-                **listed("process_directors", found, request, out.process_director_out)
+                **listed("process_directors", found, w, out.process_director_out)
             ),
         )

@@ -68,11 +68,12 @@ class ProbeLog:
         )
         return flag
 
-    def flags(self) -> list[ProbingFlag]:
-        """Every flag, newest first."""
+    def flags(self, offset: int = 0, limit: int | None = None) -> list[ProbingFlag]:
+        """A page of the flags (every flag without ``limit``), newest first: read in that
+        order from ix_probing_flags_flagged_at, in SQL."""
         t = self._flags
         rows = self._uow.session.execute(
-            select(t).order_by(t.c.flagged_at.desc(), t.c.flag_id)
+            select(t).order_by(t.c.flagged_at.desc(), t.c.flag_id).offset(offset).limit(limit)
         ).mappings()
         return [
             ProbingFlag(

@@ -99,4 +99,8 @@ class GetTriageQuestion:
 
 @dataclass(frozen=True)
 class ListProbingFlags:
-    """The managers' list of probing flags (no filter: paging is the servicer's)."""
+    """A page of the managers' list of probing flags, newest first: skip ``offset``, at most
+    ``limit`` (the servicer asks one more than it shows, to know whether more follow)."""
+
+    offset: int = 0
+    limit: int = 101

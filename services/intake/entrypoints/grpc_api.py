@@ -27,7 +27,7 @@ from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import FailedPrecondition, Unavailable
-from zorgtafel.kernel.paging import page
+from zorgtafel.kernel.paging import window
 from zorgtafel.kernel.uow import UnitOfWork
 
 NOMINATE_ATTEMPTS = 4
@@ -142,9 +142,11 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
         return self._run("RecordSafetyOverride", request, pb.RecordSafetyOverrideResponse, effect)
 
     def ListProbingFlags(self, request, context):
+        w = window(request)  # paged in SQL: one more than shown says whether more follow
         with self._uow() as uow:
-            found = oversight.probing_flags(self._deps, uow, ListProbingFlags(), current_caller())
-        shown, token = page(found, request)
+            q = ListProbingFlags(offset=w.offset, limit=w.limit)
+            found = oversight.probing_flags(self._deps, uow, q, current_caller())
+        shown, token = w.cut(found)
         return pb.ListProbingFlagsResponse(
             flags=[results.flag_out(f) for f in shown], next_page_token=token
         )

@@ -1,13 +1,18 @@
-"""The access log (NEN 7513, Logboek Dataverwerkingen; ARCHITECTURE.md): every decision is
-logged before anything is released, hash-chained so that a changed or removed record is
-detected (VerifyLog and ``zorgtafel verify-log``), never forked by concurrent writers, and
-never holding content. Queries per subject, per provider and per party."""
+"""The access log (NEN 7513, Logboek Dataverwerkingen; ARCHITECTURE.md, issue #15): every
+decision is logged before anything is released, in a Merkle tree whose heads are signed with a
+key the database does not hold, so that an edited, deleted, inserted or reordered record, or a
+cut-off tail, is named by VerifyLog and ``zorgtafel verify-log`` even after an attacker
+recomputed every hash; a party proves a read of its own with the public key alone; concurrent
+writers share commits and never fork the tree; a request id is answered once and logged once;
+never holding content. Queries per subject, per provider, per party and per decision."""
 
 from __future__ import annotations
 
 import json
 import threading
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import grpc
 import pytest
@@ -29,21 +34,29 @@ from tests.integration.disclosure.conftest import (
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.kernel.accesslog import merkle
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
+from zorgtafel.kernel.accesslog.records import FIELDS, leaf_of_values
 
 pytestmark = pytest.mark.integration
 
 AUDITOR = (GGZ, "auditor")
 
 
-def verify(env) -> pb.VerifyLogResponse:
-    return env.stub.VerifyLog(pb.VerifyLogRequest(), metadata=env.md(*AUDITOR))
+def verify(env, trusted=()) -> pb.VerifyLogResponse:
+    return env.stub.VerifyLog(pb.VerifyLogRequest(trusted=trusted), metadata=env.md(*AUDITOR))
 
 
-def verify_cli(env, capsys) -> tuple[int, dict]:
+def public_key(env) -> Path:
+    return env.app.settings.data_dir / "dev-keys" / "disclosure-log-signing.pub"
+
+
+def verify_cli(env, capsys, *extra: str) -> tuple[int, dict]:
     settings = env.app.settings
     args = ["verify-log", "--service-db", settings.effective_database_url]
     if settings.effective_schema:
         args += ["--schema", settings.effective_schema]
+    args += ["--public-key", str(public_key(env)), *extra]
     capsys.readouterr()
     code = cli_main(args)
     return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -55,57 +68,202 @@ def _some_decisions(env, n: int = 3) -> list[str]:
     return [request(env, CELLO, [item]).items[0].decision_id for _ in range(n)]
 
 
+LOG_TABLES = ("access_log", "access_log_head", "access_log_checkpoints")
+
+
+@contextmanager
+def tampering(env):
+    """The attacker's changes are undone afterwards: the package shares one service."""
+    with env.app.engine.connect() as conn:
+        saved = {
+            n: [dict(r._mapping) for r in conn.execute(select(env.tables[n]))] for n in LOG_TABLES
+        }
+    try:
+        yield
+    finally:
+        with env.app.engine.begin() as conn:
+            for name in LOG_TABLES:
+                conn.execute(delete(env.tables[name]))
+                if saved[name]:
+                    conn.execute(insert(env.tables[name]), saved[name])
+
+
+def rows_of(env) -> list[tuple]:
+    t = env.tables["access_log"]
+    with env.app.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(*[t.c[n] for n in FIELDS]).order_by(t.c.seq))]
+
+
+def rewrite(env, rows: list[tuple], *, checkpoints: bool = True) -> None:
+    """What a database administrator can do with this repository's code but without the
+    signing key: replace the records, renumber them, and recompute the tree's head and every
+    stored checkpoint's root and leaf batch."""
+    log, head, cps = (env.tables[n] for n in LOG_TABLES)
+    rows = [(i + 1, *r[1:]) for i, r in enumerate(rows)]
+    hashes = [merkle.leaf_hash(leaf_of_values(r)) for r in rows]
+    acc = merkle.CompactRange()
+    acc.extend(hashes)
+    with env.app.engine.begin() as conn:
+        conn.execute(delete(log))
+        conn.execute(insert(log), [dict(zip(FIELDS, r, strict=True)) for r in rows])
+        conn.execute(
+            update(head).values(
+                size=acc.size,
+                frontier=",".join(h.hex() for h in acc.hashes),
+                root=acc.root().hex(),
+            )
+        )
+        if checkpoints:
+            prev = 0
+            for (size,) in conn.execute(select(cps.c.size).order_by(cps.c.size)).all():
+                conn.execute(
+                    update(cps)
+                    .where(cps.c.size == size)
+                    .values(
+                        root=merkle.root_of(hashes[:size]).hex(), batch=b"".join(hashes[prev:size])
+                    )
+                )
+                prev = size
+
+
 # --- tamper evidence ------------------------------------------------------------------------------
 
 
-def test_an_altered_log_record_is_detected_by_verify_log_and_the_cli(env, capsys):
+def test_an_edited_record_is_named_by_verify_log_and_the_cli_even_with_every_hash_recomputed(
+    env, capsys
+):
     _some_decisions(env)
     assert verify(env).intact
-    log = env.tables["access_log"]
-    victim = env.log_rows()[-2]
-    with env.app.engine.begin() as conn:
-        conn.execute(
-            update(log).where(log.c.seq == victim.seq).values(result="allowed", party=FARENT)
-        )
-    try:
+    rows = rows_of(env)
+    victim = len(rows) - 1
+    edited = dict(zip(FIELDS, rows[victim - 1], strict=True), result="allowed", party=FARENT)
+    with tampering(env):
+        rewrite(env, rows[: victim - 1] + [tuple(edited.values())] + rows[victim:])
         report = verify(env)
-        assert not report.intact and report.first_bad_seq == victim.seq
-        assert any("altered" in p for p in report.problems)
+        assert not report.intact and report.first_bad_seq == victim, report.problems
         code, out = verify_cli(env, capsys)
-        assert code == 1 and out["first_bad_seq"] == victim.seq
-    finally:
-        with env.app.engine.begin() as conn:
-            conn.execute(
-                update(log)
-                .where(log.c.seq == victim.seq)
-                .values(result=victim.result, party=victim.party)
-            )
+        assert code == 1 and out["first_bad_seq"] == victim
     assert verify(env).intact
-    assert verify_cli(env, capsys) == (
-        0,
-        {"intact": True, "records": len(env.log_rows()), "first_bad_seq": 0, "problems": []},
-    )
+    code, out = verify_cli(env, capsys)
+    assert code == 0 and out["intact"] and out["records"] == len(env.log_rows())
+    assert out["problems"] == [] and out["unsigned_records"] == 0
 
 
-def test_a_removed_log_record_is_detected_in_the_middle_and_at_the_end(env, capsys):
+def _delete(rows, at):
+    return rows[: at - 1] + rows[at:]
+
+
+def _insert(rows, at):
+    forged = dict(zip(FIELDS, rows[at - 1], strict=True), person="someone-else")
+    return rows[: at - 1] + [tuple(forged.values())] + rows[at - 1 :]
+
+
+def _reorder(rows, at):
+    return rows[: at - 1] + [rows[at], rows[at - 1]] + rows[at + 1 :]
+
+
+@pytest.mark.parametrize("tamper", [_delete, _insert, _reorder])
+def test_a_deleted_inserted_or_reordered_record_is_named_even_with_every_hash_recomputed(
+    env, tamper
+):
     _some_decisions(env)
-    log = env.tables["access_log"]
-    rows = env.log_rows()
-    for victim in (rows[-2], rows[-1]):
+    rows = rows_of(env)
+    at = len(rows) - 2
+    with tampering(env):
+        rewrite(env, tamper(rows, at))
+        report = verify(env)
+        assert not report.intact and report.first_bad_seq == at, report.problems
+    assert verify(env).intact
+
+
+def test_a_tail_cut_off_with_its_checkpoints_is_caught_by_a_checkpoint_held_elsewhere(
+    env, capsys, tmp_path
+):
+    _some_decisions(env)
+    held = verify(env).latest  # what governance keeps (published on Kafka)
+    assert held.size == len(env.log_rows())
+    rows = rows_of(env)
+    with tampering(env):
+        cps = env.tables["access_log_checkpoints"]
         with env.app.engine.begin() as conn:
-            conn.execute(delete(log).where(log.c.seq == victim.seq))
-        try:
-            report = verify(env)
-            assert not report.intact
-            assert report.first_bad_seq == victim.seq
-            assert verify_cli(env, capsys)[0] == 1
-        finally:
-            with env.app.engine.begin() as conn:
-                conn.execute(insert(log).values(**victim._mapping))
-        assert verify(env).intact
+            conn.execute(delete(cps).where(cps.c.size > len(rows) - 2))
+        rewrite(env, rows[:-2], checkpoints=False)
+        report = verify(env, trusted=[held])
+        assert not report.intact and report.first_bad_seq == len(rows) - 1, report.problems
+        published = tmp_path / "checkpoint.json"
+        published.write_text(
+            json.dumps(
+                {
+                    "log_id": held.log_id,
+                    "size": held.size,
+                    "root": held.root.hex(),
+                    "signed_at": held.signed_at,
+                    "key_id": held.key_id,
+                    "signature": held.signature.hex(),
+                }
+            )
+        )
+        code, out = verify_cli(env, capsys, "--checkpoint", str(published))
+        assert code == 1 and out["first_bad_seq"] == len(rows) - 1
+    assert verify(env, trusted=[held]).intact
 
 
-def test_concurrent_decisions_never_fork_the_chain(env):
+def test_a_forged_checkpoint_does_not_vouch_for_the_log(env):
+    _some_decisions(env, 1)
+    held = verify(env).latest
+    forged = pb.SignedCheckpoint()
+    forged.CopyFrom(held)
+    forged.size += 5
+    report = verify(env, trusted=[forged])
+    assert not report.intact and any("not signed" in p for p in report.problems)
+
+
+def test_checkpoints_are_published_on_the_outbox_and_verify_with_the_public_key_alone(env):
+    _some_decisions(env, 1)
+    key = PublicKey.from_file(public_key(env))
+    published = [json.loads(r.data) for r in env.outbox() if r.type == ev.ACCESS_LOG_CHECKPOINTED]
+    assert published
+    for data in published:
+        cp = Checkpoint(
+            data["log_id"],
+            data["size"],
+            bytes.fromhex(data["root"]),
+            data["signed_at"],
+            data["key_id"],
+            bytes.fromhex(data["signature"]),
+        )
+        assert key.verifies(cp)
+
+
+def test_an_inclusion_proof_of_a_read_verifies_with_the_public_key_alone(env):
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    decision = request(env, CELLO, [item]).items[0].decision_id
+    entries = env.stub.AccessLog(
+        pb.AccessLogRequest(decision_id=decision, include_proof=True),
+        metadata=env.md(CELLO, "privacy_officer"),
+    ).entries
+    assert [(e.decision_id, e.party, e.recipient) for e in entries] == [(decision, CELLO, CELLO)]
+    proof = entries[0].proof
+    key = PublicKey.from_file(public_key(env))  # what the party holds: the public key, no more
+
+    def holds(leaf: bytes, index: int, cp: pb.SignedCheckpoint) -> bool:
+        checkpoint = Checkpoint(cp.log_id, cp.size, cp.root, cp.signed_at, cp.key_id, cp.signature)
+        return key.verifies(checkpoint) and merkle.verify_inclusion(
+            merkle.leaf_hash(leaf), index, cp.size, list(proof.audit_path), cp.root
+        )
+
+    assert decision.encode() in proof.leaf and proof.leaf_index == entries[0].seq - 1
+    assert holds(proof.leaf, proof.leaf_index, proof.checkpoint)
+    forged_leaf = proof.leaf.replace(CELLO.encode(), FARENT.encode())
+    assert not holds(forged_leaf, proof.leaf_index, proof.checkpoint)
+    forged_cp = pb.SignedCheckpoint()
+    forged_cp.CopyFrom(proof.checkpoint)
+    forged_cp.root = bytes(32)
+    assert not holds(proof.leaf, proof.leaf_index, forged_cp)
+
+
+def test_concurrent_decisions_share_commits_and_never_fork_the_tree(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
     before = len(env.log_rows())
@@ -127,8 +285,71 @@ def test_concurrent_decisions_never_fork_the_chain(env):
     rows = env.log_rows()
     assert len(rows) == before + 24
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert len({r.prev_hash for r in rows}) == len(rows)  # no two records share a parent
-    assert verify(env).intact
+    report = verify(env)
+    assert report.intact and report.unsigned_records == 0
+
+
+# --- idempotent requests -------------------------------------------------------------------------
+
+
+def _ask(env, item, request_id, person="person-1", party=CELLO):
+    return env.stub.RequestDisclosure(
+        pb.RequestDisclosureRequest(
+            item_ids=[item],
+            purpose="care_coordination",
+            action=pb.DISCLOSURE_ACTION_READ,
+            request_id=request_id,
+        ),
+        metadata=env.md(party, "caseworker", person),
+    )
+
+
+def test_a_repeated_request_id_gets_the_identical_reply_and_one_log_record(env):
+    case_id, _ = env.open_case()
+    item = provide(
+        env,
+        case_id,
+        content=json.dumps({"note": "weekly", "diag": "x"}).encode(),
+        usage=terms(summary_only_fields=["diag"]),
+        summaries={"diag": "summary"},
+    )
+    request_id = f"req-{uuid.uuid4().hex}"
+    first = _ask(env, item, request_id)
+    again = _ask(env, item, request_id)
+    assert again.SerializeToString(deterministic=True) == first.SerializeToString(
+        deterministic=True
+    )
+    assert first.items[0].redacted_fields == ["diag"]
+    decision = first.items[0].decision_id
+    assert [r.decision_id for r in env.log_rows()].count(decision) == 1
+    decided = [r for r in env.outbox() if r.type == ev.DISCLOSURE_DECIDED and decision in r.data]
+    assert len(decided) == 1
+    # A new request id is a new decision, logged.
+    assert _ask(env, item, f"req-{uuid.uuid4().hex}").items[0].decision_id != decision
+
+
+def test_a_repeated_denied_request_id_is_denied_alike_and_logged_once(env):
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    request_id = f"req-{uuid.uuid4().hex}"
+    code, first = denial(lambda: _ask(env, item, request_id, party=FARENT))
+    code_again, again = denial(lambda: _ask(env, item, request_id, party=FARENT))
+    assert code == code_again == grpc.StatusCode.PERMISSION_DENIED
+    assert first["decision_id"] == again["decision_id"]
+    assert [r.decision_id for r in env.log_rows()].count(first["decision_id"]) == 1
+
+
+def test_a_colleague_replaying_a_request_id_is_refused_not_answered(env):
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    request_id = f"req-{uuid.uuid4().hex}"
+    _ask(env, item, request_id)
+    logged = len(env.log_rows())
+    with pytest.raises(grpc.RpcError) as err:
+        _ask(env, item, request_id, person="colleague-7")
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "request_id" in err.value.details()
+    assert len(env.log_rows()) == logged
 
 
 # --- log before release ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The disclosure domain without I/O: terms and content validation, redaction (art. 16.2
-summary-only fields), the facts handed to zorgtafel.disclosure, and the access log's hash chain
-(tamper evidence)."""
+summary-only fields), the facts handed to zorgtafel.disclosure, and the processing register.
+The access log's tamper evidence is the kernel's: tests/unit/test_accesslog.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from services.disclosure.adapters.registers import NINE_FIELDS, ProcessingRegister
 from services.disclosure.domain import decisions, items
-from services.disclosure.domain.chain import GENESIS_HASH, record_hash, verify_chain
 from services.disclosure.domain.decisions import CaseFacts, CasePerson, Recipient
 from services.disclosure.domain.items import ItemFacts, Terms
 from zorgtafel.kernel.errors import InvalidArgument
@@ -230,90 +229,6 @@ def test_traceparent_gives_trace_and_span_ids_or_nothing():
     )
     assert decisions.parse_traceparent("garbage") == ("", "")
     assert decisions.parse_traceparent(None) == ("", "")
-
-
-# --- the hash chain ------------------------------------------------------------------------------
-
-
-def _chain(n: int) -> list[dict]:
-    prev, out = GENESIS_HASH, []
-    for seq in range(1, n + 1):
-        rec = {
-            "seq": seq,
-            "decision_id": f"d{seq}",
-            "recorded_at": NOW,
-            "party": OIN,
-            "person": "p",
-            "role": "caseworker",
-            "action": "read",
-            "purpose": "care",
-            "resource": f"itm-{seq}",
-            "recipient": OIN,
-            "subject_pseudonym": "psn",
-            "case_id": "c",
-            "provider": OIN,
-            "result": "allowed",
-            "reasons": ["r"],
-            "policy_revision": "rev",
-            "trace_id": "",
-            "span_id": "",
-            "processing_activity": "ZT-VA-03@1",
-            "emergency": False,
-            "prev_hash": prev,
-        }
-        rec["hash"] = record_hash(rec)
-        prev = rec["hash"]
-        out.append(rec)
-    return out
-
-
-def test_an_untouched_chain_verifies():
-    chain = _chain(5)
-    report = verify_chain(chain, 5, chain[-1]["hash"])
-    assert (report.intact, report.records, report.first_bad_seq) == (True, 5, 0)
-
-
-def test_an_empty_log_verifies():
-    assert verify_chain([], 0, GENESIS_HASH).intact
-
-
-@pytest.mark.parametrize(
-    "field,value",
-    [
-        ("result", "denied"),
-        ("party", "x"),
-        ("reasons", ["other"]),
-        ("emergency", True),
-        ("recorded_at", NOW + timedelta(seconds=1)),
-    ],
-)
-def test_altering_any_field_of_a_record_is_detected(field, value):
-    chain = _chain(5)
-    chain[2][field] = value
-    report = verify_chain(chain, 5, chain[-1]["hash"])
-    assert not report.intact and report.first_bad_seq == 3
-
-
-def test_rehashing_an_altered_record_still_breaks_the_link_to_the_next():
-    chain = _chain(5)
-    chain[2]["result"] = "denied"
-    chain[2]["hash"] = record_hash(chain[2])
-    report = verify_chain(chain, 5, chain[-1]["hash"])
-    assert not report.intact and report.first_bad_seq == 4
-
-
-def test_removing_a_record_in_the_middle_is_detected():
-    chain = _chain(5)
-    del chain[1]
-    report = verify_chain(chain, 5, chain[-1]["hash"])
-    assert not report.intact and report.first_bad_seq == 2
-
-
-def test_removing_the_last_record_is_detected_by_the_chain_head():
-    chain = _chain(5)
-    head_hash = chain[-1]["hash"]
-    report = verify_chain(chain[:-1], 5, head_hash)
-    assert not report.intact and report.first_bad_seq == 5
 
 
 # --- the processing register ---------------------------------------------------------------------

@@ -3,16 +3,14 @@ actions are flagged to the case director's and the process director's parties.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
-from services.casework.domain.model import ACTION_STATES, FINISHED_ACTION, PlanAction
+from services.casework.domain.model import FINISHED_ACTION, Overdue, PlanAction
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers.common import authorise, load_case
+from services.casework.service_layer.handlers.common import ACT, authorise, load_case, principal
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_id, check_text
 
@@ -50,38 +48,70 @@ def update_action(
     return action
 
 
-@dataclass(frozen=True)
-class Overdue:
-    case_id: str
-    action: PlanAction
-    days: int
-    flagged_to: tuple[str, ...]
+# A case as the act policy sees it when the only fact that matters is the caller's relationship
+# to it: for "list_overdue" the policy reads nothing of a case but its process director and
+# case director persons (role_fits: persons.director; plus the caller's own status and
+# functions), so these facts decide for every case in which the caller stands in that
+# relationship exactly as that case's own facts would. State, involved parties and delegates
+# play no part in list_overdue; the query restricts the state itself. A handler test asks the
+# policy case by case with each case's own facts and compares (so a policy change that makes
+# list_overdue read more of a case fails it rather than widening or narrowing this list).
+_RELATIONSHIPS = ("process_director", "case_director")
+
+
+def _as_relationship(caller: Caller, relationship: str) -> dict:
+    me = {"party": caller.party, "person": caller.person}
+    nobody = {"party": "", "person": ""}
+    return {
+        "id": f"(every case the caller directs as {relationship})",
+        "process_director": me if relationship == "process_director" else nobody,
+        "case_director": me if relationship == "case_director" else None,
+        "delegates": {},
+        "involved_parties": [],
+    }
+
+
+def _directing(deps: Deps, caller: Caller) -> set[str]:
+    """The relationships in which the act policy lets this person list overdue actions: one
+    decision per relationship (two per request, however many cases), the SQL filter then
+    selects the cases where the caller stands in an allowed one (need to know by
+    relationship, ADR 0005: a colleague at the same party directs none of them)."""
+    allowed = set()
+    who = principal(deps, caller)
+    for relationship in _RELATIONSHIPS:
+        facts = {
+            "action": "list_overdue",
+            "principal": who,
+            "case": _as_relationship(caller, relationship),
+        }
+        if deps.policy.decide(ACT, facts).allow is True:
+            allowed.add(relationship)
+    return allowed
 
 
 def overdue_actions(
     deps: Deps, uow: CaseworkUnitOfWork, q: c.ListOverdueActions, caller: Caller
 ) -> list[Overdue]:
-    """Overdue actions of one case, or of every case the caller directs in person (as process
-    or case director: a colleague at the same party directs none); each one is flagged to the
-    case director's and the process director's parties (12.2g, 13.2-13.3)."""
+    """One page of the overdue actions of one case, or of every case the caller directs in
+    person (as process or case director: a colleague at the same party directs none); each
+    one is flagged to the case director's and the process director's parties (12.2g,
+    13.2-13.3). A constant number of queries and policy decisions, however many cases."""
     today = q.today or utcnow().date()
-    case_ids = [q.case_id] if q.case_id else uow.cases.directed_by(caller.party, caller.person)
-    found = []
-    for cid in case_ids:
-        case = load_case(uow, cid)
-        if not q.case_id:
-            try:
-                authorise(deps, uow, "list_overdue", caller, case)
-            except PermissionDenied:
-                continue  # e.g. a process director no longer designated (12.1)
-        else:
-            authorise(deps, uow, "list_overdue", caller, case)
-        if case.state not in ACTION_STATES:
-            continue
-        flagged = tuple(
-            dict.fromkeys(p for p in (case.case_director_party, case.process_director_party) if p)
-        )
-        for a in uow.cases.actions(case.case_id):
-            if a.overdue_on(today):
-                found.append(Overdue(case.case_id, a, a.days_overdue(today), flagged))
-    return found
+    if q.case_id:
+        case = load_case(uow, q.case_id)
+        authorise(deps, uow, "list_overdue", caller, case)  # PERMISSION_DENIED with reasons
+        return uow.cases.overdue(today, q.offset, q.limit, q.after, case_id=case.case_id)
+    if not caller.party or not caller.person:
+        return []  # nobody directs anything (fail closed)
+    allowed = _directing(deps, caller)
+    if not allowed:
+        return []  # e.g. a process director no longer designated (12.1), an excluded party
+    return uow.cases.overdue(
+        today,
+        q.offset,
+        q.limit,
+        q.after,
+        directed_by=(caller.party, caller.person),
+        as_process_director="process_director" in allowed,
+        as_case_director="case_director" in allowed,
+    )

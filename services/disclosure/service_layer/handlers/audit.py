@@ -3,9 +3,10 @@ verification, and the refused attempts that never reached a handler."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
-from services.disclosure.domain.chain import ChainReport
 from services.disclosure.domain.decisions import (
     CONTROL_POLICY,
     Review,
@@ -16,11 +17,15 @@ from services.disclosure.domain.items import is_item_id
 from services.disclosure.domain.oversight import record_parties, restricted_to, review_parties
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
+from zorgtafel.kernel.accesslog.records import AccessRecord
+from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.errors import InvalidArgument, Unavailable
 from zorgtafel.kernel.uow import utcnow
 
 MAX_REFUSED_ITEMS = 100
+MAX_PROOFS = 20  # inclusion proofs per query (each reads the leaves up to its checkpoint)
 
 
 def list_reviews(
@@ -54,9 +59,16 @@ def query_access_log(
         validate.check_pseudonym(cmd.value, "subject_pseudonym")
     elif cmd.by in ("provider", "party"):
         validate.check_oin(cmd.value, cmd.by)
+    elif cmd.by == "decision_id":
+        validate.check_id(cmd.value, "decision_id")
     else:
-        raise InvalidArgument("filter", "required: subject_pseudonym, provider or party")
-    records = uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
+        raise InvalidArgument(
+            "filter", "required: subject_pseudonym, provider, party or decision_id"
+        )
+    if cmd.by == "decision_id":
+        records = uow.access_log.of_decision(cmd.value)
+    else:
+        records = uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
     concerned = sorted(set().union(*(record_parties(r) for r in records)))
     decision = deps.policy.require(
         CONTROL_POLICY,
@@ -71,13 +83,33 @@ def query_access_log(
     )
     # Oversight of another party's records sees only the records naming its own party.
     party = restricted_to(obligations_of(decision.obligations))
-    return [r for r in records if party is None or party in record_parties(r)]
+    shown = [r for r in records if party is None or party in record_parties(r)]
+    if cmd.include_proof:
+        # A party's proof that a record of its own reads is in the log: checked by the party
+        # with the service's public key alone (records not yet under a checkpoint get none).
+        proofs = {}
+        for r in shown[:MAX_PROOFS]:
+            proofs[r["seq"]] = uow.access_log.inclusion(r["seq"])
+        shown = [dict(r, proof=proofs.get(r["seq"])) for r in shown]
+    return shown
 
 
 def verify_log(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.VerifyLog, caller: Caller
-) -> ChainReport:
-    return uow.access_log.verify()
+) -> VerifiedLog:
+    """Every record against the signed checkpoints (and ``cmd.trusted``, held elsewhere);
+    with no verifying key nothing can be vouched for (fail closed)."""
+    if not deps.log_keys:
+        raise Unavailable("the access log's verifying key is not configured")
+    return VerifiedLog(
+        uow.access_log.verify(deps.log_keys, cmd.trusted), uow.access_log.latest_checkpoint()
+    )
+
+
+@dataclass(frozen=True)
+class VerifiedLog:
+    report: VerifyReport
+    latest: Checkpoint | None
 
 
 def record_refusal(
@@ -96,32 +128,30 @@ def record_refusal(
         item = uow.items.find(item_id) if item_id else None
         case = uow.cases.find(item.case_id) if item else None
         records.append(
-            {
-                "decision_id": cmd.decision_id,
-                "recorded_at": now,
-                "party": caller.party,
-                "person": caller.person,
-                "role": caller.role,
-                "action": cmd.action,
-                "purpose": purpose,
-                "resource": item_id,
-                "recipient": caller.party,
-                "subject_pseudonym": (
+            AccessRecord(
+                recorded_at=now,
+                party=caller.party,
+                person=caller.person,
+                role=caller.role,
+                rpc="BreakGlass" if cmd.action == "break_glass" else "RequestDisclosure",
+                action=cmd.action,
+                result="denied",
+                resource=item_id,
+                case_id=item.case_id if item else "",
+                subject_pseudonym=(
                     case.subject_pseudonym if case and case.subject_pseudonym else "unknown"
                 ),
-                "case_id": item.case_id if item else "",
-                "provider": item.provider if item else "",
-                "result": "denied",
-                "reasons": list(cmd.reasons),
-                "policy_revision": cmd.policy_revision or "",
-                "trace_id": cmd.trace_id,
-                "span_id": cmd.span_id,
-                "processing_activity": activity,
-                "emergency": cmd.action == "break_glass",
-            }
+                provider=item.provider if item else "",
+                purpose=purpose,
+                processing_activity=activity,
+                reasons=tuple(cmd.reasons),
+                decision_id=cmd.decision_id,
+                policy_revision=cmd.policy_revision or "",
+                trace_id=cmd.trace_id,
+                span_id=cmd.span_id,
+                recipient=caller.party,
+                emergency=cmd.action == "break_glass",
+            )
         )
-    # A fresh transaction for the append: on SQLite (WAL) one whose snapshot predates another
-    # writer's commit cannot write.
-    uow.rollback()
-    uow.access_log.append(records)
-    uow.commit()
+    uow.rollback()  # the append is the group commit's transaction, not this one
+    deps.access_log.append(records)

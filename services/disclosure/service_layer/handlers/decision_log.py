@@ -1,9 +1,12 @@
-"""Log before release: every decision of a request becomes an access-log record (hash-chained)
-and its DISCLOSURE_DECIDED / BREAK_GLASS_USED event, all in one transaction."""
+"""Log before release: every decision of a request becomes an access-log record and its
+DISCLOSURE_DECIDED / BREAK_GLASS_USED event, with the request's safety-override reviews and its
+stored answer (a request id), all in one transaction: the group commit that concurrent requests
+share (``Deps.access_log``). The caller returns once that transaction is durable."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +22,7 @@ from services.disclosure.domain.decisions import (
 from services.disclosure.domain.items import Item
 from services.disclosure.domain.times import rfc3339
 from services.disclosure.service_layer.deps import Deps
+from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.logging import get_logger
 
@@ -36,49 +40,53 @@ class Decided:
     result: str  # allowed | denied | break_glass
     reasons: tuple[str, ...]
     key: bytes | None  # the case key, for the allowed items only
+    input_digest: str = ""  # SHA-256 of the policy input: which facts were decided on
 
 
 def log_decisions(
     deps: Deps,
-    uow: DisclosureUnitOfWork,
     cmd: commands.RequestDisclosure,
     caller: Caller,
     recipient: Recipient,
     now: datetime,
     decided: list[Decided],
-) -> None:
-    """Every decision in the access log and on the outbox, and the safety overrides under
-    review, in one transaction (the caller commits)."""
+    also: Callable[[DisclosureUnitOfWork], None] | None = None,
+) -> list[int]:
+    """Every decision in the access log and on the outbox, the safety overrides under review,
+    and ``also`` (the stored answer of a request id), in one durable transaction."""
     activity = deps.register.activity_ref_for(cmd.purpose)
-    records, reviews = [], []
+    rpc = "BreakGlass" if cmd.break_glass else "RequestDisclosure"
+    records, emitted, reviews = [], [], []
     for d in decided:
         item, decision = d.item, d.decision
         records.append(
-            {
-                "decision_id": decision.decision_id,
-                "recorded_at": now,
-                "party": caller.party,
-                "person": caller.person,
-                "role": caller.role,
-                "action": cmd.action,
-                "purpose": cmd.purpose,
-                "resource": item.item_id,
-                "recipient": recipient.party,
-                "subject_pseudonym": (
+            AccessRecord(
+                recorded_at=now,
+                party=caller.party,
+                person=caller.person,
+                role=caller.role,
+                rpc=rpc,
+                action=cmd.action,
+                result=d.result,
+                resource=item.item_id,
+                case_id=item.case_id,
+                subject_pseudonym=(
                     d.case.subject_pseudonym if d.case and d.case.subject_pseudonym else "unknown"
                 ),
-                "case_id": item.case_id,
-                "provider": item.provider,
-                "result": d.result,
-                "reasons": list(d.reasons),
-                "policy_revision": decision.revision or "",
-                "trace_id": cmd.trace_id,
-                "span_id": cmd.span_id,
-                "processing_activity": activity,
-                "emergency": d.result == "break_glass",
-            }
+                provider=item.provider,
+                purpose=cmd.purpose,
+                processing_activity=activity,
+                reasons=tuple(d.reasons),
+                decision_id=decision.decision_id,
+                policy_revision=decision.revision or "",
+                trace_id=cmd.trace_id,
+                span_id=cmd.span_id,
+                recipient=recipient.party,
+                emergency=d.result == "break_glass",
+                input_digest=d.input_digest,
+            )
         )
-        uow.emit(
+        emitted.append(
             events.DisclosureDecided(
                 decision_id=decision.decision_id,
                 case_id=item.case_id,
@@ -94,7 +102,7 @@ def log_decisions(
         if d.result != "break_glass":
             continue
         if has_obligation(d.obligations, "notify_provider"):
-            uow.emit(
+            emitted.append(
                 events.BreakGlassUsed(
                     decision_id=decision.decision_id,
                     case_id=item.case_id,
@@ -123,7 +131,12 @@ def log_decisions(
                     d.key,
                 )
             )
-    # The chain head is locked by the transaction's first write (see adapters/accesslog.py).
-    uow.access_log.append(records)
-    for review, key in reviews:
-        uow.reviews.add(review, key)
+
+    def work(uow: DisclosureUnitOfWork) -> None:
+        uow.emit(*emitted)
+        for review, key in reviews:
+            uow.reviews.add(review, key)
+        if also is not None:
+            also(uow)
+
+    return deps.access_log.append(records, work)

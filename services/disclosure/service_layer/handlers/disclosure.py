@@ -3,14 +3,21 @@ decision (same transaction as its events), then release (art. 16.2, 8.4c, 9.2, 1
 safety override of Bijlage 3).
 
 Log before release: facts are gathered and decided in a read transaction; then all access-log
-records (hash-chained) and their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows are
-written in ONE transaction; only after it commits is content decrypted, redacted per the
-obligations and returned. A failed log write answers UNAVAILABLE and releases nothing.
+records, their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows, the reviews and the stored
+answer of a request id are written in ONE transaction (the group commit concurrent requests
+share); only after it commits is content decrypted, redacted per the obligations and returned.
+A failed log write answers UNAVAILABLE and releases nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy.exc import IntegrityError
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
@@ -38,7 +45,8 @@ from services.disclosure.service_layer.handlers.decision_log import (
 )
 from services.disclosure.service_layer.handlers.requests import checked_request
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound, PermissionDenied, Unavailable
+from zorgtafel.kernel.commands import validate_request_id
+from zorgtafel.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import utcnow
 
@@ -70,21 +78,19 @@ def _decide_all(
     decided = []
     for item in found:
         case = cases[item.case_id]
-        decision = deps.policy.decide(
-            DISCLOSURE_POLICY,
-            disclosure_input(
-                action=cmd.action,
-                purpose=cmd.purpose,
-                now=now,
-                recipient=recipient,
-                requester=requester,
-                item=item.facts(),
-                case=case,
-                subject_consents=subject_consent_facts(consents, item.case_id),
-                provider_consents=provider_consent_facts(consents, item.item_id),
-                break_glass=break_glass,
-            ),
+        facts = disclosure_input(
+            action=cmd.action,
+            purpose=cmd.purpose,
+            now=now,
+            recipient=recipient,
+            requester=requester,
+            item=item.facts(),
+            case=case,
+            subject_consents=subject_consent_facts(consents, item.case_id),
+            provider_consents=provider_consent_facts(consents, item.item_id),
+            break_glass=break_glass,
         )
+        decision = deps.policy.decide(DISCLOSURE_POLICY, facts)
         obligations = obligations_of(decision.obligations)
         allowed = decision.allow is True
         reasons = [scrub(r, secrets, JUSTIFICATION_MARKER) for r in decision.reasons]
@@ -113,7 +119,17 @@ def _decide_all(
         result = "break_glass" if emergency else ("allowed" if allowed else "denied")
         key = uow.keys.get(uow.session, item.case_id) if allowed else None
         decided.append(
-            Decided(item, case, decision, obligations, allowed, result, tuple(reasons), key)
+            Decided(
+                item,
+                case,
+                decision,
+                obligations,
+                allowed,
+                result,
+                tuple(reasons),
+                key,
+                input_digest(facts),
+            )
         )
     return decided
 
@@ -165,6 +181,11 @@ def request_disclosure(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
 ) -> DisclosureOutcome:
     cmd = checked_request(cmd)
+    if cmd.request_id:
+        validate_request_id(cmd.request_id)
+        repeat = _stored_answer(uow, cmd, caller)
+        if repeat is not None:
+            return repeat
     now = utcnow()
     # The requester is the caller as the party projection and the roster know them (ADR 0005);
     # the recipient is the requester, except for a third-party release (art. 9.2).
@@ -188,15 +209,106 @@ def request_disclosure(
             person="",
         )
     decided = _decide_all(deps, uow, cmd, recipient, requester, now)
-    # End the read transaction: on SQLite (WAL) a transaction whose snapshot predates another
-    # writer's commit cannot write, so the log is written in a fresh one.
+    # End the read transaction: the log, the events, the reviews and the stored answer are
+    # written in the group commit's one transaction (on SQLite a transaction whose snapshot
+    # predates another writer's commit could not write anyway).
     uow.rollback()
+    remember = None
+    if cmd.request_id:
+        answer = _answer(decided)
+        case_id = decided[0].item.case_id if decided else ""
+
+        def remember(batch: DisclosureUnitOfWork) -> None:
+            batch.answers.add(caller.party, cmd.request_id, cmd.request_digest, answer, case_id)
+
     try:
-        log_decisions(deps, uow, cmd, caller, recipient, now, decided)
-        uow.commit()
+        log_decisions(deps, cmd, caller, recipient, now, decided, also=remember)
+    except IntegrityError:
+        # A concurrent copy of this request stored its answer first: answer with that one.
+        repeat = _stored_answer(uow, cmd, caller)
+        if repeat is None:
+            raise Unavailable(
+                "the access log could not be written: nothing is released (log before release)"
+            ) from None
+        return repeat
     except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
         log.error("access_log_write_failed", error_type=type(exc).__name__, decisions=len(decided))
         raise Unavailable(
             "the access log could not be written: nothing is released (log before release)"
         ) from exc
+    return _release(uow, decided)
+
+
+def input_digest(facts: Mapping[str, Any]) -> str:
+    """SHA-256 of the policy input: the log says which facts were decided on, not the facts."""
+    body = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _answer(decided: list[Decided]) -> dict[str, Any]:
+    """What a request id keeps: the decisions, never content nor a justification's text."""
+    return {
+        "revision": decided[0].decision.revision if decided else "",
+        "decisions": [
+            {
+                "item_id": d.item.item_id,
+                "decision_id": d.decision.decision_id,
+                "allowed": d.allowed,
+                "result": d.result,
+                "reasons": list(d.reasons),
+                "obligations": [
+                    {k: v for k, v in ob.items() if k != "justification"} for ob in d.obligations
+                ],
+            }
+            for d in decided
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class _StoredDecision:
+    decision_id: str
+    revision: str
+
+
+def _stored_answer(
+    uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
+) -> DisclosureOutcome | None:
+    """The answer of an earlier request with this id: the same decisions, the items decrypted
+    and redacted again (nothing new is logged: it is the same disclosure to the same person).
+    The id with another request, or from a colleague (the digest names the person), is
+    refused: a stored answer belongs to the person who asked (ADR 0005)."""
+    stored = uow.answers.find(caller.party, cmd.request_id)
+    if stored is None:
+        return None
+    if stored.digest != cmd.request_digest:
+        raise FailedPrecondition(
+            "request_id_used",
+            "request_id was already used for a different request",
+            subject="request_id",
+        )
+    answer = stored.answer
+    items = {i.item_id: i for i in uow.items.get_many([d["item_id"] for d in answer["decisions"]])}
+    decided = []
+    for d in answer["decisions"]:
+        item = items.get(d["item_id"])
+        if item is None:
+            raise FailedPrecondition(
+                "answer_gone",
+                "the items of this request are no longer held; send a new request_id",
+                subject="request_id",
+            )
+        key = uow.keys.get(uow.session, item.case_id) if d["allowed"] else None
+        decided.append(
+            Decided(
+                item,
+                None,
+                _StoredDecision(d["decision_id"], answer["revision"]),
+                list(d["obligations"]),
+                bool(d["allowed"]),
+                d["result"],
+                tuple(d["reasons"]),
+                key,
+            )
+        )
     return _release(uow, decided)

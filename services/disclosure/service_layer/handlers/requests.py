@@ -71,4 +71,6 @@ def checked_request(cmd: commands.RequestDisclosure) -> commands.RequestDisclosu
         break_glass=break_glass,
         trace_id=cmd.trace_id,
         span_id=cmd.span_id,
+        request_id=cmd.request_id,
+        request_digest=cmd.request_digest,
     )

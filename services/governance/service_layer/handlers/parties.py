@@ -44,9 +44,14 @@ def register_party(uow: GovernanceUnitOfWork, cmd: c.RegisterParty) -> bool:
 
 
 def list_parties(
-    uow: GovernanceUnitOfWork, kind: PartyKind | None, status: PartyStatus | None
+    uow: GovernanceUnitOfWork,
+    kind: PartyKind | None,
+    status: PartyStatus | None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[Party]:
-    return uow.parties.list(kind, status)
+    """A page of the parties (``offset``, ``limit``), filtered in SQL."""
+    return uow.parties.list(kind, status, offset=offset, limit=limit)
 
 
 def get_party(uow: GovernanceUnitOfWork, party_id: str) -> Party:
@@ -88,11 +93,13 @@ def seed_seats(uow: GovernanceUnitOfWork, bodies: dict) -> int:
     return added
 
 
-def list_bodies(uow: GovernanceUnitOfWork, body: Body | None) -> list[BodySeats]:
-    """Each body (or the one asked for) with the articles that found it and its seats."""
-    seats = uow.seats.list(body)
-    return [
-        BodySeats(b, BODY_ARTICLES[b], [s for s in seats if s.body is b])
-        for b in Body
-        if body is None or b is body
-    ]
+def list_bodies(
+    uow: GovernanceUnitOfWork, body: Body | None, offset: int = 0, limit: int | None = None
+) -> list[BodySeats]:
+    """A page of the bodies (``offset``, ``limit``: the covenant's fixed bodies, or the one
+    asked for), each with the articles that found it and its seats: one query, for the seats
+    of the bodies on this page only."""
+    wanted = [b for b in Body if body is None or b is body]
+    shown = wanted[offset : None if limit is None else offset + limit]
+    seats = uow.seats.list(shown) if shown else []
+    return [BodySeats(b, BODY_ARTICLES[b], [s for s in seats if s.body is b]) for b in shown]

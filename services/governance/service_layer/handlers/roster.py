@@ -56,9 +56,11 @@ def revoke_process_director(
     return director
 
 
-def list_process_directors(uow: GovernanceUnitOfWork, party: str) -> list[ProcessDirector]:
+def list_process_directors(
+    uow: GovernanceUnitOfWork, party: str, offset: int = 0, limit: int | None = None
+) -> list[ProcessDirector]:
     """Who is designated, for one party or all: employees, not subjects (any active party's
-    person may read it; authz)."""
+    person may read it; authz). A page of them (``offset``, ``limit``), in SQL."""
     if party:
         check_oin(party, "party")
-    return uow.roster.list(party or None)
+    return uow.roster.list(party or None, offset=offset, limit=limit)

@@ -61,6 +61,6 @@ def probing_flags(
     deps: Deps, uow: UnitOfWork, query: ListProbingFlags, caller: Caller
 ) -> list[ProbingFlag]:
     policy_facts.check_manager(deps.policy, deps.roster, "list_probing_flags", caller)
-    flags = ProbeLog(uow).flags()
-    log.info("probing_flags_read", party=caller.party, flags=len(flags))
+    flags = ProbeLog(uow).flags(query.offset, query.limit)
+    log.info("probing_flags_read", party=caller.party, flags=len(flags), offset=query.offset)
     return flags

@@ -191,20 +191,22 @@ class RetractResponse(_message.Message):
     def __init__(self, item: _Optional[_Union[ItemRef, _Mapping]] = ...) -> None: ...
 
 class RequestDisclosureRequest(_message.Message):
-    __slots__ = ("item_ids", "case_id", "category", "purpose", "action", "third_party")
+    __slots__ = ("item_ids", "case_id", "category", "purpose", "action", "third_party", "request_id")
     ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     THIRD_PARTY_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     item_ids: _containers.RepeatedScalarFieldContainer[str]
     case_id: str
     category: str
     purpose: str
     action: DisclosureAction
     third_party: str
-    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., action: _Optional[_Union[DisclosureAction, str]] = ..., third_party: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., action: _Optional[_Union[DisclosureAction, str]] = ..., third_party: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class DisclosedItem(_message.Message):
     __slots__ = ("item_id", "case_id", "category", "provider", "content_type", "content", "redacted_fields", "decision_id", "reasons", "obligations")
@@ -383,7 +385,7 @@ class ListReviewsResponse(_message.Message):
     def __init__(self, reviews: _Optional[_Iterable[_Union[Review, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AccessLogEntry(_message.Message):
-    __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash", "recipient")
+    __slots__ = ("seq", "decision_id", "time", "party", "person", "role", "action", "purpose", "resource", "subject_pseudonym", "case_id", "provider", "result", "reasons", "policy_revision", "trace_id", "span_id", "processing_activity", "emergency", "prev_hash", "hash", "recipient", "rpc", "input_digest", "proof")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -406,6 +408,9 @@ class AccessLogEntry(_message.Message):
     PREV_HASH_FIELD_NUMBER: _ClassVar[int]
     HASH_FIELD_NUMBER: _ClassVar[int]
     RECIPIENT_FIELD_NUMBER: _ClassVar[int]
+    RPC_FIELD_NUMBER: _ClassVar[int]
+    INPUT_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    PROOF_FIELD_NUMBER: _ClassVar[int]
     seq: int
     decision_id: str
     time: _timestamp_pb2.Timestamp
@@ -428,23 +433,58 @@ class AccessLogEntry(_message.Message):
     prev_hash: str
     hash: str
     recipient: str
-    def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ..., recipient: _Optional[str] = ...) -> None: ...
+    rpc: str
+    input_digest: str
+    proof: RecordProof
+    def __init__(self, seq: _Optional[int] = ..., decision_id: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., role: _Optional[str] = ..., action: _Optional[str] = ..., purpose: _Optional[str] = ..., resource: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., result: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., policy_revision: _Optional[str] = ..., trace_id: _Optional[str] = ..., span_id: _Optional[str] = ..., processing_activity: _Optional[str] = ..., emergency: _Optional[bool] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ..., recipient: _Optional[str] = ..., rpc: _Optional[str] = ..., input_digest: _Optional[str] = ..., proof: _Optional[_Union[RecordProof, _Mapping]] = ...) -> None: ...
+
+class SignedCheckpoint(_message.Message):
+    __slots__ = ("log_id", "size", "root", "signed_at", "key_id", "signature")
+    LOG_ID_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    ROOT_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_AT_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    log_id: str
+    size: int
+    root: bytes
+    signed_at: str
+    key_id: str
+    signature: bytes
+    def __init__(self, log_id: _Optional[str] = ..., size: _Optional[int] = ..., root: _Optional[bytes] = ..., signed_at: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class RecordProof(_message.Message):
+    __slots__ = ("leaf", "leaf_index", "audit_path", "checkpoint")
+    LEAF_FIELD_NUMBER: _ClassVar[int]
+    LEAF_INDEX_FIELD_NUMBER: _ClassVar[int]
+    AUDIT_PATH_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
+    leaf: bytes
+    leaf_index: int
+    audit_path: _containers.RepeatedScalarFieldContainer[bytes]
+    checkpoint: SignedCheckpoint
+    def __init__(self, leaf: _Optional[bytes] = ..., leaf_index: _Optional[int] = ..., audit_path: _Optional[_Iterable[bytes]] = ..., checkpoint: _Optional[_Union[SignedCheckpoint, _Mapping]] = ...) -> None: ...
 
 class AccessLogRequest(_message.Message):
-    __slots__ = ("subject_pseudonym", "provider", "party", "limit", "page_size", "page_token")
+    __slots__ = ("subject_pseudonym", "provider", "party", "decision_id", "limit", "page_size", "page_token", "include_proof")
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     PARTY_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_PROOF_FIELD_NUMBER: _ClassVar[int]
     subject_pseudonym: str
     provider: str
     party: str
+    decision_id: str
     limit: int
     page_size: int
     page_token: str
-    def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    include_proof: bool
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., decision_id: _Optional[str] = ..., limit: _Optional[int] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., include_proof: _Optional[bool] = ...) -> None: ...
 
 class AccessLogResponse(_message.Message):
     __slots__ = ("entries", "next_page_token")
@@ -455,20 +495,30 @@ class AccessLogResponse(_message.Message):
     def __init__(self, entries: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class VerifyLogRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("trusted",)
+    TRUSTED_FIELD_NUMBER: _ClassVar[int]
+    trusted: _containers.RepeatedCompositeFieldContainer[SignedCheckpoint]
+    def __init__(self, trusted: _Optional[_Iterable[_Union[SignedCheckpoint, _Mapping]]] = ...) -> None: ...
 
 class VerifyLogResponse(_message.Message):
-    __slots__ = ("intact", "records", "first_bad_seq", "problems")
+    __slots__ = ("intact", "records", "first_bad_seq", "problems", "signed_size", "unsigned_records", "checkpoints_checked", "latest")
     INTACT_FIELD_NUMBER: _ClassVar[int]
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     FIRST_BAD_SEQ_FIELD_NUMBER: _ClassVar[int]
     PROBLEMS_FIELD_NUMBER: _ClassVar[int]
+    SIGNED_SIZE_FIELD_NUMBER: _ClassVar[int]
+    UNSIGNED_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
+    LATEST_FIELD_NUMBER: _ClassVar[int]
     intact: bool
     records: int
     first_bad_seq: int
     problems: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, intact: _Optional[bool] = ..., records: _Optional[int] = ..., first_bad_seq: _Optional[int] = ..., problems: _Optional[_Iterable[str]] = ...) -> None: ...
+    signed_size: int
+    unsigned_records: int
+    checkpoints_checked: int
+    latest: SignedCheckpoint
+    def __init__(self, intact: _Optional[bool] = ..., records: _Optional[int] = ..., first_bad_seq: _Optional[int] = ..., problems: _Optional[_Iterable[str]] = ..., signed_size: _Optional[int] = ..., unsigned_records: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ..., latest: _Optional[_Union[SignedCheckpoint, _Mapping]] = ...) -> None: ...
 
 class SubjectAccessReportRequest(_message.Message):
     __slots__ = ("subject_pseudonym",)

@@ -1,0 +1,21 @@
+package zorgtafel.lib_test
+
+import rego.v1
+
+import data.zorgtafel.lib
+
+test_object_at_gives_objects_only if {
+	lib.object_at({"a": {"x": 1}}, "a") == {"x": 1}
+	lib.object_at({"a": null}, "a") == {}
+	lib.object_at({"a": "text"}, "a") == {}
+	lib.object_at({}, "a") == {}
+	lib.object_at(null, "a") == {}
+}
+
+test_array_at_gives_collections_only if {
+	lib.array_at({"a": [1, 2]}, "a") == [1, 2]
+	lib.array_at({"a": null}, "a") == []
+	lib.array_at({"a": {"x": 1}}, "a") == []
+	lib.array_at({}, "a") == []
+	lib.array_at(null, "a") == []
+}

@@ -1,0 +1,57 @@
+"""What the list tests share: the SQL statements a call makes, counted as SQLAlchemy sends them
+to the database (``before_cursor_execute``, in this thread only), and an RPC of a servicer
+called as the interceptor would call it (the caller in the call context)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from zorgtafel.kernel.auth import Principal
+from zorgtafel.kernel.callcontext import CallContext, reset, set_current
+from zorgtafel.kernel.caller import Caller
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The statements sent while the block runs (every engine, this thread)."""
+    seen: list[str] = []
+    me = threading.get_ident()
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+        if threading.get_ident() == me:
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_execute)
+
+
+def call(rpc: Callable[[Any, Any], Any], request: Any, caller: Caller) -> Any:
+    """``rpc(request, context)`` with ``caller`` as the authenticated caller of the call."""
+    token = set_current(
+        CallContext(
+            method="",
+            principal=Principal(caller.party, caller.person, caller.role, caller.authenticated_by),
+            party_status=caller.party_status,
+            authz_decision_id="",
+            policy_revision="",
+        )
+    )
+    try:
+        return rpc(request, None)
+    finally:
+        reset(token)
+
+
+def limited(sent: list[str]) -> bool:
+    """Whether one of the statements asks the database for a page (LIMIT), rather than every
+    row for the servicer to slice."""
+    return any(" LIMIT " in " ".join(s.upper().split()) for s in sent)

@@ -1,0 +1,292 @@
+"""The differential oracle: the embedded engine (regopy) and regorus give the same decision.
+
+For every decision entrypoint (one per input schema), inputs are generated from the schema and
+by mutating the shared examples (cases.py): values swapped for schema-valid ones, facts removed,
+set to null, text with diacritics, RTL, non-BMP characters and Unicode white space. Each input
+goes through ``EmbeddedEngine`` (as the services ask) and through regorus; the full result
+document (allow, reasons, obligations, or the raw result) must be equal, and an error on one side
+must be an error on the other (both fail closed). Deterministic: ``derandomize=True``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import cases
+import pytest
+from conftest import POLICY_DIR
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zorgtafel.policy import schemas, sources
+from zorgtafel.policy.entrypoints import entrypoints
+from zorgtafel.policy.errors import PolicyError
+
+PER_ENTRYPOINT = 150
+COMPARED: dict[str, int] = {}
+
+EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "zorgtafel.authz": [
+        cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
+        cases.authz("/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure", "caseworker"),
+    ],
+    "zorgtafel.disclosure": [
+        cases.disclosure(),
+        cases.disclosure(
+            break_glass={"justification": "acuut gevaar", "consulted_colleague": "piet"}
+        ),
+        cases.disclosure(recipient__party=cases.SHELTER),
+    ],
+    "zorgtafel.intake.criteria": [cases.CRITERIA],
+    "zorgtafel.casework.invite": [cases.INVITE],
+}
+
+# Text that matters to the rules (parties, roles, purposes...) plus text that tests exactness.
+UNICODE = [
+    "Zoë",
+    "Zoe\u0308",
+    "ëé",
+    "שלום",
+    "\U0001f600",
+    "\u00a0",
+    "\u3000",
+    " \u2003 ",
+    "",
+    "Çağrı Öztürk",
+]
+
+
+def _strings_in(value: Any, found: set[str]) -> None:
+    if isinstance(value, str):
+        found.add(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.add(key)
+            _strings_in(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _strings_in(item, found)
+
+
+def _vocabulary(schema: dict[str, Any], examples: list[dict[str, Any]]) -> list[str]:
+    found: set[str] = set()
+    for example in examples:
+        _strings_in(example, found)
+    for text in json.dumps(schema).split('"'):
+        if text.replace("_", "").isalnum() and len(text) < 40:
+            found.add(text)
+    found.update(
+        [
+            cases.POLICE,
+            cases.CARE,
+            cases.SHELTER,
+            "2025-06-01T12:00:00Z",
+            "2030-01-01T00:00:00Z",
+            "not a time",
+        ]
+    )
+    return sorted(found) + UNICODE
+
+
+def _strategy(
+    node: dict[str, Any], root: dict[str, Any], words: list[str], depth: int = 0
+) -> st.SearchStrategy[Any]:
+    if "$ref" in node:
+        target: Any = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        return _strategy(target, root, words, depth)
+    for key in ("oneOf", "anyOf"):
+        if key in node:
+            return st.one_of([_strategy(n, root, words, depth) for n in node[key]])
+    if "enum" in node:
+        return st.sampled_from(node["enum"])
+    if "const" in node:
+        return st.just(node["const"])
+    kinds = node.get("type")
+    if isinstance(kinds, list):
+        return st.one_of([_strategy(dict(node, type=k), root, words, depth) for k in kinds])
+    text = st.sampled_from(words)
+    if kinds == "object" or "properties" in node:
+        props = node.get("properties", {})
+        required = [k for k in node.get("required", []) if k in props]
+        optional = {
+            k: _strategy(v, root, words, depth + 1) for k, v in props.items() if k not in required
+        }
+        fixed = st.fixed_dictionaries(
+            {k: _strategy(props[k], root, words, depth + 1) for k in required}, optional=optional
+        )
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict) and depth < 4:
+            more = st.dictionaries(text, _strategy(extra, root, words, depth + 1), max_size=3)
+            return st.tuples(fixed, more).map(lambda pair: {**pair[1], **pair[0]})
+        return fixed
+    if kinds == "array":
+        items = node.get("items", {"type": "string"})
+        return st.lists(_strategy(items, root, words, depth + 1), max_size=3)
+    if kinds == "string":
+        return text
+    if kinds == "integer":
+        return st.integers(min_value=-1, max_value=120)
+    if kinds == "number":
+        return st.one_of(
+            st.integers(min_value=-1, max_value=120), st.floats(-1, 120, allow_nan=False)
+        )
+    if kinds == "boolean":
+        return st.booleans()
+    if kinds == "null":
+        return st.none()
+    return st.one_of(st.none(), st.booleans(), text, st.integers(-1, 3))
+
+
+def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, prefix + (index,))
+    return found
+
+
+def _mutate(example: dict[str, Any], data: st.DataObject, words: list[str]) -> dict[str, Any]:
+    value = json.loads(json.dumps(example))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = _paths(value)
+        if not paths:
+            break
+        path = data.draw(st.sampled_from(paths))
+        parent = value
+        for part in path[:-1]:
+            parent = parent[part]
+        replacement = data.draw(
+            st.one_of(
+                st.none(),
+                st.booleans(),
+                st.sampled_from(words),
+                st.integers(-1, 20),
+                st.just("DROP"),
+                st.just({}),
+                st.just([]),
+            )
+        )
+        if replacement == "DROP" and isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        elif replacement != "DROP":
+            parent[path[-1]] = replacement
+    return value
+
+
+class Regorus:
+    def __init__(self) -> None:
+        os.environ.setdefault("RUST_BACKTRACE", "0")
+        import regorus
+
+        self.engine = regorus.Engine()
+        for module in sources.modules(POLICY_DIR):
+            self.engine.add_policy(module.name, module.text)
+        self.engine.add_data_json(json.dumps(sources.data_document(POLICY_DIR)))
+
+    def query(self, query: str, value: dict[str, Any]) -> tuple[str, Any]:
+        self.engine.set_input_json(json.dumps(value, ensure_ascii=False))
+        try:
+            result = self.engine.eval_rule(query)
+        except Exception:  # noqa: BLE001 - an evaluation error: fail closed, like PolicyUnavailable
+            return ("error", None)
+        return ("undefined", None) if result is None else ("value", result)
+
+
+def _diff(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two JSON values differ, as ``path: a != b`` lines (for the failure message)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [
+            d
+            for k in sorted(set(a) | set(b))
+            for d in _diff(a.get(k, "<absent>"), b.get(k, "<absent>"), f"{path}.{k}")
+        ]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in _diff(x, y, f"{path}[{i}]")
+        ]
+    return (
+        []
+        if a == b
+        else [
+            f"{path or '.'}: regopy {json.dumps(a, ensure_ascii=False)} != regorus {json.dumps(b, ensure_ascii=False)}"
+        ]
+    )
+
+
+def _embedded_answer(embedded, package: str, rule: str, value: dict[str, Any]) -> tuple[str, Any]:
+    try:
+        defined, result, _ = embedded._query(package, rule, value)
+    except PolicyError:
+        return ("error", None)
+    return ("value", result) if defined else ("undefined", None)
+
+
+# regopy 1.5.2 leaves quotes unescaped when a result string holds sprintf'd text with quotes
+# (e.g. "" or an array of strings), so its answer does not parse: an error where regorus answers.
+# The policies avoid it where found (party_shown, themes_shown); invite still hits it on some
+# generated inputs. Strict: this fails as soon as the engines agree, so the mark must go then.
+KNOWN_DIVERGENT = {"data.zorgtafel.casework.invite.result"}
+
+ENTRYPOINTS = [
+    pytest.param(
+        e, marks=pytest.mark.xfail(strict=True, reason="regopy unescaped quotes (see above)")
+    )
+    if e.query in KNOWN_DIVERGENT
+    else e
+    for e in entrypoints(POLICY_DIR)
+]
+
+
+@pytest.fixture(scope="module")
+def regorus_engine():
+    return Regorus()
+
+
+@pytest.mark.parametrize("entry", ENTRYPOINTS, ids=lambda e: e.query)
+def test_embedded_and_regorus_decide_alike(entry, embedded, regorus_engine, record_property):
+    schema = schemas.load_schema(entry.package, POLICY_DIR)
+    examples = EXAMPLES.get(entry.package, [])
+    words = _vocabulary(schema, examples)
+    generated = _strategy(schema, schema, words)
+    count = 0
+
+    @settings(
+        max_examples=PER_ENTRYPOINT,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def compare(data: st.DataObject) -> None:
+        nonlocal count
+        if examples and data.draw(st.booleans()):
+            value = _mutate(data.draw(st.sampled_from(examples)), data, words)
+        else:
+            value = data.draw(generated)
+        embedded_answer = _embedded_answer(embedded, entry.package, entry.rule, value)
+        regorus_answer = regorus_engine.query(entry.query, value)
+        # regopy reports a rule whose value is false as undefined (a known quirk): same decision.
+        if embedded_answer == ("undefined", None) and regorus_answer == ("value", False):
+            regorus_answer = embedded_answer
+        count += 1
+        assert embedded_answer == regorus_answer, (
+            f"engines disagree on {entry.query} for input:\n"
+            f"{json.dumps(value, ensure_ascii=False, indent=1)}\n"
+            + "\n".join(_diff(list(embedded_answer), list(regorus_answer)))
+        )
+
+    compare()
+    COMPARED[entry.query] = count
+    record_property("inputs_compared", count)
+    print(f"{entry.query}: {count} inputs compared, embedded == regorus")
+    assert count >= PER_ENTRYPOINT // 2
