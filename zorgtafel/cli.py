@@ -244,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_verify_log)
 
+    # `zorgtafel checkpoints export`: governance's stored access-log checkpoints (issue #15).
+    from services.governance.entrypoints.admin import register as register_checkpoints
+
+    register_checkpoints(sub)
+
     p = sub.add_parser("demo", help="play one whole case against a running suite")
     p.add_argument("--data-dir", default="var")
     p.set_defaults(func=_demo)

@@ -1,5 +1,6 @@
 """A throw-away PKI for tests: a CA, a server certificate for 127.0.0.1/localhost and client
-certificates in the PKIoverheid shape (the party's OIN as the subject serialNumber)."""
+certificates in the PKIoverheid shape (the party's OIN as the subject serialNumber), and the
+suite's own service certificates (a URI SAN ``urn:zorgtafel:service:<name>``, for relays)."""
 
 from __future__ import annotations
 
@@ -94,6 +95,26 @@ class TestCA:
     def client(self, oin: str, **kw: Unpack[_IssueOptions]) -> Issued:
         return self.issue(
             [(NameOID.ORGANIZATION_NAME, "Test party"), (NameOID.SERIAL_NUMBER, oin)], **kw
+        )
+
+    def service(self, name: str, oin: str | None = None) -> Issued:
+        """A service's certificate as components/cert-manager issues it: server and client
+        usage, the names it is called by, its service name as a URI SAN (what makes its calls
+        relays where this CA is the relay CA), and the host organisation's OIN when given."""
+        subject = [(NameOID.COMMON_NAME, "localhost")]
+        if oin is not None:
+            subject += [
+                (NameOID.ORGANIZATION_NAME, "Host organisation"),
+                (NameOID.SERIAL_NUMBER, oin),
+            ]
+        return self.issue(
+            subject,
+            eku=(ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH),
+            san=[
+                x509.DNSName("localhost"),
+                x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                x509.UniformResourceIdentifier(f"urn:zorgtafel:service:{name}"),
+            ],
         )
 
     def write_server_files(self, directory: Path) -> dict[str, str]:

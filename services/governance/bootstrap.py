@@ -8,6 +8,7 @@ from pathlib import Path
 
 from services.governance.adapters import orm
 from services.governance.adapters.bundles import bundle_revision
+from services.governance.adapters.logkeys import public_keys
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.events import REGISTRY
 from services.governance.service_layer.deps import Deps
@@ -22,6 +23,7 @@ def make_deps(platform: Platform) -> Deps:
         policy=platform.policy,
         settings=GovernanceSettings.from_settings(platform.settings),
         bundle_revision=bundle_revision,
+        log_keys=public_keys(platform.settings),
     )
 
 
@@ -29,7 +31,12 @@ def build(platform: Platform) -> ServiceParts:
     from services.governance.adapters.seed import covenant_bodies, covenant_parties
     from services.governance.entrypoints.consumers import consumes
     from services.governance.entrypoints.grpc_api import SERVICE, GovernanceServicer
-    from services.governance.entrypoints.ops import bundle_routes, policy_revision_check
+    from services.governance.entrypoints.ops import (
+        bundle_routes,
+        checkpoint_metrics_route,
+        policy_revision_check,
+        routes,
+    )
     from services.governance.service_layer import seeding
     from services.governance.service_layer.handlers import membership, parties
     from zorgtafel.generated.governance.v1 import governance_pb2_grpc
@@ -69,7 +76,7 @@ def build(platform: Platform) -> ServiceParts:
         consumes=consumes(deps),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
         on_start=(seed, apply_due_withdrawals),
-        ops_routes=bundle_routes(uow_factory),
+        ops_routes=routes(bundle_routes(uow_factory), checkpoint_metrics_route(deps.alerts)),
         party_status=party_status,
         health_checks=health_checks,
     )

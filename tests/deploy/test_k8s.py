@@ -356,7 +356,7 @@ OPERATOR_SECRETS = (
     {f"{s}-db" for s in SERVICES}
     | {f"{s}-encryption-keys" for s in SERVICES}
     | {"zorgtafel-jwt", "zorgtafel-grpc-tls", "zorgtafel-db-ca", "zorgtafel-db-backup-s3"}
-    | {"disclosure-log-signing-key"}
+    | {"disclosure-log-signing-key", "zorgtafel-casework-relay"}
 )
 GENERATED_SECRETS = {f"zorgtafel-{s}" for s in SERVICES} | {"zorgtafel-cluster-ca-cert"}
 OPERATOR_CONFIGMAPS = {"zorgtafel-partner-ca"}
@@ -765,6 +765,41 @@ def test_production_casework_calls_disclosure_over_mtls(overlay):
     assert env["ZORGTAFEL_AUTH_MODE"] == "mtls"
     assert env["ZORGTAFEL_TLS_CERT_FILE"] and env["ZORGTAFEL_TLS_KEY_FILE"]
     assert env["ZORGTAFEL_DISCLOSURE_CA_FILE"].startswith("/")
+
+
+@pytest.mark.parametrize("overlay", PRODUCTION_OVERLAYS)
+def test_production_disclosure_accepts_casework_as_the_only_relay(overlay):
+    """Pre-reads of any party (issue 18): casework presents its relay certificate (its own
+    Secret, mounted by casework alone) and disclosure trusts only that Secret's CA as relay CA."""
+    target = f"{overlay}+cert-manager"
+    deployments = {d["metadata"]["name"]: d for d in objects(target, "Deployment")}
+    env = {}
+    for name in SERVICES:
+        app = next(c for c in pod_spec(deployments[name])["containers"] if c["name"] == "app")
+        env[name] = container_env(target, app)
+    assert env["disclosure"]["ZORGTAFEL_TLS_RELAY_SERVICES"] == "casework"
+    assert env["disclosure"]["ZORGTAFEL_TLS_RELAY_CA_FILE"].startswith("/")
+    assert env["casework"]["ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE"].startswith("/")
+    assert env["casework"]["ZORGTAFEL_DISCLOSURE_CLIENT_KEY_FILE"].startswith("/")
+    for name in ("intake", "governance"):
+        assert "ZORGTAFEL_TLS_RELAY_CA_FILE" not in env[name]
+    relay_keys = {
+        name: {
+            item["key"]
+            for v in pod_spec(d)["volumes"]
+            if v.get("secret", {}).get("secretName") == "zorgtafel-casework-relay"
+            for item in v["secret"]["items"]
+        }
+        for name, d in deployments.items()
+    }
+    assert relay_keys["casework"] == {"tls.crt", "tls.key"}
+    assert relay_keys["disclosure"] == {"ca.crt"}
+    assert not relay_keys["intake"] and not relay_keys["governance"]
+    certs = {c["metadata"]["name"]: c["spec"] for c in objects(target, "Certificate")}
+    cert = certs["zorgtafel-casework-relay"]
+    assert cert["uris"] == ["urn:zorgtafel:service:casework"]
+    assert "client auth" in cert["usages"] and "server auth" not in cert["usages"]
+    assert cert["issuerRef"]["name"] == "zorgtafel-internal-ca"
 
 
 def test_dev_uses_development_tokens_and_one_replica():

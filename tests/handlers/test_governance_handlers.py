@@ -536,3 +536,139 @@ def test_bodies_are_paged_each_with_all_its_seats(lists):
     whole = call(servicer.ListBodies, pb.ListBodiesRequest(), CHAIR)
     managers = call(servicer.ListBodies, pb.ListBodiesRequest(body=pb.BODY_MANAGERS), CHAIR)
     assert list(managers.bodies) == [whole.bodies[2]] and len(managers.bodies[0].seats) > 0
+
+
+# -- every service's access-log checkpoints (issue #15) ------------------------------------------
+def log_signer(governance, service: str):  # noqa: ANN201
+    """The service's development signing key, whose ``.pub`` governance reads."""
+    from zorgtafel.kernel.accesslog.checkpoint import Signer
+
+    platform, _ = governance
+    return Signer.from_file(platform.settings.data_dir / "dev-keys" / f"{service}-log-signing.key")
+
+
+def checkpoint_data(signer, service: str, size: int, root: bytes, signed_at: str) -> dict:
+    cp = signer.sign(f"zorgtafel.{service}.accesslog", size, root, signed_at)
+    return {
+        "log_id": cp.log_id,
+        "size": cp.size,
+        "root": cp.root.hex(),
+        "signed_at": cp.signed_at,
+        "key_id": cp.key_id,
+        "signature": cp.signature.hex(),
+    }
+
+
+def received(governance, log_id: str):  # noqa: ANN201
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        return uow.checkpoints.of_log(log_id, verified_only=False)
+
+
+def receive(governance, deps: Deps, data: dict) -> None:
+    """The consumer's handler with the test's ``deps`` (whose alert counters the test reads)."""
+    import uuid
+
+    from services.governance.service_layer.handlers import checkpoints
+    from zorgtafel.kernel.events import InboundEvent
+
+    platform, _ = governance
+    event = InboundEvent(
+        id=str(uuid.uuid4()),
+        type=ev.ACCESS_LOG_CHECKPOINTED,
+        source="/test",
+        time=None,
+        subject=None,
+        data=dict(data),
+        payload=ev.parse(ev.ACCESS_LOG_CHECKPOINTED, data),
+    )
+    with platform.uow_factory() as uow:
+        checkpoints.checkpoint_received(deps, uow, event)
+        uow.commit()
+
+
+def test_a_signed_checkpoint_delivered_twice_is_stored_once_as_verified(governance):
+    data = checkpoint_data(
+        log_signer(governance, "disclosure"),
+        "disclosure",
+        7,
+        b"\x07" * 32,
+        "2026-12-01T10:00:00.000000+00:00",
+    )
+    consume(governance, ev.TOPIC["disclosure"], ev.ACCESS_LOG_CHECKPOINTED, data)
+    consume(governance, ev.TOPIC["disclosure"], ev.ACCESS_LOG_CHECKPOINTED, data)
+    stored = [cp for cp in received(governance, data["log_id"]) if cp.size == 7]
+    assert [(cp.status.value, cp.root, cp.alert) for cp in stored] == [
+        ("verified", data["root"], None)
+    ]
+
+
+def test_a_forged_checkpoint_is_kept_as_rejected_and_never_exported(governance, deps):
+    from services.governance.service_layer.handlers import checkpoints
+    from zorgtafel.kernel.accesslog.checkpoint import Signer
+
+    signer = log_signer(governance, "disclosure")
+    at = "2026-12-01T11:00:00.000000+00:00"
+    edited = checkpoint_data(signer, "disclosure", 8, b"\x08" * 32, at)
+    edited["root"] = (b"\x09" * 32).hex()  # the signature no longer covers it
+    stranger = checkpoint_data(Signer.generate(), "disclosure", 9, b"\x09" * 32, at)
+    for data in (edited, stranger, edited):
+        receive(governance, deps, data)
+    stored = {
+        cp.size: (cp.status.value, cp.reason)
+        for cp in received(governance, edited["log_id"])
+        if cp.size in (8, 9)
+    }
+    assert stored == {8: ("rejected", "bad_signature"), 9: ("rejected", "unknown_key")}
+    assert len([cp for cp in received(governance, edited["log_id"]) if cp.size == 8]) == 1
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        exported = checkpoints.export(uow.checkpoints, edited["log_id"])
+    assert {c["size"] for c in exported}.isdisjoint({8, 9})
+
+
+def test_two_genuine_roots_for_one_size_are_a_fork_and_raise_an_alert(governance, deps):
+    signer = log_signer(governance, "casework")
+    first = checkpoint_data(signer, "casework", 20, b"\x01" * 32, "2026-12-01T10:00:00+00:00")
+    rebuilt = checkpoint_data(signer, "casework", 20, b"\x02" * 32, "2026-12-01T10:05:00+00:00")
+    before = deps.alerts.count("fork", first["log_id"])
+    receive(governance, deps, first)
+    receive(governance, deps, rebuilt)
+    receive(governance, deps, rebuilt)  # a redelivery is no second alert
+    stored = [cp for cp in received(governance, first["log_id"]) if cp.size == 20]
+    assert [(cp.root, cp.alert and cp.alert.value) for cp in stored] == [
+        (first["root"], None),
+        (rebuilt["root"], "fork"),
+    ]
+    assert deps.alerts.count("fork", first["log_id"]) == before + 1
+
+
+def test_a_log_that_shrinks_raises_an_alert_but_a_late_old_checkpoint_does_not(governance, deps):
+    signer = log_signer(governance, "intake")
+    older = checkpoint_data(signer, "intake", 5, b"\x05" * 32, "2026-12-01T09:00:00+00:00")
+    larger = checkpoint_data(signer, "intake", 12, b"\x0c" * 32, "2026-12-01T10:00:00+00:00")
+    cut = checkpoint_data(signer, "intake", 9, b"\x0d" * 32, "2026-12-01T11:00:00+00:00")
+    receive(governance, deps, larger)
+    receive(governance, deps, older)  # signed before the larger one: delivered late, no alert
+    receive(governance, deps, cut)  # signed after it and smaller: the log was cut
+    alerts = {cp.size: cp.alert and cp.alert.value for cp in received(governance, cut["log_id"])}
+    assert alerts == {5: None, 12: None, 9: "shrink"}
+    assert deps.alerts.count("shrink", cut["log_id"]) == 1
+
+
+def test_a_malformed_checkpoint_is_kept_rejected_cut_to_the_stored_widths(governance, deps):
+    """Whatever a producer sends is kept as received evidence, never a poison message that
+    stops the consumer (PostgreSQL refuses values wider than their columns)."""
+    log_id = "zorgtafel.disclosure.accesslog" + "x" * 200
+    data = {
+        "log_id": log_id,
+        "size": 2**63 - 1,
+        "root": "zz" * 100,
+        "signed_at": "yesterday" * 10,
+        "key_id": "k" * 100,
+        "signature": "q" * 500,
+    }
+    receive(governance, deps, data)
+    receive(governance, deps, data)
+    stored = received(governance, log_id[:100])
+    assert [(cp.status.value, cp.reason) for cp in stored] == [("rejected", "unknown_log")]

@@ -5,7 +5,11 @@ presenting the certificate it serves with and relaying the caller's token. Befor
 called over a plaintext channel, so a suite in mTLS mode answered every pre-read UNAVAILABLE.
 
 Every partner call in these tests is made as that partner: a channel with the party's own
-client certificate (from the test PKI) and its token, like a partner system would."""
+client certificate (from the partners' test CA, standing in for PKIoverheid) and its token, like a
+partner system would. The services' certificates come from the suite's internal CA, which
+disclosure also takes as its relay CA: casework presents a certificate of that CA naming
+``urn:zorgtafel:service:casework``, so disclosure takes the reader's party from the relayed token
+(``mtls_relay``) instead of binding it to casework's certificate (the host's OIN)."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from services.casework.adapters.disclosure_client import ChannelSecurity
+from services.casework.adapters.disclosure_client import ChannelSecurity, _denial
 from tests.integration.casework.conftest import (
     ACTIVE,
     DIRECTOR_PERSON,
@@ -47,8 +51,15 @@ class AsTheCaller:
     """A stub whose every call goes out over mTLS with the client certificate of the party named
     in the call's token (as that party's own system would call)."""
 
-    def __init__(self, ca: TestCA, port: int, stub_class: Callable[[grpc.Channel], Any]) -> None:
+    def __init__(
+        self,
+        ca: TestCA,
+        port: int,
+        stub_class: Callable[[grpc.Channel], Any],
+        server_ca: TestCA | None = None,
+    ) -> None:
         self._ca, self._port, self._stub_class = ca, port, stub_class
+        self._root = (server_ca or ca).cert_pem
         self._stubs: dict[str, Any] = {}
         self._channels: list[grpc.Channel] = []
 
@@ -56,7 +67,7 @@ class AsTheCaller:
         if party not in self._stubs:
             client = self._ca.client(party)
             creds = grpc.ssl_channel_credentials(
-                root_certificates=self._ca.cert_pem,
+                root_certificates=self._root,
                 private_key=client.key_pem,
                 certificate_chain=client.cert_pem,
             )
@@ -78,10 +89,13 @@ class AsTheCaller:
             channel.close()
 
 
-def service_tls_files(ca: TestCA, directory, oin: str) -> dict[str, str]:
+def service_tls_files(
+    ca: TestCA, directory, oin: str, client_ca_pem: bytes | None = None
+) -> dict[str, str]:
     """A service's certificate as the cert-manager component issues it: server and client
     usage (it serves partners and calls disclosure), the host organisation's OIN, the names it
-    is called by."""
+    is called by; ``client_ca_pem`` the bundle partner certificates are verified with (default:
+    the issuing CA)."""
     issued = ca.issue(
         [
             (NameOID.COMMON_NAME, "localhost"),
@@ -95,10 +109,24 @@ def service_tls_files(ca: TestCA, directory, oin: str) -> dict[str, str]:
     (directory / "tls.crt").write_bytes(issued.cert_pem)
     (directory / "tls.key").write_bytes(issued.key_pem)
     (directory / "ca.crt").write_bytes(ca.cert_pem)
+    (directory / "client-ca.crt").write_bytes(client_ca_pem or ca.cert_pem)
     return {
         "tls_cert_file": str(directory / "tls.crt"),
         "tls_key_file": str(directory / "tls.key"),
-        "tls_client_ca_file": str(directory / "ca.crt"),
+        "tls_client_ca_file": str(directory / "client-ca.crt"),
+    }
+
+
+def relay_files(ca: TestCA, directory, oin: str) -> dict[str, str]:
+    """Casework's relay certificate (components/cert-manager: zorgtafel-casework-relay): the
+    internal CA, client usage, ``urn:zorgtafel:service:casework``, presented to disclosure."""
+    issued = ca.service("casework", oin=oin)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "tls.crt").write_bytes(issued.cert_pem)
+    (directory / "tls.key").write_bytes(issued.key_pem)
+    return {
+        "disclosure_client_cert_file": str(directory / "tls.crt"),
+        "disclosure_client_key_file": str(directory / "tls.key"),
     }
 
 
@@ -110,13 +138,23 @@ def suite(request, broker, tmp_path_factory):
     host = SHELTER if request.param == "host is the reader's party" else GGD
     data_dir = tmp_path_factory.mktemp("preread-mtls")
     keys = Keys(data_dir)
-    ca = TestCA()
-    files = service_tls_files(ca, data_dir / "tls", host)
+    partners = TestCA("PKIoverheid test CA")  # the partners' certificates
+    internal = TestCA("Zorgtafel internal CA")  # the services' certificates, and the relay CA
+    files = service_tls_files(
+        internal, data_dir / "tls", host, client_ca_pem=partners.cert_pem + internal.cert_pem
+    )
+    relay = relay_files(internal, data_dir / "relay", host)
     publisher = Publisher(broker.bootstrap)
     try:
         with (
             running_service(
-                "disclosure", data_dir, broker.bootstrap, auth_mode="mtls", **files
+                "disclosure",
+                data_dir,
+                broker.bootstrap,
+                auth_mode="mtls",
+                tls_relay_ca_file=str(data_dir / "tls" / "ca.crt"),
+                tls_relay_services=("casework",),
+                **files,
             ) as dis,
             running_service(
                 "casework",
@@ -124,18 +162,31 @@ def suite(request, broker, tmp_path_factory):
                 broker.bootstrap,
                 auth_mode="mtls",
                 disclosure_address=f"127.0.0.1:{dis.grpc_port}",
+                disclosure_ca_file=str(data_dir / "tls" / "ca.crt"),
+                **relay,
                 **files,
             ) as cw,
         ):
             e = Env(cw, keys, publisher)
-            e.stub = AsTheCaller(ca, cw.grpc_port, pb_grpc.CaseworkServiceStub)
-            dis_stub = AsTheCaller(ca, dis.grpc_port, dpb_grpc.DisclosureServiceStub)
+            e.stub = AsTheCaller(partners, cw.grpc_port, pb_grpc.CaseworkServiceStub, internal)
+            dis_stub = AsTheCaller(
+                partners, dis.grpc_port, dpb_grpc.DisclosureServiceStub, internal
+            )
+            as_casework = grpc.secure_channel(
+                f"127.0.0.1:{dis.grpc_port}",
+                grpc.ssl_channel_credentials(
+                    root_certificates=internal.cert_pem,
+                    private_key=(data_dir / "relay" / "tls.key").read_bytes(),
+                    certificate_chain=(data_dir / "relay" / "tls.crt").read_bytes(),
+                ),
+            )
             try:
                 e.register_parties(ACTIVE)
                 e.appoint(LUMENS, DIRECTOR_PERSON)
                 wait_for(lambda: all(_status(dis, p) == "active" for p in ACTIVE), timeout=60)
-                yield request.param, e, dis, dis_stub
+                yield request.param, e, dis, dis_stub, as_casework
             finally:
+                as_casework.close()
                 dis_stub.close()
                 e.stub.close()
     finally:
@@ -162,7 +213,7 @@ def provide(env, dis_stub, case_id: str, party: str, content: bytes, *, pre_read
 def pre_read_set(suite) -> tuple[pb.GetPreReadSetResponse, str, str]:
     """A case whose follow-up meeting has a pre-read set of two police items, one agreed to
     pre-reading, one not; SHELTER's delegate asks for the set."""
-    _mode, env, dis, dis_stub = suite
+    _mode, env, dis, dis_stub, _as_casework = suite
     case_id = env.open_case()
     agreed = wait_for(
         lambda: _try(lambda: provide(env, dis_stub, case_id, POLICE, b"risico", pre_read=True)),
@@ -181,22 +232,50 @@ def pre_read_set(suite) -> tuple[pb.GetPreReadSetResponse, str, str]:
     return reply, agreed, refused
 
 
-def test_an_invitee_gets_the_pre_read_set_over_mtls(suite, request):
-    if suite[0] != "host is the reader's party":
-        # Strict: passes once the kernel accepts casework's relay, and then must be unmarked.
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=grpc.RpcError,
-                reason="disclosure's mTLS authentication binds the token's party to the TLS "
-                "peer's OIN, so a token relayed by casework (the host's certificate) is "
-                "refused (UNAVAILABLE): needs relay authentication in zorgtafel/kernel/auth.py",
-            )
-        )
+def test_an_invitee_gets_the_pre_read_set_over_mtls(suite):
     reply, agreed, refused = pre_read_set(suite)
     assert [i.item_id for i in reply.items] == [agreed]
     assert reply.items[0].content == b"risico" and reply.items[0].decision_id
     assert [w.item_id for w in reply.withheld] == [refused]
+
+
+def _refusal_reasons(call: Callable[[], Any], item_id: str) -> tuple[str, ...]:
+    """The reasons a RequestDisclosure was refused for the item: a PERMISSION_DENIED's, or the
+    item's entry among the denied."""
+    try:
+        reply = call()
+    except grpc.RpcError as err:
+        assert err.code() == grpc.StatusCode.PERMISSION_DENIED, err
+        return _denial(err)[1]
+    assert not any(i.item_id == item_id for i in reply.items)
+    return tuple(r for d in reply.denied if d.item_id == item_id for r in d.reasons)
+
+
+def test_a_relayed_call_may_only_ask_for_a_pre_read(suite):
+    """With casework's relay certificate and a reader's token, a pre-read is decided for the
+    reader; a read of the same item, or any other method, is refused."""
+    mode, env, _dis, _dis_stub, as_casework = suite
+    if mode != "host is another party":
+        pytest.skip("the relay's limits are the same whoever hosts; checked once")
+    _reply, agreed, _refused = pre_read_set(suite)
+    relayed = dpb_grpc.DisclosureServiceStub(as_casework)
+
+    def ask(action: int) -> Any:
+        return relayed.RequestDisclosure(
+            dpb.RequestDisclosureRequest(
+                item_ids=[agreed], purpose="care_coordination", action=action
+            ),
+            metadata=env.md(SHELTER),
+            timeout=30,
+        )
+
+    pre_read = ask(dpb.DISCLOSURE_ACTION_PRE_READ)
+    assert [i.item_id for i in pre_read.items] == [agreed]
+    reasons = _refusal_reasons(lambda: ask(dpb.DISCLOSURE_ACTION_READ), agreed)
+    assert any("may only ask for a pre-read" in r for r in reasons), reasons
+    with pytest.raises(grpc.RpcError) as provided:
+        provide(env, relayed, rid(), SHELTER, b"x", pre_read=True)
+    assert provided.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
 def test_casework_in_mtls_mode_calls_disclosure_over_tls_with_its_own_certificate(tmp_path):
@@ -209,6 +288,22 @@ def test_casework_in_mtls_mode_calls_disclosure_over_tls_with_its_own_certificat
     assert security.root_certificates == ca.cert_pem
     assert security.certificate_chain == (tmp_path / "tls.crt").read_bytes()
     assert security.private_key == (tmp_path / "tls.key").read_bytes()
+    relay = relay_files(ca, tmp_path / "relay", SHELTER)
+    relayed = ChannelSecurity.from_settings(
+        Settings(service="casework", auth_mode="mtls", **files, extra=relay)
+    )
+    assert relayed is not None
+    assert relayed.certificate_chain == (tmp_path / "relay" / "tls.crt").read_bytes()
+    assert relayed.private_key == (tmp_path / "relay" / "tls.key").read_bytes()
+    with pytest.raises(ValueError, match="CLIENT_KEY_FILE"):
+        ChannelSecurity.from_settings(
+            Settings(
+                service="casework",
+                auth_mode="mtls",
+                **files,
+                extra={"disclosure_client_cert_file": relay["disclosure_client_cert_file"]},
+            )
+        )
     assert ChannelSecurity.from_settings(Settings(service="casework")) is None  # dev: plaintext
     with pytest.raises(ValueError, match="TLS_CERT_FILE"):
         ChannelSecurity.from_settings(Settings(service="casework", auth_mode="mtls"))

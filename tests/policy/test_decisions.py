@@ -11,6 +11,14 @@ GOV = "/zorgtafel.governance.v1.GovernanceService/"
 INTAKE = "/zorgtafel.intake.v1.IntakeService/"
 DISCLOSURE = "/zorgtafel.disclosure.v1.DisclosureService/"
 
+CASEWORK = "/zorgtafel.casework.v1.CaseworkService/"
+
+
+def relayed(inp: dict) -> dict:
+    """The same call relayed by a suite service with the person's token (art. 12.2f)."""
+    return {**inp, "principal": {**inp["principal"], "authenticated_by": "mtls_relay"}}
+
+
 AUTHZ_CASES = [
     (cases.authz(INTAKE + "Assess", "process_director"), True),
     (cases.authz(INTAKE + "Assess", "caseworker"), False),
@@ -22,6 +30,9 @@ AUTHZ_CASES = [
     (cases.authz(GOV + "ListParties", "caseworker", status="excluded"), False),
     (cases.authz("/zorgtafel.x.v1.X/Unknown", "process_director"), False),
     ({}, False),
+    (relayed(cases.authz(DISCLOSURE + "RequestDisclosure", "caseworker")), True),
+    (relayed(cases.authz(CASEWORK + "GetPreReadSet", "caseworker")), False),
+    (relayed(cases.authz(DISCLOSURE + "Provide", "caseworker")), False),
 ]
 
 DISCLOSURE_CASES = [
@@ -47,6 +58,14 @@ def test_authz(engine, inp, allowed):
     assert decision.allow is allowed
     assert decision.reasons and all(isinstance(r, str) for r in decision.reasons)
     assert decision.revision == engine.revision
+
+
+def test_authz_denies_a_relay_beyond_the_pre_read_citing_need_to_know(engine):
+    decision = engine.decide(
+        "zorgtafel.authz", relayed(cases.authz(CASEWORK + "GetPreReadSet", "caseworker"))
+    )
+    assert decision.allow is False
+    assert any("relay" in r and "art. 8.4c" in r for r in decision.reasons)
 
 
 @pytest.mark.parametrize("inp,allowed", DISCLOSURE_CASES)

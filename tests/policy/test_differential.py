@@ -31,6 +31,10 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "zorgtafel.authz": [
         cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
         cases.authz("/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure", "caseworker"),
+        {  # relayed by a suite service (art. 12.2f): served for the pre-read's request only
+            "method": "/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure",
+            "principal": {**cases.principal("caseworker"), "authenticated_by": "mtls_relay"},
+        },
     ],
     "zorgtafel.disclosure": [
         cases.disclosure(),

@@ -11,7 +11,7 @@ import cases
 import jsonschema
 import pytest
 
-from zorgtafel.policy import bundle, cli, lint, schemas, testing
+from zorgtafel.policy import bundle, cli, lint, schemas, sources, testing
 
 
 def _copy(policy_dir, tmp_path):
@@ -34,6 +34,24 @@ def test_bundle_is_reproducible(policy_dir, tmp_path):
     assert manifest == {"revision": revision, "roots": ["zorgtafel"]}
     assert "disclosure/disclosure.rego" in names
     assert not any(n.endswith("_test.rego") for n in names)
+
+
+def test_bundle_places_data_where_the_engines_do_under_its_root(policy_dir, tmp_path):
+    # OPA places a bundle's data by file name and refuses data outside the manifest roots; the
+    # embedded engines place it by sources.data_document: both must agree.
+    out = tmp_path / "b.tar.gz"
+    bundle.build_bundle(policy_dir, out)
+    document = sources.data_document(policy_dir)
+    with tarfile.open(out) as tar:
+        data_names = [n for n in tar.getnames() if n.endswith("data.json")]
+        for name in data_names:
+            node = document
+            for part in name.split("/")[:-1]:
+                node = node[part]
+            assert json.load(tar.extractfile(name)).items() <= node.items()
+    assert "zorgtafel/authz/data.json" in data_names
+    assert all(n.startswith("zorgtafel/") for n in data_names)
+    assert "method_roles" in document["zorgtafel"]["authz"]
 
 
 def test_revision_ignores_tests_but_not_rules(policy_dir, tmp_path):

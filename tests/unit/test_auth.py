@@ -12,8 +12,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from zorgtafel.kernel.auth import Authenticator, TokenVerifier, oin_from_certificate
+from zorgtafel.kernel.auth import (
+    Authenticator,
+    RelayTrust,
+    TokenVerifier,
+    oin_from_certificate,
+)
+from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unauthenticated
+from zorgtafel.testing_pki import TestCA
 
 OIN = "00000099000000000042"
 
@@ -274,3 +281,145 @@ def test_cached_claims_cannot_be_changed_by_a_caller(idp):
     token = jwt.encode(claims(), private, algorithm="ES256")
     with pytest.raises(TypeError):
         verifier.verify(token)["party"] = "00000099000000000001"  # type: ignore[index]
+
+
+# -- relay authentication (casework relays a reader's token to disclosure) -----------------
+
+HOST = "00000099000000000007"  # the host organisation: the OIN in casework's certificate
+
+
+@pytest.fixture(scope="module")
+def relay_ca():
+    return TestCA("Zorgtafel internal CA")
+
+
+def relay_auth(idp, relay_ca, services=("casework",)):
+    _private, verifier = idp
+    return Authenticator(verifier, "mtls", relay=RelayTrust(relay_ca.cert_pem, services))
+
+
+def bearer(idp, **over):
+    private, _verifier = idp
+    return {"authorization": f"Bearer {jwt.encode(claims(**over), private, algorithm='ES256')}"}
+
+
+def test_a_relay_certificate_takes_the_party_from_the_token(idp, relay_ca):
+    casework = relay_ca.service("casework", oin=HOST)
+    p = relay_auth(idp, relay_ca).authenticate(bearer(idp), casework.cert_pem)
+    assert (p.party, p.person, p.authenticated_by, p.relayed_by) == (
+        OIN,
+        "p1",
+        "mtls_relay",
+        "casework",
+    )
+
+
+def test_a_certificate_from_another_ca_with_the_service_san_is_not_a_relay(idp, relay_ca):
+    # A partner's CA (PKIoverheid) can put any SAN in the certificates it issues: the SAN
+    # alone proves nothing, so the party binding applies and the host's OIN does not match.
+    forged = TestCA("Some partner CA").service("casework", oin=HOST)
+    with pytest.raises(Unauthenticated, match="does not match"):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), forged.cert_pem)
+    # ...and its own party's token is served as an ordinary mTLS call, not as a relay.
+    p = relay_auth(idp, relay_ca).authenticate(bearer(idp, party=HOST), forged.cert_pem)
+    assert (p.authenticated_by, p.relayed_by) == ("mtls", "")
+
+
+def test_a_partner_certificate_with_the_service_san_not_issued_by_the_relay_ca_is_bound(
+    idp, relay_ca
+):
+    partner = TestCA("PKIoverheid test CA").client(
+        "00000099000000000001",
+        san=[x509.UniformResourceIdentifier("urn:zorgtafel:service:casework")],
+    )
+    with pytest.raises(Unauthenticated, match="does not match"):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), partner.cert_pem)
+
+
+def test_a_certificate_of_the_relay_ca_without_the_service_san_is_not_a_relay(idp, relay_ca):
+    plain = relay_ca.client(HOST)  # the shared serving certificate: no URI SAN
+    with pytest.raises(Unauthenticated, match="does not match"):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), plain.cert_pem)
+    p = relay_auth(idp, relay_ca).authenticate(bearer(idp, party=HOST), plain.cert_pem)
+    assert p.authenticated_by == "mtls"
+
+
+def test_only_the_configured_services_relay(idp, relay_ca):
+    intake = relay_ca.service("intake", oin=HOST)
+    with pytest.raises(Unauthenticated, match="does not match"):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), intake.cert_pem)
+    two = relay_ca.issue(
+        [(NameOID.SERIAL_NUMBER, HOST)],
+        san=[
+            x509.UniformResourceIdentifier("urn:zorgtafel:service:casework"),
+            x509.UniformResourceIdentifier("urn:zorgtafel:service:intake"),
+        ],
+    )
+    with pytest.raises(Unauthenticated, match="does not match"):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), two.cert_pem)
+
+
+def test_an_expired_or_server_only_relay_certificate_is_not_a_relay(idp, relay_ca):
+    san = [x509.UniformResourceIdentifier("urn:zorgtafel:service:casework")]
+    expired = relay_ca.issue([(NameOID.SERIAL_NUMBER, HOST)], san=san, expired=True)
+    server_only = relay_ca.issue(
+        [(NameOID.SERIAL_NUMBER, HOST)], san=san, eku=(ExtendedKeyUsageOID.SERVER_AUTH,)
+    )
+    with pytest.raises(Unauthenticated):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), expired.cert_pem)
+    with pytest.raises(Unauthenticated):
+        relay_auth(idp, relay_ca).authenticate(bearer(idp), server_only.cert_pem)
+
+
+def test_without_a_relay_ca_the_service_certificate_is_bound_as_before(idp, relay_ca):
+    _private, verifier = idp
+    casework = relay_ca.service("casework", oin=HOST)
+    with pytest.raises(Unauthenticated, match="does not match"):
+        Authenticator(verifier, "mtls").authenticate(bearer(idp), casework.cert_pem)
+
+
+def test_relay_configuration_is_checked_at_start(tmp_path, relay_ca):
+    assert RelayTrust.from_settings("", ()) is None
+    with pytest.raises(ValueError, match="both"):
+        RelayTrust.from_settings("", ("casework",))
+    ca_file = tmp_path / "relay-ca.crt"
+    ca_file.write_bytes(relay_ca.cert_pem)
+    with pytest.raises(ValueError, match="both"):
+        RelayTrust.from_settings(str(ca_file), ())
+    with pytest.raises(ValueError, match="cannot be read"):
+        RelayTrust.from_settings(str(tmp_path / "missing.crt"), ("casework",))
+    leaf = tmp_path / "leaf.crt"
+    leaf.write_bytes(relay_ca.service("casework").cert_pem)
+    with pytest.raises(ValueError, match="not a CA"):
+        RelayTrust.from_settings(str(leaf), ("casework",))
+    with pytest.raises(ValueError, match="service names"):
+        RelayTrust.from_settings(str(ca_file), ("Case Work",))
+    assert RelayTrust.from_settings(str(ca_file), ("casework",)) is not None
+
+
+def test_relay_settings_come_from_the_environment():
+    settings = Settings.from_env(
+        "disclosure",
+        {
+            "ZORGTAFEL_TLS_RELAY_CA_FILE": "/etc/zorgtafel/relay-ca/ca.crt",
+            "ZORGTAFEL_TLS_RELAY_SERVICES": " casework, ",
+        },
+    )
+    assert settings.tls_relay_ca_file == "/etc/zorgtafel/relay-ca/ca.crt"
+    assert settings.tls_relay_services == ("casework",)
+    assert "tls_relay_services" not in settings.extra
+    assert Settings.from_env("disclosure", {}).tls_relay_services == ()
+
+
+def test_a_remembered_relay_certificate_stops_relaying_when_it_expires(relay_ca):
+    casework = relay_ca.service("casework")
+    now = [time.time()]
+    trust = RelayTrust(relay_ca.cert_pem, ("casework",), cache_size=1, clock=lambda: now[0])
+    assert trust.relaying_service(casework.cert_pem) == "casework"
+    now[0] += 30 * 24 * 3600  # past the certificate's end (TestCA leaves live five days)
+    assert trust.relaying_service(casework.cert_pem) is None
+    # A verdict pushed out of the bounded cache is made afresh, the same way.
+    other = relay_ca.service("intake")
+    assert trust.relaying_service(other.cert_pem) is None
+    now[0] = time.time()
+    assert trust.relaying_service(casework.cert_pem) == "casework"

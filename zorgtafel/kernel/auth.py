@@ -3,6 +3,17 @@ person and role (a JWT signed by the identity provider). No call is served witho
 
 Certificates are parsed with ``cryptography``, never by splitting the subject string: a crafted
 subject can carry two serialNumber attributes or an OIN hidden in another field.
+
+Relay (issue #18, pre-reads): one of the suite's own services may call another on behalf of the
+person whose token it forwards (casework asks disclosure for a pre-read of a reader of another
+party). Such a call's certificate is the relaying service's, not the reader's party's, so the
+party-to-certificate binding cannot hold. A call is accepted as a relay only when the peer
+certificate is *directly issued* by the configured relay CA (``ZORGTAFEL_TLS_RELAY_CA_FILE``,
+checked by signature here, not only by the TLS layer, whose client CA bundle also admits the
+partners' PKIoverheid chains) *and* names an allowed service as a URI SAN
+``urn:zorgtafel:service:<service>`` (``ZORGTAFEL_TLS_RELAY_SERVICES``). Then the party comes from
+the token and the principal says ``authenticated_by="mtls_relay"`` and ``relayed_by``; the
+policies limit what a relayed call may do. Any other certificate keeps the binding.
 """
 
 from __future__ import annotations
@@ -19,6 +30,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import jwt
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from zorgtafel.kernel.errors import Unauthenticated
@@ -28,6 +40,8 @@ ROLE_RE = re.compile(r"[a-z_]{1,40}")
 DEFAULT_MAX_LIFETIME_S = 3600  # a token lives at most an hour (ZORGTAFEL_JWT_MAX_LIFETIME_S)
 ALGORITHMS = ("ES256",)  # one family (ECDSA P-256); "none" and HMAC are never accepted
 DEFAULT_CACHE_SIZE = 1024  # verified tokens kept (~1 KB each): a partner reuses its token
+SERVICE_URI_PREFIX = "urn:zorgtafel:service:"
+SERVICE_NAME_RE = re.compile(r"[a-z][a-z0-9_-]{0,39}")
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,8 @@ class Principal:
     party: str
     person: str
     role: str
-    authenticated_by: str  # "mtls" or "dev_token"
+    authenticated_by: str  # "mtls", "mtls_relay" or "dev_token"
+    relayed_by: str = ""  # the suite's service that relayed the call ("mtls_relay" only)
 
     def as_input(self, party_status: str) -> dict[str, str]:
         return {
@@ -173,14 +188,130 @@ class TokenVerifier:
         return claims
 
 
+class RelayTrust:
+    """Which peer certificates are the suite's own services relaying a person's call: directly
+    issued by one of the relay CA certificates (several PEM blocks while the CA rotates) and
+    naming an allowed service in a URI SAN. Never the SAN alone: anyone can put a SAN in a
+    certificate their own CA issues, and the TLS layer admits the partners' CAs too."""
+
+    def __init__(
+        self,
+        ca_pem: bytes,
+        services: Sequence[str],
+        *,
+        cache_size: int = 256,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        try:
+            self._cas = x509.load_pem_x509_certificates(ca_pem)
+        except ValueError as exc:
+            raise ValueError("the relay CA file holds no readable PEM certificate") from exc
+        for ca in self._cas:
+            try:
+                constraints = ca.extensions.get_extension_for_class(x509.BasicConstraints).value
+            except x509.ExtensionNotFound:
+                constraints = None
+            if constraints is None or not constraints.ca:
+                raise ValueError("the relay CA file holds a certificate that is not a CA")
+        names = frozenset(services)
+        bad = sorted(n for n in names if not SERVICE_NAME_RE.fullmatch(n))
+        if bad or not names:
+            raise ValueError("relay services must be one or more service names (e.g. casework)")
+        self._services = names
+        self._cache: OrderedDict[bytes, tuple[str | None, float, float]] = OrderedDict()
+        self._cache_size = max(cache_size, 1)
+        self._cache_lock = threading.Lock()
+        self._clock = clock
+
+    @classmethod
+    def from_settings(cls, ca_file: str, services: Sequence[str]) -> "RelayTrust | None":
+        """``None`` when no relay CA is configured (no call is a relay); a relay CA without
+        services, or services without a CA, is a configuration error found at start."""
+        if not ca_file and not services:
+            return None
+        if not ca_file or not services:
+            raise ValueError(
+                "relay authentication needs both ZORGTAFEL_TLS_RELAY_CA_FILE and "
+                "ZORGTAFEL_TLS_RELAY_SERVICES"
+            )
+        try:
+            pem = Path(ca_file).read_bytes()
+        except OSError as exc:
+            raise ValueError(f"ZORGTAFEL_TLS_RELAY_CA_FILE cannot be read: {exc.strerror}") from exc
+        return cls(pem, services)
+
+    def relaying_service(self, peer_cert_pem: bytes) -> str | None:
+        """The allowed service this certificate relays for, or ``None`` (not a relay)."""
+        # A peer presents the same certificate on every call of its connection: the signature
+        # check (~70 us) is done once per certificate. The verdict depends only on its bytes;
+        # the validity window is checked against the clock on every call.
+        key = hashlib.sha256(peer_cert_pem).digest()
+        with self._cache_lock:
+            verdict = self._cache.get(key)
+            if verdict is not None:
+                self._cache.move_to_end(key)
+        if verdict is None:
+            verdict = self._verdict(peer_cert_pem)
+            with self._cache_lock:
+                self._cache[key] = verdict
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        service, not_before, not_after = verdict
+        return service if service and not_before <= self._clock() <= not_after else None
+
+    def _verdict(self, peer_cert_pem: bytes) -> tuple[str | None, float, float]:
+        try:
+            cert = x509.load_pem_x509_certificate(peer_cert_pem)
+        except ValueError as exc:
+            raise Unauthenticated("client certificate unreadable") from exc
+        window = (cert.not_valid_before_utc.timestamp(), cert.not_valid_after_utc.timestamp())
+        if not any(_directly_issued_by(cert, ca) for ca in self._cas):
+            return None, *window
+        try:
+            san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        except x509.ExtensionNotFound:
+            return None, *window
+        named = {
+            uri[len(SERVICE_URI_PREFIX) :]
+            for uri in san.get_values_for_type(x509.UniformResourceIdentifier)
+            if uri.startswith(SERVICE_URI_PREFIX)
+        }
+        allowed = named & self._services
+        # One service per certificate: a certificate naming two would leave "relayed_by"
+        # ambiguous, so it relays for none.
+        if len(named) != 1 or len(allowed) != 1 or not _for_client_auth(cert):
+            return None, *window
+        return next(iter(allowed)), *window
+
+
+def _directly_issued_by(cert: x509.Certificate, ca: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(ca)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _for_client_auth(cert: x509.Certificate) -> bool:
+    try:
+        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    return ExtendedKeyUsageOID.CLIENT_AUTH in eku
+
+
 class Authenticator:
     """Builds the principal of a call from its transport and metadata."""
 
-    def __init__(self, verifier: TokenVerifier, mode: str) -> None:
+    def __init__(
+        self, verifier: TokenVerifier, mode: str, *, relay: RelayTrust | None = None
+    ) -> None:
         if mode not in ("mtls", "dev"):
             raise ValueError("auth mode must be 'mtls' or 'dev'")
         self._verifier = verifier
         self._mode = mode
+        # Relays exist only where the peer is authenticated by certificate.
+        self._relay = relay if mode == "mtls" else None
 
     def authenticate(
         self,
@@ -198,6 +329,15 @@ class Authenticator:
         if self._mode == "mtls":
             if not peer_cert_pem:
                 raise Unauthenticated("client certificate required")
+            relayed_by = self._relaying_service(peer_cert_pem)
+            if relayed_by:
+                return Principal(
+                    party=str(claims["party"]),
+                    person=str(claims["sub"]),
+                    role=str(claims["role"]),
+                    authenticated_by="mtls_relay",
+                    relayed_by=relayed_by,
+                )
             party = oin_from_certificate(peer_cert_pem)
             if party != claims["party"]:
                 raise Unauthenticated("token party does not match the client certificate")
@@ -207,3 +347,6 @@ class Authenticator:
         return Principal(
             party=party, person=str(claims["sub"]), role=str(claims["role"]), authenticated_by=how
         )
+
+    def _relaying_service(self, peer_cert_pem: bytes) -> str | None:
+        return None if self._relay is None else self._relay.relaying_service(peer_cert_pem)

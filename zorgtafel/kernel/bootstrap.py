@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from zorgtafel.kernel import db, kafka
 from zorgtafel.kernel.app import App
-from zorgtafel.kernel.auth import Authenticator, TokenVerifier
+from zorgtafel.kernel.auth import Authenticator, RelayTrust, TokenVerifier
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer, Handler
@@ -200,7 +200,11 @@ def bootstrap(
         settings.jwt_audience,
         max_lifetime_s=settings.jwt_max_lifetime_s,
     )
-    authenticator = Authenticator(verifier, settings.auth_mode)
+    authenticator = Authenticator(
+        verifier,
+        settings.auth_mode,
+        relay=RelayTrust.from_settings(settings.tls_relay_ca_file, settings.tls_relay_services),
+    )
     party_status = parts.party_status or platform.party_status
     interceptor = ZorgtafelInterceptor(
         authenticator,

@@ -46,6 +46,8 @@ _KERNEL_VARIABLES = frozenset(
         "TLS_CERT_FILE",
         "TLS_KEY_FILE",
         "TLS_CLIENT_CA_FILE",
+        "TLS_RELAY_CA_FILE",
+        "TLS_RELAY_SERVICES",
         "JWT_PUBLIC_KEY_FILE",
         "JWT_ISSUER",
         "JWT_AUDIENCE",
@@ -87,6 +89,11 @@ class Settings:
     tls_cert_file: str = ""
     tls_key_file: str = ""
     tls_client_ca_file: str = ""
+    # Relay authentication (mtls mode): the CA that issues the suite's own services' client
+    # certificates, and the services (URI SAN urn:zorgtafel:service:<name>) allowed to call
+    # this one on behalf of the person whose token they forward (casework -> disclosure).
+    tls_relay_ca_file: str = ""
+    tls_relay_services: tuple[str, ...] = ()
     jwt_public_key_file: str = ""
     jwt_issuer: str = "zorgtafel-dev-idp"
     jwt_audience: str = "zorgtafel"
@@ -177,6 +184,10 @@ class Settings:
             tls_cert_file=get("TLS_CERT_FILE"),
             tls_key_file=get("TLS_KEY_FILE"),
             tls_client_ca_file=get("TLS_CLIENT_CA_FILE"),
+            tls_relay_ca_file=get("TLS_RELAY_CA_FILE"),
+            tls_relay_services=tuple(
+                n.strip() for n in get("TLS_RELAY_SERVICES").split(",") if n.strip()
+            ),
             jwt_public_key_file=get("JWT_PUBLIC_KEY_FILE"),
             jwt_issuer=get("JWT_ISSUER", "zorgtafel-dev-idp"),
             jwt_audience=get("JWT_AUDIENCE", "zorgtafel"),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from zorgtafel.policy import sources
 
-ROOTS = ["zorgtafel"]
+ROOTS = [sources.DATA_ROOT]
 
 # Fixed metadata so that the same content gives the same bytes (a stable ETag for OPA polling).
 _MTIME = 0
@@ -24,8 +24,10 @@ _MTIME = 0
 
 def _bundle_files(policy_dir: Path) -> list[tuple[str, bytes]]:
     files = [(m.name, m.text.encode("utf-8")) for m in sources.modules(policy_dir)]
+    # Data files under their data path (``zorgtafel/authz/data.json``): OPA places a bundle's
+    # data by its file name, and the manifest roots admit only ``data.zorgtafel``.
     files += [
-        (p.relative_to(policy_dir).as_posix(), p.read_bytes())
+        (sources.data_bundle_name(policy_dir, p), p.read_bytes())
         for p in sources.data_files(policy_dir)
     ]
     return sorted(files)

@@ -67,20 +67,39 @@ def modules(policy_dir: Path, *, tests: bool = False) -> list[Module]:
     return found
 
 
+# Every package and every data document lives under this root (the bundle's manifest root).
+DATA_ROOT = "zorgtafel"
+
+
 def data_files(policy_dir: Path) -> list[Path]:
-    """``data.json`` files; as in an OPA bundle, ``a/b/data.json`` becomes ``data.a.b``."""
+    """``data.json`` files beside the rules (``schemas/`` holds JSON Schemas, not data)."""
     paths = [
         p for p in policy_dir.rglob("data.json") if "schemas" not in p.relative_to(policy_dir).parts
     ]
     return sorted(paths, key=lambda p: p.relative_to(policy_dir).as_posix())
 
 
+def data_path(policy_dir: Path, path: Path) -> tuple[str, ...]:
+    """Where a data file's document lives: ``a/b/data.json`` is ``data.zorgtafel.a.b``.
+
+    Why under the root: the directory ``a/b`` holds the package ``zorgtafel.a.b``, so its data
+    sits beside its rules (``authz/data.json`` is ``data.zorgtafel.authz.<key>``), and an OPA
+    bundle whose manifest roots are ``["zorgtafel"]`` admits no data outside ``data.zorgtafel``.
+    """
+    return (DATA_ROOT, *Path(path).relative_to(policy_dir).parent.parts)
+
+
+def data_bundle_name(policy_dir: Path, path: Path) -> str:
+    """The data file's name inside an OPA bundle, which OPA maps to ``data_path``."""
+    return "/".join(data_path(policy_dir, path) + ("data.json",))
+
+
 def data_document(policy_dir: Path) -> dict[str, Any]:
-    """All data files merged into one base document, keyed by their directory path."""
+    """All data files merged into one base document, each at its ``data_path``."""
     document: dict[str, Any] = {}
     for path in data_files(policy_dir):
         node = document
-        for part in path.relative_to(policy_dir).parent.parts:
+        for part in data_path(policy_dir, path):
             node = node.setdefault(part, {})
         node.update(json.loads(path.read_text(encoding="utf-8")))
     return document

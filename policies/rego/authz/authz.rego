@@ -1,14 +1,18 @@
 # METADATA
 # title: Which role of which party may call which gRPC method
 # description: >-
-#   Deny by default. The method-to-roles table is contributed by one file per service
-#   (governance.rego, intake.rego, casework.rego, disclosure.rego), all in this package, as
-#   entries of the partial object `method_roles`. Only active parties are served (art. 21.3,
-#   23.2); an applicant may read its own application (art. 20). Bijlage 3: an authorisation
-#   model so that only relevant people reach a dossier.
+#   Deny by default. The tables are a base data document, authz/data.json
+#   (data.zorgtafel.authz): `method_roles` (per method the roles that may call it, with the
+#   articles that say why), `applicant_methods`, `relayable_methods` and
+#   `authentication_methods`. Static data, not rules: the engine looks one method up instead of
+#   building the whole table on every decision. Only active parties are served (art. 21.3,
+#   23.2); an applicant may read its own application (art. 20). A relayed call (a suite service
+#   forwarding a person's token, art. 12.2f) is served only for the pre-read it serves (need to
+#   know, art. 8.4c, 15.1). Bijlage 3: an authorisation model so that only relevant people reach
+#   a dossier.
 #   Input contract: schemas/authz.input.schema.json. Query: data.zorgtafel.authz.decision
 # custom:
-#   articles: ["art. 20", "art. 21.3", "art. 23.2", "Bijlage 3"]
+#   articles: ["art. 8.4c", "art. 12.2f", "art. 15.1", "art. 20", "art. 21.3", "art. 23.2", "Bijlage 3"]
 package zorgtafel.authz
 
 import rego.v1
@@ -17,13 +21,16 @@ import data.zorgtafel.lib
 
 principal := lib.object_at(input, "principal")
 
-# How a caller may be authenticated (ARCHITECTURE: mTLS certificate or a development token).
-authentication_methods := {"mtls", "dev_token"}
+# Bijlage 3 (authorisation model): the table entry of the called method (data.json), undefined
+# for a method that is not in it.
+method_entry := data.zorgtafel.authz.method_roles[input.method]
 
+# How a caller may be authenticated (ARCHITECTURE: mTLS certificate, a development token, or a
+# suite service's certificate relaying a person's token): authentication_methods in data.json.
 default authenticated := false
 
 authenticated if {
-	principal.authenticated_by in authentication_methods
+	data.zorgtafel.authz.authentication_methods[principal.authenticated_by]
 	is_string(principal.party)
 	principal.party != ""
 	is_string(principal.person)
@@ -32,12 +39,12 @@ authenticated if {
 
 default method_known := false
 
-method_known if method_roles[input.method]
+method_known if method_entry
 
-# Bijlage 3 (authorisation model): the role must be one the method's table names.
+# Bijlage 3 (authorisation model): the role must be one the method's table entry names.
 default role_permitted := false
 
-role_permitted if principal.role in method_roles[input.method]
+role_permitted if principal.role in method_entry.roles
 
 # art. 21.3, 23.2: withdrawn and excluded parties are no longer served; only active parties are.
 default party_served := false
@@ -49,20 +56,35 @@ default applicant_own_application := false
 
 applicant_own_application if {
 	principal.party_status == "applicant"
-	applicant_methods[input.method]
+	data.zorgtafel.authz.applicant_methods[input.method]
 	input.resource.party == principal.party
+}
+
+# art. 12.2f, 8.4c, 15.1: a suite service relays a person's token only for the pre-read it
+# serves; every other method refuses a relayed call (need to know).
+relayed if principal.authenticated_by == "mtls_relay"
+
+default relay_permitted := false
+
+relay_permitted if not relayed
+
+relay_permitted if {
+	relayed
+	data.zorgtafel.authz.relayable_methods[input.method]
 }
 
 default permitted := false
 
 permitted if {
 	authenticated
+	relay_permitted
 	party_served
 	role_permitted
 }
 
 permitted if {
 	authenticated
+	relay_permitted
 	applicant_own_application
 }
 
@@ -75,10 +97,15 @@ denials contains sprintf("Party %v has status %v; only active parties are served
 	not applicant_own_application
 }
 
-denials contains sprintf("The role %v may not call %v; allowed roles: %v (Bijlage 3, authorisation model).", [object.get(principal, "role", null), input.method, sort([r | some r in method_roles[input.method]])]) if {
+denials contains sprintf("The role %v may not call %v; allowed roles: %v (Bijlage 3, authorisation model).", [object.get(principal, "role", null), input.method, sort(method_entry.roles)]) if {
 	method_known
 	not role_permitted
 	not applicant_own_application
+}
+
+denials contains sprintf("The method %v does not serve a pre-read, so a relayed call (mtls_relay) may not reach it: a relay carries a person's token only for the pre-read it serves (need to know, art. 8.4c, art. 15.1).", [object.get(input, "method", null)]) if {
+	relayed
+	not relay_permitted
 }
 
 grants contains sprintf("Party %v is active and the role %v may call %v (Bijlage 3, authorisation model).", [principal.party, principal.role, input.method]) if {
@@ -90,6 +117,11 @@ grants contains sprintf("Party %v is active and the role %v may call %v (Bijlage
 grants contains sprintf("Party %v is an applicant and may read its own application (art. 20).", [principal.party]) if {
 	permitted
 	applicant_own_application
+}
+
+grants contains "The call was relayed by a suite service for the pre-read it serves (art. 12.2f, need to know art. 8.4c)." if {
+	permitted
+	relayed
 }
 
 default decision := {"allow": false, "reasons": ["No rule permitted this call; denied by default (Bijlage 3)."], "obligations": []}

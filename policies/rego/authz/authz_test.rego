@@ -86,3 +86,83 @@ test_dev_token_allowed if {
 test_empty_input_denied if {
 	decide(null, null, null).allow == false
 }
+
+# --- the tables are data (authz/data.json) -------------------------------------------------------
+
+# A policy owner reads in the table why each method admits each role: no entry without roles and
+# a citation.
+test_every_table_entry_names_roles_and_cites_why if {
+	uncited := [m |
+		some m
+		entry := data.zorgtafel.authz.method_roles[m]
+		not cited(entry)
+	]
+	uncited == []
+}
+
+cited(entry) if {
+	count(entry.roles) > 0
+	regex.match(`(art\. \d|Bijlage \d)`, entry.articles)
+}
+
+# --- relayed calls (authenticated_by "mtls_relay") ----------------------------------------------
+
+request_disclosure := "/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure"
+
+relay(role) := object.union(who(role, "active"), {"authenticated_by": "mtls_relay"})
+
+# art. 12.2f: casework relays a reader's token to disclosure for the pre-read set.
+test_relayed_call_may_request_disclosure_for_the_pre_read if {
+	d := decide(request_disclosure, relay("caseworker"), null)
+	d.allow == true
+	some r in d.reasons
+	contains(r, "relayed")
+}
+
+# A relay carries the person's role: the table still decides.
+test_relayed_call_keeps_the_role_check if {
+	d := decide(request_disclosure, relay("board_chair"), null)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "may not call")
+}
+
+test_relayed_call_keeps_the_party_status_check if {
+	p := object.union(relay("caseworker"), {"party_status": "excluded"})
+	decide(request_disclosure, p, null).allow == false
+}
+
+# art. 8.4c, 15.1: a relay carries a person's token only for the pre-read it serves.
+test_relayed_call_to_another_method_denied_citing_need_to_know if {
+	d := decide("/zorgtafel.casework.v1.CaseworkService/GetPreReadSet", relay("caseworker"), null)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "relay")
+	contains(r, "art. 8.4c")
+}
+
+# Every method of the table, called by a relay with a role the method admits: only the pre-read's
+# disclosure request is served.
+test_only_relayable_methods_serve_a_relay if {
+	served := {m |
+		some m
+		entry := data.zorgtafel.authz.method_roles[m]
+		decide(m, relay(entry.roles[0]), null).allow == true
+	}
+	served == {request_disclosure}
+}
+
+test_applicant_own_application_not_through_a_relay if {
+	p := object.union(relay("manager"), {"party_status": "applicant"})
+	r := {"party": "00000099000000000001"}
+	decide("/zorgtafel.governance.v1.GovernanceService/GetParty", p, r).allow == false
+}
+
+test_mtls_still_served_for_every_method if {
+	denied := {m |
+		some m
+		entry := data.zorgtafel.authz.method_roles[m]
+		decide(m, who(entry.roles[0], "active"), null).allow == false
+	}
+	denied == set()
+}

@@ -581,6 +581,23 @@ denials contains "A safety override needs a justification and a consulted collea
 	not break_glass_valid
 }
 
+# A suite service may relay a person's token (the kernel's "mtls_relay": casework assembling a
+# pre-read set, art. 12.2f) only to ask for a pre-read for that person, and never with a safety
+# override: everything else the person asks over their own party's certificate (art. 8.4c).
+default relayed := false
+
+relayed if requester.authenticated_by == "mtls_relay"
+
+denials contains "A call relayed by a suite service on behalf of a person may only ask for a pre-read (art. 12.2f); any other action is asked by the person's own party over its own certificate (art. 8.4c)." if {
+	relayed
+	input.action != "pre_read"
+}
+
+denials contains "A call relayed by a suite service carries no safety override; the override is the worker's own act over their own party's certificate (Bijlage 3, safety override)." if {
+	relayed
+	input.break_glass != null
+}
+
 # ---------------------------------------------------------------------------------------------
 # Reasons for an allow, and obligations
 # ---------------------------------------------------------------------------------------------
@@ -694,4 +711,5 @@ checks := {
 	"consent needed (legal basis consent)": consent_required,
 	"consent of subject/guardian recorded (Bijlage 3)": subject_consent,
 	"valid safety override (Bijlage 3)": break_glass_valid,
+	"relayed by a suite service (pre-read only, art. 12.2f)": relayed,
 }

@@ -539,3 +539,34 @@ test_checks_show_failed_need_to_know if {
 	checks["need to know (art. 8.4c)"] == false
 	checks["item not retracted (art. 16.2)"] == true
 }
+
+# --- a relayed call (casework assembles a pre-read set, art. 12.2f): pre-read only ---------------
+
+relayed_pre_read := with_terms(with_recipient(with_key(base, "action", "pre_read"), {"authenticated_by": "mtls_relay"}), {"pre_read_allowed": true})
+
+test_relayed_pre_read_allowed if {
+	allowed(relayed_pre_read)
+}
+
+test_relayed_read_denied if {
+	denied_with(with_key(relayed_pre_read, "action", "read"), "only ask for a pre-read")
+}
+
+test_relayed_onward_share_denied if {
+	inp := with_terms(with_key(relayed_pre_read, "action", "onward_share"), {"onward_sharing_allowed": true})
+	denied_with(inp, "only ask for a pre-read")
+}
+
+test_relayed_third_party_release_denied if {
+	inp := with_key(relayed_pre_read, "action", "third_party_release")
+	denied_with(inp, "only ask for a pre-read")
+}
+
+test_relayed_call_with_a_safety_override_denied if {
+	inp := with_key(relayed_pre_read, "break_glass", {"justification": "acute danger", "consulted_colleague": "bob"})
+	denied_with(inp, "carries no safety override")
+}
+
+test_read_over_own_certificate_is_not_limited_by_the_relay_rule if {
+	allowed(with_recipient(base, {"authenticated_by": "mtls"}))
+}

@@ -14,6 +14,13 @@ trusting ``ZORGTAFEL_DISCLOSURE_CA_FILE`` (else ``ZORGTAFEL_TLS_CLIENT_CA_FILE``
 partners' certificates come from); ``ZORGTAFEL_DISCLOSURE_TLS_SERVER_NAME`` overrides the name
 checked in disclosure's certificate (default: the host of the address). A plaintext channel is
 used only when casework itself serves plaintext (development): never a downgrade in mTLS mode.
+
+The certificate casework presents makes the call a *relay* at disclosure (the reader's party is
+taken from the relayed token, not from casework's certificate, whose OIN is the host's): one
+issued by disclosure's relay CA (``ZORGTAFEL_TLS_RELAY_CA_FILE`` there) with the URI SAN
+``urn:zorgtafel:service:casework``. When the certificate casework serves with is not that one
+(it is a partner-facing certificate, e.g. from PKIoverheid), ``ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE``
+and ``_CLIENT_KEY_FILE`` name the relay certificate and key presented to disclosure instead.
 """
 
 from __future__ import annotations
@@ -90,10 +97,16 @@ class ChannelSecurity:
                 "casework serves TLS but cannot call disclosure over TLS: set "
                 "ZORGTAFEL_TLS_KEY_FILE and ZORGTAFEL_DISCLOSURE_CA_FILE (or _TLS_CLIENT_CA_FILE)"
             )
+        cert_file = settings.setting("disclosure_client_cert_file")
+        key_file = settings.setting("disclosure_client_key_file")
+        if bool(cert_file) != bool(key_file):
+            raise ValueError(
+                "set both ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE and _CLIENT_KEY_FILE, or neither"
+            )
         with (
             open(ca_file, "rb") as ca,
-            open(settings.tls_cert_file, "rb") as cert,
-            open(settings.tls_key_file, "rb") as key,
+            open(cert_file or settings.tls_cert_file, "rb") as cert,
+            open(key_file or settings.tls_key_file, "rb") as key,
         ):
             return cls(
                 root_certificates=ca.read(),

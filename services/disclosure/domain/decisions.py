@@ -52,6 +52,9 @@ class Recipient:
     role: str
     person: str
     functions: tuple[str, ...] = ()
+    # How the asking call was authenticated (the kernel's principal): the policy limits a call
+    # relayed by a suite service ("mtls_relay") to a pre-read. Empty for a third party.
+    authenticated_by: str = ""
 
     def as_input(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class Recipient:
             "role": self.role,
             "person": self.person,
             "functions": list(self.functions),
+            "authenticated_by": self.authenticated_by,
         }
 
 

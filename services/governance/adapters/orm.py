@@ -263,6 +263,30 @@ annual_counters = Table(
     UniqueConstraint("year", "metric", name="uq_annual_counter"),
 )
 
+# Every service's signed access-log checkpoints as published (issue #15), kept outside that
+# service's database: a log truncated or rewritten there still contradicts them. One row per
+# distinct signed checkpoint (a redelivery finds its row); two genuine roots for one size (a
+# fork) are two rows, so the evidence of both is kept. ``status`` is verified or rejected (an
+# unverifiable checkpoint is kept, never trusted); ``alert`` names a fork or a shrinking log.
+log_checkpoints = Table(
+    "log_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("log_id", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),  # hex
+    Column("signed_at", String(40), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("signature", String(128), nullable=False),  # hex
+    Column("status", String(10), nullable=False),
+    Column("reason", String(40), nullable=True),
+    Column("alert", String(10), nullable=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("log_id", "size", "root", "signature", name="uq_log_checkpoint"),
+)
+# The export and the fork check read one log's checkpoints by size.
+Index("ix_log_checkpoints_log_size", log_checkpoints.c.log_id, log_checkpoints.c.size)
+
 for _t in (
     parties,
     party_history,
@@ -281,6 +305,7 @@ for _t in (
     disputes,
     policy_revisions,
     annual_counters,
+    log_checkpoints,
 ):
     tables[_t.name] = _t
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.governance.adapters import orm
 from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.checkpoints import Alert, CheckpointStatus, ReceivedCheckpoint
 from services.governance.domain.decisions import Meeting, Proposal, Vote, WrittenInput
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
@@ -313,3 +316,68 @@ class CounterRepository:
         return int(
             self._session.execute(select(func.coalesce(func.sum(t.c.count), 0))).scalar_one()
         )
+
+
+class CheckpointRepository:
+    """Every service's access-log checkpoints as received (issue #15)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @staticmethod
+    def _of(row: Row[Any]) -> ReceivedCheckpoint:
+        return ReceivedCheckpoint(
+            row.log_id,
+            int(row.size),
+            row.root,
+            row.signed_at,
+            row.key_id,
+            row.signature,
+            CheckpointStatus(row.status),
+            row.reason,
+            Alert(row.alert) if row.alert else None,
+        )
+
+    def get(self, log_id: str, size: int, root: str, signature: str) -> ReceivedCheckpoint | None:
+        t = orm.log_checkpoints
+        row = self._session.execute(
+            select(t).where(
+                t.c.log_id == log_id,
+                t.c.size == size,
+                t.c.root == root,
+                t.c.signature == signature,
+            )
+        ).first()
+        return self._of(row) if row is not None else None
+
+    def add(self, cp: ReceivedCheckpoint, received_at: datetime) -> None:
+        values = dict(cp.data())
+        values.update(
+            status=cp.status.value,
+            reason=cp.reason,
+            alert=cp.alert.value if cp.alert else None,
+            received_at=received_at,
+        )
+        self._session.execute(insert(orm.log_checkpoints).values(**values))
+
+    def verified_from(self, log_id: str, size: int) -> list[ReceivedCheckpoint]:
+        """The log's verified checkpoints of at least ``size`` (normally few: a new checkpoint
+        is the largest)."""
+        t = orm.log_checkpoints
+        rows = self._session.execute(
+            select(t)
+            .where(
+                t.c.log_id == log_id,
+                t.c.size >= size,
+                t.c.status == CheckpointStatus.VERIFIED.value,
+            )
+            .order_by(t.c.size, t.c.seq)
+        ).all()
+        return [self._of(r) for r in rows]
+
+    def of_log(self, log_id: str, *, verified_only: bool = True) -> list[ReceivedCheckpoint]:
+        t = orm.log_checkpoints
+        q = select(t).where(t.c.log_id == log_id).order_by(t.c.size, t.c.seq)
+        if verified_only:
+            q = q.where(t.c.status == CheckpointStatus.VERIFIED.value)
+        return [self._of(r) for r in self._session.execute(q).all()]

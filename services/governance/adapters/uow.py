@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from services.governance.adapters.repository import (
+    CheckpointRepository,
     CounterRepository,
     DisputeRepository,
     MembershipRepository,
@@ -22,6 +23,7 @@ class GovernanceUnitOfWork(UnitOfWork):
     disputes: DisputeRepository
     policies: PolicyRevisionRepository
     counters: CounterRepository
+    checkpoints: CheckpointRepository
 
     def _attach(self, session) -> None:
         self.parties = PartyRepository(session)
@@ -32,3 +34,4 @@ class GovernanceUnitOfWork(UnitOfWork):
         self.disputes = DisputeRepository(session)
         self.policies = PolicyRevisionRepository(session)
         self.counters = CounterRepository(session)
+        self.checkpoints = CheckpointRepository(session)

@@ -1,5 +1,6 @@
 """Events governance consumes: casework's and disclosure's facts for the annual report (art.
-11.3d, counters only), and casework's purge (every service forgets the case's id)."""
+11.3d, counters only), casework's purge (every service forgets the case's id) and every
+service's signed access-log checkpoints (issue #15; disclosure's today)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Mapping
 from functools import partial
 
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers import report
+from services.governance.service_layer.handlers import checkpoints, report
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.consumer import Handler
 
@@ -22,5 +23,8 @@ def consumes(deps: Deps) -> Mapping[str, Mapping[str, Handler]]:
             ev.CASE_ESCALATED: count,
             ev.CASE_PURGED: partial(report.case_purged, deps),
         },
-        ev.TOPIC["disclosure"]: {ev.DISCLOSURE_DECIDED: count},
+        ev.TOPIC["disclosure"]: {
+            ev.DISCLOSURE_DECIDED: count,
+            ev.ACCESS_LOG_CHECKPOINTED: partial(checkpoints.checkpoint_received, deps),
+        },
     }

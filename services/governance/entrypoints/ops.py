@@ -8,11 +8,16 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from flask import Flask, Response, request
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from services.governance.adapters.alerts import CheckpointAlerts
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.service_layer.handlers.policy_revisions import latest_adopted
 
 BUNDLE_PATH = "/bundles/zorgtafel.tar.gz"
+# The checkpoint alerts' counters (``zorgtafel_access_log_fork_total``): the kernel's /metrics
+# serves only the kernel's own registry, which a service cannot add to.
+CHECKPOINT_METRICS_PATH = "/metrics/access-log"
 
 
 class Enforcing(Protocol):
@@ -54,3 +59,20 @@ def policy_revision_check(
         return adopted is not None and adopted[0] == policy.revision
 
     return check
+
+
+def checkpoint_metrics_route(alerts: CheckpointAlerts) -> Callable[[Flask], None]:
+    def add(flask_app: Flask) -> None:
+        @flask_app.get(CHECKPOINT_METRICS_PATH)
+        def checkpoint_metrics() -> Any:
+            return Response(generate_latest(alerts.registry), mimetype=CONTENT_TYPE_LATEST)
+
+    return add
+
+
+def routes(*adders: Callable[[Flask], None]) -> Callable[[Flask], None]:
+    def add(flask_app: Flask) -> None:
+        for adder in adders:
+            adder(flask_app)
+
+    return add

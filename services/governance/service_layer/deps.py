@@ -5,11 +5,13 @@ inward)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.governance.adapters.alerts import CheckpointAlerts
 from services.governance.settings import GovernanceSettings
+from zorgtafel.kernel.accesslog.checkpoint import PublicKey
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.uow import utcnow
 
@@ -21,3 +23,6 @@ class Deps:
     # bundle bytes -> its revision; INVALID_ARGUMENT when it is not a well-formed bundle.
     bundle_revision: Callable[[bytes], str]
     now: Callable[[], datetime] = utcnow
+    # service -> the public keys its access-log checkpoints may be signed by (issue #15).
+    log_keys: Mapping[str, tuple[PublicKey, ...]] = field(default_factory=dict)
+    alerts: CheckpointAlerts = field(default_factory=CheckpointAlerts)

@@ -197,6 +197,7 @@ def request_disclosure(
         role=caller.role,
         person=caller.person,
         functions=tuple(deps.roster.functions(caller.party, caller.person)),
+        authenticated_by=caller.authenticated_by,
     )
     recipient = requester
     if cmd.action == "third_party_release":

@@ -1,0 +1,181 @@
+"""Governance keeps every service's signed access-log checkpoints (issue #15): disclosure's real
+checkpoints reach governance through the broker, are verified with disclosure's public key
+(configured as ``ZORGTAFEL_ACCESS_LOG_PUBLIC_KEYS``), and the file ``zorgtafel checkpoints
+export`` writes is what ``zorgtafel verify-log --checkpoint`` and ``VerifyLog(trusted=...)``
+accept: it vouches for the intact log and catches a tail cut off together with its checkpoints
+in disclosure's database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import delete, select
+
+from services.governance.adapters import orm as gov_orm
+from tests.integration.disclosure.conftest import (
+    ALL_PARTIES,
+    CELLO,
+    DIRECTOR,
+    GGZ,
+    Env,
+    provide,
+    request,
+)
+from tests.integration.disclosure.test_access_log import (
+    AUDITOR,
+    rewrite,
+    rows_of,
+    tampering,
+    verify_cli,
+)
+from zorgtafel.cli import main as cli_main
+from zorgtafel.contracts import events as ev
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2_grpc
+from zorgtafel.testing import ServiceEnv, service_env, wait_for
+
+pytestmark = pytest.mark.integration
+
+LOG_ID = "zorgtafel.disclosure.accesslog"
+
+
+class GovEnv(ServiceEnv):
+    def __init__(self, app, keys, publisher, logs=None) -> None:
+        super().__init__(
+            app, keys, publisher, logs, stub_class=governance_pb2_grpc.GovernanceServiceStub
+        )
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def suite(request, broker, tmp_path_factory):
+    """Disclosure publishing every checkpoint, and governance holding only disclosure's public
+    key as configuration (their data directories, hence their dev keys, differ)."""
+    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    d_dir = tmp_path_factory.mktemp(f"cp-disclosure-{request.param}")
+    g_dir = tmp_path_factory.mktemp(f"cp-governance-{request.param}")
+    with service_env(
+        "disclosure", Env, broker.bootstrap, d_dir, url, extra={"log_checkpoint_publish_s": "0"}
+    ) as disclosure:
+        pub = (d_dir / "dev-keys" / "disclosure-log-signing.pub").read_text().strip()
+        with service_env(
+            "governance",
+            GovEnv,
+            broker.bootstrap,
+            g_dir,
+            url,
+            extra={"access_log_public_keys": f"disclosure:{pub}"},
+        ) as governance:
+            wait_for(lambda: disclosure.app.consumer.assigned.is_set(), timeout=40)
+            wait_for(lambda: governance.app.consumer.assigned.is_set(), timeout=40)
+            disclosure.register_parties(ALL_PARTIES)
+            disclosure.appoint(GGZ, DIRECTOR)
+            yield disclosure, governance
+
+
+def kept(governance) -> list:
+    t = gov_orm.log_checkpoints
+    with governance.app.engine.connect() as conn:
+        return conn.execute(select(t).where(t.c.log_id == LOG_ID).order_by(t.c.seq)).all()
+
+
+def export_cli(governance, capsys, path) -> int:
+    settings = governance.app.settings
+    args = ["checkpoints", "export", "--log-id", LOG_ID]
+    args += ["--service-db", settings.effective_database_url]
+    if settings.effective_schema:
+        args += ["--schema", settings.effective_schema]
+    capsys.readouterr()
+    code = cli_main(args)
+    path.write_text(capsys.readouterr().out)
+    return code
+
+
+def test_disclosures_checkpoints_reach_governance_and_its_export_verifies_disclosures_log(
+    suite, capsys, tmp_path
+):
+    disclosure, governance = suite
+    case_id, _ = disclosure.open_case()
+    item = provide(disclosure, case_id)
+    for _ in range(3):
+        request(disclosure, CELLO, [item])
+    size = len(disclosure.log_rows())
+    assert size >= 3
+    wait_for(lambda: any(r.size == size for r in kept(governance)), timeout=30)
+    rows = kept(governance)
+    assert {r.status for r in rows} == {"verified"} and not any(r.alert for r in rows)
+    assert len({(r.size, r.root) for r in rows}) == len(rows)  # each checkpoint stored once
+
+    exported = tmp_path / "checkpoints.json"
+    assert export_cli(governance, capsys, exported) == 0
+    held = json.loads(exported.read_text())
+    assert held[-1]["size"] == size
+    code, out = verify_cli(disclosure, capsys, "--checkpoint", str(exported))
+    assert code == 0 and out["intact"] and out["records"] == size, out
+
+    # A database administrator cuts off the last two records with their checkpoints and
+    # recomputes the head: disclosure's own database now looks whole, governance's does not.
+    log_rows = rows_of(disclosure)
+    with tampering(disclosure):
+        cps = disclosure.tables["access_log_checkpoints"]
+        with disclosure.app.engine.begin() as conn:
+            conn.execute(delete(cps).where(cps.c.size > size - 2))
+        rewrite(disclosure, log_rows[:-2], checkpoints=False)
+        code, alone = verify_cli(disclosure, capsys)
+        assert code == 0 and alone["intact"]  # without governance's checkpoints: unnoticed
+        code, out = verify_cli(disclosure, capsys, "--checkpoint", str(exported))
+        assert code == 1 and out["first_bad_seq"] == size - 1, out
+        trusted = [
+            pb.SignedCheckpoint(
+                log_id=c["log_id"],
+                size=c["size"],
+                root=bytes.fromhex(c["root"]),
+                signed_at=c["signed_at"],
+                key_id=c["key_id"],
+                signature=bytes.fromhex(c["signature"]),
+            )
+            for c in held[-1:]
+        ]
+        report = disclosure.stub.VerifyLog(
+            pb.VerifyLogRequest(trusted=trusted), metadata=disclosure.md(*AUDITOR)
+        )
+        assert not report.intact and report.first_bad_seq == size - 1
+
+
+def test_a_fork_published_on_the_broker_is_kept_and_counted_on_the_ops_server(suite):
+    """Two genuine roots for one size of a log (here casework's, signed with the development
+    key governance knows): both kept, the second flagged, the counter on the ops server."""
+    import urllib.request
+
+    from zorgtafel.kernel.accesslog.checkpoint import Signer
+
+    _, governance = suite
+    data_dir = governance.app.settings.data_dir
+    signer = Signer.from_file(data_dir / "dev-keys" / "casework-log-signing.key")
+    log_id = "zorgtafel.casework.accesslog"
+    for root, at in (
+        (b"\x01" * 32, "2026-12-01T10:00:00+00:00"),
+        (b"\x02" * 32, "2026-12-01T10:01:00+00:00"),
+    ):
+        cp = signer.sign(log_id, 4, root, at)
+        data = {
+            "log_id": log_id,
+            "size": 4,
+            "root": root.hex(),
+            "signed_at": at,
+            "key_id": cp.key_id,
+            "signature": cp.signature.hex(),
+        }
+        governance.pub.publish("disclosure", ev.ACCESS_LOG_CHECKPOINTED, log_id, data)
+
+    def flagged() -> list:
+        t = gov_orm.log_checkpoints
+        with governance.app.engine.connect() as conn:
+            return conn.execute(select(t.c.alert).where(t.c.log_id == log_id)).all()
+
+    wait_for(lambda: len(flagged()) == 2, timeout=30)
+    assert sorted(str(r.alert) for r in flagged()) == ["None", "fork"]
+    url = f"http://127.0.0.1:{governance.app.ops.port}/metrics/access-log"
+    with urllib.request.urlopen(url, timeout=5) as r:
+        body = r.read().decode()
+    assert f'zorgtafel_access_log_fork_total{{kind="fork",log_id="{log_id}"}} 1.0' in body
