@@ -84,7 +84,9 @@ relevance_reason(c) := sprintf("%v was not asked in the triage, not named by the
 
 else := ""
 
-basis_reason(c) := sprintf("%v has no legal basis for any theme of this meeting (%v) (art. 12.2e, art. 15.2).", [party_shown(c), themes_shown]) if count(lawful_themes(c)) == 0
+# Joined with concat, not sprintf: regopy's sprintf("%v") of a one-theme list's concat keeps the
+# JSON quotes, and its output then fails to parse (the decision errors instead of refusing).
+basis_reason(c) := concat("", [party_shown(c), " has no legal basis for any theme of this meeting (", themes_shown, ") (art. 12.2e, art. 15.2)."]) if count(lawful_themes(c)) == 0
 
 else := ""
 

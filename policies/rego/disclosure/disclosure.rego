@@ -45,7 +45,11 @@ party := object.get(recipient, "party", "")
 
 case_facts := lib.object_at(input, "case")
 
-involvement := object.get(lib.object_at(case_facts, "involved"), party, null)
+# A party's involvement is an object of facts; anything else (false, a string) is no involvement.
+involvement := v if {
+	v := object.get(lib.object_at(case_facts, "involved"), party, null)
+	is_object(v)
+} else := null
 
 # The caller: for read, pre_read and onward_share the same person as the recipient; for a
 # third-party release the person of a party who asks to release (art. 9.2).
@@ -80,7 +84,10 @@ requester_status_shown := requester.party_status if {
 	requester.party_status != ""
 }
 
-requester_involvement := object.get(lib.object_at(case_facts, "involved"), requester_party, null)
+requester_involvement := v if {
+	v := object.get(lib.object_at(case_facts, "involved"), requester_party, null)
+	is_object(v)
+} else := null
 
 now_ns := lib.ns(input.now)
 

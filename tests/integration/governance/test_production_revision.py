@@ -29,7 +29,15 @@ def readiness(app) -> tuple[int, dict]:
 def test_production_is_not_ready_until_its_revision_is_adopted(broker, data_dir, keys, tmp_path):
     with running_service("governance", data_dir, broker.bootstrap, production=True) as gov:
         status, body = wait_for(
-            lambda: (lambda r: r if r[1]["database"] and r[1]["broker"] else None)(readiness(gov)),
+            lambda: (
+                lambda r: (
+                    r
+                    if r[1]["database"]
+                    and r[1]["broker"]
+                    and "consumer_assigned" not in r[1]["failing"]
+                    else None
+                )
+            )(readiness(gov)),
             timeout=30,
         )
         assert status == 503 and body["failing"] == ["policy_revision"]
