@@ -17,13 +17,13 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+from zorgtafel.testing.statements import statements
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -38,25 +38,6 @@ TARGET_P95_MS = 50.0
 
 
 # -- measuring ----------------------------------------------------------------------------
-@contextmanager
-def _counting() -> Iterator[list[str]]:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    seen: list[str] = []
-    me = threading.get_ident()
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
-        if threading.get_ident() == me:
-            seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", on_execute)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", on_execute)
-
-
 def _as(caller_party: str, person: str, role: str, rpc: Callable, request: Any) -> Any:
     """``rpc(request)`` as the interceptor would call it: the caller in the call context."""
     from zorgtafel.kernel.auth import Principal
@@ -95,7 +76,7 @@ def _list(call: Callable[[], Any], shown: Callable[[Any], int], seconds: float) 
     counts = []
     reply = None
     for _ in range(3):
-        with _counting() as sent:
+        with statements() as sent:
             reply = call()
         counts.append(len(sent))
     return {

@@ -26,7 +26,6 @@ from services.casework.service_layer.handlers import (
     reading,
 )
 from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
-from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel import paging
@@ -34,6 +33,7 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.policy import schemas
 from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing.statements import call, limited, statements
 
 VEILIG_THUIS = "00000099000000000066"
 LUMENS = "00000099000000000053"  # the process director's organisation

@@ -25,12 +25,12 @@ from services.governance.service_layer.handlers import (
     roster,
     seats,
 )
-from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.testing import deliver, handler_platform
+from zorgtafel.testing.statements import call, limited, statements
 
 GRAVE = "00000099000000000016"  # the board chair's party (art. 4.3)
 ASTEN = "00000099000000000001"

@@ -47,7 +47,6 @@ from services.intake.service_layer.handlers import (
     routing,
     triage,
 )
-from tests.handlers.statements import call, limited, statements
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.caller import Caller
@@ -57,6 +56,7 @@ from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing.statements import call, limited, statements
 
 ASTEN = "00000099000000000001"  # nominates
 HELMOND = "00000099000000000018"  # the process director's party

@@ -1,4 +1,4 @@
-"""What the list tests share: the SQL statements a call makes, counted as SQLAlchemy sends them
+"""What list tests and benchmarks share: the SQL statements a call makes, counted as SQLAlchemy sends them
 to the database (``before_cursor_execute``, in this thread only), and an RPC of a servicer
 called as the interceptor would call it (the caller in the call context)."""
 
@@ -23,7 +23,9 @@ def statements() -> Iterator[list[str]]:
     seen: list[str] = []
     me = threading.get_ident()
 
-    def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
+    def on_execute(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
         if threading.get_ident() == me:
             seen.append(statement)
 
