@@ -263,6 +263,23 @@ def test_an_inclusion_proof_of_a_read_verifies_with_the_public_key_alone(env):
     assert not holds(proof.leaf, proof.leaf_index, forged_cp)
 
 
+def test_another_partys_privacy_officer_gets_no_record_and_no_proof_of_a_read(env):
+    """The inclusion proof carries the record's leaf: only the controller's oversight sees it.
+    A party outside the case and the read (FARENT), whose privacy officer names the decision id,
+    is refused without learning whose read it was; a caseworker of the reading party gets no proof either."""
+    case_id, _ = env.open_case()
+    item = provide(env, case_id)
+    decision = request(env, CELLO, [item]).items[0].decision_id
+    asked = pb.AccessLogRequest(decision_id=decision, include_proof=True)
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.AccessLog(asked, metadata=env.md(FARENT, "privacy_officer"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "own party as controller" in err.value.details() and CELLO not in err.value.details()
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.AccessLog(asked, metadata=env.md(CELLO, "caseworker"))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
 def test_concurrent_decisions_share_commits_and_never_fork_the_tree(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
