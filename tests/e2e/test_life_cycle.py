@@ -149,13 +149,17 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
         assert not found, f"{service} still holds subject data or content after purge: {found}"
         case_rows = rows_containing(pg_url, f"{prefix}{service}", [facts["case_id"]])
         # What may still name the case (ids only, never subject data): the access log, kept
-        # for NEN 7513; in casework the purge itself: its event (until housekeeping), its
-        # idempotency record (a repeated Purge answers the same) and the purged-id marker.
-        # Every service remembers which case ids it forgot (the id only).
-        allowed = {"forgotten_cases"} | {
+        # for NEN 7513; in casework the purge itself: its idempotency record (a repeated Purge
+        # answers the same) and the purged-id marker. Every service remembers which case ids
+        # it forgot (the id only), and an event written before the purge that had not left yet
+        # is still sent (other services need the fact) and kept until the outbox's
+        # housekeeping (zorgtafel/kernel/purge.py) — in casework always (its purge event); in
+        # the others when a busy machine kept the relay behind. The scan above already proved
+        # that none of these rows holds subject data or content.
+        allowed = {"forgotten_cases", "outbox"} | {
             # the access log and the break-glass review list (its justification erased)
             "disclosure": {"access_log", "reviews"},
-            "casework": {"outbox", "command_results", "purged_cases"},
+            "casework": {"command_results", "purged_cases"},
         }.get(service, set())
         assert case_rows.get(facts["case_id"], set()) <= allowed, (service, case_rows)
         log = (s.data_dir / f"{service}.log").read_text(errors="replace")
