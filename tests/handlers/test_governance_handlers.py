@@ -99,7 +99,7 @@ def run(governance, deps: Deps, handler, cmd, caller: Caller):  # noqa: ANN001, 
 
 def consume(governance, topic: str, event_type: str, data: dict, time=None) -> None:
     platform, parts = governance
-    assert ev.TOPIC[event_type.split(".")[2]] == topic
+    assert event_type in parts.consumes[topic], (topic, event_type)
     deliver(platform, parts, event_type, data, time=time)
 
 

@@ -104,7 +104,6 @@ class Log:
 
     def __init__(self, tmp_path, database_url: str = "") -> None:
         metadata, tables = service_metadata(party_directory=False)
-        tables.update(store.add_access_log_tables(metadata))
         self.url, self.schema = database_url, f"t_accesslog_{uuid.uuid4().hex[:10]}"
         if database_url:
             engine = create_engine(database_url)

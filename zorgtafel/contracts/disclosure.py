@@ -18,10 +18,6 @@ ITEM_RETRACTED = f"{_NS}.item.retracted.v1"
 DISCLOSURE_DECIDED = f"{_NS}.disclosure.decided.v1"
 # data: decision_id, case_id, item_id, provider, recipient_party (the provider is notified)
 BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
-# data: log_id, size, root, signed_at, key_id, signature (key: log_id): a signed checkpoint of
-#       the service's access log (issue #15); governance keeps every one, so a log truncated in
-#       the database still contradicts a checkpoint held elsewhere.
-ACCESS_LOG_CHECKPOINTED = f"{_NS}.access_log.checkpointed.v1"
 
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
@@ -69,25 +65,9 @@ class BreakGlassUsed(DomainEvent):
     recipient_party: str
 
 
-@dataclass(frozen=True)
-class AccessLogCheckpointed(DomainEvent):
-    """A signed tree head (size, Merkle root) of the access log: Ed25519 over
-    ``zorgtafel.kernel.accesslog.checkpoint.message``; root and signature in hex."""
-
-    TYPE: ClassVar[str] = ACCESS_LOG_CHECKPOINTED
-    KEY_FIELD: ClassVar[str] = "log_id"
-    log_id: str
-    size: int
-    root: str
-    signed_at: str
-    key_id: str
-    signature: str
-
-
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ItemProvided,
     ItemRetracted,
     DisclosureDecided,
     BreakGlassUsed,
-    AccessLogCheckpointed,
 )

@@ -11,6 +11,7 @@ import grpc
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.engine import Engine
 
+from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.crypto import KeyRing
@@ -52,6 +53,7 @@ class App:
     owns_policy: bool = False
     # The kernel's party projection in memory (None in governance, which reads its own table).
     parties: PartyDirectory | None = None
+    access_log: ServiceAccessLog | None = None
     stopped: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -93,6 +95,8 @@ class App:
             thread.join(timeout=grace + 1)
         if self.consumer is not None:
             self.consumer.stop()
+        if self.access_log is not None:
+            self.access_log.close()  # after the server: no call is left waiting on it
         self.relay.stop()
         self.ops.stop()
         self.broker_check.close()

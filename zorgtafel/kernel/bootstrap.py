@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from sqlalchemy.engine import Engine
 
 from zorgtafel.kernel import db, kafka
+from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.app import App
 from zorgtafel.kernel.auth import Authenticator, RelayTrust, TokenVerifier
 from zorgtafel.kernel.casekeys import CaseKeys
@@ -119,6 +120,7 @@ def make_platform(
         wake_relay=wake,
         add_health_check=monitor.add_check if monitor is not None else _no_check,
         stopped=threading.Event(),
+        access_log=ServiceAccessLog(settings, uow_factory),
     )
     return Built(definition, platform, engine, directory)
 
@@ -212,7 +214,7 @@ def bootstrap(
         party_status,
         metrics,
         tracer,
-        parts.on_refused,
+        parts.on_refused or platform.access_log.refused_call,
         # The kernel's projection may not have heard of a party yet; governance's own table
         # is the source, so there "unknown" is the policy's to refuse.
         unknown_is_unavailable=parts.party_status is None,
@@ -279,7 +281,9 @@ def bootstrap(
         owns_policy=owns_policy,
         stopped=platform.stopped,
         parties=directory if parts.party_status is None else None,
+        access_log=platform.access_log,
     )
+    platform.access_log.start()
     for hook in parts.on_start:
         hook()
     return app

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import MetaData, Table
 
 from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.accesslog.store import add_access_log_tables
 from zorgtafel.kernel.parties import PARTY_EVENT_HANDLERS, add_party_directory_table
 from zorgtafel.kernel.roster import ROSTER_EVENT_HANDLERS, add_roster_table
 from zorgtafel.kernel.tables import add_kernel_tables
@@ -19,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
 def service_metadata(*, party_directory: bool = True) -> tuple[MetaData, dict[str, Table]]:
     metadata = MetaData()
     tables: dict[str, Table] = dict(add_kernel_tables(metadata))
+    # Every service keeps an access log (NEN 7513; issue #15): the same tables in all four.
+    tables.update(add_access_log_tables(metadata))
     if party_directory:
         tables["party_directory"] = add_party_directory_table(metadata)
         tables["roster"] = add_roster_table(metadata)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table
 
+from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.config import Settings
@@ -42,6 +43,8 @@ class Platform:
     wake_relay: Callable[[], None]
     add_health_check: Callable[[str, Callable[[], bool]], None]
     stopped: threading.Event  # set when the service stops; wait on it, never set it
+    # The service's access log (NEN 7513): handlers log every look before the data leaves.
+    access_log: ServiceAccessLog
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ class ServiceParts:
     # Run once the database is migrated, before the service serves (seeding, key creation).
     on_start: tuple[Callable[[], None], ...] = ()
     ops_routes: Callable[[Any], None] | None = None  # (flask_app) -> None
-    # Told of every call the authz policy refused, so a service whose methods touch personal
-    # data can put the attempt in its access log (NEN 7513: attempts count).
+    # Told of every call the authz policy refused, instead of the kernel's record of it
+    # (``ServiceAccessLog.refused_call``) when a service logs more (disclosure: each item).
     on_refused: Callable[[RefusedCall], None] | None = None
     # Replaces the kernel's party projection for authorisation (governance owns the facts).
     party_status: Callable[[str], str] | None = None

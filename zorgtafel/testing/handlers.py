@@ -38,11 +38,13 @@ def handler_platform(
     built = make_platform(settings, definition(service), shared_policy_engine(settings.policy_dir))
     try:
         parts = built.definition.build(built.platform)
+        built.platform.access_log.start()
         for hook in parts.on_start:
             hook()
         yield built.platform, parts
     finally:
         built.platform.stopped.set()
+        built.platform.access_log.close()
         built.engine.dispose()
         if database_url:
             drop_schema(database_url, schema)
@@ -125,8 +127,9 @@ def deliver(
     from zorgtafel.contracts import events as ev
     from zorgtafel.kernel.events import InboundEvent
 
-    topic = ev.TOPIC[event_type.split(".")[2]]
-    handler = parts.consumes[topic][event_type]
+    # The topic a service consumes the type on (a kernel event, such as an access-log
+    # checkpoint, is consumed on every service's topic by the same handler).
+    handler = next(h[event_type] for h in parts.consumes.values() if event_type in h)
     event = InboundEvent(
         id=str(uuid.uuid4()),
         type=event_type,

@@ -3,6 +3,7 @@ pseudonyms only: never minutes, action texts or progress notes (9.2)."""
 
 from __future__ import annotations
 
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.casework import (  # the published language: one class per event type
     ActionUpdated,
     CaseClosed,
@@ -41,6 +42,7 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
+        AccessLogCheckpointed,  # the kernel's access log, as in every service
         CaseOpened,
         MeetingScheduled,
         MeetingHeld,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Integer, LargeBinary, String, Table, Text
 
-from zorgtafel.kernel.accesslog.store import add_access_log_tables
 from zorgtafel.kernel.casekeys import add_case_keys_table
 from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.types import UtcDateTime
@@ -88,11 +87,11 @@ consents = Table(
     Column("withdrawal_document_ref", String(200), nullable=True),
 )
 
-# The access log is the kernel's (NEN 7513 fields, Merkle tree, signed checkpoints).
-log_tables = add_access_log_tables(metadata)
-access_log = log_tables["access_log"]
-access_log_head = log_tables["access_log_head"]
-access_log_checkpoints = log_tables["access_log_checkpoints"]
+# The access log is the kernel's, in every service (NEN 7513 fields, Merkle tree, signed
+# checkpoints): ``service_metadata`` made its tables.
+access_log = tables["access_log"]
+access_log_head = tables["access_log_head"]
+access_log_checkpoints = tables["access_log_checkpoints"]
 
 reviews = Table(
     "reviews",
@@ -155,9 +154,6 @@ tables.update(
     case_facts=case_facts,
     items=items,
     consents=consents,
-    access_log=access_log,
-    access_log_head=access_log_head,
-    access_log_checkpoints=access_log_checkpoints,
     reviews=reviews,
     subject_requests=subject_requests,
     breaches=breaches,

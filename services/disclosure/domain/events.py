@@ -3,8 +3,8 @@ codes and pseudonyms only: never item content, never a justification's text."""
 
 from __future__ import annotations
 
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.disclosure import (  # the published language: one class per event type
-    AccessLogCheckpointed,
     BreakGlassUsed,
     DisclosureDecided,
     ItemProvided,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.governance import (  # the published language: one class per event type
     AccessionApplied,
     DecisionTaken,
@@ -38,6 +39,7 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
+        AccessLogCheckpointed,  # the kernel's access log, as in every service
         PartyRegistered,
         PartyJoined,
         PartyWithdrew,

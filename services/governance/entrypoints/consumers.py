@@ -1,6 +1,7 @@
 """Events governance consumes: casework's and disclosure's facts for the annual report (art.
 11.3d, counters only), casework's purge (every service forgets the case's id) and every
-service's signed access-log checkpoints (issue #15; disclosure's today)."""
+service's signed access-log checkpoints (issue #15), each on its service's own topic, governance's
+own included (one path for all four logs)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,17 @@ from zorgtafel.kernel.consumer import Handler
 def consumes(deps: Deps) -> Mapping[str, Mapping[str, Handler]]:
     """topic -> {event type -> handler(uow, event)}, the handlers bound to ``deps``."""
     count = partial(report.count_event, deps)
-    return {
-        ev.TOPIC["casework"]: {
+    checkpoint = {ev.ACCESS_LOG_CHECKPOINTED: partial(checkpoints.checkpoint_received, deps)}
+    consumed: dict[str, dict[str, Handler]] = {
+        topic: dict(checkpoint) for topic in ev.TOPIC.values()
+    }
+    consumed[ev.TOPIC["casework"]].update(
+        {
             ev.CASE_OPENED: count,
             ev.CASE_CLOSED: count,
             ev.CASE_ESCALATED: count,
             ev.CASE_PURGED: partial(report.case_purged, deps),
-        },
-        ev.TOPIC["disclosure"]: {
-            ev.DISCLOSURE_DECIDED: count,
-            ev.ACCESS_LOG_CHECKPOINTED: partial(checkpoints.checkpoint_received, deps),
-        },
-    }
+        }
+    )
+    consumed[ev.TOPIC["disclosure"]][ev.DISCLOSURE_DECIDED] = count
+    return consumed

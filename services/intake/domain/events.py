@@ -5,6 +5,7 @@ name, a date of birth, an identifier of the subject or free text."""
 
 from __future__ import annotations
 
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.intake import (  # the published language: one class per event type
     CaseAssessed,
     CaseNominated,
@@ -29,6 +30,7 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
+        AccessLogCheckpointed,  # the kernel's access log, as in every service
         CaseNominated,
         CaseAssessed,
         CaseRejected,

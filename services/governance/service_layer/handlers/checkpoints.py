@@ -17,7 +17,7 @@ from services.governance.domain.checkpoints import (
     truncated,
 )
 from services.governance.service_layer.deps import Deps
-from zorgtafel.contracts.disclosure import AccessLogCheckpointed
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.events import InboundEvent

@@ -1,0 +1,362 @@
+"""A service's access log as the kernel builds it for every service (issue #15): the same code
+in all four. ``Platform.access_log`` is one ``ServiceAccessLog``; handlers call ``looked`` (or
+use ``looking``) before any personal data or case content leaves, and the kernel logs the calls
+the authz policy refused.
+
+Records are appended by the group committer (``group.py``): the caller returns only once its
+record is durable, so a reply never precedes its log line. Checkpoints are signed with the
+service's key (``ZORGTAFEL_LOG_SIGNING_KEY_FILE``, default
+``<data_dir>/dev-keys/<service>-log-signing.key``; the database never holds it) and published
+on the service's own topic as ``ACCESS_LOG_CHECKPOINTED`` (at most every
+``ZORGTAFEL_LOG_CHECKPOINT_PUBLISH_S``) for governance to keep.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zorgtafel.contracts.accesslog import AccessLogCheckpointed
+from zorgtafel.kernel import callcontext
+from zorgtafel.kernel.accesslog import store
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer
+from zorgtafel.kernel.accesslog.group import GroupCommitLog
+from zorgtafel.kernel.accesslog.records import AccessRecord
+from zorgtafel.kernel.accesslog.verify import VerifyReport
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.config import Settings
+from zorgtafel.kernel.errors import PermissionDenied
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+log = get_logger(__name__)
+MAX_QUERY = store.MAX_QUERY
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
+
+def log_id_of(service: str) -> str:
+    return f"zorgtafel.{service}.accesslog"
+
+
+def signing_key_file(settings: Settings) -> Path:
+    configured = settings.setting("log_signing_key_file")
+    if configured:
+        return Path(configured)
+    return settings.data_dir / "dev-keys" / f"{settings.service}-log-signing.key"
+
+
+def load_signer(settings: Settings) -> Signer | None:
+    path = signing_key_file(settings)
+    return Signer.from_file(path) if path.exists() else None
+
+
+def public_keys(settings: Settings, signer: Signer | None) -> tuple[PublicKey, ...]:
+    """The keys a checkpoint may be signed by: the current one and any listed as retired
+    (``ZORGTAFEL_LOG_PUBLIC_KEYS``, base64, comma-separated) after a rotation."""
+    keys = [signer.public_key()] if signer is not None else []
+    for text in settings.setting("log_public_keys").split(","):
+        if text.strip():
+            keys.append(PublicKey.from_text(text.strip()))
+    return tuple(keys)
+
+
+def checkpoint_fields(cp: Checkpoint) -> dict[str, Any]:
+    return {
+        "log_id": cp.log_id,
+        "size": cp.size,
+        "root": cp.root.hex(),
+        "signed_at": cp.signed_at,
+        "key_id": cp.key_id,
+        "signature": cp.signature.hex(),
+    }
+
+
+class CheckpointPublisher:
+    """Puts a signed checkpoint on the outbox at most every ``interval_s``: every batch is
+    signed, but governance needs only enough of them to pin the log down; the first one after
+    a start always goes."""
+
+    def __init__(self, interval_s: float) -> None:
+        self._interval = interval_s
+        self._last: float | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, uow: UnitOfWork, cp: Checkpoint) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._last is not None and now - self._last < self._interval:
+                return
+            self._last = now
+        uow.emit(AccessLogCheckpointed(**checkpoint_fields(cp)))
+
+
+class LogReader:
+    """The access log as handlers read it, in a unit of work's transaction."""
+
+    def __init__(self, session: Session, tables: store.LogTables, log_id: str) -> None:
+        self._s = session
+        self._t = tables
+        self.log_id = log_id
+
+    def ensure_head(self) -> None:
+        store.ensure_head(self._s, self._t)
+
+    def sign_head(self, signer: Signer) -> Checkpoint | None:
+        return store.sign_head(self._s, self._t, signer=signer, log_id=self.log_id, now=utcnow())
+
+    def latest(self, by: str, value: str, limit: int = MAX_QUERY) -> list[dict]:
+        """The newest records of one subject, provider, party, case or decision."""
+        if by not in store.FILTERS:
+            raise ValueError(f"no access-log filter {by!r}")
+        return store.latest(self._s, self._t, by, value, limit)
+
+    def of_subject(self, subject_pseudonym: str) -> list[dict]:
+        """Every record about the subject, oldest first (the subject access report)."""
+        return store.of_subject(self._s, self._t, subject_pseudonym)
+
+    def of_decision(self, decision_id: str) -> list[dict]:
+        return store.latest(self._s, self._t, "decision_id", decision_id)
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        return store.latest_checkpoint(self._s.connection(), self._t, self.log_id)
+
+    def inclusion(self, seq: int) -> store.InclusionProof | None:
+        return store.inclusion(self._s.connection(), self._t, seq, self.log_id)
+
+    def consistency(self, first: int, second: int) -> list[bytes]:
+        return store.consistency(self._s.connection(), self._t, first, second)
+
+    def verify(self, keys: Sequence[PublicKey], trusted: Iterable[Checkpoint] = ()) -> VerifyReport:
+        return store.verify(
+            self._s.connection(), self._t, keys, log_id=self.log_id, trusted=trusted
+        )
+
+
+def reader(uow: UnitOfWork) -> LogReader:
+    """The access log of the unit of work's service, read in its transaction."""
+    return LogReader(uow.session, store.LogTables.of(uow.tables), log_id_of(_service_of(uow)))
+
+
+def _service_of(uow: UnitOfWork) -> str:
+    # ``source`` is ``/zorgtafel/<service>`` (the kernel's CloudEvents source).
+    return uow.source.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Look:
+    """What one read saw, filled in by the handler inside ``ServiceAccessLog.looking``."""
+
+    case_id: str = ""
+    subject: str = ""
+    resource: str = ""
+    purpose: str = ""
+    provider: str = ""
+    recipient: str = ""
+    decision: Any = None  # the allowing ``Decision`` (its id, revision, input digest)
+    extra: list[AccessRecord] = field(default_factory=list)
+
+    def saw(self, **about: str) -> None:
+        for name, value in about.items():
+            if not hasattr(self, name) or name in ("decision", "extra"):
+                raise TypeError(f"a look has no {name!r}")
+            setattr(self, name, value)
+
+
+class ServiceAccessLog:
+    """One service's access log: its group committer, its keys and the records of reads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        activity: str = "",
+    ) -> None:
+        self.service = settings.service
+        self.log_id = log_id_of(settings.service)
+        signer = load_signer(settings)
+        if signer is None:
+            if settings.production:
+                raise RuntimeError(
+                    "the access log's signing key is missing (ZORGTAFEL_LOG_SIGNING_KEY_FILE)"
+                )
+            log.warning("access_log_unsigned", reason="no signing key file")
+        self.keys = public_keys(settings, signer)
+        self._uow_factory = uow_factory
+        # The processing activity (Bijlage 3) a service's reads fall under, when it has one.
+        self.activity = activity or settings.setting("log_processing_activity")
+        self.committer = GroupCommitLog(
+            uow_factory,
+            log_id=self.log_id,
+            signer=signer,
+            on_checkpoint=CheckpointPublisher(
+                float(settings.setting("log_checkpoint_publish_s", "5"))
+            ),
+        )
+
+    @property
+    def signer(self) -> Signer | None:
+        return self.committer.signer
+
+    def append(self, records: Sequence[AccessRecord], work: Any = None) -> list[int]:
+        return self.committer.append(records, work)
+
+    def start(self) -> None:
+        """The head row (once, whichever replica is first), then a checkpoint over records not
+        yet under one (taken over by a migration or written without a key), published at every
+        start so governance hears of the log."""
+        try:
+            with self._uow_factory() as uow:
+                reader(uow).ensure_head()
+                uow.commit()
+        except IntegrityError:
+            pass  # another replica created the head first
+        if self.signer is None:
+            return
+        with self._uow_factory() as uow:
+            cp = reader(uow).sign_head(self.signer)
+            if cp is not None:
+                uow.emit(AccessLogCheckpointed(**checkpoint_fields(cp)))
+            uow.commit()
+
+    def close(self) -> None:
+        self.committer.close()
+
+    # -- records of reads -------------------------------------------------------------------
+    def record(
+        self,
+        caller: Caller,
+        *,
+        result: str,
+        action: str = "read",
+        rpc: str = "",
+        case_id: str = "",
+        subject: str = "",
+        resource: str = "",
+        purpose: str = "",
+        provider: str = "",
+        recipient: str = "",
+        reasons: Sequence[str] = (),
+        decision: Any = None,
+        decision_id: str = "",
+        policy_revision: str = "",
+    ) -> AccessRecord:
+        """One record in the NEN 7513 shape; the RPC, trace and span from the call being
+        served (the interceptor's context), identifiers only."""
+        ctx = _context()
+        return AccessRecord(
+            recorded_at=utcnow(),
+            party=caller.party,
+            person=caller.person,
+            role=caller.role,
+            rpc=rpc or (ctx.method.rsplit("/", 1)[-1] if ctx else ""),
+            action=action,
+            result=result,
+            resource=resource[:256],
+            case_id=case_id,
+            subject_pseudonym=subject,
+            provider=provider,
+            purpose=purpose,
+            processing_activity=self.activity,
+            reasons=tuple(reasons),
+            decision_id=decision_id or (decision.decision_id if decision is not None else ""),
+            policy_revision=policy_revision
+            or (decision.revision if decision is not None else "")
+            or "",
+            trace_id=ctx.trace_id if ctx else "",
+            span_id=ctx.span_id if ctx else "",
+            recipient=recipient or caller.party,
+            input_digest=decision.input_digest if decision is not None else "",
+        )
+
+    def looked(self, caller: Caller, **about: Any) -> None:
+        """A read that was allowed, durable before the data is handed back."""
+        self.append([self.record(caller, result="allowed", **about)])
+
+    def refused(self, caller: Caller, denied: PermissionDenied, **about: Any) -> None:
+        """A read the policy refused: attempts are logged too (NEN 7513)."""
+        self.append(
+            [
+                self.record(
+                    caller,
+                    result="denied",
+                    reasons=denied.reasons,
+                    decision_id=denied.decision_id,
+                    policy_revision=denied.revision,
+                    **about,
+                )
+            ]
+        )
+
+    @contextmanager
+    def looking(self, caller: Caller, **about: Any) -> Iterator[Look]:
+        """Around a read handler: what it saw is logged as allowed when it returns, a
+        PERMISSION_DENIED as denied (then raised on). Any other failure releases nothing and
+        is not a look into a dossier (a malformed or unknown id)."""
+        look = Look(**about)
+        try:
+            yield look
+        except PermissionDenied as denied:
+            self.refused(caller, denied, **_about(look))
+            raise
+        self.append(
+            [
+                self.record(caller, result="allowed", decision=look.decision, **_about(look)),
+                *look.extra,
+            ]
+        )
+
+    def refused_call(self, refused: callcontext.RefusedCall) -> None:
+        """A call the authz policy refused before any handler ran, with what its request
+        names (a well-formed case id), so a subject's report shows who tried."""
+        p = refused.principal
+        caller = Caller(party=p.party, person=p.person, role=p.role)
+        case_id = getattr(refused.request, "case_id", "")
+        self.append(
+            [
+                AccessRecord(
+                    recorded_at=utcnow(),
+                    party=p.party,
+                    person=p.person,
+                    role=p.role,
+                    rpc=refused.method.rsplit("/", 1)[-1],
+                    action="call",
+                    result="denied",
+                    case_id=case_id if isinstance(case_id, str) and _ID.fullmatch(case_id) else "",
+                    processing_activity=self.activity,
+                    reasons=tuple(refused.reasons),
+                    decision_id=refused.decision_id,
+                    policy_revision=refused.policy_revision or "",
+                    trace_id=refused.trace_id,
+                    span_id=refused.span_id,
+                    recipient=caller.party,
+                )
+            ]
+        )
+
+
+def _about(look: Look) -> dict[str, str]:
+    return {
+        "case_id": look.case_id,
+        "subject": look.subject,
+        "resource": look.resource,
+        "purpose": look.purpose,
+        "provider": look.provider,
+        "recipient": look.recipient,
+    }
+
+
+def _context() -> callcontext.CallContext | None:
+    try:
+        return callcontext.current()
+    except RuntimeError:
+        return None  # a handler test without the interceptor: no RPC context to record
