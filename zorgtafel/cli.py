@@ -129,15 +129,19 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _verify_log(args: argparse.Namespace) -> int:
-    """Verify the disclosure access log against its signed checkpoints (NEN 7513, issue #15)."""
+    """Verify a service's access log against its signed checkpoints (NEN 7513, issue #15)."""
     import json as _json
 
     from sqlalchemy import create_engine
 
-    from services.disclosure.adapters.accesslog import verify
+    from zorgtafel.kernel.accesslog import store
     from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
+    from zorgtafel.kernel.accesslog.service import log_id_of
+    from zorgtafel.kernel.registry import definition
 
-    key_file = Path(args.public_key or Path(args.data_dir) / "dev-keys/disclosure-log-signing.pub")
+    service = args.log
+    tables = store.LogTables.of(definition(service).tables)
+    key_file = Path(args.public_key or Path(args.data_dir) / f"dev-keys/{service}-log-signing.pub")
     keys = [PublicKey.from_file(key_file)]
     trusted = []
     for path in args.checkpoint or ():
@@ -156,10 +160,10 @@ def _verify_log(args: argparse.Namespace) -> int:
             )
     engine = create_engine(args.service_db)
     if engine.dialect.name != "sqlite":
-        engine = engine.execution_options(schema_translate_map={None: args.schema})
+        engine = engine.execution_options(schema_translate_map={None: args.schema or service})
     try:
         with engine.connect() as conn:
-            report = verify(conn, keys, trusted)
+            report = store.verify(conn, tables, keys, log_id=log_id_of(service), trusted=trusted)
     finally:
         engine.dispose()
     print(
@@ -216,24 +220,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "verify-log",
-        help="verify the disclosure access log against its signed checkpoints "
+        help="verify a service's access log against its signed checkpoints "
         "(exit 1 when a record was edited, removed, inserted or reordered)",
+    )
+    p.add_argument(
+        "--log",
+        choices=SERVICES,
+        default="disclosure",
+        help="whose access log (every service keeps one; default: disclosure)",
     )
     p.add_argument(
         "--service-db",
         required=True,
-        help="the disclosure database URL (sqlite:///... or postgresql+psycopg://...)",
+        help="that service's database URL (sqlite:///... or postgresql+psycopg://...)",
     )
     p.add_argument(
         "--schema",
-        default="disclosure",
-        help="PostgreSQL schema of the disclosure service (default: disclosure)",
+        default="",
+        help="PostgreSQL schema of that service (default: the service's name)",
     )
     p.add_argument(
         "--public-key",
         default="",
         help="the log-signing public key (.pub, base64); default: "
-        "<data-dir>/dev-keys/disclosure-log-signing.pub",
+        "<data-dir>/dev-keys/<service>-log-signing.pub",
     )
     p.add_argument("--data-dir", default="var")
     p.add_argument(

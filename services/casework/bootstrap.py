@@ -43,6 +43,12 @@ def build(platform: Platform) -> ServiceParts:
             GrpcService(SERVICE, casework_pb2_grpc.add_CaseworkServiceServicer_to_server, servicer),
         ),
         consumes={ev.TOPIC["intake"]: {ev.CASE_TRIAGED: partial(on_case_triaged, deps)}},
+        # The RPCs that show case content and change nothing: the kernel logs each call (each
+        # delivered message of WatchCase) before the reply leaves, allowed or refused. Every
+        # other casework RPC is a command.
+        reads=frozenset(
+            {"GetCase", "GetPreReadSet", "GetMinutes", "ListOverdueActions", "WatchCase"}
+        ),
     )
 
 

@@ -79,7 +79,30 @@ def build(platform: Platform) -> ServiceParts:
         ops_routes=routes(bundle_routes(uow_factory), checkpoint_metrics_route(deps.alerts)),
         party_status=party_status,
         health_checks=health_checks,
+        reads=READS,
     )
+
+
+# Every RPC that answers without changing anything. Governance holds no dossiers, but its
+# replies name persons (seat holders, delegates, process directors, a dispute's registrant's
+# party) and a dispute may name a case: the covenant asks for every look to be logged, so the
+# kernel logs each call before its reply leaves (the handlers say what was seen, ``saw``).
+READS = frozenset(
+    {
+        "ListParties",
+        "GetParty",
+        "GetPartyHistory",
+        "ListBodies",
+        "ListProcessDirectors",
+        "GetMeeting",
+        "GetProposal",
+        "GetAccession",
+        "GetDispute",
+        "GetAdoptedPolicyRevision",
+        "AnnualReport",
+        "ExportAnnualReport",
+    }
+)
 
 
 # -- what the kernel runs -----------------------------------------------------------------------

@@ -53,6 +53,11 @@ def build(platform: Platform) -> ServiceParts:
             }
         },
         on_start=(partial(deps.pseudonyms.ensure, platform.uow_factory),),
+        # What lets the subject's identity, the case or the triage question out without changing
+        # anything (and the managers' probing flags, which name employees): the kernel logs
+        # each call. Writes are not declared: Nominate, Assess, StartTriage, AnswerTriage,
+        # DecideRouting, WithdrawNomination and RecordSafetyOverride change the nomination.
+        reads=frozenset({"GetNomination", "GetTriageQuestion", "ListProbingFlags"}),
     )
 
 

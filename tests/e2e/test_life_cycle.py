@@ -121,6 +121,9 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
     facts = story.run()
     assert not story.failures, "\n".join(lines)
     assert facts.get("access_log_records", 0) >= 7
+    # Every service's own log is asked (issue #15); intake's shows the nomination's reads.
+    assert set(facts["access_log_by_service"]) == set(SERVICES)
+    assert facts["access_log_by_service"]["intake"] >= 1
 
     identity = [facts["family_name"], "2001-04-17"]
     content = [
@@ -156,9 +159,10 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
         # housekeeping (zorgtafel/kernel/purge.py) — in casework always (its purge event); in
         # the others when a busy machine kept the relay behind. The scan above already proved
         # that none of these rows holds subject data or content.
-        allowed = {"forgotten_cases", "outbox"} | {
-            # the access log and the break-glass review list (its justification erased)
-            "disclosure": {"access_log", "reviews"},
+        # Every service keeps its access log (NEN 7513, issue #15): ids and pseudonyms only.
+        allowed = {"forgotten_cases", "outbox", "access_log"} | {
+            # the break-glass review list (its justification erased)
+            "disclosure": {"reviews"},
             "casework": {"command_results", "purged_cases"},
         }.get(service, set())
         assert case_rows.get(facts["case_id"], set()) <= allowed, (service, case_rows)

@@ -18,6 +18,7 @@ from zorgtafel.demo.actors import (
     Actor,
 )
 from zorgtafel.demo.plumbing import StoryBase
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
 
@@ -192,6 +193,45 @@ class ExchangeSteps(StoryBase):
         if not verify.intact:
             self.fail(f"the access log is not intact: {list(verify.problems)}")
         f["access_log_records"] = len(log.entries)
+        self._looks_across_the_suite(f)
+
+    def _looks_across_the_suite(self, f: dict[str, Any]) -> None:
+        """NEN 7513 in every service: the shelter's privacy officer asks each service's own
+        access log who looked at the subject; each shows what concerns the shelter as
+        controller (its people's reads, reads of the nomination it made), another party's
+        privacy officer is refused."""
+        seen: dict[str, int] = {}
+        for service, stub in sorted(self.access_logs.items()):
+            try:
+                reply = stub.ListAccess(
+                    al.ListAccessRequest(subject_pseudonym=f["pseudonym"]),
+                    metadata=self.md(PRIVACY_OFFICER),
+                    timeout=20,
+                )
+            except grpc.RpcError as err:
+                if err.code() != grpc.StatusCode.PERMISSION_DENIED:
+                    self.fail(f"{service}'s access log: {err.code().name}: {err.details()}")
+                    continue
+                seen[service] = 0  # nothing there concerns the shelter
+                continue
+            if any(e.subject_pseudonym != f["pseudonym"] for e in reply.entries):
+                self.fail(f"{service}'s access log answered about another subject")
+            seen[service] = len(reply.entries)
+        self.steps += 1
+        self.say(
+            f"  ok    {PRIVACY_OFFICER.label}: lists the looks at the subject in every "
+            f"service's access log: {', '.join(f'{s} {n}' for s, n in sorted(seen.items()))}"
+        )
+        if not seen.get("intake"):
+            self.fail("intake's access log shows no read of the shelter's nomination")
+        self.refused(
+            OTHER_PRIVACY_OFFICER,
+            "another party's privacy officer lists the looks at the subject in intake",
+            self.access_logs["intake"].ListAccess,
+            al.ListAccessRequest(subject_pseudonym=f["pseudonym"]),
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
+        f["access_log_by_service"] = seen
 
     def _close_and_purge(self, f: dict[str, Any]) -> None:
         self.say("5. De-escalation (1.2, 8.4d): cleansed, then removed from the system")

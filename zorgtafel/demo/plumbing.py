@@ -15,6 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from zorgtafel.demo.actors import (
     Actor,
 )
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as al_grpc
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds_grpc
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc as gv_grpc
@@ -42,6 +43,8 @@ class StoryBase:
         self.casework = cw_grpc.CaseworkServiceStub(ch["casework"])
         self.disclosure = ds_grpc.DisclosureServiceStub(ch["disclosure"])
         self.governance = gv_grpc.GovernanceServiceStub(ch["governance"])
+        # Every service serves its own access log (NEN 7513).
+        self.access_logs = {s: al_grpc.AccessLogServiceStub(c) for s, c in ch.items()}
 
     # -- plumbing ---------------------------------------------------------------------------
     def md(self, actor: Actor) -> tuple[tuple[str, str], ...]:

@@ -17,7 +17,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy.engine import Engine
 
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc
 from zorgtafel.kernel import db, kafka
+from zorgtafel.kernel.accesslog import servicer as accesslog_servicer
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.app import App
 from zorgtafel.kernel.auth import Authenticator, RelayTrust, TokenVerifier
@@ -35,7 +37,7 @@ from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import DEFAULT_SEED_PARTIES_FILE, PartyDirectory, seeded_party_ids
 from zorgtafel.kernel.roster import NoRoster, Roster
 from zorgtafel.kernel.schema import party_status_consumption
-from zorgtafel.kernel.service import Platform, ServiceDefinition
+from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition
 from zorgtafel.kernel.tracing import instrument_sqlalchemy, make_tracer_provider
 from zorgtafel.policy.engine import PolicyEngine
 
@@ -218,6 +220,8 @@ def bootstrap(
         # The kernel's projection may not have heard of a party yet; governance's own table
         # is the source, so there "unknown" is the policy's to refuse.
         unknown_is_unavailable=parts.party_status is None,
+        access_log=platform.access_log,
+        reads=parts.reads | accesslog_servicer.READS,
     )
     server = grpc.server(
         futures.ThreadPoolExecutor(
@@ -231,8 +235,17 @@ def bootstrap(
         ],
         maximum_concurrent_rpcs=settings.grpc_max_workers * 8,
     )
-    names = tuple(s.name for s in parts.grpc)
-    for service in parts.grpc:
+    # Every service serves its own access log (the same servicer in all four).
+    grpc_services = (
+        *parts.grpc,
+        GrpcService(
+            accesslog_servicer.SERVICE,
+            accesslog_pb2_grpc.add_AccessLogServiceServicer_to_server,
+            accesslog_servicer.AccessLogServicer(settings.service, uow_factory, gate),
+        ),
+    )
+    names = tuple(s.name for s in grpc_services)
+    for service in grpc_services:
         service.add_to_server(service.servicer, server)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(

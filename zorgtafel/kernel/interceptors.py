@@ -16,6 +16,7 @@ from google.protobuf.message import DecodeError
 from opentelemetry.trace import SpanKind, Tracer
 
 from zorgtafel.kernel import callcontext
+from zorgtafel.kernel.accesslog.service import ServiceAccessLog, looking
 from zorgtafel.kernel.auth import Authenticator, Principal
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable, ZorgtafelError
 from zorgtafel.kernel.gate import PolicyGate
@@ -83,7 +84,11 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         on_refused: Callable[[callcontext.RefusedCall], None] | None = None,
         *,
         unknown_is_unavailable: bool = False,
+        access_log: ServiceAccessLog | None = None,
+        reads: frozenset[str] = frozenset(),
     ) -> None:
+        self._access_log = access_log
+        self._reads = reads if access_log is not None else frozenset()
         self._tracer = tracer
         self._unknown_is_unavailable = unknown_is_unavailable
         self._on_refused = on_refused
@@ -197,7 +202,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
     @contextmanager
     def _serving(
         self, method: str, request: object, context: grpc.ServicerContext
-    ) -> Iterator[None]:
+    ) -> Iterator[callcontext.CallContext]:
         """One call around its handler: traced, decoded, authenticated and authorised, the call
         context set for the handler's thread, every error a clear status, metrics observed."""
         start = time.perf_counter()
@@ -217,7 +222,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                     raise InvalidArgument("request", "request body is not a valid message")
                 ctx = self._authorise(method, context, metadata, request)
                 token = callcontext.set_current(ctx)
-                yield
+                yield ctx
         except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
             status = self._status_for(method, exc, context)
             code = status.code.name
@@ -227,12 +232,39 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                 callcontext.reset(token)
             self._observe(method, code, start, ctx)
 
+    def _is_read(self, method: str) -> bool:
+        return method.rsplit("/", 1)[-1] in self._reads
+
+    @contextmanager
+    def _looked(
+        self, ctx: callcontext.CallContext, request: object
+    ) -> Iterator[Callable[[], None]]:
+        """A declared read: its handler's look, and a refusal by the handler's policy logged
+        before the PERMISSION_DENIED leaves (attempts count, NEN 7513). Yields the function
+        that logs the look as allowed (before each reply, each streamed message)."""
+        assert self._access_log is not None
+        access_log = self._access_log
+        case_id = getattr(request, "case_id", "")
+        with looking(case_id if isinstance(case_id, str) else "") as look:
+            try:
+                yield lambda: access_log.look(ctx, look)
+            except PermissionDenied as denied:
+                access_log.look(ctx, look, denied)
+                raise
+
     def _wrap_unary(
         self, method: str, behavior: Callable[[_Req, grpc.ServicerContext], _Resp]
     ) -> Callable[[_Req | _Undecodable, grpc.ServicerContext], _Resp]:
+        read = self._is_read(method)
+
         def unary(request: _Req | _Undecodable, context: grpc.ServicerContext) -> _Resp:
-            with self._serving(method, request, context):
-                return behavior(cast(_Req, request), context)
+            with self._serving(method, request, context) as ctx:
+                if not read:
+                    return behavior(cast(_Req, request), context)
+                with self._looked(ctx, request) as logged:
+                    response = behavior(cast(_Req, request), context)
+                    logged()  # durable before the reply leaves; a failure releases nothing
+                return response
             raise AssertionError("unreachable: a failed call was aborted")  # pragma: no cover
 
         return unary
@@ -240,9 +272,17 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
     def _wrap_stream(
         self, method: str, behavior: Callable[[_Req, grpc.ServicerContext], Iterator[_Resp]]
     ) -> Callable[[_Req | _Undecodable, grpc.ServicerContext], Iterator[_Resp]]:
+        read = self._is_read(method)
+
         def stream(request: _Req | _Undecodable, context: grpc.ServicerContext) -> Iterator[_Resp]:
-            with self._serving(method, request, context):
-                yield from behavior(cast(_Req, request), context)
+            with self._serving(method, request, context) as ctx:
+                if not read:
+                    yield from behavior(cast(_Req, request), context)
+                    return
+                with self._looked(ctx, request) as logged:
+                    for message in behavior(cast(_Req, request), context):
+                        logged()  # each delivered message, before it leaves
+                        yield message
 
         return stream
 

@@ -82,6 +82,9 @@ class ServiceParts:
     # Replaces the kernel's party projection for authorisation (governance owns the facts).
     party_status: Callable[[str], str] | None = None
     health_checks: Mapping[str, Callable[[], bool]] = field(default_factory=dict)
+    # The RPCs (short names) that let personal data or case content out: the kernel logs each
+    # call (each delivered message of a stream) in the access log before the reply leaves.
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

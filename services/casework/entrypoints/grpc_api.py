@@ -85,7 +85,7 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
                 batch = reading.timeline_for(
                     self._deps, uow, c.ReadTimeline(request.case_id, after), caller
                 )
-            for row in batch.entries:
+            for row in reading.delivered(batch):
                 yield m.timeline_pb(row)
             caught_up = batch.last_sequence == after
             after = batch.last_sequence

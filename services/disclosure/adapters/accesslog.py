@@ -5,24 +5,16 @@ What is particular to disclosure is only its filters (subject, provider, party).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import access_log, access_log_checkpoints, access_log_head
 from zorgtafel.kernel.accesslog import store
-from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
 from zorgtafel.kernel.accesslog.service import LogReader, log_id_of
-from zorgtafel.kernel.accesslog.verify import VerifyReport
 
 LOG_ID = log_id_of("disclosure")
 TABLES = store.LogTables(access_log, access_log_head, access_log_checkpoints)
 MAX_QUERY = store.MAX_QUERY
 FILTERS = ("subject_pseudonym", "provider", "party")
-
-
-def verify(conn, keys: Sequence[PublicKey], trusted: Iterable[Checkpoint] = ()) -> VerifyReport:
-    return store.verify(conn, TABLES, keys, log_id=LOG_ID, trusted=trusted)
 
 
 class AccessLogRepository(LogReader):

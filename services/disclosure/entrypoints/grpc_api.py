@@ -24,6 +24,7 @@ from services.disclosure.service_layer.handlers import (
 )
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+from zorgtafel.kernel.accesslog.wire import log_entry_out
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import page
@@ -156,7 +157,7 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         records = self._query(audit.query_access_log, m.access_log_in(request))
         shown, token = page(records, request)
         return pb.AccessLogResponse(
-            entries=[results.log_entry_out(r) for r in shown], next_page_token=token
+            entries=[log_entry_out(r) for r in shown], next_page_token=token
         )
 
     def VerifyLog(self, request, context):
@@ -173,7 +174,7 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
             subject_pseudonym=request.subject_pseudonym,
             items=[results.subject_item_out(i) for i in report.items],
             consents=[results.consent_out(c) for c in report.consents],
-            accesses=[results.log_entry_out(r) for r in report.accesses],
+            accesses=[log_entry_out(r) for r in report.accesses],
             requests=[results.subject_request_out(r) for r in report.requests],
         )
 

@@ -14,6 +14,7 @@ from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 from zorgtafel.kernel.accesslog.verify import VerifyReport
+from zorgtafel.kernel.accesslog.wire import checkpoint_out
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 
@@ -53,55 +54,6 @@ def subject_item_out(item: Item) -> pb.SubjectItem:
         legal_basis=enum_out(pb.LegalBasis, "LEGAL_BASIS_", item.legal_basis),
         retracted=item.retracted,
         provided_at=to_timestamp(item.provided_at),
-    )
-
-
-def log_entry_out(r: Mapping[str, Any]) -> pb.AccessLogEntry:
-    entry = pb.AccessLogEntry(
-        seq=r["seq"],
-        decision_id=r["decision_id"],
-        time=to_timestamp(r["recorded_at"]),
-        party=r["party"],
-        person=r["person"],
-        role=r["role"],
-        action=r["action"],
-        purpose=r["purpose"],
-        resource=r["resource"],
-        subject_pseudonym=r["subject_pseudonym"],
-        case_id=r["case_id"],
-        provider=r["provider"],
-        result=r["result"],
-        reasons=list(r["reasons"]),
-        policy_revision=r["policy_revision"],
-        trace_id=r["trace_id"],
-        span_id=r["span_id"],
-        processing_activity=r["processing_activity"],
-        emergency=bool(r["emergency"]),
-        recipient=r.get("recipient") or "",
-        rpc=r.get("rpc") or "",
-        input_digest=r.get("input_digest") or "",
-    )
-    proof = r.get("proof")
-    if proof is not None:
-        entry.proof.CopyFrom(
-            pb.RecordProof(
-                leaf=proof.leaf,
-                leaf_index=proof.index,
-                audit_path=list(proof.path),
-                checkpoint=checkpoint_out(proof.checkpoint),
-            )
-        )
-    return entry
-
-
-def checkpoint_out(cp: Checkpoint) -> pb.SignedCheckpoint:
-    return pb.SignedCheckpoint(
-        log_id=cp.log_id,
-        size=cp.size,
-        root=cp.root,
-        signed_at=cp.signed_at,
-        key_id=cp.key_id,
-        signature=cp.signature,
     )
 
 

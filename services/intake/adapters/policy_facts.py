@@ -120,8 +120,8 @@ def check_may_nominate(gate: PolicyGate, roster: RosterView, caller: Caller, pro
     )
 
 
-def check_manager(gate: PolicyGate, roster: RosterView, action: str, caller: Caller) -> None:
-    gate.require(ACCESS, {"action": action, "principal": principal(roster, caller)})
+def check_manager(gate: PolicyGate, roster: RosterView, action: str, caller: Caller) -> Decision:
+    return gate.require(ACCESS, {"action": action, "principal": principal(roster, caller)})
 
 
 def party_statuses(uow: UnitOfWork, parties) -> dict[str, str]:

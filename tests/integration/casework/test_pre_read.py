@@ -24,6 +24,7 @@ from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
+from zorgtafel.kernel.accesslog.service import reader
 from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 
 pytestmark = pytest.mark.integration
@@ -105,6 +106,43 @@ def test_invitee_reads_only_the_items_whose_provider_agreed_to_pre_reading(both)
         with env.app.engine.connect() as conn:
             for row in conn.execute(table.select()).mappings():
                 assert "risico: hoog" not in " ".join(str(v) for v in row.values()), name
+
+
+def test_the_pre_read_s_access_log_record_names_the_items_released_and_no_other(both):
+    """Casework's own record of the read (disclosure logs each item's decision itself): one,
+    durable when the reply arrives, naming the meeting and the item released, not the one
+    withheld, and the act policy's decision."""
+    env, dis = both
+    case_id = env.open_case()
+    agreed = wait_for(
+        lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico", pre_read=True)),
+        timeout=30,
+    )
+    withheld = provide(env, dis, case_id, POLICE, b"bron", pre_read=False)
+    first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
+    env.roles(case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])})
+    wait_for(lambda: _involved(dis, case_id, SHELTER), timeout=30)
+    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[agreed, withheld])
+
+    def records() -> list[dict]:
+        with env.app.uow_factory() as uow:
+            return [
+                r for r in reader(uow).latest("case_id", case_id) if r["rpc"] == "GetPreReadSet"
+            ]
+
+    before = len(records())
+    reply = env.stub.GetPreReadSet(
+        pb.GetPreReadSetRequest(case_id=case_id, meeting_id=meeting.meeting_id),
+        metadata=env.md(SHELTER),
+    )
+    after = records()
+    assert [i.item_id for i in reply.items] == [agreed] and len(after) == before + 1
+    rec = after[0]
+    assert (rec["party"], rec["person"], rec["result"]) == (SHELTER, "person-1", "allowed")
+    assert rec["case_id"] == case_id and rec["subject_pseudonym"]
+    assert rec["resource"] == f"meeting:{meeting.meeting_id},item:{agreed}"
+    assert rec["decision_id"] and rec["policy_revision"] and rec["input_digest"]
+    assert "risico" not in str(rec) and "bron" not in str(rec)
 
 
 def _try(fn):

@@ -8,7 +8,9 @@ in disclosure's database."""
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
+import grpc
 import pytest
 from sqlalchemy import delete, select
 
@@ -31,13 +33,20 @@ from tests.integration.disclosure.test_access_log import (
 )
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2 as casework_pb
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+from zorgtafel.generated.governance.v1 import governance_pb2 as governance_pb
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc
+from zorgtafel.generated.intake.v1 import intake_pb2 as intake_pb
+from zorgtafel.generated.intake.v1 import intake_pb2_grpc
+from zorgtafel.kernel.accesslog.checkpoint import PublicKey
 from zorgtafel.testing import ServiceEnv, service_env, wait_for
 
 pytestmark = pytest.mark.integration
 
 LOG_ID = "zorgtafel.disclosure.accesslog"
+SERVICES = ("disclosure", "intake", "casework", "governance")
 
 
 class GovEnv(ServiceEnv):
@@ -47,36 +56,82 @@ class GovEnv(ServiceEnv):
         )
 
 
+class IntakeEnv(ServiceEnv):
+    def __init__(self, app, keys, publisher, logs=None) -> None:
+        super().__init__(app, keys, publisher, logs, stub_class=intake_pb2_grpc.IntakeServiceStub)
+
+
+class CaseworkEnv(ServiceEnv):
+    def __init__(self, app, keys, publisher, logs=None) -> None:
+        super().__init__(
+            app, keys, publisher, logs, stub_class=casework_pb2_grpc.CaseworkServiceStub
+        )
+
+
+class Suite(NamedTuple):
+    disclosure: Env
+    governance: GovEnv
+    others: dict[str, ServiceEnv]  # intake and casework
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def suite(request, broker, tmp_path_factory):
-    """Disclosure publishing every checkpoint, and governance holding only disclosure's public
-    key as configuration (their data directories, hence their dev keys, differ)."""
+    """Disclosure, intake and casework publishing every checkpoint, and governance holding only
+    their public keys as configuration (their data directories, hence their dev keys, differ;
+    governance's own key is next to its signing key). One broker, one governance."""
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    d_dir = tmp_path_factory.mktemp(f"cp-disclosure-{request.param}")
-    g_dir = tmp_path_factory.mktemp(f"cp-governance-{request.param}")
-    with service_env(
-        "disclosure", Env, broker.bootstrap, d_dir, url, extra={"log_checkpoint_publish_s": "0"}
-    ) as disclosure:
-        pub = (d_dir / "dev-keys" / "disclosure-log-signing.pub").read_text().strip()
-        with service_env(
+    dirs = {s: tmp_path_factory.mktemp(f"cp-{s}-{request.param}") for s in SERVICES}
+    every = {"log_checkpoint_publish_s": "0"}
+
+    def pub(service: str) -> str:
+        return (dirs[service] / "dev-keys" / f"{service}-log-signing.pub").read_text().strip()
+
+    with (
+        service_env(
+            "disclosure", Env, broker.bootstrap, dirs["disclosure"], url, extra=every
+        ) as disclosure,
+        service_env(
+            "intake", IntakeEnv, broker.bootstrap, dirs["intake"], url, extra=every
+        ) as intake,
+        service_env(
+            "casework", CaseworkEnv, broker.bootstrap, dirs["casework"], url, extra=every
+        ) as casework,
+        service_env(
             "governance",
             GovEnv,
             broker.bootstrap,
-            g_dir,
+            dirs["governance"],
             url,
-            extra={"access_log_public_keys": f"disclosure:{pub}"},
-        ) as governance:
-            wait_for(lambda: disclosure.app.consumer.assigned.is_set(), timeout=40)
-            wait_for(lambda: governance.app.consumer.assigned.is_set(), timeout=40)
-            disclosure.register_parties(ALL_PARTIES)
-            disclosure.appoint(GGZ, DIRECTOR)
-            yield disclosure, governance
+            extra={
+                **every,
+                "access_log_public_keys": ",".join(
+                    f"{s}:{pub(s)}" for s in ("disclosure", "intake", "casework")
+                ),
+            },
+        ) as governance,
+    ):
+        for env in (disclosure, intake, casework, governance):
+            wait_for(lambda env=env: env.app.consumer.assigned.is_set(), timeout=40)
+        disclosure.register_parties(ALL_PARTIES)
+        disclosure.appoint(GGZ, DIRECTOR)
+        yield Suite(disclosure, governance, {"intake": intake, "casework": casework})
 
 
-def kept(governance) -> list:
+def kept(governance, log_id: str = LOG_ID, key_id: str | None = None) -> list:
+    """The checkpoints governance keeps of a log (of one signing key: the fork test below signs
+    casework's log id with another key governance also knows)."""
     t = gov_orm.log_checkpoints
+    q = select(t).where(t.c.log_id == log_id)
+    if key_id is not None:
+        q = q.where(t.c.key_id == key_id)
     with governance.app.engine.connect() as conn:
-        return conn.execute(select(t).where(t.c.log_id == LOG_ID).order_by(t.c.seq)).all()
+        return conn.execute(q.order_by(t.c.seq)).all()
+
+
+def own_key(env: ServiceEnv, service: str) -> str:
+    """The key id of the service's own signing key (its development key)."""
+    pub = env.app.settings.data_dir / "dev-keys" / f"{service}-log-signing.pub"
+    return PublicKey.from_file(pub).key_id
 
 
 def export_cli(governance, capsys, path) -> int:
@@ -94,7 +149,7 @@ def export_cli(governance, capsys, path) -> int:
 def test_disclosures_checkpoints_reach_governance_and_its_export_verifies_disclosures_log(
     suite, capsys, tmp_path
 ):
-    disclosure, governance = suite
+    disclosure, governance, _ = suite
     case_id, _ = disclosure.open_case()
     item = provide(disclosure, case_id)
     for _ in range(3):
@@ -149,18 +204,21 @@ def test_a_fork_published_on_the_broker_is_kept_and_counted_on_the_ops_server(su
 
     from zorgtafel.kernel.accesslog.checkpoint import Signer
 
-    _, governance = suite
+    _, governance, _ = suite
     data_dir = governance.app.settings.data_dir
     signer = Signer.from_file(data_dir / "dev-keys" / "casework-log-signing.key")
     log_id = "zorgtafel.casework.accesslog"
+    # A size and a time casework's real log (running in this suite) never contradicts: far
+    # beyond its size, signed later than anything it signs here.
+    size = 1_000_000
     for root, at in (
-        (b"\x01" * 32, "2026-12-01T10:00:00+00:00"),
-        (b"\x02" * 32, "2026-12-01T10:01:00+00:00"),
+        (b"\x01" * 32, "2099-12-01T10:00:00+00:00"),
+        (b"\x02" * 32, "2099-12-01T10:01:00+00:00"),
     ):
-        cp = signer.sign(log_id, 4, root, at)
+        cp = signer.sign(log_id, size, root, at)
         data = {
             "log_id": log_id,
-            "size": 4,
+            "size": size,
             "root": root.hex(),
             "signed_at": at,
             "key_id": cp.key_id,
@@ -179,3 +237,60 @@ def test_a_fork_published_on_the_broker_is_kept_and_counted_on_the_ops_server(su
     with urllib.request.urlopen(url, timeout=5) as r:
         body = r.read().decode()
     assert f'zorgtafel_access_log_fork_total{{kind="fork",log_id="{log_id}"}} 1.0' in body
+
+
+# -- every other service's log (issue #15: one access log per service, kept alike) --------------
+
+
+def _refused_read(service: str, env: ServiceEnv) -> None:
+    """A call the authz policy refuses (a board chair's token asks for a case): the kernel logs
+    it in the service's own access log, which signs and publishes a checkpoint over it."""
+    call = {
+        "intake": lambda: env.stub.GetNomination(
+            intake_pb.GetNominationRequest(case_id="case-cp-1"), metadata=env.md(GGZ, "board_chair")
+        ),
+        "casework": lambda: env.stub.GetCase(
+            casework_pb.GetCaseRequest(case_id="case-cp-1"), metadata=env.md(GGZ, "board_chair")
+        ),
+    }[service]
+    # The party must be known to the service first, or the call is UNAVAILABLE, not refused.
+    wait_for(lambda: env.party_status(GGZ) == "active", timeout=40)
+    with pytest.raises(grpc.RpcError) as err:
+        call()
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED, err.value.details()
+
+
+def _log_size(env: ServiceEnv) -> int:
+    t = env.tables["access_log"]
+    with env.app.engine.connect() as conn:
+        return len(conn.execute(select(t.c.seq)).all())
+
+
+@pytest.mark.parametrize("service", ["intake", "casework"])
+def test_a_services_checkpoint_reaches_governance_and_is_stored_verified(suite, service):
+    _, governance, others = suite
+    env = others[service]
+    log_id = f"zorgtafel.{service}.accesslog"
+    _refused_read(service, env)
+    size = _log_size(env)
+    assert size >= 1
+    key = own_key(env, service)
+    wait_for(lambda: any(r.size >= size for r in kept(governance, log_id, key)), timeout=30)
+    rows = kept(governance, log_id, key)
+    assert {r.status for r in rows} == {"verified"} and not any(r.alert for r in rows)
+
+
+def test_governances_own_checkpoint_comes_back_to_it_verified(suite):
+    """Governance publishes its own log's checkpoints on its own topic and keeps them by the
+    same path as everyone's, checked with its own key."""
+    _, governance, _ = suite
+    log_id = "zorgtafel.governance.accesslog"
+    governance.stub.ListParties(
+        governance_pb.ListPartiesRequest(), metadata=governance.md(GGZ, "caseworker")
+    )
+    size = _log_size(governance)
+    assert size >= 1
+    key = own_key(governance, "governance")
+    wait_for(lambda: any(r.size >= size for r in kept(governance, log_id, key)), timeout=30)
+    rows = kept(governance, log_id, key)
+    assert {r.status for r in rows} == {"verified"} and not any(r.alert for r in rows)

@@ -1,7 +1,9 @@
 """A service's access log as the kernel builds it for every service (issue #15): the same code
-in all four. ``Platform.access_log`` is one ``ServiceAccessLog``; handlers call ``looked`` (or
-use ``looking``) before any personal data or case content leaves, and the kernel logs the calls
-the authz policy refused.
+in all four. ``Platform.access_log`` is one ``ServiceAccessLog``. The kernel's interceptor writes
+a record for every call of a service's declared reads (``ServiceParts.reads``) before the reply
+leaves, one per delivered message of a stream, allowed or refused by the handler's policy; the
+read's handler says what it was about with ``saw(case_id=..., subject=..., resource=...,
+decision=...)``. The kernel also logs every call the authz policy refused.
 
 Records are appended by the group committer (``group.py``): the caller returns only once its
 record is durable, so a reply never precedes its log line. Checkpoints are signed with the
@@ -18,23 +20,24 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.accesslog import store
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer
-from zorgtafel.kernel.accesslog.group import GroupCommitLog
+from zorgtafel.kernel.accesslog.group import GroupCommitLog, LogClosed
 from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.config import Settings
-from zorgtafel.kernel.errors import PermissionDenied
+from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
@@ -153,7 +156,8 @@ def _service_of(uow: UnitOfWork) -> str:
 
 @dataclass
 class Look:
-    """What one read saw, filled in by the handler inside ``ServiceAccessLog.looking``."""
+    """What one read saw, filled in by its handler (``saw``) while the kernel serves the call:
+    the kernel writes it to the access log before the reply leaves (``ServiceAccessLog.look``)."""
 
     case_id: str = ""
     subject: str = ""
@@ -161,14 +165,52 @@ class Look:
     purpose: str = ""
     provider: str = ""
     recipient: str = ""
-    decision: Any = None  # the allowing ``Decision`` (its id, revision, input digest)
-    extra: list[AccessRecord] = field(default_factory=list)
+    decision: Any = None  # the handler's deciding ``Decision`` (id, revision, input digest)
 
-    def saw(self, **about: str) -> None:
+
+_look: ContextVar[Look | None] = ContextVar("zorgtafel_look", default=None)
+_LOOK_FIELDS = frozenset(f for f in Look.__dataclass_fields__)
+
+
+def saw(**about: Any) -> None:
+    """Tell the kernel what the read being served is about (case, subject pseudonym, the
+    sections or items, the deciding policy decision). Identifiers only. Outside a logged read
+    (a handler test, a write) it does nothing."""
+    unknown = set(about) - _LOOK_FIELDS
+    if unknown:
+        raise TypeError(f"a look has no {sorted(unknown)}")
+    look = _look.get()
+    if look is not None:
         for name, value in about.items():
-            if not hasattr(self, name) or name in ("decision", "extra"):
-                raise TypeError(f"a look has no {name!r}")
-            setattr(self, name, value)
+            setattr(look, name, value)
+
+
+RESOURCE_CHARS = 256  # the access log's resource column
+
+
+def listed(ids: Iterable[str], limit: int = RESOURCE_CHARS) -> str:
+    """Identifiers for a record's ``resource``, comma-separated, each once, as many whole ones
+    as fit, then ``+N`` for the N left off (a cut identifier would name something else)."""
+    items = list(dict.fromkeys(i for i in ids if i))
+    named: list[str] = []
+    for i, item in enumerate(items):
+        rest = len(items) - i - 1
+        tail = f",+{rest}" if rest else ""
+        if len(",".join([*named, item]) + tail) > limit:
+            return ",".join([*named, f"+{len(items) - i}"])
+        named.append(item)
+    return ",".join(named)
+
+
+@contextmanager
+def looking(case_id: str = "") -> Iterator[Look]:
+    """The look of the read being served, for ``saw`` in its handler's thread."""
+    look = Look(case_id=case_id if _ID.fullmatch(case_id or "") else "")
+    token = _look.set(look)
+    try:
+        yield look
+    finally:
+        _look.reset(token)
 
 
 class ServiceAccessLog:
@@ -208,7 +250,14 @@ class ServiceAccessLog:
         return self.committer.signer
 
     def append(self, records: Sequence[AccessRecord], work: Any = None) -> list[int]:
-        return self.committer.append(records, work)
+        """Durably, or UNAVAILABLE (retryable): what cannot be logged is not released."""
+        try:
+            return self.committer.append(records, work)
+        except (SQLAlchemyError, TimeoutError, LogClosed) as exc:
+            log.error("access_log_append_failed", log_id=self.log_id, error_type=type(exc).__name__)
+            raise Unavailable(
+                "the access log cannot record this call: nothing is released"
+            ) from exc
 
     def start(self) -> None:
         """The head row (once, whichever replica is first), then a checkpoint over records not
@@ -249,10 +298,11 @@ class ServiceAccessLog:
         decision: Any = None,
         decision_id: str = "",
         policy_revision: str = "",
+        ctx: callcontext.CallContext | None = None,
     ) -> AccessRecord:
         """One record in the NEN 7513 shape; the RPC, trace and span from the call being
-        served (the interceptor's context), identifiers only."""
-        ctx = _context()
+        served (``ctx``, else the interceptor's context of this thread), identifiers only."""
+        ctx = ctx or _context()
         return AccessRecord(
             recorded_at=utcnow(),
             party=caller.party,
@@ -275,43 +325,47 @@ class ServiceAccessLog:
             trace_id=ctx.trace_id if ctx else "",
             span_id=ctx.span_id if ctx else "",
             recipient=recipient or caller.party,
-            input_digest=decision.input_digest if decision is not None else "",
+            # bare SHA-256 hex (the column's 64 characters), without the engine's tag
+            input_digest=(decision.input_digest if decision is not None else "").removeprefix(
+                "sha256:"
+            ),
         )
 
-    def looked(self, caller: Caller, **about: Any) -> None:
-        """A read that was allowed, durable before the data is handed back."""
-        self.append([self.record(caller, result="allowed", **about)])
-
-    def refused(self, caller: Caller, denied: PermissionDenied, **about: Any) -> None:
-        """A read the policy refused: attempts are logged too (NEN 7513)."""
+    def look(
+        self,
+        ctx: callcontext.CallContext,
+        look: Look,
+        denied: PermissionDenied | None = None,
+    ) -> None:
+        """One read, allowed or refused by a handler's policy, durable before the reply: the
+        deciding decision is the handler's when it named one, else the call's authz decision."""
+        p = ctx.principal
+        decision = look.decision
         self.append(
             [
                 self.record(
-                    caller,
-                    result="denied",
-                    reasons=denied.reasons,
-                    decision_id=denied.decision_id,
-                    policy_revision=denied.revision,
-                    **about,
+                    Caller(party=p.party, person=p.person, role=p.role),
+                    result="denied" if denied is not None else "allowed",
+                    ctx=ctx,
+                    case_id=look.case_id,
+                    subject=look.subject,
+                    resource=look.resource,
+                    purpose=look.purpose,
+                    provider=look.provider,
+                    recipient=look.recipient,
+                    reasons=denied.reasons if denied is not None else (),
+                    decision=decision if denied is None else None,
+                    decision_id=(
+                        denied.decision_id
+                        if denied is not None
+                        else ("" if decision is not None else ctx.authz_decision_id)
+                    ),
+                    policy_revision=(
+                        denied.revision
+                        if denied is not None
+                        else ("" if decision is not None else ctx.policy_revision)
+                    ),
                 )
-            ]
-        )
-
-    @contextmanager
-    def looking(self, caller: Caller, **about: Any) -> Iterator[Look]:
-        """Around a read handler: what it saw is logged as allowed when it returns, a
-        PERMISSION_DENIED as denied (then raised on). Any other failure releases nothing and
-        is not a look into a dossier (a malformed or unknown id)."""
-        look = Look(**about)
-        try:
-            yield look
-        except PermissionDenied as denied:
-            self.refused(caller, denied, **_about(look))
-            raise
-        self.append(
-            [
-                self.record(caller, result="allowed", decision=look.decision, **_about(look)),
-                *look.extra,
             ]
         )
 

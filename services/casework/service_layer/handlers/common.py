@@ -4,6 +4,7 @@ policies it obeys (``zorgtafel.casework.act``, ``.view`` and ``.invite``) throug
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
@@ -13,6 +14,7 @@ from services.casework.service_layer.deps import Deps
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound
 from zorgtafel.kernel.validate import check_id
+from zorgtafel.policy.decision import Decision
 
 ACT = "zorgtafel.casework.act"
 VIEW = "zorgtafel.casework.view"
@@ -55,8 +57,9 @@ def authorise(
     action_party: str | None = None,
     appointee: dict[str, Any] | None = None,
     delegate: dict[str, Any] | None = None,
-) -> None:
-    """``zorgtafel.casework.act`` decides whether this person may do this to this case."""
+) -> Decision:
+    """``zorgtafel.casework.act`` decides whether this person may do this to this case: the
+    allowing decision (a read names it in the access log), else PERMISSION_DENIED."""
     facts: dict[str, Any] = {
         "action": action,
         "principal": principal(deps, caller),
@@ -73,7 +76,16 @@ def authorise(
         facts["appointee"] = appointee
     if delegate is not None:
         facts["delegate"] = delegate
-    deps.policy.require(ACT, facts)
+    return deps.policy.require(ACT, facts)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What ``zorgtafel.casework.view`` lets the caller see (its document) and the decision
+    that amounts to, which the access log names."""
+
+    result: Mapping[str, Any]
+    decision: Decision
 
 
 def view(
@@ -83,7 +95,7 @@ def view(
     case: Case,
     roles: list[PartyRole],
     entries: list[dict] | None = None,
-) -> dict:
+) -> Seen:
     """``zorgtafel.casework.view``: what of this case the caller may see (8.4c); with
     ``entries``, also which of those timeline entries (positions in ``entries_visible``)."""
     facts: dict[str, Any] = {
@@ -92,7 +104,21 @@ def view(
     }
     if entries is not None:
         facts["entries"] = entries
-    return dict(deps.policy.evaluate(VIEW, facts))
+    result = dict(deps.policy.evaluate(VIEW, facts))
+    # The view policy answers with a document, not a decision: whether anything is visible is
+    # the decision, made here as the gate makes one (an id, the revision, the digest of these
+    # facts), so that the access log names it and a refusal carries it.
+    decision = Decision.from_result(
+        VIEW,
+        deps.policy.revision,
+        facts,
+        {
+            "allow": result.get("visible") is True,
+            "reasons": list(result.get("reasons") or []),
+            "obligations": [],
+        },
+    )
+    return Seen(result, decision)
 
 
 def invite(

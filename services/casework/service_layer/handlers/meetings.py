@@ -18,6 +18,7 @@ from services.casework.service_layer.handlers.common import (
     meeting_of,
     party_facts,
 )
+from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.kernel.uow import utcnow
@@ -109,7 +110,14 @@ def pre_read_set(
     purpose = q.purpose or DEFAULT_PURPOSE
     case = load_case(uow, q.case_id)
     meeting = meeting_of(uow, case, q.meeting_id)
-    authorise(deps, uow, "pre_read", caller, case, meeting=meeting)
+    # Named before the policy decides, so that a refusal is logged against the case too.
+    saw(
+        case_id=case.case_id,
+        subject=case.subject_pseudonym,
+        resource=f"meeting:{meeting.meeting_id}",
+        purpose=purpose,
+    )
+    saw(decision=authorise(deps, uow, "pre_read", caller, case, meeting=meeting))
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise FailedPrecondition(
             meeting.status.value,
@@ -118,9 +126,17 @@ def pre_read_set(
         )
     # End the read before asking disclosure: no transaction stays open across remote calls.
     uow.rollback()
-    return deps.disclosure.pre_read(
+    outcome = deps.disclosure.pre_read(
         case.case_id, list(meeting.pre_read_item_ids), purpose, dict(q.relayed_metadata)
     )
+    # What the caller gets: the meeting's items that disclosure released (it logs each
+    # item's decision itself, for the reader).
+    saw(
+        resource=listed(
+            [f"meeting:{meeting.meeting_id}", *(f"item:{r.item_id}" for r in outcome.released)]
+        )
+    )
+    return outcome
 
 
 def record_meeting(
@@ -145,7 +161,13 @@ def record_meeting(
 def read_minutes(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetMinutes, caller: Caller) -> str:
     case = load_case(uow, q.case_id)
     meeting = meeting_of(uow, case, q.meeting_id)
-    authorise(deps, uow, "read_minutes", caller, case, meeting=meeting)
+    # Named before the policy decides, so that a refusal is logged against the case too.
+    saw(
+        case_id=case.case_id,
+        subject=case.subject_pseudonym,
+        resource=f"minutes:{meeting.meeting_id}",
+    )
+    saw(decision=authorise(deps, uow, "read_minutes", caller, case, meeting=meeting))
     if meeting.status is not MeetingStatus.HELD:
         raise FailedPrecondition(
             meeting.status.value, "the meeting was not held yet", subject="meeting.status"

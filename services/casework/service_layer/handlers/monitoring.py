@@ -3,16 +3,25 @@ actions are flagged to the case director's and the process director's parties.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
 from services.casework.domain.model import FINISHED_ACTION, Overdue, PlanAction
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers.common import ACT, authorise, load_case, principal
+from services.casework.service_layer.handlers.common import (
+    ACT,
+    authorise,
+    load_case,
+    principal,
+)
+from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_id, check_text
+from zorgtafel.policy.decision import Decision
 
 
 def update_action(
@@ -71,12 +80,12 @@ def _as_relationship(caller: Caller, relationship: str) -> dict:
     }
 
 
-def _directing(deps: Deps, caller: Caller) -> set[str]:
-    """The relationships in which the act policy lets this person list overdue actions: one
-    decision per relationship (two per request, however many cases), the SQL filter then
-    selects the cases where the caller stands in an allowed one (need to know by
-    relationship, ADR 0005: a colleague at the same party directs none of them)."""
-    allowed = set()
+def _directing(deps: Deps, caller: Caller) -> dict[str, Decision]:
+    """The relationships in which the act policy lets this person list overdue actions, with
+    the allowing decisions: one decision per relationship (two per request, however many
+    cases), the SQL filter then selects the cases where the caller stands in an allowed one
+    (need to know by relationship, ADR 0005: a colleague at the same party directs none)."""
+    allowed: dict[str, Decision] = {}
     who = principal(deps, caller)
     for relationship in _RELATIONSHIPS:
         facts = {
@@ -84,9 +93,20 @@ def _directing(deps: Deps, caller: Caller) -> set[str]:
             "principal": who,
             "case": _as_relationship(caller, relationship),
         }
-        if deps.policy.decide(ACT, facts).allow is True:
-            allowed.add(relationship)
+        decision = deps.policy.decide(ACT, facts)
+        if decision.allow is True:
+            allowed[relationship] = decision
     return allowed
+
+
+def _listed(
+    found: list[Overdue], q: c.ListOverdueActions, name: Callable[[Overdue], str]
+) -> list[Overdue]:
+    """Names what the caller is shown in the access log: the servicer shows ``limit - 1`` of
+    the results (the last one only says that another page follows)."""
+    shown = found[: max(q.limit - 1, 0)]
+    saw(resource=listed(name(o) for o in shown))
+    return found
 
 
 def overdue_actions(
@@ -99,14 +119,21 @@ def overdue_actions(
     today = q.today or utcnow().date()
     if q.case_id:
         case = load_case(uow, q.case_id)
-        authorise(deps, uow, "list_overdue", caller, case)  # PERMISSION_DENIED with reasons
-        return uow.cases.overdue(today, q.offset, q.limit, q.after, case_id=case.case_id)
+        # Named before the policy decides (PERMISSION_DENIED with its reasons), so that a
+        # refusal is logged against the case too.
+        saw(case_id=case.case_id, subject=case.subject_pseudonym)
+        saw(decision=authorise(deps, uow, "list_overdue", caller, case))
+        found = uow.cases.overdue(today, q.offset, q.limit, q.after, case_id=case.case_id)
+        return _listed(found, q, lambda o: f"action:{o.action_id}")
     if not caller.party or not caller.person:
         return []  # nobody directs anything (fail closed)
     allowed = _directing(deps, caller)
     if not allowed:
         return []  # e.g. a process director no longer designated (12.1), an excluded party
-    return uow.cases.overdue(
+    # Many cases, many subjects: the record names the cases listed, and one of the allowing
+    # decisions (the process director's where both allow; the other is of the same request).
+    saw(decision=next(iter(allowed.values())))
+    found = uow.cases.overdue(
         today,
         q.offset,
         q.limit,
@@ -115,3 +142,4 @@ def overdue_actions(
         as_process_director="process_director" in allowed,
         as_case_director="case_director" in allowed,
     )
+    return _listed(found, q, lambda o: o.case_id)

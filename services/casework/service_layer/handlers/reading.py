@@ -5,6 +5,7 @@ decides."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,7 +13,14 @@ from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain.model import Case, CaseState, Meeting, PartyRole, PlanAction
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers.common import VIEW, load_case, party_facts, view
+from services.casework.service_layer.handlers.common import (
+    VIEW,
+    Seen,
+    load_case,
+    party_facts,
+    view,
+)
+from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import PermissionDenied
 
@@ -36,16 +44,22 @@ class TimelineBatch:
     state: CaseState
 
 
-def _visible(seen: dict) -> None:
-    if seen.get("visible") is not True:
-        raise PermissionDenied(seen.get("reasons") or ["denied by default"], policy=VIEW)
+def _visible(seen: Seen) -> dict[str, Any]:
+    """The view policy's document when the caller may see anything of the case, else
+    PERMISSION_DENIED with its reasons and decision (the access log's denied record)."""
+    d = seen.decision
+    if d.allow is not True:
+        raise PermissionDenied(d.reasons, d.decision_id, d.revision, policy=VIEW)
+    saw(decision=d)
+    return dict(seen.result)
 
 
 def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) -> CaseView:
     case = load_case(uow, q.case_id)
+    # Named before the policy decides, so that a refusal is logged against the case too.
+    saw(case_id=case.case_id, subject=case.subject_pseudonym)
     roles = uow.cases.roles(case.case_id)
-    seen = view(deps, uow, caller, case, roles)
-    _visible(seen)
+    seen = _visible(view(deps, uow, caller, case, roles))
     sections = frozenset(seen.get("sections") or [])
     partial = frozenset(seen.get("partial") or [])
     meetings = []
@@ -73,6 +87,16 @@ def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) 
         if "roles" in sections or ("roles_own" in partial and p == caller.party)
         for person in persons
     ]
+    # What was shown: the sections, then the meetings and actions by id (as many as fit).
+    saw(
+        resource=listed(
+            [
+                *sorted(sections | partial),
+                *(f"meeting:{m.meeting_id}" for m in meetings),
+                *(f"action:{a.action_id}" for a in actions),
+            ]
+        )
+    )
     return CaseView(
         case, sections, partial, caller.party, meetings, shown_roles, actions, delegates
     )
@@ -88,6 +112,9 @@ def timeline_for(
     _known, status = party_facts(uow, caller.party)
     caller = replace(caller, party_status=status)
     case = load_case(uow, q.case_id)
+    # Named before the policy decides (a watcher cut off is logged against the case); no
+    # entry of this batch is delivered yet.
+    saw(case_id=case.case_id, subject=case.subject_pseudonym, resource="")
     roles = uow.cases.roles(case.case_id)
     rows = uow.cases.timeline_after(case.case_id, q.after_sequence)
     seen = view(
@@ -98,8 +125,16 @@ def timeline_for(
         roles,
         [{"kind": r.kind, "parties": list(r.parties)} for r in rows],
     )
-    _visible(seen)
-    positions = {i for i in seen.get("entries_visible") or [] if isinstance(i, int)}
+    visible = _visible(seen)
+    positions = {i for i in visible.get("entries_visible") or [] if isinstance(i, int)}
     shown = [row for i, row in enumerate(rows) if i in positions]
     last = rows[-1].seq if rows else q.after_sequence
     return TimelineBatch(shown, last, case.state)
+
+
+def delivered(batch: TimelineBatch) -> Iterator[Any]:
+    """The batch's entries one by one, each named to the access log as it is handed over:
+    the kernel logs every streamed message, and its record says which entry it carried."""
+    for row in batch.entries:
+        saw(resource=f"{row.kind}:{row.seq}")
+        yield row

@@ -19,6 +19,7 @@ from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 from zorgtafel.kernel.accesslog.records import AccessRecord
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument, Unavailable
@@ -57,6 +58,7 @@ def query_access_log(
 ) -> list[dict]:
     if cmd.by == "subject_pseudonym":
         validate.check_pseudonym(cmd.value, "subject_pseudonym")
+        saw(subject=cmd.value)  # the kernel's record of this read names the subject
     elif cmd.by in ("provider", "party"):
         validate.check_oin(cmd.value, cmd.by)
     elif cmd.by == "decision_id":
@@ -81,6 +83,7 @@ def query_access_log(
             concerned=concerned,
         ),
     )
+    saw(decision=decision)
     # Oversight of another party's records sees only the records naming its own party.
     party = restricted_to(obligations_of(decision.obligations))
     shown = [r for r in records if party is None or party in record_parties(r)]

@@ -25,6 +25,7 @@ from services.disclosure.domain.subject_rights import (
 )
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.uow import utcnow
@@ -36,6 +37,7 @@ def subject_access_report(
     """The report as the privacy officer's party may see it: what concerns its own party as
     controller (Bijlage 3; decided by ``zorgtafel.disclosure.control``)."""
     validate.check_pseudonym(cmd.subject_pseudonym)
+    saw(subject=cmd.subject_pseudonym)  # the kernel's record of this read names the subject
     case_ids = uow.cases.of_subject(cmd.subject_pseudonym)
     report = AccessReport(
         items=tuple(uow.items.of_cases(case_ids)),
@@ -52,6 +54,7 @@ def subject_access_report(
             concerned=sorted(report_parties(report)),
         ),
     )
+    saw(decision=decision)
     party = restricted_to(obligations_of(decision.obligations))
     return report if party is None else narrow_report(report, party)
 
@@ -151,6 +154,7 @@ def list_subject_requests(
     ``zorgtafel.disclosure.control``)."""
     if cmd.subject_pseudonym:
         validate.check_pseudonym(cmd.subject_pseudonym)
+        saw(subject=cmd.subject_pseudonym)
     requests = uow.subject_requests.of_subject(cmd.subject_pseudonym)
     decision = deps.policy.require(
         CONTROL_POLICY,
@@ -162,5 +166,6 @@ def list_subject_requests(
             concerned=sorted({request_controller(r) for r in requests}),
         ),
     )
+    saw(decision=decision)
     party = restricted_to(obligations_of(decision.obligations))
     return [r for r in requests if party is None or request_controller(r) == party]

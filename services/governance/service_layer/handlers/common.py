@@ -15,9 +15,11 @@ from services.governance.domain.formats import check_issued_id
 from services.governance.domain.parties import Party, PartyStatus, StatusChange
 from services.governance.domain.roster import PROCESS_DIRECTOR
 from services.governance.service_layer.deps import Deps
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound
 from zorgtafel.kernel.validate import check_oin
+from zorgtafel.policy.decision import Decision
 
 POLICY = "zorgtafel.governance"
 
@@ -77,9 +79,10 @@ def seat_holder_changed(
 
 def authorise(
     deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
-) -> None:
+) -> Decision:
     """Ask ``zorgtafel.governance`` whether this person, acting from the seats it holds, may do
-    this; PERMISSION_DENIED with the policy's reasons, UNAVAILABLE when it cannot answer."""
+    this: the allowing decision (a read's access-log record names it), PERMISSION_DENIED with
+    the policy's reasons, UNAVAILABLE when it cannot answer."""
     # The policy's input schema has exactly these principal fields (no authenticated_by).
     principal = {
         "party": caller.party,
@@ -89,9 +92,15 @@ def authorise(
         "functions": functions_of(uow, caller.party, caller.person),
     }
     held = [seat_facts(s) for s in uow.seats.held_by(caller.person, caller.party)]
-    deps.policy.require(
+    return deps.policy.require(
         POLICY, {"action": action, "principal": principal, "seats_held": held, **facts}
     )
+
+
+def decided_by(decision: Decision) -> None:
+    """The read being served was allowed by this decision of ``zorgtafel.governance``: its
+    access-log record names it (id, revision, input digest) instead of the call's authz decision."""
+    saw(decision=decision)
 
 
 # -- lookups -----------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from services.governance.domain import events
 from services.governance.domain.disputes import Dispute, DisputeStatus
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise, new_id
+from services.governance.service_layer.handlers.common import authorise, decided_by, new_id
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotFound
 from zorgtafel.kernel.validate import check_id
@@ -32,10 +33,14 @@ def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller:
     """A dispute, to the person who registered it for its party and to the forum holding it
     now (art. 11.4, 12.4, 13.4); not to their colleagues with the same role claim."""
     dispute = get_dispute(uow, dispute_id)
+    # A dispute may name a case (its id only): a look at it belongs in that case's trail, a
+    # refused one too.
+    saw(case_id=dispute.case_id or "", resource=dispute.dispute_id)
     registrant = {"party": dispute.registered_by_party, "person": dispute.registered_by_person}
-    authorise(
+    decision = authorise(
         deps, uow, caller, "read_dispute", forum=dispute.forum.value, registered_by=registrant
     )
+    decided_by(decision)
     return dispute
 
 

@@ -11,7 +11,13 @@ from services.governance.domain.bodies import Body
 from services.governance.domain.decisions import Meeting
 from services.governance.domain.formats import check_issued_id
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise, known_party, new_id
+from services.governance.service_layer.handlers.common import (
+    authorise,
+    decided_by,
+    known_party,
+    new_id,
+)
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument, NotFound
 from zorgtafel.kernel.validate import check_oins
@@ -43,7 +49,8 @@ def read_meeting(
 ) -> MeetingView:
     """A meeting, to the holders of a seat in its body (art. 5.5, 7.5: not public)."""
     meeting = find_meeting(uow, meeting_id)
-    authorise(deps, uow, caller, "read_meeting", body=meeting.body.value)
+    saw(resource=meeting.meeting_id)  # named in a refusal's record too
+    decided_by(authorise(deps, uow, caller, "read_meeting", body=meeting.body.value))
     return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))
 
 

@@ -32,11 +32,13 @@ from services.governance.service_layer.handlers.common import (
     active_party,
     authorise,
     change_status,
+    decided_by,
     get_proposal,
     iso,
     new_id,
 )
 from services.governance.service_layer.handlers.proposals import ProposalView, propose
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.validate import check_oin, check_text
@@ -75,7 +77,9 @@ def read_accession(
     """An application, to the seat holders of the board, the council and the managers, and
     to the applicant itself (art. 20.2, 20.4)."""
     found = get_accession(uow, accession_id)
-    authorise(deps, uow, caller, "read_accession", party=found.accession.party_id)
+    # The application and the applicant organisation, named in a refusal's record too.
+    saw(resource=f"{found.accession.accession_id},{found.accession.party_id}")
+    decided_by(authorise(deps, uow, caller, "read_accession", party=found.accession.party_id))
     return found
 
 

@@ -10,6 +10,7 @@ from services.governance.domain import events
 from services.governance.domain.bodies import BODY_ARTICLES, Body, Seat, seats_from_covenant
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.service_layer.handlers.common import known_party
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_oin, check_text
@@ -55,11 +56,14 @@ def list_parties(
 
 
 def get_party(uow: GovernanceUnitOfWork, party_id: str) -> Party:
-    return known_party(uow, party_id)
+    party = known_party(uow, party_id)
+    saw(resource=party.party_id)  # the access log names the party read (an organisation)
+    return party
 
 
 def party_history(uow: GovernanceUnitOfWork, party_id: str) -> list[StatusChange]:
     known_party(uow, party_id)
+    saw(resource=party_id)
     return uow.parties.history(party_id)
 
 
@@ -102,4 +106,6 @@ def list_bodies(
     wanted = [b for b in Body if body is None or b is body]
     shown = wanted[offset : None if limit is None else offset + limit]
     seats = uow.seats.list(shown) if shown else []
+    # The seats name their holders (pseudonymous persons): the log says which bodies' were seen.
+    saw(resource=",".join(b.value for b in shown))
     return [BodySeats(b, BODY_ARTICLES[b], [s for s in seats if s.body is b]) for b in shown]

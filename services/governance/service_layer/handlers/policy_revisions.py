@@ -10,6 +10,7 @@ from services.governance.domain.decisions import ProposalKind, ProposalStatus
 from services.governance.domain.policy import PolicyRevision
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, get_proposal, iso
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 
@@ -71,7 +72,10 @@ def adopt_policy_revision(
 
 
 def latest_policy_revision(uow: GovernanceUnitOfWork) -> PolicyRevision | None:
-    return uow.policies.latest()
+    adopted = uow.policies.latest()
+    if adopted is not None:
+        saw(resource=adopted.revision)
+    return adopted
 
 
 def latest_adopted(uow: GovernanceUnitOfWork) -> tuple[str, bytes] | None:

@@ -26,6 +26,7 @@ from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
     active_party,
     authorise,
+    decided_by,
     get_proposal,
     known_party,
     new_id,
@@ -33,6 +34,7 @@ from services.governance.service_layer.handlers.common import (
     seat_facts,
 )
 from services.governance.service_layer.handlers.meetings import find_meeting
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.validate import check_oins
@@ -58,7 +60,8 @@ def read(deps: Deps, uow: GovernanceUnitOfWork, proposal_id: str, caller: Caller
     """A proposal, to the holders of a seat in its body: the bodies' matters are not public
     (art. 5.5, 7.5)."""
     proposal = get_proposal(uow, proposal_id)
-    authorise(deps, uow, caller, "read_proposal", body=proposal.body.value)
+    saw(resource=proposal.proposal_id)  # named in a refusal's record too
+    decided_by(authorise(deps, uow, caller, "read_proposal", body=proposal.body.value))
     return view(uow, proposal)
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import update
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.report import AnnualReport, metric_of
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise
+from services.governance.service_layer.handlers.common import authorise, decided_by
 from zorgtafel.contracts.casework import CasePurged
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.events import InboundEvent
@@ -58,7 +59,8 @@ def read_annual_report(
     """The report, to the holders of a managers seat or a regional board seat (art. 11.3d:
     the managers report to the board), not to every token with such a role."""
     found = annual_report(uow, year)
-    authorise(deps, uow, caller, "read_annual_report")
+    saw(resource=f"annual_report.{year}")  # counts only; the log says which year was read
+    decided_by(authorise(deps, uow, caller, "read_annual_report"))
     return found
 
 

@@ -17,6 +17,7 @@ from services.governance.service_layer.handlers.common import (
     known_party,
     roster_changed,
 )
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.validate import check_oin, check_person
@@ -63,4 +64,5 @@ def list_process_directors(
     person may read it; authz). A page of them (``offset``, ``limit``), in SQL."""
     if party:
         check_oin(party, "party")
+        saw(resource=party)  # the party whose process directors were listed
     return uow.roster.list(party or None, offset=offset, limit=limit)

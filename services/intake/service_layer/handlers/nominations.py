@@ -21,6 +21,7 @@ from services.intake.domain.subject import match_keys, parse_identity, resolve_a
 from services.intake.domain.vocabulary import Status
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
@@ -37,6 +38,24 @@ class NominationView:
     nomination: Nomination
     linked: list[str]
     full: bool
+
+    def sections(self) -> str:
+        """The parts of the nomination this view lets out, by name (for the access log)."""
+        n = self.nomination
+        parts = ["identity", "problems", "safety", "chains", "consent"]
+        if n.advice is not None or n.qualifies is not None:
+            parts.append("assessment")
+        if n.criteria is not None:
+            parts.append("criteria")
+        if n.safety_override is not None:
+            parts.append("safety_override")
+        if n.triage is not None:
+            parts.append("triage")
+        if n.routing is not None or n.meeting is not None:
+            parts.append("routing")
+        if self.full:
+            parts.append("pseudonym_and_links")  # the process director's view only
+        return ",".join(parts)
 
 
 def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomination:
@@ -143,11 +162,21 @@ def get_nomination(
     """The nomination as this reader may see it, with the ids of the nominations linked to it
     (for its process director only)."""
     repo, nom = load(uow, query.case_id)
+    # Named before the policy decides, so that a refusal is logged about this case and
+    # subject too (the pseudonym stays in the log even when the reader's view leaves it out).
+    saw(
+        case_id=nom.case_id,
+        subject=nom.subject_pseudonym,
+        # whose data it is: the nominating party's privacy officer oversees who read it
+        provider=nom.nominating_party,
+    )
     decision = policy_facts.check_access(deps.policy, deps.roster, "read_nomination", caller, nom)
     full = not any(o.get("type") == "nominator_view" for o in decision.obligations)
     log.info("nomination_read", case_id=nom.case_id, party=caller.party, role=caller.role)
     linked = repo.linked_case_ids(nom.case_id, status=None) if full else []
-    return NominationView(nom, linked, full)
+    view = NominationView(nom, linked, full)
+    saw(resource=view.sections(), decision=decision)
+    return view
 
 
 def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomination:

@@ -12,11 +12,14 @@ from services.intake.domain.commands import ListProbingFlags, RecordSafetyOverri
 from services.intake.domain.model import Nomination
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
+from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
 
 log = get_logger("zorgtafel.intake")
+
+# What the access log keeps of a record's resource (the kernel cuts it there).
 
 
 def record_safety_override(
@@ -60,7 +63,11 @@ def record_safety_override(
 def probing_flags(
     deps: Deps, uow: UnitOfWork, query: ListProbingFlags, caller: Caller
 ) -> list[ProbingFlag]:
-    policy_facts.check_manager(deps.policy, deps.roster, "list_probing_flags", caller)
+    decision = policy_facts.check_manager(deps.policy, deps.roster, "list_probing_flags", caller)
     flags = ProbeLog(uow).flags(query.offset, query.limit)
+    # The flags name employees, not a subject: the access log names the flags shown (the
+    # servicer fetches one more than it shows, to know whether another page follows).
+    shown = flags[: query.limit - 1]
+    saw(resource=listed([f.flag_id for f in shown]), decision=decision)
     log.info("probing_flags_read", party=caller.party, flags=len(flags), offset=query.offset)
     return flags

@@ -14,6 +14,7 @@ from services.intake.domain.triage import TriageQuestion, TriageRound
 from services.intake.domain.vocabulary import Status
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
+from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.logging import get_logger
@@ -53,12 +54,22 @@ def triage_question(
     deps: Deps, uow: UnitOfWork, query: GetTriageQuestion, caller: Caller
 ) -> TriageQuestion:
     _repo, nom = load(uow, query.case_id)
-    policy_facts.check_access(deps.policy, deps.roster, "read_triage_question", caller, nom)
+    # Named before the policy decides, so that a refusal is logged about this case too.
+    saw(
+        case_id=nom.case_id,
+        subject=nom.subject_pseudonym,
+        # whose data it is: the nominating party's privacy officer oversees who read it
+        provider=nom.nominating_party,
+    )
+    decision = policy_facts.check_access(
+        deps.policy, deps.roster, "read_triage_question", caller, nom
+    )
     t = nom.triage
     if t is None:
         raise FailedPrecondition(
             nom.status.value, "no triage round for this case", subject="triage"
         )
+    saw(resource=f"triage_question:{t.round_id}", decision=decision)
     log.info("triage_question_read", case_id=nom.case_id, party=caller.party)
     return TriageQuestion(
         case_id=nom.case_id,

@@ -1,0 +1,106 @@
+"""``AccessLogService``, served by every service for its own access log (issue #15): the logged
+looks at a subject, a case or by a party, and the newest signed checkpoint. Who may see which
+records is the same question as in disclosure's AccessLog, asked of the same policy
+(``zorgtafel.disclosure.control``, operation ``query_access_log``): a privacy officer or auditor
+sees the records that concern its own party as controller (its people read, or it provided or
+received what was read). The kernel logs every ListAccess call as a read (reading the log is
+logged)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.accesslog.service import reader, saw
+from zorgtafel.kernel.accesslog.wire import checkpoint_out, log_entry_out
+from zorgtafel.kernel.callcontext import current_caller
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.paging import page
+from zorgtafel.kernel.uow import UnitOfWork
+
+SERVICE = pb.DESCRIPTOR.services_by_name["AccessLogService"].full_name
+CONTROL_POLICY = "zorgtafel.disclosure.control"
+MAX_RECORDS = 1000
+MAX_PROOFS = 20  # inclusion proofs per page (each reads the leaves up to its checkpoint)
+READS = frozenset({"ListAccess"})  # GetCheckpoint holds no personal data
+
+
+def _parties(record: Mapping[str, Any]) -> set[str]:
+    """Who a record concerns: the reading party, the recipient, the provider."""
+    return {p for p in (record.get("party"), record.get("recipient"), record.get("provider")) if p}
+
+
+def _filter(request: pb.ListAccessRequest) -> tuple[str, str]:
+    which = request.WhichOneof("filter")
+    if which == "subject_pseudonym":
+        return which, validate.check_pseudonym(request.subject_pseudonym, which)
+    if which == "case_id":
+        return which, validate.check_id(request.case_id, which)
+    if which == "party":
+        return which, validate.check_oin(request.party, which)
+    raise InvalidArgument("filter", "required: subject_pseudonym, case_id or party")
+
+
+class AccessLogServicer(pb_grpc.AccessLogServiceServicer):
+    def __init__(
+        self, service: str, uow_factory: Callable[[], UnitOfWork], policy: PolicyGate
+    ) -> None:
+        self._service = service
+        self._uow_factory = uow_factory
+        self._policy = policy
+
+    def ListAccess(self, request, context):
+        by, value = _filter(request)
+        caller = current_caller()
+        saw(**{"subject_pseudonym": {"subject": value}, "case_id": {"case_id": value}}.get(by, {}))
+        with self._uow_factory() as uow:
+            log = reader(uow)
+            records = log.latest(by, value, MAX_RECORDS)
+            concerned = sorted(set().union(*(_parties(r) for r in records)))
+            decision = self._policy.require(
+                CONTROL_POLICY,
+                {
+                    "operation": "query_access_log",
+                    "caller": {**caller.as_input(), "functions": []},
+                    "resource": {
+                        "filter": by,
+                        "value": value,
+                        "scoped": True,
+                        "concerned": concerned,
+                    },
+                },
+            )
+            saw(decision=decision)
+            party = _restricted_to(decision.obligations)
+            shown = [r for r in records if party is None or party in _parties(r)]
+            chunk, token = page(shown, request)
+            if request.include_proof:
+                chunk = [
+                    dict(r, proof=log.inclusion(r["seq"]) if i < MAX_PROOFS else None)
+                    for i, r in enumerate(chunk)
+                ]
+        return pb.ListAccessResponse(
+            service=self._service,
+            entries=[log_entry_out(r) for r in chunk],
+            next_page_token=token,
+        )
+
+    def GetCheckpoint(self, request, context):
+        with self._uow_factory() as uow:
+            cp = reader(uow).latest_checkpoint()
+        out = pb.GetCheckpointResponse()
+        if cp is not None:
+            out.checkpoint.CopyFrom(checkpoint_out(cp))
+        return out
+
+
+def _restricted_to(obligations) -> str | None:
+    """The party a decision narrows oversight to (``restrict_to_party``), or None."""
+    for ob in obligations:
+        if ob.get("type") == "restrict_to_party":
+            return str(ob.get("party") or "\0")  # an empty party matches nothing
+    return None
