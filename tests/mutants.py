@@ -56,11 +56,19 @@ class Recorded:
     request: Message
     metadata: tuple
     response_type: type
+    # Where it went: a service the method's package does not name (every service serves
+    # zorgtafel.accesslog.v1) is replayed at the same address.
+    target: str = ""
 
 
 @dataclass
 class Recorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
     calls: list[Recorded] = field(default_factory=list)
+    target: str = ""
+
+    def at(self, target: str) -> Recorder:
+        """A recorder of the calls to ``target``, into the same list."""
+        return Recorder(self.calls, target)
 
     def _keep(self, details, request, continuation, response_type):  # noqa: ANN001
         self.calls.append(
@@ -69,6 +77,7 @@ class Recorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientIntercept
                 type(request).FromString(request.SerializeToString()),
                 tuple(details.metadata or ()),
                 response_type,
+                self.target,
             )
         )
         return continuation(details, request)
@@ -163,7 +172,8 @@ def mutate(request: Message, path: tuple, change: tuple) -> Message:
 
 def send(apps, rec: Recorded, request: Message) -> grpc.RpcError | None:
     service = rec.method.split(".")[1]
-    channel = grpc.insecure_channel(f"127.0.0.1:{apps[service].grpc_port}")
+    target = f"127.0.0.1:{apps[service].grpc_port}" if service in apps else rec.target
+    channel = grpc.insecure_channel(target)
     try:
         if rec.response_type == "stream":
             stub = channel.unary_stream(rec.method, type(request).SerializeToString, lambda b: b)

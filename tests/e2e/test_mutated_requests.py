@@ -28,20 +28,11 @@ class RecordingStory(Story):
     recorder: Recorder
 
     def __post_init__(self) -> None:
-        from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw
-        from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as ds
-        from zorgtafel.generated.governance.v1 import governance_pb2_grpc as gv
-        from zorgtafel.generated.intake.v1 import intake_pb2_grpc as ik
-
         self.recorder = Recorder()
-        ch = {
-            s: grpc.intercept_channel(grpc.insecure_channel(a), self.recorder)
-            for s, a in self.endpoints.items()
-        }
-        self.intake = ik.IntakeServiceStub(ch["intake"])
-        self.casework = cw.CaseworkServiceStub(ch["casework"])
-        self.disclosure = ds.DisclosureServiceStub(ch["disclosure"])
-        self.governance = gv.GovernanceServiceStub(ch["governance"])
+        super().__post_init__()
+
+    def channel(self, address: str) -> grpc.Channel:
+        return grpc.intercept_channel(grpc.insecure_channel(address), self.recorder.at(address))
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ class StoryBase:
     steps: int = 0
 
     def __post_init__(self) -> None:
-        ch = {s: grpc.insecure_channel(a) for s, a in self.endpoints.items()}
+        ch = {s: self.channel(a) for s, a in self.endpoints.items()}
         self.intake = ik_grpc.IntakeServiceStub(ch["intake"])
         self.casework = cw_grpc.CaseworkServiceStub(ch["casework"])
         self.disclosure = ds_grpc.DisclosureServiceStub(ch["disclosure"])
@@ -47,6 +47,10 @@ class StoryBase:
         self.access_logs = {s: al_grpc.AccessLogServiceStub(c) for s, c in ch.items()}
 
     # -- plumbing ---------------------------------------------------------------------------
+    def channel(self, address: str) -> grpc.Channel:
+        """The channel to one service (a test wraps it, e.g. to record every call)."""
+        return grpc.insecure_channel(address)
+
     def md(self, actor: Actor) -> tuple[tuple[str, str], ...]:
         token = mint_token(
             self.private_key, party=actor.party, role=actor.role, person=actor.person
