@@ -116,17 +116,17 @@ class LogReader:
     def sign_head(self, signer: Signer) -> Checkpoint | None:
         return store.sign_head(self._s, self._t, signer=signer, log_id=self.log_id, now=utcnow())
 
-    def latest(self, by: str, value: str, limit: int = MAX_QUERY) -> list[dict]:
+    def latest(self, by: str, value: str, limit: int = MAX_QUERY) -> list[dict[str, Any]]:
         """The newest records of one subject, provider, party, case or decision."""
         if by not in store.FILTERS:
             raise ValueError(f"no access-log filter {by!r}")
         return store.latest(self._s, self._t, by, value, limit)
 
-    def of_subject(self, subject_pseudonym: str) -> list[dict]:
+    def of_subject(self, subject_pseudonym: str) -> list[dict[str, Any]]:
         """Every record about the subject, oldest first (the subject access report)."""
         return store.of_subject(self._s, self._t, subject_pseudonym)
 
-    def of_decision(self, decision_id: str) -> list[dict]:
+    def of_decision(self, decision_id: str) -> list[dict[str, Any]]:
         return store.latest(self._s, self._t, "decision_id", decision_id)
 
     def latest_checkpoint(self) -> Checkpoint | None:

@@ -8,8 +8,10 @@ logged)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+import grpc
 
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
@@ -45,7 +47,8 @@ def _filter(request: pb.ListAccessRequest) -> tuple[str, str]:
     raise InvalidArgument("filter", "required: subject_pseudonym, case_id or party")
 
 
-class AccessLogServicer(pb_grpc.AccessLogServiceServicer):
+# The generated base is untyped (grpc stubs): ``Any`` to mypy.
+class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
     def __init__(
         self, service: str, uow_factory: Callable[[], UnitOfWork], policy: PolicyGate
     ) -> None:
@@ -53,7 +56,9 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):
         self._uow_factory = uow_factory
         self._policy = policy
 
-    def ListAccess(self, request, context):
+    def ListAccess(
+        self, request: pb.ListAccessRequest, context: grpc.ServicerContext
+    ) -> pb.ListAccessResponse:
         by, value = _filter(request)
         caller = current_caller()
         saw(**{"subject_pseudonym": {"subject": value}, "case_id": {"case_id": value}}.get(by, {}))
@@ -89,7 +94,9 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):
             next_page_token=token,
         )
 
-    def GetCheckpoint(self, request, context):
+    def GetCheckpoint(
+        self, request: pb.GetCheckpointRequest, context: grpc.ServicerContext
+    ) -> pb.GetCheckpointResponse:
         with self._uow_factory() as uow:
             cp = reader(uow).latest_checkpoint()
         out = pb.GetCheckpointResponse()
@@ -98,7 +105,7 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):
         return out
 
 
-def _restricted_to(obligations) -> str | None:
+def _restricted_to(obligations: Iterable[Mapping[str, Any]]) -> str | None:
     """The party a decision narrows oversight to (``restrict_to_party``), or None."""
     for ob in obligations:
         if ob.get("type") == "restrict_to_party":
