@@ -65,7 +65,6 @@ def run(database_url: str = "", records: int = 100_000, appends: int = 400) -> d
         path = Path(tempfile.mkdtemp(prefix="zorgtafel-bench-accesslog-")) / "log.db"
         engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 30})
     metadata, tables = service_metadata(party_directory=False)
-    tables.update(store.add_access_log_tables(metadata))
     metadata.create_all(engine)
     t = store.LogTables.of(tables)
     factory = sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,13 @@
+"""The benchmarks are code too: each runs at a tiny size here, so ``make bench`` cannot rot
+between the runs that measure (nothing is timed or compared in this test)."""
+
+from __future__ import annotations
+
+
+def test_the_access_log_benchmark_runs_and_verifies_what_it_appended():
+    from bench import bench_accesslog
+
+    result = bench_accesslog.run(database_url="", records=300, appends=16)
+    assert result["verify"]["intact"] and result["verify"]["records"] >= 300
+    assert result["verify_records_in_memory"]["intact"]
+    assert result["append_8_clients"]["records_per_batch"] >= 1
