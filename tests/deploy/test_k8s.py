@@ -355,8 +355,9 @@ def test_file_settings_point_into_mounted_volumes(overlay):
 OPERATOR_SECRETS = (
     {f"{s}-db" for s in SERVICES}
     | {f"{s}-encryption-keys" for s in SERVICES}
+    | {f"{s}-log-signing-key" for s in SERVICES}
     | {"zorgtafel-jwt", "zorgtafel-grpc-tls", "zorgtafel-db-ca", "zorgtafel-db-backup-s3"}
-    | {"disclosure-log-signing-key", "zorgtafel-casework-relay"}
+    | {"zorgtafel-casework-relay"}
 )
 GENERATED_SECRETS = {f"zorgtafel-{s}" for s in SERVICES} | {"zorgtafel-cluster-ca-cert"}
 OPERATOR_CONFIGMAPS = {"zorgtafel-partner-ca"}

@@ -241,7 +241,9 @@ def bootstrap(
         GrpcService(
             accesslog_servicer.SERVICE,
             accesslog_pb2_grpc.add_AccessLogServiceServicer_to_server,
-            accesslog_servicer.AccessLogServicer(settings.service, uow_factory, gate),
+            accesslog_servicer.AccessLogServicer(
+                settings.service, uow_factory, gate, platform.access_log.keys
+            ),
         ),
     )
     names = tuple(s.name for s in grpc_services)

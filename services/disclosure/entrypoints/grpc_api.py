@@ -24,7 +24,7 @@ from services.disclosure.service_layer.handlers import (
 )
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
-from zorgtafel.kernel.accesslog.wire import log_entry_out
+from zorgtafel.kernel.accesslog.wire import log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import page
@@ -162,7 +162,7 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
 
     def VerifyLog(self, request, context):
         verified = self._query(audit.verify_log, m.verify_log_in(request))
-        return results.verify_out(verified.report, verified.latest)
+        return verify_out(verified.report, verified.latest)
 
     # -- subject rights --------------------------------------------------------------------
     def SubjectAccessReport(self, request, context):

@@ -11,7 +11,7 @@ from google.protobuf.message import Message
 from services.disclosure.domain import commands
 from services.disclosure.domain.items import Terms
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
+from zorgtafel.kernel.accesslog.wire import checkpoint_in
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.convert import enum_name, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
@@ -116,12 +116,7 @@ def request_digest(method: str, person: str, request: Message) -> str:
 
 
 def verify_log_in(request: pb.VerifyLogRequest) -> commands.VerifyLog:
-    return commands.VerifyLog(
-        trusted=tuple(
-            Checkpoint(c.log_id, c.size, c.root, c.signed_at, c.key_id, c.signature)
-            for c in request.trusted
-        )
-    )
+    return commands.VerifyLog(trusted=tuple(checkpoint_in(c) for c in request.trusted))
 
 
 def break_glass_in(

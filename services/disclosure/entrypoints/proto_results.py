@@ -12,9 +12,6 @@ from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.subject_rights import Breach, SubjectRequest
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
-from zorgtafel.kernel.accesslog.verify import VerifyReport
-from zorgtafel.kernel.accesslog.wire import checkpoint_out
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 
@@ -55,21 +52,6 @@ def subject_item_out(item: Item) -> pb.SubjectItem:
         retracted=item.retracted,
         provided_at=to_timestamp(item.provided_at),
     )
-
-
-def verify_out(report: VerifyReport, latest: Checkpoint | None) -> pb.VerifyLogResponse:
-    out = pb.VerifyLogResponse(
-        intact=report.intact,
-        records=report.records,
-        first_bad_seq=report.first_bad_seq,
-        problems=report.problems,
-        signed_size=report.signed_size,
-        unsigned_records=report.unsigned_records,
-        checkpoints_checked=report.checkpoints_checked,
-    )
-    if latest is not None:
-        out.latest.CopyFrom(checkpoint_out(latest))
-    return out
 
 
 def _obligation_out(ob: Mapping[str, Any]) -> common_pb2.Obligation:

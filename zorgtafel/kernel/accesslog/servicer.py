@@ -8,7 +8,7 @@ logged)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import grpc
@@ -16,10 +16,11 @@ import grpc
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
 from zorgtafel.kernel import validate
+from zorgtafel.kernel.accesslog.checkpoint import PublicKey
 from zorgtafel.kernel.accesslog.service import reader, saw
-from zorgtafel.kernel.accesslog.wire import checkpoint_out, log_entry_out
+from zorgtafel.kernel.accesslog.wire import checkpoint_in, checkpoint_out, log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current_caller
-from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.errors import InvalidArgument, Unavailable
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.paging import page
 from zorgtafel.kernel.uow import UnitOfWork
@@ -50,9 +51,14 @@ def _filter(request: pb.ListAccessRequest) -> tuple[str, str]:
 # The generated base is untyped (grpc stubs): ``Any`` to mypy.
 class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
     def __init__(
-        self, service: str, uow_factory: Callable[[], UnitOfWork], policy: PolicyGate
+        self,
+        service: str,
+        uow_factory: Callable[[], UnitOfWork],
+        policy: PolicyGate,
+        keys: Sequence[PublicKey] = (),
     ) -> None:
         self._service = service
+        self._keys = tuple(keys)
         self._uow_factory = uow_factory
         self._policy = policy
 
@@ -102,6 +108,23 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         out = pb.GetCheckpointResponse()
         if cp is not None:
             out.checkpoint.CopyFrom(checkpoint_out(cp))
+        return out
+
+    def VerifyLog(
+        self, request: pb.VerifyLogRequest, context: grpc.ServicerContext
+    ) -> pb.VerifyLogResponse:
+        """Sizes, roots and a record's number, no personal data: not a logged read, so that it
+        still answers when the log is damaged and takes no appends."""
+        if not self._keys:
+            # Nothing can be vouched for without the verifying key (fail closed).
+            raise Unavailable("the access log's verifying key is not configured")
+        trusted = [checkpoint_in(c) for c in request.trusted]
+        with self._uow_factory() as uow:
+            log = reader(uow)
+            report = log.verify(self._keys, trusted)
+            latest = log.latest_checkpoint()
+        out = pb.VerifyLogResponse(service=self._service)
+        out.report.CopyFrom(verify_out(report, latest))
         return out
 
 

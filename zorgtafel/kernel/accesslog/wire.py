@@ -9,6 +9,7 @@ from typing import Any
 
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
+from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.convert import to_timestamp
 
 
@@ -59,3 +60,22 @@ def checkpoint_out(cp: Checkpoint) -> pb.SignedCheckpoint:
         key_id=cp.key_id,
         signature=cp.signature,
     )
+
+
+def checkpoint_in(c: pb.SignedCheckpoint) -> Checkpoint:
+    return Checkpoint(c.log_id, c.size, c.root, c.signed_at, c.key_id, c.signature)
+
+
+def verify_out(report: VerifyReport, latest: Checkpoint | None) -> pb.VerifyLogResponse:
+    out = pb.VerifyLogResponse(
+        intact=report.intact,
+        records=report.records,
+        first_bad_seq=report.first_bad_seq,
+        problems=report.problems,
+        signed_size=report.signed_size,
+        unsigned_records=report.unsigned_records,
+        checkpoints_checked=report.checkpoints_checked,
+    )
+    if latest is not None:
+        out.latest.CopyFrom(checkpoint_out(latest))
+    return out

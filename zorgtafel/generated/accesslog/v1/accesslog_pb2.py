@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&zorgtafel/accesslog/v1/accesslog.proto\x12\x16zorgtafel.accesslog.v1\x1a(zorgtafel/disclosure/v1/disclosure.proto\"\x9c\x01\n\x11ListAccessRequest\x12\x1b\n\x11subject_pseudonym\x18\x01 \x01(\tH\x00\x12\x11\n\x07\x63\x61se_id\x18\x02 \x01(\tH\x00\x12\x0f\n\x05party\x18\x03 \x01(\tH\x00\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\x12\x15\n\rinclude_proof\x18\x06 \x01(\x08\x42\x08\n\x06\x66ilter\"x\n\x12ListAccessResponse\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x38\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\'.zorgtafel.disclosure.v1.AccessLogEntry\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x16\n\x14GetCheckpointRequest\"V\n\x15GetCheckpointResponse\x12=\n\ncheckpoint\x18\x01 \x01(\x0b\x32).zorgtafel.disclosure.v1.SignedCheckpoint2\xe5\x01\n\x10\x41\x63\x63\x65ssLogService\x12\x63\n\nListAccess\x12).zorgtafel.accesslog.v1.ListAccessRequest\x1a*.zorgtafel.accesslog.v1.ListAccessResponse\x12l\n\rGetCheckpoint\x12,.zorgtafel.accesslog.v1.GetCheckpointRequest\x1a-.zorgtafel.accesslog.v1.GetCheckpointResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&zorgtafel/accesslog/v1/accesslog.proto\x12\x16zorgtafel.accesslog.v1\x1a(zorgtafel/disclosure/v1/disclosure.proto\"\x9c\x01\n\x11ListAccessRequest\x12\x1b\n\x11subject_pseudonym\x18\x01 \x01(\tH\x00\x12\x11\n\x07\x63\x61se_id\x18\x02 \x01(\tH\x00\x12\x0f\n\x05party\x18\x03 \x01(\tH\x00\x12\x11\n\tpage_size\x18\x04 \x01(\x05\x12\x12\n\npage_token\x18\x05 \x01(\t\x12\x15\n\rinclude_proof\x18\x06 \x01(\x08\x42\x08\n\x06\x66ilter\"x\n\x12ListAccessResponse\x12\x0f\n\x07service\x18\x01 \x01(\t\x12\x38\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\'.zorgtafel.disclosure.v1.AccessLogEntry\x12\x17\n\x0fnext_page_token\x18\x03 \x01(\t\"\x16\n\x14GetCheckpointRequest\"V\n\x15GetCheckpointResponse\x12=\n\ncheckpoint\x18\x01 \x01(\x0b\x32).zorgtafel.disclosure.v1.SignedCheckpoint\"N\n\x10VerifyLogRequest\x12:\n\x07trusted\x18\x01 \x03(\x0b\x32).zorgtafel.disclosure.v1.SignedCheckpoint\"`\n\x11VerifyLogResponse\x12\x0f\n\x07service\x18\x01 \x01(\t\x12:\n\x06report\x18\x02 \x01(\x0b\x32*.zorgtafel.disclosure.v1.VerifyLogResponse2\xc7\x02\n\x10\x41\x63\x63\x65ssLogService\x12\x63\n\nListAccess\x12).zorgtafel.accesslog.v1.ListAccessRequest\x1a*.zorgtafel.accesslog.v1.ListAccessResponse\x12l\n\rGetCheckpoint\x12,.zorgtafel.accesslog.v1.GetCheckpointRequest\x1a-.zorgtafel.accesslog.v1.GetCheckpointResponse\x12`\n\tVerifyLog\x12(.zorgtafel.accesslog.v1.VerifyLogRequest\x1a).zorgtafel.accesslog.v1.VerifyLogResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETCHECKPOINTREQUEST']._serialized_end=411
   _globals['_GETCHECKPOINTRESPONSE']._serialized_start=413
   _globals['_GETCHECKPOINTRESPONSE']._serialized_end=499
-  _globals['_ACCESSLOGSERVICE']._serialized_start=502
-  _globals['_ACCESSLOGSERVICE']._serialized_end=731
+  _globals['_VERIFYLOGREQUEST']._serialized_start=501
+  _globals['_VERIFYLOGREQUEST']._serialized_end=579
+  _globals['_VERIFYLOGRESPONSE']._serialized_start=581
+  _globals['_VERIFYLOGRESPONSE']._serialized_end=677
+  _globals['_ACCESSLOGSERVICE']._serialized_start=680
+  _globals['_ACCESSLOGSERVICE']._serialized_end=1007
 # @@protoc_insertion_point(module_scope)

@@ -42,3 +42,17 @@ class GetCheckpointResponse(_message.Message):
     CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     checkpoint: _disclosure_pb2.SignedCheckpoint
     def __init__(self, checkpoint: _Optional[_Union[_disclosure_pb2.SignedCheckpoint, _Mapping]] = ...) -> None: ...
+
+class VerifyLogRequest(_message.Message):
+    __slots__ = ("trusted",)
+    TRUSTED_FIELD_NUMBER: _ClassVar[int]
+    trusted: _containers.RepeatedCompositeFieldContainer[_disclosure_pb2.SignedCheckpoint]
+    def __init__(self, trusted: _Optional[_Iterable[_Union[_disclosure_pb2.SignedCheckpoint, _Mapping]]] = ...) -> None: ...
+
+class VerifyLogResponse(_message.Message):
+    __slots__ = ("service", "report")
+    SERVICE_FIELD_NUMBER: _ClassVar[int]
+    REPORT_FIELD_NUMBER: _ClassVar[int]
+    service: str
+    report: _disclosure_pb2.VerifyLogResponse
+    def __init__(self, service: _Optional[str] = ..., report: _Optional[_Union[_disclosure_pb2.VerifyLogResponse, _Mapping]] = ...) -> None: ...

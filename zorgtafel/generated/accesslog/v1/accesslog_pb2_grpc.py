@@ -44,6 +44,11 @@ class AccessLogServiceStub:
                 request_serializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointResponse.FromString,
                 _registered_method=True)
+        self.VerifyLog = channel.unary_unary(
+                '/zorgtafel.accesslog.v1.AccessLogService/VerifyLog',
+                request_serializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogResponse.FromString,
+                _registered_method=True)
 
 
 class AccessLogServiceServicer:
@@ -63,6 +68,15 @@ class AccessLogServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyLog(self, request, context):
+        """Every record of this service's log against its signed checkpoints and the ones given
+        (governance keeps the published ones): names the first edited, removed, inserted or
+        reordered record, a cut-off tail, a forged checkpoint.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AccessLogServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +89,11 @@ def add_AccessLogServiceServicer_to_server(servicer, server):
                     servicer.GetCheckpoint,
                     request_deserializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointRequest.FromString,
                     response_serializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointResponse.SerializeToString,
+            ),
+            'VerifyLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyLog,
+                    request_deserializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogRequest.FromString,
+                    response_serializer=zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +150,33 @@ class AccessLogService:
             '/zorgtafel.accesslog.v1.AccessLogService/GetCheckpoint',
             zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointRequest.SerializeToString,
             zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.GetCheckpointResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.accesslog.v1.AccessLogService/VerifyLog',
+            zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogRequest.SerializeToString,
+            zorgtafel_dot_accesslog_dot_v1_dot_accesslog__pb2.VerifyLogResponse.FromString,
             options,
             channel_credentials,
             insecure,
