@@ -78,6 +78,8 @@ def build(platform: Platform) -> ServiceParts:
         reads=frozenset(
             {
                 "ListReviews",
+                "ListOverrideNotices",
+                "ListInformingTasks",
                 "AccessLog",
                 "SubjectAccessReport",
                 "ListSubjectRequests",

@@ -105,7 +105,11 @@ def _break_glass(case_id: str, item_id: str) -> pb.BreakGlassRequest:
         purpose=PURPOSE,
         justification="acuut gevaar voor de client",
         consulted_colleague="cel-2",
-        client_informed="na afloop, door de begeleider",
+        client_informed="nog niet: acuut gevaar, de begeleider vertelt het na afloop",
+        client_informed_status=pb.CLIENT_INFORMED_STATUS_NOT_YET,
+        client_to_be_informed_by=(datetime.now(timezone.utc) + timedelta(days=7))
+        .date()
+        .isoformat(),
     )
 
 
@@ -169,6 +173,13 @@ def setup(
         stub.BreakGlass(_break_glass(r["case_id"], r["consent_item"]), metadata=md(DELEGATE))
         return str(r["case_id"])
 
+    def override_decision(r: _Case) -> str:
+        """CELLO's delegate overrode on GGZ's item, the client not yet informed: a decision id."""
+        reply = stub.BreakGlass(
+            _break_glass(r["case_id"], r["consent_item"]), metadata=md(DELEGATE)
+        )
+        return str(reply.items[0].decision_id)
+
     def subject_request(r: _Case) -> str:
         """A correction of GGZ's item, passed on by CELLO's delegate: addressed to GGZ."""
         req = _subject_request(r["pseudonym"], r["item"])
@@ -180,6 +191,7 @@ def setup(
         "consent": consent,
         "read": read,
         "overridden": overridden,
+        "override_decision": override_decision,
         "subject_request": subject_request,
     }
 
@@ -266,6 +278,34 @@ TARGETS = {
         CASE,
         lambda r: pb.WithdrawConsentRequest(
             request_id=rid(), consent_id=r["consent"], document_ref="doc:withdrawal/1"
+        ),
+        "caseworker",
+        "delegate",
+    ),
+    # Art. 16.2, Bijlage 3: the notices of overrides on GGZ's items are GGZ's, any of its workers
+    # (zorgtafel.disclosure.control, is_provider); another party asking for them is refused,
+    # oversight reads the reviews instead (ListReviews). The listing is made after an override
+    # on the case so that there is a notice to see.
+    "ListOverrideNotices": Target(
+        PARTY,
+        lambda r: (r["overridden"], pb.ListOverrideNoticesRequest(provider=GGZ))[1],
+        "caseworker",
+        "provider",
+    ),
+    # Bijlage 3: informing the client is the overriding party's task (CELLO's), any of its
+    # workers lists and records it; nobody else.
+    "ListInformingTasks": Target(
+        PARTY,
+        lambda r: (r["overridden"], pb.ListInformingTasksRequest(party=CELLO))[1],
+        "caseworker",
+        "delegate",
+    ),
+    "RecordClientInformed": Target(
+        PARTY,
+        lambda r: pb.RecordClientInformedRequest(
+            request_id=rid(),
+            decision_id=r["override_decision"],
+            how="in een gesprek met de begeleider",
         ),
         "caseworker",
         "delegate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import grpc
@@ -156,13 +157,37 @@ class ExchangeSteps(StoryBase):
                 purpose="safety",
                 justification="acute threat reported tonight",
                 consulted_colleague="ehv-colleague-7",
-                client_informed="will be informed tomorrow",
+                client_informed="not yet: telling now would warn the trafficker",
+                client_informed_status=ds.CLIENT_INFORMED_STATUS_NOT_YET,
+                client_to_be_informed_by=(date.today() + timedelta(days=1)).isoformat(),
             ),
         )
         kinds = sorted({o.kind for i in reply.items for o in i.obligations})
         self.say(f"          obligations: {', '.join(kinds)}")
         if not {"log_break_glass", "notify_provider", "review"} <= set(kinds):
             self.fail(f"break-glass obligations missing: {kinds}")
+        decision_id = reply.items[0].decision_id
+        notices = self.ok(
+            SHELTER,
+            "learns of the override on its health note through its notices (art. 16.2)",
+            self.disclosure.ListOverrideNotices,
+            ds.ListOverrideNoticesRequest(),
+        ).notices
+        notice = next((n for n in notices if n.decision_id == decision_id), None)
+        if notice is None or notice.client_informed_status != ds.CLIENT_INFORMED_STATUS_NOT_YET:
+            self.fail("the provider has no notice of the override, or not its client's status")
+        else:
+            self.say(f"          client to be informed by {notice.client_to_be_informed_by}")
+        self.ok(
+            MUNICIPALITY,
+            "records that the client was informed of the override (Bijlage 3)",
+            self.disclosure.RecordClientInformed,
+            ds.RecordClientInformedRequest(
+                request_id=self.rid(),
+                decision_id=decision_id,
+                how="in a conversation at the shelter",
+            ),
+        )
         self.refused(
             OTHER_PRIVACY_OFFICER,
             "another party's privacy officer reads the access log about this subject "

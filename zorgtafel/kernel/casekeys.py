@@ -36,6 +36,12 @@ class CaseKeys:
     def configured(self) -> bool:
         return self._keyring is not None
 
+    @property
+    def keyring(self) -> KeyRing | None:
+        """The service key ring itself, for what is sealed under no case key (a register
+        spanning cases wraps its own data keys with it)."""
+        return self._keyring
+
     def _ring(self) -> KeyRing:
         if self._keyring is None:
             raise Unavailable(

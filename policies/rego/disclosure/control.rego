@@ -8,7 +8,9 @@
 #   what concerns its own party as controller - the log, reviews, reports and subject requests
 #   about items it provided or received; a worker reads no log); and who decides a subject
 #   request (only the privacy officer of
-#   the controller it is addressed to).
+#   the controller it is addressed to); who follows a safety override (Bijlage 3, art. 16.2:
+#   the providing party's people its notices, the overriding party's people its informing of
+#   the client).
 #   Input contract: schemas/disclosure.control.input.schema.json.
 #   Query: data.zorgtafel.disclosure.control.decision
 # custom:
@@ -41,7 +43,14 @@ oversight_ops := {"query_access_log", "list_reviews", "subject_access_report", "
 
 consent_ops := {"record_consent", "withdraw_consent"}
 
-known_ops := {"set_usage_terms", "retract", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops
+# The safety override followed up (Bijlage 3): the provider's notices of overrides on its items
+# (art. 16.2: it decides on the use of its information and must learn of an override), and the
+# overriding party's task of informing the client.
+provider_notice_ops := {"list_override_notices"}
+
+informing_ops := {"list_informing_tasks", "record_client_informed"}
+
+known_ops := {"set_usage_terms", "retract", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops
 
 default active_caller := false
 
@@ -58,6 +67,15 @@ default is_provider := false
 is_provider if {
 	active_caller
 	caller.party == resource.provider
+}
+
+# The overriding party (a review's or task's party) is the caller's own.
+default is_overriding_party := false
+
+is_overriding_party if {
+	active_caller
+	is_string(resource.party)
+	caller.party == resource.party
 }
 
 default log_reader := false
@@ -165,6 +183,16 @@ permitted if {
 	controllers_privacy_officer
 }
 
+permitted if {
+	input.operation in provider_notice_ops
+	is_provider
+}
+
+permitted if {
+	input.operation in informing_ops
+	is_overriding_party
+}
+
 
 denials contains sprintf("Only the party that provided item %v (%v) may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
 	input.operation in {"set_usage_terms", "retract"}
@@ -205,6 +233,18 @@ denials contains sprintf("Subject request %v is addressed to controller %v; only
 	not controllers_privacy_officer
 }
 
+denials contains sprintf("The notices of safety overrides on the items of party %v are for that party's people only, not for party %v (art. 16.2, Bijlage 3).", [object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+	input.operation in provider_notice_ops
+	active_caller
+	not is_provider
+}
+
+denials contains sprintf("Informing the client of a safety override by party %v is that party's task; party %v does not list or record it (Bijlage 3).", [object.get(resource, "party", null), object.get(caller, "party", null)]) if {
+	input.operation in informing_ops
+	active_caller
+	not is_overriding_party
+}
+
 denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, 23.2).", [object.get(caller, "party", null), object.get(caller, "party_status", null)]) if not active_caller
 
 denials contains "The access log is read by the privacy officers and auditors of the controller it concerns; a worker, also of the providing party, does not read it (Bijlage 3, NEN 7513)." if {
@@ -219,6 +259,16 @@ denials contains sprintf("The operation %v is not known; denied by default.", [o
 grants contains sprintf("Party %v provided item %v and decides on its use (art. 16.2).", [caller.party, resource.item_id]) if {
 	permitted
 	is_provider
+}
+
+grants contains sprintf("Party %v provided the items and learns of every safety override on them (art. 16.2, Bijlage 3).", [caller.party]) if {
+	permitted
+	input.operation in provider_notice_ops
+}
+
+grants contains sprintf("Party %v made the safety override and informs the client of it (Bijlage 3).", [caller.party]) if {
+	permitted
+	input.operation in informing_ops
 }
 
 grants contains sprintf("The %v of party %v sees what concerns its own party as controller (Bijlage 3, NEN 7513).", [caller.role, caller.party]) if {

@@ -218,3 +218,39 @@ test_party_may_not_read_another_partys_accesses if {
 test_unknown_operation_denied if {
 	denied_with({"operation": "delete_log", "caller": worker(police), "resource": {}}, "not known")
 }
+
+# --- Bijlage 3, art. 16.2: the safety override followed up ---------------------------------------
+
+notices(party, provider) := {"operation": "list_override_notices", "caller": worker(party), "resource": {"provider": provider}}
+
+informing(op, party, overriding) := {"operation": op, "caller": worker(party), "resource": {"party": overriding, "decision_id": "dec-1"}}
+
+test_the_providers_people_list_its_override_notices if {
+	d := decide(notices(police, police))
+	d.allow == true
+	some r in d.reasons
+	contains(r, "art. 16.2")
+}
+
+test_another_party_may_not_list_the_providers_override_notices if {
+	denied_with(notices(care, police), "that party's people only")
+}
+
+test_an_excluded_provider_lists_no_notices if {
+	inp := object.union(notices(police, police), {"caller": object.union(worker(police), {"party_status": "excluded"})})
+	denied_with(inp, "only active parties")
+}
+
+test_the_overriding_party_lists_and_records_its_informing_tasks if {
+	decide(informing("list_informing_tasks", care, care)).allow == true
+	decide(informing("record_client_informed", care, care)).allow == true
+}
+
+test_another_party_may_not_list_or_record_the_informing_of_the_client if {
+	denied_with(informing("list_informing_tasks", police, care), "Bijlage 3")
+	denied_with(informing("record_client_informed", police, care), "that party's task")
+}
+
+test_informing_without_an_overriding_party_is_denied if {
+	not decide({"operation": "list_informing_tasks", "caller": worker(care), "resource": {}}).allow
+}

@@ -130,6 +130,10 @@ subject_requests = Table(
     Column("controller", String(32), nullable=True, index=True),
 )
 
+# The breach register (GDPR art. 33(5)). Its free texts may describe persons, so they are
+# sealed; a breach spans several cases or none, so not under a case key but under a data key of
+# its own (``wrapped_key``, wrapped by the service key ring), each text bound to the breach and
+# its field (services/disclosure/adapters/subject_rights.py). ``nature`` is a code.
 breaches = Table(
     "breaches",
     metadata,
@@ -142,8 +146,9 @@ breaches = Table(
     Column("data_categories", Text, nullable=False),
     Column("subjects_affected", Integer, nullable=False),
     Column("case_ids", Text, nullable=False),
-    Column("consequences", Text, nullable=False),
-    Column("measures", Text, nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("consequences_sealed", LargeBinary, nullable=False),
+    Column("measures_sealed", LargeBinary, nullable=False),
     Column("reported_to_authority", Boolean, nullable=False),
     Column("reported_at", UtcDateTime(), nullable=True),
     Column("subjects_informed", Boolean, nullable=False),

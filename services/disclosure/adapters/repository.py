@@ -12,12 +12,14 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import items, reviews
 from services.disclosure.domain.decisions import MAX_ITEMS_PER_REQUEST, Review
 from services.disclosure.domain.items import Item, Terms
+from services.disclosure.domain.notices import UNKNOWN, ClientInformed, OverrideNotice
+from services.disclosure.domain.times import parse_time
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.errors import NotFound
 
@@ -204,9 +206,9 @@ class ReviewRepository:
                     justification = self._keys.open(
                         key, r.justification_sealed, r.review_id
                     ).decode()
-                    informed = self._keys.open(
-                        key, r.client_informed_sealed, r.review_id + ":informed"
-                    ).decode()
+                    informed = ClientInformed.from_sealed(
+                        self._keys.open(key, r.client_informed_sealed, r.review_id + ":informed")
+                    ).review_text()
                 except Exception:  # noqa: BLE001 - a damaged ciphertext is reported, not shown
                     justification = informed = UNREADABLE
             out.append(
@@ -225,6 +227,104 @@ class ReviewRepository:
                 )
             )
         return out
+
+    # -- the client in view (Bijlage 3) and the provider's notices (art. 16.2) ---------------
+    def _client_informed(self, row, keys: dict[str, bytes | None]) -> ClientInformed | None:
+        """The sealed record of the client's informing; None once the case key is gone or the
+        ciphertext is damaged (a notice then says the status is no longer known)."""
+        if row.client_informed_sealed is None:
+            return None
+        if row.case_id not in keys:
+            keys[row.case_id] = self._keys.find(self._s, row.case_id)
+        key = keys[row.case_id]
+        if key is None:
+            return None
+        try:
+            raw = self._keys.open(key, row.client_informed_sealed, row.review_id + ":informed")
+            return ClientInformed.from_sealed(raw)
+        except Exception:  # noqa: BLE001 - a damaged ciphertext is reported as unknown
+            return None
+
+    @staticmethod
+    def _notice(row, informed: ClientInformed | None) -> OverrideNotice:
+        return OverrideNotice(
+            review_id=row.review_id,
+            decision_id=row.decision_id,
+            case_id=row.case_id,
+            item_id=row.item_id,
+            provider=row.provider,
+            party=row.party,
+            person=row.person,
+            overridden_at=row.created_at,
+            status=informed.status if informed else UNKNOWN,
+            to_be_informed_by=informed.to_be_informed_by if informed else None,
+            informed_at=informed.informed_at if informed else None,
+        )
+
+    def notices_for_provider(
+        self, provider: str, limit: int, after: tuple[str, ...] | None = None
+    ) -> list[OverrideNotice]:
+        """The overrides on ``provider``'s items, newest first, paged by key (the created time
+        and review id of the previous page's last notice)."""
+        q = select(reviews).where(reviews.c.provider == provider)
+        if after is not None and len(after) == 2:
+            at, review_id = parse_time(after[0]), after[1]
+            q = q.where(
+                or_(
+                    reviews.c.created_at < at,
+                    and_(reviews.c.created_at == at, reviews.c.review_id < review_id),
+                )
+            )
+        q = q.order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc()).limit(limit)
+        keys: dict[str, bytes | None] = {}
+        return [self._notice(r, self._client_informed(r, keys)) for r in self._s.execute(q)]
+
+    def overrides_of_party(self, party: str) -> list[OverrideNotice]:
+        """The overrides ``party``'s people made whose record is still held, newest first."""
+        q = (
+            select(reviews)
+            .where(reviews.c.party == party, reviews.c.client_informed_sealed.is_not(None))
+            .order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc())
+        )
+        keys: dict[str, bytes | None] = {}
+        return [self._notice(r, self._client_informed(r, keys)) for r in self._s.execute(q)]
+
+    def override_of_decision(
+        self, decision_id: str
+    ) -> list[tuple[OverrideNotice, ClientInformed | None]]:
+        """The reviews of the override (one BreakGlass call: same case, party, person and time)
+        that made decision ``decision_id``; empty when no review has that decision."""
+        first = self._s.execute(select(reviews).where(reviews.c.decision_id == decision_id)).first()
+        if first is None:
+            return []
+        rows = self._s.execute(
+            select(reviews)
+            .where(
+                reviews.c.case_id == first.case_id,
+                reviews.c.party == first.party,
+                reviews.c.person == first.person,
+                reviews.c.created_at == first.created_at,
+            )
+            .order_by(reviews.c.review_id)
+        ).all()
+        keys: dict[str, bytes | None] = {}
+        out = []
+        for r in rows:
+            informed = self._client_informed(r, keys)
+            out.append((self._notice(r, informed), informed))
+        return out
+
+    def set_client_informed(self, notice: OverrideNotice, informed: ClientInformed) -> None:
+        key = self._keys.get(self._s, notice.case_id)
+        self._s.execute(
+            update(reviews)
+            .where(reviews.c.review_id == notice.review_id)
+            .values(
+                client_informed_sealed=self._keys.seal(
+                    key, informed.to_sealed(), notice.review_id + ":informed"
+                )
+            )
+        )
 
     def erase_case(self, case_id: str) -> None:
         self._s.execute(

@@ -32,6 +32,8 @@ class DisclosureUnitOfWork(UnitOfWork):
         self.cases = CaseFactsRepository(session)
         self.parties = PartyRepository(session)
         self.subject_requests = SubjectRequestRepository(session)
-        self.breaches = BreachRepository(session)
+        self.breaches = BreachRepository(
+            session, self.keys.keyring if self.keys is not None else None
+        )
         self.access_log = AccessLogRepository(session)
         self.answers = AnswerRepository(session, self.tables["command_results"])

@@ -5,10 +5,11 @@ when the caller left them unspecified."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Mapping
 
 from services.disclosure.domain.items import Terms
+from services.disclosure.domain.notices import INFORMED, ClientInformed
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 
 
@@ -74,6 +75,24 @@ class BreakGlass:
     justification: str
     consulted_colleague: str
     client_informed: str = ""
+    # informed | not_yet ("" when the caller left it unspecified: refused); not yet needs the
+    # date by which the client will be informed.
+    client_informed_status: str = ""
+    client_to_be_informed_by: date | None = None
+
+    def informed_record(self, now: datetime) -> str:
+        """What the review seals of the client's informing (``domain/notices.py``)."""
+        informed = self.client_informed_status == INFORMED
+        return (
+            ClientInformed(
+                status=self.client_informed_status,
+                text=self.client_informed,
+                to_be_informed_by=self.client_to_be_informed_by,
+                informed_at=now if informed else None,
+            )
+            .to_sealed()
+            .decode()
+        )
 
     def as_facts(self) -> dict[str, str]:
         return {
@@ -120,6 +139,27 @@ class QueryAccessLog:
 class VerifyLog:
     # Checkpoints held outside the database (published, kept by governance).
     trusted: tuple[Checkpoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class ListOverrideNotices:
+    """The safety overrides on the items ``provider`` provided (art. 16.2, Bijlage 3)."""
+
+    provider: str = ""  # "": the caller's party
+
+
+@dataclass(frozen=True)
+class ListInformingTasks:
+    """The overrides of ``party`` whose client is not yet informed (Bijlage 3)."""
+
+    party: str = ""  # "": the caller's party
+
+
+@dataclass(frozen=True)
+class RecordClientInformed:
+    decision_id: str
+    how: str
+    informed_at: datetime | None = None  # default: now
 
 
 # -- subject rights ------------------------------------------------------------------------------

@@ -8,15 +8,13 @@ shapes facts and obeys obligations.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from services.disclosure.domain.items import JSON_TYPE, ItemFacts
+from services.disclosure.domain.items import ItemFacts
 from services.disclosure.domain.times import rfc3339
-from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
 
 DISCLOSURE_POLICY = "zorgtafel.disclosure"
@@ -29,7 +27,6 @@ AGE_OF_BAND = {"under_12": 0, "12_to_16": 12, "16_plus": 16}
 MAX_ITEMS_PER_REQUEST = 200
 MAX_BREAK_GLASS_TEXT = 2000
 
-REDACTED = "[summary only]"
 KNOWN_OBLIGATIONS = frozenset(
     {"redact", "log_break_glass", "notify_provider", "review", "inform_subject"}
 )
@@ -193,27 +190,6 @@ def parse_traceparent(value: str | None) -> tuple[str, str]:
 def obligations_of(raw: Iterable[Any] | None) -> list[dict]:
     """A decision's obligations as dicts (a bare string is an obligation of that type)."""
     return [dict(ob) if isinstance(ob, Mapping) else {"type": str(ob)} for ob in raw or ()]
-
-
-def redact(
-    content: bytes, content_type: str, fields: Iterable[str], summaries: Mapping[str, str]
-) -> tuple[bytes, list[str]]:
-    """Apply a ``redact`` obligation: each summary-only field is replaced by the provider's
-    summary (or a marker). Fails closed: content that cannot be redacted is not released."""
-    fields = sorted(set(fields))
-    if not fields:
-        return content, []
-    if content_type != JSON_TYPE:
-        raise ValueError("cannot redact non-JSON content")
-    doc = validate.parse_json(content, "content")
-    if not isinstance(doc, dict):
-        raise ValueError("cannot redact a JSON value that is not an object")
-    done = []
-    for name in fields:
-        if name in doc:
-            doc[name] = summaries.get(name, REDACTED)
-            done.append(name)
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode(), done
 
 
 def obligation_fields(obligations: Iterable[Mapping[str, Any]], kind: str) -> list[str]:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from services.disclosure.domain.redaction import JSON_TYPE, check_redactable, loose, same_field
 from services.disclosure.domain.times import parse_time, rfc3339
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.errors import InvalidArgument
 
 MAX_CONTENT_BYTES = 1024 * 1024
 MAX_SUMMARY = 2000
-JSON_TYPE = "application/json"
 # A media type as this service stores it: lower case, no parameters.
 MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9.+-]{1,100}")
 
@@ -142,7 +142,25 @@ class Item:
 def _check_field_name(value: str, field_name: str) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 100:
         raise InvalidArgument(field_name, "a field name of 1-100 characters")
+    # A name that is blank once invisible characters and whitespace are taken out, or has them
+    # around it, would withhold keys nobody can see it names (redaction compares loosely).
+    if not loose(value) or value != value.strip() or not value.isprintable():
+        raise InvalidArgument(
+            field_name, "a field name without surrounding whitespace or invisible characters"
+        )
     return value
+
+
+def _check_distinct_fields(fields: tuple[str, ...], field_name: str) -> None:
+    """Fields are withheld in any case and Unicode form, so two names that differ only so
+    are one field whose summary would be ambiguous."""
+    for i, name in enumerate(fields):
+        if any(same_field(name, other) for other in fields[:i]):
+            raise InvalidArgument(
+                field_name,
+                "names the same field twice (field names are compared regardless of "
+                "letter case and Unicode form)",
+            )
 
 
 def validate_terms(terms: Terms, field_name: str = "terms") -> Terms:
@@ -161,6 +179,7 @@ def validate_terms(terms: Terms, field_name: str = "terms") -> Terms:
         _check_field_name,
         duplicates="merge",
     )
+    _check_distinct_fields(tuple(fields), f"{field_name}.summary_only_fields")
     if terms.expires_at is not None and terms.expires_at >= EXPIRY_LIMIT:
         raise InvalidArgument(
             f"{field_name}.expires_at", "must be before 2262 (leave it unset for no expiry)"
@@ -180,7 +199,8 @@ def validate_content(
     content: bytes, content_type: str, terms: Terms, summaries: Mapping[str, str]
 ) -> None:
     """Content is opaque unless it is JSON; summary-only fields need a JSON object so the
-    fields can be redacted (art. 16.2). Nothing of the content appears in the error."""
+    fields can be redacted (art. 16.2) wherever they occur, and no key that only looks like
+    one (``redaction.check_redactable``). Nothing of the content appears in the error."""
     if not content:
         raise InvalidArgument("content", "required")
     if len(content) > MAX_CONTENT_BYTES:
@@ -194,6 +214,7 @@ def validate_content(
             raise InvalidArgument(
                 "content", "must be a JSON object when the terms name summary-only fields"
             )
+        check_redactable(doc, terms.summary_only_fields)
     elif terms.summary_only_fields:
         raise InvalidArgument(
             "content_type",

@@ -19,6 +19,7 @@ from services.disclosure.service_layer.handlers import (
     consents,
     disclosure,
     items,
+    notices,
     registers,
     subject_rights,
 )
@@ -27,7 +28,8 @@ from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
 from zorgtafel.kernel.accesslog.wire import log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
-from zorgtafel.kernel.paging import page
+from zorgtafel.kernel.paging import page, window
+from zorgtafel.kernel.uow import utcnow
 
 T = TypeVar("T")
 
@@ -144,6 +146,40 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
             disclosure.request_disclosure, m.break_glass_in(request, _trace(context))
         )
         return pb.BreakGlassResponse(**results.outcome_out(outcome))
+
+    # -- the safety override followed up (Bijlage 3, art. 16.2) -----------------------------
+    def ListOverrideNotices(self, request, context):
+        shown, token = self._query(
+            lambda deps, uow, cmd, caller: notices.list_override_notices(
+                deps, uow, cmd, caller, window(request)
+            ),
+            m.override_notices_in(request),
+        )
+        today = utcnow().date()
+        return pb.ListOverrideNoticesResponse(
+            notices=[results.notice_out(n, today) for n in shown], next_page_token=token
+        )
+
+    def ListInformingTasks(self, request, context):
+        tasks = self._query(notices.list_informing_tasks, m.informing_tasks_in(request))
+        shown, token = page(tasks, request)
+        today = utcnow().date()
+        return pb.ListInformingTasksResponse(
+            tasks=[results.notice_out(n, today) for n in shown], next_page_token=token
+        )
+
+    def RecordClientInformed(self, request, context):
+        return self._run(
+            "RecordClientInformed",
+            request,
+            pb.RecordClientInformedResponse,
+            notices.record_client_informed,
+            m.client_informed_in(request),
+            lambda done: pb.RecordClientInformedResponse(
+                notices=[results.notice_out(n, utcnow().date()) for n in done]
+            ),
+            case_id_of=lambda r: r.notices[0].case_id if r.notices else None,
+        )
 
     # -- reviews and the access log --------------------------------------------------------
     def ListReviews(self, request, context):

@@ -4,6 +4,8 @@ naming the field, through the kernel's conversions) and domain values into respo
 from __future__ import annotations
 
 import hashlib
+import re
+from datetime import date
 from typing import Any
 
 from google.protobuf.message import Message
@@ -16,6 +18,7 @@ from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.convert import enum_name, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SERVICE = pb.DESCRIPTOR.services_by_name["DisclosureService"].full_name
 # The methods that would release information: a refused call to them is an attempt the
 # access log keeps (NEN 7513), under this action.
@@ -134,7 +137,44 @@ def break_glass_in(
             justification=request.justification,
             consulted_colleague=request.consulted_colleague,
             client_informed=request.client_informed,
+            client_informed_status=enum_name(
+                pb.ClientInformedStatus,
+                request.client_informed_status,
+                "CLIENT_INFORMED_STATUS_",
+                "client_informed_status",
+            ),
+            client_to_be_informed_by=date_in(
+                request.client_to_be_informed_by, "client_to_be_informed_by"
+            ),
         ),
+    )
+
+
+def date_in(value: str, field: str) -> date | None:
+    """An ISO 8601 calendar date, YYYY-MM-DD exactly (no other spelling), or None if empty."""
+    if not value:
+        return None
+    if not ISO_DATE.fullmatch(value):
+        raise InvalidArgument(field, "a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(field, "not a calendar date") from None
+
+
+def override_notices_in(request: pb.ListOverrideNoticesRequest) -> commands.ListOverrideNotices:
+    return commands.ListOverrideNotices(provider=request.provider)
+
+
+def informing_tasks_in(request: pb.ListInformingTasksRequest) -> commands.ListInformingTasks:
+    return commands.ListInformingTasks(party=request.party)
+
+
+def client_informed_in(request: pb.RecordClientInformedRequest) -> commands.RecordClientInformed:
+    return commands.RecordClientInformed(
+        decision_id=request.decision_id,
+        how=request.how,
+        informed_at=optional_timestamp(request, "informed_at"),
     )
 
 

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from services.disclosure.domain.consents import Consent
 from services.disclosure.domain.decisions import DisclosureOutcome, Review
 from services.disclosure.domain.items import Item, Terms
+from services.disclosure.domain.notices import INFORMED, NOT_YET, OverrideNotice
 from services.disclosure.domain.subject_rights import Breach, SubjectRequest
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.convert import enum_out, to_timestamp
+
+CLIENT_INFORMED_STATUS = {
+    INFORMED: pb.CLIENT_INFORMED_STATUS_INFORMED,
+    NOT_YET: pb.CLIENT_INFORMED_STATUS_NOT_YET,
+}
 
 
 def terms_out(terms: Terms) -> common_pb2.UsageTerms:
@@ -172,4 +179,23 @@ def activity_out(a: Mapping[str, Any]) -> pb.ProcessingActivity:
         legal_basis=a["legal_basis"],
         transfers_outside_eea=a["transfers_outside_eea"],
         retention=a["retention"],
+    )
+
+
+def notice_out(n: OverrideNotice, today: date) -> pb.OverrideNotice:
+    """A safety override as its provider and overriding party see it: no free text."""
+    return pb.OverrideNotice(
+        decision_id=n.decision_id,
+        item_id=n.item_id,
+        case_id=n.case_id,
+        provider=n.provider,
+        party=n.party,
+        person=n.person,
+        overridden_at=to_timestamp(n.overridden_at),
+        client_informed_status=CLIENT_INFORMED_STATUS.get(n.status, 0),
+        client_to_be_informed_by=(
+            n.to_be_informed_by.isoformat() if n.to_be_informed_by and n.status == NOT_YET else ""
+        ),
+        client_informed_at=to_timestamp(n.informed_at),
+        overdue=n.overdue(today),
     )

@@ -427,6 +427,8 @@ def test_content_never_appears_in_logs_events_errors_or_the_database(env, broker
             purpose="care_coordination",
             justification=secret_reason,
             consulted_colleague="person-9",
+            client_informed="told in person",
+            client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
         ),
         metadata=env.md(CELLO),
     )
@@ -551,6 +553,8 @@ def test_purge_erases_items_consents_and_the_case_key_but_keeps_the_access_log(e
             purpose="care_coordination",
             justification="acute danger",
             consulted_colleague="person-9",
+            client_informed="told in person",
+            client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
         ),
         metadata=env.md(CELLO),
     )

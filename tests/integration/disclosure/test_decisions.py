@@ -485,6 +485,7 @@ def test_break_glass_releases_with_its_obligations_logged_notified_and_reviewed(
             justification=justification,
             consulted_colleague="person-9",
             client_informed="told in person",
+            client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
         ),
         metadata=env.md(CELLO, person="person-3"),
     )

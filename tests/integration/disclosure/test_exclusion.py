@@ -65,6 +65,8 @@ def test_party_excluded_by_the_board_is_refused_every_disclosure(env, broker, mo
                     purpose="care_coordination",
                     justification="acute danger",
                     consulted_colleague="person-9",
+                    client_informed="told in person",
+                    client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
                 ),
                 metadata=env.md(TARGET),
             )

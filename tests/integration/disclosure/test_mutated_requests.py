@@ -9,6 +9,7 @@ import pytest
 from tests.integration.disclosure import (
     test_access_log,
     test_decisions,
+    test_override_notices,
     test_subject_rights_and_registers,
 )
 from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
@@ -22,6 +23,7 @@ def test_mutated_valid_disclosure_requests_never_answer_internal(env):
         ran += run_flows(test_decisions, env)
         ran += run_flows(test_subject_rights_and_registers, env)
         ran += run_flows(test_access_log, env)
+        ran += run_flows(test_override_notices, env)
     assert ran, "no flow ran"
     rpcs, outcomes, internal = replay_mutated({"disclosure": env.app}, recorder.calls)
     unrecorded_rpcs = unrecorded("disclosure", recorder.calls)  # every RPC is mutated

@@ -56,6 +56,8 @@ def seen(env) -> Seen:
             purpose="care_coordination",
             justification=JUSTIFICATION,
             consulted_colleague="person-9",
+            client_informed="told in person",
+            client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
         ),
         metadata=env.md(CELLO),
     )

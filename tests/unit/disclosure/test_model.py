@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.disclosure.adapters.registers import NINE_FIELDS, ProcessingRegister
-from services.disclosure.domain import decisions, items
+from services.disclosure.domain import decisions, items, redaction
 from services.disclosure.domain.decisions import CaseFacts, CasePerson, Recipient
 from services.disclosure.domain.items import ItemFacts, Terms
 from zorgtafel.kernel.errors import InvalidArgument
@@ -80,7 +80,7 @@ def test_deeply_nested_json_content_is_refused_naming_the_field(content):
 
 def test_redacting_deeply_nested_content_fails_closed_without_recursing():
     with pytest.raises(InvalidArgument):
-        decisions.redact(b'{"a":' * 5000 + b"1" + b"}" * 5000, items.JSON_TYPE, ["a"], {})
+        redaction.redact(b'{"a":' * 5000 + b"1" + b"}" * 5000, items.JSON_TYPE, ["a"], {})
 
 
 def test_summary_only_fields_need_a_json_object():
@@ -110,20 +110,20 @@ def test_a_summary_for_a_field_that_is_not_summary_only_is_refused():
 
 def test_redaction_replaces_summary_only_fields_by_the_providers_summary_or_a_marker():
     content = json.dumps({"diag": "PTSD", "meds": "X", "advice": "rest"}).encode()
-    out, done = decisions.redact(
+    out, done = redaction.redact(
         content, items.JSON_TYPE, ["meds", "diag", "absent"], {"diag": "trauma care"}
     )
-    assert json.loads(out) == {"diag": "trauma care", "meds": decisions.REDACTED, "advice": "rest"}
+    assert json.loads(out) == {"diag": "trauma care", "meds": redaction.REDACTED, "advice": "rest"}
     assert done == ["diag", "meds"]
 
 
 def test_redaction_of_non_json_content_fails_closed():
     with pytest.raises(ValueError):
-        decisions.redact(b"PTSD", "text/plain", ["diag"], {})
+        redaction.redact(b"PTSD", "text/plain", ["diag"], {})
 
 
 def test_no_redaction_obligation_leaves_content_untouched():
-    assert decisions.redact(b"opaque", "text/plain", [], {}) == (b"opaque", [])
+    assert redaction.redact(b"opaque", "text/plain", [], {}) == (b"opaque", [])
 
 
 def test_obligation_fields_collects_every_redact_obligation():

@@ -125,7 +125,8 @@ def log_decisions(
                         person=caller.person,
                         consulted_colleague=bg.consulted_colleague,
                         justification=bg.justification,
-                        client_informed=bg.client_informed,
+                        # sealed with its status and promised date (domain/notices.py)
+                        client_informed=bg.informed_record(now),
                         created_at=now,
                     ),
                     d.key,

@@ -34,9 +34,9 @@ from services.disclosure.domain.decisions import (
     has_obligation,
     obligation_fields,
     obligations_of,
-    redact,
     scrub,
 )
+from services.disclosure.domain.redaction import redact
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers.decision_log import (
     JUSTIFICATION_MARKER,

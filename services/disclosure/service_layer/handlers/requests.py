@@ -3,6 +3,8 @@ recipient, and the safety override's justification (Bijlage 3)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from services.disclosure.domain import commands
 from services.disclosure.domain.decisions import (
     ACTIONS,
@@ -10,9 +12,11 @@ from services.disclosure.domain.decisions import (
     MAX_ITEMS_PER_REQUEST,
 )
 from services.disclosure.domain.items import check_item_id
+from services.disclosure.domain.notices import MAX_INFORM_DELAY_DAYS, NOT_YET, STATUSES
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
 
@@ -28,14 +32,40 @@ def checked_break_glass(bg: commands.BreakGlass) -> commands.BreakGlass:
             "required: the colleague consulted before the safety override (Bijlage 3)",
         )
     validate.check_person(colleague, "consulted_colleague")
+    # Bijlage 3: the client is informed of the override; the caller says how, or why not yet
+    # and by when. The status is asked apart from the text, so nothing is left to read into it.
     informed = validate.check_text(
-        bg.client_informed,
-        "client_informed",
-        limit=MAX_BREAK_GLASS_TEXT,
-        required=False,
-        strip=True,
+        bg.client_informed, "client_informed", limit=MAX_BREAK_GLASS_TEXT, strip=True
     )
-    return commands.BreakGlass(justification, colleague, informed)
+    if not any(ch.isalnum() for ch in informed):  # invisible or punctuation only: no account
+        raise InvalidArgument("client_informed", "required: how the client was told, or why not")
+    if bg.client_informed_status not in STATUSES:
+        raise InvalidArgument(
+            "client_informed_status",
+            "required: informed (the client was told) or not_yet (with the date by which)",
+        )
+    by = bg.client_to_be_informed_by
+    if bg.client_informed_status == NOT_YET:
+        if by is None:
+            raise InvalidArgument(
+                "client_to_be_informed_by",
+                "required when the client is not yet informed: the date by which (YYYY-MM-DD)",
+            )
+        check_promised_date(by, utcnow().date())
+    elif by is not None:
+        raise InvalidArgument(
+            "client_to_be_informed_by", "only when the client is not yet informed"
+        )
+    return commands.BreakGlass(justification, colleague, informed, bg.client_informed_status, by)
+
+
+def check_promised_date(by: date, today: date) -> None:
+    if by < today:
+        raise InvalidArgument("client_to_be_informed_by", "not in the past")
+    if by > today + timedelta(days=MAX_INFORM_DELAY_DAYS):
+        raise InvalidArgument(
+            "client_to_be_informed_by", f"at most {MAX_INFORM_DELAY_DAYS} days ahead"
+        )
 
 
 def checked_request(cmd: commands.RequestDisclosure) -> commands.RequestDisclosure:

@@ -43,6 +43,12 @@ class ConsentGiver(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSENT_GIVER_PARENT: _ClassVar[ConsentGiver]
     CONSENT_GIVER_GUARDIAN: _ClassVar[ConsentGiver]
 
+class ClientInformedStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CLIENT_INFORMED_STATUS_UNSPECIFIED: _ClassVar[ClientInformedStatus]
+    CLIENT_INFORMED_STATUS_INFORMED: _ClassVar[ClientInformedStatus]
+    CLIENT_INFORMED_STATUS_NOT_YET: _ClassVar[ClientInformedStatus]
+
 class SubjectRequestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SUBJECT_REQUEST_KIND_UNSPECIFIED: _ClassVar[SubjectRequestKind]
@@ -87,6 +93,9 @@ CONSENT_GIVER_UNSPECIFIED: ConsentGiver
 CONSENT_GIVER_SUBJECT: ConsentGiver
 CONSENT_GIVER_PARENT: ConsentGiver
 CONSENT_GIVER_GUARDIAN: ConsentGiver
+CLIENT_INFORMED_STATUS_UNSPECIFIED: ClientInformedStatus
+CLIENT_INFORMED_STATUS_INFORMED: ClientInformedStatus
+CLIENT_INFORMED_STATUS_NOT_YET: ClientInformedStatus
 SUBJECT_REQUEST_KIND_UNSPECIFIED: SubjectRequestKind
 SUBJECT_REQUEST_KIND_CORRECTION: SubjectRequestKind
 SUBJECT_REQUEST_KIND_ERASURE: SubjectRequestKind
@@ -253,7 +262,7 @@ class RequestDisclosureResponse(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[DisclosedItem, _Mapping]]] = ..., denied: _Optional[_Iterable[_Union[DeniedItem, _Mapping]]] = ..., policy_revision: _Optional[str] = ...) -> None: ...
 
 class BreakGlassRequest(_message.Message):
-    __slots__ = ("item_ids", "case_id", "category", "purpose", "justification", "consulted_colleague", "client_informed")
+    __slots__ = ("item_ids", "case_id", "category", "purpose", "justification", "consulted_colleague", "client_informed", "client_informed_status", "client_to_be_informed_by")
     ITEM_IDS_FIELD_NUMBER: _ClassVar[int]
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
@@ -261,6 +270,8 @@ class BreakGlassRequest(_message.Message):
     JUSTIFICATION_FIELD_NUMBER: _ClassVar[int]
     CONSULTED_COLLEAGUE_FIELD_NUMBER: _ClassVar[int]
     CLIENT_INFORMED_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_STATUS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_TO_BE_INFORMED_BY_FIELD_NUMBER: _ClassVar[int]
     item_ids: _containers.RepeatedScalarFieldContainer[str]
     case_id: str
     category: str
@@ -268,7 +279,9 @@ class BreakGlassRequest(_message.Message):
     justification: str
     consulted_colleague: str
     client_informed: str
-    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., justification: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., client_informed: _Optional[str] = ...) -> None: ...
+    client_informed_status: ClientInformedStatus
+    client_to_be_informed_by: str
+    def __init__(self, item_ids: _Optional[_Iterable[str]] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., purpose: _Optional[str] = ..., justification: _Optional[str] = ..., consulted_colleague: _Optional[str] = ..., client_informed: _Optional[str] = ..., client_informed_status: _Optional[_Union[ClientInformedStatus, str]] = ..., client_to_be_informed_by: _Optional[str] = ...) -> None: ...
 
 class BreakGlassResponse(_message.Message):
     __slots__ = ("items", "denied", "policy_revision")
@@ -797,3 +810,83 @@ class ExportRegisterResponse(_message.Message):
     media_type: str
     document: bytes
     def __init__(self, media_type: _Optional[str] = ..., document: _Optional[bytes] = ...) -> None: ...
+
+class OverrideNotice(_message.Message):
+    __slots__ = ("decision_id", "item_id", "case_id", "provider", "party", "person", "overridden_at", "client_informed_status", "client_to_be_informed_by", "client_informed_at", "overdue")
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDDEN_AT_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_STATUS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_TO_BE_INFORMED_BY_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_INFORMED_AT_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    decision_id: str
+    item_id: str
+    case_id: str
+    provider: str
+    party: str
+    person: str
+    overridden_at: _timestamp_pb2.Timestamp
+    client_informed_status: ClientInformedStatus
+    client_to_be_informed_by: str
+    client_informed_at: _timestamp_pb2.Timestamp
+    overdue: bool
+    def __init__(self, decision_id: _Optional[str] = ..., item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., overridden_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., client_informed_status: _Optional[_Union[ClientInformedStatus, str]] = ..., client_to_be_informed_by: _Optional[str] = ..., client_informed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ...) -> None: ...
+
+class ListOverrideNoticesRequest(_message.Message):
+    __slots__ = ("provider", "page_size", "page_token")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    page_size: int
+    page_token: str
+    def __init__(self, provider: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListOverrideNoticesResponse(_message.Message):
+    __slots__ = ("notices", "next_page_token")
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[OverrideNotice]
+    next_page_token: str
+    def __init__(self, notices: _Optional[_Iterable[_Union[OverrideNotice, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListInformingTasksRequest(_message.Message):
+    __slots__ = ("party", "page_size", "page_token")
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    party: str
+    page_size: int
+    page_token: str
+    def __init__(self, party: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListInformingTasksResponse(_message.Message):
+    __slots__ = ("tasks", "next_page_token")
+    TASKS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tasks: _containers.RepeatedCompositeFieldContainer[OverrideNotice]
+    next_page_token: str
+    def __init__(self, tasks: _Optional[_Iterable[_Union[OverrideNotice, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RecordClientInformedRequest(_message.Message):
+    __slots__ = ("request_id", "decision_id", "how", "informed_at")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    HOW_FIELD_NUMBER: _ClassVar[int]
+    INFORMED_AT_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    decision_id: str
+    how: str
+    informed_at: _timestamp_pb2.Timestamp
+    def __init__(self, request_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., how: _Optional[str] = ..., informed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RecordClientInformedResponse(_message.Message):
+    __slots__ = ("notices",)
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[OverrideNotice]
+    def __init__(self, notices: _Optional[_Iterable[_Union[OverrideNotice, _Mapping]]] = ...) -> None: ...

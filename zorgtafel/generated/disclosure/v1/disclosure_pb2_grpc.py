@@ -124,6 +124,21 @@ class DisclosureServiceStub:
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterResponse.FromString,
                 _registered_method=True)
+        self.ListOverrideNotices = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/ListOverrideNotices',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesResponse.FromString,
+                _registered_method=True)
+        self.ListInformingTasks = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/ListInformingTasks',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksResponse.FromString,
+                _registered_method=True)
+        self.RecordClientInformed = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/RecordClientInformed',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.FromString,
+                _registered_method=True)
 
 
 class DisclosureServiceServicer:
@@ -259,6 +274,30 @@ class DisclosureServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListOverrideNotices(self, request, context):
+        """The provider's notices (art. 16.2, Bijlage 3): the safety overrides on the items its party
+        provided, newest first; never the justification. Only the provider party's people.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInformingTasks(self, request, context):
+        """The overriding party's informing tasks (Bijlage 3): its safety overrides whose client is
+        not yet informed, newest first, listed until the client is informed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordClientInformed(self, request, context):
+        """The overriding party records that the client was informed of an override (Bijlage 3):
+        the task is done, the provider's notice says so.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DisclosureServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -351,6 +390,21 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
                     servicer.ExportRegister,
                     request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterRequest.FromString,
                     response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterResponse.SerializeToString,
+            ),
+            'ListOverrideNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOverrideNotices,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesResponse.SerializeToString,
+            ),
+            'ListInformingTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInformingTasks,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksResponse.SerializeToString,
+            ),
+            'RecordClientInformed': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordClientInformed,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -839,6 +893,87 @@ class DisclosureService:
             '/zorgtafel.disclosure.v1.DisclosureService/ExportRegister',
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterRequest.SerializeToString,
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ExportRegisterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOverrideNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/ListOverrideNotices',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListOverrideNoticesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInformingTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/ListInformingTasks',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListInformingTasksResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordClientInformed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/RecordClientInformed',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.FromString,
             options,
             channel_credentials,
             insecure,

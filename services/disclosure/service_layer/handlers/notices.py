@@ -1,0 +1,128 @@
+"""The safety override followed up (Bijlage 3, art. 16.2): the provider lists the overrides on
+its items (its notice, instead of polling the access log), the overriding party lists the
+overrides whose client is not yet informed and records when the client was.
+
+Sourced from the reviews (``ReviewRepository``): one per item overridden, written with the
+access-log record in the same transaction, so a notice exists as soon as BreakGlass returned.
+A notice carries identifiers, times and the informing status; never the justification nor what
+the client was told (free text, sealed under the case key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain import commands
+from services.disclosure.domain.decisions import CONTROL_POLICY, MAX_BREAK_GLASS_TEXT, control_input
+from services.disclosure.domain.notices import INFORMED, NOT_YET, OverrideNotice
+from services.disclosure.domain.times import parse_time, rfc3339
+from services.disclosure.service_layer.deps import Deps
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.paging import Window
+from zorgtafel.kernel.uow import utcnow
+
+log = get_logger(__name__)
+
+
+def list_override_notices(
+    deps: Deps,
+    uow: DisclosureUnitOfWork,
+    cmd: commands.ListOverrideNotices,
+    caller: Caller,
+    window: Window,
+) -> tuple[Sequence[OverrideNotice], str]:
+    """One page of the overrides on the items ``cmd.provider`` (default: the caller's party)
+    provided, newest first; only that party's people (``zorgtafel.disclosure.control``)."""
+    provider = cmd.provider or caller.party
+    validate.check_oin(provider, "provider")
+    deps.policy.require(
+        CONTROL_POLICY, control_input("list_override_notices", caller, provider=provider)
+    )
+    after = window.after
+    if after is not None:
+        # The token is the caller's: a sort key that is not (time, review id) is refused.
+        try:
+            if len(after) != 2:
+                raise ValueError
+            parse_time(after[0])
+        except ValueError:
+            raise InvalidArgument(
+                "page_token", "not a token of this query: start again without one"
+            ) from None
+    rows = uow.reviews.notices_for_provider(provider, window.limit, after)
+    return window.cut(rows, key=lambda n: (rfc3339(n.overridden_at), n.review_id))
+
+
+def list_informing_tasks(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListInformingTasks, caller: Caller
+) -> list[OverrideNotice]:
+    """The overrides ``cmd.party``'s people made (default: the caller's party) whose client is
+    not yet informed, newest first. The status is sealed with the case, so the filter runs
+    here, over the party's overrides still held (a handful a year)."""
+    party = cmd.party or caller.party
+    validate.check_oin(party, "party")
+    deps.policy.require(CONTROL_POLICY, control_input("list_informing_tasks", caller, party=party))
+    return [n for n in uow.reviews.overrides_of_party(party) if n.status == NOT_YET]
+
+
+def record_client_informed(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RecordClientInformed, caller: Caller
+) -> list[OverrideNotice]:
+    """The client of an override was informed: every item of that override (one BreakGlass
+    call) is marked, what was told sealed with why it was not yet. Only the overriding party's
+    people record it; an override already informed is not recorded again."""
+    validate.check_id(cmd.decision_id, "decision_id")
+    how = validate.check_text(cmd.how, "how", limit=MAX_BREAK_GLASS_TEXT, strip=True)
+    if not any(ch.isalnum() for ch in how):
+        raise InvalidArgument("how", "required: how the client was informed")
+    now = utcnow()
+    at = cmd.informed_at or now
+    if at > now:
+        raise InvalidArgument("informed_at", "not in the future")
+    reviews = uow.reviews.override_of_decision(cmd.decision_id)
+    if not reviews:
+        raise NotFound("safety override", cmd.decision_id)
+    first = reviews[0][0]
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input(
+            "record_client_informed",
+            caller,
+            party=first.party,
+            decision_id=cmd.decision_id,
+            case_id=first.case_id,
+        ),
+    )
+    if at < first.overridden_at:
+        raise InvalidArgument("informed_at", "not before the safety override")
+    if any(informed is None for _, informed in reviews):
+        raise FailedPrecondition(
+            "case_erased",
+            "the override's record is no longer held (the case was purged)",
+            subject="decision_id",
+        )
+    # Not yet informed, or recorded before the status was asked (unknown): both may be done.
+    pending = [(n, i) for n, i in reviews if i is not None and i.status != INFORMED]
+    if not pending:
+        raise FailedPrecondition(
+            "client_already_informed",
+            "the client of this safety override is recorded as informed",
+            subject="decision_id",
+        )
+    done = []
+    for notice, informed in pending:
+        updated = informed.informed(how, at, caller.person)
+        uow.reviews.set_client_informed(notice, updated)
+        done.append(replace(notice, status=updated.status, informed_at=updated.informed_at))
+    log.info(
+        "client_informed_recorded",
+        decision_id=cmd.decision_id,
+        case_id=first.case_id,
+        reviews=len(done),
+    )
+    return done
