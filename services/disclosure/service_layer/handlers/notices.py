@@ -86,7 +86,7 @@ def record_client_informed(
         raise InvalidArgument("informed_at", "not in the future")
     reviews = uow.reviews.override_of_decision(cmd.decision_id)
     if not reviews:
-        raise NotFound("safety override", cmd.decision_id)
+        raise NotFound("safety override", "for that decision")  # the id is not echoed
     first = reviews[0][0]
     deps.policy.require(
         CONTROL_POLICY,
