@@ -17,22 +17,11 @@ from services.disclosure.domain.decisions import Review
 from services.disclosure.domain.items import Item
 from services.disclosure.domain.subject_rights import AccessReport, SubjectRequest
 
-RESTRICT = "restrict_to_party"
+# The access log's oversight rules are the kernel's (every service's log is read alike).
+from zorgtafel.kernel.accesslog.oversight import record_parties, restricted_to  # noqa: F401
+
 # Results of the access log through which an item reached a party.
 RECEIVED = ("allowed", "break_glass")
-
-
-def restricted_to(obligations: Iterable[Mapping[str, Any]]) -> str | None:
-    """The party a decision narrows oversight to, or None when it does not narrow."""
-    for ob in obligations:
-        if ob.get("type") == RESTRICT:
-            return str(ob.get("party") or "\0")  # an empty party matches nothing
-    return None
-
-
-def record_parties(record: Mapping[str, Any]) -> set[str]:
-    """Who an access-log record concerns: the requester's party, the recipient, the provider."""
-    return {p for p in (record.get("party"), record.get("recipient"), record.get("provider")) if p}
 
 
 def review_parties(review: Review) -> set[str]:

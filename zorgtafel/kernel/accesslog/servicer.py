@@ -8,8 +8,7 @@ logged)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import grpc
 
@@ -17,6 +16,7 @@ from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
+from zorgtafel.kernel.accesslog.oversight import record_parties, restricted_to
 from zorgtafel.kernel.accesslog.service import reader, saw
 from zorgtafel.kernel.accesslog.wire import checkpoint_in, checkpoint_out, log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current_caller
@@ -30,11 +30,6 @@ CONTROL_POLICY = "zorgtafel.disclosure.control"
 MAX_RECORDS = 1000
 MAX_PROOFS = 20  # inclusion proofs per page (each reads the leaves up to its checkpoint)
 READS = frozenset({"ListAccess"})  # GetCheckpoint holds no personal data
-
-
-def _parties(record: Mapping[str, Any]) -> set[str]:
-    """Who a record concerns: the reading party, the recipient, the provider."""
-    return {p for p in (record.get("party"), record.get("recipient"), record.get("provider")) if p}
 
 
 def _filter(request: pb.ListAccessRequest) -> tuple[str, str]:
@@ -71,7 +66,7 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         with self._uow_factory() as uow:
             log = reader(uow)
             records = log.latest(by, value, MAX_RECORDS)
-            concerned = sorted(set().union(*(_parties(r) for r in records)))
+            concerned = sorted(set().union(*(record_parties(r) for r in records)))
             decision = self._policy.require(
                 CONTROL_POLICY,
                 {
@@ -86,8 +81,8 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
                 },
             )
             saw(decision=decision)
-            party = _restricted_to(decision.obligations)
-            shown = [r for r in records if party is None or party in _parties(r)]
+            party = restricted_to(decision.obligations)
+            shown = [r for r in records if party is None or party in record_parties(r)]
             chunk, token = page(shown, request)
             if request.include_proof:
                 chunk = [
@@ -126,11 +121,3 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         out = pb.VerifyLogResponse(service=self._service)
         out.report.CopyFrom(verify_out(report, latest))
         return out
-
-
-def _restricted_to(obligations: Iterable[Mapping[str, Any]]) -> str | None:
-    """The party a decision narrows oversight to (``restrict_to_party``), or None."""
-    for ob in obligations:
-        if ob.get("type") == "restrict_to_party":
-            return str(ob.get("party") or "\0")  # an empty party matches nothing
-    return None
