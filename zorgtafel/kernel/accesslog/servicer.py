@@ -62,7 +62,11 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
     ) -> pb.ListAccessResponse:
         by, value = _filter(request)
         caller = current_caller()
-        saw(**{"subject_pseudonym": {"subject": value}, "case_id": {"case_id": value}}.get(by, {}))
+        # The record of this read names the subject or case asked about (a party filter: none).
+        if by == "subject_pseudonym":
+            saw(subject=value)
+        elif by == "case_id":
+            saw(case_id=value)
         with self._uow_factory() as uow:
             log = reader(uow)
             records = log.latest(by, value, MAX_RECORDS)
