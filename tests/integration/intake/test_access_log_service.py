@@ -99,3 +99,15 @@ def test_the_newest_checkpoint_verifies_with_the_public_key_alone_and_the_log_is
     contradicting = al.VerifyLogRequest(trusted=[cp])
     contradicting.trusted[0].root = merkle.leaf_hash(b"another history")
     assert not logs.VerifyLog(contradicting, metadata=md).report.intact
+
+
+def test_a_malformed_trusted_checkpoint_is_reported_not_an_internal_error(env, logs):
+    bad = al.VerifyLogRequest()
+    cp = bad.trusted.add()
+    cp.log_id, cp.size, cp.root, cp.signature = "zorgtafel.intake.accesslog", 10**12, b"x", b"y"
+    try:
+        result = logs.VerifyLog(bad, metadata=officer(env))
+    except grpc.RpcError as err:  # refused as the caller's mistake is fine, INTERNAL is not
+        assert err.code() == grpc.StatusCode.INVALID_ARGUMENT, err.details()
+    else:
+        assert not result.report.intact  # a checkpoint that does not verify vouches for nothing
