@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: install up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
+.PHONY: install tools up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,14 +14,24 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+## checkov (the Kubernetes manifests' policy scan in `make test`) in its own venv: it pins many
+## libraries of its own, which must not move the project's.
+CHECKOV_VENV := var/tools/checkov
+CHECKOV      := $(CHECKOV_VENV)/bin/checkov
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
+
+tools: $(CHECKOV)
+
 ## Start the whole suite on this machine (broker, four services, SQLite, embedded policy).
 up: install
 	$(BIN)/zorgtafel up
 
 ## Every test: the house rules (format, lint, import contracts, types), proto lint and
 ## compatibility, then pytest: Rego policy tests (once), unit, handler, integration, e2e, deployment.
-test: install rules
-	$(PY) -m pytest -q -p no:cacheprovider
+test: install tools rules
+	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_CHECKOV=1 $(PY) -m pytest -q -p no:cacheprovider
 
 ## The house rules as tools (each exception is reasoned in pyproject.toml).
 rules: install
