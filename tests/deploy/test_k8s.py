@@ -816,6 +816,27 @@ def test_dev_uses_development_tokens_and_one_replica():
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_services_create_topics_with_the_partitions_the_kafka_topics_have(overlay):
+    """A topic the services create (a broker that lost it) must be the topic Strimzi declares:
+    another partition count would move keys to other partitions and break per-case order."""
+    partitions = {t["spec"]["partitions"] for t in objects(overlay, "KafkaTopic")}
+    if not partitions:
+        pytest.skip(f"{overlay} renders no KafkaTopic")
+    (declared,) = partitions
+    services = [
+        d
+        for d in objects(overlay, "Deployment")
+        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "service"
+    ]
+    assert services
+    for d in services:
+        app = next(c for c in pod_spec(d)["containers"] if c["name"] == "app")
+        assert container_env(overlay, app).get("ZORGTAFEL_KAFKA_TOPIC_PARTITIONS") == str(
+            declared
+        ), ident(d)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
     topics = {t["spec"]["topicName"] for t in objects(overlay, "KafkaTopic")}
     assert topics == {f"zorgtafel.{s}.v1" for s in SERVICES}
