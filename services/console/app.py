@@ -1,0 +1,164 @@
+"""The console's app factory. Nothing happens at import: ``create_app`` builds the Flask app,
+its server-side sessions, CSRF protection, translations and security headers, and the clients
+of the four services (channels connect lazily, on the first call)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from services.console.adapters.calls import ServiceError
+from services.console.adapters.identity import person_of
+from services.console.adapters.services import Services
+from services.console.adapters.sessions import MemoryStore, ServerSessionInterface
+from services.console.entrypoints import (
+    auth,
+    bodies,
+    cases,
+    filters,
+    intake,
+    meeting,
+    ops,
+    pages,
+    policy,
+    privacy,
+    rights,
+    safety,
+)
+from services.console.settings import ConsoleSettings
+from services.console.translations import compile_catalogues
+
+HERE = Path(__file__).parent
+LOCALES = ("nl", "en")
+
+# No inline script or style anywhere: the pages need no JavaScript and one stylesheet.
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    # Pages show case data: never kept by the browser or a proxy.
+    "Cache-Control": "no-store",
+}
+
+log = logging.getLogger("zorgtafel.console")
+
+
+def create_app(settings: ConsoleSettings, services: Services | None = None) -> Flask:
+    app = Flask(
+        "services.console",
+        template_folder=str(HERE / "templates"),
+        static_folder=str(HERE / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # bound to the session, which has its own timeouts
+        WTF_CSRF_SSL_STRICT=not settings.dev,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE="Europe/Amsterdam",
+        BABEL_TRANSLATION_DIRECTORIES=str(
+            compile_catalogues(settings.data_dir / "console" / "translations")
+        ),
+        PREFERRED_URL_SCHEME="http" if settings.dev else "https",
+    )
+    app.extensions["console.settings"] = settings
+    app.extensions["console.services"] = services or Services.connect(settings)
+    app.session_interface = ServerSessionInterface(
+        MemoryStore(settings.session_idle_s, settings.session_max_s), secure=not settings.dev
+    )
+    CSRFProtect(app)
+    Babel(app, locale_selector=_locale)
+    if settings.oidc_configured:
+        auth.register_oidc(app, settings)
+
+    for bp in (
+        ops.bp,
+        auth.bp,
+        pages.bp,
+        intake.bp,
+        cases.bp,
+        meeting.bp,
+        privacy.bp,
+        rights.bp,
+        safety.bp,
+        policy.bp,
+        bodies.bp,
+    ):
+        app.register_blueprint(bp)
+    filters.register(app)
+
+    @app.before_request
+    def who() -> Any:
+        g.person = None
+        token = session.get("token")
+        if token:
+            g.person = person_of(token, session.get("label", ""))
+        endpoint = request.endpoint or ""
+        public = endpoint == "static" or endpoint.startswith(("ops.", "auth."))
+        if g.person is None and not public:
+            return redirect(url_for("auth.login"))
+        return None
+
+    @app.context_processor
+    def context() -> dict[str, Any]:
+        return {"person": g.get("person"), "dev": settings.dev, "lang": _locale()}
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not settings.dev:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+    @app.errorhandler(ServiceError)
+    def service_error(err: ServiceError) -> Any:
+        if err.signed_out:
+            session.clear()
+            return redirect(url_for("auth.login"))
+        if request.method == "GET" and err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
+            # Reading by number: a case one may not see looks exactly like a number never given
+            # out, so a page is no oracle of what exists (the service's reasons name the case).
+            return render_template("error.html", error=None, hidden=True, back_to="/"), 404
+        status = {"PERMISSION_DENIED": 403, "NOT_FOUND": 404, "INVALID_ARGUMENT": 400}.get(
+            err.code, 502 if err.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") else 409
+        )
+        # Back to the start after switching language: the refused path is not echoed.
+        return render_template("error.html", error=err, back_to="/"), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_err: CSRFError) -> Any:
+        return render_template("error.html", error=None, csrf=True, back_to="/"), 400
+
+    @app.errorhandler(404)
+    def not_found(_err: Exception) -> Any:
+        return render_template("error.html", error=None, missing=True, back_to="/"), 404
+
+    return app
+
+
+def _locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return str(chosen)
+    # Dutch first: English only when the person chose it.
+    return str(app_default())
+
+
+def app_default() -> str:
+    from flask import current_app
+
+    return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl"))

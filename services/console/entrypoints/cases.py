@@ -1,0 +1,105 @@
+"""The case as the person's part in it lets them see it, and asking for an item for a purpose
+(the provider's terms and the need to know decide; a refusal is shown with its reasons)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from services.console.adapters.calls import ServiceError
+from services.console.adapters.disclosure import (
+    CATEGORIES,
+    CLASSIFICATIONS,
+    LEGAL_BASES,
+    PURPOSES,
+)
+from services.console.entrypoints.common import caller, checked_id, remember, services
+
+bp = Blueprint("cases", __name__)
+
+
+def _visible(case_id: str) -> None:
+    """Only within a case the person may see; otherwise as if there were no such case."""
+    try:
+        services().casework.case(caller(), case_id)
+    except ServiceError as err:
+        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
+            raise ServiceError("NOT_FOUND") from None  # without the service's reasons
+        raise
+
+
+@bp.get("/cases/<case_id>")
+def case(case_id: str) -> ResponseReturnValue:
+    case_id = checked_id(case_id)
+    c = services().casework.case(caller(), case_id)
+    remember(case_id)
+    return render_template("case.html", c=c, purposes=PURPOSES)
+
+
+@bp.get("/cases/<case_id>/request")
+def request_form(case_id: str) -> ResponseReturnValue:
+    case_id = checked_id(case_id)
+    _visible(case_id)  # the form itself would confirm that the case exists
+    return render_template("request.html", case_id=case_id, purposes=PURPOSES, answer=None)
+
+
+@bp.post("/cases/<case_id>/request")
+def request_item(case_id: str) -> ResponseReturnValue:
+    case_id = checked_id(case_id)
+    _visible(case_id)  # as for the form: only within a case the person may see
+    item_id = checked_id(request.form.get("item_id", ""))
+    purpose = request.form.get("purpose", "")
+    if purpose not in PURPOSES:
+        purpose = ""
+    answer = services().disclosure.request(caller(), item_id, purpose)
+    status = 200 if answer.released else 403
+    return render_template(
+        "request.html", case_id=case_id, purposes=PURPOSES, answer=answer, purpose=purpose
+    ), status
+
+
+def _provide_page(case_id: str, **extra: object) -> str:
+    return render_template(
+        "provide.html",
+        case_id=case_id,
+        purposes=PURPOSES,
+        categories=CATEGORIES,
+        classifications=CLASSIFICATIONS,
+        legal_bases=LEGAL_BASES,
+        **extra,
+    )
+
+
+@bp.get("/cases/<case_id>/provide")
+def provide_form(case_id: str) -> ResponseReturnValue:
+    # No look at the case first: a provider may give information before its part in the case
+    # is set (the meeting needs it), and the form is the same for any number, so no oracle.
+    case_id = checked_id(case_id)
+    return _provide_page(case_id, item_id=None, error=None)
+
+
+@bp.post("/cases/<case_id>/provide")
+def provide(case_id: str) -> ResponseReturnValue:
+    """The provider gives an item with its usage terms (art. 16.2); the content travels in the
+    POST body and is never shown back or logged."""
+    case_id = checked_id(case_id)
+    f = request.form
+    try:
+        item_id = services().disclosure.provide(
+            caller(),
+            case_id,
+            category=f.get("category", "") if f.get("category") in CATEGORIES else "",
+            classification=f.get("classification", "")
+            if f.get("classification") in CLASSIFICATIONS
+            else "",
+            legal_basis=f.get("legal_basis", "") if f.get("legal_basis") in LEGAL_BASES else "",
+            text=f.get("content", ""),
+            purposes=[p for p in f.getlist("purposes") if p in PURPOSES],
+            pre_read_allowed="pre_read_allowed" in f,
+        )
+    except ServiceError as err:
+        if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):
+            raise
+        status = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403}.get(err.code, 409)
+        return _provide_page(case_id, item_id=None, error=err), status
+    return _provide_page(case_id, item_id=item_id, error=None)

@@ -1,0 +1,67 @@
+"""What every page needs: the signed-in person's caller, the services, the settings."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from flask import abort, current_app, g, session
+
+from services.console.adapters.calls import Caller
+from services.console.adapters.identity import (
+    DEV_TOKEN_TTL_S,
+    Person,
+    demo_person,
+    dev_token,
+    token_expires_soon,
+)
+from services.console.adapters.services import Services
+from services.console.settings import ConsoleSettings
+
+# Case ids are UUIDs; anything else in a path is refused before a service is asked.
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+def settings() -> ConsoleSettings:
+    return cast(ConsoleSettings, current_app.extensions["console.settings"])
+
+
+def services() -> Services:
+    return cast(Services, current_app.extensions["console.services"])
+
+
+def person() -> Person:
+    return cast(Person, g.person)
+
+
+def caller() -> Caller:
+    token = str(session["token"])
+    dev_person = session.get("dev_person")
+    if dev_person and settings().dev and token_expires_soon(token):
+        # The services accept tokens of an hour at most; a development session outlives that
+        # by minting a fresh one for the same demo person (an IdP's token simply ends it).
+        actor = demo_person(str(dev_person))
+        if actor is not None:
+            token = dev_token(settings().data_dir, actor, DEV_TOKEN_TTL_S)
+            session["token"] = token
+    return Caller(token, settings().call_timeout_s)
+
+
+def checked_id(value: str) -> str:
+    value = (value or "").strip()
+    if not _ID.match(value):
+        abort(404)
+    return value
+
+
+def remember(case_id: str) -> None:
+    """Case ids this person worked on in this session (ids only, kept server-side): the
+    worklist's way back to them until intake offers a list of its own."""
+    recent = [c for c in session.get("recent", []) if c != case_id]
+    session["recent"] = ([case_id] + recent)[:20]
+
+
+def safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"

@@ -1,0 +1,211 @@
+"""The privacy officer's work (Bijlage 3): the subjects' requests and their deadlines, the
+reviews of safety overrides, the registers, and the subject data report; and a worker passing
+a subject's request on to the controller's privacy officer. Every list is what the service
+lets this person see; the console adds nothing and decides nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from services.console.adapters.calls import ServiceError
+from services.console.adapters.privacy import GROUNDS, KINDS, PrivacyOffice
+from services.console.entrypoints.common import caller, checked_id, person, services
+
+bp = Blueprint("rights", __name__)
+
+# The statuses a form answer may show on the form itself; anything else is the error page.
+_FORM_ERRORS = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403, "FAILED_PRECONDITION": 409}
+
+
+def _office() -> PrivacyOffice:
+    return services().disclosure.privacy
+
+
+def _form_error(err: ServiceError) -> int:
+    if err.code not in _FORM_ERRORS:
+        raise err
+    return _FORM_ERRORS[err.code]
+
+
+@bp.get("/privacy/subject-requests")
+def subject_requests() -> ResponseReturnValue:
+    # The filter is a flag, never personal data, so it may sit in the query string.
+    overdue_only = request.args.get("overdue") == "1"
+    requests = _office().subject_requests(caller(), overdue_only=overdue_only)
+    return render_template("subject_requests.html", requests=requests, overdue_only=overdue_only)
+
+
+def _request_page(request_id: str, **extra: object) -> str:
+    found = _office().subject_request(caller(), request_id)
+    if found is None:
+        abort(404)  # one this officer may not read looks like one never made
+    return render_template("subject_request.html", r=found, grounds=GROUNDS, **extra)
+
+
+@bp.get("/privacy/subject-requests/<request_id>")
+def subject_request(request_id: str) -> ResponseReturnValue:
+    return _request_page(checked_id(request_id), error=None)
+
+
+@bp.post("/privacy/subject-requests/<request_id>")
+def decide(request_id: str) -> ResponseReturnValue:
+    """Grant, or refuse on one of the covenant's grounds with a reason (Bijlage 3)."""
+    request_id = checked_id(request_id)
+    f = request.form
+    granted = f.get("outcome") == "granted"
+    ground = f.get("ground", "") if f.get("ground") in GROUNDS else ""
+    try:
+        _office().decide(
+            caller(),
+            request_id,
+            granted=granted,
+            ground="" if granted else ground,
+            reason=f.get("reason", "").strip(),
+        )
+    except ServiceError as err:
+        status = _form_error(err)
+        return _request_page(request_id, error=err), status
+    return _request_page(request_id, error=None, decided_now=True)
+
+
+def _submit_page(**extra: object) -> str:
+    parties = services().governance.party_names(caller())
+    return render_template("subject_request_new.html", kinds=KINDS, parties=parties, **extra)
+
+
+@bp.get("/subject-requests/new")
+def submit_form() -> ResponseReturnValue:
+    return _submit_page(submitted=None, error=None)
+
+
+@bp.post("/subject-requests/new")
+def submit() -> ResponseReturnValue:
+    """A worker passes a subject's request on; the pseudonym travels in the POST body only."""
+    f = request.form
+    try:
+        request_id = _office().submit(
+            caller(),
+            kind=f.get("kind", "") if f.get("kind") in KINDS else "",
+            subject_pseudonym=f.get("subject", "").strip(),
+            case_id=f.get("case_id", "").strip(),
+            item_id=f.get("item_id", "").strip(),
+            document_ref=f.get("document_ref", "").strip(),
+            controller=f.get("controller", "").strip(),
+        )
+    except ServiceError as err:
+        status = _form_error(err)
+        return _submit_page(submitted=None, error=err), status
+    return _submit_page(submitted=request_id, error=None)
+
+
+@bp.get("/privacy/reviews")
+def reviews() -> ResponseReturnValue:
+    return render_template("reviews.html", reviews=_office().reviews(caller()))
+
+
+@bp.get("/privacy/processing-activities")
+def activities() -> ResponseReturnValue:
+    call = caller()
+    office = _office()
+    history = office.activity_history(call) if person().role == "privacy_officer" else None
+    return render_template(
+        "activities.html", activities=office.activities(call), history=history, retired=""
+    )
+
+
+def _lines(value: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in value.splitlines() if line.strip())
+
+
+def _activity_page(activity_id: str, **extra: object) -> str:
+    call = caller()
+    found = _office().activity(call, activity_id)
+    if found is None:
+        abort(404)  # retired or never added: the history page lists those
+    return render_template(
+        "activity.html",
+        a=found,
+        history=_office().activity_history(call, activity_id),
+        maintainer=person().party in found.maintainers,
+        **{"error": None, "done": "", **extra},
+    )
+
+
+@bp.get("/privacy/processing-activities/<activity_id>")
+def activity(activity_id: str) -> ResponseReturnValue:
+    return _activity_page(checked_id(activity_id))
+
+
+@bp.post("/privacy/processing-activities/<activity_id>")
+def change_activity(activity_id: str) -> ResponseReturnValue:
+    """A maintaining party's privacy officer changes the entry (the register checks who)."""
+    activity_id = checked_id(activity_id)
+    f = request.form
+    current = _office().activity(caller(), activity_id)
+    if current is None:
+        abort(404)
+    changed = replace(
+        current,
+        name=f.get("name", "").strip(),
+        controller=f.get("controller", "").strip(),
+        purpose=f.get("purpose", "").strip(),
+        subject_categories=_lines(f.get("subject_categories", "")),
+        data_categories=_lines(f.get("data_categories", "")),
+        recipients=_lines(f.get("recipients", "")),
+        legal_basis=f.get("legal_basis", "").strip(),
+        transfers_outside_eea=f.get("transfers_outside_eea", "").strip(),
+        retention=f.get("retention", "").strip(),
+    )
+    try:
+        _office().change_activity(
+            caller(),
+            changed,
+            expected_version=f.get("expected_version", ""),
+            reason=f.get("reason", "").strip(),
+        )
+    except ServiceError as err:
+        return _activity_page(activity_id, error=err), _form_error(err)
+    return _activity_page(activity_id, done="changed")
+
+
+@bp.post("/privacy/processing-activities/<activity_id>/retire")
+def retire_activity(activity_id: str) -> ResponseReturnValue:
+    activity_id = checked_id(activity_id)
+    try:
+        _office().retire_activity(caller(), activity_id, request.form.get("reason", "").strip())
+    except ServiceError as err:
+        return _activity_page(activity_id, error=err), _form_error(err)
+    return render_template(
+        "activities.html",
+        activities=_office().activities(caller()),
+        history=_office().activity_history(caller()),
+        retired=activity_id,
+    )
+
+
+@bp.get("/privacy/breaches")
+def breaches() -> ResponseReturnValue:
+    return render_template("breaches.html", breaches=_office().breaches(caller()))
+
+
+@bp.route("/privacy/subject-data-report", methods=["GET", "POST"])
+def subject_data_report() -> ResponseReturnValue:
+    """The report across the four services for the case number typed in the form (POST:
+    the number is no part of any URL)."""
+    if request.method == "GET":
+        return render_template("subject_report.html", report=None, case_id="", error=None)
+    case_id = checked_id(request.form.get("case_id", ""))
+    try:
+        report = _office().subject_data_report(caller(), case_id)
+    except ServiceError as err:
+        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
+            # As for a case number never given out: no reasons that would name the case.
+            err = ServiceError("NOT_FOUND")
+        status = _form_error(err) if err.code != "NOT_FOUND" else 404
+        return render_template(
+            "subject_report.html", report=None, case_id=case_id, error=err
+        ), status
+    return render_template("subject_report.html", report=report, case_id=case_id, error=None)

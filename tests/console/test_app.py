@@ -1,0 +1,270 @@
+"""The console's own guarantees, without a browser or the suite: production refuses the
+development login and needs a secret, every POST needs its CSRF token, strict headers, an
+opaque HttpOnly session cookie with timeouts, Dutch first, no personal data in URLs, and a
+case one may not see looks exactly like a number never given out."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from services.console.adapters.calls import ServiceError, refusals
+from services.console.adapters.sessions import MemoryStore
+from services.console.app import create_app
+from services.console.settings import ConfigError, ConsoleSettings
+from zorgtafel.kernel.devkeys import ensure_dev_keys
+
+
+class FakeIntake:
+    def __init__(self) -> None:
+        self.nominated = []
+
+    def nominate(self, call, n):  # noqa: ANN001, ANN201
+        self.nominated.append(n)
+        return "case-0001"
+
+    def nomination(self, call, case_id):  # noqa: ANN001, ANN201
+        raise ServiceError(
+            "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
+            refusals([f"Party X is not involved in case {case_id} (art. 8.4c)."]),
+        )
+
+
+class FakeCasework:
+    def case(self, call, case_id):  # noqa: ANN001, ANN201
+        raise ServiceError(
+            "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
+            refusals([f"Party X is not involved in case {case_id} (art. 8.4c)."]),
+        )
+
+
+class FakeGovernance:
+    def party_names(self, call):  # noqa: ANN001, ANN201
+        return {}
+
+
+def fake_services():
+    return SimpleNamespace(
+        intake=FakeIntake(),
+        casework=FakeCasework(),
+        governance=FakeGovernance(),
+        disclosure=None,
+    )
+
+
+@pytest.fixture
+def dev_app(tmp_path):
+    ensure_dev_keys(tmp_path)
+    settings = ConsoleSettings.from_env(
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+    )
+    return create_app(settings, fake_services())
+
+
+def csrf(client, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def signed_in(app, person: str = "lh-bram"):
+    client = app.test_client()
+    r = client.post("/login/dev", data={"person": person, "csrf_token": csrf(client)})
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    return client
+
+
+def test_production_needs_a_secret_and_has_no_development_login(tmp_path):
+    with pytest.raises(ConfigError):
+        ConsoleSettings.from_env({"ZORGTAFEL_DATA_DIR": str(tmp_path)})
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 40)
+    env = {"ZORGTAFEL_DATA_DIR": str(tmp_path), "ZORGTAFEL_CONSOLE_SECRET_KEY_FILE": str(secret)}
+    for extra in ({}, {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_PRODUCTION": "true"}):
+        settings = ConsoleSettings.from_env({**env, **extra})
+        assert not settings.dev
+        app = create_app(settings, fake_services())
+        client = app.test_client()
+        page = client.get("/login", base_url="https://console.example").get_data(as_text=True)
+        assert "/login/dev" not in page and "lh-bram" not in page
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        r = client.post(
+            "/login/dev",
+            data={"person": "lh-bram", "csrf_token": token},
+            base_url="https://console.example",
+            headers={"Referer": "https://console.example/"},
+        )
+        assert r.status_code == 404
+        assert "Strict-Transport-Security" in client.get("/login").headers
+
+
+def test_the_development_login_is_marked_and_the_session_is_server_side(dev_app):
+    client = dev_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert "Ontwikkelomgeving" in page and '<html lang="nl">' in page
+    client = signed_in(dev_app)
+    cookie = client.get_cookie("zorgtafel_console")
+    assert cookie.http_only and cookie.same_site == "Lax"
+    assert "." not in cookie.value and len(cookie.value) >= 40  # opaque id, not a signed token
+    assert "Ingelogd als lh-bram" in client.get("/").get_data(as_text=True)
+
+
+def test_every_post_needs_its_csrf_token(dev_app):
+    client = signed_in(dev_app)
+    for path in ("/nominations/new", "/logout", "/open", "/language"):
+        assert client.post(path, data={}).status_code == 400, path
+    assert client.post("/login/dev", data={"person": "lh-bram"}).status_code == 400
+
+
+def test_strict_headers_on_every_page(dev_app):
+    client = signed_in(dev_app)
+    for path in ("/", "/login", "/nominations/new", "/readyz"):
+        h = client.get(path).headers
+        assert "'unsafe-inline'" not in h["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in h["Content-Security-Policy"]
+        assert h["Referrer-Policy"] == "no-referrer"
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["Cache-Control"] == "no-store"
+
+
+def test_signed_out_people_see_only_the_login(dev_app):
+    client = dev_app.test_client()
+    for path in ("/", "/worklist", "/cases/abc", "/nominations/abc", "/privacy/access-log"):
+        r = client.get(path)
+        assert r.status_code == 302 and r.headers["Location"] == "/login", path
+
+
+def test_a_nomination_puts_no_personal_data_in_the_url(dev_app):
+    client = signed_in(dev_app)
+    r = client.post(
+        "/nominations/new",
+        data={
+            "csrf_token": csrf(client, "/nominations/new"),
+            "given_names": "Maria",
+            "family_name": "Ionescu",
+            "bsn": "123456782",
+            "date_of_birth": "2001-04-17",
+            "problems": ["housing", "safety"],
+        },
+    )
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/nominations/case-0001/received"
+    n = dev_app.extensions["console.services"].intake.nominated[0]
+    assert (n.family_name, n.bsn, n.problems) == ("Ionescu", "123456782", ("housing", "safety"))
+
+
+def test_a_case_one_may_not_see_looks_like_one_that_does_not_exist(dev_app):
+    client = signed_in(dev_app)
+    for path in ("/cases/{}", "/nominations/{}", "/cases/{}/request"):
+        refused = client.get(path.format("real-case"))
+        unknown = client.get(path.format("never"))
+        assert refused.status_code == unknown.status_code == 404
+        strip = re.compile(r'name="csrf_token" value="[^"]+"')
+        assert strip.sub("", refused.get_data(as_text=True)) == strip.sub(
+            "", unknown.get_data(as_text=True)
+        )
+        assert "real-case" not in refused.get_data(as_text=True)
+
+
+def test_english_second(dev_app):
+    client = signed_in(dev_app)
+    r = client.post("/language", data={"lang": "en", "next": "/", "csrf_token": csrf(client, "/")})
+    assert r.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Signed in as lh-bram" in page
+    # an open redirect is refused
+    r = client.post(
+        "/language", data={"lang": "nl", "next": "//evil.example", "csrf_token": csrf(client, "/")}
+    )
+    assert r.headers["Location"] == "/"
+
+
+def test_sessions_end_after_idle_and_absolute_timeouts(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr("services.console.adapters.sessions.time.monotonic", lambda: now[0])
+    store = MemoryStore(idle_s=60, max_s=300)
+    store.put("a", {"token": "t"}, new=True)
+    now[0] += 59
+    assert store.get("a") == {"token": "t"}
+    now[0] += 61
+    assert store.get("a") is None
+    store.put("b", {"token": "t"}, new=True)
+    for _ in range(7):
+        now[0] += 50
+        store.get("b")
+    assert store.get("b") is None  # past the absolute limit however busy
+
+
+def test_refusal_reasons_keep_their_articles():
+    (r,) = refusals(
+        ["The provider allows use only for care (art. 16.2, need to know per Bijlage 3)."]
+    )
+    assert r.articles == ("art. 16.2", "Bijlage 3")
+
+
+def test_every_string_has_a_dutch_translation():
+    """Dutch first: every translatable string of the code and the templates is in the nl
+    catalogue with a translation (pybabel extract, as services/console/README.md says)."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2] / "services" / "console"
+    found = {
+        msg
+        for _, _, msg, _, _ in extract_from_dir(
+            str(root),
+            method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")],
+            keywords={"_": None, "gettext": None, "_l": None, "lazy_gettext": None},
+        )
+    }
+    with (root / "translations/nl/LC_MESSAGES/messages.po").open("rb") as f:
+        nl = {m.id: m.string for m in read_po(f) if m.id}
+    missing = sorted(m for m in found if not nl.get(m))
+    assert found and not missing, missing
+
+
+def test_openid_connect_sign_in_starts_at_the_partys_identity_provider(tmp_path):
+    import time
+    from urllib.parse import parse_qs, urlparse
+
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 40)
+    client_secret = tmp_path / "client-secret"
+    client_secret.write_text("c" * 20)
+    settings = ConsoleSettings.from_env(
+        {
+            "ZORGTAFEL_DATA_DIR": str(tmp_path),
+            "ZORGTAFEL_CONSOLE_SECRET_KEY_FILE": str(secret),
+            "ZORGTAFEL_CONSOLE_OIDC_METADATA_URL": "https://idp.example/.well-known/openid-configuration",
+            "ZORGTAFEL_CONSOLE_OIDC_CLIENT_ID": "zorgtafel-console",
+            "ZORGTAFEL_CONSOLE_OIDC_CLIENT_SECRET_FILE": str(client_secret),
+        }
+    )
+    app = create_app(settings, fake_services())
+    idp = app.extensions["console.oauth"].idp
+    # The metadata the IdP would serve (no network in a unit test).
+    idp.server_metadata = {
+        "issuer": "https://idp.example",
+        "authorization_endpoint": "https://idp.example/authorize",
+        "token_endpoint": "https://idp.example/token",
+        "jwks_uri": "https://idp.example/jwks",
+        "_loaded_at": time.time(),
+    }
+    client = app.test_client()
+    base = "https://console.example"
+    assert "/login/oidc" in client.get("/login", base_url=base).get_data(as_text=True)
+    r = client.get("/login/oidc", base_url=base)
+    assert r.status_code == 302
+    url = urlparse(r.headers["Location"])
+    q = parse_qs(url.query)
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://idp.example/authorize"
+    assert q["client_id"] == ["zorgtafel-console"] and q["response_type"] == ["code"]
+    assert q["code_challenge_method"] == ["S256"] and q["state"] and q["nonce"]
+    assert q["redirect_uri"] == ["https://console.example/auth/callback"]
+    # The callback with a forged state is refused; nobody is signed in.
+    r = client.get("/auth/callback?code=x&state=forged", base_url=base)
+    assert r.status_code == 400
+    assert client.get("/", base_url=base).headers["Location"] == "/login"
