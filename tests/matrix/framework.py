@@ -2,22 +2,26 @@
 with its expected outcome (issue #13, art. 8.4c, Bijlage 3: "only relevant persons reach a
 dossier").
 
-The RPCs come from the generated descriptors (a new RPC without a target fails the test); the
-role each caller claims comes from the policies' own method table (``zorgtafel.authz``), so the
+The RPCs come from the generated descriptors of every gRPC service the service serves: its own
+proto's and the kernel's (its access log, and the subject data export where it serves one), so
+a new RPC of either without a target fails the test; the role each caller claims comes from the policies' own method table (``zorgtafel.authz``), so the
 token always carries a role the method admits and what is tested is the relationship: which
 party the caller is of (involved in the resource, not involved, excluded) and which person (the
 person with a part in it, a colleague of the same party without one, the oversight role).
 
 A cell is one call, made in-process against the service's real servicers behind the kernel's
-interceptor (``zorgtafel.testing.served``), on a fresh resource per RPC so that a permitted
-call cannot change what the next cell sees. An outcome is "allowed" when the call returns OK.
+interceptor, access log included (``serving.served``), on a fresh resource per RPC so that a
+permitted call cannot change what the next cell sees. An outcome is "allowed" when the call
+returns OK; where the right refusal is an empty answer (a listing narrowed to the caller's own
+party), the target says whether the reply carries anything of the resource (``Target.reply``),
+so that an uninvolved caller's OK with nothing in it is told apart from a leak.
 """
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +44,11 @@ SCOPES = (CASE, PUBLIC, CREATE, PARTY, OVERSIGHT)
 @dataclass(frozen=True)
 class Rpc:
     service: str
-    name: str
+    name: str  # the target's key: the method for the service's own proto, else "Service.Method"
     path: str
     request_class: type[Message]
     streaming: bool
+    response_class: type[Message] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ class Target:
     role: str
     person: str = "part"  # key into the resource for the person with a part
     oversight_role: str = "privacy_officer"
+    # The outcome of an OK reply, where an OK alone cannot tell a leak from the right answer
+    # (``reply(response, resource, caller)``): "OK" when the reply carries what the cell is
+    # about, another name (e.g. "OK_NOTHING") when it does not - counted as not allowed.
+    reply: Callable[[Message, Mapping[str, Any], Caller], str] | None = None
 
 
 @dataclass
@@ -82,6 +91,8 @@ class Cell:
 @dataclass
 class Report:
     cells: list[Cell] = field(default_factory=list)
+    rpcs: list[str] = field(default_factory=list)  # every RPC served, by target key
+    services: list[str] = field(default_factory=list)  # the gRPC services served, full names
 
     def unexpected_allows(self) -> list[Cell]:
         return [c for c in self.cells if c.allowed and not c.expected]
@@ -97,23 +108,35 @@ class Report:
         )
 
 
-def rpcs(service: str, pb2: Any) -> list[Rpc]:
-    """Every RPC of the service's proto, from the generated descriptor."""
+def rpcs(service: str, pb2: Any, served: Iterable[str] = ()) -> list[Rpc]:
+    """Every RPC of the service's proto, and of every other gRPC service it serves (``served``:
+    full names, as registered), from the generated descriptors. The service's own are keyed by
+    method name, the others by ``Service.Method`` (two protos may share a method name)."""
+    from google.protobuf import descriptor_pool
+
+    own = list(pb2.DESCRIPTOR.services_by_name.values())
+    own_names = {svc.full_name for svc in own}
+    others = [
+        descriptor_pool.Default().FindServiceByName(name)
+        for name in dict.fromkeys(served)
+        if name not in own_names
+    ]
+    out = [_rpc(service, svc, m, m.name) for svc in own for m in svc.methods]
+    out += [_rpc(service, svc, m, f"{svc.name}.{m.name}") for svc in others for m in svc.methods]
+    return out
+
+
+def _rpc(service: str, svc: Any, m: Any, key: str) -> Rpc:
     from google.protobuf import message_factory
 
-    out = []
-    for svc in pb2.DESCRIPTOR.services_by_name.values():
-        for m in svc.methods:
-            out.append(
-                Rpc(
-                    service,
-                    m.name,
-                    f"/{svc.full_name}/{m.name}",
-                    message_factory.GetMessageClass(m.input_type),
-                    m.server_streaming,
-                )
-            )
-    return out
+    return Rpc(
+        service,
+        key,
+        f"/{svc.full_name}/{m.name}",
+        message_factory.GetMessageClass(m.input_type),
+        m.server_streaming,
+        message_factory.GetMessageClass(m.output_type),
+    )
 
 
 def expected(scope: str, party: str, person: str) -> bool:
@@ -130,31 +153,34 @@ def expected(scope: str, party: str, person: str) -> bool:
     return party == "involved" and person == "part"
 
 
-def call(chan: grpc.Channel, rpc: Rpc, request: Message, metadata: tuple) -> str:
-    """The status code name of one call (a stream counts as allowed when it yields or ends)."""
+def call(chan: grpc.Channel, rpc: Rpc, request: Message, metadata: tuple) -> tuple[str, Any]:
+    """The status code name of one call and its reply (a stream's first message; a stream
+    counts as allowed when it yields or ends)."""
     ser = rpc.request_class.SerializeToString
+    de = rpc.response_class.FromString if rpc.response_class is not None else None
+    reply: Any = None
     try:
         if rpc.streaming:
-            stream = chan.unary_stream(rpc.path, request_serializer=ser)(
+            stream = chan.unary_stream(rpc.path, request_serializer=ser, response_deserializer=de)(
                 request, metadata=metadata, timeout=5
             )
             try:
-                next(iter(stream))
+                reply = next(iter(stream))
             except StopIteration:
                 pass
             except grpc.RpcError as exc:
                 if exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
-                    return "OK"  # a watch that waits for changes was served
+                    return "OK", None  # a watch that waits for changes was served
                 raise
             finally:
                 stream.cancel()
         else:
-            chan.unary_unary(rpc.path, request_serializer=ser)(
+            reply = chan.unary_unary(rpc.path, request_serializer=ser, response_deserializer=de)(
                 request, metadata=metadata, timeout=10
             )
     except grpc.RpcError as exc:
-        return exc.code().name
-    return "OK"
+        return exc.code().name, None
+    return "OK", reply
 
 
 def rid() -> str:
@@ -197,21 +223,30 @@ def caller_for(
 
 
 def run(
-    spec: ServiceSpec, chan: grpc.Channel, keys: Any, fresh: Callable[[], dict[str, Any]]
+    spec: ServiceSpec,
+    chan: grpc.Channel,
+    keys: Any,
+    fresh: Callable[[], dict[str, Any]],
+    served: Iterable[str] = (),
 ) -> Report:
-    """Every RPC of the service in every cell. Per RPC one fresh resource for the refused
+    """Every RPC of the service (and of the kernel's services it ``served``) in every cell. Per RPC one fresh resource for the refused
     cells, which run first; each permitted cell gets a fresh resource of its own, since a
     permitted call may change it (an answer is given once, a case closed once)."""
-    report = Report()
-    for rpc in rpcs(spec.service, spec.pb2):
-        target = spec.targets[rpc.name]
+    report = Report(services=list(served))
+    for rpc in rpcs(spec.service, spec.pb2, served):
+        report.rpcs.append(rpc.name)
+        target = spec.targets.get(rpc.name)
+        if target is None:
+            continue  # test_every_rpc_of_the_protos_has_its_place_in_the_matrix names it
         shared = fresh()
         ordered = sorted(cells(), key=lambda c: expected(target.scope, *c))
         for cell in ordered:
             resource = fresh() if expected(target.scope, *cell) else shared
             who = caller_for(spec, target, resource, cell)
             md = keys.metadata(who.party, who.role, who.person)
-            outcome = call(chan, rpc, target.request(resource), md)
+            outcome, reply = call(chan, rpc, target.request(resource), md)
+            if outcome == "OK" and target.reply is not None:
+                outcome = target.reply(reply, resource, who)
             report.cells.append(
                 Cell(rpc.path, cell[0], cell[1], expected(target.scope, *cell), outcome)
             )

@@ -25,8 +25,10 @@ from google.protobuf.message import Message
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.service_layer.handlers.common import load_case
+from tests.matrix import kernel
 from tests.matrix.framework import CASE, ServiceSpec, Target, rid
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.testing import Keys, deliver, set_party_status, set_roster
@@ -121,7 +123,21 @@ def setup(
             name(r["case_id"], DELEGATE, person)
         return iter(spares)
 
+    def looked(r: _Case) -> str:
+        """SHELTER's delegate read the case (a record naming the subject); a person of the
+        uninvolved party with the delegate's id tried and was refused (a record too)."""
+        case_id = str(r["case_id"])
+        call("GetCase", pb.GetCaseRequest(case_id=case_id), DELEGATE, "caseworker")
+        try:
+            call("GetCase", pb.GetCaseRequest(case_id=case_id), (GGD, DELEGATE[1]), "caseworker")
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.PERMISSION_DENIED, exc
+        else:  # pragma: no cover - a broken setup, said plainly
+            raise AssertionError("setup: an uninvolved party's person read the case")
+        return case_id
+
     makers: dict[str, Callable[[_Case], Any]] = {
+        "looked": looked,
         "deescalated": deescalated,
         "closed": closed_past_retention,
         "spares": spare_delegates,
@@ -368,6 +384,15 @@ TARGETS = {
         ),
         "caseworker",
         "delegate",
+    ),
+    # The kernel's services (issues #14, #15). In casework a party's oversight sees its own
+    # people's looks (SHELTER's delegate read the case) and the subject's data of a case its
+    # party takes part in.
+    **kernel.targets(
+        log=lambda r: al.ListAccessRequest(case_id=r["looked"]),
+        log_controller="delegate",
+        export_target=kernel.export(lambda r: r["case_id"], "delegate"),
+        person="delegate",
     ),
 }
 

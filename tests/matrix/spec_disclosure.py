@@ -21,6 +21,7 @@ The persons:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable
@@ -29,12 +30,16 @@ from typing import Any
 
 import grpc
 
+from tests.matrix import kernel
 from tests.matrix.framework import CASE, CREATE, OVERSIGHT, PARTY, PUBLIC, ServiceSpec, Target, rid
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
+from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sdpb
 from zorgtafel.kernel.service import Platform, ServiceParts
+from zorgtafel.kernel.subjectdata.client import PeerAnswer
 from zorgtafel.testing import Keys, deliver, set_party_status, set_roster
 
 # Parties of the covenant (services/governance/seed/parties.json).
@@ -134,6 +139,29 @@ def _breach() -> pb.RecordBreachRequest:
     return pb.RecordBreachRequest(request_id=rid(), breach=breach)
 
 
+def _activity(activity_id: str, **changes: Any) -> pb.ProcessingActivity:
+    fields: dict[str, Any] = {
+        "id": activity_id,
+        "name": "Signalering aan de politie",
+        "controller": "De signalerende partij",
+        "purpose": "Melden van vermoedelijke mensenhandel (art. 2)",
+        "subject_categories": ["vermoedelijke slachtoffers"],
+        "data_categories": ["pseudoniem"],
+        "recipients": ["de politie"],
+        "legal_basis": "AVG art. 6(1)(c)",
+        "transfers_outside_eea": "geen",
+        "retention": "een jaar (projectkeuze)",
+        "maintainers": [GGZ],
+    }
+    fields.update(changes)
+    return pb.ProcessingActivity(**fields)
+
+
+class _NothingHeldElsewhere:
+    def export(self, peer: str, by: str, value: str, metadata: dict[str, str]) -> PeerAnswer:
+        return PeerAnswer(peer, sdpb.SECTION_STATUS_NOTHING_HELD)
+
+
 def setup(
     platform: Platform, parts: ServiceParts, chan: grpc.Channel, keys: Keys
 ) -> Callable[[], dict[str, Any]]:
@@ -168,6 +196,24 @@ def setup(
         )
         return str(r["pseudonym"])
 
+    def looked(r: _Case) -> str:
+        """CELLO's delegate read GGZ's item (``read``); a person of the uninvolved party with the
+        delegate's id tried and was refused (a record naming the item's case and provider)."""
+        subject = r["read"]
+        try:
+            stub.RequestDisclosure(
+                pb.RequestDisclosureRequest(
+                    item_ids=[r["item"]], purpose=PURPOSE, action=pb.DISCLOSURE_ACTION_READ
+                ),
+                metadata=md((FARENT, DELEGATE[1])),
+            )
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.PERMISSION_DENIED, exc
+        else:  # pragma: no cover - a broken setup, said plainly
+            raise AssertionError("setup: an uninvolved party's person read the item")
+        assert subject
+        return str(r["case_id"])
+
     def overridden(r: _Case) -> str:
         """CELLO's delegate used the safety override on GGZ's item: a review to do."""
         stub.BreakGlass(_break_glass(r["case_id"], r["consent_item"]), metadata=md(DELEGATE))
@@ -185,14 +231,47 @@ def setup(
         req = _subject_request(r["pseudonym"], r["item"])
         return str(stub.SubmitSubjectRequest(req, metadata=md(DELEGATE)).subject_request_id)
 
+    def corrected(r: _Case) -> str:
+        """GGZ's privacy officer granted a correction of GGZ's item: a notice for GGZ."""
+        stub.DecideSubjectRequest(
+            pb.DecideSubjectRequestRequest(
+                request_id=rid(),
+                subject_request_id=r["subject_request"],
+                outcome=pb.SUBJECT_REQUEST_OUTCOME_GRANTED,
+            ),
+            metadata=md((GGZ, "fg-ggz"), "privacy_officer"),
+        )
+        return str(r["item"])
+
+    def activity(r: _Case) -> str:
+        """GGZ's privacy officer added a processing activity GGZ maintains (issue #14)."""
+        reply = stub.AddProcessingActivity(
+            pb.AddProcessingActivityRequest(
+                request_id=rid(), activity=_activity(f"ZT-M{uuid.uuid4().hex[:6].upper()}-01")
+            ),
+            metadata=md((GGZ, "fg-ggz"), "privacy_officer"),
+        )
+        return str(reply.activity.id)
+
+    # The matrix runs disclosure alone: the other services' parts of the subject access report
+    # are stood in for by "nothing held", so the cell shows disclosure's own decision (issue #14;
+    # the e2e test asks the real services).
+    for service in parts.grpc:
+        if service.name == "zorgtafel.disclosure.v1.DisclosureService":
+            servicer: Any = service.servicer
+            servicer._deps = dataclasses.replace(servicer._deps, peers=_NothingHeldElsewhere())
+
     makers: dict[str, Callable[[_Case], Any]] = {
         "item": item,
         "consent_item": consent_item,
         "consent": consent,
         "read": read,
+        "looked": looked,
         "overridden": overridden,
         "override_decision": override_decision,
         "subject_request": subject_request,
+        "corrected": corrected,
+        "activity": activity,
     }
 
     def fresh() -> dict[str, Any]:
@@ -292,6 +371,14 @@ TARGETS = {
         "caseworker",
         "provider",
     ),
+    # art. 16.2, Bijlage 3: the provider (GGZ) is told of granted corrections of its items; any
+    # of its workers lists them, nobody else.
+    "ListCorrectionNotices": Target(
+        PARTY,
+        lambda r: (r["corrected"], pb.ListCorrectionNoticesRequest(provider=GGZ))[1],
+        "caseworker",
+        "provider",
+    ),
     # Bijlage 3: informing the client is the overriding party's task (CELLO's), any of its
     # workers lists and records it; nobody else.
     "ListInformingTasks": Target(
@@ -362,7 +449,8 @@ TARGETS = {
     # (DecideSubjectRequest). Submitting discloses nothing.
     "SubmitSubjectRequest": Target(
         PUBLIC,
-        lambda r: _subject_request(r["pseudonym"]),
+        # A correction names the item it corrects (Bijlage 3); addressed to its provider.
+        lambda r: _subject_request(r["pseudonym"], r["item"]),
         "caseworker",
         "provider",
         oversight_role="privacy_officer",
@@ -388,6 +476,54 @@ TARGETS = {
     # record (recorded_by_party): CREATE. An auditor (the oversight cell) does not record one.
     "RecordBreach": Target(
         CREATE, lambda r: _breach(), "privacy_officer", "provider", oversight_role="auditor"
+    ),
+    # Issue #14: the report across the services, for the privacy officer of a controller of the
+    # subject's data (GGZ provided the item); another party's privacy officer is refused.
+    "SubjectDataReport": Target(
+        OVERSIGHT,
+        lambda r: (r["item"], pb.SubjectDataReportRequest(case_id=r["case_id"]))[1],
+        "caseworker",
+        "provider",
+    ),
+    # Issue #14: the register maintained by the privacy officer of a party that maintains the
+    # activity (GGZ for the activity its privacy officer added); the history is open to every
+    # privacy officer and auditor (GDPR art. 30(4)).
+    "AddProcessingActivity": Target(
+        OVERSIGHT,
+        lambda r: pb.AddProcessingActivityRequest(
+            request_id=rid(), activity=_activity(f"ZT-A{uuid.uuid4().hex[:6].upper()}-01")
+        ),
+        "caseworker",
+        "provider",
+    ),
+    "ChangeProcessingActivity": Target(
+        OVERSIGHT,
+        lambda r: pb.ChangeProcessingActivityRequest(
+            request_id=rid(),
+            activity=_activity(r["activity"], retention="twee jaar (projectkeuze)"),
+            reason="afgesproken in de stuurgroep",
+        ),
+        "caseworker",
+        "provider",
+    ),
+    "RetireProcessingActivity": Target(
+        OVERSIGHT,
+        lambda r: pb.RetireProcessingActivityRequest(
+            request_id=rid(), activity_id=r["activity"], reason="niet meer gedaan"
+        ),
+        "caseworker",
+        "provider",
+    ),
+    "ListProcessingActivityHistory": Target(
+        PUBLIC, lambda r: pb.ListProcessingActivityHistoryRequest(), "auditor", "provider"
+    ),
+    # The kernel's services (issues #14, #15): GGZ provided the item, so the log's records of
+    # reads of it and the subject's data here are its privacy officer's to see.
+    **kernel.targets(
+        log=lambda r: al.ListAccessRequest(case_id=r["looked"]),
+        log_controller="provider",
+        export_target=kernel.export(lambda r: (r["item"], r["case_id"])[1], "provider"),
+        person="provider",
     ),
 }
 

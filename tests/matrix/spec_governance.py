@@ -29,7 +29,9 @@ from typing import Any
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from tests.matrix import kernel
 from tests.matrix.framework import CASE, CREATE, PARTY, PUBLIC, ServiceSpec, Target, rid
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 
@@ -263,7 +265,17 @@ def setup(platform: Any, parts: Any, chan: grpc.Channel, keys: Any) -> Callable[
 
         return make
 
+    def looked(r: Fresh) -> str:
+        """CELLO's council delegate read its council's proposal: a record of CELLO's look."""
+        gov.call(
+            as_(r, "delegate", "council_delegate"),
+            "GetProposal",
+            proposal_id=r["council_proposal_id"],
+        )
+        return CELLO
+
     makers: dict[str, Callable[[Fresh], Any]] = {
+        "looked": looked,
         "chair": make_chair,
         "manager": make_manager,
         "delegate": make_delegate,
@@ -552,6 +564,16 @@ TARGETS: dict[str, Target] = {
         ),
         "manager",
         person="manager",
+    ),
+    # The kernel's services (issues #14, #15). Governance's log holds no subject and no
+    # controller: a party's oversight sees its own people's looks (listed by party, CELLO's
+    # delegate read its council's proposal); another party's oversight is refused them.
+    # Governance holds no data about subjects: "nothing held" to every active privacy officer.
+    **kernel.targets(
+        log=lambda r: al.ListAccessRequest(party=r["looked"]),
+        log_controller="delegate",
+        export_target=kernel.export_nothing_held("delegate"),
+        person="delegate",
     ),
 }
 

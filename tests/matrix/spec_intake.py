@@ -23,7 +23,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import grpc
+
+from tests.matrix import kernel
 from tests.matrix.framework import CASE, CREATE, PARTY, ServiceSpec, Target, rid
+from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
@@ -36,6 +40,7 @@ POLICE = "00000099000000000061"  # asked in triage, invited to the case meeting
 FARENT = "00000099000000000042"  # active, no part in anything
 SOCIOM = "00000099000000000063"  # excluded (art. 23.2)
 
+PD_ROLE = "process_director"
 NOMINATOR = (ASTEN, "worker-1")
 PD = (HELMOND, "pd-1")
 QUEUE_PD = (HELMOND, "pd-queue")
@@ -139,6 +144,16 @@ def _override(case_id: str) -> pb.RecordSafetyOverrideRequest:
     )
 
 
+def _worklist_request(r: Any) -> pb.ListNominationsRequest:
+    r["nominated"]  # made before the call: the queued nomination the worklist must show
+    return pb.ListNominationsRequest(stage=pb.WORKLIST_STAGE_TO_ASSESS, page_size=500)
+
+
+def _worklist_holds_it(reply: Any, r: Any, who: Any) -> str:
+    """OK only when the queued nomination is on the worklist (an empty one is no leak)."""
+    return "OK" if r["nominated"] in {n.case_id for n in reply.nominations} else "OK_NOTHING"
+
+
 def setup(platform: Any, parts: Any, chan: Any, keys: Any) -> Callable[[], dict[str, Any]]:
     for party in (ASTEN, HELMOND, POLICE, FARENT):
         set_party_status(platform, party, "active")
@@ -176,7 +191,24 @@ def setup(platform: Any, parts: Any, chan: Any, keys: Any) -> Callable[[], dict[
         stub.AnswerTriage(_answer(case_id), metadata=md(ASKED, "caseworker"))  # all answered
         return case_id
 
+    def looked() -> str:
+        """A nomination its process director read (a record naming the subject and the
+        nominating party as controller), and that the uninvolved party's designated process
+        director with the same employee id tried to read (refused, 12.3: a record too)."""
+        case_id = qualified()
+        stub.GetNomination(pb.GetNominationRequest(case_id=case_id), metadata=md(PD, PD_ROLE))
+        try:
+            stub.GetNomination(
+                pb.GetNominationRequest(case_id=case_id), metadata=md((FARENT, PD[1]), PD_ROLE)
+            )
+        except grpc.RpcError as exc:
+            assert exc.code() == grpc.StatusCode.PERMISSION_DENIED, exc
+        else:  # pragma: no cover - a broken setup, said plainly
+            raise AssertionError("setup: another party's process director read the nomination")
+        return case_id
+
     states: dict[str, Callable[[], str]] = {
+        "looked": looked,
         "nominated": nominated,
         "qualified": qualified,
         "triage": in_triage,
@@ -196,8 +228,6 @@ def setup(platform: Any, parts: Any, chan: Any, keys: Any) -> Callable[[], dict[
 
     return fresh
 
-
-PD_ROLE = "process_director"
 
 TARGETS = {
     # Any active party's worker nominates; the nomination is the caller's party's own.
@@ -239,6 +269,20 @@ TARGETS = {
     # uninvolved party claim the role without the seat.
     "ListProbingFlags": Target(
         CASE, lambda r: pb.ListProbingFlagsRequest(), "manager", person="manager"
+    ),
+    # The process director's worklist (12.2a, 12.3): the designated process director sees the
+    # queued nomination; its colleague and its namesake at the uninvolved party are not
+    # designated (a token role alone grants nothing) and are refused.
+    "ListNominations": Target(
+        CASE, _worklist_request, PD_ROLE, person="queue_pd", reply=_worklist_holds_it
+    ),
+    # The kernel's services (issues #14, #15). The nominating party is the controller of the
+    # nomination: its privacy officer oversees who read it and gets the subject's data.
+    **kernel.targets(
+        log=lambda r: al.ListAccessRequest(case_id=r["looked"]),
+        log_controller="nominator",
+        export_target=kernel.export(lambda r: r["round_closed"], "nominator"),
+        person="nominator",
     ),
 }
 

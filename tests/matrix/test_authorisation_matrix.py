@@ -1,7 +1,9 @@
 """Every RPC x (party involved / not involved / excluded) x (person with a part / colleague of
 the same party without one / oversight role): no cell allows what the covenant does not
 (art. 8.4c, 9.2, 12.3, 13.1, 23.2, Bijlage 3), and the person with a part is not refused what
-it needs. In-process (no broker), SQLite, the real servicers, interceptor and Rego."""
+it needs. The RPCs are those of every gRPC service a service serves: its own and the kernel's
+(``AccessLogService``, ``SubjectDataService``; issues #14, #15). In-process (no broker),
+SQLite, the real servicers, interceptor (access log on) and Rego."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ import importlib
 
 import pytest
 
-from tests.matrix.framework import Report, ServiceSpec, rpcs, run
-from zorgtafel.testing import Keys, handler_platform, served
+from tests.matrix.framework import Report, ServiceSpec, run
+from tests.matrix.serving import served
+from zorgtafel.testing import Keys, handler_platform
 
 SERVICES = ("intake", "casework", "disclosure", "governance")
 
@@ -29,10 +32,10 @@ def reports(tmp_path_factory):
             spec = spec_of(service)
             data_dir = tmp_path_factory.mktemp(f"matrix-{service}")
             with handler_platform(service, data_dir) as (platform, parts):
-                with served(platform, parts) as chan:
+                with served(platform, parts) as (chan, names):
                     keys = Keys(data_dir)
                     fresh = spec.setup(platform, parts, chan, keys)
-                    made[service] = run(spec, chan, keys, fresh)
+                    made[service] = run(spec, chan, keys, fresh, names)
         return made[service]
 
     return report
@@ -43,10 +46,48 @@ def lines(cells) -> list[str]:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_rpc_of_the_protos_has_its_place_in_the_matrix(service):
-    spec = spec_of(service)
-    names = {r.name for r in rpcs(service, spec.pb2)}
-    assert names == set(spec.targets), "an RPC without a target, or a target without an RPC"
+def test_every_rpc_of_the_protos_has_its_place_in_the_matrix(reports, service):
+    """Every RPC of every gRPC service the service serves (its own proto's and the kernel's,
+    as registered) has a target, and every target an RPC."""
+    served = reports(service).rpcs
+    assert len(served) == len(set(served)), "two RPCs share a target key"
+    untargeted = sorted(set(served) - set(spec_of(service).targets))
+    stale = sorted(set(spec_of(service).targets) - set(served))
+    assert (untargeted, stale) == ([], []), "an RPC without a target, or a target without an RPC"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_matrix_serves_what_bootstrap_serves(reports, service, tmp_path):
+    """The matrix's server (``serving.served``) mirrors the kernel's bootstrap: the gRPC
+    services a real start registers are the ones the matrix enumerates. (Built, not started:
+    no broker is asked.)"""
+    from zorgtafel.kernel.bootstrap import bootstrap
+    from zorgtafel.kernel.registry import definition
+    from zorgtafel.testing.services import settings_for, shared_policy_engine
+
+    Keys(tmp_path)
+    settings = settings_for(service, tmp_path, "127.0.0.1:1")
+    app = bootstrap(settings, definition(service), policy=shared_policy_engine(settings.policy_dir))
+    try:
+        registered = set(app.grpc_service_names)
+    finally:  # the parts a start would have started, released without the start
+        app.server.stop(None)
+        if app.access_log is not None:
+            app.access_log.close()
+        app.relay.stop()
+        app.broker_check.close()
+        app.engine.dispose()
+        app.tracer_provider.shutdown()
+        app.ops._server.server_close()  # bound, never served (its stop waits for a serve)
+    assert set(reports(service).services) == registered
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_kernels_services_are_in_the_matrix(reports, service):
+    """Issues #14/#15: the access log and the subject data export every service serves are
+    cells of the matrix like the service's own RPCs."""
+    kernel = {name.split(".")[0] for name in reports(service).rpcs if "." in name}
+    assert kernel == {"AccessLogService", "SubjectDataService"}
 
 
 @pytest.mark.parametrize("service", SERVICES)

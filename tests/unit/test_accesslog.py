@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from zorgtafel.kernel.accesslog import merkle, store
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer, write_key_file
 from zorgtafel.kernel.accesslog.group import GroupCommitLog
-from zorgtafel.kernel.accesslog.records import FIELDS, AccessRecord, leaf_of_values
+from zorgtafel.kernel.accesslog.records import ROW_FIELDS, AccessRecord, leaf_of_values
 from zorgtafel.kernel.accesslog.verify import leaves_of
 from zorgtafel.kernel.events import EventRegistry
 from zorgtafel.kernel.schema import service_metadata
@@ -167,7 +167,7 @@ class Log:
         conn.execute(delete(self.t.log))
         rows = [(i + 1, *r[1:]) for i, r in enumerate(rows)]
         if rows:
-            conn.execute(insert(self.t.log), [dict(zip(FIELDS, r, strict=True)) for r in rows])
+            conn.execute(insert(self.t.log), [dict(zip(ROW_FIELDS, r, strict=True)) for r in rows])
         hashes = [merkle.leaf_hash(leaf_of_values(r)) for r in rows]
         acc = merkle.CompactRange()
         acc.extend(hashes)
@@ -240,7 +240,7 @@ def test_appended_records_are_numbered_signed_and_verify_intact(log):
 def _edit(rows, at):
     rows[at - 1] = tuple(
         "00000099000000000042" if name == "party" else v
-        for name, v in zip(FIELDS, rows[at - 1], strict=True)
+        for name, v in zip(ROW_FIELDS, rows[at - 1], strict=True)
     )
     return rows
 
@@ -252,7 +252,8 @@ def _delete(rows, at):
 
 def _insert(rows, at):
     forged = tuple(
-        f"forged-{name}" if name == "person" else v for name, v in zip(FIELDS, rows[0], strict=True)
+        f"forged-{name}" if name == "person" else v
+        for name, v in zip(ROW_FIELDS, rows[0], strict=True)
     )
     rows.insert(at - 1, forged)
     return rows

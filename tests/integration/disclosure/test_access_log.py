@@ -36,7 +36,7 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog import merkle
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
-from zorgtafel.kernel.accesslog.records import FIELDS, leaf_of_values
+from zorgtafel.kernel.accesslog.records import ROW_FIELDS, leaf_of_values
 
 pytestmark = pytest.mark.integration
 
@@ -91,7 +91,9 @@ def tampering(env):
 def rows_of(env) -> list[tuple]:
     t = env.tables["access_log"]
     with env.app.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(select(*[t.c[n] for n in FIELDS]).order_by(t.c.seq))]
+        return [
+            tuple(r) for r in conn.execute(select(*[t.c[n] for n in ROW_FIELDS]).order_by(t.c.seq))
+        ]
 
 
 def rewrite(env, rows: list[tuple], *, checkpoints: bool = True) -> None:
@@ -105,7 +107,7 @@ def rewrite(env, rows: list[tuple], *, checkpoints: bool = True) -> None:
     acc.extend(hashes)
     with env.app.engine.begin() as conn:
         conn.execute(delete(log))
-        conn.execute(insert(log), [dict(zip(FIELDS, r, strict=True)) for r in rows])
+        conn.execute(insert(log), [dict(zip(ROW_FIELDS, r, strict=True)) for r in rows])
         conn.execute(
             update(head).values(
                 size=acc.size,
@@ -136,7 +138,7 @@ def test_an_edited_record_is_named_by_verify_log_and_the_cli_even_with_every_has
     assert verify(env).intact
     rows = rows_of(env)
     victim = len(rows) - 1
-    edited = dict(zip(FIELDS, rows[victim - 1], strict=True), result="allowed", party=FARENT)
+    edited = dict(zip(ROW_FIELDS, rows[victim - 1], strict=True), result="allowed", party=FARENT)
     with tampering(env):
         rewrite(env, rows[: victim - 1] + [tuple(edited.values())] + rows[victim:])
         report = verify(env)
@@ -154,7 +156,7 @@ def _delete(rows, at):
 
 
 def _insert(rows, at):
-    forged = dict(zip(FIELDS, rows[at - 1], strict=True), person="someone-else")
+    forged = dict(zip(ROW_FIELDS, rows[at - 1], strict=True), person="someone-else")
     return rows[: at - 1] + [tuple(forged.values())] + rows[at - 1 :]
 
 
@@ -480,11 +482,27 @@ def test_subject_sees_who_saw_what_through_the_privacy_officer(env):
         (seen, CELLO, "allowed"),
         (info["decision_id"], FARENT, "denied"),
     }
-    # Oversight sees what concerns its own party: FARENT's officer its own people's attempt.
+    # Oversight sees what concerns its own party: FARENT's officer its own people's attempt, in
+    # the listing of its own party and without what the refusal withheld (whose item, which
+    # subject, which case); asked by the subject, nothing there concerns FARENT: the match
+    # itself would tell it the refused item was this subject's.
+    code, _ = denial(
+        lambda: env.stub.AccessLog(
+            pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(FARENT, "auditor")
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
     farent = env.stub.AccessLog(
-        pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(FARENT, "auditor")
+        pb.AccessLogRequest(party=FARENT), metadata=env.md(FARENT, "auditor")
     ).entries
-    assert [(e.decision_id, e.party) for e in farent] == [(info["decision_id"], FARENT)]
+    (attempt,) = [e for e in farent if e.decision_id == info["decision_id"]]
+    assert (attempt.party, attempt.result) == (FARENT, "denied")
+    assert (attempt.subject_pseudonym, attempt.provider, attempt.case_id, attempt.resource) == (
+        "",
+        "",
+        "",
+        "",
+    )
     code, info = denial(
         lambda: env.stub.AccessLog(
             pb.AccessLogRequest(subject_pseudonym=pseudonym), metadata=env.md(CELLO)

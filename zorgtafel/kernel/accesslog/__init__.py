@@ -5,7 +5,8 @@ consistency proofs.
 
 ``merkle``, ``records``, ``verify`` are pure; ``checkpoint`` signs and verifies (Ed25519);
 ``store`` is the database adapter (``add_access_log_tables(metadata)``); ``group`` batches the
-appends of concurrent requests into one transaction (group commit).
+appends of concurrent requests into one transaction (group commit); ``prune`` empties records
+past the log's retention period and keeps their leaf hashes, so the log still verifies.
 """
 
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer

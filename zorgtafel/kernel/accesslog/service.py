@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.kernel import callcontext
-from zorgtafel.kernel.accesslog import store
+from zorgtafel.kernel.accesslog import inputs, store
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer
 from zorgtafel.kernel.accesslog.group import GroupCommitLog, LogClosed
 from zorgtafel.kernel.accesslog.records import AccessRecord
@@ -40,6 +40,7 @@ from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+from zorgtafel.policy.decision import digest_of
 
 log = get_logger(__name__)
 MAX_QUERY = store.MAX_QUERY
@@ -166,10 +167,26 @@ class Look:
     provider: str = ""
     recipient: str = ""
     decision: Any = None  # the handler's deciding ``Decision`` (id, revision, input digest)
+    # Every decision the policy gate gave while serving this read, by id (``noted``): a refusal
+    # names only its decision id, and its record keeps that decision's input (#17).
+    decisions: dict[str, Any] = field(default_factory=dict)
 
 
 _look: ContextVar[Look | None] = ContextVar("zorgtafel_look", default=None)
-_LOOK_FIELDS = frozenset(f for f in Look.__dataclass_fields__)
+_LOOK_FIELDS = frozenset(f for f in Look.__dataclass_fields__) - {"decisions"}
+MAX_NOTED = 64  # decisions one read keeps at hand (a listing decides per entry)
+
+
+def noted(decision: Any) -> None:
+    """The policy gate's note of a decision it gave; kept only while a logged read is served
+    (the look ends with the call), so no input outlives its call."""
+    look = _look.get()
+    decision_id = getattr(decision, "decision_id", "")
+    if look is None or not decision_id:
+        return
+    if len(look.decisions) >= MAX_NOTED:
+        look.decisions.pop(next(iter(look.decisions)))
+    look.decisions[decision_id] = decision
 
 
 def saw(**about: Any) -> None:
@@ -299,6 +316,8 @@ class ServiceAccessLog:
         decision_id: str = "",
         policy_revision: str = "",
         ctx: callcontext.CallContext | None = None,
+        decision_input: str = "",
+        input_digest: str = "",
     ) -> AccessRecord:
         """One record in the NEN 7513 shape; the RPC, trace and span from the call being
         served (``ctx``, else the interceptor's context of this thread), identifiers only."""
@@ -326,9 +345,10 @@ class ServiceAccessLog:
             span_id=ctx.span_id if ctx else "",
             recipient=recipient or caller.party,
             # bare SHA-256 hex (the column's 64 characters), without the engine's tag
-            input_digest=(decision.input_digest if decision is not None else "").removeprefix(
-                "sha256:"
-            ),
+            input_digest=(
+                input_digest or (decision.input_digest if decision is not None else "")
+            ).removeprefix("sha256:"),
+            decision_input=decision_input or inputs.of_decision(decision),
         )
 
     def look(
@@ -341,6 +361,13 @@ class ServiceAccessLog:
         deciding decision is the handler's when it named one, else the call's authz decision."""
         p = ctx.principal
         decision = look.decision
+        # The decision the record keeps the input of: the refusing one (noted by the gate), the
+        # handler's, else the call's authz decision.
+        deciding = look.decisions.get(denied.decision_id) if denied is not None else decision
+        kept, authz_digest = "", ""
+        if deciding is None and denied is None and ctx.authz_input_json:
+            kept = inputs.recorded_input("zorgtafel.authz", ctx.authz_input_json)
+            authz_digest = digest_of(ctx.authz_input_json)
         self.append(
             [
                 self.record(
@@ -354,7 +381,7 @@ class ServiceAccessLog:
                     provider=look.provider,
                     recipient=look.recipient,
                     reasons=denied.reasons if denied is not None else (),
-                    decision=decision if denied is None else None,
+                    decision=deciding,
                     decision_id=(
                         denied.decision_id
                         if denied is not None
@@ -365,6 +392,8 @@ class ServiceAccessLog:
                         if denied is not None
                         else ("" if decision is not None else ctx.policy_revision)
                     ),
+                    decision_input=kept,
+                    input_digest=authz_digest,
                 )
             ]
         )
@@ -393,6 +422,12 @@ class ServiceAccessLog:
                     trace_id=refused.trace_id,
                     span_id=refused.span_id,
                     recipient=caller.party,
+                    input_digest=(
+                        digest_of(refused.input_json).removeprefix("sha256:")
+                        if refused.input_json
+                        else ""
+                    ),
+                    decision_input=inputs.recorded_input("zorgtafel.authz", refused.input_json),
                 )
             ]
         )

@@ -3,7 +3,8 @@ looks at a subject, a case or by a party, and the newest signed checkpoint. Who 
 records is the same question as in disclosure's AccessLog, asked of the same policy
 (``zorgtafel.disclosure.control``, operation ``query_access_log``): a privacy officer or auditor
 sees the records that concern its own party as controller (its people read, or it provided or
-received what was read). The kernel logs every ListAccess call as a read (reading the log is
+received what was read); of its people's refused attempts only the attempt, and only in a
+listing of its own party's looks (``oversight.concerned_parties``, ``as_seen_by``). The kernel logs every ListAccess call as a read (reading the log is
 logged)."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
-from zorgtafel.kernel.accesslog.oversight import record_parties, restricted_to
+from zorgtafel.kernel.accesslog.oversight import as_seen_by, concerned_parties, restricted_to
 from zorgtafel.kernel.accesslog.service import reader, saw
 from zorgtafel.kernel.accesslog.wire import checkpoint_in, checkpoint_out, log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current_caller
@@ -70,7 +71,7 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         with self._uow_factory() as uow:
             log = reader(uow)
             records = log.latest(by, value, MAX_RECORDS)
-            concerned = sorted(set().union(*(record_parties(r) for r in records)))
+            concerned = sorted(set().union(*(concerned_parties(r, by) for r in records)))
             decision = self._policy.require(
                 CONTROL_POLICY,
                 {
@@ -86,7 +87,13 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
             )
             saw(decision=decision)
             party = restricted_to(decision.obligations)
-            shown = [r for r in records if party is None or party in record_parties(r)]
+            # A refused attempt shows its party only the attempt (issue #13: an uninvolved
+            # party's oversight learns nothing of a resource its person was refused).
+            shown = [
+                as_seen_by(r, party)
+                for r in records
+                if party is None or party in concerned_parties(r, by)
+            ]
             chunk, token = page(shown, request)
             if request.include_proof:
                 chunk = [

@@ -6,6 +6,9 @@ size, the tree's compact range, root), locked once per *batch*: ``SELECT ... FOR
 PostgreSQL, the head UPDATE as the transaction's first write on SQLite. Within a process the
 group committer (``group.py``) makes concurrent requests share that batch, so they do not queue
 on the lock one by one.
+
+A pruned record (``prune.py``) is hashed by the leaf hash it kept, on both paths (Python and
+PostgreSQL's ``_pg_leaf``), and only while its content is gone (``records.is_emptied``).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     case,
     cast,
+    false,
     func,
     insert,
     literal,
@@ -45,7 +50,12 @@ from zorgtafel.kernel.accesslog import merkle
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, Signer
 from zorgtafel.kernel.accesslog.records import (
     FIELDS,
+    INPUT_FIELD,
     LEAF_VERSION,
+    LEAF_VERSION_2,
+    PRUNED_FIELDS,
+    PRUNED_LEAF,
+    ROW_FIELDS,
     SEPARATOR,
     AccessRecord,
     leaf_of_row,
@@ -55,7 +65,7 @@ from zorgtafel.kernel.accesslog.records import (
 from zorgtafel.kernel.accesslog.verify import (
     StoredCheckpoint,
     VerifyReport,
-    leaves_of,
+    hashes_of,
     verify_log,
 )
 from zorgtafel.kernel.types import UtcDateTime
@@ -99,6 +109,12 @@ def add_access_log_tables(metadata: MetaData) -> dict[str, Table]:
         Column("recipient", String(64), nullable=False),
         Column("emergency", Boolean, nullable=False),
         Column("input_digest", String(64), nullable=False),
+        # The decision's input for replay (records.py): pseudonymous canonical JSON, "" when
+        # none was kept; under the log's retention like every other field.
+        Column("decision_input", Text, nullable=False, server_default=""),
+        # The leaf hash (32 bytes) of a record pruned at the end of its retention period, whose
+        # other fields were emptied (prune.py); NULL while the record is whole.
+        Column(PRUNED_LEAF, LargeBinary, nullable=True),
     )
     Index("ix_access_log_subject", log.c.subject_pseudonym, log.c.seq)
     Index("ix_access_log_provider", log.c.provider, log.c.seq)
@@ -139,7 +155,8 @@ class LogTables:
         return cls(t["access_log"], t["access_log_head"], t["access_log_checkpoints"])
 
     def columns(self) -> list[Column[Any]]:
-        return [self.log.c[name] for name in FIELDS]
+        """The stored fields in ``ROW_FIELDS`` order (the leaf's, then the decision input)."""
+        return [self.log.c[name] for name in ROW_FIELDS]
 
 
 @dataclass(frozen=True)
@@ -271,12 +288,23 @@ def iter_values(
         last = rows[-1][0]
 
 
+def _pg_pruned(t: LogTables) -> ColumnElement[bool]:
+    """A pruned record as PostgreSQL sees it, exactly ``records.is_emptied`` with a kept hash:
+    the kept hash never stands in for content that is still there."""
+    c = t.log.c
+    return and_(
+        c[PRUNED_LEAF].is_not(None),
+        *(c[n] == false() if n == "emergency" else c[n] == literal("") for n in PRUNED_FIELDS),
+    )
+
+
 def _pg_leaf(t: LogTables) -> ColumnElement[Any]:
     """The leaf hash as a PostgreSQL expression, exactly ``records.leaf_of_values``'s encoding
-    (tests compare the two on Unicode, separators and both booleans)."""
+    (tests compare the two on Unicode, separators and both booleans); a pruned record's kept
+    hash."""
     c = t.log.c
     parts: list[ColumnElement[Any]] = []
-    for name in FIELDS:
+    for name in ROW_FIELDS:
         col = c[name]
         if name == "seq":
             parts.append(cast(col, Text))
@@ -289,25 +317,31 @@ def _pg_leaf(t: LogTables) -> ColumnElement[Any]:
             parts.append(case((col, literal("1")), else_=literal("0")))
         else:
             parts.append(col)
-    joined = func.concat_ws(literal(SEPARATOR), *parts)
-    return func.sha256(
-        literal(b"\x00", LargeBinary).op("||")(
-            func.convert_to(literal(LEAF_VERSION).op("||")(joined), literal("UTF8"))
-        )
+    v1 = literal(LEAF_VERSION).op("||")(func.concat_ws(literal(SEPARATOR), *parts[: len(FIELDS)]))
+    v2 = literal(LEAF_VERSION_2).op("||")(func.concat_ws(literal(SEPARATOR), *parts))
+    # A kept decision input makes a version 2 leaf (records.leaf_of_values).
+    text = case((c[INPUT_FIELD] == literal(""), v1), else_=v2)
+    content = func.sha256(
+        literal(b"\x00", LargeBinary).op("||")(func.convert_to(text, literal("UTF8")))
     )
+    return case((_pg_pruned(t), c[PRUNED_LEAF]), else_=content)
 
 
 PG_GROUP = 2048  # leaf hashes per result row
 PG_CHUNK = 16384  # records per query; two queries run at once, one per connection
 
 
-def _pg_chunk(engine: Engine, t: LogTables, lo: int, hi: int) -> list[tuple[int, bytes]]:
-    """(seq, leaf hash) of records lo < seq <= hi, hashed by PostgreSQL and returned 2048 to a
-    row: verification is not bound by decoding rows in Python."""
+Hashed = tuple[int, bytes, bool]  # (seq, leaf hash, pruned)
+
+
+def _pg_chunk(engine: Engine, t: LogTables, lo: int, hi: int) -> list[Hashed]:
+    """(seq, leaf hash, pruned) of records lo < seq <= hi, hashed by PostgreSQL and returned
+    2048 to a row: verification is not bound by decoding rows in Python."""
     c = t.log.c
     group = ((c.seq - 1) / PG_GROUP).label("g")
     leaf = _pg_leaf(t)
-    out: list[tuple[int, bytes]] = []
+    flag = case((_pg_pruned(t), literal("1")), else_=literal("0"))
+    out: list[Hashed] = []
     with engine.connect() as conn:
         rows = conn.execute(
             select(
@@ -316,20 +350,25 @@ def _pg_chunk(engine: Engine, t: LogTables, lo: int, hi: int) -> list[tuple[int,
                 func.min(c.seq),
                 func.max(c.seq),
                 func.string_agg(leaf, aggregate_order_by(literal(b"", LargeBinary), c.seq)),
+                func.string_agg(flag, aggregate_order_by(literal(""), c.seq)),
             )
             .where(c.seq > lo, c.seq <= hi)
             .group_by(group)
             .order_by(group)
         ).all()
-        for _, count, first, last, blob in rows:
+        for _, count, first, last, blob, flags in rows:
             if count == last - first + 1:
                 blob = bytes(blob)
-                out.extend((first + i, blob[32 * i : 32 * i + 32]) for i in range(count))
+                out.extend(
+                    (first + i, blob[32 * i : 32 * i + 32], flags[i] == "1") for i in range(count)
+                )
             else:  # a gap or a stranger seq: one row each, so the verifier sees exactly which
                 out.extend(
-                    (int(seq), bytes(h))
-                    for seq, h in conn.execute(
-                        select(c.seq, leaf).where(c.seq >= first, c.seq <= last).order_by(c.seq)
+                    (int(seq), bytes(h), flag == "1")
+                    for seq, h, flag in conn.execute(
+                        select(c.seq, leaf, flag)
+                        .where(c.seq >= first, c.seq <= last)
+                        .order_by(c.seq)
                     ).all()
                 )
     return out
@@ -337,8 +376,8 @@ def _pg_chunk(engine: Engine, t: LogTables, lo: int, hi: int) -> list[tuple[int,
 
 def _pg_leaf_hashes(
     conn: Connection, t: LogTables, *, start: int, stop: int | None
-) -> Iterator[tuple[int, bytes]]:
-    """(seq, leaf hash) computed by PostgreSQL, two chunks at a time on two connections (the
+) -> Iterator[Hashed]:
+    """(seq, leaf hash, pruned) computed by PostgreSQL, two chunks at a time on two connections (the
     server's processes hash in parallel while this one builds the tree). Trusting the server to
     hash what it holds is no more trust than trusting it to return what it holds; the signed
     roots decide either way."""
@@ -358,6 +397,38 @@ def _pg_leaf_hashes(
             yield from chunk
 
 
+def _iter_hash_rows(
+    conn: Connection, t: LogTables, *, start: int, stop: int | None, batch: int
+) -> Iterator[Sequence[Any]]:
+    """Rows as ``ROW_FIELDS`` values followed by the kept hash, ascending seq."""
+    cols = [*t.columns(), t.log.c[PRUNED_LEAF]]
+    last = start
+    while True:
+        q = select(*cols).where(t.log.c.seq > last)
+        if stop is not None:
+            q = q.where(t.log.c.seq <= stop)
+        rows = conn.execute(q.order_by(t.log.c.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def hashed_records(
+    conn: Connection,
+    t: LogTables,
+    *,
+    start: int = 0,
+    stop: int | None = None,
+    batch: int = 20000,
+) -> Iterator[Hashed]:
+    """(seq, leaf hash, pruned) of records ``start`` < seq <= ``stop``: recomputed from their
+    fields, or the kept hash of a pruned record."""
+    if conn.dialect.name == "postgresql":
+        return _pg_leaf_hashes(conn, t, start=start, stop=stop)
+    return hashes_of(_iter_hash_rows(conn, t, start=start, stop=stop, batch=batch))
+
+
 def hashed_leaves(
     conn: Connection,
     t: LogTables,
@@ -366,10 +437,8 @@ def hashed_leaves(
     stop: int | None = None,
     batch: int = 20000,
 ) -> Iterator[tuple[int, bytes]]:
-    """(seq, leaf hash) of records ``start`` < seq <= ``stop``, recomputed from their fields."""
-    if conn.dialect.name == "postgresql":
-        return _pg_leaf_hashes(conn, t, start=start, stop=stop)
-    return leaves_of(iter_values(conn, t, start=start, stop=stop, batch=batch))
+    """(seq, leaf hash) of records ``start`` < seq <= ``stop`` (``hashed_records``)."""
+    return ((seq, h) for seq, h, _ in hashed_records(conn, t, start=start, stop=stop, batch=batch))
 
 
 def _stored_checkpoint(row: Row[Any], log_id: str) -> StoredCheckpoint:
@@ -419,7 +488,7 @@ def verify(
     size = head_size(conn, t)
     top = max([size or 0] + [sc.checkpoint.size for sc in checkpoints])
     return verify_log(
-        hashed_leaves(conn, t, stop=top),
+        hashed_records(conn, t, stop=top),
         checkpoints,
         keys,
         log_id=log_id,
@@ -434,22 +503,24 @@ def leaf_hashes(conn: Connection, t: LogTables, size: int, *, start: int = 0) ->
 
 
 def record_of(values: Sequence[Any]) -> dict[str, Any]:
-    rec = dict(zip(FIELDS, values, strict=True))
+    names = ROW_FIELDS if len(values) == len(ROW_FIELDS) else FIELDS
+    rec = dict(zip(names, values, strict=True))
     rec["reasons"] = json.loads(rec["reasons"]) if rec["reasons"] else []
     return rec
 
 
 def inclusion(conn: Connection, t: LogTables, seq: int, log_id: str) -> InclusionProof | None:
     """The proof that record ``seq`` is in the tree of the newest checkpoint; None when no
-    checkpoint covers it yet. The path comes from the records as stored: a record changed
-    since it was signed yields a proof that fails against the signed root, as it should."""
+    checkpoint covers it yet, or the record was pruned (there is no record left to prove). The
+    path comes from the records as stored: a record changed since it was signed yields a proof
+    that fails against the signed root, as it should."""
     cp = latest_checkpoint(conn, t, log_id, at_least=seq)
     if cp is None:
         return None
-    hashes = leaf_hashes(conn, t, cp.size)
     values = next(iter_values(conn, t, start=seq - 1, stop=seq), None)
-    if values is None:
+    if values is None or _is_pruned(conn, t, seq):
         return None
+    hashes = leaf_hashes(conn, t, cp.size)
     return InclusionProof(
         record_of(values),
         leaf_of_values(values),
@@ -457,6 +528,11 @@ def inclusion(conn: Connection, t: LogTables, seq: int, log_id: str) -> Inclusio
         cp,
         merkle.inclusion_proof(seq - 1, hashes),
     )
+
+
+def _is_pruned(conn: Connection, t: LogTables, seq: int) -> bool:
+    kept = conn.execute(select(t.log.c[PRUNED_LEAF]).where(t.log.c.seq == seq)).scalar()
+    return kept is not None
 
 
 def consistency(conn: Connection, t: LogTables, first: int, second: int) -> list[bytes]:
@@ -472,7 +548,10 @@ def latest(
         raise ValueError(f"no access-log filter {by!r}")
     limit = MAX_QUERY if limit <= 0 else min(limit, MAX_QUERY)
     rows = session.execute(
-        select(*t.columns()).where(t.log.c[by] == value).order_by(t.log.c.seq.desc()).limit(limit)
+        select(*t.columns())
+        .where(t.log.c[by] == value, t.log.c[PRUNED_LEAF].is_(None))
+        .order_by(t.log.c.seq.desc())
+        .limit(limit)
     ).all()
     return [record_of(r) for r in rows]
 
@@ -480,7 +559,7 @@ def latest(
 def of_subject(session: Session, t: LogTables, subject_pseudonym: str) -> list[dict[str, Any]]:
     rows = session.execute(
         select(*t.columns())
-        .where(t.log.c.subject_pseudonym == subject_pseudonym)
+        .where(t.log.c.subject_pseudonym == subject_pseudonym, t.log.c[PRUNED_LEAF].is_(None))
         .order_by(t.log.c.seq)
     ).all()
     return [record_of(r) for r in rows]

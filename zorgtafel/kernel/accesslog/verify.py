@@ -11,6 +11,11 @@ stores the published ones) and passed in as ``trusted``.
 Each stored checkpoint carries the leaf hashes of the records it added (``batch``). When they
 reproduce the signed root they are authentic, and comparing them with the recomputed leaves names
 the first bad record exactly; the authentic tree then continues, so later damage is found too.
+
+A pruned record (its retention period over, ``prune.py``) enters the tree with the leaf hash it
+had, kept when its content was emptied: it is counted and its range reported as pruned, never as
+tampering. Its kept hash is vouched for like any leaf: one altered no longer reproduces the
+signed roots.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, verified_by
 from zorgtafel.kernel.accesslog.merkle import CompactRange, leaf_hash
-from zorgtafel.kernel.accesslog.records import leaf_of_values
+from zorgtafel.kernel.accesslog.records import is_emptied, leaf_of_values
 
 MAX_PROBLEMS = 50
 
@@ -42,6 +47,15 @@ class VerifyReport:
     signed_size: int = 0  # records covered by a valid signed checkpoint
     unsigned_records: int = 0  # records after the last checkpoint (not yet tamper-evident)
     root: bytes = b""
+    pruned: int = 0  # records whose content went at the end of their retention period
+    pruned_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) seqs
+
+    def note_pruned(self, seq: int) -> None:
+        self.pruned += 1
+        if self.pruned_ranges and self.pruned_ranges[-1][1] == seq - 1:
+            self.pruned_ranges[-1] = (self.pruned_ranges[-1][0], seq)
+        elif len(self.pruned_ranges) < MAX_PROBLEMS:
+            self.pruned_ranges.append((seq, seq))
 
     def bad(self, seq: int, text: str) -> None:
         self.intact = False
@@ -61,8 +75,19 @@ def leaves_of(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, bytes]]:
         yield values[0], leaf_hash(leaf_of_values(values))
 
 
+def hashes_of(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, bytes, bool]]:
+    """(seq, leaf hash, pruned) of rows given as values in ``records.ROW_FIELDS`` order followed
+    by the kept hash (``pruned_leaf``): the kept hash only when the content is gone."""
+    for values in rows:
+        kept = values[-1]
+        if kept is not None and is_emptied(values):
+            yield values[0], bytes(kept), True
+        else:
+            yield values[0], leaf_hash(leaf_of_values(values[:-1])), False
+
+
 def verify_log(
-    hashed: Iterable[tuple[int, bytes]],
+    hashed: Iterable[tuple[int, bytes] | tuple[int, bytes, bool]],
     checkpoints: Iterable[StoredCheckpoint],
     keys: Sequence[PublicKey],
     *,
@@ -70,9 +95,9 @@ def verify_log(
     trusted: Iterable[Checkpoint] = (),
     head_size: int | None = None,
 ) -> VerifyReport:
-    """Verify the records, as (seq, leaf hash recomputed from their fields) in ascending seq
-    (``leaves_of``), against the
-    stored ``checkpoints`` and the ``trusted`` ones from elsewhere, signed by one of ``keys``."""
+    """Verify the records, as (seq, leaf hash recomputed from their fields[, pruned]) in
+    ascending seq (``leaves_of``, ``hashes_of``), against the stored ``checkpoints`` and the
+    ``trusted`` ones from elsewhere, signed by one of ``keys``."""
     report = VerifyReport()
     by_size: dict[int, StoredCheckpoint] = {}
     forged: list[int] = []
@@ -104,7 +129,9 @@ def verify_log(
     segment: list[bytes] = []  # recomputed leaf hashes since the last checkpoint
     next_cp = 0
     expected = 1
-    for seq, h in hashed:
+    for seq, h, *pruned in hashed:
+        if pruned and pruned[0]:
+            report.note_pruned(seq)
         if seq != expected:
             report.bad(min(seq, expected), f"record {expected} is missing or out of place")
             expected = seq

@@ -75,6 +75,8 @@ def verify_out(report: VerifyReport, latest: Checkpoint | None) -> pb.VerifyLogR
         signed_size=report.signed_size,
         unsigned_records=report.unsigned_records,
         checkpoints_checked=report.checkpoints_checked,
+        pruned_records=report.pruned,
+        pruned=[pb.PrunedRange(first=a, last=b) for a, b in report.pruned_ranges],
     )
     if latest is not None:
         out.latest.CopyFrom(checkpoint_out(latest))

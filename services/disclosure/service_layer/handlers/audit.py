@@ -14,10 +14,11 @@ from services.disclosure.domain.decisions import (
     obligations_of,
 )
 from services.disclosure.domain.items import is_item_id
-from services.disclosure.domain.oversight import record_parties, restricted_to, review_parties
+from services.disclosure.domain.oversight import restricted_to, review_parties
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
+from zorgtafel.kernel.accesslog.oversight import as_seen_by, concerned_parties
 from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.accesslog.verify import VerifyReport
@@ -71,7 +72,11 @@ def query_access_log(
         records = uow.access_log.of_decision(cmd.value)
     else:
         records = uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
-    concerned = sorted(set().union(*(record_parties(r) for r in records)))
+    # A refused attempt concerns the controller, and its reader's party only when that party
+    # lists its own people's looks: never by subject or decision, where the match itself would
+    # tell it what the refusal withheld (kernel oversight, the same rule in every service).
+    by = "party" if cmd.by == "party" else cmd.by
+    concerned = sorted(set().union(*(concerned_parties(r, by) for r in records)))
     decision = deps.policy.require(
         CONTROL_POLICY,
         control_input(
@@ -84,9 +89,12 @@ def query_access_log(
         ),
     )
     saw(decision=decision)
-    # Oversight of another party's records sees only the records naming its own party.
+    # Oversight of another party's records sees only the records concerning its own party,
+    # and of its people's refused attempts only the attempt.
     party = restricted_to(obligations_of(decision.obligations))
-    shown = [r for r in records if party is None or party in record_parties(r)]
+    shown = [
+        as_seen_by(r, party) for r in records if party is None or party in concerned_parties(r, by)
+    ]
     if cmd.include_proof:
         # A party's proof that a record of its own reads is in the log: checked by the party
         # with the service's public key alone (records not yet under a checkpoint get none).

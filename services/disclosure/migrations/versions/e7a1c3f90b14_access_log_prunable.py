@@ -1,0 +1,21 @@
+"""access log prunable at the end of its retention period (kept leaf hash)
+
+Revision ID: e7a1c3f90b14
+Revises: e5a90c3b7d12
+Create Date: 2026-12-02 10:50:00.000000
+"""
+
+from zorgtafel.kernel.alembic import access_log_v3
+
+revision = "e7a1c3f90b14"
+down_revision = "e5a90c3b7d12"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    access_log_v3.upgrade()
+
+
+def downgrade() -> None:
+    access_log_v3.downgrade()
