@@ -1,19 +1,21 @@
 """Governance's composition: what its handlers depend on (``Deps``, built once here) and the parts
-the kernel runs (``build``): the servicer, consumed events, the withdrawal timer, seeding, the
-OPA bundle route, the production policy-revision check and governance's own party status."""
+the kernel runs (``build``): the servicer, consumed events, the withdrawal timer, seeding (with the
+release's baseline policy bundle), the signed OPA bundle route, the production policy-revision check and governance's own party status."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from services.governance.adapters import orm
-from services.governance.adapters.bundles import bundle_revision
+from services.governance.adapters.bundles import bundle_revision, strict_check
 from services.governance.adapters.logkeys import public_keys
+from services.governance.adapters.signer import BundleSigner
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.events import REGISTRY
 from services.governance.service_layer.deps import Deps
 from services.governance.settings import GovernanceSettings
 from zorgtafel.kernel.service import Platform, ServiceDefinition, ServiceParts
+from zorgtafel.policy.bundle import build_bytes
 
 __all__ = ["Deps", "build", "make_deps"]
 
@@ -23,6 +25,7 @@ def make_deps(platform: Platform) -> Deps:
         policy=platform.policy,
         settings=GovernanceSettings.from_settings(platform.settings),
         bundle_revision=bundle_revision,
+        check_bundle=strict_check,
         log_keys=public_keys(platform.settings),
     )
 
@@ -38,16 +41,25 @@ def build(platform: Platform) -> ServiceParts:
         routes,
     )
     from services.governance.service_layer import seeding
+    from services.governance.service_layer import subject_data as governance_subject_data
     from services.governance.service_layer.handlers import membership, parties
     from zorgtafel.generated.governance.v1 import governance_pb2_grpc
     from zorgtafel.kernel.service import GrpcService, Periodic
+    from zorgtafel.kernel.subjectdata import servicer as subject_data
 
     deps = make_deps(platform)
     uow_factory = platform.uow_factory
 
+    signer = BundleSigner.from_settings(platform.settings)
+
     def seed() -> None:
         seeding.seed_parties(uow_factory, covenant_parties())
         seeding.seed_seats(uow_factory, covenant_bodies())
+        # The release's baseline: the policies shipped with this build (one source of truth,
+        # built reproducibly, so every replica records the same revision).
+        seeding.seed_baseline(
+            uow_factory, lambda: build_bytes(platform.settings.policy_dir), deps.now
+        )
 
     def apply_due_withdrawals() -> None:
         """Withdrawals take effect when the amendment does (art. 21.3): at start-up and on a
@@ -72,11 +84,15 @@ def build(platform: Platform) -> ServiceParts:
                 governance_pb2_grpc.add_GovernanceServiceServicer_to_server,
                 GovernanceServicer(uow_factory, deps),
             ),
+            # Issue #14: asked for the subject access report, governance says it holds nothing.
+            subject_data.grpc_service(platform, governance_subject_data.export),
         ),
         consumes=consumes(deps),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
         on_start=(seed, apply_due_withdrawals),
-        ops_routes=routes(bundle_routes(uow_factory), checkpoint_metrics_route(deps.alerts)),
+        ops_routes=routes(
+            bundle_routes(uow_factory, signer), checkpoint_metrics_route(deps.alerts)
+        ),
         party_status=party_status,
         health_checks=health_checks,
         reads=READS,

@@ -16,7 +16,14 @@ CASEWORK = "/zorgtafel.casework.v1.CaseworkService/"
 
 def relayed(inp: dict) -> dict:
     """The same call relayed by a suite service with the person's token (art. 12.2f)."""
-    return {**inp, "principal": {**inp["principal"], "authenticated_by": "mtls_relay"}}
+    return {
+        **inp,
+        "principal": {
+            **inp["principal"],
+            "authenticated_by": "mtls_relay",
+            "relayed_by": "casework",
+        },
+    }
 
 
 AUTHZ_CASES = [

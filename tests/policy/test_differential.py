@@ -33,7 +33,11 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         cases.authz("/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure", "caseworker"),
         {  # relayed by a suite service (art. 12.2f): served for the pre-read's request only
             "method": "/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure",
-            "principal": {**cases.principal("caseworker"), "authenticated_by": "mtls_relay"},
+            "principal": {
+                **cases.principal("caseworker"),
+                "authenticated_by": "mtls_relay",
+                "relayed_by": "casework",
+            },
         },
     ],
     "zorgtafel.disclosure": [

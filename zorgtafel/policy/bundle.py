@@ -13,8 +13,10 @@ import io
 import json
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from zorgtafel.policy import sources
+from zorgtafel.policy.errors import PolicyError
 
 ROOTS = [sources.DATA_ROOT]
 
@@ -43,17 +45,11 @@ def revision_of(policy_dir: Path) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def build_bundle(policy_dir: Path, out_path: Path) -> str:
-    """Write an OPA bundle (``.manifest`` + rules + data) to ``out_path``; return its revision."""
-    policy_dir = Path(policy_dir)
-    revision = revision_of(policy_dir)
-    manifest = json.dumps({"revision": revision, "roots": ROOTS}, sort_keys=True).encode("utf-8")
-    entries = [(".manifest", manifest)] + [
-        ("/" + name, content) for name, content in _bundle_files(policy_dir)
-    ]
+def pack(files: list[tuple[str, bytes]]) -> bytes:
+    """A reproducible ``.tar.gz`` of ``files`` (names without a leading ``/``), in that order."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for name, content in entries:
+        for name, content in files:
             info = tarfile.TarInfo(name.lstrip("/"))
             info.size = len(content)
             info.mtime = _MTIME
@@ -61,12 +57,98 @@ def build_bundle(policy_dir: Path, out_path: Path) -> str:
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             tar.addfile(info, io.BytesIO(content))
+    out = io.BytesIO()
+    # gzip with mtime=0 and no file name: the header is the same on every build.
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=_MTIME, filename="") as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()
+
+
+def build_bytes(policy_dir: Path) -> tuple[str, bytes]:
+    """The OPA bundle (``.manifest`` + rules + data) of ``policy_dir`` and its revision."""
+    policy_dir = Path(policy_dir)
+    revision = revision_of(policy_dir)
+    manifest = json.dumps({"revision": revision, "roots": ROOTS}, sort_keys=True).encode("utf-8")
+    return revision, pack([(".manifest", manifest), *_bundle_files(policy_dir)])
+
+
+def build_bundle(policy_dir: Path, out_path: Path) -> str:
+    """Write an OPA bundle (``.manifest`` + rules + data) to ``out_path``; return its revision."""
+    revision, data = build_bytes(policy_dir)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    # gzip with mtime=0 and no file name: the header is the same on every build.
-    with (
-        open(out_path, "wb") as handle,
-        gzip.GzipFile(fileobj=handle, mode="wb", mtime=_MTIME, filename="") as gz,
-    ):
-        gz.write(raw.getvalue())
+    out_path.write_bytes(data)
     return revision
+
+
+# A bundle read from the network is input: bounded, regular files only, never extracted to disk.
+MAX_BUNDLE_BYTES = 3 * 1024 * 1024
+MAX_UNPACKED_BYTES = 4 * MAX_BUNDLE_BYTES
+MAX_MEMBERS = 2000
+
+
+def read_files(data: bytes) -> list[tuple[str, bytes]]:
+    """A bundle's files as ``(name without leading "/", content)``; ``PolicyError`` if it is no
+    bounded gzipped tar of regular files."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise PolicyError(f"bundle larger than {MAX_BUNDLE_BYTES} bytes")
+    files: list[tuple[str, bytes]] = []
+    total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            for count, member in enumerate(tar, start=1):
+                if count > MAX_MEMBERS:
+                    raise PolicyError("bundle has too many files")
+                if member.isdir():
+                    continue
+                if not member.isfile():
+                    raise PolicyError("bundle holds something that is not a regular file")
+                total += member.size
+                if total > MAX_UNPACKED_BYTES:
+                    raise PolicyError("bundle unpacks to too much data")
+                name = member.name.lstrip("/").removeprefix("./")
+                if not name or ".." in name.split("/"):
+                    raise PolicyError("bundle holds a file with an unsafe name")
+                handle = tar.extractfile(member)
+                files.append((name, handle.read() if handle else b""))
+    except PolicyError:
+        raise
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        raise PolicyError("not a gzipped tar OPA bundle") from exc
+    names = [n for n, _ in files]
+    if len(set(names)) != len(names):
+        raise PolicyError("bundle holds a file twice")
+    return files
+
+
+def manifest_revision(files: list[tuple[str, bytes]]) -> str:
+    """The revision a bundle's ``.manifest`` declares (``PolicyError`` when it has none)."""
+    raw = dict(files).get(".manifest")
+    try:
+        revision = json.loads(raw).get("revision") if raw is not None else None
+    except (ValueError, AttributeError) as exc:
+        raise PolicyError("the bundle's .manifest is not JSON") from exc
+    if not isinstance(revision, str) or not revision:
+        raise PolicyError("the bundle's .manifest has no revision")
+    return revision
+
+
+def contents(files: list[tuple[str, bytes]]) -> tuple[list[sources.Module], dict[str, Any]]:
+    """What OPA activates from a bundle: its Rego modules (tests left out) and its data, each
+    ``data.json`` at the path of its directory (``zorgtafel/authz/data.json`` ->
+    ``data.zorgtafel.authz``)."""
+    modules: list[sources.Module] = []
+    document: dict[str, Any] = {}
+    for name, content in sorted(files):
+        if name.endswith(".rego") and not sources.is_test_file(name):
+            text = content.decode("utf-8")
+            modules.append(sources.Module(name=name, package=sources.package_of(text), text=text))
+        elif name.rsplit("/", 1)[-1] == "data.json":
+            node = document
+            for part in name.split("/")[:-1]:
+                node = node.setdefault(part, {})
+            try:
+                node.update(json.loads(content))
+            except (ValueError, TypeError) as exc:
+                raise PolicyError(f"{name} is not a JSON object") from exc
+    return modules, document

@@ -1,4 +1,4 @@
-"""``zorgtafel policy ...``: test, lint, explain, bundle, revision.
+"""``zorgtafel policy ...``: test, check, lint, coverage, mutation, explain, bundle, revision.
 
 ``register(subparsers)`` adds the ``policy`` command; each subcommand sets ``func(args) -> int``.
 """
@@ -25,13 +25,20 @@ def _test(args: argparse.Namespace) -> int:
 def _lint(args: argparse.Namespace) -> int:
     from zorgtafel.policy import lint
 
-    return lint.main([str(_policy_dir(args))])
+    return lint.main([str(_policy_dir(args))] + (["--rules"] if args.rules else []))
 
 
 def _explain(args: argparse.Namespace) -> int:
     from zorgtafel.policy.embedded import EmbeddedEngine
     from zorgtafel.policy.explain import explain
 
+    if args.decision_id:  # a logged decision, replayed (issue #17)
+        from zorgtafel.policy.loop import explain_decision
+
+        return explain_decision(args)
+    if not args.input:
+        print("give --input FILE (an input) or --decision-id ID (a logged decision)")
+        return 2
     try:
         document = json.loads(Path(args.input).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -49,11 +56,47 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
+    from zorgtafel.policy import check, testing
     from zorgtafel.policy.bundle import build_bundle
 
-    revision = build_bundle(_policy_dir(args), Path(args.out))
+    # A red check or a red test suite refuses the bundle: OPA would refuse it anyway, keep the
+    # old revision, and governance's readiness would wait for the new one forever.
+    directory = _policy_dir(args)
+    findings = check.check(directory)
+    for finding in findings:
+        print(finding.text())
+    if findings:
+        print(f"refused: {len(findings)} finding(s) of policy check; no bundle written")
+        return 1
+    results, _ = testing.run_tests(directory, testing.Options(regopy=False))
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        print(result.line())
+    if failed or not results:
+        print(f"refused: {testing.summary(results)} (policy test); no bundle written")
+        return 1
+    revision = build_bundle(directory, Path(args.out))
     print(f"wrote {args.out} revision {revision}")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from zorgtafel.policy import check
+
+    return check.main(_policy_dir(args))
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from zorgtafel.policy import coverage
+
+    return coverage.main(_policy_dir(args), args.min, args.per_rule, args.package)
+
+
+def _mutation(args: argparse.Namespace) -> int:
+    from zorgtafel.policy import mutation
+
+    files = tuple(args.files) if args.files else mutation.DECISION_DIRS
+    return mutation.main(_policy_dir(args), args.min, args.sample, files)
 
 
 def _revision(args: argparse.Namespace) -> int:
@@ -65,7 +108,8 @@ def _revision(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     policy = subparsers.add_parser(
-        "policy", help="policy tools: test, lint, explain, bundle, revision"
+        "policy",
+        help="policy tools: test, lint, explain, bundle, revision, impact, propose, adopt, status",
     )
     policy.add_argument(
         "--policy-dir",
@@ -81,16 +125,46 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     add_arguments(test)
     test.set_defaults(func=_test)
-    commands.add_parser("lint", help="syntax and style checks").set_defaults(func=_lint)
+    lint = commands.add_parser(
+        "lint", help="policy check plus the house and Regal-kind rules, each with its reason"
+    )
+    lint.add_argument("--rules", action="store_true", help="list the rules and their reasons")
+    lint.set_defaults(func=_lint)
+    commands.add_parser(
+        "check", help="compile strictly and evaluate every entry point on its schema's example"
+    ).set_defaults(func=_check)
+
+    from zorgtafel.policy import coverage, mutation
+
+    cover = commands.add_parser("coverage", help="line coverage per rule file (and rule)")
+    cover.add_argument(
+        "--min", type=float, default=None, help=f"gate, e.g. {coverage.DEFAULT_MIN:g}"
+    )
+    cover.add_argument("--per-rule", action="store_true", help="the lines no test reaches")
+    cover.add_argument("--package", default=None, help="only this policy package")
+    cover.set_defaults(func=_coverage)
+
+    mutate = commands.add_parser("mutation", help="mutation score of the decision policies")
+    mutate.add_argument(
+        "--min", type=float, default=None, help=f"gate, e.g. {mutation.DEFAULT_MIN:g}"
+    )
+    mutate.add_argument("--sample", type=int, default=None, help="only this many mutants")
+    mutate.add_argument(
+        "files", nargs="*", help="rule files or directories (default: the decision policies)"
+    )
+    mutate.set_defaults(func=_mutation)
 
     explain = commands.add_parser("explain", help="explain one decision for a privacy officer")
-    explain.add_argument("--input", required=True, help="JSON file with the policy input")
+    explain.add_argument("--input", default="", help="JSON file with the policy input")
     explain.add_argument(
         "--policy",
         default="disclosure",
         help="policy package, e.g. disclosure, authz (default: disclosure)",
     )
     explain.add_argument("--timeout", type=float, default=5.0, help=argparse.SUPPRESS)
+    from zorgtafel.policy import loop
+
+    loop.add_explain_arguments(explain)
     explain.set_defaults(func=_explain)
 
     bundle = commands.add_parser("bundle", help="write the OPA bundle .tar.gz")
@@ -100,3 +174,4 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     commands.add_parser("revision", help="print the bundle revision (content hash)").set_defaults(
         func=_revision
     )
+    loop.register(commands)  # impact, propose, adopt, status

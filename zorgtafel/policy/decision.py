@@ -14,11 +14,18 @@ UNDEFINED_REASON = "The policy gave no decision (undefined result): denied by de
 MALFORMED_REASON = "The policy returned a malformed decision: denied (fail closed)."
 
 
+def canonical_json(value: Any) -> str:
+    """The one spelling of an input as JSON (sorted keys, no spaces): what is digested and what
+    the access log keeps for replay."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def input_digest(value: Any) -> str:
     """sha256 over canonical JSON, so the access log can prove which facts were decided on."""
-    canonical = json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    return digest_of(canonical_json(value))
+
+
+def digest_of(canonical: str) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -41,6 +48,9 @@ class Decision:
     input_digest: str
     decided_at: datetime
     result: Mapping[str, Any] = field(default_factory=dict)
+    # The input as canonical JSON (what ``input_digest`` digests): the access log keeps it,
+    # with free text replaced by its digest, so a past decision can be replayed (#17).
+    input_json: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def deny(cls, policy: str, revision: str, input: Any, reason: str) -> "Decision":
@@ -96,6 +106,7 @@ class Decision:
         obligations: Iterable[Mapping[str, Any]],
         result: Mapping[str, Any],
     ) -> "Decision":
+        canonical = canonical_json(input)
         return cls(
             decision_id=str(uuid.uuid4()),
             policy=policy,
@@ -103,7 +114,8 @@ class Decision:
             allow=allow,
             reasons=tuple(reasons),
             obligations=tuple(_freeze(o) for o in obligations),
-            input_digest=input_digest(input),
+            input_digest=digest_of(canonical),
             decided_at=datetime.now(timezone.utc),
             result=_freeze(result),
+            input_json=canonical,
         )

@@ -16,6 +16,11 @@ the caller waits at most ``timeout_s``; past that the caller gets ``PolicyUnavai
 closed) while the stuck evaluation finishes in the background and its interpreter then goes
 back to the pool. ctypes releases the GIL during the call, so the waiting caller is not blocked.
 
+Production (``bundle_url``): no policy of its own; the bundle governance serves, loaded only
+when its signature verifies with governance's public key (``signing``), compiled aside and
+swapped in as a whole (``_Compiled``); a decision keeps the revision it started on. A bundle that
+does not verify or compile is refused and the active revision stays, as OPA does.
+
 Input: ``json.dumps(..., ensure_ascii=False)``. regopy does not decode ``\\u`` escapes in an
 input term, so ASCII-escaped JSON would hand the rules "Zo\\u00eb" instead of "Zoë".
 """
@@ -26,13 +31,20 @@ import concurrent.futures
 import json
 import queue
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+import structlog
 
 from zorgtafel.policy import bundle, sources
 from zorgtafel.policy.engine import BaseEngine, policy_path
-from zorgtafel.policy.entrypoints import entrypoints
+from zorgtafel.policy.entrypoints import Entrypoint, entrypoints
 from zorgtafel.policy.errors import PolicyError, PolicyUnavailable, rego_error_text
+
+log = structlog.get_logger(__name__)
 
 
 def input_json(value: Any) -> str:
@@ -78,8 +90,58 @@ class _Slot:
         return True, values[0]
 
 
+class _Compiled:
+    """One revision's modules and data, compiled: what the engine swaps as a whole."""
+
+    def __init__(
+        self,
+        revision: str,
+        modules: list[sources.Module],
+        data_json: str,
+        entrypoints: list[Entrypoint],
+        slots_per_package: int,
+    ):
+        self.revision = revision
+        self.modules = modules
+        self.data_json = data_json
+        self.slots_per_package = slots_per_package
+        self.slots: dict[str, queue.Queue[_Slot]] = {}
+        self.lock = threading.Lock()
+        # Compile every entrypoint now: a syntax error is a failure here, and no decision
+        # compiles inside its timeout (a busy machine would turn that into a fail-closed deny).
+        for package in dict.fromkeys(e.package for e in entrypoints):
+            queries = [e.query for e in entrypoints if e.package == package]
+            self.slots[package] = self.new_slots(package, queries)
+        if not entrypoints:  # no schemas (a test's policy dir): still refuse bad syntax
+            _Slot(self.modules, self.data_json)
+
+    def new_slots(self, package: str, queries: list[str]) -> queue.Queue[_Slot]:
+        modules = sources.closure(self.modules, [package])
+        slots: queue.Queue[_Slot] = queue.Queue()
+        for _ in range(self.slots_per_package):
+            slot = _Slot(modules, self.data_json)
+            for query in queries:
+                slot.compile(query)
+            slots.put(slot)
+        return slots
+
+    def package_slots(self, package: str) -> queue.Queue[_Slot]:
+        slots = self.slots.get(package)
+        if slots is None:
+            with self.lock:
+                slots = self.slots.get(package)
+                if slots is None:
+                    slots = self.new_slots(package, [])
+                    self.slots[package] = slots
+        return slots
+
+
 class EmbeddedEngine(BaseEngine):
-    revision: str  # the content hash of the policy directory, set once at start
+    """The policy directory compiled at start; or, with ``bundle_url`` (production), no policy of
+    its own: it loads the bundle governance serves, only when its signature verifies with
+    ``verification_key_pem``, polling like an OPA sidecar (``BundlePoller``) and swapping the
+    compiled revision as a whole; a bundle that does not verify or compile is refused and the
+    active revision stays (``refused`` says why). Not healthy until a bundle is active."""
 
     def __init__(
         self,
@@ -88,28 +150,33 @@ class EmbeddedEngine(BaseEngine):
         timeout_s: float = 0.5,
         workers: int = 4,
         slots_per_package: int = 1,
+        *,
+        bundle_url: str | None = None,
+        verification_key_pem: bytes | None = None,
+        key_id: str = "",
+        poll_interval_s: float = 10.0,
     ):
         self.policy_dir = Path(policy_dir)
         self.timeout_s = timeout_s
-        self.revision = bundle.revision_of(self.policy_dir)
-        self._modules = sources.modules(self.policy_dir)
-        self._data_json = json.dumps(
-            sources.merge(sources.data_document(self.policy_dir), data), ensure_ascii=False
-        )
+        self._data = data
         self._slots_per_package = max(1, slots_per_package)
-        self._slots: dict[str, queue.Queue[_Slot]] = {}
-        self._lock = threading.Lock()
         self._closed = False
         self._ready = False
+        self._compiled: _Compiled | None = None
+        self._swap_lock = threading.Lock()
+        self.refused: list[str] = []  # why a bundle was not activated (no personal data)
+        if bundle_url is not None and not verification_key_pem:
+            raise PolicyError("an engine that loads bundles verifies them: give the public key")
+        self._verification_key = verification_key_pem
+        self._key_id = key_id
         try:
             self.entrypoints = entrypoints(self.policy_dir)
-            # Compile every entrypoint now: a syntax error is a startup failure, and no decision
-            # compiles inside its timeout (a busy machine would turn that into a fail-closed deny).
-            for package in dict.fromkeys(e.package for e in self.entrypoints):
-                queries = [e.query for e in self.entrypoints if e.package == package]
-                self._slots[package] = self._new_slots(package, queries)
-            if not self.entrypoints:  # no schemas (a test's policy dir): still refuse bad syntax
-                _Slot(self._modules, self._data_json)
+            if bundle_url is None:
+                self._compiled = self._compile(
+                    bundle.revision_of(self.policy_dir),
+                    sources.modules(self.policy_dir),
+                    sources.data_document(self.policy_dir),
+                )
         except Exception as exc:
             raise PolicyError(
                 f"policies in {self.policy_dir} do not compile: {rego_error_text(exc)}"
@@ -117,51 +184,85 @@ class EmbeddedEngine(BaseEngine):
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="rego"
         )
+        self._poller: BundlePoller | None = None
+        if bundle_url is not None:
+            self._poller = BundlePoller(bundle_url, self.load_bundle, poll_interval_s)
+            self._poller.start()
         self._ready = True
 
-    def _new_slots(self, package: str, queries: list[str]) -> queue.Queue[_Slot]:
-        modules = sources.closure(self._modules, [package])
-        slots: queue.Queue[_Slot] = queue.Queue()
-        for _ in range(self._slots_per_package):
-            slot = _Slot(modules, self._data_json)
-            for query in queries:
-                slot.compile(query)
-            slots.put(slot)
-        return slots
+    def _compile(
+        self, revision: str, modules: list[sources.Module], data: Mapping[str, Any]
+    ) -> _Compiled:
+        document = sources.merge(data, self._data)  # runtime data beside the policy's own
+        packages = {m.package for m in modules}
+        wanted = [e for e in self.entrypoints if e.package in packages]
+        return _Compiled(
+            revision,
+            modules,
+            json.dumps(document, ensure_ascii=False),
+            wanted,
+            self._slots_per_package,
+        )
+
+    @property
+    def revision(self) -> str:
+        """The revision in force here (the content hash of its rules), "unknown" before any."""
+        compiled = self._compiled
+        return compiled.revision if compiled is not None else "unknown"
+
+    @property
+    def _slots(self) -> dict[str, queue.Queue[_Slot]]:
+        compiled = self._compiled
+        return compiled.slots if compiled is not None else {}
+
+    def load_bundle(self, data: bytes) -> str:
+        """Verify, compile and activate a bundle from governance; its revision. Raises
+        ``PolicyError`` (``BundleSignatureError`` for a signature) and keeps the active one."""
+        from zorgtafel.policy import signing
+
+        try:
+            files = signing.verify(data, self._verification_key or b"", self._key_id or None)
+            revision = bundle.manifest_revision(files)
+            modules, document = bundle.contents(files)
+            compiled = self._compile(revision, modules, document)
+        except PolicyError as exc:
+            self.refused.append(str(exc)[:300])
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bundle that does not compile is refused
+            self.refused.append(f"does not compile: {rego_error_text(exc, 300)}")
+            raise PolicyError(f"the bundle does not compile: {rego_error_text(exc)}") from exc
+        with self._swap_lock:
+            self._compiled = compiled  # decisions already under way finish on the old one
+        return revision
 
     def healthy(self) -> bool:
-        """Every entrypoint compiled and the engine not closed (the service's readiness)."""
-        return self._ready and not self._closed
+        """Every entrypoint compiled, a revision active and the engine not closed."""
+        return self._ready and not self._closed and self._compiled is not None
 
     ready = healthy
-
-    def _package_slots(self, package: str) -> queue.Queue[_Slot]:
-        slots = self._slots.get(package)
-        if slots is None:
-            with self._lock:
-                slots = self._slots.get(package)
-                if slots is None:
-                    slots = self._new_slots(package, [])
-                    self._slots[package] = slots
-        return slots
 
     def _query(self, policy: str, rule: str, input: Mapping[str, Any]) -> tuple[bool, Any, str]:
         package = policy_path(policy).replace("/", ".")
         query = f"data.{package}.{rule}"
         text = input_json(input)
+        compiled = self._compiled  # one revision for the whole decision, even mid-swap
+        if compiled is None:
+            raise PolicyUnavailable("no verified policy bundle is active yet")
         try:
-            future = self._pool.submit(self._evaluate, package, query, text)
+            future = self._pool.submit(self._evaluate, compiled, package, query, text)
         except RuntimeError as exc:  # the pool was shut down
             raise PolicyUnavailable("the embedded engine is closed") from exc
         try:
             defined, value = future.result(timeout=self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
             raise PolicyUnavailable(f"policy {policy} took longer than {self.timeout_s}s") from exc
-        return defined, value, self.revision
+        return defined, value, compiled.revision
 
-    def _evaluate(self, package: str, query: str, text: str) -> tuple[bool, Any]:
+    def _evaluate(
+        self, compiled: _Compiled, package: str, query: str, text: str
+    ) -> tuple[bool, Any]:
         try:
-            slots = self._package_slots(package)
+            slots = compiled.package_slots(package)
         except PolicyError:
             raise
         except Exception as exc:  # noqa: BLE001 - a package that does not compile is unavailable
@@ -180,4 +281,60 @@ class EmbeddedEngine(BaseEngine):
 
     def close(self) -> None:
         self._closed = True
+        if self._poller is not None:
+            self._poller.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class BundlePoller:
+    """Polls a bundle service as OPA's bundle plugin does (``If-None-Match`` with the last ETag)
+    and hands each new bundle to ``load``; a refused bundle is not fetched again until it
+    changes. A failure is logged by kind only (a bundle is policy, never personal data)."""
+
+    def __init__(self, url: str, load: Callable[[bytes], str], interval_s: float = 10.0):
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise PolicyError(f"not a bundle service URL: {url!r}")
+        self.url = url
+        self._load = load
+        self.interval_s = interval_s
+        self._etag: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="policy-bundles", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.poll_once()
+            self._stop.wait(self.interval_s)
+
+    def poll_once(self) -> None:
+        request = urllib.request.Request(self.url)
+        if self._etag:
+            request.add_header("If-None-Match", self._etag)
+        try:
+            # the configured bundle service (governance), http(s) only (checked above)
+            with urllib.request.urlopen(request, timeout=10) as response:  # nosec B310
+                data, etag = (
+                    response.read(bundle.MAX_BUNDLE_BYTES + 1),
+                    response.headers.get("ETag"),
+                )
+        except urllib.error.HTTPError as exc:
+            if exc.code != 304:
+                log.warning("policy_bundle_unavailable", status=exc.code)
+            return
+        except OSError as exc:
+            log.warning("policy_bundle_unavailable", error_type=type(exc).__name__)
+            return
+        try:
+            revision = self._load(data)
+        except PolicyError as exc:
+            log.error("policy_bundle_refused", error_type=type(exc).__name__)
+            self._etag = etag
+            return
+        self._etag = etag
+        log.info("policy_bundle_activated", revision=revision)

@@ -3,7 +3,7 @@ privacy officer can read (``zorgtafel policy explain --input FILE --policy discl
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from zorgtafel.policy.embedded import EmbeddedEngine
 from zorgtafel.policy.engine import PolicyEngine
@@ -43,7 +43,55 @@ def explain(engine: PolicyEngine, policy: str, input: Mapping[str, Any]) -> str:
             )
     checks = _checks(engine, policy, input)
     if checks:
-        lines.append("Facts checked:")
-        for name, held in checks.items():
-            lines.append(f"  [{'x' if held is True else ' '}] {name}")
+        from zorgtafel.policy.replay import check_order, facts_of
+
+        order = check_order(engine.policy_dir, policy) if isinstance(engine, EmbeddedEngine) else []
+        denials = () if decision.allow else decision.reasons
+        lines.append("Facts, in the order the policy checks them ([!] caused the deny):")
+        for fact in facts_of(checks, order, denials):
+            mark = "x" if fact.held else ("!" if fact.caused else " ")
+            lines.append(f"  [{mark}] {fact.name}{'   <- caused the deny' if fact.caused else ''}")
+    return "\n".join(lines)
+
+
+# -- a past decision, from its access-log record (``--decision-id``) ----------------------------
+
+
+def _facts_lines(replayed: Any) -> list[str]:
+    if not replayed.facts:
+        return []
+    lines = ["  Facts, in the order the policy checks them ([!] caused the deny):"]
+    for fact in replayed.facts:
+        if fact.held:
+            lines.append(f"    [x] {fact.name}")
+        elif fact.caused:
+            lines.append(f"    [!] {fact.name}   <- caused the deny")
+        else:
+            lines.append(f"    [ ] {fact.name}")
+    return lines
+
+
+def explain_recorded(revisions: Any, record: Any, others: Sequence[str] = ()) -> str:
+    """A logged decision re-evaluated under the revision that decided it, then under each of
+    ``others``: what was recorded, what the policy says now, and whether that differs."""
+    from zorgtafel.policy.replay import replay
+
+    lines = [
+        f"Decision {record.decision_id}  ({record.service} access log, record {record.seq})",
+        f"Recorded:  {record.result.upper()} at {record.recorded_at} by {record.policy} "
+        f"(revision {record.revision}), call {record.rpc} / {record.action}",
+        "Recorded reasons:",
+    ]
+    lines += [f"  - {reason}" for reason in record.reasons] or ["  (none)"]
+    for revision in [record.revision, *[r for r in others if r != record.revision]]:
+        replayed = replay(revisions, record, revision)
+        same = "reproduces the record" if not replayed.changed else "DIFFERS from the record"
+        label = "the deciding revision" if revision == record.revision else "another revision"
+        lines += [
+            "",
+            f"Under {revision} ({label}): {'ALLOWED' if replayed.allow else 'DENIED'}, {same}",
+            "  Why:",
+        ]
+        lines += [f"    - {reason}" for reason in replayed.reasons]
+        lines += _facts_lines(replayed)
     return "\n".join(lines)

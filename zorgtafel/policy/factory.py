@@ -1,19 +1,45 @@
-"""Choose the engine from the settings: ``embedded`` (default, local and tests) or ``opa``."""
+"""Choose the engine from the settings: ``embedded`` (default, local and tests) or ``opa``.
+
+``bundle_url`` (``ZORGTAFEL_POLICY_BUNDLE_URL``) makes the embedded engine load what governance
+serves instead of its policy directory, verified with ``verification_key_file``
+(``ZORGTAFEL_BUNDLE_VERIFICATION_KEY_FILE``, governance's public bundle-signing key): the
+embedded engine in production, enforcing adopted revisions only."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from zorgtafel.policy.engine import PolicyEngine
+from zorgtafel.policy.errors import PolicyError
 
 
 def engine_from_settings(
-    kind: str, policy_dir: Path, opa_url: str, timeout_s: float
+    kind: str,
+    policy_dir: Path,
+    opa_url: str,
+    timeout_s: float,
+    *,
+    bundle_url: str = "",
+    verification_key_file: str = "",
+    key_id: str = "",
 ) -> PolicyEngine:
     if kind == "embedded":
         from zorgtafel.policy.embedded import EmbeddedEngine
 
-        return EmbeddedEngine(Path(policy_dir), timeout_s=timeout_s)
+        if not bundle_url:
+            return EmbeddedEngine(Path(policy_dir), timeout_s=timeout_s)
+        if not verification_key_file:
+            raise PolicyError(
+                "ZORGTAFEL_POLICY_BUNDLE_URL needs ZORGTAFEL_BUNDLE_VERIFICATION_KEY_FILE: "
+                "only bundles signed by governance are loaded"
+            )
+        return EmbeddedEngine(
+            Path(policy_dir),
+            timeout_s=timeout_s,
+            bundle_url=bundle_url,
+            verification_key_pem=Path(verification_key_file).read_bytes(),
+            key_id=key_id,
+        )
     if kind == "opa":
         from zorgtafel.policy.opa import OpaEngine
 

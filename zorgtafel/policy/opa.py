@@ -12,8 +12,10 @@ call past ``timeout_s``; an answer completed after the deadline is discarded, ne
 (``opa-python-client``, ADR 0002, applies its timeout per socket read: 18 s were measured for a
 0.5 s budget.) One connection per exchange: nothing half-read is ever reused.
 
-``healthy()`` is true when OPA's ``/health`` answered 200 within the deadline in the last
-``health_ttl_s`` seconds (checked again when older): readiness follows a dead sidecar.
+``healthy()`` is true when OPA's ``/health?bundles`` (200 once a bundle is active) answered 200
+within the deadline in the last ``health_ttl_s`` seconds (checked again when older): readiness
+follows a dead sidecar. ``revision`` is asked of OPA again once ``revision_ttl_s`` old (decisions
+refresh it too), so readiness follows an adoption without a restart.
 """
 
 from __future__ import annotations
@@ -110,7 +112,13 @@ def _bundle_revision(body: Mapping[str, Any]) -> str | None:
 
 
 class OpaEngine(BaseEngine):
-    def __init__(self, url: str, timeout_s: float = 0.5, health_ttl_s: float = 2.0):
+    def __init__(
+        self,
+        url: str,
+        timeout_s: float = 0.5,
+        health_ttl_s: float = 2.0,
+        revision_ttl_s: float = 2.0,
+    ):
         self.url = url.rstrip("/")
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -120,7 +128,10 @@ class OpaEngine(BaseEngine):
         self._tls = ssl.create_default_context() if parts.scheme == "https" else None
         self.timeout_s = timeout_s
         self.health_ttl_s = health_ttl_s
+        self.revision_ttl_s = revision_ttl_s
         self._revision: str | None = None
+        self._revision_at: float | None = None
+        self._revision_lock = threading.Lock()
         self._healthy_at: float | None = None
         self._health_lock = threading.Lock()
         self._closed = False
@@ -168,23 +179,36 @@ class OpaEngine(BaseEngine):
 
     @property
     def revision(self) -> str:
-        """The revision of the bundle OPA has loaded (``data.system.bundles``), or "unknown"."""
-        if self._revision is None:
-            try:
-                body = self._json("GET", "/v1/data/system/bundles")
-                manifests = (body or {}).get("result") or {}
-                revisions = sorted(
-                    {
-                        m.get("manifest", {}).get("revision")
-                        for m in manifests.values()
-                        if isinstance(m, Mapping)
-                    }
-                    - {None}
-                )
-                self._revision = ",".join(revisions) or None
-            except Exception:  # noqa: BLE001 - a sidecar that cannot say its revision: unknown
-                return "unknown"
-        return self._revision or "unknown"
+        """The revision of the bundle OPA has active (``data.system.bundles``), or "unknown".
+
+        Asked again once ``revision_ttl_s`` old, independently of decisions: readiness compares
+        it with the adopted revision, and an unready pod gets no decisions, so a revision
+        learnt only from decisions would never follow an adoption (issue #18)."""
+        now = time.monotonic()
+        with self._revision_lock:
+            fresh = self._revision_at is not None and now - self._revision_at < self.revision_ttl_s
+            if not fresh:
+                self._revision = self._loaded_revision()
+                self._revision_at = time.monotonic()
+            return self._revision or "unknown"
+
+    def _loaded_revision(self) -> str | None:
+        try:
+            body = self._json("GET", "/v1/data/system/bundles")
+        except PolicyUnavailable:  # a sidecar that cannot say its revision: unknown
+            return None
+        manifests = (body or {}).get("result") if isinstance(body, Mapping) else None
+        if not isinstance(manifests, Mapping):
+            return None
+        revisions = sorted(
+            {
+                m.get("manifest", {}).get("revision")
+                for m in manifests.values()
+                if isinstance(m, Mapping) and isinstance(m.get("manifest"), Mapping)
+            }
+            - {None}
+        )
+        return ",".join(revisions) or None
 
     def healthy(self) -> bool:
         """OPA's ``/health`` answered 200 within the deadline in the last ``health_ttl_s`` s."""
@@ -195,7 +219,9 @@ class OpaEngine(BaseEngine):
             if self._healthy_at is not None and now - self._healthy_at < self.health_ttl_s:
                 return True
             try:
-                status, _ = self._exchange("GET", "/health")
+                # ``?bundles``: 200 only once a bundle is active; a sidecar still waiting for
+                # governance's first bundle (or refusing one) has no policy to answer with.
+                status, _ = self._exchange("GET", "/health?bundles")
             except PolicyUnavailable:
                 self._healthy_at = None
                 return False
@@ -218,7 +244,8 @@ class OpaEngine(BaseEngine):
             raise PolicyUnavailable(f"OPA at {self.url} answered something that is not an object")
         revision = _bundle_revision(body)
         if revision:
-            self._revision = revision
+            with self._revision_lock:
+                self._revision, self._revision_at = revision, time.monotonic()
         if "result" not in body:
             return False, None, revision or self.revision
         return True, body["result"], revision or self.revision

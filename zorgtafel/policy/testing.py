@@ -270,6 +270,7 @@ class Options:
     jobs: int = DEFAULT_JOBS
     regopy_mem_mb: int = DEFAULT_MEM_MB
     regopy_timeout_s: float = DEFAULT_TIMEOUT_S
+    coverage: bool = False  # also report the coverage (regorus) and hold it to its gate
 
 
 def run_tests(
@@ -357,6 +358,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_TIMEOUT_S,
         help="seconds per regopy test package",
     )
+    p.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also the line coverage per rule file and rule (fails under policy coverage's gate)",
+    )
 
 
 def options_from(args: argparse.Namespace) -> Options:
@@ -367,6 +373,7 @@ def options_from(args: argparse.Namespace) -> Options:
         jobs=args.jobs,
         regopy_mem_mb=args.regopy_mem_mb,
         regopy_timeout_s=args.regopy_timeout,
+        coverage=getattr(args, "coverage", False),
     )
 
 
@@ -396,8 +403,18 @@ def run(policy_dir: Path, options: Options, out: Callable[[str], None] = print) 
         out(result.line())
     for note in notes:
         out(note)
-    out(summary(results))
-    return 0 if results and all(r.passed for r in results) else 1
+    covered = True
+    if options.coverage:
+        from zorgtafel.policy import coverage
+
+        report = coverage.measure(policy_dir, options.package)
+        for line in coverage.lines(report, per_rule=True):
+            out(f"COVER {line}")
+        for problem in report.below(coverage.DEFAULT_MIN):
+            out(f"BELOW  {problem}")
+        covered = not report.below(coverage.DEFAULT_MIN)
+    out(summary(results))  # the last line, always
+    return 0 if results and covered and all(r.passed for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ applicant_own_application if {
 	input.resource.party == principal.party
 }
 
-# art. 12.2f, 8.4c, 15.1: a suite service relays a person's token only for the pre-read it
-# serves; every other method refuses a relayed call (need to know).
+# art. 12.2f, 8.4c, 15.1: a suite service relays a person's token only for the route it
+# serves (casework's pre-read to disclosure; disclosure's subject access report to each
+# service), and only the service of that route: every other method, or the same method relayed
+# by another service, refuses a relayed call (need to know).
 relayed if principal.authenticated_by == "mtls_relay"
 
 default relay_permitted := false
@@ -70,8 +72,13 @@ relay_permitted if not relayed
 
 relay_permitted if {
 	relayed
-	data.zorgtafel.authz.relayable_methods[input.method]
+	some service in data.zorgtafel.authz.relayable_methods[input.method].relayed_by
+	relaying_service == service
 }
+
+default relaying_service := "unknown"
+
+relaying_service := principal.relayed_by if is_string(principal.relayed_by)
 
 default permitted := false
 
@@ -103,7 +110,7 @@ denials contains sprintf("The role %v may not call %v; allowed roles: %v (Bijlag
 	not applicant_own_application
 }
 
-denials contains sprintf("The method %v does not serve a pre-read, so a relayed call (mtls_relay) may not reach it: a relay carries a person's token only for the pre-read it serves (need to know, art. 8.4c, art. 15.1).", [object.get(input, "method", null)]) if {
+denials contains sprintf("The method %v does not serve the route of the service that relayed it (%v), so a relayed call (mtls_relay) may not reach it: a relay carries a person's token only for the route it serves (need to know, art. 8.4c, art. 15.1).", [object.get(input, "method", null), relaying_service]) if {
 	relayed
 	not relay_permitted
 }

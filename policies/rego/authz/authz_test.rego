@@ -109,7 +109,21 @@ cited(entry) if {
 
 request_disclosure := "/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure"
 
-relay(role) := object.union(who(role, "active"), {"authenticated_by": "mtls_relay"})
+relay_by(role, service) := object.union(who(role, "active"), {"authenticated_by": "mtls_relay", "relayed_by": service})
+
+relay(role) := relay_by(role, "casework")
+
+# Each relayable method is served only to the service of its route: casework's certificate
+# cannot reach the subject access report, disclosure's cannot ask for a pre-read.
+test_a_relay_is_bound_to_the_service_of_its_route if {
+	decide(export_subject_data, relay_by("privacy_officer", "disclosure"), null).allow == true
+	decide(export_subject_data, relay_by("privacy_officer", "casework"), null).allow == false
+	decide(request_disclosure, relay_by("caseworker", "disclosure"), null).allow == false
+	d := decide(request_disclosure, object.remove(relay("caseworker"), ["relayed_by"]), null)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "relay")
+}
 
 # art. 12.2f: casework relays a reader's token to disclosure for the pre-read set.
 test_relayed_call_may_request_disclosure_for_the_pre_read if {
@@ -142,14 +156,15 @@ test_relayed_call_to_another_method_denied_citing_need_to_know if {
 }
 
 # Every method of the table, called by a relay with a role the method admits: only the pre-read's
-# disclosure request is served.
+# disclosure request and a service's part of the subject access report (issue #14) are served.
 test_only_relayable_methods_serve_a_relay if {
 	served := {m |
 		some m
 		entry := data.zorgtafel.authz.method_roles[m]
-		decide(m, relay(entry.roles[0]), null).allow == true
+		some service in ["intake", "casework", "governance", "disclosure"]
+		decide(m, relay_by(entry.roles[0], service), null).allow == true
 	}
-	served == {request_disclosure}
+	served == {request_disclosure, export_subject_data}
 }
 
 test_applicant_own_application_not_through_a_relay if {

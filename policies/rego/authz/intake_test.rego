@@ -15,6 +15,7 @@ intake_cases := {
 	intake("WithdrawNomination"): {"allow": "caseworker", "deny": "manager"},
 	intake("RecordSafetyOverride"): {"allow": "process_director", "deny": "caseworker"},
 	intake("ListProbingFlags"): {"allow": "manager", "deny": "process_director"},
+	intake("ListNominations"): {"allow": "process_director", "deny": "caseworker"},
 }
 
 test_intake_table if {

@@ -12,6 +12,7 @@ decide(action, principal, extra) := d if {
 	ap := object.get(extra, "action_party", null)
 	app := object.get(extra, "appointee", null)
 	del := object.get(extra, "delegate", null)
+	# lint:ignore line-length: one `with` site on purpose (regopy compiles each site), and Rego has no line continuation
 	d := data.zorgtafel.casework.act.decision with input.action as a with input.principal as p with input.case as c with input.meeting as m with input.action_party as ap with input.appointee as app with input.delegate as del
 }
 

@@ -50,7 +50,11 @@ provider_notice_ops := {"list_override_notices"}
 
 informing_ops := {"list_informing_tasks", "record_client_informed"}
 
-known_ops := {"set_usage_terms", "retract", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops
+# A granted correction (Bijlage 3, GDPR art. 16): the provider is told (art. 16.2) and only the
+# provider supersedes its item with a corrected version.
+correction_ops := {"list_correction_notices"}
+
+known_ops := {"set_usage_terms", "retract", "supersede", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops | correction_ops
 
 default active_caller := false
 
@@ -156,7 +160,12 @@ controllers_privacy_officer if {
 default permitted := false
 
 permitted if {
-	input.operation in {"set_usage_terms", "retract", "record_provider_consent"}
+	input.operation in {"set_usage_terms", "retract", "supersede", "record_provider_consent"}
+	is_provider
+}
+
+permitted if {
+	input.operation in correction_ops
 	is_provider
 }
 
@@ -252,6 +261,16 @@ denials contains "The access log is read by the privacy officers and auditors of
 	not log_reader
 }
 
+denials contains sprintf("Only the party that provided item %v (%v) corrects it with a new version; party %v is not the provider (art. 16.2, Bijlage 3).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+	input.operation == "supersede"
+	not is_provider
+}
+
+denials contains sprintf("The notices of granted corrections of the items of party %v are for that party's people only, not for party %v (art. 16.2, Bijlage 3).", [object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+	input.operation in correction_ops
+	not is_provider
+}
+
 denials contains sprintf("The operation %v is not known; denied by default.", [object.get(input, "operation", null)]) if {
 	not input.operation in known_ops
 }
@@ -264,6 +283,11 @@ grants contains sprintf("Party %v provided item %v and decides on its use (art. 
 grants contains sprintf("Party %v provided the items and learns of every safety override on them (art. 16.2, Bijlage 3).", [caller.party]) if {
 	permitted
 	input.operation in provider_notice_ops
+}
+
+grants contains sprintf("Party %v provided the items and is told of every granted correction of them (art. 16.2, Bijlage 3).", [caller.party]) if {
+	permitted
+	input.operation in correction_ops
 }
 
 grants contains sprintf("Party %v made the safety override and informs the client of it (Bijlage 3).", [caller.party]) if {

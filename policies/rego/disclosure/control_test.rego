@@ -254,3 +254,23 @@ test_another_party_may_not_list_or_record_the_informing_of_the_client if {
 test_informing_without_an_overriding_party_is_denied if {
 	not decide({"operation": "list_informing_tasks", "caller": worker(care), "resource": {}}).allow
 }
+
+# --- Bijlage 3, GDPR art. 16: corrections (issue #14) ----------------------------------------
+
+test_the_provider_supersedes_its_item if {
+	decide(terms_change("supersede", police)).allow == true
+}
+
+test_another_party_may_not_supersede_the_providers_item if {
+	denied_with(terms_change("supersede", care), "corrects it with a new version")
+}
+
+correction_notices(party) := {"operation": "list_correction_notices", "caller": worker(party), "resource": {"provider": police}}
+
+test_the_providers_people_list_its_correction_notices if {
+	decide(correction_notices(police)).allow == true
+}
+
+test_another_party_may_not_list_the_providers_correction_notices if {
+	denied_with(correction_notices(care), "granted corrections")
+}

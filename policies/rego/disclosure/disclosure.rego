@@ -9,7 +9,7 @@
 #   on the roster, its case director, a delegate of an involved party) asks or receives.
 #   Input contract: schemas/disclosure.input.schema.json. Query: data.zorgtafel.disclosure.decision
 # custom:
-#   articles: ["art. 8.4c", "art. 9.2", "art. 12.2f", "art. 15.2", "art. 16.1", "art. 16.2", "art. 21.3", "art. 23.2", "Bijlage 3"]
+#   articles: ["art. 1.2", "art. 8.4c", "art. 9.2", "art. 12.2f", "art. 15.2", "art. 16.1", "art. 16.2", "art. 21.3", "art. 23.2", "Bijlage 3"]
 package zorgtafel.disclosure
 
 import rego.v1
@@ -588,6 +588,53 @@ denials contains "A safety override needs a justification and a consulted collea
 	not break_glass_valid
 }
 
+# ---------------------------------------------------------------------------------------------
+# Closure, restriction and correction (art. 1.2, 16.1, 16.2; Bijlage 3, GDPR art. 16 and 18)
+# ---------------------------------------------------------------------------------------------
+
+# The provider reading its own item keeps its own powers (art. 16.1): the one release a closed
+# case or a restriction still allows. Not a pre-read (there is no meeting to prepare), not an
+# onward share, not a third-party release. The service always sends these facts; an absent
+# one reads as "not closed / not restricted", as in inputs made before they existed.
+default provider_own_read := false
+
+provider_own_read if {
+	input.action == "read"
+	own_item
+	recipient_is_requester
+}
+
+default case_closed := false
+
+case_closed if case_facts.closed == true
+
+default restricted := false
+
+restricted if item.restricted == true
+
+restricted if case_facts.restricted == true
+
+# A closed case: the Zorgtafel is no longer needed and the dossier is cleansed, then removed
+# (art. 1.2); what remains is each provider's own information (art. 16.1). A safety override
+# does not reopen it either: an emergency after closure is handled by the parties under their
+# own powers (art. 8.5, 16.1) or through the ZVH (Bijlage 2), not through the closed dossier.
+denials contains sprintf("Case %v is closed; its information is released to no one but the party that provided it, reading its own item (art. 1.2, 16.1, 16.2).", [object.get(case_facts, "id", null)]) if {
+	case_closed
+	not provider_own_read
+}
+
+# A restriction ("afschermen"): the data is only kept (GDPR art. 18(2)); the provider keeps
+# reading its own item. The safety override is no way around it: a restriction is the
+# subject's decided right, not a missing consent, and it is lifted only by a later decision.
+denials contains "The data subject's restriction of this information was granted ('afschermen', Bijlage 3, GDPR art. 18): it is released to no one but the provider reading its own item, until a later decision lifts it." if {
+	restricted
+	not provider_own_read
+}
+
+# A granted correction: the old content is never released again, to anyone (Bijlage 3, GDPR
+# art. 16); the provider's corrected version is a new item.
+denials contains "This item was corrected on the data subject's request; the old content is never released again, ask for the provider's corrected version (Bijlage 3, GDPR art. 16)." if item.superseded == true
+
 # A suite service may relay a person's token (the kernel's "mtls_relay": casework assembling a
 # pre-read set, art. 12.2f) only to ask for a pre-read for that person, and never with a safety
 # override: everything else the person asks over their own party's certificate (art. 8.4c).
@@ -719,4 +766,7 @@ checks := {
 	"consent of subject/guardian recorded (Bijlage 3)": subject_consent,
 	"valid safety override (Bijlage 3)": break_glass_valid,
 	"relayed by a suite service (pre-read only, art. 12.2f)": relayed,
+	"case closed (art. 1.2)": case_closed,
+	"restricted on the subject's request (GDPR art. 18)": restricted,
+	"the provider reading its own item (art. 16.1)": provider_own_read,
 }

@@ -570,3 +570,76 @@ test_relayed_call_with_a_safety_override_denied if {
 test_read_over_own_certificate_is_not_limited_by_the_relay_rule if {
 	allowed(with_recipient(base, {"authenticated_by": "mtls"}))
 }
+
+# --- art. 1.2 closure, Bijlage 3 restriction and correction (issue #14) -----------------------
+
+own_read := with_recipient(base, {"party": police})
+
+glass := {"justification": "acute threat by trafficker", "consulted_colleague": "bram"}
+
+test_closed_case_refused_to_an_involved_party if {
+	denied_with(with_case(base, {"closed": true}), "is closed")
+}
+
+test_closed_case_read_by_its_provider if {
+	allowed(with_case(own_read, {"closed": true}))
+}
+
+test_open_case_still_read if {
+	allowed(with_case(base, {"closed": false}))
+}
+
+test_closed_case_no_pre_read_even_for_the_provider if {
+	inp := with_terms(with_key(own_read, "action", "pre_read"), {"pre_read_allowed": true})
+	allowed(inp)
+	denied_with(with_case(inp, {"closed": true}), "is closed")
+}
+
+test_closed_case_no_break_glass if {
+	inp := with_key(with_age_and_consent(30, []), "break_glass", glass)
+	allowed(inp)
+	denied_with(with_case(inp, {"closed": true}), "is closed")
+}
+
+test_closed_case_no_third_party_release if {
+	inp := with_case(base, {"closed": true})
+	tp := with_key(with_key(inp, "action", "third_party_release"), "recipient", {"party": "third", "is_party": false, "party_status": "unknown", "role": "", "person": ""})
+	denied_with(tp, "is closed")
+}
+
+test_restricted_item_refused if {
+	denied_with(with_item(base, {"restricted": true}), "restriction")
+}
+
+test_restricted_case_refused if {
+	denied_with(with_case(base, {"restricted": true}), "restriction")
+}
+
+test_restricted_item_read_by_its_provider if {
+	allowed(with_item(own_read, {"restricted": true}))
+}
+
+test_unrestricted_item_read if {
+	allowed(with_item(with_case(base, {"restricted": false}), {"restricted": false}))
+}
+
+test_restricted_item_no_break_glass if {
+	inp := with_key(with_age_and_consent(30, []), "break_glass", glass)
+	denied_with(with_item(inp, {"restricted": true}), "restriction")
+}
+
+test_restricted_item_no_relayed_pre_read if {
+	inp := with_terms(with_key(base, "action", "pre_read"), {"pre_read_allowed": true})
+	relayed := with_recipient(inp, {"authenticated_by": "mtls_relay"})
+	allowed(relayed)
+	denied_with(with_item(relayed, {"restricted": true}), "restriction")
+}
+
+test_superseded_item_never_released if {
+	denied_with(with_item(base, {"superseded": true}), "corrected")
+	denied_with(with_item(own_read, {"superseded": true}), "corrected")
+}
+
+test_current_version_released if {
+	allowed(with_item(base, {"superseded": false}))
+}

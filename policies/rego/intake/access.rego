@@ -15,7 +15,8 @@
 #   MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2). A person who nominated
 #   known persons as often as the limit allows within the window nominates no more until it has
 #   passed (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
-#   the roster read the probing flags (art. 11).
+#   the roster read the probing flags (art. 11). A designated process director lists the intake
+#   queue and what it took up (the list_scope obligations), nothing else (art. 12.3).
 #   Input contract: schemas/intake.access.input.schema.json. Query: data.zorgtafel.intake.access.decision
 # custom:
 #   articles: ["art. 1.1", "art. 1.15", "art. 8.4c", "art. 11", "art. 12.2a", "art. 12.3", "art. 16.1", "art. 16.2", "Bijlage 2", "Bijlage 3"]
@@ -40,7 +41,7 @@ director := lib.object_at(nomination, "process_director")
 known_actions := {
 	"read_nomination", "withdraw_nomination", "read_triage_question", "answer_triage",
 	"ask_in_triage", "assess", "start_triage", "decide_routing", "record_safety_override",
-	"nominate", "list_probing_flags",
+	"nominate", "list_probing_flags", "list_nominations",
 }
 
 is_nominating_party if {
@@ -203,6 +204,26 @@ allowed if {
 	"manager" in functions
 }
 
+# art. 12.2a, 12.3: a designated process director lists the nominations it may act on. What the
+# list holds is decided by relationship (the obligations below), never by the token role.
+allowed if {
+	input.action == "list_nominations"
+	is_designated
+}
+
+# The worklist's scopes: the intake queue (any designated process director may take a nomination
+# up from it) and the nominations this person took up (only they act on them, 12.3). The service
+# lists the union of the scopes named here, nothing else (no scope: nothing).
+obligations contains {"type": "list_scope", "scope": "intake_queue", "reason": "A designated process director may take up a nomination from the intake queue (art. 12.2a, art. 12.3)."} if {
+	input.action == "list_nominations"
+	allowed
+}
+
+obligations contains {"type": "list_scope", "scope": "taken_up_by_caller", "reason": "The nomination's process director acts on it on behalf of the nominating party (art. 12.3)."} if {
+	input.action == "list_nominations"
+	allowed
+}
+
 # The nominating party that is not also its process director sees its nomination without the
 # pseudonym or the links (issue 13 point 7: the nominator learns nothing of other nominations).
 obligations contains {"type": "nominator_view", "reason": "The nominating party is not told whether the person is known to the Zorgtafel (Bijlage 3, GDPR art. 32)."} if {
@@ -249,6 +270,11 @@ grants contains "An active party of the covenant may be asked in a triage round 
 grants contains "A party nominates a case (art. 1.1)." if {
 	allowed
 	input.action == "nominate"
+}
+
+grants contains "A designated process director sees the intake queue and the nominations it took up (art. 11.2, art. 12.2a, art. 12.3)." if {
+	allowed
+	input.action == "list_nominations"
 }
 
 grants contains "A manager of the Zorgtafel follows up probing flags (art. 11, Bijlage 3)." if {
@@ -309,6 +335,11 @@ denials contains sprintf("Party %v has status %v; only active parties of the cov
 
 denials contains sprintf("Repeated nominations of persons already known are rate-limited to prevent identification: %v in %v s reached the limit of %v; the managers are informed (Bijlage 3, GDPR art. 32).", [object.get(probing, "matches", null), object.get(probing, "window_s", null), object.get(probing, "limit", null)]) if {
 	input.action == "nominate"
+	not allowed
+}
+
+denials contains "Only a process director designated on the roster has a worklist of nominations: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1, art. 12.3)." if {
+	input.action == "list_nominations"
 	not allowed
 }
 

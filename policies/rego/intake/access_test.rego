@@ -272,3 +272,56 @@ test_a_manager_token_alone_lists_nothing if {
 	contains(r, "art. 11")
 	decide("list_probing_flags", its_director, null).allow == false
 }
+
+# -- the process director's worklist (list_nominations) ------------------------------------------
+scopes(d) := {o.scope | some o in d.obligations; o.type == "list_scope"}
+
+test_a_designated_process_director_lists_the_queue_and_what_it_took_up if {
+	d := decide("list_nominations", other_director, null)
+	d.allow == true
+	scopes(d) == {"intake_queue", "taken_up_by_caller"}
+	some r in d.reasons
+	contains(r, "art. 12.3")
+}
+
+test_a_process_director_token_without_the_roster_lists_nothing if {
+	d := decide("list_nominations", claimed_director, null)
+	d.allow == false
+	scopes(d) == set()
+	some r in d.reasons
+	contains(r, "art. 11.2")
+}
+
+test_a_worker_of_the_nominating_party_lists_nothing if {
+	d := decide("list_nominations", who(nominator, "caseworker"), null)
+	d.allow == false
+	scopes(d) == set()
+}
+
+test_a_manager_has_no_worklist_of_nominations if {
+	decide("list_nominations", manager, null).allow == false
+}
+
+test_a_designated_person_without_a_party_lists_nothing if {
+	decide("list_nominations", object.union(its_director, {"party": ""}), null).allow == false
+}
+
+test_the_worklist_scopes_and_its_grant_are_the_worklists_alone if {
+	claimed := claimed_director
+	refused := data.zorgtafel.intake.access.obligations with input.action as "list_nominations"
+		with input.principal as claimed
+	refused == set()
+	designated := other_director
+	granted := data.zorgtafel.intake.access.denials with input.action as "list_nominations"
+		with input.principal as designated
+	granted == set()
+	d := decide("list_probing_flags", manager, null)
+	every r in d.reasons {
+		not contains(r, "worklist")
+		not contains(r, "intake queue and the nominations it took up")
+	}
+	e := decide("list_probing_flags", its_director, null)
+	every r in e.reasons {
+		not contains(r, "worklist")
+	}
+}

@@ -69,3 +69,17 @@ def bundle_revision(bundle: bytes) -> str:
     if not revision.startswith("sha256:"):
         raise InvalidArgument("bundle", "the revision is not a sha256 content hash")
     return revision
+
+
+def strict_check(bundle: bytes) -> None:
+    """The strict policy check (zorgtafel/policy/check.py) of a well-formed bundle.
+
+    OPA refuses a bundle that does not compile and keeps the old one: governance's readiness
+    would then wait for a revision no sidecar ever reports. It costs about a second, so the
+    handler runs it last, after the caller is authorised and the decision matches."""
+    from zorgtafel.policy.check import BundleRefused, refuse_unless_clean
+
+    try:
+        refuse_unless_clean(bundle)
+    except BundleRefused as exc:
+        raise InvalidArgument("bundle", str(exc)[:1000]) from exc

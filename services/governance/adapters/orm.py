@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import registry
 
@@ -245,13 +246,27 @@ policy_revisions = Table(
     "policy_revisions",
     metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("revision", String(128), nullable=False, unique=True),
+    # Not unique: a rollback adopts an earlier revision again, as a new entry.
+    Column("revision", String(128), nullable=False, index=True),
     Column("work_process_version", String(64), nullable=False),
     Column("proposal_id", ID, nullable=False),
     Column("decision_id", ID, nullable=False),
     Column("bundle", LargeBinary, nullable=False),
     Column("adopted_at", UtcDateTime(), nullable=False),
     Column("adopted_by_party", OIN, nullable=False),
+    # The release's baseline, served until the first adoption (no decision behind it).
+    Column("baseline", Boolean, nullable=False, server_default=false()),
+)
+
+# Which policy revision each service instance enforces, as it last said (issue #17: the
+# policy owners see an adoption or a rollback reach every service). One row per instance.
+enforced_revisions = Table(
+    "enforced_revisions",
+    metadata,
+    Column("service", String(20), primary_key=True),
+    Column("instance", String(253), primary_key=True),
+    Column("revision", String(128), nullable=False),
+    Column("enforced_at", UtcDateTime(), nullable=False),
 )
 
 annual_counters = Table(
@@ -304,6 +319,7 @@ for _t in (
     withdrawals,
     disputes,
     policy_revisions,
+    enforced_revisions,
     annual_counters,
     log_checkpoints,
 ):

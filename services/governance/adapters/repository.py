@@ -16,7 +16,7 @@ from services.governance.domain.decisions import Meeting, Proposal, Vote, Writte
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
-from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.policy import EnforcedRevision, PolicyRevision
 from services.governance.domain.roster import ProcessDirector
 
 
@@ -280,14 +280,45 @@ class PolicyRevisionRepository:
         self._session.add(revision)
 
     def get(self, revision: str) -> PolicyRevision | None:
+        """The latest entry of ``revision`` (a rollback adopts a revision again)."""
         return self._session.scalars(
-            select(PolicyRevision).where(PolicyRevision.revision == revision)
+            select(PolicyRevision)
+            .where(PolicyRevision.revision == revision)
+            .order_by(PolicyRevision.seq.desc())
+            .limit(1)
         ).first()
 
     def latest(self) -> PolicyRevision | None:
         return self._session.scalars(
             select(PolicyRevision).order_by(PolicyRevision.seq.desc()).limit(1)
         ).first()
+
+    def record_enforced(self, service: str, instance: str, revision: str, at: datetime) -> None:
+        """What an instance said it enforces; an older report (redelivered, out of order)
+        never overwrites a newer one."""
+        t = orm.enforced_revisions
+        row = self._session.execute(
+            select(t.c.enforced_at)
+            .where(t.c.service == service, t.c.instance == instance)
+            .with_for_update()
+        ).first()
+        if row is None:
+            self._session.execute(
+                insert(t).values(
+                    service=service, instance=instance, revision=revision, enforced_at=at
+                )
+            )
+        elif row.enforced_at <= at:
+            self._session.execute(
+                update(t)
+                .where(t.c.service == service, t.c.instance == instance)
+                .values(revision=revision, enforced_at=at)
+            )
+
+    def enforced(self) -> list[EnforcedRevision]:
+        t = orm.enforced_revisions
+        rows = self._session.execute(select(t).order_by(t.c.service, t.c.instance))
+        return [EnforcedRevision(r.service, r.instance, r.revision, r.enforced_at) for r in rows]
 
 
 class CounterRepository:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zorgtafel.contracts.accesslog import AccessLogCheckpointed
+from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.contracts.governance import (  # the published language: one class per event type
     AccessionApplied,
     DecisionTaken,
@@ -39,7 +39,9 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
-        AccessLogCheckpointed,  # the kernel's access log, as in every service
+        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
+        # every service
+        *kernel_published(),
         PartyRegistered,
         PartyJoined,
         PartyWithdrew,

@@ -1,10 +1,18 @@
 """Work-process versions and the policy bundle revisions they name (art. 6.6c, 11.3a).
-Pure Python: no framework imports."""
+Pure Python: no framework imports.
+
+The history is append-only: one entry per adoption, the latest in force. A fresh install's first
+entry is the release's baseline (``baseline``: no decision adopted it; it lets production start
+and its adoption RPCs be called); the first adoption by a decision replaces it, and re-adopting
+an earlier revision by a new decision (a rollback) is a new entry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+
+# The work-process version a baseline entry names (no decision, no proposal, no party).
+BASELINE_VERSION = "baseline"
 
 
 @dataclass
@@ -17,3 +25,25 @@ class PolicyRevision:
     adopted_at: datetime
     adopted_by_party: str
     seq: int | None = None
+    baseline: bool = False
+
+
+@dataclass(frozen=True)
+class EnforcedRevision:
+    """The policy revision one service instance said it enforces, and since when (issue #17)."""
+
+    service: str
+    instance: str
+    revision: str
+    enforced_at: datetime
+
+
+def baseline_revision(revision: str, bundle: bytes, at: datetime) -> PolicyRevision:
+    """The release's baseline as the history's first entry."""
+    return PolicyRevision(revision, BASELINE_VERSION, "", "", bundle, at, "", baseline=True)
+
+
+def may_adopt(latest: PolicyRevision | None, revision: str) -> bool:
+    """A decision may adopt any revision but the one already in force by a decision: the
+    baseline may be confirmed, an earlier revision re-adopted (rollback)."""
+    return latest is None or latest.baseline or latest.revision != revision

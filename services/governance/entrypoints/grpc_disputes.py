@@ -77,9 +77,13 @@ class DisputeRpcs(RpcBase):
 
     def GetAdoptedPolicyRevision(self, request, context):
         return self._read(
-            policy_revisions.latest_policy_revision,
-            lambda r: pb.GetAdoptedPolicyRevisionResponse(
-                revision=out.revision_out(r) if r else None
+            lambda uow: (
+                policy_revisions.latest_policy_revision(uow),
+                policy_revisions.enforced_revisions(uow),
+            ),
+            lambda found: pb.GetAdoptedPolicyRevisionResponse(
+                revision=out.revision_out(found[0]) if found[0] else None,
+                enforced=[out.enforced_out(e) for e in found[1]],
             ),
         )
 

@@ -1,5 +1,6 @@
 """Governance's ops routes and readiness check: the OPA bundle service API (art. 6.6c, 11.3a:
-only adopted revisions are served) and, in production, "the enforced policy revision is the
+only adopted revisions are served, or the release's baseline before the first adoption, always
+signed) and, in production, "the enforced policy revision is the
 latest adopted one"."""
 
 from __future__ import annotations
@@ -32,7 +33,16 @@ def _latest(uow_factory: Callable[[], GovernanceUnitOfWork]) -> tuple[str, bytes
         return latest_adopted(uow)
 
 
-def bundle_routes(uow_factory: Callable[[], GovernanceUnitOfWork]) -> Callable[[Flask], None]:
+class Signing(Protocol):
+    def signed(self, revision: str, bundle: bytes) -> bytes: ...
+
+
+def bundle_routes(
+    uow_factory: Callable[[], GovernanceUnitOfWork], signer: Signing
+) -> Callable[[Flask], None]:
+    """The latest revision in force (the baseline before the first adoption), signed with
+    governance's key (OPA's ``.signatures.json``): sidecars verify it before they load it."""
+
     def add(flask_app: Flask) -> None:
         @flask_app.get(BUNDLE_PATH)
         def policy_bundle() -> Any:
@@ -43,7 +53,9 @@ def bundle_routes(uow_factory: Callable[[], GovernanceUnitOfWork]) -> Callable[[
             headers = {"ETag": f'"{revision}"', "Cache-Control": "no-cache"}
             if request.if_none_match and request.if_none_match.contains(revision):
                 return Response(status=304, headers=headers)
-            return Response(data, mimetype="application/gzip", headers=headers)
+            return Response(
+                signer.signed(revision, data), mimetype="application/gzip", headers=headers
+            )
 
     return add
 

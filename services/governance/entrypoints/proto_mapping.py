@@ -7,7 +7,7 @@ from services.governance.domain.decisions import Proposal, Tally
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
 from services.governance.domain.parties import Party, StatusChange
-from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.policy import EnforcedRevision, PolicyRevision
 from services.governance.domain.roster import ProcessDirector
 from services.governance.service_layer.handlers.decisions import DecideResult
 from services.governance.service_layer.handlers.meetings import MeetingView
@@ -158,6 +158,15 @@ def dispute_out(d: Dispute) -> pb.Dispute:
     )
 
 
+def enforced_out(e: EnforcedRevision) -> pb.EnforcedRevision:
+    return pb.EnforcedRevision(
+        service=e.service,
+        instance=e.instance,
+        revision=e.revision,
+        enforced_at=to_timestamp(e.enforced_at),
+    )
+
+
 def revision_out(r: PolicyRevision) -> pb.PolicyRevision:
     return pb.PolicyRevision(
         revision=r.revision,
@@ -165,4 +174,5 @@ def revision_out(r: PolicyRevision) -> pb.PolicyRevision:
         proposal_id=r.proposal_id,
         decision_id=r.decision_id,
         adopted_at=to_timestamp(r.adopted_at),
+        baseline=r.baseline,
     )

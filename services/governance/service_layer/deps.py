@@ -22,6 +22,8 @@ class Deps:
     settings: GovernanceSettings
     # bundle bytes -> its revision; INVALID_ARGUMENT when it is not a well-formed bundle.
     bundle_revision: Callable[[bytes], str]
+    # the strict policy check of a well-formed bundle; INVALID_ARGUMENT with its findings.
+    check_bundle: Callable[[bytes], None]
     now: Callable[[], datetime] = utcnow
     # service -> the public keys its access-log checkpoints may be signed by (issue #15).
     log_keys: Mapping[str, tuple[PublicKey, ...]] = field(default_factory=dict)

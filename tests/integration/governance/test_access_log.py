@@ -21,6 +21,7 @@ from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person
 from tests.integration.governance.test_governance import denied, ts
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.accesslog.service import reader
+from zorgtafel.policy.bundle import revision_of
 from zorgtafel.testing import denial_reasons
 
 pytestmark = pytest.mark.integration
@@ -67,7 +68,8 @@ def reads(gov_env) -> dict[str, Read]:
         "GetPartyHistory": Read(anyone, {"party_id": GRAVE}, GRAVE),
         "ListBodies": Read(anyone, {"body": pb.BODY_REGIONAL_BOARD}, "regional_board"),
         "ListProcessDirectors": Read(anyone, {"party": HELMOND}, HELMOND),
-        "GetAdoptedPolicyRevision": Read(anyone, {}, ""),  # none adopted in this module
+        # None adopted in this module: the release's baseline is in force (issue #18).
+        "GetAdoptedPolicyRevision": Read(anyone, {}, revision_of(gov_env.app.settings.policy_dir)),
         "GetMeeting": Read(board.secretary, {"meeting_id": meeting_id}, meeting_id, "", True),
         "GetProposal": Read(board.best, {"proposal_id": proposal_id}, proposal_id, "", True),
         "GetAccession": Read(

@@ -19,7 +19,8 @@ from services.governance.entrypoints.ops import policy_revision_check
 from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
-from zorgtafel.policy.bundle import build_bundle
+from zorgtafel.policy import signing
+from zorgtafel.policy.bundle import build_bundle, read_files
 from zorgtafel.testing import bad_fields, precondition, wait_for
 
 pytestmark = pytest.mark.integration
@@ -550,8 +551,12 @@ def test_only_adopted_policy_revisions_are_served_as_opa_bundles(gov_env, tmp_pa
     revision = build_bundle(app.settings.policy_dir, bundle_file)
     bundle = bundle_file.read_bytes()
     check = policy_revision_check(app.uow_factory, app.policy)
-    if _get(url)[0] == 404:
-        assert check() is False  # production readiness: nothing adopted yet
+    public_key = (app.settings.data_dir / "dev-keys" / "bundle-signing.pub").read_bytes()
+    # A fresh install serves the release's baseline (these policies), signed by governance.
+    status, body, headers = _get(url)
+    assert status == 200 and headers["ETag"] == f'"{revision}"'
+    assert signing.verify(body, public_key) == read_files(bundle)
+    assert check() is (app.policy.revision == revision)
     a, b = "00000099000000000011", "00000099000000000012"
     p = (
         council.delegate(a)
@@ -585,10 +590,57 @@ def test_only_adopted_policy_revisions_are_served_as_opa_bundles(gov_env, tmp_pa
     assert any(e["revision"] == revision for e in outbox(app, ev.POLICY_REVISION_ADOPTED))
     assert council.delegate(b).GetAdoptedPolicyRevision().revision.revision == revision
     status, body, headers = _get(url)
-    assert status == 200 and body == bundle and headers["ETag"] == f'"{revision}"'
+    assert status == 200 and headers["ETag"] == f'"{revision}"'
+    assert signing.verify(body, public_key) == read_files(bundle)
+    # The decision's revision is in force now: adopting it again is refused.
+    err = refused(
+        lambda: board.manager.AdoptPolicyRevision(proposal_id=p.proposal_id, bundle=bundle)
+    )
+    assert "already_adopted" in precondition(err).description
     status, body, _ = _get(url, {"If-None-Match": f'"{revision}"'})
     assert status == 304 and body == b""
     assert check() is (app.policy.revision == revision)
+
+
+def test_a_decided_bundle_that_does_not_compile_is_refused_at_adoption(gov_env, tmp_path):
+    """OPA would refuse it and keep the old rules while governance waited for a revision no
+    sidecar reports (issue #17): the strict check refuses it first, naming the finding."""
+    import shutil
+
+    app, board, council = gov_env.app, gov_env.board, gov_env.council
+    broken = tmp_path / "policies"
+    shutil.copytree(app.settings.policy_dir, broken)
+    rego = broken / "disclosure" / "disclosure.rego"
+    rego.write_text(
+        rego.read_text() + "\nshown_purpose := normalise_purpose(input.purpose)\n",
+        encoding="utf-8",
+    )
+    bundle_file = tmp_path / "broken.tar.gz"
+    revision = build_bundle(broken, bundle_file)
+    a, b = "00000099000000000011", "00000099000000000012"
+    p = (
+        council.delegate(a)
+        .Propose(
+            body=COUNCIL,
+            kind=pb.PROPOSAL_KIND_WORK_PROCESS,
+            subject_code="work-process-broken",
+            work_process_version="2026.9",
+            policy_revision=revision,
+        )
+        .proposal
+    )
+    council.vote(p.proposal_id, {a: FOR, b: FOR})
+    board.council_secretary.Decide(proposal_id=p.proposal_id)
+    before = council.delegate(b).GetAdoptedPolicyRevision().revision.revision
+    err = refused(
+        lambda: board.manager.AdoptPolicyRevision(
+            proposal_id=p.proposal_id, bundle=bundle_file.read_bytes()
+        ),
+        grpc.StatusCode.INVALID_ARGUMENT,
+    )
+    assert bad_fields(err)[0] == "bundle"
+    assert "normalise_purpose" in err.details() or "unknown-function" in str(err)
+    assert council.delegate(b).GetAdoptedPolicyRevision().revision.revision == before
 
 
 # -- annual report (art. 11.3d) ---------------------------------------------------------------

@@ -1,18 +1,32 @@
 """Adopted work processes and the policy bundle revisions they name (art. 6.6c, 11.3a): only a
-revision a decision adopted is stored, and only stored revisions are served to OPA."""
+revision a decision adopted is stored, and only stored revisions are served to OPA. Before the
+first adoption that is the release's baseline, recorded as such (issue #18)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.decisions import ProposalKind, ProposalStatus
-from services.governance.domain.policy import PolicyRevision
+from services.governance.domain.policy import (
+    EnforcedRevision,
+    PolicyRevision,
+    baseline_revision,
+    may_adopt,
+)
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, get_proposal, iso
+from zorgtafel.contracts.enforcement import PolicyRevisionEnforced
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.config import SERVICES
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.logging import get_logger
+
+log = get_logger("zorgtafel.governance")
 
 
 def adopt_policy_revision(
@@ -37,10 +51,12 @@ def adopt_policy_revision(
             "the bundle's revision is not the one the decision names",
             subject="bundle.revision",
         )
-    if uow.policies.get(revision) is not None:
+    if not may_adopt(uow.policies.latest(), revision):
         raise FailedPrecondition(
-            "already_adopted", "this revision is already adopted", subject="bundle.revision"
+            "already_adopted", "this revision is already in force", subject="bundle.revision"
         )
+    # Last: the costly strict check, only for an authorised adoption of the decided revision.
+    deps.check_bundle(cmd.bundle)
     now = deps.now()
     adopted = PolicyRevision(
         revision,
@@ -78,7 +94,42 @@ def latest_policy_revision(uow: GovernanceUnitOfWork) -> PolicyRevision | None:
     return adopted
 
 
+def enforced_revisions(uow: GovernanceUnitOfWork) -> list[EnforcedRevision]:
+    """Which revision each service instance enforces, as each last said (issue #17)."""
+    return uow.policies.enforced()
+
+
+def revision_enforced(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """A service instance now enforces a revision (the kernel's POLICY_REVISION_ENFORCED, on
+    that service's own topic): kept per instance, the newest report wins."""
+    said = event.typed(PolicyRevisionEnforced)
+    try:
+        at = datetime.fromisoformat(said.enforced_at)
+    except ValueError:
+        log.warning("revision_enforced_bad_time", service=said.service)
+        return
+    if at.tzinfo is None or said.service not in SERVICES or not said.instance:
+        log.warning("revision_enforced_refused", service=said.service[:20])
+        return
+    uow.policies.record_enforced(said.service, said.instance[:253], said.revision[:128], at)
+
+
 def latest_adopted(uow: GovernanceUnitOfWork) -> tuple[str, bytes] | None:
     """The latest adopted revision and its bundle, as the OPA bundle service serves them."""
     adopted = uow.policies.latest()
     return (adopted.revision, bytes(adopted.bundle)) if adopted else None
+
+
+def record_baseline(
+    uow: GovernanceUnitOfWork, revision: str, bundle: bytes, now: datetime
+) -> PolicyRevision | None:
+    """A fresh install's history starts with the release's baseline, so that governance serves
+    a bundle (and every OPA sidecar, its own included, becomes ready) before any adoption; once
+    anything is recorded this does nothing. Replicas starting together may both record it: two
+    equal baseline entries serve the same bundle, and the first adoption replaces both."""
+    if uow.policies.latest() is not None:
+        return None
+    entry = baseline_revision(revision, bundle, now)
+    uow.policies.add(entry)
+    uow.session.flush()
+    return entry
