@@ -57,7 +57,8 @@ RUN apt-get update \
  && mkdir -p /var/lib/zorgtafel \
  && chown 10001:10001 /var/lib/zorgtafel
 COPY --from=build /opt/venv /opt/venv
-# Rego policies for the embedded engine (production enforces governance-adopted bundles via OPA).
+# Rego policies: the embedded engine's, and the release's baseline bundle that governance records
+# and serves on a fresh install until the first adoption (production enforces via OPA).
 COPY policies/rego /app/policies/rego
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \

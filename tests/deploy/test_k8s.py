@@ -8,7 +8,9 @@
   ConfigMap exists, every Secret is one the operations guide tells the operators to create);
 * every namespace is default-deny; no Secret with literal data is rendered;
 * only casework may call another service's gRPC port: disclosure's (pre-reads, 12.2f), at the
-  address in its ZORGTAFEL_DISCLOSURE_ADDRESS;
+  address in its ZORGTAFEL_DISCLOSURE_ADDRESS; and disclosure the other three's (the subject
+  access report, issue #14), at its ZORGTAFEL_<PEER>_ADDRESS; in production both as relays
+  (relay certificate, relay CA and relay services wired on both ends);
 * production: replicas >= 2, an HPA and a PDB per service, partner mTLS, adopted policies only;
 * Kafka ACLs follow the who-writes/who-reads table of the architecture;
 * the Dockerfile is multi-stage, pinned, non-root and without compilers in the final stage.
@@ -46,13 +48,27 @@ KUBERNETES_VERSION = "1.32"  # the oldest minor the guide supports; kubernetes-v
 SERVICES = ("intake", "casework", "governance", "disclosure")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"}
 
-# Kafka: who writes and who reads which topic (ARCHITECTURE.md / issue 9).
-KAFKA_READS = {
-    "intake": {"governance"},
-    "casework": {"intake", "governance"},
-    "governance": {"casework", "disclosure"},
-    "disclosure": {"casework", "governance", "intake"},
-}
+
+@lru_cache(maxsize=None)
+def kafka_reads() -> dict[str, set[str]]:
+    """Kafka: which services' topics each service reads, as the code consumes them (the
+    kernel's ``consumption``: the service's own handlers plus governance's party events). The
+    ACLs must grant exactly these: a missing grant stops a consumer in production only."""
+    import tempfile
+
+    from zorgtafel.kernel.bootstrap import consumption
+    from zorgtafel.kernel.registry import definition
+    from zorgtafel.testing import handler_platform
+
+    reads = {}
+    for service in SERVICES:
+        follows = "party_directory" in definition(service).tables
+        with tempfile.TemporaryDirectory() as tmp:
+            with handler_platform(service, Path(tmp)) as (_platform, parts):
+                topics = consumption(parts, follows_parties=follows)
+        reads[service] = {t.split(".")[1] for t in topics}
+    return reads
+
 
 KUBECTL = shutil.which("kubectl")
 OPA_MINIMUM = (1, 21, 3)  # fixes the bundle signature verification side-step
@@ -60,7 +76,14 @@ OPA_MINIMUM = (1, 21, 3)  # fixes the bundle signature verification side-step
 
 # Optional components (components/<name>), each rendered on top of every overlay, and all of
 # them together (in this order: cert-manager replaces external-secrets' zorgtafel-grpc-tls).
-OPTIONAL_COMPONENTS = ("monitoring", "otel", "gateway", "external-secrets", "cert-manager")
+OPTIONAL_COMPONENTS = (
+    "monitoring",
+    "otel",
+    "gateway",
+    "external-secrets",
+    "cert-manager",
+    "console",
+)
 COMBINATIONS = [f"{o}+{c}" for o in OVERLAYS for c in OPTIONAL_COMPONENTS] + [
     f"{o}+{'+'.join(OPTIONAL_COMPONENTS)}" for o in OVERLAYS
 ]
@@ -213,6 +236,53 @@ def test_every_custom_resource_matches_its_crd_subset(overlay):
     assert not errors, "\n".join(errors)
 
 
+# ---- the upstream CRDs of Gateway API and External Secrets ---------------------------------------
+# No Python package ships them; the kubernetes-models npm packages are generated from them
+# (pinned in tests/deploy/upstream_crds, installed by `make tools`). Their schemas check types,
+# enums and required fields as the API server would; the strict subsets above add "no unknown
+# field" (upstream CRDs do not forbid them, the API server's strict field validation does).
+UPSTREAM_CRDS = Path(__file__).parent / "upstream_crds"
+UPSTREAM_GROUPS = {"gateway.networking.k8s.io", "external-secrets.io"}
+NODE = shutil.which("node")
+
+
+def upstream_errors(objs: list[dict]) -> list[str]:
+    if NODE is None or not (UPSTREAM_CRDS / "node_modules").is_dir():
+        if os.environ.get("ZORGTAFEL_REQUIRE_TEST_TOOLS"):
+            pytest.fail("the upstream CRD validators are required here and not installed")
+        pytest.skip("the upstream CRD validators are not installed (make tools; needs node)")
+    run = subprocess.run(
+        [NODE, str(UPSTREAM_CRDS / "validate.mjs")],
+        input=json.dumps(objs),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=UPSTREAM_CRDS,
+        check=True,
+    )
+    return [f"{r['object']}: {e}" for r in json.loads(run.stdout) for e in r["errors"]]
+
+
+def test_gateway_and_external_secrets_objects_match_their_upstream_crds():
+    seen: dict[str, dict] = {}
+    for target in TARGETS:
+        for obj in render(target):
+            if obj["apiVersion"].rpartition("/")[0] in UPSTREAM_GROUPS:
+                seen[json.dumps(obj, sort_keys=True)] = obj
+    kinds = {(o["apiVersion"], o["kind"]) for o in seen.values()}
+    assert {k for _, k in kinds} == {"Gateway", "TLSRoute", "ExternalSecret"}, kinds
+    assert upstream_errors(list(seen.values())) == []
+
+
+def test_the_upstream_crd_check_catches_a_wrong_type_and_an_unknown_kind():
+    gateway = next(o for o in objects("production+gateway", "Gateway"))
+    bad = json.loads(json.dumps(gateway))
+    bad["spec"]["listeners"][0]["port"] = "443"
+    unknown = {**gateway, "kind": "Gatewey"}
+    errors = upstream_errors([gateway, bad, unknown])
+    assert len(errors) == 2 and "port" in errors[0] and "no upstream model" in errors[1]
+
+
 def test_crd_subsets_reject_unknown_fields():
     """The subsets are strict: a misspelt field must not slip through."""
     validator = crd_validator(CRD_SCHEMAS / "kafka.strimzi.io_v1_kafkauser.json")
@@ -357,10 +427,12 @@ OPERATOR_SECRETS = (
     | {f"{s}-encryption-keys" for s in SERVICES}
     | {f"{s}-log-signing-key" for s in SERVICES}
     | {"zorgtafel-jwt", "zorgtafel-grpc-tls", "zorgtafel-db-ca", "zorgtafel-db-backup-s3"}
-    | {"zorgtafel-casework-relay"}
+    | {"zorgtafel-casework-relay", "zorgtafel-disclosure-relay"}
+    | {"zorgtafel-bundle-signing"}
+    | {"console-secret-key", "console-oidc"}
 )
 GENERATED_SECRETS = {f"zorgtafel-{s}" for s in SERVICES} | {"zorgtafel-cluster-ca-cert"}
-OPERATOR_CONFIGMAPS = {"zorgtafel-partner-ca"}
+OPERATOR_CONFIGMAPS = {"zorgtafel-partner-ca", "zorgtafel-bundle-verification"}
 
 
 def referenced(overlay: str) -> tuple[set[str], set[str]]:
@@ -467,9 +539,10 @@ def allowed_ports(overlay: str, direction: str, labels: dict) -> set[int]:
 
 
 # Egress ports every service pod needs: DNS, Kafka, PostgreSQL, governance's bundle endpoint.
-# Casework also calls disclosure's gRPC port (pre-reads, covenant 12.2f); no other service does.
+# Casework also calls disclosure's gRPC port (pre-reads, covenant 12.2f), and disclosure the
+# other three's (the subject access report, issue #14); no other service calls a gRPC port.
 SERVICE_EGRESS_PORTS = {53, 9093, 5432, 8080}
-EXTRA_EGRESS_PORTS = {"casework": {50051}}
+EXTRA_EGRESS_PORTS = {"casework": {50051}, "disclosure": {50051}}
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -665,6 +738,105 @@ def test_only_casework_reaches_disclosure_grpc(overlay):
     )
 
 
+# The services' calls to each other's gRPC port: casework -> disclosure (pre-reads, 12.2f) and
+# disclosure -> intake, casework, governance (the subject access report, issue #14). No others.
+GRPC_ROUTES = {
+    ("casework", "disclosure"),
+    ("disclosure", "intake"),
+    ("disclosure", "casework"),
+    ("disclosure", "governance"),
+}
+# Disclosure's settings for the services it asks for their part of a subject access report.
+PEER_ADDRESSES = {f"ZORGTAFEL_{p.upper()}_ADDRESS": p for p in ("intake", "casework", "governance")}
+
+
+def app_of(deployment: dict) -> dict:
+    return next(c for c in pod_spec(deployment)["containers"] if c["name"] == "app")
+
+
+def address_leads_to(overlay: str, address: str, service: str) -> bool:
+    """Whether host:port is the service's Service "grpc" port, which leads to the port its app
+    serves gRPC on (ZORGTAFEL_GRPC_PORT)."""
+    host, _, port = address.rpartition(":")
+    services = {s["metadata"]["name"]: s for s in objects(overlay, "Service")}
+    selector = {"app.kubernetes.io/name": service, "app.kubernetes.io/component": "service"}
+    if host not in services or services[host]["spec"]["selector"] != selector:
+        return False
+    svc_port = next((p for p in services[host]["spec"]["ports"] if p["name"] == "grpc"), None)
+    if svc_port is None or port != str(svc_port["port"]):
+        return False
+    deployment = next(d for d in objects(overlay, "Deployment") if d["metadata"]["name"] == service)
+    app = app_of(deployment)
+    container_port = next(
+        p["containerPort"]
+        for p in app["ports"]
+        if p.get("name") == svc_port["targetPort"] or p["containerPort"] == svc_port["targetPort"]
+    )
+    return str(container_port) == container_env(overlay, app)["ZORGTAFEL_GRPC_PORT"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_only_disclosure_is_told_where_the_other_services_are(overlay):
+    """Issue #14: each of disclosure's ZORGTAFEL_<PEER>_ADDRESS leads to that service's gRPC
+    port (a peer without one makes every subject access report UNAVAILABLE); no other service
+    gets the settings."""
+    for d in objects(overlay, "Deployment"):
+        name = d["metadata"]["name"]
+        if name not in SERVICES:
+            continue
+        env = container_env(overlay, app_of(d))
+        if name == "disclosure":
+            for key, peer in PEER_ADDRESSES.items():
+                assert address_leads_to(overlay, env.get(key, ""), peer), (key, env.get(key))
+        else:
+            assert not set(PEER_ADDRESSES) & set(env), name
+
+
+@pytest.mark.parametrize("overlay", TARGETS)
+def test_services_reach_each_others_grpc_only_on_their_routes(overlay):
+    pods = {n: labels for n, labels in service_pod_labels(overlay).items() if n in SERVICES}
+    assert set(pods) == set(SERVICES)
+    for src, src_labels in pods.items():
+        for dst, dst_labels in pods.items():
+            if (src, dst) in GRPC_ROUTES:
+                # Open on both ends, by pod selectors (not by some ipBlock).
+                assert admits(overlay, "egress", src_labels, dst_labels, 50051, ip_blocks=False), (
+                    src,
+                    dst,
+                )
+                assert admits(overlay, "ingress", dst_labels, src_labels, 50051, ip_blocks=False), (
+                    src,
+                    dst,
+                )
+            else:
+                # Closed on both ends (counting ipBlocks as open).
+                assert not admits(
+                    overlay, "egress", src_labels, dst_labels, 50051, ip_blocks=True
+                ), (src, dst)
+                assert not admits(
+                    overlay, "ingress", dst_labels, src_labels, 50051, ip_blocks=True
+                ), (src, dst)
+    # Nothing broader: no other pod of the namespace reaches the peers' gRPC port, disclosure's
+    # new egress leads to no other pod, and to no other port of the peers (governance's bundle
+    # port 8080 is every OPA sidecar's, not this route's).
+    strangers = {
+        "unlabelled pod": {},
+        "other zorgtafel pod": {"app.kubernetes.io/part-of": "zorgtafel"},
+    }
+    disclosure = pods["disclosure"]
+    for name, labels in strangers.items():
+        assert not admits(overlay, "egress", disclosure, labels, 50051, ip_blocks=True), name
+        for peer in PEER_ADDRESSES.values():
+            assert not admits(overlay, "ingress", pods[peer], labels, 50051, ip_blocks=True), (
+                peer,
+                name,
+            )
+    for peer in PEER_ADDRESSES.values():
+        assert not admits(overlay, "egress", disclosure, pods[peer], 50052, ip_blocks=True), peer
+        if peer != "governance":
+            assert not admits(overlay, "egress", disclosure, pods[peer], 8080, ip_blocks=True)
+
+
 # ---- production ----------------------------------------------------------------------------------
 
 
@@ -743,6 +915,20 @@ def test_production_uses_mtls_and_adopted_policies_via_opa(overlay):
             else "http://governance:8080"
         )
         assert url == expected
+        # Only bundles signed by governance are activated (issue #17, supply chain).
+        keyid = bundle["signing"]["keyid"]
+        assert config["keys"][keyid]["algorithm"] == "ES256"
+        set_file = f"--set-file=keys.{keyid}.key="
+        key_file = next(a for a in opa["args"] if a.startswith(set_file)).removeprefix(set_file)
+        assert any(key_file.startswith(m["mountPath"] + "/") for m in opa["volumeMounts"])
+        if d["metadata"]["name"] == "governance":
+            assert env["ZORGTAFEL_BUNDLE_SIGNING_KEY_ID"] == keyid
+            assert any(
+                v.get("secret", {}).get("secretName") == "zorgtafel-bundle-signing"
+                for v in spec["volumes"]
+            )
+        else:
+            assert "ZORGTAFEL_BUNDLE_SIGNING_KEY_FILE" not in env, "only governance signs"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -782,8 +968,8 @@ def test_production_disclosure_accepts_casework_as_the_only_relay(overlay):
     assert env["disclosure"]["ZORGTAFEL_TLS_RELAY_CA_FILE"].startswith("/")
     assert env["casework"]["ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE"].startswith("/")
     assert env["casework"]["ZORGTAFEL_DISCLOSURE_CLIENT_KEY_FILE"].startswith("/")
-    for name in ("intake", "governance"):
-        assert "ZORGTAFEL_TLS_RELAY_CA_FILE" not in env[name]
+    for name in ("intake", "governance"):  # they trust disclosure's relays only (issue #14)
+        assert "casework" not in env[name].get("ZORGTAFEL_TLS_RELAY_SERVICES", "").split(",")
     relay_keys = {
         name: {
             item["key"]
@@ -801,6 +987,180 @@ def test_production_disclosure_accepts_casework_as_the_only_relay(overlay):
     assert cert["uris"] == ["urn:zorgtafel:service:casework"]
     assert "client auth" in cert["usages"] and "server auth" not in cert["usages"]
     assert cert["issuerRef"]["name"] == "zorgtafel-internal-ca"
+
+
+PRODUCTION_TARGETS = [t for t in TARGETS if t.startswith("production")]
+# The relay routes: a suite service calls others over mTLS with a person's token relayed, and
+# they take the party from the token because its relay certificate is directly issued by their
+# relay CA and names it (zorgtafel/kernel/auth.py RelayTrust). The caller's settings: the
+# callees' addresses, the CA it verifies them with, its relay certificate and key.
+RELAY_ROUTES = {
+    "pre-read": {  # covenant 12.2f, services/casework/adapters/disclosure_client.py
+        "caller": "casework",
+        "callees": ("disclosure",),
+        "addresses": ("ZORGTAFEL_DISCLOSURE_ADDRESS",),
+        "ca": "ZORGTAFEL_DISCLOSURE_CA_FILE",
+        "cert": "ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE",
+        "key": "ZORGTAFEL_DISCLOSURE_CLIENT_KEY_FILE",
+    },
+    "subject-report": {  # issue #14, zorgtafel/kernel/subjectdata/client.py
+        "caller": "disclosure",
+        "callees": tuple(PEER_ADDRESSES.values()),
+        "addresses": tuple(PEER_ADDRESSES),
+        "ca": "ZORGTAFEL_PEER_CA_FILE",
+        "cert": "ZORGTAFEL_RELAY_CLIENT_CERT_FILE",
+        "key": "ZORGTAFEL_RELAY_CLIENT_KEY_FILE",
+    },
+}
+
+
+def mounted_item(deployment: dict, path: str) -> tuple[str, str, str | None]:
+    """(volume kind, Secret or ConfigMap name, key) a file of the app container comes from."""
+    spec = pod_spec(deployment)
+    for m in app_of(deployment).get("volumeMounts", []):
+        root = m["mountPath"].rstrip("/") + "/"
+        if path.startswith(root):
+            volume = next(v for v in spec["volumes"] if v["name"] == m["name"])
+            for kind, name_field in (("secret", "secretName"), ("configMap", "name")):
+                if kind in volume:
+                    source = volume[kind]
+                    items = {i["path"]: i["key"] for i in source.get("items", [])}
+                    rel = path[len(root) :]
+                    return kind, source[name_field], items.get(rel) if items else rel
+    return "", "", None
+
+
+def secret_maker(target: str, secret: str) -> dict | None:
+    """The Certificate or ExternalSecret that makes the Secret in this render; None when the
+    operators make it by hand (deploy/k8s/README.md, "Secrets")."""
+    for c in objects(target, "Certificate"):
+        if c["spec"]["secretName"] == secret:
+            return c
+    for e in objects(target, "ExternalSecret"):
+        if e["spec"]["target"]["name"] == secret:
+            return e
+    return None
+
+
+@pytest.mark.parametrize("route", sorted(RELAY_ROUTES))
+@pytest.mark.parametrize("target", PRODUCTION_TARGETS)
+def test_production_relay_routes_are_wired_on_both_ends(target, route):
+    """Pre-reads (casework -> disclosure) and the subject access report (disclosure -> intake,
+    casework, governance; issue #14) work in every production target: the caller knows where the
+    callees are, verifies them with the services' CA and presents its relay certificate from a
+    Secret that exists (rendered, or the operators' by the guide); each callee trusts that
+    Secret's CA for that caller, nobody else trusts the caller as a relay, and only the caller
+    holds the relay key."""
+    r = RELAY_ROUTES[route]
+    caller, callees = r["caller"], r["callees"]
+    deployments = {
+        d["metadata"]["name"]: d
+        for d in objects(target, "Deployment")
+        if d["metadata"]["name"] in SERVICES
+    }
+    env = {n: container_env(target, app_of(d)) for n, d in deployments.items()}
+    for key, callee in zip(r["addresses"], callees, strict=True):
+        assert address_leads_to(target, env[caller].get(key, ""), callee), key
+    services_ca = mounted_item(deployments[caller], env[caller].get(r["ca"], ""))
+    assert services_ca == ("secret", "zorgtafel-grpc-tls", "ca.crt"), (r["ca"], services_ca)
+    kind, relay, key = mounted_item(deployments[caller], env[caller].get(r["cert"], ""))
+    assert kind == "secret" and key == "tls.crt", (kind, relay, key)
+    assert mounted_item(deployments[caller], env[caller].get(r["key"], "")) == (
+        "secret",
+        relay,
+        "tls.key",
+    )
+    for callee in callees:
+        assert caller in env[callee].get("ZORGTAFEL_TLS_RELAY_SERVICES", "").split(","), callee
+        ca_file = env[callee].get("ZORGTAFEL_TLS_RELAY_CA_FILE", "")
+        assert mounted_item(deployments[callee], ca_file) == ("secret", relay, "ca.crt"), callee
+    for name in set(deployments) - set(callees):
+        assert caller not in env[name].get("ZORGTAFEL_TLS_RELAY_SERVICES", "").split(","), name
+    for name, d in deployments.items():
+        keys: set[str] = set()
+        for v in pod_spec(d).get("volumes", []):
+            if v.get("secret", {}).get("secretName") == relay:
+                items = v["secret"].get("items")
+                keys |= {i["key"] for i in items} if items else {"<every key>"}
+        expected = (
+            {"tls.crt", "tls.key"} if name == caller else {"ca.crt"} if name in callees else set()
+        )
+        assert keys == expected, (name, keys)
+    # The Secrets exist: made in the render by cert-manager or the External Secrets Operator
+    # when the target has them, otherwise by the operators as the guide's table says.
+    guide = (K8S / "README.md").read_text()
+    makes_secrets = {"cert-manager", "external-secrets"} & set(components_of(target))
+    for secret in (relay, "zorgtafel-grpc-tls"):
+        if makes_secrets:
+            assert secret_maker(target, secret) is not None, secret
+        else:
+            assert secret in OPERATOR_SECRETS and f"`{secret}`" in guide, secret
+    maker = secret_maker(target, relay)
+    if maker is not None and maker["kind"] == "ExternalSecret":
+        assert {d["secretKey"] for d in maker["spec"]["data"]} == {"tls.crt", "tls.key", "ca.crt"}
+    elif maker is not None:
+        spec = maker["spec"]
+        assert spec["uris"] == [f"urn:zorgtafel:service:{caller}"], spec.get("uris")
+        assert "client auth" in spec["usages"] and "server auth" not in spec["usages"]
+        assert not spec.get("subject", {}).get("serialNumber"), "it names a service, not a party"
+        # Directly issued by the internal CA, which issues no partner certificate.
+        issuers = {i["metadata"]["name"]: i["spec"] for i in objects(target, "Issuer")}
+        assert spec["issuerRef"]["name"] == "zorgtafel-internal-ca"
+        assert issuers["zorgtafel-internal-ca"]["ca"]["secretName"] == "zorgtafel-internal-ca"
+        names = secret_maker(target, "zorgtafel-grpc-tls")["spec"]["dnsNames"]
+        for address in r["addresses"]:
+            host = env[caller][address].rpartition(":")[0]
+            assert host in names, f"{caller} verifies {host}'s certificate by this name"
+
+
+def test_the_guides_relay_check_is_the_applications_own(tmp_path):
+    """deploy/k8s/README.md, "Subject access reports in production", check 1: the command run in
+    each callee's pod, here with the rendered relay settings and certificates shaped as
+    components/cert-manager issues them: the caller's relay certificate is accepted as the
+    caller's; another service's, or one from a partner CA, is not."""
+    import sys
+
+    from cryptography import x509
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    from zorgtafel.testing_pki import TestCA
+
+    guide = (K8S / "README.md").read_text()
+    (code,) = re.findall(r"-- python -c '([^']+)' \$s < relay\.crt", guide)
+    internal, partners = TestCA("Zorgtafel internal CA"), TestCA("PKIoverheid test CA")
+    (tmp_path / "ca.crt").write_bytes(internal.cert_pem)
+
+    def relay_cert(ca: TestCA, service: str) -> bytes:
+        return ca.issue(
+            [(NameOID.COMMON_NAME, service), (NameOID.ORGANIZATION_NAME, "Host organisation")],
+            eku=(ExtendedKeyUsageOID.CLIENT_AUTH,),
+            san=[x509.UniformResourceIdentifier(f"urn:zorgtafel:service:{service}")],
+        ).cert_pem
+
+    # Both routes: the guide's note runs the same command for the pre-read route.
+    calls = [(r["caller"], callee) for r in RELAY_ROUTES.values() for callee in r["callees"]]
+    for caller, callee in calls:
+        settings = config_maps("production")[callee]
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "ZORGTAFEL_TLS_RELAY_CA_FILE": str(tmp_path / "ca.crt"),
+            "ZORGTAFEL_TLS_RELAY_SERVICES": settings["ZORGTAFEL_TLS_RELAY_SERVICES"],
+        }
+        for cert, expected in (
+            (relay_cert(internal, caller), caller),
+            (relay_cert(internal, "intake"), "None"),  # intake relays for nobody
+            (relay_cert(partners, caller), "None"),
+        ):
+            out = subprocess.run(
+                [sys.executable, "-c", code, callee],
+                input=cert,
+                env=env,
+                capture_output=True,
+                check=True,
+                timeout=60,
+                cwd=ROOT,
+            ).stdout.decode()
+            assert out.strip() == f"{callee} accepts relays of {expected}", out
 
 
 def test_dev_uses_development_tokens_and_one_replica():
@@ -842,7 +1202,7 @@ def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
     assert topics == {f"zorgtafel.{s}.v1" for s in SERVICES}
     users = {u["metadata"]["name"]: u for u in objects(overlay, "KafkaUser")}
     assert set(users) == {f"zorgtafel-{s}" for s in SERVICES}
-    for service, reads in KAFKA_READS.items():
+    for service, reads in kafka_reads().items():
         user = users[f"zorgtafel-{service}"]
         assert user["spec"]["authentication"]["type"] == "tls"
         grants: dict[tuple[str, str], set[str]] = {}
@@ -855,7 +1215,8 @@ def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
             ("topic", f"zorgtafel.{service}.v1"): {"Write", "Describe"},
             ("group", f"zorgtafel-{service}"): {"Read"},
         }
-        expected.update({("topic", f"zorgtafel.{r}.v1"): {"Read", "Describe"} for r in reads})
+        for r in reads:
+            expected.setdefault(("topic", f"zorgtafel.{r}.v1"), set()).update({"Read", "Describe"})
         assert grants == expected, service
     kafka = objects(overlay, "Kafka")[0]
     listeners = kafka["spec"]["kafka"]["listeners"]
@@ -1084,7 +1445,7 @@ CHECKOV_SKIPS = {
 def test_checkov_passes_with_only_the_reasoned_skips(tmp_path):
     if not CHECKOV:
         # `make test` installs checkov (make tools) and requires it: there a missing scan fails.
-        if os.environ.get("ZORGTAFEL_REQUIRE_CHECKOV"):
+        if os.environ.get("ZORGTAFEL_REQUIRE_TEST_TOOLS"):
             pytest.fail("checkov is required here and not installed (make tools)")
         pytest.skip("checkov is not installed (make tools, or CHECKOV=/path/to/checkov)")
     for target in TARGETS:
