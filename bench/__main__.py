@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import baseline, bench_accesslog, event_latency, suite_rss
+from bench import baseline, bench_accesslog, bench_soak, event_latency, suite_rss
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -70,6 +70,7 @@ def main() -> int:
     except ImportError:
         pass
     parts["accesslog"] = lambda: bench_accesslog.run(database_url=pg)
+    parts["disclosure_12_threads_60s"] = lambda: bench_soak.run(database_url=pg)
     from bench import bench_lists
 
     parts["lists"] = lambda: bench_lists.run(database_url=pg)

@@ -14,6 +14,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.baseline import grpc_echo, percentiles, timed_loop
@@ -46,19 +48,18 @@ def _seed(app) -> str:
     return case_id
 
 
-def run(
-    database_url: str = "", seconds: float = 8.0, threads: int = 8, echo_seconds: float = 3.0
-) -> dict:
+@contextmanager
+def audited_disclosure(database_url: str = "") -> Iterator[Callable[[], None]]:
+    """A disclosure service with one case and one item; yields one audited read through gRPC
+    (authenticated, authz and disclosure policies, logged, released with the redaction)."""
     from zorgtafel.generated.common.v1 import common_pb2
     from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
     from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
     from zorgtafel.kernel.broker import LocalBroker, free_port
     from zorgtafel.testing import Keys, channel, running_service
 
-    started = time.perf_counter()
     data_dir = Path(tempfile.mkdtemp(prefix="zorgtafel-bench-disclosure-"))
     keys = Keys(data_dir)
-    result: dict = {}
     broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
     try:
         with running_service("disclosure", data_dir, broker.bootstrap, database_url) as app:
@@ -84,24 +85,35 @@ def run(
                 item_ids=[item], purpose="care_coordination", action=pb.DISCLOSURE_ACTION_READ
             )
 
-            def call():
+            def call() -> None:
                 reply = stub.RequestDisclosure(req, metadata=md)
                 assert reply.items and reply.items[0].redacted_fields == ["diag"]
 
             for _ in range(20):
                 call()
-            sequential = timed_loop(call, seconds=seconds, max_calls=5000)
-
-            # Concurrent clients: they share group commits instead of queuing on a lock.
-            concurrent = clients(call, threads, seconds / 2)
-            verified = stub.VerifyLog(pb.VerifyLogRequest(), metadata=keys.metadata(GGZ, "auditor"))
-            result.update(sequential)
-            result["concurrent"] = concurrent
-            result["log_records"] = verified.records
-            result["log_intact"] = verified.intact
-            result["database"] = "postgresql" if database_url else "sqlite"
+            call.verify = lambda: stub.VerifyLog(  # type: ignore[attr-defined]
+                pb.VerifyLogRequest(), metadata=keys.metadata(GGZ, "auditor")
+            )
+            yield call
     finally:
         broker.stop()
+
+
+def run(
+    database_url: str = "", seconds: float = 8.0, threads: int = 8, echo_seconds: float = 3.0
+) -> dict:
+    started = time.perf_counter()
+    result: dict = {}
+    with audited_disclosure(database_url) as call:
+        sequential = timed_loop(call, seconds=seconds, max_calls=5000)
+        # Concurrent clients: they share group commits instead of queuing on a lock.
+        concurrent = clients(call, threads, seconds / 2)
+        verified = call.verify()  # type: ignore[attr-defined]
+        result.update(sequential)
+        result["concurrent"] = concurrent
+        result["log_records"] = verified.records
+        result["log_intact"] = verified.intact
+        result["database"] = "postgresql" if database_url else "sqlite"
     echo = grpc_echo(seconds=echo_seconds)
     echo_clients = concurrent_echo(threads, echo_seconds)
     result["grpc_echo"] = echo

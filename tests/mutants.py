@@ -247,7 +247,7 @@ def run_flows(module, env) -> int:  # noqa: ANN001 - a test module and its servi
     import inspect
 
     ran = 0
-    for name, fn in vars(module).items():
+    for name, fn in list(vars(module).items()):
         if name.startswith("test_") and inspect.isfunction(fn):
             if list(inspect.signature(fn).parameters) == ["env"]:
                 fn(env)

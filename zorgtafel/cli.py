@@ -1,12 +1,15 @@
 """The one console entry point: ``zorgtafel <command>``.
 
 up                 the whole suite on this machine (broker, four services, SQLite, embedded policy)
-serve SERVICE      one service (the Kubernetes entry point)
+serve SERVICE      one service, or `console` (the Kubernetes entry point)
 migrate SERVICE    run that service's database migrations and exit
 makemigration SERVICE -m MSG   write a new Alembic revision for a service (developers)
 token              mint a development token (dev auth mode only)
-policy ...         policy owners' tools: test, lint, explain, bundle, revision
+policy ...         policy owners' tools: test, lint, explain, bundle, revision, impact,
+                   propose, adopt, status
 demo               play partner systems through one whole case against a running suite
+purge [--dry-run]  one retention tick now (or what it would remove), per service
+subject-report     the subject access report across the four services (privacy officer)
 """
 
 from __future__ import annotations
@@ -53,6 +56,11 @@ DEV_ONLY_MODULES = ("rich", "pygments")
 def _serve(args: argparse.Namespace) -> int:
     for name in DEV_ONLY_MODULES:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type] # import -> ImportError
+    if args.service == "console":
+        # The web console (issue #19) has no database: a client of the four services.
+        from services.console.server import serve
+
+        return serve()
     from zorgtafel.kernel.config import Settings
     from zorgtafel.kernel.logging import configure_logging
 
@@ -175,10 +183,37 @@ def _verify_log(args: argparse.Namespace) -> int:
                 "problems": report.problems,
                 "signed_size": report.signed_size,
                 "unsigned_records": report.unsigned_records,
+                # Pruned at the end of the retention period: content gone, hash kept (#14).
+                "pruned_records": report.pruned,
+                "pruned_ranges": [list(r) for r in report.pruned_ranges],
             }
         )
     )
     return 0 if report.intact else 1
+
+
+def _purge(args: argparse.Namespace) -> int:
+    """One retention tick now (issue #14), or with --dry-run what it would remove."""
+    import json as _json
+
+    from zorgtafel.kernel.config import Settings
+    from zorgtafel.kernel.logging import configure_logging
+    from zorgtafel.kernel.purge_now import run_once
+
+    configure_logging("INFO", stream=sys.stderr)  # the report alone on stdout
+    reports: list[dict[str, object]] = []
+    failed = False
+    for service in [args.service] if args.service else SERVICES:
+        try:
+            report = run_once(Settings.from_env(service), dry_run=args.dry_run)
+        except Exception as exc:  # noqa: BLE001 - one service's database away: say so, go on
+            failed = True
+            reports.append({"service": service, "ran": False, "error": type(exc).__name__})
+            continue
+        if report is not None:
+            reports.append(report.to_dict())
+    print(_json.dumps(reports, indent=2))
+    return 1 if failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,8 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="run one service")
-    p.add_argument("service", choices=SERVICES)
+    p = sub.add_parser("serve", help="run one service, or the web console")
+    p.add_argument("service", choices=(*SERVICES, "console"))
     p.add_argument(
         "--no-migrate",
         action="store_true",
@@ -258,6 +293,20 @@ def build_parser() -> argparse.ArgumentParser:
     from services.governance.entrypoints.admin import register as register_checkpoints
 
     register_checkpoints(sub)
+
+    # `zorgtafel subject-report`: one subject access report across the services (issue #14).
+    from zorgtafel.kernel.subjectdata.report_cli import register as register_subject_report
+
+    register_subject_report(sub)
+
+    p = sub.add_parser(
+        "purge",
+        help="run one retention tick now (what the periods in policies/rego/retention say is"
+        " due); --dry-run lists it by kind and id without removing anything",
+    )
+    p.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
+    p.add_argument("--service", choices=SERVICES, help="one service (default: every service)")
+    p.set_defaults(func=_purge)
 
     p = sub.add_parser("demo", help="play one whole case against a running suite")
     p.add_argument("--data-dir", default="var")

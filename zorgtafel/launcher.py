@@ -1,7 +1,7 @@
 """``zorgtafel up``: the whole suite on one machine, no Docker. A Kafka-protocol broker, the
-four services as separate processes (SQLite files under one data directory, embedded policy),
-readiness awaited, endpoints printed. Ctrl-C (or SIGTERM) stops everything and leaves no
-process behind."""
+four services as separate processes (SQLite files under one data directory, embedded policy)
+and the web console on port 8080, readiness awaited, endpoints printed. Ctrl-C (or SIGTERM)
+stops everything and leaves no process behind."""
 
 from __future__ import annotations
 
@@ -106,6 +106,15 @@ class Suite:
                 else env.get("ZORGTAFEL_DISCLOSURE_GRPC_PORT", DEFAULT_GRPC_PORTS["disclosure"])
             )
             env.setdefault("ZORGTAFEL_DISCLOSURE_ADDRESS", f"127.0.0.1:{port}")
+        if service == "disclosure":
+            # Disclosure asks the others for their part of the subject access report (#14).
+            for peer in ("intake", "casework", "governance"):
+                peer_port = (
+                    self.ports[peer][0]
+                    if peer in self.ports
+                    else env.get(f"ZORGTAFEL_{peer.upper()}_GRPC_PORT", DEFAULT_GRPC_PORTS[peer])
+                )
+                env.setdefault(f"ZORGTAFEL_{peer.upper()}_ADDRESS", f"127.0.0.1:{peer_port}")
         return env
 
     def spawn(self, service: str) -> subprocess.Popen[bytes]:
@@ -119,6 +128,36 @@ class Suite:
             stdin=subprocess.DEVNULL,
         )
         return self.procs[service]
+
+    def spawn_console(self, port: int = 8080, host: str = "127.0.0.1") -> subprocess.Popen[bytes]:
+        """The web console (issue #19) beside the services: a client of their gRPC APIs with
+        the development login (this is a development suite)."""
+        env = dict(os.environ)
+        env.update(self.extra_env)
+        env.update(
+            {
+                "ZORGTAFEL_ENV": "dev",
+                "ZORGTAFEL_DATA_DIR": str(self.data_dir),
+                "ZORGTAFEL_CONSOLE_HOST": host,
+                "ZORGTAFEL_CONSOLE_PORT": str(port),
+                "ZORGTAFEL_HTTP_PORT": str(port),  # where wait_ready finds /readyz
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        for service in self.services:
+            env[f"ZORGTAFEL_CONSOLE_{service.upper()}_ADDRESS"] = (
+                f"127.0.0.1:{self.envs[service]['ZORGTAFEL_GRPC_PORT']}"
+            )
+        self.envs["console"] = env
+        log = open(self.data_dir / "console.log", "ab")
+        self.procs["console"] = subprocess.Popen(
+            [sys.executable, "-m", "zorgtafel.cli", "serve", "console"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        return self.procs["console"]
 
     def wait_ready(self, service: str, timeout: float = 90.0) -> None:
         port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
@@ -165,19 +204,51 @@ class Suite:
                 f"http://127.0.0.1:{e['ZORGTAFEL_HTTP_PORT']}/readyz"
             )
         rows.append(f"{'broker':<11} {self.broker.bootstrap:<17} (tansu, memory storage)")
+        if "console" in self.envs:
+            rows.append(
+                f"{'console':<11} http://127.0.0.1:{self.envs['console']['ZORGTAFEL_CONSOLE_PORT']}/"
+                "  (web console, development login)"
+            )
         rows.append(
             f"data: {self.data_dir}   tokens: zorgtafel token --party OIN --role ROLE "
             f"--person ID --data-dir {self.data_dir}"
         )
-        days = self.envs[self.services[0]].get("ZORGTAFEL_CASEWORK_RETENTION_DAYS")
-        rows.append(
-            f"closed cases are kept {days} day(s) before purge (ZORGTAFEL_CASEWORK_RETENTION_DAYS)"
-        )
+        env = self.envs[self.services[0]]
+        if env.get("ZORGTAFEL_RETENTION_OVERRIDE_S"):
+            rows.append(
+                f"retention (development): {env['ZORGTAFEL_RETENTION_OVERRIDE_S']} seconds, "
+                f"checked every {env.get('ZORGTAFEL_RETENTION_INTERVAL_S', '600')} s "
+                "(ZORGTAFEL_RETENTION_OVERRIDE_S; production: the adopted policy)"
+            )
+        else:
+            days = env.get("ZORGTAFEL_CASEWORK_RETENTION_DAYS")
+            rows.append(
+                f"closed cases are kept {days} day(s) before purge "
+                "(ZORGTAFEL_CASEWORK_RETENTION_DAYS)"
+            )
         return "\n".join(rows)
 
 
+# `zorgtafel up` (a development suite): closed cases are purged by the retention schedulers
+# DEV_CLOSED_CASE_S seconds after closing, checked every DEV_RETENTION_TICK_S seconds, so the
+# demo shows an automatic purge. Production follows the adopted retention policy.
+DEV_CLOSED_CASE_S = 20
+DEV_RETENTION_TICK_S = 2
+
+
+def dev_retention_env() -> dict[str, str]:
+    return {
+        "ZORGTAFEL_RETENTION_OVERRIDE_S": os.environ.get(
+            "ZORGTAFEL_RETENTION_OVERRIDE_S", f"case_closed={DEV_CLOSED_CASE_S}"
+        ),
+        "ZORGTAFEL_RETENTION_INTERVAL_S": os.environ.get(
+            "ZORGTAFEL_RETENTION_INTERVAL_S", str(DEV_RETENTION_TICK_S)
+        ),
+    }
+
+
 def run_suite(data_dir: Path, broker_port: int = 9092) -> int:
-    suite = Suite(data_dir, broker_port)
+    suite = Suite(data_dir, broker_port, extra_env=dev_retention_env())
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -186,8 +257,19 @@ def run_suite(data_dir: Path, broker_port: int = 9092) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        print("starting the broker and the four services ...", flush=True)
+        print("starting the broker, the four services and the console ...", flush=True)
         suite.start()
+        suite.spawn_console(int(os.environ.get("ZORGTAFEL_CONSOLE_PORT", "8080")))
+        try:
+            suite.wait_ready("console", timeout=30)
+        except RuntimeError as exc:
+            # The services are still of use to partner systems without the console (e.g. its
+            # port is taken): say so and go on rather than stop everything.
+            print(f"warning: {exc} (port taken? set ZORGTAFEL_CONSOLE_PORT)", flush=True)
+            console = suite.procs.pop("console")
+            console.kill()
+            console.wait()
+            suite.envs.pop("console")
         print(suite.describe(), flush=True)
         print("ready. Ctrl-C stops everything.", flush=True)
         while not stop.wait(0.5):

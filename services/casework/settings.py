@@ -3,11 +3,12 @@ when the service is built."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from services.casework.domain.model import RECORD_KINDS
 from zorgtafel.kernel.config import Settings
+from zorgtafel.kernel.retention import parse_overrides
 
 
 @dataclass(frozen=True)
@@ -15,23 +16,21 @@ class CaseworkSettings:
     # gRPC address (host:port) of the disclosure service, asked for the pre-read set (12.2f);
     # empty: not configured, and the pre-read set fails closed (UNAVAILABLE).
     disclosure_address: str
-    # Days a closed case is kept before it may be purged (1.2).
-    retention_days: float
     # The record kinds cleansing keeps until the purge (comma-separated; unknown kinds are
     # ignored, see RECORD_KINDS in domain/model.py).
     keep_until_purge: frozenset[str]
+    # How long a closed case is kept (1.2) is policy data (policies/rego/retention, kind
+    # ``case_closed``); these are the test/dev-only overrides in seconds
+    # (ZORGTAFEL_RETENTION_OVERRIDE_S, or the older ZORGTAFEL_CASEWORK_RETENTION_DAYS).
+    retention_overrides: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "CaseworkSettings":
         raw = settings.setting("casework_keep_until_purge", "criteria,timeline")
         return cls(
             disclosure_address=settings.setting("disclosure_address"),
-            retention_days=float(settings.setting("casework_retention_days", "365")),
             keep_until_purge=frozenset(
                 k.strip() for k in raw.split(",") if k.strip() in RECORD_KINDS
             ),
+            retention_overrides=parse_overrides(settings),
         )
-
-    @property
-    def retention(self) -> timedelta:
-        return timedelta(days=self.retention_days)

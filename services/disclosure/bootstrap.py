@@ -5,6 +5,7 @@ item; the access log itself is the kernel's, as in every service)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import cast
 
@@ -15,17 +16,28 @@ from services.disclosure.domain.events import REGISTRY
 from services.disclosure.entrypoints import proto_mapping
 from services.disclosure.entrypoints.consumers import consumption
 from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from services.disclosure.service_layer import subject_data as disclosure_subject_data
 from services.disclosure.service_layer.deps import Deps
-from services.disclosure.service_layer.handlers import audit
+from services.disclosure.service_layer.handlers import audit, retention, subject_report
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+from zorgtafel.kernel.scheduler import RetentionTask
+from zorgtafel.kernel.service import (
+    GrpcService,
+    Periodic,
+    Platform,
+    ServiceDefinition,
+    ServiceParts,
+)
+from zorgtafel.kernel.subjectdata import servicer as subject_data_servicer
+from zorgtafel.kernel.subjectdata.client import SubjectDataPeers
 
 __all__ = ["Deps", "build", "make_deps"]
 log = get_logger(__name__)
+REGISTER_REFRESH_S = 60.0
 
 
 def make_deps(platform: Platform) -> Deps:
@@ -36,6 +48,8 @@ def make_deps(platform: Platform) -> Deps:
         # The kernel's access log (every service's): its group committer and keys.
         access_log=platform.access_log.committer,
         log_keys=platform.access_log.keys,
+        # Issue #14: the other services asked for their part of the subject access report.
+        peers=SubjectDataPeers.from_settings(platform.settings, subject_report.PEERS),
     )
 
 
@@ -68,9 +82,37 @@ def build(platform: Platform) -> ServiceParts:
                 disclosure_pb2_grpc.add_DisclosureServiceServicer_to_server,
                 servicer,
             ),
+            # Issue #14: disclosure's part of the subject access report, for the others too.
+            subject_data_servicer.grpc_service(platform, disclosure_subject_data.export),
         ),
         consumes=consumption(deps),
         on_refused=on_refused,
+        # Issue #14: withdrawn consents and decided subject requests go after their retention
+        # periods (kernel scheduler).
+        retention=(
+            RetentionTask(
+                "consent_withdrawn",
+                retention.CONSENT,
+                partial(retention.withdrawn_consents_due, uow_factory),
+                partial(retention.delete_withdrawn_consent, uow_factory),
+            ),
+            RetentionTask(
+                "subject_request_decided",
+                retention.SUBJECT_REQUEST,
+                partial(retention.decided_requests_due, uow_factory),
+                partial(retention.delete_decided_request, uow_factory),
+            ),
+        ),
+        # The register of processing activities: seeded once, then maintained over gRPC; each
+        # replica reads the activities' versions again now and then (the access log names them).
+        on_start=(partial(deps.register.seed, uow_factory),),
+        tasks=(
+            Periodic(
+                "processing_register",
+                REGISTER_REFRESH_S,
+                partial(deps.register.refresh, uow_factory),
+            ),
+        ),
         # Releases (RequestDisclosure, BreakGlass) log each item's decision themselves; these
         # reads are logged by the kernel, reading the log itself included. VerifyLog is not a
         # read of personal data (sizes, roots, a record's number) and must still answer when
@@ -79,6 +121,7 @@ def build(platform: Platform) -> ServiceParts:
             {
                 "ListReviews",
                 "ListOverrideNotices",
+                "ListCorrectionNotices",
                 "ListInformingTasks",
                 "AccessLog",
                 "SubjectAccessReport",
@@ -86,6 +129,9 @@ def build(platform: Platform) -> ServiceParts:
                 "ListProcessingActivities",
                 "ListBreaches",
                 "ExportRegister",
+                # Issue #14: the assembled report; the register's history names its editors.
+                "SubjectDataReport",
+                "ListProcessingActivityHistory",
             }
         ),
     )

@@ -12,6 +12,7 @@ from services.intake.adapters.pseudonyms import PseudonymKey
 from services.intake.domain.events import REGISTRY
 from services.intake.service_layer.deps import Deps
 from services.intake.settings import IntakeSettings
+from zorgtafel.kernel.scheduler import RetentionTask
 from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
 
 SERVICE_NAME = "zorgtafel.intake.v1.IntakeService"
@@ -31,10 +32,12 @@ def make_deps(platform: Platform) -> Deps:
 
 def build(platform: Platform) -> ServiceParts:
     from services.intake.entrypoints.grpc_api import IntakeServicer
+    from services.intake.service_layer import subject_data as intake_subject_data
     from services.intake.service_layer.handlers import casework_facts
     from zorgtafel.contracts import events as ev
     from zorgtafel.generated.intake.v1 import intake_pb2_grpc
     from zorgtafel.kernel.commands import Commands
+    from zorgtafel.kernel.subjectdata import servicer as subject_data
 
     deps = make_deps(platform)
     servicer = IntakeServicer(
@@ -45,19 +48,54 @@ def build(platform: Platform) -> ServiceParts:
             GrpcService(
                 SERVICE_NAME, intake_pb2_grpc.add_IntakeServiceServicer_to_server, servicer
             ),
+            # Issue #14: intake's part of the subject access report (a logged read).
+            subject_data.grpc_service(platform, intake_subject_data.export),
         ),
         consumes={
             ev.TOPIC["casework"]: {
                 ev.CASE_PURGED: partial(casework_facts.on_case_purged, deps),
                 ev.CASE_CLOSED: partial(casework_facts.on_case_closed, deps),
-            }
+            },
+            ev.TOPIC["disclosure"]: {
+                ev.SUBJECT_ERASED: partial(casework_facts.on_subject_erased, deps),
+            },
         },
         on_start=(partial(deps.pseudonyms.ensure, platform.uow_factory),),
         # What lets the subject's identity, the case or the triage question out without changing
-        # anything (and the managers' probing flags, which name employees): the kernel logs
-        # each call. Writes are not declared: Nominate, Assess, StartTriage, AnswerTriage,
-        # DecideRouting, WithdrawNomination and RecordSafetyOverride change the nomination.
-        reads=frozenset({"GetNomination", "GetTriageQuestion", "ListProbingFlags"}),
+        # anything (and the managers' probing flags, which name employees; the process
+        # director's worklist, which names the cases shown): the kernel logs each call. Writes
+        # are not declared: Nominate, Assess, StartTriage, AnswerTriage, DecideRouting,
+        # WithdrawNomination and RecordSafetyOverride change the nomination.
+        reads=frozenset(
+            {"GetNomination", "GetTriageQuestion", "ListProbingFlags", "ListNominations"}
+        ),
+        retention=retention_tasks(platform),
+    )
+
+
+def retention_tasks(platform: Platform) -> tuple[RetentionTask, ...]:
+    """What intake does on its own clock: forget nominations that ended without a case after
+    their period, drop the triage round of a routed case after its period, and let the consent age band follow the subject's birthday (Bijlage 3)."""
+    from services.intake.domain.retention import NOMINATION_ENDED, TRIAGE_ROUND
+    from services.intake.service_layer.handlers import retention as r
+
+    uows = platform.uow_factory
+    return (
+        RetentionTask(
+            "nomination_ended",
+            NOMINATION_ENDED,
+            partial(r.ended_nominations_due, uows),
+            partial(r.forget_nomination, uows),
+        ),
+        RetentionTask(
+            "triage_round",
+            TRIAGE_ROUND,
+            partial(r.triage_rounds_due, uows),
+            partial(r.drop_triage_round, uows),
+        ),
+        RetentionTask(
+            "age_band", "", partial(r.age_bands_due, uows), partial(r.follow_age_band, uows)
+        ),
     )
 
 

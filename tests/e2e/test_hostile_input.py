@@ -175,7 +175,13 @@ def suite(tmp_path_factory, broker):
     apps = {}
     stack = []
     for s in SERVICES:
-        cm = running_service(s, data_dir, broker.bootstrap)
+        # Disclosure (started last) asks the others for the subject access report (#14).
+        peers = (
+            {f"{p}_address": f"127.0.0.1:{apps[p].grpc_port}" for p in apps}
+            if s == "disclosure"
+            else {}
+        )
+        cm = running_service(s, data_dir, broker.bootstrap, **peers)
         apps[s] = cm.__enter__()
         stack.append(cm)
     # Party status facts: one active organisation, one excluded (written where each service

@@ -44,7 +44,13 @@ def suite(tmp_path_factory, pg_url):
         schema_prefix=prefix,
         ports=ports,
         broker=broker,
-        extra_env={"ZORGTAFEL_POLICY_TIMEOUT_MS": "3000"},
+        extra_env={
+            "ZORGTAFEL_POLICY_TIMEOUT_MS": "3000",
+            # The story leaves the closed case to the retention schedulers (issue #14): purged
+            # on their own 15 s after the close, nobody calls Purge.
+            "ZORGTAFEL_RETENTION_OVERRIDE_S": "case_closed=15",
+            "ZORGTAFEL_RETENTION_INTERVAL_S": "1",
+        },
     )
     try:
         s.start(timeout=120)
@@ -117,9 +123,16 @@ def rows_containing(pg_url: str, schema: str, needles: list[str]) -> dict[str, s
 def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_url):
     s, keys, prefix = suite
     lines: list[str] = []
-    story = Story({svc: endpoint(s, svc) for svc in SERVICES}, keys.private, out=lines.append)
+    story = Story(
+        {svc: endpoint(s, svc) for svc in SERVICES},
+        keys.private,
+        out=lines.append,
+        auto_purge=True,
+    )
     facts = story.run()
     assert not story.failures, "\n".join(lines)
+    # Nobody called Purge: the schedulers did (issue #14).
+    assert any("purged the closed case on their own" in line for line in lines), lines[-8:]
     assert facts.get("access_log_records", 0) >= 7
     # Every service's own log is asked (issue #15); intake's shows the nomination's reads.
     assert set(facts["access_log_by_service"]) == set(SERVICES)
@@ -128,6 +141,11 @@ def test_one_case_through_its_whole_life_cycle_leaves_no_subject_data(suite, pg_
     identity = [facts["family_name"], "2001-04-17"]
     content = [
         "shelter stay since March",
+        "shelter stay since April",  # the corrected version
+        # the privacy officer's reasoning and the subject's reference (subject requests)
+        "the stay began in April",
+        "accuracy is contested",
+        "LH-AVG-2026-031",
         "Demo-street",
         "health note",
         "police record summary",

@@ -11,3 +11,12 @@ def test_the_access_log_benchmark_runs_and_verifies_what_it_appended():
     assert result["verify"]["intact"] and result["verify"]["records"] >= 300
     assert result["verify_records_in_memory"]["intact"]
     assert result["append_8_clients"]["records_per_batch"] >= 1
+
+
+def test_the_12_thread_disclosure_soak_runs_and_reports_memory_and_tail():
+    from bench import bench_soak
+
+    result = bench_soak.run(database_url="", threads=3, seconds=1.0, warmup_s=0.5, one_client_s=0.5)
+    assert result["log_intact"]
+    assert result["many_clients"]["threads"] == 3
+    assert result["rss_mb_at_end"] > 0 and "rss_growth_mb" in result

@@ -49,13 +49,14 @@ def test_every_published_event_is_a_contract_type(service):
         assert ev.EVENTS.get(cls.TYPE) is cls, f"{cls.TYPE} is not the contract's class"
         # A service's own events carry its name; the kernel's (the access log's checkpoint)
         # are the same type in every service, each on the service's own topic.
-        kernel_event = cls.TYPE == ev.ACCESS_LOG_CHECKPOINTED
+        kernel_event = cls.TYPE in (ev.ACCESS_LOG_CHECKPOINTED, ev.POLICY_REVISION_ENFORCED)
         assert kernel_event or cls.TYPE.startswith(f"nl.zorgtafel.{service}."), cls.TYPE
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_service_publishes_its_access_log_checkpoints(service):
+def test_every_service_publishes_its_access_log_checkpoints_and_enforced_revision(service):
     assert ev.EVENTS[ev.ACCESS_LOG_CHECKPOINTED] in registry(service).classes()
+    assert ev.EVENTS[ev.POLICY_REVISION_ENFORCED] in registry(service).classes()
 
 
 @pytest.mark.parametrize("event_type", sorted(ev.EVENTS))
@@ -92,7 +93,8 @@ def test_every_consumed_event_type_is_published_by_some_service(tmp_path):
             for topic, handlers in parts.consumes.items():
                 for event_type in handlers:
                     assert event_type in ev.EVENTS, (service, event_type)
-                    if event_type == ev.ACCESS_LOG_CHECKPOINTED:  # every service's, own topic
+                    # the kernel's events: every service's, each on its own topic
+                    if event_type in (ev.ACCESS_LOG_CHECKPOINTED, ev.POLICY_REVISION_ENFORCED):
                         assert topic in ev.TOPIC.values(), (service, event_type)
                         continue
                     assert topic == ev.TOPIC[event_type.split(".")[2]], (service, event_type)

@@ -147,3 +147,34 @@ def test_not_ready_until_the_consumer_has_its_partitions():
     assert m.check_now().failing == ("consumer_assigned",)
     consumer.assigned.set()
     assert m.check_now().ready
+
+
+def test_a_change_of_the_enforced_revision_is_told_once_and_again_after_a_failure():
+    from zorgtafel.kernel.metrics import Metrics
+
+    metrics = Metrics("intake")
+    revision = ["sha256:a"]
+    told: list[str] = []
+    failing = [True]
+
+    def tell(r: str) -> None:
+        if failing[0]:
+            raise RuntimeError("database away")
+        told.append(r)
+
+    monitor = HealthMonitor({"database": lambda: True}, health.HealthServicer(), [], 60, metrics)
+    monitor.report_revision(lambda: revision[0], tell)
+    monitor.check_now()
+    assert told == []  # the outbox could not take it: told again on the next check
+    failing[0] = False
+    monitor.check_now()
+    monitor.check_now()
+    assert told == ["sha256:a"]
+    revision[0] = "unknown"  # an engine that cannot say is not a change
+    monitor.check_now()
+    revision[0] = "sha256:b"
+    monitor.check_now()
+    assert told == ["sha256:a", "sha256:b"]
+    sample = metrics.registry.get_sample_value
+    assert sample("zorgtafel_policy_revision_info", {"revision": "sha256:b"}) == 1
+    assert sample("zorgtafel_policy_revision_info", {"revision": "sha256:a"}) is None

@@ -18,6 +18,10 @@ ITEM_RETRACTED = f"{_NS}.item.retracted.v1"
 DISCLOSURE_DECIDED = f"{_NS}.disclosure.decided.v1"
 # data: decision_id, case_id, item_id, provider, recipient_party (the provider is notified)
 BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
+# data: subject_request_id, subject_pseudonym, case_ids [..], controller, erased_at
+#   -- the controller's privacy officer granted the erasure of everything about a subject
+#   (Bijlage 3, GDPR art. 17): every service erases what it holds of these cases. Ids only.
+SUBJECT_ERASED = f"{_NS}.subject.erased.v1"
 
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
@@ -65,9 +69,25 @@ class BreakGlassUsed(DomainEvent):
     recipient_party: str
 
 
+@dataclass(frozen=True)
+class SubjectErased(DomainEvent):
+    """Everything about a subject is to be erased (Bijlage 3, GDPR art. 17). The pseudonym and
+    the case ids are all a service needs to find what it holds; never a name or content."""
+
+    TYPE: ClassVar[str] = SUBJECT_ERASED
+    # Keyed by the subject: the facts of one subject stay in order on one partition.
+    KEY_FIELD: ClassVar[str] = "subject_pseudonym"
+    subject_request_id: str
+    subject_pseudonym: str
+    case_ids: tuple[str, ...]
+    controller: str
+    erased_at: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ItemProvided,
     ItemRetracted,
     DisclosureDecided,
     BreakGlassUsed,
+    SubjectErased,
 )

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from zorgtafel.contracts.accesslog import *  # noqa: F401,F403 - re-exported names
 from zorgtafel.contracts.casework import *  # noqa: F401,F403
 from zorgtafel.contracts.disclosure import *  # noqa: F401,F403
+from zorgtafel.contracts.enforcement import *  # noqa: F401,F403
 from zorgtafel.contracts.governance import *  # noqa: F401,F403
 from zorgtafel.contracts.intake import *  # noqa: F401,F403
 from zorgtafel.kernel.events import ContractViolation, DomainEvent  # noqa: E402
@@ -21,11 +22,18 @@ TOPIC = {s: f"zorgtafel.{s}.v1" for s in ("intake", "casework", "governance", "d
 
 
 def _published() -> dict[str, type[DomainEvent]]:
-    from zorgtafel.contracts import accesslog, casework, disclosure, governance, intake
+    from zorgtafel.contracts import (
+        accesslog,
+        casework,
+        disclosure,
+        enforcement,
+        governance,
+        intake,
+    )
 
     return {
         cls.TYPE: cls
-        for module in (intake, casework, governance, disclosure, accesslog)
+        for module in (intake, casework, governance, disclosure, accesslog, enforcement)
         for cls in module.PUBLISHED
     }
 

@@ -41,6 +41,17 @@ SAFETY_OVERRIDE_RECORDED = f"{_NS}.safety_override.recorded.v1"
 #       Key: the flag_id. Never subject data.
 PROBING_FLAGGED = f"{_NS}.probing.flagged.v1"
 
+# data: case_id: a nomination that ended without a case (rejected, withdrawn, sent back to
+#       regular care, escalated to a ZVH) is forgotten after its retention period (Bijlage 3
+#       "houdbaarheid", policies/rego/retention): intake destroyed its identity, triage answers
+#       and case key; disclosure forgets its projection and case key of the nomination.
+#       Ids only.
+NOMINATION_FORGOTTEN = f"{_NS}.nomination.forgotten.v1"
+# data: case_id, age_band: the subject of a nomination or case in progress moved into another
+#       consent age band (Bijlage 3: the band follows the age on the day of the decision).
+#       Never a date of birth, nor the day of the change as a field (that would be a birthday).
+AGE_BAND_CHANGED = f"{_NS}.age_band.changed.v1"
+
 ROUTINGS = ("case_meeting", "regular_care", "zvh_brabant_zuidoost", "zvh_brabant_noordoost")
 REJECTION_REASONS = (
     "criteria_not_met",
@@ -133,6 +144,19 @@ class ProbingFlagged(DomainEvent):
     flagged_at: str
 
 
+@dataclass(frozen=True)
+class NominationForgotten(DomainEvent):
+    TYPE: ClassVar[str] = NOMINATION_FORGOTTEN
+    case_id: str
+
+
+@dataclass(frozen=True)
+class AgeBandChanged(DomainEvent):
+    TYPE: ClassVar[str] = AGE_BAND_CHANGED
+    case_id: str
+    age_band: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     CaseNominated,
     CaseAssessed,
@@ -141,4 +165,6 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     NominationWithdrawn,
     SafetyOverrideRecorded,
     ProbingFlagged,
+    NominationForgotten,
+    AgeBandChanged,
 )

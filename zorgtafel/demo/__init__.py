@@ -32,7 +32,9 @@ def run_demo(data_dir: Path) -> int:
     if not key.exists():
         print(f"no development keys in {data_dir}; is the suite running (`make up`)?")
         return 2
-    story = Story(endpoints_from_env(), key.read_bytes())
+    # `zorgtafel up` runs the retention schedulers with a short period for closed cases:
+    # the story leaves the purge to them.
+    story = Story(endpoints_from_env(), key.read_bytes(), auto_purge=True)
     started = time.monotonic()
     story.say("zorgtafel demo: one case through the whole life cycle, as partner systems\n")
     story.run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -285,32 +286,75 @@ class ExchangeSteps(StoryBase):
             self.casework.CloseCase,
             cw.CloseCaseRequest(request_id=self.rid(), case_id=case_id),
         )
+        closed_at = time.monotonic()
         self.say(
             f"          cleansed: {', '.join(closed.cleansed) or '-'}; "
             f"kept until purge: {', '.join(closed.kept) or '-'}"
         )
+        item = f.get("corrected_item", f["care_item"])
+        read = ds.RequestDisclosureRequest(
+            item_ids=[item], purpose="care_coordination", action=ds.DISCLOSURE_ACTION_READ
+        )
+
+        def closed_for_others() -> bool:
+            try:
+                self.disclosure.RequestDisclosure(read, metadata=self.md(MUNICIPALITY), timeout=5)
+                return False
+            except grpc.RpcError as err:
+                if err.code() != grpc.StatusCode.PERMISSION_DENIED:
+                    raise
+                return True
+
+        self.eventually("disclosure learns that the case is closed", closed_for_others)
+        self.refused(
+            MUNICIPALITY,
+            "reads the care history of the closed case (only its provider still may)",
+            self.disclosure.RequestDisclosure,
+            read,
+            grpc.StatusCode.PERMISSION_DENIED,
+        )
         self.ok(
-            PROCESS_DIRECTOR,
-            "purges the case after the retention period",
-            self.casework.Purge,
-            cw.PurgeRequest(request_id=self.rid(), case_id=case_id),
+            SHELTER,
+            "still reads its own item of the closed case (the provider decides, 16.2)",
+            self.disclosure.RequestDisclosure,
+            read,
         )
 
         def gone() -> bool:
+            # The provider itself may still read its item of a closed case; after the purge
+            # nobody finds it.
             try:
                 self.disclosure.RequestDisclosure(
                     ds.RequestDisclosureRequest(
-                        item_ids=[f["care_item"]],
+                        item_ids=[item],
                         purpose="care_coordination",
                         action=ds.DISCLOSURE_ACTION_READ,
                     ),
-                    metadata=self.md(MUNICIPALITY),
+                    metadata=self.md(SHELTER),
                     timeout=5,
                 )
                 return False
             except grpc.RpcError as err:
-                return err.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED)
+                return err.code() == grpc.StatusCode.NOT_FOUND
 
+        if self.auto_purge:
+            # Nobody calls Purge: each service's retention scheduler removes the case once the
+            # adopted period for closed cases has passed (zorgtafel.retention, issue #14).
+            self.eventually(
+                "the retention schedulers purge the closed case on their own", gone, timeout=180
+            )
+            self.steps += 1
+            self.say(
+                f"  ok    the retention schedulers purged the closed case on their own, "
+                f"{time.monotonic() - closed_at:.0f}s after the close (nobody called Purge)"
+            )
+        else:
+            self.ok(
+                PROCESS_DIRECTOR,
+                "purges the case after the retention period",
+                self.casework.Purge,
+                cw.PurgeRequest(request_id=self.rid(), case_id=case_id),
+            )
         self.eventually("disclosure deletes the case's items after the purge event", gone)
         self.say(
             "  ok    the items are gone everywhere; the access log keeps its pseudonymous "

@@ -36,6 +36,9 @@ class StoryBase:
     out: Callable[[str], None] = print
     failures: list[str] = field(default_factory=list)
     steps: int = 0
+    # True: the closed case is left to the services' retention schedulers (the suite runs with
+    # a short case_closed period, as `zorgtafel up` does); False: the story calls Purge itself.
+    auto_purge: bool = False
 
     def __post_init__(self) -> None:
         ch = {s: self.channel(a) for s, a in self.endpoints.items()}

@@ -9,9 +9,10 @@ from zorgtafel.demo.exchange_steps import ExchangeSteps
 from zorgtafel.demo.intake_steps import IntakeSteps
 from zorgtafel.demo.meeting_steps import MeetingSteps
 from zorgtafel.demo.plumbing import StoryFailed
+from zorgtafel.demo.rights_steps import RightsSteps
 
 
-class Story(AppointmentSteps, IntakeSteps, MeetingSteps, ExchangeSteps):
+class Story(AppointmentSteps, IntakeSteps, MeetingSteps, ExchangeSteps, RightsSteps):
     def run(self) -> dict[str, Any]:
         facts: dict[str, Any] = {}
         try:
@@ -20,6 +21,7 @@ class Story(AppointmentSteps, IntakeSteps, MeetingSteps, ExchangeSteps):
             self._triage(facts)
             self._meeting(facts)
             self._disclosures(facts)
+            self._subject_rights(facts)
             self._close_and_purge(facts)
         except StoryFailed:
             pass

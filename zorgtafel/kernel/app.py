@@ -21,6 +21,7 @@ from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import PartyDirectory
+from zorgtafel.kernel.scheduler import RetentionScheduler
 from zorgtafel.kernel.service import Periodic, ServiceDefinition
 from zorgtafel.kernel.uow import UnitOfWork
 from zorgtafel.policy.engine import PolicyEngine
@@ -54,6 +55,8 @@ class App:
     # The kernel's party projection in memory (None in governance, which reads its own table).
     parties: PartyDirectory | None = None
     access_log: ServiceAccessLog | None = None
+    # Purges what the retention periods say is due (None: the service declares nothing).
+    retention: RetentionScheduler | None = None
     stopped: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
 
@@ -72,6 +75,8 @@ class App:
             )
             thread.start()
             self._threads.append(thread)
+        if self.retention is not None:
+            self.retention.start(self.stopped)  # its first tick one interval later
         self.server.start()
         self.ops.start()
         log.info(
@@ -93,6 +98,8 @@ class App:
         self.server.stop(grace).wait(grace + 1)
         for thread in self._threads:
             thread.join(timeout=grace + 1)
+        if self.retention is not None:
+            self.retention.join(timeout=grace + 1)
         if self.consumer is not None:
             self.consumer.stop()
         if self.access_log is not None:

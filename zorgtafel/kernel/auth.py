@@ -59,6 +59,9 @@ class Principal:
             "role": self.role,
             "authenticated_by": self.authenticated_by,
             "party_status": party_status,
+            # Which suite service relayed the call: the policy binds each relayable method to
+            # the service whose route it serves (casework's pre-read, disclosure's report).
+            **({"relayed_by": self.relayed_by} if self.authenticated_by == "mtls_relay" else {}),
         }
 
 

@@ -5,10 +5,12 @@ starts and stops them in order. Nothing here runs at import time."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from concurrent import futures
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from sqlalchemy.engine import Engine
 
+from zorgtafel.contracts.enforcement import PolicyRevisionEnforced
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc
 from zorgtafel.kernel import db, kafka
+from zorgtafel.kernel.accesslog import prune
 from zorgtafel.kernel.accesslog import servicer as accesslog_servicer
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.app import App
@@ -35,10 +39,14 @@ from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import DEFAULT_SEED_PARTIES_FILE, PartyDirectory, seeded_party_ids
+from zorgtafel.kernel.retention import interval_s, parse_overrides
 from zorgtafel.kernel.roster import NoRoster, Roster
+from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, RetentionTask
 from zorgtafel.kernel.schema import party_status_consumption
-from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition
+from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+from zorgtafel.kernel.subjectdata import servicer as subjectdata_servicer
 from zorgtafel.kernel.tracing import instrument_sqlalchemy, make_tracer_provider
+from zorgtafel.kernel.uow import UnitOfWork
 from zorgtafel.policy.engine import PolicyEngine
 
 log = get_logger(__name__)
@@ -68,6 +76,34 @@ class Built:
     platform: Platform
     engine: Engine
     directory: PartyDirectory | None
+
+
+def announce_revision(uow_factory: Callable[[], UnitOfWork], service: str, revision: str) -> None:
+    """Publish, through the outbox, that this instance now enforces ``revision``: governance
+    lists which service runs which revision (issue #17)."""
+    with uow_factory() as uow:
+        uow.emit(
+            PolicyRevisionEnforced(
+                service=service,
+                instance=socket.gethostname(),
+                revision=revision,
+                enforced_at=datetime.now(timezone.utc).isoformat(),
+            )
+        )
+        uow.commit()
+
+
+def consumption(parts: ServiceParts, *, follows_parties: bool) -> dict[str, dict[str, Handler]]:
+    """Every topic a service reads and its handlers by event type: its own consumption plus
+    governance's party events when the kernel keeps its party projection. The deployment's
+    Kafka ACLs grant exactly these topics (tests/deploy checks them against this)."""
+    consumes: dict[str, dict[str, Handler]] = {}
+    if follows_parties:
+        for topic, handlers in party_status_consumption().items():
+            consumes.setdefault(topic, {}).update(handlers)
+    for topic, own in parts.consumes.items():
+        consumes.setdefault(topic, {}).update(own)
+    return consumes
 
 
 def make_platform(
@@ -146,6 +182,10 @@ def bootstrap(
             settings.policy_dir,
             settings.opa_url,
             settings.policy_timeout_ms / 1000,
+            # The embedded engine in production: governance's signed bundles only.
+            bundle_url=settings.setting("policy_bundle_url"),
+            verification_key_file=settings.setting("bundle_verification_key_file"),
+            key_id=settings.setting("bundle_signing_key_id"),
         )
     engine = db.make_engine(settings)
     instrument_sqlalchemy(engine, tracer)
@@ -179,12 +219,7 @@ def bootstrap(
     uow_factory = platform.uow_factory
     parts = definition.build(platform)
 
-    consumes: dict[str, dict[str, Handler]] = {}
-    if directory is not None:
-        for topic, handlers in party_status_consumption().items():
-            consumes.setdefault(topic, {}).update(handlers)
-    for topic, own in parts.consumes.items():
-        consumes.setdefault(topic, {}).update(own)
+    consumes = consumption(parts, follows_parties=directory is not None)
     consumer = None
     if consumes:
         by_type = {t: h for per_topic in consumes.values() for t, h in per_topic.items()}
@@ -221,7 +256,9 @@ def bootstrap(
         # is the source, so there "unknown" is the policy's to refuse.
         unknown_is_unavailable=parts.party_status is None,
         access_log=platform.access_log,
-        reads=parts.reads | accesslog_servicer.READS,
+        # The kernel's own services (the access log; the subject data export, issue #14, where
+        # a service serves it) are logged reads in every service.
+        reads=parts.reads | accesslog_servicer.READS | subjectdata_servicer.READS,
     )
     server = grpc.server(
         futures.ThreadPoolExecutor(
@@ -270,11 +307,17 @@ def bootstrap(
     if directory is not None and parts.party_status is None:
         monitor.add_check("parties_known", directory.known)
     monitor.add_check("policy", partial(policy_healthy, policy))
+    monitor.report_revision(
+        lambda: gate.revision, partial(announce_revision, uow_factory, settings.service)
+    )
     if consumer is not None:
         monitor.add_check("consumer_assigned", partial(consumer_assigned, consumer))
     for name, check in parts.health_checks.items():
         monitor.add_check(name, check)
     ops_app = create_ops_app(settings.service, monitor, metrics, parts.ops_routes)
+    retention = make_retention_scheduler(
+        settings, parts.retention, gate, engine, metrics, access_log=uow_factory
+    )
     app = App(
         settings=settings,
         definition=definition,
@@ -297,11 +340,41 @@ def bootstrap(
         stopped=platform.stopped,
         parties=directory if parts.party_status is None else None,
         access_log=platform.access_log,
+        retention=retention,
     )
     platform.access_log.start()
     for hook in parts.on_start:
         hook()
     return app
+
+
+def make_retention_scheduler(
+    settings: Settings,
+    tasks: tuple[RetentionTask, ...],
+    gate: PolicyGate,
+    engine: Engine,
+    metrics: Metrics | None = None,
+    *,
+    access_log: Callable[[], UnitOfWork] | None = None,
+) -> RetentionScheduler | None:
+    """The service's retention scheduler (None when it has no task). The settings are read
+    here, so a wrong ``ZORGTAFEL_RETENTION_*`` value stops the service at start, loudly. Given
+    the service's unit of work (``access_log``), the kernel adds its own task: pruning the
+    access log every service keeps (kind ``access_log``, owner ``kernel``)."""
+    if access_log is not None:
+        tasks = (*tasks, prune.retention_task(access_log))
+    if not tasks:
+        return None
+    return RetentionScheduler(
+        service=settings.service,
+        tasks=tuple(tasks),
+        policy=gate,
+        lock=LeaderLock(engine, settings.service),
+        interval_s=interval_s(settings),
+        overrides=parse_overrides(settings),
+        metrics=metrics,
+        also_owners=("kernel",) if access_log is not None else (),
+    )
 
 
 def _expected_parties(settings: Settings) -> frozenset[str]:

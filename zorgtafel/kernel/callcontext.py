@@ -22,6 +22,8 @@ class CallContext:
     policy_revision: str
     trace_id: str = ""
     span_id: str = ""
+    # The authz decision's input (canonical JSON) for the access log's replayable record (#17).
+    authz_input_json: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class RefusedCall:
     request: object
     trace_id: str = ""
     span_id: str = ""
+    input_json: str = ""  # the refusing decision's input (canonical JSON), for replay (#17)
 
 
 _current: ContextVar[CallContext | None] = ContextVar("zorgtafel_call", default=None)

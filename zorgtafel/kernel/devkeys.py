@@ -1,6 +1,7 @@
 """Development keys and tokens: an ES256 identity-provider key pair, the services' encryption
-keys and their access-log signing keys (Ed25519, ``<service>-log-signing.key`` with its
-``.pub``) under ``<data_dir>/dev-keys``. Production mounts real ones from Secrets."""
+keys, their access-log signing keys (Ed25519, ``<service>-log-signing.key`` with its
+``.pub``) and governance's policy-bundle signing key (``bundle-signing.key``/``.pub``) under
+``<data_dir>/dev-keys``. Production mounts real ones from Secrets."""
 
 from __future__ import annotations
 
@@ -20,22 +21,7 @@ from zorgtafel.kernel.config import SERVICES
 def ensure_dev_keys(data_dir: Path) -> Path:
     keys = data_dir / "dev-keys"
     keys.mkdir(parents=True, exist_ok=True)
-    private, public = keys / "jwt-private.pem", keys / "jwt-public.pem"
-    if not private.exists():
-        key = ec.generate_private_key(ec.SECP256R1())
-        private.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        os.chmod(private, 0o600)
-        public.write_bytes(
-            key.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
+    _ensure_p256_pair(keys / "jwt-private.pem", keys / "jwt-public.pem")
     for service in SERVICES:
         enc = keys / f"{service}-encryption.keys"
         if not enc.exists():
@@ -44,7 +30,37 @@ def ensure_dev_keys(data_dir: Path) -> Path:
         signing = keys / f"{service}-log-signing.key"
         if not signing.exists():
             write_key_file(signing)
+    ensure_bundle_signing_key(keys)
     return keys
+
+
+def ensure_bundle_signing_key(keys: Path) -> Path:
+    """Governance's dev key for signing policy bundles (``bundle-signing.key``, P-256 PEM) and
+    its public half (``bundle-signing.pub``, what OPA's ``keys`` config and the engines take)."""
+    keys.mkdir(parents=True, exist_ok=True)
+    private = keys / "bundle-signing.key"
+    _ensure_p256_pair(private, keys / "bundle-signing.pub")
+    return private
+
+
+def _ensure_p256_pair(private: Path, public: Path) -> None:
+    """A P-256 key pair as PEM files (PKCS#8, private readable by the owner only), made once."""
+    if private.exists():
+        return
+    key = ec.generate_private_key(ec.SECP256R1())
+    private.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    os.chmod(private, 0o600)
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
 
 
 def mint_token(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from zorgtafel.kernel.accesslog.service import noted
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.policy.decision import Decision
@@ -29,10 +30,13 @@ class PolicyGate:
     def decide(self, policy: str, facts: Mapping[str, Any]) -> Decision:
         """The decision, whatever it is; UNAVAILABLE when the engine gives none."""
         try:
-            return self.engine.decide(policy, facts)
+            decision = self.engine.decide(policy, facts)
         except Exception as exc:  # noqa: BLE001 - any engine failure is a deny (fail closed)
             log.warning("policy_unavailable", policy=policy, error_type=type(exc).__name__)
             raise Unavailable(f"policy {policy} unavailable: denied (fail closed)") from exc
+        # A logged read's record of a refusal keeps the refusing decision's input (#17).
+        noted(decision)
+        return decision
 
     def require(self, policy: str, facts: Mapping[str, Any]) -> Decision:
         """The allowing decision, or PERMISSION_DENIED with the policy's reasons."""

@@ -2,7 +2,9 @@
 metadata request, and the kernel's own checks pass (``bootstrap``): every party of the
 covenant's seed is known, the policy engine answers with its entrypoints compiled, the event
 consumer has its partitions; services add theirs. The gRPC health service, ``/readyz`` and the
-``zorgtafel_ready`` gauge all read the same monitor; nothing says SERVING by default."""
+``zorgtafel_ready`` gauge all read the same monitor; nothing says SERVING by default. Each check
+also records the policy revision the service enforces (``/readyz``: ``policy_revision``), so an
+adoption can be seen reaching every service."""
 
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ class Readiness:
     broker: bool
     # Names of the service's own checks (``HealthMonitor.add_check``) that fail.
     failing: tuple[str, ...] = ()
+    # The policy revision the service enforces (its engine's, asked on every check): an
+    # adoption is visible on every service's /readyz without a restart.
+    policy_revision: str = ""
 
     @property
     def ready(self) -> bool:
@@ -51,6 +56,11 @@ class HealthMonitor:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._state = Readiness(False, False)
+        self._revision: Callable[[], str] | None = None
+        # Told once per change of the enforced revision (the kernel publishes it, so governance
+        # lists which service runs which revision); retried on the next check when it fails.
+        self._on_revision: Callable[[str], None] | None = None
+        self._announced = ""
         self._set(False)
 
     @property
@@ -67,6 +77,34 @@ class HealthMonitor:
         is the adopted one); ready only while every check passes."""
         self._checks[name] = check
 
+    def report_revision(
+        self, revision: Callable[[], str], on_change: Callable[[str], None] | None = None
+    ) -> None:
+        """Where the enforced policy revision comes from (the policy gate), and who is told
+        when it changes."""
+        self._revision = revision
+        self._on_revision = on_change
+
+    def _announce(self, revision: str) -> None:
+        if not revision or revision == "unknown" or revision == self._announced:
+            return
+        if self._metrics is not None:
+            self._metrics.policy_revision.clear()
+            self._metrics.policy_revision.labels(revision=revision).set(1)
+        if self._on_revision is not None:
+            try:
+                self._on_revision(revision)
+            except Exception as exc:  # noqa: BLE001 - told again on the next check
+                log.warning("revision_announce_failed", error=type(exc).__name__)
+                return
+        self._announced = revision
+
+    def _enforced_revision(self) -> str:
+        try:
+            return str(self._revision()) if self._revision is not None else ""
+        except Exception:  # noqa: BLE001 - an engine that cannot say: unknown
+            return "unknown"
+
     def check_now(self) -> Readiness:
         results: dict[str, bool] = {}
         for name, check in self._checks.items():
@@ -80,6 +118,7 @@ class HealthMonitor:
             failing=tuple(
                 sorted(n for n, ok in results.items() if n not in ("database", "broker") and not ok)
             ),
+            policy_revision=self._enforced_revision(),
         )
         if state != self._state:
             log.info(
@@ -88,9 +127,11 @@ class HealthMonitor:
                 database=state.database,
                 broker=state.broker,
                 failing=list(state.failing),
+                policy_revision=state.policy_revision,
             )
         self._state = state
         self._set(state.ready)
+        self._announce(state.policy_revision)
         return state
 
     def _set(self, serving: bool) -> None:

@@ -174,6 +174,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             policy_revision=decision.revision,
             trace_id=trace_id,
             span_id=span_id,
+            authz_input_json=decision.input_json,
         )
 
     def _record_refusal(
@@ -194,6 +195,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                     request=request,
                     trace_id=trace_id,
                     span_id=span_id,
+                    input_json=decision.input_json,
                 )
             )
         except Exception as exc:  # noqa: BLE001 - the refusal stands; say the log missed it

@@ -35,6 +35,12 @@ class Metrics:
         self.ready = Gauge(
             "zorgtafel_ready", "1 when database and broker are reachable", registry=self.registry
         )
+        self.policy_revision = Gauge(
+            "zorgtafel_policy_revision_info",
+            "1 for the policy revision this service enforces (issue #17)",
+            ["revision"],
+            registry=self.registry,
+        )
         self.policy_decisions = Counter(
             "zorgtafel_policy_decisions",
             "Policy decisions",
@@ -64,5 +70,36 @@ class Metrics:
             "From the record's timestamp (the relay's send) to the event's effect committed",
             ["topic"],
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300),
+            registry=self.registry,
+        )
+        # Retention (issue #14): what the scheduler removed, by task; never personal data.
+        self.retention_ticks = Counter(
+            "zorgtafel_retention_ticks",
+            "Retention scheduler ticks by outcome (ran, standby: another replica is active,"
+            " failed: some record could not be removed, error: the tick could not run)",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.retention_purged = Counter(
+            "zorgtafel_retention_purged",
+            "Records removed (or updated) by the retention scheduler, by task",
+            ["task"],
+            registry=self.registry,
+        )
+        self.retention_failed = Counter(
+            "zorgtafel_retention_failed",
+            "Records the retention scheduler could not remove this tick (retried next tick)",
+            ["task"],
+            registry=self.registry,
+        )
+        self.purge_overdue = Gauge(
+            "zorgtafel_purge_overdue_cases",
+            "Records past their retention period that the last tick of this replica could not"
+            " remove (alert ZorgtafelPurgeOverdue; 0 on a standby replica)",
+            registry=self.registry,
+        )
+        self.retention_last_tick = Gauge(
+            "zorgtafel_retention_last_tick_timestamp_seconds",
+            "When this replica last ran a retention tick (Unix time)",
             registry=self.registry,
         )

@@ -1,7 +1,8 @@
 """The Flask ops app of every service: ``/healthz`` (the process is alive), ``/readyz``
 (database and broker reachable, every seeded party known, policy engine and event consumer
-ready: ``failing`` names what is not), ``/metrics`` (Prometheus). Services add their own
-routes (governance serves policy bundles) through ``extra_routes``."""
+ready: ``failing`` names what is not; ``policy_revision`` the revision enforced), ``/metrics``
+(Prometheus). Services add their own routes (governance serves policy bundles) through
+``extra_routes``."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def create_ops_app(
             "database": state.database,
             "broker": state.broker,
             "failing": list(state.failing),
+            "policy_revision": state.policy_revision,
         }
         return jsonify(body), (200 if state.ready else 503)
 

@@ -26,6 +26,7 @@ from zorgtafel.kernel.crypto import KeyRing
 from zorgtafel.kernel.events import EventRegistry
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.roster import RosterView
+from zorgtafel.kernel.scheduler import RetentionTask
 from zorgtafel.kernel.uow import UnitOfWork
 
 
@@ -85,6 +86,8 @@ class ServiceParts:
     # The RPCs (short names) that let personal data or case content out: the kernel logs each
     # call (each delivered message of a stream) in the access log before the reply leaves.
     reads: frozenset[str] = frozenset()
+    # What the retention scheduler removes on the service's clock (kernel/scheduler.py).
+    retention: tuple[RetentionTask, ...] = ()
 
 
 @dataclass(frozen=True)

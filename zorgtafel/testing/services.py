@@ -85,8 +85,6 @@ def settings_for(
         database_url=database_url,
         database_schema=schema,
         kafka_bootstrap=bootstrap,
-        grpc_port=0,
-        http_port=0,
         relay_interval_s=0.1,
         health_interval_s=0.5,
         shutdown_grace_s=1.0,
@@ -94,8 +92,10 @@ def settings_for(
         # tansu answers a consumer's first JoinGroup after half the session timeout: 6 s (the
         # production default) costs 3 s per service start; 3 s still rides out a busy machine
         # (the heartbeat thread has a second per beat).
+        # Ports: any free one, unless a test needs to know it before the start.
         **(
-            {"kafka_session_timeout_ms": 3000} | {k: v for k, v in overrides.items() if k in kernel}
+            {"kafka_session_timeout_ms": 3000, "grpc_port": 0, "http_port": 0}
+            | {k: v for k, v in overrides.items() if k in kernel}
         ),
     )
 

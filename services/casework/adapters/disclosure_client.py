@@ -37,11 +37,18 @@ from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
 
 log = get_logger(__name__)
 
 METHOD = "/zorgtafel.disclosure.v1.DisclosureService/RequestDisclosure"
 RELAYED_METADATA = ("authorization",)
+ROUTE = RelaySettings(
+    ca="disclosure_ca_file",
+    client_cert="disclosure_client_cert_file",
+    client_key="disclosure_client_key_file",
+    target="the disclosure service",
+)
 
 
 @dataclass(frozen=True)
@@ -84,36 +91,15 @@ class ChannelSecurity:
         """The suite's channel security from casework's settings: plaintext only when casework
         serves plaintext itself; a TLS setting that is incomplete or unreadable fails at start,
         not at the first pre-read."""
-        if not settings.tls_cert_file:
-            if settings.auth_mode == "mtls":
-                raise ValueError(
-                    "auth mode mtls needs ZORGTAFEL_TLS_CERT_FILE and _KEY_FILE for the call to "
-                    "the disclosure service too"
-                )
+        tls = RelayTls.from_settings(settings, ROUTE)
+        if tls is None:
             return None
-        ca_file = settings.setting("disclosure_ca_file") or settings.tls_client_ca_file
-        if not ca_file or not settings.tls_key_file:
-            raise ValueError(
-                "casework serves TLS but cannot call disclosure over TLS: set "
-                "ZORGTAFEL_TLS_KEY_FILE and ZORGTAFEL_DISCLOSURE_CA_FILE (or _TLS_CLIENT_CA_FILE)"
-            )
-        cert_file = settings.setting("disclosure_client_cert_file")
-        key_file = settings.setting("disclosure_client_key_file")
-        if bool(cert_file) != bool(key_file):
-            raise ValueError(
-                "set both ZORGTAFEL_DISCLOSURE_CLIENT_CERT_FILE and _CLIENT_KEY_FILE, or neither"
-            )
-        with (
-            open(ca_file, "rb") as ca,
-            open(cert_file or settings.tls_cert_file, "rb") as cert,
-            open(key_file or settings.tls_key_file, "rb") as key,
-        ):
-            return cls(
-                root_certificates=ca.read(),
-                certificate_chain=cert.read(),
-                private_key=key.read(),
-                server_name=settings.setting("disclosure_tls_server_name"),
-            )
+        return cls(
+            root_certificates=tls.root_certificates,
+            certificate_chain=tls.certificate_chain,
+            private_key=tls.private_key,
+            server_name=settings.setting("disclosure_tls_server_name"),
+        )
 
     def channel(self, address: str) -> grpc.Channel:
         creds = grpc.ssl_channel_credentials(

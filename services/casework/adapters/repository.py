@@ -182,6 +182,23 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
         if "timeline" in kinds:
             self._s.execute(delete(orm.case_timeline).where(orm.case_timeline.c.case_id == case_id))
 
+    def closed_before(self, cutoff: datetime) -> list[str]:
+        """Closed cases closed at or before ``cutoff`` (the retention scheduler's question)."""
+        c = orm.cases.c
+        q = (
+            select(c.case_id)
+            .where(c.state == CaseState.CLOSED.value, c.closed_at <= cutoff)
+            .order_by(c.closed_at, c.case_id)
+        )
+        return list(self._s.scalars(q))
+
+    def set_age_band(self, case_id: str, age_band: str) -> bool:
+        """The subject's consent age band moved on (Bijlage 3); False for an unknown case."""
+        result = self._s.execute(
+            update(orm.cases).where(orm.cases.c.case_id == case_id).values(age_band=age_band)
+        )
+        return bool(result.rowcount)
+
     def purge(self, case_id: str, at: datetime, year: int, outcome: str, escalated: bool) -> None:
         """Delete every row of the case and its data key; keep only the statistic and the
         fact that the id was purged. The kernel's rows of the case go too (``forget_case``;

@@ -3,7 +3,6 @@ pseudonyms only: never minutes, action texts or progress notes (9.2)."""
 
 from __future__ import annotations
 
-from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.casework import (  # the published language: one class per event type
     ActionUpdated,
     CaseClosed,
@@ -20,6 +19,7 @@ from zorgtafel.contracts.casework import (  # the published language: one class 
     PlanAdopted,
     RolesSet,
 )
+from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.kernel.events import EventRegistry
 
 __all__ = [
@@ -42,7 +42,9 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
-        AccessLogCheckpointed,  # the kernel's access log, as in every service
+        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
+        # every service
+        *kernel_published(),
         CaseOpened,
         MeetingScheduled,
         MeetingHeld,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers import opening
-from zorgtafel.contracts.intake import CaseTriaged
+from services.casework.service_layer.handlers import closing, opening
+from zorgtafel.contracts.disclosure import SubjectErased
+from zorgtafel.contracts.intake import AgeBandChanged, CaseTriaged
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
 
@@ -24,3 +26,21 @@ def on_case_triaged(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) ->
     cmd = opening.open_case_command(triaged)
     if opening.open_case(uow, cmd):
         log.info("case_opened", case_id=cmd.case_id)
+
+
+def on_age_band_changed(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) -> None:
+    """The subject's consent age band changed on a birthday (Bijlage 3): the case's band
+    follows, so the next decision is judged by the age on its own day."""
+    changed = event.typed(AgeBandChanged)
+    if opening.follow_age_band(uow, changed.case_id, changed.age_band):
+        log.info("age_band_changed", case_id=changed.case_id, age_band=changed.age_band)
+
+
+def on_subject_erased(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) -> None:
+    """The controller's privacy officer granted the erasure of everything about a subject
+    (Bijlage 3, GDPR art. 17): each of the subject's cases goes at once, whatever its state."""
+    erased = event.typed(SubjectErased)
+    now = utcnow()
+    for case_id in erased.case_ids:
+        if closing.erase(uow, case_id, now):
+            log.info("case_erased", case_id=case_id)

@@ -6,6 +6,7 @@ parties (governance's, kept by the kernel in ``party_directory``)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -33,6 +34,9 @@ class CaseFactsRepository:
             process_director=_person(row.process_director_party, row.process_director_person),
             case_director=_person(row.case_director_party, row.case_director_person),
             delegates={p: tuple(v) for p, v in _delegates(row.delegates).items()},
+            closed=row.closed_at is not None,
+            restricted=row.restricted_at is not None,
+            erased=row.erased_at is not None,
         )
 
     def set_delegate(self, case_id: str, party: str, person: str, named: bool) -> None:
@@ -95,6 +99,14 @@ class CaseFactsRepository:
                 .where(case_facts.c.case_id == case_id)
                 .values(updated_at=now, **values)
             )
+
+    def set_restricted(self, case_id: str, at: datetime | None) -> None:
+        """Restrict the case (``at``) or lift its restriction (None): GDPR art. 18."""
+        self._s.execute(
+            update(case_facts)
+            .where(case_facts.c.case_id == case_id)
+            .values(restricted_at=at, updated_at=utcnow())
+        )
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))

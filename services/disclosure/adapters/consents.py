@@ -89,3 +89,21 @@ class ConsentRepository:
 
     def delete_case(self, case_id: str) -> None:
         self._s.execute(delete(consents).where(consents.c.case_id == case_id))
+
+    # -- retention (kernel/scheduler.py, issue #14) -------------------------------------------
+    def withdrawn_before(self, cutoff: datetime) -> list[str]:
+        """Consents withdrawn at or before ``cutoff`` (ids only)."""
+        c = consents.c
+        q = select(c.consent_id).where(c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff)
+        return list(self._s.scalars(q.order_by(c.withdrawn_at, c.consent_id)))
+
+    def delete_withdrawn(self, consent_id: str, cutoff: datetime) -> bool:
+        """Delete one consent withdrawn at or before ``cutoff``; False when it is gone (another
+        replica was first) or was withdrawn later."""
+        c = consents.c
+        result = self._s.execute(
+            delete(consents).where(
+                c.consent_id == consent_id, c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff
+            )
+        )
+        return bool(result.rowcount)

@@ -42,6 +42,15 @@ case_facts = Table(
     Column("case_director_person", String(128), nullable=True),
     # {party OIN: [person, ...]}
     Column("delegates", Text, nullable=True),
+    # Casework closed the case (CASE_CLOSED, art. 1.2): from then on its items go to no one but
+    # their provider (art. 16.1), until the purge removes them.
+    Column("closed_at", UtcDateTime(), nullable=True),
+    # The subject's restriction of the whole case ("afschermen", Bijlage 3, GDPR art. 18),
+    # granted by the controller's privacy officer; cleared when a later decision lifts it.
+    Column("restricted_at", UtcDateTime(), nullable=True),
+    # The subject's erasure of the case was granted: its items' content and the case key are
+    # gone, and no new item is accepted for it (Bijlage 3, GDPR art. 17).
+    Column("erased_at", UtcDateTime(), nullable=True),
 )
 
 items = Table(
@@ -63,6 +72,14 @@ items = Table(
     Column("erased", Boolean, nullable=False, default=False),
     Column("provided_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The subject's restriction of this item (Bijlage 3 "afschermen", GDPR art. 18).
+    Column("restricted_at", UtcDateTime(), nullable=True),
+    # A granted correction (Bijlage 3, GDPR art. 16): from ``superseded_at`` the old content is
+    # never released again; ``superseded_by`` is the provider's corrected version once given.
+    Column("superseded_at", UtcDateTime(), nullable=True),
+    Column("superseded_by", String(64), nullable=True),
+    # On a corrected version: the item it corrects.
+    Column("supersedes", String(64), nullable=True),
 )
 
 consents = Table(
@@ -109,6 +126,11 @@ reviews = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 
+# The subject's requests (Bijlage 3). Their free texts (the subject's ``document_ref``, the
+# privacy officer's ``reason``) are about the subject, so they are sealed under a data key of
+# the request's own (``wrapped_key``, wrapped by the service key ring), each bound to its
+# request and field (services/disclosure/adapters/subject_rights.py says why not the case key).
+# NULL: not decided yet (``reason``), or gone with the case's purge (both).
 subject_requests = Table(
     "subject_requests",
     metadata,
@@ -117,17 +139,20 @@ subject_requests = Table(
     Column("subject_pseudonym", String(128), nullable=False, index=True),
     Column("case_id", String(64), nullable=True),
     Column("item_id", String(64), nullable=True),
-    Column("document_ref", String(200), nullable=False),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("document_ref_sealed", LargeBinary, nullable=True),
     Column("submitted_by_party", String(32), nullable=False),
     Column("submitted_at", UtcDateTime(), nullable=False),
     Column("outcome", String(20), nullable=True),
     Column("refusal_ground", String(40), nullable=True),
-    Column("reason", Text, nullable=True),
+    Column("reason_sealed", LargeBinary, nullable=True),
     Column("decided_by_party", String(32), nullable=True),
     Column("decided_by_person", String(128), nullable=True),
     Column("decided_at", UtcDateTime(), nullable=True),
     # The controller party the request is addressed to (Bijlage 3); its privacy officer decides.
     Column("controller", String(32), nullable=True, index=True),
+    # GDPR art. 12(3): answered within one month of receipt (older rows: computed on read).
+    Column("due_at", UtcDateTime(), nullable=True),
 )
 
 # The breach register (GDPR art. 33(5)). Its free texts may describe persons, so they are
@@ -152,6 +177,40 @@ breaches = Table(
     Column("reported_to_authority", Boolean, nullable=False),
     Column("reported_at", UtcDateTime(), nullable=True),
     Column("subjects_informed", Boolean, nullable=False),
+)
+
+# The register of processing activities (Bijlage 3, GDPR art. 30), maintained by the privacy
+# officers over gRPC: the current entries (the nine fields as JSON, no personal data) and every
+# change with who made it and when (issue #14). Seeded from ``seed/processing_register.json``.
+processing_activities = Table(
+    "processing_activities",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("maintainers", Text, nullable=False),  # JSON list of OINs
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("retired_at", UtcDateTime(), nullable=True),
+)
+
+processing_activity_changes = Table(
+    "processing_activity_changes",
+    metadata,
+    Column("change_id", String(64), primary_key=True),
+    Column("activity_id", String(64), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("change", String(20), nullable=False),
+    Column("changed_fields", Text, nullable=False),  # JSON list
+    Column("party", String(32), nullable=False),
+    Column("person", String(128), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False, index=True),
+    Column("reason", Text, nullable=False),
+    Column("document", Text, nullable=False),  # the activity as it became (JSON)
+)
+
+tables.update(
+    processing_activities=processing_activities,
+    processing_activity_changes=processing_activity_changes,
 )
 
 tables.update(

@@ -47,6 +47,10 @@ def _item(row) -> Item:
         provided_at=row.provided_at,
         content_sealed=row.content_sealed,
         summaries_sealed=row.summaries_sealed,
+        restricted_at=row.restricted_at,
+        superseded_at=row.superseded_at,
+        superseded_by=row.superseded_by,
+        supersedes=row.supersedes,
     )
 
 
@@ -122,6 +126,7 @@ class ItemRepository:
                 erased=item.erased,
                 provided_at=item.provided_at,
                 updated_at=item.provided_at,
+                supersedes=item.supersedes,
             )
         )
 
@@ -157,6 +162,45 @@ class ItemRepository:
             update(items)
             .where(items.c.item_id == item_id)
             .values(content_sealed=None, summaries_sealed=None, erased=True, updated_at=now)
+        )
+
+    def erase_case_content(self, case_id: str, now: datetime) -> list[str]:
+        """The subject's erasure of a case (Bijlage 3): every item's ciphertexts go (the case
+        key is destroyed as well, by the caller); the records stay for the access log's sake.
+        Returns the ids of the items erased."""
+        ids = [
+            r.item_id
+            for r in self._s.execute(select(items.c.item_id).where(items.c.case_id == case_id))
+        ]
+        self._s.execute(
+            update(items)
+            .where(items.c.case_id == case_id)
+            .values(content_sealed=None, summaries_sealed=None, erased=True, updated_at=now)
+        )
+        return ids
+
+    def set_restricted(self, item_ids: Iterable[str], at: datetime | None, now: datetime) -> None:
+        """Restrict (``at``) or lift the restriction (None) of items (GDPR art. 18)."""
+        wanted = list(item_ids)
+        if wanted:
+            self._s.execute(
+                update(items)
+                .where(items.c.item_id.in_(wanted))
+                .values(restricted_at=at, updated_at=now)
+            )
+
+    def mark_superseded(self, item_id: str, now: datetime, by: str | None = None) -> None:
+        """A granted correction: the old content is never released again (``superseded_at``,
+        kept from the first time); ``by`` names the corrected version once the provider gave
+        it."""
+        values: dict = {"updated_at": now}
+        if by is not None:
+            values["superseded_by"] = by
+        self._s.execute(update(items).where(items.c.item_id == item_id).values(**values))
+        self._s.execute(
+            update(items)
+            .where(items.c.item_id == item_id, items.c.superseded_at.is_(None))
+            .values(superseded_at=now)
         )
 
     def delete_case(self, case_id: str) -> None:

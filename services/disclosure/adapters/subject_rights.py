@@ -6,11 +6,11 @@ import json
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import breaches, subject_requests
-from services.disclosure.domain.subject_rights import Breach, SubjectRequest
+from services.disclosure.adapters.orm import breaches, items, subject_requests
+from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.logging import get_logger
@@ -19,43 +19,115 @@ log = get_logger(__name__)
 
 _requests = subject_requests
 
+# What a text reads when its ciphertext does not open under its record and field (moved from
+# another row or field, or damaged): never the text, and the rest of the register still shows.
+UNREADABLE = "[unreadable]"
+# The subject request's free texts: the subject's document reference and the privacy officer's
+# reasoning, both about the subject.
+REQUEST_TEXTS = ("document_ref", "reason")
 
-def _request(row) -> SubjectRequest:
-    return SubjectRequest(
-        subject_request_id=row.subject_request_id,
-        kind=row.kind,
-        subject_pseudonym=row.subject_pseudonym,
-        case_id=row.case_id,
-        item_id=row.item_id,
-        document_ref=row.document_ref,
-        submitted_by_party=row.submitted_by_party,
-        submitted_at=row.submitted_at,
-        outcome=row.outcome,
-        refusal_ground=row.refusal_ground,
-        reason=row.reason,
-        decided_by_party=row.decided_by_party,
-        decided_by_person=row.decided_by_person,
-        decided_at=row.decided_at,
-        controller=row.controller,
-    )
+
+def _associated(record_id: str, field: str) -> bytes:
+    # Frozen: the migration that sealed the earlier requests (e5a90c3b7d12) binds the same way,
+    # as BreachRepository binds a breach's texts.
+    return f"{record_id}:{field}".encode()
 
 
 class SubjectRequestRepository:
-    def __init__(self, session: Session) -> None:
+    """The subject requests. Their free texts (``document_ref``, ``reason``) are sealed
+    (AES-GCM) under a data key of the request's own, stored wrapped by the service key ring,
+    each bound to its request and field (associated data), so a ciphertext moved to another
+    row or field does not open; without a key ring no request is stored or shown: UNAVAILABLE
+    (fail closed). What reads no text (retention, the unlinking at a purge, the providers'
+    correction notices) works without it.
+
+    Not under the case key, though a request usually names a case: a granted case-level
+    erasure destroys the case key (``subject_effects.erase_case``) before the decision's
+    reason is written, and the request must stay readable afterwards as the controller's
+    account of how it was handled (GDPR art. 5(2)), on its own retention clock; a request about
+    everything of a subject has no case at all. At a purge the texts are removed outright
+    (``unlink_case``), which a destroyed case key would only have made unreadable."""
+
+    def __init__(self, session: Session, keyring: KeyRing | None) -> None:
         self._s = session
+        self._keyring = keyring
+
+    def _ring(self) -> KeyRing:
+        if self._keyring is None:
+            raise Unavailable(
+                "encryption keys are not configured: subject requests are neither stored nor "
+                "shown (fail closed)"
+            )
+        return self._keyring
+
+    @staticmethod
+    def _sealed(key: bytes, subject_request_id: str, field: str, text: str | None):
+        if text is None:
+            return None
+        return seal(key, text.encode(), _associated(subject_request_id, field))
+
+    def _texts(self, row) -> dict[str, str | None]:
+        # A key the ring cannot unwrap is UNAVAILABLE (KeyRing.unwrap): a key missing from the
+        # ring is an operator's matter, retried once it is back.
+        key = self._ring().unwrap(row.wrapped_key)
+        texts: dict[str, str | None] = {}
+        for field in REQUEST_TEXTS:
+            sealed = getattr(row, f"{field}_sealed")
+            if sealed is None:
+                texts[field] = None
+                continue
+            try:
+                texts[field] = open_sealed(
+                    key, bytes(sealed), _associated(row.subject_request_id, field)
+                ).decode()
+            except InvalidTag:
+                log.warning(
+                    "subject_request_text_unreadable",
+                    subject_request_id=row.subject_request_id,
+                    field=field,
+                )
+                texts[field] = UNREADABLE
+        return texts
+
+    def _request(self, row) -> SubjectRequest:
+        texts = self._texts(row)
+        return SubjectRequest(
+            subject_request_id=row.subject_request_id,
+            kind=row.kind,
+            subject_pseudonym=row.subject_pseudonym,
+            case_id=row.case_id,
+            item_id=row.item_id,
+            # Gone with the case's purge (``unlink_case``): empty, as it was stored before.
+            document_ref=texts["document_ref"] or "",
+            submitted_by_party=row.submitted_by_party,
+            submitted_at=row.submitted_at,
+            outcome=row.outcome,
+            refusal_ground=row.refusal_ground,
+            reason=texts["reason"],
+            decided_by_party=row.decided_by_party,
+            decided_by_person=row.decided_by_person,
+            decided_at=row.decided_at,
+            controller=row.controller,
+            due_at=row.due_at,
+        ).with_due()
 
     def add(self, request: SubjectRequest) -> None:
+        key = new_data_key()
+        wrapped = self._ring().wrap(key)
+        ref = request.subject_request_id
         self._s.execute(
             insert(_requests).values(
-                subject_request_id=request.subject_request_id,
+                subject_request_id=ref,
                 kind=request.kind,
                 subject_pseudonym=request.subject_pseudonym,
                 case_id=request.case_id,
                 item_id=request.item_id,
-                document_ref=request.document_ref,
+                wrapped_key=wrapped,
+                document_ref_sealed=self._sealed(key, ref, "document_ref", request.document_ref),
                 submitted_by_party=request.submitted_by_party,
                 submitted_at=request.submitted_at,
                 controller=request.controller,
+                due_at=request.due(),
             )
         )
 
@@ -63,7 +135,7 @@ class SubjectRequestRepository:
         row = self._s.execute(
             select(_requests).where(_requests.c.subject_request_id == subject_request_id)
         ).first()
-        return _request(row) if row else None
+        return self._request(row) if row else None
 
     def decide(
         self,
@@ -76,17 +148,81 @@ class SubjectRequestRepository:
         person: str,
         now: datetime,
     ) -> None:
+        ring = self._ring()  # before anything: without keys no decision is stored
+        wrapped = self._s.execute(
+            select(_requests.c.wrapped_key).where(
+                _requests.c.subject_request_id == subject_request_id
+            )
+        ).scalar_one_or_none()
+        if wrapped is None:
+            return  # no such request: nothing to update, as before
+        key = ring.unwrap(wrapped)
         self._s.execute(
             update(_requests)
             .where(_requests.c.subject_request_id == subject_request_id)
             .values(
                 outcome=outcome,
                 refusal_ground=refusal_ground,
-                reason=reason,
+                reason_sealed=self._sealed(key, subject_request_id, "reason", reason),
                 decided_by_party=party,
                 decided_by_person=person,
                 decided_at=now,
             )
+        )
+
+    def decided_before(self, cutoff: datetime) -> list[str]:
+        """Decided requests whose decision is at or before ``cutoff`` (the retention
+        scheduler's question, kind ``subject_request``), except a granted restriction no later
+        granted lift has ended: it is the ground of a restriction still in force (GDPR art. 18)
+        and stays as long as the restriction does."""
+        r = _requests.c
+        rows = self._s.execute(
+            select(r.subject_request_id, r.kind, r.outcome, r.subject_pseudonym, r.case_id)
+            .where(r.decided_at.is_not(None), r.decided_at <= cutoff)
+            .order_by(r.decided_at, r.subject_request_id)
+        ).all()
+        return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
+
+    def _grounds_a_restriction(self, row) -> bool:
+        if row.kind != "restriction" or row.outcome != "granted":
+            return False
+        r = _requests.c
+        lifted = self._s.execute(
+            select(r.subject_request_id).where(
+                r.kind == "lift_restriction",
+                r.outcome == "granted",
+                r.subject_pseudonym == row.subject_pseudonym,
+                r.case_id.is_(None) if row.case_id is None else r.case_id == row.case_id,
+            )
+        ).first()
+        return lifted is None
+
+    def delete_decided(self, subject_request_id: str, cutoff: datetime) -> bool:
+        """Delete one decided request past its period; False when it is gone or not due."""
+        r = _requests.c
+        row = self._s.execute(
+            select(r.subject_request_id, r.kind, r.outcome, r.subject_pseudonym, r.case_id)
+            .where(
+                r.subject_request_id == subject_request_id,
+                r.decided_at.is_not(None),
+                r.decided_at <= cutoff,
+            )
+            .with_for_update()
+        ).first()
+        if row is None or self._grounds_a_restriction(row):
+            return False
+        self._s.execute(delete(_requests).where(r.subject_request_id == subject_request_id))
+        return True
+
+    def unlink_case(self, case_id: str) -> None:
+        """The case was purged (art. 1.2): its requests stay as the controller's account of
+        how each was handled (kind, parties, dates, outcome, ground: GDPR art. 5(2)), on their
+        own retention clock, but no longer name the case or the item, and the reasoning and
+        the subject's document reference (free text about the subject) go."""
+        self._s.execute(
+            update(_requests)
+            .where(_requests.c.case_id == case_id)
+            .values(case_id=None, item_id=None, reason_sealed=None, document_ref_sealed=None)
         )
 
     def of_subject(self, subject_pseudonym: str = "") -> list[SubjectRequest]:
@@ -94,12 +230,40 @@ class SubjectRequestRepository:
         q = select(_requests).order_by(_requests.c.submitted_at)
         if subject_pseudonym:
             q = q.where(_requests.c.subject_pseudonym == subject_pseudonym)
-        return [_request(r) for r in self._s.execute(q).all()]
+        return [self._request(r) for r in self._s.execute(q).all()]
+
+    def corrections_for_provider(self, provider: str) -> list[CorrectionNotice]:
+        """The granted corrections of items ``provider`` provided (art. 16.2: the provider is
+        told, and provides the corrected version), newest decision first."""
+        q = (
+            select(
+                _requests.c.subject_request_id,
+                _requests.c.decided_at,
+                items.c.item_id,
+                items.c.case_id,
+                items.c.superseded_by,
+            )
+            .join(items, items.c.item_id == _requests.c.item_id)
+            .where(
+                _requests.c.kind == "correction",
+                _requests.c.outcome == "granted",
+                items.c.provider == provider,
+            )
+            .order_by(_requests.c.decided_at.desc(), _requests.c.subject_request_id.desc())
+        )
+        return [
+            CorrectionNotice(
+                subject_request_id=r.subject_request_id,
+                item_id=r.item_id,
+                case_id=r.case_id,
+                provider=provider,
+                decided_at=r.decided_at,
+                superseded_by=r.superseded_by,
+            )
+            for r in self._s.execute(q)
+        ]
 
 
-# What a text reads when its ciphertext does not open under its breach and field (moved from
-# another row or field, or damaged): never the text, and the rest of the register still shows.
-UNREADABLE = "[unreadable]"
 BREACH_TEXTS = ("consequences", "measures")
 
 

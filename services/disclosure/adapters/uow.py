@@ -31,9 +31,8 @@ class DisclosureUnitOfWork(UnitOfWork):
         self.reviews = ReviewRepository(session, self.keys)
         self.cases = CaseFactsRepository(session)
         self.parties = PartyRepository(session)
-        self.subject_requests = SubjectRequestRepository(session)
-        self.breaches = BreachRepository(
-            session, self.keys.keyring if self.keys is not None else None
-        )
+        keyring = self.keys.keyring if self.keys is not None else None
+        self.subject_requests = SubjectRequestRepository(session, keyring)
+        self.breaches = BreachRepository(session, keyring)
         self.access_log = AccessLogRepository(session)
         self.answers = AnswerRepository(session, self.tables["command_results"])

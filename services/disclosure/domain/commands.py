@@ -24,6 +24,9 @@ class Provide:
     content: bytes
     terms: Terms
     field_summaries: Mapping[str, str] = field(default_factory=dict)
+    # The provider's corrected version of one of its items (Bijlage 3, GDPR art. 16): the old
+    # one is never released again.
+    supersedes: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,15 @@ class DecideSubjectRequest:
 @dataclass(frozen=True)
 class ListSubjectRequests:
     subject_pseudonym: str = ""
+    kind: str = ""  # "": every kind
+    overdue_only: bool = False  # only those past their month (GDPR art. 12(3))
+
+
+@dataclass(frozen=True)
+class ListCorrectionNotices:
+    """The granted corrections of the items ``provider`` provided (art. 16.2, Bijlage 3)."""
+
+    provider: str = ""  # "": the caller's party
 
 
 # -- registers -----------------------------------------------------------------------------------

@@ -87,6 +87,11 @@ class CaseFacts:
     case_director: CasePerson | None = None
     # {party: (person, ...)}: the persons each party named as its delegates (Bijlage 3)
     delegates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Casework closed the case (art. 1.2); the subject restricted it (Bijlage 3, GDPR art. 18);
+    # the subject's erasure of it was granted (GDPR art. 17).
+    closed: bool = False
+    restricted: bool = False
+    erased: bool = False
 
     def persons_input(self) -> dict[str, Any]:
         """The persons with a part in the case, as policy inputs carry them (ADR 0005); an
@@ -132,6 +137,8 @@ def disclosure_input(
             "classification": item.classification,
             "legal_basis": item.legal_basis,
             "retracted": item.retracted,
+            "restricted": item.restricted,
+            "superseded": item.superseded,
             "terms": item.terms.to_json(),
         },
         "case": {
@@ -143,6 +150,10 @@ def disclosure_input(
                 }
                 for p, v in (case.involved if case else {}).items()
             },
+            # An unknown case is neither closed nor restricted here; the persons above are then
+            # absent and the policy denies anyway (fail closed).
+            "closed": bool(case and case.closed),
+            "restricted": bool(case and case.restricted),
             **persons,
         },
         "subject": {"age": age},

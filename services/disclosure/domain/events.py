@@ -9,7 +9,9 @@ from zorgtafel.contracts.disclosure import (  # the published language: one clas
     DisclosureDecided,
     ItemProvided,
     ItemRetracted,
+    SubjectErased,
 )
+from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.kernel.events import EventRegistry
 
 __all__ = [
@@ -19,8 +21,18 @@ __all__ = [
     "ItemProvided",
     "ItemRetracted",
     "REGISTRY",
+    "SubjectErased",
 ]
 
 REGISTRY = EventRegistry(
-    [ItemProvided, ItemRetracted, DisclosureDecided, BreakGlassUsed, AccessLogCheckpointed]
+    [
+        ItemProvided,
+        ItemRetracted,
+        DisclosureDecided,
+        BreakGlassUsed,
+        SubjectErased,
+        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
+        # every service
+        *kernel_published(),
+    ]
 )

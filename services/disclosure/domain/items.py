@@ -100,6 +100,9 @@ class ItemFacts:
     legal_basis: str
     retracted: bool
     terms: Terms
+    # Bijlage 3 / GDPR art. 18 and 16: the subject's restriction, a granted correction.
+    restricted: bool = False
+    superseded: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,10 @@ class Item:
     provided_at: datetime
     content_sealed: bytes | None = None
     summaries_sealed: bytes | None = None
+    restricted_at: datetime | None = None
+    superseded_at: datetime | None = None
+    superseded_by: str | None = None
+    supersedes: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -136,6 +143,8 @@ class Item:
             self.legal_basis,
             self.retracted,
             self.terms,
+            restricted=self.restricted_at is not None,
+            superseded=self.superseded_at is not None,
         )
 
 

@@ -1,10 +1,12 @@
-"""The data subject's rights and the registers of Bijlage 3: correction and erasure requests
-(refused only on the covenant's grounds, with a reason) and the data-breach register
+"""The data subject's rights and the registers of Bijlage 3: requests for correction, erasure
+and restriction ("afschermen"), objections and complaints (refused only on the covenant's
+grounds, always with a reason; answered within the GDPR's month) and the data-breach register
 (GDPR art. 33(5))."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -12,9 +14,35 @@ from services.disclosure.domain.consents import Consent
 from services.disclosure.domain.items import Item
 from zorgtafel.kernel import validate
 
-SUBJECT_REQUEST_KINDS = ("correction", "erasure")
+# Bijlage 3 (MO Den Bosch privacy policy): access, correction, erasure, restriction
+# ("afschermen") and objection or complaint to the FG. ``lift_restriction`` is the later decision
+# that ends a restriction (GDPR art. 18(3)).
+SUBJECT_REQUEST_KINDS = (
+    "correction",
+    "erasure",
+    "restriction",
+    "lift_restriction",
+    "objection",
+    "complaint",
+)
+# Requests with an effect on what is held; a refusal of one names a covenant ground.
+EFFECT_KINDS = ("correction", "erasure", "restriction", "lift_restriction")
+# Objections and complaints are answered (upheld or not) with reasons; they change nothing by
+# themselves.
+ANSWERED_KINDS = ("objection", "complaint")
 OUTCOMES = ("granted", "refused")
-REFUSAL_GROUNDS = ("required_by_law", "protection_of_client", "pending_complaint")
+# Bijlage 3: erasure or correction may be refused because the law requires keeping, to protect
+# the client or the quality of care, or for a legitimate interest such as a pending complaint;
+# and professional opinions are not corrected.
+REFUSAL_GROUNDS = (
+    "required_by_law",
+    "protection_of_client",
+    "pending_complaint",
+    "professional_opinion",
+)
+# Categories that hold a professional's opinion (Bijlage 3: not corrected). A project choice,
+# named here: the category code a provider gives such an item.
+PROFESSIONAL_OPINION_CATEGORIES = frozenset({"professional_opinion"})
 SUBJECT_REQUEST_PREFIX = "sr-"
 MAX_REASON = 2000
 MAX_BREACH_TEXT = 4000
@@ -48,6 +76,47 @@ class SubjectRequest:
     decided_at: datetime | None = None
     # The controller party the request is addressed to (Bijlage 3): its privacy officer decides.
     controller: str | None = None
+    # GDPR art. 12(3): answered within one month of receipt.
+    due_at: datetime | None = None
+
+    def due(self) -> datetime:
+        return self.due_at or one_month_after(self.submitted_at)
+
+    def overdue(self, now: datetime) -> bool:
+        """Not yet answered and past its month (GDPR art. 12(3))."""
+        return self.outcome is None and now > self.due()
+
+    def scope(self) -> str:
+        """What the request is about: one item, one case, or everything about the subject."""
+        return "item" if self.item_id else ("case" if self.case_id else "subject")
+
+    def with_due(self) -> "SubjectRequest":
+        return self if self.due_at else replace(self, due_at=self.due())
+
+
+def one_month_after(t: datetime) -> datetime:
+    """The same day next month, or that month's last day (GDPR art. 12(3): "within one month";
+    a request of 31 January is due on the last day of February)."""
+    year, month = (t.year + 1, 1) if t.month == 12 else (t.year, t.month + 1)
+    day = min(t.day, calendar.monthrange(year, month)[1])
+    return t.replace(year=year, month=month, day=day)
+
+
+@dataclass(frozen=True)
+class CorrectionNotice:
+    """The provider is told of a granted correction of its item (art. 16.2, Bijlage 3): the
+    old content is no longer released; ``superseded_by`` is its corrected version once given."""
+
+    subject_request_id: str
+    item_id: str
+    case_id: str
+    provider: str
+    decided_at: datetime | None
+    superseded_by: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return bool(self.superseded_by)
 
 
 @dataclass(frozen=True)

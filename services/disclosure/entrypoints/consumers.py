@@ -16,6 +16,8 @@ def consumption(deps: Deps) -> dict[str, dict[str, Handler]]:
         ev.TOPIC["intake"]: {
             ev.CASE_NOMINATED: partial(h.on_case_nominated, deps),
             ev.CASE_TRIAGED: partial(h.on_case_nominated, deps),
+            ev.NOMINATION_FORGOTTEN: partial(h.on_nomination_forgotten, deps),
+            ev.AGE_BAND_CHANGED: partial(h.on_age_band_changed, deps),
         },
         ev.TOPIC["casework"]: {
             ev.CASE_OPENED: partial(h.on_case_opened, deps),
@@ -23,6 +25,7 @@ def consumption(deps: Deps) -> dict[str, dict[str, Handler]]:
             ev.DIRECTOR_APPOINTED: partial(h.on_director_appointed, deps),
             ev.DELEGATE_NAMED: partial(h.on_delegate_named, deps),
             ev.DELEGATE_RELEASED: partial(h.on_delegate_released, deps),
+            ev.CASE_CLOSED: partial(h.on_case_closed, deps),
             ev.CASE_PURGED: partial(h.on_case_purged, deps),
         },
     }

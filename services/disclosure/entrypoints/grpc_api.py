@@ -5,14 +5,17 @@ handler answers a repeat with them (``handlers/disclosure.py``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
 from services.disclosure.domain.decisions import parse_traceparent
+from services.disclosure.domain.register import ListProcessingActivityHistory
 from services.disclosure.entrypoints import proto_mapping as m
 from services.disclosure.entrypoints import proto_results as results
+from services.disclosure.entrypoints import register_mapping
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers import (
     audit,
@@ -21,6 +24,7 @@ from services.disclosure.service_layer.handlers import (
     items,
     notices,
     registers,
+    subject_report,
     subject_rights,
 )
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
@@ -29,6 +33,7 @@ from zorgtafel.kernel.accesslog.wire import log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import page, window
+from zorgtafel.kernel.subjectdata.servicer import subject_of
 from zorgtafel.kernel.uow import utcnow
 
 T = TypeVar("T")
@@ -225,25 +230,44 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def DecideSubjectRequest(self, request, context):
-        return self._run(
+        answer = self._run(
             "DecideSubjectRequest",
             request,
             pb.DecideSubjectRequestResponse,
             subject_rights.decide_subject_request,
             m.decision_in(request),
+            # The kernel stores this answer in plain text: without the request's free texts,
+            # which stay sealed in the register and are read back below (also for a repeat).
             lambda decided: pb.DecideSubjectRequestResponse(
-                request=results.subject_request_out(decided)
+                request=results.subject_request_out(
+                    dataclasses.replace(decided, document_ref="", reason=None)
+                )
             ),
+            # The stored answer names the case: linked, so the case's purge removes it.
+            case_id_of=lambda r: r.request.case_id or None,
         )
+        texts = self._query(subject_rights.decided_request_texts, answer.request.subject_request_id)
+        if texts is not None:
+            answer.request.document_ref = texts.document_ref
+            answer.request.reason = texts.reason or ""
+        return answer
 
     def ListSubjectRequests(self, request, context):
+        listed = self._query(subject_rights.list_subject_requests, m.subject_requests_in(request))
+        shown, token = page(listed, request)
+        now = utcnow()
+        return pb.ListSubjectRequestsResponse(
+            requests=[results.subject_request_out(r, now) for r in shown], next_page_token=token
+        )
+
+    def ListCorrectionNotices(self, request, context):
         listed = self._query(
-            subject_rights.list_subject_requests,
-            commands.ListSubjectRequests(request.subject_pseudonym),
+            subject_rights.list_correction_notices,
+            commands.ListCorrectionNotices(provider=request.provider),
         )
         shown, token = page(listed, request)
-        return pb.ListSubjectRequestsResponse(
-            requests=[results.subject_request_out(r) for r in shown], next_page_token=token
+        return pb.ListCorrectionNoticesResponse(
+            notices=[results.correction_notice_out(n) for n in shown], next_page_token=token
         )
 
     # -- registers ---------------------------------------------------------------------------
@@ -253,8 +277,71 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
         shown, token = page(activities, request)
         return pb.ListProcessingActivitiesResponse(
-            activities=[results.activity_out(a) for a in shown], next_page_token=token
+            activities=[register_mapping.activity_out(a) for a in shown], next_page_token=token
         )
+
+    # The register maintained by the privacy officers (Bijlage 3, GDPR art. 30; issue #14).
+    def AddProcessingActivity(self, request, context):
+        return self._run(
+            "AddProcessingActivity",
+            request,
+            pb.AddProcessingActivityResponse,
+            registers.add_processing_activity,
+            register_mapping.add_in(request),
+            lambda a: pb.AddProcessingActivityResponse(activity=register_mapping.activity_out(a)),
+        )
+
+    def ChangeProcessingActivity(self, request, context):
+        return self._run(
+            "ChangeProcessingActivity",
+            request,
+            pb.ChangeProcessingActivityResponse,
+            registers.change_processing_activity,
+            register_mapping.change_in(request),
+            lambda a: pb.ChangeProcessingActivityResponse(
+                activity=register_mapping.activity_out(a)
+            ),
+        )
+
+    def RetireProcessingActivity(self, request, context):
+        return self._run(
+            "RetireProcessingActivity",
+            request,
+            pb.RetireProcessingActivityResponse,
+            registers.retire_processing_activity,
+            register_mapping.retire_in(request),
+            lambda a: pb.RetireProcessingActivityResponse(
+                activity=register_mapping.activity_out(a)
+            ),
+        )
+
+    def ListProcessingActivityHistory(self, request, context):
+        changes = self._query(
+            registers.list_processing_activity_history,
+            ListProcessingActivityHistory(request.activity_id),
+        )
+        shown, token = page(changes, request)
+        return pb.ListProcessingActivityHistoryResponse(
+            changes=[register_mapping.change_out(c) for c in shown], next_page_token=token
+        )
+
+    # -- one subject access report across the four services (issue #14) --------------------
+    def SubjectDataReport(self, request, context):
+        by, value = subject_of(request)
+        metadata = {
+            k.lower(): v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)
+        }
+        answers = subject_report.subject_data_report(
+            self._deps,
+            self._uow,
+            subject_report.SubjectDataReport(by, value, metadata),
+            current_caller(),
+        )
+        out = pb.SubjectDataReportResponse(
+            services=[register_mapping.section_out(a) for a in answers]
+        )
+        out.assembled_at.GetCurrentTime()
+        return out
 
     def RecordBreach(self, request, context):
         return self._run(

@@ -53,6 +53,7 @@ def provide_in(request: pb.ProvideRequest) -> commands.Provide:
         content=request.content,
         terms=terms_in(request),
         field_summaries=dict(request.field_summaries),
+        supersedes=request.supersedes,
     )
 
 
@@ -196,6 +197,19 @@ def subject_request_in(request: pb.SubmitSubjectRequestRequest) -> commands.Subm
         case_id=request.case_id,
         item_id=request.item_id,
         controller=request.controller,
+    )
+
+
+def subject_requests_in(request: pb.ListSubjectRequestsRequest) -> commands.ListSubjectRequests:
+    kind = (
+        enum_name(pb.SubjectRequestKind, request.kind, "SUBJECT_REQUEST_KIND_", "kind")
+        if request.kind
+        else ""
+    )
+    return commands.ListSubjectRequests(
+        subject_pseudonym=request.subject_pseudonym,
+        kind=kind,
+        overdue_only=request.overdue_only,
     )
 
 

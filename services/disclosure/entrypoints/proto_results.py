@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 from services.disclosure.domain.consents import Consent
 from services.disclosure.domain.decisions import DisclosureOutcome, Review
 from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.notices import INFORMED, NOT_YET, OverrideNotice
-from services.disclosure.domain.subject_rights import Breach, SubjectRequest
+from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.convert import enum_out, to_timestamp
@@ -131,7 +131,8 @@ def consent_out(c: Consent) -> pb.ConsentRecord:
     )
 
 
-def subject_request_out(r: SubjectRequest) -> pb.SubjectRequestRecord:
+def subject_request_out(r: SubjectRequest, now: datetime | None = None) -> pb.SubjectRequestRecord:
+    """The request as listed; ``now`` (default: the current time) decides ``overdue``."""
     return pb.SubjectRequestRecord(
         subject_request_id=r.subject_request_id,
         kind=enum_out(pb.SubjectRequestKind, "SUBJECT_REQUEST_KIND_", r.kind),
@@ -145,6 +146,19 @@ def subject_request_out(r: SubjectRequest) -> pb.SubjectRequestRecord:
         submitted_at=to_timestamp(r.submitted_at),
         decided_at=to_timestamp(r.decided_at),
         controller=r.controller or r.submitted_by_party,
+        due_at=to_timestamp(r.due()),
+        overdue=r.overdue(now or datetime.now(timezone.utc)),
+    )
+
+
+def correction_notice_out(n: CorrectionNotice) -> pb.CorrectionNotice:
+    return pb.CorrectionNotice(
+        subject_request_id=n.subject_request_id,
+        item_id=n.item_id,
+        case_id=n.case_id,
+        provider=n.provider,
+        decided_at=to_timestamp(n.decided_at),
+        superseded_by=n.superseded_by or "",
     )
 
 

@@ -10,6 +10,7 @@ from zorgtafel.kernel.accesslog.checkpoint import PublicKey
 from zorgtafel.kernel.accesslog.group import GroupCommitLog
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.roster import RosterView
+from zorgtafel.kernel.subjectdata.client import SubjectDataPeers
 
 
 @dataclass(frozen=True)
@@ -22,3 +23,6 @@ class Deps:
     access_log: GroupCommitLog
     # The keys the access log's checkpoints are verified with (the current and retired ones).
     log_keys: tuple[PublicKey, ...] = ()
+    # The other services' SubjectDataService, asked for the subject access report (issue #14);
+    # None: not configured, the report is UNAVAILABLE (fail closed).
+    peers: SubjectDataPeers | None = None

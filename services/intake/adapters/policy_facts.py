@@ -124,6 +124,14 @@ def check_manager(gate: PolicyGate, roster: RosterView, action: str, caller: Cal
     return gate.require(ACCESS, {"action": action, "principal": principal(roster, caller)})
 
 
+def check_worklist(gate: PolicyGate, roster: RosterView, caller: Caller) -> Decision:
+    """Whether this person has a worklist; the decision's ``list_scope`` obligations name the
+    relationships it holds (the intake queue, what this person took up)."""
+    return gate.require(
+        ACCESS, {"action": "list_nominations", "principal": principal(roster, caller)}
+    )
+
+
 def party_statuses(uow: UnitOfWork, parties) -> dict[str, str]:
     t = uow.tables["party_directory"]
     rows = uow.session.execute(

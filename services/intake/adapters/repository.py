@@ -10,15 +10,22 @@ so two concurrent transitions of one nomination cannot both win. Duplicates and 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 
 from services.intake.adapters.sealing import dumps, seal, unseal
 from services.intake.adapters.subject_links import SubjectLinks
 from services.intake.adapters.triage_rounds import TriageRoundRepository
 from services.intake.domain.assessment import JudgedCriteria, SafetyOverride
 from services.intake.domain.model import Advice, MeetingPlan, Nomination, Problem, Safety
+from services.intake.domain.retention import (
+    ENDED,
+    OPEN,
+    ROUTED_AWAY,
+    ended_without_case,
+    in_progress,
+)
 from services.intake.domain.subject import SubjectIdentity
 from services.intake.domain.vocabulary import (
     AgeBand,
@@ -250,6 +257,129 @@ class NominationRepository(SubjectLinks):
             self._rounds.add(c, nom.triage, key)
         if answered_party is not None and nom.triage is not None:
             self._rounds.save_answer(c, answered_party, nom.triage.answers[answered_party], key)
+
+    # -- retention (kernel/scheduler.py) ------------------------------------------------------
+    def ended_before(self, cutoff: datetime) -> list[str]:
+        """Nominations that ended without a case at or before ``cutoff`` (ids only)."""
+        n = self._t["nominations"]
+        away = [r.value for r in ROUTED_AWAY]
+        ended = [s.value for s in ENDED]
+        q = select(n.c.case_id).where(
+            or_(
+                and_(n.c.status.in_(ended), n.c.updated_at <= cutoff),
+                and_(
+                    n.c.status == Status.ROUTED.value,
+                    n.c.routing.in_(away),
+                    n.c.routed_at <= cutoff,
+                ),
+            )
+        )
+        return list(self._uow.session.scalars(q.order_by(n.c.case_id)))
+
+    def ended_at(self, case_id: str) -> datetime | None:
+        """When the nomination ended without a case (locked for the caller's transaction);
+        None when it is gone or has not ended that way."""
+        n = self._t["nominations"]
+        row = self._uow.session.execute(
+            select(n.c.status, n.c.routing, n.c.updated_at, n.c.routed_at)
+            .where(n.c.case_id == case_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            return None
+        routing = Routing(row.routing) if row.routing else None
+        if not ended_without_case(Status(row.status), routing):
+            return None
+        return row.routed_at if row.status == Status.ROUTED.value else row.updated_at
+
+    def forget(self, case_id: str) -> None:
+        """Forget one nomination that ended without a case: its identity, details, triage round
+        and answers, tokens and row go, its case key is destroyed (crypto-shredding what a
+        backup may still hold) and its bare id stays in ``forgotten_cases``."""
+        n = self._t["nominations"]
+        for table in ("triage_answers", "triage_rounds", "match_tokens", "open_subject_tokens"):
+            t = self._t[table]
+            self._uow.session.execute(delete(t).where(t.c.case_id == case_id))
+        self._uow.session.execute(
+            update(n).where(n.c.linked_to_case_id == case_id).values(linked_to_case_id=None)
+        )
+        self._uow.session.execute(delete(n).where(n.c.case_id == case_id))
+        forget_case(self._uow.session, self._t, case_id)
+        self._keys.destroy(self._uow.session, case_id)
+
+    def triage_rounds_routed_before(self, cutoff: datetime) -> list[str]:
+        """Nominations routed to a case meeting at or before ``cutoff`` that still hold their
+        triage round (question and answers): the case has what it needs since the routing."""
+        n, r = self._t["nominations"], self._t["triage_rounds"]
+        q = (
+            select(n.c.case_id)
+            .join(r, r.c.case_id == n.c.case_id)
+            .where(
+                n.c.status.in_([Status.ROUTED.value, Status.CLOSED.value]),
+                n.c.routing == Routing.CASE_MEETING.value,
+                n.c.routed_at <= cutoff,
+            )
+        )
+        return list(self._uow.session.scalars(q.order_by(n.c.case_id)))
+
+    def routed_at(self, case_id: str) -> datetime | None:
+        """When a nomination was routed to a case meeting (locked); None otherwise."""
+        n = self._t["nominations"]
+        row = self._uow.session.execute(
+            select(n.c.status, n.c.routing, n.c.routed_at)
+            .where(n.c.case_id == case_id)
+            .with_for_update()
+        ).first()
+        if row is None or row.routing != Routing.CASE_MEETING.value:
+            return None
+        if row.status not in (Status.ROUTED.value, Status.CLOSED.value):
+            return None
+        return row.routed_at
+
+    def drop_triage_round(self, case_id: str) -> bool:
+        """Delete the triage round's question and answers; False when there was none."""
+        a, r = self._t["triage_answers"], self._t["triage_rounds"]
+        self._uow.session.execute(delete(a).where(a.c.case_id == case_id))
+        return bool(self._uow.session.execute(delete(r).where(r.c.case_id == case_id)).rowcount)
+
+    def in_progress_birthdates(self) -> list[tuple[str, AgeBand, date | None]]:
+        """(case_id, stored band, date of birth) of every nomination in progress whose identity
+        can still be opened; the dates stay in this process (never logged or emitted)."""
+        n = self._t["nominations"]
+        rows = self._uow.session.execute(
+            select(n.c.case_id, n.c.status, n.c.routing, n.c.age_band, n.c.sealed_identity)
+            .where(n.c.status.in_([s.value for s in OPEN] + [Status.ROUTED.value]))
+            .order_by(n.c.case_id)
+        ).all()
+        out = []
+        for r in rows:
+            if not in_progress(Status(r.status), Routing(r.routing) if r.routing else None):
+                continue
+            key = self._keys.find(self._uow.session, r.case_id)
+            if key is None:
+                continue
+            identity = SubjectIdentity.from_dict(
+                unseal(key, r.case_id, "identity", r.sealed_identity)
+            )
+            out.append((r.case_id, AgeBand(r.age_band), identity.date_of_birth))
+        return out
+
+    def set_age_band(self, nom: Nomination, band: AgeBand) -> None:
+        """The subject's band moved on (Bijlage 3); optimistic like every other change."""
+        n = self._t["nominations"]
+        result = self._uow.session.execute(
+            update(n)
+            .where(n.c.case_id == nom.case_id, n.c.version == nom.version)
+            .values(age_band=band.value, updated_at=utcnow(), version=nom.version + 1)
+        )
+        if result.rowcount != 1:
+            raise FailedPrecondition(
+                "concurrent_change",
+                "the nomination was changed by another request; read it again and retry",
+                subject="nomination.version",
+            )
+        nom.version += 1
+        nom.age_band = band
 
     # -- purge (CASE_PURGED) ----------------------------------------------------------------
     def purge(self, case_id: str) -> list[str]:

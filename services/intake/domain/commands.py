@@ -16,6 +16,7 @@ from services.intake.domain.vocabulary import (
     Routing,
     TriageAnswerKind,
 )
+from services.intake.domain.worklist import WorklistStage
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,15 @@ class ListProbingFlags:
     ``limit`` (the servicer asks one more than it shows, to know whether more follow)."""
 
     offset: int = 0
+    limit: int = 101
+
+
+@dataclass(frozen=True)
+class ListNominations:
+    """A page of the process director's worklist, oldest first: only ``stage`` (None: every
+    stage), after the sort key ``after`` (received at, case id) of the previous page, at most
+    ``limit`` rows (the servicer asks one more than it shows, to know whether more follow)."""
+
+    stage: WorklistStage | None = None
+    after: tuple[datetime, str] | None = None
     limit: int = 101

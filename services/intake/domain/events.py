@@ -5,12 +5,14 @@ name, a date of birth, an identifier of the subject or free text."""
 
 from __future__ import annotations
 
-from zorgtafel.contracts.accesslog import AccessLogCheckpointed
+from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.contracts.intake import (  # the published language: one class per event type
+    AgeBandChanged,
     CaseAssessed,
     CaseNominated,
     CaseRejected,
     CaseTriaged,
+    NominationForgotten,
     NominationWithdrawn,
     ProbingFlagged,
     SafetyOverrideRecorded,
@@ -18,10 +20,12 @@ from zorgtafel.contracts.intake import (  # the published language: one class pe
 from zorgtafel.kernel.events import EventRegistry
 
 __all__ = [
+    "AgeBandChanged",
     "CaseAssessed",
     "CaseNominated",
     "CaseRejected",
     "CaseTriaged",
+    "NominationForgotten",
     "NominationWithdrawn",
     "ProbingFlagged",
     "REGISTRY",
@@ -30,7 +34,9 @@ __all__ = [
 
 REGISTRY = EventRegistry(
     [
-        AccessLogCheckpointed,  # the kernel's access log, as in every service
+        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
+        # every service
+        *kernel_published(),
         CaseNominated,
         CaseAssessed,
         CaseRejected,
@@ -38,5 +44,7 @@ REGISTRY = EventRegistry(
         NominationWithdrawn,
         SafetyOverrideRecorded,
         ProbingFlagged,
+        NominationForgotten,
+        AgeBandChanged,
     ]
 )

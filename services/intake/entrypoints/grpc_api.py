@@ -20,6 +20,7 @@ from services.intake.service_layer.handlers import (
     oversight,
     routing,
     triage,
+    worklist,
 )
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
@@ -149,4 +150,15 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
         shown, token = w.cut(found)
         return pb.ListProbingFlagsResponse(
             flags=[results.flag_out(f) for f in shown], next_page_token=token
+        )
+
+    def ListNominations(self, request, context):
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        query = mapping.list_nominations_in(request, w)
+        with self._uow() as uow:
+            found = worklist.list_nominations(self._deps, uow, query, current_caller())
+        shown, token = w.cut(found, mapping.worklist_key)
+        now = self._deps.clock()
+        return pb.ListNominationsResponse(
+            nominations=[results.worklist_row_out(r, now) for r in shown], next_page_token=token
         )

@@ -4,6 +4,8 @@ proto in ``proto_results``."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from google.protobuf import json_format
 
 from services.intake.domain import vocabulary as v
@@ -12,16 +14,19 @@ from services.intake.domain.commands import (
     AnswerTriage,
     Assess,
     DecideRouting,
+    ListNominations,
     Nominate,
     RecordSafetyOverride,
     StartTriage,
     Withdraw,
 )
 from services.intake.domain.model import MeetingPlan, Problem, Safety, check_case_id
+from services.intake.domain.worklist import WorklistRow, WorklistStage
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.convert import enum_in, message_to_dict, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.paging import Window
 from zorgtafel.kernel.validate import (
     check_code,
     check_codes,
@@ -217,3 +222,31 @@ def withdraw_in(req: pb.WithdrawNominationRequest) -> Withdraw:
     check_case_id(req.case_id)
     check_code(req.reason_code, "reason_code", required=False)
     return Withdraw(req.case_id, req.reason_code)
+
+
+# -- the process director's worklist ----------------------------------------------------------
+def list_nominations_in(req: pb.ListNominationsRequest, w: Window) -> ListNominations:
+    stage = enum_in(pb.WorklistStage, WorklistStage, req.stage, "WORKLIST_STAGE_", "stage")
+    return ListNominations(stage=stage, after=worklist_after(w.after), limit=w.limit)
+
+
+def worklist_after(after: tuple[str, ...] | None) -> tuple[datetime, str] | None:
+    """The sort key a ListNominations page token continues after (received at, case id); a
+    token that does not hold one is INVALID_ARGUMENT."""
+    if after is None:
+        return None
+    try:
+        at, case_id = after
+        when = datetime.fromisoformat(at)
+        if when.tzinfo is None:
+            raise ValueError(at)
+        return when, check_case_id(case_id)
+    except (ValueError, InvalidArgument):
+        raise InvalidArgument(
+            "page_token", "not a token of this query: start again without one"
+        ) from None
+
+
+def worklist_key(row: WorklistRow) -> tuple[str, str]:
+    """What the next page's token continues after (a time and an id: no content)."""
+    return row.received_at.isoformat(), row.case_id

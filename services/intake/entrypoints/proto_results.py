@@ -4,11 +4,14 @@ linked), and what each command answers."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.intake.adapters.probing import ProbingFlag
 from services.intake.domain import vocabulary as v
 from services.intake.domain.assessment import JudgedCriteria, SafetyOverride
 from services.intake.domain.model import Advice, Nomination
 from services.intake.domain.triage import TriageQuestion
+from services.intake.domain.worklist import WorklistRow
 from services.intake.entrypoints.proto_mapping import terms_out
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.convert import enum_out
@@ -205,3 +208,15 @@ def nomination_out(n: Nomination, linked: list[str], full: bool = True) -> pb.No
             )
         )
     return out
+
+
+def worklist_row_out(row: WorklistRow, now: datetime) -> pb.WorklistNomination:
+    """Ids, codes and times only: the subject's identity is never on a worklist."""
+    return pb.WorklistNomination(
+        case_id=row.case_id,
+        stage=enum_out(pb.WorklistStage, "WORKLIST_STAGE_", row.stage(now)),
+        status=status_out(row.status),
+        received_at=ts(row.received_at),
+        triage_deadline=ts(row.triage_deadline) if row.triage_deadline else None,
+        nominating_party=row.nominating_party,
+    )

@@ -8,8 +8,11 @@ import pytest
 
 from tests.integration.disclosure import (
     test_access_log,
+    test_closure_and_subject_effects,
     test_decisions,
     test_override_notices,
+    test_processing_register,
+    test_subject_data_report,
     test_subject_rights_and_registers,
 )
 from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
@@ -24,6 +27,9 @@ def test_mutated_valid_disclosure_requests_never_answer_internal(env):
         ran += run_flows(test_subject_rights_and_registers, env)
         ran += run_flows(test_access_log, env)
         ran += run_flows(test_override_notices, env)
+        ran += run_flows(test_closure_and_subject_effects, env)
+        ran += run_flows(test_processing_register, env)  # issue #14
+        ran += run_flows(test_subject_data_report, env)  # issue #14
     assert ran, "no flow ran"
     rpcs, outcomes, internal = replay_mutated({"disclosure": env.app}, recorder.calls)
     unrecorded_rpcs = unrecorded("disclosure", recorder.calls)  # every RPC is mutated

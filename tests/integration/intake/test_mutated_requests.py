@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.intake import test_intake, test_need_to_know
+from tests.integration.intake import test_intake, test_need_to_know, test_worklist
 from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
 
 pytestmark = [pytest.mark.integration]
@@ -17,6 +17,7 @@ def test_mutated_valid_intake_requests_never_answer_internal(env):
     with recording_stub(env) as recorder:
         ran += run_flows(test_intake, env)
         ran += run_flows(test_need_to_know, env)
+        ran += run_flows(test_worklist, env)
     assert ran, "no flow ran"
     rpcs, outcomes, internal = replay_mutated({"intake": env.app}, recorder.calls)
     unrecorded_rpcs = unrecorded("intake", recorder.calls)  # every RPC is mutated

@@ -3,6 +3,8 @@ criteria, closing with cleansing, the purge after the retention period, escalati
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
@@ -10,8 +12,13 @@ from services.casework.domain.model import Case, CaseState, cleansing_plan
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import authorise, held_meeting, load_case
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.retention import read_periods
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_codes
+
+# The retention kind of a closed case (policies/rego/retention/data.json).
+CASE_CLOSED = "case_closed"
 
 
 def deescalate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Deescalate, caller: Caller) -> Case:
@@ -44,13 +51,59 @@ def close_case(
 def purge(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Purge, caller: Caller) -> None:
     case = load_case(uow, cmd.case_id, for_update=True)
     authorise(deps, uow, "purge", caller, case)
-    now = utcnow()
-    case.purge(now, deps.settings.retention)
+    _purge(uow, case, case_closed_period(deps), utcnow())
+
+
+def case_closed_period(deps: Deps) -> timedelta:
+    """How long a closed case is kept (1.2): the adopted retention policy's ``case_closed``
+    (a test/dev override when set). No period adopted: nothing is purged (fail closed)."""
+    periods = read_periods(deps.policy, "casework", deps.settings.retention_overrides)
+    period = periods.of(CASE_CLOSED)
+    if period is None:
+        raise Unavailable("no retention period for a closed case is adopted: the case is kept")
+    return period
+
+
+def _purge(uow: CaseworkUnitOfWork, case: Case, period: timedelta, now: datetime) -> None:
+    case.purge(now, period)
     assert case.closed_at is not None
     uow.cases.purge(
         case.case_id, now, case.closed_at.year, case.outcome or "other", bool(case.escalated_zvh)
     )
     uow.emit(ev.CasePurged(case_id=case.case_id))
+
+
+def erase(uow: CaseworkUnitOfWork, case_id: str, now: datetime) -> bool:
+    """Erase one case of a subject whose erasure the controller granted (disclosure's
+    SUBJECT_ERASED): purged at once, one CASE_PURGED, so intake and disclosure forget it too.
+    False when the case is unknown here or already gone (a redelivery changes nothing)."""
+    case = uow.cases.get(case_id, for_update=True)
+    if case is None or case.state == CaseState.PURGED:
+        return False
+    case.erase(now)
+    assert case.closed_at is not None
+    uow.cases.purge(case.case_id, now, case.closed_at.year, "erased", bool(case.escalated_zvh))
+    uow.emit(ev.CasePurged(case_id=case.case_id))
+    return True
+
+
+# -- the retention scheduler (kernel/scheduler.py): no caller, the adopted period decides --------
+def closed_cases_due(uow: CaseworkUnitOfWork, period: timedelta, now: datetime) -> list[str]:
+    """The ids of closed cases whose retention period has ended (ids only)."""
+    return uow.cases.closed_before(now - period)
+
+
+def purge_due(uow: CaseworkUnitOfWork, case_id: str, period: timedelta, now: datetime) -> bool:
+    """Purge one closed case past its period; False when it is gone or no longer due, so two
+    replicas that both saw it due purge it once and emit one CASE_PURGED. The row is locked
+    (PostgreSQL) before it is read again."""
+    case = uow.cases.get(case_id, for_update=True)
+    if case is None or case.state != CaseState.CLOSED or case.closed_at is None:
+        return False
+    if now < case.closed_at + period:
+        return False
+    _purge(uow, case, period, now)
+    return True
 
 
 def escalate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Escalate, caller: Caller) -> Case:

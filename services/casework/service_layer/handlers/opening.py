@@ -78,3 +78,12 @@ def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
         )
     )
     return True
+
+
+def follow_age_band(uow: CaseworkUnitOfWork, case_id: str, age_band: str) -> bool:
+    """Intake noticed the subject moved into another consent age band (Bijlage 3: the band on
+    the day of the decision counts): the case follows. A band outside the vocabulary or an
+    unknown (or purged) case changes nothing."""
+    if age_band not in AGE_BANDS:
+        return False
+    return uow.cases.set_age_band(case_id, age_band)

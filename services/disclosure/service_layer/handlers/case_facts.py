@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy import select
+
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain.decisions import AGE_BANDS
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.contracts.casework import (
+    CaseClosed,
     CaseOpened,
     CasePurged,
     DelegateNamed,
@@ -20,11 +23,17 @@ from zorgtafel.contracts.casework import (
     DirectorAppointed,
     RolesSet,
 )
-from zorgtafel.contracts.intake import CaseNominated, CaseTriaged
+from zorgtafel.contracts.intake import (
+    AgeBandChanged,
+    CaseNominated,
+    CaseTriaged,
+    NominationForgotten,
+)
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.events import ContractViolation, InboundEvent
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.purge import is_forgotten
+from zorgtafel.kernel.purge import forget_case, is_forgotten
+from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
 
@@ -76,7 +85,9 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
             opened=opened or None,
             **director,
         )
-        _ensure_key(uow, case_id)
+        known = uow.cases.find(case_id)
+        if known is None or not known.erased:  # an erased case's key stays destroyed
+            _ensure_key(uow, case_id)
 
 
 def on_case_nominated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
@@ -129,10 +140,25 @@ def on_delegate_released(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEv
         uow.cases.set_delegate(case_id, fact.party, fact.person, named=False)
 
 
+def on_case_closed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """Casework closed the case (art. 1.2: the Zorgtafel is no longer needed; the dossier is
+    cleansed and finally removed). From now on ``zorgtafel.disclosure`` releases its items to
+    no one but their provider, until the purge deletes them. A redelivery keeps the first
+    time (upsert never overwrites with an absent value; the kernel applies an event once)."""
+    fact = event.typed(CaseClosed)
+    case_id = _known_case(uow, event, fact.case_id)
+    if not case_id:
+        return
+    known = uow.cases.find(case_id)
+    if known is None or not known.closed:
+        upsert_case(uow, case_id, closed_at=utcnow())
+
+
 def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
     """Casework purged the case (art. 1.2): delete the items, consents and projections and
-    destroy the case key (which also makes review justifications unreadable). The access log
-    stays: it holds pseudonyms only (NEN 7513). The kernel's rows of the case (stored command
+    destroy the case key (which also makes review justifications unreadable); the subject
+    requests about the case stay as an account, unlinked from it. The access log stays: it
+    holds pseudonyms only (NEN 7513). The kernel's rows of the case (stored command
     responses, sent outbox rows) are the kernel consumer's to forget."""
     # Not _known_case: the kernel has already marked the purged case as forgotten.
     case_id = event.typed(CasePurged).case_id
@@ -140,4 +166,37 @@ def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     uow.consents.delete_case(case_id)
     uow.cases.delete(case_id)
     uow.reviews.erase_case(case_id)
+    uow.subject_requests.unlink_case(case_id)
     uow.keys.destroy(uow.session, case_id)
+
+
+def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """Intake forgot a nomination that ended without a case, after its retention period
+    (Bijlage 3 "houdbaarheid"): the projection and the case key made on CASE_NOMINATED go, and
+    anything provided or consented on it, as at a purge; the id is remembered as forgotten so a
+    late event does not bring it back. A case casework opened is never touched here: its data
+    goes with casework's purge."""
+    case_id = event.typed(NominationForgotten).case_id
+    if not case_id or len(case_id) > 64:
+        return
+    facts = uow.tables["case_facts"]
+    opened = uow.session.execute(select(facts.c.opened).where(facts.c.case_id == case_id)).scalar()
+    if opened:
+        log.warning("forgotten_nomination_is_a_case", case_id=case_id)
+        return
+    uow.items.delete_case(case_id)
+    uow.consents.delete_case(case_id)
+    uow.cases.delete(case_id)
+    uow.reviews.erase_case(case_id)
+    uow.subject_requests.unlink_case(case_id)
+    uow.keys.destroy(uow.session, case_id)
+    forget_case(uow.session, uow.tables, case_id)
+
+
+def on_age_band_changed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """The subject moved into another consent age band (Bijlage 3: the age on the day of the
+    decision counts): the next consent decision uses the new band."""
+    fact = event.typed(AgeBandChanged)
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id and fact.age_band in AGE_BANDS and uow.cases.known(case_id):
+        upsert_case(uow, case_id, age_band=fact.age_band)

@@ -22,6 +22,7 @@ from services.disclosure.domain.decisions import (
 from services.disclosure.domain.items import Item
 from services.disclosure.domain.times import rfc3339
 from services.disclosure.service_layer.deps import Deps
+from zorgtafel.kernel.accesslog import inputs
 from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.logging import get_logger
@@ -84,6 +85,8 @@ def log_decisions(
                 recipient=recipient.party,
                 emergency=d.result == "break_glass",
                 input_digest=d.input_digest,
+                # pseudonymous: the break-glass justification kept as its digest (#17)
+                decision_input=inputs.of_decision(decision),
             )
         )
         emitted.append(

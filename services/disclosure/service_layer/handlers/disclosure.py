@@ -36,6 +36,7 @@ from services.disclosure.domain.decisions import (
     obligations_of,
     scrub,
 )
+from services.disclosure.domain.items import Item
 from services.disclosure.domain.redaction import redact
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers.decision_log import (
@@ -299,6 +300,15 @@ def _stored_answer(
                 "the items of this request are no longer held; send a new request_id",
                 subject="request_id",
             )
+        if d["allowed"] and _changed_since(uow, item):
+            # Closed, restricted, corrected or erased since: the stored decision no longer
+            # holds, and a repeat must not release what a fresh request would be refused.
+            raise FailedPrecondition(
+                "answer_gone",
+                "the items of this request changed since (closed, restricted, corrected or "
+                "erased); send a new request_id",
+                subject="request_id",
+            )
         key = uow.keys.get(uow.session, item.case_id) if d["allowed"] else None
         decided.append(
             Decided(
@@ -313,3 +323,12 @@ def _stored_answer(
             )
         )
     return _release(uow, decided)
+
+
+def _changed_since(uow: DisclosureUnitOfWork, item: Item) -> bool:
+    """Whether the item or its case changed in a way the policy decides on since a stored
+    decision (art. 1.2; Bijlage 3: restriction, correction, erasure)."""
+    if not item.readable or item.restricted_at or item.superseded_at:
+        return True
+    case = uow.cases.find(item.case_id)
+    return case is not None and (case.closed or case.restricted or case.erased)

@@ -1,5 +1,6 @@
-"""Items and their usage terms (art. 16.2): the provider provides, changes its terms and
-retracts; only the provider may (decided by ``zorgtafel.disclosure.control``)."""
+"""Items and their usage terms (art. 16.2): the provider provides, changes its terms, retracts
+and provides a corrected version that supersedes an item (Bijlage 3); only the provider may
+(decided by ``zorgtafel.disclosure.control``)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,21 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
         raise InvalidArgument("legal_basis", "required: one of " + ", ".join(LEGAL_BASES))
     terms = validate_terms(cmd.terms)
     validate_content(cmd.content, cmd.content_type, terms, cmd.field_summaries)
-    if not uow.cases.known(cmd.case_id):
+    case = uow.cases.find(cmd.case_id)
+    if case is None:
         raise FailedPrecondition(
             "case_not_known",
             "the case is not known to disclosure (no nomination or opening received yet)",
             subject="case_id",
         )
+    if case.erased:
+        # The subject's erasure of the case was granted (Bijlage 3): nothing is added back.
+        raise FailedPrecondition(
+            "case_erased",
+            "the subject's erasure of this case was granted; no item is accepted for it",
+            subject="case_id",
+        )
+    superseded = _superseded(deps, uow, cmd, caller)
     # Normally created when the nomination arrived (on the consumer's single thread); a
     # concurrent first creation here collides and is answered by the command runner.
     key = uow.keys.get_or_create(uow.session, cmd.case_id)
@@ -55,8 +65,12 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
         retracted=False,
         erased=False,
         provided_at=utcnow(),
+        supersedes=superseded.item_id if superseded else None,
     )
     uow.items.add(item, key, cmd.content, cmd.field_summaries)
+    if superseded is not None:
+        # The old version is never released again (Bijlage 3, GDPR art. 16).
+        uow.items.mark_superseded(superseded.item_id, item.provided_at, by=item.item_id)
     uow.emit(
         events.ItemProvided(
             item_id=item.item_id,
@@ -66,6 +80,29 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
         )
     )
     return item.item_id
+
+
+def _superseded(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller: Caller
+) -> Item | None:
+    """The item a corrected version replaces: the provider's own (art. 16.2, decided by
+    ``zorgtafel.disclosure.control``), of the same case, not yet replaced by another version."""
+    if not cmd.supersedes:
+        return None
+    old = uow.items.get(check_item_id(cmd.supersedes, "supersedes"))
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("supersede", caller, item_id=old.item_id, provider=old.provider),
+    )
+    if old.case_id != cmd.case_id:
+        raise InvalidArgument("supersedes", "names an item of another case")
+    if old.superseded_by:
+        raise FailedPrecondition(
+            "already_superseded",
+            "the item was already replaced by a corrected version; correct that one",
+            subject="supersedes",
+        )
+    return old
 
 
 def set_usage_terms(

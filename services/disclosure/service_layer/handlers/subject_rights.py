@@ -1,5 +1,8 @@
-"""The data subject's rights (Bijlage 3): the access report; correction and erasure
-requests, refused only on the covenant's grounds and with a reason."""
+"""The data subject's rights (Bijlage 3): the access report; requests for correction, erasure,
+restriction and its lifting, objections and complaints, addressed to a controller whose privacy
+officer decides them within the GDPR's month, refused only on the covenant's grounds and always
+with a reason; granted ones take effect (``subject_effects.py``); the provider's list of
+granted corrections of its items."""
 
 from __future__ import annotations
 
@@ -16,14 +19,14 @@ from services.disclosure.domain.oversight import (
     restricted_to,
 )
 from services.disclosure.domain.subject_rights import (
-    MAX_REASON,
-    REFUSAL_GROUNDS,
     SUBJECT_REQUEST_KINDS,
     AccessReport,
+    CorrectionNotice,
     SubjectRequest,
     check_subject_request_id,
 )
 from services.disclosure.service_layer.deps import Deps
+from services.disclosure.service_layer.handlers import subject_effects as effects
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
@@ -63,21 +66,17 @@ def submit_subject_request(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.SubmitSubjectRequest, caller: Caller
 ) -> str:
     if cmd.kind not in SUBJECT_REQUEST_KINDS:
-        raise InvalidArgument("kind", "required: correction or erasure")
+        raise InvalidArgument("kind", "required: one of " + ", ".join(SUBJECT_REQUEST_KINDS))
     validate.check_pseudonym(cmd.subject_pseudonym)
     validate.check_reference(cmd.document_ref)
     case_id = cmd.case_id
     if case_id:
         validate.check_id(case_id, "case_id")
-    provider = ""
-    if cmd.item_id:
-        item = uow.items.get(check_item_id(cmd.item_id))
-        case_id = case_id or item.case_id
-        provider = item.provider
-    if cmd.controller:
-        validate.check_oin(cmd.controller, "controller")
-    # Bijlage 3: the request is addressed to a controller; about an item, its provider.
-    controller = cmd.controller or provider or caller.party
+    item = uow.items.get(check_item_id(cmd.item_id)) if cmd.item_id else None
+    effects.check_scope(cmd, item, case_id)
+    case_id = case_id or (item.case_id if item else "")
+    # Bijlage 3: the request is addressed to a controller (``subject_effects.controller_of``).
+    controller = effects.controller_of(uow, cmd, caller, item, case_id)
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
         kind=cmd.kind,
@@ -88,7 +87,7 @@ def submit_subject_request(
         submitted_by_party=caller.party,
         submitted_at=utcnow(),
         controller=controller,
-    )
+    ).with_due()
     uow.subject_requests.add(request)
     return request.subject_request_id
 
@@ -114,25 +113,9 @@ def decide_subject_request(
             "decided", "the request was already decided", subject="subject_request_id"
         )
     now = utcnow()
-    if cmd.outcome == "refused":
-        if cmd.refusal_ground not in REFUSAL_GROUNDS:
-            raise InvalidArgument(
-                "refusal_ground",
-                "a refusal names its ground: "
-                "required_by_law, protection_of_client or pending_complaint "
-                "(Bijlage 3)",
-            )
-        reason = validate.check_text(cmd.reason, "reason", limit=MAX_REASON, strip=True)
-    elif cmd.outcome == "granted":
-        if cmd.refusal_ground:
-            raise InvalidArgument("refusal_ground", "only for a refusal")
-        reason = (cmd.reason or "").strip()[:MAX_REASON]
-        if request.kind == "erasure" and request.item_id:
-            # Erasure of one item: its ciphertext is removed; the access log keeps its
-            # pseudonymised record of earlier decisions (NEN 7513).
-            uow.items.erase_content(request.item_id, now)
-    else:
-        raise InvalidArgument("outcome", "required: granted or refused")
+    reason = effects.checked_answer(request, cmd)
+    if cmd.outcome == "granted":
+        effects.carry_out(uow, request, now)
     uow.subject_requests.decide(
         ref,
         outcome=cmd.outcome,
@@ -151,10 +134,13 @@ def list_subject_requests(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListSubjectRequests, caller: Caller
 ) -> list[SubjectRequest]:
     """The requests addressed to the caller's party (Bijlage 3; decided by
-    ``zorgtafel.disclosure.control``)."""
+    ``zorgtafel.disclosure.control``), optionally of one kind or only those past their month
+    (GDPR art. 12(3))."""
     if cmd.subject_pseudonym:
         validate.check_pseudonym(cmd.subject_pseudonym)
         saw(subject=cmd.subject_pseudonym)
+    if cmd.kind and cmd.kind not in SUBJECT_REQUEST_KINDS:
+        raise InvalidArgument("kind", "not a kind of subject request")
     requests = uow.subject_requests.of_subject(cmd.subject_pseudonym)
     decision = deps.policy.require(
         CONTROL_POLICY,
@@ -168,4 +154,36 @@ def list_subject_requests(
     )
     saw(decision=decision)
     party = restricted_to(obligations_of(decision.obligations))
-    return [r for r in requests if party is None or request_controller(r) == party]
+    now = utcnow()
+    return [
+        r
+        for r in requests
+        if (party is None or request_controller(r) == party)
+        and (not cmd.kind or r.kind == cmd.kind)
+        and (not cmd.overdue_only or r.overdue(now))
+    ]
+
+
+def list_correction_notices(
+    deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListCorrectionNotices, caller: Caller
+) -> list[CorrectionNotice]:
+    """The provider is told of every granted correction of its items (art. 16.2, Bijlage 3),
+    newest first, with the corrected version once it gave one; only the providing party's
+    people (``zorgtafel.disclosure.control``)."""
+    provider = cmd.provider or caller.party
+    validate.check_oin(provider, "provider")
+    deps.policy.require(
+        CONTROL_POLICY, control_input("list_correction_notices", caller, provider=provider)
+    )
+    return uow.subject_requests.corrections_for_provider(provider)
+
+
+def decided_request_texts(
+    deps: Deps, uow: DisclosureUnitOfWork, subject_request_id: str, caller: Caller
+) -> SubjectRequest | None:
+    """The request as stored, its free texts unsealed, for the answer to the decision the
+    caller just made or repeats: the kernel keeps a command's answer in plain text
+    (``command_results``), so the stored answer leaves the texts out and they are read back
+    here, sealed as they are in the register (issue #14). A request since deleted (its
+    retention period ran out) has none: None."""
+    return uow.subject_requests.find(subject_request_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.intake.adapters.repository import NominationRepository
 from services.intake.service_layer.deps import Deps
 from zorgtafel.contracts.casework import CaseClosed, CasePurged
+from zorgtafel.contracts.disclosure import SubjectErased
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
@@ -26,3 +27,16 @@ def on_case_closed(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
     repo = NominationRepository(uow)
     repo.release_tokens(case_id)
     repo.close_routed(case_id)
+
+
+def on_subject_erased(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
+    """The controller's privacy officer granted the erasure of everything about a subject
+    (Bijlage 3, GDPR art. 17): intake forgets each of the subject's nominations at once, in any
+    state (a case casework holds goes there too and its CASE_PURGED finds nothing left here)."""
+    erased = event.typed(SubjectErased)
+    repo = NominationRepository(uow)
+    forgotten = 0
+    for case_id in erased.case_ids:
+        if repo.get(case_id) is not None:
+            forgotten += len(repo.purge(case_id))
+    log.info("subject_erased", nominations=forgotten)

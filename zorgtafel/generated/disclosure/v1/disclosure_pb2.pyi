@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from zorgtafel.generated.common.v1 import common_pb2 as _common_pb2
+from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as _subjectdata_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -54,6 +55,10 @@ class SubjectRequestKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SUBJECT_REQUEST_KIND_UNSPECIFIED: _ClassVar[SubjectRequestKind]
     SUBJECT_REQUEST_KIND_CORRECTION: _ClassVar[SubjectRequestKind]
     SUBJECT_REQUEST_KIND_ERASURE: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_RESTRICTION: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_LIFT_RESTRICTION: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_OBJECTION: _ClassVar[SubjectRequestKind]
+    SUBJECT_REQUEST_KIND_COMPLAINT: _ClassVar[SubjectRequestKind]
 
 class SubjectRequestOutcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +72,7 @@ class RefusalGround(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REFUSAL_GROUND_REQUIRED_BY_LAW: _ClassVar[RefusalGround]
     REFUSAL_GROUND_PROTECTION_OF_CLIENT: _ClassVar[RefusalGround]
     REFUSAL_GROUND_PENDING_COMPLAINT: _ClassVar[RefusalGround]
+    REFUSAL_GROUND_PROFESSIONAL_OPINION: _ClassVar[RefusalGround]
 
 class Register(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -99,6 +105,10 @@ CLIENT_INFORMED_STATUS_NOT_YET: ClientInformedStatus
 SUBJECT_REQUEST_KIND_UNSPECIFIED: SubjectRequestKind
 SUBJECT_REQUEST_KIND_CORRECTION: SubjectRequestKind
 SUBJECT_REQUEST_KIND_ERASURE: SubjectRequestKind
+SUBJECT_REQUEST_KIND_RESTRICTION: SubjectRequestKind
+SUBJECT_REQUEST_KIND_LIFT_RESTRICTION: SubjectRequestKind
+SUBJECT_REQUEST_KIND_OBJECTION: SubjectRequestKind
+SUBJECT_REQUEST_KIND_COMPLAINT: SubjectRequestKind
 SUBJECT_REQUEST_OUTCOME_UNSPECIFIED: SubjectRequestOutcome
 SUBJECT_REQUEST_OUTCOME_GRANTED: SubjectRequestOutcome
 SUBJECT_REQUEST_OUTCOME_REFUSED: SubjectRequestOutcome
@@ -106,6 +116,7 @@ REFUSAL_GROUND_UNSPECIFIED: RefusalGround
 REFUSAL_GROUND_REQUIRED_BY_LAW: RefusalGround
 REFUSAL_GROUND_PROTECTION_OF_CLIENT: RefusalGround
 REFUSAL_GROUND_PENDING_COMPLAINT: RefusalGround
+REFUSAL_GROUND_PROFESSIONAL_OPINION: RefusalGround
 REGISTER_UNSPECIFIED: Register
 REGISTER_PROCESSING: Register
 REGISTER_BREACHES: Register
@@ -135,7 +146,7 @@ class ItemRef(_message.Message):
     def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., category: _Optional[str] = ..., classification: _Optional[_Union[Classification, str]] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., content_type: _Optional[str] = ..., retracted: _Optional[bool] = ..., provided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ...) -> None: ...
 
 class ProvideRequest(_message.Message):
-    __slots__ = ("request_id", "case_id", "category", "classification", "legal_basis", "content_type", "content", "terms", "field_summaries")
+    __slots__ = ("request_id", "case_id", "category", "classification", "legal_basis", "content_type", "content", "terms", "field_summaries", "supersedes")
     class FieldSummariesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -152,6 +163,7 @@ class ProvideRequest(_message.Message):
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     TERMS_FIELD_NUMBER: _ClassVar[int]
     FIELD_SUMMARIES_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDES_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     case_id: str
     category: str
@@ -161,7 +173,8 @@ class ProvideRequest(_message.Message):
     content: bytes
     terms: _common_pb2.UsageTerms
     field_summaries: _containers.ScalarMap[str, str]
-    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., classification: _Optional[_Union[Classification, str]] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., field_summaries: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    supersedes: str
+    def __init__(self, request_id: _Optional[str] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., classification: _Optional[_Union[Classification, str]] = ..., legal_basis: _Optional[_Union[LegalBasis, str]] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ..., terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., field_summaries: _Optional[_Mapping[str, str]] = ..., supersedes: _Optional[str] = ...) -> None: ...
 
 class ProvideResponse(_message.Message):
     __slots__ = ("item_id",)
@@ -514,7 +527,7 @@ class VerifyLogRequest(_message.Message):
     def __init__(self, trusted: _Optional[_Iterable[_Union[SignedCheckpoint, _Mapping]]] = ...) -> None: ...
 
 class VerifyLogResponse(_message.Message):
-    __slots__ = ("intact", "records", "first_bad_seq", "problems", "signed_size", "unsigned_records", "checkpoints_checked", "latest")
+    __slots__ = ("intact", "records", "first_bad_seq", "problems", "signed_size", "unsigned_records", "checkpoints_checked", "latest", "pruned_records", "pruned")
     INTACT_FIELD_NUMBER: _ClassVar[int]
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     FIRST_BAD_SEQ_FIELD_NUMBER: _ClassVar[int]
@@ -523,6 +536,8 @@ class VerifyLogResponse(_message.Message):
     UNSIGNED_RECORDS_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINTS_CHECKED_FIELD_NUMBER: _ClassVar[int]
     LATEST_FIELD_NUMBER: _ClassVar[int]
+    PRUNED_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    PRUNED_FIELD_NUMBER: _ClassVar[int]
     intact: bool
     records: int
     first_bad_seq: int
@@ -531,7 +546,17 @@ class VerifyLogResponse(_message.Message):
     unsigned_records: int
     checkpoints_checked: int
     latest: SignedCheckpoint
-    def __init__(self, intact: _Optional[bool] = ..., records: _Optional[int] = ..., first_bad_seq: _Optional[int] = ..., problems: _Optional[_Iterable[str]] = ..., signed_size: _Optional[int] = ..., unsigned_records: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ..., latest: _Optional[_Union[SignedCheckpoint, _Mapping]] = ...) -> None: ...
+    pruned_records: int
+    pruned: _containers.RepeatedCompositeFieldContainer[PrunedRange]
+    def __init__(self, intact: _Optional[bool] = ..., records: _Optional[int] = ..., first_bad_seq: _Optional[int] = ..., problems: _Optional[_Iterable[str]] = ..., signed_size: _Optional[int] = ..., unsigned_records: _Optional[int] = ..., checkpoints_checked: _Optional[int] = ..., latest: _Optional[_Union[SignedCheckpoint, _Mapping]] = ..., pruned_records: _Optional[int] = ..., pruned: _Optional[_Iterable[_Union[PrunedRange, _Mapping]]] = ...) -> None: ...
+
+class PrunedRange(_message.Message):
+    __slots__ = ("first", "last")
+    FIRST_FIELD_NUMBER: _ClassVar[int]
+    LAST_FIELD_NUMBER: _ClassVar[int]
+    first: int
+    last: int
+    def __init__(self, first: _Optional[int] = ..., last: _Optional[int] = ...) -> None: ...
 
 class SubjectAccessReportRequest(_message.Message):
     __slots__ = ("subject_pseudonym",)
@@ -606,7 +631,7 @@ class SubjectAccessReportResponse(_message.Message):
     def __init__(self, subject_pseudonym: _Optional[str] = ..., items: _Optional[_Iterable[_Union[SubjectItem, _Mapping]]] = ..., consents: _Optional[_Iterable[_Union[ConsentRecord, _Mapping]]] = ..., accesses: _Optional[_Iterable[_Union[AccessLogEntry, _Mapping]]] = ..., requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ...) -> None: ...
 
 class SubjectRequestRecord(_message.Message):
-    __slots__ = ("subject_request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "outcome", "refusal_ground", "reason", "submitted_at", "decided_at", "controller")
+    __slots__ = ("subject_request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "outcome", "refusal_ground", "reason", "submitted_at", "decided_at", "controller", "due_at", "overdue")
     SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
@@ -619,6 +644,8 @@ class SubjectRequestRecord(_message.Message):
     SUBMITTED_AT_FIELD_NUMBER: _ClassVar[int]
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     CONTROLLER_FIELD_NUMBER: _ClassVar[int]
+    DUE_AT_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
     subject_request_id: str
     kind: SubjectRequestKind
     subject_pseudonym: str
@@ -631,7 +658,9 @@ class SubjectRequestRecord(_message.Message):
     submitted_at: _timestamp_pb2.Timestamp
     decided_at: _timestamp_pb2.Timestamp
     controller: str
-    def __init__(self, subject_request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., controller: _Optional[str] = ...) -> None: ...
+    due_at: _timestamp_pb2.Timestamp
+    overdue: bool
+    def __init__(self, subject_request_id: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., subject_pseudonym: _Optional[str] = ..., case_id: _Optional[str] = ..., item_id: _Optional[str] = ..., document_ref: _Optional[str] = ..., outcome: _Optional[_Union[SubjectRequestOutcome, str]] = ..., refusal_ground: _Optional[_Union[RefusalGround, str]] = ..., reason: _Optional[str] = ..., submitted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., controller: _Optional[str] = ..., due_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ...) -> None: ...
 
 class SubmitSubjectRequestRequest(_message.Message):
     __slots__ = ("request_id", "kind", "subject_pseudonym", "case_id", "item_id", "document_ref", "controller")
@@ -678,14 +707,18 @@ class DecideSubjectRequestResponse(_message.Message):
     def __init__(self, request: _Optional[_Union[SubjectRequestRecord, _Mapping]] = ...) -> None: ...
 
 class ListSubjectRequestsRequest(_message.Message):
-    __slots__ = ("subject_pseudonym", "page_size", "page_token")
+    __slots__ = ("subject_pseudonym", "page_size", "page_token", "kind", "overdue_only")
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_ONLY_FIELD_NUMBER: _ClassVar[int]
     subject_pseudonym: str
     page_size: int
     page_token: str
-    def __init__(self, subject_pseudonym: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    kind: SubjectRequestKind
+    overdue_only: bool
+    def __init__(self, subject_pseudonym: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., kind: _Optional[_Union[SubjectRequestKind, str]] = ..., overdue_only: _Optional[bool] = ...) -> None: ...
 
 class ListSubjectRequestsResponse(_message.Message):
     __slots__ = ("requests", "next_page_token")
@@ -696,7 +729,7 @@ class ListSubjectRequestsResponse(_message.Message):
     def __init__(self, requests: _Optional[_Iterable[_Union[SubjectRequestRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ProcessingActivity(_message.Message):
-    __slots__ = ("id", "version", "name", "controller", "purpose", "subject_categories", "data_categories", "recipients", "legal_basis", "transfers_outside_eea", "retention")
+    __slots__ = ("id", "version", "name", "controller", "purpose", "subject_categories", "data_categories", "recipients", "legal_basis", "transfers_outside_eea", "retention", "maintainers", "retired_at")
     ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -708,6 +741,8 @@ class ProcessingActivity(_message.Message):
     LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
     TRANSFERS_OUTSIDE_EEA_FIELD_NUMBER: _ClassVar[int]
     RETENTION_FIELD_NUMBER: _ClassVar[int]
+    MAINTAINERS_FIELD_NUMBER: _ClassVar[int]
+    RETIRED_AT_FIELD_NUMBER: _ClassVar[int]
     id: str
     version: str
     name: str
@@ -719,7 +754,117 @@ class ProcessingActivity(_message.Message):
     legal_basis: str
     transfers_outside_eea: str
     retention: str
-    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., name: _Optional[str] = ..., controller: _Optional[str] = ..., purpose: _Optional[str] = ..., subject_categories: _Optional[_Iterable[str]] = ..., data_categories: _Optional[_Iterable[str]] = ..., recipients: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., transfers_outside_eea: _Optional[str] = ..., retention: _Optional[str] = ...) -> None: ...
+    maintainers: _containers.RepeatedScalarFieldContainer[str]
+    retired_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., version: _Optional[str] = ..., name: _Optional[str] = ..., controller: _Optional[str] = ..., purpose: _Optional[str] = ..., subject_categories: _Optional[_Iterable[str]] = ..., data_categories: _Optional[_Iterable[str]] = ..., recipients: _Optional[_Iterable[str]] = ..., legal_basis: _Optional[str] = ..., transfers_outside_eea: _Optional[str] = ..., retention: _Optional[str] = ..., maintainers: _Optional[_Iterable[str]] = ..., retired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SubjectDataReportRequest(_message.Message):
+    __slots__ = ("case_id", "subject_pseudonym")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    subject_pseudonym: str
+    def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ...) -> None: ...
+
+class SubjectDataReportResponse(_message.Message):
+    __slots__ = ("services", "assembled_at")
+    SERVICES_FIELD_NUMBER: _ClassVar[int]
+    ASSEMBLED_AT_FIELD_NUMBER: _ClassVar[int]
+    services: _containers.RepeatedCompositeFieldContainer[_subjectdata_pb2.ServiceSection]
+    assembled_at: _timestamp_pb2.Timestamp
+    def __init__(self, services: _Optional[_Iterable[_Union[_subjectdata_pb2.ServiceSection, _Mapping]]] = ..., assembled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AddProcessingActivityRequest(_message.Message):
+    __slots__ = ("request_id", "activity", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    activity: ProcessingActivity
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class AddProcessingActivityResponse(_message.Message):
+    __slots__ = ("activity",)
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    activity: ProcessingActivity
+    def __init__(self, activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ...) -> None: ...
+
+class ChangeProcessingActivityRequest(_message.Message):
+    __slots__ = ("request_id", "activity", "expected_version", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    activity: ProcessingActivity
+    expected_version: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ..., expected_version: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ChangeProcessingActivityResponse(_message.Message):
+    __slots__ = ("activity",)
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    activity: ProcessingActivity
+    def __init__(self, activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ...) -> None: ...
+
+class RetireProcessingActivityRequest(_message.Message):
+    __slots__ = ("request_id", "activity_id", "reason")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    activity_id: str
+    reason: str
+    def __init__(self, request_id: _Optional[str] = ..., activity_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RetireProcessingActivityResponse(_message.Message):
+    __slots__ = ("activity",)
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    activity: ProcessingActivity
+    def __init__(self, activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ...) -> None: ...
+
+class ListProcessingActivityHistoryRequest(_message.Message):
+    __slots__ = ("activity_id", "page_size", "page_token")
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    activity_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, activity_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ProcessingActivityChange(_message.Message):
+    __slots__ = ("change_id", "activity_id", "version", "change", "changed_fields", "party", "person", "changed_at", "reason", "activity")
+    CHANGE_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    PERSON_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ACTIVITY_FIELD_NUMBER: _ClassVar[int]
+    change_id: str
+    activity_id: str
+    version: str
+    change: str
+    changed_fields: _containers.RepeatedScalarFieldContainer[str]
+    party: str
+    person: str
+    changed_at: _timestamp_pb2.Timestamp
+    reason: str
+    activity: ProcessingActivity
+    def __init__(self, change_id: _Optional[str] = ..., activity_id: _Optional[str] = ..., version: _Optional[str] = ..., change: _Optional[str] = ..., changed_fields: _Optional[_Iterable[str]] = ..., party: _Optional[str] = ..., person: _Optional[str] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., activity: _Optional[_Union[ProcessingActivity, _Mapping]] = ...) -> None: ...
+
+class ListProcessingActivityHistoryResponse(_message.Message):
+    __slots__ = ("changes", "next_page_token")
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    changes: _containers.RepeatedCompositeFieldContainer[ProcessingActivityChange]
+    next_page_token: str
+    def __init__(self, changes: _Optional[_Iterable[_Union[ProcessingActivityChange, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListProcessingActivitiesRequest(_message.Message):
     __slots__ = ("page_size", "page_token")
@@ -890,3 +1035,37 @@ class RecordClientInformedResponse(_message.Message):
     NOTICES_FIELD_NUMBER: _ClassVar[int]
     notices: _containers.RepeatedCompositeFieldContainer[OverrideNotice]
     def __init__(self, notices: _Optional[_Iterable[_Union[OverrideNotice, _Mapping]]] = ...) -> None: ...
+
+class CorrectionNotice(_message.Message):
+    __slots__ = ("subject_request_id", "item_id", "case_id", "provider", "decided_at", "superseded_by")
+    SUBJECT_REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    SUPERSEDED_BY_FIELD_NUMBER: _ClassVar[int]
+    subject_request_id: str
+    item_id: str
+    case_id: str
+    provider: str
+    decided_at: _timestamp_pb2.Timestamp
+    superseded_by: str
+    def __init__(self, subject_request_id: _Optional[str] = ..., item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., provider: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., superseded_by: _Optional[str] = ...) -> None: ...
+
+class ListCorrectionNoticesRequest(_message.Message):
+    __slots__ = ("provider", "page_size", "page_token")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    page_size: int
+    page_token: str
+    def __init__(self, provider: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListCorrectionNoticesResponse(_message.Message):
+    __slots__ = ("notices", "next_page_token")
+    NOTICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    notices: _containers.RepeatedCompositeFieldContainer[CorrectionNotice]
+    next_page_token: str
+    def __init__(self, notices: _Optional[_Iterable[_Union[CorrectionNotice, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -34,6 +34,31 @@ class DisclosureServiceStub:
         Args:
             channel: A grpc.Channel.
         """
+        self.SubjectDataReport = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/SubjectDataReport',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportResponse.FromString,
+                _registered_method=True)
+        self.AddProcessingActivity = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/AddProcessingActivity',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityResponse.FromString,
+                _registered_method=True)
+        self.ChangeProcessingActivity = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/ChangeProcessingActivity',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityResponse.FromString,
+                _registered_method=True)
+        self.RetireProcessingActivity = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/RetireProcessingActivity',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityResponse.FromString,
+                _registered_method=True)
+        self.ListProcessingActivityHistory = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/ListProcessingActivityHistory',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryResponse.FromString,
+                _registered_method=True)
         self.Provide = channel.unary_unary(
                 '/zorgtafel.disclosure.v1.DisclosureService/Provide',
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ProvideRequest.SerializeToString,
@@ -139,10 +164,56 @@ class DisclosureServiceStub:
                 request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.FromString,
                 _registered_method=True)
+        self.ListCorrectionNotices = channel.unary_unary(
+                '/zorgtafel.disclosure.v1.DisclosureService/ListCorrectionNotices',
+                request_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesResponse.FromString,
+                _registered_method=True)
 
 
 class DisclosureServiceServicer:
     """Missing associated documentation comment in .proto file."""
+
+    def SubjectDataReport(self, request, context):
+        """One subject access report across the four services (GDPR art. 15; Bijlage 3; issue #14),
+        assembled for the privacy officer of a controller: each service's ExportSubjectData, asked
+        with the caller's identity, one section per service. A service that does not answer makes
+        the report UNAVAILABLE (retry); one that refuses the caller's party or holds nothing says so
+        in its section.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddProcessingActivity(self, request, context):
+        """The register of processing activities maintained by the privacy officers (Bijlage 3, GDPR
+        art. 30): add an activity (the caller's party among its maintainers).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeProcessingActivity(self, request, context):
+        """Change an activity (a maintainer's privacy officer): its version goes up, the history keeps
+        who changed what and when.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RetireProcessingActivity(self, request, context):
+        """Retire an activity (a maintainer's privacy officer): no longer listed, kept in the history.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProcessingActivityHistory(self, request, context):
+        """The register's history: every addition, change and retirement, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
 
     def Provide(self, request, context):
         """A party registers an information item for a case with its usage terms (art. 15.1, 16.2).
@@ -226,7 +297,8 @@ class DisclosureServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SubmitSubjectRequest(self, request, context):
-        """A subject's request for correction or erasure (Bijlage 3).
+        """A subject's request (Bijlage 3): correction, erasure (of an item, a case, or everything
+        about the subject when neither is named), restriction and its lifting, objection, complaint.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -298,9 +370,43 @@ class DisclosureServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCorrectionNotices(self, request, context):
+        """The provider's notices of granted corrections of its items (art. 16.2, Bijlage 3): the old
+        content is no longer released; the provider gives the corrected version with
+        Provide(supersedes). Only the provider party's people.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DisclosureServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
+            'SubjectDataReport': grpc.unary_unary_rpc_method_handler(
+                    servicer.SubjectDataReport,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportResponse.SerializeToString,
+            ),
+            'AddProcessingActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddProcessingActivity,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityResponse.SerializeToString,
+            ),
+            'ChangeProcessingActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeProcessingActivity,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityResponse.SerializeToString,
+            ),
+            'RetireProcessingActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.RetireProcessingActivity,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityResponse.SerializeToString,
+            ),
+            'ListProcessingActivityHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProcessingActivityHistory,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryResponse.SerializeToString,
+            ),
             'Provide': grpc.unary_unary_rpc_method_handler(
                     servicer.Provide,
                     request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ProvideRequest.FromString,
@@ -406,6 +512,11 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
                     request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.FromString,
                     response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.SerializeToString,
             ),
+            'ListCorrectionNotices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCorrectionNotices,
+                    request_deserializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesRequest.FromString,
+                    response_serializer=zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'zorgtafel.disclosure.v1.DisclosureService', rpc_method_handlers)
@@ -416,6 +527,141 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class DisclosureService:
     """Missing associated documentation comment in .proto file."""
+
+    @staticmethod
+    def SubjectDataReport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/SubjectDataReport',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.SubjectDataReportResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddProcessingActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/AddProcessingActivity',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.AddProcessingActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeProcessingActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/ChangeProcessingActivity',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ChangeProcessingActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RetireProcessingActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/RetireProcessingActivity',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RetireProcessingActivityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProcessingActivityHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/ListProcessingActivityHistory',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListProcessingActivityHistoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
 
     @staticmethod
     def Provide(request,
@@ -974,6 +1220,33 @@ class DisclosureService:
             '/zorgtafel.disclosure.v1.DisclosureService/RecordClientInformed',
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedRequest.SerializeToString,
             zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.RecordClientInformedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCorrectionNotices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.disclosure.v1.DisclosureService/ListCorrectionNotices',
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesRequest.SerializeToString,
+            zorgtafel_dot_disclosure_dot_v1_dot_disclosure__pb2.ListCorrectionNoticesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -829,18 +829,20 @@ class GetDisputeResponse(_message.Message):
     def __init__(self, dispute: _Optional[_Union[Dispute, _Mapping]] = ...) -> None: ...
 
 class PolicyRevision(_message.Message):
-    __slots__ = ("revision", "work_process_version", "proposal_id", "decision_id", "adopted_at")
+    __slots__ = ("revision", "work_process_version", "proposal_id", "decision_id", "adopted_at", "baseline")
     REVISION_FIELD_NUMBER: _ClassVar[int]
     WORK_PROCESS_VERSION_FIELD_NUMBER: _ClassVar[int]
     PROPOSAL_ID_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     ADOPTED_AT_FIELD_NUMBER: _ClassVar[int]
+    BASELINE_FIELD_NUMBER: _ClassVar[int]
     revision: str
     work_process_version: str
     proposal_id: str
     decision_id: str
     adopted_at: _timestamp_pb2.Timestamp
-    def __init__(self, revision: _Optional[str] = ..., work_process_version: _Optional[str] = ..., proposal_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., adopted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    baseline: bool
+    def __init__(self, revision: _Optional[str] = ..., work_process_version: _Optional[str] = ..., proposal_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., adopted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., baseline: _Optional[bool] = ...) -> None: ...
 
 class AdoptPolicyRevisionRequest(_message.Message):
     __slots__ = ("request_id", "proposal_id", "bundle")
@@ -863,10 +865,24 @@ class GetAdoptedPolicyRevisionRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetAdoptedPolicyRevisionResponse(_message.Message):
-    __slots__ = ("revision",)
+    __slots__ = ("revision", "enforced")
     REVISION_FIELD_NUMBER: _ClassVar[int]
+    ENFORCED_FIELD_NUMBER: _ClassVar[int]
     revision: PolicyRevision
-    def __init__(self, revision: _Optional[_Union[PolicyRevision, _Mapping]] = ...) -> None: ...
+    enforced: _containers.RepeatedCompositeFieldContainer[EnforcedRevision]
+    def __init__(self, revision: _Optional[_Union[PolicyRevision, _Mapping]] = ..., enforced: _Optional[_Iterable[_Union[EnforcedRevision, _Mapping]]] = ...) -> None: ...
+
+class EnforcedRevision(_message.Message):
+    __slots__ = ("service", "instance", "revision", "enforced_at")
+    SERVICE_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_FIELD_NUMBER: _ClassVar[int]
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    ENFORCED_AT_FIELD_NUMBER: _ClassVar[int]
+    service: str
+    instance: str
+    revision: str
+    enforced_at: _timestamp_pb2.Timestamp
+    def __init__(self, service: _Optional[str] = ..., instance: _Optional[str] = ..., revision: _Optional[str] = ..., enforced_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class AnnualReportRequest(_message.Message):
     __slots__ = ("year",)

@@ -87,6 +87,14 @@ class Routing(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ROUTING_REGULAR_CARE: _ClassVar[Routing]
     ROUTING_ZVH_BRABANT_ZUIDOOST: _ClassVar[Routing]
     ROUTING_ZVH_BRABANT_NOORDOOST: _ClassVar[Routing]
+
+class WorklistStage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WORKLIST_STAGE_UNSPECIFIED: _ClassVar[WorklistStage]
+    WORKLIST_STAGE_TO_ASSESS: _ClassVar[WorklistStage]
+    WORKLIST_STAGE_TO_TRIAGE: _ClassVar[WorklistStage]
+    WORKLIST_STAGE_IN_TRIAGE: _ClassVar[WorklistStage]
+    WORKLIST_STAGE_TO_ROUTE: _ClassVar[WorklistStage]
 AGE_BAND_UNSPECIFIED: AgeBand
 AGE_BAND_UNDER_12: AgeBand
 AGE_BAND_12_TO_16: AgeBand
@@ -140,6 +148,11 @@ ROUTING_CASE_MEETING: Routing
 ROUTING_REGULAR_CARE: Routing
 ROUTING_ZVH_BRABANT_ZUIDOOST: Routing
 ROUTING_ZVH_BRABANT_NOORDOOST: Routing
+WORKLIST_STAGE_UNSPECIFIED: WorklistStage
+WORKLIST_STAGE_TO_ASSESS: WorklistStage
+WORKLIST_STAGE_TO_TRIAGE: WorklistStage
+WORKLIST_STAGE_IN_TRIAGE: WorklistStage
+WORKLIST_STAGE_TO_ROUTE: WorklistStage
 
 class SubjectIdentity(_message.Message):
     __slots__ = ("given_names", "family_name", "date_of_birth", "bsn", "v_number")
@@ -574,3 +587,37 @@ class WithdrawNominationResponse(_message.Message):
     case_id: str
     status: NominationStatus
     def __init__(self, case_id: _Optional[str] = ..., status: _Optional[_Union[NominationStatus, str]] = ...) -> None: ...
+
+class ListNominationsRequest(_message.Message):
+    __slots__ = ("stage", "page_size", "page_token")
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    stage: WorklistStage
+    page_size: int
+    page_token: str
+    def __init__(self, stage: _Optional[_Union[WorklistStage, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class WorklistNomination(_message.Message):
+    __slots__ = ("case_id", "stage", "status", "received_at", "triage_deadline", "nominating_party")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    TRIAGE_DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    NOMINATING_PARTY_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    stage: WorklistStage
+    status: NominationStatus
+    received_at: _timestamp_pb2.Timestamp
+    triage_deadline: _timestamp_pb2.Timestamp
+    nominating_party: str
+    def __init__(self, case_id: _Optional[str] = ..., stage: _Optional[_Union[WorklistStage, str]] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., triage_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., nominating_party: _Optional[str] = ...) -> None: ...
+
+class ListNominationsResponse(_message.Message):
+    __slots__ = ("nominations", "next_page_token")
+    NOMINATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    nominations: _containers.RepeatedCompositeFieldContainer[WorklistNomination]
+    next_page_token: str
+    def __init__(self, nominations: _Optional[_Iterable[_Union[WorklistNomination, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -84,6 +84,11 @@ class IntakeServiceStub:
                 request_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.FromString,
                 _registered_method=True)
+        self.ListNominations = channel.unary_unary(
+                '/zorgtafel.intake.v1.IntakeService/ListNominations',
+                request_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsResponse.FromString,
+                _registered_method=True)
 
 
 class IntakeServiceServicer:
@@ -174,6 +179,19 @@ class IntakeServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListNominations(self, request, context):
+        """The process director's worklist: the nominations this person may act on, by relationship
+        (the roster and who took a nomination up, never a token claim alone): the intake queue
+        (nobody took them up yet: any designated process director, 12.2a) and the ones this person
+        took up that are still to triage or to route (12.3). A row carries only what a worklist
+        needs, never the subject's identity: the person opens a nomination with GetNomination,
+        which is logged. A linked nomination is no row of its own: it comes with the one it is
+        linked to. Anyone else (a token role without the designation): PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IntakeServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -226,6 +244,11 @@ def add_IntakeServiceServicer_to_server(servicer, server):
                     servicer.ListProbingFlags,
                     request_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.FromString,
                     response_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.SerializeToString,
+            ),
+            'ListNominations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNominations,
+                    request_deserializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsRequest.FromString,
+                    response_serializer=zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -498,6 +521,33 @@ class IntakeService:
             '/zorgtafel.intake.v1.IntakeService/ListProbingFlags',
             zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsRequest.SerializeToString,
             zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListProbingFlagsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNominations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.intake.v1.IntakeService/ListNominations',
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsRequest.SerializeToString,
+            zorgtafel_dot_intake_dot_v1_dot_intake__pb2.ListNominationsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,163 @@
+"""Casework's part of the subject access report (GDPR art. 15, Bijlage 3; issue #14): the case
+(its state, goal, criteria, escalation and outcome), the parties' roles and delegates, the
+meetings with their minutes, and the plan's actions that concern the subject; for the privacy
+officer of a controller of the case (the nominating party, the process director's and the case
+director's parties, the parties involved with a role: 8.4, 13, 15.1).
+
+An action's progress note is the acting party's own account: given only to that party's privacy
+officer, withheld from others with the ground named (art. 15.1, 17)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import cast
+
+from services.casework.adapters.subject_export import case_ids_of_subject
+from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain.model import Case
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.uow import UnitOfWork
+
+DESCRIPTIONS = {
+    "case": "The case: state, goal, criteria, escalation and outcome (art. 8, 13, Bijlage 2).",
+    "roles": "The involved parties' roles, information needs and delegates (art. 8.4, 16.1).",
+    "meetings": "Case meetings: when, who was invited and attended, and the minutes (art. 12).",
+    "plan": "The plan of approach's actions that concern the subject (art. 8.4, 13).",
+}
+
+
+def _iso(value: date | datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]]:
+    c = case.case_id
+    out: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    out["case"].append(
+        Record(
+            "case",
+            c,
+            c,
+            case.opened_at,
+            case.process_director_party,
+            {
+                "state": case.state.value,
+                "age_band": case.age_band,
+                "goal_code": case.goal_code,
+                "themes": json.dumps(list(case.themes)),
+                "criteria": json.dumps(case.criteria, sort_keys=True),
+                "nominating_party": case.nominating_party,
+                "process_director_party": case.process_director_party,
+                "case_director_party": case.case_director_party or "",
+                "escalated_zvh": case.escalated_zvh or "",
+                "escalation_reason": case.escalation_reason or "",
+                "escalated_at": _iso(case.escalated_at),
+                "deescalated_at": _iso(case.deescalated_at),
+                "closed_at": _iso(case.closed_at),
+                "outcome": case.outcome or "",
+            },
+        )
+    )
+    for role in uow.cases.roles(c):
+        out["roles"].append(
+            Record(
+                "role",
+                f"{c}:{role.party}",
+                c,
+                None,
+                role.party,
+                {
+                    "role": role.role,
+                    "information_need": json.dumps(list(role.information_need)),
+                    "delegates": str(len(case.delegates.get(role.party, ()))),
+                },
+            )
+        )
+    for m in uow.cases.meetings(c):
+        minutes = uow.cases.minutes(m) or ""
+        out["meetings"].append(
+            Record(
+                "meeting",
+                m.meeting_id,
+                c,
+                m.held_at or m.scheduled_for,
+                case.process_director_party,
+                {
+                    "status": m.status.value,
+                    "scheduled_for": _iso(m.scheduled_for),
+                    "held_at": _iso(m.held_at),
+                    "invitees": json.dumps(list(m.invitees)),
+                    "attendees": json.dumps(list(m.attendees)),
+                    "pre_read_items": json.dumps(list(m.pre_read_item_ids)),
+                    "minutes": minutes,
+                },
+            )
+        )
+    for a in uow.cases.actions(c):
+        out["plan"].append(
+            Record(
+                "plan_action",
+                a.action_id,
+                c,
+                a.updated_at,
+                a.party,
+                {
+                    "plan_version": str(a.plan_version),
+                    "what": a.what,
+                    "due_date": a.due_date.isoformat(),
+                    "status": a.status.value,
+                },
+            )
+        )
+        if a.progress_note:
+            out["plan"].append(
+                Record(
+                    "progress_note",
+                    f"{a.action_id}:progress",
+                    c,
+                    a.updated_at,
+                    a.party,
+                    {"progress_note": a.progress_note},
+                    internal=True,
+                )
+            )
+    return out
+
+
+def controllers_of(uow: CaseworkUnitOfWork, case: Case) -> set[str]:
+    parties = {case.nominating_party, case.process_director_party}
+    if case.case_director_party:
+        parties.add(case.case_director_party)
+    parties.update(r.party for r in uow.cases.roles(case.case_id))
+    return {p for p in parties if p}
+
+
+def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    cw = cast(CaseworkUnitOfWork, uow)  # the definition's unit of work
+    if by == "case_id":
+        case_ids = [value]
+    else:
+        case_ids = case_ids_of_subject(cw, cw.keys, value)
+    cases = []
+    for case_id in case_ids:
+        # A purged or erased case (its key destroyed) holds nothing readable any more.
+        if cw.keys.find(cw.session, case_id) is None:
+            continue
+        case = cw.cases.get(case_id)
+        if case is not None:
+            cases.append(case)
+    if not cases:
+        return None
+    sections: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    controllers: set[str] = set()
+    for case in cases:
+        controllers |= controllers_of(cw, case)
+        for name, records in _case_records(cw, case).items():
+            sections[name].extend(records)
+    return Holding(
+        case_ids=tuple(c.case_id for c in cases),
+        controllers=frozenset(controllers),
+        sections=tuple(Section(n, DESCRIPTIONS[n], tuple(r)) for n, r in sections.items()),
+        subject_pseudonym=cases[0].subject_pseudonym,
+    )

@@ -1,0 +1,183 @@
+"""What a subject request does once the controller's privacy officer decided it (Bijlage 3):
+the checks of a request's scope and controller on submission, the checks of a decision, and the
+effect of a granted erasure, restriction, lifting or correction.
+
+Scope: a request names an item, a case, or neither (everything held about the subject). A
+request with an effect is addressed to the controller of what it is about: an item's provider
+(art. 16.2), a case's nominating party, on whose behalf the process director keeps the case
+(art. 12.3). A subject whose cases were nominated by several parties addresses each of them
+(one request per case), so that no privacy officer decides over another controller's data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain import commands, events
+from services.disclosure.domain.items import Item
+from services.disclosure.domain.subject_rights import (
+    ANSWERED_KINDS,
+    EFFECT_KINDS,
+    MAX_REASON,
+    PROFESSIONAL_OPINION_CATEGORIES,
+    REFUSAL_GROUNDS,
+    SubjectRequest,
+)
+from zorgtafel.kernel import validate
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.uow import utcnow
+
+log = get_logger(__name__)
+
+
+def controller_of(
+    uow: DisclosureUnitOfWork,
+    cmd: commands.SubmitSubjectRequest,
+    caller: Caller,
+    item: Item | None,
+    case_id: str,
+) -> str:
+    """The controller a new request is addressed to (Bijlage 3). Objections and complaints go
+    to the party named (default: the item's provider, else the submitter's party); a request
+    with an effect goes to the controller of what it changes, and naming another is refused."""
+    if cmd.controller:
+        validate.check_oin(cmd.controller, "controller")
+    if cmd.kind not in EFFECT_KINDS:
+        return cmd.controller or (item.provider if item else "") or caller.party
+    if item is not None:
+        owner = item.provider  # art. 16.2: the provider decides on its item
+        why = "a request about an item is addressed to its provider (art. 16.2)"
+    elif case_id:
+        owner = _nominating_party(uow, case_id)
+        why = "a request about a case is addressed to the party that nominated it (art. 12.3)"
+    else:
+        owners = {_nominating_party(uow, c) for c in uow.cases.of_subject(cmd.subject_pseudonym)}
+        if len(owners) > 1:
+            raise FailedPrecondition(
+                "several_controllers",
+                "the subject's cases were nominated by several parties: address a request "
+                "to each, per case (Bijlage 3, art. 12.3)",
+                subject="case_id",
+            )
+        owner = owners.pop() if owners else (cmd.controller or caller.party)
+        why = "a request about everything held of a subject is addressed to the party that nominated the subject's cases (art. 12.3)"
+    if cmd.controller and cmd.controller != owner:
+        raise InvalidArgument("controller", why)
+    return owner
+
+
+def _nominating_party(uow: DisclosureUnitOfWork, case_id: str) -> str:
+    case = uow.cases.find(case_id)
+    if case is None or not case.nominating_party:
+        raise FailedPrecondition(
+            "case_not_known",
+            "the case is not known to disclosure (no nomination received)",
+            subject="case_id",
+        )
+    return case.nominating_party
+
+
+def check_scope(cmd: commands.SubmitSubjectRequest, item: Item | None, case_id: str) -> None:
+    if cmd.kind == "correction" and item is None:
+        raise InvalidArgument("item_id", "a correction names the item to correct")
+    if item is not None and cmd.case_id and cmd.case_id != item.case_id:
+        raise InvalidArgument("case_id", "is not the case of the item named")
+
+
+def checked_answer(request: SubjectRequest, cmd: commands.DecideSubjectRequest) -> str:
+    """The decision's reason, once its outcome and ground are acceptable: a refusal of a
+    request with an effect names a covenant ground (Bijlage 3); an objection or complaint is
+    always answered with reasons; every refusal is reasoned."""
+    ground = cmd.refusal_ground
+    if cmd.outcome not in ("granted", "refused"):
+        raise InvalidArgument("outcome", "required: granted or refused")
+    if ground and ground not in REFUSAL_GROUNDS:
+        raise InvalidArgument("refusal_ground", "not a ground of Bijlage 3")
+    if cmd.outcome == "granted" and ground:
+        raise InvalidArgument("refusal_ground", "only for a refusal")
+    if cmd.outcome == "refused" and request.kind in EFFECT_KINDS and not ground:
+        raise InvalidArgument(
+            "refusal_ground",
+            "a refusal names its ground: required_by_law, protection_of_client, "
+            "pending_complaint or professional_opinion (Bijlage 3)",
+        )
+    if ground == "professional_opinion" and request.kind != "correction":
+        raise InvalidArgument("refusal_ground", "professional_opinion refuses only a correction")
+    if cmd.outcome == "refused" or request.kind in ANSWERED_KINDS:
+        return validate.check_text(cmd.reason, "reason", limit=MAX_REASON, strip=True)
+    return (cmd.reason or "").strip()[:MAX_REASON]
+
+
+def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> None:
+    """The effect of a granted request. Runs in the decision's transaction, so the decision
+    and its effect are stored together or not at all (and a replayed decision, answered by the
+    command runner, never runs it twice)."""
+    kind, scope = request.kind, request.scope()
+    if kind == "correction":
+        item = uow.items.find(request.item_id or "")
+        if item is not None and item.category in PROFESSIONAL_OPINION_CATEGORIES:
+            raise FailedPrecondition(
+                "professional_opinion",
+                "professional opinions are not corrected (Bijlage 3): refuse with the ground "
+                "professional_opinion, or add the subject's view as a new item",
+                subject="subject_request_id",
+            )
+        if item is not None:
+            # From now on the old content is never released; the provider is told
+            # (ListCorrectionNotices) and provides the corrected version (Provide.supersedes).
+            uow.items.mark_superseded(item.item_id, now)
+        return
+    if kind not in ("erasure", "restriction", "lift_restriction"):
+        return  # objections and complaints are answered; the answer is the effect
+    if scope == "item":
+        item = uow.items.find(request.item_id or "")
+        if item is None:
+            return  # already purged with its case: nothing left to change
+        if kind == "erasure":
+            # The ciphertexts go; the item's record stays for the access log (NEN 7513).
+            uow.items.erase_content(item.item_id, now)
+        else:
+            uow.items.set_restricted([item.item_id], now if kind == "restriction" else None, now)
+        return
+    case_ids = (
+        [request.case_id]
+        if scope == "case" and request.case_id
+        else uow.cases.of_subject(request.subject_pseudonym)
+    )
+    for case_id in case_ids:
+        if kind == "erasure":
+            erase_case(uow, case_id, now)
+        else:
+            uow.cases.set_restricted(case_id, now if kind == "restriction" else None)
+            if kind == "lift_restriction":
+                # A lifting ends every restriction in its scope, the items' own too.
+                uow.items.set_restricted(
+                    [i.item_id for i in uow.items.of_cases([case_id])], None, now
+                )
+    if kind == "erasure" and scope == "subject":
+        uow.emit(
+            events.SubjectErased(
+                subject_request_id=request.subject_request_id,
+                subject_pseudonym=request.subject_pseudonym,
+                case_ids=tuple(sorted(case_ids)),
+                controller=request.controller or request.submitted_by_party,
+                erased_at=now.isoformat(),
+            )
+        )
+    log.info("subject_request_carried_out", kind=kind, scope=scope, cases=len(case_ids))
+
+
+def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:
+    """Everything readable of a case goes (Bijlage 3, GDPR art. 17): the items' content and
+    summaries, the overrides' texts and the case's consents; then the case key is destroyed
+    (crypto-shredding, as a purge does: backups hold only ciphertexts). The item records and the
+    access log stay: identifiers and pseudonyms only (NEN 7513). No new item is accepted."""
+    now = now or utcnow()
+    uow.items.erase_case_content(case_id, now)
+    uow.reviews.erase_case(case_id)
+    uow.consents.delete_case(case_id)
+    uow.keys.destroy(uow.session, case_id)
+    uow.cases.upsert(case_id, erased_at=now)

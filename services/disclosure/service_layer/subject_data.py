@@ -1,0 +1,236 @@
+"""Disclosure's part of the subject access report (GDPR art. 15, Bijlage 3; issue #14): the
+items of the subject's cases (never their content: each provider answers for that), the
+consents, every logged read about the subject, the subject's requests and the safety overrides
+on the items; for the privacy officer of a controller: a party that provided or received an
+item, recorded a consent, or to which a request was addressed (art. 15.1, 16.2).
+
+What is another party's stays with it (art. 15.1, 16.2, 17): an item that the caller's party
+neither provided nor received, a log record that does not name it, a request addressed to
+another controller and an override's justification are listed as withheld with the ground."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain.oversight import RECEIVED, request_controller
+from zorgtafel.kernel.accesslog.oversight import record_parties
+from zorgtafel.kernel.accesslog.service import reader
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.uow import UnitOfWork
+
+DESCRIPTIONS = {
+    "items": "Information items of the subject's cases, by category and legal basis; the "
+    "content is the provider's to give (art. 15.1, 16.2).",
+    "consents": "The subject's consents and the providers' written consents (Bijlage 3, 9.2).",
+    "accesses": "Every logged read about the subject: who, when, why, the decision (NEN 7513).",
+    "requests": "The subject's requests and their outcomes (Bijlage 3).",
+    "overrides": "Safety overrides on the subject's items and whether the client was informed "
+    "(Bijlage 3).",
+}
+MAX_ACCESSES = 1000
+OTHER_PROVIDER = (
+    "Held for its provider, which decides on the use of its information: the subject asks that "
+    "provider (art. 15.1, 16.2)."
+)
+OTHER_LOG = "A logged read that concerns other parties only: their controllers answer for it."
+OTHER_CONTROLLER = "Addressed to another controller, whose privacy officer answers it."
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _recipients(accesses: Sequence[Mapping[str, Any]]) -> dict[str, set[str]]:
+    """Item id -> the parties it was released to (the access log's allowed records)."""
+    out: dict[str, set[str]] = {}
+    for r in accesses:
+        if r.get("result") in RECEIVED and r.get("resource"):
+            out.setdefault(str(r["resource"]), set()).update(
+                p for p in (r.get("party"), r.get("recipient")) if p
+            )
+    return out
+
+
+def _described(name: str, total_reads: int) -> str:
+    if name == "accesses" and total_reads > MAX_ACCESSES:
+        return (
+            f"{DESCRIPTIONS[name]} The newest {MAX_ACCESSES} of {total_reads}; every one is "
+            "listed, page by page, by AccessLog for the subject."
+        )
+    return DESCRIPTIONS[name]
+
+
+def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    d = cast(DisclosureUnitOfWork, uow)  # the definition's unit of work
+    if by == "case_id":
+        facts = d.cases.find(value)
+        pseudonym = facts.subject_pseudonym if facts is not None else ""
+        case_ids = [value]
+    else:
+        pseudonym = value
+        case_ids = d.cases.of_subject(value)
+    items = d.items.of_cases(case_ids)
+    consents = d.consents.of_cases(case_ids)
+    if pseudonym:
+        accesses = list(d.access_log.of_subject(pseudonym))
+        requests = list(d.subject_requests.of_subject(pseudonym))
+    else:
+        # No subject known for the case (never opened here): its records by case id, through
+        # the kernel's reader (disclosure's own filters are subject, provider and party).
+        accesses = [r for r in reader(d).latest("case_id", value) if r.get("case_id") == value]
+        requests = []
+    if by == "case_id":
+        requests = [r for r in requests if r.case_id in (None, value)]
+    reviews = [r for c in case_ids for r in d.reviews.under_review(c)]
+    if not (items or consents or accesses or requests) and not any(
+        d.cases.known(c) for c in case_ids
+    ):
+        return None
+    received = _recipients(accesses)
+    # One message stays within gRPC's size: the newest reads, and how many there are in all
+    # (the rest page through AccessLog), so a long history is never cut off silently.
+    total_reads = len(accesses)
+    accesses = accesses[-MAX_ACCESSES:]
+    sections: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    for i in items:
+        sections["items"].append(
+            Record(
+                "item",
+                i.item_id,
+                i.case_id,
+                i.provided_at,
+                i.provider,
+                {
+                    "category": i.category,
+                    "classification": i.classification,
+                    "legal_basis": i.legal_basis,
+                    "content_type": i.content_type,
+                    "retracted": str(i.retracted).lower(),
+                    "erased": str(i.erased).lower(),
+                    "received_by": json.dumps(sorted(received.get(i.item_id, ()))),
+                },
+                internal=True,
+                shared_with=frozenset(received.get(i.item_id, ())),
+                ground=OTHER_PROVIDER,
+            )
+        )
+    for c in consents:
+        sections["consents"].append(
+            Record(
+                "consent",
+                c.consent_id,
+                c.case_id,
+                c.recorded_at,
+                c.recorded_by_party,
+                {
+                    "kind": c.kind,
+                    "item_id": c.item_id or "",
+                    "given_by": c.given_by,
+                    "scope": json.dumps(list(c.scope)),
+                    "recipient": c.recipient or "",
+                    "document_ref": c.document_ref,
+                    "withdrawn_at": _iso(c.withdrawn_at),
+                },
+            )
+        )
+    for r in accesses:
+        parties = record_parties(r)
+        sections["accesses"].append(
+            Record(
+                "access",
+                str(r.get("decision_id") or r.get("seq")),
+                str(r.get("case_id") or ""),
+                r.get("recorded_at"),
+                str(r.get("party") or ""),
+                {
+                    k: str(r.get(k) or "")
+                    for k in (
+                        "person",
+                        "role",
+                        "action",
+                        "purpose",
+                        "resource",
+                        "provider",
+                        "recipient",
+                        "result",
+                        "policy_revision",
+                        "processing_activity",
+                    )
+                }
+                | {"emergency": str(bool(r.get("emergency"))).lower()},
+                internal=True,
+                shared_with=frozenset(parties),
+                ground=OTHER_LOG,
+            )
+        )
+    for q in requests:
+        controller = request_controller(q)
+        sections["requests"].append(
+            Record(
+                "subject_request",
+                q.subject_request_id,
+                q.case_id or "",
+                q.submitted_at,
+                controller,
+                {
+                    "kind": q.kind,
+                    "item_id": q.item_id or "",
+                    "outcome": q.outcome or "",
+                    "refusal_ground": q.refusal_ground or "",
+                    "reason": q.reason or "",
+                    "decided_at": _iso(q.decided_at),
+                },
+                internal=True,
+                ground=OTHER_CONTROLLER,
+            )
+        )
+    for v in reviews:
+        sections["overrides"].append(
+            Record(
+                "safety_override",
+                v.review_id,
+                v.case_id,
+                v.created_at,
+                v.party,
+                {
+                    "item_id": v.item_id,
+                    "provider": v.provider,
+                    "client_informed": v.client_informed,
+                },
+                internal=True,
+                shared_with=frozenset({v.provider}),
+                ground=OTHER_PROVIDER,
+            )
+        )
+        sections["overrides"].append(
+            Record(
+                "override_justification",
+                f"{v.review_id}:justification",
+                v.case_id,
+                v.created_at,
+                v.party,
+                {"justification": v.justification, "consulted_colleague": v.consulted_colleague},
+                internal=True,
+            )
+        )
+    controllers = {i.provider for i in items}
+    controllers |= {p for ps in received.values() for p in ps}
+    controllers |= {c.recorded_by_party for c in consents}
+    controllers |= {request_controller(q) for q in requests}
+    facts_cases = [f for f in (d.cases.find(c) for c in case_ids) if f is not None]
+    for f in facts_cases:
+        # The case's nominating party answers for the subject's consents it recorded (Bijlage 3).
+        if f.nominating_party:
+            controllers.add(f.nominating_party)
+    return Holding(
+        case_ids=tuple(case_ids),
+        controllers=frozenset(p for p in controllers if p),
+        sections=tuple(
+            Section(n, _described(n, total_reads), tuple(r)) for n, r in sections.items()
+        ),
+        subject_pseudonym=pseudonym,
+    )

@@ -1,0 +1,192 @@
+"""Intake's part of the subject access report (GDPR art. 15, Bijlage 3; issue #14): the
+subject's identity, the nomination (problems, safety, consent, chains), its assessment and
+triage, and its history, for the privacy officer of a controller of the nomination (the
+nominating party; the process director's party for the process-direction dossier, 12.3).
+
+An asked party's triage contribution is that party's own note (1.15: what it can contribute):
+given only to its own privacy officer, withheld from others with the ground named."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from services.intake.adapters.repository import NominationRepository
+from services.intake.adapters.subject_export import case_ids_of_subject, step_times
+from services.intake.domain.model import Nomination
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.uow import UnitOfWork
+
+
+def _codes(values: Iterable[Any]) -> str:
+    return json.dumps(sorted(getattr(v, "value", v) for v in values))
+
+
+def _nomination_records(uow: UnitOfWork, nom: Nomination) -> dict[str, list[Record]]:
+    c = nom.case_id
+    out: dict[str, list[Record]] = {}
+    out["identity"] = [
+        Record(
+            "identity",
+            c,
+            c,
+            nom.nominated_at,
+            nom.nominating_party,
+            {k: v for k, v in nom.identity.to_dict().items() if v}
+            | {"age_band": nom.age_band.value},
+        )
+    ]
+    out["nomination"] = [
+        Record(
+            "nomination",
+            c,
+            c,
+            nom.nominated_at,
+            nom.nominating_party,
+            {
+                "status": nom.status.value,
+                "nominated_by": nom.nominated_by,
+                "consent": nom.consent.value,
+                "chains": _codes(nom.chains),
+                "problems": json.dumps(
+                    [{"domain": p.domain.value, "description": p.description} for p in nom.problems]
+                ),
+                "safety": json.dumps({**nom.safety.flags(), "description": nom.safety.description}),
+            },
+        )
+    ]
+    assessment: list[Record] = []
+    if nom.qualifies is not None or nom.criteria is not None:
+        fields = {
+            "qualifies": str(nom.qualifies).lower(),
+            "assessed_by_party": nom.assessed_by_party,
+            "reasons": nom.assessment_reasons,
+        }
+        if nom.rejection_reason is not None:
+            fields["rejection_reason"] = nom.rejection_reason.value
+        if nom.criteria is not None:
+            fields["criteria"] = json.dumps(
+                {
+                    k: {"holds": j.holds, "grounds": j.grounds}
+                    for k, j in nom.criteria.by_letter().items()
+                }
+            )
+        assessment.append(
+            Record("assessment", c, c, None, nom.assessed_by_party or nom.nominating_party, fields)
+        )
+    if nom.safety_override is not None:
+        o = nom.safety_override
+        assessment.append(
+            Record(
+                "safety_override",
+                c,
+                c,
+                o.recorded_at,
+                o.recorded_by_party,
+                {
+                    "reason": o.reason,
+                    "consulted_colleague": o.consulted_colleague,
+                    "client_informed": str(o.client_informed).lower(),
+                    "client_information": o.client_information,
+                },
+            )
+        )
+    if nom.routing is not None:
+        fields = {"routing": nom.routing.value, "reason_code": nom.routing_reason_code}
+        if nom.meeting is not None:
+            fields["meeting_goal"] = nom.meeting.goal
+            fields["meeting_themes"] = _codes(nom.meeting.themes)
+        assessment.append(Record("routing", c, c, None, nom.process_director_party, fields))
+    out["assessment"] = assessment
+    triage: list[Record] = []
+    if nom.triage is not None:
+        t = nom.triage
+        triage.append(
+            Record(
+                "triage_round",
+                t.round_id,
+                c,
+                t.started_at,
+                nom.process_director_party,
+                {
+                    "question": t.question,
+                    "themes": _codes(t.themes),
+                    "deadline": t.deadline.isoformat(),
+                    "asked": json.dumps(list(t.asked)),
+                },
+            )
+        )
+        for party, answer in sorted(t.answers.items()):
+            if answer is None:
+                continue
+            triage.append(
+                Record(
+                    "triage_answer",
+                    f"{t.round_id}:{party}",
+                    c,
+                    answer.at,
+                    party,
+                    {"answer": answer.kind.value, "themes": _codes(answer.themes)},
+                )
+            )
+            if answer.contribution:
+                triage.append(
+                    Record(
+                        "triage_contribution",
+                        f"{t.round_id}:{party}:contribution",
+                        c,
+                        answer.at,
+                        party,
+                        {"contribution": answer.contribution},
+                        internal=True,
+                    )
+                )
+    out["triage"] = triage
+    steps = step_times(uow, c)
+    if nom.triage is not None:
+        steps["triage_started"] = nom.triage.started_at
+    if nom.safety_override is not None:
+        steps["safety_override"] = nom.safety_override.recorded_at
+    out["history"] = [
+        Record("step", f"{c}:{name}", c, at, nom.nominating_party, {"step": name})
+        for name, at in steps.items()
+        if at is not None
+    ]
+    return out
+
+
+DESCRIPTIONS = {
+    "identity": "The subject's identity as the nominating party gave it (art. 1.1), sealed at rest.",
+    "nomination": "The nomination: problems by life domain, safety, chains, consent (art. 1.1).",
+    "assessment": "Assessment against the criteria, safety override and routing (12.2a, Bijlage 2).",
+    "triage": "The triage round and the asked parties' answers (1.15, 12.2b).",
+    "history": "When the nomination was made, assessed, put to triage, routed and last changed.",
+}
+
+
+def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    repo = NominationRepository(uow)
+    case_ids = [value] if by == "case_id" else case_ids_of_subject(uow, value)
+    noms = [n for n in (repo.get(c) for c in case_ids) if n is not None]
+    if not noms:
+        return None
+    by_section: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    controllers: set[str] = set()
+    for nom in noms:
+        # 15.1: the nominating party for its information; 12.3: the process director's party
+        # for the process-direction dossier.
+        controllers.add(nom.nominating_party)
+        if nom.process_director_party:
+            controllers.add(nom.process_director_party)
+        for name, records in _nomination_records(uow, nom).items():
+            by_section[name].extend(records)
+    return Holding(
+        case_ids=tuple(n.case_id for n in noms),
+        controllers=frozenset(controllers),
+        sections=tuple(
+            Section(name, DESCRIPTIONS[name], tuple(records))
+            for name, records in by_section.items()
+        ),
+        subject_pseudonym=noms[0].subject_pseudonym,
+    )

@@ -1,0 +1,307 @@
+"""Issue #14 at the handlers: closure reaches disclosure (only the provider reads a closed
+case's items), and subject requests take effect once the controller's privacy officer decides
+them: erasure of an item, a case or everything about a subject, correction by a superseding
+version, restriction and its lifting, objections and complaints answered with reasons, the
+GDPR's month tracked. Same platform as ``test_disclosure_handlers.py`` (real database, embedded
+policy engine, consumed events through the handlers)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, update
+
+from services.disclosure.adapters.orm import subject_requests
+from services.disclosure.domain import commands as c
+from services.disclosure.domain.subject_rights import one_month_after
+from services.disclosure.service_layer.handlers import items, subject_rights
+from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.test_disclosure_handlers import (
+    CARER,
+    CONTENT,
+    GGZ,
+    GGZ_OFFICER,
+    OFFICER,
+    PROVIDER,
+    open_case,
+    provide,
+    provide_cmd,
+    read,
+)
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.testing import deliver
+
+# The same module-scoped platform (SQLite and PostgreSQL) and dependencies.
+disclosure_platform = base.disclosure_platform
+deps = base.deps
+
+
+def submit(platform, deps, kind: str, caller=CARER, **kw) -> str:
+    kw.setdefault("subject_pseudonym", "psn-x")
+    with platform.uow_factory() as uow:
+        ref = subject_rights.submit_subject_request(
+            deps, uow, c.SubmitSubjectRequest(kind=kind, document_ref="doc:r/1", **kw), caller
+        )
+        uow.commit()
+    return ref
+
+
+def decide(platform, deps, ref: str, outcome: str = "granted", caller=GGZ_OFFICER, **kw):
+    with platform.uow_factory() as uow:
+        decided = subject_rights.decide_subject_request(
+            deps, uow, c.DecideSubjectRequest(ref, outcome, **kw), caller
+        )
+        uow.commit()
+    return decided
+
+
+def pseudonym_of(platform, case_id: str) -> str:
+    with platform.uow_factory() as uow:
+        case = uow.cases.find(case_id)
+        assert case is not None
+        return case.subject_pseudonym
+
+
+def test_a_closed_case_is_read_only_by_the_provider(disclosure_platform, deps):
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+    deliver(platform, parts, ev.CASE_CLOSED, {"case_id": case_id, "outcome": "successful"})
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, item_id, CARER)
+    assert any("is closed" in r and "art. 1.2" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        assert [json.loads(r.content) for r in read(deps, uow, item_id, PROVIDER).released] == [
+            CONTENT
+        ]
+
+
+def test_another_partys_officer_does_not_decide_and_a_decision_is_taken_once(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    ref = submit(platform, deps, "erasure", item_id=item_id)
+    with pytest.raises(PermissionDenied):
+        decide(platform, deps, ref, caller=OFFICER)  # CELLO's officer: not the controller
+    assert decide(platform, deps, ref).outcome == "granted"
+    with pytest.raises(FailedPrecondition) as err:
+        decide(platform, deps, ref)
+    assert err.value.state == "decided"
+
+
+def test_a_request_with_an_effect_is_addressed_to_the_controller_of_what_it_changes(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    with pytest.raises(InvalidArgument) as err:
+        submit(platform, deps, "erasure", item_id=item_id, controller=CARER.party)
+    assert [f for f, _ in err.value.violations] == ["controller"]
+    with pytest.raises(InvalidArgument) as err:
+        submit(platform, deps, "correction", case_id=case_id)
+    assert [f for f, _ in err.value.violations] == ["item_id"]
+    # A case is the nominating party's (12.3): GGZ, whatever the submitter.
+    ref = submit(platform, deps, "restriction", case_id=case_id)
+    with platform.uow_factory() as uow:
+        request = uow.subject_requests.find(ref)
+    assert request is not None and request.controller == GGZ
+
+
+def test_a_case_erasure_leaves_nothing_readable(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_ids = [provide(disclosure_platform, deps, case_id) for _ in range(2)]
+    ref = submit(platform, deps, "erasure", case_id=case_id)
+    decide(platform, deps, ref)
+    with platform.uow_factory() as uow:
+        assert uow.keys.find(uow.session, case_id) is None
+        assert all(not i.readable for i in uow.items.get_many(item_ids))
+        with pytest.raises(PermissionDenied):
+            read(deps, uow, item_ids[0], PROVIDER)
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+    assert err.value.state == "case_erased"
+
+
+def test_erasure_of_everything_about_a_subject_erases_every_case_and_says_so(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    pseudonym = pseudonym_of(platform, case_id)
+    ref = submit(platform, deps, "erasure", subject_pseudonym=pseudonym)
+    decide(platform, deps, ref)
+    with platform.uow_factory() as uow:
+        assert not uow.items.get(item_id).readable
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox).where(outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == pseudonym)
+        ).all()
+    assert len(rows) == 1
+    data = json.loads(rows[0].data) if isinstance(rows[0].data, str) else rows[0].data
+    assert data["case_ids"] == [case_id] and data["subject_request_id"] == ref
+    assert set(data) == {
+        "subject_request_id",
+        "subject_pseudonym",
+        "case_ids",
+        "controller",
+        "erased_at",
+    }
+
+
+def test_a_correction_supersedes_the_old_version_and_the_provider_is_told(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    old = provide(disclosure_platform, deps, case_id)
+    decide(platform, deps, submit(platform, deps, "correction", item_id=old))
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, old, CARER)
+    assert any("corrected" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        notices = subject_rights.list_correction_notices(
+            deps, uow, c.ListCorrectionNotices(), PROVIDER
+        )
+        assert [(n.item_id, n.done) for n in notices if n.item_id == old] == [(old, False)]
+        with pytest.raises(PermissionDenied):
+            subject_rights.list_correction_notices(
+                deps, uow, c.ListCorrectionNotices(provider=GGZ), CARER
+            )
+    corrected = {"note": "sees a counsellor monthly", "risk": "low"}
+    new_cmd = replace(provide_cmd(case_id, json.dumps(corrected).encode()), supersedes=old)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        items.provide(deps, uow, new_cmd, CARER)  # not the provider of the old item
+    with platform.uow_factory() as uow:
+        new = items.provide(deps, uow, new_cmd, PROVIDER)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert [json.loads(r.content) for r in read(deps, uow, new, CARER).released] == [corrected]
+    with platform.uow_factory() as uow:
+        with pytest.raises(PermissionDenied):
+            read(deps, uow, old, PROVIDER)  # the old content, never again, to anyone
+        notices = subject_rights.list_correction_notices(
+            deps, uow, c.ListCorrectionNotices(), PROVIDER
+        )
+    assert [n.superseded_by for n in notices if n.item_id == old] == [new]
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        items.provide(deps, uow, new_cmd, PROVIDER)
+    assert err.value.state == "already_superseded"
+
+
+def test_professional_opinions_are_not_corrected(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        opinion = items.provide(
+            deps, uow, replace(provide_cmd(case_id), category="professional_opinion"), PROVIDER
+        )
+        uow.commit()
+    ref = submit(platform, deps, "correction", item_id=opinion)
+    with pytest.raises(FailedPrecondition) as err:
+        decide(platform, deps, ref)
+    assert err.value.state == "professional_opinion"
+    refused = decide(
+        platform,
+        deps,
+        ref,
+        "refused",
+        refusal_ground="professional_opinion",
+        reason="a clinician's assessment; the subject's view is added as a note",
+    )
+    assert (refused.outcome, refused.refusal_ground) == ("refused", "professional_opinion")
+
+
+def test_a_restriction_blocks_release_except_to_the_provider_until_lifted(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    decide(platform, deps, submit(platform, deps, "restriction", item_id=item_id))
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        read(deps, uow, item_id, CARER)
+    assert any("GDPR art. 18" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, PROVIDER).released
+    decide(platform, deps, submit(platform, deps, "lift_restriction", item_id=item_id))
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+
+
+def test_objection_and_complaint_are_routed_and_answered_with_reasons(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    objection = submit(platform, deps, "objection", item_id=item_id)
+    complaint = submit(platform, deps, "complaint", controller=GGZ)
+    with platform.uow_factory() as uow:
+        listed = subject_rights.list_subject_requests(
+            deps, uow, c.ListSubjectRequests(kind="objection"), GGZ_OFFICER
+        )
+        assert objection in {r.subject_request_id for r in listed}
+        assert all(r.kind == "objection" for r in listed)
+        assert objection not in {
+            r.subject_request_id
+            for r in subject_rights.list_subject_requests(
+                deps, uow, c.ListSubjectRequests(), OFFICER
+            )
+        }
+    with pytest.raises(InvalidArgument) as err:
+        decide(platform, deps, objection, "granted")
+    assert [f for f, _ in err.value.violations] == ["reason"]
+    answered = decide(platform, deps, objection, "refused", reason="the care plan needs it")
+    assert (answered.outcome, answered.reason) == ("refused", "the care plan needs it")
+    upheld = decide(platform, deps, complaint, "granted", reason="the worker was reminded")
+    assert upheld.outcome == "granted"
+
+
+def test_the_month_is_tracked_and_overdue_requests_are_listed(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    late = submit(platform, deps, "erasure", item_id=item_id)
+    fresh = submit(platform, deps, "restriction", item_id=item_id)
+    past = datetime.now(timezone.utc) - timedelta(days=40)
+    with platform.uow_factory() as uow:
+        uow.session.execute(
+            update(subject_requests)
+            .where(subject_requests.c.subject_request_id == late)
+            .values(submitted_at=past, due_at=one_month_after(past))
+        )
+        uow.commit()
+    with platform.uow_factory() as uow:
+        overdue = subject_rights.list_subject_requests(
+            deps, uow, c.ListSubjectRequests(overdue_only=True), GGZ_OFFICER
+        )
+    ids = {r.subject_request_id for r in overdue}
+    assert late in ids and fresh not in ids
+
+
+def test_one_month_is_a_calendar_month():
+    t = datetime(2027, 1, 31, 9, 0, tzinfo=timezone.utc)
+    assert one_month_after(t) == datetime(2027, 2, 28, 9, 0, tzinfo=timezone.utc)
+    assert one_month_after(datetime(2026, 12, 2, tzinfo=timezone.utc)).month == 1
+
+
+def test_a_repeated_request_id_does_not_release_what_was_restricted_since(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    same = dict(request_id=f"req-{item_id}", request_digest="digest-1")
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER, **same).released
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER, **same).released  # the stored answer
+    decide(platform, deps, submit(platform, deps, "restriction", item_id=item_id))
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        read(deps, uow, item_id, CARER, **same)
+    assert err.value.state == "answer_gone"

@@ -1,0 +1,635 @@
+"""Retention (issue #14) at the handler tier, on SQLite and PostgreSQL: the scheduler of
+``zorgtafel/kernel/scheduler.py`` run by hand (a fixed clock instead of its thread) over each
+service's ``ServiceParts.retention``, the same tasks the running service runs.
+
+* intake forgets a nomination that ended without a case after its period: a scan of every table
+  finds no name, date of birth or BSN, and its case key is gone;
+* the consent age band follows the birthday on the Europe/Amsterdam calendar (clock injected);
+* casework purges a closed case past its period through the domain rule, once, even when two
+  schedulers (two replicas) run at the same time or the purge of one case is applied twice;
+* disclosure forgets its projection and case key of a forgotten nomination and follows the band.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, text
+
+from services.intake.bootstrap import make_deps as intake_deps
+from services.intake.domain.commands import Assess, Nominate, Withdraw
+from services.intake.domain.model import Problem, Safety
+from services.intake.domain.vocabulary import Chain, ConsentStatus, LifeDomain, RejectionReason
+from services.intake.service_layer.handlers import nominations
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel import db
+from zorgtafel.kernel.bootstrap import make_platform
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.registry import definition
+from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, _lock_key
+from zorgtafel.kernel.service import Platform, ServiceParts
+from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing.services import shared_policy_engine
+
+ASTEN = "00000099000000000001"
+HELMOND = "00000099000000000018"
+LUMENS = "00000099000000000053"
+SHELTER = "00000099000000000051"
+NOMINATING = Caller(ASTEN, "worker-1", "caseworker", party_status="active")
+DIRECTOR = Caller(HELMOND, "zorgcoordinator-1", "process_director", party_status="active")
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NOW = datetime.now(timezone.utc)
+
+
+def scheduler(platform: Platform, parts: ServiceParts, clock, **overrides) -> RetentionScheduler:
+    with platform.uow_factory() as uow:
+        engine = uow.session.get_bind()
+    return RetentionScheduler(
+        service=platform.settings.service,
+        tasks=parts.retention,
+        policy=platform.policy,
+        lock=LeaderLock(engine, platform.settings.service),  # type: ignore[arg-type]
+        interval_s=0,
+        overrides=overrides,
+        clock=clock,
+    )
+
+
+def outbox(platform: Platform, event_type: str) -> list[dict]:
+    with platform.uow_factory() as uow:
+        t = uow.tables["outbox"]
+        rows = uow.session.execute(select(t.c.data).where(t.c.type == event_type)).all()
+    return [json.loads(r.data) for r in rows]
+
+
+def every_value(platform: Platform) -> list[str]:
+    """Every stored value of every table of the service, as text (bytes decoded leniently)."""
+    out: list[str] = []
+    with platform.uow_factory() as uow:
+        for table in uow.tables.values():
+            for row in uow.session.execute(select(table)).all():
+                for value in row:
+                    if isinstance(value, bytes | bytearray | memoryview):
+                        out.append(bytes(value).decode("latin-1"))
+                    elif value is not None:
+                        out.append(str(value))
+    return out
+
+
+# -- intake -----------------------------------------------------------------------------------
+@pytest.fixture
+def intake(data_dir, database_url):
+    with handler_platform("intake", data_dir, database_url) as (platform, parts):
+        for party in (ASTEN, HELMOND):
+            set_party_status(platform, party, "active")
+        set_roster(platform, "process_director", DIRECTOR.party, DIRECTOR.person)
+        yield platform, parts, intake_deps(platform)
+
+
+def nominate(intake, *, dob: date, bsn: str = "111222333", family: str = "") -> tuple[str, str]:
+    platform, _parts, deps = intake
+    family = family or f"Wiśniewska-{uuid.uuid4().hex[:8]}"
+    cmd = Nominate(
+        given_names="Zofia",
+        family_name=family,
+        date_of_birth=dob.isoformat(),
+        bsn=bsn,
+        v_number="",
+        age_band=None,
+        problems=(Problem(LifeDomain.HOUSING, "dakloos"), Problem(LifeDomain.SAFETY, "bedreigd")),
+        safety=Safety(serious_local_safety_problem=True, multiple_chains_needed=True),
+        chains=(Chain.CARE, Chain.COERCION_AND_PRESSURE),
+        consent=ConsentStatus.GIVEN,
+        usage_terms={"purposes": ["care_coordination"]},
+    )
+    with platform.uow_factory() as uow:
+        nom = nominations.nominate(deps, uow, cmd, NOMINATING)
+        uow.commit()
+    return nom.case_id, family
+
+
+def reject(intake, case_id: str) -> None:
+    from services.intake.domain.assessment import Judged, JudgedCriteria
+    from services.intake.service_layer.handlers import assessment
+
+    platform, _parts, deps = intake
+    criteria = JudgedCriteria(*(Judged(x, "besproken") for x in (False, False, True, True)))
+    cmd = Assess(case_id, False, RejectionReason.CRITERIA_NOT_MET, "nee", True, criteria)
+    with platform.uow_factory() as uow:
+        assessment.assess(deps, uow, cmd, DIRECTOR)
+        uow.commit()
+
+
+def test_a_rejected_nomination_is_forgotten_after_its_period_and_nothing_identifies_her(intake):
+    platform, parts, _deps = intake
+    dob = date(1990, 3, 14)
+    case_id, family = nominate(intake, dob=dob, bsn="111222333")
+    reject(intake, case_id)
+    kept = nominate(intake, dob=date(1991, 4, 15), bsn="")[0]  # in progress: never due
+    now = datetime.now(timezone.utc)
+    clock = {"now": now}
+    s = scheduler(platform, parts, lambda: clock["now"], nomination_ended=3600)
+
+    assert s.tick().counts()["nomination_ended"] == 0  # not yet: the period has not ended
+    assert case_id in " ".join(every_value(platform))
+    clock["now"] = now + timedelta(hours=1, seconds=1)
+    plan = s.plan()
+    assert plan.tasks[0].due == (case_id,)
+    report = s.tick()
+    assert report.ran and report.tasks[0].done == (case_id,)
+
+    stored = every_value(platform)
+    for secret in (family, dob.isoformat(), "14-03-1990", "111222333"):
+        assert not any(secret in v for v in stored), secret
+    with platform.uow_factory() as uow:
+        assert platform.case_keys.find(uow.session, case_id) is None  # nothing opens a copy
+        assert platform.case_keys.find(uow.session, kept) is not None
+        forgotten = uow.tables["forgotten_cases"]
+        assert uow.session.execute(
+            select(forgotten.c.case_id).where(forgotten.c.case_id == case_id)
+        ).first()
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == [{"case_id": case_id}]
+    # Once: a second tick finds nothing to forget and emits nothing more.
+    assert s.tick().tasks[0].done == ()
+    assert len(outbox(platform, ev.NOMINATION_FORGOTTEN)) == 1
+
+
+def test_a_withdrawn_nomination_is_forgotten_too_and_the_apply_is_idempotent(intake):
+    platform, parts, deps = intake
+    case_id, _ = nominate(intake, dob=date(1985, 1, 2), bsn="")
+    with platform.uow_factory() as uow:
+        nominations.withdraw(deps, uow, Withdraw(case_id, "other"), NOMINATING)
+        uow.commit()
+    task = next(t for t in parts.retention if t.name == "nomination_ended")
+    later = datetime.now(timezone.utc) + timedelta(seconds=10)
+    assert task.due(timedelta(seconds=5), later) == [case_id]
+    assert task.apply(case_id, timedelta(seconds=5), later) is True
+    assert task.apply(case_id, timedelta(seconds=5), later) is False  # a second replica's try
+    assert len(outbox(platform, ev.NOMINATION_FORGOTTEN)) == 1
+
+
+def test_without_a_period_from_the_policy_nothing_is_forgotten(intake, monkeypatch):
+    platform, parts, _deps = intake
+    case_id, _ = nominate(intake, dob=date(1990, 3, 14), bsn="")
+    reject(intake, case_id)
+
+    class Broken:
+        revision = "x"
+
+        def evaluate(self, policy, facts):
+            return {"periods": {}, "invalid": ["nomination_ended"]}
+
+    s = scheduler(platform, parts, lambda: NOW + timedelta(days=10_000))
+    s.policy = Broken()
+    report = s.tick()
+    assert report.tasks[0].skipped == "no_period" and report.tasks[0].done == ()
+
+
+def test_the_triage_round_of_a_routed_case_goes_after_its_period(intake):
+    from services.intake.domain.assessment import Judged, JudgedCriteria
+    from services.intake.domain.commands import StartTriage
+    from services.intake.service_layer.handlers import assessment, triage
+
+    platform, parts, deps = intake
+    set_party_status(platform, LUMENS, "active")
+    case_id, _ = nominate(intake, dob=date(1990, 3, 14), bsn="")
+    criteria = JudgedCriteria(*(Judged(x, "besproken") for x in (True, False, True, True)))
+    question = "Is zij bij u bekend?"
+    with platform.uow_factory() as uow:
+        assessment.assess(deps, uow, Assess(case_id, True, None, "ja", True, criteria), DIRECTOR)
+        start = StartTriage(case_id, (LUMENS,), NOW + timedelta(days=1), ("safety",), question)
+        triage.start_triage(deps, uow, start, DIRECTOR)
+        uow.commit()
+    routed_at = datetime.now(timezone.utc)
+    with platform.uow_factory() as uow:  # the routing itself has its own tests
+        n = uow.tables["nominations"]
+        uow.session.execute(
+            n.update()
+            .where(n.c.case_id == case_id)
+            .values(status="routed", routing="case_meeting", routed_at=routed_at)
+        )
+        uow.commit()
+    task = next(t for t in parts.retention if t.name == "triage_round")
+    period = timedelta(days=90)
+    assert task.due(period, routed_at + timedelta(days=89)) == []
+    later = routed_at + timedelta(days=91)
+    assert task.due(period, later) == [case_id]
+    assert task.apply(case_id, period, later) is True
+    assert task.apply(case_id, period, later) is False
+    with platform.uow_factory() as uow:
+        for table in ("triage_rounds", "triage_answers"):
+            t = uow.tables[table]
+            assert uow.session.execute(select(t).where(t.c.case_id == case_id)).first() is None
+        # the nomination itself stays (the case goes with casework's purge)
+        assert platform.case_keys.find(uow.session, case_id) is not None
+
+
+def twelfth_birthday_soon() -> tuple[date, date]:
+    """A date of birth whose twelfth birthday is a few days ahead: (dob, birthday)."""
+    birthday = date.today() + timedelta(days=5)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
+    return birthday.replace(year=birthday.year - 12), birthday
+
+
+def test_a_childs_band_changes_on_her_birthday_in_amsterdam_not_in_utc(intake):
+    platform, parts, _deps = intake
+    dob, birthday = twelfth_birthday_soon()
+    case_id, _ = nominate(intake, dob=dob, bsn="")
+    s = scheduler(platform, parts, lambda: NOW)
+    eve = datetime.combine(birthday - timedelta(days=1), time(23, 30), AMSTERDAM)
+    just_after_midnight = datetime.combine(birthday, time(0, 30), AMSTERDAM)
+    assert just_after_midnight.astimezone(timezone.utc).date() < birthday  # UTC: still the eve
+
+    s.clock = lambda: eve
+    assert s.tick().counts()["age_band"] == 0
+    s.clock = lambda: just_after_midnight
+    report = s.tick()
+    assert next(t for t in report.tasks if t.name == "age_band").done == (case_id,)
+    with platform.uow_factory() as uow:
+        n = uow.tables["nominations"]
+        band = uow.session.execute(select(n.c.age_band).where(n.c.case_id == case_id)).scalar()
+    assert band == "12_to_16"
+    sent = outbox(platform, ev.AGE_BAND_CHANGED)
+    assert sent == [{"case_id": case_id, "age_band": "12_to_16"}]  # never a date
+    assert s.tick().counts()["age_band"] == 0  # once
+
+
+# -- casework ---------------------------------------------------------------------------------
+@pytest.fixture
+def casework(data_dir, database_url):
+    with handler_platform("casework", data_dir, database_url) as built:
+        platform, _parts = built
+        for party in (LUMENS, SHELTER, ASTEN):
+            set_party_status(platform, party)
+        yield built
+
+
+def closed_case(casework, closed_at: datetime) -> str:
+    """A case opened from intake's triage outcome and closed at ``closed_at`` (the life cycle
+    up to closing has its own tests; here only the retention clock matters)."""
+    from services.casework.domain.model import CaseState
+
+    platform, parts = casework
+    case_id = f"case-{uuid.uuid4()}"
+    deliver(
+        platform,
+        parts,
+        ev.CASE_TRIAGED,
+        {
+            "case_id": case_id,
+            "subject_pseudonym": "ps-1",
+            "nominating_party": ASTEN,
+            "age_band": "12_to_16",
+            "routing": "case_meeting",
+            "goal_code": "stabilise",
+            "themes": ["safety"],
+            "decision_types": ["plan"],
+            "invitees": [SHELTER],
+            "process_director_party": LUMENS,
+            "process_director_person": "zorgcoordinator-1",
+        },
+    )
+    with platform.uow_factory() as uow:
+        case = uow.cases.get(case_id, for_update=True)
+        case.state, case.closed_at, case.outcome = CaseState.CLOSED, closed_at, "successful"
+        uow.cases.save(case)
+        uow.commit()
+    return case_id
+
+
+def test_casework_purges_a_closed_case_past_its_period_once(casework):
+    platform, parts = casework
+    old = closed_case(casework, NOW - timedelta(seconds=120))
+    fresh = closed_case(casework, NOW)
+    s = scheduler(platform, parts, lambda: NOW, case_closed=60)
+    assert s.plan().tasks[0].due == (old,)
+    report = s.tick()
+    assert report.tasks[0].done == (old,)
+    purged = [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)]
+    assert purged == [old]
+    with platform.uow_factory() as uow:
+        assert uow.cases.was_purged(old) and uow.cases.get(fresh) is not None
+        assert platform.case_keys.find(uow.session, old) is None
+    assert s.tick().tasks[0].done == ()  # already gone: nothing twice
+
+
+def test_the_adopted_policy_period_keeps_a_closed_case_a_year(casework):
+    platform, parts = casework
+    case_id = closed_case(casework, NOW - timedelta(days=364))
+    s = scheduler(platform, parts, lambda: NOW)  # no override: the policy's 365 days
+    assert s.plan().tasks[0].due == ()
+    s.clock = lambda: NOW + timedelta(days=2)
+    assert s.tick().tasks[0].done == (case_id,)
+
+
+def test_casework_follows_the_age_band_intake_noticed(casework):
+    platform, parts = casework
+    case_id = closed_case(casework, NOW)
+    deliver(platform, parts, ev.AGE_BAND_CHANGED, {"case_id": case_id, "age_band": "16_plus"})
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(case_id).age_band == "16_plus"
+    deliver(platform, parts, ev.AGE_BAND_CHANGED, {"case_id": case_id, "age_band": "old"})
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(case_id).age_band == "16_plus"  # outside the vocabulary: ignored
+
+
+def test_two_replicas_on_one_database_purge_a_case_once(casework):
+    """Two schedulers with their own engines (as two pods) tick at the same time: one runs,
+    or both run one after the other; either way one CASE_PURGED."""
+    platform, parts = casework
+    cases = [closed_case(casework, NOW - timedelta(hours=2)) for _ in range(3)]
+    second = make_platform(
+        platform.settings,
+        definition("casework"),
+        shared_policy_engine(platform.settings.policy_dir),
+        run_migrations=False,
+    )
+    try:
+        parts2 = second.definition.build(second.platform)
+        a = scheduler(platform, parts, lambda: NOW, case_closed=60)
+        b = scheduler(second.platform, parts2, lambda: NOW, case_closed=60)
+        start = threading.Barrier(2)
+        reports = []
+
+        def run(s: RetentionScheduler) -> None:
+            start.wait()
+            reports.append(s.tick())
+
+        threads = [threading.Thread(target=run, args=(s,)) for s in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        done = [c for r in reports if r.ran for t in r.tasks for c in t.done]
+        assert sorted(done) == sorted(cases)
+        purged = [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)]
+        assert sorted(purged) == sorted(cases)
+    finally:
+        second.platform.stopped.set()
+        second.engine.dispose()
+
+
+def test_on_postgresql_a_replica_without_the_lock_stands_by(casework, database_url):
+    if not database_url:
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite runs one process")
+    platform, parts = casework
+    case_id = closed_case(casework, NOW - timedelta(hours=2))
+    holder = db.make_engine(platform.settings)
+    try:
+        with holder.connect() as conn:
+            key = _lock_key("casework")
+            assert conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+            report = scheduler(platform, parts, lambda: NOW, case_closed=60).tick()
+            assert report.ran is False and outbox(platform, ev.CASE_PURGED) == []
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        report = scheduler(platform, parts, lambda: NOW, case_closed=60).tick()
+        assert report.tasks[0].done == (case_id,)
+    finally:
+        holder.dispose()
+
+
+# -- disclosure -------------------------------------------------------------------------------
+@pytest.fixture
+def disclosure(data_dir, database_url):
+    with handler_platform("disclosure", data_dir, database_url) as built:
+        yield built
+
+
+def nominated_fact(case_id: str) -> dict:
+    return {
+        "case_id": case_id,
+        "subject_pseudonym": "a" * 64,
+        "nominating_party": ASTEN,
+        "age_band": "under_12",
+        "nominated_at": NOW.isoformat(),
+    }
+
+
+def test_disclosure_forgets_a_forgotten_nomination_and_its_key(disclosure):
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    with platform.uow_factory() as uow:
+        assert uow.cases.known(case_id) and platform.case_keys.find(uow.session, case_id)
+    deliver(platform, parts, ev.NOMINATION_FORGOTTEN, {"case_id": case_id})
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))  # a late redelivery
+    with platform.uow_factory() as uow:
+        assert not uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is None
+    assert not any("a" * 64 in v for v in every_value(platform))
+
+
+def test_disclosure_follows_the_age_band(disclosure):
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    deliver(platform, parts, ev.AGE_BAND_CHANGED, {"case_id": case_id, "age_band": "12_to_16"})
+    with platform.uow_factory() as uow:
+        assert uow.cases.find(case_id).age_band == "12_to_16"
+
+
+def test_disclosure_deletes_a_withdrawn_consent_after_its_period_only(disclosure):
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    withdrawn_at = datetime.now(timezone.utc)
+
+    def consent(withdrawn: datetime | None) -> str:
+        consent_id = uuid.uuid4().hex
+        with platform.uow_factory() as uow:  # how consents are recorded has its own tests
+            uow.session.execute(
+                uow.tables["consents"]
+                .insert()
+                .values(
+                    consent_id=consent_id,
+                    kind="subject",
+                    case_id=case_id,
+                    given_by="subject",
+                    scope="[]",
+                    document_ref="doc-1",
+                    recorded_by_party=ASTEN,
+                    recorded_by_person="worker-1",
+                    recorded_at=withdrawn_at - timedelta(days=30),
+                    withdrawn_at=withdrawn,
+                )
+            )
+            uow.commit()
+        return consent_id
+
+    gone = consent(withdrawn_at)
+    in_force = consent(None)
+    s = scheduler(platform, parts, lambda: withdrawn_at + timedelta(days=364))
+    assert s.plan().tasks[0].due == ()  # the policy's 365 days have not passed
+    s.clock = lambda: withdrawn_at + timedelta(days=366)
+    assert s.tick().tasks[0].done == (gone,)
+    with platform.uow_factory() as uow:
+        t = uow.tables["consents"]
+        left = set(uow.session.scalars(select(t.c.consent_id).where(t.c.case_id == case_id)))
+    assert left == {in_force}
+
+
+def test_the_policy_gate_gives_each_service_its_own_periods():
+    gate = PolicyGate(shared_policy_engine())
+    from zorgtafel.kernel.retention import read_periods
+
+    assert set(read_periods(gate, "intake").periods) == {"nomination_ended", "triage_round"}
+    assert read_periods(gate, "casework").of("case_closed") == timedelta(days=365)
+    assert read_periods(gate, "casework", {"case_closed": 2}).of("case_closed") == timedelta(
+        seconds=2
+    )
+
+
+# -- zorgtafel purge [--dry-run] ---------------------------------------------------------------
+def test_zorgtafel_purge_dry_run_lists_ids_by_kind_and_purge_runs_one_tick(
+    intake, data_dir, database_url
+):
+    if database_url:
+        pytest.skip("the CLI finds the SQLite file by ZORGTAFEL_DATA_DIR; PostgreSQL alike")
+    import os
+    import subprocess
+    import sys
+
+    case_id, family = nominate(intake, dob=date(1990, 3, 14), bsn="111222333")
+    reject(intake, case_id)
+    env = {k: v for k, v in os.environ.items() if k != "ZORGTAFEL_DATABASE_URL"}
+    env.update(
+        ZORGTAFEL_DATA_DIR=str(data_dir), ZORGTAFEL_RETENTION_OVERRIDE_S="nomination_ended=0"
+    )
+
+    def purge(*args: str) -> str:
+        # The command as an operator runs it: its own process (its logging is its own too).
+        run = subprocess.run(
+            [sys.executable, "-m", "zorgtafel.cli", "purge", *args, "--service", "intake"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert family not in run.stderr and "111222333" not in run.stderr
+        return run.stdout
+
+    out = purge("--dry-run")
+    (report,) = json.loads(out)
+    task = next(t for t in report["tasks"] if t["name"] == "nomination_ended")
+    assert report["dry_run"] and task["due"] == [case_id] and task["done"] == []
+    assert family not in out and "111222333" not in out and "1990" not in out
+    platform, _parts, _deps = intake
+    with platform.uow_factory() as uow:
+        assert platform.case_keys.find(uow.session, case_id) is not None  # nothing changed
+
+    (report,) = json.loads(purge())
+    task = next(t for t in report["tasks"] if t["name"] == "nomination_ended")
+    assert task["done"] == [case_id]
+    with platform.uow_factory() as uow:
+        assert platform.case_keys.find(uow.session, case_id) is None
+
+
+def test_the_test_override_is_refused_in_production():
+    from zorgtafel.kernel.config import Settings
+    from zorgtafel.kernel.retention import RetentionConfigError, parse_overrides
+
+    dev = Settings("intake", extra={"retention_override_s": "nomination_ended=1,consent=2"})
+    assert parse_overrides(dev) == {"nomination_ended": 1, "consent": 2}
+    legacy = Settings("casework", extra={"casework_retention_days": "0.5"})
+    assert parse_overrides(legacy) == {"case_closed": 43_200}
+    with pytest.raises(RetentionConfigError):
+        parse_overrides(dev.with_(production=True))
+    with pytest.raises(RetentionConfigError):
+        parse_overrides(Settings("intake", extra={"retention_override_s": "nomination_ended"}))
+
+
+# -- a granted erasure of everything about a subject (Bijlage 3, GDPR art. 17) ------------------
+# Disclosure publishes SUBJECT_ERASED (ids and the pseudonym only); intake and casework forget
+# what they hold of the subject's cases at once, in any state, once.
+def erased(*case_ids: str) -> dict:
+    return {
+        "subject_request_id": "sr-erase-1",
+        "subject_pseudonym": "ps-1",
+        "case_ids": list(case_ids),
+        "controller": "00000099000000000001",
+        "erased_at": NOW.isoformat(),
+    }
+
+
+def test_an_open_case_of_an_erased_subject_is_purged_at_once_and_once(casework):
+    from services.casework.domain.model import CaseState
+
+    platform, parts = casework
+    case_id = closed_case(casework, NOW)
+    with platform.uow_factory() as uow:  # back to an open case: erasure does not wait for it
+        case = uow.cases.get(case_id, for_update=True)
+        case.state, case.closed_at, case.outcome = CaseState.PLAN_ACTIVE, None, None
+        uow.cases.save(case)
+        uow.commit()
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id, "case-unknown-here"))
+    assert [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)] == [case_id]
+    with platform.uow_factory() as uow:
+        assert uow.cases.was_purged(case_id) and uow.cases.get(case_id) is None
+        assert platform.case_keys.find(uow.session, case_id) is None
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id))  # a second grant: nothing twice
+    assert len(outbox(platform, ev.CASE_PURGED)) == 1
+
+
+def test_intake_forgets_an_erased_subjects_nomination_in_progress(intake):
+    platform, parts, _deps = intake
+    case_id, family = nominate(intake, dob=date(2001, 4, 17), bsn="123456782")
+    other, _ = nominate(intake, dob=date(1990, 1, 2), bsn="111222333")
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id))
+    from services.intake.adapters.repository import NominationRepository
+
+    with platform.uow_factory() as uow:
+        repo = NominationRepository(uow)
+        assert repo.get(case_id) is None
+        assert repo.get(other) is not None  # another subject's nomination stays
+        assert platform.case_keys.find(uow.session, case_id) is None
+        assert platform.case_keys.find(uow.session, other) is not None
+
+
+def test_decided_subject_requests_go_after_their_period_but_a_restriction_in_force_stays(
+    disclosure,
+):
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    platform, parts = disclosure
+    decided_at = NOW - timedelta(days=10)
+
+    def request(kind: str, outcome: str | None, at: datetime | None = decided_at) -> str:
+        rid = f"sr-{uuid.uuid4().hex}"
+        with platform.uow_factory() as uow:
+            uow.subject_requests.add(
+                SubjectRequest(rid, kind, "b" * 64, "case-r", None, "ref", ASTEN, NOW)
+            )
+            if outcome:
+                uow.subject_requests.decide(
+                    rid,
+                    outcome=outcome,
+                    refusal_ground=None,
+                    reason="r",
+                    party=ASTEN,
+                    person="fg-1",
+                    now=at,
+                )
+            uow.commit()
+        return rid
+
+    erasure = request("erasure", "granted")
+    pending = request("correction", None)
+    restriction = request("restriction", "granted")
+    recent = request("objection", "refused", NOW)
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert set(task.due) == {erasure}  # undecided, recent and a restriction in force stay
+    s.tick()
+    with platform.uow_factory() as uow:
+        left = {r.subject_request_id for r in uow.subject_requests.of_subject("b" * 64)}
+    assert left == {pending, restriction, recent}
+    lift = request("lift_restriction", "granted")  # the restriction ends: both may go now
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert set(task.due) == {restriction, lift}

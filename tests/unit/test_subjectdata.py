@@ -1,0 +1,97 @@
+"""Issue #14: what one privacy officer is given of a service's data about a subject. Another
+party's internal notes (and records shared with others only) are withheld with the ground
+named, never silently dropped; the caller's own and shared records are given."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as pb
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, given_to
+from zorgtafel.kernel.subjectdata.servicer import subject_of
+from zorgtafel.kernel.subjectdata.wire import export_out
+
+OWN, OTHER, RECIPIENT = "00000099000000000051", "00000099000000000061", "00000099000000000013"
+AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+WITHHOLD = {"type": "withhold_internal_notes", "except_party": OWN, "ground": "art. 15.1, 17"}
+
+
+def holding() -> Holding:
+    return Holding(
+        case_ids=("c1",),
+        controllers=frozenset({OWN}),
+        sections=(
+            Section(
+                "triage",
+                "answers",
+                (
+                    Record("triage_answer", "r1:o", "c1", AT, OTHER, {"answer": "known"}),
+                    Record("contribution", "r1:o:c", "c1", AT, OTHER, {"text": "x"}, True),
+                    Record("contribution", "r1:s:c", "c1", AT, OWN, {"text": "y"}, True),
+                ),
+            ),
+            Section(
+                "items",
+                "items",
+                (
+                    Record(
+                        "item",
+                        "i1",
+                        "c1",
+                        AT,
+                        OTHER,
+                        {"category": "safety"},
+                        internal=True,
+                        shared_with=frozenset({RECIPIENT}),
+                        ground="held for its provider (16.2)",
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def test_another_partys_internal_note_is_withheld_with_its_ground():
+    export = given_to("intake", holding(), [WITHHOLD])
+    kept = {r.record_id for s in export.sections for r in s.records}
+    assert kept == {"r1:o", "r1:s:c"}
+    assert [(w.record_id, w.party, w.ground) for w in export.withheld] == [
+        ("r1:o:c", OTHER, "art. 15.1, 17"),
+        ("i1", OTHER, "held for its provider (16.2)"),  # the record's own ground
+    ]
+
+
+def test_a_record_shared_with_the_callers_party_is_given():
+    rule = dict(WITHHOLD, except_party=RECIPIENT)
+    export = given_to("disclosure", holding(), [rule])
+    assert "i1" in {r.record_id for s in export.sections for r in s.records}
+
+
+def test_without_the_obligation_nothing_is_withheld():
+    export = given_to("intake", holding(), [])
+    assert not export.withheld
+    assert sum(len(s.records) for s in export.sections) == 4
+
+
+def test_the_wire_form_keeps_sections_fields_and_grounds():
+    out = export_out(given_to("intake", holding(), [WITHHOLD]))
+    assert out.service == "intake" and list(out.case_ids) == ["c1"]
+    assert out.sections[0].records[0].fields["answer"] == "known"
+    assert out.sections[0].records[0].recorded_at.ToDatetime(timezone.utc) == AT
+    assert out.withheld[0].ground == "art. 15.1, 17"
+
+
+def test_the_subject_is_required_and_validated_naming_the_field():
+    with pytest.raises(InvalidArgument) as missing:
+        subject_of(pb.ExportSubjectDataRequest())
+    assert missing.value.violations[0][0] == "subject"
+    with pytest.raises(InvalidArgument) as bad:
+        subject_of(pb.ExportSubjectDataRequest(case_id="no spaces allowed"))
+    assert bad.value.violations[0][0] == "case_id"
+    assert subject_of(pb.ExportSubjectDataRequest(subject_pseudonym="psn-1")) == (
+        "subject_pseudonym",
+        "psn-1",
+    )

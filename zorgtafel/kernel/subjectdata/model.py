@@ -1,0 +1,114 @@
+"""What a service holds about a data subject, as structured sections, and what one privacy
+officer may be given of it. Pure: no I/O, no framework.
+
+A service's exporter gathers a ``Holding``: the records, and the facts that decide who may see
+them (the controller parties of that data, by the service's own facts: who nominated, directs,
+takes part in the case, provided or received an item). The policy decides; ``given_to`` carries
+out its obligation: another party's internal notes stay with that party, listed as withheld
+with the ground named (art. 15.1, 17)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from zorgtafel.kernel.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Record:
+    kind: str
+    record_id: str
+    case_id: str
+    recorded_at: datetime | None
+    party: str  # whose record it is
+    fields: Mapping[str, str] = field(default_factory=dict)
+    # A party's own record (a triage contribution, an action's progress note, an item it
+    # provided): given only to that party's privacy officer and the parties in ``shared_with``
+    # (an item's recipients), withheld from others with the ground named (art. 15.1, 17).
+    internal: bool = False
+    shared_with: frozenset[str] = frozenset()
+    ground: str = ""  # the withholding ground, when not the decision's (e.g. art. 16.2)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    description: str
+    records: tuple[Record, ...] = ()
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A service's data about one subject and the facts its policy decision needs."""
+
+    case_ids: tuple[str, ...]
+    controllers: frozenset[str]
+    sections: tuple[Section, ...] = ()
+    subject_pseudonym: str = ""  # for the access log's record of the look (never shown)
+    holds_subject_data: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Withheld:
+    section: str
+    kind: str
+    record_id: str
+    case_id: str
+    party: str
+    ground: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """What one privacy officer is given of a service's holding."""
+
+    service: str
+    case_ids: tuple[str, ...]
+    sections: tuple[Section, ...]
+    withheld: tuple[Withheld, ...] = ()
+    note: str = ""
+
+
+# (unit of work, "case_id" or "subject_pseudonym", value) -> the holding, or None when the
+# service holds no such case or subject.
+Exporter = Callable[[UnitOfWork, str, str], Holding | None]
+
+
+def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]]) -> Export:
+    """The holding as the decision lets it out: each ``withhold_internal_notes`` obligation
+    keeps the internal notes of every party but ``except_party`` back, naming its ground."""
+    rules = [o for o in obligations if o.get("type") == "withhold_internal_notes"]
+    withheld: list[Withheld] = []
+    sections: list[Section] = []
+    for section in holding.sections:
+        kept: list[Record] = []
+        for record in section.records:
+            rule = next(
+                (
+                    r
+                    for r in rules
+                    if record.internal
+                    and record.party != r.get("except_party")
+                    and r.get("except_party") not in record.shared_with
+                ),
+                None,
+            )
+            if rule is None:
+                kept.append(record)
+                continue
+            withheld.append(
+                Withheld(
+                    section.name,
+                    record.kind,
+                    record.record_id,
+                    record.case_id,
+                    record.party,
+                    record.ground or str(rule.get("ground") or "confidentiality (art. 15.1, 17)"),
+                )
+            )
+        sections.append(Section(section.name, section.description, tuple(kept)))
+    return Export(service, holding.case_ids, tuple(sections), tuple(withheld), holding.note)
