@@ -330,17 +330,17 @@ class PrivacyOffice:
     def subject_request(self, call: Caller, request_id: str) -> SubjectRequest | None:
         """One request among those this officer may read (the list is the service's scope;
         there is no read by id, so one not listed does not exist for this person)."""
-        token = ""
+        page = ""
         while True:
             reply = call(
                 self._stub.ListSubjectRequests,
-                ds.ListSubjectRequestsRequest(page_size=500, page_token=token),
+                ds.ListSubjectRequestsRequest(page_size=500, page_token=page),
             )
             for r in reply.requests:
                 if r.subject_request_id == request_id:
                     return _subject_request(r)
-            token = reply.next_page_token
-            if not token:
+            page = reply.next_page_token
+            if not page:
                 return None
 
     def submit(

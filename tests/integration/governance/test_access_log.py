@@ -124,9 +124,10 @@ def test_a_read_writes_one_allowed_record_before_its_reply_arrives(gov_env, read
     }
     assert {k: record[k] for k in expected} == expected
     assert record["decision_id"] and record["policy_revision"] and record["trace_id"]
-    # The handler's deciding decision is named with the digest of its input; a read the authz
-    # policy alone admits names the call's decision (whose input is the token and the method).
-    assert bool(record["input_digest"]) is read.handler_decides
+    # The deciding decision is named with the digest of its input and kept replayable (issue
+    # #17): the handler's, or for a read the authz policy alone admits, the call's decision
+    # (whose input is the principal and the method).
+    assert record["input_digest"] and record["decision_input"]
     with gov_env.app.uow_factory() as uow:
         assert reader(uow).latest("decision_id", record["decision_id"])[0]["seq"] == record["seq"]
 
