@@ -20,3 +20,24 @@ def test_the_12_thread_disclosure_soak_runs_and_reports_memory_and_tail():
     assert result["log_intact"]
     assert result["many_clients"]["threads"] == 3
     assert result["rss_mb_at_end"] > 0 and "rss_growth_mb" in result
+
+
+def test_a_benchmark_process_loads_regopy_before_grpc():
+    """Whatever benchmark module is run first (``python -m bench.bench_soak`` imports grpc
+    through bench.baseline), regopy is loaded before grpc, or every decision leaks."""
+    import subprocess
+    import sys
+
+    order = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bench.baseline; m = list(sys.modules); "
+            "print(m.index('regopy') < m.index('grpc'))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.strip()
+    assert order == "True"
