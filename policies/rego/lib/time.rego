@@ -9,40 +9,22 @@ import rego.v1
 
 # ns(t) is the RFC 3339 time t in nanoseconds since the epoch (art. 16.2 expiry checks).
 # Why the detour: rego-cpp (regopy 1.5.2) rejects the "Z" zone designator, which OPA accepts;
-# rewriting "Z" to "+00:00" gives the same instant in both engines.
-ns(t) := time.parse_rfc3339_ns(concat("", [trim_suffix(upper(t), "Z"), "+00:00"])) if {
-	rfc3339(t)
-	endswith(upper(t), "Z")
-}
-
-ns(t) := time.parse_rfc3339_ns(upper(t)) if {
-	rfc3339(t)
-	not endswith(upper(t), "Z")
-}
+# rewriting "Z" to "+00:00" gives the same instant in both engines. In a time that passed
+# rfc3339, a "Z" (after upper) can only be the zone designator.
+ns(t) := time.parse_rfc3339_ns(replace(upper(t), "Z", "+00:00")) if rfc3339(t)
 
 # rfc3339(t) holds when t is an RFC 3339 date-time naming a real calendar day (art. 16.2).
 # Why: OPA answers an unparsable time with undefined, regorus with an error; checking the format
 # first gives every engine the same answer (undefined, so the expiry check fails closed).
 rfc3339(t) if {
 	is_string(t)
-	regex.match(`^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$`, t)
-	year := ((digit(t, 0) * 10 + digit(t, 1)) * 10 + digit(t, 2)) * 10 + digit(t, 3)
-	month := digit(t, 5) * 10 + digit(t, 6)
-	day := digit(t, 8) * 10 + digit(t, 9)
-	day <= days_in_month(year, month)
+	regex.match(rfc3339_pattern, t)
 }
 
-# digit(s, i) is the value of the ASCII digit at byte i of s (to_number("01") errors in regorus).
-digit(s, i) := indexof("0123456789", substring(s, i, 1))
-
-days_in_month(year, month) := 29 if {
-	month == 2
-	leap_year(year)
-} else := [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-
-leap_year(year) if {
-	year % 4 == 0
-	year % 100 != 0
-}
-
-leap_year(year) if year % 400 == 0
+# The format and the calendar in one pattern: the days of each month, and 29 February only in a
+# leap year (divisible by 4 and not by 100, or by 400). lib/time_test.rego builds the same
+# pattern from its named parts (test_rfc3339_pattern_is_the_calendar) and says what each part
+# matches. Why one literal and no bracket expressions ([0-9]): rego-cpp compiles the pattern on
+# every regex.match, and each bracket expression costs it more than the rest of the pattern; a
+# Rego function per digit was most of a disclosure decision's time (issue #16).
+rfc3339_pattern := `^(?:(?:0|1|2|3|4|5|6|7|8|9){4}-(?:(?:0(?:1|3|5|7|8)|1(?:0|2))-(?:0(?:1|2|3|4|5|6|7|8|9)|(?:1|2)(?:0|1|2|3|4|5|6|7|8|9)|3(?:0|1))|(?:0(?:4|6|9)|11)-(?:0(?:1|2|3|4|5|6|7|8|9)|(?:1|2)(?:0|1|2|3|4|5|6|7|8|9)|30)|02-(?:0(?:1|2|3|4|5|6|7|8|9)|1(?:0|1|2|3|4|5|6|7|8|9)|2(?:0|1|2|3|4|5|6|7|8)))|(?:(?:0|1|2|3|4|5|6|7|8|9){2}(?:0(?:4|8)|(?:2|4|6|8)(?:0|4|8)|(?:1|3|5|7|9)(?:2|6))|(?:(?:0|2|4|6|8)(?:0|4|8)|(?:1|3|5|7|9)(?:2|6))00)-02-29)(?:T|t)(?:(?:0|1)(?:0|1|2|3|4|5|6|7|8|9)|2(?:0|1|2|3)):(?:0|1|2|3|4|5)(?:0|1|2|3|4|5|6|7|8|9):(?:0|1|2|3|4|5)(?:0|1|2|3|4|5|6|7|8|9)(?:\.(?:0|1|2|3|4|5|6|7|8|9){1,9})?(?:Z|z|(?:\+|-)(?:(?:0|1)(?:0|1|2|3|4|5|6|7|8|9)|2(?:0|1|2|3)):(?:0|1|2|3|4|5)(?:0|1|2|3|4|5|6|7|8|9))$`
