@@ -1,6 +1,7 @@
 """Every list RPC over 10k rows (issue #16): ListOverdueActions over 10,000 cases, and
-governance's ListParties / ListBodies / ListProcessDirectors and intake's ListProbingFlags over
-10,000 rows each, called through their servicers (the handler, the policy decisions, one page
+governance's ListParties / ListBodies / ListSeats / ListProcessDirectors / ListPolicyRevisions
+and intake's ListProbingFlags over 10,000 rows each (first pages and the last, the deepest a
+caller can ask), called through their servicers (the handler, the policy decisions, one page
 in SQL) on SQLite and on PostgreSQL when it answers. Reported per list: p50/p95/p99, the SQL
 statements per call (the same for every call: constant, however many rows) and p95 as a ratio
 to a bare primary-key SELECT measured on the same database in the same run. Target: p95 <= 50
@@ -285,6 +286,29 @@ def _governance(database_url: str, seconds: float) -> dict:
                     for i in range(N)
                 ],
             )
+            # 10,000 entries of the policy history (issue #19), each service instance's report
+            # naming one of the newest; tiny bundles (a list never reads them).
+            uow.session.execute(
+                insert(orm.policy_revisions),
+                [
+                    {
+                        "revision": f"sha256:{i % 500:064x}",
+                        "work_process_version": f"2026.{i}",
+                        "proposal_id": f"prop-{i:032x}",
+                        "decision_id": f"dec-{i:032x}",
+                        "bundle": b"\0",
+                        "bundle_digest": f"sha256:{i:064x}",
+                        "adopted_at": now,
+                        "adopted_by_party": HELMOND,
+                    }
+                    for i in range(N)
+                ],
+            )
+            for service in ("intake", "casework", "disclosure", "governance"):
+                for n in range(3):
+                    uow.policies.record_enforced(
+                        service, f"{service}-{n}", f"sha256:{(N - 1 - n) % 500:064x}", now
+                    )
             uow.commit()
         if database_url:
             with platform.uow_factory() as uow:
@@ -295,10 +319,42 @@ def _governance(database_url: str, seconds: float) -> dict:
         def ask(rpc: Callable, request: Any) -> Callable[[], Any]:
             return lambda: _as(HELMOND, "manager-1", "manager", rpc, request)
 
+        def last_token(rpc: Callable, request: Any) -> str:
+            """The token of the last page of 500: the deepest a caller reaches."""
+            token = _as(HELMOND, "manager-1", "manager", rpc, request).next_page_token
+            last = ""
+            while token:
+                last = token
+                page = type(request)()
+                page.CopyFrom(request)
+                page.page_token = token
+                token = _as(HELMOND, "manager-1", "manager", rpc, page).next_page_token
+            return last
+
+        def then(request: Any, token: str) -> Any:
+            request.page_token = token
+            return request
+
+        seats_shown = lambda r: len(r.seats)  # noqa: E731
+        revisions_shown = lambda r: len(r.revisions)  # noqa: E731
+        last = {
+            "parties": last_token(servicer.ListParties, pb.ListPartiesRequest(page_size=500)),
+            "directors": last_token(
+                servicer.ListProcessDirectors,
+                pb.ListProcessDirectorsRequest(party=ASTEN, page_size=500),
+            ),
+            "seats": last_token(
+                servicer.ListSeats, pb.ListSeatsRequest(body=pb.BODY_MANAGERS, page_size=500)
+            ),
+            "revisions": last_token(
+                servicer.ListPolicyRevisions, pb.ListPolicyRevisionsRequest(page_size=500)
+            ),
+        }
         return {
             "parties": N,
             "process_directors": N,
             "seats": N,
+            "policy_revisions": N,
             "bare_pk_select": _bare_select(
                 platform, "parties", "party_id", f"{88 * 10**15:020d}", 1.0
             ),
@@ -330,10 +386,64 @@ def _governance(database_url: str, seconds: float) -> dict:
                 lambda r: sum(len(b.seats) for b in r.bodies),
                 seconds,
             ),
-            # A body's seats are not paged (the proto pages bodies): 10k seats in one body.
+            # 10k seats in one body: ListBodies shows its first 500, ListSeats pages them all.
             "list_bodies_managers_10k_seats": _list(
                 ask(servicer.ListBodies, pb.ListBodiesRequest(body=pb.BODY_MANAGERS)),
                 lambda r: sum(len(b.seats) for b in r.bodies),
+                seconds,
+            ),
+            "list_bodies_all_with_10k_seats": _list(
+                ask(servicer.ListBodies, pb.ListBodiesRequest()),
+                lambda r: sum(len(b.seats) for b in r.bodies),
+                seconds,
+            ),
+            "list_parties_last_page": _list(
+                ask(
+                    servicer.ListParties,
+                    pb.ListPartiesRequest(page_size=500, page_token=last["parties"]),
+                ),
+                lambda r: len(r.parties),
+                seconds,
+            ),
+            "list_process_directors_last_page": _list(
+                ask(
+                    servicer.ListProcessDirectors,
+                    pb.ListProcessDirectorsRequest(
+                        party=ASTEN, page_size=500, page_token=last["directors"]
+                    ),
+                ),
+                lambda r: len(r.process_directors),
+                seconds,
+            ),
+            "list_seats_managers_first_page": _list(
+                ask(servicer.ListSeats, pb.ListSeatsRequest(body=pb.BODY_MANAGERS)),
+                seats_shown,
+                seconds,
+            ),
+            "list_seats_managers_last_page": _list(
+                ask(
+                    servicer.ListSeats,
+                    then(pb.ListSeatsRequest(body=pb.BODY_MANAGERS, page_size=500), last["seats"]),
+                ),
+                seats_shown,
+                seconds,
+            ),
+            "list_seats_of_a_party": _list(
+                ask(servicer.ListSeats, pb.ListSeatsRequest(held_by_party=f"{88 * 10**15:020d}")),
+                seats_shown,
+                seconds,
+            ),
+            "list_policy_revisions_first_page": _list(
+                ask(servicer.ListPolicyRevisions, pb.ListPolicyRevisionsRequest()),
+                revisions_shown,
+                seconds,
+            ),
+            "list_policy_revisions_last_page": _list(
+                ask(
+                    servicer.ListPolicyRevisions,
+                    then(pb.ListPolicyRevisionsRequest(page_size=500), last["revisions"]),
+                ),
+                revisions_shown,
                 seconds,
             ),
         }

@@ -109,12 +109,14 @@ READS = frozenset(
         "GetParty",
         "GetPartyHistory",
         "ListBodies",
+        "ListSeats",
         "ListProcessDirectors",
         "GetMeeting",
         "GetProposal",
         "GetAccession",
         "GetDispute",
         "GetAdoptedPolicyRevision",
+        "ListPolicyRevisions",
         "AnnualReport",
         "ExportAnnualReport",
     }
@@ -135,4 +137,5 @@ def definition() -> ServiceDefinition:
         registry=REGISTRY,
         build=build,
         uow_class=GovernanceUnitOfWork,
+        policies=frozenset({"zorgtafel.governance"}),  # compiled at start (issue #16)
     )

@@ -464,11 +464,13 @@ def add_rows(platform, n: int) -> None:
 LIST_REQUESTS = {
     "ListParties": lambda **kw: pb.ListPartiesRequest(kind=pb.PARTY_KIND_SHELTER, **kw),
     "ListBodies": lambda **kw: pb.ListBodiesRequest(body=pb.BODY_MANAGERS, **kw),
+    "ListSeats": lambda **kw: pb.ListSeatsRequest(body=pb.BODY_MANAGERS, **kw),
     "ListProcessDirectors": lambda **kw: pb.ListProcessDirectorsRequest(party=ASTEN, **kw),
 }
 LISTED = {
     "ListParties": lambda r: list(r.parties),
     "ListBodies": lambda r: [s for b in r.bodies for s in b.seats],
+    "ListSeats": lambda r: list(r.seats),
     "ListProcessDirectors": lambda r: list(r.process_directors),
 }
 
@@ -486,11 +488,10 @@ def test_a_governance_list_of_10_or_200_rows_takes_the_same_queries(lists, rpc):
         sizes.append(len(LISTED[rpc](reply)))
     assert sizes[1] == min(sizes[0] + 190, 500)  # the largest page
     assert counts[0] == counts[1]
-    if rpc != "ListBodies":  # bodies are the covenant's three: its seats come whole
-        assert limited(sent)
+    assert limited(sent)  # ListBodies too: a body's first 500 seats, in SQL
 
 
-@pytest.mark.parametrize("rpc", ["ListParties", "ListProcessDirectors"])
+@pytest.mark.parametrize("rpc", ["ListParties", "ListSeats", "ListProcessDirectors"])
 def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_query(lists, rpc):
     platform, servicer = lists
     add_rows(platform, 23)
@@ -511,11 +512,17 @@ def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_que
     assert small == large and pages == -(-len(large) // 7)
     assert len({x.SerializeToString() for x in small}) == len(small) >= 23
     first = call(getattr(servicer, rpc), request(page_size=7), CHAIR)
-    other = (
-        pb.ListPartiesRequest(kind=pb.PARTY_KIND_POLICE, page_token=first.next_page_token)
-        if rpc == "ListParties"
-        else pb.ListProcessDirectorsRequest(party=HELMOND, page_token=first.next_page_token)
-    )
+    other = {
+        "ListParties": pb.ListPartiesRequest(
+            kind=pb.PARTY_KIND_POLICE, page_token=first.next_page_token
+        ),
+        "ListSeats": pb.ListSeatsRequest(
+            body=pb.BODY_REGIONAL_BOARD, page_token=first.next_page_token
+        ),
+        "ListProcessDirectors": pb.ListProcessDirectorsRequest(
+            party=HELMOND, page_token=first.next_page_token
+        ),
+    }[rpc]
     with pytest.raises(InvalidArgument) as err:
         call(getattr(servicer, rpc), other, CHAIR)
     assert [f for f, _ in err.value.violations] == ["page_token"]
@@ -536,6 +543,61 @@ def test_bodies_are_paged_each_with_all_its_seats(lists):
     whole = call(servicer.ListBodies, pb.ListBodiesRequest(), CHAIR)
     managers = call(servicer.ListBodies, pb.ListBodiesRequest(body=pb.BODY_MANAGERS), CHAIR)
     assert list(managers.bodies) == [whole.bodies[2]] and len(managers.bodies[0].seats) > 0
+
+
+def test_a_body_of_more_than_500_seats_shows_500_and_list_seats_reads_the_rest(lists):
+    """Issue #16: ListBodies answers a body's first 500 seats by id and a token that ListSeats
+    continues with, by seat id, to the body's last seat, none twice and none skipped."""
+    platform, servicer = lists
+    add_rows(platform, 510)  # managers seats beyond the covenant's few
+    body = call(servicer.ListBodies, pb.ListBodiesRequest(body=pb.BODY_MANAGERS), CHAIR).bodies[0]
+    assert len(body.seats) == 500 and body.seats_next_page_token
+    seen, token = [s.seat_id for s in body.seats], body.seats_next_page_token
+    while token:
+        reply = call(
+            servicer.ListSeats,
+            pb.ListSeatsRequest(body=pb.BODY_MANAGERS, page_size=97, page_token=token),
+            CHAIR,
+        )
+        seen += [s.seat_id for s in reply.seats]
+        token = reply.next_page_token
+    every = [
+        s.seat_id
+        for s in LISTED["ListSeats"](
+            call(
+                servicer.ListSeats, pb.ListSeatsRequest(body=pb.BODY_MANAGERS, page_size=500), CHAIR
+            )
+        )
+    ]
+    assert seen == sorted(seen) and len(set(seen)) == len(seen) > 510
+    assert seen[:500] == every[:500]
+    with platform.uow_factory() as uow:
+        assert seen == sorted(s.seat_id for s in uow.seats.list([Body.MANAGERS]))
+    # The token is ListSeats' for that body only.
+    with pytest.raises(InvalidArgument) as err:
+        call(
+            servicer.ListSeats,
+            pb.ListSeatsRequest(page_token=body.seats_next_page_token),
+            CHAIR,
+        )
+    assert [f for f, _ in err.value.violations] == ["page_token"]
+
+
+def test_list_seats_filters_by_body_and_party_and_refuses_a_malformed_party(lists):
+    _, servicer = lists
+    own = call(servicer.ListSeats, pb.ListSeatsRequest(held_by_party=HELMOND), CHAIR).seats
+    assert own and {s.held_by_party for s in own} == {HELMOND}
+    managers = call(
+        servicer.ListSeats,
+        pb.ListSeatsRequest(body=pb.BODY_MANAGERS, held_by_party=HELMOND),
+        CHAIR,
+    ).seats
+    assert [s.seat_id for s in managers] == [f"managers.{HELMOND}"]
+    assert {s.body for s in own} > {pb.BODY_MANAGERS}
+    for field in ("held_by_party", "holder_party"):
+        with pytest.raises(InvalidArgument) as err:
+            call(servicer.ListSeats, pb.ListSeatsRequest(**{field: "not-an-oin"}), CHAIR)
+        assert [f for f, _ in err.value.violations] == [field]
 
 
 # -- every service's access-log checkpoints (issue #15) ------------------------------------------

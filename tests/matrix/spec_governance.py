@@ -8,7 +8,7 @@ seat) or the party itself through the seat it holds for its own party (20.4, 21.
 party's written input (5.3, 7.2) is the party's as such (scope PARTY). A token role only opens
 the method (``zorgtafel.authz``); a colleague of the same party with the same role claim but no
 seat has no part. The covenant's public facts (its parties, bodies and seats, the designated
-process directors, the adopted work process) are read by every active party.
+process directors, the adopted work process and its history) are read by every active party.
 
 The excluded party is excluded the covenant's way, in governance's own state (governance
 answers authorisation from its own parties table, 23.2): a notice of default, the board's
@@ -329,6 +329,7 @@ TARGETS: dict[str, Target] = {
     "GetParty": public(lambda r: pb.GetPartyRequest(party_id=CELLO)),
     "GetPartyHistory": public(lambda r: pb.GetPartyHistoryRequest(party_id=CELLO)),
     "ListBodies": public(lambda r: pb.ListBodiesRequest()),
+    "ListSeats": public(lambda r: pb.ListSeatsRequest(body=pb.BODY_REGIONAL_BOARD)),
     # art. 4.3: the board secretary's seat is appointed by the holder of the chair, not by
     # another person of Grave with the same role claim. (A party's own seats are appointed by
     # any person of the party with role party_representative: the party itself is the
@@ -550,6 +551,7 @@ TARGETS: dict[str, Target] = {
         person="manager",
     ),
     "GetAdoptedPolicyRevision": public(lambda r: pb.GetAdoptedPolicyRevisionRequest()),
+    "ListPolicyRevisions": public(lambda r: pb.ListPolicyRevisionsRequest()),
     # 11.3d: the managers report to the board: the managers' and the board's seat holders.
     "AnnualReport": Target(
         CASE,

@@ -95,8 +95,11 @@ seats = Table(
     Column("holder_party", OIN, nullable=True),
     Column("assigned_at", UtcDateTime(), nullable=True),
 )
-# ListBodies reads the seats of a page of bodies in (body, seat_id) order.
+# ListBodies reads the seats of a page of bodies in (body, seat_id) order; ListSeats pages by
+# seat_id, filtered by body or by either party, each filter an index range in that order.
 Index("ix_seats_body_seat", seats.c.body, seats.c.seat_id)
+Index("ix_seats_held_by_party", seats.c.held_by_party, seats.c.seat_id)
+Index("ix_seats_holder_party", seats.c.holder_party, seats.c.seat_id)
 
 # art. 11.2, 12.1: the process directors the managers designated; a row while designated.
 process_directors = Table(
@@ -256,6 +259,8 @@ policy_revisions = Table(
     Column("adopted_by_party", OIN, nullable=False),
     # The release's baseline, served until the first adoption (no decision behind it).
     Column("baseline", Boolean, nullable=False, server_default=false()),
+    # "sha256:" and the hex digest of ``bundle``, kept so a list never reads the bundles.
+    Column("bundle_digest", String(71), nullable=False, server_default=""),
 )
 
 # Which policy revision each service instance enforces, as it last said (issue #17: the
@@ -268,6 +273,8 @@ enforced_revisions = Table(
     Column("revision", String(128), nullable=False),
     Column("enforced_at", UtcDateTime(), nullable=False),
 )
+# ListPolicyRevisions asks which instances enforce the revisions of its page.
+Index("ix_enforced_revisions_revision", enforced_revisions.c.revision)
 
 annual_counters = Table(
     "annual_counters",

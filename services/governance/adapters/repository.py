@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, func, insert, select, union_all, update
+from sqlalchemy.orm import Session, defer
 
 from services.governance.adapters import orm
 from services.governance.domain.bodies import Body, Seat
@@ -92,6 +92,44 @@ class SeatRepository:
         if bodies is not None:
             q = q.where(Seat.body.in_(list(bodies)))
         return list(self._session.scalars(q))
+
+    def first_of_bodies(self, bodies: Iterable[Body], limit: int) -> list[Seat]:
+        """The first ``limit`` seats by id of each of ``bodies``, in one query: a range of
+        ix_seats_body_seat per body (UNION ALL of one limited SELECT each), however many seats
+        a body has (issue #16). By body and id."""
+        t = orm.seats
+        parts = [
+            select(t).where(t.c.body == b).order_by(t.c.seat_id).limit(limit).subquery()
+            for b in bodies
+        ]
+        if not parts:
+            return []
+        q = union_all(*(select(p) for p in parts)) if len(parts) > 1 else select(parts[0])
+        found = self._session.scalars(select(Seat).from_statement(q))
+        return sorted(found, key=lambda s: (s.body.value, s.seat_id))
+
+    def page(
+        self,
+        body: Body | None,
+        held_by_party: str,
+        holder_party: str,
+        *,
+        after: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[Seat]:
+        """A page of the seats by id, filtered (each filter a range of its index in id
+        order: ix_seats_body_seat, ix_seats_held_by_party, ix_seats_holder_party), after the
+        seat id ``after`` (keyset) or else from ``offset``."""
+        q = select(Seat).order_by(Seat.seat_id)
+        if body is not None:
+            q = q.where(Seat.body == body)
+        if held_by_party:
+            q = q.where(Seat.held_by_party == held_by_party)
+        if holder_party:
+            q = q.where(Seat.holder_party == holder_party)
+        q = q.where(Seat.seat_id > after) if after is not None else q.offset(offset)
+        return list(self._session.scalars(q.limit(limit)))
 
     def held_on_behalf_of(self, party: str) -> list[Seat]:
         return list(self._session.scalars(select(Seat).where(Seat.holder_party == party)))
@@ -292,6 +330,40 @@ class PolicyRevisionRepository:
         return self._session.scalars(
             select(PolicyRevision).order_by(PolicyRevision.seq.desc()).limit(1)
         ).first()
+
+    def history(self, *, before: int | None, offset: int, limit: int) -> list[PolicyRevision]:
+        """A page of the history, newest first (the primary key, descending), its bundles
+        not read: before the entry ``before`` (keyset) or else from ``offset``."""
+        q = (
+            select(PolicyRevision)
+            .options(defer(PolicyRevision.bundle))
+            .order_by(PolicyRevision.seq.desc())
+        )
+        if before is not None:
+            q = q.where(PolicyRevision.seq < before)
+        else:
+            q = q.offset(offset)
+        return list(self._session.scalars(q.limit(limit)))
+
+    def enforcing(self, revisions: Iterable[str]) -> list[tuple[int, EnforcedRevision]]:
+        """The instances whose last report names one of ``revisions``, each with the newest
+        entry (seq) of the revision it names: one query (ix_enforced_revisions_revision,
+        ix_policy_revisions_revision)."""
+        wanted = sorted(set(revisions))
+        if not wanted:
+            return []
+        t, p = orm.enforced_revisions, orm.policy_revisions
+        newest = select(func.max(p.c.seq)).where(p.c.revision == t.c.revision).scalar_subquery()
+        rows = self._session.execute(
+            select(t, newest.label("newest"))
+            .where(t.c.revision.in_(wanted))
+            .order_by(t.c.service, t.c.instance)
+        )
+        return [
+            (int(r.newest), EnforcedRevision(r.service, r.instance, r.revision, r.enforced_at))
+            for r in rows
+            if r.newest is not None
+        ]
 
     def record_enforced(self, service: str, instance: str, revision: str, at: datetime) -> None:
         """What an instance said it enforces; an older report (redelivered, out of order)

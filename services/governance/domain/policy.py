@@ -8,6 +8,7 @@ an earlier revision by a new decision (a rollback) is a new entry."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,28 @@ class PolicyRevision:
     adopted_by_party: str
     seq: int | None = None
     baseline: bool = False
+    # "sha256:" and the hex digest of ``bundle`` (set from it when made, stored with it).
+    bundle_digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.bundle_digest and self.bundle:
+            self.bundle_digest = digest_of(self.bundle)
+
+
+def digest_of(bundle: bytes) -> str:
+    """The digest of a bundle as stored and served (the .tar.gz's own bytes)."""
+    return "sha256:" + hashlib.sha256(bytes(bundle)).hexdigest()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One entry of the policy revision history as listed (issue #19): the entry (its bundle
+    not read), whether it is the one in force, and the service instances whose last report
+    names its revision (on the revision's newest entry only)."""
+
+    revision: PolicyRevision
+    in_force: bool
+    enforced: tuple[EnforcedRevision, ...]
 
 
 @dataclass(frozen=True)

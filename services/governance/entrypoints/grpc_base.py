@@ -1,10 +1,10 @@
 """What the governance servicer's RPCs share: a command run once per request_id, a query read
-in its own unit of work, and the ``Body`` enum in."""
+in its own unit of work, a page of a list out, and the ``Body`` enum in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.bodies import Body
@@ -13,10 +13,38 @@ from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.convert import enum_in
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.paging import Window
+
+T = TypeVar("T")
 
 
 def body_in(value: int, required: bool = True) -> Body | None:
     return enum_in(pb.Body, Body, value, "BODY_", "body", required=required)
+
+
+def listed(
+    field: str,
+    found: Sequence[T],
+    w: Window,
+    out_fn: Callable[[T], Any],
+    key: Callable[[T], tuple[str, ...]] | None = None,
+) -> dict[str, Any]:
+    """One page of a list response: the entries of ``field`` (the handler fetched one more
+    than shown, ``w.limit``) and the next page's token (with ``key``, the token carries the
+    sort key of the last entry shown: the next page is read after it, by key)."""
+    shown, token = w.cut(found, key)
+    return {field: [out_fn(x) for x in shown], "next_page_token": token}
+
+
+def one_key(w: Window) -> str | None:
+    """The one-part sort key a page token continues after (None: the first page, or an
+    offset token); any other shape is a token of another query."""
+    if w.after is None:
+        return None
+    if len(w.after) != 1:
+        raise InvalidArgument("page_token", "not a token of this query: start again without one")
+    return w.after[0]
 
 
 class RpcBase(pb_grpc.GovernanceServiceServicer):

@@ -6,11 +6,13 @@ from __future__ import annotations
 from services.governance.domain import commands as c
 from services.governance.domain.disputes import DisputeAbout
 from services.governance.entrypoints import proto_mapping as out
-from services.governance.entrypoints.grpc_base import RpcBase
+from services.governance.entrypoints.grpc_base import RpcBase, listed, one_key
 from services.governance.service_layer.handlers import disputes, policy_revisions, report
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.convert import enum_in, enum_name
+from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.paging import window
 
 
 class DisputeRpcs(RpcBase):
@@ -87,6 +89,22 @@ class DisputeRpcs(RpcBase):
             ),
         )
 
+    def ListPolicyRevisions(self, request, context):
+        w = window(request)  # paged in SQL by entry, newest first
+        before = _entry_key(one_key(w))
+        return self._read(
+            lambda uow: policy_revisions.policy_history(uow, before, w.offset, w.limit),
+            lambda found: pb.ListPolicyRevisionsResponse(
+                **listed(
+                    "revisions",
+                    found,
+                    w,
+                    out.history_entry_out,
+                    lambda e: (str(e.revision.seq),),
+                )
+            ),
+        )
+
     def AnnualReport(self, request, context):
         return self._read(
             lambda uow: report.read_annual_report(self._deps, uow, request.year, current_caller()),
@@ -101,3 +119,12 @@ class DisputeRpcs(RpcBase):
             ),
             lambda file: pb.ExportAnnualReportResponse(content_type=file[0], content=file[1]),
         )
+
+
+def _entry_key(after: str | None) -> int | None:
+    """The history entry (its sequence number) a ListPolicyRevisions token continues before."""
+    if after is None:
+        return None
+    if not (after.isascii() and after.isdigit()) or len(after) > 18:
+        raise InvalidArgument("page_token", "not a token of this query: start again without one")
+    return int(after)

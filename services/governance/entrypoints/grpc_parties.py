@@ -3,26 +3,32 @@ roster; a part of ``GovernanceServicer`` (``grpc_api``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
-
 from services.governance.domain import commands as c
+from services.governance.domain.bodies import Seat
 from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
-from services.governance.entrypoints.grpc_base import RpcBase, body_in
+from services.governance.entrypoints.grpc_base import RpcBase, body_in, listed, one_key
 from services.governance.service_layer.handlers import parties, roster, seats
+from services.governance.service_layer.handlers.parties import SEATS_IN_BODY, BodySeats
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_in
-from zorgtafel.kernel.paging import Window, window
-
-T = TypeVar("T")
+from zorgtafel.kernel.paging import window
 
 
-def listed(field: str, found: Sequence[T], w: Window, out_fn: Callable[[T], Any]) -> dict[str, Any]:
-    """One page of a list response: the entries of ``field`` (the handler fetched one more
-    than shown, ``w.limit``) and the next page's token."""
-    shown, token = w.cut(found)
-    return {field: [out_fn(x) for x in shown], "next_page_token": token}
+def seat_key(s: Seat) -> tuple[str]:
+    """What the next page of seats continues after (a seat id: no person)."""
+    return (s.seat_id,)
+
+
+def body_info(b: BodySeats) -> pb.BodyInfo:
+    """A body with its first SEATS_IN_BODY seats and, when it has more, the ListSeats token
+    that continues them (a token of ListSeats for this body, whatever its page_size)."""
+    info = out.body_out(b, [])
+    more = window(pb.ListSeatsRequest(body=info.body, page_size=SEATS_IN_BODY))
+    shown, token = more.cut(b.seats, seat_key)
+    info.seats.extend(out.seat_out(s) for s in shown)
+    info.seats_next_page_token = token
+    return info
 
 
 class PartyRpcs(RpcBase):
@@ -54,7 +60,24 @@ class PartyRpcs(RpcBase):
         w = window(request)
         return self._read(
             lambda uow: parties.list_bodies(uow, body, w.offset, w.limit),
-            lambda found: pb.ListBodiesResponse(**listed("bodies", found, w, out.body_out)),
+            lambda found: pb.ListBodiesResponse(**listed("bodies", found, w, body_info)),
+        )
+
+    def ListSeats(self, request, context):
+        body = body_in(request.body, required=False)
+        w = window(request)  # paged in SQL by seat id
+        after = one_key(w)
+        return self._read(
+            lambda uow: parties.list_seats(
+                uow,
+                body,
+                request.held_by_party,
+                request.holder_party,
+                after,
+                w.offset,
+                w.limit,
+            ),
+            lambda found: pb.ListSeatsResponse(**listed("seats", found, w, out.seat_out, seat_key)),
         )
 
     def AssignSeat(self, request, context):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.governance.domain.bodies import Seat
 from services.governance.domain.decisions import Proposal, Tally
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
 from services.governance.domain.parties import Party, StatusChange
-from services.governance.domain.policy import EnforcedRevision, PolicyRevision
+from services.governance.domain.policy import EnforcedRevision, HistoryEntry, PolicyRevision
 from services.governance.domain.roster import ProcessDirector
 from services.governance.service_layer.handlers.decisions import DecideResult
 from services.governance.service_layer.handlers.meetings import MeetingView
@@ -58,11 +60,12 @@ def process_director_out(d: ProcessDirector, designated: bool = True) -> pb.Proc
     )
 
 
-def body_out(b: BodySeats) -> pb.BodyInfo:
+def body_out(b: BodySeats, seats: Sequence[Seat]) -> pb.BodyInfo:
+    """The body with ``seats`` (those shown of ``b.seats``)."""
     return pb.BodyInfo(
         body=enum_out(pb.Body, "BODY_", b.body),
         articles=list(b.articles),
-        seats=[seat_out(s) for s in b.seats],
+        seats=[seat_out(s) for s in seats],
     )
 
 
@@ -175,4 +178,14 @@ def revision_out(r: PolicyRevision) -> pb.PolicyRevision:
         decision_id=r.decision_id,
         adopted_at=to_timestamp(r.adopted_at),
         baseline=r.baseline,
+        bundle_digest=r.bundle_digest,
+        adopted_by_party=r.adopted_by_party,
+    )
+
+
+def history_entry_out(e: HistoryEntry) -> pb.PolicyRevisionEntry:
+    return pb.PolicyRevisionEntry(
+        revision=revision_out(e.revision),
+        in_force=e.in_force,
+        enforced=[enforced_out(x) for x in e.enforced],
     )

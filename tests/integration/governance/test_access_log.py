@@ -67,9 +67,11 @@ def reads(gov_env) -> dict[str, Read]:
         "GetParty": Read(anyone, {"party_id": GRAVE}, GRAVE),
         "GetPartyHistory": Read(anyone, {"party_id": GRAVE}, GRAVE),
         "ListBodies": Read(anyone, {"body": pb.BODY_REGIONAL_BOARD}, "regional_board"),
+        "ListSeats": Read(anyone, {"held_by_party": HELMOND}, "managers,partner_council"),
         "ListProcessDirectors": Read(anyone, {"party": HELMOND}, HELMOND),
         # None adopted in this module: the release's baseline is in force (issue #18).
         "GetAdoptedPolicyRevision": Read(anyone, {}, revision_of(gov_env.app.settings.policy_dir)),
+        "ListPolicyRevisions": Read(anyone, {}, revision_of(gov_env.app.settings.policy_dir)),
         "GetMeeting": Read(board.secretary, {"meeting_id": meeting_id}, meeting_id, "", True),
         "GetProposal": Read(board.best, {"proposal_id": proposal_id}, proposal_id, "", True),
         "GetAccession": Read(

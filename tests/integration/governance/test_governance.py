@@ -5,6 +5,7 @@ and the annual report (11.3d), including every refusal."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -70,6 +71,21 @@ def test_bodies_and_seats_come_from_the_covenant(gov_env):
     secretary = [s for s in bodies[BOARD].seats if s.role == "board_secretary"][0]
     assert secretary.held_by_party == "" and secretary.holder_party == HELMOND
     assert len([s for s in bodies[COUNCIL].seats if s.role == "delegate"]) >= 68
+    # The covenant's bodies have fewer than 500 seats each: ListBodies holds them all, and
+    # ListSeats pages the same seats by id, filtered by body or party (issue #16).
+    assert not any(b.seats_next_page_token for b in reply.bodies)
+    paged, token = [], ""
+    while True:
+        page = council.delegate(ASTEN).ListSeats(body=COUNCIL, page_size=20, page_token=token)
+        paged += list(page.seats)
+        token = page.next_page_token
+        if not token:
+            break
+    assert paged == sorted(bodies[COUNCIL].seats, key=lambda s: s.seat_id)
+    grave = council.delegate(ASTEN).ListSeats(held_by_party=GRAVE).seats
+    assert chair in grave and {s.held_by_party for s in grave} == {GRAVE}
+    helmond = council.delegate(ASTEN).ListSeats(holder_party=HELMOND).seats
+    assert secretary in helmond and {s.holder_party for s in helmond} == {HELMOND}
 
 
 def test_the_party_list_pages_through_every_party_once_and_tokens_fit_only_their_query(gov_env):
@@ -587,6 +603,15 @@ def test_only_adopted_policy_revisions_are_served_as_opa_bundles(gov_env, tmp_pa
     assert bad_fields(err)[0] == "bundle"
     adopted = board.manager.AdoptPolicyRevision(proposal_id=p.proposal_id, bundle=bundle).revision
     assert adopted.revision == revision and adopted.work_process_version == "2026.1"
+    # The history (issue #19): the adoption in force first, with its decision and its bundle's
+    # digest, then the release's baseline it replaced; every party reads it (6.6c).
+    history = council.delegate(b).ListPolicyRevisions().revisions
+    assert history[0].in_force and history[0].revision == adopted
+    decided = council.delegate(a).GetProposal(proposal_id=p.proposal_id).proposal
+    assert (adopted.proposal_id, adopted.decision_id) == (p.proposal_id, decided.decision_id)
+    assert adopted.bundle_digest == "sha256:" + hashlib.sha256(bundle).hexdigest()
+    assert adopted.adopted_by_party == board.manager.party
+    assert history[-1].revision.baseline and not history[-1].in_force
     assert any(e["revision"] == revision for e in outbox(app, ev.POLICY_REVISION_ADOPTED))
     assert council.delegate(b).GetAdoptedPolicyRevision().revision.revision == revision
     status, body, headers = _get(url)

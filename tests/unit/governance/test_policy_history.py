@@ -32,3 +32,33 @@ def test_a_decision_may_confirm_the_baseline_replace_it_or_roll_back_but_not_rep
     assert may_adopt(baseline, "sha256:b")
     assert may_adopt(adopted("sha256:b"), "sha256:a")  # rollback to an earlier revision
     assert not may_adopt(adopted("sha256:b"), "sha256:b")  # already in force
+
+
+def test_an_entry_stored_before_digests_were_kept_gets_its_bundles_digest_at_upgrade(tmp_path):
+    """Issue #19: the history lists digests, never bundles; the migration that adds the digest
+    computes it for the entries already stored (SQLite; the step is dialect-neutral)."""
+    import hashlib
+
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from services.governance.bootstrap import VERSIONS, definition
+    from zorgtafel.kernel.migrate import _config
+
+    engine = create_engine(f"sqlite:///{tmp_path}/governance.db")
+    cfg = _config(engine, definition().metadata, VERSIONS, None)
+    command.upgrade(cfg, "f1d3e5a7c9b2")  # the revision before the digest
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO policy_revisions (revision, work_process_version, proposal_id, "
+                "decision_id, bundle, adopted_at, adopted_by_party, baseline) "
+                "VALUES ('sha256:a', '2026.1', 'p', 'd', :bundle, :at, '', 0)"
+            ),
+            {"bundle": b"the bundle", "at": AT},
+        )
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT bundle_digest FROM policy_revisions")).scalar_one()
+    assert stored == "sha256:" + hashlib.sha256(b"the bundle").hexdigest()
+    engine.dispose()

@@ -12,6 +12,7 @@ from services.governance.domain import events
 from services.governance.domain.decisions import ProposalKind, ProposalStatus
 from services.governance.domain.policy import (
     EnforcedRevision,
+    HistoryEntry,
     PolicyRevision,
     baseline_revision,
     may_adopt,
@@ -19,7 +20,7 @@ from services.governance.domain.policy import (
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, get_proposal, iso
 from zorgtafel.contracts.enforcement import PolicyRevisionEnforced
-from zorgtafel.kernel.accesslog.service import saw
+from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
@@ -92,6 +93,27 @@ def latest_policy_revision(uow: GovernanceUnitOfWork) -> PolicyRevision | None:
     if adopted is not None:
         saw(resource=adopted.revision)
     return adopted
+
+
+def policy_history(
+    uow: GovernanceUnitOfWork, before: int | None, offset: int, limit: int
+) -> list[HistoryEntry]:
+    """A page of the policy revision history, newest first (``limit``: one more than shown),
+    before the entry ``before`` or from ``offset`` (issue #19): each entry with whether it is
+    in force and the instances whose last report names its revision, on that revision's newest
+    entry (a rollback's revision is the same rules as its earlier entries; governance keeps
+    each instance's latest report, not its history). Two queries, the bundles not read."""
+    found = uow.policies.history(before=before, offset=offset, limit=limit)
+    shown = found[: limit - 1]
+    by_entry: dict[int, list[EnforcedRevision]] = {}
+    for newest, enforced in uow.policies.enforcing(r.revision for r in shown):
+        by_entry.setdefault(newest, []).append(enforced)
+    first_page = before is None and offset == 0
+    saw(resource=listed(r.revision for r in shown))  # the revisions seen (no person)
+    return [
+        HistoryEntry(r, first_page and i == 0, tuple(by_entry.get(r.seq or 0, ())))
+        for i, r in enumerate(found)
+    ]
 
 
 def enforced_revisions(uow: GovernanceUnitOfWork) -> list[EnforcedRevision]:

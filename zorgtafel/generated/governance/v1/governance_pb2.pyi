@@ -257,14 +257,16 @@ class Seat(_message.Message):
     def __init__(self, seat_id: _Optional[str] = ..., body: _Optional[_Union[Body, str]] = ..., role: _Optional[str] = ..., held_by_party: _Optional[str] = ..., holder_person: _Optional[str] = ..., holder_party: _Optional[str] = ..., assigned_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class BodyInfo(_message.Message):
-    __slots__ = ("body", "articles", "seats")
+    __slots__ = ("body", "articles", "seats", "seats_next_page_token")
     BODY_FIELD_NUMBER: _ClassVar[int]
     ARTICLES_FIELD_NUMBER: _ClassVar[int]
     SEATS_FIELD_NUMBER: _ClassVar[int]
+    SEATS_NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     body: Body
     articles: _containers.RepeatedScalarFieldContainer[str]
     seats: _containers.RepeatedCompositeFieldContainer[Seat]
-    def __init__(self, body: _Optional[_Union[Body, str]] = ..., articles: _Optional[_Iterable[str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ...) -> None: ...
+    seats_next_page_token: str
+    def __init__(self, body: _Optional[_Union[Body, str]] = ..., articles: _Optional[_Iterable[str]] = ..., seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ..., seats_next_page_token: _Optional[str] = ...) -> None: ...
 
 class ListBodiesRequest(_message.Message):
     __slots__ = ("body", "page_size", "page_token")
@@ -283,6 +285,28 @@ class ListBodiesResponse(_message.Message):
     bodies: _containers.RepeatedCompositeFieldContainer[BodyInfo]
     next_page_token: str
     def __init__(self, bodies: _Optional[_Iterable[_Union[BodyInfo, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListSeatsRequest(_message.Message):
+    __slots__ = ("body", "held_by_party", "holder_party", "page_size", "page_token")
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    HELD_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
+    HOLDER_PARTY_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    body: Body
+    held_by_party: str
+    holder_party: str
+    page_size: int
+    page_token: str
+    def __init__(self, body: _Optional[_Union[Body, str]] = ..., held_by_party: _Optional[str] = ..., holder_party: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSeatsResponse(_message.Message):
+    __slots__ = ("seats", "next_page_token")
+    SEATS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    seats: _containers.RepeatedCompositeFieldContainer[Seat]
+    next_page_token: str
+    def __init__(self, seats: _Optional[_Iterable[_Union[Seat, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class AssignSeatRequest(_message.Message):
     __slots__ = ("request_id", "seat_id", "holder_person", "holder_party")
@@ -829,20 +853,24 @@ class GetDisputeResponse(_message.Message):
     def __init__(self, dispute: _Optional[_Union[Dispute, _Mapping]] = ...) -> None: ...
 
 class PolicyRevision(_message.Message):
-    __slots__ = ("revision", "work_process_version", "proposal_id", "decision_id", "adopted_at", "baseline")
+    __slots__ = ("revision", "work_process_version", "proposal_id", "decision_id", "adopted_at", "baseline", "bundle_digest", "adopted_by_party")
     REVISION_FIELD_NUMBER: _ClassVar[int]
     WORK_PROCESS_VERSION_FIELD_NUMBER: _ClassVar[int]
     PROPOSAL_ID_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     ADOPTED_AT_FIELD_NUMBER: _ClassVar[int]
     BASELINE_FIELD_NUMBER: _ClassVar[int]
+    BUNDLE_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    ADOPTED_BY_PARTY_FIELD_NUMBER: _ClassVar[int]
     revision: str
     work_process_version: str
     proposal_id: str
     decision_id: str
     adopted_at: _timestamp_pb2.Timestamp
     baseline: bool
-    def __init__(self, revision: _Optional[str] = ..., work_process_version: _Optional[str] = ..., proposal_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., adopted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., baseline: _Optional[bool] = ...) -> None: ...
+    bundle_digest: str
+    adopted_by_party: str
+    def __init__(self, revision: _Optional[str] = ..., work_process_version: _Optional[str] = ..., proposal_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., adopted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., baseline: _Optional[bool] = ..., bundle_digest: _Optional[str] = ..., adopted_by_party: _Optional[str] = ...) -> None: ...
 
 class AdoptPolicyRevisionRequest(_message.Message):
     __slots__ = ("request_id", "proposal_id", "bundle")
@@ -871,6 +899,32 @@ class GetAdoptedPolicyRevisionResponse(_message.Message):
     revision: PolicyRevision
     enforced: _containers.RepeatedCompositeFieldContainer[EnforcedRevision]
     def __init__(self, revision: _Optional[_Union[PolicyRevision, _Mapping]] = ..., enforced: _Optional[_Iterable[_Union[EnforcedRevision, _Mapping]]] = ...) -> None: ...
+
+class ListPolicyRevisionsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListPolicyRevisionsResponse(_message.Message):
+    __slots__ = ("revisions", "next_page_token")
+    REVISIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    revisions: _containers.RepeatedCompositeFieldContainer[PolicyRevisionEntry]
+    next_page_token: str
+    def __init__(self, revisions: _Optional[_Iterable[_Union[PolicyRevisionEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class PolicyRevisionEntry(_message.Message):
+    __slots__ = ("revision", "in_force", "enforced")
+    REVISION_FIELD_NUMBER: _ClassVar[int]
+    IN_FORCE_FIELD_NUMBER: _ClassVar[int]
+    ENFORCED_FIELD_NUMBER: _ClassVar[int]
+    revision: PolicyRevision
+    in_force: bool
+    enforced: _containers.RepeatedCompositeFieldContainer[EnforcedRevision]
+    def __init__(self, revision: _Optional[_Union[PolicyRevision, _Mapping]] = ..., in_force: _Optional[bool] = ..., enforced: _Optional[_Iterable[_Union[EnforcedRevision, _Mapping]]] = ...) -> None: ...
 
 class EnforcedRevision(_message.Message):
     __slots__ = ("service", "instance", "revision", "enforced_at")

@@ -54,6 +54,11 @@ class GovernanceServiceStub:
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.FromString,
                 _registered_method=True)
+        self.ListSeats = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ListSeats',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsResponse.FromString,
+                _registered_method=True)
         self.AssignSeat = channel.unary_unary(
                 '/zorgtafel.governance.v1.GovernanceService/AssignSeat',
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AssignSeatRequest.SerializeToString,
@@ -189,6 +194,11 @@ class GovernanceServiceStub:
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.FromString,
                 _registered_method=True)
+        self.ListPolicyRevisions = channel.unary_unary(
+                '/zorgtafel.governance.v1.GovernanceService/ListPolicyRevisions',
+                request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsResponse.FromString,
+                _registered_method=True)
         self.AnnualReport = channel.unary_unary(
                 '/zorgtafel.governance.v1.GovernanceService/AnnualReport',
                 request_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportRequest.SerializeToString,
@@ -227,6 +237,14 @@ class GovernanceServiceServicer:
 
     def ListBodies(self, request, context):
         """The bodies of art. 3-7 and 11 with their seats and who holds them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSeats(self, request, context):
+        """The seats of the bodies, paged, by seat id; filtered by body and by party (issue #16):
+        a body's seats beyond the first 500 that ListBodies answers are read here.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -416,6 +434,15 @@ class GovernanceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPolicyRevisions(self, request, context):
+        """The history of the policy revisions in force, newest first (issue #19): every adoption,
+        rollback and the release's baseline, with the decision behind it and the service
+        instances that enforce it, as far as governance knows.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def AnnualReport(self, request, context):
         """The managers' annual report to the board (art. 11.3d): counts only.
         """
@@ -451,6 +478,11 @@ def add_GovernanceServiceServicer_to_server(servicer, server):
                     servicer.ListBodies,
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.FromString,
                     response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.SerializeToString,
+            ),
+            'ListSeats': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSeats,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsResponse.SerializeToString,
             ),
             'AssignSeat': grpc.unary_unary_rpc_method_handler(
                     servicer.AssignSeat,
@@ -587,6 +619,11 @@ def add_GovernanceServiceServicer_to_server(servicer, server):
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.FromString,
                     response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.SerializeToString,
             ),
+            'ListPolicyRevisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPolicyRevisions,
+                    request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsRequest.FromString,
+                    response_serializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsResponse.SerializeToString,
+            ),
             'AnnualReport': grpc.unary_unary_rpc_method_handler(
                     servicer.AnnualReport,
                     request_deserializer=zorgtafel_dot_governance_dot_v1_dot_governance__pb2.AnnualReportRequest.FromString,
@@ -706,6 +743,33 @@ class GovernanceService:
             '/zorgtafel.governance.v1.GovernanceService/ListBodies',
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesRequest.SerializeToString,
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListBodiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSeats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ListSeats',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListSeatsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1435,6 +1499,33 @@ class GovernanceService:
             '/zorgtafel.governance.v1.GovernanceService/GetAdoptedPolicyRevision',
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionRequest.SerializeToString,
             zorgtafel_dot_governance_dot_v1_dot_governance__pb2.GetAdoptedPolicyRevisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPolicyRevisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.governance.v1.GovernanceService/ListPolicyRevisions',
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsRequest.SerializeToString,
+            zorgtafel_dot_governance_dot_v1_dot_governance__pb2.ListPolicyRevisionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
