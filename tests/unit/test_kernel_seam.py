@@ -246,6 +246,17 @@ def test_a_page_token_continues_only_its_own_query():
         assert field_of(exc) == "page_size"
 
 
+def test_a_page_token_of_one_list_is_refused_by_another_list():
+    from zorgtafel.generated.governance.v1 import governance_pb2 as gpb
+    from zorgtafel.kernel.paging import page
+
+    # Both unfiltered: the two requests serialise alike, only their type tells them apart.
+    _, token = page(list(range(10)), gpb.ListPartiesRequest(page_size=3))
+    with pytest.raises(InvalidArgument) as exc:
+        page(list(range(10)), gpb.ListProcessDirectorsRequest(page_size=3, page_token=token))
+    assert field_of(exc) == "page_token"
+
+
 # -- the roster: appointments, not claims (issue #13) -----------------------------------------
 def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocation(tmp_path):
     from zorgtafel.contracts import events as ev

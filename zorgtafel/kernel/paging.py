@@ -31,7 +31,12 @@ def _query_digest(request: Message) -> str:
     query.CopyFrom(request)
     for name in ("page_size", "page_token"):
         query.ClearField(name)
-    return hashlib.sha256(query.SerializeToString(deterministic=True)).hexdigest()[:24]
+    # The message type is part of the query: an unfiltered request of one list serialises
+    # like an unfiltered request of another, and a token must not cross lists.
+    h = hashlib.sha256(request.DESCRIPTOR.full_name.encode())
+    h.update(b"\0")
+    h.update(query.SerializeToString(deterministic=True))
+    return h.hexdigest()[:24]
 
 
 def _encode(offset: int, digest: str, after: list[str] | None = None) -> str:
