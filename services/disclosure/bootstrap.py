@@ -151,4 +151,12 @@ def definition() -> ServiceDefinition:
         registry=REGISTRY,
         build=build,
         uow_class=DisclosureUnitOfWork,
+        # Compiled at start (issue #16).
+        policies=frozenset(
+            {
+                "zorgtafel.disclosure",
+                "zorgtafel.disclosure.control",
+                "zorgtafel.subjectdata.export",
+            }
+        ),
     )

@@ -367,6 +367,23 @@ def test_concurrent_appends_share_one_transaction(log):
     assert log.verify().intact
 
 
+def test_two_writers_of_one_log_take_turns_without_a_gap_or_a_fork(log):
+    """Replicas: a writer moves the head on from where its last batch left it only while no
+    other writer has moved it since; otherwise it reads the head again. One numbering, one
+    tree, whoever appends."""
+    other = GroupCommitLog(log.uow_factory, log_id=LOG_ID, signer=log.signer)
+    seqs: list[int] = []
+    try:
+        for i in range(1, 7):
+            seqs += (log.log if i % 3 else other).append([log.record(i)])
+        seqs += log.log.append([log.record(7)])
+    finally:
+        other.close()
+    assert seqs == list(range(1, 8))
+    report = log.verify()
+    assert report.intact and report.records == 7 and report.signed_size == 7, report.problems
+
+
 def test_a_failing_request_in_a_batch_fails_alone(log):
     entered = threading.Event()
     results: dict[str, object] = {}

@@ -39,11 +39,21 @@ def make_engine(settings: Settings) -> Engine:
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
+        # Kept open: one per gRPC worker and one each for the access log's committer, the
+        # outbox relay, the consumer and the health monitor. A smaller pool with overflow
+        # opened and closed a connection (a PostgreSQL backend) whenever more clients called
+        # at once than it kept: a connect in the tail of busy moments.
+        pool_size=pool_size(settings),
+        max_overflow=0,
         connect_args={"connect_timeout": 5, "application_name": f"zorgtafel:{schema}"[:63]},
     )
     return engine.execution_options(schema_translate_map={None: schema})
+
+
+def pool_size(settings: Settings) -> int:
+    """The connections a service keeps (and at most holds) on PostgreSQL: never fewer than
+    the 20 it could hold before."""
+    return max(20, settings.grpc_max_workers + 4)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -103,8 +103,11 @@ class OutboxRelay:
                 sent = self.publish_pending()
                 self._housekeeping()
                 backoff = self._interval
-                if sent:
-                    continue
+                if sent >= self._batch:
+                    continue  # a full batch: more rows may be waiting
+                # Fewer than a batch: nothing was left behind. A commit since the clear above
+                # has set the wake, so the wait below returns at once for it (no empty round
+                # of a transaction and a query after every publish).
             except Exception as exc:  # noqa: BLE001 - the relay must outlive broker outages
                 log.warning("outbox_publish_failed", error=type(exc).__name__)
                 self._reset_producer()

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlalchemy import Boolean, Column, MetaData, String, Table, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.events import InboundEvent
@@ -69,15 +70,18 @@ class Roster:
             ).first()
         return bool(row and row.held)
 
-    def functions(self, party: str, person: str) -> list[str]:
-        """The functions this person holds, sorted: the ``functions`` fact of policy inputs."""
+    def functions(self, party: str, person: str, *, session: Session | None = None) -> list[str]:
+        """The functions this person holds, sorted: the ``functions`` fact of policy inputs.
+        Read in ``session`` (a handler's unit of work) when given: no connection of its own."""
         t = self._table
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(t.c.function).where(
-                    (t.c.party == party) & (t.c.person == person) & t.c.held.is_(True)
-                )
-            ).all()
+        query = select(t.c.function).where(
+            (t.c.party == party) & (t.c.person == person) & t.c.held.is_(True)
+        )
+        if session is not None:
+            rows = session.execute(query).all()
+        else:
+            with self._engine.connect() as conn:
+                rows = conn.execute(query).all()
         return sorted(r.function for r in rows)
 
 
@@ -88,11 +92,13 @@ class NoRoster:
     def holds(self, function: str, party: str, person: str) -> bool:
         return False
 
-    def functions(self, party: str, person: str) -> list[str]:
+    def functions(self, party: str, person: str, *, session: Session | None = None) -> list[str]:
         return []
 
 
 class RosterView(Protocol):
     def holds(self, function: str, party: str, person: str) -> bool: ...
 
-    def functions(self, party: str, person: str) -> list[str]: ...
+    def functions(
+        self, party: str, person: str, *, session: Session | None = None
+    ) -> list[str]: ...

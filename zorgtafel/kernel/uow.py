@@ -11,7 +11,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Self
+from typing import TYPE_CHECKING, Any, Callable, Self
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -74,6 +74,19 @@ class UnitOfWork:
     def _attach(self, session: Session) -> None:
         """Subclasses create their repositories on ``session`` here."""
 
+    def reads_only(self) -> None:
+        """Say that the statements until the next commit or rollback only read, before the
+        first of them. On PostgreSQL at READ COMMITTED (every statement sees its own snapshot,
+        so a transaction around reads holds nothing together) they then run without BEGIN and
+        ROLLBACK: two round trips fewer. SQLite keeps the transaction: there it is one snapshot.
+        The connection goes back to the pool as it came (SQLAlchemy resets the level)."""
+        session = self.session
+        if session.in_transaction():
+            return  # a statement ran already: the transaction stays as it is
+        dialect = session.get_bind().dialect
+        if dialect.name == "postgresql" and _read_committed(dialect):
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     # -- events -------------------------------------------------------------------------
     def emit(self, *events: DomainEvent) -> None:
         for event in events:
@@ -115,6 +128,11 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self._events = []
+
+
+def _read_committed(dialect: Any) -> bool:
+    # Known once the engine has connected (its first connection reads the server's default).
+    return str(getattr(dialect, "default_isolation_level", "") or "").upper() == "READ COMMITTED"
 
 
 UowFactory = Callable[[], UnitOfWork]

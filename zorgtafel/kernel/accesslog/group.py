@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zorgtafel.kernel.accesslog import store
+from zorgtafel.kernel.accesslog import merkle, store
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, Signer
 from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
@@ -65,6 +65,9 @@ class GroupCommitLog:
         self._start_lock = threading.Lock()
         self._closed = False
         self.batches = 0  # committed batches (tests and the bench read it)
+        # The head as the last committed batch left it (the committer thread's alone): the
+        # next batch moves it without reading it first, unless a replica moved it meanwhile.
+        self._head: merkle.CompactRange | None = None
 
     @property
     def tables(self) -> store.LogTables:
@@ -148,8 +151,15 @@ class GroupCommitLog:
                 records.extend(p.records)
             # The head lock is the transaction's first write (SQLite's write lock); the
             # requests' own writes follow in the same transaction.
+            known, self._head = self._head, None  # kept again only once this one commits
             appended = store.append_batch(
-                uow.session, t, records, signer=self.signer, log_id=self.log_id, now=utcnow()
+                uow.session,
+                t,
+                records,
+                signer=self.signer,
+                log_id=self.log_id,
+                now=utcnow(),
+                known=known,
             )
             for p in batch:
                 if p.work is not None:
@@ -157,6 +167,7 @@ class GroupCommitLog:
             if appended.checkpoint is not None and self._on_checkpoint is not None:
                 self._on_checkpoint(uow, appended.checkpoint)
             uow.commit()
+        self._head = appended.head
         self.batches += 1
         i = 0
         for p in batch:

@@ -57,7 +57,11 @@ def _replace(node: Any, path: tuple[str, ...]) -> None:
 
 def pseudonymous(policy: str, input: Any) -> Any:
     """``input`` with the policy's free text, and any overlong string, replaced by digests."""
-    value = json.loads(canonical_json(input))  # a deep copy in JSON's own types
+    return _digested_in(policy, json.loads(canonical_json(input)))  # a copy in JSON's types
+
+
+def _digested_in(policy: str, value: Any) -> Any:
+    """``pseudonymous`` on a value of its own (parsed JSON), changed where it stands."""
     for path in FREE_TEXT.get(policy, ()):
         _replace(value, path)
     return _bounded(value)
@@ -68,7 +72,8 @@ def recorded_input(policy: str, input_json: str) -> str:
     (its canonical JSON): ``{"input": ..., "policy": ...}``; "" when there is nothing to keep."""
     if not policy or not input_json:
         return ""
-    return canonical_json({"policy": policy, "input": pseudonymous(policy, json.loads(input_json))})
+    # Parsed here, so already a copy of its own: digested where it stands.
+    return canonical_json({"policy": policy, "input": _digested_in(policy, json.loads(input_json))})
 
 
 def of_decision(decision: Any) -> str:

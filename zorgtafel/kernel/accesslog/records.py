@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -106,10 +106,17 @@ class AccessRecord:
 
     def row(self, seq: int) -> dict[str, Any]:
         """The stored row: ``reasons`` as canonical JSON text (the leaf covers that text)."""
-        out = {k: clean(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
+        # The fields as they are (``asdict`` would deep-copy each value first, for nothing).
+        out = {
+            k: clean(v) if isinstance(v, str) else v
+            for k, v in ((k, getattr(self, k)) for k in _RECORD_FIELDS)
+        }
         out["seq"] = seq
         out["reasons"] = reasons_text(self.reasons)
         return out
+
+
+_RECORD_FIELDS = tuple(f.name for f in fields(AccessRecord))
 
 
 def reasons_text(reasons: Iterable[str]) -> str:

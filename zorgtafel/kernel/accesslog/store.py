@@ -14,6 +14,7 @@ PostgreSQL's ``_pg_leaf``), and only while its content is gone (``records.is_emp
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.engine import Connection, CursorResult, Engine, Row
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -163,6 +164,8 @@ class LogTables:
 class Appended:
     seqs: list[int]
     checkpoint: Checkpoint | None
+    # The tree after the append (size, compact range): the writer's hint for its next batch.
+    head: merkle.CompactRange | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +207,34 @@ def _lock_head(session: Session, t: LogTables) -> merkle.CompactRange:
     return _frontier(int(row.size), row.frontier)
 
 
+def _extended(
+    acc: merkle.CompactRange, records: Sequence[AccessRecord]
+) -> tuple[list[dict[str, Any]], list[bytes]]:
+    """The records as rows numbered after ``acc``, appended to it; their leaf hashes."""
+    rows, batch = [], []
+    for rec in records:
+        row = rec.row(acc.size + 1)
+        h = merkle.leaf_hash(leaf_of_row(row))
+        acc.append(h)
+        batch.append(h)
+        rows.append(row)
+    return rows, batch
+
+
+def _move_head(
+    session: Session, t: LogTables, acc: merkle.CompactRange, root: bytes, *, was: Any = None
+) -> bool:
+    """Set the head to ``acc`` (its ``root``); with ``was`` (size, root) only when the head is
+    still exactly that: whether it moved."""
+    h = t.head
+    query = update(h).where(h.c.id == HEAD_ID)
+    if was is not None:
+        query = query.where(h.c.size == was[0], h.c.root == was[1])
+    values = {"size": acc.size, "frontier": _frontier_text(acc), "root": root.hex()}
+    result = typing.cast("CursorResult[Any]", session.execute(query.values(**values)))
+    return result.rowcount == 1
+
+
 def append_batch(
     session: Session,
     t: LogTables,
@@ -212,31 +243,36 @@ def append_batch(
     signer: Signer | None,
     log_id: str,
     now: datetime,
+    known: merkle.CompactRange | None = None,
 ) -> Appended:
     """Append ``records`` in the session's transaction and sign the new tree head; the caller
-    commits (or everything rolls back)."""
-    acc = _lock_head(session, t)
-    if not records:
-        return Appended([], None)
-    rows, batch = [], []
-    for rec in records:
-        row = rec.row(acc.size + 1)
-        h = merkle.leaf_hash(leaf_of_row(row))
-        acc.append(h)
-        batch.append(h)
-        rows.append(row)
+    commits (or everything rolls back).
+
+    ``known`` is the head as this writer left it after its last committed batch. The head is
+    then moved by one conditional UPDATE (the row lock, and SQLite's write lock, as its first
+    write), which holds only while the head is still exactly that one (size and root): a
+    statement fewer than locking and reading the head. When another writer (a replica) moved
+    it meanwhile, nothing was written, and the head is locked and read as without a hint."""
+    if known is not None and records:
+        acc = known.copy()
+        was = (acc.size, acc.root().hex())
+        rows, batch = _extended(acc, records)
+        root = acc.root()
+        if not _move_head(session, t, acc, root, was=was):
+            known = None
+    if known is None or not records:
+        acc = _lock_head(session, t)
+        if not records:
+            return Appended([], None, acc)
+        rows, batch = _extended(acc, records)
+        root = acc.root()
+        _move_head(session, t, acc, root)
     session.execute(insert(t.log), rows)
-    root = acc.root()
-    session.execute(
-        update(t.head)
-        .where(t.head.c.id == HEAD_ID)
-        .values(size=acc.size, frontier=_frontier_text(acc), root=root.hex())
-    )
     cp = None
     if signer is not None:
         cp = signer.sign(log_id, acc.size, root, timestamp(now))
         session.execute(insert(t.checkpoints).values(**_checkpoint_row(cp, b"".join(batch))))
-    return Appended([r["seq"] for r in rows], cp)
+    return Appended([r["seq"] for r in rows], cp, acc)
 
 
 def _checkpoint_row(cp: Checkpoint, batch: bytes | None) -> dict[str, Any]:

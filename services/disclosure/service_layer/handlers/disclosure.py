@@ -2,11 +2,12 @@
 decision (same transaction as its events), then release (art. 16.2, 8.4c, 9.2, 12.2f and the
 safety override of Bijlage 3).
 
-Log before release: facts are gathered and decided in a read transaction; then all access-log
-records, their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows, the reviews and the stored
-answer of a request id are written in ONE transaction (the group commit concurrent requests
-share); only after it commits is content decrypted, redacted per the obligations and returned.
-A failed log write answers UNAVAILABLE and releases nothing.
+Log before release: facts are gathered and decided by reads only (``uow.reads_only``: on
+PostgreSQL without a transaction of their own, so a request's one transaction is its log's);
+then all access-log records, their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows, the
+reviews and the stored answer of a request id are written in ONE transaction (the group commit
+concurrent requests share); only after it commits is content decrypted, redacted per the
+obligations and returned. A failed log write answers UNAVAILABLE and releases nothing.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import validate_request_id
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.parties import UNKNOWN as UNKNOWN_PARTY
 from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
@@ -62,7 +64,7 @@ def _decide_all(
     requester: Recipient,
     now: datetime,
 ) -> list[Decided]:
-    """Gather the facts (one read transaction) and ask the policy about every item."""
+    """Gather the facts (reads only) and ask the policy about every item."""
     if cmd.item_ids:
         found = uow.items.get_many(cmd.item_ids)
     else:
@@ -129,7 +131,8 @@ def _decide_all(
                 result,
                 tuple(reasons),
                 key,
-                input_digest(facts),
+                # The engine digested this very input (canonical JSON) already: its digest, bare.
+                _digest_of(decision) or input_digest(facts),
             )
         )
     return decided
@@ -182,6 +185,9 @@ def request_disclosure(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
 ) -> DisclosureOutcome:
     cmd = checked_request(cmd)
+    # Until the log is written everything here reads: the facts, then the group commit's one
+    # transaction writes (``log_decisions``).
+    uow.reads_only()
     if cmd.request_id:
         validate_request_id(cmd.request_id)
         repeat = _stored_answer(uow, cmd, caller)
@@ -189,15 +195,21 @@ def request_disclosure(
             return repeat
     now = utcnow()
     # The requester is the caller as the party projection and the roster know them (ADR 0005);
-    # the recipient is the requester, except for a third-party release (art. 9.2).
-    caller_status = uow.parties.status(caller.party)
+    # the recipient is the requester, except for a third-party release (art. 9.2). The caller's
+    # status is the one the call was authorised with (the kernel's party projection, kept by
+    # governance's events); a caller the projection does not know is looked up in the table.
+    caller_status = (
+        caller.party_status
+        if caller.party_status != UNKNOWN_PARTY
+        else uow.parties.status(caller.party)
+    )
     requester = Recipient(
         party=caller.party,
         is_party=caller_status is not None,
         party_status=caller_status or "unknown",
         role=caller.role,
         person=caller.person,
-        functions=tuple(deps.roster.functions(caller.party, caller.person)),
+        functions=tuple(deps.roster.functions(caller.party, caller.person, session=uow.session)),
         authenticated_by=caller.authenticated_by,
     )
     recipient = requester
@@ -245,6 +257,15 @@ def input_digest(facts: Mapping[str, Any]) -> str:
     """SHA-256 of the policy input: the log says which facts were decided on, not the facts."""
     body = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _digest_of(decision: Any) -> str:
+    """The decision's own ``sha256:<hex>`` of its input as bare hex ("" when it has none): the
+    same canonical JSON as ``input_digest``, so the same value without hashing twice."""
+    digest = getattr(decision, "input_digest", "")
+    if isinstance(digest, str) and digest.startswith("sha256:") and len(digest) == 71:
+        return digest.removeprefix("sha256:")
+    return ""
 
 
 def _answer(decided: list[Decided]) -> dict[str, Any]:
