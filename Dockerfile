@@ -63,6 +63,7 @@ COPY policies/rego /app/policies/rego
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
+    MALLOC_ARENA_MAX=2 \
     ZORGTAFEL_POLICY_DIR=/app/policies/rego \
     ZORGTAFEL_DATA_DIR=/var/lib/zorgtafel \
     ZORGTAFEL_GRPC_HOST=0.0.0.0 \

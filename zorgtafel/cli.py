@@ -216,7 +216,9 @@ def _purge(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
+    """Every command; without ``tools`` not the administrators' and policy owners' tools, whose
+    modules a serving process then never loads (``serve``: ~2.5 MB per process, issue #16)."""
     parser = argparse.ArgumentParser(
         prog="zorgtafel", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -288,7 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
         "outside the database; repeatable",
     )
     p.set_defaults(func=_verify_log)
+    if tools:
+        _register_tools(sub)
+    return parser
 
+
+def _register_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     # `zorgtafel checkpoints export`: governance's stored access-log checkpoints (issue #15).
     from services.governance.entrypoints.admin import register as register_checkpoints
 
@@ -318,11 +325,11 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    args = build_parser(tools=given[:1] != ["serve"]).parse_args(argv)
     return int(args.func(args) or 0)
 
 

@@ -100,4 +100,8 @@ def definition() -> ServiceDefinition:
         registry=REGISTRY,
         build=build,
         uow_class=CaseworkUnitOfWork,
+        # Compiled at start (issue #16).
+        policies=frozenset(
+            {"zorgtafel.casework.act", "zorgtafel.casework.view", "zorgtafel.casework.invite"}
+        ),
     )

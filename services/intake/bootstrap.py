@@ -112,4 +112,8 @@ def definition() -> ServiceDefinition:
         versions_dir=VERSIONS,
         registry=REGISTRY,
         build=build,
+        # Compiled at start (issue #16); the criteria, the access rules and who is invited.
+        policies=frozenset(
+            {"zorgtafel.intake.criteria", "zorgtafel.intake.access", "zorgtafel.casework.invite"}
+        ),
     )

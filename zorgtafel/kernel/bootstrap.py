@@ -51,6 +51,18 @@ from zorgtafel.policy.engine import PolicyEngine
 
 log = get_logger(__name__)
 
+# The policy packages the kernel asks in every service: the authorisation of each call
+# (interceptors), the retention periods (retention), the subject data export and the access
+# log's control (each service serves both). A service adds its own (``policies``).
+KERNEL_POLICIES = frozenset(
+    {
+        "zorgtafel.authz",
+        "zorgtafel.retention",
+        "zorgtafel.subjectdata.export",
+        "zorgtafel.disclosure.control",
+    }
+)
+
 
 def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
     if not settings.tls_cert_file:
@@ -186,9 +198,10 @@ def bootstrap(
             bundle_url=settings.setting("policy_bundle_url"),
             verification_key_file=settings.setting("bundle_verification_key_file"),
             key_id=settings.setting("bundle_signing_key_id"),
+            packages=(KERNEL_POLICIES | definition.policies) if definition.policies else None,
         )
     engine = db.make_engine(settings)
-    instrument_sqlalchemy(engine, tracer)
+    instrument_sqlalchemy(engine, tracer, lambda: tracer_provider.exporting)
     relay = OutboxRelay(
         engine,
         definition.tables["outbox"],

@@ -99,3 +99,8 @@ class ServiceDefinition:
     registry: EventRegistry
     build: Callable[[Platform], ServiceParts]
     uow_class: type[UnitOfWork] = UnitOfWork
+    # The policy packages the service asks (besides the kernel's own, ``KERNEL_POLICIES`` in
+    # kernel/bootstrap.py): the embedded engine compiles these at start, each in its own
+    # interpreter, and any other only on first use (issue #16: 2-8 MB per package). Empty:
+    # every package. tests/unit/test_policy_packages.py finds a package asked but not named.
+    policies: frozenset[str] = frozenset()

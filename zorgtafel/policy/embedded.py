@@ -3,8 +3,8 @@
 One interpreter per policy package (``_Slot``), holding only the modules that package needs (its
 own and those it refers to, e.g. lib/): rego-cpp compiles every module of an interpreter on each
 query build, so small interpreters compile fast and take little memory. Every decision
-entrypoint (one per input schema, see ``entrypoints``) is compiled at start; ``healthy()`` is
-true once that is done and until ``close()``. A package without a schema (a test's policy) gets
+entrypoint (one per input schema, see ``entrypoints``) is compiled at start, or those of the
+``packages`` a service asks only; ``healthy()`` is true once that is done and until ``close()``. A package without a schema (a test's policy) gets
 its interpreter on first use.
 
 Thread safety: a regopy Interpreter holds the input as mutable state, so one interpreter must
@@ -34,7 +34,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import structlog
@@ -155,8 +155,13 @@ class EmbeddedEngine(BaseEngine):
         verification_key_pem: bytes | None = None,
         key_id: str = "",
         poll_interval_s: float = 10.0,
+        packages: Iterable[str] | None = None,
     ):
         self.policy_dir = Path(policy_dir)
+        # The packages whose entrypoints are compiled at start (None: every one). A service
+        # names those it asks (issue #16: each package's interpreter costs 2-8 MB); any other
+        # package gets its interpreter on first use, as a package without a schema does.
+        self._packages = frozenset(packages) if packages is not None else None
         self.timeout_s = timeout_s
         self._data = data
         self._slots_per_package = max(1, slots_per_package)
@@ -195,6 +200,8 @@ class EmbeddedEngine(BaseEngine):
     ) -> _Compiled:
         document = sources.merge(data, self._data)  # runtime data beside the policy's own
         packages = {m.package for m in modules}
+        if self._packages is not None:
+            packages &= self._packages
         wanted = [e for e in self.entrypoints if e.package in packages]
         return _Compiled(
             revision,

@@ -7,6 +7,7 @@ embedded engine in production, enforcing adopted revisions only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from zorgtafel.policy.engine import PolicyEngine
@@ -22,12 +23,14 @@ def engine_from_settings(
     bundle_url: str = "",
     verification_key_file: str = "",
     key_id: str = "",
+    packages: Iterable[str] | None = None,
 ) -> PolicyEngine:
+    """``packages``: the policy packages compiled at start by the embedded engine (None: all)."""
     if kind == "embedded":
         from zorgtafel.policy.embedded import EmbeddedEngine
 
         if not bundle_url:
-            return EmbeddedEngine(Path(policy_dir), timeout_s=timeout_s)
+            return EmbeddedEngine(Path(policy_dir), timeout_s=timeout_s, packages=packages)
         if not verification_key_file:
             raise PolicyError(
                 "ZORGTAFEL_POLICY_BUNDLE_URL needs ZORGTAFEL_BUNDLE_VERIFICATION_KEY_FILE: "
@@ -39,6 +42,7 @@ def engine_from_settings(
             bundle_url=bundle_url,
             verification_key_pem=Path(verification_key_file).read_bytes(),
             key_id=key_id,
+            packages=packages,
         )
     if kind == "opa":
         from zorgtafel.policy.opa import OpaEngine
