@@ -15,13 +15,22 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.identity import person_of
 from services.console.adapters.services import Services
-from services.console.adapters.sessions import MemoryStore, ServerSessionInterface
+from services.console.adapters.sessions import (
+    ServerSessionInterface,
+    SqlStore,
+    make_engine,
+    session_keys,
+)
 from services.console.entrypoints import (
+    actions,
     auth,
     bodies,
+    breaches,
     cases,
+    corrections,
     filters,
     intake,
+    live,
     meeting,
     ops,
     pages,
@@ -56,7 +65,11 @@ SECURITY_HEADERS = {
 log = logging.getLogger("zorgtafel.console")
 
 
-def create_app(settings: ConsoleSettings, services: Services | None = None) -> Flask:
+def create_app(
+    settings: ConsoleSettings, services: Services | None = None, *, migrate: bool = True
+) -> Flask:
+    """``migrate=False`` when the sessions' database was migrated already (``serve`` does it in
+    a child process, keeping Alembic out of the serving process)."""
     app = Flask(
         "services.console",
         template_folder=str(HERE / "templates"),
@@ -77,7 +90,7 @@ def create_app(settings: ConsoleSettings, services: Services | None = None) -> F
     app.extensions["console.settings"] = settings
     app.extensions["console.services"] = services or Services.connect(settings)
     app.session_interface = ServerSessionInterface(
-        MemoryStore(settings.session_idle_s, settings.session_max_s), secure=not settings.dev
+        _session_store(settings, migrate=migrate), secure=not settings.dev
     )
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)
@@ -90,9 +103,13 @@ def create_app(settings: ConsoleSettings, services: Services | None = None) -> F
         pages.bp,
         intake.bp,
         cases.bp,
+        actions.bp,
+        live.bp,
         meeting.bp,
         privacy.bp,
         rights.bp,
+        breaches.bp,
+        corrections.bp,
         safety.bp,
         policy.bp,
         bodies.bp,
@@ -148,6 +165,19 @@ def create_app(settings: ConsoleSettings, services: Services | None = None) -> F
         return render_template("error.html", error=None, missing=True, back_to="/"), 404
 
     return app
+
+
+def _session_store(settings: ConsoleSettings, *, migrate: bool) -> SqlStore:
+    url = settings.effective_database_url
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url, settings.effective_schema)
+    if migrate:
+        from services.console import migrations
+
+        migrations.upgrade(engine, settings.effective_schema)
+    keys = session_keys(settings.secret_key, *settings.previous_secret_keys)
+    return SqlStore(engine, keys, settings.session_idle_s, settings.session_max_s)
 
 
 def _locale() -> str:

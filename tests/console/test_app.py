@@ -75,12 +75,28 @@ def signed_in(app, person: str = "lh-bram"):
     return client
 
 
+def one_partys_console(tmp_path) -> dict[str, str]:
+    """The party a production console serves and its client certificate (ADR 0009; the files
+    are read when connecting to the services, which these tests replace by fakes)."""
+    return {
+        "ZORGTAFEL_CONSOLE_PARTY": "00000099000000000051",
+        **{
+            f"ZORGTAFEL_CONSOLE_TLS_{n}_FILE": str(tmp_path / n.lower())
+            for n in ("CA", "CERT", "KEY")
+        },
+    }
+
+
 def test_production_needs_a_secret_and_has_no_development_login(tmp_path):
     with pytest.raises(ConfigError):
         ConsoleSettings.from_env({"ZORGTAFEL_DATA_DIR": str(tmp_path)})
     secret = tmp_path / "secret"
     secret.write_text("s" * 40)
-    env = {"ZORGTAFEL_DATA_DIR": str(tmp_path), "ZORGTAFEL_CONSOLE_SECRET_KEY_FILE": str(secret)}
+    env = {
+        "ZORGTAFEL_DATA_DIR": str(tmp_path),
+        "ZORGTAFEL_CONSOLE_SECRET_KEY_FILE": str(secret),
+        **one_partys_console(tmp_path),
+    }
     for extra in ({}, {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_PRODUCTION": "true"}):
         settings = ConsoleSettings.from_env({**env, **extra})
         assert not settings.dev
@@ -241,6 +257,7 @@ def test_openid_connect_sign_in_starts_at_the_partys_identity_provider(tmp_path)
             "ZORGTAFEL_CONSOLE_OIDC_METADATA_URL": "https://idp.example/.well-known/openid-configuration",
             "ZORGTAFEL_CONSOLE_OIDC_CLIENT_ID": "zorgtafel-console",
             "ZORGTAFEL_CONSOLE_OIDC_CLIENT_SECRET_FILE": str(client_secret),
+            **one_partys_console(tmp_path),
         }
     )
     app = create_app(settings, fake_services())

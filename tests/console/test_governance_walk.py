@@ -90,6 +90,9 @@ def test_policy_owner_reads_the_rules_explains_a_decision_and_sees_the_revision(
     page.goto(f"{console_url}/policy/revision")
     expect(page, "h1:has-text('Het beleid dat geldt')")
     assert re.search(r"sha256:[0-9a-f]{64}", page.inner_text("main"))
+    # The history (issue #19): the entry in force first, with its bundle's digest.
+    first = page.inner_text("#revision-history tbody tr:first-child")
+    assert "Geldt nu" in first and len(re.findall(r"sha256:[0-9a-f]{64}", first)) == 2
     pages.check(page, "policy in force")
     ctx.close()
 

@@ -3,8 +3,12 @@ municipality's delegate uses the safety override (break-glass) on the shelter's 
 and later records that the client was informed; the shelter learns of the override and passes
 on two of the client's requests; the shelter's privacy officer decides them (one granted, one
 refused on a covenant ground), reviews the override, reads the registers and assembles the
-subject data report. Another party's privacy officer gets no trace of the subject or the case
-on any of these pages. axe-core checks every page, every form carries its CSRF token.
+subject data report; she records a data breach and adds an activity to the register (each
+form first refused with the register's field error next to the field). The shelter provides
+the corrected version of the item whose correction was granted. Another party's privacy
+officer gets no trace of the subject, the case, the breach or the notice on any of these
+pages, and no form to change the shelter's activity. axe-core checks every page, every form
+carries its CSRF token.
 
 The case itself (nomination to case meeting, the parties' items) is played over gRPC by the
 demo's partner systems: the console's walk of that part is test_walk.py."""
@@ -18,7 +22,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from tests.console.test_walk import TIMEOUT_MS, expect, sign_in
 from zorgtafel.demo import Story
@@ -30,6 +33,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 FACTS: dict[str, Any] = {}
 JUSTIFICATION = f"acute threat reported tonight {uuid.uuid4().hex[:6]}"
+BREACH_TEXT = f"a letter to the wrong address {uuid.uuid4().hex[:6]}"
 
 
 def csrf_on_every_form(page) -> None:  # noqa: ANN001 - a Playwright page
@@ -64,22 +68,6 @@ def case(suite, endpoints) -> dict[str, Any]:
     except StoryFailed:
         pass
     assert not story.failures, "\n".join(lines)
-    # A breach in the register, so its page has a row to show.
-    story.disclosure.RecordBreach(
-        ds.RecordBreachRequest(
-            request_id=str(uuid.uuid4()),
-            breach=ds.Breach(
-                detected_at=Timestamp(seconds=int(time.time()) - 3600),
-                nature="misdirected_email",
-                data_categories=["care_history"],
-                subjects_affected=1,
-                consequences="an e-mail to the wrong colleague",
-                measures="deleted; the recipient confirmed",
-            ),
-        ),
-        metadata=story.md(PRIVACY_OFFICER),
-        timeout=20,
-    )
     # An activity of the register that the shelter maintains, for its privacy officer to change.
     activity = f"LH-VA-{uuid.uuid4().hex[:6].upper()}"
     story.disclosure.AddProcessingActivity(
@@ -104,6 +92,7 @@ def case(suite, endpoints) -> dict[str, Any]:
         timeout=20,
     )
     facts["activity"] = activity
+    facts["new_activity"] = f"LH-VA-{uuid.uuid4().hex[:6].upper()}"  # added in the console
     FACTS.update(facts)
     return facts
 
@@ -227,25 +216,68 @@ def test_the_privacy_officer_decides_reviews_and_reports(browser, pages, console
     page.goto(f"{console_url}/privacy/processing-activities")
     assert page.locator("main section").count() >= 1
     check(pages, page, "processing activities")
-    page.locator(f"a[href='/privacy/processing-activities/{case['activity']}']").click()
-    expect(page, "#retention")
-    page.fill("#retention", "until the case is closed, at most two years")
+    # Adding an activity: the register names the field it misses, next to that field.
+    page.locator("a[href='/privacy/processing-activities/new']").click()
+    expect(page, "#activity_id")
+    new = case["new_activity"]
+    page.fill("#activity_id", new)
+    for field, value in (
+        ("#controller", "Leger des Heils"),
+        ("#purpose", "Aftercare of the client once the case is closed (art. 15.1)"),
+        ("#subject_categories", "clients of the shelter"),
+        ("#data_categories", "care history\ncontact details"),
+        ("#recipients", "the shelter's aftercare team"),
+        ("#legal_basis", "GDPR art. 6(1)(e)"),
+        ("#transfers_outside_eea", "none"),
+        ("#retention", "a year after the case is closed"),
+        ("#reason", "the shelter's aftercare"),
+    ):
+        page.fill(field, value)
+    add = page.locator("form[action='/privacy/processing-activities/new'] button")
+    add.click()
+    expect(page, "#name-error")
+    assert page.get_attribute("#name", "aria-describedby") == "name-error"
+    assert page.input_value("#purpose").startswith("Aftercare")  # what was typed stays
+    check(pages, page, "processing activity add refused")
+    page.fill("#name", "Shelter aftercare notes")
+    add.click()
+    expect(page, "#added")
+    check(pages, page, "processing activity added")
+    page.fill("#retention", "a year after the case is closed, at most two")
     page.fill("#reason", "aligned with the covenant's retention")
-    page.locator("form[action$='/processing-activities/" + case["activity"] + "'] button").click()
+    page.locator(f"form[action$='/processing-activities/{new}'] button").click()
     expect(page, "#changed")
     assert "retention" in page.inner_text("#history")
     check(pages, page, "processing activity changed")
+    page.goto(f"{console_url}/privacy/processing-activities/{case['activity']}")
     page.fill("#retire_reason", "the shelter no longer keeps these notes")
     page.locator("form[action$='/retire'] button").click()
     expect(page, "#retired")
     assert page.locator(f"a[href='/privacy/processing-activities/{case['activity']}']").count() == 0
+    assert page.locator(f"a[href='/privacy/processing-activities/{new}']").count() == 1
     check(pages, page, "processing activity retired")
+    # Recording a breach: refused without the measures (named next to the field), then kept.
     page.goto(f"{console_url}/privacy/breaches")
-    assert (
-        "misdirected" in page.inner_text("#breaches").lower()
-        or page.locator("#breaches tbody tr").count() >= 1
-    )
+    page.locator("a[href='/privacy/breaches/new']").click()
+    expect(page, "#measures")
+    check(pages, page, "breach form")
+    page.select_option("#nature", "misdirected_post")
+    page.check("input[name=data_categories][value=care_history]")
+    page.fill("#subjects_affected", "1")
+    page.fill("#case_ids", case_id)
+    page.fill("#consequences", BREACH_TEXT)
+    record = page.locator("form[action='/privacy/breaches/new'] button")
+    record.click()
+    expect(page, "#measures-error")
+    assert page.input_value("#consequences") == BREACH_TEXT
+    check(pages, page, "breach refused")
+    page.fill("#measures", "the letter was collected unopened")
+    record.click()
+    expect(page, "#breach-number")
+    breach = page.inner_text("#breach-number").strip()
+    assert BREACH_TEXT in page.inner_text(f"[id='{breach}']")  # as the register returns it
     check(pages, page, "breaches")
+    FACTS["breach"] = breach
     page.goto(f"{console_url}/privacy/subject-data-report")
     page.fill("#case_id", case_id)
     page.locator("main form button[type=submit]").click()
@@ -253,6 +285,35 @@ def test_the_privacy_officer_decides_reviews_and_reports(browser, pages, console
     assert page.locator("dl.record").count() >= 1, page.inner_text("main")
     assert case_id not in page.url
     check(pages, page, "subject data report")
+    ctx.close()
+
+
+def test_the_provider_gives_the_corrected_version(browser, pages, console_url, case):
+    """The shelter is told of the granted correction of its item and provides the corrected
+    version; the municipality's worker, whose party provided nothing here, sees no notice."""
+    if "requests" not in FACTS:
+        pytest.skip("no correction was granted")
+    correction, item = FACTS["requests"][1], case["care_item"]
+    ctx, page = sign_in(browser, console_url, "lh-bram")
+    page.goto(f"{console_url}/corrections")
+    assert item in page.inner_text("#corrections"), page.inner_text("main")
+    check(pages, page, "correction notices")
+    page.locator(f"a[href='/corrections/{correction}']").click()
+    expect(page, "#content")
+    check(pages, page, "correction form")
+    page.select_option("#category", "care_history")
+    page.fill("#content", "stay at the shelter since April")
+    page.check("input[name=purposes][value=care_coordination]")
+    page.locator(f"form[action='/corrections/{correction}'] button").click()
+    expect(page, "#corrected")
+    corrected = page.inner_text("#item-number").strip()
+    assert corrected in page.inner_text("#corrections")  # the notice names its new version
+    assert page.locator(f"a[href='/corrections/{correction}']").count() == 0
+    check(pages, page, "correction provided")
+    ctx.close()
+    ctx, page = sign_in(browser, console_url, "ehv-dirk")
+    page.goto(f"{console_url}/corrections")
+    assert item not in page.content() and correction not in page.content()
     ctx.close()
 
 
@@ -266,6 +327,8 @@ def test_another_privacy_officer_gets_no_trace(browser, pages, console_url, case
         "pseudonym": case["pseudonym"],
         "justification": JUSTIFICATION,
         **{f"request {i}": r for i, r in enumerate(FACTS["requests"])},
+        "breach text": BREACH_TEXT,
+        **({"breach": FACTS["breach"]} if "breach" in FACTS else {}),
     }
     ctx, page = sign_in(browser, console_url, "fg-gijs")
     for path in (
@@ -276,12 +339,19 @@ def test_another_privacy_officer_gets_no_trace(browser, pages, console_url, case
         "/privacy/processing-activities",
         "/privacy/breaches",
         "/privacy/access-log",
+        "/corrections",  # not the officer's list at all: as a page that shows nothing
     ):
         page.goto(f"{console_url}{path}")
         text = page.content()
         for what, needle in needles.items():
             assert needle not in text, f"{path} shows the {what} to another party's officer"
         check(pages, page, f"other officer {path.split('/')[-1] or 'start'}")
+    # The register is shared (GDPR art. 30(4)), its maintenance is not: no form to change
+    # or retire the shelter's activity.
+    page.goto(f"{console_url}/privacy/processing-activities/{case['new_activity']}")
+    expect(page, "#history")
+    assert page.locator("main form[method=post]").count() == 0
+    check(pages, page, "other officer shelter activity")
     # A request of another controller answers as one never made.
     page.goto(f"{console_url}/privacy/subject-requests/{never}")
     unknown = page.inner_text("main")

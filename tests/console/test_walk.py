@@ -407,6 +407,7 @@ def test_a_party_not_involved_gets_no_trace_of_the_case(browser, pages, console_
         "/cases/{}/request",
         "/cases/{}/meeting",
         "/cases/{}/provide",
+        "/cases/{}/events",  # the live updates: 404 before any stream, as for no case
         "/nominations/{}",
         "/triage/{}",
         "/privacy/access-log",
@@ -494,9 +495,61 @@ def test_the_console_shows_nothing_the_token_could_not_read(
         assert not shown, shown
 
 
+def test_a_change_appears_live_and_only_the_process_director_escalates(browser, pages, console_url):
+    """The process director has the case open; the police delegate records progress on the
+    police's action (art. 8.5, 13.2) and the change arrives on the director's page through the
+    live updates (WatchCase), without a reload. The delegate may not escalate the case (its
+    refusal shows the policy's reasons and articles); the process director escalates it to a
+    Zorg- en Veiligheidshuis with a reason (Bijlage 2) and has the overdue list."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    case_id = WALK["case_id"]
+    ctx_pd, pd = sign_in(browser, console_url, "pd-anna")
+    pd.goto(f"{console_url}/cases/{case_id}")
+    assert "Bezig" not in pd.inner_text("#plan")
+    pd.evaluate("() => { document.body.dataset.loaded = 'once'; }")  # gone on a reload
+    ctx, page = sign_in(browser, console_url, "pol-carla")
+    page.goto(f"{console_url}/cases/{case_id}")
+    page.locator("#plan tbody tr", has_text="safety assessment").get_by_role("link").click()
+    expect(page, "#progress_note")
+    pages.check(page, "action progress")
+    page.check("input[name=status][value=in_progress]")
+    page.fill("#progress_note", "first talk held")
+    page.get_by_role("button", name="Voortgang vastleggen").click()
+    page.wait_for_url(re.compile(rf".*/cases/{case_id}(#.*)?$"))
+    assert "Bezig" in page.locator("#plan tbody tr", has_text="safety assessment").inner_text()
+    # The director's open page shows it without a reload.
+    pd.locator("#plan tbody tr", has_text="safety assessment").filter(has_text="Bezig").wait_for()
+    assert pd.evaluate("() => document.body.dataset.loaded") == "once"
+    assert "gewijzigd" in pd.inner_text("#live-status")
+    pages.check(pd, "case live update")
+
+    page.goto(f"{console_url}/cases/{case_id}/escalate")
+    page.check("input[name=zvh][value=brabant_zuidoost]")
+    page.check("input[name=reason][value=breakthrough_needed]")
+    page.get_by_role("button", name="Opschalen").click()
+    expect(page, ".refused")
+    refused = page.inner_text(".refused")
+    assert "Niet toegestaan" in refused and re.search(r"art\. \d+|Bijlage \d", refused), refused
+    pages.check(page, "escalation refused")
+    ctx.close()
+
+    pd.get_by_role("link", name="Opschalen naar een Zorg- en Veiligheidshuis").click()
+    pd.check("input[name=zvh][value=brabant_zuidoost]")
+    pd.check("input[name=reason][value=care_and_safety_edge]")
+    pd.get_by_role("button", name="Opschalen").click()
+    expect(pd, "#escalated-heading")
+    pages.check(pd, "escalated")
+    pd.goto(f"{console_url}/worklist/overdue")
+    expect(pd, "#no-overdue")  # nothing is due yet in the walk's plan
+    pages.check(pd, "overdue actions")
+    ctx_pd.close()
+
+
 def test_the_meeting_scales_down_and_the_director_closes_the_case(browser, pages, console_url):
-    """Last: the meeting de-escalates against its criteria (art. 8.4d, 1.2) and the process
-    director closes the case, which cleanses the dossier."""
+    """Last: the meeting de-escalates against its criteria (art. 8.4d, 1.2), the process
+    director closes the case, which cleanses the dossier, and then purges it (its retention
+    period is none in the development suite): nothing of the case is shown any more."""
     if not WALK:
         pytest.skip("the walk did not get far enough")
     case_id = WALK["case_id"]
@@ -512,4 +565,14 @@ def test_the_meeting_scales_down_and_the_director_closes_the_case(browser, pages
     page.wait_for_url(f"{console_url}/cases/{case_id}")
     assert "Afgesloten" in page.inner_text("main")
     pages.check(page, "case closed")
+    page.get_by_role("link", name="De casus verwijderen na de bewaartermijn").click()
+    page.check("input[name=confirm]")
+    pages.check(page, "purge")
+    page.get_by_role("button", name="Verwijderen", exact=True).click()
+    expect(page, "#purged-heading")
+    pages.check(page, "purged")
+    page.goto(f"{console_url}/cases/{case_id}")
+    shown = page.inner_text("main")
+    for what, needle in sensitive().items():
+        assert needle not in shown, f"the purged case still shows its {what}"
     ctx.close()

@@ -429,7 +429,7 @@ OPERATOR_SECRETS = (
     | {"zorgtafel-jwt", "zorgtafel-grpc-tls", "zorgtafel-db-ca", "zorgtafel-db-backup-s3"}
     | {"zorgtafel-casework-relay", "zorgtafel-disclosure-relay"}
     | {"zorgtafel-bundle-signing"}
-    | {"console-secret-key", "console-oidc"}
+    | {"console-secret-key", "console-oidc", "console-client-tls", "console-db"}
 )
 GENERATED_SECRETS = {f"zorgtafel-{s}" for s in SERVICES} | {"zorgtafel-cluster-ca-cert"}
 OPERATOR_CONFIGMAPS = {"zorgtafel-partner-ca", "zorgtafel-bundle-verification"}

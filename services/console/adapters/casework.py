@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from services.console.adapters.calls import Caller
+from services.console.adapters.calls import Caller, ServiceError, _error
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
 
@@ -40,6 +46,16 @@ class ActionView:
     due_date: str
     status: str
     overdue: bool
+    action_id: str = ""
+    progress_note: str = ""
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    zvh: str
+    reason: str
+    escalated_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -69,6 +85,10 @@ class CaseView:
     criteria: tuple[tuple[str, bool], ...]
     delegates: tuple[tuple[str, str], ...]
     withheld_sections: tuple[str, ...]
+    escalation: EscalationView | None = None
+
+    def action(self, action_id: str) -> ActionView | None:
+        return next((a for a in self.actions if a.action_id == action_id), None)
 
 
 class Casework:
@@ -109,13 +129,201 @@ class Casework:
                     a.due_date,
                     _name(cw.ActionStatus, "ACTION_STATUS_", a.status),
                     a.overdue,
+                    a.action_id,
+                    a.progress_note,
+                    _dt(a.updated_at),
                 )
                 for a in c.actions
             ),
             criteria=tuple((k.code, k.met) for k in c.criteria),
             delegates=tuple((d.party, d.person) for d in c.delegates),
             withheld_sections=tuple(c.withheld_sections),
+            escalation=EscalationView(
+                _name(cw.Zvh, "ZVH_", c.escalation.zvh),
+                _name(cw.EscalationReason, "ESCALATION_REASON_", c.escalation.reason),
+                _dt(c.escalation.escalated_at),
+            )
+            if c.HasField("escalation") and c.escalation.zvh
+            else None,
         )
+
+    # -- monitoring (13.2-13.3, 12.2g-h) -------------------------------------------------------
+    def update_action(
+        self, call: Caller, case_id: str, action_id: str, status: str, note: str
+    ) -> ActionView:
+        """The action's holder (a delegate of its party) or a director records progress; the
+        policy decides who may (casework.act ``update_action``)."""
+        reply = call(
+            self._stub.UpdateAction,
+            cw.UpdateActionRequest(
+                request_id=str(uuid.uuid4()),
+                case_id=case_id,
+                action_id=action_id,
+                status=ACTION_STATUSES.get(status, cw.ACTION_STATUS_UNSPECIFIED),
+                progress_note=note,
+            ),
+        )
+        a = reply.action
+        return ActionView(
+            a.party,
+            a.what,
+            a.due_date,
+            _name(cw.ActionStatus, "ACTION_STATUS_", a.status),
+            a.overdue,
+            a.action_id,
+            a.progress_note,
+            _dt(a.updated_at),
+        )
+
+    def overdue(
+        self,
+        call: Caller,
+        page_token: str = "",  # nosec B107 - a list position, not a secret
+        page_size: int = 50,
+    ) -> OverduePage:
+        """One page of the overdue actions of every case the caller directs in person."""
+        reply = call(
+            self._stub.ListOverdueActions,
+            cw.ListOverdueActionsRequest(page_size=page_size, page_token=page_token),
+        )
+        return OverduePage(
+            tuple(
+                OverdueView(
+                    o.case_id,
+                    o.action_id,
+                    o.party,
+                    o.due_date,
+                    _name(cw.ActionStatus, "ACTION_STATUS_", o.status),
+                    o.days_overdue,
+                    tuple(o.flagged_to),
+                )
+                for o in reply.actions
+            ),
+            reply.next_page_token,
+        )
+
+    # -- escalation and purge (Bijlage 2, 1.2) ------------------------------------------------
+    def escalate(self, call: Caller, case_id: str, zvh: str, reason: str) -> EscalationView:
+        reply = call(
+            self._stub.Escalate,
+            cw.EscalateRequest(
+                request_id=str(uuid.uuid4()),
+                case_id=case_id,
+                zvh=ZVHS.get(zvh, cw.ZVH_UNSPECIFIED),
+                reason=ESCALATION_REASONS.get(reason, cw.ESCALATION_REASON_UNSPECIFIED),
+            ),
+        )
+        e = reply.escalation
+        return EscalationView(
+            _name(cw.Zvh, "ZVH_", e.zvh),
+            _name(cw.EscalationReason, "ESCALATION_REASON_", e.reason),
+            _dt(e.escalated_at),
+        )
+
+    def purge(self, call: Caller, case_id: str) -> str:
+        reply = call(
+            self._stub.Purge, cw.PurgeRequest(request_id=str(uuid.uuid4()), case_id=case_id)
+        )
+        return _name(cw.CaseState, "CASE_STATE_", reply.state)
+
+    # -- following the case (WatchCase) --------------------------------------------------------
+    def watch(self, call: Caller, case_id: str, after: int, lifetime_s: float) -> Watch:
+        """Follows the case's events that the caller's part covers (the service filters and
+        logs every message) for ``lifetime_s`` at most; ``Watch.close`` ends the gRPC stream."""
+
+        def open_stream(request: Any, metadata: Any, timeout: float) -> Any:
+            # The stream's own deadline (the call's bound): never longer than its lifetime.
+            return self._stub.WatchCase(request, metadata=metadata, timeout=lifetime_s + 5)
+
+        stream = call(
+            open_stream, cw.WatchCaseRequest(case_id=case_id, after_sequence=after, follow=True)
+        )
+        return Watch(stream)
+
+
+# What the forms may send, as the service's enums.
+ACTION_STATUSES = {"in_progress": cw.ACTION_STATUS_IN_PROGRESS, "done": cw.ACTION_STATUS_DONE}
+ZVHS = {"brabant_zuidoost": cw.ZVH_BRABANT_ZUIDOOST, "brabant_noordoost": cw.ZVH_BRABANT_NOORDOOST}
+ESCALATION_REASONS = {
+    "breakthrough_needed": cw.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+    "care_and_safety_edge": cw.ESCALATION_REASON_CARE_AND_SAFETY_EDGE,
+}
+
+
+@dataclass(frozen=True)
+class OverdueView:
+    case_id: str
+    action_id: str
+    party: str
+    due_date: str
+    status: str
+    days_overdue: int
+    flagged_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    rows: tuple[OverdueView, ...]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One event of the case as the service delivered it: its sequence, kind (a code) and
+    time; the details are not passed on."""
+
+    sequence: int
+    kind: str
+    occurred_at: datetime | None
+
+
+class Watch:
+    """A WatchCase stream read by a thread of its own, so the reader can wait with a timeout
+    (and send keep-alives) instead of blocking on the stream. ``next`` returns an event,
+    ``None`` when nothing came within ``timeout``; it raises ``StopIteration`` at the end and
+    ``ServiceError`` when the service stopped the stream (e.g. the party was excluded)."""
+
+    _END = object()
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._queue: queue.Queue[Any] = queue.Queue()  # bounded by the stream's lifetime
+        self._thread = threading.Thread(target=self._read, name="console-watch", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            for msg in self._stream:
+                self._queue.put(CaseEvent(int(msg.sequence), str(msg.kind), _dt(msg.occurred_at)))
+        except grpc.RpcError as err:
+            self._queue.put(_error(err))
+        finally:
+            self._queue.put(self._END)
+
+    def next(self, timeout: float) -> CaseEvent | None:
+        try:
+            item = self._queue.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+        if item is self._END:
+            self._queue.put(self._END)  # stays at the end
+            raise StopIteration
+        if isinstance(item, ServiceError):
+            raise item
+        return item  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Cancels the gRPC stream (the service's handler stops at once)."""
+        self._stream.cancel()
+
+    def events(self, until: float, heartbeat_s: float) -> Iterator[CaseEvent | None]:
+        """Events until the monotonic time ``until``; ``None`` after ``heartbeat_s`` without
+        one (the caller sends a keep-alive, which tells it when the browser went away)."""
+        while (left := until - time.monotonic()) > 0:
+            try:
+                yield self.next(min(heartbeat_s, left))
+            except StopIteration:
+                return
 
 
 def _ts(when: datetime) -> Timestamp:

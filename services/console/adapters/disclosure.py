@@ -128,8 +128,10 @@ class Disclosure:
         text: str,
         purposes: list[str],
         pre_read_allowed: bool,
+        supersedes: str = "",
     ) -> str:
-        """The provider's item with its usage terms (art. 16.2): plain text from a form."""
+        """The provider's item with its usage terms (art. 16.2): plain text from a form; with
+        ``supersedes``, the corrected version of its own item (Bijlage 3, GDPR art. 16)."""
         reply = call(
             self._stub.Provide,
             ds.ProvideRequest(
@@ -141,6 +143,7 @@ class Disclosure:
                 content_type="text/plain",
                 content=text.encode("utf-8"),
                 terms=common.UsageTerms(purposes=purposes, pre_read_allowed=pre_read_allowed),
+                supersedes=supersedes,
             ),
         )
         return str(reply.item_id)

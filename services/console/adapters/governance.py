@@ -131,6 +131,35 @@ class RevisionView:
     baseline: bool
 
 
+@dataclass(frozen=True)
+class HistoryEntryView:
+    """One entry of the policy revision history (issue #19)."""
+
+    revision: RevisionView
+    bundle_digest: str
+    adopted_by_party: str
+    in_force: bool
+    # (service, instance) of the instances whose last report names this revision.
+    enforced: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    entries: tuple[HistoryEntryView, ...]
+    next_page_token: str
+
+
+def _revision(r: gv.PolicyRevision) -> RevisionView:
+    return RevisionView(
+        r.revision,
+        r.work_process_version,
+        r.proposal_id,
+        r.decision_id,
+        _dt(r.adopted_at),
+        r.baseline,
+    )
+
+
 def _meeting(m: gv.Meeting) -> MeetingView:
     return MeetingView(
         m.meeting_id, _name(gv.Body, "BODY_", m.body), _dt(m.scheduled_for), tuple(m.present)
@@ -277,11 +306,25 @@ class Bodies:
 
     def adopted_revision(self, call: Caller) -> RevisionView:
         r = call(self._stub.GetAdoptedPolicyRevision, gv.GetAdoptedPolicyRevisionRequest()).revision
-        return RevisionView(
-            r.revision,
-            r.work_process_version,
-            r.proposal_id,
-            r.decision_id,
-            _dt(r.adopted_at),
-            r.baseline,
+        return _revision(r)
+
+    def revision_history(self, call: Caller, page: str, size: int = 20) -> HistoryPage:
+        """One page of the policy revisions in force over time, newest first (``page``: the
+        previous page's token, "" for the first)."""
+        reply = call(
+            self._stub.ListPolicyRevisions,
+            gv.ListPolicyRevisionsRequest(page_size=size, page_token=page),
+        )
+        return HistoryPage(
+            tuple(
+                HistoryEntryView(
+                    _revision(e.revision),
+                    e.revision.bundle_digest,
+                    e.revision.adopted_by_party,
+                    e.in_force,
+                    tuple((x.service, x.instance) for x in e.enforced),
+                )
+                for e in reply.revisions
+            ),
+            reply.next_page_token,
         )

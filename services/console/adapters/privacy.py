@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.console.adapters.calls import Caller, Refusal, refusals
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
@@ -182,6 +184,22 @@ def _activity(a: Any) -> Activity:
     )
 
 
+def _activity_in(activity: Activity) -> Any:  # the generated ProcessingActivity
+    return ds.ProcessingActivity(
+        id=activity.activity_id,
+        name=activity.name,
+        controller=activity.controller,
+        purpose=activity.purpose,
+        subject_categories=list(activity.subject_categories),
+        data_categories=list(activity.data_categories),
+        recipients=list(activity.recipients),
+        legal_basis=activity.legal_basis,
+        transfers_outside_eea=activity.transfers_outside_eea,
+        retention=activity.retention,
+        maintainers=list(activity.maintainers),
+    )
+
+
 @dataclass(frozen=True)
 class ActivityChange:
     activity_id: str
@@ -209,6 +227,35 @@ class Breach:
     reported_to_authority: bool
     reported_at: datetime | None
     subjects_informed: bool
+
+
+@dataclass(frozen=True)
+class NewBreach:
+    """A breach as the privacy officer records it (Bijlage 3 data-breach procedure); the
+    register validates every field and seals the free texts."""
+
+    detected_at: datetime | None
+    nature: str
+    data_categories: tuple[str, ...]
+    subjects_affected: int
+    case_ids: tuple[str, ...]
+    consequences: str
+    measures: str
+    reported_to_authority: bool
+    reported_at: datetime | None
+    subjects_informed: bool
+
+
+@dataclass(frozen=True)
+class CorrectionNotice:
+    """A granted correction of the provider's item (art. 16.2, Bijlage 3): ids and times."""
+
+    subject_request_id: str
+    item_id: str
+    case_id: str
+    provider: str
+    decided_at: datetime | None
+    superseded_by: str
 
 
 @dataclass(frozen=True)
@@ -309,6 +356,15 @@ def _obligation_reason(detail: str) -> str:
     except ValueError:
         return detail
     return str(parsed.get("reason", "")) if isinstance(parsed, dict) else ""
+
+
+def _timestamp(value: datetime | None) -> Timestamp | None:
+    """A UTC datetime (naive means UTC) as a protobuf Timestamp; None stays unset."""
+    if value is None:
+        return None
+    ts = Timestamp()
+    ts.FromDatetime(value if value.tzinfo is None else value.astimezone(timezone.utc))
+    return ts
 
 
 def _rid() -> str:
@@ -491,6 +547,16 @@ class PrivacyOffice:
     def activity(self, call: Caller, activity_id: str) -> Activity | None:
         return next((a for a in self.activities(call) if a.activity_id == activity_id), None)
 
+    def add_activity(self, call: Caller, activity: Activity, *, reason: str) -> Activity:
+        """A new entry; the register wants the caller's party among its maintainers."""
+        reply = call(
+            self._stub.AddProcessingActivity,
+            ds.AddProcessingActivityRequest(
+                request_id=_rid(), activity=_activity_in(activity), reason=reason
+            ),
+        )
+        return _activity(reply.activity)
+
     def change_activity(
         self, call: Caller, activity: Activity, *, expected_version: str, reason: str
     ) -> Activity:
@@ -499,19 +565,7 @@ class PrivacyOffice:
             self._stub.ChangeProcessingActivity,
             ds.ChangeProcessingActivityRequest(
                 request_id=_rid(),
-                activity=ds.ProcessingActivity(
-                    id=activity.activity_id,
-                    name=activity.name,
-                    controller=activity.controller,
-                    purpose=activity.purpose,
-                    subject_categories=list(activity.subject_categories),
-                    data_categories=list(activity.data_categories),
-                    recipients=list(activity.recipients),
-                    legal_basis=activity.legal_basis,
-                    transfers_outside_eea=activity.transfers_outside_eea,
-                    retention=activity.retention,
-                    maintainers=list(activity.maintainers),
-                ),
+                activity=_activity_in(activity),
                 expected_version=expected_version,
                 reason=reason,
             ),
@@ -546,6 +600,58 @@ class PrivacyOffice:
             )
             for b in reply.breaches
         ]
+
+    def record_breach(self, call: Caller, breach: NewBreach) -> str:
+        """Record a breach; the answer is its number (the texts are sealed by the register)."""
+        b = ds.Breach(
+            nature=breach.nature,
+            data_categories=list(breach.data_categories),
+            subjects_affected=breach.subjects_affected,
+            case_ids=list(breach.case_ids),
+            consequences=breach.consequences,
+            measures=breach.measures,
+            reported_to_authority=breach.reported_to_authority,
+            subjects_informed=breach.subjects_informed,
+        )
+        detected, reported = _timestamp(breach.detected_at), _timestamp(breach.reported_at)
+        if detected is not None:
+            b.detected_at.CopyFrom(detected)
+        if reported is not None:
+            b.reported_at.CopyFrom(reported)
+        reply = call(self._stub.RecordBreach, ds.RecordBreachRequest(request_id=_rid(), breach=b))
+        return str(reply.breach_id)
+
+    # The provider's notices of granted corrections (art. 16.2, Bijlage 3).
+    def correction_notices(self, call: Caller) -> list[CorrectionNotice]:
+        """The caller's party's notices, newest first (every page: the list is the work)."""
+        notices: list[CorrectionNotice] = []
+        page = ""
+        while True:
+            reply = call(
+                self._stub.ListCorrectionNotices,
+                ds.ListCorrectionNoticesRequest(page_size=500, page_token=page),
+            )
+            notices += [
+                CorrectionNotice(
+                    n.subject_request_id,
+                    n.item_id,
+                    n.case_id,
+                    n.provider,
+                    _when(n.decided_at),
+                    n.superseded_by,
+                )
+                for n in reply.notices
+            ]
+            page = reply.next_page_token
+            if not page:
+                return notices
+
+    def correction_notice(self, call: Caller, request_id: str) -> CorrectionNotice | None:
+        """One notice among the caller's (no read by id: one not listed does not exist)."""
+        return next(
+            (n for n in self.correction_notices(call) if n.subject_request_id == request_id),
+            None,
+        )
 
     def subject_data_report(self, call: Caller, case_id: str) -> Report:
         reply = call(self._stub.SubjectDataReport, ds.SubjectDataReportRequest(case_id=case_id))

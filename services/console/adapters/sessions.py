@@ -1,41 +1,218 @@
 """Server-side sessions: the browser holds only an opaque random id in an HttpOnly cookie; the
-person's token and everything else stay in this process. Idle and absolute timeouts end a
-session; signing in issues a new id (no session fixation).
+person's token and everything else stay on the server. Idle and absolute timeouts end a
+session; signing in issues a new id (no session fixation); signing out deletes it.
 
-The store is in memory: one console replica, or sticky sessions in front of several (a shared
-store is a later step)."""
+``SqlStore`` keeps them in a database the console owns (a SQLite file in ``zorgtafel up``,
+PostgreSQL for several replicas), so any replica serves any request:
+
+- the row is found by the SHA-256 of the id, never the id itself: whoever reads the table (a
+  backup, a database administrator) holds no cookie that signs anyone in;
+- what the session holds (the person's token, a refresh token, the CSRF secret, the language,
+  recent case ids) is sealed as one blob with a key derived from the console's secret
+  (``MultiFernet``), bound to its row;
+- the times are plain columns, so expiry is enforced by the database row and the server's
+  clock, whatever the blob says; expired rows are deleted when met and purged now and then.
+
+``MemoryStore`` is the same contract in one process's memory (one replica only)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import secrets
 import threading
 import time
-from typing import Any
+from typing import Any, Protocol
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import (
+    Column,
+    Float,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    case,
+    create_engine,
+    delete,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
 from werkzeug.datastructures import CallbackDict
 
 COOKIE = "zorgtafel_console"
 
+metadata = MetaData()
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    # SHA-256 (hex) of the cookie's id: the id itself is never stored.
+    Column("id_hash", String(64), primary_key=True),
+    Column("created_at", Float, nullable=False),  # seconds since the epoch (server clock)
+    Column("seen_at", Float, nullable=False),
+    # min(created + absolute, seen + idle): what the purge deletes by.
+    Column("expires_at", Float, nullable=False, index=True),
+    Column("data", LargeBinary, nullable=False),  # sealed (Fernet) JSON of the session
+)
 
-class ServerSession(CallbackDict[str, Any], SessionMixin):
-    def __init__(self, initial: dict[str, Any] | None = None, sid: str = "") -> None:
-        def on_update(_self: Any) -> None:
-            self.modified = True
 
-        super().__init__(initial or {}, on_update)
-        self.sid = sid
-        self.modified = False
-        self.rotate = False
+class Store(Protocol):
+    def get(self, sid: str) -> dict[str, Any] | None: ...
+    def put(self, sid: str, data: dict[str, Any], *, new: bool) -> None: ...
+    def delete(self, sid: str) -> None: ...
 
-    def regenerate(self) -> None:
-        """A new id at sign-in: an id planted before it is worthless after."""
-        self.rotate = True
-        self.modified = True
+
+def session_keys(secret_key: str, *older: str) -> MultiFernet:
+    """The sealing keys, derived from the console's secret (HKDF, a label of their own, so the
+    CSRF signatures and the sessions never share a key). Older secrets still open sessions
+    sealed before a rotation; the first one seals."""
+
+    def derive(secret: str) -> Fernet:
+        key = HKDF(
+            algorithm=hashes.SHA256(),
+            length=32,
+            salt=b"zorgtafel-console",
+            info=b"session-sealing-v1",
+        ).derive(secret.encode())
+        return Fernet(base64.urlsafe_b64encode(key))
+
+    return MultiFernet([derive(s) for s in (secret_key, *older)])
+
+
+def _hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SqlStore:
+    # The last-seen time is written at most this often (and at every change): an idle timeout
+    # ends at most this much early, and a page view is not a write.
+    TOUCH_S = 60.0
+    PURGE_EVERY_S = 300.0
+
+    def __init__(
+        self,
+        engine: Engine,
+        keys: MultiFernet,
+        idle_s: int,
+        max_s: int,
+        clock: Any = time.time,
+    ) -> None:
+        self.engine = engine
+        self.keys = keys
+        self.idle_s, self.max_s = idle_s, max_s
+        self.clock = clock
+        self._touch_s = min(self.TOUCH_S, idle_s / 10)
+        self._next_purge = 0.0
+        self._lock = threading.Lock()
+
+    def _expires(self, created: float, seen: float) -> float:
+        return min(created + self.max_s, seen + self.idle_s)
+
+    def _seal(self, id_hash: str, data: dict[str, Any]) -> bytes:
+        return self.keys.encrypt(json.dumps({"id": id_hash, "data": data}).encode())
+
+    def _open(self, id_hash: str, sealed: bytes) -> dict[str, Any] | None:
+        try:
+            body = json.loads(self.keys.decrypt(sealed))
+        except (InvalidToken, ValueError):
+            return None  # another key (a rotated-out secret) or tampered: signed out
+        if not isinstance(body, dict) or body.get("id") != id_hash:
+            return None  # a blob copied onto another row opens nothing
+        data = body.get("data")
+        return data if isinstance(data, dict) else None
+
+    def get(self, sid: str) -> dict[str, Any] | None:
+        id_hash = _hash(sid)
+        now = self.clock()
+        t = console_sessions
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(t.c.created_at, t.c.seen_at, t.c.data).where(t.c.id_hash == id_hash)
+            ).first()
+            if row is None:
+                return None
+            created, seen, sealed = row
+            if now >= self._expires(created, seen):
+                conn.execute(delete(t).where(t.c.id_hash == id_hash))
+                return None
+            data = self._open(id_hash, sealed)
+            if data is None:
+                # Not deleted: while a new secret key rolls out, a replica that does not know
+                # it yet must not end the sessions the others sealed with it. Expiry purges it.
+                return None
+            if now - seen >= self._touch_s:
+                conn.execute(
+                    update(t)
+                    .where(t.c.id_hash == id_hash)
+                    .values(seen_at=now, expires_at=self._expires(created, now))
+                )
+        return data
+
+    def put(self, sid: str, data: dict[str, Any], *, new: bool) -> None:
+        id_hash = _hash(sid)
+        now = self.clock()
+        t = console_sessions
+        sealed = self._seal(id_hash, data)
+        with self.engine.begin() as conn:
+            if not new:
+                # A session ended meanwhile (expired, signed out elsewhere) is not revived:
+                # no row, nothing updated.
+                conn.execute(
+                    update(t)
+                    .where(t.c.id_hash == id_hash, t.c.expires_at > now)
+                    .values(
+                        seen_at=now,
+                        expires_at=_least(t.c.created_at + self.max_s, now + self.idle_s),
+                        data=sealed,
+                    )
+                )
+                return
+            conn.execute(
+                t.insert().values(
+                    id_hash=id_hash,
+                    created_at=now,
+                    seen_at=now,
+                    expires_at=self._expires(now, now),
+                    data=sealed,
+                )
+            )
+        self._maybe_purge(now)
+
+    def delete(self, sid: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(console_sessions).where(console_sessions.c.id_hash == _hash(sid)))
+
+    def purge(self, now: float | None = None) -> int:
+        """Delete every expired session; the number deleted."""
+        now = self.clock() if now is None else now
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                delete(console_sessions).where(console_sessions.c.expires_at <= now)
+            )
+        return int(done.rowcount or 0)
+
+    def _maybe_purge(self, now: float) -> None:
+        with self._lock:
+            if now < self._next_purge:
+                return
+            self._next_purge = now + self.PURGE_EVERY_S
+        self.purge(now)
+
+
+def _least(a: Any, b: float) -> Any:
+    return case((a < b, a), else_=b)
 
 
 class MemoryStore:
+    """One process's memory: one console replica only (tests, a single-process console)."""
+
     def __init__(self, idle_s: int, max_s: int) -> None:
         self.idle_s, self.max_s = idle_s, max_s
         self._data: dict[str, tuple[float, float, dict[str, Any]]] = {}
@@ -72,14 +249,31 @@ class MemoryStore:
                 del self._data[sid]
 
 
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    def __init__(self, initial: dict[str, Any] | None = None, sid: str = "") -> None:
+        def on_update(_self: Any) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.sid = sid
+        self.modified = False
+        self.rotate = False
+
+    def regenerate(self) -> None:
+        """A new id at sign-in: an id planted before it is worthless after."""
+        self.rotate = True
+        self.modified = True
+
+
 class ServerSessionInterface(SessionInterface):
-    def __init__(self, store: MemoryStore, *, secure: bool) -> None:
+    def __init__(self, store: Store, *, secure: bool) -> None:
         self.store = store
         self.secure = secure
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(COOKIE, "")
-        data = self.store.get(sid) if sid else None
+        # An id is 43 url-safe characters; anything else is no session (and no query).
+        data = self.store.get(sid) if 16 <= len(sid) <= 128 else None
         if data is None:
             return ServerSession(sid="")
         return ServerSession(data, sid=sid)
@@ -107,3 +301,28 @@ class ServerSessionInterface(SessionInterface):
             path="/",
         )
         response.vary.add("Cookie")
+
+
+def make_engine(url: str, schema: str | None) -> Engine:
+    """The sessions' database: a SQLite file (WAL, so replicas' processes on one host and the
+    request threads do not block each other's reads) or PostgreSQL, in the console's own
+    schema there."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"connect_timeout": 5, "application_name": "zorgtafel:console"},
+    )
+    return engine.execution_options(schema_translate_map={None: schema})

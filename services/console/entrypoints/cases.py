@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import time
+
+from flask import Blueprint, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
+from services.console.adapters.casework import CaseView
 from services.console.adapters.disclosure import (
     CATEGORIES,
     CLASSIFICATIONS,
@@ -17,11 +20,24 @@ from services.console.entrypoints.common import caller, checked_id, remember, se
 
 bp = Blueprint("cases", __name__)
 
+# The case page (and only it) runs the console's one script (static/live.js) and lets it
+# connect back to the console: the app's policy plus script-src and connect-src 'self'.
+LIVE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
-def _visible(case_id: str) -> None:
+
+def since_now() -> int:
+    """The page's moment (ms since the epoch), taken before the case is read: the events up
+    to it are in the page, so the page's first connection passes over them."""
+    return int(time.time() * 1000)
+
+
+def visible_case(case_id: str) -> CaseView:
     """Only within a case the person may see; otherwise as if there were no such case."""
     try:
-        services().casework.case(caller(), case_id)
+        return services().casework.case(caller(), case_id)
     except ServiceError as err:
         if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
             raise ServiceError("NOT_FOUND") from None  # without the service's reasons
@@ -30,23 +46,28 @@ def _visible(case_id: str) -> None:
 
 @bp.get("/cases/<case_id>")
 def case(case_id: str) -> ResponseReturnValue:
+    """The case as GetCase shows it; its script follows the case (``live.events``) and reloads
+    the page's parts when the case changes."""
     case_id = checked_id(case_id)
+    since = since_now()
     c = services().casework.case(caller(), case_id)
     remember(case_id)
-    return render_template("case.html", c=c, purposes=PURPOSES)
+    response = make_response(render_template("case.html", c=c, purposes=PURPOSES, since=since))
+    response.headers["Content-Security-Policy"] = LIVE_CSP
+    return response
 
 
 @bp.get("/cases/<case_id>/request")
 def request_form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
-    _visible(case_id)  # the form itself would confirm that the case exists
+    visible_case(case_id)  # the form itself would confirm that the case exists
     return render_template("request.html", case_id=case_id, purposes=PURPOSES, answer=None)
 
 
 @bp.post("/cases/<case_id>/request")
 def request_item(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
-    _visible(case_id)  # as for the form: only within a case the person may see
+    visible_case(case_id)  # as for the form: only within a case the person may see
     item_id = checked_id(request.form.get("item_id", ""))
     purpose = request.form.get("purpose", "")
     if purpose not in PURPOSES:

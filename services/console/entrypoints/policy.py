@@ -1,10 +1,11 @@
 """The policy owner's pages: the rules by covenant article, a decision explained for an input
-the policy owner types, and the policy revision in force. The rules and the explanation come
-from the console's copy of the policy sources (no case data); the revision from governance,
-with the person's token."""
+the policy owner types, and the policy revision in force with the history of the revisions
+before it. The rules and the explanation come from the console's copy of the policy sources
+(no case data); the revision and its history from governance, with the person's token."""
 
 from __future__ import annotations
 
+import re
 from typing import cast
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -18,6 +19,8 @@ bp = Blueprint("policy", __name__)
 
 # An input larger than this is no hand-typed example (the app's own limit is 64 KiB).
 MAX_INPUT = 32 * 1024
+# A page token as governance issues them (URL-safe base64); anything else starts at the top.
+_PAGE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,512}")
 
 
 def book() -> PolicyBook:
@@ -60,15 +63,25 @@ def explain() -> ResponseReturnValue:
 
 @bp.get("/policy/revision")
 def revision() -> ResponseReturnValue:
+    """The revision in force and one page of the history (issue #19), newest first."""
+    token = request.args.get("page", "")
+    token = token if _PAGE_TOKEN.fullmatch(token) else ""
+    adopted = history = None
     try:
         adopted = services().bodies.adopted_revision(caller())
+        history = services().bodies.revision_history(caller(), token)
         error = None
     except ServiceError as err:
         if err.signed_out:
             raise
-        adopted, error = None, err
+        error = err
     return render_template(
-        "policy_revision.html", adopted=adopted, error=error, local=book_revision()
+        "policy_revision.html",
+        adopted=adopted,
+        history=history,
+        earlier=bool(token),
+        error=error,
+        local=book_revision(),
     ), (403 if error is not None and error.code == "PERMISSION_DENIED" else 200)
 
 

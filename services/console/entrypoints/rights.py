@@ -11,7 +11,8 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
-from services.console.adapters.privacy import GROUNDS, KINDS, PrivacyOffice
+from services.console.adapters.privacy import GROUNDS, KINDS, Activity, PrivacyOffice
+from services.console.entrypoints.breaches import DATA, NATURES
 from services.console.entrypoints.common import caller, checked_id, person, services
 
 bp = Blueprint("rights", __name__)
@@ -120,6 +121,60 @@ def _lines(value: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in value.splitlines() if line.strip())
 
 
+def _posted_activity(activity_id: str, maintainers: tuple[str, ...]) -> Activity:
+    """The nine fields of Bijlage 3 as typed; the register checks each (INVALID_ARGUMENT
+    names the field, shown next to it)."""
+    f = request.form
+    return Activity(
+        activity_id=activity_id,
+        version="",
+        name=f.get("name", "").strip(),
+        controller=f.get("controller", "").strip(),
+        purpose=f.get("purpose", "").strip(),
+        subject_categories=_lines(f.get("subject_categories", "")),
+        data_categories=_lines(f.get("data_categories", "")),
+        recipients=_lines(f.get("recipients", "")),
+        legal_basis=f.get("legal_basis", "").strip(),
+        transfers_outside_eea=f.get("transfers_outside_eea", "").strip(),
+        retention=f.get("retention", "").strip(),
+        maintainers=maintainers,
+        retired_at=None,
+    )
+
+
+def _new_activity_page(a: Activity, **extra: object) -> str:
+    return render_template(
+        "activity_new.html",
+        a=a,
+        parties=services().governance.party_names(caller()),
+        **{"error": None, "reason": "", **extra},
+    )
+
+
+@bp.get("/privacy/processing-activities/new")
+def new_activity_form() -> ResponseReturnValue:
+    blank = Activity("", "", "", "", "", (), (), (), "", "", "", (person().party,), None)
+    return _new_activity_page(blank)
+
+
+@bp.post("/privacy/processing-activities/new")
+def add_activity() -> ResponseReturnValue:
+    """A privacy officer adds an entry its party maintains (Bijlage 3; GDPR art. 30); the
+    register refuses one its party would not answer for."""
+    f = request.form
+    posted = _posted_activity(
+        f.get("activity_id", "").strip(), tuple(m.strip() for m in f.getlist("maintainers"))
+    )
+    reason = f.get("reason", "").strip()
+    try:
+        added = _office().add_activity(caller(), posted, reason=reason)
+    except ServiceError as err:
+        # A number taken already is the form's matter too (shown next to the number).
+        status = 409 if err.code == "ALREADY_EXISTS" else _form_error(err)
+        return _new_activity_page(posted, error=err, reason=reason), status
+    return _activity_page(added.activity_id, done="added")
+
+
 def _activity_page(activity_id: str, **extra: object) -> str:
     call = caller()
     found = _office().activity(call, activity_id)
@@ -130,7 +185,8 @@ def _activity_page(activity_id: str, **extra: object) -> str:
         a=found,
         history=_office().activity_history(call, activity_id),
         maintainer=person().party in found.maintainers,
-        **{"error": None, "done": "", **extra},
+        # After a refused change the form shows what was typed, not the entry as it is.
+        **{"error": None, "done": "", "posted": None, "failed": "", **extra},
     )
 
 
@@ -148,16 +204,9 @@ def change_activity(activity_id: str) -> ResponseReturnValue:
     if current is None:
         abort(404)
     changed = replace(
-        current,
-        name=f.get("name", "").strip(),
-        controller=f.get("controller", "").strip(),
-        purpose=f.get("purpose", "").strip(),
-        subject_categories=_lines(f.get("subject_categories", "")),
-        data_categories=_lines(f.get("data_categories", "")),
-        recipients=_lines(f.get("recipients", "")),
-        legal_basis=f.get("legal_basis", "").strip(),
-        transfers_outside_eea=f.get("transfers_outside_eea", "").strip(),
-        retention=f.get("retention", "").strip(),
+        _posted_activity(activity_id, current.maintainers),
+        version=current.version,
+        retired_at=current.retired_at,
     )
     try:
         _office().change_activity(
@@ -167,7 +216,8 @@ def change_activity(activity_id: str) -> ResponseReturnValue:
             reason=f.get("reason", "").strip(),
         )
     except ServiceError as err:
-        return _activity_page(activity_id, error=err), _form_error(err)
+        status = _form_error(err)
+        return _activity_page(activity_id, error=err, posted=changed, failed="change"), status
     return _activity_page(activity_id, done="changed")
 
 
@@ -177,7 +227,7 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
     try:
         _office().retire_activity(caller(), activity_id, request.form.get("reason", "").strip())
     except ServiceError as err:
-        return _activity_page(activity_id, error=err), _form_error(err)
+        return _activity_page(activity_id, error=err, failed="retire"), _form_error(err)
     return render_template(
         "activities.html",
         activities=_office().activities(caller()),
@@ -188,7 +238,9 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
 
 @bp.get("/privacy/breaches")
 def breaches() -> ResponseReturnValue:
-    return render_template("breaches.html", breaches=_office().breaches(caller()))
+    return render_template(
+        "breaches.html", breaches=_office().breaches(caller()), natures=NATURES, data=DATA
+    )
 
 
 @bp.route("/privacy/subject-data-report", methods=["GET", "POST"])

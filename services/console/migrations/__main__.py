@@ -1,0 +1,5 @@
+import sys
+
+from services.console.migrations import main
+
+sys.exit(main())

@@ -1,0 +1,374 @@
+"""The case pages' guarantees without a browser or the suite: live updates stream only what the
+person's token may watch (a case one may not see answers 404 before any stream, exactly as a
+number never given out), carry a sequence and a kind and nothing else, end the gRPC stream and
+free their slot, and are bounded in number; action progress, overdue actions, escalation and
+purge show the service's refusal with its reasons and articles; every POST needs its CSRF
+token."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import grpc
+import pytest
+
+from services.console.adapters.calls import ServiceError, refusals
+from services.console.adapters.casework import (
+    ActionView,
+    CaseView,
+    EscalationView,
+    OverduePage,
+    OverdueView,
+    Watch,
+)
+from services.console.app import CSP, create_app
+from services.console.entrypoints import live
+from services.console.entrypoints.cases import LIVE_CSP
+from services.console.settings import ConsoleSettings
+from tests.console.test_app import FakeGovernance, csrf, signed_in
+from zorgtafel.generated.casework.v1 import casework_pb2 as cw
+from zorgtafel.kernel.devkeys import ensure_dev_keys
+
+CASE = "case-0001"
+ACTION = "act-1"
+SECRET_NOTE = "spoke with the landlord"
+
+
+def a_case(state: str = "plan_active", escalated: bool = False) -> CaseView:
+    return CaseView(
+        case_id=CASE,
+        state=state,
+        subject_pseudonym="ps-1",
+        nominating_party="00000099000000000051",
+        process_director_party="00000099000000000053",
+        process_director_person="pd-anna",
+        case_director_party="",
+        case_director_person="",
+        opened_at=None,
+        meetings=(),
+        roles=(),
+        plan_version=1,
+        actions=(
+            ActionView(
+                "00000099000000000061", "safety assessment", "2030-01-01", "open", False, ACTION
+            ),
+        ),
+        criteria=(),
+        delegates=(),
+        withheld_sections=(),
+        escalation=EscalationView("brabant_zuidoost", "breakthrough_needed", None)
+        if escalated
+        else None,
+    )
+
+
+def refused(code: str, text: str = "") -> ServiceError:
+    return ServiceError(code, refusals([text] if text else []), message=text)
+
+
+class FakeRpcError(grpc.RpcError):
+    pass
+
+
+class FakeStream:
+    """A WatchCase stream: the given messages, then the end (or an error)."""
+
+    def __init__(self, messages: list, error: bool = False) -> None:
+        self.messages = messages
+        self.error = error
+        self.cancelled = threading.Event()
+
+    def __iter__(self):  # noqa: ANN204
+        yield from self.messages
+        if self.error:
+            raise FakeRpcError()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+def event(seq: int, kind: str, at: datetime) -> cw.WatchCaseResponse:
+    msg = cw.WatchCaseResponse(sequence=seq, case_id=CASE, kind=kind)
+    msg.occurred_at.FromDatetime(at)
+    msg.details.update({"note": SECRET_NOTE})  # whatever the details hold is not passed on
+    return msg
+
+
+class FakeCasework:
+    def __init__(self) -> None:
+        self.hidden = False
+        self.state = "plan_active"
+        self.streams: list[FakeStream] = []
+        self.next_stream: FakeStream | None = None
+        self.watched: list[tuple[str, int]] = []
+        self.error: ServiceError | None = None
+        self.calls: list[tuple] = []
+
+    def case(self, call, case_id):  # noqa: ANN001, ANN201
+        if self.hidden or case_id != CASE:
+            raise ServiceError(
+                "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
+                refusals([f"Party X is not involved in case {case_id} (art. 8.4c)."]),
+            )
+        return a_case(self.state)
+
+    def watch(self, call, case_id, after, lifetime_s):  # noqa: ANN001, ANN201
+        self.watched.append((case_id, after))
+        stream = self.next_stream or FakeStream([])
+        self.streams.append(stream)
+        return Watch(stream)
+
+    def _maybe_refuse(self, *call) -> None:  # noqa: ANN002
+        self.calls.append(call)
+        if self.error is not None:
+            raise self.error
+
+    def update_action(self, call, case_id, action_id, status, note):  # noqa: ANN001, ANN201
+        self._maybe_refuse("update_action", case_id, action_id, status, note)
+
+    def overdue(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self._maybe_refuse("overdue", page_token)
+        return OverduePage(
+            (OverdueView(CASE, ACTION, "00000099000000000061", "2020-01-01", "open", 3, ()),),
+            "next-1",
+        )
+
+    def escalate(self, call, case_id, zvh, reason):  # noqa: ANN001, ANN201
+        self._maybe_refuse("escalate", case_id, zvh, reason)
+        return EscalationView(zvh, reason, datetime(2026, 1, 1))
+
+    def purge(self, call, case_id):  # noqa: ANN001, ANN201
+        self._maybe_refuse("purge", case_id)
+        return "purged"
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One app for the module (keys and catalogues are made once); each test gets the fake
+    casework afresh."""
+    data_dir = tmp_path_factory.mktemp("console-case-pages")
+    ensure_dev_keys(data_dir)
+    settings = ConsoleSettings.from_env(
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(data_dir)}
+    )
+    casework = FakeCasework()
+    services = SimpleNamespace(
+        intake=None, casework=casework, governance=FakeGovernance(), disclosure=None
+    )
+    return create_app(settings, services), casework
+
+
+@pytest.fixture
+def casework(shared):
+    fake = shared[1]
+    fake.__init__()
+    return fake
+
+
+@pytest.fixture
+def app(shared, casework):
+    return shared[0]
+
+
+def test_every_new_post_needs_its_csrf_token(app, casework):
+    client = signed_in(app, "pd-anna")
+    for path in (
+        f"/cases/{CASE}/actions/{ACTION}",
+        f"/cases/{CASE}/escalate",
+        f"/cases/{CASE}/purge",
+    ):
+        assert client.post(path, data={"confirm": "yes", "status": "done"}).status_code == 400
+    assert casework.calls == []
+
+
+def test_only_the_case_page_may_run_the_console_script(app):
+    client = signed_in(app, "pd-anna")
+    page = client.get(f"/cases/{CASE}")
+    assert page.status_code == 200
+    assert page.headers["Content-Security-Policy"] == LIVE_CSP
+    # The app's policy with script-src and connect-src 'self' added, nothing loosened.
+    assert set(CSP.split("; ")) < set(LIVE_CSP.split("; "))
+    assert "unsafe" not in LIVE_CSP
+    html = page.get_data(as_text=True)
+    assert '<script src="/static/live.js" defer></script>' in html
+    assert "<script>" not in html
+    assert f"/cases/{CASE}/events?since=" in html
+    for path in ("/", f"/cases/{CASE}/escalate", "/worklist/overdue"):
+        assert "script-src" not in client.get(path).headers["Content-Security-Policy"], path
+
+
+def test_an_unseen_case_gives_no_stream_and_no_trace(app, casework):
+    client = signed_in(app, "ast-eva")
+    casework.hidden = True
+    real = client.get(f"/cases/{CASE}/events")
+    never = client.get("/cases/never/events")
+    assert real.status_code == never.status_code == 404
+    assert _page_text(real, CASE) == _page_text(never, "never")
+    assert "art. 8.4c" not in real.get_data(as_text=True)
+    assert real.mimetype == "text/html"
+    assert casework.watched == []  # no stream was opened
+
+
+def test_the_stream_carries_sequence_and_kind_only_and_ends_the_grpc_stream(app, casework):
+    client = signed_in(app, "pd-anna")
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    since_ms = int((now - timedelta(minutes=1)).replace(tzinfo=timezone.utc).timestamp() * 1000)
+    casework.next_stream = FakeStream(
+        [
+            event(1, "case.opened", now - timedelta(hours=1)),  # already in the page
+            event(2, "action.updated", now),
+        ]
+    )
+    r = client.get(f"/cases/{CASE}/events?since={since_ms}")
+    assert r.status_code == 200 and r.mimetype == "text/event-stream"
+    body = r.get_data(as_text=True)
+    r.close()
+    assert "id: 1\n\n" in body and "case.opened" not in body
+    assert 'id: 2\nevent: change\ndata: {"kind": "action.updated"}\n\n' in body
+    assert SECRET_NOTE not in body and "ps-1" not in body
+    assert casework.streams[0].cancelled.is_set()
+    assert casework.watched == [(CASE, 0)]
+
+
+class OpenStream(FakeStream):
+    """A stream that follows a quiet case: nothing comes until it is cancelled."""
+
+    def __iter__(self):  # noqa: ANN204
+        self.cancelled.wait(timeout=30)
+        raise FakeRpcError()  # as gRPC ends a cancelled call
+
+
+def test_a_browser_that_goes_away_ends_the_grpc_stream_and_frees_its_slot(app, casework):
+    client = signed_in(app, "pd-anna")
+    casework.next_stream = OpenStream([])
+    r = client.get(f"/cases/{CASE}/events", buffered=False)
+    assert r.status_code == 200
+    assert next(r.response) == f"retry: {live.RETRY_MS}\n\n".encode()
+    r.close()  # what the server does when the connection drops
+    assert casework.streams[0].cancelled.is_set()
+    taken = 0
+    while live._slots.acquire(blocking=False):
+        taken += 1
+    for _ in range(taken):
+        live._slots.release()
+    assert taken == live.MAX_STREAMS
+
+
+def test_a_reconnection_resumes_after_the_last_event(app, casework):
+    client = signed_in(app, "pd-anna")
+    client.get(f"/cases/{CASE}/events", headers={"Last-Event-ID": "41"}).close()
+    client.get(f"/cases/{CASE}/events", headers={"Last-Event-ID": "41; drop"}).close()
+    assert casework.watched == [(CASE, 41), (CASE, 0)]
+
+
+def test_a_stream_the_service_stops_ends_without_its_reason(app, casework):
+    client = signed_in(app, "pd-anna")
+    casework.next_stream = FakeStream([], error=True)
+    r = client.get(f"/cases/{CASE}/events")
+    body = r.get_data(as_text=True)
+    r.close()
+    assert body.endswith("event: end\ndata: {}\n\n")
+    assert casework.streams[0].cancelled.is_set()
+
+
+def test_streams_are_bounded_and_their_slots_come_back(app, casework):
+    client = signed_in(app, "pd-anna")
+    taken = 0
+    while live._slots.acquire(blocking=False):
+        taken += 1
+    try:
+        assert taken == live.MAX_STREAMS  # every earlier stream gave its slot back
+        r = client.get(f"/cases/{CASE}/events")
+        assert r.status_code == 503 and r.headers["Retry-After"]
+        assert casework.watched == []
+    finally:
+        for _ in range(taken):
+            live._slots.release()
+    client.get(f"/cases/{CASE}/events").close()
+    assert casework.watched == [(CASE, 0)]
+
+
+def test_action_progress_is_recorded_and_a_refusal_shows_its_reasons(app, casework):
+    client = signed_in(app, "pol-carla")
+    page = client.get(f"/cases/{CASE}/actions/{ACTION}")
+    assert page.status_code == 200 and "safety assessment" in page.get_data(as_text=True)
+    assert client.get(f"/cases/{CASE}/actions/other").status_code == 404
+    token = csrf(client, f"/cases/{CASE}/actions/{ACTION}")
+    form = {"csrf_token": token, "status": "done", "progress_note": " assessed "}
+    r = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    assert r.status_code == 302 and r.headers["Location"].startswith(f"/cases/{CASE}")
+    assert casework.calls[-1] == ("update_action", CASE, ACTION, "done", "assessed")
+    client.post(f"/cases/{CASE}/actions/{ACTION}", data={**form, "status": "cancelled"})
+    assert casework.calls[-1][3] == ""  # only in_progress and done are offered
+    casework.error = refused(
+        "PERMISSION_DENIED", "Only the action's party or a director updates it (art. 8.5)."
+    )
+    r = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "art. 8.5" in html and 'class="article"' in html
+
+
+def test_overdue_actions_are_paged_and_a_caseworker_gets_the_refusal(app, casework):
+    client = signed_in(app, "pd-anna")
+    r = client.get("/worklist/overdue?page=tok-1")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and f"/cases/{CASE}" in html and "page=next-1" in html
+    assert casework.calls[-1] == ("overdue", "tok-1")
+    client.get("/worklist/overdue?page=%3Cscript%3E")
+    assert casework.calls[-1] == ("overdue", "")  # a token that is no token is dropped
+    casework.error = refused("PERMISSION_DENIED", "Only directors see overdue actions (art. 13.2).")
+    r = client.get("/worklist/overdue")
+    assert r.status_code == 403 and "art. 13.2" in r.get_data(as_text=True)
+
+
+def test_escalation_by_reason_and_its_refusal_with_the_article(app, casework):
+    client = signed_in(app, "pd-anna")
+    token = csrf(client, f"/cases/{CASE}/escalate")
+    form = {"csrf_token": token, "zvh": "brabant_zuidoost", "reason": "care_and_safety_edge"}
+    r = client.post(f"/cases/{CASE}/escalate", data=form)
+    assert r.status_code == 200 and 'id="escalated-heading"' in r.get_data(as_text=True)
+    assert casework.calls[-1] == ("escalate", CASE, "brabant_zuidoost", "care_and_safety_edge")
+    client.post(f"/cases/{CASE}/escalate", data={**form, "zvh": "elsewhere"})
+    assert casework.calls[-1][2] == ""  # unknown codes reach the service as missing
+    casework.error = refused(
+        "PERMISSION_DENIED", "Only the case's process director escalates it (Bijlage 2)."
+    )
+    r = client.post(f"/cases/{CASE}/escalate", data=form)
+    assert r.status_code == 403 and "Bijlage 2" in r.get_data(as_text=True)
+
+
+def test_purge_needs_confirmation_and_shows_why_it_cannot_be_done_yet(app, casework):
+    client = signed_in(app, "pd-anna")
+    casework.state = "closed"
+    token = csrf(client, f"/cases/{CASE}/purge")
+    r = client.post(f"/cases/{CASE}/purge", data={"csrf_token": token})
+    assert r.status_code == 400 and casework.calls == []
+    casework.error = refused("FAILED_PRECONDITION", "the retention period has not ended")
+    r = client.post(f"/cases/{CASE}/purge", data={"csrf_token": token, "confirm": "yes"})
+    assert r.status_code == 409 and "retention period" in r.get_data(as_text=True)
+    casework.error = None
+    r = client.post(f"/cases/{CASE}/purge", data={"csrf_token": token, "confirm": "yes"})
+    assert r.status_code == 200 and 'id="purged-heading"' in r.get_data(as_text=True)
+
+
+def _page_text(response, number: str) -> str:
+    """The page with the number taken out, and the CSRF tokens (signed with the time)."""
+    html = response.get_data(as_text=True).replace(number, "<case>")
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", html)
+
+
+def test_pages_of_an_unseen_case_answer_as_for_a_number_never_given_out(app, casework):
+    client = signed_in(app, "ast-eva")
+    casework.hidden = True
+    for path in (
+        "/cases/{}/actions/" + ACTION,
+        "/cases/{}/escalate",
+        "/cases/{}/purge",
+    ):
+        real = client.get(path.format(CASE))
+        never = client.get(path.format("never"))
+        assert real.status_code == never.status_code == 404, path
+        assert _page_text(real, CASE) == _page_text(never, "never"), path
