@@ -99,6 +99,40 @@ def test_a_sealed_session_opens_only_on_its_own_row_and_with_the_consoles_secret
     assert rotated.get("victim-session-id-01") == {"token": "victim"}
 
 
+def test_the_case_pages_live_updates_do_not_keep_an_idle_person_signed_in(database):
+    # An open case page streams events and re-reads its parts by itself: those requests must
+    # not count as the person's activity, or a tab left open would never time out.
+    from werkzeug.test import EnvironBuilder
+
+    from services.console.adapters.sessions import ServerSessionInterface
+
+    clock = Clock()
+    store = store_of(database, clock, idle_s=600, max_s=8 * 3600)
+    store.put("open-tab-session-001", {"token": "t"}, new=True)
+    interface = ServerSessionInterface(store, secure=False)
+
+    def ask(path, headers=None):
+        env = EnvironBuilder(
+            path=path, headers={"Cookie": f"{COOKIE}=open-tab-session-001", **(headers or {})}
+        )
+        return interface.open_session(None, env.get_request())  # type: ignore[arg-type]
+
+    for _ in range(5):  # every 5 minutes for 25 minutes: the stream and the page's re-read
+        clock.now += 300
+        streamed = ask("/cases/c-1/events")
+        reread = ask("/cases/c-1", {"X-Console-Live": "1"})
+        if clock.now - 1_000_000.0 < 600:
+            assert streamed.get("token") == "t" and reread.get("token") == "t"
+            assert streamed.background and reread.background
+    assert not ask("/cases/c-1")  # idle for 25 minutes: signed out however busy the tab
+    # The person's own request does count.
+    store.put("busy-person-session1", {"token": "t"}, new=True)
+    for _ in range(5):
+        clock.now += 300
+        env = EnvironBuilder(path="/worklist", headers={"Cookie": f"{COOKIE}=busy-person-session1"})
+        assert interface.open_session(None, env.get_request()).get("token") == "t"  # type: ignore[arg-type]
+
+
 def test_sessions_end_after_the_idle_and_the_absolute_timeout(database):
     clock = Clock()
     store = store_of(database, clock, idle_s=600, max_s=3000)

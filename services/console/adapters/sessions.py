@@ -64,8 +64,10 @@ console_sessions = Table(
 
 
 class Store(Protocol):
-    def get(self, sid: str) -> dict[str, Any] | None: ...
-    def put(self, sid: str, data: dict[str, Any], *, new: bool) -> None: ...
+    # ``touch=False``: a request the page's script made (live updates), not the person: it
+    # neither counts as activity nor postpones the idle timeout.
+    def get(self, sid: str, *, touch: bool = True) -> dict[str, Any] | None: ...
+    def put(self, sid: str, data: dict[str, Any], *, new: bool, touch: bool = True) -> None: ...
     def delete(self, sid: str) -> None: ...
 
 
@@ -128,7 +130,7 @@ class SqlStore:
         data = body.get("data")
         return data if isinstance(data, dict) else None
 
-    def get(self, sid: str) -> dict[str, Any] | None:
+    def get(self, sid: str, *, touch: bool = True) -> dict[str, Any] | None:
         id_hash = _hash(sid)
         now = self.clock()
         t = console_sessions
@@ -147,7 +149,7 @@ class SqlStore:
                 # Not deleted: while a new secret key rolls out, a replica that does not know
                 # it yet must not end the sessions the others sealed with it. Expiry purges it.
                 return None
-            if now - seen >= self._touch_s:
+            if touch and now - seen >= self._touch_s:
                 conn.execute(
                     update(t)
                     .where(t.c.id_hash == id_hash)
@@ -155,7 +157,7 @@ class SqlStore:
                 )
         return data
 
-    def put(self, sid: str, data: dict[str, Any], *, new: bool) -> None:
+    def put(self, sid: str, data: dict[str, Any], *, new: bool, touch: bool = True) -> None:
         id_hash = _hash(sid)
         now = self.clock()
         t = console_sessions
@@ -164,15 +166,13 @@ class SqlStore:
             if not new:
                 # A session ended meanwhile (expired, signed out elsewhere) is not revived:
                 # no row, nothing updated.
-                conn.execute(
-                    update(t)
-                    .where(t.c.id_hash == id_hash, t.c.expires_at > now)
-                    .values(
+                alive = update(t).where(t.c.id_hash == id_hash, t.c.expires_at > now)
+                if touch:
+                    alive = alive.values(
                         seen_at=now,
                         expires_at=_least(t.c.created_at + self.max_s, now + self.idle_s),
-                        data=sealed,
                     )
-                )
+                conn.execute(alive.values(data=sealed))
                 return
             conn.execute(
                 t.insert().values(
@@ -218,7 +218,7 @@ class MemoryStore:
         self._data: dict[str, tuple[float, float, dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
-    def get(self, sid: str) -> dict[str, Any] | None:
+    def get(self, sid: str, *, touch: bool = True) -> dict[str, Any] | None:
         now = time.monotonic()
         with self._lock:
             entry = self._data.get(sid)
@@ -228,14 +228,15 @@ class MemoryStore:
             if now - seen > self.idle_s or now - created > self.max_s:
                 del self._data[sid]
                 return None
-            self._data[sid] = (created, now, data)
+            if touch:
+                self._data[sid] = (created, now, data)
             return dict(data)
 
-    def put(self, sid: str, data: dict[str, Any], *, new: bool) -> None:
+    def put(self, sid: str, data: dict[str, Any], *, new: bool, touch: bool = True) -> None:
         now = time.monotonic()
         with self._lock:
-            created = now if new else self._data.get(sid, (now, now, {}))[0]
-            self._data[sid] = (created, now, dict(data))
+            created, seen, _ = (now, now, {}) if new else self._data.get(sid, (now, now, {}))
+            self._data[sid] = (created, now if touch else seen, dict(data))
             if len(self._data) > 10_000:  # expired sessions are dropped lazily; bound memory
                 self._sweep(now)
 
@@ -258,11 +259,24 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.sid = sid
         self.modified = False
         self.rotate = False
+        self.background = False
 
     def regenerate(self) -> None:
         """A new id at sign-in: an id planted before it is worthless after."""
         self.rotate = True
         self.modified = True
+
+
+# What the case page's script asks by itself (live updates: the event stream and the re-read
+# of the page's parts). An open tab must not keep a person signed in who walked away, so these
+# requests neither count as activity nor postpone the idle timeout.
+BACKGROUND_HEADER = "X-Console-Live"
+
+
+def is_background(request: Request) -> bool:
+    return request.headers.get(BACKGROUND_HEADER) == "1" or (
+        request.path.startswith("/cases/") and request.path.endswith("/events")
+    )
 
 
 class ServerSessionInterface(SessionInterface):
@@ -272,11 +286,14 @@ class ServerSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(COOKIE, "")
+        touch = not is_background(request)
         # An id is 43 url-safe characters; anything else is no session (and no query).
-        data = self.store.get(sid) if 16 <= len(sid) <= 128 else None
+        data = self.store.get(sid, touch=touch) if 16 <= len(sid) <= 128 else None
         if data is None:
             return ServerSession(sid="")
-        return ServerSession(data, sid=sid)
+        session = ServerSession(data, sid=sid)
+        session.background = not touch
+        return session
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
@@ -291,7 +308,7 @@ class ServerSessionInterface(SessionInterface):
         if session.rotate and session.sid:
             self.store.delete(session.sid)
         sid = secrets.token_urlsafe(32) if new else session.sid
-        self.store.put(sid, dict(session), new=new)
+        self.store.put(sid, dict(session), new=new, touch=new or not session.background)
         response.set_cookie(
             COOKIE,
             sid,

@@ -26,7 +26,8 @@
     fetch(window.location.pathname, {
       credentials: "same-origin",
       redirect: "error",
-      headers: { Accept: "text/html" }
+      // Not the person's activity: the idle timeout keeps running (adapters/sessions.py).
+      headers: { Accept: "text/html", "X-Console-Live": "1" }
     })
       .then(function (response) {
         if (!response.ok) {
