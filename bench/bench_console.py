@@ -7,62 +7,91 @@ RSS <= 150 MB, a page's p95 <= 200 ms.
 
 Pages: ``/login`` (a template, no session), ``/`` (the session from its database, the start
 page), ``/worklist`` (the session, one intake ``ListNominations`` with the person's token, the
-worklist template)."""
+worklist template); then, with the demo's case played up to its disclosures (``zorgtafel demo``'s
+story, over gRPC), the pages with the most calls behind them: the case page as the process
+director who directs it (the case, its meetings, plan, roles and items: several casework and
+disclosure calls) and the access log as the providing party's privacy officer."""
 
 from __future__ import annotations
 
 import re
 import statistics
-import tempfile
 import time
-import uuid
-from pathlib import Path
+
+from bench.processes import status_mb, suite_processes
 
 PAGES = ("/healthz", "/login", "/", "/worklist")
-
-
-def _status_mb(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+# Pages of the demo's case, each as the person who uses it: (name, person, path with {case}).
+CASE_PAGES = (
+    ("case", "pd-anna", "/cases/{case}"),
+    ("access_log", "fg-fenna", "/privacy/access-log"),
+)
 
 
 def _quantile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[min(len(sorted_ms) - 1, int(q * len(sorted_ms)))]
 
 
-def run(database_url: str = "", samples: int = 300, warmup: int = 30) -> dict:
+def _sign_in(base: str, person: str):  # noqa: ANN202 - a requests.Session
     import requests
 
-    from zorgtafel.demo import actors
-    from zorgtafel.kernel.broker import LocalBroker, free_port
-    from zorgtafel.kernel.config import SERVICES
-    from zorgtafel.launcher import Suite
-    from zorgtafel.testing import Keys, drop_schema
+    http = requests.Session()
+    form = http.get(f"{base}/login", timeout=10).text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    if match is None:
+        raise RuntimeError("the console's login page has no CSRF token")
+    r = http.post(
+        f"{base}/login/dev",
+        data={"person": person, "csrf_token": match.group(1)},
+        allow_redirects=False,
+        timeout=10,
+    )
+    if r.status_code != 302:
+        raise RuntimeError(f"development sign-in answered {r.status_code}")
+    return http
 
-    data_dir = Path(tempfile.mkdtemp(prefix="zorgtafel-bench-console-"))
-    Keys(data_dir)
-    prefix = f"b{uuid.uuid4().hex[:8]}_"
-    console_env = (
-        {
-            "ZORGTAFEL_CONSOLE_DATABASE_URL": database_url,
-            "ZORGTAFEL_CONSOLE_DATABASE_SCHEMA": f"{prefix}console",
-        }
-        if database_url
-        else {}
-    )
-    broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
-    suite = Suite(
-        data_dir,
-        database_url=database_url,
-        schema_prefix=prefix,
-        broker=broker,
-        ports={s: (free_port(), free_port()) for s in SERVICES},
-        extra_env=console_env,
-    )
+
+def _sample(http, url: str, samples: int, warmup: int) -> tuple[list[float], int]:  # noqa: ANN001
+    """``samples`` timings in ms (sorted) after ``warmup`` requests, and the non-200 count."""
+    for _ in range(warmup):
+        http.get(url, timeout=30)
+    ms, errors = [], 0
+    for _ in range(samples):
+        t = time.perf_counter()
+        r = http.get(url, allow_redirects=False, timeout=30)
+        ms.append((time.perf_counter() - t) * 1000)
+        errors += r.status_code != 200
+    return sorted(ms), errors
+
+
+def _demo_case(suite, keys) -> str:  # noqa: ANN001 - a launcher Suite, testing Keys
+    """The demo's case up to its disclosures (nominated, triaged, met, items requested and
+    read), left open: its case number."""
+    from zorgtafel.demo import Story
+    from zorgtafel.kernel.config import SERVICES
+
+    endpoints = {s: f"127.0.0.1:{suite.envs[s]['ZORGTAFEL_GRPC_PORT']}" for s in SERVICES}
+    story = Story(endpoints, keys.private, out=lambda _line: None)
+    facts: dict = {}
+    for chapter in (
+        story._appoint,
+        story._nominate_and_assess,
+        story._triage,
+        story._meeting,
+        story._disclosures,
+    ):
+        chapter(facts)
+    if story.failures or "case_id" not in facts:
+        raise RuntimeError(f"the demo's case failed at {len(story.failures)} step(s)")
+    return facts["case_id"]
+
+
+def run(database_url: str = "", samples: int = 300, warmup: int = 30) -> dict:
+    from zorgtafel.demo import actors
+    from zorgtafel.kernel.broker import free_port
+
     result: dict = {}
-    try:
+    with suite_processes(database_url, "console", console=True) as (suite, keys):
         suite.start(timeout=300)  # a loaded machine starts the services slowly
         port = free_port()
         t0 = time.perf_counter()
@@ -70,21 +99,9 @@ def run(database_url: str = "", samples: int = 300, warmup: int = 30) -> dict:
         suite.wait_ready("console", timeout=180)
         result["console_start_s"] = round(time.perf_counter() - t0, 2)
         pid = suite.procs["console"].pid
-        result["console_ready_rss_mb"] = round(_status_mb(pid, "VmRSS"), 1)
+        result["console_ready_rss_mb"] = round(status_mb(pid, "VmRSS"), 1)
         base = f"http://127.0.0.1:{port}"
-        http = requests.Session()
-        form = http.get(f"{base}/login", timeout=10).text
-        match = re.search(r'name="csrf_token" value="([^"]+)"', form)
-        if match is None:
-            raise RuntimeError("the console's login page has no CSRF token")
-        r = http.post(
-            f"{base}/login/dev",
-            data={"person": actors.PROCESS_DIRECTOR.person, "csrf_token": match.group(1)},
-            allow_redirects=False,
-            timeout=10,
-        )
-        if r.status_code != 302:
-            raise RuntimeError(f"development sign-in answered {r.status_code}")
+        http = _sign_in(base, actors.PROCESS_DIRECTOR.person)
         # Ready means the worklist is served: the services have compiled their policies and
         # know the parties (a fact, not a pause).
         deadline = time.monotonic() + 180
@@ -95,39 +112,31 @@ def run(database_url: str = "", samples: int = 300, warmup: int = 30) -> dict:
         timings: dict[str, list[float]] = {}
         errors = 0
         for page in PAGES:
-            for _ in range(warmup):
-                http.get(f"{base}{page}", timeout=30)
-            ms = []
-            for _ in range(samples):
-                t = time.perf_counter()
-                r = http.get(f"{base}{page}", allow_redirects=False, timeout=30)
-                ms.append((time.perf_counter() - t) * 1000)
-                errors += r.status_code != 200
-            timings[page] = sorted(ms)
+            timings[page.strip("/") or "home"], e = _sample(http, f"{base}{page}", samples, warmup)
+            errors += e
+        case_id = _demo_case(suite, keys)
+        for name, person, path in CASE_PAGES:
+            timings[name], e = _sample(
+                _sign_in(base, person), f"{base}{path.format(case=case_id)}", samples, warmup
+            )
+            errors += e
         result["non_200_answers"] = errors
-        baseline_p95 = _quantile(timings["/healthz"], 0.95)
-        for page, ms in timings.items():
-            name = page.strip("/") or "home"
+        baseline_p95 = _quantile(timings["healthz"], 0.95)
+        for name, ms in timings.items():
             p95 = _quantile(ms, 0.95)
             result[f"{name}_p50_ms"] = round(statistics.median(ms), 2)
             result[f"{name}_p95_ms"] = round(p95, 2)
             result[f"{name}_p99_ms"] = round(_quantile(ms, 0.99), 2)
-            if page != "/healthz":
+            if name != "healthz":
                 result[f"{name}_p95_ratio_to_healthz"] = round(p95 / baseline_p95, 1)
         result["samples_per_page"] = samples
-        result["console_rss_mb_after_load"] = round(_status_mb(pid, "VmRSS"), 1)
-        result["console_peak_rss_mb"] = round(_status_mb(pid, "VmHWM"), 1)
+        result["console_rss_mb_after_load"] = round(status_mb(pid, "VmRSS"), 1)
+        result["console_peak_rss_mb"] = round(status_mb(pid, "VmHWM"), 1)
         result["target_rss_mb"] = 150
         result["target_page_p95_ms"] = 200
         result["worst_page_p95_ms"] = max(
-            result[f"{(p.strip('/') or 'home')}_p95_ms"] for p in PAGES if p != "/healthz"
+            result[f"{name}_p95_ms"] for name in timings if name != "healthz"
         )
-    finally:
-        suite.stop()
-        broker.stop()
-        if database_url:
-            for s in (*SERVICES, "console"):
-                drop_schema(database_url, f"{prefix}{s}")
     return result
 
 

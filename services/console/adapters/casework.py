@@ -51,6 +51,19 @@ class ActionView:
     updated_at: datetime | None = None
 
 
+def _action(a: cw.PlanAction) -> ActionView:
+    return ActionView(
+        a.party,
+        a.what,
+        a.due_date,
+        _name(cw.ActionStatus, "ACTION_STATUS_", a.status),
+        a.overdue,
+        a.action_id,
+        a.progress_note,
+        _dt(a.updated_at),
+    )
+
+
 @dataclass(frozen=True)
 class EscalationView:
     zvh: str
@@ -122,19 +135,7 @@ class Casework:
             ),
             roles=tuple(RoleView(r.party, r.role, tuple(r.information_need)) for r in c.roles),
             plan_version=c.plan_version,
-            actions=tuple(
-                ActionView(
-                    a.party,
-                    a.what,
-                    a.due_date,
-                    _name(cw.ActionStatus, "ACTION_STATUS_", a.status),
-                    a.overdue,
-                    a.action_id,
-                    a.progress_note,
-                    _dt(a.updated_at),
-                )
-                for a in c.actions
-            ),
+            actions=tuple(_action(a) for a in c.actions),
             criteria=tuple((k.code, k.met) for k in c.criteria),
             delegates=tuple((d.party, d.person) for d in c.delegates),
             withheld_sections=tuple(c.withheld_sections),
@@ -163,17 +164,7 @@ class Casework:
                 progress_note=note,
             ),
         )
-        a = reply.action
-        return ActionView(
-            a.party,
-            a.what,
-            a.due_date,
-            _name(cw.ActionStatus, "ACTION_STATUS_", a.status),
-            a.overdue,
-            a.action_id,
-            a.progress_note,
-            _dt(a.updated_at),
-        )
+        return _action(reply.action)
 
     def overdue(
         self,

@@ -21,6 +21,31 @@ CLASSIFICATIONS = tuple(
     n.removeprefix("CLASSIFICATION_").lower() for n in ds.Classification.keys()[1:]
 )
 LEGAL_BASES = tuple(n.removeprefix("LEGAL_BASIS_").lower() for n in ds.LegalBasis.keys()[1:])
+# The choices of an item's usage terms, as the provide forms (a new item, a correction) offer them.
+TERM_CHOICES = {
+    "purposes": PURPOSES,
+    "categories": CATEGORIES,
+    "classifications": CLASSIFICATIONS,
+    "legal_bases": LEGAL_BASES,
+}
+
+
+def terms_from_form(form: Any) -> dict[str, Any]:  # a werkzeug MultiDict
+    """The content and usage terms a provide form sent, as ``provide``'s keywords: a value not
+    among the choices is sent as unset, so the service names the field that is missing."""
+
+    def chosen(name: str, choices: tuple[str, ...]) -> str:
+        value = form.get(name, "")
+        return value if value in choices else ""
+
+    return {
+        "category": chosen("category", CATEGORIES),
+        "classification": chosen("classification", CLASSIFICATIONS),
+        "legal_basis": chosen("legal_basis", LEGAL_BASES),
+        "text": form.get("content", ""),
+        "purposes": [p for p in form.getlist("purposes") if p in PURPOSES],
+        "pre_read_allowed": "pre_read_allowed" in form,
+    }
 
 
 def _enum(enum: Any, prefix: str, code: str) -> Any:  # the generated enum type

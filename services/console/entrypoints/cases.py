@@ -10,12 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import CaseView
-from services.console.adapters.disclosure import (
-    CATEGORIES,
-    CLASSIFICATIONS,
-    LEGAL_BASES,
-    PURPOSES,
-)
+from services.console.adapters.disclosure import PURPOSES, TERM_CHOICES, terms_from_form
 from services.console.entrypoints.common import caller, checked_id, remember, services
 
 bp = Blueprint("cases", __name__)
@@ -83,10 +78,7 @@ def _provide_page(case_id: str, **extra: object) -> str:
     return render_template(
         "provide.html",
         case_id=case_id,
-        purposes=PURPOSES,
-        categories=CATEGORIES,
-        classifications=CLASSIFICATIONS,
-        legal_bases=LEGAL_BASES,
+        **TERM_CHOICES,
         **extra,
     )
 
@@ -104,19 +96,11 @@ def provide(case_id: str) -> ResponseReturnValue:
     """The provider gives an item with its usage terms (art. 16.2); the content travels in the
     POST body and is never shown back or logged."""
     case_id = checked_id(case_id)
-    f = request.form
     try:
         item_id = services().disclosure.provide(
             caller(),
             case_id,
-            category=f.get("category", "") if f.get("category") in CATEGORIES else "",
-            classification=f.get("classification", "")
-            if f.get("classification") in CLASSIFICATIONS
-            else "",
-            legal_basis=f.get("legal_basis", "") if f.get("legal_basis") in LEGAL_BASES else "",
-            text=f.get("content", ""),
-            purposes=[p for p in f.getlist("purposes") if p in PURPOSES],
-            pre_read_allowed="pre_read_allowed" in f,
+            **terms_from_form(request.form),
         )
     except ServiceError as err:
         if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):

@@ -9,12 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
-from services.console.adapters.disclosure import (
-    CATEGORIES,
-    CLASSIFICATIONS,
-    LEGAL_BASES,
-    PURPOSES,
-)
+from services.console.adapters.disclosure import TERM_CHOICES, terms_from_form
 from services.console.adapters.privacy import CorrectionNotice
 from services.console.entrypoints.common import caller, checked_id, services
 
@@ -44,10 +39,7 @@ def _form_page(n: CorrectionNotice, **extra: object) -> str:
     return render_template(
         "correction.html",
         n=n,
-        purposes=PURPOSES,
-        categories=CATEGORIES,
-        classifications=CLASSIFICATIONS,
-        legal_bases=LEGAL_BASES,
+        **TERM_CHOICES,
         **{"error": None, **extra},
     )
 
@@ -62,19 +54,11 @@ def provide_corrected(request_id: str) -> ResponseReturnValue:
     """The corrected version, superseding the provider's item (Provide with supersedes); its
     content travels in the POST body and is never shown back or logged."""
     n = _notice(checked_id(request_id))
-    f = request.form
     try:
         item_id = services().disclosure.provide(
             caller(),
             n.case_id,
-            category=f.get("category", "") if f.get("category") in CATEGORIES else "",
-            classification=f.get("classification", "")
-            if f.get("classification") in CLASSIFICATIONS
-            else "",
-            legal_basis=f.get("legal_basis", "") if f.get("legal_basis") in LEGAL_BASES else "",
-            text=f.get("content", ""),
-            purposes=[p for p in f.getlist("purposes") if p in PURPOSES],
-            pre_read_allowed="pre_read_allowed" in f,
+            **terms_from_form(request.form),
             supersedes=n.item_id,
         )
     except ServiceError as err:

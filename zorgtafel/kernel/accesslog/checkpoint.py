@@ -106,11 +106,53 @@ class PublicKey:
     def verifies(self, cp: Checkpoint) -> bool:
         if cp.key_id != self.key_id:
             return False
+        message = cp.message()
+        seen = _VERIFIED.key(self.raw, cp.signature, message)
+        if _VERIFIED.holds(seen):
+            return True
         try:
-            self._key.verify(cp.signature, cp.message())
+            self._key.verify(cp.signature, message)
         except InvalidSignature:
             return False
+        _VERIFIED.add(seen)
         return True
+
+
+class _VerifiedSignatures:
+    """The signatures this process has verified, by a digest of (key, signature, message).
+
+    A log keeps a signed checkpoint per group-commit batch, and verifying it checks every
+    signature again: 0.18 ms each on a 2-core test machine, most of a privacy officer's
+    access-log page (the console verifies the log on each view). Whether a key verifies a
+    signature over a message never changes, so a verified triple is remembered; anything
+    altered in the database (size, root, time, key or signature) is another triple and is
+    verified again. Only successes are kept. Bounded: beyond ``limit`` the oldest are forgotten
+    (about 100 bytes each), so a log with more checkpoints than that verifies the rest anew."""
+
+    def __init__(self, limit: int = 65536) -> None:
+        self._limit = limit
+        self._seen: dict[bytes, None] = {}
+
+    @staticmethod
+    def key(raw: bytes, signature: bytes, message: bytes) -> bytes:
+        return hashlib.sha256(
+            b"%d:%d:" % (len(raw), len(signature)) + raw + signature + message
+        ).digest()
+
+    def holds(self, digest: bytes) -> bool:
+        return digest in self._seen
+
+    def add(self, digest: bytes) -> None:
+        # dict operations are atomic under the GIL; a lost race forgets one entry at most.
+        self._seen[digest] = None
+        while len(self._seen) > self._limit:
+            try:
+                del self._seen[next(iter(self._seen))]
+            except (KeyError, RuntimeError, StopIteration):
+                break
+
+
+_VERIFIED = _VerifiedSignatures()
 
 
 def verified_by(keys: Iterable[PublicKey], cp: Checkpoint) -> bool:
