@@ -8,7 +8,9 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -32,11 +34,23 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+# Ports this process handed out lately: the kernel may offer a port again before the first
+# taker has bound it (a suite's casework got 49875 for gRPC, then its disclosure for HTTP).
+_HANDED_OUT: deque[int] = deque(maxlen=4096)
+_HANDING_OUT = threading.Lock()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A port nobody listens on now and that this process has not handed out lately."""
+    with _HANDING_OUT:
+        for _ in range(1000):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port: int = s.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.append(port)
+                return port
+    raise RuntimeError("no free port that was not handed out lately")
 
 
 def service_topics(partitions: int = 3) -> dict[str, int]:
