@@ -10,7 +10,9 @@ page), ``/worklist`` (the session, one intake ``ListNominations`` with the perso
 worklist template); then, with the demo's case played up to its disclosures (``zorgtafel demo``'s
 story, over gRPC), the pages with the most calls behind them: the case page as the process
 director who directs it (the case, its meetings, plan, roles and items: several casework and
-disclosure calls) and the access log as the providing party's privacy officer."""
+disclosure calls), the access log (with the chain's verification), the subject requests and the
+breaches as the providing party's privacy officer, the rules by article and the revision history
+as a process director, and the bodies' page as the board's secretary."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ PAGES = ("/healthz", "/login", "/", "/worklist")
 CASE_PAGES = (
     ("case", "pd-anna", "/cases/{case}"),
     ("access_log", "fg-fenna", "/privacy/access-log"),
+    ("subject_requests", "fg-fenna", "/privacy/subject-requests"),
+    ("breaches", "fg-fenna", "/privacy/breaches"),
+    ("policy_rules", "pd-anna", "/policy/rules"),
+    ("policy_revision", "pd-anna", "/policy/revision"),
+    ("governance", "rb-sanne", "/governance"),
 )
 
 
