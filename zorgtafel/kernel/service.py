@@ -25,6 +25,7 @@ from zorgtafel.kernel.consumer import Handler
 from zorgtafel.kernel.crypto import KeyRing
 from zorgtafel.kernel.events import EventRegistry
 from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.ops import Route
 from zorgtafel.kernel.roster import RosterView
 from zorgtafel.kernel.scheduler import RetentionTask
 from zorgtafel.kernel.uow import UnitOfWork
@@ -76,7 +77,8 @@ class ServiceParts:
     tasks: tuple[Periodic, ...] = ()
     # Run once the database is migrated, before the service serves (seeding, key creation).
     on_start: tuple[Callable[[], None], ...] = ()
-    ops_routes: Callable[[Any], None] | None = None  # (flask_app) -> None
+    # Extra GET routes of the ops HTTP endpoint, by path (governance: the policy bundles).
+    ops_routes: Mapping[str, Route] = field(default_factory=dict)
     # Told of every call the authz policy refused, instead of the kernel's record of it
     # (``ServiceAccessLog.refused_call``) when a service logs more (disclosure: each item).
     on_refused: Callable[[RefusedCall], None] | None = None

@@ -144,3 +144,55 @@ def closure(mods: list[Module], packages: list[str]) -> list[Module]:
                         stack.append(candidate)
                         break
     return [m for m in mods if m.package in wanted]
+
+
+# String literals ("..." with escapes, `...` raw) and comments: their words are not references.
+_NOT_CODE = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`]*`|#[^\n]*')
+# ``data`` itself rather than a path in it (``data[x]``, ``x := data``): all of it is readable.
+_WHOLE_DATA = re.compile(r"\bdata\b(?!\s*\.)")
+
+
+def readable_data(document: Mapping[str, Any], mods: list[Module]) -> dict[str, Any]:
+    """The part of the data document ``mods`` can read: the subtree at each ``data.<path>``
+    their code names (a path the document does not hold reads nothing from it; a path past a
+    value reads that value) and at each of their packages' own paths; all of it when the code
+    names ``data`` as a whole.
+
+    Why: rego-cpp holds the data document in every interpreter twice (added, then in each
+    compiled query); an interpreter per package that carried all of it cost every service
+    1-2 MB per package (issue #16). Over-inclusive by construction: a path named in any way the
+    regex sees is kept, and the differential engine test (all data, regorus) would show a rule
+    that read something left out.
+    """
+    paths: set[tuple[str, ...]] = set()
+    for module in mods:
+        code = _NOT_CODE.sub(" ", module.text)
+        if _WHOLE_DATA.search(code):
+            return dict(document)
+        paths.add(tuple(module.package.split(".")))
+        paths.update(tuple(ref.rstrip(".").split(".")) for ref in _DATA_REF.findall(code))
+    held: set[tuple[str, ...]] = set()
+    for path in paths:
+        node: Any = document
+        prefix: tuple[str, ...] = ()
+        for part in path:
+            if not isinstance(node, Mapping):
+                break  # past a value (``...roles.x`` of a string): the value is what is read
+            if part not in node:
+                prefix = ()  # the document holds nothing there (a package of rules, say)
+                break
+            node = node[part]
+            prefix = (*prefix, part)
+        if prefix:
+            held.add(prefix)
+    readable: dict[str, Any] = {}
+    for path in held:
+        if any(path[:end] in held for end in range(1, len(path))):
+            continue  # a shorter path holds all of it already
+        node = document
+        target = readable
+        for part in path[:-1]:
+            node = node[part]
+            target = target.setdefault(part, {})  # fresh dicts: the document is never changed
+        target[path[-1]] = node[path[-1]]
+    return readable

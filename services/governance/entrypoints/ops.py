@@ -5,15 +5,15 @@ latest adopted one"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
-from flask import Flask, Response, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.governance.adapters.alerts import CheckpointAlerts
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.service_layer.handlers.policy_revisions import latest_adopted
+from zorgtafel.kernel.ops import OpsRequest, OpsResponse, Route
 
 BUNDLE_PATH = "/bundles/zorgtafel.tar.gz"
 # The checkpoint alerts' counters (``zorgtafel_access_log_fork_total``): the kernel's /metrics
@@ -39,25 +39,22 @@ class Signing(Protocol):
 
 def bundle_routes(
     uow_factory: Callable[[], GovernanceUnitOfWork], signer: Signing
-) -> Callable[[Flask], None]:
+) -> Mapping[str, Route]:
     """The latest revision in force (the baseline before the first adoption), signed with
     governance's key (OPA's ``.signatures.json``): sidecars verify it before they load it."""
 
-    def add(flask_app: Flask) -> None:
-        @flask_app.get(BUNDLE_PATH)
-        def policy_bundle() -> Any:
-            adopted = _latest(uow_factory)
-            if adopted is None:
-                return Response("no adopted policy revision\n", status=404, mimetype="text/plain")
-            revision, data = adopted
-            headers = {"ETag": f'"{revision}"', "Cache-Control": "no-cache"}
-            if request.if_none_match and request.if_none_match.contains(revision):
-                return Response(status=304, headers=headers)
-            return Response(
-                signer.signed(revision, data), mimetype="application/gzip", headers=headers
-            )
+    def policy_bundle(request: OpsRequest) -> OpsResponse:
+        adopted = _latest(uow_factory)
+        if adopted is None:
+            return OpsResponse(b"no adopted policy revision\n", 404)
+        revision, data = adopted
+        etag = f'"{revision}"'
+        headers = (("ETag", etag), ("Cache-Control", "no-cache"))
+        if request.etag_matches(etag):
+            return OpsResponse(status=304, headers=headers)
+        return OpsResponse(signer.signed(revision, data), 200, "application/gzip", headers)
 
-    return add
+    return {BUNDLE_PATH: policy_bundle}
 
 
 def policy_revision_check(
@@ -73,18 +70,15 @@ def policy_revision_check(
     return check
 
 
-def checkpoint_metrics_route(alerts: CheckpointAlerts) -> Callable[[Flask], None]:
-    def add(flask_app: Flask) -> None:
-        @flask_app.get(CHECKPOINT_METRICS_PATH)
-        def checkpoint_metrics() -> Any:
-            return Response(generate_latest(alerts.registry), mimetype=CONTENT_TYPE_LATEST)
+def checkpoint_metrics_route(alerts: CheckpointAlerts) -> Mapping[str, Route]:
+    def checkpoint_metrics(_request: OpsRequest) -> OpsResponse:
+        return OpsResponse(generate_latest(alerts.registry), 200, CONTENT_TYPE_LATEST)
 
-    return add
+    return {CHECKPOINT_METRICS_PATH: checkpoint_metrics}
 
 
-def routes(*adders: Callable[[Flask], None]) -> Callable[[Flask], None]:
-    def add(flask_app: Flask) -> None:
-        for adder in adders:
-            adder(flask_app)
-
-    return add
+def routes(*tables: Mapping[str, Route]) -> Mapping[str, Route]:
+    merged: dict[str, Route] = {}
+    for table in tables:
+        merged.update(table)
+    return merged

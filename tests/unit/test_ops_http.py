@@ -1,0 +1,133 @@
+"""The ops HTTP endpoint every service serves (kernel/ops.py), over a real socket: what the
+kubelet's probes, Prometheus and an OPA sidecar get, and what anyone else gets."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+from grpc_health.v1 import health
+
+from zorgtafel.kernel.health import HealthMonitor
+from zorgtafel.kernel.metrics import Metrics
+from zorgtafel.kernel.ops import OpsRequest, OpsResponse, OpsServer, create_ops_app
+
+
+def _get(url: str, method: str = "GET", headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as r:  # noqa: S310 - loopback
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class Checks:
+    def __init__(self) -> None:
+        self.database = True
+
+    def monitor(self) -> HealthMonitor:
+        return HealthMonitor(
+            {"database": lambda: self.database, "broker": lambda: True},
+            health.HealthServicer(),
+            [],
+        )
+
+
+def _bundle(request: OpsRequest) -> OpsResponse:
+    etag = '"sha256:abc"'
+    if request.etag_matches(etag):
+        return OpsResponse(status=304, headers=(("ETag", etag),))
+    return OpsResponse(b"bundle", 200, "application/gzip", (("ETag", etag),))
+
+
+def _broken(_request: OpsRequest) -> OpsResponse:
+    raise RuntimeError("Zoë de Vries, born 1990")  # personal data that must not leave
+
+
+@pytest.fixture
+def ops() -> Iterator[tuple[str, Checks, HealthMonitor, Metrics]]:
+    checks = Checks()
+    monitor = checks.monitor()
+    metrics = Metrics("intake")
+    app = create_ops_app(
+        "intake", monitor, metrics, {"/bundles/b.tar.gz": _bundle, "/broken": _broken}
+    )
+    server = OpsServer(app, "127.0.0.1", 0)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}", checks, monitor, metrics
+    finally:
+        server.stop()
+
+
+def test_healthz_says_the_process_is_alive(ops):
+    base, *_ = ops
+    status, headers, body = _get(f"{base}/healthz")
+    assert status == 200 and headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"status": "alive", "service": "intake"}
+
+
+def test_readyz_follows_the_monitor_and_names_what_fails(ops):
+    base, checks, monitor, _ = ops
+    status, _, body = _get(f"{base}/readyz")
+    assert status == 503 and json.loads(body)["ready"] is False  # nothing checked yet
+    monitor.check_now()
+    status, _, body = _get(f"{base}/readyz")
+    assert status == 200 and json.loads(body)["ready"] is True
+    checks.database = False
+    monitor.check_now()
+    status, _, body = _get(f"{base}/readyz")
+    assert status == 503 and json.loads(body)["database"] is False
+
+
+def test_metrics_are_the_service_s_registry_in_prometheus_text(ops):
+    base, _, _, metrics = ops
+    metrics.rpc_total.labels(method="Nominate", code="OK").inc()
+    status, headers, body = _get(f"{base}/metrics")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert b'zorgtafel_rpcs_total{code="OK",method="Nominate"} 1.0' in body
+
+
+def test_a_service_route_answers_with_its_etag_and_304_for_a_matching_if_none_match(ops):
+    base, *_ = ops
+    url = f"{base}/bundles/b.tar.gz"
+    status, headers, body = _get(url)
+    assert (status, headers["ETag"], body) == (200, '"sha256:abc"', b"bundle")
+    for header in ('"sha256:abc"', 'W/"sha256:abc"', '"other", "sha256:abc"', "*"):
+        status, _, body = _get(url, headers={"If-None-Match": header})
+        assert (status, body) == (304, b""), header
+    status, _, body = _get(url, headers={"If-None-Match": '"sha256:abd", "abc"'})
+    assert (status, body) == (200, b"bundle")
+
+
+def test_head_answers_the_headers_of_the_get_without_a_body(ops):
+    base, *_ = ops
+    status, headers, body = _get(f"{base}/bundles/b.tar.gz", method="HEAD")
+    assert status == 200 and headers["Content-Length"] == "6" and body == b""
+
+
+def test_an_unknown_path_is_404_and_another_method_405(ops):
+    base, *_ = ops
+    assert _get(f"{base}/admin")[0] == 404
+    assert _get(f"{base}/readyz/../healthz")[0] == 404
+    for path in ("/readyz", "/metrics", "/bundles/b.tar.gz"):
+        status, headers, _ = _get(f"{base}{path}", method="POST")
+        assert status == 405 and headers["Allow"] == "GET, HEAD", path
+
+
+def test_a_failing_route_answers_500_without_its_error_and_the_server_keeps_serving(ops, capsys):
+    base, *_ = ops
+    status, _, body = _get(f"{base}/broken")
+    assert status == 500 and body == b"internal error\n"
+    assert "Zoë" not in capsys.readouterr().err
+    assert _get(f"{base}/healthz")[0] == 200
+
+
+def test_a_service_cannot_replace_a_kernel_route():
+    monitor = Checks().monitor()
+    with pytest.raises(ValueError, match="/readyz"):
+        create_ops_app("intake", monitor, Metrics("intake"), {"/readyz": _bundle})
