@@ -55,6 +55,8 @@ def test_data_as_a_whole_or_a_computed_key_keeps_everything_it_may_reach():
     assert readable_data(DOCUMENT, indexed) == DOCUMENT
     computed = [module("zorgtafel.intake", "v := data.zorgtafel[input.pkg].kinds")]
     assert readable_data(DOCUMENT, computed) == DOCUMENT
+    spaced = [module("zorgtafel.intake", "v := data .zorgtafel.labels")]
+    assert readable_data(DOCUMENT, spaced) == DOCUMENT
 
 
 def test_a_path_past_a_value_reads_that_value_and_the_document_is_never_changed():

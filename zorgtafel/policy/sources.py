@@ -148,8 +148,9 @@ def closure(mods: list[Module], packages: list[str]) -> list[Module]:
 
 # String literals ("..." with escapes, `...` raw) and comments: their words are not references.
 _NOT_CODE = re.compile(r'"(?:\\.|[^"\\\n])*"|`[^`]*`|#[^\n]*')
-# ``data`` itself rather than a path in it (``data[x]``, ``x := data``): all of it is readable.
-_WHOLE_DATA = re.compile(r"\bdata\b(?!\s*\.)")
+# ``data`` not followed at once by a dot (``data[x]``, ``x := data``, ``data .x``): all of it is
+# readable (a spaced path would escape the path pattern; erring toward keeping is safe).
+_WHOLE_DATA = re.compile(r"\bdata\b(?!\.)")
 
 
 def readable_data(document: Mapping[str, Any], mods: list[Module]) -> dict[str, Any]:
