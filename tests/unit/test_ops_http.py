@@ -13,7 +13,7 @@ from grpc_health.v1 import health
 
 from zorgtafel.kernel.health import HealthMonitor
 from zorgtafel.kernel.metrics import Metrics
-from zorgtafel.kernel.ops import OpsRequest, OpsResponse, OpsServer, create_ops_app
+from zorgtafel.kernel.ops import OpsRequest, OpsResponse, OpsServer, _server_class, create_ops_app
 
 
 def _get(url: str, method: str = "GET", headers: dict[str, str] | None = None):
@@ -131,3 +131,11 @@ def test_a_service_cannot_replace_a_kernel_route():
     monitor = Checks().monitor()
     with pytest.raises(ValueError, match="/readyz"):
         create_ops_app("intake", monitor, Metrics("intake"), {"/readyz": _bundle})
+
+
+def test_an_ipv6_address_binds_ipv6_and_a_name_binds_ipv4():
+    import socket
+
+    assert _server_class("::").address_family == socket.AF_INET6
+    assert _server_class("0.0.0.0").address_family == socket.AF_INET
+    assert _server_class("localhost").address_family == socket.AF_INET

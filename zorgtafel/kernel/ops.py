@@ -158,9 +158,9 @@ class _ThreadingServer6(_ThreadingServer):
 
 
 def _server_class(host: str) -> type[_ThreadingServer]:
-    """IPv6 when the host is an IPv6 address (``::`` in a dual-stack pod)."""
-    family = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][0]
-    return _ThreadingServer6 if family == socket.AF_INET6 else _ThreadingServer
+    """IPv6 when the host is an IPv6 address (``::`` in a dual-stack pod), as Werkzeug decides;
+    a name (``localhost``) binds IPv4, where the probes and the launcher look."""
+    return _ThreadingServer6 if ":" in host else _ThreadingServer
 
 
 class OpsServer:
