@@ -9,8 +9,8 @@ Each path is measured with its two services alone in this process (the pods of a
 run one service each; two in one interpreter still share its GIL, so this errs on the slow
 side). ``four_in_one_process`` measures the same paths with all four services in this process,
 as earlier runs did: their relays, consumers and health checks then compete for one GIL, which
-is most of what those samples show (p50 84 ms there against 22 ms with the pair alone, one
-run on 2 cores)."""
+is most of what those samples show (p50 84 ms there against 22-48 ms with the pair alone, four
+runs minutes apart on 2 cores)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ their own GET routes (governance serves policy bundles) through ``extra_routes``
 
 Served by the standard library's WSGI server (``wsgiref``, which prometheus_client loads anyway)
 with a thread per request: a probe answer needs no web framework, and Flask with Werkzeug, Jinja
-and Click cost every service ~6 MB of its 150 MB (issue #16). Only GET and HEAD exist here; an
-error in a handler answers 500 with no detail (the log names the error type only).
+and Click cost every service 8.7-9 MB of its 150 MB (issue #16, ADR 0010). Only GET and HEAD
+exist here; an error in a handler answers 500 with no detail (the log names the error type only).
 """
 
 from __future__ import annotations
