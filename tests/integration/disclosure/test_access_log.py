@@ -37,6 +37,7 @@ from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog import merkle
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
 from zorgtafel.kernel.accesslog.records import ROW_FIELDS, leaf_of_values
+from zorgtafel.testing.cli import printed_json
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +60,8 @@ def verify_cli(env, capsys, *extra: str) -> tuple[int, dict]:
     args += ["--public-key", str(public_key(env)), *extra]
     capsys.readouterr()
     code = cli_main(args)
-    return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    report = printed_json(capsys.readouterr().out, lambda v: isinstance(v, dict) and "intact" in v)
+    return code, report
 
 
 def _some_decisions(env, n: int = 3) -> list[str]:

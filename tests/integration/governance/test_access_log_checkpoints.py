@@ -42,6 +42,7 @@ from zorgtafel.generated.intake.v1 import intake_pb2 as intake_pb
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
 from zorgtafel.testing import ServiceEnv, service_env, wait_for
+from zorgtafel.testing.cli import printed_json
 
 pytestmark = pytest.mark.integration
 
@@ -142,7 +143,8 @@ def export_cli(governance, capsys, path) -> int:
         args += ["--schema", settings.effective_schema]
     capsys.readouterr()
     code = cli_main(args)
-    path.write_text(capsys.readouterr().out)
+    exported = printed_json(capsys.readouterr().out, lambda v: isinstance(v, list))
+    path.write_text(json.dumps(exported))
     return code
 
 
