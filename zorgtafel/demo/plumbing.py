@@ -24,6 +24,9 @@ from zorgtafel.kernel.devkeys import mint_token
 
 T = TypeVar("T")
 
+TOKEN_TTL_S = 3600  # what the identity provider issues (mint_token's default)
+TOKEN_RENEW_BEFORE_S = 300  # a new token this long before the old one expires
+
 
 class StoryFailed(Exception):
     pass
@@ -39,6 +42,13 @@ class StoryBase:
     # True: the closed case is left to the services' retention schedulers (the suite runs with
     # a short case_closed period, as `zorgtafel up` does); False: the story calls Purge itself.
     auto_purge: bool = False
+    # One token per person and job, reused until shortly before it expires, as a partner system
+    # uses what its identity provider issued (a token per call would fill the services' verified-
+    # token caches with tokens never seen again, which no real client does).
+    _tokens: dict[tuple[str, str, str], tuple[str, float]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
         ch = {s: self.channel(a) for s, a in self.endpoints.items()}
@@ -55,9 +65,17 @@ class StoryBase:
         return grpc.insecure_channel(address)
 
     def md(self, actor: Actor) -> tuple[tuple[str, str], ...]:
-        token = mint_token(
-            self.private_key, party=actor.party, role=actor.role, person=actor.person
-        )
+        key = (actor.party, actor.role, actor.person)
+        token, renew_at = self._tokens.get(key, ("", 0.0))
+        if self.clock() >= renew_at:
+            token = mint_token(
+                self.private_key,
+                party=actor.party,
+                role=actor.role,
+                person=actor.person,
+                ttl_s=TOKEN_TTL_S,
+            )
+            self._tokens[key] = (token, self.clock() + TOKEN_TTL_S - TOKEN_RENEW_BEFORE_S)
         return (("authorization", f"Bearer {token}"),)
 
     def say(self, text: str) -> None:
