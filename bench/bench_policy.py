@@ -144,24 +144,36 @@ def run(seconds: float = 2.0) -> dict:
             engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
         floor = bare_regopy_query()
         authz = _samples(lambda: engine.decide("zorgtafel.authz", AUTHZ_INPUT))
+        people = iter(range(10**9))
+
+        def first_time() -> None:
+            principal = {**AUTHZ_INPUT["principal"], "person": f"person-{next(people)}"}
+            engine.decide("zorgtafel.authz", {**AUTHZ_INPUT, "principal": principal})
+
+        authz_first = _samples(first_time)
+        cache = engine.decision_cache("zorgtafel.authz")
+        authz["remembered_answers"] = (
+            {"hits": cache.hits, "misses": cache.misses} if cache else None
+        )
         disclosure = _samples(lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_INPUT))
         disclosure_allow = _samples(
             lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
         )
     finally:
         engine.close()
-    for result in (authz, disclosure, disclosure_allow):
+    for result in (authz, authz_first, disclosure, disclosure_allow):
         result["p50_ratio_to_bare_call"] = result["p50_ms"] / bare["p50_ms"]
         result["p99_ratio_to_bare_call"] = result["p99_ms"] / bare["p99_ms"]
         result["throughput_ratio_to_bare_call"] = result["per_second"] / bare["per_second"]
         result["p50_ratio_to_bare_regopy_query"] = result["p50_ms"] / floor["p50_ms"]
         result["p99_ratio_to_bare_regopy_query"] = result["p99_ms"] / floor["p99_ms"]
-    authz["target_p99_ms"] = 0.5
+    authz["target_p99_ms"] = authz_first["target_p99_ms"] = 0.5
     disclosure["target_p99_ms"] = disclosure_allow["target_p99_ms"] = 1.0
     # Top-level numbers are the authz decision (the one on every call); details are nested.
     return {
         **authz,
         "authz": authz,
+        "authz_first": authz_first,
         "disclosure": disclosure,
         "disclosure_allow": disclosure_allow,
         "bare_call": bare,
@@ -177,7 +189,7 @@ def main() -> int:
     )
     floor = report["bare_regopy_query"]
     print(f"bare one-rule regopy query: p50 {floor['p50_ms']:.3f} ms p99 {floor['p99_ms']:.3f} ms")
-    for name in ("authz", "disclosure", "disclosure_allow"):
+    for name in ("authz", "authz_first", "disclosure", "disclosure_allow"):
         r = report[name]
         print(
             f"{name}: {r['samples']} decisions, {r['per_second']:.0f}/s p50 {r['p50_ms']:.3f} ms "

@@ -21,6 +21,11 @@ when its signature verifies with governance's public key (``signing``), compiled
 swapped in as a whole (``_Compiled``); a decision keeps the revision it started on. A bundle that
 does not verify or compile is refused and the active revision stays, as OPA does.
 
+Remembered answers: a package named in ``cached_packages`` (authz, asked on every call with the
+same few inputs) keeps its answers by exact input text for the compiled revision only, unless
+its rules read the clock, the network or chance (``decision_cache``). A hit is still a Decision
+of its own; a new revision starts empty.
+
 Input: ``json.dumps(..., ensure_ascii=False)``. regopy does not decode ``\\u`` escapes in an
 input term, so ASCII-escaped JSON would hand the rules "Zo\\u00eb" instead of "Zoë".
 """
@@ -40,11 +45,17 @@ from urllib.parse import urlsplit
 import structlog
 
 from zorgtafel.policy import bundle, sources
+from zorgtafel.policy.decision_cache import DecisionCache, nondeterministic_builtins
 from zorgtafel.policy.engine import BaseEngine, policy_path
 from zorgtafel.policy.entrypoints import Entrypoint, entrypoints
 from zorgtafel.policy.errors import PolicyError, PolicyUnavailable, rego_error_text
 
 log = structlog.get_logger(__name__)
+
+# The packages whose answers are remembered per revision (decision_cache): authz, asked on every
+# call with the same few inputs per person and method. 1,024 answers of ~1-2 KB at most.
+CACHED_PACKAGES = ("zorgtafel.authz",)
+DECISION_CACHE_SIZE = 1024
 
 
 def input_json(value: Any) -> str:
@@ -100,6 +111,8 @@ class _Compiled:
         document: Mapping[str, Any],
         entrypoints: list[Entrypoint],
         slots_per_package: int,
+        cached_packages: Iterable[str] = (),
+        cache_size: int = 0,
     ):
         self.revision = revision
         self.modules = modules
@@ -107,6 +120,15 @@ class _Compiled:
         self.slots_per_package = slots_per_package
         self.slots: dict[str, queue.Queue[_Slot]] = {}
         self.lock = threading.Lock()
+        # Remembered answers, for this revision only (see decision_cache): a package is cached
+        # only when nothing in it or what it imports reads the clock, the network or chance.
+        self.caches: dict[str, DecisionCache] = {}
+        for package in cached_packages:
+            reads = nondeterministic_builtins(sources.closure(self.modules, [package]))
+            if reads:
+                log.warning("policy_decision_cache_off", package=package, builtins=reads)
+            elif cache_size > 0:
+                self.caches[package] = DecisionCache(cache_size)
         # Compile every entrypoint now: a syntax error is a failure here, and no decision
         # compiles inside its timeout (a busy machine would turn that into a fail-closed deny).
         for package in dict.fromkeys(e.package for e in entrypoints):
@@ -158,8 +180,12 @@ class EmbeddedEngine(BaseEngine):
         key_id: str = "",
         poll_interval_s: float = 10.0,
         packages: Iterable[str] | None = None,
+        cached_packages: Iterable[str] = CACHED_PACKAGES,
+        decision_cache_size: int = DECISION_CACHE_SIZE,
     ):
         self.policy_dir = Path(policy_dir)
+        self._cached_packages = tuple(cached_packages)
+        self._decision_cache_size = decision_cache_size
         # The packages whose entrypoints are compiled at start (None: every one). A service
         # names those it asks (issue #16: each package's interpreter costs 2-8 MB); any other
         # package gets its interpreter on first use, as a package without a schema does.
@@ -215,6 +241,8 @@ class EmbeddedEngine(BaseEngine):
             document,
             wanted,
             self._slots_per_package,
+            self._cached_packages,
+            self._decision_cache_size,
         )
 
     @property
@@ -261,6 +289,13 @@ class EmbeddedEngine(BaseEngine):
         compiled = self._compiled  # one revision for the whole decision, even mid-swap
         if compiled is None:
             raise PolicyUnavailable("no verified policy bundle is active yet")
+        if self._closed:
+            raise PolicyUnavailable("the embedded engine is closed")
+        cache = compiled.caches.get(package)
+        if cache is not None:
+            answer = cache.get(query, text)
+            if answer is not None:
+                return answer[0], answer[1], compiled.revision
         try:
             future = self._pool.submit(self._evaluate, compiled, package, query, text)
         except RuntimeError as exc:  # the pool was shut down
@@ -269,7 +304,16 @@ class EmbeddedEngine(BaseEngine):
             defined, value = future.result(timeout=self.timeout_s)
         except concurrent.futures.TimeoutError as exc:
             raise PolicyUnavailable(f"policy {policy} took longer than {self.timeout_s}s") from exc
+        if cache is not None:
+            cache.put(query, text, defined, value)
         return defined, value, compiled.revision
+
+    def decision_cache(self, policy: str) -> DecisionCache | None:
+        """The remembered answers of ``policy`` under the revision in force (None: not cached)."""
+        compiled = self._compiled
+        if compiled is None:
+            return None
+        return compiled.caches.get(policy_path(policy).replace("/", "."))
 
     def _evaluate(
         self, compiled: _Compiled, package: str, query: str, text: str
