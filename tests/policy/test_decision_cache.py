@@ -8,23 +8,15 @@ import shutil
 
 import pytest
 
+from bench.bench_policy import AUTHZ_INPUT
 from zorgtafel.policy import bundle, signing
 from zorgtafel.policy.decision_cache import MAX_INPUT_CHARS, DecisionCache
 from zorgtafel.policy.embedded import EmbeddedEngine
 from zorgtafel.policy.errors import PolicyUnavailable
 
 KEY = signing.generate_private_key_pem()
-ASSESS = {
-    "method": "/zorgtafel.intake.v1.IntakeService/Assess",
-    "principal": {
-        "party": "00000099000000000001",
-        "party_status": "active",
-        "role": "process_director",
-        "person": "anna",
-        "authenticated_by": "mtls",
-    },
-    "resource": {},
-}
+# The bench's authz question (a process director assessing), with the request naming no party.
+ASSESS = {**AUTHZ_INPUT, "resource": {}}
 
 
 def _walk(value):
