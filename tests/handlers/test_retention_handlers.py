@@ -54,7 +54,9 @@ def scheduler(platform: Platform, parts: ServiceParts, clock, **overrides) -> Re
         service=platform.settings.service,
         tasks=parts.retention,
         policy=platform.policy,
-        lock=LeaderLock(engine, platform.settings.service),  # type: ignore[arg-type]
+        lock=LeaderLock(  # type: ignore[arg-type]
+            engine, platform.settings.service, schema=platform.settings.effective_schema
+        ),
         interval_s=0,
         overrides=overrides,
         clock=clock,
@@ -384,13 +386,35 @@ def test_on_postgresql_a_replica_without_the_lock_stands_by(casework, database_u
     holder = db.make_engine(platform.settings)
     try:
         with holder.connect() as conn:
-            key = _lock_key("casework")
+            key = _lock_key("casework", platform.settings.effective_schema)
             assert conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
             report = scheduler(platform, parts, lambda: NOW, case_closed=60).tick()
             assert report.ran is False and outbox(platform, ev.CASE_PURGED) == []
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
         report = scheduler(platform, parts, lambda: NOW, case_closed=60).tick()
         assert report.tasks[0].done == (case_id,)
+    finally:
+        holder.dispose()
+
+
+def test_on_postgresql_another_deployments_casework_in_the_same_database_does_not_hold_it_back(
+    casework, database_url
+):
+    # Advisory locks are per database: a second deployment (another schema prefix) whose casework
+    # holds its own leader lock must not make this one stand aside.
+    if not database_url:
+        pytest.skip("the advisory lock is PostgreSQL's; SQLite runs one process")
+    platform, parts = casework
+    case_id = closed_case(casework, NOW - timedelta(hours=2))
+    other_schema = f"{platform.settings.effective_schema}_other_deployment"
+    holder = db.make_engine(platform.settings)
+    try:
+        with holder.connect() as conn:
+            key = _lock_key("casework", other_schema)
+            assert conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+            report = scheduler(platform, parts, lambda: NOW, case_closed=60).tick()
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+        assert report.ran is True and report.tasks[0].done == (case_id,)
     finally:
         holder.dispose()
 

@@ -321,7 +321,7 @@ def test_the_kernels_task_prunes_on_its_own_with_the_period_from_the_policy(log)
         service="intake",
         tasks=(prune.retention_task(log.uow_factory),),
         policy=policy,
-        lock=LeaderLock(log.engine, f"intake-{uuid.uuid4().hex[:6]}"),
+        lock=LeaderLock(log.engine, "intake", schema=log.schema),
         interval_s=0.05,
         clock=lambda: at(10),
         also_owners=("kernel",),
@@ -346,7 +346,7 @@ def test_the_test_override_in_seconds_sets_the_period_and_no_period_prunes_nothi
     base = dict(
         service="intake",
         tasks=(prune.retention_task(log.uow_factory),),
-        lock=LeaderLock(log.engine, f"intake-{uuid.uuid4().hex[:6]}"),
+        lock=LeaderLock(log.engine, "intake", schema=log.schema),
         interval_s=0,
         clock=lambda: at(10),
     )

@@ -35,7 +35,7 @@ def make(tasks, periods=None, interval_s=0.0, name="x") -> tuple[RetentionSchedu
         service="intake",
         tasks=tuple(tasks),
         policy=Policy(periods if periods is not None else {"k": 10}),
-        lock=LeaderLock(engine, "intake"),
+        lock=LeaderLock(engine, "intake", schema=None),
         interval_s=interval_s,
         metrics=metrics,
         clock=lambda: NOW,

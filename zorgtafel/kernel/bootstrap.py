@@ -382,7 +382,7 @@ def make_retention_scheduler(
         service=settings.service,
         tasks=tuple(tasks),
         policy=gate,
-        lock=LeaderLock(engine, settings.service),
+        lock=LeaderLock(engine, settings.service, schema=settings.effective_schema),
         interval_s=interval_s(settings),
         overrides=parse_overrides(settings),
         metrics=metrics,

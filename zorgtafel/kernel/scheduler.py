@@ -7,8 +7,10 @@ are due (``due``) and how one is removed through the service's own handler and u
 running a purge twice removes once and emits one event). The scheduler runs them every
 ``ZORGTAFEL_RETENTION_INTERVAL_S`` seconds on its own thread:
 
-* **one active replica at a time**: on PostgreSQL a session advisory lock per service (a replica
-  that does not get it skips the tick); on SQLite (one process per file) a lock in the process;
+* **one active replica at a time**: on PostgreSQL a session advisory lock per service and schema
+  (a replica that does not get it skips the tick; advisory locks are per database, so the schema
+  is in the key, or two deployments sharing a database would take each other's turns); on SQLite
+  (one process per file) a lock in the process;
 * **safe with several**: ``apply`` re-reads the record in its own transaction and locks it, so
   two replicas that both think a record is due purge it once;
 * **fail closed towards keeping**: no period from the policy (engine down, a malformed
@@ -107,9 +109,10 @@ _PROCESS_LOCKS: dict[str, threading.Lock] = {}
 _PROCESS_LOCKS_GUARD = threading.Lock()
 
 
-def _lock_key(service: str) -> int:
-    """A stable signed 64-bit advisory-lock key per service (same in every replica)."""
-    digest = hashlib.sha256(f"zorgtafel.retention.{service}".encode()).digest()
+def _lock_key(service: str, schema: str | None) -> int:
+    """A stable signed 64-bit advisory-lock key per service and schema (the same in every replica
+    of one deployment; another deployment's schema in the same database gets another key)."""
+    digest = hashlib.sha256(f"zorgtafel.retention.{schema or ''}.{service}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
@@ -117,12 +120,16 @@ class LeaderLock:
     """Who runs this tick: a PostgreSQL session advisory lock (released with the connection, so a
     replica that dies holding it frees it), or a process lock for SQLite."""
 
-    def __init__(self, engine: Engine, service: str) -> None:
+    def __init__(self, engine: Engine, service: str, *, schema: str | None) -> None:
+        # ``schema`` is required (None on SQLite) so no caller can forget the deployment's scope.
         self.engine = engine
         self.service = service
+        self.schema = schema
         self.postgres = engine.dialect.name == "postgresql"
         with _PROCESS_LOCKS_GUARD:
-            self._local = _PROCESS_LOCKS.setdefault(f"{engine.url}|{service}", threading.Lock())
+            self._local = _PROCESS_LOCKS.setdefault(
+                f"{engine.url}|{schema}|{service}", threading.Lock()
+            )
 
     def run_if_leader(self, work: Callable[[], TickReport]) -> TickReport | None:
         if not self._local.acquire(blocking=False):
@@ -130,7 +137,7 @@ class LeaderLock:
         try:
             if not self.postgres:
                 return work()
-            key = _lock_key(self.service)
+            key = _lock_key(self.service, self.schema)
             with self.engine.connect() as conn:
                 got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
                 conn.commit()
