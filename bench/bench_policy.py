@@ -111,10 +111,13 @@ def _samples(call, n: int = SAMPLES) -> dict:
 
 
 def bare_regopy_query() -> dict:
-    """The floor: one compiled one-rule query on a bare regopy interpreter, same input path."""
+    """The floor: one compiled one-rule query on a bare regopy interpreter, same input path
+    (``rego_input``, as the engine hands input over)."""
     import json as _json
 
     from regopy import Interpreter
+
+    from zorgtafel.policy import rego_input
 
     interpreter = Interpreter()
     interpreter.add_module("bare.rego", "package bare\nimport rego.v1\nallow if input.x == 1\n")
@@ -122,7 +125,7 @@ def bare_regopy_query() -> dict:
     text = _json.dumps({"x": 1}, ensure_ascii=False)
 
     def once() -> None:
-        interpreter.set_input_term(text)
+        rego_input.set_input(interpreter, text)
         interpreter.query_bundle(compiled)
 
     for _ in range(200):

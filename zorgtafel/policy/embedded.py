@@ -27,7 +27,9 @@ its rules read the clock, the network or chance (``decision_cache``). A hit is s
 of its own; a new revision starts empty.
 
 Input: ``json.dumps(..., ensure_ascii=False)``. regopy does not decode ``\\u`` escapes in an
-input term, so ASCII-escaped JSON would hand the rules "Zo\\u00eb" instead of "Zoë".
+input term, so ASCII-escaped JSON would hand the rules "Zo\\u00eb" instead of "Zoë". That text
+is what a decision is keyed and remembered by; rego-cpp gets its value built node by node
+(``rego_input``: the same value, a third of the time of parsing it).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
-from zorgtafel.policy import bundle, sources
+from zorgtafel.policy import bundle, rego_input, sources
 from zorgtafel.policy.decision_cache import DecisionCache, nondeterministic_builtins
 from zorgtafel.policy.engine import BaseEngine, policy_path
 from zorgtafel.policy.entrypoints import Entrypoint, entrypoints
@@ -90,7 +92,7 @@ class _Slot:
 
     def run(self, query: str, input_json: str) -> tuple[bool, Any]:
         compiled = self.compile(query)
-        self.interpreter.set_input_term(input_json)
+        rego_input.set_input(self.interpreter, input_json)
         output = self.interpreter.query_bundle(compiled)
         if not output.ok():
             raise PolicyUnavailable(f"evaluation error: {str(output).strip()[:500]}")
