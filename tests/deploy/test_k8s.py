@@ -1531,6 +1531,8 @@ def test_alerts_cover_the_issue_and_read_exported_metrics_or_say_they_are_planne
         unknown = metric_names(rule["expr"]) - exported
         planned = rule["annotations"].get("planned_metric", "")
         assert all(name in planned for name in unknown), (rule["alert"], unknown)
+        # And no stale promise: a metric the code exports is not "planned" any more.
+        assert not metric_names(planned) & exported, (rule["alert"], planned)
         url, _, anchor = rule["annotations"]["runbook_url"].partition("#")
         assert url == "deploy/k8s/README.md" and anchor in sections, (
             f"no runbook section '### ...' for {rule['alert']} in deploy/k8s/README.md"

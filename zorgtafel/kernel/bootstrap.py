@@ -126,6 +126,7 @@ def make_platform(
     engine: Engine | None = None,
     relay: OutboxRelay | None = None,
     monitor: HealthMonitor | None = None,
+    metrics: Metrics | None = None,
     run_migrations: bool = True,
 ) -> Built:
     """The storage, keys and policy gate of a service, as a ``Platform``. Without a relay or a
@@ -162,7 +163,7 @@ def make_platform(
     platform = Platform(
         settings=settings,
         uow_factory=uow_factory,
-        policy=PolicyGate(policy),
+        policy=PolicyGate(policy, metrics),
         keyring=keyring,
         case_keys=case_keys,
         party_status=directory.status if directory is not None else _unknown_party,
@@ -226,8 +227,12 @@ def bootstrap(
         engine=engine,
         relay=relay,
         monitor=monitor,
+        metrics=metrics,
         run_migrations=run_migrations,
     )
+    caches = getattr(policy, "decision_caches", None)
+    if caches is not None:
+        metrics.observe_decision_caches(caches)
     platform, directory, gate = built.platform, built.directory, built.platform.policy
     uow_factory = platform.uow_factory
     parts = definition.build(platform)

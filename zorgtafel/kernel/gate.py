@@ -13,6 +13,7 @@ from typing import Any
 from zorgtafel.kernel.accesslog.service import noted
 from zorgtafel.kernel.errors import PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.policy.decision import Decision
 from zorgtafel.policy.engine import PolicyEngine
 
@@ -20,8 +21,13 @@ log = get_logger(__name__)
 
 
 class PolicyGate:
-    def __init__(self, engine: PolicyEngine) -> None:
+    def __init__(self, engine: PolicyEngine, metrics: Metrics | None = None) -> None:
         self.engine = engine
+        self._metrics = metrics
+
+    def _count(self, policy: str, result: str) -> None:
+        if self._metrics is not None:
+            self._metrics.policy_decisions.labels(policy=policy, result=result).inc()
 
     @property
     def revision(self) -> str:
@@ -33,7 +39,9 @@ class PolicyGate:
             decision = self.engine.decide(policy, facts)
         except Exception as exc:  # noqa: BLE001 - any engine failure is a deny (fail closed)
             log.warning("policy_unavailable", policy=policy, error_type=type(exc).__name__)
+            self._count(policy, "unavailable")
             raise Unavailable(f"policy {policy} unavailable: denied (fail closed)") from exc
+        self._count(policy, "allow" if decision.allow is True else "deny")
         # A logged read's record of a refusal keeps the refusing decision's input (#17).
         noted(decision)
         return decision
@@ -50,9 +58,12 @@ class PolicyGate:
     def evaluate(self, policy: str, facts: Mapping[str, Any]) -> Mapping[str, Any]:
         """A non-decision policy's document (what may be seen, who is invited...)."""
         try:
-            return self.engine.evaluate(policy, facts)
+            document = self.engine.evaluate(policy, facts)
         except Exception as exc:  # noqa: BLE001 - fail closed
             log.warning("policy_unavailable", policy=policy, error_type=type(exc).__name__)
+            self._count(policy, "unavailable")
             raise Unavailable(
                 f"policy {policy} unavailable: nothing is shown (fail closed)"
             ) from exc
+        self._count(policy, "evaluated")
+        return document

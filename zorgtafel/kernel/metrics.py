@@ -3,7 +3,12 @@ can run several services in one process)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 
 class Metrics:
@@ -43,7 +48,8 @@ class Metrics:
         )
         self.policy_decisions = Counter(
             "zorgtafel_policy_decisions",
-            "Policy decisions",
+            "Policy decisions by policy and result (allow, deny; unavailable: the engine gave"
+            " none and the request was refused, fail closed)",
             ["policy", "result"],
             registry=self.registry,
         )
@@ -103,3 +109,41 @@ class Metrics:
             "When this replica last ran a retention tick (Unix time)",
             registry=self.registry,
         )
+
+    def observe_decision_caches(self, caches: Callable[[], Mapping[str, Any]]) -> None:
+        """Export the policy engine's remembered answers (``caches()``: package -> a
+        ``DecisionCache`` of the revision in force), read when scraped: nothing per decision."""
+        self.registry.register(_DecisionCacheCollector(caches))
+
+
+class _DecisionCacheCollector(Collector):
+    """Hits, misses and size of each package's remembered answers. They belong to the compiled
+    revision, so the counters start again at 0 when a new revision is activated (a counter
+    reset, which ``rate()`` handles)."""
+
+    def __init__(self, caches: Callable[[], Mapping[str, Any]]) -> None:
+        self._caches = caches
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        hits = CounterMetricFamily(
+            "zorgtafel_policy_decision_cache_hits",
+            "Decisions answered from the remembered answers of the policy revision in force",
+            labels=["policy"],
+        )
+        misses = CounterMetricFamily(
+            "zorgtafel_policy_decision_cache_misses",
+            "Decisions the engine evaluated because no answer was remembered",
+            labels=["policy"],
+        )
+        size = GaugeMetricFamily(
+            "zorgtafel_policy_decision_cache_answers",
+            "Answers remembered now (bounded; least recently used dropped first)",
+            labels=["policy"],
+        )
+        for policy, cache in sorted(self._caches().items()):
+            hits.add_metric([policy], cache.hits)
+            misses.add_metric([policy], cache.misses)
+            size.add_metric([policy], len(cache))
+        yield hits
+        yield misses
+        yield size

@@ -311,6 +311,11 @@ class EmbeddedEngine(BaseEngine):
             cache.put(query, text, defined, value)
         return defined, value, compiled.revision
 
+    def decision_caches(self) -> dict[str, DecisionCache]:
+        """Every package's remembered answers under the revision in force (for /metrics)."""
+        compiled = self._compiled
+        return dict(compiled.caches) if compiled is not None else {}
+
     def decision_cache(self, policy: str) -> DecisionCache | None:
         """The remembered answers of ``policy`` under the revision in force (None: not cached)."""
         compiled = self._compiled

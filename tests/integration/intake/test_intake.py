@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import json
 import time
+import urllib.request
 from datetime import date, datetime, timedelta, timezone
 
 import grpc
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from services.intake.domain.subject import normalise_name
 from tests.integration.intake.conftest import (
@@ -910,3 +912,32 @@ def test_no_personal_data_in_logs_or_events(env):
             assert form not in logs, secret
             for where, blob in (("outbox", outbox), ("command_results", stored), ("broker", wire)):
                 assert form.encode("utf-8") not in blob, (where, secret)
+
+
+def _scrape(env) -> dict[tuple[str, tuple], float]:
+    """The service's /metrics as Prometheus reads it: (sample name, labels) -> value."""
+    url = f"http://127.0.0.1:{env.app.ops.port}/metrics"
+    with urllib.request.urlopen(url, timeout=5) as reply:
+        body = reply.read().decode()
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body)
+        for s in family.samples
+    }
+
+
+def test_policy_decisions_and_remembered_authz_answers_are_counted_on_the_metrics_endpoint(env):
+    authz = (("policy", "zorgtafel.authz"),)
+    allowed = ("zorgtafel_policy_decisions_total", (*authz, ("result", "allow")))
+    denied = ("zorgtafel_policy_decisions_total", (*authz, ("result", "deny")))
+    hits = ("zorgtafel_policy_decision_cache_hits_total", authz)
+    before = _scrape(env)
+    # The same person nominating twice: the second authz question is the first one again.
+    env.nominate(person="metrics-worker")
+    env.nominate(person="metrics-worker")
+    refused(env.nominate, EXCLUDED)  # an excluded party: authz refuses
+    after = _scrape(env)
+    assert after[allowed] - before.get(allowed, 0) >= 2
+    assert after[denied] - before.get(denied, 0) >= 1
+    assert after[hits] - before.get(hits, 0) >= 1
+    assert after[("zorgtafel_policy_decision_cache_answers", authz)] >= 1
