@@ -9,8 +9,10 @@ p99 <= 0.5 ms, disclosure p99 <= 1 ms. ``run()`` is what ``python -m bench`` cal
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
+import threading
 from pathlib import Path
 
 from bench import baseline
@@ -133,6 +135,45 @@ def bare_regopy_query() -> dict:
     return _samples(once)
 
 
+BUSY_THREADS = 4
+BUSY_SAMPLES = 200
+
+
+def _with_busy_threads(call, threads: int = BUSY_THREADS, n: int = BUSY_SAMPLES) -> dict:
+    """``call`` while ``threads`` pure-Python loops want the GIL, as a service's gRPC, consumer
+    and relay threads do under load: a decision that gives the GIL up and takes it back often
+    (e.g. one ctypes call per input node) waits a switch interval each time. p50 and p95 of
+    ``n`` samples (not p99: too few samples for it)."""
+    import time
+
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            sum(range(100))
+
+    spinners = [threading.Thread(target=spin, daemon=True) for _ in range(threads)]
+    for t in spinners:
+        t.start()
+    samples = []
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - t0)
+    finally:
+        stop.set()
+        for t in spinners:
+            t.join()
+    ordered = sorted(samples)
+    return {
+        "threads": threads,
+        "samples": n,
+        "p50_ms": ordered[n // 2] * 1000,
+        "p95_ms": ordered[int(n * 0.95)] * 1000,
+    }
+
+
 def run(seconds: float = 2.0) -> dict:
     from zorgtafel.policy.embedded import EmbeddedEngine
     from zorgtafel.policy.sources import default_policy_dir
@@ -147,7 +188,7 @@ def run(seconds: float = 2.0) -> dict:
             engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
         floor = bare_regopy_query()
         authz = _samples(lambda: engine.decide("zorgtafel.authz", AUTHZ_INPUT))
-        people = iter(range(10**9))
+        people = itertools.count()
 
         def first_time() -> None:
             principal = {**AUTHZ_INPUT["principal"], "person": f"person-{next(people)}"}
@@ -161,6 +202,12 @@ def run(seconds: float = 2.0) -> dict:
         disclosure = _samples(lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_INPUT))
         disclosure_allow = _samples(
             lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
+        )
+        disclosure_busy = _with_busy_threads(
+            lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
+        )
+        disclosure_busy["p50_ratio_to_quiet"] = (
+            disclosure_busy["p50_ms"] / disclosure_allow["p50_ms"]
         )
     finally:
         engine.close()
@@ -179,6 +226,7 @@ def run(seconds: float = 2.0) -> dict:
         "authz_first": authz_first,
         "disclosure": disclosure,
         "disclosure_allow": disclosure_allow,
+        "disclosure_busy_threads": disclosure_busy,
         "bare_call": bare,
         "bare_regopy_query": floor,
         "revision": engine.revision,
@@ -192,6 +240,12 @@ def main() -> int:
     )
     floor = report["bare_regopy_query"]
     print(f"bare one-rule regopy query: p50 {floor['p50_ms']:.3f} ms p99 {floor['p99_ms']:.3f} ms")
+    busy = report["disclosure_busy_threads"]
+    print(
+        f"disclosure_allow with {busy['threads']} busy Python threads: {busy['samples']} "
+        f"decisions, p50 {busy['p50_ms']:.1f} ms p95 {busy['p95_ms']:.1f} ms "
+        f"({busy['p50_ratio_to_quiet']:.0f}x the quiet p50)"
+    )
     for name in ("authz", "authz_first", "disclosure", "disclosure_allow"):
         r = report[name]
         print(
