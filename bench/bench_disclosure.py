@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,19 +130,29 @@ def run(
 
 
 def clients(call, threads: int, seconds: float) -> dict:
-    """``threads`` clients calling ``call`` back to back for ``seconds``."""
+    """``threads`` clients calling ``call`` back to back for ``seconds``. A refused call is
+    counted by its status (``failed``) and its time kept with the others: a client that died on
+    its first error would hide both the error and its slowest calls."""
+    import grpc
+
     samples: list[float] = []
+    failures: Counter[str] = Counter()
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def worker():
         local = []
+        failed: Counter[str] = Counter()
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
-            call()
+            try:
+                call()
+            except grpc.RpcError as exc:
+                failed[exc.code().name] += 1
             local.append(time.perf_counter() - t0)
         with lock:
             samples.extend(local)
+            failures.update(failed)
 
     t0 = time.perf_counter()
     pool = [threading.Thread(target=worker) for _ in range(threads)]
@@ -152,6 +163,7 @@ def clients(call, threads: int, seconds: float) -> dict:
     return {
         "threads": threads,
         "per_second": len(samples) / (time.perf_counter() - t0),
+        "failed": dict(failures),
         **percentiles(samples),
     }
 

@@ -43,6 +43,7 @@ def run(
         "many_clients": many,
         "p99_ms": many["p99_ms"],
         "p99_ratio_to_one_client": many["p99_ms"] / one["p99_ms"],
+        "failed": many["failed"],
         "rss_mb_after_warmup": round(rss_before, 1),
         "rss_mb_at_end": round(rss_after, 1),
         "rss_growth_mb": round(rss_after - rss_before, 1),
