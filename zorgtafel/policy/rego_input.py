@@ -16,24 +16,25 @@ term parser would give*, checked for every input shape the policies see
   text's value exactly (keys are strings, a tuple is a list), whatever the caller handed in.
 
 It binds regopy's library a second time, keeping the GIL during these short calls (see
-``_lib``), with regopy's own signatures, and uses an interpreter's handle (``_impl``): regopy is
+``_c``), with regopy's own signatures, and uses an interpreter's handle (``_impl``): regopy is
 pinned to 1.5.x, and every policy test runs through this path.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import re
+from types import SimpleNamespace
 from typing import Any
-
-from regopy.rego_shared import rego as _regopy_lib
 
 from zorgtafel.policy.errors import PolicyUnavailable
 
 _INT64 = (-(2**63), 2**63 - 1)
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps escapes with ensure_ascii=False
-# Deeper than any input schema allows; deeper inputs go the term way (no recursion limit here).
+# Deeper than any input schema allows; deeper inputs go the term way, so the recursion below
+# stays far from Python's limit.
 _MAX_DEPTH = 64
 
 # The same library, bound so that a call keeps the GIL: building one input takes ~150 calls of
@@ -41,34 +42,32 @@ _MAX_DEPTH = 64
 # every one. With other threads wanting the GIL (a busy service) each re-take can wait a whole
 # switch interval: measured with four busy Python threads, a disclosure decision took p50
 # 318 ms that way against 105 ms parsing the term. Held, the build is one short slice.
-# (dlopen of a loaded library returns the same handle: nothing is loaded twice.)
-_lib = ctypes.PyDLL(_regopy_lib._name)
-_BOUND = (
-    "regoNewInput",
-    "regoFreeInput",
-    "regoSetInput",
-    "regoInputString",
-    "regoInputInt",
-    "regoInputBoolean",
-    "regoInputNull",
-    "regoInputObjectItem",
-    "regoInputObject",
-    "regoInputArray",
-)
-for _name in _BOUND:
-    _function, _theirs = getattr(_lib, _name), getattr(_regopy_lib, _name)
-    _function.argtypes, _function.restype = _theirs.argtypes, _theirs.restype
+# Bound on first use, not on import (dlopen of the loaded library: nothing is loaded twice).
+_BOUND = {
+    "new": "regoNewInput",
+    "free": "regoFreeInput",
+    "set": "regoSetInput",
+    "string": "regoInputString",
+    "int": "regoInputInt",
+    "bool": "regoInputBoolean",
+    "null": "regoInputNull",
+    "item": "regoInputObjectItem",
+    "object": "regoInputObject",
+    "array": "regoInputArray",
+}
 
-_new = _lib.regoNewInput
-_free = _lib.regoFreeInput
-_set = _lib.regoSetInput
-_string = _lib.regoInputString
-_int = _lib.regoInputInt
-_bool = _lib.regoInputBoolean
-_null = _lib.regoInputNull
-_item = _lib.regoInputObjectItem
-_object = _lib.regoInputObject
-_array = _lib.regoInputArray
+
+@functools.cache
+def _c() -> SimpleNamespace:
+    from regopy.rego_shared import rego as theirs
+
+    held = ctypes.PyDLL(theirs._name)
+    bound = {}
+    for short, name in _BOUND.items():
+        function, signature = getattr(held, name), getattr(theirs, name)
+        function.argtypes, function.restype = signature.argtypes, signature.restype
+        bound[short] = function
+    return SimpleNamespace(**bound)
 
 
 class _TermWay(Exception):
@@ -81,34 +80,34 @@ def _escaped(text: str) -> bytes:
     return json.dumps(text, ensure_ascii=False)[1:-1].encode()
 
 
-def _build(handle: Any, value: Any, depth: int) -> None:
+def _build(c: SimpleNamespace, handle: Any, value: Any, depth: int) -> None:
     kind = type(value)
     if kind is str:
-        code = _string(handle, _escaped(value))
+        code = c.string(handle, _escaped(value))
     elif kind is dict:
         if depth >= _MAX_DEPTH:
             raise _TermWay
         for key, member in value.items():
-            if _string(handle, _escaped(key)):
+            if c.string(handle, _escaped(key)):
                 raise PolicyUnavailable("rego-cpp refused an input key")
-            _build(handle, member, depth + 1)
-            if _item(handle):
+            _build(c, handle, member, depth + 1)
+            if c.item(handle):
                 raise PolicyUnavailable("rego-cpp refused an input member")
-        code = _object(handle, len(value))
+        code = c.object(handle, len(value))
     elif kind is list:
         if depth >= _MAX_DEPTH:
             raise _TermWay
         for member in value:
-            _build(handle, member, depth + 1)
-        code = _array(handle, len(value))
+            _build(c, handle, member, depth + 1)
+        code = c.array(handle, len(value))
     elif kind is bool:
-        code = _bool(handle, value)
+        code = c.bool(handle, value)
     elif kind is int:
         if not _INT64[0] <= value <= _INT64[1]:
             raise _TermWay
-        code = _int(handle, value)
+        code = c.int(handle, value)
     elif value is None:
-        code = _null(handle)
+        code = c.null(handle)
     else:  # float: rego-cpp would round it
         raise _TermWay
     if code:
@@ -117,14 +116,15 @@ def _build(handle: Any, value: Any, depth: int) -> None:
 
 def set_input(interpreter: Any, text: str) -> None:
     """Make ``text`` (JSON from ``embedded.input_json``) the input of ``interpreter``."""
-    handle = _new()
+    c = _c()
+    handle = c.new()
     try:
         try:
-            _build(handle, json.loads(text), 0)
+            _build(c, handle, json.loads(text), 0)
         except _TermWay:
             interpreter.set_input_term(text)
             return
-        if _set(interpreter._impl, handle):
+        if c.set(interpreter._impl, handle):
             raise PolicyUnavailable("rego-cpp refused the input")
     finally:
-        _free(handle)
+        c.free(handle)
