@@ -13,6 +13,7 @@ import itertools
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 from bench import baseline
@@ -100,8 +101,6 @@ SAMPLES = 2000
 
 def _samples(call, n: int = SAMPLES) -> dict:
     """Exactly ``n`` timed calls (a count, not a time window: p99 needs the samples)."""
-    import time
-
     samples = []
     start = time.perf_counter()
     for _ in range(n):
@@ -144,8 +143,6 @@ def _with_busy_threads(call, threads: int = BUSY_THREADS, n: int = BUSY_SAMPLES)
     and relay threads do under load: a decision that gives the GIL up and takes it back often
     (e.g. one ctypes call per input node) waits a switch interval each time. p50 and p95 of
     ``n`` samples (not p99: too few samples for it)."""
-    import time
-
     stop = threading.Event()
 
     def spin() -> None:

@@ -111,7 +111,6 @@ class _TermForbidden:
 
     def __init__(self, interpreter: Any) -> None:
         self._impl = interpreter._impl
-        self.interpreter = interpreter
 
     def set_input_term(self, text: str) -> None:
         raise AssertionError("parsed as a term")
