@@ -31,6 +31,11 @@ DEFAULTS = {
     "relay_check_interval_s": "5",
     # The consumer lag (records) above which an alert fires; exported as a gauge for the rule.
     "consumer_lag_alert": "1000",
+    # How long a new client waits for its first broker answer. kafka-python waits 30 s by
+    # default, and every caller here retries (health on its next check, the relay on its next
+    # tick, the consumer after a second): with the broker down, 30 s held the health check,
+    # a service's start and stop, and the relay's reconnect after the broker came back.
+    "kafka_bootstrap_timeout_ms": "3000",
 }
 
 
@@ -40,6 +45,10 @@ def option(settings: Settings, name: str) -> str:
 
 def topic_partitions(settings: Settings) -> int:
     return max(1, int(option(settings, "kafka_topic_partitions")))
+
+
+def _bootstrap_timeout_ms(settings: Settings) -> int:
+    return max(100, int(option(settings, "kafka_bootstrap_timeout_ms")))
 
 
 def _security(settings: Settings) -> dict[str, str | None]:
@@ -69,6 +78,7 @@ def make_producer(settings: Settings) -> KafkaProducer:
         delivery_timeout_ms=15000,
         reconnect_backoff_max_ms=2000,
         partitioner=StablePartitioner(settings.kafka_bootstrap),
+        bootstrap_timeout_ms=_bootstrap_timeout_ms(settings),
         # Honoured by Kafka (Strimzi: the KafkaTopic creates it); tansu ignores it.
         allow_auto_create_topics=False,
         **_security(settings),
@@ -119,12 +129,14 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
         auto_offset_reset="earliest",
         allow_auto_create_topics=False,
         # tansu holds each JoinGroup for half the session timeout (measured): keep it short.
+        # Three heartbeats per session, as Kafka advises (6 s in production: one every 2 s).
         session_timeout_ms=settings.kafka_session_timeout_ms,
-        heartbeat_interval_ms=max(1000, settings.kafka_session_timeout_ms // 3),
+        heartbeat_interval_ms=max(500, settings.kafka_session_timeout_ms // 3),
         max_poll_records=100,
         fetch_max_wait_ms=int(option(settings, "kafka_fetch_max_wait_ms")),
         reconnect_backoff_max_ms=2000,
         request_timeout_ms=max(30000, settings.kafka_session_timeout_ms + 5000),
+        bootstrap_timeout_ms=_bootstrap_timeout_ms(settings),
         **_security(settings),
     )
 
@@ -134,6 +146,7 @@ def make_admin(settings: Settings) -> KafkaAdminClient:
         bootstrap_servers=settings.kafka_bootstrap.split(","),
         client_id=f"zorgtafel-{settings.service}-health",
         request_timeout_ms=3000,
+        bootstrap_timeout_ms=_bootstrap_timeout_ms(settings),
         reconnect_backoff_max_ms=2000,
         **_security(settings),
     )
@@ -221,6 +234,7 @@ class HeldRecords:
                 max_poll_records=50,
                 enable_incremental_fetch_sessions=False,
                 request_timeout_ms=5000,
+                bootstrap_timeout_ms=_bootstrap_timeout_ms(self._settings),
                 reconnect_backoff_max_ms=1000,
                 **_security(self._settings),
             )
