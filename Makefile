@@ -45,8 +45,13 @@ up: install
 
 ## Every test: the house rules (format, lint, import contracts, types), proto lint and
 ## compatibility, then pytest: Rego policy tests (once), unit, handler, integration, e2e, deployment.
+## Two test processes by default (TEST_WORKERS=0: one): most of a test's time is waiting for
+## events, a service's start or a browser, which the other process fills. `--dist loadfile`
+## keeps a module in one process, with the services its fixtures started.
+TEST_WORKERS ?= 2
 test: install tools chromium rules
-	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_TEST_TOOLS=1 $(PY) -m pytest -q -p no:cacheprovider
+	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_TEST_TOOLS=1 $(PY) -m pytest -q -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadfile
 
 ## The house rules as tools (each exception is reasoned in pyproject.toml).
 rules: install

@@ -6,6 +6,7 @@ directory on first use) checks every page; every page is saved as a screenshot u
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -31,11 +32,17 @@ AXE_CACHE = ROOT / "var" / "cache" / "axe"
 def axe_source() -> str:
     """axe-core 4 from npm, installed once into a cache directory (nothing vendored)."""
     js = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not js.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is needed to install axe-core for the console's accessibility checks")
-        AXE_CACHE.mkdir(parents=True, exist_ok=True)
+    if js.exists():
+        return js.read_text()
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("npm is needed to install axe-core for the console's accessibility checks")
+    AXE_CACHE.mkdir(parents=True, exist_ok=True)
+    # Test processes running side by side (pytest -n) install it once: the first holds the lock.
+    with open(AXE_CACHE / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if js.exists():
+            return js.read_text()
         subprocess.run(
             [
                 npm,
