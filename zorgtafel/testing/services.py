@@ -89,12 +89,13 @@ def settings_for(
         health_interval_s=0.5,
         shutdown_grace_s=1.0,
         extra=extra,
-        # tansu answers a consumer's first JoinGroup after half the session timeout: 6 s (the
-        # production default) costs 3 s per service start; 3 s still rides out a busy machine
-        # (the heartbeat thread has a second per beat).
+        # tansu answers a consumer's first JoinGroup after half the session timeout, rounded up
+        # to whole seconds (measured: 6 s -> 3.05 s, 3 s -> 2.05 s, 1-2 s -> 1.05 s), and every
+        # service start waits for it. 2 s costs one second per start; with three heartbeats per
+        # session (667 ms apart) a late beat on a busy machine still does not expire it.
         # Ports: any free one, unless a test needs to know it before the start.
         **(
-            {"kafka_session_timeout_ms": 3000, "grpc_port": 0, "http_port": 0}
+            {"kafka_session_timeout_ms": 2000, "grpc_port": 0, "http_port": 0}
             | {k: v for k, v in overrides.items() if k in kernel}
         ),
     )
