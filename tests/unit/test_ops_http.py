@@ -4,6 +4,8 @@ kubelet's probes, Prometheus and an OPA sidecar get, and what anyone else gets."
 from __future__ import annotations
 
 import json
+import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -11,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from grpc_health.v1 import health
 
+from zorgtafel.kernel import ops as ops_module
 from zorgtafel.kernel.health import HealthMonitor
 from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsRequest, OpsResponse, OpsServer, _server_class, create_ops_app
@@ -134,8 +137,49 @@ def test_a_service_cannot_replace_a_kernel_route():
 
 
 def test_an_ipv6_address_binds_ipv6_and_a_name_binds_ipv4():
-    import socket
-
     assert _server_class("::").address_family == socket.AF_INET6
     assert _server_class("0.0.0.0").address_family == socket.AF_INET
     assert _server_class("localhost").address_family == socket.AF_INET
+
+
+def _silent_connection(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=20)
+
+
+def test_a_client_that_says_nothing_is_dropped_and_costs_no_thread_for_long(monkeypatch, ops):
+    assert 0 < (ops_module._QuietHandler.timeout or 0) <= 10  # what a service runs with
+    monkeypatch.setattr(ops_module._QuietHandler, "timeout", 0.3)
+    base, *_ = ops
+    conn = _silent_connection(base)
+    try:
+        # The server closes it (a bound of 20 s, not a measurement: 0.3 s is asked).
+        assert conn.recv(1024) == b""
+    finally:
+        conn.close()
+    assert _get(f"{base}/healthz")[0] == 200
+
+
+def test_connections_beyond_the_limit_are_closed_unanswered_and_serving_resumes(monkeypatch):
+    monkeypatch.setattr(ops_module._ThreadingServer, "max_in_flight", 2)
+    monkeypatch.setattr(ops_module._QuietHandler, "timeout", 1.0)
+    app = create_ops_app("intake", Checks().monitor(), Metrics("intake"))
+    server = OpsServer(app, "127.0.0.1", 0)
+    server.start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        holding = [_silent_connection(base) for _ in range(2)]
+        # Both slots are taken once the server has accepted both: a third is closed unanswered.
+        deadline = time.monotonic() + 20
+        while server._server._slots._value and time.monotonic() < deadline:
+            time.sleep(0.02)
+        extra = _silent_connection(base)
+        extra.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+        assert extra.recv(1024) == b""
+        extra.close()
+        for conn in holding:  # dropped by the server after their silence: slots free again
+            assert conn.recv(1024) == b""
+            conn.close()
+        assert _get(f"{base}/healthz")[0] == 200
+    finally:
+        server.stop()

@@ -5,7 +5,7 @@ ready: ``failing`` names what is not; ``policy_revision`` the revision enforced)
 their own GET routes (governance serves policy bundles) through ``extra_routes``.
 
 Served by the standard library's WSGI server (``wsgiref``, which prometheus_client loads anyway)
-with a thread per request: a probe answer needs no web framework, and Flask with Werkzeug, Jinja
+with a thread per request (at most 32 at once, a silent client dropped after 5 s): a probe answer needs no web framework, and Flask with Werkzeug, Jinja
 and Click cost every service 8.7-9 MB of its 150 MB (issue #16, ADR 0010). Only GET and HEAD
 exist here; an error in a handler answers 500 with no detail (the log names the error type only).
 """
@@ -144,6 +144,11 @@ def create_ops_app(
 class _QuietHandler(WSGIRequestHandler):
     """No access line per probe on stderr (the kubelet asks every few seconds)."""
 
+    # A client that connects and then says nothing (or too slowly) is dropped after this many
+    # seconds of silence; probes and Prometheus ask at once. Without it such a connection held
+    # its thread for as long as the client liked.
+    timeout = 5.0
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         pass
 
@@ -151,6 +156,29 @@ class _QuietHandler(WSGIRequestHandler):
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     # Daemon threads, not kept in a list to be joined: a slow client never blocks shutdown.
     daemon_threads = True
+    # At most this many connections are served at once; one more is closed unanswered instead
+    # of costing a thread (a flood of connections cannot exhaust the pod's threads or memory).
+    max_in_flight = 32
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._slots = threading.BoundedSemaphore(self.max_in_flight)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()  # no thread took the slot
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
 
 class _ThreadingServer6(_ThreadingServer):
