@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -10,6 +11,16 @@ sys.path.insert(0, str(Path(__file__).parent))  # the OPA test double lives besi
 from zorgtafel.policy.embedded import EmbeddedEngine  # noqa: E402
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "rego"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _drop_rego_engines_on_this_thread():
+    """A regorus engine may only be dropped on the thread that made it. One held in a reference
+    cycle (a failed or xfailed test's traceback) is otherwise freed by whichever thread's
+    allocation runs the cyclic collector next, in a later module perhaps a service's thread:
+    PyO3 then refuses the drop ("unsendable", seen once beside two test processes)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session")
