@@ -14,21 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
+from tests.mutants import SERVICES_TOUCH_RANDOM
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.testing import channel, running_service, wait_for
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.integration,
-    # Hypothesis warns when the global `random` state changes while it draws an example. No
-    # strategy here uses `random`: the in-process services' kafka-python threads do (backoff
-    # jitter, node choice), concurrently with the draws. The warning would name a race, not a
-    # fault in a strategy, so it is silenced for this module only.
-    pytest.mark.filterwarnings(
-        "ignore:Do not use the `random` module inside strategies"
-        ":hypothesis.errors.HypothesisDeprecationWarning"
-    ),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, SERVICES_TOUCH_RANDOM]
 
 ROLES = [
     "process_director",

@@ -16,12 +16,12 @@ from collections import Counter
 import grpc
 import pytest
 
-from tests.mutants import BAD, Recorder, field_paths, replayer, send
+from tests.mutants import BAD, SERVICES_TOUCH_RANDOM, Recorder, field_paths, replayer, send
 from zorgtafel.demo import Story
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.testing import Keys, running_service, wait_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+pytestmark = [pytest.mark.e2e, pytest.mark.integration, SERVICES_TOUCH_RANDOM]
 
 
 class RecordingStory(Story):

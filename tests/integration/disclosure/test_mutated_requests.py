@@ -15,9 +15,15 @@ from tests.integration.disclosure import (
     test_subject_data_report,
     test_subject_rights_and_registers,
 )
-from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
+from tests.mutants import (
+    SERVICES_TOUCH_RANDOM,
+    recording_stub,
+    replay_mutated,
+    run_flows,
+    unrecorded,
+)
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, SERVICES_TOUCH_RANDOM]
 
 
 def test_mutated_valid_disclosure_requests_never_answer_internal(env):

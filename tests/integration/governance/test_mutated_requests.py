@@ -11,7 +11,7 @@ import pytest
 from tests.integration.governance import harness
 from tests.integration.governance import test_appointments as appointments
 from tests.integration.governance import test_governance as flows
-from tests.mutants import recording, replay_mutated, unrecorded
+from tests.mutants import SERVICES_TOUCH_RANDOM, recording, replay_mutated, unrecorded
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 
 # The governance integration flows, in the order their module runs them (each builds on the
@@ -31,7 +31,7 @@ FLOWS = [
     appointments.test_appointing_authorities_reappoint_and_holders_release_and_the_roster_follows,
 ]
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, SERVICES_TOUCH_RANDOM]
 
 
 @pytest.fixture(scope="module", autouse=True)

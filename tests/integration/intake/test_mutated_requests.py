@@ -7,9 +7,15 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.intake import test_intake, test_need_to_know, test_worklist
-from tests.mutants import recording_stub, replay_mutated, run_flows, unrecorded
+from tests.mutants import (
+    SERVICES_TOUCH_RANDOM,
+    recording_stub,
+    replay_mutated,
+    run_flows,
+    unrecorded,
+)
 
-pytestmark = [pytest.mark.integration]
+pytestmark = [pytest.mark.integration, SERVICES_TOUCH_RANDOM]
 
 
 def test_mutated_valid_intake_requests_never_answer_internal(env):
