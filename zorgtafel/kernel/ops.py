@@ -5,9 +5,10 @@ ready: ``failing`` names what is not; ``policy_revision`` the revision enforced)
 their own GET routes (governance serves policy bundles) through ``extra_routes``.
 
 Served by the standard library's WSGI server (``wsgiref``, which prometheus_client loads anyway)
-with a thread per request (at most 32 at once, a silent client dropped after 5 s): a probe answer needs no web framework, and Flask with Werkzeug, Jinja
-and Click cost every service 8.7-9 MB of its 150 MB (issue #16, ADR 0010). Only GET and HEAD
-exist here; an error in a handler answers 500 with no detail (the log names the error type only).
+with a thread per request, at most 32 at once, a silent client dropped after 5 s: a probe answer
+needs no web framework, and Flask with Werkzeug, Jinja and Click cost every service 8.7-9 MB of
+its 150 MB (issue #16, ADR 0010). Only GET and HEAD exist here; an error in a handler answers 500
+with no detail (the log names the error type only).
 """
 
 from __future__ import annotations

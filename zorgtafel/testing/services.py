@@ -91,8 +91,9 @@ def settings_for(
         extra=extra,
         # tansu answers a consumer's first JoinGroup after half the session timeout, rounded up
         # to whole seconds (measured: 6 s -> 3.05 s, 3 s -> 2.05 s, 1-2 s -> 1.05 s), and every
-        # service start waits for it. 2 s costs one second per start; with three heartbeats per
-        # session (667 ms apart) a late beat on a busy machine still does not expire it.
+        # service start waits for it. 2 s costs one second per start; with a heartbeat every
+        # 667 ms a beat may come 1.3 s late on a busy machine before the session expires (and
+        # an expired member rejoins: slower, nothing lost).
         # Ports: any free one, unless a test needs to know it before the start.
         **(
             {"kafka_session_timeout_ms": 2000, "grpc_port": 0, "http_port": 0}
