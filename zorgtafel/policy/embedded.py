@@ -14,7 +14,8 @@ returns it (``slots_per_package`` slots per package, default 1).
 Timeout: regopy is synchronous and cannot be interrupted. A decision runs on a worker thread and
 the caller waits at most ``timeout_s``; past that the caller gets ``PolicyUnavailable`` (fail
 closed) while the stuck evaluation finishes in the background and its interpreter then goes
-back to the pool. ctypes releases the GIL during the call, so the waiting caller is not blocked.
+back to the pool. The GIL is released during the evaluation only (``rego_c``), so the waiting
+caller is not blocked, and the short calls around it do not queue for the GIL one by one.
 
 Production (``bundle_url``): no policy of its own; the bundle governance serves, loaded only
 when its signature verifies with governance's public key (``signing``), compiled aside and
@@ -46,7 +47,7 @@ from urllib.parse import urlsplit
 
 import structlog
 
-from zorgtafel.policy import bundle, rego_input, sources
+from zorgtafel.policy import bundle, rego_c, rego_input, sources
 from zorgtafel.policy.decision_cache import DecisionCache, nondeterministic_builtins
 from zorgtafel.policy.engine import BaseEngine, policy_path
 from zorgtafel.policy.entrypoints import Entrypoint, entrypoints
@@ -93,15 +94,7 @@ class _Slot:
     def run(self, query: str, input_json: str) -> tuple[bool, Any]:
         compiled = self.compile(query)
         rego_input.set_input(self.interpreter, input_json)
-        output = self.interpreter.query_bundle(compiled)
-        if not output.ok():
-            raise PolicyUnavailable(f"evaluation error: {str(output).strip()[:500]}")
-        values = [r.expressions[0] for r in output.results if r.expressions]
-        if not values:
-            return False, None
-        if len(values) > 1:
-            raise PolicyUnavailable("the policy gave more than one result")
-        return True, values[0]
+        return rego_c.query(self.interpreter, compiled)
 
 
 class _Compiled:

@@ -15,60 +15,25 @@ term parser would give*, checked for every input shape the policies see
 * The value built is ``json.loads`` of the text the engine keys its decisions by, so it is that
   text's value exactly (keys are strings, a tuple is a list), whatever the caller handed in.
 
-It binds regopy's library a second time, keeping the GIL during these short calls (see
-``_c``), with regopy's own signatures, and uses an interpreter's handle (``_impl``): regopy is
-pinned to 1.5.x, and every policy test runs through this path.
+Its ~150 short calls per input keep the GIL (``rego_c.held``) and use an interpreter's handle
+(``_impl``): regopy is pinned to 1.5.x, and every policy test runs through this path.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import json
 import re
 from types import SimpleNamespace
 from typing import Any
 
 from zorgtafel.policy.errors import PolicyUnavailable
+from zorgtafel.policy.rego_c import held
 
 _INT64 = (-(2**63), 2**63 - 1)
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps escapes with ensure_ascii=False
 # Deeper than any input schema allows; deeper inputs go the term way, so the recursion below
 # stays far from Python's limit.
 _MAX_DEPTH = 64
-
-# The same library, bound so that a call keeps the GIL: building one input takes ~150 calls of
-# a microsecond each, and regopy's bindings (ctypes.CDLL) release and re-take the GIL around
-# every one. With other threads wanting the GIL (a busy service) each re-take can wait a whole
-# switch interval: measured with four busy Python threads, a disclosure decision took p50
-# 318 ms that way against 105 ms parsing the term. Held, the build is one short slice.
-# Bound on first use, not on import (dlopen of the loaded library: nothing is loaded twice).
-_BOUND = {
-    "new": "regoNewInput",
-    "free": "regoFreeInput",
-    "set": "regoSetInput",
-    "string": "regoInputString",
-    "int": "regoInputInt",
-    "bool": "regoInputBoolean",
-    "null": "regoInputNull",
-    "item": "regoInputObjectItem",
-    "object": "regoInputObject",
-    "array": "regoInputArray",
-}
-
-
-@functools.cache
-def _c() -> SimpleNamespace:
-    from regopy.rego_shared import rego as theirs
-
-    held = ctypes.PyDLL(theirs._name)
-    bound = {}
-    for short, name in _BOUND.items():
-        function, signature = getattr(held, name), getattr(theirs, name)
-        function.argtypes, function.restype = signature.argtypes, signature.restype
-        bound[short] = function
-    return SimpleNamespace(**bound)
-
 
 class _TermWay(Exception):
     """This value cannot be built identically to the term parser's: parse the text instead."""
@@ -116,7 +81,7 @@ def _build(c: SimpleNamespace, handle: Any, value: Any, depth: int) -> None:
 
 def set_input(interpreter: Any, text: str) -> None:
     """Make ``text`` (JSON from ``embedded.input_json``) the input of ``interpreter``."""
-    c = _c()
+    c = held()
     handle = c.new()
     try:
         try:
