@@ -35,6 +35,7 @@ _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps escapes with en
 # stays far from Python's limit.
 _MAX_DEPTH = 64
 
+
 class _TermWay(Exception):
     """This value cannot be built identically to the term parser's: parse the text instead."""
 
