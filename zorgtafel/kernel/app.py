@@ -11,6 +11,7 @@ import grpc
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.engine import Engine
 
+from zorgtafel.kernel import gil
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
@@ -62,6 +63,7 @@ class App:
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> "App":
+        gil.apply(self.settings)
         self.monitor.start()
         self.relay.start()
         if self.consumer is not None:

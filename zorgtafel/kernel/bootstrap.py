@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from zorgtafel.contracts.enforcement import PolicyRevisionEnforced
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc
-from zorgtafel.kernel import db, kafka
+from zorgtafel.kernel import db, gil, kafka
 from zorgtafel.kernel.accesslog import prune
 from zorgtafel.kernel.accesslog import servicer as accesslog_servicer
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog
@@ -183,6 +183,7 @@ def bootstrap(
     policy: PolicyEngine | None = None,
     run_migrations: bool = True,
 ) -> App:
+    gil.switch_interval_s(settings)  # a bad value is a configuration error, found before any work
     metrics = Metrics(settings.service)
     tracer_provider = make_tracer_provider(settings.service, settings.otlp_endpoint)
     tracer = tracer_provider.get_tracer("zorgtafel.kernel")
