@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench import baseline
+from zorgtafel.kernel import gil
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -171,6 +172,15 @@ def _with_busy_threads(call, threads: int = BUSY_THREADS, n: int = BUSY_SAMPLES)
     }
 
 
+def _at_switch_interval(ms: float, measure):
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(ms / 1000)
+    try:
+        return measure()
+    finally:
+        sys.setswitchinterval(before)
+
+
 def run(seconds: float = 2.0) -> dict:
     from zorgtafel.policy.embedded import EmbeddedEngine
     from zorgtafel.policy.sources import default_policy_dir
@@ -200,12 +210,21 @@ def run(seconds: float = 2.0) -> dict:
         disclosure_allow = _samples(
             lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
         )
-        disclosure_busy = _with_busy_threads(
-            lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
-        )
-        disclosure_busy["p50_ratio_to_quiet"] = (
-            disclosure_busy["p50_ms"] / disclosure_allow["p50_ms"]
-        )
+        # Beside busy threads, at the services' GIL switch interval (kernel/gil.py) and at
+        # Python's default: how long a decision waits for the GIL is most of what this shows.
+        busy_at = {}
+        for label, ms in (("service", float(gil.DEFAULT_MS)), ("python_default", 5.0)):
+            busy_at[label] = _at_switch_interval(
+                ms,
+                lambda: _with_busy_threads(
+                    lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
+                ),
+            )
+            busy_at[label]["switch_interval_ms"] = ms
+            busy_at[label]["p50_ratio_to_quiet"] = (
+                busy_at[label]["p50_ms"] / disclosure_allow["p50_ms"]
+            )
+        disclosure_busy = busy_at["service"]
     finally:
         engine.close()
     for result in (authz, authz_first, disclosure, disclosure_allow):
@@ -224,6 +243,7 @@ def run(seconds: float = 2.0) -> dict:
         "disclosure": disclosure,
         "disclosure_allow": disclosure_allow,
         "disclosure_busy_threads": disclosure_busy,
+        "disclosure_busy_threads_python_default_interval": busy_at["python_default"],
         "bare_call": bare,
         "bare_regopy_query": floor,
         "revision": engine.revision,
@@ -237,12 +257,14 @@ def main() -> int:
     )
     floor = report["bare_regopy_query"]
     print(f"bare one-rule regopy query: p50 {floor['p50_ms']:.3f} ms p99 {floor['p99_ms']:.3f} ms")
-    busy = report["disclosure_busy_threads"]
-    print(
-        f"disclosure_allow with {busy['threads']} busy Python threads: {busy['samples']} "
-        f"decisions, p50 {busy['p50_ms']:.1f} ms p95 {busy['p95_ms']:.1f} ms "
-        f"({busy['p50_ratio_to_quiet']:.0f}x the quiet p50)"
-    )
+    for key in ("disclosure_busy_threads", "disclosure_busy_threads_python_default_interval"):
+        busy = report[key]
+        print(
+            f"disclosure_allow with {busy['threads']} busy Python threads, GIL switch interval "
+            f"{busy['switch_interval_ms']:g} ms: {busy['samples']} decisions, p50 "
+            f"{busy['p50_ms']:.1f} ms p95 {busy['p95_ms']:.1f} ms "
+            f"({busy['p50_ratio_to_quiet']:.0f}x the quiet p50)"
+        )
     for name in ("authz", "authz_first", "disclosure", "disclosure_allow"):
         r = report[name]
         print(
