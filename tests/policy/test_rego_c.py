@@ -12,10 +12,10 @@ import ctypes
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.policy.test_rego_input import PROBES, QUERIES, TEXT, VALUES
+from tests.policy.test_rego_input import PROBES, QUERIES, TEXT, VALUES, deterministic
 from zorgtafel.policy import rego_c, rego_input
 from zorgtafel.policy.embedded import input_json
 from zorgtafel.policy.errors import PolicyUnavailable
@@ -54,13 +54,7 @@ def _held_answer(interpreter: Any, compiled: Any) -> tuple[bool, Any] | str:
         return "error"
 
 
-@settings(
-    max_examples=60,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+@deterministic(60)
 @given(value=st.dictionaries(TEXT, VALUES, max_size=4))
 def test_an_output_read_with_the_gil_held_is_regopys_output(value):
     text = input_json(value)

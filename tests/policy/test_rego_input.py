@@ -88,13 +88,18 @@ def _answers(interpreter: Any) -> list[str]:
     return answers
 
 
-@settings(
-    max_examples=100,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=list(HealthCheck),
-)
+def deterministic(max_examples: int) -> settings:
+    """The same examples on every run (``derandomize``), no deadline: each asks rego-cpp."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+@deterministic(100)
 @given(value=st.dictionaries(TEXT, VALUES, max_size=4))
 def test_an_input_built_node_by_node_is_the_value_the_term_parser_gives(value):
     text = input_json(value)
