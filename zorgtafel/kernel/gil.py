@@ -4,10 +4,11 @@ A service is many threads in one interpreter: gRPC workers, the event consumer, 
 relay, health checks, the policy engine's evaluation thread. A thread coming back from a call
 that released the GIL (a rego evaluation, a database round trip, a socket read) waits until the
 holder is made to switch, up to Python's switch interval (5 ms by default), and with several
-threads wanting the GIL it can lose that race more than once. Measured (issue #16, one run
-each, 2 cores): a disclosure decision beside four busy Python threads took p50 51-61 ms at
-5 ms, 15-16 ms at 1 ms, 8-9 ms at 0.5 ms; audited disclosure with 8 clients lost no throughput
-at 1 ms (93-97 calls/s against 82-93 at 5 ms) and its p99 fell from 127-140 to 111-120 ms.
+threads wanting the GIL it can lose that race more than once. Measured (issue #16, 2 cores,
+two alternating runs of each setting): a disclosure decision beside four busy Python threads
+took p50 51-61 ms at 5 ms, 15-16 ms at 1 ms, 8-9 ms at 0.5 ms; audited disclosure with 8
+clients lost no throughput at 1 ms (93-97 calls/s against 82-93 at 5 ms) and its p99 fell from
+127-140 to 111-120 ms. Shorter than 1 ms was not measured for throughput, so not chosen.
 
 ``ZORGTAFEL_GIL_SWITCH_INTERVAL_MS``, 1 by default; set when a service starts, for its whole
 process (one interpreter, one GIL).
