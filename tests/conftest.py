@@ -8,12 +8,25 @@ from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.testing import Keys, postgres_url
 
 
-@pytest.fixture(scope="session")
-def broker(tmp_path_factory):
+def _running_broker(tmp_path_factory):
     b = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("broker") / "broker.log")
     b.start()
     yield b
     b.stop()
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    yield from _running_broker(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def module_broker(tmp_path_factory):
+    """A broker of the module's own, for a module whose services must not meet an earlier
+    module's events: on the session's broker a consumer group (``zorgtafel-intake``...) resumes
+    at the offsets an earlier module's services committed, so events they had not applied yet
+    arrive here, after this module set its facts."""
+    yield from _running_broker(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -170,24 +170,13 @@ def service_methods(app):
 
 
 @pytest.fixture(scope="module")
-def own_broker(tmp_path_factory):
-    """This module's broker. On the session's, a consumer group of an earlier module's services
-    (``zorgtafel-intake``...) may hold events that service had not yet applied: the services
-    here would apply an earlier governance's "registered" for the excluded party after this
-    module set it excluded (seen once: the excluded party's Nominate reached validation)."""
-    from zorgtafel.kernel.broker import LocalBroker, free_port
-
-    b = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("broker") / "broker.log")
-    b.start()
-    yield b
-    b.stop()
-
-
-@pytest.fixture(scope="module")
-def suite(tmp_path_factory, own_broker):
+def suite(tmp_path_factory, module_broker):
+    # Its own broker (module_broker): on the session's, an earlier governance's "registered"
+    # for the excluded party could be applied after this module excluded it (seen once: the
+    # excluded party's Nominate reached validation).
     from zorgtafel.testing import Keys
 
-    broker = own_broker
+    broker = module_broker
     data_dir = tmp_path_factory.mktemp("hostile")
     keys = Keys(data_dir)
     apps = {}

@@ -1,9 +1,9 @@
 """The output read with the GIL held (policy/rego_c.py) is what regopy's own ``Output`` gives.
 
-Each probe rule of test_rego_input is built as a bundle and asked on generated inputs twice: through
-regopy's ``query_bundle`` (its ``Output``: five ctypes calls that each release the GIL) and
-through ``rego_c.query``; the answers must be the same. Undefined, false, errors and more than
-one result keep their meaning (fail closed).
+Each probe rule of test_rego_input is built as a bundle and asked on generated inputs twice:
+through regopy's ``query_bundle`` (its ``Output``: five ctypes calls that each release the GIL)
+and through ``rego_c.query``; the answers must be the same. Undefined, false, an evaluation
+error and output that does not parse keep their meaning (fail closed).
 """
 
 from __future__ import annotations
