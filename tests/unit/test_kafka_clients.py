@@ -61,3 +61,52 @@ def test_the_bootstrap_timeout_is_a_setting_with_a_floor(tmp_path):
     assert kafka._bootstrap_timeout_ms(tuned) == 8000
     tiny = settings_for("casework", tmp_path, "127.0.0.1:1", kafka_bootstrap_timeout_ms=0)
     assert kafka._bootstrap_timeout_ms(tiny) == 100
+
+
+def _io_threads() -> set[str]:
+    return {t.name for t in threading.enumerate() if t.name.startswith("kafka-io-")}
+
+
+def test_a_client_that_gives_up_leaves_no_thread_behind(tmp_path):
+    """kafka-python 3.0 starts an admin client's and a consumer's IO thread before it
+    bootstraps, and a failed bootstrap left that thread reconnecting for ever: one more per
+    health check and broker check for as long as the broker was down (``kafka.built``)."""
+    nobody = f"127.0.0.1:{free_port()}"
+    settings = settings_for("casework", tmp_path, nobody, kafka_bootstrap_timeout_ms=200)
+    before = _io_threads()
+    for name, make in _clients(settings).items():
+        for _ in range(2):  # two health checks, two broker checks... during the outage
+            try:
+                make().close()
+            except Exception:  # noqa: BLE001 - the failure is the expected outcome
+                pass
+        assert _io_threads() == before, f"{name} left its IO thread running"
+    check = kafka.HeldRecords(settings)
+    try:
+        check([("zorgtafel.casework", 0, 0, "event-1")])
+    except Exception:  # noqa: BLE001 - no broker: no verdict, asked again next time
+        pass
+    assert _io_threads() == before
+
+
+def test_after_the_stop_no_check_makes_a_client_again(tmp_path):
+    """A health check or broker check still running when the service stops must not make a
+    client after the close (it would run on, unowned)."""
+    from zorgtafel.kernel.health import BrokerCheck
+
+    made = []
+    health = BrokerCheck(lambda: made.append(1))
+    health.close()
+    assert health() is False and made == []
+
+    nobody = f"127.0.0.1:{free_port()}"
+    check = kafka.HeldRecords(settings_for("casework", tmp_path, nobody))
+    check.close()
+    before = _io_threads()
+    try:
+        check([("zorgtafel.casework", 0, 0, "event-1")])
+    except RuntimeError as exc:
+        assert "closed" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("a closed broker check answered")
+    assert _io_threads() == before

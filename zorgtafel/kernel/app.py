@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import grpc
@@ -46,6 +47,7 @@ class App:
     consumer: EventConsumer | None
     monitor: HealthMonitor
     server: grpc.Server
+    grpc_workers: ThreadPoolExecutor  # the server's call threads
     grpc_port: int
     ops: OpsServer
     grpc_service_names: tuple[str, ...]
@@ -98,6 +100,7 @@ class App:
         grace = self.settings.shutdown_grace_s if grace is None else grace
         self.monitor.stop()
         self.server.stop(grace).wait(grace + 1)
+        self.grpc_workers.shutdown(wait=False)  # idle after the drain; a stuck call ends alone
         for thread in self._threads:
             thread.join(timeout=grace + 1)
         if self.retention is not None:

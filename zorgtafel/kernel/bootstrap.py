@@ -279,10 +279,12 @@ def bootstrap(
         # a service serves it) are logged reads in every service.
         reads=parts.reads | accesslog_servicer.READS | subjectdata_servicer.READS,
     )
+    # The App shuts it down at stop: grpc's server.stop() leaves a pool it was given running.
+    grpc_workers = futures.ThreadPoolExecutor(
+        max_workers=settings.grpc_max_workers, thread_name_prefix=f"{settings.service}-grpc"
+    )
     server = grpc.server(
-        futures.ThreadPoolExecutor(
-            max_workers=settings.grpc_max_workers, thread_name_prefix=f"{settings.service}-grpc"
-        ),
+        grpc_workers,
         interceptors=[interceptor],
         options=[
             ("grpc.max_receive_message_length", settings.grpc_max_message_bytes),
@@ -349,6 +351,7 @@ def bootstrap(
         consumer=consumer,
         monitor=monitor,
         server=server,
+        grpc_workers=grpc_workers,
         grpc_port=grpc_port,
         ops=OpsServer(ops_app, settings.http_host, settings.http_port),
         grpc_service_names=names,

@@ -119,10 +119,10 @@ class LocalBroker:
             return
         from kafka import KafkaAdminClient
 
-        from zorgtafel.kernel.kafka import create_topics
+        from zorgtafel.kernel.kafka import built, create_topics
 
-        admin = KafkaAdminClient(
-            bootstrap_servers=[self.bootstrap], client_id="zorgtafel-local-broker"
+        admin = built(
+            KafkaAdminClient, bootstrap_servers=[self.bootstrap], client_id="zorgtafel-local-broker"
         )
         try:
             for partitions in sorted(set(self._topics.values())):

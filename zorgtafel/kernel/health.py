@@ -163,15 +163,19 @@ class HealthMonitor:
 
 
 class BrokerCheck:
-    """Asks the broker for cluster metadata with a short timeout, reusing one admin client."""
+    """Asks the broker for cluster metadata with a short timeout, reusing one admin client.
+    Once closed it makes no client again (a check still running at stop answers False)."""
 
     def __init__(self, admin_factory: Callable[[], KafkaAdminClient]) -> None:
         self._factory = admin_factory
         self._admin: KafkaAdminClient | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     def __call__(self) -> bool:
         with self._lock:
+            if self._closed:
+                return False
             try:
                 if self._admin is None:
                     self._admin = self._factory()
@@ -188,6 +192,7 @@ class BrokerCheck:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             if self._admin is not None:
                 try:
                     self._admin.close()

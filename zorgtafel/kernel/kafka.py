@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.partitioner import Partitioner
@@ -60,6 +60,40 @@ def _security(settings: Settings) -> dict[str, str | None]:
             "ssl_keyfile": settings.kafka_ssl_keyfile or None,
         }
     return {"security_protocol": "PLAINTEXT"}
+
+
+C = TypeVar("C", KafkaAdminClient, KafkaConsumer)
+
+
+def built(cls: type[C], *args: Any, **config: Any) -> C:
+    """``cls(*args, **config)``, without leaving its IO thread behind when the constructor
+    fails. kafka-python 3.0's admin client and consumer start their IO thread before they
+    bootstrap; a bootstrap that times out (the broker down) raises with that thread running,
+    reconnecting for ever, and nothing holds the half-made client to close it: one thread more
+    per failed health check or broker check for as long as an outage lasts (measured). Here the
+    half-made client's connections are closed and its IO thread stopped before the error goes
+    on. The producer starts its thread only after bootstrapping and needs none of this."""
+    client = object.__new__(cls)
+    try:
+        client.__init__(*args, **config)  # the two steps of cls(...)
+    except BaseException:
+        _stop_half_made(client)
+        raise
+    return client
+
+
+def _stop_half_made(client: Any) -> None:
+    # kafka-python's own attribute names (3.0.x, pinned): the network client and its IO loop.
+    network = getattr(client, "_client", None)
+    io_loop = getattr(client, "_net", None) or getattr(
+        getattr(network, "_manager", None), "_net", None
+    )
+    for stop in (getattr(network, "close", None), getattr(io_loop, "stop", None)):
+        if stop is not None:
+            try:
+                stop()
+            except Exception:  # noqa: BLE001 - cleaning up after the error that is raised
+                pass
 
 
 def make_producer(settings: Settings) -> KafkaProducer:
@@ -120,7 +154,8 @@ class StablePartitioner(Partitioner):  # type: ignore[misc]
 
 
 def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
-    return KafkaConsumer(
+    return built(
+        KafkaConsumer,
         *topics,
         bootstrap_servers=settings.kafka_bootstrap.split(","),
         client_id=f"zorgtafel-{settings.service}-consumer",
@@ -142,7 +177,8 @@ def make_consumer(settings: Settings, topics: list[str]) -> KafkaConsumer:
 
 
 def make_admin(settings: Settings) -> KafkaAdminClient:
-    return KafkaAdminClient(
+    return built(
+        KafkaAdminClient,
         bootstrap_servers=settings.kafka_bootstrap.split(","),
         client_id=f"zorgtafel-{settings.service}-health",
         request_timeout_ms=3000,
@@ -219,40 +255,54 @@ class HeldRecords:
         self._settings = settings
         self._wait_s = wait_s
         self._client: KafkaConsumer | None = None
+        # Making, dropping and the final close of the client, one at a time: a check still
+        # running when the relay stops must not make a client after the close.
+        self._lock = threading.Lock()
+        self._closed = False
 
     def _connect(self) -> KafkaConsumer:
-        if self._client is None:
-            self._client = KafkaConsumer(
-                bootstrap_servers=self._settings.kafka_bootstrap.split(","),
-                client_id=f"zorgtafel-{self._settings.service}-relay-check",
-                group_id=None,
-                enable_auto_commit=False,
-                # Out of range (past the end, or deleted): go to the end, so no record comes.
-                auto_offset_reset="latest",
-                allow_auto_create_topics=False,
-                fetch_max_wait_ms=20,
-                max_poll_records=50,
-                enable_incremental_fetch_sessions=False,
-                request_timeout_ms=5000,
-                bootstrap_timeout_ms=_bootstrap_timeout_ms(self._settings),
-                reconnect_backoff_max_ms=1000,
-                **_security(self._settings),
-            )
-        return self._client
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the broker check is closed")
+            if self._client is None:
+                self._client = built(
+                    KafkaConsumer,
+                    bootstrap_servers=self._settings.kafka_bootstrap.split(","),
+                    client_id=f"zorgtafel-{self._settings.service}-relay-check",
+                    group_id=None,
+                    enable_auto_commit=False,
+                    # Out of range (past the end, or deleted): go to the end, so no record comes.
+                    auto_offset_reset="latest",
+                    allow_auto_create_topics=False,
+                    fetch_max_wait_ms=20,
+                    max_poll_records=50,
+                    enable_incremental_fetch_sessions=False,
+                    request_timeout_ms=5000,
+                    bootstrap_timeout_ms=_bootstrap_timeout_ms(self._settings),
+                    reconnect_backoff_max_ms=1000,
+                    **_security(self._settings),
+                )
+            return self._client
 
     def close(self) -> None:
-        if self._client is not None:
+        """At the relay's stop: the client goes and no check makes another."""
+        self._drop(closing=True)
+
+    def _drop(self, closing: bool = False) -> None:
+        with self._lock:
+            self._closed = self._closed or closing
+            client, self._client = self._client, None
+        if client is not None:
             try:
-                self._client.close(autocommit=False)
+                client.close(autocommit=False)
             except Exception:  # noqa: BLE001
                 pass
-            self._client = None
 
     def __call__(self, samples: Sequence[Acked]) -> dict[Acked, str]:
         try:
             return self._check(samples)
         except Exception:
-            self.close()
+            self._drop()  # made again at the next check
             raise
 
     def _check(self, samples: Sequence[Acked]) -> dict[Acked, str]:
