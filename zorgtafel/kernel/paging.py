@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from google.protobuf.message import Message
@@ -134,3 +135,21 @@ def window(request: Message) -> Window:
         return Window(0, size or DEFAULT_PAGE_SIZE, digest)
     offset = _decode(token, digest)
     return Window(offset, size or DEFAULT_PAGE_SIZE, digest, _decode_key(token))
+
+
+def time_and_id(after: tuple[str, ...] | None) -> tuple[datetime, str] | None:
+    """The (time, id) sort key a keyset page token continues after, as ``Window.cut`` wrote it
+    from an aware time's ISO text and an id; None for a first page. A token that holds
+    anything else is INVALID_ARGUMENT, like a token of another query."""
+    if after is None:
+        return None
+    try:
+        at, key = after
+        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if when.tzinfo is None or not key:
+            raise ValueError(at)
+    except ValueError:
+        raise InvalidArgument(
+            "page_token", "not a token of this query: start again without one"
+        ) from None
+    return when, key

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches, items, subject_requests
@@ -126,7 +126,8 @@ class SubjectRequestRepository:
                 document_ref_sealed=self._sealed(key, ref, "document_ref", request.document_ref),
                 submitted_by_party=request.submitted_by_party,
                 submitted_at=request.submitted_at,
-                controller=request.controller,
+                # Never NULL: a list pages by controller in SQL (older rows: the migration).
+                controller=request.controller or request.submitted_by_party,
                 due_at=request.due(),
             )
         )
@@ -225,12 +226,51 @@ class SubjectRequestRepository:
             .values(case_id=None, item_id=None, reason_sealed=None, document_ref_sealed=None)
         )
 
-    def of_subject(self, subject_pseudonym: str = "") -> list[SubjectRequest]:
-        """The requests of one subject, or every request when no pseudonym is given."""
-        q = select(_requests).order_by(_requests.c.submitted_at)
+    def of_subject(self, subject_pseudonym: str) -> list[SubjectRequest]:
+        """The requests of one subject (its access report: a handful), oldest first."""
+        r = _requests.c
+        q = (
+            select(_requests)
+            .where(r.subject_pseudonym == subject_pseudonym)
+            .order_by(r.submitted_at, r.subject_request_id)
+        )
+        return [self._request(row) for row in self._s.execute(q).all()]
+
+    def page(
+        self,
+        *,
+        limit: int,
+        subject_pseudonym: str = "",
+        controller: str | None = None,
+        kind: str = "",
+        overdue_at: datetime | None = None,
+        after: tuple[datetime, str] | None = None,
+    ) -> list[SubjectRequest]:
+        """At most ``limit`` requests, oldest first, after the sort key ``after`` (submitted at,
+        request id) of the previous page's last: the filters and the page in SQL, so a page
+        costs the same however many requests are held (index on controller, submitted at, id).
+        ``overdue_at``: only those not answered and due before that time (GDPR art. 12(3)); every
+        row holds its due time (``add``, and the migration for the older ones)."""
+        r = _requests.c
+        q = select(_requests)
         if subject_pseudonym:
-            q = q.where(_requests.c.subject_pseudonym == subject_pseudonym)
-        return [self._request(r) for r in self._s.execute(q).all()]
+            q = q.where(r.subject_pseudonym == subject_pseudonym)
+        if controller is not None:
+            q = q.where(r.controller == controller)
+        if kind:
+            q = q.where(r.kind == kind)
+        if overdue_at is not None:
+            q = q.where(r.outcome.is_(None), r.due_at < overdue_at)
+        if after is not None:
+            at, request_id = after
+            q = q.where(
+                or_(
+                    r.submitted_at > at,
+                    and_(r.submitted_at == at, r.subject_request_id > request_id),
+                )
+            )
+        q = q.order_by(r.submitted_at, r.subject_request_id).limit(limit)
+        return [self._request(row) for row in self._s.execute(q).all()]
 
     def corrections_for_provider(self, provider: str) -> list[CorrectionNotice]:
         """The granted corrections of items ``provider`` provided (art. 16.2: the provider is

@@ -194,6 +194,10 @@ class ListSubjectRequests:
     subject_pseudonym: str = ""
     kind: str = ""  # "": every kind
     overdue_only: bool = False  # only those past their month (GDPR art. 12(3))
+    # The page: at most ``limit`` requests after the sort key ``after`` (submitted at, request
+    # id) of the previous page's last (the servicer asks one more than it shows).
+    after: tuple[datetime, str] | None = None
+    limit: int = 501
 
 
 @dataclass(frozen=True)

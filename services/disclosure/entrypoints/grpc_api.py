@@ -253,8 +253,11 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         return answer
 
     def ListSubjectRequests(self, request, context):
-        listed = self._query(subject_rights.list_subject_requests, m.subject_requests_in(request))
-        shown, token = page(listed, request)
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        listed = self._query(
+            subject_rights.list_subject_requests, m.subject_requests_in(request, w)
+        )
+        shown, token = w.cut(listed, m.subject_request_key)
         now = utcnow()
         return pb.ListSubjectRequestsResponse(
             requests=[results.subject_request_out(r, now) for r in shown], next_page_token=token

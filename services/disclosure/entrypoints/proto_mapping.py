@@ -12,11 +12,14 @@ from google.protobuf.message import Message
 
 from services.disclosure.domain import commands
 from services.disclosure.domain.items import Terms
+from services.disclosure.domain.subject_rights import SubjectRequest
+from services.disclosure.domain.times import rfc3339
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog.wire import checkpoint_in
 from zorgtafel.kernel.callcontext import RefusedCall
 from zorgtafel.kernel.convert import enum_name, optional_timestamp
 from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.paging import Window, time_and_id
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 SERVICE = pb.DESCRIPTOR.services_by_name["DisclosureService"].full_name
@@ -200,7 +203,9 @@ def subject_request_in(request: pb.SubmitSubjectRequestRequest) -> commands.Subm
     )
 
 
-def subject_requests_in(request: pb.ListSubjectRequestsRequest) -> commands.ListSubjectRequests:
+def subject_requests_in(
+    request: pb.ListSubjectRequestsRequest, w: Window
+) -> commands.ListSubjectRequests:
     kind = (
         enum_name(pb.SubjectRequestKind, request.kind, "SUBJECT_REQUEST_KIND_", "kind")
         if request.kind
@@ -210,7 +215,14 @@ def subject_requests_in(request: pb.ListSubjectRequestsRequest) -> commands.List
         subject_pseudonym=request.subject_pseudonym,
         kind=kind,
         overdue_only=request.overdue_only,
+        after=time_and_id(w.after),
+        limit=w.limit,
     )
+
+
+def subject_request_key(r: SubjectRequest) -> tuple[str, str]:
+    """What the next page's token continues after (a time and an id: no content)."""
+    return rfc3339(r.submitted_at), r.subject_request_id
 
 
 def decision_in(request: pb.DecideSubjectRequestRequest) -> commands.DecideSubjectRequest:

@@ -133,35 +133,35 @@ def decide_subject_request(
 def list_subject_requests(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListSubjectRequests, caller: Caller
 ) -> list[SubjectRequest]:
-    """The requests addressed to the caller's party (Bijlage 3; decided by
-    ``zorgtafel.disclosure.control``), optionally of one kind or only those past their month
-    (GDPR art. 12(3))."""
+    """A page of the requests addressed to the caller's party (Bijlage 3; decided by
+    ``zorgtafel.disclosure.control``), oldest first, optionally of one subject, of one kind or
+    only those past their month (GDPR art. 12(3)): the policy's narrowing and the filters are
+    applied in SQL, so a page costs the same however many requests are held."""
     if cmd.subject_pseudonym:
         validate.check_pseudonym(cmd.subject_pseudonym)
         saw(subject=cmd.subject_pseudonym)
     if cmd.kind and cmd.kind not in SUBJECT_REQUEST_KINDS:
         raise InvalidArgument("kind", "not a kind of subject request")
-    requests = uow.subject_requests.of_subject(cmd.subject_pseudonym)
     decision = deps.policy.require(
         CONTROL_POLICY,
         control_input(
             "list_subject_requests",
             caller,
             # Never refused, only narrowed: the requests addressed to the caller's own party.
+            # No ``concerned``: which controllers the whole register holds is no question of
+            # this listing (and would cost a read of every request).
             scoped=False,
-            concerned=sorted({request_controller(r) for r in requests}),
         ),
     )
     saw(decision=decision)
-    party = restricted_to(obligations_of(decision.obligations))
-    now = utcnow()
-    return [
-        r
-        for r in requests
-        if (party is None or request_controller(r) == party)
-        and (not cmd.kind or r.kind == cmd.kind)
-        and (not cmd.overdue_only or r.overdue(now))
-    ]
+    return uow.subject_requests.page(
+        limit=cmd.limit,
+        subject_pseudonym=cmd.subject_pseudonym,
+        controller=restricted_to(obligations_of(decision.obligations)),
+        kind=cmd.kind,
+        overdue_at=utcnow() if cmd.overdue_only else None,
+        after=cmd.after,
+    )
 
 
 def list_correction_notices(

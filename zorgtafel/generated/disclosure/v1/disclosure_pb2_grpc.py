@@ -312,7 +312,7 @@ class DisclosureServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListSubjectRequests(self, request, context):
-        """Subject requests and their outcomes.
+        """The subject requests addressed to the caller's party and their outcomes, oldest first.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
