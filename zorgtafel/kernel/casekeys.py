@@ -8,6 +8,8 @@ key ring nothing is stored or shown: UNAVAILABLE (fail closed).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -64,6 +66,19 @@ class CaseKeys:
             select(t.c.wrapped_key).where(t.c.case_id == case_id)
         ).scalar_one_or_none()
         return None if wrapped is None else self._ring().unwrap(wrapped)
+
+    def find_many(self, session: Session, case_ids: Iterable[str]) -> dict[str, bytes | None]:
+        """The keys of several cases in one statement (a page of rows from many cases); a case
+        whose key is gone (purged or erased) maps to None."""
+        wanted = sorted(set(case_ids))
+        if not wanted:
+            return {}
+        t = self._table
+        rows = session.execute(
+            select(t.c.case_id, t.c.wrapped_key).where(t.c.case_id.in_(wanted))
+        ).all()
+        found = {r.case_id: self._ring().unwrap(r.wrapped_key) for r in rows}
+        return {case_id: found.get(case_id) for case_id in wanted}
 
     def get(self, session: Session, case_id: str) -> bytes:
         key = self.find(session, case_id)

@@ -125,6 +125,9 @@ reviews = Table(
     Column("client_informed_sealed", LargeBinary, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
 )
+# ListOverrideNotices pages the reviews of items one provider provided, newest first and by key
+# (issue #16; migration 4d9e2b7a1c63).
+Index("ix_reviews_provider_created", reviews.c.provider, reviews.c.created_at, reviews.c.review_id)
 
 # The subject's requests (Bijlage 3). Their free texts (the subject's ``document_ref``, the
 # privacy officer's ``reason``) are about the subject, so they are sealed under a data key of
@@ -163,6 +166,18 @@ Index(
     subject_requests.c.submitted_at,
     subject_requests.c.subject_request_id,
 )
+# ListCorrectionNotices pages the granted corrections newest decision first, by key (issue
+# #16; migration 4d9e2b7a1c63): read in that order on the first index, each joined to its item
+# by the item's key for the provider; for a provider with few items the planner starts from
+# them (items' index on provider) and finds their requests on the second.
+Index(
+    "ix_subject_requests_kind_outcome_decided",
+    subject_requests.c.kind,
+    subject_requests.c.outcome,
+    subject_requests.c.decided_at,
+    subject_requests.c.subject_request_id,
+)
+Index("ix_subject_requests_item", subject_requests.c.item_id)
 
 # The breach register (GDPR art. 33(5)). Its free texts may describe persons, so they are
 # sealed; a breach spans several cases or none, so not under a case key but under a data key of
@@ -186,6 +201,14 @@ breaches = Table(
     Column("reported_to_authority", Boolean, nullable=False),
     Column("reported_at", UtcDateTime(), nullable=True),
     Column("subjects_informed", Boolean, nullable=False),
+)
+# ListBreaches pages the breaches the caller's party recorded, oldest first and by key (issue
+# #16; migration 4d9e2b7a1c63).
+Index(
+    "ix_breaches_recorded_by_recorded",
+    breaches.c.recorded_by_party,
+    breaches.c.recorded_at,
+    breaches.c.breach_id,
 )
 
 # The register of processing activities (Bijlage 3, GDPR art. 30), maintained by the privacy

@@ -236,14 +236,55 @@ class ReviewRepository:
             )
         )
 
-    def under_review(self, case_id: str = "") -> list[Review]:
-        """Every review (of one case), its texts readable while the case key exists."""
-        q = select(reviews).order_by(reviews.c.created_at, reviews.c.review_id)
+    def under_review(self, case_id: str) -> list[Review]:
+        """Every review of one case (a subject's report), its texts readable while the case
+        key exists."""
+        q = (
+            select(reviews)
+            .where(reviews.c.case_id == case_id)
+            .order_by(reviews.c.created_at, reviews.c.review_id)
+        )
+        return self._reviews(self._s.execute(q).all())
+
+    def parties_of_case(self, case_id: str) -> set[str]:
+        """The parties one case's reviews concern (providers and overriding parties): one
+        statement, without opening a text."""
+        rows = self._s.execute(
+            select(reviews.c.provider, reviews.c.party)
+            .where(reviews.c.case_id == case_id)
+            .distinct()
+        ).all()
+        return {p for row in rows for p in row}
+
+    def page(
+        self,
+        *,
+        limit: int,
+        case_id: str = "",
+        party: str | None = None,
+        after: tuple[datetime, str] | None = None,
+    ) -> list[Review]:
+        """At most ``limit`` reviews (of one case; concerning ``party`` as provider or as the
+        overriding party), oldest first, after the sort key ``after`` (created at, review id):
+        filters and page in SQL, the case keys of the page in one statement, only the page's
+        texts opened."""
+        c = reviews.c
+        q = select(reviews)
         if case_id:
-            q = q.where(reviews.c.case_id == case_id)
+            q = q.where(c.case_id == case_id)
+        if party is not None:
+            q = q.where(or_(c.provider == party, c.party == party))
+        if after is not None:
+            at, review_id = after
+            q = q.where(or_(c.created_at > at, and_(c.created_at == at, c.review_id > review_id)))
+        q = q.order_by(c.created_at, c.review_id).limit(limit)
+        return self._reviews(self._s.execute(q).all())
+
+    def _reviews(self, rows) -> list[Review]:
+        keys = self._keys.find_many(self._s, (r.case_id for r in rows))
         out = []
-        for r in self._s.execute(q).all():
-            key = self._keys.find(self._s, r.case_id)
+        for r in rows:
+            key = keys[r.case_id]
             justification = informed = ERASED
             if key is not None and r.justification_sealed is not None:
                 try:
@@ -278,7 +319,7 @@ class ReviewRepository:
         ciphertext is damaged (a notice then says the status is no longer known)."""
         if row.client_informed_sealed is None:
             return None
-        if row.case_id not in keys:
+        if row.case_id not in keys:  # a row of a case not fetched with its page
             keys[row.case_id] = self._keys.find(self._s, row.case_id)
         key = keys[row.case_id]
         if key is None:
@@ -320,8 +361,7 @@ class ReviewRepository:
                 )
             )
         q = q.order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc()).limit(limit)
-        keys: dict[str, bytes | None] = {}
-        return [self._notice(r, self._client_informed(r, keys)) for r in self._s.execute(q)]
+        return self._notices(self._s.execute(q).all())
 
     def overrides_of_party(self, party: str) -> list[OverrideNotice]:
         """The overrides ``party``'s people made whose record is still held, newest first."""
@@ -330,8 +370,12 @@ class ReviewRepository:
             .where(reviews.c.party == party, reviews.c.client_informed_sealed.is_not(None))
             .order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc())
         )
-        keys: dict[str, bytes | None] = {}
-        return [self._notice(r, self._client_informed(r, keys)) for r in self._s.execute(q)]
+        return self._notices(self._s.execute(q).all())
+
+    def _notices(self, rows) -> list[OverrideNotice]:
+        # The case keys of every row in one statement, not one per case.
+        keys = self._keys.find_many(self._s, (r.case_id for r in rows))
+        return [self._notice(r, self._client_informed(r, keys)) for r in rows]
 
     def override_of_decision(
         self, decision_id: str

@@ -272,35 +272,51 @@ class SubjectRequestRepository:
         q = q.order_by(r.submitted_at, r.subject_request_id).limit(limit)
         return [self._request(row) for row in self._s.execute(q).all()]
 
-    def corrections_for_provider(self, provider: str) -> list[CorrectionNotice]:
-        """The granted corrections of items ``provider`` provided (art. 16.2: the provider is
-        told, and provides the corrected version), newest decision first."""
+    def corrections_for_provider(
+        self, provider: str, *, limit: int, after: tuple[datetime, str] | None = None
+    ) -> list[CorrectionNotice]:
+        """At most ``limit`` granted corrections of items ``provider`` provided (art. 16.2: the
+        provider is told, and provides the corrected version), newest decision first, after the
+        sort key ``after`` (decided at, request id) of the previous page's last: the filter and
+        the page in SQL, so a page costs the same however many are held (index on kind,
+        outcome, decided at, id; the item by its key). A granted request always has its
+        decision time (``decide`` writes both); one without is no notice (never on a page)."""
+        r = _requests.c
         q = (
             select(
-                _requests.c.subject_request_id,
-                _requests.c.decided_at,
+                r.subject_request_id,
+                r.decided_at,
                 items.c.item_id,
                 items.c.case_id,
                 items.c.superseded_by,
             )
-            .join(items, items.c.item_id == _requests.c.item_id)
+            .join(items, items.c.item_id == r.item_id)
             .where(
-                _requests.c.kind == "correction",
-                _requests.c.outcome == "granted",
+                r.kind == "correction",
+                r.outcome == "granted",
+                r.decided_at.is_not(None),
                 items.c.provider == provider,
             )
-            .order_by(_requests.c.decided_at.desc(), _requests.c.subject_request_id.desc())
         )
+        if after is not None:
+            at, request_id = after
+            q = q.where(
+                or_(
+                    r.decided_at < at,
+                    and_(r.decided_at == at, r.subject_request_id < request_id),
+                )
+            )
+        q = q.order_by(r.decided_at.desc(), r.subject_request_id.desc()).limit(limit)
         return [
             CorrectionNotice(
-                subject_request_id=r.subject_request_id,
-                item_id=r.item_id,
-                case_id=r.case_id,
+                subject_request_id=row.subject_request_id,
+                item_id=row.item_id,
+                case_id=row.case_id,
                 provider=provider,
-                decided_at=r.decided_at,
-                superseded_by=r.superseded_by,
+                decided_at=row.decided_at,
+                superseded_by=row.superseded_by,
             )
-            for r in self._s.execute(q)
+            for row in self._s.execute(q)
         ]
 
 
@@ -395,8 +411,35 @@ class BreachRepository:
         )
 
     def all(self) -> list[Breach]:
-        """Every breach, its texts unsealed."""
+        """Every breach of every party, its texts unsealed. No RPC reads the whole register:
+        each party lists and exports its own (``page``, ``recorded_by``)."""
         return [
             self._breach(r)
             for r in self._s.execute(select(breaches).order_by(breaches.c.recorded_at)).all()
         ]
+
+    def recorded_by(self, party: str) -> list[Breach]:
+        """Every breach ``party`` recorded (its own register: the export), oldest first, its
+        texts unsealed."""
+        b = breaches.c
+        q = (
+            select(breaches)
+            .where(b.recorded_by_party == party)
+            .order_by(b.recorded_at, b.breach_id)
+        )
+        return [self._breach(row) for row in self._s.execute(q).all()]
+
+    def page(
+        self, *, recorded_by: str, limit: int, after: tuple[datetime, str] | None = None
+    ) -> list[Breach]:
+        """At most ``limit`` breaches ``recorded_by`` recorded, oldest first, after the sort
+        key ``after`` (recorded at, breach id) of the previous page's last: the party and the
+        page in SQL (index on recorded by, recorded at, id), and only the page's texts
+        unsealed, so a page costs the same however many breaches are held."""
+        b = breaches.c
+        q = select(breaches).where(b.recorded_by_party == recorded_by)
+        if after is not None:
+            at, breach_id = after
+            q = q.where(or_(b.recorded_at > at, and_(b.recorded_at == at, b.breach_id > breach_id)))
+        q = q.order_by(b.recorded_at, b.breach_id).limit(limit)
+        return [self._breach(row) for row in self._s.execute(q).all()]

@@ -128,6 +128,10 @@ class RequestDisclosure:
 @dataclass(frozen=True)
 class ListReviews:
     case_id: str = ""
+    # The page: at most ``limit`` reviews after the sort key ``after`` (created at, review id)
+    # of the previous page's last (the servicer asks one more than it shows).
+    after: tuple[datetime, str] | None = None
+    limit: int = 501
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,10 @@ class ListCorrectionNotices:
     """The granted corrections of the items ``provider`` provided (art. 16.2, Bijlage 3)."""
 
     provider: str = ""  # "": the caller's party
+    # The page: at most ``limit`` notices after the sort key ``after`` (decided at, request id)
+    # of the previous page's last, newest first (the servicer asks one more than it shows).
+    after: tuple[datetime, str] | None = None
+    limit: int = 501
 
 
 # -- registers -----------------------------------------------------------------------------------
@@ -224,7 +232,12 @@ class RecordBreach:
 
 @dataclass(frozen=True)
 class ListBreaches:
-    pass
+    """A page of the caller's party's own breaches, oldest first."""
+
+    # The page: at most ``limit`` breaches after the sort key ``after`` (recorded at, breach
+    # id) of the previous page's last (the servicer asks one more than it shows).
+    after: tuple[datetime, str] | None = None
+    limit: int = 501
 
 
 @dataclass(frozen=True)

@@ -188,8 +188,9 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
 
     # -- reviews and the access log --------------------------------------------------------
     def ListReviews(self, request, context):
-        reviews = self._query(audit.list_reviews, commands.ListReviews(request.case_id))
-        shown, token = page(reviews, request)
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        reviews = self._query(audit.list_reviews, m.reviews_in(request, w))
+        shown, token = w.cut(reviews, m.review_key)
         return pb.ListReviewsResponse(
             reviews=[results.review_out(r) for r in shown], next_page_token=token
         )
@@ -264,11 +265,11 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def ListCorrectionNotices(self, request, context):
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
         listed = self._query(
-            subject_rights.list_correction_notices,
-            commands.ListCorrectionNotices(provider=request.provider),
+            subject_rights.list_correction_notices, m.correction_notices_in(request, w)
         )
-        shown, token = page(listed, request)
+        shown, token = w.cut(listed, m.correction_notice_key)
         return pb.ListCorrectionNoticesResponse(
             notices=[results.correction_notice_out(n) for n in shown], next_page_token=token
         )
@@ -357,8 +358,9 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def ListBreaches(self, request, context):
-        listed = self._query(registers.list_breaches, commands.ListBreaches())
-        shown, token = page(listed, request)
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        listed = self._query(registers.list_breaches, m.breaches_in(w))
+        shown, token = w.cut(listed, m.breach_key)
         return pb.ListBreachesResponse(
             breaches=[results.breach_out(b) for b in shown], next_page_token=token
         )

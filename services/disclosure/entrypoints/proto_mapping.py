@@ -11,8 +11,9 @@ from typing import Any
 from google.protobuf.message import Message
 
 from services.disclosure.domain import commands
+from services.disclosure.domain.decisions import Review
 from services.disclosure.domain.items import Terms
-from services.disclosure.domain.subject_rights import SubjectRequest
+from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
 from services.disclosure.domain.times import rfc3339
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.accesslog.wire import checkpoint_in
@@ -220,9 +221,42 @@ def subject_requests_in(
     )
 
 
+def reviews_in(request: pb.ListReviewsRequest, w: Window) -> commands.ListReviews:
+    return commands.ListReviews(case_id=request.case_id, after=time_and_id(w.after), limit=w.limit)
+
+
+def review_key(r: Review) -> tuple[str, str]:
+    """What the next page's token continues after (a time and an id: no content)."""
+    return rfc3339(r.created_at), r.review_id
+
+
 def subject_request_key(r: SubjectRequest) -> tuple[str, str]:
     """What the next page's token continues after (a time and an id: no content)."""
     return rfc3339(r.submitted_at), r.subject_request_id
+
+
+def correction_notices_in(
+    request: pb.ListCorrectionNoticesRequest, w: Window
+) -> commands.ListCorrectionNotices:
+    return commands.ListCorrectionNotices(
+        provider=request.provider, after=time_and_id(w.after), limit=w.limit
+    )
+
+
+def correction_notice_key(n: CorrectionNotice) -> tuple[str, str]:
+    """What the next page's token continues after (a time and an id: no content). A notice
+    always has its decision time: the list leaves out a granted request without one."""
+    assert n.decided_at is not None
+    return rfc3339(n.decided_at), n.subject_request_id
+
+
+def breaches_in(w: Window) -> commands.ListBreaches:
+    return commands.ListBreaches(after=time_and_id(w.after), limit=w.limit)
+
+
+def breach_key(b: Breach) -> tuple[str, str]:
+    """What the next page's token continues after (a time and an id: no content)."""
+    return rfc3339(b.recorded_at), b.breach_id
 
 
 def decision_in(request: pb.DecideSubjectRequestRequest) -> commands.DecideSubjectRequest:

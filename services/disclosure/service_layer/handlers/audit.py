@@ -14,7 +14,7 @@ from services.disclosure.domain.decisions import (
     obligations_of,
 )
 from services.disclosure.domain.items import is_item_id
-from services.disclosure.domain.oversight import restricted_to, review_parties
+from services.disclosure.domain.oversight import restricted_to
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
@@ -33,13 +33,13 @@ MAX_PROOFS = 20  # inclusion proofs per query (each reads the leaves up to its c
 def list_reviews(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListReviews, caller: Caller
 ) -> list[Review]:
-    """The break-glass review list; justifications readable while the case key exists. A
-    privacy officer or auditor sees the reviews of items its party provided or whose override
-    its people used (Bijlage 3; decided by ``zorgtafel.disclosure.control``)."""
+    """A page of the break-glass review list, oldest first; justifications readable while the
+    case key exists. A privacy officer or auditor sees the reviews of items its party provided
+    or whose override its people used (Bijlage 3; decided by ``zorgtafel.disclosure.control``):
+    of one case only when its party is concerned, of all cases only its own party's. The
+    narrowing and the page are in SQL, so a page costs the same however many reviews are held."""
     if cmd.case_id:
         validate.check_id(cmd.case_id, "case_id")
-    reviews = uow.reviews.under_review(cmd.case_id)
-    concerned = sorted(set().union(*(review_parties(r) for r in reviews)))
     decision = deps.policy.require(
         CONTROL_POLICY,
         control_input(
@@ -47,11 +47,17 @@ def list_reviews(
             caller,
             case_id=cmd.case_id,
             scoped=bool(cmd.case_id),
-            concerned=concerned,
+            # Asked about one case: refused unless the caller's party is concerned. Across
+            # cases the listing is narrowed to its party and nothing else is asked.
+            concerned=sorted(uow.reviews.parties_of_case(cmd.case_id)) if cmd.case_id else [],
         ),
     )
-    party = restricted_to(obligations_of(decision.obligations))
-    return [r for r in reviews if party is None or party in review_parties(r)]
+    return uow.reviews.page(
+        limit=cmd.limit,
+        case_id=cmd.case_id,
+        party=restricted_to(obligations_of(decision.obligations)),
+        after=cmd.after,
+    )
 
 
 def query_access_log(

@@ -167,15 +167,16 @@ def list_subject_requests(
 def list_correction_notices(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListCorrectionNotices, caller: Caller
 ) -> list[CorrectionNotice]:
-    """The provider is told of every granted correction of its items (art. 16.2, Bijlage 3),
-    newest first, with the corrected version once it gave one; only the providing party's
-    people (``zorgtafel.disclosure.control``)."""
+    """A page of the notices by which the provider is told of every granted correction of
+    its items (art. 16.2, Bijlage 3), newest first, with the corrected version once it gave
+    one; only the providing party's people (``zorgtafel.disclosure.control``). The provider and
+    the page are applied in SQL, so a page costs the same however many corrections are held."""
     provider = cmd.provider or caller.party
     validate.check_oin(provider, "provider")
     deps.policy.require(
         CONTROL_POLICY, control_input("list_correction_notices", caller, provider=provider)
     )
-    return uow.subject_requests.corrections_for_provider(provider)
+    return uow.subject_requests.corrections_for_provider(provider, limit=cmd.limit, after=cmd.after)
 
 
 def decided_request_texts(

@@ -1,0 +1,80 @@
+"""The migration that gives three disclosure lists paged in SQL by key their indexes
+(4d9e2b7a1c63, issue #16): the granted corrections newest decision first and their requests by
+item (ListCorrectionNotices), one party's breaches oldest first (ListBreaches) and one
+provider's reviews newest first (ListOverrideNotices); the downgrade drops them and leaves the
+others."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, inspect
+
+from zorgtafel.kernel import migrate
+from zorgtafel.kernel.registry import definition
+from zorgtafel.testing.services import drop_schema
+
+pytestmark = pytest.mark.integration
+
+BEFORE = "b6d41e9a2c57"
+
+ADDED = {
+    "subject_requests": {
+        "ix_subject_requests_kind_outcome_decided": [
+            "kind",
+            "outcome",
+            "decided_at",
+            "subject_request_id",
+        ],
+        "ix_subject_requests_item": ["item_id"],
+    },
+    "breaches": {
+        "ix_breaches_recorded_by_recorded": ["recorded_by_party", "recorded_at", "breach_id"]
+    },
+    "reviews": {"ix_reviews_provider_created": ["provider", "created_at", "review_id"]},
+}
+
+
+@pytest.fixture
+def before(database_url, tmp_path):
+    """A disclosure database at the revision before (engine, Alembic config, schema)."""
+    d = definition("disclosure")
+    if database_url:
+        schema = f"t_{uuid.uuid4().hex[:10]}_lists"
+        base = create_engine(database_url)
+        engine = base.execution_options(schema_translate_map={None: schema})
+    else:
+        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
+        engine = base
+    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
+    command.upgrade(cfg, BEFORE)
+    try:
+        yield engine, cfg, schema
+    finally:
+        base.dispose()
+        if database_url:
+            drop_schema(database_url, schema)
+
+
+def _indexes(engine, schema, table: str) -> dict[str, list[str]]:
+    found = inspect(engine).get_indexes(table, schema=schema)
+    return {i["name"]: list(i["column_names"]) for i in found}
+
+
+def test_the_lists_paged_by_key_get_their_indexes_and_the_downgrade_drops_them(before):
+    engine, cfg, schema = before
+    kept = {table: _indexes(engine, schema, table) for table in ADDED}
+    for table, added in ADDED.items():
+        assert not set(added) & set(kept[table])
+
+    command.upgrade(cfg, "head")
+
+    for table, added in ADDED.items():
+        assert _indexes(engine, schema, table) == {**kept[table], **added}
+
+    command.downgrade(cfg, BEFORE)
+
+    for table in ADDED:
+        assert _indexes(engine, schema, table) == kept[table]
