@@ -128,6 +128,8 @@ reviews = Table(
 # ListOverrideNotices pages the reviews of items one provider provided, newest first and by key
 # (issue #16; migration 4d9e2b7a1c63).
 Index("ix_reviews_provider_created", reviews.c.provider, reviews.c.created_at, reviews.c.review_id)
+# ListReviews across cases: the reviews one party provided or overrode (with the index above).
+Index("ix_reviews_party_created", reviews.c.party, reviews.c.created_at, reviews.c.review_id)
 
 # The subject's requests (Bijlage 3). Their free texts (the subject's ``document_ref``, the
 # privacy officer's ``reason``) are about the subject, so they are sealed under a data key of

@@ -33,7 +33,10 @@ ADDED = {
     "breaches": {
         "ix_breaches_recorded_by_recorded": ["recorded_by_party", "recorded_at", "breach_id"]
     },
-    "reviews": {"ix_reviews_provider_created": ["provider", "created_at", "review_id"]},
+    "reviews": {
+        "ix_reviews_provider_created": ["provider", "created_at", "review_id"],
+        "ix_reviews_party_created": ["party", "created_at", "review_id"],
+    },
 }
 
 

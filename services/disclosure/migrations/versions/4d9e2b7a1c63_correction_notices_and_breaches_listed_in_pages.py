@@ -15,6 +15,8 @@ and each gets the index its query reads in order:
   one party recorded, oldest first; only the page's texts are unsealed.
 - ``ix_reviews_provider_created`` (provider, created_at, review_id): ListOverrideNotices reads
   the reviews of one provider's items, newest first, and had no index on the provider.
+- ``ix_reviews_party_created`` (party, created_at, review_id): ListReviews across cases shows a
+  privacy officer the reviews its party provided or overrode (either index, merged).
 
 Indexes only: no value changes, and the downgrade drops them.
 
@@ -43,6 +45,7 @@ INDEXES = (
         ["recorded_by_party", "recorded_at", "breach_id"],
     ),
     ("reviews", "ix_reviews_provider_created", ["provider", "created_at", "review_id"]),
+    ("reviews", "ix_reviews_party_created", ["party", "created_at", "review_id"]),
 )
 
 
