@@ -117,11 +117,17 @@ class ProcessingActivityRepository:
             for r in self._s.execute(select(t.c.activity_id, t.c.version))
         }
 
-    def all(self, include_retired: bool = False) -> list[dict[str, Any]]:
+    def all(
+        self, include_retired: bool = False, *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The entries by id (current ones unless ``include_retired``); with ``limit``, one
+        page of them from ``offset``, cut in SQL, so only the page's documents are read."""
         t = processing_activities
         q = select(t).order_by(t.c.activity_id)
         if not include_retired:
             q = q.where(t.c.retired_at.is_(None))
+        if limit is not None:
+            q = q.offset(offset).limit(limit)
         return [_activity(r) for r in self._s.execute(q)]
 
     def find(self, activity_id: str, *, for_update: bool = False) -> dict[str, Any] | None:
@@ -214,11 +220,17 @@ class ProcessingActivityRepository:
             )
         )
 
-    def history(self, activity_id: str = "") -> list[dict[str, Any]]:
+    def history(
+        self, activity_id: str = "", *, offset: int = 0, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The changes (of one entry), newest first; with ``limit``, one page of them from
+        ``offset``, cut in SQL, so only the page's documents are read."""
         t = processing_activity_changes
         q = select(t).order_by(t.c.changed_at.desc(), t.c.version.desc(), t.c.change_id)
         if activity_id:
             q = q.where(t.c.activity_id == activity_id)
+        if limit is not None:
+            q = q.offset(offset).limit(limit)
         return [
             {
                 "change_id": r.change_id,

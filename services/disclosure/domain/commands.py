@@ -242,7 +242,9 @@ class ListBreaches:
 
 @dataclass(frozen=True)
 class ListProcessingActivities:
-    pass
+    # The page: ``limit`` entries from ``offset`` (the servicer asks one more than it shows).
+    offset: int = 0
+    limit: int = 501
 
 
 @dataclass(frozen=True)

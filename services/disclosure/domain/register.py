@@ -118,6 +118,9 @@ class RetireProcessingActivity:
 @dataclass(frozen=True)
 class ListProcessingActivityHistory:
     activity_id: str = ""
+    # The page: ``limit`` changes from ``offset`` (the servicer asks one more than it shows).
+    offset: int = 0
+    limit: int = 501
 
 
 POLICY = "zorgtafel.subjectdata.export"  # operation maintain_register

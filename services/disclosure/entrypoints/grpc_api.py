@@ -276,10 +276,12 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
 
     # -- registers ---------------------------------------------------------------------------
     def ListProcessingActivities(self, request, context):
+        w = window(request)  # paged in SQL: one more than shown says whether more follow
         activities = self._query(
-            registers.list_processing_activities, commands.ListProcessingActivities()
+            registers.list_processing_activities,
+            commands.ListProcessingActivities(offset=w.offset, limit=w.limit),
         )
-        shown, token = page(activities, request)
+        shown, token = w.cut(activities)
         return pb.ListProcessingActivitiesResponse(
             activities=[register_mapping.activity_out(a) for a in shown], next_page_token=token
         )
@@ -320,11 +322,12 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def ListProcessingActivityHistory(self, request, context):
+        w = window(request)  # paged in SQL: one more than shown says whether more follow
         changes = self._query(
             registers.list_processing_activity_history,
-            ListProcessingActivityHistory(request.activity_id),
+            ListProcessingActivityHistory(request.activity_id, offset=w.offset, limit=w.limit),
         )
-        shown, token = page(changes, request)
+        shown, token = w.cut(changes)
         return pb.ListProcessingActivityHistoryResponse(
             changes=[register_mapping.change_out(c) for c in shown], next_page_token=token
         )

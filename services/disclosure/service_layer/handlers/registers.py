@@ -82,8 +82,8 @@ def list_breaches(
 def list_processing_activities(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.ListProcessingActivities, caller: Caller
 ) -> list[dict[str, Any]]:
-    """The current entries (a retired one only in the history)."""
-    return ProcessingActivityRepository(uow.session).all()
+    """A page of the current entries (a retired one only in the history), by id."""
+    return ProcessingActivityRepository(uow.session).all(offset=cmd.offset, limit=cmd.limit)
 
 
 def export_register(
@@ -226,4 +226,6 @@ def list_processing_activity_history(
     """Every change, newest first: the register is public within the Zorgtafel (GDPR art.
     30(4)); the history names the pseudonymous person who made each change."""
     activity_id = reg.check_activity_id(cmd.activity_id, "activity_id") if cmd.activity_id else ""
-    return ProcessingActivityRepository(uow.session).history(activity_id)
+    return ProcessingActivityRepository(uow.session).history(
+        activity_id, offset=cmd.offset, limit=cmd.limit
+    )
