@@ -16,16 +16,14 @@ from unittest import mock
 import pytest
 
 from services.disclosure.adapters import subject_rights as adapters
-from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain.subject_rights import Breach
-from services.disclosure.entrypoints.grpc_api import DisclosureServicer
 from services.disclosure.service_layer.handlers import registers
+from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import CELLO, GGZ, GGZ_OFFICER, OFFICER
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -66,21 +64,11 @@ def breaches_of(platform, party: str, n: int) -> list[str]:
 
 
 def listed(platform, caller: Caller, **fields) -> pb.ListBreachesResponse:
-    servicer = DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
-    )
-    return call(servicer.ListBreaches, pb.ListBreachesRequest(**fields), caller)
+    return call(pages.servicer(platform).ListBreaches, pb.ListBreachesRequest(**fields), caller)
 
 
-def walk(platform, caller: Caller, page_size: int) -> list[pb.Breach]:
-    shown, token = [], ""
-    while True:
-        page = listed(platform, caller, page_size=page_size, page_token=token)
-        assert len(page.breaches) <= page_size
-        shown += list(page.breaches)
-        token = page.next_page_token
-        if not token:
-            return shown
+def walk(platform, caller: Caller, page_size: int, **fields) -> list[pb.Breach]:
+    return pages.walk(lambda **f: listed(platform, caller, **f), "breaches", page_size, **fields)
 
 
 def key(b: pb.Breach) -> tuple[datetime, str]:

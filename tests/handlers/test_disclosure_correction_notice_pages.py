@@ -12,16 +12,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.subject_rights import SubjectRequest
-from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import CARER, CELLO, GGZ, PROVIDER
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -91,21 +89,15 @@ def corrections_of(platform, provider: str, n: int, *, outcome: str = "granted")
 
 
 def listed(platform, caller: Caller, **fields) -> pb.ListCorrectionNoticesResponse:
-    servicer = DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
+    return call(
+        pages.servicer(platform).ListCorrectionNotices,
+        pb.ListCorrectionNoticesRequest(**fields),
+        caller,
     )
-    return call(servicer.ListCorrectionNotices, pb.ListCorrectionNoticesRequest(**fields), caller)
 
 
 def walk(platform, caller: Caller, page_size: int, **fields) -> list[pb.CorrectionNotice]:
-    shown, token = [], ""
-    while True:
-        page = listed(platform, caller, page_size=page_size, page_token=token, **fields)
-        assert len(page.notices) <= page_size
-        shown += list(page.notices)
-        token = page.next_page_token
-        if not token:
-            return shown
+    return pages.walk(lambda **f: listed(platform, caller, **f), "notices", page_size, **fields)
 
 
 def key(n: pb.CorrectionNotice) -> tuple[datetime, str]:

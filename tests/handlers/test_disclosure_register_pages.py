@@ -14,13 +14,11 @@ import pytest
 from sqlalchemy import insert
 
 from services.disclosure.adapters.registers import ProcessingRegister
-from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain.register import NINE_FIELDS
-from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import CARER, GGZ
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -69,22 +67,11 @@ def entries(platform, n: int) -> list[str]:
     return ids
 
 
-def servicer(platform) -> DisclosureServicer:
-    return DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
-    )
+servicer = pages.servicer
 
 
 def walk(rpc, request_type, items: str, page_size: int, **fields) -> list:
-    shown, token = [], ""
-    for _ in range(1000):  # a page that never ends fails instead of hanging the test
-        page = call(rpc, request_type(page_size=page_size, page_token=token, **fields), CARER)
-        assert len(getattr(page, items)) <= page_size
-        shown += list(getattr(page, items))
-        token = page.next_page_token
-        if not token:
-            return shown
-    raise AssertionError("the pages did not end")
+    return pages.walk(lambda **f: call(rpc, request_type(**f), CARER), items, page_size, **fields)
 
 
 @pytest.mark.parametrize(

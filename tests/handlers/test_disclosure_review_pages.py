@@ -12,16 +12,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain.decisions import Review
 from services.disclosure.domain.notices import NOT_YET, ClientInformed
-from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import ASTEN, CELLO, FARENT, GGZ, GGZ_OFFICER, OFFICER
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -65,21 +63,11 @@ def overrides(platform, n: int, *, provider: str = GGZ, party: str = CELLO, case
 
 
 def listed(platform, caller: Caller, **fields) -> pb.ListReviewsResponse:
-    servicer = DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
-    )
-    return call(servicer.ListReviews, pb.ListReviewsRequest(**fields), caller)
+    return call(pages.servicer(platform).ListReviews, pb.ListReviewsRequest(**fields), caller)
 
 
 def walk(platform, caller: Caller, page_size: int, **fields) -> list:
-    shown, token = [], ""
-    while True:
-        page = listed(platform, caller, page_size=page_size, page_token=token, **fields)
-        assert len(page.reviews) <= page_size
-        shown += list(page.reviews)
-        token = page.next_page_token
-        if not token:
-            return shown
+    return pages.walk(lambda **f: listed(platform, caller, **f), "reviews", page_size, **fields)
 
 
 def test_10_or_200_reviews_over_as_many_cases_take_the_same_statements(disclosure_platform):
@@ -140,9 +128,7 @@ def test_the_providers_override_notices_read_a_pages_case_keys_in_one_statement(
 ):
     platform, _ = disclosure_platform
     provider = Caller(FARENT, "behandelaar-3", "caseworker", party_status="active")
-    servicer = DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
-    )
+    servicer = pages.servicer(platform)
     counts = []
     for n in (10, 190):
         overrides(platform, n, provider=FARENT, party=CELLO)  # each of its own case

@@ -11,15 +11,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain.subject_rights import SubjectRequest, one_month_after
-from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import ASTEN, CELLO, GGZ, GGZ_OFFICER, OFFICER
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -55,21 +53,15 @@ def requests_to(platform, controller: str, n: int, *, kind: str = "objection", *
 
 
 def listed(platform, caller: Caller, **fields) -> pb.ListSubjectRequestsResponse:
-    servicer = DisclosureServicer(
-        make_deps(platform), platform.uow_factory, Commands(platform.uow_factory, "t")
+    return call(
+        pages.servicer(platform).ListSubjectRequests,
+        pb.ListSubjectRequestsRequest(**fields),
+        caller,
     )
-    return call(servicer.ListSubjectRequests, pb.ListSubjectRequestsRequest(**fields), caller)
 
 
 def walk(platform, caller: Caller, page_size: int, **fields) -> list[pb.SubjectRequestRecord]:
-    shown, token = [], ""
-    while True:
-        page = listed(platform, caller, page_size=page_size, page_token=token, **fields)
-        assert len(page.requests) <= page_size
-        shown += list(page.requests)
-        token = page.next_page_token
-        if not token:
-            return shown
+    return pages.walk(lambda **f: listed(platform, caller, **f), "requests", page_size, **fields)
 
 
 def key(r: pb.SubjectRequestRecord) -> tuple[datetime, str]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic import command
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select, text, update
+from sqlalchemy import MetaData, Table, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches
@@ -23,16 +23,13 @@ from services.disclosure.adapters.subject_rights import UNREADABLE, BreachReposi
 from services.disclosure.bootstrap import VERSIONS, make_deps
 from services.disclosure.domain import commands
 from services.disclosure.service_layer.handlers import registers
-from tests.integration.disclosure.conftest import GGZ
+from tests.integration.disclosure.conftest import GGZ, database_at
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.kernel import migrate
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed
 from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.kernel.errors import Unavailable
-from zorgtafel.kernel.registry import definition
 from zorgtafel.testing import handler_platform, rid
-from zorgtafel.testing.services import drop_schema
 
 pytestmark = pytest.mark.integration
 
@@ -230,23 +227,14 @@ def _migration():
 def before(database_url, tmp_path):
     """A disclosure database at the revision before the breach texts were sealed: (engine,
     Alembic config, the plain ``breaches`` table, schema)."""
-    d = definition("disclosure")
-    if database_url:
-        schema = f"t_{uuid.uuid4().hex[:10]}_breaches"
-        base = create_engine(database_url)
-        engine = base.execution_options(schema_translate_map={None: schema})
-    else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-        engine = base
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
-    command.upgrade(cfg, _migration().down_revision)
-    plain = Table("breaches", MetaData(schema=schema), autoload_with=base)
-    try:
+    with database_at(database_url, tmp_path, _migration().down_revision, "breaches") as (
+        engine,
+        cfg,
+        schema,
+        base,
+    ):
+        plain = Table("breaches", MetaData(schema=schema), autoload_with=base)
         yield engine, cfg, plain, schema
-    finally:
-        base.dispose()
-        if database_url:
-            drop_schema(database_url, schema)
 
 
 def _old_breach(n: int, consequences: str, measures: str) -> dict:

@@ -6,15 +6,11 @@ others."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
-from zorgtafel.kernel import migrate
-from zorgtafel.kernel.registry import definition
-from zorgtafel.testing.services import drop_schema
+from tests.integration.disclosure.conftest import database_at
 
 pytestmark = pytest.mark.integration
 
@@ -43,22 +39,13 @@ ADDED = {
 @pytest.fixture
 def before(database_url, tmp_path):
     """A disclosure database at the revision before (engine, Alembic config, schema)."""
-    d = definition("disclosure")
-    if database_url:
-        schema = f"t_{uuid.uuid4().hex[:10]}_lists"
-        base = create_engine(database_url)
-        engine = base.execution_options(schema_translate_map={None: schema})
-    else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-        engine = base
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
-    command.upgrade(cfg, BEFORE)
-    try:
+    with database_at(database_url, tmp_path, BEFORE, "lists") as (
+        engine,
+        cfg,
+        schema,
+        base,
+    ):
         yield engine, cfg, schema
-    finally:
-        base.dispose()
-        if database_url:
-            drop_schema(database_url, schema)
 
 
 def _indexes(engine, schema, table: str) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic import command
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select, update
+from sqlalchemy import MetaData, Table, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import subject_requests
@@ -24,18 +24,15 @@ from services.disclosure.adapters.subject_rights import UNREADABLE, SubjectReque
 from services.disclosure.bootstrap import VERSIONS, make_deps
 from services.disclosure.domain import commands
 from services.disclosure.service_layer.handlers import subject_rights
-from tests.integration.disclosure.conftest import CELLO, GGZ, provide
+from tests.integration.disclosure.conftest import CELLO, GGZ, database_at, provide
 from tests.integration.disclosure.test_breach_sealed import tables_containing
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
-from zorgtafel.kernel import migrate
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed
 from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.kernel.errors import Unavailable
-from zorgtafel.kernel.registry import definition
 from zorgtafel.testing import handler_platform, rid, wait_for
-from zorgtafel.testing.services import drop_schema
 
 pytestmark = pytest.mark.integration
 
@@ -287,23 +284,14 @@ def _migration():
 def before(database_url, tmp_path):
     """A disclosure database at the revision before the request texts were sealed: (engine,
     Alembic config, the plain ``subject_requests`` table, schema)."""
-    d = definition("disclosure")
-    if database_url:
-        schema = f"t_{uuid.uuid4().hex[:10]}_requests"
-        base = create_engine(database_url)
-        engine = base.execution_options(schema_translate_map={None: schema})
-    else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-        engine = base
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
-    command.upgrade(cfg, _migration().down_revision)
-    plain = Table("subject_requests", MetaData(schema=schema), autoload_with=base)
-    try:
+    with database_at(database_url, tmp_path, _migration().down_revision, "requests") as (
+        engine,
+        cfg,
+        schema,
+        base,
+    ):
+        plain = Table("subject_requests", MetaData(schema=schema), autoload_with=base)
         yield engine, cfg, plain, schema
-    finally:
-        base.dispose()
-        if database_url:
-            drop_schema(database_url, schema)
 
 
 PSEUDONYM = "c" * 64

@@ -6,19 +6,15 @@ index replaces the one on the controller alone, and the downgrade puts that one 
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timezone
 
 import pytest
 from alembic import command
-from sqlalchemy import MetaData, Table, create_engine, insert, inspect, select
+from sqlalchemy import MetaData, Table, insert, inspect, select
 
 from services.disclosure.domain.subject_rights import one_month_after
-from tests.integration.disclosure.conftest import CELLO, GGZ
-from zorgtafel.kernel import migrate
-from zorgtafel.kernel.registry import definition
+from tests.integration.disclosure.conftest import CELLO, GGZ, database_at
 from zorgtafel.kernel.types import UtcDateTime
-from zorgtafel.testing.services import drop_schema
 
 pytestmark = pytest.mark.integration
 
@@ -28,22 +24,13 @@ BEFORE = "e7a1c3f90b14"
 @pytest.fixture
 def before(database_url, tmp_path):
     """A disclosure database at the revision before (engine, Alembic config, schema)."""
-    d = definition("disclosure")
-    if database_url:
-        schema = f"t_{uuid.uuid4().hex[:10]}_paged"
-        base = create_engine(database_url)
-        engine = base.execution_options(schema_translate_map={None: schema})
-    else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-        engine = base
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
-    command.upgrade(cfg, BEFORE)
-    try:
+    with database_at(database_url, tmp_path, BEFORE, "paged") as (
+        engine,
+        cfg,
+        schema,
+        base,
+    ):
         yield engine, cfg, schema
-    finally:
-        base.dispose()
-        if database_url:
-            drop_schema(database_url, schema)
 
 
 def _table(engine, schema):
