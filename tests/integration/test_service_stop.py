@@ -22,7 +22,9 @@ def _threads() -> set[str]:
 def test_a_stopped_service_leaves_no_thread_of_its_own(broker, data_dir):
     before = _threads()
     with running_service("governance", data_dir, broker.bootstrap) as gov:
-        wait_for(lambda: gov.monitor.state.ready, timeout=60)
+        # Its broker clients are made (not readiness: the consumer group may still be
+        # rebalancing with another test's service on the session broker).
+        wait_for(lambda: gov.monitor.state.broker, timeout=60)
         with channel(gov) as ch:
             stub = health_pb2_grpc.HealthStub(ch)
             for _ in range(4):  # calls run on the server's worker threads
@@ -43,7 +45,7 @@ def test_a_service_stopped_while_the_broker_is_down_leaves_no_broker_client(
     before = _threads()
     try:
         with running_service("governance", data_dir, b.bootstrap) as gov:
-            wait_for(lambda: gov.monitor.state.ready, timeout=60)
+            wait_for(lambda: gov.monitor.state.broker, timeout=60)
             b.kill()
             # Health checks and broker checks keep failing while it is down (each one a new
             # client that gives up): none of them may outlive the stop.
