@@ -16,7 +16,18 @@ pytestmark = pytest.mark.integration
 
 
 def _threads() -> set[str]:
-    return {t.name for t in threading.enumerate()}
+    # Not the shared policy engine's evaluation threads: the tests' engine is one per process
+    # (``shared_policy_engine``), started by whichever test asks first, and a service given an
+    # engine does not own it.
+    return {t.name for t in threading.enumerate() if not t.name.startswith("rego")}
+
+
+def _none_left_but(before: set[str], timeout: float = 10.0) -> None:
+    """No thread beyond ``before`` is left once ``timeout`` has passed (named if one is)."""
+    try:
+        wait_for(lambda: not (_threads() - before), timeout=timeout)
+    except AssertionError:
+        raise AssertionError(f"threads left behind: {sorted(_threads() - before)}") from None
 
 
 def test_a_stopped_service_leaves_no_thread_of_its_own(broker, data_dir):
@@ -33,7 +44,7 @@ def test_a_stopped_service_leaves_no_thread_of_its_own(broker, data_dir):
         assert any(n.startswith("governance-grpc") for n in running), running
         assert any(n.startswith("kafka-io-zorgtafel-governance") for n in running), running
     # Stopping joins what it can; the call threads end as soon as they see the pool shut down.
-    wait_for(lambda: not (_threads() - before), timeout=10)
+    _none_left_but(before)
 
 
 def test_a_service_stopped_while_the_broker_is_down_leaves_no_broker_client(
@@ -53,5 +64,21 @@ def test_a_service_stopped_while_the_broker_is_down_leaves_no_broker_client(
             gov.monitor.check_now()
     finally:
         b.stop()
-    wait_for(lambda: not (_threads() - before), timeout=10)
+    _none_left_but(before)
     assert not [n for n in _threads() if n.startswith("kafka-io-")], _threads()
+
+
+def test_waiting_for_a_service_returns_only_once_its_stop_has_ended(broker, data_dir):
+    """``zorgtafel serve`` ends when ``App.wait`` returns, and a signal stops the service on a
+    thread of its own: returning when the stop began cut its drain and its workers' stop."""
+    with running_service("governance", data_dir, broker.bootstrap) as gov:
+        wait_for(lambda: gov.monitor.state.broker, timeout=60)
+        stopping = threading.Thread(target=gov.stop, kwargs={"grace": 0.5}, daemon=True)
+        stopping.start()
+        gov.wait()
+        # What the stop does late is done: the relay and the call threads have stopped.
+        assert gov.stopped.is_set()
+        left = _threads()
+        assert "outbox-relay" not in left and not any(
+            n.startswith("governance-grpc") for n in left
+        ), left

@@ -60,7 +60,8 @@ class App:
     access_log: ServiceAccessLog | None = None
     # Purges what the retention periods say is due (None: the service declares nothing).
     retention: RetentionScheduler | None = None
-    stopped: threading.Event = field(default_factory=threading.Event)
+    stopped: threading.Event = field(default_factory=threading.Event)  # the stop has begun
+    _stopped_fully: threading.Event = field(default_factory=threading.Event)  # ... and ended
     _threads: list[threading.Thread] = field(default_factory=list)
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -97,7 +98,12 @@ class App:
         if self.stopped.is_set():
             return
         self.stopped.set()
-        grace = self.settings.shutdown_grace_s if grace is None else grace
+        try:
+            self._stop(self.settings.shutdown_grace_s if grace is None else grace)
+        finally:
+            self._stopped_fully.set()
+
+    def _stop(self, grace: float) -> None:
         self.monitor.stop()
         self.server.stop(grace).wait(grace + 1)
         self.grpc_workers.shutdown(wait=False)  # idle after the drain; a stuck call ends alone
@@ -119,7 +125,10 @@ class App:
         log.info("service_stopped", service=self.settings.service)
 
     def wait(self) -> None:
-        self.stopped.wait()
+        """Until the service has stopped, all of it: a signal starts the stop on a thread of
+        its own, and the process (``zorgtafel serve``) ends when this returns, so returning at
+        the stop's start cut the drain and the workers' stop short."""
+        self._stopped_fully.wait()
 
     def install_signal_handlers(self) -> None:
         def handle(signum: int, _frame: object) -> None:
