@@ -822,6 +822,7 @@ def _seed_reviews(uow, ring, now: datetime) -> None:
                 "client_informed_sealed": CaseKeys.seal(
                     key, told.to_sealed(), review_id + ":informed"
                 ),
+                "client_informed_status": NOT_YET,
                 "created_at": at,
             }
         )

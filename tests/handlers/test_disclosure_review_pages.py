@@ -30,10 +30,20 @@ JUSTIFICATION = "acuut gevaar: de cliënt was niet bereikbaar"
 STRANGER = Caller(ASTEN, "fg-9", "privacy_officer", party_status="active")
 
 
-def overrides(platform, n: int, *, provider: str = GGZ, party: str = CELLO, cases: int = 0):
+def overrides(
+    platform,
+    n: int,
+    *,
+    provider: str = GGZ,
+    party: str = CELLO,
+    cases: int = 0,
+    told: ClientInformed | None = None,
+):
     """``n`` reviews of ``party``'s overrides on ``provider``'s items, over ``cases`` cases
     (default: one case each), sealed under each case's key as break-glass stores them; several
-    in the same second so the id breaks the tie. Returns the review ids."""
+    in the same second so the id breaks the tie; the client ``told`` (default: not yet, within
+    30 days). Returns the review ids and the case ids."""
+    told = told or ClientInformed(NOT_YET, "volgt", (NOW + timedelta(days=30)).date())
     case_ids = [f"case-{uuid.uuid4().hex[:12]}" for _ in range(cases or n)]
     ids = []
     with platform.uow_factory() as uow:
@@ -51,9 +61,7 @@ def overrides(platform, n: int, *, provider: str = GGZ, party: str = CELLO, case
                 "zorgcoordinator-2",
                 "collega-1",
                 JUSTIFICATION,
-                ClientInformed(NOT_YET, "volgt", (NOW + timedelta(days=30)).date())
-                .to_sealed()
-                .decode(),
+                told.to_sealed().decode(),
                 NOW - timedelta(hours=1, seconds=i // 3),
             )
             uow.reviews.add(review, keys[case_id])

@@ -124,12 +124,25 @@ reviews = Table(
     Column("justification_sealed", LargeBinary, nullable=True),
     Column("client_informed_sealed", LargeBinary, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    # The informing status (not_yet | informed) beside its sealed record, so ListInformingTasks
+    # pages the overriding party's open tasks in SQL (issue #16; migration 9c3f1a7e5d20). An
+    # index only: the sealed record decides what a notice says. NULL: not known to SQL (the
+    # case purged, or sealed before the column: the list opens those to see).
+    Column("client_informed_status", String(10), nullable=True),
 )
 # ListOverrideNotices pages the reviews of items one provider provided, newest first and by key
 # (issue #16; migration 4d9e2b7a1c63).
 Index("ix_reviews_provider_created", reviews.c.provider, reviews.c.created_at, reviews.c.review_id)
 # ListReviews across cases: the reviews one party provided or overrode (with the index above).
 Index("ix_reviews_party_created", reviews.c.party, reviews.c.created_at, reviews.c.review_id)
+# ListInformingTasks: one party's overrides whose client is not yet informed, newest first.
+Index(
+    "ix_reviews_party_informing",
+    reviews.c.party,
+    reviews.c.client_informed_status,
+    reviews.c.created_at,
+    reviews.c.review_id,
+)
 
 # The subject's requests (Bijlage 3). Their free texts (the subject's ``document_ref``, the
 # privacy officer's ``reason``) are about the subject, so they are sealed under a data key of

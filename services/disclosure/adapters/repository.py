@@ -18,8 +18,13 @@ from sqlalchemy.orm import Session
 from services.disclosure.adapters.orm import items, reviews
 from services.disclosure.domain.decisions import MAX_ITEMS_PER_REQUEST, Review
 from services.disclosure.domain.items import Item, Terms
-from services.disclosure.domain.notices import UNKNOWN, ClientInformed, OverrideNotice
-from services.disclosure.domain.times import parse_time
+from services.disclosure.domain.notices import (
+    NOT_YET,
+    STATUSES,
+    UNKNOWN,
+    ClientInformed,
+    OverrideNotice,
+)
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.errors import NotFound
 
@@ -207,6 +212,11 @@ class ItemRepository:
         self._s.execute(delete(items).where(items.c.case_id == case_id))
 
 
+def _status_column(informed: ClientInformed) -> str | None:
+    """The reviews' status column for a sealed record: its status, or NULL when unknown."""
+    return informed.status if informed.status in STATUSES else None
+
+
 class ReviewRepository:
     """Safety overrides under review; the justification and what the client was told are
     sealed under the case key (free text, possibly about the client)."""
@@ -231,6 +241,9 @@ class ReviewRepository:
                 ),
                 client_informed_sealed=self._keys.seal(
                     key, review.client_informed.encode(), review.review_id + ":informed"
+                ),
+                client_informed_status=_status_column(
+                    ClientInformed.from_sealed(review.client_informed.encode())
                 ),
                 created_at=review.created_at,
             )
@@ -347,13 +360,13 @@ class ReviewRepository:
         )
 
     def notices_for_provider(
-        self, provider: str, limit: int, after: tuple[str, ...] | None = None
+        self, provider: str, limit: int, after: tuple[datetime, str] | None = None
     ) -> list[OverrideNotice]:
         """The overrides on ``provider``'s items, newest first, paged by key (the created time
         and review id of the previous page's last notice)."""
         q = select(reviews).where(reviews.c.provider == provider)
-        if after is not None and len(after) == 2:
-            at, review_id = parse_time(after[0]), after[1]
+        if after is not None:
+            at, review_id = after
             q = q.where(
                 or_(
                     reviews.c.created_at < at,
@@ -363,14 +376,34 @@ class ReviewRepository:
         q = q.order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc()).limit(limit)
         return self._notices(self._s.execute(q).all())
 
-    def overrides_of_party(self, party: str) -> list[OverrideNotice]:
-        """The overrides ``party``'s people made whose record is still held, newest first."""
-        q = (
-            select(reviews)
-            .where(reviews.c.party == party, reviews.c.client_informed_sealed.is_not(None))
-            .order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc())
-        )
-        return self._notices(self._s.execute(q).all())
+    def informing_tasks(
+        self, party: str, limit: int, after: tuple[datetime, str] | None = None
+    ) -> list[OverrideNotice]:
+        """At most ``limit`` overrides ``party``'s people made whose client is not yet
+        informed, newest first, after the sort key ``after`` (created at, review id): filtered
+        and paged in SQL by the status column, only the page's records opened. The sealed
+        record decides: a row the column does not know (sealed before it) is opened and kept
+        only if it says not yet, so such rows cost a further page, never a wrong answer."""
+        c = reviews.c
+        out: list[OverrideNotice] = []
+        while True:
+            q = select(reviews).where(
+                c.party == party,
+                c.client_informed_sealed.is_not(None),
+                or_(c.client_informed_status == NOT_YET, c.client_informed_status.is_(None)),
+            )
+            if after is not None:
+                at, review_id = after
+                q = q.where(
+                    or_(c.created_at < at, and_(c.created_at == at, c.review_id < review_id))
+                )
+            rows = self._s.execute(
+                q.order_by(c.created_at.desc(), c.review_id.desc()).limit(limit)
+            ).all()
+            out += [n for n in self._notices(rows) if n.status == NOT_YET]
+            if len(out) >= limit or len(rows) < limit:
+                return out[:limit]
+            after = (rows[-1].created_at, rows[-1].review_id)
 
     def _notices(self, rows) -> list[OverrideNotice]:
         # The case keys of every row in one statement, not one per case.
@@ -410,7 +443,8 @@ class ReviewRepository:
             .values(
                 client_informed_sealed=self._keys.seal(
                     key, informed.to_sealed(), notice.review_id + ":informed"
-                )
+                ),
+                client_informed_status=_status_column(informed),
             )
         )
 
@@ -418,5 +452,7 @@ class ReviewRepository:
         self._s.execute(
             update(reviews)
             .where(reviews.c.case_id == case_id)
-            .values(justification_sealed=None, client_informed_sealed=None)
+            .values(
+                justification_sealed=None, client_informed_sealed=None, client_informed_status=None
+            )
         )

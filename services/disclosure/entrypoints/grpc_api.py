@@ -166,8 +166,12 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def ListInformingTasks(self, request, context):
-        tasks = self._query(notices.list_informing_tasks, m.informing_tasks_in(request))
-        shown, token = page(tasks, request)
+        shown, token = self._query(
+            lambda deps, uow, cmd, caller: notices.list_informing_tasks(
+                deps, uow, cmd, caller, window(request)
+            ),
+            m.informing_tasks_in(request),
+        )
         today = utcnow().date()
         return pb.ListInformingTasksResponse(
             tasks=[results.notice_out(n, today) for n in shown], next_page_token=token
