@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tarfile
+import time
 
 import cases
 import jsonschema
@@ -262,3 +267,48 @@ def test_runner_fails_a_test_the_engines_disagree_on(tmp_path):
     assert testing.main([str(tmp_path)], out=lines.append) == 1
     assert "engines disagree: regorus passed, regopy failed" in lines[0]
     assert lines[-1] == "0 passed, 1 failed"
+
+
+# A test run that starts a package's regopy leg as the runner does, then waits to be killed.
+_KILLED_RUN = """
+import os, subprocess, sys, time
+child = subprocess.Popen(
+    [sys.executable, "-m", "zorgtafel.policy.testing", "--child", "zorgtafel.disclosure_test",
+     sys.argv[1], str(os.getpid())],
+    stdin=subprocess.PIPE,
+)
+print(child.pid, flush=True)
+child.stdin.write(b"test_anything")
+child.stdin.close()
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan is reaped by whoever adopted it, maybe never here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_a_regopy_leg_ends_with_the_run_that_started_it(policy_dir):
+    """The runner watches a leg's memory and time; a leg outliving a killed run (an interrupted
+    CI job) would evaluate on, unwatched: one grew to 12 GB."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_RUN, str(policy_dir)], stdout=subprocess.PIPE, text=True
+    )
+    assert run.stdout is not None
+    leg = int(run.stdout.readline())
+    try:
+        run.kill()
+        run.wait()
+        deadline = time.monotonic() + 60
+        while _running(leg) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(leg)
+    finally:
+        if _running(leg):
+            os.kill(leg, signal.SIGKILL)
