@@ -4,7 +4,8 @@ ADR 0005 names no requester and so is a deny, and ``DISCLOSURE_ALLOW_INPUT``, th
 by a delegate of the involved party, allowed, so also building grants and obligations), as
 ratios to a bare one-rule regopy query (a compiled ``allow if input.x == 1`` on its own
 interpreter) and to a bare Python call, all measured in the same run. Targets (issue #16): authz
-p99 <= 0.5 ms, disclosure p99 <= 1 ms. ``run()`` is what ``python -m bench`` calls;
+p99 <= 0.5 ms, disclosure p99 <= 1 ms. The same four on the regorus evaluator (ADR 0011, opt-in)
+under ``regorus_evaluator``, beside a bare one-rule regorus query. ``run()`` is what ``python -m bench`` calls;
 ``python -m bench.bench_policy`` prints and writes bench/results/policy.json. Not a timed test."""
 
 from __future__ import annotations
@@ -181,6 +182,62 @@ def _at_switch_interval(ms: float, measure):
         sys.setswitchinterval(before)
 
 
+def bare_regorus_query() -> dict:
+    """The regorus evaluator's floor: the same one-rule query on a bare regorus engine."""
+    import json as _json
+
+    import regorus
+
+    engine = regorus.Engine()
+    engine.add_policy("bare.rego", "package bare\nimport rego.v1\nallow if input.x == 1\n")
+    text = _json.dumps({"x": 1}, ensure_ascii=False)
+
+    def once() -> None:
+        engine.set_input_json(text)
+        engine.eval_rule("data.bare.allow")
+
+    for _ in range(200):
+        once()
+    return _samples(once)
+
+
+def regorus_evaluator() -> dict:
+    """The same four decisions on the regorus evaluator (ADR 0011, opt-in), as ratios to the
+    bare regorus query and to the bare regopy query, measured here too."""
+    from zorgtafel.policy.embedded import EmbeddedEngine
+    from zorgtafel.policy.sources import default_policy_dir
+
+    engine = EmbeddedEngine(default_policy_dir(), timeout_s=5.0, evaluator="regorus")
+    try:
+        for _ in range(8):
+            engine.decide("zorgtafel.authz", AUTHZ_INPUT)
+            engine.decide("zorgtafel.disclosure", DISCLOSURE_INPUT)
+            engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
+        people = itertools.count()
+
+        def first_time() -> None:
+            principal = {**AUTHZ_INPUT["principal"], "person": f"person-r{next(people)}"}
+            engine.decide("zorgtafel.authz", {**AUTHZ_INPUT, "principal": principal})
+
+        rows = {
+            "authz": _samples(lambda: engine.decide("zorgtafel.authz", AUTHZ_INPUT)),
+            "authz_first": _samples(first_time),
+            "disclosure": _samples(lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_INPUT)),
+            "disclosure_allow": _samples(
+                lambda: engine.decide("zorgtafel.disclosure", DISCLOSURE_ALLOW_INPUT)
+            ),
+        }
+    finally:
+        engine.close()
+    floor = bare_regorus_query()
+    regopy_floor = bare_regopy_query()
+    for name, row in rows.items():
+        row["target_p99_ms"] = 0.5 if name.startswith("authz") else 1.0
+        row["p99_ratio_to_bare_regorus_query"] = row["p99_ms"] / floor["p99_ms"]
+        row["p99_ratio_to_bare_regopy_query"] = row["p99_ms"] / regopy_floor["p99_ms"]
+    return {**rows, "bare_regorus_query": floor, "bare_regopy_query": regopy_floor}
+
+
 def run(seconds: float = 2.0) -> dict:
     from zorgtafel.policy.embedded import EmbeddedEngine
     from zorgtafel.policy.sources import default_policy_dir
@@ -247,6 +304,7 @@ def run(seconds: float = 2.0) -> dict:
         "bare_call": bare,
         "bare_regopy_query": floor,
         "revision": engine.revision,
+        "regorus_evaluator": regorus_evaluator(),
     }
 
 
@@ -272,6 +330,13 @@ def main() -> int:
             f"p99 {r['p99_ms']:.3f} ms (target p99 {r['target_p99_ms']} ms); "
             f"p50 {r['p50_ratio_to_bare_regopy_query']:.1f}x, p99 {r['p99_ratio_to_bare_regopy_query']:.1f}x "
             f"the bare regopy query"
+        )
+    for name in ("authz", "authz_first", "disclosure", "disclosure_allow"):
+        r = report["regorus_evaluator"][name]
+        print(
+            f"regorus evaluator {name}: p50 {r['p50_ms']:.3f} ms p99 {r['p99_ms']:.3f} ms "
+            f"(target p99 {r['target_p99_ms']} ms); p99 "
+            f"{r['p99_ratio_to_bare_regorus_query']:.1f}x the bare regorus query"
         )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "policy.json").write_text(json.dumps(report, indent=2))

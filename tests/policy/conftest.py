@@ -36,6 +36,14 @@ def embedded() -> EmbeddedEngine:
 
 
 @pytest.fixture(scope="session")
+def embedded_regorus() -> EmbeddedEngine:
+    """The embedded engine with the regorus evaluator (ADR 0011)."""
+    engine = EmbeddedEngine(POLICY_DIR, timeout_s=5.0, evaluator="regorus")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
 def opa_double():
     from opa_double import OpaDouble, RegorusPolicy
 
@@ -54,7 +62,7 @@ def opa(opa_double):
     engine.close()
 
 
-@pytest.fixture(params=["embedded", "opa"])
-def engine(request, embedded, opa):
-    """Every decision test runs through both engines."""
-    return embedded if request.param == "embedded" else opa
+@pytest.fixture(params=["embedded", "embedded_regorus", "opa"])
+def engine(request, embedded, embedded_regorus, opa):
+    """Every decision test runs through both engines, the embedded one with each evaluator."""
+    return {"embedded": embedded, "embedded_regorus": embedded_regorus, "opa": opa}[request.param]

@@ -162,12 +162,14 @@ class BundleService:
         self.server.server_close()
 
 
+@pytest.mark.parametrize("evaluator", ["regopy", "regorus"])
 def test_the_embedded_engine_in_production_enforces_only_governance_s_signed_bundles(
-    policy_dir, baseline, changed
+    policy_dir, baseline, changed, evaluator
 ):
     service = BundleService()
     engine = EmbeddedEngine(
         policy_dir,
+        evaluator=evaluator,
         timeout_s=10.0,
         bundle_url=service.url,
         verification_key_pem=PUBLIC,

@@ -90,6 +90,8 @@ class App:
             grpc_port=self.grpc_port,
             http_port=self.ops.port,
             policy_revision=self.policy.revision,
+            # embedded: regopy or regorus (ADR 0011); the OPA client has none
+            policy_evaluator=getattr(self.policy, "evaluator", "opa"),
         )
         return self
 

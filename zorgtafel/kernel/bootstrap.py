@@ -201,6 +201,7 @@ def bootstrap(
             verification_key_file=settings.setting("bundle_verification_key_file"),
             key_id=settings.setting("bundle_signing_key_id"),
             packages=(KERNEL_POLICIES | definition.policies) if definition.policies else None,
+            evaluator=settings.setting("policy_evaluator"),
         )
     engine = db.make_engine(settings)
     instrument_sqlalchemy(engine, tracer, lambda: tracer_provider.exporting)

@@ -24,13 +24,18 @@ def engine_from_settings(
     verification_key_file: str = "",
     key_id: str = "",
     packages: Iterable[str] | None = None,
+    evaluator: str = "",
 ) -> PolicyEngine:
-    """``packages``: the policy packages compiled at start by the embedded engine (None: all)."""
+    """``packages``: the policy packages compiled at start by the embedded engine (None: all);
+    ``evaluator`` (``ZORGTAFEL_POLICY_EVALUATOR``): regopy (default) or regorus (ADR 0011)."""
     if kind == "embedded":
-        from zorgtafel.policy.embedded import EmbeddedEngine
+        from zorgtafel.policy.embedded import DEFAULT_EVALUATOR, EmbeddedEngine
 
+        evaluator = evaluator or DEFAULT_EVALUATOR
         if not bundle_url:
-            return EmbeddedEngine(Path(policy_dir), timeout_s=timeout_s, packages=packages)
+            return EmbeddedEngine(
+                Path(policy_dir), timeout_s=timeout_s, packages=packages, evaluator=evaluator
+            )
         if not verification_key_file:
             raise PolicyError(
                 "ZORGTAFEL_POLICY_BUNDLE_URL needs ZORGTAFEL_BUNDLE_VERIFICATION_KEY_FILE: "
@@ -43,6 +48,7 @@ def engine_from_settings(
             verification_key_pem=Path(verification_key_file).read_bytes(),
             key_id=key_id,
             packages=packages,
+            evaluator=evaluator,
         )
     if kind == "opa":
         from zorgtafel.policy.opa import OpaEngine
