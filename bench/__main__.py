@@ -67,6 +67,9 @@ def main() -> int:
         from bench import bench_disclosure
 
         parts["disclosure"] = lambda: bench_disclosure.run(database_url=pg)
+        parts["disclosure_regorus"] = lambda: bench_disclosure.run(
+            database_url=pg, evaluator="regorus"
+        )
     except ImportError:
         pass
     parts["accesslog"] = lambda: bench_accesslog.run(database_url=pg)

@@ -50,9 +50,10 @@ def _seed(app) -> str:
 
 
 @contextmanager
-def audited_disclosure(database_url: str = "") -> Iterator[Callable[[], None]]:
+def audited_disclosure(database_url: str = "", evaluator: str = "") -> Iterator[Callable[[], None]]:
     """A disclosure service with one case and one item; yields one audited read through gRPC
-    (authenticated, authz and disclosure policies, logged, released with the redaction)."""
+    (authenticated, authz and disclosure policies, logged, released with the redaction).
+    ``evaluator``: the embedded engine's (ADR 0011; default: the tests' shared engine)."""
     from zorgtafel.generated.common.v1 import common_pb2
     from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
     from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
@@ -62,8 +63,16 @@ def audited_disclosure(database_url: str = "") -> Iterator[Callable[[], None]]:
     data_dir = Path(tempfile.mkdtemp(prefix="zorgtafel-bench-disclosure-"))
     keys = Keys(data_dir)
     broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
+    policy = None
+    if evaluator:
+        from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
+        from zorgtafel.policy.embedded import EmbeddedEngine
+
+        policy = EmbeddedEngine(DEFAULT_POLICY_DIR, timeout_s=3.0, evaluator=evaluator)
     try:
-        with running_service("disclosure", data_dir, broker.bootstrap, database_url) as app:
+        with running_service(
+            "disclosure", data_dir, broker.bootstrap, database_url, policy=policy
+        ) as app:
             case_id = _seed(app)
             stub = pb_grpc.DisclosureServiceStub(channel(app))
             item = stub.Provide(
@@ -98,14 +107,20 @@ def audited_disclosure(database_url: str = "") -> Iterator[Callable[[], None]]:
             yield call
     finally:
         broker.stop()
+        if policy is not None:
+            policy.close()
 
 
 def run(
-    database_url: str = "", seconds: float = 8.0, threads: int = 8, echo_seconds: float = 3.0
+    database_url: str = "",
+    seconds: float = 8.0,
+    threads: int = 8,
+    echo_seconds: float = 3.0,
+    evaluator: str = "",
 ) -> dict:
     started = time.perf_counter()
     result: dict = {}
-    with audited_disclosure(database_url) as call:
+    with audited_disclosure(database_url, evaluator) as call:
         sequential = timed_loop(call, seconds=seconds, max_calls=5000)
         # Concurrent clients: they share group commits instead of queuing on a lock.
         concurrent = clients(call, threads, seconds / 2)
@@ -115,6 +130,7 @@ def run(
         result["log_records"] = verified.records
         result["log_intact"] = verified.intact
         result["database"] = "postgresql" if database_url else "sqlite"
+        result["evaluator"] = evaluator or "regopy"
     echo = grpc_echo(seconds=echo_seconds)
     echo_clients = concurrent_echo(threads, echo_seconds)
     result["grpc_echo"] = echo
@@ -193,7 +209,10 @@ def concurrent_echo(threads: int, seconds: float) -> dict:
         server.stop(0)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m bench.bench_disclosure [regopy|regorus]`
+    import sys
+
     from zorgtafel.testing import postgres_url
 
-    print(json.dumps(run(database_url=postgres_url() or ""), indent=2))
+    chosen = sys.argv[1] if len(sys.argv) > 1 else ""
+    print(json.dumps(run(database_url=postgres_url() or "", evaluator=chosen), indent=2))
