@@ -1,14 +1,19 @@
-"""What the tests of disclosure's paged lists share: the servicer on a handler platform, and a
-walk over every page of a list as a client walks it."""
+"""What the tests of disclosure's paged lists share: the servicer on a handler platform, a walk
+over every page of a list as a client walks it, and forged page tokens refused."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from google.protobuf.message import Message
+
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.entrypoints.grpc_api import DisclosureServicer
+from zorgtafel.kernel import paging
 from zorgtafel.kernel.commands import Commands
+from zorgtafel.kernel.errors import InvalidArgument
 
 
 def servicer(platform) -> DisclosureServicer:
@@ -32,3 +37,18 @@ def walk(ask: Callable[..., Any], items: str, page_size: int, **fields: Any) -> 
         if not token:
             return shown
     raise AssertionError("the pages did not end")
+
+
+# Sort keys a forged token of the very query may carry: not (aware time, id).
+FORGED_KEYS = (["not a time", "id-x"], ["2026-01-01T00:00:00", "id-x"], ["x"], [])
+
+
+def refuses_forged_keys(ask: Callable[..., Any], request: Message) -> None:
+    """A token of ``request``'s own query whose sort key is not (aware time, id) is
+    INVALID_ARGUMENT naming page_token, never a crash (``ask(**request fields)`` is one call)."""
+    size = getattr(request, "page_size")  # noqa: B009 - declared by each list request
+    digest = paging._query_digest(request)
+    for after in FORGED_KEYS:
+        with pytest.raises(InvalidArgument) as err:
+            ask(page_size=size, page_token=paging._encode(size, digest, after))
+        assert [f for f, _ in err.value.violations] == ["page_token"]

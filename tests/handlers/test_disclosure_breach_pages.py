@@ -136,9 +136,6 @@ def test_a_token_continues_only_its_own_query(disclosure_platform):
         listed(platform, GGZ_OFFICER, page_size=2, page_token=other)
     assert [f for f, _ in err.value.violations] == ["page_token"]
     # A token of this very query whose sort key is not (aware time, id): refused, not a crash.
-    digest = paging._query_digest(pb.ListBreachesRequest(page_size=2))
-    for after in (["not a time", "brc-x"], ["2026-01-01T00:00:00", "brc-x"], ["x"], []):
-        forged = paging._encode(2, digest, after)
-        with pytest.raises(InvalidArgument) as err:
-            listed(platform, GGZ_OFFICER, page_size=2, page_token=forged)
-        assert [f for f, _ in err.value.violations] == ["page_token"]
+    pages.refuses_forged_keys(
+        lambda **f: listed(platform, GGZ_OFFICER, **f), pb.ListBreachesRequest(page_size=2)
+    )
