@@ -286,7 +286,11 @@ class EmbeddedEngine(BaseEngine):
             max_workers=self._workers, thread_name_prefix="rego"
         )
         if self._compiled is not None:
-            self._warm(self._compiled)
+            try:
+                self._warm(self._compiled)
+            except BaseException:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                raise
         self._poller: BundlePoller | None = None
         if bundle_url is not None:
             self._poller = BundlePoller(bundle_url, self.load_bundle, poll_interval_s)
@@ -333,10 +337,15 @@ class EmbeddedEngine(BaseEngine):
                     engine.set_input_json("{}")
                     try:
                         engine.eval_rule(query)
-                    except Exception:  # noqa: BLE001 - an empty input may make a rule fail
+                    except (KeyboardInterrupt, SystemExit):
+                        raise
+                    except BaseException:  # noqa: BLE001 - an empty input may make a rule fail
                         pass
 
-        tasks = [self._pool.submit(warm) for _ in range(self._workers)]
+        try:
+            tasks = [self._pool.submit(warm) for _ in range(self._workers)]
+        except RuntimeError:  # closed meanwhile: nothing to warm for
+            return
         concurrent.futures.wait(tasks, timeout=timeout_s)
         for task in tasks:
             if task.done() and task.exception() is not None:
@@ -379,13 +388,13 @@ class EmbeddedEngine(BaseEngine):
             revision = bundle.manifest_revision(files)
             modules, document = bundle.contents(files)
             compiled = self._compile(revision, modules, document)
+            self._warm(compiled)
         except PolicyError as exc:
             self.refused.append(str(exc)[:300])
             raise
         except Exception as exc:  # noqa: BLE001 - a bundle that does not compile is refused
             self.refused.append(f"does not compile: {rego_error_text(exc, 300)}")
             raise PolicyError(f"the bundle does not compile: {rego_error_text(exc)}") from exc
-        self._warm(compiled)
         with self._swap_lock:
             self._compiled = compiled  # decisions already under way finish on the old one
         return revision
