@@ -151,7 +151,7 @@ def test_only_the_overriding_partys_people_list_its_tasks_and_a_token_is_its_que
     platform, _ = disclosure_platform
     party, worker = a_party()
     overrides(platform, 3, party=party)
-    other, stranger = a_party()
+    _, stranger = a_party()
     with pytest.raises(PermissionDenied):
         listed(platform, stranger, party=party)
     assert listed(platform, stranger).tasks == []
