@@ -217,6 +217,16 @@ def _status_column(informed: ClientInformed) -> str | None:
     return informed.status if informed.status in STATUSES else None
 
 
+def _newest_first(q, after: tuple[datetime, str] | None, limit: int):
+    """``q`` over the reviews, newest first, after the sort key ``after`` (created at, review
+    id) of the previous page's last row: the notices' and the informing tasks' keyset."""
+    c = reviews.c
+    if after is not None:
+        at, review_id = after
+        q = q.where(or_(c.created_at < at, and_(c.created_at == at, c.review_id < review_id)))
+    return q.order_by(c.created_at.desc(), c.review_id.desc()).limit(limit)
+
+
 class ReviewRepository:
     """Safety overrides under review; the justification and what the client was told are
     sealed under the case key (free text, possibly about the client)."""
@@ -364,16 +374,7 @@ class ReviewRepository:
     ) -> list[OverrideNotice]:
         """The overrides on ``provider``'s items, newest first, paged by key (the created time
         and review id of the previous page's last notice)."""
-        q = select(reviews).where(reviews.c.provider == provider)
-        if after is not None:
-            at, review_id = after
-            q = q.where(
-                or_(
-                    reviews.c.created_at < at,
-                    and_(reviews.c.created_at == at, reviews.c.review_id < review_id),
-                )
-            )
-        q = q.order_by(reviews.c.created_at.desc(), reviews.c.review_id.desc()).limit(limit)
+        q = _newest_first(select(reviews).where(reviews.c.provider == provider), after, limit)
         return self._notices(self._s.execute(q).all())
 
     def informing_tasks(
@@ -392,14 +393,7 @@ class ReviewRepository:
                 c.client_informed_sealed.is_not(None),
                 or_(c.client_informed_status == NOT_YET, c.client_informed_status.is_(None)),
             )
-            if after is not None:
-                at, review_id = after
-                q = q.where(
-                    or_(c.created_at < at, and_(c.created_at == at, c.review_id < review_id))
-                )
-            rows = self._s.execute(
-                q.order_by(c.created_at.desc(), c.review_id.desc()).limit(limit)
-            ).all()
+            rows = self._s.execute(_newest_first(q, after, limit)).all()
             out += [n for n in self._notices(rows) if n.status == NOT_YET]
             if len(out) >= limit or len(rows) < limit:
                 return out[:limit]
