@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from zorgtafel.kernel import kafka
 from zorgtafel.kernel.broker import free_port
 from zorgtafel.testing import settings_for
@@ -110,3 +112,25 @@ def test_after_the_stop_no_check_makes_a_client_again(tmp_path):
     else:  # pragma: no cover
         raise AssertionError("a closed broker check answered")
     assert _io_threads() == before
+
+
+@pytest.mark.integration  # a real broker, killed under the producer
+def test_a_producer_closed_with_records_the_broker_will_not_take_leaves_no_thread(tmp_path):
+    """kafka-python's close flushes first and raises, its sender still running, when the broker
+    is gone with records pending: the relay's stop during an outage left that thread behind."""
+    from zorgtafel.kernel.broker import LocalBroker
+
+    broker = LocalBroker(free_port(), log_file=tmp_path / "broker.log").start()
+    try:
+        producer = kafka.make_producer(settings_for("casework", tmp_path, broker.bootstrap))
+        producer.send("zorgtafel.casework", value=b"before").get(timeout=30)
+    finally:
+        broker.stop()
+    producer.send("zorgtafel.casework", value=b"pending")  # the broker is gone
+    kafka.close_producer(producer, timeout=0.5)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        t.name.endswith("-network-thread") for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+    assert not [t.name for t in threading.enumerate() if t.name.endswith("-network-thread")]

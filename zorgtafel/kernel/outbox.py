@@ -82,10 +82,9 @@ class OutboxRelay:
             if thread:
                 thread.join(timeout)
         if self._producer is not None:
-            try:
-                self._producer.close(timeout=2)
-            except Exception:  # noqa: BLE001
-                pass
+            from zorgtafel.kernel.kafka import close_producer
+
+            close_producer(self._producer, timeout=2)
         close = getattr(self._held_records, "close", None)
         if close is not None:
             close()
@@ -123,10 +122,9 @@ class OutboxRelay:
 
     def _reset_producer(self) -> None:
         if self._producer is not None:
-            try:
-                self._producer.close(timeout=0)
-            except Exception:  # noqa: BLE001
-                pass
+            from zorgtafel.kernel.kafka import close_producer
+
+            close_producer(self._producer, timeout=0)
         self._producer = None
 
     def acknowledged_sample(self) -> list[Acked]:
