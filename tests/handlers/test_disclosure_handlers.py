@@ -129,7 +129,9 @@ def test_an_involved_party_with_need_to_know_reads_the_item_and_the_read_is_logg
         )
     assert [json.loads(r.content) for r in outcome.released] == [CONTENT]
     with platform.uow_factory() as uow:
-        logged = audit.query_access_log(deps, uow, c.QueryAccessLog("provider", GGZ), OFFICER)
+        logged = audit.query_access_log(
+            deps, uow, c.QueryAccessLog("provider", GGZ), OFFICER
+        ).records
         assert audit.verify_log(deps, uow, c.VerifyLog(), OFFICER).report.intact
     assert [
         (r["decision_id"], r["party"], r["result"]) for r in logged if r["resource"] == item_id

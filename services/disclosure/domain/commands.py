@@ -138,8 +138,13 @@ class ListReviews:
 class QueryAccessLog:
     by: str  # subject_pseudonym | provider | party | decision_id
     value: str
-    limit: int = 0  # 0: the maximum
+    limit: int = 0  # 0: no cap; else at most this many records over all the pages
     include_proof: bool = False  # each record's inclusion proof
+    # The page asked for (``kernel.paging.Window``'s fields; a size of 0: the largest page).
+    page_offset: int = 0
+    page_size: int = 0
+    page_digest: str = ""
+    page_after: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as pb_grpc
 from zorgtafel.kernel.accesslog.wire import log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
-from zorgtafel.kernel.paging import page, window
+from zorgtafel.kernel.paging import window
 from zorgtafel.kernel.subjectdata.servicer import subject_of
 from zorgtafel.kernel.uow import utcnow
 
@@ -200,10 +200,11 @@ class DisclosureServicer(pb_grpc.DisclosureServiceServicer):
         )
 
     def AccessLog(self, request, context):
-        records = self._query(audit.query_access_log, m.access_log_in(request))
-        shown, token = page(records, request)
+        # Paged in SQL, newest first, by key (every record of the filter, not only the newest).
+        listed = self._query(audit.query_access_log, m.access_log_in(request, window(request)))
         return pb.AccessLogResponse(
-            entries=[log_entry_out(r) for r in shown], next_page_token=token
+            entries=[log_entry_out(r) for r in listed.records],
+            next_page_token=listed.next_page_token,
         )
 
     def VerifyLog(self, request, context):

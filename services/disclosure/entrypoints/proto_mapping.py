@@ -183,13 +183,17 @@ def client_informed_in(request: pb.RecordClientInformedRequest) -> commands.Reco
     )
 
 
-def access_log_in(request: pb.AccessLogRequest) -> commands.QueryAccessLog:
+def access_log_in(request: pb.AccessLogRequest, w: Window) -> commands.QueryAccessLog:
     by = request.WhichOneof("filter") or ""
     return commands.QueryAccessLog(
         by=by,
         value=getattr(request, by) if by else "",
         limit=request.limit,
         include_proof=request.include_proof,
+        page_offset=w.offset,
+        page_size=w.size,
+        page_digest=w.digest,
+        page_after=w.after,
     )
 
 

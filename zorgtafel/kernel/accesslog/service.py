@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.kernel import callcontext
@@ -122,6 +123,28 @@ class LogReader:
         if by not in store.FILTERS:
             raise ValueError(f"no access-log filter {by!r}")
         return store.latest(self._s, self._t, by, value, limit)
+
+    @property
+    def tables(self) -> store.LogTables:
+        return self._t
+
+    def concerned(self, by: str, value: str) -> list[dict[str, Any]]:
+        """The distinct (party, recipient, provider, result) of the filter's whole records."""
+        return store.parties_concerned(self._s, self._t, by, value)
+
+    def page_newest(
+        self,
+        by: str,
+        value: str,
+        *,
+        limit: int,
+        before_seq: int | None = None,
+        where: ColumnElement[bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        """A keyset page of the filter's whole records, newest first (``listing.py``)."""
+        return store.page_newest(
+            self._s, self._t, by, value, limit=limit, before_seq=before_seq, where=where
+        )
 
     def of_subject(self, subject_pseudonym: str) -> list[dict[str, Any]]:
         """Every record about the subject, oldest first (the subject access report)."""

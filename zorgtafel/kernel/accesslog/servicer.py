@@ -4,31 +4,31 @@ records is the same question as in disclosure's AccessLog, asked of the same pol
 (``zorgtafel.disclosure.control``, operation ``query_access_log``): a privacy officer or auditor
 sees the records that concern its own party as controller (its people read, or it provided or
 received what was read); of its people's refused attempts only the attempt, and only in a
-listing of its own party's looks (``oversight.concerned_parties``, ``as_seen_by``). The kernel logs every ListAccess call as a read (reading the log is
-logged)."""
+listing of its own party's looks (``oversight.concerned_parties``, ``as_seen_by``), every
+record of the filter in pages by key (``listing.py``). The kernel logs every ListAccess call as
+a read (reading the log is logged)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import grpc
 
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
-from zorgtafel.kernel import validate
+from zorgtafel.kernel import paging, validate
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
-from zorgtafel.kernel.accesslog.oversight import as_seen_by, concerned_parties, restricted_to
+from zorgtafel.kernel.accesslog.listing import oversight_page
 from zorgtafel.kernel.accesslog.service import reader, saw
 from zorgtafel.kernel.accesslog.wire import checkpoint_in, checkpoint_out, log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.errors import InvalidArgument, Unavailable
 from zorgtafel.kernel.gate import PolicyGate
-from zorgtafel.kernel.paging import page
 from zorgtafel.kernel.uow import UnitOfWork
 
 SERVICE = pb.DESCRIPTOR.services_by_name["AccessLogService"].full_name
 CONTROL_POLICY = "zorgtafel.disclosure.control"
-MAX_RECORDS = 1000
 MAX_PROOFS = 20  # inclusion proofs per page (each reads the leaves up to its checkpoint)
 READS = frozenset({"ListAccess"})  # GetCheckpoint holds no personal data
 
@@ -68,10 +68,9 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
             saw(subject=value)
         elif by == "case_id":
             saw(case_id=value)
-        with self._uow_factory() as uow:
-            log = reader(uow)
-            records = log.latest(by, value, MAX_RECORDS)
-            concerned = sorted(set().union(*(concerned_parties(r, by) for r in records)))
+        window = paging.window(request)
+
+        def decide(concerned: list[str]) -> Iterable[Mapping[str, Any]]:
             decision = self._policy.require(
                 CONTROL_POLICY,
                 {
@@ -86,15 +85,14 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
                 },
             )
             saw(decision=decision)
-            party = restricted_to(decision.obligations)
+            return decision.obligations
+
+        with self._uow_factory() as uow:
+            log = reader(uow)
             # A refused attempt shows its party only the attempt (issue #13: an uninvolved
             # party's oversight learns nothing of a resource its person was refused).
-            shown = [
-                as_seen_by(r, party)
-                for r in records
-                if party is None or party in concerned_parties(r, by)
-            ]
-            chunk, token = page(shown, request)
+            listed = oversight_page(log, by, value, concern_by=by, decide=decide, window=window)
+            chunk = listed.records
             if request.include_proof:
                 chunk = [
                     dict(r, proof=log.inclusion(r["seq"]) if i < MAX_PROOFS else None)
@@ -103,7 +101,7 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         return pb.ListAccessResponse(
             service=self._service,
             entries=[log_entry_out(r) for r in chunk],
-            next_page_token=token,
+            next_page_token=listed.next_page_token,
         )
 
     def GetCheckpoint(

@@ -39,6 +39,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -589,6 +590,60 @@ def latest(
         .order_by(t.log.c.seq.desc())
         .limit(limit)
     ).all()
+    return [record_of(r) for r in rows]
+
+
+def parties_concerned(session: Session, t: LogTables, by: str, value: str) -> list[dict[str, Any]]:
+    """The distinct (party, recipient, provider, result) of every whole record of one filter:
+    what ``oversight.concerned_parties`` needs to name every party the listing concerns, read
+    in one statement however many records the filter holds (a few dozen combinations)."""
+    if by not in FILTERS:
+        raise ValueError(f"no access-log filter {by!r}")
+    c = t.log.c
+    rows = session.execute(
+        select(c.party, c.recipient, c.provider, c.result)
+        .where(c[by] == value, c[PRUNED_LEAF].is_(None))
+        .distinct()
+    ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def concerning(
+    t: LogTables, party: str, concern_by: str, looks: Sequence[str]
+) -> ColumnElement[bool]:
+    """The records whose oversight concerns ``party``, in SQL: ``oversight.concerned_parties``
+    (an allowed look: its reader, recipient and provider; a refused attempt: the provider and,
+    listed by party, the reader's own party). The listing keeps the Python rule as well."""
+    c = t.log.c
+    who = [c.provider == party]
+    if concern_by == "party":
+        who.append(c.party == party)
+    who.append(and_(c.result.in_(looks), or_(c.party == party, c.recipient == party)))
+    return or_(*who)
+
+
+def page_newest(
+    session: Session,
+    t: LogTables,
+    by: str,
+    value: str,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` whole records of one filter, newest first, older than ``before_seq``
+    (a keyset page: the same cost on the last page as on the first, and nothing skipped or
+    repeated when records are appended between pages), narrowed by ``where``."""
+    if by not in FILTERS:
+        raise ValueError(f"no access-log filter {by!r}")
+    c = t.log.c
+    query = select(*t.columns()).where(c[by] == value, c[PRUNED_LEAF].is_(None))
+    if before_seq is not None:
+        query = query.where(c.seq < before_seq)
+    if where is not None:
+        query = query.where(where)
+    rows = session.execute(query.order_by(c.seq.desc()).limit(limit)).all()
     return [record_of(r) for r in rows]
 
 

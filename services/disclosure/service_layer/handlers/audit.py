@@ -3,7 +3,7 @@ verification, and the refused attempts that never reached a handler."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
@@ -18,16 +18,17 @@ from services.disclosure.domain.oversight import restricted_to
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
-from zorgtafel.kernel.accesslog.oversight import as_seen_by, concerned_parties
+from zorgtafel.kernel.accesslog.listing import OversightPage, oversight_page
 from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.accesslog.verify import VerifyReport
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument, Unavailable
+from zorgtafel.kernel.paging import MAX_PAGE_SIZE, Window
 from zorgtafel.kernel.uow import utcnow
 
 MAX_REFUSED_ITEMS = 100
-MAX_PROOFS = 20  # inclusion proofs per query (each reads the leaves up to its checkpoint)
+MAX_PROOFS = 20  # inclusion proofs per page (each reads the leaves up to its checkpoint)
 
 
 def list_reviews(
@@ -62,7 +63,10 @@ def list_reviews(
 
 def query_access_log(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.QueryAccessLog, caller: Caller
-) -> list[dict]:
+) -> OversightPage:
+    """A page of the log by subject, provider, party or decision, newest first, as the
+    caller's party may see it: every record of the filter over the pages, not only the newest
+    1,000 (``kernel.accesslog.listing``)."""
     if cmd.by == "subject_pseudonym":
         validate.check_pseudonym(cmd.value, "subject_pseudonym")
         saw(subject=cmd.value)  # the kernel's record of this read names the subject
@@ -74,41 +78,49 @@ def query_access_log(
         raise InvalidArgument(
             "filter", "required: subject_pseudonym, provider, party or decision_id"
         )
-    if cmd.by == "decision_id":
-        records = uow.access_log.of_decision(cmd.value)
-    else:
-        records = uow.access_log.latest(cmd.by, cmd.value, cmd.limit)
+
+    def decide(concerned: list[str]) -> list[dict]:
+        decision = deps.policy.require(
+            CONTROL_POLICY,
+            control_input(
+                "query_access_log",
+                caller,
+                filter=cmd.by,
+                value=cmd.value,
+                scoped=True,
+                concerned=concerned,
+            ),
+        )
+        saw(decision=decision)
+        return obligations_of(decision.obligations)
+
     # A refused attempt concerns the controller, and its reader's party only when that party
     # lists its own people's looks: never by subject or decision, where the match itself would
     # tell it what the refusal withheld (kernel oversight, the same rule in every service).
-    by = "party" if cmd.by == "party" else cmd.by
-    concerned = sorted(set().union(*(concerned_parties(r, by) for r in records)))
-    decision = deps.policy.require(
-        CONTROL_POLICY,
-        control_input(
-            "query_access_log",
-            caller,
-            filter=cmd.by,
-            value=cmd.value,
-            scoped=True,
-            concerned=concerned,
-        ),
-    )
-    saw(decision=decision)
     # Oversight of another party's records sees only the records concerning its own party,
     # and of its people's refused attempts only the attempt.
-    party = restricted_to(obligations_of(decision.obligations))
-    shown = [
-        as_seen_by(r, party) for r in records if party is None or party in concerned_parties(r, by)
-    ]
-    if cmd.include_proof:
-        # A party's proof that a record of its own reads is in the log: checked by the party
-        # with the service's public key alone (records not yet under a checkpoint get none).
-        proofs = {}
-        for r in shown[:MAX_PROOFS]:
-            proofs[r["seq"]] = uow.access_log.inclusion(r["seq"])
-        shown = [dict(r, proof=proofs.get(r["seq"])) for r in shown]
-    return shown
+    listed = oversight_page(
+        uow.access_log,
+        cmd.by,
+        cmd.value,
+        concern_by=cmd.by,
+        decide=decide,
+        window=Window(
+            cmd.page_offset, cmd.page_size or MAX_PAGE_SIZE, cmd.page_digest, cmd.page_after
+        ),
+        limit=cmd.limit,
+    )
+    if not cmd.include_proof:
+        return listed
+    # A party's proof that a record of its own reads is in the log: checked by the party with
+    # the service's public key alone (records not yet under a checkpoint get none).
+    return replace(
+        listed,
+        records=[
+            dict(r, proof=uow.access_log.inclusion(r["seq"]) if i < MAX_PROOFS else None)
+            for i, r in enumerate(listed.records)
+        ],
+    )
 
 
 def verify_log(

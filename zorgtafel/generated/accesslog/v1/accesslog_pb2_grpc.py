@@ -55,7 +55,8 @@ class AccessLogServiceServicer:
     """Missing associated documentation comment in .proto file."""
 
     def ListAccess(self, request, context):
-        """The newest records about one subject, case or reading party, newest first.
+        """Every record about one subject, case or reading party that the caller's party may see,
+        newest first, in pages (by key: records appended meanwhile do not shift a walk).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
