@@ -10,6 +10,7 @@ the first; forged tokens are INVALID_ARGUMENT. Through the servicers, on the han
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -242,3 +243,27 @@ def test_the_sql_narrowing_selects_what_the_oversight_rule_selects(disclosure_pl
             )
             by_rule = [r for r in whole if party in concerned_parties(r, concern_by)]
             assert [r["seq"] for r in in_sql] == [r["seq"] for r in by_rule], party
+
+
+def test_a_case_unknown_here_reports_every_read_and_shows_the_newest(disclosure_platform):
+    """Disclosure's part of a subject's report by a case it never opened (no subject known):
+    its reads by case id counted in full, and the newest shown (it counted at most 1,000 and,
+    read newest first, kept the oldest)."""
+    from services.disclosure.service_layer import subject_data
+
+    platform, _ = disclosure_platform
+    case = f"case-{uuid.uuid4().hex[:12]}"
+    n = subject_data.MAX_ACCESSES + 5
+    records = [
+        record("", party=CELLO, provider=GGZ, recipient=CELLO, result="denied", i=i)
+        for i in range(n)
+    ]
+    append(platform, [dataclasses.replace(r, case_id=case) for r in records])
+    with platform.uow_factory() as uow:
+        holding = subject_data.export(uow, "case_id", case)
+    assert holding is not None
+    (accesses,) = [s for s in holding.sections if s.name == "accesses"]
+    assert f"of {n}" in accesses.description
+    shown = [r.fields["resource"] for r in accesses.records]
+    assert len(shown) == subject_data.MAX_ACCESSES
+    assert f"item-{n - 1:06d}" in shown and "item-000000" not in shown

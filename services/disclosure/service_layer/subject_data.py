@@ -81,7 +81,7 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
     else:
         # No subject known for the case (never opened here): its records by case id, through
         # the kernel's reader (disclosure's own filters are subject, provider and party).
-        accesses = [r for r in reader(d).latest("case_id", value) if r.get("case_id") == value]
+        accesses = reader(d).every("case_id", value)
         requests = []
     if by == "case_id":
         requests = [r for r in requests if r.case_id in (None, value)]

@@ -146,6 +146,10 @@ class LogReader:
             self._s, self._t, by, value, limit=limit, before_seq=before_seq, where=where
         )
 
+    def every(self, by: str, value: str) -> list[dict[str, Any]]:
+        """Every record of one filter, oldest first."""
+        return store.every(self._s, self._t, by, value)
+
     def of_subject(self, subject_pseudonym: str) -> list[dict[str, Any]]:
         """Every record about the subject, oldest first (the subject access report)."""
         return store.of_subject(self._s, self._t, subject_pseudonym)

@@ -648,9 +648,16 @@ def page_newest(
 
 
 def of_subject(session: Session, t: LogTables, subject_pseudonym: str) -> list[dict[str, Any]]:
+    return every(session, t, "subject_pseudonym", subject_pseudonym)
+
+
+def every(session: Session, t: LogTables, by: str, value: str) -> list[dict[str, Any]]:
+    """Every whole record of one filter, oldest first (a subject's reports)."""
+    if by not in FILTERS:
+        raise ValueError(f"no access-log filter {by!r}")
     rows = session.execute(
         select(*t.columns())
-        .where(t.log.c.subject_pseudonym == subject_pseudonym, t.log.c[PRUNED_LEAF].is_(None))
+        .where(t.log.c[by] == value, t.log.c[PRUNED_LEAF].is_(None))
         .order_by(t.log.c.seq)
     ).all()
     return [record_of(r) for r in rows]
