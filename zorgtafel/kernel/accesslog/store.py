@@ -122,6 +122,8 @@ def add_access_log_tables(metadata: MetaData) -> dict[str, Table]:
     Index("ix_access_log_provider", log.c.provider, log.c.seq)
     Index("ix_access_log_party", log.c.party, log.c.seq)
     Index("ix_access_log_decision", log.c.decision_id)
+    # ListAccess by case pages newest first by key (migration step access_log_v4).
+    Index("ix_access_log_case", log.c.case_id, log.c.seq)
     head = Table(
         "access_log_head",
         metadata,

@@ -1,0 +1,21 @@
+"""access log listed by case: an index on (case_id, seq)
+
+Revision ID: f3b8d21c4a04
+Revises: 9c3f1a7e5d20
+Create Date: 2026-12-05 22:00:00.000000
+"""
+
+from zorgtafel.kernel.alembic import access_log_v4
+
+revision = "f3b8d21c4a04"
+down_revision = "9c3f1a7e5d20"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    access_log_v4.upgrade()
+
+
+def downgrade() -> None:
+    access_log_v4.downgrade()
