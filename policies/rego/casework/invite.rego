@@ -76,7 +76,13 @@ not_party_reason(c) := sprintf("%v is not a party to the covenant; case meetings
 
 else := ""
 
-status_reason(c) := sprintf("%v has status %v; only active parties attend (art. 21.3, art. 23.2).", [party_shown(c), object.get(c, "status", "unknown")]) if not c.status == "active"
+# Joined with concat, not sprintf: regopy's sprintf("%v") of a string a function got from a
+# default (object.get's "unknown") keeps its JSON quotes, and its output then fails to parse.
+status_shown(c) := c.status if is_string(c.status)
+
+else := "unknown"
+
+status_reason(c) := concat("", [party_shown(c), " has status ", status_shown(c), "; only active parties attend (art. 21.3, art. 23.2)."]) if not c.status == "active"
 
 else := ""
 
@@ -101,9 +107,21 @@ result := {
 		some c in candidates
 		lawful(c)
 	},
-	"refused": sort([{"party": party_shown(c), "reasons": sort([r | some r in refusal_reasons(c)])} |
-		some c in candidates
-		not lawful(c)
-	]),
+	"refused": [{"party": p, "reasons": refused_reasons(p)} | some p in sort(refused_parties)],
 	"reasons": ["Only parties that may lawfully attend are invited (art. 12.2e)."],
 }
+
+# One refusal per party shown, with the reasons of every candidate entry it was named in: sorting
+# {party, reasons} objects compared two entries of one party by their reasons arrays, which
+# regopy orders otherwise than OPA (a longer array first where OPA puts its prefix first).
+refused_parties contains party_shown(c) if {
+	some c in candidates
+	not lawful(c)
+}
+
+refused_reasons(p) := sort({r |
+	some c in candidates
+	not lawful(c)
+	party_shown(c) == p
+	some r in refusal_reasons(c)
+})

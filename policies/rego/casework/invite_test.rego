@@ -68,3 +68,29 @@ test_mixed_candidates if {
 	r.invite == ["P1", "P3"]
 	count(r.refused) == 1
 }
+
+test_a_candidate_without_a_status_is_refused_as_status_unknown if {
+	r := invite(case, [{"party": "P2", "is_party": true, "relevance": "asked_in_triage", "lawful_themes": ["safety"]}])
+	r.invite == []
+	some reason in refusal_of(r, "P2")
+	contains(reason, "has status unknown")
+}
+
+test_a_status_that_is_not_text_is_shown_as_unknown if {
+	r := invite(case, [cand("P2", {"status": 7})])
+	r.invite == []
+	some reason in refusal_of(r, "P2")
+	contains(reason, "has status unknown")
+}
+
+test_a_party_named_twice_is_refused_once_with_every_reason if {
+	r := invite(case, [cand("P2", {"is_party": false}), cand("P2", {"status": "excluded"})])
+	r.invite == []
+	count(r.refused) == 1
+	reasons := refusal_of(r, "P2")
+	count(reasons) == 2
+	some a in reasons
+	contains(a, "not a party to the covenant")
+	some b in reasons
+	contains(b, "has status excluded")
+}
