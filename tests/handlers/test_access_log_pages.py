@@ -154,6 +154,9 @@ def test_a_limit_caps_the_listing_over_all_its_pages(disclosure_platform):
         limit=250,
     )
     assert len(shown) == 250 and len({e.seq for e in shown}) == 250
+    with pytest.raises(InvalidArgument) as err:
+        access_log(platform, GGZ_OFFICER, subject_pseudonym=subject, limit=-1)
+    assert [f for f, _ in err.value.violations] == ["limit"]
 
 
 def test_records_appended_between_pages_neither_repeat_nor_push_rows_off(disclosure_platform):

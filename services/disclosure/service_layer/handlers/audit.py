@@ -78,6 +78,8 @@ def query_access_log(
         raise InvalidArgument(
             "filter", "required: subject_pseudonym, provider, party or decision_id"
         )
+    if cmd.limit < 0:
+        raise InvalidArgument("limit", "0 (every record) or more")
 
     def decide(concerned: list[str]) -> list[dict]:
         decision = deps.policy.require(
