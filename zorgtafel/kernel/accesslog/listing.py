@@ -4,10 +4,12 @@ service's ``AccessLogService.ListAccess`` (one definition).
 Both read the whole log of their filter, not its newest 1,000 records: a subject's, case's or
 party's older records are listed on later pages, and a party concerned only in older records is
 still recognised as concerned (before, it was refused). The parties concerned are read in one
-statement (their distinct combinations); the page is read by key, newest first, with the
+statement (their distinct combinations, a handful; the statement reads every whole record of
+the filter, so its cost grows with them); the page is read by key, newest first, with the
 ``restrict_to_party`` obligation applied in SQL (``store.concerning``) and again in Python
-(``oversight.concerned_parties``, the rule itself), so a page is full and costs the same on the
-last page as on the first."""
+(``oversight.concerned_parties``, the rule itself), so a page is full, nothing is skipped or
+repeated when records come meanwhile, and the last page takes the statements of the first (a
+narrowed page walks the filter's index past the records that do not concern the party)."""
 
 from __future__ import annotations
 
