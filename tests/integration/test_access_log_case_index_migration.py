@@ -4,18 +4,16 @@ seq) and its downgrade drops it and leaves the log's other indexes, on SQLite an
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
+from tests.integration.disclosure.conftest import database_at
 from zorgtafel.kernel import migrate
 from zorgtafel.kernel.alembic import access_log_v4
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.kernel.registry import definition
-from zorgtafel.testing.services import drop_schema
 
 pytestmark = pytest.mark.integration
 
@@ -33,17 +31,15 @@ def test_each_service_gets_the_case_index_and_the_downgrade_drops_it(
     service, database_url, tmp_path
 ):
     d = definition(service)
-    if database_url:
-        schema: str | None = f"t_{uuid.uuid4().hex[:10]}_case_ix"
-        base = create_engine(database_url)
-        engine = base.execution_options(schema_translate_map={None: schema})
-    else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/{service}.db")
-        engine = base
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
-    try:
-        revision, before = _revision_of_the_step(cfg)
-        command.upgrade(cfg, before)
+    revision, before = _revision_of_the_step(
+        migrate._config(None, d.metadata, d.versions_dir, None)
+    )
+    with database_at(database_url, tmp_path, before, "case_ix", service) as (
+        engine,
+        cfg,
+        schema,
+        _,
+    ):
 
         def indexes() -> dict[str, list[str]]:
             found = inspect(engine).get_indexes("access_log", schema=schema)
@@ -55,7 +51,3 @@ def test_each_service_gets_the_case_index_and_the_downgrade_drops_it(
         assert indexes() == {**kept, "ix_access_log_case": ["case_id", "seq"]}
         command.downgrade(cfg, before)
         assert indexes() == kept
-    finally:
-        base.dispose()
-        if database_url:
-            drop_schema(database_url, schema)

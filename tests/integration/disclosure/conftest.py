@@ -264,9 +264,11 @@ def published(broker, event_type: str, decision_id: str) -> dict | None:
 
 # -- a disclosure database at an earlier revision, for the migrations' tests -------------------
 @contextmanager
-def database_at(database_url: str, tmp_path, revision: str, label: str):
-    """A disclosure database (a PostgreSQL schema of its own, else a SQLite file) migrated up
-    to ``revision``: (the engine, the Alembic config to go on from there, the schema, the
+def database_at(
+    database_url: str, tmp_path, revision: str, label: str, service: str = "disclosure"
+):
+    """A disclosure database (or ``service``'s: a PostgreSQL schema of its own, else a SQLite
+    file) migrated up to ``revision``: (the engine, the Alembic config to go on from there, the schema, the
     engine without the schema mapping for reflection); dropped afterwards."""
     from alembic import command
     from sqlalchemy import create_engine
@@ -275,13 +277,13 @@ def database_at(database_url: str, tmp_path, revision: str, label: str):
     from zorgtafel.kernel.registry import definition
     from zorgtafel.testing.services import drop_schema
 
-    d = definition("disclosure")
+    d = definition(service)
     if database_url:
         schema: str | None = f"t_{uuid.uuid4().hex[:10]}_{label}"
         base = create_engine(database_url)
         engine = base.execution_options(schema_translate_map={None: schema})
     else:
-        schema, base = None, create_engine(f"sqlite:///{tmp_path}/disclosure.db")
+        schema, base = None, create_engine(f"sqlite:///{tmp_path}/{service}.db")
         engine = base
     cfg = migrate._config(engine, d.metadata, d.versions_dir, schema)
     command.upgrade(cfg, revision)
