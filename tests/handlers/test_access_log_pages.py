@@ -270,3 +270,34 @@ def test_a_case_unknown_here_reports_every_read_and_shows_the_newest(disclosure_
     shown = [r.fields["resource"] for r in accesses.records]
     assert len(shown) == subject_data.MAX_ACCESSES
     assert f"item-{n - 1:06d}" in shown and "item-000000" not in shown
+
+
+@pytest.mark.parametrize("rpc", sorted(ASKS))
+def test_another_partys_token_continues_only_into_the_callers_own_records(disclosure_platform, rpc):
+    """A page token taken from the provider's listing (it carries a record number, and is bound
+    to the query, not the caller) lets another party's officer continue below that number, and
+    only into records that concern its own party: every page is decided and narrowed again."""
+    platform, _ = disclosure_platform
+    ask = ASKS[rpc]
+    subject = subject_with_old_farent_reads(platform, n=300)
+    provider_page = ask(platform, GGZ_OFFICER, subject_pseudonym=subject, page_size=10)
+    assert provider_page.next_page_token
+    continued = pages.walk(
+        lambda **f: ask(
+            platform,
+            FARENT_OFFICER,
+            **{**f, "page_token": f["page_token"] or provider_page.next_page_token},
+        ),
+        "entries",
+        10,
+        subject_pseudonym=subject,
+    )
+    assert [e.party for e in continued] == [FARENT] * 5
+    with pytest.raises(PermissionDenied):
+        ask(
+            platform,
+            ASTEN_OFFICER,
+            subject_pseudonym=subject,
+            page_size=10,
+            page_token=provider_page.next_page_token,
+        )
