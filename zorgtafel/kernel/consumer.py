@@ -24,7 +24,7 @@ from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED
 from zorgtafel.kernel.events import ContractViolation, InboundEvent
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.purge import forget_case, is_forgotten
+from zorgtafel.kernel.purge import forget_case, unlink_if_forgotten
 from zorgtafel.kernel.tracing import extract, span
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 from zorgtafel.kernel.wire import MalformedEvent, from_kafka
@@ -214,27 +214,27 @@ class EventConsumer:
                 outcome = "duplicate"
             else:
                 # The case id lets a purge find the inbox rows of its case; the purge event's
-                # own row keeps none, so nothing of the case outlives it.
-                case_id = (
-                    None
-                    if event.type == CASE_PURGED
-                    else (str(event.data.get("case_id") or "") or None)
-                )
-                if case_id and is_forgotten(uow.session, uow.tables, case_id):
-                    case_id = None
+                # own row keeps none, so nothing of the case outlives it. Inserted first: a
+                # second replica applying the same event waits here, before its handler.
+                case_id = str(event.data.get("case_id") or "") or None
                 uow.session.execute(
                     insert(table).values(
                         event_id=event.id,
                         type=event.type,
                         source=event.source,
-                        case_id=case_id,
+                        case_id=None if event.type == CASE_PURGED else case_id,
                         processed_at=utcnow(),
                     )
                 )
-                if event.type == CASE_PURGED and event.data.get("case_id"):
-                    forget_case(uow.session, uow.tables, str(event.data["case_id"]))
                 if handler:
                     handler(uow, event)
+                # Last, after the handler's row locks (the lock order of kernel/purge.py): the
+                # purge itself, or for any other event of a case the check that the case was
+                # not forgotten meanwhile, under the case's lock.
+                if case_id and event.type == CASE_PURGED:
+                    forget_case(uow.session, uow.tables, case_id)
+                elif case_id:
+                    unlink_if_forgotten(uow.session, uow.tables, event.id, case_id)
                 try:
                     uow.commit()
                 except IntegrityError:

@@ -7,14 +7,24 @@ unlinked from the case; outbox rows not yet sent stay until sent (facts other se
 have to learn: ids and codes only, never subject data), then the relay's housekeeping removes
 them. ``forgotten_cases`` keeps the bare id, so events of the case that arrive later on
 another topic are not linked to it again.
+
+A purge and an event of the same case can be applied at once (casework's Purge or retention
+tick beside its consumer; two replicas). Under READ COMMITTED neither sees the other's
+uncommitted rows: a consumer that looked for the forgotten id before the purge committed would
+link its inbox row to the case after the purge had unlinked every row it could see. So both
+take the case's lock (a PostgreSQL transaction advisory lock; SQLite has one writer at a time):
+the purge before it unlinks, the consumer after its handler and just before it commits, when it
+decides whether its row may name the case. Both take it after any row lock of theirs, so the
+order is the same in both and they cannot deadlock on it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 
@@ -23,7 +33,33 @@ def is_forgotten(session: Session, tables: Mapping[str, Table], case_id: str) ->
     return session.execute(select(t.c.case_id).where(t.c.case_id == case_id)).first() is not None
 
 
+def lock_case(session: Session, case_id: str) -> None:
+    """Hold the case's purge lock until the transaction ends (PostgreSQL). The key names the
+    schema too: another deployment's service in the same database does not wait on it."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(None)
+    digest = hashlib.sha256(f"zorgtafel.case.{schema or ''}.{case_id}".encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+
+def unlink_if_forgotten(
+    session: Session, tables: Mapping[str, Table], event_id: str, case_id: str
+) -> None:
+    """The consumer's last step for an event of a case: its inbox row (written naming the case)
+    keeps the case id unless the case is forgotten by now, decided under the case's lock (a
+    purge that committed first is seen here; one that comes later sees this row once it is
+    committed, and unlinks it itself)."""
+    lock_case(session, case_id)
+    if is_forgotten(session, tables, case_id):
+        inbox = tables["processed_events"]
+        session.execute(update(inbox).where(inbox.c.event_id == event_id).values(case_id=None))
+
+
 def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
+    lock_case(session, case_id)
     if not is_forgotten(session, tables, case_id):
         session.execute(
             insert(tables["forgotten_cases"]).values(
