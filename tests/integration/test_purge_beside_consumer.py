@@ -1,8 +1,10 @@
-"""A purge and an event of the same case applied at once leave no inbox row naming the case
-(covenant 1.2: the dossier finally disappears). On PostgreSQL under READ COMMITTED neither
-transaction sees the other's uncommitted rows; kernel/purge.py serialises them on the case's
-lock. Each race is staged, not hoped for: the consumer is held at a known point, and the test
-waits on PostgreSQL's own lock table, never on a sleep."""
+"""A purge and another write of the same case at once leave nothing of the case (covenant
+1.2: the dossier finally disappears). On PostgreSQL under READ COMMITTED neither transaction
+sees the other's uncommitted rows, so each pair is serialised on a lock: an event applied by
+the consumer and the kernel's purge on the case's advisory lock (kernel/purge.py); an item,
+consent or subject request added in disclosure and the purge there on the case's row
+(CaseFactsRepository.find). Each race is staged, not hoped for: one side is held at a known
+point, and the test waits on PostgreSQL's own account of a lock wait, never on a sleep."""
 
 from __future__ import annotations
 
@@ -11,15 +13,31 @@ import uuid
 from collections import namedtuple
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
+from services.disclosure.bootstrap import make_deps
+from services.disclosure.domain import commands as c
+from services.disclosure.service_layer.handlers import consents, items, subject_rights
+from tests.handlers.test_disclosure_handlers import (
+    CARER,
+    CELLO,
+    DIRECTOR,
+    FARENT,
+    GGZ,
+    PROVIDER,
+    open_case,
+    provide_cmd,
+)
+from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED, DELEGATE_NAMED
 from zorgtafel.kernel.consumer import EventConsumer
+from zorgtafel.kernel.errors import ZorgtafelError
+from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
 from zorgtafel.testing import wait_for
-from zorgtafel.testing.handlers import handler_platform
+from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
 
 pytestmark = pytest.mark.integration
 
@@ -61,11 +79,18 @@ def purge(platform, case_id: str) -> None:
         uow.commit()
 
 
-def waiting_on_an_advisory_lock(platform) -> bool:
+def waiting_on_a_lock(platform) -> bool:
+    """Whether a connection of this platform (its schema is in the connection's
+    application_name, kernel/db.py) waits for a lock: the staged side has reached it."""
+    app = f"zorgtafel:{platform.settings.effective_schema}"[:63]
     with platform.uow_factory() as uow:
         return bool(
             uow.session.execute(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = :app AND wait_event_type = 'Lock'"
+                ),
+                {"app": app},
             ).scalar_one()
         )
 
@@ -107,7 +132,7 @@ def test_an_event_decided_while_a_purge_is_uncommitted_waits_for_it(casework):
     with casework.uow_factory() as uow:
         forget_case(uow.session, uow.tables, case_id)
         thread, outcome = in_thread(lambda: consumer(casework).handle_record(rec))
-        wait_for(lambda: waiting_on_an_advisory_lock(casework), timeout=30)
+        wait_for(lambda: waiting_on_a_lock(casework), timeout=30)
         assert not outcome  # still waiting: it cannot decide before the purge ends
         uow.commit()
     thread.join(30)
@@ -134,3 +159,136 @@ def test_the_purge_event_itself_names_no_case_and_later_events_are_not_linked(ca
     assert inbox_case(casework, purged_id) is None
     assert inbox_case(casework, later_id) is None
     assert c.handle_record(later) == "duplicate"  # still recognised without its case id
+
+
+# -- disclosure: an addition to a case beside its purge ---------------------------------------
+
+
+@pytest.fixture
+def disclosure(tmp_path, pg_url):
+    with handler_platform("disclosure", tmp_path, pg_url) as built:
+        platform, _parts = built
+        for party in (GGZ, CELLO, FARENT):
+            set_party_status(platform, party)
+        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
+        yield built, make_deps(platform)
+
+
+def purge_through_the_consumer(built, case_id: str) -> str:
+    """casework's CASE_PURGED applied by the kernel's consumer with disclosure's handlers."""
+    platform, parts = built
+    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+    _, rec = record(CASE_PURGED, case_id)
+    return EventConsumer([TOPIC], handlers, platform.uow_factory, lambda t: None).handle_record(rec)
+
+
+def inbound(event_type: str, case_id: str) -> InboundEvent:
+    data = {"case_id": case_id}
+    return InboundEvent(
+        id=str(uuid.uuid4()),
+        type=event_type,
+        source="/test",
+        time=utcnow(),
+        subject=None,
+        data=data,
+        payload=contract_events.parse(event_type, data),
+    )
+
+
+def rows_of_case(platform, case_id: str) -> dict[str, int]:
+    found = {}
+    with platform.uow_factory() as uow:
+        for name in ("items", "consents", "case_facts", "subject_requests", "case_keys"):
+            t = uow.tables[name]
+            n = uow.session.execute(
+                select(func.count()).select_from(t).where(t.c.case_id == case_id)
+            ).scalar_one()
+            if n:
+                found[name] = n
+    return found
+
+
+def consent_cmd(case_id: str) -> c.RecordSubjectConsent:
+    return c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1")
+
+
+def request_cmd(case_id: str) -> c.SubmitSubjectRequest:
+    return c.SubmitSubjectRequest(
+        kind="objection", subject_pseudonym="psn-1", case_id=case_id, document_ref="doc:r/1"
+    )
+
+
+def provider_consent(deps, platform, case_id: str):  # noqa: ANN001, ANN201
+    """The provider's written consent (art. 9.2) on an item provided before."""
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+        uow.commit()
+    cmd = c.RecordProviderConsent(item_id, FARENT, "doc:provider-consent/1")
+    return lambda uow: consents.record_provider_consent(deps, uow, cmd, PROVIDER)
+
+
+# Each: (deps, platform, case_id) -> the addition, to run in the test's unit of work.
+ADDITIONS = {
+    "item": lambda deps, platform, case_id: (
+        lambda uow: items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+    ),
+    "consent": lambda deps, platform, case_id: (
+        lambda uow: consents.record_subject_consent(deps, uow, consent_cmd(case_id), CARER)
+    ),
+    "provider consent": provider_consent,
+    "subject request": lambda deps, platform, case_id: (
+        lambda uow: subject_rights.submit_subject_request(deps, uow, request_cmd(case_id), CARER)
+    ),
+}
+
+
+@pytest.mark.parametrize("addition", sorted(ADDITIONS))
+def test_an_addition_uncommitted_when_the_purge_comes_goes_with_the_purge(disclosure, addition):
+    built, deps = disclosure
+    platform = built[0]
+    case_id = open_case(built)
+    add = ADDITIONS[addition](deps, platform, case_id)
+    with platform.uow_factory() as uow:
+        add(uow)
+        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome  # the purge waits for the addition holding the case
+        uow.commit()
+    thread.join(30)
+    assert outcome == ["applied"]
+    assert rows_of_case(platform, case_id) == {}
+
+
+@pytest.mark.parametrize("addition", sorted(ADDITIONS))
+def test_an_addition_while_the_purge_is_uncommitted_finds_no_case(disclosure, addition):
+    built, deps = disclosure
+    platform, parts = built
+    case_id = open_case(built)
+    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+    addition_of = ADDITIONS[addition](deps, platform, case_id)
+
+    def add() -> str:
+        with platform.uow_factory() as uow:
+            try:
+                addition_of(uow)
+            except ZorgtafelError as exc:
+                return type(exc).__name__
+            uow.commit()
+            return "added"
+
+    with platform.uow_factory() as uow:
+        # What the consumer does with CASE_PURGED in one transaction: the handler, then the
+        # kernel's forget_case.
+        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
+        forget_case(uow.session, uow.tables, case_id)
+        thread, outcome = in_thread(add)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome  # the addition waits for the purge holding the case's row
+        uow.commit()
+    thread.join(30)
+    # An item or a consent is refused (no case: FAILED_PRECONDITION; PERMISSION_DENIED as for
+    # any case where the caller has no part; the item gone: NOT_FOUND); a subject request is
+    # accepted as for a case never known here, naming no case.
+    assert outcome[0] in ("added", "FailedPrecondition", "PermissionDenied", "NotFound"), outcome
+    assert (outcome[0] == "added") == (addition == "subject request"), outcome
+    assert rows_of_case(platform, case_id) == {}

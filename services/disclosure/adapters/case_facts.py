@@ -21,8 +21,14 @@ class CaseFactsRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def find(self, case_id: str) -> CaseFacts | None:
-        row = self._s.execute(select(case_facts).where(case_facts.c.case_id == case_id)).first()
+    def find(self, case_id: str, *, hold: bool = False) -> CaseFacts | None:
+        """The case as disclosure knows it. ``hold``, for a request that adds something to
+        the case (an item, a consent, a subject request): the row is share-locked until the
+        transaction ends (PostgreSQL), so a purge, which deletes this row first, waits for the
+        addition and then deletes it too, and an addition after a purge finds no case. Without
+        it each could miss the other's uncommitted rows (art. 1.2; SQLite has one writer)."""
+        q = select(case_facts).where(case_facts.c.case_id == case_id)
+        row = self._s.execute(q.with_for_update(read=True) if hold else q).first()
         if row is None:
             return None
         return CaseFacts(

@@ -160,11 +160,14 @@ def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     requests about the case stay as an account, unlinked from it. The access log stays: it
     holds pseudonyms only (NEN 7513). The kernel's rows of the case (stored command
     responses, sent outbox rows) are the kernel consumer's to forget."""
-    # Not _known_case: the kernel has already marked the purged case as forgotten.
+    # Not _known_case: the purge is the one event of a case that must act whatever the kernel
+    # remembers (it marks the case forgotten in this same transaction, after this handler).
     case_id = event.typed(CasePurged).case_id
+    # The case's row first: it waits for any addition holding it (CaseFactsRepository.find),
+    # so the deletes below see that addition's rows.
+    uow.cases.delete(case_id)
     uow.items.delete_case(case_id)
     uow.consents.delete_case(case_id)
-    uow.cases.delete(case_id)
     uow.reviews.erase_case(case_id)
     uow.subject_requests.unlink_case(case_id)
     uow.keys.destroy(uow.session, case_id)
@@ -184,9 +187,9 @@ def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: Inboun
     if opened:
         log.warning("forgotten_nomination_is_a_case", case_id=case_id)
         return
+    uow.cases.delete(case_id)  # first, as on a purge
     uow.items.delete_case(case_id)
     uow.consents.delete_case(case_id)
-    uow.cases.delete(case_id)
     uow.reviews.erase_case(case_id)
     uow.subject_requests.unlink_case(case_id)
     uow.keys.destroy(uow.session, case_id)

@@ -61,7 +61,7 @@ def record_subject_consent(
     validate.check_reference(cmd.document_ref, "subject.document_ref")
     # The policy first: for an unknown case nobody has a part, so nobody learns whether it
     # exists (8.4c).
-    case = uow.cases.find(cmd.case_id)
+    case = uow.cases.find(cmd.case_id, hold=True)
     _require_part(deps, "record_consent", caller, case, cmd.case_id)
     consent = Consent(
         consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",
@@ -99,6 +99,8 @@ def record_provider_consent(
             kind=PROVIDER_WRITTEN,
         ),
     )
+    if uow.cases.find(item.case_id, hold=True) is None:  # purged since the item was read
+        raise NotFound("item", "with this item_id")
     consent = Consent(
         consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",
         kind=PROVIDER_WRITTEN,

@@ -34,7 +34,7 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
         raise InvalidArgument("legal_basis", "required: one of " + ", ".join(LEGAL_BASES))
     terms = validate_terms(cmd.terms)
     validate_content(cmd.content, cmd.content_type, terms, cmd.field_summaries)
-    case = uow.cases.find(cmd.case_id)
+    case = uow.cases.find(cmd.case_id, hold=True)
     if case is None:
         raise FailedPrecondition(
             "case_not_known",

@@ -31,6 +31,7 @@ from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.purge import is_forgotten
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -75,14 +76,21 @@ def submit_subject_request(
     item = uow.items.get(check_item_id(cmd.item_id)) if cmd.item_id else None
     effects.check_scope(cmd, item, case_id)
     case_id = case_id or (item.case_id if item else "")
+    item_id = cmd.item_id
+    if case_id:
+        uow.cases.find(case_id, hold=True)  # linked to the case: a purge waits (see find)
     # Bijlage 3: the request is addressed to a controller (``subject_effects.controller_of``).
     controller = effects.controller_of(uow, cmd, caller, item, case_id)
+    if case_id and is_forgotten(uow.session, uow.tables, case_id):
+        # Purged (1.2): accepted as for a case never known here (no oracle), kept as a purge
+        # keeps a request (SubjectRequests.unlink_case): naming neither the case nor the item.
+        case_id, item_id = "", ""
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
         kind=cmd.kind,
         subject_pseudonym=cmd.subject_pseudonym,
         case_id=case_id or None,
-        item_id=cmd.item_id or None,
+        item_id=item_id or None,
         document_ref=cmd.document_ref,
         submitted_by_party=caller.party,
         submitted_at=utcnow(),

@@ -39,9 +39,9 @@ def count_event(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> N
 
 
 def case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
-    """Consumer of casework's CASE_PURGED: the kernel has already forgotten the case id in its
-    own tables (stored responses, the inbox rows' link); governance drops the disputes' case
-    reference. The annual counters never held it."""
+    """Consumer of casework's CASE_PURGED: governance drops the disputes' case reference; the
+    kernel forgets the case id in its own tables (stored responses, the inbox rows' link) in the
+    same transaction, after this handler. The annual counters never held it."""
     case_id = event.typed(CasePurged).case_id
     t = uow.tables["disputes"]
     uow.session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))
