@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import namedtuple
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -18,6 +19,10 @@ from sqlalchemy import func, select, text
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import consents, items, subject_rights
+from services.intake.bootstrap import make_deps as intake_deps
+from services.intake.domain.commands import StartTriage
+from services.intake.service_layer.handlers import assessment, nominations, triage
+from tests.handlers import test_intake_handlers as nominating
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
@@ -292,3 +297,91 @@ def test_an_addition_while_the_purge_is_uncommitted_finds_no_case(disclosure, ad
     assert outcome[0] in ("added", "FailedPrecondition", "PermissionDenied", "NotFound"), outcome
     assert (outcome[0] == "added") == (addition == "subject request"), outcome
     assert rows_of_case(platform, case_id) == {}
+
+
+# -- intake: a triage round started while the nomination is purged ------------------------------
+# Here the nomination's row is the lock: a request updates it (versioned) before it adds a round,
+# and the purge's delete of it cascades to the rounds and answers once the request committed.
+
+
+@pytest.fixture
+def intake(tmp_path, pg_url):
+    with handler_platform("intake", tmp_path, pg_url) as built:
+        platform, _parts = built
+        for party in (nominating.ASTEN, nominating.HELMOND, nominating.POLICE):
+            set_party_status(platform, party)
+        set_roster(
+            platform, "process_director", nominating.DIRECTOR.party, nominating.DIRECTOR.person
+        )
+        yield built, intake_deps(platform)
+
+
+def assessed_nomination(built, deps) -> tuple[str, StartTriage]:
+    platform = built[0]
+    with platform.uow_factory() as uow:
+        case_id = nominations.nominate(
+            deps, uow, nominating.nomination(), nominating.NOMINATING
+        ).case_id
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assessment.assess(deps, uow, nominating.qualify(case_id), nominating.DIRECTOR)
+        uow.commit()
+    start = StartTriage(
+        case_id, (nominating.POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?"
+    )
+    return case_id, start
+
+
+def intake_rows(platform, case_id: str) -> dict[str, int]:
+    found = {}
+    with platform.uow_factory() as uow:
+        for name in ("nominations", "triage_rounds", "triage_answers", "open_subject_tokens"):
+            t = uow.tables[name]
+            n = uow.session.execute(
+                select(func.count()).select_from(t).where(t.c.case_id == case_id)
+            ).scalar_one()
+            if n:
+                found[name] = n
+    return found
+
+
+def test_a_triage_round_uncommitted_when_the_purge_comes_goes_with_the_purge(intake):
+    built, deps = intake
+    platform = built[0]
+    case_id, start = assessed_nomination(built, deps)
+    with platform.uow_factory() as uow:
+        triage.start_triage(deps, uow, start, nominating.DIRECTOR)  # the round and its open answers
+        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome  # the purge waits for the nomination's row
+        uow.commit()
+    thread.join(30)
+    assert outcome == ["applied"]
+    assert intake_rows(platform, case_id) == {}
+
+
+def test_a_triage_round_started_while_the_purge_is_uncommitted_is_refused(intake):
+    built, deps = intake
+    platform, parts = built
+    case_id, start = assessed_nomination(built, deps)
+    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+
+    def add() -> str:
+        with platform.uow_factory() as uow:
+            try:
+                triage.start_triage(deps, uow, start, nominating.DIRECTOR)
+            except ZorgtafelError as exc:
+                return type(exc).__name__
+            uow.commit()
+            return "added"
+
+    with platform.uow_factory() as uow:
+        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
+        forget_case(uow.session, uow.tables, case_id)
+        thread, outcome = in_thread(add)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome
+        uow.commit()
+    thread.join(30)
+    assert outcome == ["FailedPrecondition"]  # the nomination changed under it: it is gone
+    assert intake_rows(platform, case_id) == {}
