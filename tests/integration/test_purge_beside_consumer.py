@@ -19,6 +19,10 @@ from sqlalchemy import func, select, text
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import consents, items, subject_rights
+from services.governance.bootstrap import make_deps as governance_deps
+from services.governance.domain.commands import RegisterDispute
+from services.governance.domain.disputes import DisputeAbout
+from services.governance.service_layer.handlers import disputes
 from services.intake.bootstrap import make_deps as intake_deps
 from services.intake.domain.commands import StartTriage
 from services.intake.service_layer.handlers import assessment, nominations, triage
@@ -385,3 +389,67 @@ def test_a_triage_round_started_while_the_purge_is_uncommitted_is_refused(intake
     thread.join(30)
     assert outcome == ["FailedPrecondition"]  # the nomination changed under it: it is gone
     assert intake_rows(platform, case_id) == {}
+
+
+# -- governance: a dispute naming the case, registered beside its purge -------------------------
+# Governance keeps no row of the case: the dispute and the purge's unlink meet on the case's
+# advisory lock (kernel/purge.py case_to_link; the purge handler takes it before it unlinks).
+
+
+@pytest.fixture
+def governance(tmp_path, pg_url):
+    with handler_platform("governance", tmp_path, pg_url) as built:
+        yield built, governance_deps(built[0])
+
+
+def register(deps, uow, case_id: str) -> str:  # noqa: ANN001
+    dispute = disputes.register_dispute(
+        deps, uow, RegisterDispute(DisputeAbout.CASE_DIRECTOR, case_id), CARER
+    )
+    return dispute.dispute_id
+
+
+def dispute_case(platform, dispute_id: str) -> str | None:
+    with platform.uow_factory() as uow:
+        t = uow.tables["disputes"]
+        return uow.session.execute(
+            select(t.c.case_id).where(t.c.dispute_id == dispute_id)
+        ).scalar_one()
+
+
+def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(governance):
+    built, deps = governance
+    platform = built[0]
+    case_id = str(uuid.uuid4())
+    with platform.uow_factory() as uow:
+        dispute_id = register(deps, uow, case_id)
+        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome
+        uow.commit()
+    thread.join(30)
+    assert outcome == ["applied"]
+    assert dispute_case(platform, dispute_id) is None  # the dispute stands, unlinked
+
+
+def test_a_dispute_registered_while_the_purge_is_uncommitted_is_not_linked(governance):
+    built, deps = governance
+    platform, parts = built
+    case_id = str(uuid.uuid4())
+    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+
+    def add() -> str:
+        with platform.uow_factory() as uow:
+            dispute_id = register(deps, uow, case_id)
+            uow.commit()
+            return dispute_id
+
+    with platform.uow_factory() as uow:
+        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
+        forget_case(uow.session, uow.tables, case_id)
+        thread, outcome = in_thread(add)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome
+        uow.commit()
+    thread.join(30)
+    assert len(outcome) == 1 and dispute_case(platform, outcome[0]) is None

@@ -58,6 +58,16 @@ def unlink_if_forgotten(
         session.execute(update(inbox).where(inbox.c.event_id == event_id).values(case_id=None))
 
 
+def case_to_link(session: Session, tables: Mapping[str, Table], case_id: str) -> str | None:
+    """For a request that writes a new row naming a case the service keeps no row of (a
+    dispute in governance): the id to store, decided under the case's lock, or None when the
+    case is forgotten here (the row is kept as a purge keeps the rows it unlinks). A purge
+    handler that unlinks such rows takes ``lock_case`` before it does, so whichever commits
+    first, the other sees its rows."""
+    lock_case(session, case_id)
+    return None if is_forgotten(session, tables, case_id) else case_id
+
+
 def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
     lock_case(session, case_id)
     if not is_forgotten(session, tables, case_id):

@@ -12,6 +12,7 @@ from services.governance.service_layer.handlers.common import authorise, decided
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.purge import case_to_link
 from zorgtafel.kernel.validate import check_id
 
 
@@ -47,15 +48,19 @@ def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller:
 def register_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RegisterDispute, caller: Caller
 ) -> Dispute:
+    case_id = None
     if cmd.case_id:
         check_id(cmd.case_id, "case_id")  # the suite's case id (the column is 64 wide)
+        # A purged case's id is not kept (1.2): the dispute stands, unlinked as a purge
+        # leaves it; decided under the case's lock, so a purge beside it misses nothing.
+        case_id = case_to_link(uow.session, uow.tables, cmd.case_id)
     now = deps.now()
     # Governance keeps no case facts: it cannot tell whether the registrant's party is
     # involved in the case named (ADR 0005); it keeps who registered it, who may read it.
     dispute = Dispute(
         new_id("dsp"),
         cmd.about,
-        cmd.case_id or None,
+        case_id,
         0,
         DisputeStatus.OPEN,
         caller.party,

@@ -16,6 +16,7 @@ from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.purge import lock_case
 
 
 def _year_of(deps: Deps, event: InboundEvent) -> int:
@@ -43,6 +44,7 @@ def case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> N
     kernel forgets the case id in its own tables (stored responses, the inbox rows' link) in the
     same transaction, after this handler. The annual counters never held it."""
     case_id = event.typed(CasePurged).case_id
+    lock_case(uow.session, case_id)  # before the unlink: a dispute registered beside it waits
     t = uow.tables["disputes"]
     uow.session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))
 
