@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import consents, items, subject_rights
+from services.disclosure.service_layer.handlers import disclosure as disclosure_handlers
 from services.governance.bootstrap import make_deps as governance_deps
 from services.governance.domain.commands import RegisterDispute
 from services.governance.domain.disputes import DisputeAbout
@@ -301,6 +302,50 @@ def test_an_addition_while_the_purge_is_uncommitted_finds_no_case(disclosure, ad
     assert outcome[0] in ("added", "FailedPrecondition", "PermissionDenied", "NotFound"), outcome
     assert (outcome[0] == "added") == (addition == "subject request"), outcome
     assert rows_of_case(platform, case_id) == {}
+
+
+def test_a_break_glass_review_written_beside_the_purge_keeps_no_justification(disclosure):
+    # The read began before the purge committed (it saw the item and the case key); the
+    # access log's committer writes its review after: the justification must not outlive it.
+    built, deps = disclosure
+    platform, parts = built
+    case_id = open_case(built)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+    override = c.RequestDisclosure(
+        action="read",
+        purpose="care_coordination",
+        item_ids=(item_id,),
+        break_glass=c.BreakGlass(
+            "threat of violence tonight", "person-9", "told in person", "informed"
+        ),
+    )
+
+    def glass() -> list[str]:
+        with platform.uow_factory() as uow:
+            outcome = disclosure_handlers.request_disclosure(deps, uow, override, CARER)
+            uow.commit()
+        return [r.item_id for r in outcome.released]
+
+    with platform.uow_factory() as uow:
+        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
+        forget_case(uow.session, uow.tables, case_id)
+        thread, outcome = in_thread(glass)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome  # the review waits for the purge holding the case's row
+        uow.commit()
+    thread.join(30)
+    assert outcome == [[item_id]]  # released under the override: a review is due
+    with platform.uow_factory() as uow:
+        t = uow.tables["reviews"]
+        sealed = uow.session.execute(
+            select(t.c.justification_sealed, t.c.client_informed_sealed).where(
+                t.c.case_id == case_id
+            )
+        ).all()
+    assert sealed == [(None, None)]
 
 
 # -- intake: a triage round started while the nomination is purged ------------------------------

@@ -140,6 +140,11 @@ def log_decisions(
         uow.emit(*emitted)
         for review, key in reviews:
             uow.reviews.add(review, key)
+            # The read began before the case's purge may have committed: then the review is
+            # kept as the purge keeps the others, its justification erased (1.2). Held, so a
+            # purge still to come waits and erases it itself (CaseFactsRepository.find).
+            if uow.cases.find(review.case_id, hold=True) is None:
+                uow.reviews.erase_case(review.case_id)
         if also is not None:
             also(uow)
 
