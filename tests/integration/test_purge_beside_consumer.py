@@ -112,6 +112,45 @@ def in_thread(fn) -> tuple[threading.Thread, list]:  # noqa: ANN001
     return thread, outcome
 
 
+def staged(platform, first, then):  # noqa: ANN001, ANN201
+    """``first(uow)`` in a transaction left open while ``then()`` runs in a thread; once
+    PostgreSQL shows that thread waiting on a lock, the transaction commits. Returns what
+    ``then`` returned (in a list: empty had it not finished)."""
+    with platform.uow_factory() as uow:
+        first(uow)
+        thread, outcome = in_thread(then)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome, "it did not wait for the open transaction"
+        uow.commit()
+    thread.join(30)
+    return outcome
+
+
+def attempt(platform, write) -> str:  # noqa: ANN001
+    """``write(uow)`` committed: "added", or the kind of refusal."""
+    with platform.uow_factory() as uow:
+        try:
+            write(uow)
+        except ZorgtafelError as exc:
+            return type(exc).__name__
+        uow.commit()
+        return "added"
+
+
+def rows_of(platform, case_id: str, names: tuple[str, ...]) -> dict[str, int]:
+    """How many rows of each named table still name the case (only those that do)."""
+    found = {}
+    with platform.uow_factory() as uow:
+        for name in names:
+            t = uow.tables[name]
+            n = uow.session.execute(
+                select(func.count()).select_from(t).where(t.c.case_id == case_id)
+            ).scalar_one()
+            if n:
+                found[name] = n
+    return found
+
+
 def test_an_event_applied_while_its_case_is_purged_keeps_no_case_id(casework):
     # The consumer has written its inbox row and is in its handler when the purge commits:
     # the purge's unlink cannot see that uncommitted row, so the consumer must notice the
@@ -139,13 +178,11 @@ def test_an_event_decided_while_a_purge_is_uncommitted_waits_for_it(casework):
     # forgotten.
     case_id = str(uuid.uuid4())
     event_id, rec = record(DELEGATE_NAMED, case_id)
-    with casework.uow_factory() as uow:
-        forget_case(uow.session, uow.tables, case_id)
-        thread, outcome = in_thread(lambda: consumer(casework).handle_record(rec))
-        wait_for(lambda: waiting_on_a_lock(casework), timeout=30)
-        assert not outcome  # still waiting: it cannot decide before the purge ends
-        uow.commit()
-    thread.join(30)
+    outcome = staged(
+        casework,
+        lambda uow: forget_case(uow.session, uow.tables, case_id),
+        lambda: consumer(casework).handle_record(rec),
+    )
     assert outcome == ["applied"]
     assert inbox_case(casework, event_id) is None
 
@@ -184,12 +221,28 @@ def disclosure(tmp_path, pg_url):
         yield built, make_deps(platform)
 
 
+def consumed(parts) -> dict:  # noqa: ANN001
+    return {t: h for hs in parts.consumes.values() for t, h in hs.items()}
+
+
 def purge_through_the_consumer(built, case_id: str) -> str:
-    """casework's CASE_PURGED applied by the kernel's consumer with disclosure's handlers."""
+    """casework's CASE_PURGED applied by the kernel's consumer with the service's handlers."""
     platform, parts = built
-    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
     _, rec = record(CASE_PURGED, case_id)
-    return EventConsumer([TOPIC], handlers, platform.uow_factory, lambda t: None).handle_record(rec)
+    return EventConsumer(
+        [TOPIC], consumed(parts), platform.uow_factory, lambda t: None
+    ).handle_record(rec)
+
+
+def purging(built, case_id: str):  # noqa: ANN001, ANN201
+    """What the consumer does with CASE_PURGED in its one transaction (the service's handler,
+    then the kernel's forget_case), for ``staged`` to hold open."""
+
+    def purge_in(uow) -> None:  # noqa: ANN001
+        consumed(built[1])[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
+        forget_case(uow.session, uow.tables, case_id)
+
+    return purge_in
 
 
 def inbound(event_type: str, case_id: str) -> InboundEvent:
@@ -205,17 +258,7 @@ def inbound(event_type: str, case_id: str) -> InboundEvent:
     )
 
 
-def rows_of_case(platform, case_id: str) -> dict[str, int]:
-    found = {}
-    with platform.uow_factory() as uow:
-        for name in ("items", "consents", "case_facts", "subject_requests", "case_keys"):
-            t = uow.tables[name]
-            n = uow.session.execute(
-                select(func.count()).select_from(t).where(t.c.case_id == case_id)
-            ).scalar_one()
-            if n:
-                found[name] = n
-    return found
+DISCLOSURE_TABLES = ("items", "consents", "case_facts", "subject_requests", "case_keys")
 
 
 def consent_cmd(case_id: str) -> c.RecordSubjectConsent:
@@ -258,50 +301,25 @@ def test_an_addition_uncommitted_when_the_purge_comes_goes_with_the_purge(disclo
     platform = built[0]
     case_id = open_case(built)
     add = ADDITIONS[addition](deps, platform, case_id)
-    with platform.uow_factory() as uow:
-        add(uow)
-        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome  # the purge waits for the addition holding the case
-        uow.commit()
-    thread.join(30)
-    assert outcome == ["applied"]
-    assert rows_of_case(platform, case_id) == {}
+    # The purge waits for the addition holding the case's row.
+    assert staged(platform, add, lambda: purge_through_the_consumer(built, case_id)) == ["applied"]
+    assert rows_of(platform, case_id, DISCLOSURE_TABLES) == {}
 
 
 @pytest.mark.parametrize("addition", sorted(ADDITIONS))
 def test_an_addition_while_the_purge_is_uncommitted_finds_no_case(disclosure, addition):
     built, deps = disclosure
-    platform, parts = built
+    platform = built[0]
     case_id = open_case(built)
-    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
-    addition_of = ADDITIONS[addition](deps, platform, case_id)
-
-    def add() -> str:
-        with platform.uow_factory() as uow:
-            try:
-                addition_of(uow)
-            except ZorgtafelError as exc:
-                return type(exc).__name__
-            uow.commit()
-            return "added"
-
-    with platform.uow_factory() as uow:
-        # What the consumer does with CASE_PURGED in one transaction: the handler, then the
-        # kernel's forget_case.
-        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
-        forget_case(uow.session, uow.tables, case_id)
-        thread, outcome = in_thread(add)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome  # the addition waits for the purge holding the case's row
-        uow.commit()
-    thread.join(30)
+    add = ADDITIONS[addition](deps, platform, case_id)
+    # The addition waits for the purge holding the case's row.
+    outcome = staged(platform, purging(built, case_id), lambda: attempt(platform, add))
     # An item or a consent is refused (no case: FAILED_PRECONDITION; PERMISSION_DENIED as for
     # any case where the caller has no part; the item gone: NOT_FOUND); a subject request is
     # accepted as for a case never known here, naming no case.
     assert outcome[0] in ("added", "FailedPrecondition", "PermissionDenied", "NotFound"), outcome
     assert (outcome[0] == "added") == (addition == "subject request"), outcome
-    assert rows_of_case(platform, case_id) == {}
+    assert rows_of(platform, case_id, DISCLOSURE_TABLES) == {}
 
 
 def test_a_break_glass_review_written_beside_the_purge_keeps_no_justification(disclosure):
@@ -313,7 +331,6 @@ def test_a_break_glass_review_written_beside_the_purge_keeps_no_justification(di
     with platform.uow_factory() as uow:
         item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
         uow.commit()
-    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
     override = c.RequestDisclosure(
         action="read",
         purpose="care_coordination",
@@ -329,14 +346,8 @@ def test_a_break_glass_review_written_beside_the_purge_keeps_no_justification(di
             uow.commit()
         return [r.item_id for r in outcome.released]
 
-    with platform.uow_factory() as uow:
-        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
-        forget_case(uow.session, uow.tables, case_id)
-        thread, outcome = in_thread(glass)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome  # the review waits for the purge holding the case's row
-        uow.commit()
-    thread.join(30)
+    # The review waits for the purge holding the case's row.
+    outcome = staged(platform, purging(built, case_id), glass)
     assert outcome == [[item_id]]  # released under the override: a review is due
     with platform.uow_factory() as uow:
         t = uow.tables["reviews"]
@@ -381,59 +392,36 @@ def assessed_nomination(built, deps) -> tuple[str, StartTriage]:
     return case_id, start
 
 
-def intake_rows(platform, case_id: str) -> dict[str, int]:
-    found = {}
-    with platform.uow_factory() as uow:
-        for name in ("nominations", "triage_rounds", "triage_answers", "open_subject_tokens"):
-            t = uow.tables[name]
-            n = uow.session.execute(
-                select(func.count()).select_from(t).where(t.c.case_id == case_id)
-            ).scalar_one()
-            if n:
-                found[name] = n
-    return found
+INTAKE_TABLES = ("nominations", "triage_rounds", "triage_answers", "open_subject_tokens")
 
 
 def test_a_triage_round_uncommitted_when_the_purge_comes_goes_with_the_purge(intake):
     built, deps = intake
     platform = built[0]
     case_id, start = assessed_nomination(built, deps)
-    with platform.uow_factory() as uow:
-        triage.start_triage(deps, uow, start, nominating.DIRECTOR)  # the round and its open answers
-        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome  # the purge waits for the nomination's row
-        uow.commit()
-    thread.join(30)
+    # The round and its open answers; the purge waits for the nomination's row.
+    outcome = staged(
+        platform,
+        lambda uow: triage.start_triage(deps, uow, start, nominating.DIRECTOR),
+        lambda: purge_through_the_consumer(built, case_id),
+    )
     assert outcome == ["applied"]
-    assert intake_rows(platform, case_id) == {}
+    assert rows_of(platform, case_id, INTAKE_TABLES) == {}
 
 
 def test_a_triage_round_started_while_the_purge_is_uncommitted_is_refused(intake):
     built, deps = intake
     platform, parts = built
     case_id, start = assessed_nomination(built, deps)
-    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
-
-    def add() -> str:
-        with platform.uow_factory() as uow:
-            try:
-                triage.start_triage(deps, uow, start, nominating.DIRECTOR)
-            except ZorgtafelError as exc:
-                return type(exc).__name__
-            uow.commit()
-            return "added"
-
-    with platform.uow_factory() as uow:
-        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
-        forget_case(uow.session, uow.tables, case_id)
-        thread, outcome = in_thread(add)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome
-        uow.commit()
-    thread.join(30)
+    outcome = staged(
+        platform,
+        purging(built, case_id),
+        lambda: attempt(
+            platform, lambda uow: triage.start_triage(deps, uow, start, nominating.DIRECTOR)
+        ),
+    )
     assert outcome == ["FailedPrecondition"]  # the nomination changed under it: it is gone
-    assert intake_rows(platform, case_id) == {}
+    assert rows_of(platform, case_id, INTAKE_TABLES) == {}
 
 
 # -- governance: a dispute naming the case, registered beside its purge -------------------------
@@ -466,22 +454,20 @@ def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(gover
     built, deps = governance
     platform = built[0]
     case_id = str(uuid.uuid4())
-    with platform.uow_factory() as uow:
-        dispute_id = register(deps, uow, case_id)
-        thread, outcome = in_thread(lambda: purge_through_the_consumer(built, case_id))
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome
-        uow.commit()
-    thread.join(30)
+    registered: list[str] = []
+    outcome = staged(
+        platform,
+        lambda uow: registered.append(register(deps, uow, case_id)),
+        lambda: purge_through_the_consumer(built, case_id),
+    )
     assert outcome == ["applied"]
-    assert dispute_case(platform, dispute_id) is None  # the dispute stands, unlinked
+    assert dispute_case(platform, registered[0]) is None  # the dispute stands, unlinked
 
 
 def test_a_dispute_registered_while_the_purge_is_uncommitted_is_not_linked(governance):
     built, deps = governance
-    platform, parts = built
+    platform = built[0]
     case_id = str(uuid.uuid4())
-    handlers = {t: h for hs in parts.consumes.values() for t, h in hs.items()}
 
     def add() -> str:
         with platform.uow_factory() as uow:
@@ -489,12 +475,5 @@ def test_a_dispute_registered_while_the_purge_is_uncommitted_is_not_linked(gover
             uow.commit()
             return dispute_id
 
-    with platform.uow_factory() as uow:
-        handlers[CASE_PURGED](uow, inbound(CASE_PURGED, case_id))
-        forget_case(uow.session, uow.tables, case_id)
-        thread, outcome = in_thread(add)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
-        assert not outcome
-        uow.commit()
-    thread.join(30)
-    assert len(outcome) == 1 and dispute_case(platform, outcome[0]) is None
+    [dispute_id] = staged(platform, purging(built, case_id), add)
+    assert dispute_case(platform, dispute_id) is None
