@@ -8,14 +8,18 @@ have to learn: ids and codes only, never subject data), then the relay's houseke
 them. ``forgotten_cases`` keeps the bare id, so events of the case that arrive later on
 another topic are not linked to it again.
 
-A purge and an event of the same case can be applied at once (casework's Purge or retention
-tick beside its consumer; two replicas). Under READ COMMITTED neither sees the other's
-uncommitted rows: a consumer that looked for the forgotten id before the purge committed would
-link its inbox row to the case after the purge had unlinked every row it could see. So both
-take the case's lock (a PostgreSQL transaction advisory lock; SQLite has one writer at a time):
-the purge before it unlinks, the consumer after its handler and just before it commits, when it
-decides whether its row may name the case. Both take it after any row lock of theirs, so the
-order is the same in both and they cannot deadlock on it.
+A purge and another write naming the same case can run at once (casework's Purge or retention
+tick beside its consumer; a request beside the consumer applying CASE_PURGED; two replicas).
+Under READ COMMITTED neither sees the other's uncommitted rows: a consumer that looked for the
+forgotten id before the purge committed would link its inbox row to the case after the purge
+had unlinked every row it could see. So both take the case's lock (a PostgreSQL transaction
+advisory lock; SQLite has one writer at a time): ``forget_case`` before it unlinks; the consumer
+as its last step before commit, when it decides whether its row may name the case
+(``unlink_if_forgotten``: after its handler's row locks, the order the purges in casework and
+intake take it in too, after their case row); a request whose new row names a case the service
+keeps no row of, before it writes (``case_to_link``), with the purge handler that unlinks such
+rows taking ``lock_case`` first (governance's disputes). Where the service keeps a row of the
+case, that row is the lock instead (disclosure's case facts, intake's nomination).
 """
 
 from __future__ import annotations
