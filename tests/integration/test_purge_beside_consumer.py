@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from services.disclosure.adapters.case_facts import CaseFactsRepository
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import consents, items, subject_rights
@@ -40,6 +41,7 @@ from tests.handlers.test_disclosure_handlers import (
 )
 from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED, DELEGATE_NAMED
+from zorgtafel.contracts.intake import CASE_NOMINATED
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import ZorgtafelError
 from zorgtafel.kernel.events import InboundEvent
@@ -61,9 +63,9 @@ def casework(tmp_path, pg_url):
         yield platform
 
 
-def record(event_type: str, case_id: str) -> tuple[str, Record]:
+def record(event_type: str, case_id: str, **more) -> tuple[str, Record]:
     event_id = str(uuid.uuid4())
-    data = {"case_id": case_id}
+    data = {"case_id": case_id, **more}
     if event_type == DELEGATE_NAMED:
         data |= {"party": "00000099000000000002", "person": "delegate-1"}
     msg = to_kafka(event_id, event_type, "/zorgtafel/casework", utcnow(), case_id, data)
@@ -357,6 +359,47 @@ def test_a_break_glass_review_written_beside_the_purge_keeps_no_justification(di
             )
         ).all()
     assert sealed == [(None, None)]
+
+
+def test_a_fact_of_the_case_from_another_topic_beside_its_purge_is_not_written_again(
+    disclosure, monkeypatch
+):
+    # Two replicas: one applies intake's CASE_NOMINATED (intake's topic), the other casework's
+    # CASE_PURGED. The first has found the case not forgotten and is about to write its facts
+    # when the purge runs: the purge must not commit in between (it would find the row, the
+    # fact would then write it again).
+    built, _deps = disclosure
+    platform, parts = built
+    case_id = open_case(built)
+    checked, go_on = threading.Event(), threading.Event()
+    original = CaseFactsRepository.upsert
+
+    def paused(self, case, **values):  # noqa: ANN001, ANN202
+        if threading.current_thread().name == "nominated":
+            checked.set()
+            assert go_on.wait(30)
+        return original(self, case, **values)
+
+    monkeypatch.setattr(CaseFactsRepository, "upsert", paused)
+    _, fact = record(
+        CASE_NOMINATED,
+        case_id,
+        subject_pseudonym="psn-late",
+        nominating_party=GGZ,
+        age_band="16_plus",
+        nominated_at="2026-12-01T10:00:00+00:00",
+    )
+    apply = EventConsumer([TOPIC], consumed(parts), platform.uow_factory, lambda t: None)
+    nominated = threading.Thread(target=lambda: apply.handle_record(fact), name="nominated")
+    nominated.start()
+    assert checked.wait(30)
+    purge_thread, purged = in_thread(lambda: purge_through_the_consumer(built, case_id))
+    wait_for(lambda: purged or waiting_on_a_lock(platform), timeout=30)
+    go_on.set()
+    nominated.join(30)
+    purge_thread.join(30)
+    assert purged == ["applied"]
+    assert rows_of(platform, case_id, DISCLOSURE_TABLES) == {}
 
 
 # -- intake: a triage round started while the nomination is purged ------------------------------

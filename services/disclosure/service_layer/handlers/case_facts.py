@@ -32,7 +32,7 @@ from zorgtafel.contracts.intake import (
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.events import ContractViolation, InboundEvent
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.purge import forget_case, is_forgotten
+from zorgtafel.kernel.purge import case_to_link, forget_case, lock_case
 from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
@@ -48,9 +48,11 @@ def _known_case(uow: DisclosureUnitOfWork, event: InboundEvent, case_id: str) ->
     if not case_id or len(case_id) > 64:
         log.warning("event_without_case_id", type=event.type, event_id=event.id)
         return None
-    if is_forgotten(uow.session, uow.tables, case_id):
-        return None
-    return case_id
+    # Under the case's lock, before any row of it is touched: events of one case come on two
+    # topics, so with several replicas its purge can be applied beside this event; without the
+    # lock a purge committing between this check and the write below would see its case's facts
+    # written again (the purge handlers take the lock first too: one order, no deadlock).
+    return case_to_link(uow.session, uow.tables, case_id)
 
 
 def _ensure_key(uow: DisclosureUnitOfWork, case_id: str) -> None:
@@ -163,6 +165,7 @@ def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     # Not _known_case: the purge is the one event of a case that must act whatever the kernel
     # remembers (it marks the case forgotten in this same transaction, after this handler).
     case_id = event.typed(CasePurged).case_id
+    lock_case(uow.session, case_id)  # before any row: see _known_case
     # The case's row first: it waits for any addition holding it (CaseFactsRepository.find),
     # so the deletes below see that addition's rows.
     uow.cases.delete(case_id)
@@ -182,6 +185,7 @@ def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: Inboun
     case_id = event.typed(NominationForgotten).case_id
     if not case_id or len(case_id) > 64:
         return
+    lock_case(uow.session, case_id)  # before any row: see _known_case
     facts = uow.tables["case_facts"]
     opened = uow.session.execute(select(facts.c.opened).where(facts.c.case_id == case_id)).scalar()
     if opened:
