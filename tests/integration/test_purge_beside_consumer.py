@@ -77,12 +77,15 @@ def consumer(platform, handler=lambda uow, event: None) -> EventConsumer:
     return EventConsumer([TOPIC], handlers, platform.uow_factory, lambda topics: None)
 
 
-def inbox_case(platform, event_id: str) -> str | None:
+def case_named(platform, table: str, key: str, value: str) -> str | None:
+    """The case id the row of ``table`` whose ``key`` is ``value`` names (None: unlinked)."""
     with platform.uow_factory() as uow:
-        table = uow.tables["processed_events"]
-        return uow.session.execute(
-            select(table.c.case_id).where(table.c.event_id == event_id)
-        ).scalar_one()
+        t = uow.tables[table]
+        return uow.session.execute(select(t.c.case_id).where(t.c[key] == value)).scalar_one()
+
+
+def inbox_case(platform, event_id: str) -> str | None:
+    return case_named(platform, "processed_events", "event_id", event_id)
 
 
 def purge(platform, case_id: str) -> None:
@@ -486,11 +489,7 @@ def register(deps, uow, case_id: str) -> str:  # noqa: ANN001
 
 
 def dispute_case(platform, dispute_id: str) -> str | None:
-    with platform.uow_factory() as uow:
-        t = uow.tables["disputes"]
-        return uow.session.execute(
-            select(t.c.case_id).where(t.c.dispute_id == dispute_id)
-        ).scalar_one()
+    return case_named(platform, "disputes", "dispute_id", dispute_id)
 
 
 def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(governance):
