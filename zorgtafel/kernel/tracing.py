@@ -10,6 +10,7 @@ exported over OTLP only when ``ZORGTAFEL_OTLP_ENDPOINT`` is set.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from opentelemetry.util.types import AttributeValue
 from sqlalchemy import event
@@ -30,6 +32,30 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
     from sqlalchemy.engine.interfaces import DBAPICursor
 
 _propagator = TraceContextTextMapPropagator()
+
+
+class PrivateIdGenerator(RandomIdGenerator):
+    """Trace and span ids from the provider's own generator, seeded from the operating system.
+
+    OpenTelemetry's default draws them from the process-wide ``random``, which anything in the
+    process may seed or advance (a library, a test framework seeding it for reproducibility):
+    seeded alike, two service instances would give the same trace ids, and trace ids go into the
+    access log to tie a read to its call. Own state also leaves the global generator alone."""
+
+    def __init__(self) -> None:
+        self._random = random.Random()  # no seed: os.urandom
+
+    def generate_span_id(self) -> int:
+        span_id = self._random.getrandbits(64)
+        while span_id == trace.INVALID_SPAN_ID:
+            span_id = self._random.getrandbits(64)
+        return span_id
+
+    def generate_trace_id(self) -> int:
+        trace_id = self._random.getrandbits(128)
+        while trace_id == trace.INVALID_TRACE_ID:
+            trace_id = self._random.getrandbits(128)
+        return trace_id
 
 
 class ServiceTracerProvider(TracerProvider):
@@ -46,9 +72,10 @@ class ServiceTracerProvider(TracerProvider):
 
 def make_tracer_provider(service: str, otlp_endpoint: str = "") -> ServiceTracerProvider:
     provider = ServiceTracerProvider(
+        id_generator=PrivateIdGenerator(),
         resource=Resource.create(
             {"service.name": f"zorgtafel-{service}", "service.namespace": "zorgtafel"}
-        )
+        ),
     )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
