@@ -41,6 +41,7 @@ from tests.handlers.test_disclosure_handlers import (
 )
 from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED, DELEGATE_NAMED
+from zorgtafel.contracts.disclosure import SUBJECT_ERASED
 from zorgtafel.contracts.intake import CASE_NOMINATED
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import ZorgtafelError
@@ -468,6 +469,94 @@ def test_a_triage_round_started_while_the_purge_is_uncommitted_is_refused(intake
     )
     assert outcome == ["FailedPrecondition"]  # the nomination changed under it: it is gone
     assert rows_of(platform, case_id, INTAKE_TABLES) == {}
+
+
+# -- intake: a nomination of the same subject, linked beside the erasure of the open one --------
+# A second nomination of a subject is linked to the open one; the subject's erasure purges the
+# open one with what is linked to it. The open nomination's row is the lock: the linking
+# share-locks it, the purge locks it before it reads what is linked.
+
+
+def nominate(deps, uow) -> str:  # noqa: ANN001
+    """A nomination of the subject every ``nominating.nomination()`` names (one BSN)."""
+    return nominations.nominate(deps, uow, nominating.nomination(), nominating.NOMINATING).case_id
+
+
+def nominated(platform, deps) -> str:  # noqa: ANN001
+    with platform.uow_factory() as uow:
+        case_id = nominate(deps, uow)
+        uow.commit()
+        return case_id
+
+
+def erasing(built, case_id: str):  # noqa: ANN001, ANN201
+    """The subject's erasure as intake applies it, naming the case ids known when granted."""
+    data = {
+        "subject_request_id": "sr-" + uuid.uuid4().hex,
+        "subject_pseudonym": "psn-test",
+        "case_ids": [case_id],
+        "controller": nominating.ASTEN,
+        "erased_at": utcnow().isoformat(),
+    }
+    event = InboundEvent(
+        id=str(uuid.uuid4()),
+        type=SUBJECT_ERASED,
+        source="/test",
+        time=utcnow(),
+        subject=None,
+        data=data,
+        payload=contract_events.parse(SUBJECT_ERASED, data),
+    )
+    return lambda uow: consumed(built[1])[SUBJECT_ERASED](uow, event)
+
+
+def nomination_row(platform, case_id: str):  # noqa: ANN001, ANN201
+    with platform.uow_factory() as uow:
+        n = uow.tables["nominations"]
+        return uow.session.execute(
+            select(n.c.status, n.c.linked_to_case_id).where(n.c.case_id == case_id)
+        ).first()
+
+
+def linked_to(platform, case_id: str) -> int:
+    with platform.uow_factory() as uow:
+        n = uow.tables["nominations"]
+        return uow.session.execute(
+            select(func.count()).select_from(n).where(n.c.linked_to_case_id == case_id)
+        ).scalar_one()
+
+
+def test_a_nomination_linked_uncommitted_when_the_erasure_comes_is_erased_with_it(intake):
+    built, deps = intake
+    platform = built[0]
+    first = nominated(platform, deps)
+    second: list[str] = []
+    outcome = staged(
+        platform,
+        lambda uow: second.append(nominate(deps, uow)),
+        lambda: attempt(platform, erasing(built, first)),
+    )
+    assert outcome == ["added"]
+    # As for any nomination linked before the erasure: it goes with the open one.
+    assert nomination_row(platform, second[0]) is None
+    assert rows_of(platform, first, INTAKE_TABLES) == {} and linked_to(platform, first) == 0
+
+
+def test_a_nomination_made_while_the_erasure_is_uncommitted_is_opened_not_linked(intake):
+    built, deps = intake
+    platform = built[0]
+    first = nominated(platform, deps)
+    second: list[str] = []
+    outcome = staged(
+        platform,
+        erasing(built, first),
+        lambda: attempt(platform, lambda uow: second.append(nominate(deps, uow))),
+    )
+    assert outcome == ["added"]
+    # Never linked to a nomination that is gone (it would wait there for nobody): its own.
+    assert nomination_row(platform, second[0]) == ("nominated", None)
+    assert rows_of(platform, first, INTAKE_TABLES) == {} and linked_to(platform, first) == 0
+    assert rows_of(platform, second[0], ("open_subject_tokens",))
 
 
 # -- governance: a dispute naming the case, registered beside its purge -------------------------

@@ -297,6 +297,7 @@ class NominationRepository(SubjectLinks):
         and answers, tokens and row go, its case key is destroyed (crypto-shredding what a
         backup may still hold) and its bare id stays in ``forgotten_cases``."""
         n = self._t["nominations"]
+        self.hold(case_id)
         for table in ("triage_answers", "triage_rounds", "match_tokens", "open_subject_tokens"):
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id == case_id))
@@ -386,6 +387,7 @@ class NominationRepository(SubjectLinks):
         """Delete the case and the nominations linked to it, with their keys, answers, tokens,
         stored command results and outbox rows; return the case ids purged."""
         n = self._t["nominations"]
+        self.hold(case_id)  # before reading what is linked to it
         ids = [
             case_id,
             *self._uow.session.scalars(select(n.c.case_id).where(n.c.linked_to_case_id == case_id)),

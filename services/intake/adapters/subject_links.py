@@ -21,7 +21,11 @@ class SubjectLinks:
         return self._uow.tables
 
     def open_case_matching(self, tokens: list[str]) -> tuple[str, str] | None:
-        """(case_id, pseudonym) of the open nomination that shares an identity token."""
+        """(case_id, pseudonym) of the open nomination that shares an identity token, its row
+        share-locked until commit: the nomination to be linked to it cannot be linked to one
+        whose purge (a subject's erasure) is under way. The purge locks the row first (``hold``
+        below), so either this waits and finds it gone (PostgreSQL skips a row deleted while it
+        waited) or the purge waits and takes the new linked nomination with it."""
         n, o = self._t["nominations"], self._t["open_subject_tokens"]
         row = self._uow.session.execute(
             select(n.c.case_id, n.c.subject_pseudonym)
@@ -29,8 +33,17 @@ class SubjectLinks:
             .where(o.c.token.in_(tokens))
             .order_by(n.c.nominated_at, n.c.case_id)
             .limit(1)
+            .with_for_update(read=True, of=n)
         ).first()
         return (row.case_id, row.subject_pseudonym) if row else None
+
+    def hold(self, case_id: str) -> None:
+        """Lock the nomination's row for its purge, before the purge reads what is linked to
+        it (see ``open_case_matching``)."""
+        n = self._t["nominations"]
+        self._uow.session.execute(
+            select(n.c.case_id).where(n.c.case_id == case_id).with_for_update()
+        ).first()
 
     def claim_tokens(self, case_id: str, tokens: list[str], *, primary: bool) -> None:
         """Mark the tokens as belonging to the open nomination ``case_id``. A new primary
