@@ -162,7 +162,9 @@ def test_a_client_that_says_nothing_is_dropped_and_costs_no_thread_for_long(monk
 
 def test_connections_beyond_the_limit_are_closed_unanswered_and_serving_resumes(monkeypatch):
     monkeypatch.setattr(ops_module._ThreadingServer, "max_in_flight", 2)
-    monkeypatch.setattr(ops_module._QuietHandler, "timeout", 1.0)
+    # Longer than any busy machine takes to accept the third connection: were a holder dropped
+    # for its silence first, the third would be served (the timeout itself is tested above).
+    monkeypatch.setattr(ops_module._QuietHandler, "timeout", 60.0)
     app = create_ops_app("intake", Checks().monitor(), Metrics("intake"))
     server = OpsServer(app, "127.0.0.1", 0)
     server.start()
@@ -177,9 +179,10 @@ def test_connections_beyond_the_limit_are_closed_unanswered_and_serving_resumes(
         extra.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
         assert extra.recv(1024) == b""
         extra.close()
-        for conn in holding:  # dropped by the server after their silence: slots free again
-            assert conn.recv(1024) == b""
+        for conn in holding:  # the holders leave: their slots are free again
             conn.close()
+        while server._server._slots._value < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert _get(f"{base}/healthz")[0] == 200
     finally:
         server.stop()
