@@ -10,7 +10,7 @@ exported over OTLP only when ``ZORGTAFEL_OTLP_ENDPOINT`` is set.
 
 from __future__ import annotations
 
-import random
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,26 +35,24 @@ _propagator = TraceContextTextMapPropagator()
 
 
 class PrivateIdGenerator(RandomIdGenerator):
-    """Trace and span ids from the provider's own generator, seeded from the operating system.
+    """Trace and span ids from the operating system's random source (``secrets``).
 
     OpenTelemetry's default draws them from the process-wide ``random``, which anything in the
     process may seed or advance (a library, a test framework seeding it for reproducibility):
     seeded alike, two service instances would give the same trace ids, and trace ids go into the
-    access log to tie a read to its call. Own state also leaves the global generator alone."""
-
-    def __init__(self) -> None:
-        self._random = random.Random()  # no seed: os.urandom
+    access log to tie a read to its call. These cannot be predicted either, and leave the global
+    generator alone."""
 
     def generate_span_id(self) -> int:
-        span_id = self._random.getrandbits(64)
+        span_id = secrets.randbits(64)
         while span_id == trace.INVALID_SPAN_ID:
-            span_id = self._random.getrandbits(64)
+            span_id = secrets.randbits(64)
         return span_id
 
     def generate_trace_id(self) -> int:
-        trace_id = self._random.getrandbits(128)
+        trace_id = secrets.randbits(128)
         while trace_id == trace.INVALID_TRACE_ID:
-            trace_id = self._random.getrandbits(128)
+            trace_id = secrets.randbits(128)
         return trace_id
 
 
