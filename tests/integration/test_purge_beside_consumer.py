@@ -29,6 +29,7 @@ from services.intake.bootstrap import make_deps as intake_deps
 from services.intake.domain.commands import StartTriage
 from services.intake.service_layer.handlers import assessment, nominations, triage
 from tests.handlers import test_intake_handlers as nominating
+from tests.handlers.test_casework_handlers import outbox
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
@@ -42,7 +43,7 @@ from tests.handlers.test_disclosure_handlers import (
 from zorgtafel.contracts import events as contract_events
 from zorgtafel.contracts.casework import CASE_PURGED, DELEGATE_NAMED
 from zorgtafel.contracts.disclosure import SUBJECT_ERASED
-from zorgtafel.contracts.intake import CASE_NOMINATED
+from zorgtafel.contracts.intake import CASE_NOMINATED, NOMINATION_FORGOTTEN
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import ZorgtafelError
 from zorgtafel.kernel.events import InboundEvent
@@ -539,8 +540,10 @@ def test_a_nomination_of_the_subject_beside_the_erasure_of_its_open_one_is_never
     erase = erasing(built, first)
     if held_open == "the_new_nomination":
         outcome = staged(platform, add, lambda: attempt(platform, erase))
-        # As for any nomination linked before the erasure: it goes with the open one.
+        # As for any nomination linked before the erasure: it goes with the open one, and
+        # disclosure (which named the cases it knew) learns that intake forgot it.
         expected = None
+        assert outbox(platform, second[0], NOMINATION_FORGOTTEN) == [{"case_id": second[0]}]
     else:
         outcome = staged(platform, erase, lambda: attempt(platform, add))
         # Never linked to a nomination that is gone (it would wait there for nobody): its own.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.intake.adapters.repository import NominationRepository
+from services.intake.domain.events import NominationForgotten
 from services.intake.service_layer.deps import Deps
 from zorgtafel.contracts.casework import CaseClosed, CasePurged
 from zorgtafel.contracts.disclosure import SubjectErased
@@ -38,5 +39,12 @@ def on_subject_erased(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
     forgotten = 0
     for case_id in erased.case_ids:
         if repo.get(case_id) is not None:
-            forgotten += len(repo.purge(case_id))
+            purged = repo.purge(case_id)
+            forgotten += len(purged)
+            # A nomination linked to one of them that the erasure does not name (made while it
+            # was carried out: disclosure named the cases it knew) goes with it here; disclosure
+            # learns it as it learns any nomination intake forgot, or would keep its facts.
+            for other in purged:
+                if other not in erased.case_ids:
+                    uow.emit(NominationForgotten(case_id=other))
     log.info("subject_erased", nominations=forgotten)
