@@ -79,6 +79,9 @@ def main() -> int:
     parts["lists"] = lambda: bench_lists.run(database_url=pg)
     parts["event_latency"] = lambda: event_latency.run(database_url=pg)
     parts["suite_under_load"] = lambda: suite_rss.run(database_url=pg)
+    from bench import idle_cpu
+
+    parts["idle_cpu"] = lambda: idle_cpu.run(database_url=pg)
     from bench import bench_console
 
     parts["console_pages"] = lambda: bench_console.run(database_url=pg)

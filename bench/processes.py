@@ -23,10 +23,10 @@ def status_mb(pid: int, field: str) -> float:
 
 @contextmanager
 def suite_processes(
-    database_url: str, label: str, console: bool = False
+    database_url: str, label: str, console: bool = False, env: dict[str, str] | None = None
 ) -> Iterator[tuple[Any, Any]]:
     """(the launcher's Suite, not yet started, and its testing Keys); ``console``: the
-    console's sessions get a schema of their own too."""
+    console's sessions get a schema of their own too; ``env``: settings for every service."""
     from zorgtafel.kernel.broker import LocalBroker, free_port
     from zorgtafel.kernel.config import SERVICES
     from zorgtafel.launcher import Suite
@@ -50,7 +50,8 @@ def suite_processes(
             }
             if database_url and console
             else {}
-        ),
+        )
+        | (env or {}),
     )
     try:
         yield suite, keys

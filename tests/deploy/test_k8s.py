@@ -1197,6 +1197,27 @@ def test_services_create_topics_with_the_partitions_the_kafka_topics_have(overla
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_on_kafka_an_idle_consumer_waits_as_kafka_does_not_as_the_local_broker(overlay):
+    """Kafka answers a waiting fetch as soon as a record comes; the kernel's 10 ms default is
+    for the local broker, which does not. On Kafka that default would only make an idle
+    consumer ask 100 times a second: about a fifth of a core per idle pod, above the
+    autoscaler's target, so every service would scale to its maximum doing nothing."""
+    if not objects(overlay, "KafkaTopic"):
+        pytest.skip(f"{overlay} renders no Kafka")
+    services = [
+        d
+        for d in objects(overlay, "Deployment")
+        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "service"
+    ]
+    assert services
+    for d in services:
+        app = next(c for c in pod_spec(d)["containers"] if c["name"] == "app")
+        assert container_env(overlay, app).get("ZORGTAFEL_KAFKA_FETCH_MAX_WAIT_MS") == "500", ident(
+            d
+        )
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 def test_kafka_topics_users_and_acls_follow_the_architecture(overlay):
     topics = {t["spec"]["topicName"] for t in objects(overlay, "KafkaTopic")}
     assert topics == {f"zorgtafel.{s}.v1" for s in SERVICES}

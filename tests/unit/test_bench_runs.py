@@ -22,6 +22,16 @@ def test_the_12_thread_disclosure_soak_runs_and_reports_memory_and_tail():
     assert result["rss_mb_at_end"] > 0 and "rss_growth_mb" in result
 
 
+def test_the_idle_cpu_benchmark_reads_the_kafka_wait_and_the_autoscaler_target_it_compares():
+    import os
+
+    from bench import idle_cpu
+
+    assert int(idle_cpu.strimzi_fetch_wait_ms()) > 10  # not the local broker's wait
+    assert 0 < idle_cpu.autoscaler_threshold_pct() < 100  # percent of one core
+    assert idle_cpu.cpu_seconds(os.getpid()) > 0
+
+
 def test_a_benchmark_process_loads_regopy_before_grpc():
     """Whatever benchmark module is run first (``python -m bench.bench_soak`` imports grpc
     through bench.baseline), regopy is loaded before grpc, or every decision leaks."""

@@ -22,10 +22,11 @@ from zorgtafel.kernel.config import Settings
 DEFAULTS = {
     # Every topic a service creates has this many partitions (Strimzi's KafkaTopic says the same).
     "kafka_topic_partitions": "3",
-    # tansu answers a fetch when data comes or this wait has passed, mostly the former; the
-    # wait shows in the tail (measured, one consumer, 2 busy cores: ack -> received p99 24 ms at
-    # 10 ms, 35-40 ms at 50 ms). An idle consumer then fetches ~100 times a second (tansu CPU
-    # 7.8% -> 10% for four consumers).
+    # For the local broker. tansu does not answer a waiting fetch when a record comes (measured:
+    # an event reaches a waiting consumer after about half the wait, p50 53 ms at 100 ms), so
+    # the wait is the event's latency here and is kept short: an idle consumer then fetches
+    # ~100 times a second (14-19% of a core per service, tansu 7.8% -> 10% for four consumers).
+    # Kafka answers as soon as a record comes: the Strimzi component sets Kafka's 500 ms.
     "kafka_fetch_max_wait_ms": "10",
     # How often the relay checks that the broker still holds what it acknowledged.
     "relay_check_interval_s": "5",
