@@ -1175,6 +1175,25 @@ def test_dev_uses_development_tokens_and_one_replica():
 # ---- Kafka and PostgreSQL ------------------------------------------------------------------------
 
 
+def service_envs(overlay: str) -> list[tuple[dict, dict[str, str]]]:
+    """Each service Deployment of ``overlay`` with its app container's environment."""
+    services = [
+        d
+        for d in objects(overlay, "Deployment")
+        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "service"
+    ]
+    assert services
+    return [
+        (
+            d,
+            container_env(
+                overlay, next(c for c in pod_spec(d)["containers"] if c["name"] == "app")
+            ),
+        )
+        for d in services
+    ]
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_services_create_topics_with_the_partitions_the_kafka_topics_have(overlay):
     """A topic the services create (a broker that lost it) must be the topic Strimzi declares:
@@ -1183,17 +1202,8 @@ def test_services_create_topics_with_the_partitions_the_kafka_topics_have(overla
     if not partitions:
         pytest.skip(f"{overlay} renders no KafkaTopic")
     (declared,) = partitions
-    services = [
-        d
-        for d in objects(overlay, "Deployment")
-        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "service"
-    ]
-    assert services
-    for d in services:
-        app = next(c for c in pod_spec(d)["containers"] if c["name"] == "app")
-        assert container_env(overlay, app).get("ZORGTAFEL_KAFKA_TOPIC_PARTITIONS") == str(
-            declared
-        ), ident(d)
+    for d, env in service_envs(overlay):
+        assert env.get("ZORGTAFEL_KAFKA_TOPIC_PARTITIONS") == str(declared), ident(d)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -1204,17 +1214,8 @@ def test_on_kafka_an_idle_consumer_waits_as_kafka_does_not_as_the_local_broker(o
     autoscaler's target, so every service would scale to its maximum doing nothing."""
     if not objects(overlay, "KafkaTopic"):
         pytest.skip(f"{overlay} renders no Kafka")
-    services = [
-        d
-        for d in objects(overlay, "Deployment")
-        if d["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "service"
-    ]
-    assert services
-    for d in services:
-        app = next(c for c in pod_spec(d)["containers"] if c["name"] == "app")
-        assert container_env(overlay, app).get("ZORGTAFEL_KAFKA_FETCH_MAX_WAIT_MS") == "500", ident(
-            d
-        )
+    for d, env in service_envs(overlay):
+        assert env.get("ZORGTAFEL_KAFKA_FETCH_MAX_WAIT_MS") == "500", ident(d)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
