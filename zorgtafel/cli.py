@@ -56,6 +56,9 @@ DEV_ONLY_MODULES = ("rich", "pygments")
 def _serve(args: argparse.Namespace) -> int:
     for name in DEV_ONLY_MODULES:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type] # import -> ImportError
+    from zorgtafel.kernel.lifeline import watch_parent
+
+    watch_parent()  # started by `zorgtafel up`: stop with it, however it ends
     if args.service == "console":
         # The web console (issue #19) has no database: a client of the four services.
         from services.console.server import serve

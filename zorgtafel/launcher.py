@@ -20,6 +20,7 @@ from types import FrameType
 from zorgtafel.kernel.broker import LocalBroker
 from zorgtafel.kernel.config import DEFAULT_GRPC_PORTS, DEFAULT_HTTP_PORTS, SERVICES
 from zorgtafel.kernel.devkeys import ensure_dev_keys
+from zorgtafel.kernel.lifeline import parent_env
 
 
 def service_env(
@@ -96,6 +97,7 @@ class Suite:
     def _env(self, service: str) -> dict[str, str]:
         env = service_env(service, self.data_dir, self.broker.bootstrap)
         env.update(self.extra_env)
+        env.update(parent_env())  # a killed starter leaves no service behind
         if service in self.ports:
             env["ZORGTAFEL_GRPC_PORT"], env["ZORGTAFEL_HTTP_PORT"] = map(str, self.ports[service])
         if self.database_url:
@@ -137,6 +139,7 @@ class Suite:
         the development login (this is a development suite)."""
         env = dict(os.environ)
         env.update(self.extra_env)
+        env.update(parent_env())
         env.update(
             {
                 "ZORGTAFEL_ENV": "dev",

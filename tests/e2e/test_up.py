@@ -48,13 +48,15 @@ def alive(pid: int) -> bool:
     return stat.split(")")[-1].split()[0] != "Z"
 
 
-def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
+def start_up(tmp_path: Path) -> tuple[subprocess.Popen[str], dict[str, tuple[int, int]], list[str]]:
+    """`zorgtafel up` on free ports, read until it says it is ready."""
     env = dict(os.environ)
     ports = {}
     for s in SERVICES:
         ports[s] = (free_port(), free_port())
         env[f"ZORGTAFEL_{s.upper()}_GRPC_PORT"] = str(ports[s][0])
         env[f"ZORGTAFEL_{s.upper()}_HTTP_PORT"] = str(ports[s][1])
+    env["ZORGTAFEL_CONSOLE_PORT"] = str(free_port())
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -71,16 +73,21 @@ def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output = []
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        output.append(line)
+        if line.startswith("ready."):
+            break
+    return proc, ports, output
+
+
+def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
+    proc, ports, output = start_up(tmp_path)
     try:
-        output = []
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            output.append(line)
-            if line.startswith("ready."):
-                break
         assert any(line.startswith("ready.") for line in output), "".join(output)
         children = descendants(proc.pid)
         assert len(children) >= 5, f"expected broker + 4 services, got {children}"
@@ -107,6 +114,32 @@ def test_up_starts_the_suite_lists_the_parties_and_stops_cleanly(tmp_path):
         time.sleep(0.5)
         assert [c for c in children if alive(c)] == []
     finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_a_killed_up_leaves_no_broker_service_or_console_behind(tmp_path):
+    """Killed outright (SIGKILL, an out-of-memory kill), `zorgtafel up` cannot stop its
+    children; they watch their starter and stop on their own, so the ports are free for the
+    next `make up`."""
+    proc, _ports, output = start_up(tmp_path)
+    children: set[int] = set()
+    try:
+        assert any(line.startswith("ready.") for line in output), "".join(output)
+        children = descendants(proc.pid)
+        assert len(children) >= 6, f"expected broker, 4 services and the console: {children}"
+        proc.kill()
+        proc.wait()
+        # A graceful stop each (the services drain and close their clients): a fact to wait on.
+        deadline = time.monotonic() + 60
+        while (left := [c for c in children if alive(c)]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert left == [], f"still running after their starter was killed: {left}"
+    finally:
+        for c in children:
+            if alive(c):
+                os.kill(c, signal.SIGKILL)
         if proc.poll() is None:
             proc.kill()
             proc.wait()

