@@ -2,10 +2,10 @@
 
 The starter stops its children on Ctrl-C or SIGTERM; killed outright (SIGKILL, the out-of-memory
 killer) it cannot, and its broker, services and console went on holding their ports, so the next
-``make up`` could not start. The starter names itself in
-``ZORGTAFEL_STOP_WITH_PARENT``; the child then watches its parent process id and, when it changes
-(the parent died and the child was reparented), sends itself SIGTERM: the same graceful stop as
-Ctrl-C. Production (Kubernetes) sets nothing and nothing is watched.
+``make up`` could not start. The starter names itself in ``ZORGTAFEL_STOP_WITH_PARENT``; the
+child then watches its parent process id and, when it changes (the parent died and the child was
+reparented), sends itself SIGTERM: the same graceful stop as Ctrl-C. Production (Kubernetes) sets
+nothing and nothing is watched.
 
 Polling, not ``PR_SET_PDEATHSIG``: that signal fires when the parent *thread* that started the
 child ends, and a suite may be started from a thread that ends long before the suite should.
