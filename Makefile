@@ -6,9 +6,13 @@ PY     := $(BIN)/python
 
 .PHONY: install tools chromium up test rules test-fast release-protos policy-test proto lint-proto bench demo audit clean soak
 
-$(VENV)/.installed: pyproject.toml
+## The runtime dependencies at the image's versions, hash-checked (requirements.lock, as the
+## Dockerfile installs them), so the tests run on what ships; then the project and its test and
+## development tools, which keep those versions (pip changes no installed package that satisfies).
+$(VENV)/.installed: pyproject.toml requirements.lock Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes --only-binary=:all: --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 

@@ -215,6 +215,22 @@ def test_the_lock_pins_every_runtime_dependency_with_hashes_and_no_dev_only_part
     assert {"setuptools", "wheel"} <= set(locked(BUILD_LOCK))
 
 
+def test_the_tests_run_on_the_dependency_versions_the_image_ships():
+    """`make install` installs requirements.lock first, as the Dockerfile does: a test run on
+    other versions of grpcio, regopy or SQLAlchemy than the image's would pass for code that
+    ships on different ones."""
+    metadata = pytest.importorskip("importlib.metadata")
+    differ = {}
+    for name, version in locked(LOCK).items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = "not installed"
+        if installed != version:
+            differ[name] = f"{installed}, the image {version}"
+    assert not differ, f"this environment differs from requirements.lock: {differ}; make install"
+
+
 def test_the_build_installs_the_locks_with_hashes_and_the_distribution_without_dependencies():
     text = re.sub(r"\\\n", " ", (ROOT / "Dockerfile").read_text())
     build = re.split(r"^FROM\s", text, flags=re.M)[1]
