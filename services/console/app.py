@@ -150,9 +150,12 @@ def create_app(
             # Reading by number: a case one may not see looks exactly like a number never given
             # out, so a page is no oracle of what exists (the service's reasons name the case).
             return render_template("error.html", error=None, hidden=True, back_to="/"), 404
-        status = {"PERMISSION_DENIED": 403, "NOT_FOUND": 404, "INVALID_ARGUMENT": 400}.get(
-            err.code, 502 if err.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") else 409
-        )
+        status = {
+            "PERMISSION_DENIED": 403,
+            "NOT_FOUND": 404,
+            "INVALID_ARGUMENT": 400,
+            "RESOURCE_EXHAUSTED": 429,  # the person's budget of refusals (kernel/refusals.py)
+        }.get(err.code, 502 if err.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") else 409)
         # Back to the start after switching language: the refused path is not echoed.
         return render_template("error.html", error=err, back_to="/"), status
 

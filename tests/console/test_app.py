@@ -26,6 +26,8 @@ class FakeIntake:
         return "case-0001"
 
     def nomination(self, call, case_id):  # noqa: ANN001, ANN201
+        if case_id == "flooded":
+            raise ServiceError("RESOURCE_EXHAUSTED")
         raise ServiceError(
             "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
             refusals([f"Party X is not involved in case {case_id} (art. 8.4c)."]),
@@ -181,6 +183,14 @@ def test_a_case_one_may_not_see_looks_like_one_that_does_not_exist(dev_app):
             "", unknown.get_data(as_text=True)
         )
         assert "real-case" not in refused.get_data(as_text=True)
+
+
+def test_a_person_past_the_budget_of_refusals_is_told_to_wait_not_shown_an_error(dev_app):
+    page = signed_in(dev_app).get("/nominations/flooded")
+    assert page.status_code == 429
+    text = page.get_data(as_text=True)
+    assert "Te veel geweigerde verzoeken" in text and "Probeer het over een minuut" in text
+    assert "flooded" not in text
 
 
 def test_english_second(dev_app):

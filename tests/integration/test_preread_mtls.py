@@ -307,3 +307,17 @@ def test_casework_in_mtls_mode_calls_disclosure_over_tls_with_its_own_certificat
     assert ChannelSecurity.from_settings(Settings(service="casework")) is None  # dev: plaintext
     with pytest.raises(ValueError, match="TLS_CERT_FILE"):
         ChannelSecurity.from_settings(Settings(service="casework", auth_mode="mtls"))
+
+
+def test_refusals_of_relayed_calls_are_budgeted_where_the_person_called_not_per_item_here(suite):
+    """Casework asks disclosure once per pre-read item; a delegate's pre-read of a case with many
+    withheld items must not use up the delegate's budget of refusals (kernel/refusals.py) at
+    disclosure: a relayed call is budgeted by the service that relayed it."""
+    mode, env, _dis, _dis_stub, as_casework = suite
+    if mode != "host is another party":
+        pytest.skip("the budget is the same whoever hosts; checked once")
+    relayed = dpb_grpc.DisclosureServiceStub(as_casework)
+    for _ in range(70):  # more than the default burst of 60
+        with pytest.raises(grpc.RpcError) as provided:
+            provide(env, relayed, rid(), SHELTER, b"x", pre_read=True)
+        assert provided.value.code() == grpc.StatusCode.PERMISSION_DENIED

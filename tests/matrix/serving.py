@@ -47,6 +47,7 @@ def served(platform: Platform, parts: ServiceParts) -> Iterator[tuple[grpc.Chann
     services served (what the matrix enumerates)."""
     from zorgtafel.kernel.auth import Authenticator, TokenVerifier
     from zorgtafel.kernel.interceptors import ZorgtafelInterceptor
+    from zorgtafel.kernel.refusals import RefusalBudget
 
     settings = platform.settings
     verifier = TokenVerifier.from_file(
@@ -63,6 +64,7 @@ def served(platform: Platform, parts: ServiceParts) -> Iterator[tuple[grpc.Chann
         unknown_is_unavailable=parts.party_status is None,
         access_log=platform.access_log,
         reads=parts.reads | KERNEL_READS,
+        refusals=RefusalBudget.from_settings(settings),
     )
     services = (*parts.grpc, access_log_service(platform))
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=[interceptor])

@@ -39,6 +39,7 @@ from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import DEFAULT_SEED_PARTIES_FILE, PartyDirectory, seeded_party_ids
+from zorgtafel.kernel.refusals import RefusalBudget
 from zorgtafel.kernel.retention import interval_s, parse_overrides
 from zorgtafel.kernel.roster import NoRoster, Roster
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, RetentionTask
@@ -279,6 +280,7 @@ def bootstrap(
         # The kernel's own services (the access log; the subject data export, issue #14, where
         # a service serves it) are logged reads in every service.
         reads=parts.reads | accesslog_servicer.READS | subjectdata_servicer.READS,
+        refusals=RefusalBudget.from_settings(settings),
     )
     # The App shuts it down at stop: grpc's server.stop() leaves a pool it was given running.
     grpc_workers = futures.ThreadPoolExecutor(

@@ -6,6 +6,8 @@ Messages never carry personal data or item content: they name fields and states 
 
 from __future__ import annotations
 
+import math
+
 
 class ZorgtafelError(Exception):
     """Base of every error that is the caller's to fix (never INTERNAL)."""
@@ -69,3 +71,15 @@ class PermissionDenied(ZorgtafelError):
 
 class Unavailable(ZorgtafelError):
     """A dependency (database, policy engine, access log) is not there: fail closed."""
+
+
+class TooManyRefusals(ZorgtafelError):
+    """The caller has been refused too often of late (``zorgtafel.kernel.refusals``): turned
+    away, without a decision or a record, until ``retry_after_s`` has passed."""
+
+    def __init__(self, retry_after_s: float) -> None:
+        self.retry_after_s = max(1, math.ceil(retry_after_s))
+        super().__init__(
+            "too many refused calls from this person of late: nothing was decided or shown; "
+            f"retry in {self.retry_after_s} s"
+        )

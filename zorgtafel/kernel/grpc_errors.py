@@ -2,7 +2,8 @@
 
 INVALID_ARGUMENT carries ``BadRequest`` field violations; FAILED_PRECONDITION carries
 ``PreconditionFailure`` naming the state; PERMISSION_DENIED carries ``ErrorInfo`` with the
-policy's reasons, decision id and revision. Anything unexpected is INTERNAL with a reference
+policy's reasons, decision id and revision; RESOURCE_EXHAUSTED (too many refusals of late)
+carries ``QuotaFailure`` and ``RetryInfo``. Anything unexpected is INTERNAL with a reference
 only, never the exception text (it might hold data).
 """
 
@@ -73,7 +74,34 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
         return _status(code_pb2.ALREADY_EXISTS, exc.message, ri), None
     if isinstance(exc, e.Unauthenticated):
         return _status(code_pb2.UNAUTHENTICATED, exc.message), None
+    if isinstance(exc, e.TooManyRefusals):
+        # The standard rich details of a quota: what ran out, and when to ask again.
+        quota = error_details_pb2.QuotaFailure(
+            violations=[
+                error_details_pb2.QuotaFailure.Violation(
+                    subject="person", description="refused calls per minute"
+                )
+            ]
+        )
+        retry = error_details_pb2.RetryInfo()
+        retry.retry_delay.FromSeconds(exc.retry_after_s)
+        return _status(code_pb2.RESOURCE_EXHAUSTED, exc.message, quota, retry), None
     if isinstance(exc, e.Unavailable):
         return _status(code_pb2.UNAVAILABLE, exc.message), None
     ref = uuid.uuid4().hex[:12]
     return _status(code_pb2.INTERNAL, f"internal error (reference {ref})"), ref
+
+
+def relayed_turn_away(err: grpc.RpcError) -> e.TooManyRefusals | None:
+    """A suite service that relays a person's call (casework's pre-read, a subject data report)
+    and is told RESOURCE_EXHAUSTED: that person is past their budget of refusals at the peer.
+    Passed on as such, with the peer's wait, rather than as the peer being unavailable."""
+    if not isinstance(err, grpc.Call) or err.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return None
+    wait_s = 60
+    status = rpc_status.from_call(err)
+    for detail in status.details if status is not None else ():
+        retry = error_details_pb2.RetryInfo()
+        if detail.Unpack(retry):
+            wait_s = max(1, min(3600, retry.retry_delay.seconds))
+    return e.TooManyRefusals(wait_s)

@@ -18,10 +18,17 @@ from opentelemetry.trace import SpanKind, Tracer
 from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog, looking
 from zorgtafel.kernel.auth import Authenticator, Principal
-from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable, ZorgtafelError
+from zorgtafel.kernel.errors import (
+    InvalidArgument,
+    PermissionDenied,
+    TooManyRefusals,
+    Unavailable,
+    ZorgtafelError,
+)
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.grpc_errors import to_status
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.refusals import RefusalBudget
 from zorgtafel.kernel.tracing import current_ids, extract, span
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
@@ -86,7 +93,9 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         unknown_is_unavailable: bool = False,
         access_log: ServiceAccessLog | None = None,
         reads: frozenset[str] = frozenset(),
+        refusals: RefusalBudget | None = None,
     ) -> None:
+        self._refusals = refusals
         self._access_log = access_log
         self._reads = reads if access_log is not None else frozenset()
         self._tracer = tracer
@@ -143,6 +152,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             certs[0] if certs else None,
             authorization_headers=_authorization_headers(context),
         )
+        self._turn_away_if_refused_too_often(method, principal)
         status = self._party_status(principal.party)
         if status == "unknown" and self._unknown_is_unavailable:
             # A projection that has not heard of a party yet is missing a fact, not refusing
@@ -162,6 +172,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         )
         if decision.allow is not True:
             self._record_refusal(method, principal, status, decision, request)
+            self._spend_refusal(principal)
             raise PermissionDenied(
                 decision.reasons, decision.decision_id, decision.revision, policy="zorgtafel.authz"
             )
@@ -176,6 +187,32 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             span_id=span_id,
             authz_input_json=decision.input_json,
         )
+
+    def _turn_away_if_refused_too_often(self, method: str, principal: Principal) -> None:
+        """Before any decision or record: a person past their budget of refusals is turned
+        away (``zorgtafel.kernel.refusals``), and said once per run of such calls."""
+        if self._refusals is None or principal.relayed_by:
+            return
+        wait_s, first = self._refusals.check(principal.party, principal.person)
+        if not wait_s:
+            return
+        if first:
+            log.warning(
+                "refusals_limited",
+                method=method,
+                party=principal.party,
+                person=principal.person,
+                role=principal.role,
+                burst=self._refusals.burst,
+            )
+        raise TooManyRefusals(wait_s)
+
+    def _spend_refusal(self, principal: Principal) -> None:
+        # A call relayed by a suite service (casework's pre-read asks once per item) is the
+        # person's call there, budgeted there: counted per item here, a delegate's pre-read of
+        # a large case with many withheld items would use up their budget in one go.
+        if self._refusals is not None and not principal.relayed_by:
+            self._refusals.spend(principal.party, principal.person)
 
     def _record_refusal(
         self, method: str, principal: Principal, status: str, decision: Decision, request: object
@@ -226,6 +263,10 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                 token = callcontext.set_current(ctx)
                 yield ctx
         except Exception as exc:  # noqa: BLE001 - every error becomes a clear status
+            if isinstance(exc, PermissionDenied) and ctx is not None:
+                # Refused by the handler's policy (the authz policy's refusals are spent where
+                # they are decided, before a call context exists).
+                self._spend_refusal(ctx.principal)
             status = self._status_for(method, exc, context)
             code = status.code.name
             context.abort_with_status(status)

@@ -36,6 +36,7 @@ from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.grpc_errors import relayed_turn_away
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
 
@@ -186,6 +187,9 @@ class DisclosureClient:
                         )
                     )
                     continue
+                turned_away = relayed_turn_away(err)
+                if turned_away is not None:
+                    raise turned_away from None
                 name = getattr(code, "name", "UNKNOWN")
                 log.warning("disclosure_unavailable", code=name)
                 raise Unavailable(

@@ -30,6 +30,7 @@ from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as pb
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as pb_grpc
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.grpc_errors import relayed_turn_away
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
 
@@ -139,6 +140,9 @@ class SubjectDataPeers:
                     None,
                     (f"The {peer} service holds no data of this case or subject.",),
                 )
+            turned_away = relayed_turn_away(err)
+            if turned_away is not None:
+                raise turned_away from None
             name = getattr(code, "name", "UNKNOWN")
             log.warning("subject_data_peer_unavailable", peer=peer, code=name)
             raise Unavailable(

@@ -1,0 +1,62 @@
+"""A person turned away for too many refusals (zorgtafel/kernel/refusals.py) is told so in the
+standard rich error model (RESOURCE_EXHAUSTED with QuotaFailure and RetryInfo), over a real gRPC
+socket; a suite service relaying that person's call passes the wait on instead of calling the
+peer unavailable (casework's pre-read, a subject data report)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent import futures
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+from zorgtafel.kernel.errors import PermissionDenied, TooManyRefusals
+from zorgtafel.kernel.grpc_errors import relayed_turn_away, to_status
+
+ANSWERS = {b"flooded": TooManyRefusals(7.2), b"refused": PermissionDenied(["not yours"])}
+
+
+@pytest.fixture(scope="module")
+def call() -> Iterator[grpc.UnaryUnaryMultiCallable]:
+    def answer(request: bytes, context: grpc.ServicerContext) -> bytes:
+        context.abort_with_status(to_status(ANSWERS[request])[0])
+        raise AssertionError("aborted")
+
+    server = grpc.server(futures.ThreadPoolExecutor(2))
+    handler = grpc.unary_unary_rpc_method_handler(answer)
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler("t.T", {"Call": handler}),)
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield channel.unary_unary("/t.T/Call")
+    finally:
+        channel.close()
+        server.stop(None)
+
+
+def failure(call: grpc.UnaryUnaryMultiCallable, request: bytes) -> grpc.RpcError:
+    with pytest.raises(grpc.RpcError) as err:
+        call(request, timeout=10)
+    return err.value
+
+
+def test_a_turned_away_caller_gets_resource_exhausted_with_the_quota_and_the_wait(call):
+    err = failure(call, b"flooded")
+    assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "retry in 8 s" in err.details()
+    details = rpc_status.from_call(err).details
+    retry, quota = error_details_pb2.RetryInfo(), error_details_pb2.QuotaFailure()
+    assert any(d.Unpack(retry) for d in details) and retry.retry_delay.seconds == 8
+    assert any(d.Unpack(quota) for d in details) and quota.violations[0].subject == "person"
+
+
+def test_a_relaying_service_passes_the_wait_on_and_nothing_else_as_a_turn_away(call):
+    passed = relayed_turn_away(failure(call, b"flooded"))
+    assert isinstance(passed, TooManyRefusals) and passed.retry_after_s == 8
+    assert relayed_turn_away(failure(call, b"refused")) is None
