@@ -48,6 +48,7 @@ def served(platform: Platform, parts: ServiceParts) -> Iterator[tuple[grpc.Chann
     from zorgtafel.kernel.auth import Authenticator, TokenVerifier
     from zorgtafel.kernel.interceptors import ZorgtafelInterceptor
     from zorgtafel.kernel.refusals import RefusalBudget
+    from zorgtafel.kernel.streams import StreamSlots
 
     settings = platform.settings
     verifier = TokenVerifier.from_file(
@@ -65,6 +66,7 @@ def served(platform: Platform, parts: ServiceParts) -> Iterator[tuple[grpc.Chann
         access_log=platform.access_log,
         reads=parts.reads | KERNEL_READS,
         refusals=RefusalBudget.from_settings(settings),
+        streams=StreamSlots.from_settings(settings),
     )
     services = (*parts.grpc, access_log_service(platform))
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=[interceptor])

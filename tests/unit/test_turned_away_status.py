@@ -13,7 +13,7 @@ import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
-from zorgtafel.kernel.errors import PermissionDenied, TooManyRefusals
+from zorgtafel.kernel.errors import PermissionDenied, ResourceExhausted, TooManyRefusals
 from zorgtafel.kernel.grpc_errors import relayed_turn_away, to_status
 
 ANSWERS = {b"flooded": TooManyRefusals(7.2), b"refused": PermissionDenied(["not yours"])}
@@ -58,5 +58,5 @@ def test_a_turned_away_caller_gets_resource_exhausted_with_the_quota_and_the_wai
 
 def test_a_relaying_service_passes_the_wait_on_and_nothing_else_as_a_turn_away(call):
     passed = relayed_turn_away(failure(call, b"flooded"))
-    assert isinstance(passed, TooManyRefusals) and passed.retry_after_s == 8
+    assert isinstance(passed, ResourceExhausted) and passed.retry_after_s == 8
     assert relayed_turn_away(failure(call, b"refused")) is None

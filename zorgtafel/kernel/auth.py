@@ -51,6 +51,9 @@ class Principal:
     role: str
     authenticated_by: str  # "mtls", "mtls_relay" or "dev_token"
     relayed_by: str = ""  # the suite's service that relayed the call ("mtls_relay" only)
+    # The token's ``exp`` (seconds since the epoch): a stream opened with it ends when it does
+    # (``zorgtafel.kernel.streams``). Not a fact for the policy: a call is made with a valid one.
+    expires_at: float = 0.0
 
     def as_input(self, party_status: str) -> dict[str, str]:
         return {
@@ -340,6 +343,7 @@ class Authenticator:
                     role=str(claims["role"]),
                     authenticated_by="mtls_relay",
                     relayed_by=relayed_by,
+                    expires_at=float(claims["exp"]),
                 )
             party = oin_from_certificate(peer_cert_pem)
             if party != claims["party"]:
@@ -348,7 +352,11 @@ class Authenticator:
         else:
             party, how = str(claims["party"]), "dev_token"
         return Principal(
-            party=party, person=str(claims["sub"]), role=str(claims["role"]), authenticated_by=how
+            party=party,
+            person=str(claims["sub"]),
+            role=str(claims["role"]),
+            authenticated_by=how,
+            expires_at=float(claims["exp"]),
         )
 
     def _relaying_service(self, peer_cert_pem: bytes) -> str | None:

@@ -45,6 +45,7 @@ from zorgtafel.kernel.roster import NoRoster, Roster
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, RetentionTask
 from zorgtafel.kernel.schema import party_status_consumption
 from zorgtafel.kernel.service import GrpcService, Platform, ServiceDefinition, ServiceParts
+from zorgtafel.kernel.streams import StreamSlots
 from zorgtafel.kernel.subjectdata import servicer as subjectdata_servicer
 from zorgtafel.kernel.tracing import instrument_sqlalchemy, make_tracer_provider
 from zorgtafel.kernel.uow import UnitOfWork
@@ -266,6 +267,7 @@ def bootstrap(
         relay=RelayTrust.from_settings(settings.tls_relay_ca_file, settings.tls_relay_services),
     )
     party_status = parts.party_status or platform.party_status
+    streams = StreamSlots.from_settings(settings)
     interceptor = ZorgtafelInterceptor(
         authenticator,
         gate,
@@ -281,10 +283,13 @@ def bootstrap(
         # a service serves it) are logged reads in every service.
         reads=parts.reads | accesslog_servicer.READS | subjectdata_servicer.READS,
         refusals=RefusalBudget.from_settings(settings),
+        streams=streams,
     )
     # The App shuts it down at stop: grpc's server.stop() leaves a pool it was given running.
+    # Open streams hold a thread each: they get threads of their own beside the calls' ones.
     grpc_workers = futures.ThreadPoolExecutor(
-        max_workers=settings.grpc_max_workers, thread_name_prefix=f"{settings.service}-grpc"
+        max_workers=settings.grpc_max_workers + streams.total,
+        thread_name_prefix=f"{settings.service}-grpc",
     )
     server = grpc.server(
         grpc_workers,
@@ -294,7 +299,7 @@ def bootstrap(
             ("grpc.max_send_message_length", settings.grpc_max_message_bytes),
             ("grpc.so_reuseport", 0),
         ],
-        maximum_concurrent_rpcs=settings.grpc_max_workers * 8,
+        maximum_concurrent_rpcs=settings.grpc_max_workers * 8 + streams.total,
     )
     # Every service serves its own access log (the same servicer in all four).
     grpc_services = (

@@ -73,13 +73,38 @@ class Unavailable(ZorgtafelError):
     """A dependency (database, policy engine, access log) is not there: fail closed."""
 
 
-class TooManyRefusals(ZorgtafelError):
+class ResourceExhausted(ZorgtafelError):
+    """A bound on what one caller may use was reached (RESOURCE_EXHAUSTED): ``subject`` and
+    ``description`` name the quota, ``retry_after_s`` when to ask again."""
+
+    def __init__(self, message: str, subject: str, description: str, retry_after_s: float) -> None:
+        self.subject = subject
+        self.description = description
+        self.retry_after_s = max(1, math.ceil(retry_after_s))
+        super().__init__(f"{message}; retry in {self.retry_after_s} s")
+
+
+class TooManyRefusals(ResourceExhausted):
     """The caller has been refused too often of late (``zorgtafel.kernel.refusals``): turned
     away, without a decision or a record, until ``retry_after_s`` has passed."""
 
     def __init__(self, retry_after_s: float) -> None:
-        self.retry_after_s = max(1, math.ceil(retry_after_s))
         super().__init__(
-            "too many refused calls from this person of late: nothing was decided or shown; "
-            f"retry in {self.retry_after_s} s"
+            "too many refused calls from this person of late: nothing was decided or shown",
+            "person",
+            "refused calls per minute",
+            retry_after_s,
+        )
+
+
+class TooManyStreams(ResourceExhausted):
+    """All the open streams the service allows, or this person's share of them, are open
+    (``zorgtafel.kernel.streams``)."""
+
+    def __init__(self, whose: str, retry_after_s: float = 30) -> None:
+        super().__init__(
+            f"too many open streams ({whose}): close one, or wait",
+            whose,
+            "open streams",
+            retry_after_s,
         )

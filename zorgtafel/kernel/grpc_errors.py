@@ -2,8 +2,8 @@
 
 INVALID_ARGUMENT carries ``BadRequest`` field violations; FAILED_PRECONDITION carries
 ``PreconditionFailure`` naming the state; PERMISSION_DENIED carries ``ErrorInfo`` with the
-policy's reasons, decision id and revision; RESOURCE_EXHAUSTED (too many refusals of late)
-carries ``QuotaFailure`` and ``RetryInfo``. Anything unexpected is INTERNAL with a reference
+policy's reasons, decision id and revision; RESOURCE_EXHAUSTED (too many refusals of late, too
+many open streams) carries ``QuotaFailure`` and ``RetryInfo``. Anything unexpected is INTERNAL with a reference
 only, never the exception text (it might hold data).
 """
 
@@ -74,12 +74,12 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
         return _status(code_pb2.ALREADY_EXISTS, exc.message, ri), None
     if isinstance(exc, e.Unauthenticated):
         return _status(code_pb2.UNAUTHENTICATED, exc.message), None
-    if isinstance(exc, e.TooManyRefusals):
+    if isinstance(exc, e.ResourceExhausted):
         # The standard rich details of a quota: what ran out, and when to ask again.
         quota = error_details_pb2.QuotaFailure(
             violations=[
                 error_details_pb2.QuotaFailure.Violation(
-                    subject="person", description="refused calls per minute"
+                    subject=exc.subject, description=exc.description
                 )
             ]
         )
@@ -92,10 +92,11 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
     return _status(code_pb2.INTERNAL, f"internal error (reference {ref})"), ref
 
 
-def relayed_turn_away(err: grpc.RpcError) -> e.TooManyRefusals | None:
+def relayed_turn_away(err: grpc.RpcError) -> e.ResourceExhausted | None:
     """A suite service that relays a person's call (casework's pre-read, a subject data report)
-    and is told RESOURCE_EXHAUSTED: that person is past their budget of refusals at the peer.
-    Passed on as such, with the peer's wait, rather than as the peer being unavailable."""
+    and is told RESOURCE_EXHAUSTED: that person reached a bound at the peer (their budget of
+    refusals). Passed on as such, with the peer's wait, rather than as the peer being
+    unavailable."""
     if not isinstance(err, grpc.Call) or err.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
         return None
     wait_s = 60
@@ -104,4 +105,10 @@ def relayed_turn_away(err: grpc.RpcError) -> e.TooManyRefusals | None:
         retry = error_details_pb2.RetryInfo()
         if detail.Unpack(retry):
             wait_s = max(1, min(3600, retry.retry_delay.seconds))
-    return e.TooManyRefusals(wait_s)
+    return e.ResourceExhausted(
+        "the service asked on this person's behalf turned the call away (a bound of theirs "
+        "was reached): nothing was decided or shown",
+        "person",
+        "a bound of the service asked",
+        wait_s,
+    )

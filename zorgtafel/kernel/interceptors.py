@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import Token
 from typing import TYPE_CHECKING, Callable, TypeVar, cast
 
@@ -29,6 +29,7 @@ from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.grpc_errors import to_status
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.refusals import RefusalBudget
+from zorgtafel.kernel.streams import StreamLifetime, StreamSlots
 from zorgtafel.kernel.tracing import current_ids, extract, span
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
@@ -94,8 +95,10 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         access_log: ServiceAccessLog | None = None,
         reads: frozenset[str] = frozenset(),
         refusals: RefusalBudget | None = None,
+        streams: StreamSlots | None = None,
     ) -> None:
         self._refusals = refusals
+        self._streams = streams
         self._access_log = access_log
         self._reads = reads if access_log is not None else frozenset()
         self._tracer = tracer
@@ -318,16 +321,28 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         read = self._is_read(method)
 
         def stream(request: _Req | _Undecodable, context: grpc.ServicerContext) -> Iterator[_Resp]:
-            with self._serving(method, request, context) as ctx:
+            with self._serving(method, request, context) as ctx, self._stream_slot(ctx):
+                # Nothing leaves once the token the stream was opened with has expired.
+                lifetime = StreamLifetime(ctx.principal)
                 if not read:
-                    yield from behavior(cast(_Req, request), context)
+                    for message in behavior(cast(_Req, request), context):
+                        lifetime.check_token()
+                        yield message
                     return
                 with self._looked(ctx, request) as logged:
                     for message in behavior(cast(_Req, request), context):
+                        lifetime.check_token()
                         logged()  # each delivered message, before it leaves
                         yield message
 
         return stream
+
+    def _stream_slot(self, ctx: callcontext.CallContext) -> AbstractContextManager[None]:
+        """A stream holds one of the pool's threads while open: it takes a slot of the bounded
+        few the pool has beside the other calls' threads (``zorgtafel.kernel.streams``)."""
+        if self._streams is None:
+            return nullcontext()
+        return self._streams.held(ctx.principal.party, ctx.principal.person)
 
     def _status_for(
         self, method: str, exc: Exception, context: grpc.ServicerContext

@@ -22,9 +22,10 @@ from services.casework.service_layer.handlers import (
 )
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as pb_grpc
-from zorgtafel.kernel.callcontext import current_caller
+from zorgtafel.kernel.callcontext import current, current_caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.paging import window
+from zorgtafel.kernel.streams import StreamLifetime
 
 SERVICE = "zorgtafel.casework.v1.CaseworkService"
 WATCH_POLL_S = 0.25
@@ -77,6 +78,9 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
         the need-to-know policy for every batch, so an excluded party is cut off at once
         (23.2)."""
         caller = current_caller()
+        # Ends when the token does (UNAUTHENTICATED) or after MAX_STREAM_S (the client resumes
+        # from its last sequence): the kernel's bound on open streams (kernel/streams.py).
+        lifetime = StreamLifetime(current().principal)
         after = max(0, int(request.after_sequence))
         stop = threading.Event()
         context.add_callback(stop.set)
@@ -92,6 +96,8 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
             if caught_up and not request.follow:
                 return
             if caught_up and stop.wait(WATCH_POLL_S):
+                return
+            if lifetime.over():
                 return
 
     # -- commands -------------------------------------------------------------------------

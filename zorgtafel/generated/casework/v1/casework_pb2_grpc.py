@@ -242,7 +242,10 @@ class CaseworkServiceServicer:
 
     def WatchCase(self, request, context):
         """Follow a case: the case's events that the calling party's role and information need cover,
-        and nothing once the party is excluded or withdrawn (8.4c, 23.2).
+        and nothing once the party is excluded or withdrawn (8.4c, 23.2). A following stream ends
+        when its token expires (UNAUTHENTICATED) or after five minutes (resume with
+        after_sequence); a service keeps a bounded number open, a few per person
+        (RESOURCE_EXHAUSTED with RetryInfo beyond).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
