@@ -25,6 +25,18 @@ def test_a_person_holds_at_most_their_share_and_all_together_at_most_the_total()
     assert slots.open() == 0
 
 
+def test_a_party_holds_at_most_its_share_whoever_of_it_asks():
+    slots = StreamSlots(total=10, per_person=2, per_party=3)
+    with slots.held("P", "x"), slots.held("P", "x"), slots.held("P", "y"):
+        with pytest.raises(TooManyStreams, match="this party's share"):
+            with slots.held("P", "z"):
+                pass
+        with slots.held("Q", "x"):
+            assert slots.open() == 4
+    with slots.held("P", "z"):  # given back when the party's streams closed
+        assert slots.open() == 1
+
+
 def test_a_slot_comes_back_when_its_stream_fails():
     slots = StreamSlots(total=1, per_person=1)
     with pytest.raises(RuntimeError):
@@ -74,9 +86,9 @@ def test_a_stream_ends_after_its_longest_life_even_with_a_valid_token():
 
 
 def test_wrong_bounds_are_named():
-    for name in ("grpc_max_streams", "grpc_max_streams_per_person"):
+    for name in ("grpc_max_streams", "grpc_max_streams_per_person", "grpc_max_streams_per_party"):
         for value in ("0", "-1", "many", "1.5", "10001"):
             with pytest.raises(ValueError, match=f"ZORGTAFEL_{name.upper()}"):
                 StreamSlots.from_settings(Settings(service="casework", extra={name: value}))
     default = StreamSlots.from_settings(Settings(service="casework"))
-    assert (default.total, default.per_person) == (32, 4)
+    assert (default.total, default.per_party, default.per_person) == (32, 16, 4)

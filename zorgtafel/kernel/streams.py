@@ -6,8 +6,9 @@ is open. Sharing the pool of ``ZORGTAFEL_GRPC_MAX_WORKERS`` threads with every o
 console's sixteen open case pages or a partner's sixteen watches left no thread for anyone
 else: every other call of every party waited. So the pool has ``ZORGTAFEL_GRPC_MAX_STREAMS``
 threads more than the calls need, and at most that many streams are open at once, at most
-``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PERSON`` of them one person's (party and token ``sub``);
-beyond, RESOURCE_EXHAUSTED with the time to wait.
+``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PARTY`` of them one party's (so that no party's console or
+systems can take the live updates of all others) and ``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PERSON``
+one person's (party and token ``sub``); beyond, RESOURCE_EXHAUSTED with the time to wait.
 
 A token lives at most an hour (``ZORGTAFEL_JWT_MAX_LIFETIME_S``) and is the only thing that
 ends a person's access when they leave their organisation; a stream opened with it ends when it
@@ -22,25 +23,30 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from zorgtafel.kernel.auth import Principal
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import TooManyStreams, Unauthenticated
 
 DEFAULT_MAX_STREAMS = "32"
+DEFAULT_MAX_PER_PARTY = "16"  # as many as one console keeps open (its live pages)
 DEFAULT_MAX_PER_PERSON = "4"
 MAX_STREAM_S = 300.0  # as the console's live page: then the caller is looked at again
 
 
 class StreamSlots:
-    """How many streams are open, in all and per (party, person); thread-safe."""
+    """How many streams are open, in all, per party and per (party, person); thread-safe."""
 
-    def __init__(self, total: int, per_person: int) -> None:
-        if total < 1 or per_person < 1:
-            raise ValueError("stream slots need at least one stream in all and per person")
+    def __init__(self, total: int, per_person: int, per_party: int | None = None) -> None:
+        per_party = total if per_party is None else per_party
+        if min(total, per_person, per_party) < 1:
+            raise ValueError("stream slots need at least one stream in all, per party and person")
         self.total = total
+        self.per_party = per_party
         self.per_person = per_person
         self._open: dict[tuple[str, str], int] = {}
+        self._parties: dict[str, int] = {}
         self._count = 0
         self._lock = threading.Lock()
 
@@ -49,6 +55,7 @@ class StreamSlots:
         return cls(
             _whole(settings, "grpc_max_streams", DEFAULT_MAX_STREAMS),
             _whole(settings, "grpc_max_streams_per_person", DEFAULT_MAX_PER_PERSON),
+            _whole(settings, "grpc_max_streams_per_party", DEFAULT_MAX_PER_PARTY),
         )
 
     @contextmanager
@@ -58,20 +65,20 @@ class StreamSlots:
         with self._lock:
             if self._count >= self.total:
                 raise TooManyStreams("all of this service's")
+            if self._parties.get(party, 0) >= self.per_party:
+                raise TooManyStreams("this party's share")
             if self._open.get(key, 0) >= self.per_person:
                 raise TooManyStreams("this person's share")
             self._count += 1
-            self._open[key] = self._open.get(key, 0) + 1
+            _add(self._parties, party, 1)
+            _add(self._open, key, 1)
         try:
             yield
         finally:
             with self._lock:
                 self._count -= 1
-                left = self._open[key] - 1
-                if left:
-                    self._open[key] = left
-                else:
-                    del self._open[key]
+                _add(self._parties, party, -1)
+                _add(self._open, key, -1)
 
     def open(self) -> int:
         with self._lock:
@@ -106,6 +113,16 @@ class StreamLifetime:
         it is the token that ended)."""
         self.check_token()
         return self._clock() >= self._until
+
+
+def _add(counts: dict[Any, int], key: Any, n: int) -> None:
+    """Count ``n`` more (or fewer) for ``key``; a count of 0 is no entry (no memory per caller
+    once their streams are closed)."""
+    left = counts.get(key, 0) + n
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]
 
 
 def _whole(settings: Settings, name: str, default: str) -> int:

@@ -5,9 +5,10 @@ the streams shared the pool of ``ZORGTAFEL_GRPC_MAX_WORKERS`` (16) threads with 
 call, with no bound: one console's sixteen open case pages (its own bound) or a partner opening
 sixteen watches left no thread for anyone, and every other call of every party waited. Now the
 streams have threads of their own beside that pool, at most ``ZORGTAFEL_GRPC_MAX_STREAMS`` of
-them at once and ``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PERSON`` per person (RESOURCE_EXHAUSTED with
-the time to wait beyond), and a stream ends when its token does (UNAUTHENTICATED: call again
-with a fresh one) or after ``WATCH_MAX_S`` (the client resumes with ``after_sequence``)."""
+them at once, ``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PARTY`` per party and
+``ZORGTAFEL_GRPC_MAX_STREAMS_PER_PERSON`` per person (RESOURCE_EXHAUSTED with the time to wait
+beyond), and a stream ends when its token does (UNAUTHENTICATED: call again with a fresh one)
+or after ``MAX_STREAM_S`` (the client resumes with ``after_sequence``)."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def env(broker, tmp_path_factory):
         tmp_path_factory.mktemp("casework-streams"),
         grpc_max_streams=TOTAL,
         grpc_max_streams_per_person=PER_PERSON,
+        grpc_max_streams_per_party=TOTAL,  # the party's share: tests/unit/test_stream_bounds.py
     ) as e:
         e.register_parties(ACTIVE, (SOCIOM,))
         e.appoint(LUMENS, DIRECTOR_PERSON)
