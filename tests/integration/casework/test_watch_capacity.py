@@ -63,6 +63,7 @@ def env(broker, tmp_path_factory):
         Env,
         broker.bootstrap,
         tmp_path_factory.mktemp("casework-streams"),
+        capture_logs=True,
         grpc_max_streams=TOTAL,
         grpc_max_streams_per_person=PER_PERSON,
         grpc_max_streams_per_party=TOTAL,  # the party's share: tests/unit/test_stream_bounds.py
