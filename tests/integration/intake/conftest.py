@@ -5,6 +5,8 @@ to that broker as contract-conformant CloudEvents, as governance's relay would."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -215,17 +217,16 @@ class Env(ServiceEnv):
         )
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def env(request, tmp_path_factory):
-    """One intake per module and database; log output captured for the personal-data scan.
+@contextmanager
+def started_intake(url: str, data_dir, **overrides) -> Iterator[Env]:
+    """An intake on a broker of its own, the parties registered (one excluded) and Helmond's
+    process directors and manager appointed; log output captured for the personal-data scan.
 
     On a broker of its own: a governance started by another module on the shared broker seeds
     every party as registered, and such a stale event can arrive after this module's exclusion
     (another partition) and undo it."""
     from zorgtafel.kernel.broker import LocalBroker, free_port
 
-    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    data_dir = tmp_path_factory.mktemp("intake")
     broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
     try:
         # The embedded engine answers within 0.5 s by default; the concurrency test sends six
@@ -238,6 +239,7 @@ def env(request, tmp_path_factory):
             url,
             capture_logs=True,
             policy_timeout_ms=3000,
+            **overrides,
         ) as e:
             e.broker = broker
             e.register_parties(ACTIVE, [EXCLUDED])
@@ -247,3 +249,11 @@ def env(request, tmp_path_factory):
             yield e
     finally:
         broker.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def env(request, tmp_path_factory):
+    """One intake per module and database."""
+    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with started_intake(url, tmp_path_factory.mktemp("intake")) as e:
+        yield e

@@ -11,19 +11,10 @@ import grpc
 import pytest
 from sqlalchemy import select
 
-from tests.integration.intake.conftest import (
-    ACTIVE,
-    ASTEN,
-    DIRECTOR,
-    EXCLUDED,
-    HELMOND,
-    POLICE,
-    Env,
-)
+from tests.integration.intake.conftest import ASTEN, POLICE, started_intake
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as al_grpc
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey
-from zorgtafel.testing import service_env
 from zorgtafel.testing.services import channel, wait_for
 
 pytestmark = pytest.mark.integration
@@ -33,30 +24,10 @@ RETENTION = {"retention_override_s": "access_log=1", "retention_interval_s": "0.
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def env(request, tmp_path_factory):
-    """One intake per database whose access log is pruned after one second, on a broker of its
-    own (as the intake conftest's)."""
-    from zorgtafel.kernel.broker import LocalBroker, free_port
-
+    """One intake per database whose access log is pruned after one second."""
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    data_dir = tmp_path_factory.mktemp("intake-pruned")
-    broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
-    try:
-        with service_env(
-            "intake",
-            Env,
-            broker.bootstrap,
-            data_dir,
-            url,
-            capture_logs=True,
-            policy_timeout_ms=3000,
-            **RETENTION,
-        ) as e:
-            e.broker = broker
-            e.register_parties(ACTIVE, [EXCLUDED])
-            e.appoint(HELMOND, DIRECTOR)
-            yield e
-    finally:
-        broker.stop()
+    with started_intake(url, tmp_path_factory.mktemp("intake-pruned"), **RETENTION) as e:
+        yield e
 
 
 def officer(env) -> tuple:

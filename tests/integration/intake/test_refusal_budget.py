@@ -16,20 +16,15 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
 from tests.integration.intake.conftest import (
-    ACTIVE,
     ASTEN,
-    DIRECTOR,
-    EXCLUDED,
     FARENT,
-    HELMOND,
     POLICE,
-    Env,
     assess_request,
+    started_intake,
 )
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as al_grpc
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
-from zorgtafel.testing import service_env
 from zorgtafel.testing.services import channel, wait_for
 
 pytestmark = pytest.mark.integration
@@ -40,26 +35,13 @@ PER_MINUTE = 12  # one refusal given back every 5 s: a busy machine's three call
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    from zorgtafel.kernel.broker import LocalBroker, free_port
-
-    data_dir = tmp_path_factory.mktemp("refusal-budget")
-    broker = LocalBroker(free_port(), log_file=data_dir / "broker.log").start()
-    try:
-        with service_env(
-            "intake",
-            Env,
-            broker.bootstrap,
-            data_dir,
-            capture_logs=True,
-            policy_timeout_ms=3000,
-            refusal_burst=BURST,
-            refusals_per_minute=PER_MINUTE,
-        ) as e:
-            e.register_parties(ACTIVE, [EXCLUDED])
-            e.appoint(HELMOND, DIRECTOR)
-            yield e
-    finally:
-        broker.stop()
+    with started_intake(
+        "",
+        tmp_path_factory.mktemp("refusal-budget"),
+        refusal_burst=BURST,
+        refusals_per_minute=PER_MINUTE,
+    ) as e:
+        yield e
 
 
 def code_of(call) -> grpc.StatusCode:
