@@ -20,6 +20,14 @@ class TimelineRepository(SealedRows):
             )
         )
 
+    def has_timeline_after(self, case_id: str, after_seq: int) -> bool:
+        """Whether the case has an entry after ``after_seq``: an idle watch's cheap look."""
+        t = orm.case_timeline
+        found = self._s.execute(
+            select(t.c.seq).where(t.c.case_id == case_id, t.c.seq > after_seq).limit(1)
+        )
+        return found.first() is not None
+
     def timeline_after(self, case_id: str, after_seq: int, limit: int = 200) -> list:
         t = orm.case_timeline
         return list(

@@ -5,6 +5,7 @@ work."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from services.casework.adapters.disclosure_client import RELAYED_METADATA
@@ -29,6 +30,11 @@ from zorgtafel.kernel.streams import StreamLifetime
 
 SERVICE = "zorgtafel.casework.v1.CaseworkService"
 WATCH_POLL_S = 0.25
+# An idle watch looks only whether the case has a new entry (one indexed query) each poll; the
+# caller's party status and part are decided again for every batch it is given and at least this
+# often without one, so an excluded party's idle stream ends within it. Deciding every poll cost
+# about 1.3% of a core per idle watch (32 watches: 42%, measured).
+WATCH_RECHECK_S = 2.0
 
 
 class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
@@ -75,8 +81,8 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
 
     def WatchCase(self, request, context):
         """Polls the case's own timeline; the handler re-reads the party's status and asks
-        the need-to-know policy for every batch, so an excluded party is cut off at once
-        (23.2)."""
+        the need-to-know policy for every batch, so nothing reaches a party once excluded
+        (23.2), and an idle stream ends within ``WATCH_RECHECK_S``."""
         caller = current_caller()
         # Ends when the token does (UNAUTHENTICATED) or after MAX_STREAM_S (the client resumes
         # from its last sequence): the kernel's bound on open streams (kernel/streams.py).
@@ -95,10 +101,27 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
             after = batch.last_sequence
             if caught_up and not request.follow:
                 return
-            if caught_up and stop.wait(WATCH_POLL_S):
+            if caught_up and not self._something_new(request.case_id, after, stop, lifetime):
                 return
             if lifetime.over():
                 return
+
+    def _something_new(
+        self, case_id: str, after: int, stop: threading.Event, lifetime: StreamLifetime
+    ) -> bool:
+        """Wait, polling cheaply, until the case has a new entry or the caller is due to be
+        decided again (True), or the stream is to end: cancelled or its lifetime over (False;
+        an expired token raises)."""
+        recheck_at = time.monotonic() + WATCH_RECHECK_S
+        while not stop.wait(WATCH_POLL_S):
+            if lifetime.over():
+                return False
+            if time.monotonic() >= recheck_at:
+                return True
+            with self._uow() as uow:
+                if uow.cases.has_timeline_after(case_id, after):
+                    return True
+        return False
 
     # -- commands -------------------------------------------------------------------------
     def ScheduleMeeting(self, request, context):
