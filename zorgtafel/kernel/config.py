@@ -6,6 +6,7 @@ receives a ``Settings``. The table in README.md lists the same variables.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -146,6 +147,24 @@ class Settings:
     def setting(self, name: str, default: str = "") -> str:
         """A service's own variable (``ZORGTAFEL_<NAME>``), for its settings class."""
         return str(self.extra.get(name, default))
+
+    def number(
+        self, name: str, default: str, low: float, high: float, *, whole: bool = False
+    ) -> float:
+        """A service's own numeric variable, from ``low`` to ``high``; ``ValueError`` naming
+        the variable (and what was given, cut short) when it is not."""
+        text = self.setting(name, default) or default
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not low <= value <= high or (whole and not value.is_integer()):  # NaN too
+            kind = "a whole number" if whole else "a number"
+            raise ValueError(
+                f"ZORGTAFEL_{name.upper()} must be {kind} from {low:g} to {high:g}, "
+                f"not {text[:20]!r}"
+            )
+        return value
 
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)

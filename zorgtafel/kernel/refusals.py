@@ -16,7 +16,6 @@ only gives a flooding caller one more burst.
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from zorgtafel.kernel.config import Settings
 
 DEFAULT_BURST = "60"
 DEFAULT_PER_MINUTE = "30"
+MAX_SETTING = 1_000_000
 # Enough for every person of the 32 parties several times over; past it the budgets with the
 # most refusals left are forgotten first.
 MAX_PEOPLE = 10_000
@@ -61,10 +61,10 @@ class RefusalBudget:
     def from_settings(cls, settings: Settings) -> RefusalBudget | None:
         """``ZORGTAFEL_REFUSAL_BURST`` (0: no budget) and ``ZORGTAFEL_REFUSALS_PER_MINUTE``;
         ``ValueError`` naming the variable when one is not a number in range."""
-        burst = _number(settings, "refusal_burst", DEFAULT_BURST, integer=True)
+        burst = settings.number("refusal_burst", DEFAULT_BURST, 0, MAX_SETTING, whole=True)
         if burst == 0:
             return None
-        per_minute = _number(settings, "refusals_per_minute", DEFAULT_PER_MINUTE)
+        per_minute = settings.number("refusals_per_minute", DEFAULT_PER_MINUTE, 0, MAX_SETTING)
         if per_minute == 0:
             raise ValueError(
                 "ZORGTAFEL_REFUSALS_PER_MINUTE must be above 0 (a burst that never refills)"
@@ -121,17 +121,3 @@ class RefusalBudget:
             full = [k for k, _ in fullest[: max(1, len(fullest) // 10)]]
         for key in full:
             del self._budgets[key]
-
-
-def _number(settings: Settings, name: str, default: str, *, integer: bool = False) -> float:
-    text = settings.setting(name, default) or default
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not 0 <= value <= 1_000_000 or (integer and not value.is_integer()):  # NaN too
-        kind = "a whole number" if integer else "a number"
-        raise ValueError(
-            f"ZORGTAFEL_{name.upper()} must be {kind} from 0 to 1000000, not {text[:20]!r}"
-        )
-    return value

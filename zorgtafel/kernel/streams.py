@@ -52,10 +52,13 @@ class StreamSlots:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> StreamSlots:
+        def whole(name: str, default: str) -> int:
+            return int(settings.number(name, default, 1, 10_000, whole=True))
+
         return cls(
-            _whole(settings, "grpc_max_streams", DEFAULT_MAX_STREAMS),
-            _whole(settings, "grpc_max_streams_per_person", DEFAULT_MAX_PER_PERSON),
-            _whole(settings, "grpc_max_streams_per_party", DEFAULT_MAX_PER_PARTY),
+            whole("grpc_max_streams", DEFAULT_MAX_STREAMS),
+            whole("grpc_max_streams_per_person", DEFAULT_MAX_PER_PERSON),
+            whole("grpc_max_streams_per_party", DEFAULT_MAX_PER_PARTY),
         )
 
     @contextmanager
@@ -123,12 +126,3 @@ def _add(counts: dict[Any, int], key: Any, n: int) -> None:
         counts[key] = left
     else:
         del counts[key]
-
-
-def _whole(settings: Settings, name: str, default: str) -> int:
-    text = settings.setting(name, default) or default
-    if not text.isdigit() or not 1 <= int(text) <= 10_000:
-        raise ValueError(
-            f"ZORGTAFEL_{name.upper()} must be a whole number from 1 to 10000, not {text[:20]!r}"
-        )
-    return int(text)
