@@ -27,8 +27,8 @@ PERSON = "bench-person"  # the requester, its party's delegate in the case (Bijl
 
 
 def _seed(app) -> str:
-    """The facts other services would publish (party status, the case, its roles and the
-    requesting person as a delegate), written through disclosure's own handlers."""
+    """The facts other services would publish (party status, the case, its nominating party,
+    its roles and the requesting person as a delegate), written through disclosure's own handlers."""
     from services.disclosure.service_layer import handlers as h
     from zorgtafel.testing import set_party_status
 
@@ -42,6 +42,7 @@ def _seed(app) -> str:
             subject_pseudonym=f"psn-{uuid.uuid4().hex[:8]}",
             age_band="16_plus",
             opened=True,
+            nominating_party=GGZ,  # GGZ has a part in the case, so it provides (art. 15.1)
             roles=json.dumps({CARE: {"role": "care_provider", "information_need": ["health"]}}),
             delegates=json.dumps({CARE: [PERSON]}),
         )

@@ -169,12 +169,43 @@ def test_only_the_provider_changes_the_usage_terms(disclosure_platform, deps):
         assert items.set_usage_terms(deps, uow, change, PROVIDER).terms.purposes == ("research",)
 
 
-def test_an_item_for_a_case_disclosure_never_heard_of_is_a_failed_precondition(
+def test_an_item_for_a_case_disclosure_never_heard_of_is_refused_as_without_a_part(
     disclosure_platform, deps
 ):
-    with disclosure_platform[0].uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+    """A case disclosure has no facts of yet has no parties (art. 15.1, 8.4c): refused, with
+    words that say its facts may still be on their way."""
+    with disclosure_platform[0].uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         items.provide(deps, uow, provide_cmd("case-never-nominated"), PROVIDER)
-    assert (err.value.state, err.value.subject) == ("case_not_known", "case_id")
+    assert err.value.policy == "zorgtafel.disclosure.control"
+    assert any("has no part in case case-never-nominated" in r for r in err.value.reasons)
+    assert any("arrive from intake and casework" in r for r in err.value.reasons)
+
+
+def test_a_party_without_a_part_in_the_case_cannot_provide_to_it(disclosure_platform, deps):
+    """Art. 15.1, 8.4c: FARENT has no part in the case; it writes nothing into it, and its
+    refusal reads the same whether the case exists or not (no oracle)."""
+    platform, _ = disclosure_platform
+    outsider = Caller(FARENT, "p-7", "caseworker", party_status="active")
+    case_id = open_case(disclosure_platform)
+    answers = []
+    for asked in (case_id, "case-doesnotexist"):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            items.provide(deps, uow, provide_cmd(asked), outsider)
+        answers.append([r.replace(asked, "<case>") for r in err.value.reasons])
+    assert answers[0] == answers[1]
+    assert any("art. 15.1" in r for r in answers[0])
+    with platform.uow_factory() as uow:
+        assert uow.items.of_cases([case_id]) == []
+
+
+def test_a_party_with_a_part_provides_nothing_for_a_closed_case(disclosure_platform, deps):
+    """Art. 1.2: a closed case's dossier is cleansed and removed; nothing is added to it."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    deliver(platform, parts, ev.CASE_CLOSED, {"case_id": case_id, "outcome": "successful"})
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+    assert any("is closed" in r and "art. 1.2" in r for r in err.value.reasons)
 
 
 def test_a_subject_request_is_decided_once(disclosure_platform, deps):

@@ -34,7 +34,7 @@ from tests.integration.casework.conftest import (
     SHELTER,
     Env,
 )
-from tests.integration.casework.test_pre_read import _involved, _status, _try
+from tests.integration.casework.test_pre_read import _has_delegate, _involved, _status
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as pb_grpc
 from zorgtafel.generated.common.v1 import common_pb2
@@ -215,10 +215,8 @@ def pre_read_set(suite) -> tuple[pb.GetPreReadSetResponse, str, str]:
     pre-reading, one not; SHELTER's delegate asks for the set."""
     _mode, env, dis, dis_stub, _as_casework = suite
     case_id = env.open_case()
-    agreed = wait_for(
-        lambda: _try(lambda: provide(env, dis_stub, case_id, POLICE, b"risico", pre_read=True)),
-        timeout=30,
-    )
+    wait_for(lambda: _has_delegate(dis, case_id, POLICE), timeout=30)  # POLICE's part, 15.1
+    agreed = provide(env, dis_stub, case_id, POLICE, b"risico", pre_read=True)
     refused = provide(env, dis_stub, case_id, POLICE, b"bron", pre_read=False)
     first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
     env.roles(case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])})

@@ -312,10 +312,11 @@ def setup(
 
 
 TARGETS = {
-    # Art. 15.1: each party provides its own information; the item is the caller's party's own
-    # (16.2), so any active party's worker may provide it for a case disclosure knows. Providing
-    # shows nothing of the case (its other items, facts, persons) to the provider.
-    "Provide": Target(CREATE, lambda r: _provide(r["case_id"]), "caseworker", "delegate"),
+    # Art. 15.1, 8.4c: each party provides its own information for a case it has a part in
+    # (zorgtafel.disclosure.control, operation provide): any worker of an involved party, none
+    # of a party without a part (which learns nothing of the case, not even that it exists).
+    # Providing shows nothing of the case (its other items, facts, persons) to the provider.
+    "Provide": Target(PARTY, lambda r: _provide(r["case_id"]), "caseworker", "delegate"),
     # Art. 16.2: the provider - a party - decides over its item's use; any of its workers
     # changes or retracts its terms, no other party (zorgtafel.disclosure.control, is_provider).
     "SetUsageTerms": Target(

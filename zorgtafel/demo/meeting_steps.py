@@ -123,21 +123,26 @@ class MeetingSteps(StoryBase):
                 terms=common.UsageTerms(purposes=["care_coordination", "safety"]),
             ),
         ).item_id
-        f["police_item"] = self.ok(
-            POLICE_OFFICER,
-            "provides a police record (no pre-reading)",
-            self.disclosure.Provide,
-            ds.ProvideRequest(
-                request_id=self.rid(),
-                case_id=case_id,
-                category="police_record",
-                classification=ds.CLASSIFICATION_SECRET,
-                legal_basis=ds.LEGAL_BASIS_WPG,
-                content_type="text/plain",
-                content=b"police record summary",
-                terms=common.UsageTerms(purposes=["safety"], pre_read_allowed=False),
+        police_record = ds.ProvideRequest(
+            request_id=self.rid(),
+            case_id=case_id,
+            category="police_record",
+            classification=ds.CLASSIFICATION_SECRET,
+            legal_basis=ds.LEGAL_BASIS_WPG,
+            content_type="text/plain",
+            content=b"police record summary",
+            terms=common.UsageTerms(purposes=["safety"], pre_read_allowed=False),
+        )
+        # Art. 15.1, 8.4c: the police provides once disclosure knows its part in the case (its
+        # delegate, named above, reaches disclosure as casework's event); one request id.
+        self.steps += 1
+        f["police_item"] = self.eventually(
+            "the police officer provides once disclosure knows its part in the case",
+            lambda: self.disclosure.Provide(
+                police_record, metadata=self.md(POLICE_OFFICER), timeout=20
             ),
         ).item_id
+        self.say(f"  ok    {POLICE_OFFICER.label}: provides a police record (no pre-reading)")
         meeting = self.ok(
             PROCESS_DIRECTOR,
             "schedules the meeting with the lawful invitees",

@@ -10,11 +10,12 @@
 #   request (only the privacy officer of
 #   the controller it is addressed to); who follows a safety override (Bijlage 3, art. 16.2:
 #   the providing party's people its notices, the overriding party's people its informing of
-#   the client).
+#   the client); and who provides an item for a case (art. 15.1, 8.4c: a party with a part in
+#   the case, while the case is open and not restricted).
 #   Input contract: schemas/disclosure.control.input.schema.json.
 #   Query: data.zorgtafel.disclosure.control.decision
 # custom:
-#   articles: ["art. 8.4c", "art. 9.2", "art. 12.3", "art. 16.2", "Bijlage 3"]
+#   articles: ["art. 1.2", "art. 8.4c", "art. 9.2", "art. 12.3", "art. 15.1", "art. 16.2", "Bijlage 3"]
 package zorgtafel.disclosure.control
 
 import rego.v1
@@ -54,7 +55,7 @@ informing_ops := {"list_informing_tasks", "record_client_informed"}
 # provider supersedes its item with a corrected version.
 correction_ops := {"list_correction_notices"}
 
-known_ops := {"set_usage_terms", "retract", "supersede", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops | correction_ops
+known_ops := {"provide", "set_usage_terms", "retract", "supersede", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops | correction_ops
 
 default active_caller := false
 
@@ -129,6 +130,55 @@ default subject_consent_resource := false
 subject_consent_resource if object.get(resource, "kind", "subject") == "subject"
 
 # ---------------------------------------------------------------------------------------------
+# Providing an item (art. 15.1, 8.4c, Bijlage 3): each party provides its own information for
+# a case it has a part in. A party with none writes nothing into another party's dossier (it
+# would become a provider, so a controller of the case, by that alone), and it learns nothing
+# of the case either: an unknown case has no parties, so it is refused alike.
+# ---------------------------------------------------------------------------------------------
+
+case_parts contains "the nominating party" if {
+	active_caller
+	caller.party == case_facts.nominating_party
+}
+
+# art. 8.4c: a role and information need given by the case meeting.
+case_parts contains "an involved party" if {
+	active_caller
+	caller.party in lib.array_at(case_facts, "involved")
+}
+
+# art. 12.3: the process director directs the case on behalf of its party.
+case_parts contains "the party of the case's process director" if {
+	active_caller
+	case_facts.process_director.party == caller.party
+}
+
+# art. 13.1: the case director works under the responsibility of its own party.
+case_parts contains "the party of the case director" if {
+	active_caller
+	case_facts.case_director.party == caller.party
+}
+
+# Bijlage 3, art. 10.1: only an involved party names delegates in the case.
+case_parts contains "a party with delegates in the case" if {
+	active_caller
+	count(lib.array_at(lib.object_at(case_facts, "delegates"), caller.party)) > 0
+}
+
+default has_case_part := false
+
+has_case_part if count(case_parts) > 0
+
+# art. 1.2: a closed case's dossier is cleansed and removed; GDPR art. 18 (Bijlage 3): a
+# restricted case is only kept. Neither takes new items.
+default case_open := false
+
+case_open if {
+	object.get(case_facts, "closed", true) == false
+	object.get(case_facts, "restricted", true) == false
+}
+
+# ---------------------------------------------------------------------------------------------
 # Oversight scoped to the controller (Bijlage 3, NEN 7513, issue #13)
 # ---------------------------------------------------------------------------------------------
 
@@ -162,6 +212,12 @@ default permitted := false
 permitted if {
 	input.operation in {"set_usage_terms", "retract", "supersede", "record_provider_consent"}
 	is_provider
+}
+
+permitted if {
+	input.operation == "provide"
+	has_case_part
+	case_open
 }
 
 permitted if {
@@ -266,6 +322,25 @@ denials contains sprintf("Only the party that provided item %v (%v) corrects it 
 	not is_provider
 }
 
+# The same words whether the case is unknown or known without the caller's party: no oracle.
+denials contains sprintf("Party %v has no part in case %v as disclosure knows it (the nominating party, an involved party, or the party of its process director, case director or delegates); it provides nothing for it (art. 15.1, 8.4c, Bijlage 3). A case's facts arrive from intake and casework shortly after they are recorded there.", [object.get(caller, "party", null), object.get(resource, "case_id", null)]) if {
+	input.operation == "provide"
+	active_caller
+	not has_case_part
+}
+
+denials contains sprintf("Case %v is closed: its dossier is cleansed and removed, nothing is added to it (art. 1.2).", [object.get(resource, "case_id", null)]) if {
+	input.operation == "provide"
+	has_case_part
+	object.get(case_facts, "closed", true) != false
+}
+
+denials contains sprintf("Case %v is restricted at the subject's request: it is only kept, nothing is added to it while the restriction lasts (Bijlage 3, GDPR art. 18).", [object.get(resource, "case_id", null)]) if {
+	input.operation == "provide"
+	has_case_part
+	object.get(case_facts, "restricted", true) != false
+}
+
 denials contains sprintf("The notices of granted corrections of the items of party %v are for that party's people only, not for party %v (art. 16.2, Bijlage 3).", [object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
 	input.operation in correction_ops
 	not is_provider
@@ -278,6 +353,12 @@ denials contains sprintf("The operation %v is not known; denied by default.", [o
 grants contains sprintf("Party %v provided item %v and decides on its use (art. 16.2).", [caller.party, resource.item_id]) if {
 	permitted
 	is_provider
+}
+
+grants contains sprintf("Party %v provides its own information for case %v as %v (art. 15.1, 8.4c).", [caller.party, resource.case_id, r]) if {
+	permitted
+	input.operation == "provide"
+	some r in case_parts
 }
 
 grants contains sprintf("Party %v provided the items and learns of every safety override on them (art. 16.2, Bijlage 3).", [caller.party]) if {

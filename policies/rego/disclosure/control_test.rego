@@ -274,3 +274,80 @@ test_the_providers_people_list_its_correction_notices if {
 test_another_party_may_not_list_the_providers_correction_notices if {
 	denied_with(correction_notices(care), "granted corrections")
 }
+
+# --- art. 15.1, 8.4c: who provides an item for a case ------------------------------------------
+
+open_case_1 := object.union(case_1, {"closed": false, "restricted": false})
+
+provide_by(party, case) := {"operation": "provide", "caller": worker(party), "resource": {"case_id": "case-1"}, "case": case}
+
+test_the_nominating_party_provides_for_its_case if {
+	d := decide(provide_by(police, object.union(open_case_1, {"involved": [], "process_director": null, "delegates": {}})))
+	d.allow == true
+	some r in d.reasons
+	contains(r, "as the nominating party")
+}
+
+test_an_involved_party_provides_for_the_case if {
+	inp := provide_by(care, object.union(open_case_1, {"delegates": {}}))
+	decide(inp).allow == true
+}
+
+test_the_process_directors_party_provides_for_the_case if {
+	inp := provide_by(care, object.union(open_case_1, {"involved": [], "nominating_party": police, "delegates": {}, "process_director": {"party": care, "person": "pd-1"}}))
+	decide(inp).allow == true
+}
+
+test_the_case_directors_party_provides_for_the_case if {
+	inp := provide_by(shelter, object.union(open_case_1, {"case_director": {"party": shelter, "person": "cd-1"}}))
+	decide(inp).allow == true
+}
+
+test_a_party_with_a_delegate_provides_for_the_case if {
+	inp := provide_by(care, object.union(open_case_1, {"involved": []}))
+	d := decide(inp)
+	d.allow == true
+	some r in d.reasons
+	contains(r, "delegates")
+}
+
+test_a_party_without_a_part_in_the_case_may_not_provide if {
+	denied_with(provide_by(shelter, open_case_1), "has no part in case case-1")
+}
+
+# No facts: nobody has a part, and the words are those of a known case (no oracle).
+test_nobody_provides_for_a_case_disclosure_does_not_know if {
+	inp := object.remove(provide_by(shelter, open_case_1), ["case"])
+	d := decide(inp)
+	d.allow == false
+	d.reasons == decide(provide_by(shelter, open_case_1)).reasons
+}
+
+test_a_party_with_a_part_may_not_provide_for_a_closed_case if {
+	inp := provide_by(care, object.union(open_case_1, {"closed": true}))
+	denied_with(inp, "is closed")
+	not denied_with(inp, "is restricted")
+}
+
+test_a_party_with_a_part_may_not_provide_for_a_restricted_case if {
+	inp := provide_by(care, object.union(open_case_1, {"restricted": true}))
+	denied_with(inp, "is restricted")
+	not denied_with(inp, "is closed")
+}
+
+test_a_case_without_its_state_takes_no_item if {
+	inp := provide_by(care, case_1)
+	denied_with(inp, "is closed")
+	denied_with(inp, "is restricted")
+}
+
+test_an_outsider_is_not_told_that_the_case_is_closed if {
+	inp := provide_by(shelter, object.union(open_case_1, {"closed": true, "restricted": true}))
+	decide(inp).reasons == decide(provide_by(shelter, open_case_1)).reasons
+}
+
+test_an_excluded_party_with_a_part_may_not_provide if {
+	inp := object.union(provide_by(care, open_case_1), {"caller": object.union(worker(care), {"party_status": "excluded"})})
+	denied_with(inp, "only active parties")
+	not denied_with(inp, "no part")
+}

@@ -170,8 +170,8 @@ def control_input(
     case: CaseFacts | None = None,
     **resource: Any,
 ) -> dict[str, Any]:
-    """The ``zorgtafel.disclosure.control`` input: may this caller change or retract an item's
-    terms (art. 16.2), record or withdraw a consent (Bijlage 3), run this oversight query or
+    """The ``zorgtafel.disclosure.control`` input: may this caller provide an item for a case
+    (art. 15.1, 8.4c), change or retract an item's terms (art. 16.2), record or withdraw a consent (Bijlage 3), run this oversight query or
     decide this subject request (Bijlage 3, NEN 7513)? ``case`` carries the persons with a part
     in the case (ADR 0005) when the operation is about a case."""
     out: dict[str, Any] = {
@@ -184,6 +184,9 @@ def control_input(
             "id": case.case_id,
             "involved": sorted(case.involved),
             **case.persons_input(),
+            # Whether an item may still be added (art. 1.2; Bijlage 3, GDPR art. 18).
+            "closed": case.closed,
+            "restricted": case.restricted,
         }
     return out
 

@@ -1,6 +1,7 @@
-"""Items and their usage terms (art. 16.2): the provider provides, changes its terms, retracts
-and provides a corrected version that supersedes an item (Bijlage 3); only the provider may
-(decided by ``zorgtafel.disclosure.control``)."""
+"""Items and their usage terms (art. 16.2): a party with a part in an open case provides
+(art. 15.1, 8.4c); the provider changes its terms, retracts and provides a corrected version
+that supersedes an item (Bijlage 3); only the provider may (all decided by
+``zorgtafel.disclosure.control``)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,16 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
     terms = validate_terms(cmd.terms)
     validate_content(cmd.content, cmd.content_type, terms, cmd.field_summaries)
     case = uow.cases.find(cmd.case_id, hold=True)
-    if case is None:
+    # The policy first (art. 15.1, 8.4c): only a party with a part in the case provides for it,
+    # while it is open. A case disclosure does not know has no parties, so it is refused with
+    # the same words as a case the caller has no part in: an outsider learns nothing of either.
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("provide", caller, case=case, case_id=cmd.case_id),
+    )
+    if case is None:  # permitted only with the case's facts: never here
         raise FailedPrecondition(
-            "case_not_known",
-            "the case is not known to disclosure (no nomination or opening received yet)",
-            subject="case_id",
+            "case_not_known", "the case is not known to disclosure", subject="case_id"
         )
     if case.erased:
         # The subject's erasure of the case was granted (Bijlage 3): nothing is added back.
