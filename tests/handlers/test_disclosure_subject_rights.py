@@ -8,6 +8,7 @@ policy engine, consumed events through the handlers)."""
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -16,12 +17,14 @@ from sqlalchemy import select, update
 
 from services.disclosure.adapters.orm import subject_requests
 from services.disclosure.domain import commands as c
-from services.disclosure.domain.subject_rights import one_month_after
+from services.disclosure.domain.subject_rights import SubjectRequest, one_month_after
+from services.disclosure.service_layer import subject_data
 from services.disclosure.service_layer.handlers import items, subject_rights
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CONTENT,
+    FARENT,
     GGZ,
     GGZ_OFFICER,
     OFFICER,
@@ -32,12 +35,23 @@ from tests.handlers.test_disclosure_handlers import (
     read,
 )
 from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.kernel.subjectdata.servicer import export_subject_data
 from zorgtafel.testing import deliver
 
 # The same module-scoped platform (SQLite and PostgreSQL) and dependencies.
 disclosure_platform = base.disclosure_platform
 deps = base.deps
+FARENT_WORKER = Caller(FARENT, "p-7", "caseworker", party_status="active")  # no part in a case
+FARENT_OFFICER = Caller(FARENT, "fg-7", "privacy_officer", party_status="active")
+
+
+def export(platform, deps, by: str, value: str, caller: Caller):
+    """Disclosure's ExportSubjectData as the kernel's servicer runs it (policy included)."""
+    return export_subject_data(
+        "disclosure", platform.uow_factory, deps.policy, subject_data.export, by, value, caller
+    )
 
 
 def submit(platform, deps, kind: str, caller=CARER, **kw) -> str:
@@ -240,9 +254,10 @@ def test_a_restriction_blocks_release_except_to_the_provider_until_lifted(
 
 def test_objection_and_complaint_are_routed_and_answered_with_reasons(disclosure_platform, deps):
     platform, _ = disclosure_platform
-    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
     objection = submit(platform, deps, "objection", item_id=item_id)
-    complaint = submit(platform, deps, "complaint", controller=GGZ)
+    complaint = submit(platform, deps, "complaint", case_id=case_id, controller=GGZ)
     with platform.uow_factory() as uow:
         listed = subject_rights.list_subject_requests(
             deps, uow, c.ListSubjectRequests(kind="objection"), GGZ_OFFICER
@@ -305,3 +320,76 @@ def test_a_repeated_request_id_does_not_release_what_was_restricted_since(
     with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
         read(deps, uow, item_id, CARER, **same)
     assert err.value.state == "answer_gone"
+
+
+def test_a_complaint_addressed_to_a_party_without_a_part_does_not_make_it_a_controller(
+    disclosure_platform, deps
+):
+    """Bijlage 3: an objection or complaint goes to the FG of a controller of what it is about.
+    A worker of FARENT (no part in the case) who names its own party is refused; unnamed, the
+    complaint goes to the case's nominating party, and FARENT's privacy officer still gets no
+    export of the subject's data (its consents, the withheld index)."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    with platform.uow_factory() as uow:
+        read(deps, uow, item_id, CARER)
+    pseudonym = pseudonym_of(platform, case_id)
+    for scope in ({"case_id": case_id}, {"item_id": item_id}, {}):
+        with pytest.raises(InvalidArgument) as err:
+            submit(
+                platform,
+                deps,
+                "complaint",
+                caller=FARENT_WORKER,
+                subject_pseudonym=pseudonym,
+                controller=FARENT,
+                **scope,
+            )
+        assert [f for f, _ in err.value.violations] == ["controller"]
+    ref = submit(
+        platform,
+        deps,
+        "complaint",
+        caller=FARENT_WORKER,
+        subject_pseudonym=pseudonym,
+        case_id=case_id,
+    )
+    with platform.uow_factory() as uow:
+        request = uow.subject_requests.find(ref)
+    assert request is not None and request.controller == GGZ  # the nominating party (12.3)
+    for by, value in (("subject_pseudonym", pseudonym), ("case_id", case_id)):
+        with pytest.raises(PermissionDenied):
+            export(platform, deps, by, value, FARENT_OFFICER)
+    # A party that received the item is one of its controllers: it may be addressed.
+    assert submit(platform, deps, "objection", item_id=item_id, controller=CARER.party)
+
+
+def test_a_request_addressed_to_a_party_gives_it_no_export_of_the_subjects_data(
+    disclosure_platform, deps
+):
+    """A request stored as addressed to FARENT (as one could be before complaints were checked)
+    does not make FARENT a controller of the case's data (Bijlage 3): its privacy officer is
+    refused the export; the controllers' own officers are not."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)
+    pseudonym = pseudonym_of(platform, case_id)
+    with platform.uow_factory() as uow:
+        uow.subject_requests.add(
+            SubjectRequest(
+                subject_request_id=f"sr-{uuid.uuid4().hex}",
+                kind="complaint",
+                subject_pseudonym=pseudonym,
+                case_id=case_id,
+                item_id=None,
+                document_ref="doc:r/1",
+                submitted_by_party=FARENT,
+                submitted_at=datetime.now(timezone.utc),
+                controller=FARENT,
+            ).with_due()
+        )
+        uow.commit()
+    with pytest.raises(PermissionDenied):
+        export(platform, deps, "subject_pseudonym", pseudonym, FARENT_OFFICER)
+    assert case_id in export(platform, deps, "case_id", case_id, GGZ_OFFICER).case_ids

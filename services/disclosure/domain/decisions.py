@@ -93,6 +93,17 @@ class CaseFacts:
     restricted: bool = False
     erased: bool = False
 
+    def parties(self) -> set[str]:
+        """The parties the facts give a part in the case: the nominating party (12.3), those
+        with a role (8.4c), the parties of its process director, case director and delegates.
+        A fact for addressing a subject's objection or complaint to a party of the case; who
+        may do what in it is the policies' to decide (they read the same facts)."""
+        named = {self.nominating_party, *self.involved, *self.delegates}
+        for person in (self.process_director, self.case_director):
+            if person is not None:
+                named.add(person.party)
+        return {p for p in named if p}
+
     def persons_input(self) -> dict[str, Any]:
         """The persons with a part in the case, as policy inputs carry them (ADR 0005); an
         absent fact is null, so the policy denies (fail closed)."""

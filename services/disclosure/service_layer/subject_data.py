@@ -2,7 +2,8 @@
 items of the subject's cases (never their content: each provider answers for that), the
 consents, every logged read about the subject, the subject's requests and the safety overrides
 on the items; for the privacy officer of a controller: a party that provided or received an
-item, recorded a consent, or to which a request was addressed (art. 15.1, 16.2).
+item, recorded a consent or nominated the case (art. 15.1, 16.2, 12.3). A party to which a
+subject request was addressed is not a controller by that alone (Bijlage 3).
 
 What is another party's stays with it (art. 15.1, 16.2, 17): an item that the caller's party
 neither provided nor received, a log record that does not name it, a request addressed to
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
-from services.disclosure.domain.oversight import RECEIVED, request_controller
+from services.disclosure.domain.oversight import RECEIVED, data_controllers, request_controller
 from zorgtafel.kernel.accesslog.oversight import record_parties
 from zorgtafel.kernel.accesslog.service import reader
 from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
@@ -91,6 +92,17 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
     ):
         return None
     received = _recipients(accesses)
+    # Who answers for this data: the parties that provided or received its items, recorded its
+    # consents or nominated its cases (the nominating party answers for the subject's consents,
+    # Bijlage 3). Not a party a subject request is addressed to: any worker can address one to
+    # its own party, which would make that party's privacy officer a reader of all of this.
+    facts_cases = [f for f in (d.cases.find(c) for c in case_ids) if f is not None]
+    controllers = data_controllers(
+        items,
+        consents,
+        (f.nominating_party for f in facts_cases),
+        (r for r in accesses if r.get("resource")),
+    )
     # One message stays within gRPC's size: the newest reads, and how many there are in all
     # (the rest page through AccessLog), so a long history is never cut off silently.
     total_reads = len(accesses)
@@ -217,18 +229,9 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
                 internal=True,
             )
         )
-    controllers = {i.provider for i in items}
-    controllers |= {p for ps in received.values() for p in ps}
-    controllers |= {c.recorded_by_party for c in consents}
-    controllers |= {request_controller(q) for q in requests}
-    facts_cases = [f for f in (d.cases.find(c) for c in case_ids) if f is not None]
-    for f in facts_cases:
-        # The case's nominating party answers for the subject's consents it recorded (Bijlage 3).
-        if f.nominating_party:
-            controllers.add(f.nominating_party)
     return Holding(
         case_ids=tuple(case_ids),
-        controllers=frozenset(p for p in controllers if p),
+        controllers=frozenset(controllers),
         sections=tuple(
             Section(n, _described(n, total_reads), tuple(r)) for n, r in sections.items()
         ),

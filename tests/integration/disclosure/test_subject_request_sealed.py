@@ -23,7 +23,7 @@ from services.disclosure.adapters.orm import subject_requests
 from services.disclosure.adapters.subject_rights import UNREADABLE, SubjectRequestRepository
 from services.disclosure.bootstrap import VERSIONS, make_deps
 from services.disclosure.domain import commands
-from services.disclosure.service_layer.handlers import subject_rights
+from services.disclosure.service_layer.handlers import subject_rights, upsert_case
 from tests.integration.disclosure.conftest import CELLO, GGZ, database_at, provide
 from tests.integration.disclosure.test_breach_sealed import tables_containing
 from zorgtafel.contracts import events as ev
@@ -222,6 +222,14 @@ def test_without_a_key_ring_no_request_is_stored_or_shown(keyless):
     submitter = Caller(CELLO, "person-1", "caseworker", party_status="active")
     officer = Caller(CELLO, "fg-2", "privacy_officer", party_status="active")
     pseudonym = f"psn-{uuid.uuid4().hex[:12]}"
+    with keyless.uow_factory() as uow:  # CELLO nominated the subject's case (12.3)
+        upsert_case(
+            uow,
+            f"case-{uuid.uuid4().hex[:12]}",
+            subject_pseudonym=pseudonym,
+            nominating_party=CELLO,
+        )
+        uow.commit()
     cmd = commands.SubmitSubjectRequest(
         kind="complaint", subject_pseudonym=pseudonym, document_ref=_ref()
     )

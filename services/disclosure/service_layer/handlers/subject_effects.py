@@ -16,6 +16,7 @@ from datetime import datetime
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands, events
 from services.disclosure.domain.items import Item
+from services.disclosure.domain.oversight import data_controllers
 from services.disclosure.domain.subject_rights import (
     ANSWERED_KINDS,
     EFFECT_KINDS,
@@ -41,12 +42,12 @@ def controller_of(
     case_id: str,
 ) -> str:
     """The controller a new request is addressed to (Bijlage 3). Objections and complaints go
-    to the party named (default: the item's provider, else the submitter's party); a request
+    to the controller named, one of what they are about (``_answering_controller``); a request
     with an effect goes to the controller of what it changes, and naming another is refused."""
     if cmd.controller:
         validate.check_oin(cmd.controller, "controller")
     if cmd.kind not in EFFECT_KINDS:
-        return cmd.controller or (item.provider if item else "") or caller.party
+        return _answering_controller(uow, cmd, caller, item, case_id)
     if item is not None:
         owner = item.provider  # art. 16.2: the provider decides on its item
         why = "a request about an item is addressed to its provider (art. 16.2)"
@@ -67,6 +68,78 @@ def controller_of(
     if cmd.controller and cmd.controller != owner:
         raise InvalidArgument("controller", why)
     return owner
+
+
+def _answering_controller(
+    uow: DisclosureUnitOfWork,
+    cmd: commands.SubmitSubjectRequest,
+    caller: Caller,
+    item: Item | None,
+    case_id: str,
+) -> str:
+    """An objection or complaint goes to the privacy officer (FG) of a party that processes
+    what it is about (Bijlage 3): a controller of it (a party that provided or received its
+    items, recorded its consents or nominated its case) or a party with a part in its case. A
+    party without either is refused: the request would otherwise be its only tie to the
+    subject. (Being addressed makes no party a controller either: ``subject_data.export``.)
+    Unnamed, it goes to the item's provider (16.2), else the submitter's party when that is
+    one of these, else the nominating party (12.3)."""
+    addressees = _addressees(uow, cmd.subject_pseudonym, item, case_id)
+    if cmd.controller:
+        if cmd.controller not in addressees:
+            raise InvalidArgument(
+                "controller",
+                "an objection or complaint is addressed to a party that processes what it is "
+                "about: one that provided or received its items, recorded its consents, or has "
+                "a part in its case (Bijlage 3)",
+            )
+        return cmd.controller
+    if item is not None:
+        return item.provider
+    if caller.party in addressees:
+        return caller.party
+    if case_id:
+        return _nominating_party(uow, case_id)
+    owners = {_nominating_party(uow, c) for c in uow.cases.of_subject(cmd.subject_pseudonym)}
+    if len(owners) != 1:
+        raise FailedPrecondition(
+            "several_controllers" if owners else "no_controller",
+            "name the controller the objection or complaint is addressed to (Bijlage 3): "
+            "the subject's cases have several, or none disclosure knows of",
+            subject="controller",
+        )
+    return owners.pop()
+
+
+def _addressees(
+    uow: DisclosureUnitOfWork, subject_pseudonym: str, item: Item | None, case_id: str
+) -> set[str]:
+    """The parties that process what a request is about: its controllers, counted as the
+    subject data export counts them (``oversight.data_controllers``: of an item its provider
+    and the parties it reached; of a case, or of every case of the subject, each of those and
+    the nominating party), and the parties with a part in its case or cases."""
+    case_ids = (
+        [item.case_id]
+        if item
+        else [case_id]
+        if case_id
+        else uow.cases.of_subject(subject_pseudonym)
+    )
+    facts = [f for f in (uow.cases.find(c) for c in case_ids) if f is not None]
+    parties = {p for f in facts for p in f.parties()}
+    if item is not None:
+        reads = [
+            r
+            for r in uow.access_log.every("case_id", item.case_id)
+            if r.get("resource") == item.item_id
+        ]
+        return parties | data_controllers([item], [], (), reads)
+    return parties | data_controllers(
+        uow.items.of_cases(case_ids),
+        uow.consents.of_cases(case_ids),
+        (f.nominating_party for f in facts),
+        [r for c in case_ids for r in uow.access_log.concerned("case_id", c)],
+    )
 
 
 def _nominating_party(uow: DisclosureUnitOfWork, case_id: str) -> str:
