@@ -325,10 +325,10 @@ def test_a_repeated_request_id_does_not_release_what_was_restricted_since(
 def test_a_complaint_addressed_to_a_party_without_a_part_does_not_make_it_a_controller(
     disclosure_platform, deps
 ):
-    """Bijlage 3: an objection or complaint goes to the FG of a controller of what it is about.
-    A worker of FARENT (no part in the case) who names its own party is refused; unnamed, the
-    complaint goes to the case's nominating party, and FARENT's privacy officer still gets no
-    export of the subject's data (its consents, the withheld index)."""
+    """Bijlage 3: an objection or complaint goes to the FG of a party that processes what it is
+    about. Naming FARENT (no part in the case) is refused; unnamed, a complaint goes to the
+    submitter's party (it has a part); and FARENT's privacy officer gets no export of the subject's data
+    (its consents, the withheld index)."""
     platform, _ = disclosure_platform
     case_id = open_case(disclosure_platform)
     item_id = provide(disclosure_platform, deps, case_id)
@@ -338,31 +338,49 @@ def test_a_complaint_addressed_to_a_party_without_a_part_does_not_make_it_a_cont
     for scope in ({"case_id": case_id}, {"item_id": item_id}, {}):
         with pytest.raises(InvalidArgument) as err:
             submit(
-                platform,
-                deps,
-                "complaint",
-                caller=FARENT_WORKER,
-                subject_pseudonym=pseudonym,
-                controller=FARENT,
-                **scope,
+                platform, deps, "complaint", subject_pseudonym=pseudonym, controller=FARENT, **scope
             )
         assert [f for f, _ in err.value.violations] == ["controller"]
-    ref = submit(
-        platform,
-        deps,
-        "complaint",
-        caller=FARENT_WORKER,
-        subject_pseudonym=pseudonym,
-        case_id=case_id,
-    )
+    ref = submit(platform, deps, "complaint", subject_pseudonym=pseudonym, case_id=case_id)
     with platform.uow_factory() as uow:
         request = uow.subject_requests.find(ref)
-    assert request is not None and request.controller == GGZ  # the nominating party (12.3)
+    # Unnamed: the submitter's party, which processes the case's data (it has a part in it).
+    assert request is not None and request.controller == CARER.party
     for by, value in (("subject_pseudonym", pseudonym), ("case_id", case_id)):
         with pytest.raises(PermissionDenied):
             export(platform, deps, by, value, FARENT_OFFICER)
-    # A party that received the item is one of its controllers: it may be addressed.
+    # A party that received the item processes it: it may be addressed.
     assert submit(platform, deps, "objection", item_id=item_id, controller=CARER.party)
+
+
+def test_a_party_without_a_part_learns_nothing_from_submitting_a_subject_request(
+    disclosure_platform, deps
+):
+    """Bijlage 3, 8.4c: only a party with a part in the case passes a subject's request about
+    it on. FARENT is refused with the same words whether the case or item exists or not and
+    whichever controller it names: no oracle of a case, its nominator or an item's provider."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    pseudonym = pseudonym_of(platform, case_id)
+    asked = [
+        {"case_id": case_id},
+        {"case_id": "case-doesnotexist"},
+        {"case_id": case_id, "controller": GGZ},
+        {"case_id": case_id, "controller": FARENT},
+        {"item_id": item_id, "controller": GGZ},
+        {"item_id": "itm-" + "0" * 32},
+        {"subject_pseudonym": pseudonym},
+        {"subject_pseudonym": "psn-nobody"},
+    ]
+    answers = set()
+    for scope in asked:
+        with pytest.raises(PermissionDenied) as err:
+            submit(platform, deps, "restriction", caller=FARENT_WORKER, **scope)
+        answers.add(tuple(err.value.reasons))
+    assert len(answers) == 1 and any("Bijlage 3, art. 8.4c" in r for r in answers.pop())
+    with platform.uow_factory() as uow:
+        assert uow.subject_requests.of_subject(pseudonym) == []
 
 
 def test_a_request_addressed_to_a_party_gives_it_no_export_of_the_subjects_data(

@@ -323,11 +323,10 @@ def test_an_addition_while_the_purge_is_uncommitted_finds_no_case(disclosure, ad
     add = ADDITIONS[addition](deps, platform, case_id)
     # The addition waits for the purge holding the case's row.
     outcome = staged(platform, purging(built, case_id), lambda: attempt(platform, add))
-    # An item or a consent is refused (no case: FAILED_PRECONDITION; PERMISSION_DENIED as for
-    # any case where the caller has no part; the item gone: NOT_FOUND); a subject request is
-    # accepted as for a case never known here, naming no case.
-    assert outcome[0] in ("added", "FailedPrecondition", "PermissionDenied", "NotFound"), outcome
-    assert (outcome[0] == "added") == (addition == "subject request"), outcome
+    # Every addition is refused (no case: FAILED_PRECONDITION; PERMISSION_DENIED as for any
+    # case where the caller has no part, a purged case having none left: an item, a consent,
+    # a subject request; the item gone: NOT_FOUND).
+    assert outcome[0] in ("FailedPrecondition", "PermissionDenied", "NotFound"), outcome
     assert rows_of(platform, case_id, DISCLOSURE_TABLES) == {}
 
 

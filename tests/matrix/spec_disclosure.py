@@ -445,16 +445,20 @@ TARGETS = {
         "provider",
         oversight_role="privacy_officer",
     ),
-    # Any active party may pass on a subject's request (Bijlage 3: a worker or the privacy
-    # officer); it is addressed to a controller and only that one's privacy officer decides it
-    # (DecideSubjectRequest). Submitting discloses nothing.
+    # A party with a part in the case passes on a subject's request about it (Bijlage 3, 8.4c:
+    # a worker or the privacy officer; zorgtafel.disclosure.control, operation
+    # submit_subject_request); a party without one is refused alike whether the case or item
+    # exists, so submitting discloses nothing. It is addressed to a controller and only that
+    # one's privacy officer decides it (DecideSubjectRequest). The oversight cell is the
+    # auditor, a role the method does not admit (the privacy officer passing one on is the
+    # handler and integration tiers').
     "SubmitSubjectRequest": Target(
-        PUBLIC,
+        PARTY,
         # A correction names the item it corrects (Bijlage 3); addressed to its provider.
         lambda r: _subject_request(r["pseudonym"], r["item"]),
         "caseworker",
         "provider",
-        oversight_role="privacy_officer",
+        oversight_role="auditor",
     ),
     # The registers (Bijlage 3). The policy (zorgtafel.authz, no control rule) opens them to the
     # roles of every active party, whatever case: the processing register to everyone who works

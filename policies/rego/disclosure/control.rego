@@ -11,7 +11,8 @@
 #   the controller it is addressed to); who follows a safety override (Bijlage 3, art. 16.2:
 #   the providing party's people its notices, the overriding party's people its informing of
 #   the client); and who provides an item for a case (art. 15.1, 8.4c: a party with a part in
-#   the case, while the case is open and not restricted).
+#   the case, while the case is open and not restricted); and who passes a subject's request on
+#   (Bijlage 3, 8.4c: a party with a part in the case it is about, open or not).
 #   Input contract: schemas/disclosure.control.input.schema.json.
 #   Query: data.zorgtafel.disclosure.control.decision
 # custom:
@@ -55,7 +56,7 @@ informing_ops := {"list_informing_tasks", "record_client_informed"}
 # provider supersedes its item with a corrected version.
 correction_ops := {"list_correction_notices"}
 
-known_ops := {"provide", "set_usage_terms", "retract", "supersede", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops | correction_ops
+known_ops := {"provide", "submit_subject_request", "set_usage_terms", "retract", "supersede", "record_provider_consent", "decide_subject_request"} | oversight_ops | consent_ops | provider_notice_ops | informing_ops | correction_ops
 
 default active_caller := false
 
@@ -220,6 +221,13 @@ permitted if {
 	case_open
 }
 
+# Bijlage 3, 8.4c: a party with a part in the case passes the subject's request about it on,
+# also once the case is closed or restricted (the subject asks for its erasure or lifting).
+permitted if {
+	input.operation == "submit_subject_request"
+	has_case_part
+}
+
 permitted if {
 	input.operation in correction_ops
 	is_provider
@@ -341,6 +349,13 @@ denials contains sprintf("Case %v is restricted at the subject's request: it is 
 	object.get(case_facts, "restricted", true) != false
 }
 
+# The same words whether the case (or any case of the subject) is known or not: no oracle.
+denials contains sprintf("Party %v has no part in the case this subject request is about, as disclosure knows it (the nominating party, an involved party, or the party of its process director, case director or delegates); only such a party passes the subject's request on (Bijlage 3, art. 8.4c).", [object.get(caller, "party", null)]) if {
+	input.operation == "submit_subject_request"
+	active_caller
+	not has_case_part
+}
+
 denials contains sprintf("The notices of granted corrections of the items of party %v are for that party's people only, not for party %v (art. 16.2, Bijlage 3).", [object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
 	input.operation in correction_ops
 	not is_provider
@@ -358,6 +373,12 @@ grants contains sprintf("Party %v provided item %v and decides on its use (art. 
 grants contains sprintf("Party %v provides its own information for case %v as %v (art. 15.1, 8.4c).", [caller.party, resource.case_id, r]) if {
 	permitted
 	input.operation == "provide"
+	some r in case_parts
+}
+
+grants contains sprintf("Party %v has a part in the case as %v and passes the subject's request on (Bijlage 3, art. 8.4c).", [caller.party, r]) if {
+	permitted
+	input.operation == "submit_subject_request"
 	some r in case_parts
 }
 

@@ -351,3 +351,34 @@ test_an_excluded_party_with_a_part_may_not_provide if {
 	denied_with(inp, "only active parties")
 	not denied_with(inp, "no part")
 }
+
+# --- Bijlage 3, 8.4c: who passes a subject's request on ---------------------------------------
+
+submit_by(party, case) := {"operation": "submit_subject_request", "caller": worker(party), "resource": {"request_kind": "complaint"}, "case": case}
+
+test_a_party_with_a_part_passes_a_subject_request_on if {
+	d := decide(submit_by(care, open_case_1))
+	d.allow == true
+	some r in d.reasons
+	contains(r, "passes the subject's request on")
+}
+
+test_a_party_with_a_part_passes_a_request_about_a_closed_or_restricted_case_on if {
+	decide(submit_by(police, object.union(open_case_1, {"closed": true, "restricted": true}))).allow == true
+}
+
+test_a_party_without_a_part_passes_no_subject_request_on if {
+	denied_with(submit_by(shelter, open_case_1), "has no part in the case this subject request is about")
+}
+
+test_a_subject_request_about_an_unknown_case_is_refused_alike if {
+	d := decide(object.remove(submit_by(shelter, open_case_1), ["case"]))
+	d.allow == false
+	d.reasons == decide(submit_by(shelter, open_case_1)).reasons
+}
+
+test_an_excluded_party_passes_no_subject_request_on if {
+	inp := object.union(submit_by(care, open_case_1), {"caller": object.union(worker(care), {"party_status": "excluded"})})
+	denied_with(inp, "only active parties")
+	not denied_with(inp, "no part")
+}

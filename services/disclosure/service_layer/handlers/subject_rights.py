@@ -73,17 +73,20 @@ def submit_subject_request(
     case_id = cmd.case_id
     if case_id:
         validate.check_id(case_id, "case_id")
-    item = uow.items.get(check_item_id(cmd.item_id)) if cmd.item_id else None
+    item = uow.items.find(check_item_id(cmd.item_id)) if cmd.item_id else None
+    # The caller's part first (Bijlage 3, 8.4c): before anything about the case, the item or
+    # their controllers is answered, so a party without one learns nothing of them.
+    # The item's own case when one is named (an item disclosure does not hold has none).
+    _require_part(deps, uow, cmd, caller, item.case_id if item else "" if cmd.item_id else case_id)
     effects.check_scope(cmd, item, case_id)
     case_id = case_id or (item.case_id if item else "")
     item_id = cmd.item_id
-    if case_id:
-        uow.cases.find(case_id, hold=True)  # linked to the case: a purge waits (see find)
     # Bijlage 3: the request is addressed to a controller (``subject_effects.controller_of``).
     controller = effects.controller_of(uow, cmd, caller, item, case_id)
     if case_id and is_forgotten(uow.session, uow.tables, case_id):
-        # Purged (1.2): accepted as for a case never known here (no oracle), kept as a purge
-        # keeps a request (SubjectRequests.unlink_case): naming neither the case nor the item.
+        # Purged (1.2): its facts are gone, so the policy above refused it as any unknown case
+        # (no oracle); should the mark ever come first, the request is kept as a purge keeps
+        # one (SubjectRequests.unlink_case): naming neither the case nor the item.
         case_id, item_id = "", ""
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
@@ -98,6 +101,36 @@ def submit_subject_request(
     ).with_due()
     uow.subject_requests.add(request)
     return request.subject_request_id
+
+
+def _require_part(
+    deps: Deps,
+    uow: DisclosureUnitOfWork,
+    cmd: commands.SubmitSubjectRequest,
+    caller: Caller,
+    case_id: str,
+) -> None:
+    """May the caller's party pass this subject request on (``zorgtafel.disclosure.control``,
+    operation ``submit_subject_request``)? It needs a part in the case the request is about,
+    or, for one about everything held of the subject, in one of the subject's cases. A case
+    disclosure does not know has no parties: refused with the same words (no oracle)."""
+    if case_id:
+        # Held: the request is linked to the case, so a purge waits for it (see find).
+        cases = [uow.cases.find(case_id, hold=True)]
+    elif cmd.item_id:
+        cases = []  # an item disclosure does not hold: no case, so no part
+    else:
+        cases = [uow.cases.find(c) for c in uow.cases.of_subject(cmd.subject_pseudonym)]
+    known = [c for c in cases if c is not None]
+    for case in known[:-1]:
+        facts = control_input("submit_subject_request", caller, case=case, case_id=case.case_id)
+        if deps.policy.decide(CONTROL_POLICY, facts).allow is True:
+            return
+    last = known[-1] if known else None
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("submit_subject_request", caller, case=last, case_id=case_id),
+    )
 
 
 def decide_subject_request(
