@@ -74,6 +74,15 @@ def case_to_link(session: Session, tables: Mapping[str, Table], case_id: str) ->
     return None if is_forgotten(session, tables, case_id) else case_id
 
 
+def drop_stored_answers(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
+    """The stored answers of the case's commands (``command_results``: what a replay of a
+    request would be handed back, such as a recorded consent) go with the case's data, at a
+    purge and at an erasure the subject was granted (GDPR art. 17): a replay is then decided
+    afresh on what is left."""
+    commands = tables["command_results"]
+    session.execute(delete(commands).where(commands.c.case_id == case_id))
+
+
 def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
     lock_case(session, case_id)
     if not is_forgotten(session, tables, case_id):
@@ -82,8 +91,7 @@ def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> 
                 case_id=case_id, forgotten_at=datetime.now(timezone.utc)
             )
         )
-    commands = tables["command_results"]
-    session.execute(delete(commands).where(commands.c.case_id == case_id))
+    drop_stored_answers(session, tables, case_id)
     # Processed-event rows stay (a redelivered event must still be recognised, or it could
     # bring the case back); only their link to the case goes.
     inbox = tables["processed_events"]

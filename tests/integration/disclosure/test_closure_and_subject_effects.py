@@ -102,18 +102,19 @@ def test_a_case_level_erasure_leaves_nothing_readable(env):
         provide(env, case_id, content=json.dumps({"note": secret}).encode()),
         provide(env, case_id, category="housing", content=json.dumps({"adres": secret}).encode()),
     ]
-    env.stub.RecordConsent(
-        pb.RecordConsentRequest(
-            request_id=rid(),
-            subject=pb.SubjectConsent(
-                case_id=case_id,
-                given_by=pb.CONSENT_GIVER_SUBJECT,
-                scope_categories=["health"],
-                document_ref="doc:consent/erase",
-            ),
+    # The stored answers of the case's commands go with the erasure (as with a purge): a replay
+    # of the request that recorded the consent must not hand the erased consent back.
+    reference = f"doc:consent/{uuid.uuid4().hex}"
+    consent = pb.RecordConsentRequest(
+        request_id=rid(),
+        subject=pb.SubjectConsent(
+            case_id=case_id,
+            given_by=pb.CONSENT_GIVER_SUBJECT,
+            scope_categories=["health"],
+            document_ref=reference,
         ),
-        metadata=env.md(CELLO),
     )
+    env.stub.RecordConsent(consent, metadata=env.md(CELLO))
     assert request(env, CELLO, items[:1]).items
     ref = submit(env, pb.SUBJECT_REQUEST_KIND_ERASURE, pseudonym=pseudonym, case_id=case_id)
     decided = decide(env, ref)
@@ -149,6 +150,20 @@ def test_a_case_level_erasure_leaves_nothing_readable(env):
         )
     code, info = denial(lambda: provide(env, case_id))
     assert code == grpc.StatusCode.FAILED_PRECONDITION
+    answers = env.tables["command_results"]
+    with env.app.engine.connect() as conn:
+        kept = conn.execute(
+            select(answers.c.method).where(answers.c.case_id == case_id)
+        ).scalars()
+        # Only the answer to the controller's decision that granted the erasure is written
+        # after it (its texts are never stored in it): nothing of what was erased.
+        assert set(kept) <= {"/zorgtafel.disclosure.v1.DisclosureService/DecideSubjectRequest"}
+    try:
+        replayed = env.stub.RecordConsent(consent, metadata=env.md(CELLO))
+    except grpc.RpcError as err:  # decided afresh on the erased case: refused
+        assert reference not in (err.details() or "")
+    else:
+        assert reference not in str(replayed), "a replay handed back the erased consent"
 
 
 def test_everything_about_a_subject_is_erased_and_announced_by_ids(env, broker):

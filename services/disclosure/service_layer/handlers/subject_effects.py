@@ -29,6 +29,7 @@ from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import drop_stored_answers
 from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
@@ -245,7 +246,8 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
 
 def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:
     """Everything readable of a case goes (Bijlage 3, GDPR art. 17): the items' content and
-    summaries, the overrides' texts and the case's consents; then the case key is destroyed
+    summaries, the overrides' texts, the case's consents and the stored answers of its commands
+    (a replay hands nothing erased back); then the case key is destroyed
     (crypto-shredding, as a purge does: backups hold only ciphertexts). The item records and the
     access log stay: identifiers and pseudonyms only (NEN 7513). No new item is accepted."""
     now = now or utcnow()
@@ -253,4 +255,5 @@ def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = N
     uow.reviews.erase_case(case_id)
     uow.consents.delete_case(case_id)
     uow.keys.destroy(uow.session, case_id)
+    drop_stored_answers(uow.session, uow.tables, case_id)
     uow.cases.upsert(case_id, erased_at=now)
