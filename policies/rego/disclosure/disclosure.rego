@@ -282,17 +282,24 @@ terms_party_permitted if count(terms_recipient_parties) == 0
 
 terms_party_permitted if party in terms.recipient_parties
 
-# art. 16.2: the provider's list of recipient roles, matched against the person's role or the
-# party's role in the case (empty list: no restriction by role).
+# art. 16.2: the provider's list of recipient roles (empty list: no restriction by role),
+# matched by relationship, never against the token role (ADR 0005: a token role says what job a
+# person has, not what they are in this case): the recipient's own part in the case (its
+# process director still on the roster, its case director, a delegate: requester_parts, the
+# recipient being the requester) or its party's role in the case (the involvement facts).
 default terms_role_permitted := false
 
 terms_role_permitted if own_item
 
 terms_role_permitted if count(terms_recipient_roles) == 0
 
-terms_role_permitted if recipient.role in terms.recipient_roles
+terms_role_permitted if {
+	recipient_is_requester
+	some part in requester_parts
+	part in terms_recipient_roles
+}
 
-terms_role_permitted if involvement.role in terms.recipient_roles
+terms_role_permitted if involvement.role in terms_recipient_roles
 
 # art. 12.2f: pre-reading before a case meeting only when the provider agreed.
 default pre_read_agreed := false
@@ -390,12 +397,16 @@ requester_active_party if {
 	requester.party_status == "active"
 }
 
-default requester_need_to_know := false
+default requester_provides_item := false
 
-requester_need_to_know if {
+requester_provides_item if {
 	requester_party != ""
 	requester_party == item.provider
 }
+
+default requester_need_to_know := false
+
+requester_need_to_know if requester_provides_item
 
 requester_need_to_know if {
 	requester_involvement != null
@@ -552,15 +563,18 @@ denials contains sprintf("The provider allowed use of this item only until %v (a
 
 denials contains "The time of the request is missing or not a valid RFC 3339 time; denied because a fact is missing." if not now_ns
 
-denials contains sprintf("Person %v of party %v has no part in case %v: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown, object.get(case_facts, "id", null)]) if {
+# Who has no part in the case: the only reasons such a requester is given (below).
+part_denials contains sprintf("Person %v of party %v has no part in case %v: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown, object.get(case_facts, "id", null)]) if {
 	not requester_has_part
 	not requester_named_process_director
 }
 
-denials contains sprintf("Person %v was named as the process director of case %v but is no longer designated as a process director (art. 12.1, 12.3).", [requester_shown, object.get(case_facts, "id", null)]) if {
+part_denials contains sprintf("Person %v was named as the process director of case %v but is no longer designated as a process director (art. 12.1, 12.3).", [requester_shown, object.get(case_facts, "id", null)]) if {
 	not requester_has_part
 	requester_named_process_director
 }
+
+denials contains r if some r in part_denials
 
 denials contains "The recipient of a read, pre-read or onward share is the person who asks; the facts name another (art. 8.4c)." if {
 	party_action
@@ -606,7 +620,7 @@ denials contains sprintf("Party %v has status %v; only active parties receive ca
 	not recipient.party_status == "active"
 }
 
-denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party_shown, object.get(lib.object_at(input, "case"), "id", null)]) if {
+part_denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party_shown, object.get(lib.object_at(input, "case"), "id", null)]) if {
 	party_action
 	not own_item
 	involvement == null
@@ -826,10 +840,31 @@ decision := {
 	"obligations": [o | some o in obligations],
 } if permitted
 
+# A requester with no part in the case who did not provide the item learns nothing of the case
+# from a refusal (art. 8.4c, Bijlage 3; ADR 0005): only why they have no part in it, never the
+# subject's age or consents, the provider's terms, a closure, restriction or correction. A
+# requester without a part is always refused (both routes need a part), so part_denials is
+# never empty then; the other reasons still decide (permitted counts them all).
+default outsider := false
+
+outsider if {
+	not requester_has_part
+	not requester_provides_item
+}
+
+shown_denials := part_denials if outsider
+
+else := denials
+
+# A refusal also says whether the requester has a part in the case: asked for a case's items of
+# a category it holds none of, the service answers NOT_FOUND only to a person with a part, and
+# refuses anyone else as it would for such an item, so that no one outside the case learns which
+# categories it holds (or whether it exists).
 decision := {
 	"allow": false,
-	"reasons": sort([r | some r in denials]),
+	"reasons": sort([r | some r in shown_denials]),
 	"obligations": [],
+	"requester_has_part": requester_has_part,
 } if {
 	not permitted
 	count(denials) > 0
@@ -852,6 +887,7 @@ checks := {
 	"onward sharing agreed when needed (art. 16.2)": onward_sharing_agreed,
 	"provider's written consent for a third party (art. 9.2)": provider_written_consent,
 	"requester has a part in the case (art. 8.4c, Bijlage 3)": requester_has_part,
+	"requester without a part, not the provider: refused by its part only (art. 8.4c)": outsider,
 	"requester is the recipient (read, pre_read, onward_share)": recipient_is_requester,
 	"requester is an active party (art. 9.2)": requester_active_party,
 	"requester's party needs the item (art. 8.4c, 9.2)": requester_need_to_know,

@@ -170,12 +170,37 @@ test_recipient_party_not_listed_denied if {
 	denied_with(with_terms(base, {"recipient_parties": [shelter]}), "only for the parties")
 }
 
-test_recipient_role_listed_allowed if {
-	allowed(with_terms(base, {"recipient_roles": ["caseworker"]}))
+# The recipient roles are matched by relationship (ADR 0005), never against the token role.
+test_recipient_token_role_listed_denied if {
+	denied_with(with_terms(base, {"recipient_roles": ["caseworker"]}), "only for the roles")
+}
+
+test_token_role_case_director_does_not_pass_recipient_roles if {
+	inp := with_recipient(base, {"role": "case_director"})
+	denied_with(with_terms(inp, {"recipient_roles": ["case_director"]}), "only for the roles")
+}
+
+test_token_role_process_director_does_not_pass_recipient_roles if {
+	inp := with_recipient(base, {"role": "process_director", "functions": ["process_director"]})
+	denied_with(with_terms(inp, {"recipient_roles": ["process_director"]}), "only for the roles")
 }
 
 test_recipient_case_role_listed_allowed if {
 	allowed(with_terms(base, {"recipient_roles": ["care_provider"]}))
+}
+
+test_appointed_case_director_passes_recipient_roles if {
+	inp := with_case(base, {"case_director": {"party": care, "person": "anna"}})
+	allowed(with_terms(inp, {"recipient_roles": ["case_director"]}))
+}
+
+test_process_director_on_the_roster_passes_recipient_roles if {
+	inp := with_recipient(base, {"person": "pd-1", "functions": ["process_director"]})
+	allowed(with_terms(inp, {"recipient_roles": ["process_director"]}))
+}
+
+test_delegate_passes_recipient_roles_naming_delegates if {
+	allowed(with_terms(base, {"recipient_roles": ["delegate"]}))
 }
 
 test_recipient_role_not_listed_denied if {
@@ -218,7 +243,86 @@ test_token_role_case_director_alone_grants_nothing if {
 }
 
 test_recipient_other_than_requester_denied if {
-	denied_with(with_requester(base, {"person": "pd-1"}), "the person who asks")
+	inp := with_requester(base, {"person": "pd-1", "functions": ["process_director"]})
+	denied_with(inp, "the person who asks")
+}
+
+# --- a requester without a part learns nothing of the case from a refusal (ADR 0005) ----------
+
+# Everything else about the item and the case would also refuse: closed, restricted,
+# corrected, retracted, another purpose, expired, consent missing for a subject of 14.
+told_nothing := with_item(
+	with_case(
+		with_key(with_key(base, "purpose", "research"), "subject", {"age": 14}),
+		{"closed": true, "restricted": true},
+	),
+	{
+		"legal_basis": "consent", "superseded": true, "retracted": true,
+		"terms": patch(terms, {"expires_at": "2025-01-01T00:00:00Z", "recipient_roles": ["case_director"]}),
+	},
+)
+
+only_part_reasons(d) if {
+	d.allow == false
+	count(d.reasons) > 0
+	every r in d.reasons {
+		part_reason(r)
+	}
+}
+
+part_reason(r) if contains(r, "has no part in case")
+
+part_reason(r) if contains(r, "no longer designated as a process director")
+
+part_reason(r) if contains(r, "is not involved in case")
+
+test_outsider_is_told_only_that_it_has_no_part if {
+	d := decide(with_recipient(told_nothing, {"party": shelter}))
+	only_part_reasons(d)
+	some r in d.reasons
+	contains(r, "not involved")
+}
+
+test_colleague_without_a_part_is_told_only_that if {
+	d := decide(with_recipient(told_nothing, {"person": "bert"}))
+	only_part_reasons(d)
+	count(d.reasons) == 1
+}
+
+test_process_director_off_the_roster_is_told_only_that if {
+	d := decide(with_recipient(told_nothing, {"person": "pd-1"}))
+	only_part_reasons(d)
+	some r in d.reasons
+	contains(r, "no longer designated")
+}
+
+test_outsider_asking_a_third_party_release_is_told_only_that if {
+	inp := with_requester(with_key(third, "purpose", "research"), {"party": shelter})
+	only_part_reasons(decide(inp))
+}
+
+test_the_items_provider_without_a_part_is_told_every_reason if {
+	d := decide(with_recipient(told_nothing, {"party": police, "person": "bert"}))
+	d.allow == false
+	some r in d.reasons
+	contains(r, "no part in case")
+	some s in d.reasons
+	contains(s, "retracted")
+}
+
+test_a_requester_with_a_part_is_told_every_reason if {
+	d := decide(told_nothing)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "is closed")
+	some s in d.reasons
+	contains(s, "12 up to 16")
+	not some_part_reason(d)
+}
+
+some_part_reason(d) if {
+	some r in d.reasons
+	part_reason(r)
 }
 
 test_pre_read_by_colleague_without_a_part_denied if {
@@ -332,7 +436,12 @@ test_third_party_consent_for_other_item_denied if {
 # Issue #13 point 1: the requester of a release must be involved with the need for the item.
 test_third_party_release_by_uninvolved_party_denied_despite_consent if {
 	inp := with_requester(third_consented, {"party": shelter})
-	denied_with(inp, "art. 9.2, 8.4c")
+	denied_with(inp, "no part in case")
+}
+
+test_third_party_release_by_party_without_the_need_denied_despite_consent if {
+	involved := {care: {"role": "care_provider", "information_need": ["housing"]}, police: base.case.involved[police]}
+	denied_with(with_case(third_consented, {"involved": involved}), "art. 9.2, 8.4c")
 }
 
 test_third_party_release_by_colleague_without_a_part_denied if {

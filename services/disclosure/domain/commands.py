@@ -118,8 +118,8 @@ class RequestDisclosure:
     break_glass: BreakGlass | None = None
     trace_id: str = ""
     span_id: str = ""
-    # Idempotency: the caller's request id and the digest of (method, person, request), so
-    # that a repeat gets the stored answer and a colleague's replay is refused.
+    # The caller's request id and the digest of (method, person, request): a repeat is decided
+    # again (never answered from an earlier decision), a colleague's replay is refused.
     request_id: str = ""
     request_digest: str = ""
 

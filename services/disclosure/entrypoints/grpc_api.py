@@ -1,7 +1,7 @@
 """gRPC servicer: proto -> command -> handler -> proto, nothing else. Mutating commands go
 through the kernel's idempotent command runner; disclosures do not (a stored response would
-keep content outside the encrypted columns): a request id keeps the decisions only, and the
-handler answers a repeat with them (``handlers/disclosure.py``)."""
+keep content outside the encrypted columns, and a release is never given on an earlier
+decision): the handler decides and logs a repeat again (``handlers/disclosure.py``)."""
 
 from __future__ import annotations
 

@@ -325,7 +325,9 @@ def _ask(env, item, request_id, person="person-1", party=CELLO):
     )
 
 
-def test_a_repeated_request_id_gets_the_identical_reply_and_one_log_record(env):
+def test_a_repeated_request_id_is_decided_again_and_logged_again(env):
+    """No release without a decision on the current facts and its log record: a repeat gets
+    the same content under a new decision, each decision logged once with its event."""
     case_id, _ = env.open_case()
     item = provide(
         env,
@@ -337,27 +339,27 @@ def test_a_repeated_request_id_gets_the_identical_reply_and_one_log_record(env):
     request_id = f"req-{uuid.uuid4().hex}"
     first = _ask(env, item, request_id)
     again = _ask(env, item, request_id)
-    assert again.SerializeToString(deterministic=True) == first.SerializeToString(
-        deterministic=True
-    )
-    assert first.items[0].redacted_fields == ["diag"]
-    decision = first.items[0].decision_id
-    assert [r.decision_id for r in env.log_rows()].count(decision) == 1
-    decided = [r for r in env.outbox() if r.type == ev.DISCLOSURE_DECIDED and decision in r.data]
-    assert len(decided) == 1
-    # A new request id is a new decision, logged.
-    assert _ask(env, item, f"req-{uuid.uuid4().hex}").items[0].decision_id != decision
+    assert again.items[0].content == first.items[0].content
+    assert first.items[0].redacted_fields == again.items[0].redacted_fields == ["diag"]
+    decisions = [first.items[0].decision_id, again.items[0].decision_id]
+    assert decisions[0] != decisions[1]
+    logged = [r.decision_id for r in env.log_rows()]
+    outbox = [r for r in env.outbox() if r.type == ev.DISCLOSURE_DECIDED]
+    for decision in decisions:
+        assert logged.count(decision) == 1
+        assert len([r for r in outbox if decision in r.data]) == 1
 
 
-def test_a_repeated_denied_request_id_is_denied_alike_and_logged_once(env):
+def test_a_repeated_denied_request_id_is_denied_again_by_a_logged_decision(env):
     case_id, _ = env.open_case()
     item = provide(env, case_id)
     request_id = f"req-{uuid.uuid4().hex}"
     code, first = denial(lambda: _ask(env, item, request_id, party=FARENT))
     code_again, again = denial(lambda: _ask(env, item, request_id, party=FARENT))
     assert code == code_again == grpc.StatusCode.PERMISSION_DENIED
-    assert first["decision_id"] == again["decision_id"]
-    assert [r.decision_id for r in env.log_rows()].count(first["decision_id"]) == 1
+    assert first["decision_id"] != again["decision_id"]
+    logged = [r.decision_id for r in env.log_rows()]
+    assert logged.count(first["decision_id"]) == logged.count(again["decision_id"]) == 1
 
 
 def test_a_colleague_replaying_a_request_id_is_refused_not_answered(env):

@@ -1,6 +1,6 @@
 """Log before release: every decision of a request becomes an access-log record and its
-DISCLOSURE_DECIDED / BREAK_GLASS_USED event, with the request's safety-override reviews and its
-stored answer (a request id), all in one transaction: the group commit that concurrent requests
+DISCLOSURE_DECIDED / BREAK_GLASS_USED event, with the request's safety-override reviews and the
+claim of its request id (a new one), all in one transaction: the group commit that concurrent requests
 share (``Deps.access_log``). The caller returns once that transaction is durable."""
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def log_decisions(
     also: Callable[[DisclosureUnitOfWork], None] | None = None,
 ) -> list[int]:
     """Every decision in the access log and on the outbox, the safety overrides under review,
-    and ``also`` (the stored answer of a request id), in one durable transaction."""
+    and ``also`` (the claim of a new request id), in one durable transaction."""
     activity = deps.register.activity_ref_for(cmd.purpose)
     rpc = "BreakGlass" if cmd.break_glass else "RequestDisclosure"
     records, emitted, reviews = [], [], []

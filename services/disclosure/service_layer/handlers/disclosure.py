@@ -5,18 +5,21 @@ safety override of Bijlage 3).
 Log before release: facts are gathered and decided by reads only (``uow.reads_only``: on
 PostgreSQL without a transaction of their own, so a request's one transaction is its log's);
 then all access-log records, their DISCLOSURE_DECIDED (and BREAK_GLASS_USED) outbox rows, the
-reviews and the stored answer of a request id are written in ONE transaction (the group commit
+reviews and the claim of a new request id are written in ONE transaction (the group commit
 concurrent requests share); only after it commits is content decrypted, redacted per the
 obligations and returned. A failed log write answers UNAVAILABLE and releases nothing.
+
+A request id keeps no answer: a repeat is decided again on the facts of its own time, logged as
+a decision of its own (its own DISCLOSURE_DECIDED, each decision's events once) and released per
+that new decision; the id with another request, or from a colleague, is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
@@ -37,7 +40,7 @@ from services.disclosure.domain.decisions import (
     obligations_of,
     scrub,
 )
-from services.disclosure.domain.items import Item
+from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.redaction import redact
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers.decision_log import (
@@ -70,7 +73,7 @@ def _decide_all(
     else:
         found = uow.items.of_case(cmd.case_id, cmd.category)
         if not found:
-            raise NotFound("items", "of the requested case and category")
+            return [_none_of_the_category(deps, uow, cmd, recipient, requester, now)]
     cases: dict[str, CaseFacts | None] = {}
     for item in found:
         if item.case_id not in cases:
@@ -138,6 +141,65 @@ def _decide_all(
     return decided
 
 
+def _none_of_the_category(
+    deps: Deps,
+    uow: DisclosureUnitOfWork,
+    cmd: commands.RequestDisclosure,
+    recipient: Recipient,
+    requester: Recipient,
+    now: datetime,
+) -> Decided:
+    """The case holds no item of the asked category (or none at all, or is unknown): NOT_FOUND
+    only to a person with a part in the case, as the policy decides it. Anyone else is refused
+    as for an item of that category (the policy gives them the same reasons: only that they
+    have no part), and the refusal is logged like theirs; so no one outside a case learns from
+    the answer which categories it holds, nor whether it exists (art. 8.4c, ADR 0005)."""
+    case = uow.cases.find(cmd.case_id)
+    # No item: no provider, no terms, nothing released whatever the policy says.
+    absent = Item(
+        item_id="",
+        case_id=cmd.case_id,
+        provider="",
+        provided_by_person="",
+        category=cmd.category,
+        classification="",
+        legal_basis="",
+        content_type="",
+        terms=Terms(),
+        retracted=False,
+        erased=True,
+        provided_at=now,
+    )
+    facts = disclosure_input(
+        action=cmd.action,
+        purpose=cmd.purpose,
+        now=now,
+        recipient=recipient,
+        requester=requester,
+        item=absent.facts(),
+        case=case,
+        subject_consents=[],
+        provider_consents=[],
+        break_glass=cmd.break_glass.as_facts() if cmd.break_glass else None,
+    )
+    decision = deps.policy.decide(DISCLOSURE_POLICY, facts)
+    if decision.allow is True or decision.result.get("requester_has_part") is True:
+        raise NotFound("items", "of the requested case and category")
+    secrets = [cmd.break_glass.justification] if cmd.break_glass else []
+    reasons = tuple(scrub(r, secrets, JUSTIFICATION_MARKER) for r in decision.reasons)
+    return Decided(
+        absent,
+        case,
+        decision,
+        [],
+        False,
+        "denied",
+        reasons,
+        None,
+        _digest_of(decision) or input_digest(facts),
+    )
+
+
 def _release(uow: DisclosureUnitOfWork, decided: list[Decided]) -> DisclosureOutcome:
     """Decrypt and apply the obligations (redaction) for the allowed items only."""
     released, denied = [], []
@@ -188,11 +250,10 @@ def request_disclosure(
     # Until the log is written everything here reads: the facts, then the group commit's one
     # transaction writes (``log_decisions``).
     uow.reads_only()
+    claimed = False
     if cmd.request_id:
         validate_request_id(cmd.request_id)
-        repeat = _stored_answer(uow, cmd, caller)
-        if repeat is not None:
-            return repeat
+        claimed = _request_id_claimed(uow, cmd, caller)
     now = utcnow()
     # The requester is the caller as the party projection and the roster know them (ADR 0005);
     # the recipient is the requester, except for a third-party release (art. 9.2). The caller's
@@ -223,34 +284,69 @@ def request_disclosure(
             person="",
         )
     decided = _decide_all(deps, uow, cmd, recipient, requester, now)
-    # End the read transaction: the log, the events, the reviews and the stored answer are
-    # written in the group commit's one transaction (on SQLite a transaction whose snapshot
-    # predates another writer's commit could not write anyway).
+    # End the read transaction: the log, the events, the reviews and the claim of a new request
+    # id are written in the group commit's one transaction (on SQLite a transaction whose
+    # snapshot predates another writer's commit could not write anyway).
     uow.rollback()
-    remember = None
-    if cmd.request_id:
-        answer = _answer(decided)
+    claim = None
+    if cmd.request_id and not claimed:
         case_id = decided[0].item.case_id if decided else ""
 
-        def remember(batch: DisclosureUnitOfWork) -> None:
-            batch.answers.add(caller.party, cmd.request_id, cmd.request_digest, answer, case_id)
+        def claim(batch: DisclosureUnitOfWork) -> None:
+            batch.answers.add(caller.party, cmd.request_id, cmd.request_digest, case_id)
 
     try:
-        log_decisions(deps, cmd, caller, recipient, now, decided, also=remember)
-    except IntegrityError:
-        # A concurrent copy of this request stored its answer first: answer with that one.
-        repeat = _stored_answer(uow, cmd, caller)
-        if repeat is None:
-            raise Unavailable(
-                "the access log could not be written: nothing is released (log before release)"
-            ) from None
-        return repeat
+        log_decisions(deps, cmd, caller, recipient, now, decided, also=claim)
+    except IntegrityError as exc:
+        # A concurrent copy claimed the id first and nothing of this one was written: the same
+        # request is logged as any repeat (its decisions are as fresh), another one is refused.
+        if claim is None or not _request_id_claimed(uow, cmd, caller):
+            _log_failed(exc, decided)
+        _log_or_fail(deps, cmd, caller, recipient, now, decided)
     except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
-        log.error("access_log_write_failed", error_type=type(exc).__name__, decisions=len(decided))
-        raise Unavailable(
-            "the access log could not be written: nothing is released (log before release)"
-        ) from exc
+        _log_failed(exc, decided)
     return _release(uow, decided)
+
+
+def _log_or_fail(
+    deps: Deps,
+    cmd: commands.RequestDisclosure,
+    caller: Caller,
+    recipient: Recipient,
+    now: datetime,
+    decided: list[Decided],
+) -> None:
+    try:
+        log_decisions(deps, cmd, caller, recipient, now, decided)
+    except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
+        _log_failed(exc, decided)
+
+
+def _log_failed(exc: Exception, decided: list[Decided]) -> NoReturn:
+    log.error("access_log_write_failed", error_type=type(exc).__name__, decisions=len(decided))
+    raise Unavailable(
+        "the access log could not be written: nothing is released (log before release)"
+    ) from exc
+
+
+def _request_id_claimed(
+    uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
+) -> bool:
+    """Whether this request id was used before, by this person for this very request. A
+    request id keeps no answer: every repeat is decided again on the facts of its own time and
+    logged as a decision of its own, so nothing is ever released on an earlier decision
+    (art. 16.2, log before release). The id with another request, or from a colleague (the
+    digest names the person), is refused (ADR 0005)."""
+    digest = uow.answers.find(caller.party, cmd.request_id)
+    if digest is None:
+        return False
+    if digest != cmd.request_digest:
+        raise FailedPrecondition(
+            "request_id_used",
+            "request_id was already used for a different request",
+            subject="request_id",
+        )
+    return True
 
 
 def input_digest(facts: Mapping[str, Any]) -> str:
@@ -266,90 +362,3 @@ def _digest_of(decision: Any) -> str:
     if isinstance(digest, str) and digest.startswith("sha256:") and len(digest) == 71:
         return digest.removeprefix("sha256:")
     return ""
-
-
-def _answer(decided: list[Decided]) -> dict[str, Any]:
-    """What a request id keeps: the decisions, never content nor a justification's text."""
-    return {
-        "revision": decided[0].decision.revision if decided else "",
-        "decisions": [
-            {
-                "item_id": d.item.item_id,
-                "decision_id": d.decision.decision_id,
-                "allowed": d.allowed,
-                "result": d.result,
-                "reasons": list(d.reasons),
-                "obligations": [
-                    {k: v for k, v in ob.items() if k != "justification"} for ob in d.obligations
-                ],
-            }
-            for d in decided
-        ],
-    }
-
-
-@dataclass(frozen=True)
-class _StoredDecision:
-    decision_id: str
-    revision: str
-
-
-def _stored_answer(
-    uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
-) -> DisclosureOutcome | None:
-    """The answer of an earlier request with this id: the same decisions, the items decrypted
-    and redacted again (nothing new is logged: it is the same disclosure to the same person).
-    The id with another request, or from a colleague (the digest names the person), is
-    refused: a stored answer belongs to the person who asked (ADR 0005)."""
-    stored = uow.answers.find(caller.party, cmd.request_id)
-    if stored is None:
-        return None
-    if stored.digest != cmd.request_digest:
-        raise FailedPrecondition(
-            "request_id_used",
-            "request_id was already used for a different request",
-            subject="request_id",
-        )
-    answer = stored.answer
-    items = {i.item_id: i for i in uow.items.get_many([d["item_id"] for d in answer["decisions"]])}
-    decided = []
-    for d in answer["decisions"]:
-        item = items.get(d["item_id"])
-        if item is None:
-            raise FailedPrecondition(
-                "answer_gone",
-                "the items of this request are no longer held; send a new request_id",
-                subject="request_id",
-            )
-        if d["allowed"] and _changed_since(uow, item):
-            # Closed, restricted, corrected or erased since: the stored decision no longer
-            # holds, and a repeat must not release what a fresh request would be refused.
-            raise FailedPrecondition(
-                "answer_gone",
-                "the items of this request changed since (closed, restricted, corrected or "
-                "erased); send a new request_id",
-                subject="request_id",
-            )
-        key = uow.keys.get(uow.session, item.case_id) if d["allowed"] else None
-        decided.append(
-            Decided(
-                item,
-                None,
-                _StoredDecision(d["decision_id"], answer["revision"]),
-                list(d["obligations"]),
-                bool(d["allowed"]),
-                d["result"],
-                tuple(d["reasons"]),
-                key,
-            )
-        )
-    return _release(uow, decided)
-
-
-def _changed_since(uow: DisclosureUnitOfWork, item: Item) -> bool:
-    """Whether the item or its case changed in a way the policy decides on since a stored
-    decision (art. 1.2; Bijlage 3: restriction, correction, erasure)."""
-    if not item.readable or item.restricted_at or item.superseded_at:
-        return True
-    case = uow.cases.find(item.case_id)
-    return case is not None and (case.closed or case.restricted or case.erased)

@@ -1,0 +1,168 @@
+"""What a refusal tells, and to whom (art. 8.4c, 16.2, ADR 0005): a person without a part in
+the case learns only that, never the case's facts, nor which categories it holds; a provider's
+recipient roles are matched by the person's part in the case, never by the token's role claim.
+Handlers called on a migrated database and the embedded policy engine."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from services.disclosure.domain import commands as c
+from services.disclosure.service_layer.handlers import disclosure, items
+from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.test_disclosure_handlers import (
+    CARER,
+    DIRECTOR,
+    FARENT,
+    PROVIDER,
+    open_case,
+    provide,
+    provide_cmd,
+    read,
+)
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import NotFound, PermissionDenied
+from zorgtafel.testing import deliver
+
+disclosure_platform = base.disclosure_platform
+deps = base.deps
+OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
+PART_REASONS = ("has no part in case", "is not involved in case")
+
+
+def _ask(platform, deps, caller, case_id, category, purpose="care_coordination", **kw):
+    with platform.uow_factory() as uow:
+        return disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(
+                action=kw.pop("action", "read"),
+                purpose=purpose,
+                case_id=case_id,
+                category=category,
+                **kw,
+            ),
+            caller,
+        )
+
+
+def _refused(platform, deps, caller, case_id, category, **kw) -> PermissionDenied:
+    with pytest.raises(PermissionDenied) as err:
+        _ask(platform, deps, caller, case_id, category, **kw)
+    return err.value
+
+
+def _only_part_reasons(reasons) -> bool:
+    return bool(reasons) and all(any(p in r for p in PART_REASONS) for r in reasons)
+
+
+def test_an_outsider_is_told_only_that_it_has_no_part(disclosure_platform, deps):
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    deliver(platform, parts, ev.CASE_CLOSED, {"case_id": case_id, "outcome": "successful"})
+    refused = _refused(platform, deps, OUTSIDER, case_id, "health", purpose="probe")
+    assert _only_part_reasons(refused.reasons), refused.reasons
+    # A person with a part is told why (closed, consent, purposes), as before.
+    told = _refused(platform, deps, CARER, case_id, "health", purpose="probe")
+    assert any("is closed" in r for r in told.reasons)
+    assert any("care_coordination" in r for r in told.reasons)
+
+
+def test_an_outsider_asking_a_third_party_release_is_told_only_that(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)
+    refused = _refused(
+        platform,
+        deps,
+        OUTSIDER,
+        case_id,
+        "health",
+        action="third_party_release",
+        third_party="00000099000000000077",
+    )
+    assert _only_part_reasons(refused.reasons), refused.reasons
+
+
+def test_an_outsider_cannot_tell_which_categories_a_case_holds_nor_whether_it_exists(
+    disclosure_platform, deps
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)  # a "health" item, no "police" item
+    held = _refused(platform, deps, OUTSIDER, case_id, "health")
+    absent = _refused(platform, deps, OUTSIDER, case_id, "police")
+    every = _refused(platform, deps, OUTSIDER, case_id, "")
+    assert absent.reasons == held.reasons == every.reasons
+    assert _only_part_reasons(absent.reasons)
+    assert (absent.policy, absent.revision) == (held.policy, held.revision)
+    unknown = f"case-{uuid.uuid4().hex[:12]}"
+    nowhere = _refused(platform, deps, OUTSIDER, unknown, "police")
+    assert nowhere.reasons == tuple(r.replace(case_id, unknown) for r in held.reasons)
+    # Each refusal is a logged decision, whether or not an item of the category exists.
+    with platform.uow_factory() as uow:
+        logged = {r["decision_id"]: r for r in uow.access_log.latest("party", FARENT)}
+    for refusal in (held, absent, every, nowhere):
+        assert logged[refusal.decision_id]["result"] == "denied"
+    assert logged[absent.decision_id]["case_id"] == case_id
+    assert logged[absent.decision_id]["resource"] == ""
+
+
+def test_a_person_with_a_part_still_hears_that_there_is_no_such_item(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)
+    for caller in (CARER, PROVIDER, DIRECTOR):
+        with pytest.raises(NotFound):
+            _ask(platform, deps, caller, case_id, "police")
+    with pytest.raises(NotFound):  # a case without items, asked by its own delegate
+        _ask(platform, deps, CARER, open_case(disclosure_platform), "")
+
+
+@pytest.mark.parametrize("claimed", ["case_director", "process_director"])
+def test_a_token_role_does_not_meet_the_providers_recipient_roles(
+    disclosure_platform, deps, claimed
+):
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)  # no case director appointed
+    with platform.uow_factory() as uow:
+        item_id = items.provide(
+            deps, uow, provide_cmd(case_id, recipient_roles=(claimed,)), PROVIDER
+        )
+        uow.commit()
+    claiming = Caller(CARER.party, CARER.person, claimed, party_status="active")
+    for caller in (CARER, claiming):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            read(deps, uow, item_id, caller)
+        assert any("only for the roles" in r for r in err.value.reasons)
+
+
+def test_the_recipient_roles_are_met_by_the_part_in_the_case(disclosure_platform, deps):
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        for_directors = items.provide(
+            deps, uow, provide_cmd(case_id, recipient_roles=("case_director",)), PROVIDER
+        )
+        for_carers = items.provide(
+            deps, uow, provide_cmd(case_id, recipient_roles=("care_provider",)), PROVIDER
+        )
+        uow.commit()
+    with platform.uow_factory() as uow:  # the party's role in the case (RolesSet)
+        assert read(deps, uow, for_carers, CARER).released
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, for_directors, CARER)
+    deliver(
+        platform,
+        parts,
+        ev.DIRECTOR_APPOINTED,
+        {"case_id": case_id, "party": CARER.party, "person": CARER.person},
+    )
+    with platform.uow_factory() as uow:  # appointed, with the same token role as before
+        assert read(deps, uow, for_directors, CARER).released
