@@ -232,6 +232,18 @@ obligations contains {"type": "nominator_view", "reason": "The nominating party 
 	not may_direct
 }
 
+# art. 1.15, 8.4c, 15.1, 16.2: an asked party's triage answer (whether it knows the person, and
+# its contribution) is that party's own information, given to the process director for the
+# routing; the nominating party is not its recipient. The nominator's view holds the triage
+# round only as far as its own party was asked (who else was consulted is the process
+# director's working information, 12.2b, 12.3). Without this obligation the service shows the
+# nominator no triage answer at all (fail closed).
+obligations contains {"type": "triage_view", "scope": "own_party", "reason": "Another party's triage answer is its own information for the process director; the nominating party sees only its own party's part in the triage round (art. 1.15, art. 8.4c, art. 15.1, art. 16.2)."} if {
+	input.action == "read_nomination"
+	allowed
+	not may_direct
+}
+
 grants contains "The nominating party provided this information and may read it (art. 12.2a, art. 16.2)." if {
 	allowed
 	input.action == "read_nomination"

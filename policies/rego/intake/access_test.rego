@@ -68,6 +68,15 @@ test_nominating_party_reads_its_nomination_in_the_nominators_view if {
 	o.type == "nominator_view"
 }
 
+test_the_nominators_view_holds_only_its_own_partys_part_in_the_triage_round if {
+	d := decide("read_nomination", who(nominator, "caseworker"), nom)
+	some o in d.obligations
+	o.type == "triage_view"
+	o.scope == "own_party"
+	contains(o.reason, "art. 16.2")
+	not "triage_view" in {t.type | some t in decide("read_nomination", its_director, nom).obligations}
+}
+
 test_its_process_director_reads_the_whole_nomination if {
 	d := decide("read_nomination", its_director, nom)
 	d.allow == true

@@ -121,7 +121,9 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
         with self._uow() as uow:
             view = nominations.get_nomination(self._deps, uow, query, current_caller())
             return pb.GetNominationResponse(
-                nomination=results.nomination_out(view.nomination, view.linked, view.full)
+                nomination=results.nomination_out(
+                    view.nomination, view.linked, view.full, view.triage_of
+                )
             )
 
     def WithdrawNomination(self, request, context):

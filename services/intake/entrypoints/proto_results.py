@@ -138,8 +138,11 @@ def triage_question_out(q: TriageQuestion) -> pb.GetTriageQuestionResponse:
     )
 
 
-def nomination_out(n: Nomination, linked: list[str], full: bool = True) -> pb.Nomination:
-    """``full`` for its process director; otherwise the nominating party's view."""
+def nomination_out(
+    n: Nomination, linked: list[str], full: bool = True, triage_of: frozenset[str] | None = None
+) -> pb.Nomination:
+    """``full`` for its process director; otherwise the nominating party's view. Of the triage
+    round only the asked parties in ``triage_of`` are named, with their answers (None: all)."""
     i = n.identity
     status, director = status_out(n.status), n.process_director or ("", "")
     if not full and n.status in NOT_YET_ASSESSED:
@@ -182,9 +185,12 @@ def nomination_out(n: Nomination, linked: list[str], full: bool = True) -> pb.No
         safety_override=override_out(n.safety_override),
     )
     if n.triage is not None:
-        out.asked_parties.extend(n.triage.asked)
+        # The nominating party sees its own party's part only (1.15, 16.2: another party's
+        # answer, and that it was consulted, is for the process director).
+        shown = [p for p in n.triage.asked if triage_of is None or p in triage_of]
+        out.asked_parties.extend(shown)
         out.triage_deadline.CopyFrom(ts(n.triage.deadline))
-        for party in n.triage.asked:
+        for party in shown:
             a = n.triage.answers[party]
             if a is not None:
                 out.triage_answers.append(

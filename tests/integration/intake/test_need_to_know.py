@@ -5,7 +5,7 @@ process director until a safety override is recorded (Bijlage 3); of the nominat
 the person who nominated reads and withdraws the nomination, and a caller without a part learns
 not even its state (Bijlage 3, 8.4c); a nominator learns nothing of a known person, and
 repeated nominations of known persons are refused and flagged to the managers (point 7;
-Bijlage 3, GDPR art. 32)."""
+Bijlage 3, GDPR art. 32); the nominator sees no other party's triage answer (1.15, 16.2)."""
 
 from __future__ import annotations
 
@@ -265,6 +265,22 @@ def test_a_nominator_learns_nothing_of_a_known_person(env):
     assert list(get(env, first.case_id, env.director()).nomination.linked_case_ids) == [
         known.case_id
     ]
+
+
+# -- 1.15, 16.2: an asked party's triage answer is its own, for the process director ----------
+def test_the_nominator_sees_its_own_partys_triage_answer_and_no_other(env):
+    case_id = env.in_triage(asked=(POLICE, ASTEN))  # ASTEN nominated and is asked too
+    env.answer(case_id, POLICE)  # "wij kennen haar", INVOLVED: POLICE's own information
+    env.answer(case_id, ASTEN)
+    mine = get(env, case_id, env.nominator(case_id)).nomination
+    assert list(mine.asked_parties) == [ASTEN]
+    assert [(a.party, a.contribution) for a in mine.triage_answers] == [(ASTEN, "wij kennen haar")]
+    assert mine.HasField("triage_deadline")
+    assert POLICE not in str(mine)
+    # The process director routes on every answer.
+    theirs = get(env, case_id, env.director()).nomination
+    assert set(theirs.asked_parties) == {POLICE, ASTEN}
+    assert {a.party for a in theirs.triage_answers} == {POLICE, ASTEN}
 
 
 def test_repeated_nominations_of_known_persons_are_refused_and_flagged(env):

@@ -33,11 +33,14 @@ log = get_logger("zorgtafel.intake")
 class NominationView:
     """A nomination as one reader may see it: ``full`` for its process director (and the
     queue); the nominating party's view leaves out the pseudonym, the links and whether it
-    was linked (the policy's ``nominator_view`` obligation)."""
+    was linked (the policy's ``nominator_view`` obligation), and of the triage round all but
+    the parties in ``triage_of`` (the ``triage_view`` obligation: its own party, if asked)."""
 
     nomination: Nomination
     linked: list[str]
     full: bool
+    # The asked parties whose part in the triage round this reader sees; None: all of them.
+    triage_of: frozenset[str] | None = None
 
     def sections(self) -> str:
         """The parts of the nomination this view lets out, by name (for the access log)."""
@@ -50,7 +53,8 @@ class NominationView:
         if n.safety_override is not None:
             parts.append("safety_override")
         if n.triage is not None:
-            parts.append("triage")
+            # the nominating party's view: its own party's part in the round only
+            parts.append("triage" if self.triage_of is None else "triage_of_own_party")
         if n.routing is not None or n.meeting is not None:
             parts.append("routing")
         if self.full:
@@ -174,9 +178,20 @@ def get_nomination(
     full = not any(o.get("type") == "nominator_view" for o in decision.obligations)
     log.info("nomination_read", case_id=nom.case_id, party=caller.party, role=caller.role)
     linked = repo.linked_case_ids(nom.case_id, status=None) if full else []
-    view = NominationView(nom, linked, full)
+    view = NominationView(nom, linked, full, None if full else _triage_of(decision, caller))
     saw(resource=view.sections(), decision=decision)
     return view
+
+
+def _triage_of(decision, caller: Caller) -> frozenset[str]:
+    """The asked parties whose part in the triage round the nominating party sees: its own
+    party, when the policy's ``triage_view`` obligation says so; none otherwise (fail closed).
+    Another party's answer is its own information for the process director (1.15, 16.2)."""
+    own = any(
+        o.get("type") == "triage_view" and o.get("scope") == "own_party"
+        for o in decision.obligations
+    )
+    return frozenset({caller.party}) if own else frozenset()
 
 
 def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomination:
