@@ -16,7 +16,10 @@
 #   known persons as often as the limit allows within the window nominates no more until it has
 #   passed (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
 #   the roster read the probing flags (art. 11). A designated process director lists the intake
-#   queue and what it took up (the list_scope obligations), nothing else (art. 12.3).
+#   queue and what it took up (the list_scope obligations), nothing else (art. 12.3). The
+#   nominating party's usage terms bind everyone but the person who nominated (art. 16.2): after
+#   their expiry (held against input.now) nobody else reads or acts on the nomination, and a
+#   non-empty list of recipient parties bounds who reads it and who is asked in triage.
 #   Input contract: schemas/intake.access.input.schema.json. Query: data.zorgtafel.intake.access.decision
 # custom:
 #   articles: ["art. 1.1", "art. 1.15", "art. 8.4c", "art. 11", "art. 12.2a", "art. 12.3", "art. 16.1", "art. 16.2", "Bijlage 2", "Bijlage 3"]
@@ -113,48 +116,122 @@ default within_probe_limit := false
 
 within_probe_limit if probing.matches < probing.limit
 
+# -- art. 16.2: the nominating party's usage terms ------------------------------------------------
+# The provider decides how its information may be used: its terms travel with the nomination.
+# The time of the request comes from the service (input.now); the policy reads no clock.
+terms := lib.object_at(nomination, "usage_terms")
+
+terms_recipient_parties := lib.array_at(terms, "recipient_parties")
+
+now_ns := lib.ns(input.now)
+
+# The actions on a nomination; nominating and the lists name none.
+nomination_actions := known_actions - {"nominate", "list_probing_flags", "list_nominations"}
+
+default terms_known := false
+
+terms_known if is_object(nomination.usage_terms)
+
+# "until when": no expiry, or now is before it.
+default terms_current := false
+
+terms_current if object.get(terms, "expires_at", null) == null
+
+terms_current if now_ns < lib.ns(terms.expires_at)
+
+# "who may use it": no list (any party the covenant lets in), the nominating party itself (its
+# own information), or a party the list names.
+default terms_name_party := false
+
+terms_name_party if count(terms_recipient_parties) == 0
+
+terms_name_party if is_nominating_party
+
+terms_name_party if party in terms_recipient_parties
+
+# An asked party learns the pseudonym, the themes and the question (1.15): only a party the
+# terms name is asked.
+candidate := lib.object_at(input, "candidate")
+
+default candidate_named := false
+
+candidate_named if input.action != "ask_in_triage"
+
+candidate_named if count(terms_recipient_parties) == 0
+
+candidate_named if candidate.party == nomination.nominating_party
+
+candidate_named if candidate.party in terms_recipient_parties
+
+# The person who nominated is the provider's own worker: its own terms do not bind it (it
+# reads and withdraws its nomination also after the expiry). Anyone else acts on a nomination
+# only within them. Not decided here: recipient_roles (a list of case roles, as disclosure
+# matches them against a party's role in a case; intake has no case roles yet, and a token's
+# role never decides), purposes (every intake action serves the routing of the nomination), and
+# onward_sharing_allowed: asking a party in the triage round is the covenant's own procedure
+# (1.15), not passing the nomination on (disclosure gates only its onward_share action on it).
+default provider_terms_allow := false
+
+provider_terms_allow if not input.action in nomination_actions
+
+provider_terms_allow if is_nominator
+
+provider_terms_allow if {
+	terms_known
+	terms_current
+	terms_name_party
+	candidate_named
+}
+
 default allowed := false
 
-# art. 1.1: a party nominates, unless this person is rate-limited for probing.
 allowed if {
+	relationship_allows
+	provider_terms_allow
+}
+
+default relationship_allows := false
+
+# art. 1.1: a party nominates, unless this person is rate-limited for probing.
+relationship_allows if {
 	input.action == "nominate"
 	party != ""
 	within_probe_limit
 }
 
 # art. 12.2a, 16.2: the provider reads its nomination, through the person who nominated.
-allowed if {
+relationship_allows if {
 	input.action == "read_nomination"
 	is_nominator
 }
 
 # art. 12.2a, 12.3: its process director, or any designated one while it is in the queue.
-allowed if {
+relationship_allows if {
 	input.action in {"read_nomination", "assess"}
 	may_direct
 }
 
 # art. 16.1: the nominating party withdraws what it nominated (by the person who nominated).
-allowed if {
+relationship_allows if {
 	input.action == "withdraw_nomination"
 	is_nominator
 }
 
 # art. 1.15, 8.4c: asked parties read the question and answer it.
-allowed if {
+relationship_allows if {
 	input.action in {"read_triage_question", "answer_triage"}
 	is_asked
 }
 
 # The process director who runs the triage reads the question it asked.
-allowed if {
+relationship_allows if {
 	input.action == "read_triage_question"
 	is_its_director
 }
 
 # art. 1.15, 12.2b, 12.3: its process director asks other parties, with consent or a recorded
 # safety override (Bijlage 3).
-allowed if {
+relationship_allows if {
 	input.action == "start_triage"
 	is_its_director
 	consent_allows_sharing
@@ -162,7 +239,7 @@ allowed if {
 
 # art. 1.15, 21.3, 23.2: only an active party of the covenant is asked in a triage round (it
 # learns the pseudonym, the themes and the question).
-allowed if {
+relationship_allows if {
 	input.action == "ask_in_triage"
 	is_its_director
 	consent_allows_sharing
@@ -170,20 +247,20 @@ allowed if {
 }
 
 # Bijlage 2: escalation to a ZVH at any time, also from the queue (taking it up).
-allowed if {
+relationship_allows if {
 	input.action == "decide_routing"
 	routing in escalations
 	may_direct
 }
 
-allowed if {
+relationship_allows if {
 	input.action == "decide_routing"
 	routing == "regular_care"
 	is_its_director
 }
 
 # 12.2e, Bijlage 3: a case meeting shares the subject's data with the invitees.
-allowed if {
+relationship_allows if {
 	input.action == "decide_routing"
 	routing == "case_meeting"
 	is_its_director
@@ -191,13 +268,13 @@ allowed if {
 }
 
 # Bijlage 3: the safety override is recorded by the nomination's process director.
-allowed if {
+relationship_allows if {
 	input.action == "record_safety_override"
 	is_its_director
 }
 
 # art. 11: the managers follow up probing.
-allowed if {
+relationship_allows if {
 	input.action == "list_probing_flags"
 	party != ""
 	person != ""
@@ -206,7 +283,7 @@ allowed if {
 
 # art. 12.2a, 12.3: a designated process director lists the nominations it may act on. What the
 # list holds is decided by relationship (the obligations below), never by the token role.
-allowed if {
+relationship_allows if {
 	input.action == "list_nominations"
 	is_designated
 }
@@ -302,12 +379,12 @@ directed_actions := {
 
 denials contains "Only the person who nominated and the nomination's process director read a nomination; other parties, and colleagues without a part in it, see nothing of it (art. 8.4c, art. 12.2a, art. 12.3, Bijlage 3)." if {
 	input.action == "read_nomination"
-	not allowed
+	not relationship_allows
 }
 
 denials contains "The caller is not designated as a process director: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1)." if {
 	input.action in directed_actions
-	not allowed
+	not relationship_allows
 	not is_designated
 	not is_nominating_party
 	not is_asked
@@ -315,7 +392,7 @@ denials contains "The caller is not designated as a process director: a token ro
 
 denials contains "Only the nomination's own process director acts on it, on behalf of the nominating party; a process director of another nomination or case has no part in it (art. 12.3, art. 8.4c)." if {
 	input.action in directed_actions
-	not allowed
+	not relationship_allows
 	is_designated
 	not may_direct
 	not is_asked
@@ -323,41 +400,75 @@ denials contains "Only the nomination's own process director acts on it, on beha
 
 denials contains "The subject refused consent and no safety override is recorded: nothing is shared beyond the nominating party and its process director (Bijlage 3, consent, MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2)." if {
 	input.action in {"start_triage", "ask_in_triage", "decide_routing"}
-	not allowed
+	not relationship_allows
 	is_its_director
 	not consent_allows_sharing
 }
 
 denials contains "Only the person who nominated withdraws the nomination for the nominating party; a colleague without a part in it does not (art. 16.1, Bijlage 3)." if {
 	input.action == "withdraw_nomination"
-	not allowed
+	not relationship_allows
 }
 
 denials contains "Only parties asked in the triage round see its question or answer it (art. 1.15, art. 8.4c)." if {
 	input.action in {"read_triage_question", "answer_triage"}
-	not allowed
+	not relationship_allows
 }
 
-denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(lib.object_at(input, "candidate"), "party", null), object.get(lib.object_at(input, "candidate"), "status", null)]) if {
+denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(candidate, "party", null), object.get(candidate, "status", null)]) if {
 	input.action == "ask_in_triage"
 	is_its_director
 	consent_allows_sharing
-	not allowed
+	not relationship_allows
 }
 
 denials contains sprintf("Repeated nominations of persons already known are rate-limited to prevent identification: %v in %v s reached the limit of %v; the managers are informed (Bijlage 3, GDPR art. 32).", [object.get(probing, "matches", null), object.get(probing, "window_s", null), object.get(probing, "limit", null)]) if {
 	input.action == "nominate"
-	not allowed
+	not relationship_allows
 }
 
 denials contains "Only a process director designated on the roster has a worklist of nominations: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1, art. 12.3)." if {
 	input.action == "list_nominations"
-	not allowed
+	not relationship_allows
 }
 
 denials contains "Only a manager of the Zorgtafel, seated on the roster, reads the probing flags (art. 11, Bijlage 3)." if {
 	input.action == "list_probing_flags"
-	not allowed
+	not relationship_allows
+}
+
+# art. 16.2: a caller with a part in the nomination, refused by the provider's terms (a caller
+# without a part is told only that, not the terms).
+terms_refused if {
+	input.action in nomination_actions
+	relationship_allows
+	not provider_terms_allow
+}
+
+denials contains "The nominating party's usage terms are missing; denied because a fact is missing (art. 16.2)." if {
+	terms_refused
+	not terms_known
+}
+
+denials contains sprintf("The nominating party allowed use of this nomination only until %v; after that only the person who nominated reads or withdraws it (art. 16.2).", [terms.expires_at]) if {
+	terms_refused
+	now_ns
+	not terms_current
+}
+
+denials contains "The time of the request is missing or not a valid RFC 3339 time; denied because a fact is missing (art. 16.2)." if {
+	terms_refused
+	not now_ns
+}
+
+denials contains sprintf("The nominating party allows this nomination only for the parties %v; party %v is not one of them (art. 16.2).", [terms_recipient_parties, party]) if {
+	terms_refused
+	not terms_name_party
+}
+
+denials contains sprintf("The nominating party allows this nomination only for the parties %v; party %v is not asked in its triage round (art. 16.2).", [terms_recipient_parties, object.get(candidate, "party", null)]) if {
+	terms_refused
+	not candidate_named
 }
 
 denials contains sprintf("Unknown action %v; denied by default.", [object.get(input, "action", null)]) if {

@@ -13,19 +13,31 @@ decide_for(action, principal, nomination, candidate) := d if {
 }
 
 decide_all(action, principal, nomination, candidate, routing, probing) := d if {
+	d := decide_at(action, principal, nomination, candidate, routing, probing, now)
+}
+
+# The time of the request, as the service gives it (input.now; the policy reads no clock).
+decide_at(action, principal, nomination, candidate, routing, probing, at) := d if {
 	a := action
 	p := principal
 	n := nomination
 	c := candidate
 	r := routing
 	pr := probing
+	t := at
 	d := data.zorgtafel.intake.access.decision with input.action as a
 		with input.principal as p
 		with input.nomination as n
 		with input.candidate as c
 		with input.routing as r
 		with input.probing as pr
+		with input.now as t
 }
+
+now := "2026-06-01T12:00:00Z"
+
+# The nominating party's usage terms (art. 16.2), as the test helpers nominate them.
+terms := {"purposes": ["care_coordination"], "recipient_parties": [], "recipient_roles": ["process_director"]}
 
 nominator := "00000099000000000001"
 
@@ -39,7 +51,7 @@ pd := {"party": helmond, "person": "pd-1"}
 
 nom := {
 	"case_id": "c1", "nominating_party": nominator, "nominated_by": "worker-1", "status": "triage", "asked_parties": [asked],
-	"consent": "given", "safety_override": false, "process_director": pd,
+	"consent": "given", "safety_override": false, "process_director": pd, "usage_terms": terms,
 }
 
 queued := object.union(object.remove(nom, ["process_director"]), {"status": "nominated", "asked_parties": []})
@@ -333,4 +345,84 @@ test_the_worklist_scopes_and_its_grant_are_the_worklists_alone if {
 	every r in e.reasons {
 		not contains(r, "worklist")
 	}
+}
+
+# -- art. 16.2: the nominating party's usage terms ---------------------------------------------------
+with_terms(n, changes) := object.union(n, {"usage_terms": object.union(terms, changes)})
+
+expired := with_terms(nom, {"expires_at": "2026-01-01T00:00:00Z"})
+
+test_after_the_terms_expired_only_the_nominator_reads_or_withdraws if {
+	decide("read_nomination", who(nominator, "caseworker"), expired).allow == true
+	decide("withdraw_nomination", who(nominator, "caseworker"), expired).allow == true
+	every action in ["read_nomination", "assess", "start_triage", "record_safety_override", "read_triage_question"] {
+		d := decide(action, its_director, expired)
+		d.allow == false
+		some r in d.reasons
+		contains(r, "only until 2026-01-01T00:00:00Z")
+		contains(r, "art. 16.2")
+	}
+	decide("read_triage_question", who(asked, "caseworker"), expired).allow == false
+	decide("answer_triage", who(asked, "caseworker"), expired).allow == false
+	decide_for("ask_in_triage", its_director, expired, {"party": asked, "status": "active"}).allow == false
+	decide_all("decide_routing", its_director, expired, null, "zvh_brabant_zuidoost", null).allow == false
+}
+
+test_the_terms_hold_until_their_expiry_not_at_it if {
+	decide_at("read_nomination", its_director, expired, null, null, null, "2025-12-31T23:59:59Z").allow == true
+	decide_at("read_nomination", its_director, expired, null, null, null, "2026-01-01T00:00:00Z").allow == false
+}
+
+test_a_caller_without_a_part_is_not_told_the_terms if {
+	d := decide("read_nomination", other_director, expired)
+	d.allow == false
+	every r in d.reasons {
+		not contains(r, "2026-01-01")
+	}
+}
+
+test_without_the_time_of_the_request_expiring_terms_deny if {
+	d := decide_at("read_nomination", its_director, expired, null, null, null, "yesterday")
+	d.allow == false
+	some r in d.reasons
+	contains(r, "time of the request is missing")
+	decide_at("read_nomination", its_director, nom, null, null, null, null).allow == true
+}
+
+test_without_the_usage_terms_only_the_nominator_reads_the_nomination if {
+	bare := object.remove(nom, ["usage_terms"])
+	d := decide("read_nomination", its_director, bare)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "usage terms are missing")
+	decide("read_nomination", who(nominator, "caseworker"), bare).allow == true
+}
+
+test_a_process_director_of_a_party_the_terms_do_not_name_is_refused if {
+	only_asked := with_terms(nom, {"recipient_parties": [asked]})
+	every action in ["read_nomination", "assess", "start_triage"] {
+		d := decide(action, its_director, only_asked)
+		d.allow == false
+		some r in d.reasons
+		contains(r, sprintf("party %v is not one of them (art. 16.2)", [helmond]))
+	}
+	decide("read_nomination", other_director, with_terms(queued, {"recipient_parties": [asked]})).allow == false
+	decide("read_nomination", its_director, with_terms(nom, {"recipient_parties": [asked, helmond]})).allow == true
+	# The nominating party is no recipient of its own information: its designated process
+	# director takes it up from the queue whatever the list names.
+	own_director := object.union(other_director, {"party": nominator})
+	decide("read_nomination", own_director, with_terms(queued, {"recipient_parties": [helmond]})).allow == true
+	decide("read_nomination", who(nominator, "caseworker"), only_asked).allow == true
+}
+
+test_only_a_party_the_terms_name_is_asked_in_the_triage_round if {
+	named := with_terms(nom, {"recipient_parties": [helmond, asked]})
+	d := decide_for("ask_in_triage", its_director, named, {"party": outsider, "status": "active"})
+	d.allow == false
+	some r in d.reasons
+	contains(r, sprintf("party %v is not asked in its triage round (art. 16.2)", [outsider]))
+	decide_for("ask_in_triage", its_director, named, {"party": asked, "status": "active"}).allow == true
+	decide_for("ask_in_triage", its_director, named, {"party": nominator, "status": "active"}).allow == true
+	decide_for("ask_in_triage", its_director, nom, {"party": outsider, "status": "active"}).allow == true
+	decide("read_triage_question", who(asked, "caseworker"), with_terms(nom, {"recipient_parties": [helmond]})).allow == false
 }

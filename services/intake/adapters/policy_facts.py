@@ -17,6 +17,7 @@ PERMISSION_DENIED with the policy's reasons.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Mapping
 
 from sqlalchemy import select
@@ -83,6 +84,8 @@ def nomination_facts(nom: Nomination) -> dict:
         "asked_parties": list(nom.triage.asked) if nom.triage else [],
         "consent": nom.consent.value,
         "safety_override": nom.safety_override is not None,
+        # 16.2: the provider decides who may use it and until when (as it stated them)
+        "usage_terms": nom.usage_terms,
     }
     if nom.process_director is not None:
         party, person = nom.process_director
@@ -90,26 +93,44 @@ def nomination_facts(nom: Nomination) -> dict:
     return facts
 
 
-def access_input(action: str, caller: Caller, nom: Nomination, roster: RosterView, **extra) -> dict:
+def rfc3339(t: datetime) -> str:
+    """The time as the policy's lib.ns reads it (and the usage terms write it): UTC, ``Z``."""
+    return t.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def access_input(
+    action: str, caller: Caller, nom: Nomination, roster: RosterView, *, now: datetime, **extra
+) -> dict:
+    """``now``: the time of the request, against the terms' expiry (the policy reads no clock)."""
     return {
         "action": action,
         "principal": principal(roster, caller),
         "nomination": nomination_facts(nom),
+        "now": rfc3339(now),
         **extra,
     }
 
 
 def check_access(
-    gate: PolicyGate, roster: RosterView, action: str, caller: Caller, nom: Nomination, **extra
+    gate: PolicyGate,
+    roster: RosterView,
+    action: str,
+    caller: Caller,
+    nom: Nomination,
+    *,
+    now: datetime,
+    **extra,
 ) -> Decision:
-    return gate.require(ACCESS, access_input(action, caller, nom, roster, **extra))
+    return gate.require(ACCESS, access_input(action, caller, nom, roster, now=now, **extra))
 
 
-def check_may_know(gate: PolicyGate, roster: RosterView, caller: Caller, nom: Nomination) -> None:
+def check_may_know(
+    gate: PolicyGate, roster: RosterView, caller: Caller, nom: Nomination, *, now: datetime
+) -> None:
     """Before a state check answers FAILED_PRECONDITION naming the nomination's state: only a
     caller who may read the nomination learns its state; anyone else is refused by the policy
     first (8.4c: a process director's token claim or another case's director learns nothing)."""
-    gate.require(ACCESS, access_input("read_nomination", caller, nom, roster))
+    gate.require(ACCESS, access_input("read_nomination", caller, nom, roster, now=now))
 
 
 def check_may_nominate(gate: PolicyGate, roster: RosterView, caller: Caller, probing: dict) -> None:
@@ -148,13 +169,16 @@ def check_asked_parties(
     nom: Nomination,
     parties,
     caller: Caller,
+    *,
+    now: datetime,
 ) -> None:
-    """Each candidate is decided on its own; the refusal names every refused one's reasons."""
+    """Each candidate is decided on its own (its status, whether the provider's terms name it,
+    16.2); the refusal names every refused one's reasons."""
     statuses = party_statuses(uow, parties)
     reasons: list[str] = []
     last = None
     for party in parties:
-        inp = access_input("ask_in_triage", caller, nom, roster)
+        inp = access_input("ask_in_triage", caller, nom, roster, now=now)
         inp["candidate"] = {"party": party, "status": statuses[party]}
         decision = gate.decide(ACCESS, inp)
         if decision.allow is not True:

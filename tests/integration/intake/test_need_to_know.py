@@ -5,17 +5,22 @@ process director until a safety override is recorded (Bijlage 3); of the nominat
 the person who nominated reads and withdraws the nomination, and a caller without a part learns
 not even its state (Bijlage 3, 8.4c); a nominator learns nothing of a known person, and
 repeated nominations of known persons are refused and flagged to the managers (point 7;
-Bijlage 3, GDPR art. 32); the nominator sees no other party's triage answer (1.15, 16.2)."""
+Bijlage 3, GDPR art. 32); the nominator sees no other party's triage answer (1.15, 16.2); the
+nominating party's usage terms bound who reads and is asked, and until when (16.2)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import grpc
 import pytest
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from tests.integration.intake.conftest import (
     ASTEN,
     GGZ,
     HELMOND,
+    LUMENS,
     POLICE,
     assess_request,
     judged,
@@ -23,6 +28,7 @@ from tests.integration.intake.conftest import (
     unique_subject,
 )
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid
 
@@ -239,6 +245,47 @@ def test_escalation_to_a_zvh_stays_possible_without_consent(env):
         metadata=env.director(),
     )
     assert reply.routing == pb.ROUTING_ZVH_BRABANT_ZUIDOOST
+
+
+# -- 16.2: the nominating party's usage terms decide -----------------------------------------------
+def nominate_with_terms(env, **terms) -> str:
+    """A nomination by ASTEN with these usage terms (a past ``expires_at`` is accepted)."""
+    person = f"worker-{rid()[-8:]}"
+    req = nominate_request()
+    req.usage_terms.CopyFrom(common_pb2.UsageTerms(purposes=["care_coordination"], **terms))
+    case_id = env.stub.Nominate(req, metadata=env.md(ASTEN, person=person)).case_id
+    env.nominators[case_id] = (ASTEN, person)
+    return case_id
+
+
+def test_after_the_terms_expired_only_the_nominator_reads_or_withdraws(env):
+    expired = Timestamp()
+    expired.FromDatetime(datetime.now(timezone.utc) - timedelta(hours=1))
+    case_id = nominate_with_terms(env, expires_at=expired)
+    err = refused(get, env, case_id, env.director())  # the intake queue, but not any more
+    reasons = denial_reasons(err)
+    assert any("only until" in r and "art. 16.2" in r for r in reasons), reasons
+    assert "Zofia" not in err.details() + str(reasons)  # no personal data in the refusal
+    mine = get(env, case_id, env.nominator(case_id)).nomination
+    assert mine.subject.family_name  # the provider reads what it provided
+    env.stub.WithdrawNomination(
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=case_id),
+        metadata=env.nominator(case_id),
+    )
+
+
+def test_a_process_director_of_a_party_the_terms_do_not_name_reads_nothing(env):
+    env.appoint(LUMENS, "pd-lumens")  # designated by the managers (12.1), at Lumens
+    case_id = nominate_with_terms(env, recipient_parties=[HELMOND, POLICE])
+    lumens_director = env.md(LUMENS, "process_director", "pd-lumens")
+    reasons = denial_reasons(refused(get, env, case_id, lumens_director))
+    assert any(f"party {LUMENS} is not one of them (art. 16.2)" in r for r in reasons), reasons
+    assert get(env, case_id, env.director()).nomination.subject.family_name  # Helmond: named
+    env.assess(case_id)
+    # Asked parties learn the pseudonym, the themes and the question: only the named ones.
+    reasons = denial_reasons(refused(env.start_triage, case_id, (POLICE, LUMENS)))
+    assert any(f"party {LUMENS} is not asked in its triage round" in r for r in reasons), reasons
+    env.start_triage(case_id, (POLICE,))
 
 
 # -- point 7: no oracle, rate-limited, flagged ----------------------------------------------------

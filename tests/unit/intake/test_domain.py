@@ -314,17 +314,22 @@ def test_access_input_matches_its_schema():
     ):
         validate_input(
             "zorgtafel.intake.access",
-            policy_facts.access_input(action, Caller(POLICE, "p", "caseworker"), nom, NoRoster()),
+            policy_facts.access_input(
+                action, Caller(POLICE, "p", "caseworker"), nom, NoRoster(), now=NOW
+            ),
         )
     nom.take_up(HELMOND, "pd-1")
     inp = policy_facts.access_input(
-        "ask_in_triage", Caller(HELMOND, "pd-1", "process_director"), nom, NoRoster()
+        "ask_in_triage", Caller(HELMOND, "pd-1", "process_director"), nom, NoRoster(), now=NOW
     )
     inp["candidate"] = {"party": POLICE, "status": "active"}
     validate_input("zorgtafel.intake.access", inp)
     assert inp["nomination"]["asked_parties"] == [LUMENS, POLICE]
     assert inp["nomination"]["process_director"] == {"party": HELMOND, "person": "pd-1"}
     assert inp["principal"]["functions"] == []  # a token role alone holds nothing
+    # 16.2: the provider's terms, and the time of the request to hold their expiry against
+    assert inp["nomination"]["usage_terms"] == nom.usage_terms
+    assert inp["now"] == "2026-06-01T12:00:00.000000Z"
     judged = policy_facts.criteria_input(nom, JUDGED)
     validate_input("zorgtafel.intake.criteria", judged)
     assert judged["judged"] == {"A": True, "B": False, "C": True, "D": True}

@@ -21,9 +21,9 @@ log = get_logger("zorgtafel.intake")
 
 def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     nom.require_status({Status.NOMINATED}, "assess")  # before the action's policy
-    policy_facts.check_access(deps.policy, deps.roster, "assess", caller, nom)
+    policy_facts.check_access(deps.policy, deps.roster, "assess", caller, nom, now=deps.clock())
     advice = policy_facts.advise(deps.policy, nom)
     met = policy_facts.judge(deps.policy, nom, cmd.criteria)
     nom.assess(

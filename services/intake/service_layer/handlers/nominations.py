@@ -174,7 +174,9 @@ def get_nomination(
         # whose data it is: the nominating party's privacy officer oversees who read it
         provider=nom.nominating_party,
     )
-    decision = policy_facts.check_access(deps.policy, deps.roster, "read_nomination", caller, nom)
+    decision = policy_facts.check_access(
+        deps.policy, deps.roster, "read_nomination", caller, nom, now=deps.clock()
+    )
     full = not any(o.get("type") == "nominator_view" for o in decision.obligations)
     log.info("nomination_read", case_id=nom.case_id, party=caller.party, role=caller.role)
     linked = repo.linked_case_ids(nom.case_id, status=None) if full else []
@@ -196,7 +198,9 @@ def _triage_of(decision, caller: Caller) -> frozenset[str]:
 
 def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_access(deps.policy, deps.roster, "withdraw_nomination", caller, nom)
+    policy_facts.check_access(
+        deps.policy, deps.roster, "withdraw_nomination", caller, nom, now=deps.clock()
+    )
     was_primary = nom.status != Status.LINKED
     nom.withdraw()
     repo.save(nom)

@@ -26,7 +26,9 @@ def record_safety_override(
     deps: Deps, uow: UnitOfWork, cmd: RecordSafetyOverride, caller: Caller
 ) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_access(deps.policy, deps.roster, "record_safety_override", caller, nom)
+    policy_facts.check_access(
+        deps.policy, deps.roster, "record_safety_override", caller, nom, now=deps.clock()
+    )
     now = deps.clock()
     nom.record_safety_override(
         SafetyOverride(

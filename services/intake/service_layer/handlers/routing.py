@@ -22,10 +22,10 @@ log = get_logger("zorgtafel.intake")
 
 def decide_routing(deps: Deps, uow: UnitOfWork, cmd: DecideRouting, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     # The facts as they were before the transition; the state is checked first.
     facts = policy_facts.access_input(
-        "decide_routing", caller, nom, deps.roster, routing=cmd.routing.value
+        "decide_routing", caller, nom, deps.roster, now=deps.clock(), routing=cmd.routing.value
     )
     nom.decide_routing(cmd.routing, cmd.meeting, cmd.reason_code, deps.clock())
     deps.policy.require(policy_facts.ACCESS, facts)

@@ -25,9 +25,11 @@ log = get_logger("zorgtafel.intake")
 
 def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) -> Nomination:
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom)
+    policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     nom.require_status({Status.QUALIFIED}, "start triage on")  # before the action's policy
-    policy_facts.check_access(deps.policy, deps.roster, "start_triage", caller, nom)
+    policy_facts.check_access(
+        deps.policy, deps.roster, "start_triage", caller, nom, now=deps.clock()
+    )
     now = deps.clock()
     round_ = TriageRound(
         round_id=uuid.uuid4().hex,
@@ -38,7 +40,9 @@ def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) 
         answers={p: None for p in cmd.asked_parties},
     )
     nom.start_triage(round_, now)
-    policy_facts.check_asked_parties(deps.policy, deps.roster, uow, nom, cmd.asked_parties, caller)
+    policy_facts.check_asked_parties(
+        deps.policy, deps.roster, uow, nom, cmd.asked_parties, caller, now=deps.clock()
+    )
     repo.save(nom, new_round=True)
     log.info(
         "triage_started",
@@ -62,7 +66,7 @@ def triage_question(
         provider=nom.nominating_party,
     )
     decision = policy_facts.check_access(
-        deps.policy, deps.roster, "read_triage_question", caller, nom
+        deps.policy, deps.roster, "read_triage_question", caller, nom, now=deps.clock()
     )
     t = nom.triage
     if t is None:
@@ -89,7 +93,9 @@ def answer_triage(
 ) -> tuple[Nomination, bool]:
     """Record the caller's party's answer; return the nomination and whether the round closed."""
     repo, nom = load(uow, cmd.case_id)
-    policy_facts.check_access(deps.policy, deps.roster, "answer_triage", caller, nom)
+    policy_facts.check_access(
+        deps.policy, deps.roster, "answer_triage", caller, nom, now=deps.clock()
+    )
     closed = nom.answer_triage(caller.party, cmd.answer, cmd.contribution, cmd.themes, deps.clock())
     repo.save(nom, answered_party=caller.party)
     log.info(
