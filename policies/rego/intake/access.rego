@@ -84,6 +84,8 @@ in_queue if {
 	not has_director
 }
 
+in_triage if object.get(nomination, "status", "") == "triage"
+
 default may_direct := false
 
 may_direct if is_its_director
@@ -217,9 +219,19 @@ relationship_allows if {
 	is_nominator
 }
 
-# art. 1.15, 8.4c: asked parties read the question and answer it.
+# art. 1.15, 8.4c: asked parties read the question while the round is on (its only use is
+# answering it): not after the nomination was routed (the round is over; an invited party
+# learns what it needs from the case meeting, 12.2e), withdrawn (16.1), rejected or closed.
 relationship_allows if {
-	input.action in {"read_triage_question", "answer_triage"}
+	input.action == "read_triage_question"
+	is_asked
+	in_triage
+}
+
+# art. 1.15: asked parties answer it; an answer outside the round is refused by the service,
+# FAILED_PRECONDITION naming the state (the asked party may know it).
+relationship_allows if {
+	input.action == "answer_triage"
 	is_asked
 }
 
@@ -413,6 +425,13 @@ denials contains "Only the person who nominated withdraws the nomination for the
 denials contains "Only parties asked in the triage round see its question or answer it (art. 1.15, art. 8.4c)." if {
 	input.action in {"read_triage_question", "answer_triage"}
 	not relationship_allows
+	not is_asked
+}
+
+denials contains sprintf("The triage round is over (the nomination is %v): an asked party reads the question only while it can answer it (art. 1.15, art. 8.4c).", [object.get(nomination, "status", null)]) if {
+	input.action == "read_triage_question"
+	not relationship_allows
+	is_asked
 }
 
 denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(candidate, "party", null), object.get(candidate, "status", null)]) if {

@@ -174,6 +174,22 @@ test_asked_party_reads_question_and_answers if {
 	decide("answer_triage", who(asked, "case_director"), nom).allow == true
 }
 
+test_an_asked_party_reads_the_question_only_while_the_round_is_on if {
+	every status in ["routed", "withdrawn", "rejected", "closed"] {
+		d := decide("read_triage_question", who(asked, "caseworker"), object.union(nom, {"status": status}))
+		d.allow == false
+		some r in d.reasons
+		contains(r, sprintf("The triage round is over (the nomination is %v)", [status]))
+		every r2 in d.reasons {
+			not contains(r2, "Only parties asked")
+		}
+	}
+	# Its process director still reads the question it asked; an answer outside the round is
+	# the service's FAILED_PRECONDITION, naming the state.
+	decide("read_triage_question", its_director, object.union(nom, {"status": "routed"})).allow == true
+	decide("answer_triage", who(asked, "caseworker"), object.union(nom, {"status": "withdrawn"})).allow == true
+}
+
 test_party_not_asked_may_not_answer if {
 	d := decide("answer_triage", who(outsider, "caseworker"), nom)
 	d.allow == false

@@ -34,7 +34,7 @@ from tests.integration.intake.conftest import (
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
-from zorgtafel.testing import bad_fields, rid, wait_for
+from zorgtafel.testing import bad_fields, denial_reasons, rid, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -426,6 +426,31 @@ def test_asked_party_learns_only_the_pseudonym_themes_and_question(env):
         assert secret.encode() not in wire
     # An asked party does not read the nomination itself.
     assert refused(get, env, case_id, env.md(POLICE)).code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_an_asked_party_reads_no_question_of_a_withdrawn_or_routed_nomination(env):
+    """1.15, 8.4c: the question (with the pseudonym) is only for answering it."""
+    withdrawn = env.in_triage(asked=(POLICE,))
+    env.stub.WithdrawNomination(
+        pb.WithdrawNominationRequest(request_id=rid(), case_id=withdrawn),
+        metadata=env.nominator(withdrawn),
+    )
+    assert refused(env.answer, withdrawn, POLICE).code() == grpc.StatusCode.FAILED_PRECONDITION
+    routed = env.in_triage(asked=(POLICE,))
+    env.answer(routed, POLICE)
+    route(env, routed, routing=pb.ROUTING_REGULAR_CARE)
+    for case_id, status in ((withdrawn, "withdrawn"), (routed, "routed")):
+        err = refused(
+            env.stub.GetTriageQuestion,
+            pb.GetTriageQuestionRequest(case_id=case_id),
+            metadata=env.md(POLICE),
+        )
+        assert any(
+            f"The triage round is over (the nomination is {status})" in r
+            for r in denial_reasons(err)
+        ), denial_reasons(err)
+    # Its process director still reads the question it asked.
+    env.stub.GetTriageQuestion(pb.GetTriageQuestionRequest(case_id=routed), metadata=env.director())
 
 
 def test_party_not_asked_neither_reads_the_question_nor_answers(env):
