@@ -25,7 +25,15 @@ from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.accesslog.service import reader
-from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
+from zorgtafel.testing import (
+    Keys,
+    Publisher,
+    channel,
+    precondition,
+    rid,
+    running_service,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -168,3 +176,53 @@ def test_pre_read_request_for_an_unknown_meeting_is_not_found(both):
             metadata=env.md(SHELTER),
         )
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_no_pre_read_for_a_meeting_of_a_case_being_deescalated(both):
+    """12.2f, 8.4d: a meeting scheduled before the de-escalation can no longer be held, so
+    nothing is released "before" it; an invitee is told the case's state, an outsider is not."""
+    env, dis = both
+    case_id = env.open_case()
+    item = wait_for(
+        lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico: hoog", pre_read=True)),
+        timeout=30,
+    )
+    first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
+    env.roles(case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])})
+    wait_for(lambda: _involved(dis, case_id, SHELTER), timeout=30)
+    d = env.director()
+    env.stub.SetDeescalationCriteria(
+        pb.SetDeescalationCriteriaRequest(
+            request_id=rid(), case_id=case_id, meeting_id=first, criteria=["safe_housing"]
+        ),
+        metadata=d,
+    )
+    env.stub.AdoptPlan(
+        pb.AdoptPlanRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=first,
+            actions=[pb.NewAction(party=SHELTER, what="x", due_date="2030-01-01")],
+        ),
+        metadata=d,
+    )
+    follow_up = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[item]).meeting_id
+    env.stub.Deescalate(
+        pb.DeescalateRequest(
+            request_id=rid(), case_id=case_id, meeting_id=first, criteria_met=["safe_housing"]
+        ),
+        metadata=d,
+    )
+
+    def pre_read(party: str) -> grpc.RpcError:
+        with pytest.raises(grpc.RpcError) as err:
+            env.stub.GetPreReadSet(
+                pb.GetPreReadSetRequest(case_id=case_id, meeting_id=follow_up),
+                metadata=env.md(party),
+            )
+        return err.value
+
+    v = precondition(pre_read(SHELTER))
+    assert v.subject == "case.state" and v.description.endswith("(state: deescalating)")
+    # FARENT is not invited to the follow-up: refused before any state is named.
+    assert pre_read(FARENT).code() == grpc.StatusCode.PERMISSION_DENIED

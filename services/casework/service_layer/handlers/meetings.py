@@ -9,7 +9,7 @@ from services.casework.adapters.disclosure_client import PreReadOutcome
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
-from services.casework.domain.model import Meeting, MeetingStatus
+from services.casework.domain.model import MEETING_STATES, Meeting, MeetingStatus
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import (
     authorise,
@@ -118,6 +118,10 @@ def pre_read_set(
         purpose=purpose,
     )
     saw(decision=authorise(deps, uow, "pre_read", caller, case, meeting=meeting))
+    # After the relationship was checked (an outsider learns no state): the pre-read is for a
+    # meeting that can still be held, as RecordMeeting needs (12.2f); a case that is
+    # de-escalating (8.4d) or closed holds no meeting, so nothing is released before one.
+    case.require(MEETING_STATES, "pre-read for a meeting of")
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise FailedPrecondition(
             meeting.status.value,
