@@ -5,7 +5,8 @@ Casework never decides whether an item may be shown: for each pre-read it asks
 behalf of the calling participant* (its own credentials are relayed, so the disclosure service
 decides and logs for the person who will read). Whatever is not explicitly released is withheld.
 When the disclosure service is not configured, unreachable or too slow, nothing is shown and the
-caller gets UNAVAILABLE (fail closed). Content passes through in memory only: it is never
+caller gets UNAVAILABLE (fail closed); when it finds the request malformed (INVALID_ARGUMENT), the
+caller gets that, naming the field, as its own mistake. Content passes through in memory only: it is never
 stored, logged or put in an event by casework.
 
 Channel security is the suite's: when casework serves TLS (``ZORGTAFEL_TLS_CERT_FILE``), it calls
@@ -35,7 +36,7 @@ from grpc_status import rpc_status
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.config import Settings
-from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.errors import InvalidArgument, Unavailable
 from zorgtafel.kernel.grpc_errors import relayed_turn_away
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
@@ -187,6 +188,10 @@ class DisclosureClient:
                         )
                     )
                     continue
+                if code == grpc.StatusCode.INVALID_ARGUMENT:
+                    # The caller's mistake (a malformed purpose the caller gave), not the peer
+                    # being down: passed on naming the field, nothing shown.
+                    raise _invalid_argument(err) from None
                 turned_away = relayed_turn_away(err)
                 if turned_away is not None:
                     raise turned_away from None
@@ -233,6 +238,24 @@ class DisclosureClient:
                     )
                 )
         return outcome
+
+
+def _invalid_argument(err: grpc.RpcError) -> InvalidArgument:
+    """The disclosure service's INVALID_ARGUMENT with the fields its BadRequest names (the
+    pre-read passes the caller's ``purpose`` as disclosure's ``purpose``); without them,
+    ``purpose``, the only field of the pre-read request the caller chose."""
+    try:
+        status = rpc_status.from_call(cast(grpc.Call, err))
+    except Exception:  # noqa: BLE001 - details are optional
+        status = None
+    from google.rpc import error_details_pb2
+
+    for detail in status.details if status else []:
+        bad = error_details_pb2.BadRequest()
+        if detail.Unpack(bad) and bad.field_violations:
+            first, *more = [(v.field, v.description) for v in bad.field_violations]
+            return InvalidArgument(first[0], first[1], *more)
+    return InvalidArgument("purpose", "refused by the disclosure service as malformed")
 
 
 def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:

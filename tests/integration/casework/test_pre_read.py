@@ -11,6 +11,7 @@ import grpc
 import pytest
 from sqlalchemy import select
 
+from services.casework.adapters.disclosure_client import DisclosureClient
 from tests.integration.casework.conftest import (
     ACTIVE,
     DIRECTOR_PERSON,
@@ -25,9 +26,11 @@ from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.accesslog.service import reader
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.testing import (
     Keys,
     Publisher,
+    bad_fields,
     channel,
     precondition,
     rid,
@@ -226,3 +229,36 @@ def test_no_pre_read_for_a_meeting_of_a_case_being_deescalated(both):
     assert v.subject == "case.state" and v.description.endswith("(state: deescalating)")
     # FARENT is not invited to the follow-up: refused before any state is named.
     assert pre_read(FARENT).code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_purpose_that_is_no_code_is_the_callers_mistake_naming_the_field(both):
+    """16.2: the purpose is compared with the provider's; one that is no code is refused as
+    disclosure refuses it, INVALID_ARGUMENT naming ``purpose``, never UNAVAILABLE."""
+    env, _dis = both
+    case_id = env.open_case()
+    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE))
+    with pytest.raises(grpc.RpcError) as err:
+        env.stub.GetPreReadSet(
+            pb.GetPreReadSetRequest(
+                case_id=case_id, meeting_id=meeting.meeting_id, purpose="Care Coordination"
+            ),
+            metadata=env.md(SHELTER),
+        )
+    assert bad_fields(err.value) == ["purpose"]
+
+
+def test_disclosures_invalid_argument_is_passed_on_naming_its_field(both):
+    """A request disclosure finds malformed is the caller's mistake, not disclosure being down."""
+    env, dis = both
+    client = DisclosureClient(f"127.0.0.1:{dis.grpc_port}")
+    try:
+        with pytest.raises(InvalidArgument) as err:
+            client.pre_read(
+                f"c-{uuid.uuid4()}",
+                [f"i-{uuid.uuid4()}"],
+                "Care Coordination",
+                dict(env.md(SHELTER)),
+            )
+    finally:
+        client.close()
+    assert [f for f, _ in err.value.violations] == ["purpose"]

@@ -106,8 +106,8 @@ def pre_read_set(
 ) -> PreReadOutcome:
     """The items of a meeting's pre-read set the calling invitee may read: casework checks that
     the caller is invited, the disclosure service decides each item (12.2f)."""
-    check_text(q.purpose, "purpose", limit=64, required=False)
-    purpose = q.purpose or DEFAULT_PURPOSE
+    # A code, as disclosure checks it (16.2: compared with the provider's purposes).
+    purpose = check_code(q.purpose, "purpose", required=False) or DEFAULT_PURPOSE
     case = load_case(uow, q.case_id)
     meeting = meeting_of(uow, case, q.meeting_id)
     # Named before the policy decides, so that a refusal is logged against the case too.
