@@ -167,7 +167,7 @@ permitted if {
 
 denials contains sprintf("The action %v is not known to this policy; denied by default.", [object.get(input, "action", null)]) if not input.action in actions
 
-denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, object.get(principal, "party_status", "unknown")]) if not active
+denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
 
 denials contains sprintf("Only the process director of case %v - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [case_id, input.action]) if {
 	input.action in process_director_acts
@@ -179,7 +179,7 @@ denials contains sprintf("Party %v is not a party of the covenant: a case direct
 	object.get(appointee, "is_party", false) != true
 }
 
-denials contains sprintf("Party %v has status %v: a case director comes from an active party (art. 13.1, art. 23.2).", [object.get(appointee, "party", null), object.get(appointee, "party_status", "unknown")]) if {
+denials contains sprintf("Party %v has status %v: a case director comes from an active party (art. 13.1, art. 23.2).", [object.get(appointee, "party", null), lib.status_shown(appointee)]) if {
 	input.action == "appoint_director"
 	object.get(appointee, "is_party", false) == true
 	object.get(appointee, "party_status", "") != "active"

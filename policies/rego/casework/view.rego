@@ -167,7 +167,7 @@ entries := lib.array_at(input, "entries")
 
 entries_visible := [i | some i; e := entries[i]; shows(e)]
 
-reasons contains sprintf("Party %v has status %v; withdrawn and excluded parties see nothing of a case (art. 21.3, art. 23.2).", [party, object.get(principal, "party_status", "unknown")]) if not active
+reasons contains sprintf("Party %v has status %v; withdrawn and excluded parties see nothing of a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
 
 reasons contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of it (art. 8.4c).", [party, object.get(case, "id", null)]) if {
 	active

@@ -614,7 +614,7 @@ denials contains sprintf("Party %v is not a party to the covenant (a third party
 	not recipient.is_party == true
 }
 
-denials contains sprintf("Party %v has status %v; only active parties receive case information (art. 8.4c; withdrawal art. 21.3; exclusion art. 23.2).", [party_shown, object.get(recipient, "party_status", "unknown")]) if {
+denials contains sprintf("Party %v has status %v; only active parties receive case information (art. 8.4c; withdrawal art. 21.3; exclusion art. 23.2).", [party_shown, lib.status_shown(recipient)]) if {
 	party_action
 	recipient.is_party == true
 	not recipient.party_status == "active"

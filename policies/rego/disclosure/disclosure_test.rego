@@ -752,3 +752,14 @@ test_superseded_item_never_released if {
 test_current_version_released if {
 	allowed(with_item(base, {"superseded": false}))
 }
+
+# A recipient whose status the input lacks is refused as of status "unknown" (fail closed). The
+# words come from lib.status_shown: rego-cpp 1.5 wrote object.get's default term quoted inside
+# sprintf, an answer that is no JSON (found by the differential test, Hypothesis 6.170).
+test_a_recipient_without_a_status_is_refused_as_of_status_unknown if {
+	inp := with_key(base, "recipient", object.remove(anna, ["party_status"]))
+	d := decide(inp)
+	d.allow == false
+	some r in d.reasons
+	contains(r, sprintf("Party %v has status unknown;", [care]))
+}

@@ -22,3 +22,12 @@ array_at(doc, key) := doc[key] if {
 	is_object(doc)
 	is_set(doc[key])
 } else := []
+
+# status_shown(who) is who.party_status for the words of a reason, "unknown" when the input lacks
+# it. The fallback is written here, in the function's body: rego-cpp 1.5 writes a default term
+# handed to object.get (or as an argument) quoted inside sprintf, an answer that is no JSON.
+status_shown(who) := who.party_status if {
+	is_object(who)
+	is_string(who.party_status)
+	who.party_status != ""
+} else := "unknown"

@@ -19,3 +19,11 @@ test_array_at_gives_collections_only if {
 	lib.array_at({}, "a") == []
 	lib.array_at(null, "a") == []
 }
+
+test_status_shown_is_the_party_status_or_unknown if {
+	lib.status_shown({"party_status": "excluded"}) == "excluded"
+	lib.status_shown({"party_status": ""}) == "unknown"
+	lib.status_shown({"party_status": 3}) == "unknown"
+	lib.status_shown({}) == "unknown"
+	lib.status_shown(null) == "unknown"
+}
