@@ -331,6 +331,16 @@ class PolicyRevisionRepository:
             select(PolicyRevision).order_by(PolicyRevision.seq.desc()).limit(1)
         ).first()
 
+    def adopted_by(self, proposal_id: str) -> bool:
+        """Whether an entry of the history names this proposal (its decision adopted once).
+        The history has one row per adoption: a scan of it is cheap."""
+        return (
+            self._session.scalars(
+                select(PolicyRevision.seq).where(PolicyRevision.proposal_id == proposal_id).limit(1)
+            ).first()
+            is not None
+        )
+
     def history(self, *, before: int | None, offset: int, limit: int) -> list[PolicyRevision]:
         """A page of the history, newest first (the primary key, descending), its bundles
         not read: before the entry ``before`` (keyset) or else from ``offset``."""

@@ -4,7 +4,8 @@ Pure Python: no framework imports.
 The history is append-only: one entry per adoption, the latest in force. A fresh install's first
 entry is the release's baseline (``baseline``: no decision adopted it; it lets production start
 and its adoption RPCs be called); the first adoption by a decision replaces it, and re-adopting
-an earlier revision by a new decision (a rollback) is a new entry."""
+an earlier revision by a new decision (a rollback) is a new entry. A decision adopts once: the
+decision that put a revision in force before does not put it back (6.6c, 11.3a)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,23 @@ def may_adopt(latest: PolicyRevision | None, revision: str) -> bool:
     """A decision may adopt any revision but the one already in force by a decision: the
     baseline may be confirmed, an earlier revision re-adopted (rollback)."""
     return latest is None or latest.baseline or latest.revision != revision
+
+
+# Why an adoption is refused (the FAILED_PRECONDITION state).
+ALREADY_ADOPTED = "already_adopted"
+DECISION_USED = "decision_used"
+
+
+def adoption_refusal(
+    latest: PolicyRevision | None, revision: str, decision_used: bool
+) -> str | None:
+    """Why the decision may not adopt ``revision`` now, or None. ``decision_used``: an entry of
+    the history already names this decision. A decision of the partner council (6.6c; the
+    board's on referral, 7.3) adopts its work process once: a rollback to an earlier revision is
+    a new decision, not a replay of the one that adopted it before (which would undo the later
+    decision without any vote)."""
+    if not may_adopt(latest, revision):
+        return ALREADY_ADOPTED
+    if decision_used:
+        return DECISION_USED
+    return None

@@ -668,6 +668,56 @@ def test_a_decided_bundle_that_does_not_compile_is_refused_at_adoption(gov_env, 
     assert council.delegate(b).GetAdoptedPolicyRevision().revision.revision == before
 
 
+def _variant_bundle(app, tmp_path, tag: str) -> tuple[str, bytes]:
+    """A bundle of these policies with a comment of its own: a revision no other test adopts."""
+    import shutil
+    import uuid
+
+    policies = tmp_path / f"policies-{tag}"
+    shutil.copytree(app.settings.policy_dir, policies)
+    rego = policies / "authz" / "authz.rego"
+    rego.write_text(rego.read_text() + f"\n# {tag} {uuid.uuid4().hex}\n", encoding="utf-8")
+    out = tmp_path / f"{tag}.tar.gz"
+    return build_bundle(policies, out), out.read_bytes()
+
+
+def _council_adopts_work_process(gov_env, revision: str, version: str) -> str:
+    board, council = gov_env.board, gov_env.council
+    a, b = "00000099000000000011", "00000099000000000012"
+    p = council.delegate(a).Propose(
+        body=COUNCIL,
+        kind=pb.PROPOSAL_KIND_WORK_PROCESS,
+        subject_code="work-process",
+        work_process_version=version,
+        policy_revision=revision,
+    )
+    council.vote(p.proposal.proposal_id, {a: FOR, b: FOR})
+    board.council_secretary.Decide(proposal_id=p.proposal.proposal_id)
+    return p.proposal.proposal_id
+
+
+def test_a_rollback_needs_a_new_decision_not_the_one_that_adopted_the_old_revision(
+    gov_env, tmp_path
+):
+    """6.6c, 11.3a: the decision that put R1 in force is spent once the council decided R2;
+    replaying it would put R1 back without a vote. A new decision naming R1 rolls back."""
+    app, board, council = gov_env.app, gov_env.board, gov_env.council
+    r1, bundle1 = _variant_bundle(app, tmp_path, "r1")
+    r2, bundle2 = _variant_bundle(app, tmp_path, "r2")
+    p1 = _council_adopts_work_process(gov_env, r1, "2026.21")
+    board.manager.AdoptPolicyRevision(proposal_id=p1, bundle=bundle1)
+    p2 = _council_adopts_work_process(gov_env, r2, "2026.22")
+    board.manager.AdoptPolicyRevision(proposal_id=p2, bundle=bundle2)
+    err = refused(lambda: board.manager.AdoptPolicyRevision(proposal_id=p1, bundle=bundle1))
+    assert "decision_used" in precondition(err).description and "6.6c" in err.details()
+    assert council.delegate(ASTEN).GetAdoptedPolicyRevision().revision.revision == r2
+    p3 = _council_adopts_work_process(gov_env, r1, "2026.23")  # the rollback, decided
+    rollback = board.manager.AdoptPolicyRevision(proposal_id=p3, bundle=bundle1).revision
+    assert (rollback.revision, rollback.proposal_id) == (r1, p3)
+    history = council.delegate(ASTEN).ListPolicyRevisions().revisions
+    assert [e.revision.proposal_id for e in history[:3]] == [p3, p2, p1]
+
+
 # -- annual report (art. 11.3d) ---------------------------------------------------------------
 
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from services.governance.domain.policy import (
+    ALREADY_ADOPTED,
     BASELINE_VERSION,
+    DECISION_USED,
     PolicyRevision,
+    adoption_refusal,
     baseline_revision,
     may_adopt,
 )
@@ -32,6 +35,13 @@ def test_a_decision_may_confirm_the_baseline_replace_it_or_roll_back_but_not_rep
     assert may_adopt(baseline, "sha256:b")
     assert may_adopt(adopted("sha256:b"), "sha256:a")  # rollback to an earlier revision
     assert not may_adopt(adopted("sha256:b"), "sha256:b")  # already in force
+
+
+def test_a_rollback_needs_a_new_decision_not_the_one_that_adopted_the_revision_before():
+    """6.6c, 11.3a: a decision adopts once; replaying it would undo a later decision unvoted."""
+    assert adoption_refusal(adopted("sha256:b"), "sha256:a", decision_used=False) is None
+    assert adoption_refusal(adopted("sha256:b"), "sha256:a", decision_used=True) == DECISION_USED
+    assert adoption_refusal(adopted("sha256:b"), "sha256:b", decision_used=True) == ALREADY_ADOPTED
 
 
 def test_an_entry_stored_before_digests_were_kept_gets_its_bundles_digest_at_upgrade(tmp_path):

@@ -11,11 +11,12 @@ from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.decisions import ProposalKind, ProposalStatus
 from services.governance.domain.policy import (
+    ALREADY_ADOPTED,
     EnforcedRevision,
     HistoryEntry,
     PolicyRevision,
+    adoption_refusal,
     baseline_revision,
-    may_adopt,
 )
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, get_proposal, iso
@@ -33,7 +34,8 @@ log = get_logger("zorgtafel.governance")
 def adopt_policy_revision(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AdoptPolicyRevision, caller: Caller
 ) -> PolicyRevision:
-    proposal = get_proposal(uow, cmd.proposal_id)
+    # Locked: two adoptions of one decision are one after the other (the second is refused).
+    proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     if proposal.kind is not ProposalKind.WORK_PROCESS:
         raise InvalidArgument("proposal_id", "not a work-process proposal")
     if not cmd.bundle:
@@ -52,9 +54,19 @@ def adopt_policy_revision(
             "the bundle's revision is not the one the decision names",
             subject="bundle.revision",
         )
-    if not may_adopt(uow.policies.latest(), revision):
+    refusal = adoption_refusal(
+        uow.policies.latest(), revision, uow.policies.adopted_by(proposal.proposal_id)
+    )
+    if refusal == ALREADY_ADOPTED:
         raise FailedPrecondition(
-            "already_adopted", "this revision is already in force", subject="bundle.revision"
+            refusal, "this revision is already in force", subject="bundle.revision"
+        )
+    if refusal is not None:
+        raise FailedPrecondition(
+            refusal,
+            "this decision has already been adopted; putting an earlier revision back in "
+            "force (a rollback) needs a new decision (art. 6.6c, 7.3, 11.3a)",
+            subject="proposal.decision",
         )
     # Last: the costly strict check, only for an authorised adoption of the decided revision.
     deps.check_bundle(cmd.bundle)
