@@ -198,8 +198,10 @@ def test_policy_owner_sees_what_the_proposal_under_vote_would_change(
     browser, pages, console_url, endpoints, suite, seated
 ):
     """A work-process proposal naming a revision and its impact report (the subject code
-    `zorgtafel policy propose --impact-report` gives it), put to the board over gRPC as a
-    partner system would; the policy owner opens it from the page of the policy in force."""
+    `zorgtafel policy propose --impact-report` gives it), put to the partner council over gRPC
+    as a partner system would (6.6c: the council's, the board's only on referral, 7.3); the
+    policy owner, the board secretary who also holds the council secretary seat it appointed
+    (6.4), opens it from the page of the policy in force."""
     from zorgtafel.policy.bundle import revision_of
     from zorgtafel.policy.loop import impact_code
     from zorgtafel.policy.sources import default_policy_dir
@@ -207,16 +209,27 @@ def test_policy_owner_sees_what_the_proposal_under_vote_would_change(
     _, keys = suite
     stub = gv_grpc.GovernanceServiceStub(grpc.insecure_channel(endpoints["governance"]))
     digest = "sha256:" + "ab" * 32
+    metadata = keys.metadata(SECRETARY.party, SECRETARY.role, SECRETARY.person)
+    stub.AssignSeat(
+        gv.AssignSeatRequest(
+            request_id=str(uuid.uuid4()),
+            seat_id="partner_council.secretary",
+            holder_person=SECRETARY.person,
+            holder_party=SECRETARY.party,
+        ),
+        metadata=metadata,
+        timeout=30,
+    )
     proposal = stub.Propose(
         gv.ProposeRequest(
             request_id=str(uuid.uuid4()),
-            body=gv.BODY_REGIONAL_BOARD,
+            body=gv.BODY_PARTNER_COUNCIL,
             kind=gv.PROPOSAL_KIND_WORK_PROCESS,
             subject_code=impact_code(digest),
             work_process_version="2027.1",
             policy_revision=revision_of(default_policy_dir()),
         ),
-        metadata=keys.metadata(SECRETARY.party, SECRETARY.role, SECRETARY.person),
+        metadata=metadata,
         timeout=30,
     ).proposal
 

@@ -45,6 +45,7 @@ EXCLUDED = "00000099000000000047"  # excluded by the board in setup (23.2)
 
 BOARD_CHAIR_SEAT = "regional_board.01"
 BOARD_SECRETARY_SEAT = "regional_board.05"
+COUNCIL_SECRETARY_SEAT = "partner_council.secretary"
 MANAGERS_SEAT = f"managers.{HELMOND}"
 
 
@@ -218,6 +219,41 @@ def setup(platform: Any, parts: Any, chan: grpc.Channel, keys: Any) -> Callable[
         )
         return str(made.proposal.proposal_id)
 
+    def council_secretary(r: Fresh) -> tuple[str, str, str]:
+        """art. 6.4: the board (its secretary, whom the chair appoints) appoints the council's."""
+        board_secretary = (
+            HELMOND,
+            "board_secretary",
+            gov.seat(as_(r, "chair", "board_chair"), BOARD_SECRETARY_SEAT, HELMOND, "secretary"),
+        )
+        person = gov.seat(board_secretary, COUNCIL_SECRETARY_SEAT, HELMOND, "council-secretary")
+        return (HELMOND, "council_secretary", person)
+
+    def work_process(r: Fresh) -> str:
+        """art. 6.6c: the partner council establishes the work process (its delegate's vote
+        carries it; the council's secretary records the decision)."""
+        delegate = as_(r, "delegate", "council_delegate")
+        made = gov.call(
+            delegate,
+            "Propose",
+            body=pb.BODY_PARTNER_COUNCIL,
+            kind=pb.PROPOSAL_KIND_WORK_PROCESS,
+            subject_code="matrix",
+            work_process_version="2026.1",
+            policy_revision=revision,
+        )
+        proposal_id = str(made.proposal.proposal_id)
+        gov.call(
+            delegate,
+            "CastVote",
+            proposal_id=proposal_id,
+            seat_id=delegate_seat(delegate[0]),
+            choice=pb.VOTE_CHOICE_FOR,
+        )
+        decided = gov.call(council_secretary(r), "Decide", proposal_id=proposal_id).proposal
+        assert decided.status == pb.PROPOSAL_STATUS_ADOPTED, decided
+        return proposal_id
+
     def meeting(r: Fresh) -> str:
         made = gov.call(
             as_(r, "chair", "board_chair"),
@@ -288,15 +324,7 @@ def setup(platform: Any, parts: Any, chan: grpc.Channel, keys: Any) -> Callable[
         "amendment_id": lambda r: adopted(
             r, board_proposal(r, pb.PROPOSAL_KIND_AMENDMENT, effective_at=later(365))
         ),
-        "work_process_id": lambda r: adopted(
-            r,
-            board_proposal(
-                r,
-                pb.PROPOSAL_KIND_WORK_PROCESS,
-                work_process_version="2026.1",
-                policy_revision=revision,
-            ),
-        ),
+        "work_process_id": work_process,
         # 13.4: a dispute about a case director lies with the (designated) process director.
         "case_director_dispute_id": dispute(
             pb.DISPUTE_ABOUT_CASE_DIRECTOR, "pd", "process_director"

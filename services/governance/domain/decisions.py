@@ -53,7 +53,10 @@ KIND_BODIES = {
     ProposalKind.ACCESSION: {Body.REGIONAL_BOARD},  # art. 20.4
     ProposalKind.EXCLUSION: {Body.REGIONAL_BOARD},  # art. 23.2
     ProposalKind.AMENDMENT: {Body.REGIONAL_BOARD},  # art. 21.1
-    ProposalKind.WORK_PROCESS: {Body.PARTNER_COUNCIL, Body.MANAGERS, Body.REGIONAL_BOARD},
+    # art. 1.16, 6.6c: the Werkproces is the one the partner council establishes (drafted with
+    # the managers, who sit in it (6.3b) and adopt the bundle, 11.3a); the board decides it only
+    # when the council could not and referred it (7.3: ``Proposal.referral``, not ``Propose``).
+    ProposalKind.WORK_PROCESS: {Body.PARTNER_COUNCIL},
 }
 
 
@@ -130,6 +133,16 @@ class Proposal:
     binding: bool = False
     decision_id: str | None = None
     decided_at: datetime | None = None
+
+    def establishes_work_process(self) -> bool:
+        """Whether this proposal's decision may establish the work process: one of the partner
+        council (6.6c), or the board's on the council's referral (7.3). A board proposal put
+        there directly (before the propose rule said so) establishes nothing."""
+        if self.kind is not ProposalKind.WORK_PROCESS:
+            return False
+        if self.body is Body.PARTNER_COUNCIL:
+            return True
+        return self.body is Body.REGIONAL_BOARD and self.referred_from is not None
 
     def require_open(self) -> None:
         if self.status is not ProposalStatus.OPEN:

@@ -718,6 +718,43 @@ def test_a_rollback_needs_a_new_decision_not_the_one_that_adopted_the_old_revisi
     assert [e.revision.proposal_id for e in history[:3]] == [p3, p2, p1]
 
 
+def test_the_board_decides_a_work_process_only_on_the_councils_referral(gov_env, tmp_path):
+    """1.16, 6.6c: the work process is the partner council's; the board decides it only when
+    the council could not (7.3). Put straight to the board (or to the managers) it is refused;
+    referred, the board's decision is adopted."""
+    app, board, council = gov_env.app, gov_env.board, gov_env.council
+    revision, bundle = _variant_bundle(app, tmp_path, "referred")
+    a, b = "00000099000000000011", "00000099000000000012"
+    for body, who in ((BOARD, board.police), (pb.BODY_MANAGERS, board.manager)):
+        err = refused(
+            lambda body=body, who=who: who.Propose(
+                body=body,
+                kind=pb.PROPOSAL_KIND_WORK_PROCESS,
+                subject_code="work-process",
+                work_process_version="2026.31",
+                policy_revision=revision,
+            ),
+            grpc.StatusCode.INVALID_ARGUMENT,
+        )
+        assert bad_fields(err)[0] == "body" and "7.3" in err.details()
+    p = council.delegate(a).Propose(
+        body=COUNCIL,
+        kind=pb.PROPOSAL_KIND_WORK_PROCESS,
+        subject_code="work-process",
+        work_process_version="2026.31",
+        policy_revision=revision,
+    )
+    council.vote(p.proposal.proposal_id, {a: FOR, b: AGAINST})  # no majority: referred (7.3)
+    referral = board.council_secretary.Decide(proposal_id=p.proposal.proposal_id).referral
+    assert referral.referred_from == p.proposal.proposal_id
+    board.vote(referral.proposal_id, [FOR, FOR])
+    board.chair.Decide(proposal_id=referral.proposal_id)
+    adopted = board.manager.AdoptPolicyRevision(
+        proposal_id=referral.proposal_id, bundle=bundle
+    ).revision
+    assert (adopted.revision, adopted.proposal_id) == (revision, referral.proposal_id)
+
+
 # -- annual report (art. 11.3d) ---------------------------------------------------------------
 
 

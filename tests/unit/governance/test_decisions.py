@@ -8,6 +8,7 @@ import pytest
 
 from services.governance.domain.bodies import Body
 from services.governance.domain.decisions import (
+    KIND_BODIES,
     Proposal,
     ProposalKind,
     ProposalStatus,
@@ -88,6 +89,17 @@ def test_referral_puts_the_same_matter_to_the_board_7_3():
     )
     assert r.significantly_affects == [A] and r.policy_revision == "sha256:x"
     assert r.status is ProposalStatus.OPEN
+
+
+def test_a_work_process_is_the_councils_or_the_boards_on_referral_6_6c_7_3():
+    assert KIND_BODIES[ProposalKind.WORK_PROCESS] == {Body.PARTNER_COUNCIL}
+    council = Proposal("p1", Body.PARTNER_COUNCIL, ProposalKind.WORK_PROCESS, "wp", proposed_at=NOW)
+    assert council.establishes_work_process()
+    assert council.referral("p2", NOW).establishes_work_process()
+    direct = Proposal("p3", Body.REGIONAL_BOARD, ProposalKind.WORK_PROCESS, "wp", proposed_at=NOW)
+    assert not direct.establishes_work_process()  # put to the board before the rule said so
+    general = Proposal("p4", Body.PARTNER_COUNCIL, ProposalKind.GENERAL, "x", proposed_at=NOW)
+    assert not general.establishes_work_process()
 
 
 def test_a_decided_proposal_cannot_be_decided_again():

@@ -42,6 +42,13 @@ def adopt_policy_revision(
         raise InvalidArgument("bundle", "required: the OPA bundle (.tar.gz)")
     revision = deps.bundle_revision(cmd.bundle)
     authorise(deps, uow, caller, "adopt_policy_revision")
+    if not proposal.establishes_work_process():
+        raise FailedPrecondition(
+            "not_referred",
+            "a work process is established by the partner council; the regional board decides "
+            "it only on the council's referral (art. 6.6c, 7.3)",
+            subject="proposal.body",
+        )
     if proposal.status is not ProposalStatus.ADOPTED:
         raise FailedPrecondition(
             proposal.status.value,

@@ -72,7 +72,12 @@ def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Calle
         raise InvalidArgument(
             "body",
             f"a {kind.value} proposal is decided by "
-            + " or ".join(sorted(b.value for b in KIND_BODIES[kind])),
+            + " or ".join(sorted(b.value for b in KIND_BODIES[kind]))
+            + (
+                " (art. 6.6c; the regional board decides it only on referral, art. 7.3)"
+                if kind is ProposalKind.WORK_PROCESS
+                else ""
+            ),
         )
     affects = check_oins(
         cmd.significantly_affects, "significantly_affects", limit=MAX_AFFECTED, duplicates="merge"
