@@ -160,6 +160,27 @@ holder_fits if {
 	holder.party_status == "active"
 }
 
+# art. 4.3, 5, 6.3a, 7.1: each member holds one seat of a body and casts one vote there: the
+# appointee may not already hold another voting seat of the seat's body (``holder.seats``: the
+# seats of this body the person holds now, for whichever party; a missing fact denies).
+default one_vote := false
+
+one_vote if {
+	not seat.role in voting_roles[seat.body]
+	is_array(holder.seats)
+}
+
+one_vote if {
+	seat.role in voting_roles[seat.body]
+	is_array(holder.seats)
+	count([s |
+		some s in holder.seats
+		s.seat_id != seat.seat_id
+		s.body == seat.body
+		s.role in voting_roles[s.body]
+	]) == 0
+}
+
 default seat_held := false
 
 seat_held if is_string(seat.holder_person)
@@ -169,6 +190,7 @@ permitted if {
 	active
 	appointing_authority
 	holder_fits
+	one_vote
 }
 
 # The holder leaves its seat, or the appointing authority ends the appointment.
@@ -206,6 +228,12 @@ seat_denials contains "Denied: the appointed holder must be a person of the seat
 	action == "assign_seat"
 	appointing_authority
 	not holder_fits
+}
+
+seat_denials contains "Denied: the appointee already holds another voting seat of this body; one person holds one seat and casts one vote in a body (art. 4.3, art. 5, art. 6.3a, art. 7.1)." if {
+	action == "assign_seat"
+	appointing_authority
+	not one_vote
 }
 
 seat_denials contains "Denied: only active parties appoint or release seats (art. 21.3, art. 23.2)." if {

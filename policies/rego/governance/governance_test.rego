@@ -54,7 +54,7 @@ manager_seat := seat_of("managers.h", "managers", "manager", helmond, helmond)
 
 vacant(seat) := object.union(seat, {"holder_party": null, "holder_person": null})
 
-appointee(party) := {"party": party, "person": "p-2", "party_status": "active"}
+appointee(party) := {"party": party, "person": "p-2", "party_status": "active", "seats": []}
 
 rep(party) := who(party, "party_representative")
 
@@ -149,6 +149,35 @@ test_the_appointing_authority_re_appoints_a_held_seat if {
 	assign(rep(grave), [], chair_seat, appointee(grave)).allow == true
 	held_secretary := object.union(secretary_seat, {"holder_person": "someone"})
 	assign(who(grave, "board_chair"), [chair_seat], held_secretary, appointee(asten)).allow == true
+}
+
+# art. 4.3, 5, 6.3a, 7.1: one person holds one voting seat of a body and casts one vote there.
+best_seat := seat_of("regional_board.02", "regional_board", "board_member", "00000099000000000004", "00000099000000000004")
+
+seated(party, seats) := object.union(appointee(party), {"seats": seats})
+
+test_a_person_with_a_voting_seat_is_not_appointed_to_another_of_the_same_body if {
+	d := assign(who(asten, "board_secretary"), [secretary_seat], riec_seat, seated(helmond, [best_seat]))
+	d.allow == false
+	cites(d, "one vote")
+	cites(d, "art. 7.1")
+	council_seat := seat_of("partner_council.delegate.y", "partner_council", "delegate", helmond, helmond)
+	assign(rep(helmond), [], vacant(council_seat), seated(helmond, [asten_delegate])).allow == false
+}
+
+test_a_voting_seat_elsewhere_or_the_same_seat_again_leaves_one_vote if {
+	# a seat of another body, or a seat of the body without a vote (the secretary's)
+	assign(who(asten, "board_secretary"), [secretary_seat], riec_seat, seated(helmond, [asten_delegate, secretary_seat])).allow == true
+	# the secretary's seat for a member of the board: the secretary does not vote (4.3)
+	assign(who(grave, "board_chair"), [chair_seat], vacant(secretary_seat), seated(helmond, [best_seat])).allow == true
+	# re-appointing the person to the seat it holds
+	assign(who(asten, "board_secretary"), [secretary_seat], riec_seat, seated(helmond, [riec_seat])).allow == true
+}
+
+test_an_appointee_without_the_seats_fact_is_not_appointed if {
+	h := object.remove(appointee(asten), ["seats"])
+	assign(rep(asten), [], vacant(asten_delegate), h).allow == false
+	assign(who(grave, "board_chair"), [chair_seat], vacant(secretary_seat), h).allow == false
 }
 
 test_excluded_party_appoints_no_seat if {

@@ -134,6 +134,16 @@ class SeatRepository:
     def held_on_behalf_of(self, party: str) -> list[Seat]:
         return list(self._session.scalars(select(Seat).where(Seat.holder_party == party)))
 
+    def held_in(self, body: Body, person: str) -> list[Seat]:
+        """The seats of ``body`` this person holds, for any party (ix_seats_body_seat)."""
+        return list(
+            self._session.scalars(
+                select(Seat)
+                .where(Seat.body == body, Seat.holder_person == person)
+                .order_by(Seat.seat_id)
+            )
+        )
+
     def held_by(self, person: str, party: str) -> list[Seat]:
         return list(
             self._session.scalars(

@@ -151,6 +151,35 @@ def test_a_held_seat_is_not_overwritten_by_someone_elses_call(gov_env):
     assert tally.tally.votes_for == 1  # the appointed holder still votes, alone from its seat
 
 
+def test_one_person_holds_one_voting_seat_of_a_body_and_casts_one_vote(gov_env):
+    """art. 4.3, 5, 7.1: the board secretary does not appoint the police's board member to the
+    public prosecutor's seat as well; and a person who holds two seats anyway (appointed before
+    the rule) votes once on a matter, not once per seat."""
+    from datetime import datetime, timezone
+
+    app, board = gov_env.app, gov_env.board
+    police = board.police
+    err = denied(
+        lambda: board.secretary.AssignSeat(
+            seat_id=OM_SEAT, holder_person=police.person, holder_party=police.party
+        )
+    )
+    assert "one vote" in err.details() and "art. 7.1" in err.details()
+    assert holder_of(gov_env, OM_SEAT) == ("", "")
+    with app.uow_factory() as uow:  # a second seat from before the appointment rule
+        uow.seats.get(OM_SEAT).assign(police.person, police.party, datetime.now(timezone.utc))
+        uow.commit()
+    try:
+        proposal_id = police.Propose(
+            body=pb.BODY_REGIONAL_BOARD, kind=pb.PROPOSAL_KIND_GENERAL, subject_code="x"
+        ).proposal.proposal_id
+        police.CastVote(proposal_id=proposal_id, seat_id="regional_board.03", choice=FOR)
+        err = refused(lambda: police.CastVote(proposal_id=proposal_id, seat_id=OM_SEAT, choice=FOR))
+        assert "another seat" in err.details()
+    finally:
+        police.ReleaseSeat(seat_id=OM_SEAT)
+
+
 def test_appointing_authorities_reappoint_and_holders_release_and_the_roster_follows(gov_env):
     app, keys, board = gov_env.app, gov_env.keys, gov_env.board
     # The board's secretary fills a non-signatory's seat (art. 4.3) and may re-appoint it.

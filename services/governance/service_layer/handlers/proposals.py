@@ -142,6 +142,14 @@ def cast_vote(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.CastVote, caller: Ca
         raise FailedPrecondition(
             "already_voted", "this seat has already voted on the proposal", subject="vote.seat"
         )
+    # One person, one vote (art. 5, 7.1): a person holding a second seat (appointed before the
+    # appointment rule refused it, or moved between seats) does not vote twice on one matter.
+    if any(v.person == caller.person for v in uow.proposals.votes(proposal.proposal_id)):
+        raise FailedPrecondition(
+            "already_voted",
+            "this person has already voted on the proposal from another seat (art. 5, 7.1)",
+            subject="vote.person",
+        )
     uow.proposals.add_vote(
         Vote(
             proposal.proposal_id, seat.seat_id, caller.party, caller.person, cmd.choice, deps.now()

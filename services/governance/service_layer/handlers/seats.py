@@ -55,6 +55,9 @@ def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller
         "party": party_id,
         "person": cmd.holder_person,
         "party_status": holder_party.status.value if holder_party else "unknown",
+        # One person, one voting seat of a body (art. 4.3, 6.3a, 7.1): the seats of this body
+        # the appointee already holds, for whichever party.
+        "seats": [seat_facts(s) for s in uow.seats.held_in(seat.body, cmd.holder_person)],
     }
     authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat), holder=holder)
     before, now = seat.holder, deps.now()
