@@ -4,8 +4,8 @@ In governance the resource is a body matter: a seat, a meeting, a proposal, an a
 amendment, a dispute, the managers' roster and report. The person with a part in it is the
 person who holds the seat the covenant ties the act to (art. 4.3, 5, 6.3, 6.4, 7.1, 11.2),
 the forum holding a dispute (11.4, 12.4, 13.4: a designated process director or a managers
-seat) or the party itself through the seat it holds for its own party (20.4, 21.2, 21.3); a
-party's written input (5.3, 7.2) is the party's as such (scope PARTY). A token role only opens
+seat) or the party itself through the seat it holds for its own party (20.4, 21.2, 21.3, and
+its written input, 5.3, 7.2). A token role only opens
 the method (``zorgtafel.authz``); a colleague of the same party with the same role claim but no
 seat has no part. The covenant's public facts (its parties, bodies and seats, the designated
 process directors, the adopted work process and its history) are read by every active party.
@@ -30,7 +30,7 @@ import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from tests.matrix import kernel
-from tests.matrix.framework import CASE, CREATE, PARTY, PUBLIC, ServiceSpec, Target, rid
+from tests.matrix.framework import CASE, CREATE, PUBLIC, ServiceSpec, Target, rid
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc as pb_grpc
@@ -452,11 +452,11 @@ TARGETS: dict[str, Target] = {
         "council_delegate",
         person="delegate",
     ),
-    # art. 5.3, 7.2: "a party gives its own written input" (zorgtafel.governance): the party as
-    # such, any of its persons with a member role, not only its seated delegate (unlike an
-    # approval, a signature or a withdrawal, which need the party's own seat; see the report).
+    # art. 5.3, 7.2: "a party gives its own written input" (zorgtafel.governance) through the
+    # holder of its own seat in the body (6.3a: its delegate), like an approval, a signature or
+    # a withdrawal; a colleague with the same role claim has no part.
     "RecordWrittenInput": Target(
-        PARTY,
+        CASE,
         lambda r: pb.RecordWrittenInputRequest(
             request_id=rid(),
             proposal_id=r["council_proposal_id"],

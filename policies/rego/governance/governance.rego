@@ -270,13 +270,24 @@ permitted if {
 	seat.role in voting_roles[input.body]
 }
 
-# art. 5.3, 7.2: a party gives its own written input; the chair or secretary records written
-# input and that a party has been heard.
+# A seat of the caller's own party in this body, held by the caller itself: the party's
+# delegate in the partner council (6.3a) or its seat on the board (4.3).
+holds_own_partys_seat_in(body) if {
+	some s in held
+	own(s)
+	s.held_by_party == principal.party
+	s.body == body
+}
+
+# art. 5.3, 7.2: a party (the absent member) gives its own written input, through the person
+# holding its seat in the body, not through anyone of the party whose token claims a member's
+# role; the chair or secretary records written input and that a party has been heard.
 permitted if {
 	action == "record_written_input"
 	active
 	input.kind == "written"
 	input.party == principal.party
+	holds_own_partys_seat_in(input.body)
 }
 
 permitted if {
@@ -436,7 +447,7 @@ explanations := {
 	"revoke_process_director": "the managers (a holder of a managers seat) revoke a process director's designation (art. 11.2, art. 12.1)",
 	"propose": "only members of a body put matters to it; partner council members also to the board (art. 5, 6.6b)",
 	"cast_vote": "only the holder of a voting seat of this body votes, from its own seat (art. 5, 7.1)",
-	"record_written_input": "a party gives its own written input; the chair or secretary records input and hearings (art. 5.3, 7.2)",
+	"record_written_input": "a party gives its own written input through the holder of its own seat in the body; the chair or secretary records input and hearings (art. 4.3, 5.3, 6.3a, 7.2)",
 	"decide": "the chair or the secretary of the body records its decision (art. 4.5, 6.7)",
 	"schedule_meeting": "the chair or the secretary of the body organises its meetings (art. 4.5, 6.7)",
 	"record_attendance": "the chair or the secretary of the body records who attended (art. 4.5, 6.7)",

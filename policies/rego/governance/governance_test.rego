@@ -258,16 +258,34 @@ test_secretary_does_not_vote if {
 
 # -- record_written_input ---------------------------------------------------------------------
 
+written_input(principal, seats, body, party) := decide({"action": "record_written_input", "principal": principal, "seats_held": seats, "body": body, "kind": "written", "party": party})
+
 test_party_gives_its_own_written_input if {
-	decide({"action": "record_written_input", "principal": who(asten, "council_delegate"), "body": "partner_council", "kind": "written", "party": asten}).allow == true
+	written_input(who(asten, "council_delegate"), [asten_delegate], "partner_council", asten).allow == true
+	written_input(who(grave, "board_chair"), [chair_seat], "regional_board", grave).allow == true
+}
+
+# art. 4.3, 5.3, 6.3a, 7.2: the party's input comes from the holder of its seat in the body.
+test_a_member_role_without_the_partys_seat_in_the_body_gives_no_input if {
+	d := written_input(who(asten, "council_delegate"), [], "partner_council", asten)
+	d.allow == false
+	cites(d, "holder of its own seat")
+	# its delegate seat is no seat on the board
+	written_input(who(asten, "council_delegate"), [asten_delegate], "regional_board", asten).allow == false
+	# a seat it holds on the party's behalf that is not the party's own (a non-signatory's)
+	riec_held := object.union(riec_seat, {"holder_party": asten, "holder_person": "p-1"})
+	written_input(who(asten, "board_member"), [riec_held], "regional_board", asten).allow == false
+	# another person's seat of the party
+	someone_elses := object.union(asten_delegate, {"holder_person": "p-9"})
+	written_input(who(asten, "council_delegate"), [someone_elses], "partner_council", asten).allow == false
 }
 
 test_party_cannot_give_input_for_another_party if {
-	decide({"action": "record_written_input", "principal": who(asten, "council_delegate"), "body": "partner_council", "kind": "written", "party": grave}).allow == false
+	written_input(who(asten, "council_delegate"), [asten_delegate], "partner_council", grave).allow == false
 }
 
 test_party_cannot_record_its_own_hearing if {
-	decide({"action": "record_written_input", "principal": who(asten, "council_delegate"), "body": "partner_council", "kind": "heard", "party": asten}).allow == false
+	decide({"action": "record_written_input", "principal": who(asten, "council_delegate"), "seats_held": [asten_delegate], "body": "partner_council", "kind": "heard", "party": asten}).allow == false
 }
 
 test_secretary_records_a_hearing if {

@@ -218,6 +218,13 @@ def test_absent_affected_party_blocks_the_decision_until_its_input_5_3_7_2(gov_e
     err = refused(lambda: board.council_secretary.Decide(proposal_id=p.proposal_id))
     text = precondition(err).description
     assert absent in text and heard in text and present not in text and "7.2" in text
+    # Not anyone of the absent party whose token claims a delegate's role: only the holder of
+    # its delegate seat speaks for it in the council (6.3a, 7.2).
+    claimer = Person(gov_env.app, gov_env.keys, absent, "council_delegate")
+    err = denied(
+        lambda: claimer.RecordWrittenInput(proposal_id=p.proposal_id, kind=pb.INPUT_KIND_WRITTEN)
+    )
+    assert "holder of its own seat" in err.details()
     # The absent party gives its written input itself; it cannot record a hearing itself, nor
     # give input in another party's name.
     council.delegate(absent).RecordWrittenInput(
