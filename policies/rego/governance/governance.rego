@@ -236,6 +236,13 @@ seat_denials contains "Denied: the appointee already holds another voting seat o
 	not one_vote
 }
 
+# (Not a seat's appointment, but the same kind of specific reason: which seat this needs.)
+seat_denials contains "Denied: an exclusion is put to the regional board by the holder of its chair or secretary seat, after a notice of default (art. 23.2)." if {
+	action == "propose"
+	input.kind == "exclusion"
+	not may_put_kind
+}
+
 seat_denials contains "Denied: only active parties appoint or release seats (art. 21.3, art. 23.2)." if {
 	action in {"assign_seat", "release_seat"}
 	not active
@@ -251,6 +258,18 @@ permitted if {
 	holds("managers", {"manager"})
 }
 
+# art. 23.2: an exclusion is the board's, put to it by its chair or secretary (the role table
+# of Exclude in zorgtafel.authz); Propose(kind=exclusion) is the same act and needs the same
+# seat. Every other kind is put by the body's members.
+default may_put_kind := false
+
+may_put_kind if input.kind != "exclusion"
+
+may_put_kind if {
+	input.kind == "exclusion"
+	holds("regional_board", {"board_chair", "board_secretary"})
+}
+
 # art. 5, 6.6b: members put matters to their body; partner council members also to the board.
 permitted if {
 	action == "propose"
@@ -259,6 +278,7 @@ permitted if {
 	some s in held
 	own(s)
 	s.body == body
+	may_put_kind
 }
 
 # art. 5, 7.1: only the holder of a voting seat of that body votes, from that seat.

@@ -227,6 +227,24 @@ test_council_member_proposes_to_council_and_board if {
 	decide({"action": "propose", "principal": who(asten, "council_delegate"), "seats_held": [asten_delegate], "body": "regional_board"}).allow == true
 }
 
+propose_kind(principal, seats, kind) := decide({"action": "propose", "principal": principal, "seats_held": seats, "body": "regional_board", "kind": kind})
+
+member_seat := seat_of("regional_board.02", "regional_board", "board_member", asten, asten)
+
+# art. 23.2: an exclusion is put to the board by its chair or secretary (as Exclude), not by a
+# council delegate or a board member through Propose.
+test_only_the_board_chair_or_secretary_puts_an_exclusion if {
+	propose_kind(who(grave, "board_chair"), [chair_seat], "exclusion").allow == true
+	propose_kind(who(asten, "board_secretary"), [secretary_seat], "exclusion").allow == true
+	d := propose_kind(who(asten, "council_delegate"), [asten_delegate], "exclusion")
+	d.allow == false
+	cites(d, "art. 23.2")
+	propose_kind(who(asten, "board_member"), [member_seat], "exclusion").allow == false
+	# the same members put every other kind of matter
+	propose_kind(who(asten, "council_delegate"), [asten_delegate], "general").allow == true
+	propose_kind(who(asten, "board_member"), [member_seat], "amendment").allow == true
+}
+
 test_board_member_does_not_propose_to_council if {
 	decide({"action": "propose", "principal": who(grave, "board_chair"), "seats_held": [chair_seat], "body": "partner_council"}).allow == false
 }

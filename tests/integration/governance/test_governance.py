@@ -412,6 +412,18 @@ def test_exclusion_needs_a_notice_of_default_and_a_board_majority_23_2(gov_env):
         )
     )
     board.secretary.RecordNoticeOfDefault(party_id=target, reason_code="art-17-breach")
+    # Exclude is the chair's or the secretary's; Propose(kind=EXCLUSION) is the same act and
+    # no way around it for a council delegate or a board member.
+    for who in (council.delegate(ASTEN), board.police):
+        err = denied(
+            lambda who=who: who.Propose(
+                body=BOARD,
+                kind=pb.PROPOSAL_KIND_EXCLUSION,
+                subject_code="breach",
+                target_party=target,
+            )
+        )
+        assert "art. 23.2" in err.details()
     p = board.chair.Exclude(party_id=target, subject_code="breach").proposal
     assert p.kind == pb.PROPOSAL_KIND_EXCLUSION and target in p.significantly_affects
     board.vote(p.proposal_id, [FOR, FOR, AGAINST, FOR])
