@@ -505,6 +505,40 @@ def test_amendment_requires_resigning_and_withdrawal_takes_effect_with_it_21(gov
     ]
 
 
+def test_a_withdrawn_partys_vote_does_not_count_in_a_later_decision_21_3(gov_env):
+    """21.3, 23.1: a party that has withdrawn is no party: its delegate's vote, cast while it
+    was one, neither decides the council's matter nor makes the party present (5.3, 7.2)."""
+    board, council = gov_env.board, gov_env.council
+    stays, leaver, other = (
+        "00000099000000000019",
+        "00000099000000000020",
+        "00000099000000000021",
+    )
+    p = council.delegate(stays).Propose(
+        body=COUNCIL, kind=pb.PROPOSAL_KIND_GENERAL, subject_code="leaver-votes"
+    )
+    affecting = council.delegate(stays).Propose(
+        body=COUNCIL,
+        kind=pb.PROPOSAL_KIND_GENERAL,
+        subject_code="leaver-present",
+        significantly_affects=[leaver],
+    )
+    council.vote(p.proposal.proposal_id, {stays: AGAINST, leaver: FOR, other: FOR})  # 2 : 1
+    council.vote(affecting.proposal.proposal_id, {stays: FOR, leaver: FOR})
+    council.delegate(leaver).Withdraw(
+        effective_at=ts(datetime.now(timezone.utc) - timedelta(seconds=1)),
+        letter_reference="letter-leaver",
+    )
+    assert board.chair.GetParty(party_id=leaver).party.status == pb.PARTY_STATUS_WITHDRAWN
+    decided = board.council_secretary.Decide(proposal_id=p.proposal.proposal_id)
+    assert (decided.proposal.tally.votes_for, decided.proposal.tally.votes_against) == (1, 1)
+    assert decided.proposal.status == pb.PROPOSAL_STATUS_REFERRED  # 1 : 1, no majority (7.3)
+    err = refused(
+        lambda: board.council_secretary.Decide(proposal_id=affecting.proposal.proposal_id)
+    )
+    assert leaver in precondition(err).description  # its vote no longer makes it present
+
+
 def test_withdrawal_without_amendment_needs_an_effective_date_23_1(gov_env):
     council = gov_env.council
     err = refused(

@@ -52,13 +52,15 @@ _INFORMED = {
 
 
 def _require_input_of_absent_parties(
-    uow: GovernanceUnitOfWork, proposal: Proposal, votes: list
+    uow: GovernanceUnitOfWork, proposal: Proposal, votes: list, active: set[str]
 ) -> None:
     """art. 5.3 / 7.2: no decision that may significantly affect an absent party without its
-    written input or a hearing. Present: attended the proposal's meeting, or voted."""
+    written input or a hearing. Present: attended the proposal's meeting, or voted; and still a
+    party (``active``) at the decision, as the votes counted."""
     present = {v.party_id for v in votes}
     if proposal.meeting_id:
         present |= set(uow.proposals.attendance(proposal.meeting_id))
+    present &= active
     missing = missing_input(
         proposal.significantly_affects, present, proposal_inputs(uow, proposal.proposal_id)
     )
@@ -76,8 +78,11 @@ def decide(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Decide, caller: Caller)
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     authorise(deps, uow, caller, "decide", body=proposal.body.value)
     proposal.require_open()
-    votes = uow.proposals.votes(proposal.proposal_id)
-    _require_input_of_absent_parties(uow, proposal, votes)
+    # art. 21.3, 23.1, 23.2: a party that has withdrawn or was excluded is no party any more:
+    # the votes its people cast while it was one are not counted in a decision taken after.
+    active = set(uow.parties.active_ids())
+    votes = [v for v in uow.proposals.votes(proposal.proposal_id) if v.party_id in active]
+    _require_input_of_absent_parties(uow, proposal, votes, active)
     accession = None
     if proposal.kind is ProposalKind.ACCESSION:
         accession = uow.membership.accession(proposal.accession_id)
