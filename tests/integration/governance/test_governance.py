@@ -247,6 +247,37 @@ def test_absent_affected_party_blocks_the_decision_until_its_input_5_3_7_2(gov_e
     assert sorted(d.input_from) == sorted([absent, heard])
 
 
+def test_a_matter_is_put_on_the_agenda_of_a_meeting_still_to_come_5_3_7_2(gov_env):
+    """Attending the proposal's meeting makes a party present (5.3, 7.2): a matter put on the
+    agenda of a meeting held weeks ago would count its attendees present on a matter they
+    never saw. Refused, with or without its attendance recorded yet."""
+    board, council = gov_env.board, gov_env.council
+    proposer, attended = "00000099000000000022", "00000099000000000023"
+    secretary = board.council_secretary
+
+    def put_on(meeting_id: str):
+        return council.delegate(proposer).Propose(
+            body=COUNCIL,
+            kind=pb.PROPOSAL_KIND_GENERAL,
+            subject_code="late-matter",
+            significantly_affects=[attended],
+            meeting_id=meeting_id,
+        )
+
+    for recorded in (True, False):
+        past = secretary.ScheduleMeeting(
+            body=COUNCIL, scheduled_for=ts(datetime.now(timezone.utc) - timedelta(days=30))
+        ).meeting
+        if recorded:
+            secretary.RecordAttendance(meeting_id=past.meeting_id, present=[attended])
+        err = refused(lambda past=past: put_on(past.meeting_id))
+        assert "meeting_held" in precondition(err).description
+    coming = secretary.ScheduleMeeting(
+        body=COUNCIL, scheduled_for=ts(datetime.now(timezone.utc) + timedelta(days=30))
+    ).meeting
+    assert put_on(coming.meeting_id).proposal.meeting_id == coming.meeting_id
+
+
 def test_meeting_attendance_decides_who_is_absent_5_3_7_2(gov_env):
     board, council = gov_env.board, gov_env.council
     attended, absent, voter = (
@@ -254,7 +285,7 @@ def test_meeting_attendance_decides_who_is_absent_5_3_7_2(gov_env):
         "00000099000000000015",
         "00000099000000000017",
     )
-    when = ts(datetime(2026, 6, 1, 14, tzinfo=timezone.utc))
+    when = ts(datetime.now(timezone.utc) + timedelta(days=30))  # still to come (see below)
     denied(lambda: council.delegate(voter).ScheduleMeeting(body=COUNCIL, scheduled_for=when))
     meeting = board.council_secretary.ScheduleMeeting(body=COUNCIL, scheduled_for=when).meeting
     board_meeting = board.secretary.ScheduleMeeting(body=BOARD, scheduled_for=when).meeting
