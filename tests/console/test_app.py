@@ -206,6 +206,23 @@ def test_english_second(dev_app):
     assert r.headers["Location"] == "/"
 
 
+def test_language_next_that_a_browser_reads_as_another_site_goes_home(dev_app):
+    """Browsers drop tabs and newlines from a URL and read a backslash as a slash: each of
+    these would leave the console as "//evil.example"; a path of its own is kept."""
+    client = signed_in(dev_app)
+    for target in ("/\t/evil.example", "/\n/evil.example", "/\\evil.example", "/ /evil.example"):
+        r = client.post(
+            "/language",
+            data={"lang": "en", "next": target, "csrf_token": csrf(client, "/")},
+        )
+        assert r.status_code == 302 and r.headers["Location"] == "/", target
+    r = client.post(
+        "/language",
+        data={"lang": "en", "next": "/governance?x=1", "csrf_token": csrf(client, "/")},
+    )
+    assert r.headers["Location"] == "/governance?x=1"
+
+
 def test_sessions_end_after_idle_and_absolute_timeouts(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr("services.console.adapters.sessions.time.monotonic", lambda: now[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import cast
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, session
 
@@ -62,6 +63,15 @@ def remember(case_id: str) -> None:
 
 
 def safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
+    """A path on this console to go back to, else "/". Browsers drop tabs and newlines from a
+    URL and read a backslash as a slash, so "/<tab>/evil" or "/<backslash>evil" would leave the
+    site as "//evil": any whitespace, control character or backslash is refused, and the path must
+    parse with no scheme and no host and start with a single slash."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
