@@ -186,10 +186,8 @@ def test_no_pre_read_for_a_meeting_of_a_case_being_deescalated(both):
     nothing is released "before" it; an invitee is told the case's state, an outsider is not."""
     env, dis = both
     case_id = env.open_case()
-    item = wait_for(
-        lambda: _try(lambda: provide(env, dis, case_id, POLICE, b"risico: hoog", pre_read=True)),
-        timeout=30,
-    )
+    wait_for(lambda: _has_delegate(dis, case_id, POLICE), timeout=30)
+    item = provide(env, dis, case_id, POLICE, b"risico: hoog", pre_read=True)
     first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
     env.roles(case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])})
     wait_for(lambda: _involved(dis, case_id, SHELTER), timeout=30)

@@ -152,9 +152,7 @@ def test_a_case_level_erasure_leaves_nothing_readable(env):
     assert code == grpc.StatusCode.FAILED_PRECONDITION
     answers = env.tables["command_results"]
     with env.app.engine.connect() as conn:
-        kept = conn.execute(
-            select(answers.c.method).where(answers.c.case_id == case_id)
-        ).scalars()
+        kept = conn.execute(select(answers.c.method).where(answers.c.case_id == case_id)).scalars()
         # Only the answer to the controller's decision that granted the erasure is written
         # after it (its texts are never stored in it): nothing of what was erased.
         assert set(kept) <= {"/zorgtafel.disclosure.v1.DisclosureService/DecideSubjectRequest"}
