@@ -152,6 +152,7 @@ def suite(request, broker, tmp_path_factory):
                 data_dir,
                 broker.bootstrap,
                 auth_mode="mtls",
+                refusal_burst=60,  # the default budget (off in tests unless asked for)
                 tls_relay_ca_file=str(data_dir / "tls" / "ca.crt"),
                 tls_relay_services=("casework",),
                 **files,

@@ -77,7 +77,10 @@ def settings_for(
     """Test settings; an override that is not a kernel setting is a service's own variable
     (``casework_retention_days=0`` is ``ZORGTAFEL_CASEWORK_RETENTION_DAYS=0``)."""
     kernel = {f.name for f in fields(Settings)}
-    extra = dict(overrides.pop("extra", {}))
+    # No budget of refusals unless a test asks for one (kernel/refusals.py): a service a whole
+    # test package shares is refused on behalf of the same few test persons by many tests, and
+    # how many of them meet in one process depends on how the files are spread over workers.
+    extra = {"refusal_burst": "0"} | dict(overrides.pop("extra", {}))
     extra.update({k: str(v) for k, v in overrides.items() if k not in kernel})
     return Settings(
         service=service,
