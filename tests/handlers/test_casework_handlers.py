@@ -257,6 +257,57 @@ def test_a_plan_needs_no_case_director(casework, deps):
         assert load_case(uow, case_id).state is CaseState.PLAN_ACTIVE
 
 
+def test_a_role_or_an_action_goes_only_to_a_party_involved_in_the_case(casework, deps):
+    """8.4c, 12.2e: GGD was never invited (in triage or to a meeting), so the invite policy
+    never admitted it; a role or a plan action would make it involved (a recipient of the
+    case's information) past that check. SHELTER and POLICE, invited, may be given both."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    stranger_role = c.SetRoles(
+        case_id,
+        meeting_id,
+        (c.RoleIn(SHELTER, "shelter", ("safety",)), c.RoleIn(GGD, "health", ())),
+    )
+    stranger_action = c.AdoptPlan(case_id, meeting_id, (c.NewActionIn(GGD, "x", "2030-01-01"),))
+    for handler, cmd, field in (
+        (decisions.set_roles, stranger_role, "roles.party"),
+        (decisions.adopt_plan, stranger_action, "actions.party"),
+    ):
+        with platform.uow_factory() as uow, pytest.raises(InvalidArgument) as err:
+            handler(deps, uow, cmd, DIRECTOR)
+        assert [f for f, _ in err.value.violations] == [field]
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("safety",)),)),
+            DIRECTOR,
+        )
+        decisions.adopt_plan(
+            deps,
+            uow,
+            c.AdoptPlan(case_id, meeting_id, (c.NewActionIn(POLICE, "x", "2030-01-01"),)),
+            DIRECTOR,
+        )
+        uow.commit()
+    # A follow-up meeting without SHELTER keeps SHELTER's role: involved by it already.
+    follow_up = held_meeting(casework, deps, case_id, invitees=(POLICE,))
+    with platform.uow_factory() as uow:
+        roles = decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(
+                case_id,
+                follow_up,
+                (c.RoleIn(SHELTER, "shelter", ("safety",)), c.RoleIn(POLICE, "safety", ())),
+            ),
+            DIRECTOR,
+        )
+        uow.commit()
+    assert [r.party for r in roles] == sorted([SHELTER, POLICE])
+
+
 def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_party(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)  # SHELTER was invited in triage

@@ -8,6 +8,7 @@ import uuid
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
+from services.casework.domain.involvement import involved_parties
 from services.casework.domain.model import MEETING_STATES, ActionStatus, Case, PartyRole, PlanAction
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import (
@@ -81,6 +82,7 @@ def adopt_plan(
         check_oin(a.party, f"actions[{n}].party")
         check_text(a.what, f"actions[{n}].what")
         parsed.append((a, check_date(a.due_date, f"actions[{n}].due_date")))
+    _only_involved(uow, case, [a.party for a, _ in parsed], "actions", "an action is given")
     version = case.adopt_plan()
     now = utcnow()
     actions = []
@@ -127,6 +129,7 @@ def set_roles(
         check_code(r.role, f"roles[{n}].role")
         need = check_codes(r.information_need, f"roles[{n}].information_need")
         roles.append(PartyRole(r.party, r.role, need))
+    _only_involved(uow, case, [r.party for r in roles], "roles", "a role is given")
     roles.sort(key=lambda r: r.party)
     uow.cases.replace_roles(case.case_id, roles)
     uow.emit(
@@ -151,3 +154,21 @@ def set_criteria(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.SetCriteria, caller
     uow.cases.save(case)
     uow.emit(ev.CriteriaSet(case_id=case.case_id, meeting_id=cmd.meeting_id, criteria=codes))
     return case
+
+
+def _only_involved(
+    uow: CaseworkUnitOfWork, case: Case, parties: list[str], field: str, what: str
+) -> None:
+    """A role or an action goes only to a party already involved in the case: invited in
+    triage, invited to or attending one of its meetings (each admitted by the invite policy as
+    lawfully attending, 12.2e) or given a role before. Giving one to any other party would make
+    it involved (so a recipient of the case's information, 8.4c) past that check."""
+    involved = set(
+        involved_parties(case, uow.cases.meetings(case.case_id), uow.cases.roles(case.case_id))
+    )
+    if any(p not in involved for p in parties):
+        raise InvalidArgument(
+            f"{field}.party",
+            f"{what} only to a party involved in the case: invited in triage, invited to or "
+            "attending one of its meetings (art. 8.4c, 12.2e)",
+        )
