@@ -208,6 +208,15 @@ def test_a_party_with_a_part_provides_nothing_for_a_closed_case(disclosure_platf
     assert any("is closed" in r and "art. 1.2" in r for r in err.value.reasons)
 
 
+def subject_of_item(platform, item_id: str) -> str:
+    """The pseudonym of the subject whose case holds the item (a request is the subject's)."""
+    with platform.uow_factory() as uow:
+        item = uow.items.find(item_id)
+        case = uow.cases.find(item.case_id) if item is not None else None
+        assert case is not None
+        return case.subject_pseudonym
+
+
 def test_a_subject_request_is_decided_once(disclosure_platform, deps):
     platform, _ = disclosure_platform
     item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
@@ -217,7 +226,7 @@ def test_a_subject_request_is_decided_once(disclosure_platform, deps):
             uow,
             c.SubmitSubjectRequest(
                 kind="correction",
-                subject_pseudonym="psn-x",
+                subject_pseudonym=subject_of_item(platform, item_id),
                 document_ref="doc:r/1",
                 item_id=item_id,
             ),
@@ -389,7 +398,9 @@ def test_oversight_sees_only_what_concerns_its_own_party(disclosure_platform, de
         ref = subject_rights.submit_subject_request(
             deps,
             uow,
-            c.SubmitSubjectRequest("erasure", "psn-y", "doc:r/2", item_id=item_id),
+            c.SubmitSubjectRequest(
+                "erasure", subject_of_item(platform, item_id), "doc:r/2", item_id=item_id
+            ),
             CARER,
         )
         uow.commit()

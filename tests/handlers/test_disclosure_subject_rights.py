@@ -55,13 +55,23 @@ def export(platform, deps, by: str, value: str, caller: Caller):
 
 
 def submit(platform, deps, kind: str, caller=CARER, **kw) -> str:
-    kw.setdefault("subject_pseudonym", "psn-x")
+    """A subject's request, by default of the subject of the case (or item) it names."""
+    if "subject_pseudonym" not in kw:
+        kw["subject_pseudonym"] = _subject_of(platform, kw.get("case_id"), kw.get("item_id"))
     with platform.uow_factory() as uow:
         ref = subject_rights.submit_subject_request(
             deps, uow, c.SubmitSubjectRequest(kind=kind, document_ref="doc:r/1", **kw), caller
         )
         uow.commit()
     return ref
+
+
+def _subject_of(platform, case_id: str | None, item_id: str | None) -> str:
+    """The subject of the named case or item, or a pseudonym of no one when none is held."""
+    with platform.uow_factory() as uow:
+        item = uow.items.find(item_id) if item_id else None
+        case = uow.cases.find(item.case_id if item else case_id or "")
+    return case.subject_pseudonym if case is not None else "psn-x"
 
 
 def decide(platform, deps, ref: str, outcome: str = "granted", caller=GGZ_OFFICER, **kw):
@@ -411,3 +421,18 @@ def test_a_request_addressed_to_a_party_gives_it_no_export_of_the_subjects_data(
     with pytest.raises(PermissionDenied):
         export(platform, deps, "subject_pseudonym", pseudonym, FARENT_OFFICER)
     assert case_id in export(platform, deps, "case_id", case_id, GGZ_OFFICER).case_ids
+
+
+def test_a_request_names_the_subject_of_the_case_or_item_it_is_about(disclosure_platform, deps):
+    """GDPR art. 17, 18: granting an erasure of case A on a request by the subject of case B
+    would erase the wrong person's data: a request whose pseudonym is not its case's (or its
+    item's case's) subject is refused, naming the field."""
+    platform, _ = disclosure_platform
+    case_a, case_b = open_case(disclosure_platform), open_case(disclosure_platform)
+    item_a = provide(disclosure_platform, deps, case_a)
+    other = pseudonym_of(platform, case_b)
+    for scope in ({"case_id": case_a}, {"item_id": item_a}):
+        with pytest.raises(InvalidArgument) as err:
+            submit(platform, deps, "erasure", subject_pseudonym=other, **scope)
+        assert [f for f, _ in err.value.violations] == ["subject_pseudonym"]
+    assert submit(platform, deps, "erasure", case_id=case_a)  # its own subject

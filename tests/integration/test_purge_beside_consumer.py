@@ -274,9 +274,15 @@ def consent_cmd(case_id: str) -> c.RecordSubjectConsent:
     return c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1")
 
 
-def request_cmd(case_id: str) -> c.SubmitSubjectRequest:
+def request_cmd(platform, case_id: str) -> c.SubmitSubjectRequest:  # noqa: ANN001
+    """An objection by the case's subject (a request names its case's subject)."""
+    with platform.uow_factory() as uow:
+        case = uow.cases.find(case_id)
     return c.SubmitSubjectRequest(
-        kind="objection", subject_pseudonym="psn-1", case_id=case_id, document_ref="doc:r/1"
+        kind="objection",
+        subject_pseudonym=case.subject_pseudonym if case is not None else "psn-1",
+        case_id=case_id,
+        document_ref="doc:r/1",
     )
 
 
@@ -299,7 +305,9 @@ ADDITIONS = {
     ),
     "provider consent": provider_consent,
     "subject request": lambda deps, platform, case_id: (
-        lambda uow: subject_rights.submit_subject_request(deps, uow, request_cmd(case_id), CARER)
+        lambda uow: subject_rights.submit_subject_request(
+            deps, uow, request_cmd(platform, case_id), CARER
+        )
     ),
 }
 

@@ -80,6 +80,7 @@ def submit_subject_request(
     _require_part(deps, uow, cmd, caller, item.case_id if item else "" if cmd.item_id else case_id)
     effects.check_scope(cmd, item, case_id)
     case_id = case_id or (item.case_id if item else "")
+    _same_subject(uow, cmd, case_id)
     item_id = cmd.item_id
     # Bijlage 3: the request is addressed to a controller (``subject_effects.controller_of``).
     controller = effects.controller_of(uow, cmd, caller, item, case_id)
@@ -101,6 +102,20 @@ def submit_subject_request(
     ).with_due()
     uow.subject_requests.add(request)
     return request.subject_request_id
+
+
+def _same_subject(
+    uow: DisclosureUnitOfWork, cmd: commands.SubmitSubjectRequest, case_id: str
+) -> None:
+    """The request is the subject's: the case it is about (or its item's) must be that
+    subject's. A granted erasure or restriction of another subject's case would act on the
+    wrong person's data (GDPR art. 17, 18). Asked only of a party with a part in the case
+    (``_require_part`` first), which knows its subject."""
+    case = uow.cases.find(case_id) if case_id else None
+    if case is not None and case.subject_pseudonym != cmd.subject_pseudonym:
+        raise InvalidArgument(
+            "subject_pseudonym", "not the subject of the case (or item) the request is about"
+        )
 
 
 def _require_part(
