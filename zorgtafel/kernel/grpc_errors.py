@@ -10,6 +10,7 @@ only, never the exception text (it might hold data).
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar, cast
 
 import grpc
 from google.protobuf import any_pb2
@@ -18,6 +19,8 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from zorgtafel.kernel import errors as e
+
+D = TypeVar("D", bound=Message)
 
 
 def _status(code: int, message: str, *details: Message) -> grpc.Status:
@@ -100,11 +103,8 @@ def relayed_turn_away(err: grpc.RpcError) -> e.ResourceExhausted | None:
     if not isinstance(err, grpc.Call) or err.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
         return None
     wait_s = 60
-    status = rpc_status.from_call(err)
-    for detail in status.details if status is not None else ():
-        retry = error_details_pb2.RetryInfo()
-        if detail.Unpack(retry):
-            wait_s = max(1, min(3600, retry.retry_delay.seconds))
+    for retry in details_of(err, error_details_pb2.RetryInfo):
+        wait_s = max(1, min(3600, retry.retry_delay.seconds))
     return e.ResourceExhausted(
         "the service asked on this person's behalf turned the call away (a bound of theirs "
         "was reached): nothing was decided or shown",
@@ -112,3 +112,28 @@ def relayed_turn_away(err: grpc.RpcError) -> e.ResourceExhausted | None:
         "a bound of the service asked",
         wait_s,
     )
+
+
+def details_of(err: grpc.RpcError, detail_type: type[D]) -> list[D]:
+    """The rich details of ``detail_type`` in a peer's failed call (none when its status has
+    no details, or cannot be read: they are optional)."""
+    try:
+        status = rpc_status.from_call(cast(grpc.Call, err))  # a failed call is both
+    except Exception:  # noqa: BLE001 - details are optional
+        return []
+    found = []
+    for detail in status.details if status is not None else ():
+        message = detail_type()
+        if detail.Unpack(message):
+            found.append(message)
+    return found
+
+
+def policy_reasons(info: error_details_pb2.ErrorInfo) -> tuple[str, ...]:
+    """The policy's reasons a PERMISSION_DENIED's ErrorInfo carries (``reason_<n>``, in order)."""
+    numbered = sorted(
+        (int(k[7:]), v)
+        for k, v in info.metadata.items()
+        if k.startswith("reason_") and k[7:].isdigit()
+    )
+    return tuple(v for _, v in numbered)

@@ -28,16 +28,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import cast
 
 import grpc
-from grpc_status import rpc_status
+from google.rpc import error_details_pb2
 
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dpb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dpb_grpc
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import InvalidArgument, Unavailable
-from zorgtafel.kernel.grpc_errors import relayed_turn_away
+from zorgtafel.kernel.grpc_errors import details_of, policy_reasons, relayed_turn_away
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
 
@@ -244,15 +243,8 @@ def _invalid_argument(err: grpc.RpcError) -> InvalidArgument:
     """The disclosure service's INVALID_ARGUMENT with the fields its BadRequest names (the
     pre-read passes the caller's ``purpose`` as disclosure's ``purpose``); without them,
     ``purpose``, the only field of the pre-read request the caller chose."""
-    try:
-        status = rpc_status.from_call(cast(grpc.Call, err))
-    except Exception:  # noqa: BLE001 - details are optional
-        status = None
-    from google.rpc import error_details_pb2
-
-    for detail in status.details if status else []:
-        bad = error_details_pb2.BadRequest()
-        if detail.Unpack(bad) and bad.field_violations:
+    for bad in details_of(err, error_details_pb2.BadRequest):
+        if bad.field_violations:
             first, *more = [(v.field, v.description) for v in bad.field_violations]
             return InvalidArgument(first[0], first[1], *more)
     return InvalidArgument("purpose", "refused by the disclosure service as malformed")
@@ -260,22 +252,9 @@ def _invalid_argument(err: grpc.RpcError) -> InvalidArgument:
 
 def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:
     """The decision id and the policy's reasons from a PERMISSION_DENIED's ErrorInfo."""
-    try:
-        status = rpc_status.from_call(cast(grpc.Call, err))  # a failed call is both
-    except Exception:  # noqa: BLE001 - details are optional
-        status = None
-    from google.rpc import error_details_pb2
-
-    for detail in status.details if status else []:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            numbered = [
-                (int(k[7:]), v)
-                for k, v in info.metadata.items()
-                if k.startswith("reason_") and k[7:].isdigit()
-            ]
-            reasons = tuple(v for _, v in sorted(numbered))
-            return info.metadata.get("decision_id", ""), reasons or (
-                "Denied by the disclosure service.",
-            )
+    for info in details_of(err, error_details_pb2.ErrorInfo):
+        reasons = policy_reasons(info)
+        return info.metadata.get("decision_id", ""), reasons or (
+            "Denied by the disclosure service.",
+        )
     return "", ("Denied by the disclosure service.",)

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import cast
 
 import grpc
-from grpc_status import rpc_status
+from google.rpc import error_details_pb2
 
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as pb
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as pb_grpc
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.errors import Unavailable
-from zorgtafel.kernel.grpc_errors import relayed_turn_away
+from zorgtafel.kernel.grpc_errors import details_of, policy_reasons, relayed_turn_away
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.relaytls import RelaySettings, RelayTls
 
@@ -154,20 +153,8 @@ class SubjectDataPeers:
 
 def _reasons(err: grpc.RpcError) -> tuple[str, ...]:
     """The policy's reasons from a PERMISSION_DENIED's ErrorInfo (``reason_<n>``)."""
-    from google.rpc import error_details_pb2
-
-    try:
-        status = rpc_status.from_call(cast(grpc.Call, err))
-    except Exception:  # noqa: BLE001 - details are optional
-        status = None
-    for detail in status.details if status else []:
-        info = error_details_pb2.ErrorInfo()
-        if detail.Unpack(info):
-            numbered = sorted(
-                (int(k[7:]), v)
-                for k, v in info.metadata.items()
-                if k.startswith("reason_") and k[7:].isdigit()
-            )
-            if numbered:
-                return tuple(v for _, v in numbered)
+    for info in details_of(err, error_details_pb2.ErrorInfo):
+        reasons = policy_reasons(info)
+        if reasons:
+            return reasons
     return ("Refused by the service: the caller's party is no controller of its data.",)
