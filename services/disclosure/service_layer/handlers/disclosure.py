@@ -79,22 +79,17 @@ def _decide_all(
         if item.case_id not in cases:
             cases[item.case_id] = uow.cases.find(item.case_id)
     consents = uow.consents.of_cases(list(cases))
-    break_glass = cmd.break_glass.as_facts() if cmd.break_glass else None
-    secrets = [cmd.break_glass.justification] if cmd.break_glass else []
+    asked = _asked(cmd, now, recipient, requester)
+    secrets = _secrets(cmd)
     decided = []
     for item in found:
         case = cases[item.case_id]
         facts = disclosure_input(
-            action=cmd.action,
-            purpose=cmd.purpose,
-            now=now,
-            recipient=recipient,
-            requester=requester,
+            **asked,
             item=item.facts(),
             case=case,
             subject_consents=subject_consent_facts(consents, item.case_id),
             provider_consents=provider_consent_facts(consents, item.item_id),
-            break_glass=break_glass,
         )
         decision = deps.policy.decide(DISCLOSURE_POLICY, facts)
         obligations = obligations_of(decision.obligations)
@@ -141,6 +136,26 @@ def _decide_all(
     return decided
 
 
+def _asked(
+    cmd: commands.RequestDisclosure, now: datetime, recipient: Recipient, requester: Recipient
+) -> dict[str, Any]:
+    """The facts every decision of one request shares: what is asked, for which purpose, when,
+    by whom, for whom, and a break-glass if one is invoked."""
+    return {
+        "action": cmd.action,
+        "purpose": cmd.purpose,
+        "now": now,
+        "recipient": recipient,
+        "requester": requester,
+        "break_glass": cmd.break_glass.as_facts() if cmd.break_glass else None,
+    }
+
+
+def _secrets(cmd: commands.RequestDisclosure) -> list[str]:
+    """Text never repeated in a reason: a break-glass justification."""
+    return [cmd.break_glass.justification] if cmd.break_glass else []
+
+
 def _none_of_the_category(
     deps: Deps,
     uow: DisclosureUnitOfWork,
@@ -171,22 +186,16 @@ def _none_of_the_category(
         provided_at=now,
     )
     facts = disclosure_input(
-        action=cmd.action,
-        purpose=cmd.purpose,
-        now=now,
-        recipient=recipient,
-        requester=requester,
+        **_asked(cmd, now, recipient, requester),
         item=absent.facts(),
         case=case,
         subject_consents=[],
         provider_consents=[],
-        break_glass=cmd.break_glass.as_facts() if cmd.break_glass else None,
     )
     decision = deps.policy.decide(DISCLOSURE_POLICY, facts)
     if decision.allow is True or decision.result.get("requester_has_part") is True:
         raise NotFound("items", "of the requested case and category")
-    secrets = [cmd.break_glass.justification] if cmd.break_glass else []
-    reasons = tuple(scrub(r, secrets, JUSTIFICATION_MARKER) for r in decision.reasons)
+    reasons = tuple(scrub(r, _secrets(cmd), JUSTIFICATION_MARKER) for r in decision.reasons)
     return Decided(
         absent,
         case,
@@ -295,31 +304,19 @@ def request_disclosure(
         def claim(batch: DisclosureUnitOfWork) -> None:
             batch.answers.add(caller.party, cmd.request_id, cmd.request_digest, case_id)
 
-    try:
-        log_decisions(deps, cmd, caller, recipient, now, decided, also=claim)
-    except IntegrityError as exc:
-        # A concurrent copy claimed the id first and nothing of this one was written: the same
-        # request is logged as any repeat (its decisions are as fresh), another one is refused.
-        if claim is None or not _request_id_claimed(uow, cmd, caller):
+    for also in (claim, None):
+        try:
+            log_decisions(deps, cmd, caller, recipient, now, decided, also=also)
+            break
+        except IntegrityError as exc:
+            # A concurrent copy claimed the id first and nothing of this one was written: the
+            # same request is logged (once more, without the claim) as any repeat, its
+            # decisions as fresh; another request with the id is refused.
+            if also is None or not _request_id_claimed(uow, cmd, caller):
+                _log_failed(exc, decided)
+        except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
             _log_failed(exc, decided)
-        _log_or_fail(deps, cmd, caller, recipient, now, decided)
-    except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
-        _log_failed(exc, decided)
     return _release(uow, decided)
-
-
-def _log_or_fail(
-    deps: Deps,
-    cmd: commands.RequestDisclosure,
-    caller: Caller,
-    recipient: Recipient,
-    now: datetime,
-    decided: list[Decided],
-) -> None:
-    try:
-        log_decisions(deps, cmd, caller, recipient, now, decided)
-    except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
-        _log_failed(exc, decided)
 
 
 def _log_failed(exc: Exception, decided: list[Decided]) -> NoReturn:
