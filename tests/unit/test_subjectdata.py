@@ -76,6 +76,37 @@ def test_without_the_obligation_nothing_is_withheld():
     assert sum(len(s.records) for s in export.sections) == 4
 
 
+def test_a_case_not_named_by_only_cases_is_left_out_entirely():
+    """Another controller's case of the same subject: neither its records, nor its id, nor
+    a withheld line telling that it exists (art. 15.1, 8.4c)."""
+    both = Holding(
+        case_ids=("c1", "c2"),
+        controllers=frozenset({OWN, OTHER}),
+        sections=(
+            Section(
+                "case",
+                "cases",
+                (
+                    Record("case", "c1", "c1", AT, OWN, {"state": "open"}),
+                    Record("case", "c2", "c2", AT, OTHER, {"state": "open"}),
+                    Record("note", "c2:n", "c2", AT, OTHER, {"text": "x"}, True),
+                    Record("access", "a1", "", AT, OWN, {"result": "allowed"}),
+                ),
+            ),
+        ),
+        case_controllers={"c1": frozenset({OWN}), "c2": frozenset({OTHER})},
+    )
+    assert both.cases_input() == [
+        {"id": "c1", "controllers": [OWN]},
+        {"id": "c2", "controllers": [OTHER]},
+    ]
+    only = {"type": "only_cases", "case_ids": ["c1"]}
+    export = given_to("casework", both, [only, WITHHOLD])
+    assert export.case_ids == ("c1",)
+    assert {r.record_id for s in export.sections for r in s.records} == {"c1", "a1"}
+    assert not export.withheld
+
+
 def test_the_wire_form_keeps_sections_fields_and_grounds():
     out = export_out(given_to("intake", holding(), [WITHHOLD]))
     assert out.service == "intake" and list(out.case_ids) == ["c1"]

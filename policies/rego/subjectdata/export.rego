@@ -8,8 +8,10 @@
 #   the claim of the role alone. A service that holds no data about subjects (governance) says
 #   so to any privacy officer: nothing about a case is revealed by it. Another party's internal
 #   notes are withheld, the ground named (art. 15.1: each party is responsible for its own
-#   information; art. 17 confidentiality). Who maintains the register of processing activities
-#   (Bijlage 3, GDPR art. 30): the privacy officer of a party that maintains the activity.
+#   information; art. 17 confidentiality), and of a subject's several cases only those the
+#   party is a controller of are given (art. 15.1, 8.4c). Who maintains the register of
+#   processing activities (Bijlage 3, GDPR art. 30): the privacy officer of a party that
+#   maintains the activity.
 #   Input contract: schemas/subjectdata.export.input.schema.json.
 #   Query: data.zorgtafel.subjectdata.export.decision
 # custom:
@@ -118,6 +120,23 @@ grants contains sprintf("The %v service keeps no data about data subjects and sa
 grants contains sprintf("The privacy officer of party %v maintains processing activity %v (Bijlage 3, GDPR art. 30).", [caller.party, resource.activity_id]) if {
 	input.operation == "maintain_register"
 	maintainer
+}
+
+# art. 15.1, 8.4c: asked by pseudonym, a service may hold several cases of the subject, each
+# with controllers of its own (another party may have nominated the subject too). Only the cases
+# the caller's party answers for are given; another controller's case is that party's to answer
+# for, and not even its existence is told (a party must not learn by this route who else
+# nominated or looked after the subject). Each case as {"id", "controllers"}: resource.cases.
+given_cases contains id if {
+	some c in lib.array_at(resource, "cases")
+	caller.party in lib.array_at(c, "controllers")
+	id := c.id
+	is_string(id)
+}
+
+obligations contains {"type": "only_cases", "case_ids": sort([id | some id in given_cases]), "ground": "Only the cases this party is a controller of; another controller answers for its own (art. 15.1, art. 8.4c)."} if {
+	permitted
+	input.operation == "export_subject_data"
 }
 
 # art. 15.1, 17: another party's internal notes stay with that party; its own FG answers for them.

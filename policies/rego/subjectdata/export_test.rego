@@ -38,6 +38,30 @@ test_controllers_privacy_officer_gets_the_export if {
 	o.except_party == police
 }
 
+only_cases(d) := ids if {
+	some o in d.obligations
+	o.type == "only_cases"
+	ids := o.case_ids
+}
+
+test_of_a_subjects_cases_only_those_the_party_controls_are_given if {
+	inp := {"operation": "export_subject_data", "caller": officer(care), "resource": {"service": "casework", "controllers": [police, care], "holds_subject_data": true, "cases": [{"id": "c1", "controllers": [police]}, {"id": "c2", "controllers": [care, police]}]}}
+	d := decide(inp)
+	d.allow == true
+	only_cases(d) == ["c2"]
+}
+
+test_without_the_cases_fact_no_case_is_given if {
+	d := decide(export(officer(police), [police]))
+	d.allow == true
+	only_cases(d) == []
+}
+
+test_a_case_without_controllers_is_not_given if {
+	inp := {"operation": "export_subject_data", "caller": officer(police), "resource": {"service": "intake", "controllers": [police], "holds_subject_data": true, "cases": [{"id": "c1"}, {"id": "c2", "controllers": "00000099000000000001"}, {"id": "c3", "controllers": [police]}]}}
+	only_cases(decide(inp)) == ["c3"]
+}
+
 test_other_partys_privacy_officer_is_refused if {
 	denied_with(export(officer(care), [police]), "no controller")
 }

@@ -150,14 +150,17 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
     if not cases:
         return None
     sections: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
-    controllers: set[str] = set()
+    by_case: dict[str, frozenset[str]] = {}
     for case in cases:
-        controllers |= controllers_of(cw, case)
+        # Each case its own controllers: a party of one of the subject's cases is none of
+        # another's (8.4c).
+        by_case[case.case_id] = frozenset(controllers_of(cw, case))
         for name, records in _case_records(cw, case).items():
             sections[name].extend(records)
     return Holding(
         case_ids=tuple(c.case_id for c in cases),
-        controllers=frozenset(controllers),
+        controllers=frozenset().union(*by_case.values()),
+        case_controllers=by_case,
         sections=tuple(Section(n, DESCRIPTIONS[n], tuple(r)) for n, r in sections.items()),
         subject_pseudonym=cases[0].subject_pseudonym,
     )

@@ -103,6 +103,19 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
         (f.nominating_party for f in facts_cases),
         (r for r in accesses if r.get("resource")),
     )
+    # And each case's own: a controller of one of the subject's cases is none of another's.
+    nominating = {f.case_id: f.nominating_party for f in facts_cases}
+    by_case = {
+        c: frozenset(
+            data_controllers(
+                (i for i in items if i.case_id == c),
+                (k for k in consents if k.case_id == c),
+                [nominating.get(c, "")],
+                (r for r in accesses if r.get("resource") and r.get("case_id") == c),
+            )
+        )
+        for c in case_ids
+    }
     # One message stays within gRPC's size: the newest reads, and how many there are in all
     # (the rest page through AccessLog), so a long history is never cut off silently.
     total_reads = len(accesses)
@@ -232,6 +245,7 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
     return Holding(
         case_ids=tuple(case_ids),
         controllers=frozenset(controllers),
+        case_controllers=by_case,
         sections=tuple(
             Section(n, _described(n, total_reads), tuple(r)) for n, r in sections.items()
         ),

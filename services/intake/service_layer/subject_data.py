@@ -172,18 +172,20 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
     if not noms:
         return None
     by_section: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
-    controllers: set[str] = set()
+    by_case: dict[str, frozenset[str]] = {}
     for nom in noms:
         # 15.1: the nominating party for its information; 12.3: the process director's party
-        # for the process-direction dossier.
-        controllers.add(nom.nominating_party)
-        if nom.process_director_party:
-            controllers.add(nom.process_director_party)
+        # for the process-direction dossier. Each nomination its own (another party may have
+        # nominated the same subject: its nomination is that party's to answer for).
+        by_case[nom.case_id] = frozenset(
+            p for p in (nom.nominating_party, nom.process_director_party) if p
+        )
         for name, records in _nomination_records(uow, nom).items():
             by_section[name].extend(records)
     return Holding(
         case_ids=tuple(n.case_id for n in noms),
-        controllers=frozenset(controllers),
+        controllers=frozenset().union(*by_case.values()),
+        case_controllers=by_case,
         sections=tuple(
             Section(name, DESCRIPTIONS[name], tuple(records))
             for name, records in by_section.items()

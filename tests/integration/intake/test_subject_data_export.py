@@ -10,7 +10,15 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from tests.integration.intake.conftest import ASTEN, EXCLUDED, FARENT, HELMOND, POLICE
+from tests.integration.intake.conftest import (
+    ASTEN,
+    EXCLUDED,
+    FARENT,
+    GGZ,
+    HELMOND,
+    POLICE,
+    unique_subject,
+)
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as al_grpc
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
@@ -97,3 +105,28 @@ def test_the_request_is_validated_and_an_unknown_case_is_not_found(env, export):
             sd.ExportSubjectDataRequest(case_id="0" * 32), metadata=officer(env)
         )
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_by_pseudonym_an_officer_gets_only_the_nominations_its_party_answers_for(env, export):
+    """Two parties nominate the same subject (the second is linked to the first): the second
+    party's officer, asking by the subject's pseudonym, gets its own nomination and nothing of
+    the first's (its identity as given, problems, safety, triage), nor that it exists: that is
+    the first nominating party's to answer for (Bijlage 3, art. 15.1, 8.4c)."""
+    subject = unique_subject()
+    first = env.nominate(ASTEN, subject=subject).case_id
+    second = env.nominate(GGZ, subject=subject).case_id
+    assert env.linked_to(second) == first
+    pseudonym = env.pseudonym(first)
+    reply = export.ExportSubjectData(
+        sd.ExportSubjectDataRequest(subject_pseudonym=pseudonym),
+        metadata=officer(env, GGZ, "fg-ggz"),
+    )
+    assert list(reply.case_ids) == [second]
+    shown = {r.case_id for s in reply.sections for r in s.records}
+    withheld = {w.case_id for w in reply.withheld}
+    assert first not in shown | withheld
+    # Nor the other way round: the first nominating party gets its own only.
+    mine = export.ExportSubjectData(
+        sd.ExportSubjectDataRequest(subject_pseudonym=pseudonym), metadata=officer(env)
+    )
+    assert list(mine.case_ids) == [first]

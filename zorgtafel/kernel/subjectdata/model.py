@@ -50,6 +50,16 @@ class Holding:
     subject_pseudonym: str = ""  # for the access log's record of the look (never shown)
     holds_subject_data: bool = True
     note: str = ""
+    # case id -> its controllers by the service's own facts: of a subject's several cases only
+    # those the caller's party answers for are given (the policy's ``only_cases``).
+    case_controllers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def cases_input(self) -> list[dict[str, Any]]:
+        """The policy input's ``resource.cases``: each case with its controllers."""
+        return [
+            {"id": case_id, "controllers": sorted(self.case_controllers.get(case_id, ()))}
+            for case_id in self.case_ids
+        ]
 
 
 @dataclass(frozen=True)
@@ -79,14 +89,25 @@ Exporter = Callable[[UnitOfWork, str, str], Holding | None]
 
 
 def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]]) -> Export:
-    """The holding as the decision lets it out: each ``withhold_internal_notes`` obligation
-    keeps the internal notes of every party but ``except_party`` back, naming its ground."""
+    """The holding as the decision lets it out: an ``only_cases`` obligation leaves out every
+    case not named in it, records and id alike (another controller's case is not even listed
+    as withheld: its existence is that controller's to tell); each ``withhold_internal_notes``
+    obligation keeps the internal notes of every party but ``except_party`` back, naming its
+    ground."""
     rules = [o for o in obligations if o.get("type") == "withhold_internal_notes"]
+    case_ids = holding.case_ids
+    for o in obligations:
+        if o.get("type") == "only_cases":
+            named = set(o.get("case_ids") or ())
+            case_ids = tuple(c for c in case_ids if c in named)
+    others = set(holding.case_ids) - set(case_ids)
     withheld: list[Withheld] = []
     sections: list[Section] = []
     for section in holding.sections:
         kept: list[Record] = []
         for record in section.records:
+            if record.case_id in others:
+                continue
             rule = next(
                 (
                     r
@@ -111,4 +132,4 @@ def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]
                 )
             )
         sections.append(Section(section.name, section.description, tuple(kept)))
-    return Export(service, holding.case_ids, tuple(sections), tuple(withheld), holding.note)
+    return Export(service, case_ids, tuple(sections), tuple(withheld), holding.note)

@@ -73,6 +73,7 @@ def export_subject_data(
             "resource": {
                 "service": service,
                 "controllers": sorted(holding.controllers),
+                "cases": holding.cases_input(),
                 "holds_subject_data": holding.holds_subject_data,
             },
         },
