@@ -5,7 +5,11 @@ officer of a controller of the case (the nominating party, the process director'
 director's parties, the parties involved with a role: 8.4, 13, 15.1).
 
 An action's progress note is the acting party's own account: given only to that party's privacy
-officer, withheld from others with the ground named (art. 15.1, 17)."""
+officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of
+the case than its party's people may read in it: a meeting's minutes only to the process
+director's party and the attending parties (art. 9.2, as GetMinutes), a plan action only to the
+acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase); to others they are
+listed as withheld with the ground named."""
 
 from __future__ import annotations
 
@@ -25,6 +29,16 @@ DESCRIPTIONS = {
     "meetings": "Case meetings: when, who was invited and attended, and the minutes (art. 12).",
     "plan": "The plan of approach's actions that concern the subject (art. 8.4, 13).",
 }
+
+
+MINUTES_GROUND = (
+    "Minutes are not public: the process director's and the attending parties' (art. 9.2); the "
+    "subject asks one of them."
+)
+ACTION_GROUND = (
+    "A plan action is the acting party's and the directors' to know (art. 8.4c, 8.5, 13.2); "
+    "the subject asks that party."
+)
 
 
 def _iso(value: date | datetime | None) -> str:
@@ -74,8 +88,8 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 },
             )
         )
+    directors = frozenset(p for p in (case.process_director_party, case.case_director_party) if p)
     for m in uow.cases.meetings(c):
-        minutes = uow.cases.minutes(m) or ""
         out["meetings"].append(
             Record(
                 "meeting",
@@ -90,10 +104,24 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     "invitees": json.dumps(list(m.invitees)),
                     "attendees": json.dumps(list(m.attendees)),
                     "pre_read_items": json.dumps(list(m.pre_read_item_ids)),
-                    "minutes": minutes,
                 },
             )
         )
+        minutes = uow.cases.minutes(m)
+        if minutes:
+            out["meetings"].append(
+                Record(
+                    "minutes",
+                    f"{m.meeting_id}:minutes",
+                    c,
+                    m.held_at,
+                    case.process_director_party,
+                    {"minutes": minutes},
+                    internal=True,
+                    shared_with=frozenset(m.attendees),
+                    ground=MINUTES_GROUND,
+                )
+            )
     for a in uow.cases.actions(c):
         out["plan"].append(
             Record(
@@ -108,6 +136,9 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     "due_date": a.due_date.isoformat(),
                     "status": a.status.value,
                 },
+                internal=True,
+                shared_with=directors,
+                ground=ACTION_GROUND,
             )
         )
         if a.progress_note:

@@ -1,0 +1,63 @@
+"""Casework's part of the subject access report (``SubjectDataService``), over real gRPC: a
+privacy officer answers for its own party as controller of the case, and is given no more of
+the case than that party's people may read in it. Minutes are not public (art. 9.2): only the
+process director's party and the attending parties get them; a plan action's text is the
+acting party's and the directors' (art. 8.4c, 8.5). What is held back is listed as withheld
+with the ground named."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.casework.conftest import (
+    FARENT,
+    LUMENS,
+    MINUTES_MARKER,
+    POLICE,
+    SHELTER,
+    VEILIG_THUIS,
+)
+from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
+from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as sd_grpc
+from zorgtafel.testing.services import channel
+
+pytestmark = pytest.mark.integration
+
+
+def exported(env, case_id: str, party: str) -> sd.ExportSubjectDataResponse:
+    stub = sd_grpc.SubjectDataServiceStub(channel(env.app))
+    md = env.md(party, "privacy_officer", person=f"fg-{party[-2:]}")
+    return stub.ExportSubjectData(sd.ExportSubjectDataRequest(case_id=case_id), metadata=md)
+
+
+def given(reply: sd.ExportSubjectDataResponse) -> str:
+    return repr([dict(r.fields) for s in reply.sections for r in s.records])
+
+
+def test_an_officer_gets_no_minutes_of_a_meeting_its_party_did_not_attend(env):
+    case_id = env.open_case()
+    env.plan_active(case_id)  # SHELTER, POLICE and FARENT attend; the nominating party not
+    # The nominating party answers for the case (a controller), but its people read no
+    # minutes: it did not attend (art. 9.2).
+    reply = exported(env, case_id, VEILIG_THUIS)
+    assert MINUTES_MARKER not in given(reply)
+    assert "minutes" in {w.kind for w in reply.withheld}
+    assert all("9.2" in w.ground for w in reply.withheld if w.kind == "minutes")
+    # An attending party (the case director's) and the process director's party get them.
+    for party in (FARENT, LUMENS):
+        assert MINUTES_MARKER in given(exported(env, case_id, party))
+
+
+def test_an_officer_gets_the_text_of_its_own_partys_plan_actions_only(env):
+    case_id = env.open_case()
+    meeting_id, _plan = env.plan_active(case_id)
+    env.roles(
+        case_id,
+        meeting_id,
+        {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])},
+    )
+    police = given(exported(env, case_id, POLICE))
+    assert "Risicotaxatie" in police and "Opvangplek regelen" not in police
+    # The case director's party directs the plan (13.2): all of it.
+    farent = given(exported(env, case_id, FARENT))
+    assert "Risicotaxatie" in farent and "Opvangplek regelen" in farent
