@@ -4,7 +4,10 @@ triage, and its history, for the privacy officer of a controller of the nominati
 nominating party; the process director's party for the process-direction dossier, 12.3).
 
 An asked party's triage contribution is that party's own note (1.15: what it can contribute):
-given only to its own privacy officer, withheld from others with the ground named."""
+given only to its own privacy officer, withheld from others with the ground named. Who was asked
+and what each answered goes to the process director's party (and an answer to its own party),
+as GetNomination shows them: withheld from the nominating party, whose withheld lines name the
+process director's party, not who was consulted."""
 
 from __future__ import annotations
 
@@ -17,6 +20,16 @@ from services.intake.adapters.subject_export import case_ids_of_subject, step_ti
 from services.intake.domain.model import Nomination
 from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
 from zorgtafel.kernel.uow import UnitOfWork
+
+TRIAGE_GROUND = (
+    "Who was consulted in the triage and what each answered is the process director's working "
+    "information, an asked party's answer that party's own (art. 1.15, 12.2b, 16.2)."
+)
+
+CONTRIBUTION_GROUND = (
+    "An asked party's own note in the triage (art. 1.15, 15.1, 17): that party's privacy officer "
+    "answers for it."
+)
 
 
 def _codes(values: Iterable[Any]) -> str:
@@ -102,44 +115,66 @@ def _nomination_records(uow: UnitOfWork, nom: Nomination) -> dict[str, list[Reco
     triage: list[Record] = []
     if nom.triage is not None:
         t = nom.triage
+        director = nom.process_director_party
         triage.append(
             Record(
                 "triage_round",
                 t.round_id,
                 c,
                 t.started_at,
-                nom.process_director_party,
+                director,
                 {
                     "question": t.question,
                     "themes": _codes(t.themes),
                     "deadline": t.deadline.isoformat(),
-                    "asked": json.dumps(list(t.asked)),
                 },
             )
         )
-        for party, answer in sorted(t.answers.items()):
+        # Who was consulted and what each answered is the process director's working
+        # information, an asked party's answer that party's own (1.15, 12.2b, 16.2): the
+        # nominating party learns only its own part, as GetNomination shows it. Withheld lines
+        # name the process director's party and ids carry no party, so they tell no one who.
+        triage.append(
+            Record(
+                "triage_asked",
+                f"{t.round_id}:asked",
+                c,
+                t.started_at,
+                director,
+                {"asked": json.dumps(list(t.asked))},
+                internal=True,
+                ground=TRIAGE_GROUND,
+            )
+        )
+        for n, (party, answer) in enumerate(sorted(t.answers.items())):
             if answer is None:
                 continue
             triage.append(
                 Record(
                     "triage_answer",
-                    f"{t.round_id}:{party}",
+                    f"{t.round_id}:{n}",
                     c,
                     answer.at,
                     party,
                     {"answer": answer.kind.value, "themes": _codes(answer.themes)},
+                    internal=True,
+                    shared_with=frozenset({director} - {""}),
+                    ground=TRIAGE_GROUND,
+                    named_party=director,
                 )
             )
             if answer.contribution:
                 triage.append(
                     Record(
                         "triage_contribution",
-                        f"{t.round_id}:{party}:contribution",
+                        f"{t.round_id}:{n}:contribution",
                         c,
                         answer.at,
                         party,
                         {"contribution": answer.contribution},
                         internal=True,
+                        ground=CONTRIBUTION_GROUND,
+                        named_party=director if party != nom.nominating_party else "",
                     )
                 )
     out["triage"] = triage

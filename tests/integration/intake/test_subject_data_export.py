@@ -16,6 +16,7 @@ from tests.integration.intake.conftest import (
     FARENT,
     GGZ,
     HELMOND,
+    LUMENS,
     POLICE,
     unique_subject,
 )
@@ -52,11 +53,18 @@ def test_the_nominating_partys_officer_gets_intakes_data_about_the_subject(env, 
     identity = section(reply, "identity")
     assert identity and identity[0].fields["family_name"] and identity[0].party == ASTEN
     assert section(reply, "nomination")[0].fields["status"] == "triage"
-    assert {r.kind for r in section(reply, "triage")} == {"triage_round", "triage_answer"}
+    assert {r.kind for r in section(reply, "triage")} == {"triage_round"}
     assert {r.fields["step"] for r in section(reply, "history")} >= {"nominated", "triage_started"}
-    # The police's contribution is its own note: withheld from ASTEN's officer, ground named.
-    assert [(w.kind, w.party) for w in reply.withheld] == [("triage_contribution", POLICE)]
-    assert "art. 15.1" in reply.withheld[0].ground
+    # Who was asked, the police's answer and its contribution (its own note) are withheld from
+    # ASTEN's officer with the ground named, each line naming the process director's party,
+    # not the police (that it was consulted is not ASTEN's to know, 1.15, 16.2).
+    assert [(w.kind, w.party) for w in reply.withheld] == [
+        ("triage_asked", HELMOND),
+        ("triage_answer", HELMOND),
+        ("triage_contribution", HELMOND),
+    ]
+    assert all("art. 1.15" in w.ground for w in reply.withheld)
+    assert POLICE not in repr(reply)
 
     # By pseudonym: the same nomination.
     pseudonym = env.pseudonym(case_id)
@@ -130,3 +138,25 @@ def test_by_pseudonym_an_officer_gets_only_the_nominations_its_party_answers_for
         sd.ExportSubjectDataRequest(subject_pseudonym=pseudonym), metadata=officer(env)
     )
     assert list(mine.case_ids) == [first]
+
+
+def test_the_nominating_partys_officer_is_not_told_whom_triage_asked_nor_their_answers(env, export):
+    """GetNomination shows the nominating party only its own part in the triage round: who
+    else was consulted and what they answered is the process director's working information
+    (1.15, 12.2b, 16.2: the triage_view obligation). Its officer's export tells no more; the
+    process director's party's officer gets them (12.3)."""
+    case_id = env.in_triage(asked=(POLICE, LUMENS))
+    env.answer(case_id, POLICE)  # "involved": the police know the subject
+    reply = export.ExportSubjectData(
+        sd.ExportSubjectDataRequest(case_id=case_id), metadata=officer(env)
+    )
+    triage = section(reply, "triage")
+    assert not [r for r in triage if r.kind == "triage_answer"]
+    assert not [r for r in triage if POLICE in repr(dict(r.fields))]
+    assert POLICE not in repr(reply) and LUMENS not in repr(reply)
+    assert ("triage_answer", HELMOND) in {(w.kind, w.party) for w in reply.withheld}
+    directors = export.ExportSubjectData(
+        sd.ExportSubjectDataRequest(case_id=case_id), metadata=officer(env, HELMOND, "fg-h")
+    )
+    kinds = {r.kind for r in section(directors, "triage")}
+    assert kinds == {"triage_round", "triage_asked", "triage_answer"}

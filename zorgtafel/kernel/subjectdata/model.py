@@ -31,6 +31,9 @@ class Record:
     internal: bool = False
     shared_with: frozenset[str] = frozenset()
     ground: str = ""  # the withholding ground, when not the decision's (e.g. art. 16.2)
+    # The party a withheld line names, when naming the record's own would tell what is
+    # withheld (that a party was consulted about the subject): the one answering for it.
+    named_party: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]
                     record.kind,
                     record.record_id,
                     record.case_id,
-                    record.party,
+                    record.named_party or record.party,
                     record.ground or str(rule.get("ground") or "confidentiality (art. 15.1, 17)"),
                 )
             )
