@@ -436,3 +436,57 @@ def test_a_request_names_the_subject_of_the_case_or_item_it_is_about(disclosure_
             submit(platform, deps, "erasure", subject_pseudonym=other, **scope)
         assert [f for f, _ in err.value.violations] == ["subject_pseudonym"]
     assert submit(platform, deps, "erasure", case_id=case_a)  # its own subject
+
+
+def test_an_export_of_a_case_names_nothing_of_another_case_of_the_subject(
+    disclosure_platform, deps
+):
+    """The subject has a second case in which only ASTEN has a part (it nominated, directs,
+    provided and read an item). GGZ's officer, exporting the first case, is told nothing of
+    the second: not its id nor who looked into it, not even as a withheld line (8.4c: parties
+    not involved see nothing of a case, also not through an access log)."""
+    platform, parts = disclosure_platform
+    case_a = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_a)
+    case_b = f"case-{uuid.uuid4().hex[:12]}"
+    asten = Caller(base.ASTEN, "w-asten", "caseworker", party_status="active")
+    facts = {
+        "case_id": case_b,
+        "subject_pseudonym": pseudonym_of(platform, case_a),
+        "nominating_party": base.ASTEN,
+        "age_band": "16_plus",
+    }
+    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-02T10:00:00Z"})
+    deliver(
+        platform,
+        parts,
+        ev.CASE_OPENED,
+        {
+            **facts,
+            "invitees": [base.ASTEN],
+            "process_director_party": base.ASTEN,
+            "process_director_person": "pd-asten",
+        },
+    )
+    roles = {base.ASTEN: {"role": "municipality", "information_need": ["health"]}}
+    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_b, "roles": roles})
+    base.name_delegate(disclosure_platform, case_b, asten)
+    with platform.uow_factory() as uow:
+        item_b = items.provide(deps, uow, provide_cmd(case_b), asten)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_b, asten).released  # logged: a look into case B
+    reply = export(platform, deps, "case_id", case_a, GGZ_OFFICER)
+    named = {w.case_id for w in reply.withheld} | {
+        r.case_id for s in reply.sections for r in s.records
+    }
+    assert case_b not in named and base.ASTEN not in repr(reply)
+    # ASTEN's own officer, by its case, sees its case's look.
+    own = export(
+        platform,
+        deps,
+        "case_id",
+        case_b,
+        Caller(base.ASTEN, "fg-a", "privacy_officer", party_status="active"),
+    )
+    assert case_b in {r.case_id for s in own.sections for r in s.records}

@@ -86,6 +86,9 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
         requests = []
     if by == "case_id":
         requests = [r for r in requests if r.case_id in (None, value)]
+        # The looks into this case only: the subject's other cases (and who looked into them)
+        # are no business of a controller of this one, not even as a withheld line (8.4c).
+        accesses = [r for r in accesses if r.get("case_id") == value]
     reviews = [r for c in case_ids for r in d.reviews.under_review(c)]
     if not (items or consents or accesses or requests) and not any(
         d.cases.known(c) for c in case_ids
