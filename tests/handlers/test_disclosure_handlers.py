@@ -311,7 +311,7 @@ def test_a_colleague_of_an_involved_party_without_a_part_in_the_case_reads_nothi
     colleague = Caller(CELLO, "collega-3", "caseworker", party_status="active")
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         read(deps, uow, item_id, colleague)
-    assert any("no part in case" in r and "Bijlage 3" in r for r in err.value.reasons)
+    assert any("no part in the case" in r and "Bijlage 3" in r for r in err.value.reasons)
     name_delegate(disclosure_platform, case_id, CARER, named=False)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         read(deps, uow, item_id, CARER)  # a released delegate no longer reaches the case
@@ -346,7 +346,7 @@ def test_an_uninvolved_party_cannot_release_to_a_third_party_despite_written_con
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         read(deps, uow, item_id, outsider, action="third_party_release", third_party=third)
     # Refused for having no part in the case, and told nothing else of it (ADR 0005).
-    assert [r for r in err.value.reasons if "has no part in case" not in r] == []
+    assert [r for r in err.value.reasons if "has no part in the case" not in r] == []
     with platform.uow_factory() as uow:
         released = read(deps, uow, item_id, CARER, action="third_party_release", third_party=third)
         assert released.released

@@ -14,8 +14,10 @@ from services.disclosure.service_layer.handlers import disclosure, items
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import (
     CARER,
+    CELLO,
     DIRECTOR,
     FARENT,
+    GGZ,
     PROVIDER,
     open_case,
     provide,
@@ -30,7 +32,7 @@ from zorgtafel.testing import deliver
 disclosure_platform = base.disclosure_platform
 deps = base.deps
 OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
-PART_REASONS = ("has no part in case", "is not involved in case")
+PART_REASONS = ("has no part in the case", "is not involved in the case")
 
 
 def _ask(platform, deps, caller, case_id, category, purpose="care_coordination", **kw):
@@ -88,6 +90,22 @@ def test_an_outsider_asking_a_third_party_release_is_told_only_that(disclosure_p
         third_party="00000099000000000077",
     )
     assert _only_part_reasons(refused.reasons), refused.reasons
+
+
+def test_an_outsider_holding_only_an_item_id_is_not_told_its_case(disclosure_platform, deps):
+    """Art. 8.4c: a person without a part who asks for an item by its id is refused with words
+    that name neither the item's case nor anything of the item (category, provider): the
+    refusal tells an outsider only that they have no part."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    colleague = Caller(CELLO, "collega-3", "caseworker", party_status="active")
+    for caller in (OUTSIDER, colleague):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            read(deps, uow, item_id, caller)
+        assert _only_part_reasons(err.value.reasons), err.value.reasons
+        told = str(err.value)
+        assert case_id not in told and "health" not in told and GGZ not in told, told
 
 
 def test_an_outsider_cannot_tell_which_categories_a_case_holds_nor_whether_it_exists(

@@ -102,7 +102,7 @@ def test_a_repeat_after_the_delegate_was_released_is_refused(disclosure_platform
         assert read(deps, uow, item_id, CARER, **same).released
     name_delegate(disclosure_platform, case_id, CARER, named=False)
     refused = _refused_again(platform, deps, item_id, same)
-    assert any("no part in case" in r for r in refused.reasons)
+    assert any("no part in the case" in r for r in refused.reasons)
 
 
 def test_a_repeat_after_the_consent_was_withdrawn_is_refused(disclosure_platform, deps):

@@ -563,13 +563,15 @@ denials contains sprintf("The provider allowed use of this item only until %v (a
 
 denials contains "The time of the request is missing or not a valid RFC 3339 time; denied because a fact is missing." if not now_ns
 
-# Who has no part in the case: the only reasons such a requester is given (below).
-part_denials contains sprintf("Person %v of party %v has no part in case %v: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown, object.get(case_facts, "id", null)]) if {
+# Who has no part in the case: the only reasons such a requester is given (below). They name the
+# requester, never the case nor anything of the item: an outsider may hold no more than an item
+# id, and its refusal must not tell which case the item belongs to (art. 8.4c).
+part_denials contains sprintf("Person %v of party %v has no part in the case: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown]) if {
 	not requester_has_part
 	not requester_named_process_director
 }
 
-part_denials contains sprintf("Person %v was named as the process director of case %v but is no longer designated as a process director (art. 12.1, 12.3).", [requester_shown, object.get(case_facts, "id", null)]) if {
+part_denials contains sprintf("Person %v was named as the process director of the case but is no longer designated as a process director (art. 12.1, 12.3).", [requester_shown]) if {
 	not requester_has_part
 	requester_named_process_director
 }
@@ -620,7 +622,7 @@ denials contains sprintf("Party %v has status %v; only active parties receive ca
 	not recipient.party_status == "active"
 }
 
-part_denials contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of a case (art. 8.4c).", [party_shown, object.get(lib.object_at(input, "case"), "id", null)]) if {
+part_denials contains sprintf("Party %v is not involved in the case; parties not involved see nothing of a case (art. 8.4c).", [party_shown]) if {
 	party_action
 	not own_item
 	involvement == null

@@ -210,15 +210,15 @@ test_recipient_role_not_listed_denied if {
 # --- ADR 0005: persons with a part in the case -------------------------------------------------
 
 test_colleague_of_an_involved_party_without_a_part_denied if {
-	denied_with(with_recipient(base, {"person": "bert"}), "no part in case")
+	denied_with(with_recipient(base, {"person": "bert"}), "no part in the case")
 }
 
 test_delegate_released_sees_nothing if {
-	denied_with(with_case(base, {"delegates": {police: ["anna"]}}), "no part in case")
+	denied_with(with_case(base, {"delegates": {police: ["anna"]}}), "no part in the case")
 }
 
 test_missing_delegates_fact_denied if {
-	denied_with(with_key(base, "case", object.remove(base.case, ["delegates"])), "no part in case")
+	denied_with(with_key(base, "case", object.remove(base.case, ["delegates"])), "no part in the case")
 }
 
 test_process_director_on_the_roster_reads if {
@@ -231,7 +231,7 @@ test_process_director_no_longer_on_the_roster_denied if {
 
 test_process_director_of_another_party_denied if {
 	inp := with_recipient(base, {"party": police, "person": "pd-1", "functions": ["process_director"]})
-	denied_with(inp, "no part in case")
+	denied_with(inp, "no part in the case")
 }
 
 test_case_director_reads if {
@@ -239,7 +239,7 @@ test_case_director_reads if {
 }
 
 test_token_role_case_director_alone_grants_nothing if {
-	denied_with(with_recipient(base, {"person": "bert", "role": "case_director"}), "no part in case")
+	denied_with(with_recipient(base, {"person": "bert", "role": "case_director"}), "no part in the case")
 }
 
 test_recipient_other_than_requester_denied if {
@@ -270,11 +270,11 @@ only_part_reasons(d) if {
 	}
 }
 
-part_reason(r) if contains(r, "has no part in case")
+part_reason(r) if contains(r, "has no part in the case")
 
 part_reason(r) if contains(r, "no longer designated as a process director")
 
-part_reason(r) if contains(r, "is not involved in case")
+part_reason(r) if contains(r, "is not involved in the case")
 
 test_outsider_is_told_only_that_it_has_no_part if {
 	d := decide(with_recipient(told_nothing, {"party": shelter}))
@@ -296,6 +296,36 @@ test_process_director_off_the_roster_is_told_only_that if {
 	contains(r, "no longer designated")
 }
 
+# An outsider may hold no more than an item id: its refusal names neither the item's case nor
+# anything of the item (its category, its provider), whoever the outsider is (art. 8.4c).
+names_nothing_of_the_case(d) if {
+	only_part_reasons(d)
+	not names_the_case_or_item(d)
+}
+
+# A positive rule negated (not a negation inside every, which rego-cpp lets pass unchecked).
+names_the_case_or_item(d) if {
+	some r in d.reasons
+	some fragment in ["case-1", "item-1", item.category, item.provider]
+	contains(r, fragment)
+}
+
+test_an_uninvolved_partys_refusal_names_nothing_of_the_case if {
+	names_nothing_of_the_case(decide(with_recipient(told_nothing, {"party": shelter})))
+}
+
+test_a_colleague_without_a_parts_refusal_names_nothing_of_the_case if {
+	names_nothing_of_the_case(decide(with_recipient(told_nothing, {"person": "bert"})))
+}
+
+test_a_process_director_off_the_rosters_refusal_names_nothing_of_the_case if {
+	names_nothing_of_the_case(decide(with_recipient(told_nothing, {"person": "pd-1"})))
+}
+
+test_an_outsider_asking_a_third_party_releases_refusal_names_nothing_of_the_case if {
+	names_nothing_of_the_case(decide(with_requester(with_key(third, "purpose", "research"), {"party": shelter})))
+}
+
 test_outsider_asking_a_third_party_release_is_told_only_that if {
 	inp := with_requester(with_key(third, "purpose", "research"), {"party": shelter})
 	only_part_reasons(decide(inp))
@@ -305,7 +335,7 @@ test_the_items_provider_without_a_part_is_told_every_reason if {
 	d := decide(with_recipient(told_nothing, {"party": police, "person": "bert"}))
 	d.allow == false
 	some r in d.reasons
-	contains(r, "no part in case")
+	contains(r, "no part in the case")
 	some s in d.reasons
 	contains(s, "retracted")
 }
@@ -327,12 +357,12 @@ some_part_reason(d) if {
 
 test_pre_read_by_colleague_without_a_part_denied if {
 	inp := with_terms(with_key(base, "action", "pre_read"), {"pre_read_allowed": true})
-	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in the case")
 }
 
 test_onward_share_by_colleague_without_a_part_denied if {
 	inp := with_terms(with_key(base, "action", "onward_share"), {"onward_sharing_allowed": true})
-	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in the case")
 }
 
 # --- art. 16.1 own item -----------------------------------------------------------------------
@@ -436,7 +466,7 @@ test_third_party_consent_for_other_item_denied if {
 # Issue #13 point 1: the requester of a release must be involved with the need for the item.
 test_third_party_release_by_uninvolved_party_denied_despite_consent if {
 	inp := with_requester(third_consented, {"party": shelter})
-	denied_with(inp, "no part in case")
+	denied_with(inp, "no part in the case")
 }
 
 test_third_party_release_by_party_without_the_need_denied_despite_consent if {
@@ -445,7 +475,7 @@ test_third_party_release_by_party_without_the_need_denied_despite_consent if {
 }
 
 test_third_party_release_by_colleague_without_a_part_denied if {
-	denied_with(with_requester(third_consented, {"person": "bert"}), "no part in case")
+	denied_with(with_requester(third_consented, {"person": "bert"}), "no part in the case")
 }
 
 test_third_party_release_by_inactive_requester_denied if {
@@ -595,7 +625,7 @@ test_break_glass_does_not_override_need_to_know if {
 
 test_break_glass_does_not_override_a_missing_part if {
 	inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": "acute threat", "consulted_colleague": "bram"})
-	denied_with(with_recipient(inp, {"person": "bert"}), "no part in case")
+	denied_with(with_recipient(inp, {"person": "bert"}), "no part in the case")
 }
 
 test_break_glass_not_used_when_consent_present if {

@@ -300,7 +300,7 @@ def test_an_uninvolved_party_cannot_release_to_a_third_party_even_with_written_c
         )
         assert code == grpc.StatusCode.PERMISSION_DENIED
         if party == FARENT:  # no part in the case: told that, and nothing else of the case
-            assert "has no part in case" in reasons_of(info) and "9.2" not in reasons_of(info)
+            assert "has no part in the case" in reasons_of(info) and "9.2" not in reasons_of(info)
         else:
             assert "art. 9.2" in reasons_of(info) and "8.4c" in reasons_of(info)
         row = log_for(env, info["decision_id"])
@@ -328,7 +328,7 @@ def test_a_colleague_without_a_part_in_the_case_cannot_release_to_a_third_party(
             metadata=env.md(CELLO, person="collega-2"),
         )
     )
-    assert code == grpc.StatusCode.PERMISSION_DENIED and "no part in case" in reasons_of(info)
+    assert code == grpc.StatusCode.PERMISSION_DENIED and "no part in the case" in reasons_of(info)
 
 
 def test_a_withdrawn_provider_consent_stops_the_release(env):
