@@ -157,13 +157,18 @@ class DisclosureClient:
     def pre_read(
         self, case_id: str, item_ids: list[str], purpose: str, caller_metadata: dict[str, str]
     ) -> PreReadOutcome:
-        """One decision per item (a missing or refused item never hides the others); an item
-        of another case is withheld whatever disclosure says."""
+        """One decision per item (a missing or refused item never hides the others), each asked
+        with the meeting's case: disclosure answers for an item of another case as for one it
+        does not hold (never decided on, nor logged for, its own case); such an item is withheld
+        here too whatever disclosure says."""
         metadata = tuple((k, v) for k, v in caller_metadata.items() if k in RELAYED_METADATA)
         outcome = PreReadOutcome()
         for item_id in item_ids:
             request = dpb.RequestDisclosureRequest(
-                item_ids=[item_id], purpose=purpose, action=dpb.DISCLOSURE_ACTION_PRE_READ
+                item_ids=[item_id],
+                case_id=case_id,
+                purpose=purpose,
+                action=dpb.DISCLOSURE_ACTION_PRE_READ,
             )
             try:
                 reply = self._stub().RequestDisclosure(
@@ -181,8 +186,8 @@ class DisclosureClient:
                             item_id,
                             "",
                             (
-                                "The disclosure service holds no such item (it may have been "
-                                "erased).",
+                                "The disclosure service holds no such item of this case (it "
+                                "may have been erased, or be another case's).",
                             ),
                         )
                     )

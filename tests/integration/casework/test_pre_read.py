@@ -153,6 +153,35 @@ def test_the_pre_read_s_access_log_record_names_the_items_released_and_no_other(
     assert "risico" not in str(rec) and "bron" not in str(rec)
 
 
+def test_an_item_of_another_case_in_a_pre_read_set_is_withheld_and_not_logged_as_released(both):
+    """12.2f, 8.4c: a meeting's pre-read set naming an item of another case (one the reader
+    has a part in too) gets nothing of it: casework asks disclosure with its own case, which
+    answers as for an item it does not hold, so no decision on the other case is taken or
+    logged as released for this meeting's pre-reading."""
+    env, dis = both
+    ready = []
+    for _ in range(2):
+        case_id = env.open_case()
+        wait_for(lambda c=case_id: _has_delegate(dis, c, POLICE), timeout=30)
+        first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
+        env.roles(
+            case_id, first, {SHELTER: ("shelter", ["safety"]), POLICE: ("safety", ["safety"])}
+        )
+        wait_for(lambda c=case_id: _involved(dis, c, SHELTER), timeout=30)
+        ready.append(case_id)
+    case_a, case_b = ready
+    other = provide(env, dis, case_b, POLICE, b"andere casus", pre_read=True)
+    meeting = env.schedule(case_a, invitees=(SHELTER, POLICE), pre_read=[other])
+    reply = env.stub.GetPreReadSet(
+        pb.GetPreReadSetRequest(case_id=case_a, meeting_id=meeting.meeting_id),
+        metadata=env.md(SHELTER),
+    )
+    assert list(reply.items) == [] and [w.item_id for w in reply.withheld] == [other]
+    with dis.uow_factory() as uow:
+        decided = [r for r in reader(uow).latest("party", SHELTER) if r["resource"] == other]
+    assert decided == []
+
+
 def _has_delegate(dis, case_id: str, party: str) -> bool:
     """Disclosure has applied the naming of ``party``'s delegate: the party has a part in the
     case there, so it may provide for it (its own projection, read as a test harness)."""

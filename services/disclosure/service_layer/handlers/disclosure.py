@@ -67,13 +67,22 @@ def _decide_all(
     requester: Recipient,
     now: datetime,
 ) -> list[Decided]:
-    """Gather the facts (reads only) and ask the policy about every item."""
+    """Gather the facts (reads only) and ask the policy about every item. Items asked with
+    their case are bound to it (casework's pre-read set of a case, art. 12.2f): one not of that
+    case, unknown or another case's alike, is answered as the case answers for a category it
+    holds none of, never decided on (nor logged for) a case the request was not about."""
     if cmd.item_ids:
-        found = uow.items.get_many(cmd.item_ids)
+        try:
+            found = uow.items.get_many(cmd.item_ids, case_id=cmd.case_id)
+        except NotFound as missing:
+            if not cmd.case_id:
+                raise
+            return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
     else:
         found = uow.items.of_case(cmd.case_id, cmd.category)
         if not found:
-            return [_none_of_the_category(deps, uow, cmd, recipient, requester, now)]
+            missing = NotFound("items", "of the requested case and category")
+            return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
     cases: dict[str, CaseFacts | None] = {}
     for item in found:
         if item.case_id not in cases:
@@ -156,19 +165,21 @@ def _secrets(cmd: commands.RequestDisclosure) -> list[str]:
     return [cmd.break_glass.justification] if cmd.break_glass else []
 
 
-def _none_of_the_category(
+def _not_in_the_case(
     deps: Deps,
     uow: DisclosureUnitOfWork,
     cmd: commands.RequestDisclosure,
     recipient: Recipient,
     requester: Recipient,
     now: datetime,
+    missing: NotFound,
 ) -> Decided:
-    """The case holds no item of the asked category (or none at all, or is unknown): NOT_FOUND
-    only to a person with a part in the case, as the policy decides it. Anyone else is refused
-    as for an item of that category (the policy gives them the same reasons: only that they
-    have no part), and the refusal is logged like theirs; so no one outside a case learns from
-    the answer which categories it holds, nor whether it exists (art. 8.4c, ADR 0005)."""
+    """The case holds no item of the asked category (or none at all, or is unknown), or not
+    an item asked with it: ``missing`` (NOT_FOUND) only to a person with a part in the case, as
+    the policy decides it. Anyone else is refused as for an item of the case (the policy gives
+    them the same reasons: only that they have no part), and the refusal is logged like theirs,
+    for the case and no item; so no one outside a case learns from the answer which categories
+    or items it holds, nor whether it exists (art. 8.4c, ADR 0005)."""
     case = uow.cases.find(cmd.case_id)
     # No item: no provider, no terms, nothing released whatever the policy says.
     absent = Item(
@@ -194,7 +205,7 @@ def _none_of_the_category(
     )
     decision = deps.policy.decide(DISCLOSURE_POLICY, facts)
     if decision.allow is True or decision.result.get("requester_has_part") is True:
-        raise NotFound("items", "of the requested case and category")
+        raise missing
     reasons = tuple(scrub(r, _secrets(cmd), JUSTIFICATION_MARKER) for r in decision.reasons)
     return Decided(
         absent,

@@ -80,8 +80,12 @@ def checked_request(cmd: commands.RequestDisclosure) -> commands.RequestDisclosu
             raise InvalidArgument("item_ids", f"at most {MAX_ITEMS_PER_REQUEST} items")
         for i, item_id in enumerate(cmd.item_ids):
             check_item_id(item_id, f"item_ids[{i}]")
-        if cmd.case_id or cmd.category:
-            raise InvalidArgument("item_ids", "give either item_ids or case_id (and category)")
+        # With item_ids, a case_id binds them to that case (an item not of it is answered as
+        # one not held); a category selects a case's items, so it goes with case_id alone.
+        if cmd.case_id:
+            validate.check_id(cmd.case_id, "case_id")
+        if cmd.category:
+            raise InvalidArgument("category", "only with case_id and without item_ids")
     else:
         validate.check_id(cmd.case_id, "case_id")
         if cmd.category:
