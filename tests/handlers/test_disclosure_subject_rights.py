@@ -19,7 +19,7 @@ from services.disclosure.adapters.orm import subject_requests
 from services.disclosure.domain import commands as c
 from services.disclosure.domain.subject_rights import SubjectRequest, one_month_after
 from services.disclosure.service_layer import subject_data
-from services.disclosure.service_layer.handlers import items, subject_rights
+from services.disclosure.service_layer.handlers import consents, items, subject_rights
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import (
     CARER,
@@ -490,3 +490,44 @@ def test_an_export_of_a_case_names_nothing_of_another_case_of_the_subject(
         Caller(base.ASTEN, "fg-a", "privacy_officer", party_status="active"),
     )
     assert case_b in {r.case_id for s in own.sections for r in s.records}
+
+
+def test_each_controllers_officer_gets_only_the_consents_its_party_answers_for(
+    disclosure_platform, deps
+):
+    """GDPR art. 15, art. 15.1, 16.2: a consent record is its recorder's processing. CELLO
+    received GGZ's item and recorded the subject's consent; GGZ nominated the case and gave its
+    written consent (9.2) for its own item; CELLO gave one for the item it provided. Each
+    officer gets the consents its party recorded (GGZ, the case's nominating party, also the
+    subject's consent for the case, 12.3); another provider's written consent is listed as
+    withheld with the ground, never given."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    ggz_item = provide(disclosure_platform, deps, case_id)
+    third = "00000099000000000099"
+    with platform.uow_factory() as uow:
+        read(deps, uow, ggz_item, CARER)  # CELLO received GGZ's item
+        cello_item = items.provide(deps, uow, provide_cmd(case_id), CARER)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        ggz_written = consents.record_provider_consent(
+            deps, uow, c.RecordProviderConsent(ggz_item, third, "doc:9.2/ggz"), PROVIDER
+        )
+        cello_written = consents.record_provider_consent(
+            deps, uow, c.RecordProviderConsent(cello_item, third, "doc:9.2/cello"), CARER
+        )
+        subjects = consents.record_subject_consent(
+            deps,
+            uow,
+            c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1"),
+            CARER,
+        )
+        uow.commit()
+
+    def seen(officer: Caller) -> tuple[set[str], set[str]]:
+        given = export(platform, deps, "case_id", case_id, officer)
+        shown = {r.record_id for s in given.sections if s.name == "consents" for r in s.records}
+        return shown, {w.record_id for w in given.withheld if w.section == "consents"}
+
+    assert seen(OFFICER) == ({subjects, cello_written}, {ggz_written})
+    assert seen(GGZ_OFFICER) == ({subjects, ggz_written}, {cello_written})

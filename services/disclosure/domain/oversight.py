@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from services.disclosure.domain.consents import Consent
+from services.disclosure.domain.consents import PROVIDER_WRITTEN, Consent
 from services.disclosure.domain.decisions import Review
 from services.disclosure.domain.items import Item
 from services.disclosure.domain.subject_rights import AccessReport, SubjectRequest
@@ -49,6 +49,22 @@ def data_controllers(
             parties |= {p for p in (r.get("party"), r.get("recipient")) if p}
     parties |= {c.recorded_by_party for c in consents}
     parties |= set(nominating_parties)
+    return {p for p in parties if p}
+
+
+def consent_answerers(consent: Consent, nominating_party: str) -> set[str]:
+    """The parties whose privacy officer answers for a consent record (GDPR art. 15: each
+    controller for its own processing; art. 15.1, 16.2): the party that recorded it and the one
+    that withdrew it; for the provider's written consent (9.2) the provider that gave it; for
+    the subject's consent also the case's nominating party, the controller of the case (12.3:
+    a request about the case, the erasure of its consents included, is addressed to it). A
+    party that merely provided or received an item, or nominated the case of another
+    provider's item, does not: the record is not its processing."""
+    parties = {consent.recorded_by_party, consent.withdrawn_by_party or ""}
+    if consent.kind == PROVIDER_WRITTEN:
+        parties.add(consent.given_by)
+    else:
+        parties.add(nominating_party)
     return {p for p in parties if p}
 
 

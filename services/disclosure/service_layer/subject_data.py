@@ -6,8 +6,10 @@ item, recorded a consent or nominated the case (art. 15.1, 16.2, 12.3). A party 
 subject request was addressed is not a controller by that alone (Bijlage 3).
 
 What is another party's stays with it (art. 15.1, 16.2, 17): an item that the caller's party
-neither provided nor received, a log record that does not name it, a request addressed to
-another controller and an override's justification are listed as withheld with the ground."""
+neither provided nor received, a log record that does not name it, a consent another party
+recorded (a provider's written consent: the provider's; the subject's consent: its recorder's and
+the nominating party's, 12.3), a request addressed to another controller and an override's
+justification are listed as withheld with the ground."""
 
 from __future__ import annotations
 
@@ -17,7 +19,12 @@ from datetime import datetime
 from typing import Any, cast
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
-from services.disclosure.domain.oversight import RECEIVED, data_controllers, request_controller
+from services.disclosure.domain.oversight import (
+    RECEIVED,
+    consent_answerers,
+    data_controllers,
+    request_controller,
+)
 from zorgtafel.kernel.accesslog.oversight import record_parties
 from zorgtafel.kernel.accesslog.service import reader
 from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
@@ -39,6 +46,10 @@ OTHER_PROVIDER = (
 )
 OTHER_LOG = "A logged read that concerns other parties only: their controllers answer for it."
 OTHER_CONTROLLER = "Addressed to another controller, whose privacy officer answers it."
+OTHER_CONSENT = (
+    "Recorded by another party, which answers for its record of the consent (a provider for "
+    "its written consent to a third party): the subject asks that party (art. 15.1, 16.2)."
+)
 
 
 def _iso(value: datetime | None) -> str:
@@ -146,7 +157,11 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
                 ground=OTHER_PROVIDER,
             )
         )
+    nominating = {f.case_id: f.nominating_party for f in facts_cases}
     for c in consents:
+        # The recorder's record (art. 15.1, 16.2): given only to the parties that answer for
+        # it, never to every controller of the subject's data.
+        answerers = consent_answerers(c, nominating.get(c.case_id, ""))
         sections["consents"].append(
             Record(
                 "consent",
@@ -163,6 +178,9 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
                     "document_ref": c.document_ref,
                     "withdrawn_at": _iso(c.withdrawn_at),
                 },
+                internal=True,
+                shared_with=frozenset(answerers),
+                ground=OTHER_CONSENT,
             )
         )
     for r in accesses:
