@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from services.disclosure.domain import commands as c
-from services.disclosure.service_layer.handlers import disclosure, items
+from services.disclosure.domain.items import Terms
+from services.disclosure.service_layer.handlers import consents, disclosure, items
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import (
     CARER,
@@ -106,6 +107,29 @@ def test_an_outsider_holding_only_an_item_id_is_not_told_its_case(disclosure_pla
         assert _only_part_reasons(err.value.reasons), err.value.reasons
         told = str(err.value)
         assert case_id not in told and "health" not in told and GGZ not in told, told
+
+
+def test_a_non_providers_refusal_of_an_item_operation_does_not_name_the_provider(
+    disclosure_platform, deps
+):
+    """Art. 16.2, 8.4c: only the provider changes an item's terms, retracts it or gives its
+    written consent (9.2); anyone else, who may hold no more than the item id, is refused
+    without being told which party provided it."""
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    attempts = (
+        lambda uow: items.set_usage_terms(
+            deps, uow, c.SetUsageTerms(item_id, Terms(purposes=("research",))), OUTSIDER
+        ),
+        lambda uow: items.retract(deps, uow, c.Retract(item_id), OUTSIDER),
+        lambda uow: consents.record_provider_consent(
+            deps, uow, c.RecordProviderConsent(item_id, "00000099000000000099", "doc:1"), OUTSIDER
+        ),
+    )
+    for attempt in attempts:
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            attempt(uow)
+        assert "not the provider" in str(err.value) and GGZ not in str(err.value), err.value
 
 
 def test_an_outsider_cannot_tell_which_categories_a_case_holds_nor_whether_it_exists(

@@ -267,17 +267,20 @@ permitted if {
 }
 
 
-denials contains sprintf("Only the party that provided item %v (%v) may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+# A refusal of an item's operations names the item the caller gave and the caller's own party,
+# never the provider: a caller that is not the provider may hold no more than the item id, and
+# which party gave information about a subject is itself case information (art. 8.4c, 16.2).
+denials contains sprintf("Only the party that provided item %v may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
 	input.operation in {"set_usage_terms", "retract"}
 	not is_provider
 }
 
-denials contains sprintf("Only the party that provided item %v (%v) gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided item %v gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
 	input.operation == "record_provider_consent"
 	not is_provider
 }
 
-denials contains sprintf("Only the party that provided item %v (%v) gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided item %v gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
 	input.operation == "withdraw_consent"
 	not subject_consent_resource
 	not is_provider
@@ -325,7 +328,7 @@ denials contains "The access log is read by the privacy officers and auditors of
 	not log_reader
 }
 
-denials contains sprintf("Only the party that provided item %v (%v) corrects it with a new version; party %v is not the provider (art. 16.2, Bijlage 3).", [object.get(resource, "item_id", null), object.get(resource, "provider", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided item %v corrects it with a new version; party %v is not the provider (art. 16.2, Bijlage 3).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
 	input.operation == "supersede"
 	not is_provider
 }

@@ -55,6 +55,40 @@ test_excluded_provider_may_not_retract if {
 	denied_with(inp, "only active parties")
 }
 
+# A non-provider may hold no more than the item id: its refusal does not name the provider
+# (which party gave information about the subject is itself case information, art. 8.4c).
+refusal_names_no_provider(inp) if {
+	d := decide(inp)
+	d.allow == false
+	count(d.reasons) > 0
+	not names_the_provider(d)
+}
+
+names_the_provider(d) if {
+	some r in d.reasons
+	contains(r, police)
+}
+
+test_a_non_providers_refusal_to_change_terms_names_no_provider if {
+	refusal_names_no_provider(terms_change("set_usage_terms", shelter))
+}
+
+test_a_non_providers_refusal_to_retract_names_no_provider if {
+	refusal_names_no_provider(terms_change("retract", shelter))
+}
+
+test_a_non_providers_refusal_to_supersede_names_no_provider if {
+	refusal_names_no_provider(terms_change("supersede", shelter))
+}
+
+test_a_non_providers_refusal_to_give_a_written_consent_names_no_provider if {
+	refusal_names_no_provider(provider_consent("record_provider_consent", shelter))
+}
+
+test_a_non_providers_refusal_to_withdraw_a_written_consent_names_no_provider if {
+	refusal_names_no_provider(provider_consent("withdraw_consent", shelter))
+}
+
 # --- Bijlage 3 / NEN 7513: who reads which part of the log --------------------------------------
 
 shelter := "00000099000000000003"
