@@ -4,7 +4,8 @@
   consensus; consensus is recorded when every vote cast is in favour.
 - art. 5.3 / 7.2: an absent member is asked for written input; a decision that may
   significantly affect that party is not taken until its written input is recorded or it has
-  been heard. A party counts as present when a seat holder voted on its behalf.
+  been heard. A party counts as present when a seat holder voted on its behalf. Only parties
+  still active count: one that withdrew or was excluded is no party (21.3, 23.1, 23.2).
 - art. 7.3: when the partner council cannot reach a decision (no majority either way), the
   matter goes to the regional board.
 - art. 5.2 / 7.1: decisions bind all parties (within their statutory tasks).
@@ -102,10 +103,14 @@ def count_votes(body: Body, tally: Tally) -> Outcome:
     return Outcome(ProposalStatus.REJECTED, False, False, tally)
 
 
-def missing_input(significantly_affects, present_parties, input_parties) -> list[str]:
+def missing_input(
+    significantly_affects, present_parties, input_parties, active_parties
+) -> list[str]:
     """Parties a proposal may significantly affect that neither took part (voted) nor gave
-    written input nor were heard (art. 5.3, 7.2)."""
-    return sorted(set(significantly_affects) - set(present_parties) - set(input_parties))
+    written input nor were heard (art. 5.3, 7.2). Only a party still active is an absent member
+    to be heard: one that withdrew or was excluded is no party any more (21.3, 23.1, 23.2)."""
+    affected = set(significantly_affects) & set(active_parties)
+    return sorted(affected - set(present_parties) - set(input_parties))
 
 
 @dataclass

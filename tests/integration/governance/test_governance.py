@@ -455,6 +455,20 @@ def test_exclusion_needs_a_notice_of_default_and_a_board_majority_23_2(gov_env):
             )
         )
         assert "art. 23.2" in err.details()
+    # A council matter that would significantly affect it waits for its input (7.2) ...
+    matter = (
+        council.delegate(ASTEN)
+        .Propose(
+            body=COUNCIL,
+            kind=pb.PROPOSAL_KIND_GENERAL,
+            subject_code="excluded-affected",
+            significantly_affects=[target],
+        )
+        .proposal
+    )
+    council.vote(matter.proposal_id, {ASTEN: FOR})
+    err = refused(lambda: board.council_secretary.Decide(proposal_id=matter.proposal_id))
+    assert target in precondition(err).description
     p = board.chair.Exclude(party_id=target, subject_code="breach").proposal
     assert p.kind == pb.PROPOSAL_KIND_EXCLUSION and target in p.significantly_affects
     board.vote(p.proposal_id, [FOR, FOR, AGAINST, FOR])
@@ -470,6 +484,9 @@ def test_exclusion_needs_a_notice_of_default_and_a_board_majority_23_2(gov_env):
     assert [e["status"] for e in outbox(app, ev.PARTY_EXCLUDED) if e["party_id"] == target] == [
         "excluded"
     ]
+    # ... until it is excluded: no party any more (23.2), so no absent party to be heard.
+    matter_decided = board.council_secretary.Decide(proposal_id=matter.proposal_id).proposal
+    assert matter_decided.status == pb.PROPOSAL_STATUS_ADOPTED
     # Immediate effect: the excluded party is refused at once.
     denied(lambda: member.ListParties())
     seats = [st for b in board.chair.ListBodies().bodies for st in b.seats]
@@ -538,7 +555,8 @@ def test_amendment_requires_resigning_and_withdrawal_takes_effect_with_it_21(gov
 
 def test_a_withdrawn_partys_vote_does_not_count_in_a_later_decision_21_3(gov_env):
     """21.3, 23.1: a party that has withdrawn is no party: its delegate's vote, cast while it
-    was one, neither decides the council's matter nor makes the party present (5.3, 7.2)."""
+    was one, does not decide the council's matter, and a matter that would significantly
+    affect it no longer waits for its written input or a hearing (5.3, 7.2)."""
     board, council = gov_env.board, gov_env.council
     stays, leaver, other = (
         "00000099000000000019",
@@ -564,10 +582,11 @@ def test_a_withdrawn_partys_vote_does_not_count_in_a_later_decision_21_3(gov_env
     decided = board.council_secretary.Decide(proposal_id=p.proposal.proposal_id)
     assert (decided.proposal.tally.votes_for, decided.proposal.tally.votes_against) == (1, 1)
     assert decided.proposal.status == pb.PROPOSAL_STATUS_REFERRED  # 1 : 1, no majority (7.3)
-    err = refused(
-        lambda: board.council_secretary.Decide(proposal_id=affecting.proposal.proposal_id)
-    )
-    assert leaver in precondition(err).description  # its vote no longer makes it present
+    # Nor does it block the matter as an absent party to be heard: it is no party any more.
+    decided = board.council_secretary.Decide(proposal_id=affecting.proposal.proposal_id)
+    assert (decided.proposal.tally.votes_for, decided.proposal.tally.votes_against) == (1, 0)
+    assert decided.proposal.status == pb.PROPOSAL_STATUS_ADOPTED
+    assert leaver not in decided.proposal.input_from
 
 
 def test_withdrawal_without_amendment_needs_an_effective_date_23_1(gov_env):

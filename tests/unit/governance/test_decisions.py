@@ -60,12 +60,22 @@ def test_board_decision_binds_all_parties_5_2():
 
 
 def test_absent_affected_party_without_input_blocks_5_3_7_2():
-    assert missing_input([A, B, C], present_parties={A}, input_parties={C}) == [B]
+    assert missing_input(
+        [A, B, C], present_parties={A}, input_parties={C}, active_parties={A, B, C}
+    ) == [B]
+
+
+def test_an_affected_party_no_longer_active_does_not_block_21_3_23_2():
+    """A party that withdrew or was excluded is no party: there is no absent member to hear."""
+    assert missing_input([A, B, C], set(), set(), active_parties={A, C}) == [A, C]
+    assert missing_input([B], set(), set(), active_parties={A, C}) == []
 
 
 def test_affected_party_that_voted_or_gave_input_does_not_block():
-    assert missing_input([A, B], present_parties={A}, input_parties={B}) == []
-    assert missing_input([], present_parties=set(), input_parties=set()) == []
+    assert (
+        missing_input([A, B], present_parties={A}, input_parties={B}, active_parties={A, B}) == []
+    )
+    assert missing_input([], present_parties=set(), input_parties=set(), active_parties={A}) == []
 
 
 def test_referral_puts_the_same_matter_to_the_board_7_3():

@@ -56,13 +56,17 @@ def _require_input_of_absent_parties(
 ) -> None:
     """art. 5.3 / 7.2: no decision that may significantly affect an absent party without its
     written input or a hearing. Present: attended the proposal's meeting, or voted; and still a
-    party (``active``) at the decision, as the votes counted."""
+    party (``active``) at the decision, as the votes counted. Absent: only a party still
+    active; one that withdrew or was excluded since is no member to be heard."""
     present = {v.party_id for v in votes}
     if proposal.meeting_id:
         present |= set(uow.proposals.attendance(proposal.meeting_id))
     present &= active
     missing = missing_input(
-        proposal.significantly_affects, present, proposal_inputs(uow, proposal.proposal_id)
+        proposal.significantly_affects,
+        present,
+        proposal_inputs(uow, proposal.proposal_id),
+        active,
     )
     if missing:
         article = "5.3" if proposal.body is Body.REGIONAL_BOARD else "7.2"
