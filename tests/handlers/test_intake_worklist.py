@@ -13,11 +13,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
+from services.intake.adapters import policy_facts
 from services.intake.bootstrap import make_deps
 from services.intake.domain.commands import (
     AnswerTriage,
     Assess,
     DecideRouting,
+    GetNomination,
     ListNominations,
     StartTriage,
     Withdraw,
@@ -173,6 +175,43 @@ def test_a_linked_withdrawn_or_rejected_nomination_is_no_row_of_its_own(intake):
     rows = listed(intake, OTHER_DIRECTOR)
     assert first in rows and linked.case_id not in rows and withdrawn not in rows
     assert rejected not in rows and rejected not in listed(intake, DIRECTOR)
+
+
+def test_the_worklist_holds_only_what_the_nominating_partys_terms_let_the_director_act_on(
+    intake,
+):
+    """16.2: after the terms' expiry only the person who nominated reads or withdraws it, and a
+    list of recipient parties bounds the process directors' parties; the list shows neither
+    (no id, no code), as the access policy decides for the whole list at the time of the
+    request. Every row listed is one the lister may read."""
+    platform, _parts, deps = intake
+    named = Caller(FARENT, "zorgcoordinator-3", "process_director", party_status="active")
+    set_roster(platform, "process_director", named.party, named.person)
+    soon = utcnow() + timedelta(hours=1)
+
+    def with_terms(**terms) -> str:
+        cmd = replace(nomination(bsn=""), usage_terms={"purposes": ["care_coordination"], **terms})
+        return run(platform, nominations.nominate, deps, cmd, NOMINATING)[0].case_id
+
+    expiring = with_terms(expires_at=policy_facts.rfc3339(soon))
+    taken_up = with_terms(expires_at=policy_facts.rfc3339(soon))
+    bounded = with_terms(recipient_parties=[FARENT])
+    own_party = with_terms(recipient_parties=[ASTEN])
+    unbounded = nominated(intake, bsn="")
+    run(platform, assessment.assess, deps, qualify(taken_up), DIRECTOR)
+    mine = listed(intake, DIRECTOR)
+    assert {expiring, taken_up, unbounded} <= set(mine)
+    assert bounded not in mine and own_party not in mine  # Helmond is not named
+    assert bounded in listed(intake, named) and own_party not in listed(intake, named)
+    after = soon + timedelta(seconds=1)
+    moved = (platform, intake[1], replace(deps, clock=lambda: after))
+    mine = listed(moved, DIRECTOR)
+    assert unbounded in mine and expiring not in mine and taken_up not in mine
+    assert expiring not in listed(moved, OTHER_DIRECTOR)
+    for lister in (DIRECTOR, OTHER_DIRECTOR, named):
+        for case_id in listed(moved, lister):
+            with platform.uow_factory() as uow:  # the policy lets it read each row it lists
+                nominations.get_nomination(moved[2], uow, GetNomination(case_id), lister)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,8 @@
 #   queue and what it took up (the list_scope obligations), nothing else (art. 12.3). The
 #   nominating party's usage terms bind everyone but the person who nominated (art. 16.2): after
 #   their expiry (held against input.now) nobody else reads or acts on the nomination, and a
-#   non-empty list of recipient parties bounds who reads it and who is asked in triage.
+#   non-empty list of recipient parties bounds who reads it and who is asked in triage; the
+#   worklist holds only what these terms let its reader act on (the list_terms obligation).
 #   Input contract: schemas/intake.access.input.schema.json. Query: data.zorgtafel.intake.access.decision
 # custom:
 #   articles: ["art. 1.1", "art. 1.15", "art. 8.4c", "art. 11", "art. 12.2a", "art. 12.3", "art. 16.1", "art. 16.2", "Bijlage 2", "Bijlage 3"]
@@ -174,7 +175,17 @@ candidate_named if candidate.party in terms_recipient_parties
 # (1.15), not passing the nomination on (disclosure gates only its onward_share action on it).
 default provider_terms_allow := false
 
-provider_terms_allow if not input.action in nomination_actions
+provider_terms_allow if {
+	not input.action in nomination_actions
+	input.action != "list_nominations"
+}
+
+# The worklist holds only what the terms let its reader act on at the time of the request (the
+# list_terms obligation below): without that time there is no list (fail closed).
+provider_terms_allow if {
+	input.action == "list_nominations"
+	now_ns
+}
 
 provider_terms_allow if is_nominator
 
@@ -309,6 +320,15 @@ obligations contains {"type": "list_scope", "scope": "intake_queue", "reason": "
 }
 
 obligations contains {"type": "list_scope", "scope": "taken_up_by_caller", "reason": "The nomination's process director acts on it on behalf of the nominating party (art. 12.3)."} if {
+	input.action == "list_nominations"
+	allowed
+}
+
+# art. 16.2: the list holds only the nominations whose provider's terms let this reader act on
+# them at input.now, decided once for the whole list as terms_current and terms_name_party
+# decide for one nomination: not expired, and no list of recipient parties, or one naming the
+# reader's party, or the reader's party nominated it. The service lists nothing without it.
+obligations contains {"type": "list_terms", "scope": "current_and_naming_party", "reason": "The nominating party's usage terms decide who reads and acts on its nomination: the worklist holds only nominations whose terms have not expired and do not bound the recipient parties to others than the reader's party (art. 16.2)."} if {
 	input.action == "list_nominations"
 	allowed
 }
@@ -449,6 +469,12 @@ denials contains sprintf("Repeated nominations of persons already known are rate
 denials contains "Only a process director designated on the roster has a worklist of nominations: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1, art. 12.3)." if {
 	input.action == "list_nominations"
 	not relationship_allows
+}
+
+denials contains "The time of the request is missing or not a valid RFC 3339 time: the worklist holds only nominations whose usage terms are current; denied because a fact is missing (art. 16.2)." if {
+	input.action == "list_nominations"
+	relationship_allows
+	not now_ns
 }
 
 denials contains "Only a manager of the Zorgtafel, seated on the roster, reads the probing flags (art. 11, Bijlage 3)." if {

@@ -321,6 +321,25 @@ test_a_designated_process_director_lists_the_queue_and_what_it_took_up if {
 	contains(r, "art. 12.3")
 }
 
+# art. 16.2: the list holds only what the nominating party's terms let this reader act on, at
+# the time of the request (one decision for the whole list; the service filters by it).
+test_the_worklist_is_bound_by_the_nominating_partys_terms if {
+	d := decide("list_nominations", other_director, null)
+	some o in d.obligations
+	o.type == "list_terms"
+	o.scope == "current_and_naming_party"
+	contains(o.reason, "art. 16.2")
+}
+
+test_a_worklist_without_the_time_of_the_request_is_refused if {
+	d := decide_at("list_nominations", other_director, null, null, null, null, null)
+	d.allow == false
+	d.obligations == []
+	some r in d.reasons
+	contains(r, "time of the request is missing")
+	contains(r, "art. 16.2")
+}
+
 test_a_process_director_token_without_the_roster_lists_nothing if {
 	d := decide("list_nominations", claimed_director, null)
 	d.allow == false
@@ -349,8 +368,10 @@ test_the_worklist_scopes_and_its_grant_are_the_worklists_alone if {
 		with input.principal as claimed
 	refused == set()
 	designated := other_director
+	at := now
 	granted := data.zorgtafel.intake.access.denials with input.action as "list_nominations"
 		with input.principal as designated
+		with input.now as at
 	granted == set()
 	d := decide("list_probing_flags", manager, null)
 	every r in d.reasons {

@@ -42,6 +42,9 @@ nominations = Table(
     Column("life_domains", Text, nullable=False),  # JSON list of codes
     Column("safety_flags", Text, nullable=False),  # JSON object of booleans
     Column("usage_terms", Text, nullable=False),  # JSON (the provider's terms, 16.2)
+    # The terms' expires_at as a column, so the worklist's query holds it against the time of
+    # the request (16.2); NULL: no expiry.
+    Column("terms_expires_at", UtcDateTime(), nullable=True),
     Column("sealed_identity", LargeBinary, nullable=False),
     Column("sealed_details", LargeBinary, nullable=False),  # descriptions of problems/safety
     Column("nominated_at", UtcDateTime(), nullable=False),
@@ -68,6 +71,20 @@ nominations = Table(
     Column("routed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+)
+
+# The terms' recipient_parties (16.2), one row per party named, so the worklist's query bounds
+# the process directors' parties by them; no row: the terms name no parties.
+nomination_recipient_parties = Table(
+    "nomination_recipient_parties",
+    metadata,
+    Column(
+        "case_id",
+        String(32),
+        ForeignKey("nominations.case_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("party", String(20), primary_key=True),
 )
 
 # Keyed pseudonyms of every identifying fact (BSN, V-number, name + date of birth), so that a
@@ -163,6 +180,7 @@ tables.update(
         "case_keys": case_keys,
         "service_secrets": secrets,
         "nominations": nominations,
+        "nomination_recipient_parties": nomination_recipient_parties,
         "match_tokens": match_tokens,
         "open_subject_tokens": open_subject_tokens,
         "triage_rounds": triage_rounds,

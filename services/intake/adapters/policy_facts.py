@@ -145,11 +145,19 @@ def check_manager(gate: PolicyGate, roster: RosterView, action: str, caller: Cal
     return gate.require(ACCESS, {"action": action, "principal": principal(roster, caller)})
 
 
-def check_worklist(gate: PolicyGate, roster: RosterView, caller: Caller) -> Decision:
+def check_worklist(
+    gate: PolicyGate, roster: RosterView, caller: Caller, *, now: datetime
+) -> Decision:
     """Whether this person has a worklist; the decision's ``list_scope`` obligations name the
-    relationships it holds (the intake queue, what this person took up)."""
+    relationships it holds (the intake queue, what this person took up), its ``list_terms``
+    obligation how the nominating parties' usage terms bound it at ``now`` (16.2)."""
     return gate.require(
-        ACCESS, {"action": "list_nominations", "principal": principal(roster, caller)}
+        ACCESS,
+        {
+            "action": "list_nominations",
+            "principal": principal(roster, caller),
+            "now": rfc3339(now),
+        },
     )
 
 

@@ -10,8 +10,9 @@ so two concurrent transitions of one nomination cannot both win. Duplicates and 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
+from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import and_, delete, insert, or_, select, update
 
 from services.intake.adapters.sealing import dumps, seal, unseal
@@ -39,6 +40,26 @@ from services.intake.domain.vocabulary import (
 from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+# The tables that hold rows of one nomination besides its own row (forget and purge).
+CASE_TABLES = (
+    "triage_answers",
+    "triage_rounds",
+    "match_tokens",
+    "open_subject_tokens",
+    "nomination_recipient_parties",
+)
+
+
+def terms_expiry(terms: dict) -> datetime | None:
+    """The terms' ``expires_at`` (RFC 3339, as the proto mapping writes it) as a time; None
+    without one. Sub-microsecond digits are dropped: the list then ends a nomination's listing
+    at most a microsecond early, never late."""
+    if not terms.get("expires_at"):
+        return None
+    t = Timestamp()
+    t.FromJsonString(terms["expires_at"])
+    return t.ToDatetime(tzinfo=timezone.utc)
 
 
 class NominationRepository(SubjectLinks):
@@ -81,6 +102,7 @@ class NominationRepository(SubjectLinks):
                 life_domains=dumps([p.domain.value for p in nom.problems]),
                 safety_flags=dumps(nom.safety.flags()),
                 usage_terms=dumps(nom.usage_terms),
+                terms_expires_at=terms_expiry(nom.usage_terms),
                 sealed_identity=seal(key, c, "identity", nom.identity.to_dict()),
                 sealed_details=seal(key, c, "details", details),
                 nominated_at=nom.nominated_at,
@@ -92,6 +114,12 @@ class NominationRepository(SubjectLinks):
         if tokens:
             self._uow.session.execute(
                 insert(self._t["match_tokens"]), [{"token": t, "case_id": c} for t in tokens]
+            )
+        recipients = sorted(set(nom.usage_terms.get("recipient_parties") or ()))
+        if recipients:
+            self._uow.session.execute(
+                insert(self._t["nomination_recipient_parties"]),
+                [{"case_id": c, "party": p} for p in recipients],
             )
 
     # -- get ----------------------------------------------------------------------------
@@ -298,7 +326,7 @@ class NominationRepository(SubjectLinks):
         backup may still hold) and its bare id stays in ``forgotten_cases``."""
         n = self._t["nominations"]
         self.hold(case_id)
-        for table in ("triage_answers", "triage_rounds", "match_tokens", "open_subject_tokens"):
+        for table in CASE_TABLES:
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id == case_id))
         self._uow.session.execute(
@@ -392,7 +420,7 @@ class NominationRepository(SubjectLinks):
             case_id,
             *self._uow.session.scalars(select(n.c.case_id).where(n.c.linked_to_case_id == case_id)),
         ]
-        for table in ("triage_answers", "triage_rounds", "match_tokens", "open_subject_tokens"):
+        for table in CASE_TABLES:
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id.in_(ids)))
         self._uow.session.execute(delete(n).where(n.c.case_id.in_(ids)))

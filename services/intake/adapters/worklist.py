@@ -17,6 +17,8 @@ from zorgtafel.kernel.uow import UnitOfWork
 # The scopes the access policy may name (its ``list_scope`` obligations).
 INTAKE_QUEUE = "intake_queue"
 TAKEN_UP_BY_CALLER = "taken_up_by_caller"
+# How the nominating party's usage terms bound the list (its ``list_terms`` obligation, 16.2).
+TERMS_CURRENT_AND_NAMING_PARTY = "current_and_naming_party"
 
 
 class Worklist:
@@ -25,16 +27,19 @@ class Worklist:
         self._n = uow.tables["nominations"]
         self._r = uow.tables["triage_rounds"]
         self._a = uow.tables["triage_answers"]
+        self._rp = uow.tables["nomination_recipient_parties"]
 
     def page(
         self,
         query: ListNominations,
         scopes: Collection[str],
+        terms: str | None,
         party: str,
         person: str,
         now: datetime,
     ) -> list[WorklistRow]:
-        """The rows in ``scopes`` for this person, oldest first; no scope lists nothing."""
+        """The rows in ``scopes`` for this person, oldest first, within the nominating parties'
+        usage terms as ``terms`` names them; no scope, or no known ``terms``, lists nothing."""
         n, r, a = self._n, self._r, self._a
         awaiting = exists().where(a.c.case_id == n.c.case_id, a.c.answer.is_(None))
         q = (
@@ -47,7 +52,11 @@ class Worklist:
                 awaiting.label("awaiting"),
             )
             .select_from(n.outerjoin(r, r.c.case_id == n.c.case_id))
-            .where(self._scoped(scopes, party, person), self._at(query.stage, awaiting, now))
+            .where(
+                self._scoped(scopes, party, person),
+                self._within_terms(terms, party, now),
+                self._at(query.stage, awaiting, now),
+            )
         )
         if query.after is not None:
             at, case_id = query.after
@@ -88,6 +97,23 @@ class Worklist:
                 )
             )
         return or_(false(), *parts)  # fail closed: no scope, no rows
+
+    def _within_terms(self, terms: str | None, party: str, now: datetime) -> ColumnElement[bool]:
+        """16.2, as the access policy's ``terms_current`` and ``terms_name_party`` decide for
+        one nomination: not expired at ``now``, and the terms name no recipient parties, or
+        name the reader's party, or the reader's party nominated it."""
+        if terms != TERMS_CURRENT_AND_NAMING_PARTY or not party:
+            return false()  # fail closed: terms the list does not know bound it to nothing
+        n, rp = self._n, self._rp
+        named = exists().where(rp.c.case_id == n.c.case_id)
+        return and_(
+            or_(n.c.terms_expires_at.is_(None), n.c.terms_expires_at > now),
+            or_(
+                ~named,
+                n.c.nominating_party == party,
+                exists().where(rp.c.case_id == n.c.case_id, rp.c.party == party),
+            ),
+        )
 
     def _at(
         self, stage: WorklistStage | None, awaiting: ColumnElement[bool], now: datetime
