@@ -19,17 +19,32 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
+from services.intake.adapters.repository import NominationRepository
 from services.intake.bootstrap import make_deps as intake_deps
-from services.intake.domain.commands import Assess, Nominate, Withdraw
+from services.intake.domain.commands import (
+    Assess,
+    DecideRouting,
+    GetNomination,
+    Nominate,
+    Withdraw,
+)
 from services.intake.domain.model import Problem, Safety
-from services.intake.domain.vocabulary import Chain, ConsentStatus, LifeDomain, RejectionReason
+from services.intake.domain.vocabulary import (
+    Chain,
+    ConsentStatus,
+    LifeDomain,
+    RejectionReason,
+    Routing,
+    Status,
+)
 from services.intake.service_layer.handlers import nominations
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel import db
 from zorgtafel.kernel.bootstrap import make_platform
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import NotFound
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.registry import definition
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, _lock_key
@@ -160,6 +175,58 @@ def test_a_rejected_nomination_is_forgotten_after_its_period_and_nothing_identif
     # Once: a second tick finds nothing to forget and emits nothing more.
     assert s.tick().tasks[0].done == ()
     assert len(outbox(platform, ev.NOMINATION_FORGOTTEN)) == 1
+
+
+def escalate(intake, case_id: str) -> None:
+    from services.intake.service_layer.handlers import routing
+
+    platform, _parts, deps = intake
+    cmd = DecideRouting(case_id, Routing.ZVH_BRABANT_ZUIDOOST, None, "acute_danger", {})
+    with platform.uow_factory() as uow:
+        routing.decide_routing(deps, uow, cmd, DIRECTOR)  # from the queue: takes it up
+        uow.commit()
+
+
+@pytest.mark.parametrize("as_before", [False, True], ids=["routed-with-it", "left-linked"])
+def test_a_nomination_linked_to_one_routed_away_ends_and_is_forgotten_with_it(intake, as_before):
+    """A linked nomination shares the outcome of the nomination it is linked to (the same
+    subject): escalated to a ZVH (or sent back to regular care), it is routed so too, by the
+    same process director, and forgotten after the same period. Never is it left "linked" to a
+    forgotten nomination without a director, where it looked like the intake queue's: any
+    designated process director read the subject's identity (12.3) and it was kept for ever.
+    One left linked by an earlier version goes when the nomination it is linked to goes."""
+    platform, parts, deps = intake
+    other_director = Caller(HELMOND, "zorgcoordinator-2", "process_director")
+    set_roster(platform, "process_director", other_director.party, other_director.person)
+    primary, family = nominate(intake, dob=date(1992, 5, 6), bsn="123456782")
+    linked, _ = nominate(intake, dob=date(1992, 5, 6), bsn="123456782", family=family)
+    escalate(intake, primary)
+    with platform.uow_factory() as uow:
+        nom = NominationRepository(uow).get(linked)
+        assert nom is not None
+        if as_before:  # as the routing left it before: linked, no routing of its own
+            n = uow.tables["nominations"]
+            uow.session.execute(
+                update(n).where(n.c.case_id == linked).values(status="linked", routing=None)
+            )
+            uow.commit()
+        else:
+            assert (nom.status, nom.routing) == (Status.ROUTED, Routing.ZVH_BRABANT_ZUIDOOST)
+            assert nom.process_director == (DIRECTOR.party, DIRECTOR.person)
+    now = datetime.now(timezone.utc)
+    s = scheduler(
+        platform, parts, lambda: now + timedelta(hours=1, seconds=1), nomination_ended=3600
+    )
+    report = s.tick()
+    assert set(report.tasks[0].done) == ({primary} if as_before else {primary, linked})
+    stored = every_value(platform)
+    assert not any(family in v for v in stored)
+    assert not any("123456782" in v for v in stored)
+    with platform.uow_factory() as uow:
+        with pytest.raises(NotFound):  # nobody reads it, from no queue
+            nominations.get_nomination(deps, uow, GetNomination(linked), other_director)
+    forgotten = {e["case_id"] for e in outbox(platform, ev.NOMINATION_FORGOTTEN)}
+    assert forgotten == {primary, linked}
 
 
 def test_a_withdrawn_nomination_is_forgotten_too_and_the_apply_is_idempotent(intake):

@@ -9,7 +9,8 @@ State machine of a nomination::
 
     nominated --assess(qualifies)--> qualified --start_triage--> triage --decide_routing--> routed
         |                      \\--assess(not)--> rejected
-        |  (duplicate of an open nomination) -> linked
+        |  (duplicate of an open nomination) -> linked (shares the outcome: rejected or
+        |     routed away with it, purged with its case)
         +-- withdraw (nominating party, before routing) --> withdrawn
     nominated|qualified|triage --decide_routing(zvh_*)--> routed   (Bijlage 2: at any time)
     routed --case closed in casework--> closed
@@ -267,6 +268,23 @@ class Nomination:
         self.meeting = meeting
         self.routing_reason_code = reason_code
         self.status = Status.ROUTED
+
+    def route_with(self, primary: "Nomination") -> None:
+        """A linked nomination shares the outcome of the nomination it is linked to (the same
+        subject): routed back to regular care or on to a ZVH with it, by its process director
+        (12.3). Intake's part in both ends there; neither is left "linked" to nothing."""
+        self.require_status({Status.LINKED}, "share the routing of")
+        if primary.routing is None or primary.routing == Routing.CASE_MEETING:
+            raise FailedPrecondition(
+                primary.status.value,
+                "only a routing away from the Zorgtafel is shared this way",
+                subject="nomination.routing",
+            )
+        self.routing = primary.routing
+        self.routing_reason_code = primary.routing_reason_code
+        self.status = Status.ROUTED
+        if primary.process_director is not None:
+            self.take_up(*primary.process_director)
 
     def record_safety_override(self, override: SafetyOverride) -> None:
         """Bijlage 3: recorded once, by the nomination's process director, only where the

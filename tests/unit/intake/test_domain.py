@@ -271,6 +271,22 @@ def test_escalation_to_a_zvh_at_any_time_before_routing(status):
     assert err.value.state == "routed"
 
 
+def test_a_linked_nomination_is_routed_away_with_the_one_it_is_linked_to():
+    primary = nomination(process_director_party=HELMOND, process_director_person="pd-1")
+    primary.decide_routing(Routing.ZVH_BRABANT_NOORDOOST, None, "breakthrough", NOW)
+    linked = nomination(status=Status.LINKED, case_id="b" * 32, linked_to_case_id="a" * 32)
+    linked.route_with(primary)
+    assert (linked.status, linked.routing) == (Status.ROUTED, Routing.ZVH_BRABANT_NOORDOOST)
+    assert linked.routing_reason_code == "breakthrough"
+    assert linked.process_director == (HELMOND, "pd-1")  # 12.3: the same process director
+    with pytest.raises(FailedPrecondition) as err:  # once: it is no longer linked
+        linked.route_with(primary)
+    assert err.value.state == "routed"
+    with pytest.raises(FailedPrecondition):  # a case meeting's linked ones go with its case
+        meeting = nomination(status=Status.ROUTED, routing=Routing.CASE_MEETING)
+        nomination(status=Status.LINKED).route_with(meeting)
+
+
 @pytest.mark.parametrize(
     "status", [Status.ROUTED, Status.REJECTED, Status.WITHDRAWN, Status.CLOSED]
 )

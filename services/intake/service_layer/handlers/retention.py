@@ -39,6 +39,13 @@ def forget_nomination(
         ended = repo.ended_at(case_id)
         if ended is None or now < ended + period:
             return False
+        # A nomination still linked to it shared its outcome, which ended as long ago (an
+        # earlier version left one linked when its nomination was routed away): it goes with
+        # it, rather than stay "linked" to nothing, without a process director, where any
+        # designated one read it as the intake queue's (12.3).
+        for linked_id in repo.linked_case_ids(case_id):
+            repo.forget(linked_id)
+            uow.emit(NominationForgotten(case_id=linked_id))
         repo.forget(case_id)
         uow.emit(NominationForgotten(case_id=case_id))
         uow.commit()

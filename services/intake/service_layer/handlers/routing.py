@@ -36,10 +36,18 @@ def decide_routing(deps: Deps, uow: UnitOfWork, cmd: DecideRouting, caller: Call
             deps.policy, uow, nom, cmd.meeting, nom.lawful_themes(cmd.lawful_themes)
         )
     repo.save(nom)
+    linked = repo.linked_case_ids(nom.case_id)
     if cmd.routing != Routing.CASE_MEETING:
         # Back to regular care or on to a ZVH: intake's part ends, casework opens no case.
+        # The nominations linked to it (the same subject) share the outcome, as a rejection's:
+        # left linked, they outlived it and, once it was forgotten, sat without a process
+        # director where any designated one read them as the intake queue's (12.3).
+        for linked_id in linked:
+            other = repo.get(linked_id)
+            if other is not None:
+                other.route_with(nom)
+                repo.save(other)
         repo.release_tokens(nom.case_id)
-    linked = repo.linked_case_ids(nom.case_id)
     m = cmd.meeting
     uow.emit(
         events.CaseTriaged(
