@@ -44,7 +44,7 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.kernel import db
 from zorgtafel.kernel.bootstrap import make_platform
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.errors import NotFound, PermissionDenied
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.registry import definition
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, _lock_key
@@ -227,6 +227,30 @@ def test_a_nomination_linked_to_one_routed_away_ends_and_is_forgotten_with_it(in
             nominations.get_nomination(deps, uow, GetNomination(linked), other_director)
     forgotten = {e["case_id"] for e in outbox(platform, ev.NOMINATION_FORGOTTEN)}
     assert forgotten == {primary, linked}
+
+
+def test_a_nomination_an_earlier_version_left_linked_to_nothing_is_in_nobodys_queue(intake):
+    """Its nomination was forgotten and it was left "linked" with no link and no process
+    director: the access policy no longer takes it for the intake queue (12.3), so no
+    designated process director reads it; the person who nominated it still does (16.2)."""
+    platform, _parts, deps = intake
+    other_director = Caller(HELMOND, "zorgcoordinator-2", "process_director")
+    set_roster(platform, "process_director", other_director.party, other_director.person)
+    primary, family = nominate(intake, dob=date(1993, 7, 8), bsn="")
+    linked, _ = nominate(intake, dob=date(1993, 7, 8), bsn="", family=family)
+    with platform.uow_factory() as uow:  # as an earlier version's scheduler left it
+        NominationRepository(uow).forget(primary)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        nom = NominationRepository(uow).get(linked)
+        assert nom is not None and nom.status == Status.LINKED and not nom.linked_to_case_id
+        for director in (other_director, DIRECTOR):
+            with pytest.raises(PermissionDenied) as denied:
+                nominations.get_nomination(deps, uow, GetNomination(linked), director)
+            assert any("art. 12.3" in r for r in denied.value.reasons)
+            assert not any(family in r for r in denied.value.reasons)
+        view = nominations.get_nomination(deps, uow, GetNomination(linked), NOMINATING)
+        assert not view.full
 
 
 def test_a_withdrawn_nomination_is_forgotten_too_and_the_apply_is_idempotent(intake):

@@ -79,9 +79,17 @@ is_its_director if {
 	object.get(director, "person", "") == person
 }
 
-# The intake queue: nobody has taken the nomination (or the one it is linked to) up yet.
+# The intake queue: nobody has taken the nomination (or the one it is linked to) up yet. A
+# linked nomination comes with the one it is linked to: linked to nothing (that one was
+# forgotten) it has no process director and is in nobody's queue (art. 12.3, fail closed).
 in_queue if {
-	object.get(nomination, "status", "") in {"nominated", "linked"}
+	object.get(nomination, "status", "") == "nominated"
+	not has_director
+}
+
+in_queue if {
+	object.get(nomination, "status", "") == "linked"
+	object.get(nomination, "linked_to_case_id", "") != ""
 	not has_director
 }
 

@@ -122,7 +122,22 @@ test_any_designated_process_director_reads_and_assesses_from_the_queue if {
 }
 
 test_a_linked_nomination_waiting_in_the_queue_is_in_the_queue if {
-	decide("read_nomination", other_director, object.union(queued, {"status": "linked"})).allow == true
+	linked := object.union(queued, {"status": "linked", "linked_to_case_id": "c0"})
+	decide("read_nomination", other_director, linked).allow == true
+}
+
+# Linked to nothing (the nomination it was linked to was forgotten): it has no process director
+# and is in nobody's queue (12.3); its nominator still reads it (16.2).
+test_a_nomination_linked_to_nothing_is_in_nobodys_queue if {
+	orphan := object.union(queued, {"status": "linked"})
+	d := decide("read_nomination", other_director, orphan)
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+	decide("assess", other_director, orphan).allow == false
+	decide_all("decide_routing", other_director, orphan, null, "zvh_brabant_zuidoost", null).allow == false
+	decide_all("decide_routing", other_director, queued, null, "zvh_brabant_zuidoost", null).allow == true
+	decide("read_nomination", who(nominator, "caseworker"), orphan).allow == true
 }
 
 test_the_queue_holds_only_nominations_not_taken_up if {

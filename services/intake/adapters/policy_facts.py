@@ -81,6 +81,8 @@ def nomination_facts(nom: Nomination) -> dict:
         "nominating_party": nom.nominating_party,
         "nominated_by": nom.nominated_by,
         "status": nom.status.value,
+        # a linked nomination is in the queue only while linked to one (12.3)
+        "linked_to_case_id": nom.linked_to_case_id,
         "asked_parties": list(nom.triage.asked) if nom.triage else [],
         "consent": nom.consent.value,
         "safety_override": nom.safety_override is not None,
