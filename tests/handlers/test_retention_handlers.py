@@ -253,6 +253,29 @@ def test_a_nomination_an_earlier_version_left_linked_to_nothing_is_in_nobodys_qu
         assert not view.full
 
 
+def test_a_nomination_an_earlier_version_left_linked_to_nothing_is_forgotten(intake):
+    """It shared the outcome of the nomination it was linked to, which ended and was forgotten
+    after its period: it is past its period as well, so the scheduler forgets it (Bijlage 3
+    houdbaarheid) instead of keeping it for ever."""
+    platform, parts, _deps = intake
+    primary, family = nominate(intake, dob=date(1994, 9, 10), bsn="")
+    linked, _ = nominate(intake, dob=date(1994, 9, 10), bsn="", family=family)
+    kept = nominate(intake, dob=date(1995, 1, 1), bsn="")[0]  # in progress: never due
+    with platform.uow_factory() as uow:  # as an earlier version's scheduler left it
+        NominationRepository(uow).forget(primary)
+        uow.commit()
+    now = datetime.now(timezone.utc)
+    clock = {"now": now}
+    s = scheduler(platform, parts, lambda: clock["now"], nomination_ended=3600)
+    assert s.tick().tasks[0].done == ()  # not before its period
+    clock["now"] = now + timedelta(hours=1, seconds=1)
+    assert s.tick().tasks[0].done == (linked,)
+    assert not any(family in v for v in every_value(platform))
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == [{"case_id": linked}]
+    with platform.uow_factory() as uow:
+        assert NominationRepository(uow).get(kept) is not None
+
+
 def test_a_withdrawn_nomination_is_forgotten_too_and_the_apply_is_idempotent(intake):
     platform, parts, deps = intake
     case_id, _ = nominate(intake, dob=date(1985, 1, 2), bsn="")

@@ -295,6 +295,11 @@ class NominationRepository(SubjectLinks):
         q = select(n.c.case_id).where(
             or_(
                 and_(n.c.status.in_(ended), n.c.updated_at <= cutoff),
+                and_(  # linked to nothing: see ``ended_without_case``
+                    n.c.status == Status.LINKED.value,
+                    n.c.linked_to_case_id.is_(None),
+                    n.c.updated_at <= cutoff,
+                ),
                 and_(
                     n.c.status == Status.ROUTED.value,
                     n.c.routing.in_(away),
@@ -309,14 +314,14 @@ class NominationRepository(SubjectLinks):
         None when it is gone or has not ended that way."""
         n = self._t["nominations"]
         row = self._uow.session.execute(
-            select(n.c.status, n.c.routing, n.c.updated_at, n.c.routed_at)
+            select(n.c.status, n.c.routing, n.c.updated_at, n.c.routed_at, n.c.linked_to_case_id)
             .where(n.c.case_id == case_id)
             .with_for_update()
         ).first()
         if row is None:
             return None
         routing = Routing(row.routing) if row.routing else None
-        if not ended_without_case(Status(row.status), routing):
+        if not ended_without_case(Status(row.status), routing, row.linked_to_case_id):
             return None
         return row.routed_at if row.status == Status.ROUTED.value else row.updated_at
 

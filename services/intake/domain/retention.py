@@ -29,7 +29,14 @@ ROUTED_AWAY = frozenset(r for r in Routing if r != Routing.CASE_MEETING)
 OPEN = frozenset({Status.NOMINATED, Status.QUALIFIED, Status.TRIAGE, Status.LINKED})
 
 
-def ended_without_case(status: Status, routing: Routing | None) -> bool:
+def ended_without_case(
+    status: Status, routing: Routing | None, linked_to_case_id: str | None
+) -> bool:
+    """Ended without a case; also a nomination left "linked" to nothing: it shared the outcome
+    of the nomination it was linked to, which ended and was forgotten (an earlier version
+    left it so; now it is routed or forgotten with that one)."""
+    if status == Status.LINKED:
+        return not linked_to_case_id
     return status in ENDED or (status == Status.ROUTED and routing in ROUTED_AWAY)
 
 
