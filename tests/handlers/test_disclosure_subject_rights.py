@@ -155,6 +155,43 @@ def test_a_case_erasure_leaves_nothing_readable(disclosure_platform, deps):
     assert err.value.state == "case_erased"
 
 
+def test_a_case_erasure_is_published_so_casework_and_intake_erase_that_case_too(
+    disclosure_platform, deps
+):
+    """A granted erasure of one case reaches the services that hold the rest of it: casework
+    (its minutes, plan and timeline) and intake (the nomination with the subject's identity)
+    act on SUBJECT_ERASED; without it the case's delegates kept reading them after the
+    controller granted the erasure (GDPR art. 17). Only the named case: another case of the
+    same subject is not named."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, case_id)
+    other = f"case-{uuid.uuid4().hex[:12]}"
+    deliver(
+        platform,
+        parts,
+        ev.CASE_NOMINATED,
+        {
+            "case_id": other,
+            "subject_pseudonym": pseudonym,
+            "nominating_party": GGZ,
+            "age_band": "16_plus",
+            "nominated_at": "2026-12-01T10:00:00+00:00",
+        },
+    )
+    ref = submit(platform, deps, "erasure", case_id=case_id)
+    decide(platform, deps, ref)
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox).where(outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == pseudonym)
+        ).all()
+    assert len(rows) == 1
+    data = json.loads(rows[0].data) if isinstance(rows[0].data, str) else rows[0].data
+    assert data["case_ids"] == [case_id] and data["subject_request_id"] == ref
+    assert data["controller"] == GGZ
+
+
 def test_erasure_of_everything_about_a_subject_erases_every_case_and_says_so(
     disclosure_platform, deps
 ):

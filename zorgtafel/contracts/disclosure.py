@@ -19,8 +19,9 @@ DISCLOSURE_DECIDED = f"{_NS}.disclosure.decided.v1"
 # data: decision_id, case_id, item_id, provider, recipient_party (the provider is notified)
 BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
 # data: subject_request_id, subject_pseudonym, case_ids [..], controller, erased_at
-#   -- the controller's privacy officer granted the erasure of everything about a subject
-#   (Bijlage 3, GDPR art. 17): every service erases what it holds of these cases. Ids only.
+#   -- the controller's privacy officer granted the erasure of one case of a subject or of
+#   everything about it (Bijlage 3, GDPR art. 17): every service erases what it holds of these
+#   cases. Ids only.
 SUBJECT_ERASED = f"{_NS}.subject.erased.v1"
 
 
@@ -71,7 +72,8 @@ class BreakGlassUsed(DomainEvent):
 
 @dataclass(frozen=True)
 class SubjectErased(DomainEvent):
-    """Everything about a subject is to be erased (Bijlage 3, GDPR art. 17). The pseudonym and
+    """What a granted erasure covers is to be erased (Bijlage 3, GDPR art. 17): every case of
+    the subject, or the one case a request about a case named (``case_ids``). The pseudonym and
     the case ids are all a service needs to find what it holds; never a name or content."""
 
     TYPE: ClassVar[str] = SUBJECT_ERASED

@@ -37,8 +37,9 @@ def on_age_band_changed(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent
 
 
 def on_subject_erased(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) -> None:
-    """The controller's privacy officer granted the erasure of everything about a subject
-    (Bijlage 3, GDPR art. 17): each of the subject's cases goes at once, whatever its state."""
+    """The controller's privacy officer granted the erasure of everything about a subject, or
+    of one of its cases (Bijlage 3, GDPR art. 17): each case named goes at once, whatever its
+    state."""
     erased = event.typed(SubjectErased)
     now = utcnow()
     for case_id in erased.case_ids:

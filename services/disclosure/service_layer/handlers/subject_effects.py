@@ -231,7 +231,10 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
                 uow.items.set_restricted(
                     [i.item_id for i in uow.items.of_cases([case_id])], None, now
                 )
-    if kind == "erasure" and scope == "subject":
+    if kind == "erasure":
+        # What else is held of these cases (casework's minutes, plan and timeline; intake's
+        # nomination with the identity) goes too: casework and intake erase the cases named,
+        # the one case of a case's erasure or every case of the subject's (GDPR art. 17).
         uow.emit(
             events.SubjectErased(
                 subject_request_id=request.subject_request_id,

@@ -31,9 +31,9 @@ def on_case_closed(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
 
 
 def on_subject_erased(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
-    """The controller's privacy officer granted the erasure of everything about a subject
-    (Bijlage 3, GDPR art. 17): intake forgets each of the subject's nominations at once, in any
-    state (a case casework holds goes there too and its CASE_PURGED finds nothing left here)."""
+    """The controller's privacy officer granted the erasure of everything about a subject, or
+    of one of its cases (Bijlage 3, GDPR art. 17): intake forgets each nomination named at
+    once, in any state (a case casework holds goes there too and its CASE_PURGED finds nothing left here)."""
     erased = event.typed(SubjectErased)
     repo = NominationRepository(uow)
     forgotten = 0
