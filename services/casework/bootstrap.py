@@ -13,6 +13,7 @@ from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain.events import REGISTRY
 from services.casework.entrypoints.consumers import (
     on_age_band_changed,
+    on_case_restriction_changed,
     on_case_triaged,
     on_subject_erased,
 )
@@ -59,6 +60,7 @@ def build(platform: Platform) -> ServiceParts:
             },
             ev.TOPIC["disclosure"]: {
                 ev.SUBJECT_ERASED: partial(on_subject_erased, deps),
+                ev.CASE_RESTRICTION_CHANGED: partial(on_case_restriction_changed, deps),
             },
         },
         # The RPCs that show case content and change nothing: the kernel logs each call (each

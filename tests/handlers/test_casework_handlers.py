@@ -372,6 +372,63 @@ def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps
     assert desk.sections == frozenset({"status", "subject"}) and not desk.meetings
 
 
+def restriction(casework, case_id: str, restricted: bool) -> None:
+    """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
+    case (Bijlage 3 "afschermen", GDPR art. 18)."""
+    platform, parts = casework
+    deliver(
+        platform,
+        parts,
+        ev.CASE_RESTRICTION_CHANGED,
+        {
+            "case_id": case_id,
+            "restricted": restricted,
+            "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
+            "changed_at": datetime.now(timezone.utc).isoformat(),
+        },
+    )
+
+
+def test_a_restricted_case_shows_only_its_status_until_the_restriction_is_lifted(casework, deps):
+    """A granted restriction of the case: its data is only kept (GDPR art. 18(2)). Disclosure
+    stopped releasing its items, but casework kept showing the subject, the meetings, roles and
+    plan and the minutes (free text about the subject) to its delegates and directors."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    need = ("identity", "case_meetings", "coordination", "plan_of_approach")
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", need),)),
+            DIRECTOR,
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    delegate = who(SHELTER, "sh-1")
+    with platform.uow_factory() as uow:
+        assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
+        assert meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), delegate)
+    restriction(casework, case_id, True)
+    for person in (delegate, DIRECTOR):
+        with platform.uow_factory() as uow:
+            seen = reading.get_case(deps, uow, c.GetCase(case_id), person)
+        assert seen.sections == frozenset({"status"}) and not seen.partial
+        assert not seen.meetings and not seen.roles and not seen.actions and not seen.delegates
+        assert proto_mapping.case_pb(seen).subject_pseudonym == ""
+        with platform.uow_factory() as uow:
+            batch = reading.timeline_for(deps, uow, c.ReadTimeline(case_id, 0), person)
+        assert {row.kind for row in batch.entries} <= {"case.opened", "director.appointed"}
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+            meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), person)
+        assert any("GDPR art. 18" in r for r in err.value.reasons)
+    restriction(casework, case_id, False)
+    with platform.uow_factory() as uow:
+        assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
+        assert meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), delegate)
+
+
 def test_excluded_party_is_not_invited_and_the_invite_policy_says_why(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)

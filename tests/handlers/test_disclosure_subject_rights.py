@@ -299,6 +299,25 @@ def test_a_restriction_blocks_release_except_to_the_provider_until_lifted(
         assert read(deps, uow, item_id, CARER).released
 
 
+def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosure_platform, deps):
+    """Casework holds the rest of the case (minutes, plan, the subject's section): it learns
+    of a granted restriction and its lifting, per case, ids only (GDPR art. 18)."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
+    decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox)
+            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
+            .order_by(outbox.c.id)
+        ).all()
+    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    assert [(d["case_id"], d["restricted"]) for d in data] == [(case_id, True), (case_id, False)]
+    assert set(data[0]) == {"case_id", "restricted", "subject_request_id", "changed_at"}
+
+
 def test_objection_and_complaint_are_routed_and_answered_with_reasons(disclosure_platform, deps):
     platform, _ = disclosure_platform
     case_id = open_case(disclosure_platform)

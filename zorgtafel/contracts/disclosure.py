@@ -23,6 +23,11 @@ BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
 #   everything about it (Bijlage 3, GDPR art. 17): every service erases what it holds of these
 #   cases. Ids only.
 SUBJECT_ERASED = f"{_NS}.subject.erased.v1"
+# data: case_id, restricted, subject_request_id, changed_at
+#   -- the controller's privacy officer granted the subject's restriction of a case, or its
+#   lifting (Bijlage 3 "afschermen", GDPR art. 18): while it lasts the case's data is only
+#   kept, so every service that holds some of it shows none of it. One per case. Ids only.
+CASE_RESTRICTION_CHANGED = f"{_NS}.case.restriction_changed.v1"
 
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
@@ -86,10 +91,23 @@ class SubjectErased(DomainEvent):
     erased_at: str
 
 
+@dataclass(frozen=True)
+class CaseRestrictionChanged(DomainEvent):
+    """A granted restriction of a case (``restricted``) or its lifting (GDPR art. 18): the
+    services holding the case's data show none of it while it lasts."""
+
+    TYPE: ClassVar[str] = CASE_RESTRICTION_CHANGED
+    case_id: str
+    restricted: bool
+    subject_request_id: str
+    changed_at: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ItemProvided,
     ItemRetracted,
     DisclosureDecided,
     BreakGlassUsed,
     SubjectErased,
+    CaseRestrictionChanged,
 )

@@ -157,17 +157,32 @@ role_fits if {
 	persons.acts_for_own_party
 }
 
+# Bijlage 3 "afschermen", GDPR art. 18: a case whose restriction the controller granted is only
+# kept; what would show its content (the minutes, the pre-read) is shown to no one until the
+# restriction is lifted (disclosure's fact; absent: not restricted).
+restricted_reads := {"read_minutes", "pre_read"}
+
+default held_by_restriction := false
+
+held_by_restriction if {
+	case.restricted == true
+	input.action in restricted_reads
+}
+
 default permitted := false
 
 permitted if {
 	active
 	input.action in actions
 	role_fits
+	not held_by_restriction
 }
 
 denials contains sprintf("The action %v is not known to this policy; denied by default.", [object.get(input, "action", null)]) if not input.action in actions
 
 denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
+
+denials contains sprintf("The data subject's restriction of case %v was granted: it is only kept, and its content is shown to no one until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18).", [case_id]) if held_by_restriction
 
 denials contains sprintf("Only the process director of case %v - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [case_id, input.action]) if {
 	input.action in process_director_acts

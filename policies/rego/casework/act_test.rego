@@ -197,6 +197,31 @@ test_invitee_who_did_not_attend_may_not_read_minutes if {
 	contains(r, "art. 9.2")
 }
 
+# Bijlage 3 "afschermen", GDPR art. 18: a restricted case's minutes and pre-read go to no one,
+# its process director included; lifted (or never restricted), they go as before.
+test_a_restricted_case_shows_its_minutes_and_pre_read_to_no_one if {
+	restricted := object.union(case, {"restricted": true})
+	held := {"invitees": [shelter], "attendees": [shelter]}
+	every a in ["read_minutes", "pre_read"] {
+		every p in [who(shelter, "caseworker", "active"), director] {
+			d := decide(a, p, {"case": restricted, "meeting": held})
+			d.allow == false
+			some r in d.reasons
+			contains(r, "GDPR art. 18")
+		}
+	}
+}
+
+test_a_lifted_restriction_shows_the_minutes_again if {
+	lifted := object.union(case, {"restricted": false})
+	decide("read_minutes", who(shelter, "caseworker", "active"), {"case": lifted, "meeting": {"invitees": [shelter], "attendees": [shelter]}}).allow == true
+	decide("read_minutes", director, {"case": lifted, "meeting": {"invitees": [shelter], "attendees": [shelter]}}).allow == true
+}
+
+test_a_restriction_does_not_stop_the_process_director_directing_the_case if {
+	decide("close", director, {"case": object.union(case, {"restricted": true})}).allow == true
+}
+
 test_a_delegate_names_and_releases_a_colleague_of_its_own_party if {
 	p := person(shelter, "p1", "caseworker")
 	decide("name_delegate", p, {"delegate": {"party": shelter, "person": "p3"}}).allow == true

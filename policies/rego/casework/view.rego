@@ -8,7 +8,8 @@
 #   person who directs it, art. 12.3) and the appointed case director (the named person, art.
 #   13.1) see the whole case; a token's role alone makes nobody either. Front-desk staff of an
 #   involved party see who is in care, never the dossier (Bijlage 3). Withdrawn and excluded
-#   parties see nothing (art. 21.3, 23.2).
+#   parties see nothing (art. 21.3, 23.2). A case whose restriction the controller granted shows
+#   its status only, to everyone (Bijlage 3 "afschermen", GDPR art. 18).
 #   Used by GetCase (which sections) and WatchCase (which timeline entries).
 #   Input contract: schemas/casework.view.input.schema.json. Query: data.zorgtafel.casework.view.result
 # custom:
@@ -104,10 +105,18 @@ visible if {
 	dossier_blind
 }
 
+# Bijlage 3 "afschermen", GDPR art. 18: the controller granted the subject's restriction of the
+# case, so its data is only kept: whoever may see the case sees its status, nothing else, until
+# the restriction is lifted (disclosure's fact; absent: not restricted).
+default restricted := false
+
+restricted if case.restricted == true
+
 # Whole sections.
 sections contains s if {
 	visible
 	director
+	not restricted
 	some s in all_sections
 }
 
@@ -116,12 +125,14 @@ sections contains "status" if visible
 sections contains "subject" if {
 	visible
 	dossier_blind
+	not restricted
 }
 
 sections contains s if {
 	visible
 	not director
 	not dossier_blind
+	not restricted
 	some s, category in section_category
 	category in need
 }
@@ -131,6 +142,7 @@ sections contains s if {
 partial contains p if {
 	visible
 	not dossier_blind
+	not restricted
 	some s, p in {"roles": "roles_own", "meetings": "meetings_invited", "plan": "plan_own"}
 	not s in sections
 }
@@ -208,6 +220,11 @@ reasons contains sprintf("Party %v is involved in case %v as %v and this person,
 	not director
 	involved
 	not dossier_blind
+}
+
+reasons contains sprintf("The data subject's restriction of case %v was granted: it is only kept, and nothing of it but its status is shown until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18).", [object.get(case, "id", null)]) if {
+	visible
+	restricted
 }
 
 reasons contains "Front-desk staff see who is in care, never the dossier (Bijlage 3)." if {

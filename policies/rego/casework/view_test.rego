@@ -60,6 +60,27 @@ test_process_director_sees_every_section if {
 	r.sections == ["escalation", "meetings", "plan", "roles", "status", "subject"]
 }
 
+# Bijlage 3 "afschermen", GDPR art. 18: a restricted case shows its status only, to the process
+# director and to a delegate alike, and no timeline entry of another section; lifted, all again.
+test_a_restricted_case_shows_only_its_status if {
+	restricted := object.union(case, {"restricted": true})
+	every p in [director, who(shelter, "caseworker", "active"), who(shelter, "front_desk", "active")] {
+		r := view_of(p, restricted)
+		r.visible == true
+		r.sections == ["status"]
+		r.partial == []
+		some reason in r.reasons
+		contains(reason, "GDPR art. 18")
+	}
+	r := evaluate(director, restricted, no_entry, [entry("case.opened", []), entry("meeting.held", [shelter]), entry("plan.adopted", [])])
+	r.entries_visible == [0]
+}
+
+test_a_lifted_restriction_shows_the_sections_again if {
+	r := view_of(director, object.union(case, {"restricted": false}))
+	r.sections == ["escalation", "meetings", "plan", "roles", "status", "subject"]
+}
+
 test_process_director_no_longer_designated_sees_nothing if {
 	r := view(object.union(director, {"functions": []}), no_entry)
 	r.visible == false

@@ -53,6 +53,9 @@ cases = Table(
     Column("opened_at", UtcDateTime(), nullable=False),
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("outcome", String(20), nullable=True),
+    # Bijlage 3 "afschermen", GDPR art. 18: since when the subject's restriction of the case,
+    # granted by the controller (disclosure's CASE_RESTRICTION_CHANGED), holds; null: none.
+    Column("restricted_at", UtcDateTime(), nullable=True),
 )
 # ListOverdueActions without a case id (issue #16): the cases a person directs, found by
 # relationship through these two indexes instead of a scan of every case, in case_id order

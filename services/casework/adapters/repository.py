@@ -44,6 +44,7 @@ def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -
         deescalated_at=row.deescalated_at,
         closed_at=row.closed_at,
         outcome=row.outcome,
+        restricted_at=row.restricted_at,
     )
 
 
@@ -191,6 +192,15 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             .order_by(c.closed_at, c.case_id)
         )
         return list(self._s.scalars(q))
+
+    def set_restricted(self, case_id: str, at: datetime | None) -> bool:
+        """The subject's restriction of the case was granted (``at``) or lifted (None), as
+        disclosure decided it (GDPR art. 18); False for a case unknown here. Not one of the
+        fields ``save`` writes: a command on the case never undoes it."""
+        result = self._s.execute(
+            update(orm.cases).where(orm.cases.c.case_id == case_id).values(restricted_at=at)
+        )
+        return bool(result.rowcount)
 
     def set_age_band(self, case_id: str, age_band: str) -> bool:
         """The subject's consent age band moved on (Bijlage 3); False for an unknown case."""

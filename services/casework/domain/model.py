@@ -168,6 +168,9 @@ class Case:
     deescalated_at: datetime | None = None
     closed_at: datetime | None = None
     outcome: str | None = None
+    # Bijlage 3, GDPR art. 18: the subject's restriction of the case, granted by the
+    # controller (disclosure's fact): its data is only kept while it holds.
+    restricted_at: datetime | None = None
 
     # -- guards ---------------------------------------------------------------------------
     def require(self, allowed: set[CaseState], doing: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers import closing, opening
-from zorgtafel.contracts.disclosure import SubjectErased
+from zorgtafel.contracts.disclosure import CaseRestrictionChanged, SubjectErased
 from zorgtafel.contracts.intake import AgeBandChanged, CaseTriaged
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
@@ -45,3 +45,13 @@ def on_subject_erased(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) 
     for case_id in erased.case_ids:
         if closing.erase(uow, case_id, now):
             log.info("case_erased", case_id=case_id)
+
+
+def on_case_restriction_changed(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) -> None:
+    """The controller granted the subject's restriction of the case, or lifted it (Bijlage 3
+    "afschermen", GDPR art. 18): while it holds, ``zorgtafel.casework.view`` and ``.act`` show
+    nothing of the case but its status (no subject, meetings, roles, plan or minutes)."""
+    changed = event.typed(CaseRestrictionChanged)
+    at = utcnow() if changed.restricted else None
+    if uow.cases.set_restricted(changed.case_id, at):
+        log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)

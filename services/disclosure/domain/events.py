@@ -6,6 +6,7 @@ from __future__ import annotations
 from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.disclosure import (  # the published language: one class per event type
     BreakGlassUsed,
+    CaseRestrictionChanged,
     DisclosureDecided,
     ItemProvided,
     ItemRetracted,
@@ -17,6 +18,7 @@ from zorgtafel.kernel.events import EventRegistry
 __all__ = [
     "AccessLogCheckpointed",
     "BreakGlassUsed",
+    "CaseRestrictionChanged",
     "DisclosureDecided",
     "ItemProvided",
     "ItemRetracted",
@@ -31,6 +33,7 @@ REGISTRY = EventRegistry(
         DisclosureDecided,
         BreakGlassUsed,
         SubjectErased,
+        CaseRestrictionChanged,
         # the kernel's events (access-log checkpoints, the enforced policy revision), as in
         # every service
         *kernel_published(),

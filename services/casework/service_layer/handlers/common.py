@@ -36,6 +36,8 @@ def case_facts(uow: CaseworkUnitOfWork, case: Case, roles: list[PartyRole] | Non
     return {
         "id": case.case_id,
         "state": case.state.value,
+        # Bijlage 3, GDPR art. 18: while the subject's restriction holds the case is only kept.
+        "restricted": case.restricted_at is not None,
         "process_director_party": case.process_director_party,
         "case_director_party": case.case_director_party,
         **person_facts(case),

@@ -226,6 +226,15 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
             erase_case(uow, case_id, now)
         else:
             uow.cases.set_restricted(case_id, now if kind == "restriction" else None)
+            # Casework holds the rest of the case (its minutes, plan and the subject's section).
+            uow.emit(
+                events.CaseRestrictionChanged(
+                    case_id=case_id,
+                    restricted=kind == "restriction",
+                    subject_request_id=request.subject_request_id,
+                    changed_at=now.isoformat(),
+                )
+            )
             if kind == "lift_restriction":
                 # A lifting ends every restriction in its scope, the items' own too.
                 uow.items.set_restricted(
