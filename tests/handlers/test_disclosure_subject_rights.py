@@ -318,6 +318,37 @@ def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosur
     assert set(data[0]) == {"case_id", "restricted", "subject_request_id", "changed_at"}
 
 
+def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(
+    disclosure_platform, deps
+):
+    """A nomination's restriction, granted before casework opened the case: casework had no
+    case to mark then, and the case it opened later showed everything; disclosure states the
+    restriction again once the case is opened (GDPR art. 18)."""
+    platform, parts = disclosure_platform
+    case_id = f"case-{uuid.uuid4().hex[:12]}"
+    facts = {
+        "case_id": case_id,
+        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+    }
+    deliver(
+        platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
+    )
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id, caller=PROVIDER))
+    opened = {**facts, "invitees": [], "process_director_party": GGZ}
+    deliver(platform, parts, ev.CASE_OPENED, {**opened, "process_director_person": "pd-1"})
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox.c.data)
+            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
+            .order_by(outbox.c.id)
+        ).all()
+    data = [json.loads(r.data) for r in rows]
+    assert [(d["case_id"], d["restricted"]) for d in data] == [(case_id, True), (case_id, True)]
+
+
 def test_objection_and_complaint_are_routed_and_answered_with_reasons(disclosure_platform, deps):
     platform, _ = disclosure_platform
     case_id = open_case(disclosure_platform)

@@ -23,7 +23,8 @@ BREAK_GLASS_USED = f"{_NS}.break_glass.used.v1"
 #   everything about it (Bijlage 3, GDPR art. 17): every service erases what it holds of these
 #   cases. Ids only.
 SUBJECT_ERASED = f"{_NS}.subject.erased.v1"
-# data: case_id, restricted, subject_request_id, changed_at
+# data: case_id, restricted, subject_request_id ("" when disclosure restates a restriction
+#       granted on the nomination, as casework opens the case), changed_at
 #   -- the controller's privacy officer granted the subject's restriction of a case, or its
 #   lifting (Bijlage 3 "afschermen", GDPR art. 18): while it lasts the case's data is only
 #   kept, so every service that holds some of it shows none of it. One per case. Ids only.

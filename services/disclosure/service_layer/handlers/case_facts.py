@@ -23,6 +23,7 @@ from zorgtafel.contracts.casework import (
     DirectorAppointed,
     RolesSet,
 )
+from zorgtafel.contracts.disclosure import CaseRestrictionChanged
 from zorgtafel.contracts.intake import (
     AgeBandChanged,
     CaseNominated,
@@ -90,6 +91,17 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
         known = uow.cases.find(case_id)
         if known is None or not known.erased:  # an erased case's key stays destroyed
             _ensure_key(uow, case_id)
+        if opened and known is not None and known.restricted:
+            # Granted while it was a nomination: casework had no case to mark then, so it is
+            # told now that it has one (GDPR art. 18; no request id: it restates a decision).
+            uow.emit(
+                CaseRestrictionChanged(
+                    case_id=case_id,
+                    restricted=True,
+                    subject_request_id="",
+                    changed_at=utcnow().isoformat(),
+                )
+            )
 
 
 def on_case_nominated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
