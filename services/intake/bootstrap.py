@@ -58,6 +58,9 @@ def build(platform: Platform) -> ServiceParts:
             },
             ev.TOPIC["disclosure"]: {
                 ev.SUBJECT_ERASED: partial(casework_facts.on_subject_erased, deps),
+                ev.CASE_RESTRICTION_CHANGED: partial(
+                    casework_facts.on_case_restriction_changed, deps
+                ),
             },
         },
         on_start=(partial(deps.pseudonyms.ensure, platform.uow_factory),),

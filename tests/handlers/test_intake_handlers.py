@@ -23,6 +23,7 @@ from services.intake.domain.commands import (
     Assess,
     DecideRouting,
     GetNomination,
+    GetTriageQuestion,
     ListProbingFlags,
     Nominate,
     RecordSafetyOverride,
@@ -296,6 +297,57 @@ def test_refused_consent_is_not_shared_until_a_safety_override_is_recorded(intak
     run(platform, oversight.record_safety_override, deps, override, DIRECTOR)
     nom, _ = run(platform, triage.start_triage, deps, start, DIRECTOR)
     assert nom.status == Status.TRIAGE and nom.safety_override.consulted_colleague == "collega-7"
+
+
+def restriction(intake, case_id: str, restricted: bool) -> None:
+    """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
+    case (Bijlage 3 "afschermen", GDPR art. 18)."""
+    platform, parts, _deps = intake
+    deliver(
+        platform,
+        parts,
+        ev.CASE_RESTRICTION_CHANGED,
+        {
+            "case_id": case_id,
+            "restricted": restricted,
+            "subject_request_id": "sr-1",
+            "changed_at": utcnow().isoformat(),
+        },
+    )
+
+
+def test_a_restricted_nomination_is_shared_with_no_party_beyond_its_nominator_and_director(
+    intake,
+):
+    """Its data is only kept (GDPR art. 18(2)): disclosure released none of its items, but the
+    parties asked in triage kept reading the question (pseudonym, themes) and the process
+    director could ask new parties; the nominator and the director still read it (the
+    provider's own information, art. 16.1, 12.3)."""
+    platform, _parts, deps = intake
+    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    restriction(intake, case_id, True)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    assert any("GDPR art. 18" in r for r in denied.value.reasons)
+    for caller in (NOMINATING, DIRECTOR):
+        with platform.uow_factory() as uow:
+            nominations.get_nomination(deps, uow, GetNomination(case_id), caller)
+    other = nominated(intake, bsn="123456782")  # another subject: not linked to the first
+    run(platform, assessment.assess, deps, qualify(other), DIRECTOR)
+    restriction(intake, other, True)
+    ask = StartTriage(other, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, triage.start_triage, deps, ask, DIRECTOR)
+    assert any("GDPR art. 18" in r for r in denied.value.reasons)
+    restriction(intake, case_id, False)
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
 
 
 def test_escalation_stays_possible_without_consent(intake):

@@ -209,6 +209,35 @@ default allowed := false
 allowed if {
 	relationship_allows
 	provider_terms_allow
+	not held_by_restriction
+}
+
+# -- Bijlage 3 "afschermen", GDPR art. 18: the controller granted the subject's restriction of
+# the case (disclosure's fact; absent: not restricted). Its data is only kept: nothing is shared
+# beyond the nominating party and its process director (they still read it, the provider's own
+# information, art. 16.1, 12.3): no triage round started, no party asked, no question read or
+# answered by an asked party, no case meeting routed. Escalation and regular care stay possible.
+default restricted := false
+
+restricted if nomination.restricted == true
+
+default held_by_restriction := false
+
+held_by_restriction if {
+	restricted
+	input.action in {"start_triage", "ask_in_triage", "answer_triage"}
+}
+
+held_by_restriction if {
+	restricted
+	input.action == "read_triage_question"
+	not is_its_director
+}
+
+held_by_restriction if {
+	restricted
+	input.action == "decide_routing"
+	routing == "case_meeting"
 }
 
 default relationship_allows := false
@@ -522,6 +551,11 @@ denials contains sprintf("The nominating party allows this nomination only for t
 denials contains sprintf("The nominating party allows this nomination only for the parties %v; party %v is not asked in its triage round (art. 16.2).", [terms_recipient_parties, object.get(candidate, "party", null)]) if {
 	terms_refused
 	not candidate_named
+}
+
+denials contains "The data subject's restriction of this case was granted: it is only kept and shared with no party beyond the nominating party and its process director (no triage, no case meeting) until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18)." if {
+	relationship_allows
+	held_by_restriction
 }
 
 denials contains sprintf("Unknown action %v; denied by default.", [object.get(input, "action", null)]) if {

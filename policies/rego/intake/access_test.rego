@@ -71,6 +71,35 @@ claimed_director := {"party": helmond, "person": "pd-1", "role": "process_direct
 
 manager := {"party": helmond, "person": "mgr-1", "role": "manager", "functions": ["manager"]}
 
+# Bijlage 3 "afschermen", GDPR art. 18: a restricted nomination is shared with no party beyond
+# the nominator and its process director; lifted (or never restricted), as before.
+restricted_nom := object.union(nom, {"restricted": true})
+
+test_a_restricted_nomination_is_read_by_no_asked_party_and_shared_no_further if {
+	every d in [
+		decide("read_triage_question", who(asked, "caseworker"), restricted_nom),
+		decide("answer_triage", who(asked, "caseworker"), restricted_nom),
+		decide("start_triage", its_director, object.union(restricted_nom, {"status": "qualified"})),
+		decide_for("ask_in_triage", its_director, restricted_nom, {"party": asked, "status": "active"}),
+		decide_all("decide_routing", its_director, restricted_nom, null, "case_meeting", null),
+	] {
+		d.allow == false
+		some r in d.reasons
+		contains(r, "GDPR art. 18")
+	}
+}
+
+test_a_restricted_nomination_is_still_read_by_its_nominator_and_director if {
+	decide("read_nomination", who(nominator, "caseworker"), restricted_nom).allow == true
+	decide("read_nomination", its_director, restricted_nom).allow == true
+	decide("read_triage_question", its_director, restricted_nom).allow == true
+	decide_all("decide_routing", its_director, restricted_nom, null, "zvh_brabant_zuidoost", null).allow == true
+}
+
+test_a_lifted_restriction_shares_the_question_again if {
+	decide("read_triage_question", who(asked, "caseworker"), object.union(nom, {"restricted": false})).allow == true
+}
+
 test_nominating_party_reads_its_nomination_in_the_nominators_view if {
 	d := decide("read_nomination", who(nominator, "caseworker"), nom)
 	d.allow == true

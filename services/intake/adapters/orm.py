@@ -69,6 +69,9 @@ nominations = Table(
     Column("safety_override", Text, nullable=True),
     Column("sealed_safety_override", LargeBinary, nullable=True),
     Column("routed_at", UtcDateTime(), nullable=True),
+    # Bijlage 3 "afschermen", GDPR art. 18: since when the subject's restriction of the case,
+    # granted by the controller (disclosure's CASE_RESTRICTION_CHANGED), holds; null: none.
+    Column("restricted_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
 )

@@ -88,6 +88,8 @@ def nomination_facts(nom: Nomination) -> dict:
         "safety_override": nom.safety_override is not None,
         # 16.2: the provider decides who may use it and until when (as it stated them)
         "usage_terms": nom.usage_terms,
+        # Bijlage 3 "afschermen", GDPR art. 18: the controller granted the subject's restriction.
+        "restricted": nom.restricted,
     }
     if nom.process_director is not None:
         party, person = nom.process_director

@@ -81,6 +81,24 @@ class NominationRepository(SubjectLinks):
             .values(status=Status.CLOSED.value, updated_at=utcnow(), version=n.c.version + 1)
         )
 
+    # -- restriction (disclosure's CASE_RESTRICTION_CHANGED) --------------------------------
+    def set_restricted(self, case_id: str, restricted: bool) -> bool:
+        """The subject's restriction of the case was granted or lifted (GDPR art. 18); a new
+        version, so a command decided on the nomination as it was is refused and asked again.
+        False for a nomination unknown here."""
+        n = self._t["nominations"]
+        now = utcnow()
+        result = self._uow.session.execute(
+            update(n)
+            .where(n.c.case_id == case_id)
+            .values(
+                restricted_at=now if restricted else None,
+                updated_at=now,
+                version=n.c.version + 1,
+            )
+        )
+        return bool(result.rowcount)
+
     # -- add ----------------------------------------------------------------------------
     def add(self, nom: Nomination, tokens: list[str]) -> None:
         key = self._keys.create(self._uow.session, nom.case_id)
@@ -189,6 +207,7 @@ class NominationRepository(SubjectLinks):
             process_director_person=row["process_director_person"] or "",
             criteria=_criteria(key, case_id, row),
             safety_override=_override(key, case_id, row),
+            restricted=row["restricted_at"] is not None,
             version=row["version"],
         )
         return nom

@@ -124,6 +124,9 @@ class Nomination:
     process_director_person: str = ""
     criteria: JudgedCriteria | None = None
     safety_override: SafetyOverride | None = None
+    # Bijlage 3, GDPR art. 18: the subject's restriction of the case, granted by the controller
+    # (disclosure's fact): shared with no party beyond the nominator and its process director.
+    restricted: bool = False
     version: int = 0
 
     # -- who directs it (12.3) --------------------------------------------------------

@@ -6,7 +6,7 @@ from services.intake.adapters.repository import NominationRepository
 from services.intake.domain.events import NominationForgotten
 from services.intake.service_layer.deps import Deps
 from zorgtafel.contracts.casework import CaseClosed, CasePurged
-from zorgtafel.contracts.disclosure import SubjectErased
+from zorgtafel.contracts.disclosure import CaseRestrictionChanged, SubjectErased
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
@@ -48,3 +48,13 @@ def on_subject_erased(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
                 if other not in erased.case_ids:
                     uow.emit(NominationForgotten(case_id=other))
     log.info("subject_erased", nominations=forgotten)
+
+
+def on_case_restriction_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
+    """The controller granted the subject's restriction of the case, or lifted it (Bijlage 3
+    "afschermen", GDPR art. 18): while it holds, ``zorgtafel.intake.access`` shares the
+    nomination with no party beyond its nominator and its process director (no triage question
+    read, no party asked, no case meeting routed)."""
+    changed = event.typed(CaseRestrictionChanged)
+    if NominationRepository(uow).set_restricted(changed.case_id, changed.restricted):
+        log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)
