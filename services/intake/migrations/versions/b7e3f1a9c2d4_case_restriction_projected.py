@@ -7,7 +7,7 @@ COLUMN names its table itself, so the service's PostgreSQL schema is given expli
 3a65adfeffe0); SQLite has none.
 
 Revision ID: b7e3f1a9c2d4
-Revises: f3b8d21c4a02
+Revises: a09e921f9f99
 Create Date: 2026-12-06 18:55:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "b7e3f1a9c2d4"
-down_revision = "f3b8d21c4a02"
+down_revision = "a09e921f9f99"
 branch_labels = None
 depends_on = None
 
