@@ -8,8 +8,9 @@ An action's progress note is the acting party's own account: given only to that 
 officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of
 the case than its party's people may read in it: a meeting's minutes only to the process
 director's party and the attending parties (art. 9.2, as GetMinutes), a plan action only to the
-acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase); to others they are
-listed as withheld with the ground named."""
+acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a party's role and
+information need to that party, the directors' parties and the parties coordinating the case
+(art. 8.4c, 16.1, as GetCase); to others they are listed as withheld with the ground named."""
 
 from __future__ import annotations
 
@@ -35,6 +36,14 @@ MINUTES_GROUND = (
     "Minutes are not public: the process director's and the attending parties' (art. 9.2); the "
     "subject asks one of them."
 )
+ROLE_GROUND = (
+    "A party's role and information need are its own, the directors' and those of parties whose "
+    "need is the case's coordination to know (art. 8.4c, 16.1); the subject asks that party."
+)
+# GetCase's view policy shows every party's role to the directors and to a party whose
+# information need holds this category (``zorgtafel.casework.view``'s ``section_category`` of
+# the roles section); any other party sees its own role only.
+ROLES_NEED = "coordination"
 ACTION_GROUND = (
     "A plan action is the acting party's and the directors' to know (art. 8.4c, 8.5, 13.2); "
     "the subject asks that party."
@@ -73,7 +82,10 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
             },
         )
     )
-    for role in uow.cases.roles(c):
+    roles = uow.cases.roles(c)
+    directors = frozenset(p for p in (case.process_director_party, case.case_director_party) if p)
+    coordinating = frozenset(r.party for r in roles if ROLES_NEED in r.information_need)
+    for role in roles:
         out["roles"].append(
             Record(
                 "role",
@@ -86,9 +98,11 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     "information_need": json.dumps(list(role.information_need)),
                     "delegates": str(len(case.delegates.get(role.party, ()))),
                 },
+                internal=True,
+                shared_with=directors | coordinating,
+                ground=ROLE_GROUND,
             )
         )
-    directors = frozenset(p for p in (case.process_director_party, case.case_director_party) if p)
     for m in uow.cases.meetings(c):
         out["meetings"].append(
             Record(

@@ -61,3 +61,27 @@ def test_an_officer_gets_the_text_of_its_own_partys_plan_actions_only(env):
     # The case director's party directs the plan (13.2): all of it.
     farent = given(exported(env, case_id, FARENT))
     assert "Risicotaxatie" in farent and "Opvangplek regelen" in farent
+
+
+def test_an_officer_gets_another_partys_role_only_where_its_people_see_the_roles(env):
+    """GetCase shows a party its own role only, unless it directs the case or its information
+    need is the case's coordination (``zorgtafel.casework.view``); the export neither gives
+    more: another party's role and information need (a mental-health or police role is itself
+    telling) are listed as withheld with the ground named."""
+    case_id = env.open_case()
+    meeting_id, _plan = env.plan_active(case_id)
+    env.roles(
+        case_id,
+        meeting_id,
+        {SHELTER: ("shelter", ["coordination"]), POLICE: ("safety", ["safety"])},
+    )
+
+    def roles_given(party: str) -> tuple[set[str], set[str]]:
+        reply = exported(env, case_id, party)
+        shown = {r.party for s in reply.sections if s.name == "roles" for r in s.records}
+        return shown, {w.record_id for w in reply.withheld if w.section == "roles"}
+
+    shown, withheld = roles_given(POLICE)
+    assert shown == {POLICE} and withheld == {f"{case_id}:{SHELTER}"}
+    for party in (SHELTER, FARENT):  # coordinating; the case director's party
+        assert roles_given(party) == ({SHELTER, POLICE}, set())
