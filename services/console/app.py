@@ -62,6 +62,14 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
+# What a link from another site may open (Fetch Metadata, ``Sec-Fetch-Site``): the start page
+# and signing in (the IdP's redirect back is cross-site). Every other page calls the services in
+# the signed-in person's name, and the SameSite=Lax cookie rides along on a top-level
+# navigation: a hostile page could have the person's browser read case after case, writing
+# refused attempts to the access logs in their name and spending their budget of refusals.
+FROM_ELSEWHERE = ("cross-site", "same-site")
+ENTRY_POINTS = ("pages.home", "static")
+
 log = logging.getLogger("zorgtafel.console")
 
 
@@ -94,6 +102,8 @@ def create_app(
     )
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)
+    # Before anything else that may call the IdP or a service.
+    app.before_request(_from_another_site)
     if settings.oidc_configured:
         auth.register_oidc(app, settings)
 
@@ -168,6 +178,17 @@ def create_app(
         return render_template("error.html", error=None, missing=True, back_to="/"), 404
 
     return app
+
+
+def _from_another_site() -> Any:
+    """A request another site started goes to the start page, before any service is asked
+    (a browser without Fetch Metadata sends no header and is served as before)."""
+    if request.headers.get("Sec-Fetch-Site") not in FROM_ELSEWHERE:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint in ENTRY_POINTS or endpoint.startswith(("ops.", "auth.")):
+        return None
+    return redirect(url_for("pages.home"), 303)
 
 
 def _session_store(settings: ConsoleSettings, *, migrate: bool) -> SqlStore:

@@ -185,6 +185,30 @@ def test_a_case_one_may_not_see_looks_like_one_that_does_not_exist(dev_app):
         assert "real-case" not in refused.get_data(as_text=True)
 
 
+def test_a_link_from_another_site_opens_the_start_page_and_asks_no_service(dev_app):
+    """A hostile page may send a signed-in person's browser to a case's number (a top-level
+    navigation carries the SameSite=Lax cookie): the console would then read the case in that
+    person's name, writing a refused attempt to the access log and spending their budget of
+    refusals. A request from another site (Fetch Metadata) opens only the start page and the
+    sign-in; the same page from the console itself, or typed in, is served as before."""
+    client = signed_in(dev_app)
+    asked: list[str] = []
+    casework = dev_app.extensions["console.services"].casework
+    real = casework.case
+    casework.case = lambda call, case_id: asked.append(case_id) or real(call, case_id)
+    for site in ("cross-site", "same-site"):
+        for path in ("/cases/real-case", "/cases/real-case/events", "/nominations/real-case"):
+            r = client.get(path, headers={"Sec-Fetch-Site": site, "Sec-Fetch-Mode": "navigate"})
+            assert r.status_code == 303 and r.headers["Location"] == "/", (site, path)
+        assert client.get("/", headers={"Sec-Fetch-Site": site}).status_code == 200
+        assert client.get("/login", headers={"Sec-Fetch-Site": site}).status_code == 200
+    assert asked == []
+    for site in ("same-origin", "none", None):
+        headers = {"Sec-Fetch-Site": site} if site else {}
+        assert client.get("/cases/real-case", headers=headers).status_code == 404
+    assert asked == ["real-case"] * 3
+
+
 def test_a_person_past_the_budget_of_refusals_is_told_to_wait_not_shown_an_error(dev_app):
     page = signed_in(dev_app).get("/nominations/flooded")
     assert page.status_code == 429
