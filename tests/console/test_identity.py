@@ -140,3 +140,25 @@ def test_a_production_console_signs_in_its_own_partys_people(tmp_path, monkeypat
     r = client.get("/auth/callback?code=x&state=s", base_url=BASE)
     assert r.status_code == 302 and r.headers["Location"] == "/"
     assert client.get("/", base_url=BASE).status_code == 200
+
+
+def test_a_production_consoles_session_cookie_cannot_be_planted_from_a_sibling_host(
+    tmp_path, monkeypatch
+):
+    """A host of the same site (another application of the party, under the same domain) may
+    set a cookie for the whole domain or for a narrower path such as /cases: the browser then
+    sends that one first, and a person would work in a session planted for them (what they type
+    given under another's name). In production the cookie is ``__Host-`` prefixed: the browser
+    takes it only from this host itself, Secure, for the path /, with no Domain."""
+    app = oidc_console(tmp_path, monkeypatch, idp_token(tmp_path, actors.SHELTER))
+    client = app.test_client()
+    r = client.get("/auth/callback?code=x&state=s", base_url=BASE)
+    assert r.status_code == 302
+    (set_cookie,) = r.headers.getlist("Set-Cookie")
+    assert set_cookie.startswith("__Host-zorgtafel_console=")
+    assert "Secure" in set_cookie and "Path=/" in set_cookie and "Domain" not in set_cookie
+    sid = client.get_cookie("__Host-zorgtafel_console", domain="console.example").value
+    # The same id under the name a sibling host could set is not read.
+    planted = app.test_client()
+    planted.set_cookie("zorgtafel_console", sid, domain="console.example")
+    assert planted.get("/", base_url=BASE).headers["Location"] == "/login"

@@ -48,6 +48,10 @@ from sqlalchemy.engine import Engine
 from werkzeug.datastructures import CallbackDict
 
 COOKIE = "zorgtafel_console"
+# In production (HTTPS): the browser takes a ``__Host-`` cookie only from this host itself,
+# Secure, for the path / and with no Domain, so another host of the same site cannot plant a
+# session of its choosing (for the domain, or for a narrower path sent first).
+SECURE_COOKIE = "__Host-" + COOKIE
 
 metadata = MetaData()
 console_sessions = Table(
@@ -283,9 +287,10 @@ class ServerSessionInterface(SessionInterface):
     def __init__(self, store: Store, *, secure: bool) -> None:
         self.store = store
         self.secure = secure
+        self.cookie = SECURE_COOKIE if secure else COOKIE
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        sid = request.cookies.get(COOKIE, "")
+        sid = request.cookies.get(self.cookie, "")
         touch = not is_background(request)
         # An id is 43 url-safe characters; anything else is no session (and no query).
         data = self.store.get(sid, touch=touch) if 16 <= len(sid) <= 128 else None
@@ -300,7 +305,7 @@ class ServerSessionInterface(SessionInterface):
         if not session:
             if session.sid:
                 self.store.delete(session.sid)
-                response.delete_cookie(COOKIE, path="/")
+                response.delete_cookie(self.cookie, path="/", secure=self.secure)
             return
         if not session.modified and session.sid:
             return
@@ -310,7 +315,7 @@ class ServerSessionInterface(SessionInterface):
         sid = secrets.token_urlsafe(32) if new else session.sid
         self.store.put(sid, dict(session), new=new, touch=new or not session.background)
         response.set_cookie(
-            COOKIE,
+            self.cookie,
             sid,
             httponly=True,
             secure=self.secure,
