@@ -162,3 +162,20 @@ def test_a_production_consoles_session_cookie_cannot_be_planted_from_a_sibling_h
     planted = app.test_client()
     planted.set_cookie("zorgtafel_console", sid, domain="console.example")
     assert planted.get("/", base_url=BASE).headers["Location"] == "/login"
+
+
+def test_signing_in_asks_the_identity_provider_for_the_person_again_not_its_session(
+    tmp_path, monkeypatch
+):
+    """Sign-out ends the console's session, not the IdP's: on a shared workstation the next
+    person's "sign in" would otherwise come back, without a password, as the person who just
+    signed out, with their access to cases. Every sign-in asks the IdP to authenticate the
+    person anew (OpenID Connect ``prompt=login``)."""
+    from urllib.parse import parse_qs, urlparse
+
+    app = oidc_console(tmp_path, monkeypatch, idp_token(tmp_path, actors.SHELTER))
+    r = app.test_client().get("/login/oidc", base_url=BASE)
+    assert r.status_code == 302
+    url = urlparse(r.headers["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == IDP_METADATA["authorization_endpoint"]
+    assert parse_qs(url.query)["prompt"] == ["login"]

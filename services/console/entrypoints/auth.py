@@ -1,9 +1,9 @@
 """Signing in and out: OpenID Connect against the party's identity provider, and in a
 development suite only, a development login for the demo's people.
 
-OpenID Connect: authorization code with PKCE (S256), state and nonce checked by Authlib; the
-token the services are called with is the IdP's (``ZORGTAFEL_CONSOLE_OIDC_TOKEN``: they verify
-it). The IdP's refresh token stays in the server-side session: a token about to expire is
+OpenID Connect: authorization code with PKCE (S256), state and nonce checked by Authlib, the
+person authenticated anew at every sign-in (``prompt=login``); the token the services are
+called with is the IdP's (``ZORGTAFEL_CONSOLE_OIDC_TOKEN``: they verify it). The IdP's refresh token stays in the server-side session: a token about to expire is
 renewed before the request that would use it (the same person and party, or the session ends),
 and signing out revokes it at the IdP when it offers a revocation endpoint."""
 
@@ -184,8 +184,11 @@ def oidc_login() -> ResponseReturnValue:
     oauth: Any = current_app.extensions.get("console.oauth")
     if oauth is None:
         abort(404)
+    # The IdP authenticates the person anew (prompt=login), not from its own session: signing
+    # out here ends the console's session only, and on a shared workstation the next person
+    # would otherwise be signed in as the one who just signed out.
     response: ResponseReturnValue = oauth.idp.authorize_redirect(
-        url_for("auth.oidc_callback", _external=True)
+        url_for("auth.oidc_callback", _external=True), prompt="login"
     )
     return response
 
