@@ -209,6 +209,30 @@ def test_a_link_from_another_site_opens_the_start_page_and_asks_no_service(dev_a
     assert asked == ["real-case"] * 3
 
 
+def test_no_form_lets_the_browser_keep_what_was_typed_in_a_text_field():
+    """A browser keeps what was typed in a text field and offers it again in any field of that
+    name: on a shared workstation the grounds of one person's assessment would be offered to
+    the next user in another nomination. Every text field of a form that is sent has
+    ``autocomplete="off"``, itself or through its form."""
+    from pathlib import Path
+
+    import services.console
+
+    templates = Path(services.console.__file__).parent / "templates"
+    kept = []
+    for template in sorted(templates.glob("*.html")):
+        for form in re.finditer(r"<form\b([^>]*)>(.*?)</form>", template.read_text(), re.S):
+            attrs, body = form.groups()
+            if 'method="post"' not in attrs or 'autocomplete="off"' in attrs:
+                continue
+            for field in re.findall(r"<input\b[^>]*>", body):
+                kind = re.search(r'type="([^"]+)"', field)
+                if (kind.group(1) if kind else "text") in ("text", "search", "email", "tel"):
+                    if 'autocomplete="off"' not in field:
+                        kept.append(f"{template.name}: {field[:60]}")
+    assert kept == []
+
+
 def test_a_person_past_the_budget_of_refusals_is_told_to_wait_not_shown_an_error(dev_app):
     page = signed_in(dev_app).get("/nominations/flooded")
     assert page.status_code == 429
