@@ -109,13 +109,28 @@ def span(
     kind: trace.SpanKind = trace.SpanKind.INTERNAL,
     attributes: Mapping[str, AttributeValue] | None = None,
 ) -> Iterator[trace.Span | None]:
+    """A span around a call or an event's effect. A failure marks it ERROR with the error's
+    type only: OpenTelemetry's default records the exception's message and traceback on the
+    span, and a database error's message holds the row's values (PostgreSQL's ``DETAIL: Key
+    (...)=(...)``), a parse error the text it could not parse; spans go to a tracing backend."""
     if tracer is None:
         yield None
         return
     with tracer.start_as_current_span(
-        name, context=parent, kind=kind, attributes=dict(attributes or {})
+        name,
+        context=parent,
+        kind=kind,
+        attributes=dict(attributes or {}),
+        record_exception=False,
+        set_status_on_exception=False,
     ) as s:
-        yield s
+        try:
+            yield s
+        except BaseException as exc:
+            if not isinstance(exc, GeneratorExit):
+                s.add_event("exception", {"exception.type": type(exc).__name__})
+                s.set_status(trace.Status(trace.StatusCode.ERROR))
+            raise
 
 
 def instrument_sqlalchemy(
