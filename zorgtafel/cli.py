@@ -36,8 +36,10 @@ def _migrate_in_child(service: str) -> None:
         code = 1
         try:
             code = _migrate(argparse.Namespace(service=service, quiet=True))
+        except SystemExit as exc:  # the migration's own report (its error's kind only)
+            print(exc.code, file=sys.stderr)
         except BaseException as exc:  # noqa: BLE001 - reported, then the child exits
-            print(f"{service}: migration failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"{service}: migration failed: {_error_kind(exc)}", file=sys.stderr)
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
@@ -87,6 +89,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _error_kind(exc: BaseException) -> str:
+    """An error as its type (and a database error's SQLSTATE), never its text: a database
+    error's message holds the row's values (PostgreSQL's ``DETAIL: Key (...)=(...)``) and
+    SQLAlchemy's the statement's parameters."""
+    state = getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)
+    return type(exc).__name__ + (f" (SQLSTATE {state})" if isinstance(state, str) else "")
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from zorgtafel.kernel import db, migrate
     from zorgtafel.kernel.config import Settings
@@ -95,8 +105,12 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = Settings.from_env(args.service)
     d = definition(args.service)
     engine = db.make_engine(settings)
-    migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
-    engine.dispose()
+    try:
+        migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
+    except Exception as exc:  # noqa: BLE001 - its kind only: the text may hold a row's values
+        raise SystemExit(f"{args.service}: migration failed: {_error_kind(exc)}") from None
+    finally:
+        engine.dispose()
     if not getattr(args, "quiet", False):
         print(f"{args.service}: migrated to head")
     return 0
