@@ -31,6 +31,7 @@ from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.refusals import RefusalBudget
 from zorgtafel.kernel.streams import StreamLifetime, StreamSlots
 from zorgtafel.kernel.tracing import current_ids, extract, span
+from zorgtafel.kernel.validate import OIN
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     from zorgtafel.kernel.metrics import Metrics
@@ -66,9 +67,11 @@ def _safe(
 
 def _resource(request: object) -> dict[str, str]:
     """The party a call is about, when its request names one (``party_id``): lets the policy
-    answer "an applicant may read its own application" (art. 20) without a handler."""
+    answer "an applicant may read its own application" (art. 20) without a handler. Only a
+    well-formed OIN: the input is kept in the access log, and anything else a caller typed
+    there (a name) is no party the policy could match, only text the log may not hold."""
     party = getattr(request, "party_id", "")
-    return {"party": party} if isinstance(party, str) and party else {}
+    return {"party": party} if isinstance(party, str) and OIN.fullmatch(party) else {}
 
 
 def _metadata(context: grpc.ServicerContext) -> dict[str, str]:

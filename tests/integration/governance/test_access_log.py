@@ -29,6 +29,7 @@ pytestmark = pytest.mark.integration
 APPLICANT = "77000000000000000778"  # an organisation applying to accede (art. 20)
 CASE = "case-gov-log-1"  # the case a dispute names (governance keeps its id only)
 YEAR = datetime.now(timezone.utc).year
+MARKER = "Jürgen Ødegård-Çelik"  # a name typed where an OIN belongs
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,18 @@ def test_a_read_the_authz_policy_refuses_is_logged_denied_too(gov_env):
     assert (record["rpc"], record["action"], record["result"]) == ("AnnualReport", "call", "denied")
     assert (record["party"], record["role"]) == (ASTEN, "caseworker")
     assert record["decision_id"] and reasons and set(json.loads(record["reasons"])) == set(reasons)
+
+
+def test_a_refused_calls_record_keeps_no_free_text_the_request_put_in_its_party_id(gov_env):
+    """The authz policy sees the party a request names (art. 20: an applicant reads its own
+    application); a refused call's record keeps that input. What a caller typed into
+    ``party_id`` instead of an OIN (a name) is no party: it stays out of the input and the log."""
+    caseworker = Person(gov_env.app, gov_env.keys, ASTEN, "caseworker")
+    denied(lambda: caseworker.Exclude(party_id=MARKER))
+    [record] = records_of(gov_env, caseworker.person)
+    assert (record["rpc"], record["result"]) == ("Exclude", "denied")
+    assert record["decision_input"]
+    assert MARKER not in json.dumps(record, default=str, ensure_ascii=False)
 
 
 def test_a_read_of_an_unknown_dispute_releases_nothing_and_is_no_look(gov_env):
