@@ -202,6 +202,20 @@ def test_claims_are_matched_whole_a_trailing_newline_does_not_pass(idp, field):
         verifier.verify(token)
 
 
+@pytest.mark.parametrize(
+    "sub", ["Jürgen Ødegård-Çelik", "J. de Vries", "p1\n", "<script>", "a" * 129]
+)
+def test_a_token_subject_that_is_no_person_id_is_refused_without_being_repeated(idp, sub):
+    """The token's subject is the person id every log line, access-log record and event
+    carries: a pseudonymous id (as every person id a request names), never a name typed by
+    an identity provider's administrator; the refusal does not repeat it."""
+    private, verifier = idp
+    token = jwt.encode(claims(sub=sub), private, algorithm="ES256")
+    with pytest.raises(Unauthenticated) as refused:
+        verifier.verify(token)
+    assert sub.strip() not in refused.value.message
+
+
 # -- the verified-token cache (issue #16) -------------------------------------------------------
 @pytest.fixture
 def counted_decode(monkeypatch):

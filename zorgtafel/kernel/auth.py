@@ -34,6 +34,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from zorgtafel.kernel.errors import Unauthenticated
+from zorgtafel.kernel.validate import PERSON
 
 OIN_RE = re.compile(r"[0-9]{20}")  # always matched whole (fullmatch): "$" admits a trailing newline
 ROLE_RE = re.compile(r"[a-z_]{1,40}")
@@ -189,8 +190,12 @@ class TokenVerifier:
             raise Unauthenticated("token party is not a 20-digit OIN")
         if not ROLE_RE.fullmatch(str(claims["role"])):
             raise Unauthenticated("token role is malformed")
-        if not isinstance(claims["sub"], str) or not 0 < len(claims["sub"]) <= 128:
-            raise Unauthenticated("token subject is malformed")
+        # The person id every log line, access-log record and event carries: pseudonymous, of
+        # the characters of every person id a request names (never a name with spaces).
+        if not isinstance(claims["sub"], str) or not PERSON.fullmatch(claims["sub"]):
+            raise Unauthenticated(
+                "token subject is malformed: a person id of [A-Za-z0-9._:@-], at most 128"
+            )
         return claims
 
 
