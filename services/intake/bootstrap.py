@@ -61,6 +61,9 @@ def build(platform: Platform) -> ServiceParts:
                 ev.CASE_RESTRICTION_CHANGED: partial(
                     casework_facts.on_case_restriction_changed, deps
                 ),
+                ev.SUBJECT_CONSENT_CHANGED: partial(
+                    casework_facts.on_subject_consent_changed, deps
+                ),
             },
         },
         on_start=(partial(deps.pseudonyms.ensure, platform.uow_factory),),

@@ -390,6 +390,42 @@ def test_consent_is_recorded_only_by_a_person_with_a_part_and_a_withdrawal_stops
     assert any("withdrawn" in r for r in err.value.reasons)
 
 
+def test_a_subject_consent_recorded_or_withdrawn_reaches_intake_as_ids_and_a_status(
+    disclosure_platform, deps
+):
+    """Intake shares a nomination in triage on the subject's consent: a withdrawal recorded
+    here never reached it, so the parties asked in triage went on reading the question
+    (Bijlage 3, GDPR art. 7(3)). Published through the outbox with the change, keyed by the
+    case; never who gave it, its scope or its document. A provider's written consent (art.
+    9.2) is not the subject's and is not published."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    given = c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1")
+    with platform.uow_factory() as uow:
+        consent_id = consents.record_subject_consent(deps, uow, given, CARER)
+        uow.commit()
+        recorded = [e for e in uow.published if e.TYPE == ev.SUBJECT_CONSENT_CHANGED]
+    with platform.uow_factory() as uow:
+        consents.withdraw_consent(
+            deps, uow, c.WithdrawConsent(consent_id, "doc:withdrawal/1"), DIRECTOR
+        )
+        uow.commit()
+        withdrawn = [e for e in uow.published if e.TYPE == ev.SUBJECT_CONSENT_CHANGED]
+    assert [(e.case_id, e.consent_id, e.status) for e in recorded + withdrawn] == [
+        (case_id, consent_id, "given"),
+        (case_id, consent_id, "withdrawn"),
+    ]
+    assert set(withdrawn[0].to_data()) == {"case_id", "consent_id", "status", "changed_at"}
+    item_id = provide(disclosure_platform, deps, case_id)
+    third = "00000099000000000099"
+    with platform.uow_factory() as uow:
+        consents.record_provider_consent(
+            deps, uow, c.RecordProviderConsent(item_id, third, "doc:9.2/1"), PROVIDER
+        )
+        uow.commit()
+        assert not [e for e in uow.published if e.TYPE == ev.SUBJECT_CONSENT_CHANGED]
+
+
 def test_oversight_sees_only_what_concerns_its_own_party(disclosure_platform, deps):
     platform, _ = disclosure_platform
     item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))

@@ -20,6 +20,7 @@ from services.intake.adapters.probing import ProbeLog
 from services.intake.bootstrap import Deps, make_deps
 from services.intake.domain.assessment import Judged, JudgedCriteria
 from services.intake.domain.commands import (
+    AnswerTriage,
     Assess,
     DecideRouting,
     GetNomination,
@@ -39,6 +40,7 @@ from services.intake.domain.vocabulary import (
     RejectionReason,
     Routing,
     Status,
+    TriageAnswerKind,
 )
 from services.intake.entrypoints.grpc_api import IntakeServicer
 from services.intake.service_layer.handlers import (
@@ -348,6 +350,67 @@ def test_a_restricted_nomination_is_shared_with_no_party_beyond_its_nominator_an
     restriction(intake, case_id, False)
     with platform.uow_factory() as uow:
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+
+
+def consent_changed(intake, case_id: str, status: str) -> None:
+    """Disclosure's fact: the subject's consent for the case was recorded ("given") or
+    withdrawn (Bijlage 3, GDPR art. 7(3)); ids and a status only."""
+    platform, parts, _deps = intake
+    deliver(
+        platform,
+        parts,
+        ev.SUBJECT_CONSENT_CHANGED,
+        {
+            "case_id": case_id,
+            "consent_id": f"cns-{uuid.uuid4().hex}",
+            "status": status,
+            "changed_at": utcnow().isoformat(),
+        },
+    )
+
+
+def test_a_consent_withdrawn_in_disclosure_ends_sharing_in_triage_until_a_new_consent(intake):
+    """Intake went on with the consent stated at nomination: after the subject withdrew it in
+    disclosure the parties asked in triage kept reading the question (pseudonym, themes) and
+    answering it (Bijlage 3, GDPR art. 7(3)); the nominator and the director still read it."""
+    platform, _parts, deps = intake
+    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    consent_changed(intake, case_id, "withdrawn")
+    consent_changed(intake, case_id, "withdrawn")  # redelivered: the same status, no harm
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    assert any("withdrew its consent" in r for r in denied.value.reasons)
+    answer = AnswerTriage(case_id, TriageAnswerKind.NOT_KNOWN, "", ())
+    with pytest.raises(PermissionDenied):
+        run(platform, triage.answer_triage, deps, answer, asked)
+    for caller in (NOMINATING, DIRECTOR):
+        with platform.uow_factory() as uow:
+            nominations.get_nomination(deps, uow, GetNomination(case_id), caller)
+    consent_changed(intake, case_id, "given")  # a new consent
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+
+
+def test_after_a_withdrawal_its_process_director_may_record_a_safety_override(intake):
+    """Bijlage 3: without consent only with a recorded safety override; the override was
+    refused as long as intake held the consent stated at nomination as given."""
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    consent_changed(intake, case_id, "withdrawn")
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    with pytest.raises(PermissionDenied):
+        run(platform, triage.start_triage, deps, start, DIRECTOR)
+    override = RecordSafetyOverride(case_id, "acuut gevaar", "collega-7", False, "nog niet: vlucht")
+    run(platform, oversight.record_safety_override, deps, override, DIRECTOR)
+    nom, _ = run(platform, triage.start_triage, deps, start, DIRECTOR)
+    assert nom.status == Status.TRIAGE
 
 
 def test_escalation_stays_possible_without_consent(intake):

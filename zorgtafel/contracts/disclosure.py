@@ -29,6 +29,11 @@ SUBJECT_ERASED = f"{_NS}.subject.erased.v1"
 #   lifting (Bijlage 3 "afschermen", GDPR art. 18): while it lasts the case's data is only
 #   kept, so every service that holds some of it shows none of it. One per case. Ids only.
 CASE_RESTRICTION_CHANGED = f"{_NS}.case.restriction_changed.v1"
+# data: case_id, consent_id, status ("given"|"withdrawn"), changed_at
+#   -- the subject's consent for a case was recorded or withdrawn (Bijlage 3, GDPR art. 7(3)):
+#   intake shares a nomination beyond its nominating party and process director only on the
+#   consent as it now stands. Ids and a status only: never who gave it, its scope or document.
+SUBJECT_CONSENT_CHANGED = f"{_NS}.subject_consent.changed.v1"
 
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
@@ -104,6 +109,18 @@ class CaseRestrictionChanged(DomainEvent):
     changed_at: str
 
 
+@dataclass(frozen=True)
+class SubjectConsentChanged(DomainEvent):
+    """The subject's consent for the case was recorded (``given``) or withdrawn: the latest
+    says how the subject's consent stands for intake's sharing of the nomination."""
+
+    TYPE: ClassVar[str] = SUBJECT_CONSENT_CHANGED
+    case_id: str
+    consent_id: str
+    status: str  # "given" | "withdrawn"
+    changed_at: str
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     ItemProvided,
     ItemRetracted,
@@ -111,4 +128,5 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     BreakGlassUsed,
     SubjectErased,
     CaseRestrictionChanged,
+    SubjectConsentChanged,
 )

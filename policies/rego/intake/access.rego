@@ -11,8 +11,10 @@
 #   acts on it, on behalf of the nominating party (art. 12.3). A party asked in a triage round
 #   learns only what it needs to answer (art. 1.15, 8.4c). Only the nominating party withdraws
 #   its own nomination (art. 16.1). With the subject's consent refused and no safety override
-#   recorded, nothing is shared beyond the nominating party and its process director (Bijlage 3,
-#   MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2). A person who nominated
+#   recorded, or withdrawn since (the consent as disclosure last recorded it), nothing is shared
+#   beyond the nominating party and its process director, also not with the parties asked in
+#   triage (Bijlage 3, MO Den Bosch policy, GDPR art. 7(3)); escalation to a ZVH stays possible
+#   (Bijlage 2). A person who nominated
 #   known persons as often as the limit allows within the window nominates no more until it has
 #   passed (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
 #   the roster read the probing flags (art. 11). A designated process director lists the intake
@@ -110,10 +112,18 @@ is_asked if {
 }
 
 # Bijlage 3: consent given or not asked allows sharing; refused (or an override stated but not
-# recorded) needs a recorded safety override.
+# recorded) needs a recorded safety override. The consent as it stands now: the nominating
+# party's statement until disclosure records the subject's consent for the case, then its latest
+# (a withdrawal, GDPR art. 7(3), or a new consent).
 default consent_allows_sharing := false
 
-consent_allows_sharing if not object.get(nomination, "consent", "") in {"refused", "safety_override"}
+consent_allows_sharing if not object.get(nomination, "consent", "") in consent_needs_override
+
+consent_needs_override := {"refused", "safety_override", "withdrawn"}
+
+default consent_withdrawn := false
+
+consent_withdrawn if nomination.consent == "withdrawn"
 
 consent_allows_sharing if nomination.safety_override == true
 
@@ -270,17 +280,22 @@ relationship_allows if {
 # art. 1.15, 8.4c: asked parties read the question while the round is on (its only use is
 # answering it): not after the nomination was routed (the round is over; an invited party
 # learns what it needs from the case meeting, 12.2e), withdrawn (16.1), rejected or closed.
+# Bijlage 3: only while the subject's consent (or a recorded safety override) lets the
+# nomination be shared: a consent withdrawn during the round ends the asked parties' part.
 relationship_allows if {
 	input.action == "read_triage_question"
 	is_asked
 	in_triage
+	consent_allows_sharing
 }
 
 # art. 1.15: asked parties answer it; an answer outside the round is refused by the service,
-# FAILED_PRECONDITION naming the state (the asked party may know it).
+# FAILED_PRECONDITION naming the state (the asked party may know it). Bijlage 3: not after the
+# subject withdrew its consent (the answer shares the party's information about the subject).
 relationship_allows if {
 	input.action == "answer_triage"
 	is_asked
+	consent_allows_sharing
 }
 
 # The process director who runs the triage reads the question it asked.
@@ -472,6 +487,28 @@ denials contains "The subject refused consent and no safety override is recorded
 	not relationship_allows
 	is_its_director
 	not consent_allows_sharing
+	not consent_withdrawn
+}
+
+denials contains "The subject withdrew its consent and no safety override is recorded: from the withdrawal on nothing is shared beyond the nominating party and its process director, also not with the parties asked in the triage round, until a new consent or a recorded safety override (Bijlage 3, consent, GDPR art. 7(3)); escalation to a ZVH and regular care stay possible (Bijlage 2)." if {
+	input.action in {"start_triage", "ask_in_triage", "decide_routing", "read_triage_question", "answer_triage"}
+	not relationship_allows
+	consent_withdrawn
+	not consent_allows_sharing
+	sharing_part
+}
+
+# Who had a part in sharing the nomination: its process director, or a party asked in triage.
+sharing_part if is_its_director
+
+sharing_part if is_asked
+
+denials contains "The subject refused consent and no safety override is recorded: the parties asked in the triage round read nothing of it (Bijlage 3, consent, MO Den Bosch policy)." if {
+	input.action in {"read_triage_question", "answer_triage"}
+	not relationship_allows
+	is_asked
+	not consent_allows_sharing
+	not consent_withdrawn
 }
 
 denials contains "Only the person who nominated withdraws the nomination for the nominating party; a colleague without a part in it does not (art. 16.1, Bijlage 3)." if {
@@ -489,6 +526,7 @@ denials contains sprintf("The triage round is over (the nomination is %v): an as
 	input.action == "read_triage_question"
 	not relationship_allows
 	is_asked
+	not in_triage
 }
 
 denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(candidate, "party", null), object.get(candidate, "status", null)]) if {

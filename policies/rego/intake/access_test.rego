@@ -303,6 +303,46 @@ test_a_recorded_safety_override_allows_sharing if {
 	decide_all("decide_routing", its_director, overridden, null, "case_meeting", null).allow == true
 }
 
+# Bijlage 3, GDPR art. 7(3): the subject withdrew its consent (disclosure's fact, the consent
+# as it now stands): from then on nothing is shared beyond the nominating party and its process
+# director, also not with the parties already asked in the triage round, until a new consent or
+# a recorded safety override.
+withdrawn_consent := object.union(nom, {"consent": "withdrawn"})
+
+test_a_withdrawn_consent_shares_the_nomination_with_no_asked_party if {
+	every d in [
+		decide("read_triage_question", who(asked, "caseworker"), withdrawn_consent),
+		decide("answer_triage", who(asked, "caseworker"), withdrawn_consent),
+		decide("start_triage", its_director, object.union(withdrawn_consent, {"status": "qualified"})),
+		decide_for("ask_in_triage", its_director, withdrawn_consent, {"party": asked, "status": "active"}),
+		decide_all("decide_routing", its_director, withdrawn_consent, null, "case_meeting", null),
+	] {
+		d.allow == false
+		some r in d.reasons
+		contains(r, "withdrew")
+	}
+}
+
+test_a_withdrawn_consent_is_still_read_by_its_nominator_and_director if {
+	decide("read_nomination", who(nominator, "caseworker"), withdrawn_consent).allow == true
+	decide("read_nomination", its_director, withdrawn_consent).allow == true
+	decide("read_triage_question", its_director, withdrawn_consent).allow == true
+	decide("record_safety_override", its_director, withdrawn_consent).allow == true
+	decide_all("decide_routing", its_director, withdrawn_consent, null, "zvh_brabant_zuidoost", null).allow == true
+	decide_all("decide_routing", its_director, withdrawn_consent, null, "regular_care", null).allow == true
+}
+
+test_a_safety_override_recorded_after_the_withdrawal_shares_it_again if {
+	overridden := object.union(withdrawn_consent, {"safety_override": true})
+	decide("read_triage_question", who(asked, "caseworker"), overridden).allow == true
+	decide("answer_triage", who(asked, "caseworker"), overridden).allow == true
+	decide_all("decide_routing", its_director, overridden, null, "case_meeting", null).allow == true
+}
+
+test_refused_consent_is_not_read_by_an_asked_party_without_override if {
+	decide("read_triage_question", who(asked, "caseworker"), object.union(nom, {"consent": "refused"})).allow == false
+}
+
 test_escalation_stays_possible_without_consent if {
 	decide_all("decide_routing", its_director, refused_consent, null, "zvh_brabant_zuidoost", null).allow == true
 	decide_all("decide_routing", its_director, refused_consent, null, "regular_care", null).allow == true

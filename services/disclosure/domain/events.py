@@ -10,6 +10,7 @@ from zorgtafel.contracts.disclosure import (  # the published language: one clas
     DisclosureDecided,
     ItemProvided,
     ItemRetracted,
+    SubjectConsentChanged,
     SubjectErased,
 )
 from zorgtafel.contracts.enforcement import kernel_published
@@ -23,6 +24,7 @@ __all__ = [
     "ItemProvided",
     "ItemRetracted",
     "REGISTRY",
+    "SubjectConsentChanged",
     "SubjectErased",
 ]
 
@@ -34,6 +36,7 @@ REGISTRY = EventRegistry(
         BreakGlassUsed,
         SubjectErased,
         CaseRestrictionChanged,
+        SubjectConsentChanged,
         # the kernel's events (access-log checkpoints, the enforced policy revision), as in
         # every service
         *kernel_published(),

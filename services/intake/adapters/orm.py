@@ -72,6 +72,9 @@ nominations = Table(
     # Bijlage 3 "afschermen", GDPR art. 18: since when the subject's restriction of the case,
     # granted by the controller (disclosure's CASE_RESTRICTION_CHANGED), holds; null: none.
     Column("restricted_at", UtcDateTime(), nullable=True),
+    # Bijlage 3, GDPR art. 7(3): the subject's consent for the case as disclosure last recorded
+    # it (SUBJECT_CONSENT_CHANGED: "given" or "withdrawn"); null: none recorded there.
+    Column("consent_recorded", String(20), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
 )

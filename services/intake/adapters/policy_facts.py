@@ -84,7 +84,8 @@ def nomination_facts(nom: Nomination) -> dict:
         # a linked nomination is in the queue only while linked to one (12.3)
         "linked_to_case_id": nom.linked_to_case_id,
         "asked_parties": list(nom.triage.asked) if nom.triage else [],
-        "consent": nom.consent.value,
+        # Bijlage 3, GDPR art. 7(3): as it stands (a withdrawal in disclosure included)
+        "consent": nom.consent_now,
         "safety_override": nom.safety_override is not None,
         # 16.2: the provider decides who may use it and until when (as it stated them)
         "usage_terms": nom.usage_terms,

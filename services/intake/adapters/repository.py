@@ -99,6 +99,19 @@ class NominationRepository(SubjectLinks):
         )
         return bool(result.rowcount)
 
+    # -- the subject's consent (disclosure's SUBJECT_CONSENT_CHANGED) ------------------------
+    def set_consent_recorded(self, case_id: str, status: str) -> bool:
+        """The subject's consent for the case was recorded or withdrawn in disclosure (Bijlage
+        3, GDPR art. 7(3)); a new version, so a command decided on the consent as it was is
+        refused and asked again. False for a nomination unknown here."""
+        n = self._t["nominations"]
+        result = self._uow.session.execute(
+            update(n)
+            .where(n.c.case_id == case_id)
+            .values(consent_recorded=status, updated_at=utcnow(), version=n.c.version + 1)
+        )
+        return bool(result.rowcount)
+
     # -- add ----------------------------------------------------------------------------
     def add(self, nom: Nomination, tokens: list[str]) -> None:
         key = self._keys.create(self._uow.session, nom.case_id)
@@ -208,6 +221,7 @@ class NominationRepository(SubjectLinks):
             criteria=_criteria(key, case_id, row),
             safety_override=_override(key, case_id, row),
             restricted=row["restricted_at"] is not None,
+            consent_recorded=row["consent_recorded"] or "",
             version=row["version"],
         )
         return nom

@@ -18,6 +18,11 @@ CRITERIA = ("A", "B", "C", "D")
 # process director's (Bijlage 3).
 CONSENT_NEEDS_OVERRIDE = frozenset({ConsentStatus.REFUSED, ConsentStatus.SAFETY_OVERRIDE})
 
+# The subject's consent for the case as disclosure last recorded it (its SUBJECT_CONSENT_CHANGED,
+# "given" or this): from then on it, not the nominating party's statement, says how the consent
+# stands. A withdrawal (GDPR art. 7(3)) needs a recorded safety override as a refusal does.
+CONSENT_WITHDRAWN = "withdrawn"
+
 
 @dataclass(frozen=True)
 class Judged:

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from services.intake.domain.assessment import (
     CONSENT_NEEDS_OVERRIDE,
+    CONSENT_WITHDRAWN,
     JudgedCriteria,
     SafetyOverride,
 )
@@ -127,6 +128,9 @@ class Nomination:
     # Bijlage 3, GDPR art. 18: the subject's restriction of the case, granted by the controller
     # (disclosure's fact): shared with no party beyond the nominator and its process director.
     restricted: bool = False
+    # Bijlage 3, GDPR art. 7(3): the subject's consent as disclosure last recorded it ("given" or
+    # "withdrawn"; empty: none recorded there, the nominating party's statement stands).
+    consent_recorded: str = ""
     version: int = 0
 
     # -- who directs it (12.3) --------------------------------------------------------
@@ -142,9 +146,18 @@ class Nomination:
             self.process_director_party, self.process_director_person = party, person
 
     @property
+    def consent_now(self) -> str:
+        """The subject's consent as it stands: as disclosure last recorded it, else as the
+        nominating party stated it (Bijlage 3)."""
+        return self.consent_recorded or self.consent.value
+
+    @property
     def shares_without_override(self) -> bool:
         """Whether the subject's consent lets it be shared beyond the nominating party and
-        its process director without a recorded safety override (Bijlage 3)."""
+        its process director without a recorded safety override (Bijlage 3); a withdrawn one
+        does not (GDPR art. 7(3))."""
+        if self.consent_recorded:
+            return self.consent_recorded != CONSENT_WITHDRAWN
         return self.consent not in CONSENT_NEEDS_OVERRIDE
 
     # -- facts for the criteria policy (Bijlage 2) -------------------------------------

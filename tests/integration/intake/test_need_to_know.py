@@ -30,7 +30,7 @@ from tests.integration.intake.conftest import (
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
-from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid
+from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -174,6 +174,43 @@ def test_a_caller_without_a_part_learns_no_state_of_a_nomination(env):
             assert err.code() == grpc.StatusCode.PERMISSION_DENIED, err.details()
             assert "withdrawn" not in err.details()
             assert denial_reasons(err)
+
+
+# -- Bijlage 3, GDPR art. 7(3): a consent withdrawn in disclosure ----------------------------------
+def test_a_consent_withdrawn_in_disclosure_ends_the_asked_parties_part_over_the_broker(env):
+    """Disclosure's SUBJECT_CONSENT_CHANGED reaches intake through the broker: the party asked
+    in triage, which read the question, is refused it after the withdrawal and reads it again
+    after a new consent."""
+    case_id = env.in_triage(asked=(POLICE,))
+    question = pb.GetTriageQuestionRequest(case_id=case_id)
+    env.stub.GetTriageQuestion(question, metadata=env.md(POLICE))
+
+    def consent(status: str) -> None:
+        env.pub.publish(
+            "disclosure",
+            ev.SUBJECT_CONSENT_CHANGED,
+            case_id,
+            {
+                "case_id": case_id,
+                "consent_id": f"cns-{rid()}",
+                "status": status,
+                "changed_at": datetime.now(timezone.utc).isoformat(),
+            },
+        )
+
+    def readable() -> bool:
+        try:
+            env.stub.GetTriageQuestion(question, metadata=env.md(POLICE))
+            return True
+        except grpc.RpcError as err:
+            assert err.code() == grpc.StatusCode.PERMISSION_DENIED, err.details()
+            assert any("withdrew its consent" in r for r in denial_reasons(err))
+            return False
+
+    consent("withdrawn")
+    wait_for(lambda: not readable(), timeout=60)
+    consent("given")
+    wait_for(readable, timeout=60)
 
 
 # -- art. 1.4, Bijlage 2: the judged criteria decide ------------------------------------------------

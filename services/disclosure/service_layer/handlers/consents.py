@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
-from services.disclosure.domain import commands
+from services.disclosure.domain import commands, events
 from services.disclosure.domain.consents import (
     CONSENT_GIVERS,
     CONSENT_PREFIX,
@@ -78,7 +78,22 @@ def record_subject_consent(
         recorded_at=utcnow(),
     )
     uow.consents.add(consent)
+    _announce(uow, consent, "given", consent.recorded_at)
     return consent.consent_id
+
+
+def _announce(uow: DisclosureUnitOfWork, consent: Consent, status: str, at: datetime) -> None:
+    """Intake shares a nomination in triage only on the subject's consent as it now stands
+    (Bijlage 3, GDPR art. 7(3)): a subject consent recorded or withdrawn is published for the
+    case (ids and the status; never who gave it, its scope or its document)."""
+    uow.emit(
+        events.SubjectConsentChanged(
+            case_id=consent.case_id,
+            consent_id=consent.consent_id,
+            status=status,
+            changed_at=at.isoformat(),
+        )
+    )
 
 
 def record_provider_consent(
@@ -168,4 +183,6 @@ def withdraw_consent(
     )
     withdrawn = uow.consents.find(consent_id)
     assert withdrawn is not None
+    if withdrawn.kind == SUBJECT:
+        _announce(uow, withdrawn, "withdrawn", at)
     return withdrawn

@@ -1,12 +1,18 @@
-"""Facts intake consumes from casework, applied exactly once by the kernel's consumer."""
+"""Facts intake consumes from casework and disclosure, applied exactly once by the kernel's
+consumer."""
 
 from __future__ import annotations
 
 from services.intake.adapters.repository import NominationRepository
+from services.intake.domain.assessment import CONSENT_WITHDRAWN
 from services.intake.domain.events import NominationForgotten
 from services.intake.service_layer.deps import Deps
 from zorgtafel.contracts.casework import CaseClosed, CasePurged
-from zorgtafel.contracts.disclosure import CaseRestrictionChanged, SubjectErased
+from zorgtafel.contracts.disclosure import (
+    CaseRestrictionChanged,
+    SubjectConsentChanged,
+    SubjectErased,
+)
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
@@ -58,3 +64,15 @@ def on_case_restriction_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent
     changed = event.typed(CaseRestrictionChanged)
     if NominationRepository(uow).set_restricted(changed.case_id, changed.restricted):
         log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)
+
+
+def on_subject_consent_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
+    """The subject's consent for the case was recorded or withdrawn in disclosure (Bijlage 3,
+    GDPR art. 7(3)): from then on ``zorgtafel.intake.access`` shares the nomination beyond its
+    nominator and its process director on the consent as it now stands, the latest (the events
+    of a case arrive in order, keyed by it). A status other than "given" counts as withdrawn
+    (fail closed). Setting it again on a redelivery changes nothing."""
+    changed = event.typed(SubjectConsentChanged)
+    status = "given" if changed.status == "given" else CONSENT_WITHDRAWN
+    if NominationRepository(uow).set_consent_recorded(changed.case_id, status):
+        log.info("subject_consent_changed", case_id=changed.case_id, status=status)
