@@ -112,14 +112,19 @@ class Disclosure:
         # The privacy officer's and the override's calls, on the same channel.
         self.privacy = PrivacyOffice(stub)
 
-    def request(self, call: Caller, item_id: str, purpose: str) -> Answer:
-        """Ask for one item for a purpose. A refusal of every item is an answer too (the
-        service says PERMISSION_DENIED with its reasons), shown as a withheld item."""
+    def request(self, call: Caller, case_id: str, item_id: str, purpose: str) -> Answer:
+        """Ask for one item of the case whose page asks for it, for a purpose (the service
+        answers for an item of another case as for one it does not hold: never shown under this
+        case). A refusal of every item is an answer too (the service says PERMISSION_DENIED
+        with its reasons), shown as a withheld item."""
         try:
             reply = call(
                 self._stub.RequestDisclosure,
                 ds.RequestDisclosureRequest(
-                    item_ids=[item_id], purpose=purpose, action=ds.DISCLOSURE_ACTION_READ
+                    item_ids=[item_id],
+                    case_id=case_id,
+                    purpose=purpose,
+                    action=ds.DISCLOSURE_ACTION_READ,
                 ),
             )
         except ServiceError as err:

@@ -448,6 +448,7 @@ class PrivacyOffice:
         self,
         call: Caller,
         *,
+        case_id: str,
         item_id: str,
         purpose: str,
         justification: str,
@@ -459,9 +460,10 @@ class PrivacyOffice:
         reply = call(
             self._stub.BreakGlass,
             ds.BreakGlassRequest(
-                # The item alone: the service takes either items or a whole case, and the
-                # form asks for one item (its case is the one the page was opened in).
+                # One item, of the case whose page asks for it: the service answers for an
+                # item of another case as for one it does not hold (never overridden here).
                 item_ids=[item_id],
+                case_id=case_id,
                 purpose=purpose,
                 justification=justification,
                 consulted_colleague=consulted_colleague,

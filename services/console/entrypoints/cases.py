@@ -67,7 +67,7 @@ def request_item(case_id: str) -> ResponseReturnValue:
     purpose = request.form.get("purpose", "")
     if purpose not in PURPOSES:
         purpose = ""
-    answer = services().disclosure.request(caller(), item_id, purpose)
+    answer = services().disclosure.request(caller(), case_id, item_id, purpose)
     status = 200 if answer.released else 403
     return render_template(
         "request.html", case_id=case_id, purposes=PURPOSES, answer=answer, purpose=purpose

@@ -64,6 +64,7 @@ def override(case_id: str) -> ResponseReturnValue:
     try:
         answer = services().disclosure.privacy.break_glass(
             caller(),
+            case_id=case_id,
             item_id=checked_id(f.get("item_id", "")),
             purpose=f.get("purpose", "") if f.get("purpose") in PURPOSES else "",
             justification=f.get("justification", "").strip(),
