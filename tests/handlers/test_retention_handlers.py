@@ -715,6 +715,43 @@ def test_an_open_case_of_an_erased_subject_is_purged_at_once_and_once(casework):
     assert len(outbox(platform, ev.CASE_PURGED)) == 1
 
 
+def test_a_case_erased_before_casework_opened_it_is_not_opened_by_the_late_triage_outcome(
+    casework,
+):
+    """The erasure was granted while the case was still intake's (routed to a case meeting,
+    its CASE_TRIAGED not yet applied here): SUBJECT_ERASED comes on disclosure's topic, the
+    triage outcome on intake's, in either order. Casework knew no case to erase and forgot
+    nothing, so the late triage outcome opened the erased subject's case (pseudonym, invitees,
+    process director) and published CASE_OPENED to disclosure (GDPR art. 17)."""
+    platform, parts = casework
+    case_id = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id))
+    deliver(
+        platform,
+        parts,
+        ev.CASE_TRIAGED,
+        {
+            "case_id": case_id,
+            "subject_pseudonym": "ps-1",
+            "nominating_party": ASTEN,
+            "age_band": "12_to_16",
+            "routing": "case_meeting",
+            "goal_code": "stabilise",
+            "themes": ["safety"],
+            "decision_types": ["plan"],
+            "invitees": [SHELTER],
+            "process_director_party": LUMENS,
+            "process_director_person": "zorgcoordinator-1",
+        },
+    )
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(case_id) is None
+        assert platform.case_keys.find(uow.session, case_id) is None
+    assert case_id not in [e["case_id"] for e in outbox(platform, ev.CASE_OPENED)]
+    # Nothing was held here, so there is nothing for intake and disclosure to forget from here.
+    assert case_id not in [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)]
+
+
 def test_intake_forgets_an_erased_subjects_nomination_in_progress(intake):
     platform, parts, _deps = intake
     case_id, family = nominate(intake, dob=date(2001, 4, 17), bsn="123456782")

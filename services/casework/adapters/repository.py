@@ -17,6 +17,7 @@ from services.casework.adapters.timeline import TimelineRepository
 from services.casework.domain.model import Case, CaseState
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
+from zorgtafel.kernel.validate import ID
 
 
 def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -> Case:
@@ -208,6 +209,16 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             update(orm.cases).where(orm.cases.c.case_id == case_id).values(age_band=age_band)
         )
         return bool(result.rowcount)
+
+    def forget_unopened(self, case_id: str, at: datetime) -> None:
+        """A case erased before it was opened here (GDPR art. 17): only the fact that its id
+        is gone, so a late triage outcome does not open it (``open_case``). No statistic: it
+        was never a case here. An id no case could have (not 1-64 characters) is ignored."""
+        if not ID.fullmatch(case_id):
+            return
+        forget_case(self._s, orm.tables, case_id)  # under the case's lock, as open_case
+        if not self.was_purged(case_id):
+            self._s.execute(insert(orm.purged_cases).values(case_id=case_id, purged_at=at))
 
     def purge(self, case_id: str, at: datetime, year: int, outcome: str, escalated: bool) -> None:
         """Delete every row of the case and its data key; keep only the statistic and the

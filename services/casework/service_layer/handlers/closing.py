@@ -76,9 +76,15 @@ def _purge(uow: CaseworkUnitOfWork, case: Case, period: timedelta, now: datetime
 def erase(uow: CaseworkUnitOfWork, case_id: str, now: datetime) -> bool:
     """Erase one case of a subject whose erasure the controller granted (disclosure's
     SUBJECT_ERASED): purged at once, one CASE_PURGED, so intake and disclosure forget it too.
-    False when the case is unknown here or already gone (a redelivery changes nothing)."""
+    False when the case is unknown here or already gone (a redelivery changes nothing). A case
+    unknown here may still come: erased while intake held it, its triage outcome (intake's
+    topic) can arrive after this (disclosure's topic); its id is remembered as purged, so that
+    outcome opens nothing."""
     case = uow.cases.get(case_id, for_update=True)
-    if case is None or case.state == CaseState.PURGED:
+    if case is None:
+        uow.cases.forget_unopened(case_id, now)
+        return False
+    if case.state == CaseState.PURGED:
         return False
     case.erase(now)
     assert case.closed_at is not None

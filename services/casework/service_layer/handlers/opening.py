@@ -8,6 +8,7 @@ from services.casework.domain import events as ev
 from services.casework.domain.model import Case, CaseState
 from zorgtafel.contracts.intake import CaseTriaged
 from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.purge import lock_case
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import (
     check_id,
@@ -48,7 +49,10 @@ def open_case_command(triaged: CaseTriaged) -> c.OpenCase:
 
 
 def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
-    """Open the case once; False when it exists or was purged (a redelivered or late event)."""
+    """Open the case once; False when it exists or was purged (a redelivered or late event),
+    decided under the case's lock (an erasure of the not yet opened case, applied beside this
+    by another replica, takes it too: ``CaseRepository.forget_unopened``)."""
+    lock_case(uow.session, cmd.case_id)
     if uow.cases.exists(cmd.case_id) or uow.cases.was_purged(cmd.case_id):
         return False
     case = Case(
