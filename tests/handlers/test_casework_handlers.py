@@ -372,10 +372,13 @@ def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps
     assert desk.sections == frozenset({"status", "subject"}) and not desk.meetings
 
 
-def restriction(casework, case_id: str, restricted: bool) -> None:
+def restriction(
+    casework, case_id: str, restricted: bool, changed_at: datetime | None = None
+) -> None:
     """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
-    case (Bijlage 3 "afschermen", GDPR art. 18)."""
+    case (Bijlage 3 "afschermen", GDPR art. 18), at ``changed_at`` (now by default)."""
     platform, parts = casework
+    changed_at = changed_at or datetime.now(timezone.utc)
     deliver(
         platform,
         parts,
@@ -384,9 +387,42 @@ def restriction(casework, case_id: str, restricted: bool) -> None:
             "case_id": case_id,
             "restricted": restricted,
             "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
-            "changed_at": datetime.now(timezone.utc).isoformat(),
+            "changed_at": changed_at.isoformat(),
         },
     )
+
+
+def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_case_restricted(casework, deps):
+    """Restricted, lifted, restricted again: the events carry when disclosure decided them
+    (``changed_at``), but casework applied whichever came last. A lifting delivered after the
+    later grant (a partition moved, a re-sent batch) ended the restriction in force, and the
+    case's delegates read the subject's section again (GDPR art. 18)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    need = ("identity", "case_meetings", "coordination")
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", need),)),
+            DIRECTOR,
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    delegate = who(SHELTER, "sh-1")
+    with platform.uow_factory() as uow:
+        assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
+    granted = datetime.now(timezone.utc) - timedelta(minutes=10)
+    restriction(casework, case_id, True, granted)
+    restriction(casework, case_id, True, granted + timedelta(minutes=5))  # granted again
+    restriction(casework, case_id, False, granted + timedelta(minutes=2))  # the older lifting
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), delegate)
+    assert seen.sections == frozenset({"status"})
+    restriction(casework, case_id, False, granted + timedelta(minutes=6))  # a later lifting
+    with platform.uow_factory() as uow:
+        assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
 
 
 def test_a_restricted_case_shows_only_its_status_until_the_restriction_is_lifted(casework, deps):

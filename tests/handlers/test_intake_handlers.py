@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 import pytest
@@ -301,10 +301,11 @@ def test_refused_consent_is_not_shared_until_a_safety_override_is_recorded(intak
     assert nom.status == Status.TRIAGE and nom.safety_override.consulted_colleague == "collega-7"
 
 
-def restriction(intake, case_id: str, restricted: bool) -> None:
+def restriction(intake, case_id: str, restricted: bool, changed_at: datetime | None = None) -> None:
     """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
-    case (Bijlage 3 "afschermen", GDPR art. 18)."""
+    case (Bijlage 3 "afschermen", GDPR art. 18), at ``changed_at`` (now by default)."""
     platform, parts, _deps = intake
+    changed_at = changed_at or utcnow()
     deliver(
         platform,
         parts,
@@ -313,7 +314,7 @@ def restriction(intake, case_id: str, restricted: bool) -> None:
             "case_id": case_id,
             "restricted": restricted,
             "subject_request_id": "sr-1",
-            "changed_at": utcnow().isoformat(),
+            "changed_at": changed_at.isoformat(),
         },
     )
 
@@ -411,6 +412,29 @@ def test_after_a_withdrawal_its_process_director_may_record_a_safety_override(in
     run(platform, oversight.record_safety_override, deps, override, DIRECTOR)
     nom, _ = run(platform, triage.start_triage, deps, start, DIRECTOR)
     assert nom.status == Status.TRIAGE
+
+
+def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_nomination_restricted(intake):
+    """Restricted, lifted, restricted again (``changed_at`` says when disclosure decided each):
+    intake applied whichever event came last, so a lifting delivered after the later grant
+    ended the restriction in force and the parties asked in triage read the question again
+    (GDPR art. 18)."""
+    platform, _parts, deps = intake
+    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    granted = utcnow() - timedelta(minutes=10)
+    restriction(intake, case_id, True, granted)
+    restriction(intake, case_id, True, granted + timedelta(minutes=5))  # granted again
+    restriction(intake, case_id, False, granted + timedelta(minutes=2))  # the older lifting
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    assert any("GDPR art. 18" in r for r in denied.value.reasons)
+    restriction(intake, case_id, False, granted + timedelta(minutes=6))  # a later lifting
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
 
 
 def test_escalation_stays_possible_without_consent(intake):

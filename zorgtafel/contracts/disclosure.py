@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import ClassVar
 
 from zorgtafel.kernel.events import DomainEvent
@@ -107,6 +108,16 @@ class CaseRestrictionChanged(DomainEvent):
     restricted: bool
     subject_request_id: str
     changed_at: str
+
+    def decided_at(self) -> datetime | None:
+        """When disclosure decided it (``changed_at``, ISO 8601 with its zone): the order of
+        the decisions about one case, whatever order their events arrive in. None when it is
+        not such a time (a consumer then cannot place it after an earlier decision)."""
+        try:
+            at = datetime.fromisoformat(self.changed_at)
+        except (TypeError, ValueError):
+            return None
+        return at.astimezone(timezone.utc) if at.tzinfo is not None else None
 
 
 @dataclass(frozen=True)

@@ -194,14 +194,25 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
         )
         return list(self._s.scalars(q))
 
-    def set_restricted(self, case_id: str, at: datetime | None) -> bool:
-        """The subject's restriction of the case was granted (``at``) or lifted (None), as
-        disclosure decided it (GDPR art. 18); False for a case unknown here. Not one of the
-        fields ``save`` writes: a command on the case never undoes it."""
-        result = self._s.execute(
-            update(orm.cases).where(orm.cases.c.case_id == case_id).values(restricted_at=at)
+    def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
+        """The subject's restriction of the case was granted (``restricted``) or lifted, as
+        disclosure decided it at ``at`` (GDPR art. 18); False for a case unknown here and for
+        a lifting decided before the grant in force (it came late: the grant holds). Not one
+        of the fields ``save`` writes: a command on the case never undoes it."""
+        c = orm.cases.c
+        row = self._s.execute(
+            select(c.restricted_at).where(c.case_id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return False
+        if row.restricted_at is not None and at < row.restricted_at:
+            return False  # older than the grant in force: a late lifting, or a late grant
+        self._s.execute(
+            update(orm.cases)
+            .where(c.case_id == case_id)
+            .values(restricted_at=at if restricted else None)
         )
-        return bool(result.rowcount)
+        return True
 
     def set_age_band(self, case_id: str, age_band: str) -> bool:
         """The subject's consent age band moved on (Bijlage 3); False for an unknown case."""

@@ -50,8 +50,14 @@ def on_subject_erased(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) 
 def on_case_restriction_changed(deps: Deps, uow: CaseworkUnitOfWork, event: InboundEvent) -> None:
     """The controller granted the subject's restriction of the case, or lifted it (Bijlage 3
     "afschermen", GDPR art. 18): while it holds, ``zorgtafel.casework.view`` and ``.act`` show
-    nothing of the case but its status (no subject, meetings, roles, plan or minutes)."""
+    nothing of the case but its status (no subject, meetings, roles, plan or minutes). The
+    decisions apply in the order disclosure took them (``changed_at``): a lifting older than
+    the grant in force is one that arrived late, and changes nothing."""
     changed = event.typed(CaseRestrictionChanged)
-    at = utcnow() if changed.restricted else None
-    if uow.cases.set_restricted(changed.case_id, at):
+    at = changed.decided_at()
+    if at is None and not changed.restricted:
+        # A lifting that cannot be placed after the grant it ends is not applied (fail closed).
+        log.warning("restriction_lifting_without_time", case_id=changed.case_id)
+        return
+    if uow.cases.set_restricted(changed.case_id, changed.restricted, at or utcnow()):
         log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)

@@ -82,22 +82,29 @@ class NominationRepository(SubjectLinks):
         )
 
     # -- restriction (disclosure's CASE_RESTRICTION_CHANGED) --------------------------------
-    def set_restricted(self, case_id: str, restricted: bool) -> bool:
-        """The subject's restriction of the case was granted or lifted (GDPR art. 18); a new
-        version, so a command decided on the nomination as it was is refused and asked again.
-        False for a nomination unknown here."""
+    def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
+        """The subject's restriction of the case was granted or lifted, as disclosure decided
+        it at ``at`` (GDPR art. 18); a new version, so a command decided on the nomination as
+        it was is refused and asked again. False for a nomination unknown here and for a
+        decision older than the grant in force (a lifting that came late: the grant holds)."""
         n = self._t["nominations"]
-        now = utcnow()
-        result = self._uow.session.execute(
+        row = self._uow.session.execute(
+            select(n.c.restricted_at).where(n.c.case_id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return False
+        if row.restricted_at is not None and at < row.restricted_at:
+            return False
+        self._uow.session.execute(
             update(n)
             .where(n.c.case_id == case_id)
             .values(
-                restricted_at=now if restricted else None,
-                updated_at=now,
+                restricted_at=at if restricted else None,
+                updated_at=utcnow(),
                 version=n.c.version + 1,
             )
         )
-        return bool(result.rowcount)
+        return True
 
     # -- the subject's consent (disclosure's SUBJECT_CONSENT_CHANGED) ------------------------
     def set_consent_recorded(self, case_id: str, status: str) -> bool:

@@ -15,7 +15,7 @@ from zorgtafel.contracts.disclosure import (
 )
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 log = get_logger("zorgtafel.intake")
 
@@ -60,9 +60,16 @@ def on_case_restriction_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent
     """The controller granted the subject's restriction of the case, or lifted it (Bijlage 3
     "afschermen", GDPR art. 18): while it holds, ``zorgtafel.intake.access`` shares the
     nomination with no party beyond its nominator and its process director (no triage question
-    read, no party asked, no case meeting routed)."""
+    read, no party asked, no case meeting routed). The decisions apply in the order disclosure
+    took them (``changed_at``): a lifting older than the grant in force arrived late and
+    changes nothing; one that cannot be placed is not applied (fail closed)."""
     changed = event.typed(CaseRestrictionChanged)
-    if NominationRepository(uow).set_restricted(changed.case_id, changed.restricted):
+    at = changed.decided_at()
+    if at is None and not changed.restricted:
+        log.warning("restriction_lifting_without_time", case_id=changed.case_id)
+        return
+    repo = NominationRepository(uow)
+    if repo.set_restricted(changed.case_id, changed.restricted, at or utcnow()):
         log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)
 
 
