@@ -258,7 +258,9 @@ def test_a_page_token_of_one_list_is_refused_by_another_list():
 
 
 # -- the roster: appointments, not claims (issue #13) -----------------------------------------
-def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocation(tmp_path):
+def roster_projection(tmp_path):
+    """A service's roster projection and ``change``, governance's RosterChanged applied to it
+    as the kernel's consumer applies it."""
     from zorgtafel.contracts import events as ev
     from zorgtafel.kernel.events import InboundEvent
     from zorgtafel.kernel.roster import Roster, on_roster_changed
@@ -278,13 +280,18 @@ def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocatio
     consumed = party_status_consumption()[ev.TOPIC["governance"]]
     assert consumed[ev.ROSTER_CHANGED] is on_roster_changed  # every service subscribes
 
-    def change(person: str, held: bool, function: str = "process_director") -> None:
+    def change(
+        person: str,
+        held: bool,
+        function: str = "process_director",
+        at: str = "2026-12-01T10:00:00+00:00",
+    ) -> None:
         data = {
             "function": function,
             "party": "00000099000000000002",
             "person": person,
             "held": held,
-            "changed_at": "2026-12-01T10:00:00+00:00",
+            "changed_at": at,
         }
         event = InboundEvent(
             id="e",
@@ -299,7 +306,11 @@ def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocatio
             on_roster_changed(uow, event)
             uow.commit()
 
-    roster = Roster(engine, tables["roster"])
+    return change, Roster(engine, tables["roster"]), engine
+
+
+def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocation(tmp_path):
+    change, roster, engine = roster_projection(tmp_path)
     party = "00000099000000000002"
     assert not roster.holds("process_director", party, "pd-1")  # unknown: holds nothing
     change("pd-1", True)
@@ -311,4 +322,25 @@ def test_the_roster_holds_only_what_governance_appointed_and_forgets_a_revocatio
     change("pd-1", False)
     assert not roster.holds("process_director", party, "pd-1")
     assert roster.functions(party, "pd-1") == ["manager"]
+    engine.dispose()
+
+
+def test_a_designation_that_arrives_after_its_later_revocation_grants_nothing(tmp_path):
+    """Designated, then revoked (art. 12.1): RosterChanged says when governance decided each
+    (``changed_at``), but the projection applied whichever came last. A designation delivered
+    after the revocation that ended it (a re-sent batch, a partition moved) made the person a
+    process director again in every service, with the nominations and cases that follow."""
+    change, roster, engine = roster_projection(tmp_path)
+    party = "00000099000000000002"
+    change("pd-1", True, at="2026-12-01T10:00:00+00:00")
+    change("pd-1", False, at="2026-12-01T11:00:00+00:00")
+    change("pd-1", True, at="2026-12-01T10:00:00+00:00")  # the designation, delivered late
+    assert not roster.holds("process_director", party, "pd-1")
+    change("pd-1", True, at="2026-12-01T12:00:00+00:00")  # designated again, later
+    assert roster.holds("process_director", party, "pd-1")
+    change("pd-1", True, at="2026-12-01T12:30:00+01:00")  # 11:30 UTC: older, grants nothing
+    change("pd-1", False, at="2026-12-01T13:00:00+01:00")  # 12:00 UTC: an end always applies
+    assert not roster.holds("process_director", party, "pd-1")
+    change("pd-1", True, at="not a time")  # cannot be placed: not applied (fail closed)
+    assert not roster.holds("process_director", party, "pd-1")
     engine.dispose()

@@ -10,6 +10,7 @@ An unknown person holds nothing (fail closed).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Protocol
 
 from sqlalchemy import Boolean, Column, MetaData, String, Table, select
@@ -18,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+log = get_logger(__name__)
 
 
 def add_roster_table(metadata: MetaData) -> Table:
@@ -35,12 +39,26 @@ def add_roster_table(metadata: MetaData) -> Table:
 
 
 def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
+    """Apply an appointment or its end in the order governance decided them (``changed_at``,
+    kept as ``updated_at``), whatever order the events arrive in: an appointment older than
+    the last change of the row came late (its revocation is already here) and grants nothing;
+    an appointment without a readable time is not applied (fail closed). An end always
+    applies: at worst a late one takes away what a later appointment gave, until governance
+    appoints again."""
     fact = event.typed(ev.RosterChanged)
     t = uow.tables["roster"]
     key = (t.c.function == fact.function) & (t.c.party == fact.party)
     key &= t.c.person == fact.person
-    values = {"held": fact.held, "updated_at": utcnow()}
-    if uow.session.execute(select(t.c.held).where(key)).first():
+    at = _decided_at(fact.changed_at)
+    if fact.held and at is None:
+        log.warning("roster_appointment_without_time", function=fact.function)
+        return
+    values = {"held": fact.held, "updated_at": at or utcnow()}
+    row = uow.session.execute(select(t.c.updated_at).where(key).with_for_update()).first()
+    if row:
+        if fact.held and at is not None and at < row.updated_at:
+            log.info("roster_appointment_out_of_order", function=fact.function)
+            return
         uow.session.execute(t.update().where(key).values(**values))
     else:
         uow.session.execute(
@@ -48,6 +66,14 @@ def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
                 function=fact.function, party=fact.party, person=fact.person, **values
             )
         )
+
+
+def _decided_at(value: str) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return at.astimezone(timezone.utc) if at.tzinfo is not None else None
 
 
 ROSTER_EVENT_HANDLERS = {ev.ROSTER_CHANGED: on_roster_changed}
