@@ -39,17 +39,19 @@ def projection(tmp_path):
     engine.dispose()
 
 
-def party_event(party: str, status: str) -> InboundEvent:
+def party_event(party: str, status: str, since: str = "") -> InboundEvent:
     etype = {"active": ev.PARTY_REGISTERED, "excluded": ev.PARTY_EXCLUDED}[status]
     data = {"party_id": party, "name": "p", "kind": "other", "status": status}
+    if since:
+        data["status_since"] = since
     return InboundEvent(
         id=f"{party}-{status}", type=etype, source="/g", time=None, subject=None, data=data
     )
 
 
-def apply(uow, party: str, status: str, *, commit: bool = True) -> None:
+def apply(uow, party: str, status: str, *, commit: bool = True, since: str = "") -> None:
     with uow() as u:
-        on_party_event(u, party_event(party, status))
+        on_party_event(u, party_event(party, status, since))
         if commit:
             u.commit()
 
@@ -74,6 +76,22 @@ def test_a_rolled_back_party_event_changes_nothing(projection):
     apply(uow, A, "excluded", commit=False)
     assert directory.status(A) == "active"
     apply(uow, B, "active")  # the dropped update is not carried into a later commit
+    assert directory.status(A) == "active"
+
+
+def test_an_activation_that_arrives_after_a_later_exclusion_activates_nothing(projection):
+    """Registered, then excluded (art. 23.2): each event says since when the status holds
+    (``status_since``), but the projection applied whichever came last, so the registration
+    delivered after the exclusion (a re-sent batch, a key moved to another partition) made the
+    excluded party active again in the service. A later re-admission still counts."""
+    uow, directory, *_ = projection
+    apply(uow, A, "active", since="2026-01-01T00:00:00+00:00")
+    apply(uow, A, "excluded", since="2026-06-01T00:00:00+00:00")
+    apply(uow, A, "active", since="2026-01-01T00:00:00+00:00")  # delivered late
+    assert directory.status(A) == "excluded"
+    directory.reload()
+    assert directory.status(A) == "excluded"
+    apply(uow, A, "active", since="2026-09-01T00:00:00+00:00")  # admitted again, later
     assert directory.status(A) == "active"
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Collection, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from zorgtafel.kernel.uow import UnitOfWork, utcnow
 log = get_logger(__name__)
 
 UNKNOWN = "unknown"
+ACTIVE = "active"
 # The covenant's parties as governance seeds them: the set every service must know before it
 # is ready. Read as a file (the kernel imports no service); ZORGTAFEL_SEED_PARTIES_FILE
 # replaces it where the seed lives elsewhere, "none" means no expected set.
@@ -73,19 +74,41 @@ def add_party_directory_table(metadata: MetaData) -> Table:
     )
 
 
+def _since(value: Any) -> datetime | None:
+    try:
+        at = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    return at.astimezone(timezone.utc) if at is not None and at.tzinfo is not None else None
+
+
 def _upsert(uow: UnitOfWork, data: Mapping[str, Any]) -> None:
+    """The party's status as governance's event says. An ``active`` status since a time
+    before the status held here (an exclusion or withdrawal already applied, then the older
+    registration delivered late) activates nothing; a status that ends or suspends a party
+    always applies (fail closed)."""
     t = uow.tables["party_directory"]
-    since = data.get("status_since")
+    since = _since(data.get("status_since"))
     values = {
         "name": data.get("name", ""),
         "kind": data.get("kind", "other"),
         "status": data["status"],
-        "status_since": datetime.fromisoformat(since) if since else None,
+        "status_since": since,
         "updated_at": utcnow(),
     }
     exists = uow.session.execute(
-        select(t.c.party_id).where(t.c.party_id == data["party_id"])
+        select(t.c.party_id, t.c.status_since)
+        .where(t.c.party_id == data["party_id"])
+        .with_for_update()
     ).first()
+    if (
+        exists
+        and data["status"] == ACTIVE
+        and since is not None
+        and exists.status_since is not None
+        and since < exists.status_since
+    ):
+        return
     if exists:
         values = {k: v for k, v in values.items() if v not in ("", None) or k == "status"}
         uow.session.execute(t.update().where(t.c.party_id == data["party_id"]).values(**values))
