@@ -353,10 +353,12 @@ def test_a_restricted_nomination_is_shared_with_no_party_beyond_its_nominator_an
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
 
 
-def consent_changed(intake, case_id: str, status: str) -> None:
+def consent_changed(intake, case_id: str, status: str, changed_at: datetime | None = None) -> None:
     """Disclosure's fact: the subject's consent for the case was recorded ("given") or
-    withdrawn (Bijlage 3, GDPR art. 7(3)); ids and a status only."""
+    withdrawn (Bijlage 3, GDPR art. 7(3)) at ``changed_at`` (now by default); ids and a status
+    only."""
     platform, parts, _deps = intake
+    changed_at = changed_at or utcnow()
     deliver(
         platform,
         parts,
@@ -365,7 +367,7 @@ def consent_changed(intake, case_id: str, status: str) -> None:
             "case_id": case_id,
             "consent_id": f"cns-{uuid.uuid4().hex}",
             "status": status,
-            "changed_at": utcnow().isoformat(),
+            "changed_at": changed_at.isoformat(),
         },
     )
 
@@ -394,6 +396,27 @@ def test_a_consent_withdrawn_in_disclosure_ends_sharing_in_triage_until_a_new_co
         with platform.uow_factory() as uow:
             nominations.get_nomination(deps, uow, GetNomination(case_id), caller)
     consent_changed(intake, case_id, "given")  # a new consent
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+
+
+def test_a_consent_that_arrives_after_its_later_withdrawal_shares_nothing(intake):
+    """Given, withdrawn, and the older consent delivered again after the withdrawal (a re-sent
+    batch, a key moved to another partition): intake applied whichever event came last, so the
+    parties asked in triage read the question again although the subject had withdrawn its
+    consent (Bijlage 3, GDPR art. 7(3))."""
+    platform, _parts, deps = intake
+    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    given = utcnow() - timedelta(minutes=10)
+    consent_changed(intake, case_id, "withdrawn", given + timedelta(minutes=5))
+    consent_changed(intake, case_id, "given", given)  # the older consent, late
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    consent_changed(intake, case_id, "given", given + timedelta(minutes=6))  # a new consent
     with platform.uow_factory() as uow:
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
 

@@ -98,6 +98,18 @@ class SubjectErased(DomainEvent):
     erased_at: str
 
 
+def decided_at(changed_at: str) -> datetime | None:
+    """When disclosure decided a change of a case (``changed_at``, ISO 8601 with its zone): the
+    order of the decisions about one case, whatever order their events arrive in (a re-sent
+    batch, a key moved to another partition). None when it is not such a time (a consumer then
+    cannot place it after an earlier decision)."""
+    try:
+        at = datetime.fromisoformat(changed_at)
+    except (TypeError, ValueError):
+        return None
+    return at.astimezone(timezone.utc) if at.tzinfo is not None else None
+
+
 @dataclass(frozen=True)
 class CaseRestrictionChanged(DomainEvent):
     """A granted restriction of a case (``restricted``) or its lifting (GDPR art. 18): the
@@ -110,14 +122,8 @@ class CaseRestrictionChanged(DomainEvent):
     changed_at: str
 
     def decided_at(self) -> datetime | None:
-        """When disclosure decided it (``changed_at``, ISO 8601 with its zone): the order of
-        the decisions about one case, whatever order their events arrive in. None when it is
-        not such a time (a consumer then cannot place it after an earlier decision)."""
-        try:
-            at = datetime.fromisoformat(self.changed_at)
-        except (TypeError, ValueError):
-            return None
-        return at.astimezone(timezone.utc) if at.tzinfo is not None else None
+        """When disclosure decided it: see ``decided_at``."""
+        return decided_at(self.changed_at)
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,10 @@ class SubjectConsentChanged(DomainEvent):
     consent_id: str
     status: str  # "given" | "withdrawn"
     changed_at: str
+
+    def decided_at(self) -> datetime | None:
+        """When disclosure recorded it: see ``decided_at``."""
+        return decided_at(self.changed_at)
 
 
 PUBLISHED: tuple[type[DomainEvent], ...] = (

@@ -75,6 +75,8 @@ nominations = Table(
     # Bijlage 3, GDPR art. 7(3): the subject's consent for the case as disclosure last recorded
     # it (SUBJECT_CONSENT_CHANGED: "given" or "withdrawn"); null: none recorded there.
     Column("consent_recorded", String(20), nullable=True),
+    # When disclosure recorded it: a change older than the one held arrived late (no effect).
+    Column("consent_changed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
 )

@@ -107,17 +107,30 @@ class NominationRepository(SubjectLinks):
         return True
 
     # -- the subject's consent (disclosure's SUBJECT_CONSENT_CHANGED) ------------------------
-    def set_consent_recorded(self, case_id: str, status: str) -> bool:
-        """The subject's consent for the case was recorded or withdrawn in disclosure (Bijlage
-        3, GDPR art. 7(3)); a new version, so a command decided on the consent as it was is
-        refused and asked again. False for a nomination unknown here."""
+    def set_consent_recorded(self, case_id: str, status: str, at: datetime) -> bool:
+        """The subject's consent for the case was recorded or withdrawn in disclosure at ``at``
+        (Bijlage 3, GDPR art. 7(3)); a new version, so a command decided on the consent as it
+        was is refused and asked again. False for a nomination unknown here and for a change
+        older than the one held (it arrived late: the later one stands)."""
         n = self._t["nominations"]
-        result = self._uow.session.execute(
+        row = self._uow.session.execute(
+            select(n.c.consent_changed_at).where(n.c.case_id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return False
+        if row.consent_changed_at is not None and at < row.consent_changed_at:
+            return False
+        self._uow.session.execute(
             update(n)
             .where(n.c.case_id == case_id)
-            .values(consent_recorded=status, updated_at=utcnow(), version=n.c.version + 1)
+            .values(
+                consent_recorded=status,
+                consent_changed_at=at,
+                updated_at=utcnow(),
+                version=n.c.version + 1,
+            )
         )
-        return bool(result.rowcount)
+        return True
 
     # -- add ----------------------------------------------------------------------------
     def add(self, nom: Nomination, tokens: list[str]) -> None:

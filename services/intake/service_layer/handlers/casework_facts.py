@@ -76,10 +76,17 @@ def on_case_restriction_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent
 def on_subject_consent_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
     """The subject's consent for the case was recorded or withdrawn in disclosure (Bijlage 3,
     GDPR art. 7(3)): from then on ``zorgtafel.intake.access`` shares the nomination beyond its
-    nominator and its process director on the consent as it now stands, the latest (the events
-    of a case arrive in order, keyed by it). A status other than "given" counts as withdrawn
-    (fail closed). Setting it again on a redelivery changes nothing."""
+    nominator and its process director on the consent as it now stands: the latest decision
+    (``changed_at``), whatever order the events arrive in; an older one that came late changes
+    nothing. A status other than "given" counts as withdrawn (fail closed), and a "given" that
+    cannot be placed in time is not applied (a withdrawal without one is, as of now). Setting
+    it again on a redelivery changes nothing."""
     changed = event.typed(SubjectConsentChanged)
     status = "given" if changed.status == "given" else CONSENT_WITHDRAWN
-    if NominationRepository(uow).set_consent_recorded(changed.case_id, status):
+    at = changed.decided_at()
+    if at is None and status == "given":
+        log.warning("consent_given_without_time", case_id=changed.case_id)
+        return
+    repo = NominationRepository(uow)
+    if repo.set_consent_recorded(changed.case_id, status, at or utcnow()):
         log.info("subject_consent_changed", case_id=changed.case_id, status=status)
