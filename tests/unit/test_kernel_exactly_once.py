@@ -11,6 +11,7 @@ import pytest
 from kafka import TopicPartition
 from kafka.partitioner import DefaultPartitioner
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from services.governance.adapters import orm
 from services.governance.adapters.uow import GovernanceUnitOfWork
@@ -25,6 +26,7 @@ from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.kafka import StablePartitioner
 from zorgtafel.kernel.outbox import OutboxRelay
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.schema import party_status_consumption, service_metadata
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 from zorgtafel.kernel.wire import to_kafka
@@ -262,6 +264,27 @@ def test_a_malformed_event_is_kept_as_a_dead_letter_not_dropped(projection):
     rec = Record("zorgtafel.governance.v1", 0, 7, b"k", b"not json", [("ce_id", b"x")])
     assert consumer.handle_record(rec) == "dead_letter"
     assert count(engine, tables["dead_letters"]) == 1
+
+
+def test_a_purge_takes_the_cases_dead_letters_with_it_and_leaves_the_others(projection):
+    """A parked event keeps its whole value (a CASE_OPENED's pseudonym, say): it goes with the
+    case's data (1.2), found by its key or its data's case id, even when it is no JSON."""
+    consumer, engine, tables = projection
+    case, other = "case-0001-aaaa", "case-0002-bbbb"
+    parked = [
+        Record("t", 0, 1, case.encode(), b'{"case_id": 1', [("ce_id", b"d1")]),  # by its key
+        Record("t", 0, 2, b"", b'{"case_ids": ["case-0001-aaaa"]}', [("ce_id", b"d2")]),
+        Record("t", 0, 3, b"", b"garbage case-0001-aaaa", [("ce_id", b"d3")]),
+        Record("t", 0, 4, other.encode(), b'{"case_id": "case-0002-bbbb"', [("ce_id", b"d4")]),
+    ]
+    for rec in parked:
+        consumer._dead_letter(rec, ValueError("bad"))
+    assert count(engine, tables["dead_letters"]) == 4
+    with Session(engine) as session, session.begin():
+        forget_case(session, tables, case)
+    with engine.connect() as conn:
+        left = conn.execute(select(tables["dead_letters"].c.event_id)).scalars().all()
+    assert left == ["d4"]
 
 
 def sent_rows(engine, placed: list[tuple[int, int]]) -> list[str]:

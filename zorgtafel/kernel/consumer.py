@@ -254,6 +254,8 @@ class EventConsumer:
         with self._uow_factory() as uow:
             table = uow.tables["dead_letters"]
             headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or [])}
+            # The key (a case id for a case's events), so a purge of the case finds it.
+            headers["kafka_key"] = (record.key or b"").decode("utf-8", "replace")
             try:
                 uow.session.execute(
                     insert(table).values(

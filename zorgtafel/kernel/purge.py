@@ -2,7 +2,8 @@
 dossier "finally disappears from the system").
 
 Every service's kernel tables may name a case: stored command responses, processed event ids,
-and outbox rows. On purge stored responses and sent outbox rows go; processed event ids stay,
+outbox rows and parked events (dead letters). On purge stored responses, sent outbox rows and
+the case's dead letters go; processed event ids stay,
 unlinked from the case; outbox rows not yet sent stay until sent (facts other services still
 have to learn: ids and codes only, never subject data), then the relay's housekeeping removes
 them. ``forgotten_cases`` keeps the bare id, so events of the case that arrive later on
@@ -26,6 +27,7 @@ the lock (disclosure's case facts held by an addition, intake's nomination, case
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
@@ -100,3 +102,35 @@ def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> 
     session.execute(
         delete(outbox).where(outbox.c.case_id == case_id, outbox.c.sent_at.is_not(None))
     )
+    drop_dead_letters(session, tables, case_id)
+
+
+def drop_dead_letters(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
+    """An event of the case parked in ``dead_letters`` keeps its whole value (a CASE_OPENED's
+    pseudonym and process director, say) and names the case only inside it: it goes with the
+    case's data too (1.2). Dead letters are an operator's alarm, rare and few, so each is read
+    here rather than indexed by a case column it does not have."""
+    dead = tables["dead_letters"]
+    rows = session.execute(select(dead.c.event_id, dead.c.headers, dead.c.value)).all()
+    doomed = [r.event_id for r in rows if _names_case(r.headers, r.value, case_id)]
+    if doomed:
+        session.execute(delete(dead).where(dead.c.event_id.in_(doomed)))
+
+
+def _names_case(headers: str, value: bytes, case_id: str) -> bool:
+    """Whether a parked event is about the case: its Kafka key (kept by the consumer as
+    ``kafka_key``) or its data's ``case_id`` / ``case_ids``. A value that is no JSON object
+    is compared as bytes (a malformed event can still hold the case's data)."""
+    try:
+        if json.loads(headers or "{}").get("kafka_key") == case_id:
+            return True
+    except (ValueError, AttributeError):
+        pass
+    try:
+        data = json.loads(value or b"null")
+    except ValueError:
+        return case_id.encode() in (value or b"")
+    if not isinstance(data, dict):
+        return case_id.encode() in (value or b"")
+    ids = data.get("case_ids")
+    return data.get("case_id") == case_id or (isinstance(ids, list) and case_id in ids)

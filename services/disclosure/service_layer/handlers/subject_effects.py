@@ -29,7 +29,7 @@ from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.logging import get_logger
-from zorgtafel.kernel.purge import drop_stored_answers
+from zorgtafel.kernel.purge import drop_dead_letters, drop_stored_answers
 from zorgtafel.kernel.uow import utcnow
 
 log = get_logger(__name__)
@@ -258,14 +258,16 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
 
 def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:
     """Everything readable of a case goes (Bijlage 3, GDPR art. 17): the items' content and
-    summaries, the overrides' texts, the case's consents and the stored answers of its commands
-    (a replay hands nothing erased back); then the case key is destroyed
-    (crypto-shredding, as a purge does: backups hold only ciphertexts). The item records and the
-    access log stay: identifiers and pseudonyms only (NEN 7513). No new item is accepted."""
+    summaries, the overrides' texts, the case's consents, the stored answers of its commands
+    (a replay hands nothing erased back) and its parked events (dead letters); then the case
+    key is destroyed (crypto-shredding, as a purge does: backups hold only ciphertexts). The
+    item records and the access log stay: identifiers and pseudonyms only (NEN 7513). No new
+    item is accepted."""
     now = now or utcnow()
     uow.items.erase_case_content(case_id, now)
     uow.reviews.erase_case(case_id)
     uow.consents.delete_case(case_id)
     uow.keys.destroy(uow.session, case_id)
     drop_stored_answers(uow.session, uow.tables, case_id)
+    drop_dead_letters(uow.session, uow.tables, case_id)  # a parked event of it keeps its data
     uow.cases.upsert(case_id, erased_at=now)
