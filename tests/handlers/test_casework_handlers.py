@@ -392,15 +392,9 @@ def restriction(
     )
 
 
-def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_case_restricted(casework, deps):
-    """Restricted, lifted, restricted again: the events carry when disclosure decided them
-    (``changed_at``), but casework applied whichever came last. A lifting delivered after the
-    later grant (a partition moved, a re-sent batch) ended the restriction in force, and the
-    case's delegates read the subject's section again (GDPR art. 18)."""
+def shelter_delegate(casework, deps, case_id: str, meeting_id: str, need: tuple[str, ...]):
+    """The shelter involved with ``need`` and its delegate sh-1, named by the process director."""
     platform, _ = casework
-    case_id = open_case(casework)
-    meeting_id = held_meeting(casework, deps, case_id)
-    need = ("identity", "case_meetings", "coordination")
     with platform.uow_factory() as uow:
         decisions.set_roles(
             deps,
@@ -410,7 +404,19 @@ def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_case_restricted(c
         )
         delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
         uow.commit()
-    delegate = who(SHELTER, "sh-1")
+    return who(SHELTER, "sh-1")
+
+
+def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_case_restricted(casework, deps):
+    """Restricted, lifted, restricted again: the events carry when disclosure decided them
+    (``changed_at``), but casework applied whichever came last. A lifting delivered after the
+    later grant (a partition moved, a re-sent batch) ended the restriction in force, and the
+    case's delegates read the subject's section again (GDPR art. 18)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    need = ("identity", "case_meetings", "coordination")
+    delegate = shelter_delegate(casework, deps, case_id, meeting_id, need)
     with platform.uow_factory() as uow:
         assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
     granted = datetime.now(timezone.utc) - timedelta(minutes=10)
@@ -433,16 +439,7 @@ def test_a_restricted_case_shows_only_its_status_until_the_restriction_is_lifted
     case_id = open_case(casework)
     meeting_id = held_meeting(casework, deps, case_id)
     need = ("identity", "case_meetings", "coordination", "plan_of_approach")
-    with platform.uow_factory() as uow:
-        decisions.set_roles(
-            deps,
-            uow,
-            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", need),)),
-            DIRECTOR,
-        )
-        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
-        uow.commit()
-    delegate = who(SHELTER, "sh-1")
+    delegate = shelter_delegate(casework, deps, case_id, meeting_id, need)
     with platform.uow_factory() as uow:
         assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
         assert meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), delegate)

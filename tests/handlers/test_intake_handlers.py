@@ -319,6 +319,16 @@ def restriction(intake, case_id: str, restricted: bool, changed_at: datetime | N
     )
 
 
+def asked_in_triage(intake) -> tuple[str, Caller]:
+    """A nomination in triage, the police asked (agent-1 reads the question)."""
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    return case_id, Caller(POLICE, "agent-1", "caseworker", party_status="active")
+
+
 def test_a_restricted_nomination_is_shared_with_no_party_beyond_its_nominator_and_director(
     intake,
 ):
@@ -327,11 +337,7 @@ def test_a_restricted_nomination_is_shared_with_no_party_beyond_its_nominator_an
     director could ask new parties; the nominator and the director still read it (the
     provider's own information, art. 16.1, 12.3)."""
     platform, _parts, deps = intake
-    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
-    case_id = nominated(intake)
-    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
-    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
-    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    case_id, asked = asked_in_triage(intake)
     with platform.uow_factory() as uow:
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
     restriction(intake, case_id, True)
@@ -377,11 +383,7 @@ def test_a_consent_withdrawn_in_disclosure_ends_sharing_in_triage_until_a_new_co
     disclosure the parties asked in triage kept reading the question (pseudonym, themes) and
     answering it (Bijlage 3, GDPR art. 7(3)); the nominator and the director still read it."""
     platform, _parts, deps = intake
-    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
-    case_id = nominated(intake)
-    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
-    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
-    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    case_id, asked = asked_in_triage(intake)
     with platform.uow_factory() as uow:
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
     consent_changed(intake, case_id, "withdrawn")
@@ -406,11 +408,7 @@ def test_a_consent_that_arrives_after_its_later_withdrawal_shares_nothing(intake
     parties asked in triage read the question again although the subject had withdrawn its
     consent (Bijlage 3, GDPR art. 7(3))."""
     platform, _parts, deps = intake
-    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
-    case_id = nominated(intake)
-    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
-    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
-    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    case_id, asked = asked_in_triage(intake)
     given = utcnow() - timedelta(minutes=10)
     consent_changed(intake, case_id, "withdrawn", given + timedelta(minutes=5))
     consent_changed(intake, case_id, "given", given)  # the older consent, late
@@ -443,11 +441,7 @@ def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_nomination_restri
     ended the restriction in force and the parties asked in triage read the question again
     (GDPR art. 18)."""
     platform, _parts, deps = intake
-    asked = Caller(POLICE, "agent-1", "caseworker", party_status="active")
-    case_id = nominated(intake)
-    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
-    start = StartTriage(case_id, (POLICE,), utcnow() + timedelta(days=1), ("safety",), "bekend?")
-    run(platform, triage.start_triage, deps, start, DIRECTOR)
+    case_id, asked = asked_in_triage(intake)
     granted = utcnow() - timedelta(minutes=10)
     restriction(intake, case_id, True, granted)
     restriction(intake, case_id, True, granted + timedelta(minutes=5))  # granted again

@@ -87,24 +87,9 @@ class NominationRepository(SubjectLinks):
         it at ``at`` (GDPR art. 18); a new version, so a command decided on the nomination as
         it was is refused and asked again. False for a nomination unknown here and for a
         decision older than the grant in force (a lifting that came late: the grant holds)."""
-        n = self._t["nominations"]
-        row = self._uow.session.execute(
-            select(n.c.restricted_at).where(n.c.case_id == case_id).with_for_update()
-        ).first()
-        if row is None:
-            return False
-        if row.restricted_at is not None and at < row.restricted_at:
-            return False
-        self._uow.session.execute(
-            update(n)
-            .where(n.c.case_id == case_id)
-            .values(
-                restricted_at=at if restricted else None,
-                updated_at=utcnow(),
-                version=n.c.version + 1,
-            )
+        return self._apply_in_order(
+            case_id, "restricted_at", at, restricted_at=at if restricted else None
         )
-        return True
 
     # -- the subject's consent (disclosure's SUBJECT_CONSENT_CHANGED) ------------------------
     def set_consent_recorded(self, case_id: str, status: str, at: datetime) -> bool:
@@ -112,23 +97,24 @@ class NominationRepository(SubjectLinks):
         (Bijlage 3, GDPR art. 7(3)); a new version, so a command decided on the consent as it
         was is refused and asked again. False for a nomination unknown here and for a change
         older than the one held (it arrived late: the later one stands)."""
+        return self._apply_in_order(
+            case_id, "consent_changed_at", at, consent_recorded=status, consent_changed_at=at
+        )
+
+    def _apply_in_order(self, case_id: str, held: str, at: datetime, **values: object) -> bool:
+        """Write ``values`` for disclosure's decision of ``at`` about the case, under the row's
+        lock, unless the time held in column ``held`` is later (that decision arrived first:
+        it stands); a new version. False for a nomination unknown here or a decision too old."""
         n = self._t["nominations"]
         row = self._uow.session.execute(
-            select(n.c.consent_changed_at).where(n.c.case_id == case_id).with_for_update()
+            select(n.c[held]).where(n.c.case_id == case_id).with_for_update()
         ).first()
-        if row is None:
-            return False
-        if row.consent_changed_at is not None and at < row.consent_changed_at:
+        if row is None or (row[0] is not None and at < row[0]):
             return False
         self._uow.session.execute(
             update(n)
             .where(n.c.case_id == case_id)
-            .values(
-                consent_recorded=status,
-                consent_changed_at=at,
-                updated_at=utcnow(),
-                version=n.c.version + 1,
-            )
+            .values(**values, updated_at=utcnow(), version=n.c.version + 1)
         )
         return True
 
