@@ -233,6 +233,18 @@ def test_the_stream_carries_sequence_and_kind_only_and_ends_the_grpc_stream(app,
     assert casework.watched == [(CASE, 0)]
 
 
+def test_a_since_no_clock_reaches_is_ignored_not_an_error(app, casework):
+    """A typed-in ``since`` beyond any date (the caller's mistake) follows the case as without
+    one: the page's stream, never a 500."""
+    client = signed_in(app, "pd-anna")
+    casework.next_stream = FakeStream([event(1, "case.opened", datetime(2026, 1, 1))])
+    r = client.get(f"/cases/{CASE}/events?since=999999999999999999")
+    assert r.status_code == 200 and r.mimetype == "text/event-stream"
+    body = r.get_data(as_text=True)
+    r.close()
+    assert 'id: 1\nevent: change\ndata: {"kind": "case.opened"}\n\n' in body
+
+
 class OpenStream(FakeStream):
     """A stream that follows a quiet case: nothing comes until it is cancelled."""
 

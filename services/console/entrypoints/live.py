@@ -42,6 +42,17 @@ def _number(value: str | None) -> int:
     return int(value) if _NUMBER.match(value) else 0
 
 
+def _moment(ms: int) -> datetime | None:
+    """The page's time in milliseconds as a naive UTC time; none (every entry counts) for 0 or
+    a number no clock reaches (a typed-in ``since`` is the caller's mistake, never a 500)."""
+    if not ms:
+        return None
+    try:
+        return datetime.fromtimestamp(ms / 1000, timezone.utc).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 class _Stream:
     """The response body: ends the gRPC stream and frees its slot exactly once, whether the
     body ran to its end, the browser went away (the server closes it), or it never started."""
@@ -94,12 +105,7 @@ def events(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
     visible_case(case_id)  # as for a number never given out: 404, before any stream
     after = _number(request.headers.get("Last-Event-ID"))
-    since_ms = _number(request.args.get("since"))
-    since = (
-        datetime.fromtimestamp(since_ms / 1000, timezone.utc).replace(tzinfo=None)
-        if since_ms
-        else None
-    )
+    since = _moment(_number(request.args.get("since")))
     if not _slots.acquire(blocking=False):
         return Response("", 503, {"Retry-After": "30"})
     try:
