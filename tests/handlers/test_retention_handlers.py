@@ -387,13 +387,8 @@ def casework(data_dir, database_url):
         yield built
 
 
-def closed_case(casework, closed_at: datetime) -> str:
-    """A case opened from intake's triage outcome and closed at ``closed_at`` (the life cycle
-    up to closing has its own tests; here only the retention clock matters)."""
-    from services.casework.domain.model import CaseState
-
-    platform, parts = casework
-    case_id = f"case-{uuid.uuid4()}"
+def triaged_to_a_meeting(platform, parts, case_id: str) -> None:
+    """Intake's outcome for the case: routed to a case meeting (casework opens it)."""
     deliver(
         platform,
         parts,
@@ -412,6 +407,16 @@ def closed_case(casework, closed_at: datetime) -> str:
             "process_director_person": "zorgcoordinator-1",
         },
     )
+
+
+def closed_case(casework, closed_at: datetime) -> str:
+    """A case opened from intake's triage outcome and closed at ``closed_at`` (the life cycle
+    up to closing has its own tests; here only the retention clock matters)."""
+    from services.casework.domain.model import CaseState
+
+    platform, parts = casework
+    case_id = f"case-{uuid.uuid4()}"
+    triaged_to_a_meeting(platform, parts, case_id)
     with platform.uow_factory() as uow:
         case = uow.cases.get(case_id, for_update=True)
         case.state, case.closed_at, case.outcome = CaseState.CLOSED, closed_at, "successful"
@@ -726,24 +731,7 @@ def test_a_case_erased_before_casework_opened_it_is_not_opened_by_the_late_triag
     platform, parts = casework
     case_id = f"case-{uuid.uuid4()}"
     deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id))
-    deliver(
-        platform,
-        parts,
-        ev.CASE_TRIAGED,
-        {
-            "case_id": case_id,
-            "subject_pseudonym": "ps-1",
-            "nominating_party": ASTEN,
-            "age_band": "12_to_16",
-            "routing": "case_meeting",
-            "goal_code": "stabilise",
-            "themes": ["safety"],
-            "decision_types": ["plan"],
-            "invitees": [SHELTER],
-            "process_director_party": LUMENS,
-            "process_director_person": "zorgcoordinator-1",
-        },
-    )
+    triaged_to_a_meeting(platform, parts, case_id)
     with platform.uow_factory() as uow:
         assert uow.cases.get(case_id) is None
         assert platform.case_keys.find(uow.session, case_id) is None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import ClassVar
 
-from zorgtafel.kernel.events import DomainEvent
+from zorgtafel.kernel.events import DomainEvent, decided_at
 
 _NS = "nl.zorgtafel.disclosure"
 
@@ -98,18 +98,6 @@ class SubjectErased(DomainEvent):
     erased_at: str
 
 
-def decided_at(changed_at: str) -> datetime | None:
-    """When disclosure decided a change of a case (``changed_at``, ISO 8601 with its zone): the
-    order of the decisions about one case, whatever order their events arrive in (a re-sent
-    batch, a key moved to another partition). None when it is not such a time (a consumer then
-    cannot place it after an earlier decision)."""
-    try:
-        at = datetime.fromisoformat(changed_at)
-    except (TypeError, ValueError):
-        return None
-    return at.astimezone(timezone.utc) if at.tzinfo is not None else None
-
-
 @dataclass(frozen=True)
 class CaseRestrictionChanged(DomainEvent):
     """A granted restriction of a case (``restricted``) or its lifting (GDPR art. 18): the
@@ -122,7 +110,7 @@ class CaseRestrictionChanged(DomainEvent):
     changed_at: str
 
     def decided_at(self) -> datetime | None:
-        """When disclosure decided it: see ``decided_at``."""
+        """When disclosure decided it (``zorgtafel.kernel.events.decided_at``)."""
         return decided_at(self.changed_at)
 
 
@@ -138,7 +126,7 @@ class SubjectConsentChanged(DomainEvent):
     changed_at: str
 
     def decided_at(self) -> datetime | None:
-        """When disclosure recorded it: see ``decided_at``."""
+        """When disclosure recorded it (``zorgtafel.kernel.events.decided_at``)."""
         return decided_at(self.changed_at)
 
 

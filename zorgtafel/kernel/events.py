@@ -52,6 +52,20 @@ class DomainEvent:
         return cls(**values)
 
 
+def decided_at(value: object) -> datetime | None:
+    """When the producer decided what an event says (an ISO 8601 time with its zone, such as
+    ``changed_at`` or ``status_since``): the order of the decisions about one thing, whatever
+    order their events arrive in (a re-sent batch, a key moved to another partition). None when
+    it is not such a time: a consumer then cannot place it after an earlier decision."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at.astimezone(timezone.utc) if at.tzinfo is not None else None
+
+
 class ContractViolation(ValueError):
     """Event data that does not fit its published type (never carries the data itself)."""
 

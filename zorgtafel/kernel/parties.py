@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Collection, Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel.contracts import events as ev
-from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.events import InboundEvent, decided_at
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
@@ -74,21 +73,13 @@ def add_party_directory_table(metadata: MetaData) -> Table:
     )
 
 
-def _since(value: Any) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-    return at.astimezone(timezone.utc) if at is not None and at.tzinfo is not None else None
-
-
 def _upsert(uow: UnitOfWork, data: Mapping[str, Any]) -> None:
     """The party's status as governance's event says. An ``active`` status since a time
     before the status held here (an exclusion or withdrawal already applied, then the older
     registration delivered late) activates nothing; a status that ends or suspends a party
     always applies (fail closed)."""
     t = uow.tables["party_directory"]
-    since = _since(data.get("status_since"))
+    since = decided_at(data.get("status_since"))
     values = {
         "name": data.get("name", ""),
         "kind": data.get("kind", "other"),

@@ -10,7 +10,6 @@ An unknown person holds nothing (fail closed).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Protocol
 
 from sqlalchemy import Boolean, Column, MetaData, String, Table, select
@@ -18,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from zorgtafel.contracts import events as ev
-from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.events import InboundEvent, decided_at
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
@@ -49,7 +48,7 @@ def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
     t = uow.tables["roster"]
     key = (t.c.function == fact.function) & (t.c.party == fact.party)
     key &= t.c.person == fact.person
-    at = _decided_at(fact.changed_at)
+    at = decided_at(fact.changed_at)
     if fact.held and at is None:
         log.warning("roster_appointment_without_time", function=fact.function)
         return
@@ -66,14 +65,6 @@ def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
                 function=fact.function, party=fact.party, person=fact.person, **values
             )
         )
-
-
-def _decided_at(value: str) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return at.astimezone(timezone.utc) if at.tzinfo is not None else None
 
 
 ROSTER_EVENT_HANDLERS = {ev.ROSTER_CHANGED: on_roster_changed}
