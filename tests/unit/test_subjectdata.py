@@ -17,6 +17,7 @@ from zorgtafel.kernel.subjectdata.wire import export_out
 OWN, OTHER, RECIPIENT = "00000099000000000051", "00000099000000000061", "00000099000000000013"
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 WITHHOLD = {"type": "withhold_internal_notes", "except_party": OWN, "ground": "art. 15.1, 17"}
+ONLY_C1 = {"type": "only_cases", "case_ids": ["c1"]}
 
 
 def holding() -> Holding:
@@ -55,7 +56,7 @@ def holding() -> Holding:
 
 
 def test_another_partys_internal_note_is_withheld_with_its_ground():
-    export = given_to("intake", holding(), [WITHHOLD])
+    export = given_to("intake", holding(), [ONLY_C1, WITHHOLD])
     kept = {r.record_id for s in export.sections for r in s.records}
     assert kept == {"r1:o", "r1:s:c"}
     assert [(w.record_id, w.party, w.ground) for w in export.withheld] == [
@@ -66,14 +67,23 @@ def test_another_partys_internal_note_is_withheld_with_its_ground():
 
 def test_a_record_shared_with_the_callers_party_is_given():
     rule = dict(WITHHOLD, except_party=RECIPIENT)
-    export = given_to("disclosure", holding(), [rule])
+    export = given_to("disclosure", holding(), [ONLY_C1, rule])
     assert "i1" in {r.record_id for s in export.sections for r in s.records}
 
 
 def test_without_the_obligation_nothing_is_withheld():
-    export = given_to("intake", holding(), [])
+    export = given_to("intake", holding(), [ONLY_C1])
     assert not export.withheld
     assert sum(len(s.records) for s in export.sections) == 4
+
+
+def test_a_decision_without_only_cases_gives_no_case():
+    """Fail closed: a policy revision adopted before ``only_cases`` existed names no case the
+    party answers for; the export gives none (it once gave every case of the subject)."""
+    export = given_to("intake", holding(), [WITHHOLD])
+    assert export.case_ids == ()
+    assert not any(s.records for s in export.sections)
+    assert not export.withheld
 
 
 def test_a_case_not_named_by_only_cases_is_left_out_entirely():
@@ -108,7 +118,7 @@ def test_a_case_not_named_by_only_cases_is_left_out_entirely():
 
 
 def test_the_wire_form_keeps_sections_fields_and_grounds():
-    out = export_out(given_to("intake", holding(), [WITHHOLD]))
+    out = export_out(given_to("intake", holding(), [ONLY_C1, WITHHOLD]))
     assert out.service == "intake" and list(out.case_ids) == ["c1"]
     assert out.sections[0].records[0].fields["answer"] == "known"
     assert out.sections[0].records[0].recorded_at.ToDatetime(timezone.utc) == AT

@@ -92,17 +92,21 @@ Exporter = Callable[[UnitOfWork, str, str], Holding | None]
 
 
 def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]]) -> Export:
-    """The holding as the decision lets it out: an ``only_cases`` obligation leaves out every
-    case not named in it, records and id alike (another controller's case is not even listed
+    """The holding as the decision lets it out: only the cases named by the decision's
+    ``only_cases`` obligation are given (none without it); every other case is left out,
+    records and id alike (another controller's case is not even listed
     as withheld: its existence is that controller's to tell); each ``withhold_internal_notes``
     obligation keeps the internal notes of every party but ``except_party`` back, naming its
     ground."""
     rules = [o for o in obligations if o.get("type") == "withhold_internal_notes"]
-    case_ids = holding.case_ids
+    # Fail closed: a decision without ``only_cases`` (a policy revision adopted before the
+    # obligation existed) names no case this party answers for, so no case is given, rather
+    # than every case of the subject, whoever its controllers are.
+    named: set[str] = set()
     for o in obligations:
         if o.get("type") == "only_cases":
-            named = set(o.get("case_ids") or ())
-            case_ids = tuple(c for c in case_ids if c in named)
+            named.update(o.get("case_ids") or ())
+    case_ids = tuple(c for c in holding.case_ids if c in named)
     others = set(holding.case_ids) - set(case_ids)
     withheld: list[Withheld] = []
     sections: list[Section] = []
