@@ -360,3 +360,42 @@ def test_openid_connect_sign_in_starts_at_the_partys_identity_provider(tmp_path)
     r = client.get("/auth/callback?code=x&state=forged", base_url=base)
     assert r.status_code == 400
     assert client.get("/", base_url=base).headers["Location"] == "/login"
+
+
+def test_a_withdrawn_consent_is_shown_beside_the_statement_made_at_nomination(tmp_path):
+    """Whoever reads a nomination shares on the consent as it stands (Bijlage 3, GDPR art.
+    7(3)): a withdrawal recorded in disclosure shows, not the nominating party's statement."""
+    from services.console.adapters.intake import NominationView
+
+    view = NominationView(
+        case_id="case-0001",
+        status="nominated",
+        nominating_party="00000099000000000051",
+        subject_pseudonym="",
+        subject_name="",
+        age_band="16_plus",
+        problems=(),
+        chains=(),
+        consent="given",
+        consent_now="withdrawn",
+        safety=(),
+        nominated_at=None,
+        criteria={},
+        advice_reasons=(),
+        qualifies=False,
+        assessment_reasons="",
+        asked_parties=(),
+        triage_answers=(),
+        triage_deadline=None,
+        routing="",
+        process_director_person="",
+    )
+    services = fake_services()
+    services.intake.nomination = lambda call, case_id: view
+    ensure_dev_keys(tmp_path)
+    settings = ConsoleSettings.from_env(
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+    )
+    page = signed_in(create_app(settings, services)).get("/nominations/case-0001")
+    text = re.sub(r"\s+", " ", page.get_data(as_text=True))
+    assert "<dt>Toestemming</dt><dd>Ingetrokken (bij de aanmelding opgegeven: Gegeven)</dd>" in text

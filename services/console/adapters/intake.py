@@ -91,6 +91,9 @@ class NominationView:
     problems: tuple[str, ...]
     chains: tuple[str, ...]
     consent: str
+    # The consent as it stands (as disclosure last recorded it, else as stated): what a
+    # reader must share on, beside the statement made at nomination (Bijlage 3).
+    consent_now: str
     safety: tuple[str, ...]
     nominated_at: datetime | None
     criteria: dict[str, Judged]
@@ -220,6 +223,7 @@ class Intake:
             problems=tuple(_name(ik.LifeDomain, "LIFE_DOMAIN_", p.domain) for p in n.problems),
             chains=tuple(_name(ik.Chain, "CHAIN_", c) for c in n.chains_involved),
             consent=_name(ik.ConsentStatus, "CONSENT_STATUS_", n.consent_status),
+            consent_now=_name(ik.ConsentStatus, "CONSENT_STATUS_", n.consent_now),
             safety=safety,
             nominated_at=_dt(n.nominated_at),
             criteria={

@@ -170,6 +170,7 @@ def nomination_out(
         safety=pb.SafetyConcerns(description=n.safety.description, **n.safety.flags()),
         chains_involved=[enum_out(pb.Chain, "CHAIN_", c) for c in n.chains],
         consent_status=enum_out(pb.ConsentStatus, "CONSENT_STATUS_", n.consent),
+        consent_now=enum_out(pb.ConsentStatus, "CONSENT_STATUS_", n.consent_now),
         usage_terms=terms_out(n.usage_terms),
         nominated_at=ts(n.nominated_at),
         linked_to_case_id=n.linked_to_case_id if full else "",

@@ -207,10 +207,27 @@ def test_a_consent_withdrawn_in_disclosure_ends_the_asked_parties_part_over_the_
             assert any("withdrew its consent" in r for r in denial_reasons(err))
             return False
 
+    stated = get(env, case_id, env.director()).nomination
+    assert stated.consent_now == stated.consent_status  # none recorded in disclosure yet
     consent("withdrawn")
     wait_for(lambda: not readable(), timeout=60)
+    # Whoever reads the nomination sees the consent as it stands, beside the statement made at
+    # nomination: the process director must not share on a consent that was withdrawn.
+    now = get(env, case_id, env.director()).nomination
+    assert now.consent_now == pb.CONSENT_STATUS_WITHDRAWN
+    assert now.consent_status == stated.consent_status
     consent("given")
     wait_for(readable, timeout=60)
+    assert get(env, case_id, env.director()).nomination.consent_now == pb.CONSENT_STATUS_GIVEN
+
+
+def test_a_nomination_cannot_state_a_withdrawn_consent(env):
+    """WITHDRAWN is disclosure's record of the subject's act (GDPR art. 7(3)), never a
+    nominating party's statement."""
+    req = nominate_request(consent_status=pb.CONSENT_STATUS_WITHDRAWN)
+    err = refused(env.stub.Nominate, req, metadata=env.md(ASTEN))
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert bad_fields(err) == ["consent_status"]
 
 
 # -- art. 1.4, Bijlage 2: the judged criteria decide ------------------------------------------------

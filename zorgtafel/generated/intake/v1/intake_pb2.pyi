@@ -51,6 +51,7 @@ class ConsentStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSENT_STATUS_REFUSED: _ClassVar[ConsentStatus]
     CONSENT_STATUS_NOT_ASKED: _ClassVar[ConsentStatus]
     CONSENT_STATUS_SAFETY_OVERRIDE: _ClassVar[ConsentStatus]
+    CONSENT_STATUS_WITHDRAWN: _ClassVar[ConsentStatus]
 
 class NominationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -124,6 +125,7 @@ CONSENT_STATUS_GIVEN: ConsentStatus
 CONSENT_STATUS_REFUSED: ConsentStatus
 CONSENT_STATUS_NOT_ASKED: ConsentStatus
 CONSENT_STATUS_SAFETY_OVERRIDE: ConsentStatus
+CONSENT_STATUS_WITHDRAWN: ConsentStatus
 NOMINATION_STATUS_UNSPECIFIED: NominationStatus
 NOMINATION_STATUS_NOMINATED: NominationStatus
 NOMINATION_STATUS_QUALIFIED: NominationStatus
@@ -433,7 +435,7 @@ class TriageAnswer(_message.Message):
     def __init__(self, party: _Optional[str] = ..., answer: _Optional[_Union[TriageAnswerKind, str]] = ..., contribution: _Optional[str] = ..., answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., themes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Nomination(_message.Message):
-    __slots__ = ("case_id", "subject_pseudonym", "nominating_party", "status", "subject", "age_band", "problems", "safety", "chains_involved", "consent_status", "usage_terms", "nominated_at", "linked_to_case_id", "linked_case_ids", "advice", "qualifies", "rejection_reason", "assessment_reasons", "asked_parties", "triage_answers", "triage_deadline", "routing", "meeting", "criteria", "process_director_party", "process_director_person", "safety_override")
+    __slots__ = ("case_id", "subject_pseudonym", "nominating_party", "status", "subject", "age_band", "problems", "safety", "chains_involved", "consent_status", "usage_terms", "nominated_at", "linked_to_case_id", "linked_case_ids", "advice", "qualifies", "rejection_reason", "assessment_reasons", "asked_parties", "triage_answers", "triage_deadline", "routing", "meeting", "criteria", "process_director_party", "process_director_person", "safety_override", "consent_now")
     CASE_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_PSEUDONYM_FIELD_NUMBER: _ClassVar[int]
     NOMINATING_PARTY_FIELD_NUMBER: _ClassVar[int]
@@ -461,6 +463,7 @@ class Nomination(_message.Message):
     PROCESS_DIRECTOR_PARTY_FIELD_NUMBER: _ClassVar[int]
     PROCESS_DIRECTOR_PERSON_FIELD_NUMBER: _ClassVar[int]
     SAFETY_OVERRIDE_FIELD_NUMBER: _ClassVar[int]
+    CONSENT_NOW_FIELD_NUMBER: _ClassVar[int]
     case_id: str
     subject_pseudonym: str
     nominating_party: str
@@ -488,7 +491,8 @@ class Nomination(_message.Message):
     process_director_party: str
     process_director_person: str
     safety_override: SafetyOverride
-    def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., nominating_party: _Optional[str] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., subject: _Optional[_Union[SubjectIdentity, _Mapping]] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., problems: _Optional[_Iterable[_Union[LifeDomainProblem, _Mapping]]] = ..., safety: _Optional[_Union[SafetyConcerns, _Mapping]] = ..., chains_involved: _Optional[_Iterable[_Union[Chain, str]]] = ..., consent_status: _Optional[_Union[ConsentStatus, str]] = ..., usage_terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., nominated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., linked_to_case_id: _Optional[str] = ..., linked_case_ids: _Optional[_Iterable[str]] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., assessment_reasons: _Optional[str] = ..., asked_parties: _Optional[_Iterable[str]] = ..., triage_answers: _Optional[_Iterable[_Union[TriageAnswer, _Mapping]]] = ..., triage_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing: _Optional[_Union[Routing, str]] = ..., meeting: _Optional[_Union[CaseMeetingPlan, _Mapping]] = ..., criteria: _Optional[_Union[JudgedCriteria, _Mapping]] = ..., process_director_party: _Optional[str] = ..., process_director_person: _Optional[str] = ..., safety_override: _Optional[_Union[SafetyOverride, _Mapping]] = ...) -> None: ...
+    consent_now: ConsentStatus
+    def __init__(self, case_id: _Optional[str] = ..., subject_pseudonym: _Optional[str] = ..., nominating_party: _Optional[str] = ..., status: _Optional[_Union[NominationStatus, str]] = ..., subject: _Optional[_Union[SubjectIdentity, _Mapping]] = ..., age_band: _Optional[_Union[AgeBand, str]] = ..., problems: _Optional[_Iterable[_Union[LifeDomainProblem, _Mapping]]] = ..., safety: _Optional[_Union[SafetyConcerns, _Mapping]] = ..., chains_involved: _Optional[_Iterable[_Union[Chain, str]]] = ..., consent_status: _Optional[_Union[ConsentStatus, str]] = ..., usage_terms: _Optional[_Union[_common_pb2.UsageTerms, _Mapping]] = ..., nominated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., linked_to_case_id: _Optional[str] = ..., linked_case_ids: _Optional[_Iterable[str]] = ..., advice: _Optional[_Union[CriteriaAdvice, _Mapping]] = ..., qualifies: _Optional[bool] = ..., rejection_reason: _Optional[_Union[RejectionReason, str]] = ..., assessment_reasons: _Optional[str] = ..., asked_parties: _Optional[_Iterable[str]] = ..., triage_answers: _Optional[_Iterable[_Union[TriageAnswer, _Mapping]]] = ..., triage_deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., routing: _Optional[_Union[Routing, str]] = ..., meeting: _Optional[_Union[CaseMeetingPlan, _Mapping]] = ..., criteria: _Optional[_Union[JudgedCriteria, _Mapping]] = ..., process_director_party: _Optional[str] = ..., process_director_person: _Optional[str] = ..., safety_override: _Optional[_Union[SafetyOverride, _Mapping]] = ..., consent_now: _Optional[_Union[ConsentStatus, str]] = ...) -> None: ...
 
 class SafetyOverride(_message.Message):
     __slots__ = ("reason", "consulted_colleague", "client_informed", "client_information", "recorded_by_party", "recorded_by", "recorded_at")
