@@ -22,7 +22,7 @@ from grpc_health.v1 import health
 from zorgtafel.kernel.health import HealthMonitor
 from zorgtafel.policy import bundle, signing
 from zorgtafel.policy.embedded import EmbeddedEngine
-from zorgtafel.policy.errors import PolicyUnavailable
+from zorgtafel.policy.errors import PolicyError, PolicyUnavailable
 from zorgtafel.policy.opa import OpaEngine
 from zorgtafel.testing import wait_for
 
@@ -248,3 +248,55 @@ def test_the_opa_client_learns_the_sidecar_s_revision_without_a_decision(policy_
         finally:
             engine.close()
             service.close()
+
+
+def _with_manifest(data: bytes, manifest: dict) -> bytes:
+    files = [(n, c) for n, c in bundle.read_files(data) if n != ".manifest"]
+    return bundle.pack([(".manifest", json.dumps(manifest).encode("utf-8")), *files])
+
+
+def test_a_manifest_must_declare_the_revision_of_the_bundles_own_rules(baseline, changed):
+    """Governance adopts a revision by the hash of its rules and data, and engines report the
+    one they evaluate: a bundle (even one governance signed) whose manifest names another
+    revision, or reads the same rules another way, is refused."""
+    revision, data = baseline
+    assert bundle.manifest_revision(bundle.read_files(data)) == revision
+    roots = bundle.ROOTS
+    for manifest, words in (
+        ({"revision": changed[0], "roots": roots}, "declares a revision"),
+        ({"revision": revision, "roots": roots, "rego_version": 0}, "says more"),
+        ({"revision": revision, "roots": [""]}, "says more"),
+    ):
+        signed = signing.sign(_with_manifest(data, manifest), KEY)
+        files = signing.verify(signed, PUBLIC, signing.DEFAULT_KEY_ID)
+        with pytest.raises(PolicyError, match=words):
+            bundle.manifest_revision(files)
+
+
+@pytest.mark.parametrize("evaluator", ["regopy", "regorus"])
+def test_the_embedded_engine_refuses_a_signed_bundle_naming_another_revision(
+    policy_dir, baseline, changed, evaluator
+):
+    service = BundleService()
+    engine = EmbeddedEngine(
+        policy_dir,
+        evaluator=evaluator,
+        timeout_s=10.0,
+        bundle_url=service.url,
+        verification_key_pem=PUBLIC,
+        key_id=signing.DEFAULT_KEY_ID,
+        poll_interval_s=0.1,
+    )
+    try:
+        service.body = signing.sign(baseline[1], KEY)
+        wait_for(engine.healthy, timeout=60)
+        # The changed rules under the adopted revision's name: refused, the active one stays.
+        service.body = signing.sign(
+            _with_manifest(changed[1], {"revision": baseline[0], "roots": bundle.ROOTS}), KEY
+        )
+        wait_for(lambda: len(engine.refused) > 0, timeout=60)
+        assert "declares a revision" in engine.refused[-1]
+        assert engine.revision == baseline[0]
+    finally:
+        engine.close()
+        service.close()

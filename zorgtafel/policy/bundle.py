@@ -35,9 +35,18 @@ def _bundle_files(policy_dir: Path) -> list[tuple[str, bytes]]:
     return sorted(files)
 
 
+# Written by whoever builds or signs a bundle, not part of its rules and data.
+_ENVELOPE = (".manifest", ".signatures.json")
+
+
 def revision_of(policy_dir: Path) -> str:
+    return content_revision(_bundle_files(Path(policy_dir)))
+
+
+def content_revision(files: list[tuple[str, bytes]]) -> str:
+    """The hash of a bundle's rules and data (its ``.manifest`` and signature left out)."""
     digest = hashlib.sha256()
-    for name, content in _bundle_files(Path(policy_dir)):
+    for name, content in sorted(f for f in files if f[0] not in _ENVELOPE):
         # Length-prefixed name and content: no two different file sets hash alike.
         for part in (name.encode("utf-8"), content):
             digest.update(len(part).to_bytes(8, "big"))
@@ -122,14 +131,25 @@ def read_files(data: bytes) -> list[tuple[str, bytes]]:
 
 
 def manifest_revision(files: list[tuple[str, bytes]]) -> str:
-    """The revision a bundle's ``.manifest`` declares (``PolicyError`` when it has none)."""
+    """The revision a bundle's ``.manifest`` declares, once it is shown to be the revision of
+    the bundle's own rules and data (``PolicyError`` otherwise). Governance adopts a revision by
+    that hash and every engine reports the one it evaluates: a manifest declaring another, or
+    saying more than ``build_bytes`` writes (other roots, a ``rego_version`` that reads the same
+    rules another way), would let the same name stand for rules nobody adopted."""
     raw = dict(files).get(".manifest")
     try:
-        revision = json.loads(raw).get("revision") if raw is not None else None
+        manifest = json.loads(raw) if raw is not None else None
+        revision = manifest.get("revision") if manifest is not None else None
     except (ValueError, AttributeError) as exc:
         raise PolicyError("the bundle's .manifest is not JSON") from exc
     if not isinstance(revision, str) or not revision:
         raise PolicyError("the bundle's .manifest has no revision")
+    if manifest != {"revision": revision, "roots": ROOTS}:
+        raise PolicyError("the bundle's .manifest says more than its revision and roots")
+    if revision != content_revision(files):
+        raise PolicyError(
+            "the bundle's .manifest declares a revision its rules and data do not have"
+        )
     return revision
 
 

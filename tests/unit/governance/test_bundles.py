@@ -11,7 +11,7 @@ import pytest
 from services.governance.adapters.bundles import bundle_revision
 from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
 from zorgtafel.kernel.errors import InvalidArgument
-from zorgtafel.policy.bundle import build_bundle, revision_of
+from zorgtafel.policy.bundle import build_bundle, read_files, revision_of
 
 
 def test_bundle_revision_is_the_one_build_bundle_wrote(tmp_path):
@@ -57,4 +57,18 @@ def test_bundle_whose_files_do_not_match_its_revision_is_refused(tmp_path):
     )
     with pytest.raises(InvalidArgument) as err:
         bundle_revision(forged)
-    assert "hash" in err.value.message
+    assert "declares a revision" in err.value.message
+
+
+def test_a_manifest_saying_more_than_revision_and_roots_is_refused(tmp_path):
+    """A ``rego_version`` or other roots would read the adopted rules another way under the
+    same revision: governance refuses such a proposal as every engine refuses such a bundle."""
+    out = tmp_path / "b.tar.gz"
+    rev = build_bundle(DEFAULT_POLICY_DIR, out)
+    files = {n: c for n, c in read_files(out.read_bytes())}
+    files[".manifest"] = (
+        '{"revision": "%s", "roots": ["zorgtafel"], "rego_version": 0}' % rev
+    ).encode()
+    with pytest.raises(InvalidArgument) as err:
+        bundle_revision(_tgz(files))
+    assert "says more" in err.value.message
