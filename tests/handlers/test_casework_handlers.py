@@ -316,9 +316,12 @@ def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_pa
         uow.commit()
     with platform.uow_factory() as uow:
         assert load_case(uow, case_id).delegates == {SHELTER: ("sh-1",)}
-    assert outbox(platform, case_id, ev.DELEGATE_NAMED) == [
-        {"case_id": case_id, "party": SHELTER, "person": "sh-1"}
-    ]
+    (named,) = outbox(platform, case_id, ev.DELEGATE_NAMED)
+    assert {k: v for k, v in named.items() if k != "changed_at"} == {
+        "case_id": case_id,
+        "party": SHELTER,
+        "person": "sh-1",
+    }
     with platform.uow_factory() as uow:
         delegates.release_delegate(
             deps, uow, c.ReleaseDelegate(case_id, "sh-1"), who(SHELTER, "sh-1")
@@ -327,6 +330,43 @@ def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_pa
     with platform.uow_factory() as uow:
         assert load_case(uow, case_id).delegates == {}
     assert len(outbox(platform, case_id, ev.DELEGATE_RELEASED)) == 1
+
+
+def test_the_case_membership_events_say_when_casework_decided_them(casework, deps):
+    """A delegate's naming and release, the case director's appointment and the roles: the
+    consumers (disclosure) apply them in this order, not in the order they arrive (the outbox
+    relay re-sends a batch on a suspected broker loss), so a re-sent naming that arrives
+    after the release does not give the released delegate the case again (8.4c, Bijlage 3)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    before = datetime.now(timezone.utc)
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("safety",)),)),
+            DIRECTOR,
+        )
+        uow.commit()
+    appoint(casework, deps, case_id, meeting_id, SHELTER)
+    with platform.uow_factory() as uow:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        delegates.release_delegate(deps, uow, c.ReleaseDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    times = []
+    for event_type in (
+        ev.ROLES_SET,
+        ev.DIRECTOR_APPOINTED,
+        ev.DELEGATE_NAMED,
+        ev.DELEGATE_RELEASED,
+    ):
+        (data,) = outbox(platform, case_id, event_type)
+        times.append(datetime.fromisoformat(data["changed_at"]))
+    assert all(t.tzinfo is not None for t in times)
+    assert before <= times[0] <= times[1] <= times[2] <= times[3]
 
 
 def test_a_colleague_without_a_part_cannot_name_itself_a_delegate(casework, deps):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -84,12 +85,19 @@ def open_case(disclosure_platform) -> str:
     return case_id
 
 
-def name_delegate(disclosure_platform, case_id: str, caller: Caller, named: bool = True) -> None:
+def name_delegate(
+    disclosure_platform,
+    case_id: str,
+    caller: Caller,
+    named: bool = True,
+    at: datetime | None = None,
+) -> None:
+    """Casework's fact, decided at ``at``; without it as a casework that did not yet say when
+    it decided sent it."""
     platform, parts = disclosure_platform
     event = ev.DELEGATE_NAMED if named else ev.DELEGATE_RELEASED
-    deliver(
-        platform, parts, event, {"case_id": case_id, "party": caller.party, "person": caller.person}
-    )
+    data = {"case_id": case_id, "party": caller.party, "person": caller.person}
+    deliver(platform, parts, event, {**data, "changed_at": at.isoformat()} if at else data)
 
 
 def provide_cmd(
@@ -315,6 +323,101 @@ def test_a_colleague_of_an_involved_party_without_a_part_in_the_case_reads_nothi
     name_delegate(disclosure_platform, case_id, CARER, named=False)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         read(deps, uow, item_id, CARER)  # a released delegate no longer reaches the case
+
+
+def test_a_naming_that_arrives_after_the_release_leaves_the_delegate_released(
+    disclosure_platform, deps
+):
+    """Named, released: the outbox relay sends the naming again (a suspected broker loss) and
+    it arrives after the release. Disclosure applied whichever came last, so the released
+    delegate reached the case again (8.4c, Bijlage 3). Now the decision times say the order."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    named = datetime.now(timezone.utc) - timedelta(minutes=10)
+    released = named + timedelta(minutes=2)
+    name_delegate(disclosure_platform, case_id, CARER, at=named)
+    name_delegate(disclosure_platform, case_id, CARER, named=False, at=released)
+    for late in (named, named + timedelta(minutes=1), None):  # re-sent, older, without a time
+        name_delegate(disclosure_platform, case_id, CARER, at=late)
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            read(deps, uow, item_id, CARER)
+    named_again = released + timedelta(minutes=1)
+    for _ in range(2):  # the new naming, and a repeat of it
+        name_delegate(disclosure_platform, case_id, CARER, at=named_again)
+        with platform.uow_factory() as uow:
+            assert read(deps, uow, item_id, CARER).released
+    name_delegate(disclosure_platform, case_id, CARER, named=False, at=released)  # older
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+    # A release without a time (a casework before decision times) always applies.
+    name_delegate(disclosure_platform, case_id, CARER, named=False)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, CARER)
+
+
+def set_roles(disclosure_platform, case_id: str, cello_needs: list[str], at: datetime | None):
+    platform, parts = disclosure_platform
+    roles = {
+        CELLO: {"role": "care_provider", "information_need": cello_needs},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+    }
+    data = {"case_id": case_id, "roles": roles}
+    deliver(platform, parts, ev.ROLES_SET, {**data, "changed_at": at.isoformat()} if at else data)
+
+
+def test_a_roles_decision_that_arrives_after_a_later_one_changes_nothing(disclosure_platform, deps):
+    """The case meeting gave CELLO a need for health, then took it away (8.4c); the first
+    decision, re-sent, arrives last: CELLO's delegate must not read health items again."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    first = datetime.now(timezone.utc) - timedelta(minutes=10)
+    later = first + timedelta(minutes=2)
+    set_roles(disclosure_platform, case_id, ["health"], first)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+    set_roles(disclosure_platform, case_id, ["housing"], later)
+    for late in (first, None, later):  # re-sent, without a time, a repeat
+        set_roles(disclosure_platform, case_id, ["health"] if late != later else ["housing"], late)
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            read(deps, uow, item_id, CARER)
+    set_roles(disclosure_platform, case_id, ["health"], later + timedelta(minutes=1))
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+
+
+def test_a_case_director_appointment_that_arrives_after_a_later_one_grants_nothing(
+    disclosure_platform, deps
+):
+    """13.1: the case meeting appointed one person of CELLO, then another in their place; the
+    first appointment, re-sent, arrives last: the first person no longer directs the case."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    first = Caller(CELLO, "casusregisseur-1", "caseworker", party_status="active")
+    second = Caller(CELLO, "casusregisseur-2", "caseworker", party_status="active")
+    at = datetime.now(timezone.utc) - timedelta(minutes=10)
+
+    def appoint(caller: Caller, when: datetime | None) -> None:
+        data = {"case_id": case_id, "party": caller.party, "person": caller.person}
+        if when:
+            data["changed_at"] = when.isoformat()
+        deliver(platform, parts, ev.DIRECTOR_APPOINTED, data)
+
+    appoint(first, at)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, first).released
+    later = at + timedelta(minutes=2)
+    appoint(second, later)
+    for late in (at, None):  # re-sent, without a time
+        appoint(first, late)
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            read(deps, uow, item_id, first)
+    for _ in range(2):  # a repeat of the later appointment changes nothing either
+        appoint(second, later)
+        with platform.uow_factory() as uow:
+            assert read(deps, uow, item_id, second).released
 
 
 def test_the_process_director_reads_only_while_designated(disclosure_platform, deps):

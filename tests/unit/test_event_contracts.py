@@ -5,6 +5,7 @@ consumer's view), and every event type a service consumes is one some service pu
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime, timedelta, timezone
 from importlib import import_module
 from typing import get_origin, get_type_hints
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.config import SERVICES
-from zorgtafel.kernel.events import ContractViolation, DomainEvent
+from zorgtafel.kernel.events import ContractViolation, DomainEvent, in_decision_order
 
 TEXT = st.text(min_size=1, max_size=20)
 
@@ -98,3 +99,22 @@ def test_every_consumed_event_type_is_published_by_some_service(tmp_path):
                         assert topic in ev.TOPIC.values(), (service, event_type)
                         continue
                     assert topic == ev.TOPIC[event_type.split(".")[2]], (service, event_type)
+
+
+def test_a_change_applies_in_the_order_it_was_decided_and_one_without_a_time_counts_as_older():
+    """``in_decision_order``: what a consumer of a producer's changes (a delegate named or
+    released, a director appointed, roles set) applies, whatever order the events arrive in."""
+    held = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    earlier, later = held - timedelta(seconds=1), held + timedelta(seconds=1)
+    for grants in (True, False):
+        assert in_decision_order(later, held, grants=grants)
+        assert not in_decision_order(earlier, held, grants=grants)  # came late
+        assert in_decision_order(earlier, None, grants=grants)  # nothing held yet
+        assert in_decision_order(None, None, grants=grants)  # as before decision times
+    # A repeat (the same time) is applied again only when it gives nothing: ties err to less.
+    assert not in_decision_order(held, held, grants=True)
+    assert in_decision_order(held, held, grants=False)
+    # A change of a producer from before decision times is older than every timed one: it
+    # gives nothing over one, and always takes away (fail closed).
+    assert not in_decision_order(None, held, grants=True)
+    assert in_decision_order(None, held, grants=False)

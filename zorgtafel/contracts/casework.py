@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
-from zorgtafel.kernel.events import DomainEvent
+from zorgtafel.kernel.events import DomainEvent, decided_at
 
 _NS = "nl.zorgtafel.casework"
 
@@ -16,15 +17,22 @@ CASE_OPENED = f"{_NS}.case.opened.v1"
 MEETING_SCHEDULED = f"{_NS}.meeting.scheduled.v1"
 # data: case_id, meeting_id, attendees [OIN..]   (never the minutes: 9.2)
 MEETING_HELD = f"{_NS}.meeting.held.v1"
-# data: case_id, party, person
+# The case-membership events (DIRECTOR_APPOINTED, DELEGATE_NAMED, DELEGATE_RELEASED, ROLES_SET)
+# also carry changed_at: when casework decided the change (ISO 8601 with its zone). Consumers
+# apply them in that order, not in the order they arrive (the outbox relay re-sends a batch on
+# a suspected broker loss; a key may move to another partition). An event without it (sent by
+# a casework before the field) is older than any event with it (zorgtafel.kernel.events.
+# in_decision_order).
+# data: case_id, party, person, changed_at
 DIRECTOR_APPOINTED = f"{_NS}.director.appointed.v1"
-# data: case_id, party, person -- an involved party named a person as its delegate in the case
-#       (8.4c, 10.1); only such persons of the party reach the case (Bijlage 3)
+# data: case_id, party, person, changed_at -- an involved party named a person as its delegate
+#       in the case (8.4c, 10.1); only such persons of the party reach the case (Bijlage 3)
 DELEGATE_NAMED = f"{_NS}.delegate.named.v1"
-# data: case_id, party, person -- the person no longer represents the party in the case
+# data: case_id, party, person, changed_at -- the person no longer represents the party in
+#       the case
 DELEGATE_RELEASED = f"{_NS}.delegate.released.v1"
-# data: case_id, roles {OIN: {"role": str, "information_need": [category..]}} (8.4c)
-#       -- the complete set: a party missing from it is no longer involved
+# data: case_id, roles {OIN: {"role": str, "information_need": [category..]}} (8.4c),
+#       changed_at -- the complete set: a party missing from it is no longer involved
 ROLES_SET = f"{_NS}.roles.set.v1"
 # data: case_id, plan_version, actions (count)
 PLAN_ADOPTED = f"{_NS}.plan.adopted.v1"
@@ -73,35 +81,52 @@ class MeetingHeld(DomainEvent):
     attendees: tuple[str, ...]
 
 
+class _Membership(DomainEvent):
+    """Who has a part in the case and what each party needs to know: applied by consumers in
+    the order casework decided it (``changed_at``, a field of each subclass: "" in an event
+    of a casework before the field)."""
+
+    changed_at: str  # not a field here: each event declares it last, with its default
+
+    def decided_at(self) -> datetime | None:
+        """When casework decided it (``zorgtafel.kernel.events.decided_at``); None for an
+        event of a casework before the field (and an unreadable time)."""
+        return decided_at(self.changed_at)
+
+
 @dataclass(frozen=True)
-class DirectorAppointed(DomainEvent):
+class DirectorAppointed(_Membership):
     TYPE: ClassVar[str] = DIRECTOR_APPOINTED
     case_id: str
     party: str
     person: str
+    changed_at: str = ""
 
 
 @dataclass(frozen=True)
-class DelegateNamed(DomainEvent):
+class DelegateNamed(_Membership):
     TYPE: ClassVar[str] = DELEGATE_NAMED
     case_id: str
     party: str
     person: str
+    changed_at: str = ""
 
 
 @dataclass(frozen=True)
-class DelegateReleased(DomainEvent):
+class DelegateReleased(_Membership):
     TYPE: ClassVar[str] = DELEGATE_RELEASED
     case_id: str
     party: str
     person: str
+    changed_at: str = ""
 
 
 @dataclass(frozen=True)
-class RolesSet(DomainEvent):
+class RolesSet(_Membership):
     TYPE: ClassVar[str] = ROLES_SET
     case_id: str
     roles: dict[str, Any]
+    changed_at: str = ""
 
 
 @dataclass(frozen=True)

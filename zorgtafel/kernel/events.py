@@ -66,6 +66,25 @@ def decided_at(value: object) -> datetime | None:
     return at.astimezone(timezone.utc) if at.tzinfo is not None else None
 
 
+def in_decision_order(at: datetime | None, held: datetime | None, *, grants: bool) -> bool:
+    """Whether a change decided at ``at`` is applied to a projected row whose last applied
+    change was decided at ``held`` (None: the row holds no decision time). A change older than
+    the one held arrived late and changes nothing; of two decided at the same time (a repeat)
+    only the one that ``grants`` nothing is applied again, so ties err to less access.
+
+    A change without a time (``at`` None) comes from a producer from before the field: it was
+    decided before every change with a time, so one that ``grants`` applies only while the row
+    holds none (in arrival order, as before the field), and one that takes away (a release, an
+    end) always applies (fail closed: at worst it takes away what a later change gave, until
+    the producer decides again). The caller keeps ``held`` for such a change, so it never
+    makes a later timed change look late."""
+    if at is None:
+        return held is None or not grants
+    if held is None:
+        return True
+    return at > held if grants else at >= held
+
+
 class ContractViolation(ValueError):
     """Event data that does not fit its published type (never carries the data itself)."""
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, tables
 from services.disclosure.domain.decisions import CaseFacts, CasePerson
+from zorgtafel.kernel.events import decided_at, in_decision_order
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -45,14 +46,24 @@ class CaseFactsRepository:
             erased=row.erased_at is not None,
         )
 
-    def set_delegate(self, case_id: str, party: str, person: str, named: bool) -> None:
-        """A party named (or released) a person as its delegate in the case. Read and written
-        on the consumer's single thread, so the read-modify-write does not race."""
+    def set_delegate(
+        self, case_id: str, party: str, person: str, named: bool, at: datetime | None
+    ) -> bool:
+        """A party named (or released) a person as its delegate in the case, as casework
+        decided it at ``at`` (None: an event from before decision times); False when a later
+        decision about that person is held (``in_decision_order``: a naming that arrives
+        after the release leaves the person released). Read and written under the case's lock
+        (the consumer's ``_known_case``), so the read-modify-write does not race."""
         self.upsert(case_id)
+        c = case_facts.c
         row = self._s.execute(
-            select(case_facts.c.delegates).where(case_facts.c.case_id == case_id)
+            select(c.delegates, c.delegates_changed_at).where(c.case_id == case_id)
         ).first()
         delegates = _delegates(row.delegates if row else None)
+        times = _delegate_times(row.delegates_changed_at if row else None)
+        held = decided_at(times.get(party, {}).get(person))
+        if not in_decision_order(at, held, grants=named):
+            return False
         persons = set(delegates.get(party, []))
         if named:
             persons.add(person)
@@ -62,7 +73,41 @@ class CaseFactsRepository:
             delegates[party] = sorted(persons)
         else:
             delegates.pop(party, None)
-        self.upsert(case_id, delegates=json.dumps(delegates, sort_keys=True))
+        if at is not None:  # a released person's time stays: a late naming is older than it
+            times.setdefault(party, {})[person] = at.isoformat()
+        self.upsert(
+            case_id,
+            delegates=json.dumps(delegates, sort_keys=True),
+            delegates_changed_at=json.dumps(times, sort_keys=True),
+        )
+        return True
+
+    def set_roles(self, case_id: str, roles: str, at: datetime | None) -> bool:
+        """Casework's roles and information needs (8.4c, the complete set, JSON) decided at
+        ``at``; False when a later decision is held (``in_decision_order``)."""
+        return self._set_in_order(
+            case_id, case_facts.c.roles_changed_at, at, roles=roles, roles_changed_at=at
+        )
+
+    def set_case_director(self, case_id: str, party: str, person: str, at: datetime | None) -> bool:
+        """13.1: the case director casework appointed at ``at`` (replacing an earlier one);
+        False when a later appointment is held (``in_decision_order``)."""
+        return self._set_in_order(
+            case_id,
+            case_facts.c.case_director_changed_at,
+            at,
+            case_director_party=party,
+            case_director_person=person,
+            case_director_changed_at=at,
+        )
+
+    def _set_in_order(self, case_id: str, held_in: Any, at: datetime | None, **values: Any) -> bool:
+        self.upsert(case_id)
+        held = self._s.execute(select(held_in).where(case_facts.c.case_id == case_id)).scalar()
+        if not in_decision_order(at, held, grants=True):
+            return False
+        self.upsert(case_id, **values)  # a time of None is left out: the held one stays
+        return True
 
     def known(self, case_id: str) -> bool:
         return (
@@ -125,6 +170,13 @@ def _person(party: str | None, person: str | None) -> CasePerson | None:
 def _delegates(raw: str | None) -> dict[str, list[str]]:
     value = json.loads(raw) if raw else {}
     return value if isinstance(value, dict) else {}
+
+
+def _delegate_times(raw: str | None) -> dict[str, dict[str, str]]:
+    value = json.loads(raw) if raw else {}
+    if not isinstance(value, dict):
+        return {}
+    return {p: dict(v) for p, v in value.items() if isinstance(v, dict)}
 
 
 class PartyRepository:

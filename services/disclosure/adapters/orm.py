@@ -42,6 +42,13 @@ case_facts = Table(
     Column("case_director_person", String(128), nullable=True),
     # {party OIN: [person, ...]}
     Column("delegates", Text, nullable=True),
+    # When casework decided the roles, the case director and each delegate's naming or release
+    # held here (the events' changed_at; delegates as {party OIN: {person: ISO 8601}}, a
+    # released one kept): a change decided before it that arrives late changes nothing
+    # (zorgtafel.kernel.events.in_decision_order). None: nothing with a time applied yet.
+    Column("roles_changed_at", UtcDateTime(), nullable=True),
+    Column("case_director_changed_at", UtcDateTime(), nullable=True),
+    Column("delegates_changed_at", Text, nullable=True),
     # Casework closed the case (CASE_CLOSED, art. 1.2): from then on its items go to no one but
     # their provider (art. 16.1), until the purge removes them.
     Column("closed_at", UtcDateTime(), nullable=True),

@@ -62,7 +62,14 @@ def appoint_director(
     )
     case.appoint_director(cmd.party, cmd.person)
     uow.cases.save(case)
-    uow.emit(ev.DirectorAppointed(case_id=case.case_id, party=cmd.party, person=cmd.person))
+    uow.emit(
+        ev.DirectorAppointed(
+            case_id=case.case_id,
+            party=cmd.party,
+            person=cmd.person,
+            changed_at=utcnow().isoformat(),
+        )
+    )
     return case
 
 
@@ -139,6 +146,7 @@ def set_roles(
                 r.party: {"role": r.role, "information_need": list(r.information_need)}
                 for r in roles
             },
+            changed_at=utcnow().isoformat(),
         )
     )
     return roles

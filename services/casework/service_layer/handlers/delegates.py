@@ -14,6 +14,7 @@ from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import authorise, load_case
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_oin, check_person
 
 DOING = {"name_delegate": "name a delegate in", "release_delegate": "release a delegate of"}
@@ -51,7 +52,14 @@ def name_delegate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.NameDelegate, call
     case = _checked(deps, uow, cmd.case_id, party, cmd.person, "name_delegate", caller)
     if case.name_delegate(party, cmd.person):
         uow.cases.save(case)
-        uow.emit(ev.DelegateNamed(case_id=case.case_id, party=party, person=cmd.person))
+        uow.emit(
+            ev.DelegateNamed(
+                case_id=case.case_id,
+                party=party,
+                person=cmd.person,
+                changed_at=utcnow().isoformat(),
+            )
+        )
     return case
 
 
@@ -62,5 +70,14 @@ def release_delegate(
     case = _checked(deps, uow, cmd.case_id, party, cmd.person, "release_delegate", caller)
     case.release_delegate(party, cmd.person)
     uow.cases.save(case)
-    uow.emit(ev.DelegateReleased(case_id=case.case_id, party=party, person=cmd.person))
+    # When it was decided (under the case's lock, so after the naming it ends): disclosure
+    # ignores a naming decided before it that arrives late (a re-sent batch).
+    uow.emit(
+        ev.DelegateReleased(
+            case_id=case.case_id,
+            party=party,
+            person=cmd.person,
+            changed_at=utcnow().isoformat(),
+        )
+    )
     return case

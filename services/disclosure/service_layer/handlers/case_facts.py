@@ -114,7 +114,9 @@ def on_case_opened(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
 
 
 def on_roles_set(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
-    """Casework's roles replace the previous ones (8.4c): {OIN: {role, information_need}}."""
+    """Casework's roles replace the previous ones (8.4c): {OIN: {role, information_need}},
+    unless roles decided later are held (the casework decisions apply in the order they were
+    taken, ``changed_at``: a re-sent older set that arrives late changes nothing)."""
     roles_set = event.typed(RolesSet)
     case_id = _known_case(uow, event, roles_set.case_id)
     if not case_id:
@@ -127,31 +129,47 @@ def on_roles_set(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> 
                 "role": str(v.get("role", "")),
                 "information_need": sorted({str(c) for c in need}),
             }
-    upsert_case(uow, case_id, roles=json.dumps(clean, sort_keys=True))
+    roles = json.dumps(clean, sort_keys=True)
+    if not uow.cases.set_roles(case_id, roles, roles_set.decided_at()):
+        log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
 
 
 def on_director_appointed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
-    """13.1: the case director, a named person of an involved party (replaces an earlier one)."""
+    """13.1: the case director, a named person of an involved party (replaces an earlier one
+    appointed before it; a late, older appointment changes nothing)."""
     fact = event.typed(DirectorAppointed)
     case_id = _known_case(uow, event, fact.case_id)
     if case_id and fact.party and fact.person:
-        upsert_case(uow, case_id, case_director_party=fact.party, case_director_person=fact.person)
+        if not uow.cases.set_case_director(case_id, fact.party, fact.person, fact.decided_at()):
+            log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
 
 
 def on_delegate_named(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
     """An involved party named a person as its delegate: only such persons of the party reach
-    the case (8.4c, Bijlage 3)."""
+    the case (8.4c, Bijlage 3). A naming decided before the person's release that arrives
+    after it (a re-sent batch) leaves the person released."""
     fact = event.typed(DelegateNamed)
     case_id = _known_case(uow, event, fact.case_id)
     if case_id and fact.party and fact.person:
-        uow.cases.set_delegate(case_id, fact.party, fact.person, named=True)
+        _set_delegate(uow, event, case_id, fact, named=True)
 
 
 def on_delegate_released(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
     fact = event.typed(DelegateReleased)
     case_id = _known_case(uow, event, fact.case_id)
     if case_id and fact.party and fact.person:
-        uow.cases.set_delegate(case_id, fact.party, fact.person, named=False)
+        _set_delegate(uow, event, case_id, fact, named=False)
+
+
+def _set_delegate(
+    uow: DisclosureUnitOfWork,
+    event: InboundEvent,
+    case_id: str,
+    fact: DelegateNamed | DelegateReleased,
+    named: bool,
+) -> None:
+    if not uow.cases.set_delegate(case_id, fact.party, fact.person, named, fact.decided_at()):
+        log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
 
 
 def on_case_closed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
