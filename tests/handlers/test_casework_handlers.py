@@ -471,6 +471,24 @@ def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_case_restricted(c
         assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), delegate).sections
 
 
+def test_a_grant_that_arrives_after_a_later_lifting_leaves_the_case_lifted(casework, deps):
+    """Restricted, then lifted; the grant, re-sent, arrives after the lifting: casework kept
+    only the grant's time, which the lifting cleared, so the stale grant restricted the case
+    again (the newest decision, the lifting, must stand: GDPR art. 18(3))."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    granted = datetime.now(timezone.utc) - timedelta(minutes=10)
+    restriction(casework, case_id, True, granted)
+    restriction(casework, case_id, False, granted + timedelta(minutes=2))
+    restriction(casework, case_id, True, granted)  # the grant again, late
+    with platform.uow_factory() as uow:
+        assert "subject" in reading.get_case(deps, uow, c.GetCase(case_id), DIRECTOR).sections
+    restriction(casework, case_id, True, granted + timedelta(minutes=3))  # a new grant
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), DIRECTOR)
+    assert seen.sections == frozenset({"status"})
+
+
 def test_a_restricted_case_shows_only_its_status_until_the_restriction_is_lifted(casework, deps):
     """A granted restriction of the case: its data is only kept (GDPR art. 18(2)). Disclosure
     stopped releasing its items, but casework kept showing the subject, the meetings, roles and

@@ -454,6 +454,23 @@ def test_a_lifting_that_arrives_after_a_later_grant_leaves_the_nomination_restri
         triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
 
 
+def test_a_grant_that_arrives_after_a_later_lifting_leaves_the_nomination_lifted(intake):
+    """Restricted, then lifted; the grant, re-sent, arrives after the lifting: intake kept only
+    the grant's time, which the lifting cleared, so the stale grant restricted the nomination
+    again (the newest decision, the lifting, must stand: GDPR art. 18(3))."""
+    platform, _parts, deps = intake
+    case_id, asked = asked_in_triage(intake)
+    granted = utcnow() - timedelta(minutes=10)
+    restriction(intake, case_id, True, granted)
+    restriction(intake, case_id, False, granted + timedelta(minutes=2))
+    restriction(intake, case_id, True, granted)  # the grant again, late
+    with platform.uow_factory() as uow:
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+    restriction(intake, case_id, True, granted + timedelta(minutes=3))  # a new grant
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        triage.triage_question(deps, uow, GetTriageQuestion(case_id), asked)
+
+
 def test_escalation_stays_possible_without_consent(intake):
     platform, _parts, deps = intake
     case_id = nominated(intake, consent=ConsentStatus.REFUSED)

@@ -56,6 +56,10 @@ cases = Table(
     # Bijlage 3 "afschermen", GDPR art. 18: since when the subject's restriction of the case,
     # granted by the controller (disclosure's CASE_RESTRICTION_CHANGED), holds; null: none.
     Column("restricted_at", UtcDateTime(), nullable=True),
+    # When disclosure decided the grant or lifting applied last (its changed_at): a decision
+    # older than it arrived late and changes nothing, in both directions (a lifting clears
+    # restricted_at, and a re-sent older grant must not restrict the case again).
+    Column("restriction_changed_at", UtcDateTime(), nullable=True),
 )
 # ListOverdueActions without a case id (issue #16): the cases a person directs, found by
 # relationship through these two indexes instead of a scan of every case, in case_id order

@@ -15,6 +15,7 @@ from services.casework.adapters.plan import PlanRepository
 from services.casework.adapters.sealing import seal, unseal
 from services.casework.adapters.timeline import TimelineRepository
 from services.casework.domain.model import Case, CaseState
+from zorgtafel.kernel.events import in_decision_order
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import ID
@@ -197,20 +198,21 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
     def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
         """The subject's restriction of the case was granted (``restricted``) or lifted, as
         disclosure decided it at ``at`` (GDPR art. 18); False for a case unknown here and for
-        a lifting decided before the grant in force (it came late: the grant holds). Not one
-        of the fields ``save`` writes: a command on the case never undoes it."""
+        a decision older than the one applied last (``restriction_changed_at``; it came late:
+        the later one holds, a grant or a lifting; of two at one time the grant). Not one of
+        the fields ``save`` writes: a command on the case never undoes it."""
         c = orm.cases.c
         row = self._s.execute(
-            select(c.restricted_at).where(c.case_id == case_id).with_for_update()
+            select(c.restriction_changed_at).where(c.case_id == case_id).with_for_update()
         ).first()
         if row is None:
             return False
-        if row.restricted_at is not None and at < row.restricted_at:
-            return False  # older than the grant in force: a late lifting, or a late grant
+        if not in_decision_order(at, row.restriction_changed_at, grants=not restricted):
+            return False
         self._s.execute(
             update(orm.cases)
             .where(c.case_id == case_id)
-            .values(restricted_at=at if restricted else None)
+            .values(restricted_at=at if restricted else None, restriction_changed_at=at)
         )
         return True
 

@@ -51,8 +51,9 @@ def on_case_restriction_changed(deps: Deps, uow: CaseworkUnitOfWork, event: Inbo
     """The controller granted the subject's restriction of the case, or lifted it (Bijlage 3
     "afschermen", GDPR art. 18): while it holds, ``zorgtafel.casework.view`` and ``.act`` show
     nothing of the case but its status (no subject, meetings, roles, plan or minutes). The
-    decisions apply in the order disclosure took them (``changed_at``): a lifting older than
-    the grant in force is one that arrived late, and changes nothing."""
+    decisions apply in the order disclosure took them (``changed_at``): one older than the
+    decision applied last arrived late and changes nothing, a lifting before a later grant as
+    a grant before a later lifting."""
     changed = event.typed(CaseRestrictionChanged)
     at = changed.decided_at()
     if at is None and not changed.restricted:

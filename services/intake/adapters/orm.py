@@ -72,6 +72,10 @@ nominations = Table(
     # Bijlage 3 "afschermen", GDPR art. 18: since when the subject's restriction of the case,
     # granted by the controller (disclosure's CASE_RESTRICTION_CHANGED), holds; null: none.
     Column("restricted_at", UtcDateTime(), nullable=True),
+    # When disclosure decided the grant or lifting applied last (its changed_at): a decision
+    # older than it arrived late and changes nothing, in both directions (a lifting clears
+    # restricted_at, and a re-sent older grant must not restrict the case again).
+    Column("restriction_changed_at", UtcDateTime(), nullable=True),
     # Bijlage 3, GDPR art. 7(3): the subject's consent for the case as disclosure last recorded
     # it (SUBJECT_CONSENT_CHANGED: "given" or "withdrawn"); null: none recorded there.
     Column("consent_recorded", String(20), nullable=True),

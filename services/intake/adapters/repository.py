@@ -38,6 +38,7 @@ from services.intake.domain.vocabulary import (
     Status,
 )
 from zorgtafel.kernel.errors import FailedPrecondition
+from zorgtafel.kernel.events import in_decision_order
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
@@ -86,9 +87,15 @@ class NominationRepository(SubjectLinks):
         """The subject's restriction of the case was granted or lifted, as disclosure decided
         it at ``at`` (GDPR art. 18); a new version, so a command decided on the nomination as
         it was is refused and asked again. False for a nomination unknown here and for a
-        decision older than the grant in force (a lifting that came late: the grant holds)."""
+        decision older than the one applied last (it came late: the later grant or lifting
+        holds; of two at one time the grant)."""
         return self._apply_in_order(
-            case_id, "restricted_at", at, restricted_at=at if restricted else None
+            case_id,
+            "restriction_changed_at",
+            at,
+            grants=not restricted,
+            restricted_at=at if restricted else None,
+            restriction_changed_at=at,
         )
 
     # -- the subject's consent (disclosure's SUBJECT_CONSENT_CHANGED) ------------------------
@@ -98,18 +105,29 @@ class NominationRepository(SubjectLinks):
         was is refused and asked again. False for a nomination unknown here and for a change
         older than the one held (it arrived late: the later one stands)."""
         return self._apply_in_order(
-            case_id, "consent_changed_at", at, consent_recorded=status, consent_changed_at=at
+            case_id,
+            "consent_changed_at",
+            at,
+            grants=status != "withdrawn",
+            consent_recorded=status,
+            consent_changed_at=at,
         )
 
-    def _apply_in_order(self, case_id: str, held: str, at: datetime, **values: object) -> bool:
+    def _apply_in_order(
+        self, case_id: str, held: str, at: datetime, *, grants: bool = True, **values: object
+    ) -> bool:
         """Write ``values`` for disclosure's decision of ``at`` about the case, under the row's
         lock, unless the time held in column ``held`` is later (that decision arrived first:
-        it stands); a new version. False for a nomination unknown here or a decision too old."""
+        it stands; at the same time only a decision that ``grants`` nothing is applied again,
+        ``in_decision_order``); a new version. False for a nomination unknown here or a
+        decision too old."""
         n = self._t["nominations"]
         row = self._uow.session.execute(
             select(n.c[held]).where(n.c.case_id == case_id).with_for_update()
         ).first()
-        if row is None or (row[0] is not None and at < row[0]):
+        if row is None:
+            return False
+        if row[0] is not None and not in_decision_order(at, row[0], grants=grants):
             return False
         self._uow.session.execute(
             update(n)

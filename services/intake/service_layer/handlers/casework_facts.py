@@ -61,8 +61,9 @@ def on_case_restriction_changed(deps: Deps, uow: UnitOfWork, event: InboundEvent
     "afschermen", GDPR art. 18): while it holds, ``zorgtafel.intake.access`` shares the
     nomination with no party beyond its nominator and its process director (no triage question
     read, no party asked, no case meeting routed). The decisions apply in the order disclosure
-    took them (``changed_at``): a lifting older than the grant in force arrived late and
-    changes nothing; one that cannot be placed is not applied (fail closed)."""
+    took them (``changed_at``): one older than the decision applied last arrived late and
+    changes nothing, a lifting before a later grant as a grant before a later lifting; a
+    lifting that cannot be placed is not applied (fail closed)."""
     changed = event.typed(CaseRestrictionChanged)
     at = changed.decided_at()
     if at is None and not changed.restricted:
