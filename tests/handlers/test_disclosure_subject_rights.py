@@ -20,6 +20,7 @@ from services.disclosure.domain import commands as c
 from services.disclosure.domain.subject_rights import SubjectRequest, one_month_after
 from services.disclosure.service_layer import subject_data
 from services.disclosure.service_layer.handlers import consents, items, subject_rights
+from services.disclosure.service_layer.handlers import subject_effects as effects
 from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_handlers import (
     CARER,
@@ -318,6 +319,39 @@ def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosur
     assert set(data[0]) == {"case_id", "restricted", "subject_request_id", "changed_at"}
 
 
+def test_a_case_restriction_decided_before_a_lifting_but_carried_out_after_it_changes_nothing(
+    disclosure_platform, deps
+):
+    """Two privacy officers decide at once: a grant (decided first) and a lifting (decided
+    later). The lifting's transaction wrote first; the grant, written after it, restricted the
+    case again in disclosure, while casework and intake apply the newest decision (the
+    lifting, by changed_at): the services disagreed, and the controller's newest decision
+    did not hold in disclosure (GDPR art. 18(3)). Now it holds here too, and the late grant
+    is not published."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    grant = submit(platform, deps, "restriction", case_id=case_id)
+    lifted = decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
+    with platform.uow_factory() as uow:
+        request = uow.subject_requests.find(grant)
+        assert request is not None and lifted.decided_at is not None
+        effects.carry_out(uow, request, lifted.decided_at - timedelta(seconds=1))
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+        outbox = uow.tables["outbox"]
+        published = uow.session.execute(
+            select(outbox.c.data).where(
+                outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id
+            )
+        ).all()
+    assert [json.loads(r.data)["restricted"] for r in published] == [False]
+    decide(platform, deps, grant)  # decided now: after the lifting, so it restricts
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, CARER)
+
+
 def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(
     disclosure_platform, deps
 ):
@@ -347,6 +381,10 @@ def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_i
         ).all()
     data = [json.loads(r.data) for r in rows]
     assert [(d["case_id"], d["restricted"]) for d in data] == [(case_id, True), (case_id, True)]
+    # Stated again with the time it was granted, not the time it was restated: a lifting the
+    # controller decided before the restatement was written must not look older than it to
+    # casework, which applies the newest decision (GDPR art. 18(3)).
+    assert data[1]["changed_at"] == data[0]["changed_at"]
 
 
 def test_objection_and_complaint_are_routed_and_answered_with_reasons(disclosure_platform, deps):

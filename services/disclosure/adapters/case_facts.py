@@ -151,13 +151,35 @@ class CaseFactsRepository:
                 .values(updated_at=now, **values)
             )
 
-    def set_restricted(self, case_id: str, at: datetime | None) -> None:
-        """Restrict the case (``at``) or lift its restriction (None): GDPR art. 18."""
+    def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
+        """Restrict the case or lift its restriction (GDPR art. 18), as the controller decided
+        it at ``at``; False when a decision taken after it was applied already (two decided
+        at once, the later one written first: the newest decision holds, in both directions,
+        as casework and intake apply them; of two at one time the grant)."""
+        c = case_facts.c
+        row = self._s.execute(
+            select(c.restriction_changed_at).where(c.case_id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return False
+        if not in_decision_order(at, row.restriction_changed_at, grants=not restricted):
+            return False
         self._s.execute(
             update(case_facts)
-            .where(case_facts.c.case_id == case_id)
-            .values(restricted_at=at, updated_at=utcnow())
+            .where(c.case_id == case_id)
+            .values(
+                restricted_at=at if restricted else None,
+                restriction_changed_at=at,
+                updated_at=utcnow(),
+            )
         )
+        return True
+
+    def restricted_since(self, case_id: str) -> datetime | None:
+        """When the restriction in force was granted (None: the case is not restricted)."""
+        return self._s.execute(
+            select(case_facts.c.restricted_at).where(case_facts.c.case_id == case_id)
+        ).scalar()
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))

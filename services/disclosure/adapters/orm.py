@@ -55,6 +55,9 @@ case_facts = Table(
     # The subject's restriction of the whole case ("afschermen", Bijlage 3, GDPR art. 18),
     # granted by the controller's privacy officer; cleared when a later decision lifts it.
     Column("restricted_at", UtcDateTime(), nullable=True),
+    # When the grant or lifting applied last was decided: one decided before it, written
+    # after it (two decisions at once), changes nothing, as in casework and intake.
+    Column("restriction_changed_at", UtcDateTime(), nullable=True),
     # The subject's erasure of the case was granted: its items' content and the case key are
     # gone, and no new item is accepted for it (Bijlage 3, GDPR art. 17).
     Column("erased_at", UtcDateTime(), nullable=True),

@@ -91,15 +91,18 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
         known = uow.cases.find(case_id)
         if known is None or not known.erased:  # an erased case's key stays destroyed
             _ensure_key(uow, case_id)
-        if opened and known is not None and known.restricted:
+        granted = uow.cases.restricted_since(case_id) if opened else None
+        if granted is not None:
             # Granted while it was a nomination: casework had no case to mark then, so it is
-            # told now that it has one (GDPR art. 18; no request id: it restates a decision).
+            # told now that it has one (GDPR art. 18; no request id: it restates a decision),
+            # with the time it was granted: a lifting decided after the grant, written just
+            # after this, must not look older than the restatement to casework.
             uow.emit(
                 CaseRestrictionChanged(
                     case_id=case_id,
                     restricted=True,
                     subject_request_id="",
-                    changed_at=utcnow().isoformat(),
+                    changed_at=granted.isoformat(),
                 )
             )
 

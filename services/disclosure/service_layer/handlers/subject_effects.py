@@ -225,7 +225,10 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         if kind == "erasure":
             erase_case(uow, case_id, now)
         else:
-            uow.cases.set_restricted(case_id, now if kind == "restriction" else None)
+            if not uow.cases.set_restricted(case_id, kind == "restriction", now):
+                # Decided before a decision already applied (two at once): the newer holds.
+                log.info("restriction_decision_superseded", kind=kind, case_id=case_id)
+                continue
             # Casework holds the rest of the case (its minutes, plan and the subject's section).
             uow.emit(
                 events.CaseRestrictionChanged(
