@@ -156,13 +156,13 @@ def create_app(
         if err.signed_out:
             session.clear()
             return redirect(url_for("auth.login"))
-        if request.method == "GET" and err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
-            # Reading by number: a case one may not see looks exactly like a number never given
-            # out, so a page is no oracle of what exists (the service's reasons name the case).
-            return render_template("error.html", error=None, hidden=True, back_to="/"), 404
+        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
+            # A refusal no page caught (any method: a read, a form's answer, the re-read of a
+            # refused form's page): what the person may not see answers exactly as what does
+            # not exist, so no page is an oracle of what exists (the service's reasons name
+            # it). A page that shows a refusal's reasons first read the object itself.
+            return not_found_or_not_yours()
         status = {
-            "PERMISSION_DENIED": 403,
-            "NOT_FOUND": 404,
             "INVALID_ARGUMENT": 400,
             "RESOURCE_EXHAUSTED": 429,  # the person's budget of refusals (kernel/refusals.py)
         }.get(err.code, 502 if err.code in ("UNAVAILABLE", "DEADLINE_EXCEEDED") else 409)
@@ -175,9 +175,16 @@ def create_app(
 
     @app.errorhandler(404)
     def not_found(_err: Exception) -> Any:
-        return render_template("error.html", error=None, missing=True, back_to="/"), 404
+        return not_found_or_not_yours()
 
     return app
+
+
+def not_found_or_not_yours() -> tuple[str, int]:
+    """The one answer for a number never given out, a page that does not exist, and anything
+    the person may not see (another party's case, request, notice, a case they have no part in),
+    whatever the method: the same status and the same words, so no answer tells which."""
+    return render_template("error.html", error=None, hidden=True, back_to="/"), 404
 
 
 def _from_another_site() -> Any:

@@ -399,3 +399,64 @@ def test_a_withdrawn_consent_is_shown_beside_the_statement_made_at_nomination(tm
     page = signed_in(create_app(settings, services)).get("/nominations/case-0001")
     text = re.sub(r"\s+", " ", page.get_data(as_text=True))
     assert "<dt>Toestemming</dt><dd>Ingetrokken (bij de aanmelding opgegeven: Gegeven)</dd>" in text
+
+
+class Refusing:
+    """A service that refuses everything about an object: NOT_FOUND for the number never given
+    out ("never"), PERMISSION_DENIED with reasons naming it for one that exists but is not the
+    caller's (as the services answer), whatever the method (reads and writes alike)."""
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        if name == "privacy":
+            return Refusing()
+
+        def refuse(call, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            named = [*args, *kwargs.values()]
+            if "never" in named:
+                raise ServiceError("NOT_FOUND", message="case never not found")
+            raise ServiceError(
+                "PERMISSION_DENIED",
+                refusals(["Party X is not involved in case real-case (art. 8.4c)."]),
+            )
+
+        return refuse
+
+
+def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tmp_path):
+    """Every route with a number in its path, GET and POST: a number that exists but is none of
+    the person's answers exactly as a number never given out (status and text), so no page and
+    no refused form is an oracle of what exists."""
+    ensure_dev_keys(tmp_path)
+    settings = ConsoleSettings.from_env(
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+    )
+    refusing = Refusing()
+    services = SimpleNamespace(
+        intake=refusing,
+        casework=refusing,
+        meeting=refusing,
+        disclosure=refusing,
+        governance=refusing,
+        bodies=refusing,
+    )
+    app = create_app(settings, services)  # type: ignore[arg-type]
+    client = signed_in(app)
+    token = csrf(client)
+    strip = re.compile(r'name="csrf_token" value="[^"]+"')
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments or rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            answers = []
+            for number in ("real-case", "never"):
+                path = rule.build({a: number for a in rule.arguments})[1]
+                r = client.open(path, method=method, data={"csrf_token": token})
+                text = strip.sub("", r.get_data(as_text=True)).replace(number, "<n>")
+                answers.append((r.status_code, text))
+            refused, unknown = answers
+            assert refused == unknown, (method, rule.rule, refused[0], unknown[0])
+            assert refused[0] in (200, 404), (method, rule.rule, refused[0])
+            assert "art. 8.4c" not in refused[1], (method, rule.rule)
+            checked += 1
+    assert checked > 30

@@ -5,6 +5,7 @@ refused override shows the policy's reasons with their articles."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -39,6 +40,22 @@ class FakeOffice:
                 for s in ("intake", "casework")
             ),
             None,
+        )
+
+    def override_notices(self, call):  # noqa: ANN001, ANN201
+        return []
+
+    def informing_tasks(self, call):  # noqa: ANN001, ANN201
+        return []  # none of this person's party: "d-other" is another party's override
+
+    def client_informed(self, call, decision_id, how):  # noqa: ANN001, ANN201
+        # As disclosure answers: an override never made is not found; another party's exists
+        # and is refused with the policy's reasons, which name it.
+        if decision_id == "d-never":
+            raise ServiceError("NOT_FOUND", message="safety override not found for that decision")
+        raise ServiceError(
+            "PERMISSION_DENIED",
+            refusals([f"Only the overriding party records {decision_id} (Bijlage 3)."]),
         )
 
     def break_glass(self, call, **kw):  # noqa: ANN001, ANN003, ANN201
@@ -130,3 +147,19 @@ def test_a_refused_override_shows_its_reasons_and_article(app):
     )
     page = r.get_data(as_text=True)
     assert r.status_code == 403 and "art. 8.4c" in page
+
+
+def test_another_partys_override_answers_as_one_never_made(app):
+    """Recording that the client was informed of an override of another party answers exactly
+    as for a decision number never given out: no oracle of what overrides exist."""
+    client = signed_in(app, "ehv-dirk")
+    answers = []
+    for decision in ("d-other", "d-never"):
+        r = client.post(
+            f"/overrides/{decision}/informed",
+            data={"how": "in person", "csrf_token": csrf(client, "/overrides")},
+        )
+        page = re.sub(r'name="csrf_token" value="[^"]+"', "", r.get_data(as_text=True))
+        answers.append((r.status_code, page.replace(decision, "<n>")))
+    assert answers[0] == answers[1] and answers[0][0] == 404
+    assert "Bijlage 3" not in answers[0][1]

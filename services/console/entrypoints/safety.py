@@ -106,10 +106,19 @@ def informed(decision_id: str) -> ResponseReturnValue:
         if err.code not in _FORM_ERRORS:
             raise
         error = err
+    tasks = office.informing_tasks(call)
+    if (
+        error is not None
+        and error.code == "PERMISSION_DENIED"
+        and all(t.decision_id != decision_id for t in tasks)
+    ):
+        # Another party's override: its reasons would confirm it exists. Shown only for one
+        # of the person's own tasks; otherwise the answer of a number never given out.
+        raise error
     return render_template(
         "overrides.html",
         notices=office.override_notices(call),
-        tasks=office.informing_tasks(call),
+        tasks=tasks,
         error=error,
         done=error is None,
     ), (_FORM_ERRORS[error.code] if error else 200)
