@@ -18,6 +18,7 @@ from services.console.adapters.services import Services
 from services.console.adapters.sessions import (
     ServerSessionInterface,
     SqlStore,
+    anonymous_keys,
     make_engine,
     session_keys,
 )
@@ -98,7 +99,9 @@ def create_app(
     app.extensions["console.settings"] = settings
     app.extensions["console.services"] = services or Services.connect(settings)
     app.session_interface = ServerSessionInterface(
-        _session_store(settings, migrate=migrate), secure=not settings.dev
+        _session_store(settings, migrate=migrate),
+        secure=not settings.dev,
+        anonymous=anonymous_keys(settings.secret_key, *settings.previous_secret_keys),
     )
     CSRFProtect(app)
     Babel(app, locale_selector=_locale)

@@ -26,9 +26,10 @@ import pytest
 import requests
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from flask import Flask, abort, jsonify, redirect, request
+from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from services.console.adapters.sessions import COOKIE
+from services.console.adapters.sessions import COOKIE, console_sessions
 from services.console.app import create_app
 from services.console.settings import ConsoleSettings
 from zorgtafel.demo import actors
@@ -272,3 +273,33 @@ def test_a_forged_state_a_replayed_callback_or_another_nonce_signs_nobody_in(con
     client, r, _ = sign_in(console, idp)
     assert r.status_code == 400
     assert client.get("/worklist").headers["Location"] == "/login"
+
+
+def test_the_round_trip_to_the_idp_writes_no_session_until_the_person_is_signed_in(console, idp):
+    """The state, nonce and PKCE verifier travel sealed in the short-lived cookie: starting
+    sign-ins, however many, writes no row; the callback writes the one row of the person.
+    A replayed callback with the cookie from before the sign-in is refused (the IdP's code is
+    used once)."""
+    store = console.session_interface.store
+    with store.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(console_sessions)).scalar_one()
+    for _ in range(20):
+        assert console.test_client().get("/login/oidc").status_code == 302
+    client = console.test_client()
+    r = client.get("/login/oidc")
+    for _ in range(5):  # pressed again and again: one round trip's state is kept
+        r = client.get("/login/oidc")
+    assert len(client.get_cookie(COOKIE).value) < 2000
+    anonymous = client.get_cookie(COOKIE).value
+    with store.engine.connect() as conn:
+        assert (
+            conn.execute(select(func.count()).select_from(console_sessions)).scalar_one() == before
+        )
+    back = requests.get(r.headers["Location"], allow_redirects=False, timeout=10)
+    callback = urlparse(back.headers["Location"])
+    r = client.get(f"{callback.path}?{callback.query}")
+    assert r.status_code == 302 and r.headers["Location"] == "/"
+    assert session_row(console, client)["token"]
+    replay = console.test_client()
+    replay.set_cookie(COOKIE, anonymous)
+    assert replay.get(f"{callback.path}?{callback.query}").status_code == 400

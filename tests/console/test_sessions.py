@@ -213,3 +213,59 @@ def test_a_session_begun_at_one_replica_is_served_by_another_and_ends_at_sign_ou
     assert store.get(sid) is None
     client.set_cookie(COOKIE, sid)
     assert client.get("/").headers["Location"].endswith("/login")
+
+
+def test_a_flood_of_anonymous_sign_in_pages_writes_no_session_row(replicas):
+    """Before sign-in there is nothing to keep on the server: the sign-in page's CSRF secret,
+    the chosen language and the IdP round trip's state travel sealed in a short-lived cookie,
+    so unauthenticated traffic (a flood of GET /login, a language chosen) writes no row. The
+    row is made at sign-in, with a new id, at any replica."""
+    a, b = replicas
+    store = a.session_interface.store
+    for _ in range(300):
+        assert a.test_client().get("/login").status_code == 200
+    client = a.test_client()
+    page = client.get("/login")
+    anonymous = cookie(client)
+    assert anonymous and b"csrf" not in anonymous.encode()  # sealed, not readable
+    r = client.post("/language", data={"lang": "en", "next": "/login", "csrf_token": csrf(client)})
+    assert r.status_code == 302
+    assert "Sign in" in client.get("/login").get_data(as_text=True)  # the language is kept
+    assert rows(store) == []
+    assert page.status_code == 200
+    # The sealed cookie opens at the other replica: its CSRF token signs in there.
+    other = b.test_client()
+    other.set_cookie(COOKIE, cookie(client))
+    r = other.post("/login/dev", data={"person": "lh-bram", "csrf_token": csrf(client)})
+    assert r.status_code == 302 and len(rows(store)) == 1
+    sid = cookie(other)
+    assert sid and sid != cookie(client) and store.get(sid) is not None
+    assert "Signed in as lh-bram" in other.get("/").get_data(as_text=True)
+    # Signing out deletes the row; what is left (the language) is sealed in the cookie again.
+    token = csrf(other, "/")
+    assert other.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert rows(store) == []
+    assert '<html lang="en">' in other.get("/login").get_data(as_text=True)
+
+
+def test_an_anonymous_cookie_is_sealed_short_lived_and_never_a_signed_in_session(replicas):
+    a, _ = replicas
+    client = a.test_client()
+    client.get("/login")
+    sealed = cookie(client)
+    c = client.get_cookie(COOKIE)
+    assert c.http_only and c.same_site == "Lax" and c.expires is not None  # short-lived
+    # Tampered: nothing opens; a fresh anonymous session is issued in its place.
+    tampered = sealed[:-6] + ("A" * 6 if not sealed.endswith("A" * 6) else "B" * 6)
+    client.set_cookie(COOKIE, tampered)
+    token = csrf(client)
+    assert cookie(client) not in (tampered, sealed)
+    # A CSRF token of one anonymous session is worth nothing with another's cookie.
+    other = a.test_client()
+    other.get("/login")
+    r = other.post("/login/dev", data={"person": "lh-bram", "csrf_token": token})
+    assert r.status_code == 400
+    # An anonymous cookie signs no one in, and the pages behind the sign-in stay closed.
+    jar = a.test_client()
+    jar.set_cookie(COOKIE, sealed)
+    assert jar.get("/worklist").headers["Location"] == "/login"

@@ -13,7 +13,12 @@ PostgreSQL for several replicas), so any replica serves any request:
 - the times are plain columns, so expiry is enforced by the database row and the server's
   clock, whatever the blob says; expired rows are deleted when met and purged now and then.
 
-``MemoryStore`` is the same contract in one process's memory (one replica only)."""
+``MemoryStore`` is the same contract in one process's memory (one replica only).
+
+Only a signed-in person's session is kept on the server. Before sign-in (the sign-in page's
+CSRF secret, the chosen language, the IdP round trip's state, nonce and PKCE verifier) the
+session travels in the same cookie, sealed with a key of its own and valid for
+``ANONYMOUS_S``: unauthenticated traffic, however much of it, writes no row."""
 
 from __future__ import annotations
 
@@ -75,7 +80,7 @@ class Store(Protocol):
     def delete(self, sid: str) -> None: ...
 
 
-def session_keys(secret_key: str, *older: str) -> MultiFernet:
+def session_keys(secret_key: str, *older: str, label: bytes = b"session-sealing-v1") -> MultiFernet:
     """The sealing keys, derived from the console's secret (HKDF, a label of their own, so the
     CSRF signatures and the sessions never share a key). Older secrets still open sessions
     sealed before a rotation; the first one seals."""
@@ -85,11 +90,28 @@ def session_keys(secret_key: str, *older: str) -> MultiFernet:
             algorithm=hashes.SHA256(),
             length=32,
             salt=b"zorgtafel-console",
-            info=b"session-sealing-v1",
+            info=label,
         ).derive(secret.encode())
         return Fernet(base64.urlsafe_b64encode(key))
 
     return MultiFernet([derive(s) for s in (secret_key, *older)])
+
+
+def anonymous_keys(secret_key: str, *older: str) -> MultiFernet:
+    """The keys of the anonymous cookie: a label of their own, so a row's sealed blob is no
+    cookie and a cookie opens no row."""
+    return session_keys(secret_key, *older, label=b"anonymous-session-v1")
+
+
+# What makes a session one to keep on the server: the person's token (set at sign-in).
+SIGNED_IN = "token"
+# How long an anonymous cookie is good for: reading the sign-in page and the IdP's round trip.
+ANONYMOUS_S = 600
+# The cookie's value of an anonymous session starts with this; a server session's id (43
+# url-safe characters) never does.
+ANONYMOUS_PREFIX = "a."
+# A browser keeps cookies of 4096 bytes at most: a larger anonymous session is not kept.
+ANONYMOUS_MAX = 3800
 
 
 def _hash(sid: str) -> str:
@@ -264,6 +286,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.modified = False
         self.rotate = False
         self.background = False
+        self.anonymous = False  # opened from an anonymous (sealed) cookie
 
     def regenerate(self) -> None:
         """A new id at sign-in: an id planted before it is worthless after."""
@@ -284,13 +307,21 @@ def is_background(request: Request) -> bool:
 
 
 class ServerSessionInterface(SessionInterface):
-    def __init__(self, store: Store, *, secure: bool) -> None:
+    """``anonymous``: the keys that seal a session before sign-in into the cookie (without
+    them such a session is not kept at all)."""
+
+    def __init__(self, store: Store, *, secure: bool, anonymous: MultiFernet | None = None) -> None:
         self.store = store
         self.secure = secure
         self.cookie = SECURE_COOKIE if secure else COOKIE
+        self.anonymous = anonymous
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.cookie, "")
+        if sid.startswith(ANONYMOUS_PREFIX):
+            session = ServerSession(self._open_anonymous(sid), sid="")
+            session.anonymous = True
+            return session
         touch = not is_background(request)
         # An id is 43 url-safe characters; anything else is no session (and no query).
         data = self.store.get(sid, touch=touch) if 16 <= len(sid) <= 128 else None
@@ -300,12 +331,54 @@ class ServerSessionInterface(SessionInterface):
         session.background = not touch
         return session
 
+    def _open_anonymous(self, value: str) -> dict[str, Any]:
+        if self.anonymous is None or len(value) > ANONYMOUS_MAX:
+            return {}
+        try:
+            body = json.loads(
+                self.anonymous.decrypt(value.removeprefix(ANONYMOUS_PREFIX).encode(), ANONYMOUS_S)
+            )
+        except (InvalidToken, ValueError):
+            return {}  # expired, tampered or another key's: a fresh anonymous session
+        if not isinstance(body, dict):
+            return {}
+        body.pop(SIGNED_IN, None)  # never sealed here; should one be, it signs no one in
+        return body
+
+    def _save_anonymous(self, session: ServerSession, response: Response) -> None:
+        """A session without a signed-in person: its row (if it had one: signed out, ended) is
+        deleted and what is left (the language, a CSRF secret) goes into the sealed cookie."""
+        if session.sid:
+            self.store.delete(session.sid)
+        if not session or self.anonymous is None:
+            if session.sid or session.anonymous:
+                response.delete_cookie(self.cookie, path="/", secure=self.secure)
+            return
+        if not session.modified and not session.sid:
+            return  # unchanged: the cookie keeps its own expiry
+        sealed = (
+            ANONYMOUS_PREFIX + self.anonymous.encrypt(json.dumps(dict(session)).encode()).decode()
+        )
+        if len(sealed) > ANONYMOUS_MAX:
+            # A browser would drop it: no session rather than a partial one (the form then
+            # asks to reload, the IdP's round trip to start again).
+            response.delete_cookie(self.cookie, path="/", secure=self.secure)
+            return
+        response.set_cookie(
+            self.cookie,
+            sealed,
+            max_age=ANONYMOUS_S,
+            httponly=True,
+            secure=self.secure,
+            samesite="Lax",
+            path="/",
+        )
+        response.vary.add("Cookie")
+
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
-        if not session:
-            if session.sid:
-                self.store.delete(session.sid)
-                response.delete_cookie(self.cookie, path="/", secure=self.secure)
+        if SIGNED_IN not in session:
+            self._save_anonymous(session, response)
             return
         if not session.modified and session.sid:
             return

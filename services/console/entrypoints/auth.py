@@ -184,6 +184,10 @@ def oidc_login() -> ResponseReturnValue:
     oauth: Any = current_app.extensions.get("console.oauth")
     if oauth is None:
         abort(404)
+    # One round trip at a time: the state of an earlier one is dropped, so the sealed cookie
+    # that carries it before sign-in stays small however often the button is pressed.
+    for key in [k for k in session if k.startswith("_state_idp_")]:
+        session.pop(key)
     # The IdP authenticates the person anew (prompt=login), not from its own session: signing
     # out here ends the console's session only, and on a shared workstation the next person
     # would otherwise be signed in as the one who just signed out.
