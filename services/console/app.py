@@ -8,12 +8,23 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.identity import person_of
+from services.console.adapters.parties import ACTIVE, PartyStatuses
 from services.console.adapters.services import Services
 from services.console.adapters.sessions import (
     ServerSessionInterface,
@@ -40,8 +51,10 @@ from services.console.entrypoints import (
     rights,
     safety,
 )
+from services.console.entrypoints.common import caller
 from services.console.settings import ConsoleSettings
 from services.console.translations import compile_catalogues
+from zorgtafel.kernel.auth import OIN_RE
 
 HERE = Path(__file__).parent
 LOCALES = ("nl", "en")
@@ -130,6 +143,8 @@ def create_app(
         app.register_blueprint(bp)
     filters.register(app)
 
+    app.extensions["console.parties"] = PartyStatuses()
+
     @app.before_request
     def who() -> Any:
         g.person = None
@@ -140,6 +155,8 @@ def create_app(
         public = endpoint == "static" or endpoint.startswith(("ops.", "auth."))
         if g.person is None and not public:
             return redirect(url_for("auth.login"))
+        if g.person is not None and not public:
+            return _party_still_served(g.person.party)
         return None
 
     @app.context_processor
@@ -181,6 +198,27 @@ def create_app(
         return not_found_or_not_yours()
 
     return app
+
+
+def _party_still_served(party: str) -> Any:
+    """Every request of a signed-in person: a party excluded, withdrawn or no longer known
+    after its people signed in ends their sessions here (the next page is the sign-in); when
+    its status cannot be known now, no page is served (503), the session stays."""
+    statuses: PartyStatuses = current_app.extensions["console.parties"]
+    services: Services = current_app.extensions["console.services"]
+    status = statuses.status(party, lambda: services.governance.party_status(caller(), party))
+    if status == ACTIVE:
+        return None
+    if status is None:
+        page = render_template("error.html", error=ServiceError("UNAVAILABLE"), back_to="/")
+        return page, 503, {"Retry-After": "30"}
+    log.warning(
+        "session ended: party %s is no longer served (%s)",
+        party if OIN_RE.fullmatch(party) else "?",
+        status,
+    )
+    auth.sign_out()
+    return redirect(url_for("auth.login"))
 
 
 def not_found_or_not_yours() -> tuple[str, int]:

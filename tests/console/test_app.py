@@ -43,8 +43,18 @@ class FakeCasework:
 
 
 class FakeGovernance:
+    def __init__(self) -> None:
+        self.status: str | ServiceError = "active"
+        self.asked = 0
+
     def party_names(self, call):  # noqa: ANN001, ANN201
         return {}
+
+    def party_status(self, call, party):  # noqa: ANN001, ANN201
+        self.asked += 1
+        if isinstance(self.status, ServiceError):
+            raise self.status
+        return self.status
 
 
 def fake_services():
@@ -436,7 +446,7 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
         casework=refusing,
         meeting=refusing,
         disclosure=refusing,
-        governance=refusing,
+        governance=FakeGovernance(),
         bodies=refusing,
     )
     app = create_app(settings, services)  # type: ignore[arg-type]
@@ -460,3 +470,63 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
             assert "art. 8.4c" not in refused[1], (method, rule.rule)
             checked += 1
     assert checked > 30
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_party_no_longer_served_ends_its_peoples_sessions_at_the_next_request(dev_app):
+    """The party's status is checked at every request (from governance, asked at most once in
+    PartyStatuses.FRESH_S per party, never per request): a party excluded or withdrawn after
+    its people signed in ends their sessions (the row is deleted, the next page is the
+    sign-in), also on pages that ask no service."""
+    from services.console.adapters.parties import PartyStatuses
+
+    clock = Clock()
+    dev_app.extensions["console.parties"] = PartyStatuses(clock)
+    governance = dev_app.extensions["console.services"].governance
+    client = signed_in(dev_app)
+    sid = client.get_cookie("zorgtafel_console").value
+    for _ in range(5):
+        assert client.get("/nominations/new").status_code == 200
+    assert governance.asked == 1  # not a call per request
+    for status in ("excluded", "withdrawn", "applicant", "unknown"):
+        client = signed_in(dev_app)
+        sid = client.get_cookie("zorgtafel_console").value
+        governance.status = status
+        clock.now += PartyStatuses.FRESH_S  # governance is asked again
+        r = client.get("/nominations/new")
+        assert r.status_code == 302 and r.headers["Location"] == "/login", status
+        assert dev_app.session_interface.store.get(sid) is None, status
+        governance.status = "active"
+    # Governance refuses the party itself (the authorisation policy serves active parties
+    # only): as good as told it is no longer active.
+    client = signed_in(dev_app)
+    clock.now += PartyStatuses.FRESH_S
+    governance.status = ServiceError("PERMISSION_DENIED", refusals(["Party has status excluded"]))
+    assert client.get("/nominations/new").headers["Location"] == "/login"
+
+
+def test_a_party_status_governance_cannot_tell_refuses_the_page_not_the_session(dev_app):
+    """Fail closed: when governance does not answer and what the console knew is older than
+    PartyStatuses.STALE_S, no page is served (503, try again); the session stays."""
+    from services.console.adapters.parties import PartyStatuses
+
+    clock = Clock()
+    dev_app.extensions["console.parties"] = PartyStatuses(clock)
+    governance = dev_app.extensions["console.services"].governance
+    client = signed_in(dev_app)
+    assert client.get("/nominations/new").status_code == 200
+    governance.status = ServiceError("UNAVAILABLE")
+    clock.now += PartyStatuses.FRESH_S  # asked again, no answer: what it knew still holds
+    assert client.get("/nominations/new").status_code == 200
+    clock.now += PartyStatuses.STALE_S
+    r = client.get("/nominations/new")
+    assert r.status_code == 503 and r.headers["Retry-After"]
+    governance.status = "active"
+    assert client.get("/nominations/new").status_code == 200  # the same session

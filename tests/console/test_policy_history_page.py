@@ -48,7 +48,10 @@ def app_with(bodies: FakeBodies, tmp_path):  # noqa: ANN201
     settings = ConsoleSettings.from_env(
         {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
     )
-    governance = SimpleNamespace(party_names=lambda call: {HELMOND: "Gemeente Helmond"})
+    governance = SimpleNamespace(
+        party_names=lambda call: {HELMOND: "Gemeente Helmond"},
+        party_status=lambda call, party: "active",
+    )
     services = SimpleNamespace(
         intake=None, casework=None, disclosure=None, governance=governance, bodies=bodies
     )

@@ -46,6 +46,14 @@ class Governance:
             self._names = names
         return names
 
+    def party_status(self, call: Caller, party: str) -> str:
+        """The party's status as governance holds it ("active", "applicant", "withdrawn",
+        "excluded"); governance refuses a party it no longer serves (PERMISSION_DENIED) and
+        answers NOT_FOUND for one it does not know. Asked through ``PartyStatuses``, never
+        per request."""
+        reply = call(self._stub.GetParty, gv.GetPartyRequest(party_id=party))
+        return _name(gv.PartyStatus, "PARTY_STATUS_", reply.party.status)
+
 
 # -- the bodies' meetings, proposals, votes and decisions (art. 4-7), and the policy revision --
 

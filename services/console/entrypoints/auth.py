@@ -223,12 +223,18 @@ def oidc_callback() -> ResponseReturnValue:
     return redirect(url_for("pages.home"))
 
 
-@bp.post("/logout")
-def logout() -> ResponseReturnValue:
+def sign_out() -> None:
+    """The session ends (its row deleted, the language kept) and the IdP forgets its refresh
+    token: at sign-out, and when the person's party is no longer served."""
     refresh = session.get("refresh_token")
     _end_session()
     if refresh:
         _revoke(str(refresh))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    sign_out()
     return redirect(url_for("auth.login"))
 
 
