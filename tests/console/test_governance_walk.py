@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import grpc
 import pytest
@@ -100,12 +101,16 @@ def test_policy_owner_reads_the_rules_explains_a_decision_and_sees_the_revision(
 def test_secretary_meeting_proposal_votes_written_input_and_decision(
     browser, pages, console_url, seated
 ):
-    # The secretary schedules the board's meeting and records who attended (art. 4.5).
+    # The secretary opens the board's meeting as it sits and records who attended (art. 4.5):
+    # attendance is recorded from the meeting's start, so it began an hour ago (the form's time
+    # is the Netherlands', an hour or two ahead of UTC: begun either way).
     ctx, page = sign_in(browser, console_url, SECRETARY.person)
     page.locator("header nav").get_by_role("link", name="Organen").click()
     expect(page, "h1:has-text('Organen van het convenant')")
     pages.check(page, "bodies")
     page.select_option("#body", "regional_board")
+    begun = datetime.now(timezone.utc) - timedelta(hours=1)
+    page.fill("#when", begun.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Plannen").click()
     expect(page, "h1:has-text('Vergadering')")
     meeting_url = page.url

@@ -12,13 +12,15 @@ import pytest
 from services.governance.bootstrap import Deps, make_deps
 from services.governance.domain import commands as c
 from services.governance.domain.bodies import Body, Seat
-from services.governance.domain.decisions import ProposalKind, ProposalStatus
+from services.governance.domain.decisions import ProposalKind, ProposalStatus, VoteChoice
 from services.governance.domain.disputes import DisputeAbout
 from services.governance.domain.parties import Party, PartyKind, PartyStatus
 from services.governance.domain.roster import ProcessDirector
 from services.governance.entrypoints.grpc_api import GovernanceServicer
 from services.governance.service_layer.handlers import (
+    decisions,
     disputes,
+    meetings,
     membership,
     proposals,
     report,
@@ -119,6 +121,60 @@ def test_the_board_chair_puts_a_matter_to_the_board_from_the_chair(governance, d
     with platform.uow_factory() as uow:
         stored = proposals.get(uow, view.proposal.proposal_id).proposal
         assert (stored.body, stored.subject_code) == (Body.REGIONAL_BOARD, "strategy-2026")
+
+
+def test_a_meeting_still_to_come_has_no_attendance_and_decides_nothing_4_5_5_3(
+    governance, deps, chair
+):
+    """Attending a meeting makes a party present on its matters (5.3, 7.2): attendance
+    recorded ahead of the meeting made its parties present on a decision taken before anyone
+    met, so the absent-party rule was passed by a list typed in advance. Attendance is
+    recorded from the meeting's start, its matters are decided once it has begun, and during
+    its sitting it still takes matters (the console's meeting page records who is there, then
+    puts the matters); after the sitting none."""
+    affected = "00000099000000000015"
+    start = datetime.now(timezone.utc) + timedelta(days=7)
+    meeting = run(
+        governance,
+        deps,
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
+        chair,
+    ).meeting
+
+    def propose(at: Deps, code: str):  # noqa: ANN202
+        cmd = c.Propose(
+            body=Body.REGIONAL_BOARD,
+            kind=ProposalKind.GENERAL,
+            subject_code=code,
+            significantly_affects=(affected,),
+            meeting_id=meeting.meeting_id,
+        )
+        return run(governance, at, proposals.propose, cmd, chair).proposal
+
+    attend = c.RecordAttendance(meeting.meeting_id, (GRAVE, affected))
+    with pytest.raises(FailedPrecondition) as err:
+        run(governance, deps, meetings.record_attendance, attend, chair)
+    assert err.value.state == "meeting_scheduled"
+    early = propose(deps, "agenda-early")  # on the agenda of a meeting still to come
+    vote = c.CastVote(early.proposal_id, "regional_board.01", VoteChoice.FOR)
+    run(governance, deps, proposals.cast_vote, vote, chair)
+    with pytest.raises(FailedPrecondition) as err:
+        run(governance, deps, decisions.decide, c.Decide(early.proposal_id), chair)
+    assert err.value.state == "meeting_scheduled"
+
+    sitting = replace(deps, now=lambda: start + timedelta(hours=1))
+    view = run(governance, sitting, meetings.record_attendance, attend, chair)
+    assert sorted(view.present) == sorted([GRAVE, affected])
+    during = propose(sitting, "agenda-during")  # put during the sitting
+    decided = run(governance, sitting, decisions.decide, c.Decide(early.proposal_id), chair)
+    assert decided.proposal.status is ProposalStatus.ADOPTED  # the affected party attended
+    assert during.meeting_id == meeting.meeting_id
+
+    after = replace(deps, now=lambda: start + timedelta(days=2))
+    with pytest.raises(FailedPrecondition) as err:
+        propose(after, "agenda-late")
+    assert err.value.state == "meeting_held"
 
 
 def test_a_person_of_another_party_cannot_take_the_chair_and_the_policy_says_why(

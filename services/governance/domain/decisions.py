@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.governance.domain.bodies import Body
 from zorgtafel.kernel.errors import FailedPrecondition
@@ -185,15 +185,49 @@ class Proposal:
         )
 
 
+# How long a meeting sits after its start: a project choice (the covenant fixes no length). A
+# body meets a few times a year for a day part (4.2, 6.2); matters raised while it sits are put
+# on its agenda (the console's meeting page records who is there, then takes them).
+SITTING = timedelta(hours=12)
+
+
 @dataclass
 class Meeting:
-    """A meeting of a body (art. 4.2, 6.2), organised by its secretary (4.5, 6.7)."""
+    """A meeting of a body (art. 4.2, 6.2), organised by its secretary (4.5, 6.7).
+
+    Still to come until ``scheduled_for``; from then on it is held (begun). Its attendees count
+    as present on its matters (5.3, 7.2), so who attended is recorded only once it has begun,
+    and its matters are decided only then; a matter goes on its agenda until its sitting ends.
+    """
 
     meeting_id: str
     body: Body
     scheduled_for: datetime
     scheduled_by_party: str
     created_at: datetime
+
+    def has_begun(self, now: datetime) -> bool:
+        return self.scheduled_for <= now
+
+    def require_begun(self, now: datetime, what: str) -> None:
+        """FAILED_PRECONDITION ``meeting_scheduled`` while the meeting is still to come."""
+        if not self.has_begun(now):
+            raise FailedPrecondition(
+                "meeting_scheduled",
+                f"the meeting has not begun: {what} (art. 4.5, 5.3, 6.7, 7.2)",
+                subject="meeting.scheduled_for",
+            )
+
+    def require_takes_matters(self, now: datetime) -> None:
+        """FAILED_PRECONDITION ``meeting_held`` once its sitting is over: its attendees would
+        count as present on a matter they never saw (5.3, 7.2)."""
+        if now >= self.scheduled_for + SITTING:
+            raise FailedPrecondition(
+                "meeting_held",
+                "the meeting has already taken place: a matter is put on the agenda of a "
+                "meeting still to come or sitting (art. 4.5, 5.3, 6.7, 7.2)",
+                subject="meeting.scheduled_for",
+            )
 
 
 @dataclass

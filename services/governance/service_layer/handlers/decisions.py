@@ -33,6 +33,7 @@ from services.governance.service_layer.handlers.common import (
     new_id,
     proposal_inputs,
 )
+from services.governance.service_layer.handlers.meetings import find_meeting
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition
 
@@ -82,6 +83,13 @@ def decide(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Decide, caller: Caller)
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     authorise(deps, uow, caller, "decide", body=proposal.body.value)
     proposal.require_open()
+    if proposal.meeting_id:
+        # A matter on a meeting's agenda is decided at that meeting, once it has begun: before
+        # it, no one has met, and the absent parties asked for written input on the agenda
+        # (5.3, 7.2) are not yet absent.
+        find_meeting(uow, proposal.meeting_id).require_begun(
+            deps.now(), "a matter on its agenda is decided at the meeting"
+        )
     # art. 21.3, 23.1, 23.2: a party that has withdrawn or was excluded is no party any more:
     # the votes its people cast while it was one are not counted in a decision taken after.
     active = set(uow.parties.active_ids())

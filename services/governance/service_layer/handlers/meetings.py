@@ -77,6 +77,10 @@ def record_attendance(
     for party_id in present:
         known_party(uow, party_id, "present")
     authorise(deps, uow, caller, "record_attendance", body=meeting.body.value)
+    # Who attended is known once the meeting has begun: a list recorded ahead of it made its
+    # parties present on matters decided before anyone met (5.3, 7.2). After the relationship
+    # was checked, so that only the body's chair or secretary learns the meeting's state.
+    meeting.require_begun(deps.now(), "who attended is recorded from its start")
     uow.proposals.add_attendance(meeting.meeting_id, present)
     uow.session.flush()
     return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))

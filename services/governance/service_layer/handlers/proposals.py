@@ -120,16 +120,8 @@ def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Calle
         if meeting.body is not body:
             raise InvalidArgument("meeting_id", "the meeting is of another body")
         # 5.3, 7.2: its attendees count as present on the matter, so only a meeting still to
-        # come takes it on its agenda: one already held never saw it. (Attendance recorded
-        # ahead of the meeting's time is the secretary's record; the console's meeting page
-        # records it and then takes further matters, so that alone does not refuse.)
-        if meeting.scheduled_for <= proposal.proposed_at:
-            raise FailedPrecondition(
-                "meeting_held",
-                "the meeting has already taken place: a matter is put on the agenda of a "
-                "meeting still to come (art. 4.5, 5.3, 6.7, 7.2)",
-                subject="meeting.scheduled_for",
-            )
+        # come or sitting takes it on its agenda: one already held never saw it.
+        meeting.require_takes_matters(proposal.proposed_at)
         proposal.meeting_id = meeting.meeting_id
     proposal.significantly_affects = list(affects)
     uow.proposals.add(proposal)

@@ -292,6 +292,10 @@ class GovernanceServiceServicer:
     def ScheduleMeeting(self, request, context):
         """The chair or secretary schedules a meeting of a body and records who attended
         (art. 4.2, 4.5, 6.2, 6.7); presence matters for the absent-member rule (5.3, 7.2).
+        Attendance is recorded from the meeting's start (scheduled_for): before it,
+        FAILED_PRECONDITION meeting_scheduled. A matter goes on a meeting's agenda (Propose's
+        meeting_id) while it is to come or sitting (12 hours from its start; meeting_held after),
+        and is decided (Decide) only once the meeting has begun (meeting_scheduled before).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
