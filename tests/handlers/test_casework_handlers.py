@@ -23,6 +23,7 @@ from services.casework.service_layer.handlers import (
     decisions,
     delegates,
     meetings,
+    monitoring,
     reading,
 )
 from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
@@ -30,7 +31,13 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel import paging
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotShared,
+    PermissionDenied,
+    ZorgtafelError,
+)
 from zorgtafel.policy import schemas
 from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 from zorgtafel.testing.statements import call, limited, statements
@@ -124,13 +131,22 @@ def test_process_director_schedules_a_meeting_with_lawful_invitees(casework, dep
 
 
 def test_another_process_director_is_denied_with_the_policys_reasons(casework, deps):
+    """Told to a process director whose party has a part in the case; one of a party with no
+    part is told only what an unknown id is told (8.4c), the access log keeping the reasons."""
     platform, _ = casework
     case_id = open_case(casework)
+    colleague = Caller(LUMENS, "pd-3", "process_director", party_status="active")
     other = Caller(GGD, "pd-2", "process_director", party_status="active")
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
-        meetings.schedule_meeting(deps, uow, schedule(case_id), other)
+        meetings.schedule_meeting(deps, uow, schedule(case_id), colleague)
     assert err.value.policy == "zorgtafel.casework.act"
     assert any("Only the process director" in r for r in err.value.reasons)
+    with platform.uow_factory() as uow, pytest.raises(NotShared) as outsider:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), other)
+    assert outsider.value.reasons == NotShared("case", "case_id").reasons
+    assert not outsider.value.decision_id and not outsider.value.policy
+    assert outsider.value.logged.policy == "zorgtafel.casework.act"
+    assert any("Only the process director" in r for r in outsider.value.logged.reasons)
 
 
 def test_designated_process_director_of_another_case_is_denied_citing_12_3(casework, deps):
@@ -383,7 +399,9 @@ def test_uninvolved_party_may_not_name_a_delegate(casework, deps):
     case_id = open_case(casework)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "ggd-1"), who(GGD, "ggd-1"))
-    assert any("not involved" in r and "art. 16.1" in r for r in err.value.reasons)
+    # Told as of a case that does not exist (8.4c); the access log keeps the policy's reasons.
+    assert err.value.reasons == NotShared("case", "case_id").reasons
+    assert any("not involved" in r and "art. 16.1" in r for r in err.value.logged.reasons)
 
 
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
@@ -793,3 +811,90 @@ def test_overdue_list_pages_in_a_stable_order_and_a_token_continues_only_its_own
         assert [f for f, _ in err.value.violations] == [
             "page_size" if "page_size" in bad else "page_token"
         ]
+
+
+def _answer(casework, handler, cmd, caller: Caller):  # noqa: ANN001, ANN202
+    """What a caller is told: the error's kind and every word and detail its status carries
+    (a PERMISSION_DENIED's reasons, decision id, revision and policy go out with it)."""
+    platform, _ = casework
+    deps = make_deps(platform)
+    with platform.uow_factory() as uow:
+        try:
+            handler(deps, uow, cmd, caller)
+        except ZorgtafelError as err:
+            return (
+                type(err).__name__,
+                err.message,
+                getattr(err, "reasons", None),
+                getattr(err, "decision_id", None),
+                getattr(err, "revision", None),
+                getattr(err, "policy", None),
+            )
+        finally:
+            uow.rollback()
+    return "answered"
+
+
+def test_an_outsider_is_told_the_same_of_a_case_it_has_no_part_in_as_of_one_that_never_was(
+    casework, deps
+):
+    """8.4c, ADR 0005: a party with no part in a case learns nothing of it, its existence
+    included. An unknown case id answered NOT_FOUND while a real one answered PERMISSION_DENIED
+    with reasons naming the case, so an id in an outsider's hands told it whether the case
+    exists (and a purged one answered FAILED_PRECONDITION purged). Every read and write of a
+    case now answers the outsider alike, whatever the id names: a case, none, or a purged one;
+    the meeting and the action it names, real or not."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    plan = c.AdoptPlan(case_id, meeting_id, (c.NewActionIn(POLICE, "x", "2030-01-01"),))
+    with platform.uow_factory() as uow:
+        _version, actions = decisions.adopt_plan(deps, uow, plan, DIRECTOR)
+        uow.commit()
+    action_id = actions[0].action_id
+    purged_id = f"case-{uuid.uuid4()}"
+    with platform.uow_factory() as uow:
+        closing.erase(uow, purged_id, datetime.now(timezone.utc))
+        uow.commit()
+    unknown_id = f"case-{uuid.uuid4()}"
+
+    def calls(cid: str, mid: str, aid: str) -> list:  # noqa: ANN001
+        return [
+            (meetings.schedule_meeting, schedule(cid)),
+            (meetings.record_meeting, c.RecordMeeting(cid, mid, (SHELTER,), "notes")),
+            (meetings.pre_read_set, c.GetPreReadSet(cid, mid, "")),
+            (meetings.read_minutes, c.GetMinutes(cid, mid)),
+            (decisions.appoint_director, c.AppointDirector(cid, mid, SHELTER, "cd-1")),
+            (decisions.adopt_plan, c.AdoptPlan(cid, mid, ())),
+            (decisions.set_roles, c.SetRoles(cid, mid, ())),
+            (decisions.set_criteria, c.SetCriteria(cid, mid, ("stable",))),
+            (delegates.name_delegate, c.NameDelegate(cid, "ggd-1")),
+            (delegates.release_delegate, c.ReleaseDelegate(cid, "ggd-1")),
+            (monitoring.update_action, c.UpdateAction(cid, aid, ActionStatus.DONE, "")),
+            (monitoring.overdue_actions, c.ListOverdueActions(cid)),
+            (closing.deescalate, c.Deescalate(cid, mid, ("stable",))),
+            (closing.escalate, c.Escalate(cid, "zvh_brabant_zuidoost", "stuck")),
+            (closing.close_case, c.CloseCase(cid)),
+            (closing.purge, c.Purge(cid)),
+            (reading.get_case, c.GetCase(cid)),
+            (reading.timeline_for, c.ReadTimeline(cid, 0)),
+        ]
+
+    outsiders = (
+        who(GGD, "ggd-1"),
+        Caller(GGD, "pd-2", "process_director", party_status="active"),
+    )
+    fake_meeting, fake_action = f"mtg-{uuid.uuid4().hex}", f"act-{uuid.uuid4().hex}"
+    for outsider in outsiders:
+        for (handler, real), (_, none), (_, gone), (_, fakes) in zip(
+            calls(case_id, meeting_id, action_id),
+            calls(unknown_id, meeting_id, action_id),
+            calls(purged_id, meeting_id, action_id),
+            calls(case_id, fake_meeting, fake_action),
+            strict=True,
+        ):
+            told = _answer(casework, handler, real, outsider)
+            assert told[0] == "NotShared", (handler.__name__, told)  # PERMISSION_DENIED
+            assert case_id not in str(told), (handler.__name__, told)
+            for other in (none, gone, fakes):
+                assert _answer(casework, handler, other, outsider) == told, handler.__name__

@@ -68,6 +68,39 @@ class PermissionDenied(ZorgtafelError):
         self.policy = policy
         super().__init__("; ".join(self.reasons))
 
+    @property
+    def logged(self) -> PermissionDenied:
+        """The refusal the access log records: this one (``NotShared`` keeps its own)."""
+        return self
+
+
+class NotShared(PermissionDenied):
+    """The one answer to an id that names nothing (never given out, or purged) and to one that
+    names something the caller's party has no part in (art. 8.4c, Bijlage 3; ADR 0005): the
+    same status and the same words, with no decision id, revision or policy and nothing of
+    the id's own, so that an outsider holding an id learns nothing from it, not even whether
+    it exists. PERMISSION_DENIED rather than NOT_FOUND: a refused attempt either way, logged
+    and counted against the caller's budget of refusals (``zorgtafel.kernel.refusals``), so
+    that trying ids costs what trying cases costs.
+
+    ``decided``: the policy's refusal behind it, when there was something to refuse. The
+    caller is not told it; the access log keeps it (``logged``), so that the privacy officers
+    still see which decision refused whom, and why."""
+
+    def __init__(self, what: str, field: str, decided: PermissionDenied | None = None) -> None:
+        super().__init__(
+            (
+                f"No {what} with this {field} that this party has a part in: one the party "
+                "has no part in is answered as one that does not exist (art. 8.4c, "
+                "Bijlage 3).",
+            )
+        )
+        self.decided = decided
+
+    @property
+    def logged(self) -> PermissionDenied:
+        return self.decided if self.decided is not None else self
+
 
 class Unavailable(ZorgtafelError):
     """A dependency (database, policy engine, access log) is not there: fail closed."""

@@ -298,7 +298,8 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             try:
                 yield lambda: access_log.look(ctx, look)
             except PermissionDenied as denied:
-                access_log.look(ctx, look, denied)
+                # The policy's own refusal, also where the caller is told less (NotShared).
+                access_log.look(ctx, look, denied.logged)
                 raise
 
     def _wrap_unary(

@@ -26,6 +26,7 @@ from tests.integration.casework.conftest import (
 )
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.accesslog.service import reader
+from zorgtafel.kernel.errors import NotShared
 from zorgtafel.testing import denial_reasons
 
 pytestmark = pytest.mark.integration
@@ -269,7 +270,10 @@ def test_a_read_refused_by_need_to_know_writes_one_denied_record_with_the_reason
         rec = records[0]
         assert (rec["party"], rec["result"], rec["action"]) == (GGD, "denied", "read")
         assert (rec["case_id"], rec["subject_pseudonym"]) == (case_id, case["subject"])
-        assert rec["reasons"] == reasons and any("not involved" in r for r in rec["reasons"])
+        # GGD has no part in the case: it is told what an unknown id is told (8.4c), and the
+        # record keeps the policy's decision and reasons for the privacy officers.
+        assert reasons == list(NotShared("case", "case_id").reasons)
+        assert any("not involved" in r for r in rec["reasons"])
         assert rec["decision_id"] and rec["policy_revision"]
         assert rec["resource"] == ""  # nothing was shown
 
@@ -290,7 +294,9 @@ def test_minutes_refused_to_a_party_that_did_not_attend_are_logged_denied(env, c
     assert (rec["party"], rec["result"], rec["case_id"]) == (GGD, "denied", case_id)
     assert rec["subject_pseudonym"] == case["subject"]
     assert rec["resource"] == f"minutes:{case['held']}"
-    assert rec["reasons"] == denial_reasons(err.value) and rec["reasons"]
+    # Told as of an unknown case (GGD has no part, 8.4c); the record keeps the policy's words.
+    assert denial_reasons(err.value) == list(NotShared("case", "case_id").reasons)
+    assert rec["reasons"] and any("art. 9.2" in r for r in rec["reasons"])
     assert rec["decision_id"] and rec["policy_revision"]
 
 

@@ -27,6 +27,7 @@ from tests.integration.casework.conftest import (
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+from zorgtafel.kernel.errors import NotShared
 from zorgtafel.testing import bad_fields, denial_reasons, precondition, rid, wait_for
 
 pytestmark = pytest.mark.integration
@@ -285,10 +286,12 @@ def test_purge_leaves_no_row_of_the_case_and_tells_every_service(env):
         date.today().year,
     )
     assert subject not in env.logs.text() and MINUTES_MARKER not in env.logs.text()
-    # Nothing of it can be read or revived.
+    # Nothing of it can be read or revived: nothing of it is kept, not even who had a part, so
+    # its process director is told what anyone is told of an id never given out (8.4c).
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=env.director())
-    assert precondition(err.value).description.endswith("(state: purged)")
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert denial_reasons(err.value) == list(NotShared("case", "case_id").reasons)
     seen = env.count("processed_events")
     env.triage(case_id)  # a late 'triaged' event for the purged case
     wait_for(lambda: env.count("processed_events") > seen, timeout=30)
@@ -446,7 +449,8 @@ def test_only_the_process_director_of_the_case_acts_on_it(env):
     other_director = env.md(GGD, "process_director", "pd-2")
     with pytest.raises(grpc.RpcError) as err:
         env.schedule(case_id, md=other_director)
-    assert any("Only the process director" in r for r in denial_reasons(err.value))
+    # GGD has no part in the case: told what an unknown case id is told (8.4c).
+    assert denial_reasons(err.value) == list(NotShared("case", "case_id").reasons)
     # 12.3: a designated process director of the same party directs other cases, not this one.
     with pytest.raises(grpc.RpcError) as err:
         env.schedule(case_id, md=env.md(LUMENS, "process_director", OTHER_DIRECTOR_PERSON))
@@ -546,7 +550,9 @@ def test_malformed_requests_are_invalid_argument_naming_the_field(env):
     assert bad_fields(err.value) == ["case_id"]
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetCase(pb.GetCaseRequest(case_id="no-such-case"), metadata=env.director())
-    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    # As a case the caller has no part in: an id is no oracle of what exists (8.4c).
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert denial_reasons(err.value) == list(NotShared("case", "case_id").reasons)
 
 
 # -- 2. the pre-read set (12.2f) ---------------------------------------------------------------
@@ -558,10 +564,11 @@ def test_pre_read_fails_closed_when_the_disclosure_service_is_not_reachable(env)
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetPreReadSet(req, metadata=env.md(SHELTER))
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
-    # Only invitees read before the meeting (checked before disclosure is even asked).
+    # Only invitees read before the meeting (checked before disclosure is even asked); GGD has
+    # no part in the case, so it is told what an unknown case id is told (8.4c).
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetPreReadSet(req, metadata=env.md(GGD))
-    assert any("art. 12.2e-f" in r for r in denial_reasons(err.value))
+    assert denial_reasons(err.value) == list(NotShared("case", "case_id").reasons)
 
 
 # -- the case director (8.4a, 13.1): optional, a named person of an involved, active party ----

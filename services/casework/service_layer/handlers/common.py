@@ -9,10 +9,10 @@ from typing import Any
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain.involvement import involved_parties, person_facts
-from services.casework.domain.model import Case, CaseState, Meeting, PartyRole
+from services.casework.domain.model import Case, Meeting, PartyRole
 from services.casework.service_layer.deps import Deps
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, NotFound
+from zorgtafel.kernel.errors import NotFound, NotShared, PermissionDenied
 from zorgtafel.kernel.validate import check_id
 from zorgtafel.policy.decision import Decision
 
@@ -78,7 +78,11 @@ def authorise(
         facts["appointee"] = appointee
     if delegate is not None:
         facts["delegate"] = delegate
-    return deps.policy.require(ACT, facts)
+    try:
+        return deps.policy.require(ACT, facts)
+    except PermissionDenied as denied:
+        refuse_outsider(uow, case, caller, denied)
+        raise
 
 
 @dataclass(frozen=True)
@@ -140,25 +144,58 @@ def invite(
     )
 
 
+# -- who may learn that a case exists ---------------------------------------------------------
+def not_shared_case(decided: PermissionDenied | None = None) -> NotShared:
+    """The answer to a case id that names no case here (never opened, or purged: nothing of it
+    is kept, 1.2) and to one of a case the caller's party has no part in: alike (8.4c)."""
+    return NotShared("case", "case_id", decided)
+
+
+def has_part(uow: CaseworkUnitOfWork, case: Case, party: str) -> bool:
+    """Whether the party has a part in the case (8.4c, ADR 0005): it nominated it, directs it
+    (process or case director), is involved (invited in triage or to a meeting, attended, or
+    given a role) or has delegates in it. Such a party may learn that the case exists, and
+    its people are told the policy's reasons; any other party is told what it would be told
+    of a case id never given out."""
+    if not party:
+        return False
+    if party in (case.nominating_party, case.process_director_party, case.case_director_party):
+        return True
+    if party in case.delegates:
+        return True
+    roles = uow.cases.roles(case.case_id)
+    return party in involved_parties(case, uow.cases.meetings(case.case_id), roles)
+
+
+def refuse_outsider(
+    uow: CaseworkUnitOfWork, case: Case, caller: Caller, decided: PermissionDenied | None = None
+) -> None:
+    """PERMISSION_DENIED as for a case that does not exist, when the caller's party has no part
+    in this case; nothing otherwise. Called where the policy refused the caller (``decided``,
+    which the access log keeps), and where something the case holds (a meeting, an action) is
+    not found by its id."""
+    if not has_part(uow, case, caller.party):
+        raise not_shared_case(decided) from None
+
+
 # -- loading -------------------------------------------------------------------------------
 def load_case(uow: CaseworkUnitOfWork, case_id: str, *, for_update: bool = False) -> Case:
+    """The case ``case_id``; PERMISSION_DENIED as for a case the caller has no part in when
+    there is none (never opened here, or purged), so that an id is no oracle (8.4c)."""
     check_id(case_id, "case_id")
     case = uow.cases.get(case_id, for_update=for_update)
     if case is None:
-        if uow.cases.was_purged(case_id):
-            raise FailedPrecondition(
-                CaseState.PURGED.value,
-                "the case was purged: nothing of it is kept (1.2)",
-                subject="case.state",
-            )
-        raise NotFound("case", "with this case_id")
+        raise not_shared_case()
     return case
 
 
-def meeting_of(uow: CaseworkUnitOfWork, case: Case, meeting_id: str) -> Meeting:
+def meeting_of(uow: CaseworkUnitOfWork, case: Case, meeting_id: str, caller: Caller) -> Meeting:
+    """The case's meeting ``meeting_id``; NOT_FOUND only to a caller whose party has a part in
+    the case (to anyone else, as for a case that does not exist)."""
     check_id(meeting_id, "meeting_id")
     m = uow.cases.meeting(case.case_id, meeting_id)
     if m is None:
+        refuse_outsider(uow, case, caller)
         raise NotFound("meeting", "with this meeting_id in this case")
     return m
 

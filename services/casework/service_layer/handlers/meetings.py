@@ -109,7 +109,7 @@ def pre_read_set(
     # A code, as disclosure checks it (16.2: compared with the provider's purposes).
     purpose = check_code(q.purpose, "purpose", required=False) or DEFAULT_PURPOSE
     case = load_case(uow, q.case_id)
-    meeting = meeting_of(uow, case, q.meeting_id)
+    meeting = meeting_of(uow, case, q.meeting_id, caller)
     # Named before the policy decides, so that a refusal is logged against the case too.
     saw(
         case_id=case.case_id,
@@ -147,7 +147,7 @@ def record_meeting(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.RecordMeeting, caller: Caller
 ) -> Meeting:
     case = load_case(uow, cmd.case_id, for_update=True)
-    meeting = meeting_of(uow, case, cmd.meeting_id)
+    meeting = meeting_of(uow, case, cmd.meeting_id, caller)
     authorise(deps, uow, "record_meeting", caller, case, meeting=meeting)
     attendees = check_oins(cmd.attendees, "attendees", required=True)
     stranger = [a for a in attendees if a not in meeting.invitees]
@@ -164,7 +164,7 @@ def record_meeting(
 
 def read_minutes(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetMinutes, caller: Caller) -> str:
     case = load_case(uow, q.case_id)
-    meeting = meeting_of(uow, case, q.meeting_id)
+    meeting = meeting_of(uow, case, q.meeting_id, caller)
     # Named before the policy decides, so that a refusal is logged against the case too.
     saw(
         case_id=case.case_id,

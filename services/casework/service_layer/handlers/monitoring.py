@@ -15,6 +15,7 @@ from services.casework.service_layer.handlers.common import (
     authorise,
     load_case,
     principal,
+    refuse_outsider,
 )
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
@@ -31,6 +32,7 @@ def update_action(
     check_id(cmd.action_id, "action_id")
     action = uow.cases.action(case.case_id, cmd.action_id)
     if action is None:
+        refuse_outsider(uow, case, caller)  # NOT_FOUND only to a party with a part in it
         raise NotFound("action", "with this action_id in this case")
     authorise(deps, uow, "update_action", caller, case, action_party=action.party)
     case.update_action()

@@ -18,6 +18,7 @@ from services.casework.service_layer.handlers.common import (
     Seen,
     load_case,
     party_facts,
+    refuse_outsider,
     view,
 )
 from zorgtafel.kernel.accesslog.service import listed, saw
@@ -44,12 +45,15 @@ class TimelineBatch:
     state: CaseState
 
 
-def _visible(seen: Seen) -> dict[str, Any]:
+def _visible(uow: CaseworkUnitOfWork, case: Case, caller: Caller, seen: Seen) -> dict[str, Any]:
     """The view policy's document when the caller may see anything of the case, else
-    PERMISSION_DENIED with its reasons and decision (the access log's denied record)."""
+    PERMISSION_DENIED with its reasons and decision (the access log's denied record); to a
+    party with no part in the case, as for a case that does not exist (8.4c)."""
     d = seen.decision
     if d.allow is not True:
-        raise PermissionDenied(d.reasons, d.decision_id, d.revision, policy=VIEW)
+        denied = PermissionDenied(d.reasons, d.decision_id, d.revision, policy=VIEW)
+        refuse_outsider(uow, case, caller, denied)
+        raise denied
     saw(decision=d)
     return dict(seen.result)
 
@@ -59,7 +63,7 @@ def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) 
     # Named before the policy decides, so that a refusal is logged against the case too.
     saw(case_id=case.case_id, subject=case.subject_pseudonym)
     roles = uow.cases.roles(case.case_id)
-    seen = _visible(view(deps, uow, caller, case, roles))
+    seen = _visible(uow, case, caller, view(deps, uow, caller, case, roles))
     sections = frozenset(seen.get("sections") or [])
     partial = frozenset(seen.get("partial") or [])
     meetings = []
@@ -125,7 +129,7 @@ def timeline_for(
         roles,
         [{"kind": r.kind, "parties": list(r.parties)} for r in rows],
     )
-    visible = _visible(seen)
+    visible = _visible(uow, case, caller, seen)
     positions = {i for i in visible.get("entries_visible") or [] if isinstance(i, int)}
     shown = [row for i, row in enumerate(rows) if i in positions]
     last = rows[-1].seq if rows else q.after_sequence

@@ -26,7 +26,13 @@ if _version_not_supported:
 
 
 class CaseworkServiceStub:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller whose party has no part in the case a
+    case_id names, every RPC here answers exactly as for a case_id that names no case (never
+    opened, or purged): PERMISSION_DENIED with one policy-neutral reason ("No case with this
+    case_id that this party has a part in: ...") and no decision id, revision or policy, whatever
+    meeting or action id it names. NOT_FOUND for a meeting or an action is told only to a party
+    with a part in the case; the access log keeps the policy's own decision.
+    """
 
     def __init__(self, channel):
         """Constructor.
@@ -127,7 +133,13 @@ class CaseworkServiceStub:
 
 
 class CaseworkServiceServicer:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller whose party has no part in the case a
+    case_id names, every RPC here answers exactly as for a case_id that names no case (never
+    opened, or purged): PERMISSION_DENIED with one policy-neutral reason ("No case with this
+    case_id that this party has a part in: ...") and no decision id, revision or policy, whatever
+    meeting or action id it names. NOT_FOUND for a meeting or an action is told only to a party
+    with a part in the case; the access log keeps the policy's own decision.
+    """
 
     def GetCase(self, request, context):
         """The case as the caller may see it: only involved parties and the process director see a
@@ -369,7 +381,13 @@ def add_CaseworkServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class CaseworkService:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller whose party has no part in the case a
+    case_id names, every RPC here answers exactly as for a case_id that names no case (never
+    opened, or purged): PERMISSION_DENIED with one policy-neutral reason ("No case with this
+    case_id that this party has a part in: ...") and no decision id, revision or policy, whatever
+    meeting or action id it names. NOT_FOUND for a meeting or an action is told only to a party
+    with a part in the case; the access log keeps the policy's own decision.
+    """
 
     @staticmethod
     def GetCase(request,
