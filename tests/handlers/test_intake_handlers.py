@@ -54,7 +54,13 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotShared,
+    PermissionDenied,
+    ZorgtafelError,
+)
 from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.kernel.uow import utcnow
@@ -154,12 +160,15 @@ def test_the_process_director_assesses_a_nomination_with_the_judged_criteria(int
 
 
 def test_a_party_that_neither_nominated_nor_directs_is_refused_with_the_policys_reasons(intake):
+    """The policy's reasons are the access log's; the party, with no part in the nomination,
+    is told what an unknown id is told (8.4c)."""
     platform, _parts, deps = intake
     case_id = nominated(intake)
-    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as denied:
+    with platform.uow_factory() as uow, pytest.raises(NotShared) as denied:
         nominations.get_nomination(deps, uow, GetNomination(case_id), OUTSIDER)
-    assert denied.value.policy == "zorgtafel.intake.access"
-    assert any("art. 8.4c" in reason for reason in denied.value.reasons)
+    assert denied.value.reasons == NotShared("nomination", "case_id").reasons
+    assert denied.value.logged.policy == "zorgtafel.intake.access"
+    assert any("art. 8.4c" in reason for reason in denied.value.logged.reasons)
 
 
 def test_an_excluded_party_is_not_asked_in_triage_and_the_refusal_says_why(intake):
@@ -218,7 +227,8 @@ def test_casework_purging_the_case_erases_the_nomination_and_destroys_its_key(in
     deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
     with platform.uow_factory() as uow:
         assert platform.case_keys.find(uow.session, case_id) is None
-        with pytest.raises(NotFound):
+        # Erased: told what an id never given out is told (8.4c), its nominator included.
+        with pytest.raises(NotShared):
             nominations.get_nomination(deps, uow, GetNomination(case_id), NOMINATING)
 
 
@@ -226,9 +236,9 @@ def test_casework_purging_the_case_erases_the_nomination_and_destroys_its_key(in
 def test_a_token_role_process_director_without_the_roster_assesses_nothing(intake):
     platform, _parts, deps = intake
     case_id = nominated(intake)
-    with pytest.raises(PermissionDenied) as denied:
+    with pytest.raises(NotShared) as denied:
         run(platform, assessment.assess, deps, qualify(case_id), CLAIMED_DIRECTOR)
-    assert any("token role alone grants nothing" in r for r in denied.value.reasons)
+    assert any("token role alone grants nothing" in r for r in denied.value.logged.reasons)
 
 
 def test_a_process_director_of_another_nomination_is_refused_citing_12_3(intake):
@@ -562,3 +572,71 @@ def test_probing_flags_of_10_or_200_take_the_same_queries_and_page_newest_first(
     assert [f for f, _ in err.value.violations] == ["page_token"]
     with pytest.raises(PermissionDenied):
         probing_flags_rpc(intake, DIRECTOR)
+
+
+def _told(platform: Platform, handler: Callable[..., object], deps: Deps, cmd, caller: Caller):  # noqa: ANN001, ANN202
+    """What a caller is told: the error's kind and every word and detail its status carries
+    (a PERMISSION_DENIED's reasons, decision id, revision and policy go out with it)."""
+    with platform.uow_factory() as uow:
+        try:
+            handler(deps, uow, cmd, caller)
+        except ZorgtafelError as err:
+            return (
+                type(err).__name__,
+                err.message,
+                getattr(err, "reasons", None),
+                getattr(err, "decision_id", None),
+                getattr(err, "revision", None),
+                getattr(err, "policy", None),
+            )
+        finally:
+            uow.rollback()
+    return "answered"
+
+
+def test_an_outsider_is_told_the_same_of_a_nomination_it_has_no_part_in_as_of_none(intake):
+    """8.4c, ADR 0005: an unknown case id answered NOT_FOUND (naming the id) while a real one
+    answered PERMISSION_DENIED with the policy's reasons, so a party holding an id learned that
+    a nomination exists. Every read and write by case id now answers a party with no part in
+    the nomination exactly as it answers an id that names none, in every stage: nominated (in
+    the intake queue), qualified, in triage and routed."""
+    platform, _parts, deps = intake
+    deadline = utcnow() + timedelta(days=1)
+    start = lambda cid: StartTriage(cid, (POLICE,), deadline, ("safety",), "bekend?")  # noqa: E731
+    # Four subjects (one subject's nominations would be linked to its first).
+    in_queue = nominated(intake, bsn="200100002")
+    qualified = nominated(intake, bsn="200100014")
+    run(platform, assessment.assess, deps, qualify(qualified), DIRECTOR)
+    in_triage = nominated(intake, bsn="200100026")
+    run(platform, assessment.assess, deps, qualify(in_triage), DIRECTOR)
+    run(platform, triage.start_triage, deps, start(in_triage), DIRECTOR)
+    routed = nominated(intake, bsn="200100038")
+    run(platform, assessment.assess, deps, qualify(routed), DIRECTOR)
+    escalate = DecideRouting(routed, Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", {})
+    run(platform, routing.decide_routing, deps, escalate, DIRECTOR)
+    unknown = uuid.uuid4().hex
+
+    def calls(cid: str) -> list:
+        return [
+            (nominations.get_nomination, GetNomination(cid)),
+            (nominations.withdraw, Withdraw(cid, "")),
+            (assessment.assess, qualify(cid)),
+            (triage.start_triage, start(cid)),
+            (triage.triage_question, GetTriageQuestion(cid)),
+            (triage.answer_triage, AnswerTriage(cid, TriageAnswerKind.NOT_KNOWN, "", ())),
+            (
+                routing.decide_routing,
+                DecideRouting(cid, Routing.ZVH_BRABANT_ZUIDOOST, None, "breakthrough", {}),
+            ),
+            (
+                oversight.record_safety_override,
+                RecordSafetyOverride(cid, "acuut gevaar", "collega-7", False, "nog niet"),
+            ),
+        ]
+
+    for outsider in (OUTSIDER, CLAIMED_DIRECTOR):
+        for case_id in (in_queue, qualified, in_triage, routed):
+            for (handler, real), (_, none) in zip(calls(case_id), calls(unknown), strict=True):
+                told = _told(platform, handler, deps, real, outsider)
+                assert told[0] == "NotShared", (handler.__name__, told)  # PERMISSION_DENIED
+                assert _told(platform, handler, deps, none, outsider) == told, handler.__name__

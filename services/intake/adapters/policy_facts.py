@@ -25,7 +25,7 @@ from sqlalchemy import select
 from services.intake.domain.assessment import JudgedCriteria
 from services.intake.domain.model import Advice, MeetingPlan, Nomination
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import PermissionDenied, Unavailable
+from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.roster import RosterView
 from zorgtafel.kernel.uow import UnitOfWork
@@ -116,6 +116,47 @@ def access_input(
     }
 
 
+def not_shared(decided: PermissionDenied | None = None) -> NotShared:
+    """The answer to a case id that names no nomination here (never given out, or erased) and
+    to one of a nomination the caller has no part in: alike (8.4c, ADR 0005)."""
+    return NotShared("nomination", "case_id", decided)
+
+
+def _has_part(
+    gate: PolicyGate, roster: RosterView, caller: Caller, nom: Nomination, now: datetime
+) -> bool:
+    """Whether the caller may learn that the nomination exists: its party nominated it, is the
+    party of its process director or was asked in its triage (1.15, 12.3, 16.1), or the policy
+    lets the person read it (a designated process director while it is in the intake queue).
+    Such a caller is told the policy's reasons; anyone else what an unknown id is told."""
+    if caller.party and (
+        caller.party == nom.nominating_party
+        or (nom.process_director is not None and caller.party == nom.process_director[0])
+        or (nom.triage is not None and caller.party in nom.triage.asked)
+    ):
+        return True
+    read = access_input("read_nomination", caller, nom, roster, now=now)
+    return gate.decide(ACCESS, read).allow is True
+
+
+def _require(
+    gate: PolicyGate,
+    roster: RosterView,
+    caller: Caller,
+    nom: Nomination,
+    facts: Mapping,
+    now: datetime,
+) -> Decision:
+    """``zorgtafel.intake.access`` on these facts; a refusal as for an unknown id to a caller
+    with no part in the nomination (the access log keeps the policy's own refusal)."""
+    try:
+        return gate.require(ACCESS, facts)
+    except PermissionDenied as denied:
+        if not _has_part(gate, roster, caller, nom, now):
+            raise not_shared(denied) from None
+        raise
+
+
 def check_access(
     gate: PolicyGate,
     roster: RosterView,
@@ -126,7 +167,8 @@ def check_access(
     now: datetime,
     **extra,
 ) -> Decision:
-    return gate.require(ACCESS, access_input(action, caller, nom, roster, now=now, **extra))
+    facts = access_input(action, caller, nom, roster, now=now, **extra)
+    return _require(gate, roster, caller, nom, facts, now)
 
 
 def check_may_know(
@@ -135,7 +177,7 @@ def check_may_know(
     """Before a state check answers FAILED_PRECONDITION naming the nomination's state: only a
     caller who may read the nomination learns its state; anyone else is refused by the policy
     first (8.4c: a process director's token claim or another case's director learns nothing)."""
-    gate.require(ACCESS, access_input("read_nomination", caller, nom, roster, now=now))
+    check_access(gate, roster, "read_nomination", caller, nom, now=now)
 
 
 def check_may_nominate(gate: PolicyGate, roster: RosterView, caller: Caller, probing: dict) -> None:

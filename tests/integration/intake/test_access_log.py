@@ -26,6 +26,7 @@ from tests.integration.intake.conftest import (
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.accesslog.service import reader
+from zorgtafel.kernel.errors import NotShared
 from zorgtafel.testing import denial_reasons, rid
 
 pytestmark = pytest.mark.integration
@@ -177,7 +178,10 @@ def test_a_read_refused_for_lack_of_need_to_know_is_logged_as_denied_with_the_re
     assert (rec["rpc"], rec["action"], rec["result"]) == ("GetNomination", "read", "denied")
     assert (rec["party"], rec["person"], rec["role"]) == (FARENT, "stranger-1", "caseworker")
     assert (rec["case_id"], rec["subject_pseudonym"]) == (case_id, pseudonym)
-    assert set(rec["reasons"]) == set(denial_reasons(err)) and rec["reasons"]
+    # FARENT has no part: told what an unknown id is told (8.4c); the record keeps the
+    # policy's decision and its reasons.
+    assert denial_reasons(err) == list(NotShared("nomination", "case_id").reasons)
+    assert rec["reasons"] and set(rec["reasons"]) != set(denial_reasons(err))
     assert rec["decision_id"] and rec["policy_revision"] and rec["trace_id"]
     assert rec["resource"] == ""  # nothing was let out
 
@@ -186,7 +190,8 @@ def test_a_read_refused_for_lack_of_need_to_know_is_logged_as_denied_with_the_re
     rec = records(env, "case_id", case_id)[0]
     assert (rec["rpc"], rec["result"], rec["case_id"]) == ("GetTriageQuestion", "denied", case_id)
     assert rec["subject_pseudonym"] == pseudonym
-    assert set(rec["reasons"]) == set(denial_reasons(err)) and rec["reasons"]
+    assert rec["reasons"] and rec["decision_id"]
+    assert denial_reasons(err) == list(NotShared("nomination", "case_id").reasons)
 
 
 def test_a_read_refused_for_the_wrong_role_is_logged_as_denied(env):

@@ -34,6 +34,7 @@ from tests.integration.intake.conftest import (
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
+from zorgtafel.kernel.errors import NotShared
 from zorgtafel.testing import bad_fields, denial_reasons, rid, wait_for
 
 pytestmark = pytest.mark.integration
@@ -463,7 +464,8 @@ def test_party_not_asked_neither_reads_the_question_nor_answers(env):
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
     err = refused(env.answer, case_id, FARENT)
     assert err.code() == grpc.StatusCode.PERMISSION_DENIED
-    assert "art. 1.15" in err.details()
+    # FARENT has no part in the nomination: told what an unknown id is told (8.4c).
+    assert denial_reasons(err) == list(NotShared("nomination", "case_id").reasons)
 
 
 def test_excluded_party_is_not_asked_in_triage(env):
@@ -744,9 +746,12 @@ def test_bad_triage_and_routing_fields_are_invalid_argument_naming_them(env):
     assert bad_fields(err) == ["answer"]
 
 
-def test_unknown_case_is_not_found(env):
+def test_unknown_case_is_told_as_one_the_caller_has_no_part_in(env):
+    """An id is no oracle (8.4c): an unknown one is answered as a nomination of others."""
     err = refused(get, env, "0" * 32, env.director())
-    assert err.code() == grpc.StatusCode.NOT_FOUND
+    assert denial_reasons(err) == list(NotShared("nomination", "case_id").reasons)
+    other = refused(get, env, env.nominate().case_id, env.md(FARENT))
+    assert (other.code(), other.details()) == (err.code(), err.details())
 
 
 # -- purge (CASE_PURGED from casework) ------------------------------------------------------
@@ -779,7 +784,9 @@ def test_case_purged_in_casework_erases_the_nomination_and_its_key(env):
         assert env.count(table, case_id=case_id) == 0, table
         assert env.count(table, case_id=linked) == 0, table
     assert env.count("nominations", case_id=linked) == 0
-    assert refused(get, env, case_id, env.director()).code() == grpc.StatusCode.NOT_FOUND
+    assert denial_reasons(refused(get, env, case_id, env.director())) == list(
+        NotShared("nomination", "case_id").reasons
+    )
     # The subject can be nominated afresh: no open nomination is left to link to.
     assert env.linked_to(env.nominate(subject=subject).case_id) == ""
 

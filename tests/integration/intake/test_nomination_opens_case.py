@@ -25,7 +25,16 @@ from zorgtafel.generated.casework.v1 import casework_pb2 as cw
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.generated.intake.v1 import intake_pb2_grpc as pb_grpc
-from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
+from zorgtafel.kernel.errors import NotShared
+from zorgtafel.testing import (
+    Keys,
+    Publisher,
+    channel,
+    denial_reasons,
+    rid,
+    running_service,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -154,7 +163,10 @@ def test_nomination_through_grpc_becomes_an_open_case_in_casework(broker, data_d
                 try:
                     return cases.GetCase(cw.GetCaseRequest(case_id=case_id), metadata=director).case
                 except grpc.RpcError as err:
-                    if err.code() == grpc.StatusCode.NOT_FOUND:
+                    # Not opened yet: told as any case id casework holds no case for (8.4c).
+                    if err.code() == grpc.StatusCode.PERMISSION_DENIED and denial_reasons(
+                        err
+                    ) == list(NotShared("case", "case_id").reasons):
                         return None
                     raise
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from services.intake.adapters import policy_facts
 from services.intake.adapters.repository import NominationRepository
 from services.intake.domain.model import Nomination, check_case_id
-from zorgtafel.kernel.errors import NotFound
 from zorgtafel.kernel.uow import UnitOfWork
 
 
 def load(uow: UnitOfWork, case_id: str) -> tuple[NominationRepository, Nomination]:
-    """The repository and the nomination ``case_id``; NOT_FOUND when there is none (or its
-    key was destroyed: the case is erased). A linked nomination is directed by the process
+    """The repository and the nomination ``case_id``; when there is none (or its key was
+    destroyed: the case is erased), PERMISSION_DENIED as for a nomination the caller has no
+    part in, so that an id is no oracle (8.4c). A linked nomination is directed by the process
     director of the nomination it is linked to (12.3): that fact comes with it."""
     check_case_id(case_id)
     repo = NominationRepository(uow)
     nom = repo.get(case_id)
     if nom is None:
-        raise NotFound("nomination", case_id)
+        raise policy_facts.not_shared()
     if nom.linked_to_case_id and nom.process_director is None:
         director = repo.director_of(nom.linked_to_case_id)
         if director is not None:

@@ -26,7 +26,13 @@ if _version_not_supported:
 
 
 class IntakeServiceStub:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller with no part in the nomination a case_id
+    names (its party neither nominated it, nor directs it, nor was asked in its triage, and the
+    access policy does not let the person read it), every RPC taking a case_id answers exactly as
+    for a case_id that names no nomination (never given out, or erased): PERMISSION_DENIED with
+    one policy-neutral reason ("No nomination with this case_id that this party has a part in:
+    ...") and no decision id, revision or policy. The access log keeps the policy's decision.
+    """
 
     def __init__(self, channel):
         """Constructor.
@@ -92,7 +98,13 @@ class IntakeServiceStub:
 
 
 class IntakeServiceServicer:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller with no part in the nomination a case_id
+    names (its party neither nominated it, nor directs it, nor was asked in its triage, and the
+    access policy does not let the person read it), every RPC taking a case_id answers exactly as
+    for a case_id that names no nomination (never given out, or erased): PERMISSION_DENIED with
+    one policy-neutral reason ("No nomination with this case_id that this party has a part in:
+    ...") and no decision id, revision or policy. The access log keeps the policy's decision.
+    """
 
     def Nominate(self, request, context):
         """A party nominates a case (1.1); the nominating party is the provider of what it gives
@@ -259,7 +271,13 @@ def add_IntakeServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class IntakeService:
-    """Missing associated documentation comment in .proto file."""
+    """An id is no oracle (8.4c, ADR 0005): to a caller with no part in the nomination a case_id
+    names (its party neither nominated it, nor directs it, nor was asked in its triage, and the
+    access policy does not let the person read it), every RPC taking a case_id answers exactly as
+    for a case_id that names no nomination (never given out, or erased): PERMISSION_DENIED with
+    one policy-neutral reason ("No nomination with this case_id that this party has a part in:
+    ...") and no decision id, revision or policy. The access log keeps the policy's decision.
+    """
 
     @staticmethod
     def Nominate(request,
