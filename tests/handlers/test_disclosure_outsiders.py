@@ -6,6 +6,7 @@ Handlers called on a migrated database and the embedded policy engine."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -27,7 +28,7 @@ from tests.handlers.test_disclosure_handlers import (
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound, PermissionDenied
+from zorgtafel.kernel.errors import NotFound, PermissionDenied, ZorgtafelError
 from zorgtafel.testing import deliver
 
 disclosure_platform = base.disclosure_platform
@@ -208,3 +209,58 @@ def test_the_recipient_roles_are_met_by_the_part_in_the_case(disclosure_platform
     )
     with platform.uow_factory() as uow:  # appointed, with the same token role as before
         assert read(deps, uow, for_directors, CARER).released
+
+
+def test_an_outsider_is_told_the_same_of_an_item_id_it_has_no_part_in_as_of_one_never_given(
+    disclosure_platform, deps
+):
+    """Art. 8.4c, ADR 0005: by an item id alone an unknown item answered NOT_FOUND while a real
+    one answered PERMISSION_DENIED (not the provider, or no part), so an outsider holding an id
+    learned that the item exists. Every operation by item id (a read without its case, the
+    provider's terms, retraction, written consent, a corrected version) now refuses an unknown
+    item as the policy refuses someone else's: the same words (with the id asked), the same
+    policy and revision, each a logged decision."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    real = provide(disclosure_platform, deps, case_id)
+    unknown = f"itm-{uuid.uuid4().hex}"
+
+    def attempts(item_id: str) -> list:
+        return [
+            lambda uow: read(deps, uow, item_id, OUTSIDER),
+            lambda uow: items.set_usage_terms(
+                deps, uow, c.SetUsageTerms(item_id, Terms(purposes=("research",))), OUTSIDER
+            ),
+            lambda uow: items.retract(deps, uow, c.Retract(item_id), OUTSIDER),
+            lambda uow: consents.record_provider_consent(
+                deps,
+                uow,
+                c.RecordProviderConsent(item_id, "00000099000000000099", "doc:1"),
+                OUTSIDER,
+            ),
+            # A party with a part in the case asks to correct an item it did not provide.
+            lambda uow: items.provide(
+                deps, uow, replace(provide_cmd(case_id), supersedes=item_id), CARER
+            ),
+        ]
+
+    def told(attempt) -> tuple:  # noqa: ANN001
+        with platform.uow_factory() as uow:
+            try:
+                result = attempt(uow)
+            except ZorgtafelError as err:
+                return (
+                    type(err).__name__,
+                    err.message.replace(unknown, real),
+                    tuple(r.replace(unknown, real) for r in getattr(err, "reasons", ())),
+                    getattr(err, "policy", None),
+                    getattr(err, "revision", None),
+                    bool(getattr(err, "decision_id", "")),
+                )
+            finally:
+                uow.rollback()
+        # A read answers with the refused items: what it says of each.
+        return ("answered", [(d.item_id.replace(unknown, real), d.reasons) for d in result.denied])
+
+    for of_real, of_unknown in zip(attempts(real), attempts(unknown), strict=True):
+        assert told(of_unknown) == told(of_real)

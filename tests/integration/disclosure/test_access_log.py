@@ -595,8 +595,11 @@ def test_purge_erases_items_consents_and_the_case_key_but_keeps_the_access_log(e
     wait_for(purged)
     assert [r.seq for r in env.log_rows() if r.case_id == case_id] == logged
     assert verify(env).intact
-    code, _ = denial(lambda: request(env, CELLO, [item]))
-    assert code == grpc.StatusCode.NOT_FOUND
+    # Gone: asked by its id alone, it is refused as an item of a case the reader has no part in
+    # (no oracle of what exists or existed, art. 8.4c).
+    code, info = denial(lambda: request(env, CELLO, [item]))
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    assert "has no part in the case" in reasons_of(info)
     reviews = env.stub.ListReviews(
         pb.ListReviewsRequest(case_id=case_id), metadata=env.md(GGZ, "privacy_officer")
     ).reviews

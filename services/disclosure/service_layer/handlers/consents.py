@@ -101,20 +101,23 @@ def record_provider_consent(
 ) -> str:
     """Art. 9.2: the consent is given by the caller's party, which must be the item's provider
     (decided by policy)."""
-    item = uow.items.get(check_item_id(cmd.item_id, "provider_written.item_id"))
+    item_id = check_item_id(cmd.item_id, "provider_written.item_id")
     validate.check_oin(cmd.third_party, "provider_written.third_party")
     validate.check_reference(cmd.document_ref, "provider_written.document_ref")
+    item = uow.items.find(item_id)
+    # An id that names no item is decided as an item someone else provided (no provider): the
+    # same refusal, so that an id is no oracle of what exists (art. 8.4c, ADR 0005).
     deps.policy.require(
         CONTROL_POLICY,
         control_input(
             "record_provider_consent",
             caller,
-            item_id=item.item_id,
-            provider=item.provider,
+            item_id=item_id,
+            provider=item.provider if item else "",
             kind=PROVIDER_WRITTEN,
         ),
     )
-    if uow.cases.find(item.case_id, hold=True) is None:  # purged since the item was read
+    if item is None or uow.cases.find(item.case_id, hold=True) is None:  # or purged since
         raise NotFound("item", "with this item_id")
     consent = Consent(
         consent_id=f"{CONSENT_PREFIX}{uuid.uuid4().hex}",

@@ -75,8 +75,8 @@ def _decide_all(
         try:
             found = uow.items.get_many(cmd.item_ids, case_id=cmd.case_id)
         except NotFound as missing:
-            if not cmd.case_id:
-                raise
+            # Asked by id alone, an item not held is no case's: no one has a part in it, so it
+            # is refused as someone else's item is to an outsider (no oracle, art. 8.4c).
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
     else:
         found = uow.items.of_case(cmd.case_id, cmd.category)

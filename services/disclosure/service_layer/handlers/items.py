@@ -22,7 +22,7 @@ from services.disclosure.domain.items import (
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -88,6 +88,23 @@ def provide(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller
     return item.item_id
 
 
+def _provided_or_refused(
+    deps: Deps, uow: DisclosureUnitOfWork, operation: str, item_id: str, caller: Caller
+) -> Item:
+    """The item, once ``zorgtafel.disclosure.control`` let the caller do ``operation`` to it as
+    its provider (art. 16.2). An item id that names no item is decided as an item someone else
+    provided (no provider): refused with the same words, so that an id tells an outsider
+    nothing, not even whether the item exists (art. 8.4c, ADR 0005)."""
+    item = uow.items.find(item_id)
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input(operation, caller, item_id=item_id, provider=item.provider if item else ""),
+    )
+    if item is None:  # permitted only as the item's provider: never here
+        raise NotFound("item", "with this item_id")
+    return item
+
+
 def _superseded(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Provide, caller: Caller
 ) -> Item | None:
@@ -95,10 +112,8 @@ def _superseded(
     ``zorgtafel.disclosure.control``), of the same case, not yet replaced by another version."""
     if not cmd.supersedes:
         return None
-    old = uow.items.get(check_item_id(cmd.supersedes, "supersedes"))
-    deps.policy.require(
-        CONTROL_POLICY,
-        control_input("supersede", caller, item_id=old.item_id, provider=old.provider),
+    old = _provided_or_refused(
+        deps, uow, "supersede", check_item_id(cmd.supersedes, "supersedes"), caller
     )
     if old.case_id != cmd.case_id:
         raise InvalidArgument("supersedes", "names an item of another case")
@@ -115,11 +130,7 @@ def set_usage_terms(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.SetUsageTerms, caller: Caller
 ) -> Item:
     """Art. 16.2: only the provider changes its terms (decided by policy)."""
-    item = uow.items.get(check_item_id(cmd.item_id))
-    deps.policy.require(
-        CONTROL_POLICY,
-        control_input("set_usage_terms", caller, item_id=item.item_id, provider=item.provider),
-    )
+    item = _provided_or_refused(deps, uow, "set_usage_terms", check_item_id(cmd.item_id), caller)
     terms = validate_terms(cmd.terms)
     check_summary_fields_fit(item.content_type, terms)
     uow.items.set_terms(item.item_id, terms, utcnow())
@@ -129,11 +140,7 @@ def set_usage_terms(
 def retract(deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.Retract, caller: Caller) -> Item:
     """Art. 16.2: only the provider retracts (decided by policy); a retracted item is never
     shown again. Retracting twice is a no-op."""
-    item = uow.items.get(check_item_id(cmd.item_id))
-    deps.policy.require(
-        CONTROL_POLICY,
-        control_input("retract", caller, item_id=item.item_id, provider=item.provider),
-    )
+    item = _provided_or_refused(deps, uow, "retract", check_item_id(cmd.item_id), caller)
     if not item.retracted:
         uow.items.retract(item.item_id, utcnow())
         uow.emit(

@@ -223,7 +223,10 @@ class DisclosureServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SetUsageTerms(self, request, context):
-        """The provider changes the usage terms of its item (art. 16.2: only the provider).
+        """The provider changes the usage terms of its item (art. 16.2: only the provider). Here, in
+        Retract, in RecordConsent (provider_written) and in Provide's supersedes, an item_id that
+        names no item is refused as an item someone else provided (PERMISSION_DENIED, the same
+        words): an id is no oracle of what exists (art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -238,7 +241,9 @@ class DisclosureServiceServicer:
 
     def RequestDisclosure(self, request, context):
         """A recipient asks to see items for a purpose; every item is decided by policy and logged
-        before anything is released (art. 8.4c, 9.2, 12.2f, 16.2; NEN 7513).
+        before anything is released (art. 8.4c, 9.2, 12.2f, 16.2; NEN 7513). Asked by item_ids
+        alone, an id that names no item is refused as an item of a case the caller has no part in
+        (PERMISSION_DENIED), never NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
