@@ -49,6 +49,26 @@ CASE_CLOSED = f"{_NS}.case.closed.v1"
 # data: case_id -- every service deletes its copies and projections of the case
 CASE_PURGED = f"{_NS}.case.purged.v1"
 
+# Revoking facts (ADR 0012): the consumer never parks these after handler failures; the
+# partition waits on them and the service is not ready until they are applied. Each one may
+# take access away in a service that consumes it:
+CASEWORK_REVOKING: frozenset[str] = frozenset(
+    {
+        # the person no longer reaches the case for its party (8.4c, Bijlage 3)
+        DELEGATE_RELEASED,
+        # the complete set: a party left out is no longer involved, an information need may
+        # shrink (8.4c)
+        ROLES_SET,
+        # replaces the earlier case director, who loses the director's reach (13.1)
+        DIRECTOR_APPOINTED,
+        # from now on disclosure releases the case's items to their provider only (1.2);
+        # intake releases the nomination's tokens
+        CASE_CLOSED,
+        # every service deletes its copies of the case (1.2)
+        CASE_PURGED,
+    }
+)
+
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
 # in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.

@@ -36,6 +36,24 @@ CASE_RESTRICTION_CHANGED = f"{_NS}.case.restriction_changed.v1"
 #   consent as it now stands. Ids and a status only: never who gave it, its scope or document.
 SUBJECT_CONSENT_CHANGED = f"{_NS}.subject_consent.changed.v1"
 
+# Revoking facts (ADR 0012): never parked after handler failures; the partition waits on them
+# and the consuming service is not ready until they are applied.
+DISCLOSURE_REVOKING: frozenset[str] = frozenset(
+    {
+        # the provider took its item back: no one is to receive it any more (no service
+        # consumes it today; declared so that one that does inherits the rule)
+        ITEM_RETRACTED,
+        # every service erases what it holds of the cases named (GDPR art. 17)
+        SUBJECT_ERASED,
+        # a restriction hides the case's data (GDPR art. 18); its lifting is the same type and
+        # the latest decision wins, so both directions wait in order rather than one parked
+        CASE_RESTRICTION_CHANGED,
+        # a withdrawn consent ends intake's sharing beyond nominator and director (GDPR 7(3));
+        # given and withdrawn share the type, and the latest wins, as above
+        SUBJECT_CONSENT_CHANGED,
+    }
+)
+
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
 # in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.

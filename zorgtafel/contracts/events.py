@@ -42,6 +42,15 @@ def _published() -> dict[str, type[DomainEvent]]:
 EVENTS: dict[str, type[DomainEvent]] = _published()
 
 
+# Revoking facts (ADR 0012): the event types that may take access away, each declared with its
+# reason next to its type in the per-service modules. A consumer never parks one of these
+# after handler failures: its partition waits until it is applied, and the service is not
+# ready meanwhile (zorgtafel/kernel/consumer.py).
+REVOKING_FACTS: frozenset[str] = (
+    INTAKE_REVOKING | CASEWORK_REVOKING | GOVERNANCE_REVOKING | DISCLOSURE_REVOKING  # noqa: F405
+)
+
+
 def parse(event_type: str, data: Mapping[str, Any]) -> DomainEvent:
     """An inbound event's data as its published type; ``ContractViolation`` when the type is
     unknown or the data does not fit it."""

@@ -39,6 +39,20 @@ DISPUTE_CHANGED = f"{_NS}.dispute.changed.v1"
 ROSTER_CHANGED = f"{_NS}.roster.changed.v1"
 ROSTER_FUNCTIONS = ("process_director", "manager")
 
+# Revoking facts (ADR 0012): never parked after handler failures; the partition waits on them
+# and the consuming service is not ready until they are applied.
+GOVERNANCE_REVOKING: frozenset[str] = frozenset(
+    {
+        # the kernel's party projection takes the status in the data whatever the type
+        # (kernel/parties.py), so every party status event may lower a party to withdrawn or
+        # excluded (art. 21.3, 23.1, 23.2: an exclusion has immediate effect)
+        *PARTY_STATUS_EVENTS,
+        # held=false ends a process director's or manager's function (art. 11.2, 12.1, 12.3):
+        # the person's function-bound access goes with it
+        ROSTER_CHANGED,
+    }
+)
+
 
 # -- the events as typed data: producers emit these, consumers receive them (checked on the way
 # in by ``DomainEvent.from_data``). Fields: ids, codes and pseudonyms only.

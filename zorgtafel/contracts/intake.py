@@ -52,6 +52,20 @@ NOMINATION_FORGOTTEN = f"{_NS}.nomination.forgotten.v1"
 #       Never a date of birth, nor the day of the change as a field (that would be a birthday).
 AGE_BAND_CHANGED = f"{_NS}.age_band.changed.v1"
 
+# Revoking facts (ADR 0012): never parked after handler failures; the partition waits on them
+# and the consuming service is not ready until they are applied.
+INTAKE_REVOKING: frozenset[str] = frozenset(
+    {
+        # the nominating party withdrew the nomination: it is no longer shared
+        NOMINATION_WITHDRAWN,
+        # disclosure forgets its projection and case key of the ended nomination (retention)
+        NOMINATION_FORGOTTEN,
+        # the band decides whose consent counts (Bijlage 3): a consent that counted in the old
+        # band may not count in the new one
+        AGE_BAND_CHANGED,
+    }
+)
+
 ROUTINGS = ("case_meeting", "regular_care", "zvh_brabant_zuidoost", "zvh_brabant_noordoost")
 REJECTION_REASONS = (
     "criteria_not_met",

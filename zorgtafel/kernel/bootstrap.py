@@ -341,6 +341,8 @@ def bootstrap(
     )
     if consumer is not None:
         monitor.add_check("consumer_assigned", partial(consumer_assigned, consumer))
+        # Fail closed (ADR 0012): not ready while a fact that takes access away is not applied.
+        monitor.add_check("revocations_applied", consumer.revocations_applied)
     for name, check in parts.health_checks.items():
         monitor.add_check(name, check)
     ops_app = create_ops_app(settings.service, monitor, metrics, parts.ops_routes)

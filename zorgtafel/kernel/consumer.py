@@ -5,6 +5,15 @@ For every record: decode the CloudEvent, then in ONE database transaction record
 offset. A redelivered event hits the primary key and changes nothing. A handler that keeps
 failing is parked in ``dead_letters`` (kept, never dropped) after ``max_attempts`` so one bad
 event does not stop the stream.
+
+Except a revoking fact (``contracts.events.REVOKING_FACTS``, ADR 0012): one that may take
+access away is never parked after handler failures. Its partition waits on it (paused, retried
+with capped backoff; the other partitions go on), and from ``max_attempts`` on it is *blocked*:
+logged by id, ``zorgtafel_consumer_blocked`` says so, a row in ``dead_letters`` marks it for
+every replica and the service is not ready (``revocations_applied``) until it is applied. A
+malformed or contract-violating one cannot be retried usefully: it is parked, and its row keeps
+the service not ready until an operator acts. Applying an event removes its dead letter in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from opentelemetry.trace import SpanKind, Tracer
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from zorgtafel.contracts import events as contract_events
@@ -47,6 +56,35 @@ class ConsumerStats:
     ignored: int = 0
     dead_lettered: int = 0
     retries: int = 0
+    blocked: int = 0  # revoking facts that reached max_attempts (each counted once)
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A revoking fact its partition waits on after ``max_attempts`` failures: ids only."""
+
+    event_id: str
+    event_type: str
+    offset: int
+    attempts: int
+    error: str
+    marked: bool = False  # its row in dead_letters, which every replica's readiness reads
+
+
+def record_type(record: ConsumerRecord) -> str:
+    """The CloudEvents type a record's headers name ("" when it has none): read before the
+    record is decoded, so a failure can be judged revoking or not even when decoding fails."""
+    for k, v in record.headers or ():
+        if k == "ce_type":
+            return bytes(v).decode("utf-8", "replace")
+    return ""
+
+
+def record_id(record: ConsumerRecord) -> str:
+    for k, v in record.headers or ():
+        if k == "ce_id":
+            return bytes(v).decode("utf-8", "replace")
+    return f"{record.topic}:{record.partition}:{record.offset}"
 
 
 class EventConsumer:
@@ -62,6 +100,8 @@ class EventConsumer:
         tracer: Tracer | None = None,
         lag_alert: int | None = None,
         lag_every_s: float = 1.0,
+        retry_backoff_s: float = 0.2,
+        retry_backoff_max_s: float = 30.0,
     ) -> None:
         self._tracer = tracer
         self._lag_every = lag_every_s
@@ -79,6 +119,14 @@ class EventConsumer:
         self._consumer: KafkaConsumer | None = None
         self.stats = ConsumerStats()
         self.assigned = threading.Event()
+        self._backoff = retry_backoff_s
+        self._backoff_max = retry_backoff_max_s
+        # The revoking facts among the consumed types: only these hold their partition.
+        self.revoking = frozenset(self.handlers) & contract_events.REVOKING_FACTS
+        # Partitions paused while a revoking fact at their head waits for its next attempt
+        # (monotonic time of that attempt), and those blocked (past max_attempts) on one.
+        self._resume_at: dict[TopicPartition, float] = {}
+        self._blocked: dict[TopicPartition, Blocked] = {}
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="event-consumer", daemon=True)
@@ -108,7 +156,8 @@ class EventConsumer:
     def _loop(self, consumer: KafkaConsumer) -> None:
         attempts: dict[tuple[str, int, int], int] = {}
         while not self._stop.is_set():
-            batch = consumer.poll(timeout_ms=300)
+            self._resume_due(consumer)
+            batch = consumer.poll(timeout_ms=self._poll_ms())
             if consumer.assignment():
                 self.assigned.set()
             self._report_lag(consumer)
@@ -128,6 +177,11 @@ class EventConsumer:
                             n = attempts.get(ident, 0) + 1
                             attempts[ident] = n
                             self.stats.retries += 1
+                            if record_type(record) in self.revoking:
+                                # Never parked: the partition waits on it, the others go on.
+                                consumer.seek(tp, record.offset)
+                                self._hold(consumer, tp, record, n, exc)
+                                break
                             if n < self._max_attempts:
                                 log.warning(
                                     "event_apply_failed",
@@ -143,10 +197,126 @@ class EventConsumer:
                             attempts.pop(ident, None)
                         # The effect is stored: only now may the offset be committed.
                         stored[tp] = OffsetAndMetadata(record.offset + 1, None, -1)
+                        self._unblock(tp, record)
                         self._delivered(record)
             finally:
                 if stored:
                     consumer.commit(stored)
+
+    # -- revoking facts (ADR 0012) ----------------------------------------------------------
+    def _hold(
+        self,
+        consumer: KafkaConsumer,
+        tp: TopicPartition,
+        record: ConsumerRecord,
+        n: int,
+        exc: Exception,
+    ) -> None:
+        """A revoking fact failed its ``n``-th attempt: pause its partition until the next one
+        (capped backoff; no sleep, so the other partitions go on). From ``max_attempts`` on the
+        partition is blocked: reported, marked in ``dead_letters`` for every replica's
+        readiness, counted by ``zorgtafel_consumer_blocked``."""
+        delay = min(self._backoff * 2 ** min(n - 1, 30), self._backoff_max)
+        consumer.pause(tp)
+        self._resume_at[tp] = time.monotonic() + delay
+        fields = {
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "event_id": record_id(record),
+            "event_type": record_type(record),
+            "attempt": n,
+            "error": type(exc).__name__,
+        }
+        if n < self._max_attempts:
+            log.warning("revoking_event_apply_failed", **fields)
+            return
+        log.error("revoking_event_blocked", **fields)
+        before = self._blocked.get(tp)
+        marked = before is not None and before.offset == record.offset and before.marked
+        if before is None or before.offset != record.offset:
+            self.stats.blocked += 1
+        if self._metrics is not None:
+            self._metrics.consumer_blocked.labels(topic=tp.topic, partition=str(tp.partition)).set(
+                1
+            )
+        if not marked:
+            # The mark every replica's readiness reads; removed in the transaction that applies
+            # the event (``_apply_once``). Not a parking: the offset stays uncommitted. A
+            # database that cannot take it now is tried again at the next attempt.
+            try:
+                self._store_dead_letter(record, exc)
+                marked = True
+            except Exception as mark_exc:  # noqa: BLE001 - this replica is not ready anyway
+                log.warning("revoking_event_mark_failed", error=type(mark_exc).__name__)
+        self._blocked[tp] = Blocked(
+            record_id(record), record_type(record), record.offset, n, type(exc).__name__, marked
+        )
+
+    def _unblock(self, tp: TopicPartition, record: ConsumerRecord) -> None:
+        blocked = self._blocked.pop(tp, None)
+        if blocked is None:
+            return
+        log.info(
+            "revoking_event_unblocked",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            event_id=blocked.event_id,
+            attempts=blocked.attempts,
+        )
+        if self._metrics is not None:
+            self._metrics.consumer_blocked.labels(topic=tp.topic, partition=str(tp.partition)).set(
+                0
+            )
+
+    def _resume_due(self, consumer: KafkaConsumer) -> None:
+        """Resume the paused partitions whose next attempt is due; forget those no longer
+        assigned (the new owner starts at the uncommitted offset: the fact waits there)."""
+        if not self._resume_at and not self._blocked:
+            return
+        assigned = consumer.assignment()
+        now = time.monotonic()
+        for tp, at in list(self._resume_at.items()):
+            if tp not in assigned:
+                del self._resume_at[tp]
+            elif now >= at:
+                consumer.resume(tp)
+                del self._resume_at[tp]
+        for tp in [tp for tp in self._blocked if tp not in assigned]:
+            del self._blocked[tp]
+            if self._metrics is not None:
+                self._metrics.consumer_blocked.labels(
+                    topic=tp.topic, partition=str(tp.partition)
+                ).set(0)
+
+    def _poll_ms(self) -> int:
+        """Poll no longer than until the next paused partition's attempt is due."""
+        if not self._resume_at:
+            return 300
+        due = min(self._resume_at.values()) - time.monotonic()
+        return max(0, min(300, int(due * 1000) + 1))
+
+    @property
+    def blocked(self) -> tuple[Blocked, ...]:
+        """The revoking facts this consumer's partitions are blocked on (ids only)."""
+        return tuple(self._blocked.values())
+
+    def revocations_applied(self) -> bool:
+        """Readiness (ADR 0012): False while a revoking fact this service consumes is not
+        applied: one this consumer is blocked on, or one in ``dead_letters`` (parked as
+        malformed, or marked by any replica blocked on it), until it is applied, replayed or
+        discarded by an operator."""
+        waiting = 0
+        if self.revoking:
+            with self._uow_factory() as uow:
+                table = uow.tables["dead_letters"]
+                waiting = uow.session.execute(
+                    select(func.count()).select_from(table).where(table.c.type.in_(self.revoking))
+                ).scalar_one()
+        if self._metrics is not None:
+            self._metrics.revoking_dead_letters.set(waiting)
+        return not waiting and not self._blocked
 
     def _delivered(self, record: ConsumerRecord) -> None:
         if self._metrics is not None and record.timestamp and record.timestamp > 0:
@@ -212,6 +382,10 @@ class EventConsumer:
                 select(table.c.event_id).where(table.c.event_id == event.id)
             ).first():
                 outcome = "duplicate"
+                # Applied before (by another replica, or before a crash): a dead letter of it
+                # (the replay tool's, or a blocked fact's mark) has nothing left to wait for.
+                if self._drop_dead_letter(uow, event.id):
+                    uow.commit()
             else:
                 # The case id lets a purge find the inbox rows of its case; the purge event's
                 # own row keeps none, so nothing of the case outlives it. Inserted first: a
@@ -235,6 +409,9 @@ class EventConsumer:
                     forget_case(uow.session, uow.tables, case_id)
                 elif case_id:
                     unlink_if_forgotten(uow.session, uow.tables, event.id, case_id)
+                # Its dead letter (replayed, or a blocked fact's mark) goes with the effect, in
+                # this transaction; last, so the case's lock comes before its row (purge.py).
+                self._drop_dead_letter(uow, event.id)
                 try:
                     uow.commit()
                 except IntegrityError:
@@ -243,14 +420,28 @@ class EventConsumer:
                     outcome = "duplicate"
         return outcome
 
+    @staticmethod
+    def _drop_dead_letter(uow: UnitOfWork, event_id: str) -> bool:
+        dead = uow.tables["dead_letters"]
+        gone = uow.session.execute(delete(dead).where(dead.c.event_id == event_id))
+        return bool(getattr(gone, "rowcount", 0))
+
     def _dead_letter(self, record: ConsumerRecord, exc: Exception) -> None:
         self.stats.dead_lettered += 1
         log.error(
             "event_dead_lettered",
             topic=record.topic,
             offset=record.offset,
+            event_id=record_id(record),
+            event_type=record_type(record),
+            # a revoking fact parked (malformed): the service is not ready until an operator
+            # replays or discards it (ADR 0012)
+            revoking=record_type(record) in self.revoking,
             error=type(exc).__name__,
         )
+        self._store_dead_letter(record, exc)
+
+    def _store_dead_letter(self, record: ConsumerRecord, exc: Exception) -> None:
         with self._uow_factory() as uow:
             table = uow.tables["dead_letters"]
             headers = {k: v.decode("utf-8", "replace") for k, v in (record.headers or [])}

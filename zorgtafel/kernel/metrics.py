@@ -71,6 +71,21 @@ class Metrics:
             "The consumer lag above which an alert fires (ZORGTAFEL_CONSUMER_LAG_ALERT)",
             registry=self.registry,
         )
+        self.consumer_blocked = Gauge(
+            "zorgtafel_consumer_blocked",
+            "1 while a partition waits on a revoking fact (one that may take access away) its"
+            " handler failed max_attempts times: never parked, retried in order; the service"
+            " is not ready meanwhile (ADR 0012, alert ZorgtafelRevocationBlocked)",
+            ["topic", "partition"],
+            registry=self.registry,
+        )
+        self.revoking_dead_letters = Gauge(
+            "zorgtafel_revoking_dead_letters",
+            "Revoking facts this service consumes that sit in its dead_letters (parked as"
+            " malformed, or marked by a replica blocked on one): not ready until applied,"
+            " replayed or discarded (ADR 0012)",
+            registry=self.registry,
+        )
         self.event_delivery_seconds = Histogram(
             "zorgtafel_event_delivery_seconds",
             "From the record's timestamp (the relay's send) to the event's effect committed",
