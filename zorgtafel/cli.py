@@ -9,6 +9,7 @@ policy ...         policy owners' tools: test, lint, explain, bundle, revision, 
                    propose, adopt, status
 demo               play partner systems through one whole case against a running suite
 purge [--dry-run]  one retention tick now (or what it would remove), per service
+dead-letters list|replay|discard --service S   the events a service's consumer parked
 subject-report     the subject access report across the four services (privacy officer)
 """
 
@@ -233,6 +234,34 @@ def _purge(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _dead_letters(args: argparse.Namespace) -> int:
+    """A service's parked events (ADR 0012): list them, replay them through the service's own
+    idempotent consumer, or discard one by id. JSON on stdout: ids, types, error types."""
+    import json as _json
+
+    from zorgtafel.kernel import dead_letters
+    from zorgtafel.kernel.config import Settings
+    from zorgtafel.kernel.logging import configure_logging
+
+    configure_logging("INFO", stream=sys.stderr)  # the report alone on stdout
+    with dead_letters.service_consumer(Settings.from_env(args.service)) as consumer:
+        if args.action == "list":
+            print(_json.dumps(dead_letters.listed(consumer), indent=2))
+            return 0
+        if args.action == "discard":
+            if not args.event_id:
+                raise SystemExit("dead-letters discard: name the event with --event-id")
+            found = [dead_letters.discard(consumer, e) for e in args.event_id]
+            print(
+                _json.dumps({"discarded": sum(found), "left": len(dead_letters.listed(consumer))})
+            )
+            return 0 if all(found) else 1
+        report = dead_letters.replay(consumer, args.event_id or None)
+        print(_json.dumps(report, indent=2))
+        # Not all applied (still malformed, or the handler fails again): the operator acts.
+        return 0 if report["removed"] == len(report["replayed"]) else 1
+
+
 def build_parser(*, tools: bool = True) -> argparse.ArgumentParser:
     """Every command; without ``tools`` not the administrators' and policy owners' tools, whose
     modules a serving process then never loads (``serve``: ~2.5 MB per process, issue #16)."""
@@ -331,6 +360,20 @@ def _register_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
     p.add_argument("--service", choices=SERVICES, help="one service (default: every service)")
     p.set_defaults(func=_purge)
+
+    p = sub.add_parser(
+        "dead-letters",
+        help="the events a service's consumer parked: list them, replay them (applied once"
+        " each, through the service's handlers; exit 1 while some stay parked) or discard one",
+    )
+    p.add_argument("action", choices=("list", "replay", "discard"))
+    p.add_argument("--service", choices=SERVICES, required=True)
+    p.add_argument(
+        "--event-id",
+        action="append",
+        help="only this parked event (repeatable); required for discard",
+    )
+    p.set_defaults(func=_dead_letters)
 
     p = sub.add_parser("demo", help="play one whole case against a running suite")
     p.add_argument("--data-dir", default="var")

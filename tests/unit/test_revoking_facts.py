@@ -301,7 +301,7 @@ def test_a_revoking_fact_that_breaks_its_contract_is_parked_and_keeps_the_servic
     database,
 ):
     """No retry can fix it: parked, so the facts behind it go on, and the service is not ready
-    until an operator acts."""
+    until an operator acts; a replay leaves it (still malformed), a discard is the decision."""
     factory, engine, tables = database
     metrics = Metrics("test")
     consumer = make_consumer(factory, {ev.PARTY_EXCLUDED: on_party_event}, metrics)
@@ -315,3 +315,27 @@ def test_a_revoking_fact_that_breaks_its_contract_is_parked_and_keeps_the_servic
     later = party_record(ev.PARTY_EXCLUDED, PARTY_B, "excluded", offset=1)
     assert consumer.handle_record(later) == "applied"
     assert not consumer.revocations_applied()
+    (replayed,) = consumer.replay_dead_letters()
+    assert replayed.outcome == "malformed" and not replayed.removed
+    assert not consumer.revocations_applied()
+
+    from zorgtafel.kernel.dead_letters import discard
+
+    assert discard(consumer, replayed.event_id)
+    assert consumer.revocations_applied()
+    assert metrics.registry.get_sample_value("zorgtafel_revoking_dead_letters") == 0
+
+
+def test_a_replayed_dead_letter_is_applied_once_and_leaves_dead_letters(database):
+    factory, engine, tables = database
+    consumer = make_consumer(factory, {ev.PARTY_EXCLUDED: on_party_event})
+    record = party_record(ev.PARTY_EXCLUDED, PARTY_A, "excluded")
+    consumer._dead_letter(record, RuntimeError("parked by an earlier version"))
+    assert not consumer.revocations_applied()
+    (replayed,) = consumer.replay_dead_letters()
+    assert (replayed.outcome, replayed.error) == ("applied", "")
+    assert status_of(engine, tables, PARTY_A) == "excluded"
+    assert count(engine, tables["dead_letters"]) == 0 and consumer.revocations_applied()
+    assert consumer.replay_dead_letters() == []
+    assert consumer.handle_record(record) == "duplicate"  # the stream's copy: nothing twice
+    assert count(engine, tables["processed_events"]) == 1

@@ -12,8 +12,8 @@ with capped backoff; the other partitions go on), and from ``max_attempts`` on i
 logged by id, ``zorgtafel_consumer_blocked`` says so, a row in ``dead_letters`` marks it for
 every replica and the service is not ready (``revocations_applied``) until it is applied. A
 malformed or contract-violating one cannot be retried usefully: it is parked, and its row keeps
-the service not ready until an operator acts. Applying an event removes its dead letter in
-the same transaction.
+the service not ready until an operator replays (``zorgtafel dead-letters replay``) or
+discards it. Applying an event removes its dead letter in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from opentelemetry.trace import SpanKind, Tracer
@@ -69,6 +69,22 @@ class Blocked:
     attempts: int
     error: str
     marked: bool = False  # its row in dead_letters, which every replica's readiness reads
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """One parked event replayed: ``applied``, ``ignored`` (no handler here) or ``duplicate``
+    (applied before): its dead letter is gone; ``malformed`` or ``failed`` (the handler
+    raised): it stays parked. Ids, a type and an error's type only."""
+
+    event_id: str
+    event_type: str
+    outcome: str
+    error: str = ""
+
+    @property
+    def removed(self) -> bool:
+        return self.outcome in ("applied", "ignored", "duplicate")
 
 
 def record_type(record: ConsumerRecord) -> str:
@@ -298,6 +314,10 @@ class EventConsumer:
         return max(0, min(300, int(due * 1000) + 1))
 
     @property
+    def uow_factory(self) -> Callable[[], UnitOfWork]:
+        return self._uow_factory
+
+    @property
     def blocked(self) -> tuple[Blocked, ...]:
         """The revoking facts this consumer's partitions are blocked on (ids only)."""
         return tuple(self._blocked.values())
@@ -419,6 +439,50 @@ class EventConsumer:
                     uow.rollback()
                     outcome = "duplicate"
         return outcome
+
+    # -- the replay of parked events (``zorgtafel dead-letters replay``) --------------------
+    def replay_dead_letters(self, event_ids: Collection[str] | None = None) -> list[Replayed]:
+        """Apply the parked events (all, or those named), in their partitions' order, through
+        the same decoding, contract check and ``_apply_once`` as the stream: each is applied
+        at most once (``processed_events``), and its dead letter goes in the transaction that
+        applies it. One still malformed, or whose handler fails again, stays parked."""
+        with self._uow_factory() as uow:
+            t = uow.tables["dead_letters"]
+            query = select(t.c.event_id, t.c.type, t.c.headers, t.c.value).order_by(
+                t.c.topic, t.c.partition, t.c.offset
+            )
+            if event_ids is not None:
+                query = query.where(t.c.event_id.in_(list(event_ids)))
+            rows = uow.session.execute(query).all()
+        return [self._replay(r.event_id, r.type, r.headers, r.value) for r in rows]
+
+    def _replay(self, event_id: str, event_type: str, headers: str, value: bytes) -> Replayed:
+        try:
+            kept = json.loads(headers or "{}")
+            if not isinstance(kept, dict):
+                raise MalformedEvent("headers are not an object")
+            key = str(kept.pop("kafka_key", "") or "").encode() or None
+            event = from_kafka([(k, str(v).encode()) for k, v in kept.items()], key, value)
+            if event.type in self.handlers:
+                event = replace(event, payload=contract_events.parse(event.type, event.data))
+        except (ValueError, MalformedEvent, ContractViolation) as exc:
+            return self._replayed(event_id, event_type, "malformed", type(exc).__name__)
+        try:
+            outcome = self._apply_once(event)
+        except Exception as exc:  # noqa: BLE001 - it stays parked; reported by its type
+            return self._replayed(event_id, event_type, "failed", type(exc).__name__)
+        return self._replayed(event_id, event_type, outcome)
+
+    @staticmethod
+    def _replayed(event_id: str, event_type: str, outcome: str, error: str = "") -> Replayed:
+        log.info(
+            "dead_letter_replayed",
+            event_id=event_id,
+            event_type=event_type,
+            outcome=outcome,
+            error=error or None,
+        )
+        return Replayed(event_id, event_type, outcome, error)
 
     @staticmethod
     def _drop_dead_letter(uow: UnitOfWork, event_id: str) -> bool:
