@@ -1,7 +1,8 @@
 """Readiness that means ready: the database answers ``SELECT 1``, the broker answers a
 metadata request, and the kernel's own checks pass (``bootstrap``): every party of the
 covenant's seed is known, the policy engine answers with its entrypoints compiled, the event
-consumer has its partitions; services add theirs. The gRPC health service, ``/readyz`` and the
+consumer has its partitions and no fact that takes access away waits unapplied (ADR 0012:
+``revocations_applied``); services add theirs. The gRPC health service, ``/readyz`` and the
 ``zorgtafel_ready`` gauge all read the same monitor; nothing says SERVING by default. Each check
 also records the policy revision the service enforces (``/readyz``: ``policy_revision``), so an
 adoption can be seen reaching every service."""
