@@ -31,23 +31,45 @@ pytestmark = pytest.mark.integration
 HELMOND = "00000099000000000018"  # the process director works for Helmond (art. 11)
 
 
-def roster_fact(person: str, held: bool) -> dict:
+def roster_fact(person: str, held: bool, party: str = HELMOND) -> dict:
     return {
         "function": "process_director",
-        "party": HELMOND,
+        "party": party,
         "person": person,
         "held": held,
         "changed_at": datetime.now(timezone.utc).isoformat(),
     }
 
 
-def holds(uow_factory, person: str) -> bool:
+def holds(uow_factory, person: str, party: str = HELMOND) -> bool:
     with uow_factory() as uow:
         t = uow.tables["roster"]
         row = uow.session.execute(
-            select(t.c.held).where((t.c.party == HELMOND) & (t.c.person == person))
+            select(t.c.held).where((t.c.party == party) & (t.c.person == person))
         ).first()
     return bool(row and row.held)
+
+
+def party_on_another_partition(bootstrap: str) -> str:
+    """A party whose roster facts (keyed by the party) go to another partition of governance's
+    topic than Helmond's, as the producer's partitioner places them."""
+    from kafka import KafkaConsumer
+    from kafka.partitioner.default import murmur2
+
+    client = KafkaConsumer(bootstrap_servers=bootstrap.split(","))
+    try:
+        n = len(wait_for(lambda: client.partitions_for_topic(ev.TOPIC["governance"]), timeout=30))
+    finally:
+        client.close()
+
+    def partition(key: str) -> int:
+        return (murmur2(key.encode()) & 0x7FFFFFFF) % n
+
+    return next(
+        p
+        for p in (f"000000990000000000{i:02d}" for i in range(1, 100))
+        if partition(p) != partition(HELMOND)
+    )
 
 
 def rows(uow_factory, table: str) -> int:
@@ -57,15 +79,15 @@ def rows(uow_factory, table: str) -> int:
 
 
 class Failing:
-    """The roster's handler, failing while ``broken`` is set (a projection that cannot take
-    the write: a lock timeout, a full disk, a bug fixed by the next release)."""
+    """The roster's handler, failing for Helmond's facts while ``broken`` is set (a projection
+    that cannot take the write: a lock timeout, a bug fixed by the next release)."""
 
     def __init__(self) -> None:
         self.broken = threading.Event()
         self.broken.set()
 
     def __call__(self, uow, event) -> None:
-        if self.broken.is_set():
+        if self.broken.is_set() and event.data.get("party") == HELMOND:
             raise RuntimeError("projection unavailable")
         on_roster_changed(uow, event)
 
@@ -102,9 +124,22 @@ def test_a_revocation_whose_handler_fails_waits_and_the_service_is_not_serving_u
             assert list(blocked_gauges(app).values()) == [1.0]
             assert holds(app.uow_factory, person)  # not applied yet: it waits, never parked
             assert app.consumer.stats.dead_lettered == 0
+            # Another party's facts, on another partition, go on; Helmond's next one waits.
+            other = party_on_another_partition(module_broker.bootstrap)
+            publisher.publish(
+                "governance", ev.ROSTER_CHANGED, other, roster_fact(person, True, other)
+            )
+            successor = f"{person}-next"
+            publisher.publish(
+                "governance", ev.ROSTER_CHANGED, HELMOND, roster_fact(successor, True)
+            )
+            wait_for(lambda: holds(app.uow_factory, person, other), timeout=60)
+            assert not holds(app.uow_factory, successor)
+            assert "revocations_applied" in app.monitor.check_now().failing
 
             failing.broken.clear()
-            wait_for(lambda: not holds(app.uow_factory, person), timeout=60)
+            wait_for(lambda: holds(app.uow_factory, successor), timeout=60)
+            assert not holds(app.uow_factory, person)
             wait_for(
                 lambda: "revocations_applied" not in app.monitor.check_now().failing, timeout=30
             )
