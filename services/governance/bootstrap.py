@@ -14,6 +14,7 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.events import REGISTRY
 from services.governance.service_layer.deps import Deps
 from services.governance.settings import GovernanceSettings
+from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.service import Platform, ServiceDefinition, ServiceParts
 from zorgtafel.policy.bundle import build_bytes
 
@@ -88,6 +89,10 @@ def build(platform: Platform) -> ServiceParts:
             subject_data.grpc_service(platform, governance_subject_data.export),
         ),
         consumes=consumes(deps),
+        # A purge it cannot apply keeps a dispute's link to the case a while longer (alerted:
+        # ZorgtafelRevocationBlocked) but grants no one anything; NOT_SERVING here would stop
+        # the policy bundles of every service (ADR 0012).
+        ready_despite=frozenset({ev.CASE_PURGED}),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
         on_start=(seed, apply_due_withdrawals),
         ops_routes=routes(

@@ -147,7 +147,9 @@ def database(tmp_path):
     engine.dispose()
 
 
-def make_consumer(factory, handlers, metrics=None, max_attempts=3) -> EventConsumer:
+def make_consumer(
+    factory, handlers, metrics=None, max_attempts=3, ready_despite=()
+) -> EventConsumer:
     return EventConsumer(
         [TOPIC],
         handlers,
@@ -157,6 +159,7 @@ def make_consumer(factory, handlers, metrics=None, max_attempts=3) -> EventConsu
         metrics=metrics,
         retry_backoff_s=0.001,
         retry_backoff_max_s=0.005,
+        ready_despite=ready_despite,
     )
 
 
@@ -295,6 +298,34 @@ def test_a_blocked_revoking_fact_holds_its_partition_not_the_others_and_the_serv
     assert flaky.applied == 1 and blocked() == 0
     assert count(engine, tables["dead_letters"]) == 0
     assert consumer.revocations_applied() and consumer.stats.dead_lettered == 0
+
+
+def test_a_service_stays_ready_while_a_fact_that_takes_no_access_away_there_waits(database):
+    """Governance's case: a purge only unlinks a dispute's case id there, and its readiness
+    gates every service's policy bundles. Still never parked, still reported."""
+    factory, engine, tables = database
+    metrics = Metrics("test")
+    flaky = Flaky(on_party_event)
+    flaky.broken.set()
+    consumer = make_consumer(
+        factory, {ev.PARTY_EXCLUDED: flaky}, metrics, ready_despite={ev.PARTY_EXCLUDED}
+    )
+    broker = Broker([party_record(ev.PARTY_EXCLUDED, PARTY_A, "excluded")])
+    with Running(consumer, broker):
+        wait_for(lambda: consumer.blocked, timeout=20)
+        assert consumer.revocations_applied()
+        assert dead_letter_types(engine, tables) == [ev.PARTY_EXCLUDED]  # the mark, reported
+        assert metrics.registry.get_sample_value("zorgtafel_revoking_dead_letters") == 1
+        assert (
+            metrics.registry.get_sample_value(
+                "zorgtafel_consumer_blocked", {"topic": TOPIC, "partition": "0"}
+            )
+            == 1
+        )
+        flaky.broken.clear()
+        wait_for(lambda: broker.committed.get(P0) == 1, timeout=20)
+    assert status_of(engine, tables, PARTY_A) == "excluded"
+    assert consumer.stats.dead_lettered == 0
 
 
 def test_a_revoking_fact_that_breaks_its_contract_is_parked_and_keeps_the_service_not_ready(

@@ -252,6 +252,7 @@ def bootstrap(
             partial(kafka.make_subscribed_consumer, settings),
             metrics=metrics,
             tracer=tracer,
+            ready_despite=parts.ready_despite,
             **kafka.consumer_options(settings),
         )
 

@@ -118,6 +118,7 @@ class EventConsumer:
         lag_every_s: float = 1.0,
         retry_backoff_s: float = 0.2,
         retry_backoff_max_s: float = 30.0,
+        ready_despite: Collection[str] = (),
     ) -> None:
         self._tracer = tracer
         self._lag_every = lag_every_s
@@ -139,6 +140,9 @@ class EventConsumer:
         self._backoff_max = retry_backoff_max_s
         # The revoking facts among the consumed types: only these hold their partition.
         self.revoking = frozenset(self.handlers) & contract_events.REVOKING_FACTS
+        # ... and those whose wait makes the service not ready: all but the ones it declares
+        # take no access away here (``ServiceParts.ready_despite``).
+        self._gating = self.revoking - frozenset(ready_despite)
         # Partitions paused while a revoking fact at their head waits for its next attempt
         # (monotonic time of that attempt), and those blocked (past max_attempts) on one.
         self._resume_at: dict[TopicPartition, float] = {}
@@ -326,17 +330,23 @@ class EventConsumer:
         """Readiness (ADR 0012): False while a revoking fact this service consumes is not
         applied: one this consumer is blocked on, or one in ``dead_letters`` (parked as
         malformed, or marked by any replica blocked on it), until it is applied, replayed or
-        discarded by an operator."""
-        waiting = 0
+        discarded by an operator. Not for the types the service declares take no access away
+        here (``ready_despite``): those are only reported (the gauges and the log)."""
+        waiting: dict[str, int] = {}
         if self.revoking:
             with self._uow_factory() as uow:
                 table = uow.tables["dead_letters"]
-                waiting = uow.session.execute(
-                    select(func.count()).select_from(table).where(table.c.type.in_(self.revoking))
-                ).scalar_one()
+                waiting = dict(
+                    uow.session.execute(
+                        select(table.c.type, func.count())
+                        .where(table.c.type.in_(self.revoking))
+                        .group_by(table.c.type)
+                    ).all()
+                )
         if self._metrics is not None:
-            self._metrics.revoking_dead_letters.set(waiting)
-        return not waiting and not self._blocked
+            self._metrics.revoking_dead_letters.set(sum(waiting.values()))
+        blocked = {b.event_type for b in self.blocked}
+        return not (set(waiting) | blocked) & self._gating
 
     def _delivered(self, record: ConsumerRecord) -> None:
         if self._metrics is not None and record.timestamp and record.timestamp > 0:

@@ -44,7 +44,13 @@ def service_consumer(settings: Settings) -> Iterator[EventConsumer]:
         parts = built.definition.build(built.platform)
         consumes = consumption(parts, follows_parties=built.directory is not None)
         handlers = {t: h for per_topic in consumes.values() for t, h in per_topic.items()}
-        yield EventConsumer(sorted(consumes), handlers, built.platform.uow_factory, _no_broker)
+        yield EventConsumer(
+            sorted(consumes),
+            handlers,
+            built.platform.uow_factory,
+            _no_broker,
+            ready_despite=parts.ready_despite,
+        )
     finally:
         built.platform.stopped.set()
         built.engine.dispose()

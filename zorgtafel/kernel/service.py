@@ -90,6 +90,11 @@ class ServiceParts:
     reads: frozenset[str] = frozenset()
     # What the retention scheduler removes on the service's clock (kernel/scheduler.py).
     retention: tuple[RetentionTask, ...] = ()
+    # Revoking facts (ADR 0012) whose effect in this service takes no access away: still never
+    # parked and retried in order, but the service stays ready while one waits (governance:
+    # CASE_PURGED only unlinks a dispute's case id, and governance's readiness gates the policy
+    # bundles every service loads).
+    ready_despite: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
