@@ -269,3 +269,25 @@ def test_an_anonymous_cookie_is_sealed_short_lived_and_never_a_signed_in_session
     jar = a.test_client()
     jar.set_cookie(COOKIE, sealed)
     assert jar.get("/worklist").headers["Location"] == "/login"
+
+
+def test_an_anonymous_cookie_is_good_for_ten_minutes(replicas):
+    """The sign-in page's CSRF token and the IdP's round trip last ANONYMOUS_S: a cookie older
+    than that opens nothing (the form asks to reload), at any replica."""
+    from services.console.adapters.sessions import ANONYMOUS_S
+
+    a, b = replicas
+    clock = Clock()
+    a.session_interface.clock = b.session_interface.clock = clock
+    client = a.test_client()
+    token = csrf(client)
+    clock.now += ANONYMOUS_S - 1
+    other = b.test_client()
+    other.set_cookie(COOKIE, cookie(client))
+    assert (
+        other.post("/login/dev", data={"person": "lh-bram", "csrf_token": token}).status_code == 302
+    )
+    token = csrf(client)
+    clock.now += ANONYMOUS_S + 1
+    r = client.post("/login/dev", data={"person": "lh-bram", "csrf_token": token})
+    assert r.status_code == 400 and "verlopen" in r.get_data(as_text=True)

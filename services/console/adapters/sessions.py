@@ -310,11 +310,19 @@ class ServerSessionInterface(SessionInterface):
     """``anonymous``: the keys that seal a session before sign-in into the cookie (without
     them such a session is not kept at all)."""
 
-    def __init__(self, store: Store, *, secure: bool, anonymous: MultiFernet | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        secure: bool,
+        anonymous: MultiFernet | None = None,
+        clock: Any = time.time,
+    ) -> None:
         self.store = store
         self.secure = secure
         self.cookie = SECURE_COOKIE if secure else COOKIE
         self.anonymous = anonymous
+        self.clock = clock
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         sid = request.cookies.get(self.cookie, "")
@@ -336,7 +344,9 @@ class ServerSessionInterface(SessionInterface):
             return {}
         try:
             body = json.loads(
-                self.anonymous.decrypt(value.removeprefix(ANONYMOUS_PREFIX).encode(), ANONYMOUS_S)
+                self.anonymous.decrypt_at_time(
+                    value.removeprefix(ANONYMOUS_PREFIX).encode(), ANONYMOUS_S, int(self.clock())
+                )
             )
         except (InvalidToken, ValueError):
             return {}  # expired, tampered or another key's: a fresh anonymous session
@@ -356,9 +366,8 @@ class ServerSessionInterface(SessionInterface):
             return
         if not session.modified and not session.sid:
             return  # unchanged: the cookie keeps its own expiry
-        sealed = (
-            ANONYMOUS_PREFIX + self.anonymous.encrypt(json.dumps(dict(session)).encode()).decode()
-        )
+        body = json.dumps(dict(session)).encode()
+        sealed = ANONYMOUS_PREFIX + self.anonymous.encrypt_at_time(body, int(self.clock())).decode()
         if len(sealed) > ANONYMOUS_MAX:
             # A browser would drop it: no session rather than a partial one (the form then
             # asks to reload, the IdP's round trip to start again).
