@@ -276,15 +276,27 @@ def test_a_purge_takes_the_cases_dead_letters_with_it_and_leaves_the_others(proj
         Record("t", 0, 2, b"", b'{"case_ids": ["case-0001-aaaa"]}', [("ce_id", b"d2")]),
         Record("t", 0, 3, b"", b"garbage case-0001-aaaa", [("ce_id", b"d3")]),
         Record("t", 0, 4, other.encode(), b'{"case_id": "case-0002-bbbb"', [("ce_id", b"d4")]),
+        # A subject's erasure, keyed by the pseudonym: of this case alone it goes with it; of
+        # this case and another it is the other's too, and stays (dropping it would lose the
+        # other case's erasure: ADR 0012).
+        Record("t", 0, 5, b"ps-1", b'{"case_ids": ["case-0001-aaaa"]}', [("ce_id", b"d5")]),
+        Record(
+            "t",
+            0,
+            6,
+            b"ps-1",
+            b'{"case_ids": [%b, %b]}' % (b'"' + case.encode() + b'"', b'"' + other.encode() + b'"'),
+            [("ce_id", b"d6")],
+        ),
     ]
     for rec in parked:
         consumer._dead_letter(rec, ValueError("bad"))
-    assert count(engine, tables["dead_letters"]) == 4
+    assert count(engine, tables["dead_letters"]) == 6
     with Session(engine) as session, session.begin():
         forget_case(session, tables, case)
     with engine.connect() as conn:
         left = conn.execute(select(tables["dead_letters"].c.event_id)).scalars().all()
-    assert left == ["d4"]
+    assert sorted(left) == ["d4", "d6"]
 
 
 def sent_rows(engine, placed: list[tuple[int, int]]) -> list[str]:

@@ -108,29 +108,37 @@ def forget_case(session: Session, tables: Mapping[str, Table], case_id: str) -> 
 def drop_dead_letters(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
     """An event of the case parked in ``dead_letters`` keeps its whole value (a CASE_OPENED's
     pseudonym and process director, say) and names the case only inside it: it goes with the
-    case's data too (1.2). Dead letters are an operator's alarm, rare and few, so each is read
-    here rather than indexed by a case column it does not have."""
+    case's data too (1.2). One that names other cases as well (a subject's erasure of several
+    cases) is theirs too and stays until it is replayed or discarded: dropping it would lose
+    what it does to them (ADR 0012); it holds the purged case's id only. Dead letters are an
+    operator's alarm, rare and few, so each is read here rather than indexed by a case column
+    it does not have."""
     dead = tables["dead_letters"]
     rows = session.execute(select(dead.c.event_id, dead.c.headers, dead.c.value)).all()
-    doomed = [r.event_id for r in rows if _names_case(r.headers, r.value, case_id)]
+    doomed = [r.event_id for r in rows if _cases_named(r.headers, r.value, case_id) == {case_id}]
     if doomed:
         session.execute(delete(dead).where(dead.c.event_id.in_(doomed)))
 
 
-def _names_case(headers: str, value: bytes, case_id: str) -> bool:
-    """Whether a parked event is about the case: its Kafka key (kept by the consumer as
-    ``kafka_key``) or its data's ``case_id`` / ``case_ids``. A value that is no JSON object
-    is compared as bytes (a malformed event can still hold the case's data)."""
+def _cases_named(headers: str, value: bytes, case_id: str) -> set[str]:
+    """The cases a parked event is about, as far as ``case_id`` is concerned: empty when it
+    does not name that case; else that case and any other its data names. It names the case
+    by its Kafka key (kept by the consumer as ``kafka_key``; a subject's facts are keyed by
+    the pseudonym, so the key is never taken for another case) or its data's ``case_id`` /
+    ``case_ids``. A value that is no JSON object is compared as bytes (a malformed event can
+    still hold the case's data) and counts as that case's alone."""
     try:
-        if json.loads(headers or "{}").get("kafka_key") == case_id:
-            return True
+        keyed = json.loads(headers or "{}").get("kafka_key") == case_id
     except (ValueError, AttributeError):
-        pass
+        keyed = False
     try:
         data = json.loads(value or b"null")
     except ValueError:
-        return case_id.encode() in (value or b"")
+        data = None
     if not isinstance(data, dict):
-        return case_id.encode() in (value or b"")
+        return {case_id} if keyed or case_id.encode() in (value or b"") else set()
+    named = {data["case_id"]} if isinstance(data.get("case_id"), str) and data["case_id"] else set()
     ids = data.get("case_ids")
-    return data.get("case_id") == case_id or (isinstance(ids, list) and case_id in ids)
+    if isinstance(ids, list):
+        named.update(i for i in ids if isinstance(i, str) and i)
+    return named | {case_id} if keyed or case_id in named else set()
