@@ -304,9 +304,35 @@ def test_casework_and_disclosure_facts_are_counted_for_the_annual_report(governa
     ) == (1, 1, 1, 0)
 
 
+def opened(case_id: str, director: Caller) -> dict:
+    """Casework's CASE_OPENED of a case ``director`` directs (12.3), for governance to know who
+    has a part in it (a dispute about a case is decided on that, 8.4c)."""
+    return {
+        "case_id": case_id,
+        "subject_pseudonym": "ps-1",
+        "nominating_party": director.party,
+        "age_band": "18_plus",
+        "invitees": [director.party],
+        "process_director_party": director.party,
+        "process_director_person": director.person,
+    }
+
+
+def open_case(governance, case_id: str, director: Caller, case_director: Caller | None = None):  # noqa: ANN001, ANN201
+    consume(governance, ev.TOPIC["casework"], ev.CASE_OPENED, opened(case_id, director))
+    if case_director is not None:
+        appointed = {
+            "case_id": case_id,
+            "party": case_director.party,
+            "person": case_director.person,
+        }
+        consume(governance, ev.TOPIC["casework"], ev.DIRECTOR_APPOINTED, appointed)
+
+
 def test_a_purged_case_leaves_no_reference_in_disputes(governance, deps):
     platform, _ = governance
     director = Caller(ASTEN, "director-2", "process_director", party_status="active")
+    open_case(governance, "case-purged-1", director)
     dispute = run(
         governance,
         deps,
@@ -432,6 +458,10 @@ def test_the_process_director_forum_needs_a_designated_process_director_13_4(
     governance, deps, manager
 ):
     case_director = Caller(ASTEN, "cd-1", "case_director", party_status="active")
+    # 12.3: pd-forum-1 directs both cases; cd-1 is their case director (13.1).
+    directing = Caller(ASTEN, "pd-forum-1", "process_director", party_status="active")
+    for case_id in ("case-forum-1", "case-forum-2"):
+        open_case(governance, case_id, directing, case_director)
     dispute = run(
         governance,
         deps,

@@ -50,7 +50,7 @@ from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
-from zorgtafel.testing import wait_for
+from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
 
 pytestmark = pytest.mark.integration
@@ -575,6 +575,22 @@ def governance(tmp_path, pg_url):
         yield built, governance_deps(built[0])
 
 
+def known_case(built, case_id: str) -> None:
+    """Governance learns of the case (casework's CASE_OPENED): CARER directs it, so has a part
+    in it and may register a dispute about it (art. 8.4c, 12.3)."""
+    platform, parts = built
+    opened = {
+        "case_id": case_id,
+        "subject_pseudonym": "ps-1",
+        "nominating_party": CARER.party,
+        "age_band": "18_plus",
+        "invitees": [],
+        "process_director_party": CARER.party,
+        "process_director_person": CARER.person,
+    }
+    deliver(platform, parts, contract_events.CASE_OPENED, opened)
+
+
 def register(deps, uow, case_id: str) -> str:  # noqa: ANN001
     dispute = disputes.register_dispute(
         deps, uow, RegisterDispute(DisputeAbout.CASE_DIRECTOR, case_id), CARER
@@ -590,6 +606,7 @@ def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(gover
     built, deps = governance
     platform = built[0]
     case_id = str(uuid.uuid4())
+    known_case(built, case_id)
     registered: list[str] = []
     outcome = staged(
         platform,
@@ -598,6 +615,8 @@ def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(gover
     )
     assert outcome == ["applied"]
     assert dispute_case(platform, registered[0]) is None  # the dispute stands, unlinked
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(case_id) is None  # and what governance knew of the case is gone
 
 
 def test_a_dispute_registered_while_the_purge_is_uncommitted_is_not_linked(governance):

@@ -9,7 +9,9 @@
 #   process directors (art. 11.2, 12.1); seats are appointed by the authority the covenant names
 #   (art. 4.3, 6.3, 6.4, 11.2), a held seat changes only by it or the holder's release; each party's own
 #   representative approves an accession (art. 20.4), signs an amendment (art. 21.2) or
-#   withdraws (art. 21.3); the forum holding a dispute takes it further (art. 12.4, 13.4).
+#   withdraws (art. 21.3); the forum holding a dispute takes it further (art. 12.4, 13.4); a
+#   dispute about a case is registered and read by those with a part in the case and its forum
+#   is that case's own process director (art. 8.4c, 12.3, 13.4, 15.1).
 #   The bodies' matters are read from a seat too: proposals and meetings by the body's seat
 #   holders (art. 5.5, 7.5), accessions by the bodies' seat holders and the applicant (art. 20),
 #   a dispute by its registrant and its forum (art. 11.4, 12.4, 13.4), the annual report by the
@@ -17,7 +19,7 @@
 #   The service gathers the facts (the caller's seats, the seat, the body); this decides.
 #   Input contract: schemas/governance.input.schema.json. Query: data.zorgtafel.governance.decision
 # custom:
-#   articles: ["art. 4.2", "art. 4.3", "art. 6.4", "art. 12.1", "art. 12.3", "art. 4.5", "art. 6.2", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2", "art. 5.5", "art. 7.5", "art. 11.3d", "art. 11.4", "art. 20"]
+#   articles: ["art. 4.2", "art. 4.3", "art. 6.4", "art. 12.1", "art. 12.3", "art. 4.5", "art. 6.2", "art. 5", "art. 6.3", "art. 6.7", "art. 7.1", "art. 11.2", "art. 11.3a", "art. 12.4", "art. 13.4", "art. 20.2", "art. 20.4", "art. 21.2", "art. 21.3", "art. 23.2", "art. 5.5", "art. 7.5", "art. 11.3d", "art. 11.4", "art. 20", "art. 8.4c", "art. 15.1"]
 package zorgtafel.governance
 
 import rego.v1
@@ -236,6 +238,22 @@ seat_denials contains "Denied: the appointee already holds another voting seat o
 	not one_vote
 }
 
+# (Not a seat's appointment, but the same kind of specific reason. A dispute's reasons never
+# name its case: the caller of a read or an escalation named only the dispute.)
+seat_denials contains "Denied: this person has no part in the case the dispute names (its process director, its case director or a delegate of a party involved in it): a dispute about a case is raised and read only by those with a part in it, and by the forum holding it (art. 8.4c, art. 13.4, art. 15.1)." if {
+	action in {"register_dispute", "read_dispute"}
+	case_known
+	not part_in_case
+	not holds_forum
+}
+
+seat_denials contains "Denied: a dispute about the case director of a case lies with that case's own process director, designated by the managers; not with every process director (art. 8.4c, art. 12.1, art. 12.3, art. 13.4)." if {
+	action in {"escalate_dispute", "resolve_dispute"}
+	input.forum == "process_director"
+	names_case
+	not holds_forum
+}
+
 # (Not a seat's appointment, but the same kind of specific reason: which seat this needs.)
 seat_denials contains "Denied: an exclusion is put to the regional board by the holder of its chair or secretary seat, after a notice of default (art. 23.2)." if {
 	action == "propose"
@@ -353,15 +371,99 @@ permitted if {
 	holds("regional_board", {"board_chair", "board_secretary"})
 }
 
+# ---------------------------------------------------------------------------------------------
+# A dispute about a case: by relationship to the case, never to all (art. 8.4c, 13.4, 15.1)
+# ---------------------------------------------------------------------------------------------
+
+# The case a dispute names, as governance knows it from casework's events: absent (null) for a
+# general matter; {"case_id", "known": false} while casework's opening has not arrived (the
+# service answers UNAVAILABLE then, never a deny on a missing fact); with "known": true its
+# process director (12.3), case director (13.1), involved parties (8.4c) and their delegates.
+default names_case := false
+
+names_case if is_object(input["case"])
+
+dispute_case := lib.object_at(input, "case")
+
+default case_known := false
+
+case_known if dispute_case.known == true
+
+# The caller itself: the same pseudonymous person of the same party.
+is_principal(p) if {
+	is_object(p)
+	is_string(p.person)
+	p.person != ""
+	p.person == principal.person
+	p.party == principal.party
+}
+
+case_parties := {p | some p in lib.array_at(dispute_case, "involved_parties")}
+
+# art. 8.4c, Bijlage 3: a person with a part in the case; within a party not every employee.
+default part_in_case := false
+
+# art. 12.3: the case's own process director.
+part_in_case if {
+	case_known
+	is_principal(dispute_case.process_director)
+}
+
+# art. 13.1: its case director.
+part_in_case if {
+	case_known
+	is_principal(dispute_case.case_director)
+}
+
+# art. 8.4c, 16.1, 10.1: a delegate its party named in the case, of a party involved in it.
+part_in_case if {
+	case_known
+	principal.party in case_parties
+	principal.person in lib.array_at(lib.object_at(dispute_case, "delegates"), principal.party)
+}
+
+# The covenant says to whom a dispute is put (11.4, 12.4, 13.4), not who raises it: a dispute
+# about a case is raised by those with a part in it (8.4c: others see nothing of the case,
+# not even that it has a dispute); a general one by any active party's person.
+permitted if {
+	action == "register_dispute"
+	active
+	not names_case
+}
+
+permitted if {
+	action == "register_dispute"
+	active
+	part_in_case
+}
+
 # The caller is (a person of) the forum holding the dispute now.
 default holds_forum := false
 
-# art. 13.4: the process director holds a dispute about a case director: a person the
-# managers designated (12.1, governance's own roster), not any holder of the token role.
-holds_forum if {
-	input.forum == "process_director"
+# art. 12.1: a process director the managers designated (governance's own roster), not any
+# holder of the token role.
+default designated_process_director := false
+
+designated_process_director if {
 	principal.role == "process_director"
 	"process_director" in functions
+}
+
+# art. 13.4: the process director holds a dispute about a case director. A general one (no case
+# named): any designated process director.
+holds_forum if {
+	input.forum == "process_director"
+	designated_process_director
+	not names_case
+}
+
+# art. 12.3, 13.4: about the case director of a case: that case's own process director, still
+# designated; not every designated process director (8.4c).
+holds_forum if {
+	input.forum == "process_director"
+	designated_process_director
+	case_known
+	is_principal(dispute_case.process_director)
 }
 
 # art. 12.4, 11.4, 13.4: the managers, the partner council or the board holding a dispute.
@@ -434,6 +536,16 @@ permitted if {
 	action == "read_dispute"
 	active
 	registered_it
+	not names_case
+}
+
+# art. 8.4c: the registrant of a dispute about a case reads it while it has a part in the case
+# (a dispute registered before governance knew the case's parties: only if it has one).
+permitted if {
+	action == "read_dispute"
+	active
+	registered_it
+	part_in_case
 }
 
 permitted if {
@@ -477,13 +589,14 @@ explanations := {
 	"withdraw": "a party's own representative withdraws in writing (art. 21.3, 23.1)",
 	"record_accession_signature": "the board's chair or secretary records the signed Annex 1 (art. 20.4)",
 	"record_notice_of_default": "the board's chair or secretary records a notice of default (art. 23.2)",
+	"register_dispute": "a dispute about a case is registered only by a person with a part in it: its process director, its case director or a delegate of a party involved in it (art. 8.4c, 13.4, 15.1); a general one by any active party's person (art. 11.4, 12.4, 13.4)",
 	"escalate_dispute": "only the forum holding the dispute takes it further (art. 11.4, 12.4, 13.4)",
 	"resolve_dispute": "only the forum holding the dispute settles it (art. 11.4, 12.4, 13.4)",
 	"adopt_policy_revision": "the managers adopt the work process (art. 6.6c, 11.3a)",
 	"read_proposal": "the body's matters are not public: only a holder of a seat in the body concerned reads its proposals (art. 5.5, 7.5)",
 	"read_meeting": "the body's meetings are not public: only a holder of a seat in the body concerned reads them (art. 5.5, 7.5)",
 	"read_accession": "an accession application is read by the holders of a seat in the regional board, the partner council or the managers, and by the applicant itself (art. 20.2, 20.4)",
-	"read_dispute": "a dispute is read only by the person who registered it for its party and by the forum holding it: the designated process director, the managers, the partner council's secretary or the board's chair and secretary (art. 11.4, 12.4, 13.4)",
+	"read_dispute": "a dispute is read only by the person who registered it for its party (about a case: while it has a part in it, art. 8.4c) and by the forum holding it: the designated process director (about a case: that case's own, art. 12.3), the managers, the partner council's secretary or the board's chair and secretary (art. 11.4, 12.4, 13.4)",
 	"read_annual_report": "the managers' annual report is read by the holders of a managers seat and of a regional board seat (art. 11.3d)",
 }
 

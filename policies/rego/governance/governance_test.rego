@@ -15,6 +15,7 @@ decide(inp) := d if {
 	f := object.get(inp, "forum", null)
 	o := object.get(inp, "holder", null)
 	r := object.get(inp, "registered_by", null)
+	c := object.get(inp, "case", null)
 	d := data.zorgtafel.governance.decision with input.action as a
 		with input.principal as p
 		with input.seats_held as h
@@ -25,6 +26,7 @@ decide(inp) := d if {
 		with input.forum as f
 		with input.holder as o
 		with input.registered_by as r
+		with input.case as c
 }
 
 grave := "00000099000000000016"
@@ -389,6 +391,101 @@ test_process_director_cannot_escalate_from_managers if {
 test_board_resolves_dispute_it_holds if {
 	decide({"action": "resolve_dispute", "principal": who(grave, "board_chair"), "seats_held": [chair_seat], "forum": "regional_board"}).allow == true
 	decide({"action": "resolve_dispute", "principal": who(grave, "board_chair"), "seats_held": [chair_seat], "forum": "partner_council"}).allow == false
+}
+
+# -- disputes about a case: by relationship to the case (art. 8.4c, 12.3, 13.4, 15.1) --------
+
+best := "00000099000000000004"
+
+police := "00000099000000000061"
+
+# Asten's p-1 directs the case (12.3); Best's cd-1 is its case director (13.1); Best and Police
+# are involved (8.4c), Police with delegate del-1. Helmond has no part in it.
+a_case := {
+	"case_id": "case-1",
+	"known": true,
+	"process_director": {"party": asten, "person": "p-1"},
+	"case_director": {"party": best, "person": "cd-1"},
+	"involved_parties": [asten, best, police],
+	"delegates": {police: ["del-1"]},
+}
+
+person_of(party, person, role) := object.union(who(party, role), {"person": person})
+
+dispute(action, principal, facts) := decide(object.union({"action": action, "principal": principal, "seats_held": []}, facts))
+
+test_a_general_dispute_is_registered_by_any_active_partys_person if {
+	dispute("register_dispute", who(helmond, "caseworker"), {}).allow == true
+	inactive := object.union(who(helmond, "caseworker"), {"party_status": "excluded"})
+	dispute("register_dispute", inactive, {}).allow == false
+}
+
+test_those_with_a_part_in_the_case_register_a_dispute_about_it if {
+	dispute("register_dispute", designated(asten), {"case": a_case}).allow == true
+	dispute("register_dispute", person_of(best, "cd-1", "case_director"), {"case": a_case}).allow == true
+	dispute("register_dispute", person_of(police, "del-1", "caseworker"), {"case": a_case}).allow == true
+}
+
+test_a_process_director_of_a_party_not_in_the_case_registers_no_dispute_about_it if {
+	d := dispute("register_dispute", designated(helmond), {"case": a_case})
+	d.allow == false
+	cites(d, "art. 8.4c")
+	not cites(d, "case-1") # the reason does not repeat the case
+}
+
+test_within_an_involved_party_only_its_delegates_have_a_part if {
+	dispute("register_dispute", person_of(police, "del-2", "caseworker"), {"case": a_case}).allow == false
+	# a delegate of a party no longer involved has no part any more
+	dropped := object.union(a_case, {"involved_parties": [asten, best]})
+	dispute("register_dispute", person_of(police, "del-1", "caseworker"), {"case": dropped}).allow == false
+	# the same person id at another party is not the delegate
+	dispute("register_dispute", person_of(best, "del-1", "caseworker"), {"case": a_case}).allow == false
+}
+
+test_a_case_not_yet_known_grants_nothing if {
+	unknown := {"case_id": "case-2", "known": false}
+	dispute("register_dispute", designated(asten), {"case": unknown}).allow == false
+	dispute("escalate_dispute", designated(asten), {"case": unknown, "forum": "process_director"}).allow == false
+}
+
+test_a_dispute_about_a_case_directors_case_lies_with_that_cases_process_director if {
+	dispute("escalate_dispute", designated(asten), {"case": a_case, "forum": "process_director"}).allow == true
+	dispute("resolve_dispute", designated(asten), {"case": a_case, "forum": "process_director"}).allow == true
+	by := {"party": best, "person": "cd-9"}
+	dispute("read_dispute", designated(asten), {"case": a_case, "forum": "process_director", "registered_by": by}).allow == true
+}
+
+test_another_designated_process_director_holds_no_dispute_about_the_case if {
+	d := dispute("escalate_dispute", designated(helmond), {"case": a_case, "forum": "process_director"})
+	d.allow == false
+	cites(d, "13.4")
+	dispute("resolve_dispute", designated(helmond), {"case": a_case, "forum": "process_director"}).allow == false
+	by := {"party": best, "person": "cd-9"}
+	dispute("read_dispute", designated(helmond), {"case": a_case, "forum": "process_director", "registered_by": by}).allow == false
+	# the case's process director undesignated (revoked) holds it no more
+	dispute("escalate_dispute", who(asten, "process_director"), {"case": a_case, "forum": "process_director"}).allow == false
+}
+
+test_the_registrant_reads_a_dispute_about_a_case_while_it_has_a_part_in_it if {
+	by := {"party": police, "person": "del-1"}
+	dispute("read_dispute", person_of(police, "del-1", "caseworker"), {"case": a_case, "forum": "process_director", "registered_by": by}).allow == true
+	released := object.union(object.remove(a_case, ["delegates"]), {"delegates": {}})
+	d := dispute("read_dispute", person_of(police, "del-1", "caseworker"), {"case": released, "forum": "process_director", "registered_by": by})
+	d.allow == false
+	cites(d, "art. 8.4c")
+}
+
+test_a_registrant_without_a_part_reads_no_dispute_it_registered_about_the_case if {
+	# registered before governance knew the case's parties, by a party with no part in it
+	by := {"party": helmond, "person": "p-1"}
+	dispute("read_dispute", who(helmond, "caseworker"), {"case": a_case, "forum": "process_director", "registered_by": by}).allow == false
+}
+
+test_the_bodies_holding_a_dispute_about_a_case_read_and_take_it_further if {
+	by := {"party": police, "person": "del-1"}
+	read("read_dispute", who(asten, "council_secretary"), [council_secretary], {"case": a_case, "forum": "partner_council", "registered_by": by}).allow == true
+	read("resolve_dispute", who(asten, "council_secretary"), [council_secretary], {"case": a_case, "forum": "partner_council"}).allow == true
+	read("escalate_dispute", who(helmond, "manager"), [manager_seat], {"case": a_case, "forum": "managers"}).allow == true
 }
 
 # -- policy revisions -------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Governance tables and the imperative mapping of its domain classes.
 
 Governance keeps no personal data: parties are organisations, people appear only as the
-pseudonymous subject of their token, disputes carry a case id only, and the annual report is
-counters. Nothing here needs encryption at rest.
+pseudonymous subject of their token, disputes carry a case id only (and ``case_facts`` who has a
+part in such a case: party ids and pseudonymous persons, never the subject), and the annual
+report is counters. Nothing here needs encryption at rest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Table,
+    Text,
     UniqueConstraint,
     false,
 )
@@ -245,6 +247,25 @@ disputes = Table(
     Column("registered_by_person", String(128), nullable=True),
 )
 
+# What governance knows of a case a dispute may name, from casework's events (art. 8.4c, 12.3,
+# 13.1): the persons and parties with a part in it, ids only (no pseudonym of the subject).
+# Deleted at CASE_PURGED with everything else of the case (1.2).
+case_facts = Table(
+    "case_facts",
+    metadata,
+    Column("case_id", ID, primary_key=True),
+    Column("opened", Boolean, nullable=False, server_default=false()),
+    Column("process_director_party", OIN, nullable=True),
+    Column("process_director_person", String(128), nullable=True),
+    Column("case_director_party", OIN, nullable=True),
+    Column("case_director_person", String(128), nullable=True),
+    Column("invited", Text, nullable=False, server_default="[]"),  # [party OIN, ...]
+    Column("roles", Text, nullable=False, server_default="[]"),  # [party OIN, ...]
+    Column("delegates", Text, nullable=False, server_default="{}"),  # {party OIN: [person]}
+    Column("closed_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 policy_revisions = Table(
     "policy_revisions",
     metadata,
@@ -325,6 +346,7 @@ for _t in (
     notices,
     withdrawals,
     disputes,
+    case_facts,
     policy_revisions,
     enforced_revisions,
     annual_counters,

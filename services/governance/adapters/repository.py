@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, union_all, update
+from sqlalchemy import Row, delete, func, insert, select, union_all, update
 from sqlalchemy.orm import Session, defer
 
 from services.governance.adapters import orm
 from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.cases import CaseParts
 from services.governance.domain.checkpoints import Alert, CheckpointStatus, ReceivedCheckpoint
 from services.governance.domain.decisions import Meeting, Proposal, Vote, WrittenInput
 from services.governance.domain.disputes import Dispute
@@ -318,6 +320,80 @@ class DisputeRepository:
 
     def get(self, dispute_id: str) -> Dispute | None:
         return self._session.get(Dispute, dispute_id, with_for_update=True)
+
+    def unlink_case(self, case_id: str) -> None:
+        """A purged case's id is not kept (1.2): its disputes stand, naming no case."""
+        t = orm.disputes
+        self._session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))
+
+
+class CaseFactsRepository:
+    """The facts of the cases disputes may name (``orm.case_facts``), written by the consumer of
+    casework's events and read by the dispute handlers."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, case_id: str) -> CaseParts | None:
+        t = orm.case_facts
+        row = self._session.execute(select(t).where(t.c.case_id == case_id)).first()
+        if row is None:
+            return None
+        return CaseParts(
+            row.case_id,
+            opened=bool(row.opened),
+            process_director=_pair(row.process_director_party, row.process_director_person),
+            case_director=_pair(row.case_director_party, row.case_director_person),
+            invited=frozenset(_json(row.invited, list)),
+            roles=frozenset(_json(row.roles, list)),
+            delegates={p: tuple(v) for p, v in _json(row.delegates, dict).items()},
+            closed=row.closed_at is not None,
+        )
+
+    def save(self, parts: CaseParts, at: datetime, closed_at: datetime | None = None) -> None:
+        """Write the case's facts as ``parts`` says (insert or replace); ``closed_at`` is kept
+        once set."""
+        t = orm.case_facts
+        values: dict[str, Any] = {
+            "opened": parts.opened,
+            "process_director_party": parts.process_director[0] if parts.process_director else None,
+            "process_director_person": parts.process_director[1]
+            if parts.process_director
+            else None,
+            "case_director_party": parts.case_director[0] if parts.case_director else None,
+            "case_director_person": parts.case_director[1] if parts.case_director else None,
+            "invited": json.dumps(sorted(parts.invited)),
+            "roles": json.dumps(sorted(parts.roles)),
+            "delegates": json.dumps(
+                {p: sorted(v) for p, v in parts.delegates.items()}, sort_keys=True
+            ),
+            "updated_at": at,
+        }
+        if closed_at is not None:
+            values["closed_at"] = closed_at
+        found = self._session.execute(
+            select(t.c.case_id).where(t.c.case_id == parts.case_id)
+        ).first()
+        if found is None:
+            self._session.execute(insert(t).values(case_id=parts.case_id, **values))
+        else:
+            self._session.execute(update(t).where(t.c.case_id == parts.case_id).values(**values))
+
+    def delete(self, case_id: str) -> None:
+        t = orm.case_facts
+        self._session.execute(delete(t).where(t.c.case_id == case_id))
+
+
+def _pair(party: str | None, person: str | None) -> tuple[str, str] | None:
+    return (party, person) if party and person else None
+
+
+def _json(raw: str | None, kind: type) -> Any:
+    try:
+        value = json.loads(raw) if raw else kind()
+    except ValueError:
+        return kind()
+    return value if isinstance(value, kind) else kind()
 
 
 class PolicyRevisionRepository:

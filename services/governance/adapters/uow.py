@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from services.governance.adapters.repository import (
+    CaseFactsRepository,
     CheckpointRepository,
     CounterRepository,
     DisputeRepository,
@@ -21,6 +22,7 @@ class GovernanceUnitOfWork(UnitOfWork):
     proposals: ProposalRepository
     membership: MembershipRepository
     disputes: DisputeRepository
+    cases: CaseFactsRepository
     policies: PolicyRevisionRepository
     counters: CounterRepository
     checkpoints: CheckpointRepository
@@ -32,6 +34,7 @@ class GovernanceUnitOfWork(UnitOfWork):
         self.proposals = ProposalRepository(session)
         self.membership = MembershipRepository(session)
         self.disputes = DisputeRepository(session)
+        self.cases = CaseFactsRepository(session)
         self.policies = PolicyRevisionRepository(session)
         self.counters = CounterRepository(session)
         self.checkpoints = CheckpointRepository(session)

@@ -122,3 +122,56 @@ class Council:
             self.delegate(party).CastVote(
                 proposal_id=proposal_id, seat_id=f"partner_council.delegate.{party}", choice=choice
             )
+
+
+def case_known(env, case_id: str, director: Person, **parts: "Person | list[Person]") -> None:
+    """Casework's events of a case, published to the broker, until governance knows who has a
+    part in it (a dispute about a case is decided on that, art. 8.4c, 12.3, 13.4): ``director``
+    directs it; ``case_director`` (optional) is its case director (13.1); each of ``delegates``
+    is a delegate of its party, which the case meeting gave a role (8.4c)."""
+    from sqlalchemy import select
+
+    from zorgtafel.contracts import events as ev
+    from zorgtafel.testing import wait_for
+
+    case_director = parts.get("case_director")
+    delegates = parts.get("delegates") or []
+    assert isinstance(delegates, list) and not isinstance(case_director, list)
+    opened = {
+        "case_id": case_id,
+        "subject_pseudonym": "ps-1",
+        "nominating_party": director.party,
+        "age_band": "18_plus",
+        "invitees": [director.party],
+        "process_director_party": director.party,
+        "process_director_person": director.person,
+    }
+    events = [(ev.CASE_OPENED, opened)]
+    if delegates:
+        roles = {d.party: {"role": "care", "information_need": []} for d in delegates}
+        events.append((ev.ROLES_SET, {"case_id": case_id, "roles": roles}))
+        for d in delegates:
+            named = {"case_id": case_id, "party": d.party, "person": d.person}
+            events.append((ev.DELEGATE_NAMED, named))
+    if case_director is not None:
+        appointed = {
+            "case_id": case_id,
+            "party": case_director.party,
+            "person": case_director.person,
+        }
+        events.append((ev.DIRECTOR_APPOINTED, appointed))
+    for event_type, data in events:  # one key: in order on one partition
+        env.pub.publish("casework", event_type, case_id, data)
+    t = env.tables["case_facts"]
+    last = {d.person for d in delegates}
+
+    def known() -> bool:
+        with env.app.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.case_id == case_id)).first()
+        if row is None or not row.opened:
+            return False
+        if case_director is not None and row.case_director_person != case_director.person:
+            return False
+        return all(p in (row.delegates or "") for p in last)
+
+    wait_for(known, timeout=30)

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from services.governance.bootstrap import READS
-from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person
+from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person, case_known
 from tests.integration.governance.test_governance import denied, ts
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.accesslog.service import reader
@@ -60,6 +60,9 @@ def reads(gov_env) -> dict[str, Read]:
         party_id=APPLICANT, name="Applicant", kind=pb.PARTY_KIND_CARE_PROVIDER
     ).accession.accession_id
     registrant = council.delegate(ASTEN)
+    # 8.4c: a dispute about a case is registered by a person with a part in it (a delegate).
+    director = Person(gov_env.app, gov_env.keys, HELMOND, "process_director")
+    case_known(gov_env, CASE, director, delegates=[registrant])
     dispute_id = registrant.RegisterDispute(
         about=pb.DISPUTE_ABOUT_PROCESS_DIRECTOR, case_id=CASE
     ).dispute.dispute_id
@@ -136,9 +139,9 @@ def test_a_read_writes_one_allowed_record_before_its_reply_arrives(gov_env, read
 
 
 def test_a_read_the_governance_policy_refuses_is_logged_denied_naming_the_case(gov_env, reads):
-    """A colleague of the registrant with the same role claim, holding no seat, asks for the
-    dispute: refused by the handler's policy (art. 11.4, 12.4, 13.4), and the attempt is in the
-    log with the policy's reasons, the dispute and the case it names."""
+    """A colleague of the registrant with the same role claim, holding no seat and no part in
+    the case, asks for the dispute: refused by the handler's policy (art. 8.4c), and the
+    attempt is in the log with the policy's reasons, the dispute and the case it names."""
     asked = reads["GetDispute"]
     colleague = Person(gov_env.app, gov_env.keys, ASTEN, "council_delegate")
     err = denied(lambda: colleague.GetDispute(**asked.fields))
@@ -146,7 +149,7 @@ def test_a_read_the_governance_policy_refuses_is_logged_denied_naming_the_case(g
     [record] = records_of(gov_env, colleague.person)
     assert (record["rpc"], record["action"], record["result"]) == ("GetDispute", "read", "denied")
     assert record["case_id"] == CASE and record["resource"] == asked.resource
-    assert any("11.4, 12.4, 13.4" in r for r in reasons)
+    assert any("art. 8.4c" in r for r in reasons)
     assert set(json.loads(record["reasons"])) == set(reasons)
     assert record["decision_id"] and record["policy_revision"]
     with gov_env.app.uow_factory() as uow:

@@ -17,7 +17,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import select
 
 from services.governance.entrypoints.ops import policy_revision_check
-from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person
+from tests.integration.governance.harness import ASTEN, GRAVE, HELMOND, Person, case_known
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.policy import signing
@@ -609,6 +609,8 @@ def test_disputes_escalate_along_their_chain_and_no_further(gov_env):
     # art. 12.1: a process director the managers designated, not any holder of the token role.
     director = board.manager.designate("00000099000000000002")
     claimed = Person(app, keys, "00000099000000000002", "process_director")
+    # art. 12.3: the designated director directs case-123, cd of Asten is its case director.
+    case_known(gov_env, "case-123", director, case_director=case_director)
     # art. 13.4: about a case director -> the process director -> the partner council.
     d = case_director.RegisterDispute(
         about=pb.DISPUTE_ABOUT_CASE_DIRECTOR, case_id="case-123"

@@ -4,12 +4,21 @@ Through real gRPC on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta, timezone
 
+import grpc
 import pytest
 
-from tests.integration.governance.harness import ASTEN, EINDHOVEN, GRAVE, HELMOND, Person
-from tests.integration.governance.test_governance import denied, ts
+from tests.integration.governance.harness import (
+    ASTEN,
+    EINDHOVEN,
+    GRAVE,
+    HELMOND,
+    Person,
+    case_known,
+)
+from tests.integration.governance.test_governance import denied, refused, ts
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 
 pytestmark = pytest.mark.integration
@@ -81,6 +90,39 @@ def test_a_dispute_is_read_by_its_registrant_and_its_forum_only_12_4(gov_env):
     denied(lambda: board.chair.GetDispute(dispute_id=dispute_id))
     assert registrant.GetDispute(dispute_id=dispute_id).dispute.forum == pb.FORUM_MANAGERS
     assert board.manager.GetDispute(dispute_id=dispute_id).dispute.forum == pb.FORUM_MANAGERS
+
+
+def test_a_dispute_about_a_case_is_for_those_with_a_part_in_it_8_4c_13_4(gov_env):
+    """A process director of a party with no part in the case (designated by the managers, so
+    before: the forum of every dispute about a case director) neither registers, reads nor
+    takes further a dispute about it; the case's own process director and an involved party's
+    delegate do. A case governance has not heard of yet is UNAVAILABLE, not a deny."""
+    manager = gov_env.board.manager
+    director = manager.designate(ASTEN)
+    outsider = manager.designate(EINDHOVEN)
+    delegate = Person(gov_env.app, gov_env.keys, GRAVE, "caseworker")
+    case_id = f"case-{uuid.uuid4().hex}"
+    err = refused(
+        lambda: delegate.RegisterDispute(about=pb.DISPUTE_ABOUT_CASE_DIRECTOR, case_id=case_id),
+        grpc.StatusCode.UNAVAILABLE,
+    )
+    assert case_id not in err.details()
+    case_known(gov_env, case_id, director, delegates=[delegate])
+    err = denied(
+        lambda: outsider.RegisterDispute(about=pb.DISPUTE_ABOUT_CASE_DIRECTOR, case_id=case_id)
+    )
+    assert "art. 8.4c" in err.details()
+    dispute = delegate.RegisterDispute(
+        about=pb.DISPUTE_ABOUT_CASE_DIRECTOR, case_id=case_id
+    ).dispute
+    assert dispute.forum == pb.FORUM_PROCESS_DIRECTOR
+    denied(lambda: outsider.GetDispute(dispute_id=dispute.dispute_id))
+    err = denied(lambda: outsider.EscalateDispute(dispute_id=dispute.dispute_id))
+    assert "13.4" in err.details()
+    assert director.GetDispute(dispute_id=dispute.dispute_id).dispute.case_id == case_id
+    assert delegate.GetDispute(dispute_id=dispute.dispute_id).dispute.case_id == case_id
+    up = director.EscalateDispute(dispute_id=dispute.dispute_id).dispute
+    assert up.forum == pb.FORUM_PARTNER_COUNCIL
 
 
 def test_a_report_role_without_a_seat_reads_no_annual_report_11_3d(gov_env):

@@ -1,25 +1,56 @@
-"""Disputes and their escalation chains (art. 11.4, 12.4, 13.4)."""
+"""Disputes and their escalation chains (art. 11.4, 12.4, 13.4). A dispute about a case is
+decided by relationship to the case (art. 8.4c, 12.3, 15.1): on the facts governance keeps of it
+from casework's events (``handlers/case_facts``), never granted to every process director."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
+from services.governance.domain.cases import policy_facts
 from services.governance.domain.disputes import Dispute, DisputeStatus
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, decided_by, new_id
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.errors import NotFound, PermissionDenied, Unavailable
 from zorgtafel.kernel.purge import case_to_link
 from zorgtafel.kernel.validate import check_id
+from zorgtafel.policy.decision import Decision
 
 
 def _changed(d: Dispute) -> events.DisputeChanged:
     return events.DisputeChanged(
         dispute_id=d.dispute_id, about=d.about.value, forum=d.forum.value, status=d.status.value
     )
+
+
+def _authorise(
+    deps: Deps,
+    uow: GovernanceUnitOfWork,
+    caller: Caller,
+    action: str,
+    case_id: str | None,
+    **facts: Any,
+) -> Decision:
+    """``zorgtafel.governance`` on the dispute and, when it names a case, the case's facts as
+    governance knows them. A case whose opening has not reached governance yet is a missing
+    fact: UNAVAILABLE (retryable), never PERMISSION_DENIED on it (nor an allow)."""
+    case = policy_facts(case_id, uow.cases.get(case_id) if case_id else None)
+    if case is not None:
+        facts["case"] = case
+    try:
+        return authorise(deps, uow, caller, action, **facts)
+    except PermissionDenied:
+        if case is not None and not case["known"]:
+            raise Unavailable(
+                "governance does not know the case this dispute names yet (casework's events "
+                "of it have not arrived): try again later"
+            ) from None
+        raise
 
 
 def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
@@ -31,15 +62,23 @@ def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
 
 
 def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller: Caller) -> Dispute:
-    """A dispute, to the person who registered it for its party and to the forum holding it
-    now (art. 11.4, 12.4, 13.4); not to their colleagues with the same role claim."""
+    """A dispute, to the person who registered it for its party (about a case: while it has a
+    part in the case, 8.4c) and to the forum holding it now (art. 11.4, 12.4, 13.4; about a
+    case director: that case's own process director, 12.3); not to their colleagues with the
+    same role claim, nor to a process director of a party with no part in the case."""
     dispute = get_dispute(uow, dispute_id)
     # A dispute may name a case (its id only): a look at it belongs in that case's trail, a
     # refused one too.
     saw(case_id=dispute.case_id or "", resource=dispute.dispute_id)
     registrant = {"party": dispute.registered_by_party, "person": dispute.registered_by_person}
-    decision = authorise(
-        deps, uow, caller, "read_dispute", forum=dispute.forum.value, registered_by=registrant
+    decision = _authorise(
+        deps,
+        uow,
+        caller,
+        "read_dispute",
+        dispute.case_id,
+        forum=dispute.forum.value,
+        registered_by=registrant,
     )
     decided_by(decision)
     return dispute
@@ -54,9 +93,10 @@ def register_dispute(
         # A purged case's id is not kept (1.2): the dispute stands, unlinked as a purge
         # leaves it; decided under the case's lock, so a purge beside it misses nothing.
         case_id = case_to_link(uow.session, uow.tables, cmd.case_id)
+    # About a case: only a person with a part in it (its process director, its case director,
+    # a delegate of an involved party: 8.4c, 15.1); a general matter: any active party's person.
+    _authorise(deps, uow, caller, "register_dispute", case_id)
     now = deps.now()
-    # Governance keeps no case facts: it cannot tell whether the registrant's party is
-    # involved in the case named (ADR 0005); it keeps who registered it, who may read it.
     dispute = Dispute(
         new_id("dsp"),
         cmd.about,
@@ -77,9 +117,9 @@ def escalate_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.EscalateDispute, caller: Caller
 ) -> Dispute:
     dispute = get_dispute(uow, cmd.dispute_id)
-    # The forum holding the dispute takes it further (13.4: the process director; 12.4: the
-    # managers).
-    authorise(deps, uow, caller, "escalate_dispute", forum=dispute.forum.value)
+    # The forum holding the dispute takes it further (13.4: the process director, of the case
+    # when it names one; 12.4: the managers).
+    _authorise(deps, uow, caller, "escalate_dispute", dispute.case_id, forum=dispute.forum.value)
     dispute.escalate(deps.now())
     uow.emit(_changed(dispute))
     return dispute
@@ -90,7 +130,7 @@ def resolve_dispute(
 ) -> Dispute:
     dispute = get_dispute(uow, cmd.dispute_id)
     check_code(cmd.resolution_code, "resolution_code")
-    authorise(deps, uow, caller, "resolve_dispute", forum=dispute.forum.value)
+    _authorise(deps, uow, caller, "resolve_dispute", dispute.case_id, forum=dispute.forum.value)
     dispute.resolve(cmd.resolution_code, deps.now())
     uow.emit(_changed(dispute))
     return dispute

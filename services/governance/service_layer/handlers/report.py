@@ -1,22 +1,18 @@
-"""The managers' annual report (art. 11.3d) from casework's and disclosure's facts, and
-forgetting a purged case (covenant 1.2)."""
+"""The managers' annual report (art. 11.3d) from casework's and disclosure's facts (counters
+only: no case id is kept)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import update
-
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.report import AnnualReport, metric_of
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import authorise, decided_by
-from zorgtafel.contracts.casework import CasePurged
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.events import InboundEvent
-from zorgtafel.kernel.purge import lock_case
 
 
 def _year_of(deps: Deps, event: InboundEvent) -> int:
@@ -37,16 +33,6 @@ def count_event(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> N
     metric = metric_of(event.type, event.data)
     if metric is not None:
         uow.counters.increment(_year_of(deps, event), metric)
-
-
-def case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
-    """Consumer of casework's CASE_PURGED: governance drops the disputes' case reference; the
-    kernel forgets the case id in its own tables (stored responses, the inbox rows' link) in the
-    same transaction, after this handler. The annual counters never held it."""
-    case_id = event.typed(CasePurged).case_id
-    lock_case(uow.session, case_id)  # before the unlink: a dispute registered beside it waits
-    t = uow.tables["disputes"]
-    uow.session.execute(update(t).where(t.c.case_id == case_id).values(case_id=None))
 
 
 def annual_report(uow: GovernanceUnitOfWork, year: int) -> AnnualReport:

@@ -401,7 +401,11 @@ class GovernanceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RegisterDispute(self, request, context):
-        """Disputes (art. 11.4, 12.4, 13.4).
+        """Disputes (art. 11.4, 12.4, 13.4). A dispute that names a case is for those with a part in
+        the case (art. 8.4c): registered and read by its process director, its case director or a
+        delegate of an involved party; held at the process director's level by that case's own
+        process director (12.3). A case governance has not learned of from casework yet:
+        UNAVAILABLE (retry later), never PERMISSION_DENIED on the missing fact.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,0 +1,54 @@
+"""What governance knows of a case a dispute names (art. 8.4c, 12.3, 13.1, 13.4), projected from
+casework's events: who directs it, its case director, the parties involved and their delegates.
+No subject data (no pseudonym, no age band): only the ids the dispute policy decides on. Pure:
+nothing here grants anything; ``zorgtafel.governance`` decides on ``policy_facts``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Person = tuple[str, str]  # (party OIN, pseudonymous person id)
+
+
+@dataclass
+class CaseParts:
+    case_id: str
+    # CASE_OPENED arrived: before it governance does not know who has a part in the case.
+    opened: bool = False
+    process_director: Person | None = None  # 12.3 (absent in older events: nobody directs)
+    case_director: Person | None = None  # 13.1, optional
+    # Invited in triage, invited to or attending a meeting (never taken back), and the parties
+    # the case meeting gave a role (8.4c: the complete set, replaced on each ROLES_SET).
+    invited: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    delegates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    closed: bool = False
+
+    @property
+    def involved_parties(self) -> list[str]:
+        """As casework counts them (``casework.domain.involvement``): sorted, each once."""
+        return sorted(self.invited | self.roles)
+
+
+def _person(who: Person | None) -> dict[str, str] | None:
+    return {"party": who[0], "person": who[1]} if who else None
+
+
+def policy_facts(case_id: str | None, parts: CaseParts | None) -> dict[str, Any] | None:
+    """The policy input's ``case``: None for a dispute that names no case (a general matter);
+    ``known: False`` while governance has not learned of the case's opening (the service then
+    answers UNAVAILABLE, never a deny on a missing fact)."""
+    if not case_id:
+        return None
+    if parts is None or not parts.opened:
+        return {"case_id": case_id, "known": False}
+    return {
+        "case_id": case_id,
+        "known": True,
+        "process_director": _person(parts.process_director),
+        "case_director": _person(parts.case_director),
+        "involved_parties": parts.involved_parties,
+        "delegates": {p: list(v) for p, v in sorted(parts.delegates.items())},
+        "closed": parts.closed,
+    }

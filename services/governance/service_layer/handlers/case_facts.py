@@ -1,0 +1,149 @@
+"""Governance's projection of the cases disputes may name (art. 8.4c, 12.3, 13.1, 13.4): from
+casework's events, who directs the case, its case director, the parties involved and their
+delegates, so the dispute policy decides by relationship to the case instead of granting a
+dispute about it to every designated process director. Applied once each by the kernel (and
+idempotent besides: each event sets a value or a set); a case's events come on casework's
+topic, keyed by the case, in order. At CASE_PURGED the facts go with the case (1.2), and an
+event arriving after the purge does not bring them back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from services.governance.adapters.uow import GovernanceUnitOfWork
+from services.governance.domain.cases import CaseParts
+from services.governance.service_layer.deps import Deps
+from zorgtafel.contracts.casework import (
+    CaseClosed,
+    CaseOpened,
+    CasePurged,
+    DelegateNamed,
+    DelegateReleased,
+    DirectorAppointed,
+    MeetingHeld,
+    MeetingScheduled,
+    RolesSet,
+)
+from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import case_to_link, lock_case
+
+log = get_logger(__name__)
+
+
+def _change(
+    deps: Deps,
+    uow: GovernanceUnitOfWork,
+    event: InboundEvent,
+    case_id: str,
+    change: Callable[[CaseParts], CaseParts],
+    *,
+    closed: bool = False,
+) -> None:
+    """Apply ``change`` to the case's facts, unless the case is forgotten here (purged: a late
+    event must not bring its facts back, 1.2). Decided under the case's lock, the order the
+    purge handler takes it in too (kernel/purge.py)."""
+    if not case_id or len(case_id) > 64:
+        log.warning("event_without_case_id", type=event.type, event_id=event.id)
+        return
+    if case_to_link(uow.session, uow.tables, case_id) is None:
+        return
+    now = deps.now()
+    before = uow.cases.get(case_id) or CaseParts(case_id)
+    uow.cases.save(change(before), now, closed_at=now if closed and not before.closed else None)
+
+
+def _parties(values: object) -> frozenset[str]:
+    return frozenset(str(p) for p in values) if isinstance(values, list | tuple) else frozenset()
+
+
+def on_case_opened(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """12.3: the person who directs the case for its party; the parties invited in triage."""
+    fact = event.typed(CaseOpened)
+    director = (
+        (fact.process_director_party, fact.process_director_person)
+        if fact.process_director_party and fact.process_director_person
+        else None  # absent in older events: nobody directs it (fail closed, as casework)
+    )
+    _change(
+        deps,
+        uow,
+        event,
+        fact.case_id,
+        lambda p: replace(
+            p, opened=True, process_director=director, invited=p.invited | _parties(fact.invitees)
+        ),
+    )
+
+
+def on_meeting_scheduled(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    fact = event.typed(MeetingScheduled)
+    invitees = _parties(fact.invitees)
+    _change(deps, uow, event, fact.case_id, lambda p: replace(p, invited=p.invited | invitees))
+
+
+def on_meeting_held(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    fact = event.typed(MeetingHeld)
+    attendees = _parties(fact.attendees)
+    _change(deps, uow, event, fact.case_id, lambda p: replace(p, invited=p.invited | attendees))
+
+
+def on_roles_set(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """8.4c: the complete set of roles; a party missing from it has no role any more."""
+    fact = event.typed(RolesSet)
+    roles = _parties(list(fact.roles))
+    _change(deps, uow, event, fact.case_id, lambda p: replace(p, roles=roles))
+
+
+def on_director_appointed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """13.1: the case director (replaces an earlier one)."""
+    fact = event.typed(DirectorAppointed)
+    if fact.party and fact.person:
+        who = (fact.party, fact.person)
+        _change(deps, uow, event, fact.case_id, lambda p: replace(p, case_director=who))
+
+
+def _delegate(party: str, person: str, named: bool) -> Callable[[CaseParts], CaseParts]:
+    def change(p: CaseParts) -> CaseParts:
+        persons = set(p.delegates.get(party, ()))
+        if named:
+            persons.add(person)
+        else:
+            persons.discard(person)
+        delegates = {k: v for k, v in p.delegates.items() if k != party}
+        if persons:
+            delegates[party] = tuple(sorted(persons))
+        return replace(p, delegates=delegates)
+
+    return change
+
+
+def on_delegate_named(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """8.4c, 16.1, Bijlage 3: within an involved party only its delegates have a part."""
+    fact = event.typed(DelegateNamed)
+    if fact.party and fact.person:
+        _change(deps, uow, event, fact.case_id, _delegate(fact.party, fact.person, True))
+
+
+def on_delegate_released(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    fact = event.typed(DelegateReleased)
+    if fact.party and fact.person:
+        _change(deps, uow, event, fact.case_id, _delegate(fact.party, fact.person, False))
+
+
+def on_case_closed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """Closed, not gone: a dispute about the case director's work may still be raised and
+    settled until the purge (1.2)."""
+    fact = event.typed(CaseClosed)
+    _change(deps, uow, event, fact.case_id, lambda p: replace(p, closed=True), closed=True)
+
+
+def on_case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """Casework purged the case (1.2): its facts go, and the disputes naming it keep standing,
+    unlinked (a general matter from now on). The kernel forgets the case id in its own tables in
+    the same transaction, after this handler."""
+    case_id = event.typed(CasePurged).case_id
+    lock_case(uow.session, case_id)  # before any row: a dispute registered beside it waits
+    uow.cases.delete(case_id)
+    uow.disputes.unlink_case(case_id)

@@ -1,0 +1,280 @@
+"""A dispute about a case is decided by relationship to the case (art. 8.4c, 12.3, 13.4, 15.1):
+governance keeps who has a part in a case from casework's events, and a process director of a
+party with no part in it can neither register, read nor take further a dispute about it, where
+before every designated process director could. Handlers called directly, on SQLite and
+PostgreSQL, with the embedded policy engine."""
+
+from __future__ import annotations
+
+import uuid
+from collections import namedtuple
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import insert, select
+
+from services.governance.bootstrap import Deps, make_deps
+from services.governance.domain import commands as c
+from services.governance.domain.disputes import DisputeAbout
+from services.governance.service_layer.handlers import disputes, roster, seats
+from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import PermissionDenied, Unavailable
+from zorgtafel.kernel.purge import forget_case
+from zorgtafel.testing import deliver, handler_platform
+
+ASTEN = "00000099000000000001"  # directs the case (12.3)
+BEST = "00000099000000000004"  # its case director's party (13.1)
+POLICE = "00000099000000000061"  # involved, with a delegate (8.4c)
+EINDHOVEN = "00000099000000000013"  # no part in the case
+HELMOND = "00000099000000000018"  # the managers (11.2, 12.1)
+
+CASEWORK = ev.TOPIC["casework"]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def governance(request, tmp_path_factory):
+    url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    with handler_platform("governance", tmp_path_factory.mktemp("disputes"), url) as built:
+        yield built
+
+
+@pytest.fixture(scope="module")
+def deps(governance) -> Deps:
+    return make_deps(governance[0])
+
+
+def run(governance, deps: Deps, handler, cmd, caller: Caller):  # noqa: ANN001, ANN201
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        result = handler(deps, uow, cmd, caller)
+        uow.commit()
+        return result
+
+
+Seen = namedtuple("Seen", "dispute_id forum case_id")
+
+
+def read(governance, deps: Deps, dispute_id: str, caller: Caller) -> Seen:  # noqa: ANN001
+    """What the caller reads of the dispute (taken out while its unit of work is open)."""
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        d = disputes.read_dispute(deps, uow, dispute_id, caller)
+        return Seen(d.dispute_id, d.forum.value, d.case_id)
+
+
+def consume(governance, event_type: str, data: dict) -> None:
+    platform, parts = governance
+    assert event_type in parts.consumes[CASEWORK], event_type
+    deliver(platform, parts, event_type, data)
+
+
+@pytest.fixture(scope="module")
+def designated(governance, deps):
+    """Designate a process director of ``party`` (art. 12.1), by a manager in Helmond's seat."""
+    manager = Caller(HELMOND, "manager-1", "manager", party_status="active")
+    representative = Caller(HELMOND, "rep-helmond", "party_representative", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat(f"managers.{HELMOND}", manager.person),
+        representative,
+    )
+
+    def designate(party: str) -> Caller:
+        person = f"pd-{uuid.uuid4().hex[:8]}"
+        cmd = c.DesignateProcessDirector(party, person)
+        run(governance, deps, roster.designate_process_director, cmd, manager)
+        return Caller(party, person, "process_director", party_status="active")
+
+    return designate
+
+
+class Case:
+    """A case as casework tells governance about it: opened by ``director`` (12.3), Police
+    involved with its delegate, Best's case director appointed (13.1)."""
+
+    def __init__(self, governance, director: Caller) -> None:
+        self.case_id = f"case-{uuid.uuid4().hex}"
+        self.director = director
+        self.delegate = Caller(POLICE, f"del-{self.case_id[-6:]}", "caseworker", "active")
+        self.case_director = Caller(BEST, f"cd-{self.case_id[-6:]}", "case_director", "active")
+        consume(governance, ev.CASE_OPENED, self.opened())
+        roles = {p: {"role": "care", "information_need": []} for p in (BEST, POLICE)}
+        consume(governance, ev.ROLES_SET, {"case_id": self.case_id, "roles": roles})
+        consume(governance, ev.DELEGATE_NAMED, self.named(self.delegate))
+        appointed = {"case_id": self.case_id, "party": BEST, "person": self.case_director.person}
+        consume(governance, ev.DIRECTOR_APPOINTED, appointed)
+
+    def opened(self) -> dict:
+        return {
+            "case_id": self.case_id,
+            "subject_pseudonym": "ps-1",
+            "nominating_party": ASTEN,
+            "age_band": "18_plus",
+            "invitees": [ASTEN],
+            "process_director_party": self.director.party,
+            "process_director_person": self.director.person,
+        }
+
+    def named(self, who: Caller) -> dict:
+        return {"case_id": self.case_id, "party": who.party, "person": who.person}
+
+
+def register(governance, deps, case_id: str, caller: Caller, about=DisputeAbout.CASE_DIRECTOR):  # noqa: ANN001, ANN201
+    return run(
+        governance, deps, disputes.register_dispute, c.RegisterDispute(about, case_id), caller
+    )
+
+
+def test_an_uninvolved_partys_process_director_cannot_register_a_dispute_about_the_case(
+    governance, deps, designated
+):
+    case = Case(governance, designated(ASTEN))
+    outsider = designated(EINDHOVEN)
+    with pytest.raises(PermissionDenied) as err:
+        register(governance, deps, case.case_id, outsider)
+    assert any("art. 8.4c" in r for r in err.value.reasons)
+    assert not any(case.case_id in r for r in err.value.reasons)  # nothing of the case said
+
+
+def test_those_with_a_part_in_the_case_register_a_dispute_about_it(governance, deps, designated):
+    case = Case(governance, designated(ASTEN))
+    for who in (case.delegate, case.director, case.case_director):
+        dispute = register(governance, deps, case.case_id, who)
+        assert (dispute.case_id, dispute.registered_by_person) == (case.case_id, who.person)
+
+
+def test_within_an_involved_party_only_its_delegates_have_a_part(governance, deps, designated):
+    case = Case(governance, designated(ASTEN))
+    colleague = replace(case.delegate, person="colleague-of-the-delegate")
+    with pytest.raises(PermissionDenied):
+        register(governance, deps, case.case_id, colleague)
+    consume(governance, ev.DELEGATE_RELEASED, case.named(case.delegate))
+    with pytest.raises(PermissionDenied):  # released: no part any more
+        register(governance, deps, case.case_id, case.delegate)
+
+
+def test_an_uninvolved_process_director_cannot_read_or_take_further_a_dispute_about_the_case(
+    governance, deps, designated
+):
+    case = Case(governance, designated(ASTEN))
+    outsider = designated(EINDHOVEN)
+    dispute = register(governance, deps, case.case_id, case.delegate)
+    with pytest.raises(PermissionDenied):
+        read(governance, deps, dispute.dispute_id, outsider)
+    for handler, cmd in (
+        (disputes.escalate_dispute, c.EscalateDispute(dispute.dispute_id)),
+        (disputes.resolve_dispute, c.ResolveDispute(dispute.dispute_id, "settled")),
+    ):
+        with pytest.raises(PermissionDenied) as err:
+            run(governance, deps, handler, cmd, outsider)
+        assert any("13.4" in r for r in err.value.reasons)
+    # 12.3, 13.4: the case's own process director holds it, and its registrant reads it.
+    assert read(governance, deps, dispute.dispute_id, case.director).forum == "process_director"
+    assert read(governance, deps, dispute.dispute_id, case.delegate).case_id == case.case_id
+    up = run(
+        governance,
+        deps,
+        disputes.escalate_dispute,
+        c.EscalateDispute(dispute.dispute_id),
+        case.director,
+    )
+    assert up.forum.value == "partner_council"
+
+
+def test_a_dispute_about_a_case_governance_has_not_heard_of_is_unavailable_not_denied(
+    governance, deps, designated
+):
+    director = designated(ASTEN)
+    case_id = f"case-{uuid.uuid4().hex}"
+    with pytest.raises(Unavailable):
+        register(governance, deps, case_id, director)
+    # Not even an event of the case before its opening makes it known.
+    consume(governance, ev.DELEGATE_NAMED, {"case_id": case_id, "party": ASTEN, "person": "x"})
+    with pytest.raises(Unavailable):
+        register(governance, deps, case_id, director)
+    opened = {
+        "case_id": case_id,
+        "subject_pseudonym": "ps-2",
+        "nominating_party": ASTEN,
+        "age_band": "18_plus",
+        "invitees": [],
+        "process_director_party": ASTEN,
+        "process_director_person": director.person,
+    }
+    consume(governance, ev.CASE_OPENED, opened)
+    assert register(governance, deps, case_id, director).case_id == case_id
+
+
+def test_a_general_dispute_is_unchanged(governance, deps, designated):
+    outsider = designated(EINDHOVEN)
+    dispute = register(governance, deps, "", outsider, DisputeAbout.CASE_DIRECTOR)
+    assert dispute.case_id is None
+    other = designated(ASTEN)  # any designated process director holds a general one (13.4)
+    assert read(governance, deps, dispute.dispute_id, other).dispute_id == dispute.dispute_id
+
+
+def test_a_dispute_registered_before_by_a_party_with_no_part_is_read_only_by_those_with_one(
+    governance, deps, designated
+):
+    """Registered when governance kept no case facts, by a person of a party with no part in
+    the case: its registrant reads it no more; the case's process director (its forum) does."""
+    case = Case(governance, designated(ASTEN))
+    outsider = designated(EINDHOVEN)
+    platform, _ = governance
+    now = datetime.now(timezone.utc)
+    dispute_id = f"dsp-{uuid.uuid4().hex}"
+    with platform.uow_factory() as uow:
+        uow.session.execute(
+            insert(uow.tables["disputes"]).values(
+                dispute_id=dispute_id,
+                about="case_director",
+                case_id=case.case_id,
+                level=0,
+                status="open",
+                registered_by_party=outsider.party,
+                registered_by_person=outsider.person,
+                registered_at=now,
+                updated_at=now,
+            )
+        )
+        uow.commit()
+    with pytest.raises(PermissionDenied):
+        read(governance, deps, dispute_id, outsider)
+    assert read(governance, deps, dispute_id, case.director).dispute_id == dispute_id
+
+
+def test_the_facts_of_a_case_are_kept_once_and_go_with_its_purge(governance, deps, designated):
+    case = Case(governance, designated(ASTEN))
+    consume(governance, ev.CASE_OPENED, case.opened())  # a redelivery changes nothing
+    consume(governance, ev.DELEGATE_NAMED, case.named(case.delegate))
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        parts = uow.cases.get(case.case_id)
+    assert parts is not None
+    assert parts.delegates == {POLICE: (case.delegate.person,)}
+    assert parts.involved_parties == sorted({ASTEN, BEST, POLICE})
+    consume(governance, ev.CASE_CLOSED, {"case_id": case.case_id, "outcome": "successful"})
+    dispute = register(governance, deps, case.case_id, case.delegate)  # closed, not gone
+    purge(governance, case.case_id)
+    with platform.uow_factory() as uow:
+        t = uow.tables["case_facts"]
+        assert uow.session.execute(select(t).where(t.c.case_id == case.case_id)).first() is None
+        assert uow.disputes.get(dispute.dispute_id).case_id is None  # stands, unlinked
+    # A late event of the purged case does not bring its facts back (1.2).
+    consume(governance, ev.DELEGATE_NAMED, case.named(case.delegate))
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(case.case_id) is None
+
+
+def purge(governance, case_id: str) -> None:
+    """CASE_PURGED as the kernel's consumer applies it: the handler, then the kernel forgets
+    the case id (kernel/purge.py)."""
+    consume(governance, ev.CASE_PURGED, {"case_id": case_id})
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        forget_case(uow.session, uow.tables, case_id)
+        uow.commit()
