@@ -278,3 +278,38 @@ def purge(governance, case_id: str) -> None:
     with platform.uow_factory() as uow:
         forget_case(uow.session, uow.tables, case_id)
         uow.commit()
+
+
+def test_a_party_invited_or_attending_stays_involved_and_one_with_a_role_only_while_it_has_it(
+    governance, deps, designated
+):
+    """Involved as casework counts it (8.4c): invited to or attending a meeting is never taken
+    back; a role is, by the next complete set of roles."""
+    case = Case(governance, designated(ASTEN))  # Best and Police have a role
+    consume(
+        governance,
+        ev.MEETING_SCHEDULED,
+        {
+            "case_id": case.case_id,
+            "meeting_id": "m-1",
+            "scheduled_for": "2026-12-20T10:00:00+00:00",
+            "invitees": [EINDHOVEN],
+        },
+    )
+    consume(
+        governance,
+        ev.MEETING_HELD,
+        {"case_id": case.case_id, "meeting_id": "m-1", "attendees": [HELMOND]},
+    )
+    consume(governance, ev.ROLES_SET, {"case_id": case.case_id, "roles": {}})
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        parts = uow.cases.get(case.case_id)
+    assert parts is not None
+    assert parts.involved_parties == sorted({ASTEN, EINDHOVEN, HELMOND})
+    # Police's delegate no longer has a part (its party has no role and was never invited).
+    with pytest.raises(PermissionDenied):
+        register(governance, deps, case.case_id, case.delegate)
+    invited = Caller(EINDHOVEN, f"del-e-{case.case_id[-6:]}", "caseworker", "active")
+    consume(governance, ev.DELEGATE_NAMED, case.named(invited))
+    assert register(governance, deps, case.case_id, invited).case_id == case.case_id
