@@ -91,8 +91,19 @@ def build(platform: Platform) -> ServiceParts:
         consumes=consumes(deps),
         # A purge it cannot apply keeps a dispute's link to the case a while longer (alerted:
         # ZorgtafelRevocationBlocked) but grants no one anything; NOT_SERVING here would stop
-        # the policy bundles of every service (ADR 0012).
-        ready_despite=frozenset({ev.CASE_PURGED}),
+        # the policy bundles of every service (ADR 0012). Casework's other revoking facts
+        # narrow here only who raises or reads a dispute about the case (case_facts): waiting
+        # on one keeps a party's part in that a while longer, alerted alike, which weighs less
+        # than every service's policy and governance's own votes and parties.
+        ready_despite=frozenset(
+            {
+                ev.CASE_PURGED,
+                ev.CASE_CLOSED,
+                ev.ROLES_SET,
+                ev.DIRECTOR_APPOINTED,
+                ev.DELEGATE_RELEASED,
+            }
+        ),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
         on_start=(seed, apply_due_withdrawals),
         ops_routes=routes(
