@@ -264,3 +264,44 @@ def test_an_outsider_is_told_the_same_of_an_item_id_it_has_no_part_in_as_of_one_
 
     for of_real, of_unknown in zip(attempts(real), attempts(unknown), strict=True):
         assert told(of_unknown) == told(of_real)
+
+
+def test_an_outsider_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
+    disclosure_platform, deps
+):
+    """Art. 8.4c, ADR 0005: WithdrawConsent by a consent id answered NOT_FOUND for an unknown id
+    and, for a real one, the policy's reasons naming the consent's case (a subject's consent)
+    or its item (the provider's written consent): an outsider holding a consent id learned
+    that it exists, of which kind, and the case or item it concerns. A party with no part in
+    the consent's case that did not provide its item is now told one neutral answer for all."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        subject = consents.record_subject_consent(
+            deps, uow, c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:c/1"), CARER
+        )
+        written = consents.record_provider_consent(
+            deps,
+            uow,
+            c.RecordProviderConsent(item_id, "00000099000000000099", "doc:9.2/1"),
+            PROVIDER,
+        )
+        uow.commit()
+
+    def told(consent_id: str) -> tuple:
+        with platform.uow_factory() as uow, pytest.raises(ZorgtafelError) as err:
+            consents.withdraw_consent(deps, uow, c.WithdrawConsent(consent_id, "doc:w/1"), OUTSIDER)
+        e = err.value
+        return (
+            type(e).__name__,
+            e.message,
+            getattr(e, "decision_id", None),
+            getattr(e, "policy", None),
+        )
+
+    unknown = told(f"cns-{uuid.uuid4().hex}")
+    assert told(subject) == told(written) == unknown
+    assert unknown[0] == "NotShared" and case_id not in unknown[1] and item_id not in unknown[1]

@@ -24,7 +24,13 @@ from services.disclosure.domain.items import check_item_id
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    NotShared,
+    PermissionDenied,
+)
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -160,23 +166,31 @@ def withdraw_consent(
     at = _withdrawn_at(cmd.withdrawn_at, now)
     consent = uow.consents.find(consent_id)
     if consent is None:
-        raise NotFound("consent", consent_id)  # a well-formed id, never free input
-    if consent.kind == SUBJECT:
-        _require_part(
-            deps, "withdraw_consent", caller, uow.cases.find(consent.case_id), consent.case_id
-        )
-    else:
-        item = uow.items.find(consent.item_id) if consent.item_id else None
-        deps.policy.require(
-            CONTROL_POLICY,
-            control_input(
-                "withdraw_consent",
-                caller,
-                item_id=consent.item_id or "",
-                provider=item.provider if item else consent.given_by,
-                kind=PROVIDER_WRITTEN,
-            ),
-        )
+        raise NotShared("consent", "consent_id")  # as one the caller has no part in
+    case = uow.cases.find(consent.case_id)
+    item = uow.items.find(consent.item_id) if consent.item_id else None
+    provider = item.provider if item else consent.given_by
+    try:
+        if consent.kind == SUBJECT:
+            _require_part(deps, "withdraw_consent", caller, case, consent.case_id)
+        else:
+            deps.policy.require(
+                CONTROL_POLICY,
+                control_input(
+                    "withdraw_consent",
+                    caller,
+                    item_id=consent.item_id or "",
+                    provider=provider,
+                    kind=PROVIDER_WRITTEN,
+                ),
+            )
+    except PermissionDenied as denied:
+        # The policy's reasons name the consent's case or item, which a party holding only
+        # the consent id need not know: a party with no part in the case that did not provide
+        # the item is told what an unknown id is told (art. 8.4c; the access log keeps these).
+        if caller.party != provider and caller.party not in (case.parties() if case else ()):
+            raise NotShared("consent", "consent_id", denied) from None
+        raise
     if consent.withdrawn_at is not None:
         raise FailedPrecondition(
             "withdrawn", "the consent was already withdrawn", subject="consent_id"

@@ -268,6 +268,10 @@ class DisclosureServiceServicer:
     def WithdrawConsent(self, request, context):
         """A consent is withdrawn (the subject's withdrawal recorded by a person with a part in the
         case; the provider's by the provider): from that moment no release rests on it (Bijlage 3).
+        To a party with no part in the consent's case that did not provide its item, a consent_id
+        is answered as one that names no consent: PERMISSION_DENIED with one policy-neutral reason
+        ("No consent with this consent_id that this party has a part in: ..."), never the case or
+        item it concerns (art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
