@@ -23,7 +23,7 @@ from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_review_pages import NOW, overrides
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
+from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, ZorgtafelError
 from zorgtafel.testing.statements import call, limited, statements
 
 disclosure_platform = base.disclosure_platform
@@ -163,3 +163,37 @@ def test_only_the_overriding_partys_people_list_its_tasks_and_a_token_is_its_que
     pages.refuses_forged_keys(
         lambda **f: listed(platform, worker, **f), pb.ListInformingTasksRequest(page_size=1)
     )
+
+
+def test_a_stranger_holding_a_decision_id_learns_neither_the_override_nor_who_made_it(
+    disclosure_platform,
+):
+    """Bijlage 3, art. 8.4c: RecordClientInformed by a decision id answered NOT_FOUND for an id
+    of no override and, for a real one, a refusal naming the party that made the override: a
+    stranger holding a decision id learned that a safety override was made, and by whom. Both
+    are now the same refusal (its words, policy and revision; each a logged decision)."""
+    platform, _ = disclosure_platform
+    party, worker = a_party()
+    overrides(platform, 1, party=party)
+    decision = walk(platform, worker, 1)[0].decision_id
+    _, stranger = a_party()
+
+    def told(decision_id: str) -> tuple:
+        with platform.uow_factory() as uow, pytest.raises(ZorgtafelError) as err:
+            handlers.record_client_informed(
+                make_deps(platform),
+                uow,
+                commands.RecordClientInformed(decision_id, "telefonisch"),
+                stranger,
+            )
+        e = err.value
+        return (
+            type(e).__name__,
+            e.message,
+            getattr(e, "policy", None),
+            bool(getattr(e, "decision_id", "")),
+        )
+
+    real = told(decision)
+    assert told(f"dec-{secrets.token_hex(8)}") == real
+    assert real[0] == "PermissionDenied" and party not in real[1]

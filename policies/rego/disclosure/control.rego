@@ -315,7 +315,9 @@ denials contains sprintf("The notices of safety overrides on the items of party 
 	not is_provider
 }
 
-denials contains sprintf("Informing the client of a safety override by party %v is that party's task; party %v does not list or record it (Bijlage 3).", [object.get(resource, "party", null), object.get(caller, "party", null)]) if {
+# Not naming the overriding party: a caller refused may hold no more than a decision id, and
+# which party made an override on a subject is case information (art. 8.4c).
+denials contains sprintf("Informing the client of a safety override is the task of the party that made it; party %v does not list or record it (Bijlage 3).", [object.get(caller, "party", null)]) if {
 	input.operation in informing_ops
 	active_caller
 	not is_overriding_party

@@ -282,7 +282,19 @@ test_the_overriding_party_lists_and_records_its_informing_tasks if {
 
 test_another_party_may_not_list_or_record_the_informing_of_the_client if {
 	denied_with(informing("list_informing_tasks", police, care), "Bijlage 3")
-	denied_with(informing("record_client_informed", police, care), "that party's task")
+	denied_with(informing("record_client_informed", police, care), "the task of the party that made it")
+}
+
+# A stranger may hold no more than a decision id: the refusal does not name the party that
+# made the override, so it reads the same as for an id of no override (no party), art. 8.4c.
+test_a_refused_informing_does_not_name_the_overriding_party if {
+	d := decide(informing("record_client_informed", police, care))
+	not d.allow
+	every r in d.reasons {
+		not contains(r, care)
+	}
+	none := decide(informing("record_client_informed", police, ""))
+	none.reasons == d.reasons
 }
 
 test_informing_without_an_overriding_party_is_denied if {

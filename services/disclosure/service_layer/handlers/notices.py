@@ -79,7 +79,13 @@ def record_client_informed(
         raise InvalidArgument("informed_at", "not in the future")
     reviews = uow.reviews.override_of_decision(cmd.decision_id)
     if not reviews:
-        raise NotFound("safety override", "for that decision")  # the id is not echoed
+        # An id of no override is decided as one another party made (no party): the same
+        # refusal, so that a decision id tells a stranger nothing (art. 8.4c).
+        deps.policy.require(
+            CONTROL_POLICY,
+            control_input("record_client_informed", caller, party="", decision_id=cmd.decision_id),
+        )
+        raise NotFound("safety override", "for that decision")  # permitted to no one: never
     first = reviews[0][0]
     deps.policy.require(
         CONTROL_POLICY,

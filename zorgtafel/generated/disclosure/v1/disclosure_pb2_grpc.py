@@ -373,7 +373,9 @@ class DisclosureServiceServicer:
 
     def RecordClientInformed(self, request, context):
         """The overriding party records that the client was informed of an override (Bijlage 3):
-        the task is done, the provider's notice says so.
+        the task is done, the provider's notice says so. To anyone else a decision_id of an
+        override and one of none are refused alike (PERMISSION_DENIED, words that do not name the
+        overriding party), never NOT_FOUND (art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
