@@ -322,7 +322,8 @@ class ExchangeSteps(StoryBase):
 
         def gone() -> bool:
             # The provider itself may still read its item of a closed case; after the purge
-            # nobody finds it.
+            # it is answered as an item id that names nothing, as anyone's item one has no
+            # part in (PERMISSION_DENIED, the one answer: no oracle of what existed).
             try:
                 self.disclosure.RequestDisclosure(
                     ds.RequestDisclosureRequest(
@@ -335,7 +336,7 @@ class ExchangeSteps(StoryBase):
                 )
                 return False
             except grpc.RpcError as err:
-                return err.code() == grpc.StatusCode.NOT_FOUND
+                return err.code() == grpc.StatusCode.PERMISSION_DENIED
 
         if self.auto_purge:
             # Nobody calls Purge: each service's retention scheduler removes the case once the
