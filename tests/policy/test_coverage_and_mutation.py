@@ -10,12 +10,12 @@ import pytest
 
 from zorgtafel.policy import coverage, mutation, testing
 
-PURPOSE_RULE = 'purpose_permitted if input.purpose in lib.array_at(terms, "purposes")'
+PURPOSE_RULE = "purpose_permitted if input.purpose in terms_purposes"
 # "lets through a purpose no provider allowed": any purpose at all, or the request's own word.
 LOOSENED = [
     "purpose_permitted if is_string(input.purpose)",
     "purpose_permitted if true",
-    'purpose_permitted if not input.purpose in lib.array_at(terms, "purposes")',
+    "purpose_permitted if not input.purpose in terms_purposes",
 ]
 
 

@@ -116,7 +116,7 @@ def test_policy_bundle_refuses_a_red_test_suite(policy_dir, tmp_path, capsys):
     copy = _copy(policy_dir, tmp_path)
     path = copy / "disclosure" / "disclosure.rego"
     text = path.read_text(encoding="utf-8")
-    rule = 'purpose_permitted if input.purpose in lib.array_at(terms, "purposes")'
+    rule = "purpose_permitted if input.purpose in terms_purposes"
     assert rule in text
     path.write_text(text.replace(rule, "purpose_permitted if is_string(input.purpose)"))
     out = tmp_path / "b.tar.gz"

@@ -42,13 +42,13 @@ def narrowed_policy(src: Path, into: Path) -> Path:
     shutil.copytree(src, into, ignore=shutil.ignore_patterns("*_test.rego"))
     rego = into / "disclosure" / "disclosure.rego"
     text = rego.read_text(encoding="utf-8")
-    old = 'purpose_permitted if input.purpose in lib.array_at(terms, "purposes")'
+    old = "purpose_permitted if input.purpose in terms_purposes"
     assert old in text
     rego.write_text(
         text.replace(
             old,
             "purpose_permitted if {\n"
-            '\tinput.purpose in lib.array_at(terms, "purposes")\n'
+            "\tinput.purpose in terms_purposes\n"
             '\tinput.purpose != "safety_assessment"\n'
             "}",
         ),

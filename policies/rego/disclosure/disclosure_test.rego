@@ -793,3 +793,59 @@ test_a_recipient_without_a_status_is_refused_as_of_status_unknown if {
 	some r in d.reasons
 	contains(r, sprintf("Party %v has status unknown;", [care]))
 }
+
+# --- the lists the checks read: an array or a set, anything else is an empty list -------------
+# (the rules terms_purposes, involvement_need, requester_functions, requester_party_delegates and
+# terms_summary_only_fields read what lib.array_at read before them, issue #16)
+
+test_purposes_as_a_set_allowed if {
+	allowed(with_terms(base, {"purposes": {"care_coordination"}}))
+}
+
+test_purposes_not_a_list_denied if {
+	denied_with(with_terms(base, {"purposes": "care_coordination"}), "purposes")
+}
+
+test_information_need_as_a_set_allowed if {
+	involved := {care: {"role": "care_provider", "information_need": {"safety"}}}
+	allowed(with_case(base, {"involved": involved}))
+}
+
+test_information_need_not_a_list_denied if {
+	involved := {care: {"role": "care_provider", "information_need": "safety"}}
+	denied_with(with_case(base, {"involved": involved}), "information need")
+}
+
+test_delegates_as_a_set_allowed if {
+	allowed(with_case(base, {"delegates": {care: {"anna"}, police: {"anna"}}}))
+}
+
+test_delegates_not_an_object_give_no_part if {
+	denied_with(with_case(base, {"delegates": ["anna"]}), "no part in the case")
+}
+
+test_delegates_of_the_party_not_a_list_give_no_part if {
+	denied_with(with_case(base, {"delegates": {care: "anna", police: "anna"}}), "no part in the case")
+}
+
+test_process_director_functions_as_a_set_read if {
+	allowed(with_recipient(base, {"person": "pd-1", "functions": {"process_director"}}))
+}
+
+test_process_director_functions_not_a_list_denied if {
+	denied_with(with_recipient(base, {"person": "pd-1", "functions": "process_director"}), "no longer designated")
+}
+
+test_summary_only_fields_as_a_set_give_redact_obligation if {
+	d := decide(with_terms(base, {"summary_only_fields": {"statement"}}))
+	d.allow == true
+	some o in d.obligations
+	o.type == "redact"
+	o.fields == ["statement"]
+}
+
+test_summary_only_fields_not_a_list_give_no_obligation if {
+	d := decide(with_terms(base, {"summary_only_fields": "statement"}))
+	d.allow == true
+	d.obligations == []
+}

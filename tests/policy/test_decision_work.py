@@ -1,0 +1,77 @@
+"""How much work the embedded engine does for one disclosure decision, counted, not timed.
+
+rego-cpp 1.5 copies its whole evaluation state (every local of the bundle and every rule value
+remembered so far) on each builtin call, so a builtin costs 4 us at the start of a disclosure
+decision and 18 us at its end (issue #16, measured on the bench machine); the number of builtin
+calls is what a decision's time follows. ``lib.array_at`` in a rule body tested the type of every
+member of the object it read (its ``doc[key]`` head is evaluated as a scan), and checks that a
+decision never reaches went before the ones that end it. These counts come from rego-cpp's own
+statement trace (its debug log), the same for every run of the pinned regopy; they guard against
+a rewrite that brings the work back. Not a timed test.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import cases
+import pytest
+from conftest import POLICY_DIR
+
+from zorgtafel.policy import rego_c, rego_input, sources
+from zorgtafel.policy.embedded import input_json
+
+# A delegate reading an item that rests on consent (a child of 14: both the parent and the
+# child consented), with a summary-only field: the longest path an item shown takes.
+CONSENTED = cases.disclosure(
+    item__legal_basis="consent",
+    item__terms__summary_only_fields=["statement"],
+    subject={"age": 14},
+    consents={
+        "subject": [
+            {"given_by": "parent", "scope": ["safety"]},
+            {"given_by": "subject", "scope": ["safety"]},
+        ],
+        "provider_written": [],
+    },
+)
+# The same asked by a colleague without a part in the case: a refusal.
+OUTSIDER = cases.disclosure(requester__person="bert", recipient__person="bert")
+
+# Builtin calls per decision: 117 and 89 before the rewrite of issue #16, 79 and 68 after it.
+MOST_BUILTIN_CALLS = {"consented": 85, "outsider": 75}
+
+
+def _builtin_calls(value: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> tuple[int, Any]:
+    from regopy import Interpreter, LogLevel
+
+    modules = sources.closure(sources.modules(POLICY_DIR), ["zorgtafel.disclosure"])
+    interpreter = Interpreter()
+    for module in modules:
+        interpreter.add_module(module.name, module.text)
+    document = sources.readable_data(sources.data_document(POLICY_DIR), modules)
+    interpreter.add_data_json(input_json(document))
+    compiled = interpreter.build("data.zorgtafel.disclosure.decision")
+    rego_input.set_input(interpreter, input_json(value))
+    capfd.readouterr()
+    interpreter.log_level = LogLevel.DEBUG
+    try:
+        defined, decision = rego_c.query(interpreter, compiled)
+    finally:
+        interpreter.log_level = LogLevel.NONE
+    trace = capfd.readouterr().out
+    assert defined
+    called = re.findall(r"CallStmt\(func_name=([^,]+),", trace)
+    assert called, "rego-cpp wrote no statement trace"
+    # A rule or function of a policy is named g0.<path>; anything else is a builtin.
+    return sum(1 for name in called if not name.startswith("g0.")), decision
+
+
+@pytest.mark.parametrize(
+    "name, value, allow", [("consented", CONSENTED, True), ("outsider", OUTSIDER, False)]
+)
+def test_a_disclosure_decision_makes_few_builtin_calls(name, value, allow, capfd):
+    calls, decision = _builtin_calls(value, capfd)
+    assert decision["allow"] is allow
+    assert calls <= MOST_BUILTIN_CALLS[name], f"{name}: {calls} builtin calls"
