@@ -8,19 +8,26 @@ package zorgtafel.lib
 
 import rego.v1
 
+# Why `v := doc[key]` in the body and not `doc[key]` in the head: rego-cpp evaluates a head
+# `doc[key]` as a scan of doc that calls the type test on every member, and each builtin call
+# copies its whole evaluation state (issue #16); here the test runs on the member found only.
+
 # object_at(doc, key) is doc[key] when that is an object, else {} (art. 16.2 missing facts deny).
-object_at(doc, key) := doc[key] if {
+object_at(doc, key) := v if {
 	is_object(doc)
-	is_object(doc[key])
+	v := doc[key]
+	is_object(v)
 } else := {}
 
 # array_at(doc, key) is doc[key] when that is an array or a set, else [] (art. 16.2).
-array_at(doc, key) := doc[key] if {
+array_at(doc, key) := v if {
 	is_object(doc)
-	is_array(doc[key])
-} else := doc[key] if {
+	v := doc[key]
+	is_array(v)
+} else := v if {
 	is_object(doc)
-	is_set(doc[key])
+	v := doc[key]
+	is_set(v)
 } else := []
 
 # status_shown(who) is who.party_status for the words of a reason, "unknown" when the input lacks
