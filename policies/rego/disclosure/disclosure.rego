@@ -324,12 +324,14 @@ own_item if {
 }
 
 # art. 8.4c and Bijlage 3: the party is involved in the case and the item's category is in the
-# information need recorded for its role.
+# information need recorded for its role. The checks with more than one way to hold are
+# else-chains (the same answer as one rule per way): rego-cpp evaluates every body of a rule,
+# and stops at the first of an else-chain that holds (issue #16: fewer builtin calls).
 default need_to_know := false
 
-need_to_know if own_item
-
 need_to_know if {
+	own_item
+} else := true if {
 	involvement != null
 	item.category in involvement_need
 }
@@ -345,11 +347,13 @@ role_may_see_dossier if {
 # art. 16.2: the provider's list of recipient parties (empty list: any party with need to know).
 default terms_party_permitted := false
 
-terms_party_permitted if own_item
-
-terms_party_permitted if count(terms_recipient_parties) == 0
-
-terms_party_permitted if party in terms.recipient_parties
+terms_party_permitted if {
+	own_item
+} else := true if {
+	count(terms_recipient_parties) == 0
+} else := true if {
+	party in terms.recipient_parties
+}
 
 # art. 16.2: the provider's list of recipient roles (empty list: no restriction by role),
 # matched by relationship, never against the token role (ADR 0005: a token role says what job a
@@ -358,17 +362,17 @@ terms_party_permitted if party in terms.recipient_parties
 # recipient being the requester) or its party's role in the case (the involvement facts).
 default terms_role_permitted := false
 
-terms_role_permitted if own_item
-
-terms_role_permitted if count(terms_recipient_roles) == 0
-
 terms_role_permitted if {
+	own_item
+} else := true if {
+	count(terms_recipient_roles) == 0
+} else := true if {
 	recipient_is_requester
 	some part in requester_parts
 	part in terms_recipient_roles
+} else := true if {
+	involvement.role in terms_recipient_roles
 }
-
-terms_role_permitted if involvement.role in terms_recipient_roles
 
 # art. 12.2f: pre-reading before a case meeting only when the provider agreed.
 default pre_read_agreed := false
@@ -512,9 +516,11 @@ withdrawn_by contains c.given_by if {
 
 default guardian_consent := false
 
-guardian_consent if "parent" in consented_by
-
-guardian_consent if "guardian" in consented_by
+guardian_consent if {
+	"parent" in consented_by
+} else := true if {
+	"guardian" in consented_by
+}
 
 default subject_consent := false
 
