@@ -5,6 +5,7 @@ the consumed-event handler."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -383,6 +384,56 @@ def test_the_case_membership_events_say_when_casework_decided_them(casework, dep
         times.append(datetime.fromisoformat(data["changed_at"]))
     assert all(t.tzinfo is not None for t in times)
     assert before <= times[0] <= times[1] <= times[2] <= times[3]
+
+
+def test_a_case_membership_decision_is_after_the_one_before_it_when_the_clock_goes_back(
+    casework, deps
+):
+    """The decision time comes from the clock of the replica that handled the request; two
+    replicas' clocks may differ by more than the gap between two decisions on one case. The
+    case's next decision is still decided after its last one, else a consumer would ignore a
+    release as older than its naming and the released delegate would keep the case (8.4c)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    now = datetime.now(timezone.utc)
+    clock_ahead = dataclasses.replace(deps, clock=lambda: now + timedelta(minutes=5))
+    clock_behind = dataclasses.replace(deps, clock=lambda: now - timedelta(minutes=5))
+    steps = [
+        (
+            clock_ahead,
+            ev.DELEGATE_NAMED,
+            delegates.name_delegate,
+            c.NameDelegate(case_id, "sh-1", SHELTER),
+        ),
+        (
+            clock_behind,
+            ev.DELEGATE_RELEASED,
+            delegates.release_delegate,
+            c.ReleaseDelegate(case_id, "sh-1", SHELTER),
+        ),
+        (
+            clock_behind,
+            ev.ROLES_SET,
+            decisions.set_roles,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("safety",)),)),
+        ),
+        (
+            clock_behind,
+            ev.DIRECTOR_APPOINTED,
+            decisions.appoint_director,
+            c.AppointDirector(case_id, meeting_id, SHELTER, "casusregisseur-1"),
+        ),
+    ]
+    times = []
+    for handler_deps, event_type, handler, cmd in steps:
+        with platform.uow_factory() as uow:
+            handler(handler_deps, uow, cmd, DIRECTOR)
+            uow.commit()
+        (data,) = outbox(platform, case_id, event_type)
+        times.append(datetime.fromisoformat(data["changed_at"]))
+    assert times == sorted(times) and len(set(times)) == len(times)
+    assert times[1] - times[0] == timedelta(microseconds=1)
 
 
 def test_a_colleague_without_a_part_cannot_name_itself_a_delegate(casework, deps):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, Iterable, Mapping, TypeVar, get_origin, get_type_hints
 
 
@@ -64,6 +64,22 @@ def decided_at(value: object) -> datetime | None:
     except ValueError:
         return None
     return at.astimezone(timezone.utc) if at.tzinfo is not None else None
+
+
+DECISION_STEP = timedelta(microseconds=1)
+
+
+def next_decision_time(now: datetime, last: datetime | None) -> datetime:
+    """When a producer decides the next change about one thing (a case, a party, a roster
+    entry) whose last decision it stored as ``last``: its clock's ``now``, but never at or
+    before ``last``. Decisions about one thing are serialised by the lock on its row, yet the
+    clock is the local one of whichever replica handled the request, and two replicas' clocks
+    may differ by more than the gap between two decisions: a release could then carry an
+    earlier time than the naming it ends, and a consumer (``in_decision_order``) would ignore
+    it. The producer stores the result as the thing's new ``last`` in that same locked row."""
+    if last is None or now > last:
+        return now
+    return last + DECISION_STEP
 
 
 def in_decision_order(at: datetime | None, held: datetime | None, *, grants: bool) -> bool:

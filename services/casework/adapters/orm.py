@@ -60,6 +60,9 @@ cases = Table(
     # older than it arrived late and changes nothing, in both directions (a lifting clears
     # restricted_at, and a re-sent older grant must not restrict the case again).
     Column("restriction_changed_at", UtcDateTime(), nullable=True),
+    # When casework took the case's last decision on who has a part in it (the changed_at of
+    # its last DELEGATE_NAMED/RELEASED, DIRECTOR_APPOINTED, ROLES_SET): the next is after it.
+    Column("decided_at", UtcDateTime(), nullable=True),
 )
 # ListOverdueActions without a case id (issue #16): the cases a person directs, found by
 # relationship through these two indexes instead of a scan of every case, in case_id order

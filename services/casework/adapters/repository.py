@@ -47,6 +47,7 @@ def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -
         closed_at=row.closed_at,
         outcome=row.outcome,
         restricted_at=row.restricted_at,
+        decided_at=row.decided_at,
     )
 
 
@@ -62,6 +63,7 @@ _MUTABLE = (
     "deescalated_at",
     "closed_at",
     "outcome",
+    "decided_at",
 )
 
 

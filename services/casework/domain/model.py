@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.events import next_decision_time
 
 
 class CaseState(str, enum.Enum):
@@ -171,6 +172,16 @@ class Case:
     # Bijlage 3, GDPR art. 18: the subject's restriction of the case, granted by the
     # controller (disclosure's fact): its data is only kept while it holds.
     restricted_at: datetime | None = None
+    # When casework took the case's last decision on who has a part in it (a delegate named
+    # or released, the case director appointed, the roles set): the next one is decided after
+    # it, whatever the clock of the replica that takes it says (next_decision_time).
+    decided_at: datetime | None = None
+
+    def decide(self, now: datetime) -> datetime:
+        """The time of a decision on who has a part in the case, taken now (under the case's
+        lock): after the case's previous one, so consumers apply the two in this order."""
+        self.decided_at = next_decision_time(now, self.decided_at)
+        return self.decided_at
 
     # -- guards ---------------------------------------------------------------------------
     def require(self, allowed: set[CaseState], doing: str) -> None:

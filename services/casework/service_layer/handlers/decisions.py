@@ -61,13 +61,14 @@ def appoint_director(
         },
     )
     case.appoint_director(cmd.party, cmd.person)
+    at = case.decide(deps.clock())
     uow.cases.save(case)
     uow.emit(
         ev.DirectorAppointed(
             case_id=case.case_id,
             party=cmd.party,
             person=cmd.person,
-            changed_at=utcnow().isoformat(),
+            changed_at=at.isoformat(),
         )
     )
     return case
@@ -139,6 +140,8 @@ def set_roles(
     _only_involved(uow, case, [r.party for r in roles], "roles", "a role is given")
     roles.sort(key=lambda r: r.party)
     uow.cases.replace_roles(case.case_id, roles)
+    at = case.decide(deps.clock())
+    uow.cases.save(case)
     uow.emit(
         ev.RolesSet(
             case_id=case.case_id,
@@ -146,7 +149,7 @@ def set_roles(
                 r.party: {"role": r.role, "information_need": list(r.information_need)}
                 for r in roles
             },
-            changed_at=utcnow().isoformat(),
+            changed_at=at.isoformat(),
         )
     )
     return roles

@@ -14,7 +14,6 @@ from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import authorise, load_case
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
-from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.validate import check_oin, check_person
 
 DOING = {"name_delegate": "name a delegate in", "release_delegate": "release a delegate of"}
@@ -51,13 +50,14 @@ def name_delegate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.NameDelegate, call
     party = _party(cmd.party, caller)
     case = _checked(deps, uow, cmd.case_id, party, cmd.person, "name_delegate", caller)
     if case.name_delegate(party, cmd.person):
+        at = case.decide(deps.clock())
         uow.cases.save(case)
         uow.emit(
             ev.DelegateNamed(
                 case_id=case.case_id,
                 party=party,
                 person=cmd.person,
-                changed_at=utcnow().isoformat(),
+                changed_at=at.isoformat(),
             )
         )
     return case
@@ -69,15 +69,17 @@ def release_delegate(
     party = _party(cmd.party, caller)
     case = _checked(deps, uow, cmd.case_id, party, cmd.person, "release_delegate", caller)
     case.release_delegate(party, cmd.person)
+    # When it was decided (under the case's lock, after the naming it ends even when this
+    # replica's clock is behind that of the one that named): disclosure ignores a naming
+    # decided before it that arrives late (a re-sent batch).
+    at = case.decide(deps.clock())
     uow.cases.save(case)
-    # When it was decided (under the case's lock, so after the naming it ends): disclosure
-    # ignores a naming decided before it that arrives late (a re-sent batch).
     uow.emit(
         ev.DelegateReleased(
             case_id=case.case_id,
             party=party,
             person=cmd.person,
-            changed_at=utcnow().isoformat(),
+            changed_at=at.isoformat(),
         )
     )
     return case
