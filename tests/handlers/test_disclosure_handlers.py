@@ -6,6 +6,7 @@ director is on the roster as governance would have designated them."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -491,6 +492,36 @@ def test_consent_is_recorded_only_by_a_person_with_a_part_and_a_withdrawal_stops
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         read(deps, uow, item_id, CARER)
     assert any("withdrawn" in r for r in err.value.reasons)
+
+
+def test_a_consent_withdrawal_is_after_its_recording_when_the_clock_goes_back(
+    disclosure_platform, deps
+):
+    """Intake applies the subject's consent changes of a case in the order disclosure
+    decided them (changed_at) and ignores an older one: a withdrawal recorded on a replica
+    whose clock is behind the one that recorded the consent, or dated back (withdrawn_at),
+    would have left intake sharing on a consent taken back (Bijlage 3, GDPR art. 7(3))."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    now = datetime.now(timezone.utc)
+    ahead = dataclasses.replace(deps, clock=lambda: now + timedelta(minutes=5))
+    behind = dataclasses.replace(deps, clock=lambda: now - timedelta(minutes=5))
+    given = c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:consent/1")
+    with platform.uow_factory() as uow:
+        consent_id = consents.record_subject_consent(ahead, uow, given, CARER)
+        uow.commit()
+        (recorded,) = [e for e in uow.published if e.TYPE == ev.SUBJECT_CONSENT_CHANGED]
+    with platform.uow_factory() as uow:
+        consents.withdraw_consent(
+            behind,
+            uow,
+            c.WithdrawConsent(consent_id, "doc:withdrawal/1", now - timedelta(days=1)),
+            DIRECTOR,
+        )
+        uow.commit()
+        (withdrawn,) = [e for e in uow.published if e.TYPE == ev.SUBJECT_CONSENT_CHANGED]
+    first = datetime.fromisoformat(recorded.changed_at)
+    assert datetime.fromisoformat(withdrawn.changed_at) == first + timedelta(microseconds=1)
 
 
 def test_a_subject_consent_recorded_or_withdrawn_reaches_intake_as_ids_and_a_status(

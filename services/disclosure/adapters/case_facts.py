@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, tables
 from services.disclosure.domain.decisions import CaseFacts, CasePerson
-from zorgtafel.kernel.events import decided_at, in_decision_order
+from zorgtafel.kernel.events import decided_at, in_decision_order, next_decision_time
 from zorgtafel.kernel.uow import utcnow
 
 
@@ -150,6 +150,24 @@ class CaseFactsRepository:
                 .where(case_facts.c.case_id == case_id)
                 .values(updated_at=now, **values)
             )
+
+    def consent_changed(self, case_id: str, now: datetime) -> datetime:
+        """The decision time of a change of the case's subject consent recorded ``now``: after
+        the case's previous one (the row locked until the transaction ends, so changes of one
+        case are stamped in the order they are recorded), kept as the case's last. Intake
+        ignores a change older than the one it holds; a withdrawal stamped before the consent
+        it ends would leave intake sharing on it (GDPR art. 7(3))."""
+        c = case_facts.c
+        row = self._s.execute(
+            select(c.consent_changed_at).where(c.case_id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return now
+        at = next_decision_time(now, row.consent_changed_at)
+        self._s.execute(
+            update(case_facts).where(c.case_id == case_id).values(consent_changed_at=at)
+        )
+        return at
 
     def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
         """Restrict the case or lift its restriction (GDPR art. 18), as the controller decided

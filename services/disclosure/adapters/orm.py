@@ -58,6 +58,9 @@ case_facts = Table(
     # When the grant or lifting applied last was decided: one decided before it, written
     # after it (two decisions at once), changes nothing, as in casework and intake.
     Column("restriction_changed_at", UtcDateTime(), nullable=True),
+    # When the case's last subject consent change was recorded (SUBJECT_CONSENT_CHANGED's
+    # changed_at): the next is stamped after it, whatever this replica's clock says.
+    Column("consent_changed_at", UtcDateTime(), nullable=True),
     # The subject's erasure of the case was granted: its items' content and the case key are
     # gone, and no new item is accepted for it (Bijlage 3, GDPR art. 17).
     Column("erased_at", UtcDateTime(), nullable=True),

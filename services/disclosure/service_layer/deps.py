@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from services.disclosure.adapters.registers import ProcessingRegister
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
@@ -11,6 +13,7 @@ from zorgtafel.kernel.accesslog.group import GroupCommitLog
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.roster import RosterView
 from zorgtafel.kernel.subjectdata.client import SubjectDataPeers
+from zorgtafel.kernel.uow import utcnow
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,6 @@ class Deps:
     # The other services' SubjectDataService, asked for the subject access report (issue #14);
     # None: not configured, the report is UNAVAILABLE (fail closed).
     peers: SubjectDataPeers | None = None
+    # This replica's clock for decision times (tests set one that goes back, as another
+    # replica's may): a case's consent changes are still stamped in order (next_decision_time).
+    clock: Callable[[], datetime] = utcnow

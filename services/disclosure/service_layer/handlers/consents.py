@@ -81,17 +81,20 @@ def record_subject_consent(
         given_at=cmd.given_at,
         recorded_by_party=caller.party,
         recorded_by_person=caller.person,
-        recorded_at=utcnow(),
+        recorded_at=deps.clock(),
     )
     uow.consents.add(consent)
-    _announce(uow, consent, "given", consent.recorded_at)
+    _announce(
+        uow, consent, "given", uow.cases.consent_changed(consent.case_id, consent.recorded_at)
+    )
     return consent.consent_id
 
 
 def _announce(uow: DisclosureUnitOfWork, consent: Consent, status: str, at: datetime) -> None:
     """Intake shares a nomination in triage only on the subject's consent as it now stands
     (Bijlage 3, GDPR art. 7(3)): a subject consent recorded or withdrawn is published for the
-    case (ids and the status; never who gave it, its scope or its document)."""
+    case (ids and the status; never who gave it, its scope or its document), with ``at`` from
+    ``consent_changed``: intake applies the case's changes in that order."""
     uow.emit(
         events.SubjectConsentChanged(
             case_id=consent.case_id,
@@ -162,7 +165,7 @@ def withdraw_consent(
         cmd.consent_id, "consent_id", CONSENT_PREFIX, "must be an id as returned by RecordConsent"
     )
     validate.check_reference(cmd.document_ref, "document_ref")
-    now = utcnow()
+    now = deps.clock()
     at = _withdrawn_at(cmd.withdrawn_at, now)
     consent = uow.consents.find(consent_id)
     if consent is None:
@@ -201,5 +204,7 @@ def withdraw_consent(
     withdrawn = uow.consents.find(consent_id)
     assert withdrawn is not None
     if withdrawn.kind == SUBJECT:
-        _announce(uow, withdrawn, "withdrawn", at)
+        # Stamped when recorded (not when it was withdrawn, which may be dated back): after
+        # the case's last change, the consent's recording among them.
+        _announce(uow, withdrawn, "withdrawn", uow.cases.consent_changed(withdrawn.case_id, now))
     return withdrawn
