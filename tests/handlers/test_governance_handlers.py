@@ -18,16 +18,19 @@ from services.governance.domain.parties import Party, PartyKind, PartyStatus
 from services.governance.domain.roster import ProcessDirector
 from services.governance.entrypoints.grpc_api import GovernanceServicer
 from services.governance.service_layer.handlers import (
+    common,
     decisions,
     disputes,
     meetings,
     membership,
+    parties,
     proposals,
     report,
     roster,
     seats,
 )
 from zorgtafel.contracts import events as ev
+from zorgtafel.contracts.governance import PARTY_WITHDREW
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
@@ -265,6 +268,32 @@ def test_a_withdrawal_takes_effect_when_the_timer_finds_it_due_21_3(governance, 
     assert parts.party_status(LEAVER) == PartyStatus.WITHDRAWN.value
     with platform.uow_factory() as uow:
         assert not uow.seats.held_on_behalf_of(LEAVER)  # its people leave the bodies
+
+
+def test_a_party_status_change_is_after_the_one_before_it_when_the_clock_goes_back(governance):
+    """Every service applies a party's status events in the order governance decided them
+    (status_since) and ignores an older one: a withdrawal effective, or an exclusion decided
+    on a replica whose clock is, before the party's last change would have left the party
+    its access everywhere (art. 21.3, 23.2)."""
+    platform, _ = governance
+    party_id = "00000099000000000091"
+    with platform.uow_factory() as uow:
+        assert parties.register_party(uow, c.RegisterParty(party_id, "Laatkomer", "shelter"))
+    with platform.uow_factory() as uow:
+        party = uow.parties.get_for_update(party_id)
+        since = party.status_since
+        common.change_status(
+            uow,
+            party,
+            PartyStatus.WITHDRAWN,
+            {PartyStatus.ACTIVE},
+            since - timedelta(hours=1),
+            "withdrawal",
+            "wd-1",
+        )
+        uow.commit()
+    (withdrew,) = [e for e in outbox(governance, PARTY_WITHDREW) if e["party_id"] == party_id]
+    assert datetime.fromisoformat(withdrew["status_since"]) == since + timedelta(microseconds=1)
 
 
 def test_casework_and_disclosure_facts_are_counted_for_the_annual_report(governance):

@@ -18,6 +18,7 @@ from services.governance.service_layer.deps import Deps
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound
+from zorgtafel.kernel.events import next_decision_time
 from zorgtafel.kernel.validate import check_oin
 from zorgtafel.policy.decision import Decision
 
@@ -160,7 +161,13 @@ def change_status(
     reference: str,
 ) -> None:
     """A membership change: the party row, its history and the event every service projects
-    (an excluded or withdrawn party loses access everywhere, art. 21.3, 23.2)."""
+    (an excluded or withdrawn party loses access everywhere, art. 21.3, 23.2).
+
+    The change is decided after the party's last one (``next_decision_time``; the callers hold
+    the party row's lock): the services apply a party's status events in ``status_since``
+    order, and a withdrawal effective from a date before the last change, or an exclusion on
+    a replica whose clock is behind, would otherwise be ignored as late."""
+    at = next_decision_time(at, party.status_since)
     party.change_status(new, at, allowed_from)
     uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
     if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
