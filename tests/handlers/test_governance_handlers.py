@@ -470,6 +470,36 @@ def test_a_manager_designates_a_process_director_and_the_roster_is_published(
     assert "pd-designated-1" in listed
 
 
+def test_a_revocation_is_after_the_designation_when_the_clock_goes_back(governance, deps, manager):
+    """Every service applies a roster entry's changes in the order governance decided them
+    (changed_at) and ignores an older one: a revocation on a replica whose clock is behind
+    the one that designated would have left the person directing cases (12.1, 12.3)."""
+    now = datetime.now(timezone.utc)
+    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
+    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    person = "pd-clock-1"
+    run(
+        governance,
+        ahead,
+        roster.designate_process_director,
+        c.DesignateProcessDirector(ASTEN, person),
+        manager,
+    )
+    run(
+        governance,
+        behind,
+        roster.revoke_process_director,
+        c.RevokeProcessDirector(ASTEN, person),
+        manager,
+    )
+    designated, revoked = [
+        datetime.fromisoformat(e["changed_at"])
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"] == person
+    ]
+    assert revoked == designated + timedelta(microseconds=1)
+
+
 def test_only_a_managers_seat_holder_designates(governance, deps):
     claimed = Caller(HELMOND, "manager-unseated", "manager", party_status="active")
     with pytest.raises(PermissionDenied) as err:

@@ -177,7 +177,10 @@ def change_status(
             seat_holder_changed(uow, seat, before, at)
         for director in uow.roster.list(party.party_id):  # and act for it no longer (12.3)
             uow.roster.remove(director)
-            uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
+            ended = next_decision_time(at, director.designated_at)
+            uow.emit(
+                roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, ended)
+            )
     uow.emit(
         _STATUS_EVENTS[new](
             party_id=party.party_id,

@@ -20,6 +20,7 @@ from services.governance.service_layer.handlers.common import (
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition
+from zorgtafel.kernel.events import next_decision_time
 from zorgtafel.kernel.validate import check_oin, check_person
 
 
@@ -53,7 +54,10 @@ def revoke_process_director(
             subject="process_director",
         )
     uow.roster.remove(director)
-    uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, deps.now()))
+    # After the designation it ends, whatever this replica's clock says: the services ignore
+    # a roster change older than the one they hold, and the person would go on directing.
+    at = next_decision_time(deps.now(), director.designated_at)
+    uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
     return director
 
 
