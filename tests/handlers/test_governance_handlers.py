@@ -500,6 +500,33 @@ def test_a_revocation_is_after_the_designation_when_the_clock_goes_back(governan
     assert revoked == designated + timedelta(microseconds=1)
 
 
+def test_a_managers_seat_released_is_after_its_assignment_when_the_clock_goes_back(
+    governance, deps
+):
+    """A managers seat makes its holder a manager on every service's roster (art. 11.2): a
+    release on a replica whose clock is behind the one that assigned it would have been
+    ignored there as older, and the released person would have stayed a manager."""
+    platform, _ = governance
+    seat_id = f"managers.{ASTEN}"
+    with platform.uow_factory() as uow:
+        if uow.seats.get(seat_id) is None:
+            uow.seats.add(Seat(seat_id, Body.MANAGERS, "manager", ASTEN))
+        uow.commit()
+    now = datetime.now(timezone.utc)
+    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
+    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    person = "manager-clock-1"
+    rep = representative(ASTEN)
+    run(governance, ahead, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
+    run(governance, behind, seats.release_seat, c.ReleaseSeat(seat_id), rep)
+    assigned, released = [
+        datetime.fromisoformat(e["changed_at"])
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"] == person
+    ]
+    assert released == assigned + timedelta(microseconds=1)
+
+
 def test_only_a_managers_seat_holder_designates(governance, deps):
     claimed = Caller(HELMOND, "manager-unseated", "manager", party_status="active")
     with pytest.raises(PermissionDenied) as err:

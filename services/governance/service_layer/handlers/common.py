@@ -172,9 +172,9 @@ def change_status(
     uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
     if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
         for seat in uow.seats.held_on_behalf_of(party.party_id):  # its people leave the bodies
-            before = seat.holder
+            before, vacated = seat.holder, next_decision_time(at, seat.assigned_at)
             seat.vacate()
-            seat_holder_changed(uow, seat, before, at)
+            seat_holder_changed(uow, seat, before, vacated)
         for director in uow.roster.list(party.party_id):  # and act for it no longer (12.3)
             uow.roster.remove(director)
             ended = next_decision_time(at, director.designated_at)

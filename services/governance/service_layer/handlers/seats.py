@@ -17,6 +17,7 @@ from services.governance.service_layer.handlers.common import (
 )
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.events import next_decision_time
 from zorgtafel.kernel.validate import check_oin, check_person
 
 
@@ -60,7 +61,9 @@ def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller
         "seats": [seat_facts(s) for s in uow.seats.held_in(seat.body, cmd.holder_person)],
     }
     authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat), holder=holder)
-    before, now = seat.holder, deps.now()
+    # After the seat's last assignment, whatever this replica's clock says: the services
+    # ignore a roster change older than the one they hold.
+    before, now = seat.holder, next_decision_time(deps.now(), seat.assigned_at)
     seat.assign(cmd.holder_person, party_id, now)
     seat_holder_changed(uow, seat, before, now)
     return seat
@@ -72,7 +75,7 @@ def release_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ReleaseSeat, call
     before = seat.holder
     if before is None:
         raise FailedPrecondition("vacant", "the seat has no holder", subject="seat.holder")
-    now = deps.now()
+    now = next_decision_time(deps.now(), seat.assigned_at)  # after its assignment
     seat.vacate()
     seat_holder_changed(uow, seat, before, now)
     return seat
