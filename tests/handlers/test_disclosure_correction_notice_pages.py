@@ -16,7 +16,7 @@ from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.subject_rights import SubjectRequest
 from tests.handlers import disclosure_pages as pages
 from tests.handlers import test_disclosure_handlers as base
-from tests.handlers.test_disclosure_handlers import CARER, CELLO, GGZ, PROVIDER
+from tests.handlers.test_disclosure_handlers import CELLO, GGZ, GGZ_OFFICER, OFFICER
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
@@ -25,6 +25,11 @@ from zorgtafel.testing.statements import call, limited, statements
 disclosure_platform = base.disclosure_platform
 
 NOW = datetime.now(timezone.utc)
+
+# The privacy officers list all of their party's notices; a worker only those of the cases it
+# has a part in (``test_disclosure_notice_scope.py``).
+PROVIDER = GGZ_OFFICER
+CARER = OFFICER
 
 
 def corrections_of(platform, provider: str, n: int, *, outcome: str = "granted") -> list[str]:

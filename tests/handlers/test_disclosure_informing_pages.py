@@ -32,10 +32,15 @@ DONE = ClientInformed(INFORMED, "in persoon verteld", informed_at=NOW)
 
 
 def a_party() -> tuple[str, Caller]:
-    """A party of its own (the platform is shared by the module's tests) and one of its
-    caseworkers."""
+    """A party of its own (the platform is shared by the module's tests) and its privacy
+    officer, who lists all of its party's tasks (a worker only those of its cases: see
+    ``test_disclosure_notice_scope.py``)."""
     party = "00000099" + "".join(secrets.choice("0123456789") for _ in range(12))
-    return party, Caller(party, "zorgcoordinator-7", "caseworker", party_status="active")
+    return party, Caller(party, "fg-7", "privacy_officer", party_status="active")
+
+
+def a_worker(party: str) -> Caller:
+    return Caller(party, "zorgcoordinator-7", "caseworker", party_status="active")
 
 
 def listed(platform, caller: Caller, **fields) -> pb.ListInformingTasksResponse:
@@ -134,7 +139,10 @@ def test_recording_the_client_informed_and_the_purge_take_the_task_off_in_sql(
     )
     with platform.uow_factory() as uow:
         handlers.record_client_informed(
-            make_deps(platform), uow, commands.RecordClientInformed(decision, "telefonisch"), worker
+            make_deps(platform),
+            uow,
+            commands.RecordClientInformed(decision, "telefonisch"),
+            a_worker(party),
         )
         uow.commit()
     assert status_column(informed_later) == INFORMED

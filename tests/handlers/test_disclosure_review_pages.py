@@ -132,7 +132,7 @@ def test_the_providers_override_notices_read_a_pages_case_keys_in_one_statement(
     disclosure_platform,
 ):
     platform, _ = disclosure_platform
-    provider = Caller(FARENT, "behandelaar-3", "caseworker", party_status="active")
+    provider = Caller(FARENT, "fg-3", "privacy_officer", party_status="active")  # sees all
     servicer = pages.servicer(platform)
     counts = []
     for n in (10, 190):

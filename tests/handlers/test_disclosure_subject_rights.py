@@ -232,7 +232,7 @@ def test_a_correction_supersedes_the_old_version_and_the_provider_is_told(
     assert any("corrected" in r for r in err.value.reasons)
     with platform.uow_factory() as uow:
         notices = subject_rights.list_correction_notices(
-            deps, uow, c.ListCorrectionNotices(), PROVIDER
+            deps, uow, c.ListCorrectionNotices(), GGZ_OFFICER
         )
         assert [(n.item_id, n.done) for n in notices if n.item_id == old] == [(old, False)]
         with pytest.raises(PermissionDenied):
@@ -252,7 +252,7 @@ def test_a_correction_supersedes_the_old_version_and_the_provider_is_told(
         with pytest.raises(PermissionDenied):
             read(deps, uow, old, PROVIDER)  # the old content, never again, to anyone
         notices = subject_rights.list_correction_notices(
-            deps, uow, c.ListCorrectionNotices(), PROVIDER
+            deps, uow, c.ListCorrectionNotices(), GGZ_OFFICER
         )
     assert [n.superseded_by for n in notices if n.item_id == old] == [new]
     with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:

@@ -139,6 +139,12 @@ def _breach() -> pb.RecordBreachRequest:
     return pb.RecordBreachRequest(request_id=rid(), breach=breach)
 
 
+def _lists_case(rows: Any, r: Any) -> str:
+    """A notice listing's cell: "OK" when it lists the resource's case, "OK_NOTHING" when it
+    is served without it (a worker with no part in the case, art. 8.4c: counted as refused)."""
+    return "OK" if any(n.case_id == r["case_id"] for n in rows) else "OK_NOTHING"
+
+
 def _activity(activity_id: str, **changes: Any) -> pb.ProcessingActivity:
     fields: dict[str, Any] = {
         "id": activity_id,
@@ -362,31 +368,42 @@ TARGETS = {
         "caseworker",
         "delegate",
     ),
-    # Art. 16.2, Bijlage 3: the notices of overrides on GGZ's items are GGZ's, any of its workers
-    # (zorgtafel.disclosure.control, is_provider); another party asking for them is refused,
-    # oversight reads the reviews instead (ListReviews). The listing is made after an override
-    # on the case so that there is a notice to see.
+    # Art. 16.2, Bijlage 3: the notices of overrides on GGZ's items are GGZ's (zorgtafel.
+    # disclosure.control, is_provider), and within GGZ a worker's only of the cases the person
+    # has a part in (art. 8.4c, 15.1): CASE, a colleague without one is served a list without
+    # the case (OK_NOTHING); another party asking for them is refused. The oversight cell is the
+    # auditor, a role the method does not admit (the privacy officer, who lists all of its
+    # party's, is the handler and integration tiers'). The listing is made after an override on
+    # the case so that there is a notice to see.
     "ListOverrideNotices": Target(
-        PARTY,
+        CASE,
         lambda r: (r["overridden"], pb.ListOverrideNoticesRequest(provider=GGZ))[1],
         "caseworker",
         "provider",
+        oversight_role="auditor",
+        reply=lambda reply, r, _: _lists_case(reply.notices, r),
     ),
-    # art. 16.2, Bijlage 3: the provider (GGZ) is told of granted corrections of its items; any
-    # of its workers lists them, nobody else.
+    # art. 16.2, Bijlage 3: the provider (GGZ) is told of granted corrections of its items; a
+    # worker lists those of the cases the person has a part in, its privacy officer all (as
+    # ListOverrideNotices), nobody else.
     "ListCorrectionNotices": Target(
-        PARTY,
+        CASE,
         lambda r: (r["corrected"], pb.ListCorrectionNoticesRequest(provider=GGZ))[1],
         "caseworker",
         "provider",
+        oversight_role="auditor",
+        reply=lambda reply, r, _: _lists_case(reply.notices, r),
     ),
-    # Bijlage 3: informing the client is the overriding party's task (CELLO's), any of its
-    # workers lists and records it; nobody else.
+    # Bijlage 3: informing the client is the overriding party's task (CELLO's): a worker lists
+    # those of the cases the person has a part in, its privacy officer all (as
+    # ListOverrideNotices); nobody else.
     "ListInformingTasks": Target(
-        PARTY,
+        CASE,
         lambda r: (r["overridden"], pb.ListInformingTasksRequest(party=CELLO))[1],
         "caseworker",
         "delegate",
+        oversight_role="auditor",
+        reply=lambda reply, r, _: _lists_case(reply.tasks, r),
     ),
     "RecordClientInformed": Target(
         PARTY,

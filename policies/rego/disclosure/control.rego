@@ -10,7 +10,8 @@
 #   request (only the privacy officer of
 #   the controller it is addressed to); who follows a safety override (Bijlage 3, art. 16.2:
 #   the providing party's people its notices, the overriding party's people its informing of
-#   the client); and who provides an item for a case (art. 15.1, 8.4c: a party with a part in
+#   the client; a worker listing those of the cases the person has a part in, the party's
+#   privacy officer all of them, art. 8.4c); and who provides an item for a case (art. 15.1, 8.4c: a party with a part in
 #   the case, while the case is open and not restricted); and who passes a subject's request on
 #   (Bijlage 3, 8.4c: a party with a part in the case it is about, open or not).
 #   Input contract: schemas/disclosure.control.input.schema.json.
@@ -419,6 +420,26 @@ grants contains sprintf("The caller records the consent as %v (Bijlage 3, art. 8
 grants contains sprintf("The privacy officer of controller %v decides the subject requests addressed to it (Bijlage 3).", [caller.party]) if {
 	permitted
 	input.operation == "decide_subject_request"
+}
+
+# Need to know holds within a party too (art. 8.4c, 15.1): a notice names a case, an item and
+# who overrode, so a worker of the party lists only the notices and informing tasks of cases
+# the person has a part in (the case director, a delegate of the party, and, while the roster
+# still designates it, the process director: ADR 0005); the party's privacy officer, whose task
+# the follow-up of overrides and corrections is (Bijlage 3), lists all of its party's. Applied
+# by the service in the page's query, so a page is full and its token stays valid.
+person_list_ops := {"list_override_notices", "list_informing_tasks", "list_correction_notices"}
+
+person_case_parts contains "case_director"
+
+person_case_parts contains "delegate"
+
+person_case_parts contains "process_director" if "process_director" in lib.array_at(caller, "functions")
+
+obligations contains {"type": "restrict_to_cases_of_person", "party": caller.party, "person": caller_person, "parts": sort([p | some p in person_case_parts]), "reason": "A worker sees the notices of the cases the person has a part in; the party's privacy officer sees all of its party's (art. 8.4c, 15.1, Bijlage 3)."} if {
+	permitted
+	input.operation in person_list_ops
+	object.get(caller, "role", "") != "privacy_officer"
 }
 
 # Oversight shows only the rows that concern the caller's party (items it provided or

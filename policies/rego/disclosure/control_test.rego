@@ -321,6 +321,49 @@ test_another_party_may_not_list_the_providers_correction_notices if {
 	denied_with(correction_notices(care), "granted corrections")
 }
 
+# --- art. 8.4c, 15.1, Bijlage 3: notices within the party, per person -------------------------
+
+person_scope(d) := [o | some o in d.obligations; o.type == "restrict_to_cases_of_person"]
+
+test_a_worker_lists_notices_only_of_the_cases_the_person_has_a_part_in if {
+	every inp in [notices(police, police), informing("list_informing_tasks", care, care), correction_notices(police)] {
+		d := decide(inp)
+		d.allow == true
+		[o] := person_scope(d)
+		o.party == inp.caller.party
+		o.person == "p-1"
+		o.parts == ["case_director", "delegate"]
+	}
+}
+
+test_a_process_director_on_the_roster_lists_the_cases_it_directs_too if {
+	director := object.union(worker(police), {"role": "process_director", "functions": ["process_director"]})
+	d := decide(object.union(notices(police, police), {"caller": director}))
+	[o] := person_scope(d)
+	o.parts == ["case_director", "delegate", "process_director"]
+}
+
+test_the_privacy_officer_lists_all_of_its_partys_notices if {
+	officer := object.union(worker(police), {"role": "privacy_officer"})
+	every inp in [notices(police, police), correction_notices(police)] {
+		d := decide(object.union(inp, {"caller": officer}))
+		d.allow == true
+		count(person_scope(d)) == 0
+	}
+	d := decide(object.union(informing("list_informing_tasks", police, police), {"caller": officer}))
+	d.allow == true
+	count(person_scope(d)) == 0
+}
+
+test_another_partys_privacy_officer_lists_no_notices if {
+	officer := object.union(worker(care), {"role": "privacy_officer"})
+	denied_with(object.union(notices(care, police), {"caller": officer}), "that party's people only")
+}
+
+test_recording_the_informing_is_not_scoped_by_this_obligation if {
+	count(person_scope(decide(informing("record_client_informed", care, care)))) == 0
+}
+
 # --- art. 15.1, 8.4c: who provides an item for a case ------------------------------------------
 
 open_case_1 := object.union(case_1, {"closed": false, "restricted": false})

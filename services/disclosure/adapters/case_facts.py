@@ -6,10 +6,11 @@ parties (governance's, kept by the kernel in ``party_directory``)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, tables
@@ -198,6 +199,50 @@ class CaseFactsRepository:
         return self._s.execute(
             select(case_facts.c.restricted_at).where(case_facts.c.case_id == case_id)
         ).scalar()
+
+    def cases_of_person(self, party: str, person: str, parts: Iterable[str]) -> list[str]:
+        """The cases in which ``person`` of ``party`` has one of ``parts`` (``process_director``,
+        ``case_director``, ``delegate``), as disclosure knows them (ADR 0005): the scope of a
+        worker's notices (art. 8.4c). The delegates are JSON, so the statement narrows to rows
+        whose delegates mention the person and each is checked here; no person: none."""
+        parts = set(parts)
+        if not party or not person or not parts:
+            return []
+        c = case_facts.c
+        where = []
+        if "process_director" in parts:
+            where.append(
+                and_(c.process_director_party == party, c.process_director_person == person)
+            )
+        if "case_director" in parts:
+            where.append(and_(c.case_director_party == party, c.case_director_person == person))
+        if "delegate" in parts:
+            where.append(c.delegates.contains(json.dumps(person), autoescape=True))
+        if not where:
+            return []
+        rows = self._s.execute(
+            select(
+                c.case_id,
+                c.process_director_party,
+                c.process_director_person,
+                c.case_director_party,
+                c.case_director_person,
+                c.delegates,
+            ).where(or_(*where))
+        ).all()
+        return sorted(
+            row.case_id
+            for row in rows
+            if (
+                "process_director" in parts
+                and (row.process_director_party, row.process_director_person) == (party, person)
+            )
+            or (
+                "case_director" in parts
+                and (row.case_director_party, row.case_director_person) == (party, person)
+            )
+            or ("delegate" in parts and person in _delegates(row.delegates).get(party, []))
+        )
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))

@@ -374,28 +374,45 @@ class ReviewRepository:
         )
 
     def notices_for_provider(
-        self, provider: str, limit: int, after: tuple[datetime, str] | None = None
+        self,
+        provider: str,
+        limit: int,
+        after: tuple[datetime, str] | None = None,
+        *,
+        cases: Iterable[str] | None = None,
     ) -> list[OverrideNotice]:
         """The overrides on ``provider``'s items, newest first, paged by key (the created time
-        and review id of the previous page's last notice)."""
-        q = _newest_first(select(reviews).where(reviews.c.provider == provider), after, limit)
+        and review id of the previous page's last notice); only of ``cases`` when given (a
+        worker's scope, art. 8.4c), applied in the statement so a page is full."""
+        q = select(reviews).where(reviews.c.provider == provider)
+        if cases is not None:
+            q = q.where(reviews.c.case_id.in_(list(cases)))
+        q = _newest_first(q, after, limit)
         return self._notices(self._s.execute(q).all())
 
     def informing_tasks(
-        self, party: str, limit: int, after: tuple[datetime, str] | None = None
+        self,
+        party: str,
+        limit: int,
+        after: tuple[datetime, str] | None = None,
+        *,
+        cases: Iterable[str] | None = None,
     ) -> list[OverrideNotice]:
         """At most ``limit`` overrides ``party``'s people made whose client is not yet
         informed, newest first, after the sort key ``after`` (created at, review id): filtered
         and paged in SQL by the status column, only the page's records opened. The sealed
         record decides: a row the column does not know (sealed before it) is opened and kept
-        only if it says not yet, so such rows cost a further page, never a wrong answer."""
+        only if it says not yet, so such rows cost a further page, never a wrong answer. Only
+        of ``cases`` when given (a worker's scope, art. 8.4c), in the statement too."""
         c = reviews.c
+        scope = [] if cases is None else [c.case_id.in_(list(cases))]
         out: list[OverrideNotice] = []
         while True:
             q = select(reviews).where(
                 c.party == party,
                 c.client_informed_sealed.is_not(None),
                 or_(c.client_informed_status == NOT_YET, c.client_informed_status.is_(None)),
+                *scope,
             )
             rows = self._s.execute(_newest_first(q, after, limit)).all()
             out += [n for n in self._notices(rows) if n.status == NOT_YET]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
@@ -273,7 +274,12 @@ class SubjectRequestRepository:
         return [self._request(row) for row in self._s.execute(q).all()]
 
     def corrections_for_provider(
-        self, provider: str, *, limit: int, after: tuple[datetime, str] | None = None
+        self,
+        provider: str,
+        *,
+        limit: int,
+        after: tuple[datetime, str] | None = None,
+        cases: Iterable[str] | None = None,
     ) -> list[CorrectionNotice]:
         """At most ``limit`` granted corrections of items ``provider`` provided (art. 16.2: the
         provider is told, and provides the corrected version), newest decision first, after the
@@ -298,6 +304,8 @@ class SubjectRequestRepository:
                 items.c.provider == provider,
             )
         )
+        if cases is not None:  # a worker's scope (art. 8.4c): in the statement, a page is full
+            q = q.where(items.c.case_id.in_(list(cases)))
         if after is not None:
             at, request_id = after
             q = q.where(

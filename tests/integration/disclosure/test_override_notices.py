@@ -153,13 +153,51 @@ def test_another_partys_people_do_not_see_the_providers_notices(env):
     # Their own notices do not include the provider's items.
     for party in (CELLO, ASTEN):
         assert released.decision_id not in {n.decision_id for n in notices(env, party)}
-    # Oversight is not served this listing (a privacy officer reads the reviews instead).
+    # An auditor is not served this listing (it reads the reviews instead).
     code, _ = denial(
         lambda: env.stub.ListOverrideNotices(
-            pb.ListOverrideNoticesRequest(), metadata=env.md(GGZ, "privacy_officer")
+            pb.ListOverrideNoticesRequest(), metadata=env.md(GGZ, "auditor")
         )
     )
     assert code == grpc.StatusCode.PERMISSION_DENIED
+    # Nor is another party's privacy officer.
+    code, _ = denial(
+        lambda: env.stub.ListOverrideNotices(
+            pb.ListOverrideNoticesRequest(provider=GGZ), metadata=env.md(CELLO, "privacy_officer")
+        )
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+
+
+def test_a_worker_sees_the_notices_of_the_cases_the_person_has_a_part_in_the_officer_all(env):
+    """Need to know within a party (art. 8.4c, 15.1): a notice names a case, an item and who
+    overrode. The provider's worker ``person-1`` is GGZ's delegate in one case only; it lists
+    that case's notices, a colleague with no part none, GGZ's privacy officer both (Bijlage 3).
+    The same for the overriding party's informing tasks."""
+    theirs, _ = env.open_case(delegates=(CELLO,))  # GGZ's person has no part in it
+    mine, item_b = consent_item(env)
+    item_a = provide(env, theirs, legal_basis=pb.LEGAL_BASIS_CONSENT)
+    told_later = dict(client_informed="not yet", client_informed_status=NOT_YET)
+    a = override(env, item_a, client_to_be_informed_by=_in(5), **told_later).items[0]
+    b = override(env, item_b, client_to_be_informed_by=_in(5), **told_later).items[0]
+    both = {a.decision_id, b.decision_id}
+
+    def listed(party: str, role: str, person: str, rpc: str = "notices") -> set[str]:
+        md = env.md(party, role, person)
+        if rpc == "notices":
+            reply = env.stub.ListOverrideNotices(pb.ListOverrideNoticesRequest(), metadata=md)
+            return {n.decision_id for n in reply.notices} & both
+        reply = env.stub.ListInformingTasks(pb.ListInformingTasksRequest(), metadata=md)
+        return {n.decision_id for n in reply.tasks} & both
+
+    assert listed(GGZ, "caseworker", "person-1") == {b.decision_id}
+    assert listed(GGZ, "case_director", "person-2") == set()
+    assert listed(GGZ, "privacy_officer", "fg-1") == both
+    # The overriding party: its delegate in both cases lists both tasks, a colleague with no
+    # part none, its privacy officer both.
+    assert listed(CELLO, "caseworker", "person-1", "tasks") == both
+    assert listed(CELLO, "caseworker", "person-2", "tasks") == set()
+    assert listed(CELLO, "privacy_officer", "fg-2", "tasks") == both
 
 
 def test_the_notices_page_by_key_and_a_token_holds_only_for_its_query(env):

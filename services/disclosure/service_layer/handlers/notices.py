@@ -15,7 +15,12 @@ from dataclasses import replace
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
-from services.disclosure.domain.decisions import CONTROL_POLICY, MAX_BREAK_GLASS_TEXT, control_input
+from services.disclosure.domain.decisions import (
+    CONTROL_POLICY,
+    MAX_BREAK_GLASS_TEXT,
+    control_input,
+    obligations_of,
+)
 from services.disclosure.domain.notices import INFORMED, OverrideNotice
 from services.disclosure.domain.times import rfc3339
 from services.disclosure.service_layer.deps import Deps
@@ -29,6 +34,36 @@ from zorgtafel.kernel.uow import utcnow
 log = get_logger(__name__)
 
 
+def person_scope(
+    deps: Deps, uow: DisclosureUnitOfWork, operation: str, caller: Caller, **resource: str
+) -> list[str] | None:
+    """Decide a notice listing (``zorgtafel.disclosure.control``) and return its scope: the
+    cases the caller's person has a part in (a worker: the policy's
+    ``restrict_to_cases_of_person``, art. 8.4c, 15.1), or None (the party's privacy officer:
+    all of its party's, Bijlage 3). Applied in the page's statement by the caller, so a page is
+    full and its token stays valid."""
+    functions = deps.roster.functions(caller.party, caller.person, session=uow.session)
+    decision = deps.policy.require(
+        CONTROL_POLICY, control_input(operation, caller, functions=functions, **resource)
+    )
+    scopes = [
+        ob
+        for ob in obligations_of(decision.obligations)
+        if ob.get("type") == "restrict_to_cases_of_person"
+    ]
+    if not scopes:
+        return None
+    cases: set[str] | None = None
+    for ob in scopes:  # several narrow further (fail closed)
+        mine = set(
+            uow.cases.cases_of_person(
+                str(ob.get("party") or ""), str(ob.get("person") or ""), ob.get("parts") or ()
+            )
+        )
+        cases = mine if cases is None else cases & mine
+    return sorted(cases or ())
+
+
 def list_override_notices(
     deps: Deps,
     uow: DisclosureUnitOfWork,
@@ -37,13 +72,14 @@ def list_override_notices(
     window: Window,
 ) -> tuple[Sequence[OverrideNotice], str]:
     """One page of the overrides on the items ``cmd.provider`` (default: the caller's party)
-    provided, newest first; only that party's people (``zorgtafel.disclosure.control``)."""
+    provided, newest first; only that party's people (``zorgtafel.disclosure.control``), a
+    worker those of the cases the person has a part in, the privacy officer all."""
     provider = cmd.provider or caller.party
     validate.check_oin(provider, "provider")
-    deps.policy.require(
-        CONTROL_POLICY, control_input("list_override_notices", caller, provider=provider)
+    cases = person_scope(deps, uow, "list_override_notices", caller, provider=provider)
+    rows = uow.reviews.notices_for_provider(
+        provider, window.limit, time_and_id(window.after), cases=cases
     )
-    rows = uow.reviews.notices_for_provider(provider, window.limit, time_and_id(window.after))
     return window.cut(rows, key=lambda n: (rfc3339(n.overridden_at), n.review_id))
 
 
@@ -55,11 +91,12 @@ def list_informing_tasks(
     window: Window,
 ) -> tuple[Sequence[OverrideNotice], str]:
     """One page of the overrides ``cmd.party``'s people made (default: the caller's party)
-    whose client is not yet informed, newest first, paged in SQL by key."""
+    whose client is not yet informed, newest first, paged in SQL by key; a worker those of the
+    cases the person has a part in, the party's privacy officer all (``person_scope``)."""
     party = cmd.party or caller.party
     validate.check_oin(party, "party")
-    deps.policy.require(CONTROL_POLICY, control_input("list_informing_tasks", caller, party=party))
-    rows = uow.reviews.informing_tasks(party, window.limit, time_and_id(window.after))
+    cases = person_scope(deps, uow, "list_informing_tasks", caller, party=party)
+    rows = uow.reviews.informing_tasks(party, window.limit, time_and_id(window.after), cases=cases)
     return window.cut(rows, key=lambda n: (rfc3339(n.overridden_at), n.review_id))
 
 

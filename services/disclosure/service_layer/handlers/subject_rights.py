@@ -27,6 +27,7 @@ from services.disclosure.domain.subject_rights import (
 )
 from services.disclosure.service_layer.deps import Deps
 from services.disclosure.service_layer.handlers import subject_effects as effects
+from services.disclosure.service_layer.handlers.notices import person_scope
 from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
@@ -225,14 +226,15 @@ def list_correction_notices(
 ) -> list[CorrectionNotice]:
     """A page of the notices by which the provider is told of every granted correction of
     its items (art. 16.2, Bijlage 3), newest first, with the corrected version once it gave
-    one; only the providing party's people (``zorgtafel.disclosure.control``). The provider and
-    the page are applied in SQL, so a page costs the same however many corrections are held."""
+    one; only the providing party's people (``zorgtafel.disclosure.control``), a worker those of
+    the cases the person has a part in, the privacy officer all (``person_scope``). The provider,
+    that scope and the page are applied in SQL, so a page costs the same however many corrections are held."""
     provider = cmd.provider or caller.party
     validate.check_oin(provider, "provider")
-    deps.policy.require(
-        CONTROL_POLICY, control_input("list_correction_notices", caller, provider=provider)
+    cases = person_scope(deps, uow, "list_correction_notices", caller, provider=provider)
+    return uow.subject_requests.corrections_for_provider(
+        provider, limit=cmd.limit, after=cmd.after, cases=cases
     )
-    return uow.subject_requests.corrections_for_provider(provider, limit=cmd.limit, after=cmd.after)
 
 
 def decided_request_texts(

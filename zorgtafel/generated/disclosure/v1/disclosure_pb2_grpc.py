@@ -357,7 +357,9 @@ class DisclosureServiceServicer:
 
     def ListOverrideNotices(self, request, context):
         """The provider's notices (art. 16.2, Bijlage 3): the safety overrides on the items its party
-        provided, newest first; never the justification. Only the provider party's people.
+        provided, newest first; never the justification. Only the provider party's people: a
+        worker those of the cases the person has a part in (case director, the party's delegate,
+        process director while designated; art. 8.4c), its privacy officer all of them.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -365,7 +367,8 @@ class DisclosureServiceServicer:
 
     def ListInformingTasks(self, request, context):
         """The overriding party's informing tasks (Bijlage 3): its safety overrides whose client is
-        not yet informed, newest first, listed until the client is informed.
+        not yet informed, newest first, listed until the client is informed. A worker lists
+        those of the cases the person has a part in, the party's privacy officer all (art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -384,7 +387,8 @@ class DisclosureServiceServicer:
     def ListCorrectionNotices(self, request, context):
         """The provider's notices of granted corrections of its items (art. 16.2, Bijlage 3): the old
         content is no longer released; the provider gives the corrected version with
-        Provide(supersedes). Only the provider party's people.
+        Provide(supersedes). Only the provider party's people: a worker those of the cases the
+        person has a part in, its privacy officer all of them (art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
