@@ -530,3 +530,27 @@ def test_a_party_status_governance_cannot_tell_refuses_the_page_not_the_session(
     assert r.status_code == 503 and r.headers["Retry-After"]
     governance.status = "active"
     assert client.get("/nominations/new").status_code == 200  # the same session
+
+
+def test_a_meeting_time_missing_or_malformed_is_named_on_the_form_and_nothing_is_scheduled(
+    dev_app,
+):
+    """A time the browser did not send as one is the form's to fix: never a meeting scheduled
+    for now, which could take attendance at once (art. 5.3, 7.2)."""
+    scheduled = []
+    dev_app.extensions["console.services"].bodies = SimpleNamespace(
+        schedule=lambda *a: scheduled.append(a)
+    )
+    client = signed_in(dev_app)
+    for when in ("", "not-a-time", "2026-13-40T25:99"):
+        page = client.post(
+            "/governance/meetings",
+            data={
+                "body": "regional_board",
+                "when": when,
+                "csrf_token": csrf(client, "/governance"),
+            },
+        )
+        assert page.status_code == 400
+        assert "<strong>when</strong>" in page.get_data(as_text=True)
+    assert scheduled == []

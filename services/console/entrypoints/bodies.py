@@ -90,7 +90,11 @@ def schedule() -> ResponseReturnValue:
     try:
         when = to_utc(datetime.fromisoformat(f.get("when", "")).replace(tzinfo=None))
     except ValueError:
-        when = datetime.now(timezone.utc).replace(tzinfo=None)  # refused as past by the service
+        # The form's to fix, never a meeting scheduled for now: that one could take
+        # attendance at once (art. 5.3, 7.2), and the service would not refuse it.
+        return home(
+            ServiceError("INVALID_ARGUMENT", fields={"when": "a date and time are required"})
+        )
     try:
         m = services().bodies.schedule(
             caller(), f.get("body", ""), when.replace(tzinfo=timezone.utc)
