@@ -12,7 +12,12 @@ import pytest
 from services.governance.bootstrap import Deps, make_deps
 from services.governance.domain import commands as c
 from services.governance.domain.bodies import Body, Seat
-from services.governance.domain.decisions import ProposalKind, ProposalStatus, VoteChoice
+from services.governance.domain.decisions import (
+    InputKind,
+    ProposalKind,
+    ProposalStatus,
+    VoteChoice,
+)
 from services.governance.domain.disputes import DisputeAbout
 from services.governance.domain.parties import Party, PartyKind, PartyStatus
 from services.governance.domain.roster import ProcessDirector
@@ -33,7 +38,12 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.contracts.governance import PARTY_WITHDREW
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotShared,
+    PermissionDenied,
+)
 from zorgtafel.testing import deliver, handler_platform
 from zorgtafel.testing.statements import call, limited, statements
 
@@ -906,3 +916,71 @@ def test_a_malformed_checkpoint_is_kept_rejected_cut_to_the_stored_widths(govern
     receive(governance, deps, data)
     stored = received(governance, log_id[:100])
     assert [(cp.status.value, cp.reason) for cp in stored] == [("rejected", "unknown_log")]
+
+
+def test_a_person_with_no_seat_in_the_body_is_told_of_its_meeting_or_proposal_what_of_none(
+    governance, deps, chair
+):
+    """A body's meetings and proposals are not public (art. 5.5, 7.5): to a person holding no
+    seat in the body, a real id is answered as an id that names nothing (one status, one
+    reason, no decision), on every read and write by the id; the access log keeps the policy's
+    own refusal (NotShared.decided)."""
+    start = datetime.now(timezone.utc) + timedelta(days=3)
+    meeting = run(
+        governance,
+        deps,
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
+        chair,
+    ).meeting
+    proposal = run(
+        governance,
+        deps,
+        proposals.propose,
+        c.Propose(body=Body.REGIONAL_BOARD, kind=ProposalKind.GENERAL, subject_code="outsider"),
+        chair,
+    ).proposal
+    outsider = Caller(ASTEN, "caseworker-9", "caseworker", party_status="active")
+    platform, _ = governance
+    unknown_m, unknown_p = "mtg-" + "0" * 32, "prp-" + "0" * 32
+
+    def answers(meeting_id: str, proposal_id: str) -> list[NotShared]:
+        calls = [
+            lambda uow: meetings.read_meeting(deps, uow, meeting_id, outsider),
+            lambda uow: meetings.record_attendance(
+                deps, uow, c.RecordAttendance(meeting_id, (ASTEN,)), outsider
+            ),
+            lambda uow: proposals.read(deps, uow, proposal_id, outsider),
+            lambda uow: proposals.cast_vote(
+                deps, uow, c.CastVote(proposal_id, "regional_board.01", VoteChoice.FOR), outsider
+            ),
+            lambda uow: proposals.cast_vote(
+                deps, uow, c.CastVote(proposal_id, "regional_board.99", VoteChoice.FOR), outsider
+            ),
+            lambda uow: proposals.record_written_input(
+                deps,
+                uow,
+                c.RecordWrittenInput(proposal_id, "00000099000000000999", InputKind.WRITTEN),
+                outsider,
+            ),
+            lambda uow: decisions.decide(deps, uow, c.Decide(proposal_id), outsider),
+        ]
+        got = []
+        for one in calls:
+            with platform.uow_factory() as uow, pytest.raises(NotShared) as err:
+                one(uow)
+            got.append(err.value)
+        return got
+
+    real = answers(meeting.meeting_id, proposal.proposal_id)
+    none = answers(unknown_m, unknown_p)
+    assert [(e.reasons, e.decision_id) for e in real] == [(e.reasons, e.decision_id) for e in none]
+    assert all(e.decision_id == "" for e in real)
+    assert all(
+        meeting.meeting_id not in str(e) and proposal.proposal_id not in str(e) for e in real
+    )
+    # The policy's refusal is what the access log records of a real one.
+    assert "art. 5.5, 7.5" in str(real[0].logged.reasons)
+    # A holder of a seat in the body is told the policy's reasons, and NOT_FOUND of no seat.
+    with platform.uow_factory() as uow:
+        assert meetings.read_meeting(deps, uow, meeting.meeting_id, chair).meeting == meeting

@@ -298,9 +298,12 @@ def test_meeting_attendance_decides_who_is_absent_5_3_7_2(gov_env):
             subject_code="x",
             meeting_id=board_meeting.meeting_id,
         ),
-        grpc.StatusCode.INVALID_ARGUMENT,
+        grpc.StatusCode.PERMISSION_DENIED,
     )
-    assert bad_fields(err)[0] == "meeting_id"
+    # A meeting of a body the voter's party has no seat in: answered as a meeting id that
+    # names none (art. 5.5, 7.5), not as one of another body.
+    assert "No meeting with this meeting_id" in err.details()
+    assert board_meeting.meeting_id not in err.details()
     p = (
         council.delegate(voter)
         .Propose(

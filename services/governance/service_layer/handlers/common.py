@@ -9,15 +9,15 @@ from typing import Any
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import events
-from services.governance.domain.bodies import Seat
-from services.governance.domain.decisions import Proposal
+from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.decisions import Meeting, Proposal
 from services.governance.domain.formats import check_issued_id
 from services.governance.domain.parties import Party, PartyStatus, StatusChange
 from services.governance.domain.roster import PROCESS_DIRECTOR
 from services.governance.service_layer.deps import Deps
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, NotFound
+from zorgtafel.kernel.errors import FailedPrecondition, NotFound, NotShared, PermissionDenied
 from zorgtafel.kernel.events import next_decision_time
 from zorgtafel.kernel.validate import check_oin
 from zorgtafel.policy.decision import Decision
@@ -98,6 +98,70 @@ def authorise(
     )
 
 
+def has_part(
+    uow: GovernanceUnitOfWork, caller: Caller, body: Body, parties: tuple[str | None, ...] = ()
+) -> bool:
+    """Whether the caller's party has a part in a matter of ``body``: it has a seat in the body
+    (its own, or one its person holds), or is one of ``parties`` (the meeting's organiser; the
+    proposal's proposer, its target or a party it significantly affects, 5.3, 7.2). Only such a
+    party may learn that the matter exists (art. 5.5, 7.5: not public); its people are told the
+    policy's reasons."""
+    party = caller.party
+    if not party:
+        return False
+    if party in parties:
+        return True
+    return any(party in (s.held_by_party, s.holder_party) for s in uow.seats.list([body]))
+
+
+def meeting_parties(meeting: Meeting) -> tuple[str | None, ...]:
+    return (meeting.scheduled_by_party,)
+
+
+def proposal_parties(proposal: Proposal) -> tuple[str | None, ...]:
+    return (proposal.proposed_by_party, proposal.target_party, *proposal.significantly_affects)
+
+
+def not_shared(what: str, field: str, decided: PermissionDenied | None = None) -> NotShared:
+    """The one answer to an id of a body's meeting or proposal that names none and to one of a
+    matter the caller's party has no part in (``has_part``): alike, so that an id is no oracle
+    (art. 5.5, 7.5, 8.4c; the policy's refusal, ``decided``, is kept for the access log)."""
+    return NotShared(what, field, decided)
+
+
+def refuse_outsider(
+    uow: GovernanceUnitOfWork,
+    caller: Caller,
+    body: Body,
+    parties: tuple[str | None, ...],
+    named: tuple[str, str],
+    decided: PermissionDenied | None = None,
+) -> None:
+    """``not_shared`` when the caller's party has no part in the matter; nothing otherwise."""
+    if not has_part(uow, caller, body, parties):
+        raise not_shared(*named, decided) from None
+
+
+def authorise_in_body(
+    deps: Deps,
+    uow: GovernanceUnitOfWork,
+    caller: Caller,
+    action: str,
+    body: Body,
+    parties: tuple[str | None, ...],
+    named: tuple[str, str],
+    **facts: Any,
+) -> Decision:
+    """``authorise`` on a matter of ``body`` named by an id (``named``: what and which field):
+    a party with a part in it is told the policy's reasons, anyone else what an id that names
+    nothing is told (``refuse_outsider``)."""
+    try:
+        return authorise(deps, uow, caller, action, body=body.value, **facts)
+    except PermissionDenied as denied:
+        refuse_outsider(uow, caller, body, parties, named, denied)
+        raise
+
+
 def decided_by(decision: Decision) -> None:
     """The read being served was allowed by this decision of ``zorgtafel.governance``: its
     access-log record names it (id, revision, input digest) instead of the call's authz decision."""
@@ -105,6 +169,9 @@ def decided_by(decision: Decision) -> None:
 
 
 # -- lookups -----------------------------------------------------------------------------------
+
+
+PROPOSAL = ("proposal", "proposal_id")
 
 
 def get_proposal(
@@ -117,7 +184,7 @@ def get_proposal(
     check_issued_id(proposal_id, field)
     proposal = uow.proposals.get(proposal_id, for_update=for_update)
     if proposal is None:
-        raise NotFound("proposal", proposal_id)
+        raise not_shared("proposal", field)
     return proposal
 
 

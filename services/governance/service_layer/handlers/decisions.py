@@ -26,12 +26,14 @@ from services.governance.domain.membership import (
 from services.governance.domain.parties import EXCLUDE_FROM, PartyStatus
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
-    authorise,
+    PROPOSAL,
+    authorise_in_body,
     change_status,
     get_proposal,
     iso,
     new_id,
     proposal_inputs,
+    proposal_parties,
 )
 from services.governance.service_layer.handlers.meetings import find_meeting
 from zorgtafel.kernel.caller import Caller
@@ -81,7 +83,9 @@ def _require_input_of_absent_parties(
 
 def decide(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Decide, caller: Caller) -> DecideResult:
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
-    authorise(deps, uow, caller, "decide", body=proposal.body.value)
+    authorise_in_body(
+        deps, uow, caller, "decide", proposal.body, proposal_parties(proposal), PROPOSAL
+    )
     proposal.require_open()
     if proposal.meeting_id:
         # A matter on a meeting's agenda is decided at that meeting, once it has begun: before

@@ -13,13 +13,16 @@ from services.governance.domain.formats import check_issued_id
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
     authorise,
+    authorise_in_body,
     decided_by,
     known_party,
+    meeting_parties,
     new_id,
+    not_shared,
 )
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import InvalidArgument, NotFound
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.validate import check_oins
 
 MAX_PRESENT = 200
@@ -31,11 +34,16 @@ class MeetingView:
     present: list[str]
 
 
+MEETING = ("meeting", "meeting_id")
+
+
 def find_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> Meeting:
+    """The meeting ``meeting_id``; when there is none, what a person with no seat in the
+    meeting's body is told of a real one (``not_shared``)."""
     check_issued_id(meeting_id, "meeting_id")
     meeting = uow.proposals.meeting(meeting_id)
     if meeting is None:
-        raise NotFound("meeting", meeting_id)
+        raise not_shared(*MEETING)
     return meeting
 
 
@@ -50,7 +58,11 @@ def read_meeting(
     """A meeting, to the holders of a seat in its body (art. 5.5, 7.5: not public)."""
     meeting = find_meeting(uow, meeting_id)
     saw(resource=meeting.meeting_id)  # named in a refusal's record too
-    decided_by(authorise(deps, uow, caller, "read_meeting", body=meeting.body.value))
+    decided_by(
+        authorise_in_body(
+            deps, uow, caller, "read_meeting", meeting.body, meeting_parties(meeting), MEETING
+        )
+    )
     return MeetingView(meeting, uow.proposals.attendance(meeting.meeting_id))
 
 
@@ -74,9 +86,12 @@ def record_attendance(
 ) -> MeetingView:
     meeting = find_meeting(uow, cmd.meeting_id)
     present = check_oins(cmd.present, "present", limit=MAX_PRESENT, duplicates="merge")
+    # Before the parties are looked up: their answer would tell an outsider the meeting exists.
+    authorise_in_body(
+        deps, uow, caller, "record_attendance", meeting.body, meeting_parties(meeting), MEETING
+    )
     for party_id in present:
         known_party(uow, party_id, "present")
-    authorise(deps, uow, caller, "record_attendance", body=meeting.body.value)
     # Who attended is known once the meeting has begun: a list recorded ahead of it made its
     # parties present on matters decided before anyone met (5.3, 7.2). After the relationship
     # was checked, so that only the body's chair or secretary learns the meeting's state.

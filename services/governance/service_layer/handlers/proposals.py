@@ -24,16 +24,21 @@ from services.governance.domain.formats import (
 from services.governance.domain.membership import AccessionStatus, require_notice_of_default
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
+    PROPOSAL,
     active_party,
     authorise,
+    authorise_in_body,
     decided_by,
     get_proposal,
     known_party,
+    meeting_parties,
     new_id,
     proposal_inputs,
+    proposal_parties,
+    refuse_outsider,
     seat_facts,
 )
-from services.governance.service_layer.handlers.meetings import find_meeting
+from services.governance.service_layer.handlers.meetings import MEETING, find_meeting
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -61,7 +66,11 @@ def read(deps: Deps, uow: GovernanceUnitOfWork, proposal_id: str, caller: Caller
     (art. 5.5, 7.5)."""
     proposal = get_proposal(uow, proposal_id)
     saw(resource=proposal.proposal_id)  # named in a refusal's record too
-    decided_by(authorise(deps, uow, caller, "read_proposal", body=proposal.body.value))
+    decided_by(
+        authorise_in_body(
+            deps, uow, caller, "read_proposal", proposal.body, proposal_parties(proposal), PROPOSAL
+        )
+    )
     return view(uow, proposal)
 
 
@@ -117,6 +126,8 @@ def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Calle
         proposal.policy_revision = cmd.policy_revision
     if cmd.meeting_id:
         meeting = find_meeting(uow, cmd.meeting_id)
+        if meeting.body is not body:  # of another body: an oracle to none outside it
+            refuse_outsider(uow, caller, meeting.body, meeting_parties(meeting), MEETING)
         if meeting.body is not body:
             raise InvalidArgument("meeting_id", "the meeting is of another body")
         # 5.3, 7.2: its attendees count as present on the matter, so only a meeting still to
@@ -137,9 +148,20 @@ def cast_vote(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.CastVote, caller: Ca
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     seat = uow.seats.get(check_seat_id(cmd.seat_id))
     if seat is None:
+        # Not an oracle of the proposal either.
+        refuse_outsider(uow, caller, proposal.body, proposal_parties(proposal), PROPOSAL)
         raise NotFound("seat", cmd.seat_id)
     # Only a holder of a voting seat of this body votes, from that seat (Rego decides).
-    authorise(deps, uow, caller, "cast_vote", body=proposal.body.value, seat=seat_facts(seat))
+    authorise_in_body(
+        deps,
+        uow,
+        caller,
+        "cast_vote",
+        proposal.body,
+        proposal_parties(proposal),
+        PROPOSAL,
+        seat=seat_facts(seat),
+    )
     proposal.require_open()
     if uow.proposals.vote(proposal.proposal_id, seat.seat_id) is not None:
         raise FailedPrecondition(
@@ -166,13 +188,17 @@ def record_written_input(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RecordWrittenInput, caller: Caller
 ) -> ProposalView:
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
+    # Before the party is looked up: its answer would tell an outsider that the proposal exists.
+    refuse_outsider(uow, caller, proposal.body, proposal_parties(proposal), PROPOSAL)
     party_id = known_party(uow, cmd.party_id or caller.party, "party_id").party_id
-    authorise(
+    authorise_in_body(
         deps,
         uow,
         caller,
         "record_written_input",
-        body=proposal.body.value,
+        proposal.body,
+        proposal_parties(proposal),
+        PROPOSAL,
         party=party_id,
         kind=cmd.kind.value,
     )

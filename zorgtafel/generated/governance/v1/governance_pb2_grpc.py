@@ -296,6 +296,12 @@ class GovernanceServiceServicer:
         FAILED_PRECONDITION meeting_scheduled. A matter goes on a meeting's agenda (Propose's
         meeting_id) while it is to come or sitting (12 hours from its start; meeting_held after),
         and is decided (Decide) only once the meeting has begun (meeting_scheduled before).
+        A meeting_id or proposal_id that names nothing and one of a matter the caller's party has
+        no part in (no seat in its body; not the meeting's organiser, nor the proposal's proposer,
+        target or a party it significantly affects) are answered alike (art. 5.5, 7.5):
+        PERMISSION_DENIED with one policy-neutral reason and no decision id, on GetMeeting,
+        RecordAttendance, GetProposal, CastVote, RecordWrittenInput, Decide and Propose's
+        meeting_id; a party with a part is told the policy's reasons (NOT_FOUND of a seat).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
