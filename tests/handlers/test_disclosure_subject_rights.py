@@ -121,6 +121,25 @@ def test_another_partys_officer_does_not_decide_and_a_decision_is_taken_once(
     assert err.value.state == "decided"
 
 
+def test_another_partys_officer_is_told_of_a_request_what_of_an_id_of_none(
+    disclosure_platform, deps
+):
+    """A subject request id tells a privacy officer of a party it is not addressed to neither
+    that the request exists nor which party controls what it is about (Bijlage 3, art. 8.4c):
+    an id of no request is decided as a request addressed to no party, and the refusal does
+    not name the controller."""
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    ref = submit(platform, deps, "erasure", item_id=item_id)
+    with pytest.raises(PermissionDenied) as real:
+        decide(platform, deps, ref, caller=OFFICER)
+    with pytest.raises(PermissionDenied) as none:
+        decide(platform, deps, "sr-" + uuid.uuid4().hex, caller=OFFICER)
+    assert real.value.reasons == none.value.reasons
+    assert GGZ_OFFICER.party not in str(real.value.reasons)
+    assert ref not in str(real.value.reasons)
+
+
 def test_a_request_with_an_effect_is_addressed_to_the_controller_of_what_it_changes(
     disclosure_platform, deps
 ):

@@ -305,7 +305,9 @@ denials contains sprintf("Only privacy officers and auditors oversee; the role %
 	not log_reader
 }
 
-denials contains sprintf("Subject request %v is addressed to controller %v; only that party's privacy officer decides it, not the %v of party %v (Bijlage 3, GDPR art. 12).", [object.get(resource, "subject_request_id", null), object.get(resource, "controller", null), object.get(caller, "role", null), object.get(caller, "party", null)]) if {
+# Naming neither the request nor its controller: a caller refused may hold no more than the
+# request's id, and which party controls what it is about is case information (art. 8.4c).
+denials contains sprintf("A subject request is decided only by the privacy officer of the controller it is addressed to, not by the %v of party %v (Bijlage 3, GDPR art. 12).", [object.get(caller, "role", null), object.get(caller, "party", null)]) if {
 	input.operation == "decide_subject_request"
 	not controllers_privacy_officer
 }

@@ -157,11 +157,24 @@ test_controllers_privacy_officer_decides_its_subject_request if {
 }
 
 test_another_partys_privacy_officer_may_not_decide_a_subject_request if {
-	denied_with(decide_request(officer(care), police), "only that party's privacy officer")
+	denied_with(decide_request(officer(care), police), "privacy officer of the controller")
+}
+
+# A refused officer may hold no more than a request id: the refusal names neither the request
+# nor its controller, so it reads the same as for an id of no request (no controller), 8.4c.
+test_a_refused_decision_of_a_subject_request_does_not_name_its_controller if {
+	d := decide(decide_request(officer(care), police))
+	not d.allow
+	every r in d.reasons {
+		not contains(r, police)
+		not contains(r, "sr-1")
+	}
+	none := decide(decide_request(officer(care), ""))
+	none.reasons == d.reasons
 }
 
 test_controllers_worker_may_not_decide_a_subject_request if {
-	denied_with(decide_request(worker(police), police), "only that party's privacy officer")
+	denied_with(decide_request(worker(police), police), "privacy officer of the controller")
 }
 
 # --- Bijlage 3 / issue #13 point 5: who records or withdraws a consent -------------------------

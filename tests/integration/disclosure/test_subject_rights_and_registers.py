@@ -129,7 +129,7 @@ def test_only_the_controllers_privacy_officer_decides_a_subject_request(env):
         )
     )
     assert code == grpc.StatusCode.PERMISSION_DENIED
-    assert "only that party's privacy officer" in reasons_of(info)
+    assert "privacy officer of the controller it is addressed to" in reasons_of(info)
     listed = env.stub.ListSubjectRequests(
         pb.ListSubjectRequestsRequest(subject_pseudonym=pseudonym),
         metadata=env.md(*OTHER_OFFICER),

@@ -155,7 +155,13 @@ def decide_subject_request(
     ref = check_subject_request_id(cmd.subject_request_id)
     request = uow.subject_requests.find(ref)
     if request is None:
-        raise NotFound("subject request", ref)  # a well-formed id, never free input
+        # An id of no request is decided as a request addressed to no party: the same refusal,
+        # so that a request id tells another party's officer nothing (Bijlage 3, art. 8.4c).
+        deps.policy.require(
+            CONTROL_POLICY,
+            control_input("decide_subject_request", caller, subject_request_id=ref, controller=""),
+        )
+        raise NotFound("subject request", ref)  # permitted to no one: never reached
     deps.policy.require(
         CONTROL_POLICY,
         control_input(

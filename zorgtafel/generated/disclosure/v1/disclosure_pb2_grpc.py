@@ -315,6 +315,9 @@ class DisclosureServiceServicer:
 
     def DecideSubjectRequest(self, request, context):
         """Grant or refuse a subject request; a refusal names its ground and reason (Bijlage 3).
+        Only the privacy officer of the controller the request is addressed to decides it; to
+        anyone else a subject_request_id of a request and one of none are refused alike
+        (PERMISSION_DENIED naming neither the request nor its controller, Bijlage 3, art. 8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
