@@ -20,7 +20,7 @@ from services.governance.domain.disputes import DisputeAbout
 from services.governance.service_layer.handlers import disputes, roster, seats
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import PermissionDenied, Unavailable
+from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.testing import deliver, handler_platform
 
@@ -163,15 +163,16 @@ def test_an_uninvolved_process_director_cannot_read_or_take_further_a_dispute_ab
     case = Case(governance, designated(ASTEN))
     outsider = designated(EINDHOVEN)
     dispute = register(governance, deps, case.case_id, case.delegate)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotShared):
         read(governance, deps, dispute.dispute_id, outsider)
     for handler, cmd in (
         (disputes.escalate_dispute, c.EscalateDispute(dispute.dispute_id)),
         (disputes.resolve_dispute, c.ResolveDispute(dispute.dispute_id, "settled")),
     ):
-        with pytest.raises(PermissionDenied) as err:
+        with pytest.raises(NotShared) as err:
             run(governance, deps, handler, cmd, outsider)
-        assert any("13.4" in r for r in err.value.reasons)
+        # Told as an id of no dispute; the access log keeps the policy's own refusal.
+        assert any("13.4" in r for r in err.value.logged.reasons)
     # 12.3, 13.4: the case's own process director holds it, and its registrant reads it.
     assert read(governance, deps, dispute.dispute_id, case.director).forum == "process_director"
     assert read(governance, deps, dispute.dispute_id, case.delegate).case_id == case.case_id
@@ -313,3 +314,44 @@ def test_a_party_invited_or_attending_stays_involved_and_one_with_a_role_only_wh
     invited = Caller(EINDHOVEN, f"del-e-{case.case_id[-6:]}", "caseworker", "active")
     consume(governance, ev.DELEGATE_NAMED, case.named(invited))
     assert register(governance, deps, case.case_id, invited).case_id == case.case_id
+
+
+def test_an_id_of_no_dispute_and_one_the_party_has_no_part_in_are_answered_alike(
+    governance, deps, designated
+):
+    """An id is no oracle of a dispute, nor of the case it names (8.4c, ADR 0005): a party with
+    no part in the dispute (not its registrant, no part in its case) is told of a real one
+    exactly what it is told of an id that names none, on every call by id."""
+    case = Case(governance, designated(ASTEN))
+    outsider = designated(EINDHOVEN)
+    real = register(governance, deps, case.case_id, case.delegate).dispute_id
+    unknown = f"dsp-{uuid.uuid4().hex}"
+
+    def answers(dispute_id: str) -> list[tuple[type, tuple[str, ...]]]:
+        said = []
+        for call in (
+            lambda: read(governance, deps, dispute_id, outsider),
+            lambda: run(
+                governance, deps, disputes.escalate_dispute, c.EscalateDispute(dispute_id), outsider
+            ),
+            lambda: run(
+                governance,
+                deps,
+                disputes.resolve_dispute,
+                c.ResolveDispute(dispute_id, "settled"),
+                outsider,
+            ),
+        ):
+            with pytest.raises(PermissionDenied) as err:
+                call()
+            said.append((type(err.value), tuple(err.value.reasons)))
+        return said
+
+    assert answers(real) == answers(unknown)
+    assert all(kind is NotShared for kind, _ in answers(real))
+    # Those with a part still hear the policy's reasons: the case's delegate's colleague at
+    # Police (an involved party) is refused with them.
+    colleague = replace(case.delegate, person="colleague-of-the-delegate")
+    with pytest.raises(PermissionDenied) as err:
+        run(governance, deps, disputes.escalate_dispute, c.EscalateDispute(real), colleague)
+    assert not isinstance(err.value, NotShared)

@@ -193,12 +193,15 @@ def test_a_refused_calls_record_keeps_no_free_text_the_request_put_in_its_party_
     assert MARKER not in json.dumps(record, default=str, ensure_ascii=False)
 
 
-def test_a_read_of_an_unknown_dispute_releases_nothing_and_is_no_look(gov_env):
+def test_a_read_of_an_unknown_dispute_releases_nothing_and_is_a_refused_attempt(gov_env):
+    """Answered as a dispute one has no part in (no oracle of what exists): a refused attempt,
+    logged as one, nothing released."""
     reader_ = Person(gov_env.app, gov_env.keys, ASTEN, "council_delegate")
     with pytest.raises(grpc.RpcError) as err:
         reader_.GetDispute(dispute_id="dsp-00000000000000000000000000000000")
-    assert err.value.code() == grpc.StatusCode.NOT_FOUND
-    assert records_of(gov_env, reader_.person) == []
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "No dispute with this dispute_id" in err.value.details()
+    assert all(r["result"] == "denied" for r in records_of(gov_env, reader_.person))
 
 
 def test_no_access_log_record_holds_personal_data_or_names(gov_env, reads):

@@ -9,14 +9,20 @@ from typing import Any
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
+from services.governance.domain.bodies import Body
 from services.governance.domain.cases import policy_facts
-from services.governance.domain.disputes import Dispute, DisputeStatus
+from services.governance.domain.disputes import Dispute, DisputeStatus, Forum
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise, decided_by, new_id
+from services.governance.service_layer.handlers.common import (
+    authorise,
+    decided_by,
+    has_part,
+    new_id,
+)
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound, PermissionDenied, Unavailable
+from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
 from zorgtafel.kernel.purge import case_to_link
 from zorgtafel.kernel.validate import check_id
 from zorgtafel.policy.decision import Decision
@@ -53,12 +59,71 @@ def _authorise(
         raise
 
 
+DISPUTE = ("dispute", "dispute_id")
+
+
 def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
+    """The dispute ``dispute_id``; when there is none, what a party with no part in a real one
+    is told (``NotShared``): an id is no oracle of a dispute, nor of the case it names."""
     check_issued_id(dispute_id, "dispute_id")
     dispute = uow.disputes.get(dispute_id)
     if dispute is None:
-        raise NotFound("dispute", dispute_id)
+        raise NotShared(*DISPUTE)
     return dispute
+
+
+# The body whose seat holders hold a dispute at each forum above the process directors.
+FORUM_BODY = {
+    Forum.MANAGERS: Body.MANAGERS,
+    Forum.PARTNER_COUNCIL: Body.PARTNER_COUNCIL,
+    Forum.REGIONAL_BOARD: Body.REGIONAL_BOARD,
+}
+
+
+def _has_part(uow: GovernanceUnitOfWork, caller: Caller, dispute: Dispute) -> bool:
+    """Whether the caller's party may learn that the dispute exists: the party that registered
+    it; about a case, a party with a part in the case as governance knows it (its process
+    director's, its case director's, an involved party); the party holding a seat in the body
+    of the forum that holds it now; a general dispute at the process directors' level, a party
+    of a designated process director (the caller). Its people are told the policy's reasons;
+    anyone else is answered as for an id of no dispute."""
+    party = caller.party
+    if not party:
+        return False
+    if party == dispute.registered_by_party:
+        return True
+    body = FORUM_BODY.get(dispute.forum)
+    if body is not None and has_part(uow, caller, body):
+        return True
+    if dispute.case_id is None:
+        return dispute.forum is Forum.PROCESS_DIRECTOR and (
+            uow.roster.get(party, caller.person) is not None
+        )
+    parts = uow.cases.get(dispute.case_id)
+    if parts is None:
+        return False
+    directors = (parts.process_director, parts.case_director)
+    return party in parts.involved_parties or any(d and d[0] == party for d in directors)
+
+
+def _authorise_on(
+    deps: Deps,
+    uow: GovernanceUnitOfWork,
+    caller: Caller,
+    action: str,
+    dispute: Dispute,
+    **facts: Any,
+) -> Decision:
+    """``_authorise`` on an existing dispute, a refusal to a party with no part in it answered
+    as for an unknown id (the policy's own refusal kept for the access log)."""
+    try:
+        return _authorise(deps, uow, caller, action, dispute.case_id, **facts)
+    except Unavailable:
+        raise
+    except PermissionDenied as refusal:
+        if not _has_part(uow, caller, dispute):
+            raise NotShared(*DISPUTE, refusal) from None
+        raise
 
 
 def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller: Caller) -> Dispute:
@@ -71,12 +136,12 @@ def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller:
     # refused one too.
     saw(case_id=dispute.case_id or "", resource=dispute.dispute_id)
     registrant = {"party": dispute.registered_by_party, "person": dispute.registered_by_person}
-    decision = _authorise(
+    decision = _authorise_on(
         deps,
         uow,
         caller,
         "read_dispute",
-        dispute.case_id,
+        dispute,
         forum=dispute.forum.value,
         registered_by=registrant,
     )
@@ -119,7 +184,7 @@ def escalate_dispute(
     dispute = get_dispute(uow, cmd.dispute_id)
     # The forum holding the dispute takes it further (13.4: the process director, of the case
     # when it names one; 12.4: the managers).
-    _authorise(deps, uow, caller, "escalate_dispute", dispute.case_id, forum=dispute.forum.value)
+    _authorise_on(deps, uow, caller, "escalate_dispute", dispute, forum=dispute.forum.value)
     dispute.escalate(deps.now())
     uow.emit(_changed(dispute))
     return dispute
@@ -130,7 +195,7 @@ def resolve_dispute(
 ) -> Dispute:
     dispute = get_dispute(uow, cmd.dispute_id)
     check_code(cmd.resolution_code, "resolution_code")
-    _authorise(deps, uow, caller, "resolve_dispute", dispute.case_id, forum=dispute.forum.value)
+    _authorise_on(deps, uow, caller, "resolve_dispute", dispute, forum=dispute.forum.value)
     dispute.resolve(cmd.resolution_code, deps.now())
     uow.emit(_changed(dispute))
     return dispute
