@@ -20,6 +20,8 @@ from tests.integration.governance.harness import (
 )
 from tests.integration.governance.test_governance import denied, refused, ts
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.config import DEFAULT_POLICY_DIR
+from zorgtafel.policy.bundle import build_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -73,6 +75,35 @@ def test_a_member_without_a_seat_reads_no_accession_20(gov_env):
     assert applicant.GetParty(party_id=APPLICANT).party.status == pb.PARTY_STATUS_APPLICANT
 
 
+def test_an_id_of_no_accession_is_answered_as_one_not_shared_20(gov_env):
+    """An id of no application answers as an application one has no part in (one neutral
+    PERMISSION_DENIED, no oracle), and approving one is decided before its id is looked up."""
+    unknown = "acc-" + uuid.uuid4().hex
+    reader = gov_env.board.manager
+    err = denied(lambda: reader.GetAccession(accession_id=unknown))
+    assert "No accession with this accession_id" in err.details()
+    not_a_delegate = unseated(gov_env, ASTEN, "caseworker")
+    err = denied(lambda: not_a_delegate.ApproveAccession(accession_id=unknown))
+    assert "No accession" not in err.details()  # the policy's refusal, before any lookup
+
+
+def test_adopting_a_policy_revision_is_decided_before_the_proposal_is_looked_up(gov_env):
+    """To someone who may not adopt, a real proposal of another kind and an id of none are
+    answered alike: the proposal's existence and kind are no oracle."""
+    proposal_id = (
+        gov_env.council.delegate(ASTEN)
+        .Propose(body=pb.BODY_PARTNER_COUNCIL, kind=pb.PROPOSAL_KIND_GENERAL, subject_code="agenda")
+        .proposal.proposal_id
+    )
+    _, bundle = build_bytes(DEFAULT_POLICY_DIR)
+    outsider = unseated(gov_env, EINDHOVEN, "manager")  # the role, not the managers' seat
+    answers = set()
+    for ident in (proposal_id, "prop-" + uuid.uuid4().hex):
+        err = denied(lambda i=ident: outsider.AdoptPolicyRevision(proposal_id=i, bundle=bundle))
+        answers.add(err.details().replace(proposal_id, "<id>"))
+    assert len(answers) == 1
+
+
 def test_a_dispute_is_read_by_its_registrant_and_its_forum_only_12_4(gov_env):
     board = gov_env.board
     registrant = gov_env.council.delegate(ASTEN)
@@ -118,7 +149,8 @@ def test_a_dispute_about_a_case_is_for_those_with_a_part_in_it_8_4c_13_4(gov_env
     assert dispute.forum == pb.FORUM_PROCESS_DIRECTOR
     denied(lambda: outsider.GetDispute(dispute_id=dispute.dispute_id))
     err = denied(lambda: outsider.EscalateDispute(dispute_id=dispute.dispute_id))
-    assert "13.4" in err.details()
+    # No part in the dispute nor its case: answered as an id of no dispute (no oracle).
+    assert "No dispute with this dispute_id" in err.details()
     assert director.GetDispute(dispute_id=dispute.dispute_id).dispute.case_id == case_id
     assert delegate.GetDispute(dispute_id=dispute.dispute_id).dispute.case_id == case_id
     up = director.EscalateDispute(dispute_id=dispute.dispute_id).dispute

@@ -40,7 +40,11 @@ from services.governance.service_layer.handlers.common import (
 from services.governance.service_layer.handlers.proposals import ProposalView, propose
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotShared,
+)
 from zorgtafel.kernel.validate import check_oin, check_text
 
 # -- accession (art. 20) -----------------------------------------------------------------------
@@ -63,11 +67,16 @@ def accession_view(uow: GovernanceUnitOfWork, accession: Accession) -> Accession
     return AccessionView(accession, approved, missing)
 
 
+ACCESSION = ("accession", "accession_id")
+
+
 def get_accession(uow: GovernanceUnitOfWork, accession_id: str) -> AccessionView:
+    """The application ``accession_id``; when there is none, what a party with no part in a
+    real one is told (``NotShared``): an id is no oracle of an organisation's application."""
     check_issued_id(accession_id, "accession_id")
     accession = uow.membership.accession(accession_id)
     if accession is None:
-        raise NotFound("accession", accession_id)
+        raise NotShared(*ACCESSION)
     return accession_view(uow, accession)
 
 
@@ -79,6 +88,8 @@ def read_accession(
     found = get_accession(uow, accession_id)
     # The application and the applicant organisation, named in a refusal's record too.
     saw(resource=f"{found.accession.accession_id},{found.accession.party_id}")
+    # Every active party holds a seat in the partner council (art. 6), so a refused reader's
+    # party has a part in the application and is told the policy's reasons.
     decided_by(authorise(deps, uow, caller, "read_accession", party=found.accession.party_id))
     return found
 
@@ -124,8 +135,10 @@ def apply_accession(
 def approve_accession(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ApproveAccession, caller: Caller
 ) -> AccessionView:
-    view = get_accession(uow, cmd.accession_id)
+    # Decided before the application is looked up: its existence is no oracle (the action does
+    # not depend on the application's facts).
     authorise(deps, uow, caller, "approve_accession")  # the party's own delegate
+    view = get_accession(uow, cmd.accession_id)
     view.accession.require(AccessionStatus.APPLIED, "the accession is not awaiting approvals")
     uow.membership.add_approval(
         view.accession.accession_id, caller.party, caller.person, deps.now()
@@ -136,9 +149,9 @@ def approve_accession(
 def record_accession_signature(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RecordAccessionSignature, caller: Caller
 ) -> AccessionView:
-    view = get_accession(uow, cmd.accession_id)
     check_reference(cmd.form_reference, "form_reference")
-    authorise(deps, uow, caller, "record_accession_signature")
+    authorise(deps, uow, caller, "record_accession_signature")  # before the lookup, as above
+    view = get_accession(uow, cmd.accession_id)
     accession = view.accession
     accession.require(AccessionStatus.BOARD_APPROVED, "the board has not approved the accession")
     require_signed_form(cmd.signed_by_organisation, cmd.signed_by_board_chair)

@@ -34,14 +34,16 @@ log = get_logger("zorgtafel.governance")
 def adopt_policy_revision(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AdoptPolicyRevision, caller: Caller
 ) -> PolicyRevision:
+    if not cmd.bundle:
+        raise InvalidArgument("bundle", "required: the OPA bundle (.tar.gz)")
+    revision = deps.bundle_revision(cmd.bundle)
+    # Decided before the proposal is looked up: to someone who may not adopt, its existence and
+    # kind are no oracle (the action does not depend on the proposal's facts).
+    authorise(deps, uow, caller, "adopt_policy_revision")
     # Locked: two adoptions of one decision are one after the other (the second is refused).
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
     if proposal.kind is not ProposalKind.WORK_PROCESS:
         raise InvalidArgument("proposal_id", "not a work-process proposal")
-    if not cmd.bundle:
-        raise InvalidArgument("bundle", "required: the OPA bundle (.tar.gz)")
-    revision = deps.bundle_revision(cmd.bundle)
-    authorise(deps, uow, caller, "adopt_policy_revision")
     if not proposal.establishes_work_process():
         raise FailedPrecondition(
             "not_referred",
