@@ -126,6 +126,19 @@ def test_structured_files_are_hashed_as_opa_hashes_them():
 # -- the embedded engine in production ---------------------------------------------------------
 
 
+def following(policy_dir, evaluator: str, service: "BundleService") -> EmbeddedEngine:  # noqa: ANN001
+    """An engine as production runs it: only governance's signed bundles, polled often."""
+    return EmbeddedEngine(
+        policy_dir,
+        evaluator=evaluator,
+        timeout_s=10.0,
+        bundle_url=service.url,
+        verification_key_pem=PUBLIC,
+        key_id=signing.DEFAULT_KEY_ID,
+        poll_interval_s=0.1,
+    )
+
+
 class BundleService:
     """Governance's bundle endpoint as the engines see it: ETag, 304, the bundle in force."""
 
@@ -167,15 +180,7 @@ def test_the_embedded_engine_in_production_enforces_only_governance_s_signed_bun
     policy_dir, baseline, changed, evaluator
 ):
     service = BundleService()
-    engine = EmbeddedEngine(
-        policy_dir,
-        evaluator=evaluator,
-        timeout_s=10.0,
-        bundle_url=service.url,
-        verification_key_pem=PUBLIC,
-        key_id=signing.DEFAULT_KEY_ID,
-        poll_interval_s=0.1,
-    )
+    engine = following(policy_dir, evaluator, service)
     try:
         # Nothing served yet: no policy of its own, not healthy, every decision unavailable.
         assert engine.healthy() is False and engine.revision == "unknown"
@@ -278,15 +283,7 @@ def test_the_embedded_engine_refuses_a_signed_bundle_naming_another_revision(
     policy_dir, baseline, changed, evaluator
 ):
     service = BundleService()
-    engine = EmbeddedEngine(
-        policy_dir,
-        evaluator=evaluator,
-        timeout_s=10.0,
-        bundle_url=service.url,
-        verification_key_pem=PUBLIC,
-        key_id=signing.DEFAULT_KEY_ID,
-        poll_interval_s=0.1,
-    )
+    engine = following(policy_dir, evaluator, service)
     try:
         service.body = signing.sign(baseline[1], KEY)
         wait_for(engine.healthy, timeout=60)
