@@ -67,6 +67,14 @@ def wait_ready(http_port: int, timeout: float, proc: subprocess.Popen[bytes] | N
     return False
 
 
+def _tail(path: Path, lines: int = 15, limit: int = 4000) -> str:
+    try:
+        text = path.read_bytes()[-limit:].decode("utf-8", "replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
 class Suite:
     """The services as separate processes beside one broker. Tests and benchmarks use it with
     other ports, a subset of the services, or PostgreSQL (a schema per service)."""
@@ -167,9 +175,19 @@ class Suite:
 
     def wait_ready(self, service: str, timeout: float = 90.0) -> None:
         port = int(self.envs[service]["ZORGTAFEL_HTTP_PORT"])
-        if not wait_ready(port, timeout, self.procs[service]):
+        proc = self.procs[service]
+        if not wait_ready(port, timeout, proc):
+            path = self.data_dir / (service + ".log")
+            how = (
+                f"it exited with status {proc.returncode}"
+                if proc.poll() is not None
+                else f"not ready within {timeout:.0f}s"
+            )
+            # The end of its log, where the reason is (a port taken, a failed migration): a
+            # test's temporary directory is gone by the time someone reads a CI log. Service
+            # logs hold ids and codes only, never personal data.
             raise RuntimeError(
-                f"{service} did not become ready; see {self.data_dir / (service + '.log')}"
+                f"{service} did not become ready ({how}); the end of {path}:\n{_tail(path)}"
             )
 
     def kill(self, service: str) -> None:
