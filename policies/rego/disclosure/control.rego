@@ -338,8 +338,9 @@ denials contains sprintf("Only the party that provided item %v corrects it with 
 	not is_provider
 }
 
-# The same words whether the case is unknown or known without the caller's party: no oracle.
-denials contains sprintf("Party %v has no part in case %v as disclosure knows it (the nominating party, an involved party, or the party of its process director, case director or delegates); it provides nothing for it (art. 15.1, 8.4c, Bijlage 3). A case's facts arrive from intake and casework shortly after they are recorded there.", [object.get(caller, "party", null), object.get(resource, "case_id", null)]) if {
+# The same words whether the case is unknown or known without the caller's party: no oracle;
+# and without the case id the caller typed (an error never echoes a caller's input).
+denials contains sprintf("Party %v has no part in the case as disclosure knows it (the nominating party, an involved party, or the party of its process director, case director or delegates); it provides nothing for it (art. 15.1, 8.4c, Bijlage 3). A case's facts arrive from intake and casework shortly after they are recorded there.", [object.get(caller, "party", null)]) if {
 	input.operation == "provide"
 	active_caller
 	not has_case_part

@@ -414,7 +414,7 @@ test_a_party_with_a_delegate_provides_for_the_case if {
 }
 
 test_a_party_without_a_part_in_the_case_may_not_provide if {
-	denied_with(provide_by(shelter, open_case_1), "has no part in case case-1")
+	denied_with(provide_by(shelter, open_case_1), "has no part in the case as disclosure knows it")
 }
 
 # No facts: nobody has a part, and the words are those of a known case (no oracle).
