@@ -4,7 +4,9 @@ For every record: decode the CloudEvent, then in ONE database transaction record
 ``processed_events`` (primary key) and apply the handler; commit; only then commit the Kafka
 offset. A redelivered event hits the primary key and changes nothing. A handler that keeps
 failing is parked in ``dead_letters`` (kept, never dropped) after ``max_attempts`` so one bad
-event does not stop the stream.
+event does not stop the stream. Until then its partition waits on it, paused until its next
+attempt (capped backoff, as below): the consumer's thread does not sleep on it, so the other
+partitions go on.
 
 Except a revoking fact (``contracts.events.REVOKING_FACTS``, ADR 0012): one that may take
 access away is never parked after handler failures. Its partition waits on it (paused, retried
@@ -206,12 +208,15 @@ class EventConsumer:
                                 log.warning(
                                     "event_apply_failed",
                                     topic=record.topic,
+                                    partition=record.partition,
                                     offset=record.offset,
                                     attempt=n,
                                     error=type(exc).__name__,
                                 )
-                                consumer.seek(tp, record.offset)  # redeliver, in order
-                                time.sleep(min(0.2 * n, 2.0))
+                                # Redelivered, in order, once its partition resumes; no sleep:
+                                # the other partitions go on meanwhile.
+                                consumer.seek(tp, record.offset)
+                                self._pause(consumer, tp, n)
                                 break
                             self._dead_letter(record, exc)
                             attempts.pop(ident, None)
@@ -236,9 +241,7 @@ class EventConsumer:
         (capped backoff; no sleep, so the other partitions go on). From ``max_attempts`` on the
         partition is blocked: reported, marked in ``dead_letters`` for every replica's
         readiness, counted by ``zorgtafel_consumer_blocked``."""
-        delay = min(self._backoff * 2 ** min(n - 1, 30), self._backoff_max)
-        consumer.pause(tp)
-        self._resume_at[tp] = time.monotonic() + delay
+        self._pause(consumer, tp, n)
         fields = {
             "topic": record.topic,
             "partition": record.partition,
@@ -272,6 +275,13 @@ class EventConsumer:
         self._blocked[tp] = Blocked(
             record_id(record), record_type(record), record.offset, n, type(exc).__name__, marked
         )
+
+    def _pause(self, consumer: KafkaConsumer, tp: TopicPartition, n: int) -> None:
+        """Pause ``tp``, whose record at the head failed its ``n``-th attempt, until its next
+        attempt is due (capped exponential backoff); ``_resume_due`` resumes it."""
+        delay = min(self._backoff * 2 ** min(n - 1, 30), self._backoff_max)
+        consumer.pause(tp)
+        self._resume_at[tp] = time.monotonic() + delay
 
     def _unblock(self, tp: TopicPartition, record: ConsumerRecord) -> None:
         blocked = self._blocked.pop(tp, None)
