@@ -37,10 +37,15 @@ from zorgtafel.kernel.errors import (
     InvalidArgument,
     NotShared,
     PermissionDenied,
-    ZorgtafelError,
 )
 from zorgtafel.policy import schemas
-from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing import (
+    deliver,
+    handler_platform,
+    set_party_status,
+    set_roster,
+    what_caller_is_told,
+)
 from zorgtafel.testing.statements import call, limited, statements
 
 VEILIG_THUIS = "00000099000000000066"
@@ -864,28 +869,6 @@ def test_overdue_list_pages_in_a_stable_order_and_a_token_continues_only_its_own
         ]
 
 
-def _answer(casework, handler, cmd, caller: Caller):  # noqa: ANN001, ANN202
-    """What a caller is told: the error's kind and every word and detail its status carries
-    (a PERMISSION_DENIED's reasons, decision id, revision and policy go out with it)."""
-    platform, _ = casework
-    deps = make_deps(platform)
-    with platform.uow_factory() as uow:
-        try:
-            handler(deps, uow, cmd, caller)
-        except ZorgtafelError as err:
-            return (
-                type(err).__name__,
-                err.message,
-                getattr(err, "reasons", None),
-                getattr(err, "decision_id", None),
-                getattr(err, "revision", None),
-                getattr(err, "policy", None),
-            )
-        finally:
-            uow.rollback()
-    return "answered"
-
-
 def test_an_outsider_is_told_the_same_of_a_case_it_has_no_part_in_as_of_one_that_never_was(
     casework, deps
 ):
@@ -944,8 +927,11 @@ def test_an_outsider_is_told_the_same_of_a_case_it_has_no_part_in_as_of_one_that
             calls(case_id, fake_meeting, fake_action),
             strict=True,
         ):
-            told = _answer(casework, handler, real, outsider)
+            told = what_caller_is_told(platform, handler, make_deps(platform), real, outsider)
             assert told[0] == "NotShared", (handler.__name__, told)  # PERMISSION_DENIED
             assert case_id not in str(told), (handler.__name__, told)
             for other in (none, gone, fakes):
-                assert _answer(casework, handler, other, outsider) == told, handler.__name__
+                assert (
+                    what_caller_is_told(platform, handler, make_deps(platform), other, outsider)
+                    == told
+                ), handler.__name__

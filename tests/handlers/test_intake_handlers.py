@@ -59,12 +59,17 @@ from zorgtafel.kernel.errors import (
     InvalidArgument,
     NotShared,
     PermissionDenied,
-    ZorgtafelError,
 )
 from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.kernel.uow import utcnow
-from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing import (
+    deliver,
+    handler_platform,
+    set_party_status,
+    set_roster,
+    what_caller_is_told,
+)
 from zorgtafel.testing.statements import call, limited, statements
 
 ASTEN = "00000099000000000001"  # nominates
@@ -574,26 +579,6 @@ def test_probing_flags_of_10_or_200_take_the_same_queries_and_page_newest_first(
         probing_flags_rpc(intake, DIRECTOR)
 
 
-def _told(platform: Platform, handler: Callable[..., object], deps: Deps, cmd, caller: Caller):  # noqa: ANN001, ANN202
-    """What a caller is told: the error's kind and every word and detail its status carries
-    (a PERMISSION_DENIED's reasons, decision id, revision and policy go out with it)."""
-    with platform.uow_factory() as uow:
-        try:
-            handler(deps, uow, cmd, caller)
-        except ZorgtafelError as err:
-            return (
-                type(err).__name__,
-                err.message,
-                getattr(err, "reasons", None),
-                getattr(err, "decision_id", None),
-                getattr(err, "revision", None),
-                getattr(err, "policy", None),
-            )
-        finally:
-            uow.rollback()
-    return "answered"
-
-
 def test_an_outsider_is_told_the_same_of_a_nomination_it_has_no_part_in_as_of_none(intake):
     """8.4c, ADR 0005: an unknown case id answered NOT_FOUND (naming the id) while a real one
     answered PERMISSION_DENIED with the policy's reasons, so a party holding an id learned that
@@ -637,6 +622,8 @@ def test_an_outsider_is_told_the_same_of_a_nomination_it_has_no_part_in_as_of_no
     for outsider in (OUTSIDER, CLAIMED_DIRECTOR):
         for case_id in (in_queue, qualified, in_triage, routed):
             for (handler, real), (_, none) in zip(calls(case_id), calls(unknown), strict=True):
-                told = _told(platform, handler, deps, real, outsider)
+                told = what_caller_is_told(platform, handler, deps, real, outsider)
                 assert told[0] == "NotShared", (handler.__name__, told)  # PERMISSION_DENIED
-                assert _told(platform, handler, deps, none, outsider) == told, handler.__name__
+                assert what_caller_is_told(platform, handler, deps, none, outsider) == told, (
+                    handler.__name__
+                )

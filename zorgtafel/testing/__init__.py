@@ -11,7 +11,13 @@ from zorgtafel.testing.env import (
     rid,
     service_env,
 )
-from zorgtafel.testing.handlers import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing.handlers import (
+    deliver,
+    handler_platform,
+    set_party_status,
+    set_roster,
+    what_caller_is_told,
+)
 from zorgtafel.testing.inprocess import served
 from zorgtafel.testing.services import (
     DEFAULT_PG,
@@ -48,4 +54,5 @@ __all__ = [
     "settings_for",
     "shared_policy_engine",
     "wait_for",
+    "what_caller_is_told",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from google.protobuf.message import Message
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     from zorgtafel.kernel.app import App
+    from zorgtafel.kernel.caller import Caller
     from zorgtafel.kernel.service import Platform, ServiceParts
 
 from zorgtafel.testing.services import Keys, drop_schema, settings_for, shared_policy_engine
@@ -142,3 +143,29 @@ def deliver(
     with platform.uow_factory() as uow:
         handler(uow, event)
         uow.commit()
+
+
+def what_caller_is_told(
+    platform: Platform, handler: Callable[..., object], deps: object, cmd: object, caller: Caller
+) -> str | tuple[object, ...]:
+    """What ``caller`` is told when ``handler(deps, uow, cmd, caller)`` runs (its unit of work
+    rolled back, so a call changes nothing for the next): ``"answered"``, or the error's kind and
+    every word and detail its status carries (a PERMISSION_DENIED's reasons, decision id,
+    revision and policy go out with it), for tests that check two calls are answered alike."""
+    from zorgtafel.kernel.errors import ZorgtafelError
+
+    with platform.uow_factory() as uow:
+        try:
+            handler(deps, uow, cmd, caller)
+        except ZorgtafelError as err:
+            return (
+                type(err).__name__,
+                err.message,
+                getattr(err, "reasons", None),
+                getattr(err, "decision_id", None),
+                getattr(err, "revision", None),
+                getattr(err, "policy", None),
+            )
+        finally:
+            uow.rollback()
+    return "answered"
