@@ -17,6 +17,7 @@ from services.governance.adapters import orm
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.bootstrap import VERSIONS
 from services.governance.domain.events import REGISTRY
+from tests.unit.kernel_store import kernel_store
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel import db, migrate
@@ -27,8 +28,8 @@ from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.kafka import StablePartitioner
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.purge import forget_case
-from zorgtafel.kernel.schema import party_status_consumption, service_metadata
-from zorgtafel.kernel.uow import UnitOfWork, utcnow
+from zorgtafel.kernel.schema import party_status_consumption
+from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
 
 Record = namedtuple("Record", "topic partition offset key value headers")
@@ -205,17 +206,7 @@ def test_a_missing_or_malformed_request_id_is_invalid_argument(governance_uow, b
 
 @pytest.fixture
 def projection(tmp_path):
-    metadata, tables = service_metadata()
-    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
-    metadata.create_all(engine)
-    factory = partial(
-        UnitOfWork,
-        db.make_session_factory(engine),
-        tables,
-        topic="t",
-        source="/t",
-        registry=REGISTRY,
-    )
+    factory, engine, tables = kernel_store(tmp_path, REGISTRY)
     handlers = party_status_consumption()[ev.TOPIC["governance"]]
     consumer = EventConsumer(["zorgtafel.governance.v1"], handlers, factory, lambda t: None)
     yield consumer, engine, tables

@@ -261,22 +261,13 @@ def test_a_page_token_of_one_list_is_refused_by_another_list():
 def roster_projection(tmp_path):
     """A service's roster projection and ``change``, governance's RosterChanged applied to it
     as the kernel's consumer applies it."""
+    from tests.unit.kernel_store import kernel_store
     from zorgtafel.contracts import events as ev
     from zorgtafel.kernel.events import InboundEvent
     from zorgtafel.kernel.roster import Roster, on_roster_changed
-    from zorgtafel.kernel.schema import party_status_consumption, service_metadata
+    from zorgtafel.kernel.schema import party_status_consumption
 
-    metadata, tables = service_metadata()
-    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
-    metadata.create_all(engine)
-    factory = partial(
-        UnitOfWork,
-        db.make_session_factory(engine),
-        tables,
-        topic="t",
-        source="/t",
-        registry=EventRegistry([]),
-    )
+    factory, engine, tables = kernel_store(tmp_path, EventRegistry([]))
     consumed = party_status_consumption()[ev.TOPIC["governance"]]
     assert consumed[ev.ROSTER_CHANGED] is on_roster_changed  # every service subscribes
 

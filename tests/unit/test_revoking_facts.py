@@ -10,21 +10,18 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import namedtuple
-from functools import partial
 
 import pytest
 from kafka import TopicPartition
 from sqlalchemy import func, select
 
 from services.governance.domain.events import REGISTRY
+from tests.unit.kernel_store import kernel_store
 from zorgtafel.contracts import events as ev
-from zorgtafel.kernel import db
-from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.parties import on_party_event
-from zorgtafel.kernel.schema import service_metadata
-from zorgtafel.kernel.uow import UnitOfWork, utcnow
+from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
 from zorgtafel.testing import wait_for
 
@@ -132,17 +129,7 @@ class Flaky:
 
 @pytest.fixture
 def database(tmp_path):
-    metadata, tables = service_metadata()
-    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
-    metadata.create_all(engine)
-    factory = partial(
-        UnitOfWork,
-        db.make_session_factory(engine),
-        tables,
-        topic="t",
-        source="/t",
-        registry=REGISTRY,
-    )
+    factory, engine, tables = kernel_store(tmp_path, REGISTRY)
     yield factory, engine, tables
     engine.dispose()
 
