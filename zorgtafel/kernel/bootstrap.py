@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent import futures
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
@@ -176,6 +177,33 @@ def make_platform(
         access_log=ServiceAccessLog(settings, uow_factory),
     )
     return Built(definition, platform, engine, directory)
+
+
+@contextmanager
+def offline(settings: Settings) -> Iterator[tuple[Built, ServiceParts]]:
+    """A service built for an operator's command beside the running service (``zorgtafel
+    purge``, ``zorgtafel dead-letters``): its database as the same ``ZORGTAFEL_*`` variables
+    configure it, its policy engine, key ring and parts, but nothing served, nothing migrated
+    and no broker. On leaving it is stopped, its database released and its policy engine
+    closed."""
+    from zorgtafel.kernel.registry import definition
+    from zorgtafel.policy.factory import engine_from_settings
+
+    policy = engine_from_settings(
+        settings.policy_engine,
+        settings.policy_dir,
+        settings.opa_url,
+        settings.policy_timeout_ms / 1000,
+    )
+    built = make_platform(settings, definition(settings.service), policy, run_migrations=False)
+    try:
+        yield built, built.definition.build(built.platform)
+    finally:
+        built.platform.stopped.set()
+        built.engine.dispose()
+        close = getattr(policy, "close", None)
+        if callable(close):
+            close()
 
 
 def bootstrap(

@@ -7,8 +7,8 @@ running it twice, or beside the running service, applies nothing twice; each app
 leaves ``dead_letters`` in the transaction that applies it. ``discard`` removes one by id: the
 operator's decision that it is not to be applied (say, a malformed revoking fact its producer
 published again, corrected), logged by id. The service is built as ``zorgtafel purge`` builds
-it (the same ``ZORGTAFEL_*`` variables; nothing served, nothing migrated, no broker). Reports
-hold ids, types, offsets and error types: never an event's data.
+it (``bootstrap.offline``: the same ``ZORGTAFEL_*`` variables; nothing served, nothing
+migrated, no broker). Reports hold ids, types, offsets and error types: never an event's data.
 """
 
 from __future__ import annotations
@@ -29,19 +29,9 @@ log = get_logger(__name__)
 @contextmanager
 def service_consumer(settings: Settings) -> Iterator[EventConsumer]:
     """The service's consumer with the handlers it runs with, on its database, without Kafka."""
-    from zorgtafel.kernel.bootstrap import consumption, make_platform
-    from zorgtafel.kernel.registry import definition
-    from zorgtafel.policy.factory import engine_from_settings
+    from zorgtafel.kernel.bootstrap import consumption, offline
 
-    policy = engine_from_settings(
-        settings.policy_engine,
-        settings.policy_dir,
-        settings.opa_url,
-        settings.policy_timeout_ms / 1000,
-    )
-    built = make_platform(settings, definition(settings.service), policy, run_migrations=False)
-    try:
-        parts = built.definition.build(built.platform)
+    with offline(settings) as (built, parts):
         consumes = consumption(parts, follows_parties=built.directory is not None)
         handlers = {t: h for per_topic in consumes.values() for t, h in per_topic.items()}
         yield EventConsumer(
@@ -51,12 +41,6 @@ def service_consumer(settings: Settings) -> Iterator[EventConsumer]:
             _no_broker,
             ready_despite=parts.ready_despite,
         )
-    finally:
-        built.platform.stopped.set()
-        built.engine.dispose()
-        close = getattr(policy, "close", None)
-        if callable(close):
-            close()
 
 
 def listed(consumer: EventConsumer) -> list[dict[str, Any]]:

@@ -1,11 +1,11 @@
 """``zorgtafel purge [--dry-run] [--service S]``: one retention tick now, outside the running
 service (an operator's or a policy owner's check of what the retention periods remove).
 
-The service is built as the kernel builds it (its database as configured by the same
-``ZORGTAFEL_*`` variables, the policy engine, the key ring) but nothing is served and nothing
-is migrated. A real tick takes the same leader lock as the running replicas and writes its
-events to the outbox, which the running service's relay publishes. The report holds kinds,
-counts and ids: never personal data.
+The service is built as the kernel builds it (``bootstrap.offline``: its database as
+configured by the same ``ZORGTAFEL_*`` variables, the policy engine, the key ring) but nothing
+is served and nothing is migrated. A real tick takes the same leader lock as the running
+replicas and writes its events to the outbox, which the running service's relay publishes. The
+report holds kinds, counts and ids: never personal data.
 """
 
 from __future__ import annotations
@@ -16,19 +16,9 @@ from zorgtafel.kernel.scheduler import TickReport
 
 def run_once(settings: Settings, *, dry_run: bool) -> TickReport | None:
     """The service's tick (or its plan with ``dry_run``); None when it has no retention task."""
-    from zorgtafel.kernel.bootstrap import make_platform, make_retention_scheduler
-    from zorgtafel.kernel.registry import definition
-    from zorgtafel.policy.factory import engine_from_settings
+    from zorgtafel.kernel.bootstrap import make_retention_scheduler, offline
 
-    policy = engine_from_settings(
-        settings.policy_engine,
-        settings.policy_dir,
-        settings.opa_url,
-        settings.policy_timeout_ms / 1000,
-    )
-    built = make_platform(settings, definition(settings.service), policy, run_migrations=False)
-    try:
-        parts = built.definition.build(built.platform)
+    with offline(settings) as (built, parts):
         scheduler = make_retention_scheduler(
             settings,
             parts.retention,
@@ -39,9 +29,3 @@ def run_once(settings: Settings, *, dry_run: bool) -> TickReport | None:
         if scheduler is None:
             return None
         return scheduler.plan() if dry_run else scheduler.tick()
-    finally:
-        built.platform.stopped.set()
-        built.engine.dispose()
-        close = getattr(policy, "close", None)
-        if callable(close):
-            close()
