@@ -10,17 +10,16 @@ from datetime import datetime, timezone
 
 import pytest
 from alembic import command
-from sqlalchemy import MetaData, Table, create_engine, insert, update
+from sqlalchemy import MetaData, Table, insert, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters import accesslog
 from services.disclosure.bootstrap import VERSIONS
-from zorgtafel.kernel import migrate
+from tests.unit.migrating import sqlite_at
 from zorgtafel.kernel.accesslog import merkle
 from zorgtafel.kernel.accesslog.checkpoint import Signer
 from zorgtafel.kernel.accesslog.records import FIELDS
 from zorgtafel.kernel.accesslog.verify import leaves_of
-from zorgtafel.kernel.registry import definition
 
 BEFORE = "114226e7f72b"
 MIGRATION = next(VERSIONS.glob("c087792df0f6_*.py"))
@@ -35,10 +34,7 @@ def _migration():
 
 
 def _old_log(tmp_path, n: int):
-    d = definition("disclosure")
-    engine = create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, None)
-    command.upgrade(cfg, BEFORE)
+    engine, cfg = sqlite_at(tmp_path, "disclosure", BEFORE)
     meta = MetaData()
     log = Table("access_log", meta, autoload_with=engine)
     head = Table("access_log_head", meta, autoload_with=engine)

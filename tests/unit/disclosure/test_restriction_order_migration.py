@@ -6,35 +6,28 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from alembic import command
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import select
 
-from zorgtafel.kernel import migrate
-from zorgtafel.kernel.registry import definition
+from tests.unit.migrating import upgraded_with
 
 BEFORE = "a8d3f5c1e2b9"
 
 
 def test_the_upgrade_takes_the_time_of_the_restriction_in_force(tmp_path):
-    d = definition("disclosure")
-    engine = create_engine(f"sqlite:///{tmp_path}/disclosure.db")
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, None)
-    command.upgrade(cfg, BEFORE)
     at = datetime(2026, 1, 1, tzinfo=timezone.utc)
     granted = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
-    facts = d.metadata.tables["case_facts"]
-    with engine.begin() as conn:
-        for case_id, restricted_at in (("restricted", granted), ("free", None)):
-            row = {
-                "case_id": case_id,
-                "age_band": "unknown",
-                "opened": True,
-                "roles": "{}",
-                "updated_at": at,
-                "restricted_at": restricted_at,
-            }
-            conn.execute(insert(facts), row)  # the columns of the revision before
-    command.upgrade(cfg, "head")
+    rows = [
+        {
+            "case_id": case_id,
+            "age_band": "unknown",
+            "opened": True,
+            "roles": "{}",
+            "updated_at": at,
+            "restricted_at": restricted_at,
+        }
+        for case_id, restricted_at in (("restricted", granted), ("free", None))
+    ]
+    engine, facts = upgraded_with(tmp_path, "disclosure", BEFORE, "case_facts", rows)
     with engine.connect() as conn:
         held = dict(conn.execute(select(facts.c.case_id, facts.c.restriction_changed_at)).all())
     assert held == {"restricted": granted, "free": None}

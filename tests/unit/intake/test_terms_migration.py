@@ -7,50 +7,24 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from alembic import command
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import select
 
-from zorgtafel.kernel import migrate
+from tests.unit.migrating import old_nomination, upgraded_with
 from zorgtafel.kernel.registry import definition
 
 BEFORE = "f3b8d21c4a02"
 
 
 def test_the_upgrade_fills_in_the_expiry_and_the_recipient_parties_of_existing_terms(tmp_path):
-    d = definition("intake")
-    engine = create_engine(f"sqlite:///{tmp_path}/intake.db")
-    cfg = migrate._config(engine, d.metadata, d.versions_dir, None)
-    command.upgrade(cfg, BEFORE)
     at = datetime(2026, 1, 1, tzinfo=timezone.utc)
     terms = {
         "a": {"purposes": ["care_coordination"], "expires_at": "2026-06-01T12:00:00.123456789Z"},
         "b": {"purposes": ["care_coordination"], "recipient_parties": ["0" * 19 + "1"] * 2},
         "c": {"purposes": ["care_coordination"]},
     }
-    n = d.metadata.tables["nominations"]
-    with engine.begin() as conn:
-        for case_id, t in terms.items():
-            row = {
-                "case_id": case_id,
-                "subject_pseudonym": "p",
-                "nominating_party": "0" * 20,
-                "nominated_by": "worker-1",
-                "status": "nominated",
-                "age_band": "16_plus",
-                "consent_status": "given",
-                "chains": "[]",
-                "life_domains": "[]",
-                "safety_flags": "{}",
-                "usage_terms": json.dumps(t),
-                "sealed_identity": b"x",
-                "sealed_details": b"x",
-                "nominated_at": at,
-                "updated_at": at,
-                "version": 0,
-            }
-            conn.execute(insert(n), row)  # the columns of the revision before
-    command.upgrade(cfg, "head")
-    rp = d.metadata.tables["nomination_recipient_parties"]
+    rows = [old_nomination(case_id, at, usage_terms=json.dumps(t)) for case_id, t in terms.items()]
+    engine, n = upgraded_with(tmp_path, "intake", BEFORE, "nominations", rows)
+    rp = definition("intake").metadata.tables["nomination_recipient_parties"]
     with engine.connect() as conn:
         expiry = dict(conn.execute(select(n.c.case_id, n.c.terms_expires_at)).all())
         named = conn.execute(select(rp.c.case_id, rp.c.party)).all()
