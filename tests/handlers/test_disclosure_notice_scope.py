@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 
+import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
 
 from tests.handlers import disclosure_pages as pages
@@ -17,9 +19,10 @@ from tests.handlers import test_disclosure_handlers as base
 from tests.handlers.test_disclosure_correction_notice_pages import corrections_of
 from tests.handlers.test_disclosure_handlers import CELLO, DIRECTOR, GGZ, GGZ_OFFICER
 from tests.handlers.test_disclosure_review_pages import overrides
+from zorgtafel.contracts import events as ev
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.testing import set_roster
+from zorgtafel.testing import deliver, set_roster
 from zorgtafel.testing.statements import call
 
 disclosure_platform = base.disclosure_platform
@@ -142,3 +145,134 @@ def test_a_providers_worker_lists_the_correction_notices_of_its_cases(disclosure
     assert {n.subject_request_id for n in corrections(platform, worker, page_size=3)} == mine
     assert corrections(platform, a_worker(GGZ)) == []
     assert {n.subject_request_id for n in corrections(platform, GGZ_OFFICER)} >= mine | theirs
+
+
+# -- the cases a person has a part in (``CaseFactsRepository.cases_of_person``) ------------------
+#
+# Kept as a relation of its own (``case_people``: case, party, person, part) beside the case's
+# facts, by the handlers of the facts that name a person, and read through its index on (party,
+# person): the notice lists ask it on every page.
+
+
+def _open(platform, parts, director: Caller) -> str:
+    """A case opened by casework with ``director`` of its party as the process director."""
+    case_id = f"case-{secrets.token_hex(6)}"
+    deliver(
+        platform,
+        parts,
+        ev.CASE_OPENED,
+        {
+            "case_id": case_id,
+            "subject_pseudonym": f"psn-{secrets.token_hex(4)}",
+            "nominating_party": director.party,
+            "age_band": "16_plus",
+            "invitees": [CELLO],
+            "process_director_party": director.party,
+            "process_director_person": director.person,
+        },
+    )
+    return case_id
+
+
+def _membership(platform, parts, event: str, case_id: str, who: Caller) -> None:
+    deliver(platform, parts, event, {"case_id": case_id, "party": who.party, "person": who.person})
+
+
+def _cases_of(platform, who: Caller, *parts: str) -> list[str]:
+    with platform.uow_factory() as uow:
+        return uow.cases.cases_of_person(
+            who.party, who.person, parts or ("process_director", "case_director", "delegate")
+        )
+
+
+def _people_rows(platform, case_id: str) -> set[tuple[str, str, str]]:
+    with platform.uow_factory() as uow:
+        t = uow.tables["case_people"]
+        rows = uow.session.execute(
+            select(t.c.party, t.c.person, t.c.part).where(t.c.case_id == case_id)
+        ).all()
+    return {tuple(r) for r in rows}
+
+
+def test_a_person_has_a_part_only_in_the_cases_that_name_that_very_person_of_that_party(
+    disclosure_platform,
+):
+    platform, parts = disclosure_platform
+    worker = a_worker(GGZ)
+    longer = Caller(GGZ, worker.person + "0", "caseworker", party_status="active")  # p-1, p-10
+    at_cello = Caller(CELLO, worker.person, "caseworker", party_status="active")
+    mine, longers, cellos, directed, processed = (
+        _open(platform, parts, DIRECTOR) for _ in range(5)
+    )
+    _membership(platform, parts, ev.DELEGATE_NAMED, mine, worker)
+    _membership(platform, parts, ev.DELEGATE_NAMED, longers, longer)
+    _membership(platform, parts, ev.DELEGATE_NAMED, cellos, at_cello)  # the id, another party
+    _membership(platform, parts, ev.DIRECTOR_APPOINTED, directed, worker)
+    processed_by_cello = _open(platform, parts, at_cello)
+
+    assert _cases_of(platform, worker, "delegate") == [mine]
+    assert _cases_of(platform, worker, "case_director") == [directed]
+    assert _cases_of(platform, worker, "process_director") == []
+    assert _cases_of(platform, worker) == sorted([mine, directed])
+    assert _cases_of(platform, longer) == [longers]
+    assert _cases_of(platform, at_cello) == sorted([cellos, processed_by_cello])
+    assert _cases_of(platform, at_cello, "case_director") == []
+    assert processed not in _cases_of(platform, DIRECTOR, "delegate")
+
+    # A released delegate and a replaced case director have no part any more.
+    _membership(platform, parts, ev.DELEGATE_RELEASED, mine, worker)
+    _membership(platform, parts, ev.DIRECTOR_APPOINTED, directed, a_worker(GGZ))
+    assert _cases_of(platform, worker) == []
+    assert _cases_of(platform, longer) == [longers]
+
+
+def test_the_purge_forgets_who_had_a_part_in_the_case(disclosure_platform):
+    platform, parts = disclosure_platform
+    worker, director = a_worker(GGZ), a_worker(CELLO)
+    case_id = _open(platform, parts, DIRECTOR)
+    _membership(platform, parts, ev.DELEGATE_NAMED, case_id, worker)
+    _membership(platform, parts, ev.DIRECTOR_APPOINTED, case_id, director)
+    assert _people_rows(platform, case_id) == {
+        (GGZ, DIRECTOR.person, "process_director"),
+        (GGZ, worker.person, "delegate"),
+        (CELLO, director.person, "case_director"),
+    }
+
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
+
+    assert _people_rows(platform, case_id) == set()
+    assert _cases_of(platform, worker) == []
+    assert case_id not in _cases_of(platform, DIRECTOR)
+
+
+def test_the_cases_of_a_person_are_found_through_the_index_on_postgresql(disclosure_platform):
+    """The plan of ``cases_of_person``'s statement, with sequential scans priced out: an index
+    that fits is used (a text match on the delegates' JSON has none; the lists ask it on every
+    page). Not a timing: the same plan on any machine."""
+    platform, parts = disclosure_platform
+    worker = a_worker(GGZ)
+    _membership(platform, parts, ev.DELEGATE_NAMED, _open(platform, parts, DIRECTOR), worker)
+    with platform.uow_factory() as uow:
+        conn = uow.session.connection()
+        if conn.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL plan")
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        sent: list[tuple[str, object]] = []
+
+        def seen(conn_, cursor, statement, parameters, context, executemany) -> None:
+            sent.append((statement, parameters))
+
+        sa_event.listen(conn, "before_cursor_execute", seen)
+        try:
+            found = uow.cases.cases_of_person(
+                worker.party, worker.person, ("process_director", "case_director", "delegate")
+            )
+        finally:
+            sa_event.remove(conn, "before_cursor_execute", seen)
+        assert len(found) == 1 and len(sent) == 1
+        statement, parameters = sent[0]
+        plan = "\n".join(
+            r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+        )
+    assert "Seq Scan" not in plan, plan
+    assert "ix_case_people_party_person" in plan, plan

@@ -10,13 +10,26 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import case_facts, tables
+from services.disclosure.adapters.orm import case_facts, case_people, tables
 from services.disclosure.domain.decisions import CaseFacts, CasePerson
 from zorgtafel.kernel.events import decided_at, in_decision_order, next_decision_time
 from zorgtafel.kernel.uow import utcnow
+
+# The parts a person can have in a case (``case_people.part``), and the columns of
+# ``case_facts`` that say who has them.
+PARTS = ("process_director", "case_director", "delegate")
+_PEOPLE_COLUMNS = frozenset(
+    {
+        "process_director_party",
+        "process_director_person",
+        "case_director_party",
+        "case_director_person",
+        "delegates",
+    }
+)
 
 
 class CaseFactsRepository:
@@ -151,6 +164,8 @@ class CaseFactsRepository:
                 .where(case_facts.c.case_id == case_id)
                 .values(updated_at=now, **values)
             )
+            if values.keys() & _PEOPLE_COLUMNS:
+                self._keep_people(case_id)
 
     def consent_changed(self, case_id: str, now: datetime) -> datetime:
         """The decision time of a change of the case's subject consent recorded ``now``: after
@@ -203,49 +218,80 @@ class CaseFactsRepository:
     def cases_of_person(self, party: str, person: str, parts: Iterable[str]) -> list[str]:
         """The cases in which ``person`` of ``party`` has one of ``parts`` (``process_director``,
         ``case_director``, ``delegate``), as disclosure knows them (ADR 0005): the scope of a
-        worker's notices (art. 8.4c). The delegates are JSON, so the statement narrows to rows
-        whose delegates mention the person and each is checked here; no person: none."""
-        parts = set(parts)
-        if not party or not person or not parts:
+        worker's notices (art. 8.4c). Read from ``case_people`` through its index on (party,
+        person); no person: none."""
+        wanted = sorted(set(parts) & set(PARTS))
+        if not party or not person or not wanted:
             return []
+        c = case_people.c
+        return list(
+            self._s.execute(
+                select(c.case_id)
+                .where(c.party == party, c.person == person, c.part.in_(wanted))
+                .distinct()
+                .order_by(c.case_id)
+            ).scalars()
+        )
+
+    def _keep_people(self, case_id: str) -> None:
+        """``case_people`` made to say what the case's row says (its process director, case
+        director and delegates), after a write to those: the rows of a part no longer held go,
+        those of a new one come. Under the case's lock, as that write."""
         c = case_facts.c
-        where = []
-        if "process_director" in parts:
-            where.append(
-                and_(c.process_director_party == party, c.process_director_person == person)
-            )
-        if "case_director" in parts:
-            where.append(and_(c.case_director_party == party, c.case_director_person == person))
-        if "delegate" in parts:
-            where.append(c.delegates.contains(json.dumps(person), autoescape=True))
-        if not where:
-            return []
-        rows = self._s.execute(
+        row = self._s.execute(
             select(
-                c.case_id,
                 c.process_director_party,
                 c.process_director_person,
                 c.case_director_party,
                 c.case_director_person,
                 c.delegates,
-            ).where(or_(*where))
-        ).all()
-        return sorted(
-            row.case_id
-            for row in rows
-            if (
-                "process_director" in parts
-                and (row.process_director_party, row.process_director_person) == (party, person)
+            ).where(c.case_id == case_id)
+        ).first()
+        wanted = _people_of(row) if row is not None else set()
+        p = case_people.c
+        held = {
+            (r.part, r.party, r.person)
+            for r in self._s.execute(
+                select(p.part, p.party, p.person).where(p.case_id == case_id)
+            ).all()
+        }
+        for part, party, person in held - wanted:
+            self._s.execute(
+                delete(case_people).where(
+                    p.case_id == case_id, p.part == part, p.party == party, p.person == person
+                )
             )
-            or (
-                "case_director" in parts
-                and (row.case_director_party, row.case_director_person) == (party, person)
+        if wanted - held:
+            self._s.execute(
+                insert(case_people),
+                [
+                    {"case_id": case_id, "part": part, "party": party, "person": person}
+                    for part, party, person in sorted(wanted - held)
+                ],
             )
-            or ("delegate" in parts and person in _delegates(row.delegates).get(party, []))
-        )
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))
+        self._s.execute(delete(case_people).where(case_people.c.case_id == case_id))
+
+
+def _people_of(row: Any) -> set[tuple[str, str, str]]:
+    """(part, party, person) of each person a case's facts give a part (``PARTS``). An id
+    longer than a token's (a person: 128, a party's OIN: 32) names no one who can ask, and is
+    left out rather than fail the event."""
+    people: set[tuple[str, str, str]] = set()
+    if row.process_director_party and row.process_director_person:
+        people.add(("process_director", row.process_director_party, row.process_director_person))
+    if row.case_director_party and row.case_director_person:
+        people.add(("case_director", row.case_director_party, row.case_director_person))
+    for party, persons in _delegates(row.delegates).items():
+        if party and isinstance(persons, list):
+            people.update(("delegate", party, p) for p in persons if p and isinstance(p, str))
+    return {(part, party, person) for part, party, person in people if _fits(party, person)}
+
+
+def _fits(party: str, person: str) -> bool:
+    return len(party) <= 32 and len(person) <= 128
 
 
 def _person(party: str | None, person: str | None) -> CasePerson | None:
