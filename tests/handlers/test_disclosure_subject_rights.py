@@ -338,37 +338,58 @@ def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosur
     assert set(data[0]) == {"case_id", "restricted", "subject_request_id", "changed_at"}
 
 
-def test_a_case_restriction_decided_before_a_lifting_but_carried_out_after_it_changes_nothing(
+def test_a_case_restriction_carried_out_after_a_lifting_is_in_effect_whatever_its_clock(
     disclosure_platform, deps
 ):
-    """Two privacy officers decide at once: a grant (decided first) and a lifting (decided
-    later). The lifting's transaction wrote first; the grant, written after it, restricted the
-    case again in disclosure, while casework and intake apply the newest decision (the
-    lifting, by changed_at): the services disagreed, and the controller's newest decision
-    did not hold in disclosure (GDPR art. 18(3)). Now it holds here too, and the late grant
-    is not published."""
+    """Two privacy officers decide at once: a grant and a lifting. The lifting's transaction
+    wrote first; the grant, carried out after it on a replica whose clock reads a time before
+    the lifting, was answered granted yet changed nothing (it was taken as decided before the
+    lifting), so the subject was told of a restriction not in force (GDPR art. 18). The
+    grant is now decided after the lifting, under the case's lock: it is in effect, and
+    published after the lifting for casework and intake, which apply the newest decision."""
     platform, _ = disclosure_platform
     case_id = open_case(disclosure_platform)
     item_id = provide(disclosure_platform, deps, case_id)
     grant = submit(platform, deps, "restriction", case_id=case_id)
     lifted = decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
+    assert lifted.decided_at is not None
     with platform.uow_factory() as uow:
         request = uow.subject_requests.find(grant)
-        assert request is not None and lifted.decided_at is not None
-        effects.carry_out(uow, request, lifted.decided_at - timedelta(seconds=1))
+        assert request is not None
+        at = effects.carry_out(uow, request, lifted.decided_at - timedelta(seconds=1))
         uow.commit()
-    with platform.uow_factory() as uow:
-        assert read(deps, uow, item_id, CARER).released
-        outbox = uow.tables["outbox"]
-        published = uow.session.execute(
-            select(outbox.c.data).where(
-                outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id
-            )
-        ).all()
-    assert [json.loads(r.data)["restricted"] for r in published] == [False]
-    decide(platform, deps, grant)  # decided now: after the lifting, so it restricts
+    assert at == lifted.decided_at + timedelta(microseconds=1)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         read(deps, uow, item_id, CARER)
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        published = uow.session.execute(
+            select(outbox.c.data)
+            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
+            .order_by(outbox.c.id)
+        ).all()
+    data = [json.loads(r.data) for r in published]
+    assert [(d["restricted"], datetime.fromisoformat(d["changed_at"])) for d in data] == [
+        (False, lifted.decided_at),
+        (True, at),
+    ]
+
+
+def test_a_case_restriction_decided_on_a_replica_whose_clock_is_behind_is_decided_after_the_last(
+    disclosure_platform, deps
+):
+    """The decision's time (decided_at, and changed_at of what casework and intake apply) is
+    after the case's last restriction decision, whatever the deciding replica's clock says."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    restricted = decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
+    assert restricted.decided_at is not None
+    behind = replace(deps, clock=lambda: restricted.decided_at - timedelta(minutes=5))
+    lifted = decide(platform, behind, submit(platform, deps, "lift_restriction", case_id=case_id))
+    assert lifted.decided_at == restricted.decided_at + timedelta(microseconds=1)
+    with platform.uow_factory() as uow:
+        facts = uow.cases.find(case_id)
+    assert facts is not None and not facts.restricted
 
 
 def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(

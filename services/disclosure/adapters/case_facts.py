@@ -185,11 +185,35 @@ class CaseFactsRepository:
         )
         return at
 
+    def restriction_decided(self, case_ids: Iterable[str], now: datetime) -> datetime:
+        """The decision time of a restriction of these cases, or of its lifting, recorded
+        ``now``: after each case's previous one, read under the rows' locks (taken in case id
+        order, held until the transaction ends), so decisions about one case are stamped in
+        the order they are carried out, whatever the clock of the replica that decides says
+        (``next_decision_time``). Taken before the decision's time is read: a decision whose
+        time was read first could find a later one applied when it got the lock, and be
+        answered granted without taking effect (GDPR art. 18)."""
+        c = case_facts.c
+        wanted = sorted(set(case_ids))
+        if not wanted:
+            return now
+        last = self._s.execute(
+            select(c.restriction_changed_at)
+            .where(c.case_id.in_(wanted))
+            .order_by(c.case_id)
+            .with_for_update()
+        ).scalars()
+        at = now
+        for changed_at in last:
+            at = next_decision_time(at, changed_at)
+        return at
+
     def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
         """Restrict the case or lift its restriction (GDPR art. 18), as the controller decided
-        it at ``at``; False when a decision taken after it was applied already (two decided
-        at once, the later one written first: the newest decision holds, in both directions,
-        as casework and intake apply them; of two at one time the grant)."""
+        it at ``at`` (``restriction_decided``, whose row lock the caller holds); False when the
+        case is not known, or when a decision taken after it was applied already (the newest
+        decision holds, in both directions, as casework and intake apply them; of two at one
+        time the grant): under that lock never."""
         c = case_facts.c
         row = self._s.execute(
             select(c.restriction_changed_at).where(c.case_id == case_id).with_for_update()

@@ -185,10 +185,16 @@ def checked_answer(request: SubjectRequest, cmd: commands.DecideSubjectRequest) 
     return (cmd.reason or "").strip()[:MAX_REASON]
 
 
-def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> None:
-    """The effect of a granted request. Runs in the decision's transaction, so the decision
-    and its effect are stored together or not at all (and a replayed decision, answered by the
-    command runner, never runs it twice)."""
+def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> datetime:
+    """The effect of a granted request, and the time it is decided at: ``now`` (this
+    replica's clock), but for a restriction of cases or its lifting a time after each case's
+    last such decision, read under the cases' row locks, which are taken first
+    (``restriction_decided``). Every service applies the newest decision about a case's
+    restriction, so the one answered granted here must be the newest: decided at a time read
+    before the lock, a restriction could find a lifting decided after it already applied and
+    be answered granted without taking effect (GDPR art. 18). Runs in the decision's
+    transaction, so the decision and its effect are stored together or not at all (and a
+    replayed decision, answered by the command runner, never runs it twice)."""
     kind, scope = request.kind, request.scope()
     if kind == "correction":
         item = uow.items.find(request.item_id or "")
@@ -203,32 +209,32 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
             # From now on the old content is never released; the provider is told
             # (ListCorrectionNotices) and provides the corrected version (Provide.supersedes).
             uow.items.mark_superseded(item.item_id, now)
-        return
+        return now
     if kind not in ("erasure", "restriction", "lift_restriction"):
-        return  # objections and complaints are answered; the answer is the effect
+        return now  # objections and complaints are answered; the answer is the effect
     if scope == "item":
         item = uow.items.find(request.item_id or "")
         if item is None:
-            return  # already purged with its case: nothing left to change
+            return now  # already purged with its case: nothing left to change
         if kind == "erasure":
             # The ciphertexts go; the item's record stays for the access log (NEN 7513).
             uow.items.erase_content(item.item_id, now)
         else:
             uow.items.set_restricted([item.item_id], now if kind == "restriction" else None, now)
-        return
+        return now
     case_ids = (
         [request.case_id]
         if scope == "case" and request.case_id
         else uow.cases.of_subject(request.subject_pseudonym)
     )
+    if kind != "erasure":
+        now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
     for case_id in case_ids:
         if kind == "erasure":
             erase_case(uow, case_id, now)
         else:
             if not uow.cases.set_restricted(case_id, kind == "restriction", now):
-                # Decided before a decision already applied (two at once): the newer holds.
-                log.info("restriction_decision_superseded", kind=kind, case_id=case_id)
-                continue
+                continue  # no longer known (purged with its facts): nothing left to restrict
             # Casework holds the rest of the case (its minutes, plan and the subject's section).
             uow.emit(
                 events.CaseRestrictionChanged(
@@ -257,6 +263,7 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
             )
         )
     log.info("subject_request_carried_out", kind=kind, scope=scope, cases=len(case_ids))
+    return now
 
 
 def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:

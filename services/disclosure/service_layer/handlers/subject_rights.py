@@ -175,10 +175,12 @@ def decide_subject_request(
         raise FailedPrecondition(
             "decided", "the request was already decided", subject="subject_request_id"
         )
-    now = utcnow()
     reason = effects.checked_answer(request, cmd)
+    now = deps.clock()
     if cmd.outcome == "granted":
-        effects.carry_out(uow, request, now)
+        # Decided at the time of its effect: a restriction's or lifting's after the case's
+        # last one, under the case's lock, so decided_at orders them as every service does.
+        now = effects.carry_out(uow, request, now)
     uow.subject_requests.decide(
         ref,
         outcome=cmd.outcome,

@@ -1,0 +1,151 @@
+"""Decisions about one thing are stamped in the order their transactions take its lock
+(``next_decision_time``), and the one answered last is the one in force. On PostgreSQL under
+READ COMMITTED two decisions at once are serialised on the thing's row; a decision whose time
+was read before it got the lock could find a later one applied by then. Each race is staged,
+not hoped for: one side is held behind an open transaction, and the test goes on once
+PostgreSQL's own account shows it waiting on a lock, never after a sleep."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select, text
+
+from services.disclosure.bootstrap import make_deps
+from tests.handlers.test_disclosure_handlers import CARER, CELLO, DIRECTOR, FARENT, GGZ, PROVIDER
+from tests.handlers.test_disclosure_subject_rights import decide, submit
+from zorgtafel.contracts import events as ev
+from zorgtafel.testing import deliver, wait_for
+from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
+
+pytestmark = pytest.mark.integration
+
+
+def waiting_on_a_lock(platform) -> bool:  # noqa: ANN001
+    """Whether a connection of this platform (its schema is in the connection's
+    application_name, kernel/db.py) waits for a lock: the staged side has reached it."""
+    app = f"zorgtafel:{platform.settings.effective_schema}"[:63]
+    with platform.uow_factory() as uow:
+        return bool(
+            uow.session.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE application_name = :app AND wait_event_type = 'Lock'"
+                ),
+                {"app": app},
+            ).scalar_one()
+        )
+
+
+def in_thread(fn) -> tuple[threading.Thread, list]:  # noqa: ANN001
+    outcome: list = []
+    thread = threading.Thread(target=lambda: outcome.append(fn()), daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def held_behind(platform, hold, waiting, meanwhile):  # noqa: ANN001, ANN201
+    """``hold(uow)`` in a transaction left open while ``waiting()`` runs in a thread; once
+    PostgreSQL shows that thread waiting on a lock, ``meanwhile()`` runs (and commits) and
+    then the open transaction commits. Returns what ``waiting`` and ``meanwhile`` returned."""
+    with platform.uow_factory() as uow:
+        hold(uow)
+        thread, outcome = in_thread(waiting)
+        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        assert not outcome, "it did not wait for the open transaction"
+        done = meanwhile()
+        uow.commit()
+    thread.join(30)
+    assert outcome, "it did not finish once the lock was free"
+    return outcome[0], done
+
+
+# -- disclosure: a subject's restriction beside a lifting of one of its cases ------------------
+
+
+@pytest.fixture
+def disclosure(tmp_path, pg_url):
+    with handler_platform("disclosure", tmp_path, pg_url) as built:
+        platform, _parts = built
+        for party in (GGZ, CELLO, FARENT):
+            set_party_status(platform, party)
+        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
+        yield built, make_deps(platform)
+
+
+def open_case(built, case_id: str, subject: str) -> str:
+    """Intake's nomination (by GGZ) and casework's opening, roles and delegates."""
+    platform, parts = built
+    facts = {
+        "case_id": case_id,
+        "subject_pseudonym": subject,
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+    }
+    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00Z"})
+    opened = {**facts, "invitees": [CELLO], "process_director_party": GGZ}
+    deliver(platform, parts, ev.CASE_OPENED, {**opened, "process_director_person": "pd-1"})
+    roles = {
+        CELLO: {"role": "care_provider", "information_need": ["health"]},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+    }
+    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
+    for delegate in (PROVIDER, CARER):
+        data = {"case_id": case_id, "party": delegate.party, "person": delegate.person}
+        deliver(platform, parts, ev.DELEGATE_NAMED, data)
+    return case_id
+
+
+def restriction_changes(platform, case_id: str) -> list[tuple[bool, datetime]]:  # noqa: ANN001
+    """What casework and intake are told of the case's restriction, in the order published."""
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox.c.data)
+            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
+            .order_by(outbox.c.id)
+        ).all()
+    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    return [(d["restricted"], datetime.fromisoformat(d["changed_at"])) for d in data]
+
+
+def test_a_restriction_answered_granted_after_a_lifting_that_took_the_lock_first_is_in_force(
+    disclosure,
+):
+    """A subject's restriction of everything held of it (two cases) and the lifting of one
+    case's earlier restriction are decided at once. The restriction read its time, then
+    waited for the first case's lock; meanwhile the lifting, later by the clock, was carried
+    out on the second case. The restriction was answered granted, yet it changed nothing on
+    the second case (taken as decided before the lifting): the subject was told its data was
+    restricted while one case was not (GDPR art. 18). Now the restriction reads its time
+    under the cases' locks: it is decided after the lifting, in force on both cases, and
+    told to casework and intake after the lifting, as they apply the newest decision."""
+    built, deps = disclosure
+    platform, _ = built
+    subject, tag = f"psn-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:8]
+    first = open_case(built, f"case-a{tag}", subject)  # locked first (case id order)
+    second = open_case(built, f"case-b{tag}", subject)
+    earlier = decide(platform, deps, submit(platform, deps, "restriction", case_id=second))
+    lifting = submit(platform, deps, "lift_restriction", case_id=second)
+    everything = submit(platform, deps, "restriction", subject_pseudonym=subject)  # both cases
+    restricted, lifted = held_behind(
+        platform,
+        lambda uow: uow.cases.find(first, hold=True),  # e.g. an item being added to it
+        lambda: decide(platform, deps, everything),
+        lambda: decide(platform, deps, lifting),
+    )
+    assert (restricted.outcome, lifted.outcome) == ("granted", "granted")
+    with platform.uow_factory() as uow:
+        in_force = {case_id: uow.cases.find(case_id).restricted for case_id in (first, second)}
+    assert in_force == {first: True, second: True}
+    assert restricted.decided_at > lifted.decided_at > earlier.decided_at
+    assert restriction_changes(platform, second) == [
+        (True, earlier.decided_at),
+        (False, lifted.decided_at),
+        (True, restricted.decided_at),
+    ]
+    assert restriction_changes(platform, first) == [(True, restricted.decided_at)]
