@@ -537,6 +537,37 @@ def test_a_managers_seat_released_is_after_its_assignment_when_the_clock_goes_ba
     assert released == assigned + timedelta(microseconds=1)
 
 
+def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_clock_goes_back(
+    governance, deps
+):
+    """A release cleared the seat's last decision time with its holder: the same person
+    appointed again, on a replica whose clock is behind the one that released, was stamped
+    before the release, and every service ignored it as older (the holder a manager in
+    governance and nowhere else, art. 11.2). The seat's last time is kept while it is vacant."""
+    platform, _ = governance
+    seat_id = f"managers.{ASTEN}"
+    with platform.uow_factory() as uow:
+        if uow.seats.get(seat_id) is None:
+            uow.seats.add(Seat(seat_id, Body.MANAGERS, "manager", ASTEN))
+        uow.commit()
+    now = datetime.now(timezone.utc)
+    ahead = replace(deps, now=lambda: now + timedelta(minutes=10))
+    behind = replace(deps, now=lambda: now - timedelta(minutes=10))
+    person = "manager-clock-2"
+    rep = representative(ASTEN)
+    run(governance, ahead, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
+    run(governance, ahead, seats.release_seat, c.ReleaseSeat(seat_id), rep)
+    seat = run(governance, behind, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
+    changes = [
+        (e["held"], datetime.fromisoformat(e["changed_at"]))
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"] == person
+    ]
+    (_, assigned), (_, released), (held, again) = changes
+    assert assigned < released and held
+    assert again == seat.assigned_at == released + timedelta(microseconds=1)
+
+
 def test_only_a_managers_seat_holder_designates(governance, deps):
     claimed = Caller(HELMOND, "manager-unseated", "manager", party_status="active")
     with pytest.raises(PermissionDenied) as err:

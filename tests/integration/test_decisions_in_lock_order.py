@@ -16,8 +16,12 @@ import pytest
 from sqlalchemy import select, text
 
 from services.disclosure.bootstrap import make_deps
+from services.governance.bootstrap import make_deps as governance_deps
+from services.governance.domain import commands as c
+from services.governance.service_layer.handlers import seats
 from tests.handlers.test_disclosure_handlers import CARER, CELLO, DIRECTOR, FARENT, GGZ, PROVIDER
 from tests.handlers.test_disclosure_subject_rights import decide, submit
+from tests.handlers.test_governance_handlers import HELMOND, representative, run
 from zorgtafel.contracts import events as ev
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
@@ -55,7 +59,7 @@ def held_behind(platform, hold, waiting, meanwhile):  # noqa: ANN001, ANN201
     with platform.uow_factory() as uow:
         hold(uow)
         thread, outcome = in_thread(waiting)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
         assert not outcome, "it did not wait for the open transaction"
         done = meanwhile()
         uow.commit()
@@ -149,3 +153,57 @@ def test_a_restriction_answered_granted_after_a_lifting_that_took_the_lock_first
         (True, restricted.decided_at),
     ]
     assert restriction_changes(platform, first) == [(True, restricted.decided_at)]
+
+
+# -- governance: a seat's holder, a process director's designation ------------------------------
+
+
+@pytest.fixture
+def governance(tmp_path, pg_url):
+    with handler_platform("governance", tmp_path, pg_url) as built:
+        yield built, governance_deps(built[0])
+
+
+def roster_changes(built, person: str) -> list[tuple[bool, datetime]]:  # noqa: ANN001
+    """What every service's roster is told of the person, in the order published."""
+    platform, _ = built
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox.c.data).where(outbox.c.type == ev.ROSTER_CHANGED).order_by(outbox.c.id)
+        ).all()
+    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    return [
+        (d["held"], datetime.fromisoformat(d["changed_at"])) for d in data if d["person"] == person
+    ]
+
+
+def held_in_the_end(changes: list[tuple[bool, datetime]]) -> bool:
+    """Whether a service's roster that applies these in decision order holds the person."""
+    return bool(changes) and max(changes, key=lambda change: change[1])[0]
+
+
+def test_two_appointments_to_one_managers_seat_at_once_end_the_holder_each_replaced(governance):
+    """Two appointments to one managers seat at once: each read the seat without a lock, so
+    both replaced its first holder, and the holder the first appointed was never released:
+    that person stayed a manager on every service's roster though governance had the seat to
+    the second (art. 11.2). The seat's row is now locked before its holder is read: the
+    second appointment waits for the first, and releases the holder it appointed."""
+    built, deps = governance
+    rep = representative(HELMOND)
+    seat_id = f"managers.{HELMOND}"
+    run(built, deps, seats.assign_seat, c.AssignSeat(seat_id, "manager-a"), rep)
+    second, _ = held_behind(
+        built[0],
+        lambda uow: seats.assign_seat(deps, uow, c.AssignSeat(seat_id, "manager-b"), rep),
+        lambda: run(built, deps, seats.assign_seat, c.AssignSeat(seat_id, "manager-c"), rep),
+        lambda: None,
+    )
+    assert second.holder == (HELMOND, "manager-c")
+    held = {
+        p: held_in_the_end(roster_changes(built, p))
+        for p in ("manager-a", "manager-b", "manager-c")
+    }
+    assert held == {"manager-a": False, "manager-b": False, "manager-c": True}
+    ((_, named), (_, released)) = roster_changes(built, "manager-b")
+    assert released > named

@@ -96,6 +96,8 @@ seats = Table(
     Column("holder_person", String(128), nullable=True),
     Column("holder_party", OIN, nullable=True),
     Column("assigned_at", UtcDateTime(), nullable=True),
+    # The holder's last change (assigned or released), kept while vacant (next_decision_time).
+    Column("holder_changed_at", UtcDateTime(), nullable=True),
 )
 # ListBodies reads the seats of a page of bodies in (body, seat_id) order; ListSeats pages by
 # seat_id, filtered by body or by either party, each filter an index range in that order.

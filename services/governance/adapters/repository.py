@@ -81,8 +81,12 @@ class SeatRepository:
     def add(self, seat: Seat) -> None:
         self._session.add(seat)
 
-    def get(self, seat_id: str) -> Seat | None:
-        return self._session.get(Seat, seat_id)
+    def get(self, seat_id: str, *, for_update: bool = False) -> Seat | None:
+        """The seat; ``for_update``: its row locked until the transaction ends, so changes of
+        its holder are decided one after the other, each on the holder the last one left."""
+        return self._session.get(
+            Seat, seat_id, with_for_update=for_update, populate_existing=for_update
+        )
 
     def ids(self) -> set[str]:
         return set(self._session.scalars(select(Seat.seat_id)))
@@ -133,8 +137,13 @@ class SeatRepository:
         q = q.where(Seat.seat_id > after) if after is not None else q.offset(offset)
         return list(self._session.scalars(q.limit(limit)))
 
-    def held_on_behalf_of(self, party: str) -> list[Seat]:
-        return list(self._session.scalars(select(Seat).where(Seat.holder_party == party)))
+    def held_on_behalf_of(self, party: str, *, for_update: bool = False) -> list[Seat]:
+        """The seats held on behalf of ``party``; ``for_update``: their rows locked (and read
+        afresh) until the transaction ends, as ``get``'s."""
+        q = select(Seat).where(Seat.holder_party == party).order_by(Seat.seat_id)
+        if for_update:
+            q = q.with_for_update().execution_options(populate_existing=True)
+        return list(self._session.scalars(q))
 
     def held_in(self, body: Body, person: str) -> list[Seat]:
         """The seats of ``body`` this person holds, for any party (ix_seats_body_seat)."""

@@ -40,6 +40,10 @@ class Seat:
     holder_person: str | None = None
     holder_party: str | None = None
     assigned_at: datetime | None = None
+    # When the holder last changed (assigned or released), kept while the seat is vacant: the
+    # next change is decided after it (``next_decision_time``), as the roster every service
+    # keeps applies a holder's changes in that order and ignores an older one.
+    holder_changed_at: datetime | None = None
 
     @property
     def holder(self) -> tuple[str, str] | None:
@@ -59,10 +63,12 @@ class Seat:
         decided who may); a previous holder is replaced."""
         self.holder_person = person
         self.holder_party = party
-        self.assigned_at = at
+        self.assigned_at = self.holder_changed_at = at
 
-    def vacate(self) -> None:
+    def vacate(self, at: datetime) -> None:
+        """The holder released or removed at ``at``; the time is kept for the next holder."""
         self.holder_person = self.holder_party = self.assigned_at = None
+        self.holder_changed_at = at
 
 
 def delegate_seat_id(party_id: str) -> str:

@@ -238,9 +238,10 @@ def change_status(
     party.change_status(new, at, allowed_from)
     uow.parties.add_history(StatusChange(party.party_id, new, at, cause, reference))
     if new in (PartyStatus.EXCLUDED, PartyStatus.WITHDRAWN):
-        for seat in uow.seats.held_on_behalf_of(party.party_id):  # its people leave the bodies
-            before, vacated = seat.holder, next_decision_time(at, seat.assigned_at)
-            seat.vacate()
+        # Its people leave the bodies, each seat decided on under its row's lock.
+        for seat in uow.seats.held_on_behalf_of(party.party_id, for_update=True):
+            before, vacated = seat.holder, next_decision_time(at, seat.holder_changed_at)
+            seat.vacate(vacated)
             seat_holder_changed(uow, seat, before, vacated)
         for director in uow.roster.list(party.party_id):  # and act for it no longer (12.3)
             uow.roster.remove(director)

@@ -23,7 +23,9 @@ from zorgtafel.kernel.validate import check_oin, check_person
 
 def _seat(uow: GovernanceUnitOfWork, seat_id: str) -> Seat:
     check_seat_id(seat_id)
-    seat = uow.seats.get(seat_id)
+    # Locked before its holder is read: two changes at once are decided one after the other,
+    # the second on the holder the first left (it releases that one, not the one before).
+    seat = uow.seats.get(seat_id, for_update=True)
     if seat is None:
         raise NotFound("seat", seat_id)
     return seat
@@ -61,9 +63,9 @@ def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller
         "seats": [seat_facts(s) for s in uow.seats.held_in(seat.body, cmd.holder_person)],
     }
     authorise(deps, uow, caller, "assign_seat", seat=seat_facts(seat), holder=holder)
-    # After the seat's last assignment, whatever this replica's clock says: the services
-    # ignore a roster change older than the one they hold.
-    before, now = seat.holder, next_decision_time(deps.now(), seat.assigned_at)
+    # After the seat's last change (an assignment, or a release: kept while vacant), whatever
+    # this replica's clock says: the services ignore a roster change older than the one held.
+    before, now = seat.holder, next_decision_time(deps.now(), seat.holder_changed_at)
     seat.assign(cmd.holder_person, party_id, now)
     seat_holder_changed(uow, seat, before, now)
     return seat
@@ -75,7 +77,7 @@ def release_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ReleaseSeat, call
     before = seat.holder
     if before is None:
         raise FailedPrecondition("vacant", "the seat has no holder", subject="seat.holder")
-    now = next_decision_time(deps.now(), seat.assigned_at)  # after its assignment
-    seat.vacate()
+    now = next_decision_time(deps.now(), seat.holder_changed_at)  # after its assignment
+    seat.vacate(now)
     seat_holder_changed(uow, seat, before, now)
     return seat
