@@ -537,6 +537,36 @@ def test_a_managers_seat_released_is_after_its_assignment_when_the_clock_goes_ba
     assert released == assigned + timedelta(microseconds=1)
 
 
+def test_a_process_director_designated_again_after_a_revocation_is_after_it_when_the_clock_goes_back(
+    governance, deps, manager
+):
+    """A revocation removed the roster entry with its last decision time: a designation of
+    the same person again, on a replica whose clock is behind the one that revoked, was
+    stamped before the revocation, and every service ignored it as older (the person was
+    designated in governance and nowhere else, 12.1). The entry's last time is kept past its
+    revocation, and the designation comes after it."""
+    now = datetime.now(timezone.utc)
+    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
+    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    person = "pd-clock-2"
+    designate = c.DesignateProcessDirector(ASTEN, person)
+    run(governance, ahead, roster.designate_process_director, designate, manager)
+    revoke = c.RevokeProcessDirector(ASTEN, person)
+    run(governance, ahead, roster.revoke_process_director, revoke, manager)
+    again = run(governance, behind, roster.designate_process_director, designate, manager)
+    changes = [
+        (e["held"], datetime.fromisoformat(e["changed_at"]))
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"] == person
+    ]
+    (_, designated), (_, revoked), (held, redesignated) = changes
+    assert designated < revoked and held
+    assert redesignated == again.designated_at == revoked + timedelta(microseconds=1)
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        assert person in [d.person for d in roster.list_process_directors(uow, ASTEN)]
+
+
 def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_clock_goes_back(
     governance, deps
 ):

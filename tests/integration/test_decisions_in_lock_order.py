@@ -18,11 +18,12 @@ from sqlalchemy import select, text
 from services.disclosure.bootstrap import make_deps
 from services.governance.bootstrap import make_deps as governance_deps
 from services.governance.domain import commands as c
-from services.governance.service_layer.handlers import seats
+from services.governance.service_layer.handlers import roster, seats
 from tests.handlers.test_disclosure_handlers import CARER, CELLO, DIRECTOR, FARENT, GGZ, PROVIDER
 from tests.handlers.test_disclosure_subject_rights import decide, submit
-from tests.handlers.test_governance_handlers import HELMOND, representative, run
+from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representative, run
 from zorgtafel.contracts import events as ev
+from zorgtafel.kernel.caller import Caller
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
 
@@ -207,3 +208,32 @@ def test_two_appointments_to_one_managers_seat_at_once_end_the_holder_each_repla
     assert held == {"manager-a": False, "manager-b": False, "manager-c": True}
     ((_, named), (_, released)) = roster_changes(built, "manager-b")
     assert released > named
+
+
+def test_a_designation_beside_a_revocation_of_the_same_person_waits_for_it(governance):
+    """A process director's revocation and the person's designation at once: the designation
+    found the row the revocation was deleting and answered "designated" while nothing was
+    (12.1). The party's and the entry's rows are now locked first: the designation waits,
+    finds the person revoked, and designates again after the revocation, so every service's
+    roster holds the person as governance does."""
+    built, deps = governance
+    manager = Caller(HELMOND, "manager-1", "manager", party_status="active")
+    appoint = c.AssignSeat(f"managers.{HELMOND}", manager.person)
+    run(built, deps, seats.assign_seat, appoint, representative(HELMOND))
+    person = "pd-beside-1"
+    designate = c.DesignateProcessDirector(ASTEN, person)
+    run(built, deps, roster.designate_process_director, designate, manager)
+    revoke = c.RevokeProcessDirector(ASTEN, person)
+    designated, _ = held_behind(
+        built[0],
+        lambda uow: roster.revoke_process_director(deps, uow, revoke, manager),
+        lambda: run(built, deps, roster.designate_process_director, designate, manager),
+        lambda: None,
+    )
+    platform, _ = built
+    with platform.uow_factory() as uow:
+        assert person in [d.person for d in roster.list_process_directors(uow, ASTEN)]
+    changes = roster_changes(built, person)
+    assert [held for held, _ in changes] == [True, False, True]
+    assert [at for _, at in changes] == sorted(at for _, at in changes)
+    assert changes[-1][1] == designated.designated_at

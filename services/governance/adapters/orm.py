@@ -105,7 +105,8 @@ Index("ix_seats_body_seat", seats.c.body, seats.c.seat_id)
 Index("ix_seats_held_by_party", seats.c.held_by_party, seats.c.seat_id)
 Index("ix_seats_holder_party", seats.c.holder_party, seats.c.seat_id)
 
-# art. 11.2, 12.1: the process directors the managers designated; a row while designated.
+# art. 11.2, 12.1: the process directors the managers designated; a row while designated,
+# kept with revoked_at once revoked, so that a designation again is decided after it.
 process_directors = Table(
     "process_directors",
     metadata,
@@ -114,6 +115,7 @@ process_directors = Table(
     Column("designated_at", UtcDateTime(), nullable=False),
     Column("designated_by_party", OIN, nullable=False),
     Column("designated_by_person", String(128), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
 proposals = Table(

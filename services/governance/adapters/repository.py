@@ -174,18 +174,28 @@ class RosterRepository:
     def add(self, director: ProcessDirector) -> None:
         self._session.add(director)
 
-    def remove(self, director: ProcessDirector) -> None:
-        self._session.delete(director)
-
     def get(self, party: str, person: str) -> ProcessDirector | None:
-        return self._session.get(ProcessDirector, (party, person))
+        """The person's designation for the party, while it holds (not revoked)."""
+        director = self._session.get(ProcessDirector, (party, person))
+        return director if director is not None and director.designated else None
+
+    def entry_for_update(self, party: str, person: str) -> ProcessDirector | None:
+        """The person's roster entry for the party, designated or revoked (None: never
+        designated), its row locked until the transaction ends."""
+        return self._session.get(
+            ProcessDirector, (party, person), with_for_update=True, populate_existing=True
+        )
 
     def list(
         self, party: str | None = None, *, offset: int = 0, limit: int | None = None
     ) -> list[ProcessDirector]:
         """Designated process directors by party and person (the primary key's order: it
         serves the filter and the page)."""
-        q = select(ProcessDirector).order_by(ProcessDirector.party, ProcessDirector.person)
+        q = (
+            select(ProcessDirector)
+            .where(orm.process_directors.c.revoked_at.is_(None))
+            .order_by(ProcessDirector.party, ProcessDirector.person)
+        )
         if party:
             q = q.where(ProcessDirector.party == party)
         return list(self._session.scalars(q.offset(offset).limit(limit)))

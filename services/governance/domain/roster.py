@@ -21,3 +21,23 @@ class ProcessDirector:
     designated_at: datetime
     designated_by_party: str
     designated_by_person: str
+    # When the designation was revoked (None: designated). The entry is kept past its
+    # revocation, so that a designation of the person again is decided after it: every
+    # service's roster applies an entry's changes in decision order and ignores an older one.
+    revoked_at: datetime | None = None
+
+    @property
+    def designated(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def last_change(self) -> datetime:
+        """When the entry was last decided on: its designation or its revocation."""
+        return self.revoked_at or self.designated_at
+
+    def revoke(self, at: datetime) -> None:
+        self.revoked_at = at
+
+    def designate_again(self, at: datetime, by_party: str, by_person: str) -> None:
+        self.designated_at, self.revoked_at = at, None
+        self.designated_by_party, self.designated_by_person = by_party, by_person

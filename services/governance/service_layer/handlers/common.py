@@ -192,16 +192,22 @@ def proposal_inputs(uow: GovernanceUnitOfWork, proposal_id: str) -> list[str]:
     return [w.party_id for w in uow.proposals.inputs(proposal_id)]
 
 
-def known_party(uow: GovernanceUnitOfWork, party_id: str, field: str = "party_id") -> Party:
+def known_party(
+    uow: GovernanceUnitOfWork, party_id: str, field: str = "party_id", *, lock: bool = False
+) -> Party:
+    """The party; ``lock``: its row locked until the transaction ends (its status changes and
+    its roster's are decided one after the other)."""
     check_oin(party_id, field)
-    party = uow.parties.get(party_id)
+    party = uow.parties.get_for_update(party_id) if lock else uow.parties.get(party_id)
     if party is None:
         raise NotFound("party", party_id)
     return party
 
 
-def active_party(uow: GovernanceUnitOfWork, party_id: str, field: str) -> Party:
-    party = known_party(uow, party_id, field)
+def active_party(
+    uow: GovernanceUnitOfWork, party_id: str, field: str, *, lock: bool = False
+) -> Party:
+    party = known_party(uow, party_id, field, lock=lock)
     if party.status is not PartyStatus.ACTIVE:
         raise FailedPrecondition(
             party.status.value, "the party is not active", subject=f"{field}.status"
@@ -243,9 +249,10 @@ def change_status(
             before, vacated = seat.holder, next_decision_time(at, seat.holder_changed_at)
             seat.vacate(vacated)
             seat_holder_changed(uow, seat, before, vacated)
-        for director in uow.roster.list(party.party_id):  # and act for it no longer (12.3)
-            uow.roster.remove(director)
-            ended = next_decision_time(at, director.designated_at)
+        # And act for it no longer (12.3); roster changes of the party hold its row's lock.
+        for director in uow.roster.list(party.party_id):
+            ended = next_decision_time(at, director.last_change)
+            director.revoke(ended)
             uow.emit(
                 roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, ended)
             )

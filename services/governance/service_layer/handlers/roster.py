@@ -28,35 +28,43 @@ def designate_process_director(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.DesignateProcessDirector, caller: Caller
 ) -> ProcessDirector:
     check_person(cmd.person, "person")
-    party = active_party(uow, cmd.party, "party")  # 12.3: acting for an active party
+    # 12.3: acting for an active party. The party's row is locked until the transaction ends:
+    # its roster's changes (and its withdrawal or exclusion, which ends them) are decided one
+    # after the other, each on the entry the last one left, also for a person never designated.
+    party = active_party(uow, cmd.party, "party", lock=True)
     authorise(deps, uow, caller, "designate_process_director", party=party.party_id)
-    existing = uow.roster.get(party.party_id, cmd.person)
-    if existing is not None:  # designated already: nothing changes
-        return existing
-    now = deps.now()
-    director = ProcessDirector(party.party_id, cmd.person, now, caller.party, caller.person)
-    uow.roster.add(director)
+    entry = uow.roster.entry_for_update(party.party_id, cmd.person)
+    if entry is not None and entry.designated:  # designated already: nothing changes
+        return entry
+    # After the entry's revocation, whatever this replica's clock says: the services ignore a
+    # roster change older than the one they hold, and the person would direct nothing.
+    now = next_decision_time(deps.now(), entry.last_change if entry else None)
+    if entry is None:
+        entry = ProcessDirector(party.party_id, cmd.person, now, caller.party, caller.person)
+        uow.roster.add(entry)
+    else:
+        entry.designate_again(now, caller.party, caller.person)
     uow.emit(roster_changed(PROCESS_DIRECTOR, (party.party_id, cmd.person), True, now))
-    return director
+    return entry
 
 
 def revoke_process_director(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RevokeProcessDirector, caller: Caller
 ) -> ProcessDirector:
     check_person(cmd.person, "person")
-    party = known_party(uow, cmd.party, "party")
+    party = known_party(uow, cmd.party, "party", lock=True)  # as designate_process_director
     authorise(deps, uow, caller, "revoke_process_director", party=party.party_id)
-    director = uow.roster.get(party.party_id, cmd.person)
-    if director is None:
+    director = uow.roster.entry_for_update(party.party_id, cmd.person)
+    if director is None or not director.designated:
         raise FailedPrecondition(
             "not_designated",
             "the person is not a designated process director of this party (art. 12.1)",
             subject="process_director",
         )
-    uow.roster.remove(director)
     # After the designation it ends, whatever this replica's clock says: the services ignore
     # a roster change older than the one they hold, and the person would go on directing.
     at = next_decision_time(deps.now(), director.designated_at)
+    director.revoke(at)  # the entry stays, revoked: a designation again is decided after it
     uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
     return director
 
