@@ -16,14 +16,25 @@ import pytest
 from sqlalchemy import select, text
 
 from services.disclosure.bootstrap import make_deps
+from services.disclosure.domain import commands as c_disclosure
+from services.disclosure.service_layer.handlers import subject_rights
 from services.governance.bootstrap import make_deps as governance_deps
 from services.governance.domain import commands as c
 from services.governance.service_layer.handlers import roster, seats
-from tests.handlers.test_disclosure_handlers import CARER, CELLO, DIRECTOR, FARENT, GGZ, PROVIDER
+from tests.handlers.test_disclosure_handlers import (
+    CARER,
+    CELLO,
+    DIRECTOR,
+    FARENT,
+    GGZ,
+    GGZ_OFFICER,
+    PROVIDER,
+)
 from tests.handlers.test_disclosure_subject_rights import decide, submit
 from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representative, run
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
 
@@ -154,6 +165,48 @@ def test_a_restriction_answered_granted_after_a_lifting_that_took_the_lock_first
         (True, restricted.decided_at),
     ]
     assert restriction_changes(platform, first) == [(True, restricted.decided_at)]
+
+
+def test_a_request_decided_by_two_officers_at_once_is_decided_once(disclosure):
+    """Two privacy officers decide one request at once: a grant and a refusal. Each read the
+    request undecided, the grant restricted the case, and the refusal, written after it,
+    overwrote the outcome: the register said refused (so did the answer to the second
+    officer) while the restriction was in force. The second decision now finds the request
+    decided once it gets the row, and is refused with nothing of it stored."""
+    built, deps = disclosure
+    platform, _ = built
+    subject = f"psn-{uuid.uuid4().hex[:8]}"
+    case_id = open_case(built, f"case-{uuid.uuid4().hex[:12]}", subject)
+    ref = submit(platform, deps, "restriction", case_id=case_id)
+    grant = c_disclosure.DecideSubjectRequest(ref, "granted")
+
+    def refuse() -> str:
+        try:
+            decide(
+                platform,
+                deps,
+                ref,
+                "refused",
+                refusal_ground="required_by_law",
+                reason="a statutory duty to keep it",
+            )
+        except FailedPrecondition as refused:
+            return refused.state
+        return "answered refused"
+
+    second, _ = held_behind(
+        platform,
+        lambda uow: subject_rights.decide_subject_request(deps, uow, grant, GGZ_OFFICER),
+        refuse,
+        lambda: None,
+    )
+    assert second == "decided"
+    with platform.uow_factory() as uow:
+        request = uow.subject_requests.find(ref)
+        facts = uow.cases.find(case_id)
+    assert request is not None and request.outcome == "granted"
+    assert facts is not None and facts.restricted
+    assert [held for held, _ in restriction_changes(platform, case_id)] == [True]
 
 
 # -- governance: a seat's holder, a process director's designation ------------------------------

@@ -149,7 +149,11 @@ class SubjectRequestRepository:
         party: str,
         person: str,
         now: datetime,
-    ) -> None:
+    ) -> bool:
+        """Store the decision of a request still undecided; False when there is none: no such
+        request, or one decided meanwhile (two officers at once: the second's UPDATE waits for
+        the first's row lock, then finds it decided), so the caller refuses and its
+        transaction, with whatever effect it carried out, is rolled back."""
         ring = self._ring()  # before anything: without keys no decision is stored
         wrapped = self._s.execute(
             select(_requests.c.wrapped_key).where(
@@ -157,11 +161,14 @@ class SubjectRequestRepository:
             )
         ).scalar_one_or_none()
         if wrapped is None:
-            return  # no such request: nothing to update, as before
+            return False  # no such request: nothing to update
         key = ring.unwrap(wrapped)
-        self._s.execute(
+        stored = self._s.execute(
             update(_requests)
-            .where(_requests.c.subject_request_id == subject_request_id)
+            .where(
+                _requests.c.subject_request_id == subject_request_id,
+                _requests.c.outcome.is_(None),
+            )
             .values(
                 outcome=outcome,
                 refusal_ground=refusal_ground,
@@ -171,6 +178,7 @@ class SubjectRequestRepository:
                 decided_at=now,
             )
         )
+        return stored.rowcount == 1
 
     def decided_before(self, cutoff: datetime) -> list[str]:
         """Decided requests whose decision is at or before ``cutoff`` (the retention

@@ -181,7 +181,7 @@ def decide_subject_request(
         # Decided at the time of its effect: a restriction's or lifting's after the case's
         # last one, under the case's lock, so decided_at orders them as every service does.
         now = effects.carry_out(uow, request, now)
-    uow.subject_requests.decide(
+    if not uow.subject_requests.decide(
         ref,
         outcome=cmd.outcome,
         refusal_ground=cmd.refusal_ground or None,
@@ -189,7 +189,11 @@ def decide_subject_request(
         party=caller.party,
         person=caller.person,
         now=now,
-    )
+    ):
+        # Decided by another officer meanwhile: this decision and its effect are not stored.
+        raise FailedPrecondition(
+            "decided", "the request was already decided", subject="subject_request_id"
+        )
     decided = uow.subject_requests.find(ref)
     assert decided is not None
     return decided
