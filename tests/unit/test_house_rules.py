@@ -75,3 +75,10 @@ def test_a_deliberate_violation_breaks_the_build(tmp_path, contract):
     result = _lint(tree)
     assert result.returncode != 0, f"{contract}: the violation went unnoticed"
     assert f"{contract} BROKEN" in result.stdout, result.stdout[-3000:]
+
+
+def test_no_generated_example_is_timed():
+    # A hypothesis deadline is a timed assertion: on a busy machine it fails correct code.
+    from hypothesis import settings
+
+    assert settings().deadline is None
