@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,12 @@ from zorgtafel.kernel.errors import InvalidArgument
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 T = TypeVar("T")
+# A part of the sort key a token carries: an id, a sequence number or an ISO/RFC 3339 time, as
+# ``Window.cut`` writes them. Anyone can write a token (its digest is no secret), and the key is
+# the value the next page is read after, in SQL: only these characters reach the database (a
+# NUL, which PostgreSQL's text refuses, or a lone surrogate, which no UTF-8 holds, would
+# answer INTERNAL).
+SORT_KEY = re.compile(r"[A-Za-z0-9._:@+-]{1,128}")
 
 
 def _query_digest(request: Message) -> str:
@@ -55,7 +62,9 @@ def _decode_key(token: str) -> tuple[str, ...] | None:
     key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii"))).get("k")
     if key is None:
         return None
-    if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+    if not isinstance(key, list) or not all(
+        isinstance(k, str) and SORT_KEY.fullmatch(k) for k in key
+    ):
         raise InvalidArgument("page_token", "not a token of this query: start again without one")
     return tuple(key)
 
