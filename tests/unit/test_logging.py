@@ -27,3 +27,27 @@ def test_an_exception_is_logged_with_its_frames_but_without_their_local_variable
     frames = record["exception"][0]["frames"]
     assert any(frame["name"] == "_fail_holding" for frame in frames)
     assert "Zoë" not in stream.getvalue() and "2009-04-01" not in stream.getvalue()
+
+
+def test_a_database_error_is_logged_by_the_drivers_class_and_code_never_its_message():
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy import exc as sa_exc
+
+    from zorgtafel.kernel.logging import error_fields
+
+    missing = sa_exc.ProgrammingError(
+        "INSERT", {}, psycopg.errors.UndefinedTable('relation "access_log" does not exist')
+    )
+    assert error_fields(missing) == {
+        "error_type": "ProgrammingError",
+        "db_error": "UndefinedTable",
+        "sqlstate": "42P01",
+    }
+    nul = sa_exc.DataError("INSERT", {}, psycopg.DataError("cannot contain NUL (0x00) bytes"))
+    assert error_fields(nul) == {"error_type": "DataError", "db_error": "DataError"}
+    lite = sqlite3.OperationalError("no such table: access_log")
+    lite.sqlite_errorname = "SQLITE_ERROR"
+    assert error_fields(sa_exc.OperationalError("INSERT", {}, lite))["sqlstate"] == "SQLITE_ERROR"
+    assert error_fields(ValueError("x")) == {"error_type": "ValueError"}

@@ -27,7 +27,7 @@ from zorgtafel.kernel.errors import (
 )
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.grpc_errors import to_status
-from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.logging import error_fields, get_logger
 from zorgtafel.kernel.refusals import RefusalBudget
 from zorgtafel.kernel.streams import StreamLifetime, StreamSlots
 from zorgtafel.kernel.tracing import current_ids, extract, span
@@ -242,7 +242,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
                 )
             )
         except Exception as exc:  # noqa: BLE001 - the refusal stands; say the log missed it
-            log.error("refusal_not_recorded", method=method, error_type=type(exc).__name__)
+            log.error("refusal_not_recorded", method=method, **error_fields(exc))
 
     @contextmanager
     def _serving(
@@ -356,9 +356,7 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             raise exc  # the handler called context.abort(): the status is already set
         status, ref = to_status(exc)
         if ref:
-            log.error(
-                "rpc_internal_error", method=method, error_type=type(exc).__name__, reference=ref
-            )
+            log.error("rpc_internal_error", method=method, **error_fields(exc), reference=ref)
         elif isinstance(exc, ZorgtafelError):
             log.info(
                 "rpc_refused", method=method, code=status.code.name, error_type=type(exc).__name__

@@ -95,3 +95,18 @@ _EXCEPTION_FRAMES = structlog.processors.ExceptionRenderer(
 def get_logger(name: str) -> FilteringBoundLogger:
     logger: FilteringBoundLogger = structlog.get_logger(name)
     return logger
+
+
+def error_fields(exc: BaseException) -> dict[str, str]:
+    """What a log line says of an error: its class, and for a database's error (SQLAlchemy's,
+    wrapping the driver's as ``orig``) the driver's own class and code (PostgreSQL's SQLSTATE,
+    SQLite's error name), so that a ProgrammingError tells a missing table (UndefinedTable,
+    42P01) from a value the database refused. Never the message: it may quote a value."""
+    fields = {"error_type": type(exc).__name__}
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        fields["db_error"] = type(orig).__name__
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+        if isinstance(code, str) and code:
+            fields["sqlstate"] = code
+    return fields

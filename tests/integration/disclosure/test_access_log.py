@@ -18,6 +18,7 @@ import grpc
 import pytest
 from kafka import KafkaConsumer, TopicPartition
 from sqlalchemy import delete, insert, select, text, update
+from structlog.testing import capture_logs
 
 from tests.integration.disclosure.conftest import (
     ASTEN,
@@ -388,11 +389,20 @@ def test_when_the_log_cannot_be_written_nothing_is_released(env):
     with env.app.engine.begin() as conn:
         conn.execute(text(f"ALTER TABLE {name} RENAME TO access_log_gone"))
     try:
-        with pytest.raises(grpc.RpcError) as err:
+        with pytest.raises(grpc.RpcError) as err, capture_logs() as logged:
             request(env, CELLO, [item])
         assert err.value.code() == grpc.StatusCode.UNAVAILABLE
         assert "log before release" in err.value.details()
         assert marker not in err.value.details()
+        # The line says what the database refused, by its own error's class and code (a
+        # ProgrammingError alone does not tell a missing table from a value it cannot store),
+        # never by its message, which may quote a value.
+        (failed,) = [e for e in logged if e["event"] == "access_log_write_failed"]
+        if env.app.engine.dialect.name == "postgresql":
+            assert (failed["db_error"], failed["sqlstate"]) == ("UndefinedTable", "42P01")
+        else:
+            assert (failed["db_error"], failed["sqlstate"]) == ("OperationalError", "SQLITE_ERROR")
+        assert not any(m in json.dumps(failed) for m in ("does not exist", "no such table"))
     finally:
         gone = f'"{schema}".access_log_gone' if schema else "access_log_gone"
         with env.app.engine.begin() as conn:

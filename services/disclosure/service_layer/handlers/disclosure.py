@@ -52,7 +52,7 @@ from services.disclosure.service_layer.handlers.requests import checked_request
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import validate_request_id
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
-from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.logging import error_fields, get_logger
 from zorgtafel.kernel.parties import UNKNOWN as UNKNOWN_PARTY
 from zorgtafel.kernel.uow import utcnow
 
@@ -331,7 +331,7 @@ def request_disclosure(
 
 
 def _log_failed(exc: Exception, decided: list[Decided]) -> NoReturn:
-    log.error("access_log_write_failed", error_type=type(exc).__name__, decisions=len(decided))
+    log.error("access_log_write_failed", **error_fields(exc), decisions=len(decided))
     raise Unavailable(
         "the access log could not be written: nothing is released (log before release)"
     ) from exc
