@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 import pytest
@@ -18,6 +19,9 @@ from hypothesis import strategies as st
 
 BAD = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN}
 MARKER = "ZZMUTANTZZ"
+# What a disclosure answers when its access log could not be written (log before release): a
+# fault of the service's own, or a caller's value the database refused, never a mutation's due.
+LOG_NOT_WRITTEN = "access log could not be written"
 EXAMPLES_PER_REQUEST = 12
 
 TIMESTAMP_EDGES = [-62135596800, -1, 0, 253402300799, 2**40]  # year 1 .. 9999 .. beyond
@@ -70,6 +74,7 @@ class Recorded:
     # Where it went: a service the method's package does not name (every service serves
     # zorgtafel.accesslog.v1) is replayed at the same address.
     target: str = ""
+    answered_ok: bool = False  # a unary call the service answered OK (streams: not known)
 
 
 @dataclass
@@ -82,16 +87,18 @@ class Recorder(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientIntercept
         return Recorder(self.calls, target)
 
     def _keep(self, details, request, continuation, response_type):  # noqa: ANN001
-        self.calls.append(
-            Recorded(
-                details.method,
-                type(request).FromString(request.SerializeToString()),
-                tuple(details.metadata or ()),
-                response_type,
-                self.target,
-            )
+        rec = Recorded(
+            details.method,
+            type(request).FromString(request.SerializeToString()),
+            tuple(details.metadata or ()),
+            response_type,
+            self.target,
         )
-        return continuation(details, request)
+        self.calls.append(rec)
+        call = continuation(details, request)
+        if response_type is None:  # a unary answer is complete once its code is known
+            rec.answered_ok = call.code() == grpc.StatusCode.OK
+        return call
 
     def intercept_unary_unary(self, continuation, details, request):  # noqa: ANN001
         return self._keep(details, request, continuation, None)
@@ -220,9 +227,13 @@ def replayer(apps, rec: Recorded, outcomes: Counter, internal: list[str]):  # no
         err = send(apps, rec, mutate(rec.request, path, change))
         code = err.code() if err is not None else grpc.StatusCode.OK
         outcomes[code.name] += 1
-        if code in BAD or (err is not None and MARKER in (err.details() or "")):
+        details = (err.details() or "") if err is not None else ""
+        if (
+            code in BAD
+            or MARKER in details
+            or (code == grpc.StatusCode.UNAVAILABLE and LOG_NOT_WRITTEN in details)
+        ):
             field = ".".join(f.name for f in path)
-            details = err.details() if err is not None else ""
             internal.append(f"{rec.method} {field} {change[0]}: {code.name} {details}")
 
     return replay
@@ -230,14 +241,88 @@ def replayer(apps, rec: Recorded, outcomes: Counter, internal: list[str]):  # no
 
 def replay_mutated(apps, calls: list[Recorded]) -> tuple[int, Counter, list[str]]:  # noqa: ANN001
     """Every recorded RPC (one request of each) sent again mutated; returns the number of RPCs,
-    the answers by status, and the INTERNAL/UNKNOWN answers (or echoed input) found."""
+    the answers by status, and the INTERNAL/UNKNOWN answers (or echoed input) found, and then
+    each string of an answered request of each RPC with a NUL (``replay_with_nul``)."""
     recorded = {r.method: r for r in calls}
     outcomes: Counter = Counter()
     internal: list[str] = []
     for rec in recorded.values():
         if field_paths(rec.request.DESCRIPTOR):
             replayer(apps, rec, outcomes, internal)()
+    internal += replay_with_nul(apps, calls, outcomes)
     return len(recorded), outcomes, internal
+
+
+def string_slots(msg: Message, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    """Every string a request carries, as (path, setter): its string fields (also of the
+    messages nested in it, set or not, to depth 3), each entry of a repeated string field,
+    the strings of each entry of a repeated message, and a string map's keys and values."""
+    out: list[tuple[tuple[str, ...], Any]] = []
+    for f in msg.DESCRIPTOR.fields:
+        if f.name == "request_id":
+            continue
+        path, value = (*prefix, f.name), getattr(msg, f.name)
+        if f.message_type is not None and f.message_type.GetOptions().map_entry:
+            key, val = (f.message_type.fields_by_name[n] for n in ("key", "value"))
+            if key.type == d.FieldDescriptor.TYPE_STRING:
+                out.append(((*path, "<key>"), lambda m, v, n=f.name: getattr(m, n).update({v: ""})))
+            if val.type == d.FieldDescriptor.TYPE_STRING:
+                for k, old in value.items():
+                    out.append(
+                        (
+                            (*path, k),
+                            lambda m, v, n=f.name, k=k, o=old: getattr(m, n).update({k: o + v}),
+                        )
+                    )
+        elif f.is_repeated and f.type == d.FieldDescriptor.TYPE_STRING:
+            for i in range(len(value)):
+                out.append(
+                    ((*path, str(i)), lambda m, v, n=f.name, i=i: _append_at(getattr(m, n), i, v))
+                )
+        elif f.is_repeated and f.type == d.FieldDescriptor.TYPE_MESSAGE:
+            for i, entry in enumerate(value):
+                for sub, setter in string_slots(entry, (*path, str(i))):
+                    out.append((sub, lambda m, v, n=f.name, i=i, s=setter: s(getattr(m, n)[i], v)))
+        elif f.type == d.FieldDescriptor.TYPE_STRING:
+            out.append((path, lambda m, v, n=f.name: setattr(m, n, getattr(m, n) + v)))
+        elif (
+            f.type == d.FieldDescriptor.TYPE_MESSAGE
+            and f.message_type.full_name != "google.protobuf.Timestamp"
+            and len(prefix) < 3
+        ):
+            for sub, setter in string_slots(value, path):
+                out.append((sub, lambda m, v, n=f.name, s=setter: s(getattr(m, n), v)))
+    return out
+
+
+def _append_at(values, i: int, suffix: str) -> None:  # noqa: ANN001 - a repeated string field
+    values[i] = values[i] + suffix
+
+
+def replay_with_nul(apps, calls: list[Recorded], outcomes: Counter) -> list[str]:  # noqa: ANN001
+    """One request of each recorded RPC (the last one answered OK, else the last) sent again
+    once for each string it carries, that string with a NUL appended: PostgreSQL's text holds
+    no NUL, so a request whose strings reach the database unchecked would answer INTERNAL or
+    UNAVAILABLE (its access log not written), where the caller's mistake is INVALID_ARGUMENT
+    naming the field. Returns those answers."""
+    chosen: dict[str, Recorded] = {}
+    for rec in calls:
+        if rec.answered_ok or not chosen.get(rec.method, rec).answered_ok:
+            chosen[rec.method] = rec
+    found: list[str] = []
+    for rec in chosen.values():
+        for path, add in string_slots(rec.request):
+            msg = type(rec.request).FromString(rec.request.SerializeToString())
+            if "request_id" in msg.DESCRIPTOR.fields_by_name:
+                msg.request_id = f"mut-{uuid.uuid4()}"
+            add(msg, "\x00")
+            err = send(apps, rec, msg)
+            code = err.code() if err is not None else grpc.StatusCode.OK
+            outcomes[f"{code.name} (NUL)"] += 1
+            details = (err.details() or "") if err is not None else ""
+            if code in BAD or (code == grpc.StatusCode.UNAVAILABLE and LOG_NOT_WRITTEN in details):
+                found.append(f"{rec.method} {'.'.join(path)} +NUL: {code.name} {details}")
+    return found
 
 
 @contextmanager
