@@ -53,3 +53,18 @@ def test_a_token_of_ids_and_times_pages_after_them(after):
     request = pb.ListSeatsRequest(body=pb.BODY_PARTNER_COUNCIL, page_size=20)
     request.page_token = _token(request, after)
     assert paging.window(request).after == tuple(after)
+
+
+@pytest.mark.parametrize("junk", ["\x00", " ", "\n", "!", "*", "===="])
+@pytest.mark.parametrize("key", ["seat-1", "seat-12", "seat-123", "seat-1234"])
+def test_a_token_with_a_character_no_token_holds_is_refused_naming_page_token(junk, key):
+    """Tokens of every length (base64 pads each differently), the junk at the end or inside."""
+    request = pb.ListSeatsRequest(body=pb.BODY_PARTNER_COUNCIL, page_size=20)
+    token = _token(request, [key])
+    for written in (token + junk, token[:8] + junk + token[8:]):
+        request.page_token = written
+        with pytest.raises(InvalidArgument) as err:
+            paging.window(request)
+        assert [f for f, _ in err.value.violations] == ["page_token"]
+    request.page_token = token
+    assert paging.window(request).after == (key,)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from google.protobuf.message import Message
 
@@ -55,11 +55,20 @@ def _encode(offset: int, digest: str, after: list[str] | None = None) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _payload(token: str) -> Any:
+    """The JSON a token holds: unpadded URL-safe base64 of it and nothing else (a lenient
+    decoder skips characters outside the alphabet, so a token with a NUL or a space in it
+    would read as the token without them)."""
+    if not token.isascii() or "=" in token:
+        raise ValueError("not a page token")
+    padded = token + "=" * (-len(token) % 4)
+    return json.loads(base64.b64decode(padded.encode("ascii"), altchars=b"-_", validate=True))
+
+
 def _decode_key(token: str) -> tuple[str, ...] | None:
     """The sort key a token continues after (None: an offset token); call after ``_decode``
     accepted the token."""
-    padded = token + "=" * (-len(token) % 4)
-    key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii"))).get("k")
+    key = _payload(token).get("k")
     if key is None:
         return None
     if not isinstance(key, list) or not all(
@@ -71,8 +80,7 @@ def _decode_key(token: str) -> tuple[str, ...] | None:
 
 def _decode(token: str, digest: str) -> int:
     try:
-        padded = token + "=" * (-len(token) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        data = _payload(token)
         offset = data["o"]
         if data["q"] != digest or not isinstance(offset, int) or offset < 0:
             raise ValueError
