@@ -237,6 +237,8 @@ def validate_content(
             raise InvalidArgument(
                 "field_summaries", f"a summary has at most {MAX_SUMMARY} characters"
             )
+        # Free text shown in the field's place: no control characters but newline and tab.
+        validate.check_text(summary, "field_summaries", limit=MAX_SUMMARY, required=False)
 
 
 def check_summary_fields_fit(content_type: str, terms: Terms) -> None:

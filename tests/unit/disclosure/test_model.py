@@ -105,6 +105,18 @@ def test_a_summary_for_a_field_that_is_not_summary_only_is_refused():
     assert fields_of(err) == ["field_summaries"]
 
 
+@pytest.mark.parametrize("summary", ["PTSD\x00", "\x1b[2J", "PTSD\x7f"])
+def test_a_summary_with_control_characters_is_refused_naming_the_field(summary):
+    """A summary is free text shown in the field's place: as every free text, no control
+    characters but newline and tab (a NUL, a terminal escape), and never echoed."""
+    terms = Terms(purposes=("care",), summary_only_fields=("diag",))
+    with pytest.raises(InvalidArgument) as err:
+        items.validate_content(b'{"diag": "x"}', items.JSON_TYPE, terms, {"diag": summary})
+    assert fields_of(err) == ["field_summaries"]
+    assert "PTSD" not in err.value.message
+    items.validate_content(b'{"diag": "x"}', items.JSON_TYPE, terms, {"diag": "PTSD,\ntreated"})
+
+
 # --- redaction -----------------------------------------------------------------------------------
 
 
