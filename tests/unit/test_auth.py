@@ -193,17 +193,18 @@ def test_more_than_one_authorization_header_is_refused(idp):
         auth.authenticate({"authorization": f"Bearer {token}"}, None, authorization_headers=2)
 
 
+@pytest.mark.parametrize("end", ["\n", "\x00"])  # a NUL: no database's text could hold it
 @pytest.mark.parametrize("field", ["party", "role"])
-def test_claims_are_matched_whole_a_trailing_newline_does_not_pass(idp, field):
+def test_claims_are_matched_whole_a_trailing_newline_does_not_pass(idp, field, end):
     private, verifier = idp
-    value = {"party": OIN, "role": "caseworker"}[field] + "\n"
+    value = {"party": OIN, "role": "caseworker"}[field] + end
     token = jwt.encode(claims(**{field: value}), private, algorithm="ES256")
     with pytest.raises(Unauthenticated):
         verifier.verify(token)
 
 
 @pytest.mark.parametrize(
-    "sub", ["Jürgen Ødegård-Çelik", "J. de Vries", "p1\n", "<script>", "a" * 129]
+    "sub", ["Jürgen Ødegård-Çelik", "J. de Vries", "p1\n", "p1\x00", "<script>", "a" * 129]
 )
 def test_a_token_subject_that_is_no_person_id_is_refused_without_being_repeated(idp, sub):
     """The token's subject is the person id every log line, access-log record and event
