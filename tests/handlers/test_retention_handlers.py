@@ -794,6 +794,47 @@ def test_decided_subject_requests_go_after_their_period_but_a_restriction_in_for
     with platform.uow_factory() as uow:
         left = {r.subject_request_id for r in uow.subject_requests.of_subject("b" * 64)}
     assert left == {pending, restriction, recent}
-    lift = request("lift_restriction", "granted")  # the restriction ends: both may go now
+    # The restriction ends (its lifting decided after it, as the case's lock orders them):
+    # both may go now.
+    lift = request("lift_restriction", "granted", decided_at + timedelta(seconds=1))
     task = next(t for t in s.plan().tasks if t.kind == "subject_request")
     assert set(task.due) == {restriction, lift}
+
+
+def test_a_restriction_granted_again_after_its_lifting_keeps_its_request_while_in_force(
+    disclosure,
+):
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    platform, parts = disclosure
+
+    def request(kind: str, at: datetime, item_id: str | None = None) -> str:
+        rid = f"sr-{uuid.uuid4().hex}"
+        with platform.uow_factory() as uow:
+            uow.subject_requests.add(
+                SubjectRequest(rid, kind, "c" * 64, "case-again", item_id, "ref", ASTEN, NOW)
+            )
+            uow.subject_requests.decide(
+                rid,
+                outcome="granted",
+                refusal_ground=None,
+                reason="r",
+                party=ASTEN,
+                person="fg-1",
+                now=at,
+            )
+            uow.commit()
+        return rid
+
+    first = request("restriction", NOW - timedelta(days=10))
+    lift = request("lift_restriction", NOW - timedelta(days=9))
+    again = request("restriction", NOW - timedelta(days=8))
+    # Lifting one item of the case ends no restriction of the whole case.
+    item_lift = request("lift_restriction", NOW - timedelta(days=7), item_id="item-again")
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert set(task.due) == {first, lift, item_lift}
+    s.tick()
+    with platform.uow_factory() as uow:
+        left = {r.subject_request_id for r in uow.subject_requests.of_subject("c" * 64)}
+    assert left == {again}  # the ground of the restriction in force

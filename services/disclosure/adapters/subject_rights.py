@@ -182,18 +182,32 @@ class SubjectRequestRepository:
 
     def decided_before(self, cutoff: datetime) -> list[str]:
         """Decided requests whose decision is at or before ``cutoff`` (the retention
-        scheduler's question, kind ``subject_request``), except a granted restriction no later
-        granted lift has ended: it is the ground of a restriction still in force (GDPR art. 18)
-        and stays as long as the restriction does."""
+        scheduler's question, kind ``subject_request``), except a granted restriction no granted
+        lifting decided after it has ended (``_grounds_a_restriction``): it is the ground of a
+        restriction still in force (GDPR art. 18) and stays as long as the restriction does."""
         r = _requests.c
         rows = self._s.execute(
-            select(r.subject_request_id, r.kind, r.outcome, r.subject_pseudonym, r.case_id)
+            select(
+                r.subject_request_id,
+                r.kind,
+                r.outcome,
+                r.subject_pseudonym,
+                r.case_id,
+                r.item_id,
+                r.decided_at,
+            )
             .where(r.decided_at.is_not(None), r.decided_at <= cutoff)
             .order_by(r.decided_at, r.subject_request_id)
         ).all()
         return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
 
     def _grounds_a_restriction(self, row) -> bool:
+        """Whether ``row`` is a granted restriction still in force: no granted lifting of its
+        scope (its subject and case; of its item, or of the item's whole case) was decided
+        after it. Decisions about one case are stamped in the order they are carried out (under
+        its row lock), so a restriction granted again after a lifting is in force, and its
+        request is the record of why (GDPR art. 18); of two at one time the restriction holds,
+        as it does everywhere."""
         if row.kind != "restriction" or row.outcome != "granted":
             return False
         r = _requests.c
@@ -201,8 +215,13 @@ class SubjectRequestRepository:
             select(r.subject_request_id).where(
                 r.kind == "lift_restriction",
                 r.outcome == "granted",
+                r.decided_at > row.decided_at,
                 r.subject_pseudonym == row.subject_pseudonym,
                 r.case_id.is_(None) if row.case_id is None else r.case_id == row.case_id,
+                # A lifting of the case ends its items' restrictions too (``carry_out``).
+                r.item_id.is_(None)
+                if row.item_id is None
+                else or_(r.item_id.is_(None), r.item_id == row.item_id),
             )
         ).first()
         return lifted is None
@@ -211,7 +230,15 @@ class SubjectRequestRepository:
         """Delete one decided request past its period; False when it is gone or not due."""
         r = _requests.c
         row = self._s.execute(
-            select(r.subject_request_id, r.kind, r.outcome, r.subject_pseudonym, r.case_id)
+            select(
+                r.subject_request_id,
+                r.kind,
+                r.outcome,
+                r.subject_pseudonym,
+                r.case_id,
+                r.item_id,
+                r.decided_at,
+            )
             .where(
                 r.subject_request_id == subject_request_id,
                 r.decided_at.is_not(None),
