@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select, text
@@ -20,7 +20,8 @@ from services.disclosure.domain import commands as c_disclosure
 from services.disclosure.service_layer.handlers import subject_rights
 from services.governance.bootstrap import make_deps as governance_deps
 from services.governance.domain import commands as c
-from services.governance.service_layer.handlers import roster, seats
+from services.governance.domain.parties import PartyStatus
+from services.governance.service_layer.handlers import membership, roster, seats
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
@@ -34,7 +35,7 @@ from tests.handlers.test_disclosure_subject_rights import decide, submit
 from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representative, run
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition
+from zorgtafel.kernel.errors import FailedPrecondition, PermissionDenied
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
 
@@ -290,3 +291,40 @@ def test_a_designation_beside_a_revocation_of_the_same_person_waits_for_it(gover
     assert [held for held, _ in changes] == [True, False, True]
     assert [at for _, at in changes] == sorted(at for _, at in changes)
     assert changes[-1][1] == designated.designated_at
+
+
+def test_an_appointment_beside_the_partys_withdrawal_waits_for_it_and_is_refused(governance):
+    """A party withdraws (its withdrawal in force at once: its people leave the bodies) while
+    its representative appoints a manager to its vacant managers seat. The appointment read
+    the party's status without a lock, found it active (the withdrawal not committed yet),
+    and left a withdrawn party's person in the seat, a manager on every service's roster
+    (art. 11.2, 21.3). The party's row is now locked before its status is read, as the
+    withdrawal holds it: the appointment waits, finds the party withdrawn, and is refused."""
+    built, deps = governance
+    platform, _ = built
+    rep = representative(HELMOND)
+    delegate = Caller(HELMOND, "delegate-1", "council_delegate", party_status="active")
+    appoint = c.AssignSeat(f"partner_council.delegate.{HELMOND}", delegate.person)
+    run(built, deps, seats.assign_seat, appoint, rep)
+    effective_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    withdraw = c.Withdraw("", effective_at, "letter-2026-12")
+    manager = c.AssignSeat(f"managers.{HELMOND}", "manager-beside-1")
+
+    def appointed() -> str:
+        try:
+            run(built, deps, seats.assign_seat, manager, rep)
+        except (PermissionDenied, FailedPrecondition):
+            return "refused"
+        return "appointed"
+
+    with platform.uow_factory() as uow:
+        assert membership.withdraw(deps, uow, withdraw, delegate).effective
+        thread, outcome = in_thread(appointed)
+        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
+        uow.commit()
+    thread.join(30)
+    assert outcome == ["refused"]
+    with platform.uow_factory() as uow:
+        assert uow.parties.get(HELMOND).status is PartyStatus.WITHDRAWN
+        assert not uow.seats.held_on_behalf_of(HELMOND)  # its people left the bodies
+    assert not held_in_the_end(roster_changes(built, "manager-beside-1"))

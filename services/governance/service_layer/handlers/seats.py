@@ -51,9 +51,18 @@ def assign_seat(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.AssignSeat, caller
             "holder_person", "required: the person the appointing authority appoints"
         )
     check_person(cmd.holder_person, "holder_person")
+    check_seat_id(cmd.seat_id)
+    # Which party the holder sits for depends only on the seat's own party, which never
+    # changes: read without a lock. The party's row is locked before its status is read, as
+    # its withdrawal or exclusion holds it while vacating its seats (art. 21.3, 23.2), and
+    # before the seat's, in that order: an appointment beside it waits, then finds the party
+    # no longer active, instead of leaving a person of a withdrawn party in the seat.
+    found = uow.seats.get(cmd.seat_id)
+    if found is None:
+        raise NotFound("seat", cmd.seat_id)
+    party_id = _holder_party(found, cmd)
+    holder_party = uow.parties.get_for_update(party_id)
     seat = _seat(uow, cmd.seat_id)
-    party_id = _holder_party(seat, cmd)
-    holder_party = uow.parties.get(party_id)
     holder = {
         "party": party_id,
         "person": cmd.holder_person,
