@@ -21,7 +21,7 @@ from services.disclosure.service_layer.handlers import subject_rights
 from services.governance.bootstrap import make_deps as governance_deps
 from services.governance.domain import commands as c
 from services.governance.domain.parties import PartyStatus
-from services.governance.service_layer.handlers import membership, roster, seats
+from services.governance.service_layer.handlers import common, membership, roster, seats
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
@@ -328,3 +328,30 @@ def test_an_appointment_beside_the_partys_withdrawal_waits_for_it_and_is_refused
         assert uow.parties.get(HELMOND).status is PartyStatus.WITHDRAWN
         assert not uow.seats.held_on_behalf_of(HELMOND)  # its people left the bodies
     assert not held_in_the_end(roster_changes(built, "manager-beside-1"))
+
+
+def test_a_party_locked_for_its_decision_is_read_afresh_though_read_before_in_the_transaction(
+    governance,
+):
+    """A decision that read a party (its status, for the policy's facts) before it took the
+    party's row lock got the row as first read: the lock waited for the party's withdrawal,
+    yet the status seen under it was still active, as loaded before. The party is now read
+    afresh when its row is locked."""
+    built, _ = governance
+    platform, _ = built
+    with platform.uow_factory() as deciding:
+        read = deciding.parties.get(HELMOND)  # held, as a handler holds what it read
+        assert read is not None and read.status is PartyStatus.ACTIVE
+        with platform.uow_factory() as withdrawing:
+            party = withdrawing.parties.get_for_update(HELMOND)
+            common.change_status(
+                withdrawing,
+                party,
+                PartyStatus.WITHDRAWN,
+                {PartyStatus.ACTIVE},
+                datetime.now(timezone.utc),
+                "withdrawal",
+                "wd-afresh",
+            )
+            withdrawing.commit()
+        assert deciding.parties.get_for_update(HELMOND).status is PartyStatus.WITHDRAWN

@@ -33,7 +33,10 @@ class PartyRepository:
         return self._session.get(Party, party_id)
 
     def get_for_update(self, party_id: str) -> Party | None:
-        return self._session.get(Party, party_id, with_for_update=True)
+        """The party, its row locked until the transaction ends and read afresh under the
+        lock: one read before in this unit of work would otherwise keep the status it had
+        then (a withdrawal the lock waited for unseen), as ``SeatRepository.get``'s."""
+        return self._session.get(Party, party_id, with_for_update=True, populate_existing=True)
 
     def list(
         self,
