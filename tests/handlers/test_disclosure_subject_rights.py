@@ -392,6 +392,50 @@ def test_a_case_restriction_decided_on_a_replica_whose_clock_is_behind_is_decide
     assert facts is not None and not facts.restricted
 
 
+def test_an_item_restriction_decided_on_a_replica_whose_clock_is_behind_is_in_effect_after_the_last(
+    disclosure_platform, deps
+):
+    """An item's restriction and its lifting are decided in the order they are carried out
+    (under the item's lock), whatever the deciding replica's clock says: a restriction granted
+    again after a lifting, on a replica whose clock is behind, was decided (its decided_at)
+    before the lifting, so the register ordered them the other way round from the item, and
+    retention took the lifting as ending it (GDPR art. 18)."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    restricted = decide(platform, deps, submit(platform, deps, "restriction", item_id=item_id))
+    assert restricted.decided_at is not None
+    behind = replace(deps, clock=lambda: restricted.decided_at - timedelta(minutes=5))
+    lifted = decide(platform, behind, submit(platform, deps, "lift_restriction", item_id=item_id))
+    assert lifted.decided_at == restricted.decided_at + timedelta(microseconds=1)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+    again = decide(platform, behind, submit(platform, deps, "restriction", item_id=item_id))
+    assert again.decided_at == lifted.decided_at + timedelta(microseconds=1)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, CARER)
+    with platform.uow_factory() as uow:
+        item = uow.items.find(item_id)
+    assert item is not None and item.restricted_at == again.decided_at
+
+
+def test_a_case_lifting_is_decided_after_its_items_own_restrictions_whatever_its_clock(
+    disclosure_platform, deps
+):
+    """A case's lifting ends its items' own restrictions too: it is decided after the last
+    of them (under their rows' locks), so it is not placed before the restriction it ends."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    ahead = replace(deps, clock=lambda: datetime.now(timezone.utc) + timedelta(minutes=5))
+    restricted = decide(platform, ahead, submit(platform, deps, "restriction", item_id=item_id))
+    assert restricted.decided_at is not None
+    lifted = decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
+    assert lifted.decided_at == restricted.decided_at + timedelta(microseconds=1)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released
+
+
 def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(
     disclosure_platform, deps
 ):

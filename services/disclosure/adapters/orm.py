@@ -108,6 +108,9 @@ items = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     # The subject's restriction of this item (Bijlage 3 "afschermen", GDPR art. 18).
     Column("restricted_at", UtcDateTime(), nullable=True),
+    # When the grant or lifting of its restriction applied last was decided (the item's own,
+    # or its case's lifting): the next is decided after it, under the item's row lock.
+    Column("restriction_changed_at", UtcDateTime(), nullable=True),
     # A granted correction (Bijlage 3, GDPR art. 16): from ``superseded_at`` the old content is
     # never released again; ``superseded_by`` is the provider's corrected version once given.
     Column("superseded_at", UtcDateTime(), nullable=True),

@@ -27,6 +27,7 @@ from services.disclosure.domain.notices import (
 )
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.events import next_decision_time
 
 ERASED = "[erased]"
 UNREADABLE = "[unreadable]"
@@ -188,14 +189,37 @@ class ItemRepository:
         )
         return ids
 
+    def restriction_decided(self, item_ids: Iterable[str], now: datetime) -> datetime:
+        """The decision time of a restriction of these items, or of its lifting (the items'
+        own, or their case's), recorded ``now``: after each item's previous one, read under
+        the rows' locks (taken in item id order, held until the transaction ends), so
+        decisions about one item are stamped in the order they are carried out, whatever the
+        clock of the replica that decides (``next_decision_time``), as a case's are
+        (``CaseFactsRepository.restriction_decided``; GDPR art. 18)."""
+        c = items.c
+        wanted = sorted(set(item_ids))
+        if not wanted:
+            return now
+        last = self._s.execute(
+            select(c.restriction_changed_at)
+            .where(c.item_id.in_(wanted))
+            .order_by(c.item_id)
+            .with_for_update()
+        ).scalars()
+        at = now
+        for changed_at in last:
+            at = next_decision_time(at, changed_at)
+        return at
+
     def set_restricted(self, item_ids: Iterable[str], at: datetime | None, now: datetime) -> None:
-        """Restrict (``at``) or lift the restriction (None) of items (GDPR art. 18)."""
+        """Restrict (``at``) or lift the restriction (None) of items (GDPR art. 18), as decided
+        at ``now`` (``restriction_decided``, whose row locks the caller holds)."""
         wanted = list(item_ids)
         if wanted:
             self._s.execute(
                 update(items)
                 .where(items.c.item_id.in_(wanted))
-                .values(restricted_at=at, updated_at=now)
+                .values(restricted_at=at, restriction_changed_at=now, updated_at=now)
             )
 
     def mark_superseded(self, item_id: str, now: datetime, by: str | None = None) -> None:

@@ -187,9 +187,9 @@ def checked_answer(request: SubjectRequest, cmd: commands.DecideSubjectRequest) 
 
 def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> datetime:
     """The effect of a granted request, and the time it is decided at: ``now`` (this
-    replica's clock), but for a restriction of cases or its lifting a time after each case's
-    last such decision, read under the cases' row locks, which are taken first
-    (``restriction_decided``). Every service applies the newest decision about a case's
+    replica's clock), but for a restriction or its lifting a time after the last such
+    decision of each case (and, for an item's or a lifting, of each item) it changes, read
+    under their row locks, which are taken first (``restriction_decided``). Every service applies the newest decision about a case's
     restriction, so the one answered granted here must be the newest: decided at a time read
     before the lock, a restriction could find a lifting decided after it already applied and
     be answered granted without taking effect (GDPR art. 18). Runs in the decision's
@@ -220,6 +220,9 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
             # The ciphertexts go; the item's record stays for the access log (NEN 7513).
             uow.items.erase_content(item.item_id, now)
         else:
+            # After the item's last such decision, under its row lock (taken first), as a
+            # case's: the one carried out last is the one in force, and decided last.
+            now = uow.items.restriction_decided([item.item_id], now)
             uow.items.set_restricted([item.item_id], now if kind == "restriction" else None, now)
         return now
     case_ids = (
@@ -229,6 +232,10 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
     )
     if kind != "erasure":
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
+    if kind == "lift_restriction":
+        # A lifting ends the items' own restrictions too: decided after each item's last one,
+        # their rows locked after the cases' (an item's own decision locks only its row).
+        now = uow.items.restriction_decided([i.item_id for i in uow.items.of_cases(case_ids)], now)
     for case_id in case_ids:
         if kind == "erasure":
             erase_case(uow, case_id, now)
