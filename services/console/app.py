@@ -180,7 +180,8 @@ def create_app(
             # A refusal no page caught (any method: a read, a form's answer, the re-read of a
             # refused form's page): what the person may not see answers exactly as what does
             # not exist, so no page is an oracle of what exists (the service's reasons name
-            # it). A page that shows a refusal's reasons first read the object itself.
+            # it). A page that shows a refusal's reasons first read the object itself (the
+            # provide form excepted: disclosure answers any case number alike, README).
             return not_found_or_not_yours()
         status = {
             "INVALID_ARGUMENT": 400,

@@ -431,6 +431,21 @@ class Refusing:
 
         return refuse
 
+    def provide(self, call, case_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        """As disclosure's Provide answers a party with no part in the case: the same words for
+        any case number, real or never given out, and none of them names it."""
+        raise ServiceError("PERMISSION_DENIED", refusals([PROVIDE_REFUSED]))
+
+
+PROVIDE_REFUSED = (
+    "Party X has no part in the case as disclosure knows it; it provides nothing for it "
+    "(art. 15.1, 8.4c, Bijlage 3)."
+)
+# The forms that show their service's refusal as it comes, without reading the object after
+# it (that read was a second refusal of one action): their service answers a number that is
+# not the person's exactly as one never given out (``Refusing.provide``).
+SHOWN_AS_GIVEN = {("POST", "/cases/<case_id>/provide")}
+
 
 def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tmp_path):
     """Every route with a number in its path, GET and POST: a number that exists but is none of
@@ -466,7 +481,10 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
                 answers.append((r.status_code, text))
             refused, unknown = answers
             assert refused == unknown, (method, rule.rule, refused[0], unknown[0])
-            assert refused[0] in (200, 404), (method, rule.rule, refused[0])
+            if (method, rule.rule) in SHOWN_AS_GIVEN:
+                assert refused[0] == 403 and PROVIDE_REFUSED in refused[1], (method, rule.rule)
+            else:
+                assert refused[0] in (200, 404), (method, rule.rule, refused[0])
             assert "art. 8.4c" not in refused[1], (method, rule.rule)
             checked += 1
     assert checked > 30

@@ -13,13 +13,17 @@ art. 12.1: a governance page) is played over gRPC by the demo's partner systems.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
+import sqlalchemy as sa
 
 from tests.console.conftest import get_json
 from zorgtafel.demo import Story
@@ -429,6 +433,77 @@ def test_a_party_not_involved_gets_no_trace_of_the_case(browser, pages, console_
     for path in ("/", "/worklist"):
         page.goto(f"{console_url}{path}")
         assert case_id not in page.content()
+    ctx.close()
+
+
+def _refusals_of(data_dir: Path, person: str) -> dict[str, list[str]]:
+    """What the services recorded as refused for ``person`` so far: each service's log lines
+    of a call answered PERMISSION_DENIED (the calls counted against the person's budget of
+    refusals; a call the authz policy refused names no person there, so it counts too), and
+    the refused records of each service's access log. Both are written before the refusal
+    leaves the service, so after the console's answer they are complete."""
+    calls: list[str] = []
+    records: list[str] = []
+    for service in ("intake", "casework", "disclosure", "governance"):
+        for line in (data_dir / f"{service}.log").read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if (
+                isinstance(entry, dict)
+                and entry.get("event") == "rpc"
+                and entry.get("code") == "PERMISSION_DENIED"
+                and entry.get("person", person) == person
+            ):
+                calls.append(str(entry.get("method", "")).rsplit("/", 1)[-1])
+        engine = sa.create_engine(f"sqlite:///{data_dir / (service + '.db')}")
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(
+                    sa.text("SELECT rpc FROM access_log WHERE person = :p AND result = 'denied'"),
+                    {"p": person},
+                )
+                records += [f"{service}.{rpc}" for (rpc,) in rows]
+        finally:
+            engine.dispose()
+    return {"calls": calls, "records": records}
+
+
+def _added(before: dict[str, list[str]], after: dict[str, list[str]]) -> dict[str, list[str]]:
+    """What ``after`` holds beyond ``before`` (the services' records only grow)."""
+    return {k: sorted((Counter(after[k]) - Counter(before[k])).elements()) for k in after}
+
+
+def test_a_refused_provide_is_one_refusal_and_no_oracle(browser, pages, console_url, suite):
+    """Asten's worker posts an item to the provide form of the walk's case, in which Asten has
+    no part: disclosure refuses it, and that one action is one refusal in the services' records
+    (the console does not read the case after the refusal, which was a second refusal, of a
+    read the person never asked for). The page shows disclosure's reasons, the same for the
+    real case as for a number never given out."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    s, _ = suite
+    case_id, never = WALK["case_id"], uuid.uuid4().hex
+    ctx, page = sign_in(browser, console_url, OUTSIDER.person)
+    seen = {}
+    for number in (case_id, never):
+        page.goto(f"{console_url}/cases/{number}/provide")
+        expect(page, "#category")
+        page.select_option("#category", "care_history")
+        page.fill("#content", "a note for a case not ours")
+        page.check("input[name=purposes][value=care_coordination]")
+        before = _refusals_of(s.data_dir, OUTSIDER.person)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Leveren", exact=True).click()
+        added = _added(before, _refusals_of(s.data_dir, OUTSIDER.person))
+        assert added == {"calls": ["Provide"], "records": []}, added
+        expect(page, ".refused")
+        assert "a note for a case not ours" not in page.content()
+        seen[number] = _normalised(page, number)
+        if number == case_id:
+            pages.check(page, "outsider provide refused")
+    assert seen[case_id] == seen[never], seen
     ctx.close()
 
 

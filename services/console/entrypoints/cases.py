@@ -105,10 +105,10 @@ def provide(case_id: str) -> ResponseReturnValue:
     except ServiceError as err:
         if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):
             raise
-        if err.code == "PERMISSION_DENIED":
-            # The policy's reasons name the case: shown only to a person who may see it; anyone
-            # else gets the answer of a number never given out (app.not_found_or_not_yours).
-            visible_case(case_id)
+        # The refusal is shown as disclosure gave it, without reading the case after it (that
+        # read, refused too to a party with no part, made one action two refusals in the logs
+        # and the person's budget): to such a party zorgtafel.disclosure.control says the same
+        # words for any case number, real or never given out, and names no case (no oracle).
         status = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403}.get(err.code, 409)
         return _provide_page(case_id, item_id=None, error=err), status
     return _provide_page(case_id, item_id=item_id, error=None)
