@@ -176,6 +176,36 @@ def test_the_provider_learns_of_it_and_passes_on_requests(browser, pages, consol
     FACTS["requests"] = ids
 
 
+def test_the_privacy_officer_sees_every_override_notice_of_her_party(
+    browser, pages, console_url, case
+):
+    """The shelter's privacy officer has no part in the case, yet lists every override on her
+    party's items (Bijlage 3): the municipality's override of the shelter's note, which the
+    shelter's worker of the case saw, with the fields disclosure gives (never the
+    justification, nor any item's content), from her menu and without the workers' form. The
+    police delegate, of another party though in the case, lists none of it."""
+    if not FACTS.get("overridden"):
+        pytest.skip("no override was made")
+    case_id, item = case["case_id"], case["consent_item"]
+    ctx, page = sign_in(browser, console_url, "fg-fenna")
+    page.locator("nav a[href='/overrides']").click()
+    expect(page, "#notices")
+    notice = page.locator("#notices tbody tr", has_text=item)
+    assert notice.count() == 1, page.inner_text("main")
+    row = notice.inner_text()
+    assert case_id in row and "ehv-dirk" in row, row
+    assert JUSTIFICATION not in page.content()
+    assert page.locator("form[action$='/informed']").count() == 0
+    check(pages, page, "overrides privacy officer")
+    ctx.close()
+    ctx, page = sign_in(browser, console_url, "pol-carla")
+    page.goto(f"{console_url}/overrides")
+    expect(page, "#notices")
+    assert item not in page.content() and JUSTIFICATION not in page.content()
+    check(pages, page, "overrides worker of another party")
+    ctx.close()
+
+
 def test_the_privacy_officer_decides_reviews_and_reports(browser, pages, console_url, case):
     if "requests" not in FACTS:
         pytest.skip("no requests were passed on")
@@ -339,6 +369,7 @@ def test_another_privacy_officer_gets_no_trace(browser, pages, console_url, case
         "/privacy/processing-activities",
         "/privacy/breaches",
         "/privacy/access-log",
+        "/overrides",
         "/corrections",  # not the officer's list at all: as a page that shows nothing
     ):
         page.goto(f"{console_url}{path}")

@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.disclosure import PURPOSES
-from services.console.adapters.privacy import INFORMED
-from services.console.entrypoints.common import caller, checked_id, services
+from services.console.adapters.privacy import INFORMED, Notice
+from services.console.entrypoints.common import caller, checked_id, person, services
 
 bp = Blueprint("safety", __name__)
 
@@ -80,17 +80,22 @@ def override(case_id: str) -> ResponseReturnValue:
     return _page(case_id, answer=answer), 200 if answer.items else 403
 
 
+def _overrides_page(notices: list[Notice], tasks: list[Notice], **extra: object) -> str:
+    # The privacy officer reads the lists of all of its party's cases (Bijlage 3); recording
+    # that the client was informed is its workers' (no form for the officer).
+    officer = person().role == "privacy_officer"
+    return render_template("overrides.html", notices=notices, tasks=tasks, officer=officer, **extra)
+
+
 @bp.get("/overrides")
 def overrides() -> ResponseReturnValue:
-    """The provider's notices (art. 16.2) and the overriding party's informing tasks."""
+    """The provider's notices (art. 16.2) and the overriding party's informing tasks, as
+    disclosure lists them for the person: a worker's of the cases it has a part in, the
+    privacy officer's of all of its party's."""
     office = services().disclosure.privacy
     call = caller()
-    return render_template(
-        "overrides.html",
-        notices=office.override_notices(call),
-        tasks=office.informing_tasks(call),
-        error=None,
-        done=False,
+    return _overrides_page(
+        office.override_notices(call), office.informing_tasks(call), error=None, done=False
     )
 
 
@@ -115,10 +120,6 @@ def informed(decision_id: str) -> ResponseReturnValue:
         # Another party's override: its reasons would confirm it exists. Shown only for one
         # of the person's own tasks; otherwise the answer of a number never given out.
         raise error
-    return render_template(
-        "overrides.html",
-        notices=office.override_notices(call),
-        tasks=tasks,
-        error=error,
-        done=error is None,
-    ), (_FORM_ERRORS[error.code] if error else 200)
+    return _overrides_page(office.override_notices(call), tasks, error=error, done=error is None), (
+        _FORM_ERRORS[error.code] if error else 200
+    )
