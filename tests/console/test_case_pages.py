@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import grpc
 import pytest
 
-from services.console.adapters.calls import ServiceError, refusals
+from services.console.adapters.calls import Caller, ServiceError, refusals
 from services.console.adapters.casework import (
     ActionView,
     CaseView,
@@ -31,6 +31,8 @@ from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance, csrf, signed_in
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
 from zorgtafel.kernel.devkeys import ensure_dev_keys
+from zorgtafel.kernel.errors import NotShared, PermissionDenied
+from zorgtafel.kernel.grpc_errors import to_status
 
 CASE = "case-0001"
 ACTION = "act-1"
@@ -106,8 +108,10 @@ class FakeCasework:
         self.watched: list[tuple[str, int]] = []
         self.error: ServiceError | None = None
         self.calls: list[tuple] = []
+        self.reads: list[str] = []
 
     def case(self, call, case_id):  # noqa: ANN001, ANN201
+        self.reads.append(case_id)
         if self.hidden or case_id != CASE:
             raise ServiceError(
                 "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
@@ -384,3 +388,74 @@ def test_pages_of_an_unseen_case_answer_as_for_a_number_never_given_out(app, cas
         never = client.get(path.format("never"))
         assert real.status_code == never.status_code == 404, path
         assert _page_text(real, CASE) == _page_text(never, "never"), path
+
+
+class RefusedCall(grpc.RpcError, grpc.Call):
+    """A call that ended with ``status``, as the gRPC client raises it."""
+
+    def __init__(self, status: grpc.Status) -> None:
+        self._status = status
+
+    def code(self):  # noqa: ANN201
+        return self._status.code
+
+    def details(self):  # noqa: ANN201
+        return self._status.details
+
+    def trailing_metadata(self):  # noqa: ANN201
+        return self._status.trailing_metadata
+
+    def initial_metadata(self):  # noqa: ANN201
+        return ()
+
+    def is_active(self) -> bool:
+        return False
+
+    def time_remaining(self) -> None:
+        return None
+
+    def cancel(self) -> bool:
+        return False
+
+    def add_callback(self, callback) -> bool:  # noqa: ANN001
+        return False
+
+
+def answered(exc: Exception) -> ServiceError:
+    """What the console makes of the status a service answers ``exc`` with."""
+
+    def method(request, metadata, timeout):  # noqa: ANN001, ANN202
+        raise RefusedCall(to_status(exc)[0])
+
+    with pytest.raises(ServiceError) as err:
+        Caller("token", 1.0)(method, object())
+    return err.value
+
+
+def test_a_refusal_as_for_an_id_never_given_out_is_told_from_a_policys():
+    not_shared = answered(NotShared("case", "case_id", PermissionDenied(["why"], "d-1", "r")))
+    assert not_shared.code == "PERMISSION_DENIED" and not_shared.not_shared
+    for decided in (
+        PermissionDenied(["Only directors (art. 13.2)."], "d-2", "r", "zorgtafel.casework.act"),
+        PermissionDenied(["Not this role."], "d-3", "r", "zorgtafel.authz"),
+    ):
+        refused = answered(decided)
+        assert refused.code == "PERMISSION_DENIED" and not refused.not_shared
+        assert [r.text for r in refused.reasons] == list(decided.reasons)
+
+
+def test_a_form_refused_as_for_a_case_never_given_out_does_not_read_the_case_again(app, casework):
+    """The service answers the action's update as for a case the person's party has no part
+    in: the page is the answer of a number never given out, without reading the case after
+    the refusal (that read, refused too, was a second refusal of the one action)."""
+    client = signed_in(app, "ast-eva")
+    token = csrf(client, "/")
+    form = {"csrf_token": token, "status": "done", "progress_note": "done"}
+    never = client.get(f"/cases/never/actions/{ACTION}")
+    casework.error = answered(NotShared("case", "case_id"))
+    casework.reads.clear()
+    r = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    assert casework.calls[-1][0] == "update_action"
+    assert casework.reads == []
+    assert r.status_code == never.status_code == 404
+    assert _page_text(r, CASE) == _page_text(never, "never")

@@ -507,6 +507,34 @@ def test_a_refused_provide_is_one_refusal_and_no_oracle(browser, pages, console_
     ctx.close()
 
 
+def test_a_form_refused_as_for_a_case_never_given_out_is_one_refusal(browser, console_url, suite):
+    """Asten's worker posts progress on an action of the walk's case (the form a delegate has):
+    casework answers as for a case never given out, and the console gives that answer without
+    reading the case after it, so the one action is one refusal in the services' records."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    s, _ = suite
+    case_id = WALK["case_id"]
+    ctx, page = sign_in(browser, console_url, "pol-carla")
+    page.goto(f"{console_url}/cases/{case_id}")
+    link = page.locator("#plan tbody tr", has_text="safety assessment").get_by_role("link")
+    action = link.get_attribute("href")
+    assert action and action.startswith(f"/cases/{case_id}/actions/"), action
+    ctx.close()
+    ctx, page = sign_in(browser, console_url, OUTSIDER.person)
+    page.goto(f"{console_url}/cases/{uuid.uuid4().hex}/provide")  # a form, for its CSRF token
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    before = _refusals_of(s.data_dir, OUTSIDER.person)
+    r = page.request.post(
+        f"{console_url}{action}",
+        form={"csrf_token": token or "", "status": "done", "progress_note": "not ours"},
+    )
+    added = _added(before, _refusals_of(s.data_dir, OUTSIDER.person))
+    assert added == {"calls": ["UpdateAction"], "records": []}, added
+    assert r.status == 404
+    ctx.close()
+
+
 def _strings(message) -> set[str]:  # noqa: ANN001 - a protobuf message
     out: set[str] = set()
     for field, value in message.ListFields():

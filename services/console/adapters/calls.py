@@ -34,6 +34,10 @@ class ServiceError(Exception):
     # The service's own message for a bad request or a wrong state: the services put no
     # personal data in errors, so it may be shown.
     message: str = ""
+    # A refusal that answers as for an id never given out (the kernel's NotShared: no policy,
+    # no decision): the object is none of the caller's, so a page answers it as such without
+    # reading the object again (that read, refused too, was a second refusal of one action).
+    not_shared: bool = False
 
     @property
     def signed_out(self) -> bool:
@@ -48,6 +52,7 @@ def _error(err: grpc.RpcError) -> ServiceError:
     code = err.code().name if isinstance(err, grpc.Call) else "UNKNOWN"
     reasons: list[str] = []
     fields: dict[str, str] = {}
+    not_shared = False
     status = rpc_status.from_call(err) if isinstance(err, grpc.Call) else None
     details: list[Any] = list(status.details) if status else []
     for detail in details:
@@ -60,6 +65,8 @@ def _error(err: grpc.RpcError) -> ServiceError:
                 if k.startswith("reason_") and k.removeprefix("reason_").isdigit()
             ]
             reasons += [v for _, v in sorted(numbered)]
+            decided = info.metadata.get("policy") or info.metadata.get("decision_id")
+            not_shared = code == "PERMISSION_DENIED" and not decided
         elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             br = error_details_pb2.BadRequest()
             detail.Unpack(br)
@@ -70,7 +77,7 @@ def _error(err: grpc.RpcError) -> ServiceError:
     message = ""
     if code in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND", "ALREADY_EXISTS"):
         message = (err.details() or "") if isinstance(err, grpc.Call) else ""
-    return ServiceError(code, refusals(reasons), fields, message[:500])
+    return ServiceError(code, refusals(reasons), fields, message[:500], not_shared)
 
 
 class Caller:

@@ -15,7 +15,13 @@ from flask_babel import to_user_timezone, to_utc
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.governance import BODIES, CHOICES, INPUTS
-from services.console.entrypoints.common import caller, checked_id, person, services
+from services.console.entrypoints.common import (
+    caller,
+    checked_id,
+    person,
+    services,
+    unless_not_shared,
+)
 
 bp = Blueprint("bodies", __name__)
 
@@ -116,6 +122,7 @@ def open_number() -> ResponseReturnValue:
 
 
 def _meeting_page(meeting_id: str, error: ServiceError | None = None) -> ResponseReturnValue:
+    unless_not_shared(error)
     m = services().bodies.meeting(caller(), meeting_id)
     return render_template(
         "body_meeting.html", m=m, parties=_parties(), kinds=KINDS, error=error
@@ -166,6 +173,7 @@ def _proposal_page(
     referral: Any = None,
     cast: tuple[int, int, int] | None = None,
 ) -> ResponseReturnValue:
+    unless_not_shared(error)
     call = caller()
     p = services().bodies.proposal(call, proposal_id)
     me = person()

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, session
 
-from services.console.adapters.calls import Caller
+from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.identity import (
     DEV_TOKEN_TTL_S,
     Person,
@@ -46,6 +46,13 @@ def caller() -> Caller:
             token = dev_token(settings().data_dir, actor, DEV_TOKEN_TTL_S)
             session["token"] = token
     return Caller(token, settings().call_timeout_s)
+
+
+def unless_not_shared(error: ServiceError | None) -> None:
+    """A form's refusal that answers as for an id never given out is that answer here too
+    (app.not_found_or_not_yours), before the page would read the object again to show it."""
+    if error is not None and error.not_shared:
+        raise error
 
 
 def checked_id(value: str) -> str:
