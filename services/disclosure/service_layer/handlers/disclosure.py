@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Mapping, NoReturn
 
@@ -83,10 +84,9 @@ def _decide_all(
         if not found:
             missing = NotFound("items", "of the requested case and category")
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
-    cases: dict[str, CaseFacts | None] = {}
-    for item in found:
-        if item.case_id not in cases:
-            cases[item.case_id] = uow.cases.find(item.case_id)
+    # Each fact is read once for the whole request (one statement each, however many items
+    # and cases): the cases, their consents, and the keys of the cases with an item allowed.
+    cases: dict[str, CaseFacts | None] = uow.cases.find_many(item.case_id for item in found)
     consents = uow.consents.of_cases(list(cases))
     asked = _asked(cmd, now, recipient, requester)
     secrets = _secrets(cmd)
@@ -127,7 +127,6 @@ def _decide_all(
             )
         emergency = allowed and has_obligation(obligations, "log_break_glass")
         result = "break_glass" if emergency else ("allowed" if allowed else "denied")
-        key = uow.keys.get(uow.session, item.case_id) if allowed else None
         decided.append(
             Decided(
                 item,
@@ -137,12 +136,22 @@ def _decide_all(
                 allowed,
                 result,
                 tuple(reasons),
-                key,
+                None,
                 # The engine digested this very input (canonical JSON) already: its digest, bare.
                 _digest_of(decision) or input_digest(facts),
             )
         )
-    return decided
+    return _with_keys(uow, decided)
+
+
+def _with_keys(uow: DisclosureUnitOfWork, decided: list[Decided]) -> list[Decided]:
+    """The allowed decisions with their case's key, the keys read in one statement; a case
+    whose key is gone (purged or erased) is final, as ``CaseKeys.get`` says."""
+    allowed = {d.item.case_id for d in decided if d.allowed}
+    if not allowed:
+        return decided
+    keys = uow.keys.get_many(uow.session, allowed)
+    return [replace(d, key=keys[d.item.case_id]) if d.allowed else d for d in decided]
 
 
 def _asked(

@@ -1,0 +1,43 @@
+"""One audited disclosure reads its facts with the same few statements however many items it
+asks for and however many cases they belong to (issue #16): the cases, their consents and their
+keys are each read once for the whole request, never once per item or per case. Counted as
+SQLAlchemy sends them in the caller's thread (the access-log append is the group committer's
+one transaction, beside it)."""
+
+from __future__ import annotations
+
+from services.disclosure.domain import commands as c
+from services.disclosure.service_layer.handlers import disclosure
+from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.test_disclosure_handlers import CARER, open_case, provide
+from zorgtafel.testing.statements import statements
+
+disclosure_platform = base.disclosure_platform
+deps = base.deps
+
+# The roster (the requester's functions), the items, the cases, their consents, their keys.
+MOST = 5
+
+
+def _read_all(platform, deps, item_ids: list[str]) -> tuple[int, list[str]]:
+    with platform.uow_factory() as uow, statements() as sent:
+        outcome = disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(
+                action="read", purpose="care_coordination", item_ids=tuple(item_ids)
+            ),
+            CARER,
+        )
+    return len(outcome.released), sent
+
+
+def test_six_items_of_two_cases_are_read_with_the_statements_of_one(disclosure_platform, deps):
+    platform, _ = disclosure_platform
+    case_a, case_b = open_case(disclosure_platform), open_case(disclosure_platform)
+    of_a = [provide(disclosure_platform, deps, case_a) for _ in range(3)]
+    of_b = [provide(disclosure_platform, deps, case_b) for _ in range(3)]
+    released_one, one = _read_all(platform, deps, of_a[:1])
+    released_six, six = _read_all(platform, deps, of_a + of_b)
+    assert (released_one, released_six) == (1, 6)
+    assert len(six) == len(one) <= MOST, six
