@@ -6,9 +6,12 @@ declared without a schema and mapped onto the service's schema with ``schema_tra
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -38,7 +41,6 @@ def make_engine(settings: Settings) -> Engine:
     # pg_stat_activity: for operators, and for fault tests that drop exactly those.
     engine = create_engine(
         url,
-        pool_pre_ping=True,
         # Kept open: one per gRPC worker and one each for the access log's committer, the
         # outbox relay, the consumer and the health monitor. A smaller pool with overflow
         # opened and closed a connection (a PostgreSQL backend) whenever more clients called
@@ -47,7 +49,41 @@ def make_engine(settings: Settings) -> Engine:
         max_overflow=0,
         connect_args={"connect_timeout": 5, "application_name": f"zorgtafel:{schema}"[:63]},
     )
+    ping_when_idle(engine)
     return engine.execution_options(schema_translate_map={None: schema})
+
+
+# A pooled connection idle for longer than this is pinged before it is handed out (one round
+# trip): the server may have dropped it meanwhile (a restart, a failover, an idle timeout).
+# One handed back less than this ago was in use just now: pinging it on every checkout, as
+# ``pool_pre_ping`` does, cost every unit of work a round trip (issue #16). Should the server
+# drop it all the same, the statement fails, SQLAlchemy sees the disconnect and replaces every
+# connection of the pool.
+PING_AFTER_IDLE_S = 1.0
+_RETURNED_AT = "zorgtafel_returned_at"
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Ping a connection at checkout only when it sat in the pool longer than
+    ``PING_AFTER_IDLE_S``; a dead one is replaced by a fresh connection, as with
+    ``pool_pre_ping``."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine.pool, "checkin")
+    def _returned(_dbapi_conn: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping(dbapi_conn: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned <= PING_AFTER_IDLE_S:
+            return  # new (just connected), or in use a moment ago
+        try:
+            alive = dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure: this connection is gone
+            raise DisconnectionError("a pooled connection no longer answers") from exc
+        if not alive:
+            raise DisconnectionError("a pooled connection no longer answers")
 
 
 def pool_size(settings: Settings) -> int:
