@@ -8,7 +8,7 @@ key ring nothing is stored or shown: UNAVAILABLE (fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.orm import Session
@@ -86,13 +86,13 @@ class CaseKeys:
             raise _erased()
         return key
 
-    def get_many(self, session: Session, case_ids: Iterable[str]) -> dict[str, bytes]:
-        """The keys of several cases in one statement; as ``get``, a case whose key is gone
-        fails the whole call."""
-        keys = self.find_many(session, case_ids)
-        if any(key is None for key in keys.values()):
+    def unwrap_all(self, wrapped: Mapping[str, bytes | None]) -> dict[str, bytes]:
+        """Keys read as stored (``wrapped_key``, e.g. beside the rows that need them),
+        unwrapped; as ``get``, a case whose key is gone (None) fails the whole call."""
+        if any(key is None for key in wrapped.values()):
             raise _erased()
-        return {case_id: key for case_id, key in keys.items() if key is not None}
+        ring = self._ring()
+        return {case_id: ring.unwrap(key) for case_id, key in wrapped.items() if key is not None}
 
     def get_or_create(self, session: Session, case_id: str) -> bytes:
         key = self.find(session, case_id)

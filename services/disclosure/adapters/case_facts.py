@@ -44,17 +44,7 @@ class CaseFactsRepository:
         it each could miss the other's uncommitted rows (art. 1.2; SQLite has one writer)."""
         q = select(case_facts).where(case_facts.c.case_id == case_id)
         row = self._s.execute(q.with_for_update(read=True) if hold else q).first()
-        return None if row is None else _facts(row)
-
-    def find_many(self, case_ids: Iterable[str]) -> dict[str, CaseFacts | None]:
-        """The cases as disclosure knows them, read in one statement (a request's items of
-        several cases); an unknown case maps to None."""
-        wanted = sorted(set(case_ids))
-        if not wanted:
-            return {}
-        rows = self._s.execute(select(case_facts).where(case_facts.c.case_id.in_(wanted))).all()
-        found = {row.case_id: _facts(row) for row in rows}
-        return {case_id: found.get(case_id) for case_id in wanted}
+        return None if row is None else facts_of_row(row)
 
     def set_delegate(
         self, case_id: str, party: str, person: str, named: bool, at: datetime | None
@@ -314,7 +304,8 @@ def _fits(party: str, person: str) -> bool:
     return len(party) <= 32 and len(person) <= 128
 
 
-def _facts(row: Any) -> CaseFacts:
+def facts_of_row(row: Any) -> CaseFacts:
+    """A ``case_facts`` row (or anything with its columns as attributes) as CaseFacts."""
     return CaseFacts(
         row.case_id,
         row.subject_pseudonym or "",

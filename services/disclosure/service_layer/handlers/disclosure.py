@@ -24,13 +24,13 @@ from typing import Any, Mapping, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 
+from services.disclosure.adapters.repository import ItemsOfCases
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
 from services.disclosure.domain.consents import provider_consent_facts, subject_consent_facts
 from services.disclosure.domain.decisions import (
     DISCLOSURE_POLICY,
     KNOWN_OBLIGATIONS,
-    CaseFacts,
     Denied,
     DisclosureOutcome,
     Recipient,
@@ -72,21 +72,21 @@ def _decide_all(
     their case are bound to it (casework's pre-read set of a case, art. 12.2f): one not of that
     case, unknown or another case's alike, is answered as the case answers for a category it
     holds none of, never decided on (nor logged for) a case the request was not about."""
+    # Each fact is read once for the whole request, however many items and cases: the items
+    # with their cases and the cases' keys (wrapped) in one statement, the consents in another.
     if cmd.item_ids:
         try:
-            found = uow.items.get_many(cmd.item_ids, case_id=cmd.case_id)
+            of_cases = uow.items.get_many_of_cases(cmd.item_ids, case_id=cmd.case_id)
         except NotFound as missing:
             # Asked by id alone, an item not held is no case's: no one has a part in it, so it
             # is refused as someone else's item is to an outsider (no oracle, art. 8.4c).
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
     else:
-        found = uow.items.of_case(cmd.case_id, cmd.category)
-        if not found:
+        of_cases = uow.items.of_case_with_case(cmd.case_id, cmd.category)
+        if not of_cases.items:
             missing = NotFound("items", "of the requested case and category")
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
-    # Each fact is read once for the whole request (one statement each, however many items
-    # and cases): the cases, their consents, and the keys of the cases with an item allowed.
-    cases: dict[str, CaseFacts | None] = uow.cases.find_many(item.case_id for item in found)
+    found, cases = of_cases.items, of_cases.cases
     consents = uow.consents.of_cases(list(cases))
     asked = _asked(cmd, now, recipient, requester)
     secrets = _secrets(cmd)
@@ -141,16 +141,18 @@ def _decide_all(
                 _digest_of(decision) or input_digest(facts),
             )
         )
-    return _with_keys(uow, decided)
+    return _with_keys(uow, decided, of_cases)
 
 
-def _with_keys(uow: DisclosureUnitOfWork, decided: list[Decided]) -> list[Decided]:
-    """The allowed decisions with their case's key, the keys read in one statement; a case
-    whose key is gone (purged or erased) is final, as ``CaseKeys.get`` says."""
+def _with_keys(
+    uow: DisclosureUnitOfWork, decided: list[Decided], of_cases: ItemsOfCases
+) -> list[Decided]:
+    """The allowed decisions with their case's key (unwrapped for those only); a case whose
+    key is gone (purged or erased) is final, as ``CaseKeys.get`` says."""
     allowed = {d.item.case_id for d in decided if d.allowed}
     if not allowed:
         return decided
-    keys = uow.keys.get_many(uow.session, allowed)
+    keys = uow.keys.unwrap_all({c: of_cases.wrapped_keys[c] for c in allowed})
     return [replace(d, key=keys[d.item.case_id]) if d.allowed else d for d in decided]
 
 
