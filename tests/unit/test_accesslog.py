@@ -24,6 +24,7 @@ from zorgtafel.kernel.uow import UnitOfWork
 from zorgtafel.testing import wait_for
 
 LOG_ID = "test"
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 
 def reference_root(hashes: list[bytes]) -> bytes:
@@ -416,3 +417,47 @@ def test_a_failing_request_in_a_batch_fails_alone(log):
     assert isinstance(results["good"], list) and len(results["good"]) == 1
     report = log.verify()
     assert report.intact and report.records == 2
+
+
+def test_a_batch_on_the_head_its_writer_left_is_written_in_two_statements_on_postgresql(log):
+    """The head's move and its signed checkpoint are one statement on PostgreSQL, the records
+    the other (issue #16: a round trip fewer per batch); a writer whose head another writer
+    moved meanwhile writes no checkpoint with the move that did not happen, and the log stays
+    one signed tree."""
+    from zorgtafel.testing.statements import statements
+
+    with log.uow_factory() as uow:
+        first = store.append_batch(
+            uow.session, log.t, [log.record(1)], signer=log.signer, log_id=LOG_ID, now=NOW
+        )
+        uow.commit()
+    with log.uow_factory() as uow, statements() as sent:
+        second = store.append_batch(
+            uow.session,
+            log.t,
+            [log.record(2)],
+            signer=log.signer,
+            log_id=LOG_ID,
+            now=NOW,
+            known=first.head,
+        )
+        uow.commit()
+    assert (first.seqs, second.seqs) == ([1], [2])
+    assert len(sent) == (2 if log.url else 3), sent
+    with log.uow_factory() as uow:  # a hint another writer has moved on from since
+        stale = store.append_batch(
+            uow.session,
+            log.t,
+            [log.record(3)],
+            signer=log.signer,
+            log_id=LOG_ID,
+            now=NOW,
+            known=first.head,
+        )
+        uow.commit()
+    assert stale.seqs == [3]
+    report = log.verify()
+    assert report.intact and report.records == 3 and report.signed_size == 3, report.problems
+    with log.engine.connect() as conn:
+        sizes = conn.execute(select(log.t.checkpoints.c.size)).scalars().all()
+    assert sorted(sizes) == [1, 2, 3]

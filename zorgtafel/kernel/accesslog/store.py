@@ -256,12 +256,22 @@ def append_batch(
     write), which holds only while the head is still exactly that one (size and root): a
     statement fewer than locking and reading the head. When another writer (a replica) moved
     it meanwhile, nothing was written, and the head is locked and read as without a hint."""
+    cp: Checkpoint | None = None
+    signed = False  # the checkpoint written with the head's move already
     if known is not None and records:
         acc = known.copy()
         was = (acc.size, acc.root().hex())
         rows, batch = _extended(acc, records)
         root = acc.root()
-        if not _move_head(session, t, acc, root, was=was):
+        if signer is not None and session.get_bind().dialect.name == "postgresql":
+            # The move and its checkpoint in one statement (a round trip fewer): the
+            # checkpoint is inserted only by the move that happened (issue #16).
+            cp = signer.sign(log_id, acc.size, root, timestamp(now))
+            signed = _move_head_signed(session, t, acc, root, was, cp, b"".join(batch))
+            moved = signed
+        else:
+            moved = _move_head(session, t, acc, root, was=was)
+        if not moved:
             known = None
     if known is None or not records:
         acc = _lock_head(session, t)
@@ -271,11 +281,41 @@ def append_batch(
         root = acc.root()
         _move_head(session, t, acc, root)
     session.execute(insert(t.log), rows)
-    cp = None
-    if signer is not None:
+    if signer is not None and not signed:
         cp = signer.sign(log_id, acc.size, root, timestamp(now))
         session.execute(insert(t.checkpoints).values(**_checkpoint_row(cp, b"".join(batch))))
     return Appended([r["seq"] for r in rows], cp, acc)
+
+
+def _move_head_signed(
+    session: Session,
+    t: LogTables,
+    acc: merkle.CompactRange,
+    root: bytes,
+    was: tuple[int, str],
+    cp: Checkpoint,
+    batch: bytes,
+) -> bool:
+    """PostgreSQL: ``_move_head`` with ``was``, and the checkpoint of the moved head inserted
+    by the same statement, only when the head moved (the UPDATE's RETURNING feeds the INSERT);
+    whether it moved. Either both are written or neither."""
+    h, c = t.head, t.checkpoints
+    moved = (
+        update(h)
+        .where(h.c.id == HEAD_ID, h.c.size == was[0], h.c.root == was[1])
+        .values(size=acc.size, frontier=_frontier_text(acc), root=root.hex())
+        .returning(h.c.id)
+        .cte("moved")
+    )
+    row = _checkpoint_row(cp, batch)
+    values = select(*(literal(v, type_=c.c[k].type).label(k) for k, v in row.items()))
+    query = (
+        insert(c)
+        .from_select(list(row), values.select_from(moved))
+        .add_cte(moved)
+        .returning(c.c.size)
+    )
+    return session.execute(query).first() is not None
 
 
 def _checkpoint_row(cp: Checkpoint, batch: bytes | None) -> dict[str, Any]:
