@@ -30,6 +30,7 @@ from tests.handlers.test_disclosure_handlers import (
     GGZ,
     GGZ_OFFICER,
     PROVIDER,
+    provide,
 )
 from tests.handlers.test_disclosure_subject_rights import decide, submit
 from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representative, run
@@ -208,6 +209,48 @@ def test_a_request_decided_by_two_officers_at_once_is_decided_once(disclosure):
     assert request is not None and request.outcome == "granted"
     assert facts is not None and facts.restricted
     assert [held for held, _ in restriction_changes(platform, case_id)] == [True]
+
+
+def test_a_case_erasure_beside_a_lifting_of_its_restriction_waits_for_the_lifting(disclosure):
+    """A case's erasure and the lifting of its restriction at once. The lifting locks the
+    case's row and then its items'; the erasure wrote the items first and then the case's
+    row, so each held a lock the other waited for and PostgreSQL aborted one of them
+    (DeadlockDetected). Every writer now takes the case's row first, then its items' (in
+    id order): the erasure waits for the lifting and is carried out after it."""
+    built, deps = disclosure
+    platform, _ = built
+    subject = f"psn-{uuid.uuid4().hex[:8]}"
+    case_id = open_case(built, f"case-{uuid.uuid4().hex[:12]}", subject)
+    item_ids = {provide(built, deps, case_id), provide(built, deps, case_id)}
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
+    lifting = submit(platform, deps, "lift_restriction", case_id=case_id)
+    erasure = submit(platform, deps, "erasure", case_id=case_id)
+
+    def erase():  # noqa: ANN202
+        try:
+            return decide(platform, deps, erasure)
+        except Exception as failed:  # noqa: BLE001 - the test names what failed
+            return failed
+
+    with platform.uow_factory() as uow:
+        # The lifting's first step: the case's row lock, then (below) its items'.
+        uow.cases.restriction_decided([case_id], datetime.now(timezone.utc))
+        thread, outcome = in_thread(erase)
+        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
+        assert not outcome, "the erasure did not wait for the case's lock"
+        lifted = subject_rights.decide_subject_request(
+            deps, uow, c_disclosure.DecideSubjectRequest(lifting, "granted"), GGZ_OFFICER
+        )
+        uow.commit()
+    thread.join(30)
+    assert outcome, "the erasure did not finish once the lock was free"
+    erased = outcome[0]
+    assert not isinstance(erased, Exception), repr(erased)
+    assert (lifted.outcome, erased.outcome) == ("granted", "granted")
+    with platform.uow_factory() as uow:
+        facts = uow.cases.find(case_id)
+        assert facts is not None and facts.erased and not facts.restricted
+        assert all(uow.items.find(item_id).erased for item_id in item_ids)
 
 
 # -- governance: a seat's holder, a process director's designation ------------------------------

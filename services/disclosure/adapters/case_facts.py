@@ -171,6 +171,18 @@ class CaseFactsRepository:
         )
         return at
 
+    def lock(self, case_ids: Iterable[str]) -> None:
+        """Lock these cases' rows until the transaction ends (PostgreSQL), in case id order:
+        a writer of a case takes its row before its items' (``ItemRepository.lock_of_cases``),
+        as a lifting of its restriction does (``restriction_decided``), so two writers of one
+        case wait for each other instead of deadlocking."""
+        wanted = sorted(set(case_ids))
+        if wanted:
+            c = case_facts.c
+            self._s.execute(
+                select(c.case_id).where(c.case_id.in_(wanted)).order_by(c.case_id).with_for_update()
+            ).all()
+
     def restriction_decided(self, case_ids: Iterable[str], now: datetime) -> datetime:
         """The decision time of a restriction of these cases, or of its lifting, recorded
         ``now``: after each case's previous one, read under the rows' locks (taken in case id

@@ -259,6 +259,18 @@ class ItemRepository:
         )
         return ids
 
+    def lock_of_cases(self, case_ids: Iterable[str]) -> None:
+        """Lock the items' rows of these cases until the transaction ends (PostgreSQL), in item
+        id order, after the cases' rows (``CaseFactsRepository.lock``), as a lifting of a
+        case's restriction takes them (``restriction_decided``): writers of one case's items
+        then wait for each other instead of deadlocking."""
+        wanted = sorted(set(case_ids))
+        if wanted:
+            c = items.c
+            self._s.execute(
+                select(c.item_id).where(c.case_id.in_(wanted)).order_by(c.item_id).with_for_update()
+            ).all()
+
     def restriction_decided(self, item_ids: Iterable[str], now: datetime) -> datetime:
         """The decision time of a restriction of these items, or of its lifting (the items'
         own, or their case's), recorded ``now``: after each item's previous one, read under

@@ -230,7 +230,13 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         if scope == "case" and request.case_id
         else uow.cases.of_subject(request.subject_pseudonym)
     )
-    if kind != "erasure":
+    if kind == "erasure":
+        # The cases' rows first (case id order), then their items' (item id order), as a
+        # lifting takes them: an erasure that wrote the items first and the case's row last
+        # deadlocked with a lifting of the same case at once.
+        uow.cases.lock(case_ids)
+        uow.items.lock_of_cases(case_ids)
+    else:
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
     if kind == "lift_restriction":
         # A lifting ends the items' own restrictions too: decided after each item's last one,
@@ -279,7 +285,8 @@ def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = N
     (a replay hands nothing erased back) and its parked events (dead letters); then the case
     key is destroyed (crypto-shredding, as a purge does: backups hold only ciphertexts). The
     item records and the access log stay: identifiers and pseudonyms only (NEN 7513). No new
-    item is accepted."""
+    item is accepted. The caller holds the case's row lock and then its items' (``carry_out``),
+    the order every writer of a case takes them."""
     now = now or utcnow()
     uow.items.erase_case_content(case_id, now)
     uow.reviews.erase_case(case_id)
