@@ -20,7 +20,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.db import aborted_for_concurrency
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
+from zorgtafel.kernel.grpc_errors import concurrency_abort
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -80,6 +82,7 @@ def execute_once(
     validate_request_id(request_id)
     digest = _digest(method, person, request)
 
+    aborted = False
     with uow_factory() as uow:
         previous = _stored(uow, party, request_id, digest, response_type)
         if previous is not None:
@@ -100,14 +103,18 @@ def execute_once(
             )
             uow.commit()
             return response
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as failed:
             # A concurrent copy of this request got there first: its rows collide with ours
             # (IntegrityError, raised at the insert on PostgreSQL, at commit on SQLite) or the
             # database is locked (SQLite). Answer with its stored result, or say the request
-            # conflicts; never INTERNAL.
+            # conflicts; never INTERNAL. A transaction PostgreSQL aborted for another one (a
+            # deadlock, a serialization failure) stored nothing: asked again it can succeed.
             uow.rollback()
+            aborted = aborted_for_concurrency(failed)
     with uow_factory() as uow:
         previous = _stored(uow, party, request_id, digest, response_type)
+        if previous is None and aborted:
+            raise concurrency_abort()
         if previous is None:  # the conflict was on another constraint: report it as such
             raise FailedPrecondition(
                 "conflict",

@@ -17,6 +17,18 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from zorgtafel.kernel.config import Settings
 
+# PostgreSQL's SQLSTATEs of a transaction it aborted for a concurrent one's sake: a
+# serialization failure and a deadlock (class 40, transaction rollback).
+CONCURRENCY_ABORTS = frozenset({"40001", "40P01"})
+
+
+def aborted_for_concurrency(exc: BaseException) -> bool:
+    """Whether ``exc`` (SQLAlchemy's, wrapping the driver's as ``orig``) is PostgreSQL aborting
+    the transaction for a concurrent one (DeadlockDetected, SerializationFailure): nothing of it
+    was stored, and the same request asked again can succeed."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return isinstance(code, str) and code in CONCURRENCY_ABORTS
+
 
 def make_engine(settings: Settings) -> Engine:
     url = settings.effective_database_url

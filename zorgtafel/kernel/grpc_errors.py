@@ -3,8 +3,10 @@
 INVALID_ARGUMENT carries ``BadRequest`` field violations; FAILED_PRECONDITION carries
 ``PreconditionFailure`` naming the state; PERMISSION_DENIED carries ``ErrorInfo`` with the
 policy's reasons, decision id and revision; RESOURCE_EXHAUSTED (too many refusals of late, too
-many open streams) carries ``QuotaFailure`` and ``RetryInfo``. Anything unexpected is INTERNAL with a reference
-only, never the exception text (it might hold data).
+many open streams) carries ``QuotaFailure`` and ``RetryInfo``. A transaction PostgreSQL aborted
+for a concurrent one (a deadlock, a serialization failure) is UNAVAILABLE: nothing was stored,
+and asked again it can succeed. Anything unexpected is INTERNAL with a reference only, never the
+exception text (it might hold data).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from zorgtafel.kernel import errors as e
+from zorgtafel.kernel.db import aborted_for_concurrency
 
 D = TypeVar("D", bound=Message)
 
@@ -31,6 +34,14 @@ def _status(code: int, message: str, *details: Message) -> grpc.Status:
         packed.append(a)
     return rpc_status.to_status(
         status_pb2.Status(code=code, message=message[:1000], details=packed)
+    )
+
+
+def concurrency_abort() -> e.Unavailable:
+    """What a caller is told of a transaction the database aborted for a concurrent one."""
+    return e.Unavailable(
+        "the database aborted the transaction for a concurrent one (a deadlock or a "
+        "serialization failure): nothing was stored; retry (with the same request_id)"
     )
 
 
@@ -91,6 +102,8 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
         return _status(code_pb2.RESOURCE_EXHAUSTED, exc.message, quota, retry), None
     if isinstance(exc, e.Unavailable):
         return _status(code_pb2.UNAVAILABLE, exc.message), None
+    if aborted_for_concurrency(exc):
+        return _status(code_pb2.UNAVAILABLE, concurrency_abort().message), None
     ref = uuid.uuid4().hex[:12]
     return _status(code_pb2.INTERNAL, f"internal error (reference {ref})"), ref
 

@@ -18,6 +18,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog, looking
 from zorgtafel.kernel.auth import Authenticator, Principal
+from zorgtafel.kernel.db import aborted_for_concurrency
 from zorgtafel.kernel.errors import (
     InvalidArgument,
     PermissionDenied,
@@ -357,6 +358,8 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
         status, ref = to_status(exc)
         if ref:
             log.error("rpc_internal_error", method=method, **error_fields(exc), reference=ref)
+        elif aborted_for_concurrency(exc):
+            log.warning("rpc_transaction_aborted", method=method, **error_fields(exc))
         elif isinstance(exc, ZorgtafelError):
             log.info(
                 "rpc_refused", method=method, code=status.code.name, error_type=type(exc).__name__

@@ -1,0 +1,92 @@
+"""A transaction PostgreSQL aborts because of a concurrent one (a deadlock, SQLSTATE 40P01, or a
+serialization failure, 40001) changed nothing: the caller is told UNAVAILABLE, to ask again,
+never INTERNAL as if the service had failed, nor a conflict with stored data; by the kernel, so
+in every service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent import futures
+
+import grpc
+import psycopg
+import pytest
+from sqlalchemy import exc as sa_exc
+
+from services.governance.adapters import orm
+from tests.unit.test_kernel_exactly_once import _Req, governance_uow  # noqa: F401 - a fixture
+from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.commands import execute_once
+from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.grpc_errors import to_status
+
+ABORTED = {
+    b"deadlock": sa_exc.OperationalError(
+        "UPDATE case_facts", {}, psycopg.errors.DeadlockDetected("deadlock detected")
+    ),
+    b"serialization": sa_exc.OperationalError(
+        "UPDATE items", {}, psycopg.errors.SerializationFailure("could not serialize access")
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def call() -> Iterator[grpc.UnaryUnaryMultiCallable]:
+    def answer(request: bytes, context: grpc.ServicerContext) -> bytes:
+        try:
+            raise ABORTED[request]  # as a handler's statement or commit would
+        except Exception as exc:  # noqa: BLE001 - as the interceptor does
+            context.abort_with_status(to_status(exc)[0])
+        raise AssertionError("aborted")
+
+    server = grpc.server(futures.ThreadPoolExecutor(2))
+    handler = grpc.unary_unary_rpc_method_handler(answer)
+    server.add_generic_rpc_handlers(
+        (grpc.method_handlers_generic_handler("t.T", {"Call": handler}),)
+    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        yield channel.unary_unary("/t.T/Call")
+    finally:
+        channel.close()
+        server.stop(None)
+
+
+@pytest.mark.parametrize("cause", sorted(ABORTED))
+def test_a_transaction_aborted_by_a_concurrent_one_is_unavailable_not_internal(call, cause):
+    with pytest.raises(grpc.RpcError) as err:
+        call(cause, timeout=10)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "retry" in err.value.details()
+    assert "serialize" not in err.value.details() and "deadlock detected" not in err.value.details()
+
+
+def test_another_database_error_is_still_internal_with_a_reference_only():
+    other = sa_exc.ProgrammingError("INSERT", {}, psycopg.errors.UndefinedTable("no access_log"))
+    status, ref = to_status(other)
+    assert status.code == grpc.StatusCode.INTERNAL and ref and "access_log" not in status.details
+
+
+@pytest.mark.parametrize("cause", sorted(ABORTED))
+def test_a_command_aborted_by_a_concurrent_transaction_is_unavailable_and_stores_nothing(
+    governance_uow,  # noqa: F811 - the fixture imported above
+    cause,
+):
+    factory, engine = governance_uow
+
+    def effect(uow):  # noqa: ANN001, ANN202
+        raise ABORTED[cause]
+
+    with pytest.raises(Unavailable):
+        execute_once(
+            factory,
+            party="p",
+            method="/m",
+            request=_Req("req-abcdef12", b"a"),
+            response_type=pb.GetPartyResponse,
+            effect=effect,
+        )
+    with engine.connect() as conn:
+        assert conn.execute(orm.tables["command_results"].select()).first() is None
