@@ -5,6 +5,7 @@ in every service."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from concurrent import futures
 
@@ -90,3 +91,32 @@ def test_a_command_aborted_by_a_concurrent_transaction_is_unavailable_and_stores
         )
     with engine.connect() as conn:
         assert conn.execute(orm.tables["command_results"].select()).first() is None
+
+
+# The database out of reach: a connection the server dropped (a restart: 57P01, SQLAlchemy
+# marks it invalidated), one psycopg could not make (no SQLSTATE), no pooled one free in time.
+LOST = {
+    "server_shut_down": sa_exc.OperationalError(
+        "SELECT", {}, psycopg.errors.AdminShutdown("terminating connection"), True
+    ),
+    "connection_refused": sa_exc.OperationalError(
+        None, None, psycopg.OperationalError("connection refused")
+    ),
+    "pool_exhausted": sa_exc.TimeoutError("QueuePool limit reached"),
+    "connection_exception": sa_exc.OperationalError(
+        "SELECT", {}, psycopg.errors.ConnectionFailure("no route")
+    ),
+}
+
+
+@pytest.mark.parametrize("cause", sorted(LOST))
+def test_a_database_out_of_reach_is_unavailable_not_internal(cause):
+    status, ref = to_status(LOST[cause])
+    assert status.code == grpc.StatusCode.UNAVAILABLE and ref is None
+    assert "retry" in status.details and "refused" not in status.details
+
+
+def test_a_broken_sqlite_file_is_still_the_service_s_fault():
+    broken = sa_exc.OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x"))
+    status, ref = to_status(broken)
+    assert status.code == grpc.StatusCode.INTERNAL and ref

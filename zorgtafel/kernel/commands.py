@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.db import aborted_for_concurrency
+from zorgtafel.kernel.db import aborted_for_concurrency, lost_database
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-from zorgtafel.kernel.grpc_errors import concurrency_abort
+from zorgtafel.kernel.grpc_errors import concurrency_abort, database_lost
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -82,7 +82,7 @@ def execute_once(
     validate_request_id(request_id)
     digest = _digest(method, person, request)
 
-    aborted = False
+    aborted = lost = False
     with uow_factory() as uow:
         previous = _stored(uow, party, request_id, digest, response_type)
         if previous is not None:
@@ -109,12 +109,17 @@ def execute_once(
             # database is locked (SQLite). Answer with its stored result, or say the request
             # conflicts; never INTERNAL. A transaction PostgreSQL aborted for another one (a
             # deadlock, a serialization failure) stored nothing: asked again it can succeed.
+            # A connection lost mid-command (the server restarted, a failover) may have lost
+            # only the commit's answer: the stored result is looked up below; none, retry.
             uow.rollback()
             aborted = aborted_for_concurrency(failed)
+            lost = lost_database(failed)
     with uow_factory() as uow:
         previous = _stored(uow, party, request_id, digest, response_type)
         if previous is None and aborted:
             raise concurrency_abort()
+        if previous is None and lost:
+            raise database_lost()
         if previous is None:  # the conflict was on another constraint: report it as such
             raise FailedPrecondition(
                 "conflict",

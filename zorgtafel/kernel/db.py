@@ -11,7 +11,8 @@ import time
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -28,6 +29,29 @@ def aborted_for_concurrency(exc: BaseException) -> bool:
     was stored, and the same request asked again can succeed."""
     code = getattr(getattr(exc, "orig", None), "sqlstate", None)
     return isinstance(code, str) and code in CONCURRENCY_ABORTS
+
+
+# PostgreSQL's SQLSTATEs of a connection it closed or would not give: class 08 (connection
+# exception) and the server shutting down, crashed or starting up (57P01-57P03).
+SERVER_GOING = frozenset({"57P01", "57P02", "57P03"})
+
+
+def lost_database(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached: a connection the server dropped
+    (a restart, a failover: SQLAlchemy marks it invalidated), one it refused, or no pooled
+    connection free in time. A dependency missing, not the service failing and not the
+    caller's mistake: asked again, the same request can succeed. SQLite's own errors are not
+    taken for it (a locked or broken file is the service's)."""
+    if isinstance(exc, (DisconnectionError, PoolTimeout)):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None)
+    if isinstance(code, str):
+        return code.startswith("08") or code in SERVER_GOING
+    # psycopg raises its bare OperationalError, without a SQLSTATE, when it cannot connect.
+    return type(orig).__module__ == "psycopg" and type(orig).__name__ == "OperationalError"
 
 
 def make_engine(settings: Settings) -> Engine:

@@ -21,7 +21,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from zorgtafel.kernel import errors as e
-from zorgtafel.kernel.db import aborted_for_concurrency
+from zorgtafel.kernel.db import aborted_for_concurrency, lost_database
 
 D = TypeVar("D", bound=Message)
 
@@ -42,6 +42,16 @@ def concurrency_abort() -> e.Unavailable:
     return e.Unavailable(
         "the database aborted the transaction for a concurrent one (a deadlock or a "
         "serialization failure): nothing was stored; retry (with the same request_id)"
+    )
+
+
+def database_lost() -> e.Unavailable:
+    """What a caller is told when the database could not be reached or dropped the connection
+    mid-call. A command may have been stored just before (a commit whose answer was lost):
+    asked again with the same request_id, it is answered as stored, never applied twice."""
+    return e.Unavailable(
+        "the database could not be reached: retry (with the same request_id; a command "
+        "already stored is answered as stored)"
     )
 
 
@@ -104,6 +114,8 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
         return _status(code_pb2.UNAVAILABLE, exc.message), None
     if aborted_for_concurrency(exc):
         return _status(code_pb2.UNAVAILABLE, concurrency_abort().message), None
+    if lost_database(exc):
+        return _status(code_pb2.UNAVAILABLE, database_lost().message), None
     ref = uuid.uuid4().hex[:12]
     return _status(code_pb2.INTERNAL, f"internal error (reference {ref})"), ref
 

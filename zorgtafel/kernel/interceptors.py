@@ -18,7 +18,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from zorgtafel.kernel import callcontext
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog, looking
 from zorgtafel.kernel.auth import Authenticator, Principal
-from zorgtafel.kernel.db import aborted_for_concurrency
+from zorgtafel.kernel.db import aborted_for_concurrency, lost_database
 from zorgtafel.kernel.errors import (
     InvalidArgument,
     PermissionDenied,
@@ -360,6 +360,8 @@ class ZorgtafelInterceptor(grpc.ServerInterceptor):
             log.error("rpc_internal_error", method=method, **error_fields(exc), reference=ref)
         elif aborted_for_concurrency(exc):
             log.warning("rpc_transaction_aborted", method=method, **error_fields(exc))
+        elif lost_database(exc):
+            log.warning("rpc_database_unavailable", method=method, **error_fields(exc))
         elif isinstance(exc, ZorgtafelError):
             log.info(
                 "rpc_refused", method=method, code=status.code.name, error_type=type(exc).__name__
