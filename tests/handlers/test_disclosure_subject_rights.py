@@ -436,6 +436,34 @@ def test_a_case_lifting_is_decided_after_its_items_own_restrictions_whatever_its
         assert read(deps, uow, item_id, CARER).released
 
 
+def test_a_case_erasure_decided_on_a_replica_whose_clock_is_behind_is_decided_after_the_lifting(
+    disclosure_platform, deps
+):
+    """A case's erasure waits for a lifting of the case's restriction (the case's lock): it
+    is decided after it, its decided_at and the erased_at casework and intake are told,
+    whatever the deciding replica's clock says; read before the lock, it was stamped before
+    the lifting it waited for."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, case_id)
+    provide(disclosure_platform, deps, case_id)
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
+    lifted = decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
+    assert lifted.decided_at is not None
+    behind = replace(deps, clock=lambda: lifted.decided_at - timedelta(minutes=5))
+    erased = decide(platform, behind, submit(platform, deps, "erasure", case_id=case_id))
+    assert erased.decided_at == lifted.decided_at + timedelta(microseconds=1)
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox.c.data).where(
+                outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == pseudonym
+            )
+        ).all()
+    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    assert [datetime.fromisoformat(d["erased_at"]) for d in data] == [erased.decided_at]
+
+
 def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(
     disclosure_platform, deps
 ):

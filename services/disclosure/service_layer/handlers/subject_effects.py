@@ -187,9 +187,10 @@ def checked_answer(request: SubjectRequest, cmd: commands.DecideSubjectRequest) 
 
 def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> datetime:
     """The effect of a granted request, and the time it is decided at: ``now`` (this
-    replica's clock), but for a restriction or its lifting a time after the last such
-    decision of each case (and, for an item's or a lifting, of each item) it changes, read
-    under their row locks, which are taken first (``restriction_decided``). Every service applies the newest decision about a case's
+    replica's clock), but for a restriction, its lifting or a case's erasure a time after
+    the last restriction decision of each case (and, for an item's, a lifting or an erasure,
+    of each item) it changes, read under their row locks, which are taken first
+    (``restriction_decided``). Every service applies the newest decision about a case's
     restriction, so the one answered granted here must be the newest: decided at a time read
     before the lock, a restriction could find a lifting decided after it already applied and
     be answered granted without taking effect (GDPR art. 18). Runs in the decision's
@@ -233,9 +234,12 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
     if kind == "erasure":
         # The cases' rows first (case id order), then their items' (item id order), as a
         # lifting takes them: an erasure that wrote the items first and the case's row last
-        # deadlocked with a lifting of the same case at once.
-        uow.cases.lock(case_ids)
+        # deadlocked with a lifting of the same case at once. Decided after the cases' and
+        # their items' last restriction decisions, read under those locks: an erasure that
+        # waited for a lifting is not stamped before it, whatever this replica's clock says.
+        now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
         uow.items.lock_of_cases(case_ids)
+        now = uow.items.restriction_decided([i.item_id for i in uow.items.of_cases(case_ids)], now)
     else:
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
     if kind == "lift_restriction":
