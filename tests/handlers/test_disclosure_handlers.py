@@ -174,6 +174,9 @@ def test_only_the_provider_changes_the_usage_terms(disclosure_platform, deps):
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         items.set_usage_terms(deps, uow, change, CARER)
     assert any("art. 16.2" in r for r in err.value.reasons)
+    # The caller knows which item it asked about: the refusal does not repeat the id typed.
+    assert not any(item_id in r for r in err.value.reasons)
+    assert item_id not in str(err.value)
     with platform.uow_factory() as uow:
         assert items.set_usage_terms(deps, uow, change, PROVIDER).terms.purposes == ("research",)
 
@@ -215,7 +218,10 @@ def test_a_party_with_a_part_provides_nothing_for_a_closed_case(disclosure_platf
     deliver(platform, parts, ev.CASE_CLOSED, {"case_id": case_id, "outcome": "successful"})
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
-    assert any("is closed" in r and "art. 1.2" in r for r in err.value.reasons)
+    assert any("The case is closed" in r and "art. 1.2" in r for r in err.value.reasons)
+    # The caller knows which case it asked about: the refusal does not repeat the id typed.
+    assert not any(case_id in r for r in err.value.reasons)
+    assert case_id not in str(err.value)
 
 
 def subject_of_item(platform, item_id: str) -> str:

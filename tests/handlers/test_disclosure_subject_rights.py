@@ -464,6 +464,21 @@ def test_a_case_erasure_decided_on_a_replica_whose_clock_is_behind_is_decided_af
     assert [datetime.fromisoformat(d["erased_at"]) for d in data] == [erased.decided_at]
 
 
+def test_a_restricted_cases_refusal_to_provide_says_the_case_not_the_id_typed(
+    disclosure_platform, deps
+):
+    """A party with a part is told why it provides nothing for a restricted case (GDPR art.
+    18), in words that do not repeat the case id it typed: it knows which case it asked about."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+        items.provide(deps, uow, provide_cmd(case_id), PROVIDER)
+    assert any("The case is restricted" in r for r in err.value.reasons)
+    assert not any(case_id in r for r in err.value.reasons)
+    assert case_id not in str(err.value)
+
+
 def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_it_opens(
     disclosure_platform, deps
 ):

@@ -271,23 +271,23 @@ permitted if {
 # A refusal of an item's operations names the item the caller gave and the caller's own party,
 # never the provider: a caller that is not the provider may hold no more than the item id, and
 # which party gave information about a subject is itself case information (art. 8.4c, 16.2).
-denials contains sprintf("Only the party that provided item %v may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided the item may change or retract its usage terms; party %v is not the provider (art. 16.2).", [object.get(caller, "party", null)]) if {
 	input.operation in {"set_usage_terms", "retract"}
 	not is_provider
 }
 
-denials contains sprintf("Only the party that provided item %v gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided the item gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(caller, "party", null)]) if {
 	input.operation == "record_provider_consent"
 	not is_provider
 }
 
-denials contains sprintf("Only the party that provided item %v gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided the item gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(caller, "party", null)]) if {
 	input.operation == "withdraw_consent"
 	not subject_consent_resource
 	not is_provider
 }
 
-denials contains sprintf("A consent for case %v is recorded or withdrawn only by the nominating party, the case's process director or a delegate of an involved party; party %v has no such part in the case (Bijlage 3, art. 8.4c, 12.3).", [object.get(case_facts, "id", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("A consent for the case is recorded or withdrawn only by the nominating party, the case's process director or a delegate of an involved party; party %v has no such part in the case (Bijlage 3, art. 8.4c, 12.3).", [object.get(caller, "party", null)]) if {
 	input.operation in consent_ops
 	subject_consent_resource
 	not may_record_consent
@@ -333,7 +333,7 @@ denials contains "The access log is read by the privacy officers and auditors of
 	not log_reader
 }
 
-denials contains sprintf("Only the party that provided item %v corrects it with a new version; party %v is not the provider (art. 16.2, Bijlage 3).", [object.get(resource, "item_id", null), object.get(caller, "party", null)]) if {
+denials contains sprintf("Only the party that provided the item corrects it with a new version; party %v is not the provider (art. 16.2, Bijlage 3).", [object.get(caller, "party", null)]) if {
 	input.operation == "supersede"
 	not is_provider
 }
@@ -346,13 +346,13 @@ denials contains sprintf("Party %v has no part in the case as disclosure knows i
 	not has_case_part
 }
 
-denials contains sprintf("Case %v is closed: its dossier is cleansed and removed, nothing is added to it (art. 1.2).", [object.get(resource, "case_id", null)]) if {
+denials contains "The case is closed: its dossier is cleansed and removed, nothing is added to it (art. 1.2)." if {
 	input.operation == "provide"
 	has_case_part
 	object.get(case_facts, "closed", true) != false
 }
 
-denials contains sprintf("Case %v is restricted at the subject's request: it is only kept, nothing is added to it while the restriction lasts (Bijlage 3, GDPR art. 18).", [object.get(resource, "case_id", null)]) if {
+denials contains "The case is restricted at the subject's request: it is only kept, nothing is added to it while the restriction lasts (Bijlage 3, GDPR art. 18)." if {
 	input.operation == "provide"
 	has_case_part
 	object.get(case_facts, "restricted", true) != false

@@ -484,3 +484,37 @@ test_an_excluded_party_passes_no_subject_request_on if {
 	denied_with(inp, "only active parties")
 	not denied_with(inp, "no part")
 }
+
+# --- a refusal names no id the caller typed: the caller knows which case or item it asked about --
+
+refused_without(inp, typed) if {
+	d := decide(inp)
+	d.allow == false
+	count(d.reasons) > 0
+	every r in d.reasons {
+		not contains(r, typed)
+	}
+}
+
+test_a_closed_or_restricted_cases_refusal_says_the_case_not_its_id if {
+	inp := provide_by(care, object.union(open_case_1, {"closed": true, "restricted": true}))
+	denied_with(inp, "The case is closed")
+	denied_with(inp, "The case is restricted")
+	refused_without(inp, "case-1")
+}
+
+test_a_consents_refusal_says_the_case_not_its_id if {
+	refused_without(consent_by("record_consent", worker(shelter)), "case-1")
+}
+
+test_a_refusal_to_one_not_the_provider_says_the_item_not_its_id if {
+	every inp in [
+		terms_change("set_usage_terms", care),
+		terms_change("retract", care),
+		terms_change("supersede", care),
+		provider_consent("record_provider_consent", care),
+		provider_consent("withdraw_consent", care),
+	] {
+		refused_without(inp, "itm-1")
+	}
+}

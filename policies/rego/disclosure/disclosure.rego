@@ -659,7 +659,7 @@ denials contains sprintf("The requester's party %v has status %v; only an active
 	not requester_active_party
 }
 
-denials contains sprintf("Category %v is not in the information need of the requesting party %v in case %v; a party that does not need the item cannot release it to a third party, whatever consent exists (art. 9.2, 8.4c).", [object.get(item, "category", null), requester_party_shown, object.get(case_facts, "id", null)]) if {
+denials contains sprintf("Category %v is not in the information need of the requesting party %v in the case; a party that does not need the item cannot release it to a third party, whatever consent exists (art. 9.2, 8.4c).", [object.get(item, "category", null), requester_party_shown]) if {
 	input.action == "third_party_release"
 	not requester_need_to_know
 }
@@ -669,7 +669,7 @@ denials contains sprintf("The role %v sees who is in care, never the dossier; it
 	not requester_may_see_dossier
 }
 
-denials contains sprintf("The provider's written consent to release item %v to %v was withdrawn; no release rests on it from that moment (art. 9.2, Bijlage 3).", [object.get(item, "id", null), party]) if {
+denials contains sprintf("The provider's written consent to release the item to %v was withdrawn; no release rests on it from that moment (art. 9.2, Bijlage 3).", [party]) if {
 	input.action == "third_party_release"
 	provider_consent_withdrawn
 	not provider_written_consent
@@ -729,7 +729,7 @@ denials contains sprintf("%v is a party to the covenant, not a third party; use 
 	not recipient.is_party == false
 }
 
-denials contains sprintf("Release of item %v to third party %v needs the prior written consent of the controller that provided it (%v); none is recorded (art. 9.2).", [object.get(item, "id", null), party, object.get(item, "provider", null)]) if {
+denials contains sprintf("Release of the item to third party %v needs the prior written consent of the controller that provided it (%v); none is recorded (art. 9.2).", [party, object.get(item, "provider", null)]) if {
 	input.action == "third_party_release"
 	not provider_written_consent
 }

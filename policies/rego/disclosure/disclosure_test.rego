@@ -849,3 +849,17 @@ test_summary_only_fields_not_a_list_give_no_obligation if {
 	d.allow == true
 	d.obligations == []
 }
+
+# A release's refusal names no id the caller typed: the requester knows which item it asked about.
+test_a_third_party_releases_refusals_say_the_item_and_the_case_not_their_ids if {
+	involved := {care: {"role": "care_provider", "information_need": ["housing"]}, police: base.case.involved[police]}
+	withdrawn := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-1", "given_by": police, "withdrawn_at": "2025-05-01T00:00:00Z"}]})
+	every inp in [third, withdrawn, with_case(third_consented, {"involved": involved})] {
+		d := decide(inp)
+		d.allow == false
+		every r in d.reasons {
+			not contains(r, "item-1")
+			not contains(r, "case-1")
+		}
+	}
+}
