@@ -181,7 +181,8 @@ def create_app(
             # refused form's page): what the person may not see answers exactly as what does
             # not exist, so no page is an oracle of what exists (the service's reasons name
             # it). A page that shows a refusal's reasons first read the object itself (the
-            # provide form excepted: disclosure answers any case number alike, README).
+            # provide form and a refusal by role excepted: they read alike for any number,
+            # README).
             return not_found_or_not_yours()
         status = {
             "INVALID_ARGUMENT": 400,

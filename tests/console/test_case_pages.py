@@ -459,3 +459,59 @@ def test_a_form_refused_as_for_a_case_never_given_out_does_not_read_the_case_aga
     assert casework.reads == []
     assert r.status_code == never.status_code == 404
     assert _page_text(r, CASE) == _page_text(never, "never")
+
+
+ROLE_REFUSAL = PermissionDenied(
+    ["Your role may not record progress on an action (art. 13.2)."], "d-4", "r", "zorgtafel.authz"
+)
+
+
+def test_a_refusal_by_role_is_told_from_a_refusal_by_a_cases_policy():
+    by_role = answered(ROLE_REFUSAL)
+    assert by_role.by_role and not by_role.not_shared
+    for other in (
+        PermissionDenied(["Only directors (art. 13.2)."], "d-2", "r", "zorgtafel.casework.act"),
+        NotShared("case", "case_id"),
+    ):
+        assert not answered(other).by_role
+
+
+def test_a_form_refused_by_role_shows_the_reasons_without_reading_the_case_again(app, casework):
+    """The role table refuses the action's update before casework reads anything: the same
+    refusal for any case number, so the page shows its reasons at once, without reading the
+    case after it (that read was a second refusal of the one action), alike for a real case
+    and a number never given out."""
+    client = signed_in(app, "ast-eva")
+    token = csrf(client, "/")
+    form = {"csrf_token": token, "status": "done", "progress_note": "done"}
+    casework.error = answered(ROLE_REFUSAL)
+    casework.reads.clear()
+    real = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    never = client.post(f"/cases/never/actions/{ACTION}", data=form)
+    assert [c[0] for c in casework.calls] == ["update_action", "update_action"]
+    assert casework.reads == []
+    assert real.status_code == never.status_code == 403
+    assert "Your role may not record progress on an action" in real.get_data(as_text=True)
+    assert _page_text(real, CASE) == _page_text(never, "never")
+
+
+def test_a_form_refused_by_a_cases_policy_still_reads_the_case_to_show_it(app, casework):
+    """A refusal by the case's own policy may name the case: its reasons are shown only after
+    reading the case, and a person who may not see the case gets the answer of a number never
+    given out (no oracle)."""
+    client = signed_in(app, "ast-eva")
+    token = csrf(client, "/")
+    form = {"csrf_token": token, "status": "done", "progress_note": "done"}
+    casework.error = answered(
+        PermissionDenied(["Only the action's party (art. 13.2)."], "d-5", "r", "zorgtafel.casework")
+    )
+    casework.reads.clear()
+    shown = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    assert casework.reads == [CASE]
+    assert shown.status_code == 403
+    assert "Only the action&#39;s party" in shown.get_data(as_text=True)
+    never = client.get(f"/cases/never/actions/{ACTION}")
+    casework.hidden = True
+    hidden = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
+    assert hidden.status_code == never.status_code == 404
+    assert _page_text(hidden, CASE) == _page_text(never, "never")

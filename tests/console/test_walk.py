@@ -535,6 +535,38 @@ def test_a_form_refused_as_for_a_case_never_given_out_is_one_refusal(browser, co
     ctx.close()
 
 
+def test_a_form_refused_by_role_is_one_refusal_and_no_oracle(browser, console_url, suite):
+    """Asten's caseworker posts the case meeting's scheduling form of the walk's case (the form
+    a process director has): the role table refuses it before casework reads anything, and the
+    console shows that refusal's reasons without reading the case after it, so the one action
+    is one refusal in the services' records; the page is the same for a case number never
+    given out."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    s, _ = suite
+    case_id = WALK["case_id"]
+    ctx, page = sign_in(browser, console_url, OUTSIDER.person)
+    page.goto(f"{console_url}/cases/{uuid.uuid4().hex}/provide")  # a form, for its CSRF token
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    texts = []
+    for number in (case_id, uuid.uuid4().hex):
+        before = _refusals_of(s.data_dir, OUTSIDER.person)
+        r = page.request.post(
+            f"{console_url}/cases/{number}/meetings",
+            form={"csrf_token": token or "", "when": "2031-01-01T10:00", "goal_code": "g"},
+        )
+        added = _added(before, _refusals_of(s.data_dir, OUTSIDER.person))
+        assert added == {"calls": ["ScheduleMeeting"], "records": ["casework.ScheduleMeeting"]}, (
+            added
+        )
+        assert r.status == 403
+        html = r.text().replace(number, "<case>")
+        assert '<div class="refused" role="alert">' in html  # the reasons, shown
+        texts.append(re.sub(r'name="csrf_token" value="[^"]+"', "", html))
+    assert texts[0] == texts[1]
+    ctx.close()
+
+
 def _strings(message) -> set[str]:  # noqa: ANN001 - a protobuf message
     out: set[str] = set()
     for field, value in message.ListFields():

@@ -12,6 +12,9 @@ import grpc
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+# The policy the services' interceptors decide every call's role with (kernel/interceptors.py).
+ROLE_POLICY = "zorgtafel.authz"
+
 # "art. 16.2", "art. 12.2f", "Bijlage 3": the covenant references a policy reason cites.
 _ARTICLE = re.compile(r"\b(?:art\.\s*\d+(?:\.\d+)?[a-z]?|Bijlage\s+\d+)")
 
@@ -38,6 +41,10 @@ class ServiceError(Exception):
     # no decision): the object is none of the caller's, so a page answers it as such without
     # reading the object again (that read, refused too, was a second refusal of one action).
     not_shared: bool = False
+    # A refusal by the role table (policy zorgtafel.authz, decided before the service reads
+    # anything): it depends only on the person's role and the method, alike for any id, so a
+    # page shows its reasons at once, without reading the object after it (a second refusal).
+    by_role: bool = False
 
     @property
     def signed_out(self) -> bool:
@@ -52,7 +59,7 @@ def _error(err: grpc.RpcError) -> ServiceError:
     code = err.code().name if isinstance(err, grpc.Call) else "UNKNOWN"
     reasons: list[str] = []
     fields: dict[str, str] = {}
-    not_shared = False
+    not_shared = by_role = False
     status = rpc_status.from_call(err) if isinstance(err, grpc.Call) else None
     details: list[Any] = list(status.details) if status else []
     for detail in details:
@@ -67,6 +74,7 @@ def _error(err: grpc.RpcError) -> ServiceError:
             reasons += [v for _, v in sorted(numbered)]
             decided = info.metadata.get("policy") or info.metadata.get("decision_id")
             not_shared = code == "PERMISSION_DENIED" and not decided
+            by_role = code == "PERMISSION_DENIED" and info.metadata.get("policy") == ROLE_POLICY
         elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
             br = error_details_pb2.BadRequest()
             detail.Unpack(br)
@@ -77,7 +85,7 @@ def _error(err: grpc.RpcError) -> ServiceError:
     message = ""
     if code in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "NOT_FOUND", "ALREADY_EXISTS"):
         message = (err.details() or "") if isinstance(err, grpc.Call) else ""
-    return ServiceError(code, refusals(reasons), fields, message[:500], not_shared)
+    return ServiceError(code, refusals(reasons), fields, message[:500], not_shared, by_role)
 
 
 class Caller:

@@ -16,10 +16,10 @@ from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import ACTION_STATUSES, ESCALATION_REASONS, ZVHS
 from services.console.entrypoints.cases import visible_case
 from services.console.entrypoints.common import (
+    answered_at_once,
     caller,
     checked_id,
     services,
-    unless_not_shared,
 )
 
 bp = Blueprint("actions", __name__)
@@ -65,7 +65,7 @@ def update_action(case_id: str, action_id: str) -> ResponseReturnValue:
     except ServiceError as err:
         if err.code == "NOT_FOUND":
             raise
-        unless_not_shared(err)
+        answered_at_once(err)
         return _action_page(case_id, action_id, error=err), _status(err)
     return redirect(url_for("cases.case", case_id=case_id) + "#plan-heading")
 

@@ -16,11 +16,11 @@ from flask_babel import to_user_timezone, to_utc
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.governance import BODIES, CHOICES, INPUTS
 from services.console.entrypoints.common import (
+    answered_at_once,
     caller,
     checked_id,
     person,
     services,
-    unless_not_shared,
 )
 
 bp = Blueprint("bodies", __name__)
@@ -122,7 +122,7 @@ def open_number() -> ResponseReturnValue:
 
 
 def _meeting_page(meeting_id: str, error: ServiceError | None = None) -> ResponseReturnValue:
-    unless_not_shared(error)
+    answered_at_once(error)
     m = services().bodies.meeting(caller(), meeting_id)
     return render_template(
         "body_meeting.html", m=m, parties=_parties(), kinds=KINDS, error=error
@@ -173,7 +173,7 @@ def _proposal_page(
     referral: Any = None,
     cast: tuple[int, int, int] | None = None,
 ) -> ResponseReturnValue:
-    unless_not_shared(error)
+    answered_at_once(error)
     call = caller()
     p = services().bodies.proposal(call, proposal_id)
     me = person()

@@ -6,7 +6,7 @@ import re
 from typing import cast
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, session
+from flask import abort, current_app, g, make_response, render_template, session
 
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.identity import (
@@ -48,11 +48,20 @@ def caller() -> Caller:
     return Caller(token, settings().call_timeout_s)
 
 
-def unless_not_shared(error: ServiceError | None) -> None:
-    """A form's refusal that answers as for an id never given out is that answer here too
-    (app.not_found_or_not_yours), before the page would read the object again to show it."""
-    if error is not None and error.not_shared:
+def answered_at_once(error: ServiceError | None) -> None:
+    """A form's refusal that needs no second read of the object to be shown is answered here,
+    before the page would read it again (that read, refused too, was a second refusal of the
+    one action, in the services' logs and the person's budget of refusals): one as for an id
+    never given out is that answer (app.not_found_or_not_yours); one by the role table
+    (zorgtafel.authz) is shown with its reasons, which are about the person's role and the
+    method, the same for any id, real or never given out (no oracle)."""
+    if error is None:
+        return
+    if error.not_shared:
         raise error
+    if error.by_role:
+        page = render_template("error.html", error=error, back_to="/")
+        abort(make_response(page, 403))
 
 
 def checked_id(value: str) -> str:

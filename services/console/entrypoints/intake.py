@@ -26,11 +26,11 @@ from services.console.adapters.intake import (
     NominationInput,
 )
 from services.console.entrypoints.common import (
+    answered_at_once,
     caller,
     checked_id,
     remember,
     services,
-    unless_not_shared,
 )
 from services.console.entrypoints.labels import CRITERIA as CRITERIA_TEXT
 
@@ -164,7 +164,7 @@ def nomination(case_id: str) -> ResponseReturnValue:
 def _again(case_id: str, err: ServiceError) -> ResponseReturnValue:
     if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):
         raise err
-    unless_not_shared(err)
+    answered_at_once(err)
     n = services().intake.nomination(caller(), case_id)
     status = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403}.get(err.code, 409)
     return render_template(

@@ -13,7 +13,7 @@ from flask_babel import to_user_timezone, to_utc
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import NewAction, RoleView
 from services.console.adapters.disclosure import CATEGORIES
-from services.console.entrypoints.common import caller, checked_id, services, unless_not_shared
+from services.console.entrypoints.common import answered_at_once, caller, checked_id, services
 
 bp = Blueprint("meeting", __name__)
 
@@ -52,7 +52,7 @@ def _done(case_id: str) -> ResponseReturnValue:
 def _refused(case_id: str, err: ServiceError) -> ResponseReturnValue:
     if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):
         raise err
-    unless_not_shared(err)
+    answered_at_once(err)
     status = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403}.get(err.code, 409)
     return _page(case_id, err, status)
 
