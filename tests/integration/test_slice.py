@@ -55,7 +55,11 @@ def test_party_events_reach_disclosure_once_even_when_delivered_twice(
         running_service("governance", data_dir, broker.bootstrap, database_url) as gov,
     ):
         expected = len(covenant_parties())
-        wait_for(lambda: projection_count(dis) == expected)
+        # The consumer counts an event applied just after its transaction commits: a row can
+        # be seen before its count, so both are waited for before the count is taken.
+        wait_for(
+            lambda: projection_count(dis) == expected and dis.consumer.stats.applied >= expected
+        )
         applied_before = dis.consumer.stats.applied
         # Deliver every event a second time: mark the outbox unsent so the relay re-publishes.
         outbox = gov.definition.tables["outbox"]
