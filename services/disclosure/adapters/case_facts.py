@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, case_people, tables
@@ -30,6 +30,28 @@ _PEOPLE_COLUMNS = frozenset(
         "delegates",
     }
 )
+
+
+def restriction_decided_under_lock(
+    session: Session, table: Table, key: str, ids: Iterable[str], now: datetime
+) -> datetime:
+    """``now``, but after each row's last restriction decision (``restriction_changed_at``),
+    read under the rows' locks, taken in ``key`` order and held until the transaction ends:
+    one loop for the cases and the items (``next_decision_time``; GDPR art. 18)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return now
+    column = table.c[key]
+    last = session.execute(
+        select(table.c.restriction_changed_at)
+        .where(column.in_(wanted))
+        .order_by(column)
+        .with_for_update()
+    ).scalars()
+    at = now
+    for changed_at in last:
+        at = next_decision_time(at, changed_at)
+    return at
 
 
 class CaseFactsRepository:
@@ -191,20 +213,7 @@ class CaseFactsRepository:
         (``next_decision_time``). Taken before the decision's time is read: a decision whose
         time was read first could find a later one applied when it got the lock, and be
         answered granted without taking effect (GDPR art. 18)."""
-        c = case_facts.c
-        wanted = sorted(set(case_ids))
-        if not wanted:
-            return now
-        last = self._s.execute(
-            select(c.restriction_changed_at)
-            .where(c.case_id.in_(wanted))
-            .order_by(c.case_id)
-            .with_for_update()
-        ).scalars()
-        at = now
-        for changed_at in last:
-            at = next_decision_time(at, changed_at)
-        return at
+        return restriction_decided_under_lock(self._s, case_facts, "case_id", case_ids, now)
 
     def set_restricted(self, case_id: str, restricted: bool, at: datetime) -> bool:
         """Restrict the case or lift its restriction (GDPR art. 18), as the controller decided

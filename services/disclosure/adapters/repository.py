@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.case_facts import facts_of_row
+from services.disclosure.adapters.case_facts import facts_of_row, restriction_decided_under_lock
 from services.disclosure.adapters.orm import case_facts, case_keys, items, reviews
 from services.disclosure.domain.decisions import MAX_ITEMS_PER_REQUEST, CaseFacts, Review
 from services.disclosure.domain.items import Item, Terms
@@ -31,7 +31,6 @@ from services.disclosure.domain.notices import (
 )
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.errors import NotFound
-from zorgtafel.kernel.events import next_decision_time
 
 ERASED = "[erased]"
 UNREADABLE = "[unreadable]"
@@ -278,20 +277,7 @@ class ItemRepository:
         decisions about one item are stamped in the order they are carried out, whatever the
         clock of the replica that decides (``next_decision_time``), as a case's are
         (``CaseFactsRepository.restriction_decided``; GDPR art. 18)."""
-        c = items.c
-        wanted = sorted(set(item_ids))
-        if not wanted:
-            return now
-        last = self._s.execute(
-            select(c.restriction_changed_at)
-            .where(c.item_id.in_(wanted))
-            .order_by(c.item_id)
-            .with_for_update()
-        ).scalars()
-        at = now
-        for changed_at in last:
-            at = next_decision_time(at, changed_at)
-        return at
+        return restriction_decided_under_lock(self._s, items, "item_id", item_ids, now)
 
     def set_restricted(self, item_ids: Iterable[str], at: datetime | None, now: datetime) -> None:
         """Restrict (``at``) or lift the restriction (None) of items (GDPR art. 18), as decided
