@@ -838,3 +838,83 @@ def test_a_restriction_granted_again_after_its_lifting_keeps_its_request_while_i
     with platform.uow_factory() as uow:
         left = {r.subject_request_id for r in uow.subject_requests.of_subject("c" * 64)}
     assert left == {again}  # the ground of the restriction in force
+
+
+def test_a_subject_wide_lifting_decided_after_a_restriction_of_a_case_or_item_ends_it(
+    disclosure,
+):
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+
+    def request(kind: str, at: datetime, case_id: str | None, item_id: str | None = None) -> str:
+        rid = f"sr-{uuid.uuid4().hex}"
+        with platform.uow_factory() as uow:
+            uow.subject_requests.add(
+                SubjectRequest(rid, kind, subject, case_id, item_id, "ref", ASTEN, NOW)
+            )
+            uow.subject_requests.decide(
+                rid,
+                outcome="granted",
+                refusal_ground=None,
+                reason="r",
+                party=ASTEN,
+                person="fg-1",
+                now=at,
+            )
+            uow.commit()
+        return rid
+
+    of_case = request("restriction", NOW - timedelta(days=10), "case-wide")
+    of_item = request("restriction", NOW - timedelta(days=10), "case-wide-2", "item-wide")
+    # A subject-wide lifting (no case: carry_out lifts every case of the subject, their items'
+    # own restrictions too) ends both.
+    lift = request("lift_restriction", NOW - timedelta(days=9), None)
+    # A restriction granted after it is in force.
+    after = request("restriction", NOW - timedelta(days=8), "case-wide")
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert {of_case, of_item, lift} <= set(task.due)
+    assert after not in task.due
+    s.tick()
+    with platform.uow_factory() as uow:
+        left = {r.subject_request_id for r in uow.subject_requests.of_subject(subject)}
+    assert left == {after}  # the ground of the restriction in force
+
+
+def test_a_purged_cases_lifting_ends_no_restriction_of_another_case(disclosure):
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+
+    def request(kind: str, at: datetime, case_id: str) -> str:
+        rid = f"sr-{uuid.uuid4().hex}"
+        with platform.uow_factory() as uow:
+            uow.subject_requests.add(
+                SubjectRequest(rid, kind, subject, case_id, None, "ref", ASTEN, NOW)
+            )
+            uow.subject_requests.decide(
+                rid,
+                outcome="granted",
+                refusal_ground=None,
+                reason="r",
+                party=ASTEN,
+                person="fg-1",
+                now=at,
+            )
+            uow.commit()
+        return rid
+
+    kept = request("restriction", NOW - timedelta(days=10), "case-kept")
+    lift = request("lift_restriction", NOW - timedelta(days=9), "case-purged")
+    with platform.uow_factory() as uow:
+        # The purged case's requests no longer name it: its lifting has no case, as a
+        # subject-wide one, yet it lifted that case only.
+        uow.subject_requests.unlink_case("case-purged")
+        uow.commit()
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert lift in task.due
+    assert kept not in task.due

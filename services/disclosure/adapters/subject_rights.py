@@ -203,25 +203,42 @@ class SubjectRequestRepository:
 
     def _grounds_a_restriction(self, row) -> bool:
         """Whether ``row`` is a granted restriction still in force: no granted lifting of its
-        scope (its subject and case; of its item, or of the item's whole case) was decided
-        after it. Decisions about one case are stamped in the order they are carried out (under
-        its row lock), so a restriction granted again after a lifting is in force, and its
-        request is the record of why (GDPR art. 18); of two at one time the restriction holds,
-        as it does everywhere."""
+        scope (its subject and case; of its item, or of the item's whole case; or of everything
+        of the subject) was decided after it. Decisions about one case are stamped in the order
+        they are carried out (under its row lock), so a restriction granted again after a
+        lifting is in force, and its request is the record of why (GDPR art. 18); of two at one
+        time the restriction holds, as it does everywhere."""
         if row.kind != "restriction" or row.outcome != "granted":
             return False
         r = _requests.c
+        if row.case_id is None:
+            of_its_scope = r.case_id.is_(None)
+        else:
+            # A lifting of the case ends its items' restrictions too, and a subject-wide one
+            # every case's and item's of the subject (``carry_out``). A subject-wide request
+            # has no case; nor has a case's request once the case is purged (``unlink_case``),
+            # which lifted that case only: it is told by its document reference, removed then
+            # and only then (every request stores one, sealed, an empty one too).
+            of_its_scope = or_(
+                and_(
+                    r.case_id == row.case_id,
+                    r.item_id.is_(None)
+                    if row.item_id is None
+                    else or_(r.item_id.is_(None), r.item_id == row.item_id),
+                ),
+                and_(
+                    r.case_id.is_(None),
+                    r.item_id.is_(None),
+                    r.document_ref_sealed.is_not(None),
+                ),
+            )
         lifted = self._s.execute(
             select(r.subject_request_id).where(
                 r.kind == "lift_restriction",
                 r.outcome == "granted",
                 r.decided_at > row.decided_at,
                 r.subject_pseudonym == row.subject_pseudonym,
-                r.case_id.is_(None) if row.case_id is None else r.case_id == row.case_id,
-                # A lifting of the case ends its items' restrictions too (``carry_out``).
-                r.item_id.is_(None)
-                if row.item_id is None
-                else or_(r.item_id.is_(None), r.item_id == row.item_id),
+                of_its_scope,
             )
         ).first()
         return lifted is None
