@@ -918,3 +918,49 @@ def test_a_purged_cases_lifting_ends_no_restriction_of_another_case(disclosure):
     task = next(t for t in s.plan().tasks if t.kind == "subject_request")
     assert lift in task.due
     assert kept not in task.due
+
+
+def test_a_purged_cases_requests_neither_end_a_subject_wide_restriction_nor_ground_one(
+    disclosure,
+):
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+
+    def request(kind: str, at: datetime, case_id: str | None) -> str:
+        rid = f"sr-{uuid.uuid4().hex}"
+        with platform.uow_factory() as uow:
+            uow.subject_requests.add(
+                SubjectRequest(rid, kind, subject, case_id, None, "ref", ASTEN, NOW)
+            )
+            uow.subject_requests.decide(
+                rid,
+                outcome="granted",
+                refusal_ground=None,
+                reason="r",
+                party=ASTEN,
+                person="fg-1",
+                now=at,
+            )
+            uow.commit()
+        return rid
+
+    # Restricted subject-wide (every case of the subject), then one case lifted and purged:
+    # the restriction is in force for the other cases.
+    everything = request("restriction", NOW - timedelta(days=10), None)
+    lift = request("lift_restriction", NOW - timedelta(days=9), "case-gone")
+    # A case restricted and purged without a lifting: no restriction is in force any more.
+    purged = request("restriction", NOW - timedelta(days=8), "case-gone-too")
+    with platform.uow_factory() as uow:
+        uow.subject_requests.unlink_case("case-gone")
+        uow.subject_requests.unlink_case("case-gone-too")
+        uow.commit()
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert lift in task.due and purged in task.due
+    assert everything not in task.due
+    s.tick()
+    with platform.uow_factory() as uow:
+        left = {r.subject_request_id for r in uow.subject_requests.of_subject(subject)}
+    assert left == {everything}

@@ -182,9 +182,10 @@ class SubjectRequestRepository:
 
     def decided_before(self, cutoff: datetime) -> list[str]:
         """Decided requests whose decision is at or before ``cutoff`` (the retention
-        scheduler's question, kind ``subject_request``), except a granted restriction no granted
-        lifting decided after it has ended (``_grounds_a_restriction``): it is the ground of a
-        restriction still in force (GDPR art. 18) and stays as long as the restriction does."""
+        scheduler's question, kind ``subject_request``), except a granted restriction of a case
+        not purged that no granted lifting decided after it has ended
+        (``_grounds_a_restriction``): it is the ground of a restriction still in force (GDPR
+        art. 18) and stays as long as the restriction does."""
         r = _requests.c
         rows = self._s.execute(
             select(
@@ -195,6 +196,7 @@ class SubjectRequestRepository:
                 r.case_id,
                 r.item_id,
                 r.decided_at,
+                r.document_ref_sealed.is_(None).label("unlinked"),
             )
             .where(r.decided_at.is_not(None), r.decided_at <= cutoff)
             .order_by(r.decided_at, r.subject_request_id)
@@ -202,23 +204,30 @@ class SubjectRequestRepository:
         return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
 
     def _grounds_a_restriction(self, row) -> bool:
-        """Whether ``row`` is a granted restriction still in force: no granted lifting of its
-        scope (its subject and case; of its item, or of the item's whole case; or of everything
-        of the subject) was decided after it. Decisions about one case are stamped in the order
-        they are carried out (under its row lock), so a restriction granted again after a
-        lifting is in force, and its request is the record of why (GDPR art. 18); of two at one
-        time the restriction holds, as it does everywhere."""
+        """Whether ``row`` is a granted restriction still in force: of a case not purged, and
+        no granted lifting of its scope (its subject and case; of its item, or of the item's
+        whole case; or of everything of the subject) was decided after it. Decisions about one
+        case are stamped in the order they are carried out (under its row lock), so a
+        restriction granted again after a lifting is in force, and its request is the record
+        of why (GDPR art. 18); of two at one time the restriction holds, as it does
+        everywhere."""
         if row.kind != "restriction" or row.outcome != "granted":
             return False
         r = _requests.c
+        # A subject-wide request has no case; nor has a case's or item's request once the case
+        # is purged (``unlink_case``), which was about that case only: it is told by its
+        # document reference, removed then and only then (every request stores one, sealed,
+        # an empty one too).
+        subject_wide = and_(
+            r.case_id.is_(None), r.item_id.is_(None), r.document_ref_sealed.is_not(None)
+        )
         if row.case_id is None:
-            of_its_scope = r.case_id.is_(None)
+            if row.unlinked:
+                return False  # its case is purged: nothing of it is left to restrict
+            of_its_scope = subject_wide
         else:
             # A lifting of the case ends its items' restrictions too, and a subject-wide one
-            # every case's and item's of the subject (``carry_out``). A subject-wide request
-            # has no case; nor has a case's request once the case is purged (``unlink_case``),
-            # which lifted that case only: it is told by its document reference, removed then
-            # and only then (every request stores one, sealed, an empty one too).
+            # every case's and item's of the subject (``carry_out``).
             of_its_scope = or_(
                 and_(
                     r.case_id == row.case_id,
@@ -226,11 +235,7 @@ class SubjectRequestRepository:
                     if row.item_id is None
                     else or_(r.item_id.is_(None), r.item_id == row.item_id),
                 ),
-                and_(
-                    r.case_id.is_(None),
-                    r.item_id.is_(None),
-                    r.document_ref_sealed.is_not(None),
-                ),
+                subject_wide,
             )
         lifted = self._s.execute(
             select(r.subject_request_id).where(
@@ -255,6 +260,7 @@ class SubjectRequestRepository:
                 r.case_id,
                 r.item_id,
                 r.decided_at,
+                r.document_ref_sealed.is_(None).label("unlinked"),
             )
             .where(
                 r.subject_request_id == subject_request_id,
