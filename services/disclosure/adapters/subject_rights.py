@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches, items, subject_requests
@@ -32,6 +32,22 @@ def _associated(record_id: str, field: str) -> bytes:
     # Frozen: the migration that sealed the earlier requests (e5a90c3b7d12) binds the same way,
     # as BreachRepository binds a breach's texts.
     return f"{record_id}:{field}".encode()
+
+
+def _decided_by(cutoff: datetime) -> Select:
+    """The requests decided at or before ``cutoff``, with what retention reads of each
+    (``SubjectRequestRepository._grounds_a_restriction``): never a text."""
+    r = _requests.c
+    return select(
+        r.subject_request_id,
+        r.kind,
+        r.outcome,
+        r.subject_pseudonym,
+        r.case_id,
+        r.item_id,
+        r.decided_at,
+        r.document_ref_sealed.is_(None).label("unlinked"),
+    ).where(r.decided_at.is_not(None), r.decided_at <= cutoff)
 
 
 class SubjectRequestRepository:
@@ -188,18 +204,7 @@ class SubjectRequestRepository:
         art. 18) and stays as long as the restriction does."""
         r = _requests.c
         rows = self._s.execute(
-            select(
-                r.subject_request_id,
-                r.kind,
-                r.outcome,
-                r.subject_pseudonym,
-                r.case_id,
-                r.item_id,
-                r.decided_at,
-                r.document_ref_sealed.is_(None).label("unlinked"),
-            )
-            .where(r.decided_at.is_not(None), r.decided_at <= cutoff)
-            .order_by(r.decided_at, r.subject_request_id)
+            _decided_by(cutoff).order_by(r.decided_at, r.subject_request_id)
         ).all()
         return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
 
@@ -252,22 +257,7 @@ class SubjectRequestRepository:
         """Delete one decided request past its period; False when it is gone or not due."""
         r = _requests.c
         row = self._s.execute(
-            select(
-                r.subject_request_id,
-                r.kind,
-                r.outcome,
-                r.subject_pseudonym,
-                r.case_id,
-                r.item_id,
-                r.decided_at,
-                r.document_ref_sealed.is_(None).label("unlinked"),
-            )
-            .where(
-                r.subject_request_id == subject_request_id,
-                r.decided_at.is_not(None),
-                r.decided_at <= cutoff,
-            )
-            .with_for_update()
+            _decided_by(cutoff).where(r.subject_request_id == subject_request_id).with_for_update()
         ).first()
         if row is None or self._grounds_a_restriction(row):
             return False
