@@ -347,6 +347,11 @@ def _register_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     register_checkpoints(sub)
 
+    # `zorgtafel restate-cases`: casework's cases restated for governance after an upgrade.
+    from services.casework.entrypoints.admin import register as register_restate
+
+    register_restate(sub)
+
     # `zorgtafel subject-report`: one subject access report across the services (issue #14).
     from zorgtafel.kernel.subjectdata.report_cli import register as register_subject_report
 

@@ -26,6 +26,7 @@ from services.casework.service_layer.handlers import (
     meetings,
     monitoring,
     reading,
+    restating,
 )
 from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
 from zorgtafel.contracts import events as ev
@@ -352,6 +353,43 @@ def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_pa
     with platform.uow_factory() as uow:
         assert load_case(uow, case_id).delegates == {}
     assert len(outbox(platform, case_id, ev.DELEGATE_RELEASED)) == 1
+
+
+def test_a_case_is_restated_with_who_has_a_part_in_it_through_the_outbox(casework, deps):
+    """``zorgtafel restate-cases`` (after an upgrade, for governance's case_facts): each case
+    casework holds, its process director, invited and attending parties, the parties with a
+    role, its case director and delegates, ids only; a purged case is not restated."""
+    platform, _ = casework
+    case_id = open_case(casework)  # SHELTER and POLICE invited in triage
+    meeting_id = held_meeting(casework, deps, case_id, invitees=(SHELTER, GGD))
+    with platform.uow_factory() as uow:
+        roles = (c.RoleIn(SHELTER, "shelter", ("safety",)),)
+        decisions.set_roles(deps, uow, c.SetRoles(case_id, meeting_id, roles), DIRECTOR)
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    appoint(casework, deps, case_id, meeting_id, SHELTER, "casusregisseur-9")
+    erased = open_case(casework)
+    with platform.uow_factory() as uow:
+        closing.erase(uow, erased, datetime.now(timezone.utc))
+        uow.commit()
+
+    restated = restating.restate_all(platform.uow_factory)
+    assert case_id in restated and erased not in restated
+    (fact,) = outbox(platform, case_id, ev.CASE_RESTATED)
+    assert fact == {
+        "case_id": case_id,
+        "process_director_party": LUMENS,
+        "process_director_person": DIRECTOR.person,
+        "invitees": sorted([SHELTER, POLICE, GGD]),
+        "roles": [SHELTER],
+        "case_director_party": SHELTER,
+        "case_director_person": "casusregisseur-9",
+        "delegates": {SHELTER: ["sh-1"]},
+        "closed": False,
+    }
+    assert not outbox(platform, erased, ev.CASE_RESTATED)
+    with platform.uow_factory() as uow:
+        assert not restating.restate_case(uow, erased)
 
 
 def test_the_case_membership_events_say_when_casework_decided_them(casework, deps):

@@ -28,6 +28,7 @@ ASTEN = "00000099000000000001"  # directs the case (12.3)
 BEST = "00000099000000000004"  # its case director's party (13.1)
 POLICE = "00000099000000000061"  # involved, with a delegate (8.4c)
 EINDHOVEN = "00000099000000000013"  # no part in the case
+SHELTER = "00000099000000000051"
 HELMOND = "00000099000000000018"  # the managers (11.2, 12.1)
 
 CASEWORK = ev.TOPIC["casework"]
@@ -355,3 +356,115 @@ def test_an_id_of_no_dispute_and_one_the_party_has_no_part_in_are_answered_alike
     with pytest.raises(PermissionDenied) as err:
         run(governance, deps, disputes.escalate_dispute, c.EscalateDispute(real), colleague)
     assert not isinstance(err.value, NotShared)
+
+
+# -- cases opened before governance kept their facts (migration 9c4e2a7d5b18): a case unknown
+# here and a dispute naming it UNAVAILABLE for good, until casework restates it
+# (``zorgtafel restate-cases``: CaseRestated through its outbox).
+
+
+def restatement(case_id: str, director: Caller, **more) -> dict:
+    """What casework restates of a case: who directs it, Best's case director, Police and Best
+    with a role, Police's delegate."""
+    return {
+        "case_id": case_id,
+        "process_director_party": director.party,
+        "process_director_person": director.person,
+        "invitees": [ASTEN],
+        "roles": [BEST, POLICE],
+        "case_director_party": BEST,
+        "case_director_person": f"cd-{case_id[-6:]}",
+        "delegates": {POLICE: [f"del-{case_id[-6:]}"]},
+        "closed": False,
+    } | more
+
+
+def row(governance, case_id: str) -> dict | None:
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        t = uow.tables["case_facts"]
+        found = uow.session.execute(select(t).where(t.c.case_id == case_id)).mappings().first()
+        return dict(found) if found else None
+
+
+def test_a_case_opened_before_governance_kept_case_facts_is_known_once_restated(
+    governance, deps, designated
+):
+    director = designated(ASTEN)
+    case_id = f"case-{uuid.uuid4().hex}"
+    with pytest.raises(Unavailable):  # casework's opening of it came before the table
+        register(governance, deps, case_id, director)
+    consume(governance, ev.CASE_RESTATED, restatement(case_id, director))
+    dispute = register(governance, deps, case_id, director)
+    assert dispute.case_id == case_id
+    delegate = Caller(POLICE, f"del-{case_id[-6:]}", "caseworker", "active")
+    assert register(governance, deps, case_id, delegate).case_id == case_id
+    outsider = designated(EINDHOVEN)
+    with pytest.raises(PermissionDenied):
+        register(governance, deps, case_id, outsider)
+    # Restated again (the operator ran the command twice): nothing changes.
+    before = row(governance, case_id)
+    consume(governance, ev.CASE_RESTATED, restatement(case_id, director))
+    assert row(governance, case_id) == before
+    assert read(governance, deps, dispute.dispute_id, director).case_id == case_id
+
+
+def test_a_case_known_here_stays_as_its_events_made_it(governance, deps, designated):
+    """A restatement written before a change that reached governance first (the relay re-sends
+    a batch on a suspected broker loss) does not undo the change."""
+    case = Case(governance, designated(ASTEN))
+    before = row(governance, case.case_id)
+    outsider = designated(EINDHOVEN)
+    older = restatement(
+        case.case_id,
+        case.director,
+        roles=[BEST, POLICE, EINDHOVEN],
+        case_director_person="cd-before",
+        delegates={EINDHOVEN: [outsider.person]},
+        closed=True,
+    )
+    consume(governance, ev.CASE_RESTATED, older)
+    assert row(governance, case.case_id) == before
+    with pytest.raises(PermissionDenied):
+        register(governance, deps, case.case_id, outsider)
+
+
+def test_a_case_known_only_from_events_after_the_upgrade_keeps_them_and_takes_the_rest(
+    governance, deps, designated
+):
+    """Opened before the upgrade, changed after it: the changes governance saw stand, the
+    restatement gives it the opening's facts (who directs the case) and what it did not see."""
+    director = designated(ASTEN)
+    case_id = f"case-{uuid.uuid4().hex}"
+    appointed = {"case_id": case_id, "party": BEST, "person": "cd-after"}
+    consume(governance, ev.DIRECTOR_APPOINTED, appointed)
+    consume(governance, ev.DELEGATE_NAMED, {"case_id": case_id, "party": POLICE, "person": "p-2"})
+    with pytest.raises(Unavailable):
+        register(governance, deps, case_id, director)
+    consume(
+        governance,
+        ev.CASE_RESTATED,
+        restatement(
+            case_id,
+            director,
+            case_director_person="cd-before",
+            delegates={POLICE: ["p-1"], SHELTER: ["s-1"]},
+            invitees=[ASTEN, SHELTER],
+        ),
+    )
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        parts = uow.cases.get(case_id)
+    assert parts is not None and parts.opened
+    assert parts.process_director == (ASTEN, director.person)
+    assert parts.case_director == (BEST, "cd-after")
+    assert parts.delegates == {POLICE: ("p-2",), SHELTER: ("s-1",)}
+    assert parts.involved_parties == sorted({ASTEN, BEST, POLICE, SHELTER})
+    assert register(governance, deps, case_id, director).case_id == case_id
+
+
+def test_a_restatement_of_a_purged_case_does_not_bring_it_back(governance, deps, designated):
+    case = Case(governance, designated(ASTEN))
+    purge(governance, case.case_id)
+    consume(governance, ev.CASE_RESTATED, restatement(case.case_id, case.director))
+    assert row(governance, case.case_id) is None

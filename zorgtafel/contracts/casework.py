@@ -48,6 +48,15 @@ CASE_ESCALATED = f"{_NS}.case.escalated.v1"
 CASE_CLOSED = f"{_NS}.case.closed.v1"
 # data: case_id -- every service deletes its copies and projections of the case
 CASE_PURGED = f"{_NS}.case.purged.v1"
+# data: case_id, process_director_party, process_director_person, invitees [OIN..] (invited in
+#       triage, to a meeting or attending one), roles [OIN..] (the parties given a role, 8.4c),
+#       case_director_party, case_director_person ("" when none), delegates {OIN: [person..]},
+#       closed -- who has a part in a case casework still holds, restated by an operator
+#       (``zorgtafel restate-cases``) for a consumer that began to keep these facts after the
+#       case opened (governance's case_facts, since its migration 9c4e2a7d5b18). Written to the
+#       outbox under the case's lock: a later change of the case comes after it. A consumer that
+#       knows the case already keeps what it knows. Ids only: no pseudonym, no age band.
+CASE_RESTATED = f"{_NS}.case.restated.v1"
 
 # Revoking facts (ADR 0012): the consumer never parks these after handler failures; the
 # partition waits on them and the service is not ready until they are applied. Each one may
@@ -202,6 +211,20 @@ class CasePurged(DomainEvent):
     case_id: str
 
 
+@dataclass(frozen=True)
+class CaseRestated(DomainEvent):
+    TYPE: ClassVar[str] = CASE_RESTATED
+    case_id: str
+    process_director_party: str
+    process_director_person: str
+    invitees: tuple[str, ...]
+    roles: tuple[str, ...]
+    case_director_party: str
+    case_director_person: str
+    delegates: dict[str, Any]
+    closed: bool
+
+
 PUBLISHED: tuple[type[DomainEvent], ...] = (
     CaseOpened,
     MeetingScheduled,
@@ -217,4 +240,5 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     CaseEscalated,
     CaseClosed,
     CasePurged,
+    CaseRestated,
 )

@@ -77,6 +77,10 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             is not None
         )
 
+    def case_ids(self) -> list[str]:
+        """Every case casework holds (a purged one's row is gone), in id order."""
+        return list(self._s.scalars(select(orm.cases.c.case_id).order_by(orm.cases.c.case_id)))
+
     def was_purged(self, case_id: str) -> bool:
         return (
             self._s.execute(

@@ -10,6 +10,7 @@ from zorgtafel.contracts.casework import (  # the published language: one class 
     CaseEscalated,
     CaseOpened,
     CasePurged,
+    CaseRestated,
     CriteriaSet,
     DelegateNamed,
     DelegateReleased,
@@ -29,6 +30,7 @@ __all__ = [
     "CaseEscalated",
     "CaseOpened",
     "CasePurged",
+    "CaseRestated",
     "CriteriaSet",
     "DelegateNamed",
     "DelegateReleased",
@@ -59,5 +61,6 @@ REGISTRY = EventRegistry(
         CaseEscalated,
         CaseClosed,
         CasePurged,
+        CaseRestated,
     ]
 )

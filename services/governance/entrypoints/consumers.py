@@ -59,6 +59,8 @@ def consumes(deps: Deps) -> Mapping[str, Mapping[str, Handler]]:
             ev.CASE_CLOSED: _both(count, facts(case_facts.on_case_closed)),
             ev.CASE_ESCALATED: count,
             ev.CASE_PURGED: facts(case_facts.on_case_purged),
+            # an operator's restatement after an upgrade (zorgtafel restate-cases)
+            ev.CASE_RESTATED: facts(case_facts.on_case_restated),
         }
     )
     consumed[ev.TOPIC["disclosure"]][ev.DISCLOSURE_DECIDED] = count

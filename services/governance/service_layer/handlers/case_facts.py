@@ -18,6 +18,7 @@ from zorgtafel.contracts.casework import (
     CaseClosed,
     CaseOpened,
     CasePurged,
+    CaseRestated,
     DelegateNamed,
     DelegateReleased,
     DirectorAppointed,
@@ -51,7 +52,10 @@ def _change(
         return
     now = deps.now()
     before = uow.cases.get(case_id) or CaseParts(case_id)
-    uow.cases.save(change(before), now, closed_at=now if closed and not before.closed else None)
+    after = change(before)
+    if after is before:
+        return  # nothing to change (a restatement of a case known here): the row stays as it is
+    uow.cases.save(after, now, closed_at=now if closed and not before.closed else None)
 
 
 def _parties(values: object) -> frozenset[str]:
@@ -137,6 +141,56 @@ def on_case_closed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -
     settled until the purge (1.2)."""
     fact = event.typed(CaseClosed)
     _change(deps, uow, event, fact.case_id, lambda p: replace(p, closed=True), closed=True)
+
+
+def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
+    """A case known here (its opening seen) keeps what casework's events of it said, which are
+    as new as the restatement or newer (the restatement may have been written before a change
+    that reached governance first: the relay re-sends a batch on a suspected broker loss).
+    A case unknown here takes the restatement; one known only from events after governance
+    began to keep these facts (its opening came before) keeps what those said and takes the
+    rest from the restatement, its invitations added (they are never taken back)."""
+    director = (
+        (fact.process_director_party, fact.process_director_person)
+        if fact.process_director_party and fact.process_director_person
+        else None  # nobody directs it (fail closed, as casework)
+    )
+    case_director = (
+        (fact.case_director_party, fact.case_director_person)
+        if fact.case_director_party and fact.case_director_person
+        else None
+    )
+    delegates = {
+        str(party): tuple(sorted({str(p) for p in persons}))
+        for party, persons in fact.delegates.items()
+        if isinstance(persons, list | tuple) and persons
+    }
+
+    def change(p: CaseParts) -> CaseParts:
+        if p.opened:
+            return p
+        return replace(
+            p,
+            opened=True,
+            process_director=p.process_director or director,
+            case_director=p.case_director or case_director,
+            invited=p.invited | _parties(fact.invitees),
+            roles=p.roles or _parties(fact.roles),
+            delegates={**delegates, **p.delegates},
+            closed=p.closed or fact.closed,
+        )
+
+    return change
+
+
+def on_case_restated(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """An operator's restatement of a case casework holds (``zorgtafel restate-cases``), for
+    the cases opened before governance kept these facts (migration 9c4e2a7d5b18): such a case
+    becomes known here, so a dispute naming it is decided instead of answered UNAVAILABLE. A
+    case known here already is left as it is (restating twice changes nothing), a purged one is
+    not brought back."""
+    fact = event.typed(CaseRestated)
+    _change(deps, uow, event, fact.case_id, _restated(fact), closed=fact.closed)
 
 
 def on_case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
