@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import namedtuple
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select
@@ -356,6 +356,46 @@ def test_an_id_of_no_dispute_and_one_the_party_has_no_part_in_are_answered_alike
     with pytest.raises(PermissionDenied) as err:
         run(governance, deps, disputes.escalate_dispute, c.EscalateDispute(real), colleague)
     assert not isinstance(err.value, NotShared)
+
+
+def test_who_has_a_part_follows_the_order_casework_decided_it_not_the_arrival(
+    governance, deps, designated
+):
+    """The membership events carry when casework decided them (changed_at); one re-sent after
+    a later decision (the relay re-sends a batch on a suspected broker loss) changes nothing:
+    a naming after the release, an earlier case director, an earlier set of roles."""
+    case = Case(governance, designated(ASTEN))  # events without times, as before the field
+    t0 = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+    t1 = t0 + timedelta(minutes=1)
+
+    def at(data: dict, when: datetime) -> dict:
+        return data | {"changed_at": when.isoformat()}
+
+    named, released = case.named(case.delegate), case.named(case.delegate)
+    consume(governance, ev.DELEGATE_NAMED, at(named, t0))
+    consume(governance, ev.DELEGATE_RELEASED, at(released, t1))
+    consume(governance, ev.DELEGATE_NAMED, at(named, t0))  # re-sent, late
+    with pytest.raises(PermissionDenied):
+        register(governance, deps, case.case_id, case.delegate)
+    later = {"case_id": case.case_id, "party": BEST, "person": "cd-later"}
+    consume(governance, ev.DIRECTOR_APPOINTED, at(later, t1))
+    earlier = {"case_id": case.case_id, "party": BEST, "person": "cd-earlier"}
+    consume(governance, ev.DIRECTOR_APPOINTED, at(earlier, t0))
+    consume(governance, ev.ROLES_SET, at({"case_id": case.case_id, "roles": {}}, t1))
+    police = {POLICE: {"role": "care", "information_need": []}}
+    consume(governance, ev.ROLES_SET, at({"case_id": case.case_id, "roles": police}, t0))
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        parts = uow.cases.get(case.case_id)
+    assert parts is not None
+    assert parts.case_director == (BEST, "cd-later")
+    assert parts.roles == frozenset()
+    assert parts.delegates == {}
+    # The next decisions, later still, apply.
+    t2 = t1 + timedelta(minutes=1)
+    consume(governance, ev.ROLES_SET, at({"case_id": case.case_id, "roles": police}, t2))
+    consume(governance, ev.DELEGATE_NAMED, at(named, t2))
+    assert register(governance, deps, case.case_id, case.delegate).case_id == case.case_id
 
 
 # -- cases opened before governance kept their facts (migration 9c4e2a7d5b18): a case unknown

@@ -268,6 +268,11 @@ case_facts = Table(
     Column("delegates", Text, nullable=False, server_default="{}"),  # {party OIN: [person]}
     Column("closed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # When casework decided the roles, the case director and each person's naming or release
+    # (the events' changed_at): an older change arriving late is ignored (in_decision_order).
+    Column("roles_changed_at", UtcDateTime(), nullable=True),
+    Column("case_director_changed_at", UtcDateTime(), nullable=True),
+    Column("delegates_changed_at", Text, nullable=False, server_default="{}"),  # {OIN: {p: t}}
 )
 
 policy_revisions = Table(

@@ -370,6 +370,13 @@ class CaseFactsRepository:
             roles=frozenset(_json(row.roles, list)),
             delegates={p: tuple(v) for p, v in _json(row.delegates, dict).items()},
             closed=row.closed_at is not None,
+            roles_changed_at=row.roles_changed_at,
+            case_director_changed_at=row.case_director_changed_at,
+            delegates_changed_at={
+                p: dict(v)
+                for p, v in _json(row.delegates_changed_at, dict).items()
+                if isinstance(v, dict)
+            },
         )
 
     def save(self, parts: CaseParts, at: datetime, closed_at: datetime | None = None) -> None:
@@ -390,6 +397,9 @@ class CaseFactsRepository:
                 {p: sorted(v) for p, v in parts.delegates.items()}, sort_keys=True
             ),
             "updated_at": at,
+            "roles_changed_at": parts.roles_changed_at,
+            "case_director_changed_at": parts.case_director_changed_at,
+            "delegates_changed_at": json.dumps(parts.delegates_changed_at, sort_keys=True),
         }
         if closed_at is not None:
             values["closed_at"] = closed_at

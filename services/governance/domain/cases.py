@@ -6,6 +6,7 @@ nothing here grants anything; ``zorgtafel.governance`` decides on ``policy_facts
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 Person = tuple[str, str]  # (party OIN, pseudonymous person id)
@@ -24,6 +25,13 @@ class CaseParts:
     roles: frozenset[str] = frozenset()
     delegates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     closed: bool = False
+    # When casework decided the roles, the case director and each person's naming or release
+    # ({party: {person: ISO time}}, a released person's time kept): a change decided before the
+    # one held arrived late and changes nothing (``in_decision_order``). None / absent: held
+    # without a time (an event from before the field, or a row from before the columns).
+    roles_changed_at: datetime | None = None
+    case_director_changed_at: datetime | None = None
+    delegates_changed_at: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def involved_parties(self) -> list[str]:

@@ -2,14 +2,16 @@
 casework's events, who directs the case, its case director, the parties involved and their
 delegates, so the dispute policy decides by relationship to the case instead of granting a
 dispute about it to every designated process director. Applied once each by the kernel (and
-idempotent besides: each event sets a value or a set); a case's events come on casework's
-topic, keyed by the case, in order. At CASE_PURGED the facts go with the case (1.2), and an
+idempotent besides: each event sets a value or a set); who has a part (the roles, the case
+director, each person's naming or release) in the order casework decided it (``changed_at``),
+whatever order the events arrive in (the relay re-sends a batch on a suspected broker loss). At CASE_PURGED the facts go with the case (1.2), and an
 event arriving after the purge does not bring them back."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain.cases import CaseParts
@@ -26,7 +28,7 @@ from zorgtafel.contracts.casework import (
     MeetingScheduled,
     RolesSet,
 )
-from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.events import InboundEvent, decided_at, in_decision_order
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.purge import case_to_link, lock_case
 
@@ -94,22 +96,52 @@ def on_meeting_held(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) 
 
 
 def on_roles_set(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
-    """8.4c: the complete set of roles; a party missing from it has no role any more."""
+    """8.4c: the complete set of roles; a party missing from it has no role any more. Applied
+    in the order casework decided it: a set older than the one held changes nothing."""
     fact = event.typed(RolesSet)
     roles = _parties(list(fact.roles))
-    _change(deps, uow, event, fact.case_id, lambda p: replace(p, roles=roles))
+    at = fact.decided_at()
+
+    def change(p: CaseParts) -> CaseParts:
+        if not in_decision_order(at, p.roles_changed_at, grants=True):
+            return p
+        return replace(p, roles=roles, roles_changed_at=at or p.roles_changed_at)
+
+    _change(deps, uow, event, fact.case_id, change)
 
 
 def on_director_appointed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
-    """13.1: the case director (replaces an earlier one)."""
+    """13.1: the case director (replaces an earlier one, not a later one)."""
     fact = event.typed(DirectorAppointed)
     if fact.party and fact.person:
         who = (fact.party, fact.person)
-        _change(deps, uow, event, fact.case_id, lambda p: replace(p, case_director=who))
+        at = fact.decided_at()
+
+        def change(p: CaseParts) -> CaseParts:
+            if not in_decision_order(at, p.case_director_changed_at, grants=True):
+                return p
+            return replace(
+                p, case_director=who, case_director_changed_at=at or p.case_director_changed_at
+            )
+
+        _change(deps, uow, event, fact.case_id, change)
 
 
-def _delegate(party: str, person: str, named: bool) -> Callable[[CaseParts], CaseParts]:
+def _delegate(
+    party: str, person: str, named: bool, at: datetime | None
+) -> Callable[[CaseParts], CaseParts]:
+    """The person named or released as the party's delegate at ``at``, unless a later naming
+    or release of that person is held (a naming that arrives after the release leaves the
+    person released); the time is kept, also a released person's."""
+
     def change(p: CaseParts) -> CaseParts:
+        held = decided_at(p.delegates_changed_at.get(party, {}).get(person))
+        if not in_decision_order(at, held, grants=named):
+            return p
+        times = p.delegates_changed_at
+        if at is not None:
+            times = {k: dict(v) for k, v in times.items()}
+            times.setdefault(party, {})[person] = at.isoformat()
         persons = set(p.delegates.get(party, ()))
         if named:
             persons.add(person)
@@ -118,7 +150,7 @@ def _delegate(party: str, person: str, named: bool) -> Callable[[CaseParts], Cas
         delegates = {k: v for k, v in p.delegates.items() if k != party}
         if persons:
             delegates[party] = tuple(sorted(persons))
-        return replace(p, delegates=delegates)
+        return replace(p, delegates=delegates, delegates_changed_at=times)
 
     return change
 
@@ -127,13 +159,15 @@ def on_delegate_named(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent
     """8.4c, 16.1, Bijlage 3: within an involved party only its delegates have a part."""
     fact = event.typed(DelegateNamed)
     if fact.party and fact.person:
-        _change(deps, uow, event, fact.case_id, _delegate(fact.party, fact.person, True))
+        change = _delegate(fact.party, fact.person, True, fact.decided_at())
+        _change(deps, uow, event, fact.case_id, change)
 
 
 def on_delegate_released(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
     fact = event.typed(DelegateReleased)
     if fact.party and fact.person:
-        _change(deps, uow, event, fact.case_id, _delegate(fact.party, fact.person, False))
+        change = _delegate(fact.party, fact.person, False, fact.decided_at())
+        _change(deps, uow, event, fact.case_id, change)
 
 
 def on_case_closed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
