@@ -386,6 +386,8 @@ def test_a_case_is_restated_with_who_has_a_part_in_it_through_the_outbox(casewor
         "case_director_person": "casusregisseur-9",
         "delegates": {SHELTER: ["sh-1"]},
         "closed": False,
+        # as of casework's last decision on who has a part (the appointment)
+        "changed_at": outbox(platform, case_id, ev.DIRECTOR_APPOINTED)[-1]["changed_at"],
     }
     assert not outbox(platform, erased, ev.CASE_RESTATED)
     with platform.uow_factory() as uow:

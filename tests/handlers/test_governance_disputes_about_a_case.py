@@ -469,37 +469,47 @@ def test_a_case_known_here_stays_as_its_events_made_it(governance, deps, designa
         register(governance, deps, case.case_id, outsider)
 
 
-def test_a_case_known_only_from_events_after_the_upgrade_keeps_them_and_takes_the_rest(
+def test_a_case_known_only_from_events_after_the_upgrade_takes_the_restatement_but_later_facts(
     governance, deps, designated
 ):
-    """Opened before the upgrade, changed after it: the changes governance saw stand, the
-    restatement gives it the opening's facts (who directs the case) and what it did not see."""
+    """Opened before the upgrade, changed after it: the restatement (as of casework's last
+    decision it holds) gives governance the opening's facts (who directs the case) and every
+    fact not decided after it; one decided after it stands (the relay re-sent the restatement
+    after the later change), and a fact decided before it gives way to it."""
     director = designated(ASTEN)
     case_id = f"case-{uuid.uuid4().hex}"
-    appointed = {"case_id": case_id, "party": BEST, "person": "cd-after"}
-    consume(governance, ev.DIRECTOR_APPOINTED, appointed)
-    consume(governance, ev.DELEGATE_NAMED, {"case_id": case_id, "party": POLICE, "person": "p-2"})
+    t0 = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+    t1, t2 = t0 + timedelta(minutes=1), t0 + timedelta(minutes=2)
+
+    def at(data: dict, when: datetime) -> dict:
+        return {"case_id": case_id} | data | {"changed_at": when.isoformat()}
+
+    consume(governance, ev.DIRECTOR_APPOINTED, at({"party": BEST, "person": "cd-2"}, t2))
+    consume(governance, ev.DELEGATE_NAMED, at({"party": POLICE, "person": "p-2"}, t2))
+    consume(governance, ev.DELEGATE_RELEASED, at({"party": POLICE, "person": "p-3"}, t2))
+    consume(governance, ev.DELEGATE_NAMED, at({"party": SHELTER, "person": "s-2"}, t0))
     with pytest.raises(Unavailable):
         register(governance, deps, case_id, director)
-    consume(
-        governance,
-        ev.CASE_RESTATED,
-        restatement(
-            case_id,
-            director,
-            case_director_person="cd-before",
-            delegates={POLICE: ["p-1"], SHELTER: ["s-1"]},
-            invitees=[ASTEN, SHELTER],
-        ),
+    older = restatement(
+        case_id,
+        director,
+        case_director_person="cd-1",
+        roles=[POLICE],
+        delegates={POLICE: ["p-1", "p-3"], SHELTER: ["s-1"]},
+        invitees=[ASTEN, SHELTER],
+        changed_at=t1.isoformat(),
     )
+    consume(governance, ev.CASE_RESTATED, older)
     platform, _ = governance
     with platform.uow_factory() as uow:
         parts = uow.cases.get(case_id)
     assert parts is not None and parts.opened
     assert parts.process_director == (ASTEN, director.person)
-    assert parts.case_director == (BEST, "cd-after")
-    assert parts.delegates == {POLICE: ("p-2",), SHELTER: ("s-1",)}
-    assert parts.involved_parties == sorted({ASTEN, BEST, POLICE, SHELTER})
+    assert parts.case_director == (BEST, "cd-2")  # appointed after the restatement
+    assert parts.roles == frozenset({POLICE})
+    # p-2 named and p-3 released after it; s-2 named before it and released by t1 (not in it)
+    assert parts.delegates == {POLICE: ("p-1", "p-2"), SHELTER: ("s-1",)}
+    assert parts.involved_parties == sorted({ASTEN, POLICE, SHELTER})
     assert register(governance, deps, case_id, director).case_id == case_id
 
 

@@ -51,7 +51,8 @@ CASE_PURGED = f"{_NS}.case.purged.v1"
 # data: case_id, process_director_party, process_director_person, invitees [OIN..] (invited in
 #       triage, to a meeting or attending one), roles [OIN..] (the parties given a role, 8.4c),
 #       case_director_party, case_director_person ("" when none), delegates {OIN: [person..]},
-#       closed -- who has a part in a case casework still holds, restated by an operator
+#       closed, changed_at (when casework decided the last of these it holds: "" when none had
+#       a time) -- who has a part in a case casework still holds, restated by an operator
 #       (``zorgtafel restate-cases``) for a consumer that began to keep these facts after the
 #       case opened (governance's case_facts, since its migration 9c4e2a7d5b18). Written to the
 #       outbox under the case's lock: a later change of the case comes after it. A consumer that
@@ -212,7 +213,9 @@ class CasePurged(DomainEvent):
 
 
 @dataclass(frozen=True)
-class CaseRestated(DomainEvent):
+class CaseRestated(_Membership):
+    """As of ``changed_at``: a fact of the case decided later than that stands."""
+
     TYPE: ClassVar[str] = CASE_RESTATED
     case_id: str
     process_director_party: str
@@ -223,6 +226,7 @@ class CaseRestated(DomainEvent):
     case_director_person: str
     delegates: dict[str, Any]
     closed: bool
+    changed_at: str = ""
 
 
 PUBLISHED: tuple[type[DomainEvent], ...] = (

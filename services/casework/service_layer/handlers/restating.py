@@ -37,6 +37,9 @@ def restated(uow: CaseworkUnitOfWork, case_id: str) -> e.CaseRestated | None:
         case_director_person=case.case_director_person or "",
         delegates={p: sorted(persons) for p, persons in sorted(case.delegates.items())},
         closed=case.state is CaseState.CLOSED,
+        # The last decision on who has a part that these facts hold (none: decided before
+        # decisions had times): a consumer keeps a fact decided after it.
+        changed_at=case.decided_at.isoformat() if case.decided_at else "",
     )
 
 

@@ -177,13 +177,20 @@ def on_case_closed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -
     _change(deps, uow, event, fact.case_id, lambda p: replace(p, closed=True), closed=True)
 
 
+def _restated_holds(as_of: datetime | None, held: datetime | None) -> bool:
+    """Whether the restatement, as of ``as_of`` (casework's last decision it holds), decides
+    a fact held here as decided at ``held``: it holds every decision up to its time, so it does
+    unless the fact was decided after it. Without a time it is older than every timed decision
+    (casework stamps each since), so it decides only a fact held without one."""
+    return held is None or (as_of is not None and as_of >= held)
+
+
 def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
-    """A case known here (its opening seen) keeps what casework's events of it said, which are
-    as new as the restatement or newer (the restatement may have been written before a change
-    that reached governance first: the relay re-sends a batch on a suspected broker loss).
-    A case unknown here takes the restatement; one known only from events after governance
-    began to keep these facts (its opening came before) keeps what those said and takes the
-    rest from the restatement, its invitations added (they are never taken back)."""
+    """A case known here (its opening seen) keeps what casework's events of it said: it has
+    seen every change since. A case unknown here takes the restatement. One known only from
+    events after governance began to keep these facts (its opening came before) takes the
+    restatement's facts except those decided after it (the relay may re-send the restatement
+    after a later change), its invitations added (they are never taken back)."""
     director = (
         (fact.process_director_party, fact.process_director_person)
         if fact.process_director_party and fact.process_director_person
@@ -194,23 +201,40 @@ def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
         if fact.case_director_party and fact.case_director_person
         else None
     )
-    delegates = {
-        str(party): tuple(sorted({str(p) for p in persons}))
+    restated = {
+        str(party): {str(p) for p in persons}
         for party, persons in fact.delegates.items()
-        if isinstance(persons, list | tuple) and persons
+        if isinstance(persons, list | tuple)
     }
+    as_of = fact.decided_at()
+
+    def delegates(p: CaseParts) -> dict[str, tuple[str, ...]]:
+        held = {(party, person) for party, persons in p.delegates.items() for person in persons}
+        stated = {(party, person) for party, persons in restated.items() for person in persons}
+        kept = set()
+        for party, person in held | stated:
+            at = decided_at(p.delegates_changed_at.get(party, {}).get(person))
+            wanted = (party, person) in stated if _restated_holds(as_of, at) else None
+            if wanted or (wanted is None and (party, person) in held):
+                kept.add((party, person))
+        out: dict[str, tuple[str, ...]] = {}
+        for party, person in sorted(kept):
+            out[party] = (*out.get(party, ()), person)
+        return out
 
     def change(p: CaseParts) -> CaseParts:
         if p.opened:
             return p
+        roles_held = _restated_holds(as_of, p.roles_changed_at)
+        director_held = _restated_holds(as_of, p.case_director_changed_at)
         return replace(
             p,
             opened=True,
             process_director=p.process_director or director,
-            case_director=p.case_director or case_director,
+            case_director=case_director if director_held else p.case_director,
             invited=p.invited | _parties(fact.invitees),
-            roles=p.roles or _parties(fact.roles),
-            delegates={**delegates, **p.delegates},
+            roles=_parties(fact.roles) if roles_held else p.roles,
+            delegates=delegates(p),
             closed=p.closed or fact.closed,
         )
 
