@@ -7,6 +7,7 @@ applies it. Run twice, it changes nothing in governance. Real PostgreSQL, gRPC, 
 
 from __future__ import annotations
 
+import sys
 import uuid
 
 import grpc
@@ -17,6 +18,7 @@ from tests.integration.governance.harness import Board
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.logging import configure_logging
 from zorgtafel.testing import Keys, Publisher, running_service, wait_for
 from zorgtafel.testing.cli import printed_json
 
@@ -58,7 +60,12 @@ def restate_cases(casework, monkeypatch, capsys) -> dict:  # noqa: ANN001
     monkeypatch.setenv("ZORGTAFEL_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ZORGTAFEL_DATABASE_SCHEMA", settings.database_schema)
     capsys.readouterr()
-    assert cli_main(["restate-cases"]) == 0
+    try:
+        assert cli_main(["restate-cases"]) == 0
+    finally:
+        # The command logs to the stderr it was given (pytest's capture here, closed after the
+        # test): the services and the tests after this one log to the process's own again.
+        configure_logging("INFO", stream=sys.__stderr__)
     return printed_json(capsys.readouterr().out, lambda v: isinstance(v, dict) and "restated" in v)
 
 
