@@ -5,7 +5,8 @@ for good). Run beside the running casework, as ``zorgtafel purge`` is (``bootstr
 its database as the same ``ZORGTAFEL_*`` variables configure it, nothing served, nothing
 migrated, no broker): every case casework holds gets one ``CaseRestated`` in its outbox, which
 the running service's relay publishes. A consumer that knows a case already keeps what it
-knows, so running it twice changes nothing there. The report holds counts and case ids only."""
+knows, so running it twice changes nothing there. The report holds counts, case ids and an
+error's type only; exit 1 when it could not restate every case (run it again)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,17 @@ def _restate(args: argparse.Namespace) -> int:
     from zorgtafel.kernel.logging import configure_logging
 
     configure_logging("INFO", stream=sys.stderr)  # the report alone on stdout
-    with offline(Settings.from_env("casework")) as (built, _parts):
-        done = restate_all(built.platform.uow_factory)
-    print(json.dumps({"service": "casework", "restated": len(done), "case_ids": done}, indent=2))
-    return 0
+    done: list[str] = []
+    report: dict[str, Any] = {"service": "casework"}
+    try:
+        with offline(Settings.from_env("casework")) as (built, _parts):
+            restate_all(built.platform.uow_factory, done)
+    except Exception as exc:  # noqa: BLE001 - the database away: say so and how far it came
+        report["error"] = type(exc).__name__
+    report |= {"restated": len(done), "case_ids": done}
+    print(json.dumps(report, indent=2))
+    # Each case is restated in a transaction of its own: run it again once the cause is fixed.
+    return 1 if "error" in report else 0
 
 
 def register(sub: Any) -> None:

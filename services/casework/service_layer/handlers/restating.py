@@ -52,12 +52,13 @@ def restate_case(uow: CaseworkUnitOfWork, case_id: str) -> bool:
     return True
 
 
-def restate_all(uow_factory: Callable[[], UnitOfWork]) -> list[str]:
-    """Every case casework holds restated, one unit of work each; the ids restated."""
+def restate_all(uow_factory: Callable[[], UnitOfWork], done: list[str] | None = None) -> list[str]:
+    """Every case casework holds restated, one unit of work each; the ids restated, appended
+    to ``done`` as they commit (so a failure part way says how far it came)."""
     with cast(CaseworkUnitOfWork, uow_factory()) as uow:
         uow.reads_only()
         case_ids = uow.cases.case_ids()
-    done: list[str] = []
+    done = [] if done is None else done
     for case_id in case_ids:
         with cast(CaseworkUnitOfWork, uow_factory()) as uow:
             if restate_case(uow, case_id):
