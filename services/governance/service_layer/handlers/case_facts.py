@@ -4,8 +4,10 @@ delegates, so the dispute policy decides by relationship to the case instead of 
 dispute about it to every designated process director. Applied once each by the kernel (and
 idempotent besides: each event sets a value or a set); who has a part (the roles, the case
 director, each person's naming or release) in the order casework decided it (``changed_at``),
-whatever order the events arrive in (the relay re-sends a batch on a suspected broker loss). At CASE_PURGED the facts go with the case (1.2), and an
-event arriving after the purge does not bring them back."""
+whatever order the events arrive in (the relay re-sends a batch on a suspected broker loss).
+At CASE_PURGED the facts go with the case (1.2), and an event arriving after the purge does
+not bring them back. ``CASE_RESTATED`` (``zorgtafel restate-cases``) makes a case opened before
+governance kept these facts known here."""
 
 from __future__ import annotations
 
@@ -56,7 +58,7 @@ def _change(
     before = uow.cases.get(case_id) or CaseParts(case_id)
     after = change(before)
     if after is before:
-        return  # nothing to change (a restatement of a case known here): the row stays as it is
+        return  # nothing to change (a late change, a restatement of a case known here)
     uow.cases.save(after, now, closed_at=now if closed and not before.closed else None)
 
 
