@@ -102,6 +102,7 @@ def build(platform: Platform) -> ServiceParts:
                 ev.ROLES_SET,
                 ev.DIRECTOR_APPOINTED,
                 ev.DELEGATE_RELEASED,
+                ev.CASE_RESTATED,
             }
         ),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),

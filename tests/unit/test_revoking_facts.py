@@ -200,6 +200,18 @@ def test_the_revoking_facts_are_declared_in_the_contracts_and_name_published_typ
     assert not {ev.CASE_OPENED, ev.DELEGATE_NAMED, ev.DISPUTE_CHANGED} & ev.REVOKING_FACTS
 
 
+def test_a_restatement_waits_in_order_and_governance_stays_ready_beside_it(tmp_path):
+    """``CASE_RESTATED`` may narrow governance's facts of a case known there only from events
+    after the upgrade (a delegate it no longer holds, roles decided after those events): never
+    parked, and, like casework's other membership facts there, not worth every service's policy
+    bundles (ADR 0012)."""
+    from zorgtafel.testing import handler_platform
+
+    assert ev.CASE_RESTATED in ev.REVOKING_FACTS
+    with handler_platform("governance", tmp_path) as (_platform, parts):
+        assert ev.CASE_RESTATED in parts.ready_despite
+
+
 def test_a_revoking_fact_whose_handler_keeps_failing_is_not_parked_and_applies_once_it_recovers(
     database,
 ):

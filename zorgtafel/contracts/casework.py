@@ -76,6 +76,9 @@ CASEWORK_REVOKING: frozenset[str] = frozenset(
         CASE_CLOSED,
         # every service deletes its copies of the case (1.2)
         CASE_PURGED,
+        # governance's facts of a case it knew only from events after an upgrade take the
+        # restatement's: a delegate, a role or a case director it no longer holds goes (8.4c)
+        CASE_RESTATED,
     }
 )
 
