@@ -3,7 +3,8 @@ governance, whose ``case_facts`` (since its migration 9c4e2a7d5b18) began empty:
 before it is unknown there and a dispute naming it UNAVAILABLE for good. The command runs beside
 the running casework (``bootstrap.offline``) and writes one ``CaseRestated`` per case to
 casework's outbox; the running relay publishes it over the real broker and governance's consumer
-applies it. Run twice, it changes nothing in governance. Real PostgreSQL, gRPC, Rego and broker."""
+applies it. Run twice, it changes nothing in governance. Real databases (PostgreSQL, and the
+SQLite files of a development machine), gRPC, Rego and broker."""
 
 from __future__ import annotations
 
@@ -70,14 +71,14 @@ def restate_cases(casework, monkeypatch, capsys) -> dict:  # noqa: ANN001
 
 
 def test_a_case_known_only_to_casework_is_known_to_governance_after_restate_cases(
-    module_broker, tmp_path, pg_url, monkeypatch, capsys
+    module_broker, tmp_path, database_url, monkeypatch, capsys
 ):
     keys = Keys(tmp_path)
     bootstrap = module_broker.bootstrap
     publisher = Publisher(bootstrap)
     with (
-        running_service("casework", tmp_path, bootstrap, pg_url) as casework,
-        running_service("governance", tmp_path, bootstrap, pg_url) as gov,
+        running_service("casework", tmp_path, bootstrap, database_url) as casework,
+        running_service("governance", tmp_path, bootstrap, database_url) as gov,
     ):
         manager = Board(gov, keys).manager
         director = manager.designate(LUMENS)
