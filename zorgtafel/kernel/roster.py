@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Boolean, Column, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, MetaData, String, Table, bindparam, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -76,6 +76,13 @@ class Roster:
     def __init__(self, engine: Engine, table: Table) -> None:
         self._engine = engine
         self._table = table
+        # Read on every call a policy decides (issue #16): built once, a statement object keeps
+        # its cache key, so a call neither builds nor keys it again.
+        self._functions = select(table.c.function).where(
+            (table.c.party == bindparam("party"))
+            & (table.c.person == bindparam("person"))
+            & table.c.held.is_(True)
+        )
 
     def holds(self, function: str, party: str, person: str) -> bool:
         t = self._table
@@ -90,15 +97,12 @@ class Roster:
     def functions(self, party: str, person: str, *, session: Session | None = None) -> list[str]:
         """The functions this person holds, sorted: the ``functions`` fact of policy inputs.
         Read in ``session`` (a handler's unit of work) when given: no connection of its own."""
-        t = self._table
-        query = select(t.c.function).where(
-            (t.c.party == party) & (t.c.person == person) & t.c.held.is_(True)
-        )
+        params = {"party": party, "person": person}
         if session is not None:
-            rows = session.execute(query).all()
+            rows = session.execute(self._functions, params).all()
         else:
             with self._engine.connect() as conn:
-                rows = conn.execute(query).all()
+                rows = conn.execute(self._functions, params).all()
         return sorted(r.function for r in rows)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import consents
@@ -32,6 +32,15 @@ def _consent(row) -> Consent:
         withdrawn_by_person=row.withdrawn_by_person,
         withdrawal_document_ref=row.withdrawal_document_ref,
     )
+
+
+# Every disclosure request reads its cases' consents: built once (issue #16), a statement
+# object keeps its cache key, so a call neither builds nor keys it again.
+_OF_CASES = (
+    select(consents)
+    .where(consents.c.case_id.in_(bindparam("case_ids", expanding=True)))
+    .order_by(consents.c.recorded_at)
+)
 
 
 class ConsentRepository:
@@ -78,14 +87,7 @@ class ConsentRepository:
     def of_cases(self, case_ids: list[str]) -> list[Consent]:
         if not case_ids:
             return []
-        return [
-            _consent(r)
-            for r in self._s.execute(
-                select(consents)
-                .where(consents.c.case_id.in_(case_ids))
-                .order_by(consents.c.recorded_at)
-            ).all()
-        ]
+        return [_consent(r) for r in self._s.execute(_OF_CASES, {"case_ids": case_ids}).all()]
 
     def delete_case(self, case_id: str) -> None:
         self._s.execute(delete(consents).where(consents.c.case_id == case_id))

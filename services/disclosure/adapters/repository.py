@@ -15,7 +15,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.case_facts import facts_of_row, restriction_decided_under_lock
@@ -88,6 +88,13 @@ def _with_cases(q: Any) -> Any:
     )
 
 
+# A disclosure request's items with their cases, built once (issue #16): a statement object
+# keeps its cache key, so a call neither builds nor keys it again.
+_BY_IDS = select(items).where(items.c.item_id.in_(bindparam("item_ids", expanding=True)))
+_OF_CASES_BY_IDS = _with_cases(_BY_IDS)
+_OF_CASES_BY_IDS_OF_CASE = _with_cases(_BY_IDS.where(items.c.case_id == bindparam("case_id")))
+
+
 def _of_cases(found: list[Item], rows: Iterable[Any]) -> ItemsOfCases:
     cases: dict[str, CaseFacts | None] = {}
     wrapped: dict[str, bytes | None] = {}
@@ -137,10 +144,11 @@ class ItemRepository:
         """As ``get_many``, with the items' cases and their wrapped keys in the same
         statement (a disclosure request's facts: one round trip for any number of items)."""
         wanted = list(item_ids)
-        q = select(items).where(items.c.item_id.in_(wanted))
         if case_id:
-            q = q.where(items.c.case_id == case_id)
-        rows = self._s.execute(_with_cases(q)).all()
+            q, params = _OF_CASES_BY_IDS_OF_CASE, {"item_ids": wanted, "case_id": case_id}
+        else:
+            q, params = _OF_CASES_BY_IDS, {"item_ids": wanted}
+        rows = self._s.execute(q, params).all()
         found = {r.item_id: _item(r) for r in rows}
         for item_id in wanted:
             if item_id not in found:
