@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     false,
@@ -299,23 +301,44 @@ def _move_head_signed(
     """PostgreSQL: ``_move_head`` with ``was``, and the checkpoint of the moved head inserted
     by the same statement, only when the head moved (the UPDATE's RETURNING feeds the INSERT);
     whether it moved. Either both are written or neither."""
+    params = {
+        "was_size": was[0],
+        "was_root": was[1],
+        "new_size": acc.size,
+        "new_frontier": _frontier_text(acc),
+        "new_root": root.hex(),
+    } | {"cp_" + k: v for k, v in _checkpoint_row(cp, batch).items()}
+    return session.execute(_signed_move(t), params).first() is not None
+
+
+@lru_cache(maxsize=32)
+def _signed_move(t: LogTables) -> Any:
+    """``_move_head_signed``'s statement, built once per log (every batch of the group commit
+    runs it: issue #16); its values are bound parameters."""
     h, c = t.head, t.checkpoints
     moved = (
         update(h)
-        .where(h.c.id == HEAD_ID, h.c.size == was[0], h.c.root == was[1])
-        .values(size=acc.size, frontier=_frontier_text(acc), root=root.hex())
+        .where(
+            h.c.id == HEAD_ID,
+            h.c.size == bindparam("was_size"),
+            h.c.root == bindparam("was_root"),
+        )
+        .values(
+            size=bindparam("new_size"),
+            frontier=bindparam("new_frontier"),
+            root=bindparam("new_root"),
+        )
         .returning(h.c.id)
         .cte("moved")
     )
-    row = _checkpoint_row(cp, batch)
-    values = select(*(literal(v, type_=c.c[k].type).label(k) for k, v in row.items()))
-    query = (
-        insert(c)
-        .from_select(list(row), values.select_from(moved))
-        .add_cte(moved)
-        .returning(c.c.size)
+    names = list(_CHECKPOINT_FIELDS)
+    values = select(*(bindparam("cp_" + k, type_=c.c[k].type).label(k) for k in names))
+    return (
+        insert(c).from_select(names, values.select_from(moved)).add_cte(moved).returning(c.c.size)
     )
-    return session.execute(query).first() is not None
+
+
+_CHECKPOINT_FIELDS = ("size", "root", "signed_at", "key_id", "signature", "batch")
 
 
 def _checkpoint_row(cp: Checkpoint, batch: bytes | None) -> dict[str, Any]:
