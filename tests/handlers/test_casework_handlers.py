@@ -156,6 +156,20 @@ def test_another_process_director_is_denied_with_the_policys_reasons(casework, d
     assert any("Only the process director" in r for r in outsider.value.logged.reasons)
 
 
+def test_a_refusal_to_a_party_with_a_part_says_the_case_not_its_id(casework, deps):
+    """The reasons of a refusal go out with it (and to the console, the logs): they say 'the
+    case', never the id the caller typed, which it knows (as disclosure's refusals)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    told = [
+        what_caller_is_told(platform, meetings.schedule_meeting, deps, schedule(case_id), caller)
+        for caller in (OTHER_DIRECTOR, Caller(LUMENS, "pd-3", "process_director", "active"))
+    ] + [what_caller_is_told(platform, reading.get_case, deps, c.GetCase(case_id), OTHER_DIRECTOR)]
+    for kind, message, reasons, *_ in told:
+        assert kind == "PermissionDenied" and reasons
+        assert all(case_id not in r for r in (message, *reasons)), reasons
+
+
 def test_designated_process_director_of_another_case_is_denied_citing_12_3(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)
@@ -518,7 +532,7 @@ def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps
     assert "subject" in seen.sections
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
         reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "sh-2"))
-    assert any("no part in case" in r for r in err.value.reasons)
+    assert any("no part in the case" in r for r in err.value.reasons)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         meetings.read_minutes(deps, uow, c.GetMinutes(case_id, meeting_id), who(SHELTER, "sh-2"))
     with platform.uow_factory() as uow:

@@ -178,18 +178,20 @@ permitted if {
 	not held_by_restriction
 }
 
+# A refusal says 'the case', never its id: the caller knows which case it asked about, and the
+# reasons go wherever a refusal goes (as disclosure's). A grant names it for the access log.
 denials contains sprintf("The action %v is not known to this policy; denied by default.", [object.get(input, "action", null)]) if not input.action in actions
 
 denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
 
-denials contains sprintf("The data subject's restriction of case %v was granted: it is only kept, and its content is shown to no one until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18).", [case_id]) if held_by_restriction
+denials contains "The data subject's restriction of the case was granted: it is only kept, and its content is shown to no one until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18)." if held_by_restriction
 
-denials contains sprintf("Only the process director of case %v - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [case_id, input.action]) if {
+denials contains sprintf("Only the process director of the case - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [input.action]) if {
 	input.action in process_director_acts
 	not persons.process_director
 }
 
-denials contains sprintf("Party %v is not a party of the covenant: a case director comes from a party involved in case %v (art. 13.1).", [object.get(appointee, "party", null), case_id]) if {
+denials contains sprintf("Party %v is not a party of the covenant: a case director comes from a party involved in the case (art. 13.1).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
 	object.get(appointee, "is_party", false) != true
 }
@@ -200,7 +202,7 @@ denials contains sprintf("Party %v has status %v: a case director comes from an 
 	object.get(appointee, "party_status", "") != "active"
 }
 
-denials contains sprintf("Party %v is not involved in case %v (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null), case_id]) if {
+denials contains sprintf("Party %v is not involved in the case (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
 	not object.get(appointee, "party", "") in lib.array_at(case, "involved_parties")
 }
@@ -210,18 +212,18 @@ denials contains "A case director is a named person: give the person appointed (
 	object.get(appointee, "person", "") == ""
 }
 
-denials contains sprintf("Only the process director or the appointed case director of case %v may do this, as the persons they are (art. 8.4b, art. 12.3, art. 13.1-13.3).", [case_id]) if {
+denials contains "Only the process director or the appointed case director of the case may do this, as the persons they are (art. 8.4b, art. 12.3, art. 13.1-13.3)." if {
 	input.action in {"adopt_plan", "list_overdue"}
 	not persons.director
 }
 
-denials contains sprintf("Party %v does not carry out this action and does not direct case %v (art. 8.5, art. 13.2).", [party, case_id]) if {
+denials contains sprintf("Party %v does not carry out this action and does not direct the case (art. 8.5, art. 13.2).", [party]) if {
 	input.action == "update_action"
 	not persons.director
 	party != input.action_party
 }
 
-denials contains sprintf("This person of party %v is not one of its delegates in case %v: within a party only its delegates report on its actions (art. 8.4c, art. 16.1, Bijlage 3).", [party, case_id]) if {
+denials contains sprintf("This person of party %v is not one of its delegates in the case: within a party only its delegates report on its actions (art. 8.4c, art. 16.1, Bijlage 3).", [party]) if {
 	input.action == "update_action"
 	not persons.director
 	party == input.action_party
@@ -233,7 +235,7 @@ denials contains sprintf("Party %v was not invited to this meeting; only invitee
 	not party in lib.array_at(meeting, "invitees")
 }
 
-denials contains sprintf("This person of party %v is not one of its delegates in case %v: within an invited party only its delegates read before the meeting (art. 12.2f, art. 8.4c, Bijlage 3).", [party, case_id]) if {
+denials contains sprintf("This person of party %v is not one of its delegates in the case: within an invited party only its delegates read before the meeting (art. 12.2f, art. 8.4c, Bijlage 3).", [party]) if {
 	input.action == "pre_read"
 	party in lib.array_at(meeting, "invitees")
 	not persons.acts_for_own_party
@@ -245,19 +247,19 @@ denials contains sprintf("Minutes are not public: only the process director and 
 	not party in lib.array_at(meeting, "attendees")
 }
 
-denials contains sprintf("Minutes are not public: this person of party %v is not one of its delegates in case %v (art. 9.2, art. 8.4c, Bijlage 3).", [party, case_id]) if {
+denials contains sprintf("Minutes are not public: this person of party %v is not one of its delegates in the case (art. 9.2, art. 8.4c, Bijlage 3).", [party]) if {
 	input.action == "read_minutes"
 	not persons.process_director
 	party in lib.array_at(meeting, "attendees")
 	not persons.acts_for_own_party
 }
 
-denials contains sprintf("Party %v is not involved in case %v; only an involved party is represented by delegates in it (art. 8.4c, art. 16.1, art. 10.1).", [object.get(delegate_fact, "party", null), case_id]) if {
+denials contains sprintf("Party %v is not involved in the case; only an involved party is represented by delegates in it (art. 8.4c, art. 16.1, art. 10.1).", [object.get(delegate_fact, "party", null)]) if {
 	input.action in delegate_acts
 	not represented_party_involved
 }
 
-denials contains sprintf("Delegates of party %v in case %v are named by the case's process director or by a delegate of that party; a person without a part in the case cannot name itself or others (art. 12.2e, art. 16.1, art. 10.1, Bijlage 3).", [object.get(delegate_fact, "party", null), case_id]) if {
+denials contains sprintf("Delegates of party %v in the case are named by the case's process director or by a delegate of that party; a person without a part in the case cannot name itself or others (art. 12.2e, art. 16.1, art. 10.1, Bijlage 3).", [object.get(delegate_fact, "party", null)]) if {
 	input.action in delegate_acts
 	represented_party_involved
 	not role_fits

@@ -267,3 +267,31 @@ test_unknown_action_denied if {
 	some r in d.reasons
 	contains(r, "not known")
 }
+
+# --- a refusal names no case id: the caller knows which case it asked about (as disclosure's) ---
+
+test_a_refusal_says_the_case_not_its_id if {
+	held := {"invitees": [shelter], "attendees": [shelter]}
+	restricted := object.union(case, {"restricted": true})
+	not_a_party := {"party": "00000099000000000777", "person": "x", "is_party": false, "party_status": "unknown"}
+	every inp in [
+		["schedule_meeting", who(shelter, "process_director", "active"), {}],
+		["appoint_director", director, {"appointee": appointee(outsider, "active")}],
+		["appoint_director", director, {"appointee": not_a_party}],
+		["adopt_plan", person(cd, "cd-2", "case_director"), {}],
+		["update_action", who(shelter, "caseworker", "active"), {"action_party": cd}],
+		["update_action", person(shelter, "p2", "caseworker"), {"action_party": shelter}],
+		["pre_read", person(shelter, "p2", "caseworker"), {"meeting": held}],
+		["read_minutes", person(shelter, "p2", "caseworker"), {"meeting": held}],
+		["read_minutes", director, {"case": restricted, "meeting": held}],
+		["name_delegate", who(outsider, "caseworker", "active"), {"delegate": {"party": outsider, "person": "p1"}}],
+		["name_delegate", person(shelter, "p2", "caseworker"), {"delegate": {"party": shelter, "person": "p2"}}],
+	] {
+		d := decide(inp[0], inp[1], inp[2])
+		d.allow == false
+		count(d.reasons) > 0
+		every r in d.reasons {
+			not contains(r, "case-1")
+		}
+	}
+}

@@ -179,27 +179,29 @@ entries := lib.array_at(input, "entries")
 
 entries_visible := [i | some i; e := entries[i]; shows(e)]
 
+# A refusal, and what a restriction withholds, say 'the case', never its id: the caller knows which
+# case it asked about, and the reasons go wherever a refusal goes (as disclosure's).
 reasons contains sprintf("Party %v has status %v; withdrawn and excluded parties see nothing of a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
 
-reasons contains sprintf("Party %v is not involved in case %v; parties not involved see nothing of it (art. 8.4c).", [party, object.get(case, "id", null)]) if {
+reasons contains sprintf("Party %v is not involved in the case; parties not involved see nothing of it (art. 8.4c).", [party]) if {
 	active
 	not director
 	not involved
 }
 
-reasons contains sprintf("This person of party %v is not the process director of case %v: a process director sees only the cases it directs, as the designated person (art. 12.3).", [party, object.get(case, "id", null)]) if {
+reasons contains sprintf("This person of party %v is not the process director of the case: a process director sees only the cases it directs, as the designated person (art. 12.3).", [party]) if {
 	not visible
 	not persons.process_director
 	persons.claims_process_director
 }
 
-reasons contains sprintf("This person of party %v is not the case director appointed for case %v: only the named person is (art. 13.1).", [party, object.get(case, "id", null)]) if {
+reasons contains sprintf("This person of party %v is not the case director appointed for the case: only the named person is (art. 13.1).", [party]) if {
 	not visible
 	principal.role == "case_director"
 	not persons.case_director
 }
 
-reasons contains sprintf("This person of party %v has no part in case %v: within an involved party only its delegates, the case director and the process director of the case see it (art. 8.4c, Bijlage 3).", [party, object.get(case, "id", null)]) if {
+reasons contains sprintf("This person of party %v has no part in the case: within an involved party only its delegates, the case director and the process director of the case see it (art. 8.4c, Bijlage 3).", [party]) if {
 	active
 	involved
 	not visible
@@ -222,7 +224,7 @@ reasons contains sprintf("Party %v is involved in case %v as %v and this person,
 	not dossier_blind
 }
 
-reasons contains sprintf("The data subject's restriction of case %v was granted: it is only kept, and nothing of it but its status is shown until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18).", [object.get(case, "id", null)]) if {
+reasons contains "The data subject's restriction of the case was granted: it is only kept, and nothing of it but its status is shown until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18)." if {
 	visible
 	restricted
 }

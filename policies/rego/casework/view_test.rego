@@ -146,7 +146,7 @@ test_colleague_of_a_delegate_without_a_part_sees_nothing if {
 	r.sections == []
 	r.partial == []
 	some reason in r.reasons
-	contains(reason, "no part in case")
+	contains(reason, "no part in the case")
 }
 
 test_involved_party_without_delegates_sees_nothing if {
@@ -232,4 +232,24 @@ test_batch_of_entries_empty_for_outsider if {
 	es := [entry("case.escalated", []), entry("case.closed", [])]
 	r := evaluate(who(outsider, "caseworker", "active"), case, no_entry, es)
 	r.entries_visible == []
+}
+
+# A refusal, and what a restriction withholds, name no case id: the caller knows which case it
+# asked about (as disclosure's refusals).
+test_a_refusal_says_the_case_not_its_id if {
+	every p in [
+		who(outsider, "caseworker", "active"),
+		who(pd, "process_director", "active"),
+		person(cd, "cd-2", "case_director"),
+		person(shelter, "p2", "caseworker"),
+	] {
+		r := view_of(p, case)
+		r.visible == false
+		count(r.reasons) > 0
+		every reason in r.reasons {
+			not contains(reason, "case-1")
+		}
+	}
+	some reason in view_of(director, object.union(case, {"restricted": true})).reasons
+	contains(reason, "restriction of the case was granted")
 }

@@ -678,7 +678,7 @@ def test_party_names_and_releases_its_delegate_who_then_sees_nothing(env):
     )
     with pytest.raises(grpc.RpcError) as err:
         env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=md)
-    assert any("no part in case" in r for r in denial_reasons(err.value))
+    assert any("no part in the case" in r for r in denial_reasons(err.value))
     with pytest.raises(grpc.RpcError) as err:  # released already: nothing to release
         env.stub.ReleaseDelegate(
             pb.ReleaseDelegateRequest(request_id=rid(), case_id=case_id, person="opvang-7"),
