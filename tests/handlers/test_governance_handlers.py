@@ -44,7 +44,7 @@ from zorgtafel.kernel.errors import (
     NotShared,
     PermissionDenied,
 )
-from zorgtafel.testing import deliver, handler_platform
+from zorgtafel.testing import deliver, handler_platform, what_caller_is_told
 from zorgtafel.testing.statements import call, limited, statements
 
 GRAVE = "00000099000000000016"  # the board chair's party (art. 4.3)
@@ -1045,3 +1045,25 @@ def test_a_person_with_no_seat_in_the_body_is_told_of_its_meeting_or_proposal_wh
     # A holder of a seat in the body is told the policy's reasons, and NOT_FOUND of no seat.
     with platform.uow_factory() as uow:
         assert meetings.read_meeting(deps, uow, meeting.meeting_id, chair).meeting == meeting
+
+
+UNKNOWN_ACCESSION = "acc-" + "0" * 32
+
+
+def test_propose_answers_an_unknown_accession_id_as_every_accession_lookup_does(
+    governance, deps, chair
+):
+    """An accession_id that names no application is answered with the one answer every other
+    use of the id gives (GetAccession, ApproveAccession, RecordAccessionSignature: NotShared),
+    which names no id; not NOT_FOUND repeating the id the caller typed."""
+    platform, _ = governance
+    proposing = c.Propose(
+        body=Body.REGIONAL_BOARD,
+        kind=ProposalKind.ACCESSION,
+        subject_code="accession",
+        accession_id=UNKNOWN_ACCESSION,
+    )
+    told = what_caller_is_told(platform, proposals.propose, deps, proposing, chair)
+    read = what_caller_is_told(platform, membership.read_accession, deps, UNKNOWN_ACCESSION, chair)
+    assert told == read
+    assert told[0] == "NotShared" and UNKNOWN_ACCESSION not in str(told)

@@ -12,6 +12,7 @@ from services.governance.domain import events
 from services.governance.domain.bodies import Body, Seat
 from services.governance.domain.decisions import Meeting, Proposal
 from services.governance.domain.formats import check_issued_id
+from services.governance.domain.membership import Accession
 from services.governance.domain.parties import Party, PartyStatus, StatusChange
 from services.governance.domain.roster import PROCESS_DIRECTOR
 from services.governance.service_layer.deps import Deps
@@ -186,6 +187,19 @@ def get_proposal(
     if proposal is None:
         raise not_shared("proposal", field)
     return proposal
+
+
+ACCESSION = ("accession", "accession_id")
+
+
+def find_accession(uow: GovernanceUnitOfWork, accession_id: str) -> Accession:
+    """The application ``accession_id``; when there is none, what a party with no part in a
+    real one is told (``NotShared``): an id is no oracle of an organisation's application."""
+    check_issued_id(accession_id, "accession_id")
+    accession = uow.membership.accession(accession_id)
+    if accession is None:
+        raise not_shared(*ACCESSION)
+    return accession
 
 
 def proposal_inputs(uow: GovernanceUnitOfWork, proposal_id: str) -> list[str]:

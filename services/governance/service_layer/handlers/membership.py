@@ -11,7 +11,7 @@ from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.bodies import Body, delegate_seat
 from services.governance.domain.decisions import Proposal, ProposalKind, ProposalStatus
-from services.governance.domain.formats import check_code, check_issued_id, check_reference
+from services.governance.domain.formats import check_code, check_reference
 from services.governance.domain.membership import (
     Accession,
     AccessionStatus,
@@ -33,6 +33,7 @@ from services.governance.service_layer.handlers.common import (
     authorise,
     change_status,
     decided_by,
+    find_accession,
     get_proposal,
     iso,
     new_id,
@@ -43,7 +44,6 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import (
     FailedPrecondition,
     InvalidArgument,
-    NotShared,
 )
 from zorgtafel.kernel.validate import check_oin, check_text
 
@@ -67,17 +67,9 @@ def accession_view(uow: GovernanceUnitOfWork, accession: Accession) -> Accession
     return AccessionView(accession, approved, missing)
 
 
-ACCESSION = ("accession", "accession_id")
-
-
 def get_accession(uow: GovernanceUnitOfWork, accession_id: str) -> AccessionView:
-    """The application ``accession_id``; when there is none, what a party with no part in a
-    real one is told (``NotShared``): an id is no oracle of an organisation's application."""
-    check_issued_id(accession_id, "accession_id")
-    accession = uow.membership.accession(accession_id)
-    if accession is None:
-        raise NotShared(*ACCESSION)
-    return accession_view(uow, accession)
+    """The application ``accession_id`` (``find_accession``: an id is no oracle)."""
+    return accession_view(uow, find_accession(uow, accession_id))
 
 
 def read_accession(

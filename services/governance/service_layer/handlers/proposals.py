@@ -17,7 +17,6 @@ from services.governance.domain.decisions import (
 )
 from services.governance.domain.formats import (
     check_code,
-    check_issued_id,
     check_reference,
     check_seat_id,
 )
@@ -29,6 +28,7 @@ from services.governance.service_layer.handlers.common import (
     authorise,
     authorise_in_body,
     decided_by,
+    find_accession,
     get_proposal,
     known_party,
     meeting_parties,
@@ -108,9 +108,9 @@ def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Calle
         proposal.target_party = target.party_id
         affects = tuple(sorted(set(affects) | {target.party_id}))  # it is affected (5.3)
     elif kind is ProposalKind.ACCESSION:
-        accession = uow.membership.accession(check_issued_id(cmd.accession_id, "accession_id"))
-        if accession is None:
-            raise NotFound("accession", cmd.accession_id)
+        # An id that names no application: the one answer of every use of the id (no oracle,
+        # and not the id the caller typed).
+        accession = find_accession(uow, cmd.accession_id)
         accession.require(AccessionStatus.APPLIED, "the accession is not awaiting a decision")
         proposal.accession_id = accession.accession_id
     elif kind is ProposalKind.AMENDMENT:
