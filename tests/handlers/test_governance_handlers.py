@@ -1067,3 +1067,35 @@ def test_propose_answers_an_unknown_accession_id_as_every_accession_lookup_does(
     read = what_caller_is_told(platform, membership.read_accession, deps, UNKNOWN_ACCESSION, chair)
     assert told == read
     assert told[0] == "NotShared" and UNKNOWN_ACCESSION not in str(told)
+
+
+def test_an_applicant_is_told_of_another_application_what_of_none(governance, deps, manager):
+    """An applicant organisation reads its own application (art. 20) and has no part in
+    another's (it is no party: it approves none and is not informed of them, art. 20.3-20.4):
+    a real id of another's is answered as an id that names no application, the policy's
+    refusal kept for the access log."""
+    platform, _ = governance
+    own, other = "00000099000000000901", "00000099000000000902"
+    kind = PartyKind.CARE_PROVIDER
+
+    def apply(d, uow, cmd, who):  # noqa: ANN001, ANN202
+        return membership.apply_accession(d, uow, cmd, who).accession.accession_id
+
+    applied = {
+        party: run(governance, deps, apply, c.ApplyAccession(party, "Applicant", kind), manager)
+        for party in (own, other)
+    }
+    applicant = Caller(own, "rep-901", "party_representative", party_status="applicant")
+    real = what_caller_is_told(platform, membership.read_accession, deps, applied[other], applicant)
+    none = what_caller_is_told(
+        platform, membership.read_accession, deps, UNKNOWN_ACCESSION, applicant
+    )
+    assert real == none
+    assert real[0] == "NotShared"
+    with platform.uow_factory() as uow, pytest.raises(NotShared) as refused:
+        membership.read_accession(deps, uow, applied[other], applicant)
+    assert refused.value.logged.policy == "zorgtafel.governance"
+    with platform.uow_factory() as uow:
+        assert (
+            membership.read_accession(deps, uow, applied[own], applicant).accession.party_id == own
+        )

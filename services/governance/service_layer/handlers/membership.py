@@ -29,6 +29,7 @@ from services.governance.domain.parties import (
 )
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
+    ACCESSION,
     active_party,
     authorise,
     change_status,
@@ -37,6 +38,7 @@ from services.governance.service_layer.handlers.common import (
     get_proposal,
     iso,
     new_id,
+    refuse_outsider,
 )
 from services.governance.service_layer.handlers.proposals import ProposalView, propose
 from zorgtafel.kernel.accesslog.service import saw
@@ -44,6 +46,7 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import (
     FailedPrecondition,
     InvalidArgument,
+    PermissionDenied,
 )
 from zorgtafel.kernel.validate import check_oin, check_text
 
@@ -80,9 +83,17 @@ def read_accession(
     found = get_accession(uow, accession_id)
     # The application and the applicant organisation, named in a refusal's record too.
     saw(resource=f"{found.accession.accession_id},{found.accession.party_id}")
-    # Every active party holds a seat in the partner council (art. 6), so a refused reader's
-    # party has a part in the application and is told the policy's reasons.
-    decided_by(authorise(deps, uow, caller, "read_accession", party=found.accession.party_id))
+    # Every active party holds a seat in the partner council (art. 6) and is informed of the
+    # application (20.3), so a refused reader's party has a part in it and is told the policy's
+    # reasons. Any other (another applicant: no party, informed of none) is told what an id of
+    # no application is told, or the answer would tell it that this one exists.
+    try:
+        decided = authorise(deps, uow, caller, "read_accession", party=found.accession.party_id)
+    except PermissionDenied as denied:
+        applicant = (found.accession.party_id,)
+        refuse_outsider(uow, caller, Body.PARTNER_COUNCIL, applicant, ACCESSION, denied)
+        raise
+    decided_by(decided)
     return found
 
 
