@@ -518,3 +518,62 @@ def test_a_restatement_of_a_purged_case_does_not_bring_it_back(governance, deps,
     purge(governance, case.case_id)
     consume(governance, ev.CASE_RESTATED, restatement(case.case_id, case.director))
     assert row(governance, case.case_id) is None
+
+
+def test_a_caller_refused_whatever_the_case_is_refused_when_governance_does_not_know_it(
+    governance, deps, designated
+):
+    """UNAVAILABLE (the case's facts have not arrived) only to a caller whom those facts could
+    let in; one refused whatever the case is told the refusal, as of a case governance knows
+    and it has no part in, so the answer is no oracle of which cases governance knows, nor of
+    a dispute's existence. Not a deny on a missing fact: no case's facts would allow it."""
+    platform, _ = governance
+    known = Case(governance, designated(ASTEN)).case_id
+    unknown = f"case-{uuid.uuid4().hex}"
+    # A dispute registered when governance kept no case facts, about a case it never heard of.
+    registrant = designated(ASTEN)
+    now = datetime.now(timezone.utc)
+    on_unknown = f"dsp-{uuid.uuid4().hex}"
+    with platform.uow_factory() as uow:
+        uow.session.execute(
+            insert(uow.tables["disputes"]).values(
+                dispute_id=on_unknown,
+                about="case_director",
+                case_id=unknown,
+                level=0,
+                status="open",
+                registered_by_party=registrant.party,
+                registered_by_person=registrant.person,
+                registered_at=now,
+                updated_at=now,
+            )
+        )
+        uow.commit()
+    # A caseworker of a party with no part: no process director, no forum, not the registrant.
+    outsider = Caller(EINDHOVEN, "cw-1", "caseworker", party_status="active")
+
+    def answers(dispute_id: str) -> list[tuple[type, tuple[str, ...]]]:
+        said = []
+        for handler, cmd in (
+            (lambda d, uow, i, who: disputes.read_dispute(d, uow, i, who), dispute_id),
+            (disputes.escalate_dispute, c.EscalateDispute(dispute_id)),
+            (disputes.resolve_dispute, c.ResolveDispute(dispute_id, "settled")),
+        ):
+            with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+                handler(deps, uow, cmd, outsider)
+            said.append((type(err.value), tuple(err.value.reasons)))
+        return said
+
+    assert answers(on_unknown) == answers(f"dsp-{uuid.uuid4().hex}")
+    # A party that is not active registers no dispute about any case (art. 21.3, 23.2): told
+    # so alike for a case governance knows and one it does not.
+    withdrawn = Caller(EINDHOVEN, "pd-w", "process_director", party_status="withdrawn")
+    told = []
+    for case_id in (known, unknown):
+        with pytest.raises(PermissionDenied) as err:
+            register(governance, deps, case_id, withdrawn)
+        told.append(tuple(err.value.reasons))
+    assert told[0] == told[1]
+    # The registrant, the case's process director for all governance knows, waits for the facts.
+    with pytest.raises(Unavailable):
+        read(governance, deps, on_unknown, registrant)

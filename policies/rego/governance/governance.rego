@@ -239,10 +239,12 @@ seat_denials contains "Denied: the appointee already holds another voting seat o
 }
 
 # (Not a seat's appointment, but the same kind of specific reason. A dispute's reasons never
-# name its case: the caller of a read or an escalation named only the dispute.)
+# name its case: the caller of a read or an escalation named only the dispute. Also of a case
+# governance has no facts of yet: a caller refused whatever the case is told this alike for a
+# case it knows and one it does not, so the refusal tells no one which cases governance knows.)
 seat_denials contains "Denied: this person has no part in the case the dispute names (its process director, its case director or a delegate of a party involved in it): a dispute about a case is raised and read only by those with a part in it, and by the forum holding it (art. 8.4c, art. 13.4, art. 15.1)." if {
 	action in {"register_dispute", "read_dispute"}
-	case_known
+	names_case
 	not part_in_case
 	not holds_forum
 }
@@ -401,6 +403,9 @@ is_principal(p) if {
 case_parties := {p | some p in lib.array_at(dispute_case, "involved_parties")}
 
 # art. 8.4c, Bijlage 3: a person with a part in the case; within a party not every employee.
+# A part in the case (and being its process director) only ever permits more: governance asks
+# about a case whose facts have not arrived on the facts that give the caller every part, and
+# answers UNAVAILABLE when they would allow, the refusal when even they would not. Keep it so.
 default part_in_case := false
 
 # art. 12.3: the case's own process director.

@@ -448,6 +448,20 @@ test_a_case_not_yet_known_grants_nothing if {
 	dispute("escalate_dispute", designated(asten), {"case": unknown, "forum": "process_director"}).allow == false
 }
 
+# A caller refused whatever the case (here: its party is not active) is refused with the same
+# reasons for a case governance knows and it has no part in, and for one it does not know yet.
+test_a_refusal_reads_alike_for_a_case_known_and_one_not_known_yet if {
+	unknown := {"case_id": "case-2", "known": false}
+	inactive := object.union(who(helmond, "caseworker"), {"party_status": "excluded"})
+	every action in ["register_dispute", "read_dispute"] {
+		known_d := dispute(action, inactive, {"case": a_case, "forum": "process_director"})
+		unknown_d := dispute(action, inactive, {"case": unknown, "forum": "process_director"})
+		known_d.allow == false
+		unknown_d.reasons == known_d.reasons
+		cites(unknown_d, "no part in the case")
+	}
+}
+
 test_a_dispute_about_a_case_directors_case_lies_with_that_cases_process_director if {
 	dispute("escalate_dispute", designated(asten), {"case": a_case, "forum": "process_director"}).allow == true
 	dispute("resolve_dispute", designated(asten), {"case": a_case, "forum": "process_director"}).allow == true

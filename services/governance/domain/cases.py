@@ -46,11 +46,15 @@ def _person(who: Person | None) -> dict[str, str] | None:
 def policy_facts(case_id: str | None, parts: CaseParts | None) -> dict[str, Any] | None:
     """The policy input's ``case``: None for a dispute that names no case (a general matter);
     ``known: False`` while governance has not learned of the case's opening (the service then
-    answers UNAVAILABLE, never a deny on a missing fact)."""
+    answers UNAVAILABLE to a caller the facts could let in, never a deny on a missing fact)."""
     if not case_id:
         return None
     if parts is None or not parts.opened:
         return {"case_id": case_id, "known": False}
+    return _known(case_id, parts)
+
+
+def _known(case_id: str, parts: CaseParts) -> dict[str, Any]:
     return {
         "case_id": case_id,
         "known": True,
@@ -60,3 +64,20 @@ def policy_facts(case_id: str | None, parts: CaseParts | None) -> dict[str, Any]
         "delegates": {p: list(v) for p, v in sorted(parts.delegates.items())},
         "closed": parts.closed,
     }
+
+
+def with_every_part(case_id: str, party: str, person: str) -> dict[str, Any]:
+    """The policy input's ``case`` for a case governance does not know yet, as if ``person`` of
+    ``party`` had every part in it: its process director, its case director and a delegate of
+    an involved party. A part in a case only ever permits more (``zorgtafel.governance``), so
+    a caller refused even on these facts is refused whatever the case's turn out to be."""
+    who = (party, person)
+    parts = CaseParts(
+        case_id,
+        opened=True,
+        process_director=who,
+        case_director=who,
+        invited=frozenset({party}),
+        delegates={party: (person,)},
+    )
+    return _known(case_id, parts)

@@ -10,7 +10,7 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.bodies import Body
-from services.governance.domain.cases import policy_facts
+from services.governance.domain.cases import policy_facts, with_every_part
 from services.governance.domain.disputes import Dispute, DisputeStatus, Forum
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
@@ -44,19 +44,40 @@ def _authorise(
 ) -> Decision:
     """``zorgtafel.governance`` on the dispute and, when it names a case, the case's facts as
     governance knows them. A case whose opening has not reached governance yet is a missing
-    fact: UNAVAILABLE (retryable), never PERMISSION_DENIED on it (nor an allow)."""
+    fact: UNAVAILABLE (retryable) to a caller its facts could let in, never PERMISSION_DENIED
+    on it (nor an allow). A caller refused whatever the case is told the refusal, as of a case
+    it has no part in: UNAVAILABLE to it would tell which cases governance knows."""
     case = policy_facts(case_id, uow.cases.get(case_id) if case_id else None)
     if case is not None:
         facts["case"] = case
     try:
         return authorise(deps, uow, caller, action, **facts)
     except PermissionDenied:
-        if case is not None and not case["known"]:
-            raise Unavailable(
-                "governance does not know the case this dispute names yet (casework's events "
-                "of it have not arrived): try again later"
-            ) from None
+        if case_id and case is not None and not case["known"]:
+            if _could_be_let_in(deps, uow, caller, action, case_id, facts):
+                raise Unavailable(
+                    "governance does not know the case this dispute names yet (casework's "
+                    "events of it have not arrived): try again later"
+                ) from None
         raise
+
+
+def _could_be_let_in(
+    deps: Deps,
+    uow: GovernanceUnitOfWork,
+    caller: Caller,
+    action: str,
+    case_id: str,
+    facts: dict[str, Any],
+) -> bool:
+    """Whether ``zorgtafel.governance`` allows the caller this on some facts of the case: on
+    those that give it every part in it (``with_every_part``; a part only ever permits more)."""
+    best = {**facts, "case": with_every_part(case_id, caller.party, caller.person)}
+    try:
+        authorise(deps, uow, caller, action, **best)
+    except PermissionDenied:
+        return False
+    return True
 
 
 DISPUTE = ("dispute", "dispute_id")

@@ -411,7 +411,8 @@ class GovernanceServiceServicer:
         the case (art. 8.4c): registered and read by its process director, its case director or a
         delegate of an involved party; held at the process director's level by that case's own
         process director (12.3). A case governance has not learned of from casework yet:
-        UNAVAILABLE (retry later), never PERMISSION_DENIED on the missing fact. A dispute's id is
+        UNAVAILABLE (retry later) to a caller its facts could let in, never PERMISSION_DENIED on
+        the missing fact; a caller refused whatever the case is told so. A dispute's id is
         no oracle: to a party that neither registered it, nor has a part in its case, nor holds a
         seat in the body of the forum holding it, a refused GetDispute, EscalateDispute or
         ResolveDispute answers as for an id of no dispute (one policy-neutral PERMISSION_DENIED,
