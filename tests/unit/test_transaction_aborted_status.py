@@ -12,6 +12,7 @@ from concurrent import futures
 import grpc
 import psycopg
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 
 from services.governance.adapters import orm
@@ -20,6 +21,7 @@ from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.commands import execute_once
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.grpc_errors import to_status
+from zorgtafel.kernel.uow import utcnow
 
 ABORTED = {
     b"deadlock": sa_exc.OperationalError(
@@ -120,3 +122,71 @@ def test_a_broken_sqlite_file_is_still_the_service_s_fault():
     broken = sa_exc.OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x"))
     status, ref = to_status(broken)
     assert status.code == grpc.StatusCode.INTERNAL and ref
+
+
+# SQLite (the local development database): a write while a second connection holds the file's
+# write lock past the busy timeout fails with "database is locked" (SQLITE_BUSY); nothing of
+# the transaction was stored, and asked again it can succeed: as PostgreSQL's aborts above.
+@pytest.fixture
+def locked_sqlite(governance_uow):  # noqa: F811 - the fixture imported above
+    """The governance unit of work on its SQLite file, with a busy timeout of 50 ms (not the
+    service's 30 s), while a second connection holds the file's write lock."""
+    factory, engine = governance_uow
+    engine.dispose()  # connections made from now on wait 50 ms for a lock, not 30 s
+
+    @sa_event.listens_for(engine, "connect")
+    def _short_wait(dbapi_conn, _record):  # noqa: ANN001, ANN202
+        dbapi_conn.execute("PRAGMA busy_timeout=50")
+
+    holder = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, held until the test ends
+    try:
+        yield factory, engine
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def _write(uow) -> None:  # noqa: ANN001
+    uow.session.execute(
+        orm.tables["outbox"]
+        .insert()
+        .values(
+            event_id="ev-locked",
+            topic="t",
+            key="k",
+            type="x",
+            source="s",
+            time=utcnow(),
+            data="{}",
+            created_at=utcnow(),
+            attempts=0,
+        )
+    )
+    uow.session.flush()
+
+
+def test_a_locked_sqlite_database_is_unavailable_not_internal(locked_sqlite):
+    factory, _ = locked_sqlite
+    with factory() as uow, pytest.raises(sa_exc.OperationalError) as err:
+        _write(uow)
+    assert isinstance(err.value.orig, sqlite3.OperationalError)
+    assert "database is locked" in str(err.value.orig)
+    status, ref = to_status(err.value)
+    assert status.code == grpc.StatusCode.UNAVAILABLE and ref is None
+    assert "retry" in status.details and "reference" not in status.details
+
+
+def test_a_command_on_a_locked_sqlite_database_is_unavailable_and_stores_nothing(locked_sqlite):
+    factory, engine = locked_sqlite
+    with pytest.raises(Unavailable):
+        execute_once(
+            factory,
+            party="p",
+            method="/m",
+            request=_Req("req-locked01", b"a"),
+            response_type=pb.GetPartyResponse,
+            effect=lambda uow: (_write(uow), pb.GetPartyResponse())[1],
+        )
+    with engine.connect() as conn:
+        assert conn.execute(orm.tables["command_results"].select()).first() is None

@@ -105,10 +105,11 @@ def execute_once(
             return response
         except (IntegrityError, OperationalError) as failed:
             # A concurrent copy of this request got there first: its rows collide with ours
-            # (IntegrityError, raised at the insert on PostgreSQL, at commit on SQLite) or the
-            # database is locked (SQLite). Answer with its stored result, or say the request
-            # conflicts; never INTERNAL. A transaction PostgreSQL aborted for another one (a
-            # deadlock, a serialization failure) stored nothing: asked again it can succeed.
+            # (IntegrityError, raised at the insert on PostgreSQL, at commit on SQLite). Answer
+            # with its stored result, or say the request conflicts; never INTERNAL. A
+            # transaction PostgreSQL aborted for another one (a deadlock, a serialization
+            # failure), or SQLite refused while another connection held the database locked,
+            # stored nothing: asked again it can succeed.
             # A connection lost mid-command (the server restarted, a failover) may have lost
             # only the commit's answer: the stored result is looked up below; none, retry.
             uow.rollback()

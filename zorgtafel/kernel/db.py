@@ -6,6 +6,7 @@ declared without a schema and mapped onto the service's schema with ``schema_tra
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from sqlalchemy import create_engine, event, text
@@ -23,12 +24,28 @@ from zorgtafel.kernel.config import Settings
 CONCURRENCY_ABORTS = frozenset({"40001", "40P01"})
 
 
+# SQLite's result code of a database another connection kept locked past the busy timeout
+# ("database is locked"); its extended codes (BUSY_RECOVERY, BUSY_SNAPSHOT, BUSY_TIMEOUT) keep
+# it in their low byte. Not SQLITE_LOCKED (6): a table locked within one connection is a bug.
+SQLITE_BUSY = 5
+
+
 def aborted_for_concurrency(exc: BaseException) -> bool:
     """Whether ``exc`` (SQLAlchemy's, wrapping the driver's as ``orig``) is PostgreSQL aborting
-    the transaction for a concurrent one (DeadlockDetected, SerializationFailure): nothing of it
-    was stored, and the same request asked again can succeed."""
-    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return isinstance(code, str) and code in CONCURRENCY_ABORTS
+    the transaction for a concurrent one (DeadlockDetected, SerializationFailure), or SQLite
+    refusing a statement or a commit because another connection held the database locked
+    longer than the busy timeout: nothing of it was stored, and the same request asked again
+    can succeed."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None)
+    if isinstance(code, str):
+        return code in CONCURRENCY_ABORTS
+    busy = getattr(orig, "sqlite_errorcode", None)  # Python 3.11+
+    return (
+        isinstance(orig, sqlite3.OperationalError)
+        and isinstance(busy, int)
+        and busy & 0xFF == SQLITE_BUSY
+    )
 
 
 # PostgreSQL's SQLSTATEs of a connection it closed or would not give: class 08 (connection
@@ -41,7 +58,7 @@ def lost_database(exc: BaseException) -> bool:
     (a restart, a failover: SQLAlchemy marks it invalidated), one it refused, or no pooled
     connection free in time. A dependency missing, not the service failing and not the
     caller's mistake: asked again, the same request can succeed. SQLite's own errors are not
-    taken for it (a locked or broken file is the service's)."""
+    taken for it (a broken file is the service's; a locked one, ``aborted_for_concurrency``)."""
     if isinstance(exc, (DisconnectionError, PoolTimeout)):
         return True
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:

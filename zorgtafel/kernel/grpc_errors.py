@@ -4,7 +4,8 @@ INVALID_ARGUMENT carries ``BadRequest`` field violations; FAILED_PRECONDITION ca
 ``PreconditionFailure`` naming the state; PERMISSION_DENIED carries ``ErrorInfo`` with the
 policy's reasons, decision id and revision; RESOURCE_EXHAUSTED (too many refusals of late, too
 many open streams) carries ``QuotaFailure`` and ``RetryInfo``. A transaction PostgreSQL aborted
-for a concurrent one (a deadlock, a serialization failure) is UNAVAILABLE: nothing was stored,
+for a concurrent one (a deadlock, a serialization failure), or one SQLite refused because another
+connection held the database locked past the busy timeout, is UNAVAILABLE: nothing was stored,
 and asked again it can succeed. Anything unexpected is INTERNAL with a reference only, never the
 exception text (it might hold data).
 """
@@ -40,8 +41,9 @@ def _status(code: int, message: str, *details: Message) -> grpc.Status:
 def concurrency_abort() -> e.Unavailable:
     """What a caller is told of a transaction the database aborted for a concurrent one."""
     return e.Unavailable(
-        "the database aborted the transaction for a concurrent one (a deadlock or a "
-        "serialization failure): nothing was stored; retry (with the same request_id)"
+        "the database aborted the transaction for a concurrent one (a deadlock, a "
+        "serialization failure or a lock held too long): nothing was stored; retry (with the "
+        "same request_id)"
     )
 
 
