@@ -8,12 +8,11 @@ PostgreSQL's own account shows it waiting on a lock, never after a sleep."""
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.domain import commands as c_disclosure
@@ -39,31 +38,9 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, PermissionDenied
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
+from zorgtafel.testing.races import in_thread, waiting_on_a_lock
 
 pytestmark = pytest.mark.integration
-
-
-def waiting_on_a_lock(platform) -> bool:  # noqa: ANN001
-    """Whether a connection of this platform (its schema is in the connection's
-    application_name, kernel/db.py) waits for a lock: the staged side has reached it."""
-    app = f"zorgtafel:{platform.settings.effective_schema}"[:63]
-    with platform.uow_factory() as uow:
-        return bool(
-            uow.session.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE application_name = :app AND wait_event_type = 'Lock'"
-                ),
-                {"app": app},
-            ).scalar_one()
-        )
-
-
-def in_thread(fn) -> tuple[threading.Thread, list]:  # noqa: ANN001
-    outcome: list = []
-    thread = threading.Thread(target=lambda: outcome.append(fn()), daemon=True)
-    thread.start()
-    return thread, outcome
 
 
 def held_behind(platform, hold, waiting, meanwhile):  # noqa: ANN001, ANN201

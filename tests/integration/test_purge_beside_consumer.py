@@ -14,7 +14,7 @@ from collections import namedtuple
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from services.disclosure.adapters.case_facts import CaseFactsRepository
 from services.disclosure.bootstrap import make_deps
@@ -52,6 +52,7 @@ from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
 from zorgtafel.testing import deliver, wait_for
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
+from zorgtafel.testing.races import in_thread, waiting_on_a_lock
 
 pytestmark = pytest.mark.integration
 
@@ -94,29 +95,6 @@ def purge(platform, case_id: str) -> None:
     with platform.uow_factory() as uow:
         forget_case(uow.session, uow.tables, case_id)
         uow.commit()
-
-
-def waiting_on_a_lock(platform) -> bool:
-    """Whether a connection of this platform (its schema is in the connection's
-    application_name, kernel/db.py) waits for a lock: the staged side has reached it."""
-    app = f"zorgtafel:{platform.settings.effective_schema}"[:63]
-    with platform.uow_factory() as uow:
-        return bool(
-            uow.session.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE application_name = :app AND wait_event_type = 'Lock'"
-                ),
-                {"app": app},
-            ).scalar_one()
-        )
-
-
-def in_thread(fn) -> tuple[threading.Thread, list]:  # noqa: ANN001
-    outcome: list = []
-    thread = threading.Thread(target=lambda: outcome.append(fn()), daemon=True)
-    thread.start()
-    return thread, outcome
 
 
 def staged(platform, first, then):  # noqa: ANN001, ANN201
