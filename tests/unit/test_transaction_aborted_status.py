@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from concurrent import futures
 
 import grpc
 import psycopg
@@ -16,6 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 
 from services.governance.adapters import orm
+from tests.unit.status_call import status_call
 from tests.unit.test_kernel_exactly_once import _Req, governance_uow  # noqa: F401 - a fixture
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.commands import execute_once
@@ -35,26 +35,8 @@ ABORTED = {
 
 @pytest.fixture(scope="module")
 def call() -> Iterator[grpc.UnaryUnaryMultiCallable]:
-    def answer(request: bytes, context: grpc.ServicerContext) -> bytes:
-        try:
-            raise ABORTED[request]  # as a handler's statement or commit would
-        except Exception as exc:  # noqa: BLE001 - as the interceptor does
-            context.abort_with_status(to_status(exc)[0])
-        raise AssertionError("aborted")
-
-    server = grpc.server(futures.ThreadPoolExecutor(2))
-    handler = grpc.unary_unary_rpc_method_handler(answer)
-    server.add_generic_rpc_handlers(
-        (grpc.method_handlers_generic_handler("t.T", {"Call": handler}),)
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield channel.unary_unary("/t.T/Call")
-    finally:
-        channel.close()
-        server.stop(None)
+    with status_call(ABORTED) as served:
+        yield served
 
 
 @pytest.mark.parametrize("cause", sorted(ABORTED))

@@ -6,38 +6,23 @@ peer unavailable (casework's pre-read, a subject data report)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent import futures
 
 import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 
+from tests.unit.status_call import status_call
 from zorgtafel.kernel.errors import PermissionDenied, ResourceExhausted, TooManyRefusals
-from zorgtafel.kernel.grpc_errors import relayed_turn_away, to_status
+from zorgtafel.kernel.grpc_errors import relayed_turn_away
 
 ANSWERS = {b"flooded": TooManyRefusals(7.2), b"refused": PermissionDenied(["not yours"])}
 
 
 @pytest.fixture(scope="module")
 def call() -> Iterator[grpc.UnaryUnaryMultiCallable]:
-    def answer(request: bytes, context: grpc.ServicerContext) -> bytes:
-        context.abort_with_status(to_status(ANSWERS[request])[0])
-        raise AssertionError("aborted")
-
-    server = grpc.server(futures.ThreadPoolExecutor(2))
-    handler = grpc.unary_unary_rpc_method_handler(answer)
-    server.add_generic_rpc_handlers(
-        (grpc.method_handlers_generic_handler("t.T", {"Call": handler}),)
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-    try:
-        yield channel.unary_unary("/t.T/Call")
-    finally:
-        channel.close()
-        server.stop(None)
+    with status_call(ANSWERS) as served:
+        yield served
 
 
 def failure(call: grpc.UnaryUnaryMultiCallable, request: bytes) -> grpc.RpcError:
