@@ -19,13 +19,13 @@ from kafka import KafkaProducer, TopicPartition
 from sqlalchemy import select
 
 from services.governance.domain.events import REGISTRY
+from tests.unit.kernel_store import kernel_store
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel import consumer as consumer_module
-from zorgtafel.kernel import db, kafka
+from zorgtafel.kernel import kafka
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.consumer import EventConsumer
 from zorgtafel.kernel.parties import on_party_event
-from zorgtafel.kernel.schema import service_metadata
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 from zorgtafel.kernel.wire import to_kafka
 from zorgtafel.testing import wait_for
@@ -145,17 +145,7 @@ def topic(broker, tmp_path: Path) -> Iterator[Topic]:
 
 @pytest.fixture
 def projection(tmp_path: Path):
-    metadata, tables = service_metadata()
-    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
-    metadata.create_all(engine)
-    factory = partial(
-        UnitOfWork,
-        db.make_session_factory(engine),
-        tables,
-        topic="t",
-        source="/t",
-        registry=REGISTRY,
-    )
+    factory, engine, tables = kernel_store(tmp_path, REGISTRY)
     yield factory, engine, tables
     engine.dispose()
 

@@ -1,4 +1,4 @@
-"""What the unit tests of the kernel's consumer and projections share: the tables every service
+"""What the tests of the kernel's consumer and projections share: the tables every service
 keeps for the kernel on a SQLite file, with a unit of work over them, and no service around."""
 
 from __future__ import annotations
