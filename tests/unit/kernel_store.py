@@ -3,6 +3,7 @@ keeps for the kernel on a SQLite file, with a unit of work over them, and no ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -17,12 +18,13 @@ from zorgtafel.kernel.uow import UnitOfWork
 
 
 def kernel_store(
-    tmp_path: Path, registry: EventRegistry
+    tmp_path: Path, registry: EventRegistry, wake: Callable[[], None] | None = None
 ) -> tuple[partial[UnitOfWork], Engine, dict[str, Table]]:
     """The kernel's tables of a service (``service_metadata``: outbox, processed events, dead
     letters, access log, party directory, roster) created on a SQLite file under ``tmp_path``,
-    and a unit of work factory over them that records ``registry``'s events: (factory, engine,
-    tables). The caller disposes of the engine."""
+    and a unit of work factory over them that records ``registry``'s events (and calls ``wake``
+    after a commit that wrote some, as the relay is woken): (factory, engine, tables). The
+    caller disposes of the engine."""
     metadata, tables = service_metadata()
     engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
     metadata.create_all(engine)
@@ -33,5 +35,6 @@ def kernel_store(
         topic="t",
         source="/t",
         registry=registry,
+        wake=wake,
     )
     return factory, engine, tables

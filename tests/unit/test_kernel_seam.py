@@ -4,20 +4,16 @@ the policy gate and the unit of work's wake-up of the outbox relay."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from functools import partial
 
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
-from sqlalchemy import MetaData
 
+from tests.unit.kernel_store import kernel_store
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
-from zorgtafel.kernel import convert, db, validate
-from zorgtafel.kernel.config import Settings
+from zorgtafel.kernel import convert, validate
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied, Unavailable
 from zorgtafel.kernel.events import DomainEvent, EventRegistry
 from zorgtafel.kernel.gate import PolicyGate
-from zorgtafel.kernel.tables import add_kernel_tables
-from zorgtafel.kernel.uow import UnitOfWork
 from zorgtafel.policy.decision import Decision
 
 
@@ -184,20 +180,8 @@ def test_a_commit_with_events_wakes_the_relay_and_one_without_does_not(tmp_path)
         TYPE = "nl.zorgtafel.test.noted.v1"
         case_id: str = "c-1"
 
-    metadata = MetaData()
-    tables = dict(add_kernel_tables(metadata))
-    engine = db.make_engine(Settings(service="intake", data_dir=tmp_path))
-    metadata.create_all(engine)
     woken: list[int] = []
-    factory = partial(
-        UnitOfWork,
-        db.make_session_factory(engine),
-        tables,
-        topic="t",
-        source="/t",
-        registry=EventRegistry([Noted]),
-        wake=lambda: woken.append(1),
-    )
+    factory, engine, _ = kernel_store(tmp_path, EventRegistry([Noted]), lambda: woken.append(1))
     with factory() as uow:
         uow.commit()
     assert woken == []
@@ -261,7 +245,6 @@ def test_a_page_token_of_one_list_is_refused_by_another_list():
 def roster_projection(tmp_path):
     """A service's roster projection and ``change``, governance's RosterChanged applied to it
     as the kernel's consumer applies it."""
-    from tests.unit.kernel_store import kernel_store
     from zorgtafel.contracts import events as ev
     from zorgtafel.kernel.events import InboundEvent
     from zorgtafel.kernel.roster import Roster, on_roster_changed
