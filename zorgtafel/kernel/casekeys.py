@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
-from zorgtafel.kernel.errors import FailedPrecondition, Unavailable
+from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, required_ring, seal
+from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import utcnow
 
@@ -45,11 +45,7 @@ class CaseKeys:
         return self._keyring
 
     def _ring(self) -> KeyRing:
-        if self._keyring is None:
-            raise Unavailable(
-                "encryption keys are not configured: nothing is stored or shown (fail closed)"
-            )
-        return self._keyring
+        return required_ring(self._keyring, "nothing is stored or shown")
 
     def create(self, session: Session, case_id: str) -> bytes:
         key = new_data_key()

@@ -49,6 +49,15 @@ class KeyRing:
         return self._fernet.rotate(wrapped)
 
 
+def required_ring(keyring: KeyRing | None, refused: str) -> KeyRing:
+    """``keyring``, or UNAVAILABLE when the service has none (its key file is missing): fail
+    closed, nothing that is sealed is stored or shown in the clear instead. ``refused`` says
+    what is refused, in the caller's terms."""
+    if keyring is None:
+        raise Unavailable(f"encryption keys are not configured: {refused} (fail closed)")
+    return keyring
+
+
 def new_data_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches, items, subject_requests
 from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
-from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, seal
-from zorgtafel.kernel.errors import Unavailable
+from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, required_ring, seal
 from zorgtafel.kernel.logging import get_logger
 
 log = get_logger(__name__)
@@ -70,12 +69,7 @@ class SubjectRequestRepository:
         self._keyring = keyring
 
     def _ring(self) -> KeyRing:
-        if self._keyring is None:
-            raise Unavailable(
-                "encryption keys are not configured: subject requests are neither stored nor "
-                "shown (fail closed)"
-            )
-        return self._keyring
+        return required_ring(self._keyring, "subject requests are neither stored nor shown")
 
     @staticmethod
     def _sealed(key: bytes, subject_request_id: str, field: str, text: str | None):
@@ -392,12 +386,7 @@ class BreachRepository:
         self._keyring = keyring
 
     def _ring(self) -> KeyRing:
-        if self._keyring is None:
-            raise Unavailable(
-                "encryption keys are not configured: the breach register is neither stored "
-                "nor shown (fail closed)"
-            )
-        return self._keyring
+        return required_ring(self._keyring, "the breach register is neither stored nor shown")
 
     @staticmethod
     def _associated(breach_id: str, field: str) -> bytes:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from zorgtafel.kernel.crypto import KeyRing
+from zorgtafel.kernel.crypto import KeyRing, required_ring
 from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
@@ -32,12 +32,7 @@ class PseudonymKey:
         self._lock = threading.Lock()
 
     def _ring(self) -> KeyRing:
-        if self._keyring is None:
-            raise Unavailable(
-                "encryption keys are not configured: intake cannot store "
-                "personal data (fail closed)"
-            )
-        return self._keyring
+        return required_ring(self._keyring, "intake cannot store personal data")
 
     def ensure(self, uow_factory: Callable[[], UnitOfWork]) -> None:
         """Create the pseudonym key once per deployment (safe with several replicas)."""
