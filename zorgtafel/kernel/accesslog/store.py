@@ -377,7 +377,20 @@ def iter_values(
     conn: Connection, t: LogTables, *, start: int = 0, stop: int | None = None, batch: int = 5000
 ) -> Iterator[Sequence[Any]]:
     """Rows as value tuples in ``FIELDS`` order, ascending seq, ``start`` < seq <= ``stop``."""
-    cols = t.columns()
+    return _iter_rows(conn, t, t.columns(), start=start, stop=stop, batch=batch)
+
+
+def _iter_rows(
+    conn: Connection,
+    t: LogTables,
+    cols: Sequence[ColumnElement[Any]],
+    *,
+    start: int,
+    stop: int | None,
+    batch: int,
+) -> Iterator[Sequence[Any]]:
+    """``cols`` (the first one seq) of the records ``start`` < seq <= ``stop``, ascending seq,
+    read ``batch`` at a time after the last seq read."""
     last = start
     while True:
         q = select(*cols).where(t.log.c.seq > last)
@@ -504,16 +517,7 @@ def _iter_hash_rows(
 ) -> Iterator[Sequence[Any]]:
     """Rows as ``ROW_FIELDS`` values followed by the kept hash, ascending seq."""
     cols = [*t.columns(), t.log.c[PRUNED_LEAF]]
-    last = start
-    while True:
-        q = select(*cols).where(t.log.c.seq > last)
-        if stop is not None:
-            q = q.where(t.log.c.seq <= stop)
-        rows = conn.execute(q.order_by(t.log.c.seq).limit(batch)).all()
-        if not rows:
-            return
-        yield from rows
-        last = rows[-1][0]
+    return _iter_rows(conn, t, cols, start=start, stop=stop, batch=batch)
 
 
 def hashed_records(
