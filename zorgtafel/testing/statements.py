@@ -1,6 +1,7 @@
-"""What list tests and benchmarks share: the SQL statements a call makes, counted as SQLAlchemy sends them
-to the database (``before_cursor_execute``, in this thread only), and an RPC of a servicer
-called as the interceptor would call it (the caller in the call context)."""
+"""What list tests and benchmarks share: the SQL statements a call makes, counted as
+SQLAlchemy sends them to the database (``before_cursor_execute``, in this thread or in the
+threads named), and an RPC of a servicer called as the interceptor would call it (the caller in
+the call context)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,21 @@ from zorgtafel.kernel.caller import Caller
 
 
 @contextmanager
-def statements() -> Iterator[list[str]]:
-    """The statements sent while the block runs (every engine, this thread)."""
+def statements(threads_named: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """The statements sent while the block runs (every engine): in this thread, or in the
+    threads whose names start with one of ``threads_named`` (a served call's worker and the
+    threads it hands work to)."""
     seen: list[str] = []
     me = threading.get_ident()
 
     def on_execute(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        if threading.get_ident() == me:
+        if (
+            threading.current_thread().name.startswith(threads_named)
+            if threads_named
+            else threading.get_ident() == me
+        ):
             seen.append(statement)
 
     event.listen(Engine, "before_cursor_execute", on_execute)

@@ -7,31 +7,10 @@ call: its gRPC worker and the access log's committer."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from tests.integration.disclosure.conftest import CELLO, provide, request
+from zorgtafel.testing.statements import statements
 
 SERVING = ("disclosure-grpc", "accesslog-")  # the call's worker and the log's committer
-
-
-@contextmanager
-def serving_statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
-        if threading.current_thread().name.startswith(SERVING):
-            seen.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", on_execute)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", on_execute)
 
 
 def test_one_audited_disclosure_takes_the_same_statements_for_one_item_or_six_of_two_cases(env):
@@ -40,9 +19,9 @@ def test_one_audited_disclosure_takes_the_same_statements_for_one_item_or_six_of
     of_a = [provide(env, case_a) for _ in range(3)]
     of_b = [provide(env, case_b) for _ in range(3)]
     request(env, CELLO, of_a[:1])  # warm: the committer knows the head it left
-    with serving_statements() as one:
+    with statements(SERVING) as one:
         assert len(request(env, CELLO, of_a[:1]).items) == 1
-    with serving_statements() as six:
+    with statements(SERVING) as six:
         assert len(request(env, CELLO, of_a + of_b).items) == 6
     postgresql = env.app.engine.dialect.name == "postgresql"
     most = 6 if postgresql else 7  # SQLite: the head's move and its checkpoint apart
