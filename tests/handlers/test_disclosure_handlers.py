@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -41,14 +43,25 @@ DIRECTOR = Caller(GGZ, "pd-1", "process_director", party_status="active")
 CONTENT = {"note": "sees a counsellor weekly", "risk": "low"}
 
 
+@contextmanager
+def disclosure_of_the_parties(
+    data_dir: Path, url: str, parties: tuple[str, ...] = (GGZ, CELLO, FARENT)
+):
+    """Disclosure's handler platform with ``parties`` active in its party projection and
+    DIRECTOR designated GGZ's process director on its roster: (platform, parts)."""
+    with handler_platform("disclosure", data_dir, url) as built:
+        platform, _parts = built
+        for party in parties:
+            set_party_status(platform, party)
+        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
+        yield built
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def disclosure_platform(request, tmp_path_factory):
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    with handler_platform("disclosure", tmp_path_factory.mktemp("disclosure"), url) as built:
-        platform, _parts = built
-        for party in (GGZ, CELLO, FARENT, ASTEN):
-            set_party_status(platform, party)
-        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
+    data_dir = tmp_path_factory.mktemp("disclosure")
+    with disclosure_of_the_parties(data_dir, url, (GGZ, CELLO, FARENT, ASTEN)) as built:
         yield built
 
 

@@ -24,11 +24,10 @@ from services.governance.service_layer.handlers import common, membership, roste
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
-    DIRECTOR,
-    FARENT,
     GGZ,
     GGZ_OFFICER,
     PROVIDER,
+    disclosure_of_the_parties,
     provide,
 )
 from tests.handlers.test_disclosure_subject_rights import decide, submit
@@ -37,7 +36,7 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, PermissionDenied
 from zorgtafel.testing import deliver, wait_for
-from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
+from zorgtafel.testing.handlers import handler_platform
 from zorgtafel.testing.races import in_thread, waiting_on_a_lock
 
 pytestmark = pytest.mark.integration
@@ -64,12 +63,8 @@ def held_behind(platform, hold, waiting, meanwhile):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def disclosure(tmp_path, pg_url):
-    with handler_platform("disclosure", tmp_path, pg_url) as built:
-        platform, _parts = built
-        for party in (GGZ, CELLO, FARENT):
-            set_party_status(platform, party)
-        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
-        yield built, make_deps(platform)
+    with disclosure_of_the_parties(tmp_path, pg_url) as built:
+        yield built, make_deps(built[0])
 
 
 def open_case(built, case_id: str, subject: str) -> str:

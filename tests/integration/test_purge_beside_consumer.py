@@ -32,11 +32,10 @@ from tests.handlers import test_intake_handlers as nominating
 from tests.handlers.test_casework_handlers import outbox
 from tests.handlers.test_disclosure_handlers import (
     CARER,
-    CELLO,
-    DIRECTOR,
     FARENT,
     GGZ,
     PROVIDER,
+    disclosure_of_the_parties,
     open_case,
     provide_cmd,
 )
@@ -198,12 +197,8 @@ def test_the_purge_event_itself_names_no_case_and_later_events_are_not_linked(ca
 
 @pytest.fixture
 def disclosure(tmp_path, pg_url):
-    with handler_platform("disclosure", tmp_path, pg_url) as built:
-        platform, _parts = built
-        for party in (GGZ, CELLO, FARENT):
-            set_party_status(platform, party)
-        set_roster(platform, "process_director", GGZ, DIRECTOR.person)
-        yield built, make_deps(platform)
+    with disclosure_of_the_parties(tmp_path, pg_url) as built:
+        yield built, make_deps(built[0])
 
 
 def consumed(parts) -> dict:  # noqa: ANN001
