@@ -319,6 +319,19 @@ def test_a_restriction_blocks_release_except_to_the_provider_until_lifted(
         assert read(deps, uow, item_id, CARER).released
 
 
+def restriction_published(platform, case_id: str) -> list[dict]:
+    """The data of what casework and intake are told of the case's restriction
+    (``CaseRestrictionChanged`` in the outbox), in the order published."""
+    with platform.uow_factory() as uow:
+        outbox = uow.tables["outbox"]
+        rows = uow.session.execute(
+            select(outbox.c.data)
+            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
+            .order_by(outbox.c.id)
+        ).all()
+    return [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+
+
 def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosure_platform, deps):
     """Casework holds the rest of the case (minutes, plan, the subject's section): it learns
     of a granted restriction and its lifting, per case, ids only (GDPR art. 18)."""
@@ -326,14 +339,7 @@ def test_a_case_restriction_and_its_lifting_are_published_for_casework(disclosur
     case_id = open_case(disclosure_platform)
     decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id))
     decide(platform, deps, submit(platform, deps, "lift_restriction", case_id=case_id))
-    with platform.uow_factory() as uow:
-        outbox = uow.tables["outbox"]
-        rows = uow.session.execute(
-            select(outbox)
-            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
-            .order_by(outbox.c.id)
-        ).all()
-    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    data = restriction_published(platform, case_id)
     assert [(d["case_id"], d["restricted"]) for d in data] == [(case_id, True), (case_id, False)]
     assert set(data[0]) == {"case_id", "restricted", "subject_request_id", "changed_at"}
 
@@ -361,14 +367,7 @@ def test_a_case_restriction_carried_out_after_a_lifting_is_in_effect_whatever_it
     assert at == lifted.decided_at + timedelta(microseconds=1)
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         read(deps, uow, item_id, CARER)
-    with platform.uow_factory() as uow:
-        outbox = uow.tables["outbox"]
-        published = uow.session.execute(
-            select(outbox.c.data)
-            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
-            .order_by(outbox.c.id)
-        ).all()
-    data = [json.loads(r.data) for r in published]
+    data = restriction_published(platform, case_id)
     assert [(d["restricted"], datetime.fromisoformat(d["changed_at"])) for d in data] == [
         (False, lifted.decided_at),
         (True, at),
@@ -499,14 +498,7 @@ def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_i
     decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id, caller=PROVIDER))
     opened = {**facts, "invitees": [], "process_director_party": GGZ}
     deliver(platform, parts, ev.CASE_OPENED, {**opened, "process_director_person": "pd-1"})
-    with platform.uow_factory() as uow:
-        outbox = uow.tables["outbox"]
-        rows = uow.session.execute(
-            select(outbox.c.data)
-            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
-            .order_by(outbox.c.id)
-        ).all()
-    data = [json.loads(r.data) for r in rows]
+    data = restriction_published(platform, case_id)
     assert [(d["case_id"], d["restricted"]) for d in data] == [(case_id, True), (case_id, True)]
     # Stated again with the time it was granted, not the time it was restated: a lifting the
     # controller decided before the restatement was written must not look older than it to

@@ -30,7 +30,7 @@ from tests.handlers.test_disclosure_handlers import (
     disclosure_of_the_parties,
     provide,
 )
-from tests.handlers.test_disclosure_subject_rights import decide, submit
+from tests.handlers.test_disclosure_subject_rights import decide, restriction_published, submit
 from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representative, run
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
@@ -92,14 +92,7 @@ def open_case(built, case_id: str, subject: str) -> str:
 
 def restriction_changes(platform, case_id: str) -> list[tuple[bool, datetime]]:  # noqa: ANN001
     """What casework and intake are told of the case's restriction, in the order published."""
-    with platform.uow_factory() as uow:
-        outbox = uow.tables["outbox"]
-        rows = uow.session.execute(
-            select(outbox.c.data)
-            .where(outbox.c.type == ev.CASE_RESTRICTION_CHANGED, outbox.c.key == case_id)
-            .order_by(outbox.c.id)
-        ).all()
-    data = [json.loads(r.data) if isinstance(r.data, str) else r.data for r in rows]
+    data = restriction_published(platform, case_id)
     return [(d["restricted"], datetime.fromisoformat(d["changed_at"])) for d in data]
 
 
