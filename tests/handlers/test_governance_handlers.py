@@ -459,6 +459,35 @@ def test_a_managers_seat_holder_is_on_the_roster_every_service_keeps(governance,
     ).items()
 
 
+def clocks_apart(deps: Deps, minutes: int) -> tuple[Deps, Deps]:
+    """Two replicas' deps, one whose clock is ``minutes`` ahead and one as far behind."""
+    now = datetime.now(timezone.utc)
+    return (
+        replace(deps, now=lambda: now + timedelta(minutes=minutes)),
+        replace(deps, now=lambda: now - timedelta(minutes=minutes)),
+    )
+
+
+def roster_changes(governance, person: str) -> list[tuple[bool, datetime]]:  # noqa: ANN001
+    """What every service's roster is told of ``person``: (held, changed_at), as published."""
+    return [
+        (e["held"], datetime.fromisoformat(e["changed_at"]))
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"] == person
+    ]
+
+
+def managers_seat(governance, party: str) -> str:  # noqa: ANN001
+    """The id of ``party``'s seat on the managers body, the seat added if it is not there."""
+    platform, _ = governance
+    seat_id = f"managers.{party}"
+    with platform.uow_factory() as uow:
+        if uow.seats.get(seat_id) is None:
+            uow.seats.add(Seat(seat_id, Body.MANAGERS, "manager", party))
+        uow.commit()
+    return seat_id
+
+
 # -- process directors, designated by the managers (art. 11.2, 12.1) --------------------------
 
 
@@ -484,9 +513,7 @@ def test_a_revocation_is_after_the_designation_when_the_clock_goes_back(governan
     """Every service applies a roster entry's changes in the order governance decided them
     (changed_at) and ignores an older one: a revocation on a replica whose clock is behind
     the one that designated would have left the person directing cases (12.1, 12.3)."""
-    now = datetime.now(timezone.utc)
-    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
-    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    ahead, behind = clocks_apart(deps, minutes=5)
     person = "pd-clock-1"
     run(
         governance,
@@ -502,11 +529,7 @@ def test_a_revocation_is_after_the_designation_when_the_clock_goes_back(governan
         c.RevokeProcessDirector(ASTEN, person),
         manager,
     )
-    designated, revoked = [
-        datetime.fromisoformat(e["changed_at"])
-        for e in outbox(governance, ev.ROSTER_CHANGED)
-        if e["person"] == person
-    ]
+    (_, designated), (_, revoked) = roster_changes(governance, person)
     assert revoked == designated + timedelta(microseconds=1)
 
 
@@ -516,24 +539,13 @@ def test_a_managers_seat_released_is_after_its_assignment_when_the_clock_goes_ba
     """A managers seat makes its holder a manager on every service's roster (art. 11.2): a
     release on a replica whose clock is behind the one that assigned it would have been
     ignored there as older, and the released person would have stayed a manager."""
-    platform, _ = governance
-    seat_id = f"managers.{ASTEN}"
-    with platform.uow_factory() as uow:
-        if uow.seats.get(seat_id) is None:
-            uow.seats.add(Seat(seat_id, Body.MANAGERS, "manager", ASTEN))
-        uow.commit()
-    now = datetime.now(timezone.utc)
-    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
-    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    seat_id = managers_seat(governance, ASTEN)
+    ahead, behind = clocks_apart(deps, minutes=5)
     person = "manager-clock-1"
     rep = representative(ASTEN)
     run(governance, ahead, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
     run(governance, behind, seats.release_seat, c.ReleaseSeat(seat_id), rep)
-    assigned, released = [
-        datetime.fromisoformat(e["changed_at"])
-        for e in outbox(governance, ev.ROSTER_CHANGED)
-        if e["person"] == person
-    ]
+    (_, assigned), (_, released) = roster_changes(governance, person)
     assert released == assigned + timedelta(microseconds=1)
 
 
@@ -545,21 +557,14 @@ def test_a_process_director_designated_again_after_a_revocation_is_after_it_when
     stamped before the revocation, and every service ignored it as older (the person was
     designated in governance and nowhere else, 12.1). The entry's last time is kept past its
     revocation, and the designation comes after it."""
-    now = datetime.now(timezone.utc)
-    ahead = replace(deps, now=lambda: now + timedelta(minutes=5))
-    behind = replace(deps, now=lambda: now - timedelta(minutes=5))
+    ahead, behind = clocks_apart(deps, minutes=5)
     person = "pd-clock-2"
     designate = c.DesignateProcessDirector(ASTEN, person)
     run(governance, ahead, roster.designate_process_director, designate, manager)
     revoke = c.RevokeProcessDirector(ASTEN, person)
     run(governance, ahead, roster.revoke_process_director, revoke, manager)
     again = run(governance, behind, roster.designate_process_director, designate, manager)
-    changes = [
-        (e["held"], datetime.fromisoformat(e["changed_at"]))
-        for e in outbox(governance, ev.ROSTER_CHANGED)
-        if e["person"] == person
-    ]
-    (_, designated), (_, revoked), (held, redesignated) = changes
+    (_, designated), (_, revoked), (held, redesignated) = roster_changes(governance, person)
     assert designated < revoked and held
     assert redesignated == again.designated_at == revoked + timedelta(microseconds=1)
     platform, _ = governance
@@ -574,26 +579,14 @@ def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_c
     appointed again, on a replica whose clock is behind the one that released, was stamped
     before the release, and every service ignored it as older (the holder a manager in
     governance and nowhere else, art. 11.2). The seat's last time is kept while it is vacant."""
-    platform, _ = governance
-    seat_id = f"managers.{ASTEN}"
-    with platform.uow_factory() as uow:
-        if uow.seats.get(seat_id) is None:
-            uow.seats.add(Seat(seat_id, Body.MANAGERS, "manager", ASTEN))
-        uow.commit()
-    now = datetime.now(timezone.utc)
-    ahead = replace(deps, now=lambda: now + timedelta(minutes=10))
-    behind = replace(deps, now=lambda: now - timedelta(minutes=10))
+    seat_id = managers_seat(governance, ASTEN)
+    ahead, behind = clocks_apart(deps, minutes=10)
     person = "manager-clock-2"
     rep = representative(ASTEN)
     run(governance, ahead, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
     run(governance, ahead, seats.release_seat, c.ReleaseSeat(seat_id), rep)
     seat = run(governance, behind, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
-    changes = [
-        (e["held"], datetime.fromisoformat(e["changed_at"]))
-        for e in outbox(governance, ev.ROSTER_CHANGED)
-        if e["person"] == person
-    ]
-    (_, assigned), (_, released), (held, again) = changes
+    (_, assigned), (_, released), (held, again) = roster_changes(governance, person)
     assert assigned < released and held
     assert again == seat.assigned_at == released + timedelta(microseconds=1)
 
