@@ -756,32 +756,46 @@ def test_intake_forgets_an_erased_subjects_nomination_in_progress(intake):
         assert platform.case_keys.find(uow.session, other) is not None
 
 
+def stored_request(
+    platform: Platform,
+    kind: str,
+    subject: str,
+    case_id: str,
+    outcome: str | None,
+    at: datetime,
+    item_id: str | None = None,
+) -> str:
+    """A subject request of ``subject`` about ``case_id`` (its item ``item_id``) submitted
+    ``NOW`` by Asten and decided ``outcome`` at ``at`` (None: not decided): its id."""
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    rid = f"sr-{uuid.uuid4().hex}"
+    with platform.uow_factory() as uow:
+        uow.subject_requests.add(
+            SubjectRequest(rid, kind, subject, case_id, item_id, "ref", ASTEN, NOW)
+        )
+        if outcome:
+            uow.subject_requests.decide(
+                rid,
+                outcome=outcome,
+                refusal_ground=None,
+                reason="r",
+                party=ASTEN,
+                person="fg-1",
+                now=at,
+            )
+        uow.commit()
+    return rid
+
+
 def test_decided_subject_requests_go_after_their_period_but_a_restriction_in_force_stays(
     disclosure,
 ):
-    from services.disclosure.domain.subject_rights import SubjectRequest
-
     platform, parts = disclosure
     decided_at = NOW - timedelta(days=10)
 
-    def request(kind: str, outcome: str | None, at: datetime | None = decided_at) -> str:
-        rid = f"sr-{uuid.uuid4().hex}"
-        with platform.uow_factory() as uow:
-            uow.subject_requests.add(
-                SubjectRequest(rid, kind, "b" * 64, "case-r", None, "ref", ASTEN, NOW)
-            )
-            if outcome:
-                uow.subject_requests.decide(
-                    rid,
-                    outcome=outcome,
-                    refusal_ground=None,
-                    reason="r",
-                    party=ASTEN,
-                    person="fg-1",
-                    now=at,
-                )
-            uow.commit()
-        return rid
+    def request(kind: str, outcome: str | None, at: datetime = decided_at) -> str:
+        return stored_request(platform, kind, "b" * 64, "case-r", outcome, at)
 
     erasure = request("erasure", "granted")
     pending = request("correction", None)
@@ -804,27 +818,10 @@ def test_decided_subject_requests_go_after_their_period_but_a_restriction_in_for
 def test_a_restriction_granted_again_after_its_lifting_keeps_its_request_while_in_force(
     disclosure,
 ):
-    from services.disclosure.domain.subject_rights import SubjectRequest
-
     platform, parts = disclosure
 
     def request(kind: str, at: datetime, item_id: str | None = None) -> str:
-        rid = f"sr-{uuid.uuid4().hex}"
-        with platform.uow_factory() as uow:
-            uow.subject_requests.add(
-                SubjectRequest(rid, kind, "c" * 64, "case-again", item_id, "ref", ASTEN, NOW)
-            )
-            uow.subject_requests.decide(
-                rid,
-                outcome="granted",
-                refusal_ground=None,
-                reason="r",
-                party=ASTEN,
-                person="fg-1",
-                now=at,
-            )
-            uow.commit()
-        return rid
+        return stored_request(platform, kind, "c" * 64, "case-again", "granted", at, item_id)
 
     first = request("restriction", NOW - timedelta(days=10))
     lift = request("lift_restriction", NOW - timedelta(days=9))
