@@ -114,6 +114,40 @@ def test_after_the_stop_no_check_makes_a_client_again(tmp_path):
     assert _io_threads() == before
 
 
+class _Admin:
+    """Stands in for kafka-python's admin client: answers or fails, and counts its closes."""
+
+    def __init__(self, answers: bool) -> None:
+        self.answers = answers
+        self.closed = 0
+
+    def describe_cluster(self) -> None:
+        if not self.answers:
+            raise ConnectionError("no broker")
+
+    def close(self) -> None:
+        self.closed += 1
+        raise OSError("already gone")  # a close that fails still lets the client go
+
+
+def test_a_broker_check_closes_a_failed_client_and_makes_a_new_one_next_time():
+    from zorgtafel.kernel.health import BrokerCheck
+
+    made: list[_Admin] = []
+
+    def factory() -> _Admin:
+        made.append(_Admin(answers=len(made) > 0))
+        return made[-1]
+
+    health = BrokerCheck(factory)
+    assert health() is False  # the first client fails: closed and dropped
+    assert [a.closed for a in made] == [1]
+    assert health() is True and health() is True  # a new one, then kept
+    assert [a.closed for a in made] == [1, 0]
+    health.close()
+    assert [a.closed for a in made] == [1, 1] and health() is False and len(made) == 2
+
+
 @pytest.mark.integration  # a real broker, killed under the producer
 def test_a_producer_closed_with_records_the_broker_will_not_take_leaves_no_thread(tmp_path):
     """kafka-python's close flushes first and raises, its sender still running, when the broker

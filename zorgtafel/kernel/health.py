@@ -183,20 +183,20 @@ class BrokerCheck:
                 self._admin.describe_cluster()
                 return True
             except Exception:  # noqa: BLE001
-                if self._admin is not None:
-                    try:
-                        self._admin.close()
-                    except Exception:  # noqa: BLE001
-                        pass
-                self._admin = None
+                self._drop_admin()
                 return False
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            if self._admin is not None:
-                try:
-                    self._admin.close()
-                except Exception:  # noqa: BLE001
-                    pass
-                self._admin = None
+            self._drop_admin()
+
+    def _drop_admin(self) -> None:
+        """Close the admin client, if there is one, and forget it (held under the lock); one
+        whose close fails is forgotten all the same."""
+        if self._admin is not None:
+            try:
+                self._admin.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._admin = None
