@@ -35,9 +35,9 @@ from tests.handlers.test_governance_handlers import ASTEN, HELMOND, representati
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, PermissionDenied
-from zorgtafel.testing import deliver, wait_for
+from zorgtafel.testing import deliver
 from zorgtafel.testing.handlers import handler_platform
-from zorgtafel.testing.races import in_thread, waiting_on_a_lock
+from zorgtafel.testing.races import waiting_in_thread
 
 pytestmark = pytest.mark.integration
 
@@ -48,8 +48,7 @@ def held_behind(platform, hold, waiting, meanwhile):  # noqa: ANN001, ANN201
     then the open transaction commits. Returns what ``waiting`` and ``meanwhile`` returned."""
     with platform.uow_factory() as uow:
         hold(uow)
-        thread, outcome = in_thread(waiting)
-        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
+        thread, outcome = waiting_in_thread(platform, waiting)
         assert not outcome, "it did not wait for the open transaction"
         done = meanwhile()
         uow.commit()
@@ -200,8 +199,7 @@ def test_a_case_erasure_beside_a_lifting_of_its_restriction_waits_for_the_liftin
     with platform.uow_factory() as uow:
         # The lifting's first step: the case's row lock, then (below) its items'.
         uow.cases.restriction_decided([case_id], datetime.now(timezone.utc))
-        thread, outcome = in_thread(erase)
-        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
+        thread, outcome = waiting_in_thread(platform, erase)
         assert not outcome, "the erasure did not wait for the case's lock"
         lifted = subject_rights.decide_subject_request(
             deps, uow, c_disclosure.DecideSubjectRequest(lifting, "granted"), GGZ_OFFICER
@@ -327,8 +325,7 @@ def test_an_appointment_beside_the_partys_withdrawal_waits_for_it_and_is_refused
 
     with platform.uow_factory() as uow:
         assert membership.withdraw(deps, uow, withdraw, delegate).effective
-        thread, outcome = in_thread(appointed)
-        wait_for(lambda: outcome or waiting_on_a_lock(platform), timeout=30)
+        thread, outcome = waiting_in_thread(platform, appointed)
         uow.commit()
     thread.join(30)
     assert outcome == ["refused"]

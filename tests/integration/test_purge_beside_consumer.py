@@ -49,9 +49,9 @@ from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
-from zorgtafel.testing import deliver, wait_for
+from zorgtafel.testing import deliver
 from zorgtafel.testing.handlers import handler_platform, set_party_status, set_roster
-from zorgtafel.testing.races import in_thread, waiting_on_a_lock
+from zorgtafel.testing.races import in_thread, waiting_in_thread
 
 pytestmark = pytest.mark.integration
 
@@ -102,8 +102,7 @@ def staged(platform, first, then):  # noqa: ANN001, ANN201
     ``then`` returned (in a list: empty had it not finished)."""
     with platform.uow_factory() as uow:
         first(uow)
-        thread, outcome = in_thread(then)
-        wait_for(lambda: waiting_on_a_lock(platform), timeout=30)
+        thread, outcome = waiting_in_thread(platform, then)
         assert not outcome, "it did not wait for the open transaction"
         uow.commit()
     thread.join(30)
@@ -380,8 +379,9 @@ def test_a_fact_of_the_case_from_another_topic_beside_its_purge_is_not_written_a
     nominated = threading.Thread(target=lambda: apply.handle_record(fact), name="nominated")
     nominated.start()
     assert checked.wait(30)
-    purge_thread, purged = in_thread(lambda: purge_through_the_consumer(built, case_id))
-    wait_for(lambda: purged or waiting_on_a_lock(platform), timeout=30)
+    purge_thread, purged = waiting_in_thread(
+        platform, lambda: purge_through_the_consumer(built, case_id)
+    )
     go_on.set()
     nominated.join(30)
     purge_thread.join(30)

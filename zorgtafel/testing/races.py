@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import text
 
+from zorgtafel.testing.services import wait_for
+
 if TYPE_CHECKING:  # pragma: no cover - annotations only
     from zorgtafel.kernel.service import Platform
 
@@ -37,4 +39,15 @@ def in_thread(fn: Callable[[], T]) -> tuple[threading.Thread, list[T]]:
     outcome: list[T] = []
     thread = threading.Thread(target=lambda: outcome.append(fn()), daemon=True)
     thread.start()
+    return thread, outcome
+
+
+def waiting_in_thread(
+    platform: Platform, fn: Callable[[], T], timeout: float = 30
+) -> tuple[threading.Thread, list[T]]:
+    """``fn()`` started in a thread of its own (``in_thread``), returned once PostgreSQL shows
+    a connection of the platform waiting on a lock, or once ``fn`` has finished (an
+    ``outcome`` not empty then says it did not wait): (the thread, its outcome)."""
+    thread, outcome = in_thread(fn)
+    wait_for(lambda: bool(outcome) or waiting_on_a_lock(platform), timeout=timeout)
     return thread, outcome
