@@ -51,7 +51,7 @@ from services.console.entrypoints import (
     rights,
     safety,
 )
-from services.console.entrypoints.common import caller
+from services.console.entrypoints.common import caller, refused_by_role
 from services.console.settings import ConsoleSettings
 from services.console.translations import compile_catalogues
 from zorgtafel.kernel.auth import OIN_RE
@@ -176,13 +176,15 @@ def create_app(
         if err.signed_out:
             session.clear()
             return redirect(url_for("auth.login"))
+        if err.by_role:
+            return refused_by_role(err)
         if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
             # A refusal no page caught (any method: a read, a form's answer, the re-read of a
             # refused form's page): what the person may not see answers exactly as what does
             # not exist, so no page is an oracle of what exists (the service's reasons name
             # it). A page that shows a refusal's reasons first read the object itself (the
-            # provide form and a refusal by role excepted: they read alike for any number,
-            # README).
+            # provide form excepted: it reads alike for any number, README). A refusal by the
+            # role table, above, names no object and is shown on any page.
             return not_found_or_not_yours()
         status = {
             "INVALID_ARGUMENT": 400,

@@ -109,9 +109,12 @@ class FakeCasework:
         self.error: ServiceError | None = None
         self.calls: list[tuple] = []
         self.reads: list[str] = []
+        self.read_error: ServiceError | None = None
 
     def case(self, call, case_id):  # noqa: ANN001, ANN201
         self.reads.append(case_id)
+        if self.read_error is not None:
+            raise self.read_error
         if self.hidden or case_id != CASE:
             raise ServiceError(
                 "NOT_FOUND" if case_id == "never" else "PERMISSION_DENIED",
@@ -515,3 +518,57 @@ def test_a_form_refused_by_a_cases_policy_still_reads_the_case_to_show_it(app, c
     hidden = client.post(f"/cases/{CASE}/actions/{ACTION}", data=form)
     assert hidden.status_code == never.status_code == 404
     assert _page_text(hidden, CASE) == _page_text(never, "never")
+
+
+CASE_PAGES = (
+    "/cases/{}",
+    "/cases/{}/actions/" + ACTION,
+    "/cases/{}/escalate",
+    "/cases/{}/purge",
+    "/cases/{}/request",
+    "/cases/{}/break-glass",
+)
+
+
+def test_a_page_refused_by_role_shows_the_reasons_alike_for_any_number(app, casework):
+    """The role table refuses the person's read of a case before casework reads anything (a
+    privacy officer's GetCase): the page shows that refusal's reasons, which name only the
+    party, the role and the method, the same for a real case and a number never given out,
+    not the answer of a number never given out (which would say there is nothing here)."""
+    client = signed_in(app, "fg-fenna")
+    casework.read_error = answered(
+        PermissionDenied(
+            ["The role privacy_officer may not call GetCase (Bijlage 3, authorisation model)."],
+            "d-6",
+            "r",
+            "zorgtafel.authz",
+        )
+    )
+    for path in CASE_PAGES:
+        real = client.get(path.format(CASE))
+        never = client.get(path.format("never"))
+        assert real.status_code == never.status_code == 403, path
+        html = real.get_data(as_text=True)
+        assert "may not call GetCase" in html and "Bijlage 3" in html, path
+        assert _page_text(real, CASE) == _page_text(never, "never"), path
+
+
+def test_a_page_refused_by_a_cases_policy_keeps_the_answer_of_a_number_never_given_out(
+    app, casework
+):
+    """A refusal by the case's own policy names the case: the one 404, no reasons."""
+    client = signed_in(app, "ast-eva")
+    never = client.get("/cases/never/actions/" + ACTION)
+    casework.read_error = answered(
+        PermissionDenied(
+            [f"Party X is not involved in case {CASE} (art. 8.4c)."],
+            "d-7",
+            "r",
+            "zorgtafel.casework",
+        )
+    )
+    for path in CASE_PAGES:
+        r = client.get(path.format(CASE))
+        assert r.status_code == 404, path
+        assert "art. 8.4c" not in r.get_data(as_text=True), path
+        assert _page_text(r, CASE) == _page_text(never, "never"), path

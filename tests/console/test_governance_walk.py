@@ -183,14 +183,22 @@ def test_secretary_meeting_proposal_votes_written_input_and_decision(
     assert "Niet toegestaan" in page.inner_text("[role=alert]")
     ctx.close()
 
-    # A caseworker, no member of any body: the proposal and the meeting look like numbers never
-    # given out; scheduling is refused with its reason.
+    # A caseworker, no member of any body: the role table refuses her the proposal and the
+    # meeting before governance reads anything, so the page shows that refusal's reasons,
+    # which name her role and the method only, the same for a number never given out (it
+    # shows nothing of the proposal); scheduling is refused with its reason.
     ctx, page = sign_in(browser, console_url, POLICE_OFFICER.person)
     for url in (proposal_url, meeting_url):
-        response = page.goto(url)
-        assert response is not None and response.status == 404
-        assert "jaarplan" not in page.inner_text("main")
-    pages.check(page, "proposal hidden from a caseworker")
+        number = url.rsplit("/", 1)[-1]
+        seen = []
+        for asked in (url, url.replace(number, uuid.uuid4().hex)):
+            response = page.goto(asked)
+            assert response is not None and response.status == 403
+            assert "jaarplan" not in page.inner_text("main")
+            assert "caseworker" in page.inner_text("[role=alert]")
+            seen.append(page.inner_text("main").replace(asked.rsplit("/", 1)[-1], "<n>"))
+        assert seen[0] == seen[1], seen
+    pages.check(page, "proposal refused to a caseworker by role")
     page.goto(f"{console_url}/governance")
     page.get_by_role("button", name="Plannen").click()
     expect(page, "[role=alert]")

@@ -33,6 +33,12 @@ class FakeOffice:
     def subject_data_report(self, call, case_id):  # noqa: ANN001, ANN201
         if case_id == "denied":
             raise ServiceError("PERMISSION_DENIED", refusals([f"no controller of {case_id}"]))
+        if case_id == "by-role":
+            raise ServiceError(
+                "PERMISSION_DENIED",
+                refusals(["The role auditor may not call SubjectDataReport (Bijlage 3)."]),
+                by_role=True,
+            )
         status = "nothing_held" if case_id == "never" else "not_a_controller"
         return Report(
             tuple(
@@ -133,6 +139,8 @@ def test_the_report_is_no_oracle_of_a_case(app):
     assert never == real and "about" not in real[1]
     status, page = report("denied")
     assert status == 404 and "no controller" not in page
+    status, page = report("by-role")  # the role table's reasons name no case: shown
+    assert status == 403 and "may not call SubjectDataReport" in page
 
 
 def test_a_refused_override_shows_its_reasons_and_article(app):

@@ -567,6 +567,30 @@ def test_a_form_refused_by_role_is_one_refusal_and_no_oracle(browser, console_ur
     ctx.close()
 
 
+def test_a_page_refused_by_role_shows_its_reasons_alike_for_any_number(browser, console_url, suite):
+    """The shelter's privacy officer opens the walk's case page: the role table refuses her
+    GetCase (casework reads nothing), and the page shows that refusal with its reasons, one
+    refusal in the services' records, the same page for a case number never given out (not
+    the 404 of a number never given out, which would tell her there is no such case)."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    s, _ = suite
+    ctx, page = sign_in(browser, console_url, "fg-fenna")
+    texts = []
+    for number in (WALK["case_id"], uuid.uuid4().hex):
+        before = _refusals_of(s.data_dir, "fg-fenna")
+        r = page.goto(f"{console_url}/cases/{number}")
+        assert r is not None and r.status == 403
+        added = _added(before, _refusals_of(s.data_dir, "fg-fenna"))
+        assert added == {"calls": ["GetCase"], "records": ["casework.GetCase"]}, added
+        expect(page, "div.refused[role=alert]")
+        assert "GetCase" in page.inner_text("div.refused")
+        html = page.content().replace(number, "<case>")
+        texts.append(re.sub(r'name="csrf_token" value="[^"]+"', "", html))
+    assert texts[0] == texts[1]
+    ctx.close()
+
+
 def _strings(message) -> set[str]:  # noqa: ANN001 - a protobuf message
     out: set[str] = set()
     for field, value in message.ListFields():

@@ -30,11 +30,12 @@ def since_now() -> int:
 
 
 def visible_case(case_id: str) -> CaseView:
-    """Only within a case the person may see; otherwise as if there were no such case."""
+    """Only within a case the person may see; otherwise as if there were no such case. A
+    refusal by the role table is kept as it is: its reasons name no case (common.refused_by_role)."""
     try:
         return services().casework.case(caller(), case_id)
     except ServiceError as err:
-        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
+        if err.code in ("PERMISSION_DENIED", "NOT_FOUND") and not err.by_role:
             raise ServiceError("NOT_FOUND") from None  # without the service's reasons
         raise
 

@@ -6,7 +6,7 @@ import re
 from typing import cast
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, make_response, render_template, session
+from flask import Response, abort, current_app, g, make_response, render_template, session
 
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.identity import (
@@ -60,8 +60,16 @@ def answered_at_once(error: ServiceError | None) -> None:
     if error.not_shared:
         raise error
     if error.by_role:
-        page = render_template("error.html", error=error, back_to="/")
-        abort(make_response(page, 403))
+        abort(refused_by_role(error))
+
+
+def refused_by_role(error: ServiceError) -> Response:
+    """A refusal by the role table (zorgtafel.authz), on any page and for any method: its
+    reasons name only the person's party and role and the method, decided before the service
+    reads anything, so they read alike for any id, real or never given out, and are shown
+    (README, no oracle of what exists). Only a refusal by an object's own policy, which may
+    name the object, gets the answer of a number never given out."""
+    return make_response(render_template("error.html", error=error, back_to="/"), 403)
 
 
 def checked_id(value: str) -> str:

@@ -253,8 +253,9 @@ def subject_data_report() -> ResponseReturnValue:
     try:
         report = _office().subject_data_report(caller(), case_id)
     except ServiceError as err:
-        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
-            # As for a case number never given out: no reasons that would name the case.
+        if err.code in ("PERMISSION_DENIED", "NOT_FOUND") and not err.by_role:
+            # As for a case number never given out: no reasons that would name the case (the
+            # role table's name none: shown, common.refused_by_role).
             err = ServiceError("NOT_FOUND")
         status = _form_error(err) if err.code != "NOT_FOUND" else 404
         return render_template(

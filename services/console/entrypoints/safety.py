@@ -13,21 +13,12 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.disclosure import PURPOSES
 from services.console.adapters.privacy import INFORMED, Notice
+from services.console.entrypoints.cases import visible_case
 from services.console.entrypoints.common import caller, checked_id, person, services
 
 bp = Blueprint("safety", __name__)
 
 _FORM_ERRORS = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403, "FAILED_PRECONDITION": 409}
-
-
-def _visible(case_id: str) -> None:
-    """Only within a case the person may see; otherwise as if there were no such case."""
-    try:
-        services().casework.case(caller(), case_id)
-    except ServiceError as err:
-        if err.code in ("PERMISSION_DENIED", "NOT_FOUND"):
-            raise ServiceError("NOT_FOUND") from None  # without the service's reasons
-        raise
 
 
 def _page(case_id: str, **extra: object) -> str:
@@ -44,7 +35,7 @@ def _page(case_id: str, **extra: object) -> str:
 @bp.get("/cases/<case_id>/break-glass")
 def form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
-    _visible(case_id)
+    visible_case(case_id)
     return _page(case_id)
 
 
@@ -58,7 +49,7 @@ def _date(value: str) -> date | None:
 @bp.post("/cases/<case_id>/break-glass")
 def override(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
-    _visible(case_id)
+    visible_case(case_id)
     f = request.form
     status = f.get("informed_status", "") if f.get("informed_status") in INFORMED else ""
     try:
