@@ -6,12 +6,20 @@ refused override shows the policy's reasons with their articles."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
 
 from services.console.adapters.calls import ServiceError, refusals
-from services.console.adapters.privacy import Report, ServicePart, SubjectRequest
+from services.console.adapters.privacy import (
+    PAGE_SIZE,
+    Notice,
+    NoticePage,
+    Report,
+    ServicePart,
+    SubjectRequest,
+)
 from services.console.app import create_app
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance, csrf, signed_in
@@ -48,11 +56,22 @@ class FakeOffice:
             None,
         )
 
-    def override_notices(self, call):  # noqa: ANN001, ANN201
-        return []
+    notices: tuple = ()  # as disclosure pages them, newest first
+    tasks: tuple = ()
 
-    def informing_tasks(self, call):  # noqa: ANN001, ANN201
-        return []  # none of this person's party: "d-other" is another party's override
+    @staticmethod
+    def _page(rows: tuple, page_token: str) -> NoticePage:
+        """Disclosure's paging: a token continues after the row it names (keyset)."""
+        start = int(page_token.removeprefix("after-")) if page_token else 0
+        end = start + PAGE_SIZE
+        return NoticePage(rows[start:end], f"after-{end}" if end < len(rows) else "")
+
+    def override_notices(self, call, page_token=""):  # noqa: ANN001, ANN201
+        return self._page(self.notices, page_token)
+
+    def informing_tasks(self, call, page_token=""):  # noqa: ANN001, ANN201
+        # None of this person's party unless a test adds them: "d-other" is another party's.
+        return self._page(self.tasks, page_token)
 
     def client_informed(self, call, decision_id, how):  # noqa: ANN001, ANN201
         # As disclosure answers: an override never made is not found; another party's exists
@@ -76,7 +95,12 @@ class FakeCasework:
 
 
 @pytest.fixture
-def app(tmp_path):
+def office():
+    return FakeOffice()
+
+
+@pytest.fixture
+def app(tmp_path, office):
     ensure_dev_keys(tmp_path)
     settings = ConsoleSettings.from_env(
         {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
@@ -85,7 +109,7 @@ def app(tmp_path):
         intake=None,
         casework=FakeCasework(),
         governance=FakeGovernance(),
-        disclosure=SimpleNamespace(privacy=FakeOffice()),
+        disclosure=SimpleNamespace(privacy=office),
     )
     return create_app(settings, services)
 
@@ -171,3 +195,76 @@ def test_another_partys_override_answers_as_one_never_made(app):
         answers.append((r.status_code, page.replace(decision, "<n>")))
     assert answers[0] == answers[1] and answers[0][0] == 404
     assert "Bijlage 3" not in answers[0][1]
+
+
+def _notice(n: int) -> Notice:
+    return Notice(
+        f"d-{n:04d}", f"item-{n}", "case-1", "000099", "000099", "ehv-dirk",
+        None, "not_yet", "2030-01-01", None, False,
+    )  # fmt: skip
+
+
+def _rows(html: str, part: str) -> list[str]:
+    """The decision numbers in the page's list ``part`` (the notices' table, the tasks)."""
+    end = "</table>" if part == "notices" else "</section>"
+    return re.findall(r"d-\d{4}", html.split(f'id="{part}"', 1)[1].split(end, 1)[0])
+
+
+def _link(html: str, link_id: str) -> str:
+    found = re.findall(rf'<a rel="(?:next|prev)" id="{link_id}" href="([^"]+)"', html)
+    assert len(found) == 1, (link_id, found)
+    return found[0].replace("&amp;", "&")
+
+
+def test_the_overrides_page_pages_the_notices_and_the_tasks(app, office):
+    """More override notices and informing tasks than one page holds: each list shows a page
+    of disclosure's, with a link to the next (disclosure's page token) and back to the one
+    before, every notice reachable once; the two lists are paged apart."""
+    office.notices = tuple(_notice(n) for n in range(2 * PAGE_SIZE + 3))
+    office.tasks = tuple(_notice(n) for n in range(5000, 5000 + PAGE_SIZE + 1))
+    client = signed_in(app, "fg-fenna")
+
+    def get(url: str) -> str:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        return r.get_data(as_text=True)
+
+    pages = [get("/overrides")]
+    assert "notices-prev" not in pages[0] and "tasks-prev" not in pages[0]
+    while "notices-next" in pages[-1]:
+        pages.append(get(_link(pages[-1], "notices-next")))
+    assert len(pages) == 3
+    seen = [n for page in pages for n in _rows(page, "notices")]
+    assert seen == [n.decision_id for n in office.notices]
+    for page in pages:  # the tasks stay on their first page meanwhile
+        assert _rows(page, "tasks") == [t.decision_id for t in office.tasks[:PAGE_SIZE]]
+    assert _rows(get(_link(pages[2], "notices-prev")), "notices") == _rows(pages[1], "notices")
+    assert _rows(get(_link(pages[1], "notices-prev")), "notices") == _rows(pages[0], "notices")
+    tasks = get(_link(pages[1], "tasks-next"))
+    assert _rows(tasks, "tasks") == [f"d-{5000 + PAGE_SIZE}"]
+    assert _rows(tasks, "notices") == _rows(pages[1], "notices")  # and the notices theirs
+    assert "tasks-next" not in tasks
+    assert _rows(get(_link(tasks, "tasks-prev")), "tasks") == _rows(pages[0], "tasks")
+
+
+def test_a_page_token_that_is_no_token_gives_the_first_page(app, office):
+    office.notices = tuple(_notice(n) for n in range(3))
+    client = signed_in(app, "fg-fenna")
+    r = client.get("/overrides?notices=%3Cscript%3E")
+    assert r.status_code == 200
+    assert _rows(r.get_data(as_text=True), "notices") == ["d-0000", "d-0001", "d-0002"]
+
+
+def test_a_refusal_for_a_task_past_the_first_page_shows_its_reasons(app, office):
+    """The person's own informing task on disclosure's second page: its refusal is shown with
+    the reasons, as on the first (only another party's override answers as one never made)."""
+    office.tasks = (
+        *(_notice(n) for n in range(PAGE_SIZE)),
+        replace(_notice(0), decision_id="d-other"),
+    )
+    client = signed_in(app, "ehv-dirk")
+    r = client.post(
+        "/overrides/d-other/informed",
+        data={"how": "in person", "csrf_token": csrf(client, "/overrides")},
+    )
+    assert r.status_code == 403 and "Bijlage 3" in r.get_data(as_text=True)

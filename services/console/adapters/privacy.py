@@ -133,6 +133,16 @@ class Notice:
     overdue: bool
 
 
+# The override notices and informing tasks are shown a page of disclosure's at a time.
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class NoticePage:
+    rows: tuple[Notice, ...]
+    next_page_token: str  # disclosure's continuation (AIP-158), empty on the last page
+
+
 def _notice(n: Any) -> Notice:
     return Notice(
         n.decision_id,
@@ -506,13 +516,29 @@ class PrivacyOffice:
             for r in reply.reviews
         ]
 
-    def override_notices(self, call: Caller) -> list[Notice]:
-        reply = call(self._stub.ListOverrideNotices, ds.ListOverrideNoticesRequest(page_size=200))
-        return [_notice(n) for n in reply.notices]
+    def override_notices(
+        self,
+        call: Caller,
+        page_token: str = "",  # nosec B107 - a list position, not a secret
+    ) -> NoticePage:
+        """One page of the override notices on the caller's party's items, newest first."""
+        reply = call(
+            self._stub.ListOverrideNotices,
+            ds.ListOverrideNoticesRequest(page_size=PAGE_SIZE, page_token=page_token),
+        )
+        return NoticePage(tuple(_notice(n) for n in reply.notices), reply.next_page_token)
 
-    def informing_tasks(self, call: Caller) -> list[Notice]:
-        reply = call(self._stub.ListInformingTasks, ds.ListInformingTasksRequest(page_size=200))
-        return [_notice(n) for n in reply.tasks]
+    def informing_tasks(
+        self,
+        call: Caller,
+        page_token: str = "",  # nosec B107 - a list position, not a secret
+    ) -> NoticePage:
+        """One page of the caller's party's overrides whose client is not informed yet."""
+        reply = call(
+            self._stub.ListInformingTasks,
+            ds.ListInformingTasksRequest(page_size=PAGE_SIZE, page_token=page_token),
+        )
+        return NoticePage(tuple(_notice(n) for n in reply.tasks), reply.next_page_token)
 
     def client_informed(self, call: Caller, decision_id: str, how: str) -> None:
         call(

@@ -6,8 +6,6 @@ Who may is decided by the services' policies; a refusal is shown with its reason
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
@@ -19,13 +17,12 @@ from services.console.entrypoints.common import (
     answered_at_once,
     caller,
     checked_id,
+    page_token,
     services,
 )
 
 bp = Blueprint("actions", __name__)
 
-# A page token is casework's opaque continuation (AIP-158): ids only, no personal data.
-_PAGE_TOKEN = re.compile(r"^[A-Za-z0-9_=-]{1,512}$")
 NOTE_MAX = 2000
 
 REASON_TEXT = {
@@ -75,8 +72,7 @@ def update_action(case_id: str, action_id: str) -> ResponseReturnValue:
 def overdue() -> ResponseReturnValue:
     """The overdue actions of every case the person directs in person (as process or case
     director); anyone else gets casework's refusal with its reasons."""
-    token = request.args.get("page", "")
-    token = token if _PAGE_TOKEN.match(token) else ""
+    token = page_token(request.args.get("page", ""))
     page, error = None, None
     try:
         page = services().casework.overdue(caller(), token)

@@ -21,6 +21,9 @@ from services.console.settings import ConsoleSettings
 
 # Case ids are UUIDs; anything else in a path is refused before a service is asked.
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+# A page token is a service's opaque continuation (AIP-158): ids and times only, no personal
+# data, so it may sit in a query string.
+_PAGE_TOKEN = re.compile(r"^[A-Za-z0-9_=-]{1,512}$")
 
 
 def settings() -> ConsoleSettings:
@@ -77,6 +80,11 @@ def checked_id(value: str) -> str:
     if not _ID.match(value):
         abort(404)
     return value
+
+
+def page_token(value: str) -> str:
+    """A page token from a query string, or "" (the first page) for one that is no token."""
+    return value if _PAGE_TOKEN.match(value) else ""
 
 
 def remember(case_id: str) -> None:

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from services.console.adapters.calls import ServiceError
+from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import PURPOSES
-from services.console.adapters.privacy import INFORMED, Notice
+from services.console.adapters.privacy import INFORMED, PrivacyOffice
 from services.console.entrypoints.cases import visible_case
-from services.console.entrypoints.common import caller, checked_id, person, services
+from services.console.entrypoints.common import (
+    caller,
+    checked_id,
+    page_token,
+    person,
+    services,
+)
 
 bp = Blueprint("safety", __name__)
 
@@ -71,23 +77,73 @@ def override(case_id: str) -> ResponseReturnValue:
     return _page(case_id, answer=answer), 200 if answer.items else 403
 
 
-def _overrides_page(notices: list[Notice], tasks: list[Notice], **extra: object) -> str:
+# How many pages back a list's "previous" link reaches: the page tokens from the first page
+# to the one shown ride in the query string (disclosure's tokens only continue forward); from
+# further on, it leads back to the first page.
+TRAIL = 50
+
+
+def _trail(name: str) -> list[str]:
+    """The page tokens of list ``name`` up to the page shown; none (the first page) when one
+    of them is no token."""
+    tokens = [page_token(t) for t in request.args.getlist(name)[-TRAIL:]]
+    return [] if "" in tokens else tokens
+
+
+def _overrides_page(
+    notices_trail: list[str] | None = None, tasks_trail: list[str] | None = None, **extra: object
+) -> str:
+    """A page of disclosure's notices and one of its informing tasks, each with links to the
+    next page and back to the one before; each list keeps its place while the other moves."""
+    office = services().disclosure.privacy
+    call = caller()
+    trails = {"notices": notices_trail or [], "tasks": tasks_trail or []}
+    pages = {
+        "notices": office.override_notices(call, (trails["notices"] or [""])[-1]),
+        "tasks": office.informing_tasks(call, (trails["tasks"] or [""])[-1]),
+    }
+
+    def to(name: str, trail: list[str]) -> str:
+        return url_for("safety.overrides", **{**trails, name: trail[-TRAIL:]})
+
+    links = {
+        name: {
+            "prev": to(name, trails[name][:-1]) if trails[name] else "",
+            "next": to(name, [*trails[name], page.next_page_token]) if page.next_page_token else "",
+        }
+        for name, page in pages.items()
+    }
     # The privacy officer reads the lists of all of its party's cases (Bijlage 3); recording
     # that the client was informed is its workers' (no form for the officer).
     officer = person().role == "privacy_officer"
-    return render_template("overrides.html", notices=notices, tasks=tasks, officer=officer, **extra)
+    return render_template(
+        "overrides.html",
+        notices=pages["notices"].rows,
+        tasks=pages["tasks"].rows,
+        links=links,
+        officer=officer,
+        **extra,
+    )
 
 
 @bp.get("/overrides")
 def overrides() -> ResponseReturnValue:
     """The provider's notices (art. 16.2) and the overriding party's informing tasks, as
     disclosure lists them for the person: a worker's of the cases it has a part in, the
-    privacy officer's of all of its party's."""
-    office = services().disclosure.privacy
-    call = caller()
-    return _overrides_page(
-        office.override_notices(call), office.informing_tasks(call), error=None, done=False
-    )
+    privacy officer's of all of its party's; a page of each at a time."""
+    return _overrides_page(_trail("notices"), _trail("tasks"), error=None, done=False)
+
+
+def _own_task(office: PrivacyOffice, call: Caller, decision_id: str) -> bool:
+    """Whether the override is one of the person's informing tasks (on any page)."""
+    position = ""  # disclosure's page token: "" is the first page
+    while True:
+        tasks = office.informing_tasks(call, position)
+        if any(t.decision_id == decision_id for t in tasks.rows):
+            return True
+        position = tasks.next_page_token
+        if not position:
+            return False
 
 
 @bp.post("/overrides/<decision_id>/informed")
@@ -102,15 +158,14 @@ def informed(decision_id: str) -> ResponseReturnValue:
         if err.code not in _FORM_ERRORS:
             raise
         error = err
-    tasks = office.informing_tasks(call)
     if (
         error is not None
         and error.code == "PERMISSION_DENIED"
-        and all(t.decision_id != decision_id for t in tasks)
+        and not _own_task(office, call, decision_id)
     ):
         # Another party's override: its reasons would confirm it exists. Shown only for one
         # of the person's own tasks; otherwise the answer of a number never given out.
         raise error
-    return _overrides_page(office.override_notices(call), tasks, error=error, done=error is None), (
+    return _overrides_page(error=error, done=error is None), (
         _FORM_ERRORS[error.code] if error else 200
     )
