@@ -14,6 +14,7 @@ import pytest
 from services.console.adapters.calls import ServiceError, refusals
 from services.console.adapters.privacy import (
     PAGE_SIZE,
+    CorrectionNotice,
     Notice,
     NoticePage,
     Report,
@@ -65,6 +66,9 @@ class FakeOffice:
         start = int(page_token.removeprefix("after-")) if page_token else 0
         end = start + PAGE_SIZE
         return NoticePage(rows[start:end], f"after-{end}" if end < len(rows) else "")
+
+    def correction_notices(self, call):  # noqa: ANN001, ANN201
+        return [CorrectionNotice("sr-1", "item-1", "case-1", "000099", None, "")]
 
     def override_notices(self, call, page_token=""):  # noqa: ANN001, ANN201
         return self._page(self.notices, page_token)
@@ -268,3 +272,19 @@ def test_a_refusal_for_a_task_past_the_first_page_shows_its_reasons(app, office)
         data={"how": "in person", "csrf_token": csrf(client, "/overrides")},
     )
     assert r.status_code == 403 and "Bijlage 3" in r.get_data(as_text=True)
+
+
+def test_the_privacy_officer_has_her_partys_correction_notices_in_her_menu(app):
+    """All of her party's correction notices (Bijlage 3), from her menu and her start page,
+    without the link to provide the corrected version, which is her party's workers' (the
+    role table refuses her Provide); a worker keeps the link."""
+    officer = signed_in(app, "fg-fenna")
+    start = officer.get("/").get_data(as_text=True)
+    nav = start.split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert 'href="/corrections"' in nav
+    assert 'href="/corrections"' in start.split("</nav>", 1)[1]  # a tile on the start page
+    r = officer.get("/corrections")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "item-1" in html and 'href="/corrections/sr-1"' not in html
+    worker = signed_in(app, "lh-bram")
+    assert 'href="/corrections/sr-1"' in worker.get("/corrections").get_data(as_text=True)

@@ -347,6 +347,25 @@ def test_the_provider_gives_the_corrected_version(browser, pages, console_url, c
     ctx.close()
 
 
+def test_the_privacy_officer_lists_her_partys_correction_notices(browser, pages, console_url, case):
+    """The shelter's privacy officer, who granted the correction, has the shelter's correction
+    notices in her menu (all of her party's, Bijlage 3): the notice with the corrected version
+    the shelter's worker provided, and no link to provide one, which is the workers' (the role
+    table refuses her Provide)."""
+    if "requests" not in FACTS:
+        pytest.skip("no correction was granted")
+    correction, item = FACTS["requests"][1], case["care_item"]
+    ctx, page = sign_in(browser, console_url, "fg-fenna")
+    page.locator("nav a[href='/corrections']").click()
+    expect(page, "#corrections")
+    notice = page.locator("#corrections tbody tr", has_text=item)
+    assert notice.count() == 1, page.inner_text("main")
+    assert correction in notice.inner_text()
+    assert page.locator("a[href^='/corrections/']").count() == 0
+    check(pages, page, "correction notices privacy officer")
+    ctx.close()
+
+
 def test_another_privacy_officer_gets_no_trace(browser, pages, console_url, case):
     """Best's privacy officer: its party neither provided nor received anything here."""
     if "requests" not in FACTS:

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.disclosure import TERM_CHOICES, terms_from_form
 from services.console.adapters.privacy import CorrectionNotice
-from services.console.entrypoints.common import caller, checked_id, services
+from services.console.entrypoints.common import caller, checked_id, person, services
 
 bp = Blueprint("corrections", __name__)
 
@@ -20,7 +20,13 @@ _FORM_ERRORS = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403, "FAILED_PRECO
 
 def _list_page(**extra: object) -> str:
     notices = services().disclosure.privacy.correction_notices(caller())
-    return render_template("corrections.html", notices=notices, **{"provided": "", **extra})
+    # The privacy officer lists all of her party's notices (Bijlage 3); providing the corrected
+    # version is its workers' (the role table refuses her Provide): no link to the form, nor
+    # to the case, whose page her role may not read.
+    officer = person().role == "privacy_officer"
+    return render_template(
+        "corrections.html", notices=notices, officer=officer, **{"provided": "", **extra}
+    )
 
 
 @bp.get("/corrections")
