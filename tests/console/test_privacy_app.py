@@ -24,7 +24,9 @@ from services.console.adapters.privacy import (
 from services.console.app import create_app
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_case_pages import answered
 from zorgtafel.kernel.devkeys import ensure_dev_keys
+from zorgtafel.kernel.errors import NotShared, PermissionDenied
 
 REQUEST = SubjectRequest(
     "sr-1", "correction", "ps-123", "case-1", "item-1", "ref", "000099", "", "", "",
@@ -33,11 +35,21 @@ REQUEST = SubjectRequest(
 
 
 class FakeOffice:
+    def __init__(self) -> None:
+        self.reads: list[str] = []  # the lists read, in order
+        self.refusal: ServiceError | None = None  # what the next form's call is answered
+
     def subject_requests(self, call, overdue_only=False):  # noqa: ANN001, ANN201
         return [] if overdue_only else [REQUEST]
 
     def subject_request(self, call, request_id):  # noqa: ANN001, ANN201
+        self.reads.append("subject_requests")
         return REQUEST if request_id == "sr-1" else None
+
+    def decide(self, call, request_id, *, granted, ground, reason):  # noqa: ANN001, ANN201
+        if self.refusal is not None:
+            raise self.refusal
+        return REQUEST
 
     def subject_data_report(self, call, case_id):  # noqa: ANN001, ANN201
         if case_id == "denied":
@@ -68,16 +80,21 @@ class FakeOffice:
         return NoticePage(rows[start:end], f"after-{end}" if end < len(rows) else "")
 
     def correction_notices(self, call):  # noqa: ANN001, ANN201
+        self.reads.append("correction_notices")
         return [CorrectionNotice("sr-1", "item-1", "case-1", "000099", None, "")]
 
     def override_notices(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self.reads.append("override_notices")
         return self._page(self.notices, page_token)
 
     def informing_tasks(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self.reads.append("informing_tasks")
         # None of this person's party unless a test adds them: "d-other" is another party's.
         return self._page(self.tasks, page_token)
 
     def client_informed(self, call, decision_id, how):  # noqa: ANN001, ANN201
+        if self.refusal is not None:
+            raise self.refusal
         # As disclosure answers: an override never made is not found; another party's exists
         # and is refused with the policy's reasons, which name it.
         if decision_id == "d-never":
@@ -288,3 +305,55 @@ def test_the_privacy_officer_has_her_partys_correction_notices_in_her_menu(app):
     assert r.status_code == 200 and "item-1" in html and 'href="/corrections/sr-1"' not in html
     worker = signed_in(app, "lh-bram")
     assert 'href="/corrections/sr-1"' in worker.get("/corrections").get_data(as_text=True)
+
+
+BY_ROLE = PermissionDenied(
+    ["The role auditor may not call RecordClientInformed (Bijlage 3, authorisation model)."],
+    "d-8",
+    "r",
+    "zorgtafel.authz",
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/overrides/d-1/informed", {"how": "in person"}),
+        ("/privacy/subject-requests/sr-1", {"outcome": "granted", "reason": "ok"}),
+    ],
+)
+def test_a_form_refused_by_role_is_shown_without_reading_the_list_again(app, office, path, form):
+    """The role table refuses the form's call before the service reads anything: its reasons
+    are shown at once, without reading the person's tasks or requests after it (for a role
+    the table does not let list them either, that read was a second refusal of the one action,
+    in disclosure's access log and the person's budget of refusals); the same page for a
+    number never given out."""
+    client = signed_in(app, "fg-fenna")
+    token = csrf(client, "/")
+    office.refusal = answered(BY_ROLE)
+    office.reads.clear()
+    r = client.post(path, data={**form, "csrf_token": token})
+    assert office.reads == []
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "may not call RecordClientInformed" in html
+    never = client.post(
+        path.replace("sr-1", "sr-9").replace("d-1", "d-9"), data={**form, "csrf_token": token}
+    )
+    assert re.sub(r'name="csrf_token" value="[^"]+"', "", never.get_data(as_text=True)) == re.sub(
+        r'name="csrf_token" value="[^"]+"', "", html
+    )
+
+
+def test_a_form_refused_as_for_a_number_never_given_out_reads_nothing_after(app, office):
+    client = signed_in(app, "fg-fenna")
+    token = csrf(client, "/")
+    never = client.get("/privacy/subject-requests/never")
+    office.refusal = answered(NotShared("subject request", "subject_request_id"))
+    office.reads.clear()
+    for path, form in (
+        ("/overrides/d-1/informed", {"how": "in person"}),
+        ("/privacy/subject-requests/sr-1", {"outcome": "granted", "reason": "ok"}),
+    ):
+        r = client.post(path, data={**form, "csrf_token": token})
+        assert r.status_code == never.status_code == 404, path
+    assert office.reads == []

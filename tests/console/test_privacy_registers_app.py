@@ -25,8 +25,10 @@ from services.console.app import create_app
 from services.console.entrypoints.breaches import DATA
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_case_pages import answered
 from zorgtafel.demo.actors import LEGER_DES_HEILS
 from zorgtafel.kernel.devkeys import ensure_dev_keys
+from zorgtafel.kernel.errors import NotShared, PermissionDenied
 
 SHELTER = LEGER_DES_HEILS  # fg-fenna's and lh-bram's party
 OTHER = "00000099000000000004"
@@ -42,15 +44,19 @@ class FakeOffice:
     def __init__(self) -> None:
         self.asked: list[tuple[str, object]] = []
         self.registered: dict[str, Activity] = {ACTIVITY.activity_id: ACTIVITY}
+        self.reads: list[str] = []
+        self.refusal: ServiceError | None = None  # what a change or retirement is answered
 
     # processing activities
     def activities(self, call):  # noqa: ANN001, ANN201
         return list(self.registered.values())
 
     def activity(self, call, activity_id):  # noqa: ANN001, ANN201
+        self.reads.append("activity")
         return self.registered.get(activity_id)
 
     def activity_history(self, call, activity_id=""):  # noqa: ANN001, ANN201
+        self.reads.append("activity_history")
         return [ActivityChange(ACTIVITY.activity_id, "1", "added", (), SHELTER, "fg", None, "")]
 
     def add_activity(self, call, activity, *, reason):  # noqa: ANN001, ANN201
@@ -70,7 +76,14 @@ class FakeOffice:
 
     def change_activity(self, call, activity, *, expected_version, reason):  # noqa: ANN001, ANN201
         self.asked.append(("change", activity))
+        if self.refusal is not None:
+            raise self.refusal
         raise ServiceError("INVALID_ARGUMENT", fields={"activity.retention": "required"})
+
+    def retire_activity(self, call, activity_id, reason):  # noqa: ANN001, ANN201
+        self.asked.append(("retire", activity_id))
+        if self.refusal is not None:
+            raise self.refusal
 
     # breaches
     def breaches(self, call):  # noqa: ANN001, ANN201
@@ -252,3 +265,36 @@ def test_the_provider_gives_the_corrected_version_of_a_listed_notice_only(app):
 
 def test_every_category_an_item_can_have_can_be_named_in_a_breach():
     assert set(CATEGORIES) <= set(DATA)
+
+
+@pytest.mark.parametrize("action", ["", "/retire"])
+def test_a_registers_form_refused_by_role_reads_nothing_after(app, action):
+    """A caseworker posts the change or the retirement of an entry (the role table refuses
+    both before disclosure reads anything): the reasons are shown at once, without reading
+    the entry and its history after the refusal (the history, which her role may not list
+    either, was a second refusal of the one action, in disclosure's access log and her budget
+    of refusals)."""
+    office = _office(app)
+    office.refusal = answered(
+        PermissionDenied(
+            ["The role caseworker may not call ChangeProcessingActivity (Bijlage 3)."],
+            "d-9",
+            "r",
+            "zorgtafel.authz",
+        )
+    )
+    worker = signed_in(app, "lh-bram")
+    path = f"/privacy/processing-activities/{ACTIVITY.activity_id}{action}"
+    token = csrf(worker, "/")
+    office.reads.clear()
+    r = worker.post(path, data={"name": "x", "reason": "why", "csrf_token": token})
+    assert office.asked[-1][0] == ("retire" if action else "change")
+    assert "activity_history" not in office.reads
+    assert office.reads == ([] if action else ["activity"])  # the change reads the entry first
+    assert r.status_code == 403 and "may not call ChangeProcessingActivity" in r.get_data(
+        as_text=True
+    )
+    office.refusal = answered(NotShared("processing activity", "activity_id"))
+    office.reads.clear()
+    r = worker.post(path, data={"name": "x", "reason": "why", "csrf_token": token})
+    assert "activity_history" not in office.reads and r.status_code == 404

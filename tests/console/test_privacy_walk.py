@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.console.test_walk import TIMEOUT_MS, expect, sign_in
+from tests.console.test_walk import TIMEOUT_MS, _added, _refusals_of, expect, sign_in
 from zorgtafel.demo import Story
 from zorgtafel.demo.actors import PRIVACY_OFFICER
 from zorgtafel.demo.plumbing import StoryFailed
@@ -446,4 +446,28 @@ def test_a_refused_override_names_its_article(browser, console_url, case):
     assert page.locator("section.released").count() == 0, page.inner_text("main")
     refused = page.inner_text(".refused")
     assert re.search(r"art\. \d+|Bijlage \d", refused), refused
+    ctx.close()
+
+
+def test_a_registers_form_refused_by_role_is_one_refusal(browser, console_url, suite, case):
+    """The shelter's worker posts the retirement of the entry the shelter's officer added (a
+    privacy officer's form): the role table refuses it before disclosure reads anything, and the
+    console shows the reasons without reading the entry's history after it, which her role
+    may not list either: one refusal of the one action in the services' records and her
+    budget of refusals."""
+    s, _ = suite
+    ctx, page = sign_in(browser, console_url, "lh-bram")
+    page.goto(f"{console_url}/subject-requests/new")  # a form, for its CSRF token
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    before = _refusals_of(s.data_dir, "lh-bram")
+    r = page.request.post(
+        f"{console_url}/privacy/processing-activities/{case['new_activity']}/retire",
+        form={"csrf_token": token or "", "reason": "no longer done"},
+    )
+    added = _added(before, _refusals_of(s.data_dir, "lh-bram"))
+    assert added == {
+        "calls": ["RetireProcessingActivity"],
+        "records": ["disclosure.RetireProcessingActivity"],
+    }, added
+    assert r.status == 403 and "RetireProcessingActivity" in r.text()
     ctx.close()

@@ -13,7 +13,13 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.privacy import GROUNDS, KINDS, Activity, PrivacyOffice
 from services.console.entrypoints.breaches import DATA, NATURES
-from services.console.entrypoints.common import caller, checked_id, person, services
+from services.console.entrypoints.common import (
+    answered_at_once,
+    caller,
+    checked_id,
+    person,
+    services,
+)
 
 bp = Blueprint("rights", __name__)
 
@@ -29,6 +35,16 @@ def _form_error(err: ServiceError) -> int:
     if err.code not in _FORM_ERRORS:
         raise err
     return _FORM_ERRORS[err.code]
+
+
+def _refused_before_reading_again(err: ServiceError) -> int:
+    """A form whose page reads the request or the entry again to show the refusal: one that
+    needs no such read to be shown (by the role table, or as for a number never given out) is
+    answered before it (common.answered_at_once: that read, for a role the table does not let
+    list them either, was a second refusal of the one action)."""
+    status = _form_error(err)
+    answered_at_once(err)
+    return status
 
 
 @bp.get("/privacy/subject-requests")
@@ -67,7 +83,7 @@ def decide(request_id: str) -> ResponseReturnValue:
             reason=f.get("reason", "").strip(),
         )
     except ServiceError as err:
-        status = _form_error(err)
+        status = _refused_before_reading_again(err)
         return _request_page(request_id, error=err), status
     return _request_page(request_id, error=None, decided_now=True)
 
@@ -216,7 +232,7 @@ def change_activity(activity_id: str) -> ResponseReturnValue:
             reason=f.get("reason", "").strip(),
         )
     except ServiceError as err:
-        status = _form_error(err)
+        status = _refused_before_reading_again(err)
         return _activity_page(activity_id, error=err, posted=changed, failed="change"), status
     return _activity_page(activity_id, done="changed")
 
@@ -227,7 +243,8 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
     try:
         _office().retire_activity(caller(), activity_id, request.form.get("reason", "").strip())
     except ServiceError as err:
-        return _activity_page(activity_id, error=err, failed="retire"), _form_error(err)
+        status = _refused_before_reading_again(err)
+        return _activity_page(activity_id, error=err, failed="retire"), status
     return render_template(
         "activities.html",
         activities=_office().activities(caller()),

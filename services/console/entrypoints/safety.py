@@ -15,6 +15,7 @@ from services.console.adapters.disclosure import PURPOSES
 from services.console.adapters.privacy import INFORMED, PrivacyOffice
 from services.console.entrypoints.cases import visible_case
 from services.console.entrypoints.common import (
+    answered_at_once,
     caller,
     checked_id,
     page_token,
@@ -157,6 +158,9 @@ def informed(decision_id: str) -> ResponseReturnValue:
     except ServiceError as err:
         if err.code not in _FORM_ERRORS:
             raise
+        # Before the tasks are read again to show it (a second refusal of the one action
+        # for a role the table does not let list them either): common.answered_at_once.
+        answered_at_once(err)
         error = err
     if (
         error is not None
