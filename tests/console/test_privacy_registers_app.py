@@ -298,3 +298,22 @@ def test_a_registers_form_refused_by_role_reads_nothing_after(app, action):
     office.reads.clear()
     r = worker.post(path, data={"name": "x", "reason": "why", "csrf_token": token})
     assert "activity_history" not in office.reads and r.status_code == 404
+
+
+def test_a_worker_opens_an_entry_of_the_register_without_its_history(app):
+    """The register is every party's to read (ListProcessingActivities), its history only the
+    privacy officers' (the role table refuses a worker ListProcessingActivityHistory): a
+    worker opening an entry from the register sees it, without the history, which the page
+    no longer asks for in her name (that read was refused, the page a refusal); the officer
+    sees both."""
+    office = _office(app)
+    worker = signed_in(app, "lh-bram")
+    office.reads.clear()
+    r = worker.get(f"/privacy/processing-activities/{ACTIVITY.activity_id}")
+    assert r.status_code == 200 and ACTIVITY.name in r.get_data(as_text=True)
+    assert office.reads == ["activity"]
+    assert 'id="history"' not in r.get_data(as_text=True)
+    assert 'method="post"' not in r.get_data(as_text=True).split("<main", 1)[1]  # no forms
+    officer = signed_in(app, "fg-fenna")
+    r = officer.get(f"/privacy/processing-activities/{ACTIVITY.activity_id}")
+    assert 'id="history"' in r.get_data(as_text=True)

@@ -471,3 +471,23 @@ def test_a_registers_form_refused_by_role_is_one_refusal(browser, console_url, s
     }, added
     assert r.status == 403 and "RetireProcessingActivity" in r.text()
     ctx.close()
+
+
+def test_a_worker_opens_an_entry_of_the_register(browser, pages, console_url, suite, case):
+    """The shelter's worker opens the entry the shelter's officer added from the register
+    (every party's to read): the entry, without its history (the privacy officers'), and no
+    refusal in her name (the page asked for the history, which the role table refuses her)."""
+    s, _ = suite
+    ctx, page = sign_in(browser, console_url, "lh-bram")
+    page.goto(f"{console_url}/privacy/processing-activities")
+    before = _refusals_of(s.data_dir, "lh-bram")
+    entry = case["new_activity"]
+    page.locator(f"a[href='/privacy/processing-activities/{entry}']").click()
+    expect(page, "dl.facts, main h1")
+    assert page.locator(".refused").count() == 0, page.inner_text("main")
+    assert entry in page.inner_text("main")
+    assert page.locator("#history").count() == 0
+    assert page.locator("main form[method=post]").count() == 0  # the officers' forms
+    assert _added(before, _refusals_of(s.data_dir, "lh-bram")) == {"calls": [], "records": []}
+    check(pages, page, "register entry worker")
+    ctx.close()

@@ -123,11 +123,20 @@ def reviews() -> ResponseReturnValue:
     return render_template("reviews.html", reviews=_office().reviews(caller()))
 
 
+def _register_officer() -> bool:
+    """Whether the person is a privacy officer, whose the register's history and maintenance
+    are (Bijlage 3; the role table lets no worker list or change them; the register itself is
+    every party's to read): the history is asked for in an officer's name only, so a
+    worker's page of the register or of an entry is no refusal, and only an officer gets the
+    forms."""
+    return person().role == "privacy_officer"
+
+
 @bp.get("/privacy/processing-activities")
 def activities() -> ResponseReturnValue:
     call = caller()
     office = _office()
-    history = office.activity_history(call) if person().role == "privacy_officer" else None
+    history = office.activity_history(call) if _register_officer() else None
     return render_template(
         "activities.html", activities=office.activities(call), history=history, retired=""
     )
@@ -199,8 +208,10 @@ def _activity_page(activity_id: str, **extra: object) -> str:
     return render_template(
         "activity.html",
         a=found,
-        history=_office().activity_history(call, activity_id),
-        maintainer=person().party in found.maintainers,
+        history=_office().activity_history(call, activity_id) if _register_officer() else None,
+        # Its change and retirement are a maintaining party's privacy officer's (Bijlage 3;
+        # the role table refuses a worker both): no forms for a worker of that party.
+        maintainer=_register_officer() and person().party in found.maintainers,
         # After a refused change the form shows what was typed, not the entry as it is.
         **{"error": None, "done": "", "posted": None, "failed": "", **extra},
     )
@@ -248,7 +259,7 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
     return render_template(
         "activities.html",
         activities=_office().activities(caller()),
-        history=_office().activity_history(caller()),
+        history=_office().activity_history(caller()) if _register_officer() else None,
         retired=activity_id,
     )
 
