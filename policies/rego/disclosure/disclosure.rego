@@ -612,7 +612,7 @@ permitted if {
 	within_expiry
 	consent_satisfied
 	route_permitted
-	count(denials) == 0
+	not barred
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -764,10 +764,14 @@ denials contains sprintf("The data subject is %v (16 or over): the person's own 
 	age >= 16
 }
 
-denials contains "A safety override needs a justification and a consulted colleague other than the requester (Bijlage 3, safety override)." if {
+default override_invalid := false
+
+override_invalid if {
 	is_object(input.break_glass)
 	not break_glass_valid
 }
+
+denials contains "A safety override needs a justification and a consulted colleague other than the requester (Bijlage 3, safety override)." if override_invalid
 
 # ---------------------------------------------------------------------------------------------
 # Closure, restriction and correction (art. 1.2, 16.1, 16.2; Bijlage 3, GDPR art. 16 and 18)
@@ -799,22 +803,34 @@ restricted if case_facts.restricted == true
 # (art. 1.2); what remains is each provider's own information (art. 16.1). A safety override
 # does not reopen it either: an emergency after closure is handled by the parties under their
 # own powers (art. 8.5, 16.1) or through the ZVH (Bijlage 2), not through the closed dossier.
-denials contains sprintf("Case %v is closed; its information is released to no one but the party that provided it, reading its own item (art. 1.2, 16.1, 16.2).", [object.get(case_facts, "id", null)]) if {
+default closure_bars := false
+
+closure_bars if {
 	case_closed
 	not provider_own_read
 }
 
+denials contains sprintf("Case %v is closed; its information is released to no one but the party that provided it, reading its own item (art. 1.2, 16.1, 16.2).", [object.get(case_facts, "id", null)]) if closure_bars
+
 # A restriction ("afschermen"): the data is only kept (GDPR art. 18(2)); the provider keeps
 # reading its own item. The safety override is no way around it: a restriction is the
 # subject's decided right, not a missing consent, and it is lifted only by a later decision.
-denials contains "The data subject's restriction of this information was granted ('afschermen', Bijlage 3, GDPR art. 18): it is released to no one but the provider reading its own item, until a later decision lifts it." if {
+default restriction_bars := false
+
+restriction_bars if {
 	restricted
 	not provider_own_read
 }
 
+denials contains "The data subject's restriction of this information was granted ('afschermen', Bijlage 3, GDPR art. 18): it is released to no one but the provider reading its own item, until a later decision lifts it." if restriction_bars
+
 # A granted correction: the old content is never released again, to anyone (Bijlage 3, GDPR
 # art. 16); the provider's corrected version is a new item.
-denials contains "This item was corrected on the data subject's request; the old content is never released again, ask for the provider's corrected version (Bijlage 3, GDPR art. 16)." if item.superseded == true
+default superseded := false
+
+superseded if item.superseded == true
+
+denials contains "This item was corrected on the data subject's request; the old content is never released again, ask for the provider's corrected version (Bijlage 3, GDPR art. 16)." if superseded
 
 # A suite service may relay a person's token (the kernel's "mtls_relay": casework assembling a
 # pre-read set, art. 12.2f) only to ask for a pre-read for that person, and never with a safety
@@ -823,14 +839,44 @@ default relayed := false
 
 relayed if requester.authenticated_by == "mtls_relay"
 
-denials contains "A call relayed by a suite service on behalf of a person may only ask for a pre-read (art. 12.2f); any other action is asked by the person's own party over its own certificate (art. 8.4c)." if {
+default relay_not_pre_read := false
+
+relay_not_pre_read if {
 	relayed
 	input.action != "pre_read"
 }
 
-denials contains "A call relayed by a suite service carries no safety override; the override is the worker's own act over their own party's certificate (Bijlage 3, safety override)." if {
+denials contains "A call relayed by a suite service on behalf of a person may only ask for a pre-read (art. 12.2f); any other action is asked by the person's own party over its own certificate (art. 8.4c)." if relay_not_pre_read
+
+default relay_with_override := false
+
+relay_with_override if {
 	relayed
 	input.break_glass != null
+}
+
+denials contains "A call relayed by a suite service carries no safety override; the override is the worker's own act over their own party's certificate (Bijlage 3, safety override)." if relay_with_override
+
+# What refuses a request whatever the checks of permitted say: the reasons above that no check
+# of permitted implies (an invalid override, a closure, a restriction, a correction, a relay).
+# Every other reason of denials holds only where a check of permitted fails (its negation is
+# among that reason's conditions), so permitted tests `not barred` instead of
+# count(denials) == 0: the same answer without building every reason, each with its sprintf,
+# on the way to an allow (issue #16). An else-chain: it stops at the first that holds.
+default barred := false
+
+barred if {
+	override_invalid
+} else := true if {
+	closure_bars
+} else := true if {
+	restriction_bars
+} else := true if {
+	superseded
+} else := true if {
+	relay_not_pre_read
+} else := true if {
+	relay_with_override
 }
 
 # ---------------------------------------------------------------------------------------------
