@@ -20,21 +20,21 @@ import data.zorgtafel.lib
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
 
-# The four ways an item can leave its provider (art. 16.2, 12.2f, 9.2).
-party_actions := {"read", "pre_read", "onward_share"}
-
-actions := party_actions | {"third_party_release"}
+# The tables are data (disclosure/data.json, data.zorgtafel.disclosure.tables), each an
+# object whose keys are its members, read by a lookup: rego-cpp answers `x in set` with a
+# builtin call, which copies its whole evaluation state, and a lookup in data with none (issue
+# #16). A key that is not a member, or not a string, is undefined there, as `in` is false.
+# - party_actions: the three ways a party receives an item (art. 16.2, 12.2f); actions: those
+#   and the third-party release (art. 9.2), the four ways an item can leave its provider.
+# - legal_bases: those of art. 15.2 / the privacy protocol (GDPR art. 6 plus the Wet
+#   politiegegevens).
+# - dossier_blind_roles (Bijlage 3): front-desk and night staff see who is in care, never the
+#   dossier.
 
 # The action is one by which a party receives the item (art. 16.2, 12.2f).
 default party_action := false
 
-party_action if input.action in party_actions
-
-# Legal bases of art. 15.2 / the privacy protocol (GDPR art. 6 plus the Wet politiegegevens).
-legal_bases := {"consent", "legal_obligation", "vital_interest", "public_task", "legitimate_interest", "wpg"}
-
-# Bijlage 3: front-desk and night staff see who is in care, never the dossier.
-dossier_blind_roles := {"front_desk"}
+party_action if data.zorgtafel.disclosure.tables.party_actions[input.action] == true
 
 # ---------------------------------------------------------------------------------------------
 # Facts taken from the input (missing facts are empty, so every check below fails closed)
@@ -299,11 +299,11 @@ within_expiry if now_ns < lib.ns(terms.expires_at)
 # art. 15.2: every processing has a recorded legal basis.
 default legal_basis_known := false
 
-legal_basis_known if item.legal_basis in legal_bases
+legal_basis_known if data.zorgtafel.disclosure.tables.legal_bases[item.legal_basis] == true
 
 default action_known := false
 
-action_known if input.action in actions
+action_known if data.zorgtafel.disclosure.tables.actions[input.action] == true
 
 # art. 8.4c, 21.3, 23.2: only active parties receive case information; an applicant, a
 # withdrawn or an excluded party receives nothing.
@@ -341,7 +341,7 @@ default role_may_see_dossier := false
 
 role_may_see_dossier if {
 	is_string(recipient.role)
-	not recipient.role in dossier_blind_roles
+	not data.zorgtafel.disclosure.tables.dossier_blind_roles[recipient.role]
 }
 
 # art. 16.2: the provider's list of recipient parties (empty list: any party with need to know).
@@ -486,7 +486,7 @@ default requester_may_see_dossier := false
 
 requester_may_see_dossier if {
 	is_string(requester.role)
-	not requester.role in dossier_blind_roles
+	not data.zorgtafel.disclosure.tables.dossier_blind_roles[requester.role]
 }
 
 # ---------------------------------------------------------------------------------------------
