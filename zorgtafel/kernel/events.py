@@ -101,6 +101,15 @@ def in_decision_order(at: datetime | None, held: datetime | None, *, grants: boo
     return at > held if grants else at >= held
 
 
+def restatement_decides(as_of: datetime | None, held: datetime | None) -> bool:
+    """Whether a producer's restatement of a thing (the facts it holds as of ``as_of``, its
+    last decision they hold, such as casework's ``CASE_RESTATED``) decides a fact a consumer
+    holds as decided at ``held``: it holds every decision up to its time, so it does unless the
+    fact was decided after it. Without a time it is older than every timed decision (the
+    producer stamps each since), so it decides only a fact held without one."""
+    return held is None or (as_of is not None and as_of >= held)
+
+
 class ContractViolation(ValueError):
     """Event data that does not fit its published type (never carries the data itself)."""
 

@@ -30,7 +30,12 @@ from zorgtafel.contracts.casework import (
     MeetingScheduled,
     RolesSet,
 )
-from zorgtafel.kernel.events import InboundEvent, decided_at, in_decision_order
+from zorgtafel.kernel.events import (
+    InboundEvent,
+    decided_at,
+    in_decision_order,
+    restatement_decides,
+)
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.purge import case_to_link, lock_case
 
@@ -179,14 +184,6 @@ def on_case_closed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -
     _change(deps, uow, event, fact.case_id, lambda p: replace(p, closed=True), closed=True)
 
 
-def _restated_holds(as_of: datetime | None, held: datetime | None) -> bool:
-    """Whether the restatement, as of ``as_of`` (casework's last decision it holds), decides
-    a fact held here as decided at ``held``: it holds every decision up to its time, so it does
-    unless the fact was decided after it. Without a time it is older than every timed decision
-    (casework stamps each since), so it decides only a fact held without one."""
-    return held is None or (as_of is not None and as_of >= held)
-
-
 def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
     """A case known here (its opening seen) keeps what casework's events of it said: it has
     seen every change since. A case unknown here takes the restatement. One known only from
@@ -216,7 +213,7 @@ def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
         kept = set()
         for party, person in held | stated:
             at = decided_at(p.delegates_changed_at.get(party, {}).get(person))
-            wanted = (party, person) in stated if _restated_holds(as_of, at) else None
+            wanted = (party, person) in stated if restatement_decides(as_of, at) else None
             if wanted or (wanted is None and (party, person) in held):
                 kept.add((party, person))
         out: dict[str, tuple[str, ...]] = {}
@@ -227,8 +224,8 @@ def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
     def change(p: CaseParts) -> CaseParts:
         if p.opened:
             return p
-        roles_held = _restated_holds(as_of, p.roles_changed_at)
-        director_held = _restated_holds(as_of, p.case_director_changed_at)
+        roles_held = restatement_decides(as_of, p.roles_changed_at)
+        director_held = restatement_decides(as_of, p.case_director_changed_at)
         return replace(
             p,
             opened=True,
