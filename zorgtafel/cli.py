@@ -347,7 +347,8 @@ def _register_tools(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     register_checkpoints(sub)
 
-    # `zorgtafel restate-cases`: casework's cases restated for governance after an upgrade.
+    # `zorgtafel restate-cases`: casework's cases restated for governance and disclosure after
+    # an upgrade.
     from services.casework.entrypoints.admin import register as register_restate
 
     register_restate(sub)

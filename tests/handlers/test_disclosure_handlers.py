@@ -17,6 +17,7 @@ import pytest
 
 from services.disclosure.bootstrap import Deps, make_deps
 from services.disclosure.domain import commands as c
+from services.disclosure.domain.decisions import CasePerson
 from services.disclosure.domain.items import Terms
 from services.disclosure.service_layer.handlers import (
     audit,
@@ -28,6 +29,7 @@ from services.disclosure.service_layer.handlers import (
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 
 GGZ = "00000099000000000045"  # the provider
@@ -614,3 +616,143 @@ def test_oversight_sees_only_what_concerns_its_own_party(disclosure_platform, de
             )
             if r.subject_request_id == ref
         ] == [ref]
+
+
+# -- a case opened before disclosure kept who has a part in it (migration 114226e7f72b) ----------
+# Its process director, case director and delegates were consumed before the columns existed:
+# no relation is known, so its delegates are refused (ADR 0005) until casework restates the case
+# (``zorgtafel restate-cases``: CaseRestated through its outbox).
+
+
+def open_old_case(disclosure_platform) -> str:
+    """A case as disclosure holds it after the upgrade: its subject and the roles, no person."""
+    platform, parts = disclosure_platform
+    case_id = f"case-{uuid.uuid4().hex[:12]}"
+    facts = {
+        "case_id": case_id,
+        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+    }
+    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-11-01T10:00:00Z"})
+    # An opening of a casework before it named the process director, as in older events.
+    opened = {**facts, "invitees": [CELLO], "process_director_party": ""}
+    deliver(platform, parts, ev.CASE_OPENED, opened)
+    roles = {
+        CELLO: {"role": "care_provider", "information_need": ["health"]},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+    }
+    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
+    return case_id
+
+
+def restate(disclosure_platform, case_id: str, at: datetime | None, **more) -> None:
+    """Casework's restatement of the case as of ``at``: GGZ directs it (DIRECTOR), CELLO's
+    casusregisseur-1 is its case director, PROVIDER and CARER the delegates."""
+    platform, parts = disclosure_platform
+    data = {
+        "case_id": case_id,
+        "process_director_party": GGZ,
+        "process_director_person": DIRECTOR.person,
+        "invitees": [CELLO],
+        "roles": [CELLO, GGZ],
+        "case_director_party": CELLO,
+        "case_director_person": "casusregisseur-1",
+        "delegates": {GGZ: [PROVIDER.person], CELLO: [CARER.person]},
+        "closed": False,
+        "changed_at": at.isoformat() if at else "",
+        **more,
+    }
+    deliver(platform, parts, ev.CASE_RESTATED, data)
+
+
+def people_of(platform, case_id: str):
+    with platform.uow_factory() as uow:
+        known = uow.cases.find(case_id)
+        return (
+            None
+            if known is None
+            else (known.process_director, known.case_director, dict(known.delegates))
+        )
+
+
+def test_a_delegate_of_a_case_opened_before_the_persons_were_kept_reads_once_restated(
+    disclosure_platform, deps
+):
+    """Disclosure did not consume CASE_RESTATED: the delegates of a case opened before its
+    migration 114226e7f72b stayed without a part for good (refused, ADR 0005). Now the
+    restatement makes unknown relations known; restating again changes nothing."""
+    platform, _ = disclosure_platform
+    case_id = open_old_case(disclosure_platform)
+    assert people_of(platform, case_id) == (None, None, {})
+    restate(disclosure_platform, case_id, datetime.now(timezone.utc) - timedelta(minutes=5))
+    item_id = provide(disclosure_platform, deps, case_id)
+    case_director = Caller(CELLO, "casusregisseur-1", "caseworker", party_status="active")
+    for caller in (CARER, case_director, DIRECTOR):
+        with platform.uow_factory() as uow:
+            assert read(deps, uow, item_id, caller).released
+    held = people_of(platform, case_id)
+    assert held == (
+        CasePerson(GGZ, DIRECTOR.person),
+        CasePerson(CELLO, "casusregisseur-1"),
+        {GGZ: (PROVIDER.person,), CELLO: (CARER.person,)},
+    )
+    with platform.uow_factory() as uow:
+        assert case_id in uow.cases.cases_of_person(CELLO, CARER.person, ["delegate"])
+    restate(disclosure_platform, case_id, datetime.now(timezone.utc) - timedelta(minutes=5))
+    assert people_of(platform, case_id) == held
+
+
+def test_a_restatement_keeps_what_was_decided_after_it_and_takes_away_what_it_no_longer_holds(
+    disclosure_platform, deps
+):
+    """As of its time (casework's last decision on who has a part), the restatement decides
+    every fact held here that was not decided after it: a delegate held without a time that
+    casework no longer holds goes, and a release or appointment decided after it stands (the
+    relay may re-send the restatement after a later change). A closed case is closed here."""
+    platform, _ = disclosure_platform
+    case_id = open_old_case(disclosure_platform)
+    colleague = Caller(CELLO, "collega-3", "caseworker", party_status="active")
+    name_delegate(disclosure_platform, case_id, colleague)  # no time: before decision times
+    as_of = datetime.now(timezone.utc) - timedelta(minutes=10)
+    name_delegate(disclosure_platform, case_id, CARER, named=False, at=as_of + timedelta(minutes=1))
+    later = Caller(CELLO, "casusregisseur-2", "caseworker", party_status="active")
+    deliver(
+        platform,
+        disclosure_platform[1],
+        ev.DIRECTOR_APPOINTED,
+        {
+            "case_id": case_id,
+            "party": CELLO,
+            "person": later.person,
+            "changed_at": (as_of + timedelta(minutes=2)).isoformat(),
+        },
+    )
+    restate(disclosure_platform, case_id, as_of)
+    item_id = provide(disclosure_platform, deps, case_id)
+    _, case_director, delegates = people_of(platform, case_id)
+    assert case_director == CasePerson(CELLO, later.person)
+    assert delegates == {GGZ: (PROVIDER.person,)}
+    for refused in (colleague, CARER):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            read(deps, uow, item_id, refused)
+    # Without a time the restatement decides only facts held without one.
+    restate(disclosure_platform, case_id, None, roles=[GGZ], closed=True)
+    with platform.uow_factory() as uow:
+        known = uow.cases.find(case_id)
+    assert known is not None and known.closed
+    assert known.case_director == CasePerson(CELLO, later.person)
+    assert set(known.involved) == {GGZ}  # CELLO has no role any more (8.4c)
+
+
+def test_a_restatement_of_a_purged_case_does_not_bring_it_back(disclosure_platform):
+    platform, parts = disclosure_platform
+    case_id = open_old_case(disclosure_platform)
+    # CASE_PURGED as the kernel's consumer applies it: the handler, then the kernel forgets
+    # the case id (kernel/purge.py).
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
+    with platform.uow_factory() as uow:
+        forget_case(uow.session, uow.tables, case_id)
+        uow.commit()
+    restate(disclosure_platform, case_id, datetime.now(timezone.utc))
+    assert people_of(platform, case_id) is None

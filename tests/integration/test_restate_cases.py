@@ -3,24 +3,33 @@ governance, whose ``case_facts`` (since its migration 9c4e2a7d5b18) began empty:
 before it is unknown there and a dispute naming it UNAVAILABLE for good. The command runs beside
 the running casework (``bootstrap.offline``) and writes one ``CaseRestated`` per case to
 casework's outbox; the running relay publishes it over the real broker and governance's consumer
-applies it. Run twice, it changes nothing in governance. Real databases (PostgreSQL, and the
+applies it. Run twice, it changes nothing in governance. Disclosure, which kept who has a part
+in a case only since its migration 114226e7f72b, applies it too: a delegate of a case opened
+before is disclosed to after the command. Real databases (PostgreSQL, and the
 SQLite files of a development machine), gRPC, Rego and broker."""
 
 from __future__ import annotations
 
+import json
 import sys
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import grpc
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from tests.integration.governance.harness import Board
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.casework.v1 import casework_pb2 as cw
+from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
+from zorgtafel.generated.common.v1 import common_pb2
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dis_pb
+from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dis_grpc
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.logging import configure_logging
-from zorgtafel.testing import Keys, Publisher, running_service, wait_for
+from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 from zorgtafel.testing.cli import printed_json
 
 pytestmark = pytest.mark.integration
@@ -30,6 +39,7 @@ EINDHOVEN = "00000099000000000013"  # no part in it
 VEILIG_THUIS = "00000099000000000066"
 SHELTER = "00000099000000000051"
 POLICE = "00000099000000000061"
+DELEGATE = "person-1"  # the delegate casework names for the shelter and the police
 
 
 def facts_row(gov, case_id: str) -> dict | None:
@@ -133,4 +143,157 @@ def test_a_case_known_only_to_casework_is_known_to_governance_after_restate_case
         restate_cases(casework, monkeypatch, capsys)
         wait_for(lambda: applied(gov, case_id, ev.CASE_RESTATED) == 2, timeout=60)
         assert facts_row(gov, case_id) == known
+    publisher.close()
+
+
+def disclosure_row(dis, case_id: str) -> dict | None:
+    t = dis.definition.tables["case_facts"]
+    with dis.engine.connect() as conn:
+        row = conn.execute(select(t).where(t.c.case_id == case_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed_to_after_it(
+    module_broker, tmp_path, database_url, monkeypatch, capsys
+):
+    """Disclosure kept who has a part in a case only since its migration 114226e7f72b: the
+    delegates and the case director of a case opened before have no relation there and are
+    refused (need to know by relationship, ADR 0005). After ``zorgtafel restate-cases`` the
+    police's delegate, named by casework, reads the shelter's item on the case."""
+    keys = Keys(tmp_path)
+    bootstrap = module_broker.bootstrap
+    publisher = Publisher(bootstrap)
+    with (
+        running_service("casework", tmp_path, bootstrap, database_url) as casework,
+        running_service("governance", tmp_path, bootstrap, database_url) as gov,
+        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
+    ):
+        director = Board(gov, keys).manager.designate(LUMENS)
+        director_md = keys.metadata(LUMENS, "process_director", director.person)
+        stub = cw_grpc.CaseworkServiceStub(channel(casework))
+        shelter = dis_grpc.DisclosureServiceStub(channel(dis))
+
+        def on_roster(app) -> bool:  # noqa: ANN001
+            t = app.definition.tables["roster"]
+            with app.engine.connect() as conn:
+                return conn.execute(select(t).where(t.c.person == director.person)).first()
+
+        wait_for(lambda: on_roster(casework) and on_roster(dis), timeout=60)
+        case_id = f"case-{uuid.uuid4()}"
+        publisher.publish(
+            "intake",
+            ev.CASE_TRIAGED,
+            case_id,
+            {
+                "case_id": case_id,
+                "subject_pseudonym": "ps-2",
+                "nominating_party": VEILIG_THUIS,
+                "age_band": "16_plus",
+                "routing": "case_meeting",
+                "goal_code": "stabilise",
+                "themes": ["safety"],
+                "decision_types": ["plan"],
+                "invitees": [SHELTER, POLICE],
+                "process_director_party": LUMENS,
+                "process_director_person": director.person,
+            },
+        )
+        wait_for(lambda: (disclosure_row(dis, case_id) or {}).get("opened"), timeout=60)
+        scheduled = cw.ScheduleMeetingRequest(
+            request_id=rid(),
+            case_id=case_id,
+            goal_code="stabilise",
+            decision_types=["plan"],
+            themes=["safety"],
+            invitees=[cw.Invitee(party=p, lawful_themes=["safety"]) for p in (SHELTER, POLICE)],
+        )
+        scheduled.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+        meeting = stub.ScheduleMeeting(scheduled, metadata=director_md).meeting
+        stub.RecordMeeting(
+            cw.RecordMeetingRequest(
+                request_id=rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                attendees=[SHELTER, POLICE],
+                minutes="besproken",
+            ),
+            metadata=director_md,
+        )
+        stub.SetRoles(
+            cw.SetRolesRequest(
+                request_id=rid(),
+                case_id=case_id,
+                meeting_id=meeting.meeting_id,
+                roles=[
+                    cw.PartyRole(party=SHELTER, role="shelter", information_need=["identity"]),
+                    cw.PartyRole(party=POLICE, role="safety", information_need=["safety"]),
+                ],
+            ),
+            metadata=director_md,
+        )
+        for party in (SHELTER, POLICE):
+            stub.NameDelegate(
+                cw.NameDelegateRequest(
+                    request_id=rid(), case_id=case_id, party=party, person=DELEGATE
+                ),
+                metadata=director_md,
+            )
+
+        def delegates() -> dict:
+            row = disclosure_row(dis, case_id) or {}
+            return json.loads(row.get("delegates") or "{}")
+
+        wait_for(lambda: delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}, timeout=60)
+        wait_for(lambda: POLICE in json.loads(disclosure_row(dis, case_id)["roles"]), timeout=60)
+        item_id = shelter.Provide(
+            dis_pb.ProvideRequest(
+                request_id=rid(),
+                case_id=case_id,
+                category="safety",
+                classification=dis_pb.CLASSIFICATION_CONFIDENTIAL,
+                legal_basis=dis_pb.LEGAL_BASIS_PUBLIC_TASK,
+                content_type="application/json",
+                content=b'{"note": "veilige opvang"}',
+                terms=common_pb2.UsageTerms(purposes=["care_coordination"]),
+            ),
+            metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
+        ).item_id
+
+        def read():  # noqa: ANN202
+            return shelter.RequestDisclosure(
+                dis_pb.RequestDisclosureRequest(
+                    item_ids=[item_id],
+                    purpose="care_coordination",
+                    action=dis_pb.DISCLOSURE_ACTION_READ,
+                ),
+                metadata=keys.metadata(POLICE, "caseworker", DELEGATE),
+            )
+
+        assert read().items
+        # Disclosure as it is after the upgrade: casework's facts of who has a part in the case
+        # were consumed before migration 114226e7f72b, so none of them is kept.
+        with dis.engine.begin() as conn:
+            t = dis.definition.tables["case_facts"]
+            conn.execute(
+                update(t)
+                .where(t.c.case_id == case_id)
+                .values(
+                    process_director_party=None,
+                    process_director_person=None,
+                    case_director_party=None,
+                    case_director_person=None,
+                    delegates=None,
+                    delegates_changed_at=None,
+                )
+            )
+            people = dis.definition.tables["case_people"]
+            conn.execute(delete(people).where(people.c.case_id == case_id))
+        assert code_of(read) == grpc.StatusCode.PERMISSION_DENIED
+
+        restate_cases(casework, monkeypatch, capsys)
+        wait_for(lambda: applied(dis, case_id, ev.CASE_RESTATED) == 1, timeout=60)
+        assert read().items
+        assert delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
+        known = disclosure_row(dis, case_id)
+        assert known is not None and known["process_director_person"] == director.person
     publisher.close()

@@ -212,6 +212,17 @@ def test_a_restatement_waits_in_order_and_governance_stays_ready_beside_it(tmp_p
         assert ev.CASE_RESTATED in parts.ready_despite
 
 
+def test_disclosure_waits_on_a_restatement_and_is_not_ready_beside_it(tmp_path):
+    """In disclosure ``CASE_RESTATED`` may take away who reads a case's items (a delegate, a
+    case director or a party's role casework no longer holds, 8.4c): consumed there, and its
+    readiness waits on it (ADR 0012)."""
+    from zorgtafel.testing import handler_platform
+
+    with handler_platform("disclosure", tmp_path) as (_platform, parts):
+        assert ev.CASE_RESTATED in parts.consumes[ev.TOPIC["casework"]]
+        assert ev.CASE_RESTATED not in parts.ready_despite
+
+
 def test_a_revoking_fact_whose_handler_keeps_failing_is_not_parked_and_applies_once_it_recovers(
     database,
 ):

@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, case_people, tables
 from services.disclosure.domain.decisions import CaseFacts, CasePerson
-from zorgtafel.kernel.events import decided_at, in_decision_order, next_decision_time
+from zorgtafel.kernel.events import (
+    decided_at,
+    in_decision_order,
+    next_decision_time,
+    restatement_decides,
+)
 from zorgtafel.kernel.uow import utcnow
 
 # The parts a person can have in a case (``case_people.part``), and the columns of
@@ -129,6 +134,79 @@ class CaseFactsRepository:
         if not in_decision_order(at, held, grants=True):
             return False
         self.upsert(case_id, **values)  # a time of None is left out: the held one stays
+        return True
+
+    def restate(
+        self,
+        case_id: str,
+        *,
+        process_director: tuple[str, str] | None,
+        case_director: tuple[str, str] | None,
+        delegates: dict[str, set[str]],
+        roles: frozenset[str],
+        as_of: datetime | None,
+    ) -> bool:
+        """Casework's restatement of who has a part in the case, as of ``as_of`` (its last
+        decision on that it holds; ``CASE_RESTATED``), for a case opened before disclosure kept
+        these persons (migration 114226e7f72b): a process director not known here is learnt
+        (casework never changes it); the case director, each delegate's naming or release and
+        which parties have a role are taken from it unless decided after it
+        (``restatement_decides``: the relay may re-send it after a later change), and those it
+        decides carry its time, so an older change that arrives late changes nothing. It may
+        take away: a delegate, a case director or a party's role casework no longer holds goes
+        (8.4c). A party's role and information need it cannot give (it carries ids only): a
+        party it names that has no role here gets none. False when nothing changed (restating
+        twice changes nothing). Under the case's lock (the consumer's ``_known_case``)."""
+        self.upsert(case_id)
+        c = case_facts.c
+        row = self._s.execute(select(case_facts).where(c.case_id == case_id)).one()
+        values: dict[str, Any] = {}
+        if process_director and not (row.process_director_party and row.process_director_person):
+            values["process_director_party"], values["process_director_person"] = process_director
+        if restatement_decides(as_of, row.case_director_changed_at):
+            party, person = case_director or (None, None)
+            if (row.case_director_party or None, row.case_director_person or None) != (
+                party,
+                person,
+            ):
+                values.update(case_director_party=party, case_director_person=person)
+            if as_of is not None and row.case_director_changed_at != as_of:
+                values["case_director_changed_at"] = as_of
+        held = _delegates(row.delegates)
+        times = _delegate_times(row.delegates_changed_at)
+        people = {(party, p) for party, persons in held.items() for p in persons}
+        stated = {(party, p) for party, persons in delegates.items() for p in persons}
+        kept = set()
+        for party, person in people | stated:
+            if restatement_decides(as_of, decided_at(times.get(party, {}).get(person))):
+                if (party, person) in stated:
+                    kept.add((party, person))
+                if as_of is not None:
+                    times.setdefault(party, {})[person] = as_of.isoformat()
+            elif (party, person) in people:
+                kept.add((party, person))
+        after: dict[str, list[str]] = {}
+        for party, person in sorted(kept):
+            after.setdefault(party, []).append(person)
+        if after != held or times != _delegate_times(row.delegates_changed_at):
+            values["delegates"] = json.dumps(after, sort_keys=True)
+            values["delegates_changed_at"] = json.dumps(times, sort_keys=True)
+        if restatement_decides(as_of, row.roles_changed_at):
+            held_roles = json.loads(row.roles or "{}")
+            narrowed = {p: v for p, v in held_roles.items() if p in roles}
+            if narrowed != held_roles:
+                values["roles"] = json.dumps(narrowed, sort_keys=True)
+                if as_of is not None:
+                    values["roles_changed_at"] = as_of
+        if not row.opened:
+            values["opened"] = True  # casework holds it: never a nomination to forget
+        if not values:
+            return False
+        self._s.execute(
+            update(case_facts).where(c.case_id == case_id).values(updated_at=utcnow(), **values)
+        )
+        if values.keys() & _PEOPLE_COLUMNS:
+            self._keep_people(case_id)
         return True
 
     def known(self, case_id: str) -> bool:

@@ -27,5 +27,6 @@ def consumption(deps: Deps) -> dict[str, dict[str, Handler]]:
             ev.DELEGATE_RELEASED: partial(h.on_delegate_released, deps),
             ev.CASE_CLOSED: partial(h.on_case_closed, deps),
             ev.CASE_PURGED: partial(h.on_case_purged, deps),
+            ev.CASE_RESTATED: partial(h.on_case_restated, deps),
         },
     }

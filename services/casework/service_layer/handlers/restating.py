@@ -1,7 +1,9 @@
 """Restating who has a part in the cases casework holds (``zorgtafel restate-cases``): for a
 consumer that began to keep these facts after the cases opened, such as governance's
 ``case_facts`` (since its migration 9c4e2a7d5b18), which otherwise does not know a case opened
-before it and answers a dispute naming one UNAVAILABLE. One ``CaseRestated`` per case, written to
+before it and answers a dispute naming one UNAVAILABLE, and disclosure's persons with a part
+in a case (since its migration 114226e7f72b), without which a delegate or case director of a
+case opened before it is refused every disclosure. One ``CaseRestated`` per case, written to
 the outbox like every other fact (the running service's relay publishes it), each in a unit of
 work of its own under the case's lock: a membership decision taken beside it is written before
 or after it, never half. Ids only (8.4c, 12.3, 13.1, 16.1): no pseudonym, no age band."""

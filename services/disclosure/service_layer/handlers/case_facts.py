@@ -18,6 +18,7 @@ from zorgtafel.contracts.casework import (
     CaseClosed,
     CaseOpened,
     CasePurged,
+    CaseRestated,
     DelegateNamed,
     DelegateReleased,
     DirectorAppointed,
@@ -187,6 +188,44 @@ def on_case_closed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     known = uow.cases.find(case_id)
     if known is None or not known.closed:
         upsert_case(uow, case_id, closed_at=utcnow())
+
+
+def on_case_restated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """An operator's restatement of a case casework holds (``zorgtafel restate-cases``), for
+    the cases opened before disclosure kept who has a part in them (migration 114226e7f72b):
+    their delegates and case director had no relation here and were refused (ADR 0005). A
+    relation not known is learnt, one decided after the restatement is kept
+    (``CaseFactsRepository.restate``), a closed case is closed, a purged one is not brought
+    back; applying it again changes nothing. A revoking fact (ADR 0012): it may take away a
+    delegate, a case director or a party's role casework no longer holds."""
+    fact = event.typed(CaseRestated)
+    case_id = _known_case(uow, event, fact.case_id)
+    if not case_id:
+        return
+
+    def person(party: str, who: str) -> tuple[str, str] | None:
+        return (party, who) if party and who else None  # nobody (fail closed, as casework)
+
+    delegates = {
+        str(party): {str(p) for p in persons if p}
+        for party, persons in fact.delegates.items()
+        if party and isinstance(persons, list | tuple)
+    }
+    changed = uow.cases.restate(
+        case_id,
+        process_director=person(fact.process_director_party, fact.process_director_person),
+        case_director=person(fact.case_director_party, fact.case_director_person),
+        delegates=delegates,
+        roles=frozenset(str(p) for p in fact.roles),
+        as_of=fact.decided_at(),
+    )
+    if fact.closed:
+        known = uow.cases.find(case_id)
+        if known is not None and not known.closed:  # closed here first: its time stays
+            upsert_case(uow, case_id, closed_at=utcnow())
+            changed = True
+    if not changed:
+        log.info("case_restated_unchanged", case_id=case_id)
 
 
 def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
