@@ -577,3 +577,44 @@ def test_a_caller_refused_whatever_the_case_is_refused_when_governance_does_not_
     # The registrant, the case's process director for all governance knows, waits for the facts.
     with pytest.raises(Unavailable):
         read(governance, deps, on_unknown, registrant)
+
+
+def test_a_purged_cases_id_is_answered_as_one_governance_never_heard_of(
+    governance, deps, designated
+):
+    """A dispute naming a purged case was registered as a general matter, where an id never
+    given out was refused (UNAVAILABLE, or the reasons of a case with no part in it): anyone
+    with a dispute role could tell which ids were purged cases. Governance keeps nothing of
+    who had a part in a purged case (its facts go with the purge, 1.2), so it cannot tell one
+    who had a part from one who never had: to every caller the purged id answers as an id it
+    never heard of, and no dispute is kept."""
+    platform, _ = governance
+    case = Case(governance, designated(ASTEN))
+    purge(governance, case.case_id)
+    never = f"case-{uuid.uuid4().hex}"
+    callers = (
+        case.director,
+        case.delegate,
+        case.case_director,
+        designated(EINDHOVEN),
+        Caller(EINDHOVEN, "cw-2", "caseworker", party_status="active"),
+        Caller(EINDHOVEN, "pd-w2", "process_director", party_status="withdrawn"),
+    )
+
+    def stored() -> int:
+        with platform.uow_factory() as uow:
+            return len(uow.session.execute(select(uow.tables["disputes"])).all())
+
+    def answer(case_id: str, caller: Caller) -> tuple[object, ...]:
+        before = stored()
+        try:
+            register(governance, deps, case_id, caller)
+        except (PermissionDenied, Unavailable) as err:
+            said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
+        else:
+            said = ("registered",)
+        return (*said, stored() - before)
+
+    for caller in callers:
+        assert answer(case.case_id, caller) == answer(never, caller), caller
+        assert answer(case.case_id, caller)[-1] == 0, caller  # nothing kept

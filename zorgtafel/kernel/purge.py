@@ -19,8 +19,8 @@ as its last step before commit, when it decides whether its row may name the cas
 (``unlink_if_forgotten``: after its handler's row locks, the order the purges in casework and
 intake take it in too, after their case row); a request whose new row names a case the service
 keeps no row of, before it writes (``case_to_link``), with the purge handler that unlinks such
-rows taking ``lock_case`` first (governance's disputes; disclosure's consumed case facts,
-whose events come on two topics). Where a request writes beside a row of the case, that row is
+rows taking ``lock_case`` first (governance's disputes, registered under ``lock_case``;
+disclosure's consumed case facts, whose events come on two topics). Where a request writes beside a row of the case, that row is
 the lock (disclosure's case facts held by an addition, intake's nomination, casework's case).
 """
 
@@ -66,10 +66,11 @@ def unlink_if_forgotten(
 
 
 def case_to_link(session: Session, tables: Mapping[str, Table], case_id: str) -> str | None:
-    """For a write that names a case and could race its purge (a dispute in governance; an
-    event's facts in disclosure, which come on two topics): the id to use, decided under the
-    case's lock, or None when the case is forgotten here (a dispute is then kept as a purge
-    keeps the rows it unlinks; an event's facts are dropped). The purge handler of such rows
+    """For a write that names a case and could race its purge (an event's facts in governance
+    and disclosure, whose events come on two topics): the id to use, decided under the case's
+    lock, or None when the case is forgotten here (the event's facts are then dropped; a
+    dispute naming a purged case is refused, as one naming a case never heard of, by its
+    handler under ``lock_case``). The purge handler of such rows
     takes ``lock_case`` before it touches any row, so whichever commits first, the other sees
     its rows, and both take the lock before their row locks."""
     lock_case(session, case_id)

@@ -23,7 +23,7 @@ from services.governance.service_layer.handlers.common import (
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
-from zorgtafel.kernel.purge import case_to_link
+from zorgtafel.kernel.purge import lock_case
 from zorgtafel.kernel.validate import check_id
 from zorgtafel.policy.decision import Decision
 
@@ -173,14 +173,18 @@ def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller:
 def register_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RegisterDispute, caller: Caller
 ) -> Dispute:
-    case_id = None
-    if cmd.case_id:
-        check_id(cmd.case_id, "case_id")  # the suite's case id (the column is 64 wide)
-        # A purged case's id is not kept (1.2): the dispute stands, unlinked as a purge
-        # leaves it; decided under the case's lock, so a purge beside it misses nothing.
-        case_id = case_to_link(uow.session, uow.tables, cmd.case_id)
+    case_id = cmd.case_id or None
+    if case_id:
+        check_id(case_id, "case_id")  # the suite's case id (the column is 64 wide)
+        # Decided under the case's lock, so a purge beside it misses nothing: a dispute
+        # registered first is unlinked by the purge, one after it is decided as below.
+        lock_case(uow.session, case_id)
     # About a case: only a person with a part in it (its process director, its case director,
     # a delegate of an involved party: 8.4c, 15.1); a general matter: any active party's person.
+    # A purged case is decided as one governance never heard of (its facts went with it, 1.2):
+    # who had a part is no longer known, so no answer may tell a purged id from one never
+    # given out (registering it as a general matter did), and the policy allows nothing on a
+    # case it does not know: nothing is kept.
     _authorise(deps, uow, caller, "register_dispute", case_id)
     now = deps.now()
     dispute = Dispute(
