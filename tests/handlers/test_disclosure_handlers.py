@@ -72,13 +72,14 @@ def deps(disclosure_platform) -> Deps:
     return make_deps(disclosure_platform[0])
 
 
-def open_case(disclosure_platform) -> str:
-    """Intake's nomination, casework's opening and roles, through the consumed handlers."""
+def open_case(disclosure_platform, subject_pseudonym: str = "") -> str:
+    """Intake's nomination, casework's opening and roles, through the consumed handlers (of a
+    new subject, or of ``subject_pseudonym``'s)."""
     platform, parts = disclosure_platform
     case_id = f"case-{uuid.uuid4().hex[:12]}"
     facts = {
         "case_id": case_id,
-        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
+        "subject_pseudonym": subject_pseudonym or f"psn-{uuid.uuid4().hex[:8]}",
         "nominating_party": GGZ,
         "age_band": "16_plus",
     }

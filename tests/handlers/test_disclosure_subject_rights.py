@@ -38,6 +38,8 @@ from tests.handlers.test_disclosure_handlers import (
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.subjectdata.servicer import export_subject_data
 from zorgtafel.testing import deliver
 
@@ -775,3 +777,61 @@ def test_each_controllers_officer_gets_only_the_consents_its_party_answers_for(
 
     assert seen(OFFICER) == ({subjects, cello_written}, {ggz_written})
     assert seen(GGZ_OFFICER) == ({subjects, ggz_written}, {cello_written})
+
+
+def purge(disclosure_platform, case_id: str) -> None:
+    """CASE_PURGED as the kernel's consumer applies it: the handler, then the kernel forgets
+    the case id, in one transaction (kernel/consumer.py, kernel/purge.py)."""
+    platform, parts = disclosure_platform
+    handler = next(h[ev.CASE_PURGED] for h in parts.consumes.values() if ev.CASE_PURGED in h)
+    event = InboundEvent(
+        id=str(uuid.uuid4()),
+        type=ev.CASE_PURGED,
+        source="/test",
+        time=None,
+        subject=None,
+        data={"case_id": case_id},
+        payload=ev.parse(ev.CASE_PURGED, {"case_id": case_id}),
+    )
+    with platform.uow_factory() as uow:
+        handler(uow, event)
+        forget_case(uow.session, uow.tables, case_id)
+        uow.commit()
+
+
+@pytest.mark.parametrize("kind", ["restriction", "lift_restriction", "erasure"])
+def test_a_request_about_a_purged_case_is_refused_and_changes_no_other_case(
+    disclosure_platform, deps, kind
+):
+    """A request naming a case already purged (1.2), or an item of it, is refused as one
+    naming a case disclosure never knew (no oracle), and nothing is stored: kept without its
+    case it would read as a request about everything of the subject, and granted, lift (or
+    restrict, or erase) every other case of the subject (GDPR art. 17, 18)."""
+    platform, _ = disclosure_platform
+    other = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, other)
+    other_item = provide(disclosure_platform, deps, other)
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=other))
+    purged = open_case(disclosure_platform, subject_pseudonym=pseudonym)
+    purged_item = provide(disclosure_platform, deps, purged)
+    purge(disclosure_platform, purged)
+    with platform.uow_factory() as uow:
+        requests = uow.subject_requests.of_subject(pseudonym)
+    published = restriction_published(platform, other)
+    for caller in (CARER, PROVIDER, base.DIRECTOR):
+        told = set()
+        for scope in (
+            {"case_id": purged},
+            {"item_id": purged_item},
+            {"case_id": f"case-{uuid.uuid4().hex[:12]}"},  # never known here
+        ):
+            with pytest.raises(PermissionDenied) as err:
+                submit(platform, deps, kind, caller, subject_pseudonym=pseudonym, **scope)
+            told.add(tuple(err.value.reasons))
+        assert len(told) == 1, caller
+    with platform.uow_factory() as uow:
+        assert uow.subject_requests.of_subject(pseudonym) == requests  # nothing stored
+        case = uow.cases.find(other)
+        assert case is not None and case.restricted  # still restricted, not lifted
+        assert uow.items.get(other_item).readable  # nor erased
+    assert restriction_published(platform, other) == published

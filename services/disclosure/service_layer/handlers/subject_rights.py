@@ -87,8 +87,10 @@ def submit_subject_request(
     controller = effects.controller_of(uow, cmd, caller, item, case_id)
     if case_id and is_forgotten(uow.session, uow.tables, case_id):
         # Purged (1.2): its facts are gone, so the policy above refused it as any unknown case
-        # (no oracle); should the mark ever come first, the request is kept as a purge keeps
-        # one (SubjectRequests.unlink_case): naming neither the case nor the item.
+        # (no oracle; a test holds it, test_a_request_about_a_purged_case_is_refused_and_...).
+        # Should the mark ever come first, the request would be kept naming neither the case
+        # nor the item, but with its document reference, which a purge removes: it would read
+        # as a request about everything of the subject, and granted act on every case of it.
         case_id, item_id = "", ""
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
