@@ -835,3 +835,38 @@ def test_a_request_about_a_purged_case_is_refused_and_changes_no_other_case(
         assert case is not None and case.restricted  # still restricted, not lifted
         assert uow.items.get(other_item).readable  # nor erased
     assert restriction_published(platform, other) == published
+
+
+@pytest.mark.parametrize("kind", ["restriction", "lift_restriction", "erasure"])
+@pytest.mark.parametrize("about", ["case", "item"])
+def test_a_request_whose_case_is_purged_before_its_decision_changes_no_other_case(
+    disclosure_platform, deps, kind, about
+):
+    """A request about a case (or an item of it) still undecided when the case is purged is
+    kept unlinked (``unlink_case``: no case, no item, no document reference). It is about what
+    the purge took, not about everything of the subject: granted, it changes nothing left
+    (the purge took it all), and never lifts, restricts or erases the subject's other cases
+    (GDPR art. 17, 18)."""
+    platform, _ = disclosure_platform
+    other = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, other)
+    other_item = provide(disclosure_platform, deps, other)
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=other))
+    purged = open_case(disclosure_platform, subject_pseudonym=pseudonym)
+    purged_item = provide(disclosure_platform, deps, purged)
+    scope = {"case_id": purged} if about == "case" else {"item_id": purged_item}
+    ref = submit(platform, deps, kind, **scope)
+    purge(disclosure_platform, purged)
+    published = restriction_published(platform, other)
+    decided = decide(platform, deps, ref)
+    assert (decided.outcome, decided.case_id, decided.item_id) == ("granted", None, None)
+    with platform.uow_factory() as uow:
+        case = uow.cases.find(other)
+        assert case is not None and case.restricted  # not lifted
+        assert uow.items.get(other_item).readable  # not erased
+        outbox = uow.tables["outbox"]
+        erased = uow.session.execute(
+            select(outbox.c.id).where(outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == pseudonym)
+        ).all()
+    assert restriction_published(platform, other) == published
+    assert erased == []  # casework and intake are told of no erasure of the other case

@@ -120,6 +120,11 @@ class SubjectRequestRepository:
             decided_at=row.decided_at,
             controller=row.controller,
             due_at=row.due_at,
+            # Unlinked at its case's purge: the document reference goes then and only then
+            # (every request stores one, an empty one too), as ``_grounds_a_restriction`` tells.
+            case_purged=row.case_id is None
+            and row.item_id is None
+            and row.document_ref_sealed is None,
         ).with_due()
 
     def add(self, request: SubjectRequest) -> None:

@@ -78,6 +78,9 @@ class SubjectRequest:
     controller: str | None = None
     # GDPR art. 12(3): answered within one month of receipt.
     due_at: datetime | None = None
+    # Its case was purged (art. 1.2; ``unlink_case``): it names no case nor item any more, yet
+    # was about that case (or an item of it) only, never everything of the subject.
+    case_purged: bool = False
 
     def due(self) -> datetime:
         return self.due_at or one_month_after(self.submitted_at)
@@ -87,7 +90,10 @@ class SubjectRequest:
         return self.outcome is None and now > self.due()
 
     def scope(self) -> str:
-        """What the request is about: one item, one case, or everything about the subject."""
+        """What the request is about: one item, one case, everything about the subject, or
+        what a purge took ("purged": nothing is left of it)."""
+        if self.case_purged:
+            return "purged"
         return "item" if self.item_id else ("case" if self.case_id else "subject")
 
     def with_due(self) -> "SubjectRequest":

@@ -213,6 +213,13 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         return now
     if kind not in ("erasure", "restriction", "lift_restriction"):
         return now  # objections and complaints are answered; the answer is the effect
+    if scope == "purged":
+        # Its case (or its item's) was purged undecided: nothing of it is left to erase,
+        # restrict or lift. Unlinked it names no case, but it is no request about everything
+        # of the subject: read as one, a lifting lifted (a restriction restricted, an erasure
+        # erased) every other case of the subject (GDPR art. 17, 18).
+        log.info("subject_request_carried_out", kind=kind, scope=scope, cases=0)
+        return now
     if scope == "item":
         item = uow.items.find(request.item_id or "")
         if item is None:
