@@ -514,6 +514,68 @@ def test_uninvolved_party_may_not_name_a_delegate(casework, deps):
     assert any("not involved" in r and "art. 16.1" in r for r in err.value.logged.reasons)
 
 
+def told_of(platform, handler, deps, cmd, caller, named: str) -> tuple:
+    """What ``caller`` is told, the named party's id (which it gave) taken out, and without the
+    decision's id (the digest of facts that name that party)."""
+    kind, message, reasons, _decision_id, revision, policy = what_caller_is_told(
+        platform, handler, deps, cmd, caller
+    )
+    return (
+        kind,
+        message.replace(named, "<named>"),
+        [r.replace(named, "<named>") for r in reasons],
+        revision,
+        policy,
+    )
+
+
+def test_a_delegate_refusal_says_nothing_of_whether_the_named_party_is_involved(casework, deps):
+    """A worker of the involved shelter without a part, and the shelter's delegate, may not see
+    which parties are involved (view.rego: the one sees nothing, the other its own role): naming
+    or releasing a delegate of another party is refused alike whether that party is involved
+    (POLICE, invited in triage) or not (GGD) (8.4c, 15.1)."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    for caller in (who(SHELTER, "sh-9"), who(SHELTER, "sh-1")):
+        for handler, command in (
+            (delegates.name_delegate, c.NameDelegate),
+            (delegates.release_delegate, c.ReleaseDelegate),
+        ):
+            involved = told_of(
+                platform, handler, deps, command(case_id, "x-1", POLICE), caller, POLICE
+            )
+            uninvolved = told_of(platform, handler, deps, command(case_id, "x-1", GGD), caller, GGD)
+            assert involved[0] == "PermissionDenied"
+            assert involved == uninvolved
+            assert not any("not involved" in r for r in uninvolved[2])
+
+
+def test_an_appointment_refusal_says_nothing_of_the_appointee_to_a_non_director(casework, deps):
+    """Only the process director appoints a case director (13.1): anyone else with a part is
+    refused for that alone, before the appointee is looked at, alike for an appointee of an
+    involved party, of one not involved and of an OIN that is no party."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    for caller in (who(SHELTER, "sh-9"), who(POLICE, "po-1")):
+        told = [
+            told_of(
+                platform,
+                decisions.appoint_director,
+                deps,
+                c.AppointDirector(case_id, meeting_id, party, "cd-1"),
+                caller,
+                party,
+            )
+            for party in (POLICE, GGD, NOT_A_PARTY)
+        ]
+        assert told[0][0] == "PermissionDenied"
+        assert told[0] == told[1] == told[2]
+
+
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)

@@ -140,6 +140,22 @@ role_fits if {
 	attendee
 }
 
+# art. 12.2e, 16.1, 8.4c: who may name or release delegates at all, on the caller's own part in
+# the case only (the named party is the caller's own or not, which it knows): the case's process
+# director, or a person acting for its own involved party naming for that party. Anyone else is
+# refused for that alone, before and whatever the facts of the party it named, which it may not
+# see (view.rego: within an involved party only its delegates see the case, and they only their
+# own party's role unless their information need covers the roles).
+default names_delegates := false
+
+names_delegates if persons.process_director
+
+names_delegates if {
+	involved_party
+	own_delegate
+	persons.acts_for_own_party
+}
+
 # art. 12.2e, 10.1: the case's process director names and releases the delegates of the
 # involved parties (they are its contact persons).
 role_fits if {
@@ -191,24 +207,30 @@ denials contains sprintf("Only the process director of the case - the designated
 	not persons.process_director
 }
 
+# What is wrong with the appointee is told to the process director only, who alone appoints and
+# sees the whole case: anyone else is refused above for not being it, alike whoever was named.
 denials contains sprintf("Party %v is not a party of the covenant: a case director comes from a party involved in the case (art. 13.1).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
+	persons.process_director
 	object.get(appointee, "is_party", false) != true
 }
 
 denials contains sprintf("Party %v has status %v: a case director comes from an active party (art. 13.1, art. 23.2).", [object.get(appointee, "party", null), lib.status_shown(appointee)]) if {
 	input.action == "appoint_director"
+	persons.process_director
 	object.get(appointee, "is_party", false) == true
 	object.get(appointee, "party_status", "") != "active"
 }
 
 denials contains sprintf("Party %v is not involved in the case (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
+	persons.process_director
 	not object.get(appointee, "party", "") in lib.array_at(case, "involved_parties")
 }
 
 denials contains "A case director is a named person: give the person appointed (art. 13.1)." if {
 	input.action == "appoint_director"
+	persons.process_director
 	object.get(appointee, "person", "") == ""
 }
 
@@ -254,15 +276,24 @@ denials contains sprintf("Minutes are not public: this person of party %v is not
 	not persons.acts_for_own_party
 }
 
+# Whether the named party is involved is told to the process director, who sees the whole case,
+# and to a person of that party itself (view.rego tells it whether its own party is involved);
+# to anyone else the refusal below says the same for an involved party and one not involved.
 denials contains sprintf("Party %v is not involved in the case; only an involved party is represented by delegates in it (art. 8.4c, art. 16.1, art. 10.1).", [object.get(delegate_fact, "party", null)]) if {
 	input.action in delegate_acts
+	persons.process_director
 	not represented_party_involved
 }
 
-denials contains sprintf("Delegates of party %v in the case are named by the case's process director or by a delegate of that party; a person without a part in the case cannot name itself or others (art. 12.2e, art. 16.1, art. 10.1, Bijlage 3).", [object.get(delegate_fact, "party", null)]) if {
+denials contains sprintf("Party %v is not involved in the case; only an involved party is represented by delegates in it (art. 8.4c, art. 16.1, art. 10.1).", [object.get(delegate_fact, "party", null)]) if {
 	input.action in delegate_acts
-	represented_party_involved
-	not role_fits
+	own_delegate
+	not represented_party_involved
+}
+
+denials contains sprintf("Delegates of party %v are named and released by the case's process director or by a delegate of that party in the case; a person without a part in the case cannot name itself or others (art. 12.2e, art. 16.1, art. 10.1, Bijlage 3).", [object.get(delegate_fact, "party", null)]) if {
+	input.action in delegate_acts
+	not names_delegates
 }
 
 grants contains sprintf("This person may %v case %v as its process director (art. 12.3).", [input.action, case_id]) if {

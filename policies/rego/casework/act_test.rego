@@ -295,3 +295,48 @@ test_a_refusal_says_the_case_not_its_id if {
 		}
 	}
 }
+
+# --- a refusal tells a caller not entitled to the action nothing of the named party (8.4c) ---
+
+# The caller's reasons with the named party's id (which it gave) taken out: what they say of it.
+said(d, named) := sort([replace(r, named, "<named>") | some r in d.reasons])
+
+# A worker of an involved party without a part in the case, and a delegate of it, see nothing of
+# which parties are involved, or only their own role (view.rego): the refusal to name or release
+# another party's delegate is the same whether that party is involved (cd) or not (outsider).
+test_a_delegate_refusal_says_nothing_of_whether_the_named_party_is_involved if {
+	every p in [person(shelter, "p2", "caseworker"), person(shelter, "p1", "caseworker")] {
+		every a in ["name_delegate", "release_delegate"] {
+			involved := decide(a, p, {"delegate": {"party": cd, "person": "x"}})
+			uninvolved := decide(a, p, {"delegate": {"party": outsider, "person": "x"}})
+			involved.allow == false
+			uninvolved.allow == false
+			said(involved, cd) == said(uninvolved, outsider)
+			every r in uninvolved.reasons {
+				not contains(r, "not involved")
+			}
+		}
+	}
+}
+
+# The process director sees the whole case: it is told the party it named is not involved.
+test_the_process_director_is_told_the_named_party_is_not_involved if {
+	d := decide("name_delegate", director, {"delegate": {"party": outsider, "person": "x"}})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "not involved")
+}
+
+# Only the process director appoints a case director: anyone else is refused for that alone,
+# alike for an appointee of an involved party and one of a party not involved or not a party.
+test_an_appointment_refusal_says_nothing_of_the_appointee_to_a_non_director if {
+	not_a_party := {"party": "00000099000000000777", "person": "cd-1", "is_party": false, "party_status": "unknown"}
+	every p in [person(shelter, "p2", "caseworker"), person(shelter, "p1", "caseworker"), case_director] {
+		involved := decide("appoint_director", p, {"appointee": appointee(shelter, "active")})
+		uninvolved := decide("appoint_director", p, {"appointee": appointee(outsider, "active")})
+		stranger := decide("appoint_director", p, {"appointee": not_a_party})
+		involved.allow == false
+		said(involved, shelter) == said(uninvolved, outsider)
+		said(involved, shelter) == said(stranger, "00000099000000000777")
+	}
+}
