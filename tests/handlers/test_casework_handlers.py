@@ -523,7 +523,7 @@ def told_of(platform, handler, deps, cmd, caller, named: str) -> tuple:
     return (
         kind,
         message.replace(named, "<named>"),
-        [r.replace(named, "<named>") for r in reasons],
+        None if reasons is None else [r.replace(named, "<named>") for r in reasons],
         revision,
         policy,
     )
@@ -574,6 +574,38 @@ def test_an_appointment_refusal_says_nothing_of_the_appointee_to_a_non_director(
         ]
         assert told[0][0] == "PermissionDenied"
         assert told[0] == told[1] == told[2]
+
+
+def test_recording_a_meeting_is_refused_to_a_non_director_whatever_the_meeting_id_names(
+    casework, deps
+):
+    """Only the process director records a meeting (12.2, 8.4). A worker of an invited party and
+    its delegate were told NOT_FOUND for a meeting id the case does not hold and the refusal for
+    one it does: which meetings the case has, which they may not see (a worker sees nothing of
+    the case; a delegate only the meetings its party was invited to, 8.4c). Now both are refused
+    for not directing the case, before the id is looked up."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:
+        scheduled = meetings.schedule_meeting(
+            deps, uow, schedule(case_id, invitees=(POLICE,)), DIRECTOR
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    for caller in (who(SHELTER, "sh-9"), who(SHELTER, "sh-1")):
+        real, fake = (
+            told_of(
+                platform,
+                meetings.record_meeting,
+                deps,
+                c.RecordMeeting(case_id, mid, (POLICE,), "notes"),
+                caller,
+                mid,
+            )
+            for mid in (scheduled.meeting_id, f"mtg-{uuid.uuid4().hex}")
+        )
+        assert real[0] == "PermissionDenied"
+        assert real == fake
 
 
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):

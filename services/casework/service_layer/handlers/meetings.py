@@ -147,8 +147,11 @@ def record_meeting(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.RecordMeeting, caller: Caller
 ) -> Meeting:
     case = load_case(uow, cmd.case_id, for_update=True)
+    # Only the process director records a meeting, whatever the meeting is: refused first, so
+    # that a person who may not see the case's meetings (8.4c) learns nothing of which ids it
+    # holds (NOT_FOUND there, the refusal here), as the decisions of a meeting are refused.
+    authorise(deps, uow, "record_meeting", caller, case)
     meeting = meeting_of(uow, case, cmd.meeting_id, caller)
-    authorise(deps, uow, "record_meeting", caller, case, meeting=meeting)
     attendees = check_oins(cmd.attendees, "attendees", required=True)
     stranger = [a for a in attendees if a not in meeting.invitees]
     if stranger:
