@@ -608,6 +608,40 @@ def test_recording_a_meeting_is_refused_to_a_non_director_whatever_the_meeting_i
         assert real == fake
 
 
+def test_an_update_refusal_says_nothing_of_an_action_the_caller_may_not_see(casework, deps):
+    """A worker of the involved shelter without a part sees nothing of the case, its delegate
+    only the shelter's own plan actions (8.4c). They were told NOT_FOUND for an action id the
+    case does not hold, and for one it holds whether it is the shelter's; now the worker is told
+    alike for the shelter's action, the police's and none, the delegate alike for the police's
+    and none. The process director is still told NOT_FOUND."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    plan = c.AdoptPlan(
+        case_id,
+        meeting_id,
+        (c.NewActionIn(SHELTER, "x", "2030-01-01"), c.NewActionIn(POLICE, "y", "2030-01-01")),
+    )
+    with platform.uow_factory() as uow:
+        _version, actions = decisions.adopt_plan(deps, uow, plan, DIRECTOR)
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    ids = {a.party: a.action_id for a in actions}
+    fake = f"act-{uuid.uuid4().hex}"
+
+    def told(caller: Caller, action_id: str) -> tuple:
+        cmd = c.UpdateAction(case_id, action_id, ActionStatus.DONE, "")
+        return told_of(platform, monitoring.update_action, deps, cmd, caller, action_id)
+
+    worker = [told(who(SHELTER, "sh-9"), a) for a in (ids[SHELTER], ids[POLICE], fake)]
+    assert worker[0][0] == "PermissionDenied"
+    assert worker[0] == worker[1] == worker[2]
+    delegate = [told(who(SHELTER, "sh-1"), a) for a in (ids[POLICE], fake)]
+    assert delegate[0][0] == "PermissionDenied"
+    assert delegate[0] == delegate[1]
+    assert told(DIRECTOR, fake)[0] == "NotFound"
+
+
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)

@@ -239,16 +239,18 @@ denials contains "Only the process director or the appointed case director of th
 	not persons.director
 }
 
+# A person who acts for no party in the case is refused for that alone, whose ever the action:
+# it sees nothing of the case (view.rego), so not which party carries out an action (8.4c).
 denials contains sprintf("Party %v does not carry out this action and does not direct the case (art. 8.5, art. 13.2).", [party]) if {
 	input.action == "update_action"
 	not persons.director
+	persons.acts_for_own_party
 	party != input.action_party
 }
 
 denials contains sprintf("This person of party %v is not one of its delegates in the case: within a party only its delegates report on its actions (art. 8.4c, art. 16.1, Bijlage 3).", [party]) if {
 	input.action == "update_action"
 	not persons.director
-	party == input.action_party
 	not persons.acts_for_own_party
 }
 

@@ -340,3 +340,22 @@ test_an_appointment_refusal_says_nothing_of_the_appointee_to_a_non_director if {
 		said(involved, shelter) == said(stranger, "00000099000000000777")
 	}
 }
+
+# A worker of an involved party without a part sees nothing of the case (view.rego), so not whose
+# an action is: its refusal to update one is the same for its party's action, another party's
+# and one no party carries out (the handler asks so for an id the case does not hold).
+test_an_update_refusal_to_a_colleague_without_a_part_says_nothing_of_the_action if {
+	p := person(shelter, "p2", "caseworker")
+	own := decide("update_action", p, {"action_party": shelter})
+	own.allow == false
+	own.reasons == decide("update_action", p, {"action_party": cd}).reasons
+	own.reasons == decide("update_action", p, {"action_party": ""}).reasons
+}
+
+# A delegate sees its own party's actions only: another party's action and none are alike to it.
+test_a_delegate_is_told_alike_for_another_partys_action_and_none if {
+	p := who(shelter, "caseworker", "active")
+	other := decide("update_action", p, {"action_party": cd})
+	other.allow == false
+	other.reasons == decide("update_action", p, {"action_party": ""}).reasons
+}

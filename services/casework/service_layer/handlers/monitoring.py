@@ -15,7 +15,6 @@ from services.casework.service_layer.handlers.common import (
     authorise,
     load_case,
     principal,
-    refuse_outsider,
 )
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
@@ -32,7 +31,11 @@ def update_action(
     check_id(cmd.action_id, "action_id")
     action = uow.cases.action(case.case_id, cmd.action_id)
     if action is None:
-        refuse_outsider(uow, case, caller)  # NOT_FOUND only to a party with a part in it
+        # Asked as for an action no party carries out: NOT_FOUND only to whom the policy lets
+        # update any action of the case (its directors); anyone else is refused as for an
+        # action not its party's (an outsider as for no case), so that an id tells nothing
+        # of the plan to a person who may not see it (8.4c).
+        authorise(deps, uow, "update_action", caller, case, action_party="")
         raise NotFound("action", "with this action_id in this case")
     authorise(deps, uow, "update_action", caller, case, action_party=action.party)
     case.update_action()
