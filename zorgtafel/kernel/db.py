@@ -6,7 +6,7 @@ declared without a schema and mapped onto the service's schema with ``schema_tra
 
 from __future__ import annotations
 
-import sqlite3
+import sys
 import time
 
 from sqlalchemy import create_engine, event, text
@@ -41,8 +41,12 @@ def aborted_for_concurrency(exc: BaseException) -> bool:
     if isinstance(code, str):
         return code in CONCURRENCY_ABORTS
     busy = getattr(orig, "sqlite_errorcode", None)  # Python 3.11+
+    # sqlite3 is looked up, not imported: a service on PostgreSQL never loads it (libsqlite3,
+    # ~1 MB of every serving process, issue #16), and with it unloaded no error is SQLite's.
+    sqlite3 = sys.modules.get("sqlite3")
     return (
-        isinstance(orig, sqlite3.OperationalError)
+        sqlite3 is not None
+        and isinstance(orig, sqlite3.OperationalError)
         and isinstance(busy, int)
         and busy & 0xFF == SQLITE_BUSY
     )
