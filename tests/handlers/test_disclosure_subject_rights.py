@@ -39,6 +39,7 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from zorgtafel.kernel.events import InboundEvent
+from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.subjectdata.servicer import export_subject_data
 from zorgtafel.testing import deliver
@@ -870,3 +871,56 @@ def test_a_request_whose_case_is_purged_before_its_decision_changes_no_other_cas
         ).all()
     assert restriction_published(platform, other) == published
     assert erased == []  # casework and intake are told of no erasure of the other case
+
+
+class _AllowingSubmissions(PolicyGate):
+    """The control policy, but every subject request's submission allowed: a double, here
+    only, that lets a submission past the policy's refusal to show the handler refuses it
+    too (fail closed in depth)."""
+
+    def decide(self, policy, facts):
+        decision = super().decide(policy, facts)
+        if facts.get("operation") != "submit_subject_request":
+            return decision
+        return replace(decision, allow=True, reasons=())
+
+
+@pytest.mark.parametrize("kind", ["restriction", "lift_restriction", "erasure", "objection"])
+@pytest.mark.parametrize("about", ["case", "item"])
+def test_a_request_about_a_case_marked_purged_is_refused_though_its_facts_are_left(
+    disclosure_platform, deps, kind, about
+):
+    """Should a case's purge mark ever come before its facts go (here: ``forget_case`` alone),
+    a party with a part in it passes the policy, yet a request naming the case or an item of
+    it is refused all the same, with the words of a case disclosure never knew (no oracle),
+    and nothing is stored: kept without its case and item but with its document reference it
+    would read as a request about everything of the subject, and granted act on every other
+    case of it (GDPR art. 17, 18). With a policy that allowed it, it is refused as what
+    ``controller_of`` answers of a case never known (FAILED_PRECONDITION case_not_known)."""
+    platform, _ = disclosure_platform
+    pseudonym = pseudonym_of(platform, open_case(disclosure_platform))
+    purged = open_case(disclosure_platform, subject_pseudonym=pseudonym)
+    purged_item = provide(disclosure_platform, deps, purged)
+    with platform.uow_factory() as uow:
+        forget_case(uow.session, uow.tables, purged)  # the mark only: the case's facts stay
+        uow.commit()
+    with platform.uow_factory() as uow:
+        requests = uow.subject_requests.of_subject(pseudonym)
+    scope = {"case_id": purged} if about == "case" else {"item_id": purged_item}
+    never = {"case_id": f"case-{uuid.uuid4().hex[:12]}"}  # never known here
+    for caller in (CARER, PROVIDER):
+        told = set()
+        for named in (scope, never):
+            with pytest.raises(PermissionDenied) as err:
+                submit(platform, deps, kind, caller, subject_pseudonym=pseudonym, **named)
+            told.add(tuple(err.value.reasons))
+        assert len(told) == 1, caller
+    allowing = replace(deps, policy=_AllowingSubmissions(deps.policy.engine))
+    answers = set()
+    for named in (scope, never):
+        with pytest.raises(FailedPrecondition) as refused:
+            submit(platform, allowing, kind, CARER, subject_pseudonym=pseudonym, **named)
+        answers.add((refused.value.state, str(refused.value)))
+    assert [state for state, _ in answers] == ["case_not_known"]
+    with platform.uow_factory() as uow:
+        assert uow.subject_requests.of_subject(pseudonym) == requests  # nothing stored

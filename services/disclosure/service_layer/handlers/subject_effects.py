@@ -146,12 +146,17 @@ def _addressees(
 def _nominating_party(uow: DisclosureUnitOfWork, case_id: str) -> str:
     case = uow.cases.find(case_id)
     if case is None or not case.nominating_party:
-        raise FailedPrecondition(
-            "case_not_known",
-            "the case is not known to disclosure (no nomination received)",
-            subject="case_id",
-        )
+        raise case_not_known()
     return case.nominating_party
+
+
+def case_not_known() -> FailedPrecondition:
+    """A case disclosure holds no facts of: never nominated here, or purged (the same words)."""
+    return FailedPrecondition(
+        "case_not_known",
+        "the case is not known to disclosure (no nomination received)",
+        subject="case_id",
+    )
 
 
 def check_scope(cmd: commands.SubmitSubjectRequest, item: Item | None, case_id: str) -> None:

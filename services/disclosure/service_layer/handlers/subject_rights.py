@@ -7,6 +7,7 @@ granted corrections of its items."""
 from __future__ import annotations
 
 import uuid
+from typing import NoReturn
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
@@ -78,26 +79,27 @@ def submit_subject_request(
     # The caller's part first (Bijlage 3, 8.4c): before anything about the case, the item or
     # their controllers is answered, so a party without one learns nothing of them.
     # The item's own case when one is named (an item disclosure does not hold has none).
-    _require_part(deps, uow, cmd, caller, item.case_id if item else "" if cmd.item_id else case_id)
+    about = item.case_id if item else "" if cmd.item_id else case_id
+    _require_part(deps, uow, cmd, caller, about)
+    if about and is_forgotten(uow.session, uow.tables, about):
+        # Purged (1.2): its facts are gone, so the policy above refused it as any unknown case
+        # (no oracle; a test holds it, test_a_request_about_a_purged_case_is_refused_and_...).
+        # Should the mark ever come first, it is refused all the same (fail closed), before
+        # anything else about the case is answered: kept without its case and item but with
+        # its document reference, which a purge removes, the request would read as one about
+        # everything of the subject, and granted act on every other case of it.
+        _refuse_as_not_known(deps, caller, about)
     effects.check_scope(cmd, item, case_id)
     case_id = case_id or (item.case_id if item else "")
     _same_subject(uow, cmd, case_id)
-    item_id = cmd.item_id
     # Bijlage 3: the request is addressed to a controller (``subject_effects.controller_of``).
     controller = effects.controller_of(uow, cmd, caller, item, case_id)
-    if case_id and is_forgotten(uow.session, uow.tables, case_id):
-        # Purged (1.2): its facts are gone, so the policy above refused it as any unknown case
-        # (no oracle; a test holds it, test_a_request_about_a_purged_case_is_refused_and_...).
-        # Should the mark ever come first, the request would be kept naming neither the case
-        # nor the item, but with its document reference, which a purge removes: it would read
-        # as a request about everything of the subject, and granted act on every case of it.
-        case_id, item_id = "", ""
     request = SubjectRequest(
         subject_request_id=f"sr-{uuid.uuid4().hex}",
         kind=cmd.kind,
         subject_pseudonym=cmd.subject_pseudonym,
         case_id=case_id or None,
-        item_id=item_id or None,
+        item_id=cmd.item_id or None,
         document_ref=cmd.document_ref,
         submitted_by_party=caller.party,
         submitted_at=utcnow(),
@@ -119,6 +121,16 @@ def _same_subject(
         raise InvalidArgument(
             "subject_pseudonym", "not the subject of the case (or item) the request is about"
         )
+
+
+def _refuse_as_not_known(deps: Deps, caller: Caller, case_id: str) -> NoReturn:
+    """Refuse a request about a purged case as one about a case disclosure never knew, so
+    that nothing new is told (no oracle): the policy's answer to that case, and should it
+    allow one (it does not), what ``controller_of`` answers of a case it holds no facts of."""
+    deps.policy.require(
+        CONTROL_POLICY, control_input("submit_subject_request", caller, case_id=case_id)
+    )
+    raise effects.case_not_known()
 
 
 def _require_part(
