@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import settings
 
 from zorgtafel.kernel.broker import LocalBroker, free_port
-from zorgtafel.testing import Keys, postgres_url
+from zorgtafel.testing import DEFAULT_PG, Keys, postgres_unreachable, postgres_url
 
 # No test is timed (the house rule): hypothesis' default deadline of 200 ms per generated example
 # failed an event round trip that took 316 ms once on a busy machine and 0.05 ms when repeated.
 # Performance is measured by `make bench`; a slow example here is load, not a finding.
 settings.register_profile("zorgtafel", deadline=None)
 settings.load_profile("zorgtafel")
+
+
+# `make test` sets it: the house rule is real PostgreSQL in the integration tests, so there a
+# PostgreSQL that does not answer fails the run instead of skipping every PostgreSQL variant
+# (the run was green with none of them run). A developer's quick loop still skips with the reason.
+REQUIRED = "ZORGTAFEL_REQUIRE_TEST_TOOLS"
+
+
+def pytest_sessionstart(session):
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller asked already, before starting it
+    if os.environ.get(REQUIRED) and (why := postgres_unreachable()) is not None:
+        pytest.exit(f"{why}; {REQUIRED} is set (make test): PostgreSQL is required", returncode=1)
 
 
 def _running_broker(tmp_path_factory):
@@ -40,10 +55,10 @@ def module_broker(tmp_path_factory):
 def pg_url():
     url = postgres_url()
     if url is None:
-        pytest.skip(
-            "PostgreSQL not reachable at ZORGTAFEL_TEST_DATABASE_URL "
-            "(default 127.0.0.1:5432/test): PostgreSQL variant skipped; SQLite runs"
-        )
+        why = postgres_unreachable() or "PostgreSQL stopped answering"
+        if os.environ.get(REQUIRED):
+            pytest.fail(f"{why}; {REQUIRED} is set (make test): PostgreSQL is required")
+        pytest.skip(f"{why} (default {DEFAULT_PG}): PostgreSQL variant skipped; SQLite runs")
     return url
 
 

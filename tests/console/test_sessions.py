@@ -24,7 +24,6 @@ from services.console.app import create_app
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import csrf, fake_services
 from zorgtafel.kernel.devkeys import ensure_dev_keys
-from zorgtafel.testing import postgres_url
 from zorgtafel.testing.services import drop_schema
 
 
@@ -42,9 +41,7 @@ def database(request, tmp_path):
     if request.param == "sqlite":
         url, schema = f"sqlite:///{tmp_path / 'console.db'}", None
     else:
-        url = postgres_url()
-        if url is None:
-            pytest.skip("no PostgreSQL answers at ZORGTAFEL_TEST_DATABASE_URL")
+        url = request.getfixturevalue("pg_url")  # tests/conftest.py: skips, or fails in make test
         schema = f"console_{uuid.uuid4().hex[:8]}"
     engine = make_engine(url, schema)
     migrations.upgrade(engine, schema)

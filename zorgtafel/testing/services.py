@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 from google.protobuf.message import Message
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from zorgtafel.kernel.config import Settings
 from zorgtafel.kernel.devkeys import ensure_dev_keys, mint_token
@@ -32,19 +32,35 @@ Metadata = tuple[tuple[str, str], ...]  # gRPC call metadata
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def postgres_url() -> str | None:
-    """The test PostgreSQL URL when one answers, else None (tests then say why they skip)."""
+def postgres_unreachable() -> str | None:
+    """Why the test PostgreSQL cannot be used, or None when it answers. The reason names the URL
+    without its password and the driver's error class (its message may quote the connection
+    string)."""
     url = os.environ.get("ZORGTAFEL_TEST_DATABASE_URL", DEFAULT_PG)
     if not url or url == "none":
-        return None
+        return f"ZORGTAFEL_TEST_DATABASE_URL is {url!r}: no PostgreSQL is given"
     try:
         engine = create_engine(url, connect_args={"connect_timeout": 2})
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         engine.dispose()
-        return url
-    except Exception:  # noqa: BLE001
         return None
+    except Exception as exc:  # noqa: BLE001
+        cause = getattr(exc, "orig", None) or exc  # the driver's error under SQLAlchemy's
+        try:
+            shown = make_url(url)._replace(password=None).render_as_string(hide_password=False)
+        except Exception:  # noqa: BLE001 - an unparsable URL may hold a password anywhere
+            shown = "(an unparsable URL)"
+        kind = f"{type(cause).__module__}.{type(cause).__qualname__}"
+        return f"PostgreSQL at ZORGTAFEL_TEST_DATABASE_URL={shown} did not answer ({kind})"
+
+
+def postgres_url() -> str | None:
+    """The test PostgreSQL URL when one answers, else None (tests then say why they skip,
+    with ``postgres_unreachable()``; under ``make test`` tests/conftest.py fails the run)."""
+    if postgres_unreachable() is not None:
+        return None
+    return os.environ.get("ZORGTAFEL_TEST_DATABASE_URL", DEFAULT_PG)
 
 
 def drop_schema(url: str, schema: str) -> None:
