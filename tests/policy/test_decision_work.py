@@ -43,7 +43,8 @@ OUTSIDER = cases.disclosure(requester__person="bert", recipient__person="bert")
 # first (list facts as rules, denials reordered), 75 and 66 with the checks as else-chains; the
 # outsider's 25 since its refusal computes only the reasons it shows (part_denials); the allow 72
 # since permitted tests what bars a request instead of building every reason; 67 and 24 with the
-# tables (actions, legal bases, dossier-blind roles) read from data, not tested with `in`.
+# tables (actions, legal bases, dossier-blind roles) read from data, not tested with `in`; 69
+# with a consent's type tested (is_object) before its withdrawal is read (here two consents).
 MOST_BUILTIN_CALLS = {"consented": 69, "outsider": 27}
 
 

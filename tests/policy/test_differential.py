@@ -2,7 +2,9 @@
 
 For every decision entrypoint (one per input schema), inputs are generated from the schema and
 by mutating the shared examples (cases.py): values swapped for schema-valid ones, facts removed,
-set to null, text with diacritics, RTL, non-BMP characters and Unicode white space. Each input
+set to null, text with diacritics, RTL, non-BMP characters and Unicode white space, values that
+are not objects where the schema wants an object (and every object of the examples replaced by
+each such value in turn: the schema forbids them, the policies must still be total). Each input
 goes through ``EmbeddedEngine`` (as the services ask) and through regorus; the full result
 document (allow, reasons, obligations, or the raw result) must be equal, and an error on one side
 must be an error on the other (both fail closed). Deterministic: ``derandomize=True``.
@@ -27,6 +29,25 @@ from zorgtafel.policy.errors import PolicyError
 PER_ENTRYPOINT = 150
 COMPARED: dict[str, int] = {}
 
+
+def _with_consents(value: dict[str, Any], **consents: list[Any]) -> dict[str, Any]:
+    return {**value, "consents": {"subject": [], "provider_written": [], **consents}}
+
+
+# A caller with a part in the case on an item that rests on consent, and a third-party release:
+# examples whose consents the mutations below can replace (by values that are not objects too).
+ON_CONSENT = {**cases.disclosure(item__legal_basis="consent"), "subject": {"age": 20}}
+SUBJECT_CONSENT = {"given_by": "subject", "scope": ["safety"], "withdrawn_at": None}
+TO_THIRD_PARTY = cases.disclosure(
+    action="third_party_release", recipient__is_party=False, recipient__party="Stichting X"
+)
+PROVIDER_CONSENT = {
+    "item_id": "item-1",
+    "given_by": cases.POLICE,
+    "recipient": "Stichting X",
+    "withdrawn_at": None,
+}
+
 EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "zorgtafel.authz": [
         cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
@@ -46,6 +67,11 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
             break_glass={"justification": "acuut gevaar", "consulted_colleague": "piet"}
         ),
         cases.disclosure(recipient__party=cases.SHELTER),
+        _with_consents(
+            ON_CONSENT,
+            subject=[SUBJECT_CONSENT, {**SUBJECT_CONSENT, "given_by": "parent"}],
+        ),
+        _with_consents(TO_THIRD_PARTY, provider_written=[PROVIDER_CONSENT]),
     ],
     "zorgtafel.intake.criteria": [cases.CRITERIA],
     "zorgtafel.casework.invite": [cases.INVITE],
@@ -98,6 +124,11 @@ def _vocabulary(schema: dict[str, Any], examples: list[dict[str, Any]]) -> list[
     return sorted(found) + UNICODE
 
 
+# Values that are not objects, put where the schema wants an object.
+NOT_OBJECT_VALUES = [False, True, "x", "", 0, 1.5, [], ["x"], [{}], None]
+NOT_OBJECTS = st.sampled_from(NOT_OBJECT_VALUES)
+
+
 def _strategy(
     node: dict[str, Any], root: dict[str, Any], words: list[str], depth: int = 0
 ) -> st.SearchStrategy[Any]:
@@ -129,8 +160,12 @@ def _strategy(
         extra = node.get("additionalProperties")
         if isinstance(extra, dict) and depth < 4:
             more = st.dictionaries(text, _strategy(extra, root, words, depth + 1), max_size=3)
-            return st.tuples(fixed, more).map(lambda pair: {**pair[1], **pair[0]})
-        return fixed
+            fixed = st.tuples(fixed, more).map(lambda pair: {**pair[1], **pair[0]})
+        if depth == 0:
+            return fixed
+        # One in ten times a value that is not an object where the schema wants one (a consent
+        # that is false once set the engines apart: regopy undefined, regorus an error).
+        return st.integers(0, 9).flatmap(lambda n: NOT_OBJECTS if n == 0 else fixed)
     if kinds == "array":
         items = node.get("items", {"type": "string"})
         return st.lists(_strategy(items, root, words, depth + 1), max_size=3)
@@ -263,6 +298,27 @@ ENTRYPOINTS = [
 ]
 
 
+def _compare(entry, value: dict[str, Any], embedded, embedded_regorus, regorus_engine) -> None:
+    embedded_answer = _embedded_answer(embedded, entry.package, entry.rule, value)
+    regorus_answer = regorus_engine.query(entry.query, value)
+    # The regorus evaluator (ADR 0011) reads each package's closure and readable data only,
+    # in its own threads: exactly the answer regorus gives with everything loaded.
+    evaluated = _embedded_answer(embedded_regorus, entry.package, entry.rule, value)
+    if evaluated != regorus_answer:
+        raise EvaluatorDiffers(
+            f"the regorus evaluator differs from regorus on {entry.query} for input:\n"
+            f"{json.dumps(value, ensure_ascii=False, indent=1)}"
+        )
+    # regopy reports a rule whose value is false as undefined (a known quirk): same decision.
+    if embedded_answer == ("undefined", None) and regorus_answer == ("value", False):
+        regorus_answer = embedded_answer
+    assert embedded_answer == regorus_answer, (
+        f"engines disagree on {entry.query} for input:\n"
+        f"{json.dumps(value, ensure_ascii=False, indent=1)}\n"
+        + "\n".join(_diff(list(embedded_answer), list(regorus_answer)))
+    )
+
+
 @pytest.fixture(scope="module")
 def regorus_engine():
     return Regorus()
@@ -292,25 +348,8 @@ def test_embedded_and_regorus_decide_alike(
             value = _mutate(data.draw(st.sampled_from(examples)), data, words)
         else:
             value = data.draw(generated)
-        embedded_answer = _embedded_answer(embedded, entry.package, entry.rule, value)
-        regorus_answer = regorus_engine.query(entry.query, value)
-        # The regorus evaluator (ADR 0011) reads each package's closure and readable data only,
-        # in its own threads: exactly the answer regorus gives with everything loaded.
-        evaluated = _embedded_answer(embedded_regorus, entry.package, entry.rule, value)
-        if evaluated != regorus_answer:
-            raise EvaluatorDiffers(
-                f"the regorus evaluator differs from regorus on {entry.query} for input:\n"
-                f"{json.dumps(value, ensure_ascii=False, indent=1)}"
-            )
-        # regopy reports a rule whose value is false as undefined (a known quirk): same decision.
-        if embedded_answer == ("undefined", None) and regorus_answer == ("value", False):
-            regorus_answer = embedded_answer
+        _compare(entry, value, embedded, embedded_regorus, regorus_engine)
         count += 1
-        assert embedded_answer == regorus_answer, (
-            f"engines disagree on {entry.query} for input:\n"
-            f"{json.dumps(value, ensure_ascii=False, indent=1)}\n"
-            + "\n".join(_diff(list(embedded_answer), list(regorus_answer)))
-        )
 
     compare()
     COMPARED[entry.query] = count
@@ -319,14 +358,87 @@ def test_embedded_and_regorus_decide_alike(
     assert count >= PER_ENTRYPOINT // 2
 
 
+def _object_paths(example: dict[str, Any]) -> list[tuple]:
+    """The paths of the objects inside an example (its consents, principal, terms...)."""
+    found = []
+    for path in _paths(example):
+        value: Any = example
+        for part in path:
+            value = value[part]
+        if isinstance(value, dict):
+            found.append(path)
+    return found
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        e
+        for e in entrypoints(POLICY_DIR)
+        if any(_object_paths(x) for x in EXAMPLES.get(e.package, []))
+    ],
+    ids=lambda e: e.query,
+)
+def test_the_engines_decide_alike_with_a_non_object_for_any_object_of_the_examples(
+    entry, embedded, embedded_regorus, regorus_engine
+):
+    """Every object in every example (a consent, a principal, the terms...) in turn replaced by
+    each value that is not an object: all of them, not a sample (a consent that was false once
+    set the engines apart, which the random inputs above had not met)."""
+    for example in EXAMPLES[entry.package]:
+        for path in _object_paths(example):
+            for replacement in NOT_OBJECT_VALUES:
+                value = json.loads(json.dumps(example))
+                parent = value
+                for part in path[:-1]:
+                    parent = parent[part]
+                parent[path[-1]] = replacement
+                _compare(entry, value, embedded, embedded_regorus, regorus_engine)
+
+
 def _without_status(who: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in who.items() if k != "party_status"}
 
 
 # Inputs on which the engines once disagreed, compared whatever Hypothesis generates next (a
 # newer Hypothesis found the first: regopy answered no JSON for a reason whose status came from
-# object.get's default term; the rules now take it from lib.status_shown).
+# object.get's default term; the rules now take it from lib.status_shown). The consents that are
+# not objects: regopy read object.get(c, "withdrawn_at", null) over a non-object as undefined,
+# regorus as an evaluation error; a principal or recipient that is not an object: the party read
+# with object.get's default "" and shown in a reason made regopy's answer no JSON (regorus
+# refused). The generator now puts such values in object-typed fields, and every object of the
+# examples is replaced by each in turn.
 PINNED = {
+    "a subject's consent that is false, beside one in force": (
+        "zorgtafel.disclosure",
+        "decision",
+        _with_consents(ON_CONSENT, subject=[False, SUBJECT_CONSENT]),
+    ),
+    "a subject's consent that is a string, alone": (
+        "zorgtafel.disclosure",
+        "decision",
+        _with_consents(ON_CONSENT, subject=["consent"]),
+    ),
+    "a subject's consent that is a list, beside one withdrawn": (
+        "zorgtafel.disclosure",
+        "decision",
+        _with_consents(
+            ON_CONSENT, subject=[[], {**SUBJECT_CONSENT, "withdrawn_at": "2025-01-01T00:00:00Z"}]
+        ),
+    ),
+    "a provider's consent that is false, beside one in force": (
+        "zorgtafel.disclosure",
+        "decision",
+        _with_consents(TO_THIRD_PARTY, provider_written=[PROVIDER_CONSENT, False]),
+    ),
+    "a provider's consent that is a number, beside one withdrawn": (
+        "zorgtafel.disclosure",
+        "decision",
+        _with_consents(
+            TO_THIRD_PARTY,
+            provider_written=[7, {**PROVIDER_CONSENT, "withdrawn_at": "2025-01-01T00:00:00Z"}],
+        ),
+    ),
     "a recipient without a status": (
         "zorgtafel.disclosure",
         "decision",
@@ -336,6 +448,21 @@ PINNED = {
         "zorgtafel.casework.act",
         "decision",
         {"action": "update_action", "principal": _without_status(cases.principal("caseworker"))},
+    ),
+    "an actor whose principal is false": (
+        "zorgtafel.casework.act",
+        "decision",
+        {"action": "schedule_meeting", "principal": False, "case": False},
+    ),
+    "a viewer whose principal is false": (
+        "zorgtafel.casework.view",
+        "result",
+        {"principal": False, "case": {}},
+    ),
+    "a third-party release whose recipient is false": (
+        "zorgtafel.disclosure",
+        "decision",
+        {**_with_consents(TO_THIRD_PARTY, provider_written=[PROVIDER_CONSENT]), "recipient": False},
     ),
     "a viewer without a status": (
         "zorgtafel.casework.view",

@@ -28,7 +28,12 @@ case := lib.object_at(input, "case")
 
 case_id := object.get(case, "id", null)
 
-party := object.get(principal, "party", "")
+# A string, else "": object.get's default "" shown in a reason made regopy's answer no JSON
+# when the principal had no party (regorus refused).
+party := v if {
+	v := principal.party
+	is_string(v)
+} else := ""
 
 meeting := lib.object_at(input, "meeting")
 

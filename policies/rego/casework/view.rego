@@ -26,7 +26,12 @@ principal := lib.object_at(input, "principal")
 
 case := lib.object_at(input, "case")
 
-party := object.get(principal, "party", "")
+# A string, else "": object.get's default "" shown in a reason made regopy's answer no JSON
+# when the principal had no party (regorus refused).
+party := v if {
+	v := principal.party
+	is_string(v)
+} else := ""
 
 involvement := object.get(lib.object_at(case, "roles"), party, null)
 

@@ -110,7 +110,12 @@ recipient := v if {
 	is_object(v)
 }
 
-party := object.get(recipient, "party", "")
+# A string, else "" (recipient and requester are objects): object.get's default "" shown in a
+# reason made regopy's answer no JSON when the recipient had no party (regorus refused).
+party := v if {
+	v := recipient.party
+	is_string(v)
+} else := ""
 
 default case_facts := {}
 
@@ -142,9 +147,15 @@ requester := v if {
 	is_object(v)
 }
 
-requester_party := object.get(requester, "party", "")
+requester_party := v if {
+	v := requester.party
+	is_string(v)
+} else := ""
 
-requester_person := object.get(requester, "person", "")
+requester_person := v if {
+	v := requester.person
+	is_string(v)
+} else := ""
 
 # As named in reasons (regopy 1.5.2 emits an empty string in sprintf as invalid JSON).
 # Shown in reasons instead of an empty party: regopy prints sprintf("%v", [""]) as "" unescaped
@@ -439,13 +450,17 @@ subject_consents := v if {
 # Bijlage 3, GDPR art. 7(3): a withdrawn consent carries no release from its withdrawal on
 # (the service records a withdrawal when it happened, never ahead). By index, not by a
 # function over the consent: regopy 1.5.2 compiles that under `with` very slowly.
+# A consent that is not an object (the schema forbids it) is in force for nothing: object.get
+# over it is undefined on regopy and an evaluation error on regorus, so it is guarded first.
 provider_consents_in_force contains i if {
 	some i, c in provider_consents
+	is_object(c)
 	object.get(c, "withdrawn_at", null) == null
 }
 
 subject_consents_in_force contains i if {
 	some i, c in subject_consents
+	is_object(c)
 	object.get(c, "withdrawn_at", null) == null
 }
 

@@ -453,6 +453,17 @@ test_third_party_with_written_consent_allowed if {
 	contains(r, "art. 9.2")
 }
 
+# A consent that is not an object (the schema forbids it) counts for nothing, on every engine:
+# the written consent beside it still releases, and alone it releases nothing.
+test_third_party_consent_that_is_not_an_object_counts_for_nothing if {
+	every bad in [false, "consent", [], 7, null] {
+		beside := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-1", "given_by": police}, bad]})
+		allowed(beside)
+		alone := with_key(third, "consents", {"subject": [], "provider_written": [bad]})
+		denied_with(alone, "prior written consent")
+	}
+}
+
 test_third_party_consent_by_other_party_denied if {
 	inp := with_key(third, "consents", {"subject": [], "provider_written": [{"recipient": "Stichting X", "item_id": "item-1", "given_by": care}]})
 	denied_with(inp, "prior written consent")
