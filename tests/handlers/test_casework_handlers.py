@@ -642,6 +642,36 @@ def test_an_update_refusal_says_nothing_of_an_action_the_caller_may_not_see(case
     assert told(DIRECTOR, fake)[0] == "NotFound"
 
 
+def test_a_pre_read_refusal_says_nothing_of_a_meeting_the_caller_may_not_see(casework, deps):
+    """A worker of the involved shelter without a part sees nothing of the case, its delegate
+    only the meetings the shelter was invited to (8.4c). They were told NOT_FOUND for a meeting
+    id the case does not hold, and for one it holds whether the shelter was invited; now the
+    worker is told alike for a meeting the shelter was invited to, one it was not and none, the
+    delegate alike for one it was not invited to and none."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:
+        invited = meetings.schedule_meeting(deps, uow, schedule(case_id), DIRECTOR)
+        other = meetings.schedule_meeting(
+            deps, uow, schedule(case_id, invitees=(POLICE,)), DIRECTOR
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    fake = f"mtg-{uuid.uuid4().hex}"
+
+    def told(caller: Caller, meeting_id: str) -> tuple:
+        q = c.GetPreReadSet(case_id, meeting_id, "")
+        return told_of(platform, meetings.pre_read_set, deps, q, caller, meeting_id)
+
+    ids = (invited.meeting_id, other.meeting_id, fake)
+    worker = [told(who(SHELTER, "sh-9"), m) for m in ids]
+    assert worker[0][0] == "PermissionDenied"
+    assert worker[0] == worker[1] == worker[2]
+    delegate = [told(who(SHELTER, "sh-1"), m) for m in (other.meeting_id, fake)]
+    assert delegate[0][0] == "PermissionDenied"
+    assert delegate[0] == delegate[1]
+
+
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)

@@ -259,15 +259,34 @@ denials contains sprintf("This person of party %v is not one of its delegates in
 	not persons.acts_for_own_party
 }
 
+# Whether the caller's party was invited is told only to whom may know the case's meetings: the
+# process director, and a person acting for its party (a delegate sees the meetings its party
+# was invited to, view.rego; the handler asks for an id the case does not hold as for a meeting
+# no party was invited to). A person acting for no party in the case sees nothing of it, so it
+# is refused for that alone, whatever the meeting (8.4c).
+default tells_invitation := false
+
+tells_invitation if persons.process_director
+
+tells_invitation if persons.acts_for_own_party
+
 denials contains sprintf("Party %v was not invited to this meeting; only invitees read before it (art. 12.2e-f).", [party]) if {
 	input.action == "pre_read"
+	tells_invitation
 	not party in lib.array_at(meeting, "invitees")
 }
 
-denials contains sprintf("This person of party %v is not one of its delegates in the case: within an invited party only its delegates read before the meeting (art. 12.2f, art. 8.4c, Bijlage 3).", [party]) if {
+denials contains sprintf("This person of party %v is not one of its delegates in the case: within a party only its delegates read before a meeting it is invited to (art. 12.2f, art. 8.4c, Bijlage 3).", [party]) if {
 	input.action == "pre_read"
-	party in lib.array_at(meeting, "invitees")
 	not persons.acts_for_own_party
+	not persons.process_director
+}
+
+denials contains sprintf("This person of party %v is not one of its delegates in the case: within a party only its delegates read before a meeting it is invited to (art. 12.2f, art. 8.4c, Bijlage 3).", [party]) if {
+	input.action == "pre_read"
+	persons.process_director
+	not persons.acts_for_own_party
+	party in lib.array_at(meeting, "invitees")
 }
 
 denials contains sprintf("Minutes are not public: only the process director and the meeting's attendees read them; party %v did not attend (art. 9.2).", [party]) if {

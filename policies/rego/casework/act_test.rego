@@ -359,3 +359,20 @@ test_a_delegate_is_told_alike_for_another_partys_action_and_none if {
 	other.allow == false
 	other.reasons == decide("update_action", p, {"action_party": ""}).reasons
 }
+
+# A worker of an involved party without a part sees nothing of the case (view.rego), so not
+# whether its party was invited to a meeting: its pre-read refusal is the same for a meeting its
+# party was invited to, one it was not and none (the handler asks so for an id the case does
+# not hold). A delegate sees the meetings its party was invited to only: a meeting it was not
+# invited to and none are alike to it.
+test_a_pre_read_refusal_says_nothing_of_the_meeting_to_whom_may_not_see_it if {
+	worker := person(shelter, "p2", "caseworker")
+	invited := decide("pre_read", worker, {"meeting": {"invitees": [shelter], "attendees": []}})
+	invited.allow == false
+	invited.reasons == decide("pre_read", worker, {"meeting": {"invitees": [cd], "attendees": []}}).reasons
+	invited.reasons == decide("pre_read", worker, {"meeting": {"invitees": [], "attendees": []}}).reasons
+	delegate := who(shelter, "caseworker", "active")
+	other := decide("pre_read", delegate, {"meeting": {"invitees": [cd], "attendees": []}})
+	other.allow == false
+	other.reasons == decide("pre_read", delegate, {"meeting": {"invitees": [], "attendees": []}}).reasons
+}

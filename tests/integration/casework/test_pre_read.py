@@ -32,6 +32,7 @@ from zorgtafel.testing import (
     Publisher,
     bad_fields,
     channel,
+    denial_reasons,
     precondition,
     rid,
     running_service,
@@ -199,15 +200,25 @@ def _involved(dis, case_id: str, party: str) -> bool:
     return bool(roles) and party in json.loads(roles)
 
 
-def test_pre_read_request_for_an_unknown_meeting_is_not_found(both):
+def test_pre_read_request_for_an_unknown_meeting_is_told_as_one_not_invited_to(both):
+    """A delegate sees only the meetings its party was invited to (8.4c): it was told NOT_FOUND
+    for a meeting id the case does not hold and "not invited" for one it holds; now both."""
     env, _dis = both
     case_id = env.open_case()
-    with pytest.raises(grpc.RpcError) as err:
-        env.stub.GetPreReadSet(
-            pb.GetPreReadSetRequest(case_id=case_id, meeting_id=f"m-{uuid.uuid4()}"),
-            metadata=env.md(SHELTER),
-        )
-    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    other = env.schedule(case_id, invitees=(POLICE,)).meeting_id
+
+    def told(meeting_id: str) -> tuple:
+        with pytest.raises(grpc.RpcError) as err:
+            env.stub.GetPreReadSet(
+                pb.GetPreReadSetRequest(case_id=case_id, meeting_id=meeting_id),
+                metadata=env.md(SHELTER),
+            )
+        return err.value.code(), denial_reasons(err.value)
+
+    real, fake = told(other), told(f"m-{uuid.uuid4()}")
+    assert real[0] == grpc.StatusCode.PERMISSION_DENIED
+    assert any("was not invited" in r for r in real[1])
+    assert real == fake
 
 
 def test_no_pre_read_for_a_meeting_of_a_case_being_deescalated(both):

@@ -59,9 +59,11 @@ def authorise(
     action_party: str | None = None,
     appointee: dict[str, Any] | None = None,
     delegate: dict[str, Any] | None = None,
+    no_meeting: bool = False,
 ) -> Decision:
     """``zorgtafel.casework.act`` decides whether this person may do this to this case: the
-    allowing decision (a read names it in the access log), else PERMISSION_DENIED."""
+    allowing decision (a read names it in the access log), else PERMISSION_DENIED. With
+    ``no_meeting``, asked as for a meeting no party was invited to or attended."""
     facts: dict[str, Any] = {
         "action": action,
         "principal": principal(deps, caller),
@@ -72,6 +74,8 @@ def authorise(
             "invitees": list(meeting.invitees),
             "attendees": list(meeting.attendees),
         }
+    elif no_meeting:
+        facts["meeting"] = {"invitees": [], "attendees": []}
     if action_party is not None:
         facts["action_party"] = action_party
     if appointee is not None:
@@ -198,6 +202,24 @@ def meeting_of(uow: CaseworkUnitOfWork, case: Case, meeting_id: str, caller: Cal
         refuse_outsider(uow, case, caller)
         raise NotFound("meeting", "with this meeting_id in this case")
     return m
+
+
+def authorised_meeting(
+    deps: Deps, uow: CaseworkUnitOfWork, action: str, caller: Caller, case: Case, meeting_id: str
+) -> tuple[Meeting, Decision]:
+    """The case's meeting ``meeting_id`` and the act policy's decision letting the caller do
+    ``action`` with it, else PERMISSION_DENIED. An id the case does not hold is asked as a
+    meeting no party was invited to or attended: NOT_FOUND only to whom the policy lets through
+    for such a meeting; anyone else is refused as for a real meeting its party has no part in
+    (an outsider as for no case), so that an id tells nothing of the case's meetings to a person
+    who may not see them (8.4c: a worker without a part sees none, a delegate only those its
+    party was invited to)."""
+    check_id(meeting_id, "meeting_id")
+    m = uow.cases.meeting(case.case_id, meeting_id)
+    if m is None:
+        authorise(deps, uow, action, caller, case, no_meeting=True)
+        raise NotFound("meeting", "with this meeting_id in this case")
+    return m, authorise(deps, uow, action, caller, case, meeting=m)
 
 
 def held_meeting(uow: CaseworkUnitOfWork, case: Case, meeting_id: str) -> Meeting:

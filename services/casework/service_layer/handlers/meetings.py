@@ -13,6 +13,7 @@ from services.casework.domain.model import MEETING_STATES, Meeting, MeetingStatu
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import (
     authorise,
+    authorised_meeting,
     invite,
     load_case,
     meeting_of,
@@ -109,15 +110,18 @@ def pre_read_set(
     # A code, as disclosure checks it (16.2: compared with the provider's purposes).
     purpose = check_code(q.purpose, "purpose", required=False) or DEFAULT_PURPOSE
     case = load_case(uow, q.case_id)
-    meeting = meeting_of(uow, case, q.meeting_id, caller)
-    # Named before the policy decides, so that a refusal is logged against the case too.
+    check_id(q.meeting_id, "meeting_id")
+    # Named before the policy decides, so that a refusal is logged against the case too: the id
+    # asked for, before it is looked up, so that the record is alike for a meeting the case
+    # holds and one it does not (the caller may not know which, 8.4c).
     saw(
         case_id=case.case_id,
         subject=case.subject_pseudonym,
-        resource=f"meeting:{meeting.meeting_id}",
+        resource=f"meeting:{q.meeting_id}",
         purpose=purpose,
     )
-    saw(decision=authorise(deps, uow, "pre_read", caller, case, meeting=meeting))
+    meeting, decision = authorised_meeting(deps, uow, "pre_read", caller, case, q.meeting_id)
+    saw(decision=decision)
     # After the relationship was checked (an outsider learns no state): the pre-read is for a
     # meeting that can still be held, as RecordMeeting needs (12.2f); a case that is
     # de-escalating (8.4d) or closed holds no meeting, so nothing is released before one.
