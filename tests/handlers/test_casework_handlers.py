@@ -672,6 +672,35 @@ def test_a_pre_read_refusal_says_nothing_of_a_meeting_the_caller_may_not_see(cas
     assert delegate[0] == delegate[1]
 
 
+def test_a_minutes_refusal_says_nothing_of_a_meeting_the_caller_may_not_see(casework, deps):
+    """A worker of the involved shelter without a part sees nothing of the case, its delegate
+    only the meetings the shelter was invited to (8.4c). They were told NOT_FOUND for a meeting
+    id the case does not hold, and for one it holds whether the shelter attended; now the worker
+    is told alike for a meeting the shelter attended, one it did not and none, the delegate
+    alike for one the shelter did not attend and none. The process director is still told
+    NOT_FOUND."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    attended = held_meeting(casework, deps, case_id)
+    other = held_meeting(casework, deps, case_id, invitees=(POLICE,))
+    with platform.uow_factory() as uow:
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    fake = f"mtg-{uuid.uuid4().hex}"
+
+    def told(caller: Caller, meeting_id: str) -> tuple:
+        q = c.GetMinutes(case_id, meeting_id)
+        return told_of(platform, meetings.read_minutes, deps, q, caller, meeting_id)
+
+    worker = [told(who(SHELTER, "sh-9"), m) for m in (attended, other, fake)]
+    assert worker[0][0] == "PermissionDenied"
+    assert worker[0] == worker[1] == worker[2]
+    delegate = [told(who(SHELTER, "sh-1"), m) for m in (other, fake)]
+    assert delegate[0][0] == "PermissionDenied"
+    assert delegate[0] == delegate[1]
+    assert told(DIRECTOR, fake)[0] == "NotFound"
+
+
 def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)

@@ -289,16 +289,20 @@ denials contains sprintf("This person of party %v is not one of its delegates in
 	party in lib.array_at(meeting, "invitees")
 }
 
+# Whether the caller's party attended is told only to a person acting for its party (a delegate
+# sees the meetings its party was invited to, view.rego; the handler asks for an id the case
+# does not hold as for a meeting no party attended); a person acting for no party in the case
+# sees nothing of it and is refused for that alone, whatever the meeting (8.4c).
 denials contains sprintf("Minutes are not public: only the process director and the meeting's attendees read them; party %v did not attend (art. 9.2).", [party]) if {
 	input.action == "read_minutes"
 	not persons.process_director
+	persons.acts_for_own_party
 	not party in lib.array_at(meeting, "attendees")
 }
 
 denials contains sprintf("Minutes are not public: this person of party %v is not one of its delegates in the case (art. 9.2, art. 8.4c, Bijlage 3).", [party]) if {
 	input.action == "read_minutes"
 	not persons.process_director
-	party in lib.array_at(meeting, "attendees")
 	not persons.acts_for_own_party
 }
 

@@ -376,3 +376,19 @@ test_a_pre_read_refusal_says_nothing_of_the_meeting_to_whom_may_not_see_it if {
 	other.allow == false
 	other.reasons == decide("pre_read", delegate, {"meeting": {"invitees": [], "attendees": []}}).reasons
 }
+
+# A worker of an involved party without a part sees nothing of the case (view.rego), so not
+# whether its party attended a meeting: its refusal to read the minutes is the same for a
+# meeting its party attended, one it did not and none (the handler asks so for an id the case
+# does not hold). A delegate is told alike for a meeting its party did not attend and none.
+test_a_minutes_refusal_says_nothing_of_the_meeting_to_whom_may_not_see_it if {
+	worker := person(shelter, "p2", "caseworker")
+	attended := decide("read_minutes", worker, {"meeting": {"invitees": [shelter], "attendees": [shelter]}})
+	attended.allow == false
+	attended.reasons == decide("read_minutes", worker, {"meeting": {"invitees": [cd], "attendees": [cd]}}).reasons
+	attended.reasons == decide("read_minutes", worker, {"meeting": {"invitees": [], "attendees": []}}).reasons
+	delegate := who(shelter, "caseworker", "active")
+	other := decide("read_minutes", delegate, {"meeting": {"invitees": [cd], "attendees": [cd]}})
+	other.allow == false
+	other.reasons == decide("read_minutes", delegate, {"meeting": {"invitees": [], "attendees": []}}).reasons
+}

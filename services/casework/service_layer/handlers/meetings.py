@@ -171,14 +171,16 @@ def record_meeting(
 
 def read_minutes(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetMinutes, caller: Caller) -> str:
     case = load_case(uow, q.case_id)
-    meeting = meeting_of(uow, case, q.meeting_id, caller)
-    # Named before the policy decides, so that a refusal is logged against the case too.
+    check_id(q.meeting_id, "meeting_id")
+    # Named before the policy decides, so that a refusal is logged against the case too: the id
+    # asked for, before it is looked up, alike for a meeting the case holds and one it does not.
     saw(
         case_id=case.case_id,
         subject=case.subject_pseudonym,
-        resource=f"minutes:{meeting.meeting_id}",
+        resource=f"minutes:{q.meeting_id}",
     )
-    saw(decision=authorise(deps, uow, "read_minutes", caller, case, meeting=meeting))
+    meeting, decision = authorised_meeting(deps, uow, "read_minutes", caller, case, q.meeting_id)
+    saw(decision=decision)
     if meeting.status is not MeetingStatus.HELD:
         raise FailedPrecondition(
             meeting.status.value, "the meeting was not held yet", subject="meeting.status"
