@@ -672,6 +672,20 @@ def test_a_pre_read_refusal_says_nothing_of_a_meeting_the_caller_may_not_see(cas
     assert delegate[0] == delegate[1]
 
 
+def test_an_unknown_meeting_is_not_found_to_whom_sees_all_the_cases_meetings(casework, deps):
+    """The process director sees the whole case, every meeting in it (view.rego): an id the case
+    does not hold is NOT_FOUND to it for the pre-read as for the minutes, though its own party
+    (invited to no such meeting) pre-reads no meeting it was not invited to."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    fake = f"mtg-{uuid.uuid4().hex}"
+    for handler, q in (
+        (meetings.pre_read_set, c.GetPreReadSet(case_id, fake, "")),
+        (meetings.read_minutes, c.GetMinutes(case_id, fake)),
+    ):
+        assert told_of(platform, handler, deps, q, DIRECTOR, fake)[0] == "NotFound"
+
+
 def test_a_minutes_refusal_says_nothing_of_a_meeting_the_caller_may_not_see(casework, deps):
     """A worker of the involved shelter without a part sees nothing of the case, its delegate
     only the meetings the shelter was invited to (8.4c). They were told NOT_FOUND for a meeting

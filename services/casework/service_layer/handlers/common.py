@@ -210,14 +210,20 @@ def authorised_meeting(
     """The case's meeting ``meeting_id`` and the act policy's decision letting the caller do
     ``action`` with it, else PERMISSION_DENIED. An id the case does not hold is asked as a
     meeting no party was invited to or attended: NOT_FOUND only to whom the policy lets through
-    for such a meeting; anyone else is refused as for a real meeting its party has no part in
-    (an outsider as for no case), so that an id tells nothing of the case's meetings to a person
-    who may not see them (8.4c: a worker without a part sees none, a delegate only those its
-    party was invited to)."""
+    for such a meeting or ``zorgtafel.casework.view`` shows all the case's meetings (its
+    directors, a party whose information need covers them); anyone else is refused as for a
+    real meeting its party has no part in (an outsider as for no case), so that an id tells
+    nothing of the case's meetings to a person who may not see them (8.4c: a worker without a
+    part sees none, a delegate only those its party was invited to)."""
     check_id(meeting_id, "meeting_id")
     m = uow.cases.meeting(case.case_id, meeting_id)
     if m is None:
-        authorise(deps, uow, action, caller, case, no_meeting=True)
+        try:
+            authorise(deps, uow, action, caller, case, no_meeting=True)
+        except PermissionDenied:
+            seen = view(deps, uow, caller, case, uow.cases.roles(case.case_id)).result
+            if "meetings" not in (seen.get("sections") or []):
+                raise
         raise NotFound("meeting", "with this meeting_id in this case")
     return m, authorise(deps, uow, action, caller, case, meeting=m)
 
