@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from zorgtafel.kernel.config import SERVICES
@@ -98,6 +99,10 @@ def _error_kind(exc: BaseException) -> str:
     return type(exc).__name__ + (f" (SQLSTATE {state})" if isinstance(state, str) else "")
 
 
+MIGRATE_ATTEMPTS = 5  # a migration whose connection the database dropped is run again
+MIGRATE_RETRY_S = 0.5  # times the attempt: 0.5, 1, 1.5, 2 s
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from zorgtafel.kernel import db, migrate
     from zorgtafel.kernel.config import Settings
@@ -107,9 +112,19 @@ def _migrate(args: argparse.Namespace) -> int:
     d = definition(args.service)
     engine = db.make_engine(settings)
     try:
-        migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
-    except Exception as exc:  # noqa: BLE001 - its kind only: the text may hold a row's values
-        raise SystemExit(f"{args.service}: migration failed: {_error_kind(exc)}") from None
+        for attempt in range(1, MIGRATE_ATTEMPTS + 1):
+            try:
+                migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
+                break
+            except Exception as exc:  # noqa: BLE001 - its kind only: the text may hold values
+                # A connection the server dropped or refused (a restart, a failover, an
+                # operator ending backends) is the database's moment, not the migration's
+                # fault: PostgreSQL rolled the transactional DDL back, so it is run again.
+                if attempt < MIGRATE_ATTEMPTS and db.lost_database(exc):
+                    engine.dispose()
+                    time.sleep(MIGRATE_RETRY_S * attempt)
+                    continue
+                raise SystemExit(f"{args.service}: migration failed: {_error_kind(exc)}") from None
     finally:
         engine.dispose()
     if not getattr(args, "quiet", False):
