@@ -372,7 +372,8 @@ def test_the_process_director_names_and_a_delegate_releases_a_delegate_of_its_pa
 def test_a_case_is_restated_with_who_has_a_part_in_it_through_the_outbox(casework, deps):
     """``zorgtafel restate-cases`` (after an upgrade, for governance's case_facts): each case
     casework holds, its process director, invited and attending parties, the parties with a
-    role, its case director and delegates, ids only; a purged case is not restated."""
+    role and what each needs to know, its case director and delegates, ids and codes only; a
+    purged case is not restated."""
     platform, _ = casework
     case_id = open_case(casework)  # SHELTER and POLICE invited in triage
     meeting_id = held_meeting(casework, deps, case_id, invitees=(SHELTER, GGD))
@@ -402,6 +403,8 @@ def test_a_case_is_restated_with_who_has_a_part_in_it_through_the_outbox(casewor
         "closed": False,
         # as of casework's last decision on who has a part (the appointment)
         "changed_at": outbox(platform, case_id, ev.DIRECTOR_APPOINTED)[-1]["changed_at"],
+        # what each party with a role needs to know (8.4c), as ROLES_SET carries it
+        "information_needs": {SHELTER: {"role": "shelter", "information_need": ["safety"]}},
     }
     assert not outbox(platform, erased, ev.CASE_RESTATED)
     with platform.uow_factory() as uow:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from services.disclosure.bootstrap import Deps, make_deps
 from services.disclosure.domain import commands as c
@@ -757,3 +758,55 @@ def test_a_restatement_of_a_purged_case_does_not_bring_it_back(disclosure_platfo
         uow.commit()
     restate(disclosure_platform, case_id, datetime.now(timezone.utc))
     assert people_of(platform, case_id) is None
+
+
+def roles_row(platform, case_id: str) -> tuple[str, object]:
+    with platform.uow_factory() as uow:
+        facts = uow.tables["case_facts"]
+        row = uow.session.execute(
+            select(facts.c.roles, facts.c.roles_changed_at).where(facts.c.case_id == case_id)
+        ).one()
+    return row.roles, row.roles_changed_at
+
+
+def test_a_restatement_gives_each_party_the_information_need_casework_holds_now(
+    disclosure_platform, deps
+):
+    """CASE_RESTATED said which parties have a role, not what each needs to know, so a
+    disclosure that missed casework's ROLES_SET kept deciding need to know on the set it held:
+    CELLO, whose need casework narrowed to housing, still read health items, and FARENT, given
+    a role it never heard of, read nothing (8.4c, 15.1). Now the restatement's information
+    needs are taken as its roles are (unless decided after it), and applying it again changes
+    nothing."""
+    platform, _ = disclosure_platform
+    case_id = open_old_case(disclosure_platform)  # CELLO needs health (a set without a time)
+    item_id = provide(disclosure_platform, deps, case_id)
+    worker = Caller(FARENT, "farent-1", "caseworker", party_status="active")
+    needs = {
+        CELLO: {"role": "care_provider", "information_need": ["housing"]},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+        FARENT: {"role": "youth_care", "information_need": ["health", "safety"]},
+    }
+    as_of = datetime.now(timezone.utc) - timedelta(minutes=5)
+    more = {
+        "roles": [CELLO, FARENT, GGZ],
+        "information_needs": needs,
+        "delegates": {GGZ: [PROVIDER.person], CELLO: [CARER.person], FARENT: [worker.person]},
+    }
+    restate(disclosure_platform, case_id, as_of, **more)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, CARER)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, worker).released
+    held = roles_row(platform, case_id)
+    assert json.loads(held[0])[FARENT] == {
+        "role": "youth_care",
+        "information_need": ["health", "safety"],
+    }
+    restate(disclosure_platform, case_id, as_of, **more)
+    assert roles_row(platform, case_id) == held
+    # A set decided after the restatement stands (the relay may re-send the restatement).
+    set_roles(disclosure_platform, case_id, ["health"], as_of + timedelta(minutes=1))
+    restate(disclosure_platform, case_id, as_of, **more)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, CARER).released

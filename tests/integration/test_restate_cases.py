@@ -13,7 +13,10 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import grpc
 import pytest
@@ -153,6 +156,122 @@ def disclosure_row(dis, case_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+@dataclass
+class SharedCase:
+    """A case casework, governance and disclosure hold, with the shelter's safety item."""
+
+    case_id: str
+    director_person: str
+    read: Callable[[], Any]  # the police's delegate reads the shelter's item
+    delegates: Callable[[], dict]  # the delegates disclosure holds
+
+
+def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: ANN001
+    """Triaged, a meeting held (the shelter and the police attending), roles set (the shelter
+    needs identity, the police safety), a delegate named for each, the shelter's safety item
+    provided: all through the services' gRPC APIs and the broker."""
+    director = Board(gov, keys).manager.designate(LUMENS)
+    director_md = keys.metadata(LUMENS, "process_director", director.person)
+    stub = cw_grpc.CaseworkServiceStub(channel(casework))
+    shelter = dis_grpc.DisclosureServiceStub(channel(dis))
+
+    def on_roster(app) -> bool:  # noqa: ANN001
+        t = app.definition.tables["roster"]
+        with app.engine.connect() as conn:
+            return conn.execute(select(t).where(t.c.person == director.person)).first()
+
+    wait_for(lambda: on_roster(casework) and on_roster(dis), timeout=60)
+    case_id = f"case-{uuid.uuid4()}"
+    publisher.publish(
+        "intake",
+        ev.CASE_TRIAGED,
+        case_id,
+        {
+            "case_id": case_id,
+            "subject_pseudonym": f"ps-{uuid.uuid4().hex[:8]}",
+            "nominating_party": VEILIG_THUIS,
+            "age_band": "16_plus",
+            "routing": "case_meeting",
+            "goal_code": "stabilise",
+            "themes": ["safety"],
+            "decision_types": ["plan"],
+            "invitees": [SHELTER, POLICE],
+            "process_director_party": LUMENS,
+            "process_director_person": director.person,
+        },
+    )
+    wait_for(lambda: (disclosure_row(dis, case_id) or {}).get("opened"), timeout=60)
+    scheduled = cw.ScheduleMeetingRequest(
+        request_id=rid(),
+        case_id=case_id,
+        goal_code="stabilise",
+        decision_types=["plan"],
+        themes=["safety"],
+        invitees=[cw.Invitee(party=p, lawful_themes=["safety"]) for p in (SHELTER, POLICE)],
+    )
+    scheduled.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+    meeting = stub.ScheduleMeeting(scheduled, metadata=director_md).meeting
+    stub.RecordMeeting(
+        cw.RecordMeetingRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            attendees=[SHELTER, POLICE],
+            minutes="besproken",
+        ),
+        metadata=director_md,
+    )
+    stub.SetRoles(
+        cw.SetRolesRequest(
+            request_id=rid(),
+            case_id=case_id,
+            meeting_id=meeting.meeting_id,
+            roles=[
+                cw.PartyRole(party=SHELTER, role="shelter", information_need=["identity"]),
+                cw.PartyRole(party=POLICE, role="safety", information_need=["safety"]),
+            ],
+        ),
+        metadata=director_md,
+    )
+    for party in (SHELTER, POLICE):
+        stub.NameDelegate(
+            cw.NameDelegateRequest(request_id=rid(), case_id=case_id, party=party, person=DELEGATE),
+            metadata=director_md,
+        )
+
+    def delegates() -> dict:
+        row = disclosure_row(dis, case_id) or {}
+        return json.loads(row.get("delegates") or "{}")
+
+    wait_for(lambda: delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}, timeout=60)
+    wait_for(lambda: POLICE in json.loads(disclosure_row(dis, case_id)["roles"]), timeout=60)
+    item_id = shelter.Provide(
+        dis_pb.ProvideRequest(
+            request_id=rid(),
+            case_id=case_id,
+            category="safety",
+            classification=dis_pb.CLASSIFICATION_CONFIDENTIAL,
+            legal_basis=dis_pb.LEGAL_BASIS_PUBLIC_TASK,
+            content_type="application/json",
+            content=b'{"note": "veilige opvang"}',
+            terms=common_pb2.UsageTerms(purposes=["care_coordination"]),
+        ),
+        metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
+    ).item_id
+
+    def read():  # noqa: ANN202
+        return shelter.RequestDisclosure(
+            dis_pb.RequestDisclosureRequest(
+                item_ids=[item_id],
+                purpose="care_coordination",
+                action=dis_pb.DISCLOSURE_ACTION_READ,
+            ),
+            metadata=keys.metadata(POLICE, "caseworker", DELEGATE),
+        )
+
+    return SharedCase(case_id, director.person, read, delegates)
+
+
 def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed_to_after_it(
     module_broker, tmp_path, database_url, monkeypatch, capsys
 ):
@@ -168,107 +287,8 @@ def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed
         running_service("governance", tmp_path, bootstrap, database_url) as gov,
         running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
     ):
-        director = Board(gov, keys).manager.designate(LUMENS)
-        director_md = keys.metadata(LUMENS, "process_director", director.person)
-        stub = cw_grpc.CaseworkServiceStub(channel(casework))
-        shelter = dis_grpc.DisclosureServiceStub(channel(dis))
-
-        def on_roster(app) -> bool:  # noqa: ANN001
-            t = app.definition.tables["roster"]
-            with app.engine.connect() as conn:
-                return conn.execute(select(t).where(t.c.person == director.person)).first()
-
-        wait_for(lambda: on_roster(casework) and on_roster(dis), timeout=60)
-        case_id = f"case-{uuid.uuid4()}"
-        publisher.publish(
-            "intake",
-            ev.CASE_TRIAGED,
-            case_id,
-            {
-                "case_id": case_id,
-                "subject_pseudonym": "ps-2",
-                "nominating_party": VEILIG_THUIS,
-                "age_band": "16_plus",
-                "routing": "case_meeting",
-                "goal_code": "stabilise",
-                "themes": ["safety"],
-                "decision_types": ["plan"],
-                "invitees": [SHELTER, POLICE],
-                "process_director_party": LUMENS,
-                "process_director_person": director.person,
-            },
-        )
-        wait_for(lambda: (disclosure_row(dis, case_id) or {}).get("opened"), timeout=60)
-        scheduled = cw.ScheduleMeetingRequest(
-            request_id=rid(),
-            case_id=case_id,
-            goal_code="stabilise",
-            decision_types=["plan"],
-            themes=["safety"],
-            invitees=[cw.Invitee(party=p, lawful_themes=["safety"]) for p in (SHELTER, POLICE)],
-        )
-        scheduled.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
-        meeting = stub.ScheduleMeeting(scheduled, metadata=director_md).meeting
-        stub.RecordMeeting(
-            cw.RecordMeetingRequest(
-                request_id=rid(),
-                case_id=case_id,
-                meeting_id=meeting.meeting_id,
-                attendees=[SHELTER, POLICE],
-                minutes="besproken",
-            ),
-            metadata=director_md,
-        )
-        stub.SetRoles(
-            cw.SetRolesRequest(
-                request_id=rid(),
-                case_id=case_id,
-                meeting_id=meeting.meeting_id,
-                roles=[
-                    cw.PartyRole(party=SHELTER, role="shelter", information_need=["identity"]),
-                    cw.PartyRole(party=POLICE, role="safety", information_need=["safety"]),
-                ],
-            ),
-            metadata=director_md,
-        )
-        for party in (SHELTER, POLICE):
-            stub.NameDelegate(
-                cw.NameDelegateRequest(
-                    request_id=rid(), case_id=case_id, party=party, person=DELEGATE
-                ),
-                metadata=director_md,
-            )
-
-        def delegates() -> dict:
-            row = disclosure_row(dis, case_id) or {}
-            return json.loads(row.get("delegates") or "{}")
-
-        wait_for(lambda: delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}, timeout=60)
-        wait_for(lambda: POLICE in json.loads(disclosure_row(dis, case_id)["roles"]), timeout=60)
-        item_id = shelter.Provide(
-            dis_pb.ProvideRequest(
-                request_id=rid(),
-                case_id=case_id,
-                category="safety",
-                classification=dis_pb.CLASSIFICATION_CONFIDENTIAL,
-                legal_basis=dis_pb.LEGAL_BASIS_PUBLIC_TASK,
-                content_type="application/json",
-                content=b'{"note": "veilige opvang"}',
-                terms=common_pb2.UsageTerms(purposes=["care_coordination"]),
-            ),
-            metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
-        ).item_id
-
-        def read():  # noqa: ANN202
-            return shelter.RequestDisclosure(
-                dis_pb.RequestDisclosureRequest(
-                    item_ids=[item_id],
-                    purpose="care_coordination",
-                    action=dis_pb.DISCLOSURE_ACTION_READ,
-                ),
-                metadata=keys.metadata(POLICE, "caseworker", DELEGATE),
-            )
-
+        case = share_a_case(keys, publisher, casework, gov, dis)
+        case_id, read = case.case_id, case.read
         assert read().items
         # Disclosure as it is after the upgrade: casework's facts of who has a part in the case
         # were consumed before migration 114226e7f72b, so none of them is kept.
@@ -293,7 +313,46 @@ def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed
         restate_cases(casework, monkeypatch, capsys)
         wait_for(lambda: applied(dis, case_id, ev.CASE_RESTATED) == 1, timeout=60)
         assert read().items
-        assert delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
+        assert case.delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
         known = disclosure_row(dis, case_id)
-        assert known is not None and known["process_director_person"] == director.person
+        assert known is not None and known["process_director_person"] == case.director_person
+    publisher.close()
+
+
+def test_a_party_whose_roles_disclosure_missed_is_disclosed_to_by_its_need_after_restate_cases(
+    module_broker, tmp_path, database_url, monkeypatch, capsys
+):
+    """CASE_RESTATED named the parties with a role, not what each needs to know: a disclosure
+    that missed casework's ROLES_SET (upgraded from a version that did not keep it) decided
+    need to know on the set it held, zorgtafel restate-cases or not (8.4c, 15.1). Here it
+    holds the police's need as housing where casework holds safety: the police's delegate is
+    refused the shelter's safety item until the command, and reads it after."""
+    keys = Keys(tmp_path)
+    bootstrap = module_broker.bootstrap
+    publisher = Publisher(bootstrap)
+    with (
+        running_service("casework", tmp_path, bootstrap, database_url) as casework,
+        running_service("governance", tmp_path, bootstrap, database_url) as gov,
+        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
+    ):
+        case = share_a_case(keys, publisher, casework, gov, dis)
+        assert case.read().items
+        stale = {
+            POLICE: {"role": "safety", "information_need": ["housing"]},
+            SHELTER: {"role": "shelter", "information_need": ["identity"]},
+        }
+        with dis.engine.begin() as conn:
+            t = dis.definition.tables["case_facts"]
+            conn.execute(
+                update(t)
+                .where(t.c.case_id == case.case_id)
+                .values(roles=json.dumps(stale, sort_keys=True), roles_changed_at=None)
+            )
+        assert code_of(case.read) == grpc.StatusCode.PERMISSION_DENIED
+
+        restate_cases(casework, monkeypatch, capsys)
+        wait_for(lambda: applied(dis, case.case_id, ev.CASE_RESTATED) == 1, timeout=60)
+        assert case.read().items
+        roles = json.loads(disclosure_row(dis, case.case_id)["roles"])
+        assert roles[POLICE] == {"role": "safety", "information_need": ["safety"]}
     publisher.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -52,7 +52,10 @@ CASE_PURGED = f"{_NS}.case.purged.v1"
 #       triage, to a meeting or attending one), roles [OIN..] (the parties given a role, 8.4c),
 #       case_director_party, case_director_person ("" when none), delegates {OIN: [person..]},
 #       closed, changed_at (when casework decided the last of these it holds: "" when none had
-#       a time) -- who has a part in a case casework still holds, restated by an operator
+#       a time), information_needs {OIN: {"role": str, "information_need": [category..]}} (each
+#       party with a role, as ROLES_SET carries them, 8.4c, 15.1; absent from a casework before
+#       the field: then only ``roles`` says which parties have one) -- who has a part in a case
+#       and what each party needs to know, as casework still holds it, restated by an operator
 #       (``zorgtafel restate-cases``) for a consumer that began to keep these facts after the
 #       case opened (governance's case_facts, since its migration 9c4e2a7d5b18). Written to the
 #       outbox under the case's lock: a later change of the case comes after it. A consumer that
@@ -119,7 +122,7 @@ class _Membership(DomainEvent):
     the order casework decided it (``changed_at``, a field of each subclass: "" in an event
     of a casework before the field)."""
 
-    changed_at: str  # not a field here: each event declares it last, with its default
+    changed_at: str  # not a field here: each event declares it after its own, with its default
 
     def decided_at(self) -> datetime | None:
         """When casework decided it (``zorgtafel.kernel.events.decided_at``); None for an
@@ -230,6 +233,9 @@ class CaseRestated(_Membership):
     delegates: dict[str, Any]
     closed: bool
     changed_at: str = ""
+    # Each party's role and information need (8.4c), as ``RolesSet.roles``: {} from a casework
+    # before the field (and for a case without roles: ``roles`` is then empty too).
+    information_needs: dict[str, Any] = field(default_factory=dict)
 
 
 PUBLISHED: tuple[type[DomainEvent], ...] = (

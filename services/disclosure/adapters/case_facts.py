@@ -145,6 +145,7 @@ class CaseFactsRepository:
         delegates: dict[str, set[str]],
         roles: frozenset[str],
         as_of: datetime | None,
+        needs: dict[str, dict[str, Any]] | None = None,
     ) -> bool:
         """Casework's restatement of who has a part in the case, as of ``as_of`` (its last
         decision on that it holds; ``CASE_RESTATED``), for a case opened before disclosure kept
@@ -154,9 +155,12 @@ class CaseFactsRepository:
         (``restatement_decides``: the relay may re-send it after a later change), and those it
         decides carry its time, so an older change that arrives late changes nothing. It may
         take away: a delegate, a case director or a party's role casework no longer holds goes
-        (8.4c). A party's role and information need it cannot give (it carries ids only): a
-        party it names that has no role here gets none. False when nothing changed (restating
-        twice changes nothing). Under the case's lock (the consumer's ``_known_case``)."""
+        (8.4c). Each party it names with a role gets the role and information need it states
+        (``needs``, as ROLES_SET's: a need held here that casework narrowed since is narrowed,
+        8.4c, 15.1); a restatement of a casework before that field states none, and then a
+        party it names keeps the role held here and one without gets none. False when nothing
+        changed (restating twice changes nothing). Under the case's lock (the consumer's
+        ``_known_case``)."""
         self.upsert(case_id)
         c = case_facts.c
         row = self._s.execute(select(case_facts).where(c.case_id == case_id)).one()
@@ -193,9 +197,14 @@ class CaseFactsRepository:
             values["delegates_changed_at"] = json.dumps(times, sort_keys=True)
         if restatement_decides(as_of, row.roles_changed_at):
             held_roles = json.loads(row.roles or "{}")
-            narrowed = {p: v for p, v in held_roles.items() if p in roles}
-            if narrowed != held_roles:
-                values["roles"] = json.dumps(narrowed, sort_keys=True)
+            stated_needs = needs or {}
+            restated = {
+                p: stated_needs.get(p, held_roles.get(p))
+                for p in sorted(roles)
+                if p in stated_needs or p in held_roles
+            }
+            if restated != held_roles:
+                values["roles"] = json.dumps(restated, sort_keys=True)
                 if as_of is not None:
                     values["roles_changed_at"] = as_of
         if not row.opened:

@@ -6,7 +6,8 @@ in a case (since its migration 114226e7f72b), without which a delegate or case d
 case opened before it is refused every disclosure. One ``CaseRestated`` per case, written to
 the outbox like every other fact (the running service's relay publishes it), each in a unit of
 work of its own under the case's lock: a membership decision taken beside it is written before
-or after it, never half. Ids only (8.4c, 12.3, 13.1, 16.1): no pseudonym, no age band."""
+or after it, never half. Ids and codes only (8.4c, 12.3, 13.1, 16.1): each party's role and
+information need, no pseudonym, no age band."""
 
 from __future__ import annotations
 
@@ -29,12 +30,13 @@ def restated(uow: CaseworkUnitOfWork, case_id: str) -> e.CaseRestated | None:
     for m in uow.cases.meetings(case_id):
         invitees.update(m.invitees)
         invitees.update(m.attendees)
+    roles = uow.cases.roles(case_id)
     return e.CaseRestated(
         case_id=case_id,
         process_director_party=case.process_director_party,
         process_director_person=case.process_director_person,
         invitees=tuple(sorted(invitees)),
-        roles=tuple(sorted({r.party for r in uow.cases.roles(case_id)})),
+        roles=tuple(sorted({r.party for r in roles})),
         case_director_party=case.case_director_party or "",
         case_director_person=case.case_director_person or "",
         delegates={p: sorted(persons) for p, persons in sorted(case.delegates.items())},
@@ -42,6 +44,11 @@ def restated(uow: CaseworkUnitOfWork, case_id: str) -> e.CaseRestated | None:
         # The last decision on who has a part that these facts hold (none: decided before
         # decisions had times): a consumer keeps a fact decided after it.
         changed_at=case.decided_at.isoformat() if case.decided_at else "",
+        # What each party needs to know (8.4c, 15.1), as ROLES_SET carries it: a consumer that
+        # missed a ROLES_SET decides need to know on these, not on a set it held before.
+        information_needs={
+            r.party: {"role": r.role, "information_need": list(r.information_need)} for r in roles
+        },
     )
 
 

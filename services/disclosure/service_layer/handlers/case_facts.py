@@ -125,17 +125,22 @@ def on_roles_set(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> 
     case_id = _known_case(uow, event, roles_set.case_id)
     if not case_id:
         return
+    roles = json.dumps(_roles(roles_set.roles), sort_keys=True)
+    if not uow.cases.set_roles(case_id, roles, roles_set.decided_at()):
+        log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
+
+
+def _roles(stated: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Casework's roles as kept here: {OIN: {role, information_need (sorted, each once)}}."""
     clean = {}
-    for party, v in roles_set.roles.items():
+    for party, v in stated.items():
         if isinstance(v, dict):
             need = v.get("information_need") or []
             clean[str(party)] = {
                 "role": str(v.get("role", "")),
                 "information_need": sorted({str(c) for c in need}),
             }
-    roles = json.dumps(clean, sort_keys=True)
-    if not uow.cases.set_roles(case_id, roles, roles_set.decided_at()):
-        log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
+    return clean
 
 
 def on_director_appointed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
@@ -196,8 +201,10 @@ def on_case_restated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent)
     their delegates and case director had no relation here and were refused (ADR 0005). A
     relation not known is learnt, one decided after the restatement is kept
     (``CaseFactsRepository.restate``), a closed case is closed, a purged one is not brought
-    back; applying it again changes nothing. A revoking fact (ADR 0012): it may take away a
-    delegate, a case director or a party's role casework no longer holds."""
+    back; applying it again changes nothing. Each party's role and information need are taken
+    from it too (8.4c, 15.1), so need to know is not decided on a set casework replaced since.
+    A revoking fact (ADR 0012): it may take away a delegate, a case director, a party's role or
+    an information need casework no longer holds."""
     fact = event.typed(CaseRestated)
     case_id = _known_case(uow, event, fact.case_id)
     if not case_id:
@@ -218,6 +225,7 @@ def on_case_restated(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent)
         delegates=delegates,
         roles=frozenset(str(p) for p in fact.roles),
         as_of=fact.decided_at(),
+        needs=_roles(fact.information_needs),
     )
     if fact.closed:
         known = uow.cases.find(case_id)
