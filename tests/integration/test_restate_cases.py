@@ -164,6 +164,8 @@ class SharedCase:
     director_person: str
     read: Callable[[], Any]  # the police's delegate reads the shelter's item
     delegates: Callable[[], dict]  # the delegates disclosure holds
+    close: Callable[[], None]  # criteria set, a plan adopted, met, the case closed (1.2)
+    read_own: Callable[[], Any]  # the shelter's delegate reads the shelter's own item
 
 
 def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: ANN001
@@ -269,7 +271,43 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
             metadata=keys.metadata(POLICE, "caseworker", DELEGATE),
         )
 
-    return SharedCase(case_id, director.person, read, delegates)
+    def read_own():  # noqa: ANN202
+        return shelter.RequestDisclosure(
+            dis_pb.RequestDisclosureRequest(
+                item_ids=[item_id],
+                purpose="care_coordination",
+                action=dis_pb.DISCLOSURE_ACTION_READ,
+            ),
+            metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
+        )
+
+    def close() -> None:
+        held = meeting.meeting_id
+        stub.SetDeescalationCriteria(
+            cw.SetDeescalationCriteriaRequest(
+                request_id=rid(), case_id=case_id, meeting_id=held, criteria=["safe_housing"]
+            ),
+            metadata=director_md,
+        )
+        due = (datetime.now(timezone.utc) + timedelta(days=7)).date().isoformat()
+        stub.AdoptPlan(
+            cw.AdoptPlanRequest(
+                request_id=rid(),
+                case_id=case_id,
+                meeting_id=held,
+                actions=[cw.NewAction(party=SHELTER, what="Opvangplek regelen", due_date=due)],
+            ),
+            metadata=director_md,
+        )
+        stub.Deescalate(
+            cw.DeescalateRequest(
+                request_id=rid(), case_id=case_id, meeting_id=held, criteria_met=["safe_housing"]
+            ),
+            metadata=director_md,
+        )
+        stub.CloseCase(cw.CloseCaseRequest(request_id=rid(), case_id=case_id), metadata=director_md)
+
+    return SharedCase(case_id, director.person, read, delegates, close, read_own)
 
 
 def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed_to_after_it(
@@ -355,4 +393,66 @@ def test_a_party_whose_roles_disclosure_missed_is_disclosed_to_by_its_need_after
         assert case.read().items
         roles = json.loads(disclosure_row(dis, case.case_id)["roles"])
         assert roles[POLICE] == {"role": "safety", "information_need": ["safety"]}
+    publisher.close()
+
+
+def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_have(
+    module_broker, tmp_path, database_url, monkeypatch, capsys
+):
+    """A closed case is restated too (until its purge): its dossier cleansed (1.2, the roles
+    among what goes), its delegates and case director kept for disputes about it until the
+    purge. A disclosure that knew neither who has a part in it (before 114226e7f72b) nor that
+    it was closed (before a3c5e0d1b7f2) lets the police's delegate read the shelter's item
+    until the command; after it, as after casework's live events, the case is closed there,
+    its items go to their provider only, and no party holds a role or an information need
+    the cleansed dossier no longer holds (8.4c). Governance holds it closed."""
+    keys = Keys(tmp_path)
+    bootstrap = module_broker.bootstrap
+    publisher = Publisher(bootstrap)
+    with (
+        running_service("casework", tmp_path, bootstrap, database_url) as casework,
+        running_service("governance", tmp_path, bootstrap, database_url) as gov,
+        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
+    ):
+        case = share_a_case(keys, publisher, casework, gov, dis)
+        case.close()
+        wait_for(lambda: (disclosure_row(dis, case.case_id) or {}).get("closed_at"), timeout=60)
+        wait_for(lambda: (facts_row(gov, case.case_id) or {}).get("closed_at"), timeout=60)
+        assert code_of(case.read) == grpc.StatusCode.PERMISSION_DENIED
+        with dis.engine.begin() as conn:
+            t = dis.definition.tables["case_facts"]
+            conn.execute(
+                update(t)
+                .where(t.c.case_id == case.case_id)
+                .values(
+                    closed_at=None,
+                    process_director_party=None,
+                    process_director_person=None,
+                    delegates=None,
+                    delegates_changed_at=None,
+                )
+            )
+            people = dis.definition.tables["case_people"]
+            conn.execute(delete(people).where(people.c.case_id == case.case_id))
+        with gov.engine.begin() as conn:
+            t = gov.definition.tables["case_facts"]
+            conn.execute(delete(t).where(t.c.case_id == case.case_id))
+
+        report = restate_cases(casework, monkeypatch, capsys)
+        assert case.case_id in report["case_ids"]
+        wait_for(lambda: applied(dis, case.case_id, ev.CASE_RESTATED) == 1, timeout=60)
+        wait_for(lambda: applied(gov, case.case_id, ev.CASE_RESTATED) == 1, timeout=60)
+        with pytest.raises(grpc.RpcError) as err:
+            case.read()
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert "closed" in (err.value.details() or "")
+        assert case.read_own().items  # the provider keeps its own powers (16.1)
+        known = disclosure_row(dis, case.case_id)
+        assert known is not None and known["closed_at"] is not None
+        assert json.loads(known["roles"]) == {}
+        governed = facts_row(gov, case.case_id)
+        assert governed is not None and governed["closed_at"] is not None
+        assert json.loads(governed["roles"]) == []
+        # Closed, not gone: a dispute about the case director's work until the purge (1.2).
+        assert json.loads(governed["delegates"]) == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
     publisher.close()
