@@ -38,6 +38,7 @@ from zorgtafel.kernel.errors import (
     InvalidArgument,
     NotShared,
     PermissionDenied,
+    Unavailable,
 )
 from zorgtafel.policy import schemas
 from zorgtafel.testing import (
@@ -1193,3 +1194,26 @@ def test_an_outsider_is_told_the_same_of_a_case_it_has_no_part_in_as_of_one_that
                     what_caller_is_told(platform, handler, make_deps(platform), other, outsider)
                     == told
                 ), handler.__name__
+
+
+def test_no_case_is_restated_when_the_operators_record_cannot_be_written(casework):
+    """``zorgtafel restate-cases`` publishes facts that grant access (8.4c): its operator's
+    record in casework's access log is written before any case is restated, told how many
+    it restates, and when it cannot be written (UNAVAILABLE) no restatement reaches the
+    outbox: what cannot be recorded is not published."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    told: list[int] = []
+
+    def account(cases: int) -> None:
+        told.append(cases)
+        raise Unavailable("the access log cannot record this call: nothing is released")
+
+    with pytest.raises(Unavailable):
+        restating.restate_all(platform.uow_factory, account=account)
+    assert told and told[0] >= 1
+    assert not outbox(platform, case_id, ev.CASE_RESTATED)
+    counted: list[int] = []
+    restated = restating.restate_all(platform.uow_factory, account=counted.append)
+    assert counted == [len(restated)] and case_id in restated
+    assert len(outbox(platform, case_id, ev.CASE_RESTATED)) == 1

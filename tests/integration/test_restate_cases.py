@@ -31,6 +31,7 @@ from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as dis_pb
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2_grpc as dis_grpc
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+from zorgtafel.kernel.accesslog.service import reader
 from zorgtafel.kernel.logging import configure_logging
 from zorgtafel.testing import Keys, Publisher, channel, rid, running_service, wait_for
 from zorgtafel.testing.cli import printed_json
@@ -67,15 +68,19 @@ def code_of(call) -> grpc.StatusCode:  # noqa: ANN001
     return err.value.code()
 
 
+OPERATOR = "beheerder-7"  # the operator who runs the command (a person id, never a name)
+
+
 def restate_cases(casework, monkeypatch, capsys) -> dict:  # noqa: ANN001
-    """``zorgtafel restate-cases`` with casework's ``ZORGTAFEL_*`` variables."""
+    """``zorgtafel restate-cases`` with casework's ``ZORGTAFEL_*`` variables, by OPERATOR of
+    LUMENS."""
     settings = casework.settings
     monkeypatch.setenv("ZORGTAFEL_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("ZORGTAFEL_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("ZORGTAFEL_DATABASE_SCHEMA", settings.database_schema)
     capsys.readouterr()
     try:
-        assert cli_main(["restate-cases"]) == 0
+        assert cli_main(["restate-cases", "--operator", OPERATOR, "--party", LUMENS]) == 0
     finally:
         # The command logs to the stderr it was given (pytest's capture here, closed after the
         # test): the services and the tests after this one log to the process's own again.
@@ -455,4 +460,75 @@ def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_
         assert json.loads(governed["roles"]) == []
         # Closed, not gone: a dispute about the case director's work until the purge (1.2).
         assert json.loads(governed["delegates"]) == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
+    publisher.close()
+
+
+def operator_records(casework) -> list[dict]:  # noqa: ANN001
+    t = casework.definition.tables["access_log"]
+    with casework.engine.connect() as conn:
+        rows = conn.execute(select(t).where(t.c.rpc == "restate-cases").order_by(t.c.seq))
+        return [dict(r) for r in rows.mappings()]
+
+
+def test_restate_cases_is_recorded_in_caseworks_access_log_with_who_when_and_how_many(
+    module_broker, tmp_path, database_url, monkeypatch, capsys
+):
+    """zorgtafel restate-cases publishes facts that grant access (who has a part in each case
+    and what each party needs to know, 8.4c) and left no record of who ran it: now casework's
+    access log (NEN 7513, hash-chained and signed like every record of it) holds one record
+    before any case is restated, with the operator, the party, the time and how many cases it
+    restates, and one after, with how many it restated: counts only, no case id, no pseudonym."""
+    Keys(tmp_path)  # the suite's development keys (the services' tokens, the log's signing key)
+    bootstrap = module_broker.bootstrap
+    publisher = Publisher(bootstrap)
+    with running_service("casework", tmp_path, bootstrap, database_url) as casework:
+        case_id = f"case-{uuid.uuid4()}"
+        publisher.publish(
+            "intake",
+            ev.CASE_TRIAGED,
+            case_id,
+            {
+                "case_id": case_id,
+                "subject_pseudonym": "ps-9",
+                "nominating_party": VEILIG_THUIS,
+                "age_band": "16_plus",
+                "routing": "case_meeting",
+                "goal_code": "stabilise",
+                "themes": ["safety"],
+                "decision_types": ["plan"],
+                "invitees": [SHELTER, POLICE],
+                "process_director_party": LUMENS,
+                "process_director_person": "pd-9",
+            },
+        )
+
+        def opened() -> bool:
+            t = casework.definition.tables["cases"]
+            with casework.engine.connect() as conn:
+                return conn.execute(select(t.c.case_id).where(t.c.case_id == case_id)).first()
+
+        wait_for(opened, timeout=60)
+        before = len(operator_records(casework))
+        report = restate_cases(casework, monkeypatch, capsys)
+        n = report["restated"]
+        assert n >= 1 and case_id in report["case_ids"]
+        began, ended = operator_records(casework)[before:]
+        for record in (began, ended):
+            assert (record["party"], record["person"], record["role"]) == (
+                LUMENS,
+                OPERATOR,
+                "operator",
+            )
+            assert record["action"] == "restate" and record["result"] == "allowed"
+            assert record["case_id"] == "" and record["subject_pseudonym"] == ""
+            assert case_id not in json.dumps(record, default=str)
+            assert "ps-9" not in json.dumps(record, default=str)
+        assert began["seq"] < ended["seq"] and began["recorded_at"] <= ended["recorded_at"]
+        assert f"{n} cases" in json.loads(began["reasons"])[0]
+        assert f"{n} of {n} cases restated" in json.loads(ended["reasons"])[0]
+        # Chained and signed with the running service's records: the log still verifies.
+        assert casework.access_log is not None
+        with casework.uow_factory() as uow:
+            verified = reader(uow).verify(casework.access_log.keys)
+        assert verified.intact and verified.records >= ended["seq"]
     publisher.close()

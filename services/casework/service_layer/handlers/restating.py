@@ -61,12 +61,21 @@ def restate_case(uow: CaseworkUnitOfWork, case_id: str) -> bool:
     return True
 
 
-def restate_all(uow_factory: Callable[[], UnitOfWork], done: list[str] | None = None) -> list[str]:
+def restate_all(
+    uow_factory: Callable[[], UnitOfWork],
+    done: list[str] | None = None,
+    *,
+    account: Callable[[int], object] | None = None,
+) -> list[str]:
     """Every case casework holds restated, one unit of work each; the ids restated, appended
-    to ``done`` as they commit (so a failure part way says how far it came)."""
+    to ``done`` as they commit (so a failure part way says how far it came). ``account`` is
+    told how many cases are to be restated before any is (the operator's record in the access
+    log): when it raises, none is (what cannot be recorded is not published)."""
     with cast(CaseworkUnitOfWork, uow_factory()) as uow:
         uow.reads_only()
         case_ids = uow.cases.case_ids()
+    if account is not None:
+        account(len(case_ids))
     done = [] if done is None else done
     for case_id in case_ids:
         with cast(CaseworkUnitOfWork, uow_factory()) as uow:
