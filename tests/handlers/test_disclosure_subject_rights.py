@@ -924,3 +924,45 @@ def test_a_request_about_a_case_marked_purged_is_refused_though_its_facts_are_le
     assert [state for state, _ in answers] == ["case_not_known"]
     with platform.uow_factory() as uow:
         assert uow.subject_requests.of_subject(pseudonym) == requests  # nothing stored
+
+
+@pytest.mark.parametrize(
+    "kind", ["restriction", "lift_restriction", "erasure", "correction", "objection"]
+)
+def test_a_request_naming_an_item_not_held_is_refused_and_acts_on_no_other_item(
+    disclosure_platform, deps, kind
+):
+    """A request naming an item disclosure does not hold (never provided here, or gone with
+    its case's purge), alone or with a case, tells a party no more than one naming another
+    case's real item (the same refusal: no oracle), and should the policy allow it (a double,
+    here only), it is refused as an item not known (FAILED_PRECONDITION item_not_known, the
+    same words whichever case is named) and nothing is stored: kept, it was granted as if
+    carried out while nothing was, and a restriction of it without a case was read by
+    retention as one of everything of the subject, kept until a subject-wide lifting."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, case_id)
+    real = provide(disclosure_platform, deps, case_id)
+    elsewhere = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    ghost = "itm-" + uuid.uuid4().hex
+    with platform.uow_factory() as uow:
+        requests = uow.subject_requests.of_subject(pseudonym)
+    told = set()
+    for item_id in (ghost, real, elsewhere):  # a party with no part in either case
+        with pytest.raises(PermissionDenied) as err:
+            submit(
+                platform, deps, kind, FARENT_WORKER, subject_pseudonym=pseudonym, item_id=item_id
+            )
+        told.add(tuple(err.value.reasons))
+    assert len(told) == 1
+    allowing = replace(deps, policy=_AllowingSubmissions(deps.policy.engine))
+    answers = set()
+    for named in ({"item_id": ghost}, {"item_id": ghost, "case_id": case_id}):
+        with pytest.raises(FailedPrecondition) as refused:
+            submit(platform, allowing, kind, CARER, subject_pseudonym=pseudonym, **named)
+        answers.add((refused.value.state, str(refused.value)))
+    assert [state for state, _ in answers] == ["item_not_known"]
+    assert all(ghost not in text and case_id not in text for _, text in answers)
+    with platform.uow_factory() as uow:
+        assert uow.subject_requests.of_subject(pseudonym) == requests  # nothing stored
+        assert uow.items.get(real).readable and uow.items.get(real).restricted_at is None

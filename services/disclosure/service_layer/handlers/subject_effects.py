@@ -159,6 +159,16 @@ def case_not_known() -> FailedPrecondition:
     )
 
 
+def item_not_known() -> FailedPrecondition:
+    """An item disclosure does not hold: never provided here, or gone with its case's purge
+    (the same words; never the id typed)."""
+    return FailedPrecondition(
+        "item_not_known",
+        "the item is not held by disclosure (never provided here, or purged with its case)",
+        subject="item_id",
+    )
+
+
 def check_scope(cmd: commands.SubmitSubjectRequest, item: Item | None, case_id: str) -> None:
     if cmd.kind == "correction" and item is None:
         raise InvalidArgument("item_id", "a correction names the item to correct")

@@ -89,6 +89,12 @@ def submit_subject_request(
         # its document reference, which a purge removes, the request would read as one about
         # everything of the subject, and granted act on every other case of it.
         _refuse_as_not_known(deps, caller, about)
+    if cmd.item_id and item is None:
+        # An item disclosure does not hold: the policy above refused it as one of a case the
+        # caller has no part in (no oracle). Should it allow one, it is refused all the same
+        # (fail closed): kept, it would be granted as carried out while nothing was, and a
+        # restriction of it without a case read by retention as one of the whole subject.
+        raise effects.item_not_known()
     effects.check_scope(cmd, item, case_id)
     case_id = case_id or (item.case_id if item else "")
     _same_subject(uow, cmd, case_id)
