@@ -966,3 +966,75 @@ def test_a_request_naming_an_item_not_held_is_refused_and_acts_on_no_other_item(
     with platform.uow_factory() as uow:
         assert uow.subject_requests.of_subject(pseudonym) == requests  # nothing stored
         assert uow.items.get(real).readable and uow.items.get(real).restricted_at is None
+
+
+def open_case_nominated_by(disclosure_platform, subject_pseudonym: str, party: str) -> str:
+    """A case of ``subject_pseudonym`` that ``party`` nominated (another controller, art.
+    12.3), GGZ invited, both delegates named, as ``open_case`` opens GGZ's."""
+    platform, parts = disclosure_platform
+    case_id = f"case-{uuid.uuid4().hex[:12]}"
+    facts = {
+        "case_id": case_id,
+        "subject_pseudonym": subject_pseudonym,
+        "nominating_party": party,
+        "age_band": "16_plus",
+    }
+    deliver(
+        platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
+    )
+    opened = {
+        **facts,
+        "invitees": [GGZ],
+        "process_director_party": GGZ,
+        "process_director_person": base.DIRECTOR.person,
+    }
+    deliver(platform, parts, ev.CASE_OPENED, opened)
+    roles = {
+        base.CELLO: {"role": "care_provider", "information_need": ["health"]},
+        GGZ: {"role": "mental_health", "information_need": ["health"]},
+    }
+    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
+    for delegate in (PROVIDER, CARER):
+        base.name_delegate(disclosure_platform, case_id, delegate)
+    return case_id
+
+
+@pytest.mark.parametrize("kind", ["restriction", "lift_restriction", "erasure"])
+def test_a_subject_wide_request_decided_after_another_party_nominated_a_case_leaves_that_case(
+    disclosure_platform, deps, kind
+):
+    """A request about everything held of a subject is addressed to the one party that
+    nominated the subject's cases when it is made (art. 12.3; several are refused then). A
+    case another party nominates before it is decided is that party's to decide on (Bijlage 3:
+    no privacy officer decides over another controller's data): granted, the request restricts,
+    lifts or erases its controller's cases only, and the other case keeps its restriction,
+    its items and what casework and intake were told of it (GDPR art. 17, 18)."""
+    platform, _ = disclosure_platform
+    own = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, own)
+    own_item = provide(disclosure_platform, deps, own)
+    ref = submit(platform, deps, kind, subject_pseudonym=pseudonym)
+    other = open_case_nominated_by(disclosure_platform, pseudonym, base.CELLO)
+    other_item = provide(disclosure_platform, deps, other)
+    # Restricted by its own controller's officer (CELLO's), on a request about that case.
+    decide(platform, deps, submit(platform, deps, "restriction", case_id=other), caller=OFFICER)
+    published = restriction_published(platform, other)
+    assert decide(platform, deps, ref).outcome == "granted"  # by GGZ's officer
+    with platform.uow_factory() as uow:
+        case, mine = uow.cases.find(other), uow.cases.find(own)
+        assert case is not None and case.restricted  # not lifted
+        assert uow.items.get(other_item).readable  # not erased
+        assert mine is not None
+        assert mine.restricted == (kind == "restriction")
+        assert uow.items.get(own_item).readable == (kind != "erasure")
+        outbox = uow.tables["outbox"]
+        erased = [
+            json.loads(row.data) if isinstance(row.data, str) else row.data
+            for row in uow.session.execute(
+                select(outbox.c.data).where(
+                    outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == pseudonym
+                )
+            ).all()
+        ]
+    assert restriction_published(platform, other) == published
+    assert [e["case_ids"] for e in erased] == ([[own]] if kind == "erasure" else [])

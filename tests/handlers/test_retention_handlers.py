@@ -961,3 +961,63 @@ def test_a_purged_cases_requests_neither_end_a_subject_wide_restriction_nor_grou
     with platform.uow_factory() as uow:
         left = {r.subject_request_id for r in uow.subject_requests.of_subject(subject)}
     assert left == {everything}
+
+
+def decided_request(
+    platform: Platform,
+    kind: str,
+    subject: str,
+    case_id: str | None,
+    controller: str,
+    at: datetime,
+) -> str:
+    """A request of ``subject`` about ``case_id`` (None: everything held of the subject)
+    addressed to ``controller``, granted by its officer at ``at``: its id."""
+    from services.disclosure.domain.subject_rights import SubjectRequest
+
+    rid = f"sr-{uuid.uuid4().hex}"
+    with platform.uow_factory() as uow:
+        uow.subject_requests.add(
+            SubjectRequest(
+                rid, kind, subject, case_id, None, "ref", controller, NOW, controller=controller
+            )
+        )
+        uow.subject_requests.decide(
+            rid,
+            outcome="granted",
+            refusal_ground=None,
+            reason="r",
+            party=controller,
+            person="fg-1",
+            now=at,
+        )
+        uow.commit()
+    return rid
+
+
+def test_a_subject_wide_lifting_ends_no_restriction_of_a_case_another_party_nominated(
+    disclosure,
+):
+    """A lifting of everything held of a subject lifts its controller's cases only
+    (``subject_effects.controlled_cases``): a case another party nominated stays restricted,
+    so the request of that restriction, its ground, stays too (GDPR art. 18); a case of the
+    lifting's controller is ended as before."""
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+    with platform.uow_factory() as uow:
+        uow.cases.upsert("case-helmond", subject_pseudonym=subject, nominating_party=HELMOND)
+        uow.cases.upsert("case-asten", subject_pseudonym=subject, nominating_party=ASTEN)
+        uow.commit()
+    others = decided_request(
+        platform, "restriction", subject, "case-helmond", HELMOND, NOW - timedelta(days=10)
+    )
+    own = decided_request(
+        platform, "restriction", subject, "case-asten", ASTEN, NOW - timedelta(days=10)
+    )
+    lift = decided_request(
+        platform, "lift_restriction", subject, None, ASTEN, NOW - timedelta(days=9)
+    )
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    task = next(t for t in s.plan().tasks if t.kind == "subject_request")
+    assert {own, lift} <= set(task.due)
+    assert others not in task.due

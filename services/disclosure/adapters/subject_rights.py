@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import Select, and_, delete, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import breaches, items, subject_requests
+from services.disclosure.adapters.orm import breaches, case_facts, items, subject_requests
 from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, required_ring, seal
 from zorgtafel.kernel.logging import get_logger
@@ -231,7 +231,19 @@ class SubjectRequestRepository:
             of_its_scope = subject_wide
         else:
             # A lifting of the case ends its items' restrictions too, and a subject-wide one
-            # every case's and item's of the subject (``carry_out``).
+            # every case's and item's of the subject its controller nominated
+            # (``subject_effects.controlled_cases``): not those of a case another party
+            # nominated (a case whose facts are gone is read as before).
+            f = case_facts.c
+            nominated_by_another = (
+                select(f.case_id)
+                .where(
+                    f.case_id == row.case_id,
+                    f.nominating_party.is_not(None),
+                    f.nominating_party != func.coalesce(r.controller, r.submitted_by_party),
+                )
+                .exists()
+            )
             of_its_scope = or_(
                 and_(
                     r.case_id == row.case_id,
@@ -239,7 +251,7 @@ class SubjectRequestRepository:
                     if row.item_id is None
                     else or_(r.item_id.is_(None), r.item_id == row.item_id),
                 ),
-                subject_wide,
+                and_(subject_wide, ~nominated_by_another),
             )
         lifted = self._s.execute(
             select(r.subject_request_id).where(

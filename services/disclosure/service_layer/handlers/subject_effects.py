@@ -16,7 +16,7 @@ from datetime import datetime
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands, events
 from services.disclosure.domain.items import Item
-from services.disclosure.domain.oversight import data_controllers
+from services.disclosure.domain.oversight import data_controllers, request_controller
 from services.disclosure.domain.subject_rights import (
     ANSWERED_KINDS,
     EFFECT_KINDS,
@@ -249,9 +249,7 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
             uow.items.set_restricted([item.item_id], now if kind == "restriction" else None, now)
         return now
     case_ids = (
-        [request.case_id]
-        if scope == "case" and request.case_id
-        else uow.cases.of_subject(request.subject_pseudonym)
+        [request.case_id] if scope == "case" and request.case_id else controlled_cases(uow, request)
     )
     if kind == "erasure":
         # The cases' rows first (case id order), then their items' (item id order), as a
@@ -303,6 +301,17 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         )
     log.info("subject_request_carried_out", kind=kind, scope=scope, cases=len(case_ids))
     return now
+
+
+def controlled_cases(uow: DisclosureUnitOfWork, request: SubjectRequest) -> list[str]:
+    """The cases a request about everything held of the subject acts on: those of the
+    subject its controller nominated (art. 12.3). It was addressed to the one party that
+    nominated all of them when it was made (``controller_of``), but a case another party
+    nominated before it is decided is that party's to decide on, by a request of its own
+    (Bijlage 3: no privacy officer decides over another controller's data)."""
+    controller = request_controller(request)
+    cases = (uow.cases.find(c) for c in uow.cases.of_subject(request.subject_pseudonym))
+    return [f.case_id for f in cases if f is not None and f.nominating_party == controller]
 
 
 def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:
