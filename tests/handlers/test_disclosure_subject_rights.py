@@ -1038,3 +1038,21 @@ def test_a_subject_wide_request_decided_after_another_party_nominated_a_case_lea
         ]
     assert restriction_published(platform, other) == published
     assert [e["case_ids"] for e in erased] == ([[own]] if kind == "erasure" else [])
+
+
+def test_a_subject_wide_restriction_restricts_each_case_at_its_decision_time(
+    disclosure_platform, deps
+):
+    """Each case a restriction of everything held of the subject restricts is restricted at
+    the request's decision time: retention keeps the request while a case is restricted by it
+    (or before it), so a case lifted on its own, or restricted again later, no longer holds
+    it (``SubjectRequestRepository._restricts_a_case``)."""
+    platform, _ = disclosure_platform
+    first = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, first)
+    second = open_case(disclosure_platform, subject_pseudonym=pseudonym)
+    decided = decide(
+        platform, deps, submit(platform, deps, "restriction", subject_pseudonym=pseudonym)
+    )
+    with platform.uow_factory() as uow:
+        assert [uow.cases.restricted_since(c) for c in (first, second)] == [decided.decided_at] * 2

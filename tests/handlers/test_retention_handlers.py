@@ -946,6 +946,11 @@ def test_a_purged_cases_requests_neither_end_a_subject_wide_restriction_nor_grou
     # Restricted subject-wide (every case of the subject), then one case lifted and purged:
     # the restriction is in force for the other cases.
     everything = request("restriction", NOW - timedelta(days=10), None)
+    with platform.uow_factory() as uow:
+        # The other case, restricted by it (as carry_out does, at its decision time).
+        uow.cases.upsert("case-left", subject_pseudonym=subject, nominating_party=ASTEN)
+        assert uow.cases.set_restricted("case-left", True, NOW - timedelta(days=10))
+        uow.commit()
     lift = request("lift_restriction", NOW - timedelta(days=9), "case-gone")
     # A case restricted and purged without a lifting: no restriction is in force any more.
     purged = request("restriction", NOW - timedelta(days=8), "case-gone-too")
@@ -1021,3 +1026,61 @@ def test_a_subject_wide_lifting_ends_no_restriction_of_a_case_another_party_nomi
     task = next(t for t in s.plan().tasks if t.kind == "subject_request")
     assert {own, lift} <= set(task.due)
     assert others not in task.due
+
+
+def test_a_subject_wide_restriction_whose_every_case_was_lifted_one_by_one_is_no_longer_kept(
+    disclosure,
+):
+    """A restriction of everything held of a subject restricts the subject's cases (those its
+    controller nominated) and is in force while one of them is still restricted by it; once
+    each was lifted on its own (a request about that case), or purged, nothing is restricted
+    by it any more and its request follows its period as a lifted one does (GDPR art. 5(1)(e),
+    Bijlage 3 "houdbaarheid"); it waited for a subject-wide lifting no one would ask for, kept
+    for ever. One case still restricted by it keeps it (GDPR art. 18)."""
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+    cases = ("case-one", "case-two")
+    with platform.uow_factory() as uow:
+        for case_id in cases:
+            uow.cases.upsert(case_id, subject_pseudonym=subject, nominating_party=ASTEN)
+        uow.commit()
+
+    def carried_out(kind: str, case_id: str | None, at: datetime) -> str:
+        """Decided at ``at`` and carried out as ``carry_out`` does: the cases' rows at ``at``."""
+        rid = decided_request(platform, kind, subject, case_id, ASTEN, at)
+        with platform.uow_factory() as uow:
+            for c in (case_id,) if case_id else cases:
+                assert uow.cases.set_restricted(c, kind == "restriction", at)
+            uow.commit()
+        return rid
+
+    def due() -> set[str]:
+        s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+        return set(next(t for t in s.plan().tasks if t.kind == "subject_request").due)
+
+    everything = carried_out("restriction", None, NOW - timedelta(days=10))
+    one = carried_out("lift_restriction", "case-one", NOW - timedelta(days=9))
+    assert one in due() and everything not in due()  # case-two is restricted by it
+    two = carried_out("lift_restriction", "case-two", NOW - timedelta(days=8))
+    assert {everything, one, two} <= due()
+
+
+def test_a_subject_wide_restriction_whose_every_case_was_purged_is_no_longer_kept(disclosure):
+    """Nothing is left to restrict of a subject whose every case was purged (art. 1.2): a
+    restriction of everything held of it is in force nowhere and its request follows its
+    period (it waited for a subject-wide lifting no one could still ask for)."""
+    platform, parts = disclosure
+    subject = uuid.uuid4().hex * 2
+    with platform.uow_factory() as uow:
+        uow.cases.upsert("case-purged", subject_pseudonym=subject, nominating_party=ASTEN)
+        uow.commit()
+    at = NOW - timedelta(days=10)
+    everything = decided_request(platform, "restriction", subject, None, ASTEN, at)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted("case-purged", True, at)  # as carry_out does
+        uow.commit()
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": "case-purged"})
+    with platform.uow_factory() as uow:
+        assert not uow.cases.known("case-purged")
+    s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
+    assert everything in next(t for t in s.plan().tasks if t.kind == "subject_request").due

@@ -210,7 +210,8 @@ class SubjectRequestRepository:
     def _grounds_a_restriction(self, row) -> bool:
         """Whether ``row`` is a granted restriction still in force: of a case not purged, and
         no granted lifting of its scope (its subject and case; of its item, or of the item's
-        whole case; or of everything of the subject) was decided after it. Decisions about one
+        whole case; or of everything of the subject) was decided after it; of everything of
+        the subject, while a case of it is restricted by it (``_restricts_a_case``). Decisions about one
         case are stamped in the order they are carried out (under its row lock), so a
         restriction granted again after a lifting is in force, and its request is the record
         of why (GDPR art. 18); of two at one time the restriction holds, as it does
@@ -228,7 +229,7 @@ class SubjectRequestRepository:
         if row.case_id is None:
             if row.unlinked:
                 return False  # its case is purged: nothing of it is left to restrict
-            of_its_scope = subject_wide
+            return self._restricts_a_case(row)
         else:
             # A lifting of the case ends its items' restrictions too, and a subject-wide one
             # every case's and item's of the subject its controller nominated
@@ -263,6 +264,24 @@ class SubjectRequestRepository:
             )
         ).first()
         return lifted is None
+
+    def _restricts_a_case(self, row) -> bool:
+        """Whether a granted restriction of everything held of the subject is still in force:
+        a case of the subject is restricted by it, or by a decision before it. ``carry_out``
+        restricts each case at the request's decision time, and any later decision about the
+        case (its lifting, a subject-wide one, a new restriction, which is a ground of its
+        own) moves that time on or clears it; a purged case is gone. So once each of its
+        cases was lifted on its own, or purged, nothing is restricted by it any more and it
+        follows its period; never before (of a time not told apart, it is kept)."""
+        f = case_facts.c
+        held = self._s.execute(
+            select(f.case_id).where(
+                f.subject_pseudonym == row.subject_pseudonym,
+                f.restricted_at.is_not(None),
+                f.restricted_at <= row.decided_at,
+            )
+        ).first()
+        return held is not None
 
     def delete_decided(self, subject_request_id: str, cutoff: datetime) -> bool:
         """Delete one decided request past its period; False when it is gone or not due."""
