@@ -360,3 +360,43 @@ def test_a_party_locked_for_its_decision_is_read_afresh_though_read_before_in_th
             )
             withdrawing.commit()
         assert deciding.parties.get_for_update(HELMOND).status is PartyStatus.WITHDRAWN
+
+
+# -- disclosure: a subject's erasure beside the purge of one of its cases ----------------------
+
+
+def test_an_erasure_beside_the_purge_of_one_of_its_cases_brings_nothing_of_that_case_back(
+    disclosure,
+):
+    """A subject's erasure of everything held of it (two cases) read its cases, then waited for
+    the first case's lock; meanwhile casework purged the second (1.2). Carried out on both
+    cases read before, it wrote the purged case's row again (erased_at): disclosure knew a
+    purged case again, and SUBJECT_ERASED named it. Now an erasure acts on the cases still
+    known once it holds their locks: the first is erased, nothing of the purged one is back."""
+    built, deps = disclosure
+    platform, parts = built
+    subject, tag = f"psn-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex[:8]
+    first = open_case(built, f"case-a{tag}", subject)  # locked first (case id order)
+    second = open_case(built, f"case-b{tag}", subject)
+    item = provide(built, deps, first)
+    erasure = submit(platform, deps, "erasure", subject_pseudonym=subject)  # both cases
+    erased, _ = held_behind(
+        platform,
+        lambda uow: uow.cases.find(first, hold=True),  # e.g. an item being added to it
+        lambda: decide(platform, deps, erasure),
+        lambda: deliver(platform, parts, ev.CASE_PURGED, {"case_id": second}),
+    )
+    assert erased.outcome == "granted"
+    with platform.uow_factory() as uow:
+        assert not uow.items.get(item).readable  # the first case is erased
+        assert not uow.cases.known(second)  # the purged one is not known again
+        outbox = uow.tables["outbox"]
+        told = [
+            json.loads(row.data) if isinstance(row.data, str) else row.data
+            for row in uow.session.execute(
+                select(outbox.c.data).where(
+                    outbox.c.type == ev.SUBJECT_ERASED, outbox.c.key == subject
+                )
+            ).all()
+        ]
+    assert [t["case_ids"] for t in told] == [[first]]

@@ -258,6 +258,9 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         # their items' last restriction decisions, read under those locks: an erasure that
         # waited for a lifting is not stamped before it, whatever this replica's clock says.
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
+        # Only those still known under their locks: a case purged while this waited for them
+        # (read before its purge) is gone, and erasing it would write its row back.
+        case_ids = [c for c in case_ids if uow.cases.known(c)]
         uow.items.lock_of_cases(case_ids)
         now = uow.items.restriction_decided([i.item_id for i in uow.items.of_cases(case_ids)], now)
     else:
