@@ -1056,3 +1056,47 @@ def test_a_subject_wide_restriction_restricts_each_case_at_its_decision_time(
     )
     with platform.uow_factory() as uow:
         assert [uow.cases.restricted_since(c) for c in (first, second)] == [decided.decided_at] * 2
+
+
+@pytest.mark.parametrize("kind", ["restriction", "erasure"])
+@pytest.mark.parametrize("about", ["case", "item"])
+def test_a_request_whose_case_is_another_subjects_by_its_decision_changes_nothing_of_it(
+    disclosure_platform, deps, kind, about
+):
+    """A request is the subject's (``_same_subject``, on submission). Should the case it is
+    about be told as another subject's before it is decided (a fact about the case with
+    another pseudonym: here CASE_OPENED again), it is no longer that subject's data: granted,
+    the request restricts or erases nothing of it (GDPR art. 17, 18: the wrong person's data),
+    and casework and intake are told of nothing."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    pseudonym = pseudonym_of(platform, case_id)
+    item_id = provide(disclosure_platform, deps, case_id)
+    scope = {"case_id": case_id} if about == "case" else {"item_id": item_id}
+    ref = submit(platform, deps, kind, **scope)
+    other = f"psn-{uuid.uuid4().hex[:8]}"
+    opened = {
+        "case_id": case_id,
+        "subject_pseudonym": other,
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+        "invitees": [base.CELLO],
+        "process_director_party": GGZ,
+        "process_director_person": base.DIRECTOR.person,
+    }
+    deliver(platform, parts, ev.CASE_OPENED, opened)
+    assert pseudonym_of(platform, case_id) == other
+    published = restriction_published(platform, case_id)
+    assert decide(platform, deps, ref).outcome == "granted"
+    with platform.uow_factory() as uow:
+        case, item = uow.cases.find(case_id), uow.items.get(item_id)
+        assert case is not None and not case.restricted and not case.erased
+        assert item.readable and item.restricted_at is None
+        outbox = uow.tables["outbox"]
+        erased = uow.session.execute(
+            select(outbox.c.id)
+            .where(outbox.c.type == ev.SUBJECT_ERASED)
+            .where(outbox.c.key.in_([pseudonym, other]))
+        ).all()
+    assert restriction_published(platform, case_id) == published
+    assert erased == []

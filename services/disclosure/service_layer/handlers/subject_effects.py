@@ -213,7 +213,7 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
     replayed decision, answered by the command runner, never runs it twice)."""
     kind, scope = request.kind, request.scope()
     if kind == "correction":
-        item = uow.items.find(request.item_id or "")
+        item = _the_subjects_item(uow, request)
         if item is not None and item.category in PROFESSIONAL_OPINION_CATEGORIES:
             raise FailedPrecondition(
                 "professional_opinion",
@@ -236,9 +236,9 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         log.info("subject_request_carried_out", kind=kind, scope=scope, cases=0)
         return now
     if scope == "item":
-        item = uow.items.find(request.item_id or "")
+        item = _the_subjects_item(uow, request)
         if item is None:
-            return now  # already purged with its case: nothing left to change
+            return now  # purged with its case, or now another subject's: nothing to change
         if kind == "erasure":
             # The ciphertexts go; the item's record stays for the access log (NEN 7513).
             uow.items.erase_content(item.item_id, now)
@@ -260,11 +260,12 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
         # Only those still known under their locks: a case purged while this waited for them
         # (read before its purge) is gone, and erasing it would write its row back.
-        case_ids = [c for c in case_ids if uow.cases.known(c)]
+        case_ids = _the_subjects_cases(uow, request, case_ids)
         uow.items.lock_of_cases(case_ids)
         now = uow.items.restriction_decided([i.item_id for i in uow.items.of_cases(case_ids)], now)
     else:
         now = uow.cases.restriction_decided(case_ids, now)  # the cases locked from here on
+        case_ids = _the_subjects_cases(uow, request, case_ids)
     if kind == "lift_restriction":
         # A lifting ends the items' own restrictions too: decided after each item's last one,
         # their rows locked after the cases' (an item's own decision locks only its row).
@@ -289,7 +290,7 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
                 uow.items.set_restricted(
                     [i.item_id for i in uow.items.of_cases([case_id])], None, now
                 )
-    if kind == "erasure":
+    if kind == "erasure" and case_ids:
         # What else is held of these cases (casework's minutes, plan and timeline; intake's
         # nomination with the identity) goes too: casework and intake erase the cases named,
         # the one case of a case's erasure or every case of the subject's (GDPR art. 17).
@@ -304,6 +305,30 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
         )
     log.info("subject_request_carried_out", kind=kind, scope=scope, cases=len(case_ids))
     return now
+
+
+def _the_subjects_cases(
+    uow: DisclosureUnitOfWork, request: SubjectRequest, case_ids: list[str]
+) -> list[str]:
+    """Of ``case_ids``, read before their locks, those still known and still the request's
+    subject's once locked: a case purged meanwhile is gone (erasing it would write its row
+    back), and one told since as another subject's is not this subject's data (a request is
+    the subject's, ``_same_subject`` on submission; GDPR art. 17, 18)."""
+    facts = (uow.cases.find(c) for c in case_ids)
+    return [
+        f.case_id
+        for f in facts
+        if f is not None and f.subject_pseudonym == request.subject_pseudonym
+    ]
+
+
+def _the_subjects_item(uow: DisclosureUnitOfWork, request: SubjectRequest) -> Item | None:
+    """The item a request is about, while its case is the request's subject's (None: purged
+    with its case, or its case told since as another subject's)."""
+    item = uow.items.find(request.item_id or "")
+    if item is None or not _the_subjects_cases(uow, request, [item.case_id]):
+        return None
+    return item
 
 
 def controlled_cases(uow: DisclosureUnitOfWork, request: SubjectRequest) -> list[str]:
