@@ -1100,3 +1100,32 @@ def test_a_request_whose_case_is_another_subjects_by_its_decision_changes_nothin
         ).all()
     assert restriction_published(platform, case_id) == published
     assert erased == []
+
+
+def test_a_correction_of_an_item_erased_before_its_decision_asks_the_provider_for_nothing(
+    disclosure_platform, deps
+):
+    """A correction and an erasure of one item, the erasure granted first: nothing of the
+    item's content is left to correct. Granted, the correction asked its provider for a
+    corrected version (an open notice, ListCorrectionNotices) and let it provide one, content
+    the subject had erased brought back as a new version (GDPR art. 16, 17). Now it is
+    granted with nothing to supersede, no notice is open, and a version superseding the
+    erased item is refused (FAILED_PRECONDITION item_erased); the case takes new items."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    old = provide(disclosure_platform, deps, case_id)
+    correction = submit(platform, deps, "correction", item_id=old)
+    decide(platform, deps, submit(platform, deps, "erasure", item_id=old))
+    assert decide(platform, deps, correction).outcome == "granted"
+    with platform.uow_factory() as uow:
+        notices = subject_rights.list_correction_notices(
+            deps, uow, c.ListCorrectionNotices(), GGZ_OFFICER
+        )
+        assert [n for n in notices if n.item_id == old] == []
+        assert uow.items.get(old).superseded_at is None
+    again = replace(provide_cmd(case_id), supersedes=old)
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as refused:
+        items.provide(deps, uow, again, PROVIDER)
+    assert refused.value.state == "item_erased"
+    assert old not in str(refused.value)
+    assert provide(disclosure_platform, deps, case_id)  # a new item, not a version of it

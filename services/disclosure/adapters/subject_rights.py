@@ -380,6 +380,8 @@ class SubjectRequestRepository:
                 r.outcome == "granted",
                 r.decided_at.is_not(None),
                 items.c.provider == provider,
+                # An item erased with no corrected version: nothing to correct, nothing asked.
+                or_(items.c.erased.is_(False), items.c.superseded_by.is_not(None)),
             )
         )
         if cases is not None:  # a worker's scope (art. 8.4c): in the statement, a page is full

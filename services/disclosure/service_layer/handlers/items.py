@@ -117,6 +117,13 @@ def _superseded(
     )
     if old.case_id != cmd.case_id:
         raise InvalidArgument("supersedes", "names an item of another case")
+    if old.erased:
+        # The subject's erasure of it was granted: its content does not come back as a version.
+        raise FailedPrecondition(
+            "item_erased",
+            "the subject's erasure of the item was granted; provide a new item, not a version of it",
+            subject="supersedes",
+        )
     if old.superseded_by:
         raise FailedPrecondition(
             "already_superseded",

@@ -221,7 +221,9 @@ def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime)
                 "professional_opinion, or add the subject's view as a new item",
                 subject="subject_request_id",
             )
-        if item is not None:
+        if item is not None and not item.erased:
+            # An erased item has no content left to correct (nor to release), and its
+            # provider is not asked for it again as a corrected version (GDPR art. 17).
             # From now on the old content is never released; the provider is told
             # (ListCorrectionNotices) and provides the corrected version (Provide.supersedes).
             uow.items.mark_superseded(item.item_id, now)
