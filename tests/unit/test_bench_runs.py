@@ -13,6 +13,16 @@ def test_the_access_log_benchmark_runs_and_verifies_what_it_appended():
     assert result["append_8_clients"]["records_per_batch"] >= 1
 
 
+def test_the_disclosure_benchmark_reports_the_cpu_of_a_call_beside_the_echos():
+    from bench import bench_disclosure
+
+    result = bench_disclosure.run(database_url="", seconds=0.6, threads=2, echo_seconds=0.3)
+    assert result["log_intact"]
+    assert result["concurrent"]["cpu_ms_per_call"] > 0
+    assert result["grpc_echo_concurrent"]["cpu_ms_per_call"] > 0
+    assert result["concurrent_cpu_ratio_to_echo"] > 0
+
+
 def test_the_12_thread_disclosure_soak_runs_and_reports_memory_and_tail():
     from bench import bench_soak
 
