@@ -522,11 +522,13 @@ class PrivacyOffice:
         page_token: str = "",  # nosec B107 - a list position, not a secret
     ) -> NoticePage:
         """One page of the override notices on the caller's party's items, newest first."""
-        reply = call(
+        return self._notice_page(
+            call,
             self._stub.ListOverrideNotices,
-            ds.ListOverrideNoticesRequest(page_size=PAGE_SIZE, page_token=page_token),
+            ds.ListOverrideNoticesRequest,
+            page_token,
+            "notices",
         )
-        return NoticePage(tuple(_notice(n) for n in reply.notices), reply.next_page_token)
 
     def informing_tasks(
         self,
@@ -534,11 +536,18 @@ class PrivacyOffice:
         page_token: str = "",  # nosec B107 - a list position, not a secret
     ) -> NoticePage:
         """One page of the caller's party's overrides whose client is not informed yet."""
-        reply = call(
-            self._stub.ListInformingTasks,
-            ds.ListInformingTasksRequest(page_size=PAGE_SIZE, page_token=page_token),
+        return self._notice_page(
+            call, self._stub.ListInformingTasks, ds.ListInformingTasksRequest, page_token, "tasks"
         )
-        return NoticePage(tuple(_notice(n) for n in reply.tasks), reply.next_page_token)
+
+    @staticmethod
+    def _notice_page(
+        call: Caller, rpc: Any, request: Any, page_token: str, rows: str
+    ) -> NoticePage:
+        """One page of a list of override notices: ListOverrideNotices and ListInformingTasks
+        take the same paging and answer the same rows, in their field ``rows``."""
+        reply = call(rpc, request(page_size=PAGE_SIZE, page_token=page_token))
+        return NoticePage(tuple(_notice(n) for n in getattr(reply, rows)), reply.next_page_token)
 
     def client_informed(self, call: Caller, decision_id: str, how: str) -> None:
         call(
