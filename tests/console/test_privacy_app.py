@@ -357,3 +357,18 @@ def test_a_form_refused_as_for_a_number_never_given_out_reads_nothing_after(app,
         r = client.post(path, data={**form, "csrf_token": token})
         assert r.status_code == never.status_code == 404, path
     assert office.reads == []
+
+
+def _menu(client) -> str:  # noqa: ANN001 - a signed-in test client
+    return client.get("/").get_data(as_text=True).split("<nav", 1)[1].split("</nav>", 1)[0]
+
+
+@pytest.mark.parametrize("worker", ["lh-bram", "pd-anna"])
+def test_a_worker_has_the_correction_notices_in_the_menu(app, worker):
+    """The role table lets a worker of a party list its correction notices (the cases the
+    person has a part in, art. 16.2, Bijlage 3) and provide the corrected version: the page
+    is in the worker's menu, as it is on the start page and in the privacy officer's menu."""
+    client = signed_in(app, worker)
+    assert 'href="/corrections"' in _menu(client)
+    r = client.get("/corrections")
+    assert r.status_code == 200 and 'href="/corrections/sr-1"' in r.get_data(as_text=True)
