@@ -317,3 +317,36 @@ def test_a_worker_opens_an_entry_of_the_register_without_its_history(app):
     officer = signed_in(app, "fg-fenna")
     r = officer.get(f"/privacy/processing-activities/{ACTIVITY.activity_id}")
     assert 'id="history"' in r.get_data(as_text=True)
+
+
+def test_an_auditor_reads_the_registers_and_their_history_without_their_forms(app):
+    """The role table lets an auditor read the access log, the subject requests with their
+    decisions, the override reviews, the breach register and the register of processing
+    activities with its history (Bijlage 3, NEN 7513; GDPR art. 30): each is in the auditor's
+    menu and on the start page, the register's history is shown (asked for in her name), and
+    none of the privacy officer's forms (add, change, retire, record a breach) is offered."""
+    office = _office(app)
+    auditor = signed_in(app, "au-aart")
+    start = auditor.get("/").get_data(as_text=True)
+    nav, tiles = start.split("<nav", 1)[1].split("</nav>", 1)
+    for href in (
+        "/privacy/access-log",
+        "/privacy/subject-requests",
+        "/privacy/reviews",
+        "/privacy/processing-activities",
+        "/privacy/breaches",
+    ):
+        assert f'href="{href}"' in nav and f'href="{href}"' in tiles, href
+    assert 'href="/privacy/subject-data-report"' not in start  # the officer's alone
+    office.reads.clear()
+    r = auditor.get("/privacy/processing-activities")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and office.reads == ["activity_history"]
+    assert "history-heading" in html and "/privacy/processing-activities/new" not in html
+    office.reads.clear()
+    r = auditor.get(f"/privacy/processing-activities/{ACTIVITY.activity_id}")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and office.reads == ["activity", "activity_history"]
+    assert 'id="history"' in html and 'method="post"' not in html.split("<main", 1)[1]
+    r = auditor.get("/privacy/breaches")
+    assert r.status_code == 200 and "/privacy/breaches/new" not in r.get_data(as_text=True)

@@ -34,6 +34,9 @@ BOARD: tuple[actors.Actor, ...] = (
     actors.Actor("board secretary", actors.HELMOND, "board_secretary", "rb-sanne"),
 )
 
+# The shelter's auditor (Bijlage 3, NEN 7513): reads the logs and the registers, decides nothing.
+AUDITOR = actors.Actor("auditor (Leger des Heils)", actors.LEGER_DES_HEILS, "auditor", "au-aart")
+
 # The demo's people, offered by the development login (zorgtafel/demo/actors.py).
 DEMO_PEOPLE: tuple[actors.Actor, ...] = (
     actors.SHELTER,
@@ -42,6 +45,7 @@ DEMO_PEOPLE: tuple[actors.Actor, ...] = (
     actors.MUNICIPALITY,
     actors.PRIVACY_OFFICER,
     actors.OTHER_PRIVACY_OFFICER,
+    AUDITOR,
     actors.OUTSIDER,
     actors.POLICE_COLLEAGUE,
     actors.OTHER_DIRECTOR,

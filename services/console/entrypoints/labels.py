@@ -81,6 +81,7 @@ CODES = {
     "process_director": _l("Process director"),
     "privacy_officer": _l("Privacy officer"),
     "case_director": _l("Case director"),
+    "auditor": _l("Auditor"),
     # decisions and sections
     "allow": _l("Allowed"),
     "deny": _l("Refused"),

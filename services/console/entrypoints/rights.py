@@ -124,19 +124,25 @@ def reviews() -> ResponseReturnValue:
 
 
 def _register_officer() -> bool:
-    """Whether the person is a privacy officer, whose the register's history and maintenance
-    are (Bijlage 3; the role table lets no worker list or change them; the register itself is
-    every party's to read): the history is asked for in an officer's name only, so a
-    worker's page of the register or of an entry is no refusal, and only an officer gets the
-    forms."""
+    """Whether the person is a privacy officer, whose the register's maintenance is
+    (Bijlage 3; the role table lets no one else add, change or retire an entry): only an
+    officer gets the forms."""
     return person().role == "privacy_officer"
+
+
+def _history_reader() -> bool:
+    """Whether the person may read the register's history: the privacy officers and the
+    auditors (the role table's ListProcessingActivityHistory; the register itself is every
+    party's to read). The history is asked for in their name only, so a worker's page of the
+    register or of an entry is no refusal."""
+    return person().role in ("privacy_officer", "auditor")
 
 
 @bp.get("/privacy/processing-activities")
 def activities() -> ResponseReturnValue:
     call = caller()
     office = _office()
-    history = office.activity_history(call) if _register_officer() else None
+    history = office.activity_history(call) if _history_reader() else None
     return render_template(
         "activities.html", activities=office.activities(call), history=history, retired=""
     )
@@ -208,7 +214,7 @@ def _activity_page(activity_id: str, **extra: object) -> str:
     return render_template(
         "activity.html",
         a=found,
-        history=_office().activity_history(call, activity_id) if _register_officer() else None,
+        history=_office().activity_history(call, activity_id) if _history_reader() else None,
         # Its change and retirement are a maintaining party's privacy officer's (Bijlage 3;
         # the role table refuses a worker both): no forms for a worker of that party.
         maintainer=_register_officer() and person().party in found.maintainers,
@@ -259,7 +265,7 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
     return render_template(
         "activities.html",
         activities=_office().activities(caller()),
-        history=_office().activity_history(caller()) if _register_officer() else None,
+        history=_office().activity_history(caller()) if _history_reader() else None,
         retired=activity_id,
     )
 
