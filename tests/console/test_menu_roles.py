@@ -70,3 +70,10 @@ def test_the_menu_and_start_page_offer_nothing_the_role_table_refuses(app, role)
     start, _ = _start(app, role)
     refused = sorted(link for link, m in PAGES.items() if link in start and not _allowed(role, m))
     assert refused == [], role
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_menu_or_start_page_offers_every_page_the_role_table_allows(app, role):
+    start, _ = _start(app, role)
+    missing = sorted(link for link, m in PAGES.items() if _allowed(role, m) and link not in start)
+    assert missing == [], role
