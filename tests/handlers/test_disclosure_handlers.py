@@ -810,3 +810,25 @@ def test_a_restatement_gives_each_party_the_information_need_casework_holds_now(
     restate(disclosure_platform, case_id, as_of, **more)
     with platform.uow_factory() as uow:
         assert read(deps, uow, item_id, CARER).released
+
+
+def test_an_officer_lists_her_own_partys_log_before_it_holds_a_record_of_it(
+    disclosure_platform, deps
+):
+    """The access log by provider or party, asked by a privacy officer or auditor of that
+    very party, concerns that party (Bijlage 3, NEN 7513) also while no record names it yet:
+    an empty list, not a refusal (which the console showed as her access log page refused,
+    counted in her budget of refusals); another party's listing stays refused, with or without
+    records, in the same words."""
+    platform, _ = disclosure_platform
+    party = f"000000990000{uuid.uuid4().int % 10**8:08d}"  # no record names it in any test
+    for role in ("privacy_officer", "auditor"):
+        own = Caller(party, "fg-new", role, party_status="active")
+        set_party_status(platform, party, "active")
+        for by in ("provider", "party"):
+            with platform.uow_factory() as uow:
+                page = audit.query_access_log(deps, uow, c.QueryAccessLog(by, party), own)
+            assert page.records == [], (role, by)
+            with platform.uow_factory() as uow, pytest.raises(PermissionDenied) as err:
+                audit.query_access_log(deps, uow, c.QueryAccessLog(by, ASTEN), own)
+            assert any("own party as controller" in r for r in err.value.reasons)

@@ -76,9 +76,10 @@ def oversight_page(
     after ``decide`` allowed the listing; ``limit`` (> 0) caps the listing over all its pages.
     ``concern_by`` is the filter as oversight reads it (``concerned_parties``)."""
     before = _before(window)
-    concerned = sorted(
-        set().union(*(concerned_parties(r, concern_by) for r in log.concerned(by, value)))
-    )
+    found = set().union(*(concerned_parties(r, concern_by) for r in log.concerned(by, value)))
+    # A listing by provider or party concerns that party, also before a record names it: its
+    # own oversight gets an empty list, not a refusal; another party's is refused as ever.
+    concerned = sorted(found | ({value} if by in ("provider", "party") else set()))
     party = restricted_to(decide(concerned))
     size = window.size if limit <= 0 else min(window.size, limit - window.offset)
     if size <= 0:
