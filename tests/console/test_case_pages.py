@@ -572,3 +572,19 @@ def test_a_page_refused_by_a_cases_policy_keeps_the_answer_of_a_number_never_giv
         assert r.status_code == 404, path
         assert "art. 8.4c" not in r.get_data(as_text=True), path
         assert _page_text(r, CASE) == _page_text(never, "never"), path
+
+
+def test_the_front_desk_is_offered_no_form_its_role_may_not_use(app, casework, monkeypatch):
+    """The front desk of an involved party sees who is in care (view.rego, no dossier), and
+    the role table refuses it RequestDisclosure and Provide whatever the case: its case page
+    offers neither form (each would be a refusal in its name); a caseworker's keeps both."""
+    from services.console.adapters import identity
+    from zorgtafel.demo.actors import POLICE, Actor
+
+    desk = Actor("front desk (police)", POLICE, "front_desk", "pol-desk")
+    monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, desk))
+    forms = (f'href="/cases/{CASE}/request"', f'href="/cases/{CASE}/provide"')
+    html = signed_in(app, "pol-desk").get(f"/cases/{CASE}").get_data(as_text=True)
+    assert [f for f in forms if f in html] == []
+    html = signed_in(app, "pol-carla").get(f"/cases/{CASE}").get_data(as_text=True)
+    assert [f for f in forms if f in html] == list(forms)
