@@ -50,3 +50,58 @@ def test_the_notices_and_the_tasks_are_each_a_page_of_their_own_rpc():
         ("ListOverrideNotices", PAGE_SIZE, "tok-1"),
         ("ListInformingTasks", PAGE_SIZE, ""),
     ]
+
+
+class PagingStub:
+    """Disclosure's lists, each in two pages (AIP-158): the second asked with the first's
+    token."""
+
+    ROWS = {
+        "ListSubjectRequests": (
+            "requests",
+            lambda n: ds.SubjectRequestRecord(subject_request_id=n),
+        ),
+        "ListReviews": ("reviews", lambda n: ds.Review(review_id=n)),
+        "ListCorrectionNotices": ("notices", lambda n: ds.CorrectionNotice(subject_request_id=n)),
+        "ListBreaches": ("breaches", lambda n: ds.Breach(breach_id=n)),
+        "ListProcessingActivities": ("activities", lambda n: ds.ProcessingActivity(id=n)),
+        "ListProcessingActivityHistory": (
+            "changes",
+            lambda n: ds.ProcessingActivityChange(activity_id=n),
+        ),
+    }
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    def __getattr__(self, rpc: str):  # noqa: ANN204 - the stub's methods, by name
+        field, row = self.ROWS[rpc]
+        response = getattr(ds, f"{rpc}Response")
+
+        def method(request):  # noqa: ANN001, ANN202
+            self.asked.append((rpc, request.page_token))
+            if not request.page_token:
+                return response(**{field: [row(f"{rpc}-1")], "next_page_token": "p2"})
+            return response(**{field: [row(f"{rpc}-2")]})
+
+        return method
+
+
+def test_every_list_of_the_privacy_pages_is_read_to_its_last_page():
+    """A privacy officer's (or auditor's) subject requests, reviews, breaches and register
+    with its history, and the correction notices: disclosure pages them (at most 500 a page); each page of the console
+    shows them all, not only disclosure's first page."""
+    stub = PagingStub()
+    office = PrivacyOffice(stub)  # type: ignore[arg-type]
+    got = {
+        "ListSubjectRequests": [r.request_id for r in office.subject_requests(call)],
+        "ListReviews": [r.review_id for r in office.reviews(call)],
+        "ListCorrectionNotices": [n.subject_request_id for n in office.correction_notices(call)],
+        "ListBreaches": [b.breach_id for b in office.breaches(call)],
+        "ListProcessingActivities": [a.activity_id for a in office.activities(call)],
+        "ListProcessingActivityHistory": [c.activity_id for c in office.activity_history(call)],
+    }
+    assert got == {rpc: [f"{rpc}-1", f"{rpc}-2"] for rpc in PagingStub.ROWS}
+    assert sorted(stub.asked) == sorted(
+        (rpc, token) for rpc in PagingStub.ROWS for token in ("", "p2")
+    )

@@ -385,13 +385,31 @@ class PrivacyOffice:
     def __init__(self, stub: ds_grpc.DisclosureServiceStub) -> None:
         self._stub = stub
 
+    @staticmethod
+    def _every_page(call: Caller, rpc: Any, request: Any, rows: str) -> list[Any]:
+        """Every row of one of disclosure's lists (AIP-158 pages of at most 500, ``request``
+        a function of the page token), in its order: the privacy pages show the whole list,
+        not only its first page."""
+        found: list[Any] = []
+        page = ""
+        while True:
+            reply = call(rpc, request(page))
+            found += getattr(reply, rows)
+            page = reply.next_page_token
+            if not page:
+                return found
+
     # Subject requests (Bijlage 3; GDPR art. 12(3): a month to answer).
     def subject_requests(self, call: Caller, *, overdue_only: bool = False) -> list[SubjectRequest]:
-        reply = call(
+        rows = self._every_page(
+            call,
             self._stub.ListSubjectRequests,
-            ds.ListSubjectRequestsRequest(page_size=200, overdue_only=overdue_only),
+            lambda page: ds.ListSubjectRequestsRequest(
+                page_size=500, page_token=page, overdue_only=overdue_only
+            ),
+            "requests",
         )
-        return [_subject_request(r) for r in reply.requests]
+        return [_subject_request(r) for r in rows]
 
     def subject_request(self, call: Caller, request_id: str) -> SubjectRequest | None:
         """One request among those this officer may read (the list is the service's scope;
@@ -498,7 +516,12 @@ class PrivacyOffice:
         )
 
     def reviews(self, call: Caller) -> list[Review]:
-        reply = call(self._stub.ListReviews, ds.ListReviewsRequest(page_size=200))
+        rows = self._every_page(
+            call,
+            self._stub.ListReviews,
+            lambda page: ds.ListReviewsRequest(page_size=500, page_token=page),
+            "reviews",
+        )
         return [
             Review(
                 r.review_id,
@@ -513,7 +536,7 @@ class PrivacyOffice:
                 r.client_informed,
                 _when(r.created_at),
             )
-            for r in reply.reviews
+            for r in rows
         ]
 
     def override_notices(
@@ -557,15 +580,22 @@ class PrivacyOffice:
 
     # The registers (Bijlage 3; GDPR art. 30, 33).
     def activities(self, call: Caller) -> list[Activity]:
-        reply = call(
-            self._stub.ListProcessingActivities, ds.ListProcessingActivitiesRequest(page_size=500)
+        rows = self._every_page(
+            call,
+            self._stub.ListProcessingActivities,
+            lambda page: ds.ListProcessingActivitiesRequest(page_size=500, page_token=page),
+            "activities",
         )
-        return [_activity(a) for a in reply.activities]
+        return [_activity(a) for a in rows]
 
     def activity_history(self, call: Caller, activity_id: str = "") -> list[ActivityChange]:
-        reply = call(
+        rows = self._every_page(
+            call,
             self._stub.ListProcessingActivityHistory,
-            ds.ListProcessingActivityHistoryRequest(activity_id=activity_id, page_size=200),
+            lambda page: ds.ListProcessingActivityHistoryRequest(
+                activity_id=activity_id, page_size=500, page_token=page
+            ),
+            "changes",
         )
         return [
             ActivityChange(
@@ -578,7 +608,7 @@ class PrivacyOffice:
                 _when(c.changed_at),
                 c.reason,
             )
-            for c in reply.changes
+            for c in rows
         ]
 
     def activity(self, call: Caller, activity_id: str) -> Activity | None:
@@ -618,7 +648,12 @@ class PrivacyOffice:
         )
 
     def breaches(self, call: Caller) -> list[Breach]:
-        reply = call(self._stub.ListBreaches, ds.ListBreachesRequest(page_size=200))
+        rows = self._every_page(
+            call,
+            self._stub.ListBreaches,
+            lambda page: ds.ListBreachesRequest(page_size=500, page_token=page),
+            "breaches",
+        )
         return [
             Breach(
                 b.breach_id,
@@ -635,7 +670,7 @@ class PrivacyOffice:
                 _when(b.reported_at),
                 b.subjects_informed,
             )
-            for b in reply.breaches
+            for b in rows
         ]
 
     def record_breach(self, call: Caller, breach: NewBreach) -> str:
@@ -661,27 +696,23 @@ class PrivacyOffice:
     # The provider's notices of granted corrections (art. 16.2, Bijlage 3).
     def correction_notices(self, call: Caller) -> list[CorrectionNotice]:
         """The caller's party's notices, newest first (every page: the list is the work)."""
-        notices: list[CorrectionNotice] = []
-        page = ""
-        while True:
-            reply = call(
-                self._stub.ListCorrectionNotices,
-                ds.ListCorrectionNoticesRequest(page_size=500, page_token=page),
+        rows = self._every_page(
+            call,
+            self._stub.ListCorrectionNotices,
+            lambda page: ds.ListCorrectionNoticesRequest(page_size=500, page_token=page),
+            "notices",
+        )
+        return [
+            CorrectionNotice(
+                n.subject_request_id,
+                n.item_id,
+                n.case_id,
+                n.provider,
+                _when(n.decided_at),
+                n.superseded_by,
             )
-            notices += [
-                CorrectionNotice(
-                    n.subject_request_id,
-                    n.item_id,
-                    n.case_id,
-                    n.provider,
-                    _when(n.decided_at),
-                    n.superseded_by,
-                )
-                for n in reply.notices
-            ]
-            page = reply.next_page_token
-            if not page:
-                return notices
+            for n in rows
+        ]
 
     def correction_notice(self, call: Caller, request_id: str) -> CorrectionNotice | None:
         """One notice among the caller's (no read by id: one not listed does not exist)."""
