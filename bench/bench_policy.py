@@ -37,6 +37,9 @@ DISCLOSURE_INPUT = {
     "action": "read",
     "purpose": "care_coordination",
     "now": "2025-06-01T12:00:00Z",
+    # As the service hands times over (decisions.disclosure_input): also as nanoseconds, which
+    # the policy compares without parsing the text (issue #16).
+    "now_ns": 1_748_779_200_000_000_000,
     "recipient": {
         "party": "00000099000000000002",
         "is_party": True,
@@ -59,6 +62,7 @@ DISCLOSURE_INPUT = {
             "onward_sharing_allowed": False,
             "summary_only_fields": ["statement"],
             "expires_at": "2030-01-01T00:00:00Z",
+            "expires_at_ns": 1_893_456_000_000_000_000,
             "pre_read_allowed": False,
         },
     },

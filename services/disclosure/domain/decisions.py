@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from services.disclosure.domain.items import ItemFacts
-from services.disclosure.domain.times import rfc3339
+from services.disclosure.domain.times import epoch_ns, rfc3339
 from zorgtafel.kernel.caller import Caller
 
 DISCLOSURE_POLICY = "zorgtafel.disclosure"
@@ -138,6 +138,9 @@ def disclosure_input(
         "action": action,
         "purpose": purpose,
         "now": rfc3339(now),
+        # Each time also as its nanoseconds, which the policy compares without parsing the text
+        # (issue #16); left out where the policy's own parse has no answer, so it decides alike.
+        **_ns("now_ns", now),
         "recipient": recipient.as_input(),
         "requester": requester.as_input(),
         "item": {
@@ -150,7 +153,10 @@ def disclosure_input(
             "retracted": item.retracted,
             "restricted": item.restricted,
             "superseded": item.superseded,
-            "terms": item.terms.to_json(),
+            "terms": {
+                **item.terms.to_json(),
+                **(_ns("expires_at_ns", item.terms.expires_at) if item.terms.expires_at else {}),
+            },
         },
         "case": {
             "id": item.case_id,
@@ -171,6 +177,11 @@ def disclosure_input(
         "consents": {"subject": subject_consents, "provider_written": provider_consents},
         "break_glass": dict(break_glass) if break_glass else None,
     }
+
+
+def _ns(key: str, t: datetime) -> dict[str, int]:
+    ns = epoch_ns(t)
+    return {} if ns is None else {key: ns}
 
 
 def control_input(

@@ -4,7 +4,10 @@ stored time reads back (``strftime("%Y")`` writes year 1 as ``1``, which nothing
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_INT64 = (-(2**63), 2**63 - 1)
 
 
 def rfc3339(t: datetime) -> str:
@@ -14,3 +17,11 @@ def rfc3339(t: datetime) -> str:
 def parse_time(s: str) -> datetime:
     t = datetime.fromisoformat(s.replace("Z", "+00:00"))
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def epoch_ns(t: datetime) -> int | None:
+    """``t`` in nanoseconds since the epoch, as the policies' ``lib.ns`` reads ``rfc3339(t)``
+    (microseconds, so exact), or None where ``lib.ns`` has no answer: outside a signed 64-bit
+    count (before 1677-09-21, after 2262-04-11), where the policy then parses the text itself."""
+    ns = (t.astimezone(timezone.utc) - _EPOCH) // timedelta(microseconds=1) * 1000
+    return ns if _INT64[0] <= ns <= _INT64[1] else None

@@ -252,3 +252,23 @@ def test_the_shipped_processing_register_has_the_nine_fields_of_bijlage_3():
     for activity in register.activities:
         assert all(activity[f] for f in NINE_FIELDS)
     assert register.activity_ref_for("care_coordination") == "ZT-VA-03@1"
+
+
+def test_the_input_hands_each_time_over_as_its_nanoseconds_beside_its_text():
+    # The policy compares these instead of parsing the text (issue #16).
+    facts = _input(expires=NOW + timedelta(days=1, microseconds=7))
+    assert facts["now"] == "2026-11-24T12:00:00.000000Z"
+    assert facts["now_ns"] == 1_795_521_600_000_000_000
+    terms = facts["item"]["terms"]
+    assert terms["expires_at"] == "2026-11-25T12:00:00.000007Z"
+    assert terms["expires_at_ns"] == 1_795_608_000_000_007_000
+
+
+def test_the_input_leaves_a_time_the_policy_cannot_count_in_nanoseconds_as_text_only():
+    # Past 2262-04-11 a 64-bit count of nanoseconds ends: the policy reads the text itself, and
+    # without an expiry there is nothing to count.
+    facts = _input(expires=datetime(2300, 1, 1, tzinfo=timezone.utc))
+    assert facts["item"]["terms"]["expires_at"] == "2300-01-01T00:00:00.000000Z"
+    assert "expires_at_ns" not in facts["item"]["terms"]
+    assert "expires_at_ns" not in _input()["item"]["terms"]
+    validate_input("zorgtafel.disclosure", facts)
