@@ -162,10 +162,17 @@ requester_person := v if {
 # inside its JSON output, which then does not parse (an error instead of a deny).
 default party_shown := "(unknown)"
 
-party_shown := party if {
-	is_string(party)
-	party != ""
-}
+party_shown := party if party_named
+
+# The recipient's party and the requester's person are named (not ""): one comparison each per
+# decision, read by the rules below (issue #16: each builtin call copies rego-cpp's state).
+default party_named := false
+
+party_named if party != ""
+
+default requester_named := false
+
+requester_named if requester_person != ""
 
 default requester_shown := "(unknown)"
 
@@ -264,7 +271,7 @@ requester_parts contains "process_director" if {
 default requester_named_process_director := false
 
 requester_named_process_director if {
-	requester_person != ""
+	requester_named
 	pd := case_facts.process_director
 	pd.party == requester_party
 	pd.person == requester_person
@@ -272,7 +279,7 @@ requester_named_process_director if {
 
 # art. 13.1: the case director, a named person of an involved party.
 requester_parts contains "case_director" if {
-	requester_person != ""
+	requester_named
 	cd := case_facts.case_director
 	cd.party == requester_party
 	cd.person == requester_person
@@ -280,7 +287,7 @@ requester_parts contains "case_director" if {
 
 # Bijlage 3: a delegate the requester's party named in the case.
 requester_parts contains "delegate" if {
-	requester_person != ""
+	requester_named
 	requester_person in requester_party_delegates
 }
 
@@ -293,7 +300,7 @@ default recipient_is_requester := false
 
 recipient_is_requester if {
 	requester_party == party
-	requester_person == object.get(recipient, "person", null)
+	requester_person == recipient.person
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -314,11 +321,11 @@ purpose_permitted if input.purpose in terms_purposes
 default within_expiry := false
 
 within_expiry if {
+	now_ns < expires_at_ns
+} else := true if {
 	now_ns
 	object.get(terms, "expires_at", null) == null
 }
-
-within_expiry if now_ns < expires_at_ns
 
 # art. 15.2: every processing has a recorded legal basis.
 default legal_basis_known := false
@@ -343,7 +350,7 @@ recipient_active_party if {
 default own_item := false
 
 own_item if {
-	party != ""
+	party_named
 	party == item.provider
 }
 
@@ -424,7 +431,7 @@ default provider_written_consent := false
 provider_written_consent if {
 	some i, c in provider_consents
 	provider_consent_for_recipient(c)
-	i in provider_consents_in_force
+	provider_consents_in_force[i]
 }
 
 provider_consent_for_recipient(c) if {
@@ -528,11 +535,13 @@ consent_required if item.legal_basis == "consent"
 
 age := input.subject.age if is_number(input.subject.age)
 
-# Who gave a consent that covers this item's category and has not withdrawn it.
+# Who gave a consent that covers this item's category and has not withdrawn it. The sets here
+# are read by lookup (`s[i]`, `consented_by.subject`), not with `in`: the same answer without a
+# builtin call, each of which copies rego-cpp's evaluation state (issue #16).
 consented_by contains c.given_by if {
 	some i, c in subject_consents
 	item.category in c.scope
-	i in subject_consents_in_force
+	subject_consents_in_force[i]
 }
 
 # Who withdrew a consent that covered this item's category (for the reason of a deny).
@@ -545,28 +554,26 @@ withdrawn_by contains c.given_by if {
 default guardian_consent := false
 
 guardian_consent if {
-	"parent" in consented_by
+	consented_by.parent
 } else := true if {
-	"guardian" in consented_by
+	consented_by.guardian
 }
 
+# The three age bands exclude each other, so an else-chain gives the same answer and stops at
+# the band that holds (adults, the most frequent, first).
 default subject_consent := false
 
 subject_consent if {
-	age < 12
-	guardian_consent
-}
-
-subject_consent if {
+	age >= 16
+	consented_by.subject
+} else := true if {
 	age >= 12
 	age < 16
 	guardian_consent
-	"subject" in consented_by
-}
-
-subject_consent if {
-	age >= 16
-	"subject" in consented_by
+	consented_by.subject
+} else := true if {
+	age < 12
+	guardian_consent
 }
 
 # Safety override (Bijlage 3): without consent only after consulting a colleague, with the
