@@ -135,10 +135,16 @@ def test_an_uninvolved_partys_process_director_cannot_register_a_dispute_about_t
 ):
     case = Case(governance, designated(ASTEN))
     outsider = designated(EINDHOVEN)
-    with pytest.raises(PermissionDenied) as err:
+    # Answered as for a case governance does not know (below): nothing of the case said.
+    with pytest.raises(Unavailable) as err:
         register(governance, deps, case.case_id, outsider)
-    assert any("art. 8.4c" in r for r in err.value.reasons)
-    assert not any(case.case_id in r for r in err.value.reasons)  # nothing of the case said
+    assert case.case_id not in str(err.value)
+    # A person of a party with a part, with none itself, is told the policy's reasons.
+    colleague = replace(case.delegate, person="colleague-of-the-delegate-1")
+    with pytest.raises(PermissionDenied) as denied:
+        register(governance, deps, case.case_id, colleague)
+    assert any("art. 8.4c" in r for r in denied.value.reasons)
+    assert not any(case.case_id in r for r in denied.value.reasons)
 
 
 def test_those_with_a_part_in_the_case_register_a_dispute_about_it(governance, deps, designated):
@@ -309,8 +315,9 @@ def test_a_party_invited_or_attending_stays_involved_and_one_with_a_role_only_wh
         parts = uow.cases.get(case.case_id)
     assert parts is not None
     assert parts.involved_parties == sorted({ASTEN, EINDHOVEN, HELMOND})
-    # Police's delegate no longer has a part (its party has no role and was never invited).
-    with pytest.raises(PermissionDenied):
+    # Police's delegate no longer has a part (its party has no role and was never invited):
+    # answered as for a case governance does not know (its party may not learn of it).
+    with pytest.raises(Unavailable):
         register(governance, deps, case.case_id, case.delegate)
     invited = Caller(EINDHOVEN, f"del-e-{case.case_id[-6:]}", "caseworker", "active")
     consume(governance, ev.DELEGATE_NAMED, case.named(invited))
@@ -440,7 +447,7 @@ def test_a_case_opened_before_governance_kept_case_facts_is_known_once_restated(
     delegate = Caller(POLICE, f"del-{case_id[-6:]}", "caseworker", "active")
     assert register(governance, deps, case_id, delegate).case_id == case_id
     outsider = designated(EINDHOVEN)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Unavailable):  # as for a case it does not know (no part in it)
         register(governance, deps, case_id, outsider)
     # Restated again (the operator ran the command twice): nothing changes.
     before = row(governance, case_id)
@@ -465,7 +472,7 @@ def test_a_case_known_here_stays_as_its_events_made_it(governance, deps, designa
     )
     consume(governance, ev.CASE_RESTATED, older)
     assert row(governance, case.case_id) == before
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Unavailable):  # no part: as for a case it does not know
         register(governance, deps, case.case_id, outsider)
 
 
@@ -618,3 +625,39 @@ def test_a_purged_cases_id_is_answered_as_one_governance_never_heard_of(
     for caller in callers:
         assert answer(case.case_id, caller) == answer(never, caller), caller
         assert answer(case.case_id, caller)[-1] == 0, caller  # nothing kept
+
+
+def test_a_party_with_no_part_in_a_case_cannot_tell_it_from_an_id_governance_never_heard_of(
+    governance, deps, designated
+):
+    """RegisterDispute naming a case governance knows answered a person of a party with no
+    part in it PERMISSION_DENIED ("no part in the case"), and an id governance never heard of
+    UNAVAILABLE ("try again later") to the same person: any active party's person could tell
+    a case id that exists from one that does not (8.4c: a party not in the case learns
+    nothing of it, not even that it exists). A party with no part is now answered as for an
+    id governance does not know: the same status (so the same refusal budget spent), words and
+    reasons; a party with a part (it may know the case) still gets the policy's reasons."""
+    platform, _ = governance
+    case = Case(governance, designated(ASTEN))
+    never = f"case-{uuid.uuid4().hex}"
+    outsiders = (
+        designated(EINDHOVEN),
+        Caller(EINDHOVEN, "cw-3", "caseworker", party_status="active"),
+        Caller(SHELTER, "cd-3", "case_director", party_status="active"),
+        Caller(EINDHOVEN, "pd-w3", "process_director", party_status="withdrawn"),
+    )
+
+    def answer(case_id: str, caller: Caller) -> tuple[object, ...]:
+        try:
+            register(governance, deps, case_id, caller)
+        except (PermissionDenied, Unavailable) as err:
+            return (type(err), str(err), tuple(getattr(err, "reasons", ())))
+        return ("registered",)
+
+    for outsider in outsiders:
+        assert answer(case.case_id, outsider) == answer(never, outsider), outsider
+    # A colleague of the delegate: its party has a part, so it is told the policy's reasons.
+    colleague = replace(case.delegate, person="colleague-of-the-delegate-3")
+    with pytest.raises(PermissionDenied) as err:
+        register(governance, deps, case.case_id, colleague)
+    assert any("art. 8.4c" in r for r in err.value.reasons)

@@ -143,7 +143,8 @@ def test_a_case_known_only_to_casework_is_known_to_governance_after_restate_case
             ).dispute.case_id
             == case_id
         )
-        assert code_of(dispute(outsider)) == grpc.StatusCode.PERMISSION_DENIED
+        # No part in it: answered as for a case governance does not know (8.4c).
+        assert code_of(dispute(outsider)) == grpc.StatusCode.UNAVAILABLE
         known = facts_row(gov, case_id)
         assert known is not None and known["process_director_person"] == director.person
 

@@ -39,17 +39,32 @@ class CaseParts:
         return sorted(self.invited | self.roles)
 
 
+def party_has_part(parts: CaseParts | None, party: str) -> bool:
+    """Whether ``party`` has a part in the case as governance knows it: it directs the case, its
+    case director acts for it, or it is involved (8.4c). Such a party may learn that the case
+    exists (its people are told the policy's reasons); any other is answered as for a case
+    governance does not know."""
+    if parts is None or not parts.opened or not party:
+        return False
+    directors = (parts.process_director, parts.case_director)
+    return party in parts.involved_parties or any(d and d[0] == party for d in directors)
+
+
 def _person(who: Person | None) -> dict[str, str] | None:
     return {"party": who[0], "person": who[1]} if who else None
 
 
-def policy_facts(case_id: str | None, parts: CaseParts | None) -> dict[str, Any] | None:
+def policy_facts(
+    case_id: str | None, parts: CaseParts | None, *, as_unknown: bool = False
+) -> dict[str, Any] | None:
     """The policy input's ``case``: None for a dispute that names no case (a general matter);
     ``known: False`` while governance has not learned of the case's opening (the service then
-    answers UNAVAILABLE to a caller the facts could let in, never a deny on a missing fact)."""
+    answers UNAVAILABLE to a caller the facts could let in, never a deny on a missing fact),
+    and ``as_unknown``: as such a case (to a party with no part in it, which may not learn
+    that governance knows it)."""
     if not case_id:
         return None
-    if parts is None or not parts.opened:
+    if parts is None or not parts.opened or as_unknown:
         return {"case_id": case_id, "known": False}
     return _known(case_id, parts)
 

@@ -10,7 +10,7 @@ from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
 from services.governance.domain.bodies import Body
-from services.governance.domain.cases import policy_facts, with_every_part
+from services.governance.domain.cases import party_has_part, policy_facts, with_every_part
 from services.governance.domain.disputes import Dispute, DisputeStatus, Forum
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
@@ -40,14 +40,23 @@ def _authorise(
     caller: Caller,
     action: str,
     case_id: str | None,
+    *,
+    outsider_as_unknown: bool = False,
     **facts: Any,
 ) -> Decision:
     """``zorgtafel.governance`` on the dispute and, when it names a case, the case's facts as
     governance knows them. A case whose opening has not reached governance yet is a missing
     fact: UNAVAILABLE (retryable) to a caller its facts could let in, never PERMISSION_DENIED
     on it (nor an allow). A caller refused whatever the case is told the refusal, as of a case
-    it has no part in: UNAVAILABLE to it would tell which cases governance knows."""
-    case = policy_facts(case_id, uow.cases.get(case_id) if case_id else None)
+    it has no part in: UNAVAILABLE to it would tell which cases governance knows.
+
+    ``outsider_as_unknown`` (a call naming the case by its id, RegisterDispute): a caller whose
+    party has no part in the case is asked about it as about a case governance does not know,
+    so that it is answered the same for a real case id and one never given out (8.4c); the
+    policy allows such a party nothing on the case's facts either (a part is the caller's own)."""
+    parts = uow.cases.get(case_id) if case_id else None
+    hidden = outsider_as_unknown and not party_has_part(parts, caller.party)
+    case = policy_facts(case_id, parts, as_unknown=hidden)
     if case is not None:
         facts["case"] = case
     try:
@@ -56,8 +65,9 @@ def _authorise(
         if case_id and case is not None and not case["known"]:
             if _could_be_let_in(deps, uow, caller, action, case_id, facts):
                 raise Unavailable(
-                    "governance does not know the case this dispute names yet (casework's "
-                    "events of it have not arrived): try again later"
+                    "governance knows no case with this case_id that this party has a part in "
+                    "(casework's events of a case reach it after the case is opened): try "
+                    "again later"
                 ) from None
         raise
 
@@ -120,11 +130,7 @@ def _has_part(uow: GovernanceUnitOfWork, caller: Caller, dispute: Dispute) -> bo
         return dispute.forum is Forum.PROCESS_DIRECTOR and (
             uow.roster.get(party, caller.person) is not None
         )
-    parts = uow.cases.get(dispute.case_id)
-    if parts is None:
-        return False
-    directors = (parts.process_director, parts.case_director)
-    return party in parts.involved_parties or any(d and d[0] == party for d in directors)
+    return party_has_part(uow.cases.get(dispute.case_id), party)
 
 
 def _authorise_on(
@@ -185,7 +191,9 @@ def register_dispute(
     # who had a part is no longer known, so no answer may tell a purged id from one never
     # given out (registering it as a general matter did), and the policy allows nothing on a
     # case it does not know: nothing is kept.
-    _authorise(deps, uow, caller, "register_dispute", case_id)
+    # A party with no part in a case governance knows is answered as for an id it does not
+    # know (8.4c: it may not learn that the case exists).
+    _authorise(deps, uow, caller, "register_dispute", case_id, outsider_as_unknown=True)
     now = deps.now()
     dispute = Dispute(
         new_id("dsp"),
