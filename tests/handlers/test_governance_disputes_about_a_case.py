@@ -20,7 +20,7 @@ from services.governance.domain.disputes import DisputeAbout
 from services.governance.service_layer.handlers import disputes, roster, seats
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
+from zorgtafel.kernel.errors import FailedPrecondition, NotShared, PermissionDenied, Unavailable
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.testing import deliver, handler_platform
 
@@ -586,26 +586,28 @@ def test_a_caller_refused_whatever_the_case_is_refused_when_governance_does_not_
         read(governance, deps, on_unknown, registrant)
 
 
-def test_a_purged_cases_id_is_answered_as_one_governance_never_heard_of(
+def test_a_purged_case_is_named_as_purged_to_its_parties_and_as_never_heard_of_to_others(
     governance, deps, designated
 ):
-    """A dispute naming a purged case was registered as a general matter, where an id never
-    given out was refused (UNAVAILABLE, or the reasons of a case with no part in it): anyone
-    with a dispute role could tell which ids were purged cases. Governance keeps nothing of
-    who had a part in a purged case (its facts go with the purge, 1.2), so it cannot tell one
-    who had a part from one who never had: to every caller the purged id answers as an id it
-    never heard of, and no dispute is kept."""
+    """A dispute naming a purged case was answered UNAVAILABLE ("try again later") forever to
+    a caller the case's facts could let in, its own process director and delegates too: a
+    purged case never gets facts again. At the purge governance now keeps which parties had a
+    part (their ids only: no person, nothing of the subject); to a person of such a party, who
+    may know the case, RegisterDispute names the state (FAILED_PRECONDITION case_purged, on
+    case_id), as long as the policy would let it in on a case it has every part in (a withdrawn
+    party is told the refusal); to anyone else the purged id answers as an id governance never
+    heard of, so no outsider can tell which ids were purged cases. Nothing is kept."""
     platform, _ = governance
     case = Case(governance, designated(ASTEN))
     purge(governance, case.case_id)
     never = f"case-{uuid.uuid4().hex}"
-    callers = (
-        case.director,
-        case.delegate,
-        case.case_director,
+    colleague = replace(case.delegate, person="colleague-of-the-delegate-2")
+    had_part = (case.director, case.delegate, case.case_director, colleague)
+    others = (
         designated(EINDHOVEN),
         Caller(EINDHOVEN, "cw-2", "caseworker", party_status="active"),
         Caller(EINDHOVEN, "pd-w2", "process_director", party_status="withdrawn"),
+        Caller(POLICE, "pd-w4", "process_director", party_status="withdrawn"),
     )
 
     def stored() -> int:
@@ -616,15 +618,27 @@ def test_a_purged_cases_id_is_answered_as_one_governance_never_heard_of(
         before = stored()
         try:
             register(governance, deps, case_id, caller)
-        except (PermissionDenied, Unavailable) as err:
+        except (PermissionDenied, Unavailable, FailedPrecondition) as err:
             said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
         else:
             said = ("registered",)
         return (*said, stored() - before)
 
-    for caller in callers:
+    for caller in others:
         assert answer(case.case_id, caller) == answer(never, caller), caller
         assert answer(case.case_id, caller)[-1] == 0, caller  # nothing kept
+    for caller in had_part:
+        with pytest.raises(FailedPrecondition) as err:
+            register(governance, deps, case.case_id, caller)
+        assert (err.value.state, err.value.subject) == ("case_purged", "case_id"), caller
+        assert case.case_id not in str(err.value)
+    assert answer(case.case_id, case.director)[-1] == 0
+    # Governance keeps the parties' ids only, never a person.
+    with platform.uow_factory() as uow:
+        t = uow.tables["purged_case_parties"]
+        kept = uow.session.execute(select(t).where(t.c.case_id == case.case_id)).mappings().all()
+    assert sorted(r["party"] for r in kept) == sorted({ASTEN, BEST, POLICE})
+    assert set(kept[0]) == {"case_id", "party"}
 
 
 def test_a_party_with_no_part_in_a_case_cannot_tell_it_from_an_id_governance_never_heard_of(

@@ -594,9 +594,11 @@ def test_a_dispute_registered_uncommitted_when_the_purge_comes_is_unlinked(gover
 
 
 def test_a_dispute_registered_while_the_purge_is_uncommitted_is_refused_as_of_no_case(governance):
-    """It waits for the purge, then is answered as a dispute naming a case governance never
-    heard of (the case's facts went with the purge), and nothing is kept: the purged id is no
-    oracle (it was registered as a general matter, where an unknown id was refused)."""
+    """It waits for the purge, then is decided as a dispute naming a case governance never
+    heard of (the case's facts went with the purge) and nothing is kept (it was registered as
+    a general matter, where an unknown id was refused); CARER's party had a part in the case,
+    so it is told the case was purged (not UNAVAILABLE, a retry that never ends), where an id
+    never given out is UNAVAILABLE."""
     built, deps = governance
     platform = built[0]
     case_id = str(uuid.uuid4())
@@ -608,7 +610,8 @@ def test_a_dispute_registered_while_the_purge_is_uncommitted_is_refused_as_of_no
         lambda: attempt(platform, lambda uow: register(deps, uow, case_id)),
     )
     never = attempt(platform, lambda uow: register(deps, uow, str(uuid.uuid4())))
-    assert outcome == [never] == ["Unavailable"]  # CARER's part could let it in: retry later
+    assert outcome == ["FailedPrecondition"]  # case_purged, to a party that had a part
+    assert never == "Unavailable"  # CARER's part could let it in: retry later
     assert disputes_kept(platform) == before
 
 

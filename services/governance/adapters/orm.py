@@ -275,6 +275,17 @@ case_facts = Table(
     Column("delegates_changed_at", Text, nullable=False, server_default="{}"),  # {OIN: {p: t}}
 )
 
+# The parties that had a part in a purged case (1.2: its facts went, ``case_facts``): their ids
+# only, no person and nothing of the subject, so that a dispute naming the purged id names the
+# state (FAILED_PRECONDITION case_purged) to a person of such a party, who may know the case,
+# and answers anyone else as for an id governance never heard of (8.4c).
+purged_case_parties = Table(
+    "purged_case_parties",
+    metadata,
+    Column("case_id", ID, primary_key=True),
+    Column("party", OIN, primary_key=True),
+)
+
 policy_revisions = Table(
     "policy_revisions",
     metadata,
@@ -356,6 +367,7 @@ for _t in (
     withdrawals,
     disputes,
     case_facts,
+    purged_case_parties,
     policy_revisions,
     enforced_revisions,
     annual_counters,

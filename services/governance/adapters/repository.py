@@ -415,6 +415,21 @@ class CaseFactsRepository:
         t = orm.case_facts
         self._session.execute(delete(t).where(t.c.case_id == case_id))
 
+    def keep_purged_parties(self, case_id: str, parties: Iterable[str]) -> None:
+        """The parties that had a part in the purged case (ids only), once each."""
+        t = orm.purged_case_parties
+        held = set(self._session.execute(select(t.c.party).where(t.c.case_id == case_id)).scalars())
+        for party in sorted(set(parties) - held):
+            self._session.execute(insert(t).values(case_id=case_id, party=party))
+
+    def had_part_before_purge(self, case_id: str, party: str) -> bool:
+        """Whether ``party`` had a part in the case ``case_id`` when it was purged."""
+        t = orm.purged_case_parties
+        found = self._session.execute(
+            select(t.c.party).where(t.c.case_id == case_id, t.c.party == party)
+        ).first()
+        return found is not None
+
 
 def _pair(party: str | None, person: str | None) -> tuple[str, str] | None:
     return (party, person) if party and person else None

@@ -39,15 +39,20 @@ class CaseParts:
         return sorted(self.invited | self.roles)
 
 
+def parties_with_a_part(parts: CaseParts | None) -> frozenset[str]:
+    """The parties with a part in the case as governance knows it: the one directing it, its
+    case director's, the parties involved (8.4c). None before its opening is known."""
+    if parts is None or not parts.opened:
+        return frozenset()
+    directors = {d[0] for d in (parts.process_director, parts.case_director) if d}
+    return frozenset(parts.involved_parties) | directors
+
+
 def party_has_part(parts: CaseParts | None, party: str) -> bool:
-    """Whether ``party`` has a part in the case as governance knows it: it directs the case, its
-    case director acts for it, or it is involved (8.4c). Such a party may learn that the case
-    exists (its people are told the policy's reasons); any other is answered as for a case
-    governance does not know."""
-    if parts is None or not parts.opened or not party:
-        return False
-    directors = (parts.process_director, parts.case_director)
-    return party in parts.involved_parties or any(d and d[0] == party for d in directors)
+    """Whether ``party`` has a part in the case as governance knows it (``parties_with_a_part``).
+    Such a party may learn that the case exists (its people are told the policy's reasons);
+    any other is answered as for a case governance does not know."""
+    return bool(party) and party in parties_with_a_part(parts)
 
 
 def _person(who: Person | None) -> dict[str, str] | None:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
-from services.governance.domain.cases import CaseParts
+from services.governance.domain.cases import CaseParts, parties_with_a_part
 from services.governance.service_layer.deps import Deps
 from zorgtafel.contracts.casework import (
     CaseClosed,
@@ -252,9 +252,12 @@ def on_case_restated(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent)
 
 def on_case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
     """Casework purged the case (1.2): its facts go, and the disputes naming it keep standing,
-    unlinked (a general matter from now on). The kernel forgets the case id in its own tables in
-    the same transaction, after this handler."""
+    unlinked (a general matter from now on). Only the ids of the parties that had a part stay
+    (no person): a dispute naming the purged id names the state to their people, who may know
+    the case, and answers anyone else as an id never heard of. The kernel forgets the case id
+    in its own tables in the same transaction, after this handler."""
     case_id = event.typed(CasePurged).case_id
     lock_case(uow.session, case_id)  # before any row: a dispute registered beside it waits
+    uow.cases.keep_purged_parties(case_id, parties_with_a_part(uow.cases.get(case_id)))
     uow.cases.delete(case_id)
     uow.disputes.unlink_case(case_id)

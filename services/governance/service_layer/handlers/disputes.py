@@ -22,7 +22,7 @@ from services.governance.service_layer.handlers.common import (
 )
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotShared, PermissionDenied, Unavailable
+from zorgtafel.kernel.errors import FailedPrecondition, NotShared, PermissionDenied, Unavailable
 from zorgtafel.kernel.purge import lock_case
 from zorgtafel.kernel.validate import check_id
 from zorgtafel.policy.decision import Decision
@@ -41,7 +41,7 @@ def _authorise(
     action: str,
     case_id: str | None,
     *,
-    outsider_as_unknown: bool = False,
+    case_named: bool = False,
     **facts: Any,
 ) -> Decision:
     """``zorgtafel.governance`` on the dispute and, when it names a case, the case's facts as
@@ -50,12 +50,15 @@ def _authorise(
     on it (nor an allow). A caller refused whatever the case is told the refusal, as of a case
     it has no part in: UNAVAILABLE to it would tell which cases governance knows.
 
-    ``outsider_as_unknown`` (a call naming the case by its id, RegisterDispute): a caller whose
-    party has no part in the case is asked about it as about a case governance does not know,
-    so that it is answered the same for a real case id and one never given out (8.4c); the
-    policy allows such a party nothing on the case's facts either (a part is the caller's own)."""
+    ``case_named`` (a call naming the case by its id, RegisterDispute): a caller whose party has
+    no part in the case is asked about it as about a case governance does not know, so that it
+    is answered the same for a real case id and one never given out (8.4c); the policy allows
+    such a party nothing on the case's facts either (a part is the caller's own). A purged
+    case is one governance does not know; to a person of a party that had a part in it, whom
+    the facts could let in, it is named as purged (FAILED_PRECONDITION case_purged): it will
+    never get facts again, and that party may know the case."""
     parts = uow.cases.get(case_id) if case_id else None
-    hidden = outsider_as_unknown and not party_has_part(parts, caller.party)
+    hidden = case_named and not party_has_part(parts, caller.party)
     case = policy_facts(case_id, parts, as_unknown=hidden)
     if case is not None:
         facts["case"] = case
@@ -64,6 +67,13 @@ def _authorise(
     except PermissionDenied:
         if case_id and case is not None and not case["known"]:
             if _could_be_let_in(deps, uow, caller, action, case_id, facts):
+                if case_named and uow.cases.had_part_before_purge(case_id, caller.party):
+                    raise FailedPrecondition(
+                        "case_purged",
+                        "the case this case_id names was purged (art. 1.2): a dispute about a "
+                        "matter of it is registered without a case id",
+                        subject="case_id",
+                    ) from None
                 raise Unavailable(
                     "governance knows no case with this case_id that this party has a part in "
                     "(casework's events of a case reach it after the case is opened): try "
@@ -187,13 +197,14 @@ def register_dispute(
         lock_case(uow.session, case_id)
     # About a case: only a person with a part in it (its process director, its case director,
     # a delegate of an involved party: 8.4c, 15.1); a general matter: any active party's person.
-    # A purged case is decided as one governance never heard of (its facts went with it, 1.2):
-    # who had a part is no longer known, so no answer may tell a purged id from one never
-    # given out (registering it as a general matter did), and the policy allows nothing on a
-    # case it does not know: nothing is kept.
+    # A purged case is decided as one governance never heard of (its facts went with it, 1.2),
+    # and the policy allows nothing on a case it does not know: nothing is kept. To a person of
+    # a party that had a part in it (their ids stay, no person) whom the policy would let in on
+    # any facts, it is named as purged (FAILED_PRECONDITION); to anyone else nothing tells a
+    # purged id from one never given out.
     # A party with no part in a case governance knows is answered as for an id it does not
     # know (8.4c: it may not learn that the case exists).
-    _authorise(deps, uow, caller, "register_dispute", case_id, outsider_as_unknown=True)
+    _authorise(deps, uow, caller, "register_dispute", case_id, case_named=True)
     now = deps.now()
     dispute = Dispute(
         new_id("dsp"),
