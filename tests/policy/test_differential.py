@@ -48,6 +48,58 @@ PROVIDER_CONSENT = {
     "withdrawn_at": None,
 }
 
+# intake.access (its object fields: the principal, the nomination, its process director and
+# usage terms, the candidate asked in triage, the probing counts), each action the rules read
+# those objects for: a nomination read and acted on in triage, a party asked, a nomination.
+NOMINATION = {
+    "case_id": "c1",
+    "nominating_party": cases.POLICE,
+    "nominated_by": "worker-1",
+    "status": "triage",
+    "asked_parties": [cases.SHELTER],
+    "linked_to_case_id": "",
+    "consent": "given",
+    "safety_override": False,
+    "process_director": {"party": cases.CARE, "person": "pd-1"},
+    "usage_terms": {
+        "purposes": ["care_coordination"],
+        "recipient_parties": [cases.SHELTER],
+        "expires_at": "2030-01-01T00:00:00Z",
+    },
+}
+DIRECTOR = {
+    **cases.principal("process_director"),
+    "person": "pd-1",
+    "functions": ["process_director"],
+}
+INTAKE_ACCESS = [
+    {
+        "action": "read_nomination",
+        "principal": DIRECTOR,
+        "nomination": NOMINATION,
+        "now": "2026-06-01T12:00:00Z",
+    },
+    {
+        "action": "ask_in_triage",
+        "principal": DIRECTOR,
+        "nomination": NOMINATION,
+        "candidate": {"party": cases.SHELTER, "status": "active"},
+        "now": "2026-06-01T12:00:00Z",
+    },
+    {
+        "action": "read_triage_question",
+        "principal": {**cases.principal("caseworker", party=cases.SHELTER), "person": "w-2"},
+        "nomination": NOMINATION,
+        "now": "2026-06-01T12:00:00Z",
+    },
+    {
+        "action": "nominate",
+        "principal": {**cases.principal("caseworker", party=cases.POLICE), "person": "worker-1"},
+        "probing": {"matches": 1, "limit": 3, "window_s": 3600},
+        "now": "2026-06-01T12:00:00Z",
+    },
+]
+
 EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "zorgtafel.authz": [
         cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
@@ -74,6 +126,7 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
         _with_consents(TO_THIRD_PARTY, provider_written=[PROVIDER_CONSENT]),
     ],
     "zorgtafel.intake.criteria": [cases.CRITERIA],
+    "zorgtafel.intake.access": INTAKE_ACCESS,
     "zorgtafel.casework.invite": [cases.INVITE],
 }
 
@@ -483,3 +536,40 @@ def test_the_engines_decide_alike_on_inputs_that_once_set_them_apart(
     assert embedded_answer == regorus_answer, "\n".join(
         _diff(list(embedded_answer), list(regorus_answer))
     )
+
+
+# Not yet for zorgtafel.disclosure: a subject's consent without given_by beside one given by a
+# parent is an evaluation error on regorus and an allow on regopy (left to its owners).
+EVERY_FIELD_NOT_YET = {"zorgtafel.disclosure"}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        e
+        for e in entrypoints(POLICY_DIR)
+        if EXAMPLES.get(e.package) and e.package not in EVERY_FIELD_NOT_YET
+    ],
+    ids=lambda e: e.query,
+)
+def test_the_engines_decide_alike_with_any_field_of_the_examples_dropped_or_of_another_type(
+    entry, embedded, embedded_regorus, regorus_engine
+):
+    """Every field of every example (not only its objects: a party, a status, a count), in
+    turn left out and replaced by each value of another type, all of them: the engines order
+    values of different types differently (regorus: false < 3; regopy: "x" < 3), and a probing
+    count that was not a number let a nomination through (intake.access) on one or the other."""
+    for example in EXAMPLES[entry.package]:
+        for path in _paths(example):
+            for replacement in [*NOT_OBJECT_VALUES, {}, {"x": 1}, "DROP"]:
+                value = json.loads(json.dumps(example))
+                parent = value
+                for part in path[:-1]:
+                    parent = parent[part]
+                if replacement == "DROP":
+                    if not isinstance(parent, dict):
+                        continue
+                    parent.pop(path[-1])
+                else:
+                    parent[path[-1]] = replacement
+                _compare(entry, value, embedded, embedded_regorus, regorus_engine)

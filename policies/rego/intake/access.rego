@@ -135,7 +135,14 @@ probing := lib.object_at(input, "probing")
 
 default within_probe_limit := false
 
-within_probe_limit if probing.matches < probing.limit
+# Numbers only: the engines order values of different types differently (regorus: false < 3,
+# regopy: "x" < 3), so a count that is not a number let the nomination through on one or the
+# other; it now counts as over the limit on both (fail closed).
+within_probe_limit if {
+	is_number(probing.matches)
+	is_number(probing.limit)
+	probing.matches < probing.limit
+}
 
 # -- art. 16.2: the nominating party's usage terms ------------------------------------------------
 # The provider decides how its information may be used: its terms travel with the nomination.

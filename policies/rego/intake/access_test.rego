@@ -382,6 +382,17 @@ test_nominating_beyond_the_probing_limit_is_refused if {
 	decide_all("nominate", who(nominator, "caseworker"), null, null, null, null).allow == false
 }
 
+# A count or a limit that is not a number is over the limit (fail closed), on either engine:
+# regorus orders false before 3, regopy "x" before 3, so one or the other let such a
+# nomination through.
+test_a_probing_count_or_limit_that_is_not_a_number_refuses_the_nomination if {
+	worker := who(nominator, "caseworker")
+	every v in [false, true, "x", "", null, [], {}] {
+		decide_all("nominate", worker, null, null, null, {"matches": v, "limit": 3, "window_s": 60}).allow == false
+		decide_all("nominate", worker, null, null, null, {"matches": 1, "limit": v, "window_s": 60}).allow == false
+	}
+}
+
 test_a_seated_manager_lists_probing_flags if {
 	decide("list_probing_flags", manager, null).allow == true
 }
