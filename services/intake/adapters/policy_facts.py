@@ -122,6 +122,44 @@ def not_shared(decided: PermissionDenied | None = None) -> NotShared:
     return NotShared("nomination", "case_id", decided)
 
 
+# A nomination nobody has a part in: no nominating party or person, no process director, no
+# usage terms (absent: refused to all but the person who nominated, and it names none).
+STAND_IN = {
+    "case_id": "",
+    "nominating_party": "",
+    "nominated_by": "",
+    "status": "nominated",
+    "linked_to_case_id": "",
+    "asked_parties": [],
+    "consent": "not_asked",
+    "safety_override": False,
+    "restricted": False,
+}
+
+
+def as_for_an_outsider(
+    gate: PolicyGate, roster: RosterView, caller: Caller, action: str, now: datetime
+) -> None:
+    """The access decisions a refusal of a real nomination costs a caller with no part in it
+    (``action``, then whether it may read it: ``_require``, ``_has_part``), asked of the engine
+    on ``STAND_IN`` for a case id that names no nomination: the refusal then takes the time it
+    takes for a real one (8.4c: no oracle by its time either). Their answers are not used (the
+    caller is refused as for an unknown id whatever they say), nor counted, nor noted for the
+    access log (they decide nothing). An engine that gives no answer is UNAVAILABLE here as
+    for a real nomination (``PolicyGate.decide``)."""
+    for asked in (action, "read_nomination"):
+        facts = {
+            "action": asked,
+            "principal": principal(roster, caller),
+            "nomination": STAND_IN,
+            "now": rfc3339(now),
+        }
+        try:
+            gate.engine.decide(ACCESS, facts)
+        except Exception as exc:  # noqa: BLE001 - any engine failure, as the gate answers it
+            raise Unavailable(f"policy {ACCESS} unavailable: denied (fail closed)") from exc
+
+
 def _has_part(
     gate: PolicyGate, roster: RosterView, caller: Caller, nom: Nomination, now: datetime
 ) -> bool:

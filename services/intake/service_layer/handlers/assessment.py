@@ -20,7 +20,7 @@ log = get_logger("zorgtafel.intake")
 
 
 def assess(deps: Deps, uow: UnitOfWork, cmd: Assess, caller: Caller) -> Nomination:
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "read_nomination")
     policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     nom.require_status({Status.NOMINATED}, "assess")  # before the action's policy
     policy_facts.check_access(deps.policy, deps.roster, "assess", caller, nom, now=deps.clock())

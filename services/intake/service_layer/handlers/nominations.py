@@ -165,7 +165,7 @@ def get_nomination(
 ) -> NominationView:
     """The nomination as this reader may see it, with the ids of the nominations linked to it
     (for its process director only)."""
-    repo, nom = load(uow, query.case_id)
+    repo, nom = load(uow, query.case_id, deps, caller, "read_nomination")
     # Named before the policy decides, so that a refusal is logged about this case and
     # subject too (the pseudonym stays in the log even when the reader's view leaves it out).
     saw(
@@ -197,7 +197,7 @@ def _triage_of(decision, caller: Caller) -> frozenset[str]:
 
 
 def withdraw(deps: Deps, uow: UnitOfWork, cmd: Withdraw, caller: Caller) -> Nomination:
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "withdraw_nomination")
     policy_facts.check_access(
         deps.policy, deps.roster, "withdraw_nomination", caller, nom, now=deps.clock()
     )

@@ -25,7 +25,7 @@ log = get_logger("zorgtafel.intake")
 def record_safety_override(
     deps: Deps, uow: UnitOfWork, cmd: RecordSafetyOverride, caller: Caller
 ) -> Nomination:
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "record_safety_override")
     policy_facts.check_access(
         deps.policy, deps.roster, "record_safety_override", caller, nom, now=deps.clock()
     )

@@ -21,7 +21,7 @@ log = get_logger("zorgtafel.intake")
 
 
 def decide_routing(deps: Deps, uow: UnitOfWork, cmd: DecideRouting, caller: Caller) -> Nomination:
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "read_nomination")
     policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     # The facts as they were before the transition; the state is checked first.
     facts = policy_facts.access_input(

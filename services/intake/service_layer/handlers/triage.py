@@ -24,7 +24,7 @@ log = get_logger("zorgtafel.intake")
 
 
 def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) -> Nomination:
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "read_nomination")
     policy_facts.check_may_know(deps.policy, deps.roster, caller, nom, now=deps.clock())
     nom.require_status({Status.QUALIFIED}, "start triage on")  # before the action's policy
     policy_facts.check_access(
@@ -57,7 +57,7 @@ def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) 
 def triage_question(
     deps: Deps, uow: UnitOfWork, query: GetTriageQuestion, caller: Caller
 ) -> TriageQuestion:
-    _repo, nom = load(uow, query.case_id)
+    _repo, nom = load(uow, query.case_id, deps, caller, "read_triage_question")
     # Named before the policy decides, so that a refusal is logged about this case too.
     saw(
         case_id=nom.case_id,
@@ -92,7 +92,7 @@ def answer_triage(
     deps: Deps, uow: UnitOfWork, cmd: AnswerTriage, caller: Caller
 ) -> tuple[Nomination, bool]:
     """Record the caller's party's answer; return the nomination and whether the round closed."""
-    repo, nom = load(uow, cmd.case_id)
+    repo, nom = load(uow, cmd.case_id, deps, caller, "answer_triage")
     policy_facts.check_access(
         deps.policy, deps.roster, "answer_triage", caller, nom, now=deps.clock()
     )
