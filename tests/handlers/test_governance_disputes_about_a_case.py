@@ -675,3 +675,51 @@ def test_a_party_with_no_part_in_a_case_cannot_tell_it_from_an_id_governance_nev
     with pytest.raises(PermissionDenied) as err:
         register(governance, deps, case.case_id, colleague)
     assert any("art. 8.4c" in r for r in err.value.reasons)
+
+
+class CountingEngine:
+    """The platform's policy engine, counting the governance decisions it evaluates (the work
+    a refusal costs: what its time is made of)."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.engine, self.evaluated = engine, 0
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.engine, name)
+
+    def decide(self, policy, facts):  # noqa: ANN001, ANN201
+        if policy == "zorgtafel.governance":
+            self.evaluated += 1
+        return self.engine.decide(policy, facts)
+
+
+def test_a_refusal_of_an_unknown_dispute_id_costs_the_policy_work_of_a_real_one(
+    governance, deps, designated
+):
+    """GetDispute, EscalateDispute and ResolveDispute refused an id of no dispute at once, and
+    a real one the caller's party has no part in after the policy's decision: the same answer,
+    but not the same time, so an outsider could tell a real dispute id from one never given
+    out by how long its refusal took. An unknown id now costs the same decision, on a
+    stand-in dispute nobody has a part in (its answer not used: still the one refusal)."""
+    from zorgtafel.kernel.gate import PolicyGate
+
+    platform, _ = governance
+    counting = CountingEngine(deps.policy.engine)
+    spied = replace(deps, policy=PolicyGate(counting))
+    case = Case(governance, designated(ASTEN))
+    real = register(governance, deps, case.case_id, case.delegate).dispute_id
+    calls = (
+        (lambda d, uow, i, who: disputes.read_dispute(d, uow, i, who), lambda i: i),
+        (disputes.escalate_dispute, c.EscalateDispute),
+        (disputes.resolve_dispute, lambda i: c.ResolveDispute(i, "settled")),
+    )
+    outsiders = (designated(EINDHOVEN), Caller(EINDHOVEN, "cw-5", "caseworker", "active"))
+    for handler, command in calls:
+        for who in outsiders:
+            work = []
+            for dispute_id in (real, f"dsp-{uuid.uuid4().hex}"):
+                counting.evaluated = 0
+                with platform.uow_factory() as uow, pytest.raises(NotShared):
+                    handler(spied, uow, command(dispute_id), who)
+                work.append(counting.evaluated)
+            assert work[0] == work[1] and work[0] > 0, (who.person, work)

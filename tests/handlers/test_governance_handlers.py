@@ -381,7 +381,7 @@ def test_a_purged_case_leaves_no_reference_in_disputes(governance, deps):
     )
     consume(governance, ev.TOPIC["casework"], ev.CASE_PURGED, {"case_id": "case-purged-1"})
     with platform.uow_factory() as uow:
-        assert disputes.get_dispute(uow, dispute.dispute_id).case_id is None
+        assert uow.disputes.get(dispute.dispute_id).case_id is None
 
 
 def test_a_dispute_is_read_by_the_person_who_registered_it_not_by_a_colleague(governance, deps):

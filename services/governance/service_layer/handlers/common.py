@@ -18,7 +18,13 @@ from services.governance.domain.roster import PROCESS_DIRECTOR
 from services.governance.service_layer.deps import Deps
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import FailedPrecondition, NotFound, NotShared, PermissionDenied
+from zorgtafel.kernel.errors import (
+    FailedPrecondition,
+    NotFound,
+    NotShared,
+    PermissionDenied,
+    Unavailable,
+)
 from zorgtafel.kernel.events import next_decision_time
 from zorgtafel.kernel.validate import check_oin
 from zorgtafel.policy.decision import Decision
@@ -79,12 +85,9 @@ def seat_holder_changed(
         uow.emit(roster_changed(seat.function, after, True, at))
 
 
-def authorise(
-    deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
-) -> Decision:
-    """Ask ``zorgtafel.governance`` whether this person, acting from the seats it holds, may do
-    this: the allowing decision (a read's access-log record names it), PERMISSION_DENIED with
-    the policy's reasons, UNAVAILABLE when it cannot answer."""
+def _policy_input(
+    uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
+) -> dict[str, Any]:
     # The policy's input schema has exactly these principal fields (no authenticated_by).
     principal = {
         "party": caller.party,
@@ -94,9 +97,31 @@ def authorise(
         "functions": functions_of(uow, caller.party, caller.person),
     }
     held = [seat_facts(s) for s in uow.seats.held_by(caller.person, caller.party)]
-    return deps.policy.require(
-        POLICY, {"action": action, "principal": principal, "seats_held": held, **facts}
-    )
+    return {"action": action, "principal": principal, "seats_held": held, **facts}
+
+
+def authorise(
+    deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
+) -> Decision:
+    """Ask ``zorgtafel.governance`` whether this person, acting from the seats it holds, may do
+    this: the allowing decision (a read's access-log record names it), PERMISSION_DENIED with
+    the policy's reasons, UNAVAILABLE when it cannot answer."""
+    return deps.policy.require(POLICY, _policy_input(uow, caller, action, **facts))
+
+
+def as_for_an_outsider(
+    deps: Deps, uow: GovernanceUnitOfWork, caller: Caller, action: str, **facts: Any
+) -> None:
+    """The decision a refusal of a real matter costs a caller with no part in it, asked of the
+    engine on a stand-in (``facts``: one nobody has a part in) for an id that names none, so
+    that the refusal takes the time it takes for a real one (no oracle by its time either). Its
+    answer is not used (the caller is refused as for an unknown id whatever it says), nor
+    counted, nor noted for the access log; an engine that gives none is UNAVAILABLE here as
+    for a real one (``PolicyGate.decide``)."""
+    try:
+        deps.policy.engine.decide(POLICY, _policy_input(uow, caller, action, **facts))
+    except Exception as exc:  # noqa: BLE001 - any engine failure, as the gate answers it
+        raise Unavailable(f"policy {POLICY} unavailable: denied (fail closed)") from exc
 
 
 def has_part(

@@ -15,6 +15,7 @@ from services.governance.domain.disputes import Dispute, DisputeStatus, Forum
 from services.governance.domain.formats import check_code, check_issued_id
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
+    as_for_an_outsider,
     authorise,
     decided_by,
     has_part,
@@ -103,12 +104,20 @@ def _could_be_let_in(
 DISPUTE = ("dispute", "dispute_id")
 
 
-def get_dispute(uow: GovernanceUnitOfWork, dispute_id: str) -> Dispute:
+def get_dispute(
+    deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller: Caller, action: str
+) -> Dispute:
     """The dispute ``dispute_id``; when there is none, what a party with no part in a real one
-    is told (``NotShared``): an id is no oracle of a dispute, nor of the case it names."""
+    is told (``NotShared``), after the decision its refusal costs (``as_for_an_outsider`` on a
+    general dispute at the managers' forum, registered by no party's person): an id is no
+    oracle of a dispute, nor of the case it names, by the answer nor by its time."""
     check_issued_id(dispute_id, "dispute_id")
     dispute = uow.disputes.get(dispute_id)
     if dispute is None:
+        facts: dict[str, Any] = {"forum": "managers"}
+        if action == "read_dispute":
+            facts["registered_by"] = {"party": "0" * 20, "person": None}
+        as_for_an_outsider(deps, uow, caller, action, **facts)
         raise NotShared(*DISPUTE)
     return dispute
 
@@ -168,7 +177,7 @@ def read_dispute(deps: Deps, uow: GovernanceUnitOfWork, dispute_id: str, caller:
     part in the case, 8.4c) and to the forum holding it now (art. 11.4, 12.4, 13.4; about a
     case director: that case's own process director, 12.3); not to their colleagues with the
     same role claim, nor to a process director of a party with no part in the case."""
-    dispute = get_dispute(uow, dispute_id)
+    dispute = get_dispute(deps, uow, dispute_id, caller, "read_dispute")
     # A dispute may name a case (its id only): a look at it belongs in that case's trail, a
     # refused one too.
     saw(case_id=dispute.case_id or "", resource=dispute.dispute_id)
@@ -225,7 +234,7 @@ def register_dispute(
 def escalate_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.EscalateDispute, caller: Caller
 ) -> Dispute:
-    dispute = get_dispute(uow, cmd.dispute_id)
+    dispute = get_dispute(deps, uow, cmd.dispute_id, caller, "escalate_dispute")
     # The forum holding the dispute takes it further (13.4: the process director, of the case
     # when it names one; 12.4: the managers).
     _authorise_on(deps, uow, caller, "escalate_dispute", dispute, forum=dispute.forum.value)
@@ -237,7 +246,7 @@ def escalate_dispute(
 def resolve_dispute(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.ResolveDispute, caller: Caller
 ) -> Dispute:
-    dispute = get_dispute(uow, cmd.dispute_id)
+    dispute = get_dispute(deps, uow, cmd.dispute_id, caller, "resolve_dispute")
     check_code(cmd.resolution_code, "resolution_code")
     _authorise_on(deps, uow, caller, "resolve_dispute", dispute, forum=dispute.forum.value)
     dispute.resolve(cmd.resolution_code, deps.now())
