@@ -25,6 +25,10 @@ def checked_break_glass(bg: commands.BreakGlass) -> commands.BreakGlass:
     justification = validate.check_text(
         bg.justification, "justification", limit=MAX_BREAK_GLASS_TEXT, strip=True
     )
+    # A reason someone can review: a dot, a zero-width space or an emoji only fills the field
+    # (the policy's blank check trims white space only).
+    if not any(ch.isalnum() for ch in justification):
+        raise InvalidArgument("justification", "required: why the safety override is needed")
     colleague = (bg.consulted_colleague or "").strip()
     if not colleague:
         raise InvalidArgument(
