@@ -100,6 +100,42 @@ INTAKE_ACCESS = [
     },
 ]
 
+# Control over items (art. 16.2), consents, oversight and providing (disclosure.control): its
+# caller, resource and case, and the case's directors and delegates, are objects the mutations
+# below replace (every one by each value that is not an object, too).
+CONTROL_CASE = {
+    "id": "case-1",
+    "involved": [cases.CARE],
+    "nominating_party": cases.POLICE,
+    "process_director": {"party": cases.POLICE, "person": "piet"},
+    "case_director": {"party": cases.SHELTER, "person": "kees"},
+    "delegates": {cases.CARE: ["anna"]},
+    "closed": False,
+    "restricted": False,
+}
+CONTROL_EXAMPLES: list[dict[str, Any]] = [
+    {
+        "operation": operation,
+        "caller": {**cases.principal(role), "functions": ["process_director"]},
+        "resource": resource,
+        "case": CONTROL_CASE,
+    }
+    for operation, role, resource in [
+        ("provide", "caseworker", {"case_id": "case-1"}),
+        ("submit_subject_request", "caseworker", {"case_id": "case-1"}),
+        ("record_consent", "caseworker", {"case_id": "case-1", "kind": "subject"}),
+        ("withdraw_consent", "caseworker", {"item_id": "item-1", "kind": "provider_written"}),
+        ("set_usage_terms", "caseworker", {"item_id": "item-1", "provider": cases.POLICE}),
+        ("supersede", "caseworker", {"item_id": "item-1", "provider": cases.CARE}),
+        ("query_access_log", "privacy_officer", {"scoped": True, "concerned": [cases.POLICE]}),
+        ("list_reviews", "caseworker", {"scoped": False}),
+        ("decide_subject_request", "privacy_officer", {"controller": cases.POLICE}),
+        ("list_override_notices", "caseworker", {"provider": cases.CARE}),
+        ("list_correction_notices", "caseworker", {"provider": cases.POLICE}),
+        ("record_client_informed", "caseworker", {"party": cases.SHELTER}),
+    ]
+]
+
 EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "zorgtafel.authz": [
         cases.authz("/zorgtafel.intake.v1.IntakeService/Assess", "process_director"),
@@ -128,6 +164,7 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "zorgtafel.intake.criteria": [cases.CRITERIA],
     "zorgtafel.intake.access": INTAKE_ACCESS,
     "zorgtafel.casework.invite": [cases.INVITE],
+    "zorgtafel.disclosure.control": CONTROL_EXAMPLES,
 }
 
 # Text that matters to the rules (parties, roles, purposes...) plus text that tests exactness.

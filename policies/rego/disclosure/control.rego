@@ -126,10 +126,16 @@ default may_record_consent := false
 
 may_record_consent if count(consent_recorders) > 0
 
-# A withdrawal of the provider's own written consent (art. 9.2) is the provider's.
+# A withdrawal of the provider's own written consent (art. 9.2) is the provider's. Which
+# consent is meant is a fact the service gives, never a default: one without a known kind is
+# neither (a missing kind once read as the subject's, which a delegate withdraws).
 default subject_consent_resource := false
 
-subject_consent_resource if object.get(resource, "kind", "subject") == "subject"
+subject_consent_resource if resource.kind == "subject"
+
+default provider_consent_resource := false
+
+provider_consent_resource if resource.kind == "provider_written"
 
 # ---------------------------------------------------------------------------------------------
 # Providing an item (art. 15.1, 8.4c, Bijlage 3): each party provides its own information for
@@ -242,7 +248,7 @@ permitted if {
 
 permitted if {
 	input.operation == "withdraw_consent"
-	not subject_consent_resource
+	provider_consent_resource
 	is_provider
 }
 
@@ -283,8 +289,14 @@ denials contains sprintf("Only the party that provided the item gives or withdra
 
 denials contains sprintf("Only the party that provided the item gives or withdraws its written consent to a third-party release; party %v is not the provider (art. 9.2).", [object.get(caller, "party", null)]) if {
 	input.operation == "withdraw_consent"
-	not subject_consent_resource
+	provider_consent_resource
 	not is_provider
+}
+
+denials contains "The consent's kind (the subject's, or a provider's written consent) is not known; nothing is recorded or withdrawn without it (Bijlage 3, art. 9.2)." if {
+	input.operation in consent_ops
+	not subject_consent_resource
+	not provider_consent_resource
 }
 
 denials contains sprintf("A consent for the case is recorded or withdrawn only by the nominating party, the case's process director or a delegate of an involved party; party %v has no such part in the case (Bijlage 3, art. 8.4c, 12.3).", [object.get(caller, "party", null)]) if {

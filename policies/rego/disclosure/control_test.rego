@@ -518,3 +518,29 @@ test_a_refusal_to_one_not_the_provider_says_the_item_not_its_id if {
 		refused_without(inp, "itm-1")
 	}
 }
+
+# Which consent is withdrawn is a fact the service gives, never a default: a withdrawal whose
+# kind is missing, not a string or not one of the two is not taken as the subject's consent
+# (which a delegate or the nominating party withdraws), nor as a provider's (Bijlage 3, 9.2).
+test_a_consent_withdrawal_without_a_known_kind_is_refused if {
+	every resource in [
+		{"case_id": "case-1"},
+		{"case_id": "case-1", "kind": null},
+		{"case_id": "case-1", "kind": ["subject"]},
+		{"case_id": "case-1", "kind": "Subject"},
+		{"case_id": "case-1", "kind": ""},
+		{},
+		null,
+		"subject",
+	] {
+		every op in ["withdraw_consent", "record_consent"] {
+			decide({"operation": op, "caller": worker(care), "resource": resource, "case": case_1}).allow == false
+		}
+	}
+}
+
+test_a_consent_withdrawal_without_a_known_kind_is_refused_to_the_provider_too if {
+	every resource in [{"item_id": "itm-1", "provider": police}, {"item_id": "itm-1", "provider": police, "kind": 7}] {
+		decide({"operation": "withdraw_consent", "caller": worker(police), "resource": resource}).allow == false
+	}
+}
