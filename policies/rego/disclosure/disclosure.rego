@@ -1020,11 +1020,30 @@ else := denials
 # empty then, and denials holds them too, so both say the same; an outsider's refusal then
 # computes only the reasons it shows, not every reason (issue #16: each costs rule calls,
 # comparisons and a sprintf on the embedded engine).
+#
+# And whether the requester's party needs the item (it provided it, or its category is in the
+# information need of its role; for a third-party release the requester's own need): asked for
+# a case's items, a person with a part is shown none its party does not need, not even among the
+# refused (their ids, categories and the provider's terms are case information it has no need
+# for, art. 8.4c); the refusal is logged all the same.
+default requester_needs_item := false
+
+requester_needs_item if {
+	party_action
+	need_to_know
+}
+
+requester_needs_item if {
+	input.action == "third_party_release"
+	requester_need_to_know
+}
+
 decision := {
 	"allow": false,
 	"reasons": sort([r | some r in shown_denials]),
 	"obligations": [],
 	"requester_has_part": requester_has_part,
+	"requester_needs_item": requester_needs_item,
 } if {
 	not permitted
 	count(shown_denials) > 0

@@ -874,3 +874,22 @@ test_a_third_party_releases_refusals_say_the_item_and_the_case_not_their_ids if 
 		}
 	}
 }
+
+# A refusal says whether the requester's party needs the item (its own, or its category in the
+# information need of its role): a listing by case shows a person with a part none of the items
+# its party does not need, not even their ids and categories among the refused (art. 8.4c).
+test_a_refusal_says_the_requesters_party_does_not_need_the_item if {
+	d := decide(with_item(base, {"category": "health"}))
+	d.allow == false
+	d.requester_needs_item == false
+	d.requester_has_part == true
+}
+
+test_a_refusal_on_other_grounds_says_the_requesters_party_needs_the_item if {
+	d := decide(with_item(base, {"retracted": true}))
+	d.allow == false
+	d.requester_needs_item == true
+	third := decide(with_case(third_consented, {"involved": {care: {"role": "care_provider", "information_need": ["housing"]}}}))
+	third.allow == false
+	third.requester_needs_item == false
+}

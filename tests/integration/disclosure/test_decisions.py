@@ -164,8 +164,12 @@ def test_request_by_case_returns_only_the_items_the_role_needs(env):
         metadata=env.md(ASTEN),
     )
     assert [i.item_id for i in reply.items] == [housing]
-    assert [d.item_id for d in reply.denied] == [health]
-    assert not any(d.item_id == health for d in reply.items)
+    # Not even listed as refused: its id and category are nothing Asten needs (8.4c); the
+    # refusal is in the access log all the same.
+    assert [d.item_id for d in reply.denied] == []
+    assert [r.result for r in env.log_rows() if r.resource == health and r.party == ASTEN] == [
+        "denied"
+    ]
 
 
 # --- art. 16.2 retraction and expiry --------------------------------------------------------------

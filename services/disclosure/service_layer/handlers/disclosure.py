@@ -338,7 +338,27 @@ def request_disclosure(
                 _log_failed(exc, decided)
         except Exception as exc:  # noqa: BLE001 - log before release: no log, no release
             _log_failed(exc, decided)
-    return _release(uow, decided)
+    shown = _shown(cmd, decided)
+    if not shown:
+        raise NotFound("items", "of the requested case and category")
+    return _release(uow, shown)
+
+
+def _shown(cmd: commands.RequestDisclosure, decided: list[Decided]) -> list[Decided]:
+    """What the answer tells of the decisions (all of them are logged): asked for a case's items
+    (of a category or all), a person with a part in the case hears nothing of an item its party
+    does not need, neither released nor refused: its id, its category and the provider's terms
+    are case information it has no need for (art. 8.4c). A case holding only such items is
+    answered as one holding none of the category. Items asked by id, and every refusal of
+    someone without a part, are answered as decided."""
+    if cmd.item_ids:
+        return decided
+    return [d for d in decided if d.allowed or not _not_needed(d)]
+
+
+def _not_needed(d: Decided) -> bool:
+    result = d.decision.result
+    return result.get("requester_has_part") is True and result.get("requester_needs_item") is False
 
 
 def _log_failed(exc: Exception, decided: list[Decided]) -> NoReturn:
