@@ -1217,3 +1217,29 @@ def test_no_case_is_restated_when_the_operators_record_cannot_be_written(casewor
     restated = restating.restate_all(platform.uow_factory, account=counted.append)
     assert counted == [len(restated)] and case_id in restated
     assert len(outbox(platform, case_id, ev.CASE_RESTATED)) == 1
+
+
+def test_a_restricted_cases_overdue_actions_are_listed_to_no_one(casework, deps):
+    """Bijlage 3 "afschermen", GDPR art. 18: a case whose restriction was granted shows its
+    status only (view.rego), so not its plan by the overdue list either: which actions, of
+    which party, due when. Asked for the case its process director is refused with the
+    restriction's reason; across the cases it directs, the restricted one is left out, and
+    both are back once the restriction is lifted."""
+    platform, _ = casework
+    director = designated(platform, f"pd-{uuid.uuid4().hex[:8]}")
+    restricted, open_one = directed_cases(platform, 2, director.person)
+    granted = datetime.now(timezone.utc)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(restricted, True, granted)
+        uow.commit()
+    with pytest.raises(PermissionDenied) as refused:
+        overdue_rpc(casework, deps, director, case_id=restricted, page_size=500)
+    assert any("GDPR art. 18" in r for r in refused.value.reasons)
+    listed = overdue_rpc(casework, deps, director, page_size=500).actions
+    assert {o.case_id for o in listed} == {open_one}
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(restricted, False, granted + timedelta(seconds=1))
+        uow.commit()
+    assert overdue_rpc(casework, deps, director, case_id=restricted, page_size=500).actions
+    listed = overdue_rpc(casework, deps, director, page_size=500).actions
+    assert {o.case_id for o in listed} == {restricted, open_one}

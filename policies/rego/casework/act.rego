@@ -179,9 +179,10 @@ role_fits if {
 }
 
 # Bijlage 3 "afschermen", GDPR art. 18: a case whose restriction the controller granted is only
-# kept; what would show its content (the minutes, the pre-read) is shown to no one until the
-# restriction is lifted (disclosure's fact; absent: not restricted).
-restricted_reads := {"read_minutes", "pre_read"}
+# kept; what would show its content (the minutes, the pre-read) or its plan (the overdue
+# actions: which, of which party, due when; view.rego shows such a case's status only) is shown
+# to no one until the restriction is lifted (disclosure's fact; absent: not restricted).
+restricted_reads := {"read_minutes", "pre_read", "list_overdue"}
 
 default held_by_restriction := false
 

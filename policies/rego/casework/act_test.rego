@@ -392,3 +392,13 @@ test_a_minutes_refusal_says_nothing_of_the_meeting_to_whom_may_not_see_it if {
 	other.allow == false
 	other.reasons == decide("read_minutes", delegate, {"meeting": {"invitees": [], "attendees": []}}).reasons
 }
+
+# Bijlage 3 "afschermen", GDPR art. 18: a restricted case shows its status only (view.rego), so
+# the overdue list does not show its plan (which actions, of which party, due when) either.
+test_a_restricted_cases_overdue_actions_are_listed_to_no_one if {
+	d := decide("list_overdue", director, {"case": object.union(case, {"restricted": true})})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "GDPR art. 18")
+	decide("list_overdue", director, {"case": object.union(case, {"restricted": false})}).allow == true
+}

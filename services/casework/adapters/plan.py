@@ -100,7 +100,7 @@ class PlanRepository(SealedRows):
         as_case_director: bool = False,
     ) -> list[Overdue]:
         """One page of the overdue actions (unfinished, due before ``today``) of cases whose
-        plan is being carried out: of one case, or of the cases ``directed_by`` (party,
+        plan is being carried out and that are not restricted: of one case, or of the cases ``directed_by`` (party,
         person) directs as process director and/or as case director. One indexed join
         (ix_cases_process_director, ix_cases_case_director, ix_plan_actions_case_due), in the
         order (case_id, due_date, action_id), from just after the key ``after`` (keyset) or
@@ -119,6 +119,8 @@ class PlanRepository(SealedRows):
             .join_from(orm.plan_actions, orm.cases, k.case_id == a.case_id)
             .where(
                 k.state.in_(sorted(st.value for st in ACTION_STATES)),
+                # GDPR art. 18: a restricted case's plan is listed to no one (act.rego).
+                k.restricted_at.is_(None),
                 a.status.not_in(sorted(st.value for st in FINISHED_ACTION)),
                 a.due_date < today,
             )

@@ -67,7 +67,8 @@ def update_action(
 # case director persons (role_fits: persons.director; plus the caller's own status and
 # functions), so these facts decide for every case in which the caller stands in that
 # relationship exactly as that case's own facts would. State, involved parties and delegates
-# play no part in list_overdue; the query restricts the state itself. A handler test asks the
+# play no part in list_overdue; the query restricts the state and leaves out a restricted case
+# (which the policy refuses, GDPR art. 18) itself. A handler test asks the
 # policy case by case with each case's own facts and compares (so a policy change that makes
 # list_overdue read more of a case fails it rather than widening or narrowing this list).
 _RELATIONSHIPS = ("process_director", "case_director")
