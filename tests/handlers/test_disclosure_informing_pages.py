@@ -142,7 +142,7 @@ def test_recording_the_client_informed_and_the_purge_take_the_task_off_in_sql(
             make_deps(platform),
             uow,
             commands.RecordClientInformed(decision, "telefonisch"),
-            a_worker(party),
+            worker,  # the party's privacy officer (a worker: of a case it has a part in)
         )
         uow.commit()
     assert status_column(informed_later) == INFORMED

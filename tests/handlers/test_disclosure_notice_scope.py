@@ -276,3 +276,49 @@ def test_the_cases_of_a_person_are_found_through_the_index_on_postgresql(disclos
         )
     assert "Seq Scan" not in plan, plan
     assert "ix_case_people_party_person" in plan, plan
+
+
+def test_a_colleague_without_a_part_records_no_informing_and_learns_nothing_of_the_override(
+    disclosure_platform,
+):
+    """RecordClientInformed answers with the override's notices (its case, items, provider,
+    who overrode): a worker of the overriding party without a part in the case, holding a
+    decision id, recorded the client informed and read them, where ListInformingTasks shows it
+    nothing of that case (8.4c, 15.1). Now it is refused as for an id of no override; the
+    person who overrode, a delegate of the party in the case and the party's privacy officer
+    record it."""
+    from services.disclosure.bootstrap import make_deps
+    from services.disclosure.domain import commands
+    from services.disclosure.service_layer.handlers import notices as handlers
+    from zorgtafel.kernel.errors import ZorgtafelError
+
+    platform, _ = disclosure_platform
+    party = "00000099" + "".join(secrets.choice("0123456789") for _ in range(12))
+    _, cases = overrides(platform, 3, party=party, cases=3)
+    officer = Caller(party, "fg-5", "privacy_officer", party_status="active")
+    decision_of = {t.case_id: t.decision_id for t in tasks(platform, officer)}
+    colleague, delegate_person = a_worker(party), a_worker(party)
+    delegate(platform, cases[1], party, delegate_person.person)
+    overrider = Caller(party, "zorgcoordinator-2", "caseworker", party_status="active")
+
+    def record(decision_id: str, caller: Caller):
+        with platform.uow_factory() as uow:
+            try:
+                done = handlers.record_client_informed(
+                    make_deps(platform),
+                    uow,
+                    commands.RecordClientInformed(decision_id, "telefonisch"),
+                    caller,
+                )
+            except ZorgtafelError as err:
+                return (type(err).__name__, err.message, getattr(err, "policy", None))
+            uow.commit()
+            return [n.case_id for n in done]
+
+    unknown = record(f"dec-{secrets.token_hex(8)}", colleague)
+    assert unknown[0] == "PermissionDenied"
+    for case_id in cases:
+        assert record(decision_of[case_id], colleague) == unknown
+    assert record(decision_of[cases[1]], delegate_person) == [cases[1]]
+    assert record(decision_of[cases[0]], overrider) == [cases[0]]
+    assert record(decision_of[cases[2]], officer) == [cases[2]]

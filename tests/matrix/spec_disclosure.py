@@ -405,8 +405,11 @@ TARGETS = {
         oversight_role="auditor",
         reply=lambda reply, r, _: _lists_case(reply.tasks, r),
     ),
+    # Recording it answers with the override's notices (case, items, who overrode): within the
+    # overriding party (CELLO) a worker records it for a case the person has a part in (or an
+    # override the person made), its privacy officer for any (art. 8.4c, 15.1).
     "RecordClientInformed": Target(
-        PARTY,
+        CASE,
         lambda r: pb.RecordClientInformedRequest(
             request_id=rid(),
             decision_id=r["override_decision"],

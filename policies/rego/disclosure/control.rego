@@ -442,8 +442,10 @@ grants contains sprintf("The privacy officer of controller %v decides the subjec
 # the person has a part in (the case director, a delegate of the party, and, while the roster
 # still designates it, the process director: ADR 0005); the party's privacy officer, whose task
 # the follow-up of overrides and corrections is (Bijlage 3), lists all of its party's. Applied
-# by the service in the page's query, so a page is full and its token stays valid.
-person_list_ops := {"list_override_notices", "list_informing_tasks", "list_correction_notices"}
+# by the service in the page's query, so a page is full and its token stays valid. Recording
+# the client informed answers with the override's notices, so it is scoped alike (the service
+# also lets the person who overrode record it).
+person_list_ops := {"list_override_notices", "list_informing_tasks", "list_correction_notices", "record_client_informed"}
 
 person_case_parts contains "case_director"
 

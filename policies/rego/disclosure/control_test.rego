@@ -373,8 +373,17 @@ test_another_partys_privacy_officer_lists_no_notices if {
 	denied_with(object.union(notices(care, police), {"caller": officer}), "that party's people only")
 }
 
-test_recording_the_informing_is_not_scoped_by_this_obligation if {
-	count(person_scope(decide(informing("record_client_informed", care, care)))) == 0
+# Recording the client informed answers with the override's notices (its case, items, who
+# overrode): a worker records it for the cases the person has a part in (the service also lets
+# the person who overrode), the party's privacy officer for any (art. 8.4c, 15.1).
+test_recording_the_informing_is_scoped_to_the_cases_of_the_person if {
+	d := decide(informing("record_client_informed", care, care))
+	d.allow == true
+	[o] := person_scope(d)
+	o.party == care
+	o.person == "p-1"
+	officer := object.union(worker(care), {"role": "privacy_officer"})
+	count(person_scope(decide(object.union(informing("record_client_informed", care, care), {"caller": officer})))) == 0
 }
 
 # --- art. 15.1, 8.4c: who provides an item for a case ------------------------------------------

@@ -19,6 +19,7 @@ from tests.integration.disclosure.conftest import (
     field_violations,
     provide,
     reasons_of,
+    wait_for,
 )
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
 from zorgtafel.kernel import paging
@@ -271,7 +272,17 @@ def test_the_overriding_party_lists_its_informing_task_until_it_records_the_clie
     assert field_violations(
         lambda: env.stub.RecordClientInformed(future, metadata=env.md(CELLO))
     ) == ["informed_at"]
-    # A colleague of the overriding party records it once for the whole override.
+    # A colleague without a part in the case is refused as for an id of no override (8.4c);
+    # a delegate of the overriding party in the case records it once for the whole override.
+    unscoped = pb.RecordClientInformedRequest(
+        request_id=rid(), decision_id=sorted(decisions)[0], how="told by phone"
+    )
+    code, _ = denial(
+        lambda: env.stub.RecordClientInformed(unscoped, metadata=env.md(CELLO, person="person-2"))
+    )
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    env.name_delegate(case_id, CELLO, "person-2")
+    wait_for(lambda: "person-2" in env.delegates(case_id, CELLO))
     done = env.stub.RecordClientInformed(record, metadata=env.md(CELLO, person="person-2"))
     assert {n.decision_id for n in done.notices} == decisions
     assert {n.client_informed_status for n in done.notices} == {INFORMED}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NoReturn
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
 from services.disclosure.domain import commands
@@ -100,6 +101,16 @@ def list_informing_tasks(
     return window.cut(rows, key=lambda n: (rfc3339(n.overridden_at), n.review_id))
 
 
+def _refuse_as_no_override(deps: Deps, caller: Caller, decision_id: str) -> NoReturn:
+    """An id of no override is decided as one another party made (no party): the same refusal,
+    so that a decision id tells a stranger nothing (art. 8.4c)."""
+    deps.policy.require(
+        CONTROL_POLICY,
+        control_input("record_client_informed", caller, party="", decision_id=decision_id),
+    )
+    raise NotFound("safety override", "for that decision")  # permitted to no one: never
+
+
 def record_client_informed(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RecordClientInformed, caller: Caller
 ) -> list[OverrideNotice]:
@@ -116,24 +127,22 @@ def record_client_informed(
         raise InvalidArgument("informed_at", "not in the future")
     reviews = uow.reviews.override_of_decision(cmd.decision_id)
     if not reviews:
-        # An id of no override is decided as one another party made (no party): the same
-        # refusal, so that a decision id tells a stranger nothing (art. 8.4c).
-        deps.policy.require(
-            CONTROL_POLICY,
-            control_input("record_client_informed", caller, party="", decision_id=cmd.decision_id),
-        )
-        raise NotFound("safety override", "for that decision")  # permitted to no one: never
+        _refuse_as_no_override(deps, caller, cmd.decision_id)
     first = reviews[0][0]
-    deps.policy.require(
-        CONTROL_POLICY,
-        control_input(
-            "record_client_informed",
-            caller,
-            party=first.party,
-            decision_id=cmd.decision_id,
-            case_id=first.case_id,
-        ),
+    cases = person_scope(
+        deps,
+        uow,
+        "record_client_informed",
+        caller,
+        party=first.party,
+        decision_id=cmd.decision_id,
+        case_id=first.case_id,
     )
+    if cases is not None and first.case_id not in cases and first.person != caller.person:
+        # A worker of the overriding party without a part in the case (nor the person who
+        # overrode) is told what an id of no override is told: the answer names the case, its
+        # items and who overrode, which the informing tasks show it nothing of (art. 8.4c).
+        _refuse_as_no_override(deps, caller, cmd.decision_id)
     if at < first.overridden_at:
         raise InvalidArgument("informed_at", "not before the safety override")
     if any(informed is None for _, informed in reviews):
