@@ -575,18 +575,9 @@ def test_the_engines_decide_alike_on_inputs_that_once_set_them_apart(
     )
 
 
-# Not yet for zorgtafel.disclosure: a subject's consent without given_by beside one given by a
-# parent is an evaluation error on regorus and an allow on regopy (left to its owners).
-EVERY_FIELD_NOT_YET = {"zorgtafel.disclosure"}
-
-
 @pytest.mark.parametrize(
     "entry",
-    [
-        e
-        for e in entrypoints(POLICY_DIR)
-        if EXAMPLES.get(e.package) and e.package not in EVERY_FIELD_NOT_YET
-    ],
+    [e for e in entrypoints(POLICY_DIR) if EXAMPLES.get(e.package)],
     ids=lambda e: e.query,
 )
 def test_the_engines_decide_alike_with_any_field_of_the_examples_dropped_or_of_another_type(

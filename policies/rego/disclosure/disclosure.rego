@@ -538,15 +538,19 @@ age := input.subject.age if is_number(input.subject.age)
 # Who gave a consent that covers this item's category and has not withdrawn it. The sets here
 # are read by lookup (`s[i]`, `consented_by.subject`), not with `in`: the same answer without a
 # builtin call, each of which copies rego-cpp's evaluation state (issue #16).
-consented_by contains c.given_by if {
+# `given_by` is bound in the body, not read in the head: a consent without it is no one's (the
+# head's reference on a missing key is an evaluation error on regorus, undefined on regopy).
+consented_by contains given_by if {
 	some i, c in subject_consents
+	given_by := c.given_by
 	item.category in c.scope
 	subject_consents_in_force[i]
 }
 
 # Who withdrew a consent that covered this item's category (for the reason of a deny).
-withdrawn_by contains c.given_by if {
+withdrawn_by contains given_by if {
 	some i, c in subject_consents
+	given_by := c.given_by
 	item.category in c.scope
 	not i in subject_consents_in_force
 }
@@ -1025,15 +1029,18 @@ else := denials
 # information need of its role; for a third-party release the requester's own need): asked for
 # a case's items, a person with a part is shown none its party does not need, not even among the
 # refused (their ids, categories and the provider's terms are case information it has no need
-# for, art. 8.4c); the refusal is logged all the same.
+# for, art. 8.4c); the refusal is logged all the same. Asked only of a person with a part (the
+# service reads it only then), so an outsider's refusal costs no need-to-know check (issue #16).
 default requester_needs_item := false
 
 requester_needs_item if {
+	requester_has_part
 	party_action
 	need_to_know
 }
 
 requester_needs_item if {
+	requester_has_part
 	input.action == "third_party_release"
 	requester_need_to_know
 }
