@@ -601,3 +601,14 @@ def test_the_engines_decide_alike_with_any_field_of_the_examples_dropped_or_of_a
                 else:
                     parent[path[-1]] = replacement
                 _compare(entry, value, embedded, embedded_regorus, regorus_engine)
+
+
+def test_the_control_schema_names_every_operation_the_policy_knows(regorus_engine):
+    """The generated inputs of zorgtafel.disclosure.control come from its input schema: an
+    operation the schema leaves out (supersede and list_correction_notices were) is never
+    generated, so the oracle never compares the engines on it; the schema names exactly the
+    operations the policy knows (known_ops)."""
+    schema = schemas.load_schema("zorgtafel.disclosure.control", POLICY_DIR)
+    known = regorus_engine.query("data.zorgtafel.disclosure.control.known_ops", {})
+    assert known[0] == "value", known
+    assert sorted(schema["properties"]["operation"]["enum"]) == sorted(known[1])
