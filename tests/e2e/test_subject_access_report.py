@@ -129,6 +129,19 @@ def test_the_report_of_a_case_lists_each_services_data_about_the_subject(suite):
             timeout=60,
         )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    # ... in the same words as for a case number of nothing held (8.4c): the report tells her
+    # no more than that nothing is held for her party as controller.
+    with pytest.raises(grpc.RpcError) as nothing:
+        disclosure.SubjectDataReport(
+            ds.SubjectDataReportRequest(case_id=uuid.uuid4().hex),
+            metadata=md(keys, OTHER_PRIVACY_OFFICER),
+            timeout=60,
+        )
+    assert (nothing.value.code(), nothing.value.details()) == (
+        refused.value.code(),
+        refused.value.details(),
+    )
+    assert case_id not in (refused.value.details() or "")
 
     # The same report from the command line, as JSON.
     printed = io.StringIO()

@@ -1129,3 +1129,30 @@ def test_a_correction_of_an_item_erased_before_its_decision_asks_the_provider_fo
     assert refused.value.state == "item_erased"
     assert old not in str(refused.value)
     assert provide(disclosure_platform, deps, case_id)  # a new item, not a version of it
+
+
+def test_disclosures_part_tells_an_officer_of_no_controller_nothing_of_whether_it_is_held(
+    disclosure_platform, deps
+):
+    """Need to know (8.4c): that disclosure holds data about a person is that person's data.
+    FARENT's privacy officer, no controller of the case, is refused its export by case id or
+    pseudonym in the same words as for a case id or pseudonym of nothing held, which name
+    neither the case, the subject nor a controller; the provider's officer still gets it."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)
+    pseudonym = pseudonym_of(platform, case_id)
+    refusals = []
+    for by, value in (
+        ("case_id", case_id),
+        ("case_id", f"case-{uuid.uuid4().hex[:12]}"),
+        ("subject_pseudonym", pseudonym),
+        ("subject_pseudonym", f"psn-{uuid.uuid4().hex}"),
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            export(platform, deps, by, value, FARENT_OFFICER)
+        refusals.append(refused.value.reasons)
+    assert all(r == refusals[0] for r in refusals), refusals
+    assert f"nothing held for party {FARENT} as controller" in " ".join(refusals[0])
+    assert GGZ_OFFICER.party not in repr(refusals) and case_id not in repr(refusals)
+    assert case_id in export(platform, deps, "case_id", case_id, GGZ_OFFICER).case_ids

@@ -104,3 +104,17 @@ def test_the_relay_certificate_reaches_no_other_intake_method(suite):
             )
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert "relay" in (refused.value.details() or "")
+
+
+def test_the_report_gets_the_same_part_from_intake_for_a_case_held_for_others_as_for_none(suite):
+    """The per-service part the report combines (8.4c): for another party's privacy officer,
+    intake's answer for a case it holds for others and for a case number of none is the same
+    (status and reasons), so the assembled report tells her no more than that nothing is held
+    for her party as controller."""
+    env, peers, _dir, _ca = suite
+    case_id = env.stub.Nominate(nominate_request(), metadata=env.md(ASTEN, person="w-2")).case_id
+    held = peers.export("intake", "case_id", case_id, token_of(env, FARENT, person="fg-3"))
+    none = peers.export("intake", "case_id", "f" * 32, token_of(env, FARENT, person="fg-4"))
+    assert (held.status, held.reasons) == (none.status, none.reasons)
+    assert held.status == sd.SECTION_STATUS_NOT_A_CONTROLLER
+    assert any(f"nothing held for party {FARENT} as controller" in r for r in held.reasons)

@@ -93,7 +93,10 @@ denials contains sprintf("The role %v does not answer for a controller; only a p
 	object.get(caller, "role", null) != "privacy_officer"
 }
 
-denials contains sprintf("Party %v is no controller of the %v service's data about this subject (it did not nominate, direct, take part in the case or provide or receive its information); the subject asks a controller that is (Bijlage 3, art. 15.1, 8.4c).", [object.get(caller, "party", null), object.get(resource, "service", null)]) if {
+# The same words whether the service holds data about the subject for other controllers or
+# holds none at all (the servicer decides nothing held as a holding with no controller): that a
+# service holds data about a person is that person's data, not another party's to learn (8.4c).
+denials contains sprintf("The %v service has nothing held for party %v as controller about this subject (a controller nominated, directs or takes part in the case, or provided or received its information); the subject asks a controller (Bijlage 3, art. 15.1, 8.4c).", [object.get(resource, "service", null), object.get(caller, "party", null)]) if {
 	input.operation == "export_subject_data"
 	active_privacy_officer
 	not controller

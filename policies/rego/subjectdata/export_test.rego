@@ -63,11 +63,25 @@ test_a_case_without_controllers_is_not_given if {
 }
 
 test_other_partys_privacy_officer_is_refused if {
-	denied_with(export(officer(care), [police]), "no controller")
+	denied_with(export(officer(care), [police]), "nothing held for party")
 }
 
 test_no_controllers_is_refused if {
-	denied_with(export(officer(care), []), "no controller")
+	denied_with(export(officer(care), []), "nothing held for party")
+}
+
+# 8.4c: held for other controllers and nothing held read alike (the servicer decides nothing
+# held as a holding with no controller): the refusal names neither a controller nor a case.
+test_a_refusal_reads_the_same_whether_held_for_others_or_nothing_held if {
+	held := {"operation": "export_subject_data", "caller": officer(care), "resource": {"service": "intake", "controllers": [police], "holds_subject_data": true, "cases": [{"id": "c1", "controllers": [police]}]}}
+	none := {"operation": "export_subject_data", "caller": officer(care), "resource": {"service": "intake", "controllers": [], "holds_subject_data": true, "cases": []}}
+	d := decide(held)
+	not d.allow
+	d.reasons == decide(none).reasons
+	every r in d.reasons {
+		not contains(r, police)
+		not contains(r, "c1")
+	}
 }
 
 test_a_caseworker_of_the_controller_is_refused if {

@@ -7,6 +7,8 @@ export is logged in intake's own access log."""
 
 from __future__ import annotations
 
+import uuid
+
 import grpc
 import pytest
 
@@ -24,7 +26,7 @@ from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as al_grpc
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as sd_grpc
-from zorgtafel.testing import bad_fields
+from zorgtafel.testing import bad_fields, denial_reasons
 from zorgtafel.testing.services import channel
 
 pytestmark = pytest.mark.integration
@@ -98,7 +100,7 @@ def test_others_are_refused(env, export):
         assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
-def test_the_request_is_validated_and_an_unknown_case_is_not_found(env, export):
+def test_the_request_is_validated_and_an_unknown_case_is_refused_as_held_by_others(env, export):
     with pytest.raises(grpc.RpcError) as missing:
         export.ExportSubjectData(sd.ExportSubjectDataRequest(), metadata=officer(env))
     assert missing.value.code() == grpc.StatusCode.INVALID_ARGUMENT
@@ -108,11 +110,14 @@ def test_the_request_is_validated_and_an_unknown_case_is_not_found(env, export):
             sd.ExportSubjectDataRequest(case_id="not a case id!"), metadata=officer(env)
         )
     assert bad_fields(bad.value) == ["case_id"]
+    # Nothing held reads as held for another controller (8.4c): the officer's party is
+    # controller of nothing here, whichever it is.
     with pytest.raises(grpc.RpcError) as unknown:
         export.ExportSubjectData(
             sd.ExportSubjectDataRequest(case_id="0" * 32), metadata=officer(env)
         )
-    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+    assert unknown.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "nothing held for party" in " ".join(denial_reasons(unknown.value))
 
 
 def test_by_pseudonym_an_officer_gets_only_the_nominations_its_party_answers_for(env, export):
@@ -160,3 +165,54 @@ def test_the_nominating_partys_officer_is_not_told_whom_triage_asked_nor_their_a
     )
     kinds = {r.kind for r in section(directors, "triage")}
     assert kinds == {"triage_round", "triage_asked", "triage_answer"}
+
+
+def refusal(export, request, metadata) -> tuple:
+    """What a refused export tells the caller: status, words and the policy's reasons."""
+    with pytest.raises(grpc.RpcError) as refused:
+        export.ExportSubjectData(request, metadata=metadata)
+    return refused.value.code(), refused.value.details(), denial_reasons(refused.value)
+
+
+def test_an_officer_of_no_controller_is_told_of_a_held_subject_what_of_one_never_held(env, export):
+    """Need to know (8.4c): that intake holds data about a person (a nomination to a care
+    table for victims of trafficking) is itself that person's data. Another party's privacy
+    officer asking by a real case id or pseudonym gets the same answer, status and words, as
+    for an id or pseudonym of nothing held; so does an officer of a controller elsewhere (a
+    nominating party asking about another party's case), and her own party's access log tells
+    her no more (the subject a case id resolves to is recorded for a look that is allowed)."""
+    case_id = env.nominate(GGZ).case_id
+    pseudonym = env.pseudonym(case_id)
+    real_case = sd.ExportSubjectDataRequest(case_id=case_id)
+    no_case = sd.ExportSubjectDataRequest(case_id=uuid.uuid4().hex)
+    real_subject = sd.ExportSubjectDataRequest(subject_pseudonym=pseudonym)
+    no_subject = sd.ExportSubjectDataRequest(subject_pseudonym="psn-" + uuid.uuid4().hex)
+    for party, person in ((FARENT, "fg-farent"), (ASTEN, "fg-asten")):
+        answers = [
+            refusal(export, request, officer(env, party, f"{person}-{n}"))
+            for n, request in enumerate((real_case, no_case, real_subject, no_subject))
+        ]
+        assert answers[0][0] == grpc.StatusCode.PERMISSION_DENIED
+        assert all(a == answers[0] for a in answers), answers
+        assert f"nothing held for party {party} as controller" in " ".join(answers[0][2])
+        assert case_id not in repr(answers) and pseudonym not in repr(answers)
+
+    # Her party's access log: the looks by case id read alike, the subject unnamed.
+    logs = al_grpc.AccessLogServiceStub(channel(env.app))
+    entries = logs.ListAccess(
+        al.ListAccessRequest(party=FARENT), metadata=officer(env, FARENT, "fg-farent-log")
+    ).entries
+    looks = {e.person: e for e in entries if e.rpc == "ExportSubjectData"}
+    real, none = looks["fg-farent-0"], looks["fg-farent-1"]
+    assert (real.result, list(real.reasons), real.subject_pseudonym, real.resource) == (
+        none.result,
+        list(none.reasons),
+        none.subject_pseudonym,
+        none.resource,
+    )
+    assert pseudonym not in repr([real, none])
+
+    # The controller's officer still gets the subject's data.
+    assert list(
+        export.ExportSubjectData(real_case, metadata=officer(env, GGZ, "fg-ggz")).case_ids
+    ) == [case_id]

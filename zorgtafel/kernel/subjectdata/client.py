@@ -14,8 +14,9 @@ relay at the other end, ``ZORGTAFEL_TLS_RELAY_SERVICES`` there) and trusts
 Fail closed: a peer that is not configured, unreachable, too slow or failing makes the whole
 report UNAVAILABLE (retryable). A report that silently lacks a service's part would tell the
 subject less than is held (GDPR art. 15 asks for all of it). A peer that refuses the caller
-(PERMISSION_DENIED: the caller's party is no controller there) or holds nothing (NOT_FOUND) is
-an answer, reported as such in that service's section."""
+(PERMISSION_DENIED: nothing held there for the caller's party as controller, alike whether held
+for others or not at all, 8.4c) is an answer, reported as such in that service's section; so is
+NOT_FOUND, from a peer of an earlier release."""
 
 from __future__ import annotations
 

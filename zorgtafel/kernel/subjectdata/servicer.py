@@ -15,10 +15,10 @@ from zorgtafel.kernel import validate
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import InvalidArgument, NotFound
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.service import GrpcService, Platform
-from zorgtafel.kernel.subjectdata.model import Export, Exporter, given_to
+from zorgtafel.kernel.subjectdata.model import Export, Exporter, Holding, given_to
 from zorgtafel.kernel.subjectdata.wire import export_out
 from zorgtafel.kernel.uow import UnitOfWork
 
@@ -46,8 +46,13 @@ def export_subject_data(
     value: str,
     caller: Caller,
 ) -> Export:
-    """The service's data about the subject as this caller may have it (PERMISSION_DENIED for
-    a privacy officer of a party that is no controller of it; NOT_FOUND when nothing is held)."""
+    """The service's data about the subject as this caller may have it; PERMISSION_DENIED for
+    a privacy officer of a party that is no controller of it, and alike when nothing is held:
+    nothing held is decided as a holding with no controller, so the refusal (status, words,
+    the policy's reasons, the access log's record as her party sees it) is the same for a case
+    or pseudonym of nothing held as for one held for other parties (need to know, art. 8.4c:
+    that a service holds data about a person is itself that person's data; as
+    DecideSubjectRequest for an id of no request)."""
     if by == "case_id":
         saw(case_id=value)
     else:
@@ -55,7 +60,9 @@ def export_subject_data(
     with uow_factory() as uow:
         holding = exporter(uow, by, value)
     if holding is None:
-        raise NotFound("subject data", by)  # names the kind of key, never the value
+        holding = Holding(case_ids=(), controllers=frozenset())  # controller of nothing
+    # What the key resolves to is the record's (a refused officer's party is not shown it:
+    # zorgtafel/kernel/accesslog/oversight.py, WITHHELD_FROM_THE_REFUSED).
     if holding.subject_pseudonym:
         saw(subject=holding.subject_pseudonym)
     if len(holding.case_ids) == 1:

@@ -5,11 +5,13 @@ facts and logs the look in its own access log).
 
 Fail-closed semantics: a service that does not answer (not configured, unreachable, too slow,
 failing) makes the whole report UNAVAILABLE, retryable: a report silently missing a service's
-part would tell the subject less than is held. A service that refuses the caller's party (it is
-no controller of that service's data) or holds nothing says so in its section. When no service
-holding subject data answered the caller, the report is refused altogether (PERMISSION_DENIED
-with the services' reasons; NOT_FOUND when none holds anything): a privacy officer of another
-party learns nothing by asking."""
+part would tell the subject less than is held. A service that holds nothing for the caller's
+party as controller says so in its section, in the same words whether it holds the subject's
+data for other controllers or none at all (each service's ExportSubjectData refuses both alike,
+8.4c). When no service holding subject data answered the caller, the report is refused
+altogether (PERMISSION_DENIED with the services' reasons, alike for a case held for others and
+a case number of none; NOT_FOUND only when every service answered NOT_FOUND, as a service of a
+release before that did): a privacy officer of another party learns nothing by asking."""
 
 from __future__ import annotations
 
@@ -47,15 +49,8 @@ def _own_part(
         export = export_subject_data(
             SERVICE, uow_factory, deps.policy, subject_data.export, cmd.by, cmd.value, caller
         )
-    except PermissionDenied as denied:
+    except PermissionDenied as denied:  # also when nothing is held: the same refusal (8.4c)
         return PeerAnswer(SERVICE, sdpb.SECTION_STATUS_NOT_A_CONTROLLER, None, denied.reasons)
-    except NotFound:
-        return PeerAnswer(
-            SERVICE,
-            sdpb.SECTION_STATUS_NOTHING_HELD,
-            None,
-            ("The disclosure service holds no data of this case or subject.",),
-        )
     return PeerAnswer(SERVICE, sdpb.SECTION_STATUS_ANSWERED, export_out(export))
 
 

@@ -46,6 +46,8 @@ class SubjectDataServiceServicer:
 
     def ExportSubjectData(self, request, context):
         """This service's data about the subject of a case, or about a subject by pseudonym.
+        PERMISSION_DENIED, with the policy's reasons, to a caller whose party is controller of
+        nothing held, and alike for a case id or pseudonym of nothing held (8.4c).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
