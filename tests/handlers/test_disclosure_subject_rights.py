@@ -1156,3 +1156,32 @@ def test_disclosures_part_tells_an_officer_of_no_controller_nothing_of_whether_i
     assert f"nothing held for party {FARENT} as controller" in " ".join(refusals[0])
     assert GGZ_OFFICER.party not in repr(refusals) and case_id not in repr(refusals)
     assert case_id in export(platform, deps, "case_id", case_id, GGZ_OFFICER).case_ids
+
+
+def test_disclosures_subject_rpcs_by_pseudonym_tell_an_officer_of_no_controller_nothing_either(
+    disclosure_platform, deps
+):
+    """The same oracle checked on disclosure's other subject RPCs by pseudonym (8.4c): to
+    FARENT's privacy officer, with no part in the subject's case, the access report of a
+    subject held and of a pseudonym of none is refused in the same words, and the listing of
+    subject requests is empty for both, though a request about the subject is held."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    provide(disclosure_platform, deps, case_id)
+    pseudonym = pseudonym_of(platform, case_id)
+    submit(platform, deps, "objection", case_id=case_id)
+    refusals, listed = [], []
+    for value in (pseudonym, f"psn-{uuid.uuid4().hex}"):
+        with platform.uow_factory() as uow:
+            with pytest.raises(PermissionDenied) as refused:
+                subject_rights.subject_access_report(
+                    deps, uow, c.SubjectAccessReport(value), FARENT_OFFICER
+                )
+            refusals.append(refused.value.reasons)
+            listed.append(
+                subject_rights.list_subject_requests(
+                    deps, uow, c.ListSubjectRequests(subject_pseudonym=value), FARENT_OFFICER
+                )
+            )
+    assert refusals[0] == refusals[1] and listed == [[], []]
+    assert pseudonym not in repr(refusals) and case_id not in repr(refusals)

@@ -216,3 +216,29 @@ def test_an_officer_of_no_controller_is_told_of_a_held_subject_what_of_one_never
     assert list(
         export.ExportSubjectData(real_case, metadata=officer(env, GGZ, "fg-ggz")).case_ids
     ) == [case_id]
+
+
+def test_intakes_access_log_by_case_or_subject_tells_an_officer_of_no_controller_nothing_either(
+    env, export
+):
+    """The same oracle checked on the kernel's other subject RPC (8.4c): FARENT's privacy
+    officer listing intake's access log by a real case id or pseudonym, looked at by others,
+    is refused as for an id or pseudonym of nothing held, in the same words."""
+    case_id = env.nominate(ASTEN).case_id
+    pseudonym = env.pseudonym(case_id)
+    export.ExportSubjectData(sd.ExportSubjectDataRequest(case_id=case_id), metadata=officer(env))
+    logs = al_grpc.AccessLogServiceStub(channel(env.app))
+    answers = []
+    for n, request in enumerate(
+        (
+            al.ListAccessRequest(case_id=case_id),
+            al.ListAccessRequest(case_id=uuid.uuid4().hex),
+            al.ListAccessRequest(subject_pseudonym=pseudonym),
+            al.ListAccessRequest(subject_pseudonym="psn-" + uuid.uuid4().hex),
+        )
+    ):
+        with pytest.raises(grpc.RpcError) as refused:
+            logs.ListAccess(request, metadata=officer(env, FARENT, f"fg-log-{n}"))
+        answers.append((refused.value.code(), refused.value.details()))
+    assert answers[0][0] == grpc.StatusCode.PERMISSION_DENIED
+    assert all(a == answers[0] for a in answers), answers
