@@ -4,6 +4,7 @@ release's baseline policy bundle), the signed OPA bundle route, the production p
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from services.governance.adapters import orm
@@ -43,8 +44,9 @@ def build(platform: Platform) -> ServiceParts:
     )
     from services.governance.service_layer import seeding
     from services.governance.service_layer import subject_data as governance_subject_data
-    from services.governance.service_layer.handlers import membership, parties
+    from services.governance.service_layer.handlers import membership, parties, retention
     from zorgtafel.generated.governance.v1 import governance_pb2_grpc
+    from zorgtafel.kernel.scheduler import RetentionTask
     from zorgtafel.kernel.service import GrpcService, Periodic
     from zorgtafel.kernel.subjectdata import servicer as subject_data
 
@@ -106,6 +108,16 @@ def build(platform: Platform) -> ServiceParts:
             }
         ),
         tasks=(Periodic("withdrawals", deps.settings.withdrawal_tick_s, apply_due_withdrawals),),
+        # The marker of a purged case (its parties' ids) goes after its retention period (1.2;
+        # kind purged_case_marker): then the purged id answers as one never given out.
+        retention=(
+            RetentionTask(
+                retention.PURGED_CASE_MARKER,
+                retention.PURGED_CASE_MARKER,
+                partial(retention.purge_markers_due, uow_factory),
+                partial(retention.drop_purge_marker, uow_factory),
+            ),
+        ),
         on_start=(seed, apply_due_withdrawals),
         ops_routes=routes(
             bundle_routes(uow_factory, signer), checkpoint_metrics_route(deps.alerts)

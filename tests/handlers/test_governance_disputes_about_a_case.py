@@ -638,7 +638,7 @@ def test_a_purged_case_is_named_as_purged_to_its_parties_and_as_never_heard_of_t
         t = uow.tables["purged_case_parties"]
         kept = uow.session.execute(select(t).where(t.c.case_id == case.case_id)).mappings().all()
     assert sorted(r["party"] for r in kept) == sorted({ASTEN, BEST, POLICE})
-    assert set(kept[0]) == {"case_id", "party"}
+    assert set(kept[0]) == {"case_id", "party", "purged_at"}  # and when: its retention
 
 
 def test_a_party_with_no_part_in_a_case_cannot_tell_it_from_an_id_governance_never_heard_of(
@@ -723,3 +723,158 @@ def test_a_refusal_of_an_unknown_dispute_id_costs_the_policy_work_of_a_real_one(
                     handler(spied, uow, command(dispute_id), who)
                 work.append(counting.evaluated)
             assert work[0] == work[1] and work[0] > 0, (who.person, work)
+
+
+# -- the purged case's marker and its retention period (art. 1.2; kind purged_case_marker) -----
+def marker_scheduler(governance, clock, **overrides):  # noqa: ANN001, ANN201
+    """Governance's retention tasks (the running service's, ``ServiceParts.retention``) run by
+    hand on a fixed clock, as the kernel's scheduler runs them on its thread."""
+    from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler
+
+    platform, parts = governance
+    with platform.uow_factory() as uow:
+        engine = uow.session.get_bind()
+    return RetentionScheduler(
+        service="governance",
+        tasks=parts.retention,
+        policy=platform.policy,
+        lock=LeaderLock(engine, "governance", schema=platform.settings.effective_schema),  # type: ignore[arg-type]
+        interval_s=0,
+        overrides=overrides,
+        clock=clock,
+    )
+
+
+def marker(governance, case_id: str) -> list[dict]:  # noqa: ANN001
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        t = uow.tables["purged_case_parties"]
+        rows = uow.session.execute(select(t).where(t.c.case_id == case_id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def marker_task(report, name: str = "purged_case_marker"):  # noqa: ANN001, ANN201
+    return next(t for t in report.tasks if t.name == name)
+
+
+def test_a_purged_cases_marker_goes_after_its_period_and_then_the_id_is_one_never_given(
+    governance, deps, designated
+):
+    """The ids of the parties that had a part in a purged case were kept for ever, while the
+    dossier finally disappears (1.2). The marker now holds when governance applied the purge
+    and goes after the period the policy owners set (kind ``purged_case_marker``, 365 days):
+    not a day early, once, and from then on the purged id answers as an id never given out to
+    those who had a part too (nothing kept either way)."""
+    case = Case(governance, designated(ASTEN))
+    before = datetime.now(timezone.utc)
+    purge(governance, case.case_id)
+    after = datetime.now(timezone.utc)
+    kept = marker(governance, case.case_id)
+    assert sorted(r["party"] for r in kept) == sorted({ASTEN, BEST, POLICE})
+    made = {r["purged_at"] for r in kept}
+    assert len(made) == 1 and before <= made.pop() <= after
+
+    early = marker_scheduler(governance, lambda: before + timedelta(days=364))
+    assert case.case_id not in marker_task(early.plan()).due
+    assert case.case_id not in marker_task(early.tick()).done
+    assert len(marker(governance, case.case_id)) == 3
+    with pytest.raises(FailedPrecondition):  # still named as purged to those with a part
+        register(governance, deps, case.case_id, case.director)
+
+    due = marker_scheduler(governance, lambda: after + timedelta(days=365, seconds=1))
+    assert case.case_id in marker_task(due.tick()).done
+    assert marker(governance, case.case_id) == []
+    assert case.case_id not in marker_task(due.tick()).due  # once: nothing left to drop
+
+    never = f"case-{uuid.uuid4().hex}"
+    platform, _ = governance
+
+    def answer(case_id: str, caller: Caller) -> tuple[object, ...]:
+        with platform.uow_factory() as uow:
+            held = len(uow.session.execute(select(uow.tables["disputes"])).all())
+        try:
+            register(governance, deps, case_id, caller)
+        except (PermissionDenied, Unavailable, FailedPrecondition) as err:
+            said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
+        else:
+            said = ("registered",)
+        with platform.uow_factory() as uow:
+            now_held = len(uow.session.execute(select(uow.tables["disputes"])).all())
+        return (*said, now_held - held)
+
+    colleague = replace(case.delegate, person="colleague-of-the-delegate-3")
+    for caller in (case.director, case.delegate, case.case_director, colleague):
+        assert answer(case.case_id, caller) == answer(never, caller), caller
+        assert answer(case.case_id, caller)[-1] == 0, caller
+
+
+def test_a_purged_cases_marker_is_dropped_once_by_two_sweeps_and_in_batches(governance):
+    """Each marker is dropped in its own transaction, re-read under the case's lock: a second
+    apply (another replica, a tick run twice) drops nothing; a tick lists at most a batch, the
+    oldest first, and the next tick the rest."""
+    from services.governance.service_layer.handlers import retention
+
+    platform, _ = governance
+    cases = [f"case-{uuid.uuid4().hex}" for _ in range(3)]
+    for case_id in cases:
+        opened = {
+            "case_id": case_id,
+            "subject_pseudonym": "ps-1",
+            "nominating_party": ASTEN,
+            "age_band": "18_plus",
+            "invitees": [ASTEN],
+            "process_director_party": ASTEN,
+            "process_director_person": "pd-bare",
+        }
+        consume(governance, ev.CASE_OPENED, opened)
+        purge(governance, case_id)
+    assert all(marker(governance, c) for c in cases)
+    period = timedelta(days=365)
+    later = datetime.now(timezone.utc) + period + timedelta(seconds=1)
+    listed: list[str] = []
+    while due := retention.purge_markers_due(platform.uow_factory, period, later, batch=2):
+        assert len(due) <= 2
+        for case_id in due:
+            assert retention.drop_purge_marker(platform.uow_factory, case_id, period, later)
+            assert not retention.drop_purge_marker(platform.uow_factory, case_id, period, later)
+        listed += due
+    assert set(cases) <= set(listed) and len(listed) == len(set(listed))
+    assert not any(marker(governance, c) for c in cases)
+
+
+def test_without_a_period_from_the_policy_the_marker_is_kept(governance, designated):
+    """A malformed or missing period (or an engine that is away) keeps the marker: fail closed
+    towards keeping, as every retention kind."""
+
+    class NoPeriod:
+        revision = "no-period"
+
+        def evaluate(self, policy: str, input: dict) -> dict:
+            return {"periods": {}, "invalid": ["purged_case_marker"], "choices": {}}
+
+    case = Case(governance, designated(ASTEN))
+    purge(governance, case.case_id)
+    s = marker_scheduler(governance, lambda: datetime.now(timezone.utc) + timedelta(days=3650))
+    s.policy = NoPeriod()
+    assert marker_task(s.tick()).skipped == "no_period"
+    assert len(marker(governance, case.case_id)) == 3
+
+
+def test_the_test_override_sets_the_markers_period_outside_production():
+    from zorgtafel.kernel.config import Settings
+    from zorgtafel.kernel.retention import RetentionConfigError, parse_overrides
+
+    dev = Settings("governance", extra={"retention_override_s": "purged_case_marker=1"})
+    assert parse_overrides(dev) == {"purged_case_marker": 1}
+    with pytest.raises(RetentionConfigError):
+        parse_overrides(dev.with_(production=True))
+
+
+def test_the_marker_goes_after_the_overridden_period(governance, designated):
+    case = Case(governance, designated(ASTEN))
+    purge(governance, case.case_id)
+    soon = marker_scheduler(
+        governance, lambda: datetime.now(timezone.utc) + timedelta(seconds=2), purged_case_marker=1
+    )
+    assert case.case_id in marker_task(soon.tick()).done
+    assert marker(governance, case.case_id) == []

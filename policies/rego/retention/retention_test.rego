@@ -10,7 +10,10 @@ periods_for(service) := r if {
 
 test_every_kind_has_a_valid_default_period if {
 	r := data.zorgtafel.retention.result
-	kinds := {"nomination_ended", "triage_round", "case_closed", "consent", "subject_request", "access_log"}
+	kinds := {
+		"nomination_ended", "triage_round", "case_closed", "purged_case_marker",
+		"consent", "subject_request", "access_log",
+	}
 	every kind in kinds {
 		r.periods[kind] >= 1
 	}
@@ -33,6 +36,13 @@ test_casework_keeps_a_closed_case_a_year_by_default if {
 	r := periods_for("casework")
 	r.periods.case_closed == 31536000
 	object.keys(r.periods) == {"case_closed"}
+}
+
+test_governance_keeps_a_purged_cases_marker_a_year_by_default if {
+	r := periods_for("governance")
+	r.periods.purged_case_marker == 31536000
+	object.keys(r.periods) == {"purged_case_marker"}
+	count(r.choices.purged_case_marker) > 0
 }
 
 test_unknown_service_gets_no_period if {

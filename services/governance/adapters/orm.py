@@ -284,6 +284,9 @@ purged_case_parties = Table(
     metadata,
     Column("case_id", ID, primary_key=True),
     Column("party", OIN, primary_key=True),
+    # When governance applied the purge: the marker goes after its retention period (kind
+    # ``purged_case_marker``, policies/rego/retention), then the id answers as one never given.
+    Column("purged_at", UtcDateTime(), nullable=False),
 )
 
 policy_revisions = Table(

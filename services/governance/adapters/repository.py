@@ -415,12 +415,36 @@ class CaseFactsRepository:
         t = orm.case_facts
         self._session.execute(delete(t).where(t.c.case_id == case_id))
 
-    def keep_purged_parties(self, case_id: str, parties: Iterable[str]) -> None:
-        """The parties that had a part in the purged case (ids only), once each."""
+    def keep_purged_parties(self, case_id: str, parties: Iterable[str], at: datetime) -> None:
+        """The parties that had a part in the purged case (ids only), once each, marked with
+        when governance applied the purge (``at``: the marker's retention runs from then)."""
         t = orm.purged_case_parties
         held = set(self._session.execute(select(t.c.party).where(t.c.case_id == case_id)).scalars())
         for party in sorted(set(parties) - held):
-            self._session.execute(insert(t).values(case_id=case_id, party=party))
+            self._session.execute(insert(t).values(case_id=case_id, party=party, purged_at=at))
+
+    def purge_markers_made_before(self, cutoff: datetime, limit: int) -> list[str]:
+        """The ids of at most ``limit`` purged cases whose marker was made before ``cutoff``
+        (retention kind ``purged_case_marker``), oldest first."""
+        t = orm.purged_case_parties
+        made = func.min(t.c.purged_at)
+        rows = self._session.execute(
+            select(t.c.case_id)
+            .group_by(t.c.case_id)
+            .having(made < cutoff)
+            .order_by(made, t.c.case_id)
+            .limit(limit)
+        ).scalars()
+        return list(rows)
+
+    def drop_purge_marker(self, case_id: str, cutoff: datetime) -> bool:
+        """Delete the marker of the purged case ``case_id`` made before ``cutoff``; False when
+        none is left (already dropped, or not yet due)."""
+        t = orm.purged_case_parties
+        done = self._session.execute(
+            delete(t).where(t.c.case_id == case_id, t.c.purged_at < cutoff)
+        )
+        return bool(getattr(done, "rowcount", 0))
 
     def had_part_before_purge(self, case_id: str, party: str) -> bool:
         """Whether ``party`` had a part in the case ``case_id`` when it was purged."""

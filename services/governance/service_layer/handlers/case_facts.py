@@ -255,9 +255,12 @@ def on_case_purged(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -
     unlinked (a general matter from now on). Only the ids of the parties that had a part stay
     (no person): a dispute naming the purged id names the state to their people, who may know
     the case, and answers anyone else as an id never heard of. The kernel forgets the case id
-    in its own tables in the same transaction, after this handler."""
+    in its own tables in the same transaction, after this handler. The parties' ids go too
+    after the retention period of the marker (kind ``purged_case_marker``, handlers/retention.py):
+    from then on the id answers as one never given out, to everyone."""
     case_id = event.typed(CasePurged).case_id
     lock_case(uow.session, case_id)  # before any row: a dispute registered beside it waits
-    uow.cases.keep_purged_parties(case_id, parties_with_a_part(uow.cases.get(case_id)))
+    parties = parties_with_a_part(uow.cases.get(case_id))
+    uow.cases.keep_purged_parties(case_id, parties, deps.now())
     uow.cases.delete(case_id)
     uow.disputes.unlink_case(case_id)
