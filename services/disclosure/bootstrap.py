@@ -12,6 +12,7 @@ from typing import cast
 from services.disclosure.adapters import orm
 from services.disclosure.adapters.registers import ProcessingRegister
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain.decisions import CONTROL_POLICY
 from services.disclosure.domain.events import REGISTRY
 from services.disclosure.entrypoints import proto_mapping
 from services.disclosure.entrypoints.consumers import consumption
@@ -159,4 +160,7 @@ def definition() -> ServiceDefinition:
                 "zorgtafel.subjectdata.export",
             }
         ),
+        # Who reads the access log: control answers it as zorgtafel.accesslog does (it holds
+        # those rules), so disclosure compiles no second package for it (issue #16).
+        access_log_policy=CONTROL_POLICY,
     )

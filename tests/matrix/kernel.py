@@ -2,7 +2,7 @@
 own access log (``AccessLogService``) and its subject data export (``SubjectDataService``); each
 service's spec places their RPCs on its own fresh resource with these builders.
 
-Who may (``policies/rego/authz/data.json``, ``zorgtafel.disclosure.control`` operation
+Who may (``policies/rego/authz/data.json``, ``zorgtafel.accesslog`` operation
 ``query_access_log``, ``zorgtafel.subjectdata.export``):
 
 * ``ListAccess``: the privacy officer or auditor of a party the records concern as controller

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from zorgtafel.kernel.bootstrap import KERNEL_POLICIES
+from zorgtafel.kernel.bootstrap import KERNEL_POLICIES, compiled_policies
 from zorgtafel.kernel.config import SERVICES
 from zorgtafel.kernel.registry import definition
+from zorgtafel.policy import sources
 from zorgtafel.policy.entrypoints import entrypoints
 from zorgtafel.policy.sources import default_policy_dir
 
@@ -72,3 +73,46 @@ def test_an_engine_given_packages_compiles_those_and_answers_the_others_on_first
         assert "zorgtafel.authz" in engine._slots
     finally:
         engine.close()
+
+
+def _own_packages(service: str) -> set[str]:
+    return {
+        p for p in PACKAGES if p == f"zorgtafel.{service}" or p.startswith(f"zorgtafel.{service}.")
+    }
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_kernel_asks_no_package_of_a_service_so_no_service_compiles_anothers(service):
+    """Each service compiles the kernel's packages at start: one of a service's own packages
+    among them is compiled, and held, by every other service too (disclosure.control, asked by
+    the kernel for its access-log rule alone, was 4.9 MB of each service: issue #16)."""
+    assert not KERNEL_POLICIES & _own_packages(service)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_compiles_at_start_only_packages_its_code_or_the_kernels_asks(service):
+    compiled = compiled_policies(definition(service))
+    asked = named_packages(REPO / "zorgtafel/kernel") | named_packages(REPO / "services" / service)
+    assert compiled <= asked, f"{service} compiles {sorted(compiled - asked)} it never asks"
+
+
+def test_the_access_log_is_asked_of_a_package_that_decides_reading_it_alone():
+    """Every service serves its access log: the package asked holds that rule and no more."""
+    from zorgtafel.kernel.accesslog.listing import POLICY
+    from zorgtafel.policy.schemas import load_schema
+
+    assert POLICY in KERNEL_POLICIES
+    assert load_schema(POLICY)["properties"]["operation"]["enum"] == ["query_access_log"]
+    modules = sources.closure(sources.modules(default_policy_dir()), [POLICY])
+    assert {m.package for m in modules} == {POLICY, "zorgtafel.lib"}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_compiles_one_package_for_reading_its_access_log(service):
+    """Each compiled package costs an interpreter and a query (about 2 MB, issue #16): a
+    service compiles zorgtafel.accesslog, or, where a package it asks anyway answers the access
+    log too (disclosure: control), that package alone; only disclosure compiles control."""
+    compiled = compiled_policies(definition(service))
+    readers = compiled & {"zorgtafel.accesslog", "zorgtafel.disclosure.control"}
+    assert readers == {definition(service).access_log_policy}
+    assert ("zorgtafel.disclosure.control" in compiled) == (service == "disclosure")

@@ -25,6 +25,7 @@ from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc
 from zorgtafel.kernel import db, gil, kafka
 from zorgtafel.kernel.accesslog import prune
 from zorgtafel.kernel.accesslog import servicer as accesslog_servicer
+from zorgtafel.kernel.accesslog.listing import POLICY as ACCESS_LOG_POLICY
 from zorgtafel.kernel.accesslog.service import ServiceAccessLog
 from zorgtafel.kernel.app import App
 from zorgtafel.kernel.auth import Authenticator, RelayTrust, TokenVerifier
@@ -55,16 +56,25 @@ from zorgtafel.policy.engine import PolicyEngine
 log = get_logger(__name__)
 
 # The policy packages the kernel asks in every service: the authorisation of each call
-# (interceptors), the retention periods (retention), the subject data export and the access
-# log's control (each service serves both). A service adds its own (``policies``).
+# (interceptors), the retention periods (retention), the subject data export and who reads the
+# access log (each service serves both). A service adds its own (``policies``); none of a
+# service's own packages is asked here (``zorgtafel.disclosure.control`` alone was 4.9 MB of
+# every service's memory while the kernel asked only its access-log rule: issue #16).
 KERNEL_POLICIES = frozenset(
     {
         "zorgtafel.authz",
         "zorgtafel.retention",
         "zorgtafel.subjectdata.export",
-        "zorgtafel.disclosure.control",
+        ACCESS_LOG_POLICY,
     }
 )
+
+
+def compiled_policies(definition: ServiceDefinition) -> frozenset[str]:
+    """The packages a service compiles at start: the kernel's, with the access log's as the
+    service names it (``ServiceDefinition.access_log_policy``), and its own."""
+    kernel = (KERNEL_POLICIES - {ACCESS_LOG_POLICY}) | {definition.access_log_policy}
+    return kernel | definition.policies
 
 
 def _server_credentials(settings: Settings) -> grpc.ServerCredentials | None:
@@ -230,7 +240,7 @@ def bootstrap(
             bundle_url=settings.setting("policy_bundle_url"),
             verification_key_file=settings.setting("bundle_verification_key_file"),
             key_id=settings.setting("bundle_signing_key_id"),
-            packages=(KERNEL_POLICIES | definition.policies) if definition.policies else None,
+            packages=compiled_policies(definition) if definition.policies else None,
             evaluator=settings.setting("policy_evaluator"),
         )
     engine = db.make_engine(settings)
@@ -337,7 +347,11 @@ def bootstrap(
             accesslog_servicer.SERVICE,
             accesslog_pb2_grpc.add_AccessLogServiceServicer_to_server,
             accesslog_servicer.AccessLogServicer(
-                settings.service, uow_factory, gate, platform.access_log.keys
+                settings.service,
+                uow_factory,
+                gate,
+                platform.access_log.keys,
+                policy=definition.access_log_policy,
             ),
         ),
     )

@@ -111,3 +111,8 @@ class ServiceDefinition:
     # interpreter, and any other only on first use (issue #16: 2-8 MB per package). Empty:
     # every package. tests/unit/test_policy_packages.py finds a package asked but not named.
     policies: frozenset[str] = frozenset()
+    # The package the service's AccessLogService asks who reads its log (operation
+    # query_access_log). zorgtafel.accesslog, unless a package the service compiles anyway
+    # answers it as well (disclosure: zorgtafel.disclosure.control), which then replaces it:
+    # each package asked costs an interpreter and a compiled query (about 2 MB, issue #16).
+    access_log_policy: str = "zorgtafel.accesslog"

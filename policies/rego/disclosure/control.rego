@@ -24,6 +24,9 @@ import rego.v1
 
 import data.zorgtafel.lib
 
+# Who oversees and reads an access log: the same rule as zorgtafel.accesslog, which the other
+# services compile for their own log instead of this package (issue #16); disclosure asks it
+# here, where it is compiled anyway. control_test.rego checks that both decide alike.
 log_readers := {"privacy_officer", "auditor"}
 
 caller := lib.object_at(input, "caller")

@@ -28,9 +28,25 @@ from zorgtafel.kernel.accesslog.service import LogReader
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.paging import Window
 
-# A decision on the listing (``zorgtafel.disclosure.control``'s query_access_log): given the
-# parties concerned, it returns the obligations to apply or raises PERMISSION_DENIED.
+# Who may read which part of a log (Bijlage 3, NEN 7513): a package of its own, so a service
+# that only serves its access log compiles that rule and not disclosure's control (issue #16).
+POLICY = "zorgtafel.accesslog"
+
+# A decision on the listing (``POLICY``'s query_access_log): given the parties concerned, it
+# returns the obligations to apply or raises PERMISSION_DENIED.
 Decide = Callable[[list[str]], Iterable[Mapping[str, Any]]]
+
+
+def policy_input(
+    caller: Mapping[str, Any], by: str, value: str, concerned: list[str]
+) -> dict[str, Any]:
+    """The ``POLICY`` input for a listing by ``by`` = ``value`` whose records concern the
+    parties ``concerned``; ``caller`` is the caller's principal (``Caller.as_input()``)."""
+    return {
+        "operation": "query_access_log",
+        "caller": {**caller, "functions": []},
+        "resource": {"filter": by, "value": value, "scoped": True, "concerned": concerned},
+    }
 
 
 @dataclass(frozen=True)

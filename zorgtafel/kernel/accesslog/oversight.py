@@ -1,6 +1,6 @@
 """Oversight of an access log scoped to the controller (Bijlage 3, NEN 7513), pure: which
 parties a record concerns, and the party a ``restrict_to_party`` obligation of
-``zorgtafel.disclosure.control`` narrows a listing to. One definition for disclosure's
+``zorgtafel.accesslog`` narrows a listing to. One definition for disclosure's
 AccessLog and every service's ``AccessLogService``."""
 
 from __future__ import annotations

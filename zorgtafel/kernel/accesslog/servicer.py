@@ -1,7 +1,7 @@
 """``AccessLogService``, served by every service for its own access log (issue #15): the logged
 looks at a subject, a case or by a party, and the newest signed checkpoint. Who may see which
 records is the same question as in disclosure's AccessLog, asked of the same policy
-(``zorgtafel.disclosure.control``, operation ``query_access_log``): a privacy officer or auditor
+(``zorgtafel.accesslog``, operation ``query_access_log``): a privacy officer or auditor
 sees the records that concern its own party as controller (its people read, or it provided or
 received what was read); of its people's refused attempts only the attempt, and only in a
 listing of its own party's looks (``oversight.concerned_parties``, ``as_seen_by``), every
@@ -19,7 +19,7 @@ from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as pb
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2_grpc as pb_grpc
 from zorgtafel.kernel import paging, validate
 from zorgtafel.kernel.accesslog.checkpoint import PublicKey
-from zorgtafel.kernel.accesslog.listing import oversight_page
+from zorgtafel.kernel.accesslog.listing import POLICY, oversight_page, policy_input
 from zorgtafel.kernel.accesslog.service import reader, saw
 from zorgtafel.kernel.accesslog.wire import checkpoint_in, checkpoint_out, log_entry_out, verify_out
 from zorgtafel.kernel.callcontext import current_caller
@@ -28,7 +28,6 @@ from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.uow import UnitOfWork
 
 SERVICE = pb.DESCRIPTOR.services_by_name["AccessLogService"].full_name
-CONTROL_POLICY = "zorgtafel.disclosure.control"
 MAX_PROOFS = 20  # inclusion proofs per page (each reads the leaves up to its checkpoint)
 READS = frozenset({"ListAccess"})  # GetCheckpoint holds no personal data
 
@@ -50,13 +49,16 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         self,
         service: str,
         uow_factory: Callable[[], UnitOfWork],
-        policy: PolicyGate,
+        policy_gate: PolicyGate,
         keys: Sequence[PublicKey] = (),
+        *,
+        policy: str = POLICY,
     ) -> None:
         self._service = service
         self._keys = tuple(keys)
         self._uow_factory = uow_factory
-        self._policy = policy
+        self._gate = policy_gate
+        self._asked = policy
 
     def ListAccess(
         self, request: pb.ListAccessRequest, context: grpc.ServicerContext
@@ -71,18 +73,8 @@ class AccessLogServicer(pb_grpc.AccessLogServiceServicer):  # type: ignore[misc]
         window = paging.window(request)
 
         def decide(concerned: list[str]) -> Iterable[Mapping[str, Any]]:
-            decision = self._policy.require(
-                CONTROL_POLICY,
-                {
-                    "operation": "query_access_log",
-                    "caller": {**caller.as_input(), "functions": []},
-                    "resource": {
-                        "filter": by,
-                        "value": value,
-                        "scoped": True,
-                        "concerned": concerned,
-                    },
-                },
+            decision = self._gate.require(
+                self._asked, policy_input(caller.as_input(), by, value, concerned)
             )
             saw(decision=decision)
             return decision.obligations

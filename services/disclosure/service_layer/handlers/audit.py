@@ -17,6 +17,7 @@ from services.disclosure.domain.items import is_item_id
 from services.disclosure.domain.oversight import restricted_to
 from services.disclosure.service_layer.deps import Deps
 from zorgtafel.kernel import validate
+from zorgtafel.kernel.accesslog import listing
 from zorgtafel.kernel.accesslog.checkpoint import Checkpoint
 from zorgtafel.kernel.accesslog.listing import OversightPage, oversight_page
 from zorgtafel.kernel.accesslog.records import AccessRecord
@@ -66,7 +67,8 @@ def query_access_log(
 ) -> OversightPage:
     """A page of the log by subject, provider, party or decision, newest first, as the
     caller's party may see it: every record of the filter over the pages, not only the newest
-    1,000 (``kernel.accesslog.listing``)."""
+    1,000 (``kernel.accesslog.listing``); who may is ``zorgtafel.accesslog``'s rule, asked of
+    control (which answers it alike), as disclosure's ListAccess asks it."""
     if cmd.by == "subject_pseudonym":
         validate.check_pseudonym(cmd.value, "subject_pseudonym")
         saw(subject=cmd.value)  # the kernel's record of this read names the subject
@@ -83,15 +85,7 @@ def query_access_log(
 
     def decide(concerned: list[str]) -> list[dict]:
         decision = deps.policy.require(
-            CONTROL_POLICY,
-            control_input(
-                "query_access_log",
-                caller,
-                filter=cmd.by,
-                value=cmd.value,
-                scoped=True,
-                concerned=concerned,
-            ),
+            CONTROL_POLICY, listing.policy_input(caller.as_input(), cmd.by, cmd.value, concerned)
         )
         saw(decision=decision)
         return obligations_of(decision.obligations)
