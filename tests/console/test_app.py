@@ -445,6 +445,9 @@ PROVIDE_REFUSED = (
 # it (that read was a second refusal of one action): their service answers a number that is
 # not the person's exactly as one never given out (``Refusing.provide``).
 SHOWN_AS_GIVEN = {("POST", "/cases/<case_id>/provide")}
+# The forms the role table refuses this caseworker whatever the case answer its refusal at
+# once, alike for any number (common.refuse_unless_role).
+REFUSED_BY_ROLE = {("GET", "/cases/<case_id>/escalate"), ("GET", "/cases/<case_id>/purge")}
 
 
 def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tmp_path):
@@ -483,6 +486,8 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
             assert refused == unknown, (method, rule.rule, refused[0], unknown[0])
             if (method, rule.rule) in SHOWN_AS_GIVEN:
                 assert refused[0] == 403 and PROVIDE_REFUSED in refused[1], (method, rule.rule)
+            elif (method, rule.rule) in REFUSED_BY_ROLE:
+                assert refused[0] == 403 and "may not call" in refused[1], (method, rule.rule)
             else:
                 assert refused[0] in (200, 404), (method, rule.rule, refused[0])
             assert "art. 8.4c" not in refused[1], (method, rule.rule)

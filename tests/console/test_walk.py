@@ -591,6 +591,42 @@ def test_a_page_refused_by_role_shows_its_reasons_alike_for_any_number(browser, 
     ctx.close()
 
 
+def test_a_form_the_role_may_never_use_is_refused_at_once_and_asks_no_service(
+    browser, pages, console_url, suite
+):
+    """The shelter's privacy officer types the address of the walk's case's forms to ask for an
+    item, to provide one and to override (the role table refuses her RequestDisclosure,
+    Provide and BreakGlass whatever the case): each answers the role table's refusal (403),
+    the same page for a number never given out, and no service is asked in her name, so no
+    refusal is counted in the services' records or her budget."""
+    if not WALK:
+        pytest.skip("the walk did not get far enough")
+    s, _ = suite
+    ctx, page = sign_in(browser, console_url, "fg-fenna")
+    for form, method in (
+        ("request", "RequestDisclosure"),
+        ("provide", "Provide"),
+        ("break-glass", "BreakGlass"),
+    ):
+        texts = []
+        for number in (WALK["case_id"], uuid.uuid4().hex):
+            before = _refusals_of(s.data_dir, "fg-fenna")
+            r = page.goto(f"{console_url}/cases/{number}/{form}")
+            assert r is not None and r.status == 403, form
+            expect(page, "div.refused[role=alert]")
+            assert f"may not call /zorgtafel.disclosure.v1.DisclosureService/{method}" in (
+                page.inner_text("div.refused")
+            )
+            assert page.locator("form input[name=case_id], form input[name=item_id]").count() == 0
+            html = page.content().replace(number, "<case>")
+            texts.append(re.sub(r'name="csrf_token" value="[^"]+"', "", html))
+            added = _added(before, _refusals_of(s.data_dir, "fg-fenna"))
+            assert added == {"calls": [], "records": []}, (form, added)
+        assert texts[0] == texts[1], form
+        pages.check(page, f"{form} form refused by role")
+    ctx.close()
+
+
 def _strings(message) -> set[str]:  # noqa: ANN001 - a protobuf message
     out: set[str] = set()
     for field, value in message.ListFields():
@@ -685,13 +721,13 @@ def test_a_change_appears_live_and_only_the_process_director_escalates(browser, 
     assert "gewijzigd" in pd.inner_text("#live-status")
     pages.check(pd, "case live update")
 
+    # The role table lets only process directors escalate: the delegate, a caseworker, opening
+    # the form by its address gets that refusal at once, no form (common.refuse_unless_role).
     page.goto(f"{console_url}/cases/{case_id}/escalate")
-    page.check("input[name=zvh][value=brabant_zuidoost]")
-    page.check("input[name=reason][value=breakthrough_needed]")
-    page.get_by_role("button", name="Opschalen").click()
     expect(page, ".refused")
     refused = page.inner_text(".refused")
     assert "Niet toegestaan" in refused and re.search(r"art\. \d+|Bijlage \d", refused), refused
+    assert page.locator("input[name=zvh]").count() == 0
     pages.check(page, "escalation refused")
     ctx.close()
 

@@ -18,6 +18,7 @@ from services.console.entrypoints.common import (
     caller,
     checked_id,
     page_token,
+    refuse_unless_role,
     services,
 )
 
@@ -97,6 +98,7 @@ def _escalate_page(case_id: str, **extra: object) -> str:
 @bp.get("/cases/<case_id>/escalate")
 def escalate_form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role("/zorgtafel.casework.v1.CaseworkService/Escalate", ("process_director",))
     c = visible_case(case_id)  # the form would confirm that the case exists
     return _escalate_page(case_id, c=c, error=None, done=None)
 
@@ -123,6 +125,7 @@ def escalate(case_id: str) -> ResponseReturnValue:
 @bp.get("/cases/<case_id>/purge")
 def purge_form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role("/zorgtafel.casework.v1.CaseworkService/Purge", ("process_director",))
     c = visible_case(case_id)
     return render_template("purge.html", case_id=case_id, c=c, error=None, purged=False)
 

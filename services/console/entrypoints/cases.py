@@ -11,9 +11,20 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import CaseView
 from services.console.adapters.disclosure import PURPOSES, TERM_CHOICES, terms_from_form
-from services.console.entrypoints.common import caller, checked_id, remember, services
+from services.console.entrypoints.common import (
+    caller,
+    checked_id,
+    refuse_unless_role,
+    remember,
+    services,
+)
 
 bp = Blueprint("cases", __name__)
+
+# The roles the role table (policies/rego/authz/data.json) lets ask for an item and provide
+# one (tests/console/test_case_pages.py holds them to it).
+DISCLOSURE = "/zorgtafel.disclosure.v1.DisclosureService"
+WORKERS = ("case_director", "caseworker", "process_director")
 
 # The case page (and only it) runs the console's one script (static/live.js) and lets it
 # connect back to the console: the app's policy plus script-src and connect-src 'self'.
@@ -56,6 +67,7 @@ def case(case_id: str) -> ResponseReturnValue:
 @bp.get("/cases/<case_id>/request")
 def request_form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role(f"{DISCLOSURE}/RequestDisclosure", WORKERS)
     visible_case(case_id)  # the form itself would confirm that the case exists
     return render_template("request.html", case_id=case_id, purposes=PURPOSES, answer=None)
 
@@ -89,6 +101,7 @@ def provide_form(case_id: str) -> ResponseReturnValue:
     # No look at the case first: a provider may give information before its part in the case
     # is set (the meeting needs it), and the form is the same for any number, so no oracle.
     case_id = checked_id(case_id)
+    refuse_unless_role(f"{DISCLOSURE}/Provide", WORKERS)
     return _provide_page(case_id, item_id=None, error=None)
 
 

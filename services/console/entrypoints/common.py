@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, g, make_response, render_template, session
 
-from services.console.adapters.calls import Caller, ServiceError
+from services.console.adapters.calls import Caller, ServiceError, refusals
 from services.console.adapters.identity import (
     DEV_TOKEN_TTL_S,
     Person,
@@ -73,6 +73,22 @@ def refused_by_role(error: ServiceError) -> Response:
     (README, no oracle of what exists). Only a refusal by an object's own policy, which may
     name the object, gets the answer of a number never given out."""
     return make_response(render_template("error.html", error=error, back_to="/"), 403)
+
+
+def refuse_unless_role(method: str, roles: tuple[str, ...]) -> None:
+    """A page whose one call the role table (policies/rego/authz/data.json: ``roles`` of
+    ``method``) refuses the person's role whatever the object answers its refusal at once, in
+    the role table's words (zorgtafel.authz), without asking a service in the person's name:
+    that ask could only be refused and counted in the person's budget of refusals."""
+    role = person().role
+    if role in roles:
+        return
+    words = ", ".join(f'"{r}"' for r in sorted(roles))
+    reason = (
+        f"The role {role} may not call {method}; allowed roles: [{words}] "
+        "(Bijlage 3, authorisation model)."
+    )
+    abort(refused_by_role(ServiceError("PERMISSION_DENIED", refusals([reason]), by_role=True)))
 
 
 def checked_id(value: str) -> str:

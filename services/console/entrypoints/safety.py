@@ -15,13 +15,14 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import PURPOSES
 from services.console.adapters.privacy import INFORMED, NoticePage, PrivacyOffice
-from services.console.entrypoints.cases import visible_case
+from services.console.entrypoints.cases import DISCLOSURE, WORKERS, visible_case
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
     checked_id,
     page_token,
     person,
+    refuse_unless_role,
     services,
 )
 
@@ -44,6 +45,7 @@ def _page(case_id: str, **extra: object) -> str:
 @bp.get("/cases/<case_id>/break-glass")
 def form(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role(f"{DISCLOSURE}/BreakGlass", WORKERS)
     visible_case(case_id)
     return _page(case_id)
 
