@@ -105,3 +105,18 @@ def test_every_list_of_the_privacy_pages_is_read_to_its_last_page():
     assert sorted(stub.asked) == sorted(
         (rpc, token) for rpc in PagingStub.ROWS for token in ("", "p2")
     )
+
+
+def test_a_register_is_exported_by_its_number_and_comes_back_as_given():
+    class ExportStub:
+        asked: list[int] = []
+
+        def ExportRegister(self, request):  # noqa: ANN001, ANN201, N802 - the stub's name
+            self.asked.append(request.register)
+            return ds.ExportRegisterResponse(media_type="application/json", document=b"[]")
+
+    stub = ExportStub()
+    office = PrivacyOffice(stub)  # type: ignore[arg-type]
+    assert office.export_register(call, "processing") == ("application/json", b"[]")
+    assert office.export_register(call, "breaches") == ("application/json", b"[]")
+    assert stub.asked == [ds.REGISTER_PROCESSING, ds.REGISTER_BREACHES]

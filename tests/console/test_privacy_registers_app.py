@@ -350,3 +350,38 @@ def test_an_auditor_reads_the_registers_and_their_history_without_their_forms(ap
     assert 'id="history"' in html and 'method="post"' not in html.split("<main", 1)[1]
     r = auditor.get("/privacy/breaches")
     assert r.status_code == 200 and "/privacy/breaches/new" not in r.get_data(as_text=True)
+
+
+def test_the_officer_and_the_auditor_download_each_register_as_disclosure_exports_it(app):
+    """The role table lets privacy officers and auditors export the registers (ExportRegister,
+    Bijlage 3; GDPR art. 30, 33(5)): the page of each register offers them its download, which
+    is disclosure's document as it comes (an attachment, not kept by the browser); a worker,
+    who reads the register of processing activities, is offered none, and the download's
+    address answers the role table's refusal at once, asking disclosure nothing in its name."""
+    office = _office(app)
+    exported: list[str] = []
+
+    def export_register(call, register):  # noqa: ANN001, ANN202
+        exported.append(register)
+        return "application/json", b'{"register": "%s"}' % register.encode()
+
+    office.export_register = export_register  # type: ignore[attr-defined]
+    pages = {"processing": "/privacy/processing-activities", "breaches": "/privacy/breaches"}
+    for person in ("fg-fenna", "au-aart"):
+        client = signed_in(app, person)
+        for register, page in pages.items():
+            link = f'href="/privacy/registers/{register}/export"'
+            assert link in client.get(page).get_data(as_text=True), (person, register)
+            r = client.get(f"/privacy/registers/{register}/export")
+            assert r.status_code == 200 and r.mimetype == "application/json", (person, register)
+            assert r.get_data() == b'{"register": "%s"}' % register.encode()
+            assert r.headers["Content-Disposition"].startswith("attachment;")
+            assert r.headers["Cache-Control"] == "no-store"
+    assert exported == ["processing", "breaches"] * 2
+    worker = signed_in(app, "lh-bram")
+    assert "/privacy/registers/" not in worker.get(pages["processing"]).get_data(as_text=True)
+    for register in pages:
+        r = worker.get(f"/privacy/registers/{register}/export")
+        assert r.status_code == 403 and "may not call" in r.get_data(as_text=True)
+    assert signed_in(app, "fg-fenna").get("/privacy/registers/other/export").status_code == 404
+    assert exported == ["processing", "breaches"] * 2

@@ -721,6 +721,13 @@ class PrivacyOffice:
             None,
         )
 
+    def export_register(self, call: Caller, register: str) -> tuple[str, bytes]:
+        """The register (``processing`` or ``breaches``) as disclosure exports it: its media
+        type and the document (Bijlage 3; GDPR art. 30, 33(5))."""
+        number = ds.Register.Value(f"REGISTER_{register.upper()}")
+        reply = call(self._stub.ExportRegister, ds.ExportRegisterRequest(register=number))
+        return reply.media_type, bytes(reply.document)
+
     def subject_data_report(self, call: Caller, case_id: str) -> Report:
         reply = call(self._stub.SubjectDataReport, ds.SubjectDataReportRequest(case_id=case_id))
         return Report(tuple(_part(s) for s in reply.services), _when(reply.assembled_at))

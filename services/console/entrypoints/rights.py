@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import ServiceError
@@ -18,6 +18,7 @@ from services.console.entrypoints.common import (
     caller,
     checked_id,
     person,
+    refuse_unless_role,
     services,
 )
 
@@ -268,6 +269,30 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
         history=_office().activity_history(caller()) if _history_reader() else None,
         retired=activity_id,
     )
+
+
+# The registers disclosure exports for privacy officers and auditors (the role table's
+# ExportRegister, Bijlage 3), each a download of the page that lists it.
+REGISTERS = {"processing": "processing-activities", "breaches": "breaches"}
+EXPORTERS = ("auditor", "privacy_officer")
+
+
+@bp.get("/privacy/registers/<register>/export")
+def export_register(register: str) -> ResponseReturnValue:
+    """The register as disclosure exports it, downloaded (a register's name in the address,
+    never a person's or a case's); refused at once to a role the role table refuses."""
+    if register not in REGISTERS:
+        abort(404)
+    refuse_unless_role("/zorgtafel.disclosure.v1.DisclosureService/ExportRegister", EXPORTERS)
+    media_type, document = _office().export_register(caller(), register)
+    extension = "json" if media_type == "application/json" else "bin"
+    response = make_response(document)
+    response.headers["Content-Type"] = media_type or "application/octet-stream"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="register-{REGISTERS[register]}.{extension}"'
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/privacy/breaches")
