@@ -120,3 +120,68 @@ def test_an_item_the_party_needs_refused_on_other_grounds_is_still_listed_as_ref
         _read(platform, deps, case_id, "housing")
     assert any("purpose" in r for r in refused.value.reasons)
     assert housing
+
+
+def _pre_read(platform, deps, case_id: str, *item_ids: str):
+    with platform.uow_factory() as uow:
+        return disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(
+                action="pre_read", purpose="care_coordination", case_id=case_id, item_ids=item_ids
+            ),
+            CARER,
+        )
+
+
+def _provide_for_pre_read(platform, deps, case_id: str, category: str, allowed: bool) -> str:
+    cmd = dataclasses.replace(provide_cmd(case_id, pre_read_allowed=allowed), category=category)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, cmd, PROVIDER)
+        uow.commit()
+    return item_id
+
+
+def test_a_pre_read_of_an_item_outside_the_need_is_marked_so_and_names_nothing_of_it(
+    disclosure_platform, deps
+):
+    """Casework asks a pre-read set item by item on the reader's behalf and lists what is
+    withheld: the refusal of an item the reader's party does not need says so (the flag casework
+    leaves it out by) and names nothing of it, neither its category nor the provider's terms
+    (art. 8.4c); the refusal is logged all the same."""
+    platform, _ = disclosure_platform
+    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
+    health = _provide_for_pre_read(platform, deps, case_id, "health", allowed=True)
+    housing = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=True)
+    with pytest.raises(PermissionDenied) as refused:
+        _pre_read(platform, deps, case_id, health)
+    assert refused.value.flags == {"outside_need": "true"}
+    assert refused.value.reasons == (disclosure.OUTSIDE_NEED,)
+    assert "health" not in str(refused.value.reasons) and "12.2f" not in str(refused.value)
+    assert len(_logged_denied(platform, health)) == 1
+    # Asked together with one released: the refused one is marked, its reasons name nothing.
+    outcome = _pre_read(platform, deps, case_id, housing, health)
+    assert [r.item_id for r in outcome.released] == [housing]
+    [denied] = outcome.denied
+    assert (denied.item_id, denied.outside_need) == (health, True)
+    assert denied.reasons == (disclosure.OUTSIDE_NEED,)
+    assert len(_logged_denied(platform, health)) == 2
+
+
+def test_a_pre_read_refused_on_other_grounds_within_the_need_keeps_its_reasons_unmarked(
+    disclosure_platform, deps
+):
+    """An item the party needs whose provider did not agree to pre-reading (12.2f) is refused
+    with that reason and no outside_need flag: casework still lists it as withheld."""
+    platform, _ = disclosure_platform
+    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
+    housing = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=False)
+    agreed = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=True)
+    with pytest.raises(PermissionDenied) as refused:
+        _pre_read(platform, deps, case_id, housing)
+    assert refused.value.flags == {}
+    assert any("12.2f" in r for r in refused.value.reasons)
+    outcome = _pre_read(platform, deps, case_id, agreed, housing)
+    [denied] = outcome.denied
+    assert (denied.item_id, denied.outside_need) == (housing, False)
+    assert any("12.2f" in r for r in denied.reasons)

@@ -7,6 +7,7 @@ Messages never carry personal data or item content: they name fields and states 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 
 class ZorgtafelError(Exception):
@@ -61,11 +62,15 @@ class PermissionDenied(ZorgtafelError):
         decision_id: str = "",
         revision: str = "",
         policy: str = "",
+        flags: Mapping[str, str] | None = None,
     ) -> None:
         self.reasons = tuple(reasons) or ("denied by default",)
         self.decision_id = decision_id
         self.revision = revision
         self.policy = policy
+        # Facts for a relaying service, beside the reasons (ErrorInfo metadata): never personal
+        # data nor a caller-typed id, e.g. disclosure's ``outside_need`` for casework's pre-read.
+        self.flags = dict(flags or {})
         super().__init__("; ".join(self.reasons))
 
     @property

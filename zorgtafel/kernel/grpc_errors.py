@@ -84,6 +84,7 @@ def to_status(exc: BaseException) -> tuple[grpc.Status, str | None]:
                 "decision_id": exc.decision_id,
                 "policy_revision": exc.revision,
                 "policy": exc.policy,
+                **exc.flags,
                 **{f"reason_{i + 1}": r[:500] for i, r in enumerate(exc.reasons)},
             },
         )

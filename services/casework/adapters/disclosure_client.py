@@ -160,7 +160,8 @@ class DisclosureClient:
         """One decision per item (a missing or refused item never hides the others), each asked
         with the meeting's case: disclosure answers for an item of another case as for one it
         does not hold (never decided on, nor logged for, its own case); such an item is withheld
-        here too whatever disclosure says."""
+        here too whatever disclosure says. An item the reader's party does not need is left
+        out altogether: not released, not listed as withheld (art. 8.4c)."""
         metadata = tuple((k, v) for k, v in caller_metadata.items() if k in RELAYED_METADATA)
         outcome = PreReadOutcome()
         for item_id in item_ids:
@@ -177,6 +178,8 @@ class DisclosureClient:
             except grpc.RpcError as err:
                 code = err.code() if hasattr(err, "code") else None
                 if code == grpc.StatusCode.PERMISSION_DENIED:
+                    if _outside_need(err):
+                        continue
                     decision_id, reasons = _denial(err)
                     outcome.withheld.append(Withheld(item_id, decision_id, reasons))
                     continue
@@ -232,6 +235,8 @@ class DisclosureClient:
                 )
             else:
                 denied = [d for d in reply.denied if d.item_id == item_id]
+                if denied and denied[0].outside_need:
+                    continue
                 outcome.withheld.append(
                     Withheld(
                         item_id,
@@ -253,6 +258,17 @@ def _invalid_argument(err: grpc.RpcError) -> InvalidArgument:
             first, *more = [(v.field, v.description) for v in bad.field_violations]
             return InvalidArgument(first[0], first[1], *more)
     return InvalidArgument("purpose", "refused by the disclosure service as malformed")
+
+
+def _outside_need(err: grpc.RpcError) -> bool:
+    """Whether disclosure refused the item because the reader's party does not need it (the
+    reader has a part in the case): such an item is not listed, not even as withheld, so the
+    reader learns nothing of it, its id, category or the provider's terms (art. 8.4c, 15.1).
+    Disclosure's access log holds the refusal."""
+    return any(
+        info.metadata.get("outside_need") == "true"
+        for info in details_of(err, error_details_pb2.ErrorInfo)
+    )
 
 
 def _denial(err: grpc.RpcError) -> tuple[str, tuple[str, ...]]:

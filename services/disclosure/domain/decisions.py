@@ -273,6 +273,9 @@ class Denied:
     item_id: str
     decision_id: str
     reasons: tuple[str, ...]
+    # A person with a part whose party does not need the item (art. 8.4c): a relaying service
+    # tells the reader nothing of it.
+    outside_need: bool = False
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,12 @@ def outcome_out(outcome: DisclosureOutcome) -> dict[str, Any]:
         for r in outcome.released
     ]
     denied = [
-        pb.DeniedItem(item_id=d.item_id, decision_id=d.decision_id, reasons=d.reasons)
+        pb.DeniedItem(
+            item_id=d.item_id,
+            decision_id=d.decision_id,
+            reasons=d.reasons,
+            outside_need=d.outside_need,
+        )
         for d in outcome.denied
     ]
     return {"items": released, "denied": denied, "policy_revision": outcome.revision}

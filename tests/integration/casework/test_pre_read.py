@@ -72,14 +72,16 @@ def _status(dis, party: str) -> str | None:
         return conn.execute(select(t.c.status).where(t.c.party_id == party)).scalar()
 
 
-def provide(env, dis, case_id, party, content: bytes, *, pre_read: bool) -> str:
+def provide(
+    env, dis, case_id, party, content: bytes, *, pre_read: bool, category: str = "safety"
+) -> str:
     stub = dpb_grpc.DisclosureServiceStub(channel(dis))
     terms = common_pb2.UsageTerms(purposes=["care_coordination"], pre_read_allowed=pre_read)
     return stub.Provide(
         dpb.ProvideRequest(
             request_id=rid(),
             case_id=case_id,
-            category="safety",
+            category=category,
             classification=dpb.CLASSIFICATION_CONFIDENTIAL,
             legal_basis=dpb.LEGAL_BASIS_PUBLIC_TASK,
             content_type="text/plain",
@@ -300,3 +302,44 @@ def test_disclosures_invalid_argument_is_passed_on_naming_its_field(both):
     finally:
         client.close()
     assert [f for f, _ in err.value.violations] == ["purpose"]
+
+
+def test_an_invitee_is_told_nothing_of_an_item_its_party_does_not_need(both):
+    """8.4c, 15.1: a pre-read set holding an item outside the reader's information need (the
+    shelter needs housing only, the item is a safety item) shows the reader nothing of it: not
+    released, not listed as withheld (no id, no category, no provider's terms, no count), and
+    disclosure's access log holds the refusal. An item within the need that the provider did
+    not agree to pre-read is still listed as withheld with its reason (12.2f)."""
+    env, dis = both
+    case_id = env.open_case()
+    wait_for(lambda: _has_delegate(dis, case_id, POLICE), timeout=30)
+    safety = provide(env, dis, case_id, POLICE, b"dreiging", pre_read=True)
+    housing = provide(env, dis, case_id, POLICE, b"adres", pre_read=True, category="housing")
+    refused = provide(env, dis, case_id, POLICE, b"huur", pre_read=False, category="housing")
+    first = env.meeting_held(case_id, invitees=(SHELTER, POLICE, FARENT))
+    env.roles(
+        case_id,
+        first,
+        {SHELTER: ("shelter", ["housing"]), POLICE: ("safety", ["safety", "housing"])},
+    )
+    wait_for(lambda: _involved(dis, case_id, SHELTER), timeout=30)
+    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[safety, housing, refused])
+    reply = env.stub.GetPreReadSet(
+        pb.GetPreReadSetRequest(case_id=case_id, meeting_id=meeting.meeting_id),
+        metadata=env.md(SHELTER),
+    )
+    assert [i.item_id for i in reply.items] == [housing]
+    assert [w.item_id for w in reply.withheld] == [refused]
+    assert any("12.2f" in r for r in reply.withheld[0].reasons)
+    told = str(reply)
+    assert safety not in told and "safety" not in told and "dreiging" not in told
+    with dis.uow_factory() as uow:
+        decided = [r for r in reader(uow).latest("party", SHELTER) if r["resource"] == safety]
+    assert [r["result"] for r in decided] == ["denied"]
+    # Alone in the set, the item is answered as an empty set, as one holding nothing.
+    alone = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=[safety])
+    reply = env.stub.GetPreReadSet(
+        pb.GetPreReadSetRequest(case_id=case_id, meeting_id=alone.meeting_id),
+        metadata=env.md(SHELTER),
+    )
+    assert list(reply.items) == [] and list(reply.withheld) == []

@@ -231,14 +231,23 @@ def _not_in_the_case(
     )
 
 
-def _release(uow: DisclosureUnitOfWork, decided: list[Decided]) -> DisclosureOutcome:
-    """Decrypt and apply the obligations (redaction) for the allowed items only."""
+def _release(
+    uow: DisclosureUnitOfWork, decided: list[Decided], relayed: bool = False
+) -> DisclosureOutcome:
+    """Decrypt and apply the obligations (redaction) for the allowed items only.
+
+    A refused item its requester (with a part in the case) does not need is marked
+    ``outside_need``; ``relayed`` (a pre-read, which casework asks on the reader's behalf and
+    shows the reader) its reasons then name nothing of it either (its category, the provider's
+    terms): casework tells the reader nothing of such an item (art. 8.4c)."""
     released, denied = [], []
     revision = decided[0].decision.revision if decided else ""
     for d in decided:
         item = d.item
         if not d.allowed or d.key is None:
-            denied.append(Denied(item.item_id, d.decision.decision_id, d.reasons))
+            outside = not d.allowed and _not_needed(d)
+            reasons = (OUTSIDE_NEED,) if outside and relayed else d.reasons
+            denied.append(Denied(item.item_id, d.decision.decision_id, reasons, outside))
             continue
         try:
             content, summaries = uow.items.open(item, d.key)
@@ -268,8 +277,13 @@ def _release(uow: DisclosureUnitOfWork, decided: list[Decided]) -> DisclosureOut
         reasons: list[str] = []
         for den in denied:
             reasons.extend(r for r in den.reasons if r not in reasons)
+        outside = bool(denied) and all(den.outside_need for den in denied)
         raise PermissionDenied(
-            reasons, denied[0].decision_id if denied else "", revision, policy=DISCLOSURE_POLICY
+            reasons,
+            denied[0].decision_id if denied else "",
+            revision,
+            policy=DISCLOSURE_POLICY,
+            flags={"outside_need": "true"} if outside else None,
         )
     return DisclosureOutcome(tuple(released), tuple(denied), revision)
 
@@ -341,7 +355,7 @@ def request_disclosure(
     shown = _shown(cmd, decided)
     if not shown:
         raise NotFound("items", "of the requested case and category")
-    return _release(uow, shown)
+    return _release(uow, shown, relayed=cmd.action == "pre_read")
 
 
 def _shown(cmd: commands.RequestDisclosure, decided: list[Decided]) -> list[Decided]:
@@ -354,6 +368,9 @@ def _shown(cmd: commands.RequestDisclosure, decided: list[Decided]) -> list[Deci
     if cmd.item_ids:
         return decided
     return [d for d in decided if d.allowed or not _not_needed(d)]
+
+
+OUTSIDE_NEED = "Not within the information need of the requester's party in this case (art. 8.4c)."
 
 
 def _not_needed(d: Decided) -> bool:

@@ -255,14 +255,16 @@ class DisclosedItem(_message.Message):
     def __init__(self, item_id: _Optional[str] = ..., case_id: _Optional[str] = ..., category: _Optional[str] = ..., provider: _Optional[str] = ..., content_type: _Optional[str] = ..., content: _Optional[bytes] = ..., redacted_fields: _Optional[_Iterable[str]] = ..., decision_id: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., obligations: _Optional[_Iterable[_Union[_common_pb2.Obligation, _Mapping]]] = ...) -> None: ...
 
 class DeniedItem(_message.Message):
-    __slots__ = ("item_id", "decision_id", "reasons")
+    __slots__ = ("item_id", "decision_id", "reasons", "outside_need")
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     DECISION_ID_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
+    OUTSIDE_NEED_FIELD_NUMBER: _ClassVar[int]
     item_id: str
     decision_id: str
     reasons: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, item_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
+    outside_need: bool
+    def __init__(self, item_id: _Optional[str] = ..., decision_id: _Optional[str] = ..., reasons: _Optional[_Iterable[str]] = ..., outside_need: _Optional[bool] = ...) -> None: ...
 
 class RequestDisclosureResponse(_message.Message):
     __slots__ = ("items", "denied", "policy_revision")
