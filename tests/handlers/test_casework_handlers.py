@@ -1243,3 +1243,38 @@ def test_a_restricted_cases_overdue_actions_are_listed_to_no_one(casework, deps)
     assert overdue_rpc(casework, deps, director, case_id=restricted, page_size=500).actions
     listed = overdue_rpc(casework, deps, director, page_size=500).actions
     assert {o.case_id for o in listed} == {restricted, open_one}
+
+
+def test_a_case_shows_the_pre_read_set_s_item_ids_only_to_the_process_director_s_party(
+    casework, deps
+):
+    """The ids in a meeting's pre-read set name items of the case, some of which an invitee's
+    party may not need (8.4c, 15.1): the process director's party composed the set and sees it;
+    another party with a part is shown the meeting without them (it reads what it may through
+    GetPreReadSet, where disclosure decides each item for it), so neither the ids nor their
+    number tell it of items outside its need."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    with platform.uow_factory() as uow:
+        decisions.set_roles(
+            deps,
+            uow,
+            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("housing",)),)),
+            DIRECTOR,
+        )
+        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    cmd = dataclasses.replace(schedule(case_id), pre_read_item_ids=("item-a", "item-b"))
+    with platform.uow_factory() as uow:
+        scheduled = meetings.schedule_meeting(deps, uow, cmd, DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        director = reading.get_case(deps, uow, c.GetCase(case_id), DIRECTOR)
+    [mine] = [m for m in director.meetings if m.meeting_id == scheduled.meeting_id]
+    assert mine.pre_read_item_ids == ("item-a", "item-b")
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "sh-1"))
+    [theirs] = [m for m in seen.meetings if m.meeting_id == scheduled.meeting_id]
+    assert theirs.pre_read_item_ids == ()
+    assert "item-a" not in str(proto_mapping.case_pb(seen))

@@ -73,6 +73,11 @@ def get_case(deps: Deps, uow: CaseworkUnitOfWork, q: c.GetCase, caller: Caller) 
             for m in uow.cases.meetings(case.case_id)
             if "meetings" in sections or caller.party in m.invitees
         ]
+        if caller.party != case.process_director_party:
+            # The pre-read set's item ids name items of the case, some perhaps outside this
+            # party's need (8.4c, 15.1): only the party that composed the set sees them; an
+            # invitee reads what disclosure releases to it through GetPreReadSet.
+            meetings = [replace(m, pre_read_item_ids=()) for m in meetings]
     shown_roles = []
     if "roles" in sections:
         shown_roles = roles
