@@ -91,6 +91,16 @@ class LogEntry:
     reasons: tuple[Refusal, ...]
 
 
+# The access log is shown a page of disclosure's at a time.
+LOG_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: tuple[LogEntry, ...]
+    next_page_token: str  # disclosure's continuation (AIP-158), empty on the last page
+
+
 @dataclass(frozen=True)
 class LogCheck:
     intact: bool
@@ -179,15 +189,28 @@ class Disclosure:
         return str(reply.item_id)
 
     def access_log(
-        self, call: Caller, *, provider: str = "", subject_pseudonym: str = ""
-    ) -> list[LogEntry]:
+        self,
+        call: Caller,
+        *,
+        provider: str = "",
+        subject_pseudonym: str = "",
+        page_token: str = "",  # nosec B107 - a list position, not a secret
+    ) -> LogPage:
+        """A page of the access log, newest first: the looks at one subject's information, or
+        at the provider's, with disclosure's token of the next page ("" on the last)."""
         req = (
-            ds.AccessLogRequest(subject_pseudonym=subject_pseudonym, page_size=200)
+            ds.AccessLogRequest(
+                subject_pseudonym=subject_pseudonym,
+                page_size=LOG_PAGE_SIZE,
+                page_token=page_token,
+            )
             if subject_pseudonym
-            else ds.AccessLogRequest(provider=provider, page_size=200)
+            else ds.AccessLogRequest(
+                provider=provider, page_size=LOG_PAGE_SIZE, page_token=page_token
+            )
         )
         reply = call(self._stub.AccessLog, req)
-        return [
+        rows = tuple(
             LogEntry(
                 e.time.ToDatetime() if e.time.seconds else None,
                 e.party,
@@ -203,7 +226,8 @@ class Disclosure:
                 tuple(refusals(list(e.reasons))),
             )
             for e in reply.entries
-        ]
+        )
+        return LogPage(rows, reply.next_page_token)
 
     def verify_log(self, call: Caller) -> LogCheck:
         r = call(self._stub.VerifyLog, ds.VerifyLogRequest())
