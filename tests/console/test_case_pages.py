@@ -557,7 +557,7 @@ def test_a_page_refused_by_role_shows_the_reasons_alike_for_any_number(app, case
         assert real.status_code == never.status_code == 403, path
         html = real.get_data(as_text=True)
         # A form the role may never use answers its own method's refusal before any read.
-        method = "GetCase" if path in CASE_PAGES[:2] else ""
+        method = "GetCase" if path == CASE_PAGES[0] else ""
         assert f"may not call {method}" in html and "Bijlage 3" in html, path
         assert _page_text(real, CASE) == _page_text(never, "never"), path
 
@@ -640,3 +640,41 @@ def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(
             assert f"may not call /zorgtafel.{method}" in html, (role, form)
             assert casework.reads == [], (role, form)
     assert refused >= 5 * 9
+
+
+def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(
+    app, casework, monkeypatch
+):
+    """The action page (a form to record progress: UpdateAction) and the case meeting's page
+    (its forms: NameDelegate for any worker, the rest for the process director) opened by a
+    role the role table refuses those methods whatever the case (the front desk, privacy
+    officers, auditors, the bodies' people) answer the console's 403 page with the role
+    table's words, alike for a real case number and one never given out, and casework reads
+    nothing in that person's name; a role the table allows gets the page."""
+    from services.console.adapters import identity
+    from zorgtafel.demo.actors import POLICE, Actor
+
+    table = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
+    roles = sorted({r for m in table.values() for r in m["roles"]})
+    people = tuple(Actor(role, POLICE, role, f"p-{role}") for role in roles)
+    monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, *people))
+    forms = {
+        "actions/" + ACTION: "casework.v1.CaseworkService/UpdateAction",
+        "meeting": "casework.v1.CaseworkService/NameDelegate",
+    }
+    refused = 0
+    for role in roles:
+        client = signed_in(app, f"p-{role}")
+        for form, method in forms.items():
+            casework.reads.clear()
+            if role in table[f"/zorgtafel.{method}"]["roles"]:
+                assert client.get(f"/cases/{CASE}/{form}").status_code == 200, (role, form)
+                continue
+            refused += 1
+            pages = [client.get(f"/cases/{number}/{form}") for number in (CASE, "never")]
+            assert [p.status_code for p in pages] == [403, 403], (role, form)
+            assert _page_text(pages[0], CASE) == _page_text(pages[1], "never"), (role, form)
+            html = pages[0].get_data(as_text=True)
+            assert f"may not call /zorgtafel.{method}" in html, (role, form)
+            assert casework.reads == [], (role, form)
+    assert refused >= 2 * 9

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import ACTION_STATUSES, ESCALATION_REASONS, ZVHS
-from services.console.entrypoints.cases import visible_case
+from services.console.entrypoints.cases import WORKERS, visible_case
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
@@ -49,7 +49,9 @@ def _action_page(case_id: str, action_id: str, **extra: object) -> str:
 
 @bp.get("/cases/<case_id>/actions/<action_id>")
 def action(case_id: str, action_id: str) -> ResponseReturnValue:
-    return _action_page(checked_id(case_id), checked_id(action_id), error=None)
+    case_id, action_id = checked_id(case_id), checked_id(action_id)
+    refuse_unless_role("/zorgtafel.casework.v1.CaseworkService/UpdateAction", WORKERS)
+    return _action_page(case_id, action_id, error=None)
 
 
 @bp.post("/cases/<case_id>/actions/<action_id>")

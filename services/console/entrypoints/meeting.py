@@ -13,7 +13,14 @@ from flask_babel import to_user_timezone, to_utc
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import NewAction, RoleView
 from services.console.adapters.disclosure import CATEGORIES
-from services.console.entrypoints.common import answered_at_once, caller, checked_id, services
+from services.console.entrypoints.cases import WORKERS
+from services.console.entrypoints.common import (
+    answered_at_once,
+    caller,
+    checked_id,
+    refuse_unless_role,
+    services,
+)
 
 bp = Blueprint("meeting", __name__)
 
@@ -59,7 +66,11 @@ def _refused(case_id: str, err: ServiceError) -> ResponseReturnValue:
 
 @bp.get("/cases/<case_id>/meeting")
 def meeting(case_id: str) -> ResponseReturnValue:
-    return _page(checked_id(case_id))
+    case_id = checked_id(case_id)
+    # The page's forms: naming a delegate (any worker), the rest the process director's; the
+    # role table refuses every one of them to the other roles whatever the case.
+    refuse_unless_role("/zorgtafel.casework.v1.CaseworkService/NameDelegate", WORKERS)
+    return _page(case_id)
 
 
 @bp.post("/cases/<case_id>/delegates")
