@@ -16,7 +16,7 @@ from flask_babel import to_user_timezone, to_utc
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.privacy import NewBreach, PrivacyOffice
-from services.console.entrypoints.common import caller, services
+from services.console.entrypoints.common import caller, refuse_unless_role, services
 
 bp = Blueprint("breaches", __name__)
 
@@ -84,6 +84,9 @@ def _form_page(form: Mapping[str, object], **extra: object) -> str:
 
 @bp.get("/privacy/breaches/new")
 def record_form() -> ResponseReturnValue:
+    refuse_unless_role(
+        "/zorgtafel.disclosure.v1.DisclosureService/RecordBreach", ("privacy_officer",)
+    )
     now = datetime.now(timezone.utc)
     form = {"detected_at": _local(now - timedelta(hours=1)), "data_categories": []}
     return _form_page(form)

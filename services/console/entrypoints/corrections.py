@@ -11,7 +11,14 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.disclosure import TERM_CHOICES, terms_from_form
 from services.console.adapters.privacy import CorrectionNotice
-from services.console.entrypoints.common import caller, checked_id, person, services
+from services.console.entrypoints.cases import WORKERS
+from services.console.entrypoints.common import (
+    caller,
+    checked_id,
+    person,
+    refuse_unless_role,
+    services,
+)
 
 bp = Blueprint("corrections", __name__)
 
@@ -52,7 +59,10 @@ def _form_page(n: CorrectionNotice, **extra: object) -> str:
 
 @bp.get("/corrections/<request_id>")
 def correction(request_id: str) -> ResponseReturnValue:
-    return _form_page(_notice(checked_id(request_id)))
+    request_id = checked_id(request_id)
+    # The form gives the corrected version (Provide): the officer lists the notices only.
+    refuse_unless_role("/zorgtafel.disclosure.v1.DisclosureService/Provide", WORKERS)
+    return _form_page(_notice(request_id))
 
 
 @bp.post("/corrections/<request_id>")

@@ -25,10 +25,12 @@ from services.console.adapters.intake import (
     Judged,
     NominationInput,
 )
+from services.console.entrypoints.cases import WORKERS
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
     checked_id,
+    refuse_unless_role,
     remember,
     services,
 )
@@ -66,6 +68,7 @@ def _default_deadline() -> str:
 
 @bp.get("/nominations/new")
 def nominate_form() -> ResponseReturnValue:
+    refuse_unless_role("/zorgtafel.intake.v1.IntakeService/Nominate", WORKERS)
     return render_template("nominate.html", **_choices(), error=None, form={})
 
 
@@ -251,6 +254,7 @@ def routing(case_id: str) -> ResponseReturnValue:
 @bp.get("/triage/<case_id>")
 def triage_question(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role("/zorgtafel.intake.v1.IntakeService/AnswerTriage", WORKERS)
     q = services().intake.triage_question(caller(), case_id)
     return render_template("triage.html", q=q, **_choices(), error=None, done=False)
 

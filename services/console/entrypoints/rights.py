@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.privacy import GROUNDS, KINDS, Activity, PrivacyOffice
 from services.console.entrypoints.breaches import DATA, NATURES
+from services.console.entrypoints.cases import WORKERS
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
@@ -96,6 +97,10 @@ def _submit_page(**extra: object) -> str:
 
 @bp.get("/subject-requests/new")
 def submit_form() -> ResponseReturnValue:
+    refuse_unless_role(
+        "/zorgtafel.disclosure.v1.DisclosureService/SubmitSubjectRequest",
+        (*WORKERS, "privacy_officer"),
+    )
     return _submit_page(submitted=None, error=None)
 
 
@@ -185,6 +190,9 @@ def _new_activity_page(a: Activity, **extra: object) -> str:
 
 @bp.get("/privacy/processing-activities/new")
 def new_activity_form() -> ResponseReturnValue:
+    refuse_unless_role(
+        "/zorgtafel.disclosure.v1.DisclosureService/AddProcessingActivity", ("privacy_officer",)
+    )
     blank = Activity("", "", "", "", "", (), (), (), "", "", "", (person().party,), None)
     return _new_activity_page(blank)
 
@@ -307,6 +315,9 @@ def subject_data_report() -> ResponseReturnValue:
     """The report across the four services for the case number typed in the form (POST:
     the number is no part of any URL)."""
     if request.method == "GET":
+        refuse_unless_role(
+            "/zorgtafel.disclosure.v1.DisclosureService/SubjectDataReport", ("privacy_officer",)
+        )
         return render_template("subject_report.html", report=None, case_id="", error=None)
     case_id = checked_id(request.form.get("case_id", ""))
     try:

@@ -1,0 +1,99 @@
+"""The console's other forms (not a case's: those are in test_case_pages.py) opened by their
+address by a role the role table (policies/rego/authz/data.json) refuses the form's method
+whatever the object: each answers the console's 403 page with the role table's words at once,
+alike for any number in the address, and no service is asked in that person's name (the ask
+could only be a refusal counted in the person's budget); a role the table allows gets the
+form (or, for a number it has no part in, the one answer of a number never given out)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from services.console.adapters.calls import ServiceError
+from services.console.app import create_app
+from services.console.settings import ConsoleSettings
+from tests.console.test_app import signed_in
+from tests.console.test_case_pages import _page_text
+from zorgtafel.kernel.devkeys import ensure_dev_keys
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# The form's address (``{}``: a number) and the one method its submit calls.
+FORMS = {
+    "/nominations/new": "intake.v1.IntakeService/Nominate",
+    "/triage/{}": "intake.v1.IntakeService/AnswerTriage",
+    "/privacy/breaches/new": "disclosure.v1.DisclosureService/RecordBreach",
+    "/privacy/processing-activities/new": "disclosure.v1.DisclosureService/AddProcessingActivity",
+    "/subject-requests/new": "disclosure.v1.DisclosureService/SubmitSubjectRequest",
+    "/privacy/subject-data-report": "disclosure.v1.DisclosureService/SubjectDataReport",
+    "/corrections/{}": "disclosure.v1.DisclosureService/Provide",
+}
+
+
+class Asked:
+    """Every service the console asks: records the ask and answers as for a number never
+    given out (or no parties), so an allowed role's form renders."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.privacy = self
+
+    def party_status(self, call, party):  # noqa: ANN001, ANN201
+        return "active"  # every page's check that the person's party is still in
+
+    def party_names(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("party_names")
+        return {}
+
+    def triage_question(self, call, case_id):  # noqa: ANN001, ANN201
+        self.asked.append("triage_question")
+        raise ServiceError("NOT_FOUND")
+
+    def correction_notice(self, call, request_id):  # noqa: ANN001, ANN201
+        self.asked.append("correction_notice")
+        return None
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("console-form-roles")
+    ensure_dev_keys(data_dir)
+    settings = ConsoleSettings.from_env(
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(data_dir)}
+    )
+    asked = Asked()
+    services = SimpleNamespace(intake=asked, casework=asked, governance=asked, disclosure=asked)
+    return create_app(settings, services), asked
+
+
+def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(shared, monkeypatch):
+    from services.console.adapters import identity
+    from zorgtafel.demo.actors import POLICE, Actor
+
+    app, asked = shared
+    table = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
+    roles = sorted({r for m in table.values() for r in m["roles"]})
+    people = tuple(Actor(role, POLICE, role, f"p-{role}") for role in roles)
+    monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, *people))
+    refused = 0
+    for role in roles:
+        client = signed_in(app, f"p-{role}")
+        for path, method in FORMS.items():
+            asked.asked.clear()
+            if role in table[f"/zorgtafel.{method}"]["roles"]:
+                r = client.get(path.format("never"))
+                assert r.status_code in (200, 404), (role, path, r.status_code)
+                assert "may not call" not in r.get_data(as_text=True), (role, path)
+                continue
+            refused += 1
+            pages = [client.get(path.format(number)) for number in ("case-0001", "never")]
+            assert [p.status_code for p in pages] == [403, 403], (role, path)
+            assert _page_text(pages[0], "case-0001") == _page_text(pages[1], "never"), path
+            html = pages[0].get_data(as_text=True)
+            assert f"may not call /zorgtafel.{method}" in html, (role, path)
+            assert asked.asked == [], (role, path)
+    assert refused >= len(FORMS) * 9
