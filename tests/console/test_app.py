@@ -447,7 +447,12 @@ PROVIDE_REFUSED = (
 SHOWN_AS_GIVEN = {("POST", "/cases/<case_id>/provide")}
 # The forms the role table refuses this caseworker whatever the case answer its refusal at
 # once, alike for any number (common.refuse_unless_role).
-REFUSED_BY_ROLE = {("GET", "/cases/<case_id>/escalate"), ("GET", "/cases/<case_id>/purge")}
+REFUSED_BY_ROLE = {
+    ("GET", "/cases/<case_id>/escalate"),
+    ("GET", "/cases/<case_id>/purge"),
+    ("GET", "/governance/meetings/<meeting_id>"),
+    ("GET", "/governance/proposals/<proposal_id>"),
+}
 
 
 def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tmp_path):

@@ -20,10 +20,22 @@ from services.console.entrypoints.common import (
     caller,
     checked_id,
     person,
+    refuse_unless_role,
     services,
 )
 
 bp = Blueprint("bodies", __name__)
+
+# The roles the role table (policies/rego/authz/data.json) lets read a body's meeting and a
+# proposal (GetMeeting, GetProposal; tests/console/test_form_roles.py holds them to it).
+BODY_READERS = (
+    "board_chair",
+    "board_member",
+    "board_secretary",
+    "council_delegate",
+    "council_secretary",
+    "manager",
+)
 
 # The plain names of governance's codes (kept here: only these pages use them).
 NAMES = {
@@ -131,7 +143,9 @@ def _meeting_page(meeting_id: str, error: ServiceError | None = None) -> Respons
 
 @bp.get("/governance/meetings/<meeting_id>")
 def meeting(meeting_id: str) -> ResponseReturnValue:
-    return _meeting_page(checked_id(meeting_id))
+    meeting_id = checked_id(meeting_id)
+    refuse_unless_role("/zorgtafel.governance.v1.GovernanceService/GetMeeting", BODY_READERS)
+    return _meeting_page(meeting_id)
 
 
 @bp.post("/governance/meetings/<meeting_id>/attendance")
@@ -207,7 +221,9 @@ def _proposal_page(
 
 @bp.get("/governance/proposals/<proposal_id>")
 def proposal(proposal_id: str) -> ResponseReturnValue:
-    return _proposal_page(checked_id(proposal_id))
+    proposal_id = checked_id(proposal_id)
+    refuse_unless_role("/zorgtafel.governance.v1.GovernanceService/GetProposal", BODY_READERS)
+    return _proposal_page(proposal_id)
 
 
 @bp.post("/governance/proposals/<proposal_id>/vote")

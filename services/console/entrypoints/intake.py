@@ -152,6 +152,7 @@ def worklist() -> ResponseReturnValue:
 @bp.get("/nominations/<case_id>")
 def nomination(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
+    refuse_unless_role("/zorgtafel.intake.v1.IntakeService/GetNomination", WORKERS)
     n = services().intake.nomination(caller(), case_id)
     remember(case_id)
     return render_template(
