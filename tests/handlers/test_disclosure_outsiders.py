@@ -305,3 +305,48 @@ def test_an_outsider_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
     unknown = told(f"cns-{uuid.uuid4().hex}")
     assert told(subject) == told(written) == unknown
     assert unknown[0] == "NotShared" and case_id not in unknown[1] and item_id not in unknown[1]
+
+
+def test_a_colleague_without_a_part_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
+    disclosure_platform, deps
+):
+    """Art. 8.4c, 15.1, ADR 0005: need to know holds within a party too. A colleague of an
+    involved party's delegate, itself with no part in the case, was told the policy's reasons
+    for a real consent id (of which kind: the subject's, or the provider's written consent) but
+    the neutral answer for an unknown one, so it learned that the consent exists. It is now told
+    the neutral answer for all three; the delegate itself is still told the policy's reasons."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        subject = consents.record_subject_consent(
+            deps, uow, c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:c/1"), CARER
+        )
+        written = consents.record_provider_consent(
+            deps,
+            uow,
+            c.RecordProviderConsent(item_id, "00000099000000000099", "doc:9.2/1"),
+            PROVIDER,
+        )
+        uow.commit()
+    colleague = replace(CARER, person="zorgcoordinator-9")
+
+    def told(consent_id: str, caller: Caller) -> tuple:
+        with platform.uow_factory() as uow, pytest.raises(ZorgtafelError) as err:
+            consents.withdraw_consent(deps, uow, c.WithdrawConsent(consent_id, "doc:w/1"), caller)
+        e = err.value
+        return (
+            type(e).__name__,
+            e.message,
+            tuple(getattr(e, "reasons", ())),
+            bool(getattr(e, "decision_id", None)),
+            getattr(e, "policy", None),
+        )
+
+    unknown = told(f"cns-{uuid.uuid4().hex}", colleague)
+    assert told(subject, colleague) == told(written, colleague) == unknown
+    assert unknown[0] == "NotShared"
+    # The delegate has a part in the case: told why it may not withdraw the provider's consent.
+    assert told(written, CARER)[0] == "PermissionDenied"

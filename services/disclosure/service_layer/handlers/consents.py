@@ -146,6 +146,29 @@ def record_provider_consent(
     return consent.consent_id
 
 
+def _may_know_of(caller: Caller, case: CaseFacts | None, provider: str) -> bool:
+    """Whether the caller may learn that a consent of ``case`` (about an item of ``provider``)
+    exists: the provider's party (art. 9.2, 16.2), the nominating party (which records the
+    subject's consent for its nomination, Bijlage 3), and a person with a part in the case:
+    its process director, its case director, a delegate of the person's party. Need to know
+    holds within a party too (art. 8.4c, 15.1): a colleague without a part may not."""
+    party, person = caller.party, caller.person
+    if not party:
+        return False
+    if party == provider:
+        return True
+    if case is None:
+        return False
+    if party == case.nominating_party:
+        return True
+    if person and person in case.delegates.get(party, ()):
+        return True
+    return bool(person) and any(
+        named is not None and (named.party, named.person) == (party, person)
+        for named in (case.process_director, case.case_director)
+    )
+
+
 def _withdrawn_at(value: datetime | None, now: datetime) -> datetime:
     # A withdrawal counts from when it happened; one dated ahead would let releases rest on a
     # consent the subject already took back, or record a withdrawal that did not happen yet.
@@ -169,7 +192,14 @@ def withdraw_consent(
     at = _withdrawn_at(cmd.withdrawn_at, now)
     consent = uow.consents.find(consent_id)
     if consent is None:
-        raise NotShared("consent", "consent_id")  # as one the caller has no part in
+        # Asked as a subject's consent of a case nobody has a part in (refused to anyone):
+        # answered, and its refusal recorded and paid for, as a real consent the caller may
+        # not know of (art. 8.4c).
+        try:
+            _require_part(deps, "withdraw_consent", caller, None, "")
+        except PermissionDenied as denied:
+            raise NotShared("consent", "consent_id", denied) from None
+        raise NotShared("consent", "consent_id")  # permitted to no one: never reached
     case = uow.cases.find(consent.case_id)
     item = uow.items.find(consent.item_id) if consent.item_id else None
     provider = item.provider if item else consent.given_by
@@ -188,10 +218,10 @@ def withdraw_consent(
                 ),
             )
     except PermissionDenied as denied:
-        # The policy's reasons name the consent's case or item, which a party holding only
-        # the consent id need not know: a party with no part in the case that did not provide
-        # the item is told what an unknown id is told (art. 8.4c; the access log keeps these).
-        if caller.party != provider and caller.party not in (case.parties() if case else ()):
+        # The policy's reasons tell that the consent exists and of which kind, which a caller
+        # holding only its id need not know: anyone who may not know of it is told what an
+        # unknown id is told (art. 8.4c; the access log keeps these).
+        if not _may_know_of(caller, case, provider):
             raise NotShared("consent", "consent_id", denied) from None
         raise
     if consent.withdrawn_at is not None:
