@@ -28,7 +28,7 @@ from tests.handlers.test_disclosure_handlers import (
 )
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import NotFound, PermissionDenied, ZorgtafelError
+from zorgtafel.kernel.errors import InvalidArgument, NotFound, PermissionDenied, ZorgtafelError
 from zorgtafel.testing import deliver
 
 disclosure_platform = base.disclosure_platform
@@ -350,3 +350,42 @@ def test_a_colleague_without_a_part_withdrawing_a_consent_by_its_id_learns_nothi
     assert unknown[0] == "NotShared"
     # The delegate has a part in the case: told why it may not withdraw the provider's consent.
     assert told(written, CARER)[0] == "PermissionDenied"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["Zorgcoordinator-2", "ZORGCOORDINATOR-2", " zorgcoordinator-2\t", "\uff5aorgcoordinator-2"],
+)
+def test_a_safety_override_is_refused_when_the_consulted_colleague_is_the_requester(
+    disclosure_platform, deps, variant
+):
+    """Bijlage 3: a safety override only after consulting a colleague other than the requester.
+    The colleague was compared with the requester's person id as typed, so the requester in
+    another case ("Zorgcoordinator-2" for zorgcoordinator-2) passed as a colleague consulted; a
+    person id is one person in any case, width or surrounding white space, and such a variant
+    is now refused before anything is decided, naming the field only (not what was typed)."""
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    with platform.uow_factory() as uow:
+        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
+        uow.commit()
+    override = c.BreakGlass(
+        justification="acuut gevaar",
+        consulted_colleague=variant,
+        client_informed="told in person",
+        client_informed_status="informed",
+    )
+    with platform.uow_factory() as uow, pytest.raises(InvalidArgument) as refused:
+        disclosure.request_disclosure(
+            deps,
+            uow,
+            c.RequestDisclosure(
+                action="read",
+                purpose="care_coordination",
+                item_ids=(item_id,),
+                break_glass=override,
+            ),
+            CARER,
+        )
+    assert [f for f, _ in refused.value.violations] == ["consulted_colleague"]
+    assert variant.strip() not in str(refused.value)

@@ -559,6 +559,34 @@ PINNED = {
         "result",
         {"principal": _without_status(cases.principal("caseworker"))},
     ),
+    # A safety override's colleague is compared with the requester without case; lower is
+    # ASCII-only on regopy and Unicode on regorus ("\u212a" is k on regorus alone), so the
+    # policy compares only person ids (ASCII) that way.
+    **{
+        f"a safety override consulting {colleague!r}, asked by {requester!r}": (
+            "zorgtafel.disclosure",
+            "decision",
+            _with_consents(
+                {
+                    **ON_CONSENT,
+                    "requester": {**ON_CONSENT["requester"], "person": requester},
+                    "recipient": {**ON_CONSENT["recipient"], "person": requester},
+                    "case": {**ON_CONSENT["case"], "delegates": {cases.CARE: [requester]}},
+                    "break_glass": {
+                        "justification": "acuut gevaar",
+                        "consulted_colleague": colleague,
+                    },
+                },
+            ),
+        )
+        for colleague, requester in [
+            ("kim", "\u212aim"),
+            ("\u212aim", "kim"),
+            ("\u00e4nna", "\u00c4NNA"),
+            ("Anna", "anna"),
+            ("bram", "anna"),
+        ]
+    },
 }
 
 

@@ -23,3 +23,24 @@ test_break_glass_overrides_the_missing_consent_for_a_child_under_12 if {
 test_break_glass_overrides_the_missing_consents_for_a_child_of_12_up_to_16 if {
 	allowed(with_glass(with_age_and_consent(14, [])))
 }
+
+# Bijlage 3: the colleague consulted is another person than the requester. A person id names one
+# person in any case, width or surrounding white space ("Anna" is anna): the colleague was
+# compared as typed, so the requester in capitals passed as a colleague consulted.
+test_break_glass_the_requester_in_another_case_width_or_spacing_is_no_colleague if {
+	every self in ["anna", "Anna", "ANNA", " anna", concat("", ["anna", `	`]), "ａｎｎａ", "Ａnna"] {
+		inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": "acute threat", "consulted_colleague": self})
+		denied_with(inp, "safety override needs")
+	}
+}
+
+# Only a person id (of [A-Za-z0-9._:@-], as the services check it) is a colleague consulted.
+test_break_glass_a_colleague_is_a_person_id if {
+	every other in ["bram", "Bram", "b.de-vries@team:2", "anna2"] {
+		allowed(with_key(with_age_and_consent(30, []), "break_glass", {"justification": "acute threat", "consulted_colleague": other}))
+	}
+	every no_id in ["bram jansen", "bräm", concat("", ["b" | some _ in numbers.range(1, 129)])] {
+		inp := with_key(with_age_and_consent(30, []), "break_glass", {"justification": "acute threat", "consulted_colleague": no_id})
+		denied_with(inp, "safety override needs")
+	}
+}

@@ -581,7 +581,12 @@ subject_consent if {
 }
 
 # Safety override (Bijlage 3): without consent only after consulting a colleague, with the
-# reason recorded. The colleague must be someone other than the requester.
+# reason recorded. The colleague must be someone other than the requester: both are person ids
+# (as the services check them, validate.check_person, and the token's subject: no white space,
+# no other width, nothing but ASCII), compared without case ("Anna" is anna). Only over person
+# ids: lower is ASCII-only on regopy and Unicode on regorus, so it never sees anything else.
+person_id_pattern := `^[A-Za-z0-9._:@-]{1,128}$`
+
 default break_glass_valid := false
 
 break_glass_valid if {
@@ -590,8 +595,9 @@ break_glass_valid if {
 	is_string(bg.justification)
 	not lib.blank(bg.justification)
 	is_string(bg.consulted_colleague)
-	not lib.blank(bg.consulted_colleague)
-	bg.consulted_colleague != requester_person
+	regex.match(person_id_pattern, bg.consulted_colleague)
+	regex.match(person_id_pattern, requester_person)
+	lower(bg.consulted_colleague) != lower(requester_person)
 }
 
 default consent_satisfied := false

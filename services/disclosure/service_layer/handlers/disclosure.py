@@ -291,7 +291,7 @@ def _release(
 def request_disclosure(
     deps: Deps, uow: DisclosureUnitOfWork, cmd: commands.RequestDisclosure, caller: Caller
 ) -> DisclosureOutcome:
-    cmd = checked_request(cmd)
+    cmd = checked_request(cmd, caller.person)
     # Until the log is written everything here reads: the facts, then the group commit's one
     # transaction writes (``log_decisions``).
     uow.reads_only()

@@ -21,7 +21,16 @@ from zorgtafel.kernel.uow import utcnow
 log = get_logger(__name__)
 
 
-def checked_break_glass(bg: commands.BreakGlass) -> commands.BreakGlass:
+def same_person(a: str, b: str) -> bool:
+    """Whether two person ids name one person: ids of [A-Za-z0-9._:@-] (``validate.check_person``,
+    the token's subject), compared without surrounding white space and without case, so that
+    "Person-3" is person-3 (a width variant is no person id: refused by the pattern)."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def checked_break_glass(bg: commands.BreakGlass, requester: str = "") -> commands.BreakGlass:
+    """``requester``: the caller's person id; the colleague consulted must be another person
+    (Bijlage 3), also in another case."""
     justification = validate.check_text(
         bg.justification, "justification", limit=MAX_BREAK_GLASS_TEXT, strip=True
     )
@@ -36,6 +45,11 @@ def checked_break_glass(bg: commands.BreakGlass) -> commands.BreakGlass:
             "required: the colleague consulted before the safety override (Bijlage 3)",
         )
     validate.check_person(colleague, "consulted_colleague")
+    if requester and same_person(colleague, requester):
+        raise InvalidArgument(
+            "consulted_colleague",
+            "must be a colleague other than the requester (Bijlage 3, safety override)",
+        )
     # Bijlage 3: the client is informed of the override; the caller says how, or why not yet
     # and by when. The status is asked apart from the text, so nothing is left to read into it.
     informed = validate.check_text(
@@ -72,8 +86,10 @@ def check_promised_date(by: date, today: date) -> None:
         )
 
 
-def checked_request(cmd: commands.RequestDisclosure) -> commands.RequestDisclosure:
-    break_glass = checked_break_glass(cmd.break_glass) if cmd.break_glass else None
+def checked_request(
+    cmd: commands.RequestDisclosure, requester: str = ""
+) -> commands.RequestDisclosure:
+    break_glass = checked_break_glass(cmd.break_glass, requester) if cmd.break_glass else None
     if cmd.action not in ACTIONS:
         raise InvalidArgument(
             "action", "required: read, pre_read, third_party_release or onward_share"
