@@ -42,6 +42,7 @@ from services.intake.domain.vocabulary import (
     Status,
     TriageAnswerKind,
 )
+from services.intake.entrypoints import proto_mapping
 from services.intake.entrypoints.grpc_api import IntakeServicer
 from services.intake.service_layer.handlers import (
     assessment,
@@ -681,3 +682,37 @@ def test_a_refusal_of_an_unknown_id_costs_the_policy_work_of_a_real_one_the_call
                     handler(spied, uow, command(case_id), who)
                 work.append(counting.evaluated)
             assert work[0] == work[1] and work[0] > 0, (handler.__name__, who.person, work)
+
+
+@pytest.mark.parametrize(
+    "colleague", ["zorgcoordinator-1", "Zorgcoordinator-1", "ZORGCOORDINATOR-1"]
+)
+def test_a_safety_override_names_a_colleague_other_than_the_one_recording_it(intake, colleague):
+    """Bijlage 3: consent refused is overridden only after consulting a colleague; the process
+    director naming itself (in any case) consulted no one. INVALID_ARGUMENT naming
+    consulted_colleague, without repeating what was typed, and nothing recorded."""
+    platform, _parts, deps = intake
+    case_id = nominated(intake, consent=ConsentStatus.REFUSED)
+    run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    override = RecordSafetyOverride(case_id, "acuut gevaar", colleague, False, "nog niet: vlucht")
+    with pytest.raises(InvalidArgument) as refused:
+        run(platform, oversight.record_safety_override, deps, override, DIRECTOR)
+    assert refused.value.violations[0][0] == "consulted_colleague"
+    assert colleague not in str(refused.value)
+    other = RecordSafetyOverride(case_id, "acuut gevaar", "collega-7", False, "nog niet: vlucht")
+    run(platform, oversight.record_safety_override, deps, other, DIRECTOR)
+
+
+@pytest.mark.parametrize("field", ["reason", "client_information"])
+@pytest.mark.parametrize("text", [".", "-", "\u200b", "\u00ad", "\U0001f6a8", " . "])
+def test_a_safety_override_without_a_worded_account_is_invalid_argument(field, text):
+    """A reason (or how the client was told) of a dot, a dash, a zero-width space, a soft hyphen
+    or an emoji only is no account a reviewer can read (Bijlage 3), as for disclosure's
+    break-glass: INVALID_ARGUMENT naming the field."""
+    fields = {"reason": "acuut gevaar", "client_information": "nog niet: vlucht", field: text}
+    req = pb.RecordSafetyOverrideRequest(
+        case_id=uuid.uuid4().hex, consulted_colleague="collega-7", **fields
+    )
+    with pytest.raises(InvalidArgument) as refused:
+        proto_mapping.safety_override_in(req)
+    assert refused.value.violations[0][0] == field

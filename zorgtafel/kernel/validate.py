@@ -73,6 +73,24 @@ def check_person(value: str, field: str = "person") -> str:
     )
 
 
+def same_person(a: str, b: str) -> bool:
+    """Whether two person ids name one person: ids of [A-Za-z0-9._:@-] (``check_person``, the
+    token's subject), compared without surrounding white space and without case, so that
+    "Person-3" is person-3 (a width variant is no person id: refused by the pattern)."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def check_worded(value: str, field: str, why: str, *, limit: int = MAX_TEXT) -> str:
+    """Free text someone must be able to read back as an account (a reason, how a client was
+    told): stripped, and holding a letter or digit; a dot, a dash, a zero-width space or an
+    emoji only fills the field (a policy's blank check trims white space only). ``why`` is
+    the message of the refusal, naming what is required."""
+    text = check_text(value, field, limit=limit, strip=True)
+    if not any(ch.isalnum() for ch in text):
+        raise InvalidArgument(field, why)
+    return text
+
+
 def check_pseudonym(value: str, field: str = "subject_pseudonym") -> str:
     return check_pattern(value, field, PSEUDONYM, "required: a pseudonym of [A-Za-z0-9._:-]")
 

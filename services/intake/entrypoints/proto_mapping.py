@@ -33,6 +33,7 @@ from zorgtafel.kernel.validate import (
     check_oins,
     check_person,
     check_text,
+    check_worded,
 )
 
 
@@ -156,9 +157,15 @@ def criteria_in(req: pb.AssessRequest) -> JudgedCriteria:
 
 def safety_override_in(req: pb.RecordSafetyOverrideRequest) -> RecordSafetyOverride:
     check_case_id(req.case_id)
-    check_text(req.reason, "reason", limit=v.MAX_REASONS, required=True)
+    # Accounts a reviewer reads back (Bijlage 3): a dot or an emoji only is no reason.
+    check_worded(req.reason, "reason", "required: why consent is overridden", limit=v.MAX_REASONS)
     check_person(req.consulted_colleague, "consulted_colleague")
-    check_text(req.client_information, "client_information", limit=v.MAX_REASONS, required=True)
+    check_worded(
+        req.client_information,
+        "client_information",
+        "required: how the client was told, or why not yet",
+        limit=v.MAX_REASONS,
+    )
     return RecordSafetyOverride(
         req.case_id,
         req.reason,

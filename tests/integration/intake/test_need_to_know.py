@@ -51,7 +51,7 @@ def override_request(case_id: str) -> pb.RecordSafetyOverrideRequest:
         request_id=rid(),
         case_id=case_id,
         reason="acuut gevaar voor de zus",
-        consulted_colleague="zorgcoordinator-2",
+        consulted_colleague="collega-7",
         client_informed=False,
         client_information="nog niet: zij is op de vlucht",
     )
@@ -283,7 +283,7 @@ def test_refused_consent_shares_nothing_until_a_safety_override_is_recorded(env)
     assert recorded["client_informed"] is False and "vlucht" not in str(recorded)
     env.start_triage(case_id, (POLICE,))
     mine = get(env, case_id, env.md(ASTEN)).nomination
-    assert mine.safety_override.consulted_colleague == "zorgcoordinator-2"
+    assert mine.safety_override.consulted_colleague == "collega-7"
     assert mine.safety_override.client_information == "nog niet: zij is op de vlucht"
     # Recorded once.
     again = refused(

@@ -21,23 +21,15 @@ from zorgtafel.kernel.uow import utcnow
 log = get_logger(__name__)
 
 
-def same_person(a: str, b: str) -> bool:
-    """Whether two person ids name one person: ids of [A-Za-z0-9._:@-] (``validate.check_person``,
-    the token's subject), compared without surrounding white space and without case, so that
-    "Person-3" is person-3 (a width variant is no person id: refused by the pattern)."""
-    return a.strip().casefold() == b.strip().casefold()
-
-
 def checked_break_glass(bg: commands.BreakGlass, requester: str = "") -> commands.BreakGlass:
     """``requester``: the caller's person id; the colleague consulted must be another person
     (Bijlage 3), also in another case."""
-    justification = validate.check_text(
-        bg.justification, "justification", limit=MAX_BREAK_GLASS_TEXT, strip=True
+    justification = validate.check_worded(
+        bg.justification,
+        "justification",
+        "required: why the safety override is needed",
+        limit=MAX_BREAK_GLASS_TEXT,
     )
-    # A reason someone can review: a dot, a zero-width space or an emoji only fills the field
-    # (the policy's blank check trims white space only).
-    if not any(ch.isalnum() for ch in justification):
-        raise InvalidArgument("justification", "required: why the safety override is needed")
     colleague = (bg.consulted_colleague or "").strip()
     if not colleague:
         raise InvalidArgument(
@@ -45,18 +37,19 @@ def checked_break_glass(bg: commands.BreakGlass, requester: str = "") -> command
             "required: the colleague consulted before the safety override (Bijlage 3)",
         )
     validate.check_person(colleague, "consulted_colleague")
-    if requester and same_person(colleague, requester):
+    if requester and validate.same_person(colleague, requester):
         raise InvalidArgument(
             "consulted_colleague",
             "must be a colleague other than the requester (Bijlage 3, safety override)",
         )
     # Bijlage 3: the client is informed of the override; the caller says how, or why not yet
     # and by when. The status is asked apart from the text, so nothing is left to read into it.
-    informed = validate.check_text(
-        bg.client_informed, "client_informed", limit=MAX_BREAK_GLASS_TEXT, strip=True
+    informed = validate.check_worded(
+        bg.client_informed,
+        "client_informed",
+        "required: how the client was told, or why not",
+        limit=MAX_BREAK_GLASS_TEXT,
     )
-    if not any(ch.isalnum() for ch in informed):  # invisible or punctuation only: no account
-        raise InvalidArgument("client_informed", "required: how the client was told, or why not")
     if bg.client_informed_status not in STATUSES:
         raise InvalidArgument(
             "client_informed_status",

@@ -14,8 +14,10 @@ from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.kernel.validate import same_person
 
 log = get_logger("zorgtafel.intake")
 
@@ -25,6 +27,12 @@ log = get_logger("zorgtafel.intake")
 def record_safety_override(
     deps: Deps, uow: UnitOfWork, cmd: RecordSafetyOverride, caller: Caller
 ) -> Nomination:
+    # Bijlage 3: a colleague was consulted; naming oneself (in any case) consulted no one.
+    if same_person(cmd.consulted_colleague, caller.person):
+        raise InvalidArgument(
+            "consulted_colleague",
+            "must be a colleague other than the one recording the override (Bijlage 3)",
+        )
     repo, nom = load(uow, cmd.case_id, deps, caller, "record_safety_override")
     policy_facts.check_access(
         deps.policy, deps.roster, "record_safety_override", caller, nom, now=deps.clock()
