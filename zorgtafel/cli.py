@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from zorgtafel.kernel.config import SERVICES
@@ -112,19 +111,17 @@ def _migrate(args: argparse.Namespace) -> int:
     d = definition(args.service)
     engine = db.make_engine(settings)
     try:
-        for attempt in range(1, MIGRATE_ATTEMPTS + 1):
-            try:
-                migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema)
-                break
-            except Exception as exc:  # noqa: BLE001 - its kind only: the text may hold values
-                # A connection the server dropped or refused (a restart, a failover, an
-                # operator ending backends) is the database's moment, not the migration's
-                # fault: PostgreSQL rolled the transactional DDL back, so it is run again.
-                if attempt < MIGRATE_ATTEMPTS and db.lost_database(exc):
-                    engine.dispose()
-                    time.sleep(MIGRATE_RETRY_S * attempt)
-                    continue
-                raise SystemExit(f"{args.service}: migration failed: {_error_kind(exc)}") from None
+        # A connection the server dropped or refused (a restart, a failover, an operator
+        # ending backends) is the database's moment, not the migration's fault: PostgreSQL
+        # rolled the transactional DDL back, so it is run again.
+        db.again_when_lost(
+            lambda: migrate.upgrade(engine, d.metadata, d.versions_dir, settings.effective_schema),
+            attempts=MIGRATE_ATTEMPTS,
+            pause_s=MIGRATE_RETRY_S,
+            before_again=lambda _exc, _attempt: engine.dispose(),
+        )
+    except Exception as exc:  # noqa: BLE001 - its kind only: the text may hold a row's values
+        raise SystemExit(f"{args.service}: migration failed: {_error_kind(exc)}") from None
     finally:
         engine.dispose()
     if not getattr(args, "quiet", False):

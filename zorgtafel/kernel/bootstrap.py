@@ -418,9 +418,27 @@ def bootstrap(
         retention=retention,
     )
     platform.access_log.start()
-    for hook in parts.on_start:
-        hook()
+    run_start_hooks(parts.on_start)
     return app
+
+
+START_ATTEMPTS = 5  # a start hook whose connection the database dropped is run again
+START_RETRY_S = 0.5  # times the attempt: 0.5, 1, 1.5, 2 s
+
+
+def run_start_hooks(hooks: tuple[Callable[[], None], ...]) -> None:
+    """The service's start hooks (seeding its tables, the withdrawals due), each run again
+    while the database dropped its connection (``db.again_when_lost``; the hooks look before
+    they write, so a second run is the first's): a restart, a failover or the e2e fault test
+    ending every connection while a service starts is no reason to exit. Any other failure
+    stops the start, as before."""
+    for hook in hooks:
+        name = getattr(getattr(hook, "func", hook), "__name__", "hook")
+
+        def again(exc: BaseException, attempt: int, name: str = name) -> None:
+            log.warning("start_hook_again", hook=name, attempt=attempt, db_error=type(exc).__name__)
+
+        db.again_when_lost(hook, attempts=START_ATTEMPTS, pause_s=START_RETRY_S, before_again=again)
 
 
 def make_retention_scheduler(

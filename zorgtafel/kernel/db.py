@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -73,6 +75,35 @@ def lost_database(exc: BaseException) -> bool:
         return code.startswith("08") or code in SERVER_GOING
     # psycopg raises its bare OperationalError, without a SQLSTATE, when it cannot connect.
     return type(orig).__module__ == "psycopg" and type(orig).__name__ == "OperationalError"
+
+
+T = TypeVar("T")
+
+
+def again_when_lost(
+    step: Callable[[], T],
+    *,
+    attempts: int,
+    pause_s: float,
+    before_again: Callable[[BaseException, int], None] | None = None,
+) -> T:
+    """``step``, run again (up to ``attempts`` times in all, ``pause_s`` × attempt apart) while
+    the database dropped or refused its connection (``lost_database``: a restart, a failover,
+    an operator ending backends): the database's moment, not the step's fault. For steps at a
+    service's start that are idempotent (a migration's transactional DDL, rolled back; a
+    seeding that looks before it writes); any other failure, and the last attempt's, is
+    raised. ``before_again`` is told the failure and the attempt before each pause."""
+    attempt = 1
+    while True:
+        try:
+            return step()
+        except Exception as exc:
+            if attempt >= attempts or not lost_database(exc):
+                raise
+            if before_again is not None:
+                before_again(exc, attempt)
+            time.sleep(pause_s * attempt)
+            attempt += 1
 
 
 def make_engine(settings: Settings) -> Engine:
