@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from services.console.app import create_app
-from services.console.entrypoints.safety import TRAIL
+from services.console.entrypoints.trails import TRAIL
 from services.console.settings import ConsoleSettings
 from tests.console.test_access_log_paging import PSEUDONYM, PagingLog, _entry
 from tests.console.test_app import FakeGovernance

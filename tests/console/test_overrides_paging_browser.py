@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from services.console.adapters.privacy import Notice, NoticePage
 from services.console.app import create_app
-from services.console.entrypoints.safety import TRAIL
+from services.console.entrypoints.trails import TRAIL
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance
 from tests.console.test_walk import sign_in

@@ -4,16 +4,13 @@ of disclosure's at a time, with links to the next page and back to the one befor
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.datastructures import MultiDict
 
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import LogPage
-from services.console.entrypoints.common import caller, page_token, person, services
-from services.console.entrypoints.safety import TRAIL, Trail
+from services.console.entrypoints.common import caller, person, services
+from services.console.entrypoints.trails import Trail, trail_before, trail_of
 
 bp = Blueprint("privacy", __name__)
 
@@ -23,29 +20,6 @@ bp = Blueprint("privacy", __name__)
 # one of its pseudonym (a guess could be checked against it): its tokens, like the pseudonym,
 # only ever travel in a POST form's body.
 _LOG = "log"
-
-
-def _trail(given: MultiDict[str, str]) -> Trail:
-    """The log's trail from a query string or a form; the first page when one of its tokens
-    is no token."""
-    sent = given.getlist(_LOG)
-    tokens = [page_token(t) for t in sent[-TRAIL:]]
-    if not tokens or "" in tokens:
-        return Trail()
-    return Trail(tuple(tokens), given.get(f"{_LOG}_cut") == "1" or len(sent) > TRAIL)
-
-
-def _before(read: Callable[[Caller, str], LogPage], call: Caller, token: str) -> Trail:
-    """The trail of the page before the one ``token`` opens, found from the first page on
-    (disclosure's tokens only continue forward); the first page when no page leads to it."""
-    walked = Trail()
-    while True:
-        following = read(call, walked.token).next_page_token
-        if following == token:
-            return walked
-        if not following:
-            return Trail()
-        walked = walked.on(following)
 
 
 def _previous(trail: Trail) -> tuple[Trail, bool] | None:
@@ -70,9 +44,9 @@ def access_log() -> ResponseReturnValue:
             return d.access_log(c, subject_pseudonym=subject, page_token=token)
         return d.access_log(c, provider=party, page_token=token)
 
-    trail = _trail(given)
+    trail = trail_of(given, _LOG)
     if given.get(f"{_LOG}_back") == "1" and trail.lost_before:
-        trail = _before(read, call, trail.token)
+        trail = trail_before(read, call, trail.token)
     shown = read(call, trail.token)
     try:
         check = d.verify_log(call)

@@ -5,8 +5,6 @@ party's tasks to inform the client. The policy decides; a refusal shows its reas
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
@@ -14,17 +12,17 @@ from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import PURPOSES
-from services.console.adapters.privacy import INFORMED, NoticePage, PrivacyOffice
+from services.console.adapters.privacy import INFORMED, PrivacyOffice
 from services.console.entrypoints.cases import DISCLOSURE, WORKERS, visible_case
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
     checked_id,
-    page_token,
     person,
     refuse_unless_role,
     services,
 )
+from services.console.entrypoints.trails import Trail, trail_before, trail_of
 
 bp = Blueprint("safety", __name__)
 
@@ -82,66 +80,7 @@ def override(case_id: str) -> ResponseReturnValue:
     return _page(case_id, answer=answer), 200 if answer.items else 403
 
 
-# How many page tokens of a list ride in the query string: those from the first page to the
-# one shown (disclosure's tokens only continue forward, so "previous page" is the token before
-# the last). Further on, the oldest are left out and the trail is marked cut; going back past
-# the oldest one kept, the console finds the tokens before it again from the first page on.
-TRAIL = 50
 _LISTS = ("notices", "tasks")
-
-
-@dataclass(frozen=True)
-class Trail:
-    """Where a list is: the page tokens from the first page to the one shown (none: the first
-    page), at most TRAIL of them; ``cut`` when the ones before them were left out."""
-
-    tokens: tuple[str, ...] = ()
-    cut: bool = False
-
-    @property
-    def token(self) -> str:
-        return self.tokens[-1] if self.tokens else ""
-
-    def on(self, token: str) -> Trail:
-        tokens = (*self.tokens, token)
-        return Trail(tokens[-TRAIL:], self.cut or len(tokens) > TRAIL)
-
-    def back(self) -> Trail:
-        return Trail(self.tokens[:-1], self.cut and len(self.tokens) > 1)
-
-    @property
-    def lost_before(self) -> bool:
-        """Whether the page before this one is no longer in the trail (found again by
-        walking from the first page: ``back=1``)."""
-        return self.cut and len(self.tokens) == 1
-
-    def query(self, name: str) -> dict[str, object]:
-        return {name: list(self.tokens), **({f"{name}_cut": "1"} if self.cut else {})}
-
-
-def _trail(name: str) -> Trail:
-    """List ``name``'s trail from the query string; the first page when one of its tokens is
-    no token."""
-    given = request.args.getlist(name)
-    tokens = [page_token(t) for t in given[-TRAIL:]]
-    if not tokens or "" in tokens:
-        return Trail()
-    cut = request.args.get(f"{name}_cut") == "1" or len(given) > TRAIL
-    return Trail(tuple(tokens), cut)
-
-
-def _before(read: Callable[[Caller, str], NoticePage], call: Caller, token: str) -> Trail:
-    """The trail of the page before the one ``token`` opens, found from the first page on
-    (disclosure's tokens only continue forward); the first page when no page leads to it (a
-    token of a list that changed, or no token of this list)."""
-    walked = Trail()
-    while True:
-        following = read(call, walked.token).next_page_token
-        if following == token:
-            return walked
-        if not following:
-            return Trail()
-        walked = walked.on(following)
 
 
 def _overrides_page(trails: dict[str, Trail] | None = None, **extra: object) -> str:
@@ -195,12 +134,12 @@ def overrides() -> ResponseReturnValue:
     """The provider's notices (art. 16.2) and the overriding party's informing tasks, as
     disclosure lists them for the person: a worker's of the cases it has a part in, the
     privacy officer's of all of its party's; a page of each at a time."""
-    trails = {name: _trail(name) for name in _LISTS}
+    trails = {name: trail_of(request.args, name) for name in _LISTS}
     office = services().disclosure.privacy
     reads = {"notices": office.override_notices, "tasks": office.informing_tasks}
     for name in _LISTS:
         if request.args.get(f"{name}_back") == "1" and trails[name].lost_before:
-            trails[name] = _before(reads[name], caller(), trails[name].token)
+            trails[name] = trail_before(reads[name], caller(), trails[name].token)
     return _overrides_page(trails, error=None, done=False)
 
 

@@ -1,0 +1,79 @@
+"""Where a paged list is (the overrides lists, the access log): the page tokens from the first
+page to the one shown, carried by the page (query string or form), and "previous page" found
+again from the first page when the oldest tokens were left out. Disclosure's tokens only
+continue forward."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from werkzeug.datastructures import MultiDict
+
+from services.console.adapters.calls import Caller
+from services.console.entrypoints.common import page_token
+
+# How many page tokens of a list ride with the page: those from the first page to the one
+# shown (disclosure's tokens only continue forward, so "previous page" is the token before the
+# last). Further on, the oldest are left out and the trail is marked cut; going back past the
+# oldest one kept, the console finds the tokens before it again from the first page on.
+TRAIL = 50
+
+
+class Paged(Protocol):
+    @property
+    def next_page_token(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Trail:
+    """Where a list is: the page tokens from the first page to the one shown (none: the first
+    page), at most TRAIL of them; ``cut`` when the ones before them were left out."""
+
+    tokens: tuple[str, ...] = ()
+    cut: bool = False
+
+    @property
+    def token(self) -> str:
+        return self.tokens[-1] if self.tokens else ""
+
+    def on(self, token: str) -> Trail:
+        tokens = (*self.tokens, token)
+        return Trail(tokens[-TRAIL:], self.cut or len(tokens) > TRAIL)
+
+    def back(self) -> Trail:
+        return Trail(self.tokens[:-1], self.cut and len(self.tokens) > 1)
+
+    @property
+    def lost_before(self) -> bool:
+        """Whether the page before this one is no longer in the trail (found again by
+        walking from the first page: ``back=1``)."""
+        return self.cut and len(self.tokens) == 1
+
+    def query(self, name: str) -> dict[str, object]:
+        return {name: list(self.tokens), **({f"{name}_cut": "1"} if self.cut else {})}
+
+
+def trail_of(given: MultiDict[str, str], name: str) -> Trail:
+    """List ``name``'s trail from a query string or a form; the first page when one of its
+    tokens is no token."""
+    sent = given.getlist(name)
+    tokens = [page_token(t) for t in sent[-TRAIL:]]
+    if not tokens or "" in tokens:
+        return Trail()
+    return Trail(tuple(tokens), given.get(f"{name}_cut") == "1" or len(sent) > TRAIL)
+
+
+def trail_before(read: Callable[[Caller, str], Paged], call: Caller, token: str) -> Trail:
+    """The trail of the page before the one ``token`` opens, found from the first page on
+    (disclosure's tokens only continue forward); the first page when no page leads to it (a
+    token of a list that changed, or no token of this list)."""
+    walked = Trail()
+    while True:
+        following = read(call, walked.token).next_page_token
+        if following == token:
+            return walked
+        if not following:
+            return Trail()
+        walked = walked.on(following)
