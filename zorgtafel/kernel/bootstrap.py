@@ -417,8 +417,9 @@ def bootstrap(
         access_log=platform.access_log,
         retention=retention,
     )
-    platform.access_log.start()
-    run_start_hooks(parts.on_start)
+    # The access log's head and its checkpoint first, then the service's own hooks: each a
+    # start step run again while the database dropped its connection.
+    run_start_hooks((platform.access_log.start, *parts.on_start))
     return app
 
 
@@ -427,11 +428,12 @@ START_RETRY_S = 0.5  # times the attempt: 0.5, 1, 1.5, 2 s
 
 
 def run_start_hooks(hooks: tuple[Callable[[], None], ...]) -> None:
-    """The service's start hooks (seeding its tables, the withdrawals due), each run again
-    while the database dropped its connection (``db.again_when_lost``; the hooks look before
-    they write, so a second run is the first's): a restart, a failover or the e2e fault test
-    ending every connection while a service starts is no reason to exit. Any other failure
-    stops the start, as before."""
+    """The service's start steps (the access log's head and checkpoint, seeding its tables,
+    the withdrawals due), each run again while the database dropped its connection
+    (``db.again_when_lost``; each looks before it writes, so a second run after a COMMIT whose
+    answer was lost is the first's): a restart, a failover or the e2e fault test ending every
+    connection while a service starts is no reason to exit. Any other failure stops the
+    start, as before."""
     for hook in hooks:
         name = getattr(getattr(hook, "func", hook), "__name__", "hook")
 
