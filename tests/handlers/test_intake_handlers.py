@@ -580,6 +580,29 @@ def test_probing_flags_of_10_or_200_take_the_same_queries_and_page_newest_first(
         probing_flags_rpc(intake, DIRECTOR)
 
 
+def test_probing_flags_page_by_key_so_a_flag_raised_while_paging_repeats_none(intake):
+    """The page token held an OFFSET: the last page cost more than the first (the database
+    reads and drops every flag before it), and a flag raised while a manager paged shifted
+    the newest-first list, so the next page showed a flag of the page before again. A page
+    now continues after the last flag shown (flagged at, flag id), in SQL, without OFFSET."""
+    platform, _parts, _deps = intake
+    flags_added(platform, 40)
+    first = probing_flags_rpc(intake, MANAGER, page_size=15)
+    flags_added(platform, 1)  # newer than every flag shown: it belongs before the first page
+    walked, token = [f.flag_id for f in first.flags], first.next_page_token
+    with platform.uow_factory() as uow:
+        # SQLAlchemy writes "OFFSET 0" after every LIMIT on SQLite: the SQL is told on PostgreSQL.
+        on_postgresql = uow.session.connection().dialect.name == "postgresql"
+    while token:
+        with statements() as sent:
+            page = probing_flags_rpc(intake, MANAGER, page_size=15, page_token=token)
+        assert limited(sent)
+        assert not on_postgresql or not [s for s in sent if "OFFSET" in s.upper()], sent
+        walked += [f.flag_id for f in page.flags]
+        token = page.next_page_token
+    assert len(walked) == len(set(walked)) == 40
+
+
 def test_an_outsider_is_told_the_same_of_a_nomination_it_has_no_part_in_as_of_none(intake):
     """8.4c, ADR 0005: an unknown case id answered NOT_FOUND (naming the id) while a real one
     answered PERMISSION_DENIED with the policy's reasons, so a party holding an id learned that

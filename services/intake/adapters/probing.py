@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 
 from zorgtafel.kernel.uow import UnitOfWork
 
@@ -68,12 +68,26 @@ class ProbeLog:
         )
         return flag
 
-    def flags(self, offset: int = 0, limit: int | None = None) -> list[ProbingFlag]:
-        """A page of the flags (every flag without ``limit``), newest first: read in that
-        order from ix_probing_flags_flagged_at, in SQL."""
+    def flags(
+        self, after: tuple[datetime, str] | None = None, limit: int | None = None
+    ) -> list[ProbingFlag]:
+        """A page of the flags (every flag without ``limit``), newest first, after the sort
+        key ``after`` (flagged at, flag id) of the previous page's last: read in that order
+        from ix_probing_flags_flagged_at, in SQL, so the last page costs what the first does
+        (an OFFSET reads and drops every flag before it) and a flag raised while a manager
+        pages moves nothing onto the next page again."""
         t = self._flags
+        q = select(t)
+        if after is not None:
+            at, flag_id = after
+            # Newest first, ties by id ascending: the directions differ, so no row comparison;
+            # the plain bound on the time is what the index scan starts from.
+            q = q.where(
+                t.c.flagged_at <= at,
+                or_(t.c.flagged_at < at, and_(t.c.flagged_at == at, t.c.flag_id > flag_id)),
+            )
         rows = self._uow.session.execute(
-            select(t).order_by(t.c.flagged_at.desc(), t.c.flag_id).offset(offset).limit(limit)
+            q.order_by(t.c.flagged_at.desc(), t.c.flag_id).limit(limit)
         ).mappings()
         return [
             ProbingFlag(

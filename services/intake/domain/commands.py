@@ -100,10 +100,11 @@ class GetTriageQuestion:
 
 @dataclass(frozen=True)
 class ListProbingFlags:
-    """A page of the managers' list of probing flags, newest first: skip ``offset``, at most
-    ``limit`` (the servicer asks one more than it shows, to know whether more follow)."""
+    """A page of the managers' list of probing flags, newest first: after the sort key
+    ``after`` (flagged at, flag id) of the previous page's last, at most ``limit`` (the
+    servicer asks one more than it shows, to know whether more follow)."""
 
-    offset: int = 0
+    after: tuple[datetime, str] | None = None
     limit: int = 101
 
 

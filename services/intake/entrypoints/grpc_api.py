@@ -28,7 +28,7 @@ from zorgtafel.kernel.callcontext import current_caller
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import FailedPrecondition, Unavailable
-from zorgtafel.kernel.paging import window
+from zorgtafel.kernel.paging import time_and_id, window
 from zorgtafel.kernel.uow import UnitOfWork
 
 NOMINATE_ATTEMPTS = 4
@@ -145,11 +145,11 @@ class IntakeServicer(pb_grpc.IntakeServiceServicer):
         return self._run("RecordSafetyOverride", request, pb.RecordSafetyOverrideResponse, effect)
 
     def ListProbingFlags(self, request, context):
-        w = window(request)  # paged in SQL: one more than shown says whether more follow
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
         with self._uow() as uow:
-            q = ListProbingFlags(offset=w.offset, limit=w.limit)
+            q = ListProbingFlags(after=time_and_id(w.after), limit=w.limit)
             found = oversight.probing_flags(self._deps, uow, q, current_caller())
-        shown, token = w.cut(found)
+        shown, token = w.cut(found, lambda f: (f.flagged_at.isoformat(), f.flag_id))
         return pb.ListProbingFlagsResponse(
             flags=[results.flag_out(f) for f in shown], next_page_token=token
         )

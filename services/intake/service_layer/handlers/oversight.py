@@ -74,10 +74,15 @@ def probing_flags(
     deps: Deps, uow: UnitOfWork, query: ListProbingFlags, caller: Caller
 ) -> list[ProbingFlag]:
     decision = policy_facts.check_manager(deps.policy, deps.roster, "list_probing_flags", caller)
-    flags = ProbeLog(uow).flags(query.offset, query.limit)
+    flags = ProbeLog(uow).flags(query.after, query.limit)
     # The flags name employees, not a subject: the access log names the flags shown (the
     # servicer fetches one more than it shows, to know whether another page follows).
     shown = flags[: query.limit - 1]
     saw(resource=listed([f.flag_id for f in shown]), decision=decision)
-    log.info("probing_flags_read", party=caller.party, flags=len(flags), offset=query.offset)
+    log.info(
+        "probing_flags_read",
+        party=caller.party,
+        flags=len(flags),
+        continued=query.after is not None,
+    )
     return flags
