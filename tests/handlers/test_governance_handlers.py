@@ -764,6 +764,39 @@ def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_que
     assert [f for f, _ in err.value.violations] == ["page_token"]
 
 
+def test_a_later_page_of_parties_continues_after_the_last_shown_without_offset(lists):
+    """ListParties' token held an OFFSET: the database read and dropped every party before
+    the page (the last page of 10,000 dearer than the first), and a party registered while a
+    list was paged, its id before those shown, moved a party of the page before onto the
+    next. A page now continues after the last party id shown, in SQL, without OFFSET."""
+    platform, servicer = lists
+    add_rows(platform, 12)
+    request = lambda **kw: pb.ListPartiesRequest(kind=pb.PARTY_KIND_SHELTER, page_size=5, **kw)  # noqa: E731
+    first = call(servicer.ListParties, request(), CHAIR)
+    with platform.uow_factory() as uow:
+        on_postgresql = uow.session.connection().dialect.name == "postgresql"
+        uow.parties.add(  # an id before every party shown
+            Party(
+                f"{next(_added):020d}",
+                "opvang vooraan",
+                PartyKind.SHELTER,
+                PartyStatus.APPLICANT,
+                datetime.now(timezone.utc),
+            )
+        )
+        uow.commit()
+    walked, token = [p.party_id for p in first.parties], first.next_page_token
+    while token:
+        with statements() as sent:
+            reply = call(servicer.ListParties, request(page_token=token), CHAIR)
+        # SQLAlchemy writes "OFFSET 0" after every LIMIT on SQLite: the SQL is told on PostgreSQL.
+        assert limited(sent)
+        assert not on_postgresql or not [s for s in sent if "OFFSET" in s.upper()], sent
+        walked += [p.party_id for p in reply.parties]
+        token = reply.next_page_token
+    assert len(walked) == len(set(walked)) >= 12
+
+
 def test_bodies_are_paged_each_with_all_its_seats(lists):
     _, servicer = lists
     pages, token = [], ""

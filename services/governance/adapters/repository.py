@@ -43,17 +43,22 @@ class PartyRepository:
         kind: PartyKind | None = None,
         status: PartyStatus | None = None,
         *,
+        after: str | None = None,
         offset: int = 0,
         limit: int | None = None,
     ) -> list[Party]:
-        """Parties by id; a page of them in SQL (``offset``, ``limit``: ix_parties_kind,
-        ix_parties_status serve the filters and the order)."""
+        """Parties by id; a page of them in SQL (``limit``: ix_parties_kind, ix_parties_status
+        and the primary key serve the filters and the order), after the party id ``after``
+        (keyset: the last page costs what the first does, and a party registered meanwhile
+        moves nothing onto the next page again) or else from ``offset`` (a token written
+        before the pages were keyed)."""
         q = select(Party).order_by(Party.party_id)
         if kind is not None:
             q = q.where(Party.kind == kind)
         if status is not None:
             q = q.where(Party.status == status)
-        return list(self._session.scalars(q.offset(offset).limit(limit)))
+        q = q.where(Party.party_id > after) if after is not None else q.offset(offset)
+        return list(self._session.scalars(q.limit(limit)))
 
     def active_ids(self) -> list[str]:
         return list(

@@ -35,10 +35,13 @@ class PartyRpcs(RpcBase):
     def ListParties(self, request, context):
         kind = enum_in(pb.PartyKind, PartyKind, request.kind, "PARTY_KIND_", "kind")
         status = enum_in(pb.PartyStatus, PartyStatus, request.status, "PARTY_STATUS_", "status")
-        w = window(request)
+        w = window(request)  # paged in SQL by party id
+        after = one_key(w)
         return self._read(
-            lambda uow: parties.list_parties(uow, kind, status, w.offset, w.limit),
-            lambda found: pb.ListPartiesResponse(**listed("parties", found, w, out.party_out)),
+            lambda uow: parties.list_parties(uow, kind, status, after, w.offset, w.limit),
+            lambda found: pb.ListPartiesResponse(
+                **listed("parties", found, w, out.party_out, lambda p: (p.party_id,))
+            ),
         )
 
     def GetParty(self, request, context):

@@ -49,11 +49,13 @@ def list_parties(
     uow: GovernanceUnitOfWork,
     kind: PartyKind | None,
     status: PartyStatus | None,
+    after: str | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[Party]:
-    """A page of the parties (``offset``, ``limit``), filtered in SQL."""
-    return uow.parties.list(kind, status, offset=offset, limit=limit)
+    """A page of the parties (after the party id ``after``, else from ``offset``; at most
+    ``limit``), filtered in SQL."""
+    return uow.parties.list(kind, status, after=after, offset=offset, limit=limit)
 
 
 def get_party(uow: GovernanceUnitOfWork, party_id: str) -> Party:
