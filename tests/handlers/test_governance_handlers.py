@@ -764,35 +764,46 @@ def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_que
     assert [f for f, _ in err.value.violations] == ["page_token"]
 
 
-def test_a_later_page_of_parties_continues_after_the_last_shown_without_offset(lists):
-    """ListParties' token held an OFFSET: the database read and dropped every party before
-    the page (the last page of 10,000 dearer than the first), and a party registered while a
-    list was paged, its id before those shown, moved a party of the page before onto the
-    next. A page now continues after the last party id shown, in SQL, without OFFSET."""
+EARLIER_ROW = {
+    # A row whose key sorts before every one shown, added while the list is paged.
+    "ListParties": lambda uow, now: uow.parties.add(
+        Party(
+            f"{next(_added):020d}", "opvang vooraan", PartyKind.SHELTER, PartyStatus.APPLICANT, now
+        )
+    ),
+    "ListProcessDirectors": lambda uow, now: uow.roster.add(
+        ProcessDirector(ASTEN, f"a-first-{next(_added)}", now, HELMOND, "manager-1")
+    ),
+}
+KEY_OF = {
+    "ListParties": lambda row: row.party_id,
+    "ListProcessDirectors": lambda row: (row.party, row.person),
+}
+
+
+@pytest.mark.parametrize("rpc", sorted(EARLIER_ROW))
+def test_a_later_page_continues_after_the_last_row_shown_without_offset(lists, rpc):
+    """ListParties' and ListProcessDirectors' tokens held an OFFSET: the database read and
+    dropped every row before the page (the last page of 10,000 dearer than the first), and a
+    row added while a list was paged, its key before those shown, moved a row of the page
+    before onto the next. A page now continues after the last row shown, in SQL, without
+    OFFSET."""
     platform, servicer = lists
     add_rows(platform, 12)
-    request = lambda **kw: pb.ListPartiesRequest(kind=pb.PARTY_KIND_SHELTER, page_size=5, **kw)  # noqa: E731
-    first = call(servicer.ListParties, request(), CHAIR)
+    request, listed, key = LIST_REQUESTS[rpc], LISTED[rpc], KEY_OF[rpc]
+    first = call(getattr(servicer, rpc), request(page_size=5), CHAIR)
     with platform.uow_factory() as uow:
         on_postgresql = uow.session.connection().dialect.name == "postgresql"
-        uow.parties.add(  # an id before every party shown
-            Party(
-                f"{next(_added):020d}",
-                "opvang vooraan",
-                PartyKind.SHELTER,
-                PartyStatus.APPLICANT,
-                datetime.now(timezone.utc),
-            )
-        )
+        EARLIER_ROW[rpc](uow, datetime.now(timezone.utc))
         uow.commit()
-    walked, token = [p.party_id for p in first.parties], first.next_page_token
+    walked, token = [key(r) for r in listed(first)], first.next_page_token
     while token:
         with statements() as sent:
-            reply = call(servicer.ListParties, request(page_token=token), CHAIR)
+            reply = call(getattr(servicer, rpc), request(page_size=5, page_token=token), CHAIR)
         # SQLAlchemy writes "OFFSET 0" after every LIMIT on SQLite: the SQL is told on PostgreSQL.
         assert limited(sent)
         assert not on_postgresql or not [s for s in sent if "OFFSET" in s.upper()], sent
-        walked += [p.party_id for p in reply.parties]
+        walked += [key(r) for r in listed(reply)]
         token = reply.next_page_token
     assert len(walked) == len(set(walked)) >= 12
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, union_all, update
+from sqlalchemy import Row, delete, func, insert, select, tuple_, union_all, update
 from sqlalchemy.orm import Session, defer
 
 from services.governance.adapters import orm
@@ -195,10 +195,18 @@ class RosterRepository:
         )
 
     def list(
-        self, party: str | None = None, *, offset: int = 0, limit: int | None = None
+        self,
+        party: str | None = None,
+        *,
+        after: tuple[str, str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[ProcessDirector]:
         """Designated process directors by party and person (the primary key's order: it
-        serves the filter and the page)."""
+        serves the filter and the page), after the (party, person) ``after`` (keyset: the
+        last page costs what the first does, and a designation made meanwhile moves nothing
+        onto the next page again) or else from ``offset`` (a token written before the pages
+        were keyed)."""
         q = (
             select(ProcessDirector)
             .where(orm.process_directors.c.revoked_at.is_(None))
@@ -206,7 +214,17 @@ class RosterRepository:
         )
         if party:
             q = q.where(ProcessDirector.party == party)
-        return list(self._session.scalars(q.offset(offset).limit(limit)))
+        if after is not None:
+            key = tuple_(orm.process_directors.c.party, orm.process_directors.c.person)
+            q = q.where(key > tuple_(*after))
+            if party == after[0]:
+                # Implied by the key, stated so that the scan of the party's persons starts
+                # there: PostgreSQL positions a scan by the equality on the party alone and
+                # would step through every person before the key.
+                q = q.where(ProcessDirector.person > after[1])
+        else:
+            q = q.offset(offset)
+        return list(self._session.scalars(q.limit(limit)))
 
 
 class ProposalRepository:

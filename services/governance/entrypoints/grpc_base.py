@@ -15,6 +15,7 @@ from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.convert import enum_in
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.paging import Window
+from zorgtafel.kernel.validate import check_oin, check_person
 
 T = TypeVar("T")
 
@@ -45,6 +46,22 @@ def one_key(w: Window) -> str | None:
     if len(w.after) != 1:
         raise InvalidArgument("page_token", "not a token of this query: start again without one")
     return w.after[0]
+
+
+def party_and_person(w: Window) -> tuple[str, str] | None:
+    """The (party, person) sort key a page token continues after (None: the first page, or
+    an offset token); a key that is no party id and person id is a token of another query."""
+    if w.after is None:
+        return None
+    try:
+        if len(w.after) != 2:
+            raise InvalidArgument("page_token", "")
+        party, person = w.after
+        return check_oin(party, "page_token"), check_person(person, "page_token")
+    except InvalidArgument:
+        raise InvalidArgument(
+            "page_token", "not a token of this query: start again without one"
+        ) from None
 
 
 class RpcBase(pb_grpc.GovernanceServiceServicer):

@@ -7,7 +7,13 @@ from services.governance.domain import commands as c
 from services.governance.domain.bodies import Seat
 from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
-from services.governance.entrypoints.grpc_base import RpcBase, body_in, listed, one_key
+from services.governance.entrypoints.grpc_base import (
+    RpcBase,
+    body_in,
+    listed,
+    one_key,
+    party_and_person,
+)
 from services.governance.service_layer.handlers import parties, roster, seats
 from services.governance.service_layer.handlers.parties import SEATS_IN_BODY, BodySeats
 from zorgtafel.generated.governance.v1 import governance_pb2 as pb
@@ -128,10 +134,17 @@ class PartyRpcs(RpcBase):
         )
 
     def ListProcessDirectors(self, request, context):
-        w = window(request)
+        w = window(request)  # paged in SQL by (party, person)
+        after = party_and_person(w)
         return self._read(
-            lambda uow: roster.list_process_directors(uow, request.party, w.offset, w.limit),
+            lambda uow: roster.list_process_directors(uow, request.party, after, w.offset, w.limit),
             lambda found: pb.ListProcessDirectorsResponse(
-                **listed("process_directors", found, w, out.process_director_out)
+                **listed(
+                    "process_directors",
+                    found,
+                    w,
+                    out.process_director_out,
+                    lambda d: (d.party, d.person),
+                )
             ),
         )

@@ -70,11 +70,16 @@ def revoke_process_director(
 
 
 def list_process_directors(
-    uow: GovernanceUnitOfWork, party: str, offset: int = 0, limit: int | None = None
+    uow: GovernanceUnitOfWork,
+    party: str,
+    after: tuple[str, str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[ProcessDirector]:
     """Who is designated, for one party or all: employees, not subjects (any active party's
-    person may read it; authz). A page of them (``offset``, ``limit``), in SQL."""
+    person may read it; authz). A page of them (after the (party, person) ``after``, else
+    from ``offset``; at most ``limit``), in SQL."""
     if party:
         check_oin(party, "party")
         saw(resource=party)  # the party whose process directors were listed
-    return uow.roster.list(party or None, offset=offset, limit=limit)
+    return uow.roster.list(party or None, after=after, offset=offset, limit=limit)
