@@ -4,6 +4,7 @@ pseudonyms only: never minutes, action texts or progress notes (9.2)."""
 from __future__ import annotations
 
 from zorgtafel.contracts.casework import (  # the published language: one class per event type
+    PUBLISHED,
     ActionUpdated,
     CaseClosed,
     CaseDeescalated,
@@ -42,25 +43,7 @@ __all__ = [
     "REGISTRY",
 ]
 
-REGISTRY = EventRegistry(
-    [
-        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
-        # every service
-        *kernel_published(),
-        CaseOpened,
-        MeetingScheduled,
-        MeetingHeld,
-        DirectorAppointed,
-        DelegateNamed,
-        DelegateReleased,
-        RolesSet,
-        PlanAdopted,
-        CriteriaSet,
-        ActionUpdated,
-        CaseDeescalated,
-        CaseEscalated,
-        CaseClosed,
-        CasePurged,
-        CaseRestated,
-    ]
-)
+# Every event the contract says the service publishes (zorgtafel.contracts.casework.PUBLISHED,
+# read by every consumer) and the kernel's events (access-log checkpoints, the enforced policy
+# revision), as in every service: one list, so the registry and the contract cannot part.
+REGISTRY = EventRegistry([*kernel_published(), *PUBLISHED])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from zorgtafel.contracts.accesslog import AccessLogCheckpointed
 from zorgtafel.contracts.disclosure import (  # the published language: one class per event type
+    PUBLISHED,
     BreakGlassUsed,
     CaseRestrictionChanged,
     DisclosureDecided,
@@ -28,17 +29,7 @@ __all__ = [
     "SubjectErased",
 ]
 
-REGISTRY = EventRegistry(
-    [
-        ItemProvided,
-        ItemRetracted,
-        DisclosureDecided,
-        BreakGlassUsed,
-        SubjectErased,
-        CaseRestrictionChanged,
-        SubjectConsentChanged,
-        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
-        # every service
-        *kernel_published(),
-    ]
-)
+# Every event the contract says the service publishes (zorgtafel.contracts.disclosure.PUBLISHED,
+# read by every consumer) and the kernel's events (access-log checkpoints, the enforced policy
+# revision), as in every service: one list, so the registry and the contract cannot part.
+REGISTRY = EventRegistry([*kernel_published(), *PUBLISHED])

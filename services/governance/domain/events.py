@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.contracts.governance import (  # the published language: one class per event type
+    PUBLISHED,
     AccessionApplied,
     DecisionTaken,
     DisputeChanged,
@@ -37,22 +38,7 @@ __all__ = [
     "REGISTRY",
 ]
 
-REGISTRY = EventRegistry(
-    [
-        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
-        # every service
-        *kernel_published(),
-        PartyRegistered,
-        PartyJoined,
-        PartyWithdrew,
-        PartyExcluded,
-        DecisionTaken,
-        PartiesInformed,
-        PolicyRevisionAdopted,
-        AccessionApplied,
-        NoticeOfDefaultRecorded,
-        WithdrawalAnnounced,
-        DisputeChanged,
-        RosterChanged,
-    ]
-)
+# Every event the contract says the service publishes (zorgtafel.contracts.governance.PUBLISHED,
+# read by every consumer) and the kernel's events (access-log checkpoints, the enforced policy
+# revision), as in every service: one list, so the registry and the contract cannot part.
+REGISTRY = EventRegistry([*kernel_published(), *PUBLISHED])

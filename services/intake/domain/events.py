@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from zorgtafel.contracts.enforcement import kernel_published
 from zorgtafel.contracts.intake import (  # the published language: one class per event type
+    PUBLISHED,
     AgeBandChanged,
     CaseAssessed,
     CaseNominated,
@@ -32,19 +33,7 @@ __all__ = [
     "SafetyOverrideRecorded",
 ]
 
-REGISTRY = EventRegistry(
-    [
-        # the kernel's events (access-log checkpoints, the enforced policy revision), as in
-        # every service
-        *kernel_published(),
-        CaseNominated,
-        CaseAssessed,
-        CaseRejected,
-        CaseTriaged,
-        NominationWithdrawn,
-        SafetyOverrideRecorded,
-        ProbingFlagged,
-        NominationForgotten,
-        AgeBandChanged,
-    ]
-)
+# Every event the contract says the service publishes (zorgtafel.contracts.intake.PUBLISHED,
+# read by every consumer) and the kernel's events (access-log checkpoints, the enforced policy
+# revision), as in every service: one list, so the registry and the contract cannot part.
+REGISTRY = EventRegistry([*kernel_published(), *PUBLISHED])
