@@ -610,13 +610,6 @@ def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(
     role table's words, alike for a real case number and one never given out, and no service
     is asked in its name (the ask could only be a refusal counted in its budget); a role the
     table allows gets the form."""
-    from services.console.adapters import identity
-    from zorgtafel.demo.actors import POLICE, Actor
-
-    table = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
-    roles = sorted({r for m in table.values() for r in m["roles"]})
-    people = tuple(Actor(role, POLICE, role, f"p-{role}") for role in roles)
-    monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, *people))
     forms = {
         "request": "disclosure.v1.DisclosureService/RequestDisclosure",
         "provide": "disclosure.v1.DisclosureService/Provide",
@@ -624,22 +617,7 @@ def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(
         "purge": "casework.v1.CaseworkService/Purge",
         "break-glass": "disclosure.v1.DisclosureService/BreakGlass",
     }
-    refused = 0
-    for role in roles:
-        client = signed_in(app, f"p-{role}")
-        for form, method in forms.items():
-            casework.reads.clear()
-            if role in table[f"/zorgtafel.{method}"]["roles"]:
-                assert client.get(f"/cases/{CASE}/{form}").status_code == 200, (role, form)
-                continue
-            refused += 1
-            pages = [client.get(f"/cases/{number}/{form}") for number in (CASE, "never")]
-            assert [p.status_code for p in pages] == [403, 403], (role, form)
-            assert _page_text(pages[0], CASE) == _page_text(pages[1], "never"), (role, form)
-            html = pages[0].get_data(as_text=True)
-            assert f"may not call /zorgtafel.{method}" in html, (role, form)
-            assert casework.reads == [], (role, form)
-    assert refused >= 5 * 9
+    assert _every_role_opens(app, casework, monkeypatch, forms) >= 5 * 9
 
 
 def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(
@@ -651,6 +629,16 @@ def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(
     officers, auditors, the bodies' people) answer the console's 403 page with the role
     table's words, alike for a real case number and one never given out, and casework reads
     nothing in that person's name; a role the table allows gets the page."""
+    forms = {
+        "actions/" + ACTION: "casework.v1.CaseworkService/UpdateAction",
+        "meeting": "casework.v1.CaseworkService/NameDelegate",
+    }
+    assert _every_role_opens(app, casework, monkeypatch, forms) >= 2 * 9
+
+
+def role_table_people(monkeypatch) -> tuple[dict, list[str]]:  # noqa: ANN001
+    """The role table's methods (policies/rego/authz/data.json) and every role in it, each
+    role given a demo person ``p-<role>`` of the police to sign in as."""
     from services.console.adapters import identity
     from zorgtafel.demo.actors import POLICE, Actor
 
@@ -658,10 +646,15 @@ def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(
     roles = sorted({r for m in table.values() for r in m["roles"]})
     people = tuple(Actor(role, POLICE, role, f"p-{role}") for role in roles)
     monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, *people))
-    forms = {
-        "actions/" + ACTION: "casework.v1.CaseworkService/UpdateAction",
-        "meeting": "casework.v1.CaseworkService/NameDelegate",
-    }
+    return table, roles
+
+
+def _every_role_opens(app, casework, monkeypatch, forms: dict[str, str]) -> int:  # noqa: ANN001
+    """Every role opens each of the case's ``forms`` (its address below /cases/<number>/ to the
+    one method it calls): a role the table allows gets the page, any other the 403 page with
+    the table's words, alike for CASE and a number never given out, casework reading nothing
+    in its name. How many (role, form) were refused."""
+    table, roles = role_table_people(monkeypatch)
     refused = 0
     for role in roles:
         client = signed_in(app, f"p-{role}")
@@ -677,4 +670,4 @@ def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(
             html = pages[0].get_data(as_text=True)
             assert f"may not call /zorgtafel.{method}" in html, (role, form)
             assert casework.reads == [], (role, form)
-    assert refused >= 2 * 9
+    return refused

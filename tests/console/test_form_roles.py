@@ -7,8 +7,6 @@ form (or, for a number it has no part in, the one answer of a number never given
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,10 +15,8 @@ from services.console.adapters.calls import ServiceError
 from services.console.app import create_app
 from services.console.settings import ConsoleSettings
 from tests.console.test_app import signed_in
-from tests.console.test_case_pages import _page_text
+from tests.console.test_case_pages import _page_text, role_table_people
 from zorgtafel.kernel.devkeys import ensure_dev_keys
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # The form's address (``{}``: a number) and the one method its submit calls.
 FORMS = {
@@ -102,14 +98,8 @@ def test_a_page_whose_read_the_role_may_never_make_answers_the_refusal_at_once(s
 
 
 def _every_role_opens(shared, monkeypatch, forms: dict[str, str]) -> None:  # noqa: ANN001
-    from services.console.adapters import identity
-    from zorgtafel.demo.actors import POLICE, Actor
-
     app, asked = shared
-    table = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
-    roles = sorted({r for m in table.values() for r in m["roles"]})
-    people = tuple(Actor(role, POLICE, role, f"p-{role}") for role in roles)
-    monkeypatch.setattr(identity, "DEMO_PEOPLE", (*identity.DEMO_PEOPLE, *people))
+    table, roles = role_table_people(monkeypatch)
     refused = 0
     for role in roles:
         client = signed_in(app, f"p-{role}")
