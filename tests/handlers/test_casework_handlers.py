@@ -29,6 +29,7 @@ from services.casework.service_layer.handlers import (
     restating,
 )
 from services.casework.service_layer.handlers.common import ACT, VIEW, load_case
+from tests.support.cases import LUMENS, POLICE, SHELTER, VEILIG_THUIS, triaged
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel import paging
@@ -50,10 +51,6 @@ from zorgtafel.testing import (
 )
 from zorgtafel.testing.statements import call, limited, statements
 
-VEILIG_THUIS = "00000099000000000066"
-LUMENS = "00000099000000000053"  # the process director's organisation
-SHELTER = "00000099000000000051"
-POLICE = "00000099000000000061"
 GGD = "00000099000000000043"  # active, not this case's process director
 SOCIOM = "00000099000000000063"  # excluded (art. 23.2)
 
@@ -89,24 +86,7 @@ def open_case(casework) -> str:
     """Intake's triage outcome, applied by casework's consumed-event handler."""
     platform, parts = casework
     case_id = f"case-{uuid.uuid4()}"
-    deliver(
-        platform,
-        parts,
-        ev.CASE_TRIAGED,
-        {
-            "case_id": case_id,
-            "subject_pseudonym": "ps-1",
-            "nominating_party": VEILIG_THUIS,
-            "age_band": "16_plus",
-            "routing": "case_meeting",
-            "goal_code": "stabilise",
-            "themes": ["safety"],
-            "decision_types": ["plan"],
-            "invitees": [SHELTER, POLICE],
-            "process_director_party": LUMENS,
-            "process_director_person": DIRECTOR.person,
-        },
-    )
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(case_id, DIRECTOR.person))
     return case_id
 
 

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.integration.governance.harness import Board
+from tests.support.cases import LUMENS, POLICE, SHELTER, triaged
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
@@ -38,11 +39,7 @@ from zorgtafel.testing.cli import printed_json
 
 pytestmark = pytest.mark.integration
 
-LUMENS = "00000099000000000053"  # directs the case (12.3)
 EINDHOVEN = "00000099000000000013"  # no part in it
-VEILIG_THUIS = "00000099000000000066"
-SHELTER = "00000099000000000051"
-POLICE = "00000099000000000061"
 DELEGATE = "person-1"  # the delegate casework names for the shelter and the police
 
 
@@ -102,24 +99,7 @@ def test_a_case_known_only_to_casework_is_known_to_governance_after_restate_case
         director = manager.designate(LUMENS)
         outsider = manager.designate(EINDHOVEN)
         case_id = f"case-{uuid.uuid4()}"
-        publisher.publish(
-            "intake",
-            ev.CASE_TRIAGED,
-            case_id,
-            {
-                "case_id": case_id,
-                "subject_pseudonym": "ps-1",
-                "nominating_party": VEILIG_THUIS,
-                "age_band": "16_plus",
-                "routing": "case_meeting",
-                "goal_code": "stabilise",
-                "themes": ["safety"],
-                "decision_types": ["plan"],
-                "invitees": [SHELTER, POLICE],
-                "process_director_party": LUMENS,
-                "process_director_person": director.person,
-            },
-        )
+        publisher.publish("intake", ev.CASE_TRIAGED, case_id, triaged(case_id, director.person))
         wait_for(lambda: facts_row(gov, case_id) is not None, timeout=60)
         # Governance as it is after the upgrade: casework's opening of the case was consumed
         # before migration 9c4e2a7d5b18, so nothing of it is kept.
@@ -194,19 +174,7 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         "intake",
         ev.CASE_TRIAGED,
         case_id,
-        {
-            "case_id": case_id,
-            "subject_pseudonym": f"ps-{uuid.uuid4().hex[:8]}",
-            "nominating_party": VEILIG_THUIS,
-            "age_band": "16_plus",
-            "routing": "case_meeting",
-            "goal_code": "stabilise",
-            "themes": ["safety"],
-            "decision_types": ["plan"],
-            "invitees": [SHELTER, POLICE],
-            "process_director_party": LUMENS,
-            "process_director_person": director.person,
-        },
+        triaged(case_id, director.person, subject_pseudonym=f"ps-{uuid.uuid4().hex[:8]}"),
     )
     wait_for(lambda: (disclosure_row(dis, case_id) or {}).get("opened"), timeout=60)
     scheduled = cw.ScheduleMeetingRequest(
@@ -485,22 +453,7 @@ def test_restate_cases_is_recorded_in_caseworks_access_log_with_who_when_and_how
     with running_service("casework", tmp_path, bootstrap, database_url) as casework:
         case_id = f"case-{uuid.uuid4()}"
         publisher.publish(
-            "intake",
-            ev.CASE_TRIAGED,
-            case_id,
-            {
-                "case_id": case_id,
-                "subject_pseudonym": "ps-9",
-                "nominating_party": VEILIG_THUIS,
-                "age_band": "16_plus",
-                "routing": "case_meeting",
-                "goal_code": "stabilise",
-                "themes": ["safety"],
-                "decision_types": ["plan"],
-                "invitees": [SHELTER, POLICE],
-                "process_director_party": LUMENS,
-                "process_director_person": "pd-9",
-            },
+            "intake", ev.CASE_TRIAGED, case_id, triaged(case_id, "pd-9", subject_pseudonym="ps-9")
         )
 
         def opened() -> bool:
