@@ -266,14 +266,10 @@ def test_an_outsider_is_told_the_same_of_an_item_id_it_has_no_part_in_as_of_one_
         assert told(of_unknown) == told(of_real)
 
 
-def test_an_outsider_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
-    disclosure_platform, deps
-):
-    """Art. 8.4c, ADR 0005: WithdrawConsent by a consent id answered NOT_FOUND for an unknown id
-    and, for a real one, the policy's reasons naming the consent's case (a subject's consent)
-    or its item (the provider's written consent): an outsider holding a consent id learned
-    that it exists, of which kind, and the case or item it concerns. A party with no part in
-    the consent's case that did not provide its item is now told one neutral answer for all."""
+def _consents_of_a_case(disclosure_platform, deps) -> tuple[str, str, str, str]:  # noqa: ANN001
+    """A case with the provider's item resting on consent, the subject's consent recorded by
+    the carer and the provider's written consent for a third party (9.2): the case's, the
+    item's, the subject's consent's and the written consent's ids."""
     platform, _ = disclosure_platform
     case_id = open_case(disclosure_platform)
     with platform.uow_factory() as uow:
@@ -290,6 +286,19 @@ def test_an_outsider_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
             PROVIDER,
         )
         uow.commit()
+    return case_id, item_id, subject, written
+
+
+def test_an_outsider_withdrawing_a_consent_by_its_id_learns_nothing_of_it(
+    disclosure_platform, deps
+):
+    """Art. 8.4c, ADR 0005: WithdrawConsent by a consent id answered NOT_FOUND for an unknown id
+    and, for a real one, the policy's reasons naming the consent's case (a subject's consent)
+    or its item (the provider's written consent): an outsider holding a consent id learned
+    that it exists, of which kind, and the case or item it concerns. A party with no part in
+    the consent's case that did not provide its item is now told one neutral answer for all."""
+    platform, _ = disclosure_platform
+    case_id, item_id, subject, written = _consents_of_a_case(disclosure_platform, deps)
 
     def told(consent_id: str) -> tuple:
         with platform.uow_factory() as uow, pytest.raises(ZorgtafelError) as err:
@@ -316,21 +325,7 @@ def test_a_colleague_without_a_part_withdrawing_a_consent_by_its_id_learns_nothi
     the neutral answer for an unknown one, so it learned that the consent exists. It is now told
     the neutral answer for all three; the delegate itself is still told the policy's reasons."""
     platform, _ = disclosure_platform
-    case_id = open_case(disclosure_platform)
-    with platform.uow_factory() as uow:
-        item_id = items.provide(deps, uow, provide_cmd(case_id, legal_basis="consent"), PROVIDER)
-        uow.commit()
-    with platform.uow_factory() as uow:
-        subject = consents.record_subject_consent(
-            deps, uow, c.RecordSubjectConsent(case_id, "subject", ("health",), "doc:c/1"), CARER
-        )
-        written = consents.record_provider_consent(
-            deps,
-            uow,
-            c.RecordProviderConsent(item_id, "00000099000000000099", "doc:9.2/1"),
-            PROVIDER,
-        )
-        uow.commit()
+    case_id, item_id, subject, written = _consents_of_a_case(disclosure_platform, deps)
     colleague = replace(CARER, person="zorgcoordinator-9")
 
     def told(consent_id: str, caller: Caller) -> tuple:
