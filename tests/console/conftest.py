@@ -12,14 +12,19 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import SERVICES
+from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.launcher import Suite
 from zorgtafel.testing import Keys, wait_for
 
@@ -174,6 +179,33 @@ class Pages:
 @pytest.fixture(scope="package")
 def pages():
     return Pages(axe_source())
+
+
+@pytest.fixture
+def served_console(tmp_path):
+    """Serves the console app from this process, no suite: called with the stand-ins for the
+    services (what the test is not about), it answers the console's address; each server is
+    shut down after the test."""
+    from services.console.app import create_app
+    from services.console.settings import ConsoleSettings
+
+    served: list[tuple[Any, threading.Thread]] = []
+
+    def serve(services: SimpleNamespace) -> str:
+        ensure_dev_keys(tmp_path)
+        settings = ConsoleSettings.from_env(
+            {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+        )
+        server = make_server("127.0.0.1", 0, create_app(settings, services), threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        served.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, thread in served:
+        server.shutdown()
+        thread.join()
 
 
 def get_json(url: str) -> dict:

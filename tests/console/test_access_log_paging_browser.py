@@ -7,19 +7,14 @@ stand-in for disclosure, which is what the test is not about."""
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
-from services.console.app import create_app
 from services.console.entrypoints.trails import TRAIL
-from services.console.settings import ConsoleSettings
 from tests.console.test_access_log_paging import PSEUDONYM, PagingLog, _entry
 from tests.console.test_app import FakeGovernance
 from tests.console.test_walk import sign_in
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 pytestmark = pytest.mark.slow  # a browser, no suite
 
@@ -36,22 +31,10 @@ def log():
 
 
 @pytest.fixture
-def console(tmp_path, log):
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+def console(served_console, log):
+    return served_console(
+        SimpleNamespace(intake=None, casework=None, governance=FakeGovernance(), disclosure=log)
     )
-    services = SimpleNamespace(
-        intake=None, casework=None, governance=FakeGovernance(), disclosure=log
-    )
-    server = make_server("127.0.0.1", 0, create_app(settings, services), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def _shown(page) -> list[str]:  # noqa: ANN001 - a Playwright page

@@ -6,19 +6,14 @@ served from this process with a stand-in for disclosure, which is what the test 
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
 from services.console.adapters.privacy import Notice, NoticePage
-from services.console.app import create_app
 from services.console.entrypoints.trails import TRAIL
-from services.console.settings import ConsoleSettings
 from tests.console.test_app import FakeGovernance
 from tests.console.test_walk import sign_in
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 pytestmark = pytest.mark.slow  # a browser, no suite
 
@@ -52,25 +47,15 @@ class PagingOffice:
 
 
 @pytest.fixture
-def console(tmp_path):
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+def console(served_console):
+    return served_console(
+        SimpleNamespace(
+            intake=None,
+            casework=None,
+            governance=FakeGovernance(),
+            disclosure=SimpleNamespace(privacy=PagingOffice()),
+        )
     )
-    services = SimpleNamespace(
-        intake=None,
-        casework=None,
-        governance=FakeGovernance(),
-        disclosure=SimpleNamespace(privacy=PagingOffice()),
-    )
-    server = make_server("127.0.0.1", 0, create_app(settings, services), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def _shown(page) -> list[str]:  # noqa: ANN001 - a Playwright page
