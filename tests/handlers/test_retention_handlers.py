@@ -760,13 +760,14 @@ def stored_request(
     platform: Platform,
     kind: str,
     subject: str,
-    case_id: str,
+    case_id: str | None,
     outcome: str | None,
     at: datetime,
     item_id: str | None = None,
 ) -> str:
-    """A subject request of ``subject`` about ``case_id`` (its item ``item_id``) submitted
-    ``NOW`` by Asten and decided ``outcome`` at ``at`` (None: not decided): its id."""
+    """A subject request of ``subject`` about ``case_id`` (None: everything held of the
+    subject; its item ``item_id``) submitted ``NOW`` by Asten and decided ``outcome`` at
+    ``at`` (None: not decided): its id."""
     from services.disclosure.domain.subject_rights import SubjectRequest
 
     rid = f"sr-{uuid.uuid4().hex}"
@@ -840,28 +841,11 @@ def test_a_restriction_granted_again_after_its_lifting_keeps_its_request_while_i
 def test_a_subject_wide_lifting_decided_after_a_restriction_of_a_case_or_item_ends_it(
     disclosure,
 ):
-    from services.disclosure.domain.subject_rights import SubjectRequest
-
     platform, parts = disclosure
     subject = uuid.uuid4().hex * 2
 
     def request(kind: str, at: datetime, case_id: str | None, item_id: str | None = None) -> str:
-        rid = f"sr-{uuid.uuid4().hex}"
-        with platform.uow_factory() as uow:
-            uow.subject_requests.add(
-                SubjectRequest(rid, kind, subject, case_id, item_id, "ref", ASTEN, NOW)
-            )
-            uow.subject_requests.decide(
-                rid,
-                outcome="granted",
-                refusal_ground=None,
-                reason="r",
-                party=ASTEN,
-                person="fg-1",
-                now=at,
-            )
-            uow.commit()
-        return rid
+        return stored_request(platform, kind, subject, case_id, "granted", at, item_id)
 
     of_case = request("restriction", NOW - timedelta(days=10), "case-wide")
     of_item = request("restriction", NOW - timedelta(days=10), "case-wide-2", "item-wide")
@@ -881,28 +865,11 @@ def test_a_subject_wide_lifting_decided_after_a_restriction_of_a_case_or_item_en
 
 
 def test_a_purged_cases_lifting_ends_no_restriction_of_another_case(disclosure):
-    from services.disclosure.domain.subject_rights import SubjectRequest
-
     platform, parts = disclosure
     subject = uuid.uuid4().hex * 2
 
     def request(kind: str, at: datetime, case_id: str) -> str:
-        rid = f"sr-{uuid.uuid4().hex}"
-        with platform.uow_factory() as uow:
-            uow.subject_requests.add(
-                SubjectRequest(rid, kind, subject, case_id, None, "ref", ASTEN, NOW)
-            )
-            uow.subject_requests.decide(
-                rid,
-                outcome="granted",
-                refusal_ground=None,
-                reason="r",
-                party=ASTEN,
-                person="fg-1",
-                now=at,
-            )
-            uow.commit()
-        return rid
+        return stored_request(platform, kind, subject, case_id, "granted", at)
 
     kept = request("restriction", NOW - timedelta(days=10), "case-kept")
     lift = request("lift_restriction", NOW - timedelta(days=9), "case-purged")
@@ -920,28 +887,11 @@ def test_a_purged_cases_lifting_ends_no_restriction_of_another_case(disclosure):
 def test_a_purged_cases_requests_neither_end_a_subject_wide_restriction_nor_ground_one(
     disclosure,
 ):
-    from services.disclosure.domain.subject_rights import SubjectRequest
-
     platform, parts = disclosure
     subject = uuid.uuid4().hex * 2
 
     def request(kind: str, at: datetime, case_id: str | None) -> str:
-        rid = f"sr-{uuid.uuid4().hex}"
-        with platform.uow_factory() as uow:
-            uow.subject_requests.add(
-                SubjectRequest(rid, kind, subject, case_id, None, "ref", ASTEN, NOW)
-            )
-            uow.subject_requests.decide(
-                rid,
-                outcome="granted",
-                refusal_ground=None,
-                reason="r",
-                party=ASTEN,
-                person="fg-1",
-                now=at,
-            )
-            uow.commit()
-        return rid
+        return stored_request(platform, kind, subject, case_id, "granted", at)
 
     # Restricted subject-wide (every case of the subject), then one case lifted and purged:
     # the restriction is in force for the other cases.
