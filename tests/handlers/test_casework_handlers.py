@@ -358,11 +358,7 @@ def test_a_case_is_restated_with_who_has_a_part_in_it_through_the_outbox(casewor
     platform, _ = casework
     case_id = open_case(casework)  # SHELTER and POLICE invited in triage
     meeting_id = held_meeting(casework, deps, case_id, invitees=(SHELTER, GGD))
-    with platform.uow_factory() as uow:
-        roles = (c.RoleIn(SHELTER, "shelter", ("safety",)),)
-        decisions.set_roles(deps, uow, c.SetRoles(case_id, meeting_id, roles), DIRECTOR)
-        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
-        uow.commit()
+    shelter_delegate(casework, deps, case_id, meeting_id, ("safety",))
     appoint(casework, deps, case_id, meeting_id, SHELTER, "casusregisseur-9")
     erased = open_case(casework)
     with platform.uow_factory() as uow:
@@ -703,15 +699,7 @@ def test_within_an_involved_party_only_its_delegates_see_the_case(casework, deps
     platform, _ = casework
     case_id = open_case(casework)
     meeting_id = held_meeting(casework, deps, case_id)
-    with platform.uow_factory() as uow:
-        decisions.set_roles(
-            deps,
-            uow,
-            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("identity",)),)),
-            DIRECTOR,
-        )
-        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
-        uow.commit()
+    shelter_delegate(casework, deps, case_id, meeting_id, ("identity",))
     with platform.uow_factory() as uow:
         seen = reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "sh-1"))
     assert "subject" in seen.sections
@@ -1236,15 +1224,7 @@ def test_a_case_shows_the_pre_read_set_s_item_ids_only_to_the_process_director_s
     platform, _ = casework
     case_id = open_case(casework)
     meeting_id = held_meeting(casework, deps, case_id)
-    with platform.uow_factory() as uow:
-        decisions.set_roles(
-            deps,
-            uow,
-            c.SetRoles(case_id, meeting_id, (c.RoleIn(SHELTER, "shelter", ("housing",)),)),
-            DIRECTOR,
-        )
-        delegates.name_delegate(deps, uow, c.NameDelegate(case_id, "sh-1", SHELTER), DIRECTOR)
-        uow.commit()
+    shelter_delegate(casework, deps, case_id, meeting_id, ("housing",))
     cmd = dataclasses.replace(schedule(case_id), pre_read_item_ids=("item-a", "item-b"))
     with platform.uow_factory() as uow:
         scheduled = meetings.schedule_meeting(deps, uow, cmd, DIRECTOR)
