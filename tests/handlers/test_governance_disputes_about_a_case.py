@@ -586,6 +586,25 @@ def test_a_caller_refused_whatever_the_case_is_refused_when_governance_does_not_
         read(governance, deps, on_unknown, registrant)
 
 
+def answer_and_kept(governance, deps, case_id: str, caller: Caller) -> tuple[object, ...]:  # noqa: ANN001
+    """What RegisterDispute about ``case_id`` answers ``caller`` (the refusal's type, words and
+    reasons, or "registered") and how many disputes it added to those stored."""
+    platform, _ = governance
+
+    def stored() -> int:
+        with platform.uow_factory() as uow:
+            return len(uow.session.execute(select(uow.tables["disputes"])).all())
+
+    before = stored()
+    try:
+        register(governance, deps, case_id, caller)
+    except (PermissionDenied, Unavailable, FailedPrecondition) as err:
+        said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
+    else:
+        said = ("registered",)
+    return (*said, stored() - before)
+
+
 def test_a_purged_case_is_named_as_purged_to_its_parties_and_as_never_heard_of_to_others(
     governance, deps, designated
 ):
@@ -610,19 +629,8 @@ def test_a_purged_case_is_named_as_purged_to_its_parties_and_as_never_heard_of_t
         Caller(POLICE, "pd-w4", "process_director", party_status="withdrawn"),
     )
 
-    def stored() -> int:
-        with platform.uow_factory() as uow:
-            return len(uow.session.execute(select(uow.tables["disputes"])).all())
-
     def answer(case_id: str, caller: Caller) -> tuple[object, ...]:
-        before = stored()
-        try:
-            register(governance, deps, case_id, caller)
-        except (PermissionDenied, Unavailable, FailedPrecondition) as err:
-            said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
-        else:
-            said = ("registered",)
-        return (*said, stored() - before)
+        return answer_and_kept(governance, deps, case_id, caller)
 
     for caller in others:
         assert answer(case.case_id, caller) == answer(never, caller), caller
@@ -787,20 +795,9 @@ def test_a_purged_cases_marker_goes_after_its_period_and_then_the_id_is_one_neve
     assert case.case_id not in marker_task(due.tick()).due  # once: nothing left to drop
 
     never = f"case-{uuid.uuid4().hex}"
-    platform, _ = governance
 
     def answer(case_id: str, caller: Caller) -> tuple[object, ...]:
-        with platform.uow_factory() as uow:
-            held = len(uow.session.execute(select(uow.tables["disputes"])).all())
-        try:
-            register(governance, deps, case_id, caller)
-        except (PermissionDenied, Unavailable, FailedPrecondition) as err:
-            said: tuple[object, ...] = (type(err), str(err), tuple(getattr(err, "reasons", ())))
-        else:
-            said = ("registered",)
-        with platform.uow_factory() as uow:
-            now_held = len(uow.session.execute(select(uow.tables["disputes"])).all())
-        return (*said, now_held - held)
+        return answer_and_kept(governance, deps, case_id, caller)
 
     colleague = replace(case.delegate, person="colleague-of-the-delegate-3")
     for caller in (case.director, case.delegate, case.case_director, colleague):
