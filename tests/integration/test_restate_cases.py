@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -43,9 +44,10 @@ EINDHOVEN = "00000099000000000013"  # no part in it
 DELEGATE = "person-1"  # the delegate casework names for the shelter and the police
 
 
-def facts_row(gov, case_id: str) -> dict | None:
-    t = gov.definition.tables["case_facts"]
-    with gov.engine.connect() as conn:
+def facts_row(app, case_id: str) -> dict | None:  # noqa: ANN001
+    """The case's row in the service's case_facts (governance's or disclosure's), if any."""
+    t = app.definition.tables["case_facts"]
+    with app.engine.connect() as conn:
         row = conn.execute(select(t).where(t.c.case_id == case_id)).mappings().first()
     return dict(row) if row else None
 
@@ -135,13 +137,6 @@ def test_a_case_known_only_to_casework_is_known_to_governance_after_restate_case
     publisher.close()
 
 
-def disclosure_row(dis, case_id: str) -> dict | None:
-    t = dis.definition.tables["case_facts"]
-    with dis.engine.connect() as conn:
-        row = conn.execute(select(t).where(t.c.case_id == case_id)).mappings().first()
-    return dict(row) if row else None
-
-
 @dataclass
 class SharedCase:
     """A case casework, governance and disclosure hold, with the shelter's safety item."""
@@ -176,7 +171,7 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         case_id,
         triaged(case_id, director.person, subject_pseudonym=f"ps-{uuid.uuid4().hex[:8]}"),
     )
-    wait_for(lambda: (disclosure_row(dis, case_id) or {}).get("opened"), timeout=60)
+    wait_for(lambda: (facts_row(dis, case_id) or {}).get("opened"), timeout=60)
     scheduled = cw.ScheduleMeetingRequest(
         request_id=rid(),
         case_id=case_id,
@@ -216,11 +211,11 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         )
 
     def delegates() -> dict:
-        row = disclosure_row(dis, case_id) or {}
+        row = facts_row(dis, case_id) or {}
         return json.loads(row.get("delegates") or "{}")
 
     wait_for(lambda: delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}, timeout=60)
-    wait_for(lambda: POLICE in json.loads(disclosure_row(dis, case_id)["roles"]), timeout=60)
+    wait_for(lambda: POLICE in json.loads(facts_row(dis, case_id)["roles"]), timeout=60)
     item_id = shelter.Provide(
         dis_pb.ProvideRequest(
             request_id=rid(),
@@ -235,24 +230,15 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
     ).item_id
 
-    def read():  # noqa: ANN202
-        return shelter.RequestDisclosure(
+    def read_by(party: str) -> Callable[[], Any]:
+        """``party``'s delegate reads the shelter's item."""
+        return lambda: shelter.RequestDisclosure(
             dis_pb.RequestDisclosureRequest(
                 item_ids=[item_id],
                 purpose="care_coordination",
                 action=dis_pb.DISCLOSURE_ACTION_READ,
             ),
-            metadata=keys.metadata(POLICE, "caseworker", DELEGATE),
-        )
-
-    def read_own():  # noqa: ANN202
-        return shelter.RequestDisclosure(
-            dis_pb.RequestDisclosureRequest(
-                item_ids=[item_id],
-                purpose="care_coordination",
-                action=dis_pb.DISCLOSURE_ACTION_READ,
-            ),
-            metadata=keys.metadata(SHELTER, "caseworker", DELEGATE),
+            metadata=keys.metadata(party, "caseworker", DELEGATE),
         )
 
     def close() -> None:
@@ -281,7 +267,23 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         )
         stub.CloseCase(cw.CloseCaseRequest(request_id=rid(), case_id=case_id), metadata=director_md)
 
-    return SharedCase(case_id, director.person, read, delegates, close, read_own)
+    return SharedCase(case_id, director.person, read_by(POLICE), delegates, close, read_by(SHELTER))
+
+
+@contextmanager
+def a_shared_case(module_broker, tmp_path, database_url) -> Iterator[tuple]:  # noqa: ANN001
+    """Casework, governance and disclosure running on the module's broker with the suite's
+    keys, and a case they share (share_a_case): the case and the three services."""
+    keys = Keys(tmp_path)
+    bootstrap = module_broker.bootstrap
+    publisher = Publisher(bootstrap)
+    with (
+        running_service("casework", tmp_path, bootstrap, database_url) as casework,
+        running_service("governance", tmp_path, bootstrap, database_url) as gov,
+        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
+    ):
+        yield share_a_case(keys, publisher, casework, gov, dis), casework, gov, dis
+    publisher.close()
 
 
 def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed_to_after_it(
@@ -291,15 +293,7 @@ def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed
     delegates and the case director of a case opened before have no relation there and are
     refused (need to know by relationship, ADR 0005). After ``zorgtafel restate-cases`` the
     police's delegate, named by casework, reads the shelter's item on the case."""
-    keys = Keys(tmp_path)
-    bootstrap = module_broker.bootstrap
-    publisher = Publisher(bootstrap)
-    with (
-        running_service("casework", tmp_path, bootstrap, database_url) as casework,
-        running_service("governance", tmp_path, bootstrap, database_url) as gov,
-        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
-    ):
-        case = share_a_case(keys, publisher, casework, gov, dis)
+    with a_shared_case(module_broker, tmp_path, database_url) as (case, casework, gov, dis):
         case_id, read = case.case_id, case.read
         assert read().items
         # Disclosure as it is after the upgrade: casework's facts of who has a part in the case
@@ -326,9 +320,8 @@ def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed
         wait_for(lambda: applied(dis, case_id, ev.CASE_RESTATED) == 1, timeout=60)
         assert read().items
         assert case.delegates() == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
-        known = disclosure_row(dis, case_id)
+        known = facts_row(dis, case_id)
         assert known is not None and known["process_director_person"] == case.director_person
-    publisher.close()
 
 
 def test_a_party_whose_roles_disclosure_missed_is_disclosed_to_by_its_need_after_restate_cases(
@@ -339,15 +332,7 @@ def test_a_party_whose_roles_disclosure_missed_is_disclosed_to_by_its_need_after
     need to know on the set it held, zorgtafel restate-cases or not (8.4c, 15.1). Here it
     holds the police's need as housing where casework holds safety: the police's delegate is
     refused the shelter's safety item until the command, and reads it after."""
-    keys = Keys(tmp_path)
-    bootstrap = module_broker.bootstrap
-    publisher = Publisher(bootstrap)
-    with (
-        running_service("casework", tmp_path, bootstrap, database_url) as casework,
-        running_service("governance", tmp_path, bootstrap, database_url) as gov,
-        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
-    ):
-        case = share_a_case(keys, publisher, casework, gov, dis)
+    with a_shared_case(module_broker, tmp_path, database_url) as (case, casework, gov, dis):
         assert case.read().items
         stale = {
             POLICE: {"role": "safety", "information_need": ["housing"]},
@@ -365,9 +350,8 @@ def test_a_party_whose_roles_disclosure_missed_is_disclosed_to_by_its_need_after
         restate_cases(casework, monkeypatch, capsys)
         wait_for(lambda: applied(dis, case.case_id, ev.CASE_RESTATED) == 1, timeout=60)
         assert case.read().items
-        roles = json.loads(disclosure_row(dis, case.case_id)["roles"])
+        roles = json.loads(facts_row(dis, case.case_id)["roles"])
         assert roles[POLICE] == {"role": "safety", "information_need": ["safety"]}
-    publisher.close()
 
 
 def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_have(
@@ -380,17 +364,9 @@ def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_
     until the command; after it, as after casework's live events, the case is closed there,
     its items go to their provider only, and no party holds a role or an information need
     the cleansed dossier no longer holds (8.4c). Governance holds it closed."""
-    keys = Keys(tmp_path)
-    bootstrap = module_broker.bootstrap
-    publisher = Publisher(bootstrap)
-    with (
-        running_service("casework", tmp_path, bootstrap, database_url) as casework,
-        running_service("governance", tmp_path, bootstrap, database_url) as gov,
-        running_service("disclosure", tmp_path, bootstrap, database_url) as dis,
-    ):
-        case = share_a_case(keys, publisher, casework, gov, dis)
+    with a_shared_case(module_broker, tmp_path, database_url) as (case, casework, gov, dis):
         case.close()
-        wait_for(lambda: (disclosure_row(dis, case.case_id) or {}).get("closed_at"), timeout=60)
+        wait_for(lambda: (facts_row(dis, case.case_id) or {}).get("closed_at"), timeout=60)
         wait_for(lambda: (facts_row(gov, case.case_id) or {}).get("closed_at"), timeout=60)
         assert code_of(case.read) == grpc.StatusCode.PERMISSION_DENIED
         with dis.engine.begin() as conn:
@@ -421,7 +397,7 @@ def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_
         assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
         assert "closed" in (err.value.details() or "")
         assert case.read_own().items  # the provider keeps its own powers (16.1)
-        known = disclosure_row(dis, case.case_id)
+        known = facts_row(dis, case.case_id)
         assert known is not None and known["closed_at"] is not None
         assert json.loads(known["roles"]) == {}
         governed = facts_row(gov, case.case_id)
@@ -429,7 +405,6 @@ def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_
         assert json.loads(governed["roles"]) == []
         # Closed, not gone: a dispute about the case director's work until the purge (1.2).
         assert json.loads(governed["delegates"]) == {SHELTER: [DELEGATE], POLICE: [DELEGATE]}
-    publisher.close()
 
 
 def operator_records(casework) -> list[dict]:  # noqa: ANN001
