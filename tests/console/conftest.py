@@ -24,7 +24,6 @@ from werkzeug.serving import make_server
 
 from zorgtafel.kernel.broker import LocalBroker, free_port
 from zorgtafel.kernel.config import SERVICES
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.launcher import Suite
 from zorgtafel.testing import Keys, wait_for
 
@@ -186,17 +185,12 @@ def served_console(tmp_path):
     """Serves the console app from this process, no suite: called with the stand-ins for the
     services (what the test is not about), it answers the console's address; each server is
     shut down after the test."""
-    from services.console.app import create_app
-    from services.console.settings import ConsoleSettings
+    from tests.console.test_app import dev_console
 
     served: list[tuple[Any, threading.Thread]] = []
 
     def serve(services: SimpleNamespace) -> str:
-        ensure_dev_keys(tmp_path)
-        settings = ConsoleSettings.from_env(
-            {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-        )
-        server = make_server("127.0.0.1", 0, create_app(settings, services), threaded=True)
+        server = make_server("127.0.0.1", 0, dev_console(tmp_path, services), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         served.append((server, thread))

@@ -20,11 +20,8 @@ from services.console.adapters.disclosure import (
     LogEntry,
     LogPage,
 )
-from services.console.app import create_app
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 PSEUDONYM = "ps-7f3a9c"
 
@@ -99,14 +96,10 @@ def log():
 
 @pytest.fixture
 def app(tmp_path, log):
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
     services = SimpleNamespace(
         intake=None, casework=None, governance=FakeGovernance(), disclosure=log
     )
-    return create_app(settings, services)
+    return dev_console(tmp_path, services)
 
 
 def _rows(html: str) -> list[str]:

@@ -68,11 +68,17 @@ def fake_services():
 
 @pytest.fixture
 def dev_app(tmp_path):
-    ensure_dev_keys(tmp_path)
+    return dev_console(tmp_path, fake_services())
+
+
+def dev_console(data_dir, services):  # noqa: ANN001, ANN201
+    """The console app in development mode, its development keys made in ``data_dir``, asking
+    the given stand-ins for the services (what the test is not about)."""
+    ensure_dev_keys(data_dir)
     settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
+        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(data_dir)}
     )
-    return create_app(settings, fake_services())
+    return create_app(settings, services)
 
 
 def csrf(client, path: str = "/login") -> str:
@@ -402,11 +408,7 @@ def test_a_withdrawn_consent_is_shown_beside_the_statement_made_at_nomination(tm
     )
     services = fake_services()
     services.intake.nomination = lambda call, case_id: view
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
-    page = signed_in(create_app(settings, services)).get("/nominations/case-0001")
+    page = signed_in(dev_console(tmp_path, services)).get("/nominations/case-0001")
     text = re.sub(r"\s+", " ", page.get_data(as_text=True))
     assert "<dt>Toestemming</dt><dd>Ingetrokken (bij de aanmelding opgegeven: Gegeven)</dd>" in text
 
@@ -459,10 +461,6 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
     """Every route with a number in its path, GET and POST: a number that exists but is none of
     the person's answers exactly as a number never given out (status and text), so no page and
     no refused form is an oracle of what exists."""
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
     refusing = Refusing()
     services = SimpleNamespace(
         intake=refusing,
@@ -472,7 +470,7 @@ def test_an_outsider_gets_one_answer_for_unknown_and_not_yours_on_every_route(tm
         governance=FakeGovernance(),
         bodies=refusing,
     )
-    app = create_app(settings, services)  # type: ignore[arg-type]
+    app = dev_console(tmp_path, services)
     client = signed_in(app)
     token = csrf(client)
     strip = re.compile(r'name="csrf_token" value="[^"]+"')

@@ -26,13 +26,11 @@ from services.console.adapters.casework import (
     OverdueView,
     Watch,
 )
-from services.console.app import CSP, create_app
+from services.console.app import CSP
 from services.console.entrypoints import live
 from services.console.entrypoints.cases import LIVE_CSP
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.kernel.errors import NotShared, PermissionDenied
 from zorgtafel.kernel.grpc_errors import to_status
 
@@ -162,15 +160,11 @@ def shared(tmp_path_factory):
     """One app for the module (keys and catalogues are made once); each test gets the fake
     casework afresh."""
     data_dir = tmp_path_factory.mktemp("console-case-pages")
-    ensure_dev_keys(data_dir)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(data_dir)}
-    )
     casework = FakeCasework()
     services = SimpleNamespace(
         intake=None, casework=casework, governance=FakeGovernance(), disclosure=None
     )
-    return create_app(settings, services), casework
+    return dev_console(data_dir, services), casework
 
 
 @pytest.fixture

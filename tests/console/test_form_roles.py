@@ -12,11 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from services.console.adapters.calls import ServiceError
-from services.console.app import create_app
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import signed_in
+from tests.console.test_app import dev_console, signed_in
 from tests.console.test_case_pages import _page_text, role_table_people
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 # The form's address (``{}``: a number) and the one method its submit calls.
 FORMS = {
@@ -69,15 +66,11 @@ class Asked:
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("console-form-roles")
-    ensure_dev_keys(data_dir)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(data_dir)}
-    )
     asked = Asked()
     services = SimpleNamespace(
         intake=asked, casework=asked, governance=asked, disclosure=asked, bodies=asked
     )
-    return create_app(settings, services), asked
+    return dev_console(data_dir, services), asked
 
 
 def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(shared, monkeypatch):

@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 
 from services.console.adapters import identity
-from services.console.app import create_app
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import csrf, fake_services
+from tests.console.test_app import csrf, dev_console, fake_services
 from zorgtafel.demo.actors import LEGER_DES_HEILS, Actor
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 METHODS = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
@@ -47,13 +44,9 @@ def _allowed(role: str, method: str) -> bool:
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    ensure_dev_keys(tmp_path)
     people = tuple(Actor(role, LEGER_DES_HEILS, role, f"p-{role}") for role in ROLES)
     monkeypatch.setattr(identity, "DEMO_PEOPLE", identity.DEMO_PEOPLE + people)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
-    return create_app(settings, fake_services())
+    return dev_console(tmp_path, fake_services())
 
 
 def _start(app, role: str) -> tuple[str, str]:  # noqa: ANN001 - the console app

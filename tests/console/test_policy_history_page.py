@@ -10,9 +10,7 @@ from types import SimpleNamespace
 
 from services.console.adapters.calls import ServiceError, refusals
 from services.console.adapters.governance import HistoryEntryView, HistoryPage, RevisionView
-from services.console.app import create_app
-from services.console.settings import ConsoleSettings
-from zorgtafel.kernel.devkeys import ensure_dev_keys
+from tests.console.test_app import dev_console
 
 AT = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)
 HELMOND = "00000099000000000018"
@@ -44,10 +42,6 @@ class FakeBodies:
 
 
 def app_with(bodies: FakeBodies, tmp_path):  # noqa: ANN201
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
     governance = SimpleNamespace(
         party_names=lambda call: {HELMOND: "Gemeente Helmond"},
         party_status=lambda call, party: "active",
@@ -55,7 +49,7 @@ def app_with(bodies: FakeBodies, tmp_path):  # noqa: ANN201
     services = SimpleNamespace(
         intake=None, casework=None, disclosure=None, governance=governance, bodies=bodies
     )
-    app = create_app(settings, services)
+    app = dev_console(tmp_path, services)
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)

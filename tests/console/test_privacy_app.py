@@ -23,11 +23,8 @@ from services.console.adapters.privacy import (
     ServicePart,
     SubjectRequest,
 )
-from services.console.app import create_app
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
 from tests.console.test_case_pages import answered
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.kernel.errors import NotShared, PermissionDenied
 
 REQUEST = SubjectRequest(
@@ -124,17 +121,13 @@ def office():
 
 @pytest.fixture
 def app(tmp_path, office):
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
     services = SimpleNamespace(
         intake=None,
         casework=FakeCasework(),
         governance=FakeGovernance(),
         disclosure=SimpleNamespace(privacy=office),
     )
-    return create_app(settings, services)
+    return dev_console(tmp_path, services)
 
 
 def test_every_new_post_needs_its_csrf_token(app):

@@ -21,13 +21,10 @@ from services.console.adapters.privacy import (
     CorrectionNotice,
     NewBreach,
 )
-from services.console.app import create_app
 from services.console.entrypoints.breaches import DATA
-from services.console.settings import ConsoleSettings
-from tests.console.test_app import FakeGovernance, csrf, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
 from tests.console.test_case_pages import answered
 from zorgtafel.demo.actors import LEGER_DES_HEILS
-from zorgtafel.kernel.devkeys import ensure_dev_keys
 from zorgtafel.kernel.errors import NotShared, PermissionDenied
 
 SHELTER = LEGER_DES_HEILS  # fg-fenna's and lh-bram's party
@@ -124,14 +121,10 @@ class FakeDisclosure:
 
 @pytest.fixture
 def app(tmp_path):
-    ensure_dev_keys(tmp_path)
-    settings = ConsoleSettings.from_env(
-        {"ZORGTAFEL_ENV": "dev", "ZORGTAFEL_DATA_DIR": str(tmp_path)}
-    )
     services = SimpleNamespace(
         intake=None, casework=None, governance=FakeGovernance(), disclosure=FakeDisclosure()
     )
-    return create_app(settings, services)
+    return dev_console(tmp_path, services)
 
 
 def _office(app) -> FakeOffice:  # noqa: ANN001
