@@ -286,6 +286,26 @@ def a_shared_case(module_broker, tmp_path, database_url) -> Iterator[tuple]:  # 
     publisher.close()
 
 
+def unknown_parts(dis, case_id: str, **also: None) -> None:  # noqa: ANN001
+    """Disclosure as a version before its migration 114226e7f72b left the case: who has a part
+    in it (the process director, the delegates, the case's people) not kept, nor ``also``."""
+    with dis.engine.begin() as conn:
+        t = dis.definition.tables["case_facts"]
+        conn.execute(
+            update(t)
+            .where(t.c.case_id == case_id)
+            .values(
+                process_director_party=None,
+                process_director_person=None,
+                delegates=None,
+                delegates_changed_at=None,
+                **also,
+            )
+        )
+        people = dis.definition.tables["case_people"]
+        conn.execute(delete(people).where(people.c.case_id == case_id))
+
+
 def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed_to_after_it(
     module_broker, tmp_path, database_url, monkeypatch, capsys
 ):
@@ -298,22 +318,7 @@ def test_a_delegate_of_a_case_opened_before_disclosure_kept_persons_is_disclosed
         assert read().items
         # Disclosure as it is after the upgrade: casework's facts of who has a part in the case
         # were consumed before migration 114226e7f72b, so none of them is kept.
-        with dis.engine.begin() as conn:
-            t = dis.definition.tables["case_facts"]
-            conn.execute(
-                update(t)
-                .where(t.c.case_id == case_id)
-                .values(
-                    process_director_party=None,
-                    process_director_person=None,
-                    case_director_party=None,
-                    case_director_person=None,
-                    delegates=None,
-                    delegates_changed_at=None,
-                )
-            )
-            people = dis.definition.tables["case_people"]
-            conn.execute(delete(people).where(people.c.case_id == case_id))
+        unknown_parts(dis, case_id, case_director_party=None, case_director_person=None)
         assert code_of(read) == grpc.StatusCode.PERMISSION_DENIED
 
         restate_cases(casework, monkeypatch, capsys)
@@ -369,21 +374,7 @@ def test_a_closed_case_restated_gives_its_parties_nothing_live_events_would_not_
         wait_for(lambda: (facts_row(dis, case.case_id) or {}).get("closed_at"), timeout=60)
         wait_for(lambda: (facts_row(gov, case.case_id) or {}).get("closed_at"), timeout=60)
         assert code_of(case.read) == grpc.StatusCode.PERMISSION_DENIED
-        with dis.engine.begin() as conn:
-            t = dis.definition.tables["case_facts"]
-            conn.execute(
-                update(t)
-                .where(t.c.case_id == case.case_id)
-                .values(
-                    closed_at=None,
-                    process_director_party=None,
-                    process_director_person=None,
-                    delegates=None,
-                    delegates_changed_at=None,
-                )
-            )
-            people = dis.definition.tables["case_people"]
-            conn.execute(delete(people).where(people.c.case_id == case.case_id))
+        unknown_parts(dis, case.case_id, closed_at=None)
         with gov.engine.begin() as conn:
             t = gov.definition.tables["case_facts"]
             conn.execute(delete(t).where(t.c.case_id == case.case_id))
