@@ -62,6 +62,27 @@ class Asked:
         self.asked.append("correction_notice")
         return None
 
+    # The lists: one empty page each (and the access log's check not done).
+    def worklist(self, call, stage="", page=""):  # noqa: ANN001, ANN201
+        self.asked.append("worklist")
+        return SimpleNamespace(rows=(), next_page_token="")
+
+    def override_notices(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self.asked.append("override_notices")
+        return SimpleNamespace(rows=(), next_page_token="")
+
+    def informing_tasks(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self.asked.append("informing_tasks")
+        return SimpleNamespace(rows=(), next_page_token="")
+
+    def access_log(self, call, **query):  # noqa: ANN001, ANN003, ANN201
+        self.asked.append("access_log")
+        return SimpleNamespace(rows=(), next_page_token="")
+
+    def verify_log(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("verify_log")
+        raise ServiceError("UNAVAILABLE")
+
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
@@ -88,6 +109,28 @@ READS = {
 
 def test_a_page_whose_read_the_role_may_never_make_answers_the_refusal_at_once(shared, monkeypatch):
     _every_role_opens(shared, monkeypatch, READS)
+
+
+# A list whose every read the role table refuses the other roles whatever the party: its first
+# read's method (the overrides' informing tasks and the access log's check have the same roles).
+LISTS = {
+    "/worklist": "intake.v1.IntakeService/ListNominations",
+    "/overrides": "disclosure.v1.DisclosureService/ListOverrideNotices",
+    "/privacy/access-log": "disclosure.v1.DisclosureService/AccessLog",
+}
+
+
+def test_a_list_the_role_may_never_read_answers_the_refusal_at_once(shared, monkeypatch):
+    table = json.loads((ROOT / "policies/rego/authz/data.json").read_text())["method_roles"]
+    # Every read of each list is refused alike (else one refusal would still be asked for).
+    for other in (
+        "disclosure.v1.DisclosureService/ListInformingTasks",
+        "disclosure.v1.DisclosureService/VerifyLog",
+    ):
+        assert table[f"/zorgtafel.{other}"]["roles"] in (
+            table[f"/zorgtafel.{m}"]["roles"] for m in LISTS.values()
+        ), other
+    _every_role_opens(shared, monkeypatch, LISTS)
 
 
 def _every_role_opens(shared, monkeypatch, forms: dict[str, str]) -> None:  # noqa: ANN001

@@ -127,7 +127,10 @@ _PAGE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,512}$")
 def worklist() -> ResponseReturnValue:
     """The nominations this person may act on, as intake lists them (the intake queue and the
     ones they took up: the roster decides, not the console); anyone else gets intake's refusal
-    with its reasons. The open-by-number form stays for a nomination sent by other means."""
+    with its reasons. The open-by-number form stays for a nomination sent by other means. A
+    role the role table never lets list them gets its refusal at once, asking intake nothing
+    (the ask could only be refused and counted in the person's budget of refusals)."""
+    refuse_unless_role("/zorgtafel.intake.v1.IntakeService/ListNominations", ("process_director",))
     stage = request.args.get("stage", "")
     stage = stage if stage in STAGES else ""
     token = request.args.get("page", "")

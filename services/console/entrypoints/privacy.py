@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import LogPage
-from services.console.entrypoints.common import caller, person, services
+from services.console.entrypoints.common import caller, person, refuse_unless_role, services
 from services.console.entrypoints.trails import Trail, trail_before, trail_of
 
 bp = Blueprint("privacy", __name__)
@@ -20,6 +20,8 @@ bp = Blueprint("privacy", __name__)
 # one of its pseudonym (a guess could be checked against it): its tokens, like the pseudonym,
 # only ever travel in a POST form's body.
 _LOG = "log"
+# Who reads the access log and verifies it (policies/rego/authz/data.json: AccessLog, VerifyLog).
+READERS = ("auditor", "privacy_officer")
 
 
 def _previous(trail: Trail) -> tuple[Trail, bool] | None:
@@ -32,6 +34,9 @@ def _previous(trail: Trail) -> tuple[Trail, bool] | None:
 
 @bp.route("/privacy/access-log", methods=["GET", "POST"])
 def access_log() -> ResponseReturnValue:
+    # The log and its check have the same roles: any other role gets the role table's refusal
+    # at once, asking disclosure nothing in its name.
+    refuse_unless_role("/zorgtafel.disclosure.v1.DisclosureService/AccessLog", READERS)
     # A subject's pseudonym is asked in a form (POST), never put in a URL; so is its paging.
     given = request.form if request.method == "POST" else request.args
     subject = request.form.get("subject", "").strip() if request.method == "POST" else ""

@@ -133,7 +133,9 @@ def _overrides_page(trails: dict[str, Trail] | None = None, **extra: object) -> 
 def overrides() -> ResponseReturnValue:
     """The provider's notices (art. 16.2) and the overriding party's informing tasks, as
     disclosure lists them for the person: a worker's of the cases it has a part in, the
-    privacy officer's of all of its party's; a page of each at a time."""
+    privacy officer's of all of its party's; a page of each at a time. A role the role table
+    never lets list them (both lists have the same roles) gets its refusal at once."""
+    refuse_unless_role(f"{DISCLOSURE}/ListOverrideNotices", (*WORKERS, "privacy_officer"))
     trails = {name: trail_of(request.args, name) for name in _LISTS}
     office = services().disclosure.privacy
     reads = {"notices": office.override_notices, "tasks": office.informing_tasks}
