@@ -21,6 +21,7 @@ from services.console.entrypoints.common import (
     refuse_unless_role,
     services,
 )
+from services.console.entrypoints.trails import read_or_first
 
 bp = Blueprint("actions", __name__)
 
@@ -76,14 +77,16 @@ def overdue() -> ResponseReturnValue:
     """The overdue actions of every case the person directs in person (as process or case
     director); anyone else gets casework's refusal with its reasons."""
     token = page_token(request.args.get("page", ""))
-    page, error = None, None
+    page, error, restarted = None, None, False
     try:
-        page = services().casework.overdue(caller(), token)
+        page, restarted = read_or_first(services().casework.overdue, caller(), token)
     except ServiceError as err:
         if err.signed_out or err.code not in ("PERMISSION_DENIED", "INVALID_ARGUMENT"):
             raise
         error = err
-    return render_template("overdue.html", page=page, error=error), (403 if error else 200)
+    return render_template("overdue.html", page=page, error=error, restarted=restarted), (
+        403 if error else 200
+    )
 
 
 # -- escalation -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 
-from services.console.adapters.calls import ServiceError
+from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.intake import (
     AGE_BANDS,
     ANSWERS,
@@ -24,6 +24,7 @@ from services.console.adapters.intake import (
     STAGES,
     Judged,
     NominationInput,
+    WorklistPage,
 )
 from services.console.entrypoints.cases import WORKERS
 from services.console.entrypoints.common import (
@@ -35,6 +36,7 @@ from services.console.entrypoints.common import (
     services,
 )
 from services.console.entrypoints.labels import CRITERIA as CRITERIA_TEXT
+from services.console.entrypoints.trails import read_or_first
 
 bp = Blueprint("intake", __name__)
 
@@ -135,9 +137,13 @@ def worklist() -> ResponseReturnValue:
     stage = stage if stage in STAGES else ""
     token = request.args.get("page", "")
     token = token if _PAGE_TOKEN.match(token) else ""
-    page, error = None, None
+    page, error, restarted = None, None, False
+
+    def read(call: Caller, at: str) -> WorklistPage:
+        return services().intake.worklist(call, stage, at)
+
     try:
-        page = services().intake.worklist(caller(), stage, token)
+        page, restarted = read_or_first(read, caller(), token)
     except ServiceError as err:
         if err.signed_out or err.code not in ("PERMISSION_DENIED", "INVALID_ARGUMENT"):
             raise
@@ -146,6 +152,7 @@ def worklist() -> ResponseReturnValue:
         "worklist.html",
         page=page,
         error=error,
+        restarted=restarted,
         stage=stage,
         stages=STAGES,
         stage_text=STAGE_TEXT,

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.policy import PolicyBook
 from services.console.entrypoints.common import caller, checked_id, services
+from services.console.entrypoints.trails import read_or_first
 
 bp = Blueprint("policy", __name__)
 
@@ -67,9 +68,10 @@ def revision() -> ResponseReturnValue:
     token = request.args.get("page", "")
     token = token if _PAGE_TOKEN.fullmatch(token) else ""
     adopted = history = None
+    restarted = False
     try:
         adopted = services().bodies.adopted_revision(caller())
-        history = services().bodies.revision_history(caller(), token)
+        history, restarted = read_or_first(services().bodies.revision_history, caller(), token)
         error = None
     except ServiceError as err:
         if err.signed_out:
@@ -79,7 +81,8 @@ def revision() -> ResponseReturnValue:
         "policy_revision.html",
         adopted=adopted,
         history=history,
-        earlier=bool(token),
+        earlier=bool(token) and not restarted,
+        restarted=restarted,
         error=error,
         local=book_revision(),
     ), (403 if error is not None and error.code == "PERMISSION_DENIED" else 200)

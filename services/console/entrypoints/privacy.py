@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import Caller, ServiceError
 from services.console.adapters.disclosure import LogPage
 from services.console.entrypoints.common import caller, person, refuse_unless_role, services
-from services.console.entrypoints.trails import Trail, trail_before, trail_of
+from services.console.entrypoints.trails import Trail, read_or_first, trail_before, trail_of
 
 bp = Blueprint("privacy", __name__)
 
@@ -52,7 +52,9 @@ def access_log() -> ResponseReturnValue:
     trail = trail_of(given, _LOG)
     if given.get(f"{_LOG}_back") == "1" and trail.lost_before:
         trail = trail_before(read, call, trail.token)
-    shown = read(call, trail.token)
+    shown, restarted = read_or_first(read, call, trail.token)
+    if restarted:
+        trail = Trail()
     try:
         check = d.verify_log(call)
     except ServiceError as err:
@@ -72,5 +74,10 @@ def access_log() -> ResponseReturnValue:
         ),
     }
     return render_template(
-        "access_log.html", entries=shown.rows, check=check, subject=subject, pager=pager
+        "access_log.html",
+        entries=shown.rows,
+        check=check,
+        subject=subject,
+        pager=pager,
+        restarted=restarted,
     )

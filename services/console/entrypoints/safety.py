@@ -22,7 +22,7 @@ from services.console.entrypoints.common import (
     refuse_unless_role,
     services,
 )
-from services.console.entrypoints.trails import Trail, trail_before, trail_of
+from services.console.entrypoints.trails import Trail, read_or_first, trail_before, trail_of
 
 bp = Blueprint("safety", __name__)
 
@@ -90,7 +90,10 @@ def _overrides_page(trails: dict[str, Trail] | None = None, **extra: object) -> 
     call = caller()
     reads = {"notices": office.override_notices, "tasks": office.informing_tasks}
     at = {name: (trails or {}).get(name, Trail()) for name in _LISTS}
-    pages = {name: reads[name](call, at[name].token) for name in _LISTS}
+    read = {name: read_or_first(reads[name], call, at[name].token) for name in _LISTS}
+    pages = {name: page for name, (page, _) in read.items()}
+    restarted = [name for name, (_, again) in read.items() if again]
+    at.update({name: Trail() for name in restarted})
 
     def to(name: str, trail: Trail, **more: object) -> str:
         query: dict[str, object] = {}
@@ -125,6 +128,7 @@ def _overrides_page(trails: dict[str, Trail] | None = None, **extra: object) -> 
         tasks=pages["tasks"].rows,
         links=links,
         officer=officer,
+        restarted=bool(restarted),
         **extra,
     )
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from werkzeug.datastructures import MultiDict
 
-from services.console.adapters.calls import Caller
+from services.console.adapters.calls import Caller, ServiceError
 from services.console.entrypoints.common import page_token
 
 # How many page tokens of a list ride with the page: those from the first page to the one
@@ -19,6 +19,9 @@ from services.console.entrypoints.common import page_token
 # last). Further on, the oldest are left out and the trail is marked cut; going back past the
 # oldest one kept, the console finds the tokens before it again from the first page on.
 TRAIL = 50
+
+
+P = TypeVar("P")
 
 
 class Paged(Protocol):
@@ -77,3 +80,18 @@ def trail_before(read: Callable[[Caller, str], Paged], call: Caller, token: str)
         if not following:
             return Trail()
         walked = walked.on(following)
+
+
+def read_or_first(read: Callable[[Caller, str], P], call: Caller, token: str) -> tuple[P, bool]:
+    """The page ``token`` opens, or the first page (and True) when the service no longer takes
+    the token: a token of a list that changed since, of a link kept too long or of an address
+    altered by hand is no page of the list, and the person is better served by the list from
+    its start (with a notice, ``_macros.restarted``) than by an error. Only the service's word
+    on the token itself (INVALID_ARGUMENT naming page_token) does so; any other answer is the
+    page's to show."""
+    try:
+        return read(call, token), False
+    except ServiceError as err:
+        if not token or err.code != "INVALID_ARGUMENT" or "page_token" not in err.fields:
+            raise
+    return read(call, ""), True
