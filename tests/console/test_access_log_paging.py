@@ -178,3 +178,38 @@ def test_a_log_token_that_is_no_token_gives_the_first_page(app, log):
     r = client.get("/privacy/access-log?log=%3Cscript%3E")
     assert r.status_code == 200
     assert _rows(r.get_data(as_text=True)) == ["r-0000", "r-0001", "r-0002"]
+
+
+def _caption(html: str) -> str:
+    return re.sub(r"\s+", " ", html.split("<caption", 1)[1].split(">", 1)[1].split("</caption>")[0])
+
+
+def test_the_access_logs_caption_says_which_page_it_counts(app, log, monkeypatch):
+    """The caption counts the records of the page shown, and says which page of the listing
+    that is (disclosure gives no total, and a count of all would read the whole log): the
+    number holds going forward, back, and back past the oldest token the address keeps."""
+    from services.console.entrypoints import trails
+
+    monkeypatch.setattr(trails, "TRAIL", 2)  # the address keeps two tokens: cut from page 4
+    party = "00000099000000000051"
+    log.size = 3
+    log.rows[f"p:{party}"] = tuple(_entry(n) for n in range(3 * 5 + 1))  # six pages, 1 on the last
+    client = signed_in(app, "fg-fenna")
+
+    def get(url: str) -> str:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        return r.get_data(as_text=True)
+
+    pages = [get("/privacy/access-log")]
+    while "log-next" in pages[-1]:
+        pages.append(get(_link(pages[-1], "next")))
+    assert [_caption(p) for p in pages] == [
+        *(f"Pagina {n}: 3 regels, nieuwste eerst" for n in range(1, 6)),
+        "Pagina 6: 1 regels, nieuwste eerst",
+    ]
+    page = pages[-1]
+    for n in range(5, 0, -1):  # back to the first page, past the oldest token kept
+        page = get(_link(page, "prev"))
+        assert _caption(page) == f"Pagina {n}: 3 regels, nieuwste eerst"
+    assert "log-prev" not in page

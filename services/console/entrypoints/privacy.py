@@ -80,4 +80,5 @@ def access_log() -> ResponseReturnValue:
         subject=subject,
         pager=pager,
         restarted=restarted,
+        page_number=trail.number,
     )

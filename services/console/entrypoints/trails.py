@@ -32,40 +32,48 @@ class Paged(Protocol):
 @dataclass(frozen=True)
 class Trail:
     """Where a list is: the page tokens from the first page to the one shown (none: the first
-    page), at most TRAIL of them; ``cut`` when the ones before them were left out."""
+    page), at most TRAIL of them; ``cut``: how many before them were left out."""
 
     tokens: tuple[str, ...] = ()
-    cut: bool = False
+    cut: int = 0
 
     @property
     def token(self) -> str:
         return self.tokens[-1] if self.tokens else ""
 
+    @property
+    def number(self) -> int:
+        """Which page of the list this is, counted from 1 (the tokens walked, kept or not)."""
+        return self.cut + len(self.tokens) + 1
+
     def on(self, token: str) -> Trail:
         tokens = (*self.tokens, token)
-        return Trail(tokens[-TRAIL:], self.cut or len(tokens) > TRAIL)
+        return Trail(tokens[-TRAIL:], self.cut + max(0, len(tokens) - TRAIL))
 
     def back(self) -> Trail:
-        return Trail(self.tokens[:-1], self.cut and len(self.tokens) > 1)
+        return Trail(self.tokens[:-1], self.cut if len(self.tokens) > 1 else 0)
 
     @property
     def lost_before(self) -> bool:
         """Whether the page before this one is no longer in the trail (found again by
         walking from the first page: ``back=1``)."""
-        return self.cut and len(self.tokens) == 1
+        return self.cut > 0 and len(self.tokens) == 1
 
     def query(self, name: str) -> dict[str, object]:
-        return {name: list(self.tokens), **({f"{name}_cut": "1"} if self.cut else {})}
+        return {name: list(self.tokens), **({f"{name}_cut": str(self.cut)} if self.cut else {})}
 
 
 def trail_of(given: MultiDict[str, str], name: str) -> Trail:
     """List ``name``'s trail from a query string or a form; the first page when one of its
-    tokens is no token."""
+    tokens is no token. The count of tokens left out only numbers the page (a wrong one
+    misnumbers the person's own page; "previous" past the kept ones walks from the first)."""
     sent = given.getlist(name)
     tokens = [page_token(t) for t in sent[-TRAIL:]]
     if not tokens or "" in tokens:
         return Trail()
-    return Trail(tuple(tokens), given.get(f"{name}_cut") == "1" or len(sent) > TRAIL)
+    said = given.get(f"{name}_cut", "")
+    cut = int(said) if said.isascii() and said.isdigit() and len(said) <= 6 else 0
+    return Trail(tuple(tokens), cut + max(0, len(sent) - TRAIL))
 
 
 def trail_before(read: Callable[[Caller, str], Paged], call: Caller, token: str) -> Trail:
@@ -86,7 +94,7 @@ def read_or_first(read: Callable[[Caller, str], P], call: Caller, token: str) ->
     """The page ``token`` opens, or the first page (and True) when the service no longer takes
     the token: a token of a list that changed since, of a link kept too long or of an address
     altered by hand is no page of the list, and the person is better served by the list from
-    its start (with a notice, ``_macros.restarted``) than by an error. Only the service's word
+    its start (with a notice, ``_macros.restarted_notice``) than by an error. Only the service's word
     on the token itself (INVALID_ARGUMENT naming page_token) does so; any other answer is the
     page's to show."""
     try:
