@@ -83,6 +83,34 @@ class Asked:
         self.asked.append("verify_log")
         raise ServiceError("UNAVAILABLE")
 
+    def overdue(self, call, page=""):  # noqa: ANN001, ANN201
+        self.asked.append("overdue")
+        return SimpleNamespace(rows=(), next_page_token="")
+
+    def subject_requests(self, call, overdue_only=False):  # noqa: ANN001, ANN201
+        self.asked.append("subject_requests")
+        return ()
+
+    def reviews(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("reviews")
+        return ()
+
+    def breaches(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("breaches")
+        return ()
+
+    def correction_notices(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("correction_notices")
+        return ()
+
+    def activities(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("activities")
+        return ()
+
+    def activity_history(self, call):  # noqa: ANN001, ANN201
+        self.asked.append("activity_history")
+        return ()
+
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory):
@@ -117,6 +145,12 @@ LISTS = {
     "/worklist": "intake.v1.IntakeService/ListNominations",
     "/overrides": "disclosure.v1.DisclosureService/ListOverrideNotices",
     "/privacy/access-log": "disclosure.v1.DisclosureService/AccessLog",
+    "/worklist/overdue": "casework.v1.CaseworkService/ListOverdueActions",
+    "/privacy/subject-requests": "disclosure.v1.DisclosureService/ListSubjectRequests",
+    "/privacy/reviews": "disclosure.v1.DisclosureService/ListReviews",
+    "/privacy/breaches": "disclosure.v1.DisclosureService/ListBreaches",
+    "/corrections": "disclosure.v1.DisclosureService/ListCorrectionNotices",
+    "/privacy/processing-activities": "disclosure.v1.DisclosureService/ListProcessingActivities",
 }
 
 

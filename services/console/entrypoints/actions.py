@@ -75,7 +75,12 @@ def update_action(case_id: str, action_id: str) -> ResponseReturnValue:
 @bp.get("/worklist/overdue")
 def overdue() -> ResponseReturnValue:
     """The overdue actions of every case the person directs in person (as process or case
-    director); anyone else gets casework's refusal with its reasons."""
+    director); a role the role table never lets list them gets its refusal at once, asking
+    casework nothing in its name."""
+    refuse_unless_role(
+        "/zorgtafel.casework.v1.CaseworkService/ListOverdueActions",
+        ("case_director", "process_director"),
+    )
     token = page_token(request.args.get("page", ""))
     page, error, restarted = None, None, False
     try:

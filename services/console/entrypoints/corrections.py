@@ -38,6 +38,10 @@ def _list_page(**extra: object) -> str:
 
 @bp.get("/corrections")
 def notices() -> ResponseReturnValue:
+    refuse_unless_role(
+        "/zorgtafel.disclosure.v1.DisclosureService/ListCorrectionNotices",
+        (*WORKERS, "privacy_officer"),
+    )
     return _list_page()
 
 

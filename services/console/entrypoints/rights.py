@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.privacy import GROUNDS, KINDS, Activity, PrivacyOffice
 from services.console.entrypoints.breaches import DATA, NATURES
-from services.console.entrypoints.cases import WORKERS
+from services.console.entrypoints.cases import DISCLOSURE, WORKERS
 from services.console.entrypoints.common import (
     answered_at_once,
     caller,
@@ -49,8 +49,23 @@ def _refused_before_reading_again(err: ServiceError) -> int:
     return status
 
 
+# Who reads the subject requests, the override reviews and the breach register (the role table's
+# ListSubjectRequests, ListReviews, ListBreaches, ExportRegister).
+OVERSIGHT = ("auditor", "privacy_officer")
+# Who reads the register of processing activities (ListProcessingActivities).
+REGISTER_READERS = (
+    "auditor",
+    "case_director",
+    "caseworker",
+    "manager",
+    "privacy_officer",
+    "process_director",
+)
+
+
 @bp.get("/privacy/subject-requests")
 def subject_requests() -> ResponseReturnValue:
+    refuse_unless_role(f"{DISCLOSURE}/ListSubjectRequests", OVERSIGHT)
     # The filter is a flag, never personal data, so it may sit in the query string.
     overdue_only = request.args.get("overdue") == "1"
     requests = _office().subject_requests(caller(), overdue_only=overdue_only)
@@ -126,6 +141,7 @@ def submit() -> ResponseReturnValue:
 
 @bp.get("/privacy/reviews")
 def reviews() -> ResponseReturnValue:
+    refuse_unless_role(f"{DISCLOSURE}/ListReviews", OVERSIGHT)
     return render_template("reviews.html", reviews=_office().reviews(caller()))
 
 
@@ -146,6 +162,7 @@ def _history_reader() -> bool:
 
 @bp.get("/privacy/processing-activities")
 def activities() -> ResponseReturnValue:
+    refuse_unless_role(f"{DISCLOSURE}/ListProcessingActivities", REGISTER_READERS)
     call = caller()
     office = _office()
     history = office.activity_history(call) if _history_reader() else None
@@ -282,7 +299,7 @@ def retire_activity(activity_id: str) -> ResponseReturnValue:
 # The registers disclosure exports for privacy officers and auditors (the role table's
 # ExportRegister, Bijlage 3), each a download of the page that lists it.
 REGISTERS = {"processing": "processing-activities", "breaches": "breaches"}
-EXPORTERS = ("auditor", "privacy_officer")
+EXPORTERS = OVERSIGHT
 
 
 @bp.get("/privacy/registers/<register>/export")
@@ -305,6 +322,7 @@ def export_register(register: str) -> ResponseReturnValue:
 
 @bp.get("/privacy/breaches")
 def breaches() -> ResponseReturnValue:
+    refuse_unless_role(f"{DISCLOSURE}/ListBreaches", OVERSIGHT)
     return render_template(
         "breaches.html", breaches=_office().breaches(caller()), natures=NATURES, data=DATA
     )
