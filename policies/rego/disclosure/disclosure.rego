@@ -684,7 +684,9 @@ denials contains "The time of the request is missing or not a valid RFC 3339 tim
 # Who has no part in the case: the only reasons such a requester is given (below). They name the
 # requester, never the case nor anything of the item: an outsider may hold no more than an item
 # id, and its refusal must not tell which case the item belongs to (art. 8.4c).
-part_denials contains sprintf("Person %v of party %v has no part in the case: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown]) if {
+no_part_reason := sprintf("Person %v of party %v has no part in the case: only the case's process director, its case director and the delegates of involved parties reach a case; colleagues without a part see nothing of it (art. 8.4c, Bijlage 3).", [requester_shown, requester_party_shown])
+
+part_denials contains no_part_reason if {
 	not requester_has_part
 	not requester_named_process_director
 }
@@ -740,7 +742,9 @@ denials contains sprintf("Party %v has status %v; only active parties receive ca
 	not recipient.party_status == "active"
 }
 
-part_denials contains sprintf("Party %v is not involved in the case; parties not involved see nothing of a case (art. 8.4c).", [party_shown]) if {
+not_involved_reason := sprintf("Party %v is not involved in the case; parties not involved see nothing of a case (art. 8.4c).", [party_shown])
+
+part_denials contains not_involved_reason if {
 	party_action
 	not own_item
 	involvement == null
@@ -1051,12 +1055,30 @@ requester_needs_item if {
 	requester_need_to_know
 }
 
+# And, to a person with a part whose party does not need the item, the reasons an item id that
+# names no item gets (the service decides that on a case nobody has a part in: the part reasons
+# of an outsider, never the named process director's): asked by item id, such a person is told
+# of the item exactly what it is told of an id never given out, in the same one decision, so
+# neither the answer nor its cost tells that the case holds the item (art. 8.4c, 15.1). Empty
+# for anyone else (computed only then, issue #16).
+default unknown_item_reasons := []
+
+unknown_item_reasons := sort([no_part_reason, not_involved_reason]) if {
+	requester_has_part
+	not requester_needs_item
+	party_action
+} else := [no_part_reason] if {
+	requester_has_part
+	not requester_needs_item
+}
+
 decision := {
 	"allow": false,
 	"reasons": sort([r | some r in shown_denials]),
 	"obligations": [],
 	"requester_has_part": requester_has_part,
 	"requester_needs_item": requester_needs_item,
+	"unknown_item_reasons": unknown_item_reasons,
 } if {
 	not permitted
 	count(shown_denials) > 0

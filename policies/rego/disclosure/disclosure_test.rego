@@ -893,3 +893,18 @@ test_a_refusal_on_other_grounds_says_the_requesters_party_needs_the_item if {
 	third.allow == false
 	third.requester_needs_item == false
 }
+
+# To a person with a part whose party does not need the item, a refusal also gives the reasons
+# an item id naming no item gets (an outsider's part reasons), so that asked by item id it is
+# told the same of both (art. 8.4c, 15.1); nobody else is given them.
+test_a_refusal_outside_the_need_gives_the_reasons_of_an_unknown_item if {
+	d := decide(with_item(base, {"category": "health"}))
+	d.requester_needs_item == false
+	unknown := decide(with_item(object.remove(base, ["case"]), {"category": "health"}))
+	unknown.requester_has_part == false
+	d.unknown_item_reasons == unknown.reasons
+	not contains(concat(" ", d.unknown_item_reasons), "health")
+	retracted := decide(with_item(base, {"retracted": true}))
+	retracted.unknown_item_reasons == []
+	unknown.unknown_item_reasons == []
+}

@@ -363,11 +363,33 @@ def _shown(cmd: commands.RequestDisclosure, decided: list[Decided]) -> list[Deci
     (of a category or all), a person with a part in the case hears nothing of an item its party
     does not need, neither released nor refused: its id, its category and the provider's terms
     are case information it has no need for (art. 8.4c). A case holding only such items is
-    answered as one holding none of the category. Items asked by id, and every refusal of
-    someone without a part, are answered as decided."""
+    answered as one holding none of the category. Items asked by id are answered as decided,
+    but for such an item (``_as_never_given``); every refusal of someone without a part too."""
     if cmd.item_ids:
+        _as_never_given(cmd, decided)
         return decided
     return [d for d in decided if d.allowed or not _not_needed(d)]
+
+
+def _as_never_given(cmd: commands.RequestDisclosure, decided: list[Decided]) -> None:
+    """Asked by item id, a person with a part in the case is told of an item its party does not
+    need what it is told of an id that names no item (``_not_in_the_case``): with its case
+    NOT_FOUND, by the id alone the refusal of a case nobody has a part in, whose reasons the
+    item's own decision gives (``unknown_item_reasons``), so the answer costs the one decision
+    an unknown id costs and names neither the item's category nor the provider's terms
+    (art. 8.4c, 15.1); the decision itself is logged as decided. Not for a pre-read, which
+    casework relays and marks by ``outside_need`` (it leaves such an item out of the set)."""
+    if cmd.action == "pre_read":
+        return
+    for d in decided:
+        if d.allowed or not _not_needed(d):
+            continue
+        if cmd.case_id:
+            raise NotFound("item", d.item.item_id)
+        reasons = [str(r) for r in d.decision.result.get("unknown_item_reasons") or ()]
+        raise PermissionDenied(
+            reasons, d.decision.decision_id, d.decision.revision, policy=DISCLOSURE_POLICY
+        )
 
 
 OUTSIDE_NEED = "Not within the information need of the requester's party in this case (art. 8.4c)."
