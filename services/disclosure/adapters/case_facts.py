@@ -226,6 +226,11 @@ class CaseFactsRepository:
             is not None
         )
 
+    def facts_of_subject(self, subject_pseudonym: str) -> list[CaseFacts]:
+        """Every case of the subject with its facts, in one statement (none: still the one)."""
+        q = select(case_facts).where(case_facts.c.subject_pseudonym == subject_pseudonym)
+        return [facts_of_row(r) for r in self._s.execute(q.order_by(case_facts.c.case_id)).all()]
+
     def of_subject(self, subject_pseudonym: str) -> list[str]:
         return [
             r.case_id

@@ -85,8 +85,7 @@ class ConsentRepository:
         )
 
     def of_cases(self, case_ids: list[str]) -> list[Consent]:
-        if not case_ids:
-            return []
+        # One statement for no case too (a subject access export's time is no oracle, 8.4c).
         return [_consent(r) for r in self._s.execute(_OF_CASES, {"case_ids": case_ids}).all()]
 
     def delete_case(self, case_id: str) -> None:

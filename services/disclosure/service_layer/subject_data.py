@@ -77,40 +77,40 @@ def _described(name: str, total_reads: int) -> str:
 
 
 def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    """The holding, read with the same statements whether anything is held or not (one per
+    table, for any number of cases, none included): a privacy officer refused it would
+    otherwise tell by the time of the refusal whether a person is in the care table (8.4c)."""
     d = cast(DisclosureUnitOfWork, uow)  # the definition's unit of work
     if by == "case_id":
-        facts = d.cases.find(value)
-        pseudonym = facts.subject_pseudonym if facts is not None else ""
+        found = d.cases.find(value)
+        facts_cases = [found] if found is not None else []
+        pseudonym = found.subject_pseudonym if found is not None else ""
         case_ids = [value]
     else:
+        facts_cases = d.cases.facts_of_subject(value)
         pseudonym = value
-        case_ids = d.cases.of_subject(value)
+        case_ids = [f.case_id for f in facts_cases]
     items = d.items.of_cases(case_ids)
     consents = d.consents.of_cases(case_ids)
-    if pseudonym:
-        accesses = list(d.access_log.of_subject(pseudonym))
-        requests = list(d.subject_requests.of_subject(pseudonym))
-    else:
-        # No subject known for the case (never opened here): its records by case id, through
-        # the kernel's reader (disclosure's own filters are subject, provider and party).
+    if by == "case_id":
+        # The looks into this case only, by its id (a case never opened here has no subject):
+        # the subject's other cases (and who looked into them) are no business of a controller
+        # of this one, not even as a withheld line (8.4c).
         accesses = reader(d).every("case_id", value)
-        requests = []
+    else:
+        accesses = list(d.access_log.of_subject(pseudonym))
+    # Asked for a pseudonym of none too ("" names no request): the same statement either way.
+    requests = list(d.subject_requests.of_subject(pseudonym))
     if by == "case_id":
         requests = [r for r in requests if r.case_id in (None, value)]
-        # The looks into this case only: the subject's other cases (and who looked into them)
-        # are no business of a controller of this one, not even as a withheld line (8.4c).
-        accesses = [r for r in accesses if r.get("case_id") == value]
-    reviews = [r for c in case_ids for r in d.reviews.under_review(c)]
-    if not (items or consents or accesses or requests) and not any(
-        d.cases.known(c) for c in case_ids
-    ):
+    reviews = d.reviews.under_review_of(case_ids)
+    if not (items or consents or accesses or requests or facts_cases):
         return None
     received = _recipients(accesses)
     # Who answers for this data: the parties that provided or received its items, recorded its
     # consents or nominated its cases (the nominating party answers for the subject's consents,
     # Bijlage 3). Not a party a subject request is addressed to: any worker can address one to
     # its own party, which would make that party's privacy officer a reader of all of this.
-    facts_cases = [f for f in (d.cases.find(c) for c in case_ids) if f is not None]
     controllers = data_controllers(
         items,
         consents,
