@@ -129,7 +129,9 @@ def assess_in(req: pb.AssessRequest) -> Assess:
         "REJECTION_REASON_",
         "rejection_reason",
     )
-    check_text(req.reasons, "reasons", limit=v.MAX_REASONS, required=True)
+    # 12.2a: accounts the nominating party and a reviewer read back; a dot or an emoji only
+    # fills the field but says nothing.
+    check_worded(req.reasons, "reasons", "required: why, in words", limit=v.MAX_REASONS)
     if not req.nominating_party_consulted:
         raise InvalidArgument(
             "nominating_party_consulted",
@@ -150,7 +152,12 @@ def criteria_in(req: pb.AssessRequest) -> JudgedCriteria:
         if not req.criteria.HasField(name):
             raise InvalidArgument(field, "required: the judgement and its grounds (12.2a)")
         one = getattr(req.criteria, name)
-        check_text(one.grounds, f"{field}.grounds", limit=v.MAX_REASONS, required=True)
+        check_worded(
+            one.grounds,
+            f"{field}.grounds",
+            "required: the grounds of the judgement, in words (12.2a)",
+            limit=v.MAX_REASONS,
+        )
         judged.append(Judged(one.holds, one.grounds))
     return JudgedCriteria(*judged)
 

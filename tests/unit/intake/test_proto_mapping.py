@@ -79,3 +79,31 @@ def test_unknown_or_missing_enum_values_name_the_field(field, request_):
     with pytest.raises(InvalidArgument) as err:
         mapping.nominate_in(request_)
     assert fields(err) == [field]
+
+
+def assessment(**changed: str) -> pb.AssessRequest:
+    grounds = {name: changed.get(f"criteria.{name}.grounds", "zie dossier") for name in "abcd"}
+    return pb.AssessRequest(
+        case_id=CASE,
+        qualifies=True,
+        reasons=changed.get("reasons", "criteria A, C en D gelden"),
+        nominating_party_consulted=True,
+        criteria=pb.JudgedCriteria(
+            **{n: pb.JudgedCriterion(holds=True, grounds=g) for n, g in grounds.items()}
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "field", ["reasons", "criteria.a.grounds", "criteria.b.grounds", "criteria.d.grounds"]
+)
+@pytest.mark.parametrize("text", [".", "-", "\u200b", "\u00ad", "\U0001f6a8", " . ", "\u2060"])
+def test_an_assessment_without_worded_reasons_or_grounds_names_the_field(field, text):
+    """12.2a: the process director records each criterion's judgement with its grounds, and
+    the reasons of the assessment; a dot, a dash, a zero-width space, a soft hyphen or an
+    emoji only is no ground a nominating party or a reviewer can read back (as for a safety
+    override's reason): INVALID_ARGUMENT naming the field."""
+    assert mapping.assess_in(assessment()).criteria.a.grounds == "zie dossier"
+    with pytest.raises(InvalidArgument) as err:
+        mapping.assess_in(assessment(**{field: text}))
+    assert fields(err) == [field]
