@@ -739,3 +739,37 @@ def test_a_safety_override_without_a_worded_account_is_invalid_argument(field, t
     with pytest.raises(InvalidArgument) as refused:
         proto_mapping.safety_override_in(req)
     assert refused.value.violations[0][0] == field
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e"]
+)
+def test_a_name_typed_with_an_invisible_character_is_linked_to_the_subjects_nomination(
+    intake, invisible
+):
+    """1.1: a subject already nominated is linked, never nominated twice. A soft hyphen, a
+    zero-width space or joiner, a word joiner or a byte order mark (pasted from a document with
+    the name) shows the same name but made another match key, so the same subject had two open
+    nominations, two pseudonyms and two process directors."""
+    platform, _parts, deps = intake
+    first = nominated(intake, bsn="")
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
+    family = known.identity.family_name
+    again = Nominate(
+        f"An{invisible}na",
+        f"{family[:3]}{invisible}{family[3:]}",
+        known.identity.date_of_birth.isoformat(),
+        "",
+        "",
+        None,
+        (Problem(LifeDomain.HOUSING),),
+        Safety(),
+        (),
+        ConsentStatus.GIVEN,
+        {"purposes": ["care_coordination"]},
+    )
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, deps, again, other)
+    assert nom.status == Status.LINKED and nom.linked_to_case_id == first
+    assert nom.subject_pseudonym == known.subject_pseudonym

@@ -82,9 +82,14 @@ def parse_identity(
 
 
 def normalise_name(name: str) -> str:
-    """Case, accents, punctuation and spacing do not make a different person."""
+    """Case, accents, punctuation and spacing do not make a different person, nor an invisible
+    format character (a soft hyphen, a zero-width space or joiner, a word joiner, a byte order
+    mark: category Cf), which a name pasted from a document carries and nobody sees: it shows
+    the same name, so it must find the same subject (1.1: link, never double)."""
     decomposed = unicodedata.normalize("NFKD", name or "")
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    letters = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
     letters = re.sub(r"[^\w\s]", " ", letters.casefold())
     return " ".join(letters.split())
 
