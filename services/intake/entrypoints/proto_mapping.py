@@ -189,7 +189,8 @@ def start_triage_in(req: pb.StartTriageRequest) -> StartTriage:
     if deadline is None:
         raise InvalidArgument("deadline", "required")
     themes = check_codes(req.themes, "themes", limit=v.MAX_THEMES, required=True)
-    check_text(req.question, "question", limit=v.MAX_QUESTION, required=True)
+    # 1.15: what the asked parties answer; a question mark or an emoji only asks nothing.
+    check_worded(req.question, "question", "required: the question, in words", limit=v.MAX_QUESTION)
     return StartTriage(req.case_id, parties, deadline, themes, req.question)
 
 

@@ -107,3 +107,19 @@ def test_an_assessment_without_worded_reasons_or_grounds_names_the_field(field, 
     with pytest.raises(InvalidArgument) as err:
         mapping.assess_in(assessment(**{field: text}))
     assert fields(err) == [field]
+
+
+@pytest.mark.parametrize("text", [".", "?", "\u200b", "\u00ad", "\U0001f6a8", " ? ", "\ufeff"])
+def test_a_triage_question_of_no_words_names_the_question(text):
+    """1.15, 12.2b: the asked parties answer the question the process director puts to them; a
+    question mark, a zero-width space or an emoji only asks nothing an asked party can answer
+    (and is what each asked party reads with the subject's pseudonym): INVALID_ARGUMENT."""
+    req = pb.StartTriageRequest(
+        case_id=CASE, asked_parties=["00000099000000000061"], themes=["safety"], question="bekend?"
+    )
+    req.deadline.FromJsonString("2030-01-01T00:00:00Z")
+    assert mapping.start_triage_in(req).question == "bekend?"
+    req.question = text
+    with pytest.raises(InvalidArgument) as err:
+        mapping.start_triage_in(req)
+    assert fields(err) == ["question"]
