@@ -217,7 +217,8 @@ def routing_in(req: pb.DecideRoutingRequest) -> DecideRouting:
     if req.HasField("meeting"):
         mt = req.meeting
         check_code(mt.goal_code, "meeting.goal_code")
-        check_text(mt.goal, "meeting.goal", limit=v.MAX_GOAL, required=True)
+        # 12.2c: the goal as concretely as possible; a dot or an emoji only states none.
+        check_worded(mt.goal, "meeting.goal", "required: the goal, in words", limit=v.MAX_GOAL)
         themes = check_codes(mt.themes, "meeting.themes", limit=v.MAX_THEMES, required=True)
         kinds = check_codes(
             mt.decision_types, "meeting.decision_types", limit=v.MAX_DECISION_TYPES, required=True

@@ -123,3 +123,25 @@ def test_a_triage_question_of_no_words_names_the_question(text):
     with pytest.raises(InvalidArgument) as err:
         mapping.start_triage_in(req)
     assert fields(err) == ["question"]
+
+
+@pytest.mark.parametrize("text", [".", "-", "\u200b", "\u00ad", "\U0001f91d", " . ", "\u2060"])
+def test_a_case_meeting_goal_of_no_words_names_the_goal(text):
+    """12.2c: the goal of a case meeting as concrete as possible; a dot, a dash, a zero-width
+    space or an emoji only states none: INVALID_ARGUMENT naming meeting.goal."""
+    req = pb.DecideRoutingRequest(
+        case_id=CASE,
+        routing=pb.ROUTING_CASE_MEETING,
+        meeting=pb.CaseMeetingPlan(
+            goal_code="safe_housing",
+            goal="veilige woonplek binnen vier weken",
+            themes=["housing"],
+            decision_types=["plan_of_approach"],
+            invitees=[pb.Invitee(party="00000099000000000061", lawful_themes=["housing"])],
+        ),
+    )
+    assert mapping.routing_in(req).meeting.goal == "veilige woonplek binnen vier weken"
+    req.meeting.goal = text
+    with pytest.raises(InvalidArgument) as err:
+        mapping.routing_in(req)
+    assert fields(err) == ["meeting.goal"]
