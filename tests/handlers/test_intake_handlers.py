@@ -773,3 +773,23 @@ def test_a_name_typed_with_an_invisible_character_is_linked_to_the_subjects_nomi
     nom, _ = run(platform, nominations.nominate, deps, again, other)
     assert nom.status == Status.LINKED and nom.linked_to_case_id == first
     assert nom.subject_pseudonym == known.subject_pseudonym
+
+
+def test_a_rejection_for_criteria_not_met_is_refused_when_the_judged_criteria_are_met(intake):
+    """Art. 1.4: the judged criteria decide, not the reason code typed beside them. Rejected
+    as "criteria not met" while the process director judged (A or B) and C and D to hold, the
+    nominating party was told its case does not meet the criteria beside the judgement and
+    grounds that say it does: FAILED_PRECONDITION criteria_met, nothing recorded; rejecting
+    it for another reason stays possible."""
+    platform, _parts, deps = intake
+    case_id = nominated(intake)
+    contradiction = Assess(case_id, False, RejectionReason.CRITERIA_NOT_MET, "nee", True, judged())
+    with pytest.raises(FailedPrecondition) as refused:
+        run(platform, assessment.assess, deps, contradiction, DIRECTOR)
+    assert refused.value.state == "criteria_met"
+    with platform.uow_factory() as uow:
+        nom = nominations.get_nomination(deps, uow, GetNomination(case_id), DIRECTOR).nomination
+    assert nom.status == Status.NOMINATED and nom.criteria is None
+    other = Assess(case_id, False, RejectionReason.REGULAR_CARE_SUFFICES, "nee", True, judged())
+    rejected, _ = run(platform, assessment.assess, deps, other, DIRECTOR)
+    assert rejected.status == Status.REJECTED

@@ -170,7 +170,7 @@ def test_a_linked_withdrawn_or_rejected_nomination_is_no_row_of_its_own(intake):
     withdrawn = nominated(intake, bsn="")
     run(platform, nominations.withdraw, deps, Withdraw(withdrawn, ""), NOMINATING)
     rejected = nominated(intake, bsn="")
-    no = Assess(rejected, False, RejectionReason.CRITERIA_NOT_MET, "nee", True, judged())
+    no = Assess(rejected, False, RejectionReason.OTHER, "nee", True, judged())
     run(platform, assessment.assess, deps, no, DIRECTOR)
     rows = listed(intake, OTHER_DIRECTOR)
     assert first in rows and linked.case_id not in rows and withdrawn not in rows

@@ -201,6 +201,14 @@ class Nomination:
         met, why_not = criteria_met
         if qualifies and not met:
             raise FailedPrecondition("criteria_not_met", why_not, subject="criteria")
+        if reason == RejectionReason.CRITERIA_NOT_MET and met:
+            # 1.4: the judged criteria decide; the nominating party reads both.
+            raise FailedPrecondition(
+                "criteria_met",
+                "the criteria as judged are met ((A or B) and C and D, art. 1.4, Bijlage 2): "
+                "not rejected for criteria not met",
+                subject="criteria",
+            )
         self.criteria = criteria
         self.advice = advice
         self.qualifies = qualifies

@@ -244,7 +244,7 @@ def test_criterion_c_needs_coercion_and_pressure_among_the_chains(env):
             rejection_reason=pb.REJECTION_REASON_CRITERIA_NOT_MET,
             reasons="geen dwang en drang",
             nominating_party_consulted=True,
-            criteria=judged(),
+            criteria=judged(c=False),
         ),
         metadata=env.director(),
     )

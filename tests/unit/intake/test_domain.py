@@ -184,7 +184,7 @@ def test_rejection_needs_a_reason_code_and_ends_the_nomination():
     with pytest.raises(InvalidArgument):
         nomination().assess(ADVICE, JUDGED, MET, True, RejectionReason.OTHER, "ja", HELMOND)
     nom = nomination()
-    nom.assess(ADVICE, JUDGED, MET, False, RejectionReason.CRITERIA_NOT_MET, "nee", HELMOND)
+    nom.assess(ADVICE, JUDGED, MET, False, RejectionReason.OTHER, "nee", HELMOND)
     assert nom.status == Status.REJECTED
     with pytest.raises(FailedPrecondition) as err:
         nom.start_triage(TriageRound("r", NOW + timedelta(days=1), (), "q", NOW, {}), NOW)
