@@ -9,6 +9,7 @@ nominator learns nothing of links and is rate-limited when probing (issue 13 poi
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -793,3 +794,27 @@ def test_a_rejection_for_criteria_not_met_is_refused_when_the_judged_criteria_ar
     other = Assess(case_id, False, RejectionReason.REGULAR_CARE_SUFFICES, "nee", True, judged())
     rejected, _ = run(platform, assessment.assess, deps, other, DIRECTOR)
     assert rejected.status == Status.REJECTED
+
+
+@pytest.mark.parametrize("ago", [timedelta(hours=1), timedelta(0)])
+def test_a_nomination_whose_usage_terms_have_already_expired_is_invalid_argument(intake, ago):
+    """16.2: after the terms' expiry only the person who nominated reads or withdraws the
+    nomination. Nominated with terms already expired, no process director could read, assess
+    or list it, yet it was the subject's open nomination: every later nomination of the same
+    subject, by any party, was linked to it and waited behind it, unseen, so the subject never
+    reached the Zorgtafel. INVALID_ARGUMENT naming usage_terms.expires_at, nothing stored: a
+    later nomination of the subject is a nomination of its own."""
+    platform, _parts, deps = intake
+    expired = dataclasses.replace(
+        nomination(bsn="123456782"),
+        usage_terms={
+            "purposes": ["care_coordination"],
+            "expires_at": (deps.clock() - ago).isoformat().replace("+00:00", "Z"),
+        },
+    )
+    with pytest.raises(InvalidArgument) as refused:
+        run(platform, nominations.nominate, deps, expired, NOMINATING)
+    assert refused.value.violations[0][0] == "usage_terms.expires_at"
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), other)
+    assert nom.status == Status.NOMINATED

@@ -306,7 +306,8 @@ def test_escalation_to_a_zvh_stays_possible_without_consent(env):
 
 # -- 16.2: the nominating party's usage terms decide -----------------------------------------------
 def nominate_with_terms(env, **terms) -> str:
-    """A nomination by ASTEN with these usage terms (a past ``expires_at`` is accepted)."""
+    """A nomination by ASTEN with these usage terms (``expires_at`` in the future: a past one
+    is refused, INVALID_ARGUMENT)."""
     person = f"worker-{rid()[-8:]}"
     req = nominate_request()
     req.usage_terms.CopyFrom(common_pb2.UsageTerms(purposes=["care_coordination"], **terms))
@@ -316,10 +317,24 @@ def nominate_with_terms(env, **terms) -> str:
 
 
 def test_after_the_terms_expired_only_the_nominator_reads_or_withdraws(env):
-    expired = Timestamp()
-    expired.FromDatetime(datetime.now(timezone.utc) - timedelta(hours=1))
-    case_id = nominate_with_terms(env, expires_at=expired)
-    err = refused(get, env, case_id, env.director())  # the intake queue, but not any more
+    past = Timestamp()
+    past.FromDatetime(datetime.now(timezone.utc) - timedelta(hours=1))
+    with pytest.raises(grpc.RpcError) as made_expired:
+        nominate_with_terms(env, expires_at=past)
+    assert bad_fields(made_expired.value) == ["usage_terms.expires_at"]
+    expiring = Timestamp()
+    expiring.FromDatetime(datetime.now(timezone.utc) + timedelta(seconds=2))
+    case_id = nominate_with_terms(env, expires_at=expiring)
+
+    def director_refused() -> grpc.RpcError | None:
+        try:
+            get(env, case_id, env.director())  # the intake queue until the terms expire
+            return None
+        except grpc.RpcError as err:
+            return err
+
+    err = wait_for(director_refused, timeout=10)
+    assert err.code() == grpc.StatusCode.PERMISSION_DENIED, err.details()
     # Shared with it no more (16.2): told what an unknown id is told (8.4c); the access log
     # keeps the policy's reason (the terms' "only until").
     reasons = denial_reasons(err)

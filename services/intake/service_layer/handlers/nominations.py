@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from services.intake.adapters import policy_facts
 from services.intake.adapters.probing import ProbeLog
-from services.intake.adapters.repository import NominationRepository
+from services.intake.adapters.repository import NominationRepository, terms_expiry
 from services.intake.domain import events
 from services.intake.domain.commands import GetNomination, Nominate, Withdraw
 from services.intake.domain.model import Nomination
@@ -23,6 +23,7 @@ from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import UnitOfWork
 
@@ -68,6 +69,13 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         cmd.given_names, cmd.family_name, cmd.date_of_birth, cmd.bsn, cmd.v_number, now.date()
     )
     age_band = resolve_age_band(cmd.age_band, identity.date_of_birth, now.date())
+    expiry = terms_expiry(cmd.usage_terms)
+    if expiry is not None and expiry <= now:
+        # 16.2: after the expiry nobody but the person who nominated acts on it; made so, it
+        # would hold the subject's open nomination that later ones of any party wait behind.
+        raise InvalidArgument(
+            "usage_terms.expires_at", "must be in the future: nobody could act on the nomination"
+        )
     probes, limits = ProbeLog(uow), deps.settings
     matched_before = probes.matches(caller.party, caller.person, now - limits.probe_window)
     # Asked before matching, so a refusal tells nothing about this subject.
