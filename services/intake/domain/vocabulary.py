@@ -69,6 +69,13 @@ class Status(str, enum.Enum):
     CLOSED = "closed"
 
 
+# What the nominating party is told of a nomination the process director has not assessed yet,
+# linked to another nomination of the subject or not: "received", by every route (GetNomination,
+# its privacy officer's export; issue 13 point 7: no oracle for "is this person known?").
+NOT_YET_ASSESSED = frozenset({Status.NOMINATED, Status.LINKED})
+RECEIVED = "received"
+
+
 # A subject is "open" (a new nomination is linked to it) while its nomination is nominated,
 # qualified or in triage, or routed to a case meeting until casework closes the case. Regular
 # care, a ZVH, rejection and withdrawal end it (``open_subject_tokens`` in the adapters).

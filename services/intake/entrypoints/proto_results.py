@@ -33,11 +33,6 @@ def advice_out(a: Advice | None) -> pb.CriteriaAdvice | None:
     )
 
 
-# What the nominating party sees of a nomination the process director has not assessed yet,
-# linked or not: "received" (issue 13 point 7: no oracle for "is this person known?").
-NOT_YET_ASSESSED = (v.Status.NOMINATED, v.Status.LINKED)
-
-
 def nominated_out(n: Nomination) -> pb.NominateResponse:
     """Only "received": never the pseudonym nor the case id of a nomination it is linked to
     (those response fields stay unset)."""
@@ -145,7 +140,7 @@ def nomination_out(
     round only the asked parties in ``triage_of`` are named, with their answers (None: all)."""
     i = n.identity
     status, director = status_out(n.status), n.process_director or ("", "")
-    if not full and n.status in NOT_YET_ASSESSED:
+    if not full and n.status in v.NOT_YET_ASSESSED:
         # A linked nomination is directed by its primary's process director: not told.
         status, director = pb.NOMINATION_STATUS_RECEIVED, ("", "")
     out = pb.Nomination(

@@ -18,6 +18,7 @@ from typing import Any
 from services.intake.adapters.repository import NominationRepository
 from services.intake.adapters.subject_export import case_ids_of_subject, step_times
 from services.intake.domain.model import Nomination
+from services.intake.domain.vocabulary import NOT_YET_ASSESSED, RECEIVED
 from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
 from zorgtafel.kernel.uow import UnitOfWork
 
@@ -58,7 +59,8 @@ def _nomination_records(uow: UnitOfWork, nom: Nomination) -> dict[str, list[Reco
             nom.nominated_at,
             nom.nominating_party,
             {
-                "status": nom.status.value,
+                # Linked or not, as GetNomination tells the nominating party (no oracle).
+                "status": RECEIVED if nom.status in NOT_YET_ASSESSED else nom.status.value,
                 "nominated_by": nom.nominated_by,
                 "consent": nom.consent.value,
                 "chains": _codes(nom.chains),

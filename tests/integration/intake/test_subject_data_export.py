@@ -242,3 +242,26 @@ def test_intakes_access_log_by_case_or_subject_tells_an_officer_of_no_controller
         answers.append((refused.value.code(), refused.value.details()))
     assert answers[0][0] == grpc.StatusCode.PERMISSION_DENIED
     assert all(a == answers[0] for a in answers), answers
+
+
+def test_the_nominating_partys_officer_learns_no_more_of_a_link_than_its_nominator(env, export):
+    """Issue 13 point 7, 8.4c: a nominating party is told "received" of a nomination not yet
+    assessed, linked to another party's nomination of the same subject or not, so that a
+    nomination is no oracle for "is this person known?". Its privacy officer's export read
+    "linked" for one and "nominated" for the other: the party learnt by another route that
+    someone else had nominated the subject. Both now read as GetNomination tells the
+    nominating party: received."""
+    subject = unique_subject()
+    env.nominate(GGZ, subject=subject)
+    linked = env.nominate(ASTEN, subject=subject).case_id
+    fresh = env.nominate(ASTEN).case_id
+    shown = {}
+    for case_id in (linked, fresh):
+        reply = export.ExportSubjectData(
+            sd.ExportSubjectDataRequest(case_id=case_id), metadata=officer(env)
+        )
+        [record] = section(reply, "nomination")
+        steps = {r.fields["step"] for r in section(reply, "history")}
+        shown[case_id] = (record.fields["status"], steps, [w.kind for w in reply.withheld])
+    assert shown[linked] == shown[fresh], shown
+    assert shown[fresh][0] == "received"
