@@ -7,13 +7,14 @@ form (or, for a number it has no part in, the one answer of a number never given
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import pytest
 
 from services.console.adapters.calls import ServiceError
 from tests.console.test_app import dev_console, signed_in
-from tests.console.test_case_pages import _page_text, role_table_people
+from tests.console.test_case_pages import ROOT, _page_text, role_table_people
 
 # The form's address (``{}``: a number) and the one method its submit calls.
 FORMS = {
