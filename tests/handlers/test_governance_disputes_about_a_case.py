@@ -685,22 +685,6 @@ def test_a_party_with_no_part_in_a_case_cannot_tell_it_from_an_id_governance_nev
     assert any("art. 8.4c" in r for r in err.value.reasons)
 
 
-class CountingEngine:
-    """The platform's policy engine, counting the governance decisions it evaluates (the work
-    a refusal costs: what its time is made of)."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.engine, self.evaluated = engine, 0
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.engine, name)
-
-    def decide(self, policy, facts):  # noqa: ANN001, ANN201
-        if policy == "zorgtafel.governance":
-            self.evaluated += 1
-        return self.engine.decide(policy, facts)
-
-
 def test_a_refusal_of_an_unknown_dispute_id_costs_the_policy_work_of_a_real_one(
     governance, deps, designated
 ):
@@ -710,9 +694,10 @@ def test_a_refusal_of_an_unknown_dispute_id_costs_the_policy_work_of_a_real_one(
     out by how long its refusal took. An unknown id now costs the same decision, on a
     stand-in dispute nobody has a part in (its answer not used: still the one refusal)."""
     from zorgtafel.kernel.gate import PolicyGate
+    from zorgtafel.testing import CountingEngine
 
     platform, _ = governance
-    counting = CountingEngine(deps.policy.engine)
+    counting = CountingEngine(deps.policy.engine, "zorgtafel.governance")
     spied = replace(deps, policy=PolicyGate(counting))
     case = Case(governance, designated(ASTEN))
     real = register(governance, deps, case.case_id, case.delegate).dispute_id

@@ -1136,3 +1136,94 @@ def test_an_applicant_is_told_of_another_application_what_of_none(governance, de
         assert (
             membership.read_accession(deps, uow, applied[own], applicant).accession.party_id == own
         )
+
+
+def test_a_refusal_of_an_unknown_meeting_proposal_or_accession_id_costs_what_a_real_ones_does(
+    governance, deps, chair, manager
+):
+    """A person whose party has no part in a body's meeting or proposal, or in another's
+    application, was told of an unknown id what of a real one (NotShared), but at once, and of
+    a real one after zorgtafel.governance's decision: the time its refusal took told a real id
+    from one never given out (art. 5.5, 7.5, 8.4c). An unknown id now costs the decisions a
+    real one's refusal costs, on a stand-in nobody has a part in (its answer not used)."""
+    from zorgtafel.kernel.gate import PolicyGate
+    from zorgtafel.testing import CountingEngine
+
+    platform, _ = governance
+    counting = CountingEngine(deps.policy.engine, "zorgtafel.governance")
+    spied = replace(deps, policy=PolicyGate(counting))
+    start = datetime.now(timezone.utc) + timedelta(days=3)
+    meeting = run(
+        governance,
+        deps,
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
+        chair,
+    ).meeting.meeting_id
+    proposal = run(
+        governance,
+        deps,
+        proposals.propose,
+        c.Propose(body=Body.REGIONAL_BOARD, kind=ProposalKind.GENERAL, subject_code="timing"),
+        chair,
+    ).proposal.proposal_id
+    applied = [
+        run(
+            governance,
+            deps,
+            lambda d, uow, cmd, who: membership.apply_accession(d, uow, cmd, who).accession,
+            c.ApplyAccession(party, "Applicant", PartyKind.CARE_PROVIDER),
+            manager,
+        ).accession_id
+        for party in ("00000099000000000911", "00000099000000000912")
+    ]
+    applicant = Caller(
+        "00000099000000000911", "rep-911", "party_representative", party_status="applicant"
+    )
+    caseworker = Caller(ASTEN, "caseworker-8", "caseworker", party_status="active")
+    outsiders = (caseworker, applicant)
+    calls = {
+        "GetMeeting": (meeting, lambda d, uow, i, who: meetings.read_meeting(d, uow, i, who)),
+        "RecordAttendance": (
+            meeting,
+            lambda d, uow, i, who: meetings.record_attendance(
+                d, uow, c.RecordAttendance(i, (ASTEN,)), who
+            ),
+        ),
+        "GetProposal": (proposal, lambda d, uow, i, who: proposals.read(d, uow, i, who)),
+        "CastVote": (
+            proposal,
+            lambda d, uow, i, who: proposals.cast_vote(
+                d, uow, c.CastVote(i, "regional_board.01", VoteChoice.FOR), who
+            ),
+        ),
+        "CastVote of no seat": (
+            proposal,
+            lambda d, uow, i, who: proposals.cast_vote(
+                d, uow, c.CastVote(i, "regional_board.99", VoteChoice.FOR), who
+            ),
+        ),
+        "RecordWrittenInput": (
+            proposal,
+            lambda d, uow, i, who: proposals.record_written_input(
+                d, uow, c.RecordWrittenInput(i, ASTEN, InputKind.WRITTEN), who
+            ),
+        ),
+        "Decide": (proposal, lambda d, uow, i, who: decisions.decide(d, uow, c.Decide(i), who)),
+        "GetAccession": (
+            applied[1],
+            lambda d, uow, i, who: membership.read_accession(d, uow, i, who),
+        ),
+    }
+    unknown = {"mtg": "mtg-" + "0" * 32, "prop": "prop-" + "0" * 32, "acc": UNKNOWN_ACCESSION}
+    for name, (real, asked) in calls.items():
+        # Every active party has a part in an application (art. 20.3): its outsiders are the
+        # other applicants.
+        for who in (applicant,) if name == "GetAccession" else outsiders:
+            work, told = [], []
+            for some_id in (real, unknown[real.split("-")[0]]):
+                counting.evaluated = 0
+                told.append(what_caller_is_told(platform, asked, spied, some_id, who))
+                work.append(counting.evaluated)
+            assert told[0] == told[1] and told[0][0] == "NotShared", (name, who.person, told)
+            assert work[0] == work[1], (name, who.person, work)

@@ -12,6 +12,7 @@ from zorgtafel.testing.env import (
     service_env,
 )
 from zorgtafel.testing.handlers import (
+    CountingEngine,
     deliver,
     handler_platform,
     set_party_status,
@@ -57,4 +58,5 @@ __all__ = [
     "shared_policy_engine",
     "wait_for",
     "what_caller_is_told",
+    "CountingEngine",
 ]

@@ -169,3 +169,20 @@ def what_caller_is_told(
         finally:
             uow.rollback()
     return "answered"
+
+
+class CountingEngine:
+    """A policy engine that counts the decisions of one package it evaluates (the work a
+    refusal costs: what its time is made of), for tests that check an unknown id costs what a
+    real one the caller may not see does; everything else is the wrapped engine's."""
+
+    def __init__(self, engine: Any, policy: str) -> None:
+        self.engine, self.policy, self.evaluated = engine, policy, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.engine, name)
+
+    def decide(self, policy: str, facts: Mapping[str, Any]) -> Any:
+        if policy == self.policy:
+            self.evaluated += 1
+        return self.engine.decide(policy, facts)

@@ -3,7 +3,10 @@ proposal or an active party, and a party's change of membership status."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -124,6 +127,33 @@ def as_for_an_outsider(
         raise Unavailable(f"policy {POLICY} unavailable: denied (fail closed)") from exc
 
 
+@dataclass(frozen=True)
+class StandIn:
+    """What an id that names nothing costs its caller before the one answer: the decision
+    ``action`` that refuses a real matter to a caller with no part in it, asked on a stand-in
+    (``facts``: a matter nobody has a part in) by ``as_for_an_outsider``. Given to a lookup by
+    id by a use case whose refusal of an outsider is that decision's, so that an outsider
+    cannot tell a real id from one never given out by the time its refusal takes; a use case
+    that refuses an outsider before any decision gives none."""
+
+    deps: Deps
+    caller: Caller
+    action: str
+    facts: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def refuse(self, uow: GovernanceUnitOfWork, named: tuple[str, str]) -> NotShared:
+        as_for_an_outsider(self.deps, uow, self.caller, self.action, **self.facts)
+        return not_shared(*named)
+
+
+def unknown(
+    uow: GovernanceUnitOfWork, named: tuple[str, str], stand_in: StandIn | None
+) -> NotShared:
+    """The one answer to an id that names nothing (``not_shared``), after what a real one's
+    refusal costs (``stand_in``)."""
+    return stand_in.refuse(uow, named) if stand_in is not None else not_shared(*named)
+
+
 def has_part(
     uow: GovernanceUnitOfWork, caller: Caller, body: Body, parties: tuple[str | None, ...] = ()
 ) -> bool:
@@ -206,24 +236,29 @@ def get_proposal(
     *,
     for_update: bool = False,
     field: str = "proposal_id",
+    stand_in: StandIn | None = None,
 ) -> Proposal:
+    """The proposal ``proposal_id``; when there is none, what a party with no part in a real
+    one is told (``unknown``)."""
     check_issued_id(proposal_id, field)
     proposal = uow.proposals.get(proposal_id, for_update=for_update)
     if proposal is None:
-        raise not_shared("proposal", field)
+        raise unknown(uow, ("proposal", field), stand_in)
     return proposal
 
 
 ACCESSION = ("accession", "accession_id")
 
 
-def find_accession(uow: GovernanceUnitOfWork, accession_id: str) -> Accession:
+def find_accession(
+    uow: GovernanceUnitOfWork, accession_id: str, stand_in: StandIn | None = None
+) -> Accession:
     """The application ``accession_id``; when there is none, what a party with no part in a
-    real one is told (``NotShared``): an id is no oracle of an organisation's application."""
+    real one is told (``unknown``): an id is no oracle of an organisation's application."""
     check_issued_id(accession_id, "accession_id")
     accession = uow.membership.accession(accession_id)
     if accession is None:
-        raise not_shared(*ACCESSION)
+        raise unknown(uow, ACCESSION, stand_in)
     return accession
 
 

@@ -35,7 +35,7 @@ from services.governance.service_layer.handlers.common import (
     proposal_inputs,
     proposal_parties,
 )
-from services.governance.service_layer.handlers.meetings import find_meeting
+from services.governance.service_layer.handlers.meetings import find_meeting, of_a_body
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition
 
@@ -82,7 +82,8 @@ def _require_input_of_absent_parties(
 
 
 def decide(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Decide, caller: Caller) -> DecideResult:
-    proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
+    stand_in = of_a_body(deps, caller, "decide")
+    proposal = get_proposal(uow, cmd.proposal_id, for_update=True, stand_in=stand_in)
     authorise_in_body(
         deps, uow, caller, "decide", proposal.body, proposal_parties(proposal), PROPOSAL
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
@@ -12,13 +13,14 @@ from services.governance.domain.decisions import Meeting
 from services.governance.domain.formats import check_issued_id
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
+    StandIn,
     authorise,
     authorise_in_body,
     decided_by,
     known_party,
     meeting_parties,
     new_id,
-    not_shared,
+    unknown,
 )
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
@@ -37,14 +39,23 @@ class MeetingView:
 MEETING = ("meeting", "meeting_id")
 
 
-def find_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> Meeting:
+def find_meeting(
+    uow: GovernanceUnitOfWork, meeting_id: str, stand_in: StandIn | None = None
+) -> Meeting:
     """The meeting ``meeting_id``; when there is none, what a person with no seat in the
-    meeting's body is told of a real one (``not_shared``)."""
+    meeting's body is told of a real one (``unknown``)."""
     check_issued_id(meeting_id, "meeting_id")
     meeting = uow.proposals.meeting(meeting_id)
     if meeting is None:
-        raise not_shared(*MEETING)
+        raise unknown(uow, MEETING, stand_in)
     return meeting
+
+
+def of_a_body(deps: Deps, caller: Caller, action: str, **facts: Any) -> StandIn:
+    """The stand-in of a body's meeting or proposal for ``action``: the decision on a matter
+    of the regional board organised, proposed or affecting no party (its facts as
+    ``authorise_in_body`` gives them)."""
+    return StandIn(deps, caller, action, {"body": Body.REGIONAL_BOARD.value, **facts})
 
 
 def get_meeting(uow: GovernanceUnitOfWork, meeting_id: str) -> MeetingView:
@@ -56,7 +67,7 @@ def read_meeting(
     deps: Deps, uow: GovernanceUnitOfWork, meeting_id: str, caller: Caller
 ) -> MeetingView:
     """A meeting, to the holders of a seat in its body (art. 5.5, 7.5: not public)."""
-    meeting = find_meeting(uow, meeting_id)
+    meeting = find_meeting(uow, meeting_id, of_a_body(deps, caller, "read_meeting"))
     saw(resource=meeting.meeting_id)  # named in a refusal's record too
     decided_by(
         authorise_in_body(
@@ -84,7 +95,7 @@ def schedule_meeting(
 def record_attendance(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.RecordAttendance, caller: Caller
 ) -> MeetingView:
-    meeting = find_meeting(uow, cmd.meeting_id)
+    meeting = find_meeting(uow, cmd.meeting_id, of_a_body(deps, caller, "record_attendance"))
     present = check_oins(cmd.present, "present", limit=MAX_PRESENT, duplicates="merge")
     # Before the parties are looked up: their answer would tell an outsider the meeting exists.
     authorise_in_body(

@@ -30,6 +30,7 @@ from services.governance.domain.parties import (
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
     ACCESSION,
+    StandIn,
     active_party,
     authorise,
     change_status,
@@ -80,7 +81,9 @@ def read_accession(
 ) -> AccessionView:
     """An application, to the seat holders of the board, the council and the managers, and
     to the applicant itself (art. 20.2, 20.4)."""
-    found = get_accession(uow, accession_id)
+    # An unknown id costs the decision on an application of an organisation nobody knows.
+    stand_in = StandIn(deps, caller, "read_accession", {"party": "0" * 20})
+    found = accession_view(uow, find_accession(uow, accession_id, stand_in))
     # The application and the applicant organisation, named in a refusal's record too.
     saw(resource=f"{found.accession.accession_id},{found.accession.party_id}")
     # Every active party holds a seat in the partner council (art. 6) and is informed of the

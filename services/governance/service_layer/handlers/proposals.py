@@ -17,6 +17,7 @@ from services.governance.domain.decisions import (
 )
 from services.governance.domain.formats import (
     check_code,
+    check_issued_id,
     check_reference,
     check_seat_id,
 )
@@ -38,7 +39,7 @@ from services.governance.service_layer.handlers.common import (
     refuse_outsider,
     seat_facts,
 )
-from services.governance.service_layer.handlers.meetings import MEETING, find_meeting
+from services.governance.service_layer.handlers.meetings import MEETING, find_meeting, of_a_body
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -64,7 +65,7 @@ def get(uow: GovernanceUnitOfWork, proposal_id: str) -> ProposalView:
 def read(deps: Deps, uow: GovernanceUnitOfWork, proposal_id: str, caller: Caller) -> ProposalView:
     """A proposal, to the holders of a seat in its body: the bodies' matters are not public
     (art. 5.5, 7.5)."""
-    proposal = get_proposal(uow, proposal_id)
+    proposal = get_proposal(uow, proposal_id, stand_in=of_a_body(deps, caller, "read_proposal"))
     saw(resource=proposal.proposal_id)  # named in a refusal's record too
     decided_by(
         authorise_in_body(
@@ -145,8 +146,12 @@ def tally(uow: GovernanceUnitOfWork, proposal_id: str) -> Tally:
 
 
 def cast_vote(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.CastVote, caller: Caller) -> Tally:
-    proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
+    check_issued_id(cmd.proposal_id, "proposal_id")
     seat = uow.seats.get(check_seat_id(cmd.seat_id))
+    # An unknown proposal costs what a real one's refusal does: the decision from a seat there
+    # is, none for a seat there is not (refused below before any).
+    stand_in = of_a_body(deps, caller, "cast_vote", seat=seat_facts(seat)) if seat else None
+    proposal = get_proposal(uow, cmd.proposal_id, for_update=True, stand_in=stand_in)
     if seat is None:
         # Not an oracle of the proposal either.
         refuse_outsider(uow, caller, proposal.body, proposal_parties(proposal), PROPOSAL)
