@@ -1227,3 +1227,54 @@ def test_a_refusal_of_an_unknown_meeting_proposal_or_accession_id_costs_what_a_r
                 work.append(counting.evaluated)
             assert told[0] == told[1] and told[0][0] == "NotShared", (name, who.person, told)
             assert work[0] == work[1], (name, who.person, work)
+
+
+def test_signing_or_withdrawing_over_a_proposal_no_amendment_of_all_parties_tells_nothing_of_it(
+    governance, deps, chair
+):
+    """SignAmendment and Withdraw by amendment_id looked the proposal up before anything else:
+    to a party's delegate whose party holds no seat in the board, a real proposal that is no
+    amendment answered "not an amendment proposal" (INVALID_ARGUMENT), an amendment not yet
+    adopted its status (FAILED_PRECONDITION), and an id of none NotShared, so the board's
+    matters, not public (art. 5.5), were told by their id, kind and state. Only an adopted
+    amendment is every party's (art. 21.2: all parties sign it); any other proposal is now
+    answered to a party with no part in it as an id that names nothing; and a caller who may
+    not sign or withdraw is refused before the id is looked up."""
+    platform, _ = governance
+
+    def proposed(kind: ProposalKind, **more) -> str:  # noqa: ANN003
+        cmd = c.Propose(body=Body.REGIONAL_BOARD, kind=kind, subject_code="amend", **more)
+        return run(governance, deps, proposals.propose, cmd, chair).proposal.proposal_id
+
+    general = proposed(ProposalKind.GENERAL)
+    amendment = proposed(
+        ProposalKind.AMENDMENT, effective_at=datetime(2027, 1, 1, tzinfo=timezone.utc)
+    )
+    delegate = Caller(ASTEN, "delegate-a", "council_delegate", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat(f"partner_council.delegate.{ASTEN}", delegate.person),
+        representative(ASTEN),
+    )
+    applicant = Caller(
+        "00000099000000000921", "rep-921", "party_representative", party_status="applicant"
+    )
+
+    def sign(d, uow, amendment_id, who):  # noqa: ANN001, ANN202
+        return membership.sign_amendment(d, uow, c.SignAmendment(amendment_id), who)
+
+    def withdraw(d, uow, amendment_id, who):  # noqa: ANN001, ANN202
+        return membership.withdraw(d, uow, c.Withdraw(amendment_id, None, "letter-1"), who)
+
+    def told(handler, amendment_id: str, who: Caller) -> tuple:  # noqa: ANN001
+        # All but a refusal's decision id, which is each decision's own.
+        said = what_caller_is_told(platform, handler, deps, amendment_id, who)
+        return (*said[:3], *said[4:])
+
+    for handler in (sign, withdraw):
+        for who in (delegate, applicant):
+            none = told(handler, "prop-" + "0" * 32, who)
+            for real in (general, amendment):
+                assert told(handler, real, who) == none, (handler.__name__, who.person, none)

@@ -528,10 +528,13 @@ def test_amendment_requires_resigning_and_withdrawal_takes_effect_with_it_21(gov
         subject_code="amend-art-12",
         effective_at=ts(effective),
     ).proposal
+    # Not adopted yet, the amendment is the board's matter (5.5): to a party with no seat in
+    # the board, answered as an id that names none (PERMISSION_DENIED), not by its state.
     refused(
         lambda: council.delegate(leaver).Withdraw(
             amendment_id=p.proposal_id, letter_reference="letter-2026-01"
-        )
+        ),
+        grpc.StatusCode.PERMISSION_DENIED,
     )
     board.vote(p.proposal_id, [FOR, FOR, FOR])
     board.chair.Decide(proposal_id=p.proposal_id)

@@ -39,6 +39,7 @@ from services.governance.service_layer.handlers.common import (
     get_proposal,
     iso,
     new_id,
+    proposal_parties,
     refuse_outsider,
 )
 from services.governance.service_layer.handlers.proposals import ProposalView, propose
@@ -178,8 +179,14 @@ def record_accession_signature(
 # -- amendments and withdrawal (art. 21, 23.1) -------------------------------------------------
 
 
-def _adopted_amendment(uow: GovernanceUnitOfWork, amendment_id: str) -> Proposal:
+def _adopted_amendment(uow: GovernanceUnitOfWork, amendment_id: str, caller: Caller) -> Proposal:
+    """The adopted amendment ``amendment_id``. Only an adopted amendment is every party's (all
+    sign it, art. 21.2); any other proposal is the board's matter (5.5, not public): to a party
+    with no part in it, answered as an id that names none, not by its kind or state."""
     proposal = get_proposal(uow, amendment_id, field="amendment_id")
+    if not (proposal.kind is ProposalKind.AMENDMENT and proposal.status is ProposalStatus.ADOPTED):
+        named = ("proposal", "amendment_id")
+        refuse_outsider(uow, caller, proposal.body, proposal_parties(proposal), named)
     if proposal.kind is not ProposalKind.AMENDMENT:
         raise InvalidArgument("amendment_id", "not an amendment proposal")
     if proposal.status is not ProposalStatus.ADOPTED:
@@ -199,8 +206,10 @@ def amendment_signatures_missing(uow: GovernanceUnitOfWork, amendment_id: str) -
 def sign_amendment(
     deps: Deps, uow: GovernanceUnitOfWork, cmd: c.SignAmendment, caller: Caller
 ) -> list[str]:
-    amendment = _adopted_amendment(uow, cmd.amendment_id)
+    # Decided before the amendment is looked up: to someone who may not sign, its existence is
+    # no oracle (the action does not depend on the proposal's facts).
     authorise(deps, uow, caller, "sign_amendment")
+    amendment = _adopted_amendment(uow, cmd.amendment_id, caller)
     uow.membership.add_signature(amendment.proposal_id, caller.party, caller.person, deps.now())
     return amendment_signatures_missing(uow, amendment.proposal_id)
 
@@ -209,7 +218,9 @@ def withdraw(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Withdraw, caller: Cal
     check_reference(cmd.letter_reference, "letter_reference")
     now = deps.now()
     if cmd.amendment_id:
-        amendment = _adopted_amendment(uow, cmd.amendment_id)
+        # Decided first, as a signature is (the action does not depend on the amendment).
+        authorise(deps, uow, caller, "withdraw")
+        amendment = _adopted_amendment(uow, cmd.amendment_id, caller)
         effective_at = amendment.effective_at  # art. 21.3
         if cmd.effective_at is not None and cmd.effective_at != effective_at:
             raise InvalidArgument(
@@ -225,7 +236,7 @@ def withdraw(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Withdraw, caller: Cal
                 "written termination takes effect (art. 23.1)",
             )
         effective_at = cmd.effective_at
-    authorise(deps, uow, caller, "withdraw")
+        authorise(deps, uow, caller, "withdraw")
     party = active_party(uow, caller.party, "party")
     if uow.membership.withdrawal_of(party.party_id) is not None:
         raise FailedPrecondition(
