@@ -1278,3 +1278,52 @@ def test_signing_or_withdrawing_over_a_proposal_no_amendment_of_all_parties_tell
             none = told(handler, "prop-" + "0" * 32, who)
             for real in (general, amendment):
                 assert told(handler, real, who) == none, (handler.__name__, who.person, none)
+
+
+def test_a_council_member_proposing_to_the_board_learns_nothing_of_a_board_meeting_by_its_id(
+    governance, deps, chair
+):
+    """A partner council member puts matters to the board (art. 6.6b) but holds no seat in it,
+    so the board's meetings are not its to see (5.5). Propose with a meeting_id of the board
+    put its matter on a real meeting's agenda (the reply naming the meeting), refused one
+    already held with its state, and answered an id of none NotShared: the id told the
+    meeting, and its state. A meeting of a body the caller's party has no part in is now
+    answered as an id that names none, whichever body the matter is put to."""
+    platform, _ = governance
+    delegate = Caller(ASTEN, "delegate-m", "council_delegate", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat(f"partner_council.delegate.{ASTEN}", delegate.person),
+        representative(ASTEN),
+    )
+    coming = datetime.now(timezone.utc) + timedelta(days=3)
+    held = run(
+        governance,
+        replace(deps, now=lambda: coming - timedelta(days=30)),
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, coming - timedelta(days=20)),
+        chair,
+    ).meeting.meeting_id
+    to_come = run(
+        governance,
+        deps,
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, coming),
+        chair,
+    ).meeting.meeting_id
+
+    def propose(meeting_id: str) -> tuple:
+        cmd = c.Propose(
+            body=Body.REGIONAL_BOARD,
+            kind=ProposalKind.GENERAL,
+            subject_code="agenda",
+            meeting_id=meeting_id,
+        )
+        return what_caller_is_told(platform, proposals.propose, deps, cmd, delegate)
+
+    none = propose("mtg-" + "0" * 32)
+    assert none[0] == "NotShared"
+    assert propose(to_come) == none
+    assert propose(held) == none

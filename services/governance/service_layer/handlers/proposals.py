@@ -127,8 +127,10 @@ def propose(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.Propose, caller: Calle
         proposal.policy_revision = cmd.policy_revision
     if cmd.meeting_id:
         meeting = find_meeting(uow, cmd.meeting_id)
-        if meeting.body is not body:  # of another body: an oracle to none outside it
-            refuse_outsider(uow, caller, meeting.body, meeting_parties(meeting), MEETING)
+        # Of a body the caller's party has no part in (another body's, or the board's to a
+        # council member proposing to it, 6.6b): not its to see (5.5, 7.5), so no oracle of
+        # the meeting nor of its state; whichever body the matter is put to.
+        refuse_outsider(uow, caller, meeting.body, meeting_parties(meeting), MEETING)
         if meeting.body is not body:
             raise InvalidArgument("meeting_id", "the meeting is of another body")
         # 5.3, 7.2: its attendees count as present on the matter, so only a meeting still to
