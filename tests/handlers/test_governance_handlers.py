@@ -1327,3 +1327,56 @@ def test_a_council_member_proposing_to_the_board_learns_nothing_of_a_board_meeti
     assert none[0] == "NotShared"
     assert propose(to_come) == none
     assert propose(held) == none
+
+
+def test_one_person_holds_one_voting_seat_of_the_board_and_votes_once_whatever_the_case_of_its_id(
+    governance, deps, chair
+):
+    """A person id names one person without case ("Chair-1" is chair-1: validate.same_person,
+    the token's subject), but the board's one-seat rule (art. 4.3, 7.1: the appointee's seats
+    of the body) and the one-vote check (art. 5) compared ids as typed: the secretary could
+    appoint the chair again as "Chair-1" to a second voting seat of the board, and a vote as
+    "Chair-1" counted beside chair-1's on the same matter."""
+    platform, _ = governance
+    secretary = Caller(GRAVE, "board-sec-1", "board_secretary", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat("regional_board.05", secretary.person, holder_party=GRAVE),
+        chair,
+    )
+    try:
+        with pytest.raises(PermissionDenied):
+            run(
+                governance,
+                deps,
+                seats.assign_seat,
+                c.AssignSeat("regional_board.04", "Chair-1", holder_party=GRAVE),
+                secretary,
+            )
+        # Appointed (in a database where the rule let it through, as this one did before):
+        # the second voice is refused all the same.
+        with platform.uow_factory() as uow:
+            seat = uow.seats.get("regional_board.04", for_update=True)
+            seat.assign("Chair-1", GRAVE, datetime.now(timezone.utc))
+            uow.commit()
+        proposal = run(
+            governance,
+            deps,
+            proposals.propose,
+            c.Propose(body=Body.REGIONAL_BOARD, kind=ProposalKind.GENERAL, subject_code="twice"),
+            chair,
+        ).proposal.proposal_id
+        vote = c.CastVote(proposal, "regional_board.01", VoteChoice.FOR)
+        run(governance, deps, proposals.cast_vote, vote, chair)
+        again = Caller(GRAVE, "Chair-1", "board_member", party_status="active")
+        vote = c.CastVote(proposal, "regional_board.04", VoteChoice.FOR)
+        with pytest.raises(FailedPrecondition) as err:
+            run(governance, deps, proposals.cast_vote, vote, again)
+        assert err.value.subject == "vote.person"
+    finally:
+        with platform.uow_factory() as uow:
+            for seat_id in ("regional_board.04", "regional_board.05"):
+                uow.seats.get(seat_id, for_update=True).vacate(datetime.now(timezone.utc))
+            uow.commit()

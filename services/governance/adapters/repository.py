@@ -154,11 +154,13 @@ class SeatRepository:
         return list(self._session.scalars(q))
 
     def held_in(self, body: Body, person: str) -> list[Seat]:
-        """The seats of ``body`` this person holds, for any party (ix_seats_body_seat)."""
+        """The seats of ``body`` this person holds, for any party (ix_seats_body_seat). A person
+        id names its person without case ("Chair-1" is chair-1, validate.same_person): person
+        ids are ASCII (check_person, the token's subject), so lower is the comparison."""
         return list(
             self._session.scalars(
                 select(Seat)
-                .where(Seat.body == body, Seat.holder_person == person)
+                .where(Seat.body == body, func.lower(Seat.holder_person) == person.lower())
                 .order_by(Seat.seat_id)
             )
         )

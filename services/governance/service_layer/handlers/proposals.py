@@ -43,7 +43,7 @@ from services.governance.service_layer.handlers.meetings import MEETING, find_me
 from zorgtafel.kernel.accesslog.service import saw
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
-from zorgtafel.kernel.validate import check_oins
+from zorgtafel.kernel.validate import check_oins, same_person
 
 MAX_AFFECTED = 200
 
@@ -175,8 +175,10 @@ def cast_vote(deps: Deps, uow: GovernanceUnitOfWork, cmd: c.CastVote, caller: Ca
             "already_voted", "this seat has already voted on the proposal", subject="vote.seat"
         )
     # One person, one vote (art. 5, 7.1): a person holding a second seat (appointed before the
-    # appointment rule refused it, or moved between seats) does not vote twice on one matter.
-    if any(v.person == caller.person for v in uow.proposals.votes(proposal.proposal_id)):
+    # appointment rule refused it, or moved between seats) does not vote twice on one matter,
+    # nor by its id in other case (one person: validate.same_person).
+    votes = uow.proposals.votes(proposal.proposal_id)
+    if any(same_person(v.person, caller.person) for v in votes):
         raise FailedPrecondition(
             "already_voted",
             "this person has already voted on the proposal from another seat (art. 5, 7.1)",
