@@ -29,6 +29,7 @@ from services.governance.service_layer.handlers import (
     meetings,
     membership,
     parties,
+    policy_revisions,
     proposals,
     report,
     roster,
@@ -1380,3 +1381,32 @@ def test_one_person_holds_one_voting_seat_of_the_board_and_votes_once_whatever_t
             for seat_id in ("regional_board.04", "regional_board.05"):
                 uow.seats.get(seat_id, for_update=True).vacate(datetime.now(timezone.utc))
             uow.commit()
+
+
+def test_a_manager_adopting_a_work_process_learns_nothing_of_a_board_proposal_by_its_id(
+    governance, deps, chair, manager
+):
+    """The managers adopt a work process the bodies decided (art. 6.6c, 11.3a), but a manager
+    of a party with no seat in the board is not shown the board's matters (5.5). Adopting
+    with the id of a real board proposal that is no work process answered "not a
+    work-process proposal" (INVALID_ARGUMENT), one not yet adopted its state, and an id of
+    none NotShared: the id told the proposal, its kind and state. A proposal the manager's
+    party has no part in is now answered as an id that names none."""
+    platform, _ = governance
+    general = run(
+        governance,
+        deps,
+        proposals.propose,
+        c.Propose(body=Body.REGIONAL_BOARD, kind=ProposalKind.GENERAL, subject_code="mgr"),
+        chair,
+    ).proposal.proposal_id
+    adopting = replace(deps, bundle_revision=lambda bundle: "rev-test")
+
+    def adopt(proposal_id: str) -> tuple:
+        cmd = c.AdoptPolicyRevision(proposal_id, b"bundle")
+        said = what_caller_is_told(
+            platform, policy_revisions.adopt_policy_revision, adopting, cmd, manager
+        )
+        return (*said[:3], *said[4:])
+
+    assert adopt(general) == adopt("prop-" + "0" * 32)

@@ -19,7 +19,14 @@ from services.governance.domain.policy import (
     baseline_revision,
 )
 from services.governance.service_layer.deps import Deps
-from services.governance.service_layer.handlers.common import authorise, get_proposal, iso
+from services.governance.service_layer.handlers.common import (
+    PROPOSAL,
+    authorise,
+    get_proposal,
+    iso,
+    proposal_parties,
+    refuse_outsider,
+)
 from zorgtafel.contracts.enforcement import PolicyRevisionEnforced
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.caller import Caller
@@ -42,6 +49,13 @@ def adopt_policy_revision(
     authorise(deps, uow, caller, "adopt_policy_revision")
     # Locked: two adoptions of one decision are one after the other (the second is refused).
     proposal = get_proposal(uow, cmd.proposal_id, for_update=True)
+    if not (
+        proposal.kind is ProposalKind.WORK_PROCESS and proposal.status is ProposalStatus.ADOPTED
+    ):
+        # Only an adopted work process is every party's (a copy goes to all, art. 6.6c); any
+        # other proposal is its body's matter (5.5, 7.5): to a manager of a party with no part
+        # in it, answered as an id that names none, not by its kind or state.
+        refuse_outsider(uow, caller, proposal.body, proposal_parties(proposal), PROPOSAL)
     if proposal.kind is not ProposalKind.WORK_PROCESS:
         raise InvalidArgument("proposal_id", "not a work-process proposal")
     if not proposal.establishes_work_process():
