@@ -1,16 +1,18 @@
 """Casework's part of the subject access report (GDPR art. 15, Bijlage 3; issue #14): the case
 (its state, goal, criteria, escalation and outcome), the parties' roles and delegates, the
-meetings with their minutes, and the plan's actions that concern the subject; for the privacy
-officer of a controller of the case (the nominating party, the process director's and the case
-director's parties, the parties involved with a role: 8.4, 13, 15.1).
+meetings with their minutes and pre-read sets, and the plan's actions that concern the subject;
+for the privacy officer of a controller of the case (the nominating party, the process
+director's and the case director's parties, the parties involved with a role: 8.4, 13, 15.1).
 
 An action's progress note is the acting party's own account: given only to that party's privacy
 officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of
 the case than its party's people may read in it: a meeting's minutes only to the process
-director's party and the attending parties (art. 9.2, as GetMinutes), a plan action only to the
-acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a party's role and
-information need to that party, the directors' parties and the parties coordinating the case
-(art. 8.4c, 16.1, as GetCase); to others they are listed as withheld with the ground named."""
+director's party and the attending parties (art. 9.2, as GetMinutes), a meeting's pre-read set
+(the ids of items of the case) only to the process director's party, which composed it (art.
+8.4c, 15.1, as GetCase), a plan action only to the acting party and the directors' parties
+(art. 8.4c, 8.5, 13.2, as GetCase), a party's role and information need to that party, the
+directors' parties and the parties coordinating the case (art. 8.4c, 16.1, as GetCase); to
+others they are listed as withheld with the ground named."""
 
 from __future__ import annotations
 
@@ -27,7 +29,10 @@ from zorgtafel.kernel.uow import UnitOfWork
 DESCRIPTIONS = {
     "case": "The case: state, goal, criteria, escalation and outcome (art. 8, 13, Bijlage 2).",
     "roles": "The involved parties' roles, information needs and delegates (art. 8.4, 16.1).",
-    "meetings": "Case meetings: when, who was invited and attended, and the minutes (art. 12).",
+    "meetings": (
+        "Case meetings: when, who was invited and attended, the minutes and the pre-read sets "
+        "(art. 12)."
+    ),
     "plan": "The plan of approach's actions that concern the subject (art. 8.4, 13).",
 }
 
@@ -35,6 +40,11 @@ DESCRIPTIONS = {
 MINUTES_GROUND = (
     "Minutes are not public: the process director's and the attending parties' (art. 9.2); the "
     "subject asks one of them."
+)
+PRE_READ_GROUND = (
+    "A meeting's pre-read set names items of the case, some perhaps outside this party's need: "
+    "the process director's party, which composed it, is given it (art. 8.4c, 12.2f, 15.1); "
+    "the items this party provided or received are in disclosure's part of the report."
 )
 ROLE_GROUND = (
     "A party's role and information need are its own, the directors' and those of parties whose "
@@ -117,10 +127,26 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     "held_at": _iso(m.held_at),
                     "invitees": json.dumps(list(m.invitees)),
                     "attendees": json.dumps(list(m.attendees)),
-                    "pre_read_items": json.dumps(list(m.pre_read_item_ids)),
                 },
             )
         )
+        if m.pre_read_item_ids:
+            # The set's item ids name items of the case, some perhaps of a category outside
+            # an officer's party's need (8.4c, 15.1): as GetCase, only the process director's
+            # party, which composed the set, is given them; an item's own provider and
+            # recipients are given it by disclosure's part of the report.
+            out["meetings"].append(
+                Record(
+                    "pre_read_set",
+                    f"{m.meeting_id}:pre_read",
+                    c,
+                    m.scheduled_for,
+                    case.process_director_party,
+                    {"pre_read_items": json.dumps(list(m.pre_read_item_ids))},
+                    internal=True,
+                    ground=PRE_READ_GROUND,
+                )
+            )
         minutes = uow.cases.minutes(m)
         if minutes:
             out["meetings"].append(

@@ -85,3 +85,25 @@ def test_an_officer_gets_another_partys_role_only_where_its_people_see_the_roles
     assert shown == {POLICE} and withheld == {f"{case_id}:{SHELTER}"}
     for party in (SHELTER, FARENT):  # coordinating; the case director's party
         assert roles_given(party) == ({SHELTER, POLICE}, set())
+
+
+def test_an_officer_gets_the_pre_read_sets_item_ids_only_for_the_process_directors_party(env):
+    """A meeting's pre-read set names items of the case (perhaps of a category outside a
+    party's need: 8.4c, 15.1): GetCase gives its ids to the process director's party only,
+    which composed it, and so does the export; any other officer is told the set is withheld
+    with the ground named, never an id."""
+    case_id = env.open_case()
+    held = env.meeting_held(case_id)
+    env.roles(case_id, held, {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])})
+    items = ["item-PREREADMARKER-1", "item-PREREADMARKER-2"]
+    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=items)
+    for party in (SHELTER, POLICE, VEILIG_THUIS):
+        reply = exported(env, case_id, party)
+        assert "PREREADMARKER" not in given(reply)
+        withheld = [w for w in reply.withheld if w.kind == "pre_read_set"]
+        assert [w.record_id for w in withheld] == [f"{meeting.meeting_id}:pre_read"]
+        assert "PREREADMARKER" not in repr(reply.withheld)
+        assert all("8.4c" in w.ground for w in withheld)
+    director = exported(env, case_id, LUMENS)
+    assert all(i in given(director) for i in items)
+    assert not [w for w in director.withheld if w.kind == "pre_read_set"]
