@@ -17,7 +17,7 @@ from services.casework.domain.model import (
     PartyRole,
     PlanAction,
 )
-from services.casework.service_layer.handlers.reading import CaseView
+from services.casework.service_layer.handlers.reading import CaseView, TimelineEntry
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.kernel.convert import (
     enum_in,
@@ -217,7 +217,7 @@ def pre_read_pb(outcome: PreReadOutcome) -> pb.GetPreReadSetResponse:
     )
 
 
-def timeline_pb(row) -> pb.WatchCaseResponse:  # noqa: ANN001 - a case_timeline row
+def timeline_pb(row: TimelineEntry) -> pb.WatchCaseResponse:
     return pb.WatchCaseResponse(
         sequence=row.seq,
         case_id=row.case_id,

@@ -327,3 +327,23 @@ def test_get_case_shows_each_party_only_its_sections(env, case):
     desk = get(env.md(SHELTER, "front_desk"))  # Bijlage 3: who is in care, no dossier
     assert desk.subject_pseudonym == full.subject_pseudonym
     assert not desk.meetings and not desk.roles and not desk.actions
+
+
+def test_a_watcher_learns_the_nominating_party_only_where_get_case_shows_it(env, case):
+    """GetCase gives the nominating party with the subject section (an identity need, the
+    directors, the front desk): which organisation reported the subject is itself telling
+    (8.4c). The case's opening entry of WatchCase gives it no more widely: to a party whose
+    need is safety only, the entry says the case was opened and by whose process director."""
+    get = lambda md: env.stub.GetCase(pb.GetCaseRequest(case_id=case), metadata=md).case  # noqa: E731
+
+    def opened(md) -> dict:
+        return next(d for k, d in watched(env, case, md) if k == "case.opened")
+
+    assert get(env.md(POLICE)).nominating_party == ""
+    police = opened(env.md(POLICE))
+    assert "nominating_party" not in police
+    assert police["process_director_party"] == get(env.director()).process_director_party
+    nominating = get(env.director()).nominating_party
+    for md in (env.director(), env.md(SHELTER)):
+        assert get(md).nominating_party == nominating
+        assert opened(md)["nominating_party"] == nominating

@@ -39,8 +39,24 @@ class CaseView:
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    seq: int
+    case_id: str
+    kind: str
+    occurred_at: Any
+    details: dict[str, Any]
+
+
+# Details of an entry that belong to another section than the entry's own: shown only to a
+# caller the view policy gives that section, as GetCase shows them. The nominating party goes
+# with the subject (which organisation reported the subject is itself telling, 8.4c), while
+# the case's opening is a status entry that every caller who may see the case is shown.
+DETAIL_SECTION = {("case.opened", "nominating_party"): "subject"}
+
+
+@dataclass(frozen=True)
 class TimelineBatch:
-    entries: list[Any]  # case_timeline rows the caller may see
+    entries: list[TimelineEntry]  # the entries the caller may see, as it may see them
     last_sequence: int  # the last sequence number looked at
     state: CaseState
 
@@ -136,12 +152,22 @@ def timeline_for(
     )
     visible = _visible(uow, case, caller, seen)
     positions = {i for i in visible.get("entries_visible") or [] if isinstance(i, int)}
-    shown = [row for i, row in enumerate(rows) if i in positions]
+    sections = frozenset(visible.get("sections") or [])
+    shown = [_as_seen(row, sections) for i, row in enumerate(rows) if i in positions]
     last = rows[-1].seq if rows else q.after_sequence
     return TimelineBatch(shown, last, case.state)
 
 
-def delivered(batch: TimelineBatch) -> Iterator[Any]:
+def _as_seen(row: Any, sections: frozenset[str]) -> TimelineEntry:
+    """A case_timeline row without the details whose section the caller is not given."""
+    hidden = {
+        k for (kind, k), s in DETAIL_SECTION.items() if kind == row.kind and s not in sections
+    }
+    details = {k: v for k, v in dict(row.details).items() if k not in hidden}
+    return TimelineEntry(row.seq, row.case_id, row.kind, row.occurred_at, details)
+
+
+def delivered(batch: TimelineBatch) -> Iterator[TimelineEntry]:
     """The batch's entries one by one, each named to the access log as it is handed over:
     the kernel logs every streamed message, and its record says which entry it carried."""
     for row in batch.entries:
