@@ -7,12 +7,14 @@ director's and the case director's parties, the parties involved with a role: 8.
 An action's progress note is the acting party's own account: given only to that party's privacy
 officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of
 the case than its party's people may read in it: a meeting's minutes only to the process
-director's party and the attending parties (art. 9.2, as GetMinutes), a meeting's pre-read set
-(the ids of items of the case) only to the process director's party, which composed it (art.
-8.4c, 15.1, as GetCase), a plan action only to the acting party and the directors' parties
-(art. 8.4c, 8.5, 13.2, as GetCase), a party's role and information need to that party, the
-directors' parties and the parties coordinating the case (art. 8.4c, 16.1, as GetCase); to
-others they are listed as withheld with the ground named."""
+director's party and the attending parties (art. 9.2, as GetMinutes), a meeting only to its
+invitees and attendees, the directors' parties and the parties whose need covers the case's
+meetings (art. 8.4c, as GetCase), a meeting's pre-read set (the ids of items of the case) only
+to the process director's party, which composed it (art. 8.4c, 15.1, as GetCase), a plan action
+only to the acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a
+party's role and information need to that party, the directors' parties and the parties
+coordinating the case (art. 8.4c, 16.1, as GetCase); to others they are listed as withheld with
+the ground named."""
 
 from __future__ import annotations
 
@@ -37,6 +39,14 @@ DESCRIPTIONS = {
 }
 
 
+MEETING_GROUND = (
+    "A meeting is its invitees', its attendees', the directors' and those of parties whose need "
+    "covers the case's meetings to know (art. 8.4c, 12.2e); the subject asks one of them."
+)
+# GetCase's view policy shows every meeting to the directors and to a party whose information
+# need holds this category (the meetings section's ``section_category``); any other party sees
+# the meetings it was invited to only.
+MEETINGS_NEED = "case_meetings"
 MINUTES_GROUND = (
     "Minutes are not public: the process director's and the attending parties' (art. 9.2); the "
     "subject asks one of them."
@@ -113,6 +123,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 ground=ROLE_GROUND,
             )
         )
+    following = frozenset(r.party for r in roles if MEETINGS_NEED in r.information_need)
     for m in uow.cases.meetings(c):
         out["meetings"].append(
             Record(
@@ -128,6 +139,9 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     "invitees": json.dumps(list(m.invitees)),
                     "attendees": json.dumps(list(m.attendees)),
                 },
+                internal=True,
+                shared_with=directors | following | frozenset(m.invitees) | frozenset(m.attendees),
+                ground=MEETING_GROUND,
             )
         )
         if m.pre_read_item_ids:

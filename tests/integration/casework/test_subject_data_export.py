@@ -107,3 +107,28 @@ def test_an_officer_gets_the_pre_read_sets_item_ids_only_for_the_process_directo
     director = exported(env, case_id, LUMENS)
     assert all(i in given(director) for i in items)
     assert not [w for w in director.withheld if w.kind == "pre_read_set"]
+
+
+def test_an_officer_gets_a_meeting_only_where_its_people_see_it(env):
+    """GetCase shows a party the meetings it was invited to, all of them only when it directs
+    the case or its information need covers the case's meetings (``zorgtafel.casework.view``);
+    the export gives no more: a meeting the party was not invited to (its date, who was invited
+    and attended) is listed as withheld with the ground named."""
+    case_id = env.open_case()
+    held = env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
+    env.roles(
+        case_id,
+        held,
+        {SHELTER: ("shelter", ["case_meetings"]), POLICE: ("safety", ["safety"])},
+    )
+    other = env.schedule(case_id, invitees=(SHELTER, FARENT)).meeting_id
+
+    def meetings_given(party: str) -> tuple[set[str], set[str]]:
+        reply = exported(env, case_id, party)
+        shown = {r.record_id for s in reply.sections for r in s.records if r.kind == "meeting"}
+        return shown, {w.record_id for w in reply.withheld if w.kind == "meeting"}
+
+    assert meetings_given(POLICE) == ({held}, {other})
+    assert meetings_given(VEILIG_THUIS) == (set(), {held, other})  # nominated, never invited
+    for party in (SHELTER, LUMENS):  # its need covers the meetings; the process director's
+        assert meetings_given(party) == ({held, other}, set())
