@@ -39,6 +39,18 @@ DESCRIPTIONS = {
 }
 
 
+SUBJECT_GROUND = (
+    "Who nominated the subject and the subject's age band are the nominating party's, the "
+    "directors' and those of parties whose need is the subject's identity to know (art. 8.4c); "
+    "the subject asks one of them."
+)
+ESCALATION_GROUND = (
+    "A case's escalation is the directors' and that of parties whose need is the subject's "
+    "safety to know (art. 8.4c, Bijlage 2); the subject asks one of them."
+)
+# The categories of GetCase's subject and escalation sections (``section_category``).
+SUBJECT_NEED = "identity"
+ESCALATION_NEED = "safety"
 MEETING_GROUND = (
     "A meeting is its invitees', its attendees', the directors' and those of parties whose need "
     "covers the case's meetings to know (art. 8.4c, 12.2e); the subject asks one of them."
@@ -77,6 +89,12 @@ def _iso(value: date | datetime | None) -> str:
 def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]]:
     c = case.case_id
     out: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    roles = uow.cases.roles(c)
+    directors = frozenset(p for p in (case.process_director_party, case.case_director_party) if p)
+
+    def needing(category: str) -> frozenset[str]:
+        return frozenset(r.party for r in roles if category in r.information_need)
+
     out["case"].append(
         Record(
             "case",
@@ -86,25 +104,51 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
             case.process_director_party,
             {
                 "state": case.state.value,
-                "age_band": case.age_band,
                 "goal_code": case.goal_code,
                 "themes": json.dumps(list(case.themes)),
                 "criteria": json.dumps(case.criteria, sort_keys=True),
-                "nominating_party": case.nominating_party,
                 "process_director_party": case.process_director_party,
                 "case_director_party": case.case_director_party or "",
-                "escalated_zvh": case.escalated_zvh or "",
-                "escalation_reason": case.escalation_reason or "",
-                "escalated_at": _iso(case.escalated_at),
                 "deescalated_at": _iso(case.deescalated_at),
                 "closed_at": _iso(case.closed_at),
                 "outcome": case.outcome or "",
             },
         )
     )
-    roles = uow.cases.roles(c)
-    directors = frozenset(p for p in (case.process_director_party, case.case_director_party) if p)
-    coordinating = frozenset(r.party for r in roles if ROLES_NEED in r.information_need)
+    # Always listed, given or withheld, whether or not the case was escalated: a withheld
+    # line only for an escalated case would tell that it was. Both are the process director's
+    # records, so that a withheld line names no nominating party.
+    out["case"].append(
+        Record(
+            "case_subject",
+            f"{c}:subject",
+            c,
+            case.opened_at,
+            case.process_director_party,
+            {"nominating_party": case.nominating_party, "age_band": case.age_band},
+            internal=True,
+            shared_with=directors | needing(SUBJECT_NEED) | {case.nominating_party},
+            ground=SUBJECT_GROUND,
+        )
+    )
+    out["case"].append(
+        Record(
+            "case_escalation",
+            f"{c}:escalation",
+            c,
+            case.escalated_at,
+            case.process_director_party,
+            {
+                "escalated_zvh": case.escalated_zvh or "",
+                "escalation_reason": case.escalation_reason or "",
+                "escalated_at": _iso(case.escalated_at),
+            },
+            internal=True,
+            shared_with=directors | needing(ESCALATION_NEED),
+            ground=ESCALATION_GROUND,
+        )
+    )
+    coordinating = needing(ROLES_NEED)
     for role in roles:
         out["roles"].append(
             Record(
@@ -123,7 +167,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 ground=ROLE_GROUND,
             )
         )
-    following = frozenset(r.party for r in roles if MEETINGS_NEED in r.information_need)
+    following = needing(MEETINGS_NEED)
     for m in uow.cases.meetings(c):
         out["meetings"].append(
             Record(

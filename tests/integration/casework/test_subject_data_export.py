@@ -17,8 +17,10 @@ from tests.integration.casework.conftest import (
     SHELTER,
     VEILIG_THUIS,
 )
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as sd_grpc
+from zorgtafel.testing import rid
 from zorgtafel.testing.services import channel
 
 pytestmark = pytest.mark.integration
@@ -132,3 +134,46 @@ def test_an_officer_gets_a_meeting_only_where_its_people_see_it(env):
     assert meetings_given(VEILIG_THUIS) == (set(), {held, other})  # nominated, never invited
     for party in (SHELTER, LUMENS):  # its need covers the meetings; the process director's
         assert meetings_given(party) == ({held, other}, set())
+
+
+def test_an_officer_gets_the_subjects_nomination_and_the_escalation_only_where_its_people_see_them(
+    env,
+):
+    """GetCase shows the subject section (the nominating party, the age band) to the directors
+    and a party whose need holds identity, and the escalation to the directors and a party
+    whose need holds safety (``zorgtafel.casework.view``); the export gives no more of the case
+    record: the rest is listed as withheld with the ground named. The nominating party's
+    officer is given the nomination, its own."""
+    case_id = env.open_case()
+    meeting_id, _plan = env.plan_active(case_id)
+    env.roles(
+        case_id,
+        meeting_id,
+        {SHELTER: ("shelter", ["plan_of_approach"]), POLICE: ("safety", ["safety"])},
+    )
+    env.stub.Escalate(
+        pb.EscalateRequest(
+            request_id=rid(),
+            case_id=case_id,
+            zvh=pb.ZVH_BRABANT_ZUIDOOST,
+            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
+        ),
+        metadata=env.director(),
+    )
+
+    def case_given(party: str) -> tuple[set[str], set[str]]:
+        reply = exported(env, case_id, party)
+        shown = {k for s in reply.sections if s.name == "case" for r in s.records for k in r.fields}
+        return shown, {w.kind for w in reply.withheld if w.section == "case"}
+
+    subject, escalation = {"nominating_party", "age_band"}, {"escalated_zvh", "escalation_reason"}
+    shown, withheld = case_given(SHELTER)
+    assert "state" in shown and not shown & (subject | escalation)
+    assert withheld == {"case_subject", "case_escalation"}
+    shown, withheld = case_given(POLICE)
+    assert shown >= escalation and not shown & subject and withheld == {"case_subject"}
+    shown, withheld = case_given(VEILIG_THUIS)
+    assert shown >= subject and not shown & escalation and withheld == {"case_escalation"}
+    for party in (LUMENS, FARENT):
+        shown, withheld = case_given(party)
+        assert shown >= subject | escalation and not withheld
