@@ -818,3 +818,59 @@ def test_a_nomination_whose_usage_terms_have_already_expired_is_invalid_argument
     other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
     nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), other)
     assert nom.status == Status.NOMINATED
+
+
+def test_a_nomination_whose_terms_expired_while_open_does_not_hold_back_a_later_one(intake):
+    """16.2: once the terms of an open nomination have expired, no process director reads,
+    assesses or lists it; a later nomination of the same subject by another party was linked
+    behind it and so never reached a process director. It is now a nomination of its own (in
+    the queue, assessable), and the expired one is linked to nothing: its nominator learns
+    nothing of the later one; what waited behind the expired one waits behind the new one."""
+    platform, _parts, deps = intake
+    soon = (deps.clock() + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    terms = {"purposes": ["care_coordination"], "expires_at": soon}
+    held, _ = run(
+        platform,
+        nominations.nominate,
+        deps,
+        dataclasses.replace(nomination(bsn="123456782"), usage_terms=terms),
+        NOMINATING,
+    )
+    waiting, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), OUTSIDER)
+    assert waiting.status == Status.LINKED
+    later = dataclasses.replace(deps, clock=lambda: utcnow() + timedelta(hours=2))
+    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, later, nomination(bsn="123456782"), police)
+    assert nom.status == Status.NOMINATED and not nom.linked_to_case_id
+    assessed, _ = run(platform, assessment.assess, later, qualify(nom.case_id), DIRECTOR)
+    assert assessed.status == Status.QUALIFIED
+    with platform.uow_factory() as uow:
+        view = nominations.get_nomination(later, uow, GetNomination(held.case_id), NOMINATING)
+        assert view.linked == [] and not view.nomination.linked_to_case_id
+        full = nominations.get_nomination(later, uow, GetNomination(nom.case_id), DIRECTOR)
+        assert full.linked == [waiting.case_id]
+
+
+def test_a_nomination_no_party_named_by_its_terms_can_direct_does_not_hold_back_another(intake):
+    """16.2, 12.3: terms that name only parties without a designated process director (the
+    one named lost its directors) leave nobody who may act on the nomination; a later one of
+    the same subject is a nomination of its own, assessable by a director of another party."""
+    platform, _parts, deps = intake
+    terms = {"purposes": ["care_coordination"], "recipient_parties": [HELMOND]}
+    held, _ = run(
+        platform,
+        nominations.nominate,
+        deps,
+        dataclasses.replace(nomination(bsn="123456782"), usage_terms=terms),
+        NOMINATING,
+    )
+    assert held.status == Status.NOMINATED
+    for director in (DIRECTOR, OTHER_DIRECTOR):
+        set_roster(platform, "process_director", director.party, director.person, held=False)
+    elsewhere = Caller(FARENT, "zorgcoordinator-9", "process_director", party_status="active")
+    set_roster(platform, "process_director", elsewhere.party, elsewhere.person)
+    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), police)
+    assert nom.status == Status.NOMINATED and not nom.linked_to_case_id
+    assessed, _ = run(platform, assessment.assess, deps, qualify(nom.case_id), elsewhere)
+    assert assessed.status == Status.QUALIFIED

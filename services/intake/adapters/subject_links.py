@@ -3,10 +3,17 @@ nominations linked to it (a second nomination of the subject is linked, not open
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from datetime import datetime
+
 from sqlalchemy import delete, insert, select, update
 
 from services.intake.domain.vocabulary import Status
+from zorgtafel.kernel.errors import Unavailable
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
+
+# The roster's function of a designated process director (art. 11.2, 12.1).
+PROCESS_DIRECTOR = "process_director"
 
 
 class SubjectLinks:
@@ -36,6 +43,49 @@ class SubjectLinks:
             .with_for_update(read=True, of=n)
         ).first()
         return (row.case_id, row.subject_pseudonym) if row else None
+
+    def nobody_may_act(self, case_id: str, now: datetime) -> bool:
+        """Whether no process director may act on the open nomination ``case_id`` (16.2, 12.3):
+        its usage terms expired at ``now``, or they name recipient parties and none of these
+        (nor the nominating party, whose own information it is) has a process director on the
+        roster. Such a nomination must not hold its subject: a later one linked behind it would
+        wait, unlisted and unassessable, for as long as the nominating party likes."""
+        n, rp = self._t["nominations"], self._t["nomination_recipient_parties"]
+        row = self._uow.session.execute(
+            select(n.c.terms_expires_at, n.c.nominating_party).where(n.c.case_id == case_id)
+        ).first()
+        if row is None:
+            return False
+        if row.terms_expires_at is not None and row.terms_expires_at <= now:
+            return True
+        named = set(self._uow.session.scalars(select(rp.c.party).where(rp.c.case_id == case_id)))
+        if not named:
+            return False  # any party the covenant lets in: its designated directors act
+        return not self.has_director_party(named | {row.nominating_party})
+
+    def has_director_party(self, parties: Collection[str]) -> bool:
+        """Whether any of ``parties`` has a process director designated on the roster now."""
+        r = self._roster
+        return (
+            self._uow.session.execute(
+                select(r.c.party)
+                .where(
+                    r.c.function == PROCESS_DIRECTOR,
+                    r.c.party.in_(sorted(parties)),
+                    r.c.held.is_(True),
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    @property
+    def _roster(self):
+        try:
+            return self._t["roster"]
+        except KeyError:
+            # No roster projection: whether a director may act is unknown (fail closed).
+            raise Unavailable("the roster of process directors is not available") from None
 
     def hold(self, case_id: str) -> None:
         """Lock the nomination's row for its purge, before the purge reads what is linked to

@@ -91,7 +91,13 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
     )
     repo = NominationRepository(uow)
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity))
-    existing = repo.open_case_matching(tokens)
+    existing, stale = repo.open_case_matching(tokens), []
+    while existing is not None and repo.nobody_may_act(existing[0], now):
+        # 16.2, 12.3: no process director may act on it (its terms expired, or no party they
+        # name has one): it no longer holds the subject, else this one would wait behind it.
+        stale.append(existing[0])
+        repo.release_tokens(existing[0])
+        existing = repo.open_case_matching(tokens)
     case_id = uuid.uuid4().hex
     if existing is not None:
         # The same subject already has an open nomination: link, never double (1.1).
@@ -116,6 +122,10 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
     )
     repo.add(nom, tokens)
     repo.claim_tokens(linked_to or case_id, tokens, primary=not linked_to)
+    for set_aside in stale:
+        # What waited behind it waits behind the nomination that now holds the subject; the
+        # set-aside one is linked to none, so its nominator learns nothing of the others.
+        repo.relink(set_aside, linked_to or case_id)
     uow.emit(
         events.CaseNominated(
             case_id=case_id,
