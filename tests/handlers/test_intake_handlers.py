@@ -874,3 +874,28 @@ def test_a_nomination_no_party_named_by_its_terms_can_direct_does_not_hold_back_
     assert nom.status == Status.NOMINATED and not nom.linked_to_case_id
     assessed, _ = run(platform, assessment.assess, deps, qualify(nom.case_id), elsewhere)
     assert assessed.status == Status.QUALIFIED
+
+
+@pytest.mark.parametrize("named", [[ASTEN], [POLICE, FARENT]])
+def test_terms_naming_no_party_with_a_process_director_are_invalid_argument(intake, named):
+    """16.2, 12.3: terms whose recipient parties (with the nominating party, whose own
+    information it is) have no designated process director leave nobody to assess the
+    nomination. INVALID_ARGUMENT naming usage_terms.recipient_parties, nothing stored: a later
+    nomination of the subject is a nomination of its own."""
+    platform, _parts, deps = intake
+    nobody = dataclasses.replace(
+        nomination(bsn="123456782"),
+        usage_terms={"purposes": ["care_coordination"], "recipient_parties": named},
+    )
+    with pytest.raises(InvalidArgument) as refused:
+        run(platform, nominations.nominate, deps, nobody, NOMINATING)
+    assert refused.value.violations[0][0] == "usage_terms.recipient_parties"
+    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), police)
+    assert nom.status == Status.NOMINATED
+    named_director = dataclasses.replace(
+        nomination(bsn=""),
+        usage_terms={"purposes": ["care_coordination"], "recipient_parties": [*named, HELMOND]},
+    )
+    nom, _ = run(platform, nominations.nominate, deps, named_director, NOMINATING)
+    assert nom.status == Status.NOMINATED

@@ -196,6 +196,8 @@ def test_the_worklist_holds_only_what_the_nominating_partys_terms_let_the_direct
     expiring = with_terms(expires_at=policy_facts.rfc3339(soon))
     taken_up = with_terms(expires_at=policy_facts.rfc3339(soon))
     bounded = with_terms(recipient_parties=[FARENT])
+    # Naming only its own party takes a process director of its own (else it is refused).
+    set_roster(platform, "process_director", ASTEN, "zorgcoordinator-4")
     own_party = with_terms(recipient_parties=[ASTEN])
     unbounded = nominated(intake, bsn="")
     run(platform, assessment.assess, deps, qualify(taken_up), DIRECTOR)

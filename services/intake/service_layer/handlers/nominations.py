@@ -90,6 +90,16 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         },
     )
     repo = NominationRepository(uow)
+    # Asked after the policy, so that only who may nominate learns which parties direct.
+    named = set(cmd.usage_terms.get("recipient_parties") or ())
+    if named and not repo.has_director_party(named | {caller.party}):
+        # 16.2, 12.3: only the parties the terms name (and the nominating party) may act on
+        # it; with no process director among them nobody would assess it, and it would hold
+        # its subject from every later nomination.
+        raise InvalidArgument(
+            "usage_terms.recipient_parties",
+            "must name a party with a designated process director: nobody could assess it",
+        )
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity))
     existing, stale = repo.open_case_matching(tokens), []
     while existing is not None and repo.nobody_may_act(existing[0], now):
