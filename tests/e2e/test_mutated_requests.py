@@ -55,7 +55,7 @@ def suite(tmp_path_factory):
             if service == "intake":
                 # The replays nominate the story's subject hundreds of times: the probing limit
                 # (issue #13) would rightly stop the second story; it is not what this tests.
-                extra = {"intake_probe_limit": 100_000}
+                extra = {"intake_probe_limit": 100_000, "intake_probe_party_limit": 100_000}
             if service == "casework":
                 extra = {
                     "disclosure_address": f"127.0.0.1:{apps['disclosure'].grpc_port}",

@@ -899,3 +899,33 @@ def test_terms_naming_no_party_with_a_process_director_are_invalid_argument(inta
     )
     nom, _ = run(platform, nominations.nominate, deps, named_director, NOMINATING)
     assert nom.status == Status.NOMINATED
+
+
+def test_a_party_probing_through_many_of_its_persons_is_refused_at_the_party_limit(intake):
+    """Bijlage 3, GDPR art. 32: matches were counted per nominating person only, so a party
+    that let many of its persons (or minted tokens for many person ids) nominate a known
+    subject once or twice each probed without end. Matches are now counted per party too: at
+    the party's limit in the window every further nomination by any person of that party is
+    refused, another party's persons still nominate."""
+    platform, _parts, deps = intake
+    deps = dataclasses.replace(
+        deps, settings=dataclasses.replace(deps.settings, probe_limit=3, probe_party_limit=4)
+    )
+    first = nominated(intake)
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
+    probe = dataclasses.replace(
+        nomination(bsn=""),
+        given_names=known.identity.given_names,
+        family_name=known.identity.family_name,
+    )
+    for i in range(4):  # four persons, one match each: no person near its own limit
+        prober = Caller(POLICE, f"prober-{i}", "caseworker", party_status="active")
+        nom, _ = run(platform, nominations.nominate, deps, probe, prober)
+        assert nom.status == Status.LINKED
+    fresh = Caller(POLICE, "prober-new", "caseworker", party_status="active")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, nominations.nominate, deps, nomination(bsn=""), fresh)
+    assert any("GDPR art. 32" in r and "party" in r for r in denied.value.reasons)
+    nom, _ = run(platform, nominations.nominate, deps, probe, OUTSIDER)
+    assert nom.status == Status.LINKED

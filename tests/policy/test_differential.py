@@ -95,7 +95,13 @@ INTAKE_ACCESS = [
     {
         "action": "nominate",
         "principal": {**cases.principal("caseworker", party=cases.POLICE), "person": "worker-1"},
-        "probing": {"matches": 1, "limit": 3, "window_s": 3600},
+        "probing": {
+            "matches": 1,
+            "limit": 3,
+            "window_s": 3600,
+            "party_matches": 4,
+            "party_limit": 20,
+        },
         "now": "2026-06-01T12:00:00Z",
     },
 ]

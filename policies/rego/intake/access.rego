@@ -16,7 +16,8 @@
 #   triage (Bijlage 3, MO Den Bosch policy, GDPR art. 7(3)); escalation to a ZVH stays possible
 #   (Bijlage 2). A person who nominated
 #   known persons as often as the limit allows within the window nominates no more until it has
-#   passed (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
+#   passed, nor any person of a party whose persons together reached the party's limit
+#   (Bijlage 3, GDPR art. 32: no probing for "is this person known?"). Managers seated on
 #   the roster read the probing flags (art. 11). A designated process director lists the intake
 #   queue and what it took up (the list_scope obligations), nothing else (art. 12.3). The
 #   nominating party's usage terms bind everyone but the person who nominated (art. 16.2): after
@@ -139,9 +140,26 @@ default within_probe_limit := false
 # regopy: "x" < 3), so a count that is not a number let the nomination through on one or the
 # other; it now counts as over the limit on both (fail closed).
 within_probe_limit if {
+	within_person_limit
+	within_party_limit
+}
+
+default within_person_limit := false
+
+within_person_limit if {
 	is_number(probing.matches)
 	is_number(probing.limit)
 	probing.matches < probing.limit
+}
+
+# The party's persons together: a party that lets many persons (or person ids in its tokens)
+# nominate known persons once each is probing as much as one person who does it often.
+default within_party_limit := false
+
+within_party_limit if {
+	is_number(probing.party_matches)
+	is_number(probing.party_limit)
+	probing.party_matches < probing.party_limit
 }
 
 # -- art. 16.2: the nominating party's usage terms ------------------------------------------------
@@ -546,6 +564,12 @@ denials contains sprintf("Party %v has status %v; only active parties of the cov
 denials contains sprintf("Repeated nominations of persons already known are rate-limited to prevent identification: %v in %v s reached the limit of %v; the managers are informed (Bijlage 3, GDPR art. 32).", [object.get(probing, "matches", null), object.get(probing, "window_s", null), object.get(probing, "limit", null)]) if {
 	input.action == "nominate"
 	not relationship_allows
+	within_party_limit
+}
+
+denials contains sprintf("Repeated nominations of persons already known are rate-limited per party too, whichever of its persons nominates: %v of this party in %v s reached the party's limit of %v; the managers are informed (Bijlage 3, GDPR art. 32).", [object.get(probing, "party_matches", null), object.get(probing, "window_s", null), object.get(probing, "party_limit", null)]) if {
+	input.action == "nominate"
+	not within_party_limit
 }
 
 denials contains "Only a process director designated on the roster has a worklist of nominations: a token role alone grants nothing; the managers designate process directors (art. 11.2, art. 12.1, art. 12.3)." if {

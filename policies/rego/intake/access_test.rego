@@ -369,12 +369,12 @@ test_its_process_director_records_a_safety_override if {
 }
 
 test_a_party_nominates_within_the_probing_limit if {
-	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 2, "limit": 3, "window_s": 86400})
+	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 2, "limit": 3, "window_s": 86400, "party_matches": 2, "party_limit": 20})
 	d.allow == true
 }
 
 test_nominating_beyond_the_probing_limit_is_refused if {
-	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 3, "limit": 3, "window_s": 86400})
+	d := decide_all("nominate", who(nominator, "caseworker"), null, null, null, {"matches": 3, "limit": 3, "window_s": 86400, "party_matches": 3, "party_limit": 20})
 	d.allow == false
 	some r in d.reasons
 	contains(r, "rate-limited to prevent identification")
@@ -388,9 +388,27 @@ test_nominating_beyond_the_probing_limit_is_refused if {
 test_a_probing_count_or_limit_that_is_not_a_number_refuses_the_nomination if {
 	worker := who(nominator, "caseworker")
 	every v in [false, true, "x", "", null, [], {}] {
-		decide_all("nominate", worker, null, null, null, {"matches": v, "limit": 3, "window_s": 60}).allow == false
-		decide_all("nominate", worker, null, null, null, {"matches": 1, "limit": v, "window_s": 60}).allow == false
+		decide_all("nominate", worker, null, null, null, {"matches": v, "limit": 3, "window_s": 60, "party_matches": 1, "party_limit": 20}).allow == false
+		decide_all("nominate", worker, null, null, null, {"matches": 1, "limit": v, "window_s": 60, "party_matches": 1, "party_limit": 20}).allow == false
+		decide_all("nominate", worker, null, null, null, {"matches": 1, "limit": 3, "window_s": 60, "party_matches": v, "party_limit": 20}).allow == false
+		decide_all("nominate", worker, null, null, null, {"matches": 1, "limit": 3, "window_s": 60, "party_matches": 1, "party_limit": v}).allow == false
 	}
+}
+
+# A party whose persons together reached the party's limit: a person of it with no match of
+# its own (a new person id) nominates no more either; its reason names the party's limit.
+test_a_party_whose_persons_together_reached_its_limit_is_refused if {
+	worker := who(nominator, "caseworker")
+	d := decide_all("nominate", worker, null, null, null, {"matches": 0, "limit": 3, "window_s": 60, "party_matches": 20, "party_limit": 20})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "per party")
+	contains(r, "GDPR art. 32")
+	every reason in d.reasons {
+		not contains(reason, "reached the limit of")
+	}
+	decide_all("nominate", worker, null, null, null, {"matches": 0, "limit": 3, "window_s": 60, "party_matches": 19, "party_limit": 20}).allow == true
+	decide_all("nominate", worker, null, null, null, {"matches": 0, "limit": 3, "window_s": 60}).allow == false
 }
 
 test_a_seated_manager_lists_probing_flags if {

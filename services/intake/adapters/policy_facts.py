@@ -219,7 +219,8 @@ def check_may_know(
 
 
 def check_may_nominate(gate: PolicyGate, roster: RosterView, caller: Caller, probing: dict) -> None:
-    """``probing``: {matches, limit, window_s} of this person (issue 13 point 7)."""
+    """``probing``: {matches, limit, window_s} of this person, {party_matches, party_limit}
+    of its party (issue 13 point 7)."""
     gate.require(
         ACCESS,
         {"action": "nominate", "principal": principal(roster, caller), "probing": probing},

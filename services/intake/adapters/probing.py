@@ -1,5 +1,5 @@
 """Counting nominations that matched a person already known, per nominating person, and the
-flags raised for the managers (issue 13 point 7; Bijlage 3, GDPR art. 32). Employee ids and
+flags raised for the managers; the matches are bounded per nominating party too (issue 13 point 7; Bijlage 3, GDPR art. 32). Employee ids and
 times only: which subject matched is never stored here."""
 
 from __future__ import annotations
@@ -38,6 +38,19 @@ class ProbeLog:
                 select(func.count())
                 .select_from(t)
                 .where(t.c.nominating_party == party, t.c.nominated_by == person)
+            )
+            or 0
+        )
+
+    def party_matches(self, party: str, since: datetime) -> int:
+        """Matches of any person of this party in the window: a party that lets many persons
+        (or person ids) nominate known subjects once each is probing too."""
+        t = self._matches
+        return int(
+            self._uow.session.scalar(
+                select(func.count())
+                .select_from(t)
+                .where(t.c.nominating_party == party, t.c.matched_at >= since)
             )
             or 0
         )

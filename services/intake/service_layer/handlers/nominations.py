@@ -77,7 +77,8 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             "usage_terms.expires_at", "must be in the future: nobody could act on the nomination"
         )
     probes, limits = ProbeLog(uow), deps.settings
-    matched_before = probes.matches(caller.party, caller.person, now - limits.probe_window)
+    since = now - limits.probe_window
+    matched_before = probes.matches(caller.party, caller.person, since)
     # Asked before matching, so a refusal tells nothing about this subject.
     policy_facts.check_may_nominate(
         deps.policy,
@@ -86,6 +87,9 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         {
             "matches": matched_before,
             "limit": limits.probe_limit,
+            # the party's persons together: many person ids must not evade the limit
+            "party_matches": probes.party_matches(caller.party, since),
+            "party_limit": limits.probe_party_limit,
             "window_s": limits.probe_window_s,
         },
     )
