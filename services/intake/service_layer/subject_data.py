@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.intake.adapters.repository import NominationRepository
-from services.intake.adapters.subject_export import case_ids_of_subject, step_times
+from services.intake.adapters.subject_export import controlled, step_times
 from services.intake.domain.model import Nomination
 from services.intake.domain.vocabulary import NOT_YET_ASSESSED, RECEIVED
-from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, TwoStepExporter
 from zorgtafel.kernel.uow import UnitOfWork
 
 TRIAGE_GROUND = (
@@ -202,30 +202,41 @@ DESCRIPTIONS = {
 }
 
 
-def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
-    repo = NominationRepository(uow)
-    case_ids = [value] if by == "case_id" else case_ids_of_subject(uow, value)
-    noms = [n for n in (repo.get(c) for c in case_ids) if n is not None]
-    if not noms:
+def controllers(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    """The subject's nominations and who answers for each, from one read of the nominations
+    (the same statement for held and nothing held, nothing unsealed): all the decision needs."""
+    found = controlled(uow, by, value)
+    if not found:
         return None
-    by_section: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
-    by_case: dict[str, frozenset[str]] = {}
-    for nom in noms:
-        # 15.1: the nominating party for its information; 12.3: the process director's party
-        # for the process-direction dossier. Each nomination its own (another party may have
-        # nominated the same subject: its nomination is that party's to answer for).
-        by_case[nom.case_id] = frozenset(
-            p for p in (nom.nominating_party, nom.process_director_party) if p
-        )
-        for name, records in _nomination_records(uow, nom).items():
-            by_section[name].extend(records)
+    # 15.1: the nominating party for its information; 12.3: the process director's party for
+    # the process-direction dossier. Each nomination its own (another party may have nominated
+    # the same subject: its nomination is that party's to answer for).
+    by_case = {
+        f.case_id: frozenset(p for p in (f.nominating_party, f.process_director_party) if p)
+        for f in found
+    }
     return Holding(
-        case_ids=tuple(n.case_id for n in noms),
+        case_ids=tuple(f.case_id for f in found),
         controllers=frozenset().union(*by_case.values()),
         case_controllers=by_case,
-        sections=tuple(
-            Section(name, DESCRIPTIONS[name], tuple(records))
-            for name, records in by_section.items()
-        ),
-        subject_pseudonym=noms[0].subject_pseudonym,
+        subject_pseudonym=found[0].subject_pseudonym,
     )
+
+
+def records(uow: UnitOfWork, holding: Holding, case_ids: frozenset[str]) -> tuple[Section, ...]:
+    """The records of the nominations the decision gave (read and unsealed only now)."""
+    repo = NominationRepository(uow)
+    by_section: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    for case_id in holding.case_ids:
+        nom = repo.get(case_id) if case_id in case_ids else None
+        if nom is None:
+            continue
+        for name, found in _nomination_records(uow, nom).items():
+            by_section[name].extend(found)
+    return tuple(
+        Section(name, DESCRIPTIONS[name], tuple(found)) for name, found in by_section.items()
+    )
+
+
+# Controllers first, records after an allow: a refusal costs the same whether anything is held.
+export = TwoStepExporter(controllers, records)

@@ -6,6 +6,7 @@ reply leaves (``READS``) and withholds what the decision's obligations keep back
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import grpc
 
@@ -18,7 +19,14 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument
 from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.service import GrpcService, Platform
-from zorgtafel.kernel.subjectdata.model import Export, Exporter, Holding, given_to
+from zorgtafel.kernel.subjectdata.model import (
+    Export,
+    Exporter,
+    Holding,
+    TwoStepExporter,
+    given_to,
+    named_cases,
+)
 from zorgtafel.kernel.subjectdata.wire import export_out
 from zorgtafel.kernel.uow import UnitOfWork
 
@@ -58,33 +66,39 @@ def export_subject_data(
     else:
         saw(subject=value)
     with uow_factory() as uow:
-        holding = exporter(uow, by, value)
-    if holding is None:
-        holding = Holding(case_ids=(), controllers=frozenset())  # controller of nothing
-    # What the key resolves to is the record's (a refused officer's party is not shown it:
-    # zorgtafel/kernel/accesslog/oversight.py, WITHHELD_FROM_THE_REFUSED).
-    if holding.subject_pseudonym:
-        saw(subject=holding.subject_pseudonym)
-    if len(holding.case_ids) == 1:
-        saw(case_id=holding.case_ids[0])
-    decision = policy.require(
-        POLICY,
-        {
-            "operation": "export_subject_data",
-            "caller": {
-                "party": caller.party,
-                "person": caller.person,
-                "role": caller.role,
-                "party_status": caller.party_status,
+        two_step = exporter if isinstance(exporter, TwoStepExporter) else None
+        # A two-step exporter reads only the controllers before the decision (the same work
+        # for held and nothing held); its records are read after an allow, of the cases named.
+        holding = (two_step.controllers if two_step is not None else exporter)(uow, by, value)
+        if holding is None:
+            holding = Holding(case_ids=(), controllers=frozenset())  # controller of nothing
+        # What the key resolves to is the record's (a refused officer's party is not shown it:
+        # zorgtafel/kernel/accesslog/oversight.py, WITHHELD_FROM_THE_REFUSED).
+        if holding.subject_pseudonym:
+            saw(subject=holding.subject_pseudonym)
+        if len(holding.case_ids) == 1:
+            saw(case_id=holding.case_ids[0])
+        decision = policy.require(
+            POLICY,
+            {
+                "operation": "export_subject_data",
+                "caller": {
+                    "party": caller.party,
+                    "person": caller.person,
+                    "role": caller.role,
+                    "party_status": caller.party_status,
+                },
+                "resource": {
+                    "service": service,
+                    "controllers": sorted(holding.controllers),
+                    "cases": holding.cases_input(),
+                    "holds_subject_data": holding.holds_subject_data,
+                },
             },
-            "resource": {
-                "service": service,
-                "controllers": sorted(holding.controllers),
-                "cases": holding.cases_input(),
-                "holds_subject_data": holding.holds_subject_data,
-            },
-        },
-    )
+        )
+        if two_step is not None:
+            allowed = named_cases(list(decision.obligations)) & set(holding.case_ids)
+            holding = replace(holding, sections=two_step.records(uow, holding, allowed))
     export = given_to(service, holding, list(decision.obligations))
     saw(
         decision=decision,
