@@ -1,8 +1,10 @@
-"""Finding a subject's cases for the subject access report. Casework keeps the pseudonym sealed
-under each case's key (so a table dump does not link cases to a subject): the cases are opened
-one by one, newest first, up to a bound."""
+"""Finding a subject's cases for the subject access report, and who answers for them. Casework
+keeps the pseudonym sealed under each case's key (so a table dump does not link cases to a
+subject): the cases are opened one by one, newest first, up to a bound."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -29,3 +31,57 @@ def case_ids_of_subject(uow: UnitOfWork, keys: CaseKeys, pseudonym: str) -> list
         if unseal(key, row.subject_pseudonym_sealed, f"case:{row.case_id}:subject") == pseudonym:
             found.append(row.case_id)
     return found
+
+
+@dataclass(frozen=True)
+class Controlled:
+    """A case as the export's decision needs it: who answers for it (8.4, 13, 15.1)."""
+
+    case_id: str
+    parties: frozenset[str]
+    subject_pseudonym_sealed: bytes
+    wrapped_key: bytes
+
+
+def controlled(uow: UnitOfWork, case_ids: list[str]) -> list[Controlled]:
+    """The cases named with their parties (the nominating, process director's and case
+    director's parties and the parties involved with a role), in one statement for any number
+    of cases, none included; a case whose key is destroyed (purged, erased) is none. Nothing of
+    a case's records is read: a refused export costs the same whether anything is held."""
+    c, k, r = orm.cases, orm.case_keys, orm.case_roles
+    rows = uow.session.execute(
+        select(
+            c.c.case_id,
+            c.c.nominating_party,
+            c.c.process_director_party,
+            c.c.case_director_party,
+            c.c.subject_pseudonym_sealed,
+            k.c.wrapped_key,
+            r.c.party,
+        )
+        .join(k, k.c.case_id == c.c.case_id)
+        .outerjoin(r, r.c.case_id == c.c.case_id)
+        .where(c.c.case_id.in_(case_ids))
+        .order_by(c.c.case_id, r.c.party)
+    ).all()
+    parties: dict[str, set[str]] = {}
+    first: dict[str, tuple[bytes, bytes]] = {}
+    for row in rows:
+        found = parties.setdefault(row.case_id, set())
+        found.update(
+            p
+            for p in (
+                row.nominating_party,
+                row.process_director_party,
+                row.case_director_party,
+                row.party,
+            )
+            if p
+        )
+        first.setdefault(row.case_id, (row.subject_pseudonym_sealed, row.wrapped_key))
+    # In the order asked (the subject's cases newest first).
+    return [
+        Controlled(case_id, frozenset(parties[case_id]), *first[case_id])
+        for case_id in dict.fromkeys(case_ids)
+        if case_id in parties
+    ]

@@ -22,10 +22,12 @@ import json
 from datetime import date, datetime
 from typing import cast
 
-from services.casework.adapters.subject_export import case_ids_of_subject
+from services.casework.adapters.sealing import unseal
+from services.casework.adapters.subject_export import case_ids_of_subject, controlled
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain.model import Case
-from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.crypto import required_ring
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, TwoStepExporter
 from zorgtafel.kernel.uow import UnitOfWork
 
 DESCRIPTIONS = {
@@ -254,42 +256,50 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
     return out
 
 
-def controllers_of(uow: CaseworkUnitOfWork, case: Case) -> set[str]:
-    parties = {case.nominating_party, case.process_director_party}
-    if case.case_director_party:
-        parties.add(case.case_director_party)
-    parties.update(r.party for r in uow.cases.roles(case.case_id))
-    return {p for p in parties if p}
-
-
-def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+def controllers(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    """The subject's cases and who answers for each, read in one statement for the cases
+    found (none included), after the subject's cases by pseudonym (the same scan whoever it
+    is): all the decision needs; no case's records are read before it."""
     cw = cast(CaseworkUnitOfWork, uow)  # the definition's unit of work
-    if by == "case_id":
-        case_ids = [value]
-    else:
-        case_ids = case_ids_of_subject(cw, cw.keys, value)
-    cases = []
-    for case_id in case_ids:
-        # A purged or erased case (its key destroyed) holds nothing readable any more.
-        if cw.keys.find(cw.session, case_id) is None:
-            continue
-        case = cw.cases.get(case_id)
-        if case is not None:
-            cases.append(case)
-    if not cases:
+    case_ids = [value] if by == "case_id" else case_ids_of_subject(cw, cw.keys, value)
+    found = controlled(cw, case_ids)
+    if not found:
         return None
-    sections: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
-    by_case: dict[str, frozenset[str]] = {}
-    for case in cases:
-        # Each case its own controllers: a party of one of the subject's cases is none of
-        # another's (8.4c).
-        by_case[case.case_id] = frozenset(controllers_of(cw, case))
-        for name, records in _case_records(cw, case).items():
-            sections[name].extend(records)
+    keyring = cw.keys.keyring
+    pseudonym = (
+        value
+        if by == "subject_pseudonym"
+        # The access log's record of the look names the subject (a refused officer is not
+        # shown it): the one case's pseudonym, unsealed under its key.
+        else unseal(
+            required_ring(keyring, "nothing is shown").unwrap(found[0].wrapped_key),
+            found[0].subject_pseudonym_sealed,
+            f"case:{found[0].case_id}:subject",
+        )
+    )
+    # Each case its own controllers: a party of one of the subject's cases is none of
+    # another's (8.4c).
+    by_case = {f.case_id: f.parties for f in found}
     return Holding(
-        case_ids=tuple(c.case_id for c in cases),
+        case_ids=tuple(by_case),
         controllers=frozenset().union(*by_case.values()),
         case_controllers=by_case,
-        sections=tuple(Section(n, DESCRIPTIONS[n], tuple(r)) for n, r in sections.items()),
-        subject_pseudonym=cases[0].subject_pseudonym,
+        subject_pseudonym=pseudonym,
     )
+
+
+def records(uow: UnitOfWork, holding: Holding, case_ids: frozenset[str]) -> tuple[Section, ...]:
+    """The records of the cases the decision gave (read and unsealed only now)."""
+    cw = cast(CaseworkUnitOfWork, uow)
+    sections: dict[str, list[Record]] = {name: [] for name in DESCRIPTIONS}
+    for case_id in holding.case_ids:
+        case = cw.cases.get(case_id) if case_id in case_ids else None
+        if case is None:
+            continue
+        for name, found in _case_records(cw, case).items():
+            sections[name].extend(found)
+    return tuple(Section(n, DESCRIPTIONS[n], tuple(r)) for n, r in sections.items())
+
+
+# Controllers first, records after an allow: a refusal costs the same whether anything is held.
+export = TwoStepExporter(controllers, records)

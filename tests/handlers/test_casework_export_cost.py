@@ -1,0 +1,77 @@
+"""Casework's ExportSubjectData refused to another party's privacy officer costs the same
+whether casework holds a case of the subject (for other parties) or nothing: the same
+statements and the same one policy decision, and no case, role, meeting or action read before
+the decision allows it, so the refusal's time tells an officer of a party with no part nothing
+of whether a person is in the care table (need to know, art. 8.4c). Counted as SQLAlchemy sends
+them; handlers on a migrated database (SQLite and PostgreSQL) and the embedded policy engine."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from services.casework.service_layer import subject_data
+from tests.handlers.test_casework_handlers import GGD, casework, deps, open_case
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import PermissionDenied
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.subjectdata.servicer import export_subject_data
+from zorgtafel.testing.statements import statements
+
+__all__ = ["casework", "deps"]  # the fixtures, SQLite and PostgreSQL
+
+GGD_OFFICER = Caller(GGD, "fg-3", "privacy_officer", party_status="active")  # no part
+
+
+class CountingEngine:
+    """The platform's policy engine, counting every decision it evaluates."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        self.engine, self.evaluated = engine, 0
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.engine, name)
+
+    def decide(self, policy, facts):  # noqa: ANN001, ANN201
+        self.evaluated += 1
+        return self.engine.decide(policy, facts)
+
+
+def _refused_with(platform, engine: CountingEngine, by: str, value: str):
+    engine.evaluated = 0
+    with statements() as sent, pytest.raises(PermissionDenied) as refused:
+        export_subject_data(
+            "casework",
+            platform.uow_factory,
+            PolicyGate(engine),
+            subject_data.export,
+            by,
+            value,
+            GGD_OFFICER,
+        )
+    # Each statement up to its condition: which table and columns, whatever the values (an
+    # empty list of cases is one statement as a list of one is).
+    return (
+        refused.value.message.replace(value, "SUBJECT"),
+        [" ".join(s.split()).split(" WHERE ")[0] for s in sent],
+        engine.evaluated,
+    )
+
+
+@pytest.mark.parametrize("by", ["case_id", "subject_pseudonym"])
+def test_a_refused_export_costs_the_same_statements_whether_a_case_is_held(casework, deps, by):
+    platform, _parts = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:
+        case = uow.cases.get(case_id)
+        assert case is not None
+        pseudonym = case.subject_pseudonym
+    held = case_id if by == "case_id" else pseudonym
+    none = f"case-{uuid.uuid4()}" if by == "case_id" else f"psn-{uuid.uuid4().hex[:8]}"
+    engine = CountingEngine(deps.policy.engine)
+    said_held, sent_held, decided_held = _refused_with(platform, engine, by, held)
+    said_none, sent_none, decided_none = _refused_with(platform, engine, by, none)
+    assert said_held == said_none
+    assert sent_held == sent_none
+    assert decided_held == decided_none == 1
