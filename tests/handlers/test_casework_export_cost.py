@@ -75,3 +75,19 @@ def test_a_refused_export_costs_the_same_statements_whether_a_case_is_held(casew
     assert said_held == said_none
     assert sent_held == sent_none
     assert decided_held == decided_none == 1
+
+
+def test_finding_a_subjects_cases_takes_the_same_statements_however_many_cases_are_held(
+    casework, deps
+):
+    """The subject's cases are found by opening every case's sealed pseudonym (no table dump
+    links cases to a subject): with their keys in one statement, not one statement a case,
+    so an export by pseudonym does not grow with the region's cases."""
+    platform, _parts = casework
+    open_case(casework)
+    engine = CountingEngine(deps.policy.engine)
+    _said, before, _decided = _refused_with(platform, engine, "subject_pseudonym", "psn-none")
+    open_case(casework)
+    open_case(casework)
+    _said, after, _decided = _refused_with(platform, engine, "subject_pseudonym", "psn-none")
+    assert after == before

@@ -11,26 +11,34 @@ from sqlalchemy import select
 from services.casework.adapters import orm
 from services.casework.adapters.sealing import unseal
 from zorgtafel.kernel.casekeys import CaseKeys
+from zorgtafel.kernel.crypto import required_ring
 from zorgtafel.kernel.uow import UnitOfWork
 
 MAX_CASES_SCANNED = 5000  # a bound on the work of one report, far above a region's cases
 
 
 def case_ids_of_subject(uow: UnitOfWork, keys: CaseKeys, pseudonym: str) -> list[str]:
-    c = orm.cases
+    """The subject's cases, newest first: every case's pseudonym opened under its key, the keys
+    read with the cases in one statement (an erased case, its key gone, has none to open), so
+    the scan is one statement however many cases the region has."""
+    c, k = orm.cases, orm.case_keys
     rows = uow.session.execute(
-        select(c.c.case_id, c.c.subject_pseudonym_sealed)
+        select(c.c.case_id, c.c.subject_pseudonym_sealed, k.c.wrapped_key)
+        .join(k, k.c.case_id == c.c.case_id)
         .order_by(c.c.opened_at.desc(), c.c.case_id)
         .limit(MAX_CASES_SCANNED)
     )
-    found = []
-    for row in rows:
-        key = keys.find(uow.session, row.case_id)
-        if key is None:  # erased: nothing of it can be read
-            continue
-        if unseal(key, row.subject_pseudonym_sealed, f"case:{row.case_id}:subject") == pseudonym:
-            found.append(row.case_id)
-    return found
+    ring = required_ring(keys.keyring, "no subject's cases are found")
+    return [
+        row.case_id
+        for row in rows
+        if unseal(
+            ring.unwrap(row.wrapped_key),
+            row.subject_pseudonym_sealed,
+            f"case:{row.case_id}:subject",
+        )
+        == pseudonym
+    ]
 
 
 @dataclass(frozen=True)
