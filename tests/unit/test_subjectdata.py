@@ -4,14 +4,17 @@ named, never silently dropped; the caller's own and shared records are given."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import datetime, timezone
 
 import pytest
 
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as pb
-from zorgtafel.kernel.errors import InvalidArgument
-from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, given_to
-from zorgtafel.kernel.subjectdata.servicer import subject_of
+from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
+from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, TwoStepExporter, given_to
+from zorgtafel.kernel.subjectdata.servicer import export_subject_data, subject_of
 from zorgtafel.kernel.subjectdata.wire import export_out
 
 OWN, OTHER, RECIPIENT = "00000099000000000051", "00000099000000000061", "00000099000000000013"
@@ -136,3 +139,68 @@ def test_the_subject_is_required_and_validated_naming_the_field():
         "subject_pseudonym",
         "psn-1",
     )
+
+
+class _Engine:
+    """A policy engine that allows OWN's officer the cases OWN answers for, refuses others."""
+
+    def decide(self, policy, facts):  # noqa: ANN001, ANN201
+        from zorgtafel.policy.decision import Decision
+
+        mine = [c["id"] for c in facts["resource"]["cases"] if OWN in c["controllers"]]
+        allow = facts["caller"]["party"] == OWN and bool(mine)
+        result = {
+            "allow": allow,
+            "reasons": [] if allow else ["nothing held for this party as controller"],
+            "obligations": [{"type": "only_cases", "case_ids": mine}] if allow else [],
+        }
+        return Decision.from_result(policy, "test", facts, result)
+
+
+def _two_step(read: list[frozenset[str]]) -> TwoStepExporter:
+    def controllers(uow, by, value):  # noqa: ANN001, ANN202
+        return Holding(
+            case_ids=("c1", "c2"),
+            controllers=frozenset({OWN, OTHER}),
+            case_controllers={"c1": frozenset({OWN}), "c2": frozenset({OTHER})},
+        )
+
+    def records(uow, holding, case_ids):  # noqa: ANN001, ANN202
+        read.append(case_ids)
+        return (
+            Section(
+                "cases",
+                "cases",
+                tuple(Record("case", c, c, AT, OWN) for c in sorted(case_ids)),
+            ),
+        )
+
+    return TwoStepExporter(controllers, records)
+
+
+def _export(exporter: TwoStepExporter, party: str):  # noqa: ANN202
+    officer = Caller(party, "fg-1", "privacy_officer", party_status="active")
+    return export_subject_data(
+        "casework",
+        lambda: nullcontext(None),  # type: ignore[arg-type,return-value]
+        PolicyGate(_Engine()),  # type: ignore[arg-type]
+        exporter,
+        "subject_pseudonym",
+        "psn-1",
+        officer,
+    )
+
+
+def test_a_two_step_export_reads_no_record_for_a_refused_officer():
+    read: list[frozenset[str]] = []
+    with pytest.raises(PermissionDenied):
+        _export(_two_step(read), RECIPIENT)
+    assert read == []
+
+
+def test_a_two_step_export_reads_only_the_cases_the_decision_names():
+    read: list[frozenset[str]] = []
+    export = _export(_two_step(read), OWN)
+    assert read == [frozenset({"c1"})]
+    assert export.case_ids == ("c1",)
+    assert [r.record_id for s in export.sections for r in s.records] == ["c1"]
