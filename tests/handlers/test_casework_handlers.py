@@ -1238,3 +1238,39 @@ def test_a_case_shows_the_pre_read_set_s_item_ids_only_to_the_process_director_s
     [theirs] = [m for m in seen.meetings if m.meeting_id == scheduled.meeting_id]
     assert theirs.pre_read_item_ids == ()
     assert "item-a" not in str(proto_mapping.case_pb(seen))
+
+
+# -- a replayed request after the case's purge (nothing twice) ----------------------------------
+def test_a_meeting_request_replayed_after_the_case_was_erased_is_refused_as_purged(casework, deps):
+    """The stored answer goes with the case (an erasure purges it here at once, GDPR art. 17);
+    the request id stays recognised, so a partner's late retry is FAILED_PRECONDITION
+    request_purged, never carried out again on what is left."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    servicer = CaseworkServicer(deps, platform.uow_factory)
+    request = pb.ScheduleMeetingRequest(
+        request_id=f"req-{uuid.uuid4()}",
+        case_id=case_id,
+        goal_code="stabilise_and_protect",
+        decision_types=["plan_of_approach"],
+        themes=["safety"],
+        invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"])],
+    )
+    request.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+    first = call(servicer.ScheduleMeeting, request, DIRECTOR)
+    assert call(servicer.ScheduleMeeting, request, DIRECTOR) == first  # the stored answer
+    with platform.uow_factory() as uow:
+        assert closing.erase(uow, case_id, datetime.now(timezone.utc))
+        uow.commit()
+    with pytest.raises(FailedPrecondition) as refused:
+        call(servicer.ScheduleMeeting, request, DIRECTOR)
+    assert refused.value.state == "request_purged"
+    assert case_id not in str(refused.value)
+    # Another person of the party replaying the id with other content: the same refusal.
+    request.goal_code = "other"
+    with pytest.raises(FailedPrecondition) as again:
+        call(servicer.ScheduleMeeting, request, OTHER_DIRECTOR)
+    assert again.value.state == "request_purged"
+    with platform.uow_factory() as uow:
+        kept = repr(uow.session.execute(select(uow.tables["purged_requests"])).all())
+    assert case_id not in kept and request.request_id not in kept

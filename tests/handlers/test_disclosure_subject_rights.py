@@ -1185,3 +1185,67 @@ def test_disclosures_subject_rpcs_by_pseudonym_tell_an_officer_of_no_controller_
             )
     assert refusals[0] == refusals[1] and listed == [[], []]
     assert pseudonym not in repr(refusals) and case_id not in repr(refusals)
+
+
+# -- a replayed request after the case's erasure or purge (nothing twice) ------------------------
+def test_an_item_provided_again_by_a_replay_after_the_case_was_erased_is_refused_as_erased(
+    disclosure_platform, deps
+):
+    """The stored answer of Provide goes with the erased case (GDPR art. 17); the request id
+    stays recognised, so a partner's late retry is FAILED_PRECONDITION request_erased, never
+    carried out again on what is left, and a colleague's replay with other content too."""
+    from tests.handlers.disclosure_pages import servicer
+    from zorgtafel.generated.common.v1 import common_pb2
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+    from zorgtafel.testing.statements import call
+
+    platform, _ = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    rpcs = servicer(platform)
+    request = pb.ProvideRequest(
+        request_id=f"req-{uuid.uuid4()}",
+        case_id=case_id,
+        category="health",
+        classification=pb.CLASSIFICATION_CONFIDENTIAL,
+        legal_basis=pb.LEGAL_BASIS_PUBLIC_TASK,
+        content_type="application/json",
+        content=json.dumps(CONTENT).encode(),
+        terms=common_pb2.UsageTerms(purposes=["care_coordination"]),
+    )
+    first = call(rpcs.Provide, request, PROVIDER)
+    assert call(rpcs.Provide, request, PROVIDER) == first  # the stored answer
+    decide(platform, deps, submit(platform, deps, "erasure", case_id=case_id))
+    with pytest.raises(FailedPrecondition) as refused:
+        call(rpcs.Provide, request, PROVIDER)
+    assert refused.value.state == "request_erased"
+    assert case_id not in str(refused.value) and first.item_id not in str(refused.value)
+    request.category = "safety"
+    with pytest.raises(FailedPrecondition) as again:
+        call(rpcs.Provide, request, Caller(PROVIDER.party, "colleague-9", PROVIDER.role, "active"))
+    assert again.value.state == "request_erased"
+    with platform.uow_factory() as uow:
+        kept = repr(uow.session.execute(select(uow.tables["purged_requests"])).all())
+    assert case_id not in kept and request.request_id not in kept
+
+
+def test_a_disclosure_request_replayed_after_the_case_was_purged_is_refused_as_purged(
+    disclosure_platform, deps
+):
+    """RequestDisclosure's claim of its id goes with the purged case (1.2); a repeat is then
+    refused, request_purged, not decided afresh on a case that is gone."""
+    from zorgtafel.kernel.purge import forget_case as forget
+
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    same = dict(request_id=f"req-{uuid.uuid4().hex}", request_digest=f"d-{uuid.uuid4().hex}")
+    with platform.uow_factory() as uow:
+        read(deps, uow, item_id, CARER, **same)
+        uow.commit()
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
+    with platform.uow_factory() as uow:  # the kernel's consumer forgets the id after the handler
+        forget(uow.session, uow.tables, case_id)
+        uow.commit()
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as refused:
+        read(deps, uow, item_id, CARER, **same)
+    assert refused.value.state == "request_purged"

@@ -860,3 +860,36 @@ def test_the_marker_goes_after_the_overridden_period(governance, designated):
     )
     assert case.case_id in marker_task(soon.tick()).done
     assert marker(governance, case.case_id) == []
+
+
+# -- a replayed request after the case's purge (nothing twice) ----------------------------------
+def test_a_dispute_replayed_after_its_case_was_purged_is_refused_not_registered_again(
+    governance, deps, designated
+):
+    """The stored answer of RegisterDispute goes with the case (1.2); the request id stays
+    recognised, so a late retry is FAILED_PRECONDITION request_purged, never a second dispute
+    or an answer decided afresh on the purged case."""
+    from services.governance.entrypoints.grpc_api import GovernanceServicer
+    from zorgtafel.generated.governance.v1 import governance_pb2 as pb
+    from zorgtafel.testing.statements import call
+
+    platform, _ = governance
+    case = Case(governance, designated(ASTEN))
+    servicer = GovernanceServicer(platform.uow_factory, deps)
+    request = pb.RegisterDisputeRequest(
+        request_id=f"req-{uuid.uuid4()}",
+        about=pb.DISPUTE_ABOUT_CASE_DIRECTOR,
+        case_id=case.case_id,
+    )
+    first = call(servicer.RegisterDispute, request, case.director)
+    assert call(servicer.RegisterDispute, request, case.director) == first
+    purge(governance, case.case_id)
+    with pytest.raises(FailedPrecondition) as refused:
+        call(servicer.RegisterDispute, request, case.director)
+    assert refused.value.state == "request_purged"
+    assert case.case_id not in str(refused.value)
+    with platform.uow_factory() as uow:
+        kept = repr(uow.session.execute(select(uow.tables["purged_requests"])).all())
+        stored = repr(uow.session.execute(select(uow.tables["command_results"])).all())
+    assert case.case_id not in kept and request.request_id not in kept
+    assert first.dispute.dispute_id not in stored

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import func, select
 
 from services.intake.adapters.probing import ProbeLog
 from services.intake.bootstrap import Deps, make_deps
@@ -53,6 +54,7 @@ from services.intake.service_layer.handlers import (
     triage,
 )
 from zorgtafel.contracts import events as ev
+from zorgtafel.generated.common.v1 import common_pb2
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
@@ -929,3 +931,73 @@ def test_a_party_probing_through_many_of_its_persons_is_refused_at_the_party_lim
     assert any("GDPR art. 32" in r and "party" in r for r in denied.value.reasons)
     nom, _ = run(platform, nominations.nominate, deps, probe, OUTSIDER)
     assert nom.status == Status.LINKED
+
+
+# -- a replayed request after the case's purge (nothing twice) ----------------------------------
+def nominate_rpc(intake, request: pb.NominateRequest, caller: Caller) -> pb.NominateResponse:
+    platform, _parts, deps = intake
+    servicer = IntakeServicer(deps, platform.uow_factory, Commands(platform.uow_factory, "t"))
+    reply: pb.NominateResponse = call(servicer.Nominate, request, caller)
+    return reply
+
+
+def nominate_request(request_id: str) -> pb.NominateRequest:
+    return pb.NominateRequest(
+        request_id=request_id,
+        subject=pb.SubjectIdentity(
+            given_names="Anna", family_name=f"Jansen-{uuid.uuid4().hex[:6]}", bsn="111222333"
+        ),
+        problems=[pb.LifeDomainProblem(domain=pb.LIFE_DOMAIN_SAFETY, description="bedreigd")],
+        safety=pb.SafetyConcerns(serious_local_safety_problem=True, multiple_chains_needed=True),
+        chains_involved=[pb.CHAIN_CARE, pb.CHAIN_COERCION_AND_PRESSURE],
+        consent_status=pb.CONSENT_STATUS_GIVEN,
+        usage_terms=common_pb2.UsageTerms(purposes=["care_coordination"]),
+    )
+
+
+def nomination_count(platform: Platform) -> int:
+    with platform.uow_factory() as uow:
+        t = uow.tables["nominations"]
+        return int(uow.session.execute(select(func.count()).select_from(t)).scalar_one())
+
+
+def test_a_nomination_replayed_after_its_case_was_purged_is_refused_not_made_again(intake):
+    """The stored answer goes with the purged case (1.2); what is left of the request id is
+    that it was used and its case purged, so a partner's late retry (its outbox redelivering)
+    is FAILED_PRECONDITION request_purged, never a second nomination of the subject."""
+    platform, parts, _deps = intake
+    request = nominate_request(f"req-{uuid.uuid4()}")
+    first = nominate_rpc(intake, request, NOMINATING)
+    assert nominate_rpc(intake, request, NOMINATING) == first  # a replay: the stored answer
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": first.case_id})
+    before = nomination_count(platform)
+    with pytest.raises(FailedPrecondition) as refused:
+        nominate_rpc(intake, request, NOMINATING)
+    assert refused.value.state == "request_purged"
+    assert first.case_id not in str(refused.value)
+    # A colleague's replay of the id, with other content, is refused too, telling nothing.
+    with pytest.raises(FailedPrecondition):
+        nominate_rpc(intake, nominate_request(request.request_id), COLLEAGUE)
+    assert nomination_count(platform) == before
+    # Only the fact is kept: no case id, no digest of the request, not the id itself.
+    with platform.uow_factory() as uow:
+        t = uow.tables["command_results"]
+        kept = uow.session.execute(select(t)).all()
+    assert all(first.case_id not in repr(row) for row in kept)
+
+
+def test_a_colleagues_replay_of_a_request_id_with_other_content_is_refused_telling_nothing(
+    intake,
+):
+    platform, _parts, _deps = intake
+    request = nominate_request(f"req-{uuid.uuid4()}")
+    first = nominate_rpc(intake, request, NOMINATING)
+    before = nomination_count(platform)
+    with pytest.raises(FailedPrecondition) as refused:
+        nominate_rpc(intake, nominate_request(request.request_id), COLLEAGUE)
+    assert refused.value.state == "request_id_used"
+    assert first.case_id not in str(refused.value) and first.case_id not in repr(refused.value)
+    # Another party's id of the same spelling is its own: a nomination of its own.
+    other = nominate_rpc(intake, nominate_request(request.request_id), OUTSIDER)
+    assert other.case_id != first.case_id
+    assert nomination_count(platform) == before + 1

@@ -1034,3 +1034,60 @@ def test_a_subject_wide_restriction_whose_every_case_was_purged_is_no_longer_kep
         assert not uow.cases.known("case-purged")
     s = scheduler(platform, parts, lambda: NOW, subject_request=86_400)
     assert everything in next(t for t in s.plan().tasks if t.kind == "subject_request").due
+
+
+# -- the markers of purged requests (kernel, kind purged_request) -----------------------------
+def test_the_marker_of_a_purged_request_goes_after_its_period_and_only_then(intake):
+    """A request id whose answer went with its case stays recognised for the period of kind
+    ``purged_request`` (a partner's retries and outbox redeliveries), then the kernel's task
+    in every service deletes the marker: the party and a hash, no case, nothing of the
+    request."""
+    from sqlalchemy import insert
+
+    from zorgtafel.kernel.purge import drop_stored_answers, purged_requests_task
+
+    platform, _parts, _deps = intake
+    case_id = f"case-{uuid.uuid4().hex}"
+    ids = [f"req-{uuid.uuid4()}" for _ in range(2)]
+    start = datetime.now(timezone.utc)  # the markers are dated a moment after it
+    with platform.uow_factory() as uow:
+        commands = uow.tables["command_results"]
+        for request_id in ids:
+            uow.session.execute(
+                insert(commands).values(
+                    party_id=ASTEN,
+                    request_id=request_id,
+                    method="/t/Nominate",
+                    request_digest="0" * 64,
+                    response=b"",
+                    case_id=case_id,
+                    created_at=NOW,
+                )
+            )
+        drop_stored_answers(uow.session, uow.tables, case_id)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        engine = uow.session.get_bind()
+        markers = uow.session.execute(select(uow.tables["purged_requests"])).all()
+    assert len(markers) == 2 and case_id not in repr(markers)
+    assert not any(request_id in repr(markers) for request_id in ids)
+
+    def at(days: int) -> RetentionScheduler:
+        return RetentionScheduler(
+            service=platform.settings.service,
+            tasks=(purged_requests_task(platform.uow_factory),),
+            policy=platform.policy,
+            lock=LeaderLock(  # type: ignore[arg-type]
+                engine, platform.settings.service, schema=platform.settings.effective_schema
+            ),
+            interval_s=0,
+            clock=lambda: start + timedelta(days=days, hours=1),
+            also_owners=("kernel",),
+        )
+
+    report = at(89).tick()
+    assert report.tasks[0].name == "purged_request_sweep" and report.tasks[0].done == ()
+    report = at(90).tick()
+    assert len(report.tasks[0].done) == 2
+    with platform.uow_factory() as uow:
+        assert uow.session.execute(select(uow.tables["purged_requests"])).all() == []

@@ -375,6 +375,8 @@ def test_every_service_gets_the_kernels_task_with_the_adopted_period():
             engine,
             access_log=lambda: None,  # never called: the task is only built
         )
-        assert s is not None and [t.name for t in s.tasks] == ["access_log_prune"]
+        assert s is not None
+        assert [t.name for t in s.tasks] == ["access_log_prune", "purged_request_sweep"]
         periods = s.periods()
         assert periods.of("access_log") == timedelta(days=5 * 365), service
+        assert periods.of("purged_request") == timedelta(days=90), service

@@ -41,6 +41,7 @@ from zorgtafel.kernel.metrics import Metrics
 from zorgtafel.kernel.ops import OpsServer, create_ops_app
 from zorgtafel.kernel.outbox import OutboxRelay
 from zorgtafel.kernel.parties import DEFAULT_SEED_PARTIES_FILE, PartyDirectory, seeded_party_ids
+from zorgtafel.kernel.purge import purged_requests_task
 from zorgtafel.kernel.refusals import RefusalBudget
 from zorgtafel.kernel.retention import interval_s, parse_overrides
 from zorgtafel.kernel.roster import NoRoster, Roster
@@ -455,9 +456,10 @@ def make_retention_scheduler(
     """The service's retention scheduler (None when it has no task). The settings are read
     here, so a wrong ``ZORGTAFEL_RETENTION_*`` value stops the service at start, loudly. Given
     the service's unit of work (``access_log``), the kernel adds its own task: pruning the
-    access log every service keeps (kind ``access_log``, owner ``kernel``)."""
+    access log every service keeps (kind ``access_log``, owner ``kernel``), and sweeping the
+    markers of purged requests (kind ``purged_request``, owner ``kernel``)."""
     if access_log is not None:
-        tasks = (*tasks, prune.retention_task(access_log))
+        tasks = (*tasks, prune.retention_task(access_log), purged_requests_task(access_log))
     if not tasks:
         return None
     return RetentionScheduler(

@@ -5,6 +5,10 @@ The guard is the primary key (party, request_id) of ``command_results``, inserte
 transaction as the effect; the read before it is only a fast path. Two concurrent copies: the
 second's insert fails, its transaction (effect included) rolls back, and it returns the first's
 stored response. The unit of work wakes the outbox relay on commit, so events leave at once.
+
+A stored response goes with its case (a purge, an erasure); the request id stays recognised in
+``purged_requests`` for a while, so its replay is refused (``request_purged``,
+``request_erased``) instead of carried out again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.db import aborted_for_concurrency, lost_database
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
 from zorgtafel.kernel.grpc_errors import concurrency_abort, database_lost
+from zorgtafel.kernel.purge import request_key
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
@@ -55,6 +60,9 @@ def _stored(
         )
     ).first()
     if row is None:
+        # Looked up after the stored answer, never before: a purge deletes that answer and
+        # writes this marker in one transaction, so a lookup that missed the answer sees it.
+        refuse_if_purged(uow, party, request_id)
         return None
     if row.request_digest != digest:
         raise FailedPrecondition(
@@ -64,6 +72,25 @@ def _stored(
         )
     stored: R = response_type.FromString(row.response)
     return stored
+
+
+def refuse_if_purged(uow: UnitOfWork, party: str, request_id: str) -> None:
+    """A request whose stored answer went with its case (a purge, a forgotten nomination, an
+    erasure: ``purge.drop_stored_answers``) is refused naming that state: carried out again it
+    would bring back what was purged (a second nomination of the subject, a consent recorded
+    anew). Its answer is gone, so the refusal is the same for anyone of the party who replays
+    the id, with whatever content: it tells nothing of the first request."""
+    t = uow.tables["purged_requests"]
+    state = uow.session.execute(
+        select(t.c.state).where(t.c.party_id == party, t.c.request_key == request_key(request_id))
+    ).scalar()
+    if state is not None:
+        raise FailedPrecondition(
+            f"request_{state}",
+            f"request_id was used for a request whose case has since been {state};"
+            " its answer is no longer kept, use a new request_id for a new request",
+            subject="request_id",
+        )
 
 
 def execute_once(

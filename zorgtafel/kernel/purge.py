@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
+
+from zorgtafel.kernel.scheduler import RetentionTask
+from zorgtafel.kernel.uow import UnitOfWork
 
 
 def is_forgotten(session: Session, tables: Mapping[str, Table], case_id: str) -> bool:
@@ -77,12 +80,41 @@ def case_to_link(session: Session, tables: Mapping[str, Table], case_id: str) ->
     return None if is_forgotten(session, tables, case_id) else case_id
 
 
-def drop_stored_answers(session: Session, tables: Mapping[str, Table], case_id: str) -> None:
+def request_key(request_id: str) -> str:
+    """What recognises a request id once its answer is gone: a hash, never the id itself (a
+    partner may have put something of its own case in it)."""
+    return hashlib.sha256(b"zorgtafel.request\0" + request_id.encode()).hexdigest()
+
+
+def drop_stored_answers(
+    session: Session, tables: Mapping[str, Table], case_id: str, state: str = "purged"
+) -> None:
     """The stored answers of the case's commands (``command_results``: what a replay of a
     request would be handed back, such as a recorded consent) go with the case's data, at a
-    purge and at an erasure the subject was granted (GDPR art. 17): a replay is then decided
-    afresh on what is left."""
+    purge and at an erasure the subject was granted (GDPR art. 17). Each request id stays
+    recognised (``purged_requests``: the party and a hash of the id, ``state`` "purged" or
+    "erased", no case, no digest of the request), so a replay is refused naming the state
+    instead of being carried out again (a second nomination of the subject, a consent
+    recorded anew); the marker goes after the period of kind ``purged_request``."""
     commands = tables["command_results"]
+    spent = tables["purged_requests"]
+    rows = session.execute(
+        select(commands.c.party_id, commands.c.request_id).where(commands.c.case_id == case_id)
+    ).all()
+    now = datetime.now(timezone.utc)
+    for row in rows:
+        key = request_key(row.request_id)
+        known = session.execute(
+            select(spent.c.state).where(
+                spent.c.party_id == row.party_id, spent.c.request_key == key
+            )
+        ).first()
+        if known is None:
+            session.execute(
+                insert(spent).values(
+                    party_id=row.party_id, request_key=key, state=state, purged_at=now
+                )
+            )
     session.execute(delete(commands).where(commands.c.case_id == case_id))
 
 
@@ -143,3 +175,46 @@ def _cases_named(headers: str, value: bytes, case_id: str) -> set[str]:
     if isinstance(ids, list):
         named.update(i for i in ids if isinstance(i, str) and i)
     return named | {case_id} if keyed or case_id in named else set()
+
+
+# -- the kernel's retention task: the markers of purged requests ------------------------------
+PURGED_REQUEST = "purged_request"  # the retention kind (owner "kernel": every service runs it)
+PURGED_REQUEST_TASK = "purged_request_sweep"
+
+
+def _marker_id(party_id: str, key: str) -> str:
+    return f"{party_id}:{key}"
+
+
+def purged_requests_task(uow_factory: Callable[[], UnitOfWork]) -> RetentionTask:
+    """Deletes the markers of purged requests older than the period of kind ``purged_request``
+    (a partner's retries and outbox redeliveries are over by then); ids are the party and the
+    hash, never a case or personal data."""
+
+    def due(period: timedelta | None, now: datetime) -> list[str]:
+        assert period is not None  # the task names a kind: the scheduler passes its period
+        with uow_factory() as uow:
+            t = uow.tables["purged_requests"]
+            rows = uow.session.execute(
+                select(t.c.party_id, t.c.request_key)
+                .where(t.c.purged_at <= now - period)
+                .order_by(t.c.purged_at)
+            ).all()
+        return [_marker_id(r.party_id, r.request_key) for r in rows]
+
+    def apply(marker: str, period: timedelta | None, now: datetime) -> bool:
+        assert period is not None
+        party_id, _, key = marker.partition(":")
+        with uow_factory() as uow:
+            t = uow.tables["purged_requests"]
+            done = uow.session.execute(
+                delete(t).where(
+                    t.c.party_id == party_id,
+                    t.c.request_key == key,
+                    t.c.purged_at <= now - period,
+                )
+            )
+            uow.commit()
+            return bool(getattr(done, "rowcount", 0))
+
+    return RetentionTask(PURGED_REQUEST_TASK, PURGED_REQUEST, due, apply)

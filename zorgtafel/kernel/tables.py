@@ -18,7 +18,14 @@ from sqlalchemy import (
 
 from zorgtafel.kernel.types import UtcDateTime
 
-KERNEL_TABLES = ("outbox", "processed_events", "command_results", "dead_letters", "forgotten_cases")
+KERNEL_TABLES = (
+    "outbox",
+    "processed_events",
+    "command_results",
+    "dead_letters",
+    "forgotten_cases",
+    "purged_requests",
+)
 
 
 def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
@@ -90,7 +97,21 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("case_id", String(64), primary_key=True),
         Column("forgotten_at", UtcDateTime(), nullable=False),
     )
+    purged_requests = Table(
+        "purged_requests",
+        metadata,
+        # A request id whose stored answer went with its case (a purge, a forgotten nomination,
+        # an erasure: purge.drop_stored_answers), so a replay is refused rather than carried out
+        # again (commands.execute_once). Only what recognises it: the party (an organisation)
+        # and a hash of the id; no case, no digest of the request, no answer. Deleted after the
+        # retention period of kind ``purged_request`` (purge.purged_requests_task).
+        Column("party_id", String(32), primary_key=True),
+        Column("request_key", String(64), primary_key=True),
+        Column("state", String(16), nullable=False),  # "purged" or "erased"
+        Column("purged_at", UtcDateTime(), nullable=False, index=True),
+    )
     return {
+        "purged_requests": purged_requests,
         "outbox": outbox,
         "processed_events": processed,
         "command_results": commands,

@@ -12,7 +12,7 @@ test_every_kind_has_a_valid_default_period if {
 	r := data.zorgtafel.retention.result
 	kinds := {
 		"nomination_ended", "triage_round", "case_closed", "purged_case_marker",
-		"consent", "subject_request", "access_log",
+		"consent", "subject_request", "access_log", "purged_request",
 	}
 	every kind in kinds {
 		r.periods[kind] >= 1
@@ -74,4 +74,11 @@ test_a_fractional_period_is_refused if {
 	p := {"consent": {"seconds": 1.5, "owner": "disclosure", "choice": "typo"}}
 	r := data.zorgtafel.retention.result with data.zorgtafel.retention.kinds as p
 	r.invalid == ["consent"]
+}
+
+test_the_kernel_keeps_a_purged_requests_marker_90_days_by_default if {
+	r := periods_for("kernel")
+	r.periods.purged_request == 7776000
+	object.keys(r.periods) == {"access_log", "purged_request"}
+	count(r.choices.purged_request) > 0
 }

@@ -51,7 +51,7 @@ from services.disclosure.service_layer.handlers.decision_log import (
 )
 from services.disclosure.service_layer.handlers.requests import checked_request
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.commands import validate_request_id
+from zorgtafel.kernel.commands import refuse_if_purged, validate_request_id
 from zorgtafel.kernel.errors import FailedPrecondition, NotFound, PermissionDenied, Unavailable
 from zorgtafel.kernel.logging import error_fields, get_logger
 from zorgtafel.kernel.parties import UNKNOWN as UNKNOWN_PARTY
@@ -417,6 +417,8 @@ def _request_id_claimed(
     digest names the person), is refused (ADR 0005)."""
     digest = uow.answers.find(caller.party, cmd.request_id)
     if digest is None:
+        # Its claim went with its case (purged, erased): refused as every command's replay is.
+        refuse_if_purged(uow, caller.party, cmd.request_id)
         return False
     if digest != cmd.request_digest:
         raise FailedPrecondition(

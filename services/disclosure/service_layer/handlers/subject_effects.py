@@ -347,16 +347,16 @@ def controlled_cases(uow: DisclosureUnitOfWork, request: SubjectRequest) -> list
 def erase_case(uow: DisclosureUnitOfWork, case_id: str, now: datetime | None = None) -> None:
     """Everything readable of a case goes (Bijlage 3, GDPR art. 17): the items' content and
     summaries, the overrides' texts, the case's consents, the stored answers of its commands
-    (a replay hands nothing erased back) and its parked events (dead letters); then the case
-    key is destroyed (crypto-shredding, as a purge does: backups hold only ciphertexts). The
-    item records and the access log stay: identifiers and pseudonyms only (NEN 7513). No new
-    item is accepted. The caller holds the case's row lock and then its items' (``carry_out``),
+    (a replay hands nothing erased back: it is refused, ``request_erased``) and its parked
+    events (dead letters); then the case key is destroyed (crypto-shredding, as a purge does:
+    backups hold only ciphertexts). The item records and the access log stay: identifiers and
+    pseudonyms only (NEN 7513). No new item is accepted. The caller holds the case's row lock and then its items' (``carry_out``),
     the order every writer of a case takes them."""
     now = now or utcnow()
     uow.items.erase_case_content(case_id, now)
     uow.reviews.erase_case(case_id)
     uow.consents.delete_case(case_id)
     uow.keys.destroy(uow.session, case_id)
-    drop_stored_answers(uow.session, uow.tables, case_id)
+    drop_stored_answers(uow.session, uow.tables, case_id, state="erased")
     drop_dead_letters(uow.session, uow.tables, case_id)  # a parked event of it keeps its data
     uow.cases.upsert(case_id, erased_at=now)
