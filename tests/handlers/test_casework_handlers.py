@@ -1274,3 +1274,42 @@ def test_a_meeting_request_replayed_after_the_case_was_erased_is_refused_as_purg
     with platform.uow_factory() as uow:
         kept = repr(uow.session.execute(select(uow.tables["purged_requests"])).all())
     assert case_id not in kept and request.request_id not in kept
+
+
+def test_a_restricted_case_is_not_purged_until_its_restriction_is_lifted(casework, deps):
+    """GDPR art. 18(2): while the subject's restriction of the case holds, its data may only
+    be stored; an erasure is processing, and a restriction under 18(1)(c) exists because the
+    subject needs the data kept for a legal claim. The process director's Purge of a closed
+    case past its period purged it all the same, and told intake and disclosure to forget it.
+    It is now refused naming the state (``case_restricted``): nothing purged, nothing told;
+    lifted, the case is purged as before."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    with platform.uow_factory() as uow:  # closed two years ago: past the policy's 365 days
+        case = uow.cases.get(case_id, for_update=True)
+        case.state, case.outcome = CaseState.CLOSED, "successful"
+        case.closed_at = datetime.now(timezone.utc) - timedelta(days=730)
+        uow.cases.save(case)
+        uow.commit()
+    restriction(casework, case_id, True)
+    with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as err:
+        closing.purge(deps, uow, c.Purge(case_id), DIRECTOR)
+    assert err.value.state == "case_restricted"
+
+    def purged_told() -> list[str]:
+        with platform.uow_factory() as uow:
+            t = uow.tables["outbox"]
+            rows = uow.session.execute(select(t.c.data).where(t.c.type == ev.CASE_PURGED)).all()
+        return [json.loads(r.data)["case_id"] for r in rows]
+
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).state is CaseState.CLOSED
+        assert not uow.cases.was_purged(case_id)
+    assert case_id not in purged_told()
+    restriction(casework, case_id, False)
+    with platform.uow_factory() as uow:
+        closing.purge(deps, uow, c.Purge(case_id), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert uow.cases.was_purged(case_id)
+    assert case_id in purged_told()

@@ -312,6 +312,15 @@ class Case:
     def purge(self, now: datetime, retention: timedelta) -> None:
         self.require({CaseState.CLOSED}, "purge")
         assert self.closed_at is not None
+        if self.restricted_at is not None:
+            # GDPR art. 18(2): restricted data may only be stored; erasing it is processing,
+            # and a restriction under 18(1)(c) is there because the subject needs it kept for
+            # a legal claim. Purged once lifted (art. 17 erasure is ``erase``, not this).
+            raise FailedPrecondition(
+                "case_restricted",
+                "the subject's restriction of the case holds: it is kept until it is lifted",
+                subject="case.restriction",
+            )
         if now < self.closed_at + retention:
             raise FailedPrecondition(
                 self.state.value, "the retention period has not ended", subject="case.retention"
