@@ -451,6 +451,46 @@ def test_the_adopted_policy_period_keeps_a_closed_case_a_year(casework):
     assert s.tick().tasks[0].done == (case_id,)
 
 
+def restriction_of(platform, parts, case_id: str, restricted: bool, at: datetime) -> None:
+    """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
+    case at ``at`` (Bijlage 3 "afschermen", GDPR art. 18)."""
+    deliver(
+        platform,
+        parts,
+        ev.CASE_RESTRICTION_CHANGED,
+        {
+            "case_id": case_id,
+            "restricted": restricted,
+            "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
+            "changed_at": at.isoformat(),
+        },
+    )
+
+
+def test_casework_keeps_a_restricted_closed_case_and_purges_it_at_the_first_tick_after_lifting(
+    casework,
+):
+    """GDPR art. 18(2): while restricted, a case's data may only be stored. The retention
+    sweep purged a restricted case past its period as any other; it now skips it, and purges
+    it at the first tick after the lifting (its period counted from its closing, as before)."""
+    platform, parts = casework
+    kept = closed_case(casework, NOW - timedelta(seconds=120))
+    other = closed_case(casework, NOW - timedelta(seconds=120))
+    restriction_of(platform, parts, kept, True, NOW - timedelta(seconds=60))
+    s = scheduler(platform, parts, lambda: NOW, case_closed=60)
+    assert s.tick().tasks[0].done == (other,)
+    with platform.uow_factory() as uow:
+        assert uow.cases.get(kept) is not None and not uow.cases.was_purged(kept)
+    assert kept not in [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)]
+    # Listed before the grant and purged after it (a busy machine): still kept.
+    from services.casework.service_layer.handlers import retention
+
+    assert not retention.purge_closed_case(platform.uow_factory, kept, timedelta(seconds=60), NOW)
+    restriction_of(platform, parts, kept, False, NOW - timedelta(seconds=30))
+    assert s.tick().tasks[0].done == (kept,)
+    assert [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)] == [other, kept]
+
+
 def test_casework_follows_the_age_band_intake_noticed(casework):
     platform, parts = casework
     case_id = closed_case(casework, NOW)

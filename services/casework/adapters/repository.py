@@ -192,11 +192,17 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             self._s.execute(delete(orm.case_timeline).where(orm.case_timeline.c.case_id == case_id))
 
     def closed_before(self, cutoff: datetime) -> list[str]:
-        """Closed cases closed at or before ``cutoff`` (the retention scheduler's question)."""
+        """Closed cases closed at or before ``cutoff`` (the retention scheduler's question),
+        but none the subject's restriction holds (GDPR art. 18(2): only stored while it
+        lasts; due at the first tick after its lifting, its period counted from its closing)."""
         c = orm.cases.c
         q = (
             select(c.case_id)
-            .where(c.state == CaseState.CLOSED.value, c.closed_at <= cutoff)
+            .where(
+                c.state == CaseState.CLOSED.value,
+                c.closed_at <= cutoff,
+                c.restricted_at.is_(None),
+            )
             .order_by(c.closed_at, c.case_id)
         )
         return list(self._s.scalars(q))

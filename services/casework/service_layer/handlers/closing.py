@@ -100,14 +100,16 @@ def closed_cases_due(uow: CaseworkUnitOfWork, period: timedelta, now: datetime) 
 
 
 def purge_due(uow: CaseworkUnitOfWork, case_id: str, period: timedelta, now: datetime) -> bool:
-    """Purge one closed case past its period; False when it is gone or no longer due, so two
-    replicas that both saw it due purge it once and emit one CASE_PURGED. The row is locked
-    (PostgreSQL) before it is read again."""
+    """Purge one closed case past its period; False when it is gone, no longer due or
+    restricted by the subject (``Case.purge``), so two replicas that both saw it due purge it
+    once and emit one CASE_PURGED. The row is locked (PostgreSQL) before it is read again."""
     case = uow.cases.get(case_id, for_update=True)
     if case is None or case.state != CaseState.CLOSED or case.closed_at is None:
         return False
     if now < case.closed_at + period:
         return False
+    if case.restricted_at is not None:
+        return False  # restricted since it was listed (GDPR art. 18): kept until lifted
     _purge(uow, case, period, now)
     return True
 
