@@ -347,6 +347,70 @@ def test_the_triage_round_of_a_routed_case_goes_after_its_period(intake):
         assert platform.case_keys.find(uow.session, case_id) is not None
 
 
+def test_a_restricted_ended_nomination_is_kept_and_forgotten_at_the_first_tick_after_lifting(
+    intake,
+):
+    """GDPR art. 18(2): while the subject's restriction of the case holds its data may only be
+    stored. Intake forgot a rejected nomination past its period all the same (and told
+    disclosure to forget it); it is now kept while restricted, and forgotten at the first tick
+    after the lifting, its period counted from its end as before."""
+    platform, parts, _deps = intake
+    case_id, _family = nominate(intake, dob=date(1990, 3, 14), bsn="111222333")
+    reject(intake, case_id)
+    restriction_of(platform, parts, case_id, True, NOW)
+    later = datetime.now(timezone.utc) + timedelta(hours=2)
+    s = scheduler(platform, parts, lambda: later, nomination_ended=3600)
+    task = next(t for t in parts.retention if t.name == "nomination_ended")
+    assert task.due(timedelta(seconds=3600), later) == []
+    assert task.apply(case_id, timedelta(seconds=3600), later) is False  # listed before the grant
+    assert next(t for t in s.tick().tasks if t.name == "nomination_ended").done == ()
+    with platform.uow_factory() as uow:
+        assert platform.case_keys.find(uow.session, case_id) is not None
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == []
+    restriction_of(platform, parts, case_id, False, NOW + timedelta(seconds=1))
+    assert next(t for t in s.tick().tasks if t.name == "nomination_ended").done == (case_id,)
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == [{"case_id": case_id}]
+
+
+def test_a_restricted_cases_triage_round_is_kept_until_the_restriction_is_lifted(intake):
+    """GDPR art. 18(2): the triage round of a routed case went after its period while the
+    subject's restriction of the case held; it is now kept until the lifting, and goes at the
+    first tick after it."""
+    from services.intake.domain.assessment import Judged, JudgedCriteria
+    from services.intake.domain.commands import StartTriage
+    from services.intake.service_layer.handlers import assessment, triage
+
+    platform, parts, deps = intake
+    set_party_status(platform, LUMENS, "active")
+    case_id, _ = nominate(intake, dob=date(1990, 3, 14), bsn="")
+    criteria = JudgedCriteria(*(Judged(x, "besproken") for x in (True, False, True, True)))
+    with platform.uow_factory() as uow:
+        assessment.assess(deps, uow, Assess(case_id, True, None, "ja", True, criteria), DIRECTOR)
+        start = StartTriage(case_id, (LUMENS,), NOW + timedelta(days=1), ("safety",), "Bekend?")
+        triage.start_triage(deps, uow, start, DIRECTOR)
+        uow.commit()
+    routed_at = datetime.now(timezone.utc)
+    with platform.uow_factory() as uow:  # the routing itself has its own tests
+        n = uow.tables["nominations"]
+        uow.session.execute(
+            n.update()
+            .where(n.c.case_id == case_id)
+            .values(status="routed", routing="case_meeting", routed_at=routed_at)
+        )
+        uow.commit()
+    restriction_of(platform, parts, case_id, True, routed_at)
+    task = next(t for t in parts.retention if t.name == "triage_round")
+    period, later = timedelta(days=90), routed_at + timedelta(days=91)
+    assert task.due(period, later) == []
+    assert task.apply(case_id, period, later) is False
+    with platform.uow_factory() as uow:
+        t = uow.tables["triage_rounds"]
+        assert uow.session.execute(select(t).where(t.c.case_id == case_id)).first() is not None
+    restriction_of(platform, parts, case_id, False, routed_at + timedelta(seconds=1))
+    assert task.due(period, later) == [case_id]
+    assert task.apply(case_id, period, later) is True
+
+
 def twelfth_birthday_soon() -> tuple[date, date]:
     """A date of birth whose twelfth birthday is a few days ahead: (dob, birthday)."""
     birthday = date.today() + timedelta(days=5)

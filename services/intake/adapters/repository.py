@@ -345,11 +345,14 @@ class NominationRepository(SubjectLinks):
 
     # -- retention (kernel/scheduler.py) ------------------------------------------------------
     def ended_before(self, cutoff: datetime) -> list[str]:
-        """Nominations that ended without a case at or before ``cutoff`` (ids only)."""
+        """Nominations that ended without a case at or before ``cutoff`` (ids only), but none
+        the subject's restriction holds (GDPR art. 18(2): only stored while it lasts; due at
+        the first tick after its lifting, its period counted from its end)."""
         n = self._t["nominations"]
         away = [r.value for r in ROUTED_AWAY]
         ended = [s.value for s in ENDED]
         q = select(n.c.case_id).where(
+            n.c.restricted_at.is_(None),
             or_(
                 and_(n.c.status.in_(ended), n.c.updated_at <= cutoff),
                 and_(  # linked to nothing: see ``ended_without_case``
@@ -362,20 +365,27 @@ class NominationRepository(SubjectLinks):
                     n.c.routing.in_(away),
                     n.c.routed_at <= cutoff,
                 ),
-            )
+            ),
         )
         return list(self._uow.session.scalars(q.order_by(n.c.case_id)))
 
     def ended_at(self, case_id: str) -> datetime | None:
         """When the nomination ended without a case (locked for the caller's transaction);
-        None when it is gone or has not ended that way."""
+        None when it is gone, has not ended that way or is restricted (GDPR art. 18)."""
         n = self._t["nominations"]
         row = self._uow.session.execute(
-            select(n.c.status, n.c.routing, n.c.updated_at, n.c.routed_at, n.c.linked_to_case_id)
+            select(
+                n.c.status,
+                n.c.routing,
+                n.c.updated_at,
+                n.c.routed_at,
+                n.c.linked_to_case_id,
+                n.c.restricted_at,
+            )
             .where(n.c.case_id == case_id)
             .with_for_update()
         ).first()
-        if row is None:
+        if row is None or row.restricted_at is not None:
             return None
         routing = Routing(row.routing) if row.routing else None
         if not ended_without_case(Status(row.status), routing, row.linked_to_case_id):
@@ -400,12 +410,14 @@ class NominationRepository(SubjectLinks):
 
     def triage_rounds_routed_before(self, cutoff: datetime) -> list[str]:
         """Nominations routed to a case meeting at or before ``cutoff`` that still hold their
-        triage round (question and answers): the case has what it needs since the routing."""
+        triage round (question and answers): the case has what it needs since the routing.
+        None the subject's restriction holds (GDPR art. 18(2)): due after its lifting."""
         n, r = self._t["nominations"], self._t["triage_rounds"]
         q = (
             select(n.c.case_id)
             .join(r, r.c.case_id == n.c.case_id)
             .where(
+                n.c.restricted_at.is_(None),
                 n.c.status.in_([Status.ROUTED.value, Status.CLOSED.value]),
                 n.c.routing == Routing.CASE_MEETING.value,
                 n.c.routed_at <= cutoff,
@@ -414,14 +426,17 @@ class NominationRepository(SubjectLinks):
         return list(self._uow.session.scalars(q.order_by(n.c.case_id)))
 
     def routed_at(self, case_id: str) -> datetime | None:
-        """When a nomination was routed to a case meeting (locked); None otherwise."""
+        """When a nomination was routed to a case meeting (locked); None otherwise, and while
+        the subject's restriction of the case holds (GDPR art. 18)."""
         n = self._t["nominations"]
         row = self._uow.session.execute(
-            select(n.c.status, n.c.routing, n.c.routed_at)
+            select(n.c.status, n.c.routing, n.c.routed_at, n.c.restricted_at)
             .where(n.c.case_id == case_id)
             .with_for_update()
         ).first()
         if row is None or row.routing != Routing.CASE_MEETING.value:
+            return None
+        if row.restricted_at is not None:
             return None
         if row.status not in (Status.ROUTED.value, Status.CLOSED.value):
             return None
