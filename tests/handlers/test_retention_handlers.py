@@ -722,6 +722,47 @@ def test_disclosure_deletes_a_withdrawn_consent_after_its_period_only(disclosure
     assert left == {in_force}
 
 
+def test_disclosure_keeps_a_restricted_cases_withdrawn_consent_until_the_lifting(disclosure):
+    """GDPR art. 18(2): while the subject's restriction of the case holds, its data may only be
+    stored, the evidence of a withdrawn consent included (it may be what a legal claim needs).
+    Disclosure deleted it after its period all the same; it is now kept while the case is
+    restricted and deleted at the first tick after the lifting, its period counted as before."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    withdrawn_at = datetime.now(timezone.utc)
+    consent_id = uuid.uuid4().hex
+    with platform.uow_factory() as uow:  # how consents are recorded has its own tests
+        uow.session.execute(
+            uow.tables["consents"]
+            .insert()
+            .values(
+                consent_id=consent_id,
+                kind="subject",
+                case_id=case_id,
+                given_by="subject",
+                scope="[]",
+                document_ref="doc-1",
+                recorded_by_party=ASTEN,
+                recorded_by_person="worker-1",
+                recorded_at=withdrawn_at - timedelta(days=30),
+                withdrawn_at=withdrawn_at,
+            )
+        )
+        assert uow.cases.set_restricted(case_id, True, withdrawn_at)  # as carry_out does
+        uow.commit()
+    later = withdrawn_at + timedelta(days=366)
+    task = next(t for t in parts.retention if t.name == "consent_withdrawn")
+    period = timedelta(days=365)
+    assert task.due(period, later) == []
+    assert task.apply(consent_id, period, later) is False  # listed before the grant
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, False, withdrawn_at + timedelta(seconds=1))
+        uow.commit()
+    assert task.due(period, later) == [consent_id]
+    assert task.apply(consent_id, period, later) is True
+
+
 def test_the_policy_gate_gives_each_service_its_own_periods():
     gate = PolicyGate(shared_policy_engine())
     from zorgtafel.kernel.retention import read_periods

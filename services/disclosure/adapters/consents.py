@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import consents
+from services.disclosure.adapters.orm import case_facts, consents
 from services.disclosure.domain.consents import Consent
 
 
@@ -93,15 +93,29 @@ class ConsentRepository:
 
     # -- retention (kernel/scheduler.py, issue #14) -------------------------------------------
     def withdrawn_before(self, cutoff: datetime) -> list[str]:
-        """Consents withdrawn at or before ``cutoff`` (ids only)."""
-        c = consents.c
-        q = select(c.consent_id).where(c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff)
+        """Consents withdrawn at or before ``cutoff`` (ids only), but none of a case the
+        subject's restriction holds (GDPR art. 18(2): only stored while it lasts; due at the
+        first tick after its lifting, its period counted from the withdrawal)."""
+        c, f = consents.c, case_facts.c
+        restricted = exists().where(f.case_id == c.case_id, f.restricted_at.is_not(None))
+        q = select(c.consent_id).where(
+            c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff, ~restricted
+        )
         return list(self._s.scalars(q.order_by(c.withdrawn_at, c.consent_id)))
 
     def delete_withdrawn(self, consent_id: str, cutoff: datetime) -> bool:
         """Delete one consent withdrawn at or before ``cutoff``; False when it is gone (another
-        replica was first) or was withdrawn later."""
-        c = consents.c
+        replica was first), was withdrawn later or its case is restricted (GDPR art. 18): the
+        case's facts row is read under its lock, the one a grant or lifting takes
+        (``restriction_decided``), so a restriction granted meanwhile is seen here."""
+        c, f = consents.c, case_facts.c
+        case_id = self._s.execute(select(c.case_id).where(c.consent_id == consent_id)).scalar()
+        if case_id is not None:
+            facts = self._s.execute(
+                select(f.restricted_at).where(f.case_id == case_id).with_for_update()
+            ).first()
+            if facts is not None and facts.restricted_at is not None:
+                return False
         result = self._s.execute(
             delete(consents).where(
                 c.consent_id == consent_id, c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff
