@@ -961,6 +961,32 @@ def test_decided_subject_requests_go_after_their_period_but_a_restriction_in_for
     assert set(task.due) == {restriction, lift}
 
 
+def test_a_restricted_cases_other_decided_requests_are_kept_until_the_lifting(disclosure):
+    """GDPR art. 18(2): while the subject's restriction of a case holds, what is held about the
+    case may only be stored. Disclosure deleted the case's other decided requests (an access
+    request, an objection: the controller's account of how they were handled, naming the case)
+    after their period all the same; they are now kept while the case is restricted, by a
+    restriction of the case or of everything of the subject, and go at the first tick after
+    the lifting, their period counted from their decision as before."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    decided_at = NOW - timedelta(days=10)
+    access = stored_request(platform, "access", "a" * 64, case_id, "granted", decided_at)
+    with platform.uow_factory() as uow:  # as carry_out restricts each case, subject-wide too
+        assert uow.cases.set_restricted(case_id, True, decided_at)
+        uow.commit()
+    task = next(t for t in parts.retention if t.name == "subject_request_decided")
+    period = timedelta(days=1)
+    assert access not in task.due(period, NOW)
+    assert task.apply(access, period, NOW) is False  # listed before the grant
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, False, decided_at + timedelta(seconds=1))
+        uow.commit()
+    assert access in task.due(period, NOW)
+    assert task.apply(access, period, NOW) is True
+
+
 def test_a_restriction_granted_again_after_its_lifting_keeps_its_request_while_in_force(
     disclosure,
 ):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Exists, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches, case_facts, items, subject_requests
@@ -47,6 +47,19 @@ def _decided_by(cutoff: datetime) -> Select:
         r.decided_at,
         r.document_ref_sealed.is_(None).label("unlinked"),
     ).where(r.decided_at.is_not(None), r.decided_at <= cutoff)
+
+
+def _of_a_restricted_case() -> Exists:
+    """A request about a case the subject's restriction holds (of the case or, as
+    ``carry_out`` restricts each case, of everything of the subject): while it lasts what is
+    held about the case may only be stored (GDPR art. 18(2)), the controller's account of the
+    case's requests included; its period counted from its decision as before."""
+    f = case_facts.c
+    return (
+        select(f.case_id)
+        .where(f.case_id == _requests.c.case_id, f.restricted_at.is_not(None))
+        .exists()
+    )
 
 
 class SubjectRequestRepository:
@@ -197,13 +210,16 @@ class SubjectRequestRepository:
 
     def decided_before(self, cutoff: datetime) -> list[str]:
         """Decided requests whose decision is at or before ``cutoff`` (the retention
-        scheduler's question, kind ``subject_request``), except a granted restriction of a case
+        scheduler's question, kind ``subject_request``), but none about a case restricted now
+        (``_of_a_restricted_case``), and except a granted restriction of a case
         not purged that no granted lifting decided after it has ended
         (``_grounds_a_restriction``): it is the ground of a restriction still in force (GDPR
         art. 18) and stays as long as the restriction does."""
         r = _requests.c
         rows = self._s.execute(
-            _decided_by(cutoff).order_by(r.decided_at, r.subject_request_id)
+            _decided_by(cutoff)
+            .where(~_of_a_restricted_case())
+            .order_by(r.decided_at, r.subject_request_id)
         ).all()
         return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
 
@@ -284,10 +300,13 @@ class SubjectRequestRepository:
         return held is not None
 
     def delete_decided(self, subject_request_id: str, cutoff: datetime) -> bool:
-        """Delete one decided request past its period; False when it is gone or not due."""
+        """Delete one decided request past its period; False when it is gone, not due or
+        about a restricted case (``_of_a_restricted_case``)."""
         r = _requests.c
         row = self._s.execute(
-            _decided_by(cutoff).where(r.subject_request_id == subject_request_id).with_for_update()
+            _decided_by(cutoff)
+            .where(r.subject_request_id == subject_request_id, ~_of_a_restricted_case())
+            .with_for_update(of=_requests)
         ).first()
         if row is None or self._grounds_a_restriction(row):
             return False
