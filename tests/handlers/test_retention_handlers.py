@@ -866,6 +866,20 @@ def test_an_open_case_of_an_erased_subject_is_purged_at_once_and_once(casework):
     assert len(outbox(platform, ev.CASE_PURGED)) == 1
 
 
+def test_a_granted_erasure_purges_a_restricted_case_at_once(casework):
+    """GDPR art. 17 beside art. 18: the subject's erasure, granted by the controller's privacy
+    officer (who refuses it on a Bijlage 3 ground when the data must be kept), is not held back
+    by the subject's restriction of the case, as no state of the case holds it back (README,
+    Retention); only the retention purge waits for the lifting."""
+    platform, parts = casework
+    case_id = closed_case(casework, NOW)
+    restriction_of(platform, parts, case_id, True, NOW)
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased(case_id))
+    assert [e["case_id"] for e in outbox(platform, ev.CASE_PURGED)] == [case_id]
+    with platform.uow_factory() as uow:
+        assert uow.cases.was_purged(case_id) and uow.cases.get(case_id) is None
+
+
 def test_a_case_erased_before_casework_opened_it_is_not_opened_by_the_late_triage_outcome(
     casework,
 ):
