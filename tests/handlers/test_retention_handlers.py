@@ -229,6 +229,32 @@ def test_a_nomination_linked_to_one_routed_away_ends_and_is_forgotten_with_it(in
     assert forgotten == {primary, linked}
 
 
+def test_a_restricted_nomination_linked_to_an_ended_one_is_kept_until_its_lifting(intake):
+    """GDPR art. 18(2): a nomination linked to one that ended went with it after the period,
+    though the subject's restriction of its own case held. It now stays, in nobody's queue,
+    while the other goes; it goes at the first tick after its lifting."""
+    platform, parts, _deps = intake
+    primary, family = nominate(intake, dob=date(1992, 5, 6), bsn="123456782")
+    linked, _ = nominate(intake, dob=date(1992, 5, 6), bsn="123456782", family=family)
+    escalate(intake, primary)
+    with platform.uow_factory() as uow:  # as an earlier version left it: linked, not routed
+        n = uow.tables["nominations"]
+        uow.session.execute(
+            update(n).where(n.c.case_id == linked).values(status="linked", routing=None)
+        )
+        uow.commit()
+    restriction_of(platform, parts, linked, True, NOW)
+    later = datetime.now(timezone.utc) + timedelta(hours=1, seconds=1)
+    s = scheduler(platform, parts, lambda: later, nomination_ended=3600)
+    assert s.tick().tasks[0].done == (primary,)
+    with platform.uow_factory() as uow:
+        assert platform.case_keys.find(uow.session, linked) is not None
+    assert {e["case_id"] for e in outbox(platform, ev.NOMINATION_FORGOTTEN)} == {primary}
+    restriction_of(platform, parts, linked, False, NOW + timedelta(seconds=1))
+    assert s.tick().tasks[0].done == (linked,)
+    assert not any(family in v for v in every_value(platform))
+
+
 def test_a_nomination_an_earlier_version_left_linked_to_nothing_is_in_nobodys_queue(intake):
     """Its nomination was forgotten and it was left "linked" with no link and no process
     director: the access policy no longer takes it for the intake queue (12.3), so no

@@ -392,6 +392,15 @@ class NominationRepository(SubjectLinks):
             return None
         return row.routed_at if row.status == Status.ROUTED.value else row.updated_at
 
+    def is_restricted(self, case_id: str) -> bool:
+        """Whether the subject's restriction of the case holds here (GDPR art. 18), its row
+        locked for the caller's transaction (the one a grant or lifting takes)."""
+        n = self._t["nominations"]
+        at = self._uow.session.execute(
+            select(n.c.restricted_at).where(n.c.case_id == case_id).with_for_update()
+        ).scalar()
+        return at is not None
+
     def forget(self, case_id: str) -> None:
         """Forget one nomination that ended without a case: its identity, details, triage round
         and answers, tokens and row go, its case key is destroyed (crypto-shredding what a

@@ -42,8 +42,12 @@ def forget_nomination(
         # A nomination still linked to it shared its outcome, which ended as long ago (an
         # earlier version left one linked when its nomination was routed away): it goes with
         # it, rather than stay "linked" to nothing, without a process director, where any
-        # designated one read it as the intake queue's (12.3).
+        # designated one read it as the intake queue's (12.3). One the subject's restriction
+        # of its case holds stays (GDPR art. 18(2)), linked to nothing, in nobody's queue, and
+        # goes at the first tick after its lifting (``ended_before``).
         for linked_id in repo.linked_case_ids(case_id):
+            if repo.is_restricted(linked_id):
+                continue
             repo.forget(linked_id)
             uow.emit(NominationForgotten(case_id=linked_id))
         repo.forget(case_id)
