@@ -1001,3 +1001,76 @@ def test_a_colleagues_replay_of_a_request_id_with_other_content_is_refused_telli
     other = nominate_rpc(intake, nominate_request(request.request_id), OUTSIDER)
     assert other.case_id != first.case_id
     assert nomination_count(platform) == before + 1
+
+
+def same_name(first: str, *, bsn: str, date_of_birth: str = "2000-01-01") -> Callable:
+    """A nomination of someone named as the subject of ``first`` is."""
+
+    def make(intake) -> Nominate:
+        platform, _parts, deps = intake
+        with platform.uow_factory() as uow:
+            known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR)
+        return dataclasses.replace(
+            nomination(bsn=bsn),
+            family_name=known.nomination.identity.family_name,
+            date_of_birth=date_of_birth,
+        )
+
+    return make
+
+
+def test_two_nominations_whose_bsns_differ_are_never_one_subject(intake):
+    """Two people of the same name and date of birth with different BSNs were linked as one
+    subject: they shared a pseudonym, so one person's access or erasure by pseudonym reached
+    the other's data (GDPR art. 15, 17). Differing BSNs are two people, whatever else matches;
+    the same BSN again still links to its own subject, and a nomination without a BSN still
+    links by name and date of birth."""
+    platform, _parts, deps = intake
+    first = nominated(intake, bsn="111222333")
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    second, _ = run(
+        platform,
+        nominations.nominate,
+        deps,
+        same_name(first, bsn="123456782")(intake),
+        other,
+    )
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR)
+    assert second.status == Status.NOMINATED and second.linked_to_case_id == ""
+    assert second.subject_pseudonym != known.nomination.subject_pseudonym
+    assert known.linked == []
+    again, _ = run(
+        platform, nominations.nominate, deps, same_name(first, bsn="123456782")(intake), other
+    )
+    assert again.status == Status.LINKED and again.linked_to_case_id == second.case_id
+    assert again.subject_pseudonym == second.subject_pseudonym
+    unnumbered, _ = run(
+        platform, nominations.nominate, deps, same_name(first, bsn="")(intake), other
+    )
+    assert unnumbered.status == Status.LINKED and unnumbered.linked_to_case_id == first
+    # Linked to the first by name: a third BSN is still another person than the first's.
+    third, _ = run(
+        platform, nominations.nominate, deps, same_name(first, bsn="999999990")(intake), other
+    )
+    assert third.status == Status.NOMINATED and third.linked_to_case_id == ""
+
+
+def test_a_bsn_given_later_does_not_join_a_subject_known_by_another_bsn(intake):
+    """A subject first nominated without a BSN and linked by name and date of birth to a
+    nomination with one carries that BSN: a nomination of the same name with another BSN is
+    another person, not linked to either."""
+    platform, _parts, deps = intake
+    first = nominated(intake, bsn="")
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    numbered, _ = run(
+        platform, nominations.nominate, deps, same_name(first, bsn="111222333")(intake), other
+    )
+    assert numbered.linked_to_case_id == first
+    stranger, _ = run(
+        platform, nominations.nominate, deps, same_name(first, bsn="123456782")(intake), other
+    )
+    assert stranger.status == Status.NOMINATED and stranger.linked_to_case_id == ""
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR)
+    assert stranger.subject_pseudonym != known.nomination.subject_pseudonym

@@ -136,6 +136,27 @@ class NominationRepository(SubjectLinks):
         )
         return True
 
+    def subject_bsns(self, case_id: str) -> set[str]:
+        """The BSNs given in the open nomination ``case_id`` and the nominations linked to it:
+        whom its subject is known as (they stay in this process)."""
+        n = self._t["nominations"]
+        rows = self._uow.session.execute(
+            select(n.c.case_id, n.c.sealed_identity).where(
+                or_(n.c.case_id == case_id, n.c.linked_to_case_id == case_id)
+            )
+        ).all()
+        out = set()
+        for r in rows:
+            key = self._keys.find(self._uow.session, r.case_id)
+            if key is None:
+                continue
+            bsn = SubjectIdentity.from_dict(
+                unseal(key, r.case_id, "identity", r.sealed_identity)
+            ).bsn
+            if bsn:
+                out.add(bsn)
+        return out
+
     # -- add ----------------------------------------------------------------------------
     def add(self, nom: Nomination, tokens: list[str]) -> None:
         key = self._keys.create(self._uow.session, nom.case_id)

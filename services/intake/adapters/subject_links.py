@@ -4,6 +4,7 @@ nominations linked to it (a second nomination of the subject is linked, not open
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
@@ -14,6 +15,15 @@ from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 # The roster's function of a designated process director (art. 11.2, 12.1).
 PROCESS_DIRECTOR = "process_director"
+
+
+@dataclass(frozen=True)
+class OpenMatch:
+    """An open nomination that shares identity tokens with a new one, and which."""
+
+    case_id: str
+    pseudonym: str
+    tokens: frozenset[str]
 
 
 class SubjectLinks:
@@ -27,22 +37,32 @@ class SubjectLinks:
     def _t(self):
         return self._uow.tables
 
-    def open_case_matching(self, tokens: list[str]) -> tuple[str, str] | None:
-        """(case_id, pseudonym) of the open nomination that shares an identity token, its row
-        share-locked until commit: the nomination to be linked to it cannot be linked to one
-        whose purge (a subject's erasure) is under way. The purge locks the row first (``hold``
-        below), so either this waits and finds it gone (PostgreSQL skips a row deleted while it
-        waited) or the purge waits and takes the new linked nomination with it."""
+    def open_cases_matching(self, tokens: list[str]) -> list[OpenMatch]:
+        """The open nominations that share an identity token, the one sharing the strongest
+        token (first in ``tokens``) first, then the oldest; their rows share-locked until
+        commit: the nomination to be linked to one cannot be linked to one whose purge (a
+        subject's erasure) is under way. The purge locks the row first (``hold`` below), so
+        either this waits and finds it gone (PostgreSQL skips a row deleted while it waited) or
+        the purge waits and takes the new linked nomination with it."""
         n, o = self._t["nominations"], self._t["open_subject_tokens"]
-        row = self._uow.session.execute(
-            select(n.c.case_id, n.c.subject_pseudonym)
+        rows = self._uow.session.execute(
+            select(n.c.case_id, n.c.subject_pseudonym, n.c.nominated_at, o.c.token)
             .join(o, o.c.case_id == n.c.case_id)
             .where(o.c.token.in_(tokens))
             .order_by(n.c.nominated_at, n.c.case_id)
-            .limit(1)
             .with_for_update(read=True, of=n)
-        ).first()
-        return (row.case_id, row.subject_pseudonym) if row else None
+        ).all()
+        strength = {t: i for i, t in reversed(list(enumerate(tokens)))}
+        found: dict[str, OpenMatch] = {}
+        for r in rows:
+            held = found.get(r.case_id)
+            shared = (held.tokens if held else frozenset()) | {r.token}
+            found[r.case_id] = OpenMatch(r.case_id, r.subject_pseudonym, frozenset(shared))
+        order = {r.case_id: i for i, r in reversed(list(enumerate(rows)))}
+        return sorted(
+            found.values(),
+            key=lambda m: (min(strength[t] for t in m.tokens), order[m.case_id]),
+        )
 
     def nobody_may_act(self, case_id: str, now: datetime) -> bool:
         """Whether no process director may act on the open nomination ``case_id`` (16.2, 12.3):
@@ -98,8 +118,10 @@ class SubjectLinks:
     def claim_tokens(self, case_id: str, tokens: list[str], *, primary: bool) -> None:
         """Mark the tokens as belonging to the open nomination ``case_id``. A new primary
         claims them all: should another nomination of the subject have claimed one meanwhile,
-        the primary key refuses (IntegrityError) and the nomination is retried and linked. A
-        linked nomination adds only the tokens its primary did not know yet."""
+        the primary key refuses (IntegrityError) and the nomination is retried and linked; so
+        the caller leaves out only the tokens held by open nominations it found to be of
+        another person. A linked nomination adds only the tokens its primary did not know
+        yet."""
         o = self._t["open_subject_tokens"]
         tokens = list(dict.fromkeys(tokens))
         if not primary:

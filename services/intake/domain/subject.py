@@ -110,6 +110,15 @@ def match_keys(identity: SubjectIdentity) -> list[str]:
     return keys
 
 
+def may_be_same_subject(identity: SubjectIdentity, known_bsns: set[str]) -> bool:
+    """Whether a nomination may be of the subject known by ``known_bsns`` (the BSNs given
+    in its nominations). A BSN is one person's: two given BSNs that differ are two people,
+    whatever else matches (a name and a date of birth are shared by strangers), and linking
+    them would give both one pseudonym, so one person's access or erasure would reach the
+    other's data (GDPR art. 15, 17; the covenant's need to know)."""
+    return not identity.bsn or not (known_bsns - {identity.bsn})
+
+
 # -- age bands --------------------------------------------------------------------------------
 def age_on(dob: date, today: date) -> int:
     return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))

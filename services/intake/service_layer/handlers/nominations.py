@@ -17,7 +17,12 @@ from services.intake.adapters.repository import NominationRepository, terms_expi
 from services.intake.domain import events
 from services.intake.domain.commands import GetNomination, Nominate, Withdraw
 from services.intake.domain.model import Nomination
-from services.intake.domain.subject import match_keys, parse_identity, resolve_age_band
+from services.intake.domain.subject import (
+    match_keys,
+    may_be_same_subject,
+    parse_identity,
+    resolve_age_band,
+)
 from services.intake.domain.vocabulary import Status
 from services.intake.service_layer.deps import Deps
 from services.intake.service_layer.handlers.lookup import load
@@ -105,17 +110,23 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             "must name a party with a designated process director: nobody could assess it",
         )
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity))
-    existing, stale = repo.open_case_matching(tokens), []
-    while existing is not None and repo.nobody_may_act(existing[0], now):
-        # 16.2, 12.3: no process director may act on it (its terms expired, or no party they
-        # name has one): it no longer holds the subject, else this one would wait behind it.
-        stale.append(existing[0])
-        repo.release_tokens(existing[0])
-        existing = repo.open_case_matching(tokens)
+    existing, others, stale = None, set(), []
+    for match in repo.open_cases_matching(tokens):
+        if not may_be_same_subject(identity, repo.subject_bsns(match.case_id)):
+            others |= match.tokens  # another person's (another BSN): theirs stay theirs
+        elif repo.nobody_may_act(match.case_id, now):
+            # 16.2, 12.3: no process director may act on it (its terms expired, or no party
+            # they name has one): it no longer holds the subject, else this one would wait
+            # behind it.
+            stale.append(match.case_id)
+            repo.release_tokens(match.case_id)
+        else:
+            existing = match
+            break
     case_id = uuid.uuid4().hex
     if existing is not None:
         # The same subject already has an open nomination: link, never double (1.1).
-        linked_to, pseudonym, status = existing[0], existing[1], Status.LINKED
+        linked_to, pseudonym, status = existing.case_id, existing.pseudonym, Status.LINKED
     else:
         linked_to, pseudonym, status = "", tokens[0], Status.NOMINATED
     nom = Nomination(
@@ -135,7 +146,8 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         linked_to_case_id=linked_to,
     )
     repo.add(nom, tokens)
-    repo.claim_tokens(linked_to or case_id, tokens, primary=not linked_to)
+    claimed = [t for t in tokens if t not in others]
+    repo.claim_tokens(linked_to or case_id, claimed, primary=not linked_to)
     for set_aside in stale:
         # What waited behind it waits behind the nomination that now holds the subject; the
         # set-aside one is linked to none, so its nominator learns nothing of the others.
