@@ -1074,3 +1074,22 @@ def test_a_bsn_given_later_does_not_join_a_subject_known_by_another_bsn(intake):
     with platform.uow_factory() as uow:
         known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR)
     assert stranger.subject_pseudonym != known.nomination.subject_pseudonym
+
+
+def test_a_name_without_a_date_of_birth_does_not_make_two_nominations_one_subject(intake):
+    """A name alone is shared by strangers: nominated without a date of birth (and without a
+    BSN or V-number), two people of the same name were linked as one subject with one
+    pseudonym, so one person's access or erasure by pseudonym reached the other's data. Now
+    each is its own subject; the same name with a date of birth still links."""
+    platform, _parts, deps = intake
+    first = nominated(intake, bsn="")
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    undated = same_name(first, bsn="", date_of_birth="")(intake)
+    one, _ = run(platform, nominations.nominate, deps, undated, NOMINATING)
+    two, _ = run(platform, nominations.nominate, deps, undated, other)
+    assert one.status == two.status == Status.NOMINATED
+    assert one.linked_to_case_id == two.linked_to_case_id == ""
+    assert len(one.subject_pseudonym) == len(two.subject_pseudonym) == 64
+    assert one.subject_pseudonym != two.subject_pseudonym
+    dated, _ = run(platform, nominations.nominate, deps, same_name(first, bsn="")(intake), other)
+    assert dated.linked_to_case_id == first

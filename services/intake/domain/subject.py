@@ -96,18 +96,26 @@ def normalise_name(name: str) -> str:
 
 def match_keys(identity: SubjectIdentity) -> list[str]:
     """The normalised identity facts that identify a subject, strongest first. Each is turned
-    into a keyed pseudonym (HMAC) by the adapter; the first is the subject's pseudonym."""
+    into a keyed pseudonym (HMAC) by the adapter; the first is the subject's pseudonym. None
+    for a name without a date of birth (then ``own_key``)."""
     keys = []
     if identity.bsn:
         keys.append(f"bsn:{identity.bsn}")
     if identity.v_number:
         keys.append(f"vnr:{identity.v_number}")
     family = normalise_name(identity.family_name)
-    if family:
+    # A name alone is shared by strangers: without a date of birth it would make two people
+    # one subject with one pseudonym (one's access or erasure reaching the other's data).
+    if family and identity.date_of_birth is not None:
         given = normalise_name(identity.given_names)
-        dob = identity.date_of_birth.isoformat() if identity.date_of_birth else "?"
-        keys.append(f"name:{given}|{family}|{dob}")
+        keys.append(f"name:{given}|{family}|{identity.date_of_birth.isoformat()}")
     return keys
+
+
+def own_key(case_id: str) -> str:
+    """The key of a subject nobody can recognise again (no BSN, no V-number, no date of birth
+    beside the name): its own pseudonym, shared with no other nomination."""
+    return f"nomination:{case_id}"
 
 
 def may_be_same_subject(identity: SubjectIdentity, known_bsns: set[str]) -> bool:

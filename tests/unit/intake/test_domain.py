@@ -89,7 +89,9 @@ def test_names_are_normalised_for_case_accents_punctuation_and_spacing():
 def test_match_keys_strongest_first_and_without_raw_spelling():
     ident = SubjectIdentity("Anna", "JANSEN", date(2000, 1, 1), "111222333", "1234567890")
     assert match_keys(ident) == ["bsn:111222333", "vnr:1234567890", "name:anna|jansen|2000-01-01"]
-    assert match_keys(SubjectIdentity(family_name="Jansen")) == ["name:|jansen|?"]
+    # A name without a date of birth is shared by strangers: no key (it links nobody).
+    assert match_keys(SubjectIdentity(family_name="Jansen")) == []
+    assert match_keys(SubjectIdentity(family_name="Jansen", bsn="111222333")) == ["bsn:111222333"]
 
 
 def test_bsn_eleven_test():

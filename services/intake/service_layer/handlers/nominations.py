@@ -20,6 +20,7 @@ from services.intake.domain.model import Nomination
 from services.intake.domain.subject import (
     match_keys,
     may_be_same_subject,
+    own_key,
     parse_identity,
     resolve_age_band,
 )
@@ -109,7 +110,8 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             "usage_terms.recipient_parties",
             "must name a party with a designated process director: nobody could assess it",
         )
-    tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity))
+    case_id = uuid.uuid4().hex
+    tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity) or [own_key(case_id)])
     existing, others, stale = None, set(), []
     for match in repo.open_cases_matching(tokens):
         if not may_be_same_subject(identity, repo.subject_bsns(match.case_id)):
@@ -123,7 +125,6 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         else:
             existing = match
             break
-    case_id = uuid.uuid4().hex
     if existing is not None:
         # The same subject already has an open nomination: link, never double (1.1).
         linked_to, pseudonym, status = existing.case_id, existing.pseudonym, Status.LINKED
