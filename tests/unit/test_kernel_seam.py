@@ -76,6 +76,29 @@ def test_text_is_bounded_and_free_of_control_characters():
     assert validate.check_text("", "notes", required=False) == ""
 
 
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS)
+def test_free_text_refuses_bidi_overrides_and_isolates(control):
+    """An embedding, override or isolate character (U+202A-U+202E, U+2066-U+2069) turns how
+    the console shows a text around ("Anna \u202eneslaj" shows as "Anna jansen"): a name
+    or an account that reads otherwise than it is stored. Every free text is refused with
+    them, the field named; a right-to-left text itself stays welcome."""
+    for check in (
+        lambda v: validate.check_text(v, "minutes"),
+        lambda v: validate.check_text(v, "minutes", required=False),
+        lambda v: validate.check_worded(v, "minutes", "required: in words"),
+    ):
+        with pytest.raises(InvalidArgument) as refused:
+            check(f"Anna {control}neslaJ")
+        assert refused.value.violations[0][0] == "minutes"
+    assert (
+        validate.check_text("\u05e9\u05dc\u05d5\u05dd 12", "minutes")
+        == "\u05e9\u05dc\u05d5\u05dd 12"
+    )
+
+
 def test_dates_are_calendar_dates_in_iso_form():
     assert validate.check_date("2026-02-28", "due_date") == date(2026, 2, 28)
     for bad in ("2026-02-30", "26-02-28", "2026-2-28", "2026-02-28\n", ""):

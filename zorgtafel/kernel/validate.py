@@ -22,6 +22,10 @@ PSEUDONYM = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 REFERENCE = re.compile(r"[A-Za-z0-9._:/#-]{1,200}")
 HEX32 = re.compile(r"[0-9a-f]{32}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they turn how a
+# text is shown around, so a name or an account reads otherwise in the console than it is
+# stored. Text in a right-to-left script needs none of them (the marks U+200E/F stay allowed).
+BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
 MAX_LIST = 100
 MAX_TEXT = 20_000
 
@@ -107,7 +111,8 @@ def check_reference(value: str, field: str = "document_ref") -> str:
 def check_text(
     value: str, field: str, *, limit: int = MAX_TEXT, required: bool = True, strip: bool = False
 ) -> str:
-    """Free text: bounded, no control characters but newline and tab, required unless said."""
+    """Free text: bounded, no control characters but newline and tab, no bidi embedding,
+    override or isolate (``BIDI_CONTROLS``), required unless said."""
     text = value if isinstance(value, str) else ""
     if strip:
         text = text.strip()
@@ -117,6 +122,16 @@ def check_text(
         raise InvalidArgument(field, f"at most {limit} characters")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in text):
         raise InvalidArgument(field, "control characters are not allowed")
+    return check_shown_as_stored(text, field)
+
+
+def check_shown_as_stored(text: str, field: str) -> str:
+    """Free text that is shown as it is stored: no bidi embedding, override or isolate
+    (``BIDI_CONTROLS``). Part of ``check_text``; for a text checked otherwise too."""
+    if not BIDI_CONTROLS.isdisjoint(text):
+        raise InvalidArgument(
+            field, "bidirectional embedding, override or isolate characters are not allowed"
+        )
     return text
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zorgtafel.kernel.errors import InvalidArgument
+from zorgtafel.kernel.validate import check_shown_as_stored
 
 NINE_FIELDS = (
     "name",
@@ -45,7 +46,7 @@ def _text(value: Any, field: str) -> str:
         raise InvalidArgument(field, "required")
     if len(text) > MAX_TEXT or any(ord(c) < 32 and c not in "\n\t" for c in text):
         raise InvalidArgument(field, f"at most {MAX_TEXT} printable characters")
-    return text
+    return check_shown_as_stored(text, field)
 
 
 def check_activity(
@@ -79,7 +80,7 @@ def check_reason(value: str, required: bool) -> str:
         raise InvalidArgument("reason", "required: why the register changes")
     if len(text) > MAX_REASON:
         raise InvalidArgument("reason", f"at most {MAX_REASON} characters")
-    return text
+    return check_shown_as_stored(text, "reason")
 
 
 def changed_fields(

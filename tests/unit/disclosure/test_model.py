@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from services.disclosure.adapters.registers import NINE_FIELDS, ProcessingRegister
-from services.disclosure.domain import decisions, items, redaction
+from services.disclosure.domain import decisions, items, redaction, register
 from services.disclosure.domain.decisions import CaseFacts, CasePerson, Recipient
 from services.disclosure.domain.items import ItemFacts, Terms
 from zorgtafel.kernel.errors import InvalidArgument
@@ -272,3 +272,18 @@ def test_the_input_leaves_a_time_the_policy_cannot_count_in_nanoseconds_as_text_
     assert "expires_at_ns" not in facts["item"]["terms"]
     assert "expires_at_ns" not in _input()["item"]["terms"]
     validate_input("zorgtafel.disclosure", facts)
+
+
+@pytest.mark.parametrize("name", ["purpose", "recipients"])
+def test_a_register_entry_or_reason_with_a_bidi_override_is_refused_naming_the_field(name):
+    """The art. 30 register is read in the console: a right-to-left override would show an
+    entry, or why it changed, otherwise than it is stored."""
+    activity = dict(ProcessingRegister().activities[0])
+    spoofed = "\u202etnemeganam esac"
+    activity[name] = [spoofed] if name in register.LISTS else spoofed
+    with pytest.raises(InvalidArgument) as refused:
+        register.check_activity(activity, ["00000099000000000001"])
+    assert refused.value.violations[0][0] == f"activity.{name}"
+    with pytest.raises(InvalidArgument) as refused:
+        register.check_reason("bijgewerkt \u2066x\u2069", required=True)
+    assert refused.value.violations[0][0] == "reason"

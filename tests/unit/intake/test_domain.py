@@ -114,6 +114,9 @@ def test_bsn_eleven_test():
         (dict(date_of_birth="1850-01-01"), "subject.date_of_birth"),
         (dict(family_name="x" * 201), "subject.family_name"),
         (dict(given_names="a\x07"), "subject.given_names"),
+        # a right-to-left override shows "Anna Jansen" for another stored name
+        (dict(family_name="\u202eneSnaJ"), "subject.family_name"),
+        (dict(given_names="An\u2067na"), "subject.given_names"),
     ],
 )
 def test_bad_identity_names_the_field(kwargs, field):
