@@ -32,7 +32,6 @@ from zorgtafel.kernel.validate import (
     check_codes,
     check_oins,
     check_person,
-    check_text,
     check_worded,
 )
 
@@ -58,6 +57,14 @@ def terms_out(terms: dict) -> common_pb2.UsageTerms:
     return json_format.ParseDict(terms, common_pb2.UsageTerms())
 
 
+def worded_if_given(value: str, field: str, what: str, limit: int) -> str:
+    """Optional free text: left out it is "", given it is read back as an account, so a dot,
+    a dash, a zero-width space or an emoji only (no letter or digit) is refused as none."""
+    if not value:
+        return ""
+    return check_worded(value, field, f"optional; when given: {what}", limit=limit)
+
+
 # -- commands ---------------------------------------------------------------------------------
 def nominate_in(req: pb.NominateRequest) -> Nominate:
     s = req.subject
@@ -73,10 +80,10 @@ def nominate_in(req: pb.NominateRequest) -> Nominate:
             f"problems[{i}].domain",
             required=True,
         )
-        check_text(
-            p.description, f"problems[{i}].description", limit=v.MAX_DESCRIPTION, required=False
+        description = worded_if_given(
+            p.description, f"problems[{i}].description", "the problem, in words", v.MAX_DESCRIPTION
         )
-        problems.append(Problem(domain, p.description))
+        problems.append(Problem(domain, description))
     if len(req.chains_involved) > v.MAX_CHAINS:
         raise InvalidArgument("chains_involved", f"at most {v.MAX_CHAINS} entries")
     chains = tuple(
@@ -86,13 +93,15 @@ def nominate_in(req: pb.NominateRequest) -> Nominate:
     if len(set(chains)) != len(chains):
         raise InvalidArgument("chains_involved", "entries must be unique")
     sf = req.safety
-    check_text(sf.description, "safety.description", limit=v.MAX_DESCRIPTION, required=False)
+    description = worded_if_given(
+        sf.description, "safety.description", "the danger, in words", v.MAX_DESCRIPTION
+    )
     safety = Safety(
         sf.serious_local_safety_problem,
         sf.affects_family_or_social_environment,
         sf.multiple_chains_needed,
         sf.acute_danger,
-        sf.description,
+        description,
     )
     consent = enum_in(
         pb.ConsentStatus,
@@ -204,9 +213,11 @@ def answer_in(req: pb.AnswerTriageRequest) -> AnswerTriage:
         "answer",
         required=True,
     )
-    check_text(req.contribution, "contribution", limit=v.MAX_CONTRIBUTION, required=False)
+    contribution = worded_if_given(
+        req.contribution, "contribution", "the party's contribution, in words", v.MAX_CONTRIBUTION
+    )
     themes = check_codes(req.themes, "themes", limit=v.MAX_THEMES)
-    return AnswerTriage(req.case_id, kind, req.contribution, themes)
+    return AnswerTriage(req.case_id, kind, contribution, themes)
 
 
 def routing_in(req: pb.DecideRoutingRequest) -> DecideRouting:

@@ -145,3 +145,46 @@ def test_a_case_meeting_goal_of_no_words_names_the_goal(text):
     with pytest.raises(InvalidArgument) as err:
         mapping.routing_in(req)
     assert fields(err) == ["meeting.goal"]
+
+
+NO_WORDS = [".", "-", " ", "\u200b", "\u00ad", "\U0001f6a8", " . "]
+
+
+@pytest.mark.parametrize("text", NO_WORDS)
+@pytest.mark.parametrize("field", ["problems[0].description", "safety.description"])
+def test_an_optional_description_given_without_words_names_the_field(field, text):
+    """A description may be left out; given, it is read back as an account of the problem or
+    the danger, and a dot, a dash, a zero-width space or an emoji only is none."""
+    req = nomination()
+    req.problems.add(domain=pb.LIFE_DOMAIN_HOUSING)
+    if field == "safety.description":
+        req.safety.description = text
+    else:
+        req.problems[0].description = text
+    with pytest.raises(InvalidArgument) as err:
+        mapping.nominate_in(req)
+    assert fields(err) == [field]
+
+
+def test_an_optional_description_left_out_or_in_words_is_kept():
+    req = nomination()
+    req.problems.add(domain=pb.LIFE_DOMAIN_HOUSING)
+    req.problems.add(domain=pb.LIFE_DOMAIN_SAFETY, description=" dakloos ")
+    req.safety.description = "bedreigd"
+    cmd = mapping.nominate_in(req)
+    assert [p.description for p in cmd.problems] == ["", "dakloos"]
+    assert cmd.safety.description == "bedreigd"
+
+
+@pytest.mark.parametrize("text", NO_WORDS)
+def test_a_triage_contribution_given_without_words_names_the_field(text):
+    """The asked party's contribution is optional; given, it is what the process director
+    reads of the party's part (1.15): no words, no contribution."""
+    req = pb.AnswerTriageRequest(
+        case_id=CASE, answer=pb.TRIAGE_ANSWER_KIND_KNOWN, contribution=text
+    )
+    with pytest.raises(InvalidArgument) as err:
+        mapping.answer_in(req)
+    assert fields(err) == ["contribution"]
+    req.contribution = ""
+    assert mapping.answer_in(req).contribution == ""
