@@ -1,17 +1,21 @@
 """What the tests of disclosure's paged lists share: the servicer on a handler platform, a walk
-over every page of a list as a client walks it, and forged page tokens refused."""
+over every page of a list as a client walks it, forged page tokens refused, and the AES-GCM
+contexts a page makes to open its texts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 
 import pytest
 from google.protobuf.message import Message
 
 from services.disclosure.bootstrap import make_deps
 from services.disclosure.entrypoints.grpc_api import DisclosureServicer
-from zorgtafel.kernel import paging
+from zorgtafel.kernel import crypto, paging
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument
 
@@ -52,3 +56,31 @@ def refuses_forged_keys(ask: Callable[..., Any], request: Message) -> None:
         with pytest.raises(InvalidArgument) as err:
             ask(page_size=size, page_token=paging._encode(size, digest, after))
         assert [f for f, _ in err.value.violations] == ["page_token"]
+
+
+@dataclass
+class Opened:
+    """What was opened meanwhile: an AES-GCM context made (``contexts``) and the associated
+    data of each text opened (``texts``)."""
+
+    contexts: int = 0
+    texts: list[bytes] = field(default_factory=list)
+
+
+@contextmanager
+def aes_gcm_opened() -> Iterator[Opened]:
+    """The kernel's AES-GCM contexts made and texts opened meanwhile (``kernel.crypto``)."""
+    real = crypto.AESGCM
+    opened = Opened()
+
+    class Counted:
+        def __init__(self, key: bytes) -> None:
+            opened.contexts += 1
+            self._aead = real(key)
+
+        def decrypt(self, nonce: bytes, data: bytes, associated: bytes) -> bytes:
+            opened.texts.append(associated)
+            return self._aead.decrypt(nonce, data, associated)
+
+    with mock.patch.object(crypto, "AESGCM", Counted):
+        yield opened

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
-from unittest import mock
 
 import pytest
 
-from services.disclosure.adapters import subject_rights as adapters
 from services.disclosure.domain.subject_rights import Breach
 from services.disclosure.service_layer.handlers import registers
 from tests.handlers import disclosure_pages as pages
@@ -97,14 +95,16 @@ def test_10_or_200_breaches_take_the_same_statements_and_page_oldest_first(discl
     assert all(b.measures == "de ontvanger heeft de e-mail verwijderd" for b in walked)
 
 
-def test_only_the_pages_breaches_are_unsealed(disclosure_platform):
+def test_only_the_pages_breaches_are_unsealed_both_texts_under_one_context(disclosure_platform):
     platform, _ = disclosure_platform
     breaches_of(platform, GGZ, 30)
     breaches_of(platform, CELLO, 30)
-    with mock.patch.object(adapters, "open_sealed", wraps=adapters.open_sealed) as opened:
+    with pages.aes_gcm_opened() as opened:
         reply = listed(platform, GGZ_OFFICER, page_size=4)
-    # Two texts a breach, of the breaches fetched (the page and the one that says more follow).
-    assert len(reply.breaches) == 4 and opened.call_count == 2 * 5
+    # Two texts a breach, of the breaches fetched (the page and the one that says more follow),
+    # each breach's two under one AES-GCM context made for its key.
+    assert len(reply.breaches) == 4 and len(opened.texts) == 2 * 5
+    assert opened.contexts == 5
 
 
 def test_another_partys_officer_sees_none_of_them_on_any_page(disclosure_platform):

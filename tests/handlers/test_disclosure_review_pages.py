@@ -97,6 +97,18 @@ def test_10_or_200_reviews_over_as_many_cases_take_the_same_statements(disclosur
     assert all(mine[i].justification == JUSTIFICATION for i in ids)  # the page's texts open
 
 
+def test_a_page_of_one_cases_reviews_opens_its_texts_under_one_context(disclosure_platform):
+    platform, _ = disclosure_platform
+    ids, cases = overrides(platform, 12, cases=1)
+    with pages.aes_gcm_opened() as opened:
+        reply = listed(platform, GGZ_OFFICER, case_id=cases[0], page_size=20)
+    assert {r.review_id for r in reply.reviews} == set(ids)
+    assert all(r.justification == JUSTIFICATION for r in reply.reviews)
+    # Two texts a review (its justification, the client's informing), the case's key's
+    # AES-GCM context made once for the page, not once a text.
+    assert len(opened.texts) == 2 * 12 and opened.contexts == 1
+
+
 def test_a_party_not_concerned_sees_none_of_them_on_any_page(disclosure_platform):
     platform, _ = disclosure_platform
     ggz_on_cello, cases = overrides(platform, 9, provider=GGZ, party=CELLO, cases=3)

@@ -139,3 +139,25 @@ def test_a_token_continues_only_its_own_query(disclosure_platform):
     pages.refuses_forged_keys(
         lambda **f: listed(platform, GGZ_OFFICER, **f), pb.ListSubjectRequestsRequest(page_size=2)
     )
+
+
+def test_a_decided_requests_two_texts_open_under_one_context(disclosure_platform):
+    platform, _ = disclosure_platform
+    refs = requests_to(platform, GGZ, 3, subject_pseudonym="q" * 64)
+    with platform.uow_factory() as uow:
+        for ref in refs:
+            uow.subject_requests.decide(
+                ref,
+                outcome="refused",
+                refusal_ground="required_by_law",
+                reason="bewaarplicht",
+                party=GGZ,
+                person="fg-2",
+                now=NOW,
+            )
+        uow.commit()
+    with pages.aes_gcm_opened() as opened:
+        reply = listed(platform, GGZ_OFFICER, subject_pseudonym="q" * 64)
+    assert [r.reason for r in reply.requests] == ["bewaarplicht"] * 3
+    # Its document reference and its reason under the one context made for its own key.
+    assert len(opened.texts) == 2 * 3 and opened.contexts == 3

@@ -8,12 +8,12 @@ key ring nothing is stored or shown: UNAVAILABLE (fail closed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import Column, LargeBinary, MetaData, String, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
-from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, required_ring, seal
+from zorgtafel.kernel.crypto import KeyRing, new_data_key, opener, required_ring, seal
 from zorgtafel.kernel.errors import FailedPrecondition
 from zorgtafel.kernel.types import UtcDateTime
 from zorgtafel.kernel.uow import utcnow
@@ -103,7 +103,14 @@ class CaseKeys:
 
     @staticmethod
     def open(key: bytes, sealed: bytes, associated: str) -> bytes:
-        return open_sealed(key, sealed, associated.encode())
+        return CaseKeys.opener(key)(sealed, associated)
+
+    @staticmethod
+    def opener(key: bytes) -> Callable[[bytes, str], bytes]:
+        """``open`` under one case's key with one AES-GCM context (``crypto.opener``): for the
+        rows of the case a page opens."""
+        open_ = opener(key)
+        return lambda sealed, associated: open_(sealed, associated.encode())
 
 
 def _erased() -> FailedPrecondition:

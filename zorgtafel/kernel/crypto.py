@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -68,5 +69,18 @@ def seal(data_key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     return nonce + AESGCM(data_key).encrypt(nonce, plaintext, associated)
 
 
+def opener(data_key: bytes) -> Callable[[bytes, bytes], bytes]:
+    """``open_sealed`` under ``data_key``, its AES-GCM context made once: making it is most of
+    opening a short text, so a page opens every text sealed under one key (a row's own key's
+    texts, a case's rows) with one context (issue #16). Held by the caller while it opens that
+    page's texts, never beyond."""
+    aead = AESGCM(data_key)
+
+    def open_(sealed: bytes, associated: bytes) -> bytes:
+        return aead.decrypt(sealed[:12], sealed[12:], associated)
+
+    return open_
+
+
 def open_sealed(data_key: bytes, sealed: bytes, associated: bytes) -> bytes:
-    return AESGCM(data_key).decrypt(sealed[:12], sealed[12:], associated)
+    return opener(data_key)(sealed, associated)

@@ -418,18 +418,21 @@ class ReviewRepository:
         return self._reviews(self._s.execute(q).all())
 
     def _reviews(self, rows) -> list[Review]:
-        keys = self._keys.find_many(self._s, (r.case_id for r in rows))
+        # One AES-GCM context per case key of the page (CaseKeys.opener), for this page only.
+        openers = {
+            case_id: self._keys.opener(key)
+            for case_id, key in self._keys.find_many(self._s, (r.case_id for r in rows)).items()
+            if key is not None
+        }
         out = []
         for r in rows:
-            key = keys[r.case_id]
+            open_ = openers.get(r.case_id)
             justification = informed = ERASED
-            if key is not None and r.justification_sealed is not None:
+            if open_ is not None and r.justification_sealed is not None:
                 try:
-                    justification = self._keys.open(
-                        key, r.justification_sealed, r.review_id
-                    ).decode()
+                    justification = open_(r.justification_sealed, r.review_id).decode()
                     informed = ClientInformed.from_sealed(
-                        self._keys.open(key, r.client_informed_sealed, r.review_id + ":informed")
+                        open_(r.client_informed_sealed, r.review_id + ":informed")
                     ).review_text()
                 except Exception:  # noqa: BLE001 - a damaged ciphertext is reported, not shown
                     justification = informed = UNREADABLE

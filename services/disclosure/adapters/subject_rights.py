@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import breaches, case_facts, items, subject_requests
 from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
-from zorgtafel.kernel.crypto import KeyRing, new_data_key, open_sealed, required_ring, seal
+from zorgtafel.kernel.crypto import KeyRing, new_data_key, opener, required_ring, seal
 from zorgtafel.kernel.logging import get_logger
 
 log = get_logger(__name__)
@@ -93,7 +93,7 @@ class SubjectRequestRepository:
     def _texts(self, row) -> dict[str, str | None]:
         # A key the ring cannot unwrap is UNAVAILABLE (KeyRing.unwrap): a key missing from the
         # ring is an operator's matter, retried once it is back.
-        key = self._ring().unwrap(row.wrapped_key)
+        open_ = opener(self._ring().unwrap(row.wrapped_key))
         texts: dict[str, str | None] = {}
         for field in REQUEST_TEXTS:
             sealed = getattr(row, f"{field}_sealed")
@@ -101,8 +101,8 @@ class SubjectRequestRepository:
                 texts[field] = None
                 continue
             try:
-                texts[field] = open_sealed(
-                    key, bytes(sealed), _associated(row.subject_request_id, field)
+                texts[field] = open_(
+                    bytes(sealed), _associated(row.subject_request_id, field)
                 ).decode()
             except InvalidTag:
                 log.warning(
@@ -483,12 +483,12 @@ class BreachRepository:
     def _texts(self, row) -> dict[str, str]:
         # A key the ring cannot unwrap is UNAVAILABLE (KeyRing.unwrap): a key missing from the
         # ring is an operator's matter, retried once it is back.
-        key = self._ring().unwrap(row.wrapped_key)
+        open_ = opener(self._ring().unwrap(row.wrapped_key))
         texts = {}
         for field in BREACH_TEXTS:
             try:
-                texts[field] = open_sealed(
-                    key, getattr(row, f"{field}_sealed"), self._associated(row.breach_id, field)
+                texts[field] = open_(
+                    getattr(row, f"{field}_sealed"), self._associated(row.breach_id, field)
                 ).decode()
             except InvalidTag:
                 log.warning("breach_text_unreadable", breach_id=row.breach_id, field=field)
