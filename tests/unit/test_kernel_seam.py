@@ -189,6 +189,27 @@ def test_enums_map_to_domain_names_both_ways():
     assert field_of(exc) == "state"
 
 
+def test_a_code_is_looked_up_in_its_proto_enum_once_however_many_rows_carry_it():
+    """A list's every row carries two or three codes (issue #16): each (enum, prefix, name)
+    is looked up once, the same number every time after, an unknown name still 0."""
+
+    class Kinds:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def Value(self, name: str) -> int:  # noqa: N802 - protobuf's enum wrapper's name
+            self.asked.append(name)
+            if name != "KIND_ACCESS":
+                raise ValueError(name)
+            return 3
+
+    kinds = Kinds()
+    assert [convert.enum_out(kinds, "KIND_", "access") for _ in range(5)] == [3] * 5
+    assert [convert.enum_out(kinds, "KIND_", "other") for _ in range(2)] == [0, 0]
+    assert kinds.asked == ["KIND_ACCESS", "KIND_OTHER"]
+    assert convert.enum_out(kinds, "KIND_", None) == 0
+
+
 # -- the policy gate -----------------------------------------------------------------------------
 class Engine:
     revision = "rev-1"
