@@ -61,7 +61,8 @@ nominations = Table(
     Column("sealed_goal", LargeBinary, nullable=True),
     Column("process_director_party", String(20), nullable=True),
     # 12.3: the designated process director (an employee id) who took the nomination up.
-    Column("process_director_person", String(128), nullable=True, index=True),
+    # Indexed with the party and status for the worklist (ix_nominations_worklist_director).
+    Column("process_director_person", String(128), nullable=True),
     Column("judged_criteria", Text, nullable=True),  # JSON {"A": bool, ...} as judged (12.2a)
     Column("sealed_criteria_grounds", LargeBinary, nullable=True),
     # Bijlage 3: who recorded a safety override, when, whether the client was informed (JSON);
@@ -83,6 +84,27 @@ nominations = Table(
     Column("consent_changed_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("version", Integer, nullable=False),
+)
+
+# The worklist's branches (adapters/worklist.py), each read in its key order (received at,
+# case id) from the page's key on: the intake queue by status where no director took it up
+# (an IS NULL column would not keep the index's order), what a process director took up by the
+# director and status.
+Index(
+    "ix_nominations_worklist_queue",
+    nominations.c.status,
+    nominations.c.nominated_at,
+    nominations.c.case_id,
+    postgresql_where=nominations.c.process_director_person.is_(None),
+    sqlite_where=nominations.c.process_director_person.is_(None),
+)
+Index(
+    "ix_nominations_worklist_director",
+    nominations.c.process_director_party,
+    nominations.c.process_director_person,
+    nominations.c.status,
+    nominations.c.nominated_at,
+    nominations.c.case_id,
 )
 
 # The terms' recipient_parties (16.2), one row per party named, so the worklist's query bounds
