@@ -728,6 +728,25 @@ def test_a_governance_list_of_10_or_200_rows_takes_the_same_queries(lists, rpc):
     assert limited(sent)  # ListBodies too: a body's first 500 seats, in SQL
 
 
+@pytest.mark.parametrize("rpc", sorted(LIST_REQUESTS))
+def test_a_governance_lists_last_page_takes_the_same_queries_as_its_first(lists, rpc):
+    """Every page walked with the tokens, the first to the last (ListBodies: the bodies one a
+    page), takes as many statements: none grows with the page's position (issue #16)."""
+    platform, servicer = lists
+    add_rows(platform, 12)
+    request = pb.ListBodiesRequest if rpc == "ListBodies" else LIST_REQUESTS[rpc]
+    size = 1 if rpc == "ListBodies" else 5
+    counts, token = [], ""
+    while True:
+        with statements() as sent:
+            reply = call(getattr(servicer, rpc), request(page_size=size, page_token=token), CHAIR)
+        counts.append(len(sent))
+        token = reply.next_page_token
+        if not token:
+            break
+    assert len(counts) >= 3 and len(set(counts)) == 1, counts
+
+
 @pytest.mark.parametrize("rpc", ["ListParties", "ListSeats", "ListProcessDirectors"])
 def test_a_governance_list_pages_in_order_and_a_token_continues_only_its_own_query(lists, rpc):
     platform, servicer = lists
