@@ -9,12 +9,13 @@ officer, withheld from others with the ground named (art. 15.1, 17). No officer 
 the case than its party's people may read in it: a meeting's minutes only to the process
 director's party and the attending parties (art. 9.2, as GetMinutes), a meeting only to its
 invitees and attendees, the directors' parties and the parties whose need covers the case's
-meetings (art. 8.4c, as GetCase), a meeting's pre-read set (the ids of items of the case) only
-to the process director's party, which composed it (art. 8.4c, 15.1, as GetCase), a plan action
-only to the acting party and the directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a
-party's role and information need to that party, the directors' parties and the parties
-coordinating the case (art. 8.4c, 16.1, as GetCase); to others they are listed as withheld with
-the ground named."""
+meetings (art. 8.4c, as GetCase), the case's goal, themes and decision types (triage's) only
+to the directors' parties (art. 8.4c, 12.2b-c: GetCase shows them to no other), a meeting's
+pre-read set (the ids of items of the case) only to the process director's party, which
+composed it (art. 8.4c, 15.1, as GetCase), a plan action only to the acting party and the
+directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a party's role and information need to
+that party, the directors' parties and the parties coordinating the case (art. 8.4c, 16.1, as
+GetCase); to others they are listed as withheld with the ground named."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ DESCRIPTIONS = {
 }
 
 
+GOAL_GROUND = (
+    "The case's goal, themes and decision types, set in triage for its case meeting, are the "
+    "process director's, who prepares the meeting, and the case director's to know (art. 8.4c, "
+    "12.2b-c, 15.1); a meeting's own goal and themes go with the meeting; the subject asks one "
+    "of them."
+)
 SUBJECT_GROUND = (
     "Who nominated the subject and the subject's age band are the nominating party's, the "
     "directors' and those of parties whose need is the subject's identity to know (art. 8.4c); "
@@ -106,8 +113,6 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
             case.process_director_party,
             {
                 "state": case.state.value,
-                "goal_code": case.goal_code,
-                "themes": json.dumps(list(case.themes)),
                 "criteria": json.dumps(case.criteria, sort_keys=True),
                 "process_director_party": case.process_director_party,
                 "case_director_party": case.case_director_party or "",
@@ -115,6 +120,26 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 "closed_at": _iso(case.closed_at),
                 "outcome": case.outcome or "",
             },
+        )
+    )
+    # Triage's goal, themes and decision types for the case meeting (1.15, 12.2b-c): in no
+    # section GetCase shows a party with a role (a meeting's own goal and themes go with the
+    # meeting); the directors, who see the whole case, are given them.
+    out["case"].append(
+        Record(
+            "case_goal",
+            f"{c}:goal",
+            c,
+            case.opened_at,
+            case.process_director_party,
+            {
+                "goal_code": case.goal_code,
+                "themes": json.dumps(list(case.themes)),
+                "decision_types": json.dumps(list(case.decision_types)),
+            },
+            internal=True,
+            shared_with=directors,
+            ground=GOAL_GROUND,
         )
     )
     # Always listed, given or withheld, whether or not the case was escalated: a withheld

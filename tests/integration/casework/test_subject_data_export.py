@@ -164,7 +164,8 @@ def test_an_officer_gets_the_subjects_nomination_and_the_escalation_only_where_i
     def case_given(party: str) -> tuple[set[str], set[str]]:
         reply = exported(env, case_id, party)
         shown = {k for s in reply.sections if s.name == "case" for r in s.records for k in r.fields}
-        return shown, {w.kind for w in reply.withheld if w.section == "case"}
+        kinds = {w.kind for w in reply.withheld if w.section == "case"}
+        return shown, kinds - {"case_goal"}  # the goal's own test
 
     subject, escalation = {"nominating_party", "age_band"}, {"escalated_zvh", "escalation_reason"}
     shown, withheld = case_given(SHELTER)
@@ -177,3 +178,33 @@ def test_an_officer_gets_the_subjects_nomination_and_the_escalation_only_where_i
     for party in (LUMENS, FARENT):
         shown, withheld = case_given(party)
         assert shown >= subject | escalation and not withheld
+
+
+def test_an_officer_gets_the_cases_goal_and_themes_only_where_its_people_see_them(env):
+    """The case's goal and themes (triage's, for its case meeting: 1.15, 12.2b-c) are in no
+    section GetCase shows a party with a role; only the directors see the whole case
+    (``zorgtafel.casework.view``). The export gave them with the case's state to every
+    controller's officer; they are now a record of their own, the process director's, given
+    to the directors' parties and listed to any other officer as withheld with the ground
+    named (8.4c, 15.1)."""
+    case_id = env.open_case()
+    meeting_id, _plan = env.plan_active(case_id)
+    env.roles(
+        case_id,
+        meeting_id,
+        {SHELTER: ("shelter", ["case_meetings"]), POLICE: ("safety", ["safety"])},
+    )
+
+    def case_given(party: str) -> tuple[set[str], set[str]]:
+        reply = exported(env, case_id, party)
+        shown = {k for s in reply.sections if s.name == "case" for r in s.records for k in r.fields}
+        return shown, {w.record_id for w in reply.withheld if w.kind == "case_goal"}
+
+    goal = {"goal_code", "themes"}
+    for party in (SHELTER, POLICE, VEILIG_THUIS):
+        shown, withheld = case_given(party)
+        assert "state" in shown and not shown & goal
+        assert withheld == {f"{case_id}:goal"}
+    for party in (LUMENS, FARENT):
+        shown, withheld = case_given(party)
+        assert shown >= goal and not withheld
