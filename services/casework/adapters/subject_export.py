@@ -53,10 +53,12 @@ class Controlled:
 
 def controlled(uow: UnitOfWork, case_ids: list[str]) -> list[Controlled]:
     """The cases named with their parties (the nominating, process director's and case
-    director's parties and the parties involved with a role), in one statement for any number
-    of cases, none included; a case whose key is destroyed (purged, erased) is none. Nothing of
-    a case's records is read: a refused export costs the same whether anything is held."""
-    c, k, r = orm.cases, orm.case_keys, orm.case_roles
+    director's parties, the parties involved with a role, and those invited to or attending
+    one of its meetings, which received the subject's data and answer for their use of it
+    under the parties' joint responsibility: 15.1), in two statements for any number of cases,
+    none included; a case whose key is destroyed (purged, erased) is none. Nothing of a case's
+    records is read: a refused export costs the same whether anything is held."""
+    c, k, r, m = orm.cases, orm.case_keys, orm.case_roles, orm.meetings
     rows = uow.session.execute(
         select(
             c.c.case_id,
@@ -71,6 +73,10 @@ def controlled(uow: UnitOfWork, case_ids: list[str]) -> list[Controlled]:
         .outerjoin(r, r.c.case_id == c.c.case_id)
         .where(c.c.case_id.in_(case_ids))
         .order_by(c.c.case_id, r.c.party)
+    ).all()
+    # Issued whatever the first found, so that the work is the same for a case held or none.
+    invited = uow.session.execute(
+        select(m.c.case_id, m.c.invitees, m.c.attendees).where(m.c.case_id.in_(case_ids))
     ).all()
     parties: dict[str, set[str]] = {}
     first: dict[str, tuple[bytes, bytes]] = {}
@@ -87,6 +93,9 @@ def controlled(uow: UnitOfWork, case_ids: list[str]) -> list[Controlled]:
             if p
         )
         first.setdefault(row.case_id, (row.subject_pseudonym_sealed, row.wrapped_key))
+    for row in invited:
+        if row.case_id in parties:  # a case without its key is none
+            parties[row.case_id].update(p for p in (*row.invitees, *row.attendees) if p)
     # In the order asked (the subject's cases newest first).
     return [
         Controlled(case_id, frozenset(parties[case_id]), *first[case_id])

@@ -2,7 +2,8 @@
 (its state, goal, criteria, escalation and outcome), the parties' roles and delegates, the
 meetings with their minutes and pre-read sets, and the plan's actions that concern the subject;
 for the privacy officer of a controller of the case (the nominating party, the process
-director's and the case director's parties, the parties involved with a role: 8.4, 13, 15.1).
+director's and the case director's parties, the parties involved with a role, and those invited
+to or attending one of its meetings, which received the subject's data: 8.4, 13, 15.1).
 
 An action's progress note is the acting party's own account: given only to that party's privacy
 officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of

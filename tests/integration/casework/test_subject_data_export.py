@@ -11,10 +11,12 @@ import pytest
 
 from tests.integration.casework.conftest import (
     FARENT,
+    GGD,
     LUMENS,
     MINUTES_MARKER,
     POLICE,
     SHELTER,
+    SUBJECT_MARKER,
     VEILIG_THUIS,
 )
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
@@ -208,3 +210,22 @@ def test_an_officer_gets_the_cases_goal_and_themes_only_where_its_people_see_the
     for party in (LUMENS, FARENT):
         shown, withheld = case_given(party)
         assert shown >= goal and not withheld
+
+
+def test_a_party_only_invited_to_a_meeting_is_given_what_it_was_shown_of_the_case(env):
+    """A party invited to a case meeting received the subject's data (the meeting, its
+    pre-read items) and uses it under the parties' joint responsibility (15.1): its privacy
+    officer answers for what it holds, so the export no longer refuses it as no controller
+    of the case; it is given what GetCase shows it (the case's status, the meeting it was
+    invited to) and nothing more: the rest is listed as withheld with the ground named."""
+    case_id = env.open_case()
+    held = env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
+    invited = env.schedule(case_id, invitees=(SHELTER, GGD)).meeting_id
+    reply = exported(env, case_id, GGD)
+    assert list(reply.case_ids) == [case_id]
+    shown = {r.record_id for s in reply.sections for r in s.records}
+    assert shown == {case_id, invited}
+    withheld = {(w.kind, w.record_id) for w in reply.withheld}
+    assert ("meeting", held) in withheld and ("minutes", f"{held}:minutes") in withheld
+    assert {("case_subject", f"{case_id}:subject"), ("case_goal", f"{case_id}:goal")} <= withheld
+    assert MINUTES_MARKER not in given(reply) and SUBJECT_MARKER not in given(reply)
