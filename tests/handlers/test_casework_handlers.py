@@ -1313,3 +1313,28 @@ def test_a_restricted_case_is_not_purged_until_its_restriction_is_lifted(casewor
     with platform.uow_factory() as uow:
         assert uow.cases.was_purged(case_id)
     assert case_id in purged_told()
+
+
+def test_a_delegate_named_again_in_other_case_is_the_same_person_and_released_by_its_id(
+    casework, deps
+):
+    """A person id names one person without case ("SH-1" is sh-1: validate.same_person, the
+    token's subject, as governance compares seats and votes): naming "SH-1" beside sh-1 made a
+    second delegate of the same person, and a release of "Sh-1" found none; now the naming
+    changes nothing (no second DELEGATE_NAMED) and the release ends sh-1, its event naming the
+    id as named, so that disclosure's projection of the delegates drops it too."""
+    platform, _ = casework
+    case_id = open_case(casework)  # SHELTER was invited in triage
+    for person in ("sh-1", "SH-1"):
+        with platform.uow_factory() as uow:
+            delegates.name_delegate(deps, uow, c.NameDelegate(case_id, person, SHELTER), DIRECTOR)
+            uow.commit()
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).delegates == {SHELTER: ("sh-1",)}
+    assert [e["person"] for e in outbox(platform, case_id, ev.DELEGATE_NAMED)] == ["sh-1"]
+    with platform.uow_factory() as uow:
+        delegates.release_delegate(deps, uow, c.ReleaseDelegate(case_id, "Sh-1", SHELTER), DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).delegates == {}
+    assert [e["person"] for e in outbox(platform, case_id, ev.DELEGATE_RELEASED)] == ["sh-1"]

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument, NotFound
 from zorgtafel.kernel.events import next_decision_time
+from zorgtafel.kernel.validate import same_person
 
 
 class CaseState(str, enum.Enum):
@@ -226,24 +227,29 @@ class Case:
         self.case_director_person = person
 
     def name_delegate(self, party: str, person: str) -> bool:
-        """Name a delegate of ``party``; False when the person already is one."""
+        """Name a delegate of ``party``; False when the person already is one, by its id in
+        any case ("SH-1" is sh-1: ``same_person``)."""
         self.require(DELEGABLE, "name a delegate in")
         named = self.delegates.get(party, ())
-        if person in named:
+        if any(same_person(p, person) for p in named):
             return False
         self.delegates[party] = (*named, person)
         return True
 
-    def release_delegate(self, party: str, person: str) -> None:
+    def release_delegate(self, party: str, person: str) -> tuple[str, ...]:
+        """Release the delegate of ``party`` this person id names, in any case; the ids as
+        they were named (one, or more named before the naming compared without case)."""
         self.require(DELEGABLE, "release a delegate of")
         named = self.delegates.get(party, ())
-        if person not in named:
+        released = tuple(p for p in named if same_person(p, person))
+        if not released:
             raise NotFound("delegate", "of the caller's party in this case")
-        rest = tuple(p for p in named if p != person)
+        rest = tuple(p for p in named if p not in released)
         if rest:
             self.delegates[party] = rest
         else:
             del self.delegates[party]
+        return released
 
     def set_roles(self) -> None:
         self.require(MEETING_STATES, "set roles in")

@@ -68,18 +68,21 @@ def release_delegate(
 ) -> Case:
     party = _party(cmd.party, caller)
     case = _checked(deps, uow, cmd.case_id, party, cmd.person, "release_delegate", caller)
-    case.release_delegate(party, cmd.person)
+    released = case.release_delegate(party, cmd.person)
     # When it was decided (under the case's lock, after the naming it ends even when this
     # replica's clock is behind that of the one that named): disclosure ignores a naming
     # decided before it that arrives late (a re-sent batch).
     at = case.decide(deps.clock())
     uow.cases.save(case)
-    uow.emit(
-        ev.DelegateReleased(
-            case_id=case.case_id,
-            party=party,
-            person=cmd.person,
-            changed_at=at.isoformat(),
+    # Each id as it was named, whatever case the release gave it in: the consumers' projection
+    # of the delegates holds that id.
+    for person in released:
+        uow.emit(
+            ev.DelegateReleased(
+                case_id=case.case_id,
+                party=party,
+                person=person,
+                changed_at=at.isoformat(),
+            )
         )
-    )
     return case
