@@ -1249,3 +1249,23 @@ def test_a_disclosure_request_replayed_after_the_case_was_purged_is_refused_as_p
     with platform.uow_factory() as uow, pytest.raises(FailedPrecondition) as refused:
         read(deps, uow, item_id, CARER, **same)
     assert refused.value.state == "request_purged"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["granted \u202egnirongi", "granted\x00", "g" * 2001],
+    ids=["bidi_override", "control_character", "too_long"],
+)
+def test_a_granted_decisions_reason_is_checked_as_free_text_naming_the_field(
+    disclosure_platform, deps, reason
+):
+    """A granted decision's reason (optional) is stored and answered like a refusal's: a
+    bidi override, a control character or a text over the limit is refused naming
+    ``reason``, never cut to length or stored unchecked; nothing of the decision is kept."""
+    platform, _ = disclosure_platform
+    item_id = provide(disclosure_platform, deps, open_case(disclosure_platform))
+    ref = submit(platform, deps, "restriction", item_id=item_id)
+    with pytest.raises(InvalidArgument) as err:
+        decide(platform, deps, ref, reason=reason)
+    assert [f for f, _ in err.value.violations] == ["reason"]
+    assert decide(platform, deps, ref, reason="  granted as asked ").reason == "granted as asked"

@@ -195,9 +195,12 @@ def checked_answer(request: SubjectRequest, cmd: commands.DecideSubjectRequest) 
         )
     if ground == "professional_opinion" and request.kind != "correction":
         raise InvalidArgument("refusal_ground", "professional_opinion refuses only a correction")
-    if cmd.outcome == "refused" or request.kind in ANSWERED_KINDS:
-        return validate.check_text(cmd.reason, "reason", limit=MAX_REASON, strip=True)
-    return (cmd.reason or "").strip()[:MAX_REASON]
+    # Required for a refusal and an answer; optional for a grant, but checked all the same:
+    # never cut to length nor stored (and answered) unchecked.
+    required = cmd.outcome == "refused" or request.kind in ANSWERED_KINDS
+    return validate.check_text(
+        cmd.reason, "reason", limit=MAX_REASON, required=required, strip=True
+    )
 
 
 def carry_out(uow: DisclosureUnitOfWork, request: SubjectRequest, now: datetime) -> datetime:
