@@ -1302,3 +1302,110 @@ def test_the_marker_of_a_purged_request_goes_after_its_period_and_only_then(inta
     assert len(report.tasks[0].done) == 2
     with platform.uow_factory() as uow:
         assert uow.session.execute(select(uow.tables["purged_requests"])).all() == []
+
+
+def restricted_item(platform: Platform, case_id: str, at: datetime) -> str:
+    """An item of ``case_id`` (how items are provided has its own tests) whose own restriction
+    (GDPR art. 18, of this item only) was granted at ``at``, as carry_out restricts it: its id."""
+    item_id = uuid.uuid4().hex
+    with platform.uow_factory() as uow:
+        uow.session.execute(
+            uow.tables["items"]
+            .insert()
+            .values(
+                item_id=item_id,
+                case_id=case_id,
+                provider=LUMENS,
+                provided_by_person="worker-9",
+                category="care_history",
+                classification="confidential",
+                legal_basis="consent",
+                content_type="application/json",
+                terms="{}",
+                retracted=False,
+                erased=False,
+                provided_at=at - timedelta(days=30),
+                updated_at=at,
+            )
+        )
+        uow.items.set_restricted([item_id], at, at)
+        uow.commit()
+    return item_id
+
+
+def lift_item(platform: Platform, item_id: str, at: datetime) -> None:
+    with platform.uow_factory() as uow:
+        uow.items.set_restricted([item_id], None, at)
+        uow.commit()
+
+
+def test_a_restricted_items_decided_requests_are_kept_until_the_lifting(disclosure):
+    """GDPR art. 18(2), of one item: while the subject's restriction of the item holds, what is
+    held about it may only be stored. Disclosure held back a case's requests only for a
+    restriction of the whole case and deleted an item's other decided requests (an objection
+    to it, a refused correction: the controller's account naming the item) after their period;
+    they are now kept while the item is restricted and go at the first tick after the lifting,
+    their period counted from their decision as before. The case's requests about no such
+    item go as before."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    decided_at = NOW - timedelta(days=10)
+    subject = "e" * 64
+    item_id = restricted_item(platform, case_id, decided_at)
+    objection = stored_request(
+        platform, "objection", subject, case_id, "granted", decided_at, item_id=item_id
+    )
+    of_case = stored_request(platform, "access", subject, case_id, "granted", decided_at)
+    task = next(t for t in parts.retention if t.name == "subject_request_decided")
+    period = timedelta(days=1)
+    due = task.due(period, NOW)
+    assert objection not in due and of_case in due
+    assert task.apply(objection, period, NOW) is False  # listed before the grant
+    lift_item(platform, item_id, decided_at + timedelta(seconds=1))
+    assert objection in task.due(period, NOW)
+    assert task.apply(objection, period, NOW) is True
+
+
+def test_disclosure_keeps_a_restricted_items_withdrawn_written_consent_until_the_lifting(
+    disclosure,
+):
+    """GDPR art. 18(2), of one item: a provider's written consent for a third party (9.2)
+    names the item; withdrawn, it is the evidence of what was lawful when. Disclosure deleted
+    it after its period while the item's own restriction held (only a case's restriction held
+    it back); it is now kept while the item is restricted and deleted at the first tick after
+    the lifting, its period counted from the withdrawal as before."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    withdrawn_at = datetime.now(timezone.utc)
+    item_id = restricted_item(platform, case_id, withdrawn_at)
+    consent_id = uuid.uuid4().hex
+    with platform.uow_factory() as uow:  # how consents are recorded has its own tests
+        uow.session.execute(
+            uow.tables["consents"]
+            .insert()
+            .values(
+                consent_id=consent_id,
+                kind="provider_written",
+                case_id=case_id,
+                item_id=item_id,
+                given_by=LUMENS,
+                scope="[]",
+                recipient=SHELTER,
+                document_ref="doc-1",
+                recorded_by_party=LUMENS,
+                recorded_by_person="worker-9",
+                recorded_at=withdrawn_at - timedelta(days=30),
+                withdrawn_at=withdrawn_at,
+            )
+        )
+        uow.commit()
+    later = withdrawn_at + timedelta(days=366)
+    task = next(t for t in parts.retention if t.name == "consent_withdrawn")
+    period = timedelta(days=365)
+    assert consent_id not in task.due(period, later)
+    assert task.apply(consent_id, period, later) is False  # listed before the grant
+    lift_item(platform, item_id, withdrawn_at + timedelta(seconds=1))
+    assert consent_id in task.due(period, later)
+    assert task.apply(consent_id, period, later) is True

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import case_facts, consents
+from services.disclosure.adapters.orm import case_facts, consents, items
 from services.disclosure.domain.consents import Consent
 
 
@@ -93,28 +93,42 @@ class ConsentRepository:
 
     # -- retention (kernel/scheduler.py, issue #14) -------------------------------------------
     def withdrawn_before(self, cutoff: datetime) -> list[str]:
-        """Consents withdrawn at or before ``cutoff`` (ids only), but none of a case the
-        subject's restriction holds (GDPR art. 18(2): only stored while it lasts; due at the
-        first tick after its lifting, its period counted from the withdrawal)."""
-        c, f = consents.c, case_facts.c
+        """Consents withdrawn at or before ``cutoff`` (ids only), but none of a case, nor one
+        naming an item (a provider's written consent, 9.2), the subject's restriction holds
+        (GDPR art. 18(2): only stored while it lasts; due at the first tick after its lifting,
+        its period counted from the withdrawal)."""
+        c, f, i = consents.c, case_facts.c, items.c
         restricted = exists().where(f.case_id == c.case_id, f.restricted_at.is_not(None))
+        item_restricted = exists().where(i.item_id == c.item_id, i.restricted_at.is_not(None))
         q = select(c.consent_id).where(
-            c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff, ~restricted
+            c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff, ~restricted, ~item_restricted
         )
         return list(self._s.scalars(q.order_by(c.withdrawn_at, c.consent_id)))
 
     def delete_withdrawn(self, consent_id: str, cutoff: datetime) -> bool:
         """Delete one consent withdrawn at or before ``cutoff``; False when it is gone (another
-        replica was first), was withdrawn later or its case is restricted (GDPR art. 18): the
-        case's facts row is read under its lock, the one a grant or lifting takes
-        (``restriction_decided``), so a restriction granted meanwhile is seen here."""
-        c, f = consents.c, case_facts.c
-        case_id = self._s.execute(select(c.case_id).where(c.consent_id == consent_id)).scalar()
-        if case_id is not None:
+        replica was first), was withdrawn later or its case or the item it names is restricted
+        (GDPR art. 18): the case's facts row and the item's row are read under their locks, the
+        ones a grant or lifting takes (``restriction_decided``), so a restriction granted
+        meanwhile is seen here."""
+        c, f, i = consents.c, case_facts.c, items.c
+        named = self._s.execute(
+            select(c.case_id, c.item_id).where(c.consent_id == consent_id)
+        ).first()
+        if named is not None:
             facts = self._s.execute(
-                select(f.restricted_at).where(f.case_id == case_id).with_for_update()
+                select(f.restricted_at).where(f.case_id == named.case_id).with_for_update()
             ).first()
             if facts is not None and facts.restricted_at is not None:
+                return False
+            if (
+                named.item_id is not None
+                and self._s.execute(
+                    select(i.item_id)
+                    .where(i.item_id == named.item_id, i.restricted_at.is_not(None))
+                    .with_for_update()
+                ).first()
+            ):
                 return False
         result = self._s.execute(
             delete(consents).where(

@@ -62,6 +62,18 @@ def _of_a_restricted_case() -> Exists:
     )
 
 
+def _of_a_restricted_item() -> Exists:
+    """A request about an item the subject's restriction of that item holds (of the item
+    only; a case's lifting ends it too): held back as a restricted case's requests are
+    (``_of_a_restricted_case``), its period counted from its decision as before."""
+    i = items.c
+    return (
+        select(i.item_id)
+        .where(i.item_id == _requests.c.item_id, i.restricted_at.is_not(None))
+        .exists()
+    )
+
+
 class SubjectRequestRepository:
     """The subject requests. Their free texts (``document_ref``, ``reason``) are sealed
     (AES-GCM) under a data key of the request's own, stored wrapped by the service key ring,
@@ -210,15 +222,16 @@ class SubjectRequestRepository:
 
     def decided_before(self, cutoff: datetime) -> list[str]:
         """Decided requests whose decision is at or before ``cutoff`` (the retention
-        scheduler's question, kind ``subject_request``), but none about a case restricted now
-        (``_of_a_restricted_case``), and except a granted restriction of a case
+        scheduler's question, kind ``subject_request``), but none about a case or an item
+        restricted now (``_of_a_restricted_case``, ``_of_a_restricted_item``), and except a
+        granted restriction of a case
         not purged that no granted lifting decided after it has ended
         (``_grounds_a_restriction``): it is the ground of a restriction still in force (GDPR
         art. 18) and stays as long as the restriction does."""
         r = _requests.c
         rows = self._s.execute(
             _decided_by(cutoff)
-            .where(~_of_a_restricted_case())
+            .where(~_of_a_restricted_case(), ~_of_a_restricted_item())
             .order_by(r.decided_at, r.subject_request_id)
         ).all()
         return [row.subject_request_id for row in rows if not self._grounds_a_restriction(row)]
@@ -301,14 +314,25 @@ class SubjectRequestRepository:
 
     def delete_decided(self, subject_request_id: str, cutoff: datetime) -> bool:
         """Delete one decided request past its period; False when it is gone, not due or
-        about a restricted case (``_of_a_restricted_case``)."""
-        r = _requests.c
+        about a restricted case (``_of_a_restricted_case``) or item: the item's row is read
+        under its lock, the one a grant or lifting of its restriction takes
+        (``restriction_decided``), so a restriction granted meanwhile is seen here."""
+        r, i = _requests.c, items.c
         row = self._s.execute(
             _decided_by(cutoff)
             .where(r.subject_request_id == subject_request_id, ~_of_a_restricted_case())
             .with_for_update(of=_requests)
         ).first()
         if row is None or self._grounds_a_restriction(row):
+            return False
+        if (
+            row.item_id is not None
+            and self._s.execute(
+                select(i.item_id)
+                .where(i.item_id == row.item_id, i.restricted_at.is_not(None))
+                .with_for_update()
+            ).first()
+        ):
             return False
         self._s.execute(delete(_requests).where(r.subject_request_id == subject_request_id))
         return True

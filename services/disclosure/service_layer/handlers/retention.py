@@ -2,7 +2,8 @@
 for its retention period (policies/rego/retention, kind ``consent``) as evidence of what was
 lawful when, then deleted. A consent in force goes with its case's purge. A decided subject
 request is kept for its period (kind ``subject_request``) as the controller's account of how it
-was handled, then deleted; a granted restriction stays while the restriction is in force."""
+was handled, then deleted; a granted restriction stays while the restriction is in force.
+Neither goes while a restriction of its case, or of the item it names, holds (GDPR art. 18)."""
 
 from __future__ import annotations
 
