@@ -42,7 +42,9 @@ from services.intake.domain.vocabulary import (
 from services.intake.service_layer.handlers import nominations
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel import db
-from zorgtafel.kernel.bootstrap import make_platform
+from zorgtafel.kernel.accesslog import prune, store
+from zorgtafel.kernel.accesslog.records import AccessRecord
+from zorgtafel.kernel.bootstrap import make_platform, make_retention_scheduler
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotShared
 from zorgtafel.kernel.gate import PolicyGate
@@ -1409,3 +1411,93 @@ def test_disclosure_keeps_a_restricted_items_withdrawn_written_consent_until_the
     lift_item(platform, item_id, withdrawn_at + timedelta(seconds=1))
     assert consent_id in task.due(period, later)
     assert task.apply(consent_id, period, later) is True
+
+
+def log_record(case_id: str, subject: str, resource: str, at: datetime) -> AccessRecord:
+    """An access-log record of a read (how reads are logged has its own tests)."""
+    return AccessRecord(
+        recorded_at=at,
+        party=LUMENS,
+        person="worker-9",
+        role="care_provider",
+        rpc="RequestDisclosure",
+        action="read",
+        result="allowed",
+        resource=resource,
+        case_id=case_id,
+        subject_pseudonym=subject,
+        provider=LUMENS,
+        purpose="care",
+        reasons=("need to know",),
+        decision_id=uuid.uuid4().hex,
+        trace_id="0" * 32,
+        input_digest="0" * 64,
+    )
+
+
+def test_the_access_log_is_not_pruned_from_a_restricted_cases_item_or_subjects_first_record(
+    disclosure,
+):
+    """GDPR art. 18(2): while a subject's restriction holds, what is held about it may only be
+    stored, and the access log is the subject's evidence of who looked. The kernel pruned the
+    log's prefix past its period without looking at restrictions; in disclosure pruning now
+    stops before the first record of a restricted case, of an item restricted on its own or
+    naming the subject of a restricted case (a read by pseudonym names no case), and goes on
+    at the first tick after the lifting, the period counted from the record as before."""
+    platform, parts = disclosure
+    held, free = uuid.uuid4().hex, uuid.uuid4().hex
+    subject_held, subject_free = uuid.uuid4().hex * 2, uuid.uuid4().hex * 2
+    for case_id, subject in ((held, subject_held), (free, subject_free)):
+        deliver(
+            platform,
+            parts,
+            ev.CASE_NOMINATED,
+            {**nominated_fact(case_id), "subject_pseudonym": subject},
+        )
+    old = NOW - timedelta(days=10)
+    item_id = restricted_item(platform, free, old)
+    lift_item(platform, item_id, old + timedelta(seconds=1))
+    with platform.uow_factory() as uow:
+        start = prune.first_whole(uow.session.connection(), store.LogTables.of(uow.tables))
+    seqs = [
+        platform.access_log.append([record])[0]
+        for record in (
+            log_record(free, subject_free, "", old),  # nothing of it restricted
+            log_record(held, subject_held, "", old),  # of the case restricted below
+            log_record(free, subject_free, item_id, old),  # of the item restricted below
+            log_record("", subject_held, "", old),  # by the pseudonym of the restricted case
+        )
+    ]
+    assert seqs == list(range(start, start + 4))
+    with platform.uow_factory() as uow:
+        engine = uow.session.get_bind()
+    s = make_retention_scheduler(
+        platform.settings, parts.retention, platform.policy, engine, access_log=platform.uow_factory
+    )
+    assert s is not None
+    task = next(t for t in s.tasks if t.name == "access_log_prune")
+    period = timedelta(days=1)
+
+    def restrict(case: bool, item: bool, at: datetime) -> None:
+        with platform.uow_factory() as uow:  # as carry_out does
+            uow.cases.set_restricted(held, case, at)
+            uow.items.set_restricted([item_id], at if item else None, at)
+            uow.commit()
+
+    due = task.due(period, NOW)
+    assert due[: len(seqs)] == [str(seq) for seq in seqs]  # listed before the grant
+    restrict(True, True, old + timedelta(seconds=2))
+    assert task.due(period, NOW) == [str(seqs[0])]  # the prefix ends before the case's
+    assert task.apply(str(seqs[0]), period, NOW) is True
+    assert task.apply(str(seqs[1]), period, NOW) is False
+    restrict(False, True, old + timedelta(seconds=3))  # the case lifted, the item not
+    assert task.due(period, NOW) == [str(seqs[1])]
+    assert task.apply(str(seqs[1]), period, NOW) is True
+    assert task.apply(str(seqs[2]), period, NOW) is False
+    restrict(True, False, old + timedelta(seconds=4))  # the item lifted, the case again
+    assert task.due(period, NOW) == [str(seqs[2])]
+    assert task.apply(str(seqs[2]), period, NOW) is True
+    assert task.apply(str(seqs[3]), period, NOW) is False  # its subject's case is restricted
+    restrict(False, False, old + timedelta(seconds=5))
+    assert task.due(period, NOW)[:1] == [str(seqs[3])]
+    assert task.apply(str(seqs[3]), period, NOW) is True

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Self
 
-from sqlalchemy import Table, insert
+from sqlalchemy import ColumnElement, Table, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorgtafel.kernel.events import DomainEvent, EventRegistry
@@ -73,6 +73,12 @@ class UnitOfWork:
 
     def _attach(self, session: Session) -> None:
         """Subclasses create their repositories on ``session`` here."""
+
+    def access_log_held(self, log: Table) -> ColumnElement[bool] | None:
+        """The access-log records a subject's restriction holds now (GDPR art. 18), as a
+        condition on a row of ``log``: pruning (``accesslog/prune.py``) stops before the first
+        of them. None (the default): the service holds no restrictions."""
+        return None
 
     def reads_only(self) -> None:
         """Say that the statements until the next commit or rollback only read, before the

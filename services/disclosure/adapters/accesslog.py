@@ -1,13 +1,21 @@
 """Disclosure's access log on the kernel component (``zorgtafel.kernel.accesslog``), the same
 as every service's: records appended by the group committer (``Deps.access_log``), queries,
 verification against the signed checkpoints (also ``zorgtafel verify-log``), inclusion proofs.
-What is particular to disclosure is only its filters (subject, provider, party)."""
+What is particular to disclosure is its filters (subject, provider, party) and what of the log
+a subject's restriction holds back from pruning (``held_by_a_restriction``)."""
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, Table, or_, select
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import access_log, access_log_checkpoints, access_log_head
+from services.disclosure.adapters.orm import (
+    access_log,
+    access_log_checkpoints,
+    access_log_head,
+    case_facts,
+    items,
+)
 from zorgtafel.kernel.accesslog import store
 from zorgtafel.kernel.accesslog.service import LogReader, log_id_of
 
@@ -28,3 +36,22 @@ class AccessLogRepository(LogReader):
         if by not in FILTERS:
             raise ValueError(f"no access-log filter {by!r}")
         return super().latest(by, value, limit)
+
+
+def held_by_a_restriction(log: Table) -> ColumnElement[bool]:
+    """The records a subject's restriction holds now (GDPR art. 18(2): only storage; the log is
+    the subject's evidence): those of a restricted case, of an item restricted on its own, or
+    naming the subject of a restricted case (a read by pseudonym names no case). Each set is a
+    subquery of its own (the restricted rows only, read once per statement, not per record),
+    so pruning's scan of up to a tick's records costs the same however many cases are held."""
+    f, i = case_facts.c, items.c
+    restricted_cases = select(f.case_id).where(f.restricted_at.is_not(None))
+    restricted_subjects = select(f.subject_pseudonym).where(
+        f.restricted_at.is_not(None), f.subject_pseudonym.is_not(None)
+    )
+    restricted_items = select(i.item_id).where(i.restricted_at.is_not(None))
+    return or_(
+        log.c.case_id.in_(restricted_cases),
+        log.c.subject_pseudonym.in_(restricted_subjects),
+        log.c.resource.in_(restricted_items),
+    )

@@ -3,7 +3,9 @@ per-case data keys (``self.keys``)."""
 
 from __future__ import annotations
 
-from services.disclosure.adapters.accesslog import AccessLogRepository
+from sqlalchemy import ColumnElement, Table
+
+from services.disclosure.adapters.accesslog import AccessLogRepository, held_by_a_restriction
 from services.disclosure.adapters.answers import AnswerRepository
 from services.disclosure.adapters.case_facts import CaseFactsRepository, PartyRepository
 from services.disclosure.adapters.consents import ConsentRepository
@@ -36,3 +38,7 @@ class DisclosureUnitOfWork(UnitOfWork):
         self.breaches = BreachRepository(session, keyring)
         self.access_log = AccessLogRepository(session)
         self.answers = AnswerRepository(session, self.tables["command_results"])
+
+    def access_log_held(self, log: Table) -> ColumnElement[bool]:
+        """A restricted case's, item's or subject's records are not pruned (GDPR art. 18)."""
+        return held_by_a_restriction(log)

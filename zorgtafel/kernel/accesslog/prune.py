@@ -18,7 +18,12 @@ The rules that keep this honest:
   compared with the one its checkpoint added (``batch``); a record that no longer matches is
   refused (``PruneRefused``, counted as failed) and stays whole for whoever investigates;
 * **once**: each record is re-read and locked in its own transaction and updated only while
-  still whole, so two replicas (or two ticks) prune it once.
+  still whole, so two replicas (or two ticks) prune it once;
+* **not while a restriction holds** (GDPR art. 18(2): only storage; the log is the subject's
+  evidence): a record the service's restrictions hold now (``UnitOfWork.access_log_held``:
+  disclosure's of a restricted case, item or subject) is not pruned, and as prefixes only are,
+  pruning stops before it; the period is counted as before, so once lifted the prefix goes on
+  at the next tick.
 
 What a pruned record still says is limited on purpose: its kept hash is vouched for by the
 signed roots, its ``recorded_at`` (the retention clock's) is not, since the leaf it was part of
@@ -34,7 +39,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import Integer, cast, func, literal, select, update
+from sqlalchemy import ColumnElement, Integer, cast, false, func, literal, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -76,20 +81,25 @@ def signed_size(conn: Connection, t: store.LogTables) -> int:
 
 
 def due(
-    conn: Connection, t: store.LogTables, cutoff: datetime, limit: int = MAX_PER_TICK
+    conn: Connection,
+    t: store.LogTables,
+    cutoff: datetime,
+    limit: int = MAX_PER_TICK,
+    held: ColumnElement[bool] | None = None,
 ) -> list[int]:
     """The seqs to prune now, ascending: from the first whole record on, as long as each was
-    recorded before ``cutoff`` and is under a signed checkpoint (a prefix, never a gap)."""
+    recorded before ``cutoff``, is under a signed checkpoint and is not ``held`` by a
+    restriction (a prefix, never a gap)."""
     start, top = first_whole(conn, t), signed_size(conn, t)
     rows = conn.execute(
-        select(t.log.c.seq, t.log.c.recorded_at, t.log.c[PRUNED_LEAF])
+        select(t.log.c.seq, t.log.c.recorded_at, t.log.c[PRUNED_LEAF], _held(held))
         .where(t.log.c.seq >= start, t.log.c.seq <= top)
         .order_by(t.log.c.seq)
         .limit(limit)
     ).all()
     out: list[int] = []
-    for seq, recorded_at, kept in rows:
-        if recorded_at >= cutoff:
+    for seq, recorded_at, kept, is_held in rows:
+        if recorded_at >= cutoff or is_held:
             break
         if kept is None:
             out.append(int(seq))
@@ -115,17 +125,29 @@ def _signed_leaf(conn: Connection, t: store.LogTables, seq: int) -> tuple[bool, 
     return True, bytes(got) if got is not None else None
 
 
-def prune(session: Session, t: store.LogTables, seq: int, cutoff: datetime) -> bool:
+def _held(held: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    return (held if held is not None else false()).label("held")
+
+
+def prune(
+    session: Session,
+    t: store.LogTables,
+    seq: int,
+    cutoff: datetime,
+    held: ColumnElement[bool] | None = None,
+) -> bool:
     """Prune record ``seq`` in the session's transaction (the caller commits): True when it was
-    pruned now, False when it is gone, already pruned, not due, not yet signed or its
+    pruned now, False when it is gone, already pruned, not due, not yet signed, ``held`` by a
+    restriction (read with the record, so one granted since it was listed is seen) or its
     predecessor is still whole. Raises ``PruneRefused`` for a record that no longer matches its
     signed leaf hash."""
     log = t.log
-    q = select(*t.columns(), log.c[PRUNED_LEAF]).where(log.c.seq == seq)
+    columns = t.columns()
+    q = select(*columns, log.c[PRUNED_LEAF], _held(held)).where(log.c.seq == seq)
     if session.get_bind().dialect.name == "postgresql":
-        q = q.with_for_update()
+        q = q.with_for_update(of=log)
     row = session.execute(q).first()
-    if row is None or row[-1] is not None or row.recorded_at >= cutoff:
+    if row is None or row[len(columns)] is not None or row.recorded_at >= cutoff or row.held:
         return False
     if seq > 1:
         before = session.execute(select(log.c[PRUNED_LEAF]).where(log.c.seq == seq - 1)).first()
@@ -135,7 +157,7 @@ def prune(session: Session, t: store.LogTables, seq: int, cutoff: datetime) -> b
     covered, signed = _signed_leaf(conn, t, seq)
     if not covered:
         return False
-    h = leaf_hash(leaf_of_values(tuple(row)[:-1]))
+    h = leaf_hash(leaf_of_values(tuple(row)[: len(columns)]))
     if signed is not None and signed != h:
         raise PruneRefused(f"access-log record {seq} does not match its signed leaf: kept whole")
     done = conn.execute(
@@ -154,7 +176,8 @@ def _due(uow_factory: UowFactory, period: timedelta | None, now: datetime) -> li
     assert period is not None  # the task names a kind: the scheduler passes its period
     with uow_factory() as uow:
         t = store.LogTables.of(uow.tables)
-        return [str(seq) for seq in due(uow.session.connection(), t, now - period)]
+        held = uow.access_log_held(t.log)
+        return [str(seq) for seq in due(uow.session.connection(), t, now - period, held=held)]
 
 
 def _apply(
@@ -163,7 +186,7 @@ def _apply(
     assert period is not None
     with uow_factory() as uow:
         t = store.LogTables.of(uow.tables)
-        if not prune(uow.session, t, int(record_id), now - period):
+        if not prune(uow.session, t, int(record_id), now - period, uow.access_log_held(t.log)):
             return False
         uow.commit()
         return True
