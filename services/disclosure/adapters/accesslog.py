@@ -17,6 +17,7 @@ from services.disclosure.adapters.orm import (
     items,
 )
 from zorgtafel.kernel.accesslog import store
+from zorgtafel.kernel.accesslog.records import PRUNED_LEAF
 from zorgtafel.kernel.accesslog.service import LogReader, log_id_of
 
 LOG_ID = log_id_of("disclosure")
@@ -36,6 +37,21 @@ class AccessLogRepository(LogReader):
         if by not in FILTERS:
             raise ValueError(f"no access-log filter {by!r}")
         return super().latest(by, value, limit)
+
+    def looks(self, by: str, value: str) -> list[dict]:
+        """The distinct (case id, party, recipient, result, whether it names an item:
+        ``names_item``) of the whole records of one case (``by`` "case_id") or subject
+        ("subject_pseudonym"): who looked, and who received what, read without the records
+        themselves (a few dozen combinations however many records there are)."""
+        c = self.tables.log.c
+        rows = self._s.execute(
+            select(
+                c.case_id, c.party, c.recipient, c.result, (c.resource != "").label("names_item")
+            )
+            .where(c[by] == value, c[PRUNED_LEAF].is_(None))
+            .distinct()
+        ).all()
+        return [dict(r._mapping) for r in rows]
 
 
 def held_by_a_restriction(log: Table) -> ColumnElement[bool]:

@@ -88,6 +88,13 @@ class ConsentRepository:
         # One statement for no case too (a subject access export's time is no oracle, 8.4c).
         return [_consent(r) for r in self._s.execute(_OF_CASES, {"case_ids": case_ids}).all()]
 
+    def recorders_of_cases(self, case_ids: list[str]) -> list[tuple[str, str]]:
+        """(case id, recording party) of the cases' consents, distinct: who answers for them,
+        read without the consents (one statement for no case too, as ``of_cases``)."""
+        c = consents.c
+        q = select(c.case_id, c.recorded_by_party).where(c.case_id.in_(case_ids)).distinct()
+        return [(r.case_id, r.recorded_by_party) for r in self._s.execute(q).all()]
+
     def delete_case(self, case_id: str) -> None:
         self._s.execute(delete(consents).where(consents.c.case_id == case_id))
 

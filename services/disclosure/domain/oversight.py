@@ -34,20 +34,21 @@ def request_controller(request: SubjectRequest) -> str:
 
 
 def data_controllers(
-    items: Iterable[Item],
-    consents: Iterable[Consent],
+    providers: Iterable[str],
+    recorders: Iterable[str],
     nominating_parties: Iterable[str],
     accesses: Iterable[Mapping[str, Any]],
 ) -> set[str]:
     """The controllers of what disclosure holds about a subject (Bijlage 3, art. 15.1, 16.2):
-    the parties that provided an item or received one (an allowed or overriding read in the
-    log), recorded a consent, or nominated the case (12.3). Being addressed by a subject request
-    is not among them: any party's worker could address one to its own party."""
-    parties = {i.provider for i in items}
+    the parties that provided an item (its ``providers``) or received one (an allowed or
+    overriding read in the log), recorded a consent (its ``recorders``), or nominated the case
+    (12.3). Being addressed by a subject request is not among them: any party's worker could
+    address one to its own party."""
+    parties = set(providers)
     for r in accesses:
         if r.get("result") in RECEIVED:
             parties |= {p for p in (r.get("party"), r.get("recipient")) if p}
-    parties |= {c.recorded_by_party for c in consents}
+    parties |= set(recorders)
     parties |= set(nominating_parties)
     return {p for p in parties if p}
 

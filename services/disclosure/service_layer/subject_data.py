@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from services.disclosure.adapters.uow import DisclosureUnitOfWork
+from services.disclosure.domain.decisions import CaseFacts
 from services.disclosure.domain.oversight import (
     RECEIVED,
     consent_answerers,
@@ -27,7 +28,7 @@ from services.disclosure.domain.oversight import (
 )
 from zorgtafel.kernel.accesslog.oversight import record_parties
 from zorgtafel.kernel.accesslog.service import reader
-from zorgtafel.kernel.subjectdata.model import Holding, Record, Section
+from zorgtafel.kernel.subjectdata.model import Holding, Record, Section, TwoStepExporter
 from zorgtafel.kernel.uow import UnitOfWork
 
 DESCRIPTIONS = {
@@ -76,60 +77,93 @@ def _described(name: str, total_reads: int) -> str:
     return DESCRIPTIONS[name]
 
 
-def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
-    """The holding, read with the same statements whether anything is held or not (one per
-    table, for any number of cases, none included): a privacy officer refused it would
-    otherwise tell by the time of the refusal whether a person is in the care table (8.4c)."""
-    d = cast(DisclosureUnitOfWork, uow)  # the definition's unit of work
+def _cases(d: DisclosureUnitOfWork, by: str, value: str) -> tuple[list[CaseFacts], list[str]]:
+    """The facts of the case asked for (none when unknown), or of the subject's cases, and
+    the case ids they are about: one statement either way."""
     if by == "case_id":
         found = d.cases.find(value)
-        facts_cases = [found] if found is not None else []
-        pseudonym = found.subject_pseudonym if found is not None else ""
-        case_ids = [value]
-    else:
-        facts_cases = d.cases.facts_of_subject(value)
-        pseudonym = value
-        case_ids = [f.case_id for f in facts_cases]
-    items = d.items.of_cases(case_ids)
-    consents = d.consents.of_cases(case_ids)
-    if by == "case_id":
-        # The looks into this case only, by its id (a case never opened here has no subject):
-        # the subject's other cases (and who looked into them) are no business of a controller
-        # of this one, not even as a withheld line (8.4c).
-        accesses = reader(d).every("case_id", value)
-    else:
-        accesses = list(d.access_log.of_subject(pseudonym))
-    # Asked for a pseudonym of none too ("" names no request): the same statement either way.
-    requests = list(d.subject_requests.of_subject(pseudonym))
-    if by == "case_id":
-        requests = [r for r in requests if r.case_id in (None, value)]
-    reviews = d.reviews.under_review_of(case_ids)
-    if not (items or consents or accesses or requests or facts_cases):
+        return ([found] if found is not None else []), [value]
+    facts_cases = d.cases.facts_of_subject(value)
+    return facts_cases, [f.case_id for f in facts_cases]
+
+
+def controllers(uow: UnitOfWork, by: str, value: str) -> Holding | None:
+    """The subject's cases and who answers for each (the nominating party, the items'
+    providers, the consents' recorders, the parties that received an item), read without any
+    record and with the same statements whether anything is held or not (one per table, for
+    any number of cases, none included): all the decision needs. A privacy officer refused it
+    would otherwise tell by the time of the refusal whether a person is in the care table
+    (8.4c)."""
+    d = cast(DisclosureUnitOfWork, uow)  # the definition's unit of work
+    facts_cases, case_ids = _cases(d, by, value)
+    provided = d.items.providers_of_cases(case_ids)
+    recorded = d.consents.recorders_of_cases(case_ids)
+    # Who looked into the case (by its id: a case never opened here has no subject) or the
+    # subject's cases, and who received an item of them.
+    looks = d.access_log.looks(by, value)
+    if not (provided or recorded or looks or facts_cases):
         return None
-    received = _recipients(accesses)
-    # Who answers for this data: the parties that provided or received its items, recorded its
-    # consents or nominated its cases (the nominating party answers for the subject's consents,
-    # Bijlage 3). Not a party a subject request is addressed to: any worker can address one to
-    # its own party, which would make that party's privacy officer a reader of all of this.
-    controllers = data_controllers(
-        items,
-        consents,
-        (f.nominating_party for f in facts_cases),
-        (r for r in accesses if r.get("resource")),
-    )
-    # And each case's own: a controller of one of the subject's cases is none of another's.
+    received = [r for r in looks if r["names_item"]]
+    # Who answers for this data (``data_controllers``); not a party a subject request is
+    # addressed to: any worker can address one to its own party, which would make that
+    # party's privacy officer a reader of all of this. Each case its own: a controller of one
+    # of the subject's cases is none of another's.
+    if by == "case_id":  # the case's subject (a case never opened here has none)
+        pseudonym = facts_cases[0].subject_pseudonym if facts_cases else ""
+    else:
+        pseudonym = value
     nominating = {f.case_id: f.nominating_party for f in facts_cases}
     by_case = {
         c: frozenset(
             data_controllers(
-                (i for i in items if i.case_id == c),
-                (k for k in consents if k.case_id == c),
+                (p for case, p in provided if case == c),
+                (p for case, p in recorded if case == c),
                 [nominating.get(c, "")],
-                (r for r in accesses if r.get("resource") and r.get("case_id") == c),
+                (r for r in received if r.get("case_id") == c),
             )
         )
         for c in case_ids
     }
+    return Holding(
+        case_ids=tuple(case_ids),
+        controllers=frozenset(
+            data_controllers(
+                (p for _, p in provided),
+                (p for _, p in recorded),
+                nominating.values(),
+                received,
+            )
+        ),
+        case_controllers=by_case,
+        subject_pseudonym=pseudonym,
+        asked_by=by,
+    )
+
+
+def records(uow: UnitOfWork, holding: Holding, allowed: frozenset[str]) -> tuple[Section, ...]:
+    """The records, read only now that the decision allowed them: the items, consents and
+    overrides of the cases it gave, every logged read about the case asked for (its looks by
+    its id: the subject's other cases, and who looked into them, are no business of a
+    controller of this one, not even as a withheld line, 8.4c) or about the subject, and the
+    subject's requests (of the case asked for, or about everything of the subject)."""
+    d = cast(DisclosureUnitOfWork, uow)
+    by_case = holding.asked_by == "case_id"
+    value = holding.case_ids[0] if by_case else holding.subject_pseudonym
+    facts_cases, _ = _cases(d, holding.asked_by, value)
+    given = [c for c in holding.case_ids if c in allowed]
+    items = d.items.of_cases(given)
+    consents = d.consents.of_cases(given)
+    reviews = d.reviews.under_review_of(given)
+    if by_case:
+        accesses = reader(d).every("case_id", value)
+    else:
+        accesses = list(d.access_log.of_subject(value))
+    pseudonym = holding.subject_pseudonym
+    # "" names no request: the same statement either way.
+    requests = list(d.subject_requests.of_subject(pseudonym))
+    if by_case:
+        requests = [r for r in requests if r.case_id in (None, value)]
+    received = _recipients(accesses)
     # One message stays within gRPC's size: the newest reads, and how many there are in all
     # (the rest page through AccessLog), so a long history is never cut off silently.
     total_reads = len(accesses)
@@ -263,12 +297,8 @@ def export(uow: UnitOfWork, by: str, value: str) -> Holding | None:
                 internal=True,
             )
         )
-    return Holding(
-        case_ids=tuple(case_ids),
-        controllers=frozenset(controllers),
-        case_controllers=by_case,
-        sections=tuple(
-            Section(n, _described(n, total_reads), tuple(r)) for n, r in sections.items()
-        ),
-        subject_pseudonym=pseudonym,
-    )
+    return tuple(Section(n, _described(n, total_reads), tuple(r)) for n, r in sections.items())
+
+
+# Controllers first, records after an allow: a refusal costs the same whether anything is held.
+export = TwoStepExporter(controllers, records)

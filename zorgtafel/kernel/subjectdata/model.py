@@ -56,6 +56,9 @@ class Holding:
     # case id -> its controllers by the service's own facts: of a subject's several cases only
     # those the caller's party answers for are given (the policy's ``only_cases``).
     case_controllers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # What the exporter was asked by ("case_id" or "subject_pseudonym"), for a two-step
+    # exporter's records step that reads otherwise by case than by subject.
+    asked_by: str = ""
 
     def cases_input(self) -> list[dict[str, Any]]:
         """The policy input's ``resource.cases``: each case with its controllers."""

@@ -134,10 +134,10 @@ def _addressees(
             for r in uow.access_log.every("case_id", item.case_id)
             if r.get("resource") == item.item_id
         ]
-        return parties | data_controllers([item], [], (), reads)
+        return parties | data_controllers([item.provider], [], (), reads)
     return parties | data_controllers(
-        uow.items.of_cases(case_ids),
-        uow.consents.of_cases(case_ids),
+        (provider for _, provider in uow.items.providers_of_cases(case_ids)),
+        (recorder for _, recorder in uow.consents.recorders_of_cases(case_ids)),
         (f.nominating_party for f in facts),
         [r for c in case_ids for r in uow.access_log.concerned("case_id", c)],
     )
