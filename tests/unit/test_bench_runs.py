@@ -23,6 +23,32 @@ def test_the_disclosure_benchmark_reports_the_cpu_of_a_call_beside_the_echos():
     assert result["concurrent_cpu_ratio_to_echo"] > 0
 
 
+def test_a_lists_last_page_of_500_is_reported_beside_its_first_of_500_with_the_cpu():
+    """bench_lists' last pages are 500 rows, its first pages the default 100: read against
+    each other they show five times the rows, not the cost of the place in the list."""
+    from bench import bench_lists
+    from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as pb
+
+    held = [f"brc-{i:04d}" for i in range(1200)]
+
+    def ask(request: pb.ListBreachesRequest) -> pb.ListBreachesResponse:
+        start = int(request.page_token or 0)
+        end = start + (request.page_size or 100)
+        return pb.ListBreachesResponse(
+            breaches=[pb.Breach(breach_id=b) for b in held[start:end]],
+            next_page_token=str(end) if end < len(held) else "",
+        )
+
+    out = bench_lists._first_and_last(
+        "breaches", ask, pb.ListBreachesRequest(), lambda r: len(r.breaches), 0.05
+    )
+    assert out["breaches_first_page"]["rows_shown"] == 100
+    assert out["breaches_first_page_of_500"]["rows_shown"] == 500
+    assert out["breaches_pages_of_500"] == 3
+    assert out["breaches_last_page"]["rows_shown"] == 200
+    assert all(out[f"breaches_{p}"]["cpu_p50_ms"] >= 0 for p in ("first_page", "last_page"))
+
+
 def test_the_12_thread_disclosure_soak_runs_and_reports_memory_and_tail():
     from bench import bench_soak
 

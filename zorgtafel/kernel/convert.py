@@ -105,7 +105,7 @@ def enum_out(proto_enum: Any, prefix: str, value: Enum | str | None) -> int:
 @functools.lru_cache(maxsize=4096)
 def _enum_number(proto_enum: Any, prefix: str, name: str) -> int:
     # Remembered: a list's every row carries two or three codes, and building the proto name
-    # and looking it up was 0.8 us of CPU each (issue #16). Codes only (a domain's names of
+    # and looking it up was about 2 us of CPU each (issue #16). Codes only (a domain's names of
     # its states, kinds, outcomes), never a free text; bounded all the same.
     try:
         return int(proto_enum.Value(prefix + name.upper()))
