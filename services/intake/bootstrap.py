@@ -9,6 +9,7 @@ from pathlib import Path
 
 from services.intake.adapters import orm
 from services.intake.adapters.pseudonyms import PseudonymKey
+from services.intake.adapters.uow import IntakeUnitOfWork
 from services.intake.domain.events import REGISTRY
 from services.intake.service_layer.deps import Deps
 from services.intake.settings import IntakeSettings
@@ -118,6 +119,7 @@ def definition() -> ServiceDefinition:
         versions_dir=VERSIONS,
         registry=REGISTRY,
         build=build,
+        uow_class=IntakeUnitOfWork,
         # Compiled at start (issue #16); the criteria, the access rules and who is invited.
         policies=frozenset(
             {"zorgtafel.intake.criteria", "zorgtafel.intake.access", "zorgtafel.casework.invite"}

@@ -17,6 +17,7 @@ from services.disclosure.adapters.orm import (
     items,
 )
 from zorgtafel.kernel.accesslog import store
+from zorgtafel.kernel.accesslog.prune import held_while_restricted
 from zorgtafel.kernel.accesslog.records import PRUNED_LEAF
 from zorgtafel.kernel.accesslog.service import LogReader, log_id_of
 
@@ -56,18 +57,10 @@ class AccessLogRepository(LogReader):
 
 def held_by_a_restriction(log: Table) -> ColumnElement[bool]:
     """The records a subject's restriction holds now (GDPR art. 18(2): only storage; the log is
-    the subject's evidence): those of a restricted case, of an item restricted on its own, or
-    naming the subject of a restricted case (a read by pseudonym names no case). Each set is a
-    subquery of its own (the restricted rows only, read once per statement, not per record),
-    so pruning's scan of up to a tick's records costs the same however many cases are held."""
-    f, i = case_facts.c, items.c
-    restricted_cases = select(f.case_id).where(f.restricted_at.is_not(None))
-    restricted_subjects = select(f.subject_pseudonym).where(
-        f.restricted_at.is_not(None), f.subject_pseudonym.is_not(None)
-    )
-    restricted_items = select(i.item_id).where(i.restricted_at.is_not(None))
+    the subject's evidence): those of a restricted case or naming its subject (the kernel's
+    ``held_while_restricted``), and those of an item restricted on its own."""
+    restricted_items = select(items.c.item_id).where(items.c.restricted_at.is_not(None))
     return or_(
-        log.c.case_id.in_(restricted_cases),
-        log.c.subject_pseudonym.in_(restricted_subjects),
+        held_while_restricted(log, case_facts, case_facts.c.subject_pseudonym),
         log.c.resource.in_(restricted_items),
     )

@@ -39,7 +39,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
-from sqlalchemy import ColumnElement, Integer, cast, false, func, literal, select, update
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    Table,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -123,6 +135,24 @@ def _signed_leaf(conn: Connection, t: store.LogTables, seq: int) -> tuple[bool, 
         select(func.substr(cp.batch, cast(literal(start), Integer), 32)).where(cp.size == size)
     ).scalar()
     return True, bytes(got) if got is not None else None
+
+
+def held_while_restricted(
+    log: Table, cases: Table, subject: Column[str] | None = None
+) -> ColumnElement[bool]:
+    """The records a subject's restriction of a case holds now (GDPR art. 18(2): only storage;
+    the log is the subject's evidence of who looked), for ``UnitOfWork.access_log_held``: those
+    of a case that ``cases`` marks restricted (its ``restricted_at`` set) and, where the service
+    keeps the subject's pseudonym in the clear (``subject``, a column of ``cases``), those
+    naming that subject, since a read by pseudonym names no case. Each set is a subquery of
+    the restricted rows only, read once per statement, however many records are scanned."""
+    restricted = cases.c.restricted_at.is_not(None)
+    held = log.c.case_id.in_(select(cases.c.case_id).where(restricted))
+    if subject is None:
+        return held
+    return or_(
+        held, log.c.subject_pseudonym.in_(select(subject).where(restricted, subject.is_not(None)))
+    )
 
 
 def _held(held: ColumnElement[bool] | None) -> ColumnElement[bool]:
