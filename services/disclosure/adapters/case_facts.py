@@ -59,6 +59,19 @@ def restriction_decided_under_lock(
     return at
 
 
+def restricted_under_lock(session: Session, table: Table, key: str, value: str | None) -> bool:
+    """Whether the row of ``table`` (the cases' facts or the items) whose ``key`` is ``value``
+    is restricted now (GDPR art. 18), read under the row's lock, the one a grant or lifting of
+    its restriction takes (``restriction_decided_under_lock``): a sweep that deletes what it
+    holds sees a restriction granted since it listed the row (False for no row)."""
+    if value is None:
+        return False
+    row = session.execute(
+        select(table.c.restricted_at).where(table.c[key] == value).with_for_update()
+    ).first()
+    return row is not None and row.restricted_at is not None
+
+
 class CaseFactsRepository:
     def __init__(self, session: Session) -> None:
         self._s = session

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
+from services.disclosure.adapters.case_facts import restricted_under_lock
 from services.disclosure.adapters.orm import case_facts, consents, items
 from services.disclosure.domain.consents import Consent
 
@@ -118,25 +119,15 @@ class ConsentRepository:
         (GDPR art. 18): the case's facts row and the item's row are read under their locks, the
         ones a grant or lifting takes (``restriction_decided``), so a restriction granted
         meanwhile is seen here."""
-        c, f, i = consents.c, case_facts.c, items.c
+        c = consents.c
         named = self._s.execute(
             select(c.case_id, c.item_id).where(c.consent_id == consent_id)
         ).first()
-        if named is not None:
-            facts = self._s.execute(
-                select(f.restricted_at).where(f.case_id == named.case_id).with_for_update()
-            ).first()
-            if facts is not None and facts.restricted_at is not None:
-                return False
-            if (
-                named.item_id is not None
-                and self._s.execute(
-                    select(i.item_id)
-                    .where(i.item_id == named.item_id, i.restricted_at.is_not(None))
-                    .with_for_update()
-                ).first()
-            ):
-                return False
+        if named is not None and (
+            restricted_under_lock(self._s, case_facts, "case_id", named.case_id)
+            or restricted_under_lock(self._s, items, "item_id", named.item_id)
+        ):
+            return False
         result = self._s.execute(
             delete(consents).where(
                 c.consent_id == consent_id, c.withdrawn_at.is_not(None), c.withdrawn_at <= cutoff

@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import Exists, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from services.disclosure.adapters.case_facts import restricted_under_lock
 from services.disclosure.adapters.orm import breaches, case_facts, items, subject_requests
 from services.disclosure.domain.subject_rights import Breach, CorrectionNotice, SubjectRequest
 from zorgtafel.kernel.crypto import KeyRing, new_data_key, opener, required_ring, seal
@@ -317,7 +318,7 @@ class SubjectRequestRepository:
         about a restricted case (``_of_a_restricted_case``) or item: the item's row is read
         under its lock, the one a grant or lifting of its restriction takes
         (``restriction_decided``), so a restriction granted meanwhile is seen here."""
-        r, i = _requests.c, items.c
+        r = _requests.c
         row = self._s.execute(
             _decided_by(cutoff)
             .where(r.subject_request_id == subject_request_id, ~_of_a_restricted_case())
@@ -325,14 +326,7 @@ class SubjectRequestRepository:
         ).first()
         if row is None or self._grounds_a_restriction(row):
             return False
-        if (
-            row.item_id is not None
-            and self._s.execute(
-                select(i.item_id)
-                .where(i.item_id == row.item_id, i.restricted_at.is_not(None))
-                .with_for_update()
-            ).first()
-        ):
+        if restricted_under_lock(self._s, items, "item_id", row.item_id):
             return False
         self._s.execute(delete(_requests).where(r.subject_request_id == subject_request_id))
         return True
