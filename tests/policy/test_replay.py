@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cases import disclosure
+from rule_edits import narrow_rule
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -42,18 +43,8 @@ def narrowed_policy(src: Path, into: Path) -> Path:
     shutil.copytree(src, into, ignore=shutil.ignore_patterns("*_test.rego"))
     rego = into / "disclosure" / "disclosure.rego"
     text = rego.read_text(encoding="utf-8")
-    old = "purpose_permitted if input.purpose in terms_purposes"
-    assert old in text
-    rego.write_text(
-        text.replace(
-            old,
-            "purpose_permitted if {\n"
-            "\tinput.purpose in terms_purposes\n"
-            '\tinput.purpose != "safety_assessment"\n'
-            "}",
-        ),
-        encoding="utf-8",
-    )
+    narrowed = narrow_rule(text, "purpose_permitted", 'input.purpose != "safety_assessment"')
+    rego.write_text(narrowed, encoding="utf-8")
     return into
 
 

@@ -19,7 +19,13 @@ import rego.v1
 
 import data.zorgtafel.lib
 
-principal := lib.object_at(input, "principal")
+# What the input holds as the principal ({} when nothing), read by reference only: a reference
+# into anything but an object is undefined on both engines, as a fact missing from an object is,
+# so every check reads it as {} (a type test is a builtin call, each of which copies rego-cpp's
+# whole evaluation state, issue #16); a reason names its members with lib.member_shown.
+default principal := {}
+
+principal := input.principal
 
 # Bijlage 3 (authorisation model): the table entry of the called method (data.json), undefined
 # for a method that is not in it.
@@ -32,9 +38,9 @@ default authenticated := false
 authenticated if {
 	data.zorgtafel.authz.authentication_methods[principal.authenticated_by]
 	is_string(principal.party)
-	principal.party != ""
+	not principal.party == ""
 	is_string(principal.person)
-	principal.person != ""
+	not principal.person == ""
 }
 
 default method_known := false
@@ -44,7 +50,10 @@ method_known if method_entry
 # Bijlage 3 (authorisation model): the role must be one the method's table entry names.
 default role_permitted := false
 
-role_permitted if principal.role in method_entry.roles
+role_permitted if {
+	some role in method_entry.roles
+	role == principal.role
+}
 
 # art. 21.3, 23.2: withdrawn and excluded parties are no longer served; only active parties are.
 default party_served := false
@@ -99,12 +108,12 @@ denials contains "The caller is not authenticated by an mTLS certificate or a de
 
 denials contains sprintf("The method %v is not in the authorisation table; denied by default (Bijlage 3).", [object.get(input, "method", null)]) if not method_known
 
-denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, art. 23.2).", [object.get(principal, "party", null), object.get(principal, "party_status", null)]) if {
+denials contains sprintf("Party %v has status %v; only active parties are served (art. 21.3, art. 23.2).", [lib.member_shown(principal, "party"), lib.member_shown(principal, "party_status")]) if {
 	not party_served
 	not applicant_own_application
 }
 
-denials contains sprintf("The role %v may not call %v; allowed roles: %v (Bijlage 3, authorisation model).", [object.get(principal, "role", null), input.method, sort(method_entry.roles)]) if {
+denials contains sprintf("The role %v may not call %v; allowed roles: %v (Bijlage 3, authorisation model).", [lib.member_shown(principal, "role"), input.method, sort(method_entry.roles)]) if {
 	method_known
 	not role_permitted
 	not applicant_own_application
@@ -137,5 +146,5 @@ decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligation
 
 decision := {"allow": false, "reasons": sort([r | some r in denials]), "obligations": []} if {
 	not permitted
-	count(denials) > 0
+	not denials == set()
 }

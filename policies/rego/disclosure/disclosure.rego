@@ -40,22 +40,23 @@ party_action if data.zorgtafel.disclosure.tables.party_actions[input.action] == 
 # Facts taken from the input (missing facts are empty, so every check below fails closed)
 # ---------------------------------------------------------------------------------------------
 
-# The facts are rules, not calls of lib.object_at / lib.array_at (same type guards, same empty
-# values): rego-cpp computes a rule once per decision but every function call anew, and this
-# policy is asked on every item shown (issue #16: a decision in under 1 ms).
+# The facts are rules, not calls of lib.object_at / lib.array_at: rego-cpp computes a rule once
+# per decision but every function call anew, and this policy is asked on every item shown
+# (issue #16: a decision in under 1 ms). The objects of facts (item, terms, recipient, requester,
+# case_facts) are what the input holds there, {} when it holds nothing, and are read by
+# reference only, without a type test (a builtin call, each of which copies rego-cpp's whole
+# evaluation state): a reference into anything but an object (an array, a string, a number,
+# null) is undefined on both engines, as a fact missing from an object is, so every check reads
+# the same as over {}. A reason names a member with lib.member_shown (null when there is
+# none), never object.get, an evaluation error on regorus over what is no object. The values
+# read test their own type where it matters (the strings, lists and numbers below).
 default item := {}
 
-item := v if {
-	v := input.item
-	is_object(v)
-}
+item := input.item
 
 default terms := {}
 
-terms := v if {
-	v := item.terms
-	is_object(v)
-}
+terms := item.terms
 
 # The lists the checks read, each [] unless an array or a set (as lib.array_at gives). Rules,
 # not lib.array_at calls: its `doc[key]` head tests the type of every member of doc, and each
@@ -105,10 +106,7 @@ terms_recipient_roles := v if {
 
 default recipient := {}
 
-recipient := v if {
-	v := input.recipient
-	is_object(v)
-}
+recipient := input.recipient
 
 # A string, else "" (recipient and requester are objects): object.get's default "" shown in a
 # reason made regopy's answer no JSON when the recipient had no party (regorus refused).
@@ -119,22 +117,12 @@ party := v if {
 
 default case_facts := {}
 
-case_facts := v if {
-	v := input.case
-	is_object(v)
-}
+case_facts := input.case
 
-# The involved parties of the case (art. 8.4c), by party.
-default involved := {}
-
-involved := v if {
-	v := case_facts.involved
-	is_object(v)
-}
-
-# A party's involvement is an object of facts; anything else (false, a string) is no involvement.
+# A party's involvement in the case (art. 8.4c), by party, is an object of facts; anything else
+# (false, a string), or none, is no involvement.
 involvement := v if {
-	v := object.get(involved, party, null)
+	v := case_facts.involved[party]
 	is_object(v)
 } else := null
 
@@ -142,10 +130,7 @@ involvement := v if {
 # third-party release the person of a party who asks to release (art. 9.2).
 default requester := {}
 
-requester := v if {
-	v := input.requester
-	is_object(v)
-}
+requester := input.requester
 
 requester_party := v if {
 	v := requester.party
@@ -168,19 +153,19 @@ party_shown := party if party_named
 # decision, read by the rules below (issue #16: each builtin call copies rego-cpp's state).
 default party_named := false
 
-party_named if party != ""
+party_named if not party == ""
 
 default requester_named := false
 
-requester_named if requester_person != ""
+requester_named if not requester_person == ""
 
 default requester_shown := "(unknown)"
 
-requester_shown := requester_person if requester_person != ""
+requester_shown := requester_person if requester_named
 
 default requester_party_shown := "(unknown)"
 
-requester_party_shown := requester_party if requester_party != ""
+requester_party_shown := requester_party if not requester_party == ""
 
 default requester_status_shown := "unknown"
 
@@ -190,7 +175,7 @@ requester_status_shown := requester.party_status if {
 }
 
 requester_involvement := v if {
-	v := object.get(involved, requester_party, null)
+	v := case_facts.involved[requester_party]
 	is_object(v)
 } else := null
 
@@ -231,14 +216,10 @@ requester_functions := v if {
 default requester_party_delegates := []
 
 requester_party_delegates := v if {
-	delegates := case_facts.delegates
-	is_object(delegates)
-	v := delegates[requester_party]
+	v := case_facts.delegates[requester_party]
 	is_array(v)
 } else := v if {
-	delegates := case_facts.delegates
-	is_object(delegates)
-	v := delegates[requester_party]
+	v := case_facts.delegates[requester_party]
 	is_set(v)
 }
 
@@ -265,7 +246,8 @@ expires_at_ns := v if {
 # art. 12.3: the case's process director, still designated on the roster (art. 12.1).
 requester_parts contains "process_director" if {
 	requester_named_process_director
-	"process_director" in requester_functions
+	some function in requester_functions
+	function == "process_director"
 }
 
 default requester_named_process_director := false
@@ -288,7 +270,8 @@ requester_parts contains "case_director" if {
 # Bijlage 3: a delegate the requester's party named in the case.
 requester_parts contains "delegate" if {
 	requester_named
-	requester_person in requester_party_delegates
+	some delegate in requester_party_delegates
+	delegate == requester_person
 }
 
 default requester_has_part := false
@@ -307,6 +290,14 @@ recipient_is_requester if {
 # Checks. Each is a boolean with default false, so a missing fact is a failed check.
 # ---------------------------------------------------------------------------------------------
 
+# Here and in the facts above, what rego-cpp answers with a builtin call is written as what it
+# answers in its own statements (issue #16: each builtin call copies its whole evaluation state,
+# and an allowed decision made 50 of them): membership of a list the policy typed (an array or a
+# set) as a scan and a comparison (`some p in list; p == x`, not `x in list`), "not equal" as
+# `not a == b` over a value that is defined (not `a != b`), an empty list as `== []` or
+# `== set()` (not count). `in` stays over a list the input gives untyped (a consent's scope, the
+# provider's recipient parties): a scan over a string is an evaluation error on regorus.
+
 # art. 16.2: a retracted item is never shown.
 default not_retracted := false
 
@@ -315,7 +306,10 @@ not_retracted if item.retracted == false
 # art. 16.2: the provider names the purposes; any other purpose is refused.
 default purpose_permitted := false
 
-purpose_permitted if input.purpose in terms_purposes
+purpose_permitted if {
+	some purpose in terms_purposes
+	purpose == input.purpose
+}
 
 # art. 16.2: "until when" - no expiry, or now is before it.
 default within_expiry := false
@@ -324,7 +318,7 @@ within_expiry if {
 	now_ns < expires_at_ns
 } else := true if {
 	now_ns
-	object.get(terms, "expires_at", null) == null
+	lib.member_shown(terms, "expires_at") == null
 }
 
 # art. 15.2: every processing has a recorded legal basis.
@@ -363,8 +357,9 @@ default need_to_know := false
 need_to_know if {
 	own_item
 } else := true if {
-	involvement != null
-	item.category in involvement_need
+	not involvement == null
+	some need in involvement_need
+	need == item.category
 }
 
 # Bijlage 3: front-desk and night staff never see dossier items.
@@ -381,7 +376,9 @@ default terms_party_permitted := false
 terms_party_permitted if {
 	own_item
 } else := true if {
-	count(terms_recipient_parties) == 0
+	terms_recipient_parties == []
+} else := true if {
+	terms_recipient_parties == set()
 } else := true if {
 	party in terms.recipient_parties
 }
@@ -396,7 +393,9 @@ default terms_role_permitted := false
 terms_role_permitted if {
 	own_item
 } else := true if {
-	count(terms_recipient_roles) == 0
+	terms_recipient_roles == []
+} else := true if {
+	terms_recipient_roles == set()
 } else := true if {
 	recipient_is_requester
 	some part in requester_parts
@@ -408,14 +407,20 @@ terms_role_permitted if {
 # art. 12.2f: pre-reading before a case meeting only when the provider agreed.
 default pre_read_agreed := false
 
-pre_read_agreed if input.action != "pre_read"
+pre_read_agreed if {
+	action := input.action
+	not action == "pre_read"
+}
 
 pre_read_agreed if terms.pre_read_allowed == true
 
 # art. 16.2: passing an item on only when the provider allows it.
 default onward_sharing_agreed := false
 
-onward_sharing_agreed if input.action != "onward_share"
+onward_sharing_agreed if {
+	action := input.action
+	not action == "onward_share"
+}
 
 onward_sharing_agreed if terms.onward_sharing_allowed == true
 
@@ -431,7 +436,7 @@ default provider_written_consent := false
 provider_written_consent if {
 	some i, c in provider_consents
 	provider_consent_for_recipient(c)
-	provider_consents_in_force[i]
+	not provider_consents_withdrawn[i]
 }
 
 provider_consent_for_recipient(c) if {
@@ -440,48 +445,44 @@ provider_consent_for_recipient(c) if {
 	c.recipient == party
 }
 
-default consents := {}
-
-consents := v if {
-	v := input.consents
-	is_object(v)
-}
-
 default provider_consents := []
 
 provider_consents := v if {
-	v := consents.provider_written
+	v := input.consents.provider_written
 	is_array(v)
 } else := v if {
-	v := consents.provider_written
+	v := input.consents.provider_written
 	is_set(v)
 }
 
 default subject_consents := []
 
 subject_consents := v if {
-	v := consents.subject
+	v := input.consents.subject
 	is_array(v)
 } else := v if {
-	v := consents.subject
+	v := input.consents.subject
 	is_set(v)
 }
 
 # Bijlage 3, GDPR art. 7(3): a withdrawn consent carries no release from its withdrawal on
-# (the service records a withdrawal when it happened, never ahead). By index, not by a
-# function over the consent: regopy 1.5.2 compiles that under `with` very slowly.
-# A consent that is not an object (the schema forbids it) is in force for nothing: object.get
-# over it is undefined on regopy and an evaluation error on regorus, so it is guarded first.
-provider_consents_in_force contains i if {
+# (the service records a withdrawal when it happened, never ahead): one with a withdrawal time
+# (withdrawn_at, not null); one without it, or with null, is in force. By index, not by a
+# function over the consent: regopy 1.5.2 compiles that under `with` very slowly. Read by
+# reference, not with object.get and a type test (two builtin calls per consent, issue #16): a
+# consent that is not an object (the schema forbids it) has no withdrawal time (a reference
+# into it is undefined on both engines, where object.get is an error on regorus), and no giver,
+# item or recipient either, so it is in force for nothing all the same.
+provider_consents_withdrawn contains i if {
 	some i, c in provider_consents
-	is_object(c)
-	object.get(c, "withdrawn_at", null) == null
+	withdrawn_at := c.withdrawn_at
+	not withdrawn_at == null
 }
 
-subject_consents_in_force contains i if {
+subject_consents_withdrawn contains i if {
 	some i, c in subject_consents
-	is_object(c)
-	object.get(c, "withdrawn_at", null) == null
+	withdrawn_at := c.withdrawn_at
+	not withdrawn_at == null
 }
 
 default provider_consent_withdrawn := false
@@ -489,7 +490,7 @@ default provider_consent_withdrawn := false
 provider_consent_withdrawn if {
 	some i, c in provider_consents
 	provider_consent_for_recipient(c)
-	not i in provider_consents_in_force
+	provider_consents_withdrawn[i]
 }
 
 # art. 9.2 with 8.4c: who asks for a third-party release is an active party's person with a
@@ -504,7 +505,7 @@ requester_active_party if {
 default requester_provides_item := false
 
 requester_provides_item if {
-	requester_party != ""
+	not requester_party == ""
 	requester_party == item.provider
 }
 
@@ -544,7 +545,7 @@ consented_by contains given_by if {
 	some i, c in subject_consents
 	given_by := c.given_by
 	item.category in c.scope
-	subject_consents_in_force[i]
+	not subject_consents_withdrawn[i]
 }
 
 # Who withdrew a consent that covered this item's category (for the reason of a deny).
@@ -552,7 +553,7 @@ withdrawn_by contains given_by if {
 	some i, c in subject_consents
 	given_by := c.given_by
 	item.category in c.scope
-	not i in subject_consents_in_force
+	subject_consents_withdrawn[i]
 }
 
 default guardian_consent := false
@@ -572,7 +573,6 @@ subject_consent if {
 	consented_by.subject
 } else := true if {
 	age >= 12
-	age < 16
 	guardian_consent
 	consented_by.subject
 } else := true if {
@@ -670,7 +670,7 @@ denials contains "The provider has retracted this item; a retracted item is neve
 
 denials contains "It is not recorded whether the item was retracted; denied because a fact is missing (art. 16.2)." if not is_boolean(item.retracted)
 
-denials contains sprintf("The item has no recognised legal basis (%v); every processing needs one (art. 15.2).", [object.get(item, "legal_basis", null)]) if not legal_basis_known
+denials contains sprintf("The item has no recognised legal basis (%v); every processing needs one (art. 15.2).", [lib.member_shown(item, "legal_basis")]) if not legal_basis_known
 
 denials contains sprintf("The provider allows use only for the purposes %v; the purpose %v is not one of them (art. 16.2).", [terms_purposes, object.get(input, "purpose", null)]) if not purpose_permitted
 
@@ -708,12 +708,12 @@ denials contains sprintf("The requester's party %v has status %v; only an active
 	not requester_active_party
 }
 
-denials contains sprintf("Category %v is not in the information need of the requesting party %v in the case; a party that does not need the item cannot release it to a third party, whatever consent exists (art. 9.2, 8.4c).", [object.get(item, "category", null), requester_party_shown]) if {
+denials contains sprintf("Category %v is not in the information need of the requesting party %v in the case; a party that does not need the item cannot release it to a third party, whatever consent exists (art. 9.2, 8.4c).", [lib.member_shown(item, "category"), requester_party_shown]) if {
 	input.action == "third_party_release"
 	not requester_need_to_know
 }
 
-denials contains sprintf("The role %v sees who is in care, never the dossier; it cannot release an item (Bijlage 3, art. 9.2).", [object.get(requester, "role", null)]) if {
+denials contains sprintf("The role %v sees who is in care, never the dossier; it cannot release an item (Bijlage 3, art. 9.2).", [lib.member_shown(requester, "role")]) if {
 	input.action == "third_party_release"
 	not requester_may_see_dossier
 }
@@ -724,7 +724,7 @@ denials contains sprintf("The provider's written consent to release the item to 
 	not provider_written_consent
 }
 
-denials contains sprintf("Consent for category %v was withdrawn by %v; no release rests on it from the moment of withdrawal (Bijlage 3, consent rules; GDPR art. 7(3)).", [object.get(item, "category", null), sort([g | some g in withdrawn_by])]) if {
+denials contains sprintf("Consent for category %v was withdrawn by %v; no release rests on it from the moment of withdrawal (Bijlage 3, consent rules; GDPR art. 7(3)).", [lib.member_shown(item, "category"), sort([g | some g in withdrawn_by])]) if {
 	consent_required
 	not subject_consent
 	not break_glass_valid
@@ -750,13 +750,13 @@ part_denials contains not_involved_reason if {
 	involvement == null
 }
 
-denials contains sprintf("Information of category %v is not in the information need recorded for party %v in its role %v (art. 8.4c, need to know per Bijlage 3).", [object.get(item, "category", null), party, object.get(involvement, "role", null)]) if {
+denials contains sprintf("Information of category %v is not in the information need recorded for party %v in its role %v (art. 8.4c, need to know per Bijlage 3).", [lib.member_shown(item, "category"), party, object.get(involvement, "role", null)]) if {
 	party_action
 	involvement != null
 	not need_to_know
 }
 
-denials contains sprintf("The role %v sees who is in care, never the dossier (Bijlage 3, authorisation model).", [object.get(recipient, "role", null)]) if {
+denials contains sprintf("The role %v sees who is in care, never the dossier (Bijlage 3, authorisation model).", [lib.member_shown(recipient, "role")]) if {
 	party_action
 	not role_may_see_dossier
 }
@@ -780,7 +780,7 @@ denials contains sprintf("%v is a party to the covenant, not a third party; use 
 	not recipient.is_party == false
 }
 
-denials contains sprintf("Release of the item to third party %v needs the prior written consent of the controller that provided it (%v); none is recorded (art. 9.2).", [party, object.get(item, "provider", null)]) if {
+denials contains sprintf("Release of the item to third party %v needs the prior written consent of the controller that provided it (%v); none is recorded (art. 9.2).", [party, lib.member_shown(item, "provider")]) if {
 	input.action == "third_party_release"
 	not provider_written_consent
 }
@@ -816,7 +816,9 @@ denials contains sprintf("The data subject is %v (16 or over): the person's own 
 default override_invalid := false
 
 override_invalid if {
-	is_object(input.break_glass)
+	break_glass := input.break_glass
+	not break_glass == null
+	is_object(break_glass)
 	not break_glass_valid
 }
 
@@ -859,7 +861,7 @@ closure_bars if {
 	not provider_own_read
 }
 
-denials contains sprintf("Case %v is closed; its information is released to no one but the party that provided it, reading its own item (art. 1.2, 16.1, 16.2).", [object.get(case_facts, "id", null)]) if closure_bars
+denials contains sprintf("Case %v is closed; its information is released to no one but the party that provided it, reading its own item (art. 1.2, 16.1, 16.2).", [lib.member_shown(case_facts, "id")]) if closure_bars
 
 # A restriction ("afschermen"): the data is only kept (GDPR art. 18(2)); the provider keeps
 # reading its own item. The safety override is no way around it: a restriction is the
@@ -1081,7 +1083,7 @@ decision := {
 	"unknown_item_reasons": unknown_item_reasons,
 } if {
 	not permitted
-	count(shown_denials) > 0
+	not shown_denials == set()
 }
 
 # The facts that mattered, for the decision explainer (zorgtafel policy explain).

@@ -30,6 +30,13 @@ array_at(doc, key) := v if {
 	is_set(v)
 } else := []
 
+# member_shown(doc, key) is doc[key] for the words of a reason, null when doc has no such member
+# or is no object (an array, a string, null): object.get(doc, key, null) without its evaluation
+# error on regorus over what is no object, and without a type test (a builtin call, issue #16).
+member_shown(doc, key) := v if {
+	v := doc[key]
+} else := null
+
 # status_shown(who) is who.party_status for the words of a reason, "unknown" when the input lacks
 # it. The fallback is written here, in the function's body: rego-cpp 1.5 writes a default term
 # handed to object.get (or as an argument) quoted inside sprintf, an answer that is no JSON.

@@ -20,6 +20,16 @@ test_array_at_gives_collections_only if {
 	lib.array_at(null, "a") == []
 }
 
+test_member_shown_is_the_member_or_null if {
+	lib.member_shown({"role": "caseworker"}, "role") == "caseworker"
+	lib.member_shown({"role": false}, "role") == false
+	lib.member_shown({"role": null}, "role") == null
+	lib.member_shown({}, "role") == null
+	every doc in [null, "role", 3, ["role"], true] {
+		lib.member_shown(doc, "role") == null
+	}
+}
+
 test_status_shown_is_the_party_status_or_unknown if {
 	lib.status_shown({"party_status": "excluded"}) == "excluded"
 	lib.status_shown({"party_status": ""}) == "unknown"
