@@ -74,8 +74,10 @@ test-fast: install
 release-protos: install
 	$(BIN)/buf build -o proto/released.binpb
 
+## regopy (rego-cpp 1.5.2) compiles each `with` key anew: the largest test packages outgrow its
+## cap here, are decided by regorus alone and named in the ENGINE lines (allowed explicitly).
 policy-test: install
-	$(BIN)/zorgtafel policy test
+	$(BIN)/zorgtafel policy test --allow-regopy-skips
 
 ## Regenerate the Python code from proto/ after editing a .proto file.
 proto: install

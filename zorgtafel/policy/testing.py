@@ -4,16 +4,24 @@ Run it as ``zorgtafel policy test [--run PATTERN] [--package PKG]`` (or ``python
 zorgtafel.policy.testing``). Each test runs on regorus (the Rust engine: fast, and its errors
 name file:line, so its message is the one shown) and on regopy (rego-cpp, the engine the services
 embed). A test passes only when its rule is exactly ``true`` on both; a test whose outcome differs
-between the engines fails as "engines disagree". The last line is exactly ``N passed, M failed``;
-the exit status is non-zero when a test fails or none was found.
+between the engines fails as "engines disagree". Before the summary, one ``ENGINE`` line per
+engine names the packages it evaluated and one line each those it did not, with why
+(``zorgtafel.policy.evaluated``). The last line is ``N passed, M failed``, followed by
+``; regopy did not evaluate K of P package(s)`` when an engine left packages out; the exit status
+is non-zero when a test fails, none was found, a package was evaluated by no engine, or regopy
+left a package out without ``--allow-regopy-skips``.
 
 The regopy leg is expensive: rego-cpp compiles every ``with`` site of a test package against
 every input-dependent rule it reaches (a package can take a minute and gigabytes). So each test
 package runs in its own process (a crash or a blow-up costs that package only), with only the
 modules it needs (``sources.closure``), ``--jobs`` at a time, each capped at ``--regopy-mem-mb``
-of address space and ``--regopy-timeout`` seconds. A package that exceeds its cap is reported
-("regopy: not evaluated") and counted on a line of its own; its tests are still decided by
-regorus. ``--regopy-mem-mb 0`` removes the cap; ``--no-regopy`` skips the leg.
+of resident memory and ``--regopy-timeout`` seconds. The cost is rego-cpp's (1.5.2) ``with``:
+it recompiles the input-dependent rules a ``with`` key reaches, one copy per key (measured: one
+``with input.principal`` site against casework/view.rego, 2.2 GB and 18 s; two keys, 4.4 GB; the
+same rules without ``with``, 31 MB), not the interpreters, the data or the import order. A
+package that exceeds its cap is reported ("regopy: not evaluated"), its tests decided by regorus
+alone, and the run is red unless the caller allows that with ``--allow-regopy-skips``.
+``--regopy-mem-mb 0`` removes the cap; ``--no-regopy`` skips the leg.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from zorgtafel.policy import sources
+from zorgtafel.policy.evaluated import Evaluated
 
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
 
@@ -116,7 +125,8 @@ def _seen(value: Any) -> str:
 
 def _regorus_leg(
     policy_dir: Path, mods: list[sources.Module], chosen: list[tuple[sources.Module, str]]
-) -> dict[tuple[str, str], Outcome]:
+) -> dict[tuple[str, str], Outcome] | str:
+    """Every chosen test's outcome, or why none was evaluated (the policy does not load)."""
     os.environ.setdefault("RUST_BACKTRACE", "0")
     import regorus
 
@@ -126,8 +136,7 @@ def _regorus_leg(
             engine.add_policy(module.name, module.text)
         engine.add_data_json(json.dumps(sources.data_document(policy_dir), ensure_ascii=False))
     except Exception as exc:  # noqa: BLE001 - does not parse: every chosen test fails with why
-        why = Outcome(False, f"error: {_error_text(exc)}")
-        return {(m.package, n): why for m, n in chosen}
+        return f"error: {_error_text(exc)}"
     engine.set_input_json("{}")
     outcomes = {}
     for module, name in chosen:
@@ -287,16 +296,35 @@ class Options:
     regopy_mem_mb: int = DEFAULT_MEM_MB
     regopy_timeout_s: float = DEFAULT_TIMEOUT_S
     coverage: bool = False  # also report the coverage (regorus) and hold it to its gate
+    allow_regopy_skips: bool = False  # a package regopy left out does not make the run red
+
+
+@dataclass(frozen=True)
+class Report:
+    results: list[TestResult]
+    notes: list[str]  # regopy packages that could not be evaluated, and why
+    evaluated: Evaluated
 
 
 def run_tests(
     policy_dir: Path, options: Options | None = None
 ) -> tuple[list[TestResult], list[str]]:
     """Every chosen test's result, and notes (regopy packages that could not be evaluated)."""
+    report = run_suite(policy_dir, options)
+    return report.results, report.notes
+
+
+def run_suite(policy_dir: Path, options: Options | None = None) -> Report:
+    """Every chosen test's result, the notes, and which packages each engine evaluated."""
     options = options or Options()
     mods = sources.modules(policy_dir, tests=True)
     chosen = _selected(mods, options.run, options.package)
-    primary = _regorus_leg(policy_dir, mods, chosen)
+    loaded = _regorus_leg(policy_dir, mods, chosen)
+    primary = (
+        loaded
+        if isinstance(loaded, dict)
+        else {(m.package, n): Outcome(False, loaded) for m, n in chosen}
+    )
     by_package: dict[str, list[str]] = {}
     for module, name in chosen:
         by_package.setdefault(module.package, []).append(name)
@@ -321,6 +349,14 @@ def run_tests(
     for package, leg in secondary.items():
         if isinstance(leg, str):
             notes.append(f"NOTE  {package}: {leg}; its tests are decided by regorus alone")
+    evaluated = Evaluated(
+        packages=tuple(by_package),
+        asked=("regorus", "regopy") if options.regopy else ("regorus",),
+        skipped={
+            "regorus": {} if isinstance(loaded, dict) else {p: loaded for p in by_package},
+            "regopy": {p: leg for p, leg in secondary.items() if isinstance(leg, str)},
+        },
+    )
     for module, name in chosen:
         first = primary[(module.package, name)]
         answers = secondary.get(module.package)
@@ -338,7 +374,7 @@ def run_tests(
                 ),
             )
         results.append(result)
-    return results, notes
+    return Report(results, notes, evaluated)
 
 
 def summary(results: list[TestResult]) -> str:
@@ -366,13 +402,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--regopy-mem-mb",
         type=int,
         default=DEFAULT_MEM_MB,
-        help="address-space cap per regopy process (0: none)",
+        help="resident memory cap per regopy process, MB (0: none)",
     )
     p.add_argument(
         "--regopy-timeout",
         type=float,
         default=DEFAULT_TIMEOUT_S,
         help="seconds per regopy test package",
+    )
+    p.add_argument(
+        "--allow-regopy-skips",
+        action="store_true",
+        help="accept packages regopy could not evaluate within its cap or budget (regorus alone "
+        "decides them; the summary still names them); without it they make the run red",
     )
     p.add_argument(
         "--coverage",
@@ -390,6 +432,7 @@ def options_from(args: argparse.Namespace) -> Options:
         regopy_mem_mb=args.regopy_mem_mb,
         regopy_timeout_s=args.regopy_timeout,
         coverage=getattr(args, "coverage", False),
+        allow_regopy_skips=getattr(args, "allow_regopy_skips", False),
     )
 
 
@@ -411,15 +454,21 @@ def run(policy_dir: Path, options: Options, out: Callable[[str], None] = print) 
     from zorgtafel.policy.errors import rego_error_text
 
     try:
-        results, notes = run_tests(policy_dir, options)
+        suite = run_suite(policy_dir, options)
     except Exception as exc:  # noqa: BLE001 - unreadable policy dir and the like: report it, do not trace back
         out(f"ERROR  cannot run the policy tests in {policy_dir}: {rego_error_text(exc)}")
         out("0 passed, 1 failed")
         return 1
+    results = suite.results
     for result in results:
         out(result.line())
-    for note in notes:
+    for note in suite.notes:
         out(note)
+    for line in suite.evaluated.lines():
+        out(line)
+    missing = suite.evaluated.problems(allow_regopy_skips=options.allow_regopy_skips)
+    for problem in missing:
+        out(problem)
     covered = True
     if options.coverage:
         from zorgtafel.policy import coverage
@@ -430,8 +479,9 @@ def run(policy_dir: Path, options: Options, out: Callable[[str], None] = print) 
         for problem in report.below(coverage.DEFAULT_MIN):
             out(f"BELOW  {problem}")
         covered = not report.below(coverage.DEFAULT_MIN)
-    out(summary(results))  # the last line, always
-    return 0 if results and covered and all(r.passed for r in results) else 1
+    out(summary(results) + suite.evaluated.shortfall())  # the last line, always
+    passed = results and covered and not missing and all(r.passed for r in results)
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
