@@ -12,51 +12,18 @@ import uuid
 import pytest
 
 from services.casework.service_layer import subject_data
+from tests.handlers.export_cost import refused_export
 from tests.handlers.test_casework_handlers import GGD, casework, deps, open_case
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import PermissionDenied
-from zorgtafel.kernel.gate import PolicyGate
-from zorgtafel.kernel.subjectdata.servicer import export_subject_data
-from zorgtafel.testing.statements import statements
+from zorgtafel.testing import CountingEngine
 
 __all__ = ["casework", "deps"]  # the fixtures, SQLite and PostgreSQL
 
 GGD_OFFICER = Caller(GGD, "fg-3", "privacy_officer", party_status="active")  # no part
 
 
-class CountingEngine:
-    """The platform's policy engine, counting every decision it evaluates."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.engine, self.evaluated = engine, 0
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.engine, name)
-
-    def decide(self, policy, facts):  # noqa: ANN001, ANN201
-        self.evaluated += 1
-        return self.engine.decide(policy, facts)
-
-
 def _refused_with(platform, engine: CountingEngine, by: str, value: str):
-    engine.evaluated = 0
-    with statements() as sent, pytest.raises(PermissionDenied) as refused:
-        export_subject_data(
-            "casework",
-            platform.uow_factory,
-            PolicyGate(engine),
-            subject_data.export,
-            by,
-            value,
-            GGD_OFFICER,
-        )
-    # Each statement up to its condition: which table and columns, whatever the values (an
-    # empty list of cases is one statement as a list of one is).
-    return (
-        refused.value.message.replace(value, "SUBJECT"),
-        [" ".join(s.split()).split(" WHERE ")[0] for s in sent],
-        engine.evaluated,
-    )
+    return refused_export(platform, engine, "casework", subject_data.export, GGD_OFFICER, by, value)
 
 
 @pytest.mark.parametrize("by", ["case_id", "subject_pseudonym"])

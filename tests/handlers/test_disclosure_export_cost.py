@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.export_cost import statement_shapes
 from tests.handlers.test_disclosure_handlers import open_case, provide
 from tests.handlers.test_disclosure_subject_rights import FARENT_OFFICER, export, pseudonym_of
 from zorgtafel.kernel.errors import PermissionDenied
@@ -23,11 +24,7 @@ deps = base.deps
 def _refused_with(platform, deps, by: str, value: str) -> tuple[str, list[str]]:
     with statements() as sent, pytest.raises(PermissionDenied) as refused:
         export(platform, deps, by, value, FARENT_OFFICER)
-    # Each statement up to its condition: which table and columns, whatever the values (an
-    # empty list of cases is one statement as a list of one is).
-    return refused.value.message.replace(value, "SUBJECT"), [
-        " ".join(s.split()).split(" WHERE ")[0] for s in sent
-    ]
+    return refused.value.message.replace(value, "SUBJECT"), statement_shapes(sent)
 
 
 @pytest.mark.parametrize("by", ["case_id", "subject_pseudonym"])

@@ -31,26 +31,11 @@ from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import ZorgtafelError
 from zorgtafel.kernel.gate import PolicyGate
-from zorgtafel.testing import deliver
+from zorgtafel.testing import CountingEngine, deliver
 
 disclosure_platform = base.disclosure_platform
 deps = base.deps
 OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
-
-
-class CountingEngine:
-    """The platform's policy engine, counting the disclosure decisions it evaluates (the work
-    a refusal costs: what its time is made of)."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.engine, self.evaluated = engine, 0
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.engine, name)
-
-    def decide(self, policy, facts):  # noqa: ANN001, ANN201
-        self.evaluated += 1
-        return self.engine.decide(policy, facts)
 
 
 def _case_where_cello_needs_housing_only(disclosure_platform) -> str:

@@ -13,49 +13,19 @@ import pytest
 
 from services.intake.adapters.repository import NominationRepository
 from services.intake.service_layer import subject_data
+from tests.handlers.export_cost import refused_export
 from tests.handlers.test_intake_handlers import FARENT, intake, nominated
 from zorgtafel.kernel.caller import Caller
-from zorgtafel.kernel.errors import PermissionDenied
-from zorgtafel.kernel.gate import PolicyGate
-from zorgtafel.kernel.subjectdata.servicer import export_subject_data
-from zorgtafel.testing.statements import statements
+from zorgtafel.testing import CountingEngine
 
 __all__ = ["intake"]  # the fixture, SQLite and PostgreSQL
 
 FARENT_OFFICER = Caller(FARENT, "fg-7", "privacy_officer", party_status="active")
 
 
-class CountingEngine:
-    """The platform's policy engine, counting every decision it evaluates."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.engine, self.evaluated = engine, 0
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.engine, name)
-
-    def decide(self, policy, facts):  # noqa: ANN001, ANN201
-        self.evaluated += 1
-        return self.engine.decide(policy, facts)
-
-
 def _refused_with(platform, engine: CountingEngine, by: str, value: str):
-    engine.evaluated = 0
-    with statements() as sent, pytest.raises(PermissionDenied) as refused:
-        export_subject_data(
-            "intake",
-            platform.uow_factory,
-            PolicyGate(engine),
-            subject_data.export,
-            by,
-            value,
-            FARENT_OFFICER,
-        )
-    # Each statement up to its condition: which table and columns, whatever the values.
-    return (
-        refused.value.message.replace(value, "SUBJECT"),
-        [" ".join(s.split()).split(" WHERE ")[0] for s in sent],
-        engine.evaluated,
+    return refused_export(
+        platform, engine, "intake", subject_data.export, FARENT_OFFICER, by, value
     )
 
 

@@ -68,6 +68,7 @@ from zorgtafel.kernel.events import DomainEvent
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.testing import (
+    CountingEngine,
     deliver,
     handler_platform,
     set_party_status,
@@ -656,22 +657,6 @@ def test_an_outsider_is_told_the_same_of_a_nomination_it_has_no_part_in_as_of_no
                 )
 
 
-class CountingEngine:
-    """The platform's policy engine, counting the access decisions it evaluates (the work a
-    refusal costs: what its time is made of)."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self.engine, self.evaluated = engine, 0
-
-    def __getattr__(self, name: str):  # noqa: ANN204
-        return getattr(self.engine, name)
-
-    def decide(self, policy, facts):  # noqa: ANN001, ANN201
-        if policy == "zorgtafel.intake.access":
-            self.evaluated += 1
-        return self.engine.decide(policy, facts)
-
-
 def test_a_refusal_of_an_unknown_id_costs_the_policy_work_of_a_real_one_the_caller_has_no_part_in(
     intake,
 ):
@@ -683,7 +668,7 @@ def test_a_refusal_of_an_unknown_id_costs_the_policy_work_of_a_real_one_the_call
     now costs the same access decisions, on a stand-in nomination nobody has a part in (their
     answers are not used: still the one refusal; nor logged, nor counted)."""
     platform, _parts, deps = intake
-    counting = CountingEngine(deps.policy.engine)
+    counting = CountingEngine(deps.policy.engine, "zorgtafel.intake.access")
     from zorgtafel.kernel.gate import PolicyGate
 
     spied = Deps(

@@ -172,17 +172,18 @@ def what_caller_is_told(
 
 
 class CountingEngine:
-    """A policy engine that counts the decisions of one package it evaluates (the work a
-    refusal costs: what its time is made of), for tests that check an unknown id costs what a
-    real one the caller may not see does; everything else is the wrapped engine's."""
+    """A policy engine that counts the decisions of one package it evaluates (of every package
+    when ``policy`` is None): the work a refusal costs, what its time is made of, for tests that
+    check an unknown id costs what a real one the caller may not see does; everything else is
+    the wrapped engine's."""
 
-    def __init__(self, engine: Any, policy: str) -> None:
+    def __init__(self, engine: Any, policy: str | None = None) -> None:
         self.engine, self.policy, self.evaluated = engine, policy, 0
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.engine, name)
 
     def decide(self, policy: str, facts: Mapping[str, Any]) -> Any:
-        if policy == self.policy:
+        if self.policy is None or policy == self.policy:
             self.evaluated += 1
         return self.engine.decide(policy, facts)
