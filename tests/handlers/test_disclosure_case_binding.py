@@ -17,16 +17,15 @@ from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
     FARENT,
+    OUTSIDER,
     PROVIDER,
     open_case,
     provide_cmd,
 )
-from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import InvalidArgument, NotFound, PermissionDenied
 
 disclosure_platform = base.disclosure_platform
 deps = base.deps
-OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
 
 
 def _provide_for_pre_reading(platform, deps, case_id: str) -> str:

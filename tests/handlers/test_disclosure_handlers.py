@@ -73,18 +73,34 @@ def deps(disclosure_platform) -> Deps:
     return make_deps(disclosure_platform[0])
 
 
+OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")  # of no case here
+
+
+def nominate(
+    disclosure_platform,
+    nominated_at: str = "2026-12-01T10:00:00+00:00",
+    subject_pseudonym: str = "",
+    party: str = GGZ,
+) -> dict:
+    """Intake's nomination of a new case by ``party`` through the consumed handler (of a new
+    subject, or of ``subject_pseudonym``'s): the case's facts, for its opening."""
+    platform, parts = disclosure_platform
+    facts = {
+        "case_id": f"case-{uuid.uuid4().hex[:12]}",
+        "subject_pseudonym": subject_pseudonym or f"psn-{uuid.uuid4().hex[:8]}",
+        "nominating_party": party,
+        "age_band": "16_plus",
+    }
+    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": nominated_at})
+    return facts
+
+
 def open_case(disclosure_platform, subject_pseudonym: str = "") -> str:
     """Intake's nomination, casework's opening and roles, through the consumed handlers (of a
     new subject, or of ``subject_pseudonym``'s)."""
     platform, parts = disclosure_platform
-    case_id = f"case-{uuid.uuid4().hex[:12]}"
-    facts = {
-        "case_id": case_id,
-        "subject_pseudonym": subject_pseudonym or f"psn-{uuid.uuid4().hex[:8]}",
-        "nominating_party": GGZ,
-        "age_band": "16_plus",
-    }
-    nominated = {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
+    facts = nominate(disclosure_platform, subject_pseudonym=subject_pseudonym)
+    case_id = facts["case_id"]
     opened = {
         **facts,
         "invitees": [CELLO],
@@ -95,7 +111,6 @@ def open_case(disclosure_platform, subject_pseudonym: str = "") -> str:
         CELLO: {"role": "care_provider", "information_need": ["health"]},
         GGZ: {"role": "mental_health", "information_need": ["health"]},
     }
-    deliver(platform, parts, ev.CASE_NOMINATED, nominated)
     deliver(platform, parts, ev.CASE_OPENED, opened)
     deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
     for delegate in (PROVIDER, CARER):  # each party names who represents it (Bijlage 3)
@@ -629,14 +644,8 @@ def test_oversight_sees_only_what_concerns_its_own_party(disclosure_platform, de
 def open_old_case(disclosure_platform) -> str:
     """A case as disclosure holds it after the upgrade: its subject and the roles, no person."""
     platform, parts = disclosure_platform
-    case_id = f"case-{uuid.uuid4().hex[:12]}"
-    facts = {
-        "case_id": case_id,
-        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
-        "nominating_party": GGZ,
-        "age_band": "16_plus",
-    }
-    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-11-01T10:00:00Z"})
+    facts = nominate(disclosure_platform, "2026-11-01T10:00:00Z")
+    case_id = facts["case_id"]
     # An opening of a casework before it named the process director, as in older events.
     opened = {**facts, "invitees": [CELLO], "process_director_party": ""}
     deliver(platform, parts, ev.CASE_OPENED, opened)

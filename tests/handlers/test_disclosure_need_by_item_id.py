@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import disclosure, items
 from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.disclosure_need import case_where_cello_needs_housing_only, provide_of
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
     DIRECTOR,
-    FARENT,
     GGZ,
+    OUTSIDER,
     PROVIDER,
-    open_case,
-    provide_cmd,
+    nominate,
 )
 from tests.handlers.test_disclosure_subject_rights import decide, submit
 from zorgtafel.contracts import events as ev
@@ -35,32 +34,13 @@ from zorgtafel.testing import CountingEngine, deliver
 
 disclosure_platform = base.disclosure_platform
 deps = base.deps
-OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
-
-
-def _case_where_cello_needs_housing_only(disclosure_platform) -> str:
-    platform, parts = disclosure_platform
-    case_id = open_case(disclosure_platform)
-    roles = {
-        CELLO: {"role": "care_provider", "information_need": ["housing"]},
-        GGZ: {"role": "mental_health", "information_need": ["health", "housing"]},
-    }
-    at = datetime.now(timezone.utc).isoformat()
-    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles, "changed_at": at})
-    return case_id
 
 
 def _case_without_cello(disclosure_platform) -> str:
     """A case of GGZ alone: CELLO is neither invited nor involved."""
     platform, parts = disclosure_platform
-    case_id = f"case-{uuid.uuid4().hex[:12]}"
-    facts = {
-        "case_id": case_id,
-        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
-        "nominating_party": GGZ,
-        "age_band": "16_plus",
-    }
-    deliver(platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00:00Z"})
+    facts = nominate(disclosure_platform, "2026-12-01T10:00:00Z")
+    case_id = facts["case_id"]
     opened = {
         **facts,
         "invitees": [],
@@ -71,14 +51,6 @@ def _case_without_cello(disclosure_platform) -> str:
     roles = {GGZ: {"role": "mental_health", "information_need": ["health"]}}
     deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles})
     return case_id
-
-
-def _provide(platform, deps, case_id: str, category: str) -> str:
-    cmd = dataclasses.replace(provide_cmd(case_id), category=category)
-    with platform.uow_factory() as uow:
-        item_id = items.provide(deps, uow, cmd, PROVIDER)
-        uow.commit()
-    return item_id
 
 
 def _told(platform, deps, caller: Caller, item_id: str, case_id: str = "", **kw) -> tuple:
@@ -133,8 +105,8 @@ def test_an_item_outside_the_need_asked_by_id_is_answered_as_an_id_that_names_no
     the case holds a health item (art. 8.4c, 15.1). It now hears what it hears of an id never
     given out, at the cost of as many decisions; the refusal is logged all the same."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
-    health = _provide(platform, deps, case_id, "health")
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
+    health = provide_of(platform, deps, case_id, "health")
     unknown = f"itm-{uuid.uuid4().hex}"
     for action, kw in (
         ("read", {}),
@@ -154,8 +126,8 @@ def test_an_item_within_the_need_is_still_released_and_its_refusals_still_say_wh
 ):
     """Within its need the person is told why (it may ask the provider, or break the glass)."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
-    housing = _provide(platform, deps, case_id, "housing")
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
+    housing = provide_of(platform, deps, case_id, "housing")
     assert _told(platform, deps, CARER, housing)[:2] == ("answered", [housing])
     with platform.uow_factory() as uow:
         items.retract(deps, uow, c.Retract(housing), PROVIDER)
@@ -172,11 +144,11 @@ def test_an_unknown_real_erased_or_other_cases_item_id_is_told_alike(
     in, an erased one, and (for the delegate) one its party does not need are answered alike
     and cost the same number of policy decisions."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
-    health = _provide(platform, deps, case_id, "health")
-    erased = _provide(platform, deps, case_id, "health")
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
+    health = provide_of(platform, deps, case_id, "health")
+    erased = provide_of(platform, deps, case_id, "health")
     decide(platform, deps, submit(platform, deps, "erasure", item_id=erased, caller=CARER))
-    elsewhere = _provide(platform, deps, _case_without_cello(disclosure_platform), "health")
+    elsewhere = provide_of(platform, deps, _case_without_cello(disclosure_platform), "health")
     unknown = f"itm-{uuid.uuid4().hex}"
     told = {
         name: _told(platform, deps, caller, item_id)

@@ -7,47 +7,23 @@ access log all the same. Handlers on a migrated database and the embedded policy
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
 
 import pytest
 
 from services.disclosure.domain import commands as c
 from services.disclosure.service_layer.handlers import disclosure, items
 from tests.handlers import test_disclosure_handlers as base
+from tests.handlers.disclosure_need import case_where_cello_needs_housing_only, provide_of
 from tests.handlers.test_disclosure_handlers import (
     CARER,
     CELLO,
-    GGZ,
     PROVIDER,
-    open_case,
     provide_cmd,
 )
-from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.errors import NotFound, PermissionDenied
-from zorgtafel.testing import deliver
 
 disclosure_platform = base.disclosure_platform
 deps = base.deps
-
-
-def _case_where_cello_needs_housing_only(disclosure_platform) -> str:
-    platform, parts = disclosure_platform
-    case_id = open_case(disclosure_platform)
-    roles = {
-        CELLO: {"role": "care_provider", "information_need": ["housing"]},
-        GGZ: {"role": "mental_health", "information_need": ["health", "housing"]},
-    }
-    at = datetime.now(timezone.utc).isoformat()
-    deliver(platform, parts, ev.ROLES_SET, {"case_id": case_id, "roles": roles, "changed_at": at})
-    return case_id
-
-
-def _provide(platform, deps, case_id: str, category: str) -> str:
-    cmd = dataclasses.replace(provide_cmd(case_id), category=category)
-    with platform.uow_factory() as uow:
-        item_id = items.provide(deps, uow, cmd, PROVIDER)
-        uow.commit()
-    return item_id
 
 
 def _read(platform, deps, case_id: str, category: str = ""):
@@ -75,9 +51,9 @@ def test_a_case_listing_shows_no_item_the_party_does_not_need_not_even_as_refuse
     disclosure_platform, deps
 ):
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
-    health = _provide(platform, deps, case_id, "health")
-    housing = _provide(platform, deps, case_id, "housing")
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
+    health = provide_of(platform, deps, case_id, "health")
+    housing = provide_of(platform, deps, case_id, "housing")
     outcome = _read(platform, deps, case_id)
     assert [r.item_id for r in outcome.released] == [housing]
     assert [d.item_id for d in outcome.denied] == []
@@ -90,8 +66,8 @@ def test_a_category_outside_the_need_is_answered_as_one_the_case_holds_none_of(
     disclosure_platform, deps
 ):
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
-    health = _provide(platform, deps, case_id, "health")
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
+    health = provide_of(platform, deps, case_id, "health")
     with pytest.raises(NotFound) as held:
         _read(platform, deps, case_id, "health")
     with pytest.raises(NotFound) as none:
@@ -99,8 +75,8 @@ def test_a_category_outside_the_need_is_answered_as_one_the_case_holds_none_of(
     assert str(held.value) == str(none.value)
     assert len(_logged_denied(platform, health)) == 1
     # A case holding only items the party does not need: as a case holding none.
-    only_health = _case_where_cello_needs_housing_only(disclosure_platform)
-    _provide(platform, deps, only_health, "health")
+    only_health = case_where_cello_needs_housing_only(disclosure_platform)
+    provide_of(platform, deps, only_health, "health")
     with pytest.raises(NotFound) as listed:
         _read(platform, deps, only_health)
     assert str(listed.value) == str(none.value)
@@ -111,7 +87,7 @@ def test_an_item_the_party_needs_refused_on_other_grounds_is_still_listed_as_ref
 ):
     """Within its need the refusal stays (the person may ask the provider or break the glass)."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
     cmd = dataclasses.replace(provide_cmd(case_id, purposes=("safety",)), category="housing")
     with platform.uow_factory() as uow:
         housing = items.provide(deps, uow, cmd, PROVIDER)
@@ -150,7 +126,7 @@ def test_a_pre_read_of_an_item_outside_the_need_is_marked_so_and_names_nothing_o
     leaves it out by) and names nothing of it, neither its category nor the provider's terms
     (art. 8.4c); the refusal is logged all the same."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
     health = _provide_for_pre_read(platform, deps, case_id, "health", allowed=True)
     housing = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=True)
     with pytest.raises(PermissionDenied) as refused:
@@ -174,7 +150,7 @@ def test_a_pre_read_refused_on_other_grounds_within_the_need_keeps_its_reasons_u
     """An item the party needs whose provider did not agree to pre-reading (12.2f) is refused
     with that reason and no outside_need flag: casework still lists it as withheld."""
     platform, _ = disclosure_platform
-    case_id = _case_where_cello_needs_housing_only(disclosure_platform)
+    case_id = case_where_cello_needs_housing_only(disclosure_platform)
     housing = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=False)
     agreed = _provide_for_pre_read(platform, deps, case_id, "housing", allowed=True)
     with pytest.raises(PermissionDenied) as refused:

@@ -20,6 +20,7 @@ from tests.handlers.test_disclosure_handlers import (
     DIRECTOR,
     FARENT,
     GGZ,
+    OUTSIDER,
     PROVIDER,
     open_case,
     provide,
@@ -33,7 +34,6 @@ from zorgtafel.testing import deliver
 
 disclosure_platform = base.disclosure_platform
 deps = base.deps
-OUTSIDER = Caller(FARENT, "p-7", "caseworker", party_status="active")
 PART_REASONS = ("has no part in the case", "is not involved in the case")
 
 

@@ -488,16 +488,8 @@ def test_a_restriction_granted_before_the_case_opened_is_told_to_casework_when_i
     case to mark then, and the case it opened later showed everything; disclosure states the
     restriction again once the case is opened (GDPR art. 18)."""
     platform, parts = disclosure_platform
-    case_id = f"case-{uuid.uuid4().hex[:12]}"
-    facts = {
-        "case_id": case_id,
-        "subject_pseudonym": f"psn-{uuid.uuid4().hex[:8]}",
-        "nominating_party": GGZ,
-        "age_band": "16_plus",
-    }
-    deliver(
-        platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
-    )
+    facts = base.nominate(disclosure_platform)
+    case_id = facts["case_id"]
     decide(platform, deps, submit(platform, deps, "restriction", case_id=case_id, caller=PROVIDER))
     opened = {**facts, "invitees": [], "process_director_party": GGZ}
     deliver(platform, parts, ev.CASE_OPENED, {**opened, "process_director_person": "pd-1"})
@@ -972,16 +964,8 @@ def open_case_nominated_by(disclosure_platform, subject_pseudonym: str, party: s
     """A case of ``subject_pseudonym`` that ``party`` nominated (another controller, art.
     12.3), GGZ invited, both delegates named, as ``open_case`` opens GGZ's."""
     platform, parts = disclosure_platform
-    case_id = f"case-{uuid.uuid4().hex[:12]}"
-    facts = {
-        "case_id": case_id,
-        "subject_pseudonym": subject_pseudonym,
-        "nominating_party": party,
-        "age_band": "16_plus",
-    }
-    deliver(
-        platform, parts, ev.CASE_NOMINATED, {**facts, "nominated_at": "2026-12-01T10:00:00+00:00"}
-    )
+    facts = base.nominate(disclosure_platform, subject_pseudonym=subject_pseudonym, party=party)
+    case_id = facts["case_id"]
     opened = {
         **facts,
         "invitees": [GGZ],
