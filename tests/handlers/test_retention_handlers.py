@@ -711,30 +711,38 @@ def test_disclosure_follows_the_age_band(disclosure):
         assert uow.cases.find(case_id).age_band == "12_to_16"
 
 
+def _consent_recorded(uow, case_id: str, recorded_at: datetime, withdrawn_at: datetime | None):  # noqa: ANN001, ANN202
+    """A subject's consent for the case as disclosure stores one, its id (how consents are
+    recorded has its own tests)."""
+    consent_id = uuid.uuid4().hex
+    uow.session.execute(
+        uow.tables["consents"]
+        .insert()
+        .values(
+            consent_id=consent_id,
+            kind="subject",
+            case_id=case_id,
+            given_by="subject",
+            scope="[]",
+            document_ref="doc-1",
+            recorded_by_party=ASTEN,
+            recorded_by_person="worker-1",
+            recorded_at=recorded_at,
+            withdrawn_at=withdrawn_at,
+        )
+    )
+    return consent_id
+
+
 def test_disclosure_deletes_a_withdrawn_consent_after_its_period_only(disclosure):
     platform, parts = disclosure
     case_id = uuid.uuid4().hex
     withdrawn_at = datetime.now(timezone.utc)
 
     def consent(withdrawn: datetime | None) -> str:
-        consent_id = uuid.uuid4().hex
-        with platform.uow_factory() as uow:  # how consents are recorded has its own tests
-            uow.session.execute(
-                uow.tables["consents"]
-                .insert()
-                .values(
-                    consent_id=consent_id,
-                    kind="subject",
-                    case_id=case_id,
-                    given_by="subject",
-                    scope="[]",
-                    document_ref="doc-1",
-                    recorded_by_party=ASTEN,
-                    recorded_by_person="worker-1",
-                    recorded_at=withdrawn_at - timedelta(days=30),
-                    withdrawn_at=withdrawn,
-                )
-            )
+        with platform.uow_factory() as uow:
+            recorded = withdrawn_at - timedelta(days=30)
+            consent_id = _consent_recorded(uow, case_id, recorded, withdrawn)
             uow.commit()
         return consent_id
 
@@ -759,23 +767,9 @@ def test_disclosure_keeps_a_restricted_cases_withdrawn_consent_until_the_lifting
     case_id = uuid.uuid4().hex
     deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
     withdrawn_at = datetime.now(timezone.utc)
-    consent_id = uuid.uuid4().hex
-    with platform.uow_factory() as uow:  # how consents are recorded has its own tests
-        uow.session.execute(
-            uow.tables["consents"]
-            .insert()
-            .values(
-                consent_id=consent_id,
-                kind="subject",
-                case_id=case_id,
-                given_by="subject",
-                scope="[]",
-                document_ref="doc-1",
-                recorded_by_party=ASTEN,
-                recorded_by_person="worker-1",
-                recorded_at=withdrawn_at - timedelta(days=30),
-                withdrawn_at=withdrawn_at,
-            )
+    with platform.uow_factory() as uow:
+        consent_id = _consent_recorded(
+            uow, case_id, withdrawn_at - timedelta(days=30), withdrawn_at
         )
         assert uow.cases.set_restricted(case_id, True, withdrawn_at)  # as carry_out does
         uow.commit()
