@@ -142,6 +142,24 @@ def nomination(bsn: str = "111222333", consent: ConsentStatus = ConsentStatus.GI
     )
 
 
+def by_name_and_birth(given_names: str, family_name: str, date_of_birth: str) -> Nominate:
+    """A bare nomination of a person known by name and date of birth alone (no BSN or
+    V-number, a housing problem, no safety concern)."""
+    return Nominate(
+        given_names,
+        family_name,
+        date_of_birth,
+        "",
+        "",
+        None,
+        (Problem(LifeDomain.HOUSING),),
+        Safety(),
+        (),
+        ConsentStatus.GIVEN,
+        {"purposes": ["care_coordination"]},
+    )
+
+
 def nominated(intake: tuple[Platform, ServiceParts, Deps], **kw) -> str:
     platform, _parts, deps = intake
     nom, _ = run(platform, nominations.nominate, deps, nomination(**kw), NOMINATING)
@@ -507,18 +525,8 @@ def test_a_nominator_learns_nothing_of_a_link_and_probing_is_refused_and_flagged
     with platform.uow_factory() as uow:
         known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
     identity = known.identity
-    probe = Nominate(
-        identity.given_names,
-        identity.family_name,
-        identity.date_of_birth.isoformat(),
-        "",
-        "",
-        None,
-        (Problem(LifeDomain.HOUSING),),
-        Safety(),
-        (),
-        ConsentStatus.GIVEN,
-        {"purposes": ["care_coordination"]},
+    probe = by_name_and_birth(
+        identity.given_names, identity.family_name, identity.date_of_birth.isoformat()
     )
     prober = Caller(POLICE, "prober-1", "caseworker", party_status="active")
     flagged = []
@@ -744,18 +752,10 @@ def test_a_name_typed_with_an_invisible_character_is_linked_to_the_subjects_nomi
     with platform.uow_factory() as uow:
         known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
     family = known.identity.family_name
-    again = Nominate(
+    again = by_name_and_birth(
         f"An{invisible}na",
         f"{family[:3]}{invisible}{family[3:]}",
         known.identity.date_of_birth.isoformat(),
-        "",
-        "",
-        None,
-        (Problem(LifeDomain.HOUSING),),
-        Safety(),
-        (),
-        ConsentStatus.GIVEN,
-        {"purposes": ["care_coordination"]},
     )
     other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
     nom, _ = run(platform, nominations.nominate, deps, again, other)
