@@ -113,6 +113,31 @@ def run(governance, deps: Deps, handler, cmd, caller: Caller):  # noqa: ANN001, 
         return result
 
 
+def board_meeting(governance, deps: Deps, chair: Caller, start: datetime):  # noqa: ANN001, ANN201
+    """A meeting of the regional board at ``start``, scheduled by its chair: the handler's view."""
+    return run(
+        governance,
+        deps,
+        meetings.schedule_meeting,
+        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
+        chair,
+    ).meeting
+
+
+def council_delegate(governance, deps: Deps, person: str) -> Caller:  # noqa: ANN001
+    """ASTEN's delegate ``person`` in the partner council, its seat assigned by ASTEN's
+    representative."""
+    delegate = Caller(ASTEN, person, "council_delegate", party_status="active")
+    run(
+        governance,
+        deps,
+        seats.assign_seat,
+        c.AssignSeat(f"partner_council.delegate.{ASTEN}", delegate.person),
+        representative(ASTEN),
+    )
+    return delegate
+
+
 def consume(governance, topic: str, event_type: str, data: dict, time=None) -> None:
     platform, parts = governance
     assert event_type in parts.consumes[topic], (topic, event_type)
@@ -148,13 +173,7 @@ def test_a_meeting_still_to_come_has_no_attendance_and_decides_nothing_4_5_5_3(
     puts the matters); after the sitting none."""
     affected = "00000099000000000015"
     start = datetime.now(timezone.utc) + timedelta(days=7)
-    meeting = run(
-        governance,
-        deps,
-        meetings.schedule_meeting,
-        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
-        chair,
-    ).meeting
+    meeting = board_meeting(governance, deps, chair, start)
 
     def propose(at: Deps, code: str):  # noqa: ANN202
         cmd = c.Propose(
@@ -1044,13 +1063,7 @@ def test_a_person_with_no_seat_in_the_body_is_told_of_its_meeting_or_proposal_wh
     reason, no decision), on every read and write by the id; the access log keeps the policy's
     own refusal (NotShared.decided)."""
     start = datetime.now(timezone.utc) + timedelta(days=3)
-    meeting = run(
-        governance,
-        deps,
-        meetings.schedule_meeting,
-        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
-        chair,
-    ).meeting
+    meeting = board_meeting(governance, deps, chair, start)
     proposal = run(
         governance,
         deps,
@@ -1173,13 +1186,7 @@ def test_a_refusal_of_an_unknown_meeting_proposal_or_accession_id_costs_what_a_r
     counting = CountingEngine(deps.policy.engine, "zorgtafel.governance")
     spied = replace(deps, policy=PolicyGate(counting))
     start = datetime.now(timezone.utc) + timedelta(days=3)
-    meeting = run(
-        governance,
-        deps,
-        meetings.schedule_meeting,
-        c.ScheduleMeeting(Body.REGIONAL_BOARD, start),
-        chair,
-    ).meeting.meeting_id
+    meeting = board_meeting(governance, deps, chair, start).meeting_id
     proposal = run(
         governance,
         deps,
@@ -1270,14 +1277,7 @@ def test_signing_or_withdrawing_over_a_proposal_no_amendment_of_all_parties_tell
     amendment = proposed(
         ProposalKind.AMENDMENT, effective_at=datetime(2027, 1, 1, tzinfo=timezone.utc)
     )
-    delegate = Caller(ASTEN, "delegate-a", "council_delegate", party_status="active")
-    run(
-        governance,
-        deps,
-        seats.assign_seat,
-        c.AssignSeat(f"partner_council.delegate.{ASTEN}", delegate.person),
-        representative(ASTEN),
-    )
+    delegate = council_delegate(governance, deps, "delegate-a")
     applicant = Caller(
         "00000099000000000921", "rep-921", "party_representative", party_status="applicant"
     )
@@ -1310,29 +1310,11 @@ def test_a_council_member_proposing_to_the_board_learns_nothing_of_a_board_meeti
     meeting, and its state. A meeting of a body the caller's party has no part in is now
     answered as an id that names none, whichever body the matter is put to."""
     platform, _ = governance
-    delegate = Caller(ASTEN, "delegate-m", "council_delegate", party_status="active")
-    run(
-        governance,
-        deps,
-        seats.assign_seat,
-        c.AssignSeat(f"partner_council.delegate.{ASTEN}", delegate.person),
-        representative(ASTEN),
-    )
+    delegate = council_delegate(governance, deps, "delegate-m")
     coming = datetime.now(timezone.utc) + timedelta(days=3)
-    held = run(
-        governance,
-        replace(deps, now=lambda: coming - timedelta(days=30)),
-        meetings.schedule_meeting,
-        c.ScheduleMeeting(Body.REGIONAL_BOARD, coming - timedelta(days=20)),
-        chair,
-    ).meeting.meeting_id
-    to_come = run(
-        governance,
-        deps,
-        meetings.schedule_meeting,
-        c.ScheduleMeeting(Body.REGIONAL_BOARD, coming),
-        chair,
-    ).meeting.meeting_id
+    earlier = replace(deps, now=lambda: coming - timedelta(days=30))
+    held = board_meeting(governance, earlier, chair, coming - timedelta(days=20)).meeting_id
+    to_come = board_meeting(governance, deps, chair, coming).meeting_id
 
     def propose(meeting_id: str) -> tuple:
         cmd = c.Propose(
