@@ -45,6 +45,7 @@ from zorgtafel.policy import schemas
 from zorgtafel.testing import (
     deliver,
     handler_platform,
+    restriction_changed,
     set_party_status,
     set_roster,
     what_caller_is_told,
@@ -720,17 +721,7 @@ def restriction(
     case (Bijlage 3 "afschermen", GDPR art. 18), at ``changed_at`` (now by default)."""
     platform, parts = casework
     changed_at = changed_at or datetime.now(timezone.utc)
-    deliver(
-        platform,
-        parts,
-        ev.CASE_RESTRICTION_CHANGED,
-        {
-            "case_id": case_id,
-            "restricted": restricted,
-            "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
-            "changed_at": changed_at.isoformat(),
-        },
-    )
+    restriction_changed(platform, parts, case_id, restricted, changed_at)
 
 
 def shelter_delegate(casework, deps, case_id: str, meeting_id: str, need: tuple[str, ...]):

@@ -71,6 +71,7 @@ from zorgtafel.testing import (
     CountingEngine,
     deliver,
     handler_platform,
+    restriction_changed,
     set_party_status,
     set_roster,
     what_caller_is_told,
@@ -344,17 +345,7 @@ def restriction(intake, case_id: str, restricted: bool, changed_at: datetime | N
     case (Bijlage 3 "afschermen", GDPR art. 18), at ``changed_at`` (now by default)."""
     platform, parts, _deps = intake
     changed_at = changed_at or utcnow()
-    deliver(
-        platform,
-        parts,
-        ev.CASE_RESTRICTION_CHANGED,
-        {
-            "case_id": case_id,
-            "restricted": restricted,
-            "subject_request_id": "sr-1",
-            "changed_at": changed_at.isoformat(),
-        },
-    )
+    restriction_changed(platform, parts, case_id, restricted, changed_at, "sr-1")
 
 
 def asked_in_triage(intake) -> tuple[str, Caller]:

@@ -51,7 +51,13 @@ from zorgtafel.kernel.gate import PolicyGate
 from zorgtafel.kernel.registry import definition
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, _lock_key
 from zorgtafel.kernel.service import Platform, ServiceParts
-from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing import (
+    deliver,
+    handler_platform,
+    restriction_changed,
+    set_party_status,
+    set_roster,
+)
 from zorgtafel.testing.services import shared_policy_engine
 
 ASTEN = "00000099000000000001"
@@ -336,16 +342,17 @@ def test_without_a_period_from_the_policy_nothing_is_forgotten(intake, monkeypat
     assert report.tasks[0].skipped == "no_period" and report.tasks[0].done == ()
 
 
-def test_the_triage_round_of_a_routed_case_goes_after_its_period(intake):
+def _routed_after_triage(intake, question: str) -> tuple[str, datetime]:  # noqa: ANN001
+    """A nomination of a new subject assessed, triaged with LUMENS (``question``) and routed to
+    a case meeting now (the routing itself has its own tests): its case id and routing time."""
     from services.intake.domain.assessment import Judged, JudgedCriteria
     from services.intake.domain.commands import StartTriage
     from services.intake.service_layer.handlers import assessment, triage
 
-    platform, parts, deps = intake
+    platform, _parts, deps = intake
     set_party_status(platform, LUMENS, "active")
     case_id, _ = nominate(intake, dob=date(1990, 3, 14), bsn="")
     criteria = JudgedCriteria(*(Judged(x, "besproken") for x in (True, False, True, True)))
-    question = "Is zij bij u bekend?"
     with platform.uow_factory() as uow:
         assessment.assess(deps, uow, Assess(case_id, True, None, "ja", True, criteria), DIRECTOR)
         start = StartTriage(case_id, (LUMENS,), NOW + timedelta(days=1), ("safety",), question)
@@ -360,6 +367,12 @@ def test_the_triage_round_of_a_routed_case_goes_after_its_period(intake):
             .values(status="routed", routing="case_meeting", routed_at=routed_at)
         )
         uow.commit()
+    return case_id, routed_at
+
+
+def test_the_triage_round_of_a_routed_case_goes_after_its_period(intake):
+    platform, parts, _deps = intake
+    case_id, routed_at = _routed_after_triage(intake, "Is zij bij u bekend?")
     task = next(t for t in parts.retention if t.name == "triage_round")
     period = timedelta(days=90)
     assert task.due(period, routed_at + timedelta(days=89)) == []
@@ -404,28 +417,8 @@ def test_a_restricted_cases_triage_round_is_kept_until_the_restriction_is_lifted
     """GDPR art. 18(2): the triage round of a routed case went after its period while the
     subject's restriction of the case held; it is now kept until the lifting, and goes at the
     first tick after it."""
-    from services.intake.domain.assessment import Judged, JudgedCriteria
-    from services.intake.domain.commands import StartTriage
-    from services.intake.service_layer.handlers import assessment, triage
-
-    platform, parts, deps = intake
-    set_party_status(platform, LUMENS, "active")
-    case_id, _ = nominate(intake, dob=date(1990, 3, 14), bsn="")
-    criteria = JudgedCriteria(*(Judged(x, "besproken") for x in (True, False, True, True)))
-    with platform.uow_factory() as uow:
-        assessment.assess(deps, uow, Assess(case_id, True, None, "ja", True, criteria), DIRECTOR)
-        start = StartTriage(case_id, (LUMENS,), NOW + timedelta(days=1), ("safety",), "Bekend?")
-        triage.start_triage(deps, uow, start, DIRECTOR)
-        uow.commit()
-    routed_at = datetime.now(timezone.utc)
-    with platform.uow_factory() as uow:  # the routing itself has its own tests
-        n = uow.tables["nominations"]
-        uow.session.execute(
-            n.update()
-            .where(n.c.case_id == case_id)
-            .values(status="routed", routing="case_meeting", routed_at=routed_at)
-        )
-        uow.commit()
+    platform, parts, _deps = intake
+    case_id, routed_at = _routed_after_triage(intake, "Bekend?")
     restriction_of(platform, parts, case_id, True, routed_at)
     task = next(t for t in parts.retention if t.name == "triage_round")
     period, later = timedelta(days=90), routed_at + timedelta(days=91)
@@ -546,17 +539,7 @@ def test_the_adopted_policy_period_keeps_a_closed_case_a_year(casework):
 def restriction_of(platform, parts, case_id: str, restricted: bool, at: datetime) -> None:
     """Disclosure's fact: the controller granted (or lifted) the subject's restriction of the
     case at ``at`` (Bijlage 3 "afschermen", GDPR art. 18)."""
-    deliver(
-        platform,
-        parts,
-        ev.CASE_RESTRICTION_CHANGED,
-        {
-            "case_id": case_id,
-            "restricted": restricted,
-            "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
-            "changed_at": at.isoformat(),
-        },
-    )
+    restriction_changed(platform, parts, case_id, restricted, at)
 
 
 def test_casework_keeps_a_restricted_closed_case_and_purges_it_at_the_first_tick_after_lifting(

@@ -15,6 +15,7 @@ from zorgtafel.testing.handlers import (
     CountingEngine,
     deliver,
     handler_platform,
+    restriction_changed,
     set_party_status,
     set_roster,
     what_caller_is_told,
@@ -59,4 +60,5 @@ __all__ = [
     "wait_for",
     "what_caller_is_told",
     "CountingEngine",
+    "restriction_changed",
 ]

@@ -145,6 +145,28 @@ def deliver(
         uow.commit()
 
 
+def restriction_changed(
+    platform: Platform,
+    parts: ServiceParts,
+    case_id: str,
+    restricted: bool,
+    changed_at: datetime,
+    subject_request_id: str = "",
+) -> None:
+    """Disclosure's fact, delivered: the controller granted (or lifted) the subject's
+    restriction of the case at ``changed_at`` (Bijlage 3 "afschermen", GDPR art. 18), on the
+    subject request given or a new one."""
+    from zorgtafel.contracts import events as ev
+
+    data = {
+        "case_id": case_id,
+        "restricted": restricted,
+        "subject_request_id": subject_request_id or f"sr-{uuid.uuid4().hex[:8]}",
+        "changed_at": changed_at.isoformat(),
+    }
+    deliver(platform, parts, ev.CASE_RESTRICTION_CHANGED, data)
+
+
 def what_caller_is_told(
     platform: Platform, handler: Callable[..., object], deps: object, cmd: object, caller: Caller
 ) -> str | tuple[object, ...]:
