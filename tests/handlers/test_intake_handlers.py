@@ -161,6 +161,21 @@ def by_name_and_birth(given_names: str, family_name: str, date_of_birth: str) ->
     )
 
 
+def refused_and_nothing_stored(
+    intake: tuple[Platform, ServiceParts, Deps], usage_terms: dict, field: str
+) -> None:
+    """A nomination with ``usage_terms`` is INVALID_ARGUMENT naming ``field`` and stores
+    nothing: a later nomination of the subject (its BSN, by the police) is one of its own."""
+    platform, _parts, deps = intake
+    cmd = dataclasses.replace(nomination(bsn="123456782"), usage_terms=usage_terms)
+    with pytest.raises(InvalidArgument) as refused:
+        run(platform, nominations.nominate, deps, cmd, NOMINATING)
+    assert refused.value.violations[0][0] == field
+    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), police)
+    assert nom.status == Status.NOMINATED
+
+
 def nominated(intake: tuple[Platform, ServiceParts, Deps], **kw) -> str:
     platform, _parts, deps = intake
     nom, _ = run(platform, nominations.nominate, deps, nomination(**kw), NOMINATING)
@@ -782,20 +797,10 @@ def test_a_nomination_whose_usage_terms_have_already_expired_is_invalid_argument
     subject, by any party, was linked to it and waited behind it, unseen, so the subject never
     reached the Zorgtafel. INVALID_ARGUMENT naming usage_terms.expires_at, nothing stored: a
     later nomination of the subject is a nomination of its own."""
-    platform, _parts, deps = intake
-    expired = dataclasses.replace(
-        nomination(bsn="123456782"),
-        usage_terms={
-            "purposes": ["care_coordination"],
-            "expires_at": (deps.clock() - ago).isoformat().replace("+00:00", "Z"),
-        },
-    )
-    with pytest.raises(InvalidArgument) as refused:
-        run(platform, nominations.nominate, deps, expired, NOMINATING)
-    assert refused.value.violations[0][0] == "usage_terms.expires_at"
-    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
-    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), other)
-    assert nom.status == Status.NOMINATED
+    _platform, _parts, deps = intake
+    expires_at = (deps.clock() - ago).isoformat().replace("+00:00", "Z")
+    terms = {"purposes": ["care_coordination"], "expires_at": expires_at}
+    refused_and_nothing_stored(intake, terms, "usage_terms.expires_at")
 
 
 def test_a_nomination_whose_terms_expired_while_open_does_not_hold_back_a_later_one(intake):
@@ -861,16 +866,8 @@ def test_terms_naming_no_party_with_a_process_director_are_invalid_argument(inta
     nomination. INVALID_ARGUMENT naming usage_terms.recipient_parties, nothing stored: a later
     nomination of the subject is a nomination of its own."""
     platform, _parts, deps = intake
-    nobody = dataclasses.replace(
-        nomination(bsn="123456782"),
-        usage_terms={"purposes": ["care_coordination"], "recipient_parties": named},
-    )
-    with pytest.raises(InvalidArgument) as refused:
-        run(platform, nominations.nominate, deps, nobody, NOMINATING)
-    assert refused.value.violations[0][0] == "usage_terms.recipient_parties"
-    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
-    nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), police)
-    assert nom.status == Status.NOMINATED
+    terms = {"purposes": ["care_coordination"], "recipient_parties": named}
+    refused_and_nothing_stored(intake, terms, "usage_terms.recipient_parties")
     named_director = dataclasses.replace(
         nomination(bsn=""),
         usage_terms={"purposes": ["care_coordination"], "recipient_parties": [*named, HELMOND]},
