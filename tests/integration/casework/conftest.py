@@ -141,6 +141,21 @@ class Env(ServiceEnv):
             metadata=self.director(),
         )
 
+    def escalate(
+        self, case_id: str, reason: int = pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED
+    ) -> pb.EscalateResponse:
+        """The process director escalates the case to Zorg- en Veiligheidshuis Brabant
+        Zuidoost."""
+        return self.stub.Escalate(
+            pb.EscalateRequest(
+                request_id=rid(),
+                case_id=case_id,
+                zvh=pb.ZVH_BRABANT_ZUIDOOST,
+                reason=reason,
+            ),
+            metadata=self.director(),
+        )
+
     def plan_active(
         self, case_id: str, due: date | None = None
     ) -> tuple[str, pb.AdoptPlanResponse]:

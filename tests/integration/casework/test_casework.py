@@ -229,15 +229,7 @@ def test_case_walks_from_open_to_purged_through_meetings_plan_and_deescalation(e
 def test_purge_leaves_no_row_of_the_case_and_tells_every_service(env):
     case_id = env.open_case()
     meeting_id, _plan = env.plan_active(case_id)
-    env.stub.Escalate(
-        pb.EscalateRequest(
-            request_id=rid(),
-            case_id=case_id,
-            zvh=pb.ZVH_BRABANT_ZUIDOOST,
-            reason=pb.ESCALATION_REASON_CARE_AND_SAFETY_EDGE,
-        ),
-        metadata=env.director(),
-    )
+    env.escalate(case_id, pb.ESCALATION_REASON_CARE_AND_SAFETY_EDGE)
     env.stub.Deescalate(
         pb.DeescalateRequest(
             request_id=rid(),

@@ -72,15 +72,7 @@ def case(env):
         ),
         metadata=env.md(SHELTER),
     )
-    env.stub.Escalate(
-        pb.EscalateRequest(
-            request_id=rid(),
-            case_id=case_id,
-            zvh=pb.ZVH_BRABANT_ZUIDOOST,
-            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
-        ),
-        metadata=env.director(),
-    )
+    env.escalate(case_id)
     return case_id
 
 

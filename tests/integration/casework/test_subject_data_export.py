@@ -19,10 +19,8 @@ from tests.integration.casework.conftest import (
     SUBJECT_MARKER,
     VEILIG_THUIS,
 )
-from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as sd_grpc
-from zorgtafel.testing import rid
 from zorgtafel.testing.services import channel
 
 pytestmark = pytest.mark.integration
@@ -153,15 +151,7 @@ def test_an_officer_gets_the_subjects_nomination_and_the_escalation_only_where_i
         meeting_id,
         {SHELTER: ("shelter", ["plan_of_approach"]), POLICE: ("safety", ["safety"])},
     )
-    env.stub.Escalate(
-        pb.EscalateRequest(
-            request_id=rid(),
-            case_id=case_id,
-            zvh=pb.ZVH_BRABANT_ZUIDOOST,
-            reason=pb.ESCALATION_REASON_BREAKTHROUGH_NEEDED,
-        ),
-        metadata=env.director(),
-    )
+    env.escalate(case_id)
 
     def case_given(party: str) -> tuple[set[str], set[str]]:
         reply = exported(env, case_id, party)
