@@ -20,7 +20,7 @@ from services.console.adapters.disclosure import (
     LogEntry,
     LogPage,
 )
-from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, shown, signed_in
 from zorgtafel.generated.disclosure.v1 import disclosure_pb2 as ds
 
 PSEUDONYM = "ps-7f3a9c"
@@ -127,9 +127,7 @@ def test_the_partys_access_log_pages_forward_and_back(app, log):
     client = signed_in(app, "fg-fenna")
 
     def get(url: str) -> str:
-        r = client.get(url)
-        assert r.status_code == 200, url
-        return r.get_data(as_text=True)
+        return shown(client, url)
 
     pages = [get("/privacy/access-log")]
     assert "log-prev" not in pages[0]
@@ -197,9 +195,7 @@ def test_the_access_logs_caption_says_which_page_it_counts(app, log, monkeypatch
     client = signed_in(app, "fg-fenna")
 
     def get(url: str) -> str:
-        r = client.get(url)
-        assert r.status_code == 200, url
-        return r.get_data(as_text=True)
+        return shown(client, url)
 
     pages = [get("/privacy/access-log")]
     while "log-next" in pages[-1]:

@@ -93,6 +93,13 @@ def signed_in(app, person: str = "lh-bram"):
     return client
 
 
+def shown(client, url: str) -> str:  # noqa: ANN001
+    """The page at ``url``, answered 200."""
+    r = client.get(url)
+    assert r.status_code == 200, url
+    return r.get_data(as_text=True)
+
+
 def one_partys_console(tmp_path) -> dict[str, str]:
     """The party a production console serves and its client certificate (ADR 0009; the files
     are read when connecting to the services, which these tests replace by fakes)."""

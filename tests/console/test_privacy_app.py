@@ -23,7 +23,7 @@ from services.console.adapters.privacy import (
     ServicePart,
     SubjectRequest,
 )
-from tests.console.test_app import FakeGovernance, csrf, dev_console, signed_in
+from tests.console.test_app import FakeGovernance, csrf, dev_console, shown, signed_in
 from tests.console.test_case_pages import answered
 from zorgtafel.kernel.errors import NotShared, PermissionDenied
 
@@ -252,9 +252,7 @@ def test_the_overrides_page_pages_the_notices_and_the_tasks(app, office):
     client = signed_in(app, "fg-fenna")
 
     def get(url: str) -> str:
-        r = client.get(url)
-        assert r.status_code == 200, url
-        return r.get_data(as_text=True)
+        return shown(client, url)
 
     pages = [get("/overrides")]
     assert "notices-prev" not in pages[0] and "tasks-prev" not in pages[0]
