@@ -41,3 +41,27 @@ def refused_export(
         statement_shapes(sent),
         engine.evaluated,
     )
+
+
+def assert_refused_alike(
+    platform: Any,
+    policy_engine: Any,
+    service: str,
+    export: Callable[..., Any],
+    caller: Caller,
+    by: str,
+    held: str,
+    none: str,
+) -> None:
+    """The refusal by ``held`` (a subject the service holds data of) and by ``none`` (one it
+    holds nothing of) say the same, send the same statements and take one decision each."""
+    engine = CountingEngine(policy_engine)
+    said_held, sent_held, decided_held = refused_export(
+        platform, engine, service, export, caller, by, held
+    )
+    said_none, sent_none, decided_none = refused_export(
+        platform, engine, service, export, caller, by, none
+    )
+    assert said_held == said_none
+    assert sent_held == sent_none
+    assert decided_held == decided_none == 1
