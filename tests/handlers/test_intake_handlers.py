@@ -161,15 +161,19 @@ def by_name_and_birth(given_names: str, family_name: str, date_of_birth: str) ->
     )
 
 
+def with_terms(usage_terms: dict) -> Nominate:
+    """The subject with BSN 123456782 nominated under ``usage_terms``."""
+    return dataclasses.replace(nomination(bsn="123456782"), usage_terms=usage_terms)
+
+
 def refused_and_nothing_stored(
     intake: tuple[Platform, ServiceParts, Deps], usage_terms: dict, field: str
 ) -> None:
     """A nomination with ``usage_terms`` is INVALID_ARGUMENT naming ``field`` and stores
     nothing: a later nomination of the subject (its BSN, by the police) is one of its own."""
     platform, _parts, deps = intake
-    cmd = dataclasses.replace(nomination(bsn="123456782"), usage_terms=usage_terms)
     with pytest.raises(InvalidArgument) as refused:
-        run(platform, nominations.nominate, deps, cmd, NOMINATING)
+        run(platform, nominations.nominate, deps, with_terms(usage_terms), NOMINATING)
     assert refused.value.violations[0][0] == field
     police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
     nom, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), police)
@@ -812,13 +816,7 @@ def test_a_nomination_whose_terms_expired_while_open_does_not_hold_back_a_later_
     platform, _parts, deps = intake
     soon = (deps.clock() + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
     terms = {"purposes": ["care_coordination"], "expires_at": soon}
-    held, _ = run(
-        platform,
-        nominations.nominate,
-        deps,
-        dataclasses.replace(nomination(bsn="123456782"), usage_terms=terms),
-        NOMINATING,
-    )
+    held, _ = run(platform, nominations.nominate, deps, with_terms(terms), NOMINATING)
     waiting, _ = run(platform, nominations.nominate, deps, nomination(bsn="123456782"), OUTSIDER)
     assert waiting.status == Status.LINKED
     later = dataclasses.replace(deps, clock=lambda: utcnow() + timedelta(hours=2))
@@ -840,13 +838,7 @@ def test_a_nomination_no_party_named_by_its_terms_can_direct_does_not_hold_back_
     the same subject is a nomination of its own, assessable by a director of another party."""
     platform, _parts, deps = intake
     terms = {"purposes": ["care_coordination"], "recipient_parties": [HELMOND]}
-    held, _ = run(
-        platform,
-        nominations.nominate,
-        deps,
-        dataclasses.replace(nomination(bsn="123456782"), usage_terms=terms),
-        NOMINATING,
-    )
+    held, _ = run(platform, nominations.nominate, deps, with_terms(terms), NOMINATING)
     assert held.status == Status.NOMINATED
     for director in (DIRECTOR, OTHER_DIRECTOR):
         set_roster(platform, "process_director", director.party, director.person, held=False)
