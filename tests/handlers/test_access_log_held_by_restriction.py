@@ -23,7 +23,13 @@ from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.bootstrap import make_retention_scheduler
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.service import Platform, ServiceParts
-from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
+from zorgtafel.testing import (
+    deliver,
+    handler_platform,
+    restriction_changed,
+    set_party_status,
+    set_roster,
+)
 
 ASTEN = "00000099000000000001"
 HELMOND = "00000099000000000018"
@@ -122,21 +128,6 @@ def _read(case_id: str, subject: str) -> AccessRecord:
     )
 
 
-def _restrict(platform: Platform, parts: ServiceParts, case_id: str, on: bool, at: datetime):
-    """Disclosure's fact: the controller granted (or lifted) the subject's restriction."""
-    deliver(
-        platform,
-        parts,
-        ev.CASE_RESTRICTION_CHANGED,
-        {
-            "case_id": case_id,
-            "restricted": on,
-            "subject_request_id": f"sr-{uuid.uuid4().hex[:8]}",
-            "changed_at": at.isoformat(),
-        },
-    )
-
-
 def test_the_access_log_is_not_pruned_from_a_restricted_cases_first_record(service):
     name, platform, parts = service
     free, free_subject = SERVICES[name](platform, parts)
@@ -155,11 +146,11 @@ def test_the_access_log_is_not_pruned_from_a_restricted_cases_first_record(servi
     assert s is not None
     task = next(t for t in s.tasks if t.name == "access_log_prune")
     assert task.due(PERIOD, NOW)[: len(seqs)] == [str(q) for q in seqs]  # listed before
-    _restrict(platform, parts, held, True, OLD + timedelta(seconds=1))
+    restriction_changed(platform, parts, held, True, OLD + timedelta(seconds=1))
     assert task.due(PERIOD, NOW) == [str(seqs[0])]  # the prefix ends before the held case's
     assert task.apply(str(seqs[0]), PERIOD, NOW) is True
     assert task.apply(str(seqs[1]), PERIOD, NOW) is False  # read again at its turn: held
-    _restrict(platform, parts, held, False, OLD + timedelta(seconds=2))
+    restriction_changed(platform, parts, held, False, OLD + timedelta(seconds=2))
     assert task.due(PERIOD, NOW)[: len(seqs) - 1] == [str(q) for q in seqs[1:]]
     for seq in seqs[1:]:
         assert task.apply(str(seq), PERIOD, NOW) is True
