@@ -1058,3 +1058,38 @@ def test_a_name_without_a_date_of_birth_does_not_make_two_nominations_one_subjec
     assert one.subject_pseudonym != two.subject_pseudonym
     dated, _ = run(platform, nominations.nominate, deps, same_name(first, bsn="")(intake), other)
     assert dated.linked_to_case_id == first
+
+
+def test_two_nominations_whose_v_numbers_differ_are_never_one_subject(intake):
+    """Two people of the same name and date of birth with different V-numbers (the aliens'
+    registration number) were linked as one subject, as with different BSNs before: one
+    pseudonym, so one person's access or erasure by pseudonym reached the other's data (GDPR
+    art. 15, 17). Any official identifier that differs makes two people; the same V-number
+    again links to its own subject, a nomination without one links by name and date of birth,
+    and a third V-number is then still another person than the first's."""
+    platform, _parts, deps = intake
+    first, _ = run(
+        platform,
+        nominations.nominate,
+        deps,
+        dataclasses.replace(nomination(bsn=""), v_number="1000000001"),
+        NOMINATING,
+    )
+    other = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+
+    def of(v_number: str) -> Nominate:
+        return dataclasses.replace(same_name(first.case_id, bsn="")(intake), v_number=v_number)
+
+    second, _ = run(platform, nominations.nominate, deps, of("2000000002"), other)
+    assert second.status == Status.NOMINATED and second.linked_to_case_id == ""
+    assert second.subject_pseudonym != first.subject_pseudonym
+    again, _ = run(platform, nominations.nominate, deps, of("2000000002"), other)
+    assert again.status == Status.LINKED and again.linked_to_case_id == second.case_id
+    assert again.subject_pseudonym == second.subject_pseudonym
+    unnumbered, _ = run(platform, nominations.nominate, deps, of(""), other)
+    assert unnumbered.linked_to_case_id == first.case_id
+    third, _ = run(platform, nominations.nominate, deps, of("3000000003"), other)
+    assert third.status == Status.NOMINATED and third.linked_to_case_id == ""
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first.case_id), DIRECTOR)
+    assert known.linked == [unnumbered.case_id]

@@ -27,7 +27,7 @@ from services.intake.domain.retention import (
     ended_without_case,
     in_progress,
 )
-from services.intake.domain.subject import SubjectIdentity
+from services.intake.domain.subject import SubjectIdentity, official_ids
 from services.intake.domain.vocabulary import (
     AgeBand,
     Chain,
@@ -136,25 +136,22 @@ class NominationRepository(SubjectLinks):
         )
         return True
 
-    def subject_bsns(self, case_id: str) -> set[str]:
-        """The BSNs given in the open nomination ``case_id`` and the nominations linked to it:
-        whom its subject is known as (they stay in this process)."""
+    def subject_official_ids(self, case_id: str) -> set[tuple[str, str]]:
+        """The official identifiers (BSNs, V-numbers: ``official_ids``) given in the open
+        nomination ``case_id`` and the nominations linked to it: whom its subject is known as
+        (they stay in this process)."""
         n = self._t["nominations"]
         rows = self._uow.session.execute(
             select(n.c.case_id, n.c.sealed_identity).where(
                 or_(n.c.case_id == case_id, n.c.linked_to_case_id == case_id)
             )
         ).all()
-        out = set()
+        out: set[tuple[str, str]] = set()
         for r in rows:
             key = self._keys.find(self._uow.session, r.case_id)
-            if key is None:
-                continue
-            bsn = SubjectIdentity.from_dict(
-                unseal(key, r.case_id, "identity", r.sealed_identity)
-            ).bsn
-            if bsn:
-                out.add(bsn)
+            if key is not None:
+                sealed = unseal(key, r.case_id, "identity", r.sealed_identity)
+                out |= official_ids(SubjectIdentity.from_dict(sealed))
         return out
 
     # -- add ----------------------------------------------------------------------------

@@ -118,13 +118,25 @@ def own_key(case_id: str) -> str:
     return f"nomination:{case_id}"
 
 
-def may_be_same_subject(identity: SubjectIdentity, known_bsns: set[str]) -> bool:
-    """Whether a nomination may be of the subject known by ``known_bsns`` (the BSNs given
-    in its nominations). A BSN is one person's: two given BSNs that differ are two people,
-    whatever else matches (a name and a date of birth are shared by strangers), and linking
-    them would give both one pseudonym, so one person's access or erasure would reach the
-    other's data (GDPR art. 15, 17; the covenant's need to know)."""
-    return not identity.bsn or not (known_bsns - {identity.bsn})
+# A person's official identifiers (a BSN, a V-number): each names one person.
+OFFICIAL_IDS = ("bsn", "v_number")
+
+
+def official_ids(identity: SubjectIdentity) -> set[tuple[str, str]]:
+    """The official identifiers given for the subject, as (kind, number)."""
+    return {(kind, getattr(identity, kind)) for kind in OFFICIAL_IDS if getattr(identity, kind)}
+
+
+def may_be_same_subject(identity: SubjectIdentity, known: set[tuple[str, str]]) -> bool:
+    """Whether a nomination may be of the subject known by ``known`` (the official identifiers
+    given in its nominations, ``official_ids``). A BSN or a V-number is one person's: two given
+    of a kind that differ are two people, whatever else matches (a name and a date of birth are
+    shared by strangers), and linking them would give both one pseudonym, so one person's
+    access or erasure would reach the other's data (GDPR art. 15, 17; the covenant's need to
+    know)."""
+    own = official_ids(identity)
+    kinds = {kind for kind, _ in own}
+    return all(kind not in kinds or (kind, number) in own for kind, number in known)
 
 
 # -- age bands --------------------------------------------------------------------------------

@@ -114,8 +114,9 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity) or [own_key(case_id)])
     existing, others, stale = None, set(), []
     for match in repo.open_cases_matching(tokens):
-        if not may_be_same_subject(identity, repo.subject_bsns(match.case_id)):
-            others |= match.tokens  # another person's (another BSN): theirs stay theirs
+        if not may_be_same_subject(identity, repo.subject_official_ids(match.case_id)):
+            # another person's (another BSN or V-number): theirs stay theirs
+            others |= match.tokens
         elif repo.nobody_may_act(match.case_id, now):
             # 16.2, 12.3: no process director may act on it (its terms expired, or no party
             # they name has one): it no longer holds the subject, else this one would wait
