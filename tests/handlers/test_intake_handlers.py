@@ -1093,3 +1093,34 @@ def test_two_nominations_whose_v_numbers_differ_are_never_one_subject(intake):
     with platform.uow_factory() as uow:
         known = nominations.get_nomination(deps, uow, GetNomination(first.case_id), DIRECTOR)
     assert known.linked == [unnumbered.case_id]
+
+
+BIDI_MARKS = ["\u200e", "\u200f", "\u061c"]  # left-to-right, right-to-left, Arabic letter mark
+
+
+@pytest.mark.parametrize("mark", BIDI_MARKS)
+def test_a_name_or_account_with_a_bidi_mark_is_refused_naming_the_field(intake, mark):
+    """A left-to-right, right-to-left or Arabic letter mark turns how the console shows the
+    digits and punctuation around it, as the embeddings and overrides refused before did, so a
+    name or an account read otherwise than it was stored: INVALID_ARGUMENT naming the field,
+    and nothing nominated (the match keys leave the marks out, as every format character)."""
+    platform, _parts, deps = intake
+    before = nomination_count(platform)
+    for field, named in (
+        ("family_name", "subject.family_name"),
+        ("given_names", "subject.given_names"),
+    ):
+        marked = dataclasses.replace(nomination(), **{field: f"Jan{mark}sen (2)"})
+        with pytest.raises(InvalidArgument) as refused:
+            run(platform, nominations.nominate, deps, marked, NOMINATING)
+        assert refused.value.violations[0][0] == named
+    assert nomination_count(platform) == before
+    override = pb.RecordSafetyOverrideRequest(
+        case_id=uuid.uuid4().hex,
+        consulted_colleague="collega-7",
+        reason=f"acuut gevaar {mark}(1-2)",
+        client_information="nog niet: vlucht",
+    )
+    with pytest.raises(InvalidArgument) as refused:
+        proto_mapping.safety_override_in(override)
+    assert refused.value.violations[0][0] == "reason"

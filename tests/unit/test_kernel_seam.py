@@ -76,13 +76,15 @@ def test_text_is_bounded_and_free_of_control_characters():
     assert validate.check_text("", "notes", required=False) == ""
 
 
-BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+BIDI_CONTROLS = [
+    chr(c) for c in (0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+]
 
 
 @pytest.mark.parametrize("control", BIDI_CONTROLS)
-def test_free_text_refuses_bidi_overrides_and_isolates(control):
-    """An embedding, override or isolate character (U+202A-U+202E, U+2066-U+2069) turns how
-    the console shows a text around ("Anna \u202eneslaj" shows as "Anna jansen"): a name
+def test_free_text_refuses_bidi_marks_overrides_and_isolates(control):
+    """A mark (U+200E, U+200F, U+061C), an embedding, override or isolate character
+    (U+202A-U+202E, U+2066-U+2069) turns how the console shows a text around ("Anna \u202eneslaj" shows as "Anna jansen"): a name
     or an account that reads otherwise than it is stored. Every free text is refused with
     them, the field named; a right-to-left text itself stays welcome."""
     for check in (

@@ -22,10 +22,13 @@ PSEUDONYM = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 REFERENCE = re.compile(r"[A-Za-z0-9._:/#-]{1,200}")
 HEX32 = re.compile(r"[0-9a-f]{32}")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# Bidi embeddings, overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they turn how a
-# text is shown around, so a name or an account reads otherwise in the console than it is
-# stored. Text in a right-to-left script needs none of them (the marks U+200E/F stay allowed).
-BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
+# Bidi marks (left-to-right, right-to-left, Arabic letter: U+200E, U+200F, U+061C), embeddings,
+# overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they turn how a text is shown around
+# (a mark reorders the digits and punctuation beside it), so a name or an account reads
+# otherwise in the console than it is stored. Text in a right-to-left script needs none of them.
+BIDI_CONTROLS = frozenset(
+    map(chr, (0x200E, 0x200F, 0x061C, *range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+)
 MAX_LIST = 100
 MAX_TEXT = 20_000
 
@@ -111,8 +114,8 @@ def check_reference(value: str, field: str = "document_ref") -> str:
 def check_text(
     value: str, field: str, *, limit: int = MAX_TEXT, required: bool = True, strip: bool = False
 ) -> str:
-    """Free text: bounded, no control characters but newline and tab, no bidi embedding,
-    override or isolate (``BIDI_CONTROLS``), required unless said."""
+    """Free text: bounded, no control characters but newline and tab, no bidi mark,
+    embedding, override or isolate (``BIDI_CONTROLS``), required unless said."""
     text = value if isinstance(value, str) else ""
     if strip:
         text = text.strip()
@@ -126,11 +129,12 @@ def check_text(
 
 
 def check_shown_as_stored(text: str, field: str) -> str:
-    """Free text that is shown as it is stored: no bidi embedding, override or isolate
+    """Free text that is shown as it is stored: no bidi mark, embedding, override or isolate
     (``BIDI_CONTROLS``). Part of ``check_text``; for a text checked otherwise too."""
     if not BIDI_CONTROLS.isdisjoint(text):
         raise InvalidArgument(
-            field, "bidirectional embedding, override or isolate characters are not allowed"
+            field,
+            "bidirectional mark, embedding, override or isolate characters are not allowed",
         )
     return text
 
