@@ -34,7 +34,7 @@ def make_deps(platform: Platform) -> Deps:
 def build(platform: Platform) -> ServiceParts:
     from services.intake.entrypoints.grpc_api import IntakeServicer
     from services.intake.service_layer import subject_data as intake_subject_data
-    from services.intake.service_layer.handlers import casework_facts
+    from services.intake.service_layer.handlers import casework_facts, roster_facts
     from zorgtafel.contracts import events as ev
     from zorgtafel.generated.intake.v1 import intake_pb2_grpc
     from zorgtafel.kernel.commands import Commands
@@ -56,6 +56,11 @@ def build(platform: Platform) -> ServiceParts:
             ev.TOPIC["casework"]: {
                 ev.CASE_PURGED: partial(casework_facts.on_case_purged, deps),
                 ev.CASE_CLOSED: partial(casework_facts.on_case_closed, deps),
+            },
+            # 12.3: a process director whose designation ended directs nothing any more (the
+            # kernel's roster projection is applied first, by this handler).
+            ev.TOPIC["governance"]: {
+                ev.ROSTER_CHANGED: partial(roster_facts.on_roster_changed, deps),
             },
             ev.TOPIC["disclosure"]: {
                 ev.SUBJECT_ERASED: partial(casework_facts.on_subject_erased, deps),

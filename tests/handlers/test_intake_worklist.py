@@ -22,6 +22,7 @@ from services.intake.domain.commands import (
     Assess,
     DecideRouting,
     GetNomination,
+    GetTriageQuestion,
     ListNominations,
     StartTriage,
     Withdraw,
@@ -55,13 +56,14 @@ from tests.handlers.test_intake_handlers import (
     qualify,
     run,
 )
+from zorgtafel.contracts import events as ev
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.commands import Commands
 from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
 from zorgtafel.kernel.service import Platform
 from zorgtafel.kernel.uow import utcnow
-from zorgtafel.testing import handler_platform, set_party_status, set_roster
+from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
 from zorgtafel.testing.statements import call, limited, statements
 
 ASKED = Caller(POLICE, "pol-1", "caseworker", party_status="active")
@@ -352,3 +354,51 @@ def test_a_deep_page_takes_the_same_queries_as_the_first(intake):
         if not token:
             break
     assert len(counts) == 3 and len(set(counts)) == 1 and limited(sent)
+
+
+def test_what_a_process_director_took_up_is_back_in_the_queue_when_the_designation_ends(intake):
+    """12.3: a nomination taken up is acted on by its process director alone; when governance
+    ended that designation (revoked, or the party left the covenant: RosterChanged, held
+    false) the nominations qualified or in triage stayed in the hands of a person who may act
+    on nothing, in no worklist. Now they are back in the intake queue as they stand (assessed,
+    the triage round running): any designated process director lists them and takes one up by
+    acting on it; the one who left acts on none. Delivered twice, the end changes nothing more."""
+    platform, parts, deps = intake
+    qualified, in_triage = nominated(intake, bsn=""), nominated(intake, bsn="")
+    for case_id in (qualified, in_triage):
+        run(platform, assessment.assess, deps, qualify(case_id), DIRECTOR)
+    deadline = utcnow() + timedelta(days=2)
+    ask = StartTriage(in_triage, (POLICE,), deadline, ("safety",), "bekend?")
+    run(platform, triage.start_triage, deps, ask, DIRECTOR)
+    ended = {
+        "function": "process_director",
+        "party": DIRECTOR.party,
+        "person": DIRECTOR.person,
+        "held": False,
+        "changed_at": utcnow().isoformat(),
+    }
+    for _ in range(2):
+        deliver(platform, parts, ev.ROSTER_CHANGED, ended)
+    rows = listed(intake, OTHER_DIRECTOR)
+    assert rows[qualified].stage(utcnow()) == WorklistStage.TO_TRIAGE
+    assert rows[in_triage].stage(utcnow()) == WorklistStage.IN_TRIAGE
+    assert listed(intake, OTHER_DIRECTOR, WorklistStage.TO_ASSESS).keys().isdisjoint(rows)
+    start = StartTriage(qualified, (POLICE,), deadline, ("safety",), "bekend?")
+    taken, _ = run(platform, triage.start_triage, deps, start, OTHER_DIRECTOR)
+    assert taken.process_director == (OTHER_DIRECTOR.party, OTHER_DIRECTOR.person)
+    # The round runs on: the asked party answers, and the one who takes it up routes it.
+    answer = AnswerTriage(in_triage, TriageAnswerKind.NOT_KNOWN, "", ())
+    run(platform, triage.answer_triage, deps, answer, ASKED)
+    assert listed(intake, OTHER_DIRECTOR)[in_triage].stage(utcnow()) == WorklistStage.TO_ROUTE
+    route = DecideRouting(in_triage, Routing.REGULAR_CARE, None, "regular_care_suffices", {})
+    routed, _ = run(platform, routing.decide_routing, deps, route, OTHER_DIRECTOR)
+    assert routed.status == Status.ROUTED
+    assert routed.process_director == (OTHER_DIRECTOR.party, OTHER_DIRECTOR.person)
+    # Taken up again: no other designated process director acts on it.
+    third = Caller(HELMOND, "zorgcoordinator-5", "process_director", party_status="active")
+    set_roster(platform, "process_director", third.party, third.person)
+    assert qualified not in listed(intake, third)
+    with pytest.raises(PermissionDenied):
+        run(platform, triage.triage_question, deps, GetTriageQuestion(qualified), third)
+    with pytest.raises(PermissionDenied):
+        listed(intake, DIRECTOR)

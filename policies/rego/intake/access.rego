@@ -96,6 +96,16 @@ in_queue if {
 	not has_director
 }
 
+# art. 12.3: taken up, but the designation of its process director ended (revoked, or the
+# party left the covenant): intake took that person off it (governance's RosterChanged), and it
+# is back in the queue as it stands (assessed, its triage round running).
+left_by_its_director if {
+	object.get(nomination, "status", "") in {"qualified", "triage"}
+	not has_director
+}
+
+in_queue if left_by_its_director
+
 in_triage if object.get(nomination, "status", "") == "triage"
 
 default may_direct := false
@@ -105,6 +115,17 @@ may_direct if is_its_director
 may_direct if {
 	is_designated
 	in_queue
+}
+
+# Who acts on a nomination taken up: its process director, or a designated one taking up one
+# its process director left (art. 12.3; the service records the taking up).
+default directs := false
+
+directs if is_its_director
+
+directs if {
+	is_designated
+	left_by_its_director
 }
 
 is_asked if {
@@ -266,7 +287,7 @@ held_by_restriction if {
 held_by_restriction if {
 	restricted
 	input.action == "read_triage_question"
-	not is_its_director
+	not directs
 }
 
 held_by_restriction if {
@@ -326,14 +347,14 @@ relationship_allows if {
 # The process director who runs the triage reads the question it asked.
 relationship_allows if {
 	input.action == "read_triage_question"
-	is_its_director
+	directs
 }
 
 # art. 1.15, 12.2b, 12.3: its process director asks other parties, with consent or a recorded
 # safety override (Bijlage 3).
 relationship_allows if {
 	input.action == "start_triage"
-	is_its_director
+	directs
 	consent_allows_sharing
 }
 
@@ -341,7 +362,7 @@ relationship_allows if {
 # learns the pseudonym, the themes and the question).
 relationship_allows if {
 	input.action == "ask_in_triage"
-	is_its_director
+	directs
 	consent_allows_sharing
 	input.candidate.status == "active"
 }
@@ -356,21 +377,21 @@ relationship_allows if {
 relationship_allows if {
 	input.action == "decide_routing"
 	routing == "regular_care"
-	is_its_director
+	directs
 }
 
 # 12.2e, Bijlage 3: a case meeting shares the subject's data with the invitees.
 relationship_allows if {
 	input.action == "decide_routing"
 	routing == "case_meeting"
-	is_its_director
+	directs
 	consent_allows_sharing
 }
 
 # Bijlage 3: the safety override is recorded by the nomination's process director.
 relationship_allows if {
 	input.action == "record_safety_override"
-	is_its_director
+	directs
 }
 
 # art. 11: the managers follow up probing.
@@ -449,6 +470,13 @@ grants contains "A designated process director may take up a nomination from the
 	input.action in {"read_nomination", "assess", "decide_routing"}
 }
 
+grants contains "The designation of the process director who took this nomination up ended: any designated process director may take it up from the intake queue as it stands (art. 12.3)." if {
+	allowed
+	not is_its_director
+	is_designated
+	left_by_its_director
+}
+
 grants contains "The person who nominated withdraws the nomination for the nominating party (art. 16.1)." if {
 	allowed
 	input.action == "withdraw_nomination"
@@ -510,7 +538,7 @@ denials contains "Only the nomination's own process director acts on it, on beha
 denials contains "The subject refused consent and no safety override is recorded: nothing is shared beyond the nominating party and its process director (Bijlage 3, consent, MO Den Bosch policy); escalation to a ZVH stays possible (Bijlage 2)." if {
 	input.action in {"start_triage", "ask_in_triage", "decide_routing"}
 	not relationship_allows
-	is_its_director
+	directs
 	not consent_allows_sharing
 	not consent_withdrawn
 }
@@ -524,7 +552,7 @@ denials contains "The subject withdrew its consent and no safety override is rec
 }
 
 # Who had a part in sharing the nomination: its process director, or a party asked in triage.
-sharing_part if is_its_director
+sharing_part if directs
 
 sharing_part if is_asked
 
@@ -556,7 +584,7 @@ denials contains sprintf("The triage round is over (the nomination is %v): an as
 
 denials contains sprintf("Party %v has status %v; only active parties of the covenant are asked in a triage round (art. 1.15, art. 21.3, art. 23.2).", [object.get(candidate, "party", null), object.get(candidate, "status", null)]) if {
 	input.action == "ask_in_triage"
-	is_its_director
+	directs
 	consent_allows_sharing
 	not relationship_allows
 }

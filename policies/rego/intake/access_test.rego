@@ -170,7 +170,28 @@ test_a_nomination_linked_to_nothing_is_in_nobodys_queue if {
 }
 
 test_the_queue_holds_only_nominations_not_taken_up if {
-	decide("read_nomination", other_director, object.union(queued, {"status": "qualified"})).allow == false
+	decide("read_nomination", other_director, object.union(nom, {"status": "qualified"})).allow == false
+}
+
+# art. 12.3: the designation of its process director ended (intake took the person off it): a
+# nomination qualified or in triage is back in the queue as it stands; any designated process
+# director reads it and takes it up by acting on it; a token role alone does nothing.
+test_a_nomination_its_process_director_left_is_taken_up_from_the_queue if {
+	left := object.remove(nom, ["process_director"])
+	qualified := object.union(left, {"status": "qualified"})
+	d := decide("start_triage", other_director, qualified)
+	d.allow == true
+	some r in d.reasons
+	contains(r, "designation of the process director who took this nomination up ended")
+	decide("read_nomination", other_director, left).obligations == []
+	decide("read_triage_question", other_director, left).allow == true
+	decide("record_safety_override", other_director, qualified).allow == true
+	decide_for("ask_in_triage", other_director, qualified, {"party": asked, "status": "active"}).allow == true
+	decide_all("decide_routing", other_director, left, null, "regular_care", null).allow == true
+	decide_all("decide_routing", other_director, left, null, "case_meeting", null).allow == true
+	decide("start_triage", claimed_director, qualified).allow == false
+	decide("read_nomination", claimed_director, left).allow == false
+	decide("start_triage", other_director, object.union(queued, {"status": "nominated"})).allow == false
 }
 
 test_only_its_process_director_assesses_once_taken_up if {

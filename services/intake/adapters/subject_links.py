@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 
 from services.intake.domain.vocabulary import Status
 from zorgtafel.kernel.errors import Unavailable
@@ -159,6 +159,37 @@ class SubjectLinks:
         if row is None or not row.process_director_person:
             return None
         return (row.process_director_party or "", row.process_director_person)
+
+    def release_director(self, party: str, person: str) -> list[str]:
+        """The nominations ``person`` of ``party`` took up and still directs (qualified, in
+        triage) have no process director any more: back in the intake queue (12.3). Their ids,
+        oldest first; none when there are none (so applying it again changes nothing)."""
+        n = self._t["nominations"]
+        mine = and_(
+            n.c.process_director_party == party,
+            n.c.process_director_person == person,
+            n.c.status.in_([Status.QUALIFIED.value, Status.TRIAGE.value]),
+        )
+        released = list(
+            self._uow.session.scalars(
+                select(n.c.case_id)
+                .where(mine)
+                .order_by(n.c.nominated_at, n.c.case_id)
+                .with_for_update()
+            )
+        )
+        if released:
+            self._uow.session.execute(
+                update(n)
+                .where(n.c.case_id.in_(released))
+                .values(
+                    process_director_party=None,
+                    process_director_person=None,
+                    updated_at=utcnow(),
+                    version=n.c.version + 1,
+                )
+            )
+        return released
 
     def relink(self, from_case: str, to_case: str) -> None:
         n = self._t["nominations"]

@@ -122,15 +122,18 @@ class Worklist:
         n = self._n
         statuses = _STATUSES_AT[stage]
         parts: list[ColumnElement[bool]] = []
-        if INTAKE_QUEUE in scopes and Status.NOMINATED in statuses:
-            # Nobody took it up; a linked nomination comes with the one it is linked to.
-            parts.append(
+        if INTAKE_QUEUE in scopes:
+            # Nobody took it up, or its process director left (qualified or in triage, it is
+            # back in the queue, 12.3); a linked nomination comes with the one it is linked to.
+            parts += [
                 and_(
-                    n.c.status == Status.NOMINATED.value,
+                    n.c.status == status.value,
                     n.c.process_director_person.is_(None),
                     n.c.linked_to_case_id.is_(None),
                 )
-            )
+                for status in (Status.NOMINATED, Status.QUALIFIED, Status.TRIAGE)
+                if status in statuses
+            ]
         if TAKEN_UP_BY_CALLER in scopes and party and person:
             parts += [
                 and_(

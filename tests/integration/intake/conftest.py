@@ -190,7 +190,10 @@ class Env(ServiceEnv):
         self.start_triage(case_id, asked, seconds)
         return case_id
 
-    def start_triage(self, case_id: str, asked=(POLICE, LUMENS), seconds: float = 3600):
+    def start_triage(
+        self, case_id: str, asked=(POLICE, LUMENS), seconds: float = 3600, md: tuple = ()
+    ):
+        """By the process director, or the one whose metadata is ``md``."""
         deadline = datetime.now(timezone.utc) + timedelta(seconds=seconds)
         req = pb.StartTriageRequest(
             request_id=rid(),
@@ -200,7 +203,7 @@ class Env(ServiceEnv):
             question="Is deze persoon bij u bekend?",
         )
         req.deadline.FromDatetime(deadline)
-        return self.stub.StartTriage(req, metadata=self.director())
+        return self.stub.StartTriage(req, metadata=md or self.director())
 
     def answer(
         self, case_id: str, party: str, kind=pb.TRIAGE_ANSWER_KIND_INVOLVED, themes=("safety",)

@@ -18,6 +18,7 @@ from tests.integration.intake.conftest import (
     FARENT,
     HELMOND,
     POLICE,
+    assess_request,
     unique_subject,
 )
 from zorgtafel.generated.intake.v1 import intake_pb2 as pb
@@ -151,3 +152,27 @@ def test_who_has_no_designation_is_refused_and_the_refusal_is_logged(env, who):
         assert "art. 23.2" in err.details()
     elif role == PD_ROLE:
         assert "art. 11.2" in err.details()  # the token role alone grants nothing
+
+
+def test_what_a_process_director_took_up_is_back_in_the_queue_when_the_designation_ends(env):
+    """12.3: governance ends a designation (revoked, or the party left: RosterChanged, held
+    false); the nominations that person had qualified or in triage are back in the intake
+    queue, at their stage, for every designated process director, and the one who acts on
+    one next takes it up (the others no longer list it)."""
+    leaving = f"zorgcoordinator-leaving-{rid()[:8]}"
+    env.appoint(HELMOND, leaving)
+    md = env.md(HELMOND, PD_ROLE, leaving)
+    case_id = env.nominate(ASTEN).case_id
+    env.stub.Assess(assess_request(case_id), metadata=md)
+    assert rows(env, md)[case_id].stage == pb.WORKLIST_STAGE_TO_TRIAGE
+    assert case_id not in rows(env, env.other_director())
+    env.appoint(HELMOND, leaving, held=False)  # applied, and so is what follows from it
+    for director in (env.director(), env.other_director()):
+        row = rows(env, director)[case_id]
+        assert row.stage == pb.WORKLIST_STAGE_TO_TRIAGE
+    with pytest.raises(grpc.RpcError) as err:
+        worklist(env, md)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    env.start_triage(case_id, (POLICE,), md=env.other_director())
+    assert rows(env, env.other_director())[case_id].stage == pb.WORKLIST_STAGE_IN_TRIAGE
+    assert case_id not in rows(env, env.director())

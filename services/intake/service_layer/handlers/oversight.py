@@ -37,6 +37,7 @@ def record_safety_override(
     policy_facts.check_access(
         deps.policy, deps.roster, "record_safety_override", caller, nom, now=deps.clock()
     )
+    nom.take_up(caller.party, caller.person)  # one its process director left (12.3)
     now = deps.clock()
     nom.record_safety_override(
         SafetyOverride(

@@ -30,6 +30,7 @@ def start_triage(deps: Deps, uow: UnitOfWork, cmd: StartTriage, caller: Caller) 
     policy_facts.check_access(
         deps.policy, deps.roster, "start_triage", caller, nom, now=deps.clock()
     )
+    nom.take_up(caller.party, caller.person)  # one its process director left (12.3)
     now = deps.clock()
     round_ = TriageRound(
         round_id=uuid.uuid4().hex,
