@@ -868,12 +868,16 @@ def test_terms_naming_no_party_with_a_process_director_are_invalid_argument(inta
     assert nom.status == Status.NOMINATED
 
 
-def test_a_party_probing_through_many_of_its_persons_is_refused_at_the_party_limit(intake):
+def test_a_party_probing_through_many_of_its_persons_is_refused_and_flagged_at_the_party_limit(
+    intake,
+):
     """Bijlage 3, GDPR art. 32: matches were counted per nominating person only, so a party
     that let many of its persons (or minted tokens for many person ids) nominate a known
     subject once or twice each probed without end. Matches are now counted per party too: at
     the party's limit in the window every further nomination by any person of that party is
-    refused, another party's persons still nominate."""
+    refused, another party's persons still nominate. Reaching the party's limit raised no flag
+    (dcc7165), so the managers never saw it: now it raises ProbingFlagged once, for the party
+    (no one person named: its persons together), listed by ListProbingFlags."""
     platform, _parts, deps = intake
     deps = dataclasses.replace(
         deps, settings=dataclasses.replace(deps.settings, probe_limit=3, probe_party_limit=4)
@@ -886,16 +890,28 @@ def test_a_party_probing_through_many_of_its_persons_is_refused_at_the_party_lim
         given_names=known.identity.given_names,
         family_name=known.identity.family_name,
     )
+    flagged = []
     for i in range(4):  # four persons, one match each: no person near its own limit
         prober = Caller(POLICE, f"prober-{i}", "caseworker", party_status="active")
-        nom, _ = run(platform, nominations.nominate, deps, probe, prober)
+        nom, emitted = run(platform, nominations.nominate, deps, probe, prober)
         assert nom.status == Status.LINKED
+        flagged += [e for e in emitted if isinstance(e, ProbingFlagged)]
+    [flag] = flagged
+    assert (flag.nominating_party, flag.nominated_by, flag.matches) == (POLICE, "", 4)
     fresh = Caller(POLICE, "prober-new", "caseworker", party_status="active")
     with pytest.raises(PermissionDenied) as denied:
         run(platform, nominations.nominate, deps, nomination(bsn=""), fresh)
     assert any("GDPR art. 32" in r and "party" in r for r in denied.value.reasons)
-    nom, _ = run(platform, nominations.nominate, deps, probe, OUTSIDER)
+    nom, emitted = run(platform, nominations.nominate, deps, probe, OUTSIDER)
     assert nom.status == Status.LINKED
+    assert not [e for e in emitted if isinstance(e, ProbingFlagged)]
+    with platform.uow_factory() as uow:
+        [listed] = oversight.probing_flags(deps, uow, ListProbingFlags(), MANAGER)
+    assert (listed.flag_id, listed.nominating_party, listed.nominated_by) == (
+        flag.flag_id,
+        POLICE,
+        "",
+    )
 
 
 # -- a replayed request after the case's purge (nothing twice) ----------------------------------

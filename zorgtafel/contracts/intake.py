@@ -36,8 +36,10 @@ NOMINATION_WITHDRAWN = f"{_NS}.nomination.withdrawn.v1"
 #       reason, the colleague and how the client was informed stay sealed in intake
 SAFETY_OVERRIDE_RECORDED = f"{_NS}.safety_override.recorded.v1"
 # data: flag_id, nominating_party, nominated_by (employee id), matches, window_s, flagged_at:
-#       a person nominated known persons as often as the limit allows within the window
-#       (Bijlage 3, GDPR art. 32: no probing for "is this person known?"); for the managers.
+#       a person nominated known persons as often as the limit allows within the window, or
+#       (nominated_by empty) the persons of a party together as often as the party's limit
+#       allows (Bijlage 3, GDPR art. 32: no probing for "is this person known?"); for the
+#       managers.
 #       Key: the flag_id. Never subject data.
 PROBING_FLAGGED = f"{_NS}.probing.flagged.v1"
 

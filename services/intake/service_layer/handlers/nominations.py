@@ -85,6 +85,7 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
     probes, limits = ProbeLog(uow), deps.settings
     since = now - limits.probe_window
     matched_before = probes.matches(caller.party, caller.person, since)
+    party_matched_before = probes.party_matches(caller.party, since)
     # Asked before matching, so a refusal tells nothing about this subject.
     policy_facts.check_may_nominate(
         deps.policy,
@@ -94,7 +95,7 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             "matches": matched_before,
             "limit": limits.probe_limit,
             # the party's persons together: many person ids must not evade the limit
-            "party_matches": probes.party_matches(caller.party, since),
+            "party_matches": party_matched_before,
             "party_limit": limits.probe_party_limit,
             "window_s": limits.probe_window_s,
         },
@@ -165,7 +166,7 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         )
     )
     if linked_to:
-        _count_match(deps, uow, probes, caller, matched_before + 1)
+        _count_match(deps, uow, probes, caller, matched_before + 1, party_matched_before + 1)
     log.info(
         "case_nominated",
         case_id=case_id,
@@ -178,14 +179,24 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
 
 
 def _count_match(
-    deps: Deps, uow: UnitOfWork, probes: ProbeLog, caller: Caller, matches: int
+    deps: Deps, uow: UnitOfWork, probes: ProbeLog, caller: Caller, matches: int, party: int
 ) -> None:
-    """One more match by this person; reaching the limit raises the managers' flag."""
+    """One more match by this person (``matches`` now) and its party (``party`` now): reaching
+    the person's limit, or the party's, raises the managers' flag; the party's names no one
+    person (``nominated_by`` empty: its persons together)."""
     now = deps.clock()
     probes.record_match(caller.party, caller.person, now)
-    if matches != deps.settings.probe_limit:
-        return
-    flag = probes.flag(caller.party, caller.person, matches, deps.settings.probe_window, now)
+    if matches == deps.settings.probe_limit:
+        _flag(deps, uow, probes, caller.party, caller.person, matches)
+    if party == deps.settings.probe_party_limit:
+        _flag(deps, uow, probes, caller.party, "", party)
+
+
+def _flag(
+    deps: Deps, uow: UnitOfWork, probes: ProbeLog, party: str, person: str, matches: int
+) -> None:
+    now = deps.clock()
+    flag = probes.flag(party, person, matches, deps.settings.probe_window, now)
     uow.emit(
         events.ProbingFlagged(
             flag_id=flag.flag_id,
@@ -199,8 +210,8 @@ def _count_match(
     log.warning(
         "probing_flagged",
         flag_id=flag.flag_id,
-        nominating_party=caller.party,
-        nominated_by=caller.person,
+        nominating_party=party,
+        nominated_by=person or None,
         matches=matches,
         window_s=flag.window_s,
     )
