@@ -1140,3 +1140,35 @@ def test_a_name_or_account_with_a_bidi_mark_is_refused_naming_the_field(intake, 
     with pytest.raises(InvalidArgument) as refused:
         proto_mapping.safety_override_in(override)
     assert refused.value.violations[0][0] == "reason"
+
+
+def test_what_a_nomination_linked_behind_a_stale_one_told_of_the_subject_still_finds_it(intake):
+    """1.1, 16.2: a nomination linked behind an open one adds the identity facts only it gave
+    (here a BSN) to the subject's tokens, held by the open one. When that one went stale (its
+    terms expired) its tokens were freed, those facts with them, though the linked nomination
+    went on waiting behind the nomination that took the subject over: a later nomination of
+    the subject known by that BSN alone was then a subject of its own (two pseudonyms, two
+    process directors). The nomination that takes the subject over now holds them."""
+    platform, _parts, deps = intake
+    soon = (deps.clock() + timedelta(hours=1)).isoformat().replace("+00:00", "Z")
+    terms = {"purposes": ["care_coordination"], "expires_at": soon}
+    unnumbered = nomination(bsn="")
+    held, _ = run(
+        platform,
+        nominations.nominate,
+        deps,
+        dataclasses.replace(unnumbered, usage_terms=terms),
+        NOMINATING,
+    )
+    numbered = dataclasses.replace(unnumbered, bsn="123456782")
+    waiting, _ = run(platform, nominations.nominate, deps, numbered, OUTSIDER)
+    assert waiting.linked_to_case_id == held.case_id
+    later = dataclasses.replace(deps, clock=lambda: utcnow() + timedelta(hours=2))
+    police = Caller(POLICE, "worker-5", "caseworker", party_status="active")
+    taking_over, _ = run(platform, nominations.nominate, later, unnumbered, police)
+    assert taking_over.status == Status.NOMINATED
+    by_bsn_alone = dataclasses.replace(nomination(bsn="123456782"), date_of_birth="")
+    again, _ = run(platform, nominations.nominate, later, by_bsn_alone, police)
+    assert again.status == Status.LINKED
+    assert again.linked_to_case_id == taking_over.case_id
+    assert again.subject_pseudonym == taking_over.subject_pseudonym

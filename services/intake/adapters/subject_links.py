@@ -130,6 +130,12 @@ class SubjectLinks:
         if tokens:
             self._uow.session.execute(insert(o), [{"token": t, "case_id": case_id} for t in tokens])
 
+    def held_tokens(self, case_id: str) -> list[str]:
+        """The tokens the open nomination ``case_id`` holds for its subject: its own and those
+        the nominations linked to it added."""
+        o = self._t["open_subject_tokens"]
+        return list(self._uow.session.scalars(select(o.c.token).where(o.c.case_id == case_id)))
+
     def release_tokens(self, case_id: str, to_case: str | None = None) -> None:
         """The nomination is no longer open: its subject is free (or passes to ``to_case``)."""
         o = self._t["open_subject_tokens"]

@@ -113,7 +113,7 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         )
     case_id = uuid.uuid4().hex
     tokens = deps.pseudonyms.pseudonyms(uow, match_keys(identity) or [own_key(case_id)])
-    existing, others, stale = None, set(), []
+    existing, others, stale, stale_tokens = None, set(), [], []
     for match in repo.open_cases_matching(tokens):
         if not may_be_same_subject(identity, repo.subject_official_ids(match.case_id)):
             # another person's (another BSN or V-number): theirs stay theirs
@@ -123,6 +123,9 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
             # they name has one): it no longer holds the subject, else this one would wait
             # behind it.
             stale.append(match.case_id)
+            # Its tokens (and those only the nominations linked behind it gave) pass to the
+            # nomination that now holds the subject, claimed after its own.
+            stale_tokens += repo.held_tokens(match.case_id)
             repo.release_tokens(match.case_id)
         else:
             existing = match
@@ -155,6 +158,7 @@ def nominate(deps: Deps, uow: UnitOfWork, cmd: Nominate, caller: Caller) -> Nomi
         # What waited behind it waits behind the nomination that now holds the subject; the
         # set-aside one is linked to none, so its nominator learns nothing of the others.
         repo.relink(set_aside, linked_to or case_id)
+    repo.claim_tokens(linked_to or case_id, stale_tokens, primary=False)
     uow.emit(
         events.CaseNominated(
             case_id=case_id,
