@@ -1329,3 +1329,27 @@ def test_a_delegate_named_again_in_other_case_is_the_same_person_and_released_by
     with platform.uow_factory() as uow:
         assert load_case(uow, case_id).delegates == {}
     assert [e["person"] for e in outbox(platform, case_id, ev.DELEGATE_RELEASED)] == ["sh-1"]
+
+
+def test_a_token_for_a_persons_id_in_other_case_is_that_person_in_the_case(casework, deps):
+    """The token's subject names its person without case ("SH-1" is sh-1: validate.same_person),
+    but the persons policy compared it as typed with the case's delegates and case director,
+    and the overdue list with the directors it selects by: the shelter's delegate sh-1 with a
+    token for "SH-1" had no part in the case, the case director "Casusregisseur-7" was not the
+    named one, and the case director cd-x listed none of its overdue actions as "CD-X"."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    meeting_id = held_meeting(casework, deps, case_id)
+    shelter_delegate(casework, deps, case_id, meeting_id, ("identity",))  # names sh-1
+    appoint(casework, deps, case_id, meeting_id, SHELTER, "casusregisseur-7")
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), who(SHELTER, "SH-1"))
+    assert "subject" in seen.sections and "plan" not in seen.sections
+    director = who(SHELTER, "Casusregisseur-7", "case_director")
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), director)
+    assert {"subject", "plan", "roles", "escalation"} <= seen.sections
+    person = f"cd-{uuid.uuid4().hex[:8]}"
+    (directed,) = directed_cases(platform, 1, DIRECTOR.person, case_director=(SHELTER, person))
+    listed = overdue_rpc(casework, deps, who(SHELTER, person.upper(), "case_director"))
+    assert {o.case_id for o in listed.actions} == {directed}

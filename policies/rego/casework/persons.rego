@@ -20,6 +20,9 @@ case := lib.object_at(input, "case")
 
 # Why flat: rego-cpp (regopy 1.5.2) re-evaluates a rule's dependencies at every reference under
 # `with`, so each rule here reads the input itself instead of building on other rules.
+#
+# A person id names its person without case ("SH-1" is sh-1: the kernel's validate.same_person,
+# the token's subject; person ids are ASCII, so lower is the comparison).
 
 # art. 12.1, 12.3: the person who directs the case, while still designated (the roster).
 default process_director := false
@@ -28,7 +31,7 @@ process_director if {
 	principal.party != ""
 	principal.person != ""
 	principal.party == case.process_director.party
-	principal.person == case.process_director.person
+	lower(principal.person) == lower(case.process_director.person)
 	"process_director" in principal.functions
 }
 
@@ -39,7 +42,7 @@ case_director if {
 	principal.party != ""
 	principal.person != ""
 	principal.party == case.case_director.party
-	principal.person == case.case_director.person
+	lower(principal.person) == lower(case.case_director.person)
 }
 
 default director := false
@@ -54,7 +57,8 @@ default delegate := false
 delegate if {
 	principal.party != ""
 	principal.person != ""
-	principal.person in case.delegates[principal.party]
+	some person in case.delegates[principal.party]
+	lower(principal.person) == lower(person)
 }
 
 # Bijlage 3: within an involved party, a person who acts for it in the case.

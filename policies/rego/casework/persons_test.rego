@@ -91,3 +91,11 @@ test_missing_facts_make_nobody_anything if {
 	r.delegate == false
 	r.director == false
 }
+
+# A person id names its person without case ("SH-1" is sh-1: validate.same_person).
+test_a_person_id_in_other_case_is_the_same_person if {
+	persons(who(shelter, "SH-1", "caseworker", []), case).delegate == true
+	persons(who(cd, "CD-1", "caseworker", []), case).case_director == true
+	persons(who(pd, "Pd-1", "process_director", ["process_director"]), case).process_director == true
+	persons(who(shelter, "sh-10", "caseworker", []), case).delegate == false
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, delete, false, insert, or_, select, tuple_, update
+from sqlalchemy import and_, delete, false, func, insert, or_, select, tuple_, update
 
 from services.casework.adapters import orm
 from services.casework.adapters.sealing import SealedRows, seal, unseal
@@ -128,14 +128,23 @@ class PlanRepository(SealedRows):
         if case_id is not None:
             q = q.where(a.case_id == case_id)
         if directed_by is not None:
-            party, person = directed_by
+            # A person id names its person without case (validate.same_person; ASCII ids, so
+            # lower is the comparison): the party's column still narrows the scan.
+            party, person = directed_by[0], directed_by[1].lower()
             whose = [false()]
             if as_process_director:
                 whose.append(
-                    and_(k.process_director_party == party, k.process_director_person == person)
+                    and_(
+                        k.process_director_party == party,
+                        func.lower(k.process_director_person) == person,
+                    )
                 )
             if as_case_director:
-                whose.append(and_(k.case_director_party == party, k.case_director_person == person))
+                whose.append(
+                    and_(
+                        k.case_director_party == party, func.lower(k.case_director_person) == person
+                    )
+                )
             q = q.where(or_(*whose))
         if after is not None:
             q = q.where(
