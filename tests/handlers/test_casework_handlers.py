@@ -1353,3 +1353,20 @@ def test_a_token_for_a_persons_id_in_other_case_is_that_person_in_the_case(casew
     (directed,) = directed_cases(platform, 1, DIRECTOR.person, case_director=(SHELTER, person))
     listed = overdue_rpc(casework, deps, who(SHELTER, person.upper(), "case_director"))
     assert {o.case_id for o in listed.actions} == {directed}
+
+
+def test_a_designated_process_director_is_found_on_the_roster_by_its_id_in_other_case(
+    casework, deps
+):
+    """The roster projection (governance's designations, 12.1) was read by the person id as
+    typed: a process director designated as pd-x with a token for "PD-X" held no function, so
+    was no process director of the cases it directs (the persons policy now compares its id
+    without case), and listed none of their overdue actions."""
+    platform, _ = casework
+    person = f"pd-{uuid.uuid4().hex[:8]}"
+    designated(platform, person)
+    (directed,) = directed_cases(platform, 1, person)
+    token = who(LUMENS, person.upper(), "process_director")
+    assert deps.roster.functions(LUMENS, token.person) == ["process_director"]
+    listed = overdue_rpc(casework, deps, token)
+    assert {o.case_id for o in listed.actions} == {directed}

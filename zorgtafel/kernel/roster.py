@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import Boolean, Column, MetaData, String, Table, bindparam, select
+from sqlalchemy import Boolean, Column, MetaData, String, Table, bindparam, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,9 @@ ROSTER_EVENT_HANDLERS = {ev.ROSTER_CHANGED: on_roster_changed}
 
 
 class Roster:
-    """Reads the roster projection: does this person of this party hold this function now?"""
+    """Reads the roster projection: does this person of this party hold this function now? A
+    person id names its person without case ("PD-1" is pd-1: ``validate.same_person``, the
+    token's subject); person ids are ASCII, so lower is the comparison."""
 
     def __init__(self, engine: Engine, table: Table) -> None:
         self._engine = engine
@@ -80,7 +82,7 @@ class Roster:
         # its cache key, so a call neither builds nor keys it again.
         self._functions = select(table.c.function).where(
             (table.c.party == bindparam("party"))
-            & (table.c.person == bindparam("person"))
+            & (func.lower(table.c.person) == func.lower(bindparam("person")))
             & table.c.held.is_(True)
         )
 
@@ -89,7 +91,10 @@ class Roster:
         with self._engine.connect() as conn:
             row = conn.execute(
                 select(t.c.held).where(
-                    (t.c.function == function) & (t.c.party == party) & (t.c.person == person)
+                    (t.c.function == function)
+                    & (t.c.party == party)
+                    & (func.lower(t.c.person) == person.lower())
+                    & t.c.held.is_(True)
                 )
             ).first()
         return bool(row and row.held)
