@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, verified_by
+from zorgtafel.kernel.accesslog.checkpoint import Checkpoint, PublicKey, verified_each
 from zorgtafel.kernel.accesslog.merkle import CompactRange, leaf_hash
 from zorgtafel.kernel.accesslog.records import is_emptied, leaf_of_values
 
@@ -101,9 +101,11 @@ def verify_log(
     report = VerifyReport()
     by_size: dict[int, StoredCheckpoint] = {}
     forged: list[int] = []
-    for sc in list(checkpoints) + [StoredCheckpoint(t) for t in trusted]:
+    stored = list(checkpoints) + [StoredCheckpoint(t) for t in trusted]
+    signed = verified_each(keys, [sc.checkpoint for sc in stored], log_id=log_id)
+    for sc, is_signed in zip(stored, signed, strict=True):
         cp = sc.checkpoint
-        if cp.log_id != log_id or not verified_by(keys, cp):
+        if cp.log_id != log_id or not is_signed:
             forged.append(cp.size)
             continue
         seen = by_size.get(cp.size)
