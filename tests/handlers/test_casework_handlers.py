@@ -179,6 +179,49 @@ def test_process_director_no_longer_designated_is_denied(casework, deps):
     assert any("art. 12.3" in r for r in err.value.reasons)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "12.3 gap, not implemented yet: casework consumes RosterChanged only through the "
+        "kernel's roster projection, so a case whose process director's designation ended "
+        "stays directed by that person and no designated process director may take it over "
+        "(persons.process_director needs the same person; no RPC or policy rule re-assigns; "
+        "the take-over must reach disclosure and governance, which keep who directs a case)"
+    ),
+)
+def test_a_case_whose_process_director_left_is_taken_over_by_a_designated_one(casework, deps):
+    """12.3: a case is directed by its process director alone; when governance ended that
+    designation (revoked, or the party left the covenant: RosterChanged, held false) the case
+    stayed in the hands of a person who may act on nothing, and nobody could take it over. As
+    intake does for the nominations such a person took up (684d838), the case should stay open
+    without a director, and the designated process director who acts on it next takes it over
+    (recorded); the one who left acts on nothing. Delivered twice, the end changes nothing more."""
+    platform, parts = casework
+    leaving = who(LUMENS, "zorgcoordinator-7", "process_director")
+    set_roster(platform, "process_director", LUMENS, leaving.person)
+    case_id = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(case_id, leaving.person))
+    ended = {
+        "function": "process_director",
+        "party": LUMENS,
+        "person": leaving.person,
+        "held": False,
+        "changed_at": datetime.now(timezone.utc).isoformat(),
+    }
+    for _ in range(2):
+        deliver(platform, parts, ev.ROSTER_CHANGED, ended)
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+        assert case.state is CaseState.OPEN and not case.process_director_person
+    with platform.uow_factory() as uow:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), OTHER_DIRECTOR)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).process_director_person == OTHER_DIRECTOR.person
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        reading.get_case(deps, uow, c.GetCase(case_id), DIRECTOR)
+
+
 def test_case_opened_names_its_process_director_person(casework, deps):
     platform, _ = casework
     case_id = open_case(casework)
