@@ -36,8 +36,8 @@ DESCRIPTIONS = {
     "case": "The case: state, goal, criteria, escalation and outcome (art. 8, 13, Bijlage 2).",
     "roles": "The involved parties' roles, information needs and delegates (art. 8.4, 16.1).",
     "meetings": (
-        "Case meetings: when, who was invited and attended, the minutes and the pre-read sets "
-        "(art. 12)."
+        "Case meetings: when, their goal, themes and decision types, who was invited and "
+        "attended, the minutes and the pre-read sets (art. 12)."
     ),
     "plan": "The plan of approach's actions that concern the subject (art. 8.4, 13).",
 }
@@ -207,6 +207,11 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 {
                     "status": m.status.value,
                     "scheduled_for": _iso(m.scheduled_for),
+                    # The meeting's own goal, themes and decision types, shown with it by
+                    # GetCase (12.2b-c): what the party holds of the meeting (GDPR art. 15).
+                    "goal_code": m.goal_code,
+                    "themes": json.dumps(list(m.themes)),
+                    "decision_types": json.dumps(list(m.decision_types)),
                     "held_at": _iso(m.held_at),
                     "invitees": json.dumps(list(m.invitees)),
                     "attendees": json.dumps(list(m.attendees)),

@@ -7,6 +7,8 @@ with the ground named."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.integration.casework.conftest import (
@@ -219,3 +221,19 @@ def test_a_party_only_invited_to_a_meeting_is_given_what_it_was_shown_of_the_cas
     assert ("meeting", held) in withheld and ("minutes", f"{held}:minutes") in withheld
     assert {("case_subject", f"{case_id}:subject"), ("case_goal", f"{case_id}:goal")} <= withheld
     assert MINUTES_MARKER not in given(reply) and SUBJECT_MARKER not in given(reply)
+
+
+def test_an_officer_is_given_the_goal_themes_and_decision_types_of_a_meeting_its_party_sees(env):
+    """GetCase shows a meeting with its own goal, themes and decision types to whom it shows
+    the meeting (its invitees, the directors, a party whose need covers the case's meetings):
+    what the party holds of it (GDPR art. 15), so the export's meeting record gives them too."""
+    case_id = env.open_case()
+    meeting_id = env.schedule(case_id, invitees=(SHELTER, POLICE)).meeting_id
+    for party in (POLICE, LUMENS):
+        reply = exported(env, case_id, party)
+        (meeting,) = [
+            dict(r.fields) for s in reply.sections for r in s.records if r.record_id == meeting_id
+        ]
+        assert meeting["goal_code"] == "stabilise_and_protect"
+        assert json.loads(meeting["themes"]) == ["safety", "housing"]
+        assert json.loads(meeting["decision_types"]) == ["plan_of_approach", "case_director"]
