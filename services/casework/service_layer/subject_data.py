@@ -80,7 +80,8 @@ PRE_READ_GROUND = (
 )
 ROLE_GROUND = (
     "A party's role and information need are its own, the directors' and those of parties whose "
-    "need is the case's coordination to know (art. 8.4c, 16.1); the subject asks that party."
+    "need is the case's coordination to know (art. 8.4c, 16.1); the subject asks the process "
+    "director's party, which answers for the case and passes the request on."
 )
 # GetCase's view policy shows every party's role to the directors and to a party whose
 # information need holds this category (``zorgtafel.casework.view``'s ``section_category`` of
@@ -88,7 +89,11 @@ ROLE_GROUND = (
 ROLES_NEED = "coordination"
 ACTION_GROUND = (
     "A plan action is the acting party's and the directors' to know (art. 8.4c, 8.5, 13.2); "
-    "the subject asks that party."
+    "the subject asks the process director's party, which passes the request on."
+)
+PROGRESS_GROUND = (
+    "An action's progress note is the acting party's own account (art. 15.1, 17); the subject "
+    "asks the process director's party, which passes the request on."
 )
 
 
@@ -104,6 +109,13 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
 
     def needing(category: str) -> frozenset[str]:
         return frozenset(r.party for r in roles if category in r.information_need)
+
+    def one_line(kind: str) -> dict[str, str]:
+        # What another officer is not given of a kind is one line for the case, in the name
+        # of the process director's party: a line of its own (a role's id names its party, a
+        # plan action's its acting party) told the officer which parties have a part in the
+        # case, which GetCase does not tell its party (8.4c, 15.1).
+        return {"withheld_as": f"{c}:{kind}", "named_party": case.process_director_party}
 
     out["case"].append(
         Record(
@@ -193,6 +205,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 internal=True,
                 shared_with=directors | coordinating,
                 ground=ROLE_GROUND,
+                **one_line("roles"),
             )
         )
     following = needing(MEETINGS_NEED)
@@ -219,6 +232,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 internal=True,
                 shared_with=directors | following | frozenset(m.invitees) | frozenset(m.attendees),
                 ground=MEETING_GROUND,
+                **one_line("meetings"),
             )
         )
         if m.pre_read_item_ids:
@@ -236,6 +250,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     {"pre_read_items": json.dumps(list(m.pre_read_item_ids))},
                     internal=True,
                     ground=PRE_READ_GROUND,
+                    **one_line("pre_read"),
                 )
             )
         minutes = uow.cases.minutes(m)
@@ -251,6 +266,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     internal=True,
                     shared_with=frozenset(m.attendees),
                     ground=MINUTES_GROUND,
+                    **one_line("minutes"),
                 )
             )
     for a in uow.cases.actions(c):
@@ -270,6 +286,7 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 internal=True,
                 shared_with=directors,
                 ground=ACTION_GROUND,
+                **one_line("plan"),
             )
         )
         if a.progress_note:
@@ -282,6 +299,8 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                     a.party,
                     {"progress_note": a.progress_note},
                     internal=True,
+                    ground=PROGRESS_GROUND,
+                    **one_line("progress"),
                 )
             )
     return out

@@ -21,8 +21,10 @@ from tests.integration.casework.conftest import (
     SUBJECT_MARKER,
     VEILIG_THUIS,
 )
+from zorgtafel.generated.casework.v1 import casework_pb2 as pb
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2 as sd
 from zorgtafel.generated.subjectdata.v1 import subjectdata_pb2_grpc as sd_grpc
+from zorgtafel.testing import rid
 from zorgtafel.testing.services import channel
 
 pytestmark = pytest.mark.integration
@@ -71,7 +73,8 @@ def test_an_officer_gets_another_partys_role_only_where_its_people_see_the_roles
     """GetCase shows a party its own role only, unless it directs the case or its information
     need is the case's coordination (``zorgtafel.casework.view``); the export neither gives
     more: another party's role and information need (a mental-health or police role is itself
-    telling) are listed as withheld with the ground named."""
+    telling) are listed as withheld with the ground named, as one line for the case that names
+    no other party (which parties have a role is itself what GetCase does not show)."""
     case_id = env.open_case()
     meeting_id, _plan = env.plan_active(case_id)
     env.roles(
@@ -86,7 +89,7 @@ def test_an_officer_gets_another_partys_role_only_where_its_people_see_the_roles
         return shown, {w.record_id for w in reply.withheld if w.section == "roles"}
 
     shown, withheld = roles_given(POLICE)
-    assert shown == {POLICE} and withheld == {f"{case_id}:{SHELTER}"}
+    assert shown == {POLICE} and withheld == {f"{case_id}:roles"}
     for party in (SHELTER, FARENT):  # coordinating; the case director's party
         assert roles_given(party) == ({SHELTER, POLICE}, set())
 
@@ -95,17 +98,17 @@ def test_an_officer_gets_the_pre_read_sets_item_ids_only_for_the_process_directo
     """A meeting's pre-read set names items of the case (perhaps of a category outside a
     party's need: 8.4c, 15.1): GetCase gives its ids to the process director's party only,
     which composed it, and so does the export; any other officer is told the set is withheld
-    with the ground named, never an id."""
+    with the ground named, never an id (one line for the case's sets, not one a meeting)."""
     case_id = env.open_case()
     held = env.meeting_held(case_id)
     env.roles(case_id, held, {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])})
     items = ["item-PREREADMARKER-1", "item-PREREADMARKER-2"]
-    meeting = env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=items)
+    env.schedule(case_id, invitees=(SHELTER, POLICE), pre_read=items)
     for party in (SHELTER, POLICE, VEILIG_THUIS):
         reply = exported(env, case_id, party)
         assert "PREREADMARKER" not in given(reply)
         withheld = [w for w in reply.withheld if w.kind == "pre_read_set"]
-        assert [w.record_id for w in withheld] == [f"{meeting.meeting_id}:pre_read"]
+        assert [w.record_id for w in withheld] == [f"{case_id}:pre_read"]
         assert "PREREADMARKER" not in repr(reply.withheld)
         assert all("8.4c" in w.ground for w in withheld)
     director = exported(env, case_id, LUMENS)
@@ -117,7 +120,8 @@ def test_an_officer_gets_a_meeting_only_where_its_people_see_it(env):
     """GetCase shows a party the meetings it was invited to, all of them only when it directs
     the case or its information need covers the case's meetings (``zorgtafel.casework.view``);
     the export gives no more: a meeting the party was not invited to (its date, who was invited
-    and attended) is listed as withheld with the ground named."""
+    and attended) is listed as withheld with the ground named, one line for the case (a
+    meeting's id names a meeting the party may not know of)."""
     case_id = env.open_case()
     held = env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
     env.roles(
@@ -132,8 +136,9 @@ def test_an_officer_gets_a_meeting_only_where_its_people_see_it(env):
         shown = {r.record_id for s in reply.sections for r in s.records if r.kind == "meeting"}
         return shown, {w.record_id for w in reply.withheld if w.kind == "meeting"}
 
-    assert meetings_given(POLICE) == ({held}, {other})
-    assert meetings_given(VEILIG_THUIS) == (set(), {held, other})  # nominated, never invited
+    assert meetings_given(POLICE) == ({held}, {f"{case_id}:meetings"})
+    # Nominated, never invited.
+    assert meetings_given(VEILIG_THUIS) == (set(), {f"{case_id}:meetings"})
     for party in (SHELTER, LUMENS):  # its need covers the meetings; the process director's
         assert meetings_given(party) == ({held, other}, set())
 
@@ -211,14 +216,14 @@ def test_a_party_only_invited_to_a_meeting_is_given_what_it_was_shown_of_the_cas
     of the case; it is given what GetCase shows it (the case's status, the meeting it was
     invited to) and nothing more: the rest is listed as withheld with the ground named."""
     case_id = env.open_case()
-    held = env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
+    env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
     invited = env.schedule(case_id, invitees=(SHELTER, GGD)).meeting_id
     reply = exported(env, case_id, GGD)
     assert list(reply.case_ids) == [case_id]
     shown = {r.record_id for s in reply.sections for r in s.records}
     assert shown == {case_id, invited}
     withheld = {(w.kind, w.record_id) for w in reply.withheld}
-    assert ("meeting", held) in withheld and ("minutes", f"{held}:minutes") in withheld
+    assert {("meeting", f"{case_id}:meetings"), ("minutes", f"{case_id}:minutes")} <= withheld
     assert {("case_subject", f"{case_id}:subject"), ("case_goal", f"{case_id}:goal")} <= withheld
     assert MINUTES_MARKER not in given(reply) and SUBJECT_MARKER not in given(reply)
 
@@ -237,3 +242,36 @@ def test_an_officer_is_given_the_goal_themes_and_decision_types_of_a_meeting_its
         assert meeting["goal_code"] == "stabilise_and_protect"
         assert json.loads(meeting["themes"]) == ["safety", "housing"]
         assert json.loads(meeting["decision_types"]) == ["plan_of_approach", "case_director"]
+
+
+def test_a_withheld_line_names_no_other_party_nor_its_records(env):
+    """What is withheld is listed so that the subject knows more is held elsewhere, but a line
+    named another party in its record id (a role's ``case:party``) or as the party answering
+    for it (a role's, another party's plan action or progress note): it told the officer which
+    other parties have a part in the subject's case, which GetCase does not tell its party
+    (8.4c, 15.1). Each kind is now one line for the case, in the name of the process
+    director's party (which answers for the case and passes the request on)."""
+    case_id = env.open_case()
+    meeting_id, plan = env.plan_active(case_id)
+    env.roles(
+        case_id,
+        meeting_id,
+        {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])},
+    )
+    shelter_action = next(a for a in plan.actions if a.party == SHELTER)
+    env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case_id,
+            action_id=shelter_action.action_id,
+            status=pb.ACTION_STATUS_IN_PROGRESS,
+            progress_note="Plek gezocht",
+        ),
+        metadata=env.md(SHELTER),
+    )
+    reply = exported(env, case_id, POLICE)
+    assert {w.party for w in reply.withheld} == {LUMENS}
+    lines = repr([(w.section, w.kind, w.record_id, w.ground) for w in reply.withheld])
+    assert SHELTER not in lines and shelter_action.action_id not in lines
+    kinds = [(w.case_id, w.kind) for w in reply.withheld]
+    assert len(kinds) == len(set(kinds))  # one line a kind

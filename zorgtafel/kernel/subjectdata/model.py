@@ -34,6 +34,10 @@ class Record:
     # The party a withheld line names, when naming the record's own would tell what is
     # withheld (that a party was consulted about the subject): the one answering for it.
     named_party: str = ""
+    # The id a withheld line lists this record under, when its own id (or its number) would
+    # name what the officer's party may not see (another party's part in the case): every
+    # record withheld under one id makes one line.
+    withheld_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,11 +167,12 @@ def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]
                 Withheld(
                     section.name,
                     record.kind,
-                    record.record_id,
+                    record.withheld_as or record.record_id,
                     record.case_id,
                     record.named_party or record.party,
                     record.ground or str(rule.get("ground") or "confidentiality (art. 15.1, 17)"),
                 )
             )
         sections.append(Section(section.name, section.description, tuple(kept)))
-    return Export(service, case_ids, tuple(sections), tuple(withheld), holding.note)
+    # Records withheld under one id are one line.
+    return Export(service, case_ids, tuple(sections), tuple(dict.fromkeys(withheld)), holding.note)
