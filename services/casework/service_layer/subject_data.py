@@ -16,7 +16,9 @@ pre-read set (the ids of items of the case) only to the process director's party
 composed it (art. 8.4c, 15.1, as GetCase), a plan action only to the acting party and the
 directors' parties (art. 8.4c, 8.5, 13.2, as GetCase), a party's role and information need to
 that party, the directors' parties and the parties coordinating the case (art. 8.4c, 16.1, as
-GetCase); to others they are listed as withheld with the ground named."""
+GetCase); to others they are listed as withheld with the ground named, each kind as one line
+for the case in the process director's party's name, listed whether or not the case holds
+such a record: a line names no other party, and tells nothing of its records (8.4c, 15.1)."""
 
 from __future__ import annotations
 
@@ -117,6 +119,28 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
         # case, which GetCase does not tell its party (8.4c, 15.1).
         return {"withheld_as": f"{c}:{kind}", "named_party": case.process_director_party}
 
+    def listed(section: str, kind: str, line: str, shared: frozenset[str], ground: str) -> None:
+        # The kind's line, listed to an officer whose party is not given all of the kind
+        # whether or not the case holds any such record: a line listed only when a meeting,
+        # its minutes or another party's note existed told of them (8.4c, 15.1). Shared as
+        # the kind's records are with every party that is given them all; ``party`` "": no
+        # party is given all progress notes (each is its acting party's).
+        party = "" if kind == "progress_note" else case.process_director_party
+        out[section].append(
+            Record(
+                kind,
+                f"{c}:{line}",
+                c,
+                None,
+                party,
+                internal=True,
+                shared_with=shared,
+                ground=ground,
+                named_party=case.process_director_party,
+                listed_only=True,
+            )
+        )
+
     out["case"].append(
         Record(
             "case",
@@ -189,6 +213,13 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
         )
     )
     coordinating = needing(ROLES_NEED)
+    following = needing(MEETINGS_NEED)
+    listed("roles", "role", "roles", directors | coordinating, ROLE_GROUND)
+    listed("meetings", "meeting", "meetings", directors | following, MEETING_GROUND)
+    listed("meetings", "pre_read_set", "pre_read", frozenset(), PRE_READ_GROUND)
+    listed("meetings", "minutes", "minutes", frozenset(), MINUTES_GROUND)
+    listed("plan", "plan_action", "plan", directors, ACTION_GROUND)
+    listed("plan", "progress_note", "progress", frozenset(), PROGRESS_GROUND)
     for role in roles:
         out["roles"].append(
             Record(
@@ -208,7 +239,6 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 **one_line("roles"),
             )
         )
-    following = needing(MEETINGS_NEED)
     for m in uow.cases.meetings(c):
         out["meetings"].append(
             Record(

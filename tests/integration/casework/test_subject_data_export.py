@@ -275,3 +275,46 @@ def test_a_withheld_line_names_no_other_party_nor_its_records(env):
     assert SHELTER not in lines and shelter_action.action_id not in lines
     kinds = [(w.case_id, w.kind) for w in reply.withheld]
     assert len(kinds) == len(set(kinds))  # one line a kind
+
+
+def test_what_is_listed_withheld_does_not_tell_whether_another_partys_records_exist(env):
+    """A withheld line for minutes, a pre-read set, a meeting or a progress note was listed
+    only when one existed, so an officer learned of meetings and notes its party had no part
+    in (8.4c, 15.1). Each kind its party is not given all of is now listed for the case
+    whether or not any such record exists: the lines of a case with another meeting (with a
+    pre-read set and minutes) and another party's progress note are those of one without."""
+
+    def case_with_plan() -> tuple[str, pb.AdoptPlanResponse]:
+        case_id = env.open_case()
+        meeting_id, plan = env.plan_active(case_id)  # SHELTER, POLICE and FARENT attend
+        env.roles(
+            case_id,
+            meeting_id,
+            {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])},
+        )
+        return case_id, plan
+
+    def lines(case_id: str) -> set[tuple[str, ...]]:
+        reply = exported(env, case_id, POLICE)
+        return {
+            (w.section, w.kind, w.record_id.replace(case_id, "CASE"), w.party, w.ground)
+            for w in reply.withheld
+        }
+
+    bare, _plan = case_with_plan()
+    busy, plan = case_with_plan()
+    other = env.schedule(busy, invitees=(SHELTER, FARENT), pre_read=["item-1"]).meeting_id
+    env.hold(busy, other, attendees=(SHELTER, FARENT))
+    shelter_action = next(a for a in plan.actions if a.party == SHELTER)
+    env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=busy,
+            action_id=shelter_action.action_id,
+            status=pb.ACTION_STATUS_IN_PROGRESS,
+            progress_note="Plek gezocht",
+        ),
+        metadata=env.md(SHELTER),
+    )
+    assert lines(busy) == lines(bare)
+    assert {k for _s, k, *_rest in lines(bare)} >= {"meeting", "minutes", "pre_read_set"}

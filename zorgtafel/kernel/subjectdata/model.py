@@ -38,6 +38,10 @@ class Record:
     # name what the officer's party may not see (another party's part in the case): every
     # record withheld under one id makes one line.
     withheld_as: str = ""
+    # A line only, never given: it stands for the records of its kind an officer whose party
+    # it is not shared with may not be given, whether any exist, so that whether a line is
+    # listed tells nothing of another party's records.
+    listed_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,8 @@ def given_to(service: str, holding: Holding, obligations: list[Mapping[str, Any]
                 None,
             )
             if rule is None:
-                kept.append(record)
+                if not record.listed_only:
+                    kept.append(record)
                 continue
             withheld.append(
                 Withheld(
