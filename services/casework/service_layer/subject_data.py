@@ -7,7 +7,8 @@ to or attending one of its meetings, which received the subject's data: 8.4, 13,
 
 An action's progress note is the acting party's own account: given only to that party's privacy
 officer, withheld from others with the ground named (art. 15.1, 17). No officer is given more of
-the case than its party's people may read in it: a meeting's minutes only to the process
+the case than its party's people may read in it: the case's status only to the directors'
+and the role parties' (art. 8.4c, as GetCase), a meeting's minutes only to the process
 director's party and the attending parties (art. 9.2, as GetMinutes), a meeting only to its
 invitees and attendees, the directors' parties and the parties whose need covers the case's
 meetings (art. 8.4c, as GetCase), the case's goal, themes and decision types (triage's) only
@@ -45,6 +46,10 @@ DESCRIPTIONS = {
 }
 
 
+STATUS_GROUND = (
+    "A case, its status too, is the directors' and the parties' involved with a role to know "
+    "(art. 8.4c); the subject asks the process director's party."
+)
 GOAL_GROUND = (
     "The case's goal, themes and decision types, set in triage for its case meeting, are the "
     "process director's, who prepares the meeting, and the case director's to know (art. 8.4c, "
@@ -157,6 +162,12 @@ def _case_records(uow: CaseworkUnitOfWork, case: Case) -> dict[str, list[Record]
                 "closed_at": _iso(case.closed_at),
                 "outcome": case.outcome or "",
             },
+            # As GetCase: its view policy shows the case, its status too, to the directors and
+            # the parties with a role only; the nominating party or an invitee without one is
+            # refused it (8.4c).
+            internal=True,
+            shared_with=directors | frozenset(r.party for r in roles),
+            ground=STATUS_GROUND,
         )
     )
     # Triage's goal, themes and decision types for the case meeting (1.15, 12.2b-c): in no

@@ -173,7 +173,8 @@ def test_an_officer_gets_the_subjects_nomination_and_the_escalation_only_where_i
     shown, withheld = case_given(POLICE)
     assert shown >= escalation and not shown & subject and withheld == {"case_subject"}
     shown, withheld = case_given(VEILIG_THUIS)
-    assert shown >= subject and not shown & escalation and withheld == {"case_escalation"}
+    assert shown >= subject and not shown & escalation
+    assert withheld == {"case", "case_escalation"}  # no role: not the case's status either
     for party in (LUMENS, FARENT):
         shown, withheld = case_given(party)
         assert shown >= subject | escalation and not withheld
@@ -202,8 +203,7 @@ def test_an_officer_gets_the_cases_goal_and_themes_only_where_its_people_see_the
     goal = {"goal_code", "themes"}
     for party in (SHELTER, POLICE, VEILIG_THUIS):
         shown, withheld = case_given(party)
-        assert "state" in shown and not shown & goal
-        assert withheld == {f"{case_id}:goal"}
+        assert not shown & goal and withheld == {f"{case_id}:goal"}
     for party in (LUMENS, FARENT):
         shown, withheld = case_given(party)
         assert shown >= goal and not withheld
@@ -213,16 +213,18 @@ def test_a_party_only_invited_to_a_meeting_is_given_what_it_was_shown_of_the_cas
     """A party invited to a case meeting received the subject's data (the meeting, its
     pre-read items) and uses it under the parties' joint responsibility (15.1): its privacy
     officer answers for what it holds, so the export no longer refuses it as no controller
-    of the case; it is given what GetCase shows it (the case's status, the meeting it was
-    invited to) and nothing more: the rest is listed as withheld with the ground named."""
+    of the case; it is given the meeting it was invited to and nothing more of the case (not
+    its status either: GetCase refuses a party without a role, 8.4c): the rest is listed as
+    withheld with the ground named."""
     case_id = env.open_case()
     env.meeting_held(case_id)  # SHELTER, POLICE and FARENT invited and attending
     invited = env.schedule(case_id, invitees=(SHELTER, GGD)).meeting_id
     reply = exported(env, case_id, GGD)
     assert list(reply.case_ids) == [case_id]
     shown = {r.record_id for s in reply.sections for r in s.records}
-    assert shown == {case_id, invited}
+    assert shown == {invited}
     withheld = {(w.kind, w.record_id) for w in reply.withheld}
+    assert ("case", case_id) in withheld
     assert {("meeting", f"{case_id}:meetings"), ("minutes", f"{case_id}:minutes")} <= withheld
     assert {("case_subject", f"{case_id}:subject"), ("case_goal", f"{case_id}:goal")} <= withheld
     assert MINUTES_MARKER not in given(reply) and SUBJECT_MARKER not in given(reply)
@@ -318,3 +320,26 @@ def test_what_is_listed_withheld_does_not_tell_whether_another_partys_records_ex
     )
     assert lines(busy) == lines(bare)
     assert {k for _s, k, *_rest in lines(bare)} >= {"meeting", "minutes", "pre_read_set"}
+
+
+def test_the_nominating_partys_officer_gets_the_cases_status_only_where_its_people_see_it(env):
+    """GetCase shows the case, its status too, only to the directors and the parties involved
+    with a role (``zorgtafel.casework.view``): the nominating party without a role is refused
+    it (8.4c). The export gave its officer the case's state, criteria, directors and outcome
+    all the same; it now lists them as withheld with the ground named, and gives them once the
+    party has a role. Its own nomination stays its to be given."""
+    case_id = env.open_case()
+    env.plan_active(case_id)
+
+    def case_given() -> tuple[set[str], set[str]]:
+        reply = exported(env, case_id, VEILIG_THUIS)
+        shown = {k for s in reply.sections if s.name == "case" for r in s.records for k in r.fields}
+        return shown, {w.record_id for w in reply.withheld if w.kind == "case"}
+
+    shown, withheld = case_given()
+    assert not shown & {"state", "criteria", "case_director_party", "outcome"}
+    assert "nominating_party" in shown and withheld == {case_id}
+    invited = env.meeting_held(case_id, invitees=(VEILIG_THUIS, SHELTER))
+    env.roles(case_id, invited, {VEILIG_THUIS: ("reporter", ["safety"])})
+    shown, withheld = case_given()
+    assert "state" in shown and not withheld
