@@ -80,6 +80,45 @@ def test_without_the_obligation_nothing_is_withheld():
     assert sum(len(s.records) for s in export.sections) == 4
 
 
+def test_records_withheld_under_one_id_are_one_line_naming_no_party_of_theirs():
+    """A record's own id or party may name what the officer may not know (another party's
+    part in the case): withheld under ``withheld_as`` in ``named_party``'s name, several such
+    records are one line."""
+    roles = tuple(
+        Record(
+            "role",
+            f"c1:{p}",
+            "c1",
+            None,
+            p,
+            {"role": "x"},
+            internal=True,
+            withheld_as="c1:roles",
+            named_party=RECIPIENT,
+        )
+        for p in (OTHER, "00000099000000000042", OWN)
+    )
+    export = given_to(
+        "casework",
+        Holding(("c1",), frozenset({OWN}), (Section("roles", "r", roles),)),
+        [ONLY_C1, WITHHOLD],
+    )
+    assert [r.record_id for s in export.sections for r in s.records] == [f"c1:{OWN}"]
+    assert [(w.record_id, w.party) for w in export.withheld] == [("c1:roles", RECIPIENT)]
+
+
+def test_a_listed_only_record_is_never_given_and_listed_where_not_shared():
+    """A record that only stands for its kind's records (whether any exist) is a withheld line
+    to an officer it is not shared with, and nothing to one it is."""
+    mark = Record("minutes", "c1:minutes", "c1", None, RECIPIENT, internal=True, listed_only=True)
+    held = Holding(("c1",), frozenset({OWN}), (Section("meetings", "m", (mark,)),))
+    export = given_to("casework", held, [ONLY_C1, WITHHOLD])
+    assert not export.sections[0].records
+    assert [w.record_id for w in export.withheld] == ["c1:minutes"]
+    shared = given_to("casework", held, [ONLY_C1, dict(WITHHOLD, except_party=RECIPIENT)])
+    assert not shared.sections[0].records and not shared.withheld
+
+
 def test_a_decision_without_only_cases_gives_no_case():
     """Fail closed: a policy revision adopted before ``only_cases`` existed names no case the
     party answers for; the export gives none (it once gave every case of the subject)."""
