@@ -246,6 +246,33 @@ def test_an_officer_is_given_the_goal_themes_and_decision_types_of_a_meeting_its
         assert json.loads(meeting["decision_types"]) == ["plan_of_approach", "case_director"]
 
 
+def planned_case(env) -> tuple[str, pb.AdoptPlanResponse]:
+    """A case with its plan (SHELTER, POLICE and FARENT attended), the shelter's need its
+    identity, the police's its safety."""
+    case_id = env.open_case()
+    meeting_id, plan = env.plan_active(case_id)
+    env.roles(
+        case_id, meeting_id, {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])}
+    )
+    return case_id, plan
+
+
+def shelters_progress(env, case_id: str, plan: pb.AdoptPlanResponse) -> pb.PlanAction:
+    """The shelter notes its progress on its action: its own account (15.1, 17)."""
+    action = next(a for a in plan.actions if a.party == SHELTER)
+    env.stub.UpdateAction(
+        pb.UpdateActionRequest(
+            request_id=rid(),
+            case_id=case_id,
+            action_id=action.action_id,
+            status=pb.ACTION_STATUS_IN_PROGRESS,
+            progress_note="Plek gezocht",
+        ),
+        metadata=env.md(SHELTER),
+    )
+    return action
+
+
 def test_a_withheld_line_names_no_other_party_nor_its_records(env):
     """What is withheld is listed so that the subject knows more is held elsewhere, but a line
     named another party in its record id (a role's ``case:party``) or as the party answering
@@ -253,24 +280,8 @@ def test_a_withheld_line_names_no_other_party_nor_its_records(env):
     other parties have a part in the subject's case, which GetCase does not tell its party
     (8.4c, 15.1). Each kind is now one line for the case, in the name of the process
     director's party (which answers for the case and passes the request on)."""
-    case_id = env.open_case()
-    meeting_id, plan = env.plan_active(case_id)
-    env.roles(
-        case_id,
-        meeting_id,
-        {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])},
-    )
-    shelter_action = next(a for a in plan.actions if a.party == SHELTER)
-    env.stub.UpdateAction(
-        pb.UpdateActionRequest(
-            request_id=rid(),
-            case_id=case_id,
-            action_id=shelter_action.action_id,
-            status=pb.ACTION_STATUS_IN_PROGRESS,
-            progress_note="Plek gezocht",
-        ),
-        metadata=env.md(SHELTER),
-    )
+    case_id, plan = planned_case(env)
+    shelter_action = shelters_progress(env, case_id, plan)
     reply = exported(env, case_id, POLICE)
     assert {w.party for w in reply.withheld} == {LUMENS}
     lines = repr([(w.section, w.kind, w.record_id, w.ground) for w in reply.withheld])
@@ -286,16 +297,6 @@ def test_what_is_listed_withheld_does_not_tell_whether_another_partys_records_ex
     whether or not any such record exists: the lines of a case with another meeting (with a
     pre-read set and minutes) and another party's progress note are those of one without."""
 
-    def case_with_plan() -> tuple[str, pb.AdoptPlanResponse]:
-        case_id = env.open_case()
-        meeting_id, plan = env.plan_active(case_id)  # SHELTER, POLICE and FARENT attend
-        env.roles(
-            case_id,
-            meeting_id,
-            {SHELTER: ("shelter", ["identity"]), POLICE: ("safety", ["safety"])},
-        )
-        return case_id, plan
-
     def lines(case_id: str) -> set[tuple[str, ...]]:
         reply = exported(env, case_id, POLICE)
         return {
@@ -303,21 +304,11 @@ def test_what_is_listed_withheld_does_not_tell_whether_another_partys_records_ex
             for w in reply.withheld
         }
 
-    bare, _plan = case_with_plan()
-    busy, plan = case_with_plan()
+    bare, _plan = planned_case(env)
+    busy, plan = planned_case(env)
     other = env.schedule(busy, invitees=(SHELTER, FARENT), pre_read=["item-1"]).meeting_id
     env.hold(busy, other, attendees=(SHELTER, FARENT))
-    shelter_action = next(a for a in plan.actions if a.party == SHELTER)
-    env.stub.UpdateAction(
-        pb.UpdateActionRequest(
-            request_id=rid(),
-            case_id=busy,
-            action_id=shelter_action.action_id,
-            status=pb.ACTION_STATUS_IN_PROGRESS,
-            progress_note="Plek gezocht",
-        ),
-        metadata=env.md(SHELTER),
-    )
+    shelters_progress(env, busy, plan)
     assert lines(busy) == lines(bare)
     assert {k for _s, k, *_rest in lines(bare)} >= {"meeting", "minutes", "pre_read_set"}
 
