@@ -1413,3 +1413,20 @@ def test_a_designated_process_director_is_found_on_the_roster_by_its_id_in_other
     assert deps.roster.functions(LUMENS, token.person) == ["process_director"]
     listed = overdue_rpc(casework, deps, token)
     assert {o.case_id for o in listed.actions} == {directed}
+
+
+def test_the_end_of_a_function_ends_it_for_the_same_person_in_any_case(casework, deps):
+    """The roster projection applied an appointment and its end by the id exactly as governance
+    sent it: "PD-x" designated and then an end for "pd-x" left PD-x holding the function, so a
+    revoked process director went on acting (a person id names its person without case)."""
+    platform, _ = casework
+    person = f"PD-{uuid.uuid4().hex[:8]}"
+    designated(platform, person)
+    set_roster(platform, "process_director", LUMENS, person.lower(), held=False)
+    for spelling in (person, person.lower()):
+        assert deps.roster.functions(LUMENS, spelling) == []
+        assert not deps.roster.holds("process_director", LUMENS, spelling)
+    set_roster(platform, "process_director", LUMENS, person.capitalize())
+    assert deps.roster.functions(LUMENS, person) == ["process_director"]
+    set_roster(platform, "process_director", LUMENS, person, held=False)
+    assert not deps.roster.holds("process_director", LUMENS, person.lower())

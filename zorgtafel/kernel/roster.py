@@ -43,19 +43,23 @@ def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
     the last change of the row came late (its revocation is already here) and grants nothing;
     an appointment without a readable time is not applied (fail closed). An end always
     applies: at worst a late one takes away what a later appointment gave, until governance
-    appoints again."""
+    appoints again.
+
+    A person id names its person without case ("PD-1" is pd-1, as ``Roster`` reads it): a
+    change applies to the person's row in whatever case it was first sent (and to each, should
+    the projection hold variants applied before), so an end for "pd-1" ends PD-1's function."""
     fact = event.typed(ev.RosterChanged)
     t = uow.tables["roster"]
     key = (t.c.function == fact.function) & (t.c.party == fact.party)
-    key &= t.c.person == fact.person
+    key &= func.lower(t.c.person) == fact.person.lower()
     at = decided_at(fact.changed_at)
     if fact.held and at is None:
         log.warning("roster_appointment_without_time", function=fact.function)
         return
     values = {"held": fact.held, "updated_at": at or utcnow()}
-    row = uow.session.execute(select(t.c.updated_at).where(key).with_for_update()).first()
-    if row:
-        if fact.held and at is not None and at < row.updated_at:
+    rows = uow.session.execute(select(t.c.updated_at).where(key).with_for_update()).all()
+    if rows:
+        if fact.held and at is not None and at < max(r.updated_at for r in rows):
             log.info("roster_appointment_out_of_order", function=fact.function)
             return
         uow.session.execute(t.update().where(key).values(**values))
