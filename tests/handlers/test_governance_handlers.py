@@ -4,6 +4,7 @@ the covenant's parties and seats, and the embedded policy engine, as
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -590,6 +591,52 @@ def test_a_process_director_designated_again_after_a_revocation_is_after_it_when
     platform, _ = governance
     with platform.uow_factory() as uow:
         assert person in [d.person for d in roster.list_process_directors(uow, ASTEN)]
+
+
+def test_a_process_director_is_designated_and_revoked_by_its_id_in_any_case(
+    governance, deps, manager
+):
+    """Governance kept a designation by the person id as typed: "PD-Case-1" designated again
+    as pd-case-1 was a second process director (a second RosterChanged), and revoking it as
+    "Pd-Case-1" was refused (not designated) or ended one of the two spellings only, so the
+    revoked person went on directing (12.1, 12.3). A person id names its person without case:
+    one entry, ended by any spelling, and every service told the id it was designated as."""
+    person = f"PD-Case-{uuid.uuid4().hex[:6]}"
+    platform, _ = governance
+    designated = run(
+        governance,
+        deps,
+        roster.designate_process_director,
+        c.DesignateProcessDirector(ASTEN, person),
+        manager,
+    )
+    again = run(
+        governance,
+        deps,
+        roster.designate_process_director,
+        c.DesignateProcessDirector(ASTEN, person.lower()),
+        manager,
+    )
+    assert again.person == designated.person == person
+    with platform.uow_factory() as uow:
+        assert common.functions_of(uow, ASTEN, person.lower()) == ["process_director"]
+    run(
+        governance,
+        deps,
+        roster.revoke_process_director,
+        c.RevokeProcessDirector(ASTEN, person.capitalize()),
+        manager,
+    )
+    published = [
+        (e["person"], e["held"])
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"].lower() == person.lower()
+    ]
+    assert published == [(person, True), (person, False)]
+    with platform.uow_factory() as uow:
+        listed = [d.person.lower() for d in roster.list_process_directors(uow, ASTEN)]
+        assert person.lower() not in listed
+        assert common.functions_of(uow, ASTEN, person) == []
 
 
 def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_clock_goes_back(

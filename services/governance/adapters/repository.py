@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, tuple_, union_all, update
+from sqlalchemy import Row, Select, delete, func, insert, select, tuple_, union_all, update
 from sqlalchemy.orm import Session, defer
 
 from services.governance.adapters import orm
@@ -184,17 +184,31 @@ class RosterRepository:
     def add(self, director: ProcessDirector) -> None:
         self._session.add(director)
 
+    @staticmethod
+    def _of(party: str, person: str) -> Select[tuple[ProcessDirector]]:
+        """The person's entries for the party. A person id names its person without case
+        ("PD-1" is pd-1, validate.same_person): person ids are ASCII (check_person, the token's
+        subject), so lower is the comparison. One entry since designations compare so; more
+        only if variants were designated before."""
+        return (
+            select(ProcessDirector)
+            .where(
+                ProcessDirector.party == party,
+                func.lower(ProcessDirector.person) == person.lower(),
+            )
+            .order_by(ProcessDirector.person)
+        )
+
     def get(self, party: str, person: str) -> ProcessDirector | None:
         """The person's designation for the party, while it holds (not revoked)."""
-        director = self._session.get(ProcessDirector, (party, person))
-        return director if director is not None and director.designated else None
+        found = self._session.scalars(self._of(party, person))
+        return next((d for d in found if d.designated), None)
 
-    def entry_for_update(self, party: str, person: str) -> ProcessDirector | None:
-        """The person's roster entry for the party, designated or revoked (None: never
-        designated), its row locked until the transaction ends."""
-        return self._session.get(
-            ProcessDirector, (party, person), with_for_update=True, populate_existing=True
-        )
+    def entries_for_update(self, party: str, person: str) -> list[ProcessDirector]:
+        """The person's roster entries for the party, designated or revoked (none: never
+        designated), their rows locked until the transaction ends."""
+        q = self._of(party, person).with_for_update()
+        return list(self._session.scalars(q.execution_options(populate_existing=True)))
 
     def list(
         self,

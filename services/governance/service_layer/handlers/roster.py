@@ -33,18 +33,21 @@ def designate_process_director(
     # after the other, each on the entry the last one left, also for a person never designated.
     party = active_party(uow, cmd.party, "party", lock=True)
     authorise(deps, uow, caller, "designate_process_director", party=party.party_id)
-    entry = uow.roster.entry_for_update(party.party_id, cmd.person)
-    if entry is not None and entry.designated:  # designated already: nothing changes
-        return entry
+    # The person's entry in whatever case it was designated first ("PD-1" is pd-1).
+    entries = uow.roster.entries_for_update(party.party_id, cmd.person)
+    designated = next((e for e in entries if e.designated), None)
+    if designated is not None:  # designated already: nothing changes
+        return designated
     # After the entry's revocation, whatever this replica's clock says: the services ignore a
     # roster change older than the one they hold, and the person would direct nothing.
-    now = next_decision_time(deps.now(), entry.last_change if entry else None)
-    if entry is None:
+    now = next_decision_time(deps.now(), max((e.last_change for e in entries), default=None))
+    if entries:
+        entry = entries[0]
+        entry.designate_again(now, caller.party, caller.person)
+    else:
         entry = ProcessDirector(party.party_id, cmd.person, now, caller.party, caller.person)
         uow.roster.add(entry)
-    else:
-        entry.designate_again(now, caller.party, caller.person)
-    uow.emit(roster_changed(PROCESS_DIRECTOR, (party.party_id, cmd.person), True, now))
+    uow.emit(roster_changed(PROCESS_DIRECTOR, (entry.party, entry.person), True, now))
     return entry
 
 
@@ -54,8 +57,11 @@ def revoke_process_director(
     check_person(cmd.person, "person")
     party = known_party(uow, cmd.party, "party", lock=True)  # as designate_process_director
     authorise(deps, uow, caller, "revoke_process_director", party=party.party_id)
-    director = uow.roster.entry_for_update(party.party_id, cmd.person)
-    if director is None or not director.designated:
+    # The person in any case, each entry still designated (one, unless variants were
+    # designated before), each end published by the id it was designated as.
+    entries = uow.roster.entries_for_update(party.party_id, cmd.person)
+    directors = [e for e in entries if e.designated]
+    if not directors:
         raise FailedPrecondition(
             "not_designated",
             "the person is not a designated process director of this party (art. 12.1)",
@@ -63,10 +69,11 @@ def revoke_process_director(
         )
     # After the designation it ends, whatever this replica's clock says: the services ignore
     # a roster change older than the one they hold, and the person would go on directing.
-    at = next_decision_time(deps.now(), director.designated_at)
-    director.revoke(at)  # the entry stays, revoked: a designation again is decided after it
-    uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
-    return director
+    at = next_decision_time(deps.now(), max(d.designated_at for d in directors))
+    for director in directors:
+        director.revoke(at)  # the entry stays, revoked: a designation again is after it
+        uow.emit(roster_changed(PROCESS_DIRECTOR, (director.party, director.person), False, at))
+    return directors[0]
 
 
 def list_process_directors(
