@@ -356,6 +356,30 @@ def test_a_deep_page_takes_the_same_queries_as_the_first(intake):
     assert len(counts) == 3 and len(set(counts)) == 1 and limited(sent)
 
 
+def test_what_a_process_director_took_up_is_back_in_the_queue_when_its_end_names_it_in_other_case(
+    intake,
+):
+    """A person id names its person without case: a process director designated as pd-x who
+    took a nomination up with a token for "PD-X" kept it when its designation ended as pd-x (the
+    nominations in its hands were sought by the id as typed), in the hands of a person who may
+    act on nothing, in no worklist (12.3)."""
+    platform, parts, deps = intake
+    person = f"pd-{uuid.uuid4().hex[:8]}"
+    set_roster(platform, "process_director", DIRECTOR.party, person)
+    token = Caller(DIRECTOR.party, person.upper(), "process_director", party_status="active")
+    case_id = nominated(intake, bsn="")
+    run(platform, assessment.assess, deps, qualify(case_id), token)
+    ended = {
+        "function": "process_director",
+        "party": DIRECTOR.party,
+        "person": person,
+        "held": False,
+        "changed_at": utcnow().isoformat(),
+    }
+    deliver(platform, parts, ev.ROSTER_CHANGED, ended)
+    assert listed(intake, OTHER_DIRECTOR)[case_id].stage(utcnow()) == WorklistStage.TO_TRIAGE
+
+
 def test_what_a_process_director_took_up_is_back_in_the_queue_when_the_designation_ends(intake):
     """12.3: a nomination taken up is acted on by its process director alone; when governance
     ended that designation (revoked, or the party left the covenant: RosterChanged, held

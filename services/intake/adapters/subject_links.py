@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 
 from services.intake.domain.vocabulary import Status
 from zorgtafel.kernel.errors import Unavailable
@@ -169,11 +169,13 @@ class SubjectLinks:
     def release_director(self, party: str, person: str) -> list[str]:
         """The nominations ``person`` of ``party`` took up and still directs (qualified, in
         triage) have no process director any more: back in the intake queue (12.3). Their ids,
-        oldest first; none when there are none (so applying it again changes nothing)."""
+        oldest first; none when there are none (so applying it again changes nothing). A
+        person id names its person without case (as the roster, ``validate.same_person``): the
+        nominations it took up under its id in any case (person ids are ASCII: lower)."""
         n = self._t["nominations"]
         mine = and_(
             n.c.process_director_party == party,
-            n.c.process_director_person == person,
+            func.lower(n.c.process_director_person) == person.lower(),
             n.c.status.in_([Status.QUALIFIED.value, Status.TRIAGE.value]),
         )
         released = list(
