@@ -597,3 +597,13 @@ test_only_a_party_the_terms_name_is_asked_in_the_triage_round if {
 	decide_for("ask_in_triage", its_director, nom, {"party": outsider, "status": "active"}).allow == true
 	decide("read_triage_question", who(asked, "caseworker"), with_terms(nom, {"recipient_parties": [helmond]})).allow == false
 }
+
+# A person id names its person without case ("PD-1" is pd-1: validate.same_person, the token's
+# subject): the nominator and the nomination's process director in other case are themselves,
+# another person is not.
+test_a_person_id_in_other_case_is_the_same_person if {
+	decide("read_nomination", object.union(its_director, {"person": "PD-1"}), nom).allow == true
+	decide("withdraw_nomination", object.union(who(nominator, "caseworker"), {"person": "Worker-1"}), nom).allow == true
+	decide("read_nomination", object.union(its_director, {"person": "PD-10"}), nom).allow == false
+	decide("withdraw_nomination", object.union(who(nominator, "caseworker"), {"person": "Worker-10"}), nom).allow == false
+}
