@@ -62,7 +62,7 @@ forum_seats := {
 
 # A seat the caller holds itself, on behalf of the party it is authenticated as.
 own(s) if {
-	s.holder_person == principal.person
+	lower(s.holder_person) == lower(principal.person)
 	s.holder_party == principal.party
 }
 
@@ -391,12 +391,14 @@ default case_known := false
 
 case_known if dispute_case.known == true
 
-# The caller itself: the same pseudonymous person of the same party.
+# The caller itself: the same pseudonymous person of the same party. A person id names its
+# person without case, here and below ("P-1" is p-1: the kernel's validate.same_person, the
+# token's subject; person ids are ASCII, so lower is the comparison).
 is_principal(p) if {
 	is_object(p)
 	is_string(p.person)
 	p.person != ""
-	p.person == principal.person
+	lower(p.person) == lower(principal.person)
 	p.party == principal.party
 }
 
@@ -424,7 +426,8 @@ part_in_case if {
 part_in_case if {
 	case_known
 	principal.party in case_parties
-	principal.person in lib.array_at(lib.object_at(dispute_case, "delegates"), principal.party)
+	some delegate in lib.array_at(lib.object_at(dispute_case, "delegates"), principal.party)
+	lower(delegate) == lower(principal.person)
 }
 
 # The covenant says to whom a dispute is put (11.4, 12.4, 13.4), not who raises it: a dispute
@@ -533,7 +536,7 @@ default registered_it := false
 
 registered_it if {
 	is_string(registrant.person)
-	registrant.person == principal.person
+	lower(registrant.person) == lower(principal.person)
 	registrant.party == principal.party
 }
 

@@ -616,3 +616,20 @@ test_an_inactive_party_reads_no_body_matter if {
 	read("read_meeting", p, [chair_seat], {"body": "regional_board"}).allow == false
 	read("read_annual_report", p, [chair_seat], {}).allow == false
 }
+
+# A person id names its person without case ("P-1" is p-1: validate.same_person, the token's
+# subject): the case's process director, case director and delegate, the dispute's registrant
+# and a seat's holder in other case are themselves; another person is not.
+test_a_person_id_in_other_case_is_the_same_person if {
+	dispute("register_dispute", object.union(designated(asten), {"person": "P-1"}), {"case": a_case}).allow == true
+	dispute("register_dispute", person_of(best, "CD-1", "case_director"), {"case": a_case}).allow == true
+	dispute("register_dispute", person_of(police, "Del-1", "caseworker"), {"case": a_case}).allow == true
+	by := {"party": police, "person": "del-1"}
+	dispute("read_dispute", person_of(police, "DEL-1", "caseworker"), {"case": a_case, "forum": "process_director", "registered_by": by}).allow == true
+	chair := person_of(grave, "P-1", "board_chair")
+	decide({"action": "resolve_dispute", "principal": chair, "seats_held": [chair_seat], "forum": "regional_board"}).allow == true
+	dispute("register_dispute", object.union(designated(asten), {"person": "P-10"}), {"case": a_case}).allow == false
+	dispute("register_dispute", person_of(police, "Del-10", "caseworker"), {"case": a_case}).allow == false
+	other := person_of(grave, "P-10", "board_chair")
+	decide({"action": "resolve_dispute", "principal": other, "seats_held": [chair_seat], "forum": "regional_board"}).allow == false
+}
