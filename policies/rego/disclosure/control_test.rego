@@ -536,3 +536,16 @@ test_a_consent_withdrawal_without_a_known_kind_is_refused_to_the_provider_too if
 		decide({"operation": "withdraw_consent", "caller": worker(police), "resource": resource}).allow == false
 	}
 }
+
+# A person id names its person without case ("PD-1" is pd-1: validate.same_person, the token's
+# subject): the case's process director and a delegate in other case are themselves, another
+# person is not.
+test_a_person_id_in_other_case_is_the_same_person if {
+	pd := object.union(worker(police), {"person": "PD-1", "functions": ["process_director"]})
+	not_nominating := {"case": object.union(case_1, {"nominating_party": care})}
+	decide(object.union(consent_by("record_consent", pd), not_nominating)).allow == true
+	decide(consent_by("record_consent", object.union(worker(care), {"person": "P-1"}))).allow == true
+	other_pd := object.union(pd, {"person": "PD-10"})
+	denied_with(object.union(consent_by("record_consent", other_pd), not_nominating), "no such part")
+	denied_with(consent_by("record_consent", object.union(worker(care), {"person": "P-10"})), "no such part")
+}
