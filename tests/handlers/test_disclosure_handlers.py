@@ -474,6 +474,33 @@ def test_the_process_director_reads_only_while_designated(disclosure_platform, d
         set_roster(platform, "process_director", GGZ, DIRECTOR.person)
 
 
+def test_a_token_for_a_persons_id_in_other_case_is_that_person_in_the_case(
+    disclosure_platform, deps
+):
+    """A person id names its person without case ("PD-1" is pd-1: validate.same_person, the
+    token's subject), but the disclosure policy compared the requester as typed with the case's
+    delegates, case director and process director: the delegate zorgcoordinator-2 with a token
+    for "Zorgcoordinator-2" had no part in the case. The policy's input now carries the person
+    ids lowered (lower() in the policy would cost builtin calls, issue #16); the access log
+    keeps the caller's id as given."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    director = Caller(CELLO, "casusregisseur-9", "caseworker", party_status="active")
+    data = {"case_id": case_id, "party": CELLO, "person": director.person}
+    deliver(platform, parts, ev.DIRECTOR_APPOINTED, data)
+    for caller in (CARER, DIRECTOR, director):
+        token = dataclasses.replace(caller, person=caller.person.upper())
+        with platform.uow_factory() as uow:
+            assert read(deps, uow, item_id, token).released
+    with platform.uow_factory() as uow:
+        logged = uow.access_log.latest("party", CELLO)
+    assert logged[0]["person"] == director.person.upper()
+    other = Caller(CELLO, "Zorgcoordinator-20", "caseworker", party_status="active")
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, other)
+
+
 def test_an_uninvolved_party_cannot_release_to_a_third_party_despite_written_consent(
     disclosure_platform, deps
 ):

@@ -80,6 +80,16 @@ def check_person(value: str, field: str = "person") -> str:
     )
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def person_key(person: str) -> str:
+    """A person id as a policy's input may carry it to be compared with ``==``: its ASCII
+    letters lowered, nothing else (as regopy's lower: a person id is ASCII, and what is not
+    stays what it was, so the policy's pattern still refuses it)."""
+    return person.translate(_ASCII_LOWER)
+
+
 def same_person(a: str, b: str) -> bool:
     """Whether two person ids name one person: ids of [A-Za-z0-9._:@-] (``check_person``, the
     token's subject), compared without surrounding white space and without case, so that

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 from services.disclosure.domain.items import ItemFacts
 from services.disclosure.domain.times import epoch_ns, rfc3339
 from zorgtafel.kernel.caller import Caller
+from zorgtafel.kernel.validate import person_key
 
 DISCLOSURE_POLICY = "zorgtafel.disclosure"
 CONTROL_POLICY = "zorgtafel.disclosure.control"
@@ -59,7 +60,7 @@ class Recipient:
             "is_party": self.is_party,
             "party_status": self.party_status,
             "role": self.role,
-            "person": self.person,
+            "person": person_key(self.person),
             "functions": list(self.functions),
             "authenticated_by": self.authenticated_by,
         }
@@ -73,7 +74,7 @@ class CasePerson:
     person: str
 
     def as_input(self) -> dict[str, str]:
-        return {"party": self.party, "person": self.person}
+        return {"party": self.party, "person": person_key(self.person)}
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,20 @@ class CaseFacts:
 
     def persons_input(self) -> dict[str, Any]:
         """The persons with a part in the case, as policy inputs carry them (ADR 0005); an
-        absent fact is null, so the policy denies (fail closed)."""
+        absent fact is null, so the policy denies (fail closed). A person id names its person
+        without case ("PD-1" is pd-1, validate.same_person): each is handed over lowered, as
+        the requester's and recipient's, so the policy compares them with ``==`` (a lower()
+        there would cost builtin calls on every decision, issue #16)."""
         return {
             "nominating_party": self.nominating_party or None,
             "process_director": (
                 self.process_director.as_input() if self.process_director else None
             ),
             "case_director": self.case_director.as_input() if self.case_director else None,
-            "delegates": {p: sorted(persons) for p, persons in self.delegates.items()},
+            "delegates": {
+                p: sorted({person_key(person) for person in persons})
+                for p, persons in self.delegates.items()
+            },
         }
 
 
