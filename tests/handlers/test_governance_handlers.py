@@ -639,6 +639,26 @@ def test_a_process_director_is_designated_and_revoked_by_its_id_in_any_case(
         assert common.functions_of(uow, ASTEN, person) == []
 
 
+def test_a_seat_holder_acts_from_its_seat_with_a_token_for_its_id_in_other_case(
+    governance, deps, manager
+):
+    """A person id names its person without case, but the seats a caller holds (the policy's
+    seats_held, and governance's own functions) were found by its id as typed: the manager
+    manager-1 with a token for "Manager-1" held no managers seat and designated nobody (11.2)."""
+    token = replace(manager, person=manager.person.capitalize())
+    person = f"pd-{uuid.uuid4().hex[:6]}"
+    cmd = c.DesignateProcessDirector(ASTEN, person)
+    director = run(governance, deps, roster.designate_process_director, cmd, token)
+    assert director.designated_by_person == token.person
+    platform, _ = governance
+    with platform.uow_factory() as uow:
+        assert common.functions_of(uow, HELMOND, token.person) == ["manager"]
+    other = replace(manager, person="Manager-10")
+    with pytest.raises(PermissionDenied):
+        cmd = c.DesignateProcessDirector(ASTEN, f"pd-{uuid.uuid4().hex[:6]}")
+        run(governance, deps, roster.designate_process_director, cmd, other)
+
+
 def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_clock_goes_back(
     governance, deps
 ):

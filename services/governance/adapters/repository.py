@@ -166,10 +166,12 @@ class SeatRepository:
         )
 
     def held_by(self, person: str, party: str) -> list[Seat]:
+        """The seats this person holds on behalf of ``party`` (ix_seats_holder_party), its id
+        compared without case as ``held_in``'s."""
         return list(
             self._session.scalars(
                 select(Seat)
-                .where(Seat.holder_person == person, Seat.holder_party == party)
+                .where(func.lower(Seat.holder_person) == person.lower(), Seat.holder_party == party)
                 .order_by(Seat.seat_id)
             )
         )
