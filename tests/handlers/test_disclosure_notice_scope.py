@@ -8,6 +8,7 @@ full and newest first, and a token walks to the end. Through the servicer, on th
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 
 import pytest
@@ -243,6 +244,20 @@ def test_the_purge_forgets_who_had_a_part_in_the_case(disclosure_platform):
     assert _people_rows(platform, case_id) == set()
     assert _cases_of(platform, worker) == []
     assert case_id not in _cases_of(platform, DIRECTOR)
+
+
+def test_the_cases_of_a_person_are_found_by_its_id_in_any_case(disclosure_platform):
+    """A person id names its person without case ("W-1" is w-1: validate.same_person, the
+    token's subject), but the cases a worker has a part in (the scope of its notice lists) were
+    sought by the id as typed: a delegate named as w-x with a token for "W-X" listed none."""
+    platform, parts = disclosure_platform
+    worker = a_worker(GGZ)
+    case_id = _open(platform, parts, DIRECTOR)
+    _membership(platform, parts, ev.DELEGATE_NAMED, case_id, worker)
+    assert _cases_of(platform, dataclasses.replace(worker, person=worker.person.upper())) == [
+        case_id
+    ]
+    assert _cases_of(platform, dataclasses.replace(worker, person=worker.person + "0")) == []
 
 
 def test_the_cases_of_a_person_are_found_through_the_index_on_postgresql(disclosure_platform):

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.orm import case_facts, case_people, tables
@@ -355,7 +355,9 @@ class CaseFactsRepository:
         """The cases in which ``person`` of ``party`` has one of ``parts`` (``process_director``,
         ``case_director``, ``delegate``), as disclosure knows them (ADR 0005): the scope of a
         worker's notices (art. 8.4c). Read from ``case_people`` through its index on (party,
-        person); no person: none."""
+        person); no person: none. A person id names its person without case ("W-1" is w-1,
+        validate.same_person): person ids are ASCII, so lower is the comparison (the index then
+        narrows to the party's rows)."""
         wanted = sorted(set(parts) & set(PARTS))
         if not party or not person or not wanted:
             return []
@@ -363,7 +365,11 @@ class CaseFactsRepository:
         return list(
             self._s.execute(
                 select(c.case_id)
-                .where(c.party == party, c.person == person, c.part.in_(wanted))
+                .where(
+                    c.party == party,
+                    func.lower(c.person) == person.lower(),
+                    c.part.in_(wanted),
+                )
                 .distinct()
                 .order_by(c.case_id)
             ).scalars()
