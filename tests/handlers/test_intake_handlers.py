@@ -1172,3 +1172,31 @@ def test_what_a_nomination_linked_behind_a_stale_one_told_of_the_subject_still_f
     assert again.status == Status.LINKED
     assert again.linked_to_case_id == taking_over.case_id
     assert again.subject_pseudonym == taking_over.subject_pseudonym
+
+
+def test_a_nominator_probing_under_its_id_in_other_cases_is_refused_at_its_limit(intake):
+    """Bijlage 3, GDPR art. 32: a person's matches were counted by its id as typed, while a
+    person id names its person without case (validate.same_person, the token's subject): a
+    nominator sending its tokens as "Prober-x", "PROBER-X", ... probed past its own limit, one
+    spelling at a time. Its matches are now counted under its id in any case."""
+    platform, _parts, deps = intake
+    deps = dataclasses.replace(
+        deps, settings=dataclasses.replace(deps.settings, probe_limit=3, probe_party_limit=100)
+    )
+    first = nominated(intake)
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
+    probe = dataclasses.replace(
+        nomination(bsn=""),
+        given_names=known.identity.given_names,
+        family_name=known.identity.family_name,
+    )
+    person = f"prober-{uuid.uuid4().hex[:6]}"
+    for spelling in (person, person.upper(), person.capitalize()):
+        prober = Caller(POLICE, spelling, "caseworker", party_status="active")
+        nom, _ = run(platform, nominations.nominate, deps, probe, prober)
+        assert nom.status == Status.LINKED
+    again = Caller(POLICE, person.swapcase().capitalize(), "caseworker", party_status="active")
+    with pytest.raises(PermissionDenied) as denied:
+        run(platform, nominations.nominate, deps, nomination(bsn=""), again)
+    assert any("GDPR art. 32" in r for r in denied.value.reasons)

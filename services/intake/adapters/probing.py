@@ -30,14 +30,20 @@ class ProbeLog:
         self._flags = uow.tables["probing_flags"]
 
     def matches(self, party: str, person: str, since: datetime) -> int:
-        """Matches of this person in the window; older ones are forgotten here."""
+        """Matches of this person in the window; older ones are forgotten here. A person id
+        names its person without case ("W-1" is w-1, validate.same_person): its matches under
+        any spelling count (person ids are ASCII, so lower is the comparison; the index on
+        (nominating_party, nominated_by) narrows it to the party's matches)."""
         t = self._matches
         self._uow.session.execute(delete(t).where(t.c.matched_at < since))
         return int(
             self._uow.session.scalar(
                 select(func.count())
                 .select_from(t)
-                .where(t.c.nominating_party == party, t.c.nominated_by == person)
+                .where(
+                    t.c.nominating_party == party,
+                    func.lower(t.c.nominated_by) == person.lower(),
+                )
             )
             or 0
         )
