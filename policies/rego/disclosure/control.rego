@@ -110,12 +110,12 @@ consent_recorders contains "the nominating party" if {
 
 # art. 12.3: the case's process director, still designated on the roster (art. 12.1). A person
 # id names its person without case, here and below ("PD-1" is pd-1: the kernel's
-# validate.same_person, the token's subject; person ids are ASCII, so lower is the comparison).
+# validate.same_person, the token's subject; lib.same_person).
 consent_recorders contains "the case's process director" if {
 	active_caller
 	caller_person != ""
 	case_facts.process_director.party == caller.party
-	lower(case_facts.process_director.person) == lower(caller_person)
+	lib.same_person(case_facts.process_director.person, caller_person)
 	"process_director" in lib.array_at(caller, "functions")
 }
 
@@ -125,7 +125,7 @@ consent_recorders contains "a delegate of an involved party" if {
 	caller_person != ""
 	caller.party in lib.array_at(case_facts, "involved")
 	some delegate in lib.array_at(lib.object_at(case_facts, "delegates"), caller.party)
-	lower(delegate) == lower(caller_person)
+	lib.same_person(delegate, caller_person)
 }
 
 default may_record_consent := false

@@ -62,7 +62,7 @@ forum_seats := {
 
 # A seat the caller holds itself, on behalf of the party it is authenticated as.
 own(s) if {
-	lower(s.holder_person) == lower(principal.person)
+	lib.same_person(s.holder_person, principal.person)
 	s.holder_party == principal.party
 }
 
@@ -393,12 +393,12 @@ case_known if dispute_case.known == true
 
 # The caller itself: the same pseudonymous person of the same party. A person id names its
 # person without case, here and below ("P-1" is p-1: the kernel's validate.same_person, the
-# token's subject; person ids are ASCII, so lower is the comparison).
+# token's subject; lib.same_person).
 is_principal(p) if {
 	is_object(p)
 	is_string(p.person)
 	p.person != ""
-	lower(p.person) == lower(principal.person)
+	lib.same_person(p.person, principal.person)
 	p.party == principal.party
 }
 
@@ -427,7 +427,7 @@ part_in_case if {
 	case_known
 	principal.party in case_parties
 	some delegate in lib.array_at(lib.object_at(dispute_case, "delegates"), principal.party)
-	lower(delegate) == lower(principal.person)
+	lib.same_person(delegate, principal.person)
 }
 
 # The covenant says to whom a dispute is put (11.4, 12.4, 13.4), not who raises it: a dispute
@@ -536,7 +536,7 @@ default registered_it := false
 
 registered_it if {
 	is_string(registrant.person)
-	lower(registrant.person) == lower(principal.person)
+	lib.same_person(registrant.person, principal.person)
 	registrant.party == principal.party
 }
 

@@ -59,11 +59,11 @@ is_nominating_party if {
 # Bijlage 3, 8.4c: of the nominating party, the person who nominated has the part in it (the
 # provider's worker of art. 12.2a); a colleague whose token carries the same role does not.
 # A person id names its person without case, here and below ("PD-1" is pd-1: the kernel's
-# validate.same_person, the token's subject; person ids are ASCII, so lower is the comparison).
+# validate.same_person, the token's subject; lib.same_person).
 is_nominator if {
 	is_nominating_party
 	person != ""
-	lower(person) == lower(nomination.nominated_by)
+	lib.same_person(person, nomination.nominated_by)
 }
 
 # art. 11.2, 12.1: designated by the managers, as the roster holds it; the token role alone
@@ -81,7 +81,7 @@ is_its_director if {
 	is_designated
 	has_director
 	object.get(director, "party", "") == party
-	lower(object.get(director, "person", "")) == lower(person)
+	lib.same_person(object.get(director, "person", ""), person)
 }
 
 # The intake queue: nobody has taken the nomination (or the one it is linked to) up yet. A

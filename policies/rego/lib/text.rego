@@ -14,7 +14,8 @@ import rego.v1
 # The first string holds TAB, LF, VT, FF, CR and SPACE; the second U+0085, U+00A0, U+1680,
 # U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+200B and U+FEFF.
 unicode_space := concat("", [`	
- `, `                 　​﻿`])
+
+ `, `                 　​﻿`])
 
 # trim_unicode_space(s) is s without leading and trailing Unicode white space (art. 12.4).
 trim_unicode_space(s) := trim(s, unicode_space) if is_string(s)
@@ -23,3 +24,15 @@ trim_unicode_space(s) := trim(s, unicode_space) if is_string(s)
 blank(s) if not is_string(s)
 
 blank(s) if trim_unicode_space(s) == ""
+
+# same_person(a, b) holds when a and b are person ids (the kernel's validate.PERSON: ASCII) that
+# name one person, without case ("PD-1" is pd-1: validate.same_person, the token's subject).
+# Only person ids are lowered: regorus's lower is Unicode, regopy's ASCII-only (the Kelvin sign
+# is k on regorus alone), and over what is no string regorus raises an error.
+same_person(a, b) if {
+	is_string(a)
+	is_string(b)
+	regex.match(`^[A-Za-z0-9._:@-]{1,128}$`, a)
+	regex.match(`^[A-Za-z0-9._:@-]{1,128}$`, b)
+	lower(a) == lower(b)
+}

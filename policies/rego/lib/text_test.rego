@@ -18,3 +18,13 @@ test_text_is_not_blank if {
 	not lib.blank(" x　")
 	lib.trim_unicode_space(" voilà　") == "voilà"
 }
+
+test_same_person_is_a_person_id_without_case if {
+	lib.same_person("PD-1", "pd-1")
+	lib.same_person("pd-1", "pd-1")
+	not lib.same_person("pd-1", "pd-10")
+	not lib.same_person("K-1", "k-1") # the Kelvin sign (a literal) is no person id
+	not lib.same_person(null, "pd-1")
+	not lib.same_person("pd-1", 1)
+	not lib.same_person("", "")
+}
