@@ -356,6 +356,22 @@ def test_a_deep_page_takes_the_same_queries_as_the_first(intake):
     assert len(counts) == 3 and len(set(counts)) == 1 and limited(sent)
 
 
+def test_a_process_director_lists_what_it_took_up_under_its_id_in_any_case(intake):
+    """A person id names its person without case, but intake kept who took a nomination up by
+    the id as the token typed it and listed what a process director took up by its id as typed:
+    pd-x, having taken one up with a token for "PD-X", listed none of it as pd-x (12.3)."""
+    platform, _parts, deps = intake
+    person = f"pd-{uuid.uuid4().hex[:8]}"
+    set_roster(platform, "process_director", DIRECTOR.party, person)
+    token = Caller(DIRECTOR.party, person, "process_director", party_status="active")
+    case_id = nominated(intake, bsn="")
+    run(platform, assessment.assess, deps, qualify(case_id), replace(token, person=person.upper()))
+    for spelling in (person, person.capitalize()):
+        rows = listed(intake, replace(token, person=spelling))
+        assert rows[case_id].stage(utcnow()) == WorklistStage.TO_TRIAGE
+    assert case_id not in listed(intake, OTHER_DIRECTOR)
+
+
 def test_what_a_process_director_took_up_is_back_in_the_queue_when_its_end_names_it_in_other_case(
     intake,
 ):

@@ -14,6 +14,7 @@ from services.intake.domain.commands import ListNominations
 from services.intake.domain.vocabulary import Status
 from services.intake.domain.worklist import ON_THE_WORKLIST, WorklistRow, WorklistStage
 from zorgtafel.kernel.uow import UnitOfWork
+from zorgtafel.kernel.validate import person_key
 
 # The scopes the access policy may name (its ``list_scope`` obligations).
 INTAKE_QUEUE = "intake_queue"
@@ -138,7 +139,7 @@ class Worklist:
             parts += [
                 and_(
                     n.c.process_director_party == party,
-                    n.c.process_director_person == person,
+                    n.c.process_director_person == person_key(person),  # as take_up keeps it
                     n.c.status == status.value,
                 )
                 for status in (Status.QUALIFIED, Status.TRIAGE)

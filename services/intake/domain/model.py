@@ -45,7 +45,7 @@ from services.intake.domain.vocabulary import (
     TriageAnswerKind,
 )
 from zorgtafel.kernel.errors import FailedPrecondition, InvalidArgument
-from zorgtafel.kernel.validate import HEX32, check_id
+from zorgtafel.kernel.validate import HEX32, check_id, person_key
 
 
 def check_case_id(value: str, field: str = "case_id") -> str:
@@ -141,9 +141,12 @@ class Nomination:
         return (self.process_director_party, self.process_director_person)
 
     def take_up(self, party: str, person: str) -> None:
-        """The designated process director who first acts on it directs it from now on."""
+        """The designated process director who first acts on it directs it from now on. Its id
+        is kept as ``person_key`` gives it: a person id names its person without case ("PD-1"
+        is pd-1, validate.same_person), so the worklist finds it by one spelling, on its index."""
         if not self.process_director_person:
-            self.process_director_party, self.process_director_person = party, person
+            self.process_director_party = party
+            self.process_director_person = person_key(person)
 
     @property
     def consent_now(self) -> str:
