@@ -868,6 +868,21 @@ def test_terms_naming_no_party_with_a_process_director_are_invalid_argument(inta
     assert nom.status == Status.NOMINATED
 
 
+def probing_setup(intake, **limits: int):  # noqa: ANN001, ANN201
+    """(platform, deps with these probing ``limits``, a nomination of a subject already known)."""
+    platform, _parts, deps = intake
+    deps = dataclasses.replace(deps, settings=dataclasses.replace(deps.settings, **limits))
+    first = nominated(intake)
+    with platform.uow_factory() as uow:
+        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
+    probe = dataclasses.replace(
+        nomination(bsn=""),
+        given_names=known.identity.given_names,
+        family_name=known.identity.family_name,
+    )
+    return platform, deps, probe
+
+
 def test_a_party_probing_through_many_of_its_persons_is_refused_and_flagged_at_the_party_limit(
     intake,
 ):
@@ -878,18 +893,7 @@ def test_a_party_probing_through_many_of_its_persons_is_refused_and_flagged_at_t
     refused, another party's persons still nominate. Reaching the party's limit raised no flag
     (dcc7165), so the managers never saw it: now it raises ProbingFlagged once, for the party
     (no one person named: its persons together), listed by ListProbingFlags."""
-    platform, _parts, deps = intake
-    deps = dataclasses.replace(
-        deps, settings=dataclasses.replace(deps.settings, probe_limit=3, probe_party_limit=4)
-    )
-    first = nominated(intake)
-    with platform.uow_factory() as uow:
-        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
-    probe = dataclasses.replace(
-        nomination(bsn=""),
-        given_names=known.identity.given_names,
-        family_name=known.identity.family_name,
-    )
+    platform, deps, probe = probing_setup(intake, probe_limit=3, probe_party_limit=4)
     flagged = []
     for i in range(4):  # four persons, one match each: no person near its own limit
         prober = Caller(POLICE, f"prober-{i}", "caseworker", party_status="active")
@@ -1179,18 +1183,7 @@ def test_a_nominator_probing_under_its_id_in_other_cases_is_refused_at_its_limit
     person id names its person without case (validate.same_person, the token's subject): a
     nominator sending its tokens as "Prober-x", "PROBER-X", ... probed past its own limit, one
     spelling at a time. Its matches are now counted under its id in any case."""
-    platform, _parts, deps = intake
-    deps = dataclasses.replace(
-        deps, settings=dataclasses.replace(deps.settings, probe_limit=3, probe_party_limit=100)
-    )
-    first = nominated(intake)
-    with platform.uow_factory() as uow:
-        known = nominations.get_nomination(deps, uow, GetNomination(first), DIRECTOR).nomination
-    probe = dataclasses.replace(
-        nomination(bsn=""),
-        given_names=known.identity.given_names,
-        family_name=known.identity.family_name,
-    )
+    platform, deps, probe = probing_setup(intake, probe_limit=3, probe_party_limit=100)
     person = f"prober-{uuid.uuid4().hex[:6]}"
     for spelling in (person, person.upper(), person.capitalize()):
         prober = Caller(POLICE, spelling, "caseworker", party_status="active")
