@@ -659,6 +659,24 @@ def test_a_seat_holder_acts_from_its_seat_with_a_token_for_its_id_in_other_case(
         run(governance, deps, roster.designate_process_director, cmd, other)
 
 
+def test_a_seat_assigned_again_to_its_holder_in_other_case_changes_no_roster(governance, deps):
+    """Every service's roster applies a change to the same person in any case (a person id
+    names its person without case), and an end always applies: a seat assigned again to its
+    holder as "Mgr-x" published an end for mgr-x and an appointment for "Mgr-x" at one time,
+    and a service that got them in the other order took the manager off its roster (11.2)."""
+    seat_id = managers_seat(governance, GRAVE)
+    person = f"mgr-{uuid.uuid4().hex[:6]}"
+    rep = representative(GRAVE)
+    run(governance, deps, seats.assign_seat, c.AssignSeat(seat_id, person), rep)
+    run(governance, deps, seats.assign_seat, c.AssignSeat(seat_id, person.capitalize()), rep)
+    published = [
+        e["held"]
+        for e in outbox(governance, ev.ROSTER_CHANGED)
+        if e["person"].lower() == person and e["party"] == GRAVE
+    ]
+    assert published == [True]
+
+
 def test_a_managers_seat_assigned_again_after_its_release_is_after_it_when_the_clock_goes_back(
     governance, deps
 ):

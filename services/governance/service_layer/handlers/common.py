@@ -29,7 +29,7 @@ from zorgtafel.kernel.errors import (
     Unavailable,
 )
 from zorgtafel.kernel.events import next_decision_time
-from zorgtafel.kernel.validate import check_oin
+from zorgtafel.kernel.validate import check_oin, same_person
 from zorgtafel.policy.decision import Decision
 
 POLICY = "zorgtafel.governance"
@@ -78,9 +78,14 @@ def roster_changed(
 def seat_holder_changed(
     uow: GovernanceUnitOfWork, seat: Seat, before: tuple[str, str] | None, at: datetime
 ) -> None:
-    """A managers seat that got or lost a holder changes the roster every service keeps."""
+    """A managers seat that got or lost a holder changes the roster every service keeps. The
+    same holder in other case is no change ("Mgr-1" is mgr-1, validate.same_person): every
+    roster applies an end to the person in any case, so an end and an appointment of one
+    person at one time, applied in the other order, would take the manager off it."""
     after = seat.holder
     if seat.function is None or before == after:
+        return
+    if before and after and before[0] == after[0] and same_person(before[1], after[1]):
         return
     if before is not None:
         uow.emit(roster_changed(seat.function, before, False, at))
