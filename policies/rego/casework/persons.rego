@@ -22,7 +22,9 @@ case := lib.object_at(input, "case")
 # `with`, so each rule here reads the input itself instead of building on other rules.
 #
 # A person id names its person without case ("SH-1" is sh-1: the kernel's validate.same_person,
-# the token's subject; person ids are ASCII, so lower is the comparison).
+# the token's subject): lib.same_person, which lowers person ids only, so that a fact of
+# another type or a non-ASCII text decides alike on both engines (bare lower errs on regorus
+# over a non-string, and lowers Unicode where regopy lowers ASCII only).
 
 # art. 12.1, 12.3: the person who directs the case, while still designated (the roster).
 default process_director := false
@@ -31,7 +33,7 @@ process_director if {
 	principal.party != ""
 	principal.person != ""
 	principal.party == case.process_director.party
-	lower(principal.person) == lower(case.process_director.person)
+	lib.same_person(principal.person, case.process_director.person)
 	"process_director" in principal.functions
 }
 
@@ -42,7 +44,7 @@ case_director if {
 	principal.party != ""
 	principal.person != ""
 	principal.party == case.case_director.party
-	lower(principal.person) == lower(case.case_director.person)
+	lib.same_person(principal.person, case.case_director.person)
 }
 
 default director := false
@@ -58,7 +60,7 @@ delegate if {
 	principal.party != ""
 	principal.person != ""
 	some person in case.delegates[principal.party]
-	lower(principal.person) == lower(person)
+	lib.same_person(principal.person, person)
 }
 
 # Bijlage 3: within an involved party, a person who acts for it in the case.

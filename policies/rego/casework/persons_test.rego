@@ -99,3 +99,16 @@ test_a_person_id_in_other_case_is_the_same_person if {
 	persons(who(pd, "Pd-1", "process_director", ["process_director"]), case).process_director == true
 	persons(who(shelter, "sh-10", "caseworker", []), case).delegate == false
 }
+
+# A fact that is no person id (null, a number, a Kelvin sign for K) names nobody, on both engines.
+test_a_person_fact_that_is_no_person_id_names_nobody if {
+	odd := {
+		"id": "case-1",
+		"process_director": {"party": pd, "person": null},
+		"case_director": {"party": cd, "person": 7},
+		"delegates": {shelter: [null, "\u212a-1"]},
+	}
+	persons(who(pd, "pd-1", "process_director", ["process_director"]), odd).process_director == false
+	persons(who(cd, "cd-1", "caseworker", []), odd).case_director == false
+	persons(who(shelter, "k-1", "caseworker", []), odd).delegate == false
+}
