@@ -19,13 +19,13 @@ from services.intake.domain.vocabulary import Chain, ConsentStatus, LifeDomain
 from services.intake.service_layer.handlers import nominations
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel.accesslog import prune, store
-from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.bootstrap import make_retention_scheduler
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.testing import (
     deliver,
     handler_platform,
+    logged_read,
     restriction_changed,
     set_party_status,
     set_roster,
@@ -106,28 +106,6 @@ def service(request, data_dir, database_url):
         yield name, platform, parts
 
 
-def _read(case_id: str, subject: str) -> AccessRecord:
-    """An access-log record of a read (how reads are logged has its own tests)."""
-    return AccessRecord(
-        recorded_at=OLD,
-        party=LUMENS,
-        person="worker-9",
-        role="process_director",
-        rpc="GetCase",
-        action="read",
-        result="allowed",
-        resource="",
-        case_id=case_id,
-        subject_pseudonym=subject,
-        provider="",
-        purpose="care",
-        reasons=("need to know",),
-        decision_id=uuid.uuid4().hex,
-        trace_id="0" * 32,
-        input_digest="0" * 64,
-    )
-
-
 def test_the_access_log_is_not_pruned_from_a_restricted_cases_first_record(service):
     name, platform, parts = service
     free, free_subject = SERVICES[name](platform, parts)
@@ -135,9 +113,13 @@ def test_the_access_log_is_not_pruned_from_a_restricted_cases_first_record(servi
     with platform.uow_factory() as uow:
         start = prune.first_whole(uow.session.connection(), store.LogTables.of(uow.tables))
         engine = uow.session.get_bind()
-    records = [_read(free, free_subject), _read(held, held_subject), _read(free, free_subject)]
+    records = [
+        logged_read(free, free_subject, OLD),
+        logged_read(held, held_subject, OLD),
+        logged_read(free, free_subject, OLD),
+    ]
     if name == "intake":  # a search by the subject's pseudonym names no case
-        records.insert(2, _read("", held_subject))
+        records.insert(2, logged_read("", held_subject, OLD))
     seqs = [platform.access_log.append([r])[0] for r in records]
     assert seqs == list(range(start, start + len(records)))
     s = make_retention_scheduler(

@@ -43,7 +43,6 @@ from services.intake.service_layer.handlers import nominations
 from zorgtafel.contracts import events as ev
 from zorgtafel.kernel import db
 from zorgtafel.kernel.accesslog import prune, store
-from zorgtafel.kernel.accesslog.records import AccessRecord
 from zorgtafel.kernel.bootstrap import make_platform, make_retention_scheduler
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotShared
@@ -54,6 +53,7 @@ from zorgtafel.kernel.service import Platform, ServiceParts
 from zorgtafel.testing import (
     deliver,
     handler_platform,
+    logged_read,
     restriction_changed,
     set_party_status,
     set_roster,
@@ -1390,28 +1390,6 @@ def test_disclosure_keeps_a_restricted_items_withdrawn_written_consent_until_the
     assert task.apply(consent_id, period, later) is True
 
 
-def log_record(case_id: str, subject: str, resource: str, at: datetime) -> AccessRecord:
-    """An access-log record of a read (how reads are logged has its own tests)."""
-    return AccessRecord(
-        recorded_at=at,
-        party=LUMENS,
-        person="worker-9",
-        role="care_provider",
-        rpc="RequestDisclosure",
-        action="read",
-        result="allowed",
-        resource=resource,
-        case_id=case_id,
-        subject_pseudonym=subject,
-        provider=LUMENS,
-        purpose="care",
-        reasons=("need to know",),
-        decision_id=uuid.uuid4().hex,
-        trace_id="0" * 32,
-        input_digest="0" * 64,
-    )
-
-
 def test_the_access_log_is_not_pruned_from_a_restricted_cases_item_or_subjects_first_record(
     disclosure,
 ):
@@ -1439,10 +1417,10 @@ def test_the_access_log_is_not_pruned_from_a_restricted_cases_item_or_subjects_f
     seqs = [
         platform.access_log.append([record])[0]
         for record in (
-            log_record(free, subject_free, "", old),  # nothing of it restricted
-            log_record(held, subject_held, "", old),  # of the case restricted below
-            log_record(free, subject_free, item_id, old),  # of the item restricted below
-            log_record("", subject_held, "", old),  # by the pseudonym of the restricted case
+            logged_read(free, subject_free, old, ""),  # nothing of it restricted
+            logged_read(held, subject_held, old, ""),  # of the case restricted below
+            logged_read(free, subject_free, old, item_id),  # of the item restricted below
+            logged_read("", subject_held, old, ""),  # by the pseudonym of the restricted case
         )
     ]
     assert seqs == list(range(start, start + 4))

@@ -15,6 +15,7 @@ from zorgtafel.testing.handlers import (
     CountingEngine,
     deliver,
     handler_platform,
+    logged_read,
     restriction_changed,
     set_party_status,
     set_roster,
@@ -60,5 +61,6 @@ __all__ = [
     "wait_for",
     "what_caller_is_told",
     "CountingEngine",
+    "logged_read",
     "restriction_changed",
 ]

@@ -209,3 +209,34 @@ class CountingEngine:
         if self.policy is None or policy == self.policy:
             self.evaluated += 1
         return self.engine.decide(policy, facts)
+
+
+def logged_read(
+    case_id: str,
+    subject: str,
+    at: datetime,
+    resource: str = "",
+    party: str = "00000099000000000053",
+) -> Any:
+    """An access-log record of an allowed read by ``party`` (Lumens by default) at ``at``, for
+    tests of what happens to the log (pruning, holds); how reads are logged has its own tests."""
+    from zorgtafel.kernel.accesslog.records import AccessRecord
+
+    return AccessRecord(
+        recorded_at=at,
+        party=party,
+        person="worker-9",
+        role="care_provider",
+        rpc="RequestDisclosure",
+        action="read",
+        result="allowed",
+        resource=resource,
+        case_id=case_id,
+        subject_pseudonym=subject,
+        provider=party,
+        purpose="care",
+        reasons=("need to know",),
+        decision_id=uuid.uuid4().hex,
+        trace_id="0" * 32,
+        input_digest="0" * 64,
+    )
