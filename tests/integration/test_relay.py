@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
-from sqlalchemy import func, insert, select
+from sqlalchemy import event, func, insert, select
 
 from services.governance.adapters import orm
 from services.governance.bootstrap import VERSIONS
@@ -84,6 +84,18 @@ class Outbox:
 @pytest.fixture
 def outbox(tmp_path: Path, database_url: str, request: pytest.FixtureRequest) -> Iterator[Outbox]:
     broker = request.getfixturevalue(getattr(request, "param", "broker"))
+    yield from _outbox(tmp_path, database_url, broker, start=True)
+
+
+@pytest.fixture
+def unstarted_outbox(tmp_path: Path, database_url: str, broker: LocalBroker) -> Iterator[Outbox]:
+    """An outbox whose relay publishes only when the test calls it (no thread of its own)."""
+    yield from _outbox(tmp_path, database_url, broker, start=False)
+
+
+def _outbox(
+    tmp_path: Path, database_url: str, broker: LocalBroker, start: bool
+) -> Iterator[Outbox]:
     service = f"relay{uuid.uuid4().hex[:8]}"  # a topic of its own on the shared broker
     schema = f"t_{uuid.uuid4().hex[:10]}_relay" if database_url else ""
     settings = Settings(
@@ -96,7 +108,8 @@ def outbox(tmp_path: Path, database_url: str, request: pytest.FixtureRequest) ->
         extra={"relay_check_interval_s": "0.2", "kafka_topic_partitions": str(PARTITIONS)},
     )
     box = Outbox(settings)
-    box.relay.start()
+    if start:
+        box.relay.start()
     try:
         yield box
     finally:
@@ -164,6 +177,45 @@ def test_multi_record_batches_are_never_taken_for_a_loss(outbox: Outbox) -> None
     assert outbox.relay.republished_total == 0
     assert outbox.relay.published_total == len(outbox.written) == 240
     assert set(held_on_broker(outbox.settings)) == set(outbox.written)
+
+
+def test_a_batch_is_marked_sent_in_one_statement_whatever_its_size(
+    unstarted_outbox: Outbox,
+) -> None:
+    """A round of the relay reads the unsent rows and marks the acknowledged ones with one
+    statement each, for 1 row as for 150 (it marked them one statement per row: the relay's
+    cost grew with every event). Each row is marked where the broker placed it, in id order."""
+    box = unstarted_outbox
+    statements: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        # An executemany is one statement per parameter set on the server (psycopg pipelines
+        # them; SQLite runs each). The test's own writes are not counted.
+        if statements:
+            statements[-1] += len(parameters) if executemany else 1
+
+    event.listen(box.engine, "before_cursor_execute", count)
+    try:
+        for size in (1, 150):
+            box.write(size)
+            statements.append(0)
+            assert box.relay.publish_pending() == size
+            counted = statements.pop()
+            assert counted == 2, size  # the unsent rows, then their mark
+    finally:
+        event.remove(box.engine, "before_cursor_execute", count)
+
+    o = box.table
+    with box.engine.connect() as conn:
+        rows = conn.execute(select(o.c.event_id, o.c.partition, o.c.offset).order_by(o.c.id)).all()
+    assert [r.event_id for r in rows] == box.written
+    held = held_on_broker(box.settings)
+    assert {r.event_id: r.partition for r in rows} == held
+    # Per partition the offsets follow the ids: each key's events in the order written.
+    for p in set(held.values()):
+        offsets = [r.offset for r in rows if r.partition == p]
+        assert offsets == sorted(set(offsets))
+    assert box.relay.publish_pending() == 0  # nothing marked twice, nothing left
 
 
 @pytest.mark.parametrize("outbox", ["own_broker"], indirect=True)

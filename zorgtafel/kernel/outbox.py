@@ -10,10 +10,24 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    column,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import ColumnElement, Select, Update
 
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import utcnow
@@ -64,6 +78,7 @@ class OutboxRelay:
         self.published_total = 0
         self.republished_total = 0  # rows marked unsent because the broker lost them
         self.checks_total = 0  # broker checks that reached a verdict for every sample
+        self._pending, self._mark_sent = _statements(outbox_table, engine.dialect.name)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
@@ -229,11 +244,7 @@ class OutboxRelay:
         """Publish one batch; return how many rows were marked sent."""
         o = self._outbox
         with self._engine.begin() as conn:
-            query = select(o).where(o.c.sent_at.is_(None)).order_by(o.c.id).limit(self._batch)
-            if conn.dialect.name == "postgresql":
-                # A second replica's relay waits here instead of interleaving the order.
-                query = query.with_for_update()
-            rows = conn.execute(query).mappings().all()
+            rows = conn.execute(self._pending, {"batch": self._batch}).mappings().all()
             if not rows:
                 return 0
             if self._producer is None:
@@ -261,24 +272,20 @@ class OutboxRelay:
                 )
             self._producer.flush(timeout=10)
             acked: list[int] = []
-            placed: list[dict[str, int]] = []
+            placed: list[tuple[int, int, int]] = []
             failure: Exception | None = None
             for row_id, fut in futures:
                 try:
                     meta = fut.get(timeout=10)
                     acked.append(row_id)
-                    placed.append({"row_id": row_id, "p": meta.partition, "o": meta.offset})
+                    placed.append((row_id, meta.partition, meta.offset))
                 except Exception as exc:  # noqa: BLE001
                     failure = exc
                     break  # keep per-key order: nothing after a failed row is marked
             if acked:
-                now = utcnow()
-                conn.execute(
-                    update(o)
-                    .where(o.c.id == bindparam("row_id"))
-                    .values(sent_at=now, partition=bindparam("p"), offset=bindparam("o")),
-                    placed,
-                )
+                # One statement for the whole batch (an executemany is one per row on the
+                # server: psycopg pipelines them).
+                conn.execute(self._mark_sent, _placed_params(conn.dialect.name, placed))
             failed_ids = [r for r, _ in futures if r not in set(acked)]
             if failed_ids:
                 conn.execute(
@@ -290,3 +297,53 @@ class OutboxRelay:
         if failure is not None:
             raise failure
         return len(acked)
+
+
+def _statements(outbox: Table, dialect: str) -> tuple[Select[Any], Update]:
+    """The relay's two statements of every round, built once (their cache keys too): the
+    unsent rows in id order, and the mark of a batch's acknowledged rows as sent where the
+    broker placed each (one statement for any number of rows: ``_placed_params``)."""
+    o = outbox
+    row_id: ColumnElement[Any]
+    partition: ColumnElement[Any]
+    offset: ColumnElement[Any]
+    pending = select(o).where(o.c.sent_at.is_(None)).order_by(o.c.id).limit(bindparam("batch"))
+    if dialect == "postgresql":
+        # A second replica's relay waits here instead of interleaving the order.
+        pending = pending.with_for_update()
+        placed = (
+            func.unnest(
+                bindparam("ids", type_=postgresql.ARRAY(BigInteger)),
+                bindparam("partitions", type_=postgresql.ARRAY(Integer)),
+                bindparam("offsets", type_=postgresql.ARRAY(BigInteger)),
+            )
+            .table_valued(
+                column("row_id", BigInteger), column("p", Integer), column("o", BigInteger)
+            )
+            .render_derived(name="placed")
+        )
+        row_id, partition, offset = placed.c.row_id, placed.c.p, placed.c.o
+    else:
+        # SQLite (3.33+ updates from another table): the placements as one JSON array.
+        each = func.json_each(bindparam("placed")).table_valued("value").alias("placed")
+        row_id, partition, offset = (func.json_extract(each.c.value, f"$[{i}]") for i in range(3))
+    mark = (
+        update(o)
+        .where(o.c.id == row_id)
+        .values(
+            sent_at=bindparam("now", type_=o.c.sent_at.type), partition=partition, offset=offset
+        )
+    )
+    return pending, mark
+
+
+def _placed_params(dialect: str, placed: Sequence[tuple[int, int, int]]) -> dict[str, object]:
+    """The parameters of the mark statement for (row id, partition, offset) of each row."""
+    if dialect == "postgresql":
+        return {
+            "now": utcnow(),
+            "ids": [r for r, _, _ in placed],
+            "partitions": [p for _, p, _ in placed],
+            "offsets": [off for _, _, off in placed],
+        }
+    return {"now": utcnow(), "placed": json.dumps([list(p) for p in placed])}
