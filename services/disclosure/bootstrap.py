@@ -103,6 +103,14 @@ def build(platform: Platform) -> ServiceParts:
                 partial(retention.decided_requests_due, uow_factory),
                 partial(retention.delete_decided_request, uow_factory),
             ),
+            # GDPR art. 18(2): what casework's purge left here because a restriction held it
+            # goes at the first tick after the lifting (no period of its own).
+            RetentionTask(
+                "purge_held_by_a_restriction",
+                "",
+                partial(retention.held_purges_due, uow_factory),
+                partial(retention.purge_held, uow_factory),
+            ),
         ),
         # The register of processing activities: seeded once, then maintained over gRPC; each
         # replica reads the activities' versions again now and then (the access log names them).

@@ -47,6 +47,7 @@ from zorgtafel.kernel.bootstrap import make_platform, make_retention_scheduler
 from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotShared
 from zorgtafel.kernel.gate import PolicyGate
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.registry import definition
 from zorgtafel.kernel.scheduler import LeaderLock, RetentionScheduler, _lock_key
 from zorgtafel.kernel.service import Platform, ServiceParts
@@ -1208,7 +1209,9 @@ def test_a_subject_wide_restriction_whose_every_case_was_lifted_one_by_one_is_no
 def test_a_subject_wide_restriction_whose_every_case_was_purged_is_no_longer_kept(disclosure):
     """Nothing is left to restrict of a subject whose every case was purged (art. 1.2): a
     restriction of everything held of it is in force nowhere and its request follows its
-    period (it waited for a subject-wide lifting no one could still ask for)."""
+    period (it waited for a subject-wide lifting no one could still ask for). A restricted
+    case is purged once erased (art. 17, which the restriction does not hold back; one not
+    erased is held until the lifting: the tests of ``purge_held_by_a_restriction``)."""
     platform, parts = disclosure
     subject = uuid.uuid4().hex * 2
     with platform.uow_factory() as uow:
@@ -1218,6 +1221,7 @@ def test_a_subject_wide_restriction_whose_every_case_was_purged_is_no_longer_kep
     everything = decided_request(platform, "restriction", subject, None, ASTEN, at)
     with platform.uow_factory() as uow:
         assert uow.cases.set_restricted("case-purged", True, at)  # as carry_out does
+        uow.cases.upsert("case-purged", erased_at=at + timedelta(seconds=1))  # as erase_case
         uow.commit()
     deliver(platform, parts, ev.CASE_PURGED, {"case_id": "case-purged"})
     with platform.uow_factory() as uow:
@@ -1286,6 +1290,12 @@ def test_the_marker_of_a_purged_request_goes_after_its_period_and_only_then(inta
 def restricted_item(platform: Platform, case_id: str, at: datetime) -> str:
     """An item of ``case_id`` (how items are provided has its own tests) whose own restriction
     (GDPR art. 18, of this item only) was granted at ``at``, as carry_out restricts it: its id."""
+    return stored_item(platform, case_id, at, restricted=True)
+
+
+def stored_item(platform: Platform, case_id: str, at: datetime, *, restricted: bool) -> str:
+    """An item of ``case_id`` provided before ``at``, its own restriction granted at ``at``
+    when ``restricted``: its id."""
     item_id = uuid.uuid4().hex
     with platform.uow_factory() as uow:
         uow.session.execute(
@@ -1307,7 +1317,8 @@ def restricted_item(platform: Platform, case_id: str, at: datetime) -> str:
                 updated_at=at,
             )
         )
-        uow.items.set_restricted([item_id], at, at)
+        if restricted:
+            uow.items.set_restricted([item_id], at, at)
         uow.commit()
     return item_id
 
@@ -1388,6 +1399,104 @@ def test_disclosure_keeps_a_restricted_items_withdrawn_written_consent_until_the
     lift_item(platform, item_id, withdrawn_at + timedelta(seconds=1))
     assert consent_id in task.due(period, later)
     assert task.apply(consent_id, period, later) is True
+
+
+def items_of(platform: Platform, case_id: str) -> set[str]:
+    with platform.uow_factory() as uow:
+        t = uow.tables["items"]
+        return set(uow.session.scalars(select(t.c.item_id).where(t.c.case_id == case_id)))
+
+
+def purged_by_casework(platform: Platform, parts: ServiceParts, case_id: str) -> None:
+    """CASE_PURGED as the kernel's consumer applies it: the handler, then the kernel forgets
+    the case id (kernel/purge.py)."""
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
+    with platform.uow_factory() as uow:
+        forget_case(uow.session, uow.tables, case_id)
+        uow.commit()
+
+
+def test_a_purged_cases_item_restricted_on_its_own_is_kept_until_the_lifting_then_purged(
+    disclosure,
+):
+    """GDPR art. 18(2), of one item: casework knows only restrictions of the whole case, so it
+    purges a case whose item the subject restricted, and disclosure's CASE_PURGED deleted that
+    item with the rest (and destroyed the key its content is sealed under). Now the restricted
+    item, its case's facts and key are held (the other items go at once), and the first tick
+    after the lifting purges what was held, once: the event is not lost."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    at = NOW - timedelta(days=10)
+    held = restricted_item(platform, case_id, at)
+    other = stored_item(platform, case_id, at, restricted=False)
+    purged_by_casework(platform, parts, case_id)
+    assert items_of(platform, case_id) == {held} and other
+    with platform.uow_factory() as uow:
+        assert uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is not None
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id not in task.due(None, NOW)
+    assert task.apply(case_id, None, NOW) is False  # still restricted
+    lift_item(platform, held, at + timedelta(seconds=1))
+    assert case_id in task.due(None, NOW)
+    assert task.apply(case_id, None, NOW) is True
+    assert task.apply(case_id, None, NOW) is False  # once
+    assert items_of(platform, case_id) == set()
+    with platform.uow_factory() as uow:
+        assert not uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is None
+    assert case_id not in task.due(None, NOW)
+
+
+def test_a_case_purged_by_casework_before_it_learnt_the_restriction_is_held_until_the_lifting(
+    disclosure,
+):
+    """GDPR art. 18(2), of a whole case: disclosure granted the restriction, and casework,
+    which had not learnt it yet, purged the case; disclosure's CASE_PURGED deleted everything
+    of it. Now all it holds of the case stays while the restriction holds, and the first tick
+    after the lifting purges it."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    at = NOW - timedelta(days=10)
+    item_id = stored_item(platform, case_id, at, restricted=False)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, True, at)
+        uow.commit()
+    purged_by_casework(platform, parts, case_id)
+    assert items_of(platform, case_id) == {item_id}
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id not in task.due(None, NOW)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, False, at + timedelta(seconds=1))
+        uow.commit()
+    assert task.due(None, NOW) == [case_id]
+    assert task.apply(case_id, None, NOW) is True
+    assert items_of(platform, case_id) == set()
+    with platform.uow_factory() as uow:
+        assert not uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is None
+
+
+def test_a_held_purge_is_completed_once_the_held_case_is_erased(disclosure):
+    """GDPR art. 17, which a restriction does not hold back (README, Retention): a case whose
+    purge a restriction held and whose erasure the controller then granted has nothing left to
+    hold, so the next tick purges it without waiting for a lifting no one needs to ask for."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    at = NOW - timedelta(days=10)
+    restricted_item(platform, case_id, at)
+    purged_by_casework(platform, parts, case_id)
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id not in task.due(None, NOW)
+    with platform.uow_factory() as uow:
+        uow.cases.upsert(case_id, erased_at=NOW)  # as erase_case marks it
+        uow.commit()
+    assert case_id in task.due(None, NOW)
+    assert task.apply(case_id, None, NOW) is True
+    assert items_of(platform, case_id) == set()
 
 
 def test_the_access_log_is_not_pruned_from_a_restricted_cases_item_or_subjects_first_record(

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.disclosure.adapters.orm import case_facts, case_people, tables
+from services.disclosure.adapters.orm import case_facts, case_people, items, tables
 from services.disclosure.domain.decisions import CaseFacts, CasePerson
 from zorgtafel.kernel.events import (
     decided_at,
@@ -411,6 +411,42 @@ class CaseFactsRepository:
                     for part, party, person in sorted(wanted - held)
                 ],
             )
+
+    def hold_purge(self, case_id: str, at: datetime) -> None:
+        """Casework purged the case while a restriction held something of it here (GDPR art.
+        18(2)): the facts stay (a lifting is decided on them), marked with when the purge was
+        held (the first time kept), and closed, as a purged case is."""
+        c = case_facts.c
+        self._s.execute(
+            update(case_facts)
+            .where(c.case_id == case_id, c.purge_held_at.is_(None))
+            .values(purge_held_at=at, updated_at=utcnow())
+        )
+        self._s.execute(
+            update(case_facts)
+            .where(c.case_id == case_id, c.closed_at.is_(None))
+            .values(closed_at=at, updated_at=utcnow())
+        )
+
+    def purge_held(self, case_id: str) -> bool:
+        """Whether the case's purge is held by a restriction (``hold_purge``)."""
+        c = case_facts.c
+        at = self._s.execute(select(c.purge_held_at).where(c.case_id == case_id)).scalar()
+        return at is not None
+
+    def held_purges_lifted(self) -> list[str]:
+        """The cases whose purge a restriction held and none holds any more: neither the
+        case's nor one of its items', or that were erased since (art. 17: nothing is left to
+        hold); ids only, the longest held first."""
+        c, i = case_facts.c, items.c
+        item_restricted = (
+            select(i.item_id).where(i.case_id == c.case_id, i.restricted_at.is_not(None)).exists()
+        )
+        q = select(c.case_id).where(
+            c.purge_held_at.is_not(None),
+            or_(c.erased_at.is_not(None), and_(c.restricted_at.is_(None), ~item_restricted)),
+        )
+        return list(self._s.scalars(q.order_by(c.purge_held_at, c.case_id)))
 
     def delete(self, case_id: str) -> None:
         self._s.execute(delete(case_facts).where(case_facts.c.case_id == case_id))

@@ -4,9 +4,10 @@ third party (art. 9.2), each with its document reference, its recorder and its w
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy import bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.case_facts import restricted_under_lock
@@ -96,8 +97,14 @@ class ConsentRepository:
         q = select(c.case_id, c.recorded_by_party).where(c.case_id.in_(case_ids)).distinct()
         return [(r.case_id, r.recorded_by_party) for r in self._s.execute(q).all()]
 
-    def delete_case(self, case_id: str) -> None:
-        self._s.execute(delete(consents).where(consents.c.case_id == case_id))
+    def delete_case(self, case_id: str, keep_items: Iterable[str] = ()) -> None:
+        """Delete the case's consents, but those naming an item of ``keep_items`` (a provider's
+        written consent for it, 9.2: a restriction of the item holds it)."""
+        c, kept = consents.c, list(keep_items)
+        q = delete(consents).where(c.case_id == case_id)
+        if kept:
+            q = q.where(or_(c.item_id.is_(None), c.item_id.not_in(kept)))
+        self._s.execute(q)
 
     # -- retention (kernel/scheduler.py, issue #14) -------------------------------------------
     def withdrawn_before(self, cutoff: datetime) -> list[str]:

@@ -64,6 +64,10 @@ case_facts = Table(
     # The subject's erasure of the case was granted: its items' content and the case key are
     # gone, and no new item is accepted for it (Bijlage 3, GDPR art. 17).
     Column("erased_at", UtcDateTime(), nullable=True),
+    # Casework purged the case (CASE_PURGED, 1.2) while the subject's restriction of it, or of
+    # one of its items, held here (GDPR art. 18(2): only storage): what is restricted is kept
+    # until the lifting, then the retention task ``purge_held_by_a_restriction`` purges it.
+    Column("purge_held_at", UtcDateTime(), nullable=True),
 )
 
 # Who has which part in which case (``part``: process_director, case_director, delegate), as

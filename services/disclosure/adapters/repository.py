@@ -319,8 +319,17 @@ class ItemRepository:
             .values(superseded_at=now)
         )
 
-    def delete_case(self, case_id: str) -> None:
-        self._s.execute(delete(items).where(items.c.case_id == case_id))
+    def restricted_of_case(self, case_id: str) -> list[str]:
+        """The ids of the case's items restricted on their own now (GDPR art. 18)."""
+        c = items.c
+        q = select(c.item_id).where(c.case_id == case_id, c.restricted_at.is_not(None))
+        return list(self._s.scalars(q.order_by(c.item_id)))
+
+    def delete_case(self, case_id: str, keep: Iterable[str] = ()) -> None:
+        """Delete the case's items, but those of ``keep`` (a restriction holds them)."""
+        c, kept = items.c, list(keep)
+        q = delete(items).where(c.case_id == case_id)
+        self._s.execute(q.where(c.item_id.not_in(kept)) if kept else q)
 
 
 def _status_column(informed: ClientInformed) -> str | None:

@@ -241,19 +241,66 @@ def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     destroy the case key (which also makes review justifications unreadable); the subject
     requests about the case stay as an account, unlinked from it. The access log stays: it
     holds pseudonyms only (NEN 7513). The kernel's rows of the case (stored command
-    responses, sent outbox rows) are the kernel consumer's to forget."""
+    responses, sent outbox rows) are the kernel consumer's to forget.
+
+    But not what a subject's restriction holds here (GDPR art. 18(2): only storage): casework
+    knows only restrictions of the whole case, so it purges a case with an item restricted on
+    its own, and one whose restriction disclosure granted before casework learnt it. Then the
+    restricted items (with the written consents naming them), the case's facts and key stay,
+    or everything of a restricted case, marked ``purge_held_at``; the rest goes now, and what
+    is held goes at the first retention tick after the lifting (``purge_held_case``). An
+    erased case is purged at once, restricted or not."""
     # Not _known_case: the purge is the one event of a case that must act whatever the kernel
     # remembers (it marks the case forgotten in this same transaction, after this handler).
     case_id = event.typed(CasePurged).case_id
     lock_case(uow.session, case_id)  # before any row: see _known_case
     # The case's row first: it waits for any addition holding it (CaseFactsRepository.find),
-    # so the deletes below see that addition's rows.
+    # so the deletes below see that addition's rows; then its items' rows, the order a grant
+    # or lifting of a restriction takes them in, so one decided meanwhile is seen here.
+    uow.cases.lock([case_id])
+    uow.items.lock_of_cases([case_id])
+    facts = uow.cases.find(case_id)
+    held_items = uow.items.restricted_of_case(case_id)
+    # An erased case (art. 17, which a restriction does not hold back: project README,
+    # Retention) has nothing left to hold: its content and key went with the erasure.
+    if facts is not None and not facts.erased and (facts.restricted or held_items):
+        if not facts.restricted:
+            uow.items.delete_case(case_id, keep=held_items)
+            uow.consents.delete_case(case_id, keep_items=held_items)
+        uow.cases.hold_purge(case_id, utcnow())
+        log.info("case_purge_held", case_id=case_id, items=len(held_items))
+        return
+    _purge(uow, case_id)
+
+
+def _purge(uow: DisclosureUnitOfWork, case_id: str) -> None:
     uow.cases.delete(case_id)
     uow.items.delete_case(case_id)
     uow.consents.delete_case(case_id)
     uow.reviews.erase_case(case_id)
     uow.subject_requests.unlink_case(case_id)
     uow.keys.destroy(uow.session, case_id)
+
+
+def purge_held_case(uow: DisclosureUnitOfWork, case_id: str) -> bool:
+    """The purge a restriction held (``on_case_purged``), once no restriction of the case nor
+    of one of its items holds any more: everything of it goes as at CASE_PURGED, and what the
+    kernel linked to it since (answers of requests made meanwhile); at once once the case is
+    erased (art. 17: nothing is left to hold). False when it is gone
+    (another replica was first), was never held, or is restricted again: read under the
+    case's and its items' locks, those a grant or lifting takes."""
+    lock_case(uow.session, case_id)
+    uow.cases.lock([case_id])
+    uow.items.lock_of_cases([case_id])
+    facts = uow.cases.find(case_id)
+    if facts is None or not uow.cases.purge_held(case_id):
+        return False
+    if not facts.erased and (facts.restricted or uow.items.restricted_of_case(case_id)):
+        return False
+    _purge(uow, case_id)
+    forget_case(uow.session, uow.tables, case_id)
+    log.info("held_case_purged", case_id=case_id)
+    return True
 
 
 def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
