@@ -865,6 +865,32 @@ def test_a_request_whose_case_is_purged_before_its_decision_changes_no_other_cas
     assert erased == []  # casework and intake are told of no erasure of the other case
 
 
+@pytest.mark.parametrize("about", ["case", "item"])
+def test_a_restriction_that_held_its_cases_purge_can_still_be_lifted_and_the_case_then_goes(
+    disclosure_platform, deps, about
+):
+    """GDPR art. 18: casework purged a case while the subject's restriction of an item of it
+    (or of the case, not yet learnt there) held; disclosure keeps what is restricted until the
+    lifting (``on_case_purged``). The lifting, named by the item or the case, was refused as a
+    request about a case disclosure never knew (its id is forgotten at the purge), so what
+    was held stayed for ever. Now a held case's request is taken, granted it lifts, and the
+    first retention tick then purges the case."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    scope = {"case_id": case_id} if about == "case" else {"item_id": item_id}
+    decide(platform, deps, submit(platform, deps, "restriction", **scope))
+    purge(disclosure_platform, case_id)
+    with platform.uow_factory() as uow:
+        assert uow.items.find(item_id) is not None  # held
+    decide(platform, deps, submit(platform, deps, "lift_restriction", **scope))
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id in task.due(None, datetime.now(timezone.utc))
+    assert task.apply(case_id, None, datetime.now(timezone.utc)) is True
+    with platform.uow_factory() as uow:
+        assert uow.items.find(item_id) is None and not uow.cases.known(case_id)
+
+
 class _AllowingSubmissions(PolicyGate):
     """The control policy, but every subject request's submission allowed: a double, here
     only, that lets a submission past the policy's refusal to show the handler refuses it

@@ -81,7 +81,10 @@ def submit_subject_request(
     # The item's own case when one is named (an item disclosure does not hold has none).
     about = item.case_id if item else "" if cmd.item_id else case_id
     _require_part(deps, uow, cmd, caller, about)
-    if about and is_forgotten(uow.session, uow.tables, about):
+    # A case whose purge a restriction holds (``on_case_purged``) is forgotten as any purged
+    # case, but its facts are kept and the subject may still ask about it: the lifting first
+    # (GDPR art. 18), or what was held would stay for ever.
+    if about and is_forgotten(uow.session, uow.tables, about) and not uow.cases.purge_held(about):
         # Purged (1.2): its facts are gone, so the policy above refused it as any unknown case
         # (no oracle; a test holds it, test_a_request_about_a_purged_case_is_refused_and_...).
         # Should the mark ever come first, it is refused all the same (fail closed), before
