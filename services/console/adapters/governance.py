@@ -14,6 +14,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.console.adapters.calls import Caller, ServiceError
 from zorgtafel.generated.governance.v1 import governance_pb2 as gv
 from zorgtafel.generated.governance.v1 import governance_pb2_grpc as gv_grpc
+from zorgtafel.kernel.validate import same_person
 
 
 class Governance:
@@ -295,7 +296,9 @@ class Bodies:
 
     def my_seats(self, call: Caller, person: str, party: str) -> list[tuple[str, str, str]]:
         """(seat id, body, role) of the seats this person holds, for the vote form. The bodies
-        and their seat holders are public within the covenant (ListBodies)."""
+        and their seat holders are public within the covenant (ListBodies). A person id names
+        its person without case (``validate.same_person``, as governance decides the vote);
+        no person holds a vacant seat."""
         seats: list[tuple[str, str, str]] = []
         page = ""
         while True:
@@ -306,7 +309,10 @@ class Bodies:
                 seats += [
                     (s.seat_id, _name(gv.Body, "BODY_", b.body), s.role)
                     for s in b.seats
-                    if s.holder_person == person and s.holder_party == party
+                    if person
+                    and s.holder_person
+                    and same_person(s.holder_person, person)
+                    and s.holder_party == party
                 ]
             page = reply.next_page_token
             if not page:
