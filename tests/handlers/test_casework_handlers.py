@@ -1349,6 +1349,40 @@ def test_a_restricted_case_is_not_purged_until_its_restriction_is_lifted(casewor
     assert case_id in purged_told()
 
 
+def test_a_restricted_case_closed_is_cleansed_only_once_its_restriction_is_lifted(casework, deps):
+    """GDPR art. 18(2): while the subject's restriction of the case holds, its data may only
+    be stored, and cleansing is erasure (1.2: what is no longer necessary goes at the
+    closing). Closing a restricted case cleansed its minutes, plan and roles all the same;
+    now it is closed with nothing cleansed (all kept, the response says so) and the cleansing
+    is done when the restriction is lifted, once."""
+    platform, _ = casework
+    case_id = open_case(casework)
+    held_meeting(casework, deps, case_id)
+
+    def minutes() -> list[object]:
+        with platform.uow_factory() as uow:
+            m = uow.tables["meetings"]
+            rows = uow.session.execute(select(m.c.minutes_sealed).where(m.c.case_id == case_id))
+            return [r.minutes_sealed for r in rows]
+
+    assert all(minutes())
+    with platform.uow_factory() as uow:
+        case = uow.cases.get(case_id, for_update=True)
+        case.state = CaseState.DEESCALATING
+        uow.cases.save(case)
+        uow.commit()
+    restriction(casework, case_id, True)
+    with platform.uow_factory() as uow:
+        closed, cleansed, kept = closing.close_case(deps, uow, c.CloseCase(case_id), DIRECTOR)
+        uow.commit()
+    assert closed.state is CaseState.CLOSED and cleansed == () and "minutes" in kept
+    assert all(minutes())
+    restriction(casework, case_id, False)
+    assert not any(minutes())
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).state is CaseState.CLOSED
+
+
 def test_a_delegate_named_again_in_other_case_is_the_same_person_and_released_by_its_id(
     casework, deps
 ):

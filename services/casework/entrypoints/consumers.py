@@ -62,3 +62,5 @@ def on_case_restriction_changed(deps: Deps, uow: CaseworkUnitOfWork, event: Inbo
         return
     if uow.cases.set_restricted(changed.case_id, changed.restricted, at or utcnow()):
         log.info("case_restriction_changed", case_id=changed.case_id, restricted=changed.restricted)
+        if not changed.restricted:  # a case closed while restricted is cleansed now (1.2)
+            closing.cleanse_after_lifting(deps, uow, changed.case_id)

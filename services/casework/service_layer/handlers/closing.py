@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
-from services.casework.domain.model import Case, CaseState, cleansing_plan
+from services.casework.domain.model import RECORD_KINDS, Case, CaseState, cleansing_plan
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import authorise, held_meeting, load_case
 from zorgtafel.kernel.caller import Caller
@@ -36,16 +36,31 @@ def deescalate(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Deescalate, caller: C
 def close_case(
     deps: Deps, uow: CaseworkUnitOfWork, cmd: c.CloseCase, caller: Caller
 ) -> tuple[Case, tuple[str, ...], tuple[str, ...]]:
-    """Close the case and cleanse what is no longer necessary (1.2): (case, cleansed, kept)."""
+    """Close the case and cleanse what is no longer necessary (1.2): (case, cleansed, kept).
+    While the subject's restriction of the case holds nothing is cleansed (GDPR art. 18(2):
+    only storage; cleansing is erasure): all is kept, and cleansed at the lifting
+    (``cleanse_after_lifting``)."""
     case = load_case(uow, cmd.case_id, for_update=True)
     authorise(deps, uow, "close", caller, case)
     outcome = case.close(utcnow())
     cleansed, kept = cleansing_plan(set(deps.settings.keep_until_purge))
+    if case.restricted_at is not None:
+        cleansed, kept = (), RECORD_KINDS
     uow.cases.save(case)
     # The closing fact first (so the timeline has it when it is kept), then the cleansing.
     uow.emit(ev.CaseClosed(case_id=case.case_id, outcome=outcome))
     uow.cases.cleanse(case.case_id, cleansed)
     return case, cleansed, kept
+
+
+def cleanse_after_lifting(deps: Deps, uow: CaseworkUnitOfWork, case_id: str) -> None:
+    """The subject's restriction of the case was lifted: a case closed meanwhile is cleansed
+    now, as its closing would have (1.2; ``close_case``). Cleansing again what is cleansed
+    already changes nothing, so a case closed before the grant is left as it was."""
+    case = uow.cases.get(case_id, for_update=True)
+    if case is None or case.state != CaseState.CLOSED or case.restricted_at is not None:
+        return
+    uow.cases.cleanse(case_id, cleansing_plan(set(deps.settings.keep_until_purge))[0])
 
 
 def purge(deps: Deps, uow: CaseworkUnitOfWork, cmd: c.Purge, caller: Caller) -> None:
