@@ -108,6 +108,14 @@ def retention_tasks(platform: Platform) -> tuple[RetentionTask, ...]:
         RetentionTask(
             "age_band", "", partial(r.age_bands_due, uows), partial(r.follow_age_band, uows)
         ),
+        # GDPR art. 18(2): a nomination casework purged while restricted here goes at the
+        # first tick after the lifting (no period of its own).
+        RetentionTask(
+            "purge_held_by_a_restriction",
+            "",
+            partial(r.held_purges_due, uows),
+            partial(r.purge_held, uows),
+        ),
     )
 
 

@@ -414,6 +414,32 @@ def test_a_restricted_ended_nomination_is_kept_and_forgotten_at_the_first_tick_a
     assert outbox(platform, ev.NOMINATION_FORGOTTEN) == [{"case_id": case_id}]
 
 
+def test_intake_keeps_a_restricted_nomination_casework_purged_until_the_lifting(intake):
+    """GDPR art. 18(2): casework purges a case only while it holds no restriction of it, but
+    it may purge one before it learns the restriction disclosure granted, and intake, which
+    had learnt it, erased the nomination (identity, answers, key) at CASE_PURGED all the
+    same. Now it keeps a restricted nomination then, and purges it at the first tick after
+    the lifting, once (the event is not lost)."""
+    platform, parts, _deps = intake
+    case_id, _family = nominate(intake, dob=date(1990, 3, 14), bsn="111222333")
+    restriction_of(platform, parts, case_id, True, NOW)
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": case_id})
+    with platform.uow_factory() as uow:
+        assert NominationRepository(uow).get(case_id) is not None
+        assert platform.case_keys.find(uow.session, case_id) is not None
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id not in task.due(None, NOW)
+    assert task.apply(case_id, None, NOW) is False
+    restriction_of(platform, parts, case_id, False, NOW + timedelta(seconds=1))
+    assert case_id in task.due(None, NOW)
+    assert task.apply(case_id, None, NOW) is True
+    assert task.apply(case_id, None, NOW) is False  # once
+    with platform.uow_factory() as uow:
+        assert NominationRepository(uow).get(case_id) is None
+        assert platform.case_keys.find(uow.session, case_id) is None
+    assert "111222333" not in " ".join(every_value(platform))
+
+
 def test_a_restricted_cases_triage_round_is_kept_until_the_restriction_is_lifted(intake):
     """GDPR art. 18(2): the triage round of a routed case went after its period while the
     subject's restriction of the case held; it is now kept until the lifting, and goes at the

@@ -77,6 +77,10 @@ nominations = Table(
     # older than it arrived late and changes nothing, in both directions (a lifting clears
     # restricted_at, and a re-sent older grant must not restrict the case again).
     Column("restriction_changed_at", UtcDateTime(), nullable=True),
+    # Casework purged the case (CASE_PURGED, 1.2) while the subject's restriction of it held
+    # here (GDPR art. 18(2): only storage): the nomination is kept until the lifting, then the
+    # retention task ``purge_held_by_a_restriction`` purges it.
+    Column("purge_held_at", UtcDateTime(), nullable=True),
     # Bijlage 3, GDPR art. 7(3): the subject's consent for the case as disclosure last recorded
     # it (SUBJECT_CONSENT_CHANGED: "given" or "withdrawn"); null: none recorded there.
     Column("consent_recorded", String(20), nullable=True),

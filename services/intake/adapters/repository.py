@@ -419,6 +419,32 @@ class NominationRepository(SubjectLinks):
         ).scalar()
         return at is not None
 
+    def hold_purge(self, case_id: str, at: datetime) -> None:
+        """Casework purged the case while the subject's restriction held here (GDPR art.
+        18(2)): the nomination is kept, marked with when the purge was held (the first time
+        kept); ``purge_held`` tells it, ``held_purges_lifted`` lists it after the lifting."""
+        n = self._t["nominations"]
+        self._uow.session.execute(
+            update(n)
+            .where(n.c.case_id == case_id, n.c.purge_held_at.is_(None))
+            .values(purge_held_at=at)
+        )
+
+    def purge_held(self, case_id: str) -> bool:
+        """Whether the case's purge is held by a restriction (``hold_purge``)."""
+        n = self._t["nominations"]
+        at = self._uow.session.execute(
+            select(n.c.purge_held_at).where(n.c.case_id == case_id)
+        ).scalar()
+        return at is not None
+
+    def held_purges_lifted(self) -> list[str]:
+        """The nominations whose purge a restriction held and that are no longer restricted
+        (ids only, the longest held first)."""
+        n = self._t["nominations"]
+        q = select(n.c.case_id).where(n.c.purge_held_at.is_not(None), n.c.restricted_at.is_(None))
+        return list(self._uow.session.scalars(q.order_by(n.c.purge_held_at, n.c.case_id)))
+
     def forget(self, case_id: str) -> None:
         """Forget one nomination that ended without a case: its identity, details, triage round
         and answers, tokens and row go, its case key is destroyed (crypto-shredding what a

@@ -22,9 +22,18 @@ log = get_logger("zorgtafel.intake")
 
 def on_case_purged(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
     """casework purged the case (1.2: the dossier finally disappears): erase intake's copy,
-    identity ciphertexts, triage answers, stored responses and events, and destroy its key."""
+    identity ciphertexts, triage answers, stored responses and events, and destroy its key.
+    But not while the subject's restriction of the case holds here (GDPR art. 18(2): only
+    storage; casework purged it before it learnt the restriction): the nomination is kept,
+    marked, and purged at the first retention tick after the lifting
+    (``purge_held_by_a_restriction``)."""
     case_id = event.typed(CasePurged).case_id
-    purged = NominationRepository(uow).purge(case_id)
+    repo = NominationRepository(uow)
+    if repo.is_restricted(case_id):  # the row locked, as a grant or lifting takes it
+        repo.hold_purge(case_id, utcnow())
+        log.info("case_purge_held", case_id=case_id)
+        return
+    purged = repo.purge(case_id)
     log.info("case_purged", case_id=case_id, nominations=len(purged))
 
 

@@ -109,3 +109,25 @@ def follow_age_band(
         uow.commit()
         log.info("age_band_changed", case_id=case_id, age_band=band.value)
         return True
+
+
+# -- a purge a restriction held (GDPR art. 18(2)) ----------------------------------------------
+def held_purges_due(uow_factory: UowFactory, _period: timedelta | None, now: datetime) -> list[str]:
+    with uow_factory() as uow:
+        return NominationRepository(uow).held_purges_lifted()
+
+
+def purge_held(
+    uow_factory: UowFactory, case_id: str, _period: timedelta | None, now: datetime
+) -> bool:
+    """Purge a nomination whose purge at CASE_PURGED a restriction held, once it is lifted;
+    False when it is gone (another replica was first), never held or restricted again (read
+    under the row's lock, the one a grant or lifting takes)."""
+    with uow_factory() as uow:
+        repo = NominationRepository(uow)
+        if repo.is_restricted(case_id) or not repo.purge_held(case_id):
+            return False
+        purged = repo.purge(case_id)
+        log.info("held_case_purged", case_id=case_id, nominations=len(purged))
+        uow.commit()
+        return True
