@@ -1505,6 +1505,36 @@ def test_a_case_purged_by_casework_before_it_learnt_the_restriction_is_held_unti
         assert platform.case_keys.find(uow.session, case_id) is None
 
 
+def test_a_restricted_nomination_intake_forgot_before_it_learnt_the_restriction_is_held(
+    disclosure,
+):
+    """GDPR art. 18(2): intake forgets a nomination that ended without a case only while it
+    holds no restriction of it, but may forget one before it learns the restriction
+    disclosure granted; disclosure's NOMINATION_FORGOTTEN then deleted its facts, consents and
+    key all the same. Now they are held as a purged case's are, and the first tick after the
+    lifting forgets them."""
+    platform, parts = disclosure
+    case_id = uuid.uuid4().hex
+    deliver(platform, parts, ev.CASE_NOMINATED, nominated_fact(case_id))
+    at = NOW - timedelta(days=10)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, True, at)
+        uow.commit()
+    deliver(platform, parts, ev.NOMINATION_FORGOTTEN, {"case_id": case_id})
+    with platform.uow_factory() as uow:
+        assert uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is not None
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert case_id not in task.due(None, NOW)
+    with platform.uow_factory() as uow:
+        assert uow.cases.set_restricted(case_id, False, at + timedelta(seconds=1))
+        uow.commit()
+    assert task.apply(case_id, None, NOW) is True
+    with platform.uow_factory() as uow:
+        assert not uow.cases.known(case_id)
+        assert platform.case_keys.find(uow.session, case_id) is None
+
+
 def test_a_held_purge_is_completed_once_the_held_case_is_erased(disclosure):
     """GDPR art. 17, which a restriction does not hold back (README, Retention): a case whose
     purge a restriction held and whose erasure the controller then granted has nothing left to

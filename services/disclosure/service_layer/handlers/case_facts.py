@@ -254,23 +254,30 @@ def on_case_purged(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -
     # remembers (it marks the case forgotten in this same transaction, after this handler).
     case_id = event.typed(CasePurged).case_id
     lock_case(uow.session, case_id)  # before any row: see _known_case
-    # The case's row first: it waits for any addition holding it (CaseFactsRepository.find),
-    # so the deletes below see that addition's rows; then its items' rows, the order a grant
-    # or lifting of a restriction takes them in, so one decided meanwhile is seen here.
+    if not _held_by_a_restriction(uow, case_id):
+        _purge(uow, case_id)
+
+
+def _held_by_a_restriction(uow: DisclosureUnitOfWork, case_id: str) -> bool:
+    """Whether a restriction holds the purge (or forgetting) of the case: then what it holds
+    is kept and the rest deleted (``on_case_purged``), the case marked ``purge_held_at``.
+    The case's row first: it waits for any addition holding it (CaseFactsRepository.find), so
+    the deletes see that addition's rows; then its items' rows, the order a grant or lifting
+    of a restriction takes them in, so one decided meanwhile is seen here."""
     uow.cases.lock([case_id])
     uow.items.lock_of_cases([case_id])
     facts = uow.cases.find(case_id)
     held_items = uow.items.restricted_of_case(case_id)
     # An erased case (art. 17, which a restriction does not hold back: project README,
     # Retention) has nothing left to hold: its content and key went with the erasure.
-    if facts is not None and not facts.erased and (facts.restricted or held_items):
-        if not facts.restricted:
-            uow.items.delete_case(case_id, keep=held_items)
-            uow.consents.delete_case(case_id, keep_items=held_items)
-        uow.cases.hold_purge(case_id, utcnow())
-        log.info("case_purge_held", case_id=case_id, items=len(held_items))
-        return
-    _purge(uow, case_id)
+    if facts is None or facts.erased or not (facts.restricted or held_items):
+        return False
+    if not facts.restricted:
+        uow.items.delete_case(case_id, keep=held_items)
+        uow.consents.delete_case(case_id, keep_items=held_items)
+    uow.cases.hold_purge(case_id, utcnow())
+    log.info("case_purge_held", case_id=case_id, items=len(held_items))
+    return True
 
 
 def _purge(uow: DisclosureUnitOfWork, case_id: str) -> None:
@@ -308,7 +315,8 @@ def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: Inboun
     (Bijlage 3 "houdbaarheid"): the projection and the case key made on CASE_NOMINATED go, and
     anything provided or consented on it, as at a purge; the id is remembered as forgotten so a
     late event does not bring it back. A case casework opened is never touched here: its data
-    goes with casework's purge."""
+    goes with casework's purge. What a restriction holds is kept as at a purge, until the
+    first tick after the lifting (``on_case_purged``)."""
     case_id = event.typed(NominationForgotten).case_id
     if not case_id or len(case_id) > 64:
         return
@@ -318,12 +326,10 @@ def on_nomination_forgotten(deps: Deps, uow: DisclosureUnitOfWork, event: Inboun
     if opened:
         log.warning("forgotten_nomination_is_a_case", case_id=case_id)
         return
-    uow.cases.delete(case_id)  # first, as on a purge
-    uow.items.delete_case(case_id)
-    uow.consents.delete_case(case_id)
-    uow.reviews.erase_case(case_id)
-    uow.subject_requests.unlink_case(case_id)
-    uow.keys.destroy(uow.session, case_id)
+    # Intake may forget it before it learnt the restriction disclosure granted (GDPR art.
+    # 18(2)): held as a purged case is, and forgotten at the first tick after the lifting.
+    if not _held_by_a_restriction(uow, case_id):
+        _purge(uow, case_id)  # the case's row first, as on a purge
     forget_case(uow.session, uow.tables, case_id)
 
 
