@@ -20,7 +20,7 @@ from services.casework.entrypoints.consumers import (
 from services.casework.entrypoints.grpc_api import SERVICE, CaseworkServicer
 from services.casework.service_layer import subject_data as casework_subject_data
 from services.casework.service_layer.deps import Deps
-from services.casework.service_layer.handlers import closing
+from services.casework.service_layer.handlers import closing, roster_facts
 from services.casework.settings import CaseworkSettings
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc
@@ -57,6 +57,11 @@ def build(platform: Platform) -> ServiceParts:
             ev.TOPIC["intake"]: {
                 ev.CASE_TRIAGED: partial(on_case_triaged, deps),
                 ev.AGE_BAND_CHANGED: partial(on_age_band_changed, deps),
+            },
+            # 12.3: a process director whose designation ended directs no case any more (the
+            # kernel's roster projection is applied first, by this handler).
+            ev.TOPIC["governance"]: {
+                ev.ROSTER_CHANGED: partial(roster_facts.on_roster_changed, deps),
             },
             ev.TOPIC["disclosure"]: {
                 ev.SUBJECT_ERASED: partial(on_subject_erased, deps),

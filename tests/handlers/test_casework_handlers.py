@@ -179,6 +179,54 @@ def test_process_director_no_longer_designated_is_denied(casework, deps):
     assert any("art. 12.3" in r for r in err.value.reasons)
 
 
+def ended(function: str, party: str, person: str) -> dict:
+    """Governance's RosterChanged ending ``person``'s ``function`` for ``party`` (held false)."""
+    return {
+        "function": function,
+        "party": party,
+        "person": person,
+        "held": False,
+        "changed_at": datetime.now(timezone.utc).isoformat(),
+    }
+
+
+def test_the_cases_of_a_process_director_whose_designation_ended_have_no_director(casework, deps):
+    """12.3: when governance ends a process director's designation (RosterChanged, held
+    false), the open cases that person directs (its id in any case) stay open with no process
+    director; a case another person directs, and another function's end, change nothing. The
+    one who left acts on none of them, also when designated again. Delivered twice, the end
+    changes nothing more (the time it was released stays)."""
+    platform, parts = casework
+    leaving = who(LUMENS, "zorgcoordinator-8", "process_director")
+    set_roster(platform, "process_director", LUMENS, leaving.person)
+    mine = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(mine, leaving.person))
+    in_other_case = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(in_other_case, "ZorgCoordinator-8"))
+    not_mine = open_case(casework)
+    deliver(platform, parts, ev.ROSTER_CHANGED, ended("manager", LUMENS, leaving.person))
+    with platform.uow_factory() as uow:
+        assert load_case(uow, mine).process_director_person == leaving.person
+    deliver(platform, parts, ev.ROSTER_CHANGED, ended("process_director", LUMENS, leaving.person))
+    with platform.uow_factory() as uow:
+        released = [load_case(uow, case_id) for case_id in (mine, in_other_case)]
+        assert load_case(uow, not_mine).process_director_person == DIRECTOR.person
+        assert load_case(uow, not_mine).process_director_left_at is None
+    for case in released:
+        assert case.state is CaseState.OPEN and case.process_director_person == ""
+        assert case.process_director_party == LUMENS and case.process_director_left_at
+    deliver(platform, parts, ev.ROSTER_CHANGED, ended("process_director", LUMENS, leaving.person))
+    with platform.uow_factory() as uow:
+        again = [load_case(uow, case_id) for case_id in (mine, in_other_case)]
+    assert again == released
+    set_roster(platform, "process_director", LUMENS, leaving.person)  # designated again
+    for case_id in (mine, in_other_case):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            meetings.schedule_meeting(deps, uow, schedule(case_id), leaving)
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            reading.get_case(deps, uow, c.GetCase(case_id), leaving)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason=(

@@ -35,6 +35,10 @@ cases = Table(
     # 12.3: the designated person who directs the case ("" for cases opened before intake
     # named the person: nobody directs those, fail closed).
     Column("process_director_person", String(128), nullable=False, server_default=""),
+    # 12.3: when governance ended the designation of the person who directed the case
+    # (RosterChanged, held false) and casework took that person off it ("" person); null while
+    # a person directs it, and for a case no person ever directed (nobody may take those over).
+    Column("process_director_left_at", UtcDateTime(), nullable=True),
     Column("nominating_party", String(20), nullable=False),
     Column("subject_pseudonym_sealed", LargeBinary, nullable=False),
     Column("age_band", String(20), nullable=False),

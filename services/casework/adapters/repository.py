@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from services.casework.adapters import orm
 from services.casework.adapters.meetings import MeetingRepository
@@ -18,7 +18,7 @@ from services.casework.domain.model import Case, CaseState
 from zorgtafel.kernel.events import in_decision_order
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
-from zorgtafel.kernel.validate import ID
+from zorgtafel.kernel.validate import ID, same_person
 
 
 def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -> Case:
@@ -35,6 +35,7 @@ def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -
         decision_types=tuple(row.decision_types),
         triage_invitees=tuple(row.triage_invitees),
         process_director_person=row.process_director_person or "",
+        process_director_left_at=row.process_director_left_at,
         delegates=delegates,
         case_director_party=row.case_director_party,
         case_director_person=row.case_director_person,
@@ -135,6 +136,31 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             update(orm.cases).where(orm.cases.c.case_id == case.case_id).values(**values)
         )
         self._save_delegates(case)
+
+    def release_director(self, party: str, person: str, at: datetime) -> list[str]:
+        """The cases not closed that ``person`` of ``party`` directs have no process director
+        any more (12.3: the designation ended), as of ``at``. Their ids, in id order; none when
+        there are none (so applying it again changes nothing). A person id names its person
+        without case (``validate.same_person``)."""
+        k = orm.cases
+        rows = self._s.execute(
+            select(k.c.case_id, k.c.process_director_person)
+            .where(
+                k.c.process_director_party == party,
+                func.lower(k.c.process_director_person) == person.strip().lower(),
+                k.c.state.not_in([CaseState.CLOSED.value, CaseState.PURGED.value]),
+            )
+            .order_by(k.c.case_id)
+            .with_for_update()
+        ).all()
+        released = [r.case_id for r in rows if same_person(r.process_director_person, person)]
+        if released:
+            self._s.execute(
+                update(k)
+                .where(k.c.case_id.in_(released))
+                .values(process_director_person="", process_director_left_at=at)
+            )
+        return released
 
     # -- delegates (16.1) -----------------------------------------------------------------
     def _delegates(self, case_id: str) -> dict[str, tuple[str, ...]]:

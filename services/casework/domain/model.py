@@ -158,6 +158,9 @@ class Case:
     # 12.3: the designated person who directs the case on behalf of a party ("" on cases opened
     # before intake named the person: then nobody directs it, fail closed).
     process_director_person: str = ""
+    # 12.3: when the designation of the person who directed it ended (that person was taken off
+    # it): until a designated process director takes it over, nobody directs it.
+    process_director_left_at: datetime | None = None
     # 16.1, 10.1: the persons each involved party named to represent it in the case.
     delegates: dict[str, tuple[str, ...]] = field(default_factory=dict)
     case_director_party: str | None = None
