@@ -194,8 +194,8 @@ def test_the_cases_of_a_process_director_whose_designation_ended_have_no_directo
     """12.3: when governance ends a process director's designation (RosterChanged, held
     false), the open cases that person directs (its id in any case) stay open with no process
     director; a case another person directs, and another function's end, change nothing. The
-    one who left acts on none of them, also when designated again. Delivered twice, the end
-    changes nothing more (the time it was released stays)."""
+    one who left acts on none of them; disclosure and governance are told that nobody directs
+    them. Delivered twice, the end changes nothing more (the time it was released stays)."""
     platform, parts = casework
     leaving = who(LUMENS, "zorgcoordinator-8", "process_director")
     set_roster(platform, "process_director", LUMENS, leaving.person)
@@ -219,24 +219,17 @@ def test_the_cases_of_a_process_director_whose_designation_ended_have_no_directo
     with platform.uow_factory() as uow:
         again = [load_case(uow, case_id) for case_id in (mine, in_other_case)]
     assert again == released
-    set_roster(platform, "process_director", LUMENS, leaving.person)  # designated again
     for case_id in (mine, in_other_case):
         with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
             meetings.schedule_meeting(deps, uow, schedule(case_id), leaving)
         with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
             reading.get_case(deps, uow, c.GetCase(case_id), leaving)
+    # Disclosure and governance are told: nobody directs it, for the party it was directed for.
+    for case_id in (mine, in_other_case):
+        (told,) = outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)
+        assert told["party"] == LUMENS and told["person"] == "" and told["changed_at"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "12.3 gap, not implemented yet: casework consumes RosterChanged only through the "
-        "kernel's roster projection, so a case whose process director's designation ended "
-        "stays directed by that person and no designated process director may take it over "
-        "(persons.process_director needs the same person; no RPC or policy rule re-assigns; "
-        "the take-over must reach disclosure and governance, which keep who directs a case)"
-    ),
-)
 def test_a_case_whose_process_director_left_is_taken_over_by_a_designated_one(casework, deps):
     """12.3: a case is directed by its process director alone; when governance ended that
     designation (revoked, or the party left the covenant: RosterChanged, held false) the case
@@ -268,6 +261,95 @@ def test_a_case_whose_process_director_left_is_taken_over_by_a_designated_one(ca
         assert load_case(uow, case_id).process_director_person == OTHER_DIRECTOR.person
     with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
         reading.get_case(deps, uow, c.GetCase(case_id), DIRECTOR)
+
+
+def left_case(casework, person: str) -> str:
+    """A case directed by ``person`` of Lumens, whose designation governance then ended."""
+    platform, parts = casework
+    set_roster(platform, "process_director", LUMENS, person)
+    case_id = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(case_id, person))
+    deliver(platform, parts, ev.ROSTER_CHANGED, ended("process_director", LUMENS, person))
+    return case_id
+
+
+def test_the_process_director_who_takes_a_case_over_directs_it_and_is_told_on(casework, deps):
+    """12.3: the one who takes over a case its process director left directs it from then on
+    (for its own party), and disclosure and governance are told who directs it now; a designated
+    process director of another active party may take it over as one of the left one's. Then it
+    is directed again: nobody else takes it over (no hijack), and the one who took it over is
+    not taken off it by the end of the designation of the one who left, delivered again."""
+    platform, parts = casework
+    case_id = left_case(casework, "zorgcoordinator-10")
+    ggd_director = who(GGD, "pd-ggd-1", "process_director")
+    set_roster(platform, "process_director", GGD, ggd_director.person)
+    with platform.uow_factory() as uow:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), ggd_director)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+        timeline = [row.kind for row in uow.cases.timeline_after(case_id, 0)]
+    assert (case.process_director_party, case.process_director_person) == (GGD, "pd-ggd-1")
+    assert not case.left_by_its_director and case.process_director_left_at is None
+    assert timeline[-2:] == ["process_director.changed", "meeting.scheduled"]
+    released, taken = outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)
+    assert (taken["party"], taken["person"]) == (GGD, "pd-ggd-1")
+    assert taken["changed_at"] > released["changed_at"]
+    with platform.uow_factory() as uow:
+        seen = reading.get_case(deps, uow, c.GetCase(case_id), ggd_director)
+    assert seen is not None
+    for other in (OTHER_DIRECTOR, who(LUMENS, "zorgcoordinator-10", "process_director")):
+        # Lumens has no part in it any more: told as of a case id never given out (8.4c).
+        with platform.uow_factory() as uow, pytest.raises(NotShared) as err:
+            meetings.schedule_meeting(deps, uow, schedule(case_id), other)
+        assert any("art. 12.3" in r for r in err.value.logged.reasons)
+    deliver(
+        platform, parts, ev.ROSTER_CHANGED, ended("process_director", LUMENS, "zorgcoordinator-10")
+    )
+    with platform.uow_factory() as uow:
+        assert load_case(uow, case_id).process_director_person == "pd-ggd-1"
+    assert len(outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)) == 2
+
+
+def test_who_is_no_designated_process_director_of_an_active_party_takes_over_nothing(
+    casework, deps
+):
+    """12.3: a case its process director left is taken over only by a designated process
+    director (the roster, never the token's role) of an active party (23.2), and only by
+    directing it: a delegate's or a case director's act, a read, or a refused act takes
+    nothing over. Nor is a case someone still directs, or one nobody ever directed."""
+    platform, parts = casework
+    case_id = left_case(casework, "zorgcoordinator-11")
+    claiming = who(LUMENS, "zorgcoordinator-12", "process_director")  # not on the roster
+    manager = who(LUMENS, "manager-1", "manager")
+    set_roster(platform, "manager", LUMENS, manager.person)
+    excluded = who(SOCIOM, "pd-sociom-1", "process_director")
+    set_roster(platform, "process_director", SOCIOM, excluded.person)
+    excluded = dataclasses.replace(excluded, party_status="excluded")
+    for caller in (claiming, manager, excluded):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            meetings.schedule_meeting(deps, uow, schedule(case_id), caller)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        reading.get_case(deps, uow, c.GetCase(case_id), OTHER_DIRECTOR)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        monitoring.overdue_actions(deps, uow, c.ListOverdueActions(case_id), OTHER_DIRECTOR)
+    # A refusal after the policy let it through (no date given) takes nothing over.
+    undated = dataclasses.replace(schedule(case_id), scheduled_for=None)
+    with platform.uow_factory() as uow, pytest.raises(InvalidArgument):
+        meetings.schedule_meeting(deps, uow, undated, OTHER_DIRECTOR)
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+    assert case.left_by_its_director and case.process_director_person == ""
+    assert len(outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)) == 1
+    # A case its process director still directs, and one nobody ever directed.
+    directed = open_case(casework)
+    never = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(never, ""))
+    for other_case in (directed, never):
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            meetings.schedule_meeting(deps, uow, schedule(other_case), OTHER_DIRECTOR)
+        with platform.uow_factory() as uow:
+            assert not load_case(uow, other_case).left_by_its_director
 
 
 def test_case_opened_names_its_process_director_person(casework, deps):
@@ -952,7 +1034,7 @@ def test_policy_inputs_carry_every_fact_the_schemas_describe(casework, deps):
         case = load_case(uow, case_id)
         facts = common.case_facts(uow, case)
         principal = common.principal(deps, DIRECTOR)
-    assert facts["process_director"] == {"party": LUMENS, "person": DIRECTOR.person}
+    assert facts["process_director"] == {"party": LUMENS, "person": DIRECTOR.person, "left": False}
     assert facts["case_director"] == {"party": SHELTER, "person": "casusregisseur-1"}
     assert facts["delegates"] == {SHELTER: ["sh-1"]}
     assert facts["involved_parties"] == sorted([SHELTER, POLICE])

@@ -34,6 +34,11 @@ DELEGATE_RELEASED = f"{_NS}.delegate.released.v1"
 # data: case_id, roles {OIN: {"role": str, "information_need": [category..]}} (8.4c),
 #       changed_at -- the complete set: a party missing from it is no longer involved
 ROLES_SET = f"{_NS}.roles.set.v1"
+# data: case_id, party, person, changed_at -- who directs the case now (12.3): "" person when
+#       governance ended the designation of the one who directed it (casework took that person
+#       off the case, party kept); a designated process director who acts on such a case next
+#       takes it over (party and person of that one)
+PROCESS_DIRECTOR_CHANGED = f"{_NS}.process_director.changed.v1"
 # data: case_id, plan_version, actions (count)
 PLAN_ADOPTED = f"{_NS}.plan.adopted.v1"
 # data: case_id, meeting_id, criteria [code..] (8.4d)
@@ -74,6 +79,9 @@ CASEWORK_REVOKING: frozenset[str] = frozenset(
         ROLES_SET,
         # replaces the earlier case director, who loses the director's reach (13.1)
         DIRECTOR_APPOINTED,
+        # the process director who left, or was replaced by the one who took the case over,
+        # loses the director's reach (12.3)
+        PROCESS_DIRECTOR_CHANGED,
         # from now on disclosure releases the case's items to their provider only (1.2);
         # intake releases the nomination's tokens
         CASE_CLOSED,
@@ -136,6 +144,15 @@ class DirectorAppointed(_Membership):
     case_id: str
     party: str
     person: str
+    changed_at: str = ""
+
+
+@dataclass(frozen=True)
+class ProcessDirectorChanged(_Membership):
+    TYPE: ClassVar[str] = PROCESS_DIRECTOR_CHANGED
+    case_id: str
+    party: str
+    person: str  # "": nobody directs the case until a designated process director takes it over
     changed_at: str = ""
 
 
@@ -243,6 +260,7 @@ PUBLISHED: tuple[type[DomainEvent], ...] = (
     MeetingScheduled,
     MeetingHeld,
     DirectorAppointed,
+    ProcessDirectorChanged,
     DelegateNamed,
     DelegateReleased,
     RolesSet,

@@ -106,17 +106,29 @@ default represented_party_involved := false
 
 represented_party_involved if object.get(delegate_fact, "party", "") in lib.array_at(case, "involved_parties")
 
+# art. 12.3: who directs the case in what only its process director does: that person, or a
+# designated process director taking over a case whose process director left (persons.takes_over;
+# the service records the take-over, and from then on that person is its process director).
+default directs := false
+
+directs if persons.process_director
+
+directs if {
+	input.action in process_director_acts
+	persons.takes_over
+}
+
 default role_fits := false
 
 role_fits if {
 	input.action in process_director_acts
 	input.action != "appoint_director"
-	persons.process_director
+	directs
 }
 
 role_fits if {
 	input.action == "appoint_director"
-	persons.process_director
+	directs
 	appointee_fits
 }
 
@@ -210,33 +222,33 @@ denials contains "The data subject's restriction of the case was granted: it is 
 
 denials contains sprintf("Only the process director of the case - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [input.action]) if {
 	input.action in process_director_acts
-	not persons.process_director
+	not directs
 }
 
 # What is wrong with the appointee is told to the process director only, who alone appoints and
 # sees the whole case: anyone else is refused above for not being it, alike whoever was named.
 denials contains sprintf("Party %v is not a party of the covenant: a case director comes from a party involved in the case (art. 13.1).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
-	persons.process_director
+	directs
 	object.get(appointee, "is_party", false) != true
 }
 
 denials contains sprintf("Party %v has status %v: a case director comes from an active party (art. 13.1, art. 23.2).", [object.get(appointee, "party", null), lib.status_shown(appointee)]) if {
 	input.action == "appoint_director"
-	persons.process_director
+	directs
 	object.get(appointee, "is_party", false) == true
 	object.get(appointee, "party_status", "") != "active"
 }
 
 denials contains sprintf("Party %v is not involved in the case (never invited, attending or given a role): a case director comes from an involved party (art. 13.1, art. 8.4c).", [object.get(appointee, "party", null)]) if {
 	input.action == "appoint_director"
-	persons.process_director
+	directs
 	not object.get(appointee, "party", "") in lib.array_at(case, "involved_parties")
 }
 
 denials contains "A case director is a named person: give the person appointed (art. 13.1)." if {
 	input.action == "appoint_director"
-	persons.process_director
+	directs
 	object.get(appointee, "person", "") == ""
 }
 
@@ -335,7 +347,7 @@ grants contains sprintf("This person may %v case %v as its process director (art
 
 grants contains sprintf("This person of party %v may %v case %v as its case director (art. 13.1-13.2).", [party, input.action, case_id]) if {
 	permitted
-	not persons.process_director
+	not directs
 	persons.case_director
 	not input.action in delegate_acts
 }
@@ -343,12 +355,19 @@ grants contains sprintf("This person of party %v may %v case %v as its case dire
 grants contains sprintf("This person may %v for party %v as its delegate in case %v (art. 8.5, art. 12.2f, art. 9.2, art. 16.1).", [input.action, party, case_id]) if {
 	permitted
 	not persons.director
+	not directs
 	not input.action in delegate_acts
 }
 
 grants contains sprintf("Party %v, involved in case %v, decides who represents it there (art. 16.1, art. 10.1).", [party, case_id]) if {
 	permitted
 	input.action in delegate_acts
+}
+
+grants contains sprintf("The designation of the process director who directed case %v ended: this designated process director takes it over by directing it, and directs it from now on (art. 12.3).", [case_id]) if {
+	permitted
+	not persons.process_director
+	directs
 }
 
 grants contains sprintf("The case director of case %v comes from party %v, involved and active (art. 13.1).", [case_id, object.get(appointee, "party", null)]) if {

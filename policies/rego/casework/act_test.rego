@@ -402,3 +402,59 @@ test_a_restricted_cases_overdue_actions_are_listed_to_no_one if {
 	contains(r, "GDPR art. 18")
 	decide("list_overdue", director, {"case": object.union(case, {"restricted": false})}).allow == true
 }
+
+# art. 12.3: the designation of its process director ended and casework took the person off it
+# (RosterChanged): a designated process director of an active party takes it over by directing
+# it (the service records who did); in directing only, and not before it is taken over.
+left_case := object.union(case, {"state": "meeting_planned", "process_director": {"party": pd, "person": "", "left": true}})
+
+taking_over := object.union(director, {"person": "pd-2"})
+
+test_a_case_its_process_director_left_is_taken_over_by_a_designated_one if {
+	every a in ["schedule_meeting", "record_meeting", "decide", "close", "escalate"] {
+		decide(a, taking_over, {"case": left_case}).allow == true
+	}
+	d := decide("schedule_meeting", taking_over, {"case": left_case})
+	some r in d.reasons
+	contains(r, "takes it over")
+	not any_as_delegate(d.reasons)
+	decide("schedule_meeting", object.union(taking_over, {"party": shelter}), {"case": left_case}).allow == true
+	decide("appoint_director", taking_over, {"case": left_case, "appointee": appointee(cd, "active")}).allow == true
+}
+
+any_as_delegate(reasons) if {
+	some r in reasons
+	contains(r, "as its delegate")
+}
+
+test_who_is_not_a_designated_process_director_of_an_active_party_takes_over_nothing if {
+	decide("schedule_meeting", object.union(taking_over, {"functions": []}), {"case": left_case}).allow == false
+	decide("schedule_meeting", object.union(taking_over, {"functions": ["manager"]}), {"case": left_case}).allow == false
+	d := decide("schedule_meeting", object.union(taking_over, {"party_status": "excluded"}), {"case": left_case})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 23.2")
+	decide("schedule_meeting", object.union(taking_over, {"person": ""}), {"case": left_case}).allow == false
+}
+
+test_a_case_is_taken_over_in_directing_only if {
+	decide("adopt_plan", taking_over, {"case": left_case}).allow == false
+	decide("list_overdue", taking_over, {"case": left_case}).allow == false
+	decide("read_minutes", taking_over, {"case": left_case, "meeting": {"invitees": [], "attendees": []}}).allow == false
+	decide("name_delegate", taking_over, {"case": left_case, "delegate": {"party": shelter, "person": "p2"}}).allow == false
+}
+
+test_a_case_someone_directs_never_directed_or_closed_is_not_taken_over if {
+	directed := object.union(left_case, {"process_director": {"person": "pd-1", "left": false}})
+	d := decide("schedule_meeting", taking_over, {"case": directed})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "art. 12.3")
+	# opened before intake named its person: nobody ever directed it, nobody takes it over
+	never := object.union(case, {"state": "open", "process_director": {"party": pd, "person": ""}})
+	decide("schedule_meeting", taking_over, {"case": never}).allow == false
+	decide("purge", taking_over, {"case": object.union(left_case, {"state": "closed"})}).allow == false
+	decide("decide", taking_over, {"case": object.remove(left_case, ["state"])}).allow == false
+	decide("close", taking_over, {"case": object.union(left_case, {"process_director": {"left": "true"}})}).allow == false
+	decide("close", taking_over, {"case": object.union(left_case, {"process_director": {"person": null}})}).allow == false
+}

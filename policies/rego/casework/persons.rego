@@ -3,7 +3,8 @@
 # description: >-
 #   Shared by zorgtafel.casework.view and .act, read from their input: whether the calling
 #   person is the process director of THIS case (the designated person who directs it, still on
-#   the roster: art. 12.1, 12.3), its appointed case director (a named person, art. 13.1) or a
+#   the roster: art. 12.1, 12.3), or one taking over a case its process director left (art.
+#   12.3), its appointed case director (a named person, art. 13.1) or a
 #   delegate its own party named in the case (art. 16.1, 10.1). A token's role never makes
 #   anyone any of these; absent facts make nobody anything (fail closed).
 # custom:
@@ -35,6 +36,22 @@ process_director if {
 	principal.party == case.process_director.party
 	lib.same_person(principal.person, case.process_director.person)
 	"process_director" in principal.functions
+}
+
+# art. 12.3: the designation of the person who directed the case ended (revoked, or the party
+# left the covenant) and casework took that person off it (governance's RosterChanged): the case
+# is not closed and nobody directs it. A designated process director of an active party (the
+# act policy) takes it over by directing it; the service records who did. Not a case nobody
+# ever directed (opened before intake named its person: ``left`` is false, fail closed).
+default takes_over := false
+
+takes_over if {
+	principal.party != ""
+	principal.person != ""
+	"process_director" in principal.functions
+	case.process_director.left == true
+	case.process_director.person == ""
+	case.state in {"open", "meeting_planned", "plan_active", "deescalating"}
 }
 
 # art. 13.1: the named person appointed as case director (optional: null when none).

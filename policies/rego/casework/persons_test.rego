@@ -112,3 +112,17 @@ test_a_person_fact_that_is_no_person_id_names_nobody if {
 	persons(who(cd, "cd-1", "caseworker", []), odd).case_director == false
 	persons(who(shelter, "k-1", "caseworker", []), odd).delegate == false
 }
+
+# art. 12.3: a designated process director takes over a case not closed its process director
+# left (casework took that person off it); not one someone directs or nobody ever directed.
+test_a_designated_process_director_takes_over_a_case_its_process_director_left if {
+	left := object.union(case, {"state": "open", "process_director": {"party": pd, "person": "", "left": true}})
+	r := persons(who(shelter, "pd-9", "process_director", ["process_director"]), left)
+	r.takes_over == true
+	r.process_director == false
+	persons(who(shelter, "pd-9", "process_director", []), left).takes_over == false
+	persons(who(shelter, "pd-9", "process_director", ["process_director"]), object.union(left, {"state": "closed"})).takes_over == false
+	persons(who(pd, "pd-2", "process_director", ["process_director"]), object.union(case, {"state": "open"})).takes_over == false
+	never := object.union(case, {"state": "open", "process_director": {"party": pd, "person": ""}})
+	persons(who(pd, "pd-2", "process_director", ["process_director"]), never).takes_over == false
+}

@@ -52,6 +52,7 @@ all_sections := {"status", "subject", "meetings", "roles", "plan", "escalation"}
 kind_section := {
 	"case.opened": "status",
 	"director.appointed": "status",
+	"process_director.changed": "status",
 	"criteria.set": "status",
 	"case.deescalated": "status",
 	"case.closed": "status",

@@ -253,3 +253,11 @@ test_a_refusal_says_the_case_not_its_id if {
 	some reason in view_of(director, object.union(case, {"restricted": true})).reasons
 	contains(reason, "restriction of the case was granted")
 }
+
+# art. 12.3: a case its process director left is read by the one who takes it over once that
+# person has (casework records it); before, a designated process director sees nothing of it.
+test_a_case_its_process_director_left_is_not_shown_before_it_is_taken_over if {
+	left := object.union(case, {"process_director": {"party": pd, "person": "", "left": true}})
+	view_of(object.union(director, {"person": "pd-2"}), left).visible == false
+	view_of(director, left).visible == false
+}

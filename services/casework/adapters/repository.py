@@ -54,6 +54,9 @@ def _case_from_row(row, pseudonym: str, delegates: dict[str, tuple[str, ...]]) -
 
 _MUTABLE = (
     "state",
+    "process_director_party",
+    "process_director_person",
+    "process_director_left_at",
     "case_director_party",
     "case_director_person",
     "plan_version",
@@ -137,11 +140,10 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
         )
         self._save_delegates(case)
 
-    def release_director(self, party: str, person: str, at: datetime) -> list[str]:
-        """The cases not closed that ``person`` of ``party`` directs have no process director
-        any more (12.3: the designation ended), as of ``at``. Their ids, in id order; none when
-        there are none (so applying it again changes nothing). A person id names its person
-        without case (``validate.same_person``)."""
+    def directed_by(self, party: str, person: str) -> list[str]:
+        """The cases not closed that ``person`` of ``party`` directs (12.3), in id order, each
+        row locked for the caller's change. A person id names its person without case
+        (``validate.same_person``)."""
         k = orm.cases
         rows = self._s.execute(
             select(k.c.case_id, k.c.process_director_person)
@@ -153,14 +155,7 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             .order_by(k.c.case_id)
             .with_for_update()
         ).all()
-        released = [r.case_id for r in rows if same_person(r.process_director_person, person)]
-        if released:
-            self._s.execute(
-                update(k)
-                .where(k.c.case_id.in_(released))
-                .values(process_director_person="", process_director_left_at=at)
-            )
-        return released
+        return [r.case_id for r in rows if same_person(r.process_director_person, person)]
 
     # -- delegates (16.1) -----------------------------------------------------------------
     def _delegates(self, case_id: str) -> dict[str, tuple[str, ...]]:

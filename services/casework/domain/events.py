@@ -19,6 +19,7 @@ from zorgtafel.contracts.casework import (  # the published language: one class 
     MeetingHeld,
     MeetingScheduled,
     PlanAdopted,
+    ProcessDirectorChanged,
     RolesSet,
 )
 from zorgtafel.contracts.enforcement import kernel_published
@@ -39,6 +40,7 @@ __all__ = [
     "MeetingHeld",
     "MeetingScheduled",
     "PlanAdopted",
+    "ProcessDirectorChanged",
     "RolesSet",
     "REGISTRY",
 ]

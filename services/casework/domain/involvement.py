@@ -25,7 +25,8 @@ def involved_parties(
 
 def person_facts(case: Case) -> dict[str, Any]:
     """The persons with a part in the case, as the policy inputs name them: the process
-    director (12.3), the case director (13.1, or null) and each party's delegates (16.1)."""
+    director (12.3; ``left`` when its designation ended and nobody took the case over yet),
+    the case director (13.1, or null) and each party's delegates (16.1)."""
     director = None
     if case.case_director_party and case.case_director_person:
         director = {"party": case.case_director_party, "person": case.case_director_person}
@@ -33,6 +34,8 @@ def person_facts(case: Case) -> dict[str, Any]:
         "process_director": {
             "party": case.process_director_party,
             "person": case.process_director_person,
+            # 12.3: its designation ended and nobody took the case over yet
+            "left": case.left_by_its_director,
         },
         "case_director": director,
         "delegates": {p: sorted(persons) for p, persons in sorted(case.delegates.items())},

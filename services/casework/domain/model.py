@@ -187,6 +187,33 @@ class Case:
         self.decided_at = next_decision_time(now, self.decided_at)
         return self.decided_at
 
+    # -- who directs it (12.3) -------------------------------------------------------------
+    @property
+    def left_by_its_director(self) -> bool:
+        """The designation of the person who directed it ended and that person was taken off
+        it: nobody directs it until a designated process director takes it over. Not a case
+        nobody ever directed (no person named when it opened)."""
+        return self.process_director_left_at is not None and not self.process_director_person
+
+    def director_left(self, now: datetime) -> datetime:
+        """The designation of its process director ended (governance): that person directs it
+        no more (the party it was directed for is kept). The time of the decision."""
+        self.process_director_person = ""
+        self.process_director_left_at = now
+        return self.decide(now)
+
+    def take_over(self, party: str, person: str, now: datetime) -> datetime:
+        """A designated process director takes over the case its process director left (the
+        act policy allowed it: ``persons.takes_over``): from now on that person directs it, on
+        behalf of its own party. The time of the decision."""
+        if not self.left_by_its_director:
+            raise FailedPrecondition(
+                "directed", "cannot take over a case its process director directs", "case"
+            )
+        self.process_director_party, self.process_director_person = party, person
+        self.process_director_left_at = None
+        return self.decide(now)
+
     # -- guards ---------------------------------------------------------------------------
     def require(self, allowed: set[CaseState], doing: str) -> None:
         if self.state not in allowed:

@@ -38,6 +38,9 @@ def entry_for(event: DomainEvent) -> tuple[str, list[str], dict] | None:
         )
     if isinstance(event, e.DirectorAppointed):
         return "director.appointed", [event.party], {"party": event.party}
+    if isinstance(event, e.ProcessDirectorChanged):
+        # 12.3: who directs it now (the party; no person: "" when the one who directed it left)
+        return "process_director.changed", [event.party], {"party": event.party}
     if isinstance(event, e.DelegateNamed):
         return "delegate.named", [event.party], {"party": event.party}
     if isinstance(event, e.DelegateReleased):

@@ -6,7 +6,7 @@ refusals (FAILED_PRECONDITION naming the state, PERMISSION_DENIED with the polic
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import grpc
 import pytest
@@ -724,3 +724,43 @@ def test_uninvolved_party_may_not_name_a_delegate(env):
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert any("not involved" in r and "art. 16.1" in r for r in denial_reasons(err.value))
     assert GGD not in {e["party"] for e in env.events(case_id, ev.DELEGATE_NAMED)}
+
+
+def test_a_case_whose_process_director_left_is_taken_over_by_a_designated_one(env):
+    """12.3 over the broker and gRPC: governance ends the designation of the person who
+    directs a case (RosterChanged, held false); casework takes that person off it (disclosure
+    and governance are told), the one who left acts on nothing, and the designated process
+    director who schedules its meeting takes it over and directs it alone from then on."""
+    leaving = f"zorgcoordinator-leaving-{rid()[:8]}"
+    env.appoint(LUMENS, leaving)
+    case_id = f"case-{uuid.uuid4()}"
+    env.triage(case_id, process_director_person=leaving)
+    wait_for(lambda: env.count("cases", case_id=case_id) == 1, timeout=30)
+    env.appoint(LUMENS, leaving, held=False)  # applied, and so is what follows from it
+    (left,) = env.events(case_id, ev.PROCESS_DIRECTOR_CHANGED)
+    assert (left["party"], left["person"]) == (LUMENS, "")
+
+    def schedule(md) -> pb.Meeting:
+        req = pb.ScheduleMeetingRequest(
+            request_id=rid(),
+            case_id=case_id,
+            goal_code="stabilise_and_protect",
+            decision_types=["plan_of_approach"],
+            themes=["safety"],
+            invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"])],
+        )
+        req.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+        return env.stub.ScheduleMeeting(req, metadata=md).meeting
+
+    with pytest.raises(grpc.RpcError) as err:
+        schedule(env.md(LUMENS, "process_director", leaving))
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    taking_over = env.md(LUMENS, "process_director", OTHER_DIRECTOR_PERSON)
+    assert schedule(taking_over).meeting_id
+    _, taken = env.events(case_id, ev.PROCESS_DIRECTOR_CHANGED)
+    assert (taken["party"], taken["person"]) == (LUMENS, OTHER_DIRECTOR_PERSON)
+    got = env.stub.GetCase(pb.GetCaseRequest(case_id=case_id), metadata=taking_over)
+    assert got.case.process_director_person == OTHER_DIRECTOR_PERSON
+    with pytest.raises(grpc.RpcError) as err:
+        schedule(env.director())  # designated, but the case is directed again: no hijack
+    assert any("art. 12.3" in r for r in denial_reasons(err.value))

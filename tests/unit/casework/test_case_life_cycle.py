@@ -316,3 +316,36 @@ def test_malformed_fields_are_invalid_argument_naming_the_field(fn, value, field
     with pytest.raises(InvalidArgument) as err:
         fn(value, field)
     assert err.value.violations[0][0].startswith(field)
+
+
+def test_a_case_its_process_director_left_is_taken_over_once_and_in_decision_order():
+    """12.3: a case whose process director's designation ended has none until a designated
+    one takes it over (for its own party); one someone directs is taken over by nobody, and a
+    case nobody ever directed is not one its process director left. Each is a decision after
+    the case's previous one."""
+    case = new_case()
+    with pytest.raises(FailedPrecondition):
+        case.take_over(SHELTER, "pd-2", NOW)
+    left = case.director_left(NOW)
+    assert case.left_by_its_director and case.process_director_person == ""
+    taken = case.take_over(SHELTER, "pd-2", NOW - timedelta(hours=1))  # a clock behind
+    assert taken > left and not case.left_by_its_director
+    assert (case.process_director_party, case.process_director_person) == (SHELTER, "pd-2")
+    with pytest.raises(FailedPrecondition):
+        case.take_over(PD, "pd-3", NOW)
+    never = new_case()
+    never.process_director_person = ""
+    assert not never.left_by_its_director
+
+
+def test_the_actions_that_take_a_case_over_are_the_process_directors_of_the_act_policy():
+    """What a designated process director does to take over a case its process director left
+    (the handlers' DIRECTING) is what act.rego lets only the process director do."""
+    import re
+    from pathlib import Path
+
+    from services.casework.service_layer.handlers.common import DIRECTING
+
+    rego = (Path(__file__).parents[3] / "policies/rego/casework/act.rego").read_text()
+    (line,) = re.findall(r"^process_director_acts := \{(.*)\}$", rego, re.M)
+    assert DIRECTING == {a.strip().strip('"') for a in line.split(",")}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.casework.adapters.uow import CaseworkUnitOfWork
+from services.casework.domain import events as ev
 from services.casework.domain.involvement import involved_parties, person_facts
 from services.casework.domain.model import Case, Meeting, PartyRole
 from services.casework.service_layer.deps import Deps
@@ -15,6 +16,13 @@ from zorgtafel.kernel.caller import Caller
 from zorgtafel.kernel.errors import NotFound, NotShared, PermissionDenied
 from zorgtafel.kernel.validate import check_id
 from zorgtafel.policy.decision import Decision
+
+# What only a case's process director does (act.rego's process_director_acts): a designated
+# process director who does one of these to a case its process director left takes it over.
+DIRECTING = frozenset(
+    {"schedule_meeting", "record_meeting", "decide", "appoint_director"}
+    | {"close", "purge", "escalate"}
+)
 
 ACT = "zorgtafel.casework.act"
 VIEW = "zorgtafel.casework.view"
@@ -83,10 +91,31 @@ def authorise(
     if delegate is not None:
         facts["delegate"] = delegate
     try:
-        return deps.policy.require(ACT, facts)
+        decision = deps.policy.require(ACT, facts)
     except PermissionDenied as denied:
         refuse_outsider(uow, case, caller, denied)
         raise
+    if action in DIRECTING and case.left_by_its_director:
+        take_over(deps, uow, case, caller)
+    return decision
+
+
+def take_over(deps: Deps, uow: CaseworkUnitOfWork, case: Case, caller: Caller) -> None:
+    """12.3: the act policy let a designated process director direct a case its process
+    director left (``persons.takes_over``): that person directs it from now on, recorded on the
+    case (under its lock: the handlers that direct load it for update) and told to the services
+    that keep who directs a case (``ProcessDirectorChanged``). It goes with the use case: a
+    refusal after this point takes nothing over."""
+    at = case.take_over(caller.party, caller.person, deps.clock())
+    uow.cases.save(case)
+    uow.emit(
+        ev.ProcessDirectorChanged(
+            case_id=case.case_id,
+            party=case.process_director_party,
+            person=case.process_director_person,
+            changed_at=at.isoformat(),
+        )
+    )
 
 
 @dataclass(frozen=True)
