@@ -103,6 +103,7 @@ def build(platform: Platform) -> ServiceParts:
                 ev.CASE_CLOSED,
                 ev.ROLES_SET,
                 ev.DIRECTOR_APPOINTED,
+                ev.PROCESS_DIRECTOR_CHANGED,
                 ev.DELEGATE_RELEASED,
                 ev.CASE_RESTATED,
             }

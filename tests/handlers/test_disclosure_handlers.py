@@ -474,6 +474,71 @@ def test_the_process_director_reads_only_while_designated(disclosure_platform, d
         set_roster(platform, "process_director", GGZ, DIRECTOR.person)
 
 
+def test_the_process_director_is_the_one_casework_says_directs_the_case_now(
+    disclosure_platform, deps
+):
+    """12.3: casework took the process director off the case (the designation ended:
+    PROCESS_DIRECTOR_CHANGED, person "") and a designated process director then took it over.
+    Disclosure kept the opening's process director, who read on when designated again, and
+    the one who took it over read nothing; now it releases to the one who directs the case,
+    applied in the order casework decided it: a late release, a repeat or a re-sent opening
+    changes nothing."""
+    platform, parts = disclosure_platform
+    case_id = open_case(disclosure_platform)
+    item_id = provide(disclosure_platform, deps, case_id)
+    taker = Caller(GGZ, "zorgcoordinator-30", "process_director", party_status="active")
+    set_roster(platform, "process_director", GGZ, taker.person)
+    t0 = datetime.now(timezone.utc)
+    left = {"case_id": case_id, "party": GGZ, "person": "", "changed_at": t0.isoformat()}
+    taken = {**left, "person": taker.person, "changed_at": (t0 + timedelta(seconds=1)).isoformat()}
+    deliver(platform, parts, ev.PROCESS_DIRECTOR_CHANGED, left)
+    for caller in (DIRECTOR, taker):  # DIRECTOR is designated (again): not its director
+        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+            read(deps, uow, item_id, caller)
+    for data in (taken, left, taken):
+        deliver(platform, parts, ev.PROCESS_DIRECTOR_CHANGED, data)
+    with platform.uow_factory() as uow:
+        known = uow.cases.find(case_id)
+    assert known is not None
+    opened = {
+        "case_id": case_id,
+        "subject_pseudonym": known.subject_pseudonym,
+        "nominating_party": GGZ,
+        "age_band": "16_plus",
+        "invitees": [CELLO],
+        "process_director_party": GGZ,
+        "process_director_person": DIRECTOR.person,
+    }
+    deliver(platform, parts, ev.CASE_OPENED, opened)  # re-sent: the opening's director
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, taker).released
+        facts = uow.cases.find(case_id)
+    assert facts is not None and facts.process_director == CasePerson(GGZ, taker.person)
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, DIRECTOR)
+    # An operator's restatement as of the release (re-sent after the take-over) naming nobody
+    # leaves the take-over standing; one as of a later decision decides it.
+    restated = {
+        "case_id": case_id,
+        "process_director_party": GGZ,
+        "process_director_person": "",
+        "invitees": [CELLO],
+        "roles": [CELLO, GGZ],
+        "case_director_party": "",
+        "case_director_person": "",
+        "delegates": {GGZ: [PROVIDER.person], CELLO: [CARER.person]},
+        "closed": False,
+        "changed_at": t0.isoformat(),
+    }
+    deliver(platform, parts, ev.CASE_RESTATED, restated)
+    with platform.uow_factory() as uow:
+        assert read(deps, uow, item_id, taker).released
+    later = (t0 + timedelta(seconds=2)).isoformat()
+    deliver(platform, parts, ev.CASE_RESTATED, {**restated, "changed_at": later})
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        read(deps, uow, item_id, taker)
+
+
 def test_a_token_for_a_persons_id_in_other_case_is_that_person_in_the_case(
     disclosure_platform, deps
 ):

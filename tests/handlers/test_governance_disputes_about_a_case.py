@@ -893,3 +893,51 @@ def test_a_dispute_replayed_after_its_case_was_purged_is_refused_not_registered_
         stored = repr(uow.session.execute(select(uow.tables["command_results"])).all())
     assert case.case_id not in kept and request.request_id not in kept
     assert first.dispute.dispute_id not in stored
+
+
+def test_who_directs_the_case_is_the_one_casework_says_directs_it_now(governance, deps, designated):
+    """12.3: casework took the process director off the case (the designation ended:
+    PROCESS_DIRECTOR_CHANGED, person "") and a designated process director of another party
+    then took it over; governance kept the opening's process director, so disputes about the
+    case were decided as if that person still directed it and the one who took it over had no
+    part. Now it follows casework, in the order casework decided it: a late release, a repeat
+    or a re-sent opening changes nothing, nor does a restatement of the case known here."""
+    from services.governance.domain.cases import party_has_part
+
+    leaving = designated(ASTEN)
+    case = Case(governance, leaving)
+    taker = designated(EINDHOVEN)
+    t0 = datetime(2026, 12, 7, 9, 0, tzinfo=timezone.utc)
+    left = {"case_id": case.case_id, "party": ASTEN, "person": "", "changed_at": t0.isoformat()}
+    taken = left | {
+        "party": EINDHOVEN,
+        "person": taker.person,
+        "changed_at": (t0 + timedelta(minutes=1)).isoformat(),
+    }
+    platform, _ = governance
+
+    def parts():  # noqa: ANN202
+        with platform.uow_factory() as uow:
+            return uow.cases.get(case.case_id)
+
+    consume(governance, ev.PROCESS_DIRECTOR_CHANGED, left)
+    assert parts().process_director is None
+    for data in (taken, left, taken):
+        consume(governance, ev.PROCESS_DIRECTOR_CHANGED, data)
+    consume(governance, ev.CASE_OPENED, case.opened())  # re-sent: the opening's director
+    assert parts().process_director == (EINDHOVEN, taker.person)
+    assert party_has_part(parts(), EINDHOVEN)
+    restated = {
+        "case_id": case.case_id,
+        "process_director_party": ASTEN,
+        "process_director_person": leaving.person,
+        "invitees": [ASTEN],
+        "roles": [BEST, POLICE],
+        "case_director_party": BEST,
+        "case_director_person": case.case_director.person,
+        "delegates": {POLICE: [case.delegate.person]},
+        "closed": False,
+        "changed_at": t0.isoformat(),
+    }
+    consume(governance, ev.CASE_RESTATED, restated)  # a known case keeps what it knows
+    assert parts().process_director == (EINDHOVEN, taker.person)

@@ -141,6 +141,43 @@ class CaseFactsRepository:
             case_director_changed_at=at,
         )
 
+    def set_process_director(
+        self, case_id: str, director: tuple[str, str] | None, at: datetime | None
+    ) -> bool:
+        """12.3: who directs the case as casework decided at ``at``: a person of a party, or
+        nobody (None: the designation of the one who directed it ended; that takes the
+        director's reach away). False when a later decision is held (``in_decision_order``)."""
+        self.upsert(case_id)
+        c = case_facts.c
+        held = self._s.execute(
+            select(c.process_director_changed_at).where(c.case_id == case_id)
+        ).scalar()
+        if not in_decision_order(at, held, grants=director is not None):
+            return False
+        party, person = director or (None, None)
+        values: dict[str, Any] = {
+            "process_director_party": party,
+            "process_director_person": person,
+        }
+        if at is not None:
+            values["process_director_changed_at"] = at
+        self._s.execute(
+            update(case_facts).where(c.case_id == case_id).values(updated_at=utcnow(), **values)
+        )
+        self._keep_people(case_id)
+        return True
+
+    def process_director_changed(self, case_id: str) -> bool:
+        """Whether casework changed who directs the case since its opening (12.3): then the
+        opening's process director is not the one who directs it."""
+        c = case_facts.c
+        return (
+            self._s.execute(
+                select(c.process_director_changed_at).where(c.case_id == case_id)
+            ).scalar()
+            is not None
+        )
+
     def _set_in_order(self, case_id: str, held_in: Any, at: datetime | None, **values: Any) -> bool:
         self.upsert(case_id)
         held = self._s.execute(select(held_in).where(case_facts.c.case_id == case_id)).scalar()
@@ -162,8 +199,9 @@ class CaseFactsRepository:
     ) -> bool:
         """Casework's restatement of who has a part in the case, as of ``as_of`` (its last
         decision on that it holds; ``CASE_RESTATED``), for a case opened before disclosure kept
-        these persons (migration 114226e7f72b): a process director not known here is learnt
-        (casework never changes it); the case director, each delegate's naming or release and
+        these persons (migration 114226e7f72b): a process director not known here is learnt,
+        and once casework changed who directs it (12.3) the restatement decides that as it does
+        the case director's; the case director, each delegate's naming or release and
         which parties have a role are taken from it unless decided after it
         (``restatement_decides``: the relay may re-send it after a later change), and those it
         decides carry its time, so an older change that arrives late changes nothing. It may
@@ -178,7 +216,16 @@ class CaseFactsRepository:
         c = case_facts.c
         row = self._s.execute(select(case_facts).where(c.case_id == case_id)).one()
         values: dict[str, Any] = {}
-        if process_director and not (row.process_director_party and row.process_director_person):
+        if row.process_director_changed_at is not None:
+            # 12.3: casework changed who directs it: the restatement decides that unless the
+            # change held was decided after it (nobody, when it states none).
+            if restatement_decides(as_of, row.process_director_changed_at):
+                party, person = process_director or (None, None)
+                if (row.process_director_party, row.process_director_person) != (party, person):
+                    values.update(process_director_party=party, process_director_person=person)
+                if as_of is not None and row.process_director_changed_at != as_of:
+                    values["process_director_changed_at"] = as_of
+        elif process_director and not (row.process_director_party and row.process_director_person):
             values["process_director_party"], values["process_director_person"] = process_director
         if restatement_decides(as_of, row.case_director_changed_at):
             party, person = case_director or (None, None)

@@ -49,6 +49,10 @@ case_facts = Table(
     Column("roles_changed_at", UtcDateTime(), nullable=True),
     Column("case_director_changed_at", UtcDateTime(), nullable=True),
     Column("delegates_changed_at", Text, nullable=True),
+    # 12.3: when casework decided who directs the case as held here (PROCESS_DIRECTOR_CHANGED:
+    # nobody once the designation of the one who did ended, then the one who took it over).
+    # None: only the opening named the process director.
+    Column("process_director_changed_at", UtcDateTime(), nullable=True),
     # Casework closed the case (CASE_CLOSED, art. 1.2): from then on its items go to no one but
     # their provider (art. 16.1), until the purge removes them.
     Column("closed_at", UtcDateTime(), nullable=True),

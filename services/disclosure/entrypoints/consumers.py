@@ -23,6 +23,7 @@ def consumption(deps: Deps) -> dict[str, dict[str, Handler]]:
             ev.CASE_OPENED: partial(h.on_case_opened, deps),
             ev.ROLES_SET: partial(h.on_roles_set, deps),
             ev.DIRECTOR_APPOINTED: partial(h.on_director_appointed, deps),
+            ev.PROCESS_DIRECTOR_CHANGED: partial(h.on_process_director_changed, deps),
             ev.DELEGATE_NAMED: partial(h.on_delegate_named, deps),
             ev.DELEGATE_RELEASED: partial(h.on_delegate_released, deps),
             ev.CASE_CLOSED: partial(h.on_case_closed, deps),

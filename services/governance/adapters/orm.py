@@ -273,6 +273,10 @@ case_facts = Table(
     Column("roles_changed_at", UtcDateTime(), nullable=True),
     Column("case_director_changed_at", UtcDateTime(), nullable=True),
     Column("delegates_changed_at", Text, nullable=False, server_default="{}"),  # {OIN: {p: t}}
+    # 12.3: when casework changed who directs the case (PROCESS_DIRECTOR_CHANGED: nobody once
+    # the designation of the one who did ended, then the one who took it over); null while
+    # only its opening named the process director.
+    Column("process_director_changed_at", UtcDateTime(), nullable=True),
 )
 
 # The parties that had a part in a purged case (1.2: its facts went, ``case_facts``): their ids

@@ -413,6 +413,7 @@ class CaseFactsRepository:
             closed=row.closed_at is not None,
             roles_changed_at=row.roles_changed_at,
             case_director_changed_at=row.case_director_changed_at,
+            process_director_changed_at=row.process_director_changed_at,
             delegates_changed_at={
                 p: dict(v)
                 for p, v in _json(row.delegates_changed_at, dict).items()
@@ -440,6 +441,7 @@ class CaseFactsRepository:
             "updated_at": at,
             "roles_changed_at": parts.roles_changed_at,
             "case_director_changed_at": parts.case_director_changed_at,
+            "process_director_changed_at": parts.process_director_changed_at,
             "delegates_changed_at": json.dumps(parts.delegates_changed_at, sort_keys=True),
         }
         if closed_at is not None:

@@ -31,6 +31,8 @@ class CaseParts:
     # without a time (an event from before the field, or a row from before the columns).
     roles_changed_at: datetime | None = None
     case_director_changed_at: datetime | None = None
+    # 12.3: when casework changed who directs the case (None: only its opening named one).
+    process_director_changed_at: datetime | None = None
     delegates_changed_at: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property

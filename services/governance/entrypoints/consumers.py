@@ -54,6 +54,7 @@ def consumes(deps: Deps) -> Mapping[str, Mapping[str, Handler]]:
             ev.MEETING_HELD: facts(case_facts.on_meeting_held),
             ev.ROLES_SET: facts(case_facts.on_roles_set),
             ev.DIRECTOR_APPOINTED: facts(case_facts.on_director_appointed),
+            ev.PROCESS_DIRECTOR_CHANGED: facts(case_facts.on_process_director_changed),
             ev.DELEGATE_NAMED: facts(case_facts.on_delegate_named),
             ev.DELEGATE_RELEASED: facts(case_facts.on_delegate_released),
             ev.CASE_CLOSED: _both(count, facts(case_facts.on_case_closed)),

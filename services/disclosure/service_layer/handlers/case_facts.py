@@ -22,6 +22,7 @@ from zorgtafel.contracts.casework import (
     DelegateNamed,
     DelegateReleased,
     DirectorAppointed,
+    ProcessDirectorChanged,
     RolesSet,
 )
 from zorgtafel.contracts.disclosure import CaseRestrictionChanged
@@ -74,8 +75,13 @@ def _on_case_fact(uow: DisclosureUnitOfWork, event: InboundEvent, *, opened: boo
     case_id = _known_case(uow, event, fact.case_id)
     if case_id:
         director: dict[str, Any] = {}
-        if isinstance(fact, CaseOpened) and fact.process_director_person:
-            # 12.3: the person who directs the case on behalf of the party (casework's fact).
+        if (
+            isinstance(fact, CaseOpened)
+            and fact.process_director_person
+            and not uow.cases.process_director_changed(case_id)
+        ):
+            # 12.3: the person who directs the case on behalf of the party (casework's fact;
+            # not once casework changed who directs it: an opening re-sent after that).
             director = {
                 "process_director_party": fact.process_director_party,
                 "process_director_person": fact.process_director_person,
@@ -150,6 +156,18 @@ def on_director_appointed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundE
     case_id = _known_case(uow, event, fact.case_id)
     if case_id and fact.party and fact.person:
         if not uow.cases.set_case_director(case_id, fact.party, fact.person, fact.decided_at()):
+            log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
+
+
+def on_process_director_changed(deps: Deps, uow: DisclosureUnitOfWork, event: InboundEvent) -> None:
+    """12.3: who directs the case now: nobody when the designation of the one who did ended
+    (a revoking fact), or the designated process director who took it over. Applied in the
+    order casework decided it: an older change that arrives late changes nothing."""
+    fact = event.typed(ProcessDirectorChanged)
+    case_id = _known_case(uow, event, fact.case_id)
+    if case_id:
+        director = (fact.party, fact.person) if fact.party and fact.person else None
+        if not uow.cases.set_process_director(case_id, director, fact.decided_at()):
             log.info("case_fact_out_of_order", type=event.type, case_id=case_id)
 
 

@@ -28,6 +28,7 @@ from zorgtafel.contracts.casework import (
     DirectorAppointed,
     MeetingHeld,
     MeetingScheduled,
+    ProcessDirectorChanged,
     RolesSet,
 )
 from zorgtafel.kernel.events import (
@@ -85,7 +86,13 @@ def on_case_opened(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -
         event,
         fact.case_id,
         lambda p: replace(
-            p, opened=True, process_director=director, invited=p.invited | _parties(fact.invitees)
+            p,
+            opened=True,
+            # 12.3: not once casework changed who directs it (an opening re-sent after that)
+            process_director=director
+            if p.process_director_changed_at is None
+            else p.process_director,
+            invited=p.invited | _parties(fact.invitees),
         ),
     )
 
@@ -132,6 +139,26 @@ def on_director_appointed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundE
             )
 
         _change(deps, uow, event, fact.case_id, change)
+
+
+def on_process_director_changed(deps: Deps, uow: GovernanceUnitOfWork, event: InboundEvent) -> None:
+    """12.3: who directs the case now: nobody when the designation of the one who did ended,
+    or the designated process director who took it over; in the order casework decided it (an
+    older change that arrives late changes nothing)."""
+    fact = event.typed(ProcessDirectorChanged)
+    who = (fact.party, fact.person) if fact.party and fact.person else None
+    at = fact.decided_at()
+
+    def change(p: CaseParts) -> CaseParts:
+        if not in_decision_order(at, p.process_director_changed_at, grants=who is not None):
+            return p
+        return replace(
+            p,
+            process_director=who,
+            process_director_changed_at=at or p.process_director_changed_at,
+        )
+
+    _change(deps, uow, event, fact.case_id, change)
 
 
 def _delegate(
@@ -226,10 +253,14 @@ def _restated(fact: CaseRestated) -> Callable[[CaseParts], CaseParts]:
             return p
         roles_held = restatement_decides(as_of, p.roles_changed_at)
         director_held = restatement_decides(as_of, p.case_director_changed_at)
+        process_director = p.process_director or director
+        if p.process_director_changed_at is not None:  # casework changed who directs it (12.3)
+            if restatement_decides(as_of, p.process_director_changed_at):
+                process_director = director
         return replace(
             p,
             opened=True,
-            process_director=p.process_director or director,
+            process_director=process_director,
             case_director=case_director if director_held else p.case_director,
             invited=p.invited | _parties(fact.invitees),
             roles=_parties(fact.roles) if roles_held else p.roles,
