@@ -6,7 +6,7 @@ it over. When casework decided the change applied last is kept, so that one deci
 that arrives late changes nothing. Null while only the opening named the process director.
 
 Revision ID: ca18caa326b1
-Revises: a9c3e5f7b1d4
+Revises: bcab9cbd750d
 Create Date: 2026-12-07 19:40:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "ca18caa326b1"
-down_revision = "a9c3e5f7b1d4"
+down_revision = "bcab9cbd750d"
 branch_labels = None
 depends_on = None
 
