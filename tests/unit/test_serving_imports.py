@@ -31,3 +31,18 @@ def test_serving_a_service_loads_no_module_only_sqlite_migrations_or_tests_need(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", f"{service} loads {done.stdout.strip()}"
+
+
+def test_a_service_with_its_policies_from_the_directory_loads_no_tar_reader():
+    # tarfile (~0.5 MB per process) reads and writes OPA bundles: a service that loads its
+    # policies from the bundle service (policy_bundle_url) and `zorgtafel policy bundle` need
+    # it; the embedded engine on the policy directory (the suite's default) only hashes files.
+    code = (
+        "import sys\n"
+        "from zorgtafel.policy import bundle, embedded, sources\n"
+        "bundle.revision_of(sources.default_policy_dir())\n"
+        "print('tarfile' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
