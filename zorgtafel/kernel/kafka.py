@@ -258,6 +258,14 @@ def consumer_options(settings: Settings) -> dict[str, Any]:
 # An acknowledged record: (topic, partition, offset, event id)
 Acked = tuple[str, int, int, str]
 HELD, LOST, EXPIRED, UNKNOWN = "held", "lost", "expired", "unknown"
+# What the broker check fetches per partition (and 4x that per request). It needs the one
+# record at each sampled offset, the lowest acknowledged one among them: with the library's
+# default (1 MB per partition, 50 MB a request) every check fetched all that was published
+# since, up to 1 MB a partition, every 5 s, and the kept client held it between checks, so a
+# service's memory grew with its topic (disclosure ~0.15 MB per demo case, issue #16). A
+# batch larger than this still comes whole (the broker returns a partition's first batch
+# whatever the limit), so no verdict is lost to it.
+CHECK_FETCH_BYTES = 64 * 1024
 
 
 class HeldRecords:
@@ -299,6 +307,8 @@ class HeldRecords:
                     allow_auto_create_topics=False,
                     fetch_max_wait_ms=20,
                     max_poll_records=50,
+                    max_partition_fetch_bytes=CHECK_FETCH_BYTES,
+                    fetch_max_bytes=4 * CHECK_FETCH_BYTES,
                     enable_incremental_fetch_sessions=False,
                     request_timeout_ms=5000,
                     bootstrap_timeout_ms=_bootstrap_timeout_ms(self._settings),
