@@ -72,7 +72,14 @@ def build(platform: Platform) -> ServiceParts:
         # delivered message of WatchCase) before the reply leaves, allowed or refused. Every
         # other casework RPC is a command.
         reads=frozenset(
-            {"GetCase", "GetPreReadSet", "GetMinutes", "ListOverdueActions", "WatchCase"}
+            {
+                "GetCase",
+                "GetPreReadSet",
+                "GetMinutes",
+                "ListOverdueActions",
+                "ListCasesAwaitingDirector",
+                "WatchCase",
+            }
         ),
         retention=retention_tasks(platform),
     )

@@ -1594,3 +1594,100 @@ def test_the_end_of_a_function_ends_it_for_the_same_person_in_any_case(casework,
     assert deps.roster.functions(LUMENS, person) == ["process_director"]
     set_roster(platform, "process_director", LUMENS, person, held=False)
     assert not deps.roster.holds("process_director", LUMENS, person.lower())
+
+
+def awaiting_rpc(casework, deps, caller: Caller, **fields) -> pb.ListCasesAwaitingDirectorResponse:
+    servicer = CaseworkServicer(deps, casework[0].uow_factory)
+    return call(
+        servicer.ListCasesAwaitingDirector, pb.ListCasesAwaitingDirectorRequest(**fields), caller
+    )
+
+
+def every_awaiting(casework, deps, caller: Caller, page_size: int = 500) -> list:
+    """Every page of ListCasesAwaitingDirector, in order."""
+    out, token = [], ""
+    while True:
+        reply = awaiting_rpc(casework, deps, caller, page_size=page_size, page_token=token)
+        out.extend(reply.cases)
+        token = reply.next_page_token
+        if not token:
+            return out
+
+
+def test_a_designated_process_director_finds_the_cases_awaiting_one_until_taken_over(
+    casework, deps
+):
+    """12.3: a designated process director of another active party finds the cases whose
+    process director left (their ids, the party each is kept for and since when: nothing of the
+    case), takes one over by directing it, and from then on it is listed no more; a case
+    someone directs is never listed. Paged by case id: small pages give what one page gives."""
+    platform, _ = casework
+    left = sorted(left_case(casework, f"zorgcoordinator-{uuid.uuid4().hex[:8]}") for _ in range(3))
+    directed = open_case(casework)
+    ggd_director = designated(platform, f"pd-ggd-{uuid.uuid4().hex[:8]}", GGD)
+    listed = every_awaiting(casework, deps, ggd_director)
+    ids = [a.case_id for a in listed]
+    assert ids == sorted(ids) and set(left) <= set(ids) and directed not in ids
+    mine = [a for a in listed if a.case_id in left]
+    assert {a.party for a in mine} == {LUMENS} and all(a.left_at.seconds for a in mine)
+    assert [f.name for f, _ in mine[0].ListFields()] == ["case_id", "party", "left_at"]
+    assert [a.case_id for a in every_awaiting(casework, deps, ggd_director, page_size=2)] == ids
+    with platform.uow_factory() as uow:
+        meetings.schedule_meeting(deps, uow, schedule(left[0]), ggd_director)
+        uow.commit()
+    after = [a.case_id for a in every_awaiting(casework, deps, OTHER_DIRECTOR)]
+    assert left[0] not in after and set(left[1:]) <= set(after)
+
+
+def test_who_is_no_designated_process_director_finds_no_case_awaiting_one(casework, deps):
+    """12.3: the list is the roster's: a token's process_director role without the designation,
+    a manager, a case director, a delegate and a designated process director of an excluded
+    party (23.2) are refused with the policy's reasons."""
+    platform, _ = casework
+    left_case(casework, f"zorgcoordinator-{uuid.uuid4().hex[:8]}")
+    claiming = who(LUMENS, f"claims-{uuid.uuid4().hex[:8]}", "process_director")
+    manager = who(LUMENS, "manager-2", "manager")
+    set_roster(platform, "manager", LUMENS, manager.person)
+    excluded = designated(platform, "pd-sociom-2", SOCIOM)
+    excluded = dataclasses.replace(excluded, party_status="excluded")
+    refused = (
+        claiming,
+        manager,
+        who(POLICE, "casusregisseur-1", "case_director"),
+        who(SHELTER, "sh-1"),
+        excluded,
+    )
+    for caller in refused:
+        with pytest.raises(PermissionDenied) as err:
+            awaiting_rpc(casework, deps, caller)
+        assert any("art. 12.3" in r or "art. 23.2" in r for r in err.value.reasons), caller
+    with pytest.raises(PermissionDenied) as err:
+        awaiting_rpc(casework, deps, claiming)
+    assert any("designated process director" in r for r in err.value.reasons)
+
+
+def test_cases_awaiting_a_director_take_the_same_queries_and_decisions_for_6_or_30(
+    casework, deps, decisions_made
+):
+    platform, _ = casework
+    reader = designated(platform, f"pd-ggd-{uuid.uuid4().hex[:8]}", GGD)
+    counts = []
+    for n in (6, 30):
+        for _ in range(n):
+            left_case(casework, f"zorgcoordinator-{uuid.uuid4().hex[:8]}")
+        decisions_made.clear()
+        with statements() as sent:
+            reply = awaiting_rpc(casework, deps, reader, page_size=5)
+        counts.append((len(sent), len(decisions_made)))
+        assert len(reply.cases) == 5 and reply.next_page_token
+    assert counts[0] == counts[1] and limited(sent) and counts[0][1] == 1
+
+
+def test_a_page_token_of_another_list_is_no_token_of_the_cases_awaiting_a_director(casework, deps):
+    platform, _ = casework
+    reader = designated(platform, f"pd-ggd-{uuid.uuid4().hex[:8]}", GGD)
+    for _ in range(2):
+        left_case(casework, f"zorgcoordinator-{uuid.uuid4().hex[:8]}")
+    token = awaiting_rpc(casework, deps, reader, page_size=1).next_page_token
+    with pytest.raises(InvalidArgument):
+        overdue_rpc(casework, deps, reader, page_size=1, page_token=token)

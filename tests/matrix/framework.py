@@ -38,7 +38,12 @@ PUBLIC = "public"  # the covenant's public facts (its parties, bodies): every ac
 CREATE = "create"  # makes a new resource of the caller's own (a nomination): any active worker
 PARTY = "party"  # addressed to a party as such (a triage question, 1.15): any of its workers
 OVERSIGHT = "oversight"  # what concerns a controller: its own oversight role (involved/oversight)
-SCOPES = (CASE, PUBLIC, CREATE, PARTY, OVERSIGHT)
+# Held by a function the roster gives, not a part (12.1, 12.3: a designated process director of
+# an active party): the person with the part, its colleague and the uninvolved party's person
+# of the same id, each designated in the spec's setup (spec_casework); the uninvolved party's
+# colleague is not.
+DESIGNATED = "designated"
+SCOPES = (CASE, PUBLIC, CREATE, PARTY, OVERSIGHT, DESIGNATED)
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,12 @@ def expected(scope: str, party: str, person: str) -> bool:
         return party == "involved" and person != "oversight"
     if scope == OVERSIGHT:
         return party == "involved" and person == "oversight"
+    if scope == DESIGNATED:
+        return (party, person) in {
+            ("involved", "part"),
+            ("involved", "colleague"),
+            ("uninvolved", "part"),
+        }
     return party == "involved" and person == "part"
 
 

@@ -26,7 +26,7 @@ from google.protobuf.message import Message
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.service_layer.handlers.common import load_case
 from tests.matrix import kernel
-from tests.matrix.framework import CASE, ServiceSpec, Target, rid
+from tests.matrix.framework import CASE, DESIGNATED, ServiceSpec, Target, rid
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.accesslog.v1 import accesslog_pb2 as al
 from zorgtafel.generated.casework.v1 import casework_pb2 as pb
@@ -136,7 +136,37 @@ def setup(
             raise AssertionError("setup: an uninvolved party's person read the case")
         return case_id
 
+    def left(r: _Case) -> str:
+        """A case of its own whose process director's designation then ended (12.3): it
+        awaits a designated process director to take it over."""
+        leaving = f"pd-leaving-{uuid.uuid4().hex[:8]}"
+        set_roster(platform, "process_director", LUMENS, leaving)
+        case_id = f"case-{uuid.uuid4()}"
+        deliver(
+            platform,
+            parts,
+            ev.CASE_TRIAGED,
+            {
+                "case_id": case_id,
+                "subject_pseudonym": f"ps-{case_id[-8:]}",
+                "nominating_party": VEILIG_THUIS,
+                "age_band": "16_plus",
+                "routing": "case_meeting",
+                "goal_code": "stabilise_and_protect",
+                "themes": ["safety"],
+                "decision_types": ["plan_of_approach"],
+                "invitees": [SHELTER, POLICE],
+                "process_director_party": LUMENS,
+                "process_director_person": leaving,
+            },
+        )
+        ended = {"function": "process_director", "party": LUMENS, "person": leaving}
+        ended |= {"held": False, "changed_at": datetime.now(timezone.utc).isoformat()}
+        deliver(platform, parts, ev.ROSTER_CHANGED, ended)
+        return case_id
+
     makers: dict[str, Callable[[_Case], Any]] = {
+        "left": left,
         "looked": looked,
         "deescalated": deescalated,
         "closed": closed_past_retention,
@@ -205,6 +235,10 @@ def setup(
         )
 
     return fresh
+
+
+def _lists(reply: Any, case_id: str) -> str:
+    return "OK" if case_id in {a.case_id for a in reply.cases} else "OK_NOTHING"
 
 
 def _response_class(method: str) -> Any:
@@ -324,6 +358,14 @@ TARGETS = {
         lambda r: pb.ListOverdueActionsRequest(case_id=r["case_id"]),
         "process_director",
         "pd",
+    ),
+    # 12.3: listed to whom the roster designates, of any active party, not to a part in it.
+    "ListCasesAwaitingDirector": Target(
+        DESIGNATED,
+        lambda r: (r["left"], pb.ListCasesAwaitingDirectorRequest(page_size=500))[1],
+        "process_director",
+        "pd",
+        reply=lambda reply, r, _who: _lists(reply, r["left"]),
     ),
     "Deescalate": Target(
         CASE,

@@ -19,6 +19,7 @@ casework_cases := {
 	casework("SetDeescalationCriteria"): {"allow": "process_director", "deny": "caseworker"},
 	casework("UpdateAction"): {"allow": "caseworker", "deny": "front_desk"},
 	casework("ListOverdueActions"): {"allow": "case_director", "deny": "caseworker"},
+	casework("ListCasesAwaitingDirector"): {"allow": "process_director", "deny": "case_director"},
 	casework("CloseCase"): {"allow": "process_director", "deny": "case_director"},
 	casework("Purge"): {"allow": "process_director", "deny": "manager"},
 	casework("NameDelegate"): {"allow": "caseworker", "deny": "front_desk"},

@@ -45,7 +45,12 @@ process_director_acts := {"schedule_meeting", "record_meeting", "decide", "appoi
 
 delegate_acts := {"name_delegate", "release_delegate"}
 
-actions := (process_director_acts | delegate_acts) | {"adopt_plan", "update_action", "list_overdue", "pre_read", "read_minutes"}
+# art. 12.3: the cases whose process director left, listed to whom may take them over. Asked of
+# no case: the handler asks it of a case as the policy sees one awaiting its director (a
+# relationship, monitoring._awaiting), and the query selects the cases in that state.
+awaiting_acts := {"list_awaiting_director"}
+
+actions := ((process_director_acts | delegate_acts) | awaiting_acts) | {"adopt_plan", "update_action", "list_overdue", "pre_read", "read_minutes"}
 
 default active := false
 
@@ -140,6 +145,13 @@ role_fits if {
 role_fits if {
 	input.action == "update_action"
 	acts_for_action_party
+}
+
+# art. 12.3: a designated process director (the roster) sees which cases await one, to take one
+# over; nothing of them but their ids, parties and since when (the handler, 8.4c).
+role_fits if {
+	input.action in awaiting_acts
+	persons.takes_over
 }
 
 role_fits if {
@@ -257,6 +269,11 @@ denials contains "Only the process director or the appointed case director of th
 	not persons.director
 }
 
+denials contains "Only a designated process director sees the cases whose process director left, to take one over; a token's role is not enough (art. 12.1, art. 12.3)." if {
+	input.action in awaiting_acts
+	not persons.takes_over
+}
+
 # A person who acts for no party in the case is refused for that alone, whose ever the action:
 # it sees nothing of the case (view.rego), so not which party carries out an action (8.4c).
 denials contains sprintf("Party %v does not carry out this action and does not direct the case (art. 8.5, art. 13.2).", [party]) if {
@@ -357,6 +374,12 @@ grants contains sprintf("This person may %v for party %v as its delegate in case
 	not persons.director
 	not directs
 	not input.action in delegate_acts
+	not input.action in awaiting_acts
+}
+
+grants contains "This designated process director sees the cases whose process director left, to take one over (art. 12.3)." if {
+	permitted
+	input.action in awaiting_acts
 }
 
 grants contains sprintf("Party %v, involved in case %v, decides who represents it there (art. 16.1, art. 10.1).", [party, case_id]) if {

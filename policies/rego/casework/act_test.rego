@@ -458,3 +458,29 @@ test_a_case_someone_directs_never_directed_or_closed_is_not_taken_over if {
 	decide("close", taking_over, {"case": object.union(left_case, {"process_director": {"left": "true"}})}).allow == false
 	decide("close", taking_over, {"case": object.union(left_case, {"process_director": {"person": null}})}).allow == false
 }
+
+# art. 12.3: the cases awaiting a process director are listed to a designated process director
+# of an active party only (the roster's function, never the token's role), asked of a case as
+# one awaiting its director (monitoring._awaiting).
+test_a_designated_process_director_sees_the_cases_awaiting_one if {
+	d := decide("list_awaiting_director", taking_over, {"case": left_case})
+	d.allow == true
+	some r in d.reasons
+	contains(r, "art. 12.3")
+	not any_as_delegate(d.reasons)
+	decide("list_awaiting_director", object.union(taking_over, {"party": shelter}), {"case": left_case}).allow == true
+}
+
+test_who_is_no_designated_process_director_sees_no_case_awaiting_one if {
+	d := decide("list_awaiting_director", object.union(taking_over, {"functions": []}), {"case": left_case})
+	d.allow == false
+	some r in d.reasons
+	contains(r, "designated process director")
+	decide("list_awaiting_director", object.union(taking_over, {"functions": ["manager"], "role": "manager"}), {"case": left_case}).allow == false
+	decide("list_awaiting_director", object.union(case_director, {"party": cd}), {"case": left_case}).allow == false
+	decide("list_awaiting_director", object.union(taking_over, {"party_status": "excluded"}), {"case": left_case}).allow == false
+	decide("list_awaiting_director", object.union(taking_over, {"person": ""}), {"case": left_case}).allow == false
+	# a case someone directs is no case awaiting one
+	directed := object.union(left_case, {"process_director": {"person": "pd-1", "left": false}})
+	decide("list_awaiting_director", taking_over, {"case": directed}).allow == false
+}

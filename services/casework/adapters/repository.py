@@ -14,7 +14,7 @@ from services.casework.adapters.meetings import MeetingRepository
 from services.casework.adapters.plan import PlanRepository
 from services.casework.adapters.sealing import seal, unseal
 from services.casework.adapters.timeline import TimelineRepository
-from services.casework.domain.model import Case, CaseState
+from services.casework.domain.model import AwaitingDirector, Case, CaseState
 from zorgtafel.kernel.events import in_decision_order
 from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import utcnow
@@ -156,6 +156,28 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
             .with_for_update()
         ).all()
         return [r.case_id for r in rows if same_person(r.process_director_person, person)]
+
+    def awaiting_director(
+        self, offset: int, limit: int, after: str | None = None
+    ) -> list[AwaitingDirector]:
+        """One page of the cases not closed whose process director left and that nobody took
+        over (12.3: ``Case.left_by_its_director``), in case id order, from just after the case
+        id ``after`` (keyset) or else from ``offset``; ids, parties and times only."""
+        k = orm.cases.c
+        q = select(k.case_id, k.process_director_party, k.process_director_left_at).where(
+            k.process_director_left_at.is_not(None),
+            func.coalesce(k.process_director_person, "") == "",
+            k.state.not_in([CaseState.CLOSED.value, CaseState.PURGED.value]),
+        )
+        if after is not None:
+            q = q.where(k.case_id > after)
+        else:
+            q = q.offset(offset)
+        rows = self._s.execute(q.order_by(k.case_id).limit(limit))
+        return [
+            AwaitingDirector(r.case_id, r.process_director_party, r.process_director_left_at)
+            for r in rows
+        ]
 
     # -- delegates (16.1) -----------------------------------------------------------------
     def _delegates(self, case_id: str) -> dict[str, tuple[str, ...]]:

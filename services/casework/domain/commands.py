@@ -175,6 +175,17 @@ class ListOverdueActions:
 
 
 @dataclass(frozen=True)
+class ListCasesAwaitingDirector:
+    """The cases whose process director left and nobody took over (12.3). The page, in SQL: at
+    most ``limit`` results after the case id ``after`` of the previous page's last result, or
+    else after ``offset`` results."""
+
+    offset: int = 0
+    limit: int = 101
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class ReadTimeline:
     case_id: str
     after_sequence: int

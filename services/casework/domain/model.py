@@ -99,6 +99,16 @@ class PlanAction:
 
 
 @dataclass(frozen=True)
+class AwaitingDirector:
+    """A case whose process director's designation ended and that nobody took over yet (12.3):
+    its id, the party it is kept for and since when; nothing of the case itself (8.4c)."""
+
+    case_id: str
+    party: str
+    left_at: datetime
+
+
+@dataclass(frozen=True)
 class Overdue:
     """An unfinished action past its due date, flagged to the case director's and the process
     director's parties (12.2g, 13.2-13.3). Ids, codes and dates only: what the action asks

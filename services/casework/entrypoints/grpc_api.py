@@ -79,6 +79,18 @@ class CaseworkServicer(pb_grpc.CaseworkServiceServicer):
             actions=[m.overdue_pb(o) for o in shown], next_page_token=token
         )
 
+    def ListCasesAwaitingDirector(self, request, context):
+        w = window(request)  # paged in SQL, by key: one more than shown says if more follow
+        q = c.ListCasesAwaitingDirector(
+            offset=w.offset, limit=w.limit, after=m.awaiting_after(w.after)
+        )
+        with self._uow() as uow:
+            found = monitoring.cases_awaiting_director(self._deps, uow, q, current_caller())
+        shown, token = w.cut(found, m.awaiting_key)
+        return pb.ListCasesAwaitingDirectorResponse(
+            cases=[m.awaiting_pb(a) for a in shown], next_page_token=token
+        )
+
     def WatchCase(self, request, context):
         """Polls the case's own timeline; the handler re-reads the party's status and asks
         the need-to-know policy for every batch, so nothing reaches a party once excluded

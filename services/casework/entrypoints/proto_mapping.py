@@ -11,6 +11,7 @@ from services.casework.adapters.disclosure_client import PreReadOutcome
 from services.casework.domain import commands as c
 from services.casework.domain.model import (
     ActionStatus,
+    AwaitingDirector,
     Case,
     Meeting,
     Overdue,
@@ -193,6 +194,27 @@ def overdue_pb(o: Overdue) -> pb.OverdueAction:
         status=enum_out(pb.ActionStatus, "ACTION_STATUS_", o.status),
         days_overdue=o.days,
         flagged_to=o.flagged_to,
+    )
+
+
+def awaiting_after(after: tuple[str, ...] | None) -> str | None:
+    """The case id a ListCasesAwaitingDirector page token continues after; a token that does
+    not hold one is INVALID_ARGUMENT."""
+    if after is None:
+        return None
+    if len(after) != 1:
+        raise InvalidArgument("page_token", "not a token of this query: start again without one")
+    return after[0]
+
+
+def awaiting_key(a: AwaitingDirector) -> tuple[str]:
+    """What the next page's token continues after (an id: no content)."""
+    return (a.case_id,)
+
+
+def awaiting_pb(a: AwaitingDirector) -> pb.CaseAwaitingDirector:
+    return pb.CaseAwaitingDirector(
+        case_id=a.case_id, party=a.party, left_at=to_timestamp(a.left_at)
     )
 
 

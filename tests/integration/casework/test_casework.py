@@ -764,3 +764,63 @@ def test_a_case_whose_process_director_left_is_taken_over_by_a_designated_one(en
     with pytest.raises(grpc.RpcError) as err:
         schedule(env.director())  # designated, but the case is directed again: no hijack
     assert any("art. 12.3" in r for r in denial_reasons(err.value))
+
+
+def test_a_designated_process_director_lists_the_cases_awaiting_one_over_grpc(env):
+    """12.3 over the broker and gRPC: the cases whose process director's designation ended are
+    listed, paged by case id, to a designated process director of another active party (their
+    ids, the party kept for and since when), until one takes it over; a token's role without
+    the designation, a manager and a case director are refused with the policy's reasons."""
+    left = []
+    for _ in range(2):
+        leaving = f"zorgcoordinator-leaving-{rid()[:8]}"
+        env.appoint(LUMENS, leaving)
+        case_id = f"case-{uuid.uuid4()}"
+        env.triage(case_id, process_director_person=leaving)
+        wait_for(lambda case_id=case_id: env.count("cases", case_id=case_id) == 1, timeout=30)
+        env.appoint(LUMENS, leaving, held=False)
+        left.append(case_id)
+    ggd = f"pd-ggd-{rid()[:8]}"
+    env.appoint(GGD, ggd)
+    md = env.md(GGD, "process_director", ggd)
+
+    def listed(page_size: int) -> list[pb.CaseAwaitingDirector]:
+        out, token = [], ""
+        while True:
+            reply = env.stub.ListCasesAwaitingDirector(
+                pb.ListCasesAwaitingDirectorRequest(page_size=page_size, page_token=token),
+                metadata=md,
+            )
+            out.extend(reply.cases)
+            token = reply.next_page_token
+            if not token:
+                return out
+
+    every = listed(500)
+    mine = {a.case_id: a for a in every if a.case_id in left}
+    assert sorted(mine) == sorted(left)
+    assert all(a.party == LUMENS and a.left_at.seconds for a in mine.values())
+    assert [a.case_id for a in listed(1)] == [a.case_id for a in every]
+    req = pb.ScheduleMeetingRequest(
+        request_id=rid(),
+        case_id=left[0],
+        goal_code="stabilise_and_protect",
+        decision_types=["plan_of_approach"],
+        themes=["safety"],
+        invitees=[pb.Invitee(party=SHELTER, lawful_themes=["safety"])],
+    )
+    req.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+    assert env.stub.ScheduleMeeting(req, metadata=md).meeting.meeting_id  # takes it over
+    assert left[0] not in {a.case_id for a in listed(500)}
+    assert left[1] in {a.case_id for a in listed(500)}
+    for refused in (
+        env.md(GGD, "process_director", f"claims-{rid()[:8]}"),  # the token's role alone
+        env.md(LUMENS, "manager", "manager-1"),
+        env.case_director(),
+    ):
+        with pytest.raises(grpc.RpcError) as err:
+            env.stub.ListCasesAwaitingDirector(
+                pb.ListCasesAwaitingDirectorRequest(), metadata=refused
+            )
+        assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+        assert denial_reasons(err.value)

@@ -8,7 +8,12 @@ from collections.abc import Callable
 from services.casework.adapters.uow import CaseworkUnitOfWork
 from services.casework.domain import commands as c
 from services.casework.domain import events as ev
-from services.casework.domain.model import FINISHED_ACTION, Overdue, PlanAction
+from services.casework.domain.model import (
+    FINISHED_ACTION,
+    AwaitingDirector,
+    Overdue,
+    PlanAction,
+)
 from services.casework.service_layer.deps import Deps
 from services.casework.service_layer.handlers.common import (
     ACT,
@@ -149,3 +154,33 @@ def overdue_actions(
         as_case_director="case_director" in allowed,
     )
     return _listed(found, q, lambda o: o.case_id)
+
+
+# A case as the act policy sees one awaiting its director (12.3): for "list_awaiting_director"
+# the policy reads nothing of a case but that its process director left and nobody took it over
+# and that it is not closed (persons.takes_over; plus the caller's own status and functions),
+# so this decides for every case the query selects (left, nobody directs it, not closed) as
+# that case's own facts would.
+_AWAITING = {
+    "id": "(every case whose process director left)",
+    "state": "open",
+    "process_director": {"party": "", "person": "", "left": True},
+    "case_director": None,
+    "delegates": {},
+    "involved_parties": [],
+}
+
+
+def cases_awaiting_director(
+    deps: Deps, uow: CaseworkUnitOfWork, q: c.ListCasesAwaitingDirector, caller: Caller
+) -> list[AwaitingDirector]:
+    """One page of the cases whose process director's designation ended and that nobody took
+    over (12.3), for a designated process director of an active party, who takes one over by
+    directing it: their ids, the parties they are kept for and since when, nothing of them
+    else (8.4c). One policy decision and one query, however many cases; anyone else is refused
+    with the policy's reasons (the roster decides, never the token's role)."""
+    facts = {"action": "list_awaiting_director", "principal": principal(deps, caller)}
+    saw(decision=deps.policy.require(ACT, {**facts, "case": _AWAITING}))
+    found = uow.cases.awaiting_director(q.offset, q.limit, q.after)
+    saw(resource=listed(a.case_id for a in found[: max(q.limit - 1, 0)]))
+    return found

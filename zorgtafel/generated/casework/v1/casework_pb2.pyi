@@ -466,6 +466,32 @@ class ListOverdueActionsResponse(_message.Message):
     next_page_token: str
     def __init__(self, actions: _Optional[_Iterable[_Union[OverdueAction, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class ListCasesAwaitingDirectorRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class CaseAwaitingDirector(_message.Message):
+    __slots__ = ("case_id", "party", "left_at")
+    CASE_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTY_FIELD_NUMBER: _ClassVar[int]
+    LEFT_AT_FIELD_NUMBER: _ClassVar[int]
+    case_id: str
+    party: str
+    left_at: _timestamp_pb2.Timestamp
+    def __init__(self, case_id: _Optional[str] = ..., party: _Optional[str] = ..., left_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListCasesAwaitingDirectorResponse(_message.Message):
+    __slots__ = ("cases", "next_page_token")
+    CASES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    cases: _containers.RepeatedCompositeFieldContainer[CaseAwaitingDirector]
+    next_page_token: str
+    def __init__(self, cases: _Optional[_Iterable[_Union[CaseAwaitingDirector, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
 class DeescalateRequest(_message.Message):
     __slots__ = ("request_id", "case_id", "meeting_id", "criteria_met")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]

@@ -95,6 +95,11 @@ class CaseworkServiceStub:
                 request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsRequest.SerializeToString,
                 response_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsResponse.FromString,
                 _registered_method=True)
+        self.ListCasesAwaitingDirector = channel.unary_unary(
+                '/zorgtafel.casework.v1.CaseworkService/ListCasesAwaitingDirector',
+                request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorRequest.SerializeToString,
+                response_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorResponse.FromString,
+                _registered_method=True)
         self.Deescalate = channel.unary_unary(
                 '/zorgtafel.casework.v1.CaseworkService/Deescalate',
                 request_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.DeescalateRequest.SerializeToString,
@@ -222,6 +227,16 @@ class CaseworkServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCasesAwaitingDirector(self, request, context):
+        """The cases whose process director's designation ended and that nobody took over yet
+        (12.3), for a designated process director of an active party (the roster, never a token's
+        role), who takes one over by directing it. Only the case id, the party the case is kept
+        for and since when: nothing of the case itself (8.4c; the caller has no part yet).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Deescalate(self, request, context):
         """The case meeting decides to de-escalate against its criteria (1.2, 8.4d).
         """
@@ -336,6 +351,11 @@ def add_CaseworkServiceServicer_to_server(servicer, server):
                     servicer.ListOverdueActions,
                     request_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsRequest.FromString,
                     response_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsResponse.SerializeToString,
+            ),
+            'ListCasesAwaitingDirector': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCasesAwaitingDirector,
+                    request_deserializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorRequest.FromString,
+                    response_serializer=zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorResponse.SerializeToString,
             ),
             'Deescalate': grpc.unary_unary_rpc_method_handler(
                     servicer.Deescalate,
@@ -676,6 +696,33 @@ class CaseworkService:
             '/zorgtafel.casework.v1.CaseworkService/ListOverdueActions',
             zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsRequest.SerializeToString,
             zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListOverdueActionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCasesAwaitingDirector(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zorgtafel.casework.v1.CaseworkService/ListCasesAwaitingDirector',
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorRequest.SerializeToString,
+            zorgtafel_dot_casework_dot_v1_dot_casework__pb2.ListCasesAwaitingDirectorResponse.FromString,
             options,
             channel_credentials,
             insecure,
