@@ -83,6 +83,15 @@ Index(
     cases.c.case_director_person,
     cases.c.case_id,
 )
+# ListCasesAwaitingDirector (12.3): the few cases whose process director left, in case id order
+# (the list's) from a page's key on, instead of a walk of every case; left_at is null again once
+# someone takes the case over, so the index holds only what awaits a director.
+Index(
+    "ix_cases_awaiting_director",
+    cases.c.case_id,
+    postgresql_where=cases.c.process_director_left_at.is_not(None),
+    sqlite_where=cases.c.process_director_left_at.is_not(None),
+)
 
 case_keys = add_case_keys_table(metadata)
 
