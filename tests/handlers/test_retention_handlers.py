@@ -438,6 +438,46 @@ def test_intake_keeps_a_restricted_nomination_casework_purged_until_the_lifting(
         assert NominationRepository(uow).get(case_id) is None
         assert platform.case_keys.find(uow.session, case_id) is None
     assert "111222333" not in " ".join(every_value(platform))
+    # Disclosure learnt it from casework's purge: no NOMINATION_FORGOTTEN of a case.
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == []
+
+
+def test_a_restricted_nomination_linked_to_a_purged_one_is_kept_until_its_lifting(intake):
+    """GDPR art. 18(2): casework's purge of a case took the nominations linked to its
+    nomination (the same subject) with it, a nomination restricted on its own too (its own
+    case id, a request naming it). It now stays, linked to nothing, marked, while the rest
+    goes; it goes at the first tick after its lifting, once. Disclosure is told of each
+    linked nomination when it goes (NOMINATION_FORGOTTEN), not before, and once."""
+    platform, parts, _deps = intake
+    primary, family = nominate(intake, dob=date(1992, 5, 6), bsn="123456782")
+    kept, _ = nominate(intake, dob=date(1992, 5, 6), bsn="123456782", family=family)
+    gone, _ = nominate(intake, dob=date(1992, 5, 6), bsn="123456782", family=family)
+    with platform.uow_factory() as uow:
+        repo = NominationRepository(uow)
+        assert repo.linked_case_ids(primary) == [kept, gone]
+    restriction_of(platform, parts, kept, True, NOW)
+    deliver(platform, parts, ev.CASE_PURGED, {"case_id": primary})
+    with platform.uow_factory() as uow:
+        repo = NominationRepository(uow)
+        assert repo.get(primary) is None and repo.get(gone) is None
+        nom = repo.get(kept)
+        assert nom is not None and not nom.linked_to_case_id
+        assert platform.case_keys.find(uow.session, kept) is not None
+    assert [e["case_id"] for e in outbox(platform, ev.NOMINATION_FORGOTTEN)] == [gone]
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert kept not in task.due(None, NOW)
+    assert task.apply(kept, None, NOW) is False
+    restriction_of(platform, parts, kept, False, NOW + timedelta(seconds=1))
+    assert task.due(None, NOW) == [kept]
+    assert task.apply(kept, None, NOW) is True
+    assert task.apply(kept, None, NOW) is False  # once
+    with platform.uow_factory() as uow:
+        assert NominationRepository(uow).get(kept) is None
+        assert platform.case_keys.find(uow.session, kept) is None
+    assert sorted(e["case_id"] for e in outbox(platform, ev.NOMINATION_FORGOTTEN)) == sorted(
+        [gone, kept]
+    )
+    assert not any(family in v for v in every_value(platform))
 
 
 def test_a_restricted_cases_triage_round_is_kept_until_the_restriction_is_lifted(intake):

@@ -543,13 +543,33 @@ class NominationRepository(SubjectLinks):
     # -- purge (CASE_PURGED) ----------------------------------------------------------------
     def purge(self, case_id: str) -> list[str]:
         """Delete the case and the nominations linked to it, with their keys, answers, tokens,
-        stored command results and outbox rows; return the case ids purged."""
+        stored command results and outbox rows; return the case ids purged. A linked
+        nomination the subject's restriction of its own case holds (GDPR art. 18(2): only
+        storage) stays, linked to nothing (in nobody's queue) and marked ``purge_held_at``:
+        ``purge_held_by_a_restriction`` purges it after the lifting. Their rows are locked
+        (the lock a grant or lifting takes) after the case's."""
         n = self._t["nominations"]
         self.hold(case_id)  # before reading what is linked to it
-        ids = [
-            case_id,
-            *self._uow.session.scalars(select(n.c.case_id).where(n.c.linked_to_case_id == case_id)),
-        ]
+        linked = self._uow.session.execute(
+            select(n.c.case_id, n.c.restricted_at)
+            .where(n.c.linked_to_case_id == case_id)
+            .order_by(n.c.case_id)
+            .with_for_update()
+        ).all()
+        held = [r.case_id for r in linked if r.restricted_at is not None]
+        if held:
+            now = utcnow()
+            self._uow.session.execute(
+                update(n)
+                .where(n.c.case_id.in_(held))
+                .values(
+                    linked_to_case_id=None,
+                    purge_held_at=now,
+                    updated_at=now,
+                    version=n.c.version + 1,
+                )
+            )
+        ids = [case_id, *(r.case_id for r in linked if r.restricted_at is None)]
         for table in CASE_TABLES:
             t = self._t[table]
             self._uow.session.execute(delete(t).where(t.c.case_id.in_(ids)))

@@ -15,6 +15,7 @@ from zorgtafel.contracts.disclosure import (
 )
 from zorgtafel.kernel.events import InboundEvent
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.uow import UnitOfWork, utcnow
 
 log = get_logger("zorgtafel.intake")
@@ -31,9 +32,19 @@ def on_case_purged(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
     repo = NominationRepository(uow)
     if repo.is_restricted(case_id):  # the row locked, as a grant or lifting takes it
         repo.hold_purge(case_id, utcnow())
+        # Its id forgotten now, as the consumer does after this handler at every CASE_PURGED:
+        # the retention task reads it so (disclosure learnt this purge from casework).
+        forget_case(uow.session, uow.tables, case_id)
         log.info("case_purge_held", case_id=case_id)
         return
     purged = repo.purge(case_id)
+    # The nominations linked to it (the same subject) went with it, but not one the subject's
+    # restriction of its own case holds (``purge``: purged after its lifting). Disclosure knows
+    # each from its own CASE_NOMINATED and learns it went as any nomination intake forgot;
+    # casework's purge names the case alone.
+    for other in purged:
+        if other != case_id:
+            uow.emit(NominationForgotten(case_id=other))
     log.info("case_purged", case_id=case_id, nominations=len(purged))
 
 
@@ -59,6 +70,8 @@ def on_subject_erased(deps: Deps, uow: UnitOfWork, event: InboundEvent) -> None:
             # A nomination linked to one of them that the erasure does not name (made while it
             # was carried out: disclosure named the cases it knew) goes with it here; disclosure
             # learns it as it learns any nomination intake forgot, or would keep its facts.
+            # One the subject's restriction of its own case holds stays until the lifting
+            # (``purge``), and disclosure learns it then.
             for other in purged:
                 if other not in erased.case_ids:
                     uow.emit(NominationForgotten(case_id=other))

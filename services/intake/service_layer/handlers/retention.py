@@ -12,6 +12,7 @@ from services.intake.adapters.repository import NominationRepository
 from services.intake.domain.events import AgeBandChanged, NominationForgotten
 from services.intake.domain.retention import band_change, in_progress
 from zorgtafel.kernel.logging import get_logger
+from zorgtafel.kernel.purge import is_forgotten
 from zorgtafel.kernel.uow import UnitOfWork
 
 log = get_logger("zorgtafel.intake")
@@ -120,14 +121,21 @@ def held_purges_due(uow_factory: UowFactory, _period: timedelta | None, now: dat
 def purge_held(
     uow_factory: UowFactory, case_id: str, _period: timedelta | None, now: datetime
 ) -> bool:
-    """Purge a nomination whose purge at CASE_PURGED a restriction held, once it is lifted;
-    False when it is gone (another replica was first), never held or restricted again (read
-    under the row's lock, the one a grant or lifting takes)."""
+    """Purge a nomination whose purge a restriction held, once it is lifted: casework's case
+    at CASE_PURGED, or a nomination linked to a purged one (``NominationRepository.purge``);
+    False when it is gone (another replica was first, or it ended and was forgotten), never
+    held or restricted again (read under the row's lock, the one a grant or lifting takes).
+    Disclosure learns of each nomination purged here (NominationForgotten) but casework's
+    case, which it learnt of from casework's purge (the id forgotten then, here too)."""
     with uow_factory() as uow:
         repo = NominationRepository(uow)
         if repo.is_restricted(case_id) or not repo.purge_held(case_id):
             return False
+        told = is_forgotten(uow.session, uow.tables, case_id)
         purged = repo.purge(case_id)
+        for other in purged:
+            if other != case_id or not told:
+                uow.emit(NominationForgotten(case_id=other))
         log.info("held_case_purged", case_id=case_id, nominations=len(purged))
         uow.commit()
         return True
