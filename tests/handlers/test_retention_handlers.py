@@ -480,6 +480,42 @@ def test_a_restricted_nomination_linked_to_a_purged_one_is_kept_until_its_liftin
     assert not any(family in v for v in every_value(platform))
 
 
+def test_an_erasure_of_a_case_keeps_a_restricted_nomination_linked_to_it_it_does_not_name(
+    intake,
+):
+    """GDPR art. 17, 18(2): an erasure erases the cases it names, restricted or not, and the
+    nominations linked to them go with them; but one it does not name that the subject's
+    restriction of its own case holds stays until its lifting, and disclosure learns it went
+    only then."""
+    platform, parts, _deps = intake
+    primary, family = nominate(intake, dob=date(1992, 5, 6), bsn="123456782")
+    kept, _ = nominate(intake, dob=date(1992, 5, 6), bsn="123456782", family=family)
+    with platform.uow_factory() as uow:
+        nom = NominationRepository(uow).get(primary)
+        assert nom is not None
+        pseudonym = nom.subject_pseudonym
+    restriction_of(platform, parts, primary, True, NOW)
+    restriction_of(platform, parts, kept, True, NOW)
+    erased = {
+        "subject_request_id": "sr-1",
+        "subject_pseudonym": pseudonym,
+        "case_ids": [primary],
+        "controller": ASTEN,
+        "erased_at": NOW.isoformat(),
+    }
+    deliver(platform, parts, ev.SUBJECT_ERASED, erased)
+    with platform.uow_factory() as uow:
+        assert NominationRepository(uow).get(primary) is None  # restricted, but erased
+        assert NominationRepository(uow).get(kept) is not None
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == []
+    restriction_of(platform, parts, kept, False, NOW + timedelta(seconds=1))
+    task = next(t for t in parts.retention if t.name == "purge_held_by_a_restriction")
+    assert task.due(None, NOW) == [kept]
+    assert task.apply(kept, None, NOW) is True
+    assert outbox(platform, ev.NOMINATION_FORGOTTEN) == [{"case_id": kept}]
+    assert not any(family in v for v in every_value(platform))
+
+
 def test_a_restricted_cases_triage_round_is_kept_until_the_restriction_is_lifted(intake):
     """GDPR art. 18(2): the triage round of a routed case went after its period while the
     subject's restriction of the case held; it is now kept until the lifting, and goes at the
