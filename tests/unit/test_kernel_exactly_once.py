@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from kafka import TopicPartition
 from kafka.partitioner import DefaultPartitioner
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from services.governance.adapters import orm
@@ -31,6 +31,7 @@ from zorgtafel.kernel.purge import forget_case
 from zorgtafel.kernel.schema import party_status_consumption
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.kernel.wire import to_kafka
+from zorgtafel.testing.services import drop_schema
 
 Record = namedtuple("Record", "topic partition offset key value headers")
 
@@ -459,3 +460,158 @@ def test_consumer_lag_is_reported_per_partition_and_never_negative():
     }
     assert lag == {"0": 40.0, "1": 0.0}
     assert metrics.registry.get_sample_value("zorgtafel_consumer_lag_alert_threshold") == 500
+
+
+@pytest.fixture
+def outbox_engine(tmp_path, database_url):
+    """Governance's migrated database: a SQLite file, or a schema of its own on PostgreSQL."""
+    schema = f"t_outbox_{uuid.uuid4().hex[:10]}"
+    settings = Settings(
+        service="governance",
+        data_dir=tmp_path,
+        database_url=database_url,
+        database_schema=schema if database_url else "",
+    )
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine, orm.metadata, VERSIONS, settings.effective_schema)
+    yield engine
+    engine.dispose()
+    if database_url:
+        drop_schema(database_url, schema)
+
+
+def sent_in_bulk(engine, partition: int, offsets: range, topic: str = "t") -> None:
+    """Sent rows acknowledged at ``offsets`` of ``partition``, in one statement."""
+    table = orm.tables["outbox"]
+    now = utcnow()
+    rows = [
+        {
+            "event_id": f"ev-{uuid.uuid4().hex[:16]}",
+            "topic": topic,
+            "key": "k",
+            "type": "x",
+            "source": "s",
+            "time": now,
+            "data": "{}",
+            "created_at": now,
+            "sent_at": now,
+            "partition": partition,
+            "offset": o,
+            "attempts": 0,
+        }
+        for o in offsets
+    ]
+    with engine.begin() as conn:
+        conn.execute(table.insert(), rows)
+
+
+def rows_read(engine, sent: list[tuple[str, object]]) -> int:
+    """The outbox rows the database read to answer ``sent`` (statements and parameters as
+    SQLAlchemy sent them): on PostgreSQL the rows each scan of the outbox returned or filtered
+    out (EXPLAIN ANALYZE), on SQLite the virtual machine's steps (one or more per row a scan
+    visits; a seek is one)."""
+    total = 0
+    with engine.connect() as conn:
+        for statement, params in sent:
+            if engine.dialect.name == "postgresql":
+                plan = conn.exec_driver_sql(
+                    "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params
+                ).scalar_one()
+                nodes = [plan[0]["Plan"]]
+                while nodes:
+                    node = nodes.pop()
+                    nodes.extend(node.get("Plans", ()))
+                    if node.get("Relation Name") == "outbox" or node.get(
+                        "Index Name", ""
+                    ).startswith("ix_outbox"):
+                        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+                        total += int(read * node["Actual Loops"])
+            else:
+                steps = [0]
+
+                def step(steps: list[int] = steps) -> int:
+                    steps[0] += 1
+                    return 0
+
+                raw = conn.connection.driver_connection
+                raw.set_progress_handler(step, 1)
+                try:
+                    conn.exec_driver_sql(statement, params).all()
+                finally:
+                    raw.set_progress_handler(None, 1)
+                total += steps[0]
+    return total
+
+
+def test_the_broker_check_reads_as_much_with_a_week_of_sent_rows_as_with_a_few(outbox_engine):
+    """The check runs every 5 s on every service and the outbox keeps a week of sent rows: what
+    it reads of the database is bounded by the partitions, not by the rows kept (issue #16)."""
+    engine = outbox_engine
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        seen.append((statement, params))
+
+    def cost() -> tuple[int, int, int]:
+        table = orm.tables["outbox"]
+        with engine.connect() as conn:
+            held = {
+                (p, o): e
+                for p, o, e in conn.execute(
+                    select(table.c.partition, table.c.offset, table.c.event_id)
+                ).all()
+            }
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            assert relay_on(engine).republish_if_broker_lost_records(BrokerHolds(held)) == 0
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        sent = [(s, p) for s, p in seen if "outbox" in s]
+        return len(sent), rows_read(engine, sent), len(held)
+
+    for partition in range(3):
+        sent_in_bulk(engine, partition, range(0, 20))
+    few = cost()
+    for partition in range(3):
+        sent_in_bulk(engine, partition, range(20, 2000))
+    many = cost()
+    assert many[2] == 100 * few[2]
+    assert many[:2] == few[:2], f"statements and rows read: {few[:2]} -> {many[:2]}"
+
+
+def test_the_sample_holds_both_ends_of_every_partition_of_every_topic(outbox_engine):
+    engine = outbox_engine
+    sent_in_bulk(engine, 0, range(3, 9), topic="b")
+    sent_in_bulk(engine, 2, range(0, 1), topic="b")
+    sent_in_bulk(engine, 1, range(5, 7), topic="a")
+    sent_in_bulk(engine, 7, range(100, 140), topic="c")
+    sent_rows(engine, [(0, 3)])  # topic "t"; and a row of "b" acknowledged at 3 again
+    with engine.begin() as conn:
+        table = orm.tables["outbox"]
+        conn.execute(
+            table.update()
+            .where(
+                table.c.event_id.in_(
+                    select(table.c.event_id).where(table.c.topic == "t").scalar_subquery()
+                )
+            )
+            .values(topic="b")
+        )
+        # Unsent rows (nothing placed yet) are no part of it.
+        conn.execute(
+            table.update()
+            .where(table.c.topic == "c", table.c.offset >= 130)
+            .values(sent_at=None, partition=None, offset=None)
+        )
+    sample = relay_on(engine).acknowledged_sample()
+    assert sorted(s[:3] for s in sample) == [
+        ("a", 1, 5),
+        ("a", 1, 6),
+        ("b", 0, 3),
+        ("b", 0, 3),
+        ("b", 0, 8),
+        ("b", 2, 0),
+        ("c", 7, 100),
+        ("c", 7, 129),
+    ]

@@ -16,18 +16,18 @@ from sqlalchemy import (
     BigInteger,
     Integer,
     Table,
-    and_,
     bindparam,
     column,
     delete,
     func,
-    or_,
     select,
+    union,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import ColumnElement, Select, Update
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select, Update
 
 from zorgtafel.kernel.logging import get_logger
 from zorgtafel.kernel.uow import utcnow
@@ -79,6 +79,7 @@ class OutboxRelay:
         self.republished_total = 0  # rows marked unsent because the broker lost them
         self.checks_total = 0  # broker checks that reached a verdict for every sample
         self._pending, self._mark_sent = _statements(outbox_table, engine.dialect.name)
+        self._next_partition, self._partition_ends = _sample_statements(outbox_table)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
@@ -146,34 +147,19 @@ class OutboxRelay:
         """Per partition, the sent rows at the lowest and the highest acknowledged offset.
         The highest finds a lost tail; the lowest finds a partition emptied and refilled (a
         broker restarted on memory storage, a topic recreated) even after newer rows were
-        acknowledged at low offsets again: two rows then claim one offset, one of them wrong."""
-        o = self._outbox
-        sent = (o.c.sent_at.is_not(None), o.c.offset.is_not(None), o.c.partition.is_not(None))
-        span = (
-            select(
-                o.c.topic.label("t"),
-                o.c.partition.label("p"),
-                func.min(o.c.offset).label("lo"),
-                func.max(o.c.offset).label("hi"),
-            )
-            .where(*sent)
-            .group_by(o.c.topic, o.c.partition)
-            .subquery()
-        )
-        query = (
-            select(o.c.topic, o.c.partition, o.c.offset, o.c.event_id)
-            .join(
-                span,
-                and_(
-                    o.c.topic == span.c.t,
-                    o.c.partition == span.c.p,
-                    or_(o.c.offset == span.c.lo, o.c.offset == span.c.hi),
-                ),
-            )
-            .where(*sent)
-        )
+        acknowledged at low offsets again: two rows then claim one offset, one of them wrong.
+
+        Read through ``ix_outbox_acknowledged`` (the sent rows by topic, partition and offset):
+        a seek for the next partition, then a seek for each end of it, so the check reads as
+        much of a week of sent rows as of a few (issue #16: it runs every few seconds)."""
+        sample: list[Acked] = []
+        after: dict[str, object] = {"t": "", "p": -1}  # partitions are 0 and up
         with self._engine.connect() as conn:
-            return [(t, int(p), int(off), e) for t, p, off, e in conn.execute(query).all()]
+            while (found := conn.execute(self._next_partition, after).first()) is not None:
+                after = {"t": found[0], "p": found[1]}
+                for t, p, off, e in conn.execute(self._partition_ends, after).all():
+                    sample.append((t, int(p), int(off), e))
+        return sample
 
     def republish_if_broker_lost_records(self, held_records: HeldRecordsFn | None = None) -> int:
         """Compare what the broker holds with what it acknowledged to us, record by record
@@ -335,6 +321,45 @@ def _statements(outbox: Table, dialect: str) -> tuple[Select[Any], Update]:
         )
     )
     return pending, mark
+
+
+def _sample_statements(outbox: Table) -> tuple[CompoundSelect[Any], CompoundSelect[Any]]:
+    """The broker check's statements, each a seek in ``ix_outbox_acknowledged`` (whose rows
+    are those with an offset: the sent ones): the first partition after (``t``, ``p``) that
+    holds sent rows, and the sent rows at that partition's lowest and highest offset."""
+    o = outbox
+    sent = (o.c.offset.is_not(None), o.c.sent_at.is_not(None))
+    # The next partition of the same topic, else the first of a later topic: two seeks (a
+    # comparison of (topic, partition) as a pair walked the rows of the partition on SQLite).
+    same_topic = (
+        select(o.c.topic, o.c.partition)
+        .where(*sent, o.c.topic == bindparam("t"), o.c.partition > bindparam("p"))
+        .order_by(o.c.partition)
+        .limit(1)
+        .subquery()
+    )
+    later_topic = (
+        select(o.c.topic, o.c.partition)
+        .where(*sent, o.c.topic > bindparam("t"))
+        .order_by(o.c.topic, o.c.partition)
+        .limit(1)
+        .subquery()
+    )
+    both = union_all(same_topic.select(), later_topic.select())
+    next_partition = both.order_by(*both.selected_columns).limit(1)
+    partition = (o.c.topic == bindparam("t"), o.c.partition == bindparam("p"))
+    acknowledged = select(o.c.offset).where(*partition, *sent).limit(1)
+
+    def rows_at(end: ColumnElement[Any]) -> Select[Any]:
+        # An equality on every column of the index: a seek, whatever the estimates say (an
+        # IN of both ends, or a MIN, was read row by row on a table without statistics).
+        at = acknowledged.order_by(end).scalar_subquery()
+        return select(o.c.topic, o.c.partition, o.c.offset, o.c.event_id).where(
+            *partition, *sent, o.c.offset == at
+        )
+
+    ends = union(rows_at(o.c.offset.asc()), rows_at(o.c.offset.desc()))
+    return next_partition, ends
 
 
 def _placed_params(dialect: str, placed: Sequence[tuple[int, int, int]]) -> dict[str, object]:

@@ -55,6 +55,16 @@ def add_kernel_tables(metadata: MetaData) -> dict[str, Table]:
         Column("attempts", Integer, nullable=False, default=0),
     )
     Index("ix_outbox_unsent", outbox.c.sent_at, outbox.c.id)
+    # The sent rows where the broker placed them: the relay's broker check seeks each
+    # partition's lowest and highest offset here (``OutboxRelay.acknowledged_sample``).
+    Index(
+        "ix_outbox_acknowledged",
+        outbox.c.topic,
+        outbox.c.partition,
+        outbox.c.offset,
+        postgresql_where=outbox.c.offset.is_not(None),
+        sqlite_where=outbox.c.offset.is_not(None),
+    )
     processed = Table(
         "processed_events",
         metadata,
