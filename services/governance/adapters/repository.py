@@ -11,7 +11,7 @@ from sqlalchemy import Row, Select, delete, func, insert, select, tuple_, union_
 from sqlalchemy.orm import Session, defer
 
 from services.governance.adapters import orm
-from services.governance.domain.bodies import Body, Seat
+from services.governance.domain.bodies import Body, Seat, SeatRow
 from services.governance.domain.cases import CaseParts
 from services.governance.domain.checkpoints import Alert, CheckpointStatus, ReceivedCheckpoint
 from services.governance.domain.decisions import Meeting, Proposal, Vote, WrittenInput
@@ -131,19 +131,21 @@ class SeatRepository:
         after: str | None,
         offset: int,
         limit: int,
-    ) -> list[Seat]:
+    ) -> list[SeatRow]:
         """A page of the seats by id, filtered (each filter a range of its index in id
         order: ix_seats_body_seat, ix_seats_held_by_party, ix_seats_holder_party), after the
-        seat id ``after`` (keyset) or else from ``offset``."""
-        q = select(Seat).order_by(Seat.seat_id)
+        seat id ``after`` (keyset) or else from ``offset``. Plain rows (``SeatRow``), not
+        objects of the session: a page is only shown."""
+        t = orm.seats
+        q = select(*(t.c[f] for f in SeatRow._fields)).order_by(t.c.seat_id)
         if body is not None:
-            q = q.where(Seat.body == body)
+            q = q.where(t.c.body == body)
         if held_by_party:
-            q = q.where(Seat.held_by_party == held_by_party)
+            q = q.where(t.c.held_by_party == held_by_party)
         if holder_party:
-            q = q.where(Seat.holder_party == holder_party)
-        q = q.where(Seat.seat_id > after) if after is not None else q.offset(offset)
-        return list(self._session.scalars(q.limit(limit)))
+            q = q.where(t.c.holder_party == holder_party)
+        q = q.where(t.c.seat_id > after) if after is not None else q.offset(offset)
+        return [SeatRow._make(r) for r in self._session.execute(q.limit(limit))]
 
     def held_on_behalf_of(self, party: str, *, for_update: bool = False) -> list[Seat]:
         """The seats held on behalf of ``party``; ``for_update``: their rows locked (and read

@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 class Body(str, enum.Enum):
@@ -108,3 +109,18 @@ def seats_from_covenant(bodies: dict, party_ids: list[str]) -> list[Seat]:
     for p in by_name["managers"]["under_responsibility_of"]["parties"]:  # art. 11.2
         seats.append(Seat(f"managers.{p['party_id']}", Body.MANAGERS, "manager", p["party_id"]))
     return seats
+
+
+class SeatRow(NamedTuple):
+    """A seat as a page of ListSeats shows it: read as a plain row, not loaded as a ``Seat``
+    (a page of 100 seats took about twice the CPU as objects of the session, issue #16).
+    Read only; a change goes through ``Seat``."""
+
+    seat_id: str
+    body: Body
+    role: str
+    held_by_party: str | None
+    holder_person: str | None
+    holder_party: str | None
+    assigned_at: datetime | None
+    holder_changed_at: datetime | None

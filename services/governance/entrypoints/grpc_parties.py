@@ -4,7 +4,7 @@ roster; a part of ``GovernanceServicer`` (``grpc_api``)."""
 from __future__ import annotations
 
 from services.governance.domain import commands as c
-from services.governance.domain.bodies import Seat
+from services.governance.domain.bodies import Seat, SeatRow
 from services.governance.domain.parties import PartyKind, PartyStatus
 from services.governance.entrypoints import proto_mapping as out
 from services.governance.entrypoints.grpc_base import (
@@ -21,7 +21,7 @@ from zorgtafel.kernel.convert import enum_in
 from zorgtafel.kernel.paging import window
 
 
-def seat_key(s: Seat) -> tuple[str]:
+def seat_key(s: Seat | SeatRow) -> tuple[str]:
     """What the next page of seats continues after (a seat id: no person)."""
     return (s.seat_id,)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.governance.domain.bodies import Seat
+from services.governance.domain.bodies import Seat, SeatRow
 from services.governance.domain.decisions import Proposal, Tally
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
@@ -39,7 +39,7 @@ def status_change_out(ch: StatusChange) -> pb.StatusChange:
     )
 
 
-def seat_out(s: Seat) -> pb.Seat:
+def seat_out(s: Seat | SeatRow) -> pb.Seat:
     return pb.Seat(
         seat_id=s.seat_id,
         body=enum_out(pb.Body, "BODY_", s.body),

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
 from services.governance.domain import events
-from services.governance.domain.bodies import BODY_ARTICLES, Body, Seat, seats_from_covenant
+from services.governance.domain.bodies import (
+    BODY_ARTICLES,
+    Body,
+    Seat,
+    SeatRow,
+    seats_from_covenant,
+)
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.service_layer.handlers.common import known_party
 from zorgtafel.kernel.accesslog.service import listed, saw
@@ -129,7 +135,7 @@ def list_seats(
     after: str | None,
     offset: int,
     limit: int,
-) -> list[Seat]:
+) -> list[SeatRow]:
     """A page of the seats by id (``limit``: one more than shown), filtered by body and by the
     party a seat belongs to or sits for, after the seat id ``after`` or from ``offset``: one
     query, an index range whatever the filter (issue #16)."""
