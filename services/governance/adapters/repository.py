@@ -19,7 +19,7 @@ from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
 from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
 from services.governance.domain.policy import EnforcedRevision, PolicyRevision
-from services.governance.domain.roster import ProcessDirector
+from services.governance.domain.roster import ProcessDirector, ProcessDirectorRow
 
 
 class PartyRepository:
@@ -226,25 +226,45 @@ class RosterRepository:
         serves the filter and the page), after the (party, person) ``after`` (keyset: the
         last page costs what the first does, and a designation made meanwhile moves nothing
         onto the next page again) or else from ``offset`` (a token written before the pages
-        were keyed)."""
-        q = (
-            select(ProcessDirector)
-            .where(orm.process_directors.c.revoked_at.is_(None))
-            .order_by(ProcessDirector.party, ProcessDirector.person)
-        )
-        if party:
-            q = q.where(ProcessDirector.party == party)
-        if after is not None:
-            key = tuple_(orm.process_directors.c.party, orm.process_directors.c.person)
-            q = q.where(key > tuple_(*after))
-            if party == after[0]:
-                # Implied by the key, stated so that the scan of the party's persons starts
-                # there: PostgreSQL positions a scan by the equality on the party alone and
-                # would step through every person before the key.
-                q = q.where(ProcessDirector.person > after[1])
-        else:
-            q = q.offset(offset)
+        were keyed). Objects of the session: for a change of them (``page`` shows them)."""
+        q = _designated(select(ProcessDirector), party, after, offset)
         return list(self._session.scalars(q.limit(limit)))
+
+    def page(
+        self,
+        party: str | None = None,
+        *,
+        after: tuple[str, str] | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[ProcessDirectorRow]:
+        """``list``'s page as plain rows (``ProcessDirectorRow``), not objects of the
+        session: a page of ListProcessDirectors is only shown."""
+        t = orm.process_directors
+        columns = select(*(t.c[f] for f in ProcessDirectorRow._fields))
+        q = _designated(columns, party, after, offset)
+        return [ProcessDirectorRow._make(r) for r in self._session.execute(q.limit(limit))]
+
+
+def _designated(
+    q: Select[Any], party: str | None, after: tuple[str, str] | None, offset: int
+) -> Select[Any]:
+    """``q`` (of the process directors) kept to the designated ones, of ``party`` when given,
+    by party and person, after the (party, person) ``after`` or else from ``offset``."""
+    t = orm.process_directors
+    q = q.where(t.c.revoked_at.is_(None)).order_by(t.c.party, t.c.person)
+    if party:
+        q = q.where(t.c.party == party)
+    if after is not None:
+        q = q.where(tuple_(t.c.party, t.c.person) > tuple_(*after))
+        if party == after[0]:
+            # Implied by the key, stated so that the scan of the party's persons starts
+            # there: PostgreSQL positions a scan by the equality on the party alone and
+            # would step through every person before the key.
+            q = q.where(t.c.person > after[1])
+    else:
+        q = q.offset(offset)
+    return q
 
 
 class ProposalRepository:

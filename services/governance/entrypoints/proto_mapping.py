@@ -10,7 +10,7 @@ from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
 from services.governance.domain.parties import Party, StatusChange
 from services.governance.domain.policy import EnforcedRevision, HistoryEntry, PolicyRevision
-from services.governance.domain.roster import ProcessDirector
+from services.governance.domain.roster import ProcessDirector, ProcessDirectorRow
 from services.governance.service_layer.handlers.decisions import DecideResult
 from services.governance.service_layer.handlers.meetings import MeetingView
 from services.governance.service_layer.handlers.membership import AccessionView
@@ -51,7 +51,9 @@ def seat_out(s: Seat | SeatRow) -> pb.Seat:
     )
 
 
-def process_director_out(d: ProcessDirector, designated: bool = True) -> pb.ProcessDirector:
+def process_director_out(
+    d: ProcessDirector | ProcessDirectorRow, designated: bool = True
+) -> pb.ProcessDirector:
     return pb.ProcessDirector(
         party=d.party,
         person=d.person,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from services.governance.adapters.uow import GovernanceUnitOfWork
 from services.governance.domain import commands as c
-from services.governance.domain.roster import PROCESS_DIRECTOR, ProcessDirector
+from services.governance.domain.roster import PROCESS_DIRECTOR, ProcessDirector, ProcessDirectorRow
 from services.governance.service_layer.deps import Deps
 from services.governance.service_layer.handlers.common import (
     active_party,
@@ -82,11 +82,11 @@ def list_process_directors(
     after: tuple[str, str] | None = None,
     offset: int = 0,
     limit: int | None = None,
-) -> list[ProcessDirector]:
+) -> list[ProcessDirectorRow]:
     """Who is designated, for one party or all: employees, not subjects (any active party's
     person may read it; authz). A page of them (after the (party, person) ``after``, else
     from ``offset``; at most ``limit``), in SQL."""
     if party:
         check_oin(party, "party")
         saw(resource=party)  # the party whose process directors were listed
-    return uow.roster.list(party or None, after=after, offset=offset, limit=limit)
+    return uow.roster.page(party or None, after=after, offset=offset, limit=limit)
