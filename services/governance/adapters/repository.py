@@ -17,7 +17,13 @@ from services.governance.domain.checkpoints import Alert, CheckpointStatus, Rece
 from services.governance.domain.decisions import Meeting, Proposal, Vote, WrittenInput
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Accession, NoticeOfDefault, Withdrawal
-from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
+from services.governance.domain.parties import (
+    Party,
+    PartyKind,
+    PartyRow,
+    PartyStatus,
+    StatusChange,
+)
 from services.governance.domain.policy import EnforcedRevision, PolicyRevision
 from services.governance.domain.roster import ProcessDirector, ProcessDirectorRow
 
@@ -52,13 +58,23 @@ class PartyRepository:
         (keyset: the last page costs what the first does, and a party registered meanwhile
         moves nothing onto the next page again) or else from ``offset`` (a token written
         before the pages were keyed)."""
-        q = select(Party).order_by(Party.party_id)
-        if kind is not None:
-            q = q.where(Party.kind == kind)
-        if status is not None:
-            q = q.where(Party.status == status)
-        q = q.where(Party.party_id > after) if after is not None else q.offset(offset)
+        q = _parties(select(Party), kind, status, after, offset)
         return list(self._session.scalars(q.limit(limit)))
+
+    def page(
+        self,
+        kind: PartyKind | None,
+        status: PartyStatus | None,
+        *,
+        after: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[PartyRow]:
+        """``list``'s page as plain rows (``PartyRow``), not objects of the session: a page of
+        ListParties is only shown."""
+        columns = select(*(orm.parties.c[f] for f in PartyRow._fields))
+        q = _parties(columns, kind, status, after, offset)
+        return [PartyRow._make(r) for r in self._session.execute(q.limit(limit))]
 
     def active_ids(self) -> list[str]:
         return list(
@@ -80,6 +96,24 @@ class PartyRepository:
                 .order_by(StatusChange.seq)
             )
         )
+
+
+def _parties(
+    q: Select[Any],
+    kind: PartyKind | None,
+    status: PartyStatus | None,
+    after: str | None,
+    offset: int,
+) -> Select[Any]:
+    """``q`` (of the parties) by id, filtered by kind and status, after the party id
+    ``after`` or else from ``offset``."""
+    t = orm.parties
+    q = q.order_by(t.c.party_id)
+    if kind is not None:
+        q = q.where(t.c.kind == kind)
+    if status is not None:
+        q = q.where(t.c.status == status)
+    return q.where(t.c.party_id > after) if after is not None else q.offset(offset)
 
 
 class SeatRepository:

@@ -8,7 +8,7 @@ from services.governance.domain.bodies import Seat, SeatRow
 from services.governance.domain.decisions import Proposal, Tally
 from services.governance.domain.disputes import Dispute
 from services.governance.domain.membership import Withdrawal
-from services.governance.domain.parties import Party, StatusChange
+from services.governance.domain.parties import Party, PartyRow, StatusChange
 from services.governance.domain.policy import EnforcedRevision, HistoryEntry, PolicyRevision
 from services.governance.domain.roster import ProcessDirector, ProcessDirectorRow
 from services.governance.service_layer.handlers.decisions import DecideResult
@@ -20,7 +20,7 @@ from zorgtafel.generated.governance.v1 import governance_pb2 as pb
 from zorgtafel.kernel.convert import enum_out, to_timestamp
 
 
-def party_out(p: Party) -> pb.Party:
+def party_out(p: Party | PartyRow) -> pb.Party:
     return pb.Party(
         party_id=p.party_id,
         name=p.name,

@@ -14,7 +14,7 @@ from services.governance.domain.bodies import (
     SeatRow,
     seats_from_covenant,
 )
-from services.governance.domain.parties import Party, PartyKind, PartyStatus, StatusChange
+from services.governance.domain.parties import Party, PartyKind, PartyRow, PartyStatus, StatusChange
 from services.governance.service_layer.handlers.common import known_party
 from zorgtafel.kernel.accesslog.service import listed, saw
 from zorgtafel.kernel.errors import InvalidArgument
@@ -58,10 +58,10 @@ def list_parties(
     after: str | None = None,
     offset: int = 0,
     limit: int | None = None,
-) -> list[Party]:
+) -> list[PartyRow]:
     """A page of the parties (after the party id ``after``, else from ``offset``; at most
     ``limit``), filtered in SQL."""
-    return uow.parties.list(kind, status, after=after, offset=offset, limit=limit)
+    return uow.parties.page(kind, status, after=after, offset=offset, limit=limit)
 
 
 def get_party(uow: GovernanceUnitOfWork, party_id: str) -> Party:
