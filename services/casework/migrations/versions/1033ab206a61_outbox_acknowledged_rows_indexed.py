@@ -5,14 +5,14 @@ find each partition's lowest and highest acknowledged offset; ``ix_outbox_acknow
 it seek them (issue #16).
 
 Revision ID: 1033ab206a61
-Revises: a9c3e5f7b1d2
+Revises: 5e0c2d9a7f41
 Create Date: 2026-12-07 20:10:00.000000
 """
 
 from zorgtafel.kernel.alembic import outbox_acknowledged_v1
 
 revision = "1033ab206a61"
-down_revision = "a9c3e5f7b1d2"
+down_revision = "5e0c2d9a7f41"
 branch_labels = None
 depends_on = None
 

@@ -5,14 +5,14 @@ find each partition's lowest and highest acknowledged offset; ``ix_outbox_acknow
 it seek them (issue #16).
 
 Revision ID: 3c32d1b4ed54
-Revises: a9c3e5f7b1d4
+Revises: ca18caa326b1
 Create Date: 2026-12-07 20:10:00.000000
 """
 
 from zorgtafel.kernel.alembic import outbox_acknowledged_v1
 
 revision = "3c32d1b4ed54"
-down_revision = "a9c3e5f7b1d4"
+down_revision = "ca18caa326b1"
 branch_labels = None
 depends_on = None
 

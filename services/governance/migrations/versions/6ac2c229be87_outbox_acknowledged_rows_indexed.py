@@ -5,14 +5,14 @@ find each partition's lowest and highest acknowledged offset; ``ix_outbox_acknow
 it seek them (issue #16).
 
 Revision ID: 6ac2c229be87
-Revises: a9c3e5f7b1d3
+Revises: 8ca96744547e
 Create Date: 2026-12-07 20:10:00.000000
 """
 
 from zorgtafel.kernel.alembic import outbox_acknowledged_v1
 
 revision = "6ac2c229be87"
-down_revision = "a9c3e5f7b1d3"
+down_revision = "8ca96744547e"
 branch_labels = None
 depends_on = None
 

@@ -5,14 +5,14 @@ find each partition's lowest and highest acknowledged offset; ``ix_outbox_acknow
 it seek them (issue #16).
 
 Revision ID: 4d38df36480e
-Revises: f4a7c21e9b30
+Revises: 6d56e67762d6
 Create Date: 2026-12-07 20:10:00.000000
 """
 
 from zorgtafel.kernel.alembic import outbox_acknowledged_v1
 
 revision = "4d38df36480e"
-down_revision = "f4a7c21e9b30"
+down_revision = "6d56e67762d6"
 branch_labels = None
 depends_on = None
 
