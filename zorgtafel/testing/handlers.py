@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover - annotations only
     from zorgtafel.kernel.caller import Caller
     from zorgtafel.kernel.service import Platform, ServiceParts
 
+from zorgtafel.testing.migrated import copy_migrated
 from zorgtafel.testing.services import Keys, drop_schema, settings_for, shared_policy_engine
 
 T = TypeVar("T")
@@ -36,7 +37,15 @@ def handler_platform(
     Keys(data_dir)
     schema = f"h_{uuid.uuid4().hex[:10]}_{service}" if database_url else ""
     settings = settings_for(service, data_dir, "127.0.0.1:1", database_url, schema, **overrides)
-    built = make_platform(settings, definition(service), shared_policy_engine(settings.policy_dir))
+    # At the migrations' head as the kernel would migrate it, copied from this process's
+    # template (zorgtafel.testing.migrated) instead of every revision run again per test.
+    copied = copy_migrated(settings)
+    built = make_platform(
+        settings,
+        definition(service),
+        shared_policy_engine(settings.policy_dir),
+        run_migrations=not copied,
+    )
     try:
         parts = built.definition.build(built.platform)
         built.platform.access_log.start()
