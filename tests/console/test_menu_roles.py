@@ -42,11 +42,14 @@ def _allowed(role: str, method: str) -> bool:
     return role in METHODS[f"/zorgtafel.{method}"]["roles"]
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """One console for the module: each test signs in a client of its own and only reads its
+    start page (building the app, its keys and session store is most of a test's time)."""
     people = tuple(Actor(role, LEGER_DES_HEILS, role, f"p-{role}") for role in ROLES)
-    monkeypatch.setattr(identity, "DEMO_PEOPLE", identity.DEMO_PEOPLE + people)
-    return dev_console(tmp_path, fake_services())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(identity, "DEMO_PEOPLE", identity.DEMO_PEOPLE + people)
+        yield dev_console(tmp_path_factory.mktemp("menu-roles"), fake_services())
 
 
 def _start(app, role: str) -> tuple[str, str]:  # noqa: ANN001 - the console app
