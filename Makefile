@@ -51,11 +51,13 @@ up: install
 ## compatibility, then pytest: Rego policy tests (once), unit, handler, integration, e2e, deployment.
 ## Two test processes by default (TEST_WORKERS=0: one): most of a test's time is waiting for
 ## events, a service's start or a browser, which the other process fills. `--dist loadfile`
-## keeps a module in one process, with the services its fixtures started.
+## keeps a module in one process, with the services its fixtures started; the modules with a
+## test marked e2e or slow go out first (tests/conftest.py), so that no process is left alone
+## with a module of minutes at the end.
 TEST_WORKERS ?= 2
 test: install tools chromium rules
 	CHECKOV=$(CURDIR)/$(CHECKOV) ZORGTAFEL_REQUIRE_TEST_TOOLS=1 $(PY) -m pytest -q -p no:cacheprovider \
-		-n $(TEST_WORKERS) --dist loadfile
+		-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## The house rules as tools (each exception is reasoned in pyproject.toml).
 rules: install

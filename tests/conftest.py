@@ -30,6 +30,32 @@ def pytest_sessionstart(session):
         pytest.exit(f"{why}; {REQUIRED} is set (make test): PostgreSQL is required", returncode=1)
 
 
+def pytest_collection_modifyitems(config, items):
+    """In the test processes of `make test` (pytest-xdist, ``--dist loadfile
+    --no-loadscope-reorder``): the modules with a long test first, then the others most tests
+    first (what xdist's own order would be). A process asks for the next module when it runs
+    out, so a module of minutes (the mutation gate, a browser walk, an end-to-end story) that
+    comes last keeps one process busy while the other has nothing left: xdist's own order, by
+    number of tests, put exactly those few-test modules last. Long is marked: ``e2e`` or
+    ``slow``. Only the order of modules changes, never which tests run or what a module shares;
+    one process (no xdist) keeps pytest's order."""
+    if not hasattr(config, "workerinput"):
+        return
+    modules: dict[str, list] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def marked(module: list, name: str) -> bool:
+        return any(i.get_closest_marker(name) for i in module)
+
+    # slow (a single test of minutes: the mutation gate, the Rego runner, checkov) before e2e
+    def order(module: list) -> tuple:
+        return (not marked(module, "slow"), not marked(module, "e2e"), -len(module))
+
+    ordered = sorted(modules.values(), key=order)  # stable: pytest's order among equals
+    items[:] = [item for module in ordered for item in module]
+
+
 def _running_broker(tmp_path_factory):
     b = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("broker") / "broker.log")
     b.start()

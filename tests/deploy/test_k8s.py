@@ -1464,6 +1464,7 @@ CHECKOV_SKIPS = {
 }
 
 
+@pytest.mark.slow  # checkov over every rendered target: minutes
 def test_checkov_passes_with_only_the_reasoned_skips(tmp_path):
     if not CHECKOV:
         # `make test` installs checkov (make tools) and requires it: there a missing scan fails.

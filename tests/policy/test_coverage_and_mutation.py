@@ -39,6 +39,7 @@ def test_coverage_of_every_rule_file_is_above_the_gate(policy_dir):
     assert report.below(coverage.DEFAULT_MIN) == [], shown
 
 
+@pytest.mark.slow  # every mutant of the decision policies through the Rego tests: minutes
 def test_mutation_score_of_the_decision_policies_is_above_the_gate(policy_dir):
     result = mutation.run(policy_dir)
     survivors = "\n".join(m.label() for m in result.survived)

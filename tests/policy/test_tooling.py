@@ -151,6 +151,7 @@ def test_runner_reports_failures(tmp_path):
     assert any(line.startswith("FAIL") and "test_bad" in line for line in lines)
 
 
+@pytest.mark.slow  # every Rego test on both engines: minutes
 def test_runner_passes_on_shipped_rules(policy_dir):
     # regopy may not evaluate the largest packages within its cap on a busy machine (see
     # zorgtafel.policy.testing): allowed here as `make policy-test` does, and then named.
