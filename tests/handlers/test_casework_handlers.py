@@ -11,9 +11,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 
 from services.casework.bootstrap import Deps, make_deps
 from services.casework.domain import commands as c
@@ -52,7 +50,13 @@ from zorgtafel.testing import (
     set_roster,
     what_caller_is_told,
 )
-from zorgtafel.testing.statements import call, limited, statements
+from zorgtafel.testing.statements import (
+    call,
+    limited,
+    plan_without_scans_or_sorts,
+    sent_with_parameters,
+    statements,
+)
 
 GGD = "00000099000000000043"  # active, not this case's process director
 SOCIOM = "00000099000000000063"  # excluded (art. 23.2)
@@ -1706,27 +1710,14 @@ def test_a_page_of_the_cases_awaiting_a_director_is_read_from_its_index_on_postg
     for _ in range(3):
         left_case(casework, f"zorgcoordinator-{uuid.uuid4().hex[:8]}")
     reader = designated(platform, f"pd-ggd-{uuid.uuid4().hex[:8]}", GGD)
-    sent: list[tuple[str, object]] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append((statement, parameters))
-
-    sa_event.listen(Engine, "before_cursor_execute", seen)
-    try:
+    with sent_with_parameters() as sent:
         awaiting_rpc(casework, deps, reader, page_size=2)
-    finally:
-        sa_event.remove(Engine, "before_cursor_execute", seen)
     ((statement, parameters),) = [
         (s, p) for s, p in sent if "process_director_left_at IS NOT NULL" in s and "LIMIT" in s
     ]
     with platform.uow_factory() as uow:
-        conn = uow.session.connection()
-        if conn.dialect.name != "postgresql":
-            pytest.skip("a PostgreSQL plan")
-        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        conn.exec_driver_sql("SET LOCAL enable_sort = off")
-        plan = "\n".join(
-            r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
-        )
+        plan = plan_without_scans_or_sorts(uow.session.connection(), statement, parameters)
+    if plan is None:
+        pytest.skip("a PostgreSQL plan")
     assert "Sort  (" not in plan and "Seq Scan on cases" not in plan, plan
     assert "ix_cases_awaiting_director" in plan, plan

@@ -11,9 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import insert
-from sqlalchemy.engine import Engine
 
 from services.intake.adapters import policy_facts
 from services.intake.bootstrap import make_deps
@@ -64,7 +62,13 @@ from zorgtafel.kernel.errors import InvalidArgument, PermissionDenied
 from zorgtafel.kernel.service import Platform
 from zorgtafel.kernel.uow import utcnow
 from zorgtafel.testing import deliver, handler_platform, set_party_status, set_roster
-from zorgtafel.testing.statements import call, limited, statements
+from zorgtafel.testing.statements import (
+    call,
+    limited,
+    plan_without_scans_or_sorts,
+    sent_with_parameters,
+    statements,
+)
 
 ASKED = Caller(POLICE, "pol-1", "caseworker", party_status="active")
 
@@ -302,16 +306,8 @@ def test_10_or_200_nominations_take_the_same_queries_and_page_oldest_first(intak
 
 def page_statement(intake, caller: Caller, **fields) -> tuple[str, object]:
     """The statement (and its parameters) a ListNominations page sends for its rows."""
-    sent: list[tuple[str, object]] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append((statement, parameters))
-
-    sa_event.listen(Engine, "before_cursor_execute", seen)
-    try:
+    with sent_with_parameters() as sent:
         worklist_rpc(intake, caller, **fields)
-    finally:
-        sa_event.remove(Engine, "before_cursor_execute", seen)
     (page,) = [(s, p) for s, p in sent if "nominations" in s and " LIMIT " in " ".join(s.split())]
     return page
 
@@ -329,14 +325,9 @@ def test_a_page_of_the_worklist_is_read_in_key_order_from_its_indexes_on_postgre
     for fields in ({"page_size": 10}, {"page_size": 10, "page_token": first.next_page_token}):
         statement, parameters = page_statement(intake, DIRECTOR, **fields)
         with platform.uow_factory() as uow:
-            conn = uow.session.connection()
-            if conn.dialect.name != "postgresql":
-                pytest.skip("a PostgreSQL plan")
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            conn.exec_driver_sql("SET LOCAL enable_sort = off")
-            plan = "\n".join(
-                r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
-            )
+            plan = plan_without_scans_or_sorts(uow.session.connection(), statement, parameters)
+        if plan is None:
+            pytest.skip("a PostgreSQL plan")
         assert "Sort  (" not in plan and "Seq Scan on nominations" not in plan, plan
         assert "ix_nominations_worklist_queue" in plan, plan
         assert plan.count("ix_nominations_worklist_director") == 2, plan

@@ -136,11 +136,8 @@ def setup(
             raise AssertionError("setup: an uninvolved party's person read the case")
         return case_id
 
-    def left(r: _Case) -> str:
-        """A case of its own whose process director's designation then ended (12.3): it
-        awaits a designated process director to take it over."""
-        leaving = f"pd-leaving-{uuid.uuid4().hex[:8]}"
-        set_roster(platform, "process_director", LUMENS, leaving)
+    def triaged(director: tuple[str, str]) -> str:
+        """A case opened by intake's triage (CASE_TRIAGED), directed by ``director``."""
         case_id = f"case-{uuid.uuid4()}"
         deliver(
             platform,
@@ -156,10 +153,18 @@ def setup(
                 "themes": ["safety"],
                 "decision_types": ["plan_of_approach"],
                 "invitees": [SHELTER, POLICE],
-                "process_director_party": LUMENS,
-                "process_director_person": leaving,
+                "process_director_party": director[0],
+                "process_director_person": director[1],
             },
         )
+        return case_id
+
+    def left(r: _Case) -> str:
+        """A case of its own whose process director's designation then ended (12.3): it
+        awaits a designated process director to take it over."""
+        leaving = f"pd-leaving-{uuid.uuid4().hex[:8]}"
+        set_roster(platform, "process_director", LUMENS, leaving)
+        case_id = triaged((LUMENS, leaving))
         ended = {"function": "process_director", "party": LUMENS, "person": leaving}
         ended |= {"held": False, "changed_at": datetime.now(timezone.utc).isoformat()}
         deliver(platform, parts, ev.ROSTER_CHANGED, ended)
@@ -174,25 +179,7 @@ def setup(
     }
 
     def fresh() -> dict[str, Any]:
-        case_id = f"case-{uuid.uuid4()}"
-        deliver(
-            platform,
-            parts,
-            ev.CASE_TRIAGED,
-            {
-                "case_id": case_id,
-                "subject_pseudonym": f"ps-{case_id[-8:]}",
-                "nominating_party": VEILIG_THUIS,
-                "age_band": "16_plus",
-                "routing": "case_meeting",
-                "goal_code": "stabilise_and_protect",
-                "themes": ["safety"],
-                "decision_types": ["plan_of_approach"],
-                "invitees": [SHELTER, POLICE],
-                "process_director_party": PD[0],
-                "process_director_person": PD[1],
-            },
-        )
+        case_id = triaged(PD)
         # The process director names each invited party's delegate (12.2e, 10.1).
         name(case_id, DELEGATE, DELEGATE[1])
         name(case_id, POLICE_DELEGATE, POLICE_DELEGATE[1])

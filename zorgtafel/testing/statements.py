@@ -64,3 +64,34 @@ def limited(sent: list[str]) -> bool:
     """Whether one of the statements asks the database for a page (LIMIT), rather than every
     row for the servicer to slice."""
     return any(" LIMIT " in " ".join(s.upper().split()) for s in sent)
+
+
+@contextmanager
+def sent_with_parameters() -> Iterator[list[tuple[str, Any]]]:
+    """The statements sent in this thread while the block runs, each with its parameters (to
+    ask the database for its plan: ``plan_without_scans_or_sorts``)."""
+    sent: list[tuple[str, Any]] = []
+    me = threading.get_ident()
+
+    def on_execute(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
+        if threading.get_ident() == me:
+            sent.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", on_execute)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_execute)
+
+
+def plan_without_scans_or_sorts(conn: Any, statement: str, parameters: Any) -> str | None:
+    """PostgreSQL's plan of ``statement`` with sequential scans and sorts priced out (in the
+    connection's transaction only), so an index that keeps a list's key order shows in it: the
+    same plan on any machine, not a timing. None on another database."""
+    if conn.dialect.name != "postgresql":
+        return None
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conn.exec_driver_sql("SET LOCAL enable_sort = off")
+    return "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters).all())
