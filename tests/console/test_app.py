@@ -440,6 +440,13 @@ class Refusing:
 
         return refuse
 
+    def schedule(self, call, case_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        """As casework's ScheduleMeeting answers a case the caller's party has no part in (one
+        awaiting a director that it may not take over too): as a case never given out (the
+        kernel's NotShared, no reasons), whatever the number, so the take-over form shows it
+        as it comes, without reading the case after it."""
+        raise ServiceError("PERMISSION_DENIED", not_shared=True)
+
     def provide(self, call, case_id, **kwargs):  # noqa: ANN001, ANN003, ANN201
         """As disclosure's Provide answers a party with no part in the case: the same words for
         any case number, real or never given out, and none of them names it."""
@@ -459,6 +466,7 @@ SHOWN_AS_GIVEN = {("POST", "/cases/<case_id>/provide")}
 REFUSED_BY_ROLE = {
     ("GET", "/cases/<case_id>/escalate"),
     ("GET", "/cases/<case_id>/purge"),
+    ("GET", "/cases/<case_id>/take-over"),
     ("GET", "/governance/meetings/<meeting_id>"),
     ("GET", "/governance/proposals/<proposal_id>"),
 }

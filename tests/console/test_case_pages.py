@@ -20,6 +20,8 @@ import pytest
 from services.console.adapters.calls import Caller, ServiceError, refusals
 from services.console.adapters.casework import (
     ActionView,
+    AwaitingPage,
+    AwaitingView,
     CaseView,
     EscalationView,
     OverduePage,
@@ -146,6 +148,15 @@ class FakeCasework:
             "next-1",
         )
 
+    def awaiting_director(self, call, page_token=""):  # noqa: ANN001, ANN201
+        self._maybe_refuse("awaiting_director", page_token)
+        left = datetime(2026, 12, 1, 9, 30)
+        return AwaitingPage((AwaitingView(CASE, "00000099000000000053", left),), "next-1")
+
+    def schedule(self, call, case_id, **meeting):  # noqa: ANN001, ANN003, ANN201
+        self._maybe_refuse("schedule", case_id, meeting)
+        return "meeting-1"
+
     def escalate(self, call, case_id, zvh, reason):  # noqa: ANN001, ANN201
         self._maybe_refuse("escalate", case_id, zvh, reason)
         return EscalationView(zvh, reason, datetime(2026, 1, 1))
@@ -162,7 +173,11 @@ def shared(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("console-case-pages")
     casework = FakeCasework()
     services = SimpleNamespace(
-        intake=None, casework=casework, governance=FakeGovernance(), disclosure=None
+        intake=None,
+        casework=casework,
+        meeting=casework,
+        governance=FakeGovernance(),
+        disclosure=None,
     )
     return dev_console(data_dir, services), casework
 
@@ -185,6 +200,7 @@ def test_every_new_post_needs_its_csrf_token(app, casework):
         f"/cases/{CASE}/actions/{ACTION}",
         f"/cases/{CASE}/escalate",
         f"/cases/{CASE}/purge",
+        f"/cases/{CASE}/take-over",
     ):
         assert client.post(path, data={"confirm": "yes", "status": "done"}).status_code == 400
     assert casework.calls == []
@@ -340,6 +356,60 @@ def test_overdue_actions_are_paged_and_a_caseworker_gets_the_refusal(app, casewo
     casework.error = refused("PERMISSION_DENIED", "Only directors see overdue actions (art. 13.2).")
     r = client.get("/worklist/overdue")
     assert r.status_code == 403 and "art. 13.2" in r.get_data(as_text=True)
+
+
+def test_the_cases_awaiting_a_director_are_paged_each_with_its_take_over(app, casework):
+    """12.3: a process director sees the cases whose process director left, as casework lists
+    them to a designated one (ListCasesAwaitingDirector: the case number, the party it is kept
+    for, since when; nothing of the case, so no link to a case page it may not see yet), each
+    with the form that takes it over; casework's refusal (not on the roster) with its article."""
+    client = signed_in(app, "pd-anna")
+    r = client.get("/worklist/awaiting-director?page=tok-1")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and CASE in html and "page=next-1" in html
+    assert f'href="/cases/{CASE}/take-over"' in html
+    assert f'href="/cases/{CASE}"' not in html
+    assert casework.calls[-1] == ("awaiting_director", "tok-1")
+    client.get("/worklist/awaiting-director?page=%3Cscript%3E")
+    assert casework.calls[-1] == ("awaiting_director", "")  # a token that is no token is dropped
+    casework.error = refused(
+        "PERMISSION_DENIED", "Only a designated process director takes a case over (art. 12.3)."
+    )
+    r = client.get("/worklist/awaiting-director")
+    assert r.status_code == 403 and "art. 12.3" in r.get_data(as_text=True)
+
+
+def test_a_case_is_taken_over_by_scheduling_its_meeting_then_its_meeting_page_opens(app, casework):
+    """12.3: taking a case over is directing it: the form schedules the case's meeting
+    (casework records the take-over with it) without reading the case first (nobody directs it
+    yet: the person may not see it), and opens the case meeting's page once it is done; a
+    refusal is shown with its reasons and articles, and nothing is taken over."""
+    client = signed_in(app, "pd-anna")
+    form_page = client.get(f"/cases/{CASE}/take-over")
+    assert form_page.status_code == 200 and casework.reads == []
+    form = {
+        "csrf_token": csrf(client, f"/cases/{CASE}/take-over"),
+        "when": "2030-01-02T10:00",
+        "goal_code": "stabilise",
+        "decision_types": ["plan"],
+        "themes": ["safety", "elsewhere"],
+        "invitee": "00000099000000000061",
+        "lawful_themes": ["safety"],
+    }
+    r = client.post(f"/cases/{CASE}/take-over", data=form)
+    assert r.status_code == 302 and r.headers["Location"] == f"/cases/{CASE}/meeting"
+    name, case_id, meeting = casework.calls[-1]
+    assert (name, case_id) == ("schedule", CASE)
+    assert meeting["themes"] == ["safety"]  # only the themes offered reach the service
+    assert meeting["invitees"] == {"00000099000000000061": ["safety"]}
+    assert meeting["goal_code"] == "stabilise" and meeting["decision_types"] == ["plan"]
+    casework.error = refused(
+        "PERMISSION_DENIED", "Only a designated process director takes a case over (art. 12.3)."
+    )
+    r = client.post(f"/cases/{CASE}/take-over", data=form)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "art. 12.3" in html and 'class="article"' in html
+    assert casework.reads == []
 
 
 def test_escalation_by_reason_and_its_refusal_with_the_article(app, casework):
@@ -610,8 +680,9 @@ def test_a_form_the_role_may_never_use_answers_the_role_tables_refusal_at_once(
         "escalate": "casework.v1.CaseworkService/Escalate",
         "purge": "casework.v1.CaseworkService/Purge",
         "break-glass": "disclosure.v1.DisclosureService/BreakGlass",
+        "take-over": "casework.v1.CaseworkService/ScheduleMeeting",
     }
-    assert _every_role_opens(app, casework, monkeypatch, forms) >= 5 * 9
+    assert _every_role_opens(app, casework, monkeypatch, forms) >= 6 * 9
 
 
 def test_the_action_and_meeting_forms_answer_the_role_tables_refusal_at_once(

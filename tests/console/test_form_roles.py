@@ -88,6 +88,10 @@ class Asked:
         self.asked.append("overdue")
         return SimpleNamespace(rows=(), next_page_token="")
 
+    def awaiting_director(self, call, page=""):  # noqa: ANN001, ANN201
+        self.asked.append("awaiting_director")
+        return SimpleNamespace(rows=(), next_page_token="")
+
     def subject_requests(self, call, overdue_only=False):  # noqa: ANN001, ANN201
         self.asked.append("subject_requests")
         return ()
@@ -147,6 +151,7 @@ LISTS = {
     "/overrides": "disclosure.v1.DisclosureService/ListOverrideNotices",
     "/privacy/access-log": "disclosure.v1.DisclosureService/AccessLog",
     "/worklist/overdue": "casework.v1.CaseworkService/ListOverdueActions",
+    "/worklist/awaiting-director": "casework.v1.CaseworkService/ListCasesAwaitingDirector",
     "/privacy/subject-requests": "disclosure.v1.DisclosureService/ListSubjectRequests",
     "/privacy/reviews": "disclosure.v1.DisclosureService/ListReviews",
     "/privacy/breaches": "disclosure.v1.DisclosureService/ListBreaches",

@@ -23,6 +23,7 @@ PAGES = {
     'href="/nominations/new"': "intake.v1.IntakeService/Nominate",
     'href="/worklist"': "intake.v1.IntakeService/ListNominations",
     'href="/worklist/overdue"': "casework.v1.CaseworkService/ListOverdueActions",
+    'href="/worklist/awaiting-director"': "casework.v1.CaseworkService/ListCasesAwaitingDirector",
     'action="/open"': "casework.v1.CaseworkService/GetCase",
     'href="/privacy/access-log"': "disclosure.v1.DisclosureService/AccessLog",
     'href="/privacy/subject-requests"': "disclosure.v1.DisclosureService/ListSubjectRequests",

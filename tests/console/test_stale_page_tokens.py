@@ -12,7 +12,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from services.console.adapters.calls import ServiceError
-from services.console.adapters.casework import OverduePage
+from services.console.adapters.casework import AwaitingPage, OverduePage
 from services.console.adapters.disclosure import LogPage
 from services.console.adapters.governance import HistoryPage
 from services.console.adapters.intake import WorklistPage
@@ -48,6 +48,7 @@ class Lists:
         a = self.asked
         self._worklist = _paged("worklist", a, lambda nxt: WorklistPage((), nxt))
         self._overdue = _paged("overdue", a, lambda nxt: OverduePage((), nxt))
+        self._awaiting = _paged("awaiting", a, lambda nxt: AwaitingPage((), nxt))
         self._history = _paged("history", a, lambda nxt: HistoryPage((), nxt))
         self._notices = _paged(
             "notices", a, lambda nxt: SimpleNamespace(rows=(), next_page_token=nxt)
@@ -61,6 +62,9 @@ class Lists:
 
     def overdue(self, call, page=""):  # noqa: ANN001, ANN201
         return self._overdue(page)
+
+    def awaiting_director(self, call, page=""):  # noqa: ANN001, ANN201
+        return self._awaiting(page)
 
     def adopted_revision(self, call):  # noqa: ANN001, ANN201
         return IN_FORCE
@@ -102,6 +106,7 @@ def app(tmp_path, lists):
 LISTS = [
     ("pd-otto", "/worklist?page={}", "worklist"),
     ("pd-otto", "/worklist/overdue?page={}", "overdue"),
+    ("pd-otto", "/worklist/awaiting-director?page={}", "awaiting"),
     ("pd-otto", "/policy/revision?page={}", "history"),
     ("fg-fenna", "/overrides?notices={}", "notices"),
     ("fg-fenna", "/overrides?tasks={}", "tasks"),

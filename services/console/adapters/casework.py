@@ -193,6 +193,24 @@ class Casework:
             reply.next_page_token,
         )
 
+    def awaiting_director(
+        self,
+        call: Caller,
+        page_token: str = "",  # nosec B107 - a list position, not a secret
+        page_size: int = 50,
+    ) -> AwaitingPage:
+        """One page of the cases whose process director left and nobody took over (12.3), as
+        casework lists them to a designated process director: their ids, the party each is
+        kept for and since when, nothing of the case."""
+        reply = call(
+            self._stub.ListCasesAwaitingDirector,
+            cw.ListCasesAwaitingDirectorRequest(page_size=page_size, page_token=page_token),
+        )
+        return AwaitingPage(
+            tuple(AwaitingView(a.case_id, a.party, _dt(a.left_at)) for a in reply.cases),
+            reply.next_page_token,
+        )
+
     # -- escalation and purge (Bijlage 2, 1.2) ------------------------------------------------
     def escalate(self, call: Caller, case_id: str, zvh: str, reason: str) -> EscalationView:
         reply = call(
@@ -255,6 +273,19 @@ class OverdueView:
 @dataclass(frozen=True)
 class OverduePage:
     rows: tuple[OverdueView, ...]
+    next_page_token: str
+
+
+@dataclass(frozen=True)
+class AwaitingView:
+    case_id: str
+    party: str  # the party whose process director directed it
+    left_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AwaitingPage:
+    rows: tuple[AwaitingView, ...]
     next_page_token: str
 
 

@@ -1,6 +1,7 @@
 """The plan's actions after the meeting: the action's holder (a delegate of the party that
 carries it out) or a director records progress (art. 8.5, 13.2); the overdue actions of the
-cases a person directs (12.2g-h, 13.2-13.3); escalation to a Zorg- en Veiligheidshuis
+cases a person directs (12.2g-h, 13.2-13.3); the cases awaiting a process director (12.3);
+escalation to a Zorg- en Veiligheidshuis
 (Bijlage 2) and the purge after the retention period (1.2) by the case's process director.
 Who may is decided by the services' policies; a refusal is shown with its reasons."""
 
@@ -90,6 +91,29 @@ def overdue() -> ResponseReturnValue:
             raise
         error = err
     return render_template("overdue.html", page=page, error=error, restarted=restarted), (
+        403 if error else 200
+    )
+
+
+# -- cases awaiting a process director (12.3) ----------------------------------------------
+@bp.get("/worklist/awaiting-director")
+def awaiting_director() -> ResponseReturnValue:
+    """The cases whose process director left and nobody took over, for a designated process
+    director to take one over (casework decides by the roster, not by the token's role); a
+    role the role table never lets list them gets its refusal at once, asking casework
+    nothing in its name."""
+    refuse_unless_role(
+        "/zorgtafel.casework.v1.CaseworkService/ListCasesAwaitingDirector", ("process_director",)
+    )
+    token = page_token(request.args.get("page", ""))
+    page, error, restarted = None, None, False
+    try:
+        page, restarted = read_or_first(services().casework.awaiting_director, caller(), token)
+    except ServiceError as err:
+        if err.signed_out or err.code not in ("PERMISSION_DENIED", "INVALID_ARGUMENT"):
+            raise
+        error = err
+    return render_template("awaiting.html", page=page, error=error, restarted=restarted), (
         403 if error else 200
     )
 

@@ -64,6 +64,16 @@ def _refused(case_id: str, err: ServiceError) -> ResponseReturnValue:
     return _page(case_id, err, status)
 
 
+def _when(value: str) -> datetime:
+    """The meeting's time from the form's local time, in UTC (a time that is none: now, which
+    the service refuses as past)."""
+    try:
+        when = to_utc(datetime.fromisoformat(value).replace(tzinfo=None))
+    except ValueError:
+        when = datetime.now(timezone.utc).replace(tzinfo=None)
+    return when.replace(tzinfo=timezone.utc)
+
+
 @bp.get("/cases/<case_id>/meeting")
 def meeting(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
@@ -91,14 +101,10 @@ def schedule(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
     f = request.form
     try:
-        when = to_utc(datetime.fromisoformat(f.get("when", "")).replace(tzinfo=None))
-    except ValueError:
-        when = datetime.now(timezone.utc).replace(tzinfo=None)  # refused as past by the service
-    try:
         services().meeting.schedule(
             caller(),
             case_id,
-            when=when.replace(tzinfo=timezone.utc),
+            when=_when(f.get("when", "")),
             goal_code=f.get("goal_code", "").strip(),
             decision_types=[d for d in f.getlist("decision_types") if d in DECISIONS],
             themes=[t for t in f.getlist("themes") if t in THEMES],
@@ -204,3 +210,58 @@ def close(case_id: str) -> ResponseReturnValue:
     except ServiceError as err:
         return _refused(case_id, err)
     return redirect(url_for("cases.case", case_id=case_id))
+
+
+# -- taking over a case its process director left (12.3) ------------------------------------
+def _take_over_page(
+    case_id: str, error: ServiceError | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The form that takes the case over by scheduling its meeting. It reads nothing of the
+    case: nobody directs it yet, so the person may not see it until the take-over."""
+    return render_template(
+        "take_over.html",
+        case_id=case_id,
+        parties=services().governance.party_names(caller()),
+        themes=THEMES,
+        decisions=DECISIONS,
+        default_when=_local_in(1),
+        error=error,
+    ), status
+
+
+@bp.get("/cases/<case_id>/take-over")
+def take_over_form(case_id: str) -> ResponseReturnValue:
+    case_id = checked_id(case_id)
+    refuse_unless_role(
+        "/zorgtafel.casework.v1.CaseworkService/ScheduleMeeting", ("process_director",)
+    )
+    return _take_over_page(case_id)
+
+
+@bp.post("/cases/<case_id>/take-over")
+def take_over(case_id: str) -> ResponseReturnValue:
+    """Directing the case takes it over (casework records it with the meeting, under the act
+    policy's persons.takes_over); then its meeting page, which the person may now open."""
+    case_id = checked_id(case_id)
+    f = request.form
+    invitee = f.get("invitee", "").strip()
+    try:
+        services().meeting.schedule(
+            caller(),
+            case_id,
+            when=_when(f.get("when", "")),
+            goal_code=f.get("goal_code", "").strip(),
+            decision_types=[d for d in f.getlist("decision_types") if d in DECISIONS],
+            themes=[t for t in f.getlist("themes") if t in THEMES],
+            invitees=(
+                {invitee: [t for t in f.getlist("lawful_themes") if t in THEMES]} if invitee else {}
+            ),
+            pre_read_item_ids=[],
+        )
+    except ServiceError as err:
+        if err.code not in ("INVALID_ARGUMENT", "FAILED_PRECONDITION", "PERMISSION_DENIED"):
+            raise
+        answered_at_once(err)
+        status = {"INVALID_ARGUMENT": 400, "PERMISSION_DENIED": 403}.get(err.code, 409)
+        return _take_over_page(case_id, err, status)
+    return _done(case_id)
