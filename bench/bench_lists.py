@@ -1,4 +1,5 @@
-"""Every list RPC over 10k rows (issue #16): ListOverdueActions over 10,000 cases;
+"""Every list RPC over 10k rows (issue #16): ListOverdueActions and ListCasesAwaitingDirector
+(1,000 awaiting of them) over 10,000 cases;
 governance's ListParties / ListBodies / ListSeats / ListProcessDirectors / ListPolicyRevisions;
 intake's ListProbingFlags and ListNominations (the process director's worklist); disclosure's
 ListSubjectRequests (unfiltered, by kind, overdue only), ListCorrectionNotices,
@@ -300,6 +301,80 @@ def _casework(database_url: str, seconds: float) -> dict:
             overdue("pd-all", page_size=500, page_token=last_token), count, seconds
         )
         return out
+
+
+def _seed_cases_awaiting_director(platform, database_url: str) -> tuple[int, str]:
+    """10,000 cases of Lumens, 1 in 10 awaiting a process director (12.3: the designation of the
+    one who directed it ended, nobody took it over: no person, left_at set), 1 in 20 closed
+    after its director left (in the partial index, never listed), the others directed by
+    "pd-all"; "pd-taker" of Helmond a designated process director who may take one over.
+    Returns how many await a director, and one case's id."""
+    from sqlalchemy import insert
+
+    from services.casework.adapters import orm
+    from zorgtafel.testing import set_party_status, set_roster
+
+    for party in (LUMENS, VEILIG_THUIS, SHELTER, HELMOND):
+        set_party_status(platform, party)
+    set_roster(platform, "process_director", HELMOND, "pd-taker")
+    now = datetime.now(timezone.utc)
+    cases, awaiting = [], 0
+    for i in range(N):
+        left = i % 10 == 5 or i % 20 == 0
+        closed = i % 20 == 0
+        awaiting += left and not closed
+        cases.append(
+            {
+                "case_id": f"case-{i:06d}-{uuid.uuid4().hex[:8]}",
+                "state": "closed" if closed else ("plan_active" if i % 3 else "open"),
+                "process_director_party": LUMENS,
+                "process_director_person": "" if left else "pd-all",
+                "process_director_left_at": now - timedelta(minutes=i) if left else None,
+                "nominating_party": VEILIG_THUIS,
+                "subject_pseudonym_sealed": b"\0",  # never read by a list
+                "age_band": "16_plus",
+                "goal_code": "stabilise",
+                "themes": ["safety"],
+                "decision_types": ["plan"],
+                "triage_invitees": [SHELTER],
+                "plan_version": 1,
+                "criteria": {},
+                "opened_at": now,
+            }
+        )
+    with platform.uow_factory() as uow:
+        uow.session.execute(insert(orm.cases), cases)
+        uow.commit()
+    _analyze(platform, database_url)
+    return awaiting, cases[5]["case_id"]
+
+
+def _casework_awaiting(database_url: str, seconds: float) -> dict:
+    """ListCasesAwaitingDirector (12.3) over 10,000 cases, as a designated process director of
+    another party asks it: its first page, a first page of 500 and the last page of 500 (one
+    policy decision and one query whatever the page: the statement count stays)."""
+    from services.casework.bootstrap import make_deps
+    from services.casework.entrypoints.grpc_api import CaseworkServicer
+    from zorgtafel.generated.casework.v1 import casework_pb2 as pb
+    from zorgtafel.testing import handler_platform
+
+    data_dir = Path(tempfile.mkdtemp(prefix="zorgtafel-bench-lists-"))
+    with handler_platform("casework", data_dir, database_url) as (platform, _parts):
+        awaiting, some = _seed_cases_awaiting_director(platform, database_url)
+        servicer = CaseworkServicer(make_deps(platform), platform.uow_factory)
+        ask = _asking(HELMOND, "pd-taker", "process_director", servicer.ListCasesAwaitingDirector)
+        return {
+            "cases": N,
+            "awaiting_director": awaiting,
+            "bare_pk_select": _bare_select(platform, "cases", "case_id", some, 1.0),
+            **_first_and_last(
+                "awaiting_director",
+                ask,
+                pb.ListCasesAwaitingDirectorRequest(),
+                lambda r: len(r.cases),
+                seconds,
+            ),
+        }
 
 
 # -- governance -----------------------------------------------------------------------------
@@ -1216,6 +1291,7 @@ def run(database_url: str = "", seconds: float = 2.0) -> dict:
     result["load_average_before"] = os.getloadavg()
     parts = (
         ("casework", _casework),
+        ("casework_awaiting", _casework_awaiting),
         ("governance", _governance),
         ("intake", _intake),
         ("disclosure", _disclosure),
