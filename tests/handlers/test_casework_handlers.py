@@ -323,7 +323,7 @@ def test_who_is_no_designated_process_director_of_an_active_party_takes_over_not
     """12.3: a case its process director left is taken over only by a designated process
     director (the roster, never the token's role) of an active party (23.2), and only by
     directing it: a delegate's or a case director's act, a read, or a refused act takes
-    nothing over. Nor is a case someone still directs, or one nobody ever directed."""
+    nothing over. Nor is a case someone still directs."""
     platform, parts = casework
     case_id = left_case(casework, "zorgcoordinator-11")
     claiming = who(LUMENS, "zorgcoordinator-12", "process_director")  # not on the roster
@@ -347,15 +347,45 @@ def test_who_is_no_designated_process_director_of_an_active_party_takes_over_not
         case = load_case(uow, case_id)
     assert case.left_by_its_director and case.process_director_person == ""
     assert len(outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)) == 1
-    # A case its process director still directs, and one nobody ever directed.
+    # A case its process director still directs.
     directed = open_case(casework)
-    never = f"case-{uuid.uuid4()}"
-    deliver(platform, parts, ev.CASE_TRIAGED, triaged(never, ""))
-    for other_case in (directed, never):
-        with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
-            meetings.schedule_meeting(deps, uow, schedule(other_case), OTHER_DIRECTOR)
-        with platform.uow_factory() as uow:
-            assert not load_case(uow, other_case).left_by_its_director
+    with platform.uow_factory() as uow, pytest.raises(PermissionDenied):
+        meetings.schedule_meeting(deps, uow, schedule(directed), OTHER_DIRECTOR)
+    with platform.uow_factory() as uow:
+        assert not load_case(uow, directed).left_by_its_director
+
+
+def test_a_case_opened_without_a_process_director_awaits_one_and_is_taken_over(casework, deps):
+    """12.3: intake's triage outcome named no process director person (an event of an intake
+    before it named one; the field is "" then): casework opened the case with nobody directing
+    it and, as one nobody ever directed, let nobody take it over, so nobody could ever act on
+    it. Now such a case awaits a process director from its opening (left_at: the opening),
+    is listed to a designated process director and taken over by directing it, as a case whose
+    director left; the opening still names nobody to disclosure and governance."""
+    platform, parts = casework
+    case_id = f"case-{uuid.uuid4()}"
+    deliver(platform, parts, ev.CASE_TRIAGED, triaged(case_id, ""))
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+    assert case.state is CaseState.OPEN and case.process_director_person == ""
+    assert case.left_by_its_director and case.process_director_left_at is not None
+    (opened,) = outbox(platform, case_id, ev.CASE_OPENED)
+    assert opened["process_director_person"] == ""
+    ggd_director = designated(platform, f"pd-ggd-{uuid.uuid4().hex[:8]}", GGD)
+    listed = {a.case_id: a for a in every_awaiting(casework, deps, ggd_director)}
+    assert listed[case_id].party == LUMENS
+    with platform.uow_factory() as uow:
+        meetings.schedule_meeting(deps, uow, schedule(case_id), ggd_director)
+        uow.commit()
+    with platform.uow_factory() as uow:
+        case = load_case(uow, case_id)
+    assert (case.process_director_party, case.process_director_person) == (
+        GGD,
+        ggd_director.person,
+    )
+    (taken,) = outbox(platform, case_id, ev.PROCESS_DIRECTOR_CHANGED)
+    assert (taken["party"], taken["person"]) == (GGD, ggd_director.person)
+    assert case_id not in [a.case_id for a in every_awaiting(casework, deps, ggd_director)]
 
 
 def test_case_opened_names_its_process_director_person(casework, deps):

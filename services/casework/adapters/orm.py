@@ -32,12 +32,14 @@ cases = Table(
     Column("case_id", String(64), primary_key=True),
     Column("state", String(20), nullable=False),
     Column("process_director_party", String(20), nullable=False),
-    # 12.3: the designated person who directs the case ("" for cases opened before intake
-    # named the person: nobody directs those, fail closed).
+    # 12.3: the designated person who directs the case ("" while nobody does: its director
+    # left, or intake named nobody when it opened).
     Column("process_director_person", String(128), nullable=False, server_default=""),
-    # 12.3: when governance ended the designation of the person who directed the case
-    # (RosterChanged, held false) and casework took that person off it ("" person); null while
-    # a person directs it, and for a case no person ever directed (nobody may take those over).
+    # 12.3: since when nobody directs the case, for a designated process director to take it
+    # over: governance ended the designation of the person who directed it (RosterChanged,
+    # held false) and casework took that person off it, or it opened with no person named
+    # (its opening; migration 2f6a9c1d8e47 for the cases opened so before); null while a
+    # person directs it.
     Column("process_director_left_at", UtcDateTime(), nullable=True),
     Column("nominating_party", String(20), nullable=False),
     Column("subject_pseudonym_sealed", LargeBinary, nullable=False),

@@ -101,6 +101,7 @@ class CaseRepository(MeetingRepository, PlanRepository, TimelineRepository):
                 state=case.state.value,
                 process_director_party=case.process_director_party,
                 process_director_person=case.process_director_person,
+                process_director_left_at=case.process_director_left_at,
                 nominating_party=case.nominating_party,
                 subject_pseudonym_sealed=seal(
                     key, case.subject_pseudonym, f"case:{case.case_id}:subject"

@@ -201,8 +201,8 @@ class Case:
     @property
     def left_by_its_director(self) -> bool:
         """The designation of the person who directed it ended and that person was taken off
-        it: nobody directs it until a designated process director takes it over. Not a case
-        nobody ever directed (no person named when it opened)."""
+        it, or it opened with no person named (an event of an intake before it named one):
+        nobody directs it until a designated process director takes it over."""
         return self.process_director_left_at is not None and not self.process_director_person
 
     def director_left(self, now: datetime) -> datetime:

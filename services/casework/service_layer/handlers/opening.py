@@ -40,7 +40,7 @@ def open_case_command(triaged: CaseTriaged) -> c.OpenCase:
     check_pseudonym(cmd.subject_pseudonym, "subject_pseudonym")
     check_oin(cmd.nominating_party, "nominating_party")
     check_oin(cmd.process_director_party, "process_director_party")
-    if cmd.process_director_person:  # absent in older events: then nobody directs (fail closed)
+    if cmd.process_director_person:  # absent in older events: it awaits one (open_case)
         check_person(cmd.process_director_person, "process_director_person")
     check_oins(cmd.invitees, "invitees")
     if cmd.age_band not in AGE_BANDS:
@@ -55,6 +55,7 @@ def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
     lock_case(uow.session, cmd.case_id)
     if uow.cases.exists(cmd.case_id) or uow.cases.was_purged(cmd.case_id):
         return False
+    opened_at = utcnow()
     case = Case(
         case_id=cmd.case_id,
         state=CaseState.OPEN,
@@ -63,11 +64,16 @@ def open_case(uow: CaseworkUnitOfWork, cmd: c.OpenCase) -> bool:
         nominating_party=cmd.nominating_party,
         subject_pseudonym=cmd.subject_pseudonym,
         age_band=cmd.age_band,
-        opened_at=utcnow(),
+        opened_at=opened_at,
         goal_code=cmd.goal_code,
         themes=cmd.themes,
         decision_types=cmd.decision_types,
         triage_invitees=cmd.invitees,
+        # 12.3: intake named no person (an event of an intake before it named one): nobody
+        # directs the case from its opening, and it awaits a process director as one whose
+        # director left does, for a designated one to take it over; not a case nobody could
+        # ever act on.
+        process_director_left_at=None if cmd.process_director_person else opened_at,
     )
     uow.cases.add(case)
     uow.emit(
