@@ -736,3 +736,28 @@ def _every_role_opens(app, casework, monkeypatch, forms: dict[str, str]) -> int:
             assert f"may not call /zorgtafel.{method}" in html, (role, form)
             assert casework.reads == [], (role, form)
     return refused
+
+
+def test_the_cases_awaiting_a_director_are_casework_replys_asked_with_the_persons_token():
+    """The adapter behind the page: ListCasesAwaitingDirector with the page token and the
+    person's token, its reply as plain views (the case number, the party, since when)."""
+    from services.console.adapters.casework import Casework
+
+    asked = []
+    left = datetime(2026, 12, 1, 9, 30)
+    reply = cw.ListCasesAwaitingDirectorResponse(
+        cases=[cw.CaseAwaitingDirector(case_id=CASE, party="00000099000000000053")],
+        next_page_token="next-1",
+    )
+    reply.cases[0].left_at.FromDatetime(left)
+
+    def listing(request, metadata, timeout):  # noqa: ANN001, ANN202
+        asked.append((request, metadata))
+        return reply
+
+    stub = SimpleNamespace(ListCasesAwaitingDirector=listing)
+    page = Casework(stub).awaiting_director(Caller("tok", 1.0), "tok-1")
+    assert page == AwaitingPage((AwaitingView(CASE, "00000099000000000053", left),), "next-1")
+    ((request, metadata),) = asked
+    assert (request.page_token, request.page_size) == ("tok-1", 50)
+    assert metadata == (("authorization", "Bearer tok"),)
