@@ -215,6 +215,22 @@ held_by_restriction if {
 	input.action in restricted_reads
 }
 
+# Nor is anything added to it or decided in it (GDPR art. 18(2): with the exception of storage,
+# restricted data is not processed; disclosure takes no new item for it either): no meeting
+# scheduled or recorded (minutes are free text about the subject), no decision of 8.4 (roles and
+# information needs, criteria, case director, de-escalation), no plan adopted, no action
+# updated, until the restriction is lifted. What ends or escalates the case stays possible
+# (close, purge: held by the restriction; escalate: Bijlage 2, at any time), as does naming who
+# acts for a party (no subject data).
+restricted_writes := {"schedule_meeting", "record_meeting", "decide", "adopt_plan", "update_action"}
+
+default held_from_processing := false
+
+held_from_processing if {
+	case.restricted == true
+	input.action in restricted_writes
+}
+
 default permitted := false
 
 permitted if {
@@ -222,6 +238,7 @@ permitted if {
 	input.action in actions
 	role_fits
 	not held_by_restriction
+	not held_from_processing
 }
 
 # A refusal says 'the case', never its id: the caller knows which case it asked about, and the
@@ -231,6 +248,14 @@ denials contains sprintf("The action %v is not known to this policy; denied by d
 denials contains sprintf("Party %v has status %v; only active parties act on a case (art. 21.3, art. 23.2).", [party, lib.status_shown(principal)]) if not active
 
 denials contains "The data subject's restriction of the case was granted: it is only kept, and its content is shown to no one until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18)." if held_by_restriction
+
+# Told only to whom the action would otherwise be allowed: they see the case's status, which
+# says it is restricted (view.rego); anyone else learns nothing of the subject's request.
+denials contains "The data subject's restriction of the case was granted: it is only kept, and nothing is added to it or decided in it until a later decision lifts it (Bijlage 3 'afschermen', GDPR art. 18(2))." if {
+	held_from_processing
+	active
+	role_fits
+}
 
 denials contains sprintf("Only the process director of the case - the designated person who directs it - may %v it; a process director of another case or a token's role is not enough (art. 12.3, art. 12.2, art. 8.4, art. 1.2, Bijlage 2).", [input.action]) if {
 	input.action in process_director_acts

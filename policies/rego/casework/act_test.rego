@@ -222,6 +222,44 @@ test_a_restriction_does_not_stop_the_process_director_directing_the_case if {
 	decide("close", director, {"case": object.union(case, {"restricted": true})}).allow == true
 }
 
+# GDPR art. 18(2): a restricted case is only kept: nothing is added to it or decided in it, by
+# its process director, its case director or a delegate; what ends or escalates it, and who acts
+# for a party, stay possible; lifted, everything goes as before.
+test_nothing_is_added_to_or_decided_in_a_restricted_case if {
+	restricted := object.union(case, {"restricted": true})
+	lifted := object.union(case, {"restricted": false})
+	every a in ["schedule_meeting", "record_meeting", "decide", "adopt_plan", "update_action"] {
+		d := decide(a, director, {"case": restricted, "action_party": shelter})
+		d.allow == false
+		some r in d.reasons
+		contains(r, "GDPR art. 18(2)")
+		decide(a, director, {"case": lifted, "action_party": shelter}).allow == true
+	}
+	decide("adopt_plan", case_director, {"case": restricted}).allow == false
+	decide("update_action", person(shelter, "p1", "caseworker"), {"case": restricted, "action_party": shelter}).allow == false
+	every a in ["close", "purge", "escalate"] {
+		decide(a, director, {"case": restricted}).allow == true
+	}
+	decide("name_delegate", person(shelter, "p1", "caseworker"), {"case": restricted, "delegate": {"party": shelter, "person": "p3"}}).allow == true
+}
+
+# The restriction is told only to whom the action would otherwise be allowed (who sees the
+# case's status): not to a person of another party, nor to a colleague without a part.
+test_a_restriction_is_not_told_to_whom_may_not_act_anyway if {
+	restricted := object.union(case, {"restricted": true})
+	every a in [
+		["update_action", person(shelter, "p2", "caseworker")],
+		["update_action", who(outsider, "caseworker", "active")],
+		["schedule_meeting", who(shelter, "process_director", "active")],
+	] {
+		d := decide(a[0], a[1], {"case": restricted, "action_party": shelter})
+		d.allow == false
+		every r in d.reasons {
+			not contains(r, "GDPR art. 18")
+		}
+	}
+}
+
 test_a_delegate_names_and_releases_a_colleague_of_its_own_party if {
 	p := person(shelter, "p1", "caseworker")
 	decide("name_delegate", p, {"delegate": {"party": shelter, "person": "p3"}}).allow == true
