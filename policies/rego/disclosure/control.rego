@@ -472,6 +472,15 @@ obligations contains {"type": "restrict_to_party", "party": caller.party, "reaso
 	input.operation in oversight_ops
 }
 
+# Bijlage 3 "afschermen", GDPR art. 18(2): while the subject's restriction of the case or the
+# item holds, a review stays listed (who overrode what, when, having consulted whom: the
+# accountability the officer keeps), but its texts - why the override was needed, how the client
+# was told: free text about the subject - are not opened until the lifting.
+obligations contains {"type": "withhold_texts_while_restricted", "reason": "A review of a restricted case or item is listed without its texts: restricted data is only kept (Bijlage 3, GDPR art. 18(2))."} if {
+	permitted
+	input.operation == "list_reviews"
+}
+
 default decision := {"allow": false, "reasons": ["No rule permitted this; denied by default (art. 16.2)."], "obligations": []}
 
 decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": [o | some o in obligations]} if permitted

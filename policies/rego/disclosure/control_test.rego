@@ -139,6 +139,21 @@ test_unscoped_review_list_is_narrowed_to_the_own_party if {
 	o.party == shelter
 }
 
+# GDPR art. 18(2): a review list always carries the obligation not to open the texts of a
+# review whose case or item a restriction holds (the service reads which in the page's query).
+test_a_review_list_withholds_the_texts_of_restricted_cases_and_items if {
+	every resource in [{"scoped": false, "concerned": []}, {"scoped": true, "concerned": [shelter]}] {
+		d := decide(oversight("list_reviews", officer(shelter), resource))
+		d.allow == true
+		some o in d.obligations
+		o.type == "withhold_texts_while_restricted"
+		contains(o.reason, "GDPR art. 18(2)")
+	}
+	every o in decide(oversight("list_subject_requests", officer(shelter), {"scoped": false, "concerned": []})).obligations {
+		o.type != "withhold_texts_while_restricted"
+	}
+}
+
 test_worker_may_not_list_reviews if {
 	denied_with(oversight("list_reviews", worker(care), {"scoped": false}), "Only privacy officers")
 }

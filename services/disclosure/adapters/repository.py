@@ -15,7 +15,7 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.case_facts import facts_of_row, restriction_decided_under_lock
@@ -34,6 +34,7 @@ from zorgtafel.kernel.errors import NotFound
 
 ERASED = "[erased]"
 UNREADABLE = "[unreadable]"
+RESTRICTED = "[restricted]"
 
 
 def _terms_json(terms: Terms) -> str:
@@ -416,13 +417,23 @@ class ReviewRepository:
         case_id: str = "",
         party: str | None = None,
         after: tuple[datetime, str] | None = None,
+        withhold_restricted: bool = False,
     ) -> list[Review]:
         """At most ``limit`` reviews (of one case; concerning ``party`` as provider or as the
         overriding party), oldest first, after the sort key ``after`` (created at, review id):
         filters and page in SQL, the case keys of the page in one statement, only the page's
-        texts opened."""
+        texts opened. With ``withhold_restricted`` the texts of a review whose case or item a
+        restriction holds are not opened (GDPR art. 18(2)): read in the same statement."""
         c = reviews.c
         q = select(reviews)
+        if withhold_restricted:
+            held = or_(
+                exists().where(
+                    case_facts.c.case_id == c.case_id, case_facts.c.restricted_at.is_not(None)
+                ),
+                exists().where(items.c.item_id == c.item_id, items.c.restricted_at.is_not(None)),
+            )
+            q = select(reviews, held.label("held"))
         if case_id:
             q = q.where(c.case_id == case_id)
         if party is not None:
@@ -444,7 +455,9 @@ class ReviewRepository:
         for r in rows:
             open_ = openers.get(r.case_id)
             justification = informed = ERASED
-            if open_ is not None and r.justification_sealed is not None:
+            if getattr(r, "held", False):
+                justification = informed = RESTRICTED
+            elif open_ is not None and r.justification_sealed is not None:
                 try:
                     justification = open_(r.justification_sealed, r.review_id).decode()
                     informed = ClientInformed.from_sealed(

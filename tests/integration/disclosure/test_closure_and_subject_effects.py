@@ -323,3 +323,46 @@ def test_a_refusal_names_a_covenant_ground(env):
             reason="an opinion",
         )
     ) == ["refusal_ground"]
+
+
+@pytest.mark.parametrize("scope", ["case", "item"])
+def test_a_restriction_withholds_a_reviews_texts_but_not_the_review(env, scope):
+    """GDPR art. 18(2): while the subject's restriction holds, the review of a safety override
+    on the restricted case (or item) stays listed to the privacy officer (accountability: who
+    overrode what, when, having consulted whom), but why it was needed and how the client was
+    told (free text about the subject, sealed under the case key) are not opened until the
+    lifting."""
+    case_id, pseudonym = env.open_case(age_band="16_plus")
+    item = provide(env, case_id, legal_basis=pb.LEGAL_BASIS_CONSENT)
+    why, how = MARKER + "dreiging", MARKER + "telefonisch"
+    override = env.stub.BreakGlass(
+        pb.BreakGlassRequest(
+            item_ids=[item],
+            purpose="care_coordination",
+            justification=why,
+            consulted_colleague="collega-2",
+            client_informed=how,
+            client_informed_status=pb.CLIENT_INFORMED_STATUS_INFORMED,
+        ),
+        metadata=env.md(CELLO),
+    )
+    decision_id = override.items[0].decision_id
+
+    def reviews(who=OFFICER) -> list[pb.Review]:
+        listed = env.stub.ListReviews(
+            pb.ListReviewsRequest(case_id=case_id), metadata=env.md(*who)
+        ).reviews
+        return [r for r in listed if r.decision_id == decision_id]
+
+    assert [(r.justification, how in r.client_informed) for r in reviews()] == [(why, True)]
+    target = {"case_id": case_id} if scope == "case" else {"item_id": item}
+    decide(env, submit(env, pb.SUBJECT_REQUEST_KIND_RESTRICTION, pseudonym=pseudonym, **target))
+    for who in (OFFICER, (CELLO, "privacy_officer", "fg-2")):
+        held = reviews(who)
+        assert [(r.item_id, r.party, r.consulted_colleague) for r in held] == [
+            (item, CELLO, "collega-2")
+        ]
+        assert MARKER not in held[0].justification and MARKER not in held[0].client_informed
+    lift = submit(env, pb.SUBJECT_REQUEST_KIND_LIFT_RESTRICTION, pseudonym=pseudonym, **target)
+    decide(env, lift, reason="the correction is done")
+    assert [(r.justification, how in r.client_informed) for r in reviews()] == [(why, True)]

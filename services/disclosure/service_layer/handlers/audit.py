@@ -54,11 +54,16 @@ def list_reviews(
             concerned=sorted(uow.reviews.parties_of_case(cmd.case_id)) if cmd.case_id else [],
         ),
     )
+    obligations = obligations_of(decision.obligations)
     return uow.reviews.page(
         limit=cmd.limit,
         case_id=cmd.case_id,
-        party=restricted_to(obligations_of(decision.obligations)),
+        party=restricted_to(obligations),
         after=cmd.after,
+        # GDPR art. 18(2): listed, but a restricted case's or item's texts are not opened.
+        withhold_restricted=any(
+            ob.get("type") == "withhold_texts_while_restricted" for ob in obligations
+        ),
     )
 
 
