@@ -10,9 +10,20 @@ An unknown person holds nothing (fail closed).
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from typing import Any, Protocol
 
-from sqlalchemy import Boolean, Column, MetaData, String, Table, bindparam, func, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    select,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -74,6 +85,40 @@ def on_roster_changed(uow: UnitOfWork, event: InboundEvent) -> None:
 ROSTER_EVENT_HANDLERS = {ev.ROSTER_CHANGED: on_roster_changed}
 
 
+def _held_by(table: Table, party: str, person: str) -> ColumnElement[bool]:
+    """The rows of the functions the person (bound as ``party``, ``person``) holds now."""
+    return (
+        (table.c.party == bindparam(party))
+        & (func.lower(table.c.person) == func.lower(bindparam(person)))
+        & table.c.held.is_(True)
+    )
+
+
+# The bound names of ``functions_beside``: apart from any a statement it joins may use.
+BESIDE_PARTY = "roster_party"
+BESIDE_PERSON = "roster_person"
+
+
+def functions_beside(table: Table, dialect: str) -> ColumnElement[Any]:
+    """The functions a person holds as one value of a statement that reads something else
+    (bound as ``BESIDE_PARTY`` and ``BESIDE_PERSON``): the roster read in that statement's
+    round trip and snapshot, not in one of its own (issue #16), so no fresher than the
+    projection nor staler. A PostgreSQL array, on SQLite a JSON array (NULL or [] when none);
+    ``functions_of`` reads either."""
+    held = table.c.function
+    aggregate = func.array_agg(held) if dialect == "postgresql" else func.json_group_array(held)
+    return select(aggregate).where(_held_by(table, BESIDE_PARTY, BESIDE_PERSON)).scalar_subquery()
+
+
+def functions_of(value: Any) -> list[str]:
+    """A ``functions_beside`` value as ``Roster.functions`` answers: the functions, sorted."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = json.loads(value)
+    return sorted(str(f) for f in value)
+
+
 class Roster:
     """Reads the roster projection: does this person of this party hold this function now? A
     person id names its person without case ("PD-1" is pd-1: ``validate.same_person``, the
@@ -84,11 +129,7 @@ class Roster:
         self._table = table
         # Read on every call a policy decides (issue #16): built once, a statement object keeps
         # its cache key, so a call neither builds nor keys it again.
-        self._functions = select(table.c.function).where(
-            (table.c.party == bindparam("party"))
-            & (func.lower(table.c.person) == func.lower(bindparam("person")))
-            & table.c.held.is_(True)
-        )
+        self._functions = select(table.c.function).where(_held_by(table, "party", "person"))
 
     def holds(self, function: str, party: str, person: str) -> bool:
         t = self._table

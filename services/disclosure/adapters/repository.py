@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, upd
 from sqlalchemy.orm import Session
 
 from services.disclosure.adapters.case_facts import facts_of_row, restriction_decided_under_lock
-from services.disclosure.adapters.orm import case_facts, case_keys, items, reviews
+from services.disclosure.adapters.orm import case_facts, case_keys, items, reviews, tables
 from services.disclosure.domain.decisions import MAX_ITEMS_PER_REQUEST, CaseFacts, Review
 from services.disclosure.domain.items import Item, Terms
 from services.disclosure.domain.notices import (
@@ -31,6 +32,7 @@ from services.disclosure.domain.notices import (
 )
 from zorgtafel.kernel.casekeys import CaseKeys
 from zorgtafel.kernel.errors import NotFound
+from zorgtafel.kernel.roster import BESIDE_PARTY, BESIDE_PERSON, functions_beside, functions_of
 
 ERASED = "[erased]"
 UNREADABLE = "[unreadable]"
@@ -72,6 +74,10 @@ class ItemsOfCases:
     items: list[Item]
     cases: dict[str, CaseFacts | None]
     wrapped_keys: dict[str, bytes | None]
+    # The functions the roster says the asked-for person holds (sorted, as ``Roster.functions``
+    # answers), read in the same statement; None when not asked or when no row came back to
+    # carry them (then read on their own).
+    functions: tuple[str, ...] | None = None
 
 
 _CASE = "case_"  # the label prefix of the case's columns beside the item's
@@ -94,11 +100,26 @@ def _with_cases(q: Any) -> Any:
 _BY_IDS = select(items).where(items.c.item_id.in_(bindparam("item_ids", expanding=True)))
 _OF_CASES_BY_IDS = _with_cases(_BY_IDS)
 _OF_CASES_BY_IDS_OF_CASE = _with_cases(_BY_IDS.where(items.c.case_id == bindparam("case_id")))
+_FUNCTIONS = "requester_functions"  # the label of the roster's functions beside the items
 
 
-def _of_cases(found: list[Item], rows: Iterable[Any]) -> ItemsOfCases:
+def _with_functions(q: Any, dialect: str) -> Any:
+    """``q`` with the functions a person holds beside each row (``functions_beside``)."""
+    return q.add_columns(functions_beside(tables["roster"], dialect).label(_FUNCTIONS))
+
+
+@cache
+def _of_cases_by_ids_with_functions(dialect: str, of_case: bool) -> Any:
+    # Built once per dialect (the aggregate differs), the cache key with it.
+    return _with_functions(_OF_CASES_BY_IDS_OF_CASE if of_case else _OF_CASES_BY_IDS, dialect)
+
+
+def _of_cases(found: list[Item], rows: list[Any], functions_read: bool = False) -> ItemsOfCases:
     cases: dict[str, CaseFacts | None] = {}
     wrapped: dict[str, bytes | None] = {}
+    functions = None
+    if functions_read and rows:
+        functions = tuple(functions_of(rows[0]._mapping[_FUNCTIONS]))
     for row in rows:
         m = row._mapping
         case_id = row.case_id
@@ -109,7 +130,7 @@ def _of_cases(found: list[Item], rows: Iterable[Any]) -> ItemsOfCases:
                 SimpleNamespace(**{c.name: m[_CASE + c.name] for c in case_facts.c})
             )
         wrapped[case_id] = m[_CASE + "wrapped_key"]
-    return ItemsOfCases(found, cases, wrapped)
+    return ItemsOfCases(found, cases, wrapped, functions)
 
 
 class ItemRepository:
@@ -141,31 +162,53 @@ class ItemRepository:
                 raise NotFound("item", item_id)
         return [found[i] for i in dict.fromkeys(wanted)]
 
-    def get_many_of_cases(self, item_ids: Iterable[str], case_id: str = "") -> ItemsOfCases:
+    def get_many_of_cases(
+        self,
+        item_ids: Iterable[str],
+        case_id: str = "",
+        functions_of: tuple[str, str] | None = None,
+    ) -> ItemsOfCases:
         """As ``get_many``, with the items' cases and their wrapped keys in the same
-        statement (a disclosure request's facts: one round trip for any number of items)."""
+        statement (a disclosure request's facts: one round trip for any number of items);
+        ``functions_of`` (party, person): that person's functions on the roster too."""
         wanted = list(item_ids)
+        params: dict[str, Any] = {"item_ids": wanted}
         if case_id:
-            q, params = _OF_CASES_BY_IDS_OF_CASE, {"item_ids": wanted, "case_id": case_id}
+            params["case_id"] = case_id
+        if functions_of is not None:
+            q = _of_cases_by_ids_with_functions(self._dialect(), bool(case_id))
+            params[BESIDE_PARTY], params[BESIDE_PERSON] = functions_of
         else:
-            q, params = _OF_CASES_BY_IDS, {"item_ids": wanted}
+            q = _OF_CASES_BY_IDS_OF_CASE if case_id else _OF_CASES_BY_IDS
         rows = self._s.execute(q, params).all()
         found = {r.item_id: _item(r) for r in rows}
         for item_id in wanted:
             if item_id not in found:
                 raise NotFound("item", item_id)
-        return _of_cases([found[i] for i in dict.fromkeys(wanted)], rows)
+        return _of_cases([found[i] for i in dict.fromkeys(wanted)], rows, functions_of is not None)
 
     def of_case_with_case(
-        self, case_id: str, category: str = "", limit: int = MAX_ITEMS_PER_REQUEST
+        self,
+        case_id: str,
+        category: str = "",
+        limit: int = MAX_ITEMS_PER_REQUEST,
+        functions_of: tuple[str, str] | None = None,
     ) -> ItemsOfCases:
-        """As ``of_case``, with the case and its wrapped key in the same statement."""
+        """As ``of_case``, with the case and its wrapped key in the same statement (and, as
+        ``get_many_of_cases``, the functions of ``functions_of``)."""
         q = select(items).where(items.c.case_id == case_id)
         if category:
             q = q.where(items.c.category == category)
-        q = q.order_by(items.c.provided_at, items.c.item_id).limit(limit)
-        rows = self._s.execute(_with_cases(q)).all()
-        return _of_cases([_item(r) for r in rows], rows)
+        q = _with_cases(q.order_by(items.c.provided_at, items.c.item_id).limit(limit))
+        params: dict[str, Any] = {}
+        if functions_of is not None:
+            q = _with_functions(q, self._dialect())
+            params[BESIDE_PARTY], params[BESIDE_PERSON] = functions_of
+        rows = self._s.execute(q, params).all()
+        return _of_cases([_item(r) for r in rows], rows, functions_of is not None)
+
+    def _dialect(self) -> str:
+        return self._s.get_bind().dialect.name
 
     def of_case(
         self, case_id: str, category: str = "", limit: int = MAX_ITEMS_PER_REQUEST

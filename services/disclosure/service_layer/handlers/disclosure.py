@@ -73,19 +73,26 @@ def _decide_all(
     case, unknown or another case's alike, is answered as the case answers for a category it
     holds none of, never decided on (nor logged for) a case the request was not about."""
     # Each fact is read once for the whole request, however many items and cases: the items
-    # with their cases and the cases' keys (wrapped) in one statement, the consents in another.
+    # with their cases, the cases' keys (wrapped) and the requester's functions on the roster
+    # in one statement, the consents in another.
+    asker = (requester.party, requester.person)
     if cmd.item_ids:
         try:
-            of_cases = uow.items.get_many_of_cases(cmd.item_ids, case_id=cmd.case_id)
+            of_cases = uow.items.get_many_of_cases(
+                cmd.item_ids, case_id=cmd.case_id, functions_of=asker
+            )
         except NotFound as missing:
             # Asked by id alone, an item not held is no case's: no one has a part in it, so it
             # is refused as someone else's item is to an outsider (no oracle, art. 8.4c).
+            recipient, requester = _with_functions(deps, uow, None, recipient, requester)
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
     else:
-        of_cases = uow.items.of_case_with_case(cmd.case_id, cmd.category)
+        of_cases = uow.items.of_case_with_case(cmd.case_id, cmd.category, functions_of=asker)
         if not of_cases.items:
             missing = NotFound("items", "of the requested case and category")
+            recipient, requester = _with_functions(deps, uow, None, recipient, requester)
             return [_not_in_the_case(deps, uow, cmd, recipient, requester, now, missing)]
+    recipient, requester = _with_functions(deps, uow, of_cases.functions, recipient, requester)
     found, cases = of_cases.items, of_cases.cases
     consents = uow.consents.of_cases(list(cases))
     asked = _asked(cmd, now, recipient, requester)
@@ -142,6 +149,24 @@ def _decide_all(
             )
         )
     return _with_keys(uow, decided, of_cases)
+
+
+def _with_functions(
+    deps: Deps,
+    uow: DisclosureUnitOfWork,
+    functions: tuple[str, ...] | None,
+    recipient: Recipient,
+    requester: Recipient,
+) -> tuple[Recipient, Recipient]:
+    """The requester with the functions the roster says they hold (read beside the items, or,
+    when no item row came back to carry them, on their own), and the recipient alike when the
+    requester receives (all but a third-party release). Until then the requester holds none."""
+    if functions is None:
+        functions = tuple(
+            deps.roster.functions(requester.party, requester.person, session=uow.session)
+        )
+    held = replace(requester, functions=functions)
+    return (held if recipient is requester else recipient), held
 
 
 def _with_keys(
@@ -309,13 +334,13 @@ def request_disclosure(
         if caller.party_status != UNKNOWN_PARTY
         else uow.parties.status(caller.party)
     )
+    # Its functions (the roster) are read with the items (``_with_functions``): none till then.
     requester = Recipient(
         party=caller.party,
         is_party=caller_status is not None,
         party_status=caller_status or "unknown",
         role=caller.role,
         person=caller.person,
-        functions=tuple(deps.roster.functions(caller.party, caller.person, session=uow.session)),
         authenticated_by=caller.authenticated_by,
     )
     recipient = requester
