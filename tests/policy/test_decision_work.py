@@ -80,14 +80,14 @@ AUTHZ = {
 }
 
 
-def _builtin_calls(
+def _trace(
     capfd: pytest.CaptureFixture[str],
     value: Any,
     package: str = "zorgtafel.disclosure",
     query: str = "data.zorgtafel.disclosure.decision",
     extra: str = "",
-) -> tuple[int, Any]:
-    """The builtin calls rego-cpp makes to answer ``query`` for ``value`` (on ``package``'s own
+) -> tuple[str, Any]:
+    """rego-cpp's statement trace of answering ``query`` for ``value`` (on ``package``'s own
     interpreter, as the engine builds it, plus the module ``extra``), and the answer."""
     from regopy import Interpreter, LogLevel
 
@@ -109,6 +109,18 @@ def _builtin_calls(
         interpreter.log_level = LogLevel.NONE
     trace = capfd.readouterr().out
     assert defined
+    return trace, answer
+
+
+def _builtin_calls(
+    capfd: pytest.CaptureFixture[str],
+    value: Any,
+    package: str = "zorgtafel.disclosure",
+    query: str = "data.zorgtafel.disclosure.decision",
+    extra: str = "",
+) -> tuple[int, Any]:
+    """The builtin calls rego-cpp makes to answer ``query`` for ``value``, and the answer."""
+    trace, answer = _trace(capfd, value, package, query, extra)
     called = re.findall(r"CallStmt\(func_name=([^,]+),", trace)
     assert called, "rego-cpp wrote no statement trace"
     # A rule or function of a policy is named g0.<path>; anything else is a builtin.
@@ -160,3 +172,32 @@ def test_a_lookup_of_the_policy_library_tests_the_type_of_the_member_it_finds_on
     )
     assert found == [{"party": "p"}, [1]]
     assert calls <= 4, f"{calls} builtin calls for two lookups"
+
+
+def test_the_engine_asks_a_decision_by_its_entrypoint_without_a_query_around_it(capfd):
+    # A bundle built for the query `data.<package>.decision` wraps the rule in a query of its
+    # own (g0.querymodule$N.query$M: 25 plan statements, a tenth of an authz decision); the
+    # engine builds each decision's bundle with the rule as its entrypoint and asks that.
+    from regopy import LogLevel
+
+    from zorgtafel.policy.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine(
+        POLICY_DIR, timeout_s=5.0, cached_packages=(), packages=["zorgtafel.authz"]
+    )
+    try:
+        slots = engine._compiled.slots["zorgtafel.authz"]  # type: ignore[union-attr]
+        slot = slots.get()
+        slots.put(slot)
+        capfd.readouterr()
+        slot.interpreter.log_level = LogLevel.DEBUG
+        try:
+            decision = engine.decide("zorgtafel.authz", AUTHZ)
+        finally:
+            slot.interpreter.log_level = LogLevel.NONE
+        trace = capfd.readouterr().out
+    finally:
+        engine.close()
+    assert decision.allow
+    assert "g0.data.zorgtafel.authz.decision" in trace, "rego-cpp wrote no statement trace"
+    assert "querymodule" not in trace

@@ -103,3 +103,37 @@ def test_the_short_calls_keep_the_gil_and_only_evaluation_releases_it():
     from regopy.rego_shared import rego as theirs
 
     assert not theirs.regoBundleQuery._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+
+
+def _entrypoint_bundles(text: str) -> tuple[Any, dict[str, tuple[Any, Any]]]:
+    """Each probe rule compiled twice on one interpreter: as a query and as an entrypoint."""
+    from regopy import Interpreter
+
+    interpreter = Interpreter()
+    interpreter.add_module("q.rego", PROBES + EXTRA + f"lit := {text}\n")
+    return interpreter, {
+        q: (interpreter.build(f"data.q.{q}"), interpreter.build(None, [f"q/{q}"]))
+        for q in QUERIES + ["nothing", "no", "conflict"]
+    }
+
+
+def _entrypoint_answer(interpreter: Any, compiled: Any, entrypoint: str) -> tuple[bool, Any] | str:
+    try:
+        return rego_c.query(interpreter, compiled, entrypoint)
+    except PolicyUnavailable:
+        return "error"
+
+
+@deterministic(40)
+@given(value=st.dictionaries(TEXT, VALUES, max_size=4))
+def test_a_rule_asked_as_its_entrypoint_answers_as_the_query_of_it(value):
+    # The engine asks a decision by its entrypoint (no query wrapped around the rule: 25 plan
+    # statements fewer per decision, issue #16); the answer must be the query's, a false rule
+    # included (rego-cpp's query gives it as undefined, its entrypoint as false).
+    text = input_json(value)
+    interpreter, bundles = _entrypoint_bundles(text)
+    rego_input.set_input(interpreter, text)
+    for query, (as_query, as_entrypoint) in bundles.items():
+        expected = _held_answer(interpreter, as_query)
+        answer = _entrypoint_answer(interpreter, as_entrypoint, f"q/{query}")
+        assert answer == expected, f"{query} on input {text!r}"

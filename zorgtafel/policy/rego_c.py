@@ -57,15 +57,36 @@ def held() -> SimpleNamespace:
     return SimpleNamespace(**bound)
 
 
-def query(interpreter: Any, compiled: Any) -> tuple[bool, Any]:
+def entrypoint_of(query: str) -> str:
+    """The entrypoint of a query of one rule: ``data.a.b.rule`` -> ``a/b/rule``."""
+    if not query.startswith("data."):
+        raise PolicyUnavailable(f"not a query of one rule: {query}")
+    return query.removeprefix("data.").replace(".", "/")
+
+
+def query(interpreter: Any, compiled: Any, entrypoint: str | None = None) -> tuple[bool, Any]:
     """Evaluate the bundle ``compiled`` on ``interpreter`` (its input already set); ``(defined,
     value)`` of the query's one expression, as regopy's ``Output`` would give it, with the GIL
     released only during the evaluation. ``PolicyUnavailable`` on an evaluation error, an output
-    that does not parse or more than one result."""
+    that does not parse or more than one result.
+
+    With ``entrypoint`` (a bundle built with it, ``entrypoint_of``): that rule is evaluated
+    directly, without the query rego-cpp wraps around it (25 plan statements fewer per decision,
+    issue #16). The answer is the query's: rego-cpp's query gives a rule whose value is false as
+    undefined and its entrypoint as false, so false is no answer here too."""
+    from regopy.rego_shared import rego as theirs
     from regopy.rego_shared import rego_bundle_query
 
     c = held()
-    output = rego_bundle_query(interpreter._impl, compiled._impl)  # releases the GIL
+    if entrypoint is None:
+        output = rego_bundle_query(interpreter._impl, compiled._impl)  # releases the GIL
+    else:
+        # regopy's binding (CDLL): releases the GIL; no output only when rego-cpp fails outright
+        output = theirs.regoBundleQueryEntrypoint(
+            interpreter._impl, compiled._impl, entrypoint.encode("utf-8")
+        )
+        if not output:
+            raise PolicyUnavailable("rego-cpp gave no output for the entrypoint")
     try:
         ok = c.output_ok(output)
         size = c.output_size(output)
@@ -90,4 +111,6 @@ def query(interpreter: Any, compiled: Any) -> tuple[bool, Any]:
         return False, None
     if len(values) > 1:
         raise PolicyUnavailable("the policy gave more than one result")
+    if entrypoint is not None and values[0] is False:
+        return False, None
     return True, values[0]
