@@ -174,6 +174,28 @@ def test_a_lookup_of_the_policy_library_tests_the_type_of_the_member_it_finds_on
     assert calls <= 4, f"{calls} builtin calls for two lookups"
 
 
+@pytest.mark.parametrize(
+    "package, value",
+    [
+        ("zorgtafel.authz", AUTHZ),
+        ("zorgtafel.disclosure", CONSENTED_AS_SERVED),
+        ("zorgtafel.disclosure", OUTSIDER),
+    ],
+)
+def test_a_decision_evaluates_each_rule_once(package, value, capfd):
+    # rego-cpp remembers a rule's value for the rest of a decision only when it is defined: a
+    # rule without a default that is undefined (authz's `relayed` for a call not relayed) was
+    # evaluated anew at each reference, three times in an allowed authz decision (issue #16).
+    # An evaluation opens a frame ("++") after the call; a remembered value does not.
+    trace, _ = _trace(capfd, value, package, f"data.{package}.decision")
+    evaluated = re.findall(
+        r"CallStmt\(func_name=(g0\.[^,]+),[^\n]*\n(?:\s*Built-in [^\n]*\n)?\s*\+\+\n", trace
+    )
+    assert evaluated, "rego-cpp wrote no statement trace"
+    again = sorted({rule for rule in evaluated if evaluated.count(rule) > 1})
+    assert again == [], f"evaluated more than once: {again}"
+
+
 def test_the_engine_asks_a_decision_by_its_entrypoint_without_a_query_around_it(capfd):
     # A bundle built for the query `data.<package>.decision` wraps the rule in a query of its
     # own (g0.querymodule$N.query$M: 25 plan statements, a tenth of an authz decision); the

@@ -73,6 +73,10 @@ applicant_own_application if {
 # serves (casework's pre-read to disclosure; disclosure's subject access report to each
 # service), and only the service of that route: every other method, or the same method relayed
 # by another service, refuses a relayed call (need to know).
+# With a default: rego-cpp remembers a rule's value only when it is defined, so an undefined
+# `relayed` was evaluated anew at each of its three references in an allowed decision.
+default relayed := false
+
 relayed if principal.authenticated_by == "mtls_relay"
 
 default relay_permitted := false
@@ -91,14 +95,15 @@ relaying_service := principal.relayed_by if is_string(principal.relayed_by)
 
 default permitted := false
 
+# An else-chain (the same answer as two rules): rego-cpp evaluates every body of a rule, and
+# stops at the first of an else-chain that holds, so an active party's allowed call does not
+# also test the applicant's way (issue #16).
 permitted if {
 	authenticated
 	relay_permitted
 	party_served
 	role_permitted
-}
-
-permitted if {
+} else := true if {
 	authenticated
 	relay_permitted
 	applicant_own_application
@@ -142,9 +147,10 @@ grants contains "The call was relayed by a suite service for the pre-read it ser
 
 default decision := {"allow": false, "reasons": ["No rule permitted this call; denied by default (Bijlage 3)."], "obligations": []}
 
-decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": []} if permitted
-
-decision := {"allow": false, "reasons": sort([r | some r in denials]), "obligations": []} if {
-	not permitted
+# The refusal is the else of the allow (reached only when permitted is false), so an allowed
+# call does not test `not permitted` again.
+decision := {"allow": true, "reasons": sort([r | some r in grants]), "obligations": []} if {
+	permitted
+} else := {"allow": false, "reasons": sort([r | some r in denials]), "obligations": []} if {
 	not denials == set()
 }
