@@ -488,7 +488,8 @@ test_a_case_someone_directs_never_directed_or_closed_is_not_taken_over if {
 	d.allow == false
 	some r in d.reasons
 	contains(r, "art. 12.3")
-	# opened before intake named its person: nobody ever directed it, nobody takes it over
+	# not marked as left (casework marks a case opened naming no person as left at its opening):
+	# fail closed, nobody takes it over
 	never := object.union(case, {"state": "open", "process_director": {"party": pd, "person": ""}})
 	decide("schedule_meeting", taking_over, {"case": never}).allow == false
 	decide("purge", taking_over, {"case": object.union(left_case, {"state": "closed"})}).allow == false

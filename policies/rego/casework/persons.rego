@@ -41,8 +41,9 @@ process_director if {
 # art. 12.3: the designation of the person who directed the case ended (revoked, or the party
 # left the covenant) and casework took that person off it (governance's RosterChanged): the case
 # is not closed and nobody directs it. A designated process director of an active party (the
-# act policy) takes it over by directing it; the service records who did. Not a case nobody
-# ever directed (opened before intake named its person: ``left`` is false, fail closed).
+# act policy) takes it over by directing it; the service records who did. Not a case whose
+# ``left`` is not true (fail closed); casework marks a case opened naming no person (an older
+# triage outcome) as left at its opening, so that one too awaits a designated process director.
 default takes_over := false
 
 takes_over if {

@@ -114,7 +114,7 @@ test_a_person_fact_that_is_no_person_id_names_nobody if {
 }
 
 # art. 12.3: a designated process director takes over a case not closed its process director
-# left (casework took that person off it); not one someone directs or nobody ever directed.
+# left (casework took that person off it); not one someone directs or not marked as left.
 test_a_designated_process_director_takes_over_a_case_its_process_director_left if {
 	left := object.union(case, {"state": "open", "process_director": {"party": pd, "person": "", "left": true}})
 	r := persons(who(shelter, "pd-9", "process_director", ["process_director"]), left)
