@@ -5,10 +5,12 @@ the plan of approach and each party's role and information need (art. 8.4, 12.2c
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import to_user_timezone, to_utc
+from werkzeug.datastructures import ImmutableMultiDict
 
 from services.console.adapters.calls import ServiceError
 from services.console.adapters.casework import NewAction, RoleView
@@ -96,6 +98,17 @@ def delegate(case_id: str) -> ResponseReturnValue:
     return _done(case_id)
 
 
+def _meeting_basics(f: ImmutableMultiDict[str, str]) -> dict[str, Any]:
+    """When, goal and what the meeting decides and treats, as every schedule form asks them
+    (``meeting_basics`` in the templates); unknown decisions and themes are dropped."""
+    return {
+        "when": _when(f.get("when", "")),
+        "goal_code": f.get("goal_code", "").strip(),
+        "decision_types": [d for d in f.getlist("decision_types") if d in DECISIONS],
+        "themes": [t for t in f.getlist("themes") if t in THEMES],
+    }
+
+
 @bp.post("/cases/<case_id>/meetings")
 def schedule(case_id: str) -> ResponseReturnValue:
     case_id = checked_id(case_id)
@@ -104,10 +117,7 @@ def schedule(case_id: str) -> ResponseReturnValue:
         services().meeting.schedule(
             caller(),
             case_id,
-            when=_when(f.get("when", "")),
-            goal_code=f.get("goal_code", "").strip(),
-            decision_types=[d for d in f.getlist("decision_types") if d in DECISIONS],
-            themes=[t for t in f.getlist("themes") if t in THEMES],
+            **_meeting_basics(f),
             invitees={
                 p: [t for t in f.getlist(f"lawful_{p}") if t in THEMES]
                 for p in f.getlist("invitees")
@@ -249,10 +259,7 @@ def take_over(case_id: str) -> ResponseReturnValue:
         services().meeting.schedule(
             caller(),
             case_id,
-            when=_when(f.get("when", "")),
-            goal_code=f.get("goal_code", "").strip(),
-            decision_types=[d for d in f.getlist("decision_types") if d in DECISIONS],
-            themes=[t for t in f.getlist("themes") if t in THEMES],
+            **_meeting_basics(f),
             invitees=(
                 {invitee: [t for t in f.getlist("lawful_themes") if t in THEMES]} if invitee else {}
             ),
