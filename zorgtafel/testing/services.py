@@ -141,9 +141,16 @@ def running_service(
     policy: PolicyEngine | None = None,
     **overrides: Any,
 ) -> Iterator[App]:
-    """Start one service in this process (its own database), yield its App, stop it."""
+    """Start one service in this process (its own database), yield its App, stop it.
+
+    A fresh database is copied from this process's migrated template
+    (``zorgtafel.testing.migrated``: what the real migrations made, not a hand-written schema)
+    instead of every Alembic revision run again per start; a database already there (a restart
+    on the same data dir, one left at an earlier revision) is migrated by the start as in
+    production."""
     from zorgtafel.kernel.bootstrap import bootstrap as build
     from zorgtafel.kernel.registry import definition
+    from zorgtafel.testing.migrated import copy_migrated
 
     schema = ""
     if database_url:
@@ -151,7 +158,8 @@ def running_service(
     settings = settings_for(service, data_dir, bootstrap, database_url, schema, **overrides)
     if policy is None and settings.policy_engine == "embedded":
         policy = shared_policy_engine(settings.policy_dir)
-    app = build(settings, definition(service), policy=policy)
+    copied = copy_migrated(settings)
+    app = build(settings, definition(service), policy=policy, run_migrations=not copied)
     app.start()
     try:
         yield app
