@@ -301,6 +301,38 @@ def test_a_withdrawal_takes_effect_when_the_timer_finds_it_due_21_3(governance, 
         assert not uow.seats.held_on_behalf_of(LEAVER)  # its people leave the bodies
 
 
+def test_seeding_registers_the_parties_not_known_yet_in_one_transaction(governance):
+    """A start seeds the covenant's parties (68) in one commit, not one commit each; a party
+    already known is left as it is and announced again by no event."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from services.governance.service_layer import seeding
+
+    platform, _ = governance
+    unknown = [f"000000990000000001{i:02d}" for i in range(3)]
+    covenant = [{"party_id": ASTEN, "name": "Asten again", "kind": "municipality"}] + [
+        {"party_id": p, "name": f"Nieuw {p[-2:]}", "kind": "shelter"} for p in unknown
+    ]
+    commits: list[object] = []
+
+    def committed(session: object) -> None:
+        commits.append(session)
+
+    event.listen(Session, "after_commit", committed)
+    try:
+        added = seeding.seed_parties(platform.uow_factory, covenant)
+    finally:
+        event.remove(Session, "after_commit", committed)
+    assert (added, len(commits)) == (3, 1)
+    with platform.uow_factory() as uow:
+        assert [uow.parties.get(p).status for p in unknown] == [PartyStatus.ACTIVE] * 3
+        assert uow.parties.get(ASTEN).name != "Asten again"
+    registered = [e["party_id"] for e in outbox(governance, ev.PARTY_REGISTERED)]
+    assert sorted(p for p in registered if p in unknown) == unknown
+    assert registered.count(ASTEN) == 1  # its registration at the first seeding only
+
+
 def test_a_party_status_change_is_after_the_one_before_it_when_the_clock_goes_back(governance):
     """Every service applies a party's status events in the order governance decided them
     (status_since) and ignores an older one: a withdrawal effective, or an exclusion decided

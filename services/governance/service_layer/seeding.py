@@ -15,7 +15,20 @@ from services.governance.service_layer.handlers import parties, policy_revisions
 
 
 def seed_parties(uow_factory: Callable[[], GovernanceUnitOfWork], covenant: Iterable[dict]) -> int:
-    """Register every party of the covenant that is not known yet."""
+    """Register every party of the covenant that is not known yet: all in one transaction (one
+    commit, not one per party); when another replica registered one of them meanwhile, one
+    party a transaction, each known one skipped."""
+    covenant = list(covenant)
+    try:
+        with uow_factory() as uow:
+            added = sum(
+                parties.add_party(uow, RegisterParty(p["party_id"], p["name"], p["kind"]))
+                for p in covenant
+            )
+            uow.commit()
+        return added
+    except IntegrityError:
+        pass  # another replica registered one first: the rest one by one
     added = 0
     for p in covenant:
         try:

@@ -27,6 +27,14 @@ from zorgtafel.kernel.validate import check_oin, check_text
 
 def register_party(uow: GovernanceUnitOfWork, cmd: c.RegisterParty) -> bool:
     """Register a covenant party once; False when it was already known. Commits (seeding)."""
+    added = add_party(uow, cmd)
+    if added:
+        uow.commit()
+    return added
+
+
+def add_party(uow: GovernanceUnitOfWork, cmd: c.RegisterParty) -> bool:
+    """``register_party`` without the commit: the caller commits (seeding, many at once)."""
     check_oin(cmd.party_id)
     check_text(cmd.name, "name", limit=200)
     try:
@@ -47,7 +55,6 @@ def register_party(uow: GovernanceUnitOfWork, cmd: c.RegisterParty) -> bool:
             status_since=now.isoformat(),
         )
     )
-    uow.commit()
     return True
 
 
