@@ -56,6 +56,35 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for module in ordered for item in module]
 
 
+# One work unit in make test's ``--dist loadfile``: the console's package (tests/console) shares
+# package-scoped fixtures of minutes (``suite``: the broker, four services and the console as
+# processes; ``browser``: Chromium), and pytest sets a package's fixtures up again whenever a
+# process comes back to the package after a module of another. Spread over both processes
+# file by file, the console's modules started the suite and the browser in each, and again in a
+# process that went elsewhere between two of them.
+TOGETHER = ("tests/console/",)
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of tests one process runs (``--dist loadfile``): the test's file, or the
+    package of ``TOGETHER`` it is in."""
+    path = nodeid.split("::", 1)[0]
+    return next((p for p in TOGETHER if path.startswith(p)), path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None  # xdist's own
+    from xdist.scheduler import LoadFileScheduling
+
+    class Together(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return Together(config, log)
+
+
 def _running_broker(tmp_path_factory):
     b = LocalBroker(free_port(), log_file=tmp_path_factory.mktemp("broker") / "broker.log")
     b.start()
