@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import grpc
@@ -22,7 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.integration.governance.harness import Board, Person
-from tests.support.cases import LUMENS, POLICE, SHELTER, triaged
+from tests.support.cases import LUMENS, meeting_request, triaged
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
 from zorgtafel.generated.casework.v1 import casework_pb2_grpc as cw_grpc
@@ -117,15 +116,7 @@ def case_to_take_over(keys: Keys, publisher: Publisher, casework, gov, *consumer
 
     def take_over() -> None:
         assert case_id in awaiting()
-        scheduled = cw.ScheduleMeetingRequest(
-            request_id=rid(),
-            case_id=case_id,
-            goal_code="stabilise",
-            decision_types=["plan"],
-            themes=["safety"],
-            invitees=[cw.Invitee(party=p, lawful_themes=["safety"]) for p in (SHELTER, POLICE)],
-        )
-        scheduled.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+        scheduled = meeting_request(case_id)
         stub.ScheduleMeeting(
             scheduled, metadata=keys.metadata(EINDHOVEN, "process_director", taker.person)
         )

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.integration.governance.harness import Board
-from tests.support.cases import LUMENS, POLICE, SHELTER, triaged
+from tests.support.cases import LUMENS, POLICE, SHELTER, meeting_request, triaged
 from zorgtafel.cli import main as cli_main
 from zorgtafel.contracts import events as ev
 from zorgtafel.generated.casework.v1 import casework_pb2 as cw
@@ -172,15 +172,7 @@ def share_a_case(keys, publisher, casework, gov, dis) -> SharedCase:  # noqa: AN
         triaged(case_id, director.person, subject_pseudonym=f"ps-{uuid.uuid4().hex[:8]}"),
     )
     wait_for(lambda: (facts_row(dis, case_id) or {}).get("opened"), timeout=60)
-    scheduled = cw.ScheduleMeetingRequest(
-        request_id=rid(),
-        case_id=case_id,
-        goal_code="stabilise",
-        decision_types=["plan"],
-        themes=["safety"],
-        invitees=[cw.Invitee(party=p, lawful_themes=["safety"]) for p in (SHELTER, POLICE)],
-    )
-    scheduled.scheduled_for.FromDatetime(datetime.now(timezone.utc) + timedelta(days=3))
+    scheduled = meeting_request(case_id)
     meeting = stub.ScheduleMeeting(scheduled, metadata=director_md).meeting
     stub.RecordMeeting(
         cw.RecordMeetingRequest(
